@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loggerOptions } from './logger.js';
+import { Reader } from './services/reader.js';
+import { ASSETS_DIR, assetUrls } from './web/assets.js';
+import { describeError, sendError } from './web/errors.js';
+import { PageCache } from './web/page-cache.js';
+import { readerRoutes } from './web/public/reader-routes.js';
+import { layout } from './web/views/layout.js';
+import { errorView } from './web/views/listing.js';
+import type { Wiring } from './wiring.js';
+
+export interface AppOptions {
+  /** Tests pass false to keep output quiet. */
+  shouldLog?: boolean;
+}
+
+/** Builds the web application without listening; tests drive it with app.inject(). */
+export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promise<FastifyInstance> {
+  const { config } = wiring;
+  const app = Fastify({
+    logger: options.shouldLog === false ? false : loggerOptions(config),
+    trustProxy: config.server.trustProxy,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+  });
+
+  const cache = new PageCache(config.cache.maxPages);
+  const unsubscribe = wiring.changes.subscribe((change) => cache.apply(change));
+  app.addHook('onClose', async () => {
+    unsubscribe();
+  });
+  const reader = new Reader(wiring);
+  const assets = assetUrls();
+  app.decorate('pageCache', cache);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'https:', 'data:'],
+        formAction: ["'self'", 'https:'],
+        frameAncestors: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    hsts: false,
+  });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyStatic, {
+    root: ASSETS_DIR,
+    prefix: '/assets/',
+    maxAge: '365d',
+    immutable: true,
+    decorateReply: false,
+  });
+
+  const renderErrorPage = async (described: { status: number; message: string }, requestId: string) => {
+    const site = await reader.site();
+    return layout(
+      site,
+      {
+        title: described.status === 404 ? 'Page not found' : 'Error',
+        description: described.message,
+        canonicalUrl: `${site.siteUrl}/`,
+        noIndex: true,
+      },
+      assets,
+      errorView(described.status, described.message, described.status >= 500 ? requestId : undefined),
+    ).value;
+  };
+
+  app.setErrorHandler(async (error, request, reply) => {
+    await sendError(request, reply, describeError(error, request), renderErrorPage);
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      const path = request.url.split('?')[0] ?? '/';
+      let decoded = path;
+      try {
+        decoded = decodeURI(path);
+      } catch {
+        // A malformed escape is simply not a known redirect.
+      }
+      const target = await reader.redirectFor(decoded.replace(/\/+$/, '') || '/');
+      if (target) return reply.redirect(target, 301);
+    }
+    await sendError(
+      request,
+      reply,
+      {
+        status: 404,
+        code: 'NOT_FOUND',
+        message: 'There is no page at this address. It may have moved, or the link may be mistyped.',
+      },
+      renderErrorPage,
+    );
+  });
+
+  app.get('/healthz', async () => {
+    await wiring.store.db.selectFrom('settings').select('key').limit(1).execute();
+    return { status: 'ok' };
+  });
+
+  await app.register(readerRoutes, { reader, cache, assets, httpMaxAge: config.cache.httpMaxAge });
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pageCache: PageCache;
+  }
+}

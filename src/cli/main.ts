@@ -1,0 +1,35 @@
+import { Command, CommanderError } from 'commander';
+import { registerImport } from './import.js';
+import { registerMigrate } from './migrate.js';
+import { reportCliError } from './runtime.js';
+import { registerServe } from './serve.js';
+import { registerUser } from './user.js';
+
+/** Builds the `pressroom` command with every subcommand; each has --help. */
+export function buildProgram(): Command {
+  const program = new Command('pressroom')
+    .description('Pressroom: a self-hosted publishing platform for research and opinion publications')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServe(program);
+  registerMigrate(program);
+  registerUser(program);
+  registerImport(program);
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    reportCliError(error);
+    process.exitCode = 1;
+  }
+}
+
+await runCli(process.argv.slice(2));

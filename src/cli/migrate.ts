@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { AppError } from '../errors.js';
+import { migrateToLatest, openDatabase } from '../storage/database.js';
+import { cliConfig, stdio } from './runtime.js';
+
+export function registerMigrate(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations (the server also does this at start)')
+    .action(async () => {
+      const { config } = cliConfig();
+      const database = openDatabase({ url: config.database.url });
+      try {
+        const report = await migrateToLatest(database);
+        if (report.applied.length === 0 && !report.failed)
+          stdio.out(`${database.displayUrl}: already up to date.`);
+        for (const name of report.applied) stdio.out(`applied ${name}`);
+        if (report.failed) {
+          throw new AppError({
+            code: 'DATABASE_UNAVAILABLE',
+            kind: 'unavailable',
+            message: `migration ${report.failed.name} failed: ${report.failed.message}`,
+          });
+        }
+      } finally {
+        await database.close();
+      }
+    });
+}

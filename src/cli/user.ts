@@ -1,0 +1,60 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import { ROLES } from '../domain/user.js';
+import { createUser } from '../services/users.js';
+import { stdio, usageError, withWiring } from './runtime.js';
+
+async function askPassword(): Promise<string> {
+  if (!process.stdin.isTTY) {
+    // Piped input: read the first line, so scripts can do `echo "$PW" | pressroom user create ...`.
+    const rl = createInterface({ input: process.stdin });
+    for await (const line of rl) {
+      rl.close();
+      return line;
+    }
+    throw usageError(
+      'no password given: pass --password, set PRESSROOM_PASSWORD, or pipe it on standard input',
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+  const prompt = 'Password (at least 12 characters): ';
+  process.stdout.write(prompt);
+  muted._writeToOutput = () => {};
+  const answer = await rl.question('');
+  rl.close();
+  process.stdout.write('\n');
+  return answer;
+}
+
+export function registerUser(program: Command): void {
+  const user = program.command('user').description('manage staff users');
+  user
+    .command('create')
+    .description('create a staff user (the password is asked for when not given)')
+    .requiredOption('--email <email>', 'login email')
+    .option('--name <name>', 'display name (defaults to the part of the email before @)')
+    .option('--role <role>', `one of ${ROLES.join(', ')}`, 'contributor')
+    .option('--password <password>', 'password (or set PRESSROOM_PASSWORD, or type it when asked)')
+    .action(async (options: { email: string; name?: string; role: string; password?: string }) => {
+      const password = options.password ?? process.env.PRESSROOM_PASSWORD ?? (await askPassword());
+      const created = await withWiring((wiring) =>
+        createUser(wiring, {
+          email: options.email,
+          name: options.name ?? options.email.split('@')[0] ?? '',
+          role: options.role,
+          password,
+        }),
+      );
+      stdio.out(`Created ${created.role} ${created.email} (id ${created.id}).`);
+    });
+  user
+    .command('list')
+    .description('list staff users')
+    .action(async () => {
+      const users = await withWiring((wiring) => wiring.store.users.list());
+      if (users.length === 0) stdio.out('No users yet.');
+      for (const u of users)
+        stdio.out(`${u.id}\t${u.role}\t${u.email}\t${u.name}${u.isDisabled ? '\t(disabled)' : ''}`);
+    });
+}

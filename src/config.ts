@@ -1,0 +1,183 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Type, { type Static } from 'typebox';
+import Value from 'typebox/value';
+import { AppError } from './errors.js';
+
+const LogLevel = Type.Union([
+  Type.Literal('fatal'),
+  Type.Literal('error'),
+  Type.Literal('warn'),
+  Type.Literal('info'),
+  Type.Literal('debug'),
+  Type.Literal('trace'),
+  Type.Literal('silent'),
+]);
+
+export const ConfigSchema = Type.Object({
+  server: Type.Object(
+    {
+      port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+      host: Type.String({ minLength: 1, default: '127.0.0.1' }),
+      /** Trust X-Forwarded-* headers (set when running behind a proxy or load balancer). */
+      trustProxy: Type.Boolean({ default: false }),
+    },
+    { default: {} },
+  ),
+  database: Type.Object(
+    {
+      url: Type.String({ minLength: 1, default: 'sqlite:./data/pressroom.db' }),
+      /** PostgreSQL pool size per process. */
+      poolSize: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+    },
+    { default: {} },
+  ),
+  site: Type.Object(
+    {
+      /** Public base URL, without trailing slash. Empty means "http://HOST:PORT". */
+      url: Type.String({ default: '' }),
+    },
+    { default: {} },
+  ),
+  data: Type.Object(
+    {
+      /** Folder for media, backups and other files. */
+      dir: Type.String({ minLength: 1, default: './data' }),
+    },
+    { default: {} },
+  ),
+  log: Type.Object(
+    {
+      level: { ...LogLevel, default: 'info' } as typeof LogLevel,
+      pretty: Type.Boolean({ default: false }),
+    },
+    { default: {} },
+  ),
+  cache: Type.Object(
+    {
+      /** Rendered pages kept in memory; 0 disables the page cache. */
+      maxPages: Type.Integer({ minimum: 0, default: 2000 }),
+      /** max-age in seconds sent to browsers and shared caches for reader pages. */
+      httpMaxAge: Type.Integer({ minimum: 0, default: 60 }),
+    },
+    { default: {} },
+  ),
+  demo: Type.Object(
+    {
+      /** Load the demo publication into an empty database on first start. */
+      seedOnFirstRun: Type.Boolean({ default: true }),
+    },
+    { default: {} },
+  ),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Env names fixed by the design; everything else is PRESSROOM_<SECTION>__<KEY>. */
+const NAMED_ENV: Record<string, [string, string]> = {
+  PORT: ['server', 'port'],
+  HOST: ['server', 'host'],
+  DATABASE_URL: ['database', 'url'],
+  PRESSROOM_DATA: ['data', 'dir'],
+  SITE_URL: ['site', 'url'],
+};
+
+type Raw = Record<string, Record<string, unknown>>;
+
+function setPath(target: Raw, section: string, key: string, value: unknown): void {
+  target[section] ??= {};
+  target[section][key] = value;
+}
+
+function envOverrides(env: Record<string, string | undefined>): Raw {
+  const raw: Raw = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined) continue;
+    const named = NAMED_ENV[name];
+    if (named) {
+      setPath(raw, named[0], named[1], value);
+      continue;
+    }
+    const match = /^PRESSROOM_([A-Z0-9]+)__([A-Z0-9_]+)$/.exec(name);
+    if (match?.[1] && match[2]) {
+      const camel = match[2].toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+      setPath(raw, match[1].toLowerCase(), camel, value);
+    }
+  }
+  return raw;
+}
+
+function merge(base: Raw, over: Raw): Raw {
+  const out: Raw = { ...base };
+  for (const [section, values] of Object.entries(over)) {
+    out[section] = { ...(out[section] ?? {}), ...values };
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Defaults, then the optional JSON file (PRESSROOM_CONFIG or ./pressroom.config.json), then env.
+ * Validates once and lists every problem.
+ */
+export function loadConfig(
+  options: { env?: Record<string, string | undefined>; file?: string } = {},
+): Config {
+  const env = options.env ?? process.env;
+  const file =
+    options.file ??
+    env.PRESSROOM_CONFIG ??
+    (existsSync('pressroom.config.json') ? 'pressroom.config.json' : undefined);
+  let fromFile: Raw = {};
+  if (file) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Raw;
+    } catch (cause) {
+      throw new AppError({
+        code: 'CONFIG_INVALID',
+        kind: 'invalid',
+        message: `Cannot read the configuration file ${file}: ${(cause as Error).message}`,
+        cause,
+      });
+    }
+  }
+  return parseConfig(merge(fromFile, envOverrides(env)));
+}
+
+/** Validates a raw configuration object (strings from env are converted) and freezes it. */
+export function parseConfig(raw: Raw): Config {
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
+  const problems = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => ({
+    field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
+    message: e.message,
+  }));
+  if (problems.length > 0) {
+    throw new AppError({
+      code: 'CONFIG_INVALID',
+      kind: 'invalid',
+      message: `Invalid configuration: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      details: problems,
+    });
+  }
+  const config = withDefaults as Config;
+  config.site.url = config.site.url.replace(/\/+$/, '');
+  return deepFreeze(config);
+}
+
+/** The public base URL: SITE_URL when set, else the address the server listens on. */
+export function siteUrl(config: Config): string {
+  if (config.site.url) return config.site.url;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${config.server.port}`;
+}
+
+export function dataPath(config: Config, ...parts: string[]): string {
+  return path.resolve(config.data.dir, ...parts);
+}

@@ -1,0 +1,119 @@
+import MarkdownIt from 'markdown-it';
+import sanitizeHtml from 'sanitize-html';
+
+// Raw HTML is allowed in the source (imports bring plenty) because everything goes through
+// the sanitizer below; the sanitizer, not the parser, is what keeps pages safe.
+const parser = new MarkdownIt({ html: true, linkify: true, typographer: true });
+
+const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'p',
+    'br',
+    'hr',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'blockquote',
+    'pre',
+    'code',
+    'em',
+    'strong',
+    'b',
+    'i',
+    'u',
+    's',
+    'del',
+    'ins',
+    'mark',
+    'small',
+    'sub',
+    'sup',
+    'a',
+    'ul',
+    'ol',
+    'li',
+    'dl',
+    'dt',
+    'dd',
+    'table',
+    'thead',
+    'tbody',
+    'tfoot',
+    'tr',
+    'th',
+    'td',
+    'caption',
+    'figure',
+    'figcaption',
+    'img',
+    'abbr',
+    'cite',
+    'q',
+    'span',
+    'time',
+    'kbd',
+    'aside',
+    'details',
+    'summary',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title', 'rel', 'hreflang'],
+    img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
+    abbr: ['title'],
+    time: ['datetime'],
+    th: ['scope', 'colspan', 'rowspan'],
+    td: ['colspan', 'rowspan'],
+    ol: ['start', 'reversed'],
+    code: ['class'],
+    q: ['cite'],
+    blockquote: ['cite'],
+  },
+  allowedClasses: { code: [/^language-[\w-]+$/] },
+  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowProtocolRelative: false,
+  transformTags: {
+    // h1 belongs to the page title; demote headings inside bodies so the outline stays valid.
+    h1: 'h2',
+    img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
+    a: (tagName, attribs) => {
+      const href = attribs.href ?? '';
+      const isExternal = /^https?:\/\//i.test(href);
+      return { tagName, attribs: isExternal ? { ...attribs, rel: 'noopener' } : attribs };
+    },
+  },
+  disallowedTagsMode: 'discard',
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object'],
+};
+
+/** Renders Markdown (which may contain raw HTML) to sanitized HTML safe to embed in a page. */
+export function renderMarkdown(markdown: string): string {
+  return sanitizeHtml(parser.render(markdown), SANITIZE_OPTIONS).trim();
+}
+
+/** Renders one line of Markdown without the surrounding paragraph, for titles and short texts. */
+export function renderInlineMarkdown(markdown: string): string {
+  return sanitizeHtml(parser.renderInline(markdown), SANITIZE_OPTIONS).trim();
+}
+
+/** Strips all markup, leaving plain text (for descriptions, feeds and search). */
+export function toPlainText(html: string): string {
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The first sentences of a text, cut at a word boundary, at most `maxLength` characters. */
+export function excerpt(text: string, maxLength = 200): string {
+  if (text.length <= maxLength) return text;
+  const cut = text.slice(0, maxLength);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${(lastSpace > maxLength / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:.]+$/, '')}…`;
+}

@@ -1,0 +1,163 @@
+import type { FieldError } from '../errors.js';
+import { slugProblem } from './slug.js';
+
+export const ARTICLE_STATUSES = ['draft', 'review', 'scheduled', 'published', 'unpublished'] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+export const VISIBILITIES = ['public', 'members'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export interface Epigraph {
+  text: string;
+  attribution: string | null;
+}
+
+/** Where an article first appeared, when not in this publication. */
+export interface OriginalSource {
+  name: string;
+  url: string | null;
+}
+
+/** A stored article, with its body already rendered to sanitized HTML. */
+export interface Article {
+  id: number;
+  slug: string;
+  title: string;
+  subtitle: string | null;
+  summary: string | null;
+  epigraph: Epigraph | null;
+  bodyMarkdown: string;
+  bodyHtml: string;
+  status: ArticleStatus;
+  publishedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  source: OriginalSource | null;
+  canonicalUrl: string | null;
+  license: string | null;
+  language: string;
+  featuredImage: string | null;
+  featuredImageAlt: string | null;
+  visibility: Visibility;
+  isFeatured: boolean;
+  hasComments: boolean;
+  wordCount: number;
+  /** Incremented on every save; an editor saving an older version is told instead of overwriting. */
+  version: number;
+  /** Person ids in byline order. */
+  authorIds: number[];
+  /** Term ids, in the order given. */
+  termIds: number[];
+}
+
+/** What a writer or an importer supplies; the rest is derived. */
+export interface ArticleDraft {
+  slug: string;
+  title: string;
+  subtitle: string | null;
+  summary: string | null;
+  epigraph: Epigraph | null;
+  bodyMarkdown: string;
+  status: ArticleStatus;
+  publishedAt: string | null;
+  source: OriginalSource | null;
+  canonicalUrl: string | null;
+  license: string | null;
+  language: string;
+  featuredImage: string | null;
+  featuredImageAlt: string | null;
+  visibility: Visibility;
+  isFeatured: boolean;
+  hasComments: boolean;
+  authorIds: number[];
+  termIds: number[];
+}
+
+const MAX_TITLE = 300;
+const MAX_TEXT = 2000;
+const MAX_BODY = 2_000_000;
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Every problem with a draft, by field; an empty list means it can be saved. */
+export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
+  const errors: FieldError[] = [];
+  if (draft.title.trim().length === 0) errors.push({ field: 'title', message: 'must not be empty' });
+  if (draft.title.length > MAX_TITLE)
+    errors.push({ field: 'title', message: `must be at most ${MAX_TITLE} characters` });
+  const slugIssue = slugProblem(draft.slug);
+  if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
+  for (const [field, value] of [
+    ['subtitle', draft.subtitle],
+    ['summary', draft.summary],
+    ['epigraph', draft.epigraph?.text ?? null],
+  ] as const) {
+    if (value !== null && value.length > MAX_TEXT)
+      errors.push({ field, message: `must be at most ${MAX_TEXT} characters` });
+  }
+  if (draft.bodyMarkdown.length > MAX_BODY) errors.push({ field: 'body', message: 'is too long' });
+  if (!ARTICLE_STATUSES.includes(draft.status)) {
+    errors.push({ field: 'status', message: `must be one of ${ARTICLE_STATUSES.join(', ')}` });
+  }
+  if (!VISIBILITIES.includes(draft.visibility)) {
+    errors.push({ field: 'visibility', message: `must be one of ${VISIBILITIES.join(', ')}` });
+  }
+  if (draft.publishedAt !== null && Number.isNaN(Date.parse(draft.publishedAt))) {
+    errors.push({ field: 'date', message: 'is not a valid date' });
+  }
+  if ((draft.status === 'published' || draft.status === 'scheduled') && draft.publishedAt === null) {
+    errors.push({ field: 'date', message: `is required for a ${draft.status} article` });
+  }
+  if (draft.source !== null) {
+    if (draft.source.name.trim().length === 0) errors.push({ field: 'source', message: 'must not be empty' });
+    if (draft.source.url !== null && !isHttpUrl(draft.source.url)) {
+      errors.push({ field: 'source_url', message: 'must be an http or https URL' });
+    }
+  }
+  if (draft.canonicalUrl !== null && !isHttpUrl(draft.canonicalUrl)) {
+    errors.push({ field: 'canonical_url', message: 'must be an http or https URL' });
+  }
+  if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(draft.language)) {
+    errors.push({ field: 'language', message: 'must be a language tag such as en or pt-BR' });
+  }
+  if (new Set(draft.authorIds).size !== draft.authorIds.length) {
+    errors.push({ field: 'authors', message: 'must not name the same person twice' });
+  }
+  return errors;
+}
+
+/** Whether readers can see the article now. */
+export function isPubliclyVisible(article: Pick<Article, 'status' | 'publishedAt'>, now: Date): boolean {
+  return (
+    article.status === 'published' &&
+    article.publishedAt !== null &&
+    Date.parse(article.publishedAt) <= now.getTime()
+  );
+}
+
+/** Normalizes any parseable date to the ISO form stored everywhere (UTC, milliseconds). */
+export function toIsoTimestamp(value: string | Date): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  return date.toISOString();
+}
+
+/** Counts words in Markdown for reading time, ignoring link targets and markup characters. */
+export function countWords(markdown: string): number {
+  const text = markdown
+    .replace(/\]\([^)]*\)/g, ']')
+    .replace(/[#>*_`~[\]-]/g, ' ')
+    .trim();
+  return text.length === 0 ? 0 : text.split(/\s+/u).length;
+}
+
+/** Minutes to read at 230 words a minute, never less than one. */
+export function readingMinutes(wordCount: number): number {
+  return Math.max(1, Math.round(wordCount / 230));
+}

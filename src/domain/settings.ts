@@ -1,0 +1,93 @@
+/** Site-wide settings. Texts are Markdown; every one is editable, none is a template literal. */
+export interface SiteSettings {
+  siteName: string;
+  siteTagline: string;
+  siteDescription: string;
+  /** Language of the site's own texts, a BCP 47 tag. */
+  language: string;
+  defaultLicense: string;
+  noteToReaders: string;
+  republishingPermission: string;
+  disclaimer: string;
+  fairUseNotice: string;
+  mediaInquiries: string;
+  membershipCall: string;
+  membershipUrl: string;
+  commentsCall: string;
+  /** Where "comment on this article" points; {slug} is replaced by the article slug. */
+  commentsUrl: string;
+  /** Articles per page on listings. */
+  pageSize: number;
+}
+
+/** Keys as stored and as used in import files (snake_case). */
+export const SETTING_KEYS: Record<keyof SiteSettings, string> = {
+  siteName: 'site_name',
+  siteTagline: 'site_tagline',
+  siteDescription: 'site_description',
+  language: 'language',
+  defaultLicense: 'default_license',
+  noteToReaders: 'note_to_readers',
+  republishingPermission: 'republishing_permission',
+  disclaimer: 'disclaimer',
+  fairUseNotice: 'fair_use_notice',
+  mediaInquiries: 'media_inquiries',
+  membershipCall: 'membership_call',
+  membershipUrl: 'membership_url',
+  commentsCall: 'comments_call',
+  commentsUrl: 'comments_url',
+  pageSize: 'page_size',
+};
+
+/** What a fresh publication says before anyone edits its settings. */
+export const DEFAULT_SETTINGS: SiteSettings = {
+  siteName: 'Pressroom',
+  siteTagline: 'Independent research and analysis',
+  siteDescription: 'Articles, analysis and in-depth reports.',
+  language: 'en',
+  defaultLicense: 'All rights reserved',
+  noteToReaders:
+    'Please share this article with the buttons below, forward it to your email lists, and cross-post it on your blog or internet forum, with its source and a link back.',
+  republishingPermission:
+    'Non-commercial cross-posting is permitted with the source, the copyright notice and a hyperlink to the original article. Commercial reprints require written permission.',
+  disclaimer:
+    'The views expressed in this article are the sole responsibility of the author(s). The publication is not responsible for any inaccurate or incorrect statement in it.',
+  fairUseNotice:
+    'This site may contain copyrighted material whose use has not been specifically authorized by the copyright owner. It is made available for analysis, commentary and education, which we believe is fair use. To use such material for other purposes, you must obtain permission from the copyright owner.',
+  mediaInquiries: 'Media inquiries: write to the editors.',
+  membershipCall: 'Support independent research: become a member.',
+  membershipUrl: '/membership',
+  commentsCall: 'Comment on this article',
+  commentsUrl: '',
+  pageSize: 12,
+};
+
+/** Keys whose values are Markdown to render, as opposed to plain values. */
+export const MARKDOWN_SETTINGS = [
+  'noteToReaders',
+  'republishingPermission',
+  'disclaimer',
+  'fairUseNotice',
+  'mediaInquiries',
+] as const satisfies readonly (keyof SiteSettings)[];
+
+/** Turns stored string values (by snake_case key) into settings, keeping defaults for what is absent or unusable. */
+export function settingsFromStored(stored: ReadonlyMap<string, string>): SiteSettings {
+  const settings: SiteSettings = { ...DEFAULT_SETTINGS };
+  for (const [field, key] of Object.entries(SETTING_KEYS) as [keyof SiteSettings, string][]) {
+    const value = stored.get(key);
+    if (value === undefined) continue;
+    if (field === 'pageSize') {
+      const n = Number.parseInt(value, 10);
+      if (Number.isInteger(n) && n > 0 && n <= 100) settings.pageSize = n;
+    } else {
+      settings[field] = value;
+    }
+  }
+  return settings;
+}
+
+/** Finds the settings field for a snake_case key, or undefined for an unknown key. */
+export function settingFieldForKey(key: string): keyof SiteSettings | undefined {
+  return (Object.entries(SETTING_KEYS) as [keyof SiteSettings, string][]).find(([, k]) => k === key)?.[0];
+}

@@ -1,0 +1,189 @@
+import { renderMarkdown } from '../content/markdown.js';
+import {
+  type Article,
+  type ArticleDraft,
+  countWords,
+  toIsoTimestamp,
+  validateArticleDraft,
+} from '../domain/article.js';
+import { RESERVED_SLUGS } from '../domain/slug.js';
+import { AppError, invalid, notFound } from '../errors.js';
+import type { Repositories } from '../storage/store.js';
+import type { ServiceContext } from './context.js';
+
+export interface SaveOptions {
+  /** Who saves: a user id, "cli", "import", "demo" or "system". */
+  actor: string;
+  now: Date;
+  /** For an update: the version the editor started from. Omit to overwrite (imports). */
+  expectedVersion?: number;
+  note?: string;
+}
+
+export interface SaveResult {
+  article: Article;
+  isNew: boolean;
+  previousSlug: string | null;
+}
+
+/** The URL path of an article. Stable: renaming the slug leaves a 301 from the old path. */
+export function articlePath(slug: string): string {
+  return `/articles/${encodeURIComponent(slug)}`;
+}
+
+/**
+ * Creates or updates (matched by id, else by slug) an article inside the caller's transaction:
+ * validates, renders the body, writes authors and terms, keeps a revision, redirects an old slug.
+ */
+export async function saveArticleIn(
+  repos: Repositories,
+  draft: ArticleDraft,
+  options: SaveOptions & { id?: number },
+): Promise<SaveResult> {
+  const errors = validateArticleDraft(draft);
+  if (RESERVED_SLUGS.has(draft.slug)) errors.push({ field: 'slug', message: `"${draft.slug}" is reserved` });
+  if (errors.length > 0) throw invalid(errors);
+
+  const existing =
+    options.id !== undefined
+      ? await repos.articles.findById(options.id)
+      : await repos.articles.findBySlug(draft.slug);
+  if (options.id !== undefined && !existing)
+    throw notFound('ARTICLE_NOT_FOUND', `No article with id ${options.id}`);
+  if (existing && options.id !== undefined) {
+    const clash = await repos.articles.findBySlug(draft.slug);
+    if (clash && clash.id !== existing.id) {
+      throw new AppError({
+        code: 'SLUG_TAKEN',
+        kind: 'conflict',
+        message: `Another article already uses the slug "${draft.slug}"`,
+        details: [{ field: 'slug', message: 'is already used by another article' }],
+      });
+    }
+  }
+  await assertRelationsExist(repos, draft);
+
+  const now = toIsoTimestamp(options.now);
+  const record = {
+    slug: draft.slug,
+    title: draft.title.trim(),
+    subtitle: emptyToNull(draft.subtitle),
+    summary: emptyToNull(draft.summary),
+    epigraph: draft.epigraph?.text.trim() ? draft.epigraph : null,
+    bodyMarkdown: draft.bodyMarkdown,
+    bodyHtml: renderMarkdown(draft.bodyMarkdown),
+    status: draft.status,
+    publishedAt: draft.publishedAt === null ? null : toIsoTimestamp(draft.publishedAt),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+    source: draft.source,
+    canonicalUrl: draft.canonicalUrl,
+    license: emptyToNull(draft.license),
+    language: draft.language,
+    featuredImage: draft.featuredImage,
+    featuredImageAlt: draft.featuredImageAlt,
+    visibility: draft.visibility,
+    isFeatured: draft.isFeatured,
+    hasComments: draft.hasComments,
+    wordCount: countWords(draft.bodyMarkdown),
+    version: (existing?.version ?? 0) + 1,
+  };
+
+  let id: number;
+  if (existing) {
+    const expected = options.expectedVersion ?? existing.version;
+    const isWritten = await repos.articles.update(existing.id, record, expected);
+    if (!isWritten) {
+      throw new AppError({
+        code: 'VALIDATION_FAILED',
+        kind: 'conflict',
+        message:
+          'Someone else saved this article since you opened it. Reload to see their changes before saving yours.',
+      });
+    }
+    id = existing.id;
+  } else {
+    id = await repos.articles.insert(record);
+  }
+  await repos.articles.setAuthors(id, draft.authorIds);
+  await repos.articles.setTerms(id, draft.termIds);
+
+  const article = (await repos.articles.findById(id))!;
+  await repos.revisions.add({
+    entityType: 'article',
+    entityId: id,
+    version: article.version,
+    actor: options.actor,
+    note: options.note ?? null,
+    snapshot: draftOf(article),
+    createdAt: now,
+  });
+  const previousSlug = existing && existing.slug !== article.slug ? existing.slug : null;
+  if (previousSlug) {
+    await repos.redirects.put(
+      { fromPath: articlePath(previousSlug), toPath: articlePath(article.slug), statusCode: 301 },
+      now,
+    );
+  }
+  return { article, isNew: !existing, previousSlug };
+}
+
+/** Saves an article in its own transaction and announces the change. */
+export async function saveArticle(
+  ctx: ServiceContext,
+  draft: ArticleDraft,
+  options: Omit<SaveOptions, 'now'> & { id?: number },
+): Promise<SaveResult> {
+  const result = await ctx.store.transaction((repos) =>
+    saveArticleIn(repos, draft, { ...options, now: ctx.now() }),
+  );
+  announceArticle(ctx, result);
+  return result;
+}
+
+export function announceArticle(ctx: Pick<ServiceContext, 'changes'>, result: SaveResult): void {
+  const slugs = [result.article.slug, ...(result.previousSlug ? [result.previousSlug] : [])];
+  ctx.changes.publish({ kind: 'article', id: result.article.id, slugs });
+}
+
+/** The editable fields of a stored article, as kept in revisions and exports. */
+export function draftOf(article: Article): ArticleDraft {
+  return {
+    slug: article.slug,
+    title: article.title,
+    subtitle: article.subtitle,
+    summary: article.summary,
+    epigraph: article.epigraph,
+    bodyMarkdown: article.bodyMarkdown,
+    status: article.status,
+    publishedAt: article.publishedAt,
+    source: article.source,
+    canonicalUrl: article.canonicalUrl,
+    license: article.license,
+    language: article.language,
+    featuredImage: article.featuredImage,
+    featuredImageAlt: article.featuredImageAlt,
+    visibility: article.visibility,
+    isFeatured: article.isFeatured,
+    hasComments: article.hasComments,
+    authorIds: article.authorIds,
+    termIds: article.termIds,
+  };
+}
+
+async function assertRelationsExist(repos: Repositories, draft: ArticleDraft): Promise<void> {
+  const [people, terms] = await Promise.all([
+    repos.people.findByIds(draft.authorIds),
+    repos.taxonomies.findTermsByIds(draft.termIds),
+  ]);
+  const errors = [];
+  if (people.length !== new Set(draft.authorIds).size)
+    errors.push({ field: 'authors', message: 'names a person who does not exist' });
+  if (terms.length !== new Set(draft.termIds).size)
+    errors.push({ field: 'terms', message: 'names a term that does not exist' });
+  if (errors.length > 0) throw invalid(errors);
+}
+
+function emptyToNull(value: string | null): string | null {
+  return value === null || value.trim() === '' ? null : value.trim();
+}

@@ -1,0 +1,154 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ArticleDraft } from '../../domain/article.js';
+import { AppError, type FieldError, isAppError } from '../../errors.js';
+import type { Repositories } from '../../storage/store.js';
+import { announceArticle, type SaveResult, saveArticleIn } from '../articles.js';
+import type { ServiceContext } from '../context.js';
+import { findOrCreatePerson } from '../people.js';
+import { findOrCreateTerm } from '../taxonomies.js';
+import { type ArticleFile, parseArticleFile } from './front-matter.js';
+
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+export interface ImportFileOutcome {
+  file: string;
+  status: 'created' | 'updated' | 'failed';
+  slug?: string;
+  errors?: FieldError[];
+}
+
+export interface ImportReport {
+  created: number;
+  updated: number;
+  failed: number;
+  outcomes: ImportFileOutcome[];
+}
+
+/** Lists the .md files at a path: the file itself, or every .md file below a folder, sorted. */
+export async function markdownFilesAt(target: string): Promise<string[]> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(target);
+  } catch {
+    throw new AppError({
+      code: 'IMPORT_FAILED',
+      kind: 'not_found',
+      message: `No file or folder at ${target}`,
+    });
+  }
+  if (info.isFile()) return [target];
+  const entries = await readdir(target, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile() && /\.(md|markdown)$/i.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+/**
+ * Imports Markdown articles. Each file is checked in full, then written in its own
+ * transaction: a bad file is reported by name and field and leaves nothing behind.
+ */
+export async function importMarkdown(
+  ctx: ServiceContext,
+  target: string,
+  options: { actor?: string } = {},
+): Promise<ImportReport> {
+  const files = await markdownFilesAt(target);
+  const report: ImportReport = { created: 0, updated: 0, failed: 0, outcomes: [] };
+  for (const file of files) {
+    const outcome = await importOneFile(ctx, file, options.actor ?? 'import');
+    report.outcomes.push(outcome);
+    report[outcome.status] += 1;
+  }
+  return report;
+}
+
+async function importOneFile(ctx: ServiceContext, file: string, actor: string): Promise<ImportFileOutcome> {
+  const info = await stat(file);
+  if (info.size > MAX_FILE_BYTES) {
+    return {
+      file,
+      status: 'failed',
+      errors: [{ field: '(file)', message: `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }],
+    };
+  }
+  const text = await readFile(file, 'utf8');
+  if (text.includes('\uFFFD')) {
+    return { file, status: 'failed', errors: [{ field: '(file)', message: 'is not valid UTF-8 text' }] };
+  }
+  const taxonomySlugs = (await ctx.store.taxonomies.listTaxonomies()).map((t) => t.slug);
+  const parsed = parseArticleFile(text, taxonomySlugs);
+  if (!parsed.ok) return { file, status: 'failed', errors: parsed.errors };
+  try {
+    const result = await ctx.store.transaction((repos) =>
+      storeArticleFile(repos, parsed.value, { actor, now: ctx.now() }),
+    );
+    announceArticle(ctx, result);
+    return { file, status: result.isNew ? 'created' : 'updated', slug: result.article.slug };
+  } catch (error) {
+    if (isAppError(error))
+      return {
+        file,
+        status: 'failed',
+        errors: error.details ?? [{ field: '(article)', message: error.message }],
+      };
+    throw error;
+  }
+}
+
+/** Writes one parsed article file, creating unknown authors and terms, inside the caller's transaction. */
+export async function storeArticleFile(
+  repos: Repositories,
+  file: ArticleFile,
+  options: { actor: string; now: Date; defaultLanguage?: string },
+): Promise<SaveResult> {
+  const taxonomies = await repos.taxonomies.listTaxonomies();
+  const termIds: number[] = [];
+  const errors: FieldError[] = [];
+  for (const [slug, names] of file.terms) {
+    const taxonomy = taxonomies.find((t) => t.slug === slug);
+    if (!taxonomy) {
+      errors.push({ field: slug, message: 'is not a taxonomy' });
+      continue;
+    }
+    if (!taxonomy.isMultiple && names.length > 1) {
+      errors.push({ field: slug, message: `${taxonomy.name} takes one term, not ${names.length}` });
+      continue;
+    }
+    for (const name of names)
+      termIds.push((await findOrCreateTerm(repos, taxonomy, { name }, options.now)).id);
+  }
+  if (errors.length > 0)
+    throw new AppError({
+      code: 'FRONT_MATTER_INVALID',
+      kind: 'invalid',
+      message: errors.map((e) => `${e.field} ${e.message}`).join('; '),
+      details: errors,
+    });
+  const authorIds: number[] = [];
+  for (const ref of file.authors) authorIds.push((await findOrCreatePerson(repos, ref, options.now)).id);
+
+  const draft: ArticleDraft = {
+    slug: file.slug,
+    title: file.title,
+    subtitle: file.subtitle,
+    summary: file.summary,
+    epigraph: file.epigraph,
+    bodyMarkdown: file.body.trim(),
+    status: file.status,
+    publishedAt: file.date ?? (file.status === 'published' ? options.now.toISOString() : null),
+    source: file.source ? { name: file.source, url: file.sourceUrl } : null,
+    canonicalUrl: file.canonicalUrl,
+    license: file.license,
+    language: file.language ?? options.defaultLanguage ?? 'en',
+    featuredImage: file.image,
+    featuredImageAlt: file.imageAlt,
+    visibility: file.visibility,
+    isFeatured: file.isFeatured,
+    hasComments: file.hasComments,
+    authorIds: [...new Set(authorIds)],
+    termIds: [...new Set(termIds)],
+  };
+  return saveArticleIn(repos, draft, { actor: options.actor, now: options.now });
+}

@@ -1,0 +1,65 @@
+import { renderMarkdown } from '../content/markdown.js';
+import { toIsoTimestamp } from '../domain/article.js';
+import type { Page } from '../domain/page.js';
+import { RESERVED_SLUGS, slugProblem } from '../domain/slug.js';
+import { invalid } from '../errors.js';
+import type { Repositories } from '../storage/store.js';
+
+export interface PageDraft {
+  slug: string;
+  title: string;
+  bodyMarkdown: string;
+  status: 'draft' | 'published';
+  showInNavigation: boolean;
+  position: number;
+}
+
+/** The URL path of a static page: pages live at the top level (/about). */
+export function pagePath(slug: string): string {
+  return `/${encodeURIComponent(slug)}`;
+}
+
+/** Creates or updates (by slug) a static page, keeping a revision. */
+export async function savePageIn(
+  repos: Repositories,
+  draft: PageDraft,
+  options: { actor: string; now: Date },
+): Promise<Page> {
+  const errors = [];
+  if (!draft.title.trim()) errors.push({ field: 'title', message: 'must not be empty' });
+  const slugIssue = slugProblem(draft.slug);
+  if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
+  if (RESERVED_SLUGS.has(draft.slug)) errors.push({ field: 'slug', message: `"${draft.slug}" is reserved` });
+  if (errors.length > 0) throw invalid(errors);
+  const now = toIsoTimestamp(options.now);
+  const existing = await repos.pages.findBySlug(draft.slug);
+  const record = {
+    slug: draft.slug,
+    title: draft.title.trim(),
+    bodyMarkdown: draft.bodyMarkdown,
+    bodyHtml: renderMarkdown(draft.bodyMarkdown),
+    status: draft.status,
+    showInNavigation: draft.showInNavigation,
+    position: draft.position,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  let id: number;
+  if (existing) {
+    id = existing.id;
+    await repos.pages.update(id, record);
+  } else {
+    id = await repos.pages.insert(record);
+  }
+  const history = await repos.revisions.list('page', id);
+  await repos.revisions.add({
+    entityType: 'page',
+    entityId: id,
+    version: (history[0]?.version ?? 0) + 1,
+    actor: options.actor,
+    note: null,
+    snapshot: draft,
+    createdAt: now,
+  });
+  return { id, ...record };
+}

@@ -1,0 +1,72 @@
+import { renderMarkdown } from '../content/markdown.js';
+import { toIsoTimestamp } from '../domain/article.js';
+import type { Person } from '../domain/person.js';
+import { slugify } from '../domain/slug.js';
+import { invalid } from '../errors.js';
+import type { Repositories } from '../storage/store.js';
+
+/** An author as named in an import: a name, maybe with a slug and profile fields. */
+export interface PersonRef {
+  name: string;
+  slug?: string | undefined;
+  bio?: string | undefined;
+  email?: string | undefined;
+  website?: string | undefined;
+}
+
+/** The URL path of an author page. */
+export function personPath(slug: string): string {
+  return `/authors/${encodeURIComponent(slug)}`;
+}
+
+/**
+ * Finds a person by slug, else by name, else creates one. Profile fields given in the
+ * reference fill in or replace the stored ones (an import is allowed to update a bio).
+ */
+export async function findOrCreatePerson(repos: Repositories, ref: PersonRef, now: Date): Promise<Person> {
+  const name = ref.name.trim();
+  const slug = ref.slug?.trim() || slugify(name);
+  if (!name) throw invalid([{ field: 'authors', message: 'an author has an empty name' }]);
+  if (!slug)
+    throw invalid([{ field: 'authors', message: `cannot make a URL slug from the author name "${name}"` }]);
+  const timestamp = toIsoTimestamp(now);
+  const existing =
+    (await repos.people.findBySlug(slug)) ?? (ref.slug ? undefined : await repos.people.findByName(name));
+  const profile = {
+    bio: ref.bio?.trim() || null,
+    email: ref.email?.trim() || null,
+    website: ref.website?.trim() || null,
+  };
+  if (existing) {
+    const hasProfileChange =
+      (profile.bio !== null && profile.bio !== existing.bio) ||
+      (profile.email !== null && profile.email !== existing.email) ||
+      (profile.website !== null && profile.website !== existing.website);
+    if (!hasProfileChange) return existing;
+    const bio = profile.bio ?? existing.bio;
+    const updated = {
+      ...existing,
+      bio,
+      bioHtml: bio === null ? null : renderMarkdown(bio),
+      email: profile.email ?? existing.email,
+      website: profile.website ?? existing.website,
+      updatedAt: timestamp,
+    };
+    await repos.people.update(existing.id, updated);
+    return updated;
+  }
+  const record = {
+    slug,
+    name,
+    bio: profile.bio,
+    bioHtml: profile.bio === null ? null : renderMarkdown(profile.bio),
+    email: profile.email,
+    website: profile.website,
+    links: [],
+    photo: null,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  };
+  const id = await repos.people.insert(record);
+  return { id, ...record };
+}

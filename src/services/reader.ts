@@ -1,0 +1,285 @@
+import { type Article, isPubliclyVisible, readingMinutes } from '../domain/article.js';
+import { type Attribution, buildAttribution } from '../domain/attribution.js';
+import type { Page } from '../domain/page.js';
+import type { Person } from '../domain/person.js';
+import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.js';
+import type { Repositories } from '../storage/store.js';
+import { articlePath } from './articles.js';
+import type { ServiceContext } from './context.js';
+import { loadSettings, type RenderedSettings } from './settings.js';
+
+/** An article with what a listing or page shows about it. */
+export interface ArticleCard {
+  article: Article;
+  url: string;
+  authors: Person[];
+  terms: { taxonomy: Taxonomy; term: Term }[];
+  readingMinutes: number;
+}
+
+export interface Correction {
+  id: number;
+  kind: string;
+  note: string;
+  createdAt: string;
+}
+
+export interface ArticlePageModel extends ArticleCard {
+  /** Terms grouped by taxonomy, in taxonomy order. */
+  classification: { taxonomy: Taxonomy; terms: Term[] }[];
+  attribution: Attribution;
+  /** Absolute URL of this page on this site. */
+  absoluteUrl: string;
+  /** Where rel=canonical points: the original when republished, else this page. */
+  canonicalUrl: string;
+  corrections: Correction[];
+}
+
+export interface Pagination {
+  page: number;
+  pageCount: number;
+  total: number;
+}
+
+export interface Listing {
+  cards: ArticleCard[];
+  pagination: Pagination;
+}
+
+export interface TermPageModel {
+  taxonomy: Taxonomy;
+  term: Term;
+  ancestors: Term[];
+  children: Term[];
+  listing: Listing;
+}
+
+export interface HomeModel {
+  featured: ArticleCard[];
+  latest: Listing;
+  reports: { term: Term; cards: ArticleCard[] }[];
+}
+
+/** Site chrome every page needs: settings, navigation pages and taxonomies. */
+export interface SiteModel {
+  settings: RenderedSettings;
+  navigation: Page[];
+  taxonomies: Taxonomy[];
+  siteUrl: string;
+}
+
+/** Read models for reader pages. Only published articles whose time has come are ever returned. */
+export class Reader {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  private get repos(): Repositories {
+    return this.ctx.store;
+  }
+
+  private nowIso(): string {
+    return this.ctx.now().toISOString();
+  }
+
+  async site(): Promise<SiteModel> {
+    const [settings, pages, taxonomies] = await Promise.all([
+      loadSettings(this.repos),
+      this.repos.pages.list(),
+      this.repos.taxonomies.listTaxonomies(),
+    ]);
+    return {
+      settings,
+      navigation: pages.filter((p) => p.status === 'published' && p.showInNavigation),
+      taxonomies,
+      siteUrl: this.ctx.siteUrl,
+    };
+  }
+
+  async home(page: number, pageSize: number): Promise<HomeModel> {
+    const now = this.nowIso();
+    const featured = await this.repos.articles.listPublished({ now, limit: 3, offset: 0, isFeatured: true });
+    const latest = await this.listing({
+      page,
+      pageSize,
+      excludeIds: page === 1 ? featured.articles.map((a) => a.id) : [],
+    });
+    const reportTaxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === 'report');
+    const reports: HomeModel['reports'] = [];
+    if (reportTaxonomy && page === 1) {
+      const counts = await this.repos.taxonomies.publishedCounts(now);
+      for (const term of await this.repos.taxonomies.listTerms(reportTaxonomy.id)) {
+        if (!counts.get(term.id)) continue;
+        const { articles } = await this.repos.articles.listPublished({
+          now,
+          limit: 3,
+          offset: 0,
+          termIds: [term.id],
+        });
+        reports.push({ term, cards: await this.cards(articles) });
+      }
+    }
+    return { featured: await this.cards(featured.articles), latest, reports };
+  }
+
+  async article(slug: string): Promise<ArticlePageModel | undefined> {
+    const article = await this.repos.articles.findBySlug(slug);
+    if (!article || !isPubliclyVisible(article, this.ctx.now())) return undefined;
+    const [card] = await this.cards([article]);
+    if (!card) return undefined;
+    const settings = await loadSettings(this.repos);
+    const absoluteUrl = `${this.ctx.siteUrl}${card.url}`;
+    const classification: ArticlePageModel['classification'] = [];
+    for (const { taxonomy, term } of card.terms) {
+      let group = classification.find((g) => g.taxonomy.id === taxonomy.id);
+      if (!group) {
+        group = { taxonomy, terms: [] };
+        classification.push(group);
+      }
+      group.terms.push(term);
+    }
+    classification.sort((a, b) => a.taxonomy.position - b.taxonomy.position);
+    const corrections = await this.ctx.store.db
+      .selectFrom('corrections')
+      .select(['id', 'kind', 'note', 'created_at'])
+      .where('article_id', '=', article.id)
+      .orderBy('created_at')
+      .execute();
+    return {
+      ...card,
+      classification,
+      absoluteUrl,
+      canonicalUrl: article.canonicalUrl ?? absoluteUrl,
+      attribution: buildAttribution({
+        authorNames: card.authors.map((a) => a.name),
+        source: article.source,
+        siteName: settings.siteName,
+        siteUrl: this.ctx.siteUrl,
+        articleUrl: absoluteUrl,
+        publishedAt: article.publishedAt,
+      }),
+      corrections: corrections.map((c) => ({
+        id: c.id,
+        kind: c.kind,
+        note: c.note,
+        createdAt: c.created_at,
+      })),
+    };
+  }
+
+  async term(
+    taxonomySlug: string,
+    termSlug: string,
+    page: number,
+    pageSize: number,
+  ): Promise<TermPageModel | undefined> {
+    const taxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === taxonomySlug);
+    if (!taxonomy) return undefined;
+    const term = await this.repos.taxonomies.findTerm(taxonomy.id, termSlug);
+    if (!term) return undefined;
+    const all = await this.repos.taxonomies.listTerms(taxonomy.id);
+    const byId = new Map(all.map((t) => [t.id, t]));
+    const descendants = collectDescendants(term.id, all);
+    const listing = await this.listing({ page, pageSize, termIds: [term.id, ...descendants] });
+    return {
+      taxonomy,
+      term,
+      ancestors: ancestorsOf(term, byId),
+      children: all.filter((t) => t.parentId === term.id),
+      listing,
+    };
+  }
+
+  async taxonomyIndex(
+    taxonomySlug: string,
+  ): Promise<{ taxonomy: Taxonomy; terms: { term: Term; count: number }[] } | undefined> {
+    const taxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === taxonomySlug);
+    if (!taxonomy) return undefined;
+    const counts = await this.repos.taxonomies.publishedCounts(this.nowIso());
+    const terms = (await this.repos.taxonomies.listTerms(taxonomy.id)).map((term) => ({
+      term,
+      count: counts.get(term.id) ?? 0,
+    }));
+    return { taxonomy, terms };
+  }
+
+  async author(
+    slug: string,
+    page: number,
+    pageSize: number,
+  ): Promise<{ person: Person; listing: Listing } | undefined> {
+    const person = await this.repos.people.findBySlug(slug);
+    if (!person) return undefined;
+    return { person, listing: await this.listing({ page, pageSize, personId: person.id }) };
+  }
+
+  async page(slug: string): Promise<Page | undefined> {
+    const page = await this.repos.pages.findBySlug(slug);
+    return page?.status === 'published' ? page : undefined;
+  }
+
+  async redirectFor(path: string): Promise<string | undefined> {
+    return (await this.repos.redirects.find(path))?.toPath;
+  }
+
+  private async listing(query: {
+    page: number;
+    pageSize: number;
+    termIds?: number[];
+    personId?: number;
+    excludeIds?: number[];
+  }): Promise<Listing> {
+    const { articles, total } = await this.repos.articles.listPublished({
+      now: this.nowIso(),
+      limit: query.pageSize,
+      offset: (query.page - 1) * query.pageSize,
+      ...(query.termIds ? { termIds: query.termIds } : {}),
+      ...(query.personId !== undefined ? { personId: query.personId } : {}),
+      ...(query.excludeIds ? { excludeIds: query.excludeIds } : {}),
+    });
+    return {
+      cards: await this.cards(articles),
+      pagination: { page: query.page, pageCount: Math.max(1, Math.ceil(total / query.pageSize)), total },
+    };
+  }
+
+  /** Attaches authors and terms to articles with two queries, whatever the number of articles. */
+  async cards(articles: Article[]): Promise<ArticleCard[]> {
+    const personIds = [...new Set(articles.flatMap((a) => a.authorIds))];
+    const termIds = [...new Set(articles.flatMap((a) => a.termIds))];
+    const [people, terms, taxonomies] = await Promise.all([
+      this.repos.people.findByIds(personIds),
+      this.repos.taxonomies.findTermsByIds(termIds),
+      this.repos.taxonomies.listTaxonomies(),
+    ]);
+    const personById = new Map(people.map((p) => [p.id, p]));
+    const termById = new Map(terms.map((t) => [t.id, t]));
+    const taxonomyById = new Map(taxonomies.map((t) => [t.id, t]));
+    return articles.map((article) => ({
+      article,
+      url: articlePath(article.slug),
+      authors: article.authorIds.flatMap((id) => personById.get(id) ?? []),
+      terms: article.termIds.flatMap((id) => {
+        const term = termById.get(id);
+        const taxonomy = term && taxonomyById.get(term.taxonomyId);
+        return term && taxonomy ? [{ taxonomy, term }] : [];
+      }),
+      readingMinutes: readingMinutes(article.wordCount),
+    }));
+  }
+}
+
+function collectDescendants(rootId: number, terms: Term[]): number[] {
+  const out: number[] = [];
+  const queue = [rootId];
+  const seen = new Set<number>(queue);
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const child of terms) {
+      if (child.parentId === id && !seen.has(child.id)) {
+        seen.add(child.id);
+        out.push(child.id);
+        queue.push(child.id);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,64 @@
+import { renderMarkdown } from '../content/markdown.js';
+import { toIsoTimestamp } from '../domain/article.js';
+import {
+  MARKDOWN_SETTINGS,
+  SETTING_KEYS,
+  type SiteSettings,
+  settingFieldForKey,
+  settingsFromStored,
+} from '../domain/settings.js';
+import { invalid } from '../errors.js';
+import type { Repositories } from '../storage/store.js';
+import type { ServiceContext } from './context.js';
+
+/** Settings plus the HTML of each Markdown text, ready for templates. */
+export interface RenderedSettings extends SiteSettings {
+  html: Record<(typeof MARKDOWN_SETTINGS)[number], string>;
+}
+
+export async function loadSettings(repos: Repositories): Promise<RenderedSettings> {
+  const settings = settingsFromStored(await repos.settings.getAll());
+  const html = Object.fromEntries(
+    MARKDOWN_SETTINGS.map((key) => [key, renderMarkdown(settings[key])]),
+  ) as RenderedSettings['html'];
+  return { ...settings, html };
+}
+
+/** Updates settings given by snake_case key; unknown keys are refused by name. Keeps a revision. */
+export async function updateSettingsIn(
+  repos: Repositories,
+  values: Record<string, string>,
+  options: { actor: string; now: Date },
+): Promise<void> {
+  const unknown = Object.keys(values).filter((key) => settingFieldForKey(key) === undefined);
+  if (unknown.length > 0) {
+    throw invalid(
+      unknown.map((key) => ({
+        field: key,
+        message: `is not a setting (known: ${Object.values(SETTING_KEYS).join(', ')})`,
+      })),
+    );
+  }
+  const now = toIsoTimestamp(options.now);
+  for (const [key, value] of Object.entries(values)) await repos.settings.set(key, String(value), now);
+  const all = Object.fromEntries(await repos.settings.getAll());
+  const previous = await repos.revisions.list('settings', 0);
+  await repos.revisions.add({
+    entityType: 'settings',
+    entityId: 0,
+    version: (previous[0]?.version ?? 0) + 1,
+    actor: options.actor,
+    note: null,
+    snapshot: all,
+    createdAt: now,
+  });
+}
+
+export async function updateSettings(
+  ctx: ServiceContext,
+  values: Record<string, string>,
+  actor: string,
+): Promise<void> {
+  await ctx.store.transaction((repos) => updateSettingsIn(repos, values, { actor, now: ctx.now() }));
+  ctx.changes.publish({ kind: 'settings' });
+}

@@ -1,0 +1,92 @@
+import { renderMarkdown } from '../content/markdown.js';
+import { toIsoTimestamp } from '../domain/article.js';
+import { slugify } from '../domain/slug.js';
+import { DEFAULT_TAXONOMIES, type Taxonomy, type Term, wouldCreateCycle } from '../domain/taxonomy.js';
+import { AppError, invalid } from '../errors.js';
+import type { Repositories } from '../storage/store.js';
+
+/** The URL path of a term listing, e.g. /region/europe. */
+export function termPath(taxonomySlug: string, termSlug: string): string {
+  return `/${encodeURIComponent(taxonomySlug)}/${encodeURIComponent(termSlug)}`;
+}
+
+/** Creates the default taxonomies that do not exist yet. Safe to run at every start. */
+export async function ensureDefaultTaxonomies(repos: Repositories): Promise<void> {
+  const existing = new Set((await repos.taxonomies.listTaxonomies()).map((t) => t.slug));
+  for (const taxonomy of DEFAULT_TAXONOMIES) {
+    if (!existing.has(taxonomy.slug)) await repos.taxonomies.insertTaxonomy(taxonomy);
+  }
+}
+
+export interface TermRef {
+  name: string;
+  description?: string | undefined;
+  /** Name of the parent term, for hierarchical taxonomies. */
+  parentName?: string | undefined;
+}
+
+/**
+ * Finds a term by slug or name within a taxonomy, or creates it. A description or parent
+ * given in the reference updates the stored term.
+ */
+export async function findOrCreateTerm(
+  repos: Repositories,
+  taxonomy: Taxonomy,
+  ref: TermRef,
+  now: Date,
+): Promise<Term> {
+  const name = ref.name.trim();
+  const slug = slugify(name);
+  if (!name || !slug)
+    throw invalid([{ field: taxonomy.slug, message: `"${ref.name}" is not a usable term name` }]);
+  const timestamp = toIsoTimestamp(now);
+  let parentId: number | null = null;
+  if (ref.parentName) {
+    if (!taxonomy.isHierarchical) {
+      throw invalid([
+        {
+          field: taxonomy.slug,
+          message: `${taxonomy.name} is not hierarchical; "${name}" cannot have a parent`,
+        },
+      ]);
+    }
+    parentId = (await findOrCreateTerm(repos, taxonomy, { name: ref.parentName }, now)).id;
+  }
+  const existing =
+    (await repos.taxonomies.findTerm(taxonomy.id, slug)) ??
+    (await repos.taxonomies.findTermByName(taxonomy.id, name));
+  if (!existing) {
+    const record = {
+      taxonomyId: taxonomy.id,
+      slug,
+      name,
+      description: ref.description?.trim() || null,
+      descriptionHtml: ref.description?.trim() ? renderMarkdown(ref.description) : null,
+      parentId,
+      position: 0,
+    };
+    const id = await repos.taxonomies.insertTerm(record, timestamp);
+    return { id, ...record };
+  }
+  const description = ref.description?.trim() || existing.description;
+  const nextParent = ref.parentName ? parentId : existing.parentId;
+  if (description === existing.description && nextParent === existing.parentId) return existing;
+  if (nextParent !== null) {
+    const parents = new Map((await repos.taxonomies.listTerms(taxonomy.id)).map((t) => [t.id, t.parentId]));
+    if (wouldCreateCycle(existing.id, nextParent, parents)) {
+      throw new AppError({
+        code: 'TERM_CYCLE',
+        kind: 'invalid',
+        message: `"${name}" cannot be placed under its own descendant`,
+      });
+    }
+  }
+  const updated: Term = {
+    ...existing,
+    description,
+    descriptionHtml: description ? renderMarkdown(description) : null,
+    parentId: nextParent,
+  };
+  await repos.taxonomies.updateTerm(existing.id, updated, timestamp);
+  return updated;
+}

@@ -1,0 +1,213 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Article, ArticleStatus, Visibility } from '../domain/article.js';
+import type { ArticlesTable, Database } from './schema.js';
+
+type ArticleRow = Selectable<ArticlesTable>;
+
+/** Columns written when an article is saved; id and relations are handled separately. */
+export type ArticleRecord = Omit<Article, 'id' | 'authorIds' | 'termIds'>;
+
+export interface PublishedQuery {
+  now: string;
+  limit: number;
+  offset: number;
+  termIds?: number[];
+  personId?: number;
+  isFeatured?: boolean;
+  excludeIds?: number[];
+}
+
+function toArticle(row: ArticleRow, authorIds: number[], termIds: number[]): Article {
+  return {
+    id: row.id,
+    slug: row.slug,
+    title: row.title,
+    subtitle: row.subtitle,
+    summary: row.summary,
+    epigraph:
+      row.epigraph_text === null ? null : { text: row.epigraph_text, attribution: row.epigraph_attribution },
+    bodyMarkdown: row.body_markdown,
+    bodyHtml: row.body_html,
+    status: row.status as ArticleStatus,
+    publishedAt: row.published_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    source: row.source_name === null ? null : { name: row.source_name, url: row.source_url },
+    canonicalUrl: row.canonical_url,
+    license: row.license,
+    language: row.language,
+    featuredImage: row.featured_image,
+    featuredImageAlt: row.featured_image_alt,
+    visibility: row.visibility as Visibility,
+    isFeatured: row.is_featured === 1,
+    hasComments: row.has_comments === 1,
+    wordCount: row.word_count,
+    version: row.version,
+    authorIds,
+    termIds,
+  };
+}
+
+function toRow(record: ArticleRecord): Omit<ArticleRow, 'id'> {
+  return {
+    slug: record.slug,
+    title: record.title,
+    subtitle: record.subtitle,
+    summary: record.summary,
+    epigraph_text: record.epigraph?.text ?? null,
+    epigraph_attribution: record.epigraph?.attribution ?? null,
+    body_markdown: record.bodyMarkdown,
+    body_html: record.bodyHtml,
+    status: record.status,
+    published_at: record.publishedAt,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    source_name: record.source?.name ?? null,
+    source_url: record.source?.url ?? null,
+    canonical_url: record.canonicalUrl,
+    license: record.license,
+    language: record.language,
+    featured_image: record.featuredImage,
+    featured_image_alt: record.featuredImageAlt,
+    visibility: record.visibility,
+    is_featured: record.isFeatured ? 1 : 0,
+    has_comments: record.hasComments ? 1 : 0,
+    word_count: record.wordCount,
+    version: record.version,
+  };
+}
+
+/** Articles with their ordered authors and terms. */
+export class ArticleRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findById(id: number): Promise<Article | undefined> {
+    const row = await this.db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? (await this.withRelations([row]))[0] : undefined;
+  }
+
+  async findBySlug(slug: string): Promise<Article | undefined> {
+    const row = await this.db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
+    return row ? (await this.withRelations([row]))[0] : undefined;
+  }
+
+  async findByIds(ids: number[]): Promise<Article[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('articles').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map((await this.withRelations(rows)).map((a) => [a.id, a]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async insert(record: ArticleRecord): Promise<number> {
+    const { id } = await this.db
+      .insertInto('articles')
+      .values(toRow(record))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  /** Writes the record only if the stored version is `expectedVersion`; returns whether it did. */
+  async update(id: number, record: ArticleRecord, expectedVersion: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('articles')
+      .set(toRow(record))
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async setAuthors(articleId: number, personIds: number[]): Promise<void> {
+    await this.db.deleteFrom('article_authors').where('article_id', '=', articleId).execute();
+    if (personIds.length === 0) return;
+    await this.db
+      .insertInto('article_authors')
+      .values(
+        personIds.map((personId, position) => ({ article_id: articleId, person_id: personId, position })),
+      )
+      .execute();
+  }
+
+  async setTerms(articleId: number, termIds: number[]): Promise<void> {
+    await this.db.deleteFrom('article_terms').where('article_id', '=', articleId).execute();
+    if (termIds.length === 0) return;
+    await this.db
+      .insertInto('article_terms')
+      .values(termIds.map((termId, position) => ({ article_id: articleId, term_id: termId, position })))
+      .execute();
+  }
+
+  /** Published articles visible at `now`, newest first, with the total for pagination. */
+  async listPublished(query: PublishedQuery): Promise<{ articles: Article[]; total: number }> {
+    let base = this.db
+      .selectFrom('articles')
+      .where('status', '=', 'published')
+      .where('published_at', '<=', query.now);
+    if (query.isFeatured !== undefined) base = base.where('is_featured', '=', query.isFeatured ? 1 : 0);
+    if (query.excludeIds && query.excludeIds.length > 0) base = base.where('id', 'not in', query.excludeIds);
+    if (query.termIds && query.termIds.length > 0) {
+      const termIds = query.termIds;
+      base = base.where('id', 'in', (qb) =>
+        qb.selectFrom('article_terms').select('article_id').where('term_id', 'in', termIds),
+      );
+    }
+    if (query.personId !== undefined) {
+      const personId = query.personId;
+      base = base.where('id', 'in', (qb) =>
+        qb.selectFrom('article_authors').select('article_id').where('person_id', '=', personId),
+      );
+    }
+    const [rows, count] = await Promise.all([
+      base
+        .selectAll()
+        .orderBy('published_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(query.limit)
+        .offset(query.offset)
+        .execute(),
+      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { articles: await this.withRelations(rows), total: Number(count.n) };
+  }
+
+  /** How many articles exist, in any status. */
+  async count(): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('articles')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(n);
+  }
+
+  /** Every article (any status), oldest first: for exports and index rebuilds. */
+  async listAll(): Promise<Article[]> {
+    const rows = await this.db.selectFrom('articles').selectAll().orderBy('id').execute();
+    return this.withRelations(rows);
+  }
+
+  private async withRelations(rows: ArticleRow[]): Promise<Article[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [authors, terms] = await Promise.all([
+      this.db
+        .selectFrom('article_authors')
+        .select(['article_id', 'person_id'])
+        .where('article_id', 'in', ids)
+        .orderBy('position')
+        .execute(),
+      this.db
+        .selectFrom('article_terms')
+        .select(['article_id', 'term_id'])
+        .where('article_id', 'in', ids)
+        .orderBy('position')
+        .execute(),
+    ]);
+    const authorsOf = new Map<number, number[]>();
+    for (const a of authors)
+      authorsOf.set(a.article_id, [...(authorsOf.get(a.article_id) ?? []), a.person_id]);
+    const termsOf = new Map<number, number[]>();
+    for (const t of terms) termsOf.set(t.article_id, [...(termsOf.get(t.article_id) ?? []), t.term_id]);
+    return rows.map((row) => toArticle(row, authorsOf.get(row.id) ?? [], termsOf.get(row.id) ?? []));
+  }
+}

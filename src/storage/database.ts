@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { type Migration, Migrator } from 'kysely/migration';
+import pg from 'pg';
+import { AppError } from '../errors.js';
+import type { DialectName } from './migrations/helpers.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** The connection URL with any password removed, for logs and messages. */
+  displayUrl: string;
+  /** The SQLite file, when the database is one. */
+  sqliteFile: string | null;
+  close(): Promise<void>;
+}
+
+/** Parses `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
+export function parseDatabaseUrl(url: string): { dialect: DialectName; target: string } {
+  if (url.startsWith('sqlite:'))
+    return { dialect: 'sqlite', target: url.slice('sqlite:'.length) || './data/pressroom.db' };
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
+    return { dialect: 'postgres', target: url };
+  throw new AppError({
+    code: 'CONFIG_INVALID',
+    kind: 'invalid',
+    message: `DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(':')[0]}:…")`,
+  });
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** Opens the database named by a URL. SQLite files are created with their folder, in WAL mode. */
+export function openDatabase(options: { url: string; poolSize?: number }): DatabaseHandle {
+  const { dialect, target } = parseDatabaseUrl(options.url);
+  if (dialect === 'sqlite') {
+    const isMemory = target === ':memory:';
+    const file = isMemory ? ':memory:' : path.resolve(target);
+    if (!isMemory) mkdirSync(path.dirname(file), { recursive: true });
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('synchronous = NORMAL');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return {
+      db,
+      dialect,
+      displayUrl: `sqlite:${isMemory ? ':memory:' : file}`,
+      sqliteFile: isMemory ? null : file,
+      close: () => db.destroy(),
+    };
+  }
+  const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect, displayUrl: redact(target), sqliteFile: null, close: () => db.destroy() };
+}
+
+export interface MigrationReport {
+  applied: string[];
+  failed: { name: string; message: string } | null;
+}
+
+/** Applies every pending migration, each in its own transaction; returns what ran and what failed. */
+export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationReport> {
+  const ctx = { dialect: handle.dialect };
+  const migrations: Record<string, Migration> = {};
+  for (const [name, migration] of Object.entries(MIGRATIONS)) {
+    migrations[name] = { up: (db) => migration.up(db, ctx) };
+  }
+  const migrator = new Migrator({
+    db: handle.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+  let result: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+  try {
+    result = await migrator.migrateToLatest();
+  } catch (cause) {
+    throw databaseUnavailable(handle, cause);
+  }
+  const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const failedResult = (result.results ?? []).find((r) => r.status === 'Error');
+  const failed = result.error
+    ? {
+        name: failedResult?.migrationName ?? '(unknown)',
+        message: (result.error as Error).message ?? String(result.error),
+      }
+    : null;
+  return { applied, failed };
+}
+
+/** Wraps a low-level connection error in a message that says which database could not be reached. */
+export function databaseUnavailable(handle: Pick<DatabaseHandle, 'displayUrl'>, cause: unknown): AppError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new AppError({
+    code: 'DATABASE_UNAVAILABLE',
+    kind: 'unavailable',
+    message: `Cannot use the database ${handle.displayUrl}: ${detail}`,
+    cause,
+  });
+}

@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import * as core from './0001-core.js';
+import * as users from './0002-users.js';
+import type { MigrationContext } from './helpers.js';
+
+export interface VersionedMigration {
+  up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;
+}
+
+/**
+ * Every migration in order. Names sort lexically; never edit one that has shipped,
+ * add a new one instead.
+ */
+export const MIGRATIONS: Record<string, VersionedMigration> = {
+  '0001-core': core,
+  '0002-users': users,
+};

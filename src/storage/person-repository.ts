@@ -1,0 +1,96 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Person, PersonLink } from '../domain/person.js';
+import type { Database, PeopleTable } from './schema.js';
+
+export type PersonRecord = Omit<Person, 'id'>;
+
+function parseLinks(json: string): PersonLink[] {
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? (value as PersonLink[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function toPerson(row: Selectable<PeopleTable>): Person {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    bio: row.bio,
+    bioHtml: row.bio_html,
+    email: row.email,
+    website: row.website,
+    links: parseLinks(row.links),
+    photo: row.photo,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toRow(record: PersonRecord): Omit<Selectable<PeopleTable>, 'id'> {
+  return {
+    slug: record.slug,
+    name: record.name,
+    bio: record.bio,
+    bio_html: record.bioHtml,
+    email: record.email,
+    website: record.website,
+    links: JSON.stringify(record.links),
+    photo: record.photo,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+/** Authors, staff and guests alike. */
+export class PersonRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findById(id: number): Promise<Person | undefined> {
+    const row = await this.db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toPerson(row);
+  }
+
+  async findBySlug(slug: string): Promise<Person | undefined> {
+    const row = await this.db.selectFrom('people').selectAll().where('slug', '=', slug).executeTakeFirst();
+    return row && toPerson(row);
+  }
+
+  /** Case-insensitive match on the display name. */
+  async findByName(name: string): Promise<Person | undefined> {
+    const row = await this.db
+      .selectFrom('people')
+      .selectAll()
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+      .orderBy('id')
+      .executeTakeFirst();
+    return row && toPerson(row);
+  }
+
+  async findByIds(ids: number[]): Promise<Person[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('people').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, toPerson(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async list(): Promise<Person[]> {
+    const rows = await this.db.selectFrom('people').selectAll().orderBy('name').execute();
+    return rows.map(toPerson);
+  }
+
+  async insert(record: PersonRecord): Promise<number> {
+    const { id } = await this.db
+      .insertInto('people')
+      .values(toRow(record))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async update(id: number, record: PersonRecord): Promise<void> {
+    await this.db.updateTable('people').set(toRow(record)).where('id', '=', id).execute();
+  }
+}

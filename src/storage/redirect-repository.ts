@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface Redirect {
+  fromPath: string;
+  toPath: string;
+  statusCode: number;
+}
+
+/** Old URLs (renamed slugs, imported permalinks) and where they moved. */
+export class RedirectRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async find(fromPath: string): Promise<Redirect | undefined> {
+    const row = await this.db
+      .selectFrom('redirects')
+      .select(['from_path', 'to_path', 'status_code'])
+      .where('from_path', '=', fromPath)
+      .executeTakeFirst();
+    return row && { fromPath: row.from_path, toPath: row.to_path, statusCode: row.status_code };
+  }
+
+  /** Records that `fromPath` moved to `toPath`, and repoints older redirects to it so none chains. */
+  async put(redirect: Redirect, now: string): Promise<void> {
+    await this.db.deleteFrom('redirects').where('from_path', '=', redirect.toPath).execute();
+    await this.db
+      .updateTable('redirects')
+      .set({ to_path: redirect.toPath })
+      .where('to_path', '=', redirect.fromPath)
+      .execute();
+    await this.db
+      .insertInto('redirects')
+      .values({
+        from_path: redirect.fromPath,
+        to_path: redirect.toPath,
+        status_code: redirect.statusCode,
+        created_at: now,
+      })
+      .onConflict((oc) =>
+        oc.column('from_path').doUpdateSet({ to_path: redirect.toPath, status_code: redirect.statusCode }),
+      )
+      .execute();
+  }
+
+  async list(): Promise<Redirect[]> {
+    const rows = await this.db
+      .selectFrom('redirects')
+      .select(['from_path', 'to_path', 'status_code'])
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({ fromPath: r.from_path, toPath: r.to_path, statusCode: r.status_code }));
+  }
+}

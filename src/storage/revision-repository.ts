@@ -1,0 +1,57 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface Revision {
+  id: number;
+  entityType: string;
+  entityId: number;
+  version: number;
+  actor: string;
+  note: string | null;
+  snapshot: unknown;
+  createdAt: string;
+}
+
+/** Every saved version of articles, pages, people, terms and settings. */
+export class RevisionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async add(revision: Omit<Revision, 'id'>): Promise<number> {
+    const { id } = await this.db
+      .insertInto('revisions')
+      .values({
+        entity_type: revision.entityType,
+        entity_id: revision.entityId,
+        version: revision.version,
+        actor: revision.actor,
+        note: revision.note,
+        snapshot: JSON.stringify(revision.snapshot),
+        created_at: revision.createdAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  /** Revisions of one entity, newest first. */
+  async list(entityType: string, entityId: number): Promise<Revision[]> {
+    const rows = await this.db
+      .selectFrom('revisions')
+      .selectAll()
+      .where('entity_type', '=', entityType)
+      .where('entity_id', '=', entityId)
+      .orderBy('version', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      version: r.version,
+      actor: r.actor,
+      note: r.note,
+      snapshot: JSON.parse(r.snapshot) as unknown,
+      createdAt: r.created_at,
+    }));
+  }
+}

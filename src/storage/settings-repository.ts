@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Site settings as key/value strings. */
+export class SettingsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async getAll(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('settings').select(['key', 'value']).execute();
+    return new Map(rows.map((r) => [r.key, r.value]));
+  }
+
+  async set(key: string, value: string, now: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value, updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+      .execute();
+  }
+}

@@ -1,0 +1,144 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Taxonomy, Term } from '../domain/taxonomy.js';
+import type { Database, TaxonomiesTable, TermsTable } from './schema.js';
+
+export type TermRecord = Omit<Term, 'id'>;
+
+function toTaxonomy(row: Selectable<TaxonomiesTable>): Taxonomy {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    pluralName: row.plural_name,
+    isHierarchical: row.is_hierarchical === 1,
+    isMultiple: row.is_multiple === 1,
+    position: row.position,
+  };
+}
+
+function toTerm(row: Selectable<TermsTable>): Term {
+  return {
+    id: row.id,
+    taxonomyId: row.taxonomy_id,
+    slug: row.slug,
+    name: row.name,
+    description: row.description,
+    descriptionHtml: row.description_html,
+    parentId: row.parent_id,
+    position: row.position,
+  };
+}
+
+/** Taxonomies and their terms. */
+export class TaxonomyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async listTaxonomies(): Promise<Taxonomy[]> {
+    const rows = await this.db
+      .selectFrom('taxonomies')
+      .selectAll()
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
+    return rows.map(toTaxonomy);
+  }
+
+  async insertTaxonomy(taxonomy: Omit<Taxonomy, 'id'>): Promise<number> {
+    const { id } = await this.db
+      .insertInto('taxonomies')
+      .values({
+        slug: taxonomy.slug,
+        name: taxonomy.name,
+        plural_name: taxonomy.pluralName,
+        is_hierarchical: taxonomy.isHierarchical ? 1 : 0,
+        is_multiple: taxonomy.isMultiple ? 1 : 0,
+        position: taxonomy.position,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async findTermById(id: number): Promise<Term | undefined> {
+    const row = await this.db.selectFrom('terms').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toTerm(row);
+  }
+
+  async findTerm(taxonomyId: number, slug: string): Promise<Term | undefined> {
+    const row = await this.db
+      .selectFrom('terms')
+      .selectAll()
+      .where('taxonomy_id', '=', taxonomyId)
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+    return row && toTerm(row);
+  }
+
+  /** Case-insensitive match on the term's name within one taxonomy. */
+  async findTermByName(taxonomyId: number, name: string): Promise<Term | undefined> {
+    const row = await this.db
+      .selectFrom('terms')
+      .selectAll()
+      .where('taxonomy_id', '=', taxonomyId)
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+      .orderBy('id')
+      .executeTakeFirst();
+    return row && toTerm(row);
+  }
+
+  async findTermsByIds(ids: number[]): Promise<Term[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('terms').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, toTerm(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async listTerms(taxonomyId?: number): Promise<Term[]> {
+    let query = this.db.selectFrom('terms').selectAll();
+    if (taxonomyId !== undefined) query = query.where('taxonomy_id', '=', taxonomyId);
+    const rows = await query.orderBy('position').orderBy('name').execute();
+    return rows.map(toTerm);
+  }
+
+  async insertTerm(record: TermRecord, now: string): Promise<number> {
+    const { id } = await this.db
+      .insertInto('terms')
+      .values({ ...termRow(record), created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async updateTerm(id: number, record: TermRecord, now: string): Promise<void> {
+    await this.db
+      .updateTable('terms')
+      .set({ ...termRow(record), updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Number of published articles per term, for listings. */
+  async publishedCounts(now: string): Promise<Map<number, number>> {
+    const rows = await this.db
+      .selectFrom('article_terms')
+      .innerJoin('articles', 'articles.id', 'article_terms.article_id')
+      .select(['article_terms.term_id', (eb) => eb.fn.countAll().as('n')])
+      .where('articles.status', '=', 'published')
+      .where('articles.published_at', '<=', now)
+      .groupBy('article_terms.term_id')
+      .execute();
+    return new Map(rows.map((r) => [r.term_id, Number(r.n)]));
+  }
+}
+
+function termRow(record: TermRecord) {
+  return {
+    taxonomy_id: record.taxonomyId,
+    slug: record.slug,
+    name: record.name,
+    description: record.description,
+    description_html: record.descriptionHtml,
+    parent_id: record.parentId,
+    position: record.position,
+  };
+}

@@ -1,0 +1,16 @@
+// Small enhancements; every page works without this file.
+(() => {
+  document.querySelectorAll('[data-copy]').forEach((button) => {
+    var field = document.querySelector(button.getAttribute('data-copy'));
+    if (!field || !navigator.clipboard) return;
+    button.hidden = false;
+    button.addEventListener('click', () => {
+      navigator.clipboard.writeText(field.value).then(() => {
+        button.textContent = 'Link copied';
+        setTimeout(() => {
+          button.textContent = 'Copy link';
+        }, 2500);
+      });
+    });
+  });
+})();

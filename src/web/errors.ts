@@ -1,0 +1,85 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorKind, isAppError } from '../errors.js';
+
+export const STATUS_BY_KIND: Record<ErrorKind, number> = {
+  not_found: 404,
+  invalid: 400,
+  conflict: 409,
+  forbidden: 403,
+  unavailable: 503,
+};
+
+export interface ErrorReply {
+  status: number;
+  code: string;
+  message: string;
+  details?: { field: string; message: string }[];
+}
+
+/** Turns anything thrown in a handler into what the user may see. Bugs are logged in full, shown as an id. */
+export function describeError(error: unknown, request: FastifyRequest): ErrorReply {
+  if (isAppError(error)) {
+    return {
+      status: STATUS_BY_KIND[error.kind],
+      code: error.code,
+      message: error.message,
+      ...(error.details ? { details: error.details } : {}),
+    };
+  }
+  const fastifyError = error as FastifyError;
+  if (fastifyError.validation) {
+    const details = fastifyError.validation.map((v) => ({
+      field: (
+        v.instancePath ||
+        (v.params as { missingProperty?: string }).missingProperty ||
+        fastifyError.validationContext ||
+        'request'
+      ).replace(/^\//, ''),
+      message: v.message ?? 'is invalid',
+    }));
+    return {
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: `Invalid ${fastifyError.validationContext ?? 'request'}: ${details.map((d) => `${d.field} ${d.message}`).join('; ')}`,
+      details,
+    };
+  }
+  if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
+    return {
+      status: fastifyError.statusCode,
+      code: fastifyError.code ?? 'BAD_REQUEST',
+      message: fastifyError.message,
+    };
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return { status: 500, code: 'INTERNAL', message: 'Something went wrong.' };
+}
+
+export function wantsJson(request: FastifyRequest): boolean {
+  return request.url.startsWith('/api/') || (request.headers.accept ?? '').startsWith('application/json');
+}
+
+export type ErrorPageRenderer = (reply: ErrorReply, requestId: string) => Promise<string>;
+
+export async function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  described: ErrorReply,
+  renderPage: ErrorPageRenderer,
+): Promise<void> {
+  reply.code(described.status).header('cache-control', 'no-store');
+  if (wantsJson(request)) {
+    await reply.send({
+      code: described.code,
+      message: described.message,
+      ...(described.details ? { details: described.details } : {}),
+      requestId: request.id,
+    });
+    return;
+  }
+  await reply.type('text/html; charset=utf-8').send(await renderPage(described, request.id));
+}

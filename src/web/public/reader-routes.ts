@@ -1,0 +1,258 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { excerpt, toPlainText } from '../../content/markdown.js';
+import { pagePath } from '../../services/pages.js';
+import { personPath } from '../../services/people.js';
+import type { Reader, SiteModel } from '../../services/reader.js';
+import { termPath } from '../../services/taxonomies.js';
+import type { CachedPage, PageCache } from '../page-cache.js';
+import { articleMeta, articleView } from '../views/article.js';
+import type { SafeHtml } from '../views/html.js';
+import { type AssetUrls, layout, type PageMeta } from '../views/layout.js';
+import {
+  authorView,
+  homeView,
+  mastodonShareView,
+  staticPageView,
+  taxonomyIndexView,
+  termView,
+} from '../views/listing.js';
+
+export interface ReaderRouteDeps {
+  reader: Reader;
+  cache: PageCache;
+  assets: AssetUrls;
+  httpMaxAge: number;
+}
+
+const PageQuery = Type.Object(
+  { page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) },
+  { additionalProperties: true },
+);
+const SlugParam = Type.String({ minLength: 1, maxLength: 200 });
+
+type Rendered = { body: SafeHtml; meta: PageMeta; tags: string[] } | undefined;
+
+/** Reader pages: server-rendered, cached in memory, readable without JavaScript. */
+export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps): Promise<void> {
+  const { reader, cache, assets } = deps;
+
+  /** Serves a cached page, or renders, caches and serves it; answers 304 when the browser has it. */
+  async function serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    render: (site: SiteModel) => Promise<Rendered>,
+  ): Promise<unknown> {
+    let entry: CachedPage | undefined = cache.get(key);
+    if (!entry) {
+      const site = await reader.site();
+      const rendered = await render(site);
+      if (!rendered) return notFound(request, reply);
+      const body = layout(site, rendered.meta, assets, rendered.body).value;
+      entry = cache.set(key, { body, status: 200, tags: [...rendered.tags, 'nav', 'settings'] });
+    }
+    reply
+      .header('cache-control', `public, max-age=${deps.httpMaxAge}, stale-while-revalidate=60`)
+      .header('etag', entry.etag)
+      .type('text/html; charset=utf-8');
+    if (request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
+    return reply.code(entry.status).send(entry.body);
+  }
+
+  // Redirects from old slugs are looked up by the app's not-found handler.
+  function notFound(_request: FastifyRequest, reply: FastifyReply): unknown {
+    reply.callNotFound();
+    return reply;
+  }
+
+  app.get('/', { schema: { querystring: PageQuery } }, async (request, reply) => {
+    const page = (request.query as { page?: number }).page ?? 1;
+    return serve(request, reply, `/?page=${page}`, async (site) => {
+      const model = await reader.home(page, site.settings.pageSize);
+      if (page > model.latest.pagination.pageCount) return undefined;
+      return {
+        body: homeView(model, site),
+        meta: {
+          title: site.settings.siteName,
+          description: site.settings.siteDescription,
+          canonicalUrl: page === 1 ? `${site.siteUrl}/` : `${site.siteUrl}/?page=${page}`,
+          jsonLd: {
+            '@context': 'https://schema.org',
+            '@type': 'WebSite',
+            name: site.settings.siteName,
+            url: `${site.siteUrl}/`,
+            description: site.settings.siteDescription,
+          },
+        },
+        tags: ['listing'],
+      };
+    });
+  });
+
+  app.get(
+    '/articles/:slug',
+    { schema: { params: Type.Object({ slug: SlugParam }) } },
+    async (request, reply) => {
+      const { slug } = request.params as { slug: string };
+      return serve(request, reply, `/articles/${slug}`, async (site) => {
+        const model = await reader.article(slug);
+        if (!model) return undefined;
+        return {
+          body: articleView(model, site),
+          meta: articleMeta(model, site),
+          tags: [
+            `article:${model.article.id}`,
+            `slug:${slug}`,
+            ...model.authors.map((a) => `person:${a.id}`),
+            ...model.terms.map((t) => `term:${t.term.id}`),
+          ],
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/authors/:slug',
+    { schema: { params: Type.Object({ slug: SlugParam }), querystring: PageQuery } },
+    async (request, reply) => {
+      const { slug } = request.params as { slug: string };
+      const page = (request.query as { page?: number }).page ?? 1;
+      return serve(request, reply, `${personPath(slug)}?page=${page}`, async (site) => {
+        const model = await reader.author(slug, page, site.settings.pageSize);
+        if (!model || page > model.listing.pagination.pageCount) return undefined;
+        const { person } = model;
+        const url = `${site.siteUrl}${personPath(person.slug)}`;
+        return {
+          body: authorView(person, model.listing, site),
+          meta: {
+            title: person.name,
+            description: person.bio
+              ? excerpt(toPlainText(person.bioHtml ?? person.bio), 200)
+              : `Articles by ${person.name}`,
+            canonicalUrl: page === 1 ? url : `${url}?page=${page}`,
+            type: 'profile',
+            jsonLd: {
+              '@context': 'https://schema.org',
+              '@type': 'ProfilePage',
+              mainEntity: {
+                '@type': 'Person',
+                name: person.name,
+                url,
+                ...(person.website ? { sameAs: [person.website] } : {}),
+              },
+            },
+          },
+          tags: [`person:${person.id}`, 'listing'],
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/share/mastodon',
+    {
+      schema: {
+        querystring: Type.Object({
+          text: Type.String({ maxLength: 2000 }),
+          instance: Type.Optional(Type.String({ maxLength: 253 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { text, instance } = request.query as { text: string; instance?: string };
+      if (instance) {
+        const host = instance
+          .trim()
+          .replace(/^https?:\/\//, '')
+          .replace(/\/.*$/, '');
+        if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host) || !host.includes('.')) {
+          reply.code(400);
+        } else {
+          return reply.redirect(`https://${host}/share?text=${encodeURIComponent(text)}`, 303);
+        }
+      }
+      const site = await reader.site();
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(
+          layout(
+            site,
+            {
+              title: 'Share on Mastodon',
+              description: 'Share an article on your Mastodon server',
+              canonicalUrl: `${site.siteUrl}/share/mastodon`,
+              noIndex: true,
+            },
+            assets,
+            mastodonShareView(text),
+          ).value,
+        );
+    },
+  );
+
+  app.get(
+    '/:taxonomy',
+    { schema: { params: Type.Object({ taxonomy: SlugParam }) } },
+    async (request, reply) => {
+      const { taxonomy: slug } = request.params as { taxonomy: string };
+      return serve(request, reply, `/${slug}`, async (site) => {
+        const index = await reader.taxonomyIndex(slug);
+        if (index) {
+          return {
+            body: taxonomyIndexView(index.taxonomy, index.terms),
+            meta: {
+              title: index.taxonomy.pluralName,
+              description: `${index.taxonomy.pluralName} of ${site.settings.siteName}`,
+              canonicalUrl: `${site.siteUrl}/${slug}`,
+            },
+            tags: ['listing', ...index.terms.map((t) => `term:${t.term.id}`)],
+          };
+        }
+        const page = await reader.page(slug);
+        if (!page) return undefined;
+        return {
+          body: staticPageView(page),
+          meta: {
+            title: page.title,
+            description: excerpt(toPlainText(page.bodyHtml), 200),
+            canonicalUrl: `${site.siteUrl}${pagePath(page.slug)}`,
+          },
+          tags: [`page:${page.slug}`],
+        };
+      });
+    },
+  );
+
+  app.get(
+    '/:taxonomy/:term',
+    { schema: { params: Type.Object({ taxonomy: SlugParam, term: SlugParam }), querystring: PageQuery } },
+    async (request, reply) => {
+      const { taxonomy, term } = request.params as { taxonomy: string; term: string };
+      const page = (request.query as { page?: number }).page ?? 1;
+      return serve(request, reply, `${termPath(taxonomy, term)}?page=${page}`, async (site) => {
+        const model = await reader.term(taxonomy, term, page, site.settings.pageSize);
+        if (!model || page > model.listing.pagination.pageCount) return undefined;
+        const url = `${site.siteUrl}${termPath(model.taxonomy.slug, model.term.slug)}`;
+        return {
+          body: termView(model, site),
+          meta: {
+            title: `${model.term.name} — ${model.taxonomy.name}`,
+            description: model.term.descriptionHtml
+              ? excerpt(toPlainText(model.term.descriptionHtml), 200)
+              : `Articles filed under ${model.term.name}`,
+            canonicalUrl: page === 1 ? url : `${url}?page=${page}`,
+            jsonLd: {
+              '@context': 'https://schema.org',
+              '@type': 'CollectionPage',
+              name: model.term.name,
+              url,
+            },
+          },
+          tags: [`term:${model.term.id}`, 'listing'],
+        };
+      });
+    },
+  );
+}

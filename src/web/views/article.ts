@@ -1,0 +1,205 @@
+import { joinNames } from '../../domain/attribution.js';
+import type { Person } from '../../domain/person.js';
+import { personPath } from '../../services/people.js';
+import type { ArticlePageModel, SiteModel } from '../../services/reader.js';
+import { termPath } from '../../services/taxonomies.js';
+import { formatDate } from './format.js';
+import { html, raw, type SafeHtml } from './html.js';
+import type { PageMeta } from './layout.js';
+import { shareBar } from './share.js';
+
+function byline(authors: Person[]): SafeHtml {
+  if (authors.length === 0) return html``;
+  const links = authors.map((a) => html`<a rel="author" href="${personPath(a.slug)}">${a.name}</a>`);
+  const joined: SafeHtml[] = [];
+  links.forEach((link, i) => {
+    if (i > 0) joined.push(html`${i === links.length - 1 ? ' and ' : ', '}`);
+    joined.push(link);
+  });
+  return html`<p class="byline">By ${joined}</p>`;
+}
+
+function contactLine(person: Person): SafeHtml {
+  const parts: SafeHtml[] = [];
+  if (person.email) parts.push(html`<a href="mailto:${person.email}">${person.email}</a>`);
+  if (person.website)
+    parts.push(
+      html`<a href="${person.website}" rel="noopener">${person.website.replace(/^https?:\/\//, '')}</a>`,
+    );
+  return parts.length
+    ? html`<p class="contact">Contact: ${parts.map((p, i) => html`${i ? ' · ' : ''}${p}`)}</p>`
+    : html``;
+}
+
+/** The reference article page, DESIGN items 1 to 10 in order. */
+export function articleView(model: ArticlePageModel, site: SiteModel): SafeHtml {
+  const { article, authors, attribution } = model;
+  const { settings } = site;
+  const commentsHref = settings.commentsUrl
+    ? settings.commentsUrl.replace('{slug}', encodeURIComponent(article.slug))
+    : `mailto:?subject=${encodeURIComponent(`Comment: ${article.title}`)}`;
+  return html`<article class="article" lang="${article.language}">
+  <header class="article__header">
+    <h1 class="article__title">${article.title}</h1>
+    ${article.subtitle ? html`<p class="article__subtitle">${article.subtitle}</p>` : ''}
+    ${byline(authors)}
+    <p class="article__meta"><span class="publication">${settings.siteName}</span>,
+      <time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, settings.language)}</time>
+      <span class="reading-time">· ${model.readingMinutes} min read</span></p>
+    ${
+      model.classification.length
+        ? html`<dl class="classification">
+      ${model.classification.map(
+        (group) => html`<div class="classification__group classification__group--${group.taxonomy.slug}">
+        <dt>${group.taxonomy.name}:</dt>
+        ${group.terms.map((term) => html`<dd><a href="${termPath(group.taxonomy.slug, term.slug)}">${term.name}</a></dd>`)}
+      </div>`,
+      )}
+    </dl>`
+        : ''
+    }
+  </header>
+  ${
+    article.epigraph
+      ? html`<figure class="epigraph">
+    <blockquote><p>${article.epigraph.text}</p></blockquote>
+    ${article.epigraph.attribution ? html`<figcaption>— ${article.epigraph.attribution}</figcaption>` : ''}
+  </figure>`
+      : ''
+  }
+  ${article.featuredImage ? html`<img class="article__image" src="${article.featuredImage}" alt="${article.featuredImageAlt ?? ''}">` : ''}
+  <div class="article__body">
+${raw(article.bodyHtml)}
+  </div>
+  ${
+    model.corrections.length
+      ? html`<aside class="corrections" aria-labelledby="corrections-title">
+    <h2 id="corrections-title">Corrections and updates</h2>
+    <ul>${model.corrections.map((c) => html`<li><time datetime="${c.createdAt}">${formatDate(c.createdAt, settings.language)}</time>: ${c.note}</li>`)}</ul>
+  </aside>`
+      : ''
+  }
+  <hr class="separator">
+  <section class="note-to-readers" aria-labelledby="note-title">
+    <h2 id="note-title" class="visually-hidden">Note to readers</h2>
+    <div class="note-to-readers__text">${raw(settings.html.noteToReaders)}</div>
+    ${shareBar({ url: model.absoluteUrl, title: article.title, summary: article.summary ?? '', siteName: settings.siteName })}
+    <p class="note-to-readers__actions"><a href="${`mailto:?subject=${encodeURIComponent(article.title)}&body=${encodeURIComponent(`${article.title}\n${model.absoluteUrl}\n\n${attribution.text}`)}`}">Forward this article to your email lists</a> ·
+      <a href="#republish">Cross-post it on your blog or forum</a></p>
+  </section>
+  ${
+    authors.some((a) => a.bio)
+      ? html`<div class="author-blurb">
+    ${authors.filter((a) => a.bio).map((a) => html`<div class="author-blurb__item">${raw(a.bioHtml ?? '')}${contactLine(a)}</div>`)}
+  </div>`
+      : ''
+  }
+  <p class="attribution" id="attribution">The original source of this article is ${
+    attribution.isRepublished && attribution.sourceUrl
+      ? html`<a href="${attribution.sourceUrl}" rel="noopener">${attribution.sourceName}</a>`
+      : html`<a href="${model.absoluteUrl}">${attribution.sourceName}</a>`
+  }.<br>
+    Copyright © ${attribution.copyrightHolders}, ${attribution.year}.${article.license ? html`<br>License: ${article.license}.` : ''}</p>
+  <ul class="article__links">
+    ${article.hasComments ? html`<li><a href="${commentsHref}">${settings.commentsCall}</a></li>` : ''}
+    <li><a href="${settings.membershipUrl}">${settings.membershipCall}</a></li>
+    ${authors.length ? html`<li>Articles by: ${authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)}</li>` : ''}
+  </ul>
+  ${
+    authors.length
+      ? html`<section class="about-author" aria-labelledby="about-author-title">
+    <h2 id="about-author-title">About the author${authors.length > 1 ? 's' : ''}</h2>
+    ${authors.map(
+      (a) => html`<div class="about-author__person">
+      <h3><a href="${personPath(a.slug)}">${a.name}</a></h3>
+      ${a.bioHtml ? raw(a.bioHtml) : ''}
+      ${contactLine(a)}
+      ${a.links.length ? html`<ul class="about-author__links">${a.links.map((l) => html`<li><a href="${l.url}" rel="noopener">${l.label}</a></li>`)}</ul>` : ''}
+    </div>`,
+    )}
+  </section>`
+      : ''
+  }
+  <section class="legal" aria-label="Terms of use">
+    <h2 class="legal__title">Disclaimer</h2>
+    ${raw(settings.html.disclaimer)}
+    <h2 class="legal__title" id="republish">Republishing</h2>
+    ${raw(settings.html.republishingPermission)}
+    <details class="republish-kit">
+      <summary>Copy-ready attribution</summary>
+      <label for="attribution-text">Paste this under the article when you republish it</label>
+      <textarea id="attribution-text" readonly rows="3">${attribution.text} ${model.absoluteUrl}</textarea>
+    </details>
+    <h2 class="legal__title">Fair use notice</h2>
+    ${raw(settings.html.fairUseNotice)}
+    <h2 class="legal__title">Media inquiries</h2>
+    ${raw(settings.html.mediaInquiries)}
+  </section>
+</article>`;
+}
+
+/** Meta tags and schema.org NewsArticle for an article page. */
+export function articleMeta(model: ArticlePageModel, site: SiteModel): PageMeta {
+  const { article, authors } = model;
+  const description = article.summary ?? article.subtitle ?? article.title;
+  const sections = model.classification
+    .filter((g) => g.taxonomy.slug !== 'tag')
+    .flatMap((g) => g.terms.map((t) => t.name));
+  const keywords = model.classification.flatMap((g) => g.terms.map((t) => t.name));
+  const image = article.featuredImage ? new URL(article.featuredImage, site.siteUrl).toString() : null;
+  return {
+    title: article.title,
+    description,
+    canonicalUrl: model.canonicalUrl,
+    type: 'article',
+    image,
+    imageAlt: article.featuredImageAlt,
+    language: article.language,
+    extraHead: html`<meta property="article:published_time" content="${article.publishedAt ?? ''}">
+<meta property="article:modified_time" content="${article.updatedAt}">
+${authors.map((a) => html`<meta property="article:author" content="${site.siteUrl}${personPath(a.slug)}">`)}
+${sections.map((s) => html`<meta property="article:section" content="${s}">`)}
+<meta name="author" content="${joinNames(authors.map((a) => a.name))}">`,
+    jsonLd: {
+      '@context': 'https://schema.org',
+      '@type': 'NewsArticle',
+      headline: article.title,
+      ...(article.subtitle ? { alternativeHeadline: article.subtitle } : {}),
+      description,
+      url: model.absoluteUrl,
+      mainEntityOfPage: { '@type': 'WebPage', '@id': model.canonicalUrl },
+      datePublished: article.publishedAt,
+      dateModified: article.updatedAt,
+      inLanguage: article.language,
+      wordCount: article.wordCount,
+      ...(image ? { image: [image] } : {}),
+      author: authors.map((a) => ({
+        '@type': 'Person',
+        name: a.name,
+        url: `${site.siteUrl}${personPath(a.slug)}`,
+      })),
+      articleSection: sections,
+      keywords: keywords.join(', '),
+      publisher: { '@type': 'Organization', name: site.settings.siteName, url: site.siteUrl },
+      ...(article.source
+        ? {
+            isBasedOn: article.source.url ?? article.source.name,
+            sourceOrganization: { '@type': 'Organization', name: article.source.name },
+          }
+        : {}),
+      ...(article.license ? { license: article.license } : {}),
+      copyrightHolder: authors.map((a) => ({ '@type': 'Person', name: a.name })),
+      copyrightYear: model.attribution.year,
+      isAccessibleForFree: article.visibility === 'public',
+      ...(model.corrections.length
+        ? {
+            correction: model.corrections.map((c) => ({
+              '@type': 'CorrectionComment',
+              text: c.note,
+              datePublished: c.createdAt,
+            })),
+          }
+        : {}),
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import type { Page } from '../../domain/page.js';
+import type { Person } from '../../domain/person.js';
+import type { Taxonomy, Term } from '../../domain/taxonomy.js';
+import { personPath } from '../../services/people.js';
+import type {
+  ArticleCard,
+  HomeModel,
+  Listing,
+  Pagination,
+  SiteModel,
+  TermPageModel,
+} from '../../services/reader.js';
+import { termPath } from '../../services/taxonomies.js';
+import { formatDate } from './format.js';
+import { html, raw, type SafeHtml } from './html.js';
+
+export function articleCard(card: ArticleCard, site: SiteModel, headingLevel: 2 | 3 = 2): SafeHtml {
+  const { article } = card;
+  const title = html`<a href="${card.url}">${article.title}</a>`;
+  const region = card.terms.find((t) => t.taxonomy.slug === 'region');
+  return html`<article class="card">
+  ${region ? html`<p class="card__kicker"><a href="${termPath('region', region.term.slug)}">${region.term.name}</a></p>` : ''}
+  ${headingLevel === 2 ? html`<h2 class="card__title">${title}</h2>` : html`<h3 class="card__title">${title}</h3>`}
+  ${article.summary ? html`<p class="card__summary">${article.summary}</p>` : ''}
+  <p class="card__meta">${card.authors.length ? html`By ${card.authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)} · ` : ''}<time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, site.settings.language)}</time></p>
+</article>`;
+}
+
+export function pagination(p: Pagination, basePath: string): SafeHtml {
+  if (p.pageCount <= 1) return html``;
+  const href = (page: number) => (page === 1 ? basePath : `${basePath}?page=${page}`);
+  return html`<nav class="pagination" aria-label="Pages">
+  ${p.page > 1 ? html`<a rel="prev" href="${href(p.page - 1)}">← Newer</a>` : ''}
+  <span>Page ${p.page} of ${p.pageCount}</span>
+  ${p.page < p.pageCount ? html`<a rel="next" href="${href(p.page + 1)}">Older →</a>` : ''}
+</nav>`;
+}
+
+function cardList(listing: Listing, site: SiteModel, empty: string): SafeHtml {
+  if (listing.cards.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<div class="cards">${listing.cards.map((c) => articleCard(c, site))}</div>`;
+}
+
+export function homeView(model: HomeModel, site: SiteModel): SafeHtml {
+  return html`<h1 class="visually-hidden">${site.settings.siteName}</h1>
+${
+  model.featured.length
+    ? html`<section class="featured" aria-labelledby="featured-title">
+  <h2 id="featured-title" class="section-title">Featured</h2>
+  <div class="cards cards--featured">${model.featured.map((c) => articleCard(c, site, 3))}</div>
+</section>`
+    : ''
+}
+<section class="latest" aria-labelledby="latest-title">
+  <h2 id="latest-title" class="section-title">Latest</h2>
+  ${model.latest.cards.length ? html`<div class="cards">${model.latest.cards.map((c) => articleCard(c, site, 3))}</div>` : html`<p class="empty">Nothing published yet.</p>`}
+  ${pagination(model.latest.pagination, '/')}
+</section>
+${model.reports.map(
+  (r) => html`<section class="report-block" aria-labelledby="report-${r.term.slug}">
+  <h2 id="report-${r.term.slug}" class="section-title">In-depth Report: <a href="${termPath('report', r.term.slug)}">${r.term.name}</a></h2>
+  ${r.term.descriptionHtml ? html`<div class="report-block__intro">${raw(r.term.descriptionHtml)}</div>` : ''}
+  <div class="cards">${r.cards.map((c) => articleCard(c, site, 3))}</div>
+</section>`,
+)}`;
+}
+
+export function termView(model: TermPageModel, site: SiteModel): SafeHtml {
+  const base = termPath(model.taxonomy.slug, model.term.slug);
+  return html`<header class="listing-header">
+  <nav class="breadcrumbs" aria-label="Breadcrumb"><ol>
+    <li><a href="/${model.taxonomy.slug}">${model.taxonomy.pluralName}</a></li>
+    ${model.ancestors.map((a) => html`<li><a href="${termPath(model.taxonomy.slug, a.slug)}">${a.name}</a></li>`)}
+    <li aria-current="page">${model.term.name}</li>
+  </ol></nav>
+  <p class="listing-header__kind">${model.taxonomy.name}</p>
+  <h1>${model.term.name}</h1>
+  ${model.term.descriptionHtml ? html`<div class="listing-header__description">${raw(model.term.descriptionHtml)}</div>` : ''}
+  ${
+    model.children.length
+      ? html`<nav class="subterms" aria-label="Within ${model.term.name}"><ul>${model.children.map((c) => html`<li><a href="${termPath(model.taxonomy.slug, c.slug)}">${c.name}</a></li>`)}</ul></nav>`
+      : ''
+  }
+</header>
+${cardList(model.listing, site, 'No articles here yet.')}
+${pagination(model.listing.pagination, base)}`;
+}
+
+export function taxonomyIndexView(taxonomy: Taxonomy, terms: { term: Term; count: number }[]): SafeHtml {
+  const roots = terms.filter((t) => t.term.parentId === null);
+  const childrenOf = (id: number) => terms.filter((t) => t.term.parentId === id);
+  const item = (t: { term: Term; count: number }): SafeHtml => {
+    const children = childrenOf(t.term.id);
+    return html`<li><a href="${termPath(taxonomy.slug, t.term.slug)}">${t.term.name}</a> <span class="count">(${t.count})</span>${children.length ? html`<ul>${children.map(item)}</ul>` : ''}</li>`;
+  };
+  return html`<header class="listing-header"><h1>${taxonomy.pluralName}</h1></header>
+${terms.length ? html`<ul class="term-index">${roots.map(item)}</ul>` : html`<p class="empty">None yet.</p>`}`;
+}
+
+export function authorView(person: Person, listing: Listing, site: SiteModel): SafeHtml {
+  return html`<header class="listing-header author-header">
+  <p class="listing-header__kind">Author</p>
+  <h1>${person.name}</h1>
+  ${person.bioHtml ? html`<div class="listing-header__description">${raw(person.bioHtml)}</div>` : ''}
+  ${
+    person.email || person.website || person.links.length
+      ? html`<ul class="author-header__links">
+    ${person.email ? html`<li><a href="mailto:${person.email}">${person.email}</a></li>` : ''}
+    ${person.website ? html`<li><a href="${person.website}" rel="noopener">Website</a></li>` : ''}
+    ${person.links.map((l) => html`<li><a href="${l.url}" rel="noopener">${l.label}</a></li>`)}
+  </ul>`
+      : ''
+  }
+</header>
+<h2 class="section-title">Articles by ${person.name}</h2>
+${cardList(listing, site, 'No published articles yet.')}
+${pagination(listing.pagination, personPath(person.slug))}`;
+}
+
+export function staticPageView(page: Page): SafeHtml {
+  return html`<article class="static-page">
+  <h1>${page.title}</h1>
+  <div class="static-page__body">${raw(page.bodyHtml)}</div>
+</article>`;
+}
+
+export function errorView(status: number, message: string, requestId?: string): SafeHtml {
+  const title =
+    status === 404 ? 'Page not found' : status < 500 ? 'That did not work' : 'Something went wrong';
+  return html`<section class="error-page">
+  <h1>${title}</h1>
+  <p>${message}</p>
+  ${requestId ? html`<p class="error-page__id">Reference: <code>${requestId}</code></p>` : ''}
+  <p><a href="/">Go to the home page</a></p>
+  <form class="error-page__search" action="/search" method="get" role="search">
+    <label for="error-search">Search the site</label>
+    <input id="error-search" type="search" name="q">
+    <button type="submit">Search</button>
+  </form>
+</section>`;
+}
+
+export function mastodonShareView(text: string): SafeHtml {
+  return html`<section class="share-form">
+  <h1>Share on Mastodon</h1>
+  <p>Mastodon and the fediverse have many servers. Enter yours (for example <code>mastodon.social</code>) and we will open its share page.</p>
+  <form action="/share/mastodon" method="get">
+    <input type="hidden" name="text" value="${text}">
+    <label for="instance">Your server</label>
+    <input id="instance" name="instance" type="text" inputmode="url" autocomplete="url" required pattern="[A-Za-z0-9.\\-]+(:[0-9]+)?" placeholder="mastodon.social">
+    <button type="submit">Share</button>
+  </form>
+</section>`;
+}

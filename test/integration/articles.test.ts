@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { importMarkdown } from '../../src/services/import/markdown.js';
+import { Reader } from '../../src/services/reader.js';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+
+const FULL_ARTICLE = `---
+title: "Rivers, Ledgers and the Law: A Test Article"
+date: 2026-11-01T09:00:00Z
+slug: rivers-ledgers
+subtitle: A subtitle
+summary: A summary of the test article.
+epigraph: { text: "Water finds its level.", attribution: "An old saying" }
+authors:
+  - { name: Ana Reis, bio: "Ana writes about water.", email: ana@example.org, website: "https://example.org/ana" }
+  - Tom Li
+region: [Europe]
+theme: [Law and Justice, Environment]
+report: The Water Ledger
+tag: [water]
+source: The Harbour Quarterly
+source_url: https://example.org/hq/rivers
+canonical_url: https://example.org/hq/rivers
+license: CC BY-NC-ND 4.0
+status: published
+---
+
+**Ana Reis** writes *this*.
+
+> A quoted passage.
+`;
+
+for (const kind of DATABASE_KINDS) {
+  describe(`articles on ${kind}`, () => {
+    let t: TestWiring;
+    let dir: string;
+    before(async () => {
+      t = await createTestWiring(kind);
+      dir = path.join(t.database.dataDir, 'import');
+      mkdirSync(dir, { recursive: true });
+    });
+    after(async () => t.cleanup());
+
+    test('imports a Markdown article with every front-matter key and shows it to readers', async () => {
+      const file = path.join(dir, 'full.md');
+      writeFileSync(file, FULL_ARTICLE);
+      const report = await importMarkdown(t.wiring, file);
+      assert.deepEqual([report.created, report.failed], [1, 0], JSON.stringify(report.outcomes));
+      const model = await new Reader(t.wiring).article('rivers-ledgers');
+      assert.ok(model);
+      assert.deepEqual(
+        model.authors.map((a) => a.name),
+        ['Ana Reis', 'Tom Li'],
+      );
+      assert.equal(model.authors[0]?.bio, 'Ana writes about water.');
+      assert.deepEqual(
+        model.classification.map((g) => [g.taxonomy.slug, g.terms.map((x) => x.name)]),
+        [
+          ['region', ['Europe']],
+          ['theme', ['Law and Justice', 'Environment']],
+          ['report', ['The Water Ledger']],
+          ['tag', ['water']],
+        ],
+      );
+      assert.equal(model.article.epigraph?.attribution, 'An old saying');
+      assert.equal(model.canonicalUrl, 'https://example.org/hq/rivers');
+      assert.equal(model.attribution.sourceName, 'The Harbour Quarterly');
+      assert.match(model.article.bodyHtml, /<strong>Ana Reis<\/strong>/);
+    });
+
+    test('re-importing the same slug updates in place and keeps a revision per save', async () => {
+      const file = path.join(dir, 'full.md');
+      writeFileSync(file, FULL_ARTICLE.replace('A summary of the test article.', 'A new summary.'));
+      const report = await importMarkdown(t.wiring, file);
+      assert.equal(report.updated, 1);
+      const article = await t.wiring.store.articles.findBySlug('rivers-ledgers');
+      assert.equal(article?.summary, 'A new summary.');
+      const revisions = await t.wiring.store.revisions.list('article', article!.id);
+      assert.deepEqual(
+        revisions.map((r) => r.version),
+        [2, 1],
+      );
+    });
+
+    test('rejects bad front matter by field and stores nothing', async () => {
+      const cases: [string, string, RegExp][] = [
+        ['unknown-taxonomy.md', '---\ntitle: X\ncontinent: Europe\n---\nbody', /continent/],
+        ['bad-date.md', '---\ntitle: X\ndate: 2026-13-45\n---\nbody', /date/],
+        ['empty-title.md', '---\ntitle: ""\nslug: empty\n---\nbody', /title/],
+        ['broken-yaml.md', '---\ntitle: [unclosed\n---\nbody', /YAML/],
+      ];
+      const before = await t.wiring.store.articles.count();
+      for (const [name, text, field] of cases) {
+        writeFileSync(path.join(dir, name), text);
+        const report = await importMarkdown(t.wiring, path.join(dir, name));
+        assert.equal(report.failed, 1, name);
+        const messages = (report.outcomes[0]?.errors ?? []).map((e) => `${e.field}: ${e.message}`).join('\n');
+        assert.match(messages, field, name);
+      }
+      assert.equal(await t.wiring.store.articles.count(), before);
+      assert.equal(await t.wiring.store.people.findBySlug('x'), undefined);
+    });
+
+    test('strips scripts from an imported body', async () => {
+      const file = path.join(dir, 'xss.md');
+      writeFileSync(
+        file,
+        '---\ntitle: Hostile\nauthors: [Eve]\n---\nHello <script>alert(1)</script><img src=x onerror=alert(2)> [a](javascript:alert(3))',
+      );
+      const report = await importMarkdown(t.wiring, file);
+      assert.equal(report.created, 1);
+      const article = await t.wiring.store.articles.findBySlug('hostile');
+      assert.doesNotMatch(article!.bodyHtml, /<script|onerror|href="javascript:/);
+    });
+
+    test('a renamed slug redirects from the old path', async () => {
+      const { saveArticle, draftOf } = await import('../../src/services/articles.js');
+      const article = await t.wiring.store.articles.findBySlug('hostile');
+      await saveArticle(
+        t.wiring,
+        { ...draftOf(article!), slug: 'renamed-hostile' },
+        { actor: 'test', id: article!.id, expectedVersion: article!.version },
+      );
+      assert.equal(await new Reader(t.wiring).redirectFor('/articles/hostile'), '/articles/renamed-hostile');
+    });
+
+    test('refuses a save based on an outdated version', async () => {
+      const { saveArticle, draftOf } = await import('../../src/services/articles.js');
+      const article = (await t.wiring.store.articles.findBySlug('renamed-hostile'))!;
+      await saveArticle(
+        t.wiring,
+        { ...draftOf(article), title: 'First editor' },
+        { actor: 'a', id: article.id, expectedVersion: article.version },
+      );
+      await assert.rejects(
+        saveArticle(
+          t.wiring,
+          { ...draftOf(article), title: 'Second editor' },
+          { actor: 'b', id: article.id, expectedVersion: article.version },
+        ),
+        (error: Error & { kind?: string }) => error.kind === 'conflict',
+      );
+      assert.equal((await t.wiring.store.articles.findById(article.id))?.title, 'First editor');
+    });
+
+    test('hides drafts and articles scheduled for later', async () => {
+      writeFileSync(path.join(dir, 'draft.md'), '---\ntitle: Draft one\nstatus: draft\n---\nx');
+      writeFileSync(path.join(dir, 'later.md'), '---\ntitle: Later one\ndate: 2030-01-01T00:00:00Z\n---\nx');
+      await importMarkdown(t.wiring, path.join(dir, 'draft.md'));
+      await importMarkdown(t.wiring, path.join(dir, 'later.md'));
+      const reader = new Reader(t.wiring);
+      assert.equal(await reader.article('draft-one'), undefined);
+      assert.equal(await reader.article('later-one'), undefined);
+      t.setNow(new Date('2030-01-02T00:00:00Z'));
+      assert.ok(await reader.article('later-one'));
+      t.setNow(new Date('2026-11-20T12:00:00.000Z'));
+    });
+  });
+}
