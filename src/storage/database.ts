@@ -81,6 +81,8 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'schema_migrations',
     migrationLockTableName: 'schema_migrations_lock',
+    // Features developed side by side may land their migrations in either order.
+    allowUnorderedMigrations: true,
   });
   let result: Awaited<ReturnType<Migrator['migrateToLatest']>>;
   try {

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const BIN = path.join(ROOT, 'bin', 'pressroom');
+
+describe('pressroom command', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-cli-'));
+  const env = { ...process.env, DATABASE_URL: `sqlite:${path.join(dir, 'cli.db')}`, PRESSROOM_DATA: dir };
+  const run = (args: string[], options: { input?: string; nodePath?: string; env?: NodeJS.ProcessEnv } = {}) =>
+    spawnSync(options.nodePath ?? process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: options.env ?? env,
+      input: options.input ?? '',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('has --help for the program and each command', () => {
+    const help = run(['--help']);
+    assert.equal(help.status, 0);
+    for (const command of ['serve', 'migrate', 'user', 'import']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+    const importHelp = run(['import', 'markdown', '--help']);
+    assert.equal(importHelp.status, 0);
+    assert.match(importHelp.stdout, /front matter/);
+    assert.equal(run(['user', 'create', '--help']).status, 0);
+  });
+
+  test('migrates, then says the database is up to date', () => {
+    const first = run(['migrate']);
+    assert.equal(first.status, 0, first.stderr);
+    const second = run(['migrate']);
+    assert.match(second.stdout, /already up to date/);
+  });
+
+  test('imports good files and names the file and field of a bad one, exiting 1', () => {
+    const good = path.join(dir, 'good.md');
+    const bad = path.join(dir, 'bad.md');
+    writeFileSync(good, '---\ntitle: A Good Article\nauthors: [Ana Reis]\ntheme: Economy\n---\nBody.');
+    writeFileSync(bad, '---\ntitle: Bad\ndate: yesterday\ncontinent: Europe\n---\nBody.');
+    const ok = run(['import', 'markdown', good]);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /created a-good-article/);
+    const failed = run(['import', 'markdown', bad]);
+    assert.equal(failed.status, 1);
+    assert.match(failed.stderr, /bad\.md/);
+    assert.match(failed.stderr, /date: "yesterday" is not a date/);
+    assert.match(failed.stderr, /continent: is not a known field or taxonomy/);
+    assert.doesNotMatch(failed.stderr, /at .*\.ts:\d+/);
+  });
+
+  test('creates a user from a piped password and refuses a short one by field', () => {
+    const created = run(['user', 'create', '--email', 'ed@example.org', '--role', 'editor'], { input: 'a long enough password\n' });
+    assert.equal(created.status, 0, created.stderr);
+    assert.match(created.stdout, /Created editor ed@example.org/);
+    const listed = run(['user', 'list']);
+    assert.match(listed.stdout, /editor\ted@example.org/);
+    const short = run(['user', 'create', '--email', 'x@example.org', '--role', 'admin', '--password', 'short']);
+    assert.equal(short.status, 1);
+    assert.match(short.stderr, /password: must be at least 12 characters/);
+    const badRole = run(['user', 'create', '--email', 'y@example.org', '--role', 'king', '--password', 'long enough password']);
+    assert.match(badRole.stderr, /role: must be one of contributor, author, editor, admin/);
+  });
+
+  test('explains a malformed DATABASE_URL instead of crashing', () => {
+    const result = run(['migrate'], { env: { ...env, DATABASE_URL: 'mysql://x' } });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /DATABASE_URL must start with sqlite: or postgres:\/\//);
+  });
+
+  test('stops with a clear message on a Node.js that is too old', (t) => {
+    const oldNode = '/usr/bin/node';
+    const version = spawnSync(oldNode, ['--version'], { encoding: 'utf8' });
+    const major = Number(/^v(\d+)/.exec(version.stdout ?? '')?.[1] ?? 0);
+    if (version.error || major === 0 || major >= 22) {
+      t.skip('no Node.js older than 22 at /usr/bin/node');
+      return;
+    }
+    const result = run(['--help'], { nodePath: oldNode });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /needs Node\.js 24/);
+    assert.match(result.stderr, /NODE_TOO_OLD/);
+  });
+});
