@@ -4,6 +4,7 @@ import type { Page } from '../domain/page.js';
 import { RESERVED_SLUGS, slugProblem } from '../domain/slug.js';
 import { invalid } from '../errors.js';
 import type { Repositories } from '../storage/store.js';
+import { keepRevision } from './revision-log.js';
 
 export interface PageDraft {
   slug: string;
@@ -51,13 +52,10 @@ export async function savePageIn(
   } else {
     id = await repos.pages.insert(record);
   }
-  const history = await repos.revisions.list('page', id);
-  await repos.revisions.add({
+  await keepRevision(repos, {
     entityType: 'page',
     entityId: id,
-    version: (history[0]?.version ?? 0) + 1,
     actor: options.actor,
-    note: null,
     snapshot: draft,
     createdAt: now,
   });

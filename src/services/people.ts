@@ -4,6 +4,7 @@ import type { Person } from '../domain/person.js';
 import { slugify } from '../domain/slug.js';
 import { invalid } from '../errors.js';
 import type { Repositories } from '../storage/store.js';
+import { keepRevision } from './revision-log.js';
 
 /** An author as named in an import: a name, maybe with a slug and profile fields. */
 export interface PersonRef {
@@ -23,7 +24,12 @@ export function personPath(slug: string): string {
  * Finds a person by slug, else by name, else creates one. Profile fields given in the
  * reference fill in or replace the stored ones (an import is allowed to update a bio).
  */
-export async function findOrCreatePerson(repos: Repositories, ref: PersonRef, now: Date): Promise<Person> {
+export async function findOrCreatePerson(
+  repos: Repositories,
+  ref: PersonRef,
+  now: Date,
+  actor = 'import',
+): Promise<Person> {
   const name = ref.name.trim();
   const slug = ref.slug?.trim() || slugify(name);
   if (!name) throw invalid([{ field: 'authors', message: 'an author has an empty name' }]);
@@ -53,6 +59,13 @@ export async function findOrCreatePerson(repos: Repositories, ref: PersonRef, no
       updatedAt: timestamp,
     };
     await repos.people.update(existing.id, updated);
+    await keepRevision(repos, {
+      entityType: 'person',
+      entityId: existing.id,
+      actor,
+      snapshot: updated,
+      createdAt: timestamp,
+    });
     return updated;
   }
   const record = {
@@ -68,5 +81,12 @@ export async function findOrCreatePerson(repos: Repositories, ref: PersonRef, no
     updatedAt: timestamp,
   };
   const id = await repos.people.insert(record);
+  await keepRevision(repos, {
+    entityType: 'person',
+    entityId: id,
+    actor,
+    snapshot: record,
+    createdAt: timestamp,
+  });
   return { id, ...record };
 }

@@ -10,6 +10,7 @@ import {
 import { invalid } from '../errors.js';
 import type { Repositories } from '../storage/store.js';
 import type { ServiceContext } from './context.js';
+import { keepRevision } from './revision-log.js';
 
 /** Settings plus the HTML of each Markdown text, ready for templates. */
 export interface RenderedSettings extends SiteSettings {
@@ -42,13 +43,10 @@ export async function updateSettingsIn(
   const now = toIsoTimestamp(options.now);
   for (const [key, value] of Object.entries(values)) await repos.settings.set(key, String(value), now);
   const all = Object.fromEntries(await repos.settings.getAll());
-  const previous = await repos.revisions.list('settings', 0);
-  await repos.revisions.add({
+  await keepRevision(repos, {
     entityType: 'settings',
     entityId: 0,
-    version: (previous[0]?.version ?? 0) + 1,
     actor: options.actor,
-    note: null,
     snapshot: all,
     createdAt: now,
   });

@@ -4,6 +4,7 @@ import { slugify } from '../domain/slug.js';
 import { DEFAULT_TAXONOMIES, type Taxonomy, type Term, wouldCreateCycle } from '../domain/taxonomy.js';
 import { AppError, invalid } from '../errors.js';
 import type { Repositories } from '../storage/store.js';
+import { keepRevision } from './revision-log.js';
 
 /** The URL path of a term listing, e.g. /region/europe. */
 export function termPath(taxonomySlug: string, termSlug: string): string {
@@ -34,6 +35,7 @@ export async function findOrCreateTerm(
   taxonomy: Taxonomy,
   ref: TermRef,
   now: Date,
+  actor = 'import',
 ): Promise<Term> {
   const name = ref.name.trim();
   const slug = slugify(name);
@@ -50,7 +52,7 @@ export async function findOrCreateTerm(
         },
       ]);
     }
-    parentId = (await findOrCreateTerm(repos, taxonomy, { name: ref.parentName }, now)).id;
+    parentId = (await findOrCreateTerm(repos, taxonomy, { name: ref.parentName }, now, actor)).id;
   }
   const existing =
     (await repos.taxonomies.findTerm(taxonomy.id, slug)) ??
@@ -66,6 +68,13 @@ export async function findOrCreateTerm(
       position: 0,
     };
     const id = await repos.taxonomies.insertTerm(record, timestamp);
+    await keepRevision(repos, {
+      entityType: 'term',
+      entityId: id,
+      actor,
+      snapshot: record,
+      createdAt: timestamp,
+    });
     return { id, ...record };
   }
   const description = ref.description?.trim() || existing.description;
@@ -88,5 +97,12 @@ export async function findOrCreateTerm(
     parentId: nextParent,
   };
   await repos.taxonomies.updateTerm(existing.id, updated, timestamp);
+  await keepRevision(repos, {
+    entityType: 'term',
+    entityId: existing.id,
+    actor,
+    snapshot: updated,
+    createdAt: timestamp,
+  });
   return updated;
 }

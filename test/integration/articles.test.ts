@@ -68,6 +68,10 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(model.canonicalUrl, 'https://example.org/hq/rivers');
       assert.equal(model.attribution.sourceName, 'The Harbour Quarterly');
       assert.match(model.article.bodyHtml, /<strong>Ana Reis<\/strong>/);
+      const ana = model.authors[0]!;
+      assert.equal((await t.wiring.store.revisions.list('person', ana.id)).length, 1);
+      const europe = model.classification[0]!.terms[0]!;
+      assert.equal((await t.wiring.store.revisions.list('term', europe.id))[0]?.actor, 'import');
     });
 
     test('re-importing the same slug updates in place and keeps a revision per save', async () => {

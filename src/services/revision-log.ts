@@ -1,0 +1,28 @@
+import type { Repositories } from '../storage/store.js';
+
+/**
+ * Keeps a revision of an entity that has no version column of its own (pages, people, terms,
+ * settings): the next version number is one more than the latest revision's.
+ */
+export async function keepRevision(
+  repos: Repositories,
+  entry: {
+    entityType: string;
+    entityId: number;
+    actor: string;
+    snapshot: unknown;
+    createdAt: string;
+    note?: string;
+  },
+): Promise<void> {
+  const history = await repos.revisions.list(entry.entityType, entry.entityId);
+  await repos.revisions.add({
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    version: (history[0]?.version ?? 0) + 1,
+    actor: entry.actor,
+    note: entry.note ?? null,
+    snapshot: entry.snapshot,
+    createdAt: entry.createdAt,
+  });
+}
