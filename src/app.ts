@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { loggerOptions } from './logger.js';
 import { Reader } from './services/reader.js';
+import { adminPlugin } from './web/admin/index.js';
 import { ASSETS_DIR, assetUrls } from './web/assets.js';
+import { discoveryRoutes, startDiscovery } from './web/discovery-routes.js';
 import { describeError, sendError } from './web/errors.js';
+import { registerMedia } from './web/media-routes.js';
 import { PageCache } from './web/page-cache.js';
+import { legacyRedirects } from './web/public/legacy-redirects.js';
 import { readerRoutes } from './web/public/reader-routes.js';
+import { securityHeaders } from './web/security-headers.js';
 import { layout } from './web/views/layout.js';
 import { errorView } from './web/views/listing.js';
 import type { Wiring } from './wiring.js';
@@ -23,6 +27,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const { config } = wiring;
   const app = Fastify({
     logger: options.shouldLog === false ? false : loggerOptions(config),
+    logController: new LogController({ disableRequestLogging: !config.log.requests }),
     trustProxy: config.server.trustProxy,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -39,20 +44,10 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const assets = assetUrls();
   app.decorate('pageCache', cache);
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'https:', 'data:'],
-        formAction: ["'self'", 'https:'],
-        frameAncestors: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-    hsts: false,
+  const protectiveHeaders = securityHeaders();
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(protectiveHeaders);
+    done();
   });
   await app.register(fastifyFormbody);
   await app.register(fastifyStatic, {
@@ -111,7 +106,19 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     return { status: 'ok' };
   });
 
-  await app.register(readerRoutes, { reader, cache, assets, httpMaxAge: config.cache.httpMaxAge });
+  await registerMedia(app, config.data.dir);
+  await app.register(adminPlugin, { ctx: wiring });
+  const discovery = startDiscovery(app, wiring, cache);
+  await app.register(discoveryRoutes, {
+    wiring,
+    discovery,
+    reader,
+    cache,
+    assets,
+    httpMaxAge: config.cache.httpMaxAge,
+  });
+  await app.register(legacyRedirects, { reader });
+  await app.register(readerRoutes, { reader, cache, assets, httpMaxAge: config.cache.httpMaxAge, discovery });
   return app;
 }
 

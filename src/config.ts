@@ -50,6 +50,8 @@ export const ConfigSchema = Type.Object({
     {
       level: { ...LogLevel, default: 'info' } as typeof LogLevel,
       pretty: Type.Boolean({ default: false }),
+      /** One line per request and per response at info level; turn off when a proxy in front logs them (it costs about a fifth of throughput). */
+      requests: Type.Boolean({ default: true }),
     },
     { default: {} },
   ),
@@ -59,6 +61,40 @@ export const ConfigSchema = Type.Object({
       maxPages: Type.Integer({ minimum: 0, default: 2000 }),
       /** max-age in seconds sent to browsers and shared caches for reader pages. */
       httpMaxAge: Type.Integer({ minimum: 0, default: 60 }),
+    },
+    { default: {} },
+  ),
+  mail: Type.Object(
+    {
+      /** SMTP server; empty means mail is not configured (invitation links are then shown in the admin). */
+      host: Type.String({ default: '' }),
+      port: Type.Integer({ minimum: 1, maximum: 65535, default: 587 }),
+      /** true for implicit TLS (usually port 465); false uses STARTTLS when the server offers it. */
+      secure: Type.Boolean({ default: false }),
+      user: Type.String({ default: '' }),
+      password: Type.String({ default: '' }),
+      from: Type.String({ default: 'Pressroom <pressroom@localhost>' }),
+    },
+    { default: {} },
+  ),
+  auth: Type.Object(
+    {
+      /** A session ends after this many hours without a request... */
+      sessionIdleHours: Type.Number({ exclusiveMinimum: 0, default: 72 }),
+      /** ...and after this many hours in any case. */
+      sessionMaxHours: Type.Number({ exclusiveMinimum: 0, default: 720 }),
+      /** Failed logins for one email (or 4x as many from one address) within the window before refusing. */
+      loginMaxFailures: Type.Integer({ minimum: 1, default: 5 }),
+      loginWindowMinutes: Type.Integer({ minimum: 1, default: 15 }),
+      /** Per-process cap on login and password-reset POSTs per client address per minute. */
+      formRateLimitPerMinute: Type.Integer({ minimum: 1, default: 30 }),
+    },
+    { default: {} },
+  ),
+  websub: Type.Object(
+    {
+      /** WebSub hub pinged when a feed changes (e.g. https://pubsubhubbub.appspot.com/); empty: none. */
+      hub: Type.String({ default: '' }),
     },
     { default: {} },
   ),

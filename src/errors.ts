@@ -1,5 +1,5 @@
 /** What went wrong, independent of transport; `web/` maps it to an HTTP status, `cli/` to exit code 1. */
-export type ErrorKind = 'not_found' | 'invalid' | 'conflict' | 'forbidden' | 'unavailable';
+export type ErrorKind = 'not_found' | 'invalid' | 'conflict' | 'forbidden' | 'unavailable' | 'throttled';
 
 /** Every error code the application can raise. docs/errors.md lists each one (a test checks). */
 export const ERROR_CODES = [
@@ -20,6 +20,20 @@ export const ERROR_CODES = [
   'CONFIG_INVALID',
   'DATABASE_UNAVAILABLE',
   'NODE_TOO_OLD',
+  'SEARCH_QUERY_INVALID',
+  'LOGIN_FAILED',
+  'LOGIN_THROTTLED',
+  'AUTH_TOKEN_INVALID',
+  'USER_NOT_FOUND',
+  'PERMISSION_DENIED',
+  'LAST_ADMIN',
+  'MAIL_FAILED',
+  'EDIT_CONFLICT',
+  'MEDIA_INVALID',
+  'REVISION_NOT_FOUND',
+  'TERM_MERGE_INVALID',
+  'BACKUP_FAILED',
+  'RESTORE_REFUSED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,7 +1,9 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { jobRunnerFor } from './jobs/job-runner-for.js';
 import { createLogger } from './logger.js';
 import { isPublicationEmpty, seedDemo } from './services/demo.js';
+import { ensurePublishJobs } from './services/newsroom/workflow.js';
 import { createWiring } from './wiring.js';
 
 /** Starts the server: config, database (migrated), demo content on first run, then listen. */
@@ -17,11 +19,15 @@ export async function startServer(options: { shouldSeedDemo?: boolean } = {}): P
     );
   }
   const app = await buildApp(wiring);
+  // Scheduled articles publish from a durable job table, so a restart loses none.
+  await ensurePublishJobs(wiring);
+  const jobs = jobRunnerFor(wiring);
   let isClosing = false;
   const close = async (signal: string) => {
     if (isClosing) return;
     isClosing = true;
     log.info({ signal }, 'shutting down');
+    await jobs.stop();
     await app.close();
     await wiring.close();
     process.exit(0);
@@ -29,6 +35,7 @@ export async function startServer(options: { shouldSeedDemo?: boolean } = {}): P
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
   await app.listen({ port: config.server.port, host: config.server.host });
+  jobs.start();
   const hasUsers = (await wiring.store.users.list()).length > 0;
   const lines = [
     '',

@@ -1,4 +1,7 @@
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { startPostgresBroadcast, startSqliteWatch } from './adapters/change-broadcast.js';
+import { createMailer, type Mailer } from './adapters/mailer.js';
 import { type Config, siteUrl } from './config.js';
 import { AppError } from './errors.js';
 import { ChangeBus, type ServiceContext } from './services/context.js';
@@ -15,6 +18,8 @@ import { createStore } from './storage/store.js';
 export interface Wiring extends ServiceContext {
   config: Config;
   database: DatabaseHandle;
+  /** Sends invitations and password resets (and later newsletters). */
+  mailer: Mailer;
   close(): Promise<void>;
 }
 
@@ -25,6 +30,8 @@ export interface WiringOptions {
   now?: () => Date;
   /** Apply pending migrations (the server and most commands do). */
   shouldMigrate?: boolean;
+  /** Relay content changes between processes (PostgreSQL NOTIFY, or SQLite data_version polling). */
+  shouldShareChanges?: boolean;
 }
 
 /** Opens the database, migrates it, makes sure the default taxonomies exist, and builds the services. */
@@ -44,16 +51,38 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
       }
     }
     const store = createStore(database);
+    const mailer = createMailer(config.mail, log);
     if (options.shouldMigrate ?? true) await store.transaction((repos) => ensureDefaultTaxonomies(repos));
+    const changes = new ChangeBus();
+    const sharing =
+      options.shouldShareChanges === false
+        ? undefined
+        : database.dialect === 'postgres'
+          ? await startPostgresBroadcast({ url: config.database.url, bus: changes, log })
+          : await startSqliteWatch({
+              bus: changes,
+              log,
+              readDataVersion: async () => {
+                const { rows } = await sql<{ data_version: number }>`PRAGMA data_version`.execute(
+                  database.db,
+                );
+                return Number(rows[0]?.data_version ?? 0);
+              },
+            });
     return {
       config,
       database,
       store,
       log,
       now: options.now ?? (() => new Date()),
-      changes: new ChangeBus(),
+      changes,
       siteUrl: siteUrl(config),
-      close: () => database.close(),
+      mailer,
+      close: async () => {
+        mailer.close();
+        await sharing?.close();
+        await database.close();
+      },
     };
   } catch (error) {
     await database.close().catch(() => {});

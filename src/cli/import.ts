@@ -1,6 +1,13 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { parse as parseYaml } from 'yaml';
+import { dataPath } from '../config.js';
+import { importGhost } from '../services/import/ghost.js';
+import { importJson } from '../services/import/json.js';
 import { type ImportReport, importMarkdown } from '../services/import/markdown.js';
-import { type CliIo, stdio, withWiring } from './runtime.js';
+import type { ImportProgress, MigrationReport, ReportKind } from '../services/import/session.js';
+import { importWordPress, type TaxonomyMapping } from '../services/import/wordpress.js';
+import { type CliIo, stdio, usageError, withWiring } from './runtime.js';
 
 /** Prints an import report; returns whether everything was imported. */
 export function printImportReport(report: ImportReport, io: CliIo = stdio): boolean {
@@ -16,6 +23,102 @@ export function printImportReport(report: ImportReport, io: CliIo = stdio): bool
   return report.failed === 0;
 }
 
+const KIND_LABELS: Record<ReportKind, string> = {
+  article: 'articles',
+  page: 'pages',
+  person: 'people',
+  term: 'terms',
+  comment: 'comments',
+  media: 'media',
+  redirect: 'redirects',
+  item: 'other items',
+};
+
+/** Prints what an import from another system did: counts per kind, then each skipped thing and warning. */
+export function printMigrationReport(report: MigrationReport, io: CliIo = stdio): void {
+  io.out(`Imported from ${report.source}:`);
+  io.out(
+    `  ${'what'.padEnd(12)} ${'imported'.padStart(9)} ${'updated'.padStart(9)} ${'unchanged'.padStart(9)} ${'skipped'.padStart(9)}`,
+  );
+  for (const [kind, label] of Object.entries(KIND_LABELS) as [ReportKind, string][]) {
+    const c = report.counts[kind];
+    if (c.imported + c.updated + c.unchanged + c.skipped === 0) continue;
+    io.out(
+      `  ${label.padEnd(12)} ${String(c.imported).padStart(9)} ${String(c.updated).padStart(9)} ${String(c.unchanged).padStart(9)} ${String(c.skipped).padStart(9)}`,
+    );
+  }
+  if (report.skipped.length > 0) {
+    io.out('Skipped:');
+    for (const s of report.skipped) io.out(`  ${s.kind} ${s.ref}: ${s.reason}`);
+  }
+  if (report.warnings.length > 0) {
+    io.out('Notes:');
+    for (const w of report.warnings) io.out(`  ${w}`);
+  }
+}
+
+/** A one-line progress bar, redrawn in place, only when standard output is a terminal. */
+export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): {
+  update(progress: ImportProgress): void;
+  done(): void;
+} {
+  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  let last = '';
+  return {
+    update(progress) {
+      const share = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;
+      const width = 30;
+      const filled = Math.round(share * width);
+      const label = progress.phase === 'reading' ? 'reading' : 'writing';
+      const count =
+        progress.phase === 'reading'
+          ? `${(progress.done / 1048576).toFixed(1)}/${(progress.total / 1048576).toFixed(1)} MB`
+          : `${progress.done}/${progress.total} items`;
+      const line = `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${Math.round(share * 100)}% ${count}`;
+      if (line === last) return;
+      last = line;
+      stream.write(`\r${line}\u001b[K`);
+    },
+    done() {
+      if (last) stream.write('\r\u001b[K');
+    },
+  };
+}
+
+function collectMap(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Reads --map from=to flags and a --mapping file (YAML or JSON: { category: theme, post_format: none }). */
+export function parseMapping(flags: string[], file: string | undefined): TaxonomyMapping {
+  const mapping: TaxonomyMapping = {};
+  const put = (from: string, to: unknown, where: string) => {
+    if (typeof to !== 'string' && to !== null)
+      throw usageError(`${where}: the target of "${from}" must be a taxonomy slug or "none"`);
+    mapping[from.trim()] = to === null || to.trim() === '' || to.trim() === 'none' ? null : to.trim();
+  };
+  if (file) {
+    let value: unknown;
+    try {
+      value = parseYaml(readFileSync(file, 'utf8'));
+    } catch (cause) {
+      throw usageError(
+        `Cannot read the mapping file ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      );
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw usageError(`${file}: the mapping must be an object such as { category: theme, post_tag: tag }`);
+    for (const [from, to] of Object.entries(value)) put(from, to, file);
+  }
+  for (const flag of flags) {
+    const [from, to] = flag.split('=');
+    if (!from || to === undefined)
+      throw usageError(`--map takes wordpress_taxonomy=our_taxonomy, not "${flag}"`);
+    put(from, to, '--map');
+  }
+  return mapping;
+}
+
 export function registerImport(program: Command): Command {
   const command = program.command('import').description('import content from files');
   command
@@ -25,6 +128,65 @@ export function registerImport(program: Command): Command {
     .action(async (target: string) => {
       const report = await withWiring((wiring) => importMarkdown(wiring, target, { actor: 'cli' }));
       if (!printImportReport(report)) process.exitCode = 1;
+    });
+  command
+    .command('wordpress')
+    .description(
+      'import a WordPress export (WXR 1.0–1.2): posts, pages, authors, terms, comments, attachments, redirects. Re-running updates in place.',
+    )
+    .argument('<file>', 'the .xml file from Tools → Export')
+    .option(
+      '--map <wp=ours>',
+      'map a WordPress taxonomy to one of ours ("none" to skip); repeatable',
+      collectMap,
+      [],
+    )
+    .option('--mapping <file>', 'a YAML or JSON file mapping WordPress taxonomies to ours')
+    .option(
+      '--uploads <dir>',
+      'a copy of wp-content/uploads; attachments found there are copied into the data folder',
+    )
+    .addHelpText(
+      'after',
+      '\nDefault mapping: category → theme, post_tag → tag; other taxonomies are skipped and reported.\nExample: pressroom import wordpress export.xml --map category=region --map series=report --uploads ./uploads',
+    )
+    .action(async (file: string, flags: { map: string[]; mapping?: string; uploads?: string }) => {
+      const mapping = parseMapping(flags.map, flags.mapping);
+      const progress = terminalProgress();
+      const report = await withWiring(async (wiring) => {
+        try {
+          return await importWordPress(wiring, file, {
+            actor: 'cli',
+            mapping,
+            ...(flags.uploads
+              ? { uploadsDir: flags.uploads, mediaDir: dataPath(wiring.config, 'media') }
+              : {}),
+            onProgress: progress.update,
+          });
+        } finally {
+          progress.done();
+        }
+      });
+      printMigrationReport(report);
+    });
+  command
+    .command('ghost')
+    .description('import a Ghost JSON export: posts, pages, tags, users as people (with author order)')
+    .argument('<file>', 'the .json file from Ghost Admin → Settings → Labs → Export')
+    .option('--tags-to <taxonomy>', 'the taxonomy Ghost tags go to', 'tag')
+    .action(async (file: string, flags: { tagsTo: string }) => {
+      const report = await withWiring((wiring) =>
+        importGhost(wiring, file, { actor: 'cli', tagTaxonomy: flags.tagsTo }),
+      );
+      printMigrationReport(report);
+    });
+  command
+    .command('json')
+    .description('import a Pressroom export (from `pressroom export`) into this instance')
+    .argument('<file>', 'the .json file written by pressroom export')
+    .action(async (file: string) => {
+      const report = await withWiring((wiring) => importJson(wiring, file, { actor: 'cli' }));
+      printMigrationReport(report);
     });
   return command;
 }

@@ -1,7 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { registerBackup } from './backup.js';
+import { registerExport } from './export.js';
 import { registerImport } from './import.js';
 import { registerMigrate } from './migrate.js';
 import { reportCliError } from './runtime.js';
+import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerUser } from './user.js';
 
@@ -15,6 +18,9 @@ export function buildProgram(): Command {
   registerMigrate(program);
   registerUser(program);
   registerImport(program);
+  registerExport(program);
+  registerBackup(program);
+  registerSearch(program);
   return program;
 }
 

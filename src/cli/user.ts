@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import { ROLES } from '../domain/user.js';
+import { createResetLink } from '../services/auth.js';
 import { createUser } from '../services/users.js';
 import { stdio, usageError, withWiring } from './runtime.js';
 
@@ -47,6 +48,17 @@ export function registerUser(program: Command): void {
         }),
       );
       stdio.out(`Created ${created.role} ${created.email} (id ${created.id}).`);
+    });
+  user
+    .command('reset-link')
+    .description(
+      'print a one-hour password-reset link for a user (when email is not configured, or to help someone in)',
+    )
+    .requiredOption('--email <email>', "the user's login email")
+    .action(async (options: { email: string }) => {
+      const { user: found, link } = await withWiring((wiring) => createResetLink(wiring, options.email));
+      stdio.out(`Password-reset link for ${found.email} (works once, for one hour):`);
+      stdio.out(link);
     });
   user
     .command('list')

@@ -1,3 +1,5 @@
+import type { FieldError } from '../errors.js';
+
 /** Site-wide settings. Texts are Markdown; every one is editable, none is a template literal. */
 export interface SiteSettings {
   siteName: string;
@@ -18,6 +20,8 @@ export interface SiteSettings {
   commentsUrl: string;
   /** Articles per page on listings. */
   pageSize: number;
+  /** Feeds carry the full article text (true) or only the summary (false). */
+  feedFullText: boolean;
 }
 
 /** Keys as stored and as used in import files (snake_case). */
@@ -37,6 +41,7 @@ export const SETTING_KEYS: Record<keyof SiteSettings, string> = {
   commentsCall: 'comments_call',
   commentsUrl: 'comments_url',
   pageSize: 'page_size',
+  feedFullText: 'feed_full_text',
 };
 
 /** What a fresh publication says before anyone edits its settings. */
@@ -60,6 +65,7 @@ export const DEFAULT_SETTINGS: SiteSettings = {
   commentsCall: 'Comment on this article',
   commentsUrl: '',
   pageSize: 12,
+  feedFullText: true,
 };
 
 /** Keys whose values are Markdown to render, as opposed to plain values. */
@@ -80,6 +86,8 @@ export function settingsFromStored(stored: ReadonlyMap<string, string>): SiteSet
     if (field === 'pageSize') {
       const n = Number.parseInt(value, 10);
       if (Number.isInteger(n) && n > 0 && n <= 100) settings.pageSize = n;
+    } else if (field === 'feedFullText') {
+      settings.feedFullText = !['false', '0', 'no', 'off', 'summary'].includes(value.trim().toLowerCase());
     } else {
       settings[field] = value;
     }
@@ -90,4 +98,56 @@ export function settingsFromStored(stored: ReadonlyMap<string, string>): SiteSet
 /** Finds the settings field for a snake_case key, or undefined for an unknown key. */
 export function settingFieldForKey(key: string): keyof SiteSettings | undefined {
   return (Object.entries(SETTING_KEYS) as [keyof SiteSettings, string][]).find(([, k]) => k === key)?.[0];
+}
+
+const SETTING_LIMITS: Partial<Record<keyof SiteSettings, number>> = {
+  siteName: 200,
+  siteTagline: 300,
+  siteDescription: 1000,
+  defaultLicense: 200,
+  membershipCall: 300,
+  commentsCall: 300,
+};
+const REQUIRED_SETTINGS: (keyof SiteSettings)[] = ['siteName', 'language', 'defaultLicense'];
+
+function isLinkTarget(value: string): boolean {
+  if (value.startsWith('/')) return !value.startsWith('//');
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/** Every problem with setting values given by snake_case key, as messages to show next to each field. */
+export function validateSettingValues(values: Record<string, string>): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    const field = settingFieldForKey(key);
+    if (!field) {
+      errors.push({ field: key, message: 'is not a setting' });
+      continue;
+    }
+    const trimmed = value.trim();
+    if (REQUIRED_SETTINGS.includes(field) && !trimmed) {
+      errors.push({ field: key, message: 'must not be empty' });
+      continue;
+    }
+    const limit = SETTING_LIMITS[field] ?? 20_000;
+    if (value.length > limit) errors.push({ field: key, message: `must be at most ${limit} characters` });
+    else if (field === 'pageSize') {
+      const n = Number(trimmed);
+      if (!/^\d+$/.test(trimmed) || n < 1 || n > 100) {
+        errors.push({ field: key, message: 'must be a whole number from 1 to 100' });
+      }
+    } else if (typeof DEFAULT_SETTINGS[field] === 'boolean' && trimmed !== 'true' && trimmed !== 'false') {
+      errors.push({ field: key, message: 'must be true or false' });
+    } else if (field === 'language' && !/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(trimmed)) {
+      errors.push({ field: key, message: 'must be a language tag such as en, fr or pt-BR' });
+    } else if ((field === 'membershipUrl' || field === 'commentsUrl') && trimmed && !isLinkTarget(trimmed)) {
+      errors.push({ field: key, message: 'must be a path starting with / or an http(s) address' });
+    }
+  }
+  return errors;
 }

@@ -37,3 +37,22 @@ export function validateNewUser(input: {
   }
   return errors;
 }
+
+/** Problems with a new password (the only rule is length: long passphrases beat composition rules). */
+export function validatePassword(password: string, field = 'password'): FieldError[] {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    return [{ field, message: `must be at least ${MIN_PASSWORD_LENGTH} characters` }];
+  }
+  if (password.length > 1000) return [{ field, message: 'must be at most 1000 characters' }];
+  return [];
+}
+
+/** Every problem with an invitation's fields (the invited person chooses the password). */
+export function validateInvitation(input: { email: string; name: string; role: string }): FieldError[] {
+  return validateNewUser({ ...input, password: 'x'.repeat(MIN_PASSWORD_LENGTH) });
+}
+
+/** A role from untrusted input, or undefined. */
+export function parseRole(value: string): Role | undefined {
+  return ROLES.includes(value as Role) ? (value as Role) : undefined;
+}

@@ -10,6 +10,7 @@ import { RESERVED_SLUGS } from '../domain/slug.js';
 import { AppError, invalid, notFound } from '../errors.js';
 import type { Repositories } from '../storage/store.js';
 import type { ServiceContext } from './context.js';
+import { indexArticleIn } from './discovery/search.js';
 
 export interface SaveOptions {
   /** Who saves: a user id, "cli", "import", "demo" or "system". */
@@ -107,6 +108,7 @@ export async function saveArticleIn(
   }
   await repos.articles.setAuthors(id, draft.authorIds);
   await repos.articles.setTerms(id, draft.termIds);
+  await indexArticleIn(repos, id);
 
   const article = (await repos.articles.findById(id))!;
   await repos.revisions.add({

@@ -10,9 +10,14 @@ export type ContentChange =
   | { kind: 'settings' }
   | { kind: 'everything' };
 
-export type ChangeListener = (change: ContentChange) => void;
+/** `isRemote` is true for a change made by another process and relayed to this one. */
+export type ChangeListener = (change: ContentChange, origin: { isRemote: boolean }) => void;
 
-/** Tells listeners (the page cache, feeds, search) that content changed, after the change committed. */
+/**
+ * Tells listeners (the page cache, feeds, search) that content changed, after the change
+ * committed. With several processes, a broadcaster relays local changes to the others and
+ * delivers theirs here with `isRemote` set, so it does not echo them back.
+ */
 export class ChangeBus {
   private readonly listeners = new Set<ChangeListener>();
 
@@ -21,8 +26,8 @@ export class ChangeBus {
     return () => this.listeners.delete(listener);
   }
 
-  publish(change: ContentChange): void {
-    for (const listener of this.listeners) listener(change);
+  publish(change: ContentChange, origin: { isRemote: boolean } = { isRemote: false }): void {
+    for (const listener of this.listeners) listener(change, origin);
   }
 }
 

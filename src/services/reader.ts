@@ -3,6 +3,7 @@ import { type Attribution, buildAttribution } from '../domain/attribution.js';
 import type { Page } from '../domain/page.js';
 import type { Person } from '../domain/person.js';
 import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.js';
+import type { Correction } from '../storage/correction-repository.js';
 import type { Repositories } from '../storage/store.js';
 import { articlePath } from './articles.js';
 import type { ServiceContext } from './context.js';
@@ -15,13 +16,6 @@ export interface ArticleCard {
   authors: Person[];
   terms: { taxonomy: Taxonomy; term: Term }[];
   readingMinutes: number;
-}
-
-export interface Correction {
-  id: number;
-  kind: string;
-  note: string;
-  createdAt: string;
 }
 
 export interface ArticlePageModel extends ArticleCard {
@@ -123,6 +117,11 @@ export class Reader {
   async article(slug: string): Promise<ArticlePageModel | undefined> {
     const article = await this.repos.articles.findBySlug(slug);
     if (!article || !isPubliclyVisible(article, this.ctx.now())) return undefined;
+    return this.articleModel(article);
+  }
+
+  /** The page model of any article, whatever its status: for the admin's preview of drafts. */
+  async articleModel(article: Article): Promise<ArticlePageModel | undefined> {
     const [card] = await this.cards([article]);
     if (!card) return undefined;
     const settings = await loadSettings(this.repos);
@@ -137,12 +136,7 @@ export class Reader {
       group.terms.push(term);
     }
     classification.sort((a, b) => a.taxonomy.position - b.taxonomy.position);
-    const corrections = await this.ctx.store.db
-      .selectFrom('corrections')
-      .select(['id', 'kind', 'note', 'created_at'])
-      .where('article_id', '=', article.id)
-      .orderBy('created_at')
-      .execute();
+    const corrections = await this.repos.corrections.listFor(article.id);
     return {
       ...card,
       classification,
@@ -156,12 +150,7 @@ export class Reader {
         articleUrl: absoluteUrl,
         publishedAt: article.publishedAt,
       }),
-      corrections: corrections.map((c) => ({
-        id: c.id,
-        kind: c.kind,
-        note: c.note,
-        createdAt: c.created_at,
-      })),
+      corrections,
     };
   }
 

@@ -6,9 +6,12 @@ import {
   type SiteSettings,
   settingFieldForKey,
   settingsFromStored,
+  validateSettingValues,
 } from '../domain/settings.js';
+import type { User } from '../domain/user.js';
 import { invalid } from '../errors.js';
 import type { Repositories } from '../storage/store.js';
+import { actorOf, recordAudit } from './audit.js';
 import type { ServiceContext } from './context.js';
 import { keepRevision } from './revision-log.js';
 
@@ -59,4 +62,42 @@ export async function updateSettings(
 ): Promise<void> {
   await ctx.store.transaction((repos) => updateSettingsIn(repos, values, { actor, now: ctx.now() }));
   ctx.changes.publish({ kind: 'settings' });
+}
+
+/**
+ * Saves settings edited in the admin: validates every value (field errors name the snake_case
+ * key), stores them with a revision and an audit entry in one transaction, then drops cached pages.
+ */
+export async function editSettings(
+  ctx: ServiceContext,
+  actor: User,
+  values: Record<string, string>,
+): Promise<{ changed: string[] }> {
+  const errors = validateSettingValues(values);
+  if (errors.length > 0) throw invalid(errors, 'Some settings are not valid; see the messages next to them.');
+  const normalized = Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [key, key === 'page_size' ? value.trim() : value]),
+  );
+  const now = ctx.now();
+  const changed = await ctx.store.transaction(async (repos) => {
+    const before = settingsFromStored(await repos.settings.getAll());
+    const changedKeys = Object.entries(normalized)
+      .filter(([key, value]) => {
+        const field = settingFieldForKey(key);
+        return field !== undefined && String(before[field]) !== value;
+      })
+      .map(([key]) => key);
+    if (changedKeys.length === 0) return changedKeys;
+    await updateSettingsIn(repos, normalized, { actor: String(actor.id), now });
+    await recordAudit(repos, {
+      actor: actorOf(actor),
+      action: 'settings.update',
+      entity: ['settings', 0],
+      summary: `Changed ${changedKeys.join(', ')}`,
+      at: now,
+    });
+    return changedKeys;
+  });
+  if (changed.length > 0) ctx.changes.publish({ kind: 'settings' });
+  return { changed };
 }

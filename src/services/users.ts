@@ -1,13 +1,33 @@
 import argon2 from 'argon2';
 import { toIsoTimestamp } from '../domain/article.js';
-import { type Role, type User, validateNewUser } from '../domain/user.js';
+import {
+  parseRole,
+  ROLES,
+  type Role,
+  type User,
+  validateInvitation,
+  validateNewUser,
+  validatePassword,
+} from '../domain/user.js';
 import { AppError, invalid } from '../errors.js';
+import type { Repositories } from '../storage/store.js';
+import { type Actor, actorOf, recordAudit } from './audit.js';
+import {
+  type AuthContext,
+  checkToken,
+  hashPassword,
+  hashToken,
+  INVITE_TOKEN_HOURS,
+  newToken,
+  tokenLink,
+} from './auth.js';
 import type { ServiceContext } from './context.js';
 
 /** Creates a staff user with an argon2id password hash. Refuses a taken email. */
 export async function createUser(
   ctx: ServiceContext,
   input: { email: string; name: string; role: string; password: string },
+  options: { actor?: Actor } = {},
 ): Promise<User> {
   const errors = validateNewUser(input);
   if (errors.length > 0) throw invalid(errors);
@@ -32,6 +52,13 @@ export async function createUser(
       updatedAt: now,
     };
     const id = await repos.users.insert({ ...user, passwordHash });
+    await recordAudit(repos, {
+      actor: options.actor ?? { userId: null, label: 'cli' },
+      action: 'user.create',
+      entity: ['user', id],
+      summary: `Created ${user.role} ${user.email}`,
+      at: ctx.now(),
+    });
     return { id, ...user };
   });
 }
@@ -45,4 +72,205 @@ export async function verifyPassword(
   const found = await ctx.store.users.findCredentials(email);
   if (!found?.passwordHash || found.user.isDisabled) return undefined;
   return (await argon2.verify(found.passwordHash, password)) ? found.user : undefined;
+}
+
+/** A staff user as the admin lists them. */
+export interface StaffMember extends User {
+  /** Invited and not yet accepted: no password set. */
+  isPending: boolean;
+}
+
+export async function listStaff(ctx: ServiceContext): Promise<StaffMember[]> {
+  const [users, pending] = await Promise.all([ctx.store.users.list(), ctx.store.users.pendingIds()]);
+  return users.map((user) => ({ ...user, isPending: pending.has(user.id) }));
+}
+
+function emailTaken(email: string): AppError {
+  return new AppError({
+    code: 'VALIDATION_FAILED',
+    kind: 'conflict',
+    message: `A user with the email ${email} already exists`,
+    details: [{ field: 'email', message: 'is already used by another user' }],
+  });
+}
+
+/**
+ * Invites someone by email: they get a link, valid a week, to choose their password. The mail
+ * goes out before anything is stored, so a refused mail leaves no half-made account. Without
+ * SMTP configured, the link is returned for the admin to pass on (isMailSent false).
+ */
+export async function inviteUser(
+  ctx: AuthContext,
+  actor: User,
+  input: { email: string; name: string; role: string },
+): Promise<{ user: User; link: string; isMailSent: boolean }> {
+  const email = input.email.trim().toLowerCase();
+  const name = input.name.trim();
+  const errors = validateInvitation({ email, name, role: input.role });
+  if (errors.length > 0) throw invalid(errors);
+  if (await ctx.store.users.findByEmail(email)) throw emailTaken(email);
+  const role = input.role as Role;
+  const token = newToken();
+  const link = tokenLink(ctx, 'invite', token);
+  if (ctx.mailer.isConfigured) {
+    await ctx.mailer.send({
+      to: email,
+      subject: `You are invited to join ${await siteName(ctx)}`,
+      text: [
+        `Hello ${name},`,
+        '',
+        `${actor.name} invited you to join ${await siteName(ctx)} as ${role}. To accept and choose your password, open:`,
+        '',
+        link,
+        '',
+        `The link works once, within ${INVITE_TOKEN_HOURS / 24} days.`,
+      ].join('\n'),
+    });
+  }
+  const now = ctx.now();
+  const user = await ctx.store.transaction(async (repos) => {
+    if (await repos.users.findByEmail(email)) throw emailTaken(email);
+    const record = {
+      email,
+      name,
+      role,
+      personId: null,
+      isDisabled: false,
+      createdAt: toIsoTimestamp(now),
+      updatedAt: toIsoTimestamp(now),
+    };
+    const id = await repos.users.insert({ ...record, passwordHash: null });
+    await repos.authTokens.insert({
+      tokenHash: hashToken(token),
+      kind: 'invite',
+      userId: id,
+      createdBy: actor.id,
+      createdAt: toIsoTimestamp(now),
+      expiresAt: toIsoTimestamp(new Date(now.getTime() + INVITE_TOKEN_HOURS * 3_600_000)),
+    });
+    await recordAudit(repos, {
+      actor: actorOf(actor),
+      action: 'user.invite',
+      entity: ['user', id],
+      summary: `Invited ${email} as ${role}`,
+      at: now,
+    });
+    return { id, ...record };
+  });
+  return { user, link, isMailSent: ctx.mailer.isConfigured };
+}
+
+async function siteName(ctx: ServiceContext): Promise<string> {
+  return (await ctx.store.settings.getAll()).get('site_name') ?? 'Pressroom';
+}
+
+/** Accepts an invitation: sets the name and password, and uses the link up. Sign-in follows. */
+export async function acceptInvitation(
+  ctx: AuthContext,
+  input: { token: string; name: string; password: string },
+): Promise<User> {
+  const { record, user } = await checkToken(ctx, input.token, 'invite');
+  const name = input.name.trim();
+  const errors = [
+    ...(name ? [] : [{ field: 'name', message: 'must not be empty' }]),
+    ...(name.length > 300 ? [{ field: 'name', message: 'must be at most 300 characters' }] : []),
+    ...validatePassword(input.password),
+  ];
+  if (errors.length > 0) throw invalid(errors);
+  const passwordHash = await hashPassword(input.password);
+  const now = ctx.now();
+  await ctx.store.transaction(async (repos) => {
+    if (!(await repos.authTokens.markUsed(record.id, toIsoTimestamp(now)))) {
+      throw new AppError({
+        code: 'AUTH_TOKEN_INVALID',
+        kind: 'invalid',
+        message: 'This invitation was already used.',
+      });
+    }
+    await repos.users.update(user.id, { name, passwordHash }, toIsoTimestamp(now));
+    await recordAudit(repos, {
+      actor: actorOf(user),
+      action: 'user.accept_invitation',
+      entity: ['user', user.id],
+      summary: `Accepted the invitation as ${user.role}`,
+      at: now,
+    });
+  });
+  return { ...user, name };
+}
+
+async function targetUser(repos: Repositories, userId: number): Promise<User> {
+  const user = await repos.users.findById(userId);
+  if (!user)
+    throw new AppError({ code: 'USER_NOT_FOUND', kind: 'not_found', message: 'There is no such user.' });
+  return user;
+}
+
+function lastAdmin(): AppError {
+  return new AppError({
+    code: 'LAST_ADMIN',
+    kind: 'conflict',
+    message: 'This would leave the publication without an active admin. Make someone else admin first.',
+  });
+}
+
+/** Changes a user's role; refuses to demote the last active admin. */
+export async function changeRole(
+  ctx: ServiceContext,
+  actor: User,
+  input: { userId: number; role: string },
+): Promise<User> {
+  const role = parseRole(input.role);
+  if (!role) throw invalid([{ field: 'role', message: `must be one of ${ROLES.join(', ')}` }]);
+  const now = ctx.now();
+  return ctx.store.transaction(async (repos) => {
+    const user = await targetUser(repos, input.userId);
+    if (user.role === role) return user;
+    if (user.role === 'admin' && !user.isDisabled && (await repos.users.countActiveAdmins()) <= 1)
+      throw lastAdmin();
+    await repos.users.update(user.id, { role }, toIsoTimestamp(now));
+    await recordAudit(repos, {
+      actor: actorOf(actor),
+      action: 'user.change_role',
+      entity: ['user', user.id],
+      summary: `Changed ${user.email} from ${user.role} to ${role}`,
+      at: now,
+    });
+    return { ...user, role };
+  });
+}
+
+/** Disables (or enables again) an account. Disabling ends its sessions and voids its links. */
+export async function setUserDisabled(
+  ctx: ServiceContext,
+  actor: User,
+  input: { userId: number; isDisabled: boolean },
+): Promise<User> {
+  const now = ctx.now();
+  return ctx.store.transaction(async (repos) => {
+    const user = await targetUser(repos, input.userId);
+    if (user.isDisabled === input.isDisabled) return user;
+    if (input.isDisabled) {
+      if (user.id === actor.id) {
+        throw new AppError({
+          code: 'PERMISSION_DENIED',
+          kind: 'forbidden',
+          message: 'You cannot disable your own account.',
+        });
+      }
+      if (user.role === 'admin' && (await repos.users.countActiveAdmins()) <= 1) throw lastAdmin();
+      await repos.sessions.deleteForUser(user.id);
+      await repos.authTokens.voidForUser(user.id, 'reset', toIsoTimestamp(now));
+      await repos.authTokens.voidForUser(user.id, 'invite', toIsoTimestamp(now));
+    }
+    await repos.users.update(user.id, { isDisabled: input.isDisabled }, toIsoTimestamp(now));
+    await recordAudit(repos, {
+      actor: actorOf(actor),
+      action: input.isDisabled ? 'user.disable' : 'user.enable',
+      entity: ['user', user.id],
+      summary: `${input.isDisabled ? 'Disabled' : 'Enabled'} ${user.email}`,
+      at: now,
+    });
+    return { ...user, isDisabled: input.isDisabled };
+  });
 }

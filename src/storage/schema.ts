@@ -5,6 +5,9 @@ import type { Generated } from 'kysely';
  * are 0/1 integers on both SQLite and PostgreSQL, so the same queries run on both.
  */
 export interface Database {
+  jobs: JobsTable;
+  media_variants: MediaVariantsTable;
+  article_autosaves: ArticleAutosavesTable;
   settings: SettingsTable;
   people: PeopleTable;
   taxonomies: TaxonomiesTable;
@@ -17,6 +20,14 @@ export interface Database {
   redirects: RedirectsTable;
   corrections: CorrectionsTable;
   users: UsersTable;
+  comments: CommentsTable;
+  media: MediaTable;
+  import_sources: ImportSourcesTable;
+  sessions: SessionsTable;
+  auth_tokens: AuthTokensTable;
+  login_attempts: LoginAttemptsTable;
+  audit_log: AuditLogTable;
+  article_views: ArticleViewsTable;
 }
 
 export interface SettingsTable {
@@ -153,4 +164,129 @@ export interface UsersTable {
   is_disabled: number;
   created_at: string;
   updated_at: string;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  article_id: number;
+  parent_id: number | null;
+  author_name: string;
+  author_email: string | null;
+  author_url: string | null;
+  body: string;
+  /** approved, pending, spam or trash. */
+  status: string;
+  /** comment, pingback or trackback. */
+  kind: string;
+  created_at: string;
+  source_id: string | null;
+}
+
+export interface MediaTable {
+  id: Generated<number>;
+  url: string;
+  local_path: string | null;
+  mime: string | null;
+  alt: string | null;
+  title: string | null;
+  created_at: string;
+  source_id: string | null;
+}
+
+/** Which entity of ours an entity of another system (a WordPress post, a Ghost user) became. */
+export interface ImportSourcesTable {
+  id: Generated<number>;
+  source: string;
+  source_id: string;
+  entity_type: string;
+  entity_id: number;
+  created_at: string;
+}
+
+/** A signed-in browser. `id` is the SHA-256 of the cookie's token, never the token itself. */
+export interface SessionsTable {
+  id: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** A single-use link sent by email: kind is "reset" or "invite". */
+export interface AuthTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  kind: string;
+  user_id: number;
+  created_by: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** One failed login, keyed "email:<address>" and "ip:<address>", kept for throttling. */
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  key: string;
+  created_at: string;
+}
+
+/** Who did what in the admin. actor_label keeps the email after a user is deleted. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor_user_id: number | null;
+  actor_label: string;
+  action: string;
+  entity_type: string | null;
+  entity_id: string | null;
+  summary: string;
+  created_at: string;
+}
+
+/** Reads per article per UTC day (YYYY-MM-DD), counted without cookies or personal data. */
+export interface ArticleViewsTable {
+  article_id: number;
+  day: string;
+  count: number;
+}
+
+/** A durable job: claimed by one process at a time (locked_until), retried until max_attempts. */
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  dedupe_key: string;
+  payload: string;
+  run_at: string;
+  /** pending, running, done or failed. */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** One resized, re-encoded copy of an uploaded image. */
+export interface MediaVariantsTable {
+  id: Generated<number>;
+  media_id: number;
+  format: string;
+  width: number;
+  height: number;
+  byte_size: number;
+  local_path: string;
+  url: string;
+}
+
+/** An editor's unsaved work on an article, kept apart so it never overwrites anyone's save. */
+export interface ArticleAutosavesTable {
+  article_id: number;
+  user_id: number;
+  base_version: number;
+  snapshot: string;
+  saved_at: string;
 }

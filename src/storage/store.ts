@@ -1,18 +1,36 @@
 import type { Kysely, Transaction } from 'kysely';
+import { ArticleAdminRepository } from './article-admin-repository.js';
 import { ArticleRepository } from './article-repository.js';
+import { AuditRepository } from './audit-repository.js';
+import { AuthTokenRepository } from './auth-token-repository.js';
+import { AutosaveRepository } from './autosave-repository.js';
+import { CommentRepository } from './comment-repository.js';
+import { CorrectionRepository } from './correction-repository.js';
+import { DashboardRepository } from './dashboard-repository.js';
 import type { DatabaseHandle } from './database.js';
+import { ImportSourceRepository } from './import-source-repository.js';
+import { JobRepository } from './job-repository.js';
+import { LoginAttemptRepository } from './login-attempt-repository.js';
+import { MediaRepository } from './media-repository.js';
+import { MediaVariantRepository } from './media-variant-repository.js';
 import { PageRepository } from './page-repository.js';
 import { PersonRepository } from './person-repository.js';
 import { RedirectRepository } from './redirect-repository.js';
 import { RevisionRepository } from './revision-repository.js';
 import type { Database } from './schema.js';
+import { createSearchIndex, type SearchIndex } from './search-index.js';
+import { SessionRepository } from './session-repository.js';
 import { SettingsRepository } from './settings-repository.js';
+import { SitemapRepository } from './sitemap-repository.js';
 import { TaxonomyRepository } from './taxonomy-repository.js';
+import { TermAdminRepository } from './term-admin-repository.js';
 import { UserRepository } from './user-repository.js';
+import { ViewRepository } from './view-repository.js';
 
 /** All repositories over one connection or one transaction. */
 export interface Repositories {
   articles: ArticleRepository;
+  corrections: CorrectionRepository;
   people: PersonRepository;
   taxonomies: TaxonomyRepository;
   pages: PageRepository;
@@ -20,6 +38,22 @@ export interface Repositories {
   revisions: RevisionRepository;
   redirects: RedirectRepository;
   users: UserRepository;
+  search: SearchIndex;
+  views: ViewRepository;
+  sitemaps: SitemapRepository;
+  comments: CommentRepository;
+  media: MediaRepository;
+  importSources: ImportSourceRepository;
+  sessions: SessionRepository;
+  authTokens: AuthTokenRepository;
+  loginAttempts: LoginAttemptRepository;
+  audit: AuditRepository;
+  dashboard: DashboardRepository;
+  jobs: JobRepository;
+  mediaVariants: MediaVariantRepository;
+  autosaves: AutosaveRepository;
+  termAdmin: TermAdminRepository;
+  articleAdmin: ArticleAdminRepository;
 }
 
 /** The repositories, and a way to run several writes as one transaction. */
@@ -33,6 +67,7 @@ export interface Store extends Repositories {
 function repositoriesFor(db: Kysely<Database> | Transaction<Database>): Repositories {
   return {
     articles: new ArticleRepository(db),
+    corrections: new CorrectionRepository(db),
     people: new PersonRepository(db),
     taxonomies: new TaxonomyRepository(db),
     pages: new PageRepository(db),
@@ -40,6 +75,22 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>): Reposito
     revisions: new RevisionRepository(db),
     redirects: new RedirectRepository(db),
     users: new UserRepository(db),
+    search: createSearchIndex(db),
+    views: new ViewRepository(db),
+    sitemaps: new SitemapRepository(db),
+    comments: new CommentRepository(db),
+    media: new MediaRepository(db),
+    importSources: new ImportSourceRepository(db),
+    sessions: new SessionRepository(db),
+    authTokens: new AuthTokenRepository(db),
+    loginAttempts: new LoginAttemptRepository(db),
+    audit: new AuditRepository(db),
+    dashboard: new DashboardRepository(db),
+    jobs: new JobRepository(db),
+    mediaVariants: new MediaVariantRepository(db),
+    autosaves: new AutosaveRepository(db),
+    termAdmin: new TermAdminRepository(db),
+    articleAdmin: new ArticleAdminRepository(db),
   };
 }
 

@@ -37,6 +37,57 @@ export class UserRepository {
     return row && { user: toUser(row), passwordHash: row.password_hash };
   }
 
+  async findById(id: number): Promise<User | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toUser(row);
+  }
+
+  /** Whether the user has set a password (an invited user has not, until they accept). */
+  async hasPassword(id: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Boolean(row?.password_hash);
+  }
+
+  async update(
+    id: number,
+    changes: { name?: string; role?: Role; isDisabled?: boolean; passwordHash?: string },
+    now: string,
+  ): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({
+        ...(changes.name !== undefined ? { name: changes.name } : {}),
+        ...(changes.role !== undefined ? { role: changes.role } : {}),
+        ...(changes.isDisabled !== undefined ? { is_disabled: changes.isDisabled ? 1 : 0 } : {}),
+        ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** Admins who can sign in (not disabled, with a password). */
+  async countActiveAdmins(): Promise<number> {
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('role', '=', 'admin')
+      .where('is_disabled', '=', 0)
+      .where('password_hash', 'is not', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Ids of users who have not set a password yet (invited). */
+  async pendingIds(): Promise<Set<number>> {
+    const rows = await this.db.selectFrom('users').select('id').where('password_hash', 'is', null).execute();
+    return new Set(rows.map((r) => r.id));
+  }
+
   async list(): Promise<User[]> {
     return (await this.db.selectFrom('users').selectAll().orderBy('email').execute()).map(toUser);
   }

@@ -7,6 +7,7 @@ export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   conflict: 409,
   forbidden: 403,
   unavailable: 503,
+  throttled: 429,
 };
 
 export interface ErrorReply {

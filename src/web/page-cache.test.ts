@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PageCache } from './page-cache.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { PageCache, preferredEncoding } from './page-cache.js';
 
 test('drops exactly the pages that show what changed', () => {
   const cache = new PageCache(10);
@@ -29,4 +30,24 @@ test('settings changes clear everything', () => {
   cache.set('/x', { body: 'x', status: 200, tags: ['article:1'] });
   cache.apply({ kind: 'settings' });
   assert.equal(cache.size, 0);
+});
+
+test('keeps each page as bytes, and compresses it once on demand', () => {
+  const cache = new PageCache(10);
+  const body = `<p>Caf\u00e9 ${'water ledger '.repeat(200)}</p>`;
+  const entry = cache.set('/x', { body, status: 200, tags: [] });
+  assert.equal(entry.encoded('identity').toString('utf8'), body);
+  assert.equal(gunzipSync(entry.encoded('gzip')).toString('utf8'), body);
+  assert.equal(brotliDecompressSync(entry.encoded('br')).toString('utf8'), body);
+  assert.ok(entry.encoded('br').length < entry.encoded('identity').length / 4);
+  assert.equal(entry.encoded('gzip'), entry.encoded('gzip'));
+});
+
+test('picks brotli, then gzip, from Accept-Encoding and honours q=0', () => {
+  assert.equal(preferredEncoding(undefined), 'identity');
+  assert.equal(preferredEncoding('gzip, deflate, br, zstd'), 'br');
+  assert.equal(preferredEncoding('gzip;q=1.0, br;q=0'), 'gzip');
+  assert.equal(preferredEncoding('deflate'), 'identity');
+  assert.equal(preferredEncoding('GZIP'), 'gzip');
+  assert.equal(preferredEncoding('identity'), 'identity');
 });

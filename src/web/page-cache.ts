@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
+import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import type { ContentChange } from '../services/context.js';
+
+export type ContentEncoding = 'br' | 'gzip' | 'identity';
 
 export interface CachedPage {
   body: string;
   etag: string;
   status: number;
   tags: ReadonlySet<string>;
+  /** The body encoded once, compressed on first demand, so serving a cached page copies bytes and nothing more. */
+  encoded(encoding: ContentEncoding): Buffer;
 }
 
 /**
@@ -28,6 +33,7 @@ export class PageCache {
       status: page.status,
       etag: etagOf(page.body),
       tags: new Set(page.tags),
+      encoded: encoder(page.body),
     };
     if (this.maxPages === 0) return entry;
     this.pages.delete(key);
@@ -86,4 +92,42 @@ export class PageCache {
 
 export function etagOf(body: string): string {
   return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+function encoder(body: string): (encoding: ContentEncoding) => Buffer {
+  const bytes = Buffer.from(body, 'utf8');
+  let gzip: Buffer | undefined;
+  let brotli: Buffer | undefined;
+  return (encoding) => {
+    if (encoding === 'gzip') {
+      gzip ??= gzipSync(bytes, { level: 9 });
+      return gzip;
+    }
+    if (encoding === 'br') {
+      brotli ??= brotliCompressSync(bytes, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+          [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+        },
+      });
+      return brotli;
+    }
+    return bytes;
+  };
+}
+
+/** The best encoding the client accepts (brotli, then gzip), honouring q=0 refusals. */
+export function preferredEncoding(acceptEncoding: string | undefined): ContentEncoding {
+  if (!acceptEncoding) return 'identity';
+  const accepted = new Set<string>();
+  for (const part of acceptEncoding.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (q !== undefined && Number(q.slice(2)) === 0) continue;
+    accepted.add(name.trim());
+  }
+  if (accepted.has('br')) return 'br';
+  if (accepted.has('gzip')) return 'gzip';
+  return 'identity';
 }

@@ -12,7 +12,10 @@ const BIN = path.join(ROOT, 'bin', 'pressroom');
 describe('pressroom command', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-cli-'));
   const env = { ...process.env, DATABASE_URL: `sqlite:${path.join(dir, 'cli.db')}`, PRESSROOM_DATA: dir };
-  const run = (args: string[], options: { input?: string; nodePath?: string; env?: NodeJS.ProcessEnv } = {}) =>
+  const run = (
+    args: string[],
+    options: { input?: string; nodePath?: string; env?: NodeJS.ProcessEnv } = {},
+  ) =>
     spawnSync(options.nodePath ?? process.execPath, [BIN, ...args], {
       cwd: ROOT,
       env: options.env ?? env,
@@ -25,7 +28,8 @@ describe('pressroom command', () => {
   test('has --help for the program and each command', () => {
     const help = run(['--help']);
     assert.equal(help.status, 0);
-    for (const command of ['serve', 'migrate', 'user', 'import']) assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
+    for (const command of ['serve', 'migrate', 'user', 'import'])
+      assert.match(help.stdout, new RegExp(`\\b${command}\\b`));
     const importHelp = run(['import', 'markdown', '--help']);
     assert.equal(importHelp.status, 0);
     assert.match(importHelp.stdout, /front matter/);
@@ -56,15 +60,35 @@ describe('pressroom command', () => {
   });
 
   test('creates a user from a piped password and refuses a short one by field', () => {
-    const created = run(['user', 'create', '--email', 'ed@example.org', '--role', 'editor'], { input: 'a long enough password\n' });
+    const created = run(['user', 'create', '--email', 'ed@example.org', '--role', 'editor'], {
+      input: 'a long enough password\n',
+    });
     assert.equal(created.status, 0, created.stderr);
     assert.match(created.stdout, /Created editor ed@example.org/);
     const listed = run(['user', 'list']);
     assert.match(listed.stdout, /editor\ted@example.org/);
-    const short = run(['user', 'create', '--email', 'x@example.org', '--role', 'admin', '--password', 'short']);
+    const short = run([
+      'user',
+      'create',
+      '--email',
+      'x@example.org',
+      '--role',
+      'admin',
+      '--password',
+      'short',
+    ]);
     assert.equal(short.status, 1);
     assert.match(short.stderr, /password: must be at least 12 characters/);
-    const badRole = run(['user', 'create', '--email', 'y@example.org', '--role', 'king', '--password', 'long enough password']);
+    const badRole = run([
+      'user',
+      'create',
+      '--email',
+      'y@example.org',
+      '--role',
+      'king',
+      '--password',
+      'long enough password',
+    ]);
     assert.match(badRole.stderr, /role: must be one of contributor, author, editor, admin/);
   });
 

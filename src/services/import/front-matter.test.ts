@@ -28,7 +28,10 @@ Body text`,
   const v = result.value;
   assert.equal(v.slug, 'a-title');
   assert.equal(v.date, '2026-01-02T00:00:00.000Z');
-  assert.deepEqual(v.authors.map((a) => a.slug), [undefined, 'tli']);
+  assert.deepEqual(
+    v.authors.map((a) => a.slug),
+    [undefined, 'tli'],
+  );
   assert.deepEqual(v.terms.get('region'), ['Europe']);
   assert.deepEqual(v.epigraph, { text: 'Words', attribution: null });
   assert.equal(v.status, 'draft');
@@ -36,7 +39,10 @@ Body text`,
 });
 
 test('lists every problem at once, by field', () => {
-  const result = parseArticleFile('---\ntitle: ""\ndate: 31/12/2026\ncontinent: Asia\nstatus: live\nauthors: [{ bio: x }]\n---\n', TAXONOMIES);
+  const result = parseArticleFile(
+    '---\ntitle: ""\ndate: 31/12/2026\ncontinent: Asia\nstatus: live\nauthors: [{ bio: x }]\n---\n',
+    TAXONOMIES,
+  );
   assert.equal(result.ok, false);
   const fields = result.ok ? [] : result.errors.map((e) => e.field);
   assert.deepEqual(fields.sort(), ['authors[0]', 'continent', 'date', 'status', 'title'].sort());

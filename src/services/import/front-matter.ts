@@ -93,7 +93,10 @@ export function parseArticleFile(text: string, taxonomySlugs: readonly string[])
     data = doc.toJS({ maxAliasCount: 50 });
   } catch (error) {
     // The yaml library refuses documents whose aliases would expand excessively.
-    return { ok: false, errors: [{ field: '(front matter)', message: `YAML error: ${(error as Error).message}` }] };
+    return {
+      ok: false,
+      errors: [{ field: '(front matter)', message: `YAML error: ${(error as Error).message}` }],
+    };
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {

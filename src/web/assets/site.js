@@ -13,4 +13,7 @@
       });
     });
   });
+  // Counts a read: one anonymous beacon per page view, no cookie. Without scripts a <noscript> image does it.
+  var beacon = document.querySelector('[data-view-beacon]');
+  if (beacon && navigator.sendBeacon) navigator.sendBeacon(beacon.getAttribute('data-view-beacon'));
 })();

@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { excerpt, toPlainText } from '../../content/markdown.js';
+import type { Discovery } from '../../services/discovery/discovery.js';
 import { pagePath } from '../../services/pages.js';
 import { personPath } from '../../services/people.js';
 import type { Reader, SiteModel } from '../../services/reader.js';
 import { termPath } from '../../services/taxonomies.js';
-import type { CachedPage, PageCache } from '../page-cache.js';
+import { readerExtras } from '../discovery-routes.js';
+import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.js';
 import { articleMeta, articleView } from '../views/article.js';
-import type { SafeHtml } from '../views/html.js';
+import { html, type SafeHtml } from '../views/html.js';
 import { type AssetUrls, layout, type PageMeta } from '../views/layout.js';
 import {
   authorView,
@@ -23,6 +25,8 @@ export interface ReaderRouteDeps {
   cache: PageCache;
   assets: AssetUrls;
   httpMaxAge: number;
+  /** Feed links, most-read and related lists; pages render without them when absent. */
+  discovery?: Discovery;
 }
 
 const PageQuery = Type.Object(
@@ -33,9 +37,17 @@ const SlugParam = Type.String({ minLength: 1, maxLength: 200 });
 
 type Rendered = { body: SafeHtml; meta: PageMeta; tags: string[] } | undefined;
 
+/** If-None-Match matching (weak comparison, as RFC 9110 asks for GET). */
+function isEtagMatch(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch === etag || ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
 /** Reader pages: server-rendered, cached in memory, readable without JavaScript. */
 export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps): Promise<void> {
   const { reader, cache, assets } = deps;
+  const cacheControl = `public, max-age=${deps.httpMaxAge}, stale-while-revalidate=60`;
 
   /** Serves a cached page, or renders, caches and serves it; answers 304 when the browser has it. */
   async function serve(
@@ -52,12 +64,17 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
       const body = layout(site, rendered.meta, assets, rendered.body).value;
       entry = cache.set(key, { body, status: 200, tags: [...rendered.tags, 'nav', 'settings'] });
     }
+    const encoding = preferredEncoding(request.headers['accept-encoding']);
+    // Each encoding is its own representation, so it gets its own strong ETag.
+    const etag = encoding === 'identity' ? entry.etag : `${entry.etag.slice(0, -1)}-${encoding}"`;
     reply
-      .header('cache-control', `public, max-age=${deps.httpMaxAge}, stale-while-revalidate=60`)
-      .header('etag', entry.etag)
-      .type('text/html; charset=utf-8');
-    if (request.headers['if-none-match'] === entry.etag) return reply.code(304).send();
-    return reply.code(entry.status).send(entry.body);
+      .header('cache-control', cacheControl)
+      .header('vary', 'accept-encoding')
+      .header('etag', etag)
+      .header('content-type', 'text/html; charset=utf-8');
+    if (isEtagMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.code(entry.status).send(entry.encoded(encoding));
   }
 
   // Redirects from old slugs are looked up by the app's not-found handler.
@@ -72,8 +89,9 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
       const model = await reader.home(page, site.settings.pageSize);
       if (page > model.latest.pagination.pageCount) return undefined;
       return {
-        body: homeView(model, site),
+        body: html`${homeView(model, site)}${page === 1 ? await readerExtras.mostRead(deps.discovery, site) : ''}`,
         meta: {
+          feeds: readerExtras.siteFeeds(site),
           title: site.settings.siteName,
           description: site.settings.siteDescription,
           canonicalUrl: page === 1 ? `${site.siteUrl}/` : `${site.siteUrl}/?page=${page}`,
@@ -85,7 +103,7 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
             description: site.settings.siteDescription,
           },
         },
-        tags: ['listing'],
+        tags: ['listing', 'most-read'],
       };
     });
   });
@@ -98,10 +116,12 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
       return serve(request, reply, `/articles/${slug}`, async (site) => {
         const model = await reader.article(slug);
         if (!model) return undefined;
+        const extras = await readerExtras.article(deps.discovery, model.article.id, site);
         return {
-          body: articleView(model, site),
-          meta: articleMeta(model, site),
+          body: html`${articleView(model, site)}${extras.html}`,
+          meta: { ...articleMeta(model, site), feeds: readerExtras.siteFeeds(site) },
           tags: [
+            ...extras.tags,
             `article:${model.article.id}`,
             `slug:${slug}`,
             ...model.authors.map((a) => `person:${a.id}`),
@@ -132,6 +152,7 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
               : `Articles by ${person.name}`,
             canonicalUrl: page === 1 ? url : `${url}?page=${page}`,
             type: 'profile',
+            feeds: readerExtras.authorFeeds(person.slug, person.name),
             jsonLd: {
               '@context': 'https://schema.org',
               '@type': 'ProfilePage',
@@ -236,8 +257,16 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
         if (!model || page > model.listing.pagination.pageCount) return undefined;
         const url = `${site.siteUrl}${termPath(model.taxonomy.slug, model.term.slug)}`;
         return {
-          body: termView(model, site),
+          body: html`${termView(model, site)}${
+            page === 1
+              ? await readerExtras.mostRead(deps.discovery, site, [
+                  model.term.id,
+                  ...model.children.map((c) => c.id),
+                ])
+              : ''
+          }`,
           meta: {
+            feeds: readerExtras.termFeeds(model.taxonomy.slug, model.term.slug, model.term.name),
             title: `${model.term.name} — ${model.taxonomy.name}`,
             description: model.term.descriptionHtml
               ? excerpt(toPlainText(model.term.descriptionHtml), 200)
@@ -250,7 +279,7 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
               url,
             },
           },
-          tags: [`term:${model.term.id}`, 'listing'],
+          tags: [`term:${model.term.id}`, 'listing', 'most-read'],
         };
       });
     },

@@ -15,6 +15,8 @@ export interface PageMeta {
   extraHead?: SafeHtml;
   noIndex?: boolean;
   language?: string;
+  /** Feeds announced with <link rel="alternate"> for feed readers to discover. */
+  feeds?: { title: string; url: string; type: string }[];
 }
 
 /** Asset URLs carry a version so they can be cached for a year. */
@@ -46,6 +48,10 @@ ${meta.image ? html`<meta property="og:image" content="${meta.image}"><meta prop
 <meta name="twitter:title" content="${meta.title}">
 <meta name="twitter:description" content="${meta.description}">
 ${meta.extraHead ?? ''}
+${(meta.feeds ?? []).map(
+  (f) => html`<link rel="alternate" type="${f.type}" title="${f.title}" href="${f.url}">
+`,
+)}
 <meta name="theme-color" content="#1d3557">
 <link rel="stylesheet" href="${assets.css}">
 <link rel="stylesheet" href="${assets.printCss}" media="print">

@@ -1,0 +1,205 @@
+// Serving one cached article page: Pressroom against nginx serving the same bytes from disk and a
+// bare Node http server answering from memory. Everything runs on 127.0.0.1 and is bounded in time.
+//
+//   npm run bench:pages [-- --duration 10 --rounds 3 --connections 50 --threads 2]
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import {
+  freePort,
+  REPO_ROOT,
+  type RunningProcess,
+  startPressroom,
+  startProcess,
+  waitForHttp,
+} from './lib/processes.js';
+
+const WRK = '/usr/bin/wrk';
+const NGINX = '/usr/sbin/nginx';
+const ARTICLE_PATH = '/articles/velmar-basin-water-accounts';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+const threads = Number(args.threads);
+const rounds = Math.max(1, Number(args.rounds));
+
+interface WrkResult {
+  name: string;
+  url: string;
+  requestsPerSecond: number;
+  latencyAverage: string;
+  latencyP99: string;
+  errors: string;
+}
+
+const run = promisify(execFile);
+
+const COMMON_WRK_ARGS = [`-t${threads}`, `-c${connections}`, '--latency', '--timeout', '5s'];
+
+/** A short run first, so JIT and caches settle before anything is measured. */
+async function warmUp(name: string, url: string): Promise<void> {
+  await run(WRK, [...COMMON_WRK_ARGS, '-d2s', url], { timeout: 30_000 }).catch((error: unknown) => {
+    throw new Error(`warming up ${name} failed`, { cause: error });
+  });
+}
+
+async function wrk(name: string, url: string): Promise<WrkResult> {
+  const { stdout } = await run(WRK, [...COMMON_WRK_ARGS, `-d${duration}s`, url], {
+    timeout: (duration + 30) * 1000,
+  });
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1];
+  if (!rps) throw new Error(`could not read wrk output for ${name}:\n${stdout}`);
+  const errors = /(Non-2xx or 3xx responses: \d+|Socket errors: .*)/g;
+  return {
+    name,
+    url,
+    requestsPerSecond: Number(rps),
+    latencyAverage: /Latency\s+(\S+)/.exec(stdout)?.[1] ?? '?',
+    latencyP99: /99%\s+(\S+)/.exec(stdout)?.[1] ?? '?',
+    errors: [...stdout.matchAll(errors)].map((m) => m[1]).join('; ') || 'none',
+  };
+}
+
+function median(results: WrkResult[]): WrkResult {
+  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+  const middle = sorted[Math.floor(sorted.length / 2)];
+  if (!middle) throw new Error('no results');
+  return middle;
+}
+
+function nginxConfig(dir: string, port: number): string {
+  // Workers would otherwise drop to "nobody", who cannot read a private temp folder.
+  const user = process.getuid?.() === 0 ? 'user root;' : '';
+  return `${user}
+daemon off;
+worker_processes auto;
+pid ${path.join(dir, 'nginx.pid')};
+error_log ${path.join(dir, 'nginx-error.log')} warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path ${path.join(dir, 'client_body')};
+  proxy_temp_path ${path.join(dir, 'proxy')};
+  fastcgi_temp_path ${path.join(dir, 'fastcgi')};
+  uwsgi_temp_path ${path.join(dir, 'uwsgi')};
+  scgi_temp_path ${path.join(dir, 'scgi')};
+  server {
+    listen 127.0.0.1:${port};
+    root ${path.join(dir, 'www')};
+    location = ${ARTICLE_PATH} {
+      default_type "text/html; charset=utf-8";
+      try_files /article.html =404;
+    }
+  }
+}
+`;
+}
+
+const BARE_NODE_SERVER = `
+const http = require('node:http');
+const fs = require('node:fs');
+const body = fs.readFileSync(process.env.PAGE_FILE);
+http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+async function main(): Promise<void> {
+  for (const tool of [WRK, NGINX]) {
+    if (!existsSync(tool)) throw new Error(`${tool} is needed for this benchmark`);
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-'));
+  const running: RunningProcess[] = [];
+  try {
+    const pressroom = await startPressroom({ dataDir: path.join(dir, 'data') });
+    running.push(pressroom);
+    const pressroomUrl = `${pressroom.baseUrl}${ARTICLE_PATH}`;
+    const page = await fetch(pressroomUrl, { headers: { 'accept-encoding': 'identity' } });
+    if (!page.ok) throw new Error(`${pressroomUrl} answered ${page.status}`);
+    const html = await page.text();
+    const pageFile = path.join(dir, 'www', 'article.html');
+    mkdirSync(path.dirname(pageFile), { recursive: true });
+    writeFileSync(pageFile, html);
+
+    const nginxPort = await freePort();
+    const nginxConf = path.join(dir, 'nginx.conf');
+    writeFileSync(nginxConf, nginxConfig(dir, nginxPort));
+    const nginx = startProcess(NGINX, ['-c', nginxConf, '-p', dir, '-e', path.join(dir, 'nginx-error.log')]);
+    running.push(nginx);
+    const nginxUrl = `http://127.0.0.1:${nginxPort}${ARTICLE_PATH}`;
+    await waitForHttp(nginxUrl, 10_000).catch((error) => {
+      throw new Error(`nginx did not start: ${nginx.stderr()}`, { cause: error });
+    });
+
+    const barePort = await freePort();
+    const bare = startProcess(process.execPath, ['-e', BARE_NODE_SERVER], {
+      env: { PORT: String(barePort), PAGE_FILE: pageFile },
+    });
+    running.push(bare);
+    const bareUrl = `http://127.0.0.1:${barePort}${ARTICLE_PATH}`;
+    await waitForHttp(bareUrl, 10_000);
+
+    const load = loadavg()[0] ?? 0;
+    process.stdout.write(
+      `Article page: ${Buffer.byteLength(html)} bytes. wrk -t${threads} -c${connections} -d${duration}s, ` +
+        `${rounds} interleaved rounds, median shown; all on 127.0.0.1 ` +
+        `(${availableParallelism()} CPUs shared with wrk, load average ${load.toFixed(1)}).\n`,
+    );
+    if (load > availableParallelism()) {
+      process.stdout.write('Warning: the machine is busy; figures will be low and noisy.\n');
+    }
+    const targets = [
+      ['Pressroom', pressroomUrl],
+      ['nginx (static file)', nginxUrl],
+      ['bare Node http (from memory)', bareUrl],
+    ] as const;
+    for (const [name, url] of targets) await warmUp(name, url);
+    const runs = new Map<string, WrkResult[]>(targets.map(([name]) => [name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, url] of targets) runs.get(name)?.push(await wrk(name, url));
+    }
+    const results = targets.map(([name]) => median(runs.get(name) ?? []));
+    process.stdout.write('\n');
+    for (const result of results) {
+      const all = (runs.get(result.name) ?? []).map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
+      process.stdout.write(
+        `${result.name.padEnd(30)} ${result.requestsPerSecond.toFixed(0).padStart(9)} req/s   ` +
+          `latency avg ${result.latencyAverage}, p99 ${result.latencyP99}   errors: ${result.errors}   (runs: ${all})\n`,
+      );
+    }
+    const [pressroomResult, nginxResult, bareResult] = results as [WrkResult, WrkResult, WrkResult];
+    const ratio = (a: WrkResult, b: WrkResult) => (a.requestsPerSecond / b.requestsPerSecond).toFixed(2);
+    process.stdout.write(
+      `\nPressroom / nginx:          ${ratio(pressroomResult, nginxResult)}\n` +
+        `Pressroom / bare Node http: ${ratio(pressroomResult, bareResult)}\n`,
+    );
+    const outputDir = path.join(REPO_ROOT, 'bench', 'output');
+    mkdirSync(outputDir, { recursive: true });
+    writeFileSync(
+      path.join(outputDir, 'pages.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), duration, connections, threads, rounds, results, runs: Object.fromEntries(runs) }, null, 2)}\n`,
+    );
+  } finally {
+    for (const child of running.reverse()) await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,13 @@
+import pino from 'pino';
+import { parseConfig } from './src/config.js';
+import { createWiring } from './src/wiring.js';
+import { importWordPress } from './src/services/import/wordpress.js';
+const [file, db] = process.argv.slice(2) as [string, string];
+const config = parseConfig({ database: { url: `sqlite:${db}` }, data: { dir: '/tmp/prof-data' }, log: { level: 'silent' } });
+const wiring = await createWiring({ config, log: pino({ level: 'silent' }), shouldShareChanges: false });
+const mem = () => { const m = process.memoryUsage(); return `rss ${Math.round(m.rss/1e6)} heap ${Math.round(m.heapUsed/1e6)}/${Math.round(m.heapTotal/1e6)} ext ${Math.round(m.external/1e6)} ab ${Math.round(m.arrayBuffers/1e6)}`; };
+console.log('start', mem());
+const cpu0 = process.cpuUsage();
+await importWordPress(wiring, file, { onProgress: (p) => { if (p.phase === 'writing' && p.done % 2000 === 0) { (globalThis as any).gc?.(); } if (p.phase === 'writing' && p.done % 2000 === 0) console.log(p.done, mem(), 'cpu', Math.round((process.cpuUsage(cpu0).user)/1e6)); if (p.phase === 'reading' && p.done === p.total) console.log('read', mem()); } });
+console.log('end', mem(), 'cpu', (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1e6, 'maxRSS', Math.round(process.resourceUsage().maxRSS/1024));
+await wiring.close();

@@ -1,0 +1,81 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+
+/** An email as services write it: plain text always, HTML optional. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+/** Sends email. Services depend on this, not on nodemailer. */
+export interface Mailer {
+  /** False when no SMTP server is configured: callers then show links instead of mailing them. */
+  readonly isConfigured: boolean;
+  /** Sends one message; throws AppError MAIL_FAILED when the server refuses or is unreachable. */
+  send(message: MailMessage): Promise<void>;
+  close(): void;
+}
+
+/** Sends through an SMTP server with nodemailer. */
+export class SmtpMailer implements Mailer {
+  readonly isConfigured = true;
+  private readonly transport: Transporter;
+
+  constructor(
+    private readonly config: Config['mail'],
+    private readonly log: Logger,
+  ) {
+    this.transport = nodemailer.createTransport({
+      host: config.host,
+      port: config.port,
+      secure: config.secure,
+      ...(config.user ? { auth: { user: config.user, pass: config.password } } : {}),
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    });
+  }
+
+  async send(message: MailMessage): Promise<void> {
+    try {
+      await this.transport.sendMail({ from: this.config.from, ...message });
+      this.log.info({ subject: message.subject }, 'mail sent');
+    } catch (cause) {
+      this.log.warn({ err: cause, host: this.config.host }, 'mail not sent');
+      throw new AppError({
+        code: 'MAIL_FAILED',
+        kind: 'unavailable',
+        message: 'The email could not be sent: the mail server refused it or could not be reached.',
+        cause,
+      });
+    }
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+}
+
+/** Stands in when mail is not configured; sending is refused so nothing pretends to be delivered. */
+export class UnconfiguredMailer implements Mailer {
+  readonly isConfigured = false;
+
+  async send(): Promise<void> {
+    throw new AppError({
+      code: 'MAIL_FAILED',
+      kind: 'unavailable',
+      message: 'Email is not configured (set PRESSROOM_MAIL__HOST and related settings).',
+    });
+  }
+
+  close(): void {}
+}
+
+/** The mailer the configuration asks for. */
+export function createMailer(config: Config['mail'], log: Logger): Mailer {
+  return config.host ? new SmtpMailer(config, log.child({ module: 'mailer' })) : new UnconfiguredMailer();
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { dataPath } from '../config.js';
+import { backupDatabase, restoreDatabase } from '../services/backup.js';
+import { printMigrationReport } from './import.js';
+import { stdio, withWiring } from './runtime.js';
+
+export function registerBackup(program: Command): void {
+  program
+    .command('backup')
+    .description(
+      'make a consistent backup while the site is serving (SQLite: a copy of the database file; PostgreSQL: the JSON export)',
+    )
+    .option('-o, --output <file>', 'where to write it (default: <data>/backups/pressroom-<time>.db or .json)')
+    .action(async (flags: { output?: string }) => {
+      const result = await withWiring((wiring) =>
+        backupDatabase(wiring, {
+          ...(flags.output ? { output: flags.output } : {}),
+          backupDir: dataPath(wiring.config, 'backups'),
+        }),
+      );
+      stdio.out(
+        `Backup written to ${result.file} (${result.kind === 'sqlite' ? 'SQLite database' : 'JSON export'})`,
+      );
+    });
+  program
+    .command('restore')
+    .description('restore a backup made by `pressroom backup` (or a JSON export); stop the server first')
+    .argument('<file>', 'a .db backup (SQLite only) or a .json export')
+    .option('--force', 'replace a database that already holds content')
+    .action(async (file: string, flags: { force?: boolean }) => {
+      const result = await withWiring((wiring) =>
+        restoreDatabase(wiring, file, { force: flags.force === true }),
+      );
+      if (result.report) printMigrationReport(result.report);
+      stdio.out(`Restored ${file}.`);
+    });
+}

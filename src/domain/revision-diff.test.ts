@@ -1,0 +1,29 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { diffFields, sideBySide } from './revision-diff.js';
+
+describe('side-by-side revision diff', () => {
+  it('puts a replaced line opposite its replacement', () => {
+    const rows = sideBySide('one\ntwo\nthree\n', 'one\nTWO\nthree\n');
+    assert.deepEqual(rows, [
+      { left: { text: 'one', kind: 'same' }, right: { text: 'one', kind: 'same' } },
+      { left: { text: 'two', kind: 'removed' }, right: { text: 'TWO', kind: 'added' } },
+      { left: { text: 'three', kind: 'same' }, right: { text: 'three', kind: 'same' } },
+    ]);
+  });
+
+  it('pads the shorter side when lines are only added', () => {
+    const rows = sideBySide('a\n', 'a\nb\nc\n');
+    assert.equal(rows.length, 3);
+    assert.equal(rows[1]?.left, null);
+    assert.deepEqual(rows[2]?.right, { text: 'c', kind: 'added' });
+  });
+
+  it('lists only the fields that changed', () => {
+    const diffs = diffFields({ title: 'A', body: 'x' }, { title: 'A', body: 'y' });
+    assert.deepEqual(
+      diffs.map((d) => d.field),
+      ['body'],
+    );
+  });
+});

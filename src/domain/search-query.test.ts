@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { fts5Expression } from '../storage/search-index.js';
+import { buildSnippet, foldText, parseSearchQuery, textSearchConfig } from './search-query.js';
+
+describe('search queries', () => {
+  test('reads words, quoted phrases and prefixes', () => {
+    assert.deepEqual(parseSearchQuery('"Water Ledger" basin* river'), {
+      phrases: [['water', 'ledger']],
+      terms: [
+        { text: 'basin', isPrefix: true },
+        { text: 'river', isPrefix: false },
+      ],
+    });
+  });
+
+  test('treats operators and punctuation as spaces', () => {
+    const query = parseSearchQuery(`'; DROP TABLE x; -- NEAR(a b) {title}: c^ "`);
+    assert.deepEqual(
+      query.terms.map((t) => t.text),
+      ['drop', 'table', 'x', 'near', 'a', 'b', 'title', 'c'],
+    );
+    assert.equal(fts5Expression(query).includes(';'), false);
+    assert.match(fts5Expression(query), /^"drop" AND "table"/);
+  });
+
+  test('refuses queries longer than 500 characters with a clear message', () => {
+    assert.throws(() => parseSearchQuery('a'.repeat(10_000)), /limited to 500 characters/);
+  });
+
+  test('folds accents of Latin and Greek letters and keeps other scripts', () => {
+    assert.equal(foldText('Café São Paulo Αθήνα'), 'cafe sao paulo αθηνα');
+    assert.equal(foldText('Москва'), 'москва');
+  });
+
+  test('marks matched words in a snippet around the densest match', () => {
+    const text = `${'filler '.repeat(100)}the aquifer and its aquifers ${'tail '.repeat(100)}`;
+    const parts = buildSnippet(text, parseSearchQuery('aquifer'), 120);
+    assert.deepEqual(
+      parts.filter((p) => p.isMatch).map((p) => p.text),
+      ['aquifer', 'aquifers'],
+    );
+    assert.equal(parts[0]?.text, '… ');
+  });
+
+  test('maps article languages to PostgreSQL configurations', () => {
+    assert.equal(textSearchConfig('en-GB'), 'english');
+    assert.equal(textSearchConfig('pt-BR'), 'portuguese');
+    assert.equal(textSearchConfig('ja'), 'simple');
+  });
+});

@@ -1,0 +1,194 @@
+import { AppError } from '../errors.js';
+
+/** One word of a query; `isPrefix` when the reader typed `word*`. */
+export interface QueryTerm {
+  text: string;
+  isPrefix: boolean;
+}
+
+/**
+ * A reader's query reduced to words and quoted phrases. Storage builds FTS5 or tsquery
+ * text from this structure only, so nothing a reader types reaches MATCH or to_tsquery.
+ */
+export interface SearchQuery {
+  terms: QueryTerm[];
+  /** Each phrase is its words in order. */
+  phrases: string[][];
+}
+
+export const MAX_QUERY_LENGTH = 500;
+const MAX_WORDS = 24;
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+
+/** Lower-cases and strips accents from Latin and Greek letters, so "Café" and "cafe" meet. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/([\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu, '$1')
+    .normalize('NFC')
+    .toLowerCase();
+}
+
+/** The words of a text as search sees them (letters, digits and combining marks), folded. */
+export function searchWords(text: string): string[] {
+  return foldText(text).match(WORD) ?? [];
+}
+
+/**
+ * Parses what a reader typed: `"exact phrase"`, `prefix*`, plain words (all must match).
+ * Operators and punctuation are treated as spaces. Throws SEARCH_QUERY_INVALID when the
+ * input is too long; returns an empty query when nothing searchable is left.
+ *
+ * @example parseSearchQuery('"water ledger" basin*') // phrases [['water','ledger']], terms [{basin, prefix}]
+ */
+export function parseSearchQuery(input: string): SearchQuery {
+  if (input.length > MAX_QUERY_LENGTH) {
+    throw new AppError({
+      code: 'SEARCH_QUERY_INVALID',
+      kind: 'invalid',
+      message: `Search terms are limited to ${MAX_QUERY_LENGTH} characters; this query has ${input.length}.`,
+    });
+  }
+  const query: SearchQuery = { terms: [], phrases: [] };
+  let budget = MAX_WORDS;
+  const parts = input.split('"');
+  parts.forEach((part, index) => {
+    // Odd parts sit between quotes; an unbalanced last quote leaves plain words.
+    const isQuoted = index % 2 === 1 && index < parts.length - 1;
+    if (isQuoted) {
+      const words = searchWords(part).slice(0, budget);
+      budget -= words.length;
+      if (words.length > 1) query.phrases.push(words);
+      else if (words[0]) query.terms.push({ text: words[0], isPrefix: false });
+      return;
+    }
+    for (const match of foldText(part).matchAll(/([\p{L}\p{N}\p{M}]+)(\*?)/gu)) {
+      if (budget <= 0) break;
+      const text = match[1] ?? '';
+      const isPrefix = match[2] === '*';
+      if (query.terms.some((t) => t.text === text && t.isPrefix === isPrefix)) continue;
+      query.terms.push({ text, isPrefix });
+      budget -= 1;
+    }
+  });
+  return query;
+}
+
+export function isEmptyQuery(query: SearchQuery): boolean {
+  return query.terms.length === 0 && query.phrases.length === 0;
+}
+
+/** Every folded word a query names, for highlighting. */
+export function queryWords(query: SearchQuery): QueryTerm[] {
+  return [...query.terms, ...query.phrases.flat().map((text) => ({ text, isPrefix: false }))];
+}
+
+/** A piece of a snippet; matched words are marked so views can wrap them in <mark>. */
+export interface SnippetPart {
+  text: string;
+  isMatch: boolean;
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Whether a word of the text answers a query word. Stemming happens in the database; this
+ * approximates it (river/rivers, ledger/ledgers) well enough to highlight.
+ */
+export function isHighlightMatch(word: string, term: QueryTerm): boolean {
+  const folded = foldText(word);
+  if (folded === term.text) return true;
+  if (term.isPrefix) return folded.startsWith(term.text);
+  if (term.text.length < 4) return false;
+  const shared = commonPrefixLength(folded, term.text);
+  return shared >= Math.max(4, term.text.length - 2) && folded.length <= term.text.length + 3;
+}
+
+/**
+ * Cuts a window of about `maxLength` characters around the densest run of matches in a
+ * text and marks the matched words.
+ */
+export function buildSnippet(text: string, query: SearchQuery, maxLength = 240): SnippetPart[] {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean === '') return [];
+  const terms = queryWords(query);
+  const words = [...clean.matchAll(/[\p{L}\p{N}\p{M}]+/gu)];
+  const hits = words.filter((w) => terms.some((t) => isHighlightMatch(w[0], t))).map((w) => w.index ?? 0);
+  let start = 0;
+  if (hits.length > 0) {
+    let best = hits[0] ?? 0;
+    let bestCount = 0;
+    for (const hit of hits) {
+      const count = hits.filter((h) => h >= hit && h < hit + maxLength * 0.8).length;
+      if (count > bestCount) {
+        best = hit;
+        bestCount = count;
+      }
+    }
+    start = Math.max(0, best - Math.floor(maxLength / 4));
+    const space = clean.lastIndexOf(' ', start);
+    start = start === 0 ? 0 : space < 0 ? 0 : space + 1;
+  }
+  let end = Math.min(clean.length, start + maxLength);
+  if (end < clean.length) {
+    const space = clean.lastIndexOf(' ', end);
+    if (space > start) end = space;
+  }
+  const window = clean.slice(start, end);
+  const parts: SnippetPart[] = [];
+  if (start > 0) parts.push({ text: '… ', isMatch: false });
+  let cursor = 0;
+  for (const match of window.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
+    if (!terms.some((t) => isHighlightMatch(match[0], t))) continue;
+    const at = match.index ?? 0;
+    if (at > cursor) parts.push({ text: window.slice(cursor, at), isMatch: false });
+    parts.push({ text: match[0], isMatch: true });
+    cursor = at + match[0].length;
+  }
+  if (cursor < window.length) parts.push({ text: window.slice(cursor), isMatch: false });
+  if (end < clean.length) parts.push({ text: ' …', isMatch: false });
+  return parts;
+}
+
+/** Maps a BCP 47 language tag to a PostgreSQL text search configuration. */
+export function textSearchConfig(language: string): string {
+  const primary = language.toLowerCase().split('-')[0] ?? '';
+  return PG_CONFIGS[primary] ?? 'simple';
+}
+
+const PG_CONFIGS: Record<string, string> = {
+  ar: 'arabic',
+  ca: 'catalan',
+  da: 'danish',
+  de: 'german',
+  el: 'greek',
+  en: 'english',
+  es: 'spanish',
+  eu: 'basque',
+  fi: 'finnish',
+  fr: 'french',
+  ga: 'irish',
+  hi: 'hindi',
+  hu: 'hungarian',
+  hy: 'armenian',
+  id: 'indonesian',
+  it: 'italian',
+  lt: 'lithuanian',
+  nb: 'norwegian',
+  ne: 'nepali',
+  nl: 'dutch',
+  nn: 'norwegian',
+  no: 'norwegian',
+  pt: 'portuguese',
+  ro: 'romanian',
+  ru: 'russian',
+  sr: 'serbian',
+  sv: 'swedish',
+  ta: 'tamil',
+  tr: 'turkish',
+  yi: 'yiddish',
+};

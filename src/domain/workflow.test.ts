@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { isAppError } from '../errors.js';
+import { availableTransitions, isOwnArticle, mayEditArticle, mayTransition, nextStatus } from './workflow.js';
+
+describe('editorial workflow', () => {
+  it('moves a draft to review, and a reviewed article to published or scheduled', () => {
+    assert.equal(nextStatus('draft', 'submit'), 'review');
+    assert.equal(nextStatus('review', 'publish'), 'published');
+    assert.equal(nextStatus('review', 'schedule'), 'scheduled');
+    assert.equal(nextStatus('published', 'unpublish'), 'unpublished');
+  });
+
+  it('refuses a transition that does not apply to the current status', () => {
+    assert.throws(
+      () => nextStatus('published', 'submit'),
+      (error) => isAppError(error) && error.code === 'STATUS_TRANSITION_INVALID',
+    );
+    assert.throws(() => nextStatus('draft', 'unpublish'));
+  });
+
+  it('lets a contributor submit their own draft but never publish it', () => {
+    assert.deepEqual(availableTransitions('contributor', 'draft', true), ['submit']);
+    assert.equal(mayTransition('contributor', 'publish', true), false);
+    assert.equal(mayTransition('contributor', 'submit', false), false);
+  });
+
+  it('lets an author publish their own work but not someone else’s', () => {
+    assert.equal(mayTransition('author', 'publish', true), true);
+    assert.equal(mayTransition('author', 'publish', false), false);
+  });
+
+  it('lets an editor review, schedule and publish anyone’s article', () => {
+    assert.deepEqual(availableTransitions('editor', 'review', false), ['return', 'publish', 'schedule']);
+  });
+
+  it('keeps contributors away from published articles, even their own', () => {
+    assert.equal(mayEditArticle('contributor', 'published', true), false);
+    assert.equal(mayEditArticle('contributor', 'draft', true), true);
+    assert.equal(mayEditArticle('editor', 'published', false), true);
+  });
+
+  it('counts an article as one’s own by byline or by who created it', () => {
+    const actor = { id: 7, role: 'contributor' as const, personId: 3 };
+    assert.equal(isOwnArticle({ authorIds: [1, 3] }, actor, null), true);
+    assert.equal(isOwnArticle({ authorIds: [1] }, actor, 7), true);
+    assert.equal(isOwnArticle({ authorIds: [1] }, actor, 9), false);
+  });
+});

@@ -1,0 +1,17 @@
+import type { ServiceContext } from '../services/context.js';
+import { publishScheduledHandler } from './publish-scheduled.js';
+import { JobRunner } from './runner.js';
+
+/** The job runner with every job kind this application knows, for the server and tests. */
+export function jobRunnerFor(
+  ctx: ServiceContext,
+  options: { pollMs?: number; workerId?: string } = {},
+): JobRunner {
+  return new JobRunner({
+    store: ctx.store,
+    log: ctx.log.child({ module: 'jobs' }),
+    now: ctx.now,
+    handlers: { ...publishScheduledHandler(ctx) },
+    ...options,
+  });
+}

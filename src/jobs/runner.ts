@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { toIsoTimestamp } from '../domain/article.js';
+import type { Job } from '../storage/job-repository.js';
+import type { Store } from '../storage/store.js';
+
+/** Runs one kind of job. Handlers must be idempotent: a job may run again after a crash. */
+export type JobHandler = (job: Job) => Promise<void>;
+
+export interface JobRunnerOptions {
+  store: Store;
+  log: Logger;
+  now: () => Date;
+  handlers: Record<string, JobHandler>;
+  /** How often to look for due jobs. */
+  pollMs?: number;
+  /** How long a claim holds; a job still running after this is assumed dead and claimed again. */
+  lockMs?: number;
+  /** Names this process in locked_by. */
+  workerId?: string;
+}
+
+const BACKOFF_MS = [30_000, 120_000, 600_000, 3_600_000];
+
+/**
+ * Polls the jobs table and runs due jobs. Any number of processes may run one against the
+ * same database: each job is claimed by exactly one of them (see JobRepository.claim).
+ */
+export class JobRunner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private isStopped = false;
+  readonly workerId: string;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.workerId = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
+  }
+
+  /** Starts polling. */
+  start(): void {
+    this.isStopped = false;
+    const poll = () => {
+      if (this.isStopped) return;
+      this.running ??= this.runDue().finally(() => {
+        this.running = undefined;
+      });
+      void this.running.catch((err: unknown) => this.options.log.error({ err }, 'job polling failed'));
+    };
+    this.timer = setInterval(poll, this.options.pollMs ?? 5000);
+    this.timer.unref();
+    poll();
+  }
+
+  /** Stops polling and waits for the job in hand to finish. */
+  async stop(): Promise<void> {
+    this.isStopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => {});
+  }
+
+  /** Claims and runs every job due now; returns how many ran. Tests call it directly. */
+  async runDue(): Promise<number> {
+    const { store, log } = this.options;
+    let ran = 0;
+    for (;;) {
+      if (this.isStopped) break;
+      const now = this.options.now();
+      const nowIso = toIsoTimestamp(now);
+      const candidates = await store.jobs.listClaimable(nowIso, 10);
+      if (candidates.length === 0) break;
+      let claimedAny = false;
+      for (const id of candidates) {
+        const lockedUntil = toIsoTimestamp(new Date(now.getTime() + (this.options.lockMs ?? 300_000)));
+        const job = await store.jobs.claim(id, this.workerId, nowIso, lockedUntil);
+        if (!job) continue;
+        claimedAny = true;
+        ran++;
+        await this.runOne(job, log);
+      }
+      if (!claimedAny) break;
+    }
+    return ran;
+  }
+
+  private async runOne(job: Job, log: Logger): Promise<void> {
+    const { store } = this.options;
+    const handler = this.options.handlers[job.kind];
+    try {
+      if (!handler) throw new Error(`No handler for job kind "${job.kind}"`);
+      await handler(job);
+      await store.jobs.complete(job.id, this.workerId, toIsoTimestamp(this.options.now()));
+      log.info({ jobId: job.id, kind: job.kind }, 'job done');
+    } catch (err) {
+      const now = this.options.now();
+      const delay = BACKOFF_MS[Math.min(job.attempts - 1, BACKOFF_MS.length - 1)] ?? 60_000;
+      const message = err instanceof Error ? err.message : String(err);
+      await store.jobs.fail(
+        job.id,
+        this.workerId,
+        message,
+        toIsoTimestamp(new Date(now.getTime() + delay)),
+        toIsoTimestamp(now),
+      );
+      log.error({ err, jobId: job.id, kind: job.kind, attempt: job.attempts }, 'job failed');
+    }
+  }
+}

@@ -1,0 +1,346 @@
+import { createHash, randomBytes } from 'node:crypto';
+import argon2 from 'argon2';
+import type { Mailer } from '../adapters/mailer.js';
+import type { Config } from '../config.js';
+import { toIsoTimestamp } from '../domain/article.js';
+import { type User, validatePassword } from '../domain/user.js';
+import { AppError, invalid } from '../errors.js';
+import type { AuthTokenKind, AuthTokenRecord } from '../storage/auth-token-repository.js';
+import type { SessionRecord } from '../storage/session-repository.js';
+import { actorOf, recordAudit } from './audit.js';
+import type { ServiceContext } from './context.js';
+
+/** What the account services need beyond the usual context: auth settings and a mailer. */
+export interface AuthContext extends ServiceContext {
+  config: Pick<Config, 'auth'>;
+  mailer: Mailer;
+}
+
+export const RESET_TOKEN_HOURS = 1;
+export const INVITE_TOKEN_HOURS = 24 * 7;
+/** A session's last_seen_at is written at most this often, so reading pages is not a write each time. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Where a request comes from; stored with the session so a user can recognise it. */
+export interface ClientInfo {
+  ip?: string | undefined;
+  userAgent?: string | undefined;
+}
+
+/** A new random token for a cookie or a link (256 bits, URL-safe). */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** Tokens are stored only as this hash, so a copy of the database opens no account. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function addMs(date: Date, ms: number): Date {
+  return new Date(date.getTime() + ms);
+}
+
+const HOUR_MS = 3_600_000;
+
+// A hash of a random password: verifying against it when the email is unknown takes as long
+// as a real check, so response times do not tell which emails have accounts.
+let dummyHash: Promise<string> | undefined;
+function timingDummyHash(): Promise<string> {
+  dummyHash ??= argon2.hash(newToken(), { type: argon2.argon2id });
+  return dummyHash;
+}
+
+/** Hashes a password with argon2id. */
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, { type: argon2.argon2id });
+}
+
+function loginFailed(): AppError {
+  return new AppError({
+    code: 'LOGIN_FAILED',
+    kind: 'invalid',
+    message: 'The email or the password is wrong.',
+    details: [{ field: 'password', message: 'The email or the password is wrong.' }],
+  });
+}
+
+/**
+ * Checks the email and password, throttled per email and per client address (counted in the
+ * database, so every process sees the same numbers), and opens a session.
+ * Returns the cookie token: only its hash is stored.
+ */
+export async function login(
+  ctx: AuthContext,
+  input: { email: string; password: string; client?: ClientInfo },
+): Promise<{ user: User; token: string; session: SessionRecord }> {
+  const email = input.email.trim().toLowerCase();
+  const now = ctx.now();
+  const { loginMaxFailures, loginWindowMinutes } = ctx.config.auth;
+  const since = toIsoTimestamp(addMs(now, -loginWindowMinutes * 60_000));
+  const keys = [`email:${email}`, ...(input.client?.ip ? [`ip:${input.client.ip}`] : [])];
+  const limits = [loginMaxFailures, loginMaxFailures * 4];
+  for (const [i, key] of keys.entries()) {
+    const failures = await ctx.store.loginAttempts.countSince(key, since);
+    if (failures >= (limits[i] ?? loginMaxFailures)) {
+      const oldest = await ctx.store.loginAttempts.oldestSince(key, since);
+      const retryAt = addMs(new Date(oldest ?? now), loginWindowMinutes * 60_000);
+      const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
+      throw new AppError({
+        code: 'LOGIN_THROTTLED',
+        kind: 'throttled',
+        message: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or reset your password.`,
+      });
+    }
+  }
+
+  const found = email ? await ctx.store.users.findCredentials(email) : undefined;
+  const hash = found?.passwordHash ?? (await timingDummyHash());
+  const isMatch = await argon2.verify(hash, input.password).catch(() => false);
+  if (!found?.passwordHash || !isMatch || found.user.isDisabled) {
+    await ctx.store.loginAttempts.record(keys, toIsoTimestamp(now));
+    throw loginFailed();
+  }
+
+  const user = found.user;
+  const token = newToken();
+  const session = await ctx.store.transaction(async (repos) => {
+    await repos.loginAttempts.clear(`email:${email}`);
+    await repos.loginAttempts.deleteBefore(since);
+    await repos.sessions.deleteExpired(toIsoTimestamp(now));
+    const created = await insertSession(repos, ctx, user, token, input.client);
+    await recordAudit(repos, {
+      actor: actorOf(user),
+      action: 'session.login',
+      entity: ['user', user.id],
+      summary: `Signed in${input.client?.ip ? ` from ${input.client.ip}` : ''}`,
+      at: now,
+    });
+    return created;
+  });
+  return { user, token, session };
+}
+
+async function insertSession(
+  repos: { sessions: { insert(s: SessionRecord): Promise<void> } },
+  ctx: AuthContext,
+  user: User,
+  token: string,
+  client: ClientInfo | undefined,
+): Promise<SessionRecord> {
+  const now = ctx.now();
+  const session: SessionRecord = {
+    id: hashToken(token),
+    userId: user.id,
+    createdAt: toIsoTimestamp(now),
+    lastSeenAt: toIsoTimestamp(now),
+    expiresAt: toIsoTimestamp(sessionExpiry(ctx, now, now)),
+    ip: client?.ip?.slice(0, 64) ?? null,
+    userAgent: client?.userAgent?.slice(0, 300) ?? null,
+  };
+  await repos.sessions.insert(session);
+  return session;
+}
+
+/** Idle timeout from the last request, capped by the absolute lifetime from sign-in. */
+function sessionExpiry(ctx: AuthContext, createdAt: Date, lastSeen: Date): Date {
+  const { sessionIdleHours, sessionMaxHours } = ctx.config.auth;
+  const idle = addMs(lastSeen, sessionIdleHours * HOUR_MS).getTime();
+  const max = addMs(createdAt, sessionMaxHours * HOUR_MS).getTime();
+  return new Date(Math.min(idle, max));
+}
+
+/** Opens a session for a user who has just proved who they are (accepted an invitation). */
+export async function startSession(
+  ctx: AuthContext,
+  user: User,
+  client?: ClientInfo,
+): Promise<{ token: string; session: SessionRecord }> {
+  const token = newToken();
+  const session = await insertSession(ctx.store, ctx, user, token, client);
+  return { token, session };
+}
+
+/**
+ * The user behind a session cookie, or undefined when the session is unknown, expired, or its
+ * user is disabled. Slides the idle timeout forward.
+ */
+export async function validateSession(
+  ctx: AuthContext,
+  token: string,
+): Promise<{ user: User; session: SessionRecord } | undefined> {
+  if (!token || token.length > 200) return undefined;
+  const session = await ctx.store.sessions.findById(hashToken(token));
+  if (!session) return undefined;
+  const now = ctx.now();
+  if (session.expiresAt <= toIsoTimestamp(now)) {
+    await ctx.store.sessions.delete(session.id);
+    return undefined;
+  }
+  const user = await ctx.store.users.findById(session.userId);
+  if (!user || user.isDisabled) {
+    await ctx.store.sessions.delete(session.id);
+    return undefined;
+  }
+  if (now.getTime() - new Date(session.lastSeenAt).getTime() >= TOUCH_INTERVAL_MS) {
+    const expiresAt = toIsoTimestamp(sessionExpiry(ctx, new Date(session.createdAt), now));
+    await ctx.store.sessions.touch(session.id, toIsoTimestamp(now), expiresAt);
+    return { user, session: { ...session, lastSeenAt: toIsoTimestamp(now), expiresAt } };
+  }
+  return { user, session };
+}
+
+/** Ends one session (this browser). */
+export async function logout(ctx: AuthContext, token: string): Promise<void> {
+  if (token) await ctx.store.sessions.delete(hashToken(token));
+}
+
+/** Ends every session of the user, on every device; returns how many were open. */
+export async function logoutEverywhere(ctx: AuthContext, user: User): Promise<number> {
+  return ctx.store.transaction(async (repos) => {
+    const count = await repos.sessions.deleteForUser(user.id);
+    await recordAudit(repos, {
+      actor: actorOf(user),
+      action: 'session.logout_everywhere',
+      entity: ['user', user.id],
+      summary: `Signed out everywhere (${count} session${count === 1 ? '' : 's'})`,
+      at: ctx.now(),
+    });
+    return count;
+  });
+}
+
+function tokenInvalid(): AppError {
+  return new AppError({
+    code: 'AUTH_TOKEN_INVALID',
+    kind: 'invalid',
+    message: 'This link is not valid any more: it has expired or has already been used. Ask for a new one.',
+  });
+}
+
+/** The token and user behind a link, or AUTH_TOKEN_INVALID when it is unknown, used or expired. */
+export async function checkToken(
+  ctx: AuthContext,
+  token: string,
+  kind: AuthTokenKind,
+): Promise<{ record: AuthTokenRecord; user: User }> {
+  const record =
+    token && token.length <= 200 ? await ctx.store.authTokens.findByHash(hashToken(token)) : undefined;
+  if (!record || record.kind !== kind || record.usedAt || record.expiresAt <= toIsoTimestamp(ctx.now())) {
+    throw tokenInvalid();
+  }
+  const user = await ctx.store.users.findById(record.userId);
+  if (!user || user.isDisabled) throw tokenInvalid();
+  return { record, user };
+}
+
+/** The link a token opens. */
+export function tokenLink(ctx: Pick<ServiceContext, 'siteUrl'>, kind: AuthTokenKind, token: string): string {
+  const page = kind === 'reset' ? 'reset-password' : 'accept-invitation';
+  return `${ctx.siteUrl}/admin/${page}?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * Emails a password-reset link valid for an hour, when the email belongs to an active account.
+ * Says nothing either way (the page must not reveal who has an account); mail failures are logged.
+ * Returns the link only for the CLI and tests.
+ */
+export async function requestPasswordReset(
+  ctx: AuthContext,
+  input: { email: string },
+): Promise<{ link: string } | undefined> {
+  const email = input.email.trim().toLowerCase();
+  const found = email ? await ctx.store.users.findCredentials(email) : undefined;
+  if (!found?.passwordHash || found.user.isDisabled) return undefined;
+  const { user } = found;
+  const { token, tokenId } = await issueResetToken(ctx, user);
+  const link = tokenLink(ctx, 'reset', token);
+  if (ctx.mailer.isConfigured) {
+    try {
+      await ctx.mailer.send({
+        to: user.email,
+        subject: 'Reset your password',
+        text: [
+          `Hello ${user.name},`,
+          '',
+          'Someone (we hope you) asked to reset the password of your account. To choose a new one, open:',
+          '',
+          link,
+          '',
+          `The link works once, for ${RESET_TOKEN_HOURS} hour. If you did not ask for it, ignore this email: your password stays as it is.`,
+        ].join('\n'),
+      });
+    } catch (error) {
+      await ctx.store.authTokens.deleteById(tokenId);
+      ctx.log.error({ err: error, userId: user.id }, 'password reset email not sent');
+      return undefined;
+    }
+  } else {
+    ctx.log.warn({ userId: user.id }, 'password reset requested but mail is not configured');
+  }
+  return { link };
+}
+
+async function issueResetToken(ctx: AuthContext, user: User): Promise<{ token: string; tokenId: number }> {
+  const token = newToken();
+  const now = ctx.now();
+  const tokenId = await ctx.store.transaction(async (repos) => {
+    await repos.authTokens.voidForUser(user.id, 'reset', toIsoTimestamp(now));
+    return repos.authTokens.insert({
+      tokenHash: hashToken(token),
+      kind: 'reset',
+      userId: user.id,
+      createdBy: null,
+      createdAt: toIsoTimestamp(now),
+      expiresAt: toIsoTimestamp(addMs(now, RESET_TOKEN_HOURS * HOUR_MS)),
+    });
+  });
+  return { token, tokenId };
+}
+
+/**
+ * A password-reset link for an operator to hand over (the CLI's `user reset-link`), for when
+ * mail is not configured or someone is locked out. Works for invited users too.
+ */
+export async function createResetLink(
+  ctx: AuthContext,
+  email: string,
+): Promise<{ user: User; link: string }> {
+  const user = await ctx.store.users.findByEmail(email.trim().toLowerCase());
+  if (!user)
+    throw new AppError({ code: 'USER_NOT_FOUND', kind: 'not_found', message: `There is no user ${email}.` });
+  if (user.isDisabled) {
+    throw new AppError({
+      code: 'PERMISSION_DENIED',
+      kind: 'forbidden',
+      message: `${user.email} is disabled; enable it first.`,
+    });
+  }
+  const { token } = await issueResetToken(ctx, user);
+  return { user, link: tokenLink(ctx, 'reset', token) };
+}
+
+/** Sets a new password from a reset link, uses the link up, and signs the user out everywhere. */
+export async function resetPassword(
+  ctx: AuthContext,
+  input: { token: string; password: string },
+): Promise<User> {
+  const { record, user } = await checkToken(ctx, input.token, 'reset');
+  const errors = validatePassword(input.password);
+  if (errors.length > 0) throw invalid(errors);
+  const passwordHash = await hashPassword(input.password);
+  const now = ctx.now();
+  await ctx.store.transaction(async (repos) => {
+    if (!(await repos.authTokens.markUsed(record.id, toIsoTimestamp(now)))) throw tokenInvalid();
+    await repos.users.update(user.id, { passwordHash }, toIsoTimestamp(now));
+    await repos.sessions.deleteForUser(user.id);
+    await recordAudit(repos, {
+      actor: actorOf(user),
+      action: 'user.password_reset',
+      entity: ['user', user.id],
+      summary: 'Reset their password with an emailed link; all sessions ended',
+      at: now,
+    });
+  });
+  return user;
+}

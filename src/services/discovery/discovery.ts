@@ -1,0 +1,88 @@
+import type { ContentChange, ServiceContext } from '../context.js';
+import type { ArticleCard } from '../reader.js';
+import { indexArticleIn, rebuildSearchIndex, Search } from './search.js';
+import { type MostReadPeriod, mostRead, ViewCounter } from './views.js';
+import { WebSubPinger } from './websub.js';
+
+export interface DiscoveryOptions {
+  /** WebSub hub URL; empty for none. */
+  websubHub: string;
+  /** Called after read counts were written, so caches showing most-read lists may refresh. */
+  onViewsFlushed?: (views: number) => void;
+  viewFlushMs?: number;
+}
+
+/** Search, related articles, most-read lists and the listeners that keep them current. */
+export class Discovery {
+  readonly search: Search;
+  readonly views: ViewCounter;
+  readonly websub: WebSubPinger | null;
+  private detach: (() => void)[] = [];
+
+  constructor(
+    private readonly ctx: ServiceContext,
+    options: DiscoveryOptions,
+  ) {
+    this.search = new Search(ctx);
+    this.views = new ViewCounter(ctx, {
+      ...(options.viewFlushMs !== undefined ? { flushMs: options.viewFlushMs } : {}),
+      ...(options.onViewsFlushed ? { onFlushed: options.onViewsFlushed } : {}),
+    });
+    this.websub = options.websubHub ? new WebSubPinger(ctx, options.websubHub) : null;
+  }
+
+  mostRead(period: MostReadPeriod, termIds?: number[]): Promise<ArticleCard[]> {
+    return mostRead(this.ctx, { period, ...(termIds ? { termIds } : {}) });
+  }
+
+  related(articleId: number): Promise<ArticleCard[]> {
+    return this.search.related(articleId);
+  }
+
+  /** Starts the view flusher and the change listeners; `stop` undoes it. */
+  start(): void {
+    this.views.start();
+    if (this.websub) this.detach.push(this.websub.attach());
+    this.detach.push(this.ctx.changes.subscribe((change) => void this.keepIndexInStep(change)));
+  }
+
+  async stop(): Promise<void> {
+    for (const off of this.detach) off();
+    this.detach = [];
+    await this.views.stop();
+    await this.websub?.flush();
+  }
+
+  /**
+   * Saves index articles in their own transaction already; this catches what changes
+   * around them: an author's or a term's name, a bulk import, a status set elsewhere.
+   */
+  private async keepIndexInStep(change: ContentChange): Promise<void> {
+    try {
+      if (change.kind === 'everything') {
+        await rebuildSearchIndex(this.ctx);
+        this.search.reset();
+        return;
+      }
+      let ids: number[] = [];
+      if (change.kind === 'article') ids = [change.id];
+      else if (change.kind === 'person' || change.kind === 'term') {
+        const { articles } = await this.ctx.store.articles.listPublished({
+          now: '9999-12-31T23:59:59.999Z',
+          limit: 100_000,
+          offset: 0,
+          ...(change.kind === 'person' ? { personId: change.id } : { termIds: [change.id] }),
+        });
+        ids = articles.map((a) => a.id);
+      }
+      for (let i = 0; i < ids.length; i += 200) {
+        const batch = ids.slice(i, i + 200);
+        await this.ctx.store.transaction(async (repos) => {
+          for (const id of batch) await indexArticleIn(repos, id);
+        });
+      }
+    } catch (err) {
+      this.ctx.log.error({ err, change }, 'search: could not update the index after a change');
+    }
+  }
+}

@@ -1,0 +1,305 @@
+import { toPlainText } from '../../content/markdown.js';
+import {
+  buildSnippet,
+  foldText,
+  isEmptyQuery,
+  parseSearchQuery,
+  type SearchQuery,
+  type SnippetPart,
+  searchWords,
+  textSearchConfig,
+} from '../../domain/search-query.js';
+import { invalid } from '../../errors.js';
+import type { SearchDocument } from '../../storage/search-index.js';
+import type { Repositories } from '../../storage/store.js';
+import type { ServiceContext } from '../context.js';
+import { type ArticleCard, type Pagination, Reader } from '../reader.js';
+
+/**
+ * Brings the index entry of one article in line with the article, inside the caller's
+ * transaction: published articles are (re)indexed, anything else is removed.
+ */
+export async function indexArticleIn(repos: Repositories, articleId: number): Promise<void> {
+  const article = await repos.articles.findById(articleId);
+  if (article?.status !== 'published') {
+    await repos.search.remove(articleId);
+    return;
+  }
+  const [people, terms] = await Promise.all([
+    repos.people.findByIds(article.authorIds),
+    repos.taxonomies.findTermsByIds(article.termIds),
+  ]);
+  await repos.search.put(
+    searchDocument({
+      articleId: article.id,
+      language: article.language,
+      title: article.title,
+      subtitle: article.subtitle,
+      summary: article.summary,
+      bodyHtml: article.bodyHtml,
+      people: people.map((p) => p.name),
+      terms: terms.map((t) => t.name),
+    }),
+  );
+}
+
+/** The folded text the index stores for an article. */
+export function searchDocument(input: {
+  articleId: number;
+  language: string;
+  title: string;
+  subtitle: string | null;
+  summary: string | null;
+  bodyHtml: string;
+  people: string[];
+  terms: string[];
+}): SearchDocument {
+  return {
+    articleId: input.articleId,
+    config: textSearchConfig(input.language),
+    title: foldText(input.title),
+    subtitleSummary: foldText([input.subtitle, input.summary].filter(Boolean).join(' \n ')),
+    body: foldText(toPlainText(input.bodyHtml)),
+    people: foldText(input.people.join(', ')),
+    terms: foldText(input.terms.join(', ')),
+  };
+}
+
+/** Empties the index and indexes every published article again, in batches. */
+export async function rebuildSearchIndex(
+  ctx: Pick<ServiceContext, 'store'>,
+  options: { batchSize?: number; onProgress?: (indexed: number) => void } = {},
+): Promise<{ indexed: number }> {
+  const batchSize = options.batchSize ?? 500;
+  await ctx.store.transaction((repos) => repos.search.clear());
+  let afterId = 0;
+  let indexed = 0;
+  for (;;) {
+    const ids = await ctx.store.search.indexableIds(afterId, batchSize);
+    if (ids.length === 0) break;
+    await ctx.store.transaction(async (repos) => {
+      for (const id of ids) await indexArticleIn(repos, id);
+    });
+    indexed += ids.length;
+    afterId = ids[ids.length - 1] ?? afterId;
+    options.onProgress?.(indexed);
+  }
+  return { indexed };
+}
+
+export interface SearchParams {
+  q: string;
+  /** Filters by term: taxonomy slug to term slug (e.g. region → europe). */
+  terms?: Record<string, string>;
+  /** Author slug. */
+  author?: string;
+  /** First day, YYYY-MM-DD, inclusive. */
+  from?: string;
+  /** Last day, YYYY-MM-DD, inclusive. */
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface SearchResult {
+  card: ArticleCard;
+  snippet: SnippetPart[];
+  isTitleMatch: boolean;
+}
+
+export interface SearchOutcome {
+  q: string;
+  query: SearchQuery;
+  results: SearchResult[];
+  pagination: Pagination;
+  /** Said to the reader instead of results (an empty query, an unknown filter). */
+  message: string | null;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Text of stored body HTML for snippets. The HTML was sanitized when saved, so stripping tags
+ * is enough here, and far cheaper per request than running the sanitizer again.
+ */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+const CONFIGS_TTL_MS = 5 * 60_000;
+
+function parseDay(value: string | undefined, field: string): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const date = new Date(`${value}T00:00:00.000Z`);
+  if (!DAY.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw invalid([{ field, message: 'must be a date written YYYY-MM-DD' }]);
+  }
+  return date;
+}
+
+/** Full-text search over published articles, with filters, ranking and highlighted snippets. */
+export class Search {
+  private configs: { value: string[]; at: number } | null = null;
+  private readonly reader: Reader;
+
+  constructor(private readonly ctx: ServiceContext) {
+    this.reader = new Reader(ctx);
+  }
+
+  /** Forgets cached facts about the index (after a rebuild or a change of languages). */
+  reset(): void {
+    this.configs = null;
+  }
+
+  private async configsInUse(): Promise<string[]> {
+    const now = Date.now();
+    if (!this.configs || now - this.configs.at > CONFIGS_TTL_MS) {
+      const used = await this.ctx.store.search.configsInUse();
+      this.configs = { value: used.length > 0 ? used : ['simple'], at: now };
+    }
+    return this.configs.value;
+  }
+
+  async search(params: SearchParams): Promise<SearchOutcome> {
+    const pageSize = Math.min(Math.max(params.pageSize ?? 10, 1), 50);
+    const page = Math.max(params.page ?? 1, 1);
+    const q = params.q.trim();
+    const query = parseSearchQuery(q);
+    const from = parseDay(params.from, 'from');
+    const toDay = parseDay(params.to, 'to');
+    if (from && toDay && from > toDay) throw invalid([{ field: 'to', message: 'must not be before from' }]);
+    const empty = (message: string | null): SearchOutcome => ({
+      q,
+      query,
+      results: [],
+      pagination: { page, pageCount: 1, total: 0 },
+      message,
+    });
+    if (isEmptyQuery(query)) {
+      return empty(q === '' ? null : 'Type at least one word (letters or digits) to search for.');
+    }
+
+    const repos = this.ctx.store;
+    const termIds: number[] = [];
+    for (const [taxonomySlug, termSlug] of Object.entries(params.terms ?? {})) {
+      if (!termSlug) continue;
+      const taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.slug === taxonomySlug);
+      const term = taxonomy && (await repos.taxonomies.findTerm(taxonomy.id, termSlug));
+      if (!taxonomy || !term) return empty(`There is no ${taxonomySlug} called “${termSlug}”.`);
+      const all = await repos.taxonomies.listTerms(taxonomy.id);
+      termIds.push(term.id, ...descendantsOf(term.id, all));
+    }
+    let personId: number | undefined;
+    if (params.author) {
+      const person = await repos.people.findBySlug(params.author);
+      if (!person) return empty(`There is no author “${params.author}”.`);
+      personId = person.id;
+    }
+
+    const { hits, total } = await repos.search.search({
+      query,
+      configs: await this.configsInUse(),
+      now: this.ctx.now().toISOString(),
+      ...(termIds.length ? { termIds } : {}),
+      ...(personId !== undefined ? { personId } : {}),
+      ...(from ? { from: from.toISOString() } : {}),
+      ...(toDay ? { to: new Date(toDay.getTime() + 86_400_000).toISOString() } : {}),
+      limit: pageSize,
+      offset: (page - 1) * pageSize,
+    });
+    const articles = await repos.articles.findByIds(hits.map((h) => h.articleId));
+    const cards = await this.reader.cards(articles);
+    const results = cards.map((card, i) => {
+      const text = [card.article.summary, htmlToText(card.article.bodyHtml)].filter(Boolean).join(' ');
+      return { card, snippet: buildSnippet(text, query), isTitleMatch: hits[i]?.isTitleMatch ?? false };
+    });
+    return {
+      q,
+      query,
+      results,
+      pagination: { page, pageCount: Math.max(1, Math.ceil(total / pageSize)), total },
+      message: total === 0 ? 'No articles match. Try fewer or different words.' : null,
+    };
+  }
+
+  /** Published articles most like this one: shared terms first, then shared words. */
+  async related(articleId: number, limit = 4): Promise<ArticleCard[]> {
+    const repos = this.ctx.store;
+    const article = await repos.articles.findById(articleId);
+    if (!article) return [];
+    const now = this.ctx.now().toISOString();
+    const scores = new Map<number, number>();
+    if (article.termIds.length > 0) {
+      const { articles } = await repos.articles.listPublished({
+        now,
+        limit: 60,
+        offset: 0,
+        termIds: article.termIds,
+        excludeIds: [article.id],
+      });
+      const mine = new Set(article.termIds);
+      for (const other of articles) {
+        const shared = other.termIds.filter((id) => mine.has(id)).length;
+        scores.set(other.id, shared);
+      }
+    }
+    const words = distinctiveWords(`${article.title} ${article.subtitle ?? ''} ${article.summary ?? ''}`);
+    const similar = await repos.search.similar({
+      words,
+      configs: await this.configsInUse(),
+      excludeId: article.id,
+      now,
+      limit: 20,
+    });
+    similar.forEach((id, rank) => {
+      scores.set(id, (scores.get(id) ?? 0) + 2 * (1 - rank / similar.length));
+    });
+    const best = [...scores.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit * 2)
+      .map(([id]) => id);
+    const candidates = await repos.articles.findByIds(best);
+    candidates.sort(
+      (a, b) =>
+        (scores.get(b.id) ?? 0) - (scores.get(a.id) ?? 0) ||
+        (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''),
+    );
+    return this.reader.cards(candidates.slice(0, limit));
+  }
+}
+
+const STOP_WORDS = new Set(
+  'about above after again against also among an and are because been before being between both but can could does doing down during each from further have having here into just more most much must other over same should some such than that their them then there these they this those through under until very were what when where which while will with within without would your'.split(
+    ' ',
+  ),
+);
+
+/** The longer, non-trivial words of a text, for finding similar articles. */
+export function distinctiveWords(text: string, max = 12): string[] {
+  const words = searchWords(text).filter((w) => w.length > 3 && !STOP_WORDS.has(w) && !/^\d+$/.test(w));
+  return [...new Set(words)].slice(0, max);
+}
+
+function descendantsOf(rootId: number, terms: { id: number; parentId: number | null }[]): number[] {
+  const out: number[] = [];
+  const queue = [rootId];
+  while (queue.length > 0) {
+    const id = queue.shift();
+    for (const t of terms) {
+      if (t.parentId === id && !out.includes(t.id) && t.id !== rootId) {
+        out.push(t.id);
+        queue.push(t.id);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+import { cp, mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import type { Store } from '../../storage/store.js';
+
+/**
+ * Writes the publication as a folder of Markdown files with YAML front matter, in the shape
+ * `pressroom import markdown` reads (articles/), plus pages/, settings.yaml and media/.
+ */
+export async function exportMarkdown(
+  store: Store,
+  folder: string,
+  options: { mediaDir: string },
+): Promise<{ articles: number; pages: number; media: boolean }> {
+  await mkdir(path.join(folder, 'articles'), { recursive: true });
+  await mkdir(path.join(folder, 'pages'), { recursive: true });
+  const [articles, people, taxonomies, terms, pages, settings] = await Promise.all([
+    store.articles.listAll(),
+    store.people.list(),
+    store.taxonomies.listTaxonomies(),
+    store.taxonomies.listTerms(),
+    store.pages.list(),
+    store.settings.getAll(),
+  ]);
+  const personById = new Map(people.map((p) => [p.id, p]));
+  const termById = new Map(terms.map((t) => [t.id, t]));
+  const taxonomyById = new Map(taxonomies.map((t) => [t.id, t]));
+  for (const article of articles) {
+    const front: Record<string, unknown> = {
+      title: article.title,
+      slug: article.slug,
+      date: article.publishedAt ?? undefined,
+      status: article.status,
+      authors: article.authorIds.flatMap((id) => {
+        const p = personById.get(id);
+        return p
+          ? [
+              {
+                name: p.name,
+                slug: p.slug,
+                ...(p.bio ? { bio: p.bio } : {}),
+                ...(p.website ? { website: p.website } : {}),
+              },
+            ]
+          : [];
+      }),
+    };
+    for (const termId of article.termIds) {
+      const term = termById.get(termId);
+      const taxonomy = term && taxonomyById.get(term.taxonomyId);
+      if (!term || !taxonomy) continue;
+      front[taxonomy.slug] = [...((front[taxonomy.slug] as string[] | undefined) ?? []), term.name];
+    }
+    const optional: [string, unknown][] = [
+      ['subtitle', article.subtitle],
+      ['summary', article.summary],
+      ['epigraph', article.epigraph],
+      ['source', article.source?.name],
+      ['source_url', article.source?.url],
+      ['canonical_url', article.canonicalUrl],
+      ['license', article.license],
+      ['language', article.language],
+      ['visibility', article.visibility === 'public' ? undefined : article.visibility],
+      ['featured', article.isFeatured || undefined],
+      ['comments', article.hasComments ? undefined : false],
+      ['image', article.featuredImage],
+      ['image_alt', article.featuredImageAlt],
+    ];
+    for (const [key, value] of optional) if (value !== null && value !== undefined) front[key] = value;
+    await writeFile(
+      path.join(folder, 'articles', `${article.slug}.md`),
+      `---\n${stringify(front, { lineWidth: 0 })}---\n\n${article.bodyMarkdown}\n`,
+    );
+  }
+  for (const page of pages) {
+    const front = {
+      title: page.title,
+      slug: page.slug,
+      status: page.status,
+      navigation: page.showInNavigation,
+      position: page.position,
+    };
+    await writeFile(
+      path.join(folder, 'pages', `${page.slug}.md`),
+      `---\n${stringify(front)}---\n\n${page.bodyMarkdown}\n`,
+    );
+  }
+  await writeFile(path.join(folder, 'settings.yaml'), stringify(Object.fromEntries(settings)));
+  let hasMedia = false;
+  try {
+    if ((await stat(options.mediaDir)).isDirectory()) {
+      await cp(options.mediaDir, path.join(folder, 'media'), { recursive: true });
+      hasMedia = true;
+    }
+  } catch {
+    // No media folder yet: nothing to copy.
+  }
+  return { articles: articles.length, pages: pages.length, media: hasMedia };
+}

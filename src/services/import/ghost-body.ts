@@ -1,0 +1,171 @@
+/**
+ * Renders Ghost's structured bodies (mobiledoc before Ghost 5, lexical after) to HTML, for posts
+ * exported without their `html`. Covers the sections and cards Ghost's editor writes; cards with
+ * no readable content (paywall, signup) render as nothing.
+ */
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+type Json = Record<string, unknown>;
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function card(name: string, payload: Json): string {
+  switch (name) {
+    case 'image': {
+      const src = str(payload.src);
+      if (!src) return '';
+      const caption = str(payload.caption);
+      return `<figure><img src="${escapeHtml(src)}" alt="${escapeHtml(str(payload.alt))}">${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
+    }
+    case 'gallery': {
+      const images = Array.isArray(payload.images) ? (payload.images as Json[]) : [];
+      return images.map((image) => card('image', image)).join('');
+    }
+    case 'markdown':
+    case 'card-markdown':
+      return `<div data-markdown="true">${escapeHtml(str(payload.markdown))}</div>`;
+    case 'html':
+      return str(payload.html);
+    case 'hr':
+    case 'horizontalrule':
+      return '<hr>';
+    case 'code':
+    case 'codeblock':
+      return `<pre><code>${escapeHtml(str(payload.code))}</code></pre>`;
+    case 'embed':
+    case 'bookmark': {
+      const url = str(payload.url);
+      const title = str((payload.metadata as Json | undefined)?.title) || url;
+      return url ? `<p><a href="${escapeHtml(url)}">${escapeHtml(title)}</a></p>` : '';
+    }
+    case 'callout':
+      return `<blockquote>${str(payload.calloutText)}</blockquote>`;
+    default:
+      return '';
+  }
+}
+
+/** Renders a mobiledoc document (versions 0.3.x). */
+export function mobiledocToHtml(source: string): string {
+  let doc: Json;
+  try {
+    doc = JSON.parse(source) as Json;
+  } catch {
+    return '';
+  }
+  const markups = (Array.isArray(doc.markups) ? doc.markups : []) as [string, string[]?][];
+  const cards = (Array.isArray(doc.cards) ? doc.cards : []) as [string, Json][];
+  const atoms = (Array.isArray(doc.atoms) ? doc.atoms : []) as [string, string, Json][];
+  const markers = (list: unknown[]): string => {
+    const open: string[] = [];
+    let out = '';
+    for (const marker of list as [number, number[], number, unknown][]) {
+      const [type, opens, closes, value] = marker;
+      for (const index of opens ?? []) {
+        const markup = markups[index];
+        if (!markup) continue;
+        const [tag, attributes = []] = markup;
+        let attrs = '';
+        for (let i = 0; i + 1 < attributes.length; i += 2)
+          attrs += ` ${attributes[i]}="${escapeHtml(String(attributes[i + 1]))}"`;
+        out += `<${tag}${attrs}>`;
+        open.push(tag);
+      }
+      if (type === 0) out += escapeHtml(str(value));
+      else if (type === 1) out += escapeHtml(str(atoms[Number(value)]?.[1]));
+      for (let i = 0; i < closes; i += 1) out += `</${open.pop() ?? 'span'}>`;
+    }
+    while (open.length > 0) out += `</${open.pop()}>`;
+    return out;
+  };
+  const sections = (Array.isArray(doc.sections) ? doc.sections : []) as unknown[][];
+  return sections
+    .map((section) => {
+      const kind = section[0];
+      if (kind === 1) {
+        const tag = str(section[1]).toLowerCase() || 'p';
+        const safeTag = /^(p|h[1-6]|blockquote|aside|pull-quote)$/.test(tag)
+          ? tag === 'pull-quote' || tag === 'aside'
+            ? 'blockquote'
+            : tag
+          : 'p';
+        return `<${safeTag}>${markers((section[2] as unknown[]) ?? [])}</${safeTag}>`;
+      }
+      if (kind === 3) {
+        const tag = section[1] === 'ol' ? 'ol' : 'ul';
+        const items = (section[2] as unknown[][]) ?? [];
+        return `<${tag}>${items.map((item) => `<li>${markers(item)}</li>`).join('')}</${tag}>`;
+      }
+      if (kind === 2) return card('image', { src: section[1] });
+      if (kind === 10) {
+        const entry = cards[Number(section[1])];
+        return entry ? card(entry[0], entry[1] ?? {}) : '';
+      }
+      return '';
+    })
+    .join('\n');
+}
+
+const FORMAT_TAGS: [number, string][] = [
+  [1, 'strong'],
+  [2, 'em'],
+  [4, 's'],
+  [8, 'u'],
+  [16, 'code'],
+  [32, 'sub'],
+  [64, 'sup'],
+];
+
+function lexicalNode(node: Json): string {
+  const children = Array.isArray(node.children) ? (node.children as Json[]).map(lexicalNode).join('') : '';
+  switch (node.type) {
+    case 'root':
+      return children;
+    case 'text':
+    case 'extended-text': {
+      let text = escapeHtml(str(node.text));
+      const format = typeof node.format === 'number' ? node.format : 0;
+      for (const [bit, tag] of FORMAT_TAGS) if (format & bit) text = `<${tag}>${text}</${tag}>`;
+      return text;
+    }
+    case 'linebreak':
+      return '<br>';
+    case 'paragraph':
+      return `<p>${children}</p>`;
+    case 'heading':
+    case 'extended-heading': {
+      const tag = /^h[1-6]$/.test(str(node.tag)) ? str(node.tag) : 'h2';
+      return `<${tag}>${children}</${tag}>`;
+    }
+    case 'quote':
+    case 'extended-quote':
+    case 'aside':
+      return `<blockquote>${children}</blockquote>`;
+    case 'list': {
+      const tag = node.listType === 'number' ? 'ol' : 'ul';
+      return `<${tag}>${children}</${tag}>`;
+    }
+    case 'listitem':
+      return `<li>${children}</li>`;
+    case 'link':
+    case 'autolink':
+      return `<a href="${escapeHtml(str(node.url))}">${children}</a>`;
+    default:
+      return typeof node.type === 'string' ? card(node.type, node) || children : children;
+  }
+}
+
+/** Renders a lexical document (Ghost 5's editor state). */
+export function lexicalToHtml(source: string): string {
+  try {
+    const doc = JSON.parse(source) as Json;
+    return lexicalNode((doc.root as Json | undefined) ?? {});
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,292 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { ArticleStatus } from '../../domain/article.js';
+import { AppError } from '../../errors.js';
+import type { ServiceContext } from '../context.js';
+import { lexicalToHtml, mobiledocToHtml } from './ghost-body.js';
+import { htmlToMarkdown } from './html-to-markdown.js';
+import { ImportSession, type MigrationReport } from './session.js';
+
+type Row = Record<string, unknown>;
+
+interface GhostData {
+  version: string;
+  posts: Row[];
+  users: Row[];
+  tags: Row[];
+  postsTags: Row[];
+  postsAuthors: Row[];
+}
+
+/** Ghost exports are small next to WordPress ones (no media inside); still, refuse absurd files. */
+const MAX_GHOST_BYTES = 512 * 1024 * 1024;
+
+function failed(file: string, message: string, cause?: unknown): AppError {
+  return new AppError({ code: 'IMPORT_FAILED', kind: 'invalid', message: `${file}: ${message}`, cause });
+}
+
+/** Where in a JSON text an offset falls, as "line L, column C". */
+function placeOf(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+/** Reads and checks a Ghost export, wrapped ({ db: [{ meta, data }] }) or flat ({ meta, data }). */
+export function parseGhostExport(text: string, file: string): GhostData {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const position = /position (\d+)/.exec(message)?.[1];
+    throw failed(
+      file,
+      `${position ? `${placeOf(text, Number(position))}: ` : ''}not valid JSON (${message.replace(/^.*?: /, '')})`,
+      cause,
+    );
+  }
+  const root = json as Row;
+  const entry = Array.isArray(root?.db) ? (root.db[0] as Row | undefined) : root;
+  const data = entry?.data as Row | undefined;
+  if (!entry || typeof data !== 'object' || data === null || Array.isArray(data)) {
+    const keys = json && typeof json === 'object' ? Object.keys(json).slice(0, 5).join(', ') : typeof json;
+    throw failed(
+      file,
+      `this is not a Ghost export: expected "db" or "data" at the top, found ${keys || 'nothing'}`,
+    );
+  }
+  const list = (key: string): Row[] => {
+    const value = data[key];
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value)) throw failed(file, `"data.${key}" must be a list`);
+    return value.filter((row): row is Row => typeof row === 'object' && row !== null);
+  };
+  const meta = entry.meta as Row | undefined;
+  return {
+    version: String(meta?.version ?? 'unknown'),
+    posts: list('posts'),
+    users: list('users'),
+    tags: list('tags'),
+    postsTags: list('posts_tags'),
+    postsAuthors: list('posts_authors'),
+  };
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return null;
+}
+
+/** Ghost dates are ISO strings, or epoch milliseconds in 0.x exports. */
+function ghostDate(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  const date = typeof value === 'number' ? new Date(value) : new Date(String(value));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+function isHttpUrl(value: string | null): value is string {
+  if (!value) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** The best body a Ghost post has: html, else lexical, else mobiledoc, else 0.x Markdown. */
+export function ghostBodyMarkdown(post: Row): string {
+  const html = text(post.html);
+  if (html?.trim()) return htmlToMarkdown(html).markdown;
+  const lexical = text(post.lexical);
+  if (lexical?.trim()) return htmlToMarkdown(lexicalToHtml(lexical)).markdown;
+  const mobiledoc = text(post.mobiledoc);
+  if (mobiledoc?.trim()) return htmlToMarkdown(mobiledocToHtml(mobiledoc)).markdown;
+  return text(post.markdown)?.trim() ?? '';
+}
+
+/**
+ * Imports a Ghost JSON export: users become people (never their passwords or keys), tags become
+ * terms, posts articles with authors in posts_authors order, pages pages. The file is read and
+ * checked first; everything is then written in one transaction.
+ */
+export async function importGhost(
+  ctx: ServiceContext,
+  file: string,
+  options: { actor?: string; tagTaxonomy?: string } = {},
+): Promise<MigrationReport> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (cause) {
+    throw new AppError({ code: 'IMPORT_FAILED', kind: 'not_found', message: `Cannot read ${file}`, cause });
+  }
+  if (size > MAX_GHOST_BYTES) throw failed(file, `is larger than ${MAX_GHOST_BYTES / 1024 / 1024} MB`);
+  const buffer = await readFile(file);
+  let source: string;
+  try {
+    source = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+  } catch (cause) {
+    const bad = new TextDecoder('utf-8').decode(buffer).indexOf('\uFFFD');
+    const prefix = new TextDecoder('utf-8').decode(buffer).slice(0, Math.max(0, bad));
+    throw failed(
+      file,
+      `${placeOf(prefix, prefix.length)}: not valid UTF-8 (JSON exports are always UTF-8)`,
+      cause,
+    );
+  }
+  const data = parseGhostExport(source, file);
+  const taxonomySlug = options.tagTaxonomy ?? 'tag';
+
+  const report = await ctx.store.transaction(async (repos) => {
+    const session = new ImportSession(repos, 'ghost', {
+      actor: options.actor ?? 'import',
+      now: ctx.now(),
+    });
+    await session.load();
+    const taxonomy = session.taxonomy(taxonomySlug);
+    if (!taxonomy) throw failed(file, `there is no taxonomy "${taxonomySlug}" to put Ghost tags in`);
+
+    const people = new Map<string, number>();
+    for (const user of data.users) {
+      const id = text(user.id);
+      const name = text(user.name)?.trim();
+      if (!id || !name) {
+        session.skip('person', `user ${id ?? '(no id)'}`, 'has no id or name');
+        continue;
+      }
+      const website = text(user.website);
+      const person = await session.person(`user:${id}`, {
+        name,
+        slug: text(user.slug) ?? undefined,
+        bio: text(user.bio),
+        website: isHttpUrl(website) ? website : null,
+      });
+      people.set(id, person.id);
+    }
+
+    const terms = new Map<string, number>();
+    for (const tag of data.tags) {
+      const id = text(tag.id);
+      const name = text(tag.name)?.trim() ?? '';
+      const slug = text(tag.slug)?.trim() ?? '';
+      const ref = `tag ${id ?? '(no id)'} "${name || slug}"`;
+      if (!id || (!name && !slug)) {
+        session.skip('term', ref, 'has neither a name nor a slug');
+        continue;
+      }
+      if (name.startsWith('#') || slug.startsWith('hash-')) {
+        session.skip('term', ref, 'is a Ghost internal tag');
+        continue;
+      }
+      const term = await session.term(`tag:${id}`, taxonomy, {
+        name: name || slug,
+        slug: slug || null,
+        description: text(tag.description),
+      });
+      terms.set(id, term.id);
+    }
+
+    const authorsOf = new Map<string, { id: string; order: number }[]>();
+    for (const row of data.postsAuthors) {
+      const postId = text(row.post_id);
+      const authorId = text(row.author_id);
+      if (!postId || !authorId) continue;
+      authorsOf.set(postId, [
+        ...(authorsOf.get(postId) ?? []),
+        { id: authorId, order: Number(row.sort_order ?? 0) },
+      ]);
+    }
+    const tagsOf = new Map<string, { id: string; order: number }[]>();
+    for (const row of data.postsTags) {
+      const postId = text(row.post_id);
+      const tagId = text(row.tag_id);
+      if (!postId || !tagId) continue;
+      tagsOf.set(postId, [...(tagsOf.get(postId) ?? []), { id: tagId, order: Number(row.sort_order ?? 0) }]);
+    }
+    const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
+
+    for (const post of data.posts) {
+      const id = text(post.id);
+      const title = text(post.title)?.trim() ?? '';
+      const slug = text(post.slug)?.trim() ?? '';
+      const ref = `post ${id ?? '(no id)'} "${title || slug}"`;
+      if (!id) {
+        session.skip('item', ref, 'has no id');
+        continue;
+      }
+      const isPage = post.type === 'page' || post.page === true || post.page === 1;
+      const statusText = text(post.status);
+      if (!statusText) {
+        session.skip(isPage ? 'page' : 'article', ref, 'has no status');
+        continue;
+      }
+      if (!title && !slug) {
+        session.skip(isPage ? 'page' : 'article', ref, 'has neither a title nor a slug');
+        continue;
+      }
+      const body = ghostBodyMarkdown(post);
+      if (isPage) {
+        const page = await session.page(`post:${id}`, ref, {
+          slug: slug || title,
+          title: title || slug,
+          bodyMarkdown: body,
+          status: statusText === 'published' ? 'published' : 'draft',
+          showInNavigation: false,
+          position: 0,
+        });
+        if (page) await session.redirect(`/${slug}`, `/${encodeURIComponent(page.slug)}`);
+        continue;
+      }
+      const status: ArticleStatus =
+        statusText === 'published'
+          ? 'published'
+          : statusText === 'scheduled'
+            ? 'scheduled'
+            : statusText === 'draft'
+              ? 'draft'
+              : 'unpublished';
+      let publishedAt = ghostDate(post.published_at);
+      if (!publishedAt && (status === 'published' || status === 'scheduled')) {
+        publishedAt = ghostDate(post.created_at) ?? session.timestamp;
+        session.warn(`${ref}: has no published_at; dated ${publishedAt}`);
+      }
+      const authorRefs = (authorsOf.get(id) ?? []).sort(byOrder).map((a) => a.id);
+      const legacyAuthor = text(post.author_id);
+      if (authorRefs.length === 0 && legacyAuthor) authorRefs.push(legacyAuthor);
+      const authorIds = authorRefs.flatMap((ghostId) => people.get(ghostId) ?? []);
+      const termIds = (tagsOf.get(id) ?? []).sort(byOrder).flatMap((t) => terms.get(t.id) ?? []);
+      const canonical = text(post.canonical_url);
+      const feature = text(post.feature_image) ?? text(post.image);
+      const visibility = text(post.visibility);
+      const excerpt = text(post.custom_excerpt)?.trim() || null;
+      const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
+      const saved = await session.article(`post:${id}`, ref, {
+        slug: slug || title,
+        title: title || slug,
+        subtitle: null,
+        summary: excerpt,
+        epigraph: null,
+        bodyMarkdown: body,
+        status,
+        publishedAt,
+        source: null,
+        canonicalUrl: isHttpUrl(canonical) ? canonical : null,
+        license: null,
+        language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
+        featuredImage: isHttpUrl(feature) ? feature : null,
+        featuredImageAlt: isHttpUrl(feature) ? text(post.feature_image_alt) : null,
+        visibility: visibility && visibility !== 'public' ? 'members' : 'public',
+        isFeatured: post.featured === true || post.featured === 1,
+        hasComments: true,
+        authorIds: [...new Set(authorIds)],
+        termIds: [...new Set(termIds)],
+      });
+      if (saved && slug) await session.redirect(`/${slug}`, saved.path);
+    }
+    return session.report;
+  });
+  ctx.changes.publish({ kind: 'everything' });
+  return report;
+}

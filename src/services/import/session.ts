@@ -1,0 +1,408 @@
+import { renderMarkdown } from '../../content/markdown.js';
+import { type ArticleDraft, toIsoTimestamp } from '../../domain/article.js';
+import type { Person } from '../../domain/person.js';
+import { isValidSlug, RESERVED_SLUGS, slugify } from '../../domain/slug.js';
+import type { Taxonomy, Term } from '../../domain/taxonomy.js';
+import { isAppError } from '../../errors.js';
+import type { ImportedEntityType } from '../../storage/import-source-repository.js';
+import type { Repositories } from '../../storage/store.js';
+import { articlePath, draftOf, saveArticleIn } from '../articles.js';
+import { type PageDraft, savePageIn } from '../pages.js';
+import { findOrCreatePerson } from '../people.js';
+import { cleanText } from './html-to-markdown.js';
+
+export type ReportKind = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media' | 'redirect' | 'item';
+
+export interface ReportCounts {
+  imported: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+}
+
+/** What an import did: counts per kind, each skipped thing with its reason, and warnings. */
+export interface MigrationReport {
+  source: string;
+  counts: Record<ReportKind, ReportCounts>;
+  skipped: { kind: ReportKind; ref: string; reason: string }[];
+  warnings: string[];
+}
+
+export function emptyReport(source: string): MigrationReport {
+  const zero = (): ReportCounts => ({ imported: 0, updated: 0, unchanged: 0, skipped: 0 });
+  return {
+    source,
+    counts: {
+      article: zero(),
+      page: zero(),
+      person: zero(),
+      term: zero(),
+      comment: zero(),
+      media: zero(),
+      redirect: zero(),
+      item: zero(),
+    },
+    skipped: [],
+    warnings: [],
+  };
+}
+
+/** Progress of a long import, for a progress bar. */
+export interface ImportProgress {
+  phase: 'reading' | 'writing';
+  done: number;
+  total: number;
+}
+
+const MAX_TITLE = 300;
+const MAX_SUMMARY = 2000;
+
+/**
+ * The writing half of an import from another system, inside one transaction: remembers what each
+ * source entity became (so a re-run updates in place), keeps slugs unique, and fills the report.
+ */
+export class ImportSession {
+  readonly report: MigrationReport;
+  private taxonomies: Taxonomy[] = [];
+  // What earlier runs of this source made, and the redirects already known: read once, so each
+  // item costs no lookups for them (a large import has tens of thousands of items).
+  private readonly mappings = new Map<ImportedEntityType, Map<string, number>>();
+  private readonly redirects = new Map<string, string>();
+  private readonly redirectsTo = new Map<string, Set<string>>();
+
+  constructor(
+    readonly repos: Repositories,
+    readonly source: string,
+    readonly options: { actor: string; now: Date },
+  ) {
+    this.report = emptyReport(source);
+  }
+
+  async load(): Promise<void> {
+    this.taxonomies = await this.repos.taxonomies.listTaxonomies();
+    for (const type of ['article', 'page', 'person', 'term', 'comment', 'media'] as const)
+      this.mappings.set(type, await this.repos.importSources.mapOf(this.source, type));
+    for (const redirect of await this.repos.redirects.list())
+      this.noteRedirect(redirect.fromPath, redirect.toPath);
+  }
+
+  taxonomy(slug: string): Taxonomy | undefined {
+    return this.taxonomies.find((t) => t.slug === slug);
+  }
+
+  get timestamp(): string {
+    return toIsoTimestamp(this.options.now);
+  }
+
+  count(kind: ReportKind, outcome: keyof ReportCounts): void {
+    this.report.counts[kind][outcome] += 1;
+  }
+
+  skip(kind: ReportKind, ref: string, reason: string): void {
+    this.count(kind, 'skipped');
+    this.report.skipped.push({ kind, ref, reason });
+  }
+
+  warn(message: string): void {
+    this.report.warnings.push(message);
+  }
+
+  async mapped(entityType: ImportedEntityType, sourceId: string): Promise<number | undefined> {
+    return this.mappings.get(entityType)?.get(sourceId);
+  }
+
+  async remember(entityType: ImportedEntityType, sourceId: string, entityId: number): Promise<void> {
+    await this.repos.importSources.put(
+      { source: this.source, sourceId, entityType },
+      entityId,
+      this.timestamp,
+    );
+    const map = this.mappings.get(entityType) ?? new Map<string, number>();
+    map.set(sourceId, entityId);
+    this.mappings.set(entityType, map);
+  }
+
+  /** A person for a source author: the one made last time, else one found by name, else a new one. */
+  async person(
+    sourceId: string,
+    ref: { name: string; slug?: string; bio?: string | null; email?: string | null; website?: string | null },
+  ): Promise<Person> {
+    const name = cleanText(ref.name).trim().slice(0, 300) || 'Unknown author';
+    const previous = await this.mapped('person', sourceId);
+    const existing = previous === undefined ? undefined : await this.repos.people.findById(previous);
+    if (existing) {
+      const bio = ref.bio?.trim() || existing.bio;
+      const next = {
+        ...existing,
+        name,
+        bio,
+        bioHtml: bio ? renderMarkdown(bio) : null,
+        email: ref.email?.trim() || existing.email,
+        website: ref.website?.trim() || existing.website,
+      };
+      const isChanged =
+        next.name !== existing.name ||
+        next.bio !== existing.bio ||
+        next.email !== existing.email ||
+        next.website !== existing.website;
+      if (isChanged) {
+        await this.repos.people.update(existing.id, { ...next, updatedAt: this.timestamp });
+        this.count('person', 'updated');
+      } else {
+        this.count('person', 'unchanged');
+      }
+      return next;
+    }
+    const slug = ref.slug ? slugify(ref.slug) : slugify(name);
+    const before = await this.repos.people.findBySlug(slug || slugify(name));
+    const person = await findOrCreatePerson(
+      this.repos,
+      {
+        name,
+        slug: slug || undefined,
+        bio: ref.bio ?? undefined,
+        email: ref.email ?? undefined,
+        website: ref.website ?? undefined,
+      },
+      this.options.now,
+    );
+    this.count('person', before ? 'updated' : 'imported');
+    await this.remember('person', sourceId, person.id);
+    return person;
+  }
+
+  /**
+   * A term of one of our taxonomies for a source term; `parent` is the parent term's id when the
+   * taxonomy is hierarchical. Keeps the source slug when it is a valid one.
+   */
+  async term(
+    sourceId: string,
+    taxonomy: Taxonomy,
+    ref: { name: string; slug: string | null; description?: string | null; parentId?: number | null },
+  ): Promise<Term> {
+    const name = cleanText(ref.name).trim().slice(0, 300) || ref.slug || '';
+    const slug = slugify(decodeSlug(ref.slug ?? '')) || slugify(name);
+    const previous = await this.mapped('term', sourceId);
+    const existing =
+      (previous === undefined ? undefined : await this.repos.taxonomies.findTermById(previous)) ??
+      (slug ? await this.repos.taxonomies.findTerm(taxonomy.id, slug) : undefined) ??
+      (await this.repos.taxonomies.findTermByName(taxonomy.id, name));
+    const description = ref.description?.trim() ? cleanText(ref.description.trim()) : null;
+    const parentId = taxonomy.isHierarchical ? (ref.parentId ?? null) : null;
+    if (existing) {
+      const next: Term = {
+        ...existing,
+        name,
+        description: description ?? existing.description,
+        descriptionHtml: description ? renderMarkdown(description) : existing.descriptionHtml,
+        parentId: parentId ?? existing.parentId,
+      };
+      if (next.parentId === existing.id) next.parentId = null;
+      const isChanged =
+        next.name !== existing.name ||
+        next.description !== existing.description ||
+        next.parentId !== existing.parentId;
+      if (isChanged) {
+        await this.repos.taxonomies.updateTerm(existing.id, next, this.timestamp);
+        this.count('term', 'updated');
+      } else {
+        this.count('term', 'unchanged');
+      }
+      if (previous !== existing.id) await this.remember('term', sourceId, existing.id);
+      return next;
+    }
+    const record = {
+      taxonomyId: taxonomy.id,
+      slug: slug || `term-${this.report.counts.term.imported + 1}`,
+      name,
+      description,
+      descriptionHtml: description ? renderMarkdown(description) : null,
+      parentId,
+      position: 0,
+    };
+    const id = await this.repos.taxonomies.insertTerm(record, this.timestamp);
+    this.count('term', 'imported');
+    await this.remember('term', sourceId, id);
+    return { id, ...record };
+  }
+
+  /** A slug no other article uses, unless that article is the one being updated. */
+  async articleSlug(wanted: string, fallback: string, ownId: number | undefined): Promise<string> {
+    let base = slugify(decodeSlug(wanted)) || slugify(fallback) || 'untitled';
+    if (RESERVED_SLUGS.has(base)) base = `${base}-article`;
+    if (!isValidSlug(base)) base = slugify(base) || 'untitled';
+    for (let n = 1; n < 1000; n += 1) {
+      const candidate = n === 1 ? base : `${base.slice(0, 110)}-${n}`;
+      const clash = await this.repos.articles.findBySlug(candidate);
+      if (!clash || clash.id === ownId) return candidate;
+    }
+    return `${base.slice(0, 100)}-${Date.now()}`;
+  }
+
+  /**
+   * Creates or updates the article a source item became. Returns its id and path, or undefined
+   * (and a report entry) when the item cannot be saved.
+   */
+  async article(
+    sourceId: string,
+    ref: string,
+    draft: ArticleDraft,
+  ): Promise<{ id: number; slug: string; path: string } | undefined> {
+    const previous = await this.mapped('article', sourceId);
+    const existing = previous === undefined ? undefined : await this.repos.articles.findById(previous);
+    const slug = await this.articleSlug(draft.slug, draft.title, existing?.id);
+    const complete: ArticleDraft = {
+      ...draft,
+      slug,
+      title: clip(cleanText(draft.title).trim() || 'Untitled', MAX_TITLE),
+      summary: draft.summary ? clip(cleanText(draft.summary).trim(), MAX_SUMMARY) || null : null,
+      bodyMarkdown: cleanText(draft.bodyMarkdown),
+    };
+    if (existing && sameDraft(draftOf(existing), complete)) {
+      this.count('article', 'unchanged');
+      return { id: existing.id, slug: existing.slug, path: articlePath(existing.slug) };
+    }
+    try {
+      const result = await saveArticleIn(this.repos, complete, {
+        actor: this.options.actor,
+        now: this.options.now,
+        note: `imported from ${this.source}`,
+        ...(existing ? { id: existing.id } : {}),
+      });
+      this.count('article', existing ? 'updated' : 'imported');
+      if (!existing) await this.remember('article', sourceId, result.article.id);
+      return { id: result.article.id, slug: result.article.slug, path: articlePath(result.article.slug) };
+    } catch (error) {
+      if (!isAppError(error) || error.kind !== 'invalid') throw error;
+      this.skip('article', ref, error.message);
+      return undefined;
+    }
+  }
+
+  /** Creates or updates a static page; a page already at that slug is replaced (its revision kept). */
+  async page(
+    sourceId: string,
+    ref: string,
+    draft: PageDraft,
+  ): Promise<{ id: number; slug: string } | undefined> {
+    let slug = slugify(decodeSlug(draft.slug)) || slugify(draft.title) || 'untitled';
+    if (RESERVED_SLUGS.has(slug)) slug = `${slug}-page`;
+    const complete: PageDraft = {
+      ...draft,
+      slug,
+      title: clip(cleanText(draft.title).trim() || 'Untitled', MAX_TITLE),
+      bodyMarkdown: cleanText(draft.bodyMarkdown),
+    };
+    const existing = await this.repos.pages.findBySlug(slug);
+    const previous = await this.mapped('page', sourceId);
+    if (
+      existing &&
+      existing.title === complete.title &&
+      existing.bodyMarkdown === complete.bodyMarkdown &&
+      existing.status === complete.status &&
+      existing.position === complete.position
+    ) {
+      this.count('page', 'unchanged');
+      if (previous !== existing.id) await this.remember('page', sourceId, existing.id);
+      return { id: existing.id, slug };
+    }
+    if (existing && previous !== existing.id)
+      this.warn(
+        `page /${slug} already existed and was replaced by "${ref}" (its previous version is kept as a revision)`,
+      );
+    try {
+      const page = await savePageIn(this.repos, complete, {
+        actor: this.options.actor,
+        now: this.options.now,
+      });
+      this.count('page', existing ? 'updated' : 'imported');
+      if (previous !== page.id) await this.remember('page', sourceId, page.id);
+      return { id: page.id, slug };
+    } catch (error) {
+      if (!isAppError(error) || error.kind !== 'invalid') throw error;
+      this.skip('page', ref, error.message);
+      return undefined;
+    }
+  }
+
+  /** Records a 301 from an old URL path to a new one; ignores paths that would shadow our own. */
+  async redirect(fromPath: string | null, toPath: string): Promise<void> {
+    if (!fromPath) return;
+    const from = normalizePath(fromPath);
+    if (!from || from === '/' || from === toPath) return;
+    const existing = this.redirects.get(from);
+    if (existing === toPath) {
+      this.count('redirect', 'unchanged');
+      return;
+    }
+    await this.repos.redirects.put({ fromPath: from, toPath, statusCode: 301 }, this.timestamp);
+    // put() repoints redirects that led to `from`, and drops one from `toPath`; mirror that here.
+    for (const source of this.redirectsTo.get(from) ?? []) this.noteRedirect(source, toPath);
+    this.redirectsTo.delete(from);
+    const dropped = this.redirects.get(toPath);
+    if (dropped !== undefined) this.redirectsTo.get(dropped)?.delete(toPath);
+    this.redirects.delete(toPath);
+    this.noteRedirect(from, toPath);
+    this.count('redirect', existing !== undefined ? 'updated' : 'imported');
+  }
+
+  private noteRedirect(from: string, to: string): void {
+    const previous = this.redirects.get(from);
+    if (previous !== undefined) this.redirectsTo.get(previous)?.delete(from);
+    this.redirects.set(from, to);
+    const sources = this.redirectsTo.get(to) ?? new Set<string>();
+    sources.add(from);
+    this.redirectsTo.set(to, sources);
+  }
+}
+
+/** WordPress stores non-ASCII slugs percent-encoded ("%e4%b8%ad"); reads them as text. */
+export function decodeSlug(slug: string): string {
+  try {
+    return decodeURIComponent(slug);
+  } catch {
+    return slug;
+  }
+}
+
+/**
+ * The path a redirect is looked up by: decoded, without a trailing slash, query kept only for
+ * WordPress's ?p= / ?page_id= links. Absolute URLs are reduced to their path.
+ */
+export function normalizePath(urlOrPath: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(urlOrPath, 'http://placeholder.invalid');
+  } catch {
+    return null;
+  }
+  let path = url.pathname;
+  try {
+    path = decodeURI(path);
+  } catch {
+    // Keep the encoded form; the not-found handler falls back to it too.
+  }
+  path = path.replace(/\/+$/, '') || '/';
+  const id = url.searchParams.get('p') ?? url.searchParams.get('page_id');
+  if (id && /^\d+$/.test(id) && (path === '/' || path === '/index.php'))
+    return `/?${url.searchParams.has('p') ? 'p' : 'page_id'}=${id}`;
+  return path;
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+function sameDraft(a: ArticleDraft, b: ArticleDraft): boolean {
+  const normal = (d: ArticleDraft) =>
+    JSON.stringify({
+      ...d,
+      bodyMarkdown: d.bodyMarkdown,
+      publishedAt: d.publishedAt === null ? null : toIsoTimestamp(d.publishedAt),
+      title: d.title.trim(),
+      subtitle: d.subtitle?.trim() || null,
+      summary: d.summary?.trim() || null,
+      license: d.license?.trim() || null,
+    });
+  return normal(a) === normal(b);
+}

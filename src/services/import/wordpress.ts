@@ -1,0 +1,589 @@
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { toPlainText } from '../../content/markdown.js';
+import type { ArticleStatus } from '../../domain/article.js';
+import { AppError } from '../../errors.js';
+import type { ServiceContext } from '../context.js';
+import { htmlToMarkdown } from './html-to-markdown.js';
+import {
+  decodeSlug,
+  type ImportProgress,
+  ImportSession,
+  type MigrationReport,
+  normalizePath,
+} from './session.js';
+import { readWxr, type WxrChannel, type WxrItem, type WxrItemTerm } from './wxr-reader.js';
+
+/** WordPress taxonomy → our taxonomy slug; null drops that taxonomy's terms. */
+export type TaxonomyMapping = Record<string, string | null>;
+
+/** category → theme and post_tag → tag; other taxonomies are skipped unless mapped. */
+export const DEFAULT_WORDPRESS_MAPPING: TaxonomyMapping = { category: 'theme', post_tag: 'tag' };
+
+export interface WordPressImportOptions {
+  actor?: string;
+  /** Merged over the default mapping. */
+  mapping?: TaxonomyMapping;
+  /** A copy of wp-content/uploads; attachments found there are copied into the data folder. */
+  uploadsDir?: string;
+  /** Where copied media go (the data folder's media directory). */
+  mediaDir?: string;
+  onProgress?(progress: ImportProgress): void;
+}
+
+/** Meta keys that carry a canonical URL, as written by SEO plugins. */
+const CANONICAL_KEYS = [
+  '_yoast_wpseo_canonical',
+  'rank_math_canonical_url',
+  '_aioseo_canonical_url',
+  'canonical_url',
+  '_canonical_url',
+  '_genesis_canonical_uri',
+];
+/** Meta keys that name where a post first appeared. */
+const SOURCE_URL_KEYS = [
+  'syndication_source_uri',
+  'original_source_url',
+  'original_source',
+  'source_url',
+  '_source_url',
+  'original_url',
+];
+const SOURCE_NAME_KEYS = ['syndication_source', 'original_source_name', 'source_name', '_source_name'];
+
+const IMPORTED_TYPES = new Set(['post', 'page', 'attachment']);
+
+interface ItemIndexEntry {
+  type: string;
+  attachmentUrl: string | null;
+  alt: string | null;
+}
+
+/**
+ * Imports a WordPress export. First the whole file is read and checked, items spooled to a
+ * temporary file (so memory stays flat); only if it all parsed does anything get written, in one
+ * transaction: a broken file, or a failure while writing, leaves the database as it was.
+ */
+export async function importWordPress(
+  ctx: ServiceContext,
+  file: string,
+  options: WordPressImportOptions = {},
+): Promise<MigrationReport> {
+  const mapping: TaxonomyMapping = { ...DEFAULT_WORDPRESS_MAPPING, ...options.mapping };
+  const taxonomies = await ctx.store.taxonomies.listTaxonomies();
+  const unknown = Object.entries(mapping).filter(
+    ([, target]) => target !== null && !taxonomies.some((t) => t.slug === target),
+  );
+  if (unknown.length > 0) {
+    throw new AppError({
+      code: 'IMPORT_FAILED',
+      kind: 'invalid',
+      message: `The taxonomy mapping names taxonomies that do not exist: ${unknown.map(([from, to]) => `${from} → ${to}`).join(', ')} (existing: ${taxonomies.map((t) => t.slug).join(', ')})`,
+    });
+  }
+  const spoolDir = mkdtempSync(path.join(tmpdir(), 'pressroom-wxr-'));
+  const spoolFile = path.join(spoolDir, 'items.jsonl');
+  try {
+    const fd = openSync(spoolFile, 'w');
+    const index = new Map<string, ItemIndexEntry>();
+    let read: Awaited<ReturnType<typeof readWxr>>;
+    try {
+      read = await readWxr(file, {
+        onItem: (item) => {
+          writeSync(fd, `${JSON.stringify(item)}\n`);
+          if (item.postId) {
+            index.set(item.postId, {
+              type: item.postType,
+              attachmentUrl: item.attachmentUrl ?? item.guid,
+              alt: item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value ?? null,
+            });
+          }
+        },
+        onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }),
+      });
+    } finally {
+      closeSync(fd);
+    }
+    const source = `wordpress:${siteKey(read.channel)}`;
+    const report = await ctx.store.transaction(async (repos) => {
+      const session = new ImportSession(repos, source, { actor: options.actor ?? 'import', now: ctx.now() });
+      await session.load();
+      for (const warning of read.warnings) session.warn(warning);
+      const writer = new WordPressWriter(session, read.channel, mapping, index, options);
+      await writer.writeChannel();
+      let done = 0;
+      const lines = createInterface({ input: createReadStream(spoolFile, 'utf8'), crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (!line) continue;
+        await writer.writeItem(JSON.parse(line) as WxrItem);
+        done += 1;
+        options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
+      }
+      return session.report;
+    });
+    ctx.changes.publish({ kind: 'everything' });
+    return report;
+  } finally {
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
+}
+
+function siteKey(channel: WxrChannel): string {
+  const raw = channel.baseSiteUrl ?? channel.baseBlogUrl ?? channel.link ?? '';
+  return raw.replace(/^https?:\/\//, '').replace(/\/+$/, '') || 'unknown-site';
+}
+
+/** Turns WordPress's "Y-m-d H:i:s" (GMT) or an RFC 2822 date into ISO, or null. */
+export function wordPressDate(gmt: string | null, local: string | null, rfc: string | null): string | null {
+  for (const value of [gmt, local]) {
+    if (!value || value.startsWith('0000-00-00')) continue;
+    const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value);
+    if (match) {
+      const date = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`);
+      if (!Number.isNaN(date.getTime())) return date.toISOString();
+    }
+  }
+  if (rfc) {
+    const date = new Date(rfc);
+    if (!Number.isNaN(date.getTime()) && date.getUTCFullYear() > 1970) return date.toISOString();
+  }
+  return null;
+}
+
+function articleStatus(item: WxrItem): ArticleStatus | null {
+  switch (item.status ?? 'draft') {
+    case 'publish':
+      return item.password ? 'unpublished' : 'published';
+    case 'future':
+      return 'scheduled';
+    case 'draft':
+    case 'pending':
+    case 'auto-draft':
+      return 'draft';
+    case 'private':
+      return 'unpublished';
+    default:
+      return null;
+  }
+}
+
+function isHttpUrl(value: string | null | undefined): value is string {
+  if (!value) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+const MIME_TYPES: Record<string, string> = {
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  svg: 'image/svg+xml',
+  pdf: 'application/pdf',
+  mp3: 'audio/mpeg',
+  m4a: 'audio/mp4',
+  ogg: 'audio/ogg',
+  wav: 'audio/wav',
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  webm: 'video/webm',
+  mov: 'video/quicktime',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  zip: 'application/zip',
+};
+
+export function mimeFromUrl(url: string): string | null {
+  const ext = /\.([a-z0-9]{2,5})(?:$|[?#])/i.exec(url)?.[1]?.toLowerCase();
+  return ext ? (MIME_TYPES[ext] ?? null) : null;
+}
+
+class WordPressWriter {
+  private readonly personByLogin = new Map<string, number>();
+  private readonly termIds = new Map<string, number>();
+
+  constructor(
+    private readonly session: ImportSession,
+    private readonly channel: WxrChannel,
+    private readonly mapping: TaxonomyMapping,
+    private readonly index: Map<string, ItemIndexEntry>,
+    private readonly options: WordPressImportOptions,
+  ) {}
+
+  private targetTaxonomy(wpTaxonomy: string) {
+    const target = this.mapping[wpTaxonomy];
+    return target ? this.session.taxonomy(target) : undefined;
+  }
+
+  async writeChannel(): Promise<void> {
+    for (const author of this.channel.authors) {
+      const name =
+        author.displayName?.trim() ||
+        [author.firstName, author.lastName].filter((x) => x?.trim()).join(' ') ||
+        author.login;
+      const person = await this.session.person(`author:${author.login}`, {
+        name,
+        slug: author.login.includes('@') ? undefined : author.login,
+        // Login emails are private; a person's email is shown on the site, so it is not copied.
+        bio: author.description,
+      });
+      this.personByLogin.set(author.login, person.id);
+    }
+    const skippedTaxonomies = new Map<string, number>();
+    // Parents first: a term may be listed before its parent, so create all, then link.
+    const pending = this.channel.terms.filter((term) => {
+      if (this.targetTaxonomy(term.taxonomy)) return true;
+      skippedTaxonomies.set(term.taxonomy, (skippedTaxonomies.get(term.taxonomy) ?? 0) + 1);
+      this.session.skip(
+        'term',
+        `${term.taxonomy}:${term.slug || term.name}`,
+        `taxonomy "${term.taxonomy}" is not mapped`,
+      );
+      return false;
+    });
+    let remaining = pending;
+    while (remaining.length > 0) {
+      const ready = remaining.filter(
+        (term) =>
+          !term.parentSlug ||
+          this.termIds.has(`${term.taxonomy}:${term.parentSlug}`) ||
+          !pending.some((other) => other.taxonomy === term.taxonomy && other.slug === term.parentSlug),
+      );
+      // A parent cycle: break it by creating the rest without parents.
+      const batch = ready.length > 0 ? ready : remaining;
+      for (const term of batch) {
+        const parentId =
+          ready.length > 0 && term.parentSlug
+            ? (this.termIds.get(`${term.taxonomy}:${term.parentSlug}`) ?? null)
+            : null;
+        await this.termFor(term.taxonomy, term.slug, term.name, term.description, parentId);
+      }
+      remaining = remaining.filter((term) => !batch.includes(term));
+    }
+    for (const [taxonomy, n] of skippedTaxonomies) {
+      this.session.warn(
+        `${n} term(s) of the WordPress taxonomy "${taxonomy}" were skipped; map it with --map ${taxonomy}=<taxonomy>`,
+      );
+    }
+  }
+
+  private async termFor(
+    wpTaxonomy: string,
+    slug: string | null,
+    name: string,
+    description: string | null,
+    parentId: number | null,
+  ): Promise<number | undefined> {
+    const taxonomy = this.targetTaxonomy(wpTaxonomy);
+    if (!taxonomy) return undefined;
+    const key = `${wpTaxonomy}:${slug || name}`;
+    const known = this.termIds.get(key);
+    if (known !== undefined) return known;
+    const term = await this.session.term(`term:${key}`, taxonomy, {
+      name: name || decodeSlug(slug ?? ''),
+      slug,
+      description,
+      parentId,
+    });
+    this.termIds.set(key, term.id);
+    if (slug && name) this.termIds.set(`${wpTaxonomy}:${name}`, term.id);
+    return term.id;
+  }
+
+  private async personFor(login: string): Promise<number> {
+    const known = this.personByLogin.get(login);
+    if (known !== undefined) return known;
+    const person = await this.session.person(`author:${login}`, {
+      name: login,
+      slug: login.includes('@') ? undefined : login,
+    });
+    this.personByLogin.set(login, person.id);
+    return person.id;
+  }
+
+  async writeItem(item: WxrItem): Promise<void> {
+    const ref = `${item.postType} ${item.postId ?? '(no id)'} "${item.title || item.postName || ''}" (line ${item.line})`;
+    if (!item.postId || !/^\d+$/.test(item.postId)) {
+      this.session.skip('item', ref, 'has no numeric wp:post_id in the WordPress namespace');
+      return;
+    }
+    if (!IMPORTED_TYPES.has(item.postType)) {
+      this.session.skip('item', ref, `post type "${item.postType}" is not imported`);
+      return;
+    }
+    if (item.status === 'trash' || (item.status === 'inherit' && item.postType !== 'attachment')) {
+      this.session.skip(
+        item.postType === 'page' ? 'page' : 'article',
+        ref,
+        `status "${item.status}" is not imported`,
+      );
+      return;
+    }
+    if (item.postType === 'attachment') return this.writeAttachment(item, ref);
+    const { markdown, shortcodes } = htmlToMarkdown(item.content, { isWordPress: true });
+    for (const note of shortcodes) {
+      if (note.outcome === 'skipped') this.session.warn(`${ref}: shortcode [${note.name}] was dropped`);
+      if (note.outcome === 'kept')
+        this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
+    }
+    if (item.postType === 'page') return this.writePage(item, ref, markdown);
+    return this.writePost(item, ref, markdown);
+  }
+
+  private async writePage(item: WxrItem, ref: string, markdown: string): Promise<void> {
+    const page = await this.session.page(`post:${item.postId}`, ref, {
+      slug: item.postName || item.title,
+      title: item.title,
+      bodyMarkdown: markdown,
+      status: item.status === 'publish' && !item.password ? 'published' : 'draft',
+      showInNavigation: false,
+      position: Number.parseInt(item.menuOrder ?? '0', 10) || 0,
+    });
+    for (const comment of item.comments)
+      this.session.skip('comment', `comment ${comment.id} on ${ref}`, 'comments on pages are not kept');
+    if (!page) return;
+    const target = `/${encodeURIComponent(page.slug)}`;
+    await this.session.redirect(item.link, target);
+    await this.session.redirect(`/?page_id=${item.postId}`, target);
+  }
+
+  private async writePost(item: WxrItem, ref: string, markdown: string): Promise<void> {
+    const status = articleStatus(item);
+    if (!status) {
+      this.session.skip('article', ref, `status "${item.status}" is not imported`);
+      return;
+    }
+    if (item.password) this.session.warn(`${ref}: password-protected in WordPress; imported unpublished`);
+    let publishedAt = wordPressDate(item.postDateGmt, item.postDate, item.pubDate);
+    if (!publishedAt && (status === 'published' || status === 'scheduled')) {
+      publishedAt = this.session.timestamp;
+      this.session.warn(`${ref}: has no date; dated now`);
+    }
+    const authorIds: number[] = [];
+    for (const coauthor of item.terms.filter((t) => t.domain === 'author')) {
+      const login = coauthor.nicename?.replace(/^cap-/, '') || coauthor.name;
+      const known = this.channel.authors.find((a) => a.login === login || slugifyLogin(a.login) === login);
+      authorIds.push(
+        known
+          ? await this.personFor(known.login)
+          : (await this.session.person(`author:${login}`, { name: coauthor.name || login, slug: login })).id,
+      );
+    }
+    if (authorIds.length === 0 && item.creator) authorIds.push(await this.personFor(item.creator));
+    const termIds: number[] = [];
+    for (const term of uniqueTerms(item.terms)) {
+      if (term.domain === 'author') continue;
+      const domain = term.domain === 'tag' ? 'post_tag' : term.domain;
+      if (!this.targetTaxonomy(domain)) continue;
+      const id =
+        this.termIds.get(`${domain}:${term.nicename ?? ''}`) ??
+        this.termIds.get(`${domain}:${term.name}`) ??
+        (await this.termFor(domain, term.nicename, term.name, null, null));
+      if (id !== undefined) termIds.push(id);
+    }
+    const meta = new Map(item.meta.map((m) => [m.key, m.value.trim()]));
+    const canonical = CANONICAL_KEYS.map((k) => meta.get(k)).find(isHttpUrl) ?? null;
+    const sourceUrl = SOURCE_URL_KEYS.map((k) => meta.get(k)).find(isHttpUrl) ?? null;
+    const sourceName = SOURCE_NAME_KEYS.map((k) => meta.get(k)).find((v) => v && !isHttpUrl(v)) ?? null;
+    const thumbnail = meta.get('_thumbnail_id');
+    const featured = thumbnail ? this.index.get(thumbnail) : undefined;
+    const excerpt = item.excerpt.trim() ? toPlainText(item.excerpt) : null;
+    const language = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(this.channel.language ?? '')
+      ? (this.channel.language as string)
+      : 'en';
+    const saved = await this.session.article(`post:${item.postId}`, ref, {
+      slug: item.postName ?? '',
+      title: item.title,
+      subtitle: null,
+      summary: excerpt,
+      epigraph: null,
+      bodyMarkdown: markdown,
+      status,
+      publishedAt,
+      source:
+        sourceName || sourceUrl
+          ? { name: sourceName ?? hostOf(sourceUrl) ?? 'Original source', url: sourceUrl }
+          : null,
+      canonicalUrl: canonical,
+      license: null,
+      language,
+      featuredImage: isHttpUrl(featured?.attachmentUrl) ? featured.attachmentUrl : null,
+      featuredImageAlt: isHttpUrl(featured?.attachmentUrl) ? featured?.alt || null : null,
+      visibility: 'public',
+      isFeatured: item.isSticky,
+      hasComments: item.commentStatus !== 'closed',
+      authorIds: [...new Set(authorIds)],
+      termIds: [...new Set(termIds)],
+    });
+    if (!saved) {
+      for (const comment of item.comments)
+        this.session.skip('comment', `comment ${comment.id} on ${ref}`, 'its post was not imported');
+      return;
+    }
+    await this.session.redirect(item.link, saved.path);
+    await this.session.redirect(`/?p=${item.postId}`, saved.path);
+    if (item.guid && /[?&]p=\d+/.test(item.guid) && normalizePath(item.guid) !== `/?p=${item.postId}`)
+      await this.session.redirect(item.guid, saved.path);
+    await this.writeComments(item, saved.id, ref);
+  }
+
+  private async writeComments(item: WxrItem, articleId: number, ref: string): Promise<void> {
+    const ids = new Map<string, number>();
+    const parents: [number, string][] = [];
+    for (const comment of item.comments) {
+      const sourceId = `comment:${comment.id}`;
+      const status =
+        comment.approved === '1'
+          ? 'approved'
+          : comment.approved === '0'
+            ? 'pending'
+            : comment.approved === 'spam'
+              ? 'spam'
+              : 'trash';
+      const kind = comment.type === 'pingback' || comment.type === 'trackback' ? comment.type : 'comment';
+      const createdAt = wordPressDate(comment.dateGmt, comment.date, null) ?? this.session.timestamp;
+      const body = htmlToMarkdown(comment.content, { isWordPress: true }).markdown;
+      if (!body.trim()) {
+        this.session.skip('comment', `comment ${comment.id} on ${ref}`, 'is empty');
+        continue;
+      }
+      const record = {
+        articleId,
+        parentId: null,
+        authorName: comment.author.trim().slice(0, 300) || 'Anonymous',
+        authorEmail: comment.authorEmail?.trim().slice(0, 320) || null,
+        authorUrl: isHttpUrl(comment.authorUrl?.trim())
+          ? (comment.authorUrl?.trim().slice(0, 2000) ?? null)
+          : null,
+        body,
+        status: status as 'approved',
+        kind: kind as 'comment',
+        createdAt,
+        sourceId: `${this.session.source}#${sourceId}`,
+      };
+      const previous = await this.session.mapped('comment', sourceId);
+      const existing =
+        previous === undefined ? undefined : await this.session.repos.comments.findById(previous);
+      let id: number;
+      if (existing) {
+        id = existing.id;
+        const isSame =
+          existing.body === record.body &&
+          existing.status === record.status &&
+          existing.authorName === record.authorName &&
+          existing.createdAt === record.createdAt &&
+          existing.articleId === record.articleId;
+        if (!isSame) await this.session.repos.comments.update(id, { ...record, parentId: existing.parentId });
+        this.session.count('comment', isSame ? 'unchanged' : 'updated');
+      } else {
+        id = await this.session.repos.comments.insert(record);
+        await this.session.remember('comment', sourceId, id);
+        this.session.count('comment', 'imported');
+      }
+      ids.set(comment.id, id);
+      if (comment.parent && comment.parent !== '0') parents.push([id, comment.parent]);
+    }
+    for (const [id, parentSourceId] of parents) {
+      const parentId =
+        ids.get(parentSourceId) ?? (await this.session.mapped('comment', `comment:${parentSourceId}`));
+      if (parentId === undefined) continue;
+      const comment = await this.session.repos.comments.findById(id);
+      if (comment && comment.parentId !== parentId)
+        await this.session.repos.comments.update(id, { ...comment, parentId });
+    }
+  }
+
+  private async writeAttachment(item: WxrItem, ref: string): Promise<void> {
+    const url = item.attachmentUrl ?? item.guid;
+    if (!url) {
+      this.session.skip('media', ref, 'has no wp:attachment_url');
+      return;
+    }
+    const sourceId = `post:${item.postId}`;
+    let localPath: string | null = null;
+    if (this.options.uploadsDir && this.options.mediaDir) localPath = await this.copyUpload(url, ref);
+    const record = {
+      url,
+      localPath,
+      mime: mimeFromUrl(url),
+      alt: item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value.trim() || null,
+      title: item.title || null,
+      createdAt: wordPressDate(item.postDateGmt, item.postDate, item.pubDate) ?? this.session.timestamp,
+      sourceId: `${this.session.source}#${sourceId}`,
+    };
+    const previous = await this.session.mapped('media', sourceId);
+    const existing = previous === undefined ? undefined : await this.session.repos.media.findById(previous);
+    if (existing) {
+      const next = { ...record, localPath: record.localPath ?? existing.localPath };
+      const isSame = JSON.stringify({ ...existing, id: 0 }) === JSON.stringify({ id: 0, ...next });
+      if (!isSame) await this.session.repos.media.update(existing.id, next);
+      this.session.count('media', isSame ? 'unchanged' : 'updated');
+      return;
+    }
+    const id = await this.session.repos.media.insert(record);
+    await this.session.remember('media', sourceId, id);
+    this.session.count('media', 'imported');
+  }
+
+  /** Copies wp-content/uploads/<path> from the given folder into the media folder; returns the relative path. */
+  private async copyUpload(url: string, ref: string): Promise<string | null> {
+    const marker = '/wp-content/uploads/';
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(url, 'http://placeholder.invalid').pathname);
+    } catch {
+      return null;
+    }
+    const at = pathname.indexOf(marker);
+    const relative = at === -1 ? null : pathname.slice(at + marker.length);
+    if (!relative || relative.split('/').some((part) => part === '..' || part === '')) {
+      this.session.warn(`${ref}: ${url} is not under wp-content/uploads; not copied`);
+      return null;
+    }
+    const from = path.join(this.options.uploadsDir as string, relative);
+    try {
+      if (!(await stat(from)).isFile()) throw new Error('not a file');
+    } catch {
+      this.session.warn(`${ref}: ${relative} is not in the uploads folder; recorded by URL only`);
+      return null;
+    }
+    const to = path.join(this.options.mediaDir as string, 'wordpress', relative);
+    await mkdir(path.dirname(to), { recursive: true });
+    await copyFile(from, to);
+    return path.posix.join('wordpress', relative);
+  }
+}
+
+function slugifyLogin(login: string): string {
+  return login.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}
+
+function hostOf(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** WXR 1.0 lists each term twice (with and without nicename); keeps one of each. */
+function uniqueTerms(terms: WxrItemTerm[]): WxrItemTerm[] {
+  const seen = new Map<string, WxrItemTerm>();
+  for (const term of terms) {
+    const domain = term.domain === 'tag' ? 'post_tag' : term.domain;
+    const key = `${domain}:${term.name.toLowerCase()}`;
+    const previous = seen.get(key);
+    if (!previous || (!previous.nicename && term.nicename)) seen.set(key, { ...term, domain });
+  }
+  return [...seen.values()];
+}

@@ -1,0 +1,564 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { SaxesParser, type SaxesTagNS } from 'saxes';
+import { AppError } from '../../errors.js';
+import { repairBareAmpersands } from './xml-repair.js';
+
+/** A `<wp:author>` of the channel. */
+export interface WxrAuthor {
+  id: string | null;
+  login: string;
+  email: string | null;
+  displayName: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  /** Not in WordPress's own exports, but written by several plugins. */
+  description: string | null;
+}
+
+/** A category, tag or other term declared at channel level. */
+export interface WxrTerm {
+  id: string | null;
+  taxonomy: string;
+  slug: string;
+  name: string;
+  parentSlug: string | null;
+  description: string | null;
+}
+
+/** A term attached to an item: `<category domain="…" nicename="…">Name</category>`. */
+export interface WxrItemTerm {
+  domain: string;
+  nicename: string | null;
+  name: string;
+}
+
+export interface WxrComment {
+  id: string;
+  author: string;
+  authorEmail: string | null;
+  authorUrl: string | null;
+  dateGmt: string | null;
+  date: string | null;
+  content: string;
+  approved: string;
+  type: string;
+  parent: string | null;
+}
+
+/** One `<item>`: a post, page, attachment or any other post type. */
+export interface WxrItem {
+  /** Where the item starts in the file, for messages. */
+  line: number;
+  postId: string | null;
+  title: string;
+  link: string | null;
+  guid: string | null;
+  pubDate: string | null;
+  creator: string | null;
+  content: string;
+  excerpt: string;
+  postDate: string | null;
+  postDateGmt: string | null;
+  commentStatus: string | null;
+  postName: string | null;
+  status: string | null;
+  postParent: string | null;
+  menuOrder: string | null;
+  postType: string;
+  password: string | null;
+  isSticky: boolean;
+  attachmentUrl: string | null;
+  terms: WxrItemTerm[];
+  meta: { key: string; value: string }[];
+  comments: WxrComment[];
+}
+
+export interface WxrChannel {
+  wxrVersion: string;
+  title: string | null;
+  link: string | null;
+  language: string | null;
+  baseSiteUrl: string | null;
+  baseBlogUrl: string | null;
+  authors: WxrAuthor[];
+  terms: WxrTerm[];
+}
+
+export interface WxrReadOptions {
+  /** Called with every item, in file order, as soon as it is complete. */
+  onItem(item: WxrItem): void;
+  onProgress?(bytesRead: number, totalBytes: number): void;
+  /** Longest text kept for one field (default MAX_FIELD_CHARS). */
+  maxFieldChars?: number;
+}
+
+export interface WxrReadResult {
+  channel: WxrChannel;
+  itemCount: number;
+  /** Things read leniently (as WordPress's importer would), each with its place. */
+  warnings: string[];
+}
+
+const WP_NS = /^https?:\/\/wordpress\.org\/export\/1\.[0-9]+\/$/;
+const EXCERPT_NS = /^https?:\/\/wordpress\.org\/export\/1\.[0-9]+\/excerpt\/$/;
+const CONTENT_NS = 'http://purl.org/rss/1.0/modules/content/';
+const DC_NS = 'http://purl.org/dc/elements/1.1/';
+
+/** The longest text we keep for one field; a longer one is refused rather than read into memory. */
+export const MAX_FIELD_CHARS = 32 * 1024 * 1024;
+const MAX_DEPTH = 256;
+const CHUNK_BYTES = 1024 * 1024;
+
+type Ns = 'wp' | 'excerpt' | 'content' | 'dc' | '' | 'other';
+
+function nsOf(uri: string): Ns {
+  if (uri === '') return '';
+  if (WP_NS.test(uri)) return 'wp';
+  if (EXCERPT_NS.test(uri)) return 'excerpt';
+  if (uri === CONTENT_NS) return 'content';
+  if (uri === DC_NS) return 'dc';
+  return 'other';
+}
+
+type RecordKind =
+  | 'item'
+  | 'author'
+  | 'category'
+  | 'tag'
+  | 'term'
+  | 'postmeta'
+  | 'comment'
+  | 'itemterm'
+  | 'termmeta';
+
+interface RecordFrame {
+  kind: RecordKind;
+  depth: number;
+  line: number;
+  fields: Map<string, string>;
+  attributes: Record<string, string>;
+  item?: WxrItem;
+  comment?: WxrComment;
+}
+
+/** The error for a file that cannot be read, naming the place. */
+export function wxrError(file: string, message: string, cause?: unknown): AppError {
+  return new AppError({
+    code: 'IMPORT_FAILED',
+    kind: 'invalid',
+    message: `${file}: ${message}`,
+    cause,
+  });
+}
+
+/**
+ * Finds how a file is encoded: a byte-order mark, else the XML declaration's encoding, else UTF-8.
+ * Throws when the declared encoding is one this runtime cannot decode.
+ */
+export function detectEncoding(head: Buffer, file: string): string {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf-8';
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  const ascii = head.toString('latin1');
+  const declared = /^\s*<\?xml[^>]*?\bencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/.exec(ascii)?.[1];
+  if (!declared) return 'utf-8';
+  try {
+    return new TextDecoder(declared).encoding;
+  } catch {
+    throw wxrError(
+      file,
+      `line 1: the file declares the encoding "${declared}", which cannot be read; convert it to UTF-8`,
+    );
+  }
+}
+
+/**
+ * Reads a WordPress export (WXR 1.0 to 1.2) as a stream: channel data is returned, items are
+ * handed to `onItem` one at a time so memory stays flat however large the file.
+ * Matches elements on namespace URI, never on prefix. Refuses DTD entity declarations,
+ * undefined entities and malformed XML with the line and column; bare `&` characters (common
+ * in real exports) are escaped and reported, as WordPress's own lenient parser reads them.
+ */
+export async function readWxr(file: string, options: WxrReadOptions): Promise<WxrReadResult> {
+  let totalBytes: number;
+  let head: Buffer;
+  try {
+    const handle = await open(file, 'r');
+    try {
+      totalBytes = (await handle.stat()).size;
+      head = Buffer.alloc(Math.min(totalBytes, 512));
+      await handle.read(head, 0, head.length, 0);
+    } finally {
+      await handle.close();
+    }
+  } catch (cause) {
+    throw new AppError({ code: 'IMPORT_FAILED', kind: 'not_found', message: `Cannot read ${file}`, cause });
+  }
+  if (totalBytes === 0) throw wxrError(file, 'the file is empty');
+  const encoding = detectEncoding(head, file);
+  const decoder = new TextDecoder(encoding, { fatal: true });
+
+  const channel: WxrChannel = {
+    wxrVersion: '',
+    title: null,
+    link: null,
+    language: null,
+    baseSiteUrl: null,
+    baseBlogUrl: null,
+    authors: [],
+    terms: [],
+  };
+  const warnings: string[] = [];
+  let itemCount = 0;
+  let rootName: string | null = null;
+  let isInChannel = false;
+  let depth = 0;
+  const records: RecordFrame[] = [];
+  // The direct child of a record whose text is being collected.
+  let field: { key: string; depth: number; text: string; line: number } | null = null;
+  let charsSinceEvent = 0;
+
+  const parser = new SaxesParser({ xmlns: true, position: true, fileName: file });
+  const fail = (message: string): never => {
+    throw wxrError(file, `line ${parser.line}, column ${parser.column + 1}: ${message}`);
+  };
+
+  parser.on('doctype', (doctype) => {
+    if (/<!ENTITY/i.test(doctype))
+      fail('the file declares XML entities in a DOCTYPE; exports never do, and entity expansion is refused');
+    if (/\bSYSTEM\b|\bPUBLIC\b/.test(doctype)) fail('the file refers to an external DTD, which is refused');
+  });
+
+  parser.on('opentag', (tag: SaxesTagNS) => {
+    charsSinceEvent = 0;
+    depth += 1;
+    if (depth > MAX_DEPTH) fail(`elements are nested more than ${MAX_DEPTH} deep`);
+    const ns = nsOf(tag.uri);
+    const local = tag.local;
+    if (depth === 1) {
+      rootName = tag.name;
+      if (tag.name !== 'rss')
+        fail(`this is not a WordPress export: the root element is <${tag.name}>, not <rss>`);
+      return;
+    }
+    if (depth === 2) {
+      if (ns === '' && local === 'channel') isInChannel = true;
+      return;
+    }
+    if (!isInChannel) return;
+    const top = records.at(-1);
+    if (field) return; // markup inside a field: its text still goes to the field
+    if (!top && depth === 3) {
+      const kind = channelRecordKind(ns, local);
+      if (kind) {
+        records.push(newRecord(kind, depth, parser.line, tag));
+        if (kind === 'item') itemCount += 1;
+        return;
+      }
+      if (ns === 'wp' || ns === '') field = { key: `${ns}:${local}`, depth, text: '', line: parser.line };
+      return;
+    }
+    if (top && depth === top.depth + 1) {
+      const child = childRecordKind(top.kind, ns, local);
+      if (child) {
+        records.push(newRecord(child, depth, parser.line, tag));
+        if (child === 'itemterm') field = { key: 'text', depth, text: '', line: parser.line };
+        return;
+      }
+      if (ns !== 'other') field = { key: `${ns}:${local}`, depth, text: '', line: parser.line };
+    }
+  });
+
+  const maxField = options.maxFieldChars ?? MAX_FIELD_CHARS;
+  const addText = (text: string) => {
+    charsSinceEvent = 0;
+    if (!field) return;
+    if (field.text.length + text.length > maxField)
+      fail(`the element starting at line ${field.line} holds more than ${maxField} characters of text`);
+    field.text += text;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+
+  parser.on('closetag', () => {
+    if (field && depth === field.depth) {
+      const top = records.at(-1);
+      if (top) {
+        if (!top.fields.has(field.key)) top.fields.set(field.key, field.text);
+      } else {
+        setChannelField(channel, field.key, field.text);
+      }
+      field = null;
+    }
+    const top = records.at(-1);
+    if (top && depth === top.depth) {
+      records.pop();
+      finishRecord(top, records.at(-1));
+    }
+    if (depth === 2) isInChannel = false;
+    depth -= 1;
+  });
+
+  function finishRecord(record: RecordFrame, parent: RecordFrame | undefined): void {
+    const f = (key: string) => record.fields.get(key) ?? null;
+    switch (record.kind) {
+      case 'item': {
+        const item = itemFrom(record);
+        options.onItem(item);
+        return;
+      }
+      case 'author': {
+        const login = f('wp:author_login')?.trim();
+        if (!login) {
+          warnings.push(`line ${record.line}: an author without a login was ignored`);
+          return;
+        }
+        channel.authors.push({
+          id: f('wp:author_id'),
+          login,
+          email: f('wp:author_email'),
+          displayName: f('wp:author_display_name'),
+          firstName: f('wp:author_first_name'),
+          lastName: f('wp:author_last_name'),
+          description: f('wp:author_description') ?? f('wp:author_bio'),
+        });
+        return;
+      }
+      case 'category':
+      case 'tag':
+      case 'term': {
+        const term: WxrTerm =
+          record.kind === 'category'
+            ? {
+                id: f('wp:term_id'),
+                taxonomy: 'category',
+                slug: f('wp:category_nicename') ?? '',
+                name: f('wp:cat_name') ?? '',
+                parentSlug: f('wp:category_parent'),
+                description: f('wp:category_description'),
+              }
+            : record.kind === 'tag'
+              ? {
+                  id: f('wp:term_id'),
+                  taxonomy: 'post_tag',
+                  slug: f('wp:tag_slug') ?? '',
+                  name: f('wp:tag_name') ?? '',
+                  parentSlug: null,
+                  description: f('wp:tag_description'),
+                }
+              : {
+                  id: f('wp:term_id'),
+                  taxonomy: f('wp:term_taxonomy') ?? '',
+                  slug: f('wp:term_slug') ?? '',
+                  name: f('wp:term_name') ?? '',
+                  parentSlug: f('wp:term_parent'),
+                  description: f('wp:term_description'),
+                };
+        term.slug = term.slug.trim();
+        term.name = term.name.trim();
+        term.parentSlug = term.parentSlug?.trim() || null;
+        if (!term.taxonomy || (!term.slug && !term.name)) {
+          warnings.push(`line ${record.line}: a term without a taxonomy, name or slug was ignored`);
+          return;
+        }
+        channel.terms.push(term);
+        return;
+      }
+      case 'postmeta': {
+        const key = f('wp:meta_key');
+        if (parent?.item && key !== null) parent.item.meta.push({ key, value: f('wp:meta_value') ?? '' });
+        return;
+      }
+      case 'itemterm': {
+        if (!parent?.item) return;
+        parent.item.terms.push({
+          domain: record.attributes.domain ?? 'category',
+          nicename: record.attributes.nicename ?? null,
+          name: (f('text') ?? '').trim(),
+        });
+        return;
+      }
+      case 'comment': {
+        if (!parent?.item) return;
+        const id = f('wp:comment_id')?.trim();
+        if (!id) {
+          warnings.push(`line ${record.line}: a comment without wp:comment_id was ignored`);
+          return;
+        }
+        parent.item.comments.push({
+          id,
+          author: f('wp:comment_author') ?? '',
+          authorEmail: f('wp:comment_author_email'),
+          authorUrl: f('wp:comment_author_url'),
+          date: f('wp:comment_date'),
+          dateGmt: f('wp:comment_date_gmt'),
+          content: f('wp:comment_content') ?? '',
+          approved: (f('wp:comment_approved') ?? '1').trim(),
+          type: (f('wp:comment_type') ?? '').trim(),
+          parent: f('wp:comment_parent')?.trim() || null,
+        });
+        return;
+      }
+      case 'termmeta':
+        return;
+    }
+  }
+
+  function newRecord(kind: RecordKind, recordDepth: number, line: number, tag: SaxesTagNS): RecordFrame {
+    const attributes: Record<string, string> = {};
+    for (const attribute of Object.values(tag.attributes)) {
+      if (attribute.uri === '') attributes[attribute.local] = attribute.value;
+    }
+    const frame: RecordFrame = { kind, depth: recordDepth, line, fields: new Map(), attributes };
+    if (kind === 'item') frame.item = emptyItem(line);
+    return frame;
+  }
+
+  let bytesRead = 0;
+  let linesSeen = 1;
+  const feed = (text: string) => {
+    // saxes holds a text node until its end; a file with no markup for too long is refused
+    // before it fills memory.
+    charsSinceEvent += text.length;
+    if (charsSinceEvent > maxField * 2 + CHUNK_BYTES)
+      fail(`more than ${maxField} characters of text without any markup`);
+    parser.write(text);
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) linesSeen += 1;
+  };
+  const repair = repairBareAmpersands();
+  try {
+    const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch (cause) {
+        throw wxrError(
+          file,
+          `around line ${linesSeen + countLines(chunk, encoding)}: bytes that are not valid ${encoding.toUpperCase()} (byte offset ${bytesRead}–${bytesRead + chunk.length}); the file's encoding is wrong or it is damaged`,
+          cause,
+        );
+      }
+      bytesRead += chunk.length;
+      feed(repair.push(text));
+      options.onProgress?.(bytesRead, totalBytes);
+    }
+    feed(repair.push(decoder.decode(), true));
+    parser.close();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    // saxes messages start with "file:line:column: "; keep its place, say it in words.
+    const place = /:(\d+):(\d+): (.*)$/s.exec(message);
+    throw wxrError(file, place ? `line ${place[1]}, column ${place[2]}: ${place[3]}` : message, error);
+  }
+  if (rootName === null) throw wxrError(file, 'no XML element found');
+  if (repair.repairs.length > 0) {
+    warnings.push(
+      `${repair.repairs.length} bare "&" character(s) (not valid XML) were read as literal "&", as WordPress's importer does`,
+    );
+  }
+  if (!channel.wxrVersion) throw wxrError(file, 'this is not a WordPress export: it has no <wp:wxr_version>');
+  if (!/^1\.[0-9]+$/.test(channel.wxrVersion.trim()))
+    throw wxrError(file, `unsupported WXR version "${channel.wxrVersion.trim()}" (expected 1.0, 1.1 or 1.2)`);
+  channel.wxrVersion = channel.wxrVersion.trim();
+  return { channel, itemCount, warnings };
+}
+
+/** Counts newlines in the valid prefix of a chunk that failed to decode, to name the line. */
+function countLines(chunk: Buffer, encoding: string): number {
+  const text = new TextDecoder(encoding).decode(chunk);
+  const bad = text.indexOf('\uFFFD');
+  const prefix = bad === -1 ? text : text.slice(0, bad);
+  return prefix.split('\n').length - 1;
+}
+
+function channelRecordKind(ns: Ns, local: string): RecordKind | null {
+  if (ns === '' && local === 'item') return 'item';
+  if (ns !== 'wp') return null;
+  if (local === 'author') return 'author';
+  if (local === 'category') return 'category';
+  if (local === 'tag') return 'tag';
+  if (local === 'term') return 'term';
+  return null;
+}
+
+function childRecordKind(parent: RecordKind, ns: Ns, local: string): RecordKind | null {
+  if (parent === 'item') {
+    if (ns === '' && local === 'category') return 'itemterm';
+    if (ns === 'wp' && local === 'postmeta') return 'postmeta';
+    if (ns === 'wp' && local === 'comment') return 'comment';
+  }
+  if ((parent === 'category' || parent === 'tag' || parent === 'term') && ns === 'wp' && local === 'termmeta')
+    return 'termmeta';
+  if (parent === 'comment' && ns === 'wp' && local === 'commentmeta') return 'termmeta';
+  return null;
+}
+
+function setChannelField(channel: WxrChannel, key: string, text: string): void {
+  const value = text.trim();
+  if (key === 'wp:wxr_version' && !channel.wxrVersion) channel.wxrVersion = value || ' ';
+  else if (key === 'wp:base_site_url') channel.baseSiteUrl ??= value || null;
+  else if (key === 'wp:base_blog_url') channel.baseBlogUrl ??= value || null;
+  else if (key === ':title') channel.title ??= value || null;
+  else if (key === ':link') channel.link ??= value || null;
+  else if (key === ':language') channel.language ??= value || null;
+}
+
+function emptyItem(line: number): WxrItem {
+  return {
+    line,
+    postId: null,
+    title: '',
+    link: null,
+    guid: null,
+    pubDate: null,
+    creator: null,
+    content: '',
+    excerpt: '',
+    postDate: null,
+    postDateGmt: null,
+    commentStatus: null,
+    postName: null,
+    status: null,
+    postParent: null,
+    menuOrder: null,
+    postType: 'post',
+    password: null,
+    isSticky: false,
+    attachmentUrl: null,
+    terms: [],
+    meta: [],
+    comments: [],
+  };
+}
+
+function itemFrom(record: RecordFrame): WxrItem {
+  const item = record.item ?? emptyItem(record.line);
+  const f = (key: string) => {
+    const value = record.fields.get(key);
+    return value === undefined ? null : value;
+  };
+  const trimmed = (key: string) => f(key)?.trim() || null;
+  item.postId = trimmed('wp:post_id');
+  item.title = (f(':title') ?? '').trim();
+  item.link = trimmed(':link');
+  item.guid = trimmed(':guid');
+  item.pubDate = trimmed(':pubDate');
+  item.creator = trimmed('dc:creator');
+  item.content = f('content:encoded') ?? '';
+  item.excerpt = f('excerpt:encoded') ?? '';
+  item.postDate = trimmed('wp:post_date');
+  item.postDateGmt = trimmed('wp:post_date_gmt');
+  item.commentStatus = trimmed('wp:comment_status');
+  item.postName = trimmed('wp:post_name');
+  item.status = trimmed('wp:status');
+  item.postParent = trimmed('wp:post_parent');
+  item.menuOrder = trimmed('wp:menu_order');
+  item.postType = trimmed('wp:post_type') ?? 'post';
+  item.password = trimmed('wp:post_password');
+  item.isSticky = trimmed('wp:is_sticky') === '1';
+  item.attachmentUrl = trimmed('wp:attachment_url');
+  return item;
+}

@@ -1,0 +1,310 @@
+import type { Article, ArticleDraft, Epigraph, OriginalSource, Visibility } from '../../domain/article.js';
+import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.js';
+import { can } from '../../domain/permissions.js';
+import { slugify } from '../../domain/slug.js';
+import { mayEditArticle } from '../../domain/workflow.js';
+import { AppError, type FieldError, invalid } from '../../errors.js';
+import type { Repositories } from '../../storage/store.js';
+import { announceArticle, saveArticleIn } from '../articles.js';
+import { recordAudit } from '../audit.js';
+import type { ServiceContext } from '../context.js';
+import { findOrCreatePerson } from '../people.js';
+import { findOrCreateTerm } from '../taxonomies.js';
+import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.js';
+
+/** What the article editor submits: the editable fields, with co-authors and terms picked or named. */
+export interface ArticleInput {
+  title: string;
+  subtitle: string;
+  slug: string;
+  summary: string;
+  epigraph: Epigraph | null;
+  bodyMarkdown: string;
+  /** Existing people, in byline order... */
+  authorIds: number[];
+  /** ...followed by people to create (or find) by name. */
+  newAuthorNames: string[];
+  termIds: number[];
+  /** Terms to create (or find) by name, per taxonomy slug. */
+  newTerms: { taxonomySlug: string; name: string }[];
+  source: OriginalSource | null;
+  canonicalUrl: string | null;
+  license: string | null;
+  language: string;
+  featuredImage: string | null;
+  featuredImageAlt: string | null;
+  visibility: Visibility;
+  hasComments: boolean;
+  isFeatured: boolean;
+}
+
+/** An empty input for a new article, with the publication's defaults. */
+export function blankArticleInput(language: string): ArticleInput {
+  return {
+    title: '',
+    subtitle: '',
+    slug: '',
+    summary: '',
+    epigraph: null,
+    bodyMarkdown: '',
+    authorIds: [],
+    newAuthorNames: [],
+    termIds: [],
+    newTerms: [],
+    source: null,
+    canonicalUrl: null,
+    license: null,
+    language,
+    featuredImage: null,
+    featuredImageAlt: null,
+    visibility: 'public',
+    hasComments: true,
+    isFeatured: false,
+  };
+}
+
+/** The editor's input for a stored article. */
+export function inputOf(article: Article): ArticleInput {
+  return {
+    title: article.title,
+    subtitle: article.subtitle ?? '',
+    slug: article.slug,
+    summary: article.summary ?? '',
+    epigraph: article.epigraph,
+    bodyMarkdown: article.bodyMarkdown,
+    authorIds: article.authorIds,
+    newAuthorNames: [],
+    termIds: article.termIds,
+    newTerms: [],
+    source: article.source,
+    canonicalUrl: article.canonicalUrl,
+    license: article.license,
+    language: article.language,
+    featuredImage: article.featuredImage,
+    featuredImageAlt: article.featuredImageAlt,
+    visibility: article.visibility,
+    hasComments: article.hasComments,
+    isFeatured: article.isFeatured,
+  };
+}
+
+/** Creates a draft. The writer's own person is put on the byline when no author is named. */
+export async function createArticle(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: ArticleInput,
+): Promise<Article> {
+  if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
+  const now = ctx.now();
+  const result = await ctx.store.transaction(async (repos) => {
+    const slug = input.slug.trim() || slugify(input.title);
+    if (slug && (await repos.articles.findBySlug(slug))) throw slugTaken(slug);
+    const draft = await draftFrom(repos, staff, { ...input, slug }, now, {
+      status: 'draft',
+      publishedAt: null,
+      isFeatured: false,
+    });
+    if (draft.authorIds.length === 0 && staff.personId !== null) draft.authorIds = [staff.personId];
+    const saved = await saveArticleIn(repos, draft, { actor: revisionActor(staff), now, note: 'Created' });
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'article.create',
+      entity: ['article', saved.article.id],
+      summary: `Created “${saved.article.title}”`,
+      at: now,
+    });
+    return saved;
+  });
+  announceArticle(ctx, result);
+  return result.article;
+}
+
+/**
+ * Saves the editor's changes if nobody saved the article since `expectedVersion`; otherwise
+ * throws a conflict and stores nothing. Status and publication date are left to the workflow.
+ */
+export async function updateArticle(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { id: number; expectedVersion: number; article: ArticleInput },
+): Promise<Article> {
+  const now = ctx.now();
+  const result = await ctx.store.transaction(async (repos) => {
+    const { article, isOwn } = await loadArticle(repos, staff, input.id);
+    if (!mayEditArticle(staff.role, article.status, isOwn)) {
+      throw permissionDenied(`Your role (${staff.role}) may not edit “${article.title}” now.`);
+    }
+    if (article.version !== input.expectedVersion) throw editConflict();
+    const draft = await draftFrom(repos, staff, input.article, now, {
+      status: article.status,
+      publishedAt: article.publishedAt,
+      isFeatured: article.isFeatured,
+    });
+    const saved = await saveArticleIn(repos, draft, {
+      id: article.id,
+      actor: revisionActor(staff),
+      now,
+      expectedVersion: input.expectedVersion,
+    });
+    await repos.autosaves.remove(article.id, staff.id);
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'article.edit',
+      entity: ['article', article.id],
+      summary: `Edited “${saved.article.title}”`,
+      at: now,
+    });
+    return saved;
+  });
+  announceArticle(ctx, result);
+  return result.article;
+}
+
+/**
+ * Keeps the editor's work in progress without touching the article, so an autosave can never
+ * overwrite a newer save. Returns whether someone saved the article since the editor opened it.
+ */
+export async function autosaveArticle(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { id: number; baseVersion: number; article: ArticleInput },
+): Promise<{ savedAt: string; isStale: boolean; currentVersion: number }> {
+  const savedAt = toIsoTimestamp(ctx.now());
+  return ctx.store.transaction(async (repos) => {
+    const { article, isOwn } = await loadArticle(repos, staff, input.id);
+    if (!mayEditArticle(staff.role, article.status, isOwn)) {
+      throw permissionDenied(`Your role (${staff.role}) may not edit “${article.title}” now.`);
+    }
+    await repos.autosaves.put({
+      articleId: article.id,
+      userId: staff.id,
+      baseVersion: input.baseVersion,
+      snapshot: input.article,
+      savedAt,
+    });
+    return { savedAt, isStale: article.version !== input.baseVersion, currentVersion: article.version };
+  });
+}
+
+/** The staff member's autosaved work on an article, if it differs from what is stored. */
+export async function findAutosave(
+  ctx: ServiceContext,
+  staff: Staff,
+  article: Article,
+): Promise<{ input: ArticleInput; baseVersion: number; savedAt: string } | undefined> {
+  const autosave = await ctx.store.autosaves.find(article.id, staff.id);
+  if (!autosave) return undefined;
+  const input = autosave.snapshot as ArticleInput;
+  if (JSON.stringify(input) === JSON.stringify(inputOf(article))) return undefined;
+  return { input, baseVersion: autosave.baseVersion, savedAt: autosave.savedAt };
+}
+
+export async function discardAutosave(ctx: ServiceContext, staff: Staff, articleId: number): Promise<void> {
+  await ctx.store.autosaves.remove(articleId, staff.id);
+}
+
+export function editConflict(): AppError {
+  return new AppError({
+    code: 'EDIT_CONFLICT',
+    kind: 'conflict',
+    message:
+      'Someone else saved this article after you opened it. Your text is kept below: compare it with the saved version, then save again.',
+  });
+}
+
+function slugTaken(slug: string): AppError {
+  return new AppError({
+    code: 'SLUG_TAKEN',
+    kind: 'conflict',
+    message: `Another article already uses the slug "${slug}"`,
+    details: [{ field: 'slug', message: 'is already used by another article' }],
+  });
+}
+
+async function draftFrom(
+  repos: Repositories,
+  staff: Staff,
+  input: ArticleInput,
+  now: Date,
+  workflow: Pick<ArticleDraft, 'status' | 'publishedAt' | 'isFeatured'>,
+): Promise<ArticleDraft> {
+  const errors: FieldError[] = [];
+  const authorIds = [...input.authorIds];
+  for (const name of input.newAuthorNames.map((n) => n.trim()).filter(Boolean)) {
+    try {
+      const person = await findOrCreatePerson(repos, { name }, now);
+      if (!authorIds.includes(person.id)) authorIds.push(person.id);
+    } catch (error) {
+      errors.push({ field: 'authors', message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const termIds = [...input.termIds];
+  const taxonomies = await repos.taxonomies.listTaxonomies();
+  for (const ref of input.newTerms) {
+    const name = ref.name.trim();
+    if (!name) continue;
+    const taxonomy = taxonomies.find((t) => t.slug === ref.taxonomySlug);
+    if (!taxonomy) {
+      errors.push({ field: `terms_${ref.taxonomySlug}`, message: 'names an unknown taxonomy' });
+      continue;
+    }
+    if (!can(staff.role, 'taxonomy.manage') && !(await repos.taxonomies.findTermByName(taxonomy.id, name))) {
+      if (taxonomy.slug !== 'tag') {
+        errors.push({
+          field: `terms_${taxonomy.slug}`,
+          message: `“${name}” is not a ${taxonomy.name.toLowerCase()} yet; ask an editor to add it`,
+        });
+        continue;
+      }
+    }
+    const term = await findOrCreateTerm(repos, taxonomy, { name }, now);
+    if (!termIds.includes(term.id)) termIds.push(term.id);
+  }
+  const terms = await repos.taxonomies.findTermsByIds(termIds);
+  for (const taxonomy of taxonomies.filter((t) => !t.isMultiple)) {
+    if (terms.filter((t) => t.taxonomyId === taxonomy.id).length > 1) {
+      errors.push({
+        field: `terms_${taxonomy.slug}`,
+        message: `takes only one ${taxonomy.name.toLowerCase()}`,
+      });
+    }
+  }
+  const draft: ArticleDraft = {
+    slug: input.slug.trim() || slugify(input.title),
+    title: input.title,
+    subtitle: input.subtitle.trim() || null,
+    summary: input.summary.trim() || null,
+    epigraph: input.epigraph?.text.trim()
+      ? { text: input.epigraph.text.trim(), attribution: input.epigraph.attribution?.trim() || null }
+      : null,
+    bodyMarkdown: input.bodyMarkdown,
+    status: workflow.status,
+    publishedAt: workflow.publishedAt,
+    source: input.source?.name.trim()
+      ? { name: input.source.name.trim(), url: input.source.url?.trim() || null }
+      : input.source?.url?.trim()
+        ? { name: '', url: input.source.url.trim() }
+        : null,
+    canonicalUrl: input.canonicalUrl?.trim() || null,
+    license: input.license?.trim() || null,
+    language: input.language.trim(),
+    featuredImage: input.featuredImage?.trim() || null,
+    featuredImageAlt: input.featuredImageAlt?.trim() || null,
+    visibility: input.visibility,
+    isFeatured: can(staff.role, 'article.publish_any') ? input.isFeatured : workflow.isFeatured,
+    hasComments: input.hasComments,
+    authorIds,
+    termIds,
+  };
+  if (draft.featuredImage && !draft.featuredImageAlt) {
+    errors.push({ field: 'featured_image_alt', message: 'describe the image for readers who cannot see it' });
+  }
+  if (authorIds.length === 0 && staff.personId === null) {
+    errors.push({ field: 'authors', message: 'name at least one author' });
+  }
+  // An empty title already explains an empty derived slug.
+  const isSlugDerived = !input.slug.trim() && !input.title.trim();
+  errors.push(...validateArticleDraft(draft).filter((e) => !(isSlugDerived && e.field === 'slug')));
+  if (errors.length > 0) throw invalid(errors);
+  return draft;
+}

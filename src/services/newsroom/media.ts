@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import type { MediaStore } from '../../adapters/media-store.js';
+import { toIsoTimestamp } from '../../domain/article.js';
+import { AppError } from '../../errors.js';
+import type { MediaItem } from '../../storage/media-repository.js';
+import type { MediaVariant } from '../../storage/media-variant-repository.js';
+import { recordAudit } from '../audit.js';
+import type { ServiceContext } from '../context.js';
+import { auditActor, requireCan, type Staff } from './staff.js';
+
+export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
+/** Decoding more pixels than this is refused: a small file can expand into gigabytes (a "pixel bomb"). */
+const MAX_INPUT_PIXELS = 60_000_000;
+export const VARIANT_WIDTHS = [480, 960, 1600] as const;
+const MAX_WIDTH = 1600;
+
+/** Raster formats accepted, by what the bytes are (never by file name or declared type). SVG is refused: it can carry script. */
+const ACCEPTED: Record<string, { fallback: 'jpeg' | 'png' }> = {
+  jpeg: { fallback: 'jpeg' },
+  png: { fallback: 'png' },
+  webp: { fallback: 'jpeg' },
+  gif: { fallback: 'png' },
+  heif: { fallback: 'jpeg' },
+  tiff: { fallback: 'jpeg' },
+};
+
+const MIME: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+/** What the bytes are, from their magic numbers; undefined when not a raster image we take. */
+export function sniffImageType(bytes: Buffer): string | undefined {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0xff, 0xd8, 0xff)) return 'jpeg';
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'png';
+  if (starts(0x47, 0x49, 0x46, 0x38)) return 'gif';
+  if (
+    bytes.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    bytes.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'webp';
+  if (bytes.subarray(4, 8).toString('latin1') === 'ftyp') {
+    const brand = bytes.subarray(8, 12).toString('latin1');
+    if (['avif', 'avis', 'heic', 'heix', 'mif1', 'msf1'].includes(brand)) return 'heif';
+  }
+  if (starts(0x49, 0x49, 0x2a, 0x00) || starts(0x4d, 0x4d, 0x00, 0x2a)) return 'tiff';
+  return undefined;
+}
+
+export interface UploadedImage {
+  media: MediaItem;
+  variants: MediaVariant[];
+  width: number;
+  height: number;
+}
+
+function mediaInvalid(message: string): AppError {
+  return new AppError({
+    code: 'MEDIA_INVALID',
+    kind: 'invalid',
+    message,
+    details: [{ field: 'file', message }],
+  });
+}
+
+/**
+ * Stores an uploaded image: checks what the bytes really are and their size, strips metadata
+ * (EXIF, GPS, camera serials) after applying the orientation, and writes resized variants in
+ * AVIF, WebP and a JPEG/PNG fallback. The largest fallback is the image's main URL.
+ */
+export async function uploadImage(
+  ctx: ServiceContext & { media: MediaStore },
+  staff: Staff,
+  input: { bytes: Buffer; filename: string; alt: string },
+): Promise<UploadedImage> {
+  requireCan(staff, 'media.upload', 'Your role may not upload files.');
+  if (input.bytes.length === 0) throw mediaInvalid('The file is empty.');
+  if (input.bytes.length > MAX_UPLOAD_BYTES) {
+    throw mediaInvalid(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+  }
+  const sniffed = sniffImageType(input.bytes);
+  if (!sniffed)
+    throw mediaInvalid('This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.');
+  let metadata: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  try {
+    metadata = await sharp(input.bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+  } catch (cause) {
+    throw new AppError({
+      code: 'MEDIA_INVALID',
+      kind: 'invalid',
+      message: 'The image is damaged or cannot be read.',
+      details: [{ field: 'file', message: 'cannot be read as an image' }],
+      cause,
+    });
+  }
+  const format: string | undefined = metadata.format;
+  const accepted = format ? ACCEPTED[format] : undefined;
+  if (!accepted)
+    throw mediaInvalid('This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.');
+  const fallback = accepted.fallback === 'png' || metadata.hasAlpha ? 'png' : 'jpeg';
+
+  const hash = createHash('sha256').update(input.bytes).digest('hex').slice(0, 16);
+  const now = ctx.now();
+  const folder = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+  const base = `${hash}-${Date.now().toString(36)}`;
+
+  // Orientation applied first, so the variants' widths are the widths readers see.
+  let oriented: { data: Buffer; info: { width: number; height: number } };
+  try {
+    oriented = await sharp(input.bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .toBuffer({ resolveWithObject: true });
+  } catch (cause) {
+    throw new AppError({
+      code: 'MEDIA_INVALID',
+      kind: 'invalid',
+      message: 'The image is damaged or cannot be read.',
+      details: [{ field: 'file', message: 'cannot be read as an image' }],
+      cause,
+    });
+  }
+  const { width, height } = oriented.info;
+  const widths = [...new Set([...VARIANT_WIDTHS.filter((w) => w < width), Math.min(width, MAX_WIDTH)])].sort(
+    (a, b) => a - b,
+  );
+
+  const written: { path: string; format: string; width: number; height: number; size: number }[] = [];
+  try {
+    for (const w of widths) {
+      for (const out of ['avif', 'webp', fallback] as const) {
+        let pipeline = sharp(oriented.data).resize({ width: w, withoutEnlargement: true });
+        pipeline =
+          out === 'avif'
+            ? pipeline.avif({ quality: 55, effort: 2 })
+            : out === 'webp'
+              ? pipeline.webp({ quality: 78 })
+              : out === 'png'
+                ? pipeline.png({ compressionLevel: 9 })
+                : pipeline.jpeg({ quality: 82, mozjpeg: true });
+        const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+        const file = `${folder}/${base}-${w}.${out === 'jpeg' ? 'jpg' : out}`;
+        await ctx.media.put(file, data);
+        written.push({ path: file, format: out, width: info.width, height: info.height, size: data.length });
+      }
+    }
+  } catch (error) {
+    await Promise.all(written.map((w) => ctx.media.remove(w.path).catch(() => {})));
+    throw error;
+  }
+
+  const main = [...written].reverse().find((w) => w.format === fallback);
+  if (!main) throw new Error('no fallback variant written');
+  const url = (file: string) => `/media/${file}`;
+  try {
+    return await ctx.store.transaction(async (repos) => {
+      const record = {
+        url: url(main.path),
+        localPath: main.path,
+        mime: MIME[fallback] ?? null,
+        alt: input.alt.trim() || null,
+        title: input.filename.slice(0, 300) || null,
+        createdAt: toIsoTimestamp(now),
+        sourceId: null,
+      };
+      const id = await repos.media.insert(record);
+      const variants: MediaVariant[] = [];
+      for (const w of written) {
+        const variant = {
+          mediaId: id,
+          format: w.format,
+          width: w.width,
+          height: w.height,
+          byteSize: w.size,
+          localPath: w.path,
+          url: url(w.path),
+        };
+        variants.push({ id: await repos.mediaVariants.add(variant), ...variant });
+      }
+      await recordAudit(repos, {
+        actor: auditActor(staff),
+        action: 'media.upload',
+        entity: ['media', id],
+        summary: `Uploaded image “${record.title ?? record.url}” (${width}×${height})`,
+        at: now,
+      });
+      return { media: { id, ...record }, variants, width, height };
+    });
+  } catch (error) {
+    await Promise.all(written.map((w) => ctx.media.remove(w.path).catch(() => {})));
+    throw error;
+  }
+}
+
+/** Recent uploads with their variants, newest first. */
+export async function listImages(
+  ctx: ServiceContext,
+  limit = 60,
+): Promise<{ media: MediaItem; variants: MediaVariant[] }[]> {
+  const items = (await ctx.store.media.listAll())
+    .filter((m) => m.localPath !== null)
+    .reverse()
+    .slice(0, limit);
+  const variants = await ctx.store.mediaVariants.listFor(items.map((m) => m.id));
+  return items.map((media) => ({ media, variants: variants.filter((v) => v.mediaId === media.id) }));
+}
+
+/** A srcset for the variants of one format, e.g. "…-480.webp 480w, …-960.webp 960w". */
+export function srcsetOf(variants: MediaVariant[], format: string): string {
+  return variants
+    .filter((v) => v.format === format)
+    .map((v) => `${v.url} ${v.width}w`)
+    .join(', ');
+}

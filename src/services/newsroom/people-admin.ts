@@ -1,0 +1,125 @@
+import { renderMarkdown } from '../../content/markdown.js';
+import { toIsoTimestamp } from '../../domain/article.js';
+import type { Person, PersonLink } from '../../domain/person.js';
+import { slugify, slugProblem } from '../../domain/slug.js';
+import { type FieldError, invalid, notFound } from '../../errors.js';
+import type { Repositories } from '../../storage/store.js';
+import { recordAudit } from '../audit.js';
+import type { ServiceContext } from '../context.js';
+import { personPath } from '../people.js';
+import { keepRevision } from '../revision-log.js';
+import { auditActor, requireCan, revisionActor, type Staff } from './staff.js';
+
+export interface PersonInput {
+  name: string;
+  /** Empty: made from the name. */
+  slug: string;
+  bio: string;
+  email: string;
+  website: string;
+  links: PersonLink[];
+  photo: string;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Every problem with a person's fields, by field. */
+export function validatePersonInput(input: PersonInput): FieldError[] {
+  const errors: FieldError[] = [];
+  const name = input.name.trim();
+  if (!name) errors.push({ field: 'name', message: 'must not be empty' });
+  if (name.length > 200) errors.push({ field: 'name', message: 'must be at most 200 characters' });
+  const slug = input.slug.trim() || slugify(name);
+  const slugIssue = name || input.slug.trim() ? slugProblem(slug) : undefined;
+  if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
+  if (input.bio.length > 5000) errors.push({ field: 'bio', message: 'must be at most 5000 characters' });
+  const email = input.email.trim();
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    errors.push({ field: 'email', message: 'must be an email address' });
+  if (input.website.trim() && !isHttpUrl(input.website.trim())) {
+    errors.push({ field: 'website', message: 'must be an http or https URL' });
+  }
+  const photo = input.photo.trim();
+  if (photo && !photo.startsWith('/media/') && !isHttpUrl(photo)) {
+    errors.push({ field: 'photo', message: 'must be an uploaded image or an http(s) URL' });
+  }
+  input.links.forEach((link, index) => {
+    if (!link.label.trim()) errors.push({ field: `links_${index}`, message: 'needs a label' });
+    if (!isHttpUrl(link.url.trim()))
+      errors.push({ field: `links_${index}`, message: 'must be an http or https URL' });
+  });
+  return errors;
+}
+
+/** Creates (no id) or edits a person. A new slug leaves a permanent redirect from the old author page. */
+export async function savePerson(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: PersonInput & { id?: number },
+): Promise<Person> {
+  requireCan(staff, 'person.manage', 'Only editors may manage people.');
+  const errors = validatePersonInput(input);
+  const now = ctx.now();
+  const nowIso = toIsoTimestamp(now);
+  const { person, oldSlug } = await ctx.store.transaction(async (repos: Repositories) => {
+    const existing = input.id === undefined ? undefined : await repos.people.findById(input.id);
+    if (input.id !== undefined && !existing)
+      throw notFound('PERSON_NOT_FOUND', `No person with id ${input.id}.`);
+    const slug = input.slug.trim() || slugify(input.name.trim());
+    const clash = slug ? await repos.people.findBySlug(slug) : undefined;
+    if (clash && clash.id !== existing?.id)
+      errors.push({ field: 'slug', message: `is already used by ${clash.name}` });
+    if (errors.length > 0) throw invalid(errors);
+    const bio = input.bio.trim() || null;
+    const record = {
+      slug,
+      name: input.name.trim(),
+      bio,
+      bioHtml: bio ? renderMarkdown(bio) : null,
+      email: input.email.trim() || null,
+      website: input.website.trim() || null,
+      links: input.links.map((l) => ({ label: l.label.trim(), url: l.url.trim() })),
+      photo: input.photo.trim() || null,
+      createdAt: existing?.createdAt ?? nowIso,
+      updatedAt: nowIso,
+    };
+    let id: number;
+    if (existing) {
+      id = existing.id;
+      await repos.people.update(id, record);
+      if (existing.slug !== slug) {
+        await repos.redirects.put(
+          { fromPath: personPath(existing.slug), toPath: personPath(slug), statusCode: 301 },
+          nowIso,
+        );
+      }
+    } else {
+      id = await repos.people.insert(record);
+    }
+    const saved: Person = { id, ...record };
+    await keepRevision(repos, {
+      entityType: 'person',
+      entityId: id,
+      actor: revisionActor(staff),
+      snapshot: saved,
+      createdAt: nowIso,
+    });
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: existing ? 'person.edit' : 'person.create',
+      entity: ['person', id],
+      summary: `${existing ? 'Edited' : 'Created'} person “${saved.name}”`,
+      at: now,
+    });
+    return { person: saved, oldSlug: existing?.slug };
+  });
+  ctx.changes.publish(oldSlug !== undefined ? { kind: 'everything' } : { kind: 'person', id: person.id });
+  return person;
+}

@@ -1,0 +1,48 @@
+import type { Article } from '../../domain/article.js';
+import { type Action, can } from '../../domain/permissions.js';
+import type { User } from '../../domain/user.js';
+import { isOwnArticle } from '../../domain/workflow.js';
+import { AppError, notFound } from '../../errors.js';
+import type { Repositories } from '../../storage/store.js';
+import { type Actor, actorOf } from '../audit.js';
+
+/** The signed-in staff member a newsroom service acts for. */
+export type Staff = Pick<User, 'id' | 'email' | 'name' | 'role' | 'personId'>;
+
+/** The audit actor for a staff member. */
+export function auditActor(staff: Staff): Actor {
+  return actorOf(staff);
+}
+
+/** Revisions record the user id as the actor. */
+export function revisionActor(staff: Staff): string {
+  return String(staff.id);
+}
+
+export function permissionDenied(message: string): AppError {
+  return new AppError({ code: 'PERMISSION_DENIED', kind: 'forbidden', message });
+}
+
+/** Throws PERMISSION_DENIED unless the staff member's role allows the action. */
+export function requireCan(staff: Staff, action: Action, message = 'Your role does not allow this.'): void {
+  if (!can(staff.role, action)) throw permissionDenied(message);
+}
+
+/** The user who created an article: the actor of its first revision, when that was a user. */
+export async function creatorOf(repos: Repositories, articleId: number): Promise<number | null> {
+  const history = await repos.revisions.list('article', articleId);
+  const first = history[history.length - 1];
+  if (!first || !/^\d+$/.test(first.actor)) return null;
+  return Number(first.actor);
+}
+
+/** Loads an article and tells whether it is the staff member's own work. */
+export async function loadArticle(
+  repos: Repositories,
+  staff: Staff,
+  id: number,
+): Promise<{ article: Article; isOwn: boolean }> {
+  const article = await repos.articles.findById(id);
+  if (!article) throw notFound('ARTICLE_NOT_FOUND', `No article with id ${id}.`);
+  return { article, isOwn: isOwnArticle(article, staff, await creatorOf(repos, id)) };
+}

@@ -1,0 +1,383 @@
+import { renderMarkdown } from '../../content/markdown.js';
+import { toIsoTimestamp } from '../../domain/article.js';
+import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.js';
+import { type Taxonomy, type Term, wouldCreateCycle } from '../../domain/taxonomy.js';
+import { AppError, type FieldError, invalid, notFound } from '../../errors.js';
+import type { Repositories } from '../../storage/store.js';
+import { recordAudit } from '../audit.js';
+import type { ServiceContext } from '../context.js';
+import { keepRevision } from '../revision-log.js';
+import { termPath } from '../taxonomies.js';
+import { auditActor, requireCan, revisionActor, type Staff } from './staff.js';
+
+export interface TermInput {
+  name: string;
+  /** Empty: made from the name. */
+  slug: string;
+  description: string;
+  parentId: number | null;
+}
+
+const MAX_NAME = 200;
+
+/** Creates a term in a taxonomy. */
+export async function createTerm(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: TermInput & { taxonomyId: number },
+): Promise<Term> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const now = ctx.now();
+  const term = await ctx.store.transaction(async (repos) => {
+    const taxonomy = await findTaxonomy(repos, input.taxonomyId);
+    const record = await validTerm(repos, taxonomy, input, undefined);
+    const terms = await repos.taxonomies.listTerms(taxonomy.id);
+    const position = Math.max(0, ...terms.map((t) => t.position)) + 1;
+    const id = await repos.taxonomies.insertTerm({ ...record, position }, toIsoTimestamp(now));
+    const created: Term = { id, ...record, position };
+    await keepTermRevision(repos, staff, created, now);
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'term.create',
+      entity: ['term', id],
+      summary: `Created ${taxonomy.name.toLowerCase()} “${created.name}”`,
+      at: now,
+    });
+    return created;
+  });
+  ctx.changes.publish({ kind: 'term', id: term.id });
+  return term;
+}
+
+/** Edits a term. A new slug leaves a permanent redirect from the old listing address. */
+export async function updateTerm(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: TermInput & { id: number },
+): Promise<Term> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const now = ctx.now();
+  const nowIso = toIsoTimestamp(now);
+  const term = await ctx.store.transaction(async (repos) => {
+    const existing = await findTerm(repos, input.id);
+    const taxonomy = await findTaxonomy(repos, existing.taxonomyId);
+    const record = await validTerm(repos, taxonomy, input, existing);
+    const updated: Term = { ...existing, ...record };
+    await repos.taxonomies.updateTerm(existing.id, updated, nowIso);
+    if (existing.slug !== updated.slug) {
+      await repos.redirects.put(
+        {
+          fromPath: termPath(taxonomy.slug, existing.slug),
+          toPath: termPath(taxonomy.slug, updated.slug),
+          statusCode: 301,
+        },
+        nowIso,
+      );
+    }
+    await keepTermRevision(repos, staff, updated, now);
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'term.edit',
+      entity: ['term', existing.id],
+      summary:
+        existing.slug === updated.slug
+          ? `Edited ${taxonomy.name.toLowerCase()} “${updated.name}”`
+          : `Renamed ${taxonomy.name.toLowerCase()} “${existing.name}” (${existing.slug} → ${updated.slug})`,
+      at: now,
+    });
+    return updated;
+  });
+  ctx.changes.publish({ kind: 'everything' });
+  return term;
+}
+
+/**
+ * Merges term `fromId` into `intoId` (same taxonomy): its articles and child terms move over,
+ * its listing address redirects to the other's, and it is deleted.
+ */
+export async function mergeTerms(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { fromId: number; intoId: number },
+): Promise<{ into: Term; movedArticles: number }> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const now = ctx.now();
+  const nowIso = toIsoTimestamp(now);
+  const result = await ctx.store.transaction(async (repos) => {
+    const from = await findTerm(repos, input.fromId);
+    const into = await findTerm(repos, input.intoId);
+    if (from.id === into.id) throw mergeInvalid('A term cannot be merged into itself.');
+    if (from.taxonomyId !== into.taxonomyId)
+      throw mergeInvalid('Only terms of the same taxonomy can be merged.');
+    const taxonomy = await findTaxonomy(repos, from.taxonomyId);
+    const parents = new Map((await repos.taxonomies.listTerms(taxonomy.id)).map((t) => [t.id, t.parentId]));
+    let target = into;
+    if (wouldCreateCycle(from.id, into.id, parents)) {
+      // The target sits below the merged term: lift it to where the merged term was.
+      target = { ...into, parentId: from.parentId };
+      await repos.taxonomies.updateTerm(into.id, target, nowIso);
+    }
+    const movedArticles = await repos.termAdmin.moveArticles(from.id, into.id);
+    await repos.termAdmin.reparentChildren(from.id, into.id, nowIso);
+    await repos.termAdmin.deleteTerm(from.id);
+    await repos.redirects.put(
+      {
+        fromPath: termPath(taxonomy.slug, from.slug),
+        toPath: termPath(taxonomy.slug, into.slug),
+        statusCode: 301,
+      },
+      nowIso,
+    );
+    await keepTermRevision(repos, staff, target, now, `Merged “${from.name}” into this term`);
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'term.merge',
+      entity: ['term', into.id],
+      summary: `Merged ${taxonomy.name.toLowerCase()} “${from.name}” into “${into.name}” (${movedArticles} articles moved)`,
+      at: now,
+    });
+    return { into: target, movedArticles };
+  });
+  ctx.changes.publish({ kind: 'everything' });
+  return result;
+}
+
+/** Sets the order of a taxonomy's terms (listing and navigation order). */
+export async function reorderTerms(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { taxonomyId: number; termIds: number[] },
+): Promise<void> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const now = ctx.now();
+  await ctx.store.transaction(async (repos) => {
+    const taxonomy = await findTaxonomy(repos, input.taxonomyId);
+    const terms = await repos.taxonomies.listTerms(taxonomy.id);
+    const known = new Set(terms.map((t) => t.id));
+    if (input.termIds.some((id) => !known.has(id)) || new Set(input.termIds).size !== input.termIds.length) {
+      throw invalid([{ field: 'order', message: 'must list each term of this taxonomy once' }]);
+    }
+    const rest = terms.filter((t) => !input.termIds.includes(t.id)).map((t) => t.id);
+    const order = [...input.termIds, ...rest];
+    for (const [index, id] of order.entries())
+      await repos.termAdmin.setPosition(id, index + 1, toIsoTimestamp(now));
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'term.reorder',
+      entity: ['taxonomy', taxonomy.id],
+      summary: `Reordered ${taxonomy.pluralName.toLowerCase()}`,
+      at: now,
+    });
+  });
+  ctx.changes.publish({ kind: 'everything' });
+}
+
+/** Moves a term one place up or down among its siblings. */
+export async function moveTerm(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { id: number; direction: 'up' | 'down' },
+): Promise<void> {
+  const term = await findTerm(ctx.store, input.id);
+  const terms = await ctx.store.taxonomies.listTerms(term.taxonomyId);
+  // Terms move among their siblings: that is the order listings and the tree show.
+  const siblings = terms.filter((t) => t.parentId === term.parentId).map((t) => t.id);
+  const at = siblings.indexOf(term.id);
+  const other = siblings[input.direction === 'up' ? at - 1 : at + 1];
+  if (other === undefined) return;
+  const ids = terms.map((t) => t.id);
+  const [i, j] = [ids.indexOf(term.id), ids.indexOf(other)];
+  [ids[i], ids[j]] = [other, term.id];
+  await reorderTerms(ctx, staff, { taxonomyId: term.taxonomyId, termIds: ids });
+}
+
+async function validTerm(
+  repos: Repositories,
+  taxonomy: Taxonomy,
+  input: TermInput,
+  existing: Term | undefined,
+): Promise<Omit<Term, 'id' | 'position'> & { position: number }> {
+  const errors: FieldError[] = [];
+  const name = input.name.trim();
+  const slug = input.slug.trim() || slugify(name);
+  if (!name) errors.push({ field: 'name', message: 'must not be empty' });
+  if (name.length > MAX_NAME)
+    errors.push({ field: 'name', message: `must be at most ${MAX_NAME} characters` });
+  const slugIssue = name || input.slug.trim() ? slugProblem(slug) : undefined;
+  if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
+  if (!slugIssue && slug) {
+    const clash = await repos.taxonomies.findTerm(taxonomy.id, slug);
+    if (clash && clash.id !== existing?.id)
+      errors.push({ field: 'slug', message: `is already used by “${clash.name}”` });
+  }
+  if (input.parentId !== null) {
+    if (!taxonomy.isHierarchical) {
+      errors.push({ field: 'parent', message: `${taxonomy.pluralName} have no parents` });
+    } else {
+      const terms = await repos.taxonomies.listTerms(taxonomy.id);
+      const parent = terms.find((t) => t.id === input.parentId);
+      if (!parent) errors.push({ field: 'parent', message: 'must be a term of the same taxonomy' });
+      else if (
+        existing &&
+        wouldCreateCycle(existing.id, parent.id, new Map(terms.map((t) => [t.id, t.parentId])))
+      ) {
+        throw new AppError({
+          code: 'TERM_CYCLE',
+          kind: 'invalid',
+          message: `“${existing.name}” cannot be placed under itself or its own descendant.`,
+          details: [{ field: 'parent', message: 'cannot be the term itself or one of its descendants' }],
+        });
+      }
+    }
+  }
+  if (errors.length > 0) throw invalid(errors);
+  const description = input.description.trim() || null;
+  return {
+    taxonomyId: taxonomy.id,
+    slug,
+    name,
+    description,
+    descriptionHtml: description ? renderMarkdown(description) : null,
+    parentId: input.parentId,
+    position: existing?.position ?? 0,
+  };
+}
+
+async function findTaxonomy(repos: Repositories, id: number): Promise<Taxonomy> {
+  const taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.id === id);
+  if (!taxonomy) throw notFound('TAXONOMY_NOT_FOUND', `No taxonomy with id ${id}.`);
+  return taxonomy;
+}
+
+async function findTerm(repos: Repositories, id: number): Promise<Term> {
+  const term = await repos.taxonomies.findTermById(id);
+  if (!term) throw notFound('TERM_NOT_FOUND', `No term with id ${id}.`);
+  return term;
+}
+
+function mergeInvalid(message: string): AppError {
+  return new AppError({
+    code: 'TERM_MERGE_INVALID',
+    kind: 'invalid',
+    message,
+    details: [{ field: 'into', message }],
+  });
+}
+
+async function keepTermRevision(repos: Repositories, staff: Staff, term: Term, now: Date, note?: string) {
+  await keepRevision(repos, {
+    entityType: 'term',
+    entityId: term.id,
+    actor: revisionActor(staff),
+    snapshot: term,
+    createdAt: toIsoTimestamp(now),
+    ...(note ? { note } : {}),
+  });
+}
+
+export interface TaxonomyInput {
+  name: string;
+  pluralName: string;
+  isHierarchical: boolean;
+  isMultiple: boolean;
+}
+
+function taxonomyErrors(input: TaxonomyInput): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!input.name.trim()) errors.push({ field: 'name', message: 'must not be empty' });
+  if (!input.pluralName.trim()) errors.push({ field: 'plural_name', message: 'must not be empty' });
+  if (input.name.length > MAX_NAME)
+    errors.push({ field: 'name', message: `must be at most ${MAX_NAME} characters` });
+  if (input.pluralName.length > MAX_NAME) {
+    errors.push({ field: 'plural_name', message: `must be at most ${MAX_NAME} characters` });
+  }
+  return errors;
+}
+
+/**
+ * Adds a taxonomy. Its slug is the first part of its listing addresses (/slug/term), so it must
+ * not clash with a page, a fixed route or another taxonomy, and it is fixed once created.
+ */
+export async function createTaxonomy(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: TaxonomyInput & { slug: string },
+): Promise<Taxonomy> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const now = ctx.now();
+  const taxonomy = await ctx.store.transaction(async (repos) => {
+    const errors = taxonomyErrors(input);
+    const slug = input.slug.trim() || slugify(input.name.trim());
+    const slugIssue = input.name.trim() || input.slug.trim() ? slugProblem(slug) : undefined;
+    if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
+    else if (RESERVED_SLUGS.has(slug))
+      errors.push({ field: 'slug', message: `"${slug}" is reserved for the site` });
+    else {
+      const taxonomies = await repos.taxonomies.listTaxonomies();
+      if (taxonomies.some((t) => t.slug === slug))
+        errors.push({ field: 'slug', message: 'is already used by another taxonomy' });
+      else if (await repos.pages.findBySlug(slug))
+        errors.push({ field: 'slug', message: 'is already used by a page' });
+    }
+    if (errors.length > 0) throw invalid(errors);
+    const position = Math.max(0, ...(await repos.taxonomies.listTaxonomies()).map((t) => t.position)) + 1;
+    const record = {
+      slug,
+      name: input.name.trim(),
+      pluralName: input.pluralName.trim(),
+      isHierarchical: input.isHierarchical,
+      isMultiple: input.isMultiple,
+      position,
+    };
+    const id = await repos.taxonomies.insertTaxonomy(record);
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'taxonomy.create',
+      entity: ['taxonomy', id],
+      summary: `Created taxonomy “${record.pluralName}” (/${slug})`,
+      at: now,
+    });
+    return { id, ...record };
+  });
+  ctx.changes.publish({ kind: 'everything' });
+  return taxonomy;
+}
+
+/** Edits a taxonomy's names and rules. It cannot stop being hierarchical while terms are nested. */
+export async function updateTaxonomy(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: TaxonomyInput & { id: number },
+): Promise<Taxonomy> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const now = ctx.now();
+  const taxonomy = await ctx.store.transaction(async (repos) => {
+    const existing = await findTaxonomy(repos, input.id);
+    const errors = taxonomyErrors(input);
+    const terms = await repos.taxonomies.listTerms(existing.id);
+    if (!input.isHierarchical && terms.some((t) => t.parentId !== null)) {
+      errors.push({
+        field: 'is_hierarchical',
+        message: 'some terms have parents: move them to the top level first',
+      });
+    }
+    if (errors.length > 0) throw invalid(errors);
+    const fields = {
+      name: input.name.trim(),
+      pluralName: input.pluralName.trim(),
+      isHierarchical: input.isHierarchical,
+      isMultiple: input.isMultiple,
+    };
+    await repos.termAdmin.updateTaxonomy(existing.id, fields);
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'taxonomy.edit',
+      entity: ['taxonomy', existing.id],
+      summary: `Edited taxonomy “${fields.pluralName}”`,
+      at: now,
+    });
+    return { ...existing, ...fields };
+  });
+  ctx.changes.publish({ kind: 'everything' });
+  return taxonomy;
+}

@@ -1,0 +1,94 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CommentsTable, Database } from './schema.js';
+
+export const COMMENT_STATUSES = ['approved', 'pending', 'spam', 'trash'] as const;
+export type CommentStatus = (typeof COMMENT_STATUSES)[number];
+
+/** A reader's comment on an article (imported ones keep their thread and moderation status). */
+export interface Comment {
+  id: number;
+  articleId: number;
+  parentId: number | null;
+  authorName: string;
+  authorEmail: string | null;
+  authorUrl: string | null;
+  body: string;
+  status: CommentStatus;
+  kind: 'comment' | 'pingback' | 'trackback';
+  createdAt: string;
+  sourceId: string | null;
+}
+
+export type CommentRecord = Omit<Comment, 'id'>;
+
+function toComment(row: Selectable<CommentsTable>): Comment {
+  return {
+    id: row.id,
+    articleId: row.article_id,
+    parentId: row.parent_id,
+    authorName: row.author_name,
+    authorEmail: row.author_email,
+    authorUrl: row.author_url,
+    body: row.body,
+    status: row.status as CommentStatus,
+    kind: row.kind as Comment['kind'],
+    createdAt: row.created_at,
+    sourceId: row.source_id,
+  };
+}
+
+function toRow(record: CommentRecord): Omit<Selectable<CommentsTable>, 'id'> {
+  return {
+    article_id: record.articleId,
+    parent_id: record.parentId,
+    author_name: record.authorName,
+    author_email: record.authorEmail,
+    author_url: record.authorUrl,
+    body: record.body,
+    status: record.status,
+    kind: record.kind,
+    created_at: record.createdAt,
+    source_id: record.sourceId,
+  };
+}
+
+/** Comments on articles. */
+export class CommentRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findById(id: number): Promise<Comment | undefined> {
+    const row = await this.db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toComment(row);
+  }
+
+  /** Comments on one article, oldest first. */
+  async listForArticle(articleId: number): Promise<Comment[]> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .selectAll()
+      .where('article_id', '=', articleId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toComment);
+  }
+
+  /** Every comment, by id: for exports. */
+  async listAll(): Promise<Comment[]> {
+    const rows = await this.db.selectFrom('comments').selectAll().orderBy('id').execute();
+    return rows.map(toComment);
+  }
+
+  async insert(record: CommentRecord): Promise<number> {
+    const { id } = await this.db
+      .insertInto('comments')
+      .values(toRow(record))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async update(id: number, record: CommentRecord): Promise<void> {
+    await this.db.updateTable('comments').set(toRow(record)).where('id', '=', id).execute();
+  }
+}

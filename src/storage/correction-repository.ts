@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface Correction {
+  id: number;
+  articleId: number;
+  /** "correction" (something was wrong) or "update" (something changed). */
+  kind: string;
+  note: string;
+  createdAt: string;
+}
+
+/** Public, dated corrections and updates appended to articles. */
+export class CorrectionRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async listFor(articleId: number): Promise<Correction[]> {
+    const rows = await this.db
+      .selectFrom('corrections')
+      .selectAll()
+      .where('article_id', '=', articleId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      articleId: r.article_id,
+      kind: r.kind,
+      note: r.note,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async add(correction: Omit<Correction, 'id'>): Promise<number> {
+    const { id } = await this.db
+      .insertInto('corrections')
+      .values({
+        article_id: correction.articleId,
+        kind: correction.kind,
+        note: correction.note,
+        created_at: correction.createdAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+}

@@ -1,0 +1,80 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, MediaTable } from './schema.js';
+
+/** An image or file the publication uses: where it is served from, and a copy on disk if we hold one. */
+export interface MediaItem {
+  id: number;
+  url: string;
+  /** Path below the data folder's media directory, when the file was copied in. */
+  localPath: string | null;
+  mime: string | null;
+  alt: string | null;
+  title: string | null;
+  createdAt: string;
+  sourceId: string | null;
+}
+
+export type MediaRecord = Omit<MediaItem, 'id'>;
+
+function toMedia(row: Selectable<MediaTable>): MediaItem {
+  return {
+    id: row.id,
+    url: row.url,
+    localPath: row.local_path,
+    mime: row.mime,
+    alt: row.alt,
+    title: row.title,
+    createdAt: row.created_at,
+    sourceId: row.source_id,
+  };
+}
+
+function toRow(record: MediaRecord): Omit<Selectable<MediaTable>, 'id'> {
+  return {
+    url: record.url,
+    local_path: record.localPath,
+    mime: record.mime,
+    alt: record.alt,
+    title: record.title,
+    created_at: record.createdAt,
+    source_id: record.sourceId,
+  };
+}
+
+/** The media index. */
+export class MediaRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async findById(id: number): Promise<MediaItem | undefined> {
+    const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toMedia(row);
+  }
+
+  async findByUrl(url: string): Promise<MediaItem | undefined> {
+    const row = await this.db
+      .selectFrom('media')
+      .selectAll()
+      .where('url', '=', url)
+      .orderBy('id')
+      .executeTakeFirst();
+    return row && toMedia(row);
+  }
+
+  async listAll(): Promise<MediaItem[]> {
+    const rows = await this.db.selectFrom('media').selectAll().orderBy('id').execute();
+    return rows.map(toMedia);
+  }
+
+  async insert(record: MediaRecord): Promise<number> {
+    const { id } = await this.db
+      .insertInto('media')
+      .values(toRow(record))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async update(id: number, record: MediaRecord): Promise<void> {
+    await this.db.updateTable('media').set(toRow(record)).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,122 @@
+import type { Person } from '../../domain/person.js';
+import type { Taxonomy } from '../../domain/taxonomy.js';
+import type { ArticleInput } from '../../services/newsroom/editor.js';
+
+/** The editor form as submitted: strings, or lists for repeated names (authors, terms). */
+export type ArticleFormValues = Record<string, string | string[]>;
+
+export function one(values: ArticleFormValues, name: string): string {
+  const value = values[name];
+  return Array.isArray(value) ? (value[0] ?? '') : (value ?? '');
+}
+
+export function many(values: ArticleFormValues, name: string): string[] {
+  const value = values[name];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** A form body (formbody's parse) as form values, without the CSRF token. */
+export function formValues(body: unknown): ArticleFormValues {
+  const values: ArticleFormValues = {};
+  if (!body || typeof body !== 'object') return values;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (key === '_csrf') continue;
+    if (typeof value === 'string') values[key] = value;
+    else if (Array.isArray(value)) values[key] = value.filter((v): v is string => typeof v === 'string');
+  }
+  return values;
+}
+
+/** The form values that show a stored article (or an autosaved input) in the editor. */
+export function valuesOfInput(
+  input: ArticleInput,
+  people: Person[],
+  version: number | null,
+): ArticleFormValues {
+  const names = input.authorIds.map((id) => people.find((p) => p.id === id)?.name ?? '').filter(Boolean);
+  return {
+    title: input.title,
+    subtitle: input.subtitle,
+    slug: input.slug,
+    summary: input.summary,
+    epigraph_text: input.epigraph?.text ?? '',
+    epigraph_attribution: input.epigraph?.attribution ?? '',
+    body: input.bodyMarkdown,
+    author: [...names, ...input.newAuthorNames],
+    term: input.termIds.map(String),
+    source_name: input.source?.name ?? '',
+    source_url: input.source?.url ?? '',
+    canonical_url: input.canonicalUrl ?? '',
+    license: input.license ?? '',
+    language: input.language,
+    visibility: input.visibility,
+    has_comments: input.hasComments ? '1' : '',
+    is_featured: input.isFeatured ? '1' : '',
+    featured_image: input.featuredImage ?? '',
+    featured_image_alt: input.featuredImageAlt ?? '',
+    ...(version === null ? {} : { version: String(version) }),
+  };
+}
+
+/**
+ * Turns the submitted form into the editor service's input. Author names are matched to people
+ * (case-insensitively); unknown names become new people when the article is saved.
+ */
+export function parseArticleForm(
+  values: ArticleFormValues,
+  people: Person[],
+  taxonomies: Taxonomy[],
+): ArticleInput {
+  const authorIds: number[] = [];
+  const newAuthorNames: string[] = [];
+  for (const name of many(values, 'author')
+    .map((n) => n.trim())
+    .filter(Boolean)) {
+    const person = people.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    if (person) {
+      if (!authorIds.includes(person.id)) authorIds.push(person.id);
+    } else if (!newAuthorNames.includes(name)) {
+      newAuthorNames.push(name);
+    }
+  }
+  const termIds = [
+    ...new Set(
+      many(values, 'term')
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0),
+    ),
+  ];
+  const newTerms = taxonomies.flatMap((taxonomy) =>
+    one(values, `new_terms_${taxonomy.slug}`)
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean)
+      .map((name) => ({ taxonomySlug: taxonomy.slug, name })),
+  );
+  const sourceName = one(values, 'source_name').trim();
+  const sourceUrl = one(values, 'source_url').trim();
+  const epigraphText = one(values, 'epigraph_text');
+  return {
+    title: one(values, 'title'),
+    subtitle: one(values, 'subtitle'),
+    slug: one(values, 'slug').trim(),
+    summary: one(values, 'summary'),
+    epigraph: epigraphText.trim()
+      ? { text: epigraphText, attribution: one(values, 'epigraph_attribution') || null }
+      : null,
+    bodyMarkdown: one(values, 'body').replace(/\r\n/g, '\n'),
+    authorIds,
+    newAuthorNames,
+    termIds,
+    newTerms,
+    source: sourceName || sourceUrl ? { name: sourceName, url: sourceUrl || null } : null,
+    canonicalUrl: one(values, 'canonical_url').trim() || null,
+    license: one(values, 'license').trim() || null,
+    language: one(values, 'language').trim() || 'en',
+    featuredImage: one(values, 'featured_image').trim() || null,
+    featuredImageAlt: one(values, 'featured_image_alt').trim() || null,
+    visibility: one(values, 'visibility') === 'members' ? 'members' : 'public',
+    hasComments: one(values, 'has_comments') === '1',
+    isFeatured: one(values, 'is_featured') === '1',
+  };
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import Type from 'typebox';
+import { listAudit } from '../../services/audit.js';
+import { html } from '../views/html.js';
+import type { AdminDeps } from './index.js';
+
+const PAGE = 50;
+const AuditQuery = Type.Object(
+  { before: Type.Optional(Type.Integer({ minimum: 1 })) },
+  { additionalProperties: true },
+);
+
+/** The audit log: who did what, newest first. Admins only. */
+export async function auditPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  app.get(
+    '/audit',
+    { config: { access: 'audit.view' }, schema: { querystring: AuditQuery } },
+    async (request, reply) => {
+      const { before } = request.query as { before?: number };
+      const entries = await listAudit(deps.ctx, { limit: PAGE, ...(before ? { beforeId: before } : {}) });
+      const last = entries.at(-1);
+      return deps.page(request, reply, {
+        title: 'Audit log',
+        body: html`<section class="panel" aria-label="Entries">
+${
+  entries.length === 0
+    ? html`<p class="empty">No entries${before ? ' before this point' : ' yet'}.</p>`
+    : html`<div class="table-wrap"><table class="stack-table">
+  <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">What</th></tr></thead>
+  <tbody>${entries.map(
+    (e) => html`<tr>
+    <td data-label="When"><time datetime="${e.createdAt}">${e.createdAt.slice(0, 16).replace('T', ' ')}</time></td>
+    <td data-label="Who">${e.actorLabel}</td>
+    <td data-label="Action"><code>${e.action}</code></td>
+    <td data-label="What">${e.summary}</td>
+  </tr>`,
+  )}</tbody>
+</table></div>`
+}
+${entries.length === PAGE && last ? html`<p><a href="/admin/audit?before=${last.id}">Older entries</a></p>` : ''}
+${before ? html`<p><a href="/admin/audit">Newest entries</a></p>` : ''}
+</section>`,
+      });
+    },
+  );
+}

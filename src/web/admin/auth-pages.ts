@@ -1,0 +1,298 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MIN_PASSWORD_LENGTH } from '../../domain/user.js';
+import { isAppError } from '../../errors.js';
+import {
+  type ClientInfo,
+  checkToken,
+  login,
+  logout,
+  requestPasswordReset,
+  resetPassword,
+  startSession,
+} from '../../services/auth.js';
+import { acceptInvitation } from '../../services/users.js';
+import { html, type SafeHtml } from '../views/html.js';
+import {
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  fieldErrorsOf,
+  formAlert,
+  formField,
+  stringValues,
+} from './forms.js';
+import type { AdminDeps } from './index.js';
+
+const NOTICES: Record<string, string> = {
+  'logged-out': 'You are signed out.',
+  'password-reset': 'Your password is changed. Sign in with the new one.',
+  'logged-out-everywhere': 'You are signed out on every device.',
+};
+
+/** Only paths inside the admin, so the sign-in form cannot send anyone elsewhere. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.includes('//') ? next : '/admin';
+}
+
+function clientOf(request: FastifyRequest): ClientInfo {
+  return { ip: request.ip, userAgent: request.headers['user-agent'] };
+}
+
+type Problem = { errors: FieldErrors; message: string } | undefined;
+
+const PASSWORD_HINT = `At least ${MIN_PASSWORD_LENGTH} characters. A few unrelated words make a strong, memorable password.`;
+
+function passwordMismatch(values: Record<string, string>): Problem {
+  if ((values.password ?? '') === (values.password_confirm ?? '')) return undefined;
+  return {
+    errors: { password_confirm: 'The two passwords are not the same' },
+    message: 'The two passwords are not the same.',
+  };
+}
+
+/** Sign in, sign out, forgotten password, reset and invitation pages. */
+export async function authPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  const { ctx, cookies } = deps;
+  const limited = { rateLimit: deps.formRateLimit };
+
+  const setSession = (reply: FastifyReply, token: string) =>
+    reply.setCookie(cookies.session, token, cookies.options);
+
+  const loginPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { values: Record<string, string>; problem?: Problem; alert?: string; status?: number },
+  ) => {
+    const notice = NOTICES[(request.query as { notice?: string }).notice ?? ''];
+    return deps.page(request, reply, {
+      title: 'Sign in',
+      status: state.status ?? 200,
+      notice,
+      body: (csrf) => html`<div class="panel">
+${formAlert(state.alert)}
+<form method="post" action="/admin/login" novalidate>
+  ${csrfField(csrf)}
+  <input type="hidden" name="next" value="${safeNext(state.values.next)}">
+  ${formField({ name: 'email', label: 'Email', type: 'email', value: state.values.email, error: state.problem?.errors.email, autocomplete: 'username', isRequired: true })}
+  ${formField({ name: 'password', label: 'Password', type: 'password', error: state.problem?.errors.password, autocomplete: 'current-password', isRequired: true })}
+  <div class="actions"><button type="submit">Sign in</button> <a href="/admin/forgot-password">Forgot your password?</a></div>
+</form>
+</div>`,
+    });
+  };
+
+  app.get('/login', { config: { access: 'public' } }, async (request, reply) => {
+    const next = (request.query as { next?: string }).next;
+    if (request.admin) return reply.redirect(safeNext(next), 303);
+    return loginPage(request, reply, { values: { next: next ?? '/admin' } });
+  });
+
+  app.post('/login', { config: { access: 'public', ...limited } }, async (request, reply) => {
+    const values = stringValues(request.body);
+    try {
+      const { token } = await login(ctx, {
+        email: values.email ?? '',
+        password: values.password ?? '',
+        client: clientOf(request),
+      });
+      const previous = request.cookies[cookies.session];
+      if (previous) await logout(ctx, previous);
+      setSession(reply, token);
+      return reply.redirect(safeNext(values.next), 303);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'LOGIN_THROTTLED') {
+        return loginPage(request, reply, { values, alert: error.message, status: 429 });
+      }
+      if (isAppError(error) && error.code === 'LOGIN_FAILED') {
+        return loginPage(request, reply, {
+          values,
+          problem: { errors: { password: error.message }, message: error.message },
+          status: 401,
+        });
+      }
+      throw error;
+    }
+  });
+
+  app.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
+    const token = request.cookies[cookies.session];
+    if (token) await logout(ctx, token);
+    reply.clearCookie(cookies.session, cookies.clearOptions);
+    return reply.redirect('/admin/login?notice=logged-out', 303);
+  });
+
+  const forgotPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { email: string; isSent?: boolean; problem?: Problem; status?: number },
+  ) =>
+    deps.page(request, reply, {
+      title: 'Forgotten password',
+      status: state.status ?? 200,
+      notice: state.isSent
+        ? `If ${state.email} belongs to an account, we have sent it a link to choose a new password. The link works for one hour.`
+        : undefined,
+      body: (csrf) => html`<div class="panel">
+${errorSummary(state.problem, { email: 'Email' })}
+<p>Enter the email you sign in with. We will send you a link to choose a new password.</p>
+<form method="post" action="/admin/forgot-password" novalidate>
+  ${csrfField(csrf)}
+  ${formField({ name: 'email', label: 'Email', type: 'email', value: state.email, error: state.problem?.errors.email, autocomplete: 'username', isRequired: true })}
+  <div class="actions"><button type="submit">Send the link</button> <a href="/admin/login">Back to sign in</a></div>
+</form>
+</div>`,
+    });
+
+  app.get('/forgot-password', { config: { access: 'public' } }, async (request, reply) =>
+    forgotPage(request, reply, { email: '' }),
+  );
+
+  app.post('/forgot-password', { config: { access: 'public', ...limited } }, async (request, reply) => {
+    const email = (stringValues(request.body).email ?? '').trim();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      const message = 'Enter an email address, like name@example.org';
+      return forgotPage(request, reply, {
+        email,
+        problem: { errors: { email: message }, message },
+        status: 400,
+      });
+    }
+    await requestPasswordReset(ctx, { email });
+    return forgotPage(request, reply, { email, isSent: true });
+  });
+
+  const invalidLink = (request: FastifyRequest, reply: FastifyReply, message: string) =>
+    deps.page(request, reply, {
+      title: 'This link does not work',
+      status: 400,
+      body: html`<div class="panel">${formAlert(message)}
+<p><a href="/admin/forgot-password">Ask for a new password link</a> or <a href="/admin/login">sign in</a>. For a new invitation, ask an admin.</p></div>`,
+    });
+
+  const passwordForm = (
+    csrf: string,
+    state: {
+      action: string;
+      token: string;
+      values: Record<string, string>;
+      problem: Problem;
+      extra?: SafeHtml;
+    },
+  ) => html`<div class="panel">
+${errorSummary(state.problem, { name: 'Your name', password: 'New password', password_confirm: 'New password again' })}
+<form method="post" action="${state.action}" novalidate>
+  ${csrfField(csrf)}
+  <input type="hidden" name="token" value="${state.token}">
+  ${state.extra ?? ''}
+  ${formField({ name: 'password', label: 'New password', type: 'password', error: state.problem?.errors.password, hint: PASSWORD_HINT, autocomplete: 'new-password', isRequired: true })}
+  ${formField({ name: 'password_confirm', label: 'New password again', type: 'password', error: state.problem?.errors.password_confirm, autocomplete: 'new-password', isRequired: true })}
+  <div class="actions"><button type="submit">Save the password</button></div>
+</form>
+</div>`;
+
+  const resetPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    values: Record<string, string>,
+    problem?: Problem,
+  ) => {
+    try {
+      const { user } = await checkToken(ctx, token, 'reset');
+      return deps.page(request, reply, {
+        title: 'Choose a new password',
+        status: problem ? 400 : 200,
+        body: (csrf) =>
+          html`<p>For ${user.email}. Saving signs you out on every device.</p>${passwordForm(csrf, { action: '/admin/reset-password', token, values, problem })}`,
+      });
+    } catch (error) {
+      if (isAppError(error) && error.code === 'AUTH_TOKEN_INVALID')
+        return invalidLink(request, reply, error.message);
+      throw error;
+    }
+  };
+
+  app.get('/reset-password', { config: { access: 'public' } }, async (request, reply) =>
+    resetPage(request, reply, String((request.query as { token?: string }).token ?? ''), {}),
+  );
+
+  app.post('/reset-password', { config: { access: 'public', ...limited } }, async (request, reply) => {
+    const values = stringValues(request.body);
+    const token = values.token ?? '';
+    const mismatch = passwordMismatch(values);
+    if (mismatch) return resetPage(request, reply, token, values, mismatch);
+    try {
+      await resetPassword(ctx, { token, password: values.password ?? '' });
+    } catch (error) {
+      if (isAppError(error) && error.code === 'AUTH_TOKEN_INVALID')
+        return invalidLink(request, reply, error.message);
+      const problem = fieldErrorsOf(error);
+      if (problem) return resetPage(request, reply, token, values, problem);
+      throw error;
+    }
+    reply.clearCookie(cookies.session, cookies.clearOptions);
+    return reply.redirect('/admin/login?notice=password-reset', 303);
+  });
+
+  const acceptPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    token: string,
+    values: Record<string, string>,
+    problem?: Problem,
+  ) => {
+    try {
+      const { user } = await checkToken(ctx, token, 'invite');
+      return deps.page(request, reply, {
+        title: 'Join the newsroom',
+        status: problem ? 400 : 200,
+        body: (csrf) =>
+          html`<p>You were invited as <strong>${user.role}</strong> with the email ${user.email}. Choose your password to accept.</p>${passwordForm(
+            csrf,
+            {
+              action: '/admin/accept-invitation',
+              token,
+              values,
+              problem,
+              extra: formField({
+                name: 'name',
+                label: 'Your name',
+                value: values.name ?? user.name,
+                error: problem?.errors.name,
+                autocomplete: 'name',
+                isRequired: true,
+              }),
+            },
+          )}`,
+      });
+    } catch (error) {
+      if (isAppError(error) && error.code === 'AUTH_TOKEN_INVALID')
+        return invalidLink(request, reply, error.message);
+      throw error;
+    }
+  };
+
+  app.get('/accept-invitation', { config: { access: 'public' } }, async (request, reply) =>
+    acceptPage(request, reply, String((request.query as { token?: string }).token ?? ''), {}),
+  );
+
+  app.post('/accept-invitation', { config: { access: 'public', ...limited } }, async (request, reply) => {
+    const values = stringValues(request.body);
+    const token = values.token ?? '';
+    const mismatch = passwordMismatch(values);
+    if (mismatch) return acceptPage(request, reply, token, values, mismatch);
+    let user: Awaited<ReturnType<typeof acceptInvitation>>;
+    try {
+      user = await acceptInvitation(ctx, { token, name: values.name ?? '', password: values.password ?? '' });
+    } catch (error) {
+      if (isAppError(error) && error.code === 'AUTH_TOKEN_INVALID')
+        return invalidLink(request, reply, error.message);
+      const problem = fieldErrorsOf(error);
+      if (problem) return acceptPage(request, reply, token, values, problem);
+      throw error;
+    }
+    const { token: sessionToken } = await startSession(ctx, user, clientOf(request));
+    setSession(reply, sessionToken);
+    return reply.redirect('/admin?notice=welcome', 303);
+  });
+}

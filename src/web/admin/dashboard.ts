@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { loadDashboard } from '../../services/dashboard.js';
+import type { ArticleSummaryRow } from '../../storage/dashboard-repository.js';
+import { formatDate } from '../views/format.js';
+import { html, type SafeHtml } from '../views/html.js';
+import { currentUser } from './guard.js';
+import type { AdminDeps } from './index.js';
+
+const NOTICES: Record<string, string> = { welcome: 'Welcome! Your account is ready.' };
+
+function articleList(
+  rows: ArticleSummaryRow[],
+  empty: string,
+  when: (row: ArticleSummaryRow) => string,
+): SafeHtml {
+  if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
+  return html`<ul class="list">${rows.map(
+    (row) =>
+      html`<li>${
+        row.status === 'published'
+          ? html`<a href="/articles/${row.slug}">${row.title}</a>`
+          : html`<strong>${row.title}</strong>`
+      }<br><span class="meta">${when(row)}</span></li>`,
+  )}</ul>`;
+}
+
+/** The dashboard: what awaits review, what is scheduled, what went out recently. */
+export async function dashboardPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  app.get('/', { config: { access: 'dashboard.view' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const board = await loadDashboard(deps.ctx, user);
+    const date = (iso: string | null) => (iso ? formatDate(iso) : '—');
+    const scope = board.isOwnOnly ? 'Showing your articles' : 'Showing everyone’s articles';
+    return deps.page(request, reply, {
+      title: 'Dashboard',
+      notice: NOTICES[(request.query as { notice?: string }).notice ?? ''],
+      body: html`<p class="meta">${scope}.${
+        board.hasNoByline
+          ? ' Your account is not linked to an author yet, so none are listed; ask an editor to link it.'
+          : ''
+      }</p>
+<div class="panels">
+  <section class="panel" aria-labelledby="dash-review">
+    <h2 id="dash-review">Awaiting review (${board.awaitingReview.length})</h2>
+    ${articleList(board.awaitingReview, 'Nothing is waiting for review.', (r) => `Submitted ${date(r.updatedAt)}`)}
+  </section>
+  <section class="panel" aria-labelledby="dash-scheduled">
+    <h2 id="dash-scheduled">Scheduled (${board.scheduled.length})</h2>
+    ${articleList(board.scheduled, 'Nothing is scheduled.', (r) => `Goes out ${date(r.publishedAt)}`)}
+  </section>
+  <section class="panel" aria-labelledby="dash-published">
+    <h2 id="dash-published">Recently published</h2>
+    ${articleList(board.recentlyPublished, 'Nothing published yet.', (r) => `Published ${date(r.publishedAt)}`)}
+  </section>
+  <section class="panel" aria-labelledby="dash-drafts">
+    <h2 id="dash-drafts">Drafts (${board.drafts.length})</h2>
+    ${articleList(board.drafts, 'No drafts.', (r) => `Last saved ${date(r.updatedAt)}`)}
+  </section>
+</div>`,
+    });
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * Form helpers for admin pages. Every form in the admin follows the same pattern:
+ *
+ *   - render fields with `formField({ name, label, value, error })`: the label is tied to the
+ *     input, and an error is shown next to the field and linked with aria-describedby;
+ *   - put `csrfField(token)` in every POST form (the token comes from `page.csrfToken`, see
+ *     render.ts; POSTs without it are refused with 403);
+ *   - on a POST, call the service; if it throws an invalid/conflict AppError, re-render the same
+ *     form with `fieldErrorsOf(error)` and the submitted values (`stringValues(request.body)`),
+ *     so nothing typed is lost, and `errorSummary(errors, labels)` above the form. The service
+ *     has stored nothing (it validates before its transaction).
+ */
+import { type AppError, type FieldError, isAppError } from '../../errors.js';
+import { html, type SafeHtml } from '../views/html.js';
+
+/** Messages by field name. */
+export type FieldErrors = Record<string, string>;
+
+/** Field errors from a validation or conflict error, or undefined for any other error (rethrow it). */
+export function fieldErrorsOf(error: unknown): { errors: FieldErrors; message: string } | undefined {
+  if (!isAppError(error) || (error.kind !== 'invalid' && error.kind !== 'conflict')) return undefined;
+  return { errors: toFieldErrors(error.details ?? []), message: error.message };
+}
+
+export function toFieldErrors(details: FieldError[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const detail of details) errors[detail.field] ??= capitalize(detail.message);
+  return errors;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A form body as strings (formbody gives strings, or arrays for repeated names: the first wins). */
+export function stringValues(body: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (!body || typeof body !== 'object') return values;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    if (key === '_csrf') continue;
+    if (typeof value === 'string') values[key] = value;
+    else if (Array.isArray(value) && typeof value[0] === 'string') values[key] = value[0];
+  }
+  return values;
+}
+
+export function fieldId(name: string): string {
+  return `field-${name.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
+}
+
+export interface FieldOptions {
+  name: string;
+  label: string;
+  value?: string | number | null | undefined;
+  error?: string | undefined;
+  hint?: string | SafeHtml | undefined;
+  type?: 'text' | 'email' | 'password' | 'url' | 'number' | 'textarea' | 'select';
+  options?: { value: string; label: string }[];
+  isRequired?: boolean;
+  autocomplete?: string;
+  rows?: number;
+  /** Extra attributes for number inputs. */
+  min?: number;
+  max?: number;
+}
+
+/** A labelled field with its hint and error, accessible: aria-invalid and aria-describedby. */
+export function formField(field: FieldOptions): SafeHtml {
+  const id = fieldId(field.name);
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [field.error ? errorId : '', field.hint ? hintId : ''].filter(Boolean).join(' ');
+  const value = field.value ?? '';
+  const common = html`id="${id}" name="${field.name}"${field.isRequired ? html` required` : ''}${
+    field.error ? html` aria-invalid="true"` : ''
+  }${describedBy ? html` aria-describedby="${describedBy}"` : ''}${
+    field.autocomplete ? html` autocomplete="${field.autocomplete}"` : ''
+  }`;
+  let control: SafeHtml;
+  if (field.type === 'textarea') {
+    control = html`<textarea ${common} rows="${field.rows ?? 4}">${String(value)}</textarea>`;
+  } else if (field.type === 'select') {
+    control = html`<select ${common}>${(field.options ?? []).map(
+      (option) =>
+        html`<option value="${option.value}"${String(value) === option.value ? html` selected` : ''}>${option.label}</option>`,
+    )}</select>`;
+  } else {
+    const type = field.type ?? 'text';
+    const range =
+      type === 'number'
+        ? html`${field.min !== undefined ? html` min="${field.min}"` : ''}${field.max !== undefined ? html` max="${field.max}"` : ''}`
+        : '';
+    // A password field never echoes what was typed back into the page.
+    const shown = type === 'password' ? '' : String(value);
+    control = html`<input type="${type}" ${common} value="${shown}"${range}>`;
+  }
+  return html`<div class="field${field.error ? ' field--invalid' : ''}">
+  <label for="${id}">${field.label}</label>
+  ${control}
+  ${field.error ? html`<p class="field-error" id="${errorId}">${field.error}</p>` : ''}
+  ${field.hint ? html`<p class="hint" id="${hintId}">${field.hint}</p>` : ''}
+</div>`;
+}
+
+/** The hidden CSRF input every POST form carries. */
+export function csrfField(token: string): SafeHtml {
+  return html`<input type="hidden" name="_csrf" value="${token}">`;
+}
+
+/**
+ * A summary of what is wrong above a form, linking to each field; announced to screen readers.
+ * `labels` turns field names into the words on the page.
+ */
+export function errorSummary(
+  problem: { errors: FieldErrors; message?: string } | undefined,
+  labels: Record<string, string> = {},
+): SafeHtml {
+  if (!problem) return html``;
+  const entries = Object.entries(problem.errors);
+  if (entries.length === 0) {
+    return html`<div class="alert" role="alert"><p>${problem.message ?? 'Something is wrong.'}</p></div>`;
+  }
+  return html`<div class="alert" role="alert">
+  <p><strong>${entries.length === 1 ? 'One field needs' : `${entries.length} fields need`} your attention:</strong></p>
+  <ul>${entries.map(([name, message]) => html`<li><a href="#${fieldId(name)}">${labels[name] ?? name}</a>: ${message}</li>`)}</ul>
+</div>`;
+}
+
+/** A form-level message (no particular field), e.g. a refused action. */
+export function formAlert(error: AppError | string | undefined): SafeHtml {
+  if (!error) return html``;
+  return html`<div class="alert" role="alert"><p>${typeof error === 'string' ? error : error.message}</p></div>`;
+}

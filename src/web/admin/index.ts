@@ -1,0 +1,252 @@
+/**
+ * The editorial admin at /admin: sessions, CSRF, throttling, and the pages registered below.
+ *
+ * Adding an admin page (e.g. taxonomies):
+ *   1. write `src/web/admin/taxonomies.ts` exporting `async function taxonomyPages(app, deps: AdminDeps)`;
+ *      paths inside are relative to /admin (`app.get('/taxonomies', ...)`);
+ *   2. give every route `config: { access: 'taxonomy.manage' }` (an Action from
+ *      domain/permissions.ts, 'signed-in' or 'public'); the plugin refuses routes without it,
+ *      enforces it before the handler, and the matrix test walks it for every role;
+ *   3. render with `deps.page(request, reply, { title, body: (csrf) => html`...${csrfField(csrf)}...` })`
+ *      and the helpers in forms.ts (fields with errors next to them, values kept);
+ *   4. add its link to ADMIN_NAV in nav.ts, and register it in SUB_PAGES below.
+ * POST forms are checked for the CSRF token automatically; services write the audit entry
+ * (services/audit.ts recordAudit) in the transaction that makes the change.
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrfProtection from '@fastify/csrf-protection';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Role } from '../../domain/user.js';
+import { isAppError } from '../../errors.js';
+import { type AuthContext, validateSession } from '../../services/auth.js';
+import { describeError } from '../errors.js';
+import { adminLayout } from '../views/admin-layout.js';
+import { html, type SafeHtml } from '../views/html.js';
+import { accountPages } from './account.js';
+import { articlePages } from './articles.js';
+import { auditPages } from './audit.js';
+import { authPages } from './auth-pages.js';
+import { dashboardPages } from './dashboard.js';
+import { type AdminAccess, type AdminAuth, requirePermission } from './guard.js';
+import { mediaPages } from './media.js';
+import { adminNavFor } from './nav.js';
+import { staticPagePages } from './pages.js';
+import { peoplePages } from './people.js';
+import { settingsPages } from './settings.js';
+import { taxonomyPages } from './taxonomies.js';
+import { userPages } from './users.js';
+
+export interface AdminPage {
+  title: string;
+  /** The page content; a function receives the CSRF token for the page's POST forms. */
+  body: SafeHtml | ((csrfToken: string) => SafeHtml);
+  status?: number;
+  notice?: string | SafeHtml | undefined;
+}
+
+/** What every admin sub-plugin receives. */
+export interface AdminDeps {
+  /** The services' context (the app's wiring): store, clock, logger, mailer, auth settings. */
+  ctx: AuthContext;
+  /** Sends an admin page in the layout, with the role's navigation. */
+  page(request: FastifyRequest, reply: FastifyReply, page: AdminPage): Promise<FastifyReply>;
+  /** The CSRF token for this request's forms (one per request). */
+  csrfToken(reply: FastifyReply): string;
+  cookies: AdminCookies;
+  /** Per-process limit for sign-in and reset POSTs (the database throttle is the real guard). */
+  formRateLimit: { max: number; timeWindow: string };
+}
+
+export interface AdminCookies {
+  session: string;
+  /** Cookie options for the session cookie. */
+  options: { path: '/'; httpOnly: true; sameSite: 'lax'; secure: boolean; maxAge: number };
+  /** Options to clear it with (a __Host- cookie is only replaced by one with the same flags). */
+  clearOptions: { path: '/'; httpOnly: true; sameSite: 'lax'; secure: boolean };
+}
+
+/** A route of the admin and who may use it; the permission-matrix test walks this list. */
+export interface AdminRouteInfo {
+  method: string;
+  url: string;
+  access: AdminAccess;
+}
+
+type SubPage = (app: FastifyInstance, deps: AdminDeps) => Promise<void>;
+const SUB_PAGES: SubPage[] = [
+  authPages,
+  dashboardPages,
+  userPages,
+  settingsPages,
+  auditPages,
+  accountPages,
+  articlePages,
+  mediaPages,
+  taxonomyPages,
+  peoplePages,
+  staticPagePages,
+];
+
+const csrfTokens = new WeakMap<FastifyRequest, string>();
+
+async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; routes: AdminRouteInfo[] }) {
+  const { ctx, routes } = options;
+  const isSecure = ctx.siteUrl.startsWith('https:');
+  // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/,
+  // so a sibling subdomain cannot plant one.
+  const prefix = isSecure ? '__Host-' : '';
+  const cookies: AdminCookies = {
+    session: `${prefix}pressroom_session`,
+    options: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: isSecure,
+      maxAge: Math.round(ctx.config.auth.sessionMaxHours * 3600),
+    },
+    clearOptions: { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecure },
+  };
+
+  if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
+  await app.register(fastifyCsrfProtection, {
+    cookieKey: `${prefix}pressroom_csrf`,
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecure },
+  });
+  await app.register(fastifyRateLimit, { global: false });
+  app.decorateRequest('admin', null);
+
+  app.addHook('onRoute', (route) => {
+    const access = (route.config as { access?: AdminAccess } | undefined)?.access;
+    if (!access) throw new Error(`Admin route ${route.method} ${route.url} must declare config.access`);
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, access });
+    }
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+    const token = request.cookies[cookies.session];
+    if (token) {
+      const found = await validateSession(ctx, token);
+      if (found) request.admin = found;
+      else reply.clearCookie(cookies.session, cookies.clearOptions);
+    }
+  });
+
+  const checks = new Map<string, ReturnType<typeof requirePermission>>();
+  app.addHook('preHandler', async (request, reply) => {
+    const access = (request.routeOptions.config as { access?: AdminAccess }).access ?? 'signed-in';
+    if (access === 'public') return;
+    let check = checks.get(access);
+    if (!check) {
+      check = requirePermission(access);
+      checks.set(access, check);
+    }
+    await check(request, reply);
+    if (reply.sent) return reply;
+  });
+
+  app.addHook('preHandler', (request, reply, done) => {
+    if (reply.sent || request.method === 'GET' || request.method === 'HEAD') {
+      done();
+      return;
+    }
+    app.csrfProtection(request, reply, done);
+  });
+
+  const csrfToken = (reply: FastifyReply): string => {
+    let token = csrfTokens.get(reply.request);
+    if (!token) {
+      token = reply.generateCsrf();
+      csrfTokens.set(reply.request, token);
+    }
+    return token;
+  };
+
+  const siteName = async (): Promise<string> =>
+    (await ctx.store.settings.getAll()).get('site_name') ?? 'Pressroom';
+
+  const page: AdminDeps['page'] = async (request, reply, view) => {
+    const token = csrfToken(reply);
+    const auth: AdminAuth | null = request.admin;
+    const body = typeof view.body === 'function' ? view.body(token) : view.body;
+    const document = adminLayout({
+      title: view.title,
+      siteName: await siteName(),
+      body,
+      notice: view.notice,
+      user: auth ? { name: auth.user.name, role: auth.user.role } : undefined,
+      nav: auth ? adminNavFor(auth.user.role as Role, request.url) : [],
+      csrfToken: token,
+    });
+    return reply
+      .code(view.status ?? 200)
+      .type('text/html; charset=utf-8')
+      .send(document.value);
+  };
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const described = describeError(error, request);
+    const code = (error as { code?: string }).code ?? '';
+    let { status, message } = described;
+    if (code.startsWith('FST_CSRF')) {
+      status = 403;
+      message =
+        'This form has expired or did not come from this site, so it was not accepted. Go back, reload the page and try again.';
+    } else if (status === 429 && !isAppError(error)) {
+      message = 'Too many attempts from your address. Wait a minute and try again.';
+    } else if (isAppError(error) && error.code === 'PERMISSION_DENIED' && !request.admin) {
+      status = 401;
+    }
+    await page(request, reply, {
+      title:
+        status === 403 || status === 401
+          ? 'Not allowed'
+          : status === 404
+            ? 'Not found'
+            : 'Something went wrong',
+      status,
+      body: html`<div class="alert" role="alert"><p>${message}</p>${
+        status >= 500 ? html`<p class="meta">Reference: ${request.id}</p>` : ''
+      }</div>
+<p><a href="/admin">Back to the dashboard</a></p>`,
+    });
+  });
+
+  const deps: AdminDeps = {
+    ctx,
+    page,
+    csrfToken,
+    cookies,
+    formRateLimit: { max: ctx.config.auth.formRateLimitPerMinute, timeWindow: '1 minute' },
+  };
+  for (const register of SUB_PAGES) await register(app, deps);
+}
+
+/**
+ * Registers the admin under /admin. Decorates the app with `adminRoutes` (every admin route and
+ * who may use it) for the permission-matrix test.
+ */
+export const adminPlugin = fp(
+  async (app: FastifyInstance, options: { ctx: AuthContext }) => {
+    const routes: AdminRouteInfo[] = [];
+    app.decorate('adminRoutes', routes);
+    await app.register(adminScope, { prefix: '/admin', ctx: options.ctx, routes });
+  },
+  { name: 'pressroom-admin' },
+);
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    adminRoutes: AdminRouteInfo[];
+  }
+  interface FastifyRequest {
+    /** The signed-in staff user on admin routes; null for visitors. */
+    admin: AdminAuth | null;
+  }
+  interface FastifyContextConfig {
+    access?: AdminAccess;
+  }
+}

@@ -1,0 +1,113 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isAppError } from '../../errors.js';
+import { listImages, MAX_UPLOAD_BYTES, srcsetOf, uploadImage } from '../../services/newsroom/media.js';
+import { html } from '../views/html.js';
+import { newsroomCss } from '../views/newsroom/assets.js';
+import { csrfField } from './forms.js';
+import { currentUser } from './guard.js';
+import type { AdminDeps } from './index.js';
+
+function wantsJson(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('application/json');
+}
+
+/** Where an upload form may send the user back to: only admin pages. */
+function safeReturn(value: unknown): string {
+  return typeof value === 'string' && /^\/admin(\/[\w/-]*)?$/.test(value) ? value : '/admin/media';
+}
+
+/** Image uploads (drag and drop from the editor, or a plain file form) and the media library. */
+export async function mediaPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  const { ctx } = deps;
+  const store = app.mediaStore;
+
+  await app.register(async (scope) => {
+    await scope.register(fastifyMultipart, {
+      attachFieldsToBody: 'keyValues',
+      // An oversized file arrives cut at the limit; the service then refuses it with a clear message.
+      throwFileSizeLimit: false,
+      limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10 },
+    });
+
+    scope.post(
+      '/media',
+      { config: { access: 'media.upload' }, bodyLimit: MAX_UPLOAD_BYTES + 1024 * 1024 },
+      async (request, reply) => {
+        const staff = currentUser(request);
+        const body = (request.body ?? {}) as Record<string, unknown>;
+        const file = body.file;
+        const bytes = Buffer.isBuffer(file) ? file : Buffer.alloc(0);
+        const alt = typeof body.alt === 'string' ? body.alt : '';
+        const back = safeReturn(body.return_to);
+        try {
+          const uploaded = await uploadImage({ ...ctx, media: store }, staff, {
+            bytes,
+            filename: typeof body.filename === 'string' ? body.filename : '',
+            alt,
+          });
+          if (wantsJson(request)) {
+            return reply.send({
+              url: uploaded.media.url,
+              alt: uploaded.media.alt,
+              width: uploaded.width,
+              height: uploaded.height,
+              variants: uploaded.variants.map((v) => ({ url: v.url, format: v.format, width: v.width })),
+            });
+          }
+          return reply.redirect(`${back}?uploaded=${encodeURIComponent(uploaded.media.url)}`, 303);
+        } catch (error) {
+          if (!isAppError(error) || error.kind !== 'invalid') throw error;
+          if (wantsJson(request)) return reply.code(400).send({ code: error.code, message: error.message });
+          return libraryPage(request, reply, { error: error.message, alt, back, status: 400 });
+        }
+      },
+    );
+  });
+
+  const libraryPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: { error?: string; alt?: string; back?: string; status?: number } = {},
+  ) => {
+    const images = await listImages(ctx);
+    const uploaded = (request.query as { uploaded?: string }).uploaded;
+    const back = state.back && state.back !== '/admin/media' ? state.back : undefined;
+    return deps.page(request, reply, {
+      title: 'Images',
+      status: state.status ?? 200,
+      notice: uploaded && !state.error ? html`Uploaded. Its address: <code>${uploaded}</code>` : undefined,
+      body: (csrf) => html`<link rel="stylesheet" href="${newsroomCss()}">
+${back ? html`<p class="editor-links"><a href="${back}">← Back to the article</a></p>` : ''}
+${state.error ? html`<div class="alert" role="alert"><p>The image was not uploaded.</p></div>` : ''}
+<form method="post" action="/admin/media" enctype="multipart/form-data" class="panel upload-form" novalidate>
+  ${csrfField(csrf)}<input type="hidden" name="return_to" value="${back ?? '/admin/media'}">
+  <div class="field${state.error ? ' field--invalid' : ''}"><label for="upload-file">Image file</label>
+  <input type="file" id="upload-file" name="file" accept="image/*" required${state.error ? html` aria-invalid="true" aria-describedby="upload-file-error"` : ''}>
+  ${state.error ? html`<p class="field-error" id="upload-file-error">${state.error}</p>` : ''}</div>
+  <div class="field"><label for="upload-alt">Description (alt text)</label><input id="upload-alt" name="alt" value="${state.alt ?? ''}"></div>
+  <button type="submit">Upload</button>
+  <p class="hint">JPEG, PNG, WebP, GIF, AVIF or TIFF up to 15 MB. Metadata (camera, location) is removed; sizes for phones and wide screens are made automatically.</p>
+</form>
+${
+  images.length === 0
+    ? html`<p class="empty">No images yet.</p>`
+    : html`<ul class="media-grid">${images.map(
+        ({ media, variants }) => html`<li>
+  <picture>
+    <source type="image/avif" srcset="${srcsetOf(variants, 'avif')}" sizes="12rem">
+    <source type="image/webp" srcset="${srcsetOf(variants, 'webp')}" sizes="12rem">
+    <img src="${media.url}" alt="${media.alt ?? ''}" loading="lazy" width="240">
+  </picture>
+  <code>${media.url}</code>
+  ${media.alt ? html`<span class="meta">${media.alt}</span>` : html`<span class="meta">No description</span>`}
+</li>`,
+      )}</ul>`
+}`,
+    });
+  };
+
+  app.get('/media', { config: { access: 'media.upload' } }, async (request, reply) =>
+    libraryPage(request, reply),
+  );
+}

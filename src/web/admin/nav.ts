@@ -1,0 +1,32 @@
+import { type Action, can } from '../../domain/permissions.js';
+import type { Role } from '../../domain/user.js';
+import type { AdminNavLink } from '../views/admin-layout.js';
+
+/**
+ * The admin navigation, in order. Each link names the permission needed to open its page; a
+ * user sees only the links their role allows. Adding an admin page: add its link here with the
+ * same action as its route's `config.access`.
+ */
+export const ADMIN_NAV: { href: string; label: string; action: Action }[] = [
+  { href: '/admin', label: 'Dashboard', action: 'dashboard.view' },
+  { href: '/admin/articles', label: 'Articles', action: 'article.create' },
+  { href: '/admin/media', label: 'Images', action: 'media.upload' },
+  { href: '/admin/taxonomies', label: 'Taxonomies', action: 'taxonomy.manage' },
+  { href: '/admin/people', label: 'People', action: 'person.manage' },
+  { href: '/admin/pages', label: 'Pages', action: 'page.manage' },
+  { href: '/admin/users', label: 'Users', action: 'user.manage' },
+  { href: '/admin/settings', label: 'Settings', action: 'settings.manage' },
+  { href: '/admin/audit', label: 'Audit log', action: 'audit.view' },
+  { href: '/admin/account', label: 'Your account', action: 'account.manage_own' },
+];
+
+/** The links a role may see, with the current page marked. */
+export function adminNavFor(role: Role, currentPath: string): AdminNavLink[] {
+  const path = currentPath.split('?')[0]?.replace(/\/+$/, '') || '/admin';
+  return ADMIN_NAV.filter((link) => can(role, link.action)).map((link) => ({
+    href: link.href,
+    label: link.label,
+    isCurrent:
+      link.href === '/admin' ? path === '/admin' : path === link.href || path.startsWith(`${link.href}/`),
+  }));
+}

@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  DEFAULT_SETTINGS,
+  MARKDOWN_SETTINGS,
+  SETTING_KEYS,
+  type SiteSettings,
+  settingsFromStored,
+} from '../../domain/settings.js';
+import { editSettings } from '../../services/settings.js';
+import { html } from '../views/html.js';
+import {
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  fieldErrorsOf,
+  formField,
+  stringValues,
+} from './forms.js';
+import { currentUser } from './guard.js';
+import type { AdminDeps } from './index.js';
+
+type FieldSpec = { label: string; hint?: string; type?: 'textarea' | 'number' | 'text' | 'select' };
+
+/** How settings appear in the form, in this order; any other key of SETTING_KEYS follows with a generic field. */
+const SETTING_FIELDS: Partial<Record<keyof SiteSettings, FieldSpec>> = {
+  siteName: { label: 'Site name' },
+  siteTagline: { label: 'Tagline', hint: 'Shown under the site name.' },
+  siteDescription: {
+    label: 'Description',
+    type: 'textarea',
+    hint: 'For search engines, feeds and the footer.',
+  },
+  language: { label: 'Language', hint: 'A language tag such as en, fr or pt-BR.' },
+  defaultLicense: {
+    label: 'Default license',
+    hint: 'Applies to articles that name none, e.g. "CC BY-NC-ND 4.0".',
+  },
+  pageSize: { label: 'Articles per listing page', type: 'number', hint: 'From 1 to 100.' },
+  feedFullText: { label: 'Feeds carry', type: 'select', hint: 'What RSS, Atom and JSON feeds include.' },
+  noteToReaders: {
+    label: 'Note to readers',
+    type: 'textarea',
+    hint: 'Markdown. Shown after every article, above the share buttons.',
+  },
+  republishingPermission: { label: 'Republishing permission', type: 'textarea', hint: 'Markdown.' },
+  disclaimer: { label: 'Disclaimer', type: 'textarea', hint: 'Markdown.' },
+  fairUseNotice: { label: 'Fair-use notice', type: 'textarea', hint: 'Markdown.' },
+  mediaInquiries: { label: 'Media inquiries', type: 'textarea', hint: 'Markdown.' },
+  membershipCall: { label: 'Membership call', hint: 'The "become a member" link text.' },
+  membershipUrl: { label: 'Membership link', hint: 'A path such as /membership, or an https:// address.' },
+  commentsCall: { label: 'Comments call', hint: 'The "comment on this article" link text.' },
+  commentsUrl: { label: 'Comments link', hint: 'Empty for none; {slug} is replaced by the article slug.' },
+};
+
+function specFor(field: keyof SiteSettings): FieldSpec {
+  const known = SETTING_FIELDS[field];
+  if (known) return known;
+  const fallback = DEFAULT_SETTINGS[field];
+  const label = SETTING_KEYS[field].replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  return {
+    label,
+    type: typeof fallback === 'number' ? 'number' : typeof fallback === 'boolean' ? 'select' : 'text',
+  };
+}
+
+const ORDERED_FIELDS = [
+  ...(Object.keys(SETTING_FIELDS) as (keyof SiteSettings)[]).filter((f) => f in SETTING_KEYS),
+  ...(Object.keys(SETTING_KEYS) as (keyof SiteSettings)[]).filter((f) => !(f in SETTING_FIELDS)),
+].map((field) => ({ field, ...specFor(field) }));
+
+/** Yes/no settings, shown as a choice between two words rather than a checkbox (a checkbox sends nothing when off). */
+function booleanOptions(field: keyof SiteSettings): { value: string; label: string }[] {
+  return field === 'feedFullText'
+    ? [
+        { value: 'true', label: 'The full text of each article' },
+        { value: 'false', label: 'Only the summary' },
+      ]
+    : [
+        { value: 'true', label: 'Yes' },
+        { value: 'false', label: 'No' },
+      ];
+}
+
+const LABELS = Object.fromEntries(ORDERED_FIELDS.map((f) => [SETTING_KEYS[f.field], f.label]));
+
+/** Site settings: every site-wide text and value. Admins only. */
+export async function settingsPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  const { ctx } = deps;
+
+  const settingsPage = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: {
+      values: Record<string, string>;
+      problem?: { errors: FieldErrors; message: string };
+      status?: number;
+    },
+  ) => {
+    const notice = (request.query as { notice?: string }).notice === 'saved' ? 'Settings saved.' : undefined;
+    return deps.page(request, reply, {
+      title: 'Settings',
+      status: state.status ?? 200,
+      notice: state.problem ? undefined : notice,
+      body: (csrf) => html`${errorSummary(state.problem, LABELS)}
+<form method="post" action="/admin/settings" novalidate class="panel">
+  ${csrfField(csrf)}
+  <div class="field field--readonly">
+    <p class="field-label" id="site-url-label">Site address</p>
+    <p class="readonly-value"><code>${ctx.siteUrl}</code></p>
+    <p class="hint">Set with the SITE_URL environment variable when starting Pressroom.</p>
+  </div>
+  ${ORDERED_FIELDS.map((f) => {
+    const key = SETTING_KEYS[f.field];
+    const isMarkdown = (MARKDOWN_SETTINGS as readonly string[]).includes(f.field);
+    return formField({
+      name: key,
+      label: f.label,
+      value: state.values[key],
+      error: state.problem?.errors[key],
+      hint: f.hint,
+      type: f.type ?? 'text',
+      rows: isMarkdown ? 5 : 3,
+      ...(f.type === 'number' ? { min: 1, max: 100 } : {}),
+      ...(f.type === 'select' ? { options: booleanOptions(f.field) } : {}),
+    });
+  })}
+  <p class="hint">Navigation links are the pages marked "show in navigation".</p>
+  <div class="actions"><button type="submit">Save settings</button></div>
+</form>`,
+    });
+  };
+
+  app.get('/settings', { config: { access: 'settings.manage' } }, async (request, reply) => {
+    const settings = settingsFromStored(await ctx.store.settings.getAll());
+    const values = Object.fromEntries(
+      ORDERED_FIELDS.map((f) => [SETTING_KEYS[f.field], String(settings[f.field])]),
+    );
+    return settingsPage(request, reply, { values });
+  });
+
+  app.post('/settings', { config: { access: 'settings.manage' } }, async (request, reply) => {
+    const submitted = stringValues(request.body);
+    const known = new Set(Object.values(SETTING_KEYS));
+    const values = Object.fromEntries(Object.entries(submitted).filter(([key]) => known.has(key)));
+    try {
+      await editSettings(ctx, currentUser(request), values);
+    } catch (error) {
+      const problem = fieldErrorsOf(error);
+      if (problem) return settingsPage(request, reply, { values, problem, status: 400 });
+      throw error;
+    }
+    return reply.redirect('/admin/settings?notice=saved', 303);
+  });
+}

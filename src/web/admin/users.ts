@@ -1,0 +1,213 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { ROLES } from '../../domain/user.js';
+import { isAppError } from '../../errors.js';
+import {
+  changeRole,
+  inviteUser,
+  listStaff,
+  type StaffMember,
+  setUserDisabled,
+} from '../../services/users.js';
+import { html, type SafeHtml } from '../views/html.js';
+import {
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  fieldErrorsOf,
+  formAlert,
+  formField,
+  stringValues,
+} from './forms.js';
+import { currentUser } from './guard.js';
+import type { AdminDeps } from './index.js';
+
+const NOTICES: Record<string, string> = {
+  invited: 'Invitation sent.',
+  'role-changed': 'Role changed.',
+  disabled: 'Account disabled; its sessions have ended.',
+  enabled: 'Account enabled.',
+};
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: role }));
+
+interface UsersPageState {
+  invite?: Record<string, string>;
+  inviteProblem?: { errors: FieldErrors; message: string } | undefined;
+  /** A refused action on one row, shown in that row. */
+  rowError?: { userId: number; column: 'role' | 'status'; message: string };
+  alert?: string;
+  notice?: string | SafeHtml | undefined;
+  status?: number;
+}
+
+function statusBadge(user: StaffMember): SafeHtml {
+  if (user.isDisabled) return html`<span class="badge badge--disabled">Disabled</span>`;
+  if (user.isPending) return html`<span class="badge badge--pending">Invited</span>`;
+  return html`<span class="badge">Active</span>`;
+}
+
+/** Staff users: list, invite, change role, disable or enable. Admins only. */
+export async function userPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+  const { ctx } = deps;
+
+  const usersPage = async (request: FastifyRequest, reply: FastifyReply, state: UsersPageState = {}) => {
+    const me = currentUser(request);
+    const staff = await listStaff(ctx);
+    const invite = state.invite ?? { role: 'contributor' };
+    const notice = state.notice ?? NOTICES[(request.query as { notice?: string }).notice ?? ''];
+    return deps.page(request, reply, {
+      title: 'Users',
+      status: state.status ?? 200,
+      notice,
+      body: (csrf) => html`${formAlert(state.alert)}
+<section class="panel" aria-labelledby="staff-heading">
+<h2 id="staff-heading">Staff (${staff.length})</h2>
+<div class="table-wrap">
+<table class="stack-table">
+  <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Access</th></tr></thead>
+  <tbody>
+  ${staff.map((user) => {
+    const rowError =
+      state.rowError?.userId === user.id && state.rowError.column === 'role'
+        ? state.rowError.message
+        : undefined;
+    const statusError =
+      state.rowError?.userId === user.id && state.rowError.column === 'status'
+        ? state.rowError.message
+        : undefined;
+    const roleId = `role-${user.id}`;
+    return html`<tr>
+    <td data-label="Name">${user.name}${user.id === me.id ? html` <span class="meta">(you)</span>` : ''}</td>
+    <td data-label="Email">${user.email}</td>
+    <td data-label="Role">
+      <form class="inline-form" method="post" action="/admin/users/${user.id}/role">
+        ${csrfField(csrf)}
+        <label class="visually-hidden" for="${roleId}">Role of ${user.name}</label>
+        <select id="${roleId}" name="role"${rowError ? html` aria-invalid="true" aria-describedby="${roleId}-error"` : ''}>
+          ${ROLE_OPTIONS.map((o) => html`<option value="${o.value}"${o.value === user.role ? html` selected` : ''}>${o.label}</option>`)}
+        </select>
+        <button type="submit" class="secondary">Change<span class="visually-hidden"> role of ${user.name}</span></button>
+      </form>
+      ${rowError ? html`<p class="field-error" id="${roleId}-error">${rowError}</p>` : ''}
+    </td>
+    <td data-label="Status">${statusBadge(user)}</td>
+    <td data-label="Access">
+      ${
+        user.id === me.id
+          ? html`<span class="meta">Your own account</span>`
+          : html`<form class="inline-form" method="post" action="/admin/users/${user.id}/status">
+        ${csrfField(csrf)}
+        <input type="hidden" name="disabled" value="${user.isDisabled ? '0' : '1'}">
+        <button type="submit" class="${user.isDisabled ? 'secondary' : 'danger'}"${statusError ? html` aria-describedby="status-${user.id}-error"` : ''}>${user.isDisabled ? 'Enable' : 'Disable'}<span class="visually-hidden"> ${user.name}</span></button>
+      </form>`
+      }
+      ${statusError ? html`<p class="field-error" id="status-${user.id}-error">${statusError}</p>` : ''}
+    </td>
+  </tr>`;
+  })}
+  </tbody>
+</table>
+</div>
+</section>
+<section class="panel" aria-labelledby="invite-heading">
+<h2 id="invite-heading">Invite someone</h2>
+<p class="hint">They receive an email with a link, valid for a week, to choose their password.</p>
+${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role' })}
+<form method="post" action="/admin/users/invite" novalidate>
+  ${csrfField(csrf)}
+  ${formField({ name: 'email', label: 'Email', type: 'email', value: invite.email, error: state.inviteProblem?.errors.email, isRequired: true, autocomplete: 'off' })}
+  ${formField({ name: 'name', label: 'Name', value: invite.name, error: state.inviteProblem?.errors.name, isRequired: true, autocomplete: 'off' })}
+  ${formField({ name: 'role', label: 'Role', type: 'select', options: ROLE_OPTIONS, value: invite.role, error: state.inviteProblem?.errors.role, hint: 'Contributors write drafts and submit them; authors also publish their own; editors edit and publish everyone’s and manage taxonomies, people, pages and comments; admins also manage settings and users.' })}
+  <div class="actions"><button type="submit">Send the invitation</button></div>
+</form>
+</section>`,
+    });
+  };
+
+  app.get('/users', { config: { access: 'user.manage' } }, async (request, reply) =>
+    usersPage(request, reply),
+  );
+
+  app.post('/users/invite', { config: { access: 'user.manage' } }, async (request, reply) => {
+    const values = stringValues(request.body);
+    try {
+      const result = await inviteUser(ctx, currentUser(request), {
+        email: values.email ?? '',
+        name: values.name ?? '',
+        role: values.role ?? '',
+      });
+      if (result.isMailSent) return reply.redirect('/admin/users?notice=invited', 303);
+      return usersPage(request, reply, {
+        notice: html`Email is not configured, so no invitation was sent. Give ${result.user.email} this link (it works once, for a week): <a href="${result.link}">${result.link}</a>`,
+      });
+    } catch (error) {
+      const problem = fieldErrorsOf(error);
+      if (problem) {
+        return usersPage(request, reply, {
+          invite: values,
+          inviteProblem: problem,
+          status: isAppError(error) && error.kind === 'conflict' ? 409 : 400,
+        });
+      }
+      if (isAppError(error) && error.code === 'MAIL_FAILED') {
+        return usersPage(request, reply, {
+          invite: values,
+          alert: `${error.message} Nothing was saved; try again later.`,
+          status: 503,
+        });
+      }
+      throw error;
+    }
+  });
+
+  app.post(
+    '/users/:id/role',
+    { config: { access: 'user.manage' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const values = stringValues(request.body);
+      try {
+        await changeRole(ctx, currentUser(request), { userId: id, role: values.role ?? '' });
+      } catch (error) {
+        if (isAppError(error) && (error.kind === 'invalid' || error.kind === 'conflict')) {
+          const message = error.details?.[0] ? `Role ${error.details[0].message}` : error.message;
+          return usersPage(request, reply, {
+            rowError: { userId: id, column: 'role', message },
+            status: error.kind === 'conflict' ? 409 : 400,
+          });
+        }
+        throw error;
+      }
+      return reply.redirect('/admin/users?notice=role-changed', 303);
+    },
+  );
+
+  app.post(
+    '/users/:id/status',
+    { config: { access: 'user.manage' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const disabled = stringValues(request.body).disabled;
+      if (disabled !== '0' && disabled !== '1') {
+        return usersPage(request, reply, {
+          rowError: { userId: id, column: 'status', message: 'Choose to disable or enable.' },
+          status: 400,
+        });
+      }
+      try {
+        await setUserDisabled(ctx, currentUser(request), { userId: id, isDisabled: disabled === '1' });
+      } catch (error) {
+        if (isAppError(error) && (error.kind === 'conflict' || error.code === 'PERMISSION_DENIED')) {
+          return usersPage(request, reply, {
+            rowError: { userId: id, column: 'status', message: error.message },
+            status: error.kind === 'conflict' ? 409 : 403,
+          });
+        }
+        throw error;
+      }
+      return reply.redirect(`/admin/users?notice=${disabled === '1' ? 'disabled' : 'enabled'}`, 303);
+    },
+  );
+}

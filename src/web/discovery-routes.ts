@@ -1,0 +1,329 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { isAppError } from '../errors.js';
+import { Discovery } from '../services/discovery/discovery.js';
+import { buildFeed, type FeedScope, feedFormatOf, feedLinks } from '../services/discovery/feeds.js';
+import type { SearchOutcome, SearchParams } from '../services/discovery/search.js';
+import { robotsTxt, sitemapFile, sitemapIndex } from '../services/discovery/sitemaps.js';
+import { isLikelyBot } from '../services/discovery/views.js';
+import { personPath } from '../services/people.js';
+import type { Reader, SiteModel } from '../services/reader.js';
+import { termPath } from '../services/taxonomies.js';
+import type { Wiring } from '../wiring.js';
+import type { CachedPage, PageCache } from './page-cache.js';
+import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from './views/discovery.js';
+import { html, type SafeHtml } from './views/html.js';
+import { type AssetUrls, layout } from './views/layout.js';
+
+export interface DiscoveryRouteDeps {
+  wiring: Wiring;
+  discovery: Discovery;
+  reader: Reader;
+  cache: PageCache;
+  assets: AssetUrls;
+  httpMaxAge: number;
+}
+
+/** Feeds and sitemaps depend on the clock (scheduled articles appear); cached copies expire. */
+const GENERATED_TTL_MS = 5 * 60_000;
+const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
+const SlugParam = Type.String({ minLength: 1, maxLength: 200 });
+const SearchQuerystring = Type.Object(
+  {
+    q: Type.Optional(Type.String()),
+    author: Type.Optional(Type.String({ maxLength: 200 })),
+    from: Type.Optional(Type.String({ maxLength: 40 })),
+    to: Type.Optional(Type.String({ maxLength: 40 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  },
+  { additionalProperties: true },
+);
+
+/** Feeds, sitemaps, robots.txt, search (page and JSON) and the read counter. */
+export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRouteDeps): Promise<void> {
+  const { wiring, discovery, reader, cache, assets } = deps;
+  const generated = new Map<string, { lastModified: Date; at: number }>();
+
+  /** Serves generated text with ETag and Last-Modified, answering 304 to a matching conditional GET. */
+  async function serveGenerated(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    key: string,
+    type: string,
+    render: () => Promise<{ body: string; lastModified: Date; tags: string[] } | undefined>,
+  ): Promise<unknown> {
+    let entry: CachedPage | undefined = cache.get(key);
+    let meta = generated.get(key);
+    if (!entry || !meta || Date.now() - meta.at > GENERATED_TTL_MS) {
+      const rendered = await render();
+      if (!rendered) {
+        reply.callNotFound();
+        return reply;
+      }
+      entry = cache.set(key, { body: rendered.body, status: 200, tags: [...rendered.tags, 'settings'] });
+      meta = { lastModified: rendered.lastModified, at: Date.now() };
+      generated.set(key, meta);
+    }
+    const lastModified = new Date(Math.floor(meta.lastModified.getTime() / 1000) * 1000);
+    reply
+      .header('cache-control', `public, max-age=${deps.httpMaxAge}`)
+      .header('etag', entry.etag)
+      .header('last-modified', lastModified.toUTCString())
+      .type(type);
+    const ifNoneMatch = request.headers['if-none-match'];
+    const ifModifiedSince = request.headers['if-modified-since'];
+    if (ifNoneMatch !== undefined) {
+      if (ifNoneMatch.split(',').some((tag) => tag.trim() === entry.etag || tag.trim() === '*'))
+        return reply.code(304).send();
+    } else if (ifModifiedSince && Date.parse(ifModifiedSince) >= lastModified.getTime()) {
+      return reply.code(304).send();
+    }
+    return reply.code(200).send(entry.body);
+  }
+
+  async function serveFeed(request: FastifyRequest, reply: FastifyReply, scope: FeedScope, file: string) {
+    const format = feedFormatOf(file);
+    if (!format) {
+      reply.callNotFound();
+      return reply;
+    }
+    const key = `feed:${request.url.split('?')[0]}`;
+    return serveGenerated(request, reply, key, contentTypeOf(file), () =>
+      buildFeed(wiring, scope, format, { hub: wiring.config.websub.hub }),
+    );
+  }
+
+  for (const file of ['feed.xml', 'feed.atom', 'feed.json']) {
+    app.get(`/${file}`, (request, reply) => serveFeed(request, reply, { kind: 'site' }, file));
+  }
+  app.get(
+    '/authors/:slug/:file',
+    { schema: { params: Type.Object({ slug: SlugParam, file: SlugParam }) } },
+    (request, reply) => {
+      const { slug, file } = request.params as { slug: string; file: string };
+      return serveFeed(request, reply, { kind: 'author', slug }, file);
+    },
+  );
+  app.get(
+    '/:taxonomy/:term/:file',
+    { schema: { params: Type.Object({ taxonomy: SlugParam, term: SlugParam, file: SlugParam }) } },
+    (request, reply) => {
+      const { taxonomy, term, file } = request.params as { taxonomy: string; term: string; file: string };
+      return serveFeed(request, reply, { kind: 'term', taxonomySlug: taxonomy, termSlug: term }, file);
+    },
+  );
+
+  app.get('/sitemap.xml', (request, reply) =>
+    serveGenerated(request, reply, 'sitemap:index', 'application/xml; charset=utf-8', async () => ({
+      body: await sitemapIndex(wiring),
+      lastModified: wiring.now(),
+      tags: ['listing'],
+    })),
+  );
+  app.get(
+    '/sitemaps/:file',
+    { schema: { params: Type.Object({ file: SlugParam }) } },
+    async (request, reply) => {
+      const { file } = request.params as { file: string };
+      // The news sitemap covers a moving two-day window, so it is built on every request.
+      const key =
+        file === 'news.xml' ? `sitemap:news:${wiring.now().toISOString().slice(0, 16)}` : `sitemap:${file}`;
+      return serveGenerated(request, reply, key, 'application/xml; charset=utf-8', async () => {
+        const body = await sitemapFile(wiring, file);
+        return body === undefined ? undefined : { body, lastModified: wiring.now(), tags: ['listing'] };
+      });
+    },
+  );
+  app.get('/robots.txt', async (_request, reply) =>
+    reply
+      .type('text/plain; charset=utf-8')
+      .header('cache-control', `public, max-age=${deps.httpMaxAge}`)
+      .send(robotsTxt(wiring.siteUrl)),
+  );
+
+  function searchParams(query: Record<string, unknown>, taxonomySlugs: string[]): SearchParams {
+    const text = (key: string) => (typeof query[key] === 'string' ? (query[key] as string) : '');
+    const terms: Record<string, string> = {};
+    for (const slug of taxonomySlugs) if (text(slug)) terms[slug] = text(slug);
+    return {
+      q: text('q'),
+      terms,
+      ...(text('author') ? { author: text('author') } : {}),
+      ...(text('from') ? { from: text('from') } : {}),
+      ...(text('to') ? { to: text('to') } : {}),
+      page: typeof query.page === 'number' ? query.page : 1,
+    };
+  }
+
+  async function authorsWithArticles(): Promise<{ slug: string; name: string }[]> {
+    const slugs = new Set(
+      (await wiring.store.sitemaps.authors(wiring.now().toISOString())).map((a) => a.slug),
+    );
+    return (await wiring.store.people.list()).filter((p) => slugs.has(p.slug));
+  }
+
+  app.get('/search', { schema: { querystring: SearchQuerystring } }, async (request, reply) => {
+    const site = await reader.site();
+    const taxonomies = site.taxonomies.filter((t) => t.slug !== 'tag');
+    const params = searchParams(
+      request.query as Record<string, unknown>,
+      site.taxonomies.map((t) => t.slug),
+    );
+    let outcome: SearchOutcome | null = null;
+    let errorMessage: string | null = null;
+    try {
+      outcome = await discovery.search.search(params);
+    } catch (error) {
+      if (!isAppError(error) || error.kind !== 'invalid') throw error;
+      errorMessage = error.message;
+      reply.code(400);
+    }
+    const form = {
+      taxonomies: await Promise.all(
+        taxonomies.map(async (taxonomy) => ({
+          taxonomy,
+          terms: await wiring.store.taxonomies.listTerms(taxonomy.id),
+        })),
+      ),
+      authors: await authorsWithArticles(),
+      values: {
+        q: params.q.slice(0, 500),
+        terms: params.terms ?? {},
+        author: params.author ?? '',
+        from: params.from ?? '',
+        to: params.to ?? '',
+      },
+    };
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'public, max-age=60')
+      .send(
+        layout(
+          site,
+          {
+            title: params.q ? `Search: ${params.q.slice(0, 80)}` : 'Search',
+            description: `Search the articles of ${site.settings.siteName}`,
+            canonicalUrl: `${site.siteUrl}/search`,
+            noIndex: true,
+          },
+          assets,
+          searchView(outcome, form, site, errorMessage),
+        ).value,
+      );
+  });
+
+  app.get('/api/search', { schema: { querystring: SearchQuerystring } }, async (request, reply) => {
+    const site = await reader.site();
+    const params = searchParams(
+      request.query as Record<string, unknown>,
+      site.taxonomies.map((t) => t.slug),
+    );
+    const outcome = await discovery.search.search(params);
+    return reply.header('cache-control', 'public, max-age=60').send({
+      q: outcome.q,
+      total: outcome.pagination.total,
+      page: outcome.pagination.page,
+      pageCount: outcome.pagination.pageCount,
+      message: outcome.message,
+      results: outcome.results.map((r) => ({
+        id: r.card.article.id,
+        title: r.card.article.title,
+        url: `${site.siteUrl}${r.card.url}`,
+        publishedAt: r.card.article.publishedAt,
+        summary: r.card.article.summary,
+        authors: r.card.authors.map((a) => ({ name: a.name, url: `${site.siteUrl}${personPath(a.slug)}` })),
+        terms: r.card.terms.map(({ taxonomy, term }) => ({
+          taxonomy: taxonomy.slug,
+          name: term.name,
+          url: `${site.siteUrl}${termPath(taxonomy.slug, term.slug)}`,
+        })),
+        isTitleMatch: r.isTitleMatch,
+        snippet: r.snippet.map((s) => s.text).join(''),
+        snippetHtml: snippetHtml(r.snippet).value,
+      })),
+    });
+  });
+
+  const countView = (request: FastifyRequest, id: number) => {
+    if (!isLikelyBot(request.headers['user-agent'])) discovery.views.record(id);
+  };
+  app.post(
+    '/api/views/:id',
+    { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } },
+    async (request, reply) => {
+      countView(request, (request.params as { id: number }).id);
+      return reply.code(204).header('cache-control', 'no-store').send();
+    },
+  );
+  app.get(
+    '/api/views/:file',
+    { schema: { params: Type.Object({ file: Type.String({ pattern: '^[0-9]{1,12}\\.gif$' }) }) } },
+    async (request, reply) => {
+      countView(request, Number.parseInt((request.params as { file: string }).file, 10));
+      return reply.code(200).header('cache-control', 'no-store').type('image/gif').send(GIF);
+    },
+  );
+}
+
+function contentTypeOf(file: string): string {
+  if (file === 'feed.atom') return 'application/atom+xml; charset=utf-8';
+  if (file === 'feed.json') return 'application/feed+json; charset=utf-8';
+  return 'application/rss+xml; charset=utf-8';
+}
+
+/** How long most-read lists may lag behind the counts: pages showing them are re-rendered at most this often. */
+export const MOST_READ_REFRESH_MS = 5 * 60_000;
+
+/**
+ * Creates the discovery services for an app, starts their listeners and timers, and stops
+ * them when the app closes. After read counts are written, cached pages showing most-read
+ * lists are dropped, at most once per MOST_READ_REFRESH_MS, so a busy site does not
+ * re-render its home page on every flush.
+ */
+export function startDiscovery(app: FastifyInstance, wiring: Wiring, cache: PageCache): Discovery {
+  let lastRefresh = 0;
+  const discovery = new Discovery(wiring, {
+    websubHub: wiring.config.websub.hub,
+    onViewsFlushed: () => {
+      if (Date.now() - lastRefresh < MOST_READ_REFRESH_MS) return;
+      lastRefresh = Date.now();
+      cache.invalidate(['most-read']);
+    },
+  });
+  discovery.start();
+  app.addHook('onClose', async () => discovery.stop());
+  return discovery;
+}
+
+/** The discovery parts of reader pages: feed links, most-read and related lists, the read beacon. */
+export const readerExtras = {
+  siteFeeds(site: SiteModel) {
+    return feedLinks('', site.settings.siteName);
+  },
+  termFeeds(taxonomySlug: string, termSlug: string, name: string) {
+    return feedLinks(termPath(taxonomySlug, termSlug), name);
+  },
+  authorFeeds(slug: string, name: string) {
+    return feedLinks(personPath(slug), `Articles by ${name}`);
+  },
+  async mostRead(discovery: Discovery | undefined, site: SiteModel, termIds?: number[]): Promise<SafeHtml> {
+    if (!discovery) return html``;
+    const [day, week] = await Promise.all([
+      discovery.mostRead('day', termIds),
+      discovery.mostRead('week', termIds),
+    ]);
+    return mostReadBlock({ day, week }, site);
+  },
+  async article(
+    discovery: Discovery | undefined,
+    articleId: number,
+    site: SiteModel,
+  ): Promise<{ html: SafeHtml; tags: string[] }> {
+    if (!discovery) return { html: html``, tags: [] };
+    const related = await discovery.related(articleId);
+    return {
+      html: html`${relatedBlock(related, site)}${viewBeacon(articleId)}`,
+      tags: related.map((c) => `article:${c.article.id}`),
+    };
+  },
+};

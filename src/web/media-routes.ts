@@ -1,0 +1,30 @@
+import { mkdirSync } from 'node:fs';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { LocalMediaStore, type MediaStore, mediaDir } from '../adapters/media-store.js';
+
+/**
+ * Serves uploaded media at /media/ and decorates the app with the media store the admin writes
+ * to. File names carry a content hash and never change, so browsers and CDNs may keep them for a year.
+ */
+export async function registerMedia(app: FastifyInstance, dataDir: string): Promise<void> {
+  const root = mediaDir(dataDir);
+  mkdirSync(root, { recursive: true });
+  app.decorate('mediaStore', new LocalMediaStore(root));
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/media/',
+    maxAge: '365d',
+    immutable: true,
+    decorateReply: false,
+    index: false,
+    list: false,
+    dotfiles: 'deny',
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    mediaStore: MediaStore;
+  }
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ASSETS_DIR } from '../assets.js';
+import { html, type SafeHtml } from './html.js';
+
+/** A link in the admin navigation (already filtered to what the user may open). */
+export interface AdminNavLink {
+  href: string;
+  label: string;
+  isCurrent: boolean;
+}
+
+export interface AdminPageModel {
+  title: string;
+  siteName: string;
+  body: SafeHtml;
+  /** A confirmation shown above the content ("Settings saved"). */
+  notice?: string | SafeHtml | undefined;
+  /** Absent on the sign-in pages. */
+  user?: { name: string; role: string } | undefined;
+  nav?: AdminNavLink[];
+  /** The CSRF token for the log-out form in the header. */
+  csrfToken?: string;
+}
+
+let cssUrl: string | undefined;
+function adminCssUrl(): string {
+  cssUrl ??= `/assets/admin.css?v=${createHash('sha1')
+    .update(readFileSync(path.join(ASSETS_DIR, 'admin.css')))
+    .digest('hex')
+    .slice(0, 10)}`;
+  return cssUrl;
+}
+
+/** The admin page frame: header with the role's navigation, the page title, an optional notice. */
+export function adminLayout(page: AdminPageModel): SafeHtml {
+  const header = page.user
+    ? html`<header class="admin-header">
+  <div class="admin-header__inner">
+    <a class="admin-brand" href="/admin">${page.siteName} <span aria-hidden="true">·</span> Admin</a>
+    <div class="admin-user">
+      <a href="/admin/account">${page.user.name}</a> <span class="admin-user__role">(${page.user.role})</span>
+      <form method="post" action="/admin/logout">
+        <input type="hidden" name="_csrf" value="${page.csrfToken ?? ''}">
+        <button type="submit" class="link">Log out</button>
+      </form>
+    </div>
+    <nav class="admin-nav" aria-label="Admin">
+      <ul>
+        ${(page.nav ?? []).map(
+          (link) =>
+            html`<li><a href="${link.href}"${link.isCurrent ? html` aria-current="page"` : ''}>${link.label}</a></li>`,
+        )}
+      </ul>
+    </nav>
+  </div>
+</header>`
+    : '';
+  const content = html`<h1>${page.title}</h1>
+${page.notice ? html`<p class="notice" role="status">${page.notice}</p>` : ''}
+${page.body}`;
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<title>${page.title} · ${page.siteName} admin</title>
+<link rel="stylesheet" href="${adminCssUrl()}">
+<link rel="icon" href="data:,">
+</head>
+<body>
+<a class="skip-link" href="#main">Skip to content</a>
+${header}
+<main id="main" class="admin-main" tabindex="-1">
+${page.user ? content : html`<div class="auth-box"><p class="auth-site">${page.siteName}</p>${content}</div>`}
+</main>
+</body>
+</html>`;
+}

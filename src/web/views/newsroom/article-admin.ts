@@ -1,0 +1,124 @@
+import type { Article, ArticleStatus } from '../../../domain/article.js';
+import type { FieldDiff } from '../../../domain/revision-diff.js';
+import { STATUS_LABELS } from '../../../domain/workflow.js';
+import type { RevisionSummary } from '../../../services/newsroom/revisions.js';
+import { csrfField } from '../../admin/forms.js';
+import { formatDate } from '../format.js';
+import { html, type SafeHtml } from '../html.js';
+import { newsroomCss } from './assets.js';
+
+function when(iso: string | null): string {
+  return iso ? `${formatDate(iso)} ${iso.slice(11, 16)}` : '—';
+}
+
+/** The article list, filtered by status. */
+export function articleListView(model: {
+  rows: { article: Article; authors: string; isOwn: boolean }[];
+  status: ArticleStatus | 'all';
+  counts: Record<string, number>;
+  canCreate: boolean;
+}): SafeHtml {
+  const filters: (ArticleStatus | 'all')[] = [
+    'all',
+    'draft',
+    'review',
+    'scheduled',
+    'published',
+    'unpublished',
+  ];
+  return html`<link rel="stylesheet" href="${newsroomCss()}">
+${model.canCreate ? html`<p><a class="button" href="/admin/articles/new">Write an article</a></p>` : ''}
+<nav aria-label="Filter by status" class="status-filter"><ul>
+  ${filters.map(
+    (status) =>
+      html`<li><a href="/admin/articles${status === 'all' ? '' : `?status=${status}`}"${model.status === status ? html` aria-current="page"` : ''}>${status === 'all' ? 'All' : STATUS_LABELS[status]} <span class="count">${model.counts[status] ?? 0}</span></a></li>`,
+  )}
+</ul></nav>
+${
+  model.rows.length === 0
+    ? html`<p class="empty">No articles here.</p>`
+    : html`<div class="table-wrap"><table class="stack-table">
+<thead><tr><th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Status</th><th scope="col">Updated</th></tr></thead>
+<tbody>
+${model.rows.map(
+  ({ article, authors }) => html`<tr>
+  <td data-label="Title"><a href="/admin/articles/${article.id}">${article.title}</a></td>
+  <td data-label="Authors">${authors || '—'}</td>
+  <td data-label="Status"><span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span>${
+    article.status === 'scheduled' ? html` <span class="meta">${when(article.publishedAt)} UTC</span>` : ''
+  }</td>
+  <td data-label="Updated">${when(article.updatedAt)}</td>
+</tr>`,
+)}
+</tbody></table></div>`
+}`;
+}
+
+/** An article's revisions, newest first, with compare and restore. */
+export function revisionListView(
+  model: { article: Article; revisions: RevisionSummary[]; canRestore: boolean },
+  csrf: string,
+): SafeHtml {
+  const { article } = model;
+  return html`<link rel="stylesheet" href="${newsroomCss()}">
+<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a></p>
+<div class="table-wrap"><table class="stack-table revisions">
+<thead><tr><th scope="col">Version</th><th scope="col">Saved</th><th scope="col">By</th><th scope="col">Note</th><th scope="col">Actions</th></tr></thead>
+<tbody>
+${model.revisions.map(
+  (r, index) => html`<tr>
+  <td data-label="Version">${r.version}${index === 0 ? html` <span class="badge">current</span>` : ''}</td>
+  <td data-label="Saved">${when(r.createdAt)} UTC</td>
+  <td data-label="By">${r.actorName}</td>
+  <td data-label="Note">${r.note ?? ''}</td>
+  <td data-label="Actions">${
+    index === 0
+      ? ''
+      : html`<a href="/admin/articles/${article.id}/revisions/${r.id}">Compare with current</a>${
+          model.canRestore
+            ? html`<form method="post" action="/admin/articles/${article.id}/revisions/${r.id}/restore" class="inline-form">
+      ${csrfField(csrf)}<input type="hidden" name="version" value="${article.version}">
+      <button type="submit" class="secondary">Restore version ${r.version}</button></form>`
+            : ''
+        }`
+  }</td>
+</tr>`,
+)}
+</tbody></table></div>`;
+}
+
+function cell(side: { text: string; kind: string } | null, label: string): SafeHtml {
+  if (!side) return html`<td class="diff-gap" data-label="${label}"></td>`;
+  const mark = side.kind === 'removed' ? '−' : side.kind === 'added' ? '+' : '';
+  return html`<td class="diff-${side.kind}" data-label="${label}">${mark ? html`<span class="visually-hidden">${side.kind === 'removed' ? 'removed: ' : 'added: '}</span><span aria-hidden="true" class="diff-mark">${mark}</span>` : ''}${side.text || ' '}</td>`;
+}
+
+/** A side-by-side comparison of a revision with the current article (or another revision). */
+export function revisionDiffView(
+  model: { article: Article; from: RevisionSummary; fields: FieldDiff[]; canRestore: boolean },
+  csrf: string,
+): SafeHtml {
+  const { article, from } = model;
+  return html`<link rel="stylesheet" href="${newsroomCss()}">
+<p class="editor-links"><a href="/admin/articles/${article.id}/revisions">← History</a> · <a href="/admin/articles/${article.id}">Editor</a></p>
+<p>Version ${from.version} (${when(from.createdAt)} UTC, ${from.actorName}) on the left; the current version ${article.version} on the right.</p>
+${model.fields.length === 0 ? html`<p class="empty">No differences.</p>` : ''}
+${model.fields.map(
+  (field) => html`<section class="panel diff">
+  <h2>${field.field}</h2>
+  <div class="table-wrap"><table class="diff-table">
+  <thead><tr><th scope="col">Version ${from.version}</th><th scope="col">Current</th></tr></thead>
+  <tbody>${field.rows.map((row) => html`<tr>${cell(row.left, `Version ${from.version}`)}${cell(row.right, 'Current')}</tr>`)}</tbody>
+  </table></div>
+</section>`,
+)}
+${
+  model.canRestore
+    ? html`<form method="post" action="/admin/articles/${article.id}/revisions/${from.id}/restore">
+  ${csrfField(csrf)}<input type="hidden" name="version" value="${article.version}">
+  <button type="submit">Restore version ${from.version}</button>
+  <p class="hint">Restoring saves version ${from.version}’s text as a new version; the status stays as it is.</p>
+</form>`
+    : ''
+}`;
+}

@@ -1,0 +1,357 @@
+import type { Article } from '../../../domain/article.js';
+import type { Person } from '../../../domain/person.js';
+import type { Taxonomy, Term } from '../../../domain/taxonomy.js';
+import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.js';
+import type { Correction } from '../../../storage/correction-repository.js';
+import { type ArticleFormValues, many, one } from '../../admin/article-form.js';
+import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../admin/forms.js';
+import { formatDate } from '../format.js';
+import { html, type SafeHtml } from '../html.js';
+import { newsroomCss, newsroomJs } from './assets.js';
+
+/** Where a service's field name shows its error in the editor form. */
+const FIELD_OF_ERROR: Record<string, string> = {
+  epigraph: 'epigraph_text',
+  source: 'source_name',
+  authors: 'author',
+  terms: 'term',
+  date: 'publish_at',
+};
+
+export const EDITOR_LABELS: Record<string, string> = {
+  title: 'Title',
+  subtitle: 'Subtitle',
+  slug: 'URL slug',
+  summary: 'Summary',
+  epigraph_text: 'Epigraph',
+  body: 'Body',
+  author: 'Authors',
+  term: 'Terms',
+  source_name: 'Original source',
+  source_url: 'Original source address',
+  canonical_url: 'Canonical URL',
+  license: 'License',
+  language: 'Language',
+  visibility: 'Visibility',
+  featured_image: 'Featured image',
+  featured_image_alt: 'Featured image description',
+  publish_at: 'Publish at',
+};
+
+/** Service field errors keyed by the form's field names. */
+export function editorErrors(errors: FieldErrors): FieldErrors {
+  const mapped: FieldErrors = {};
+  for (const [field, message] of Object.entries(errors)) {
+    const target = FIELD_OF_ERROR[field] ?? (field.startsWith('terms_') ? `new_${field}` : field);
+    mapped[target] ??= message;
+  }
+  return mapped;
+}
+
+export interface EditorModel {
+  article: Article | null;
+  values: ArticleFormValues;
+  people: Person[];
+  taxonomies: Taxonomy[];
+  terms: Term[];
+  problem?: { errors: FieldErrors; message: string } | undefined;
+  /** When another save won: the stored article the user must reconcile with. */
+  conflict?: Article | undefined;
+  autosave?: { savedAt: string } | undefined;
+  actions: WorkflowAction[];
+  corrections: Correction[];
+  canCorrect: boolean;
+  canFeature: boolean;
+  canManageTerms: boolean;
+  workflowProblem?: { errors: FieldErrors; message: string; values?: Record<string, string> } | undefined;
+  correctionProblem?: { errors: FieldErrors; message: string; values: Record<string, string> } | undefined;
+  publicUrl: string | null;
+}
+
+const TOOLBAR: { command: string; label: string; title: string }[] = [
+  { command: 'bold', label: 'B', title: 'Bold' },
+  { command: 'italic', label: 'I', title: 'Italic' },
+  { command: 'h2', label: 'H2', title: 'Heading' },
+  { command: 'h3', label: 'H3', title: 'Subheading' },
+  { command: 'link', label: 'Link', title: 'Link' },
+  { command: 'quote', label: '❝', title: 'Quotation' },
+  { command: 'ul', label: '• List', title: 'Bulleted list' },
+  { command: 'ol', label: '1. List', title: 'Numbered list' },
+  { command: 'image', label: 'Image', title: 'Upload an image into the text' },
+];
+
+function dateTimeField(field: {
+  name: string;
+  label: string;
+  value: string;
+  error?: string | undefined;
+}): SafeHtml {
+  const id = fieldId(field.name);
+  return html`<div class="field${field.error ? ' field--invalid' : ''}">
+  <label for="${id}">${field.label}</label>
+  <input type="datetime-local" id="${id}" name="${field.name}" value="${field.value}"${field.error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
+  ${field.error ? html`<p class="field-error" id="${id}-error">${field.error}</p>` : ''}
+</div>`;
+}
+
+function checkbox(name: string, label: string, isChecked: boolean, hint?: string): SafeHtml {
+  return html`<div class="field field--check">
+  <input type="checkbox" id="${fieldId(name)}" name="${name}" value="1"${isChecked ? html` checked` : ''}>
+  <label for="${fieldId(name)}">${label}</label>
+  ${hint ? html`<p class="hint">${hint}</p>` : ''}
+</div>`;
+}
+
+function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
+  const names = many(model.values, 'author').filter((n) => n.trim());
+  const rows = [...names, ...Array.from({ length: Math.max(1, 3 - names.length) }, () => '')];
+  const error = errors.author;
+  return html`<fieldset class="field${error ? ' field--invalid' : ''}" id="${fieldId('author')}">
+  <legend>Authors, in byline order</legend>
+  <p class="hint" id="authors-hint">Pick a person or type a new name: new names become author pages when you save.</p>
+  <ol class="author-list">
+    ${rows.map(
+      (name, index) =>
+        html`<li><label class="visually-hidden" for="author-${index}">Author ${index + 1}</label><input id="author-${index}" name="author" value="${name}" list="people-names" autocomplete="off" aria-describedby="authors-hint"></li>`,
+    )}
+  </ol>
+  <datalist id="people-names">${model.people.map((p) => html`<option value="${p.name}"></option>`)}</datalist>
+  ${error ? html`<p class="field-error">${error}</p>` : ''}
+</fieldset>`;
+}
+
+function termFields(model: EditorModel, errors: FieldErrors): SafeHtml {
+  const selected = new Set(many(model.values, 'term'));
+  return html`${model.taxonomies.map((taxonomy) => {
+    const terms = model.terms.filter((t) => t.taxonomyId === taxonomy.id);
+    const depth = (term: Term): number => {
+      let d = 0;
+      let parent = term.parentId;
+      while (parent !== null && d < 6) {
+        d++;
+        parent = terms.find((t) => t.id === parent)?.parentId ?? null;
+      }
+      return d;
+    };
+    const ordered: Term[] = [];
+    const visit = (parentId: number | null) => {
+      for (const term of terms.filter((t) => t.parentId === parentId)) {
+        ordered.push(term);
+        visit(term.id);
+      }
+    };
+    visit(null);
+    for (const term of terms) if (!ordered.includes(term)) ordered.push(term);
+    const newName = `new_terms_${taxonomy.slug}`;
+    const error = errors[newName];
+    return html`<fieldset class="field terms${error ? ' field--invalid' : ''}">
+  <legend>${taxonomy.pluralName}</legend>
+  ${
+    ordered.length
+      ? html`<ul class="term-choices">${ordered.map(
+          (term) =>
+            html`<li class="depth-${Math.min(depth(term), 4)}"><input type="checkbox" id="term-${term.id}" name="term" value="${term.id}"${selected.has(String(term.id)) ? html` checked` : ''}><label for="term-${term.id}">${term.name}</label></li>`,
+        )}</ul>`
+      : html`<p class="hint">None yet.</p>`
+  }
+  ${
+    model.canManageTerms || taxonomy.slug === 'tag'
+      ? html`<label class="small-label" for="${fieldId(newName)}">New ${taxonomy.pluralName.toLowerCase()} (comma-separated)</label>
+  <input id="${fieldId(newName)}" name="${newName}" value="${one(model.values, newName)}"${error ? html` aria-invalid="true" aria-describedby="${fieldId(newName)}-error"` : ''}>`
+      : ''
+  }
+  ${error ? html`<p class="field-error" id="${fieldId(newName)}-error">${error}</p>` : ''}
+</fieldset>`;
+  })}${errors.term ? html`<p class="field-error" id="${fieldId('term')}">${errors.term}</p>` : ''}`;
+}
+
+function workflowPanel(model: EditorModel, csrf: string): SafeHtml {
+  const { article } = model;
+  if (!article) return html``;
+  const problem = model.workflowProblem;
+  const version = String(article.version);
+  return html`<section class="panel workflow" aria-labelledby="workflow-heading">
+  <h2 id="workflow-heading">Status: <span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span></h2>
+  ${article.status === 'scheduled' ? html`<p>Goes live ${formatDate(article.publishedAt)} at ${article.publishedAt?.slice(11, 16)} UTC.</p>` : ''}
+  ${article.status === 'published' && model.publicUrl ? html`<p><a href="${model.publicUrl}">View on the site</a></p>` : ''}
+  ${problem ? errorSummary(problem, EDITOR_LABELS) : ''}
+  ${model.actions.length === 0 ? html`<p class="hint">Nothing you can change here now.</p>` : ''}
+  <div class="workflow-actions">
+  ${model.actions
+    .filter((a) => a !== 'schedule')
+    .map(
+      (action) => html`<form method="post" action="/admin/articles/${article.id}/workflow">
+    ${csrfField(csrf)}<input type="hidden" name="version" value="${version}"><input type="hidden" name="action" value="${action}">
+    <button type="submit"${action === 'unpublish' || action === 'return' ? html` class="secondary"` : ''}>${TRANSITIONS[action].label}</button>
+  </form>`,
+    )}
+  </div>
+  ${
+    model.actions.includes('schedule')
+      ? html`<form method="post" action="/admin/articles/${article.id}/workflow" class="schedule-form">
+    ${csrfField(csrf)}<input type="hidden" name="version" value="${version}"><input type="hidden" name="action" value="schedule">
+    ${dateTimeField({
+      name: 'publish_at',
+      label: 'Publish at (UTC)',
+      value:
+        problem?.values?.publish_at ??
+        (article.status === 'scheduled' ? (article.publishedAt?.slice(0, 16) ?? '') : ''),
+      error: problem?.errors.publish_at,
+    })}
+    <button type="submit" class="secondary">${article.status === 'scheduled' ? 'Reschedule' : 'Schedule'}</button>
+  </form>`
+      : ''
+  }
+</section>`;
+}
+
+function correctionsPanel(model: EditorModel, csrf: string): SafeHtml {
+  const { article } = model;
+  if (!article || (!model.canCorrect && model.corrections.length === 0)) return html``;
+  const problem = model.correctionProblem;
+  return html`<section class="panel" aria-labelledby="corrections-heading">
+  <h2 id="corrections-heading">Corrections and updates</h2>
+  ${
+    model.corrections.length
+      ? html`<ul class="list">${model.corrections.map(
+          (c) =>
+            html`<li><strong>${c.kind === 'update' ? 'Update' : 'Correction'}</strong>, ${formatDate(c.createdAt)}: ${c.note}</li>`,
+        )}</ul>`
+      : html`<p class="hint">None. Notes added here show, dated, at the end of the article and in its structured data.</p>`
+  }
+  ${
+    model.canCorrect
+      ? html`<form method="post" action="/admin/articles/${article.id}/corrections" id="correction-form" novalidate>
+    ${csrfField(csrf)}
+    ${problem && Object.keys(problem.errors).length === 0 ? html`<div class="alert" role="alert"><p>${problem.message}</p></div>` : ''}
+    ${formField({
+      name: 'kind',
+      label: 'Kind',
+      type: 'select',
+      value: problem?.values.kind ?? 'correction',
+      options: [
+        { value: 'correction', label: 'Correction (something was wrong)' },
+        { value: 'update', label: 'Update (something changed)' },
+      ],
+      error: problem?.errors.kind,
+    })}
+    ${formField({ name: 'note', label: 'Public note', type: 'textarea', rows: 3, value: problem?.values.note ?? '', error: problem?.errors.note })}
+    <button type="submit" class="secondary">Add note</button>
+  </form>`
+      : ''
+  }
+</section>`;
+}
+
+function uploadPanel(model: EditorModel, csrf: string): SafeHtml {
+  const back = model.article ? `/admin/articles/${model.article.id}` : '/admin/articles/new';
+  return html`<section class="panel" aria-labelledby="upload-heading">
+  <h2 id="upload-heading">Upload an image</h2>
+  <form method="post" action="/admin/media" enctype="multipart/form-data" class="upload-form">
+    ${csrfField(csrf)}<input type="hidden" name="return_to" value="${back}">
+    <div class="field"><label for="upload-file">Image file</label><input type="file" id="upload-file" name="file" accept="image/jpeg,image/png,image/webp,image/gif,image/avif,image/tiff" required></div>
+    <div class="field"><label for="upload-alt">Description (alt text)</label><input id="upload-alt" name="alt"></div>
+    <button type="submit" class="secondary">Upload</button>
+    <p class="hint">JPEG, PNG, WebP, GIF, AVIF or TIFF up to 15 MB. Or drop an image on the body text.</p>
+  </form>
+</section>`;
+}
+
+/** The article editor: every field, a Markdown toolbar and live preview, workflow and corrections. */
+export function articleEditorView(model: EditorModel, csrf: string): SafeHtml {
+  const { article, values } = model;
+  const errors = editorErrors(model.problem?.errors ?? {});
+  const field = (name: string, label: string, extra: Partial<Parameters<typeof formField>[0]> = {}) =>
+    formField({ name, label, value: one(values, name), error: errors[name], ...extra });
+  const action = article ? `/admin/articles/${article.id}` : '/admin/articles';
+  return html`<link rel="stylesheet" href="${newsroomCss()}">
+${article ? html`<p class="editor-links"><a href="/admin/articles">← All articles</a> · <a href="/admin/articles/${article.id}/preview" target="_blank">Preview</a> · <a href="/admin/articles/${article.id}/revisions">History (version ${article.version})</a></p>` : html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>`}
+${model.problem ? errorSummary({ ...model.problem, errors }, EDITOR_LABELS) : ''}
+${
+  model.conflict
+    ? html`<section class="panel conflict" aria-labelledby="conflict-heading">
+  <h2 id="conflict-heading">The saved version (version ${model.conflict.version}, ${formatDate(model.conflict.updatedAt)} ${model.conflict.updatedAt.slice(11, 16)} UTC)</h2>
+  <p>Your text is in the form below, unchanged. Copy what you need from the saved version, then save: saving now replaces version ${model.conflict.version}.</p>
+  <details><summary>Saved body</summary><pre class="conflict-body">${model.conflict.bodyMarkdown}</pre></details>
+</section>`
+    : ''
+}
+${
+  model.autosave && article
+    ? html`<div class="notice autosave-offer" role="status"><p>You have unsaved changes from ${formatDate(model.autosave.savedAt)} ${model.autosave.savedAt.slice(11, 16)} UTC.</p>
+  <p><a class="button secondary" href="/admin/articles/${article.id}?restore=autosave">Restore them</a>
+  <form method="post" action="/admin/articles/${article.id}/autosave/discard" class="inline">${csrfField(csrf)}<button type="submit" class="link-dark">Discard</button></form></p></div>`
+    : ''
+}
+<div class="editor-grid">
+<div class="editor-status">${workflowPanel(model, csrf)}</div>
+<form method="post" action="${action}" id="article-form" class="editor-main" novalidate
+  data-autosave="${article ? `/admin/articles/${article.id}/autosave` : ''}" data-csrf="${csrf}">
+  ${csrfField(csrf)}
+  ${article ? html`<input type="hidden" name="version" value="${one(values, 'version')}">` : ''}
+  <section class="panel">
+  ${field('title', 'Title', { isRequired: true })}
+  ${field('subtitle', 'Subtitle')}
+  <div class="field-pair">
+    ${field('epigraph_text', 'Epigraph', { type: 'textarea', rows: 2, hint: 'An optional quotation shown above the body.' })}
+    ${field('epigraph_attribution', 'Epigraph attribution')}
+  </div>
+  <div class="field body-field${errors.body ? ' field--invalid' : ''}">
+    <label for="${fieldId('body')}">Body (Markdown)</label>
+    <div class="md-toolbar" role="toolbar" aria-label="Formatting" aria-controls="${fieldId('body')}" hidden>
+      ${TOOLBAR.map((b) => html`<button type="button" class="secondary" data-md="${b.command}" title="${b.title}" aria-label="${b.title}">${b.label}</button>`)}
+      <button type="button" class="secondary md-preview-toggle" aria-pressed="false" data-md="preview">Preview</button>
+    </div>
+    <div class="md-panes">
+      <textarea id="${fieldId('body')}" name="body" rows="22" class="md-source"${errors.body ? html` aria-invalid="true" aria-describedby="body-hint ${fieldId('body')}-error"` : html` aria-describedby="body-hint"`}>${one(values, 'body')}</textarea>
+      <div class="md-preview article-body" aria-live="polite" aria-label="Preview" hidden></div>
+    </div>
+    <p class="hint" id="body-hint">Paste from a word processor or a web page: it becomes clean Markdown. Drop an image here to upload it.</p>
+    ${errors.body ? html`<p class="field-error" id="${fieldId('body')}-error">${errors.body}</p>` : ''}
+    <p class="autosave-status hint" role="status" aria-live="polite"></p>
+  </div>
+  ${field('summary', 'Summary', { type: 'textarea', rows: 3, hint: 'For listings, feeds and search engines.' })}
+  </section>
+
+  <section class="panel">
+  <h2>Byline and filing</h2>
+  ${authorFields(model, errors)}
+  ${termFields(model, errors)}
+  </section>
+
+  <section class="panel">
+  <h2>Image</h2>
+  ${field('featured_image', 'Featured image', { hint: 'An uploaded image’s address (/media/…) or an https:// address.' })}
+  ${field('featured_image_alt', 'Featured image description', { hint: 'What the image shows, for readers who cannot see it.' })}
+  </section>
+
+  <section class="panel">
+  <h2>Source, rights and display</h2>
+  ${field('source_name', 'Original source', { hint: 'Only if the article first appeared elsewhere.' })}
+  ${field('source_url', 'Original source address', { type: 'url' })}
+  ${field('canonical_url', 'Canonical URL', { type: 'url', hint: 'Where search engines should send readers; empty for this site.' })}
+  ${field('license', 'License', { hint: 'Empty for the site’s default license.' })}
+  <div class="field-pair">
+  ${field('language', 'Language', { hint: 'A language tag such as en or pt-BR.' })}
+  ${field('visibility', 'Visibility', {
+    type: 'select',
+    options: [
+      { value: 'public', label: 'Everyone' },
+      { value: 'members', label: 'Members only' },
+    ],
+  })}
+  </div>
+  ${field('slug', 'URL slug', { hint: 'Empty: made from the title. Changing it keeps the old address working.' })}
+  ${checkbox('has_comments', 'Comments on', one(values, 'has_comments') === '1')}
+  ${model.canFeature ? checkbox('is_featured', 'Featured on the home page', one(values, 'is_featured') === '1') : ''}
+  </section>
+  <div class="actions sticky-actions"><button type="submit">${article ? 'Save' : 'Create draft'}</button>
+  ${article ? html`<a href="/admin/articles/${article.id}/preview" target="_blank">Preview</a>` : ''}</div>
+</form>
+<aside class="editor-side">
+  ${uploadPanel(model, csrf)}
+  ${correctionsPanel(model, csrf)}
+</aside>
+</div>
+<script src="${newsroomJs()}" defer></script>`;
+}

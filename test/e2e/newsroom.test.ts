@@ -1,0 +1,286 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { jobRunnerFor } from '../../src/jobs/job-runner-for.js';
+import { createUser } from '../../src/services/users.js';
+import { TEST_PASSWORD } from '../helpers/admin.js';
+import {
+  browserSkipReason,
+  launchChromium,
+  type ReaderServer,
+  startReaderServer,
+} from '../helpers/reader-server.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SCREENSHOTS = path.join(repoRoot, 'test-output');
+const skipReason = browserSkipReason();
+
+async function signIn(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin`);
+}
+
+async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
+  let server: ReaderServer;
+  let browser: Browser;
+  let articleUrl = '';
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startReaderServer();
+    for (const [email, name, role] of [
+      ['writer@example.org', 'Jonah Reyes', 'contributor'],
+      ['desk@example.org', 'Mara Ellison', 'editor'],
+    ] as const) {
+      await createUser(server.testWiring.wiring, { email, name, role, password: TEST_PASSWORD });
+    }
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('a contributor writes with the toolbar and clean paste, fixes a mistake, and submits; the rest is refused', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'writer@example.org');
+    const nav = await page.getByRole('navigation', { name: 'Admin' }).getByRole('link').allTextContents();
+    assert.deepEqual(nav, ['Dashboard', 'Articles', 'Images', 'Your account']);
+
+    await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Articles' }).click();
+    await page.getByRole('link', { name: 'Write an article' }).click();
+    await page.waitForURL(`${base}/admin/articles/new`);
+    // Bad input first: no title and a malformed canonical URL.
+    await page.locator('#field-body').fill('The tide gauges disagree.');
+    await page.locator('#author-0').fill('Jonah Reyes');
+    await page.locator('#field-canonical_url').fill('not a link');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    assert.equal(await page.locator('#field-title-error').textContent(), 'Must not be empty');
+    assert.equal(
+      await page.locator('#field-canonical_url-error').textContent(),
+      'Must be an http or https URL',
+    );
+    assert.equal(await page.locator('#field-body').inputValue(), 'The tide gauges disagree.');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsroom-editor-errors.png'), fullPage: true });
+
+    await page.locator('#field-title').fill('Tide gauges and the sinking coast');
+    await page.locator('#field-canonical_url').fill('');
+    await page.locator('#field-subtitle').fill('Why the instruments disagree');
+    await page.locator('#field-epigraph_text').fill('The sea keeps its own books.');
+    await page.locator('#field-epigraph_attribution').fill('a harbour master');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL(/\/admin\/articles\/\d+\?notice=created/);
+    const editorUrl = page.url().split('?')[0] ?? '';
+
+    // The toolbar: select a word and make it bold.
+    const body = page.locator('#field-body');
+    await body.evaluate((el: HTMLTextAreaElement) => {
+      const start = el.value.indexOf('tide gauges');
+      el.focus();
+      el.setSelectionRange(start, start + 'tide gauges'.length);
+    });
+    await page.getByRole('button', { name: 'Bold' }).click();
+    assert.equal(await body.inputValue(), 'The **tide gauges** disagree.');
+
+    // Paste from a word processor: Google Docs-style HTML becomes clean Markdown.
+    await body.evaluate((el: HTMLTextAreaElement) => {
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+      const data = new DataTransfer();
+      data.setData(
+        'text/html',
+        '<b style="font-weight:normal"><p><span style="font-weight:700">Ground truth</span><span> comes from </span><span style="font-style:italic">satellites</span>.</p></b>',
+      );
+      data.setData('text/plain', 'Ground truth comes from satellites.');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await page.waitForFunction(() =>
+      (document.querySelector('#field-body') as HTMLTextAreaElement).value.includes('**Ground truth**'),
+    );
+    assert.match(await body.inputValue(), /\*\*Ground truth\*\* comes from \*satellites\*\./);
+
+    // Live preview renders the Markdown.
+    await page.getByRole('button', { name: 'Preview' }).first().click();
+    await page.locator('.md-preview strong', { hasText: 'tide gauges' }).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsroom-editor.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(/notice=saved/);
+    await page.getByRole('button', { name: 'Submit for review' }).click();
+    await page.waitForURL(/notice=submit/);
+    assert.equal(await page.getByRole('status').first().textContent(), 'Submitted for review.');
+    assert.equal(await page.getByRole('button', { name: 'Publish now' }).count(), 0);
+    articleUrl = editorUrl;
+
+    for (const refused of ['/admin/taxonomies/theme', '/admin/people', '/admin/users', '/admin/settings']) {
+      const response = await page.goto(`${base}${refused}`);
+      assert.equal(response?.status(), 403, refused);
+    }
+    await page.screenshot({
+      path: path.join(SCREENSHOTS, 'newsroom-contributor-refused.png'),
+      fullPage: true,
+    });
+    await context.close();
+  });
+
+  test('an editor reviews, uploads an image by drag and drop, schedules, publishes, corrects and restores a revision', async () => {
+    assert.ok(articleUrl, 'the contributor test ran first');
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+
+    await page.goto(`${base}/admin/articles?status=review`);
+    assert.equal(await page.locator('h1').textContent(), 'Review queue');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsroom-review-queue.png'), fullPage: true });
+    await page.getByRole('link', { name: 'Tide gauges and the sinking coast' }).click();
+    await page.waitForURL(articleUrl);
+
+    // Drag and drop an image onto the body: it is uploaded, resized, and inserted as Markdown.
+    const png = await sharp({ create: { width: 1400, height: 900, channels: 3, background: '#2a6f97' } })
+      .png()
+      .toBuffer();
+    await page.locator('#field-body').evaluate(
+      (el: HTMLTextAreaElement, bytes: number[]) => {
+        el.focus();
+        el.setSelectionRange(el.value.length, el.value.length);
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], 'gauge.png', { type: 'image/png' }));
+        el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      [...png],
+    );
+    await page.waitForFunction(() =>
+      /!\[[^\]]*\]\(\/media\/.+\.png\)/.test(
+        (document.querySelector('#field-body') as HTMLTextAreaElement).value,
+      ),
+    );
+    const withImage = await page.locator('#field-body').inputValue();
+    const imageUrl = /\((\/media\/[^)]+)\)/.exec(withImage)?.[1] ?? '';
+    await page
+      .locator('#field-body')
+      .fill(withImage.replace('![Describe the image]', '![A tide gauge on a pier]'));
+    await page.locator('#field-featured_image').fill(imageUrl);
+    await page.locator('#field-featured_image_alt').fill('A tide gauge on a pier');
+    await page.locator('label', { hasText: 'Environment' }).first().click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(/notice=saved/);
+    const image = await page.request.get(`${base}${imageUrl.replace(/\.png$/, '.png')}`);
+    assert.equal(image.status(), 200);
+
+    // Preview the unpublished article as readers will see it.
+    const preview = await context.newPage();
+    await preview.goto(`${articleUrl}/preview`);
+    assert.match(
+      (await preview.locator('.preview-banner').textContent()) ?? '',
+      /Preview of a review article/,
+    );
+    assert.equal(await preview.locator('h1').first().textContent(), 'Tide gauges and the sinking coast');
+    await preview.screenshot({ path: path.join(SCREENSHOTS, 'newsroom-preview.png'), fullPage: true });
+    await preview.close();
+
+    // Schedule: a time in the past is refused next to the field, then a future one works.
+    await page.locator('#field-publish_at').fill('2020-01-01T08:00');
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    assert.equal(await page.locator('#field-publish_at-error').textContent(), 'Must be in the future');
+    await page.locator('#field-publish_at').fill('2026-11-21T07:30');
+    await page.getByRole('button', { name: 'Schedule' }).click();
+    await page.waitForURL(/notice=schedule/);
+    assert.match((await page.locator('.workflow').textContent()) ?? '', /Goes live .* 07:30 UTC/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsroom-scheduled.png'), fullPage: true });
+
+    // The scheduled job fires once its time comes (the server's clock is moved forward).
+    server.testWiring.setNow(new Date('2026-11-21T07:31:00Z'));
+    assert.equal(await jobRunnerFor(server.testWiring.wiring).runDue(), 1);
+    assert.equal(await jobRunnerFor(server.testWiring.wiring).runDue(), 0);
+    await page.reload();
+    assert.match((await page.locator('#workflow-heading').textContent()) ?? '', /Published/);
+
+    // Unpublish and publish again by hand.
+    await page.getByRole('button', { name: 'Unpublish' }).click();
+    await page.waitForURL(/notice=unpublish/);
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await page.waitForURL(/notice=publish/);
+
+    // A public correction.
+    await page
+      .getByLabel('Public note')
+      .fill('An earlier version gave the wrong year for the gauge’s installation.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.waitForURL(/notice=corrected/);
+    const slug = await page.locator('#field-slug').inputValue();
+    const publicPage = await context.newPage();
+    await publicPage.goto(`${base}/articles/${slug}`);
+    assert.match(await publicPage.content(), /An earlier version gave the wrong year/);
+    const jsonLd = await publicPage.locator('script[type="application/ld+json"]').first().textContent();
+    assert.match(jsonLd ?? '', /wrong year/);
+    await publicPage.screenshot({
+      path: path.join(SCREENSHOTS, 'newsroom-published-article.png'),
+      fullPage: true,
+    });
+    await publicPage.close();
+
+    // History: compare the first version with the current one, then restore it.
+    await page.getByRole('link', { name: /History/ }).click();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsroom-history.png'), fullPage: true });
+    const compare = page.getByRole('link', { name: 'Compare with current' });
+    await compare.last().click();
+    assert.ok(await page.locator('.diff-removed').first().isVisible());
+    assert.ok(await page.locator('.diff-added').first().isVisible());
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'newsroom-diff.png'), fullPage: true });
+    await page.getByRole('button', { name: /Restore version 1/ }).click();
+    await page.waitForURL(/notice=restored/);
+    assert.equal(await page.locator('#field-body').inputValue(), 'The tide gauges disagree.');
+    assert.match((await page.locator('#workflow-heading').textContent()) ?? '', /Published/);
+
+    // Editors cannot open admin-only pages.
+    assert.equal((await page.goto(`${base}/admin/users`))?.status(), 403);
+    assert.equal((await page.goto(`${base}/admin/settings`))?.status(), 403);
+
+    for (const [name, url] of [
+      ['taxonomies', '/admin/taxonomies/region'],
+      ['people', '/admin/people'],
+      ['pages', '/admin/pages'],
+      ['media', '/admin/media'],
+      ['articles', '/admin/articles'],
+    ] as const) {
+      await page.goto(`${base}${url}`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `newsroom-${name}.png`), fullPage: true });
+    }
+    await context.close();
+  });
+
+  test('the newsroom screens fit a phone-sized screen', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+    for (const [name, url] of [
+      ['editor', articleUrl.replace(base, '')],
+      ['articles', '/admin/articles'],
+      ['history', `${articleUrl.replace(base, '')}/revisions`],
+      ['taxonomies', '/admin/taxonomies/region'],
+      ['media', '/admin/media'],
+    ] as const) {
+      await page.goto(`${base}${url}`);
+      const overflow = await horizontalOverflow(page);
+      assert.ok(overflow <= 0, `${name} is ${overflow}px wider than a 375px screen`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `newsroom-${name}-375.png`), fullPage: true });
+    }
+    await context.close();
+  });
+});

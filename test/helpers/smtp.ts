@@ -1,0 +1,73 @@
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+/** A real SMTP server on 127.0.0.1 that keeps every message it receives, parsed. */
+export interface SmtpCapture {
+  port: number;
+  messages: ParsedMail[];
+  /** Resolves with the next message (or one already received and not yet taken). */
+  nextMessage(): Promise<ParsedMail>;
+  /** Makes the server refuse the next messages (to test failures), or accept them again. */
+  setRefusing(isRefusing: boolean): void;
+  close(): Promise<void>;
+}
+
+export async function startSmtpCapture(): Promise<SmtpCapture> {
+  const messages: ParsedMail[] = [];
+  const waiting: ((mail: ParsedMail) => void)[] = [];
+  let taken = 0;
+  let isRefusing = false;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      if (isRefusing) {
+        stream.resume();
+        stream.on('end', () =>
+          callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 })),
+        );
+        return;
+      }
+      simpleParser(stream)
+        .then((mail) => {
+          messages.push(mail);
+          const resolve = waiting.shift();
+          if (resolve) {
+            taken++;
+            resolve(mail);
+          }
+          callback();
+        })
+        .catch(callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    port,
+    messages,
+    nextMessage: () => {
+      const ready = messages[taken];
+      if (ready) {
+        taken++;
+        return Promise.resolve(ready);
+      }
+      return new Promise((resolve) => waiting.push(resolve));
+    },
+    setRefusing: (value) => {
+      isRefusing = value;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The first admin link (reset or invitation) in a message's text. */
+export function linkIn(mail: ParsedMail): string {
+  const match = /https?:\/\/\S+\/admin\/(?:reset-password|accept-invitation)\?token=[\w%-]+/.exec(
+    mail.text ?? '',
+  );
+  if (!match) throw new Error(`no link in the message: ${mail.text}`);
+  return match[0];
+}

@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { SmtpMailer } from '../../src/adapters/mailer.js';
+import { buildApp } from '../../src/app.js';
+import type { User } from '../../src/domain/user.js';
+import type { Wiring } from '../../src/wiring.js';
+import { AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.js';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+import { linkIn, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.js';
+
+const START = new Date('2026-11-20T12:00:00.000Z');
+
+/** The path and query of a link, for app.inject. */
+function pathOf(link: string): string {
+  const url = new URL(link);
+  return `${url.pathname}${url.search}`;
+}
+
+function tokenOf(link: string): string {
+  return new URL(link).searchParams.get('token') ?? '';
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`invitations and password resets by email on ${kind}`, () => {
+    let t: TestWiring;
+    let smtp: SmtpCapture;
+    let wiring: Wiring;
+    let app: FastifyInstance;
+    let admin: User;
+    let adminClient: AdminClient;
+
+    before(async () => {
+      t = await createTestWiring(kind, { now: START });
+      smtp = await startSmtpCapture();
+      const mailer = new SmtpMailer(
+        {
+          host: '127.0.0.1',
+          port: smtp.port,
+          secure: false,
+          user: '',
+          password: '',
+          from: 'Desk <desk@review.example>',
+        },
+        pino({ level: 'silent' }),
+      );
+      wiring = { ...t.wiring, mailer };
+      app = await buildApp(wiring, { shouldLog: false });
+      admin = await makeUser(wiring, 'admin', 'chief@example.org');
+      adminClient = await clientAs(app, wiring, admin, sessionCookieName(wiring.siteUrl));
+    });
+    after(async () => {
+      await app.close();
+      wiring.mailer.close();
+      await smtp.close();
+      await t.cleanup();
+    });
+
+    test('invite → the email arrives → accept with a password → sign in', async () => {
+      await adminClient.get('/admin/users');
+      const invited = await adminClient.post('/admin/users/invite', {
+        email: 'Rosa.Mendes@example.org',
+        name: 'Rosa',
+        role: 'author',
+      });
+      assert.equal(invited.statusCode, 303);
+      assert.equal(invited.headers.location, '/admin/users?notice=invited');
+
+      const mail = await smtp.nextMessage();
+      assert.equal(mail.to && !Array.isArray(mail.to) ? mail.to.text : '', 'rosa.mendes@example.org');
+      assert.equal(mail.from?.value[0]?.address, 'desk@review.example');
+      assert.match(mail.subject ?? '', /invited to join Pressroom/);
+      assert.match(mail.text ?? '', /as author/);
+      const link = linkIn(mail);
+      assert.ok(link.startsWith('https://review.example/admin/accept-invitation?token='));
+
+      // Before accepting, the account cannot sign in.
+      assert.equal((await new AdminClient(app).signIn('rosa.mendes@example.org')).statusCode, 401);
+
+      const newcomer = new AdminClient(app);
+      const form = await newcomer.get(pathOf(link));
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /invited as <strong>author<\/strong>/);
+      const short = await newcomer.post('/admin/accept-invitation', {
+        token: tokenOf(link),
+        name: 'Rosa Mendes',
+        password: 'short',
+        password_confirm: 'short',
+      });
+      assert.equal(short.statusCode, 400);
+      assert.match(short.body, /id="field-password-error">Must be at least 12 characters/);
+      assert.match(short.body, /id="field-name"[^>]*value="Rosa Mendes"/);
+
+      const accepted = await newcomer.post('/admin/accept-invitation', {
+        token: tokenOf(link),
+        name: 'Rosa Mendes',
+        password: TEST_PASSWORD,
+        password_confirm: TEST_PASSWORD,
+      });
+      assert.equal(accepted.statusCode, 303);
+      assert.equal(accepted.headers.location, '/admin?notice=welcome');
+      const dashboard = await newcomer.get('/admin');
+      assert.equal(dashboard.statusCode, 200);
+      assert.match(dashboard.body, /Rosa Mendes/);
+
+      const again = await new AdminClient(app).get(pathOf(link));
+      assert.equal(again.statusCode, 400, 'the invitation works once');
+      assert.match(again.body, /expired or has already been used/);
+
+      const signIn = await new AdminClient(app).signIn('rosa.mendes@example.org');
+      assert.equal(signIn.statusCode, 303);
+      const user = await wiring.store.users.findByEmail('rosa.mendes@example.org');
+      assert.equal(user?.role, 'author');
+      assert.equal(user?.name, 'Rosa Mendes');
+    });
+
+    test('an invitation link expires after a week', async () => {
+      await adminClient.get('/admin/users');
+      await adminClient.post('/admin/users/invite', {
+        email: 'late@example.org',
+        name: 'Late',
+        role: 'contributor',
+      });
+      const link = linkIn(await smtp.nextMessage());
+      t.setNow(new Date(START.getTime() + 8 * 24 * 3_600_000));
+      try {
+        const page = await new AdminClient(app).get(pathOf(link));
+        assert.equal(page.statusCode, 400);
+        assert.match(page.body, /This link does not work/);
+      } finally {
+        t.setNow(START);
+      }
+    });
+
+    test('when the mail server refuses the invitation, nothing is saved and the admin is told', async () => {
+      smtp.setRefusing(true);
+      try {
+        await adminClient.get('/admin/users');
+        const response = await adminClient.post('/admin/users/invite', {
+          email: 'bounced@example.org',
+          name: 'Bounced',
+          role: 'editor',
+        });
+        assert.equal(response.statusCode, 503);
+        assert.match(response.body, /could not be sent[\s\S]*Nothing was saved/);
+        assert.match(response.body, /id="field-email"[^>]*value="bounced@example.org"/);
+        assert.equal(await wiring.store.users.findByEmail('bounced@example.org'), undefined);
+      } finally {
+        smtp.setRefusing(false);
+      }
+    });
+
+    test('forgot password → the email arrives → the new password works, the old does not, the link works once', async () => {
+      const writer = await makeUser(wiring, 'contributor', 'forgetful@example.org');
+      const elsewhere = await clientAs(app, wiring, writer, sessionCookieName(wiring.siteUrl));
+      const visitor = new AdminClient(app);
+      await visitor.get('/admin/forgot-password');
+      const asked = await visitor.post('/admin/forgot-password', { email: 'forgetful@example.org' });
+      assert.equal(asked.statusCode, 200);
+      assert.match(asked.body, /If forgetful@example.org belongs to an account, we have sent it a link/);
+
+      const mail = await smtp.nextMessage();
+      assert.match(mail.subject ?? '', /Reset your password/);
+      const link = linkIn(mail);
+
+      const form = await visitor.get(pathOf(link));
+      assert.equal(form.statusCode, 200);
+      const mismatch = await visitor.post('/admin/reset-password', {
+        token: tokenOf(link),
+        password: 'a brand new passphrase',
+        password_confirm: 'a different passphrase',
+      });
+      assert.equal(mismatch.statusCode, 400);
+      assert.match(mismatch.body, /id="field-password_confirm-error">The two passwords are not the same/);
+
+      const reset = await visitor.post('/admin/reset-password', {
+        token: tokenOf(link),
+        password: 'a brand new passphrase',
+        password_confirm: 'a brand new passphrase',
+      });
+      assert.equal(reset.statusCode, 303);
+      assert.equal(reset.headers.location, '/admin/login?notice=password-reset');
+
+      assert.equal((await elsewhere.get('/admin')).statusCode, 303, 'a reset ends the other sessions');
+      assert.equal((await new AdminClient(app).signIn(writer.email, TEST_PASSWORD)).statusCode, 401);
+      assert.equal(
+        (await new AdminClient(app).signIn(writer.email, 'a brand new passphrase')).statusCode,
+        303,
+      );
+
+      const reused = await visitor.post('/admin/reset-password', {
+        token: tokenOf(link),
+        password: 'yet another passphrase',
+        password_confirm: 'yet another passphrase',
+      });
+      assert.equal(reused.statusCode, 400, 'the link works once');
+      assert.match(reused.body, /already been used/);
+      assert.equal(
+        (await new AdminClient(app).signIn(writer.email, 'yet another passphrase')).statusCode,
+        401,
+      );
+      const [entry] = await wiring.store.audit.list({ limit: 1 });
+      assert.equal(entry?.action, 'session.login');
+    });
+
+    test('asking a reset for an unknown email answers the same and sends nothing', async () => {
+      const before = smtp.messages.length;
+      const visitor = new AdminClient(app);
+      await visitor.get('/admin/forgot-password');
+      const asked = await visitor.post('/admin/forgot-password', { email: 'stranger@example.org' });
+      assert.equal(asked.statusCode, 200);
+      assert.match(asked.body, /If stranger@example.org belongs to an account/);
+      const bad = await visitor.post('/admin/forgot-password', { email: 'not an email' });
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /id="field-email-error">Enter an email address/);
+      // A known address afterwards proves the server was reachable and nothing went out before.
+      await visitor.post('/admin/forgot-password', { email: 'chief@example.org' });
+      const mail = await smtp.nextMessage();
+      assert.equal(smtp.messages.length, before + 1);
+      assert.equal(mail.to && !Array.isArray(mail.to) ? mail.to.text : '', 'chief@example.org');
+    });
+
+    test('a reset link expires after an hour, and a newer one replaces it', async () => {
+      const visitor = new AdminClient(app);
+      await visitor.get('/admin/forgot-password');
+      await visitor.post('/admin/forgot-password', { email: 'chief@example.org' });
+      const first = linkIn(await smtp.nextMessage());
+      await visitor.post('/admin/forgot-password', { email: 'chief@example.org' });
+      const second = linkIn(await smtp.nextMessage());
+      assert.equal((await visitor.get(pathOf(first))).statusCode, 400, 'the older link is void');
+      assert.equal((await visitor.get(pathOf(second))).statusCode, 200);
+      t.setNow(new Date(START.getTime() + 61 * 60_000));
+      try {
+        assert.equal((await visitor.get(pathOf(second))).statusCode, 400);
+      } finally {
+        t.setNow(START);
+      }
+    });
+
+    test('sign-in and reset forms are rate-limited per address as well', async () => {
+      const strict = {
+        ...wiring,
+        config: { ...wiring.config, auth: { ...wiring.config.auth, formRateLimitPerMinute: 2 } },
+      };
+      const limitedApp = await buildApp(strict, { shouldLog: false });
+      try {
+        const visitor = new AdminClient(limitedApp);
+        await visitor.get('/admin/forgot-password');
+        assert.equal(
+          (await visitor.post('/admin/forgot-password', { email: 'x@example.org' })).statusCode,
+          200,
+        );
+        assert.equal(
+          (await visitor.post('/admin/forgot-password', { email: 'y@example.org' })).statusCode,
+          200,
+        );
+        const third = await visitor.post('/admin/forgot-password', { email: 'z@example.org' });
+        assert.equal(third.statusCode, 429);
+        assert.match(third.body, /Too many attempts from your address/);
+      } finally {
+        await limitedApp.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import { buildApp } from '../../src/app.js';
+import { parseConfig } from '../../src/config.js';
+import { draftOf, saveArticle } from '../../src/services/articles.js';
+import type { ContentChange } from '../../src/services/context.js';
+import { seedDemo } from '../../src/services/demo.js';
+import { createWiring, type Wiring } from '../../src/wiring.js';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+
+/** Resolves with the first remote change the wiring hears, or rejects after `ms`. */
+function nextRemoteChange(wiring: Wiring, ms: number): Promise<ContentChange> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`no remote change within ${ms} ms`));
+    }, ms);
+    const unsubscribe = wiring.changes.subscribe((change, origin) => {
+      if (!origin.isRemote) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(change);
+    });
+  });
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`changes made by another process on ${kind}`, () => {
+    let server: TestWiring;
+    let other: Wiring;
+    before(async () => {
+      server = await createTestWiring(kind);
+      await seedDemo(server.wiring);
+      const config = parseConfig({
+        database: { url: server.database.url },
+        data: { dir: server.database.dataDir },
+        site: { url: 'https://review.example' },
+      });
+      other = await createWiring({ config, log: pino({ level: 'silent' }) });
+    });
+    after(async () => {
+      await other.close();
+      await server.cleanup();
+    });
+
+    test('reach the server, whose cached page then shows the edit', async () => {
+      const app = await buildApp(server.wiring, { shouldLog: false });
+      try {
+        const before = await app.inject('/articles/the-adjournment-economy');
+        assert.equal(before.statusCode, 200);
+        const article = (await other.store.articles.findBySlug('the-adjournment-economy'))!;
+        const heard = nextRemoteChange(server.wiring, 5000);
+        await saveArticle(
+          other,
+          { ...draftOf(article), title: 'Edited in another process' },
+          { actor: 'cli', id: article.id },
+        );
+        const change = await heard;
+        assert.ok(change.kind === 'article' || change.kind === 'everything');
+        const afterEdit = await app.inject('/articles/the-adjournment-economy');
+        assert.match(afterEdit.body, /Edited in another process/);
+      } finally {
+        await app.close();
+      }
+    });
+  });
+}

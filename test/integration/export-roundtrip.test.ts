@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { backupDatabase, restoreDatabase } from '../../src/services/backup.js';
+import { exportMarkdown } from '../../src/services/export/markdown-export.js';
+import { exportPublication } from '../../src/services/export/publication-export.js';
+import { importGhost } from '../../src/services/import/ghost.js';
+import { importJson } from '../../src/services/import/json.js';
+import { importWordPress } from '../../src/services/import/wordpress.js';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FIXTURES = path.resolve(repoRoot, '..', 'shared', 'fixtures');
+const hasFixtures = existsSync(FIXTURES);
+
+async function exportText(t: TestWiring): Promise<string> {
+  let text = '';
+  await exportPublication(
+    t.wiring.store.db,
+    {
+      write: (piece) => {
+        text += piece;
+      },
+    },
+    {
+      now: t.wiring.now(),
+      siteUrl: t.wiring.siteUrl,
+    },
+  );
+  return text;
+}
+
+async function loadPublication(t: TestWiring): Promise<void> {
+  await importWordPress(t.wiring, path.join(FIXTURES, 'wxr/wordpress-importer/theme-unit-test-data.xml'));
+  await importGhost(t.wiring, path.join(FIXTURES, 'ghost/ghost-core/v4_export.json'));
+  const article = (await t.wiring.store.articles.listAll())[0];
+  assert.ok(article);
+  await t.wiring.store.corrections.add({
+    articleId: article.id,
+    kind: 'correction',
+    note: 'An earlier version misspelt a name.',
+    createdAt: '2026-11-20T12:00:00.000Z',
+  });
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`export and restore on ${kind}`, { skip: hasFixtures ? false : 'fixtures folder absent' }, () => {
+    test('importing an export into an empty instance gives the same publication, field by field', async () => {
+      const source = await createTestWiring(kind);
+      const target = await createTestWiring(kind);
+      try {
+        await loadPublication(source);
+        const first = await exportText(source);
+        const file = path.join(source.database.dataDir, 'export.json');
+        (await import('node:fs')).writeFileSync(file, first);
+        const report = await importJson(target.wiring, file);
+        assert.equal(report.counts.article.imported, await source.wiring.store.articles.count());
+        const second = await exportText(target);
+        const a = JSON.parse(first) as Record<string, unknown>;
+        const b = JSON.parse(second) as Record<string, unknown>;
+        for (const key of Object.keys(a)) {
+          if (key === 'exportedAt') continue;
+          assert.deepEqual(b[key], a[key], `section ${key} differs`);
+        }
+        assert.ok((a.articles as unknown[]).length > 60);
+        const withComments = (a.articles as { comments: unknown[] }[]).filter((x) => x.comments.length > 0);
+        assert.ok(withComments.length > 0, 'comments travel with their articles');
+        const withCorrections = (a.articles as { corrections: unknown[] }[]).filter(
+          (x) => x.corrections.length > 0,
+        );
+        assert.equal(withCorrections.length, 1);
+      } finally {
+        await source.cleanup();
+        await target.cleanup();
+      }
+    });
+
+    test('backup while serving, refuse to restore over content, restore into an empty database', async () => {
+      const source = await createTestWiring(kind);
+      const target = await createTestWiring(kind);
+      try {
+        await importGhost(source.wiring, path.join(FIXTURES, 'ghost/ghost-core/v4_export.json'));
+        const backup = await backupDatabase(source.wiring, {
+          backupDir: path.join(source.database.dataDir, 'backups'),
+        });
+        assert.equal(backup.kind, kind === 'sqlite' ? 'sqlite' : 'json');
+        assert.ok(existsSync(backup.file));
+        await assert.rejects(restoreDatabase(source.wiring, backup.file, { force: false }), /--force/);
+        await restoreDatabase(target.wiring, backup.file, { force: false });
+        assert.equal(await target.wiring.store.articles.count(), await source.wiring.store.articles.count());
+        const before = await exportText(source);
+        const after = await exportText(target);
+        const strip = (text: string) => ({ ...(JSON.parse(text) as object), exportedAt: null });
+        assert.deepEqual(strip(after), strip(before));
+        await restoreDatabase(source.wiring, backup.file, { force: true });
+        assert.equal(await source.wiring.store.articles.count(), await target.wiring.store.articles.count());
+      } finally {
+        await source.cleanup();
+        await target.cleanup();
+      }
+    });
+
+    test('exports Markdown files that front matter readers understand', async () => {
+      const t = await createTestWiring(kind);
+      try {
+        await importGhost(t.wiring, path.join(FIXTURES, 'ghost/ghost-core/v4_export.json'));
+        const folder = path.join(t.database.dataDir, 'md');
+        const result = await exportMarkdown(t.wiring.store, folder, {
+          mediaDir: path.join(t.database.dataDir, 'media'),
+        });
+        assert.equal(readdirSync(path.join(folder, 'articles')).length, result.articles);
+        const welcome = readFileSync(path.join(folder, 'articles', 'welcome.md'), 'utf8');
+        assert.match(welcome, /^---\ntitle: /);
+        assert.match(welcome, /authors:\n {2}- name: /);
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}
