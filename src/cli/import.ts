@@ -64,8 +64,13 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): {
 } {
   if (!stream.isTTY) return { update: () => {}, done: () => {} };
   let last = '';
+  let drawnAt = 0;
   return {
     update(progress) {
+      // Redraw at most ten times a second; a large file reports progress thousands of times.
+      const now = Date.now();
+      if (now - drawnAt < 100 && progress.done < progress.total) return;
+      drawnAt = now;
       const share = progress.total > 0 ? Math.min(1, progress.done / progress.total) : 0;
       const width = 30;
       const filled = Math.round(share * width);

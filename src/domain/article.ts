@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.js';
 import { slugProblem } from './slug.js';
+import { isHttpUrl } from './url.js';
 
 export const ARTICLE_STATUSES = ['draft', 'review', 'scheduled', 'published', 'unpublished'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
@@ -76,15 +77,6 @@ export interface ArticleDraft {
 const MAX_TITLE = 300;
 const MAX_TEXT = 2000;
 const MAX_BODY = 2_000_000;
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** Every problem with a draft, by field; an empty list means it can be saved. */
 export function validateArticleDraft(draft: ArticleDraft): FieldError[] {

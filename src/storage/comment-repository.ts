@@ -1,23 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Comment, CommentStatus } from '../domain/comment.js';
 import type { CommentsTable, Database } from './schema.js';
-
-export const COMMENT_STATUSES = ['approved', 'pending', 'spam', 'trash'] as const;
-export type CommentStatus = (typeof COMMENT_STATUSES)[number];
-
-/** A reader's comment on an article (imported ones keep their thread and moderation status). */
-export interface Comment {
-  id: number;
-  articleId: number;
-  parentId: number | null;
-  authorName: string;
-  authorEmail: string | null;
-  authorUrl: string | null;
-  body: string;
-  status: CommentStatus;
-  kind: 'comment' | 'pingback' | 'trackback';
-  createdAt: string;
-  sourceId: string | null;
-}
 
 export type CommentRecord = Omit<Comment, 'id'>;
 
@@ -77,6 +60,21 @@ export class CommentRepository {
   async listAll(): Promise<Comment[]> {
     const rows = await this.db.selectFrom('comments').selectAll().orderBy('id').execute();
     return rows.map(toComment);
+  }
+
+  /**
+   * Ids of the comments whose source id starts with `prefix` (those imported from one site).
+   * Wildcard characters in the prefix match themselves and more; the exact test is done here.
+   */
+  async idsBySourcePrefix(prefix: string): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .select(['id', 'source_id'])
+      .where('source_id', 'like', `${prefix.replace(/[\\%_]/g, '_')}%`)
+      .execute();
+    return new Map(
+      rows.flatMap((r) => (r.source_id?.startsWith(prefix) ? [[r.source_id, r.id] as const] : [])),
+    );
   }
 
   async insert(record: CommentRecord): Promise<number> {

@@ -13,6 +13,10 @@ export interface SearchDocument {
   body: string;
   people: string;
   terms: string;
+  /** When it was (or will be) published, ISO. */
+  publishedAt: string;
+  termIds: number[];
+  personIds: number[];
 }
 
 export interface SearchFilters {
@@ -35,6 +39,13 @@ export interface SearchRequest extends SearchFilters {
   offset: number;
 }
 
+export interface SearchResultPage {
+  hits: SearchHit[];
+  total: number;
+  /** False when `total` is a lower bound (PostgreSQL stops counting at a limit). */
+  isTotalExact: boolean;
+}
+
 export interface SearchHit {
   articleId: number;
   isTitleMatch: boolean;
@@ -55,7 +66,7 @@ export interface SearchIndex {
   clear(): Promise<void>;
   count(): Promise<number>;
   /** Matches ranked: title matches first, then relevance, then newest. */
-  search(request: SearchRequest): Promise<{ hits: SearchHit[]; total: number }>;
+  search(request: SearchRequest): Promise<SearchResultPage>;
   /** Articles sharing the most of `words`, best first. */
   similar(request: SimilarRequest): Promise<number[]>;
   /** Ids of published articles after `afterId`, ascending: what a rebuild indexes. */
@@ -65,6 +76,13 @@ export interface SearchIndex {
 }
 
 type Db = Kysely<Database>;
+
+/** How many matches are ranked by relevance before the rest follow by recency (see SqliteSearchIndex.cutoff); tests lower it. */
+export const SEARCH_TUNING = {
+  rankedCandidates: 2000,
+  /** PostgreSQL must read each match's row to rank it, so it ranks fewer. */
+  postgresRankedCandidates: 300,
+};
 
 /**
  * Which database a Kysely instance talks to, from its placeholder style ($1 or ?). Repositories
@@ -79,22 +97,35 @@ export function createSearchIndex(db: Db): SearchIndex {
   return dialectOf(db) === 'postgres' ? new PostgresSearchIndex(db) : new SqliteSearchIndex(db);
 }
 
-/** Conditions on the joined `articles a` row shared by both dialects. */
-function filterSql(filters: SearchFilters): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [
-    sql`a.status = 'published'`,
-    sql`a.published_at IS NOT NULL`,
-    sql`a.published_at <= ${filters.now}`,
-  ];
-  if (filters.from) parts.push(sql`a.published_at >= ${filters.from}`);
-  if (filters.to) parts.push(sql`a.published_at < ${filters.to}`);
+/**
+ * Conditions on an index entry `e` (publication time) and the article id `idColumn`,
+ * shared by both dialects. The index holds published articles only; the time check hides
+ * scheduled ones until their moment.
+ */
+function filterSql(
+  filters: SearchFilters,
+  idColumn: RawBuilder<unknown>,
+  dialect: DialectName = 'sqlite',
+): RawBuilder<unknown> {
+  const parts: RawBuilder<unknown>[] = [sql`e.published_at <= ${filters.now}`];
+  if (filters.from) parts.push(sql`e.published_at >= ${filters.from}`);
+  if (filters.to) parts.push(sql`e.published_at < ${filters.to}`);
+  if (dialect === 'postgres') {
+    if (filters.termIds && filters.termIds.length > 0)
+      parts.push(sql`e.term_ids && ARRAY[${sql.join(filters.termIds)}]::integer[]`);
+    if (filters.personId !== undefined)
+      parts.push(sql`e.person_ids @> ARRAY[${filters.personId}]::integer[]`);
+    return sql.join(parts, sql` AND `);
+  }
   if (filters.termIds && filters.termIds.length > 0) {
     parts.push(
-      sql`a.id IN (SELECT article_id FROM article_terms WHERE term_id IN (${sql.join(filters.termIds)}))`,
+      sql`EXISTS (SELECT 1 FROM article_terms x WHERE x.article_id = ${idColumn} AND x.term_id IN (${sql.join(filters.termIds)}))`,
     );
   }
   if (filters.personId !== undefined) {
-    parts.push(sql`a.id IN (SELECT article_id FROM article_authors WHERE person_id = ${filters.personId})`);
+    parts.push(
+      sql`EXISTS (SELECT 1 FROM article_authors x WHERE x.article_id = ${idColumn} AND x.person_id = ${filters.personId})`,
+    );
   }
   return sql.join(parts, sql` AND `);
 }
@@ -131,10 +162,13 @@ class SqliteSearchIndex extends BaseSearchIndex implements SearchIndex {
       VALUES (${d.articleId}, ${d.title}, ${d.subtitleSummary}, ${d.body}, ${d.people}, ${d.terms})`.execute(
       this.db,
     );
+    await sql`INSERT INTO article_search_entries (article_id, published_at)
+      VALUES (${d.articleId}, ${d.publishedAt})`.execute(this.db);
   }
 
   async remove(articleId: number): Promise<void> {
-    await sql`DELETE FROM article_search WHERE rowid = ${articleId}`.execute(this.db);
+    await sql`DELETE FROM article_search WHERE rowid = CAST(${articleId} AS INTEGER)`.execute(this.db);
+    await sql`DELETE FROM article_search_entries WHERE article_id = ${articleId}`.execute(this.db);
   }
 
   async configsInUse(): Promise<string[]> {
@@ -143,53 +177,147 @@ class SqliteSearchIndex extends BaseSearchIndex implements SearchIndex {
 
   async clear(): Promise<void> {
     await sql`DELETE FROM article_search`.execute(this.db);
+    await sql`DELETE FROM article_search_entries`.execute(this.db);
   }
 
   async count(): Promise<number> {
-    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM article_search`.execute(this.db);
+    const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM article_search_entries`.execute(
+      this.db,
+    );
     return Number(rows[0]?.n ?? 0);
   }
 
-  async search(request: SearchRequest): Promise<{ hits: SearchHit[]; total: number }> {
+  /**
+   * bm25 costs about a microsecond per match, so a word found in most of 100,000 articles
+   * would take over 100 ms to rank. Only the newest SEARCH_TUNING.rankedCandidates matches
+   * (by id, which follows publication for everything but back-filled archives) are ranked by
+   * relevance; older matches follow them, newest first. This finds where the ranked ones end.
+   */
+  private async cutoff(match: string): Promise<number | null> {
+    const { rows } = await sql<{ id: number }>`
+      SELECT rowid AS id FROM article_search WHERE article_search MATCH ${match}
+      ORDER BY rowid DESC LIMIT 1 OFFSET ${SEARCH_TUNING.rankedCandidates - 1}`.execute(this.db);
+    return rows[0] ? Number(rows[0].id) : null;
+  }
+
+  async search(request: SearchRequest): Promise<SearchResultPage> {
     const match = fts5Expression(request.query);
-    if (match === '') return { hits: [], total: 0 };
+    if (match === '') return { hits: [], total: 0, isTotalExact: true };
     const titleMatch = `title : (${match})`;
-    const where = filterSql(request);
+    const cutoff = await this.cutoff(match);
+    const inRanked = cutoff === null ? sql`` : sql` AND rowid >= CAST(${cutoff} AS INTEGER)`;
+    const where = filterSql(request, sql`m.id`);
     // Weights: title, subtitle+summary, body, authors, terms. MATERIALIZED runs each full-text
-    // query once; otherwise the planner may walk articles and re-run MATCH for every row.
-    const { rows } = await sql<{ id: number; title_hit: number }>`
+    // query once; otherwise the planner may re-run MATCH for every candidate row.
+    const { rows } = await sql<{ id: number; title_hit: number; total: number }>`
       WITH m AS MATERIALIZED (
         SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 1.0, 3.0, 3.0) AS rank
-        FROM article_search WHERE article_search MATCH ${match}
+        FROM article_search WHERE article_search MATCH ${match}${inRanked}
       ), t AS MATERIALIZED (
-        SELECT rowid AS id FROM article_search WHERE article_search MATCH ${titleMatch}
+        SELECT rowid AS id FROM article_search WHERE article_search MATCH ${titleMatch}${inRanked}
       )
-      SELECT m.id AS id, (m.id IN t) AS title_hit
-      FROM m JOIN articles a ON a.id = m.id
+      SELECT m.id AS id, (m.id IN t) AS title_hit, count(*) OVER () AS total
+      FROM m JOIN article_search_entries e ON e.article_id = m.id
       WHERE ${where}
-      ORDER BY title_hit DESC, m.rank ASC, a.published_at DESC, a.id DESC
+      ORDER BY title_hit DESC, m.rank ASC, e.published_at DESC, m.id DESC
       LIMIT ${request.limit} OFFSET ${request.offset}`.execute(this.db);
-    const { rows: counted } = await sql<{ n: number }>`
-      WITH m AS MATERIALIZED (SELECT rowid AS id FROM article_search WHERE article_search MATCH ${match})
-      SELECT count(*) AS n FROM m JOIN articles a ON a.id = m.id
-      WHERE ${where}`.execute(this.db);
-    return {
-      hits: rows.map((r) => ({ articleId: Number(r.id), isTitleMatch: Number(r.title_hit) === 1 })),
-      total: Number(counted[0]?.n ?? 0),
-    };
+    const hits = rows.map((r) => ({ articleId: Number(r.id), isTitleMatch: Number(r.title_hit) === 1 }));
+    const rankedTotal = rows[0]
+      ? Number(rows[0].total)
+      : await this.countMatches(match, request, cutoff === null ? {} : { min: cutoff });
+    if (cutoff === null) return { hits, total: rankedTotal, isTotalExact: true };
+
+    const older = sql` AND rowid < CAST(${cutoff} AS INTEGER)`;
+    // Counting every match costs as much as ranking them (phrases and several words need
+    // positions, filters a join), so past the ranked ones the total is what has been seen,
+    // plus one when a look-ahead row says there is more.
+    if (request.offset + request.limit < rankedTotal)
+      return { hits, total: rankedTotal, isTotalExact: false };
+    const needed = request.limit - hits.length;
+    const tailOffset = Math.max(0, request.offset - rankedTotal);
+    const tail = await this.olderMatches(match, older, where, needed + 1, tailOffset);
+    hits.push(...tail.slice(0, needed));
+    const hasMore = tail.length > needed;
+    const seen = rankedTotal + tailOffset + Math.min(tail.length, needed);
+    return { hits, total: hasMore ? seen + 1 : seen, isTotalExact: !hasMore };
+  }
+
+  /** Matches below the ranked ones, newest (highest id) first. */
+  private async olderMatches(
+    match: string,
+    older: RawBuilder<unknown>,
+    where: RawBuilder<unknown>,
+    limit: number,
+    offset: number,
+  ): Promise<SearchHit[]> {
+    const { rows } = await sql<{ id: number }>`
+      SELECT m.id AS id FROM (
+        SELECT rowid AS id FROM article_search WHERE article_search MATCH ${match}${older}
+      ) m JOIN article_search_entries e ON e.article_id = m.id
+      WHERE ${where}
+      ORDER BY m.id DESC
+      LIMIT ${limit} OFFSET ${offset}`.execute(this.db);
+    return rows.map((r) => ({ articleId: Number(r.id), isTitleMatch: false }));
+  }
+
+  /** Matches passing the filters, among rowids >= min and < below. */
+  private async countMatches(
+    match: string,
+    filters: SearchFilters,
+    bounds: { min?: number; below?: number },
+  ): Promise<number> {
+    const inBounds = (id: number) =>
+      (bounds.min === undefined || id >= bounds.min) && (bounds.below === undefined || id < bounds.below);
+    const range = sql`${bounds.min !== undefined ? sql` AND rowid >= CAST(${bounds.min} AS INTEGER)` : sql``}${
+      bounds.below !== undefined ? sql` AND rowid < CAST(${bounds.below} AS INTEGER)` : sql``
+    }`;
+    const hasFilters = Boolean(
+      filters.from || filters.to || filters.termIds?.length || filters.personId !== undefined,
+    );
+    if (!hasFilters) {
+      // FTS5 counts matches from its index alone; only articles scheduled for later (few) are
+      // then looked up and taken off.
+      const { rows: all } = await sql<{ n: number }>`
+        SELECT count(*) AS n FROM article_search WHERE article_search MATCH ${match}${range}`.execute(
+        this.db,
+      );
+      const { rows: later } = await sql<{ id: number }>`
+        SELECT article_id AS id FROM article_search_entries WHERE published_at > ${filters.now} LIMIT 501`.execute(
+        this.db,
+      );
+      let hidden = 0;
+      const candidates = later.map((r) => Number(r.id)).filter(inBounds);
+      // Beside MATCH, FTS5 ignored a bound `rowid = ?` in testing (every match came back) but
+      // honours `rowid = CAST(? AS INTEGER)`; every rowid comparison here is cast alike.
+      for (const id of later.length <= 500 ? candidates : []) {
+        const { rows: matched } = await sql<{ id: number }>`
+          SELECT rowid AS id FROM article_search WHERE article_search MATCH ${match} AND rowid = CAST(${id} AS INTEGER)`.execute(
+          this.db,
+        );
+        hidden += matched.length;
+      }
+      if (later.length <= 500) return Number(all[0]?.n ?? 0) - hidden;
+    }
+    const { rows } = await sql<{ n: number }>`
+      WITH m AS MATERIALIZED (SELECT rowid AS id FROM article_search WHERE article_search MATCH ${match}${range})
+      SELECT count(*) AS n FROM m JOIN article_search_entries e ON e.article_id = m.id
+      WHERE ${filterSql(filters, sql`m.id`)}`.execute(this.db);
+    return Number(rows[0]?.n ?? 0);
   }
 
   async similar(request: SimilarRequest): Promise<number[]> {
     if (request.words.length === 0) return [];
-    const match = request.words.map((w) => `"${w}"`).join(' OR ');
+    // Titles, subtitles and summaries only: they say what an article is about, and matching
+    // bodies would rank most of a large archive.
+    const match = `{title subtitle_summary} : (${request.words.map((w) => `"${w}"`).join(' OR ')})`;
     const { rows } = await sql<{ id: number }>`
       WITH m AS MATERIALIZED (
         SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 1.0, 3.0, 3.0) AS rank
         FROM article_search WHERE article_search MATCH ${match}
       )
-      SELECT m.id AS id FROM m JOIN articles a ON a.id = m.id
-      WHERE a.id <> ${request.excludeId} AND ${filterSql({ now: request.now })}
-      ORDER BY m.rank ASC, a.published_at DESC
+      SELECT m.id AS id FROM m JOIN article_search_entries e ON e.article_id = m.id
+      WHERE m.id <> ${request.excludeId} AND ${filterSql({ now: request.now }, sql`m.id`)}
+      ORDER BY m.rank ASC, e.published_at DESC
       LIMIT ${request.limit}`.execute(this.db);
     return rows.map((r) => Number(r.id));
   }
@@ -198,15 +326,20 @@ class SqliteSearchIndex extends BaseSearchIndex implements SearchIndex {
 class PostgresSearchIndex extends BaseSearchIndex implements SearchIndex {
   async put(d: SearchDocument): Promise<void> {
     const config = sql`${d.config}::regconfig`;
-    await sql`INSERT INTO article_search (article_id, config, document) VALUES (
-        ${d.articleId}, ${d.config},
-        setweight(to_tsvector(${config}, ${d.title}), 'A') ||
-        setweight(to_tsvector(${config}, ${d.subtitleSummary}), 'B') ||
-        setweight(to_tsvector(${config}, ${`${d.people} ${d.terms}`}), 'C') ||
-        setweight(to_tsvector(${config}, ${d.body}), 'D'))
-      ON CONFLICT (article_id) DO UPDATE SET config = EXCLUDED.config, document = EXCLUDED.document`.execute(
-      this.db,
-    );
+    const title = sql`setweight(to_tsvector(${config}, ${d.title}), 'A')`;
+    const subtitle = sql`setweight(to_tsvector(${config}, ${d.subtitleSummary}), 'B')`;
+    const names = sql`setweight(to_tsvector(${config}, ${`${d.people} ${d.terms}`}), 'C')`;
+    const intArray = (ids: number[]) =>
+      ids.length > 0 ? sql`ARRAY[${sql.join(ids)}]::integer[]` : sql`'{}'::integer[]`;
+    const termIds = intArray(d.termIds);
+    const personIds = intArray(d.personIds);
+    await sql`INSERT INTO article_search (article_id, config, published_at, term_ids, person_ids, head, document) VALUES (
+        ${d.articleId}, ${d.config}, ${d.publishedAt}, ${termIds}, ${personIds},
+        ${title} || ${subtitle} || ${names},
+        ${title} || ${subtitle} || ${names} || setweight(to_tsvector(${config}, ${d.body}), 'D'))
+      ON CONFLICT (article_id) DO UPDATE SET config = EXCLUDED.config, published_at = EXCLUDED.published_at,
+        term_ids = EXCLUDED.term_ids, person_ids = EXCLUDED.person_ids,
+        head = EXCLUDED.head, document = EXCLUDED.document`.execute(this.db);
   }
 
   async remove(articleId: number): Promise<void> {
@@ -250,24 +383,67 @@ class PostgresSearchIndex extends BaseSearchIndex implements SearchIndex {
     return sql`(${sql.join(perConfig, sql` || `)})`;
   }
 
-  async search(request: SearchRequest): Promise<{ hits: SearchHit[]; total: number }> {
-    if (request.query.terms.length === 0 && request.query.phrases.length === 0) return { hits: [], total: 0 };
+  /**
+   * Ranks the newest matches only, then lists older matches newest first, and does not count
+   * past what it has seen ("more than 300 articles found"): ranking or counting every match of
+   * a common word means reading every matching row.
+   */
+  async search(request: SearchRequest): Promise<SearchResultPage> {
+    if (request.query.terms.length === 0 && request.query.phrases.length === 0)
+      return { hits: [], total: 0, isTotalExact: true };
     const q = this.tsquery(request.query, request.configs);
-    const where = filterSql(request);
-    const { rows } = await sql<{ id: number; title_hit: boolean }>`
-      SELECT s.article_id AS id, (ts_filter(s.document, '{a}') @@ ${q}) AS title_hit
-      FROM article_search s JOIN articles a ON a.id = s.article_id
-      WHERE s.document @@ ${q} AND ${where}
-      ORDER BY title_hit DESC, ts_rank('{0.1, 0.3, 0.5, 1.0}', s.document, ${q}) DESC,
-        a.published_at DESC, a.id DESC
-      LIMIT ${request.limit} OFFSET ${request.offset}`.execute(this.db);
-    const { rows: counted } = await sql<{ n: string }>`
-      SELECT count(*) AS n FROM article_search s JOIN articles a ON a.id = s.article_id
-      WHERE s.document @@ ${q} AND ${where}`.execute(this.db);
-    return {
-      hits: rows.map((r) => ({ articleId: Number(r.id), isTitleMatch: r.title_hit === true })),
-      total: Number(counted[0]?.n ?? 0),
-    };
+    const where = sql`e.document @@ ${q} AND ${filterSql(request, sql`e.article_id`, 'postgres')}`;
+    // "Newest" is walked along an index that stops early: the primary key (ids follow
+    // publication), or the date index when a date range narrows it. With a term or author
+    // filter, walking would read many rows the filter rejects; an expression key makes the
+    // planner combine the text and id indexes instead.
+    const byDate = Boolean(request.from || request.to);
+    const hasIdFilter = Boolean(request.termIds?.length) || request.personId !== undefined;
+    const newest = byDate
+      ? sql`e.published_at DESC, e.article_id DESC`
+      : hasIdFilter
+        ? sql`(e.article_id + 0) DESC`
+        : sql`e.article_id DESC`;
+    const cap = SEARCH_TUNING.postgresRankedCandidates;
+    // Ranking reads `head` only: body matches rank below title, subtitle and name matches,
+    // and among themselves by date.
+    const { rows } = await sql<{ id: number; title_hit: boolean; published_at: string }>`
+      WITH c AS MATERIALIZED (
+        SELECT e.article_id, e.head, e.published_at FROM article_search e
+        WHERE ${where} ORDER BY ${newest} LIMIT ${cap}
+      )
+      SELECT c.article_id AS id, (ts_filter(c.head, '{a}') @@ ${q}) AS title_hit, c.published_at
+      FROM c
+      ORDER BY title_hit DESC, ts_rank('{0.1, 0.3, 0.5, 1.0}', c.head, ${q}) DESC,
+        c.published_at DESC, c.article_id DESC`.execute(this.db);
+    const ranked = rows.map((r) => ({ articleId: Number(r.id), isTitleMatch: r.title_hit === true }));
+    const hits = ranked.slice(request.offset, request.offset + request.limit);
+    if (ranked.length < cap) return { hits, total: ranked.length, isTotalExact: true };
+
+    const isOlder = (b: (typeof rows)[number], a: (typeof rows)[number]) =>
+      byDate
+        ? b.published_at < a.published_at ||
+          (b.published_at === a.published_at && Number(b.id) < Number(a.id))
+        : Number(b.id) < Number(a.id);
+    const oldest = rows.reduce((a, b) => (isOlder(b, a) ? b : a));
+    const older = byDate
+      ? sql`(e.published_at, e.article_id) < (${oldest.published_at}, ${Number(oldest.id)})`
+      : sql`e.article_id < ${Number(oldest.id)}`;
+    if (request.offset + request.limit < ranked.length) {
+      // The page lies within the ranked matches; there may be many more, uncounted.
+      return { hits, total: ranked.length, isTotalExact: false };
+    }
+    const needed = request.limit - hits.length;
+    const tailOffset = Math.max(0, request.offset - ranked.length);
+    const { rows: tail } = await sql<{ id: number }>`
+      SELECT e.article_id AS id FROM article_search e
+      WHERE ${where} AND ${older}
+      ORDER BY ${newest}
+      LIMIT ${needed + 1} OFFSET ${tailOffset}`.execute(this.db);
+    hits.push(...tail.slice(0, needed).map((r) => ({ articleId: Number(r.id), isTitleMatch: false })));
+    const hasMore = tail.length > needed;
+    const seen = ranked.length + tailOffset + Math.min(tail.length, needed);
+    return { hits, total: hasMore ? seen + 1 : seen, isTotalExact: !hasMore };
   }
 
   async similar(request: SimilarRequest): Promise<number[]> {
@@ -280,10 +456,12 @@ class PostgresSearchIndex extends BaseSearchIndex implements SearchIndex {
       )})`;
     });
     const q = sql`(${sql.join(perConfig, sql` || `)})`;
+    // Candidates share a word in their title, subtitle, summary or names: cheap and telling.
     const { rows } = await sql<{ id: number }>`
-      SELECT s.article_id AS id FROM article_search s JOIN articles a ON a.id = s.article_id
-      WHERE s.document @@ ${q} AND a.id <> ${request.excludeId} AND ${filterSql({ now: request.now })}
-      ORDER BY ts_rank('{0.1, 0.3, 0.5, 1.0}', s.document, ${q}) DESC, a.published_at DESC
+      SELECT e.article_id AS id FROM article_search e
+      WHERE e.head @@ ${q} AND e.article_id <> ${request.excludeId}
+        AND ${filterSql({ now: request.now }, sql`e.article_id`, 'postgres')}
+      ORDER BY ts_rank('{0.1, 0.3, 0.5, 1.0}', e.head, ${q}) DESC, e.published_at DESC
       LIMIT ${request.limit}`.execute(this.db);
     return rows.map((r) => Number(r.id));
   }

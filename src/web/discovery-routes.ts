@@ -222,6 +222,7 @@ export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRoute
     return reply.header('cache-control', 'public, max-age=60').send({
       q: outcome.q,
       total: outcome.pagination.total,
+      isTotalExact: outcome.isTotalExact,
       page: outcome.pagination.page,
       pageCount: outcome.pagination.pageCount,
       message: outcome.message,

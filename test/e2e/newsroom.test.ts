@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,32 @@ async function signIn(page: Page, base: string, email: string): Promise<void> {
   await page.getByLabel('Password').fill(TEST_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${base}/admin`);
+}
+
+/** Serious or critical accessibility problems axe-core finds (none checked when axe-core is absent). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  let source: string;
+  try {
+    source = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  } catch {
+    return [];
+  }
+  await page.addScriptTag({ content: source });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(): Promise<{
+            violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[];
+          }>;
+        };
+      }
+    ).axe;
+    return (await axe.run()).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 async function horizontalOverflow(page: Page): Promise<number> {
@@ -266,7 +293,8 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
 
   test('the newsroom screens fit a phone-sized screen', async () => {
     const base = server.baseUrl;
-    const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    // axe is injected inline, which the admin's CSP forbids, so this context bypasses CSP.
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, bypassCSP: true });
     const page = await context.newPage();
     await signIn(page, base, 'desk@example.org');
     for (const [name, url] of [
@@ -275,11 +303,16 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
       ['history', `${articleUrl.replace(base, '')}/revisions`],
       ['taxonomies', '/admin/taxonomies/region'],
       ['media', '/admin/media'],
+      ['people', '/admin/people/new'],
+      ['pages', '/admin/pages/new'],
+      ['diff', `${articleUrl.replace(base, '')}/revisions`],
     ] as const) {
       await page.goto(`${base}${url}`);
+      if (name === 'diff') await page.getByRole('link', { name: 'Compare with current' }).last().click();
       const overflow = await horizontalOverflow(page);
       assert.ok(overflow <= 0, `${name} is ${overflow}px wider than a 375px screen`);
       await page.screenshot({ path: path.join(SCREENSHOTS, `newsroom-${name}-375.png`), fullPage: true });
+      assert.deepEqual(await seriousViolations(page), [], `${name} has accessibility problems`);
     }
     await context.close();
   });

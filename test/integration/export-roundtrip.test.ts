@@ -71,6 +71,20 @@ for (const kind of DATABASE_KINDS) {
           (x) => x.corrections.length > 0,
         );
         assert.equal(withCorrections.length, 1);
+        const countsBefore = [
+          await target.wiring.store.articles.count(),
+          (await target.wiring.store.comments.listAll()).length,
+        ];
+        const again = await importWordPress(
+          target.wiring,
+          path.join(FIXTURES, 'wxr/wordpress-importer/theme-unit-test-data.xml'),
+        );
+        assert.equal(again.counts.article.imported, 0, 'the restored mapping is used');
+        assert.equal(again.counts.comment.imported, 0, 'comments are recognised by their source id');
+        assert.deepEqual(
+          [await target.wiring.store.articles.count(), (await target.wiring.store.comments.listAll()).length],
+          countsBefore,
+        );
       } finally {
         await source.cleanup();
         await target.cleanup();

@@ -23,9 +23,11 @@ import {
 } from '../../src/services/newsroom/revisions.js';
 import type { Staff } from '../../src/services/newsroom/staff.js';
 import {
+  createTaxonomy,
   createTerm,
   mergeTerms,
   reorderTerms,
+  updateTaxonomy,
   updateTerm,
 } from '../../src/services/newsroom/taxonomy-admin.js';
 import { publishJobKey, transitionArticle } from '../../src/services/newsroom/workflow.js';
@@ -374,6 +376,72 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(
         (await ctx.store.taxonomies.listTerms(theme.id)).map((x) => x.name),
         ['Energy', 'Water'],
+      );
+    });
+
+    it('adds a taxonomy with a free, unreserved slug and keeps nested terms consistent', async () => {
+      const ctx = t.wiring;
+      await assert.rejects(
+        createTaxonomy(ctx, editor, {
+          name: 'Admin',
+          pluralName: 'Admins',
+          slug: 'admin',
+          isHierarchical: false,
+          isMultiple: true,
+        }),
+        (error) => isAppError(error) && error.details?.[0]?.field === 'slug',
+      );
+      await assert.rejects(
+        createTaxonomy(ctx, editor, {
+          name: 'Theme',
+          pluralName: 'Themes',
+          slug: 'theme',
+          isHierarchical: false,
+          isMultiple: true,
+        }),
+        (error) => isAppError(error) && error.details?.[0]?.field === 'slug',
+      );
+      const series = await createTaxonomy(ctx, editor, {
+        name: 'Series',
+        pluralName: 'Series',
+        slug: '',
+        isHierarchical: true,
+        isMultiple: false,
+      });
+      assert.equal(series.slug, 'series');
+      const parent = await createTerm(ctx, editor, {
+        taxonomyId: series.id,
+        name: 'Water',
+        slug: '',
+        description: '',
+        parentId: null,
+      });
+      await createTerm(ctx, editor, {
+        taxonomyId: series.id,
+        name: 'Wells',
+        slug: '',
+        description: '',
+        parentId: parent.id,
+      });
+      await assert.rejects(
+        updateTaxonomy(ctx, editor, {
+          id: series.id,
+          name: 'Series',
+          pluralName: 'Series',
+          isHierarchical: false,
+          isMultiple: false,
+        }),
+        (error) => isAppError(error) && error.details?.[0]?.field === 'is_hierarchical',
+      );
+      await assert.rejects(
+        createTaxonomy(ctx, author, {
+          name: 'X',
+          pluralName: 'Xs',
+          slug: '',
+          isHierarchical: false,
+          isMultiple: true,
+        }),
+        hasCode('PERMISSION_DENIED'),
       );
     });
 

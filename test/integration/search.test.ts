@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { draftOf, saveArticle } from '../../src/services/articles.js';
 import { rebuildSearchIndex, Search } from '../../src/services/discovery/search.js';
+import { SEARCH_TUNING } from '../../src/storage/search-index.js';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
 import { addArticle } from '../helpers/discovery-fixtures.js';
 
@@ -248,6 +249,60 @@ for (const kind of DATABASE_KINDS) {
       const { indexed } = await rebuildSearchIndex(t.wiring);
       assert.equal(indexed, before);
       assert.deepEqual(await titles('aquifer'), ['aquifer-title', 'aquifer-body']);
+    });
+
+    test('with more matches than it ranks, pages on through older matches', async () => {
+      for (let i = 1; i <= 7; i++) {
+        await addArticle(t.wiring, {
+          slug: `pangolin-${i}`,
+          title: i % 3 === 0 ? `Pangolin ${i}` : `Scales ${i}`,
+          body: 'The pangolin walks.',
+          publishedAt: i === 7 ? '2027-01-01T00:00:00.000Z' : `2026-07-0${i}T00:00:00.000Z`,
+          authors: [i % 2 ? 'Ana Reis' : 'Tom Li'],
+        });
+      }
+      const everything = (await search.search({ q: 'pangolin', pageSize: 50 })).results.map(
+        (r) => r.card.article.slug,
+      );
+      assert.equal(everything.length, 6);
+      const before = { ...SEARCH_TUNING };
+      Object.assign(SEARCH_TUNING, {
+        rankedCandidates: 2,
+        postgresRankedCandidates: 2,
+        postgresCountLimit: 4,
+      });
+      try {
+        const first = await search.search({ q: 'pangolin', pageSize: 2 });
+        assert.ok(first.pagination.total >= 2);
+        if (first.isTotalExact) assert.equal(first.pagination.total, 6);
+        const seen: string[] = [];
+        for (let page = 1; page <= 4; page++) {
+          const outcome = await search.search({ q: 'pangolin', pageSize: 2, page });
+          seen.push(...outcome.results.map((r) => r.card.article.slug));
+        }
+        assert.deepEqual([...seen].sort(), [...everything].sort());
+        assert.ok(!seen.includes('pangolin-7'));
+        const dated: string[] = [];
+        for (let page = 1; page <= 3; page++) {
+          const outcome = await search.search({ q: 'pangolin', from: '2026-07-02', pageSize: 2, page });
+          dated.push(...outcome.results.map((r) => r.card.article.slug));
+        }
+        assert.deepEqual(dated.sort(), [
+          'pangolin-2',
+          'pangolin-3',
+          'pangolin-4',
+          'pangolin-5',
+          'pangolin-6',
+        ]);
+        const byAuthor = await search.search({ q: 'pangolin', author: 'tom-li', pageSize: 50 });
+        assert.deepEqual(byAuthor.results.map((r) => r.card.article.slug).sort(), [
+          'pangolin-2',
+          'pangolin-4',
+          'pangolin-6',
+        ]);
+      } finally {
+        Object.assign(SEARCH_TUNING, before);
+      }
     });
 
     test('suggests related articles by shared terms and words', async () => {

@@ -54,8 +54,8 @@ export class Discovery {
   }
 
   /**
-   * Saves index articles in their own transaction already; this catches what changes
-   * around them: an author's or a term's name, a bulk import, a status set elsewhere.
+   * Article saves index the article in their own transaction; this catches what changes
+   * around articles: an author's or a term's name, or everything at once (a restore).
    */
   private async keepIndexInStep(change: ContentChange): Promise<void> {
     try {
@@ -65,8 +65,7 @@ export class Discovery {
         return;
       }
       let ids: number[] = [];
-      if (change.kind === 'article') ids = [change.id];
-      else if (change.kind === 'person' || change.kind === 'term') {
+      if (change.kind === 'person' || change.kind === 'term') {
         const { articles } = await this.ctx.store.articles.listPublished({
           now: '9999-12-31T23:59:59.999Z',
           limit: 100_000,

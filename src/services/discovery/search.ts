@@ -32,6 +32,9 @@ export async function indexArticleIn(repos: Repositories, articleId: number): Pr
   await repos.search.put(
     searchDocument({
       articleId: article.id,
+      publishedAt: article.publishedAt ?? article.updatedAt,
+      termIds: article.termIds,
+      personIds: article.authorIds,
       language: article.language,
       title: article.title,
       subtitle: article.subtitle,
@@ -46,6 +49,9 @@ export async function indexArticleIn(repos: Repositories, articleId: number): Pr
 /** The folded text the index stores for an article. */
 export function searchDocument(input: {
   articleId: number;
+  publishedAt: string;
+  termIds: number[];
+  personIds: number[];
   language: string;
   title: string;
   subtitle: string | null;
@@ -56,6 +62,9 @@ export function searchDocument(input: {
 }): SearchDocument {
   return {
     articleId: input.articleId,
+    publishedAt: input.publishedAt,
+    termIds: input.termIds,
+    personIds: input.personIds,
     config: textSearchConfig(input.language),
     title: foldText(input.title),
     subtitleSummary: foldText([input.subtitle, input.summary].filter(Boolean).join(' \n ')),
@@ -114,6 +123,8 @@ export interface SearchOutcome {
   pagination: Pagination;
   /** Said to the reader instead of results (an empty query, an unknown filter). */
   message: string | null;
+  /** False when the total is a lower bound ("more than 300 articles"). */
+  isTotalExact: boolean;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -183,6 +194,7 @@ export class Search {
       results: [],
       pagination: { page, pageCount: 1, total: 0 },
       message,
+      isTotalExact: true,
     });
     if (isEmptyQuery(query)) {
       return empty(q === '' ? null : 'Type at least one word (letters or digits) to search for.');
@@ -205,7 +217,7 @@ export class Search {
       personId = person.id;
     }
 
-    const { hits, total } = await repos.search.search({
+    const { hits, total, isTotalExact } = await repos.search.search({
       query,
       configs: await this.configsInUse(),
       now: this.ctx.now().toISOString(),
@@ -228,6 +240,7 @@ export class Search {
       results,
       pagination: { page, pageCount: Math.max(1, Math.ceil(total / pageSize)), total },
       message: total === 0 ? 'No articles match. Try fewer or different words.' : null,
+      isTotalExact,
     };
   }
 

@@ -79,39 +79,51 @@ export async function exportPublication(
     'taxonomies',
     taxonomies.map((t) => omit(t, 'id')),
   );
+  const termIdOf = new Map(terms.map((t) => [t.id as number, t]));
+  const portable = (entityType: string, snapshot: Row): Row => {
+    if (entityType === 'article') return portableSnapshot(snapshot, personSlug, termKey);
+    if (entityType !== 'term') return snapshot;
+    const { taxonomyId, parentId, ...rest } = snapshot;
+    return {
+      ...rest,
+      taxonomy: taxonomySlug.get(taxonomyId as number) ?? null,
+      parent:
+        parentId == null ? null : ((termIdOf.get(parentId as number)?.slug as string | undefined) ?? null),
+    };
+  };
+  /** Revisions by entity id: of the given ids, or (ids omitted) of every entity of the type. */
+  const revisionsOf = async (entityType: string, ids?: number[]) => {
+    if (ids?.length === 0) return new Map<number, Row[]>();
+    let query = db.selectFrom('revisions').selectAll().where('entity_type', '=', entityType);
+    if (ids) query = query.where('entity_id', 'in', ids);
+    const rows = (await query.orderBy('id').execute()) as Row[];
+    const map = new Map<number, Row[]>();
+    for (const r of rows) {
+      const snapshot = JSON.parse(r.snapshot as string) as Row;
+      const entry = {
+        ...omit(r, 'id', 'entity_type', 'entity_id', 'snapshot'),
+        snapshot: portable(entityType, snapshot),
+      };
+      map.set(r.entity_id as number, [...(map.get(r.entity_id as number) ?? []), entry]);
+    }
+    return map;
+  };
+
+  const termRevisions = await revisionsOf('term');
+  const personRevisions = await revisionsOf('person');
   await field(
     'terms',
     terms.map((t) => ({
       ...omit(t, 'id', 'taxonomy_id', 'parent_id'),
       taxonomy: taxonomySlug.get(t.taxonomy_id as number),
       parent: t.parent_id === null ? null : (termSlug.get(t.parent_id as number) ?? null),
+      revisions: termRevisions.get(t.id as number) ?? [],
     })),
   );
   await field(
     'people',
-    people.map((p) => omit(p, 'id')),
+    people.map((p) => ({ ...omit(p, 'id'), revisions: personRevisions.get(p.id as number) ?? [] })),
   );
-
-  const revisionsOf = async (entityType: string, ids: number[]) => {
-    if (ids.length === 0) return new Map<number, Row[]>();
-    const rows = (await db
-      .selectFrom('revisions')
-      .selectAll()
-      .where('entity_type', '=', entityType)
-      .where('entity_id', 'in', ids)
-      .orderBy('id')
-      .execute()) as Row[];
-    const map = new Map<number, Row[]>();
-    for (const r of rows) {
-      const snapshot = JSON.parse(r.snapshot as string) as Row;
-      const entry = {
-        ...omit(r, 'id', 'entity_type', 'entity_id', 'snapshot'),
-        snapshot: entityType === 'article' ? portableSnapshot(snapshot, personSlug, termKey) : snapshot,
-      };
-      map.set(r.entity_id as number, [...(map.get(r.entity_id as number) ?? []), entry]);
-    }
-    return map;
-  };
 
   await w(',\n  "articles": [');
   let articleCount = 0;
@@ -162,15 +174,12 @@ export async function exportPublication(
   await w('\n  ]');
 
   const pages = await all('pages');
-  const pageRevisions = await revisionsOf(
-    'page',
-    pages.map((p) => p.id as number),
-  );
+  const pageRevisions = await revisionsOf('page');
   await field(
     'pages',
     pages.map((p) => ({ ...omit(p, 'id'), revisions: pageRevisions.get(p.id as number) ?? [] })),
   );
-  const settingsRevisions = await revisionsOf('settings', [0]);
+  const settingsRevisions = await revisionsOf('settings');
   await field('settingsRevisions', settingsRevisions.get(0) ?? []);
   await field(
     'media',

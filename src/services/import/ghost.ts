@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ArticleStatus } from '../../domain/article.js';
+import { isHttpUrl } from '../../domain/url.js';
 import { AppError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
 import { lexicalToHtml, mobiledocToHtml } from './ghost-body.js';
@@ -85,25 +86,31 @@ function ghostDate(value: unknown): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-function isHttpUrl(value: string | null): value is string {
-  if (!value) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
+/**
+ * Ghost 4+ writes its own address as __GHOST_URL__ in exports; links to its posts then become
+ * site-relative paths, which the redirects recorded by the import lead to the new articles.
+ */
+function withoutGhostUrl(value: string | null): string | null {
+  return value === null ? null : value.replaceAll('__GHOST_URL__', '');
+}
+
+/** An image or link URL as a full http(s) URL: protocol-relative ones get https. */
+function absoluteUrl(value: string | null): string | null {
+  const url = withoutGhostUrl(value)?.trim() ?? null;
+  if (url?.startsWith('//')) return `https:${url}`;
+  return isHttpUrl(url) ? url : null;
 }
 
 /** The best body a Ghost post has: html, else lexical, else mobiledoc, else 0.x Markdown. */
 export function ghostBodyMarkdown(post: Row): string {
-  const html = text(post.html);
+  const source = (value: unknown) => withoutGhostUrl(text(value));
+  const html = source(post.html);
   if (html?.trim()) return htmlToMarkdown(html).markdown;
-  const lexical = text(post.lexical);
+  const lexical = source(post.lexical);
   if (lexical?.trim()) return htmlToMarkdown(lexicalToHtml(lexical)).markdown;
-  const mobiledoc = text(post.mobiledoc);
+  const mobiledoc = source(post.mobiledoc);
   if (mobiledoc?.trim()) return htmlToMarkdown(mobiledocToHtml(mobiledoc)).markdown;
-  return text(post.markdown)?.trim() ?? '';
+  return source(post.markdown)?.trim() ?? '';
 }
 
 /**
@@ -156,12 +163,13 @@ export async function importGhost(
         session.skip('person', `user ${id ?? '(no id)'}`, 'has no id or name');
         continue;
       }
-      const website = text(user.website);
+      // Never the password hash, email or any token: a person's fields are public.
       const person = await session.person(`user:${id}`, {
         name,
         slug: text(user.slug) ?? undefined,
         bio: text(user.bio),
-        website: isHttpUrl(website) ? website : null,
+        website: absoluteUrl(text(user.website)),
+        photo: absoluteUrl(text(user.profile_image) ?? text(user.image)),
       });
       people.set(id, person.id);
     }
@@ -207,6 +215,7 @@ export async function importGhost(
     }
     const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
 
+    const seenIds = new Set<string>();
     for (const post of data.posts) {
       const id = text(post.id);
       const title = text(post.title)?.trim() ?? '';
@@ -216,6 +225,11 @@ export async function importGhost(
         session.skip('item', ref, 'has no id');
         continue;
       }
+      // Some exports repeat an id; the later post must not overwrite the earlier one.
+      const sourceId = seenIds.has(id) ? `post:${id}#${slug || title}` : `post:${id}`;
+      if (seenIds.has(id))
+        session.warn(`${ref}: the id ${id} is used by another post too; imported separately`);
+      seenIds.add(id);
       const isPage = post.type === 'page' || post.page === true || post.page === 1;
       const statusText = text(post.status);
       if (!statusText) {
@@ -228,7 +242,7 @@ export async function importGhost(
       }
       const body = ghostBodyMarkdown(post);
       if (isPage) {
-        const page = await session.page(`post:${id}`, ref, {
+        const page = await session.page(sourceId, ref, {
           slug: slug || title,
           title: title || slug,
           bodyMarkdown: body,
@@ -257,12 +271,12 @@ export async function importGhost(
       if (authorRefs.length === 0 && legacyAuthor) authorRefs.push(legacyAuthor);
       const authorIds = authorRefs.flatMap((ghostId) => people.get(ghostId) ?? []);
       const termIds = (tagsOf.get(id) ?? []).sort(byOrder).flatMap((t) => terms.get(t.id) ?? []);
-      const canonical = text(post.canonical_url);
-      const feature = text(post.feature_image) ?? text(post.image);
+      const canonical = absoluteUrl(text(post.canonical_url));
+      const feature = absoluteUrl(text(post.feature_image) ?? text(post.image));
       const visibility = text(post.visibility);
       const excerpt = text(post.custom_excerpt)?.trim() || null;
       const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
-      const saved = await session.article(`post:${id}`, ref, {
+      const saved = await session.article(sourceId, ref, {
         slug: slug || title,
         title: title || slug,
         subtitle: null,

@@ -52,3 +52,14 @@ test('converts common HTML to clean Markdown and drops scripts and block comment
 test('removes lone surrogates and control characters that databases refuse', () => {
   assert.equal(cleanText('a\uD800b\u0000c\u0007d\te'), 'a\uFFFDbcd\te');
 });
+
+test('reads text without markup as WordPress shows it, without an HTML parser', () => {
+  assert.equal(
+    htmlToMarkdown('First *line*\nsecond   line\n\nNew paragraph', { isWordPress: true }).markdown,
+    'First \\*line\\*  \nsecond line\n\nNew paragraph',
+  );
+  assert.equal(
+    htmlToMarkdown('<p>First *line*<br />\nsecond line</p>', { isWordPress: true }).markdown,
+    'First \\*line\\*  \nsecond line',
+  );
+});

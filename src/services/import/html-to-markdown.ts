@@ -160,8 +160,22 @@ export function cleanText(text: string): string {
 export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } = {}): ConvertedBody {
   const shortcodes: ShortcodeNote[] = [];
   let source = cleanText(html);
-  if (options.isWordPress) source = autoParagraph(expandShortcodes(source, shortcodes));
+  if (options.isWordPress) source = expandShortcodes(source, shortcodes);
   if (!source.trim()) return { markdown: '', shortcodes };
+  // Text without markup (most comments, many old posts) needs no HTML parser, which costs
+  // more than the rest of the import of a short comment.
+  if (!/[<&]/.test(source)) {
+    const paragraphs = source
+      .replace(/\r\n?/g, '\n')
+      .split(/\n\s*\n/)
+      .map((p) =>
+        turndown
+          .escape(p.trim().replace(/[ \t]+/g, ' '))
+          .replace(/ ?\n ?/g, options.isWordPress ? '  \n' : ' '),
+      );
+    return { markdown: cleanText(paragraphs.filter(Boolean).join('\n\n')), shortcodes };
+  }
+  if (options.isWordPress) source = autoParagraph(source);
   const markdown = turndown
     .turndown(source)
     .replace(/\n{3,}/g, '\n\n')

@@ -144,6 +144,7 @@ export async function importJson(
       }
     }
     const termIds = new Map<string, number>();
+    const newTerms: [number, Row][] = [];
     for (const t of sections.terms) {
       const taxonomyId =
         taxonomyIds.get(String(t.taxonomy)) ?? (await findId('taxonomies', { slug: t.taxonomy }));
@@ -156,7 +157,11 @@ export async function importJson(
         });
         continue;
       }
-      const row = { ...clean('terms', t, 'taxonomy', 'parent'), taxonomy_id: taxonomyId, parent_id: null };
+      const row = {
+        ...clean('terms', t, 'taxonomy', 'parent', 'revisions'),
+        taxonomy_id: taxonomyId,
+        parent_id: null,
+      };
       const existing = await findId('terms', { taxonomy_id: taxonomyId, slug: t.slug });
       const id = existing ?? (await insert('terms', row));
       if (existing !== undefined)
@@ -166,6 +171,7 @@ export async function importJson(
           .where('id', '=', existing as never)
           .execute();
       count('term', existing === undefined);
+      if (existing === undefined) newTerms.push([id, t]);
       termIds.set(`${String(t.taxonomy)}/${String(t.slug)}`, id);
     }
     for (const t of sections.terms) {
@@ -179,18 +185,31 @@ export async function importJson(
           .where('id', '=', id as never)
           .execute();
     }
+    for (const [id, t] of newTerms) {
+      await addRevisions('term', id, list(t.revisions, 'revisions', file), (snapshot) => {
+        const { taxonomy, parent, ...rest } = snapshot;
+        return {
+          ...rest,
+          taxonomyId: taxonomyIds.get(String(taxonomy)) ?? null,
+          parentId: parent == null ? null : (termIds.get(`${String(taxonomy)}/${String(parent)}`) ?? null),
+        };
+      });
+    }
     const personIds = new Map<string, number>();
     for (const p of sections.people) {
       const slug = String(p.slug);
       const existing = await findId('people', { slug });
-      const row = clean('people', p);
+      const row = clean('people', p, 'revisions');
       if (existing !== undefined)
         await db
           .updateTable('people')
           .set(row)
           .where('id', '=', existing as never)
           .execute();
-      personIds.set(slug, existing ?? (await insert('people', row)));
+      const id = existing ?? (await insert('people', row));
+      if (existing === undefined)
+        await addRevisions('person', id, list(p.revisions, 'revisions', file), (snapshot) => snapshot);
+      personIds.set(slug, id);
       count('person', existing === undefined);
     }
     const localSnapshot = (s: Row): Row => {

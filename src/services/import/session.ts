@@ -9,6 +9,7 @@ import type { Repositories } from '../../storage/store.js';
 import { articlePath, draftOf, saveArticleIn } from '../articles.js';
 import { type PageDraft, savePageIn } from '../pages.js';
 import { findOrCreatePerson } from '../people.js';
+import { keepRevision } from '../revision-log.js';
 import { cleanText } from './html-to-markdown.js';
 
 export type ReportKind = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media' | 'redirect' | 'item';
@@ -82,6 +83,13 @@ export class ImportSession {
     this.taxonomies = await this.repos.taxonomies.listTaxonomies();
     for (const type of ['article', 'page', 'person', 'term', 'comment', 'media'] as const)
       this.mappings.set(type, await this.repos.importSources.mapOf(this.source, type));
+    // Comments carry their origin themselves (exports keep it there, not in import_sources), so a
+    // re-import after a restore still finds them.
+    const comments = this.mappings.get('comment') ?? new Map<string, number>();
+    for (const [sourceId, id] of await this.repos.comments.idsBySourcePrefix(`${this.source}#`))
+      if (!comments.has(sourceId.slice(this.source.length + 1)))
+        comments.set(sourceId.slice(this.source.length + 1), id);
+    this.mappings.set('comment', comments);
     for (const redirect of await this.repos.redirects.list())
       this.noteRedirect(redirect.fromPath, redirect.toPath);
   }
@@ -125,7 +133,16 @@ export class ImportSession {
   /** A person for a source author: the one made last time, else one found by name, else a new one. */
   async person(
     sourceId: string,
-    ref: { name: string; slug?: string; bio?: string | null; email?: string | null; website?: string | null },
+    ref: {
+      name: string;
+      slug?: string;
+      bio?: string | null;
+      email?: string | null;
+      website?: string | null;
+      photo?: string | null;
+      /** The name is only a login: keep the stored name of a person found again. */
+      isNameKept?: boolean;
+    },
   ): Promise<Person> {
     const name = cleanText(ref.name).trim().slice(0, 300) || 'Unknown author';
     const previous = await this.mapped('person', sourceId);
@@ -134,19 +151,29 @@ export class ImportSession {
       const bio = ref.bio?.trim() || existing.bio;
       const next = {
         ...existing,
-        name,
+        name: ref.isNameKept ? existing.name : name,
         bio,
         bioHtml: bio ? renderMarkdown(bio) : null,
         email: ref.email?.trim() || existing.email,
         website: ref.website?.trim() || existing.website,
+        photo: ref.photo?.trim() || existing.photo,
       };
       const isChanged =
         next.name !== existing.name ||
         next.bio !== existing.bio ||
         next.email !== existing.email ||
-        next.website !== existing.website;
+        next.website !== existing.website ||
+        next.photo !== existing.photo;
       if (isChanged) {
-        await this.repos.people.update(existing.id, { ...next, updatedAt: this.timestamp });
+        const record = { ...next, updatedAt: this.timestamp };
+        await this.repos.people.update(existing.id, record);
+        await keepRevision(this.repos, {
+          entityType: 'person',
+          entityId: existing.id,
+          actor: this.options.actor,
+          snapshot: record,
+          createdAt: this.timestamp,
+        });
         this.count('person', 'updated');
       } else {
         this.count('person', 'unchanged');
@@ -165,9 +192,16 @@ export class ImportSession {
         website: ref.website ?? undefined,
       },
       this.options.now,
+      this.options.actor,
     );
     this.count('person', before ? 'updated' : 'imported');
     await this.remember('person', sourceId, person.id);
+    const photo = ref.photo?.trim() || null;
+    if (photo && person.photo !== photo) {
+      const record = { ...person, photo, updatedAt: this.timestamp };
+      await this.repos.people.update(person.id, record);
+      return record;
+    }
     return person;
   }
 
@@ -204,6 +238,7 @@ export class ImportSession {
         next.parentId !== existing.parentId;
       if (isChanged) {
         await this.repos.taxonomies.updateTerm(existing.id, next, this.timestamp);
+        await this.termRevision(existing.id, next);
         this.count('term', 'updated');
       } else {
         this.count('term', 'unchanged');
@@ -221,6 +256,7 @@ export class ImportSession {
       position: 0,
     };
     const id = await this.repos.taxonomies.insertTerm(record, this.timestamp);
+    await this.termRevision(id, record);
     this.count('term', 'imported');
     await this.remember('term', sourceId, id);
     return { id, ...record };
@@ -344,6 +380,16 @@ export class ImportSession {
     this.redirects.delete(toPath);
     this.noteRedirect(from, toPath);
     this.count('redirect', existing !== undefined ? 'updated' : 'imported');
+  }
+
+  private termRevision(id: number, snapshot: unknown): Promise<void> {
+    return keepRevision(this.repos, {
+      entityType: 'term',
+      entityId: id,
+      actor: this.options.actor,
+      snapshot,
+      createdAt: this.timestamp,
+    });
   }
 
   private noteRedirect(from: string, to: string): void {

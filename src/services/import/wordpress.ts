@@ -1,20 +1,16 @@
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { toPlainText } from '../../content/markdown.js';
 import type { ArticleStatus } from '../../domain/article.js';
+import type { Comment, CommentStatus } from '../../domain/comment.js';
+import { slugify } from '../../domain/slug.js';
+import { isHttpUrl } from '../../domain/url.js';
 import { AppError } from '../../errors.js';
 import type { ServiceContext } from '../context.js';
 import { htmlToMarkdown } from './html-to-markdown.js';
-import {
-  decodeSlug,
-  type ImportProgress,
-  ImportSession,
-  type MigrationReport,
-  normalizePath,
-} from './session.js';
+import { decodeSlug, type ImportProgress, ImportSession, type MigrationReport } from './session.js';
 import { readWxr, type WxrChannel, type WxrItem, type WxrItemTerm } from './wxr-reader.js';
 
 /** WordPress taxonomy → our taxonomy slug; null drops that taxonomy's terms. */
@@ -56,10 +52,19 @@ const SOURCE_NAME_KEYS = ['syndication_source', 'original_source_name', 'source_
 
 const IMPORTED_TYPES = new Set(['post', 'page', 'attachment']);
 
-interface ItemIndexEntry {
-  type: string;
-  attachmentUrl: string | null;
+/** What posts need to know about an attachment (their featured image) before it is written. */
+interface AttachmentIndexEntry {
+  url: string | null;
   alt: string | null;
+}
+
+/**
+ * A copy of a string that shares no memory with the text it was cut from. The parser's strings
+ * are slices of the chunk they came from, so keeping one for the whole import would keep the
+ * whole chunk: on a large file, that alone grows memory with the file size.
+ */
+function detached(text: string | null | undefined): string | null {
+  return text == null ? null : Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /**
@@ -88,17 +93,16 @@ export async function importWordPress(
   const spoolFile = path.join(spoolDir, 'items.jsonl');
   try {
     const fd = openSync(spoolFile, 'w');
-    const index = new Map<string, ItemIndexEntry>();
+    const index = new Map<string, AttachmentIndexEntry>();
     let read: Awaited<ReturnType<typeof readWxr>>;
     try {
       read = await readWxr(file, {
         onItem: (item) => {
           writeSync(fd, `${JSON.stringify(item)}\n`);
-          if (item.postId) {
-            index.set(item.postId, {
-              type: item.postType,
-              attachmentUrl: item.attachmentUrl ?? item.guid,
-              alt: item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value ?? null,
+          if (item.postId && item.postType === 'attachment') {
+            index.set(detached(item.postId) as string, {
+              url: detached(item.attachmentUrl ?? item.guid),
+              alt: detached(item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value),
             });
           }
         },
@@ -107,7 +111,7 @@ export async function importWordPress(
     } finally {
       closeSync(fd);
     }
-    const source = `wordpress:${siteKey(read.channel)}`;
+    const source = wordPressSource(read.channel);
     const report = await ctx.store.transaction(async (repos) => {
       const session = new ImportSession(repos, source, { actor: options.actor ?? 'import', now: ctx.now() });
       await session.load();
@@ -115,9 +119,7 @@ export async function importWordPress(
       const writer = new WordPressWriter(session, read.channel, mapping, index, options);
       await writer.writeChannel();
       let done = 0;
-      const lines = createInterface({ input: createReadStream(spoolFile, 'utf8'), crlfDelay: Infinity });
-      for await (const line of lines) {
-        if (!line) continue;
+      for (const line of spooledLines(spoolFile)) {
         await writer.writeItem(JSON.parse(line) as WxrItem);
         done += 1;
         options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
@@ -131,8 +133,48 @@ export async function importWordPress(
   }
 }
 
+/**
+ * The spooled items, one JSON line at a time, read as they are consumed. (readline's async
+ * iterator reads ahead without bound when the consumer is slow, which would pull the whole
+ * spool into memory during a long write.)
+ */
+function* spooledLines(file: string): Generator<string> {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    let pending: Buffer[] = [];
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      let start = 0;
+      for (
+        let newline = buffer.indexOf(10, 0);
+        newline !== -1 && newline < n;
+        newline = buffer.indexOf(10, start)
+      ) {
+        pending.push(buffer.subarray(start, newline));
+        const line = Buffer.concat(pending).toString('utf8');
+        pending = [];
+        start = newline + 1;
+        if (line) yield line;
+      }
+      if (start < n) pending.push(Buffer.from(buffer.subarray(start, n)));
+    }
+    const rest = Buffer.concat(pending).toString('utf8');
+    if (rest) yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The key of the WordPress site an export comes from; mappings of earlier imports are kept under it. */
+export function wordPressSource(channel: WxrChannel): string {
+  return `wordpress:${siteKey(channel)}`;
+}
+
 function siteKey(channel: WxrChannel): string {
-  const raw = channel.baseSiteUrl ?? channel.baseBlogUrl ?? channel.link ?? '';
+  // The blog's own address: on multisite and WordPress.com the site URL is the whole network's.
+  const raw = channel.baseBlogUrl ?? channel.baseSiteUrl ?? channel.link ?? '';
   return raw.replace(/^https?:\/\//, '').replace(/\/+$/, '') || 'unknown-site';
 }
 
@@ -170,16 +212,6 @@ function articleStatus(item: WxrItem): ArticleStatus | null {
   }
 }
 
-function isHttpUrl(value: string | null | undefined): value is string {
-  if (!value) return false;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
-
 const MIME_TYPES: Record<string, string> = {
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
@@ -210,12 +242,14 @@ export function mimeFromUrl(url: string): string | null {
 class WordPressWriter {
   private readonly personByLogin = new Map<string, number>();
   private readonly termIds = new Map<string, number>();
+  private readonly seenIds = new Set<string>();
+  private readonly repeatedIds = new Set<string>();
 
   constructor(
     private readonly session: ImportSession,
     private readonly channel: WxrChannel,
     private readonly mapping: TaxonomyMapping,
-    private readonly index: Map<string, ItemIndexEntry>,
+    private readonly index: Map<string, AttachmentIndexEntry>,
     private readonly options: WordPressImportOptions,
   ) {}
 
@@ -302,12 +336,23 @@ class WordPressWriter {
   private async personFor(login: string): Promise<number> {
     const known = this.personByLogin.get(login);
     if (known !== undefined) return known;
+    // A creator with no <wp:author> entry: the author whose login reads the same, else a new
+    // person named after the login (never renaming anyone on a later run).
+    const declared = this.channel.authors.find((a) => slugify(a.login) === slugify(login));
+    if (declared && declared.login !== login) return this.personFor(declared.login);
     const person = await this.session.person(`author:${login}`, {
       name: login,
       slug: login.includes('@') ? undefined : login,
+      isNameKept: true,
     });
     this.personByLogin.set(login, person.id);
     return person.id;
+  }
+
+  /** The key an item is remembered by; a repeated post id (seen in real exports) gets its own. */
+  private sourceIdOf(item: WxrItem): string {
+    const key = `post:${item.postId}`;
+    return this.repeatedIds.has(key) ? `${key}#${item.postName || item.title || item.line}` : key;
   }
 
   async writeItem(item: WxrItem): Promise<void> {
@@ -328,6 +373,12 @@ class WordPressWriter {
       );
       return;
     }
+    const key = `post:${item.postId}`;
+    if (this.seenIds.has(key)) {
+      this.repeatedIds.add(key);
+      this.session.warn(`${ref}: the id ${item.postId} is used by another item too; imported separately`);
+    }
+    this.seenIds.add(key);
     if (item.postType === 'attachment') return this.writeAttachment(item, ref);
     const { markdown, shortcodes } = htmlToMarkdown(item.content, { isWordPress: true });
     for (const note of shortcodes) {
@@ -340,7 +391,7 @@ class WordPressWriter {
   }
 
   private async writePage(item: WxrItem, ref: string, markdown: string): Promise<void> {
-    const page = await this.session.page(`post:${item.postId}`, ref, {
+    const page = await this.session.page(this.sourceIdOf(item), ref, {
       slug: item.postName || item.title,
       title: item.title,
       bodyMarkdown: markdown,
@@ -396,11 +447,17 @@ class WordPressWriter {
     const sourceName = SOURCE_NAME_KEYS.map((k) => meta.get(k)).find((v) => v && !isHttpUrl(v)) ?? null;
     const thumbnail = meta.get('_thumbnail_id');
     const featured = thumbnail ? this.index.get(thumbnail) : undefined;
-    const excerpt = item.excerpt.trim() ? toPlainText(item.excerpt) : null;
+    const rawExcerpt = item.excerpt.trim();
+    // Most excerpts are plain text; the HTML sanitizer is only needed when there is markup.
+    const excerpt = !rawExcerpt
+      ? null
+      : /[<&]/.test(rawExcerpt)
+        ? toPlainText(rawExcerpt)
+        : rawExcerpt.replace(/\s+/g, ' ');
     const language = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(this.channel.language ?? '')
       ? (this.channel.language as string)
       : 'en';
-    const saved = await this.session.article(`post:${item.postId}`, ref, {
+    const saved = await this.session.article(this.sourceIdOf(item), ref, {
       slug: item.postName ?? '',
       title: item.title,
       subtitle: null,
@@ -416,8 +473,8 @@ class WordPressWriter {
       canonicalUrl: canonical,
       license: null,
       language,
-      featuredImage: isHttpUrl(featured?.attachmentUrl) ? featured.attachmentUrl : null,
-      featuredImageAlt: isHttpUrl(featured?.attachmentUrl) ? featured?.alt || null : null,
+      featuredImage: isHttpUrl(featured?.url) ? featured.url : null,
+      featuredImageAlt: isHttpUrl(featured?.url) ? featured?.alt || null : null,
       visibility: 'public',
       isFeatured: item.isSticky,
       hasComments: item.commentStatus !== 'closed',
@@ -431,8 +488,8 @@ class WordPressWriter {
     }
     await this.session.redirect(item.link, saved.path);
     await this.session.redirect(`/?p=${item.postId}`, saved.path);
-    if (item.guid && /[?&]p=\d+/.test(item.guid) && normalizePath(item.guid) !== `/?p=${item.postId}`)
-      await this.session.redirect(item.guid, saved.path);
+    // Not the guid: it keeps the id a post had on the site where it was first written, which
+    // may now belong to another post.
     await this.writeComments(item, saved.id, ref);
   }
 
@@ -441,7 +498,7 @@ class WordPressWriter {
     const parents: [number, string][] = [];
     for (const comment of item.comments) {
       const sourceId = `comment:${comment.id}`;
-      const status =
+      const status: CommentStatus =
         comment.approved === '1'
           ? 'approved'
           : comment.approved === '0'
@@ -449,7 +506,8 @@ class WordPressWriter {
             : comment.approved === 'spam'
               ? 'spam'
               : 'trash';
-      const kind = comment.type === 'pingback' || comment.type === 'trackback' ? comment.type : 'comment';
+      const kind: Comment['kind'] =
+        comment.type === 'pingback' || comment.type === 'trackback' ? comment.type : 'comment';
       const createdAt = wordPressDate(comment.dateGmt, comment.date, null) ?? this.session.timestamp;
       const body = htmlToMarkdown(comment.content, { isWordPress: true }).markdown;
       if (!body.trim()) {
@@ -465,8 +523,8 @@ class WordPressWriter {
           ? (comment.authorUrl?.trim().slice(0, 2000) ?? null)
           : null,
         body,
-        status: status as 'approved',
-        kind: kind as 'comment',
+        status,
+        kind,
         createdAt,
         sourceId: `${this.session.source}#${sourceId}`,
       };
@@ -508,7 +566,7 @@ class WordPressWriter {
       this.session.skip('media', ref, 'has no wp:attachment_url');
       return;
     }
-    const sourceId = `post:${item.postId}`;
+    const sourceId = this.sourceIdOf(item);
     let localPath: string | null = null;
     if (this.options.uploadsDir && this.options.mediaDir) localPath = await this.copyUpload(url, ref);
     const record = {

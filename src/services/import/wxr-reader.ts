@@ -108,7 +108,9 @@ const DC_NS = 'http://purl.org/dc/elements/1.1/';
 /** The longest text we keep for one field; a longer one is refused rather than read into memory. */
 export const MAX_FIELD_CHARS = 32 * 1024 * 1024;
 const MAX_DEPTH = 256;
-const CHUNK_BYTES = 1024 * 1024;
+// Small enough that each decoded piece stays out of V8's large-object space, which only a full
+// collection frees: with 1 MB pieces the heap grows by hundreds of MB on a large file.
+const CHUNK_BYTES = 32 * 1024;
 
 type Ns = 'wp' | 'excerpt' | 'content' | 'dc' | '' | 'other';
 
@@ -140,6 +142,14 @@ interface RecordFrame {
   attributes: Record<string, string>;
   item?: WxrItem;
   comment?: WxrComment;
+}
+
+/**
+ * A copy of a string that shares no memory with the chunk it was cut from (the parser's strings
+ * are slices of it, and keeping one would keep the whole chunk).
+ */
+function detached(text: string | undefined): string | null {
+  return text === undefined ? null : Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** The error for a file that cannot be read, naming the place. */
@@ -301,7 +311,14 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
   });
 
   function finishRecord(record: RecordFrame, parent: RecordFrame | undefined): void {
-    const f = (key: string) => record.fields.get(key) ?? null;
+    // Channel records live for the whole import; items are handed on and dropped.
+    const f =
+      record.kind === 'author' ||
+      record.kind === 'category' ||
+      record.kind === 'tag' ||
+      record.kind === 'term'
+        ? (key: string) => detached(record.fields.get(key))
+        : (key: string) => record.fields.get(key) ?? null;
     switch (record.kind) {
       case 'item': {
         const item = itemFrom(record);
@@ -451,7 +468,13 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
     const message = error instanceof Error ? error.message : String(error);
     // saxes messages start with "file:line:column: "; keep its place, say it in words.
     const place = /:(\d+):(\d+): (.*)$/s.exec(message);
-    throw wxrError(file, place ? `line ${place[1]}, column ${place[2]}: ${place[3]}` : message, error);
+    const hint = /"\]\]>" is disallowed/.test(message)
+      ? ' (a CDATA section nested in another is not well-formed XML; exports write "]]]]><![CDATA[>" instead)'
+      : /unexpected close tag|unmatched closing tag|unclosed tag/.test(message)
+        ? ' (the file is truncated or its elements are not properly nested)'
+        : '';
+    const where = place ? `line ${place[1]}, column ${place[2]}: ${place[3]}` : message;
+    throw wxrError(file, `${where}${hint}`, error);
   }
   if (rootName === null) throw wxrError(file, 'no XML element found');
   if (repair.repairs.length > 0) {
@@ -498,12 +521,12 @@ function childRecordKind(parent: RecordKind, ns: Ns, local: string): RecordKind 
 
 function setChannelField(channel: WxrChannel, key: string, text: string): void {
   const value = text.trim();
-  if (key === 'wp:wxr_version' && !channel.wxrVersion) channel.wxrVersion = value || ' ';
-  else if (key === 'wp:base_site_url') channel.baseSiteUrl ??= value || null;
-  else if (key === 'wp:base_blog_url') channel.baseBlogUrl ??= value || null;
-  else if (key === ':title') channel.title ??= value || null;
-  else if (key === ':link') channel.link ??= value || null;
-  else if (key === ':language') channel.language ??= value || null;
+  if (key === 'wp:wxr_version' && !channel.wxrVersion) channel.wxrVersion = detached(value) || ' ';
+  else if (key === 'wp:base_site_url') channel.baseSiteUrl ??= detached(value) || null;
+  else if (key === 'wp:base_blog_url') channel.baseBlogUrl ??= detached(value) || null;
+  else if (key === ':title') channel.title ??= detached(value) || null;
+  else if (key === ':link') channel.link ??= detached(value) || null;
+  else if (key === ':language') channel.language ??= detached(value) || null;
 }
 
 function emptyItem(line: number): WxrItem {

@@ -2,6 +2,7 @@ import { renderMarkdown } from '../../content/markdown.js';
 import { toIsoTimestamp } from '../../domain/article.js';
 import type { Person, PersonLink } from '../../domain/person.js';
 import { slugify, slugProblem } from '../../domain/slug.js';
+import { isHttpUrl } from '../../domain/url.js';
 import { type FieldError, invalid, notFound } from '../../errors.js';
 import type { Repositories } from '../../storage/store.js';
 import { recordAudit } from '../audit.js';
@@ -19,15 +20,6 @@ export interface PersonInput {
   website: string;
   links: PersonLink[];
   photo: string;
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** Every problem with a person's fields, by field. */

@@ -95,7 +95,7 @@ export function searchView(
   ${outcome?.message ? html`<p class="search-page__message" role="status">${outcome.message}</p>` : ''}
   ${
     outcome && outcome.results.length > 0 && p
-      ? html`<p class="search-page__count" role="status">${p.total} ${p.total === 1 ? 'article' : 'articles'} found${p.pageCount > 1 ? html` · page ${p.page} of ${p.pageCount}` : ''}</p>
+      ? html`<p class="search-page__count" role="status">${outcome.isTotalExact ? '' : 'More than '}${p.total.toLocaleString('en')} ${p.total === 1 ? 'article' : 'articles'} found${p.pageCount > 1 ? html` · page ${p.page}${outcome.isTotalExact ? html` of ${p.pageCount}` : ''}` : ''}</p>
   <ol class="search-results" start="${(p.page - 1) * 10 + 1}">
     ${outcome.results.map(
       (r) => html`<li class="search-result">
@@ -109,7 +109,7 @@ export function searchView(
     p.pageCount > 1
       ? html`<nav class="pagination" aria-label="Result pages">
     ${p.page > 1 ? html`<a rel="prev" href="${pageHref(p.page - 1)}">← Previous</a>` : ''}
-    <span>Page ${p.page} of ${p.pageCount}</span>
+    <span>Page ${p.page}${outcome.isTotalExact ? html` of ${p.pageCount}` : ''}</span>
     ${p.page < p.pageCount ? html`<a rel="next" href="${pageHref(p.page + 1)}">Next →</a>` : ''}
   </nav>`
       : ''

@@ -101,7 +101,7 @@ export function revisionDiffView(
   const { article, from } = model;
   return html`<link rel="stylesheet" href="${newsroomCss()}">
 <p class="editor-links"><a href="/admin/articles/${article.id}/revisions">← History</a> · <a href="/admin/articles/${article.id}">Editor</a></p>
-<p>Version ${from.version} (${when(from.createdAt)} UTC, ${from.actorName}) on the left; the current version ${article.version} on the right.</p>
+<p>Version ${from.version} (${when(from.createdAt)} UTC, ${from.actorName}) compared with the current version ${article.version}: <span class="diff-removed">removed</span>, <span class="diff-added">added</span>.</p>
 ${model.fields.length === 0 ? html`<p class="empty">No differences.</p>` : ''}
 ${model.fields.map(
   (field) => html`<section class="panel diff">

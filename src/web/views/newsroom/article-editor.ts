@@ -71,12 +71,12 @@ export interface EditorModel {
 const TOOLBAR: { command: string; label: string; title: string }[] = [
   { command: 'bold', label: 'B', title: 'Bold' },
   { command: 'italic', label: 'I', title: 'Italic' },
-  { command: 'h2', label: 'H2', title: 'Heading' },
-  { command: 'h3', label: 'H3', title: 'Subheading' },
+  { command: 'h2', label: 'H2', title: 'H2 heading' },
+  { command: 'h3', label: 'H3', title: 'H3 subheading' },
   { command: 'link', label: 'Link', title: 'Link' },
   { command: 'quote', label: '❝', title: 'Quotation' },
   { command: 'ul', label: '• List', title: 'Bulleted list' },
-  { command: 'ol', label: '1. List', title: 'Numbered list' },
+  { command: 'ol', label: '1. List', title: '1. List (numbered)' },
   { command: 'image', label: 'Image', title: 'Upload an image into the text' },
 ];
 

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lexicalToHtml, mobiledocToHtml } from './ghost-body.js';
+
+test('renders mobiledoc sections, markups, lists and cards', () => {
+  const doc = {
+    version: '0.3.1',
+    atoms: [],
+    markups: [['a', ['href', 'https://ghost.org/']], ['strong']],
+    cards: [
+      ['image', { src: 'https://example.org/a.png', caption: 'A caption' }],
+      ['markdown', { markdown: '**kept** as written' }],
+      ['hr', {}],
+      ['paywall', {}],
+    ],
+    sections: [
+      [1, 'h2', [[0, [], 0, 'Title']]],
+      [
+        1,
+        'p',
+        [
+          [0, [], 0, 'See '],
+          [0, [0, 1], 2, 'Ghost'],
+          [0, [], 0, ' & more'],
+        ],
+      ],
+      [3, 'ul', [[[0, [], 0, 'one']], [[0, [], 0, 'two']]]],
+      [10, 0],
+      [10, 1],
+      [10, 2],
+      [10, 3],
+    ],
+  };
+  assert.equal(
+    mobiledocToHtml(JSON.stringify(doc)),
+    [
+      '<h2>Title</h2>',
+      '<p>See <a href="https://ghost.org/"><strong>Ghost</strong></a> &amp; more</p>',
+      '<ul><li>one</li><li>two</li></ul>',
+      '<figure><img src="https://example.org/a.png" alt=""><figcaption>A caption</figcaption></figure>',
+      '<div data-markdown="true">**kept** as written</div>',
+      '<hr>',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('renders lexical paragraphs, formats, links, lists and image cards', () => {
+  const doc = {
+    root: {
+      type: 'root',
+      children: [
+        {
+          type: 'paragraph',
+          children: [
+            { type: 'text', text: 'bold', format: 1 },
+            { type: 'text', text: ' and ', format: 0 },
+            { type: 'link', url: 'https://x.org', children: [{ type: 'text', text: 'link', format: 2 }] },
+          ],
+        },
+        {
+          type: 'list',
+          listType: 'number',
+          children: [{ type: 'listitem', children: [{ type: 'text', text: 'a' }] }],
+        },
+        { type: 'image', src: 'https://x.org/i.jpg', alt: 'i', caption: '' },
+      ],
+    },
+  };
+  assert.equal(
+    lexicalToHtml(JSON.stringify(doc)),
+    '<p><strong>bold</strong> and <a href="https://x.org"><em>link</em></a></p><ol><li>a</li></ol><figure><img src="https://x.org/i.jpg" alt="i"></figure>',
+  );
+});
+
+test('returns nothing for a body that is not JSON', () => {
+  assert.equal(mobiledocToHtml('{broken'), '');
+  assert.equal(lexicalToHtml('nope'), '');
+});
