@@ -54,7 +54,13 @@ export class UserRepository {
 
   async update(
     id: number,
-    changes: { name?: string; role?: Role; isDisabled?: boolean; passwordHash?: string },
+    changes: {
+      name?: string;
+      role?: Role;
+      isDisabled?: boolean;
+      passwordHash?: string;
+      personId?: number | null;
+    },
     now: string,
   ): Promise<void> {
     await this.db
@@ -64,6 +70,7 @@ export class UserRepository {
         ...(changes.role !== undefined ? { role: changes.role } : {}),
         ...(changes.isDisabled !== undefined ? { is_disabled: changes.isDisabled ? 1 : 0 } : {}),
         ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+        ...(changes.personId !== undefined ? { person_id: changes.personId } : {}),
         updated_at: now,
       })
       .where('id', '=', id)

@@ -61,6 +61,22 @@ for (const kind of DATABASE_KINDS) {
     });
     after(async () => t.cleanup());
 
+    it('puts a writer who names no author on the byline under their own name, once', async () => {
+      const writer = await addStaff(t.wiring, 'author', 'Wren Writer');
+      const input = { ...blankArticleInput('en'), title: 'Under my own name', bodyMarkdown: 'Text.' };
+      const first = await createArticle(t.wiring, writer, input);
+      const person = await t.wiring.store.people.findBySlug('wren-writer');
+      assert.ok(person);
+      assert.deepEqual(first.authorIds, [person.id]);
+      assert.equal((await t.wiring.store.users.findByEmail(writer.email))?.personId, person.id);
+      const second = await createArticle(
+        t.wiring,
+        { ...writer },
+        { ...input, title: 'Again under my own name' },
+      );
+      assert.deepEqual(second.authorIds, [person.id]);
+    });
+
     it('takes an article from draft through review to a scheduled publication that fires once, across a restart', async () => {
       const ctx = t.wiring;
       const article = await createArticle(ctx, contributor, draftInput('Water accounts of the delta'));

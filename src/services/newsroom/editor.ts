@@ -300,7 +300,13 @@ async function draftFrom(
     errors.push({ field: 'featured_image_alt', message: 'describe the image for readers who cannot see it' });
   }
   if (authorIds.length === 0 && staff.personId === null) {
-    errors.push({ field: 'authors', message: 'name at least one author' });
+    // A staff member who writes without naming an author writes under their own name: give them
+    // an author page (or link the existing one with that name) the first time.
+    const person = await findOrCreatePerson(repos, { name: staff.name }, now, revisionActor(staff));
+    await repos.users.update(staff.id, { personId: person.id }, now.toISOString());
+    staff.personId = person.id;
+    authorIds.push(person.id);
+    draft.authorIds = authorIds;
   }
   // An empty title already explains an empty derived slug.
   const isSlugDerived = !input.slug.trim() && !input.title.trim();
