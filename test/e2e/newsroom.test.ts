@@ -69,6 +69,7 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
     for (const [email, name, role] of [
       ['writer@example.org', 'Jonah Reyes', 'contributor'],
       ['desk@example.org', 'Mara Ellison', 'editor'],
+      ['columnist@example.org', 'Ines Okafor', 'author'],
     ] as const) {
       await createUser(server.testWiring.wiring, { email, name, role, password: TEST_PASSWORD });
     }
@@ -287,6 +288,33 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
     ] as const) {
       await page.goto(`${base}${url}`);
       await page.screenshot({ path: path.join(SCREENSHOTS, `newsroom-${name}.png`), fullPage: true });
+    }
+    await context.close();
+  });
+
+  test("an author publishes their own article at once but may not edit a colleague's or manage taxonomies", async () => {
+    assert.ok(articleUrl, 'the contributor test ran first');
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'columnist@example.org');
+    await page.goto(`${base}/admin/articles/new`);
+    await page.locator('#field-title').fill('A column written and published by its author');
+    await page.locator('#field-body').fill('Authors publish **their own** work without review.');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await page.waitForURL(/\/admin\/articles\/\d+\?notice=created/);
+    await page.getByRole('button', { name: 'Publish now' }).click();
+    await page.waitForURL(/notice=publish/);
+    const published = await page.goto(`${base}/articles/a-column-written-and-published-by-its-author`);
+    assert.equal(published?.status(), 200);
+    assert.match((await page.locator('.byline').textContent()) ?? '', /By Ines Okafor/);
+
+    // The contributor's article (by Jonah Reyes) is someone else's: an author may not open it to edit.
+    const colleague = await page.goto(articleUrl);
+    assert.equal(colleague?.status(), 403);
+    for (const refused of ['/admin/taxonomies/theme', '/admin/users', '/admin/settings']) {
+      const response = await page.goto(`${base}${refused}`);
+      assert.equal(response?.status(), 403, refused);
     }
     await context.close();
   });
