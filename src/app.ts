@@ -44,7 +44,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const assets = assetUrls();
   app.decorate('pageCache', cache);
 
-  const protectiveHeaders = securityHeaders();
+  const protectiveHeaders = securityHeaders(undefined, { isHttps: wiring.siteUrl.startsWith('https://') });
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(protectiveHeaders);
     done();

@@ -113,6 +113,17 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
       errors.push({ field: 'source_url', message: 'must be an http or https URL' });
     }
   }
+  // Relative addresses (/media/…) are fine; any other scheme (javascript:, data:) is not an image we serve.
+  if (
+    draft.featuredImage !== null &&
+    /^[a-z][a-z0-9+.-]*:/i.test(draft.featuredImage.trim()) &&
+    !isHttpUrl(draft.featuredImage.trim())
+  ) {
+    errors.push({
+      field: 'featured_image',
+      message: 'must be an http or https URL, or an address on this site',
+    });
+  }
   if (draft.canonicalUrl !== null && !isHttpUrl(draft.canonicalUrl)) {
     errors.push({ field: 'canonical_url', message: 'must be an http or https URL' });
   }

@@ -2,6 +2,7 @@ import { renderMarkdown } from '../content/markdown.js';
 import { toIsoTimestamp } from '../domain/article.js';
 import type { Person } from '../domain/person.js';
 import { slugify } from '../domain/slug.js';
+import { isHttpUrl } from '../domain/url.js';
 import { invalid } from '../errors.js';
 import type { Repositories } from '../storage/store.js';
 import { keepRevision } from './revision-log.js';
@@ -35,13 +36,17 @@ export async function findOrCreatePerson(
   if (!name) throw invalid([{ field: 'authors', message: 'an author has an empty name' }]);
   if (!slug)
     throw invalid([{ field: 'authors', message: `cannot make a URL slug from the author name "${name}"` }]);
+  // Views put the website in an href, so a javascript: or data: URL would run in readers' browsers.
+  const website = ref.website?.trim() || null;
+  if (website !== null && !isHttpUrl(website))
+    throw invalid([{ field: 'authors', message: `the website of "${name}" must be an http or https URL` }]);
   const timestamp = toIsoTimestamp(now);
   const existing =
     (await repos.people.findBySlug(slug)) ?? (ref.slug ? undefined : await repos.people.findByName(name));
   const profile = {
     bio: ref.bio?.trim() || null,
     email: ref.email?.trim() || null,
-    website: ref.website?.trim() || null,
+    website,
   };
   if (existing) {
     const hasProfileChange =

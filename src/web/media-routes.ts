@@ -11,17 +11,27 @@ export async function registerMedia(app: FastifyInstance, dataDir: string): Prom
   const root = mediaDir(dataDir);
   mkdirSync(root, { recursive: true });
   app.decorate('mediaStore', new LocalMediaStore(root));
-  await app.register(fastifyStatic, {
-    root,
-    prefix: '/media/',
-    maxAge: '365d',
-    immutable: true,
-    decorateReply: false,
-    index: false,
-    list: false,
-    dotfiles: 'deny',
+  await app.register(async (scope) => {
+    // Imports copy uploads as they were (an SVG or HTML file among them may carry script):
+    // opened directly, a media file runs nothing and is treated as coming from another origin.
+    scope.addHook('onSend', (_request, reply, payload, done) => {
+      if (reply.statusCode < 400) reply.header('content-security-policy', MEDIA_CSP);
+      done(null, payload);
+    });
+    await scope.register(fastifyStatic, {
+      root,
+      prefix: '/media/',
+      maxAge: '365d',
+      immutable: true,
+      decorateReply: false,
+      index: false,
+      list: false,
+      dotfiles: 'deny',
+    });
   });
 }
+
+export const MEDIA_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox";
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -15,3 +15,11 @@ test('works out the Content-Security-Policy and other protective headers once', 
   assert.equal(headers['cross-origin-embedder-policy'], undefined);
   assert.equal(headers['x-powered-by'], undefined);
 });
+
+test('asks browsers for HTTPS only when the site is served over https', () => {
+  assert.equal(securityHeaders(undefined, { isHttps: false })['strict-transport-security'], undefined);
+  assert.match(
+    securityHeaders(undefined, { isHttps: true })['strict-transport-security'] ?? '',
+    /max-age=31536000/,
+  );
+});

@@ -141,7 +141,7 @@ export async function buildFeed(
 
   let body: string;
   if (format === 'rss') body = feed.rss2();
-  else if (format === 'atom') body = plainAtomTitles(feed.atom1());
+  else if (format === 'atom') body = escapeAtomLabels(plainAtomTitles(feed.atom1()));
   else {
     body = jsonFeed11(feed.json1(), {
       cards,
@@ -199,7 +199,21 @@ function feedItem(siteUrl: string, card: ArticleCard, isFullText: boolean, forma
 function plainAtomTitles(xml: string): string {
   return xml.replace(
     /<title type="html"><!\[CDATA\[([\s\S]*?)\]\]><\/title>/g,
-    (_, title: string) => `<title type="text">${escapeMarkup(title)}</title>`,
+    // The library splits a "]]>" in the title across two CDATA sections; join it back first.
+    (_, title: string) =>
+      `<title type="text">${escapeMarkup(title.replaceAll(']]]]><![CDATA[>', ']]>'))}</title>`,
+  );
+}
+
+/**
+ * The library escapes `&` and `"` in attribute values but not `<`, which XML forbids there: a
+ * term named "a<b" made the whole Atom feed unreadable. Category labels are the only attributes
+ * holding free text (the rest are URLs and slugs).
+ */
+function escapeAtomLabels(xml: string): string {
+  return xml.replace(
+    /<category label="([^"]*)"/g,
+    (_, label: string) => `<category label="${label.replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`,
   );
 }
 

@@ -7,6 +7,7 @@ import {
   type Visibility,
 } from '../../domain/article.js';
 import { slugify, slugProblem } from '../../domain/slug.js';
+import { isHttpUrl } from '../../domain/url.js';
 import type { FieldError } from '../../errors.js';
 import type { PersonRef } from '../people.js';
 
@@ -259,6 +260,9 @@ function readAuthors(raw: unknown, errors: FieldError[]): PersonRef[] {
             message: 'is not a known author field (name, slug, bio, email, website)',
           });
       }
+      const website = text('website');
+      if (website !== undefined && !isHttpUrl(website))
+        errors.push({ field: `${field}.website`, message: 'must be an http or https URL' });
       refs.push({
         name,
         slug: text('slug'),
