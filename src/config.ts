@@ -190,10 +190,7 @@ export function loadConfig(
 /** Validates a raw configuration object (strings from env are converted) and freezes it. */
 export function parseConfig(raw: Raw): Config {
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
-  const problems = [...Value.Errors(ConfigSchema, withDefaults)].map((e) => ({
-    field: e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)',
-    message: e.message,
-  }));
+  const problems = describeProblems([...Value.Errors(ConfigSchema, withDefaults)]);
   if (problems.length > 0) {
     throw new AppError({
       code: 'CONFIG_INVALID',
@@ -205,6 +202,28 @@ export function parseConfig(raw: Raw): Config {
   const config = withDefaults as Config;
   config.site.url = config.site.url.replace(/\/+$/, '');
   return deepFreeze(config);
+}
+
+/**
+ * One line per field. A choice of values (a union of literals) fails once per allowed value;
+ * those are folded into "must be one of …" rather than repeated.
+ */
+function describeProblems(
+  errors: Array<{ instancePath: string; message: string; keyword: string; params: unknown }>,
+): Array<{ field: string; message: string }> {
+  const byField = new Map<string, { messages: string[]; allowed: string[] }>();
+  for (const e of errors) {
+    const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
+    const entry = byField.get(field) ?? { messages: [], allowed: [] };
+    byField.set(field, entry);
+    const allowed = (e.params as { allowedValue?: unknown } | undefined)?.allowedValue;
+    if (e.keyword === 'const' && allowed !== undefined) entry.allowed.push(String(allowed));
+    else if (e.keyword !== 'anyOf' && !entry.messages.includes(e.message)) entry.messages.push(e.message);
+  }
+  return [...byField].flatMap(([field, { messages, allowed }]) => [
+    ...(allowed.length > 0 ? [{ field, message: `must be one of ${allowed.join(', ')}` }] : []),
+    ...messages.map((message) => ({ field, message })),
+  ]);
 }
 
 /** The public base URL: SITE_URL when set, else the address the server listens on. */

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { AppError } from './errors.js';
 import { jobRunnerFor } from './jobs/job-runner-for.js';
 import { createLogger } from './logger.js';
 import { isPublicationEmpty, seedDemo } from './services/demo.js';
@@ -34,7 +35,14 @@ export async function startServer(options: { shouldSeedDemo?: boolean } = {}): P
   };
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
-  await app.listen({ port: config.server.port, host: config.server.host });
+  try {
+    await app.listen({ port: config.server.port, host: config.server.host });
+  } catch (cause) {
+    await jobs.stop();
+    await app.close();
+    await wiring.close();
+    throw listenError(cause, config.server.host, config.server.port);
+  }
   jobs.start();
   const hasUsers = (await wiring.store.users.list()).length > 0;
   const lines = [
@@ -51,4 +59,24 @@ export async function startServer(options: { shouldSeedDemo?: boolean } = {}): P
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** Says why the server could not listen (port taken, privileged port) instead of a stack trace. */
+function listenError(cause: unknown, host: string, port: number): unknown {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const reason =
+    code === 'EADDRINUSE'
+      ? `port ${port} on ${host} is already in use by another program`
+      : code === 'EACCES'
+        ? `this user may not listen on port ${port} (ports below 1024 need privileges)`
+        : code === 'EADDRNOTAVAIL'
+          ? `${host} is not an address of this machine`
+          : null;
+  if (!reason) return cause;
+  return new AppError({
+    code: 'CONFIG_INVALID',
+    kind: 'invalid',
+    message: `Cannot start the server: ${reason}. Set PORT (and HOST) to a free one, for example PORT=8081 npm start`,
+    cause,
+  });
 }

@@ -46,7 +46,11 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
         throw new AppError({
           code: 'DATABASE_UNAVAILABLE',
           kind: 'unavailable',
-          message: `Migration ${report.failed.name} failed: ${report.failed.message}`,
+          // No migration named means the database could not even be reached or read.
+          message:
+            report.failed.name === '(unknown)'
+              ? `Cannot use the database ${database.displayUrl}: ${report.failed.message}`
+              : `Migration ${report.failed.name} failed: ${report.failed.message}`,
         });
       }
     }

@@ -27,6 +27,15 @@ export function registerBackup(program: Command): void {
     .description('restore a backup made by `pressroom backup` (or a JSON export); stop the server first')
     .argument('<file>', 'a .db backup (SQLite only) or a .json export')
     .option('--force', 'replace a database that already holds content')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  pressroom restore data/backups/pressroom-2026-01-31T10-00-00-000Z.db --force',
+        '  DATABASE_URL=sqlite:./data/new.db pressroom restore site.json   # into an empty database',
+      ].join('\n'),
+    )
     .action(async (file: string, flags: { force?: boolean }) => {
       const result = await withWiring((wiring) =>
         restoreDatabase(wiring, file, { force: flags.force === true }),

@@ -22,6 +22,16 @@ export function registerExport(program: Command): void {
     .description('write the whole publication as one JSON file (docs/export-format.md), or as Markdown files')
     .option('-o, --output <path>', 'file to write (JSON; standard output by default), or folder (Markdown)')
     .option('--format <format>', 'json or markdown', 'json')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  pressroom export --output site.json',
+        '  pressroom export --format markdown --output ./site-markdown',
+        '  DATABASE_URL=postgres://… pressroom import json site.json   # into another instance',
+      ].join('\n'),
+    )
     .action(async (flags: { output?: string; format: string }) => {
       if (flags.format !== 'json' && flags.format !== 'markdown')
         throw usageError(`--format must be json or markdown, not "${flags.format}"`);

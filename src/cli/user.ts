@@ -17,15 +17,48 @@ async function askPassword(): Promise<string> {
       'no password given: pass --password, set PRESSROOM_PASSWORD, or pipe it on standard input',
     );
   }
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
-  const prompt = 'Password (at least 12 characters): ';
+  const first = await readHidden('Password (at least 12 characters): ');
+  const second = await readHidden('Repeat the password: ');
+  if (first !== second) throw usageError('password: the two entries differ; nothing was created');
+  return first;
+}
+
+/**
+ * Reads a line from the terminal without echoing it. readline's own echo cannot be silenced
+ * reliably (it redraws the line, which also wiped the prompt), so the keys are read raw.
+ */
+function readHidden(prompt: string): Promise<string> {
+  const input = process.stdin;
   process.stdout.write(prompt);
-  muted._writeToOutput = () => {};
-  const answer = await rl.question('');
-  rl.close();
-  process.stdout.write('\n');
-  return answer;
+  input.setRawMode(true);
+  input.setEncoding('utf8');
+  input.resume();
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = (): void => {
+      input.off('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      process.stdout.write('\n');
+    };
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n' || ch === '\u0004') {
+          finish();
+          resolve(value);
+          return;
+        }
+        if (ch === '\u0003') {
+          finish();
+          reject(usageError('cancelled; nothing was created'));
+          return;
+        }
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else if (ch >= ' ') value += ch;
+      }
+    };
+    input.on('data', onData);
+  });
 }
 
 export function registerUser(program: Command): void {
@@ -37,6 +70,15 @@ export function registerUser(program: Command): void {
     .option('--name <name>', 'display name (defaults to the part of the email before @)')
     .option('--role <role>', `one of ${ROLES.join(', ')}`, 'contributor')
     .option('--password <password>', 'password (or set PRESSROOM_PASSWORD, or type it when asked)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  pressroom user create --role admin --email you@example.org --name "Your Name"',
+        '  echo "$PASSWORD" | pressroom user create --role editor --email ed@example.org',
+      ].join('\n'),
+    )
     .action(async (options: { email: string; name?: string; role: string; password?: string }) => {
       const password = options.password ?? process.env.PRESSROOM_PASSWORD ?? (await askPassword());
       const created = await withWiring((wiring) =>
@@ -66,6 +108,7 @@ export function registerUser(program: Command): void {
     .action(async () => {
       const users = await withWiring((wiring) => wiring.store.users.list());
       if (users.length === 0) stdio.out('No users yet.');
+      else stdio.out('id\trole\temail\tname');
       for (const u of users)
         stdio.out(`${u.id}\t${u.role}\t${u.email}\t${u.name}${u.isDisabled ? '\t(disabled)' : ''}`);
     });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -131,6 +131,12 @@ export async function restoreDatabase(
 ): Promise<{ kind: 'sqlite' | 'json'; report?: MigrationReport }> {
   if (!existsSync(file))
     throw new AppError({ code: 'RESTORE_REFUSED', kind: 'not_found', message: `No backup file at ${file}` });
+  if (!statSync(file).isFile())
+    throw new AppError({
+      code: 'RESTORE_REFUSED',
+      kind: 'invalid',
+      message: `${file} is a folder; give the backup file itself (.db or .json)`,
+    });
   if (!options.force && (await hasContent(ctx.store.db))) {
     throw new AppError({
       code: 'RESTORE_REFUSED',

@@ -42,17 +42,24 @@ export function openDatabase(options: { url: string; poolSize?: number }): Datab
   if (dialect === 'sqlite') {
     const isMemory = target === ':memory:';
     const file = isMemory ? ':memory:' : path.resolve(target);
-    if (!isMemory) mkdirSync(path.dirname(file), { recursive: true });
-    const sqlite = new SqliteDatabase(file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
-    sqlite.pragma('synchronous = NORMAL');
+    const displayUrl = `sqlite:${isMemory ? ':memory:' : file}`;
+    let sqlite: SqliteDatabase.Database;
+    try {
+      if (!isMemory) mkdirSync(path.dirname(file), { recursive: true });
+      sqlite = new SqliteDatabase(file);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('synchronous = NORMAL');
+    } catch (cause) {
+      // A folder, a file that is not SQLite, or a read-only place: the user's to fix, not a bug.
+      throw databaseUnavailable({ displayUrl }, cause);
+    }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return {
       db,
       dialect,
-      displayUrl: `sqlite:${isMemory ? ':memory:' : file}`,
+      displayUrl,
       sqliteFile: isMemory ? null : file,
       close: () => db.destroy(),
     };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -79,6 +80,7 @@ describe('pressroom command', () => {
     ]);
     assert.equal(short.status, 1);
     assert.match(short.stderr, /password: must be at least 12 characters/);
+    assert.equal(short.stderr.match(/must be at least 12 characters/g)?.length, 1, 'said once');
     const badRole = run([
       'user',
       'create',
@@ -96,6 +98,81 @@ describe('pressroom command', () => {
     const result = run(['migrate'], { env: { ...env, DATABASE_URL: 'mysql://x' } });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /DATABASE_URL must start with sqlite: or postgres:\/\//);
+  });
+
+  test('refuses a folder with no Markdown files instead of importing nothing quietly', () => {
+    const empty = mkdtempSync(path.join(dir, 'empty-'));
+    writeFileSync(path.join(empty, 'notes.txt'), 'not markdown');
+    const result = run(['import', 'markdown', empty]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /No \.md or \.markdown files in the folder .*empty-/);
+    assert.match(result.stderr, /\[IMPORT_FAILED\]/);
+  });
+
+  test('says a folder was given where an import or restore wants a file', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['import', 'json', dir], /Cannot read .*: it is a folder, not a file \[IMPORT_FAILED\]/],
+      [['import', 'wordpress', dir], /Cannot read .*: it is a folder, not a file \[IMPORT_FAILED\]/],
+      [['import', 'ghost', dir], /is a folder; give the \.json export file itself \[IMPORT_FAILED\]/],
+      [
+        ['restore', dir, '--force'],
+        /is a folder; give the backup file itself \(\.db or \.json\) \[RESTORE_REFUSED\]/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const result = run(args);
+      assert.equal(result.status, 1, args.join(' '));
+      assert.match(result.stderr, message);
+    }
+  });
+
+  test('names the database it cannot open, without a stack trace', () => {
+    const notSqlite = path.join(dir, 'notes.txt');
+    writeFileSync(notSqlite, 'just some text, long enough to not be a database header\n'.repeat(10));
+    const cases: Array<[string, RegExp]> = [
+      [`sqlite:${dir}`, /Cannot use the database sqlite:.*: unable to open database file/],
+      [`sqlite:${notSqlite}`, /Cannot use the database sqlite:.*notes\.txt: file is not a database/],
+      [
+        'postgres://postgres@127.0.0.1:1/x',
+        /Cannot use the database postgres:\/\/postgres@127\.0\.0\.1:1\/x: .*ECONNREFUSED/,
+      ],
+    ];
+    for (const [url, message] of cases) {
+      const result = run(['user', 'list'], { env: { ...env, DATABASE_URL: url } });
+      assert.equal(result.status, 1, url);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /\[DATABASE_UNAVAILABLE\]/);
+      assert.doesNotMatch(result.stderr, /this is a bug|\n\s+at /);
+    }
+  });
+
+  test('says which path is wrong when export cannot write its output', () => {
+    const missing = path.join(dir, 'no-such-folder', 'site.json');
+    const intoMissing = run(['export', '--output', missing]);
+    assert.equal(intoMissing.status, 1);
+    assert.match(intoMissing.stderr, /no-such-folder\/site\.json: no such file or folder \[ENOENT\]/);
+    const intoFolder = run(['export', '--output', dir]);
+    assert.equal(intoFolder.status, 1);
+    assert.match(intoFolder.stderr, /it is a folder, not a file \[EISDIR\]/);
+    for (const result of [intoMissing, intoFolder])
+      assert.doesNotMatch(result.stderr, /this is a bug|\n\s+at /);
+  });
+
+  test('says the port is taken instead of crashing when another program listens on it', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const result = run(['serve', '--no-demo'], {
+        env: { ...env, PORT: String(port), HOST: '127.0.0.1', PRESSROOM_LOG__LEVEL: 'warn' },
+      });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
+      assert.match(result.stderr, /Set PORT/);
+      assert.doesNotMatch(result.stderr, /this is a bug|\n\s+at /);
+    } finally {
+      blocker.close();
+    }
   });
 
   test('stops with a clear message on a Node.js that is too old', (t) => {

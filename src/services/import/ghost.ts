@@ -125,8 +125,11 @@ export async function importGhost(
 ): Promise<MigrationReport> {
   let size: number;
   try {
-    size = (await stat(file)).size;
+    const info = await stat(file);
+    if (info.isDirectory()) throw failed(file, 'is a folder; give the .json export file itself');
+    size = info.size;
   } catch (cause) {
+    if (cause instanceof AppError) throw cause;
     throw new AppError({ code: 'IMPORT_FAILED', kind: 'not_found', message: `Cannot read ${file}`, cause });
   }
   if (size > MAX_GHOST_BYTES) throw failed(file, `is larger than ${MAX_GHOST_BYTES / 1024 / 1024} MB`);

@@ -33,7 +33,12 @@ export async function importJson(
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new AppError({ code: 'IMPORT_FAILED', kind: 'not_found', message: `Cannot read ${file}`, cause });
+    throw new AppError({
+      code: 'IMPORT_FAILED',
+      kind: 'not_found',
+      message: `Cannot read ${file}: ${whyUnreadable(cause)}`,
+      cause,
+    });
   }
   let doc: Row;
   try {
@@ -351,4 +356,12 @@ export async function importJson(
   });
   ctx.changes.publish({ kind: 'everything' });
   return report;
+}
+
+/** Why a file could not be opened, in words (a folder given for a file is a common slip). */
+function whyUnreadable(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  return cause instanceof Error ? cause.message : String(cause);
 }

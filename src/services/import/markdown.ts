@@ -39,10 +39,19 @@ export async function markdownFilesAt(target: string): Promise<string[]> {
   }
   if (info.isFile()) return [target];
   const entries = await readdir(target, { recursive: true, withFileTypes: true });
-  return entries
+  const files = entries
     .filter((e) => e.isFile() && /\.(md|markdown)$/i.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
+  if (files.length === 0) {
+    // "0 created" with success would hide a wrong folder name.
+    throw new AppError({
+      code: 'IMPORT_FAILED',
+      kind: 'not_found',
+      message: `No .md or .markdown files in the folder ${target}`,
+    });
+  }
+  return files;
 }
 
 /**

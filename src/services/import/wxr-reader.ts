@@ -203,7 +203,12 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
       await handle.close();
     }
   } catch (cause) {
-    throw new AppError({ code: 'IMPORT_FAILED', kind: 'not_found', message: `Cannot read ${file}`, cause });
+    throw new AppError({
+      code: 'IMPORT_FAILED',
+      kind: 'not_found',
+      message: `Cannot read ${file}: ${whyUnreadable(cause)}`,
+      cause,
+    });
   }
   if (totalBytes === 0) throw wxrError(file, 'the file is empty');
   const encoding = detectEncoding(head, file);
@@ -584,4 +589,12 @@ function itemFrom(record: RecordFrame): WxrItem {
   item.isSticky = trimmed('wp:is_sticky') === '1';
   item.attachmentUrl = trimmed('wp:attachment_url');
   return item;
+}
+
+/** Why a file could not be opened, in words (a folder given for a file is a common slip). */
+function whyUnreadable(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a folder, not a file';
+  return cause instanceof Error ? cause.message : String(cause);
 }
