@@ -6,14 +6,30 @@ import type { AssetUrls } from './views/layout.js';
 
 export const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 
-/** Asset URLs with a content hash, so browsers may cache them for a year and still see changes. */
-export function assetUrls(): AssetUrls {
-  const versioned = (file: string) => {
+const versionedUrls = new Map<string, string>();
+
+/**
+ * An asset's URL with a hash of its content, so browsers may cache it for a year and still see
+ * changes. Worked out once per file and process.
+ */
+export function versionedAssetUrl(file: string): string {
+  let url = versionedUrls.get(file);
+  if (!url) {
     const hash = createHash('sha1')
       .update(readFileSync(path.join(ASSETS_DIR, file)))
       .digest('hex')
       .slice(0, 10);
-    return `/assets/${file}?v=${hash}`;
+    url = `/assets/${file}?v=${hash}`;
+    versionedUrls.set(file, url);
+  }
+  return url;
+}
+
+/** The reader pages' assets. */
+export function assetUrls(): AssetUrls {
+  return {
+    css: versionedAssetUrl('site.css'),
+    printCss: versionedAssetUrl('print.css'),
+    script: versionedAssetUrl('site.js'),
   };
-  return { css: versioned('site.css'), printCss: versioned('print.css'), script: versioned('site.js') };
 }

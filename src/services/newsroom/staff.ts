@@ -1,5 +1,5 @@
 import type { Article } from '../../domain/article.js';
-import { type Action, can } from '../../domain/permissions.js';
+import { type Action, can, canOnItem } from '../../domain/permissions.js';
 import type { User } from '../../domain/user.js';
 import { isOwnArticle } from '../../domain/workflow.js';
 import { AppError, notFound } from '../../errors.js';
@@ -45,4 +45,16 @@ export async function loadArticle(
   const article = await repos.articles.findById(id);
   if (!article) throw notFound('ARTICLE_NOT_FOUND', `No article with id ${id}.`);
   return { article, isOwn: isOwnArticle(article, staff, await creatorOf(repos, id)) };
+}
+
+/** Loads an article the staff member may edit (their own, or anyone's with edit_any); refuses otherwise. */
+export async function loadEditableArticle(
+  repos: Repositories,
+  staff: Staff,
+  id: number,
+  refusal: string,
+): Promise<{ article: Article; isOwn: boolean }> {
+  const loaded = await loadArticle(repos, staff, id);
+  if (!canOnItem(staff.role, 'article', 'edit', { isOwn: loaded.isOwn })) throw permissionDenied(refusal);
+  return loaded;
 }

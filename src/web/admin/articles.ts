@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderMarkdown } from '../../content/markdown.js';
 import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../../domain/article.js';
-import { can, canOnItem } from '../../domain/permissions.js';
+import { can } from '../../domain/permissions.js';
 import {
   availableTransitions,
   mayEditArticle,
@@ -27,7 +27,12 @@ import {
   listArticleRevisions,
   restoreRevision,
 } from '../../services/newsroom/revisions.js';
-import { loadArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.js';
+import {
+  loadArticle,
+  loadEditableArticle,
+  permissionDenied,
+  type Staff,
+} from '../../services/newsroom/staff.js';
 import { transitionArticle } from '../../services/newsroom/workflow.js';
 import { Reader } from '../../services/reader.js';
 import { loadSettings } from '../../services/settings.js';
@@ -57,6 +62,7 @@ function idOf(value: string): number {
 export async function articlePages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
   const reader = new Reader(ctx);
+  const assets = assetUrls();
 
   const staffOf = (request: FastifyRequest): Staff => currentUser(request);
 
@@ -305,15 +311,18 @@ export async function articlePages(app: FastifyInstance, deps: AdminDeps): Promi
     { config: { access: 'article.create' } },
     async (request, reply) => {
       const staff = staffOf(request);
-      const { article, isOwn } = await loadArticle(ctx.store, staff, idOf(request.params.id));
-      if (!canOnItem(staff.role, 'article', 'edit', { isOwn }))
-        throw permissionDenied('You can only preview your own articles.');
+      const { article } = await loadEditableArticle(
+        ctx.store,
+        staff,
+        idOf(request.params.id),
+        'You can only preview your own articles.',
+      );
       const [site, model] = await Promise.all([reader.site(), reader.articleModel(article)]);
       if (!model) throw permissionDenied('This article cannot be previewed.');
       const meta = { ...articleMeta(model, site), noIndex: true, title: `Preview: ${article.title}` };
       const banner = html`<link rel="stylesheet" href="${newsroomCss()}"><div class="preview-banner" role="note">
 Preview of a ${article.status} article, as readers will see it once published. <a href="/admin/articles/${article.id}">Back to the editor</a></div>`;
-      const page = layout(site, meta, assetUrls(), html`${banner}${articleView(model, site)}`);
+      const page = layout(site, meta, assets, html`${banner}${articleView(model, site)}`);
       return reply.type('text/html; charset=utf-8').header('x-robots-tag', 'noindex').send(page.value);
     },
   );
@@ -323,9 +332,12 @@ Preview of a ${article.status} article, as readers will see it once published. <
     { config: { access: 'article.create' } },
     async (request, reply) => {
       const staff = staffOf(request);
-      const { article, isOwn } = await loadArticle(ctx.store, staff, idOf(request.params.id));
-      if (!canOnItem(staff.role, 'article', 'edit', { isOwn }))
-        throw permissionDenied('You can only see the history of your own articles.');
+      const { article, isOwn } = await loadEditableArticle(
+        ctx.store,
+        staff,
+        idOf(request.params.id),
+        'You can only see the history of your own articles.',
+      );
       const revisions = await listArticleRevisions(ctx, article.id);
       return deps.page(request, reply, {
         title: `History: ${article.title}`,
@@ -344,9 +356,12 @@ Preview of a ${article.status} article, as readers will see it once published. <
     { config: { access: 'article.create' } },
     async (request, reply) => {
       const staff = staffOf(request);
-      const { article, isOwn } = await loadArticle(ctx.store, staff, idOf(request.params.id));
-      if (!canOnItem(staff.role, 'article', 'edit', { isOwn }))
-        throw permissionDenied('You can only compare your own articles.');
+      const { article, isOwn } = await loadEditableArticle(
+        ctx.store,
+        staff,
+        idOf(request.params.id),
+        'You can only compare your own articles.',
+      );
       const diff = await compareRevisions(ctx, {
         articleId: article.id,
         fromId: idOf(request.params.revisionId),

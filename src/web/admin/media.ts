@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isAppError } from '../../errors.js';
 import { listImages, MAX_UPLOAD_BYTES, srcsetOf, uploadImage } from '../../services/newsroom/media.js';
 import { html } from '../views/html.js';
-import { newsroomCss } from '../views/newsroom/assets.js';
 import { csrfField } from './forms.js';
 import { currentUser } from './guard.js';
 import type { AdminDeps } from './index.js';
@@ -77,8 +76,9 @@ export async function mediaPages(app: FastifyInstance, deps: AdminDeps): Promise
       title: 'Images',
       status: state.status ?? 200,
       notice: uploaded && !state.error ? html`Uploaded. Its address: <code>${uploaded}</code>` : undefined,
-      body: (csrf) => html`<link rel="stylesheet" href="${newsroomCss()}">
-${back ? html`<p class="editor-links"><a href="${back}">← Back to the article</a></p>` : ''}
+      body: (
+        csrf,
+      ) => html`${back ? html`<p class="editor-links"><a href="${back}">← Back to the article</a></p>` : ''}
 ${state.error ? html`<div class="alert" role="alert"><p>The image was not uploaded.</p></div>` : ''}
 <form method="post" action="/admin/media" enctype="multipart/form-data" class="panel upload-form" novalidate>
   ${csrfField(csrf)}<input type="hidden" name="return_to" value="${back ?? '/admin/media'}">

@@ -3,7 +3,6 @@ import type { Page } from '../../domain/page.js';
 import { findPageById, savePage } from '../../services/newsroom/page-admin.js';
 import { pagePath } from '../../services/pages.js';
 import { html } from '../views/html.js';
-import { newsroomCss } from '../views/newsroom/assets.js';
 import {
   csrfField,
   errorSummary,
@@ -95,7 +94,7 @@ ${errorSummary(problem, LABELS)}
       { value: 'published', label: 'Published' },
     ],
   })}
-  <link rel="stylesheet" href="${newsroomCss()}"><div class="field field--check"><input type="checkbox" id="${fieldId('show_in_navigation')}" name="show_in_navigation" value="1"${values.show_in_navigation === '1' ? html` checked` : ''}>
+  <div class="field field--check"><input type="checkbox" id="${fieldId('show_in_navigation')}" name="show_in_navigation" value="1"${values.show_in_navigation === '1' ? html` checked` : ''}>
   <label for="${fieldId('show_in_navigation')}">Show in the site navigation</label></div>
   ${field('position', 'Order', { type: 'number', hint: 'Lower numbers come first in the navigation.' })}
   <div class="actions"><button type="submit">${page ? 'Save' : 'Create page'}</button></div>

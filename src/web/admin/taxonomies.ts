@@ -12,7 +12,6 @@ import {
 } from '../../services/newsroom/taxonomy-admin.js';
 import { termPath } from '../../services/taxonomies.js';
 import { html, type SafeHtml } from '../views/html.js';
-import { newsroomCss } from '../views/newsroom/assets.js';
 import {
   csrfField,
   errorSummary,
@@ -164,8 +163,7 @@ export async function taxonomyPages(app: FastifyInstance, deps: AdminDeps): Prom
             : notice === 'merged'
               ? 'Terms merged.'
               : undefined,
-      body: (csrf) => html`<link rel="stylesheet" href="${newsroomCss()}">
-<nav aria-label="Taxonomies" class="status-filter"><ul>${taxonomies.map(
+      body: (csrf) => html`<nav aria-label="Taxonomies" class="status-filter"><ul>${taxonomies.map(
         (t) =>
           html`<li><a href="/admin/taxonomies/${t.slug}"${t.id === taxonomy.id ? html` aria-current="page"` : ''}>${t.pluralName}</a></li>`,
       )}<li><a href="/admin/taxonomies/new">+ Add a taxonomy</a></li></ul></nav>
@@ -216,8 +214,7 @@ ${taxonomyForm(
     deps.page(request, reply, {
       title: 'New taxonomy',
       status: state.status ?? 200,
-      body: (csrf) => html`<link rel="stylesheet" href="${newsroomCss()}">
-<p class="editor-links"><a href="/admin/taxonomies">← Taxonomies</a></p>
+      body: (csrf) => html`<p class="editor-links"><a href="/admin/taxonomies">← Taxonomies</a></p>
 ${errorSummary(state.problem, LABELS)}
 ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { action: '/admin/taxonomies', submit: 'Add taxonomy', isNew: true })}`,
     });
@@ -316,8 +313,9 @@ ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { acti
     return deps.page(request, reply, {
       title: `${taxonomy.name}: ${term.name}`,
       status: state.status ?? 200,
-      body: (csrf) => html`<link rel="stylesheet" href="${newsroomCss()}">
-<p class="editor-links"><a href="/admin/taxonomies/${taxonomy.slug}">← ${taxonomy.pluralName}</a> · <a href="${termPath(taxonomy.slug, term.slug)}">View on the site</a></p>
+      body: (
+        csrf,
+      ) => html`<p class="editor-links"><a href="/admin/taxonomies/${taxonomy.slug}">← ${taxonomy.pluralName}</a> · <a href="${termPath(taxonomy.slug, term.slug)}">View on the site</a></p>
 ${errorSummary(state.problem, LABELS)}
 ${termForm(taxonomy, terms, values, state.problem, csrf, { action: `/admin/terms/${term.id}`, submit: 'Save', selfId: term.id })}
 <h2>Merge into another ${taxonomy.name.toLowerCase()}</h2>

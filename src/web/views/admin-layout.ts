@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ASSETS_DIR } from '../assets.js';
+import { versionedAssetUrl } from '../assets.js';
 import { html, type SafeHtml } from './html.js';
 
 /** A link in the admin navigation (already filtered to what the user may open). */
@@ -22,15 +19,6 @@ export interface AdminPageModel {
   nav?: AdminNavLink[];
   /** The CSRF token for the log-out form in the header. */
   csrfToken?: string;
-}
-
-let cssUrl: string | undefined;
-function adminCssUrl(): string {
-  cssUrl ??= `/assets/admin.css?v=${createHash('sha1')
-    .update(readFileSync(path.join(ASSETS_DIR, 'admin.css')))
-    .digest('hex')
-    .slice(0, 10)}`;
-  return cssUrl;
 }
 
 /** The admin page frame: header with the role's navigation, the page title, an optional notice. */
@@ -67,7 +55,8 @@ ${page.body}`;
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <title>${page.title} · ${page.siteName} admin</title>
-<link rel="stylesheet" href="${adminCssUrl()}">
+<link rel="stylesheet" href="${versionedAssetUrl('admin.css')}">
+<link rel="stylesheet" href="${versionedAssetUrl('newsroom.css')}">
 <link rel="icon" href="data:,">
 </head>
 <body>

@@ -5,7 +5,6 @@ import type { RevisionSummary } from '../../../services/newsroom/revisions.js';
 import { csrfField } from '../../admin/forms.js';
 import { formatDate } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
-import { newsroomCss } from './assets.js';
 
 function when(iso: string | null): string {
   return iso ? `${formatDate(iso)} ${iso.slice(11, 16)}` : '—';
@@ -26,8 +25,7 @@ export function articleListView(model: {
     'published',
     'unpublished',
   ];
-  return html`<link rel="stylesheet" href="${newsroomCss()}">
-${model.canCreate ? html`<p><a class="button" href="/admin/articles/new">Write an article</a></p>` : ''}
+  return html`${model.canCreate ? html`<p><a class="button" href="/admin/articles/new">Write an article</a></p>` : ''}
 <nav aria-label="Filter by status" class="status-filter"><ul>
   ${filters.map(
     (status) =>
@@ -60,8 +58,7 @@ export function revisionListView(
   csrf: string,
 ): SafeHtml {
   const { article } = model;
-  return html`<link rel="stylesheet" href="${newsroomCss()}">
-<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a></p>
+  return html`<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a></p>
 <div class="table-wrap"><table class="stack-table revisions">
 <thead><tr><th scope="col">Version</th><th scope="col">Saved</th><th scope="col">By</th><th scope="col">Note</th><th scope="col">Actions</th></tr></thead>
 <tbody>
@@ -99,8 +96,7 @@ export function revisionDiffView(
   csrf: string,
 ): SafeHtml {
   const { article, from } = model;
-  return html`<link rel="stylesheet" href="${newsroomCss()}">
-<p class="editor-links"><a href="/admin/articles/${article.id}/revisions">← History</a> · <a href="/admin/articles/${article.id}">Editor</a></p>
+  return html`<p class="editor-links"><a href="/admin/articles/${article.id}/revisions">← History</a> · <a href="/admin/articles/${article.id}">Editor</a></p>
 <p>Version ${from.version} (${when(from.createdAt)} UTC, ${from.actorName}) compared with the current version ${article.version}: <span class="diff-removed">removed</span>, <span class="diff-added">added</span>.</p>
 ${model.fields.length === 0 ? html`<p class="empty">No differences.</p>` : ''}
 ${model.fields.map(

@@ -7,7 +7,7 @@ import { type ArticleFormValues, many, one } from '../../admin/article-form.js';
 import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../admin/forms.js';
 import { formatDate } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
-import { newsroomCss, newsroomJs } from './assets.js';
+import { newsroomJs } from './assets.js';
 
 /** Where a service's field name shows its error in the editor form. */
 const FIELD_OF_ERROR: Record<string, string> = {
@@ -264,8 +264,7 @@ export function articleEditorView(model: EditorModel, csrf: string): SafeHtml {
   const field = (name: string, label: string, extra: Partial<Parameters<typeof formField>[0]> = {}) =>
     formField({ name, label, value: one(values, name), error: errors[name], ...extra });
   const action = article ? `/admin/articles/${article.id}` : '/admin/articles';
-  return html`<link rel="stylesheet" href="${newsroomCss()}">
-${article ? html`<p class="editor-links"><a href="/admin/articles">← All articles</a> · <a href="/admin/articles/${article.id}/preview" target="_blank">Preview</a> · <a href="/admin/articles/${article.id}/revisions">History (version ${article.version})</a></p>` : html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>`}
+  return html`${article ? html`<p class="editor-links"><a href="/admin/articles">← All articles</a> · <a href="/admin/articles/${article.id}/preview" target="_blank">Preview</a> · <a href="/admin/articles/${article.id}/revisions">History (version ${article.version})</a></p>` : html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>`}
 ${model.problem ? errorSummary({ ...model.problem, errors }, EDITOR_LABELS) : ''}
 ${
   model.conflict
