@@ -14,7 +14,7 @@ import {
   startPressroom,
   startProcess,
   waitForHttp,
-} from './lib/processes.js';
+} from './lib/processes.ts';
 
 const WRK = '/usr/bin/wrk';
 const NGINX = '/usr/sbin/nginx';

@@ -17,11 +17,11 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
-import { parseConfig } from '../src/config.js';
-import { renderMarkdown } from '../src/content/markdown.js';
-import { Search, searchDocument } from '../src/services/discovery/search.js';
-import { createSearchIndex } from '../src/storage/search-index.js';
-import { createWiring, type Wiring } from '../src/wiring.js';
+import { parseConfig } from '../src/config.ts';
+import { renderMarkdown } from '../src/content/markdown.ts';
+import { Search, searchDocument } from '../src/services/discovery/search.ts';
+import { createSearchIndex } from '../src/storage/search-index.ts';
+import { createWiring, type Wiring } from '../src/wiring.ts';
 
 const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);

@@ -1,5 +1,2 @@
-// Loads the TypeScript sources through tsx, then runs the CLI.
-import { register } from 'tsx/esm/api';
-
-register();
+// Node strips the TypeScript types itself (22.18 and newer): the sources run as they are.
 await import('../src/cli/main.ts');

@@ -5,8 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { globSync } from 'node:fs';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(`Tests need Node.js 22.12 or newer (24 recommended); this is ${process.versions.node}.`);
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(`Tests need Node.js 22.18 or newer (24 recommended); this is ${process.versions.node}.`);
   process.exit(1);
 }
 
@@ -20,15 +20,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  [
-    '--import',
-    'tsx',
-    '--test',
-    '--test-concurrency=2',
-    '--test-reporter=spec',
-    '--test-timeout=120000',
-    ...files,
-  ],
+  ['--test', '--test-concurrency=2', '--test-reporter=spec', '--test-timeout=120000', ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -2,20 +2,20 @@ import { randomUUID } from 'node:crypto';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
-import { loggerOptions } from './logger.js';
-import { Reader } from './services/reader.js';
-import { adminPlugin } from './web/admin/index.js';
-import { ASSETS_DIR, assetUrls } from './web/assets.js';
-import { discoveryRoutes, startDiscovery } from './web/discovery-routes.js';
-import { describeError, sendError } from './web/errors.js';
-import { registerMedia } from './web/media-routes.js';
-import { PageCache } from './web/page-cache.js';
-import { legacyRedirects } from './web/public/legacy-redirects.js';
-import { readerRoutes } from './web/public/reader-routes.js';
-import { securityHeaders } from './web/security-headers.js';
-import { layout } from './web/views/layout.js';
-import { errorView } from './web/views/listing.js';
-import type { Wiring } from './wiring.js';
+import { loggerOptions } from './logger.ts';
+import { Reader } from './services/reader.ts';
+import { adminPlugin } from './web/admin/index.ts';
+import { ASSETS_DIR, assetUrls } from './web/assets.ts';
+import { discoveryRoutes, startDiscovery } from './web/discovery-routes.ts';
+import { describeError, sendError } from './web/errors.ts';
+import { registerMedia } from './web/media-routes.ts';
+import { PageCache } from './web/page-cache.ts';
+import { legacyRedirects } from './web/public/legacy-redirects.ts';
+import { readerRoutes } from './web/public/reader-routes.ts';
+import { securityHeaders } from './web/security-headers.ts';
+import { layout } from './web/views/layout.ts';
+import { errorView } from './web/views/listing.ts';
+import type { Wiring } from './wiring.ts';
 
 export interface AppOptions {
   /** Tests pass false to keep output quiet. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from './config.js';
-import { isAppError } from './errors.js';
+import { loadConfig } from './config.ts';
+import { isAppError } from './errors.ts';
 
 test('a wrong choice of value names the allowed values once', () => {
   assert.throws(

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import { AppError } from './errors.js';
+import { AppError } from './errors.ts';
 
 const LogLevel = Type.Union([
   Type.Literal('fatal'),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { AppError, ERROR_CODES } from './errors.js';
+import { AppError, ERROR_CODES } from './errors.ts';
 
 test('docs/errors.md lists exactly the codes the code can raise', () => {
   const doc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config } from './config.ts';
 
 /** Fields never written to logs. */
 export const REDACT_PATHS = [

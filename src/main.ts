@@ -1,11 +1,11 @@
-import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
-import { AppError } from './errors.js';
-import { jobRunnerFor } from './jobs/job-runner-for.js';
-import { createLogger } from './logger.js';
-import { isPublicationEmpty, seedDemo } from './services/demo.js';
-import { ensurePublishJobs } from './services/newsroom/workflow.js';
-import { createWiring } from './wiring.js';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { AppError } from './errors.ts';
+import { jobRunnerFor } from './jobs/job-runner-for.ts';
+import { createLogger } from './logger.ts';
+import { isPublicationEmpty, seedDemo } from './services/demo.ts';
+import { ensurePublishJobs } from './services/newsroom/workflow.ts';
+import { createWiring } from './wiring.ts';
 
 /** Starts the server: config, database (migrated), demo content on first run, then listen. */
 export async function startServer(options: { shouldSeedDemo?: boolean } = {}): Promise<void> {

@@ -1,18 +1,18 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { startPostgresBroadcast, startSqliteWatch } from './adapters/change-broadcast.js';
-import { createMailer, type Mailer } from './adapters/mailer.js';
-import { type Config, siteUrl } from './config.js';
-import { AppError } from './errors.js';
-import { ChangeBus, type ServiceContext } from './services/context.js';
-import { ensureDefaultTaxonomies } from './services/taxonomies.js';
+import { startPostgresBroadcast, startSqliteWatch } from './adapters/change-broadcast.ts';
+import { createMailer, type Mailer } from './adapters/mailer.ts';
+import { type Config, siteUrl } from './config.ts';
+import { AppError } from './errors.ts';
+import { ChangeBus, type ServiceContext } from './services/context.ts';
+import { ensureDefaultTaxonomies } from './services/taxonomies.ts';
 import {
   type DatabaseHandle,
   databaseUnavailable,
   migrateToLatest,
   openDatabase,
-} from './storage/database.js';
-import { createStore } from './storage/store.js';
+} from './storage/database.ts';
+import { createStore } from './storage/store.ts';
 
 /** Everything the web app, the CLI and jobs share: one database, one store, one change bus. */
 export interface Wiring extends ServiceContext {

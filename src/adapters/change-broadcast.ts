@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { ChangeBus, ContentChange } from '../services/context.js';
+import type { ChangeBus, ContentChange } from '../services/context.ts';
 
 const CHANNEL = 'pressroom_changes';
 

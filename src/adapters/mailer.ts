@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import { AppError } from '../errors.js';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
 
 /** An email as services write it: plain text always, HTML optional. */
 export interface MailMessage {
@@ -25,10 +25,14 @@ export class SmtpMailer implements Mailer {
   readonly isConfigured = true;
   private readonly transport: Transporter;
 
-  constructor(
-    private readonly config: Config['mail'],
-    private readonly log: Logger,
-  ) {
+  private readonly config: Config['mail'];
+
+  private readonly log: Logger;
+
+  constructor(config: Config['mail'], log: Logger) {
+    this.config = config;
+
+    this.log = log;
     this.transport = nodemailer.createTransport({
       host: config.host,
       port: config.port,

@@ -10,7 +10,11 @@ export interface MediaStore {
 
 /** Media on the local disk, under the data folder's media directory, served at /media/. */
 export class LocalMediaStore implements MediaStore {
-  constructor(readonly root: string) {}
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = root;
+  }
 
   private resolve(relativePath: string): string {
     const full = path.resolve(this.root, relativePath);

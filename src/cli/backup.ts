@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { dataPath } from '../config.js';
-import { backupDatabase, restoreDatabase } from '../services/backup.js';
-import { printMigrationReport } from './import.js';
-import { stdio, withWiring } from './runtime.js';
+import { dataPath } from '../config.ts';
+import { backupDatabase, restoreDatabase } from '../services/backup.ts';
+import { printMigrationReport } from './import.ts';
+import { stdio, withWiring } from './runtime.ts';
 
 export function registerBackup(program: Command): void {
   program

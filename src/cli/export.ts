@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { dataPath } from '../config.js';
-import { exportMarkdown } from '../services/export/markdown-export.js';
-import { exportPublication } from '../services/export/publication-export.js';
-import { stdio, usageError, withWiring } from './runtime.js';
+import { dataPath } from '../config.ts';
+import { exportMarkdown } from '../services/export/markdown-export.ts';
+import { exportPublication } from '../services/export/publication-export.ts';
+import { stdio, usageError, withWiring } from './runtime.ts';
 
 /** Writes to a stream, waiting when it is full so a large export never piles up in memory. */
 export function streamSink(stream: Writable): { write(text: string): Promise<void> } {

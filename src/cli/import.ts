@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
-import { dataPath } from '../config.js';
-import { importGhost } from '../services/import/ghost.js';
-import { importJson } from '../services/import/json.js';
-import { type ImportReport, importMarkdown } from '../services/import/markdown.js';
-import type { ImportProgress, MigrationReport, ReportKind } from '../services/import/session.js';
-import { importWordPress, type TaxonomyMapping } from '../services/import/wordpress.js';
-import { type CliIo, stdio, usageError, withWiring } from './runtime.js';
+import { dataPath } from '../config.ts';
+import { importGhost } from '../services/import/ghost.ts';
+import { importJson } from '../services/import/json.ts';
+import { type ImportReport, importMarkdown } from '../services/import/markdown.ts';
+import type { ImportProgress, MigrationReport, ReportKind } from '../services/import/session.ts';
+import { importWordPress, type TaxonomyMapping } from '../services/import/wordpress.ts';
+import { type CliIo, stdio, usageError, withWiring } from './runtime.ts';
 
 /** Prints an import report; returns whether everything was imported. */
 export function printImportReport(report: ImportReport, io: CliIo = stdio): boolean {

@@ -1,12 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { registerBackup } from './backup.js';
-import { registerExport } from './export.js';
-import { registerImport } from './import.js';
-import { registerMigrate } from './migrate.js';
-import { reportCliError } from './runtime.js';
-import { registerSearch } from './search.js';
-import { registerServe } from './serve.js';
-import { registerUser } from './user.js';
+import { registerBackup } from './backup.ts';
+import { registerExport } from './export.ts';
+import { registerImport } from './import.ts';
+import { registerMigrate } from './migrate.ts';
+import { reportCliError } from './runtime.ts';
+import { registerSearch } from './search.ts';
+import { registerServe } from './serve.ts';
+import { registerUser } from './user.ts';
 
 /** Builds the `pressroom` command with every subcommand; each has --help. */
 export function buildProgram(): Command {

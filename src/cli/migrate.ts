@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { AppError } from '../errors.js';
-import { migrateToLatest, openDatabase } from '../storage/database.js';
-import { cliConfig, stdio } from './runtime.js';
+import { AppError } from '../errors.ts';
+import { migrateToLatest, openDatabase } from '../storage/database.ts';
+import { cliConfig, stdio } from './runtime.ts';
 
 export function registerMigrate(program: Command): void {
   program

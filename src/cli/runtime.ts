@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { type Config, loadConfig } from '../config.js';
-import { AppError, isAppError } from '../errors.js';
-import { createLogger } from '../logger.js';
-import { createWiring, type Wiring } from '../wiring.js';
+import { type Config, loadConfig } from '../config.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { createLogger } from '../logger.ts';
+import { createWiring, type Wiring } from '../wiring.ts';
 
 /** Output of a command: CLI output goes to stdout, never through the logger. */
 export interface CliIo {

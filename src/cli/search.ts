@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { rebuildSearchIndex, Search } from '../services/discovery/search.js';
-import { stdio, withWiring } from './runtime.js';
+import { rebuildSearchIndex, Search } from '../services/discovery/search.ts';
+import { stdio, withWiring } from './runtime.ts';
 
 export function registerSearch(program: Command): Command {
   const command = program.command('search').description('the full-text search index');

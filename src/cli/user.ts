@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import { ROLES } from '../domain/user.js';
-import { createResetLink } from '../services/auth.js';
-import { createUser } from '../services/users.js';
-import { stdio, usageError, withWiring } from './runtime.js';
+import { ROLES } from '../domain/user.ts';
+import { createResetLink } from '../services/auth.ts';
+import { createUser } from '../services/users.ts';
+import { stdio, usageError, withWiring } from './runtime.ts';
 
 async function askPassword(): Promise<string> {
   if (!process.stdin.isTTY) {

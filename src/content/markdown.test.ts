@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { excerpt, renderMarkdown, toPlainText } from './markdown.js';
+import { excerpt, renderMarkdown, toPlainText } from './markdown.ts';
 
 test('renders paragraphs, emphasis, quotes and links', () => {
   const html = renderMarkdown('**Ana** said *this*.\n\n> quoted\n\n[link](https://example.org/x)');

@@ -1,6 +1,6 @@
-import type { FieldError } from '../errors.js';
-import { slugProblem } from './slug.js';
-import { isHttpUrl } from './url.js';
+import type { FieldError } from '../errors.ts';
+import { slugProblem } from './slug.ts';
+import { isHttpUrl } from './url.ts';
 
 export const ARTICLE_STATUSES = ['draft', 'review', 'scheduled', 'published', 'unpublished'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildAttribution, joinNames } from './attribution.js';
+import { buildAttribution, joinNames } from './attribution.ts';
 
 const base = {
   siteName: 'The Meridian Review',

@@ -1,4 +1,4 @@
-import type { OriginalSource } from './article.js';
+import type { OriginalSource } from './article.ts';
 
 export interface AttributionInput {
   authorNames: string[];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { ACTIONS, can, canOnItem, PERMISSIONS, permissionMatrixMarkdown } from './permissions.js';
-import { ROLES } from './user.js';
+import { ACTIONS, can, canOnItem, PERMISSIONS, permissionMatrixMarkdown } from './permissions.ts';
+import { ROLES } from './user.ts';
 
 describe('permission matrix', () => {
   test('the admin may do everything', () => {

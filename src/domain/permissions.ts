@@ -1,4 +1,4 @@
-import { ROLES, type Role } from './user.js';
+import { ROLES, type Role } from './user.ts';
 
 /**
  * What a staff member may do, as data: one row per action, one cell per role. docs/permissions.md

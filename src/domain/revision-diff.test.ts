@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffFields, sideBySide } from './revision-diff.js';
+import { diffFields, sideBySide } from './revision-diff.ts';
 
 describe('side-by-side revision diff', () => {
   it('puts a replaced line opposite its replacement', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { fts5Expression } from '../storage/search-index.js';
-import { buildSnippet, foldText, parseSearchQuery, textSearchConfig } from './search-query.js';
+import { fts5Expression } from '../storage/search-index.ts';
+import { buildSnippet, foldText, parseSearchQuery, textSearchConfig } from './search-query.ts';
 
 describe('search queries', () => {
   test('reads words, quoted phrases and prefixes', () => {

@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from '../errors.ts';
 
 /** One word of a query; `isPrefix` when the reader typed `word*`. */
 export interface QueryTerm {

@@ -1,4 +1,4 @@
-import type { FieldError } from '../errors.js';
+import type { FieldError } from '../errors.ts';
 
 /** Site-wide settings. Texts are Markdown; every one is editable, none is a template literal. */
 export interface SiteSettings {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isValidSlug, slugify, slugProblem } from './slug.js';
+import { isValidSlug, slugify, slugProblem } from './slug.ts';
 
 test('folds accents and joins words with hyphens', () => {
   assert.equal(slugify('Law & Justice — São Paulo'), 'law-justice-sao-paulo');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ancestorsOf, type Term, wouldCreateCycle } from './taxonomy.js';
+import { ancestorsOf, type Term, wouldCreateCycle } from './taxonomy.ts';
 
 test('refuses to move a term under its own child', () => {
   const parents = new Map<number, number | null>([

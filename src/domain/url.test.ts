@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isHttpUrl } from './url.js';
+import { isHttpUrl } from './url.ts';
 
 test('accepts only absolute http and https URLs', () => {
   assert.equal(isHttpUrl('https://example.org/a?b=c'), true);

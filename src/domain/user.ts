@@ -1,4 +1,4 @@
-import type { FieldError } from '../errors.js';
+import type { FieldError } from '../errors.ts';
 
 /** Staff roles, from least to most powerful. */
 export const ROLES = ['contributor', 'author', 'editor', 'admin'] as const;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isAppError } from '../errors.js';
-import { availableTransitions, isOwnArticle, mayEditArticle, mayTransition, nextStatus } from './workflow.js';
+import { isAppError } from '../errors.ts';
+import { availableTransitions, isOwnArticle, mayEditArticle, mayTransition, nextStatus } from './workflow.ts';
 
 describe('editorial workflow', () => {
   it('moves a draft to review, and a reviewed article to published or scheduled', () => {

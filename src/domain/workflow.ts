@@ -1,7 +1,7 @@
-import { AppError } from '../errors.js';
-import type { Article, ArticleStatus } from './article.js';
-import { can, canOnItem } from './permissions.js';
-import type { Role } from './user.js';
+import { AppError } from '../errors.ts';
+import type { Article, ArticleStatus } from './article.ts';
+import { can, canOnItem } from './permissions.ts';
+import type { Role } from './user.ts';
 
 /** What an editor can do to an article's status. */
 export const WORKFLOW_ACTIONS = ['submit', 'return', 'publish', 'schedule', 'unpublish'] as const;

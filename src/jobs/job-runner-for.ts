@@ -1,6 +1,6 @@
-import type { ServiceContext } from '../services/context.js';
-import { publishScheduledHandler } from './publish-scheduled.js';
-import { JobRunner } from './runner.js';
+import type { ServiceContext } from '../services/context.ts';
+import { publishScheduledHandler } from './publish-scheduled.ts';
+import { JobRunner } from './runner.ts';
 
 /** The job runner with every job kind this application knows, for the server and tests. */
 export function jobRunnerFor(

@@ -1,6 +1,6 @@
-import type { ServiceContext } from '../services/context.js';
-import { PUBLISH_JOB, publishScheduledArticle } from '../services/newsroom/workflow.js';
-import type { JobHandler } from './runner.js';
+import type { ServiceContext } from '../services/context.ts';
+import { PUBLISH_JOB, publishScheduledArticle } from '../services/newsroom/workflow.ts';
+import type { JobHandler } from './runner.ts';
 
 /** Publishes a scheduled article when its time comes; a no-op if it was published or unscheduled meanwhile. */
 export function publishScheduledHandler(ctx: ServiceContext): Record<string, JobHandler> {

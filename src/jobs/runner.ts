@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { toIsoTimestamp } from '../domain/article.js';
-import type { Job } from '../storage/job-repository.js';
-import type { Store } from '../storage/store.js';
+import { toIsoTimestamp } from '../domain/article.ts';
+import type { Job } from '../storage/job-repository.ts';
+import type { Store } from '../storage/store.ts';
 
 /** Runs one kind of job. Handlers must be idempotent: a job may run again after a crash. */
 export type JobHandler = (job: Job) => Promise<void>;
@@ -32,7 +32,10 @@ export class JobRunner {
   private isStopped = false;
   readonly workerId: string;
 
-  constructor(private readonly options: JobRunnerOptions) {
+  private readonly options: JobRunnerOptions;
+
+  constructor(options: JobRunnerOptions) {
+    this.options = options;
     this.workerId = options.workerId ?? `worker-${randomUUID().slice(0, 8)}`;
   }
 

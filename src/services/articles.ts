@@ -1,16 +1,16 @@
-import { renderMarkdown } from '../content/markdown.js';
+import { renderMarkdown } from '../content/markdown.ts';
 import {
   type Article,
   type ArticleDraft,
   countWords,
   toIsoTimestamp,
   validateArticleDraft,
-} from '../domain/article.js';
-import { RESERVED_SLUGS } from '../domain/slug.js';
-import { AppError, invalid, notFound } from '../errors.js';
-import type { Repositories } from '../storage/store.js';
-import type { ServiceContext } from './context.js';
-import { indexArticleIn } from './discovery/search.js';
+} from '../domain/article.ts';
+import { RESERVED_SLUGS } from '../domain/slug.ts';
+import { AppError, invalid, notFound } from '../errors.ts';
+import type { Repositories } from '../storage/store.ts';
+import type { ServiceContext } from './context.ts';
+import { indexArticleIn } from './discovery/search.ts';
 
 export interface SaveOptions {
   /** Who saves: a user id, "cli", "import", "demo" or "system". */

@@ -1,8 +1,8 @@
-import { toIsoTimestamp } from '../domain/article.js';
-import type { User } from '../domain/user.js';
-import type { AuditEntry } from '../storage/audit-repository.js';
-import type { Repositories } from '../storage/store.js';
-import type { ServiceContext } from './context.js';
+import { toIsoTimestamp } from '../domain/article.ts';
+import type { User } from '../domain/user.ts';
+import type { AuditEntry } from '../storage/audit-repository.ts';
+import type { Repositories } from '../storage/store.ts';
+import type { ServiceContext } from './context.ts';
 
 /** Who did something: a signed-in user, or the CLI/system (userId null). */
 export interface Actor {

@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import type { Mailer } from '../adapters/mailer.js';
-import type { Config } from '../config.js';
-import { toIsoTimestamp } from '../domain/article.js';
-import { type User, validatePassword } from '../domain/user.js';
-import { AppError, invalid } from '../errors.js';
-import type { AuthTokenKind, AuthTokenRecord } from '../storage/auth-token-repository.js';
-import type { SessionRecord } from '../storage/session-repository.js';
-import { actorOf, recordAudit } from './audit.js';
-import type { ServiceContext } from './context.js';
+import type { Mailer } from '../adapters/mailer.ts';
+import type { Config } from '../config.ts';
+import { toIsoTimestamp } from '../domain/article.ts';
+import { type User, validatePassword } from '../domain/user.ts';
+import { AppError, invalid } from '../errors.ts';
+import type { AuthTokenKind, AuthTokenRecord } from '../storage/auth-token-repository.ts';
+import type { SessionRecord } from '../storage/session-repository.ts';
+import { actorOf, recordAudit } from './audit.ts';
+import type { ServiceContext } from './context.ts';
 
 /** What the account services need beyond the usual context: auth settings and a mailer. */
 export interface AuthContext extends ServiceContext {

@@ -4,13 +4,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { AppError } from '../errors.js';
-import type { DatabaseHandle } from '../storage/database.js';
-import type { Database } from '../storage/schema.js';
-import type { ServiceContext } from './context.js';
-import { exportPublication } from './export/publication-export.js';
-import { importJson } from './import/json.js';
-import type { MigrationReport } from './import/session.js';
+import { AppError } from '../errors.ts';
+import type { DatabaseHandle } from '../storage/database.ts';
+import type { Database } from '../storage/schema.ts';
+import type { ServiceContext } from './context.ts';
+import { exportPublication } from './export/publication-export.ts';
+import { importJson } from './import/json.ts';
+import type { MigrationReport } from './import/session.ts';
 
 export interface BackupResult {
   file: string;

@@ -1,8 +1,8 @@
-import { toIsoTimestamp } from '../domain/article.js';
-import { can } from '../domain/permissions.js';
-import type { User } from '../domain/user.js';
-import type { ArticleSummaryRow } from '../storage/dashboard-repository.js';
-import type { ServiceContext } from './context.js';
+import { toIsoTimestamp } from '../domain/article.ts';
+import { can } from '../domain/permissions.ts';
+import type { User } from '../domain/user.ts';
+import type { ArticleSummaryRow } from '../storage/dashboard-repository.ts';
+import type { ServiceContext } from './context.ts';
 
 export interface Dashboard {
   /** Everyone's, for roles that edit anyone's articles; otherwise only the user's own. */

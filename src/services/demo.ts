@@ -2,12 +2,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { slugify } from '../domain/slug.js';
-import type { ServiceContext } from './context.js';
-import { type ImportReport, importMarkdown } from './import/markdown.js';
-import { savePageIn } from './pages.js';
-import { updateSettingsIn } from './settings.js';
-import { findOrCreateTerm } from './taxonomies.js';
+import { slugify } from '../domain/slug.ts';
+import type { ServiceContext } from './context.ts';
+import { type ImportReport, importMarkdown } from './import/markdown.ts';
+import { savePageIn } from './pages.ts';
+import { updateSettingsIn } from './settings.ts';
+import { findOrCreateTerm } from './taxonomies.ts';
 
 /** The demo publication shipped with the project (original texts, marked as demo content). */
 export const DEMO_CONTENT_DIR = path.join(

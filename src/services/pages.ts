@@ -1,10 +1,10 @@
-import { renderMarkdown } from '../content/markdown.js';
-import { toIsoTimestamp } from '../domain/article.js';
-import type { Page } from '../domain/page.js';
-import { RESERVED_SLUGS, slugProblem } from '../domain/slug.js';
-import { invalid } from '../errors.js';
-import type { Repositories } from '../storage/store.js';
-import { keepRevision } from './revision-log.js';
+import { renderMarkdown } from '../content/markdown.ts';
+import { toIsoTimestamp } from '../domain/article.ts';
+import type { Page } from '../domain/page.ts';
+import { RESERVED_SLUGS, slugProblem } from '../domain/slug.ts';
+import { invalid } from '../errors.ts';
+import type { Repositories } from '../storage/store.ts';
+import { keepRevision } from './revision-log.ts';
 
 export interface PageDraft {
   slug: string;

@@ -1,11 +1,11 @@
-import { renderMarkdown } from '../content/markdown.js';
-import { toIsoTimestamp } from '../domain/article.js';
-import type { Person } from '../domain/person.js';
-import { slugify } from '../domain/slug.js';
-import { isHttpUrl } from '../domain/url.js';
-import { invalid } from '../errors.js';
-import type { Repositories } from '../storage/store.js';
-import { keepRevision } from './revision-log.js';
+import { renderMarkdown } from '../content/markdown.ts';
+import { toIsoTimestamp } from '../domain/article.ts';
+import type { Person } from '../domain/person.ts';
+import { slugify } from '../domain/slug.ts';
+import { isHttpUrl } from '../domain/url.ts';
+import { invalid } from '../errors.ts';
+import type { Repositories } from '../storage/store.ts';
+import { keepRevision } from './revision-log.ts';
 
 /** An author as named in an import: a name, maybe with a slug and profile fields. */
 export interface PersonRef {

@@ -1,13 +1,13 @@
-import { type Article, isPubliclyVisible, readingMinutes } from '../domain/article.js';
-import { type Attribution, buildAttribution } from '../domain/attribution.js';
-import type { Page } from '../domain/page.js';
-import type { Person } from '../domain/person.js';
-import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.js';
-import type { Correction } from '../storage/correction-repository.js';
-import type { Repositories } from '../storage/store.js';
-import { articlePath } from './articles.js';
-import type { ServiceContext } from './context.js';
-import { loadSettings, type RenderedSettings } from './settings.js';
+import { type Article, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
+import { type Attribution, buildAttribution } from '../domain/attribution.ts';
+import type { Page } from '../domain/page.ts';
+import type { Person } from '../domain/person.ts';
+import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
+import type { Correction } from '../storage/correction-repository.ts';
+import type { Repositories } from '../storage/store.ts';
+import { articlePath } from './articles.ts';
+import type { ServiceContext } from './context.ts';
+import { loadSettings, type RenderedSettings } from './settings.ts';
 
 /** An article with what a listing or page shows about it. */
 export interface ArticleCard {
@@ -64,7 +64,11 @@ export interface SiteModel {
 
 /** Read models for reader pages. Only published articles whose time has come are ever returned. */
 export class Reader {
-  constructor(private readonly ctx: ServiceContext) {}
+  private readonly ctx: ServiceContext;
+
+  constructor(ctx: ServiceContext) {
+    this.ctx = ctx;
+  }
 
   private get repos(): Repositories {
     return this.ctx.store;

@@ -1,4 +1,4 @@
-import type { Repositories } from '../storage/store.js';
+import type { Repositories } from '../storage/store.ts';
 
 /**
  * Keeps a revision of an entity that has no version column of its own (pages, people, terms,

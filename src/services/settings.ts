@@ -1,5 +1,5 @@
-import { renderMarkdown } from '../content/markdown.js';
-import { toIsoTimestamp } from '../domain/article.js';
+import { renderMarkdown } from '../content/markdown.ts';
+import { toIsoTimestamp } from '../domain/article.ts';
 import {
   MARKDOWN_SETTINGS,
   SETTING_KEYS,
@@ -7,13 +7,13 @@ import {
   settingFieldForKey,
   settingsFromStored,
   validateSettingValues,
-} from '../domain/settings.js';
-import type { User } from '../domain/user.js';
-import { invalid } from '../errors.js';
-import type { Repositories } from '../storage/store.js';
-import { actorOf, recordAudit } from './audit.js';
-import type { ServiceContext } from './context.js';
-import { keepRevision } from './revision-log.js';
+} from '../domain/settings.ts';
+import type { User } from '../domain/user.ts';
+import { invalid } from '../errors.ts';
+import type { Repositories } from '../storage/store.ts';
+import { actorOf, recordAudit } from './audit.ts';
+import type { ServiceContext } from './context.ts';
+import { keepRevision } from './revision-log.ts';
 
 /** Settings plus the HTML of each Markdown text, ready for templates. */
 export interface RenderedSettings extends SiteSettings {

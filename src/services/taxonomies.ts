@@ -1,10 +1,10 @@
-import { renderMarkdown } from '../content/markdown.js';
-import { toIsoTimestamp } from '../domain/article.js';
-import { slugify } from '../domain/slug.js';
-import { DEFAULT_TAXONOMIES, type Taxonomy, type Term, wouldCreateCycle } from '../domain/taxonomy.js';
-import { AppError, invalid } from '../errors.js';
-import type { Repositories } from '../storage/store.js';
-import { keepRevision } from './revision-log.js';
+import { renderMarkdown } from '../content/markdown.ts';
+import { toIsoTimestamp } from '../domain/article.ts';
+import { slugify } from '../domain/slug.ts';
+import { DEFAULT_TAXONOMIES, type Taxonomy, type Term, wouldCreateCycle } from '../domain/taxonomy.ts';
+import { AppError, invalid } from '../errors.ts';
+import type { Repositories } from '../storage/store.ts';
+import { keepRevision } from './revision-log.ts';
 
 /** The URL path of a term listing, e.g. /region/europe. */
 export function termPath(taxonomySlug: string, termSlug: string): string {

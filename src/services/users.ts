@@ -1,5 +1,5 @@
 import argon2 from 'argon2';
-import { toIsoTimestamp } from '../domain/article.js';
+import { toIsoTimestamp } from '../domain/article.ts';
 import {
   parseRole,
   ROLES,
@@ -8,10 +8,10 @@ import {
   validateInvitation,
   validateNewUser,
   validatePassword,
-} from '../domain/user.js';
-import { AppError, invalid } from '../errors.js';
-import type { Repositories } from '../storage/store.js';
-import { type Actor, actorOf, recordAudit } from './audit.js';
+} from '../domain/user.ts';
+import { AppError, invalid } from '../errors.ts';
+import type { Repositories } from '../storage/store.ts';
+import { type Actor, actorOf, recordAudit } from './audit.ts';
 import {
   type AuthContext,
   checkToken,
@@ -20,8 +20,8 @@ import {
   INVITE_TOKEN_HOURS,
   newToken,
   tokenLink,
-} from './auth.js';
-import type { ServiceContext } from './context.js';
+} from './auth.ts';
+import type { ServiceContext } from './context.ts';
 
 /** Creates a staff user with an argon2id password hash. Refuses a taken email. */
 export async function createUser(

@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 /** Queries the newsroom needs over articles that the reader side does not. */
 export class ArticleAdminRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   /** Who created each article: the actor of its first revision. */
   async creators(): Promise<Map<number, string>> {

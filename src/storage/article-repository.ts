@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Article, ArticleStatus, Visibility } from '../domain/article.js';
-import type { ArticlesTable, Database } from './schema.js';
+import type { Article, ArticleStatus, Visibility } from '../domain/article.ts';
+import type { ArticlesTable, Database } from './schema.ts';
 
 type ArticleRow = Selectable<ArticlesTable>;
 
@@ -79,7 +79,11 @@ function toRow(record: ArticleRecord): Omit<ArticleRow, 'id'> {
 
 /** Articles with their ordered authors and terms. */
 export class ArticleRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async findById(id: number): Promise<Article | undefined> {
     const row = await this.db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 export interface AuditEntry {
   id: number;
@@ -14,7 +14,11 @@ export interface AuditEntry {
 
 /** The append-only record of who did what. */
 export class AuditRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async insert(entry: Omit<AuditEntry, 'id'>): Promise<number> {
     const { id } = await this.db

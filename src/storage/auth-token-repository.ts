@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 export type AuthTokenKind = 'reset' | 'invite';
 
@@ -16,7 +16,11 @@ export interface AuthTokenRecord {
 
 /** Single-use links for password resets and invitations, stored as hashes. */
 export class AuthTokenRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async insert(token: Omit<AuthTokenRecord, 'id' | 'usedAt'>): Promise<number> {
     const { id } = await this.db

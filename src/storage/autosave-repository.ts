@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 /** An editor's unsaved work on one article, and the version it started from. */
 export interface Autosave {
@@ -12,7 +12,11 @@ export interface Autosave {
 
 /** Autosaved work in progress, one per editor per article, apart from the article itself. */
 export class AutosaveRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async find(articleId: number, userId: number): Promise<Autosave | undefined> {
     const row = await this.db

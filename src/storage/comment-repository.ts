@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Comment, CommentStatus } from '../domain/comment.js';
-import type { CommentsTable, Database } from './schema.js';
+import type { Comment, CommentStatus } from '../domain/comment.ts';
+import type { CommentsTable, Database } from './schema.ts';
 
 export type CommentRecord = Omit<Comment, 'id'>;
 
@@ -37,7 +37,11 @@ function toRow(record: CommentRecord): Omit<Selectable<CommentsTable>, 'id'> {
 
 /** Comments on articles. */
 export class CommentRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async findById(id: number): Promise<Comment | undefined> {
     const row = await this.db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();

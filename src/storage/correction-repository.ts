@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 export interface Correction {
   id: number;
@@ -12,7 +12,11 @@ export interface Correction {
 
 /** Public, dated corrections and updates appended to articles. */
 export class CorrectionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async listFor(articleId: number): Promise<Correction[]> {
     const rows = await this.db

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 /** One line of a dashboard list. */
 export interface ArticleSummaryRow {
@@ -13,7 +13,11 @@ export interface ArticleSummaryRow {
 
 /** The admin dashboard's read-only queries over articles. */
 export class DashboardRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   /**
    * Articles in the given bucket, optionally only those whose byline includes a person.

@@ -4,10 +4,10 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
-import { AppError } from '../errors.js';
-import type { DialectName } from './migrations/helpers.js';
-import { MIGRATIONS } from './migrations/index.js';
-import type { Database } from './schema.js';
+import { AppError } from '../errors.ts';
+import type { DialectName } from './migrations/helpers.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import type { Database } from './schema.ts';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;

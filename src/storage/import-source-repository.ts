@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 export type ImportedEntityType = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media';
 
@@ -12,7 +12,11 @@ export interface SourceKey {
 
 /** Remembers what each imported entity became, so importing the same file again updates in place. */
 export class ImportSourceRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async find(key: SourceKey): Promise<number | undefined> {
     const row = await this.db

@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Database, JobsTable } from './schema.js';
+import type { Database, JobsTable } from './schema.ts';
 
 export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
 
@@ -43,7 +43,11 @@ function toJob(row: Selectable<JobsTable>): Job {
  * process died is claimed again once the lock runs out.
  */
 export class JobRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   /** Adds a job, or re-arms the job with the same key (rescheduling replaces, never duplicates). */
   async put(

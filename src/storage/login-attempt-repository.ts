@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 /** Failed logins by key ("email:..." or "ip:..."), in the database so every process counts them. */
 export class LoginAttemptRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async record(keys: string[], at: string): Promise<void> {
     if (keys.length === 0) return;

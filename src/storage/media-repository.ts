@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, MediaTable } from './schema.js';
+import type { Database, MediaTable } from './schema.ts';
 
 /** An image or file the publication uses: where it is served from, and a copy on disk if we hold one. */
 export interface MediaItem {
@@ -43,7 +43,11 @@ function toRow(record: MediaRecord): Omit<Selectable<MediaTable>, 'id'> {
 
 /** The media index. */
 export class MediaRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async findById(id: number): Promise<MediaItem | undefined> {
     const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();

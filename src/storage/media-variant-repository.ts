@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 /** One resized, re-encoded copy of an uploaded image. */
 export interface MediaVariant {
@@ -17,7 +17,11 @@ export interface MediaVariant {
 
 /** The variants of uploaded images, used to build srcset and <picture> sources. */
 export class MediaVariantRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async add(variant: Omit<MediaVariant, 'id'>): Promise<number> {
     const { id } = await this.db

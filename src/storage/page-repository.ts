@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Page } from '../domain/page.js';
-import type { Database, PagesTable } from './schema.js';
+import type { Page } from '../domain/page.ts';
+import type { Database, PagesTable } from './schema.ts';
 
 export type PageRecord = Omit<Page, 'id'>;
 
@@ -35,7 +35,11 @@ function toRow(record: PageRecord): Omit<Selectable<PagesTable>, 'id'> {
 
 /** Static pages. */
 export class PageRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async findBySlug(slug: string): Promise<Page | undefined> {
     const row = await this.db.selectFrom('pages').selectAll().where('slug', '=', slug).executeTakeFirst();

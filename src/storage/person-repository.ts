@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Person, PersonLink } from '../domain/person.js';
-import type { Database, PeopleTable } from './schema.js';
+import type { Person, PersonLink } from '../domain/person.ts';
+import type { Database, PeopleTable } from './schema.ts';
 
 export type PersonRecord = Omit<Person, 'id'>;
 
@@ -46,7 +46,11 @@ function toRow(record: PersonRecord): Omit<Selectable<PeopleTable>, 'id'> {
 
 /** Authors, staff and guests alike. */
 export class PersonRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async findById(id: number): Promise<Person | undefined> {
     const row = await this.db.selectFrom('people').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 export interface Redirect {
   fromPath: string;
@@ -9,7 +9,11 @@ export interface Redirect {
 
 /** Old URLs (renamed slugs, imported permalinks) and where they moved. */
 export class RedirectRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async find(fromPath: string): Promise<Redirect | undefined> {
     const row = await this.db

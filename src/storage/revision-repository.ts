@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 export interface Revision {
   id: number;
@@ -14,7 +14,11 @@ export interface Revision {
 
 /** Every saved version of articles, pages, people, terms and settings. */
 export class RevisionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async add(revision: Omit<Revision, 'id'>): Promise<number> {
     const { id } = await this.db

@@ -1,7 +1,7 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import type { SearchQuery } from '../domain/search-query.js';
-import type { DialectName } from './migrations/helpers.js';
-import type { Database } from './schema.js';
+import type { SearchQuery } from '../domain/search-query.ts';
+import type { DialectName } from './migrations/helpers.ts';
+import type { Database } from './schema.ts';
 
 /** What the index holds for one published article; text is already folded by the service. */
 export interface SearchDocument {
@@ -140,7 +140,11 @@ export function fts5Expression(query: SearchQuery): string {
 }
 
 abstract class BaseSearchIndex {
-  constructor(protected readonly db: Db) {}
+  protected readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
 
   async indexableIds(afterId: number, limit: number): Promise<number[]> {
     const rows = await this.db

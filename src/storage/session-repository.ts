@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 /** A server-side session as stored; `id` is the hash of the cookie token. */
 export interface SessionRecord {
@@ -14,7 +14,11 @@ export interface SessionRecord {
 
 /** Sessions live in the database so any number of app processes share them. */
 export class SessionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async insert(session: SessionRecord): Promise<void> {
     await this.db

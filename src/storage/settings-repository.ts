@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 /** Site settings as key/value strings. */
 export class SettingsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async getAll(): Promise<Map<string, string>> {
     const rows = await this.db.selectFrom('settings').select(['key', 'value']).execute();

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 export interface SitemapArticle {
   slug: string;
@@ -12,7 +12,11 @@ export interface SitemapArticle {
 
 /** The few queries sitemaps need, over published articles visible at `now`. */
 export class SitemapRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   /** Months (YYYY-MM) with published articles, newest first, with counts and last change. */
   async months(now: string): Promise<{ month: string; count: number; lastModified: string }[]> {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Taxonomy, Term } from '../domain/taxonomy.js';
-import type { Database, TaxonomiesTable, TermsTable } from './schema.js';
+import type { Taxonomy, Term } from '../domain/taxonomy.ts';
+import type { Database, TaxonomiesTable, TermsTable } from './schema.ts';
 
 export type TermRecord = Omit<Term, 'id'>;
 
@@ -31,7 +31,11 @@ function toTerm(row: Selectable<TermsTable>): Term {
 
 /** Taxonomies and their terms. */
 export class TaxonomyRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async listTaxonomies(): Promise<Taxonomy[]> {
     const rows = await this.db

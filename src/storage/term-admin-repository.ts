@@ -1,9 +1,13 @@
 import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 /** Writes that reshape a taxonomy: its settings, moving articles between terms, reordering, deleting. */
 export class TermAdminRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   /** Moves every article filed under `fromId` to `intoId`; articles that had both keep one. */
   async moveArticles(fromId: number, intoId: number): Promise<number> {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Role, User } from '../domain/user.js';
-import type { Database, UsersTable } from './schema.js';
+import type { Role, User } from '../domain/user.ts';
+import type { Database, UsersTable } from './schema.ts';
 
 function toUser(row: Selectable<UsersTable>): User {
   return {
@@ -17,7 +17,11 @@ function toUser(row: Selectable<UsersTable>): User {
 
 /** Staff logins. Password hashes never leave this repository except through findCredentials. */
 export class UserRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   async findByEmail(email: string): Promise<User | undefined> {
     const row = await this.db

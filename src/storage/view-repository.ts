@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from './schema.js';
+import type { Database } from './schema.ts';
 
 export interface ViewCount {
   articleId: number;
@@ -18,7 +18,11 @@ export interface MostReadQuery {
 
 /** Daily read counts per article: a number per day, nothing about who read. */
 export class ViewRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
 
   /** Adds counts; ids of articles that do not exist (or are not published) are ignored. */
   async add(counts: ViewCount[]): Promise<void> {

@@ -1,19 +1,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { isAppError } from '../errors.js';
-import { Discovery } from '../services/discovery/discovery.js';
-import { buildFeed, type FeedScope, feedFormatOf, feedLinks } from '../services/discovery/feeds.js';
-import type { SearchOutcome, SearchParams } from '../services/discovery/search.js';
-import { robotsTxt, sitemapFile, sitemapIndex } from '../services/discovery/sitemaps.js';
-import { isLikelyBot } from '../services/discovery/views.js';
-import { personPath } from '../services/people.js';
-import type { Reader, SiteModel } from '../services/reader.js';
-import { termPath } from '../services/taxonomies.js';
-import type { Wiring } from '../wiring.js';
-import type { CachedPage, PageCache } from './page-cache.js';
-import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from './views/discovery.js';
-import { html, type SafeHtml } from './views/html.js';
-import { type AssetUrls, layout } from './views/layout.js';
+import { isAppError } from '../errors.ts';
+import { Discovery } from '../services/discovery/discovery.ts';
+import { buildFeed, type FeedScope, feedFormatOf, feedLinks } from '../services/discovery/feeds.ts';
+import type { SearchOutcome, SearchParams } from '../services/discovery/search.ts';
+import { robotsTxt, sitemapFile, sitemapIndex } from '../services/discovery/sitemaps.ts';
+import { isLikelyBot } from '../services/discovery/views.ts';
+import { personPath } from '../services/people.ts';
+import type { Reader, SiteModel } from '../services/reader.ts';
+import { termPath } from '../services/taxonomies.ts';
+import type { Wiring } from '../wiring.ts';
+import type { CachedPage, PageCache } from './page-cache.ts';
+import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from './views/discovery.ts';
+import { html, type SafeHtml } from './views/html.ts';
+import { type AssetUrls, layout } from './views/layout.ts';
 
 export interface DiscoveryRouteDeps {
   wiring: Wiring;

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorKind, isAppError } from '../errors.js';
+import { type ErrorKind, isAppError } from '../errors.ts';
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { PageCache, preferredEncoding } from './page-cache.js';
+import { PageCache, preferredEncoding } from './page-cache.ts';
 
 test('drops exactly the pages that show what changed', () => {
   const cache = new PageCache(10);

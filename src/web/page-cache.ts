@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
-import type { ContentChange } from '../services/context.js';
+import type { ContentChange } from '../services/context.ts';
 
 export type ContentEncoding = 'br' | 'gzip' | 'identity';
 
@@ -21,7 +21,11 @@ export interface CachedPage {
 export class PageCache {
   private readonly pages = new Map<string, CachedPage>();
 
-  constructor(private readonly maxPages: number) {}
+  private readonly maxPages: number;
+
+  constructor(maxPages: number) {
+    this.maxPages = maxPages;
+  }
 
   get(key: string): CachedPage | undefined {
     return this.pages.get(key);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { securityHeaders } from './security-headers.js';
+import { securityHeaders } from './security-headers.ts';
 
 test('works out the Content-Security-Policy and other protective headers once', () => {
   const headers = securityHeaders();

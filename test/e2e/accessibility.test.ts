@@ -8,7 +8,7 @@ import {
   launchChromium,
   type ReaderServer,
   startReaderServer,
-} from '../helpers/reader-server.js';
+} from '../helpers/reader-server.ts';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 

@@ -5,16 +5,16 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { can } from '../../src/domain/permissions.js';
-import { createUser } from '../../src/services/users.js';
-import { ADMIN_NAV } from '../../src/web/admin/nav.js';
-import { TEST_PASSWORD } from '../helpers/admin.js';
+import { can } from '../../src/domain/permissions.ts';
+import { createUser } from '../../src/services/users.ts';
+import { ADMIN_NAV } from '../../src/web/admin/nav.ts';
+import { TEST_PASSWORD } from '../helpers/admin.ts';
 import {
   browserSkipReason,
   launchChromium,
   type ReaderServer,
   startReaderServer,
-} from '../helpers/reader-server.js';
+} from '../helpers/reader-server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = path.join(repoRoot, 'test-output');

@@ -6,15 +6,15 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { jobRunnerFor } from '../../src/jobs/job-runner-for.js';
-import { createUser } from '../../src/services/users.js';
-import { TEST_PASSWORD } from '../helpers/admin.js';
+import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
+import { createUser } from '../../src/services/users.ts';
+import { TEST_PASSWORD } from '../helpers/admin.ts';
 import {
   browserSkipReason,
   launchChromium,
   type ReaderServer,
   startReaderServer,
-} from '../helpers/reader-server.js';
+} from '../helpers/reader-server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = path.join(repoRoot, 'test-output');

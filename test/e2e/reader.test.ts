@@ -9,7 +9,7 @@ import {
   launchChromium,
   type ReaderServer,
   startReaderServer,
-} from '../helpers/reader-server.js';
+} from '../helpers/reader-server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = path.join(repoRoot, 'test-output');
@@ -136,7 +136,7 @@ interface ElementResult {
   status: 'in order' | 'out of order' | 'missing';
 }
 
-// Kept as source text: tsx wraps named functions in a helper that does not exist inside the page.
+// Kept as source text so the function reaches the page exactly as written.
 const ELEMENT_ORDER_SCRIPT = `(list) => {
   const normalize = (s) => (s || '').replace(/\\s+/g, ' ').trim();
   const root = document.querySelector('main') || document.body;

@@ -1,8 +1,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import type { Role, User } from '../../src/domain/user.js';
-import { startSession } from '../../src/services/auth.js';
-import { createUser } from '../../src/services/users.js';
-import type { Wiring } from '../../src/wiring.js';
+import type { Role, User } from '../../src/domain/user.ts';
+import { startSession } from '../../src/services/auth.ts';
+import { createUser } from '../../src/services/users.ts';
+import type { Wiring } from '../../src/wiring.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -14,7 +14,11 @@ export class AdminClient {
   readonly cookies = new Map<string, string>();
   csrf = '';
 
-  constructor(private readonly app: FastifyInstance) {}
+  private readonly app: FastifyInstance;
+
+  constructor(app: FastifyInstance) {
+    this.app = app;
+  }
 
   private remember(response: LightMyRequestResponse): void {
     for (const cookie of response.cookies) {

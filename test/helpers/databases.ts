@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
-import { parseConfig } from '../../src/config.js';
-import { createWiring, type Wiring } from '../../src/wiring.js';
+import { parseConfig } from '../../src/config.ts';
+import { createWiring, type Wiring } from '../../src/wiring.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 

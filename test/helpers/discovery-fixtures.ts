@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ArticleDraft } from '../../src/domain/article.js';
-import { saveArticle } from '../../src/services/articles.js';
-import type { ServiceContext } from '../../src/services/context.js';
-import { findOrCreatePerson } from '../../src/services/people.js';
-import { findOrCreateTerm } from '../../src/services/taxonomies.js';
+import type { ArticleDraft } from '../../src/domain/article.ts';
+import { saveArticle } from '../../src/services/articles.ts';
+import type { ServiceContext } from '../../src/services/context.ts';
+import { findOrCreatePerson } from '../../src/services/people.ts';
+import { findOrCreateTerm } from '../../src/services/taxonomies.ts';
 
 export interface ArticleSpec {
   slug: string;

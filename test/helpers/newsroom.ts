@@ -1,7 +1,7 @@
-import { toIsoTimestamp } from '../../src/domain/article.js';
-import type { Role } from '../../src/domain/user.js';
-import type { Staff } from '../../src/services/newsroom/staff.js';
-import type { Wiring } from '../../src/wiring.js';
+import { toIsoTimestamp } from '../../src/domain/article.ts';
+import type { Role } from '../../src/domain/user.ts';
+import type { Staff } from '../../src/services/newsroom/staff.ts';
+import type { Wiring } from '../../src/wiring.ts';
 
 /** A staff user of the given role, stored without a password (services do not need one). */
 export async function addStaff(wiring: Wiring, role: Role, name = `${role} user`): Promise<Staff> {

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
-import { buildApp } from '../../src/app.js';
-import { seedDemo } from '../../src/services/demo.js';
-import { createTestWiring, type TestWiring } from './databases.js';
+import { buildApp } from '../../src/app.ts';
+import { seedDemo } from '../../src/services/demo.ts';
+import { createTestWiring, type TestWiring } from './databases.ts';
 
 /** The Debian package's Chromium; CHROME_PATH points elsewhere (as for Lighthouse). */
 export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import type { User } from '../../src/domain/user.js';
-import { hashToken } from '../../src/services/auth.js';
-import { AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+import { buildApp } from '../../src/app.ts';
+import type { User } from '../../src/domain/user.ts';
+import { hashToken } from '../../src/services/auth.ts';
+import { AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
 const START = new Date('2026-11-20T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -265,7 +265,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('the settings form shows every setting', async () => {
-      const { SETTING_KEYS } = await import('../../src/domain/settings.js');
+      const { SETTING_KEYS } = await import('../../src/domain/settings.ts');
       const page = await client.get('/admin/settings');
       assert.equal(page.statusCode, 200);
       for (const key of Object.values(SETTING_KEYS)) {
@@ -358,7 +358,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('an operator can hand over a reset link made on the command line', async () => {
-      const { createResetLink } = await import('../../src/services/auth.js');
+      const { createResetLink } = await import('../../src/services/auth.ts');
       const { link } = await createResetLink(t.wiring, 'Boss@example.org');
       const url = new URL(link);
       assert.equal(url.origin, 'https://review.example');
@@ -370,7 +370,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('the dashboard lists articles awaiting review, scheduled and recently published', async () => {
-      const { saveArticle } = await import('../../src/services/articles.js');
+      const { saveArticle } = await import('../../src/services/articles.ts');
       const draft = (title: string, status: string, publishedAt: string | null) => ({
         slug: title.toLowerCase().replace(/\W+/g, '-'),
         title,

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { SmtpMailer } from '../../src/adapters/mailer.js';
-import { buildApp } from '../../src/app.js';
-import type { User } from '../../src/domain/user.js';
-import type { Wiring } from '../../src/wiring.js';
-import { AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
-import { linkIn, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.js';
+import { SmtpMailer } from '../../src/adapters/mailer.ts';
+import { buildApp } from '../../src/app.ts';
+import type { User } from '../../src/domain/user.ts';
+import type { Wiring } from '../../src/wiring.ts';
+import { AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { linkIn, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 
 const START = new Date('2026-11-20T12:00:00.000Z');
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { can } from '../../src/domain/permissions.js';
-import { ROLES, type Role, type User } from '../../src/domain/user.js';
-import { ADMIN_NAV } from '../../src/web/admin/nav.js';
-import { AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+import { buildApp } from '../../src/app.ts';
+import { can } from '../../src/domain/permissions.ts';
+import { ROLES, type Role, type User } from '../../src/domain/user.ts';
+import { ADMIN_NAV } from '../../src/web/admin/nav.ts';
+import { AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
 for (const kind of DATABASE_KINDS) {
   describe(`admin permission matrix on ${kind}`, () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { importMarkdown } from '../../src/services/import/markdown.js';
-import { Reader } from '../../src/services/reader.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+import { importMarkdown } from '../../src/services/import/markdown.ts';
+import { Reader } from '../../src/services/reader.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
 const FULL_ARTICLE = `---
 title: "Rivers, Ledgers and the Law: A Test Article"
@@ -120,7 +120,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('a renamed slug redirects from the old path', async () => {
-      const { saveArticle, draftOf } = await import('../../src/services/articles.js');
+      const { saveArticle, draftOf } = await import('../../src/services/articles.ts');
       const article = await t.wiring.store.articles.findBySlug('hostile');
       await saveArticle(
         t.wiring,
@@ -131,7 +131,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('refuses a save based on an outdated version', async () => {
-      const { saveArticle, draftOf } = await import('../../src/services/articles.js');
+      const { saveArticle, draftOf } = await import('../../src/services/articles.ts');
       const article = (await t.wiring.store.articles.findBySlug('renamed-hostile'))!;
       await saveArticle(
         t.wiring,

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
-import { buildApp } from '../../src/app.js';
-import { parseConfig } from '../../src/config.js';
-import { draftOf, saveArticle } from '../../src/services/articles.js';
-import type { ContentChange } from '../../src/services/context.js';
-import { seedDemo } from '../../src/services/demo.js';
-import { createWiring, type Wiring } from '../../src/wiring.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+import { buildApp } from '../../src/app.ts';
+import { parseConfig } from '../../src/config.ts';
+import { draftOf, saveArticle } from '../../src/services/articles.ts';
+import type { ContentChange } from '../../src/services/context.ts';
+import { seedDemo } from '../../src/services/demo.ts';
+import { createWiring, type Wiring } from '../../src/wiring.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
 /** Resolves with the first remote change the wiring hears, or rejects after `ms`. */
 function nextRemoteChange(wiring: Wiring, ms: number): Promise<ContentChange> {

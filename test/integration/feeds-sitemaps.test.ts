@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { FEED_ITEMS } from '../../src/services/discovery/feeds.js';
-import { sitemapFile, sitemapIndex } from '../../src/services/discovery/sitemaps.js';
-import { WebSubPinger } from '../../src/services/discovery/websub.js';
-import { updateSettings } from '../../src/services/settings.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
-import { addArticle, feedparse, hasFeedparser, toSeconds } from '../helpers/discovery-fixtures.js';
-import { atomProblems, jsonFeedProblems } from '../helpers/feed-schemas.js';
+import { buildApp } from '../../src/app.ts';
+import { FEED_ITEMS } from '../../src/services/discovery/feeds.ts';
+import { sitemapFile, sitemapIndex } from '../../src/services/discovery/sitemaps.ts';
+import { WebSubPinger } from '../../src/services/discovery/websub.ts';
+import { updateSettings } from '../../src/services/settings.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addArticle, feedparse, hasFeedparser, toSeconds } from '../helpers/discovery-fixtures.ts';
+import { atomProblems, jsonFeedProblems } from '../helpers/feed-schemas.ts';
 
 const feedparserMissing = !hasFeedparser();
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
-import { buildApp } from '../../src/app.js';
-import type { Role, User } from '../../src/domain/user.js';
-import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+import { buildApp } from '../../src/app.ts';
+import type { Role, User } from '../../src/domain/user.ts';
+import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
 function multipart(fields: Record<string, string>, file: { name: string; type: string; bytes: Buffer }) {
   const boundary = `----pressroom${Math.random().toString(16).slice(2)}`;

@@ -2,26 +2,26 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pino from 'pino';
 import sharp from 'sharp';
-import { LocalMediaStore, mediaDir } from '../../src/adapters/media-store.js';
-import { isAppError } from '../../src/errors.js';
-import { jobRunnerFor } from '../../src/jobs/job-runner-for.js';
-import { addCorrection } from '../../src/services/newsroom/corrections.js';
+import { LocalMediaStore, mediaDir } from '../../src/adapters/media-store.ts';
+import { isAppError } from '../../src/errors.ts';
+import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
+import { addCorrection } from '../../src/services/newsroom/corrections.ts';
 import {
   autosaveArticle,
   blankArticleInput,
   createArticle,
   inputOf,
   updateArticle,
-} from '../../src/services/newsroom/editor.js';
-import { uploadImage } from '../../src/services/newsroom/media.js';
-import { savePage } from '../../src/services/newsroom/page-admin.js';
-import { savePerson } from '../../src/services/newsroom/people-admin.js';
+} from '../../src/services/newsroom/editor.ts';
+import { uploadImage } from '../../src/services/newsroom/media.ts';
+import { savePage } from '../../src/services/newsroom/page-admin.ts';
+import { savePerson } from '../../src/services/newsroom/people-admin.ts';
 import {
   compareRevisions,
   listArticleRevisions,
   restoreRevision,
-} from '../../src/services/newsroom/revisions.js';
-import type { Staff } from '../../src/services/newsroom/staff.js';
+} from '../../src/services/newsroom/revisions.ts';
+import type { Staff } from '../../src/services/newsroom/staff.ts';
 import {
   createTaxonomy,
   createTerm,
@@ -29,12 +29,12 @@ import {
   reorderTerms,
   updateTaxonomy,
   updateTerm,
-} from '../../src/services/newsroom/taxonomy-admin.js';
-import { publishJobKey, transitionArticle } from '../../src/services/newsroom/workflow.js';
-import { Reader } from '../../src/services/reader.js';
-import { createWiring } from '../../src/wiring.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
-import { addStaff } from '../helpers/newsroom.js';
+} from '../../src/services/newsroom/taxonomy-admin.ts';
+import { publishJobKey, transitionArticle } from '../../src/services/newsroom/workflow.ts';
+import { Reader } from '../../src/services/reader.ts';
+import { createWiring } from '../../src/wiring.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addStaff } from '../helpers/newsroom.ts';
 
 function hasCode(code: string) {
   return (error: unknown) => isAppError(error) && error.code === code;

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { draftOf, saveArticle } from '../../src/services/articles.js';
-import { seedDemo } from '../../src/services/demo.js';
-import { updateSettings } from '../../src/services/settings.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
+import { buildApp } from '../../src/app.ts';
+import { draftOf, saveArticle } from '../../src/services/articles.ts';
+import { seedDemo } from '../../src/services/demo.ts';
+import { updateSettings } from '../../src/services/settings.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
 /** Positions of each marker in the page; -1 where missing. */
 function positions(body: string, markers: string[]): number[] {

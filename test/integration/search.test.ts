@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
-import { draftOf, saveArticle } from '../../src/services/articles.js';
-import { rebuildSearchIndex, Search } from '../../src/services/discovery/search.js';
-import { SEARCH_TUNING } from '../../src/storage/search-index.js';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.js';
-import { addArticle } from '../helpers/discovery-fixtures.js';
+import { buildApp } from '../../src/app.ts';
+import { draftOf, saveArticle } from '../../src/services/articles.ts';
+import { rebuildSearchIndex, Search } from '../../src/services/discovery/search.ts';
+import { SEARCH_TUNING } from '../../src/storage/search-index.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addArticle } from '../helpers/discovery-fixtures.ts';
 
 for (const kind of DATABASE_KINDS) {
   describe(`search on ${kind}`, () => {

@@ -1,8 +1,8 @@
-import type { ContentChange, ServiceContext } from '../context.js';
-import type { ArticleCard } from '../reader.js';
-import { indexArticleIn, rebuildSearchIndex, Search } from './search.js';
-import { type MostReadPeriod, mostRead, ViewCounter } from './views.js';
-import { WebSubPinger } from './websub.js';
+import type { ContentChange, ServiceContext } from '../context.ts';
+import type { ArticleCard } from '../reader.ts';
+import { indexArticleIn, rebuildSearchIndex, Search } from './search.ts';
+import { type MostReadPeriod, mostRead, ViewCounter } from './views.ts';
+import { WebSubPinger } from './websub.ts';
 
 export interface DiscoveryOptions {
   /** WebSub hub URL; empty for none. */
@@ -19,10 +19,10 @@ export class Discovery {
   readonly websub: WebSubPinger | null;
   private detach: (() => void)[] = [];
 
-  constructor(
-    private readonly ctx: ServiceContext,
-    options: DiscoveryOptions,
-  ) {
+  private readonly ctx: ServiceContext;
+
+  constructor(ctx: ServiceContext, options: DiscoveryOptions) {
+    this.ctx = ctx;
     this.search = new Search(ctx);
     this.views = new ViewCounter(ctx, {
       ...(options.viewFlushMs !== undefined ? { flushMs: options.viewFlushMs } : {}),

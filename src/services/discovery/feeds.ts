@@ -1,11 +1,11 @@
 import { Feed, type Item } from 'feed';
-import { excerpt, toPlainText } from '../../content/markdown.js';
-import type { Article } from '../../domain/article.js';
-import type { ServiceContext } from '../context.js';
-import { personPath } from '../people.js';
-import { type ArticleCard, Reader } from '../reader.js';
-import { loadSettings } from '../settings.js';
-import { termPath } from '../taxonomies.js';
+import { excerpt, toPlainText } from '../../content/markdown.ts';
+import type { Article } from '../../domain/article.ts';
+import type { ServiceContext } from '../context.ts';
+import { personPath } from '../people.ts';
+import { type ArticleCard, Reader } from '../reader.ts';
+import { loadSettings } from '../settings.ts';
+import { termPath } from '../taxonomies.ts';
 
 export const FEED_FORMATS = {
   rss: { file: 'feed.xml', type: 'application/rss+xml', label: 'RSS' },

@@ -1,4 +1,4 @@
-import { toPlainText } from '../../content/markdown.js';
+import { toPlainText } from '../../content/markdown.ts';
 import {
   buildSnippet,
   foldText,
@@ -8,12 +8,12 @@ import {
   type SnippetPart,
   searchWords,
   textSearchConfig,
-} from '../../domain/search-query.js';
-import { invalid } from '../../errors.js';
-import type { SearchDocument } from '../../storage/search-index.js';
-import type { Repositories } from '../../storage/store.js';
-import type { ServiceContext } from '../context.js';
-import { type ArticleCard, type Pagination, Reader } from '../reader.js';
+} from '../../domain/search-query.ts';
+import { invalid } from '../../errors.ts';
+import type { SearchDocument } from '../../storage/search-index.ts';
+import type { Repositories } from '../../storage/store.ts';
+import type { ServiceContext } from '../context.ts';
+import { type ArticleCard, type Pagination, Reader } from '../reader.ts';
 
 /**
  * Brings the index entry of one article in line with the article, inside the caller's
@@ -162,7 +162,10 @@ export class Search {
   private configs: { value: string[]; at: number } | null = null;
   private readonly reader: Reader;
 
-  constructor(private readonly ctx: ServiceContext) {
+  private readonly ctx: ServiceContext;
+
+  constructor(ctx: ServiceContext) {
+    this.ctx = ctx;
     this.reader = new Reader(ctx);
   }
 

@@ -1,9 +1,9 @@
-import { articlePath } from '../articles.js';
-import type { ServiceContext } from '../context.js';
-import { pagePath } from '../pages.js';
-import { personPath } from '../people.js';
-import { loadSettings } from '../settings.js';
-import { termPath } from '../taxonomies.js';
+import { articlePath } from '../articles.ts';
+import type { ServiceContext } from '../context.ts';
+import { pagePath } from '../pages.ts';
+import { personPath } from '../people.ts';
+import { loadSettings } from '../settings.ts';
+import { termPath } from '../taxonomies.ts';
 
 /** sitemaps.org allows at most 50,000 URLs per file. */
 export const SITEMAP_MAX_URLS = 50_000;

@@ -1,5 +1,5 @@
-import type { ServiceContext } from '../context.js';
-import { type ArticleCard, Reader } from '../reader.js';
+import type { ServiceContext } from '../context.ts';
+import { type ArticleCard, Reader } from '../reader.ts';
 
 const BOT_PATTERN =
   /bot|crawl|spider|slurp|facebookexternalhit|embedly|preview|monitor|curl|wget|python-requests|httpclient|go-http|axios|node-fetch|headless|lighthouse|pingdom|uptime|feedfetcher|scrapy|java\/|libwww|okhttp/i;
@@ -13,19 +13,23 @@ export function isLikelyBot(userAgent: string | undefined): boolean {
  * Counts reads in memory and writes them in one transaction every few seconds. It keeps
  * an article id and a day, nothing about the reader: no cookie, address or agent is stored.
  */
+interface ViewCounterOptions {
+  flushMs?: number;
+  maxPending?: number;
+  onFlushed?: (views: number) => void;
+}
+
 export class ViewCounter {
   private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private readonly maxPending: number;
 
-  constructor(
-    private readonly ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>,
-    private readonly options: {
-      flushMs?: number;
-      maxPending?: number;
-      onFlushed?: (views: number) => void;
-    } = {},
-  ) {
+  private readonly ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>;
+  private readonly options: ViewCounterOptions;
+
+  constructor(ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>, options: ViewCounterOptions = {}) {
+    this.ctx = ctx;
+    this.options = options;
     this.maxPending = options.maxPending ?? 10_000;
   }
 

@@ -1,5 +1,5 @@
-import type { ContentChange, ServiceContext } from '../context.js';
-import { FEED_FORMATS, type FeedFormat, type FeedScope, scopePath } from './feeds.js';
+import type { ContentChange, ServiceContext } from '../context.ts';
+import { FEED_FORMATS, type FeedFormat, type FeedScope, scopePath } from './feeds.ts';
 
 export type HttpPost = (
   url: string,
@@ -16,11 +16,14 @@ export class WebSubPinger {
   private readonly post: HttpPost;
   private readonly delayMs: number;
 
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly hub: string,
-    options: { post?: HttpPost; delayMs?: number } = {},
-  ) {
+  private readonly ctx: ServiceContext;
+
+  private readonly hub: string;
+
+  constructor(ctx: ServiceContext, hub: string, options: { post?: HttpPost; delayMs?: number } = {}) {
+    this.ctx = ctx;
+
+    this.hub = hub;
     this.post = options.post ?? ((url, init) => fetch(url, { ...init, signal: AbortSignal.timeout(10_000) }));
     this.delayMs = options.delayMs ?? 5000;
   }

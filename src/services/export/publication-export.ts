@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../storage/schema.js';
+import type { Database } from '../../storage/schema.ts';
 
 /** The identifier of the export format; see docs/export-format.md. */
 export const EXPORT_FORMAT = 'pressroom-export';

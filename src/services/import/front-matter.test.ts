@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseArticleFile } from './front-matter.js';
+import { parseArticleFile } from './front-matter.ts';
 
 const TAXONOMIES = ['region', 'theme', 'report', 'tag'];
 

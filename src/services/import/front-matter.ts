@@ -5,11 +5,11 @@ import {
   type Epigraph,
   VISIBILITIES,
   type Visibility,
-} from '../../domain/article.js';
-import { slugify, slugProblem } from '../../domain/slug.js';
-import { isHttpUrl } from '../../domain/url.js';
-import type { FieldError } from '../../errors.js';
-import type { PersonRef } from '../people.js';
+} from '../../domain/article.ts';
+import { slugify, slugProblem } from '../../domain/slug.ts';
+import { isHttpUrl } from '../../domain/url.ts';
+import type { FieldError } from '../../errors.ts';
+import type { PersonRef } from '../people.ts';
 
 /** An article as described by a Markdown file's front matter, checked but not yet stored. */
 export interface ArticleFile {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lexicalToHtml, mobiledocToHtml } from './ghost-body.js';
+import { lexicalToHtml, mobiledocToHtml } from './ghost-body.ts';
 
 test('renders mobiledoc sections, markups, lists and cards', () => {
   const doc = {

@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
-import type { ArticleStatus } from '../../domain/article.js';
-import { isHttpUrl } from '../../domain/url.js';
-import { AppError } from '../../errors.js';
-import type { ServiceContext } from '../context.js';
-import { lexicalToHtml, mobiledocToHtml } from './ghost-body.js';
-import { htmlToMarkdown } from './html-to-markdown.js';
-import { ImportSession, type MigrationReport } from './session.js';
+import type { ArticleStatus } from '../../domain/article.ts';
+import { isHttpUrl } from '../../domain/url.ts';
+import { AppError } from '../../errors.ts';
+import type { ServiceContext } from '../context.ts';
+import { lexicalToHtml, mobiledocToHtml } from './ghost-body.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
+import { ImportSession, type MigrationReport } from './session.ts';
 
 type Row = Record<string, unknown>;
 

@@ -6,7 +6,7 @@ import {
   expandShortcodes,
   htmlToMarkdown,
   type ShortcodeNote,
-} from './html-to-markdown.js';
+} from './html-to-markdown.ts';
 
 test('turns a [caption] into an image with its caption', () => {
   const { markdown, shortcodes } = htmlToMarkdown(

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
-import { AppError } from '../../errors.js';
-import type { ServiceContext } from '../context.js';
-import { EXPORT_FORMAT, EXPORT_VERSION } from '../export/publication-export.js';
-import { emptyReport, type MigrationReport, type ReportKind } from './session.js';
+import { AppError } from '../../errors.ts';
+import type { ServiceContext } from '../context.ts';
+import { EXPORT_FORMAT, EXPORT_VERSION } from '../export/publication-export.ts';
+import { emptyReport, type MigrationReport, type ReportKind } from './session.ts';
 
 type Row = Record<string, unknown>;
 type AnyDb = Kysely<Record<string, Row>>;

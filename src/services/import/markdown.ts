@@ -1,13 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ArticleDraft } from '../../domain/article.js';
-import { AppError, type FieldError, isAppError } from '../../errors.js';
-import type { Repositories } from '../../storage/store.js';
-import { announceArticle, type SaveResult, saveArticleIn } from '../articles.js';
-import type { ServiceContext } from '../context.js';
-import { findOrCreatePerson } from '../people.js';
-import { findOrCreateTerm } from '../taxonomies.js';
-import { type ArticleFile, parseArticleFile } from './front-matter.js';
+import type { ArticleDraft } from '../../domain/article.ts';
+import { AppError, type FieldError, isAppError } from '../../errors.ts';
+import type { Repositories } from '../../storage/store.ts';
+import { announceArticle, type SaveResult, saveArticleIn } from '../articles.ts';
+import type { ServiceContext } from '../context.ts';
+import { findOrCreatePerson } from '../people.ts';
+import { findOrCreateTerm } from '../taxonomies.ts';
+import { type ArticleFile, parseArticleFile } from './front-matter.ts';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 

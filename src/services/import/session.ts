@@ -1,16 +1,16 @@
-import { renderMarkdown } from '../../content/markdown.js';
-import { type ArticleDraft, toIsoTimestamp } from '../../domain/article.js';
-import type { Person } from '../../domain/person.js';
-import { isValidSlug, RESERVED_SLUGS, slugify } from '../../domain/slug.js';
-import type { Taxonomy, Term } from '../../domain/taxonomy.js';
-import { isAppError } from '../../errors.js';
-import type { ImportedEntityType } from '../../storage/import-source-repository.js';
-import type { Repositories } from '../../storage/store.js';
-import { articlePath, draftOf, saveArticleIn } from '../articles.js';
-import { type PageDraft, savePageIn } from '../pages.js';
-import { findOrCreatePerson } from '../people.js';
-import { keepRevision } from '../revision-log.js';
-import { cleanText } from './html-to-markdown.js';
+import { renderMarkdown } from '../../content/markdown.ts';
+import { type ArticleDraft, toIsoTimestamp } from '../../domain/article.ts';
+import type { Person } from '../../domain/person.ts';
+import { isValidSlug, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
+import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import { isAppError } from '../../errors.ts';
+import type { ImportedEntityType } from '../../storage/import-source-repository.ts';
+import type { Repositories } from '../../storage/store.ts';
+import { articlePath, draftOf, saveArticleIn } from '../articles.ts';
+import { type PageDraft, savePageIn } from '../pages.ts';
+import { findOrCreatePerson } from '../people.ts';
+import { keepRevision } from '../revision-log.ts';
+import { cleanText } from './html-to-markdown.ts';
 
 export type ReportKind = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media' | 'redirect' | 'item';
 
@@ -71,11 +71,18 @@ export class ImportSession {
   private readonly redirects = new Map<string, string>();
   private readonly redirectsTo = new Map<string, Set<string>>();
 
-  constructor(
-    readonly repos: Repositories,
-    readonly source: string,
-    readonly options: { actor: string; now: Date },
-  ) {
+  readonly repos: Repositories;
+
+  readonly source: string;
+
+  readonly options: { actor: string; now: Date };
+
+  constructor(repos: Repositories, source: string, options: { actor: string; now: Date }) {
+    this.repos = repos;
+
+    this.source = source;
+
+    this.options = options;
     this.report = emptyReport(source);
   }
 

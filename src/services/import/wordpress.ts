@@ -2,16 +2,16 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { toPlainText } from '../../content/markdown.js';
-import type { ArticleStatus } from '../../domain/article.js';
-import type { Comment, CommentStatus } from '../../domain/comment.js';
-import { slugify } from '../../domain/slug.js';
-import { isHttpUrl } from '../../domain/url.js';
-import { AppError } from '../../errors.js';
-import type { ServiceContext } from '../context.js';
-import { htmlToMarkdown } from './html-to-markdown.js';
-import { decodeSlug, type ImportProgress, ImportSession, type MigrationReport } from './session.js';
-import { readWxr, type WxrChannel, type WxrItem, type WxrItemTerm } from './wxr-reader.js';
+import { toPlainText } from '../../content/markdown.ts';
+import type { ArticleStatus } from '../../domain/article.ts';
+import type { Comment, CommentStatus } from '../../domain/comment.ts';
+import { slugify } from '../../domain/slug.ts';
+import { isHttpUrl } from '../../domain/url.ts';
+import { AppError } from '../../errors.ts';
+import type { ServiceContext } from '../context.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
+import { decodeSlug, type ImportProgress, ImportSession, type MigrationReport } from './session.ts';
+import { readWxr, type WxrChannel, type WxrItem, type WxrItemTerm } from './wxr-reader.ts';
 
 /** WordPress taxonomy → our taxonomy slug; null drops that taxonomy's terms. */
 export type TaxonomyMapping = Record<string, string | null>;
@@ -245,13 +245,33 @@ class WordPressWriter {
   private readonly seenIds = new Set<string>();
   private readonly repeatedIds = new Set<string>();
 
+  private readonly session: ImportSession;
+
+  private readonly channel: WxrChannel;
+
+  private readonly mapping: TaxonomyMapping;
+
+  private readonly index: Map<string, AttachmentIndexEntry>;
+
+  private readonly options: WordPressImportOptions;
+
   constructor(
-    private readonly session: ImportSession,
-    private readonly channel: WxrChannel,
-    private readonly mapping: TaxonomyMapping,
-    private readonly index: Map<string, AttachmentIndexEntry>,
-    private readonly options: WordPressImportOptions,
-  ) {}
+    session: ImportSession,
+    channel: WxrChannel,
+    mapping: TaxonomyMapping,
+    index: Map<string, AttachmentIndexEntry>,
+    options: WordPressImportOptions,
+  ) {
+    this.session = session;
+
+    this.channel = channel;
+
+    this.mapping = mapping;
+
+    this.index = index;
+
+    this.options = options;
+  }
 
   private targetTaxonomy(wpTaxonomy: string) {
     const target = this.mapping[wpTaxonomy];

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { AppError } from '../../errors.js';
-import { repairBareAmpersands } from './xml-repair.js';
+import { AppError } from '../../errors.ts';
+import { repairBareAmpersands } from './xml-repair.ts';
 
 /** A `<wp:author>` of the channel. */
 export interface WxrAuthor {

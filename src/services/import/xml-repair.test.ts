@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { repairBareAmpersands } from './xml-repair.js';
+import { repairBareAmpersands } from './xml-repair.ts';
 
 function run(pieces: string[]): { out: string; repairs: number } {
   const repair = repairBareAmpersands();

@@ -1,8 +1,8 @@
-import type { Article, ArticleStatus } from '../../domain/article.js';
-import { can } from '../../domain/permissions.js';
-import { isOwnArticle } from '../../domain/workflow.js';
-import type { ServiceContext } from '../context.js';
-import type { Staff } from './staff.js';
+import type { Article, ArticleStatus } from '../../domain/article.ts';
+import { can } from '../../domain/permissions.ts';
+import { isOwnArticle } from '../../domain/workflow.ts';
+import type { ServiceContext } from '../context.ts';
+import type { Staff } from './staff.ts';
 
 export interface ArticleRow {
   article: Article;

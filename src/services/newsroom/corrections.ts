@@ -1,10 +1,10 @@
-import { toIsoTimestamp } from '../../domain/article.js';
-import { can } from '../../domain/permissions.js';
-import { type FieldError, invalid, notFound } from '../../errors.js';
-import type { Correction } from '../../storage/correction-repository.js';
-import { recordAudit } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import { auditActor, permissionDenied, type Staff } from './staff.js';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import { can } from '../../domain/permissions.ts';
+import { type FieldError, invalid, notFound } from '../../errors.ts';
+import type { Correction } from '../../storage/correction-repository.ts';
+import { recordAudit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { auditActor, permissionDenied, type Staff } from './staff.ts';
 
 export const CORRECTION_KINDS = ['correction', 'update'] as const;
 export type CorrectionKind = (typeof CORRECTION_KINDS)[number];

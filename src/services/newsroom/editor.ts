@@ -1,16 +1,16 @@
-import type { Article, ArticleDraft, Epigraph, OriginalSource, Visibility } from '../../domain/article.js';
-import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.js';
-import { can } from '../../domain/permissions.js';
-import { slugify } from '../../domain/slug.js';
-import { mayEditArticle } from '../../domain/workflow.js';
-import { AppError, type FieldError, invalid } from '../../errors.js';
-import type { Repositories } from '../../storage/store.js';
-import { announceArticle, saveArticleIn } from '../articles.js';
-import { recordAudit } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import { findOrCreatePerson } from '../people.js';
-import { findOrCreateTerm } from '../taxonomies.js';
-import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.js';
+import type { Article, ArticleDraft, Epigraph, OriginalSource, Visibility } from '../../domain/article.ts';
+import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.ts';
+import { can } from '../../domain/permissions.ts';
+import { slugify } from '../../domain/slug.ts';
+import { mayEditArticle } from '../../domain/workflow.ts';
+import { AppError, type FieldError, invalid } from '../../errors.ts';
+import type { Repositories } from '../../storage/store.ts';
+import { announceArticle, saveArticleIn } from '../articles.ts';
+import { recordAudit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { findOrCreatePerson } from '../people.ts';
+import { findOrCreateTerm } from '../taxonomies.ts';
+import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
 /** What the article editor submits: the editable fields, with co-authors and terms picked or named. */
 export interface ArticleInput {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sniffImageType, srcsetOf } from './media.js';
+import { sniffImageType, srcsetOf } from './media.ts';
 
 describe('recognising uploaded images by their bytes', () => {
   it('names raster formats from their magic numbers', () => {

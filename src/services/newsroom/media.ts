@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import type { MediaStore } from '../../adapters/media-store.js';
-import { toIsoTimestamp } from '../../domain/article.js';
-import { AppError } from '../../errors.js';
-import type { MediaItem } from '../../storage/media-repository.js';
-import type { MediaVariant } from '../../storage/media-variant-repository.js';
-import { recordAudit } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import { auditActor, requireCan, type Staff } from './staff.js';
+import type { MediaStore } from '../../adapters/media-store.ts';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import { AppError } from '../../errors.ts';
+import type { MediaItem } from '../../storage/media-repository.ts';
+import type { MediaVariant } from '../../storage/media-variant-repository.ts';
+import { recordAudit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { auditActor, requireCan, type Staff } from './staff.ts';
 
 export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
 /** Decoding more pixels than this is refused: a small file can expand into gigabytes (a "pixel bomb"). */

@@ -1,14 +1,14 @@
-import { renderMarkdown } from '../../content/markdown.js';
-import { toIsoTimestamp } from '../../domain/article.js';
-import type { Page } from '../../domain/page.js';
-import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.js';
-import { type FieldError, invalid, notFound } from '../../errors.js';
-import { recordAudit } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import type { PageDraft } from '../pages.js';
-import { pagePath } from '../pages.js';
-import { keepRevision } from '../revision-log.js';
-import { auditActor, requireCan, revisionActor, type Staff } from './staff.js';
+import { renderMarkdown } from '../../content/markdown.ts';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import type { Page } from '../../domain/page.ts';
+import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.ts';
+import { type FieldError, invalid, notFound } from '../../errors.ts';
+import { recordAudit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import type { PageDraft } from '../pages.ts';
+import { pagePath } from '../pages.ts';
+import { keepRevision } from '../revision-log.ts';
+import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 
 /** Finds a page by id (the page repository is keyed by slug). */
 export async function findPageById(ctx: ServiceContext, id: number): Promise<Page> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { pastedHtmlToMarkdown } from './paste.js';
+import { pastedHtmlToMarkdown } from './paste.ts';
 
 describe('pasting from word processors and web pages', () => {
   it('keeps the structure of a Google Docs paste without making everything bold', () => {

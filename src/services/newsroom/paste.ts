@@ -1,5 +1,5 @@
 import sanitizeHtml from 'sanitize-html';
-import { htmlToMarkdown } from '../import/html-to-markdown.js';
+import { htmlToMarkdown } from '../import/html-to-markdown.ts';
 
 const MAX_PASTE = 2_000_000;
 

@@ -1,15 +1,15 @@
-import { renderMarkdown } from '../../content/markdown.js';
-import { toIsoTimestamp } from '../../domain/article.js';
-import type { Person, PersonLink } from '../../domain/person.js';
-import { slugify, slugProblem } from '../../domain/slug.js';
-import { isHttpUrl } from '../../domain/url.js';
-import { type FieldError, invalid, notFound } from '../../errors.js';
-import type { Repositories } from '../../storage/store.js';
-import { recordAudit } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import { personPath } from '../people.js';
-import { keepRevision } from '../revision-log.js';
-import { auditActor, requireCan, revisionActor, type Staff } from './staff.js';
+import { renderMarkdown } from '../../content/markdown.ts';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import type { Person, PersonLink } from '../../domain/person.ts';
+import { slugify, slugProblem } from '../../domain/slug.ts';
+import { isHttpUrl } from '../../domain/url.ts';
+import { type FieldError, invalid, notFound } from '../../errors.ts';
+import type { Repositories } from '../../storage/store.ts';
+import { recordAudit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { personPath } from '../people.ts';
+import { keepRevision } from '../revision-log.ts';
+import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 
 export interface PersonInput {
   name: string;

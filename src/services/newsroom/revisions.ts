@@ -1,13 +1,13 @@
-import type { Article, ArticleDraft } from '../../domain/article.js';
-import { diffFields, type FieldDiff } from '../../domain/revision-diff.js';
-import { mayEditArticle } from '../../domain/workflow.js';
-import { notFound } from '../../errors.js';
-import type { Revision } from '../../storage/revision-repository.js';
-import type { Repositories } from '../../storage/store.js';
-import { announceArticle, draftOf, saveArticleIn } from '../articles.js';
-import { recordAudit } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.js';
+import type { Article, ArticleDraft } from '../../domain/article.ts';
+import { diffFields, type FieldDiff } from '../../domain/revision-diff.ts';
+import { mayEditArticle } from '../../domain/workflow.ts';
+import { notFound } from '../../errors.ts';
+import type { Revision } from '../../storage/revision-repository.ts';
+import type { Repositories } from '../../storage/store.ts';
+import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
+import { recordAudit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
 export interface RevisionSummary {
   id: number;

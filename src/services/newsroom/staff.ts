@@ -1,10 +1,10 @@
-import type { Article } from '../../domain/article.js';
-import { type Action, can, canOnItem } from '../../domain/permissions.js';
-import type { User } from '../../domain/user.js';
-import { isOwnArticle } from '../../domain/workflow.js';
-import { AppError, notFound } from '../../errors.js';
-import type { Repositories } from '../../storage/store.js';
-import { type Actor, actorOf } from '../audit.js';
+import type { Article } from '../../domain/article.ts';
+import { type Action, can, canOnItem } from '../../domain/permissions.ts';
+import type { User } from '../../domain/user.ts';
+import { isOwnArticle } from '../../domain/workflow.ts';
+import { AppError, notFound } from '../../errors.ts';
+import type { Repositories } from '../../storage/store.ts';
+import { type Actor, actorOf } from '../audit.ts';
 
 /** The signed-in staff member a newsroom service acts for. */
 export type Staff = Pick<User, 'id' | 'email' | 'name' | 'role' | 'personId'>;

@@ -1,14 +1,14 @@
-import { renderMarkdown } from '../../content/markdown.js';
-import { toIsoTimestamp } from '../../domain/article.js';
-import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.js';
-import { type Taxonomy, type Term, wouldCreateCycle } from '../../domain/taxonomy.js';
-import { AppError, type FieldError, invalid, notFound } from '../../errors.js';
-import type { Repositories } from '../../storage/store.js';
-import { recordAudit } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import { keepRevision } from '../revision-log.js';
-import { termPath } from '../taxonomies.js';
-import { auditActor, requireCan, revisionActor, type Staff } from './staff.js';
+import { renderMarkdown } from '../../content/markdown.ts';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.ts';
+import { type Taxonomy, type Term, wouldCreateCycle } from '../../domain/taxonomy.ts';
+import { AppError, type FieldError, invalid, notFound } from '../../errors.ts';
+import type { Repositories } from '../../storage/store.ts';
+import { recordAudit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { keepRevision } from '../revision-log.ts';
+import { termPath } from '../taxonomies.ts';
+import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 
 export interface TermInput {
   name: string;

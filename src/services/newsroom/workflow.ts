@@ -1,11 +1,11 @@
-import { type Article, toIsoTimestamp } from '../../domain/article.js';
-import { mayTransition, nextStatus, STATUS_LABELS, type WorkflowAction } from '../../domain/workflow.js';
-import { invalid } from '../../errors.js';
-import type { Repositories } from '../../storage/store.js';
-import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.js';
-import { recordAudit, SYSTEM_ACTOR } from '../audit.js';
-import type { ServiceContext } from '../context.js';
-import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.js';
+import { type Article, toIsoTimestamp } from '../../domain/article.ts';
+import { mayTransition, nextStatus, STATUS_LABELS, type WorkflowAction } from '../../domain/workflow.ts';
+import { invalid } from '../../errors.ts';
+import type { Repositories } from '../../storage/store.ts';
+import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.ts';
+import { recordAudit, SYSTEM_ACTOR } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
 export const PUBLISH_JOB = 'publish-article';
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { idColumn, type MigrationContext } from './helpers.js';
+import { idColumn, type MigrationContext } from './helpers.ts';
 
 /** The core content schema: settings, people, taxonomies, terms, articles, pages, revisions, redirects. */
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { idColumn, type MigrationContext } from './helpers.js';
+import { idColumn, type MigrationContext } from './helpers.ts';
 
 /** Staff logins. A user may be linked to the person whose byline they write under. */
 export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void> {

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { MigrationContext } from './helpers.js';
+import type { MigrationContext } from './helpers.ts';
 
 /**
  * Discovery: the full-text index (FTS5 on SQLite, weighted tsvectors on PostgreSQL) and

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { idColumn, type MigrationContext } from './helpers.js';
+import { idColumn, type MigrationContext } from './helpers.ts';
 
 /**
  * What imports and exports need: comments (kept for the comments feature), a media index,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { idColumn, type MigrationContext } from './helpers.js';
+import { idColumn, type MigrationContext } from './helpers.ts';
 
 /**
  * Accounts: server-side sessions (so several processes share them), single-use tokens for

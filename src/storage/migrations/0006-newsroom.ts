@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { idColumn, type MigrationContext } from './helpers.js';
+import { idColumn, type MigrationContext } from './helpers.ts';
 
 /**
  * The newsroom: durable jobs (scheduled publishing survives restarts and fires once), the

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import * as core from './0001-core.js';
-import * as users from './0002-users.js';
-import * as discovery from './0003-discovery.js';
-import * as migrationTools from './0004-migration-tools.js';
-import * as accounts from './0005-accounts.js';
-import * as newsroom from './0006-newsroom.js';
-import type { MigrationContext } from './helpers.js';
+import * as core from './0001-core.ts';
+import * as users from './0002-users.ts';
+import * as discovery from './0003-discovery.ts';
+import * as migrationTools from './0004-migration-tools.ts';
+import * as accounts from './0005-accounts.ts';
+import * as newsroom from './0006-newsroom.ts';
+import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
   up(db: Kysely<unknown>, ctx: MigrationContext): Promise<void>;

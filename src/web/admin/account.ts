@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { toIsoTimestamp } from '../../domain/article.js';
-import { logoutEverywhere } from '../../services/auth.js';
-import { formatDate } from '../views/format.js';
-import { html } from '../views/html.js';
-import { csrfField } from './forms.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import { logoutEverywhere } from '../../services/auth.ts';
+import { formatDate } from '../views/format.ts';
+import { html } from '../views/html.ts';
+import { csrfField } from './forms.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 /** A recognisable name for a browser from its user agent ("Firefox on Linux"), or a neutral word. */
 export function browserName(userAgent: string | null): string {

@@ -1,6 +1,6 @@
-import type { Person } from '../../domain/person.js';
-import type { Taxonomy } from '../../domain/taxonomy.js';
-import type { ArticleInput } from '../../services/newsroom/editor.js';
+import type { Person } from '../../domain/person.ts';
+import type { Taxonomy } from '../../domain/taxonomy.ts';
+import type { ArticleInput } from '../../services/newsroom/editor.ts';
 
 /** The editor form as submitted: strings, or lists for repeated names (authors, terms). */
 export type ArticleFormValues = Record<string, string | string[]>;

@@ -1,17 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { renderMarkdown } from '../../content/markdown.js';
-import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../../domain/article.js';
-import { can } from '../../domain/permissions.js';
+import { renderMarkdown } from '../../content/markdown.ts';
+import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../../domain/article.ts';
+import { can } from '../../domain/permissions.ts';
 import {
   availableTransitions,
   mayEditArticle,
   WORKFLOW_ACTIONS,
   type WorkflowAction,
-} from '../../domain/workflow.js';
-import { isAppError } from '../../errors.js';
-import { articlePath } from '../../services/articles.js';
-import { listArticlesFor } from '../../services/newsroom/article-list.js';
-import { addCorrection } from '../../services/newsroom/corrections.js';
+} from '../../domain/workflow.ts';
+import { isAppError } from '../../errors.ts';
+import { articlePath } from '../../services/articles.ts';
+import { listArticlesFor } from '../../services/newsroom/article-list.ts';
+import { addCorrection } from '../../services/newsroom/corrections.ts';
 import {
   autosaveArticle,
   blankArticleInput,
@@ -20,33 +20,33 @@ import {
   findAutosave,
   inputOf,
   updateArticle,
-} from '../../services/newsroom/editor.js';
-import { pastedHtmlToMarkdown } from '../../services/newsroom/paste.js';
+} from '../../services/newsroom/editor.ts';
+import { pastedHtmlToMarkdown } from '../../services/newsroom/paste.ts';
 import {
   compareRevisions,
   listArticleRevisions,
   restoreRevision,
-} from '../../services/newsroom/revisions.js';
+} from '../../services/newsroom/revisions.ts';
 import {
   loadArticle,
   loadEditableArticle,
   permissionDenied,
   type Staff,
-} from '../../services/newsroom/staff.js';
-import { transitionArticle } from '../../services/newsroom/workflow.js';
-import { Reader } from '../../services/reader.js';
-import { loadSettings } from '../../services/settings.js';
-import { assetUrls } from '../assets.js';
-import { articleMeta, articleView } from '../views/article.js';
-import { html } from '../views/html.js';
-import { layout } from '../views/layout.js';
-import { articleListView, revisionDiffView, revisionListView } from '../views/newsroom/article-admin.js';
-import { articleEditorView, type EditorModel } from '../views/newsroom/article-editor.js';
-import { newsroomCss } from '../views/newsroom/assets.js';
-import { type ArticleFormValues, formValues, one, parseArticleForm, valuesOfInput } from './article-form.js';
-import { fieldErrorsOf, stringValues } from './forms.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+} from '../../services/newsroom/staff.ts';
+import { transitionArticle } from '../../services/newsroom/workflow.ts';
+import { Reader } from '../../services/reader.ts';
+import { loadSettings } from '../../services/settings.ts';
+import { assetUrls } from '../assets.ts';
+import { articleMeta, articleView } from '../views/article.ts';
+import { html } from '../views/html.ts';
+import { layout } from '../views/layout.ts';
+import { articleListView, revisionDiffView, revisionListView } from '../views/newsroom/article-admin.ts';
+import { articleEditorView, type EditorModel } from '../views/newsroom/article-editor.ts';
+import { newsroomCss } from '../views/newsroom/assets.ts';
+import { type ArticleFormValues, formValues, one, parseArticleForm, valuesOfInput } from './article-form.ts';
+import { fieldErrorsOf, stringValues } from './forms.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 const EDITOR_BODY_LIMIT = 4 * 1024 * 1024;
 

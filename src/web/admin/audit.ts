@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
-import { listAudit } from '../../services/audit.js';
-import { html } from '../views/html.js';
-import type { AdminDeps } from './index.js';
+import { listAudit } from '../../services/audit.ts';
+import { html } from '../views/html.ts';
+import type { AdminDeps } from './index.ts';
 
 const PAGE = 50;
 const AuditQuery = Type.Object(

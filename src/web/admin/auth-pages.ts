@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MIN_PASSWORD_LENGTH } from '../../domain/user.js';
-import { isAppError } from '../../errors.js';
+import { MIN_PASSWORD_LENGTH } from '../../domain/user.ts';
+import { isAppError } from '../../errors.ts';
 import {
   type ClientInfo,
   checkToken,
@@ -9,9 +9,9 @@ import {
   requestPasswordReset,
   resetPassword,
   startSession,
-} from '../../services/auth.js';
-import { acceptInvitation } from '../../services/users.js';
-import { html, type SafeHtml } from '../views/html.js';
+} from '../../services/auth.ts';
+import { acceptInvitation } from '../../services/users.ts';
+import { html, type SafeHtml } from '../views/html.ts';
 import {
   csrfField,
   errorSummary,
@@ -20,8 +20,8 @@ import {
   formAlert,
   formField,
   stringValues,
-} from './forms.js';
-import type { AdminDeps } from './index.js';
+} from './forms.ts';
+import type { AdminDeps } from './index.ts';
 
 const NOTICES: Record<string, string> = {
   'logged-out': 'You are signed out.',

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { loadDashboard } from '../../services/dashboard.js';
-import type { ArticleSummaryRow } from '../../storage/dashboard-repository.js';
-import { formatDate } from '../views/format.js';
-import { html, type SafeHtml } from '../views/html.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+import { loadDashboard } from '../../services/dashboard.ts';
+import type { ArticleSummaryRow } from '../../storage/dashboard-repository.ts';
+import { formatDate } from '../views/format.ts';
+import { html, type SafeHtml } from '../views/html.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 const NOTICES: Record<string, string> = { welcome: 'Welcome! Your account is ready.' };
 

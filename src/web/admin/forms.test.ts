@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError, invalid } from '../../errors.js';
-import { errorSummary, fieldErrorsOf, formField, stringValues } from './forms.js';
+import { AppError, invalid } from '../../errors.ts';
+import { errorSummary, fieldErrorsOf, formField, stringValues } from './forms.ts';
 
 test('a field with an error links it with aria-describedby and marks the input invalid', () => {
   const out = formField({

@@ -10,8 +10,8 @@
  *     so nothing typed is lost, and `errorSummary(errors, labels)` above the form. The service
  *     has stored nothing (it validates before its transaction).
  */
-import { type AppError, type FieldError, isAppError } from '../../errors.js';
-import { html, type SafeHtml } from '../views/html.js';
+import { type AppError, type FieldError, isAppError } from '../../errors.ts';
+import { html, type SafeHtml } from '../views/html.ts';
 
 /** Messages by field name. */
 export type FieldErrors = Record<string, string>;

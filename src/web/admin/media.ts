@@ -1,11 +1,11 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError } from '../../errors.js';
-import { listImages, MAX_UPLOAD_BYTES, srcsetOf, uploadImage } from '../../services/newsroom/media.js';
-import { html } from '../views/html.js';
-import { csrfField } from './forms.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+import { isAppError } from '../../errors.ts';
+import { listImages, MAX_UPLOAD_BYTES, srcsetOf, uploadImage } from '../../services/newsroom/media.ts';
+import { html } from '../views/html.ts';
+import { csrfField } from './forms.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 function wantsJson(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('application/json');

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Page } from '../../domain/page.js';
-import { findPageById, savePage } from '../../services/newsroom/page-admin.js';
-import { pagePath } from '../../services/pages.js';
-import { html } from '../views/html.js';
+import type { Page } from '../../domain/page.ts';
+import { findPageById, savePage } from '../../services/newsroom/page-admin.ts';
+import { pagePath } from '../../services/pages.ts';
+import { html } from '../views/html.ts';
 import {
   csrfField,
   errorSummary,
@@ -11,9 +11,9 @@ import {
   fieldId,
   formField,
   stringValues,
-} from './forms.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+} from './forms.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 const LABELS: Record<string, string> = {
   title: 'Title',

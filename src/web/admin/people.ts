@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Person, PersonLink } from '../../domain/person.js';
-import { notFound } from '../../errors.js';
-import { type PersonInput, savePerson } from '../../services/newsroom/people-admin.js';
-import { personPath } from '../../services/people.js';
-import { html } from '../views/html.js';
+import type { Person, PersonLink } from '../../domain/person.ts';
+import { notFound } from '../../errors.ts';
+import { type PersonInput, savePerson } from '../../services/newsroom/people-admin.ts';
+import { personPath } from '../../services/people.ts';
+import { html } from '../views/html.ts';
 import {
   csrfField,
   errorSummary,
@@ -11,9 +11,9 @@ import {
   fieldErrorsOf,
   formField,
   stringValues,
-} from './forms.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+} from './forms.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 const LABELS: Record<string, string> = {
   name: 'Name',

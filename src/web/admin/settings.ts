@@ -5,9 +5,9 @@ import {
   SETTING_KEYS,
   type SiteSettings,
   settingsFromStored,
-} from '../../domain/settings.js';
-import { editSettings } from '../../services/settings.js';
-import { html } from '../views/html.js';
+} from '../../domain/settings.ts';
+import { editSettings } from '../../services/settings.ts';
+import { html } from '../views/html.ts';
 import {
   csrfField,
   errorSummary,
@@ -15,9 +15,9 @@ import {
   fieldErrorsOf,
   formField,
   stringValues,
-} from './forms.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+} from './forms.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 type FieldSpec = { label: string; hint?: string; type?: 'textarea' | 'number' | 'text' | 'select' };
 

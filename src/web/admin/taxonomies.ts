@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Taxonomy, Term } from '../../domain/taxonomy.js';
-import { notFound } from '../../errors.js';
+import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import { notFound } from '../../errors.ts';
 import {
   createTaxonomy,
   createTerm,
@@ -9,9 +9,9 @@ import {
   type TaxonomyInput,
   updateTaxonomy,
   updateTerm,
-} from '../../services/newsroom/taxonomy-admin.js';
-import { termPath } from '../../services/taxonomies.js';
-import { html, type SafeHtml } from '../views/html.js';
+} from '../../services/newsroom/taxonomy-admin.ts';
+import { termPath } from '../../services/taxonomies.ts';
+import { html, type SafeHtml } from '../views/html.ts';
 import {
   csrfField,
   errorSummary,
@@ -20,9 +20,9 @@ import {
   fieldId,
   formField,
   stringValues,
-} from './forms.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+} from './forms.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 const LABELS = {
   name: 'Name',

@@ -1,15 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { ROLES } from '../../domain/user.js';
-import { isAppError } from '../../errors.js';
+import { ROLES } from '../../domain/user.ts';
+import { isAppError } from '../../errors.ts';
 import {
   changeRole,
   inviteUser,
   listStaff,
   type StaffMember,
   setUserDisabled,
-} from '../../services/users.js';
-import { html, type SafeHtml } from '../views/html.js';
+} from '../../services/users.ts';
+import { html, type SafeHtml } from '../views/html.ts';
 import {
   csrfField,
   errorSummary,
@@ -18,9 +18,9 @@ import {
   formAlert,
   formField,
   stringValues,
-} from './forms.js';
-import { currentUser } from './guard.js';
-import type { AdminDeps } from './index.js';
+} from './forms.ts';
+import { currentUser } from './guard.ts';
+import type { AdminDeps } from './index.ts';
 
 const NOTICES: Record<string, string> = {
   invited: 'Invitation sent.',

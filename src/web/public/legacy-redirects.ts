@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Reader } from '../../services/reader.js';
+import type { Reader } from '../../services/reader.ts';
 
 /**
  * WordPress links of the form /?p=123 and /?page_id=45 land on the home page route, so the

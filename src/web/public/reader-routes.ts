@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { excerpt, toPlainText } from '../../content/markdown.js';
-import type { Discovery } from '../../services/discovery/discovery.js';
-import { pagePath } from '../../services/pages.js';
-import { personPath } from '../../services/people.js';
-import type { Reader, SiteModel } from '../../services/reader.js';
-import { termPath } from '../../services/taxonomies.js';
-import { readerExtras } from '../discovery-routes.js';
-import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.js';
-import { articleMeta, articleView } from '../views/article.js';
-import { html, type SafeHtml } from '../views/html.js';
-import { type AssetUrls, layout, type PageMeta } from '../views/layout.js';
+import { excerpt, toPlainText } from '../../content/markdown.ts';
+import type { Discovery } from '../../services/discovery/discovery.ts';
+import { pagePath } from '../../services/pages.ts';
+import { personPath } from '../../services/people.ts';
+import type { Reader, SiteModel } from '../../services/reader.ts';
+import { termPath } from '../../services/taxonomies.ts';
+import { readerExtras } from '../discovery-routes.ts';
+import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.ts';
+import { articleMeta, articleView } from '../views/article.ts';
+import { html, type SafeHtml } from '../views/html.ts';
+import { type AssetUrls, layout, type PageMeta } from '../views/layout.ts';
 import {
   authorView,
   homeView,
@@ -18,7 +18,7 @@ import {
   staticPageView,
   taxonomyIndexView,
   termView,
-} from '../views/listing.js';
+} from '../views/listing.ts';
 
 export interface ReaderRouteDeps {
   reader: Reader;

@@ -1,12 +1,12 @@
-import { joinNames } from '../../domain/attribution.js';
-import type { Person } from '../../domain/person.js';
-import { personPath } from '../../services/people.js';
-import type { ArticlePageModel, SiteModel } from '../../services/reader.js';
-import { termPath } from '../../services/taxonomies.js';
-import { formatDate } from './format.js';
-import { html, raw, type SafeHtml } from './html.js';
-import type { PageMeta } from './layout.js';
-import { shareBar } from './share.js';
+import { joinNames } from '../../domain/attribution.ts';
+import type { Person } from '../../domain/person.ts';
+import { personPath } from '../../services/people.ts';
+import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
+import { termPath } from '../../services/taxonomies.ts';
+import { formatDate } from './format.ts';
+import { html, raw, type SafeHtml } from './html.ts';
+import type { PageMeta } from './layout.ts';
+import { shareBar } from './share.ts';
 
 function byline(authors: Person[]): SafeHtml {
   if (authors.length === 0) return html``;

@@ -1,10 +1,10 @@
-import type { SnippetPart } from '../../domain/search-query.js';
-import type { Taxonomy, Term } from '../../domain/taxonomy.js';
-import type { SearchOutcome } from '../../services/discovery/search.js';
-import { personPath } from '../../services/people.js';
-import type { ArticleCard, SiteModel } from '../../services/reader.js';
-import { formatDate } from './format.js';
-import { html, type SafeHtml } from './html.js';
+import type { SnippetPart } from '../../domain/search-query.ts';
+import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import type { SearchOutcome } from '../../services/discovery/search.ts';
+import { personPath } from '../../services/people.ts';
+import type { ArticleCard, SiteModel } from '../../services/reader.ts';
+import { formatDate } from './format.ts';
+import { html, type SafeHtml } from './html.ts';
 
 export function snippetHtml(parts: SnippetPart[]): SafeHtml {
   return html`${parts.map((p) => (p.isMatch ? html`<mark>${p.text}</mark>` : html`${p.text}`))}`;

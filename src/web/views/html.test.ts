@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { html, jsonForScript, raw } from './html.js';
+import { html, jsonForScript, raw } from './html.ts';
 
 test('escapes interpolated text and attributes', () => {
   const name = '<script>"x"&\'y\'</script>';

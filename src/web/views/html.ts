@@ -4,7 +4,11 @@
  * Views are plain typed functions, so the compiler checks what each template receives.
  */
 export class SafeHtml {
-  constructor(readonly value: string) {}
+  readonly value: string;
+
+  constructor(value: string) {
+    this.value = value;
+  }
   toString(): string {
     return this.value;
   }

@@ -1,5 +1,5 @@
-import type { SiteModel } from '../../services/reader.js';
-import { html, jsonForScript, type SafeHtml } from './html.js';
+import type { SiteModel } from '../../services/reader.ts';
+import { html, jsonForScript, type SafeHtml } from './html.ts';
 
 /** What a page tells search engines, social sites and feed readers about itself. */
 export interface PageMeta {

@@ -1,7 +1,7 @@
-import type { Page } from '../../domain/page.js';
-import type { Person } from '../../domain/person.js';
-import type { Taxonomy, Term } from '../../domain/taxonomy.js';
-import { personPath } from '../../services/people.js';
+import type { Page } from '../../domain/page.ts';
+import type { Person } from '../../domain/person.ts';
+import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import { personPath } from '../../services/people.ts';
 import type {
   ArticleCard,
   HomeModel,
@@ -9,10 +9,10 @@ import type {
   Pagination,
   SiteModel,
   TermPageModel,
-} from '../../services/reader.js';
-import { termPath } from '../../services/taxonomies.js';
-import { formatDate } from './format.js';
-import { html, raw, type SafeHtml } from './html.js';
+} from '../../services/reader.ts';
+import { termPath } from '../../services/taxonomies.ts';
+import { formatDate } from './format.ts';
+import { html, raw, type SafeHtml } from './html.ts';
 
 export function articleCard(card: ArticleCard, site: SiteModel, headingLevel: 2 | 3 = 2): SafeHtml {
   const { article } = card;

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from './html.ts';
 
 export interface ShareTarget {
   id: string;

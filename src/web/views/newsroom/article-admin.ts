@@ -1,10 +1,10 @@
-import type { Article, ArticleStatus } from '../../../domain/article.js';
-import type { FieldDiff } from '../../../domain/revision-diff.js';
-import { STATUS_LABELS } from '../../../domain/workflow.js';
-import type { RevisionSummary } from '../../../services/newsroom/revisions.js';
-import { csrfField } from '../../admin/forms.js';
-import { formatDate } from '../format.js';
-import { html, type SafeHtml } from '../html.js';
+import type { Article, ArticleStatus } from '../../../domain/article.ts';
+import type { FieldDiff } from '../../../domain/revision-diff.ts';
+import { STATUS_LABELS } from '../../../domain/workflow.ts';
+import type { RevisionSummary } from '../../../services/newsroom/revisions.ts';
+import { csrfField } from '../../admin/forms.ts';
+import { formatDate } from '../format.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 function when(iso: string | null): string {
   return iso ? `${formatDate(iso)} ${iso.slice(11, 16)}` : '—';

@@ -1,13 +1,13 @@
-import type { Article } from '../../../domain/article.js';
-import type { Person } from '../../../domain/person.js';
-import type { Taxonomy, Term } from '../../../domain/taxonomy.js';
-import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.js';
-import type { Correction } from '../../../storage/correction-repository.js';
-import { type ArticleFormValues, many, one } from '../../admin/article-form.js';
-import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../admin/forms.js';
-import { formatDate } from '../format.js';
-import { html, type SafeHtml } from '../html.js';
-import { newsroomJs } from './assets.js';
+import type { Article } from '../../../domain/article.ts';
+import type { Person } from '../../../domain/person.ts';
+import type { Taxonomy, Term } from '../../../domain/taxonomy.ts';
+import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.ts';
+import type { Correction } from '../../../storage/correction-repository.ts';
+import { type ArticleFormValues, many, one } from '../../admin/article-form.ts';
+import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../admin/forms.ts';
+import { formatDate } from '../format.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { newsroomJs } from './assets.ts';
 
 /** Where a service's field name shows its error in the editor form. */
 const FIELD_OF_ERROR: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { versionedAssetUrl } from '../../assets.js';
+import { versionedAssetUrl } from '../../assets.ts';
 
 export const newsroomCss = (): string => versionedAssetUrl('newsroom.css');
 export const newsroomJs = (): string => versionedAssetUrl('newsroom.js');
