@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { can } from '../../src/domain/permissions.ts';
 import { createUser } from '../../src/services/users.ts';
-import { ADMIN_NAV } from '../../src/web/admin/nav.ts';
+import { ADMIN_NAV } from '../../src/web/newsroom/nav.ts';
 import { TEST_PASSWORD } from '../helpers/admin.ts';
 import {
   browserSkipReason,

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { can } from '../../src/domain/permissions.ts';
 import { ROLES, type Role, type User } from '../../src/domain/user.ts';
-import { ADMIN_NAV } from '../../src/web/admin/nav.ts';
+import { ADMIN_NAV } from '../../src/web/newsroom/nav.ts';
 import { AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 

@@ -6,7 +6,6 @@ import { pagePath } from '../../services/pages.ts';
 import { personPath } from '../../services/people.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
 import { termPath } from '../../services/taxonomies.ts';
-import { readerExtras } from '../discovery-routes.ts';
 import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { articleMeta, articleView } from '../views/article.ts';
 import { html, type SafeHtml } from '../views/html.ts';
@@ -19,6 +18,7 @@ import {
   taxonomyIndexView,
   termView,
 } from '../views/listing.ts';
+import { readerExtras } from './discovery-routes.ts';
 
 export interface ReaderRouteDeps {
   reader: Reader;

@@ -2,7 +2,7 @@ import type { Article, ArticleStatus } from '../../../domain/article.ts';
 import type { FieldDiff } from '../../../domain/revision-diff.ts';
 import { STATUS_LABELS } from '../../../domain/workflow.ts';
 import type { RevisionSummary } from '../../../services/newsroom/revisions.ts';
-import { csrfField } from '../../admin/forms.ts';
+import { csrfField } from '../../newsroom/forms.ts';
 import { formatDate } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 

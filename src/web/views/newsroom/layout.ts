@@ -1,5 +1,5 @@
-import { versionedAssetUrl } from '../assets.ts';
-import { html, type SafeHtml } from './html.ts';
+import { versionedAssetUrl } from '../../assets.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 /** A link in the admin navigation (already filtered to what the user may open). */
 export interface AdminNavLink {

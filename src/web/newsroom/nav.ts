@@ -1,6 +1,6 @@
 import { type Action, can } from '../../domain/permissions.ts';
 import type { Role } from '../../domain/user.ts';
-import type { AdminNavLink } from '../views/admin-layout.ts';
+import type { AdminNavLink } from '../views/newsroom/layout.ts';
 
 /**
  * The admin navigation, in order. Each link names the permission needed to open its page; a

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { LocalMediaStore, type MediaStore, mediaDir } from '../adapters/media-store.ts';
+import { LocalMediaStore, type MediaStore, mediaDir } from '../../adapters/media-store.ts';
 
 /**
  * Serves uploaded media at /media/ and decorates the app with the media store the admin writes

@@ -2,7 +2,7 @@
  * The editorial admin at /admin: sessions, CSRF, throttling, and the pages registered below.
  *
  * Adding an admin page (e.g. taxonomies):
- *   1. write `src/web/admin/taxonomies.ts` exporting `async function taxonomyPages(app, deps: AdminDeps)`;
+ *   1. write `src/web/newsroom/taxonomies.ts` exporting `async function taxonomyPages(app, deps: AdminDeps)`;
  *      paths inside are relative to /admin (`app.get('/taxonomies', ...)`);
  *   2. give every route `config: { access: 'taxonomy.manage' }` (an Action from
  *      domain/permissions.ts, 'signed-in' or 'public'); the plugin refuses routes without it,
@@ -22,8 +22,8 @@ import type { Role } from '../../domain/user.ts';
 import { isAppError } from '../../errors.ts';
 import { type AuthContext, validateSession } from '../../services/auth.ts';
 import { describeError } from '../errors.ts';
-import { adminLayout } from '../views/admin-layout.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import { adminLayout } from '../views/newsroom/layout.ts';
 import { accountPages } from './account.ts';
 import { articlePages } from './articles.ts';
 import { auditPages } from './audit.ts';
