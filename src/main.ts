@@ -4,7 +4,6 @@ import { AppError } from './errors.ts';
 import { jobRunnerFor } from './jobs/job-runner-for.ts';
 import { createLogger } from './logger.ts';
 import { isPublicationEmpty, seedDemo } from './services/demo.ts';
-import { ensurePublishJobs } from './services/newsroom/workflow.ts';
 import { createWiring } from './wiring.ts';
 
 /** Starts the server: config, database (migrated), demo content on first run, then listen. */
@@ -20,8 +19,8 @@ export async function startServer(options: { shouldSeedDemo?: boolean } = {}): P
     );
   }
   const app = await buildApp(wiring);
-  // Scheduled articles publish from a durable job table, so a restart loses none.
-  await ensurePublishJobs(wiring);
+  // Scheduled articles are published by a poll in every process (publishDueArticles): nothing
+  // at start reads the archive.
   const jobs = jobRunnerFor(wiring);
   let isClosing = false;
   const close = async (signal: string) => {

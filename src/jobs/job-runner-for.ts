@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../services/context.ts';
+import { publishDueArticles } from '../services/newsroom/workflow.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
 import { JobRunner } from './runner.ts';
 
@@ -12,6 +13,7 @@ export function jobRunnerFor(
     log: ctx.log.child({ module: 'jobs' }),
     now: ctx.now,
     handlers: { ...publishScheduledHandler(ctx) },
+    recurring: { 'publish-due-articles': () => publishDueArticles(ctx) },
     ...options,
   });
 }

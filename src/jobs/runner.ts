@@ -12,6 +12,11 @@ export interface JobRunnerOptions {
   log: Logger;
   now: () => Date;
   handlers: Record<string, JobHandler>;
+  /**
+   * Work done on every poll, before the queued jobs (publishing what has come due). Each
+   * task must be safe to run in every process at once; it returns how much it did.
+   */
+  recurring?: Record<string, () => Promise<number>>;
   /** How often to look for due jobs. */
   pollMs?: number;
   /** How long a claim holds; a job still running after this is assumed dead and claimed again. */
@@ -62,10 +67,18 @@ export class JobRunner {
     await this.running?.catch(() => {});
   }
 
-  /** Claims and runs every job due now; returns how many ran. Tests call it directly. */
+  /** Runs the recurring tasks, then claims and runs every job due now; returns how much ran. Tests call it directly. */
   async runDue(): Promise<number> {
     const { store, log } = this.options;
     let ran = 0;
+    for (const [name, task] of Object.entries(this.options.recurring ?? {})) {
+      if (this.isStopped) break;
+      try {
+        ran += await task();
+      } catch (err) {
+        log.error({ err, task: name }, 'recurring task failed');
+      }
+    }
     for (;;) {
       if (this.isStopped) break;
       const now = this.options.now();

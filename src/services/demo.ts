@@ -19,8 +19,8 @@ export const DEMO_CONTENT_DIR = path.join(
 
 /** Whether the publication has no articles and no pages yet. */
 export async function isPublicationEmpty(ctx: ServiceContext): Promise<boolean> {
-  const [articleCount, pages] = await Promise.all([ctx.store.articles.count(), ctx.store.pages.list()]);
-  return articleCount === 0 && pages.length === 0;
+  const [hasArticles, pages] = await Promise.all([ctx.store.articles.hasAny(), ctx.store.pages.list()]);
+  return !hasArticles && pages.length === 0;
 }
 
 interface TermSpec {

@@ -175,6 +175,44 @@ export class ArticleRepository {
     return { articles: await this.withRelations(rows), total: Number(count.n) };
   }
 
+  /**
+   * Ids of scheduled articles whose time has come, oldest first. Served by the
+   * (status, published_at) index, so its cost follows the number due, not the archive.
+   */
+  async listDueScheduled(now: string, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('articles')
+      .select('id')
+      .where('status', '=', 'scheduled')
+      .where('published_at', '<=', now)
+      .orderBy('published_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Claims a due scheduled article for publication: one conditional UPDATE, so of several
+   * processes exactly one gets true. Run it first in its transaction: it then waits for any
+   * other writer and sees what that one committed.
+   */
+  async claimDueScheduled(id: number, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('articles')
+      .set({ status: 'published' })
+      .where('id', '=', id)
+      .where('status', '=', 'scheduled')
+      .where('published_at', '<=', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Whether any article exists, in any status (reads one row, unlike count). */
+  async hasAny(): Promise<boolean> {
+    return (await this.db.selectFrom('articles').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
   /** How many articles exist, in any status. */
   async count(): Promise<number> {
     const { n } = await this.db

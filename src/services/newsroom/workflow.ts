@@ -1,15 +1,18 @@
 import { type Article, toIsoTimestamp } from '../../domain/article.ts';
 import { mayTransition, nextStatus, STATUS_LABELS, type WorkflowAction } from '../../domain/workflow.ts';
 import { invalid } from '../../errors.ts';
-import type { Repositories } from '../../storage/store.ts';
 import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
+/**
+ * The job kind earlier versions armed once per scheduled article. Such jobs may still wait in a
+ * database; they are handled (idempotently), never created any more.
+ */
 export const PUBLISH_JOB = 'publish-article';
 
-/** The job key of an article's scheduled publication: one per article, so rescheduling replaces it. */
+/** The key of an earlier version's per-article publishing job. */
 export function publishJobKey(articleId: number): string {
   return `${PUBLISH_JOB}:${articleId}`;
 }
@@ -25,7 +28,8 @@ export interface TransitionInput {
 
 /**
  * Moves an article through the workflow (submit, return, publish, schedule, unpublish) in one
- * transaction: checks the role, saves a revision, (re)arms or cancels the publishing job, audits.
+ * transaction: checks the role, saves a revision, audits. Scheduled articles are published by
+ * publishDueArticles when their time comes.
  */
 export async function transitionArticle(
   ctx: ServiceContext,
@@ -59,19 +63,9 @@ export async function transitionArticle(
         note: `${STATUS_LABELS[article.status]} → ${STATUS_LABELS[status]}`,
       },
     );
-    if (status === 'scheduled' && publishedAt) {
-      await repos.jobs.put(
-        {
-          kind: PUBLISH_JOB,
-          dedupeKey: publishJobKey(article.id),
-          payload: { articleId: article.id },
-          runAt: publishedAt,
-        },
-        toIsoTimestamp(now),
-      );
-    } else {
-      await repos.jobs.cancel(publishJobKey(article.id));
-    }
+    // A job armed by an earlier version of the application for this article is dropped: the
+    // recurring poll (publishDueArticles) publishes scheduled articles now.
+    if (status !== 'scheduled') await repos.jobs.cancel(publishJobKey(article.id));
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: `article.${input.action}`,
@@ -86,8 +80,10 @@ export async function transitionArticle(
 }
 
 /**
- * Publishes a scheduled article whose time has come. Idempotent: an article that is no longer
- * scheduled (published by hand, unpublished, sent back) or not yet due is left alone.
+ * Publishes a scheduled article whose time has come, exactly once whichever process calls it:
+ * the article is claimed with a conditional UPDATE before anything else in the transaction.
+ * An article that is no longer scheduled (published by hand, unpublished, sent back, or taken
+ * by another process) or not yet due is left alone.
  */
 export async function publishScheduledArticle(
   ctx: ServiceContext,
@@ -95,9 +91,9 @@ export async function publishScheduledArticle(
 ): Promise<'published' | 'skipped'> {
   const now = ctx.now();
   const result = await ctx.store.transaction(async (repos): Promise<SaveResult | undefined> => {
+    if (!(await repos.articles.claimDueScheduled(articleId, toIsoTimestamp(now)))) return undefined;
     const article = await repos.articles.findById(articleId);
-    if (article?.status !== 'scheduled' || article.publishedAt === null) return undefined;
-    if (Date.parse(article.publishedAt) > now.getTime()) return undefined;
+    if (!article) return undefined;
     const saved = await saveArticleIn(
       repos,
       { ...draftOf(article), status: 'published' },
@@ -124,30 +120,33 @@ export async function publishScheduledArticle(
 }
 
 /**
- * Makes sure every scheduled article has its publishing job (e.g. articles imported as
- * scheduled, or scheduled before jobs existed). Returns how many jobs it created.
+ * Publishes every scheduled article whose time has come, however it was saved (the editor,
+ * an import, a restore). Every process runs this on each poll; the claim in
+ * publishScheduledArticle makes each article go live once. Returns how many this call published.
  */
-export async function ensurePublishJobs(ctx: ServiceContext): Promise<number> {
-  const now = toIsoTimestamp(ctx.now());
-  return ctx.store.transaction(async (repos: Repositories) => {
-    let created = 0;
-    for (const article of await repos.articles.listAll()) {
-      if (article.status !== 'scheduled' || article.publishedAt === null) continue;
-      const job = await repos.jobs.findByKey(publishJobKey(article.id));
-      if (job && (job.status === 'pending' || job.status === 'running')) continue;
-      await repos.jobs.put(
-        {
-          kind: PUBLISH_JOB,
-          dedupeKey: publishJobKey(article.id),
-          payload: { articleId: article.id },
-          runAt: article.publishedAt,
-        },
-        now,
-      );
-      created++;
+export async function publishDueArticles(
+  ctx: ServiceContext,
+  options: { batch?: number } = {},
+): Promise<number> {
+  const batch = options.batch ?? 20;
+  let published = 0;
+  for (;;) {
+    const due = await ctx.store.articles.listDueScheduled(toIsoTimestamp(ctx.now()), batch);
+    let progressed = 0;
+    for (const id of due) {
+      try {
+        if ((await publishScheduledArticle(ctx, id)) === 'published') {
+          published++;
+          progressed++;
+          ctx.log.info({ articleId: id }, 'published on schedule');
+        }
+      } catch (err) {
+        // One article that cannot be saved (say, imported with a broken field) must not hold up the rest.
+        ctx.log.error({ err, articleId: id }, 'could not publish a scheduled article');
+      }
     }
-    return created;
-  });
+    if (due.length < batch || progressed === 0) return published;
+  }
 }
 
 function parseFutureTime(value: string | undefined, now: Date): string {
