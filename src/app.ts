@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { Reader } from './services/reader.ts';
 import { ASSETS_DIR, assetUrls } from './web/assets.ts';
@@ -89,16 +90,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
       const target = await reader.redirectFor(decoded.replace(/\/+$/, '') || '/');
       if (target) return reply.redirect(target, 301);
     }
-    await sendError(
-      request,
-      reply,
-      {
-        status: 404,
-        code: 'NOT_FOUND',
-        message: 'There is no page at this address. It may have moved, or the link may be mistyped.',
-      },
-      renderErrorPage,
-    );
+    await sendError(request, reply, describeError(Errors.NOT_FOUND(), request), renderErrorPage);
   });
 
   app.get('/healthz', async () => {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
-import { AppError } from './errors.ts';
+import { Errors } from './errors.ts';
 
 const LogLevel = Type.Union([
   Type.Literal('fatal'),
@@ -176,12 +176,10 @@ export function loadConfig(
     try {
       fromFile = JSON.parse(readFileSync(file, 'utf8')) as Raw;
     } catch (cause) {
-      throw new AppError({
-        code: 'CONFIG_INVALID',
-        kind: 'invalid',
-        message: `Cannot read the configuration file ${file}: ${(cause as Error).message}`,
-        cause,
-      });
+      throw Errors.CONFIG_INVALID(
+        { reason: `Cannot read the configuration file ${file}: ${(cause as Error).message}` },
+        { cause },
+      );
     }
   }
   return parseConfig(merge(fromFile, envOverrides(env)));
@@ -192,10 +190,8 @@ export function parseConfig(raw: Raw): Config {
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
   const problems = describeProblems([...Value.Errors(ConfigSchema, withDefaults)]);
   if (problems.length > 0) {
-    throw new AppError({
-      code: 'CONFIG_INVALID',
-      kind: 'invalid',
-      message: `Invalid configuration: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+    throw Errors.CONFIG_INVALID({
+      reason: `Invalid configuration: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
       details: problems,
     });
   }

@@ -1,67 +1,175 @@
 /** What went wrong, independent of transport; `web/` maps it to an HTTP status, `cli/` to exit code 1. */
 export type ErrorKind = 'not_found' | 'invalid' | 'conflict' | 'forbidden' | 'unavailable' | 'throttled';
 
-/** Every error code the application can raise. docs/errors.md lists each one (a test checks). */
-export const ERROR_CODES = [
-  'ARTICLE_NOT_FOUND',
-  'PAGE_NOT_FOUND',
-  'PERSON_NOT_FOUND',
-  'TERM_NOT_FOUND',
-  'TAXONOMY_NOT_FOUND',
-  'NOT_FOUND',
-  'VALIDATION_FAILED',
-  'FRONT_MATTER_INVALID',
-  'UNKNOWN_TAXONOMY',
-  'SLUG_TAKEN',
-  'SLUG_RESERVED',
-  'TERM_CYCLE',
-  'STATUS_TRANSITION_INVALID',
-  'IMPORT_FAILED',
-  'CONFIG_INVALID',
-  'DATABASE_UNAVAILABLE',
-  'NODE_TOO_OLD',
-  'SEARCH_QUERY_INVALID',
-  'LOGIN_FAILED',
-  'LOGIN_THROTTLED',
-  'AUTH_TOKEN_INVALID',
-  'USER_NOT_FOUND',
-  'PERMISSION_DENIED',
-  'LAST_ADMIN',
-  'MAIL_FAILED',
-  'EDIT_CONFLICT',
-  'MEDIA_INVALID',
-  'REVISION_NOT_FOUND',
-  'TERM_MERGE_INVALID',
-  'BACKUP_FAILED',
-  'RESTORE_REFUSED',
-] as const;
-
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
 /** A field-level problem: which field, and what is wrong with it, in words a user understands. */
 export interface FieldError {
   field: string;
   message: string;
 }
 
-/** An expected failure whose message is safe to show a user. Anything else thrown is a bug. */
+/** One code's fixed meaning: its kind (hence its HTTP status) and how its message is written. */
+interface ErrorEntry<P> {
+  kind: ErrorKind;
+  message: (params: P) => string;
+  /** The field errors every error of this code carries, when the code is about one field. */
+  details?: (params: P) => FieldError[];
+}
+
+function entry<P = void>(
+  kind: ErrorKind,
+  message: (params: P) => string,
+  details?: (params: P) => FieldError[],
+): ErrorEntry<P> {
+  return details ? { kind, message, details } : { kind, message };
+}
+
+function summary(details: readonly FieldError[]): string {
+  return details.map((d) => `${d.field}: ${d.message}`).join('; ');
+}
+
+type Id = number | string;
+
+/**
+ * Every error the application can raise, each with one kind and one message template.
+ * docs/errors.md lists each code with its kind (a test checks both).
+ */
+const CATALOGUE = {
+  ARTICLE_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No article with id ${p.id}.`),
+  PAGE_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No page with id ${p.id}.`),
+  PERSON_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No person with id ${p.id}.`),
+  TERM_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No term with id ${p.id}.`),
+  TAXONOMY_NOT_FOUND: entry('not_found', (p: { id: Id }) =>
+    typeof p.id === 'number' ? `No taxonomy with id ${p.id}.` : `No taxonomy “${p.id}”.`,
+  ),
+  USER_NOT_FOUND: entry('not_found', (p: { email?: string }) =>
+    p.email ? `There is no user ${p.email}.` : 'There is no such user.',
+  ),
+  REVISION_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No revision ${p.id} for this article.`),
+  NOT_FOUND: entry(
+    'not_found',
+    () => 'There is no page at this address. It may have moved, or the link may be mistyped.',
+  ),
+  VALIDATION_FAILED: entry(
+    'invalid',
+    (p: { details: FieldError[] }) => summary(p.details),
+    (p) => p.details,
+  ),
+  FRONT_MATTER_INVALID: entry(
+    'invalid',
+    (p: { details: FieldError[] }) => p.details.map((e) => `${e.field} ${e.message}`).join('; '),
+    (p) => p.details,
+  ),
+  SLUG_TAKEN: entry(
+    'conflict',
+    (p: { slug: string }) => `Another article already uses the slug "${p.slug}"`,
+    () => [{ field: 'slug', message: 'is already used by another article' }],
+  ),
+  EMAIL_TAKEN: entry(
+    'conflict',
+    (p: { email: string }) => `A user with the email ${p.email} already exists`,
+    () => [{ field: 'email', message: 'is already used by another user' }],
+  ),
+  TERM_CYCLE: entry(
+    'invalid',
+    (p: { name: string }) => `“${p.name}” cannot be placed under itself or its own descendant.`,
+    () => [{ field: 'parent', message: 'cannot be the term itself or one of its descendants' }],
+  ),
+  TERM_MERGE_INVALID: entry(
+    'invalid',
+    (p: { reason: string }) => p.reason,
+    (p) => [{ field: 'into', message: p.reason }],
+  ),
+  STATUS_TRANSITION_INVALID: entry(
+    'conflict',
+    (p: { status: string; action: string }) => `An article that is ${p.status} cannot be ${p.action}.`,
+  ),
+  EDIT_CONFLICT: entry(
+    'conflict',
+    () =>
+      'Someone else saved this article after you opened it. Your text is kept below: compare it with the saved version, then save again.',
+  ),
+  USAGE_INVALID: entry('invalid', (p: { reason: string }) => p.reason),
+  IMPORT_FAILED: entry('invalid', (p: { file?: string; reason: string }) =>
+    p.file ? `${p.file}: ${p.reason}` : p.reason,
+  ),
+  CONFIG_INVALID: entry(
+    'invalid',
+    (p: { reason: string; details?: FieldError[] }) => p.reason,
+    (p) => p.details ?? [],
+  ),
+  DATABASE_UNAVAILABLE: entry('unavailable', (p: { reason: string }) => p.reason),
+  NODE_TOO_OLD: entry('unavailable', (p: { version: string }) => `Node.js ${p.version} is too old.`),
+  SEARCH_QUERY_INVALID: entry(
+    'invalid',
+    (p: { limit: number; length: number }) =>
+      `Search terms are limited to ${p.limit} characters; this query has ${p.length}.`,
+  ),
+  LOGIN_FAILED: entry(
+    'invalid',
+    () => 'The email or the password is wrong.',
+    () => [{ field: 'password', message: 'The email or the password is wrong.' }],
+  ),
+  LOGIN_THROTTLED: entry(
+    'throttled',
+    (p: { minutes: number }) =>
+      `Too many failed attempts. Try again in ${p.minutes} minute${p.minutes === 1 ? '' : 's'}, or reset your password.`,
+  ),
+  AUTH_TOKEN_INVALID: entry(
+    'invalid',
+    () => 'This link is not valid any more: it has expired or has already been used. Ask for a new one.',
+  ),
+  PERMISSION_DENIED: entry(
+    'forbidden',
+    (p: { reason?: string }) =>
+      p.reason ?? 'Your role does not allow this. Ask an editor or an admin if you need it.',
+  ),
+  LAST_ADMIN: entry(
+    'conflict',
+    () => 'This would leave the publication without an active admin. Make someone else admin first.',
+  ),
+  MAIL_FAILED: entry('unavailable', (p: { reason: string }) => `The email could not be sent: ${p.reason}.`),
+  MEDIA_INVALID: entry(
+    'invalid',
+    (p: { reason: string; fieldMessage?: string }) => p.reason,
+    (p) => [{ field: 'file', message: p.fieldMessage ?? p.reason }],
+  ),
+  BACKUP_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
+  RESTORE_REFUSED: entry('invalid', (p: { reason: string }) => p.reason),
+} satisfies Record<string, ErrorEntry<never>>;
+
+export type ErrorCode = keyof typeof CATALOGUE;
+
+/** Every error code, in catalogue order. */
+export const ERROR_CODES = Object.keys(CATALOGUE) as ErrorCode[];
+
+type ParamsOf<C extends ErrorCode> = (typeof CATALOGUE)[C] extends ErrorEntry<infer P> ? P : never;
+
+type CreateOptions = { cause?: unknown };
+
+// A template that takes nothing infers no parameter type: such codes are called with no argument.
+type Factory<P> = [P] extends [never]
+  ? (params?: Record<string, never>, options?: CreateOptions) => AppError
+  : unknown extends P
+    ? (params?: Record<string, never>, options?: CreateOptions) => AppError
+    : (params: P, options?: CreateOptions) => AppError;
+
+/** The kind (and so the HTTP status) a code always has. */
+export function kindOf(code: ErrorCode): ErrorKind {
+  return CATALOGUE[code].kind;
+}
+
+/** An expected failure whose message is safe to show a user. Anything else thrown is a bug. Made through `Errors`. */
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly kind: ErrorKind;
   readonly details: FieldError[] | undefined;
 
-  constructor(options: {
-    code: ErrorCode;
-    kind: ErrorKind;
-    message: string;
-    details?: FieldError[];
-    cause?: unknown;
-  }) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(code: ErrorCode, message: string, options: { details?: FieldError[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
-    this.code = options.code;
-    this.kind = options.kind;
-    this.details = options.details;
+    this.code = code;
+    this.kind = kindOf(code);
+    this.details = options.details && options.details.length > 0 ? options.details : undefined;
   }
 }
 
@@ -69,12 +177,21 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
-/** Shorthand for the common "these fields are wrong" error. */
-export function invalid(details: FieldError[], message?: string): AppError {
-  const summary = message ?? details.map((d) => `${d.field}: ${d.message}`).join('; ');
-  return new AppError({ code: 'VALIDATION_FAILED', kind: 'invalid', message: summary, details });
+type ErrorFactories = { [C in ErrorCode]: Factory<ParamsOf<C>> };
+
+function factoryFor<C extends ErrorCode>(code: C): ErrorFactories[C] {
+  const { message, details } = CATALOGUE[code] as unknown as ErrorEntry<ParamsOf<C>>;
+  return ((params: ParamsOf<C>, options?: CreateOptions) =>
+    new AppError(code, message(params), {
+      ...(details ? { details: details(params) } : {}),
+      ...(options?.cause === undefined ? {} : { cause: options.cause }),
+    })) as ErrorFactories[C];
 }
 
-export function notFound(code: ErrorCode, message: string): AppError {
-  return new AppError({ code, kind: 'not_found', message });
-}
+/**
+ * The only way to make an AppError: `throw Errors.SLUG_TAKEN({ slug })`.
+ * The code fixes the kind and the message template; a cause may be attached.
+ */
+export const Errors = Object.fromEntries(
+  ERROR_CODES.map((code) => [code, factoryFor(code)]),
+) as ErrorFactories;

@@ -1,6 +1,6 @@
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
-import { AppError } from './errors.ts';
+import { Errors } from './errors.ts';
 import { jobRunnerFor } from './jobs/job-runner-for.ts';
 import { createLogger } from './logger.ts';
 import { isPublicationEmpty, seedDemo } from './services/demo.ts';
@@ -72,10 +72,10 @@ function listenError(cause: unknown, host: string, port: number): unknown {
           ? `${host} is not an address of this machine`
           : null;
   if (!reason) return cause;
-  return new AppError({
-    code: 'CONFIG_INVALID',
-    kind: 'invalid',
-    message: `Cannot start the server: ${reason}. Set PORT (and HOST) to a free one, for example PORT=8081 npm start`,
-    cause,
-  });
+  return Errors.CONFIG_INVALID(
+    {
+      reason: `Cannot start the server: ${reason}. Set PORT (and HOST) to a free one, for example PORT=8081 npm start`,
+    },
+    { cause },
+  );
 }

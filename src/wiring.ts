@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { startPostgresBroadcast, startSqliteWatch } from './adapters/change-broadcast.ts';
 import { createMailer, type Mailer } from './adapters/mailer.ts';
 import { type Config, siteUrl } from './config.ts';
-import { AppError } from './errors.ts';
+import { AppError, Errors } from './errors.ts';
 import { ChangeBus, type ServiceContext } from './services/context.ts';
 import { ensureDefaultTaxonomies } from './services/taxonomies.ts';
 import {
@@ -43,11 +43,9 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
       const report = await migrateToLatest(database);
       if (report.applied.length > 0) log.info({ migrations: report.applied }, 'database migrated');
       if (report.failed) {
-        throw new AppError({
-          code: 'DATABASE_UNAVAILABLE',
-          kind: 'unavailable',
+        throw Errors.DATABASE_UNAVAILABLE({
           // No migration named means the database could not even be reached or read.
-          message:
+          reason:
             report.failed.name === '(unknown)'
               ? `Cannot use the database ${database.displayUrl}: ${report.failed.message}`
               : `Migration ${report.failed.name} failed: ${report.failed.message}`,

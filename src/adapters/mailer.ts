@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { AppError } from '../errors.ts';
+import { Errors } from '../errors.ts';
 
 /** An email as services write it: plain text always, HTML optional. */
 export interface MailMessage {
@@ -50,12 +50,7 @@ export class SmtpMailer implements Mailer {
       this.log.info({ subject: message.subject }, 'mail sent');
     } catch (cause) {
       this.log.warn({ err: cause, host: this.config.host }, 'mail not sent');
-      throw new AppError({
-        code: 'MAIL_FAILED',
-        kind: 'unavailable',
-        message: 'The email could not be sent: the mail server refused it or could not be reached.',
-        cause,
-      });
+      throw Errors.MAIL_FAILED({ reason: 'the mail server refused it or could not be reached' }, { cause });
     }
   }
 
@@ -69,10 +64,8 @@ export class UnconfiguredMailer implements Mailer {
   readonly isConfigured = false;
 
   async send(): Promise<void> {
-    throw new AppError({
-      code: 'MAIL_FAILED',
-      kind: 'unavailable',
-      message: 'Email is not configured (set PRESSROOM_MAIL__HOST and related settings).',
+    throw Errors.MAIL_FAILED({
+      reason: 'email is not configured (set PRESSROOM_MAIL__HOST and related settings)',
     });
   }
 

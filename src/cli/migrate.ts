@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AppError } from '../errors.ts';
+import { Errors } from '../errors.ts';
 import { migrateToLatest, openDatabase } from '../storage/database.ts';
 import { cliConfig, stdio } from './runtime.ts';
 
@@ -16,10 +16,8 @@ export function registerMigrate(program: Command): void {
           stdio.out(`${database.displayUrl}: already up to date.`);
         for (const name of report.applied) stdio.out(`applied ${name}`);
         if (report.failed) {
-          throw new AppError({
-            code: 'DATABASE_UNAVAILABLE',
-            kind: 'unavailable',
-            message: `migration ${report.failed.name} failed: ${report.failed.message}`,
+          throw Errors.DATABASE_UNAVAILABLE({
+            reason: `migration ${report.failed.name} failed: ${report.failed.message}`,
           });
         }
       } finally {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { type Config, loadConfig } from '../config.ts';
-import { AppError, isAppError } from '../errors.ts';
+import { type AppError, Errors, isAppError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { createWiring, type Wiring } from '../wiring.ts';
 
@@ -91,5 +91,5 @@ function describeSystemError(error: unknown): string | null {
 
 /** Throws the usage error a command raises for a bad argument. */
 export function usageError(message: string): AppError {
-  return new AppError({ code: 'VALIDATION_FAILED', kind: 'invalid', message });
+  return Errors.USAGE_INVALID({ reason: message });
 }

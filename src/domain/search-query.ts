@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { Errors } from '../errors.ts';
 
 /** One word of a query; `isPrefix` when the reader typed `word*`. */
 export interface QueryTerm {
@@ -43,11 +43,7 @@ export function searchWords(text: string): string[] {
  */
 export function parseSearchQuery(input: string): SearchQuery {
   if (input.length > MAX_QUERY_LENGTH) {
-    throw new AppError({
-      code: 'SEARCH_QUERY_INVALID',
-      kind: 'invalid',
-      message: `Search terms are limited to ${MAX_QUERY_LENGTH} characters; this query has ${input.length}.`,
-    });
+    throw Errors.SEARCH_QUERY_INVALID({ limit: MAX_QUERY_LENGTH, length: input.length });
   }
   const query: SearchQuery = { terms: [], phrases: [] };
   let budget = MAX_WORDS;

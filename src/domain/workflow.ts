@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { Errors } from '../errors.ts';
 import type { Article, ArticleStatus } from './article.ts';
 import { can, canOnItem } from './permissions.ts';
 import type { Role } from './user.ts';
@@ -90,10 +90,9 @@ export function availableTransitions(role: Role, status: ArticleStatus, isOwn: b
 export function nextStatus(from: ArticleStatus, action: WorkflowAction): ArticleStatus {
   const transition = TRANSITIONS[action];
   if (!transition.from.includes(from)) {
-    throw new AppError({
-      code: 'STATUS_TRANSITION_INVALID',
-      kind: 'conflict',
-      message: `An article that is ${STATUS_LABELS[from].toLowerCase()} cannot be ${pastTense(action)}.`,
+    throw Errors.STATUS_TRANSITION_INVALID({
+      status: STATUS_LABELS[from].toLowerCase(),
+      action: pastTense(action),
     });
   }
   return transition.to;

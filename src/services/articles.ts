@@ -7,7 +7,7 @@ import {
   validateArticleDraft,
 } from '../domain/article.ts';
 import { RESERVED_SLUGS } from '../domain/slug.ts';
-import { AppError, invalid, notFound } from '../errors.ts';
+import { Errors } from '../errors.ts';
 import type { Repositories } from '../storage/store.ts';
 import type { ServiceContext } from './context.ts';
 import { indexArticleIn } from './discovery/search.ts';
@@ -43,23 +43,17 @@ export async function saveArticleIn(
 ): Promise<SaveResult> {
   const errors = validateArticleDraft(draft);
   if (RESERVED_SLUGS.has(draft.slug)) errors.push({ field: 'slug', message: `"${draft.slug}" is reserved` });
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
 
   const existing =
     options.id !== undefined
       ? await repos.articles.findById(options.id)
       : await repos.articles.findBySlug(draft.slug);
-  if (options.id !== undefined && !existing)
-    throw notFound('ARTICLE_NOT_FOUND', `No article with id ${options.id}`);
+  if (options.id !== undefined && !existing) throw Errors.ARTICLE_NOT_FOUND({ id: options.id });
   if (existing && options.id !== undefined) {
     const clash = await repos.articles.findBySlug(draft.slug);
     if (clash && clash.id !== existing.id) {
-      throw new AppError({
-        code: 'SLUG_TAKEN',
-        kind: 'conflict',
-        message: `Another article already uses the slug "${draft.slug}"`,
-        details: [{ field: 'slug', message: 'is already used by another article' }],
-      });
+      throw Errors.SLUG_TAKEN({ slug: draft.slug });
     }
   }
   await assertRelationsExist(repos, draft);
@@ -95,12 +89,7 @@ export async function saveArticleIn(
     const expected = options.expectedVersion ?? existing.version;
     const isWritten = await repos.articles.update(existing.id, record, expected);
     if (!isWritten) {
-      throw new AppError({
-        code: 'VALIDATION_FAILED',
-        kind: 'conflict',
-        message:
-          'Someone else saved this article since you opened it. Reload to see their changes before saving yours.',
-      });
+      throw Errors.EDIT_CONFLICT();
     }
     id = existing.id;
   } else {
@@ -183,7 +172,7 @@ async function assertRelationsExist(repos: Repositories, draft: ArticleDraft): P
     errors.push({ field: 'authors', message: 'names a person who does not exist' });
   if (terms.length !== new Set(draft.termIds).size)
     errors.push({ field: 'terms', message: 'names a term that does not exist' });
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
 }
 
 function emptyToNull(value: string | null): string | null {

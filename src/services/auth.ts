@@ -4,7 +4,7 @@ import type { Mailer } from '../adapters/mailer.ts';
 import type { Config } from '../config.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import { type User, validatePassword } from '../domain/user.ts';
-import { AppError, invalid } from '../errors.ts';
+import { type AppError, Errors } from '../errors.ts';
 import type { AuthTokenKind, AuthTokenRecord } from '../storage/auth-token-repository.ts';
 import type { SessionRecord } from '../storage/session-repository.ts';
 import { actorOf, recordAudit } from './audit.ts';
@@ -57,12 +57,7 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 function loginFailed(): AppError {
-  return new AppError({
-    code: 'LOGIN_FAILED',
-    kind: 'invalid',
-    message: 'The email or the password is wrong.',
-    details: [{ field: 'password', message: 'The email or the password is wrong.' }],
-  });
+  return Errors.LOGIN_FAILED();
 }
 
 /**
@@ -86,11 +81,7 @@ export async function login(
       const oldest = await ctx.store.loginAttempts.oldestSince(key, since);
       const retryAt = addMs(new Date(oldest ?? now), loginWindowMinutes * 60_000);
       const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
-      throw new AppError({
-        code: 'LOGIN_THROTTLED',
-        kind: 'throttled',
-        message: `Too many failed attempts. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or reset your password.`,
-      });
+      throw Errors.LOGIN_THROTTLED({ minutes });
     }
   }
 
@@ -211,11 +202,7 @@ export async function logoutEverywhere(ctx: AuthContext, user: User): Promise<nu
 }
 
 function tokenInvalid(): AppError {
-  return new AppError({
-    code: 'AUTH_TOKEN_INVALID',
-    kind: 'invalid',
-    message: 'This link is not valid any more: it has expired or has already been used. Ask for a new one.',
-  });
+  return Errors.AUTH_TOKEN_INVALID();
 }
 
 /** The token and user behind a link, or AUTH_TOKEN_INVALID when it is unknown, used or expired. */
@@ -307,14 +294,9 @@ export async function createResetLink(
   email: string,
 ): Promise<{ user: User; link: string }> {
   const user = await ctx.store.users.findByEmail(email.trim().toLowerCase());
-  if (!user)
-    throw new AppError({ code: 'USER_NOT_FOUND', kind: 'not_found', message: `There is no user ${email}.` });
+  if (!user) throw Errors.USER_NOT_FOUND({ email });
   if (user.isDisabled) {
-    throw new AppError({
-      code: 'PERMISSION_DENIED',
-      kind: 'forbidden',
-      message: `${user.email} is disabled; enable it first.`,
-    });
+    throw Errors.PERMISSION_DENIED({ reason: `${user.email} is disabled; enable it first.` });
   }
   const { token } = await issueResetToken(ctx, user);
   return { user, link: tokenLink(ctx, 'reset', token) };
@@ -327,7 +309,7 @@ export async function resetPassword(
 ): Promise<User> {
   const { record, user } = await checkToken(ctx, input.token, 'reset');
   const errors = validatePassword(input.password);
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const passwordHash = await hashPassword(input.password);
   const now = ctx.now();
   await ctx.store.transaction(async (repos) => {

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import { AppError } from '../errors.ts';
+import { Errors } from '../errors.ts';
 import type { DatabaseHandle } from '../storage/database.ts';
 import type { Database } from '../storage/schema.ts';
 import type { ServiceContext } from './context.ts';
@@ -29,24 +29,14 @@ export async function backupDatabase(
   const stamp = ctx.now().toISOString().replace(/[:.]/g, '-');
   if (ctx.database.dialect === 'sqlite') {
     const source = ctx.database.sqliteFile;
-    if (!source)
-      throw new AppError({
-        code: 'BACKUP_FAILED',
-        kind: 'invalid',
-        message: 'An in-memory database cannot be backed up',
-      });
+    if (!source) throw Errors.BACKUP_FAILED({ reason: 'An in-memory database cannot be backed up' });
     const file = path.resolve(options.output ?? path.join(options.backupDir, `pressroom-${stamp}.db`));
     mkdirSync(path.dirname(file), { recursive: true });
     const connection = new SqliteDatabase(source, { readonly: true, fileMustExist: true });
     try {
       await connection.backup(file);
     } catch (cause) {
-      throw new AppError({
-        code: 'BACKUP_FAILED',
-        kind: 'unavailable',
-        message: `Backup to ${file} failed`,
-        cause,
-      });
+      throw Errors.BACKUP_FAILED({ reason: `Backup to ${file} failed` }, { cause });
     } finally {
       connection.close();
     }
@@ -75,12 +65,7 @@ export async function backupDatabase(
   } catch (cause) {
     stream.destroy();
     rmSync(file, { force: true });
-    throw new AppError({
-      code: 'BACKUP_FAILED',
-      kind: 'unavailable',
-      message: `Backup to ${file} failed`,
-      cause,
-    });
+    throw Errors.BACKUP_FAILED({ reason: `Backup to ${file} failed` }, { cause });
   }
   return { file, kind: 'json' };
 }
@@ -129,41 +114,29 @@ export async function restoreDatabase(
   file: string,
   options: { force: boolean },
 ): Promise<{ kind: 'sqlite' | 'json'; report?: MigrationReport }> {
-  if (!existsSync(file))
-    throw new AppError({ code: 'RESTORE_REFUSED', kind: 'not_found', message: `No backup file at ${file}` });
+  if (!existsSync(file)) throw Errors.RESTORE_REFUSED({ reason: `No backup file at ${file}` });
   if (!statSync(file).isFile())
-    throw new AppError({
-      code: 'RESTORE_REFUSED',
-      kind: 'invalid',
-      message: `${file} is a folder; give the backup file itself (.db or .json)`,
+    throw Errors.RESTORE_REFUSED({
+      reason: `${file} is a folder; give the backup file itself (.db or .json)`,
     });
   if (!options.force && (await hasContent(ctx.store.db))) {
-    throw new AppError({
-      code: 'RESTORE_REFUSED',
-      kind: 'conflict',
-      message: `${ctx.database.displayUrl} already holds content; restoring would overwrite it. Run again with --force to replace it.`,
+    throw Errors.RESTORE_REFUSED({
+      reason: `${ctx.database.displayUrl} already holds content; restoring would overwrite it. Run again with --force to replace it.`,
     });
   }
   const head = (await readFile(file)).subarray(0, 16).toString('latin1');
   if (head.startsWith('SQLite format 3')) {
     const target = ctx.database.sqliteFile;
     if (ctx.database.dialect !== 'sqlite' || !target) {
-      throw new AppError({
-        code: 'RESTORE_REFUSED',
-        kind: 'invalid',
-        message:
+      throw Errors.RESTORE_REFUSED({
+        reason:
           'A SQLite backup can only be restored into a SQLite database; for PostgreSQL restore a JSON backup',
       });
     }
     const check = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
     try {
       const result = check.pragma('integrity_check', { simple: true });
-      if (result !== 'ok')
-        throw new AppError({
-          code: 'RESTORE_REFUSED',
-          kind: 'invalid',
-          message: `${file} is damaged: ${String(result)}`,
-        });
+      if (result !== 'ok') throw Errors.RESTORE_REFUSED({ reason: `${file} is damaged: ${String(result)}` });
     } finally {
       check.close();
     }

@@ -2,7 +2,7 @@ import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Page } from '../domain/page.ts';
 import { RESERVED_SLUGS, slugProblem } from '../domain/slug.ts';
-import { invalid } from '../errors.ts';
+import { Errors } from '../errors.ts';
 import type { Repositories } from '../storage/store.ts';
 import { keepRevision } from './revision-log.ts';
 
@@ -31,7 +31,7 @@ export async function savePageIn(
   const slugIssue = slugProblem(draft.slug);
   if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
   if (RESERVED_SLUGS.has(draft.slug)) errors.push({ field: 'slug', message: `"${draft.slug}" is reserved` });
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const now = toIsoTimestamp(options.now);
   const existing = await repos.pages.findBySlug(draft.slug);
   const record = {

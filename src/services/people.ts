@@ -3,7 +3,7 @@ import { toIsoTimestamp } from '../domain/article.ts';
 import type { Person } from '../domain/person.ts';
 import { slugify } from '../domain/slug.ts';
 import { isHttpUrl } from '../domain/url.ts';
-import { invalid } from '../errors.ts';
+import { Errors } from '../errors.ts';
 import type { Repositories } from '../storage/store.ts';
 import { keepRevision } from './revision-log.ts';
 
@@ -33,13 +33,20 @@ export async function findOrCreatePerson(
 ): Promise<Person> {
   const name = ref.name.trim();
   const slug = ref.slug?.trim() || slugify(name);
-  if (!name) throw invalid([{ field: 'authors', message: 'an author has an empty name' }]);
+  if (!name)
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'authors', message: 'an author has an empty name' }],
+    });
   if (!slug)
-    throw invalid([{ field: 'authors', message: `cannot make a URL slug from the author name "${name}"` }]);
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'authors', message: `cannot make a URL slug from the author name "${name}"` }],
+    });
   // Views put the website in an href, so a javascript: or data: URL would run in readers' browsers.
   const website = ref.website?.trim() || null;
   if (website !== null && !isHttpUrl(website))
-    throw invalid([{ field: 'authors', message: `the website of "${name}" must be an http or https URL` }]);
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'authors', message: `the website of "${name}" must be an http or https URL` }],
+    });
   const timestamp = toIsoTimestamp(now);
   const existing =
     (await repos.people.findBySlug(slug)) ?? (ref.slug ? undefined : await repos.people.findByName(name));

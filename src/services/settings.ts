@@ -9,7 +9,7 @@ import {
   validateSettingValues,
 } from '../domain/settings.ts';
 import type { User } from '../domain/user.ts';
-import { invalid } from '../errors.ts';
+import { Errors } from '../errors.ts';
 import type { Repositories } from '../storage/store.ts';
 import { actorOf, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
@@ -36,12 +36,12 @@ export async function updateSettingsIn(
 ): Promise<void> {
   const unknown = Object.keys(values).filter((key) => settingFieldForKey(key) === undefined);
   if (unknown.length > 0) {
-    throw invalid(
-      unknown.map((key) => ({
+    throw Errors.VALIDATION_FAILED({
+      details: unknown.map((key) => ({
         field: key,
         message: `is not a setting (known: ${Object.values(SETTING_KEYS).join(', ')})`,
       })),
-    );
+    });
   }
   const now = toIsoTimestamp(options.now);
   for (const [key, value] of Object.entries(values)) await repos.settings.set(key, String(value), now);
@@ -74,7 +74,7 @@ export async function editSettings(
   values: Record<string, string>,
 ): Promise<{ changed: string[] }> {
   const errors = validateSettingValues(values);
-  if (errors.length > 0) throw invalid(errors, 'Some settings are not valid; see the messages next to them.');
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const normalized = Object.fromEntries(
     Object.entries(values).map(([key, value]) => [key, key === 'page_size' ? value.trim() : value]),
   );

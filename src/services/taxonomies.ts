@@ -2,7 +2,7 @@ import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import { slugify } from '../domain/slug.ts';
 import { DEFAULT_TAXONOMIES, type Taxonomy, type Term, wouldCreateCycle } from '../domain/taxonomy.ts';
-import { AppError, invalid } from '../errors.ts';
+import { Errors } from '../errors.ts';
 import type { Repositories } from '../storage/store.ts';
 import { keepRevision } from './revision-log.ts';
 
@@ -40,17 +40,21 @@ export async function findOrCreateTerm(
   const name = ref.name.trim();
   const slug = slugify(name);
   if (!name || !slug)
-    throw invalid([{ field: taxonomy.slug, message: `"${ref.name}" is not a usable term name` }]);
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: taxonomy.slug, message: `"${ref.name}" is not a usable term name` }],
+    });
   const timestamp = toIsoTimestamp(now);
   let parentId: number | null = null;
   if (ref.parentName) {
     if (!taxonomy.isHierarchical) {
-      throw invalid([
-        {
-          field: taxonomy.slug,
-          message: `${taxonomy.name} is not hierarchical; "${name}" cannot have a parent`,
-        },
-      ]);
+      throw Errors.VALIDATION_FAILED({
+        details: [
+          {
+            field: taxonomy.slug,
+            message: `${taxonomy.name} is not hierarchical; "${name}" cannot have a parent`,
+          },
+        ],
+      });
     }
     parentId = (await findOrCreateTerm(repos, taxonomy, { name: ref.parentName }, now, actor)).id;
   }
@@ -83,11 +87,7 @@ export async function findOrCreateTerm(
   if (nextParent !== null) {
     const parents = new Map((await repos.taxonomies.listTerms(taxonomy.id)).map((t) => [t.id, t.parentId]));
     if (wouldCreateCycle(existing.id, nextParent, parents)) {
-      throw new AppError({
-        code: 'TERM_CYCLE',
-        kind: 'invalid',
-        message: `"${name}" cannot be placed under its own descendant`,
-      });
+      throw Errors.TERM_CYCLE({ name });
     }
   }
   const updated: Term = {

@@ -9,7 +9,7 @@ import {
   validateNewUser,
   validatePassword,
 } from '../domain/user.ts';
-import { AppError, invalid } from '../errors.ts';
+import { type AppError, Errors } from '../errors.ts';
 import type { Repositories } from '../storage/store.ts';
 import { type Actor, actorOf, recordAudit } from './audit.ts';
 import {
@@ -30,16 +30,11 @@ export async function createUser(
   options: { actor?: Actor } = {},
 ): Promise<User> {
   const errors = validateNewUser(input);
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
   return ctx.store.transaction(async (repos) => {
     if (await repos.users.findByEmail(input.email)) {
-      throw new AppError({
-        code: 'VALIDATION_FAILED',
-        kind: 'conflict',
-        message: `A user with the email ${input.email} already exists`,
-        details: [{ field: 'email', message: 'is already used by another user' }],
-      });
+      throw Errors.EMAIL_TAKEN({ email: input.email });
     }
     const now = toIsoTimestamp(ctx.now());
     const user = {
@@ -86,12 +81,7 @@ export async function listStaff(ctx: ServiceContext): Promise<StaffMember[]> {
 }
 
 function emailTaken(email: string): AppError {
-  return new AppError({
-    code: 'VALIDATION_FAILED',
-    kind: 'conflict',
-    message: `A user with the email ${email} already exists`,
-    details: [{ field: 'email', message: 'is already used by another user' }],
-  });
+  return Errors.EMAIL_TAKEN({ email });
 }
 
 /**
@@ -107,7 +97,7 @@ export async function inviteUser(
   const email = input.email.trim().toLowerCase();
   const name = input.name.trim();
   const errors = validateInvitation({ email, name, role: input.role });
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   if (await ctx.store.users.findByEmail(email)) throw emailTaken(email);
   const role = input.role as Role;
   const token = newToken();
@@ -176,16 +166,12 @@ export async function acceptInvitation(
     ...(name.length > 300 ? [{ field: 'name', message: 'must be at most 300 characters' }] : []),
     ...validatePassword(input.password),
   ];
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const passwordHash = await hashPassword(input.password);
   const now = ctx.now();
   await ctx.store.transaction(async (repos) => {
     if (!(await repos.authTokens.markUsed(record.id, toIsoTimestamp(now)))) {
-      throw new AppError({
-        code: 'AUTH_TOKEN_INVALID',
-        kind: 'invalid',
-        message: 'This invitation was already used.',
-      });
+      throw Errors.AUTH_TOKEN_INVALID();
     }
     await repos.users.update(user.id, { name, passwordHash }, toIsoTimestamp(now));
     await recordAudit(repos, {
@@ -201,17 +187,12 @@ export async function acceptInvitation(
 
 async function targetUser(repos: Repositories, userId: number): Promise<User> {
   const user = await repos.users.findById(userId);
-  if (!user)
-    throw new AppError({ code: 'USER_NOT_FOUND', kind: 'not_found', message: 'There is no such user.' });
+  if (!user) throw Errors.USER_NOT_FOUND({});
   return user;
 }
 
 function lastAdmin(): AppError {
-  return new AppError({
-    code: 'LAST_ADMIN',
-    kind: 'conflict',
-    message: 'This would leave the publication without an active admin. Make someone else admin first.',
-  });
+  return Errors.LAST_ADMIN();
 }
 
 /** Changes a user's role; refuses to demote the last active admin. */
@@ -221,7 +202,10 @@ export async function changeRole(
   input: { userId: number; role: string },
 ): Promise<User> {
   const role = parseRole(input.role);
-  if (!role) throw invalid([{ field: 'role', message: `must be one of ${ROLES.join(', ')}` }]);
+  if (!role)
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'role', message: `must be one of ${ROLES.join(', ')}` }],
+    });
   const now = ctx.now();
   return ctx.store.transaction(async (repos) => {
     const user = await targetUser(repos, input.userId);
@@ -252,11 +236,7 @@ export async function setUserDisabled(
     if (user.isDisabled === input.isDisabled) return user;
     if (input.isDisabled) {
       if (user.id === actor.id) {
-        throw new AppError({
-          code: 'PERMISSION_DENIED',
-          kind: 'forbidden',
-          message: 'You cannot disable your own account.',
-        });
+        throw Errors.PERMISSION_DENIED({ reason: 'You cannot disable your own account.' });
       }
       if (user.role === 'admin' && (await repos.users.countActiveAdmins()) <= 1) throw lastAdmin();
       await repos.sessions.deleteForUser(user.id);

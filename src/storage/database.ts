@@ -4,7 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
-import { AppError } from '../errors.ts';
+import { type AppError, Errors } from '../errors.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -25,10 +25,8 @@ export function parseDatabaseUrl(url: string): { dialect: DialectName; target: s
     return { dialect: 'sqlite', target: url.slice('sqlite:'.length) || './data/pressroom.db' };
   if (url.startsWith('postgres://') || url.startsWith('postgresql://'))
     return { dialect: 'postgres', target: url };
-  throw new AppError({
-    code: 'CONFIG_INVALID',
-    kind: 'invalid',
-    message: `DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(':')[0]}:…")`,
+  throw Errors.CONFIG_INVALID({
+    reason: `DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(':')[0]}:…")`,
   });
 }
 
@@ -139,10 +137,8 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
 /** Wraps a low-level connection error in a message that says which database could not be reached. */
 export function databaseUnavailable(handle: Pick<DatabaseHandle, 'displayUrl'>, cause: unknown): AppError {
   const detail = cause instanceof Error ? cause.message : String(cause);
-  return new AppError({
-    code: 'DATABASE_UNAVAILABLE',
-    kind: 'unavailable',
-    message: `Cannot use the database ${handle.displayUrl}: ${detail}`,
-    cause,
-  });
+  return Errors.DATABASE_UNAVAILABLE(
+    { reason: `Cannot use the database ${handle.displayUrl}: ${detail}` },
+    { cause },
+  );
 }

@@ -9,7 +9,7 @@ import {
   searchWords,
   textSearchConfig,
 } from '../../domain/search-query.ts';
-import { invalid } from '../../errors.ts';
+import { Errors } from '../../errors.ts';
 import type { SearchDocument } from '../../storage/search-index.ts';
 import type { Repositories } from '../../storage/store.ts';
 import type { ServiceContext } from '../context.ts';
@@ -152,7 +152,7 @@ function parseDay(value: string | undefined, field: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const date = new Date(`${value}T00:00:00.000Z`);
   if (!DAY.test(value) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
-    throw invalid([{ field, message: 'must be a date written YYYY-MM-DD' }]);
+    throw Errors.VALIDATION_FAILED({ details: [{ field, message: 'must be a date written YYYY-MM-DD' }] });
   }
   return date;
 }
@@ -190,7 +190,8 @@ export class Search {
     const query = parseSearchQuery(q);
     const from = parseDay(params.from, 'from');
     const toDay = parseDay(params.to, 'to');
-    if (from && toDay && from > toDay) throw invalid([{ field: 'to', message: 'must not be before from' }]);
+    if (from && toDay && from > toDay)
+      throw Errors.VALIDATION_FAILED({ details: [{ field: 'to', message: 'must not be before from' }] });
     const empty = (message: string | null): SearchOutcome => ({
       q,
       query,

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ArticleStatus } from '../../domain/article.ts';
 import { isHttpUrl } from '../../domain/url.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { lexicalToHtml, mobiledocToHtml } from './ghost-body.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
@@ -22,7 +22,7 @@ interface GhostData {
 const MAX_GHOST_BYTES = 512 * 1024 * 1024;
 
 function failed(file: string, message: string, cause?: unknown): AppError {
-  return new AppError({ code: 'IMPORT_FAILED', kind: 'invalid', message: `${file}: ${message}`, cause });
+  return Errors.IMPORT_FAILED({ file, reason: message }, { cause });
 }
 
 /** Where in a JSON text an offset falls, as "line L, column C". */
@@ -130,7 +130,7 @@ export async function importGhost(
     size = info.size;
   } catch (cause) {
     if (cause instanceof AppError) throw cause;
-    throw new AppError({ code: 'IMPORT_FAILED', kind: 'not_found', message: `Cannot read ${file}`, cause });
+    throw Errors.IMPORT_FAILED({ reason: `Cannot read ${file}` }, { cause });
   }
   if (size > MAX_GHOST_BYTES) throw failed(file, `is larger than ${MAX_GHOST_BYTES / 1024 / 1024} MB`);
   const buffer = await readFile(file);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
-import { AppError } from '../../errors.ts';
+import { type AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION } from '../export/publication-export.ts';
 import { emptyReport, type MigrationReport, type ReportKind } from './session.ts';
@@ -9,7 +9,7 @@ type Row = Record<string, unknown>;
 type AnyDb = Kysely<Record<string, Row>>;
 
 function failed(file: string, message: string, cause?: unknown): AppError {
-  return new AppError({ code: 'IMPORT_FAILED', kind: 'invalid', message: `${file}: ${message}`, cause });
+  return Errors.IMPORT_FAILED({ file, reason: message }, { cause });
 }
 
 function list(value: unknown, name: string, file: string): Row[] {
@@ -33,12 +33,7 @@ export async function importJson(
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new AppError({
-      code: 'IMPORT_FAILED',
-      kind: 'not_found',
-      message: `Cannot read ${file}: ${whyUnreadable(cause)}`,
-      cause,
-    });
+    throw Errors.IMPORT_FAILED({ reason: `Cannot read ${file}: ${whyUnreadable(cause)}` }, { cause });
   }
   let doc: Row;
   try {

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArticleDraft } from '../../domain/article.ts';
-import { AppError, type FieldError, isAppError } from '../../errors.ts';
+import { Errors, type FieldError, isAppError } from '../../errors.ts';
 import type { Repositories } from '../../storage/store.ts';
 import { announceArticle, type SaveResult, saveArticleIn } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
@@ -31,11 +31,7 @@ export async function markdownFilesAt(target: string): Promise<string[]> {
   try {
     info = await stat(target);
   } catch {
-    throw new AppError({
-      code: 'IMPORT_FAILED',
-      kind: 'not_found',
-      message: `No file or folder at ${target}`,
-    });
+    throw Errors.IMPORT_FAILED({ reason: `No file or folder at ${target}` });
   }
   if (info.isFile()) return [target];
   const entries = await readdir(target, { recursive: true, withFileTypes: true });
@@ -45,11 +41,7 @@ export async function markdownFilesAt(target: string): Promise<string[]> {
     .sort();
   if (files.length === 0) {
     // "0 created" with success would hide a wrong folder name.
-    throw new AppError({
-      code: 'IMPORT_FAILED',
-      kind: 'not_found',
-      message: `No .md or .markdown files in the folder ${target}`,
-    });
+    throw Errors.IMPORT_FAILED({ reason: `No .md or .markdown files in the folder ${target}` });
   }
   return files;
 }
@@ -128,13 +120,7 @@ export async function storeArticleFile(
     for (const name of names)
       termIds.push((await findOrCreateTerm(repos, taxonomy, { name }, options.now)).id);
   }
-  if (errors.length > 0)
-    throw new AppError({
-      code: 'FRONT_MATTER_INVALID',
-      kind: 'invalid',
-      message: errors.map((e) => `${e.field} ${e.message}`).join('; '),
-      details: errors,
-    });
+  if (errors.length > 0) throw Errors.FRONT_MATTER_INVALID({ details: errors });
   const authorIds: number[] = [];
   for (const ref of file.authors) authorIds.push((await findOrCreatePerson(repos, ref, options.now)).id);
 

@@ -7,7 +7,7 @@ import type { ArticleStatus } from '../../domain/article.ts';
 import type { Comment, CommentStatus } from '../../domain/comment.ts';
 import { slugify } from '../../domain/slug.ts';
 import { isHttpUrl } from '../../domain/url.ts';
-import { AppError } from '../../errors.ts';
+import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 import { decodeSlug, type ImportProgress, ImportSession, type MigrationReport } from './session.ts';
@@ -83,10 +83,8 @@ export async function importWordPress(
     ([, target]) => target !== null && !taxonomies.some((t) => t.slug === target),
   );
   if (unknown.length > 0) {
-    throw new AppError({
-      code: 'IMPORT_FAILED',
-      kind: 'invalid',
-      message: `The taxonomy mapping names taxonomies that do not exist: ${unknown.map(([from, to]) => `${from} → ${to}`).join(', ')} (existing: ${taxonomies.map((t) => t.slug).join(', ')})`,
+    throw Errors.IMPORT_FAILED({
+      reason: `The taxonomy mapping names taxonomies that do not exist: ${unknown.map(([from, to]) => `${from} → ${to}`).join(', ')} (existing: ${taxonomies.map((t) => t.slug).join(', ')})`,
     });
   }
   const spoolDir = mkdtempSync(path.join(tmpdir(), 'pressroom-wxr-'));
@@ -628,9 +626,11 @@ class WordPressWriter {
       return null;
     }
     const from = path.join(this.options.uploadsDir as string, relative);
-    try {
-      if (!(await stat(from)).isFile()) throw new Error('not a file');
-    } catch {
+    const isFile = await stat(from).then(
+      (info) => info.isFile(),
+      () => false,
+    );
+    if (!isFile) {
       this.session.warn(`${ref}: ${relative} is not in the uploads folder; recorded by URL only`);
       return null;
     }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
-import { AppError } from '../../errors.ts';
+import { AppError, Errors } from '../../errors.ts';
 import { repairBareAmpersands } from './xml-repair.ts';
 
 /** A `<wp:author>` of the channel. */
@@ -154,12 +154,7 @@ function detached(text: string | undefined): string | null {
 
 /** The error for a file that cannot be read, naming the place. */
 export function wxrError(file: string, message: string, cause?: unknown): AppError {
-  return new AppError({
-    code: 'IMPORT_FAILED',
-    kind: 'invalid',
-    message: `${file}: ${message}`,
-    cause,
-  });
+  return Errors.IMPORT_FAILED({ file, reason: message }, { cause });
 }
 
 /**
@@ -203,12 +198,7 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
       await handle.close();
     }
   } catch (cause) {
-    throw new AppError({
-      code: 'IMPORT_FAILED',
-      kind: 'not_found',
-      message: `Cannot read ${file}: ${whyUnreadable(cause)}`,
-      cause,
-    });
+    throw Errors.IMPORT_FAILED({ reason: `Cannot read ${file}: ${whyUnreadable(cause)}` }, { cause });
   }
   if (totalBytes === 0) throw wxrError(file, 'the file is empty');
   const encoding = detectEncoding(head, file);

@@ -1,6 +1,6 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
-import { type FieldError, invalid, notFound } from '../../errors.ts';
+import { Errors, type FieldError } from '../../errors.ts';
 import type { Correction } from '../../storage/correction-repository.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -29,12 +29,12 @@ export async function addCorrection(
   if (!note) errors.push({ field: 'note', message: 'must say what was corrected or updated' });
   if (note.length > MAX_NOTE)
     errors.push({ field: 'note', message: `must be at most ${MAX_NOTE} characters` });
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const now = ctx.now();
   const createdAt = toIsoTimestamp(now);
   const { correction, slug } = await ctx.store.transaction(async (repos) => {
     const article = await repos.articles.findById(input.articleId);
-    if (!article) throw notFound('ARTICLE_NOT_FOUND', `No article with id ${input.articleId}.`);
+    if (!article) throw Errors.ARTICLE_NOT_FOUND({ id: input.articleId });
     const id = await repos.corrections.add({ articleId: article.id, kind: input.kind, note, createdAt });
     await recordAudit(repos, {
       actor: auditActor(staff),

@@ -3,7 +3,7 @@ import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
 import { slugify } from '../../domain/slug.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
-import { AppError, type FieldError, invalid } from '../../errors.ts';
+import { Errors, type FieldError } from '../../errors.ts';
 import type { Repositories } from '../../storage/store.ts';
 import { announceArticle, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
@@ -98,7 +98,7 @@ export async function createArticle(
   const now = ctx.now();
   const result = await ctx.store.transaction(async (repos) => {
     const slug = input.slug.trim() || slugify(input.title);
-    if (slug && (await repos.articles.findBySlug(slug))) throw slugTaken(slug);
+    if (slug && (await repos.articles.findBySlug(slug))) throw Errors.SLUG_TAKEN({ slug });
     const draft = await draftFrom(repos, staff, { ...input, slug }, now, {
       status: 'draft',
       publishedAt: null,
@@ -134,7 +134,7 @@ export async function updateArticle(
     if (!mayEditArticle(staff.role, article.status, isOwn)) {
       throw permissionDenied(`Your role (${staff.role}) may not edit “${article.title}” now.`);
     }
-    if (article.version !== input.expectedVersion) throw editConflict();
+    if (article.version !== input.expectedVersion) throw Errors.EDIT_CONFLICT();
     const draft = await draftFrom(repos, staff, input.article, now, {
       status: article.status,
       publishedAt: article.publishedAt,
@@ -201,24 +201,6 @@ export async function findAutosave(
 
 export async function discardAutosave(ctx: ServiceContext, staff: Staff, articleId: number): Promise<void> {
   await ctx.store.autosaves.remove(articleId, staff.id);
-}
-
-export function editConflict(): AppError {
-  return new AppError({
-    code: 'EDIT_CONFLICT',
-    kind: 'conflict',
-    message:
-      'Someone else saved this article after you opened it. Your text is kept below: compare it with the saved version, then save again.',
-  });
-}
-
-function slugTaken(slug: string): AppError {
-  return new AppError({
-    code: 'SLUG_TAKEN',
-    kind: 'conflict',
-    message: `Another article already uses the slug "${slug}"`,
-    details: [{ field: 'slug', message: 'is already used by another article' }],
-  });
 }
 
 async function draftFrom(
@@ -311,6 +293,6 @@ async function draftFrom(
   // An empty title already explains an empty derived slug.
   const isSlugDerived = !input.slug.trim() && !input.title.trim();
   errors.push(...validateArticleDraft(draft).filter((e) => !(isSlugDerived && e.field === 'slug')));
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   return draft;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { MediaStore } from '../../adapters/media-store.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
-import { AppError } from '../../errors.ts';
+import { Errors } from '../../errors.ts';
 import type { MediaItem } from '../../storage/media-repository.ts';
 import type { MediaVariant } from '../../storage/media-variant-repository.ts';
 import { recordAudit } from '../audit.ts';
@@ -58,15 +58,6 @@ export interface UploadedImage {
   height: number;
 }
 
-function mediaInvalid(message: string): AppError {
-  return new AppError({
-    code: 'MEDIA_INVALID',
-    kind: 'invalid',
-    message,
-    details: [{ field: 'file', message }],
-  });
-}
-
 /**
  * Stores an uploaded image: checks what the bytes really are and their size, strips metadata
  * (EXIF, GPS, camera serials) after applying the orientation, and writes resized variants in
@@ -78,29 +69,30 @@ export async function uploadImage(
   input: { bytes: Buffer; filename: string; alt: string },
 ): Promise<UploadedImage> {
   requireCan(staff, 'media.upload', 'Your role may not upload files.');
-  if (input.bytes.length === 0) throw mediaInvalid('The file is empty.');
+  if (input.bytes.length === 0) throw Errors.MEDIA_INVALID({ reason: 'The file is empty.' });
   if (input.bytes.length > MAX_UPLOAD_BYTES) {
-    throw mediaInvalid(`The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`);
+    throw Errors.MEDIA_INVALID({ reason: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` });
   }
   const sniffed = sniffImageType(input.bytes);
   if (!sniffed)
-    throw mediaInvalid('This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.');
+    throw Errors.MEDIA_INVALID({
+      reason: 'This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.',
+    });
   let metadata: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     metadata = await sharp(input.bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   } catch (cause) {
-    throw new AppError({
-      code: 'MEDIA_INVALID',
-      kind: 'invalid',
-      message: 'The image is damaged or cannot be read.',
-      details: [{ field: 'file', message: 'cannot be read as an image' }],
-      cause,
-    });
+    throw Errors.MEDIA_INVALID(
+      { reason: 'The image is damaged or cannot be read.', fieldMessage: 'cannot be read as an image' },
+      { cause },
+    );
   }
   const format: string | undefined = metadata.format;
   const accepted = format ? ACCEPTED[format] : undefined;
   if (!accepted)
-    throw mediaInvalid('This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.');
+    throw Errors.MEDIA_INVALID({
+      reason: 'This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.',
+    });
   const fallback = accepted.fallback === 'png' || metadata.hasAlpha ? 'png' : 'jpeg';
 
   const hash = createHash('sha256').update(input.bytes).digest('hex').slice(0, 16);
@@ -115,13 +107,10 @@ export async function uploadImage(
       .rotate()
       .toBuffer({ resolveWithObject: true });
   } catch (cause) {
-    throw new AppError({
-      code: 'MEDIA_INVALID',
-      kind: 'invalid',
-      message: 'The image is damaged or cannot be read.',
-      details: [{ field: 'file', message: 'cannot be read as an image' }],
-      cause,
-    });
+    throw Errors.MEDIA_INVALID(
+      { reason: 'The image is damaged or cannot be read.', fieldMessage: 'cannot be read as an image' },
+      { cause },
+    );
   }
   const { width, height } = oriented.info;
   const widths = [...new Set([...VARIANT_WIDTHS.filter((w) => w < width), Math.min(width, MAX_WIDTH)])].sort(

@@ -2,7 +2,7 @@ import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import type { Page } from '../../domain/page.ts';
 import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.ts';
-import { type FieldError, invalid, notFound } from '../../errors.ts';
+import { Errors, type FieldError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import type { PageDraft } from '../pages.ts';
@@ -13,7 +13,7 @@ import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 /** Finds a page by id (the page repository is keyed by slug). */
 export async function findPageById(ctx: ServiceContext, id: number): Promise<Page> {
   const page = (await ctx.store.pages.list()).find((p) => p.id === id);
-  if (!page) throw notFound('PAGE_NOT_FOUND', `No page with id ${id}.`);
+  if (!page) throw Errors.PAGE_NOT_FOUND({ id });
   return page;
 }
 
@@ -41,11 +41,11 @@ export async function savePage(
   const { page, oldSlug } = await ctx.store.transaction(async (repos) => {
     const pages = await repos.pages.list();
     const existing = input.id === undefined ? undefined : pages.find((p) => p.id === input.id);
-    if (input.id !== undefined && !existing) throw notFound('PAGE_NOT_FOUND', `No page with id ${input.id}.`);
+    if (input.id !== undefined && !existing) throw Errors.PAGE_NOT_FOUND({ id: input.id });
     const clash = pages.find((p) => p.slug === slug);
     if (clash && clash.id !== existing?.id)
       errors.push({ field: 'slug', message: `is already used by “${clash.title}”` });
-    if (errors.length > 0) throw invalid(errors);
+    if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
     const record = {
       slug,
       title,

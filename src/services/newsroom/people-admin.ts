@@ -3,7 +3,7 @@ import { toIsoTimestamp } from '../../domain/article.ts';
 import type { Person, PersonLink } from '../../domain/person.ts';
 import { slugify, slugProblem } from '../../domain/slug.ts';
 import { isHttpUrl } from '../../domain/url.ts';
-import { type FieldError, invalid, notFound } from '../../errors.ts';
+import { Errors, type FieldError } from '../../errors.ts';
 import type { Repositories } from '../../storage/store.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -62,13 +62,12 @@ export async function savePerson(
   const nowIso = toIsoTimestamp(now);
   const { person, oldSlug } = await ctx.store.transaction(async (repos: Repositories) => {
     const existing = input.id === undefined ? undefined : await repos.people.findById(input.id);
-    if (input.id !== undefined && !existing)
-      throw notFound('PERSON_NOT_FOUND', `No person with id ${input.id}.`);
+    if (input.id !== undefined && !existing) throw Errors.PERSON_NOT_FOUND({ id: input.id });
     const slug = input.slug.trim() || slugify(input.name.trim());
     const clash = slug ? await repos.people.findBySlug(slug) : undefined;
     if (clash && clash.id !== existing?.id)
       errors.push({ field: 'slug', message: `is already used by ${clash.name}` });
-    if (errors.length > 0) throw invalid(errors);
+    if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
     const bio = input.bio.trim() || null;
     const record = {
       slug,

@@ -1,7 +1,7 @@
 import type { Article, ArticleDraft } from '../../domain/article.ts';
 import { diffFields, type FieldDiff } from '../../domain/revision-diff.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
-import { notFound } from '../../errors.ts';
+import { Errors } from '../../errors.ts';
 import type { Revision } from '../../storage/revision-repository.ts';
 import type { Repositories } from '../../storage/store.ts';
 import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
@@ -54,7 +54,7 @@ export async function compareRevisions(
     to = summary;
   } else {
     const article = await ctx.store.articles.findById(input.articleId);
-    if (!article) throw notFound('ARTICLE_NOT_FOUND', `No article with id ${input.articleId}.`);
+    if (!article) throw Errors.ARTICLE_NOT_FOUND({ id: input.articleId });
     after = draftOf(article);
   }
   const [beforeText, afterText] = await Promise.all([
@@ -122,7 +122,7 @@ export async function restoreRevision(
 }
 
 function revisionNotFound(id: number) {
-  return notFound('REVISION_NOT_FOUND', `No revision ${id} for this article.`);
+  return Errors.REVISION_NOT_FOUND({ id });
 }
 
 async function actorNames(repos: Repositories, revisions: Revision[]): Promise<Map<string, string>> {

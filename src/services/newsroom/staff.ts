@@ -2,7 +2,7 @@ import type { Article } from '../../domain/article.ts';
 import { type Action, can, canOnItem } from '../../domain/permissions.ts';
 import type { User } from '../../domain/user.ts';
 import { isOwnArticle } from '../../domain/workflow.ts';
-import { AppError, notFound } from '../../errors.ts';
+import { type AppError, Errors } from '../../errors.ts';
 import type { Repositories } from '../../storage/store.ts';
 import { type Actor, actorOf } from '../audit.ts';
 
@@ -19,8 +19,8 @@ export function revisionActor(staff: Staff): string {
   return String(staff.id);
 }
 
-export function permissionDenied(message: string): AppError {
-  return new AppError({ code: 'PERMISSION_DENIED', kind: 'forbidden', message });
+export function permissionDenied(reason: string): AppError {
+  return Errors.PERMISSION_DENIED({ reason });
 }
 
 /** Throws PERMISSION_DENIED unless the staff member's role allows the action. */
@@ -43,7 +43,7 @@ export async function loadArticle(
   id: number,
 ): Promise<{ article: Article; isOwn: boolean }> {
   const article = await repos.articles.findById(id);
-  if (!article) throw notFound('ARTICLE_NOT_FOUND', `No article with id ${id}.`);
+  if (!article) throw Errors.ARTICLE_NOT_FOUND({ id });
   return { article, isOwn: isOwnArticle(article, staff, await creatorOf(repos, id)) };
 }
 

@@ -2,7 +2,7 @@ import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.ts';
 import { type Taxonomy, type Term, wouldCreateCycle } from '../../domain/taxonomy.ts';
-import { AppError, type FieldError, invalid, notFound } from '../../errors.ts';
+import { Errors, type FieldError } from '../../errors.ts';
 import type { Repositories } from '../../storage/store.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -106,9 +106,10 @@ export async function mergeTerms(
   const result = await ctx.store.transaction(async (repos) => {
     const from = await findTerm(repos, input.fromId);
     const into = await findTerm(repos, input.intoId);
-    if (from.id === into.id) throw mergeInvalid('A term cannot be merged into itself.');
+    if (from.id === into.id)
+      throw Errors.TERM_MERGE_INVALID({ reason: 'A term cannot be merged into itself.' });
     if (from.taxonomyId !== into.taxonomyId)
-      throw mergeInvalid('Only terms of the same taxonomy can be merged.');
+      throw Errors.TERM_MERGE_INVALID({ reason: 'Only terms of the same taxonomy can be merged.' });
     const taxonomy = await findTaxonomy(repos, from.taxonomyId);
     const parents = new Map((await repos.taxonomies.listTerms(taxonomy.id)).map((t) => [t.id, t.parentId]));
     let target = into;
@@ -155,7 +156,9 @@ export async function reorderTerms(
     const terms = await repos.taxonomies.listTerms(taxonomy.id);
     const known = new Set(terms.map((t) => t.id));
     if (input.termIds.some((id) => !known.has(id)) || new Set(input.termIds).size !== input.termIds.length) {
-      throw invalid([{ field: 'order', message: 'must list each term of this taxonomy once' }]);
+      throw Errors.VALIDATION_FAILED({
+        details: [{ field: 'order', message: 'must list each term of this taxonomy once' }],
+      });
     }
     const rest = terms.filter((t) => !input.termIds.includes(t.id)).map((t) => t.id);
     const order = [...input.termIds, ...rest];
@@ -221,16 +224,11 @@ async function validTerm(
         existing &&
         wouldCreateCycle(existing.id, parent.id, new Map(terms.map((t) => [t.id, t.parentId])))
       ) {
-        throw new AppError({
-          code: 'TERM_CYCLE',
-          kind: 'invalid',
-          message: `“${existing.name}” cannot be placed under itself or its own descendant.`,
-          details: [{ field: 'parent', message: 'cannot be the term itself or one of its descendants' }],
-        });
+        throw Errors.TERM_CYCLE({ name: existing.name });
       }
     }
   }
-  if (errors.length > 0) throw invalid(errors);
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const description = input.description.trim() || null;
   return {
     taxonomyId: taxonomy.id,
@@ -245,23 +243,14 @@ async function validTerm(
 
 async function findTaxonomy(repos: Repositories, id: number): Promise<Taxonomy> {
   const taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.id === id);
-  if (!taxonomy) throw notFound('TAXONOMY_NOT_FOUND', `No taxonomy with id ${id}.`);
+  if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id });
   return taxonomy;
 }
 
 async function findTerm(repos: Repositories, id: number): Promise<Term> {
   const term = await repos.taxonomies.findTermById(id);
-  if (!term) throw notFound('TERM_NOT_FOUND', `No term with id ${id}.`);
+  if (!term) throw Errors.TERM_NOT_FOUND({ id });
   return term;
-}
-
-function mergeInvalid(message: string): AppError {
-  return new AppError({
-    code: 'TERM_MERGE_INVALID',
-    kind: 'invalid',
-    message,
-    details: [{ field: 'into', message }],
-  });
 }
 
 async function keepTermRevision(repos: Repositories, staff: Staff, term: Term, now: Date, note?: string) {
@@ -319,7 +308,7 @@ export async function createTaxonomy(
       else if (await repos.pages.findBySlug(slug))
         errors.push({ field: 'slug', message: 'is already used by a page' });
     }
-    if (errors.length > 0) throw invalid(errors);
+    if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
     const position = Math.max(0, ...(await repos.taxonomies.listTaxonomies()).map((t) => t.position)) + 1;
     const record = {
       slug,
@@ -361,7 +350,7 @@ export async function updateTaxonomy(
         message: 'some terms have parents: move them to the top level first',
       });
     }
-    if (errors.length > 0) throw invalid(errors);
+    if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
     const fields = {
       name: input.name.trim(),
       pluralName: input.pluralName.trim(),

@@ -1,6 +1,6 @@
 import { type Article, toIsoTimestamp } from '../../domain/article.ts';
 import { mayTransition, nextStatus, STATUS_LABELS, type WorkflowAction } from '../../domain/workflow.ts';
-import { invalid } from '../../errors.ts';
+import { Errors } from '../../errors.ts';
 import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -150,10 +150,17 @@ export async function publishDueArticles(
 }
 
 function parseFutureTime(value: string | undefined, now: Date): string {
-  if (!value?.trim()) throw invalid([{ field: 'publish_at', message: 'is required to schedule an article' }]);
+  if (!value?.trim())
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'publish_at', message: 'is required to schedule an article' }],
+    });
   const time = Date.parse(value);
-  if (Number.isNaN(time)) throw invalid([{ field: 'publish_at', message: 'is not a valid date and time' }]);
-  if (time <= now.getTime()) throw invalid([{ field: 'publish_at', message: 'must be in the future' }]);
+  if (Number.isNaN(time))
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'publish_at', message: 'is not a valid date and time' }],
+    });
+  if (time <= now.getTime())
+    throw Errors.VALIDATION_FAILED({ details: [{ field: 'publish_at', message: 'must be in the future' }] });
   return toIsoTimestamp(new Date(time));
 }
 

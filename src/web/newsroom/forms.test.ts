@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AppError, invalid } from '../../errors.ts';
+import { Errors } from '../../errors.ts';
 import { errorSummary, fieldErrorsOf, formField, stringValues } from './forms.ts';
 
 test('a field with an error links it with aria-describedby and marks the input invalid', () => {
@@ -26,13 +26,12 @@ test('keeps typed text escaped, and never echoes a password', () => {
 });
 
 test('turns validation errors into messages by field, and leaves other errors alone', () => {
-  const problem = fieldErrorsOf(invalid([{ field: 'email', message: 'must be an email address' }]));
+  const problem = fieldErrorsOf(
+    Errors.VALIDATION_FAILED({ details: [{ field: 'email', message: 'must be an email address' }] }),
+  );
   assert.deepEqual(problem?.errors, { email: 'Must be an email address' });
   assert.equal(fieldErrorsOf(new Error('bug')), undefined);
-  assert.equal(
-    fieldErrorsOf(new AppError({ code: 'MAIL_FAILED', kind: 'unavailable', message: 'down' })),
-    undefined,
-  );
+  assert.equal(fieldErrorsOf(Errors.MAIL_FAILED({ reason: 'the server is down' })), undefined);
   assert.match(
     errorSummary(problem, { email: 'Email' }).value,
     /<a href="#field-email">Email<\/a>: Must be an email address/,

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Action, can, canOnItem } from '../../domain/permissions.ts';
 import type { User } from '../../domain/user.ts';
-import { AppError } from '../../errors.ts';
+import { type AppError, Errors } from '../../errors.ts';
 import type { SessionRecord } from '../../storage/session-repository.ts';
 
 /** The signed-in user of an admin request. */
@@ -18,11 +18,7 @@ export interface AdminAuth {
 export type AdminAccess = Action | 'signed-in' | 'public';
 
 export function permissionDenied(): AppError {
-  return new AppError({
-    code: 'PERMISSION_DENIED',
-    kind: 'forbidden',
-    message: 'Your role does not allow this. Ask an editor or an admin if you need it.',
-  });
+  return Errors.PERMISSION_DENIED({});
 }
 
 /** The signed-in user, for handlers on routes that are not 'public'. */
@@ -44,10 +40,8 @@ export function requirePermission(action: Action | 'signed-in') {
         await reply.redirect(`/admin/login?next=${next}`, 303);
         return;
       }
-      throw new AppError({
-        code: 'PERMISSION_DENIED',
-        kind: 'forbidden',
-        message: 'You are not signed in (or your session has ended). Sign in and try again.',
+      throw Errors.PERMISSION_DENIED({
+        reason: 'You are not signed in (or your session has ended). Sign in and try again.',
       });
     }
     if (action !== 'signed-in' && !can(request.admin.user.role, action)) throw permissionDenied();

@@ -57,7 +57,8 @@ export async function mediaPages(app: FastifyInstance, deps: AdminDeps): Promise
           return reply.redirect(`${back}?uploaded=${encodeURIComponent(uploaded.media.url)}`, 303);
         } catch (error) {
           if (!isAppError(error) || error.kind !== 'invalid') throw error;
-          if (wantsJson(request)) return reply.code(400).send({ code: error.code, message: error.message });
+          // The error handler answers JSON with the code, message, details and request id.
+          if (wantsJson(request)) throw error;
           return libraryPage(request, reply, { error: error.message, alt, back, status: 400 });
         }
       },

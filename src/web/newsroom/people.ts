@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Person, PersonLink } from '../../domain/person.ts';
-import { notFound } from '../../errors.ts';
+import { Errors } from '../../errors.ts';
 import { type PersonInput, savePerson } from '../../services/newsroom/people-admin.ts';
 import { personPath } from '../../services/people.ts';
 import { html } from '../views/html.ts';
@@ -156,7 +156,7 @@ ${errorSummary(problem, LABELS)}
     { config: { access: 'person.manage' } },
     async (request, reply) => {
       const person = await ctx.store.people.findById(idOf(request.params.id));
-      if (!person) throw notFound('PERSON_NOT_FOUND', 'No such person.');
+      if (!person) throw Errors.PERSON_NOT_FOUND({ id: request.params.id });
       return form(request, reply, { person, values: valuesOf(person) });
     },
   );
@@ -166,7 +166,7 @@ ${errorSummary(problem, LABELS)}
     { config: { access: 'person.manage' } },
     async (request, reply) => {
       const person = await ctx.store.people.findById(idOf(request.params.id));
-      if (!person) throw notFound('PERSON_NOT_FOUND', 'No such person.');
+      if (!person) throw Errors.PERSON_NOT_FOUND({ id: request.params.id });
       const values = stringValues(request.body);
       try {
         await savePerson(ctx, currentUser(request), { ...inputOf(values), id: person.id });

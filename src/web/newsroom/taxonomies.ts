@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
-import { notFound } from '../../errors.ts';
+import { Errors } from '../../errors.ts';
 import {
   createTaxonomy,
   createTerm,
@@ -133,7 +133,7 @@ export async function taxonomyPages(app: FastifyInstance, deps: AdminDeps): Prom
 
   const loadTaxonomy = async (slug: string) => {
     const taxonomy = (await ctx.store.taxonomies.listTaxonomies()).find((t) => t.slug === slug);
-    if (!taxonomy) throw notFound('TAXONOMY_NOT_FOUND', `No taxonomy "${slug}".`);
+    if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id: slug });
     return { taxonomy, terms: await ctx.store.taxonomies.listTerms(taxonomy.id) };
   };
 
@@ -300,9 +300,9 @@ ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { acti
     } = {},
   ) => {
     const term = await ctx.store.taxonomies.findTermById(id);
-    if (!term) throw notFound('TERM_NOT_FOUND', `No term with id ${id}.`);
+    if (!term) throw Errors.TERM_NOT_FOUND({ id });
     const taxonomy = (await ctx.store.taxonomies.listTaxonomies()).find((t) => t.id === term.taxonomyId);
-    if (!taxonomy) throw notFound('TAXONOMY_NOT_FOUND', 'The term’s taxonomy is gone.');
+    if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id: term.taxonomyId });
     const terms = await ctx.store.taxonomies.listTerms(taxonomy.id);
     const values = state.values ?? {
       name: term.name,
@@ -405,7 +405,7 @@ ${errorSummary(state.mergeProblem, LABELS)}
       const values = stringValues(request.body);
       const id = idOf(request.params.id);
       const term = await ctx.store.taxonomies.findTermById(id);
-      if (!term) throw notFound('TERM_NOT_FOUND', `No term with id ${id}.`);
+      if (!term) throw Errors.TERM_NOT_FOUND({ id });
       await moveTerm(ctx, currentUser(request), {
         id,
         direction: values.direction === 'down' ? 'down' : 'up',
