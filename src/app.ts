@@ -7,6 +7,7 @@ import { loggerOptions } from './logger.ts';
 import { Reader } from './services/reader.ts';
 import { ASSETS_DIR, assetUrls } from './web/assets.ts';
 import { describeError, sendError } from './web/errors.ts';
+import { inputGuard } from './web/input-guard.ts';
 import { adminPlugin } from './web/newsroom/index.ts';
 import { PageCache } from './web/page-cache.ts';
 import { discoveryRoutes, startDiscovery } from './web/public/discovery-routes.ts';
@@ -50,6 +51,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     reply.headers(protectiveHeaders);
     done();
   });
+  await app.register(inputGuard);
   await app.register(fastifyFormbody);
   await app.register(fastifyStatic, {
     root: ASSETS_DIR,

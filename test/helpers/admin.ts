@@ -30,7 +30,7 @@ export class AdminClient {
     if (token) this.csrf = token;
   }
 
-  private cookieHeader(): string {
+  cookieHeader(): string {
     return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
   }
 

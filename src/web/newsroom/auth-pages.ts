@@ -29,9 +29,17 @@ const NOTICES: Record<string, string> = {
   'logged-out-everywhere': 'You are signed out on every device.',
 };
 
-/** Only paths inside the admin, so the sign-in form cannot send anyone elsewhere. */
+/**
+ * Only paths inside the admin, so the sign-in form cannot send anyone elsewhere; and only
+ * printable ASCII, so the address is a valid Location header as it stands.
+ */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/admin(\/|$|\?)/.test(next) && !next.includes('//') ? next : '/admin';
+  return typeof next === 'string' &&
+    /^\/admin(?:[/?][\x21-\x7e]*)?$/.test(next) &&
+    !next.includes('//') &&
+    !next.includes('\\')
+    ? next
+    : '/admin';
 }
 
 function clientOf(request: FastifyRequest): ClientInfo {

@@ -18,8 +18,9 @@ import fastifyCsrfProtection from '@fastify/csrf-protection';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { can } from '../../domain/permissions.ts';
 import type { Role } from '../../domain/user.ts';
-import { isAppError } from '../../errors.ts';
+import { Errors, isAppError } from '../../errors.ts';
 import { type AuthContext, validateSession } from '../../services/auth.ts';
 import { describeError } from '../errors.ts';
 import { html, type SafeHtml } from '../views/html.ts';
@@ -29,7 +30,7 @@ import { articlePages } from './articles.ts';
 import { auditPages } from './audit.ts';
 import { authPages } from './auth-pages.ts';
 import { dashboardPages } from './dashboard.ts';
-import { type AdminAccess, type AdminAuth, requirePermission } from './guard.ts';
+import { type AdminAccess, type AdminAuth, permissionDenied, requirePermission } from './guard.ts';
 import { mediaPages } from './media.ts';
 import { adminNavFor } from './nav.ts';
 import { staticPagePages } from './pages.ts';
@@ -146,6 +147,21 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
     }
     await check(request, reply);
     if (reply.sent) return reply;
+  });
+
+  // A form or upload from someone not allowed to send it is refused before its body is read, so
+  // an anonymous visitor cannot make the server read (or choke on) a large or malformed upload.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (request.method === 'GET' || request.method === 'HEAD') return payload;
+    const access = (request.routeOptions.config as { access?: AdminAccess }).access ?? 'signed-in';
+    if (access === 'public') return payload;
+    if (!request.admin) {
+      throw Errors.PERMISSION_DENIED({
+        reason: 'You are not signed in (or your session has ended). Sign in and try again.',
+      });
+    }
+    if (access !== 'signed-in' && !can(request.admin.user.role, access)) throw permissionDenied();
+    return payload;
   });
 
   app.addHook('preHandler', (request, reply, done) => {

@@ -1,6 +1,6 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isAppError } from '../../errors.ts';
+import { Errors, isAppError } from '../../errors.ts';
 import { listImages, MAX_UPLOAD_BYTES, srcsetOf, uploadImage } from '../../services/newsroom/media.ts';
 import { html } from '../views/html.ts';
 import { csrfField } from './forms.ts';
@@ -27,6 +27,22 @@ export async function mediaPages(app: FastifyInstance, deps: AdminDeps): Promise
       // An oversized file arrives cut at the limit; the service then refuses it with a clear message.
       throwFileSizeLimit: false,
       limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10 },
+    });
+
+    // Busboy reports a truncated body or a missing boundary as a plain Error: the sender's
+    // mistake, not ours.
+    scope.setErrorHandler(async (error) => {
+      const message = error instanceof Error ? error.message : '';
+      if (!isAppError(error) && /multipart|boundary|unexpected end/i.test(message)) {
+        throw Errors.MEDIA_INVALID(
+          {
+            reason: 'The upload arrived incomplete or malformed. Choose the file again and retry.',
+            fieldMessage: 'arrived incomplete or malformed',
+          },
+          { cause: error },
+        );
+      }
+      throw error;
     });
 
     scope.post(
