@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { slugProblem } from './slug.ts';
-import { isHttpUrl } from './url.ts';
+import { stripXmlForbidden } from './text.ts';
+import { isHttpUrl, isLinkTarget } from './url.ts';
 
 export const ARTICLE_STATUSES = ['draft', 'review', 'scheduled', 'published', 'unpublished'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
@@ -113,12 +114,9 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
       errors.push({ field: 'source_url', message: 'must be an http or https URL' });
     }
   }
-  // Relative addresses (/media/…) are fine; any other scheme (javascript:, data:) is not an image we serve.
-  if (
-    draft.featuredImage !== null &&
-    /^[a-z][a-z0-9+.-]*:/i.test(draft.featuredImage.trim()) &&
-    !isHttpUrl(draft.featuredImage.trim())
-  ) {
+  // Site paths (/media/…) and http(s) URLs only: no other scheme (javascript:, data:), no
+  // scheme-relative or backslash tricks, no climbing out with "..".
+  if (draft.featuredImage !== null && !isLinkTarget(draft.featuredImage.trim())) {
     errors.push({
       field: 'featured_image',
       message: 'must be an http or https URL, or an address on this site',
@@ -134,6 +132,33 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
     errors.push({ field: 'authors', message: 'must not name the same person twice' });
   }
   return errors;
+}
+
+/**
+ * The draft with the characters XML 1.0 forbids removed from its text: whatever path it came
+ * by (form, API, importer), nothing stored may break a feed or sitemap (or PostgreSQL, for NUL).
+ */
+export function withCleanText(draft: ArticleDraft): ArticleDraft {
+  const clean = (value: string | null): string | null => (value === null ? null : stripXmlForbidden(value));
+  return {
+    ...draft,
+    slug: stripXmlForbidden(draft.slug),
+    title: stripXmlForbidden(draft.title),
+    subtitle: clean(draft.subtitle),
+    summary: clean(draft.summary),
+    epigraph: draft.epigraph
+      ? { text: stripXmlForbidden(draft.epigraph.text), attribution: clean(draft.epigraph.attribution) }
+      : null,
+    bodyMarkdown: stripXmlForbidden(draft.bodyMarkdown),
+    source: draft.source
+      ? { name: stripXmlForbidden(draft.source.name), url: clean(draft.source.url) }
+      : null,
+    canonicalUrl: clean(draft.canonicalUrl),
+    license: clean(draft.license),
+    language: stripXmlForbidden(draft.language),
+    featuredImage: clean(draft.featuredImage),
+    featuredImageAlt: clean(draft.featuredImageAlt),
+  };
 }
 
 /** Whether readers can see the article now. */

@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.ts';
+import { isLinkTarget } from './url.ts';
 
 /** Site-wide settings. Texts are Markdown; every one is editable, none is a template literal. */
 export interface SiteSettings {
@@ -109,16 +110,6 @@ const SETTING_LIMITS: Partial<Record<keyof SiteSettings, number>> = {
   commentsCall: 300,
 };
 const REQUIRED_SETTINGS: (keyof SiteSettings)[] = ['siteName', 'language', 'defaultLicense'];
-
-function isLinkTarget(value: string): boolean {
-  if (value.startsWith('/')) return !value.startsWith('//');
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}
 
 /** Every problem with setting values given by snake_case key, as messages to show next to each field. */
 export function validateSettingValues(values: Record<string, string>): FieldError[] {

@@ -1,19 +1,58 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isHttpUrl } from './url.ts';
+import { absoluteUrl, isHttpUrl, isLinkTarget, isSitePath } from './url.ts';
 
 test('accepts only absolute http and https URLs', () => {
   assert.equal(isHttpUrl('https://example.org/a?b=c'), true);
   assert.equal(isHttpUrl('http://127.0.0.1:8080/'), true);
+  assert.equal(isHttpUrl('https://[::1]/x'), true);
   for (const bad of [
     'javascript:alert(1)',
+    'java\tscript:alert(1)',
     'mailto:a@example.org',
     '/relative',
     'example.org',
+    'http:example.org',
+    'https://',
+    'https://[',
+    '//[',
+    'https://exa mple.org/',
+    'https:\\\\evil.example',
     '',
     null,
     undefined,
   ]) {
     assert.equal(isHttpUrl(bad), false, String(bad));
   }
+});
+
+test('accepts site paths and refuses ones that climb out or leave the site', () => {
+  for (const good of ['/media/2026/11/a.jpg', '/membership', '/', '/a?next=/b#c', '/caf%C3%A9']) {
+    assert.equal(isSitePath(good), true, good);
+  }
+  for (const bad of [
+    '//[',
+    '//evil.example',
+    '/\\evil.example',
+    '/%5Cevil.example',
+    '/media/../../etc/passwd',
+    '/media/%2e%2e/%2e%2e/etc/passwd',
+    '/./x',
+    '/a\tb',
+    '/a%0ab',
+    '/%zz',
+    'media/a.jpg',
+    'java\tscript:alert(1)',
+  ]) {
+    assert.equal(isSitePath(bad), false, bad);
+  }
+});
+
+test('a link target is either; absoluteUrl never throws', () => {
+  assert.equal(isLinkTarget('/membership'), true);
+  assert.equal(isLinkTarget('https://example.org/join'), true);
+  assert.equal(isLinkTarget('/\\evil.example'), false);
+  assert.equal(absoluteUrl('/media/a.jpg', 'https://site.example'), 'https://site.example/media/a.jpg');
+  assert.equal(absoluteUrl('//[', 'https://site.example'), null);
+  assert.equal(absoluteUrl(null, 'https://site.example'), null);
 });

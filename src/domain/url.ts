@@ -1,10 +1,58 @@
-/** Whether a value is an absolute http or https URL: the only kinds we link to or fetch. */
+// Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so
+// "java\tscript:" runs script and "/\evil.example" leaves the site. Such values are refused
+// outright rather than cleaned: no honest link contains them.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const UNSAFE_CHARACTERS = /[\s\u0000-\u001f\u007f\\]/;
+
+/** Whether a value is an absolute http or https URL with a host: the only kinds we link to or fetch. */
 export function isHttpUrl(value: string | null | undefined): value is string {
-  if (!value) return false;
+  if (!value || UNSAFE_CHARACTERS.test(value) || !/^https?:\/\/[^/]/i.test(value)) return false;
   try {
     const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
   } catch {
     return false;
+  }
+}
+
+/**
+ * Whether a value is a path on this site ("/media/2026/a.jpg", "/membership?x=1"): one leading
+ * slash (never "//" or "/\", which browsers send to another host), and no "." or ".." segment,
+ * even percent-encoded.
+ */
+export function isSitePath(value: string | null | undefined): value is string {
+  if (!value || UNSAFE_CHARACTERS.test(value) || !value.startsWith('/') || value.startsWith('//'))
+    return false;
+  const path = value.split(/[?#]/, 1)[0] ?? '';
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return false;
+  }
+  if (UNSAFE_CHARACTERS.test(decoded)) return false;
+  if (decoded.split('/').some((segment) => segment === '.' || segment === '..')) return false;
+  try {
+    return new URL(value, 'http://site.invalid').host === 'site.invalid';
+  } catch {
+    return false;
+  }
+}
+
+/** A link a writer may set: an http(s) URL or a path on this site. */
+export function isLinkTarget(value: string | null | undefined): value is string {
+  return isHttpUrl(value) || isSitePath(value);
+}
+
+/**
+ * The absolute form of a stored URL or site path, or null when it cannot be read. Lists (feeds,
+ * sitemaps) use this so that one bad stored value drops one image, never the whole document.
+ */
+export function absoluteUrl(value: string | null | undefined, base: string): string | null {
+  if (!isLinkTarget(value)) return null;
+  try {
+    return new URL(value, base).toString();
+  } catch {
+    return null;
   }
 }

@@ -5,6 +5,7 @@ import {
   countWords,
   toIsoTimestamp,
   validateArticleDraft,
+  withCleanText,
 } from '../domain/article.ts';
 import { RESERVED_SLUGS } from '../domain/slug.ts';
 import { Errors } from '../errors.ts';
@@ -38,9 +39,10 @@ export function articlePath(slug: string): string {
  */
 export async function saveArticleIn(
   repos: Repositories,
-  draft: ArticleDraft,
+  dirtyDraft: ArticleDraft,
   options: SaveOptions & { id?: number },
 ): Promise<SaveResult> {
+  const draft = withCleanText(dirtyDraft);
   const errors = validateArticleDraft(draft);
   if (RESERVED_SLUGS.has(draft.slug)) errors.push({ field: 'slug', message: `"${draft.slug}" is reserved` });
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });

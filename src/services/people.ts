@@ -2,6 +2,7 @@ import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Person } from '../domain/person.ts';
 import { slugify } from '../domain/slug.ts';
+import { stripXmlForbidden } from '../domain/text.ts';
 import { isHttpUrl } from '../domain/url.ts';
 import { Errors } from '../errors.ts';
 import type { Repositories } from '../storage/store.ts';
@@ -31,8 +32,8 @@ export async function findOrCreatePerson(
   now: Date,
   actor = 'import',
 ): Promise<Person> {
-  const name = ref.name.trim();
-  const slug = ref.slug?.trim() || slugify(name);
+  const name = stripXmlForbidden(ref.name).trim();
+  const slug = stripXmlForbidden(ref.slug ?? '').trim() || slugify(name);
   if (!name)
     throw Errors.VALIDATION_FAILED({
       details: [{ field: 'authors', message: 'an author has an empty name' }],
@@ -51,7 +52,7 @@ export async function findOrCreatePerson(
   const existing =
     (await repos.people.findBySlug(slug)) ?? (ref.slug ? undefined : await repos.people.findByName(name));
   const profile = {
-    bio: ref.bio?.trim() || null,
+    bio: stripXmlForbidden(ref.bio ?? '').trim() || null,
     email: ref.email?.trim() || null,
     website,
   };

@@ -2,6 +2,7 @@ import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import { slugify } from '../domain/slug.ts';
 import { DEFAULT_TAXONOMIES, type Taxonomy, type Term, wouldCreateCycle } from '../domain/taxonomy.ts';
+import { stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import type { Repositories } from '../storage/store.ts';
 import { keepRevision } from './revision-log.ts';
@@ -37,7 +38,7 @@ export async function findOrCreateTerm(
   now: Date,
   actor = 'import',
 ): Promise<Term> {
-  const name = ref.name.trim();
+  const name = stripXmlForbidden(ref.name).trim();
   const slug = slugify(name);
   if (!name || !slug)
     throw Errors.VALIDATION_FAILED({
@@ -66,8 +67,8 @@ export async function findOrCreateTerm(
       taxonomyId: taxonomy.id,
       slug,
       name,
-      description: ref.description?.trim() || null,
-      descriptionHtml: ref.description?.trim() ? renderMarkdown(ref.description) : null,
+      description: stripXmlForbidden(ref.description ?? '').trim() || null,
+      descriptionHtml: ref.description?.trim() ? renderMarkdown(stripXmlForbidden(ref.description)) : null,
       parentId,
       position: 0,
     };

@@ -1,6 +1,8 @@
 import { Feed, type Item } from 'feed';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
+import { stripXmlForbidden } from '../../domain/text.ts';
+import { absoluteUrl } from '../../domain/url.ts';
 import type { ServiceContext } from '../context.ts';
 import { personPath } from '../people.ts';
 import { type ArticleCard, Reader } from '../reader.ts';
@@ -65,7 +67,7 @@ const IMAGE_TYPES: Record<string, string> = {
 };
 
 function imageType(url: string): string {
-  const extension = new URL(url).pathname.split('.').pop()?.toLowerCase() ?? '';
+  const extension = url.split(/[?#]/, 1)[0]?.split('.').pop()?.toLowerCase() ?? '';
   return IMAGE_TYPES[extension] ?? 'image/jpeg';
 }
 
@@ -137,11 +139,19 @@ export async function buildFeed(
     author: { name: settings.siteName, link: `${ctx.siteUrl}/` },
     copyright: `© ${lastModified.getUTCFullYear() > 1970 ? lastModified.getUTCFullYear() : new Date(now).getUTCFullYear()} ${settings.siteName}`,
   });
-  for (const card of cards) feed.addItem(feedItem(ctx.siteUrl, card, settings.feedFullText, format));
+  for (const card of cards) {
+    // One unreadable row costs its item, never the whole feed.
+    try {
+      feed.addItem(feedItem(ctx.siteUrl, card, settings.feedFullText, format));
+    } catch (error) {
+      ctx.log.warn({ err: error, articleId: card.article.id }, 'article left out of a feed');
+    }
+  }
 
   let body: string;
-  if (format === 'rss') body = feed.rss2();
-  else if (format === 'atom') body = escapeAtomLabels(plainAtomTitles(feed.atom1()));
+  // Stored text is cleaned on the way in; this catches anything older or imported around it.
+  if (format === 'rss') body = stripXmlForbidden(feed.rss2());
+  else if (format === 'atom') body = stripXmlForbidden(escapeAtomLabels(plainAtomTitles(feed.atom1())));
   else {
     body = jsonFeed11(feed.json1(), {
       cards,
@@ -171,7 +181,7 @@ function hasFullText(article: Article, isFullText: boolean): boolean {
 function feedItem(siteUrl: string, card: ArticleCard, isFullText: boolean, format: FeedFormat): Item {
   const { article } = card;
   const url = `${siteUrl}${card.url}`;
-  const image = article.featuredImage ? new URL(article.featuredImage, siteUrl).toString() : null;
+  const image = absoluteUrl(article.featuredImage, siteUrl);
   const hasContent = hasFullText(article, isFullText);
   return {
     title: article.title,

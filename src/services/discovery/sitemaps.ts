@@ -1,3 +1,5 @@
+import { stripXmlForbidden } from '../../domain/text.ts';
+import { absoluteUrl } from '../../domain/url.ts';
 import { articlePath } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
 import { pagePath } from '../pages.ts';
@@ -17,7 +19,7 @@ export interface SitemapOptions {
 }
 
 function escapeXml(text: string): string {
-  return text
+  return stripXmlForbidden(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -145,7 +147,7 @@ export async function sitemapFile(
   });
   return urlset(
     articles.map((a) => {
-      const image = a.featuredImage ? new URL(a.featuredImage, site).toString() : null;
+      const image = absoluteUrl(a.featuredImage, site);
       return {
         loc: `${site}${articlePath(a.slug)}`,
         lastmod: a.updatedAt,

@@ -2,7 +2,7 @@ import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import type { Person, PersonLink } from '../../domain/person.ts';
 import { slugify, slugProblem } from '../../domain/slug.ts';
-import { isHttpUrl } from '../../domain/url.ts';
+import { isHttpUrl, isSitePath } from '../../domain/url.ts';
 import { Errors, type FieldError } from '../../errors.ts';
 import type { Repositories } from '../../storage/store.ts';
 import { recordAudit } from '../audit.ts';
@@ -39,7 +39,7 @@ export function validatePersonInput(input: PersonInput): FieldError[] {
     errors.push({ field: 'website', message: 'must be an http or https URL' });
   }
   const photo = input.photo.trim();
-  if (photo && !photo.startsWith('/media/') && !isHttpUrl(photo)) {
+  if (photo && !(isSitePath(photo) && photo.startsWith('/media/')) && !isHttpUrl(photo)) {
     errors.push({ field: 'photo', message: 'must be an uploaded image or an http(s) URL' });
   }
   input.links.forEach((link, index) => {

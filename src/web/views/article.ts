@@ -1,5 +1,6 @@
 import { joinNames } from '../../domain/attribution.ts';
 import type { Person } from '../../domain/person.ts';
+import { absoluteUrl } from '../../domain/url.ts';
 import { personPath } from '../../services/people.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
 import { termPath } from '../../services/taxonomies.ts';
@@ -146,7 +147,7 @@ export function articleMeta(model: ArticlePageModel, site: SiteModel): PageMeta 
     .filter((g) => g.taxonomy.slug !== 'tag')
     .flatMap((g) => g.terms.map((t) => t.name));
   const keywords = model.classification.flatMap((g) => g.terms.map((t) => t.name));
-  const image = article.featuredImage ? new URL(article.featuredImage, site.siteUrl).toString() : null;
+  const image = absoluteUrl(article.featuredImage, site.siteUrl);
   return {
     title: article.title,
     description,

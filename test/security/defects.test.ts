@@ -1,0 +1,288 @@
+// Regression tests for the defects found by the outside security review (issue 10), one
+// `describe` per defect, on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { SaxesParser } from 'saxes';
+import { buildApp } from '../../src/app.ts';
+import type { Role, User } from '../../src/domain/user.ts';
+import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addArticle } from '../helpers/discovery-fixtures.ts';
+
+function isWellFormedXml(text: string): boolean {
+  const parser = new SaxesParser();
+  let failed = false;
+  parser.on('error', () => {
+    failed = true;
+  });
+  parser.write(text).close();
+  return !failed;
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`security defects on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    const users = new Map<Role, User>();
+    const as = (role: Role): Promise<AdminClient> =>
+      clientAs(app, t.wiring, users.get(role)!, sessionCookieName(t.wiring.siteUrl));
+
+    before(async () => {
+      t = await createTestWiring(kind);
+      app = await buildApp(t.wiring, { shouldLog: false });
+      for (const role of ['contributor', 'author', 'editor', 'admin'] as const) {
+        users.set(role, await makeUser(t.wiring, role, `${role}@defects.example`));
+      }
+      await addArticle(t.wiring, {
+        slug: 'ledger',
+        title: 'The ledger',
+        body: 'Text.',
+        publishedAt: '2026-11-01T00:00:00.000Z',
+        authors: ['Nadia Korvell'],
+      });
+    });
+    after(async () => {
+      await app.close();
+      await t.cleanup();
+    });
+
+    describe('4: URL fields', () => {
+      test('the editor refuses featured images and links that are not plain http(s) URLs or site paths', async () => {
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        for (const featured of [
+          '//[',
+          'java\tscript:alert(1)',
+          '/media/../../etc/passwd',
+          '/\\evil.example',
+        ]) {
+          const res = await editor.post('/admin/articles', {
+            title: 'Pictured',
+            slug: 'pictured',
+            body: 'Text.',
+            language: 'en',
+            visibility: 'public',
+            featured_image: featured,
+            featured_image_alt: 'A picture',
+          });
+          assert.equal(res.statusCode, 400, featured);
+          assert.match(res.body, /field-featured_image-error/, featured);
+        }
+        assert.equal(await t.wiring.store.articles.findBySlug('pictured'), undefined);
+      });
+
+      test('one stored bad image address costs its image, never the feeds, the sitemap or the article', async () => {
+        await addArticle(t.wiring, {
+          slug: 'bad-image-row',
+          title: 'Bad image row',
+          body: 'Text.',
+          publishedAt: '2026-11-03T00:00:00.000Z',
+          authors: ['Nadia Korvell'],
+        });
+        // As an older version (or a direct database edit) could have left it.
+        await t.wiring.store.db
+          .updateTable('articles')
+          .set({ featured_image: '//[' })
+          .where('slug', '=', 'bad-image-row')
+          .execute();
+        const fresh = await buildApp(t.wiring, { shouldLog: false });
+        try {
+          for (const url of [
+            '/feed.xml',
+            '/feed.atom',
+            '/feed.json',
+            '/authors/nadia-korvell/feed.xml',
+            '/sitemaps/articles-2026-11.xml',
+            '/articles/bad-image-row',
+          ]) {
+            const res = await fresh.inject(url);
+            assert.equal(res.statusCode, 200, url);
+            if (url !== '/articles/bad-image-row') assert.match(res.body, /bad-image-row/, url);
+          }
+        } finally {
+          await fresh.close();
+        }
+      });
+    });
+
+    describe('5: characters XML forbids', () => {
+      test('are stripped from what a form saves, and never reach a feed or sitemap', async () => {
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        const res = await editor.post('/admin/articles', {
+          title: 'Bell\u0007 and \u001bescape\u000b \uFFFE title',
+          slug: 'control-title',
+          body: 'Body\u000c text.',
+          language: 'en',
+          visibility: 'public',
+        });
+        assert.equal(res.statusCode, 303);
+        const saved = await t.wiring.store.articles.findBySlug('control-title');
+        assert.equal(saved?.title, 'Bell and escape  title');
+        assert.equal(saved?.bodyMarkdown, 'Body text.');
+
+        await addArticle(t.wiring, {
+          slug: 'raw-control',
+          title: 'Raw control',
+          body: 'Text.',
+          publishedAt: new Date(t.wiring.now().getTime() - 3_600_000).toISOString(),
+          authors: ['Nadia Korvell'],
+        });
+        await t.wiring.store.db
+          .updateTable('articles')
+          .set({ title: 'Raw \u0000\u000b\u001b\u0007\uFFFE control' })
+          .where('slug', '=', 'raw-control')
+          .execute()
+          .catch(async () => {
+            // PostgreSQL cannot store a NUL at all; the other characters still get through.
+            await t.wiring.store.db
+              .updateTable('articles')
+              .set({ title: 'Raw \u000b\u001b\u0007\uFFFE control' })
+              .where('slug', '=', 'raw-control')
+              .execute();
+          });
+        const fresh = await buildApp(t.wiring, { shouldLog: false });
+        try {
+          for (const url of [
+            '/feed.xml',
+            '/feed.atom',
+            '/sitemaps/news.xml',
+            '/authors/nadia-korvell/feed.atom',
+          ]) {
+            const body = (await fresh.inject(url)).body;
+            assert.ok(isWellFormedXml(body), `${url} is not well-formed`);
+            assert.match(body, /Raw {2}control|raw-control/, url);
+          }
+        } finally {
+          await fresh.close();
+        }
+      });
+    });
+
+    describe('12: limits for writers', () => {
+      test('a settings link that browsers would send to another host is refused', async () => {
+        const admin = await as('admin');
+        await admin.get('/admin/settings');
+        for (const link of [
+          '/\\evil.example',
+          '//evil.example',
+          '/%5Cevil.example',
+          'java\tscript:alert(1)',
+        ]) {
+          const res = await admin.post('/admin/settings', { membership_url: link });
+          assert.equal(res.statusCode, 400, link);
+          assert.match(res.body, /field-membership_url-error/, link);
+        }
+        assert.equal(
+          (await t.wiring.store.settings.getAll()).get('membership_url') ?? '/membership',
+          '/membership',
+        );
+      });
+    });
+
+    describe('6: NUL bytes', () => {
+      test('a NUL in a path, a query or a form is a clear 400, never a 500', async () => {
+        for (const url of [
+          '/articles/a%00b',
+          '/authors/a%00b',
+          '/region/a%00b',
+          '/search?q=a%00b',
+          '/x%00',
+        ]) {
+          const res = await app.inject(url);
+          assert.equal(res.statusCode, 400, url);
+          assert.match(res.body, /NUL|not allowed|invalid/i, url);
+        }
+        const login = await app.inject({
+          method: 'POST',
+          url: '/admin/login',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'email=a%00b%40example.org&password=x',
+        });
+        assert.equal(login.statusCode, 400);
+        const json = await app.inject({
+          method: 'POST',
+          url: '/admin/login',
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ email: 'a\u0000b@example.org', password: 'x' }),
+        });
+        assert.ok(json.statusCode === 400 || json.statusCode === 415, String(json.statusCode));
+      });
+
+      test('a save with a NUL in the title or body is refused with 400 and stores nothing', async () => {
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        const before = (await t.wiring.store.articles.findBySlug('nul-title')) ?? null;
+        const res = await editor.post('/admin/articles', {
+          title: 'Nul\u0000title',
+          slug: 'nul-title',
+          body: 'Body \u0000 here',
+          language: 'en',
+          visibility: 'public',
+        });
+        assert.equal(res.statusCode, 400);
+        assert.equal(before, null);
+        assert.equal(await t.wiring.store.articles.findBySlug('nul-title'), undefined);
+      });
+    });
+
+    describe('7: other 500s', () => {
+      test('an out-of-range page number is a 4xx on the home page and both searches', async () => {
+        for (const url of [
+          '/?page=1e309',
+          '/search?q=a&page=1e309',
+          '/api/search?q=a&page=1e309',
+          '/?page=-1',
+        ]) {
+          const res = await app.inject(url);
+          assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${url}: ${res.statusCode}`);
+        }
+      });
+
+      test('an anonymous upload is refused before its body is read, whatever the body', async () => {
+        const boundary = '----x';
+        const truncated = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\nabc`;
+        for (const [contentType, payload] of [
+          [`multipart/form-data; boundary=${boundary}`, truncated],
+          ['multipart/form-data', truncated],
+          [`multipart/form-data; boundary=${boundary}`, Buffer.alloc(15 * 1024 * 1024, 97)],
+        ] as const) {
+          const res = await app.inject({
+            method: 'POST',
+            url: '/admin/media',
+            headers: { 'content-type': contentType },
+            payload,
+          });
+          assert.equal(res.statusCode, 401, `${contentType}: ${res.statusCode}`);
+        }
+        const contributor = await as('contributor');
+        for (const contentType of [`multipart/form-data; boundary=${boundary}`, 'multipart/form-data']) {
+          const res = await app.inject({
+            method: 'POST',
+            url: '/admin/media',
+            headers: { 'content-type': contentType, cookie: contributor.cookieHeader() },
+            payload: truncated,
+          });
+          assert.equal(res.statusCode, 400, `signed in, ${contentType}: ${res.statusCode}`);
+        }
+      });
+
+      test('a signed-in user is redirected only to a safe, encoded next address', async () => {
+        const admin = await as('admin');
+        assert.equal((await admin.get('/admin/login?next=/admin/%00')).statusCode, 400);
+        for (const next of [
+          '/admin/%E2%80%A8x',
+          '/admin/%0d%0aSet-Cookie:x=1',
+          '/admin/%5C%5Cevil.example',
+        ]) {
+          const res = await admin.get(`/admin/login?next=${next}`);
+          assert.equal(res.statusCode, 303, next);
+          const location = String(res.headers.location);
+          assert.match(location, /^\/admin/, next);
+          assert.match(location, /^[\x21-\x7e]+$/, next);
+        }
+      });
+    });
+  });
+}
