@@ -207,9 +207,10 @@ for (const kind of DATABASE_KINDS) {
             `${path} ${q.slice(0, 40)}: ${res.statusCode}`,
           );
           if (res.statusCode === 400) {
-            if (path === '/api/search')
-              assert.match(JSON.parse(res.body).message, /limited to 500 characters/);
-            else assert.match(res.body, /limited to 500 characters/);
+            // Too long, or holding a NUL (refused for every route before search sees it).
+            const expected = q.includes('\u0000') ? /NUL character/ : /limited to 500 characters/;
+            if (path === '/api/search') assert.match(JSON.parse(res.body).message, expected);
+            else assert.match(res.body, expected);
           }
         }
       }
