@@ -5,6 +5,12 @@ import sanitizeHtml from 'sanitize-html';
 // the sanitizer below; the sanitizer, not the parser, is what keeps pages safe.
 const parser = new MarkdownIt({ html: true, linkify: true, typographer: true });
 
+/**
+ * Ids a body may carry: footnote anchors only (`fn1`, `fnref1`), so that a body can link its
+ * notes without taking an id the page itself uses.
+ */
+export const FOOTNOTE_ID = /^(?:fn|fnref|footnote|footnote-ref)[\w:.-]{0,60}$/i;
+
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [
     'p',
@@ -69,6 +75,7 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     code: ['class'],
     q: ['cite'],
     blockquote: ['cite'],
+    span: ['id'],
   },
   allowedClasses: { code: [/^language-[\w-]+$/] },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
@@ -77,6 +84,10 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   transformTags: {
     // h1 belongs to the page title; demote headings inside bodies so the outline stays valid.
     h1: 'h2',
+    span: (tagName, attribs) => {
+      const { id, ...rest } = attribs;
+      return { tagName, attribs: id && FOOTNOTE_ID.test(id) ? { ...rest, id } : rest };
+    },
     img: (tagName, attribs) => ({ tagName, attribs: { ...attribs, loading: 'lazy' } }),
     a: (tagName, attribs) => {
       const href = attribs.href ?? '';

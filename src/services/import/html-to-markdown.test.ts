@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { renderMarkdown } from '../../content/markdown.ts';
 import {
   autoParagraph,
   cleanText,
@@ -62,4 +63,123 @@ test('reads text without markup as WordPress shows it, without an HTML parser', 
     htmlToMarkdown('<p>First *line*<br />\nsecond line</p>', { isWordPress: true }).markdown,
     'First \\*line\\*  \nsecond line',
   );
+});
+
+test('a <pre> without <code> stays a code block: line breaks, indentation and what follows kept', () => {
+  const { markdown } = htmlToMarkdown(
+    '<p>Intro</p>\n<pre>int main() {\n    return 0;\n}</pre>\n<p>After <a href="https://x.example/">a link</a> <img src="https://x.example/a.png" alt="pic"></p>',
+    { isWordPress: true },
+  );
+  assert.equal(
+    markdown,
+    'Intro\n\n```\nint main() {\n    return 0;\n}\n```\n\nAfter [a link](https://x.example/) ![pic](https://x.example/a.png)',
+  );
+});
+
+test('escaped text in code is kept as written, with no Markdown escapes and no headings', () => {
+  const { markdown } = htmlToMarkdown(
+    '<pre>#include &lt;iostream&gt;\nstd::vector&lt;char&gt; buf;\n# not a heading\nm_map[y][x] = 1;</pre>',
+    { isWordPress: true },
+  );
+  assert.equal(
+    markdown,
+    '```\n#include <iostream>\nstd::vector<char> buf;\n# not a heading\nm_map[y][x] = 1;\n```',
+  );
+  const html = renderMarkdown(markdown);
+  assert.match(html, /#include &lt;iostream&gt;/);
+  assert.match(html, /std::vector&lt;char&gt;/);
+  assert.doesNotMatch(html, /<h\d/);
+});
+
+test('code written unescaped in a plain <pre> keeps its angle brackets; formatting tags go', () => {
+  const { markdown } = htmlToMarkdown('<pre><b>#include</b> <iostream><br>std::vector<char> v;</pre>');
+  assert.equal(markdown, '```\n#include <iostream>\nstd::vector<char> v;\n```');
+});
+
+test('<pre lang="php"> holding raw PHP and a table is one PHP code block, not a table', () => {
+  const { markdown } = htmlToMarkdown(
+    '<pre lang="php"><?php $rows = 2; ?>\n<table>\n<thead>\n<tr>\n<th><?php echo $title; ?></th>\n</tr>\n</thead>\n</table></pre>\n<p>After.</p>',
+    { isWordPress: true },
+  );
+  assert.equal(
+    markdown,
+    '```php\n<?php $rows = 2; ?>\n<table>\n<thead>\n<tr>\n<th><?php echo $title; ?></th>\n</tr>\n</thead>\n</table>\n```\n\nAfter.',
+  );
+});
+
+test('a language named on <pre> or <code> goes on the fence; a fence outlasts backticks in the code', () => {
+  assert.equal(
+    htmlToMarkdown('<pre><code class="language-js">let a = `x`;\n```\n</code></pre>').markdown,
+    '````js\nlet a = `x`;\n```\n````',
+  );
+  assert.equal(
+    htmlToMarkdown('<pre class="brush: bash; gutter: false">echo &quot;hi&quot;</pre>').markdown,
+    '```bash\necho "hi"\n```',
+  );
+});
+
+test('[sourcecode], [code] and CodeColorer shortcodes become fenced code with their language', () => {
+  const { markdown, shortcodes } = htmlToMarkdown(
+    '[sourcecode language="python"]\nif a &lt; b:\n    print("x")\n[/sourcecode]\n\n[code lang="js"]const a = 1;[/code]\n\n[cc lang="php"]\n<?php echo "&lt;"; ?>\n[/cc]\n\n[ccnle_php]$a = 1;\n$b = 2;[/ccnle_php]\n\n[cce_c]int *p = &amp;x;[/cce_c]\n\nUse [cci]ls -l[/cci] to list.',
+    { isWordPress: true },
+  );
+  assert.equal(
+    markdown,
+    [
+      '```python\nif a < b:\n    print("x")\n```',
+      '```js\nconst a = 1;\n```',
+      '```php\n<?php echo "&lt;"; ?>\n```',
+      '```php\n$a = 1;\n$b = 2;\n```',
+      '```c\nint *p = &x;\n```',
+      'Use `ls -l` to list.',
+    ].join('\n\n'),
+  );
+  assert.deepEqual(
+    shortcodes.map((s) => `${s.name}:${s.outcome}`),
+    [
+      'sourcecode:converted',
+      'code:converted',
+      'cc:converted',
+      'ccnle_php:converted',
+      'cce_c:converted',
+      'cci:converted',
+    ],
+  );
+});
+
+test('code inside a list item stays in the item', () => {
+  assert.equal(
+    htmlToMarkdown('<ul><li>Run:<pre>make\nmake install</pre></li></ul>').markdown,
+    '-   Run:\n\n    ```\n    make\n    make install\n    ```',
+  );
+});
+
+test('a table with <br> in a cell stays an HTML table; a plain one becomes a pipe table', () => {
+  const kept = htmlToMarkdown(
+    '<table class="x" style="color:red"><tr><th>Name</th><th>Notes</th></tr>\n\n<tr><td>A</td><td>one<br>two</td></tr></table><p>After</p>',
+  ).markdown;
+  assert.equal(
+    kept,
+    '<table><tbody><tr><th>Name</th><th>Notes</th></tr><tr><td>A</td><td>one<br />two</td></tr></tbody></table>\n\nAfter',
+  );
+  const html = renderMarkdown(kept);
+  assert.match(html, /<td>one<br \/>two<\/td>/);
+  assert.match(html, /<p>After<\/p>/);
+  assert.equal(
+    htmlToMarkdown(
+      '<table><thead><tr>\n<th>a</th>\n<th align="right">b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>',
+    ).markdown,
+    '| a | b |\n| --- | --: |\n| 1 | 2 |',
+  );
+});
+
+test('footnotes keep their targets: the ids survive conversion and the sanitizer', () => {
+  const { markdown } = htmlToMarkdown(
+    '<p>Claim<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup></p><hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list"><li id="fn1" class="footnote-item"><p>Source. <a href="#fnref1" class="footnote-backref">↩︎</a></p></li></ol></section>',
+  );
+  const html = renderMarkdown(markdown);
+  assert.match(html, /<span id="fnref1"><\/span>/);
+  assert.match(html, /<li>\s*(?:<p>)?<span id="fn1"><\/span>/);
+  assert.match(html, /href="#fn1"/);
+  assert.doesNotMatch(renderMarkdown('<span id="main">x</span>'), /id=/);
 });

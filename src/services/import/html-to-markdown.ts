@@ -1,5 +1,8 @@
+import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
+import { FOOTNOTE_ID } from '../../content/markdown.ts';
+import { type CodeBlock, liftCode, restoreCode } from './code-blocks.ts';
 
 /** What happened to one shortcode found in a body. */
 export interface ShortcodeNote {
@@ -43,6 +46,165 @@ turndown.addRule('figure', {
   },
 });
 
+// Code lifted out of the body being converted, for the table rule to put back as HTML.
+let liftedCode: CodeBlock[] = [];
+
+const BLOCK_IN_CELL = 'br, p, div, ul, ol, dl, pre, table, blockquote, h1, h2, h3, h4, h5, h6, hr, figure';
+
+function elementChildren(node: Node): HTMLElement[] {
+  return Array.prototype.filter.call(node.childNodes, (child: Node) => child.nodeType === 1) as HTMLElement[];
+}
+
+/** Whether a table fits GFM: a heading row, equal rows, no spans and nothing but inline content in cells. */
+function isPipeTable(table: HTMLElement): boolean {
+  const rows = Array.from(table.querySelectorAll('tr')).filter((row) => row.closest('table') === table);
+  const first = rows[0];
+  if (!first) return false;
+  const cellsOf = (row: Element) =>
+    elementChildren(row).filter((c) => c.nodeName === 'TH' || c.nodeName === 'TD');
+  const width = cellsOf(first).length;
+  if (width === 0 || !cellsOf(first).every((c) => c.nodeName === 'TH')) return false;
+  return rows.every((row) => {
+    const cells = cellsOf(row);
+    return (
+      cells.length === width &&
+      cells.every(
+        (cell) =>
+          !cell.querySelector(BLOCK_IN_CELL) &&
+          !/\S/.test((cell.getAttribute('colspan') ?? '1').replace(/^1$/, '')) &&
+          !/\S/.test((cell.getAttribute('rowspan') ?? '1').replace(/^1$/, '')),
+      )
+    );
+  });
+}
+
+const TABLE_HTML: sanitizeHtml.IOptions = {
+  allowedTags: [
+    'table',
+    'caption',
+    'thead',
+    'tbody',
+    'tfoot',
+    'tr',
+    'th',
+    'td',
+    'br',
+    'p',
+    'ul',
+    'ol',
+    'li',
+    'dl',
+    'dt',
+    'dd',
+    'pre',
+    'code',
+    'blockquote',
+    'strong',
+    'b',
+    'em',
+    'i',
+    'u',
+    's',
+    'del',
+    'sub',
+    'sup',
+    'a',
+    'img',
+    'span',
+    'h2',
+    'h3',
+    'h4',
+    'h5',
+    'h6',
+    'hr',
+    'figure',
+    'figcaption',
+    'kbd',
+    'mark',
+    'small',
+  ],
+  allowedAttributes: {
+    a: ['href', 'title'],
+    img: ['src', 'alt', 'title', 'width', 'height'],
+    th: ['scope', 'colspan', 'rowspan'],
+    td: ['colspan', 'rowspan'],
+    span: ['id'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
+  disallowedTagsMode: 'discard',
+};
+
+/**
+ * A table Markdown cannot express, as HTML on lines without blank ones between them (a blank line
+ * would end the HTML block); code lifted out of it goes back in as <pre>.
+ */
+function tableAsHtml(table: HTMLElement): string {
+  const withCode = table.outerHTML.replace(
+    /<p>\uE010(\d+)\uE010<\/p>|\uE010(\d+)\uE010/g,
+    (_m, block?: string, inline?: string) => {
+      const code = liftedCode[Number(block ?? inline)];
+      if (!code) return '';
+      const text = escapeHtml(code.code).replace(/\n/g, '&#10;');
+      return block !== undefined ? `<pre><code>${text}</code></pre>` : `<code>${text}</code>`;
+    },
+  );
+  return sanitizeHtml(withCode, TABLE_HTML)
+    .replace(/\s*\n\s*/g, '\n')
+    .trim();
+}
+
+turndown.addRule('table', {
+  filter: 'table',
+  replacement: (content, node) =>
+    isPipeTable(node as HTMLElement)
+      ? `\n\n${content.replace(/\n{2,}/g, '\n').trim()}\n\n`
+      : `\n\n${tableAsHtml(node as HTMLElement)}\n\n`,
+});
+// turndown-plugin-gfm reads an attribute of every child of a heading row, text and comments
+// included, and throws on them (WordPress bodies have whitespace and <?php ?> there).
+turndown.addRule('tableRow', {
+  filter: 'tr',
+  replacement: (content, node) => {
+    const parent = node.parentNode;
+    const cells = elementChildren(node);
+    const isHeading =
+      parent?.nodeName === 'THEAD' ||
+      (parent?.firstChild === node && cells.length > 0 && cells.every((c) => c.nodeName === 'TH'));
+    if (!isHeading) return `\n${content}`;
+    const border = cells
+      .map((cell, index) => {
+        const align = (cell.getAttribute('align') ?? '').toLowerCase();
+        const rule =
+          align === 'left' ? ':--' : align === 'right' ? '--:' : align === 'center' ? ':-:' : '---';
+        return index === 0 ? `| ${rule} |` : ` ${rule} |`;
+      })
+      .join('');
+    return `\n${content}\n${border}`;
+  },
+});
+
+const ANCHOR = '\uE011';
+
+/** Takes footnote ids off their elements and leaves a marker where an anchor span goes back. */
+function liftAnchors(html: string, ids: string[]): string {
+  return html.replace(
+    /<([a-zA-Z][\w-]*)([^<>]*?)\sid\s*=\s*(?:"([^"]*)"|'([^']*)')([^<>]*)>/g,
+    (whole, tag: string, before: string, double?: string, single?: string, after?: string) => {
+      const id = (double ?? single ?? '').trim();
+      if (!FOOTNOTE_ID.test(id)) return whole;
+      return `<${tag}${before}${after ?? ''}>${ANCHOR}${ids.push(id) - 1}${ANCHOR}`;
+    },
+  );
+}
+
+function restoreAnchors(markdown: string, ids: string[]): string {
+  if (ids.length === 0) return markdown;
+  return markdown.replace(/\uE011(\d+)\uE011/g, (_m, index: string) => {
+    const id = ids[Number(index)];
+    return id ? `<span id="${escapeHtml(id)}"></span>` : '';
+  });
+}
+
 const BLOCK_START =
   /^<(?:p|div|h[1-6]|ul|ol|li|dl|blockquote|pre|table|thead|tbody|tr|figure|hr|section|article|aside|header|footer|address|!--|\/)/i;
 
@@ -70,6 +232,10 @@ export function autoParagraph(html: string): string {
     .replace(/\uE000(\d+)\uE000/g, (_m, index: string) => preserved[Number(index)] ?? '');
 }
 
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
 const SHORTCODE = /\[(\[?)([a-zA-Z][\w-]*)(\s[^\]]*)?\](?:([\s\S]*?)\[\/\2\])?(\]?)/g;
 const LINKED = new Set(['embed', 'video', 'audio', 'youtube', 'vimeo', 'soundcloud', 'playlist']);
 const DROPPED = new Set(['gallery', 'contact-form-7', 'contact-form', 'ninja_form', 'gravityform']);
@@ -80,10 +246,6 @@ function attributesOf(text: string): Record<string, string> {
     attributes[(match[1] ?? '').toLowerCase()] = match[2] ?? match[3] ?? match[4] ?? '';
   }
   return attributes;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /**
@@ -159,7 +321,8 @@ export function cleanText(text: string): string {
 /** Converts a post body (WordPress or Ghost HTML) to clean Markdown, reporting shortcodes. */
 export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } = {}): ConvertedBody {
   const shortcodes: ShortcodeNote[] = [];
-  let source = cleanText(html);
+  const lifted = liftCode(cleanText(html), { isWordPress: options.isWordPress, notes: shortcodes });
+  let source = lifted.html;
   if (options.isWordPress) source = expandShortcodes(source, shortcodes);
   if (!source.trim()) return { markdown: '', shortcodes };
   // Text without markup (most comments, many old posts) needs no HTML parser, which costs
@@ -176,9 +339,24 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     return { markdown: cleanText(paragraphs.filter(Boolean).join('\n\n')), shortcodes };
   }
   if (options.isWordPress) source = autoParagraph(source);
-  const markdown = turndown
-    .turndown(source)
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  const anchors: string[] = [];
+  source = liftAnchors(source, anchors);
+  liftedCode = lifted.blocks;
+  let converted: string;
+  try {
+    converted = turndown.turndown(source);
+  } finally {
+    liftedCode = [];
+  }
+  const markdown = restoreCode(
+    restoreAnchors(
+      converted
+        .replace(/^[ \t]+$/gm, '')
+        .replace(/\n{3,}/g, '\n\n')
+        .trim(),
+      anchors,
+    ),
+    lifted.blocks,
+  );
   return { markdown: cleanText(markdown), shortcodes };
 }

@@ -1,0 +1,199 @@
+import { decodeHTML } from 'entities';
+import type { ShortcodeNote } from './html-to-markdown.ts';
+
+/** A piece of code lifted out of a body before conversion, put back as Markdown afterwards. */
+export interface CodeBlock {
+  code: string;
+  language: string | null;
+  isInline: boolean;
+}
+
+/** Marks where a lifted piece goes back; private-use characters no converter escapes or drops. */
+const MARK = '\uE010';
+
+/**
+ * Tags that format code inside a plain `<pre>`: they are markup, removed. Anything else that
+ * looks like a tag there (`<iostream>`, `std::vector<char>`) is code written without escaping,
+ * which browsers hide but the author meant as text.
+ */
+const FORMATTING_TAGS = new Set([
+  'a',
+  'abbr',
+  'b',
+  'big',
+  'br',
+  'code',
+  'del',
+  'div',
+  'em',
+  'font',
+  'i',
+  'ins',
+  'kbd',
+  'mark',
+  'p',
+  'q',
+  's',
+  'samp',
+  'small',
+  'span',
+  'strike',
+  'strong',
+  'sub',
+  'sup',
+  'tt',
+  'u',
+  'var',
+]);
+
+function attributesOf(text: string): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const match of text.matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s'"]+))/g))
+    attributes[(match[1] ?? '').toLowerCase()] = match[2] ?? match[3] ?? match[4] ?? '';
+  return attributes;
+}
+
+/** A language name safe to write after a fence, or null. */
+function languageName(raw: string | undefined | null): string | null {
+  const name = (raw ?? '').trim().toLowerCase();
+  return /^[a-z0-9][\w+#.-]{0,30}$/.test(name) ? name : null;
+}
+
+/** The text of a plain `<pre>`: formatting tags removed, line breaks kept, entities decoded. */
+function preText(inner: string): string {
+  const text = inner
+    .replace(/<br\s*\/?>\n?/gi, '\n')
+    .replace(/<\/?([a-zA-Z][\w-]*)\b[^<>]*>/g, (tag, name: string) =>
+      FORMATTING_TAGS.has(name.toLowerCase()) ? '' : tag,
+    );
+  return decodeHTML(text);
+}
+
+/** Leading and trailing blank lines go; the indentation of the first line stays. */
+function trimCode(code: string): string {
+  return code
+    .replace(/\r\n?/g, '\n')
+    .replace(/^(?:[ \t]*\n)+/, '')
+    .replace(/\s+$/, '');
+}
+
+// [sourcecode] and [code] (SyntaxHighlighter, WordPress.com), and the CodeColorer family:
+// [cc], [cci] (inline), [cce] (escaped), [ccnle_php] (flags, then a language) and so on.
+const CODE_SHORTCODE = /\[(sourcecode|code|cc[a-z]*(?:_[\w+#-]+)?)(\s[^\]]*)?\]([\s\S]*?)\[\/\1\]/gi;
+const PRE = /<pre\b([^>]*)>([\s\S]*?)<\/pre\s*>/gi;
+
+function shortcodeBlock(name: string, rawAttributes: string, inner: string, isInText: boolean): CodeBlock {
+  const attributes = attributesOf(rawAttributes);
+  const lower = name.toLowerCase();
+  const [flags = '', suffix] = lower.split('_', 2);
+  const positional = rawAttributes.trim().split(/\s+/)[0];
+  const language =
+    languageName(attributes.language ?? attributes.lang) ??
+    languageName(suffix) ??
+    (positional && !positional.includes('=') ? languageName(positional) : null);
+  // CodeColorer reads its content literally unless the "e" flag says it is HTML-escaped;
+  // SyntaxHighlighter's [sourcecode] and [code] are written through the editor, escaped.
+  const isCodeColorer = flags.startsWith('cc');
+  const isEscaped = !isCodeColorer || flags.slice(2).includes('e');
+  const code = isEscaped ? decodeHTML(inner.replace(/<br\s*\/?>\n?/gi, '\n')) : inner;
+  // Inline when CodeColorer says so ("i"), or when one line of code sits within a sentence.
+  const isOneLine = !/\n/.test(code.trim());
+  const isInline = isOneLine && ((isCodeColorer && flags.slice(2).includes('i')) || isInText);
+  return { code: trimCode(code), language, isInline };
+}
+
+function preBlock(rawAttributes: string, inner: string): CodeBlock {
+  const attributes = attributesOf(rawAttributes);
+  const classes = attributes.class ?? '';
+  const innerCode = /^\s*<code\b([^>]*)>([\s\S]*)<\/code>\s*$/i.exec(inner);
+  const codeClasses = innerCode ? (attributesOf(innerCode[1] ?? '').class ?? '') : '';
+  const language =
+    languageName(attributes.lang ?? attributes['data-language']) ??
+    languageName(/(?:^|\s)(?:language|lang)-([\w+#-]+)/.exec(`${classes} ${codeClasses}`)?.[1]) ??
+    languageName(/\bbrush:\s*([\w+#-]+)/.exec(classes)?.[1]) ??
+    languageName(/\blang:([\w+#-]+)/.exec(classes)?.[1]);
+  let code: string;
+  if (attributes.lang !== undefined) {
+    // WP-Syntax: `<pre lang="php">` holds the code itself, raw, unless escaped="true".
+    code = attributes.escaped === 'true' ? decodeHTML(inner) : inner;
+  } else {
+    code = preText(innerCode ? (innerCode[2] ?? '') : inner);
+  }
+  return { code: trimCode(code), language, isInline: false };
+}
+
+/**
+ * Lifts code out of an HTML body before it is converted: `<pre>` blocks (with or without
+ * `<code>`) and code shortcodes. Returns the body with a marker in place of each, and the code
+ * as written. Converters never see the code, so they cannot reflow, escape or parse it.
+ */
+export function liftCode(
+  html: string,
+  options: { isWordPress?: boolean; notes?: ShortcodeNote[] } = {},
+): { html: string; blocks: CodeBlock[] } {
+  const blocks: CodeBlock[] = [];
+  const place = (block: CodeBlock) => {
+    const mark = `${MARK}${blocks.push(block) - 1}${MARK}`;
+    return block.isInline ? `<code>${mark}</code>` : `\n\n<p>${mark}</p>\n\n`;
+  };
+  let out = html;
+  if (options.isWordPress) {
+    out = out.replace(
+      CODE_SHORTCODE,
+      (whole, name: string, attributes: string | undefined, inner: string, offset: number, all: string) => {
+        if (!inner.trim()) return whole;
+        options.notes?.push({ name: name.toLowerCase(), outcome: 'converted' });
+        const lineStart = all.lastIndexOf('\n', offset) + 1;
+        const lineEnd = all.indexOf('\n', offset + whole.length);
+        const around = `${all.slice(lineStart, offset)} ${all.slice(offset + whole.length, lineEnd === -1 ? undefined : lineEnd)}`;
+        const isInText = /\S/.test(around.replace(/<[^>]*>/g, ''));
+        return place(shortcodeBlock(name, attributes ?? '', inner, isInText));
+      },
+    );
+  }
+  out = out.replace(PRE, (_whole, attributes: string, inner: string) => place(preBlock(attributes, inner)));
+  return { html: out, blocks };
+}
+
+/** A fence longer than any run of backticks in the code. */
+function fenceFor(code: string): string {
+  let longest = 0;
+  for (const run of code.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function inlineCode(code: string): string {
+  let longest = 0;
+  for (const run of code.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const ticks = '`'.repeat(longest + 1);
+  const pad = code.startsWith('`') || code.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${code}${pad}${ticks}`;
+}
+
+/**
+ * Puts lifted code back into converted Markdown as fenced blocks (or inline code), indented
+ * like the line the marker sits on, so code inside a list item or quote stays there.
+ */
+export function restoreCode(markdown: string, blocks: CodeBlock[]): string {
+  if (blocks.length === 0) return markdown;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (!line.includes(MARK)) return line;
+      // The converter may have wrapped an inline marker in its own backticks.
+      return line.replace(/`*\uE010(\d+)\uE010`*/g, (_m, index: string, offset: number) => {
+        const block = blocks[Number(index)];
+        if (!block) return '';
+        if (block.isInline) return inlineCode(block.code);
+        const lead = line.slice(0, offset);
+        const indent = /^[\s>]*$/.test(lead) ? lead : ' '.repeat(lead.length);
+        const fence = fenceFor(block.code);
+        const body = block.code
+          .split('\n')
+          .map((codeLine) => (codeLine ? `${indent}${codeLine}` : indent.trimEnd()))
+          .join('\n');
+        return `${fence}${block.language ?? ''}\n${body}\n${indent}${fence}`;
+      });
+    })
+    .join('\n');
+}
