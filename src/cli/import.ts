@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { dataPath } from '../config.ts';
@@ -36,6 +36,11 @@ const KIND_LABELS: Record<ReportKind, string> = {
 
 /** Prints what an import from another system did: counts per kind, then each skipped thing and warning. */
 export function printMigrationReport(report: MigrationReport, io: CliIo = stdio): void {
+  const failed = report.items.filter((item) => item.outcome === 'failed');
+  if (report.isRolledBack)
+    io.err(
+      `Nothing was imported from ${report.source}: ${failed.length} item(s) failed and --strict was given.`,
+    );
   io.out(`Imported from ${report.source}:`);
   io.out(
     `  ${'what'.padEnd(12)} ${'imported'.padStart(9)} ${'updated'.padStart(9)} ${'unchanged'.padStart(9)} ${'skipped'.padStart(9)}`,
@@ -55,6 +60,29 @@ export function printMigrationReport(report: MigrationReport, io: CliIo = stdio)
     io.out('Notes:');
     for (const w of report.warnings) io.out(`  ${w}`);
   }
+  const byOutcome = new Map<string, number>();
+  for (const item of report.items) byOutcome.set(item.outcome, (byOutcome.get(item.outcome) ?? 0) + 1);
+  io.out(
+    `Source items: ${report.items.length} (${[...byOutcome].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'none'})`,
+  );
+  for (const item of failed) io.err(`FAILED  ${item.kind} ${item.id} "${item.title}": ${item.reason ?? ''}`);
+}
+
+/** Writes the full report (every source item with its outcome) as JSON, when asked to. */
+function writeReportFile(report: MigrationReport, file: string | undefined): void {
+  if (!file) return;
+  try {
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  } catch (cause) {
+    throw usageError(
+      `Cannot write the report to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+  }
+}
+
+/** Failed items make the command fail, so that scripts notice; the rest is imported all the same. */
+function settle(report: MigrationReport): void {
+  if (report.items.some((item) => item.outcome === 'failed')) process.exitCode = 1;
 }
 
 /** A one-line progress bar, redrawn in place, only when standard output is a terminal. */
@@ -151,39 +179,57 @@ export function registerImport(program: Command): Command {
       '--uploads <dir>',
       'a copy of wp-content/uploads; attachments found there are copied into the data folder',
     )
+    .option('--strict', 'import nothing if any item fails (default: report it and import the rest)')
+    .option('--report <file>', 'write the full report, every source item with its outcome, as JSON')
     .addHelpText(
       'after',
       '\nDefault mapping: category → theme, post_tag → tag; other taxonomies are skipped and reported.\nExample: pressroom import wordpress export.xml --map category=region --map series=report --uploads ./uploads',
     )
-    .action(async (file: string, flags: { map: string[]; mapping?: string; uploads?: string }) => {
-      const mapping = parseMapping(flags.map, flags.mapping);
-      const progress = terminalProgress();
-      const report = await withWiring(async (wiring) => {
-        try {
-          return await importWordPress(wiring, file, {
-            actor: 'cli',
-            mapping,
-            ...(flags.uploads
-              ? { uploadsDir: flags.uploads, mediaDir: dataPath(wiring.config, 'media') }
-              : {}),
-            onProgress: progress.update,
-          });
-        } finally {
-          progress.done();
-        }
-      });
-      printMigrationReport(report);
-    });
+    .action(
+      async (
+        file: string,
+        flags: { map: string[]; mapping?: string; uploads?: string; strict?: boolean; report?: string },
+      ) => {
+        const mapping = parseMapping(flags.map, flags.mapping);
+        const progress = terminalProgress();
+        const report = await withWiring(async (wiring) => {
+          try {
+            return await importWordPress(wiring, file, {
+              actor: 'cli',
+              mapping,
+              ...(flags.uploads
+                ? { uploadsDir: flags.uploads, mediaDir: dataPath(wiring.config, 'media') }
+                : {}),
+              onProgress: progress.update,
+              isStrict: flags.strict === true,
+            });
+          } finally {
+            progress.done();
+          }
+        });
+        printMigrationReport(report);
+        writeReportFile(report, flags.report);
+        settle(report);
+      },
+    );
   command
     .command('ghost')
     .description('import a Ghost JSON export: posts, pages, tags, users as people (with author order)')
     .argument('<file>', 'the .json file from Ghost Admin → Settings → Labs → Export')
     .option('--tags-to <taxonomy>', 'the taxonomy Ghost tags go to', 'tag')
-    .action(async (file: string, flags: { tagsTo: string }) => {
+    .option('--strict', 'import nothing if any post fails (default: report it and import the rest)')
+    .option('--report <file>', 'write the full report, every source item with its outcome, as JSON')
+    .action(async (file: string, flags: { tagsTo: string; strict?: boolean; report?: string }) => {
       const report = await withWiring((wiring) =>
-        importGhost(wiring, file, { actor: 'cli', tagTaxonomy: flags.tagsTo }),
+        importGhost(wiring, file, {
+          actor: 'cli',
+          tagTaxonomy: flags.tagsTo,
+          isStrict: flags.strict === true,
+        }),
       );
       printMigrationReport(report);
+      writeReportFile(report, flags.report);
+      settle(report);
     });
   command
     .command('json')

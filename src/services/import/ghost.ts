@@ -5,7 +5,14 @@ import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { lexicalToHtml, mobiledocToHtml } from './ghost-body.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
-import { ImportSession, type MigrationReport } from './session.ts';
+import {
+  ImportSession,
+  type ItemOutcome,
+  type MigrationReport,
+  type ReportKind,
+  rolledBackReport,
+  StrictRollback,
+} from './session.ts';
 
 type Row = Record<string, unknown>;
 
@@ -121,7 +128,7 @@ export function ghostBodyMarkdown(post: Row): string {
 export async function importGhost(
   ctx: ServiceContext,
   file: string,
-  options: { actor?: string; tagTaxonomy?: string } = {},
+  options: { actor?: string; tagTaxonomy?: string; isStrict?: boolean } = {},
 ): Promise<MigrationReport> {
   let size: number;
   try {
@@ -149,161 +156,210 @@ export async function importGhost(
   const data = parseGhostExport(source, file);
   const taxonomySlug = options.tagTaxonomy ?? 'tag';
 
-  const report = await ctx.store.transaction(async (repos) => {
-    const session = new ImportSession(repos, 'ghost', {
-      actor: options.actor ?? 'import',
-      now: ctx.now(),
-    });
-    await session.load();
-    const taxonomy = session.taxonomy(taxonomySlug);
-    if (!taxonomy) throw failed(file, `there is no taxonomy "${taxonomySlug}" to put Ghost tags in`);
-
-    const people = new Map<string, number>();
-    for (const user of data.users) {
-      const id = text(user.id);
-      const name = text(user.name)?.trim();
-      if (!id || !name) {
-        session.skip('person', `user ${id ?? '(no id)'}`, 'has no id or name');
-        continue;
-      }
-      // Never the password hash, email or any token: a person's fields are public.
-      const person = await session.person(`user:${id}`, {
-        name,
-        slug: text(user.slug) ?? undefined,
-        bio: text(user.bio),
-        website: absoluteUrl(text(user.website)),
-        photo: absoluteUrl(text(user.profile_image) ?? text(user.image)),
+  let failedReport: MigrationReport | undefined;
+  const write = () =>
+    ctx.store.transaction(async (repos) => {
+      const session = new ImportSession(repos, 'ghost', {
+        actor: options.actor ?? 'import',
+        now: ctx.now(),
       });
-      people.set(id, person.id);
-    }
+      await session.load();
+      const taxonomy = session.taxonomy(taxonomySlug);
+      if (!taxonomy) throw failed(file, `there is no taxonomy "${taxonomySlug}" to put Ghost tags in`);
 
-    const terms = new Map<string, number>();
-    for (const tag of data.tags) {
-      const id = text(tag.id);
-      const name = text(tag.name)?.trim() ?? '';
-      const slug = text(tag.slug)?.trim() ?? '';
-      const ref = `tag ${id ?? '(no id)'} "${name || slug}"`;
-      if (!id || (!name && !slug)) {
-        session.skip('term', ref, 'has neither a name nor a slug');
-        continue;
+      const people = new Map<string, number>();
+      for (const user of data.users) {
+        const id = text(user.id);
+        const name = text(user.name)?.trim();
+        if (!id || !name) {
+          session.skip('person', `user ${id ?? '(no id)'}`, 'has no id or name');
+          session.item({ kind: 'user', id, title: name, outcome: 'skipped', reason: 'has no id or name' });
+          continue;
+        }
+        // Never the password hash, email or any token: a person's fields are public.
+        const person = await session.person(`user:${id}`, {
+          name,
+          slug: text(user.slug) ?? undefined,
+          bio: text(user.bio),
+          website: absoluteUrl(text(user.website)),
+          photo: absoluteUrl(text(user.profile_image) ?? text(user.image)),
+        });
+        people.set(id, person.id);
+        session.item({ kind: 'user', id, title: name, outcome: session.lastOutcome });
       }
-      if (name.startsWith('#') || slug.startsWith('hash-')) {
-        session.skip('term', ref, 'is a Ghost internal tag');
-        continue;
-      }
-      const term = await session.term(`tag:${id}`, taxonomy, {
-        name: name || slug,
-        slug: slug || null,
-        description: text(tag.description),
-      });
-      terms.set(id, term.id);
-    }
 
-    const authorsOf = new Map<string, { id: string; order: number }[]>();
-    for (const row of data.postsAuthors) {
-      const postId = text(row.post_id);
-      const authorId = text(row.author_id);
-      if (!postId || !authorId) continue;
-      authorsOf.set(postId, [
-        ...(authorsOf.get(postId) ?? []),
-        { id: authorId, order: Number(row.sort_order ?? 0) },
-      ]);
-    }
-    const tagsOf = new Map<string, { id: string; order: number }[]>();
-    for (const row of data.postsTags) {
-      const postId = text(row.post_id);
-      const tagId = text(row.tag_id);
-      if (!postId || !tagId) continue;
-      tagsOf.set(postId, [...(tagsOf.get(postId) ?? []), { id: tagId, order: Number(row.sort_order ?? 0) }]);
-    }
-    const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
+      const terms = new Map<string, number>();
+      for (const tag of data.tags) {
+        const id = text(tag.id);
+        const name = text(tag.name)?.trim() ?? '';
+        const slug = text(tag.slug)?.trim() ?? '';
+        const ref = `tag ${id ?? '(no id)'} "${name || slug}"`;
+        const skipTag = (reason: string) => {
+          session.skip('term', ref, reason);
+          session.item({ kind: 'tag', id, title: name || slug, outcome: 'skipped', reason });
+        };
+        if (!id || (!name && !slug)) {
+          skipTag('has neither a name nor a slug');
+          continue;
+        }
+        if (name.startsWith('#') || slug.startsWith('hash-')) {
+          skipTag('is a Ghost internal tag');
+          continue;
+        }
+        const term = await session.term(`tag:${id}`, taxonomy, {
+          name: name || slug,
+          slug: slug || null,
+          description: text(tag.description),
+        });
+        terms.set(id, term.id);
+        session.item({ kind: 'tag', id, title: name || slug, outcome: session.lastOutcome });
+      }
 
-    const seenIds = new Set<string>();
-    for (const post of data.posts) {
-      const id = text(post.id);
-      const title = text(post.title)?.trim() ?? '';
-      const slug = text(post.slug)?.trim() ?? '';
-      const ref = `post ${id ?? '(no id)'} "${title || slug}"`;
-      if (!id) {
-        session.skip('item', ref, 'has no id');
-        continue;
+      const authorsOf = new Map<string, { id: string; order: number }[]>();
+      for (const row of data.postsAuthors) {
+        const postId = text(row.post_id);
+        const authorId = text(row.author_id);
+        if (!postId || !authorId) continue;
+        authorsOf.set(postId, [
+          ...(authorsOf.get(postId) ?? []),
+          { id: authorId, order: Number(row.sort_order ?? 0) },
+        ]);
       }
-      // Some exports repeat an id; the later post must not overwrite the earlier one.
-      const sourceId = seenIds.has(id) ? `post:${id}#${slug || title}` : `post:${id}`;
-      if (seenIds.has(id))
-        session.warn(`${ref}: the id ${id} is used by another post too; imported separately`);
-      seenIds.add(id);
-      const isPage = post.type === 'page' || post.page === true || post.page === 1;
-      const statusText = text(post.status);
-      if (!statusText) {
-        session.skip(isPage ? 'page' : 'article', ref, 'has no status');
-        continue;
+      const tagsOf = new Map<string, { id: string; order: number }[]>();
+      for (const row of data.postsTags) {
+        const postId = text(row.post_id);
+        const tagId = text(row.tag_id);
+        if (!postId || !tagId) continue;
+        tagsOf.set(postId, [
+          ...(tagsOf.get(postId) ?? []),
+          { id: tagId, order: Number(row.sort_order ?? 0) },
+        ]);
       }
-      if (!title && !slug) {
-        session.skip(isPage ? 'page' : 'article', ref, 'has neither a title nor a slug');
-        continue;
-      }
-      const body = ghostBodyMarkdown(post);
-      if (isPage) {
-        const page = await session.page(sourceId, ref, {
+      const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
+
+      const seenIds = new Set<string>();
+      for (const post of data.posts) {
+        const id = text(post.id);
+        const title = text(post.title)?.trim() ?? '';
+        const slug = text(post.slug)?.trim() ?? '';
+        const ref = `post ${id ?? '(no id)'} "${title || slug}"`;
+        const outcome = (done: { outcome: ItemOutcome; reason?: string }) =>
+          session.item({ kind: 'post', id, title: title || slug, ...done });
+        const skipPost = (kind: ReportKind, reason: string) => {
+          session.skip(kind, ref, reason);
+          outcome({ outcome: 'skipped', reason });
+        };
+        if (!id) {
+          skipPost('item', 'has no id');
+          continue;
+        }
+        // Some exports repeat an id; the later post must not overwrite the earlier one.
+        const sourceId = seenIds.has(id) ? `post:${id}#${slug || title}` : `post:${id}`;
+        if (seenIds.has(id))
+          session.warn(`${ref}: the id ${id} is used by another post too; imported separately`);
+        seenIds.add(id);
+        const isPage = post.type === 'page' || post.page === true || post.page === 1;
+        const statusText = text(post.status);
+        if (!statusText) {
+          skipPost(isPage ? 'page' : 'article', 'has no status');
+          continue;
+        }
+        if (!title && !slug) {
+          skipPost(isPage ? 'page' : 'article', 'has neither a title nor a slug');
+          continue;
+        }
+        let body: string;
+        try {
+          body = ghostBodyMarkdown(post);
+        } catch (error) {
+          // One body the converter cannot handle must not cost the rest of the import.
+          const reason = `its content could not be converted (${error instanceof Error ? error.message : String(error)})`;
+          session.skip(isPage ? 'page' : 'article', ref, reason);
+          outcome({ outcome: 'failed', reason });
+          continue;
+        }
+        if (isPage) {
+          const page = await session.page(sourceId, ref, {
+            slug: slug || title,
+            title: title || slug,
+            bodyMarkdown: body,
+            status: statusText === 'published' ? 'published' : 'draft',
+            showInNavigation: false,
+            position: 0,
+          });
+          const pageOutcome = session.lastOutcome;
+          if (page) await session.redirect(`/${slug}`, `/${encodeURIComponent(page.slug)}`);
+          outcome(
+            page
+              ? { outcome: pageOutcome }
+              : { outcome: 'skipped', reason: session.report.skipped.at(-1)?.reason ?? 'not saved' },
+          );
+          continue;
+        }
+        const status: ArticleStatus =
+          statusText === 'published'
+            ? 'published'
+            : statusText === 'scheduled'
+              ? 'scheduled'
+              : statusText === 'draft'
+                ? 'draft'
+                : 'unpublished';
+        let publishedAt = ghostDate(post.published_at);
+        if (!publishedAt && (status === 'published' || status === 'scheduled')) {
+          publishedAt = ghostDate(post.created_at) ?? session.timestamp;
+          session.warn(`${ref}: has no published_at; dated ${publishedAt}`);
+        }
+        const authorRefs = (authorsOf.get(id) ?? []).sort(byOrder).map((a) => a.id);
+        const legacyAuthor = text(post.author_id);
+        if (authorRefs.length === 0 && legacyAuthor) authorRefs.push(legacyAuthor);
+        const authorIds = authorRefs.flatMap((ghostId) => people.get(ghostId) ?? []);
+        const termIds = (tagsOf.get(id) ?? []).sort(byOrder).flatMap((t) => terms.get(t.id) ?? []);
+        const canonical = absoluteUrl(text(post.canonical_url));
+        const feature = absoluteUrl(text(post.feature_image) ?? text(post.image));
+        const visibility = text(post.visibility);
+        const excerpt = text(post.custom_excerpt)?.trim() || null;
+        const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
+        const saved = await session.article(sourceId, ref, {
           slug: slug || title,
           title: title || slug,
+          subtitle: null,
+          summary: excerpt,
+          epigraph: null,
           bodyMarkdown: body,
-          status: statusText === 'published' ? 'published' : 'draft',
-          showInNavigation: false,
-          position: 0,
+          status,
+          publishedAt,
+          source: null,
+          canonicalUrl: isHttpUrl(canonical) ? canonical : null,
+          license: null,
+          language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
+          featuredImage: isHttpUrl(feature) ? feature : null,
+          featuredImageAlt: isHttpUrl(feature) ? text(post.feature_image_alt) : null,
+          visibility: visibility && visibility !== 'public' ? 'members' : 'public',
+          isFeatured: post.featured === true || post.featured === 1,
+          hasComments: true,
+          authorIds: [...new Set(authorIds)],
+          termIds: [...new Set(termIds)],
         });
-        if (page) await session.redirect(`/${slug}`, `/${encodeURIComponent(page.slug)}`);
-        continue;
+        const articleOutcome = session.lastOutcome;
+        if (saved && slug) await session.redirect(`/${slug}`, saved.path);
+        outcome(
+          saved
+            ? { outcome: articleOutcome }
+            : { outcome: 'skipped', reason: session.report.skipped.at(-1)?.reason ?? 'not saved' },
+        );
       }
-      const status: ArticleStatus =
-        statusText === 'published'
-          ? 'published'
-          : statusText === 'scheduled'
-            ? 'scheduled'
-            : statusText === 'draft'
-              ? 'draft'
-              : 'unpublished';
-      let publishedAt = ghostDate(post.published_at);
-      if (!publishedAt && (status === 'published' || status === 'scheduled')) {
-        publishedAt = ghostDate(post.created_at) ?? session.timestamp;
-        session.warn(`${ref}: has no published_at; dated ${publishedAt}`);
+      if (options.isStrict && session.report.items.some((item) => item.outcome === 'failed')) {
+        failedReport = session.report;
+        throw new StrictRollback();
       }
-      const authorRefs = (authorsOf.get(id) ?? []).sort(byOrder).map((a) => a.id);
-      const legacyAuthor = text(post.author_id);
-      if (authorRefs.length === 0 && legacyAuthor) authorRefs.push(legacyAuthor);
-      const authorIds = authorRefs.flatMap((ghostId) => people.get(ghostId) ?? []);
-      const termIds = (tagsOf.get(id) ?? []).sort(byOrder).flatMap((t) => terms.get(t.id) ?? []);
-      const canonical = absoluteUrl(text(post.canonical_url));
-      const feature = absoluteUrl(text(post.feature_image) ?? text(post.image));
-      const visibility = text(post.visibility);
-      const excerpt = text(post.custom_excerpt)?.trim() || null;
-      const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
-      const saved = await session.article(sourceId, ref, {
-        slug: slug || title,
-        title: title || slug,
-        subtitle: null,
-        summary: excerpt,
-        epigraph: null,
-        bodyMarkdown: body,
-        status,
-        publishedAt,
-        source: null,
-        canonicalUrl: isHttpUrl(canonical) ? canonical : null,
-        license: null,
-        language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
-        featuredImage: isHttpUrl(feature) ? feature : null,
-        featuredImageAlt: isHttpUrl(feature) ? text(post.feature_image_alt) : null,
-        visibility: visibility && visibility !== 'public' ? 'members' : 'public',
-        isFeatured: post.featured === true || post.featured === 1,
-        hasComments: true,
-        authorIds: [...new Set(authorIds)],
-        termIds: [...new Set(termIds)],
-      });
-      if (saved && slug) await session.redirect(`/${slug}`, saved.path);
-    }
-    return session.report;
-  });
-  ctx.changes.publish({ kind: 'everything' });
-  return report;
+      return session.report;
+    });
+  try {
+    const report = await write();
+    ctx.changes.publish({ kind: 'everything' });
+    return report;
+  } catch (error) {
+    if (error instanceof StrictRollback && failedReport) return rolledBackReport(failedReport);
+    throw error;
+  }
 }

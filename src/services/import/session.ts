@@ -21,12 +21,31 @@ export interface ReportCounts {
   skipped: number;
 }
 
-/** What an import did: counts per kind, each skipped thing with its reason, and warnings. */
+/** What became of one item of the source file. */
+export type ItemOutcome = 'imported' | 'updated' | 'unchanged' | 'skipped' | 'failed';
+
+/**
+ * One item of the source file (a WordPress item, author, term or comment; a Ghost post, user or
+ * tag) and what became of it; skipped and failed ones carry the reason.
+ */
+export interface SourceItem {
+  kind: string;
+  id: string;
+  title: string;
+  outcome: ItemOutcome;
+  reason?: string;
+}
+
+/** What an import did: counts per kind, each source item by outcome, skipped things with their reason, and warnings. */
 export interface MigrationReport {
   source: string;
   counts: Record<ReportKind, ReportCounts>;
   skipped: { kind: ReportKind; ref: string; reason: string }[];
   warnings: string[];
+  /** Every item of the source file, in file order, with its outcome. */
+  items: SourceItem[];
+  /** Set when --strict undid the whole import because an item failed. */
+  isRolledBack: boolean;
 }
 
 export function emptyReport(source: string): MigrationReport {
@@ -45,7 +64,38 @@ export function emptyReport(source: string): MigrationReport {
     },
     skipped: [],
     warnings: [],
+    items: [],
+    isRolledBack: false,
   };
+}
+
+/**
+ * The report of an import undone because items failed (--strict): nothing was written, so every
+ * item is skipped, and the failures say why.
+ */
+export function rolledBackReport(report: MigrationReport): MigrationReport {
+  const failures = report.items.filter((item) => item.outcome === 'failed').length;
+  const undone = emptyReport(report.source);
+  undone.isRolledBack = true;
+  undone.warnings = [
+    ...report.warnings,
+    `nothing was imported: ${failures} item(s) failed and the import was strict`,
+  ];
+  undone.items = report.items.map((item) =>
+    item.outcome === 'failed'
+      ? item
+      : { ...item, outcome: 'skipped', reason: `not imported: ${failures} other item(s) failed (strict)` },
+  );
+  return undone;
+}
+
+/** Thrown inside a strict import's transaction to undo it; the importer catches it. */
+export class StrictRollback extends Error {}
+
+/** A short copy of a text that keeps no larger string alive (parsers hand out slices). */
+function itemTitle(text: string | null | undefined): string {
+  const clipped = (text ?? '').trim().slice(0, 120);
+  return Buffer.from(clipped, 'utf8').toString('utf8');
 }
 
 /** Progress of a long import, for a progress bar. */
@@ -109,8 +159,29 @@ export class ImportSession {
     return toIsoTimestamp(this.options.now);
   }
 
+  /** The outcome of the last thing counted, for the source item that caused it. */
+  lastOutcome: keyof ReportCounts = 'unchanged';
+
   count(kind: ReportKind, outcome: keyof ReportCounts): void {
     this.report.counts[kind][outcome] += 1;
+    this.lastOutcome = outcome;
+  }
+
+  /** Records what became of one item of the source file. */
+  item(entry: {
+    kind: string;
+    id: string | null;
+    title?: string | null;
+    outcome: ItemOutcome;
+    reason?: string;
+  }): void {
+    this.report.items.push({
+      kind: entry.kind,
+      id: itemTitle(entry.id ?? '(no id)'),
+      title: itemTitle(entry.title),
+      outcome: entry.outcome,
+      ...(entry.reason ? { reason: entry.reason } : {}),
+    });
   }
 
   skip(kind: ReportKind, ref: string, reason: string): void {

@@ -2,16 +2,25 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { toPlainText } from '../../content/markdown.ts';
+import { renderMarkdown, toPlainText } from '../../content/markdown.ts';
 import type { ArticleStatus } from '../../domain/article.ts';
 import type { Comment, CommentStatus } from '../../domain/comment.ts';
 import { slugify } from '../../domain/slug.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
-import { htmlToMarkdown } from './html-to-markdown.ts';
-import { decodeSlug, type ImportProgress, ImportSession, type MigrationReport } from './session.ts';
-import { readWxr, type WxrChannel, type WxrItem, type WxrItemTerm } from './wxr-reader.ts';
+import { type ConvertedBody, htmlToMarkdown } from './html-to-markdown.ts';
+import {
+  decodeSlug,
+  type ImportProgress,
+  ImportSession,
+  type ItemOutcome,
+  type MigrationReport,
+  type ReportKind,
+  rolledBackReport,
+  StrictRollback,
+} from './session.ts';
+import { readWxr, type WxrChannel, type WxrItem, type WxrItemTerm, type WxrRejected } from './wxr-reader.ts';
 
 /** WordPress taxonomy → our taxonomy slug; null drops that taxonomy's terms. */
 export type TaxonomyMapping = Record<string, string | null>;
@@ -28,6 +37,8 @@ export interface WordPressImportOptions {
   /** Where copied media go (the data folder's media directory). */
   mediaDir?: string;
   onProgress?(progress: ImportProgress): void;
+  /** Import nothing when any item fails, instead of reporting it and importing the rest. */
+  isStrict?: boolean;
 }
 
 /** Meta keys that carry a canonical URL, as written by SEO plugins. */
@@ -110,22 +121,36 @@ export async function importWordPress(
       closeSync(fd);
     }
     const source = wordPressSource(read.channel);
-    const report = await ctx.store.transaction(async (repos) => {
-      const session = new ImportSession(repos, source, { actor: options.actor ?? 'import', now: ctx.now() });
-      await session.load();
-      for (const warning of read.warnings) session.warn(warning);
-      const writer = new WordPressWriter(session, read.channel, mapping, index, options);
-      await writer.writeChannel();
-      let done = 0;
-      for (const line of spooledLines(spoolFile)) {
-        await writer.writeItem(JSON.parse(line) as WxrItem);
-        done += 1;
-        options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
-      }
-      return session.report;
-    });
-    ctx.changes.publish({ kind: 'everything' });
-    return report;
+    let failedReport: MigrationReport | undefined;
+    try {
+      const report = await ctx.store.transaction(async (repos) => {
+        const session = new ImportSession(repos, source, {
+          actor: options.actor ?? 'import',
+          now: ctx.now(),
+        });
+        await session.load();
+        for (const warning of read.warnings) session.warn(warning);
+        const writer = new WordPressWriter(session, read, mapping, index, options);
+        await writer.writeChannel();
+        let done = 0;
+        for (const line of spooledLines(spoolFile)) {
+          await writer.writeItem(JSON.parse(line) as WxrItem);
+          done += 1;
+          options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
+        }
+        writer.finish();
+        if (options.isStrict && session.report.items.some((item) => item.outcome === 'failed')) {
+          failedReport = session.report;
+          throw new StrictRollback();
+        }
+        return session.report;
+      });
+      ctx.changes.publish({ kind: 'everything' });
+      return report;
+    } catch (error) {
+      if (error instanceof StrictRollback && failedReport) return rolledBackReport(failedReport);
+      throw error;
+    }
   } finally {
     rmSync(spoolDir, { recursive: true, force: true });
   }
@@ -237,11 +262,43 @@ export function mimeFromUrl(url: string): string | null {
   return ext ? (MIME_TYPES[ext] ?? null) : null;
 }
 
+/** What became of one source item. */
+interface ItemDone {
+  outcome: ItemOutcome;
+  reason?: string;
+}
+
+interface WordPressBody extends ConvertedBody {
+  /** The text before <!--more-->, as plain text, when the post has one. */
+  teaser: string | null;
+}
+
+const MORE = /<!--more(?:\s[^>]*)?-->/i;
+
+/**
+ * A post body as Markdown. WordPress's <!--more--> (the end of the teaser shown on listings) is
+ * kept as a comment in the Markdown, and the text before it becomes the teaser.
+ */
+export function wordPressBody(content: string): WordPressBody {
+  const at = MORE.exec(content);
+  if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null };
+  const before = htmlToMarkdown(content.slice(0, at.index), { isWordPress: true });
+  const after = htmlToMarkdown(content.slice(at.index + at[0].length), { isWordPress: true });
+  const teaser = toPlainText(renderMarkdown(before.markdown)) || null;
+  return {
+    markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
+    shortcodes: [...before.shortcodes, ...after.shortcodes],
+    teaser,
+  };
+}
+
 class WordPressWriter {
   private readonly personByLogin = new Map<string, number>();
   private readonly termIds = new Map<string, number>();
   private readonly seenIds = new Set<string>();
   private readonly repeatedIds = new Set<string>();
+  /** Terms of unmapped taxonomies attached to posts (post formats, mostly): taxonomy → name → posts. */
+  private readonly unmappedTerms = new Map<string, Map<string, number>>();
 
   private readonly session: ImportSession;
 
@@ -253,13 +310,17 @@ class WordPressWriter {
 
   private readonly options: WordPressImportOptions;
 
+  private readonly rejected: WxrRejected[];
+
   constructor(
     session: ImportSession,
-    channel: WxrChannel,
+    read: { channel: WxrChannel; rejected: WxrRejected[] },
     mapping: TaxonomyMapping,
     index: Map<string, AttachmentIndexEntry>,
     options: WordPressImportOptions,
   ) {
+    this.rejected = read.rejected;
+    const channel = read.channel;
     this.session = session;
 
     this.channel = channel;
@@ -289,17 +350,29 @@ class WordPressWriter {
         bio: author.description,
       });
       this.personByLogin.set(author.login, person.id);
+      this.session.item({ kind: 'author', id: author.login, title: name, outcome: this.session.lastOutcome });
     }
+    for (const rejected of this.rejected)
+      this.session.item({
+        kind: rejected.kind,
+        id: `line ${rejected.line}`,
+        outcome: 'skipped',
+        reason: rejected.reason,
+      });
     const skippedTaxonomies = new Map<string, number>();
     // Parents first: a term may be listed before its parent, so create all, then link.
     const pending = this.channel.terms.filter((term) => {
       if (this.targetTaxonomy(term.taxonomy)) return true;
       skippedTaxonomies.set(term.taxonomy, (skippedTaxonomies.get(term.taxonomy) ?? 0) + 1);
-      this.session.skip(
-        'term',
-        `${term.taxonomy}:${term.slug || term.name}`,
-        `taxonomy "${term.taxonomy}" is not mapped`,
-      );
+      const reason = `taxonomy "${term.taxonomy}" is not mapped`;
+      this.session.skip('term', `${term.taxonomy}:${term.slug || term.name}`, reason);
+      this.session.item({
+        kind: 'term',
+        id: `${term.taxonomy}:${term.slug}`,
+        title: term.name,
+        outcome: 'skipped',
+        reason,
+      });
       return false;
     });
     let remaining = pending;
@@ -317,7 +390,14 @@ class WordPressWriter {
           ready.length > 0 && term.parentSlug
             ? (this.termIds.get(`${term.taxonomy}:${term.parentSlug}`) ?? null)
             : null;
+        const id = `${term.taxonomy}:${term.slug}`;
+        if (this.termIds.has(`${term.taxonomy}:${term.slug || term.name}`)) {
+          const reason = 'the export lists this term twice';
+          this.session.item({ kind: 'term', id, title: term.name, outcome: 'skipped', reason });
+          continue;
+        }
         await this.termFor(term.taxonomy, term.slug, term.name, term.description, parentId);
+        this.session.item({ kind: 'term', id, title: term.name, outcome: this.session.lastOutcome });
       }
       remaining = remaining.filter((term) => !batch.includes(term));
     }
@@ -373,42 +453,89 @@ class WordPressWriter {
     return this.repeatedIds.has(key) ? `${key}#${item.postName || item.title || item.line}` : key;
   }
 
+  /** Writes one item and records what became of it and of its comments. */
   async writeItem(item: WxrItem): Promise<void> {
     const ref = `${item.postType} ${item.postId ?? '(no id)'} "${item.title || item.postName || ''}" (line ${item.line})`;
-    if (!item.postId || !/^\d+$/.test(item.postId)) {
-      this.session.skip('item', ref, 'has no numeric wp:post_id in the WordPress namespace');
-      return;
+    const done = await this.writeOne(item, ref);
+    this.session.item({
+      kind: 'item',
+      id: item.postId ?? `line ${item.line}`,
+      title: item.title || item.postName,
+      ...done,
+    });
+  }
+
+  /** Notes, in the report, the terms of unmapped taxonomies that posts carried. */
+  finish(): void {
+    for (const [taxonomy, names] of this.unmappedTerms) {
+      const list = [...names].map(([name, n]) => `${name} ×${n}`).join(', ');
+      this.session.warn(
+        `posts carry terms of the WordPress taxonomy "${taxonomy}", which is not mapped, so they were not kept (${list}); map it with --map ${taxonomy}=<taxonomy>`,
+      );
     }
-    if (!IMPORTED_TYPES.has(item.postType)) {
-      this.session.skip('item', ref, `post type "${item.postType}" is not imported`);
-      return;
+  }
+
+  private skipComments(item: WxrItem, ref: string, reason: string): void {
+    for (const comment of item.comments) {
+      this.session.skip('comment', `comment ${comment.id} on ${ref}`, reason);
+      this.session.item({
+        kind: 'comment',
+        id: comment.id,
+        title: comment.author,
+        outcome: 'skipped',
+        reason,
+      });
     }
-    if (item.status === 'trash' || (item.status === 'inherit' && item.postType !== 'attachment')) {
-      this.session.skip(
+  }
+
+  private skipped(kind: ReportKind, item: WxrItem, ref: string, reason: string): ItemDone {
+    this.session.skip(kind, ref, reason);
+    this.skipComments(item, ref, 'its post was not imported');
+    return { outcome: 'skipped', reason };
+  }
+
+  private async writeOne(item: WxrItem, ref: string): Promise<ItemDone> {
+    if (!item.postId || !/^\d+$/.test(item.postId))
+      return this.skipped('item', item, ref, 'has no numeric wp:post_id in the WordPress namespace');
+    if (!IMPORTED_TYPES.has(item.postType))
+      return this.skipped('item', item, ref, `post type "${item.postType}" is not imported`);
+    if (item.status === 'trash' || (item.status === 'inherit' && item.postType !== 'attachment'))
+      return this.skipped(
         item.postType === 'page' ? 'page' : 'article',
+        item,
         ref,
         `status "${item.status}" is not imported`,
       );
-      return;
-    }
     const key = `post:${item.postId}`;
     if (this.seenIds.has(key)) {
       this.repeatedIds.add(key);
       this.session.warn(`${ref}: the id ${item.postId} is used by another item too; imported separately`);
     }
     this.seenIds.add(key);
-    if (item.postType === 'attachment') return this.writeAttachment(item, ref);
-    const { markdown, shortcodes } = htmlToMarkdown(item.content, { isWordPress: true });
-    for (const note of shortcodes) {
+    if (item.postType === 'attachment') {
+      this.skipComments(item, ref, 'comments on attachments are not kept: attachments become media files');
+      return this.writeAttachment(item, ref);
+    }
+    let body: WordPressBody;
+    try {
+      body = wordPressBody(item.content);
+    } catch (error) {
+      // One body the converter cannot handle must not cost the rest of the import.
+      const reason = `its content could not be converted (${error instanceof Error ? error.message : String(error)})`;
+      this.session.skip(item.postType === 'page' ? 'page' : 'article', ref, reason);
+      this.skipComments(item, ref, 'its post failed to import');
+      return { outcome: 'failed', reason };
+    }
+    for (const note of body.shortcodes) {
       if (note.outcome === 'skipped') this.session.warn(`${ref}: shortcode [${note.name}] was dropped`);
       if (note.outcome === 'kept')
         this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
     }
-    if (item.postType === 'page') return this.writePage(item, ref, markdown);
-    return this.writePost(item, ref, markdown);
+    if (item.postType === 'page') return this.writePage(item, ref, body.markdown);
+    return this.writePost(item, ref, body);
   }
 
-  private async writePage(item: WxrItem, ref: string, markdown: string): Promise<void> {
+  private async writePage(item: WxrItem, ref: string, markdown: string): Promise<ItemDone> {
     const page = await this.session.page(this.sourceIdOf(item), ref, {
       slug: item.postName || item.title,
       title: item.title,
@@ -417,20 +544,19 @@ class WordPressWriter {
       showInNavigation: false,
       position: Number.parseInt(item.menuOrder ?? '0', 10) || 0,
     });
-    for (const comment of item.comments)
-      this.session.skip('comment', `comment ${comment.id} on ${ref}`, 'comments on pages are not kept');
-    if (!page) return;
+    const outcome = this.session.lastOutcome;
+    this.skipComments(item, ref, 'comments on pages are not kept: pages take no comments here');
+    if (!page)
+      return { outcome: 'skipped', reason: this.session.report.skipped.at(-1)?.reason ?? 'not saved' };
     const target = `/${encodeURIComponent(page.slug)}`;
     await this.session.redirect(item.link, target);
     await this.session.redirect(`/?page_id=${item.postId}`, target);
+    return { outcome };
   }
 
-  private async writePost(item: WxrItem, ref: string, markdown: string): Promise<void> {
+  private async writePost(item: WxrItem, ref: string, body: WordPressBody): Promise<ItemDone> {
     const status = articleStatus(item);
-    if (!status) {
-      this.session.skip('article', ref, `status "${item.status}" is not imported`);
-      return;
-    }
+    if (!status) return this.skipped('article', item, ref, `status "${item.status}" is not imported`);
     if (item.password) this.session.warn(`${ref}: password-protected in WordPress; imported unpublished`);
     let publishedAt = wordPressDate(item.postDateGmt, item.postDate, item.pubDate);
     if (!publishedAt && (status === 'published' || status === 'scheduled')) {
@@ -452,7 +578,13 @@ class WordPressWriter {
     for (const term of uniqueTerms(item.terms)) {
       if (term.domain === 'author') continue;
       const domain = term.domain === 'tag' ? 'post_tag' : term.domain;
-      if (!this.targetTaxonomy(domain)) continue;
+      if (!this.targetTaxonomy(domain)) {
+        const names = this.unmappedTerms.get(domain) ?? new Map<string, number>();
+        const name = detached(term.name || term.nicename) ?? '';
+        names.set(name, (names.get(name) ?? 0) + 1);
+        this.unmappedTerms.set(domain, names);
+        continue;
+      }
       const id =
         this.termIds.get(`${domain}:${term.nicename ?? ''}`) ??
         this.termIds.get(`${domain}:${term.name}`) ??
@@ -467,8 +599,9 @@ class WordPressWriter {
     const featured = thumbnail ? this.index.get(thumbnail) : undefined;
     const rawExcerpt = item.excerpt.trim();
     // Most excerpts are plain text; the HTML sanitizer is only needed when there is markup.
+    // Without one, the text before <!--more--> is what WordPress shows as the teaser.
     const excerpt = !rawExcerpt
-      ? null
+      ? body.teaser
       : /[<&]/.test(rawExcerpt)
         ? toPlainText(rawExcerpt)
         : rawExcerpt.replace(/\s+/g, ' ');
@@ -481,7 +614,7 @@ class WordPressWriter {
       subtitle: null,
       summary: excerpt,
       epigraph: null,
-      bodyMarkdown: markdown,
+      bodyMarkdown: body.markdown,
       status,
       publishedAt,
       source:
@@ -499,16 +632,17 @@ class WordPressWriter {
       authorIds: [...new Set(authorIds)],
       termIds: [...new Set(termIds)],
     });
+    const outcome = this.session.lastOutcome;
     if (!saved) {
-      for (const comment of item.comments)
-        this.session.skip('comment', `comment ${comment.id} on ${ref}`, 'its post was not imported');
-      return;
+      this.skipComments(item, ref, 'its post was not imported');
+      return { outcome: 'skipped', reason: this.session.report.skipped.at(-1)?.reason ?? 'not saved' };
     }
     await this.session.redirect(item.link, saved.path);
     await this.session.redirect(`/?p=${item.postId}`, saved.path);
     // Not the guid: it keeps the id a post had on the site where it was first written, which
     // may now belong to another post.
     await this.writeComments(item, saved.id, ref);
+    return { outcome };
   }
 
   private async writeComments(item: WxrItem, articleId: number, ref: string): Promise<void> {
@@ -527,9 +661,31 @@ class WordPressWriter {
       const kind: Comment['kind'] =
         comment.type === 'pingback' || comment.type === 'trackback' ? comment.type : 'comment';
       const createdAt = wordPressDate(comment.dateGmt, comment.date, null) ?? this.session.timestamp;
-      const body = htmlToMarkdown(comment.content, { isWordPress: true }).markdown;
+      const commentRef = `comment ${comment.id} on ${ref}`;
+      let body: string;
+      try {
+        body = htmlToMarkdown(comment.content, { isWordPress: true }).markdown;
+      } catch (error) {
+        const reason = `its text could not be converted (${error instanceof Error ? error.message : String(error)})`;
+        this.session.skip('comment', commentRef, reason);
+        this.session.item({
+          kind: 'comment',
+          id: comment.id,
+          title: comment.author,
+          outcome: 'failed',
+          reason,
+        });
+        continue;
+      }
       if (!body.trim()) {
-        this.session.skip('comment', `comment ${comment.id} on ${ref}`, 'is empty');
+        this.session.skip('comment', commentRef, 'is empty');
+        this.session.item({
+          kind: 'comment',
+          id: comment.id,
+          title: comment.author,
+          outcome: 'skipped',
+          reason: 'is empty',
+        });
         continue;
       }
       const record = {
@@ -565,6 +721,12 @@ class WordPressWriter {
         await this.session.remember('comment', sourceId, id);
         this.session.count('comment', 'imported');
       }
+      this.session.item({
+        kind: 'comment',
+        id: comment.id,
+        title: comment.author,
+        outcome: this.session.lastOutcome,
+      });
       ids.set(comment.id, id);
       if (comment.parent && comment.parent !== '0') parents.push([id, comment.parent]);
     }
@@ -578,11 +740,11 @@ class WordPressWriter {
     }
   }
 
-  private async writeAttachment(item: WxrItem, ref: string): Promise<void> {
+  private async writeAttachment(item: WxrItem, ref: string): Promise<ItemDone> {
     const url = item.attachmentUrl ?? item.guid;
     if (!url) {
       this.session.skip('media', ref, 'has no wp:attachment_url');
-      return;
+      return { outcome: 'skipped', reason: 'has no wp:attachment_url' };
     }
     const sourceId = this.sourceIdOf(item);
     let localPath: string | null = null;
@@ -603,11 +765,12 @@ class WordPressWriter {
       const isSame = JSON.stringify({ ...existing, id: 0 }) === JSON.stringify({ id: 0, ...next });
       if (!isSame) await this.session.repos.media.update(existing.id, next);
       this.session.count('media', isSame ? 'unchanged' : 'updated');
-      return;
+      return { outcome: isSame ? 'unchanged' : 'updated' };
     }
     const id = await this.session.repos.media.insert(record);
     await this.session.remember('media', sourceId, id);
     this.session.count('media', 'imported');
+    return { outcome: 'imported' };
   }
 
   /** Copies wp-content/uploads/<path> from the given folder into the media folder; returns the relative path. */

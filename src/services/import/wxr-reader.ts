@@ -93,12 +93,41 @@ export interface WxrReadOptions {
   maxFieldChars?: number;
 }
 
+/** A record of the file that could not be read as what it claims to be, with the reason. */
+export interface WxrRejected {
+  kind: 'author' | 'term' | 'comment';
+  line: number;
+  reason: string;
+}
+
 export interface WxrReadResult {
   channel: WxrChannel;
   itemCount: number;
   /** Things read leniently (as WordPress's importer would), each with its place. */
   warnings: string[];
+  /** Authors, terms and comments left out, each with its place and reason. */
+  rejected: WxrRejected[];
 }
+
+/**
+ * Namespaces older exports use without declaring them (WordPress.com wrote <atom:link> with no
+ * xmlns:atom for years). WordPress's importer reads such files with a lenient parser that goes
+ * by prefix; these are the URIs those prefixes always stand for.
+ */
+const KNOWN_PREFIXES: Record<string, string> = {
+  atom: 'http://www.w3.org/2005/Atom',
+  content: 'http://purl.org/rss/1.0/modules/content/',
+  dc: 'http://purl.org/dc/elements/1.1/',
+  wfw: 'http://wellformedweb.org/CommentAPI/',
+  sy: 'http://purl.org/rss/1.0/modules/syndication/',
+  slash: 'http://purl.org/rss/1.0/modules/slash/',
+  media: 'http://search.yahoo.com/mrss/',
+  georss: 'http://www.georss.org/georss',
+  geo: 'http://www.w3.org/2003/01/geo/wgs84_pos#',
+  itunes: 'http://www.itunes.com/dtds/podcast-1.0.dtd',
+  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
+  opensearch: 'http://a9.com/-/spec/opensearch/1.1/',
+};
 
 const WP_NS = /^https?:\/\/wordpress\.org\/export\/1\.[0-9]+\/$/;
 const EXCERPT_NS = /^https?:\/\/wordpress\.org\/export\/1\.[0-9]+\/excerpt\/$/;
@@ -215,6 +244,8 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
     terms: [],
   };
   const warnings: string[] = [];
+  const rejected: WxrRejected[] = [];
+  const undeclared = new Map<string, number>();
   let itemCount = 0;
   let rootName: string | null = null;
   let isInChannel = false;
@@ -224,7 +255,17 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
   let field: { key: string; depth: number; text: string; line: number } | null = null;
   let charsSinceEvent = 0;
 
-  const parser = new SaxesParser({ xmlns: true, position: true, fileName: file });
+  const parser = new SaxesParser({
+    xmlns: true,
+    position: true,
+    fileName: file,
+    // Called only for a prefix no element in scope declares; WordPress reads those by name.
+    resolvePrefix: (prefix: string) => {
+      if (prefix === '') return undefined;
+      if (!undeclared.has(prefix)) undeclared.set(prefix, parser.line);
+      return KNOWN_PREFIXES[prefix.toLowerCase()] ?? `urn:pressroom:undeclared:${prefix}`;
+    },
+  });
   const fail = (message: string): never => {
     throw wxrError(file, `line ${parser.line}, column ${parser.column + 1}: ${message}`);
   };
@@ -323,7 +364,7 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
       case 'author': {
         const login = f('wp:author_login')?.trim();
         if (!login) {
-          warnings.push(`line ${record.line}: an author without a login was ignored`);
+          rejected.push({ kind: 'author', line: record.line, reason: 'has no wp:author_login' });
           return;
         }
         channel.authors.push({
@@ -371,7 +412,11 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
         term.name = term.name.trim();
         term.parentSlug = term.parentSlug?.trim() || null;
         if (!term.taxonomy || (!term.slug && !term.name)) {
-          warnings.push(`line ${record.line}: a term without a taxonomy, name or slug was ignored`);
+          rejected.push({
+            kind: 'term',
+            line: record.line,
+            reason: 'has no taxonomy, or neither a name nor a slug',
+          });
           return;
         }
         channel.terms.push(term);
@@ -395,7 +440,7 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
         if (!parent?.item) return;
         const id = f('wp:comment_id')?.trim();
         if (!id) {
-          warnings.push(`line ${record.line}: a comment without wp:comment_id was ignored`);
+          rejected.push({ kind: 'comment', line: record.line, reason: 'has no wp:comment_id' });
           return;
         }
         parent.item.comments.push({
@@ -472,6 +517,12 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
     throw wxrError(file, `${where}${hint}`, error);
   }
   if (rootName === null) throw wxrError(file, 'no XML element found');
+  for (const [prefix, line] of undeclared) {
+    const uri = KNOWN_PREFIXES[prefix.toLowerCase()];
+    warnings.push(
+      `the prefix "${prefix}:" is used without a namespace declaration (first at line ${line}); read leniently${uri ? ` as ${uri}` : ' and ignored'}, as WordPress's importer does`,
+    );
+  }
   if (repair.repairs.length > 0) {
     warnings.push(
       `${repair.repairs.length} bare "&" character(s) (not valid XML) were read as literal "&", as WordPress's importer does`,
@@ -481,7 +532,7 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
   if (!/^1\.[0-9]+$/.test(channel.wxrVersion.trim()))
     throw wxrError(file, `unsupported WXR version "${channel.wxrVersion.trim()}" (expected 1.0, 1.1 or 1.2)`);
   channel.wxrVersion = channel.wxrVersion.trim();
-  return { channel, itemCount, warnings };
+  return { channel, itemCount, warnings, rejected };
 }
 
 /** Counts newlines in the valid prefix of a chunk that failed to decode, to name the line. */
