@@ -133,8 +133,8 @@ async function generate(wiring: Wiring): Promise<void> {
 
   const started = performance.now();
   for (let offset = 0; offset < ARTICLES; offset += BATCH) {
-    await store.db.transaction().execute(async (db) => {
-      const index = createSearchIndex(db);
+    await wiring.database.db.transaction().execute(async (db) => {
+      const index = createSearchIndex(db, wiring.database.dialect);
       const rows = [];
       const meta: {
         person: { id: number; name: string };
@@ -219,8 +219,8 @@ async function generate(wiring: Wiring): Promise<void> {
       process.stdout.write(`  ${offset + BATCH} articles (${rate.toFixed(0)}/s)\n`);
     }
   }
-  if (wiring.database.dialect === 'postgres') await sql`ANALYZE`.execute(wiring.store.db);
-  else await sql`INSERT INTO article_search(article_search) VALUES ('optimize')`.execute(wiring.store.db);
+  if (wiring.database.dialect === 'postgres') await sql`ANALYZE`.execute(wiring.database.db);
+  else await sql`INSERT INTO article_search(article_search) VALUES ('optimize')`.execute(wiring.database.db);
 }
 
 const QUERIES: { label: string; q: string; filters?: Record<string, unknown> }[] = [

@@ -96,7 +96,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   });
 
   app.get('/healthz', async () => {
-    await wiring.store.db.selectFrom('settings').select('key').limit(1).execute();
+    await wiring.store.ping();
     return { status: 'ok' };
   });
 

@@ -47,10 +47,7 @@ export function registerExport(program: Command): void {
           return;
         }
         const stream = flags.output ? createWriteStream(flags.output) : process.stdout;
-        const result = await exportPublication(wiring.store.db, streamSink(stream), {
-          now: wiring.now(),
-          siteUrl: wiring.siteUrl,
-        });
+        const result = await exportPublication(wiring, streamSink(stream));
         if (flags.output) {
           stream.end();
           await once(stream, 'finish');

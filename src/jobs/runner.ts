@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { toIsoTimestamp } from '../domain/article.ts';
-import type { Job } from '../storage/job-repository.ts';
-import type { Store } from '../storage/store.ts';
+import type { Job } from '../domain/ports/job-store.ts';
+import type { Store } from '../domain/ports/store.ts';
 
 /** Runs one kind of job. Handlers must be idempotent: a job may run again after a crash. */
 export type JobHandler = (job: Job) => Promise<void>;

@@ -7,9 +7,10 @@ import {
   validateArticleDraft,
   withCleanText,
 } from '../domain/article.ts';
+import { articlePath } from '../domain/paths.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 import { RESERVED_SLUGS } from '../domain/slug.ts';
 import { Errors } from '../errors.ts';
-import type { Repositories } from '../storage/store.ts';
 import type { ServiceContext } from './context.ts';
 import { indexArticleIn } from './discovery/search.ts';
 
@@ -26,11 +27,6 @@ export interface SaveResult {
   article: Article;
   isNew: boolean;
   previousSlug: string | null;
-}
-
-/** The URL path of an article. Stable: renaming the slug leaves a 301 from the old path. */
-export function articlePath(slug: string): string {
-  return `/articles/${encodeURIComponent(slug)}`;
 }
 
 /**

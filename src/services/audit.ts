@@ -1,7 +1,7 @@
 import { toIsoTimestamp } from '../domain/article.ts';
+import type { AuditEntry } from '../domain/ports/audit-store.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 import type { User } from '../domain/user.ts';
-import type { AuditEntry } from '../storage/audit-repository.ts';
-import type { Repositories } from '../storage/store.ts';
 import type { ServiceContext } from './context.ts';
 
 /** Who did something: a signed-in user, or the CLI/system (userId null). */

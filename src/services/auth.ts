@@ -3,10 +3,10 @@ import argon2 from 'argon2';
 import type { Mailer } from '../adapters/mailer.ts';
 import type { Config } from '../config.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
+import type { AuthTokenKind, AuthTokenRecord } from '../domain/ports/auth-token-store.ts';
+import type { SessionRecord } from '../domain/ports/session-store.ts';
 import { type User, validatePassword } from '../domain/user.ts';
 import { type AppError, Errors } from '../errors.ts';
-import type { AuthTokenKind, AuthTokenRecord } from '../storage/auth-token-repository.ts';
-import type { SessionRecord } from '../storage/session-repository.ts';
 import { actorOf, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 

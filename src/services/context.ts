@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Store } from '../storage/store.ts';
+import type { Store } from '../domain/ports/store.ts';
 
 /** What changed, so caches can drop exactly the pages that show it. */
 export type ContentChange =

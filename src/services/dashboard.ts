@@ -1,7 +1,7 @@
 import { toIsoTimestamp } from '../domain/article.ts';
 import { can } from '../domain/permissions.ts';
+import type { ArticleSummaryRow } from '../domain/ports/dashboard-store.ts';
 import type { User } from '../domain/user.ts';
-import type { ArticleSummaryRow } from '../storage/dashboard-repository.ts';
 import type { ServiceContext } from './context.ts';
 
 export interface Dashboard {

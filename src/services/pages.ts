@@ -1,9 +1,9 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Page } from '../domain/page.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 import { RESERVED_SLUGS, slugProblem } from '../domain/slug.ts';
 import { Errors } from '../errors.ts';
-import type { Repositories } from '../storage/store.ts';
 import { keepRevision } from './revision-log.ts';
 
 export interface PageDraft {
@@ -13,11 +13,6 @@ export interface PageDraft {
   status: 'draft' | 'published';
   showInNavigation: boolean;
   position: number;
-}
-
-/** The URL path of a static page: pages live at the top level (/about). */
-export function pagePath(slug: string): string {
-  return `/${encodeURIComponent(slug)}`;
 }
 
 /** Creates or updates (by slug) a static page, keeping a revision. */

@@ -1,11 +1,11 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Person } from '../domain/person.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 import { slugify } from '../domain/slug.ts';
 import { stripXmlForbidden } from '../domain/text.ts';
 import { isHttpUrl } from '../domain/url.ts';
 import { Errors } from '../errors.ts';
-import type { Repositories } from '../storage/store.ts';
 import { keepRevision } from './revision-log.ts';
 
 /** An author as named in an import: a name, maybe with a slug and profile fields. */
@@ -15,11 +15,6 @@ export interface PersonRef {
   bio?: string | undefined;
   email?: string | undefined;
   website?: string | undefined;
-}
-
-/** The URL path of an author page. */
-export function personPath(slug: string): string {
-  return `/authors/${encodeURIComponent(slug)}`;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { type Article, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
 import { type Attribution, buildAttribution } from '../domain/attribution.ts';
 import type { Page } from '../domain/page.ts';
+import { articlePath } from '../domain/paths.ts';
 import type { Person } from '../domain/person.ts';
+import type { Correction } from '../domain/ports/correction-store.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
-import type { Correction } from '../storage/correction-repository.ts';
-import type { Repositories } from '../storage/store.ts';
-import { articlePath } from './articles.ts';
 import type { ServiceContext } from './context.ts';
 import { loadSettings, type RenderedSettings } from './settings.ts';
 

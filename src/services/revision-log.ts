@@ -1,4 +1,4 @@
-import type { Repositories } from '../storage/store.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 
 /**
  * Keeps a revision of an entity that has no version column of its own (pages, people, terms,

@@ -1,5 +1,6 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 import {
   MARKDOWN_SETTINGS,
   SETTING_KEYS,
@@ -10,7 +11,6 @@ import {
 } from '../domain/settings.ts';
 import type { User } from '../domain/user.ts';
 import { Errors } from '../errors.ts';
-import type { Repositories } from '../storage/store.ts';
 import { actorOf, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
 import { keepRevision } from './revision-log.ts';

@@ -1,16 +1,11 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 import { slugify } from '../domain/slug.ts';
 import { DEFAULT_TAXONOMIES, type Taxonomy, type Term, wouldCreateCycle } from '../domain/taxonomy.ts';
 import { stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
-import type { Repositories } from '../storage/store.ts';
 import { keepRevision } from './revision-log.ts';
-
-/** The URL path of a term listing, e.g. /region/europe. */
-export function termPath(taxonomySlug: string, termSlug: string): string {
-  return `/${encodeURIComponent(taxonomySlug)}/${encodeURIComponent(termSlug)}`;
-}
 
 /** Creates the default taxonomies that do not exist yet. Safe to run at every start. */
 export async function ensureDefaultTaxonomies(repos: Repositories): Promise<void> {

@@ -1,5 +1,6 @@
 import argon2 from 'argon2';
 import { toIsoTimestamp } from '../domain/article.ts';
+import type { Repositories } from '../domain/ports/store.ts';
 import {
   parseRole,
   ROLES,
@@ -10,7 +11,6 @@ import {
   validatePassword,
 } from '../domain/user.ts';
 import { type AppError, Errors } from '../errors.ts';
-import type { Repositories } from '../storage/store.ts';
 import { type Actor, actorOf, recordAudit } from './audit.ts';
 import {
   type AuthContext,

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { ArticleAdminStore } from '../domain/ports/article-store.ts';
 import type { Database } from './schema.ts';
 
 /** Queries the newsroom needs over articles that the reader side does not. */
-export class ArticleAdminRepository {
+export class ArticleAdminRepository implements ArticleAdminStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,21 +1,9 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Article, ArticleStatus, Visibility } from '../domain/article.ts';
+import type { ArticleRecord, ArticleStore, PublishedQuery } from '../domain/ports/article-store.ts';
 import type { ArticlesTable, Database } from './schema.ts';
 
 type ArticleRow = Selectable<ArticlesTable>;
-
-/** Columns written when an article is saved; id and relations are handled separately. */
-export type ArticleRecord = Omit<Article, 'id' | 'authorIds' | 'termIds'>;
-
-export interface PublishedQuery {
-  now: string;
-  limit: number;
-  offset: number;
-  termIds?: number[];
-  personId?: number;
-  isFeatured?: boolean;
-  excludeIds?: number[];
-}
 
 function toArticle(row: ArticleRow, authorIds: number[], termIds: number[]): Article {
   return {
@@ -78,7 +66,7 @@ function toRow(record: ArticleRecord): Omit<ArticleRow, 'id'> {
 }
 
 /** Articles with their ordered authors and terms. */
-export class ArticleRepository {
+export class ArticleRepository implements ArticleStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

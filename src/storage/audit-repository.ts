@@ -1,19 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { AuditEntry, AuditStore } from '../domain/ports/audit-store.ts';
 import type { Database } from './schema.ts';
 
-export interface AuditEntry {
-  id: number;
-  actorUserId: number | null;
-  actorLabel: string;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  summary: string;
-  createdAt: string;
-}
-
 /** The append-only record of who did what. */
-export class AuditRepository {
+export class AuditRepository implements AuditStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

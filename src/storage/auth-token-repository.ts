@@ -1,21 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { AuthTokenKind, AuthTokenRecord, AuthTokenStore } from '../domain/ports/auth-token-store.ts';
 import type { Database } from './schema.ts';
 
-export type AuthTokenKind = 'reset' | 'invite';
-
-export interface AuthTokenRecord {
-  id: number;
-  tokenHash: string;
-  kind: AuthTokenKind;
-  userId: number;
-  createdBy: number | null;
-  createdAt: string;
-  expiresAt: string;
-  usedAt: string | null;
-}
-
 /** Single-use links for password resets and invitations, stored as hashes. */
-export class AuthTokenRepository {
+export class AuthTokenRepository implements AuthTokenStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,17 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Autosave, AutosaveStore } from '../domain/ports/autosave-store.ts';
 import type { Database } from './schema.ts';
 
-/** An editor's unsaved work on one article, and the version it started from. */
-export interface Autosave {
-  articleId: number;
-  userId: number;
-  baseVersion: number;
-  snapshot: unknown;
-  savedAt: string;
-}
-
 /** Autosaved work in progress, one per editor per article, apart from the article itself. */
-export class AutosaveRepository {
+export class AutosaveRepository implements AutosaveStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Comment, CommentStatus } from '../domain/comment.ts';
+import type { CommentRecord, CommentStore } from '../domain/ports/comment-store.ts';
 import type { CommentsTable, Database } from './schema.ts';
-
-export type CommentRecord = Omit<Comment, 'id'>;
 
 function toComment(row: Selectable<CommentsTable>): Comment {
   return {
@@ -36,7 +35,7 @@ function toRow(record: CommentRecord): Omit<Selectable<CommentsTable>, 'id'> {
 }
 
 /** Comments on articles. */
-export class CommentRepository {
+export class CommentRepository implements CommentStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

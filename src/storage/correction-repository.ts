@@ -1,17 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Correction, CorrectionStore } from '../domain/ports/correction-store.ts';
 import type { Database } from './schema.ts';
 
-export interface Correction {
-  id: number;
-  articleId: number;
-  /** "correction" (something was wrong) or "update" (something changed). */
-  kind: string;
-  note: string;
-  createdAt: string;
-}
-
 /** Public, dated corrections and updates appended to articles. */
-export class CorrectionRepository {
+export class CorrectionRepository implements CorrectionStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,18 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { ArticleSummaryRow, DashboardStore } from '../domain/ports/dashboard-store.ts';
 import type { Database } from './schema.ts';
 
-/** One line of a dashboard list. */
-export interface ArticleSummaryRow {
-  id: number;
-  slug: string;
-  title: string;
-  status: string;
-  publishedAt: string | null;
-  updatedAt: string;
-}
-
 /** The admin dashboard's read-only queries over articles. */
-export class DashboardRepository {
+export class DashboardRepository implements DashboardStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

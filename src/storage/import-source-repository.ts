@@ -1,17 +1,13 @@
 import type { Kysely } from 'kysely';
+import type {
+  ImportedEntityType,
+  ImportSourceStore,
+  SourceKey,
+} from '../domain/ports/import-source-store.ts';
 import type { Database } from './schema.ts';
 
-export type ImportedEntityType = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media';
-
-/** The key of an entity in another system: which system (and site), and its id there. */
-export interface SourceKey {
-  source: string;
-  sourceId: string;
-  entityType: ImportedEntityType;
-}
-
 /** Remembers what each imported entity became, so importing the same file again updates in place. */
-export class ImportSourceRepository {
+export class ImportSourceRepository implements ImportSourceStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,23 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Job, JobStatus, JobStore } from '../domain/ports/job-store.ts';
 import type { Database, JobsTable } from './schema.ts';
-
-export type JobStatus = 'pending' | 'running' | 'done' | 'failed';
-
-export interface Job {
-  id: number;
-  kind: string;
-  dedupeKey: string;
-  payload: unknown;
-  runAt: string;
-  status: JobStatus;
-  attempts: number;
-  maxAttempts: number;
-  lockedBy: string | null;
-  lockedUntil: string | null;
-  lastError: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
 
 function toJob(row: Selectable<JobsTable>): Job {
   return {
@@ -42,7 +25,7 @@ function toJob(row: Selectable<JobsTable>): Job {
  * polling the same database exactly one wins it; a claim carries a lock expiry, so a job whose
  * process died is claimed again once the lock runs out.
  */
-export class JobRepository {
+export class JobRepository implements JobStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

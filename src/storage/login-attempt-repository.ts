@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { LoginAttemptStore } from '../domain/ports/login-attempt-store.ts';
 import type { Database } from './schema.ts';
 
 /** Failed logins by key ("email:..." or "ip:..."), in the database so every process counts them. */
-export class LoginAttemptRepository {
+export class LoginAttemptRepository implements LoginAttemptStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

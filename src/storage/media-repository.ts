@@ -1,20 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { MediaIndexStore, MediaItem, MediaRecord } from '../domain/ports/media-store.ts';
 import type { Database, MediaTable } from './schema.ts';
-
-/** An image or file the publication uses: where it is served from, and a copy on disk if we hold one. */
-export interface MediaItem {
-  id: number;
-  url: string;
-  /** Path below the data folder's media directory, when the file was copied in. */
-  localPath: string | null;
-  mime: string | null;
-  alt: string | null;
-  title: string | null;
-  createdAt: string;
-  sourceId: string | null;
-}
-
-export type MediaRecord = Omit<MediaItem, 'id'>;
 
 function toMedia(row: Selectable<MediaTable>): MediaItem {
   return {
@@ -42,7 +28,7 @@ function toRow(record: MediaRecord): Omit<Selectable<MediaTable>, 'id'> {
 }
 
 /** The media index. */
-export class MediaRepository {
+export class MediaRepository implements MediaIndexStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,22 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { MediaVariant, MediaVariantStore } from '../domain/ports/media-store.ts';
 import type { Database } from './schema.ts';
 
-/** One resized, re-encoded copy of an uploaded image. */
-export interface MediaVariant {
-  id: number;
-  mediaId: number;
-  /** webp, avif, jpeg or png. */
-  format: string;
-  width: number;
-  height: number;
-  byteSize: number;
-  /** Path below the media directory. */
-  localPath: string;
-  url: string;
-}
-
 /** The variants of uploaded images, used to build srcset and <picture> sources. */
-export class MediaVariantRepository {
+export class MediaVariantRepository implements MediaVariantStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Page } from '../domain/page.ts';
+import type { PageRecord, PageStore } from '../domain/ports/page-store.ts';
 import type { Database, PagesTable } from './schema.ts';
-
-export type PageRecord = Omit<Page, 'id'>;
 
 function toPage(row: Selectable<PagesTable>): Page {
   return {
@@ -34,7 +33,7 @@ function toRow(record: PageRecord): Omit<Selectable<PagesTable>, 'id'> {
 }
 
 /** Static pages. */
-export class PageRepository {
+export class PageRepository implements PageStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

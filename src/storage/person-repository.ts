@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Person, PersonLink } from '../domain/person.ts';
+import type { PersonRecord, PersonStore } from '../domain/ports/person-store.ts';
 import type { Database, PeopleTable } from './schema.ts';
-
-export type PersonRecord = Omit<Person, 'id'>;
 
 function parseLinks(json: string): PersonLink[] {
   try {
@@ -45,7 +44,7 @@ function toRow(record: PersonRecord): Omit<Selectable<PeopleTable>, 'id'> {
 }
 
 /** Authors, staff and guests alike. */
-export class PersonRepository {
+export class PersonRepository implements PersonStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,14 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Redirect, RedirectStore } from '../domain/ports/redirect-store.ts';
 import type { Database } from './schema.ts';
 
-export interface Redirect {
-  fromPath: string;
-  toPath: string;
-  statusCode: number;
-}
-
 /** Old URLs (renamed slugs, imported permalinks) and where they moved. */
-export class RedirectRepository {
+export class RedirectRepository implements RedirectStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,19 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { Revision, RevisionStore } from '../domain/ports/revision-store.ts';
 import type { Database } from './schema.ts';
 
-export interface Revision {
-  id: number;
-  entityType: string;
-  entityId: number;
-  version: number;
-  actor: string;
-  note: string | null;
-  snapshot: unknown;
-  createdAt: string;
-}
-
 /** Every saved version of articles, pages, people, terms and settings. */
-export class RevisionRepository {
+export class RevisionRepository implements RevisionStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

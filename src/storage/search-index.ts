@@ -1,79 +1,16 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type {
+  SearchDocument,
+  SearchFilters,
+  SearchHit,
+  SearchIndex,
+  SearchRequest,
+  SearchResultPage,
+  SimilarRequest,
+} from '../domain/ports/search-index.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import type { Database } from './schema.ts';
-
-/** What the index holds for one published article; text is already folded by the service. */
-export interface SearchDocument {
-  articleId: number;
-  /** PostgreSQL text search configuration for the article's language ("english", "simple"). */
-  config: string;
-  title: string;
-  subtitleSummary: string;
-  body: string;
-  people: string;
-  terms: string;
-  /** When it was (or will be) published, ISO. */
-  publishedAt: string;
-  termIds: number[];
-  personIds: number[];
-}
-
-export interface SearchFilters {
-  /** Only articles visible at this time (ISO). */
-  now: string;
-  /** Articles carrying any of these terms. */
-  termIds?: number[];
-  personId?: number;
-  /** Inclusive lower bound on published_at (ISO). */
-  from?: string;
-  /** Exclusive upper bound on published_at (ISO). */
-  to?: string;
-}
-
-export interface SearchRequest extends SearchFilters {
-  query: SearchQuery;
-  /** PostgreSQL configurations the query is stemmed with (the languages of indexed articles). */
-  configs: string[];
-  limit: number;
-  offset: number;
-}
-
-export interface SearchResultPage {
-  hits: SearchHit[];
-  total: number;
-  /** False when `total` is a lower bound (PostgreSQL stops counting at a limit). */
-  isTotalExact: boolean;
-}
-
-export interface SearchHit {
-  articleId: number;
-  isTitleMatch: boolean;
-}
-
-export interface SimilarRequest {
-  words: string[];
-  configs: string[];
-  excludeId: number;
-  now: string;
-  limit: number;
-}
-
-/** The full-text index: the only place that knows FTS5 and tsvector apart. */
-export interface SearchIndex {
-  put(document: SearchDocument): Promise<void>;
-  remove(articleId: number): Promise<void>;
-  clear(): Promise<void>;
-  count(): Promise<number>;
-  /** Matches ranked: title matches first, then relevance, then newest. */
-  search(request: SearchRequest): Promise<SearchResultPage>;
-  /** Articles sharing the most of `words`, best first. */
-  similar(request: SimilarRequest): Promise<number[]>;
-  /** Ids of published articles after `afterId`, ascending: what a rebuild indexes. */
-  indexableIds(afterId: number, limit: number): Promise<number[]>;
-  /** The text search configurations of indexed articles (PostgreSQL; SQLite has none). */
-  configsInUse(): Promise<string[]>;
-}
 
 type Db = Kysely<Database>;
 
@@ -84,17 +21,9 @@ export const SEARCH_TUNING = {
   postgresRankedCandidates: 300,
 };
 
-/**
- * Which database a Kysely instance talks to, from its placeholder style ($1 or ?). Repositories
- * are built from a connection or a transaction alone, and only the index needs to know.
- */
-export function dialectOf(db: Db): DialectName {
-  const compiled = db.selectFrom('articles').select('id').where('id', '=', 0).compile();
-  return compiled.sql.includes('$1') ? 'postgres' : 'sqlite';
-}
-
-export function createSearchIndex(db: Db): SearchIndex {
-  return dialectOf(db) === 'postgres' ? new PostgresSearchIndex(db) : new SqliteSearchIndex(db);
+/** The index for the given database; the store says which dialect, so nothing is probed per transaction. */
+export function createSearchIndex(db: Db, dialect: DialectName): SearchIndex {
+  return dialect === 'postgres' ? new PostgresSearchIndex(db) : new SqliteSearchIndex(db);
 }
 
 /**

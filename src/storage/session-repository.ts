@@ -1,19 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { SessionRecord, SessionStore } from '../domain/ports/session-store.ts';
 import type { Database } from './schema.ts';
 
-/** A server-side session as stored; `id` is the hash of the cookie token. */
-export interface SessionRecord {
-  id: string;
-  userId: number;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  userAgent: string | null;
-}
-
 /** Sessions live in the database so any number of app processes share them. */
-export class SessionRepository {
+export class SessionRepository implements SessionStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

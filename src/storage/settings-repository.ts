@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { SettingsStore } from '../domain/ports/settings-store.ts';
 import type { Database } from './schema.ts';
 
 /** Site settings as key/value strings. */
-export class SettingsRepository {
+export class SettingsRepository implements SettingsStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,17 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import type { SitemapArticle, SitemapStore } from '../domain/ports/sitemap-store.ts';
 import type { Database } from './schema.ts';
 
-export interface SitemapArticle {
-  slug: string;
-  title: string;
-  language: string;
-  publishedAt: string;
-  updatedAt: string;
-  featuredImage: string | null;
-}
-
 /** The few queries sitemaps need, over published articles visible at `now`. */
-export class SitemapRepository {
+export class SitemapRepository implements SitemapStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,4 +1,5 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Repositories, Store } from '../domain/ports/store.ts';
 import { ArticleAdminRepository } from './article-admin-repository.ts';
 import { ArticleRepository } from './article-repository.ts';
 import { AuditRepository } from './audit-repository.ts';
@@ -13,12 +14,14 @@ import { JobRepository } from './job-repository.ts';
 import { LoginAttemptRepository } from './login-attempt-repository.ts';
 import { MediaRepository } from './media-repository.ts';
 import { MediaVariantRepository } from './media-variant-repository.ts';
+import type { DialectName } from './migrations/helpers.ts';
 import { PageRepository } from './page-repository.ts';
 import { PersonRepository } from './person-repository.ts';
+import { PublicationArchive } from './publication-archive.ts';
 import { RedirectRepository } from './redirect-repository.ts';
 import { RevisionRepository } from './revision-repository.ts';
 import type { Database } from './schema.ts';
-import { createSearchIndex, type SearchIndex } from './search-index.ts';
+import { createSearchIndex } from './search-index.ts';
 import { SessionRepository } from './session-repository.ts';
 import { SettingsRepository } from './settings-repository.ts';
 import { SitemapRepository } from './sitemap-repository.ts';
@@ -27,44 +30,7 @@ import { TermAdminRepository } from './term-admin-repository.ts';
 import { UserRepository } from './user-repository.ts';
 import { ViewRepository } from './view-repository.ts';
 
-/** All repositories over one connection or one transaction. */
-export interface Repositories {
-  articles: ArticleRepository;
-  corrections: CorrectionRepository;
-  people: PersonRepository;
-  taxonomies: TaxonomyRepository;
-  pages: PageRepository;
-  settings: SettingsRepository;
-  revisions: RevisionRepository;
-  redirects: RedirectRepository;
-  users: UserRepository;
-  search: SearchIndex;
-  views: ViewRepository;
-  sitemaps: SitemapRepository;
-  comments: CommentRepository;
-  media: MediaRepository;
-  importSources: ImportSourceRepository;
-  sessions: SessionRepository;
-  authTokens: AuthTokenRepository;
-  loginAttempts: LoginAttemptRepository;
-  audit: AuditRepository;
-  dashboard: DashboardRepository;
-  jobs: JobRepository;
-  mediaVariants: MediaVariantRepository;
-  autosaves: AutosaveRepository;
-  termAdmin: TermAdminRepository;
-  articleAdmin: ArticleAdminRepository;
-}
-
-/** The repositories, and a way to run several writes as one transaction. */
-export interface Store extends Repositories {
-  dialect: DatabaseHandle['dialect'];
-  db: Kysely<Database>;
-  /** Runs `work` in a transaction: everything it writes lands, or nothing does. */
-  transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T>;
-}
-
-function repositoriesFor(db: Kysely<Database> | Transaction<Database>): Repositories {
+function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: DialectName): Repositories {
   return {
     articles: new ArticleRepository(db),
     corrections: new CorrectionRepository(db),
@@ -75,7 +41,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>): Reposito
     revisions: new RevisionRepository(db),
     redirects: new RedirectRepository(db),
     users: new UserRepository(db),
-    search: createSearchIndex(db),
+    search: createSearchIndex(db, dialect),
     views: new ViewRepository(db),
     sitemaps: new SitemapRepository(db),
     comments: new CommentRepository(db),
@@ -94,11 +60,15 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>): Reposito
   };
 }
 
+/** The store over an open database: repositories on the pool, and the same over each transaction. */
 export function createStore(handle: DatabaseHandle): Store {
+  const { db, dialect } = handle;
   return {
-    ...repositoriesFor(handle.db),
-    dialect: handle.dialect,
-    db: handle.db,
-    transaction: (work) => handle.db.transaction().execute((trx) => work(repositoriesFor(trx))),
+    ...repositoriesFor(db, dialect),
+    transaction: (work) => db.transaction().execute((trx) => work(repositoriesFor(trx, dialect))),
+    ping: async () => {
+      await sql`SELECT 1`.execute(db);
+    },
+    archive: new PublicationArchive(handle),
   };
 }

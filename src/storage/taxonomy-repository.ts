@@ -1,8 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { TaxonomyStore, TermRecord } from '../domain/ports/taxonomy-store.ts';
 import type { Taxonomy, Term } from '../domain/taxonomy.ts';
 import type { Database, TaxonomiesTable, TermsTable } from './schema.ts';
-
-export type TermRecord = Omit<Term, 'id'>;
 
 function toTaxonomy(row: Selectable<TaxonomiesTable>): Taxonomy {
   return {
@@ -30,7 +29,7 @@ function toTerm(row: Selectable<TermsTable>): Term {
 }
 
 /** Taxonomies and their terms. */
-export class TaxonomyRepository {
+export class TaxonomyRepository implements TaxonomyStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
+import type { TermAdminStore } from '../domain/ports/taxonomy-store.ts';
 import type { Database } from './schema.ts';
 
 /** Writes that reshape a taxonomy: its settings, moving articles between terms, reordering, deleting. */
-export class TermAdminRepository {
+export class TermAdminRepository implements TermAdminStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

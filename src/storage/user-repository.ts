@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { UserStore } from '../domain/ports/user-store.ts';
 import type { Role, User } from '../domain/user.ts';
 import type { Database, UsersTable } from './schema.ts';
 
@@ -16,7 +17,7 @@ function toUser(row: Selectable<UsersTable>): User {
 }
 
 /** Staff logins. Password hashes never leave this repository except through findCredentials. */
-export class UserRepository {
+export class UserRepository implements UserStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

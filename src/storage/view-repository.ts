@@ -1,23 +1,9 @@
 import { type Kysely, sql } from 'kysely';
+import type { MostReadQuery, ViewCount, ViewStore } from '../domain/ports/view-store.ts';
 import type { Database } from './schema.ts';
 
-export interface ViewCount {
-  articleId: number;
-  day: string;
-  count: number;
-}
-
-export interface MostReadQuery {
-  /** First UTC day counted (YYYY-MM-DD). */
-  sinceDay: string;
-  /** Only articles visible at this time (ISO). */
-  now: string;
-  termIds?: number[];
-  limit: number;
-}
-
 /** Daily read counts per article: a number per day, nothing about who read. */
-export class ViewRepository {
+export class ViewRepository implements ViewStore {
   private readonly db: Kysely<Database>;
 
   constructor(db: Kysely<Database>) {

@@ -17,18 +17,11 @@ const hasFixtures = existsSync(FIXTURES);
 
 async function exportText(t: TestWiring): Promise<string> {
   let text = '';
-  await exportPublication(
-    t.wiring.store.db,
-    {
-      write: (piece) => {
-        text += piece;
-      },
+  await exportPublication(t.wiring, {
+    write: (piece) => {
+      text += piece;
     },
-    {
-      now: t.wiring.now(),
-      siteUrl: t.wiring.siteUrl,
-    },
-  );
+  });
   return text;
 }
 

@@ -211,7 +211,7 @@ async function readWxrItems(file: string) {
 }
 
 async function counts(t: TestWiring): Promise<Record<string, number>> {
-  const db = t.wiring.store.db;
+  const db = t.wiring.database.db;
   const out: Record<string, number> = {};
   for (const table of [
     'articles',
@@ -320,7 +320,7 @@ for (const kind of DATABASE_KINDS) {
       ));
 
     test('theme unit test: scheduled, password-protected, threaded comments, attachments, captions', async () => {
-      const scheduled = await t.wiring.store.db
+      const scheduled = await t.wiring.database.db
         .selectFrom('articles')
         .select(['slug', 'status'])
         .where('status', '=', 'scheduled')
@@ -402,13 +402,13 @@ for (const kind of DATABASE_KINDS) {
             const c = again.counts[what];
             assert.deepEqual([what, c.imported, c.updated], [what, 0, 0]);
           }
-          const revisions = await f.wiring.store.db
+          const revisions = await f.wiring.database.db
             .selectFrom('revisions')
             .select((eb) => eb.fn.countAll().as('n'))
             .executeTakeFirstOrThrow();
           const second = await importWordPress(f.wiring, wxr('wordpress-importer/theme-unit-test-data.xml'));
           assert.equal(second.counts.article.unchanged, again.counts.article.unchanged);
-          const after = await f.wiring.store.db
+          const after = await f.wiring.database.db
             .selectFrom('revisions')
             .select((eb) => eb.fn.countAll().as('n'))
             .executeTakeFirstOrThrow();

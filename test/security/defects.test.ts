@@ -81,7 +81,7 @@ for (const kind of DATABASE_KINDS) {
           authors: ['Nadia Korvell'],
         });
         // As an older version (or a direct database edit) could have left it.
-        await t.wiring.store.db
+        await t.wiring.database.db
           .updateTable('articles')
           .set({ featured_image: '//[' })
           .where('slug', '=', 'bad-image-row')
@@ -129,14 +129,14 @@ for (const kind of DATABASE_KINDS) {
           publishedAt: new Date(t.wiring.now().getTime() - 3_600_000).toISOString(),
           authors: ['Nadia Korvell'],
         });
-        await t.wiring.store.db
+        await t.wiring.database.db
           .updateTable('articles')
           .set({ title: 'Raw \u0000\u000b\u001b\u0007\uFFFE control' })
           .where('slug', '=', 'raw-control')
           .execute()
           .catch(async () => {
             // PostgreSQL cannot store a NUL at all; the other characters still get through.
-            await t.wiring.store.db
+            await t.wiring.database.db
               .updateTable('articles')
               .set({ title: 'Raw \u000b\u001b\u0007\uFFFE control' })
               .where('slug', '=', 'raw-control')

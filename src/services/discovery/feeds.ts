@@ -1,13 +1,12 @@
 import { Feed, type Item } from 'feed';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
+import { personPath, termPath } from '../../domain/paths.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import type { ServiceContext } from '../context.ts';
-import { personPath } from '../people.ts';
 import { type ArticleCard, Reader } from '../reader.ts';
 import { loadSettings } from '../settings.ts';
-import { termPath } from '../taxonomies.ts';
 
 export const FEED_FORMATS = {
   rss: { file: 'feed.xml', type: 'application/rss+xml', label: 'RSS' },

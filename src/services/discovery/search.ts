@@ -1,4 +1,6 @@
 import { toPlainText } from '../../content/markdown.ts';
+import type { SearchDocument } from '../../domain/ports/search-index.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import {
   buildSnippet,
   foldText,
@@ -10,8 +12,6 @@ import {
   textSearchConfig,
 } from '../../domain/search-query.ts';
 import { Errors } from '../../errors.ts';
-import type { SearchDocument } from '../../storage/search-index.ts';
-import type { Repositories } from '../../storage/store.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, type Pagination, Reader } from '../reader.ts';
 

@@ -1,11 +1,8 @@
+import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
 import { absoluteUrl } from '../../domain/url.ts';
-import { articlePath } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
-import { pagePath } from '../pages.ts';
-import { personPath } from '../people.ts';
 import { loadSettings } from '../settings.ts';
-import { termPath } from '../taxonomies.ts';
 
 /** sitemaps.org allows at most 50,000 URLs per file. */
 export const SITEMAP_MAX_URLS = 50_000;

@@ -1,7 +1,7 @@
 import { cp, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Store } from '../../storage/store.ts';
+import type { Store } from '../../domain/ports/store.ts';
 
 /**
  * Writes the publication as a folder of Markdown files with YAML front matter, in the shape

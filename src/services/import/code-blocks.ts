@@ -1,5 +1,11 @@
 import { decodeHTML } from 'entities';
-import type { ShortcodeNote } from './html-to-markdown.ts';
+
+/** What happened to one shortcode found in a body. */
+export interface ShortcodeNote {
+  name: string;
+  /** converted: turned into Markdown; skipped: dropped; kept: left as text. */
+  outcome: 'converted' | 'skipped' | 'kept';
+}
 
 /** A piece of code lifted out of a body before conversion, put back as Markdown afterwards. */
 export interface CodeBlock {

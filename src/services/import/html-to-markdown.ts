@@ -2,14 +2,9 @@ import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
 import { FOOTNOTE_ID } from '../../content/markdown.ts';
-import { type CodeBlock, liftCode, restoreCode } from './code-blocks.ts';
+import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
 
-/** What happened to one shortcode found in a body. */
-export interface ShortcodeNote {
-  name: string;
-  /** converted: turned into Markdown; skipped: dropped; kept: left as text. */
-  outcome: 'converted' | 'skipped' | 'kept';
-}
+export type { ShortcodeNote };
 
 export interface ConvertedBody {
   markdown: string;

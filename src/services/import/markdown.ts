@@ -1,8 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ArticleDraft } from '../../domain/article.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import { Errors, type FieldError, isAppError } from '../../errors.ts';
-import type { Repositories } from '../../storage/store.ts';
 import { announceArticle, type SaveResult, saveArticleIn } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
 import { findOrCreatePerson } from '../people.ts';

@@ -1,73 +1,34 @@
 import { renderMarkdown } from '../../content/markdown.ts';
 import { type ArticleDraft, toIsoTimestamp } from '../../domain/article.ts';
+import {
+  emptyReport,
+  type ItemOutcome,
+  type MigrationReport,
+  type ReportCounts,
+  type ReportKind,
+  type SourceItem,
+} from '../../domain/migration-report.ts';
+import { articlePath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
+import type { ImportedEntityType } from '../../domain/ports/import-source-store.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import { isValidSlug, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { isAppError } from '../../errors.ts';
-import type { ImportedEntityType } from '../../storage/import-source-repository.ts';
-import type { Repositories } from '../../storage/store.ts';
-import { articlePath, draftOf, saveArticleIn } from '../articles.ts';
+import { draftOf, saveArticleIn } from '../articles.ts';
 import { type PageDraft, savePageIn } from '../pages.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
 import { cleanText } from './html-to-markdown.ts';
 
-export type ReportKind = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media' | 'redirect' | 'item';
-
-export interface ReportCounts {
-  imported: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-}
-
-/** What became of one item of the source file. */
-export type ItemOutcome = 'imported' | 'updated' | 'unchanged' | 'skipped' | 'failed';
-
-/**
- * One item of the source file (a WordPress item, author, term or comment; a Ghost post, user or
- * tag) and what became of it; skipped and failed ones carry the reason.
- */
-export interface SourceItem {
-  kind: string;
-  id: string;
-  title: string;
-  outcome: ItemOutcome;
-  reason?: string;
-}
-
-/** What an import did: counts per kind, each source item by outcome, skipped things with their reason, and warnings. */
-export interface MigrationReport {
-  source: string;
-  counts: Record<ReportKind, ReportCounts>;
-  skipped: { kind: ReportKind; ref: string; reason: string }[];
-  warnings: string[];
-  /** Every item of the source file, in file order, with its outcome. */
-  items: SourceItem[];
-  /** Set when --strict undid the whole import because an item failed. */
-  isRolledBack: boolean;
-}
-
-export function emptyReport(source: string): MigrationReport {
-  const zero = (): ReportCounts => ({ imported: 0, updated: 0, unchanged: 0, skipped: 0 });
-  return {
-    source,
-    counts: {
-      article: zero(),
-      page: zero(),
-      person: zero(),
-      term: zero(),
-      comment: zero(),
-      media: zero(),
-      redirect: zero(),
-      item: zero(),
-    },
-    skipped: [],
-    warnings: [],
-    items: [],
-    isRolledBack: false,
-  };
-}
+export {
+  emptyReport,
+  type ItemOutcome,
+  type MigrationReport,
+  type ReportCounts,
+  type ReportKind,
+  type SourceItem,
+};
 
 /**
  * The report of an import undone because items failed (--strict): nothing was written, so every

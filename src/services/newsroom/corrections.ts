@@ -1,7 +1,7 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
+import type { Correction } from '../../domain/ports/correction-store.ts';
 import { Errors, type FieldError } from '../../errors.ts';
-import type { Correction } from '../../storage/correction-repository.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { auditActor, permissionDenied, type Staff } from './staff.ts';

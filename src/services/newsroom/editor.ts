@@ -1,10 +1,10 @@
 import type { Article, ArticleDraft, Epigraph, OriginalSource, Visibility } from '../../domain/article.ts';
 import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify } from '../../domain/slug.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
 import { Errors, type FieldError } from '../../errors.ts';
-import type { Repositories } from '../../storage/store.ts';
 import { announceArticle, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';

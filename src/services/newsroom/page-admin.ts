@@ -1,12 +1,12 @@
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import type { Page } from '../../domain/page.ts';
+import { pagePath } from '../../domain/paths.ts';
 import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.ts';
 import { Errors, type FieldError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import type { PageDraft } from '../pages.ts';
-import { pagePath } from '../pages.ts';
 import { keepRevision } from '../revision-log.ts';
 import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 

@@ -1,13 +1,13 @@
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
+import { personPath } from '../../domain/paths.ts';
 import type { Person, PersonLink } from '../../domain/person.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify, slugProblem } from '../../domain/slug.ts';
 import { isHttpUrl, isSitePath } from '../../domain/url.ts';
 import { Errors, type FieldError } from '../../errors.ts';
-import type { Repositories } from '../../storage/store.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
-import { personPath } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
 import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 

@@ -1,9 +1,9 @@
 import type { Article, ArticleDraft } from '../../domain/article.ts';
+import type { Revision } from '../../domain/ports/revision-store.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import { diffFields, type FieldDiff } from '../../domain/revision-diff.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
 import { Errors } from '../../errors.ts';
-import type { Revision } from '../../storage/revision-repository.ts';
-import type { Repositories } from '../../storage/store.ts';
 import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';

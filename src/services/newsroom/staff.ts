@@ -1,9 +1,9 @@
 import type { Article } from '../../domain/article.ts';
 import { type Action, can, canOnItem } from '../../domain/permissions.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import type { User } from '../../domain/user.ts';
 import { isOwnArticle } from '../../domain/workflow.ts';
 import { type AppError, Errors } from '../../errors.ts';
-import type { Repositories } from '../../storage/store.ts';
 import { type Actor, actorOf } from '../audit.ts';
 
 /** The signed-in staff member a newsroom service acts for. */

@@ -1,13 +1,13 @@
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
+import { termPath } from '../../domain/paths.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.ts';
 import { type Taxonomy, type Term, wouldCreateCycle } from '../../domain/taxonomy.ts';
 import { Errors, type FieldError } from '../../errors.ts';
-import type { Repositories } from '../../storage/store.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { keepRevision } from '../revision-log.ts';
-import { termPath } from '../taxonomies.ts';
 import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 
 export interface TermInput {

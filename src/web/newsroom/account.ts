@@ -3,9 +3,9 @@ import { toIsoTimestamp } from '../../domain/article.ts';
 import { logoutEverywhere } from '../../services/auth.ts';
 import { formatDate } from '../views/format.ts';
 import { html } from '../views/html.ts';
+import type { AdminDeps } from './deps.ts';
 import { csrfField } from './forms.ts';
 import { currentUser } from './guard.ts';
-import type { AdminDeps } from './index.ts';
 
 /** A recognisable name for a browser from its user agent ("Firefox on Linux"), or a neutral word. */
 export function browserName(userAgent: string | null): string {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { renderMarkdown } from '../../content/markdown.ts';
 import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../../domain/article.ts';
+import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
 import {
   availableTransitions,
@@ -9,7 +10,6 @@ import {
   type WorkflowAction,
 } from '../../domain/workflow.ts';
 import { isAppError } from '../../errors.ts';
-import { articlePath } from '../../services/articles.ts';
 import { listArticlesFor } from '../../services/newsroom/article-list.ts';
 import { addCorrection } from '../../services/newsroom/corrections.ts';
 import {
@@ -44,9 +44,9 @@ import { articleListView, revisionDiffView, revisionListView } from '../views/ne
 import { articleEditorView, type EditorModel } from '../views/newsroom/article-editor.ts';
 import { newsroomCss } from '../views/newsroom/assets.ts';
 import { type ArticleFormValues, formValues, one, parseArticleForm, valuesOfInput } from './article-form.ts';
+import type { AdminDeps } from './deps.ts';
 import { fieldErrorsOf, stringValues } from './forms.ts';
 import { currentUser } from './guard.ts';
-import type { AdminDeps } from './index.ts';
 
 const EDITOR_BODY_LIMIT = 4 * 1024 * 1024;
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { listAudit } from '../../services/audit.ts';
 import { html } from '../views/html.ts';
-import type { AdminDeps } from './index.ts';
+import type { AdminDeps } from './deps.ts';
 
 const PAGE = 50;
 const AuditQuery = Type.Object(

@@ -12,6 +12,7 @@ import {
 } from '../../services/auth.ts';
 import { acceptInvitation } from '../../services/users.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
@@ -21,7 +22,6 @@ import {
   formField,
   stringValues,
 } from './forms.ts';
-import type { AdminDeps } from './index.ts';
 
 const NOTICES: Record<string, string> = {
   'logged-out': 'You are signed out.',

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import type { ArticleSummaryRow } from '../../domain/ports/dashboard-store.ts';
 import { loadDashboard } from '../../services/dashboard.ts';
-import type { ArticleSummaryRow } from '../../storage/dashboard-repository.ts';
 import { formatDate } from '../views/format.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import type { AdminDeps } from './deps.ts';
 import { currentUser } from './guard.ts';
-import type { AdminDeps } from './index.ts';
 
 const NOTICES: Record<string, string> = { welcome: 'Welcome! Your account is ready.' };
 

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Action, can, canOnItem } from '../../domain/permissions.ts';
+import type { SessionRecord } from '../../domain/ports/session-store.ts';
 import type { User } from '../../domain/user.ts';
 import { type AppError, Errors } from '../../errors.ts';
-import type { SessionRecord } from '../../storage/session-repository.ts';
 
 /** The signed-in user of an admin request. */
 export interface AdminAuth {

@@ -23,13 +23,14 @@ import type { Role } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import { type AuthContext, validateSession } from '../../services/auth.ts';
 import { describeError } from '../errors.ts';
-import { html, type SafeHtml } from '../views/html.ts';
+import { html } from '../views/html.ts';
 import { adminLayout } from '../views/newsroom/layout.ts';
 import { accountPages } from './account.ts';
 import { articlePages } from './articles.ts';
 import { auditPages } from './audit.ts';
 import { authPages } from './auth-pages.ts';
 import { dashboardPages } from './dashboard.ts';
+import type { AdminCookies, AdminDeps } from './deps.ts';
 import { type AdminAccess, type AdminAuth, permissionDenied, requirePermission } from './guard.ts';
 import { mediaPages } from './media.ts';
 import { adminNavFor } from './nav.ts';
@@ -39,34 +40,7 @@ import { settingsPages } from './settings.ts';
 import { taxonomyPages } from './taxonomies.ts';
 import { userPages } from './users.ts';
 
-export interface AdminPage {
-  title: string;
-  /** The page content; a function receives the CSRF token for the page's POST forms. */
-  body: SafeHtml | ((csrfToken: string) => SafeHtml);
-  status?: number;
-  notice?: string | SafeHtml | undefined;
-}
-
-/** What every admin sub-plugin receives. */
-export interface AdminDeps {
-  /** The services' context (the app's wiring): store, clock, logger, mailer, auth settings. */
-  ctx: AuthContext;
-  /** Sends an admin page in the layout, with the role's navigation. */
-  page(request: FastifyRequest, reply: FastifyReply, page: AdminPage): Promise<FastifyReply>;
-  /** The CSRF token for this request's forms (one per request). */
-  csrfToken(reply: FastifyReply): string;
-  cookies: AdminCookies;
-  /** Per-process limit for sign-in and reset POSTs (the database throttle is the real guard). */
-  formRateLimit: { max: number; timeWindow: string };
-}
-
-export interface AdminCookies {
-  session: string;
-  /** Cookie options for the session cookie. */
-  options: { path: '/'; httpOnly: true; sameSite: 'lax'; secure: boolean; maxAge: number };
-  /** Options to clear it with (a __Host- cookie is only replaced by one with the same flags). */
-  clearOptions: { path: '/'; httpOnly: true; sameSite: 'lax'; secure: boolean };
-}
+export type { AdminCookies, AdminDeps, AdminPage } from './deps.ts';
 
 /** A route of the admin and who may use it; the permission-matrix test walks this list. */
 export interface AdminRouteInfo {

@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Page } from '../../domain/page.ts';
+import { pagePath } from '../../domain/paths.ts';
 import { findPageById, savePage } from '../../services/newsroom/page-admin.ts';
-import { pagePath } from '../../services/pages.ts';
 import { html } from '../views/html.ts';
+import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
@@ -13,7 +14,6 @@ import {
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
-import type { AdminDeps } from './index.ts';
 
 const LABELS: Record<string, string> = {
   title: 'Title',

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { personPath } from '../../domain/paths.ts';
 import type { Person, PersonLink } from '../../domain/person.ts';
 import { Errors } from '../../errors.ts';
 import { type PersonInput, savePerson } from '../../services/newsroom/people-admin.ts';
-import { personPath } from '../../services/people.ts';
 import { html } from '../views/html.ts';
+import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
@@ -13,7 +14,6 @@ import {
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
-import type { AdminDeps } from './index.ts';
 
 const LABELS: Record<string, string> = {
   name: 'Name',

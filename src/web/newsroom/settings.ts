@@ -8,6 +8,7 @@ import {
 } from '../../domain/settings.ts';
 import { editSettings } from '../../services/settings.ts';
 import { html } from '../views/html.ts';
+import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
@@ -17,7 +18,6 @@ import {
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
-import type { AdminDeps } from './index.ts';
 
 type FieldSpec = { label: string; hint?: string; type?: 'textarea' | 'number' | 'text' | 'select' };
 

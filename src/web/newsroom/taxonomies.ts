@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { termPath } from '../../domain/paths.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { Errors } from '../../errors.ts';
 import {
@@ -10,8 +11,8 @@ import {
   updateTaxonomy,
   updateTerm,
 } from '../../services/newsroom/taxonomy-admin.ts';
-import { termPath } from '../../services/taxonomies.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
@@ -22,7 +23,6 @@ import {
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
-import type { AdminDeps } from './index.ts';
 
 const LABELS = {
   name: 'Name',

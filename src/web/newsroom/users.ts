@@ -10,6 +10,7 @@ import {
   setUserDisabled,
 } from '../../services/users.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
@@ -20,7 +21,6 @@ import {
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
-import type { AdminDeps } from './index.ts';
 
 const NOTICES: Record<string, string> = {
   invited: 'Invitation sent.',

@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { personPath, termPath } from '../../domain/paths.ts';
 import { isAppError } from '../../errors.ts';
 import { Discovery } from '../../services/discovery/discovery.ts';
 import { buildFeed, type FeedScope, feedFormatOf, feedLinks } from '../../services/discovery/feeds.ts';
 import type { SearchOutcome, SearchParams } from '../../services/discovery/search.ts';
 import { robotsTxt, sitemapFile, sitemapIndex } from '../../services/discovery/sitemaps.ts';
 import { isLikelyBot } from '../../services/discovery/views.ts';
-import { personPath } from '../../services/people.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
-import { termPath } from '../../services/taxonomies.ts';
 import type { Wiring } from '../../wiring.ts';
 import type { CachedPage, PageCache } from '../page-cache.ts';
 import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from '../views/discovery.ts';

@@ -1,11 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
+import { pagePath, personPath, termPath } from '../../domain/paths.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
-import { pagePath } from '../../services/pages.ts';
-import { personPath } from '../../services/people.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
-import { termPath } from '../../services/taxonomies.ts';
 import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { articleMeta, articleView } from '../views/article.ts';
 import { html, type SafeHtml } from '../views/html.ts';

@@ -1,9 +1,8 @@
 import { joinNames } from '../../domain/attribution.ts';
+import { personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import { absoluteUrl } from '../../domain/url.ts';
-import { personPath } from '../../services/people.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
-import { termPath } from '../../services/taxonomies.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import type { PageMeta } from './layout.ts';

@@ -1,7 +1,7 @@
+import { personPath } from '../../domain/paths.ts';
 import type { SnippetPart } from '../../domain/search-query.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import type { SearchOutcome } from '../../services/discovery/search.ts';
-import { personPath } from '../../services/people.ts';
 import type { ArticleCard, SiteModel } from '../../services/reader.ts';
 import { formatDate } from './format.ts';
 import { html, type SafeHtml } from './html.ts';

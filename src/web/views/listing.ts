@@ -1,7 +1,7 @@
 import type { Page } from '../../domain/page.ts';
+import { personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
-import { personPath } from '../../services/people.ts';
 import type {
   ArticleCard,
   HomeModel,
@@ -10,7 +10,6 @@ import type {
   SiteModel,
   TermPageModel,
 } from '../../services/reader.ts';
-import { termPath } from '../../services/taxonomies.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 

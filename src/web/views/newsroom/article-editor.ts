@@ -1,8 +1,8 @@
 import type { Article } from '../../../domain/article.ts';
 import type { Person } from '../../../domain/person.ts';
+import type { Correction } from '../../../domain/ports/correction-store.ts';
 import type { Taxonomy, Term } from '../../../domain/taxonomy.ts';
 import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.ts';
-import type { Correction } from '../../../storage/correction-repository.ts';
 import { type ArticleFormValues, many, one } from '../../newsroom/article-form.ts';
 import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../newsroom/forms.ts';
 import { formatDate } from '../format.ts';

@@ -1,0 +1,57 @@
+/** The kinds of thing an import, restore or migration counts. */
+export type ReportKind = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media' | 'redirect' | 'item';
+
+export interface ReportCounts {
+  imported: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+}
+
+/** What became of one item of the source file. */
+export type ItemOutcome = 'imported' | 'updated' | 'unchanged' | 'skipped' | 'failed';
+
+/**
+ * One item of the source file (a WordPress item, author, term or comment; a Ghost post, user or
+ * tag) and what became of it; skipped and failed ones carry the reason.
+ */
+export interface SourceItem {
+  kind: string;
+  id: string;
+  title: string;
+  outcome: ItemOutcome;
+  reason?: string;
+}
+
+/** What an import did: counts per kind, each source item by outcome, skipped things with their reason, and warnings. */
+export interface MigrationReport {
+  source: string;
+  counts: Record<ReportKind, ReportCounts>;
+  skipped: { kind: ReportKind; ref: string; reason: string }[];
+  warnings: string[];
+  /** Every item of the source file, in file order, with its outcome. */
+  items: SourceItem[];
+  /** Set when --strict undid the whole import because an item failed. */
+  isRolledBack: boolean;
+}
+
+export function emptyReport(source: string): MigrationReport {
+  const zero = (): ReportCounts => ({ imported: 0, updated: 0, unchanged: 0, skipped: 0 });
+  return {
+    source,
+    counts: {
+      article: zero(),
+      page: zero(),
+      person: zero(),
+      term: zero(),
+      comment: zero(),
+      media: zero(),
+      redirect: zero(),
+      item: zero(),
+    },
+    skipped: [],
+    warnings: [],
+    items: [],
+    isRolledBack: false,
+  };
+}

@@ -1,0 +1,22 @@
+// The public URL paths of everything a reader can visit, in one place: routes, feeds, sitemaps,
+// redirects and templates all build links here, so a path can change in one line.
+
+/** An article: stable, as renaming the slug leaves a 301 from the old path. */
+export function articlePath(slug: string): string {
+  return `/articles/${encodeURIComponent(slug)}`;
+}
+
+/** An author page. */
+export function personPath(slug: string): string {
+  return `/authors/${encodeURIComponent(slug)}`;
+}
+
+/** A term listing, e.g. /region/europe. */
+export function termPath(taxonomySlug: string, termSlug: string): string {
+  return `/${encodeURIComponent(taxonomySlug)}/${encodeURIComponent(termSlug)}`;
+}
+
+/** A static page: pages live at the top level (/about). */
+export function pagePath(slug: string): string {
+  return `/${encodeURIComponent(slug)}`;
+}

@@ -1,0 +1,53 @@
+import type { Article } from '../article.ts';
+
+/** Columns written when an article is saved; id and relations are handled separately. */
+export type ArticleRecord = Omit<Article, 'id' | 'authorIds' | 'termIds'>;
+
+export interface PublishedQuery {
+  now: string;
+  limit: number;
+  offset: number;
+  termIds?: number[];
+  personId?: number;
+  isFeatured?: boolean;
+  excludeIds?: number[];
+}
+
+/** Articles with their ordered authors and terms. */
+export interface ArticleStore {
+  findById(id: number): Promise<Article | undefined>;
+  findBySlug(slug: string): Promise<Article | undefined>;
+  findByIds(ids: number[]): Promise<Article[]>;
+  insert(record: ArticleRecord): Promise<number>;
+  /** Writes the record only if the stored version is `expectedVersion`; returns whether it did. */
+  update(id: number, record: ArticleRecord, expectedVersion: number): Promise<boolean>;
+  setAuthors(articleId: number, personIds: number[]): Promise<void>;
+  setTerms(articleId: number, termIds: number[]): Promise<void>;
+  /** Published articles visible at `now`, newest first, with the total for pagination. */
+  listPublished(query: PublishedQuery): Promise<{
+    articles: Article[];
+    total: number;
+  }>;
+  /**
+   * Ids of scheduled articles whose time has come, oldest first. Served by the
+   * (status, published_at) index, so its cost follows the number due, not the archive.
+   */
+  listDueScheduled(now: string, limit: number): Promise<number[]>;
+  /**
+   * Claims a due scheduled article for publication: one conditional update, so of several
+   * processes exactly one gets true. Run it first in its transaction.
+   */
+  claimDueScheduled(id: number, now: string): Promise<boolean>;
+  /** Whether any article exists, in any status (reads one row, unlike count). */
+  hasAny(): Promise<boolean>;
+  /** How many articles exist, in any status. */
+  count(): Promise<number>;
+  /** Every article (any status), oldest first: for exports and index rebuilds. */
+  listAll(): Promise<Article[]>;
+}
+
+/** Queries the newsroom needs over articles that the reader side does not. */
+export interface ArticleAdminStore {
+  /** Who created each article: the actor of its first revision. */
+  creators(): Promise<Map<number, string>>;
+}

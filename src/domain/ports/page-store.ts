@@ -1,0 +1,11 @@
+import type { Page } from '../page.ts';
+
+export type PageRecord = Omit<Page, 'id'>;
+
+/** Static pages. */
+export interface PageStore {
+  findBySlug(slug: string): Promise<Page | undefined>;
+  list(): Promise<Page[]>;
+  insert(record: PageRecord): Promise<number>;
+  update(id: number, record: PageRecord): Promise<void>;
+}

@@ -1,0 +1,39 @@
+import type { Taxonomy, Term } from '../taxonomy.ts';
+
+export type TermRecord = Omit<Term, 'id'>;
+
+/** Taxonomies and their terms. */
+export interface TaxonomyStore {
+  listTaxonomies(): Promise<Taxonomy[]>;
+  insertTaxonomy(taxonomy: Omit<Taxonomy, 'id'>): Promise<number>;
+  findTermById(id: number): Promise<Term | undefined>;
+  findTerm(taxonomyId: number, slug: string): Promise<Term | undefined>;
+  /** Case-insensitive match on the term's name within one taxonomy. */
+  findTermByName(taxonomyId: number, name: string): Promise<Term | undefined>;
+  findTermsByIds(ids: number[]): Promise<Term[]>;
+  listTerms(taxonomyId?: number): Promise<Term[]>;
+  insertTerm(record: TermRecord, now: string): Promise<number>;
+  updateTerm(id: number, record: TermRecord, now: string): Promise<void>;
+  /** Number of published articles per term, for listings. */
+  publishedCounts(now: string): Promise<Map<number, number>>;
+}
+
+/** Writes that reshape a taxonomy: its settings, moving articles between terms, reordering, deleting. */
+export interface TermAdminStore {
+  /** Moves every article filed under `fromId` to `intoId`; articles that had both keep one. */
+  moveArticles(fromId: number, intoId: number): Promise<number>;
+  reparentChildren(fromParentId: number, toParentId: number | null, now: string): Promise<void>;
+  setPosition(termId: number, position: number, now: string): Promise<void>;
+  updateTaxonomy(
+    id: number,
+    fields: {
+      name: string;
+      pluralName: string;
+      isHierarchical: boolean;
+      isMultiple: boolean;
+    },
+  ): Promise<void>;
+  deleteTerm(termId: number): Promise<void>;
+  /** Ids of the articles filed under a term, so their cached pages can be dropped. */
+  articleIdsFor(termId: number): Promise<number[]>;
+}

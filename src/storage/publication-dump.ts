@@ -1,0 +1,213 @@
+import type { Kysely } from 'kysely';
+import { EXPORT_FORMAT, EXPORT_VERSION, type ExportSink } from '../domain/export-format.ts';
+import type { Database } from './schema.ts';
+
+type Row = Record<string, unknown>;
+// Exports copy whole rows, including columns later features add, so they query tables untyped.
+type AnyDb = Kysely<Record<string, Row>>;
+
+const BATCH = 500;
+
+function omit(row: Row, ...keys: string[]): Row {
+  const copy = { ...row };
+  for (const key of keys) delete copy[key];
+  return copy;
+}
+
+/** Translates the ids inside an article snapshot to slugs, so a revision means the same anywhere. */
+function portableSnapshot(snapshot: Row, personSlug: Map<number, string>, termKey: Map<number, string>): Row {
+  const copy = { ...snapshot };
+  if (Array.isArray(copy.authorIds)) {
+    copy.authors = (copy.authorIds as number[]).map((id) => personSlug.get(id) ?? null);
+    delete copy.authorIds;
+  }
+  if (Array.isArray(copy.termIds)) {
+    copy.terms = (copy.termIds as number[]).map((id) => termKey.get(id) ?? null);
+    delete copy.termIds;
+  }
+  return copy;
+}
+
+/**
+ * Writes the whole publication as one JSON document (docs/export-format.md): settings,
+ * taxonomies and terms, people, articles with authors, terms, revisions, corrections and comments,
+ * pages with revisions, the media index, redirects and import mappings. Ids are replaced by slugs
+ * so the file can be imported into any instance. Staff logins are not exported (they hold
+ * credentials); create them again with `pressroom user create`.
+ */
+export async function dumpPublication(
+  database: Kysely<Database>,
+  sink: ExportSink,
+  options: { now: Date; siteUrl: string },
+): Promise<{ articles: number; pages: number }> {
+  const db = database as unknown as AnyDb;
+  const all = async (table: string, order = 'id') =>
+    (await db.selectFrom(table).selectAll().orderBy(order).execute()) as Row[];
+
+  const taxonomies = await all('taxonomies');
+  const taxonomySlug = new Map(taxonomies.map((t) => [t.id as number, t.slug as string]));
+  const terms = await all('terms');
+  const termKey = new Map(
+    terms.map((t) => [t.id as number, `${taxonomySlug.get(t.taxonomy_id as number)}/${t.slug}`]),
+  );
+  const termSlug = new Map(terms.map((t) => [t.id as number, t.slug as string]));
+  const people = await all('people');
+  const personSlug = new Map(people.map((p) => [p.id as number, p.slug as string]));
+
+  const w = (text: string) => sink.write(text);
+  const field = async (name: string, value: unknown, isFirst = false) =>
+    w(`${isFirst ? '' : ',\n'}  ${JSON.stringify(name)}: ${JSON.stringify(value)}`);
+
+  await w('{\n');
+  await field('format', EXPORT_FORMAT, true);
+  await field('version', EXPORT_VERSION);
+  await field('exportedAt', options.now.toISOString());
+  await field('siteUrl', options.siteUrl);
+  await field(
+    'settings',
+    (await all('settings', 'key')).map((s) => omit(s)),
+  );
+  await field(
+    'taxonomies',
+    taxonomies.map((t) => omit(t, 'id')),
+  );
+  const termIdOf = new Map(terms.map((t) => [t.id as number, t]));
+  const portable = (entityType: string, snapshot: Row): Row => {
+    if (entityType === 'article') return portableSnapshot(snapshot, personSlug, termKey);
+    if (entityType !== 'term') return snapshot;
+    const { taxonomyId, parentId, ...rest } = snapshot;
+    return {
+      ...rest,
+      taxonomy: taxonomySlug.get(taxonomyId as number) ?? null,
+      parent:
+        parentId == null ? null : ((termIdOf.get(parentId as number)?.slug as string | undefined) ?? null),
+    };
+  };
+  /** Revisions by entity id: of the given ids, or (ids omitted) of every entity of the type. */
+  const revisionsOf = async (entityType: string, ids?: number[]) => {
+    if (ids?.length === 0) return new Map<number, Row[]>();
+    let query = db.selectFrom('revisions').selectAll().where('entity_type', '=', entityType);
+    if (ids) query = query.where('entity_id', 'in', ids);
+    const rows = (await query.orderBy('id').execute()) as Row[];
+    const map = new Map<number, Row[]>();
+    for (const r of rows) {
+      const snapshot = JSON.parse(r.snapshot as string) as Row;
+      const entry = {
+        ...omit(r, 'id', 'entity_type', 'entity_id', 'snapshot'),
+        snapshot: portable(entityType, snapshot),
+      };
+      map.set(r.entity_id as number, [...(map.get(r.entity_id as number) ?? []), entry]);
+    }
+    return map;
+  };
+
+  const termRevisions = await revisionsOf('term');
+  const personRevisions = await revisionsOf('person');
+  await field(
+    'terms',
+    terms.map((t) => ({
+      ...omit(t, 'id', 'taxonomy_id', 'parent_id'),
+      taxonomy: taxonomySlug.get(t.taxonomy_id as number),
+      parent: t.parent_id === null ? null : (termSlug.get(t.parent_id as number) ?? null),
+      revisions: termRevisions.get(t.id as number) ?? [],
+    })),
+  );
+  await field(
+    'people',
+    people.map((p) => ({ ...omit(p, 'id'), revisions: personRevisions.get(p.id as number) ?? [] })),
+  );
+
+  await w(',\n  "articles": [');
+  let articleCount = 0;
+  for (let lastId = 0; ; ) {
+    const batch = (await db
+      .selectFrom('articles')
+      .selectAll()
+      .where('id', '>', lastId)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute()) as Row[];
+    if (batch.length === 0) break;
+    lastId = batch.at(-1)?.id as number;
+    const ids = batch.map((a) => a.id as number);
+    const [authors, articleTerms, corrections, comments, revisions] = await Promise.all([
+      db
+        .selectFrom('article_authors')
+        .selectAll()
+        .where('article_id', 'in', ids)
+        .orderBy('position')
+        .execute(),
+      db.selectFrom('article_terms').selectAll().where('article_id', 'in', ids).orderBy('position').execute(),
+      db.selectFrom('corrections').selectAll().where('article_id', 'in', ids).orderBy('id').execute(),
+      db.selectFrom('comments').selectAll().where('article_id', 'in', ids).orderBy('id').execute(),
+      revisionsOf('article', ids),
+    ]);
+    for (const article of batch) {
+      const id = article.id as number;
+      const own = (rows: Row[]) => rows.filter((r) => r.article_id === id);
+      const articleComments = own(comments as Row[]);
+      const commentIndex = new Map(articleComments.map((c, i) => [c.id as number, i]));
+      const entry = {
+        ...omit(article, 'id'),
+        authors: own(authors as Row[]).map((a) => personSlug.get(a.person_id as number)),
+        terms: own(articleTerms as Row[]).map((t) => termKey.get(t.term_id as number)),
+        corrections: own(corrections as Row[]).map((c) => omit(c, 'id', 'article_id')),
+        // Comment threads refer to their parent by its index in this list.
+        comments: articleComments.map((c) => ({
+          ...omit(c, 'id', 'article_id', 'parent_id'),
+          parent: c.parent_id === null ? null : (commentIndex.get(c.parent_id as number) ?? null),
+        })),
+        revisions: revisions.get(id) ?? [],
+      };
+      await w(`${articleCount === 0 ? '\n' : ',\n'}    ${JSON.stringify(entry)}`);
+      articleCount += 1;
+    }
+  }
+  await w('\n  ]');
+
+  const pages = await all('pages');
+  const pageRevisions = await revisionsOf('page');
+  await field(
+    'pages',
+    pages.map((p) => ({ ...omit(p, 'id'), revisions: pageRevisions.get(p.id as number) ?? [] })),
+  );
+  const settingsRevisions = await revisionsOf('settings');
+  await field('settingsRevisions', settingsRevisions.get(0) ?? []);
+  await field(
+    'media',
+    (await all('media')).map((m) => omit(m, 'id')),
+  );
+  await field(
+    'redirects',
+    (await all('redirects')).map((r) => omit(r, 'id')),
+  );
+
+  const importSources = await all('import_sources');
+  const articleSlugs = new Map(
+    ((await db.selectFrom('articles').select(['id', 'slug']).execute()) as Row[]).map((a) => [
+      a.id as number,
+      a.slug as string,
+    ]),
+  );
+  const pageSlugs = new Map(pages.map((p) => [p.id as number, p.slug as string]));
+  const mediaUrls = new Map(((await all('media')) as Row[]).map((m) => [m.id as number, m.url as string]));
+  const naturalKey = (type: string, id: number): string | null => {
+    if (type === 'article') return articleSlugs.get(id) ?? null;
+    if (type === 'page') return pageSlugs.get(id) ?? null;
+    if (type === 'person') return personSlug.get(id) ?? null;
+    if (type === 'term') return termKey.get(id) ?? null;
+    if (type === 'media') return mediaUrls.get(id) ?? null;
+    return null;
+  };
+  await field(
+    'importSources',
+    importSources
+      .filter((s) => s.entity_type !== 'comment')
+      .map((s) => ({
+        ...omit(s, 'id', 'entity_id'),
+        entity: naturalKey(s.entity_type as string, s.entity_id as number),
+      })),
+  );
+  await w('\n}\n');
+  return { articles: articleCount, pages: pages.length };
+}
