@@ -20,39 +20,7 @@ export interface OriginalSource {
   url: string | null;
 }
 
-/** A stored article, with its body already rendered to sanitized HTML. */
-export interface Article {
-  id: number;
-  slug: string;
-  title: string;
-  subtitle: string | null;
-  summary: string | null;
-  epigraph: Epigraph | null;
-  bodyMarkdown: string;
-  bodyHtml: string;
-  status: ArticleStatus;
-  publishedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  source: OriginalSource | null;
-  canonicalUrl: string | null;
-  license: string | null;
-  language: string;
-  featuredImage: string | null;
-  featuredImageAlt: string | null;
-  visibility: Visibility;
-  isFeatured: boolean;
-  hasComments: boolean;
-  wordCount: number;
-  /** Incremented on every save; an editor saving an older version is told instead of overwriting. */
-  version: number;
-  /** Person ids in byline order. */
-  authorIds: number[];
-  /** Term ids, in the order given. */
-  termIds: number[];
-}
-
-/** What a writer or an importer supplies; the rest is derived. */
+/** What a writer or an importer supplies; the rest is derived. The one list of an article's own fields. */
 export interface ArticleDraft {
   slug: string;
   title: string;
@@ -71,8 +39,56 @@ export interface ArticleDraft {
   visibility: Visibility;
   isFeatured: boolean;
   hasComments: boolean;
+  /** Person ids in byline order. */
   authorIds: number[];
+  /** Term ids, in the order given. */
   termIds: number[];
+}
+
+/** A stored article: its draft, plus what saving derives (rendered HTML, counts, times, version). */
+export interface Article extends ArticleDraft {
+  id: number;
+  bodyHtml: string;
+  createdAt: string;
+  updatedAt: string;
+  wordCount: number;
+  /** Incremented on every save; an editor saving an older version is told instead of overwriting. */
+  version: number;
+  /** The staff user who created it; null for imports, the command line and the demo. */
+  createdBy: number | null;
+}
+
+// A record, not a list, so that adding a field to ArticleDraft fails to compile until it is named here.
+const DRAFT_FIELDS: Record<keyof ArticleDraft, true> = {
+  slug: true,
+  title: true,
+  subtitle: true,
+  summary: true,
+  epigraph: true,
+  bodyMarkdown: true,
+  status: true,
+  publishedAt: true,
+  source: true,
+  canonicalUrl: true,
+  license: true,
+  language: true,
+  featuredImage: true,
+  featuredImageAlt: true,
+  visibility: true,
+  isFeatured: true,
+  hasComments: true,
+  authorIds: true,
+  termIds: true,
+};
+
+/** The names of an article's own fields: what revisions keep and restores bring back. */
+export const ARTICLE_DRAFT_FIELDS = Object.keys(DRAFT_FIELDS) as (keyof ArticleDraft)[];
+
+/** The editable fields of a stored article, as kept in revisions and exports. */
+export function draftOf(article: ArticleDraft): ArticleDraft {
+  const draft: Partial<Record<keyof ArticleDraft, unknown>> = {};
+  for (const field of ARTICLE_DRAFT_FIELDS) draft[field] = article[field];
+  return draft as ArticleDraft;
 }
 
 const MAX_TITLE = 300;

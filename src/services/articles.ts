@@ -3,16 +3,21 @@ import {
   type Article,
   type ArticleDraft,
   countWords,
+  draftOf,
   toIsoTimestamp,
   validateArticleDraft,
   withCleanText,
 } from '../domain/article.ts';
 import { articlePath } from '../domain/paths.ts';
+import type { ArticleRecord } from '../domain/ports/article-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { RESERVED_SLUGS } from '../domain/slug.ts';
 import { Errors } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
 import { indexArticleIn } from './discovery/search.ts';
+
+/** Re-exported for callers that save what they read: a revision restore, a workflow step. */
+export { draftOf };
 
 export interface SaveOptions {
   /** Who saves: a user id, "cli", "import", "demo" or "system". */
@@ -21,6 +26,8 @@ export interface SaveOptions {
   /** For an update: the version the editor started from. Omit to overwrite (imports). */
   expectedVersion?: number;
   note?: string;
+  /** For a new article: the staff user creating it (null or omitted for imports and the command line). */
+  createdBy?: number | null;
 }
 
 export interface SaveResult {
@@ -57,29 +64,22 @@ export async function saveArticleIn(
   await assertRelationsExist(repos, draft);
 
   const now = toIsoTimestamp(options.now);
-  const record = {
-    slug: draft.slug,
+  // Every field of the draft is stored; only the derived ones are spelled out here.
+  const { authorIds: _authors, termIds: _terms, ...fields } = draftOf(draft);
+  const record: ArticleRecord = {
+    ...fields,
     title: draft.title.trim(),
     subtitle: emptyToNull(draft.subtitle),
     summary: emptyToNull(draft.summary),
     epigraph: draft.epigraph?.text.trim() ? draft.epigraph : null,
-    bodyMarkdown: draft.bodyMarkdown,
-    bodyHtml: renderMarkdown(draft.bodyMarkdown),
-    status: draft.status,
+    license: emptyToNull(draft.license),
     publishedAt: draft.publishedAt === null ? null : toIsoTimestamp(draft.publishedAt),
+    bodyHtml: renderMarkdown(draft.bodyMarkdown),
+    wordCount: countWords(draft.bodyMarkdown),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
-    source: draft.source,
-    canonicalUrl: draft.canonicalUrl,
-    license: emptyToNull(draft.license),
-    language: draft.language,
-    featuredImage: draft.featuredImage,
-    featuredImageAlt: draft.featuredImageAlt,
-    visibility: draft.visibility,
-    isFeatured: draft.isFeatured,
-    hasComments: draft.hasComments,
-    wordCount: countWords(draft.bodyMarkdown),
     version: (existing?.version ?? 0) + 1,
+    createdBy: existing ? existing.createdBy : (options.createdBy ?? null),
   };
 
   let id: number;
@@ -133,31 +133,6 @@ export async function saveArticle(
 export function announceArticle(ctx: Pick<ServiceContext, 'changes'>, result: SaveResult): void {
   const slugs = [result.article.slug, ...(result.previousSlug ? [result.previousSlug] : [])];
   ctx.changes.publish({ kind: 'article', id: result.article.id, slugs });
-}
-
-/** The editable fields of a stored article, as kept in revisions and exports. */
-export function draftOf(article: Article): ArticleDraft {
-  return {
-    slug: article.slug,
-    title: article.title,
-    subtitle: article.subtitle,
-    summary: article.summary,
-    epigraph: article.epigraph,
-    bodyMarkdown: article.bodyMarkdown,
-    status: article.status,
-    publishedAt: article.publishedAt,
-    source: article.source,
-    canonicalUrl: article.canonicalUrl,
-    license: article.license,
-    language: article.language,
-    featuredImage: article.featuredImage,
-    featuredImageAlt: article.featuredImageAlt,
-    visibility: article.visibility,
-    isFeatured: article.isFeatured,
-    hasComments: article.hasComments,
-    authorIds: article.authorIds,
-    termIds: article.termIds,
-  };
 }
 
 async function assertRelationsExist(repos: Repositories, draft: ArticleDraft): Promise<void> {

@@ -1,9 +1,10 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Page } from '../domain/page.ts';
+import { pagePath } from '../domain/paths.ts';
 import type { Repositories } from '../domain/ports/store.ts';
-import { RESERVED_SLUGS, slugProblem } from '../domain/slug.ts';
-import { Errors } from '../errors.ts';
+import { RESERVED_SLUGS, slugify, slugProblem } from '../domain/slug.ts';
+import { Errors, type FieldError } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
 
 export interface PageDraft {
@@ -15,28 +16,61 @@ export interface PageDraft {
   position: number;
 }
 
-/** Creates or updates (by slug) a static page, keeping a revision. */
+export interface PageSaveResult {
+  page: Page;
+  isNew: boolean;
+  /** The slug the page had before, when this save changed it. */
+  previousSlug: string | null;
+}
+
+/**
+ * The one way a page is written, inside the caller's transaction: validates, renders, keeps a
+ * revision, and leaves a redirect from the old address when the slug changes. Matches the page
+ * by `id` when given (the editor), else by slug (imports and the demo); an empty slug is made
+ * from the title.
+ */
 export async function savePageIn(
-  repos: Repositories,
-  draft: PageDraft,
-  options: { actor: string; now: Date },
-): Promise<Page> {
-  const errors = [];
-  if (!draft.title.trim()) errors.push({ field: 'title', message: 'must not be empty' });
-  const slugIssue = slugProblem(draft.slug);
+  repos: Pick<Repositories, 'pages' | 'redirects' | 'revisions'>,
+  input: PageDraft,
+  options: { actor: string; now: Date; id?: number },
+): Promise<PageSaveResult> {
+  const errors: FieldError[] = [];
+  const title = input.title.trim();
+  const slug = input.slug.trim() || slugify(title);
+  if (!title) errors.push({ field: 'title', message: 'must not be empty' });
+  // An empty title already explains an empty derived slug.
+  const slugIssue = title || input.slug.trim() ? slugProblem(slug) : undefined;
   if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
-  if (RESERVED_SLUGS.has(draft.slug)) errors.push({ field: 'slug', message: `"${draft.slug}" is reserved` });
+  else if (RESERVED_SLUGS.has(slug))
+    errors.push({ field: 'slug', message: `"${slug}" is reserved for the site` });
+  if (input.status !== 'draft' && input.status !== 'published')
+    errors.push({ field: 'status', message: 'must be draft or published' });
+  if (!Number.isInteger(input.position))
+    errors.push({ field: 'position', message: 'must be a whole number' });
+
+  const existing =
+    options.id === undefined
+      ? await repos.pages.findBySlug(slug)
+      : (await repos.pages.list()).find((p) => p.id === options.id);
+  if (options.id !== undefined && !existing) throw Errors.PAGE_NOT_FOUND({ id: options.id });
+  if (existing && existing.slug !== slug) {
+    const clash = await repos.pages.findBySlug(slug);
+    if (clash) errors.push({ field: 'slug', message: `is already used by “${clash.title}”` });
+  }
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+
   const now = toIsoTimestamp(options.now);
-  const existing = await repos.pages.findBySlug(draft.slug);
+  const draft: PageDraft = {
+    slug,
+    title,
+    bodyMarkdown: input.bodyMarkdown,
+    status: input.status,
+    showInNavigation: input.showInNavigation,
+    position: input.position,
+  };
   const record = {
-    slug: draft.slug,
-    title: draft.title.trim(),
-    bodyMarkdown: draft.bodyMarkdown,
+    ...draft,
     bodyHtml: renderMarkdown(draft.bodyMarkdown),
-    status: draft.status,
-    showInNavigation: draft.showInNavigation,
-    position: draft.position,
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
@@ -47,6 +81,13 @@ export async function savePageIn(
   } else {
     id = await repos.pages.insert(record);
   }
+  const previousSlug = existing && existing.slug !== slug ? existing.slug : null;
+  if (previousSlug) {
+    await repos.redirects.put(
+      { fromPath: pagePath(previousSlug), toPath: pagePath(slug), statusCode: 301 },
+      now,
+    );
+  }
   await keepRevision(repos, {
     entityType: 'page',
     entityId: id,
@@ -54,5 +95,5 @@ export async function savePageIn(
     snapshot: draft,
     createdAt: now,
   });
-  return { id, ...record };
+  return { page: { id, ...record }, isNew: !existing, previousSlug };
 }

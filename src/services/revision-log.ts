@@ -5,7 +5,7 @@ import type { Repositories } from '../domain/ports/store.ts';
  * settings): the next version number is one more than the latest revision's.
  */
 export async function keepRevision(
-  repos: Repositories,
+  repos: Pick<Repositories, 'revisions'>,
   entry: {
     entityType: string;
     entityId: number;

@@ -31,6 +31,7 @@ function toArticle(row: ArticleRow, authorIds: number[], termIds: number[]): Art
     hasComments: row.has_comments === 1,
     wordCount: row.word_count,
     version: row.version,
+    createdBy: row.created_by,
     authorIds,
     termIds,
   };
@@ -62,6 +63,7 @@ function toRow(record: ArticleRecord): Omit<ArticleRow, 'id'> {
     has_comments: record.hasComments ? 1 : 0,
     word_count: record.wordCount,
     version: record.version,
+    created_by: record.createdBy,
   };
 }
 

@@ -99,6 +99,8 @@ export interface ArticlesTable {
   has_comments: number;
   word_count: number;
   version: number;
+  /** The staff user who created the article; null for imports, the command line and the demo. */
+  created_by: number | null;
 }
 
 export interface ArticleAuthorsTable {

@@ -1,6 +1,5 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Repositories, Store } from '../domain/ports/store.ts';
-import { ArticleAdminRepository } from './article-admin-repository.ts';
 import { ArticleRepository } from './article-repository.ts';
 import { AuditRepository } from './audit-repository.ts';
 import { AuthTokenRepository } from './auth-token-repository.ts';
@@ -56,7 +55,6 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     mediaVariants: new MediaVariantRepository(db),
     autosaves: new AutosaveRepository(db),
     termAdmin: new TermAdminRepository(db),
-    articleAdmin: new ArticleAdminRepository(db),
   };
 }
 

@@ -45,9 +45,3 @@ export interface ArticleStore {
   /** Every article (any status), oldest first: for exports and index rebuilds. */
   listAll(): Promise<Article[]>;
 }
-
-/** Queries the newsroom needs over articles that the reader side does not. */
-export interface ArticleAdminStore {
-  /** Who created each article: the actor of its first revision. */
-  creators(): Promise<Map<number, string>>;
-}

@@ -1,5 +1,5 @@
 import type { ArchiveStore } from './archive-store.ts';
-import type { ArticleAdminStore, ArticleStore } from './article-store.ts';
+import type { ArticleStore } from './article-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { AuthTokenStore } from './auth-token-store.ts';
 import type { AutosaveStore } from './autosave-store.ts';
@@ -51,7 +51,6 @@ export interface Repositories {
   mediaVariants: MediaVariantStore;
   autosaves: AutosaveStore;
   termAdmin: TermAdminStore;
-  articleAdmin: ArticleAdminStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */

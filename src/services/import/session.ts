@@ -386,7 +386,7 @@ export class ImportSession {
         `page /${slug} already existed and was replaced by "${ref}" (its previous version is kept as a revision)`,
       );
     try {
-      const page = await savePageIn(this.repos, complete, {
+      const { page } = await savePageIn(this.repos, complete, {
         actor: this.options.actor,
         now: this.options.now,
       });

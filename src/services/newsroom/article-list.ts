@@ -19,17 +19,12 @@ export async function listArticlesFor(
   staff: Staff,
   status: ArticleStatus | 'all',
 ): Promise<{ rows: ArticleRow[]; counts: Record<string, number> }> {
-  const [articles, creators, people] = await Promise.all([
-    ctx.store.articles.listAll(),
-    ctx.store.articleAdmin.creators(),
-    ctx.store.people.list(),
-  ]);
+  const [articles, people] = await Promise.all([ctx.store.articles.listAll(), ctx.store.people.list()]);
   const seesAll = can(staff.role, 'article.edit_any');
   const names = new Map(people.map((p) => [p.id, p.name]));
   const visible = articles
     .map((article) => {
-      const creator = creators.get(article.id);
-      const isOwn = isOwnArticle(article, staff, creator && /^\d+$/.test(creator) ? Number(creator) : null);
+      const isOwn = isOwnArticle(article, staff, article.createdBy);
       return {
         article,
         isOwn,

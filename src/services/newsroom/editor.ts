@@ -105,7 +105,12 @@ export async function createArticle(
       isFeatured: false,
     });
     if (draft.authorIds.length === 0 && staff.personId !== null) draft.authorIds = [staff.personId];
-    const saved = await saveArticleIn(repos, draft, { actor: revisionActor(staff), now, note: 'Created' });
+    const saved = await saveArticleIn(repos, draft, {
+      actor: revisionActor(staff),
+      now,
+      note: 'Created',
+      createdBy: staff.id,
+    });
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: 'article.create',

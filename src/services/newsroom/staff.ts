@@ -28,28 +28,20 @@ export function requireCan(staff: Staff, action: Action, message = 'Your role do
   if (!can(staff.role, action)) throw permissionDenied(message);
 }
 
-/** The user who created an article: the actor of its first revision, when that was a user. */
-export async function creatorOf(repos: Repositories, articleId: number): Promise<number | null> {
-  const history = await repos.revisions.list('article', articleId);
-  const first = history[history.length - 1];
-  if (!first || !/^\d+$/.test(first.actor)) return null;
-  return Number(first.actor);
-}
-
 /** Loads an article and tells whether it is the staff member's own work. */
 export async function loadArticle(
-  repos: Repositories,
+  repos: Pick<Repositories, 'articles'>,
   staff: Staff,
   id: number,
 ): Promise<{ article: Article; isOwn: boolean }> {
   const article = await repos.articles.findById(id);
   if (!article) throw Errors.ARTICLE_NOT_FOUND({ id });
-  return { article, isOwn: isOwnArticle(article, staff, await creatorOf(repos, id)) };
+  return { article, isOwn: isOwnArticle(article, staff, article.createdBy) };
 }
 
 /** Loads an article the staff member may edit (their own, or anyone's with edit_any); refuses otherwise. */
 export async function loadEditableArticle(
-  repos: Repositories,
+  repos: Pick<Repositories, 'articles'>,
   staff: Staff,
   id: number,
   refusal: string,

@@ -1,5 +1,4 @@
 import { type Article, toIsoTimestamp } from '../../domain/article.ts';
-import type { Repositories } from '../../domain/ports/store.ts';
 import { mayTransition, nextStatus, STATUS_LABELS, type WorkflowAction } from '../../domain/workflow.ts';
 import { Errors } from '../../errors.ts';
 import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.ts';

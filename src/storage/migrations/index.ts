@@ -5,6 +5,7 @@ import * as discovery from './0003-discovery.ts';
 import * as migrationTools from './0004-migration-tools.ts';
 import * as accounts from './0005-accounts.ts';
 import * as newsroom from './0006-newsroom.ts';
+import * as articleCreator from './0007-article-creator.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0004-migration-tools': migrationTools,
   '0005-accounts': accounts,
   '0006-newsroom': newsroom,
+  '0007-article-creator': articleCreator,
 };
