@@ -290,8 +290,8 @@ async function draftFrom(
     // A staff member who writes without naming an author writes under their own name: give them
     // an author page (or link the existing one with that name) the first time.
     const person = await findOrCreatePerson(repos, { name: staff.name }, now, revisionActor(staff));
+    // The caller's staff object is left as it was: this transaction may still roll back.
     await repos.users.update(staff.id, { personId: person.id }, now.toISOString());
-    staff.personId = person.id;
     authorIds.push(person.id);
     draft.authorIds = authorIds;
   }

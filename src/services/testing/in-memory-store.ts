@@ -1,0 +1,711 @@
+// In-memory implementations of the storage ports, for unit tests of services: the same
+// interfaces the Kysely repositories implement, kept in plain maps, with transactions that
+// roll back. They live beside the services (and obey the same layering: domain only) so a
+// service's tests need no database; the integration tests under test/ run the real ones.
+// Only tests import this folder (src/architecture.test.ts checks it).
+import { pino } from 'pino';
+import type { Article } from '../../domain/article.ts';
+import type { Page } from '../../domain/page.ts';
+import type { Person } from '../../domain/person.ts';
+import type { ArticleRecord, ArticleStore, PublishedQuery } from '../../domain/ports/article-store.ts';
+import type { AuditEntry, AuditStore } from '../../domain/ports/audit-store.ts';
+import type { Autosave, AutosaveStore } from '../../domain/ports/autosave-store.ts';
+import type { Correction, CorrectionStore } from '../../domain/ports/correction-store.ts';
+import type { Job, JobStatus, JobStore } from '../../domain/ports/job-store.ts';
+import type { PageRecord, PageStore } from '../../domain/ports/page-store.ts';
+import type { PersonRecord, PersonStore } from '../../domain/ports/person-store.ts';
+import type { Redirect, RedirectStore } from '../../domain/ports/redirect-store.ts';
+import type { Revision, RevisionStore } from '../../domain/ports/revision-store.ts';
+import type {
+  SearchDocument,
+  SearchIndex,
+  SearchRequest,
+  SearchResultPage,
+  SimilarRequest,
+} from '../../domain/ports/search-index.ts';
+import type { SettingsStore } from '../../domain/ports/settings-store.ts';
+import type { Repositories, Store } from '../../domain/ports/store.ts';
+import type { TaxonomyStore, TermRecord } from '../../domain/ports/taxonomy-store.ts';
+import type { UserStore } from '../../domain/ports/user-store.ts';
+import { searchWords } from '../../domain/search-query.ts';
+import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import type { Role, User } from '../../domain/user.ts';
+import { ChangeBus, type ContentChange, type ServiceContext } from '../context.ts';
+
+/** Everything the in-memory store holds; copied before a transaction and put back if it fails. */
+interface MemoryState {
+  nextId: number;
+  articles: Map<number, Article>;
+  people: Map<number, Person>;
+  taxonomies: Map<number, Taxonomy>;
+  terms: Map<number, Term>;
+  pages: Map<number, Page>;
+  settings: Map<string, string>;
+  revisions: Revision[];
+  redirects: Map<string, Redirect>;
+  search: Map<number, SearchDocument>;
+  corrections: Correction[];
+  audit: AuditEntry[];
+  autosaves: Map<string, Autosave>;
+  jobs: Map<number, Job>;
+  users: Map<number, { user: User; passwordHash: string | null }>;
+}
+
+function emptyState(): MemoryState {
+  return {
+    nextId: 1,
+    articles: new Map(),
+    people: new Map(),
+    taxonomies: new Map(),
+    terms: new Map(),
+    pages: new Map(),
+    settings: new Map(),
+    revisions: [],
+    redirects: new Map(),
+    search: new Map(),
+    corrections: [],
+    audit: [],
+    autosaves: new Map(),
+    jobs: new Map(),
+    users: new Map(),
+  };
+}
+
+/** What a test holds: the store, and the raw state to inspect. */
+export interface MemoryStore extends Store {
+  readonly state: MemoryState;
+}
+
+const byDesc = (a: string | null, b: string | null) => (b ?? '').localeCompare(a ?? '');
+
+class MemoryArticles implements ArticleStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async findById(id: number) {
+    return copy(this.s().articles.get(id));
+  }
+  async findBySlug(slug: string) {
+    return copy([...this.s().articles.values()].find((a) => a.slug === slug));
+  }
+  async findByIds(ids: number[]) {
+    return ids.flatMap((id) => copy(this.s().articles.get(id)) ?? []);
+  }
+  async insert(record: ArticleRecord) {
+    const state = this.s();
+    if ([...state.articles.values()].some((a) => a.slug === record.slug))
+      throw new Error('UNIQUE articles.slug');
+    const id = state.nextId++;
+    state.articles.set(id, { ...structuredClone(record), id, authorIds: [], termIds: [] });
+    return id;
+  }
+  async update(id: number, record: ArticleRecord, expectedVersion: number) {
+    const current = this.s().articles.get(id);
+    if (!current || current.version !== expectedVersion) return false;
+    this.s().articles.set(id, { ...current, ...structuredClone(record) });
+    return true;
+  }
+  async setAuthors(articleId: number, personIds: number[]) {
+    const article = this.s().articles.get(articleId);
+    if (article) article.authorIds = [...personIds];
+  }
+  async setTerms(articleId: number, termIds: number[]) {
+    const article = this.s().articles.get(articleId);
+    if (article) article.termIds = [...termIds];
+  }
+  async listPublished(query: PublishedQuery) {
+    const matching = [...this.s().articles.values()]
+      .filter(
+        (a) =>
+          a.status === 'published' &&
+          a.publishedAt !== null &&
+          a.publishedAt <= query.now &&
+          (query.isFeatured === undefined || a.isFeatured === query.isFeatured) &&
+          !query.excludeIds?.includes(a.id) &&
+          (!query.termIds?.length || a.termIds.some((id) => query.termIds?.includes(id))) &&
+          (query.personId === undefined || a.authorIds.includes(query.personId)),
+      )
+      .sort((a, b) => byDesc(a.publishedAt, b.publishedAt) || b.id - a.id);
+    return {
+      articles: matching.slice(query.offset, query.offset + query.limit).map((a) => structuredClone(a)),
+      total: matching.length,
+    };
+  }
+  async listDueScheduled(now: string, limit: number) {
+    return [...this.s().articles.values()]
+      .filter((a) => a.status === 'scheduled' && a.publishedAt !== null && a.publishedAt <= now)
+      .sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? '') || a.id - b.id)
+      .slice(0, limit)
+      .map((a) => a.id);
+  }
+  async claimDueScheduled(id: number, now: string) {
+    const article = this.s().articles.get(id);
+    if (article?.status !== 'scheduled' || article.publishedAt === null || article.publishedAt > now)
+      return false;
+    article.status = 'published';
+    return true;
+  }
+  async hasAny() {
+    return this.s().articles.size > 0;
+  }
+  async count() {
+    return this.s().articles.size;
+  }
+  async listAll() {
+    return [...this.s().articles.values()].sort((a, b) => a.id - b.id).map((a) => structuredClone(a));
+  }
+}
+
+class MemoryPeople implements PersonStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  private all() {
+    return [...this.s().people.values()];
+  }
+  async findById(id: number) {
+    return copy(this.s().people.get(id));
+  }
+  async findBySlug(slug: string) {
+    return copy(this.all().find((p) => p.slug === slug));
+  }
+  async findByName(name: string) {
+    return copy(this.all().find((p) => p.name.toLowerCase() === name.toLowerCase()));
+  }
+  async findByIds(ids: number[]) {
+    return this.all()
+      .filter((p) => ids.includes(p.id))
+      .map((p) => structuredClone(p));
+  }
+  async list() {
+    return this.all()
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((p) => structuredClone(p));
+  }
+  async insert(record: PersonRecord) {
+    if (this.all().some((p) => p.slug === record.slug)) throw new Error('UNIQUE people.slug');
+    const id = this.s().nextId++;
+    this.s().people.set(id, { ...structuredClone(record), id });
+    return id;
+  }
+  async update(id: number, record: PersonRecord) {
+    this.s().people.set(id, { ...structuredClone(record), id });
+  }
+}
+
+class MemoryTaxonomies implements TaxonomyStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  private terms() {
+    return [...this.s().terms.values()];
+  }
+  async listTaxonomies() {
+    return [...this.s().taxonomies.values()]
+      .sort((a, b) => a.position - b.position || a.id - b.id)
+      .map((t) => ({ ...t }));
+  }
+  async insertTaxonomy(taxonomy: Omit<Taxonomy, 'id'>) {
+    const id = this.s().nextId++;
+    this.s().taxonomies.set(id, { ...taxonomy, id });
+    return id;
+  }
+  async findTermById(id: number) {
+    return copy(this.s().terms.get(id));
+  }
+  async findTerm(taxonomyId: number, slug: string) {
+    return copy(this.terms().find((t) => t.taxonomyId === taxonomyId && t.slug === slug));
+  }
+  async findTermByName(taxonomyId: number, name: string) {
+    return copy(
+      this.terms().find((t) => t.taxonomyId === taxonomyId && t.name.toLowerCase() === name.toLowerCase()),
+    );
+  }
+  async findTermsByIds(ids: number[]) {
+    return this.terms()
+      .filter((t) => ids.includes(t.id))
+      .map((t) => ({ ...t }));
+  }
+  async listTerms(taxonomyId?: number) {
+    return this.terms()
+      .filter((t) => taxonomyId === undefined || t.taxonomyId === taxonomyId)
+      .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+      .map((t) => ({ ...t }));
+  }
+  async insertTerm(record: TermRecord) {
+    if (this.terms().some((t) => t.taxonomyId === record.taxonomyId && t.slug === record.slug))
+      throw new Error('UNIQUE terms.taxonomy_id, terms.slug');
+    const id = this.s().nextId++;
+    this.s().terms.set(id, { ...record, id });
+    return id;
+  }
+  async updateTerm(id: number, record: TermRecord) {
+    this.s().terms.set(id, { ...record, id });
+  }
+  async publishedCounts(now: string) {
+    const counts = new Map<number, number>();
+    for (const article of this.s().articles.values()) {
+      if (article.status !== 'published' || article.publishedAt === null || article.publishedAt > now)
+        continue;
+      for (const id of article.termIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    return counts;
+  }
+}
+
+class MemoryPages implements PageStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async findBySlug(slug: string) {
+    return copy([...this.s().pages.values()].find((p) => p.slug === slug));
+  }
+  async list() {
+    return [...this.s().pages.values()]
+      .sort((a, b) => a.position - b.position || a.title.localeCompare(b.title))
+      .map((p) => ({ ...p }));
+  }
+  async insert(record: PageRecord) {
+    if ([...this.s().pages.values()].some((p) => p.slug === record.slug))
+      throw new Error('UNIQUE pages.slug');
+    const id = this.s().nextId++;
+    this.s().pages.set(id, { ...record, id });
+    return id;
+  }
+  async update(id: number, record: PageRecord) {
+    this.s().pages.set(id, { ...record, id });
+  }
+}
+
+class MemorySettings implements SettingsStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async getAll() {
+    return new Map(this.s().settings);
+  }
+  async set(key: string, value: string) {
+    this.s().settings.set(key, value);
+  }
+}
+
+class MemoryRevisions implements RevisionStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async add(revision: Omit<Revision, 'id'>) {
+    const id = this.s().nextId++;
+    this.s().revisions.push({ ...structuredClone(revision), id });
+    return id;
+  }
+  async list(entityType: string, entityId: number) {
+    return this.s()
+      .revisions.filter((r) => r.entityType === entityType && r.entityId === entityId)
+      .sort((a, b) => b.version - a.version || b.id - a.id)
+      .map((r) => structuredClone(r));
+  }
+}
+
+class MemoryRedirects implements RedirectStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async find(fromPath: string) {
+    return copy(this.s().redirects.get(fromPath));
+  }
+  async put(redirect: Redirect) {
+    const redirects = this.s().redirects;
+    redirects.delete(redirect.toPath);
+    for (const r of redirects.values()) if (r.toPath === redirect.fromPath) r.toPath = redirect.toPath;
+    redirects.set(redirect.fromPath, { ...redirect });
+  }
+  async list() {
+    return [...this.s().redirects.values()].map((r) => ({ ...r }));
+  }
+}
+
+/** Matches every query word (or phrase word) against the folded text; titles rank first, then newest. */
+class MemorySearch implements SearchIndex {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async put(document: SearchDocument) {
+    this.s().search.set(document.articleId, structuredClone(document));
+  }
+  async remove(articleId: number) {
+    this.s().search.delete(articleId);
+  }
+  async clear() {
+    this.s().search.clear();
+  }
+  async count() {
+    return this.s().search.size;
+  }
+  async search(request: SearchRequest): Promise<SearchResultPage> {
+    const words = [
+      ...request.query.phrases.flat().map((text) => ({ text, isPrefix: false })),
+      ...request.query.terms,
+    ];
+    const has = (text: string, word: { text: string; isPrefix: boolean }) =>
+      searchWords(text).some((w) => (word.isPrefix ? w.startsWith(word.text) : w === word.text));
+    const hits = [...this.s().search.values()]
+      .filter((d) => d.publishedAt <= request.now)
+      .filter(
+        (d) =>
+          (request.from ? d.publishedAt >= request.from : true) &&
+          (request.to ? d.publishedAt < request.to : true),
+      )
+      .filter((d) => !request.termIds?.length || d.termIds.some((id) => request.termIds?.includes(id)))
+      .filter((d) => request.personId === undefined || d.personIds.includes(request.personId))
+      .filter((d) => {
+        const text = [d.title, d.subtitleSummary, d.body, d.people, d.terms].join(' ');
+        return words.every((w) => has(text, w));
+      })
+      .map((d) => ({ d, isTitleMatch: words.every((w) => has(d.title, w)) }))
+      .sort(
+        (a, b) =>
+          Number(b.isTitleMatch) - Number(a.isTitleMatch) ||
+          b.d.publishedAt.localeCompare(a.d.publishedAt) ||
+          b.d.articleId - a.d.articleId,
+      );
+    return {
+      hits: hits
+        .slice(request.offset, request.offset + request.limit)
+        .map((h) => ({ articleId: h.d.articleId, isTitleMatch: h.isTitleMatch })),
+      total: hits.length,
+      isTotalExact: true,
+    };
+  }
+  async similar(request: SimilarRequest) {
+    return [...this.s().search.values()]
+      .filter((d) => d.articleId !== request.excludeId && d.publishedAt <= request.now)
+      .map((d) => {
+        const words = new Set(searchWords([d.title, d.subtitleSummary, d.body].join(' ')));
+        return { id: d.articleId, shared: request.words.filter((w) => words.has(w)).length };
+      })
+      .filter((r) => r.shared > 0)
+      .sort((a, b) => b.shared - a.shared || b.id - a.id)
+      .slice(0, request.limit)
+      .map((r) => r.id);
+  }
+  async indexableIds(afterId: number, limit: number) {
+    return [...this.s().articles.values()]
+      .filter((a) => a.status === 'published' && a.id > afterId)
+      .map((a) => a.id)
+      .sort((a, b) => a - b)
+      .slice(0, limit);
+  }
+  async configsInUse() {
+    return [];
+  }
+}
+
+class MemoryCorrections implements CorrectionStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async listFor(articleId: number) {
+    return this.s()
+      .corrections.filter((c) => c.articleId === articleId)
+      .map((c) => ({ ...c }));
+  }
+  async add(correction: Omit<Correction, 'id'>) {
+    const id = this.s().nextId++;
+    this.s().corrections.push({ ...correction, id });
+    return id;
+  }
+}
+
+class MemoryAudit implements AuditStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async insert(entry: Omit<AuditEntry, 'id'>) {
+    const id = this.s().nextId++;
+    this.s().audit.push({ ...entry, id });
+    return id;
+  }
+  async list(options: { limit: number; beforeId?: number }) {
+    return this.s()
+      .audit.filter((e) => options.beforeId === undefined || e.id < options.beforeId)
+      .sort((a, b) => b.id - a.id)
+      .slice(0, options.limit)
+      .map((e) => ({ ...e }));
+  }
+}
+
+class MemoryAutosaves implements AutosaveStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async find(articleId: number, userId: number) {
+    return copy(this.s().autosaves.get(`${articleId}/${userId}`));
+  }
+  async put(autosave: Autosave) {
+    this.s().autosaves.set(`${autosave.articleId}/${autosave.userId}`, structuredClone(autosave));
+  }
+  async remove(articleId: number, userId: number) {
+    this.s().autosaves.delete(`${articleId}/${userId}`);
+  }
+}
+
+class MemoryJobs implements JobStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  private all() {
+    return [...this.s().jobs.values()];
+  }
+  async put(
+    job: { kind: string; dedupeKey: string; payload: unknown; runAt: string; maxAttempts?: number },
+    now: string,
+  ) {
+    const existing = this.all().find((j) => j.dedupeKey === job.dedupeKey);
+    const id = existing?.id ?? this.s().nextId++;
+    this.s().jobs.set(id, {
+      id,
+      kind: job.kind,
+      dedupeKey: job.dedupeKey,
+      payload: structuredClone(job.payload),
+      runAt: job.runAt,
+      status: 'pending',
+      attempts: 0,
+      maxAttempts: job.maxAttempts ?? 5,
+      lockedBy: null,
+      lockedUntil: null,
+      lastError: null,
+      createdAt: existing?.createdAt ?? now,
+      finishedAt: null,
+    });
+    return id;
+  }
+  async cancel(dedupeKey: string) {
+    for (const job of this.all())
+      if (job.dedupeKey === dedupeKey && job.status === 'pending') this.s().jobs.delete(job.id);
+  }
+  async findByKey(dedupeKey: string) {
+    return copy(this.all().find((j) => j.dedupeKey === dedupeKey));
+  }
+  async findById(id: number) {
+    return copy(this.s().jobs.get(id));
+  }
+  async listClaimable(now: string, limit: number) {
+    return this.all()
+      .filter(
+        (j) =>
+          (j.status === 'pending' && j.runAt <= now) ||
+          (j.status === 'running' && j.lockedUntil !== null && j.lockedUntil <= now),
+      )
+      .sort((a, b) => a.runAt.localeCompare(b.runAt) || a.id - b.id)
+      .slice(0, limit)
+      .map((j) => j.id);
+  }
+  async claim(id: number, worker: string, now: string, lockedUntil: string) {
+    if (!(await this.listClaimable(now, Number.MAX_SAFE_INTEGER)).includes(id)) return undefined;
+    const job = this.s().jobs.get(id) as Job;
+    Object.assign(job, { status: 'running', lockedBy: worker, lockedUntil, attempts: job.attempts + 1 });
+    return structuredClone(job);
+  }
+  async complete(id: number, worker: string, now: string) {
+    const job = this.s().jobs.get(id);
+    if (job?.lockedBy === worker)
+      Object.assign(job, { status: 'done', finishedAt: now, lockedBy: null, lockedUntil: null });
+  }
+  async fail(id: number, worker: string, error: string, retryAt: string, now: string) {
+    const job = this.s().jobs.get(id);
+    if (job?.lockedBy !== worker) return;
+    const isGivenUp = job.attempts >= job.maxAttempts;
+    Object.assign(job, {
+      status: isGivenUp ? 'failed' : 'pending',
+      lastError: error,
+      runAt: isGivenUp ? job.runAt : retryAt,
+      finishedAt: isGivenUp ? now : null,
+      lockedBy: null,
+      lockedUntil: null,
+    });
+  }
+  async list(options: { status?: JobStatus; limit: number }) {
+    return this.all()
+      .filter((j) => options.status === undefined || j.status === options.status)
+      .sort((a, b) => b.id - a.id)
+      .slice(0, options.limit)
+      .map((j) => structuredClone(j));
+  }
+}
+
+class MemoryUsers implements UserStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  private all() {
+    return [...this.s().users.values()];
+  }
+  async findByEmail(email: string) {
+    return copy(this.all().find((u) => u.user.email === email.toLowerCase())?.user);
+  }
+  async findCredentials(email: string) {
+    return copy(this.all().find((u) => u.user.email === email.toLowerCase()));
+  }
+  async findById(id: number) {
+    return copy(this.s().users.get(id)?.user);
+  }
+  async hasPassword(id: number) {
+    return Boolean(this.s().users.get(id)?.passwordHash);
+  }
+  async update(
+    id: number,
+    changes: {
+      name?: string;
+      role?: Role;
+      isDisabled?: boolean;
+      passwordHash?: string;
+      personId?: number | null;
+    },
+    now: string,
+  ) {
+    const entry = this.s().users.get(id);
+    if (!entry) return;
+    const { passwordHash, ...fields } = changes;
+    Object.assign(entry.user, fields, { updatedAt: now });
+    if (passwordHash !== undefined) entry.passwordHash = passwordHash;
+  }
+  async countActiveAdmins() {
+    return this.all().filter((u) => u.user.role === 'admin' && !u.user.isDisabled && u.passwordHash).length;
+  }
+  async pendingIds() {
+    return new Set(
+      this.all()
+        .filter((u) => !u.passwordHash)
+        .map((u) => u.user.id),
+    );
+  }
+  async list() {
+    return this.all().map((u) => structuredClone(u.user));
+  }
+  async insert(user: Omit<User, 'id'> & { passwordHash: string | null }) {
+    const id = this.s().nextId++;
+    const { passwordHash, ...fields } = user;
+    this.s().users.set(id, { user: { ...structuredClone(fields), id }, passwordHash });
+    return id;
+  }
+}
+
+function copy<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}
+
+const IN_MEMORY = [
+  'articles',
+  'people',
+  'taxonomies',
+  'pages',
+  'settings',
+  'revisions',
+  'redirects',
+  'search',
+  'corrections',
+  'audit',
+  'autosaves',
+  'jobs',
+  'users',
+] as const;
+
+type InMemoryRepositories = Pick<Repositories, (typeof IN_MEMORY)[number]>;
+
+/**
+ * A store in memory with the repositories services' unit tests use. A repository it does not
+ * hold (sessions, media…) throws when touched, naming itself, so a test never passes by
+ * silently skipping a write; such a service is tested against a database under test/.
+ */
+export function createMemoryStore(): MemoryStore {
+  let state = emptyState();
+  const current = () => state;
+  const repositories: InMemoryRepositories = {
+    articles: new MemoryArticles(current),
+    people: new MemoryPeople(current),
+    taxonomies: new MemoryTaxonomies(current),
+    pages: new MemoryPages(current),
+    settings: new MemorySettings(current),
+    revisions: new MemoryRevisions(current),
+    redirects: new MemoryRedirects(current),
+    search: new MemorySearch(current),
+    corrections: new MemoryCorrections(current),
+    audit: new MemoryAudit(current),
+    autosaves: new MemoryAutosaves(current),
+    jobs: new MemoryJobs(current),
+    users: new MemoryUsers(current),
+  };
+  let isInTransaction = false;
+  const store = {
+    ...repositories,
+    get state() {
+      return state;
+    },
+    async transaction<T>(work: (repos: Repositories) => Promise<T>): Promise<T> {
+      // Transactions here run one at a time; nesting would not roll back separately.
+      if (isInTransaction) throw new Error('nested transactions are not supported in memory');
+      const before = structuredClone(state);
+      isInTransaction = true;
+      try {
+        return await work(store as unknown as Repositories);
+      } catch (error) {
+        state = before;
+        throw error;
+      } finally {
+        isInTransaction = false;
+      }
+    },
+    async ping() {},
+    get archive(): never {
+      throw new Error('the in-memory store has no archive (export, backup); test those on a database');
+    },
+  };
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      if (typeof property === 'string' && !(property in target) && property !== 'then') {
+        throw new Error(
+          `the in-memory store has no "${property}" repository; test this service on a database`,
+        );
+      }
+      return Reflect.get(target, property, receiver);
+    },
+  }) as unknown as MemoryStore;
+}
+
+/** A service context over a fresh in-memory store, with a fixed clock a test can move. */
+export function createMemoryContext(options: { now?: string } = {}): ServiceContext & {
+  store: MemoryStore;
+  clock: { set(iso: string): void };
+  changed: ContentChange[];
+} {
+  let now = new Date(options.now ?? '2026-03-01T09:00:00.000Z');
+  const changes = new ChangeBus();
+  const changed: ContentChange[] = [];
+  changes.subscribe((change) => changed.push(change));
+  return {
+    store: createMemoryStore(),
+    now: () => new Date(now),
+    clock: {
+      set: (iso) => {
+        now = new Date(iso);
+      },
+    },
+    log: pino({ level: 'silent' }),
+    changes,
+    changed,
+    siteUrl: 'https://press.example',
+  };
+}
