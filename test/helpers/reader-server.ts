@@ -5,13 +5,16 @@ import { type Browser, chromium } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import { seedDemo } from '../../src/services/demo.ts';
 import { createTestWiring, type TestWiring } from './databases.ts';
+import { skipUnlessCI } from './prerequisites.ts';
 
 /** The Debian package's Chromium; CHROME_PATH points elsewhere (as for Lighthouse). */
 export const CHROMIUM_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
-/** Why browser tests cannot run here, or undefined when they can. */
+/** Why browser tests cannot run here, or undefined when they can (where CI is set, throws instead). */
 export function browserSkipReason(): string | undefined {
-  return existsSync(CHROMIUM_PATH) ? undefined : `Chromium is not installed at ${CHROMIUM_PATH}`;
+  return skipUnlessCI(
+    existsSync(CHROMIUM_PATH) ? undefined : `Chromium is not installed at ${CHROMIUM_PATH}`,
+  );
 }
 
 export function launchChromium(): Promise<Browser> {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { skipOrFail } from '../helpers/prerequisites.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = path.join(ROOT, 'bin', 'pressroom');
@@ -175,17 +176,46 @@ describe('pressroom command', () => {
     }
   });
 
-  test('stops with a clear message on a Node.js that is too old', (t) => {
-    const oldNode = '/usr/bin/node';
-    const version = spawnSync(oldNode, ['--version'], { encoding: 'utf8' });
+  // The machine's own Node, when it is older than the sources need (Debian's, or Node 20).
+  const oldNode = (t: TestContext): string | undefined => {
+    const candidate = '/usr/bin/node';
+    const version = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
     const major = Number(/^v(\d+)/.exec(version.stdout ?? '')?.[1] ?? 0);
     if (version.error || major === 0 || major >= 22) {
-      t.skip('no Node.js older than 22 at /usr/bin/node');
-      return;
+      skipOrFail(t, `no Node.js older than 22 at ${candidate}`);
+      return undefined;
     }
-    const result = run(['--help'], { nodePath: oldNode });
+    return candidate;
+  };
+
+  test('started by a Node.js that is too old, runs on the Node.js 24 npm installed beside it', (t) => {
+    const nodePath = oldNode(t);
+    if (!nodePath) return;
+    const result = run(['--help'], { nodePath });
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /Usage: pressroom/);
+    assert.doesNotMatch(result.stderr, /NODE_TOO_OLD/);
+  });
+
+  test('stops with a clear message on a Node.js that is too old when npm installed no newer one', (t) => {
+    const nodePath = oldNode(t);
+    if (!nodePath) return;
+    // The launcher alone, away from node_modules: as after an install that omitted optional dependencies.
+    const bare = path.join(dir, 'bare');
+    mkdirSync(path.join(bare, 'bin'), { recursive: true });
+    writeFileSync(path.join(bare, 'package.json'), '{ "type": "module" }\n');
+    for (const file of ['pressroom', 'node-runtime.mjs', 'entry.mjs'])
+      copyFileSync(path.join(ROOT, 'bin', file), path.join(bare, 'bin', file));
+    const result = spawnSync(nodePath, [path.join(bare, 'bin', 'pressroom'), '--help'], {
+      cwd: bare,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(result.status, 1);
     assert.match(result.stderr, /needs Node\.js 24/);
+    assert.match(result.stderr, /optional dependenc/);
     assert.match(result.stderr, /NODE_TOO_OLD/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
   });
 });

@@ -10,10 +10,11 @@ import { importGhost } from '../../src/services/import/ghost.ts';
 import { importJson } from '../../src/services/import/json.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { skipUnlessCI } from '../helpers/prerequisites.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURES = path.resolve(repoRoot, '..', 'shared', 'fixtures');
-const hasFixtures = existsSync(FIXTURES);
+const fixturesMissing = skipUnlessCI(existsSync(FIXTURES) ? undefined : `fixtures folder ${FIXTURES} absent`);
 
 async function exportText(t: TestWiring): Promise<string> {
   let text = '';
@@ -39,7 +40,7 @@ async function loadPublication(t: TestWiring): Promise<void> {
 }
 
 for (const kind of DATABASE_KINDS) {
-  describe(`export and restore on ${kind}`, { skip: hasFixtures ? false : 'fixtures folder absent' }, () => {
+  describe(`export and restore on ${kind}`, { skip: fixturesMissing ?? false }, () => {
     test('importing an export into an empty instance gives the same publication, field by field', async () => {
       const source = await createTestWiring(kind);
       const target = await createTestWiring(kind);

