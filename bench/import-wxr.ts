@@ -99,7 +99,7 @@ try {
     ...process.env,
     DATABASE_URL: `sqlite:${path.join(dir, 'bench.db')}`,
     PRESSROOM_DATA: path.join(dir, 'data'),
-    PRESSROOM_DEMO__ENABLED: 'false',
+    PRESSROOM_DEMO__SEED_ON_FIRST_RUN: 'false',
     NODE_OPTIONS: [
       process.env.NODE_OPTIONS,
       HEAP_MB > 0 ? `--max-old-space-size=${HEAP_MB} --max-semi-space-size=4` : '',

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from './config.ts';
 import { isAppError } from './errors.ts';
@@ -22,4 +25,83 @@ test('a port that is not a number is named by field', () => {
     () => loadConfig({ env: { PORT: 'abc' } }),
     (error: unknown) => isAppError(error) && /server\.port/.test(error.message),
   );
+});
+
+const problemsOf = (load: () => unknown): Array<{ field: string; message: string }> => {
+  try {
+    load();
+  } catch (error) {
+    assert.ok(isAppError(error));
+    assert.equal(error.code, 'CONFIG_INVALID');
+    return error.details as Array<{ field: string; message: string }>;
+  }
+  assert.fail('the configuration was accepted');
+};
+
+test('refuses a misspelt environment variable, naming it and the likely intended one', () => {
+  assert.deepEqual(
+    problemsOf(() => loadConfig({ env: { PRESSROOM_CAHCE__MAX_PAGES: '5' } })),
+    [
+      {
+        field: 'PRESSROOM_CAHCE__MAX_PAGES',
+        message: 'is not a setting (did you mean PRESSROOM_CACHE__MAX_PAGES?)',
+      },
+    ],
+  );
+  assert.deepEqual(
+    problemsOf(() => loadConfig({ env: { PRESSROOM_CACHE_MAX_PAGES: '5' } })),
+    [
+      {
+        field: 'PRESSROOM_CACHE_MAX_PAGES',
+        message: 'is not a setting (did you mean PRESSROOM_CACHE__MAX_PAGES?)',
+      },
+    ],
+  );
+  assert.deepEqual(
+    problemsOf(() => loadConfig({ env: { PRESSROOM_COLOUR__SCHEME: 'dark' } })),
+    [{ field: 'PRESSROOM_COLOUR__SCHEME', message: 'is not a setting' }],
+  );
+});
+
+test('accepts every setting by its environment name, and the variables that are not settings', () => {
+  const config = loadConfig({
+    env: {
+      PRESSROOM_CACHE__MAX_PAGES: '5',
+      PRESSROOM_AUTH__FORM_RATE_LIMIT_PER_MINUTE: '7',
+      PRESSROOM_PASSWORD: 'not a setting, read by user create',
+      PRESSROOM_DATA: '/tmp/x',
+      OTHER_PROGRAM__SETTING: 'ignored',
+    },
+  });
+  assert.equal(config.cache.maxPages, 5);
+  assert.equal(config.auth.formRateLimitPerMinute, 7);
+  assert.equal(config.data.dir, '/tmp/x');
+});
+
+test('refuses unknown keys of the settings file, naming the file, key and likely intended key', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-config-'));
+  try {
+    const file = path.join(dir, 'pressroom.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ cahce: { maxPages: 3 }, port: 9000, server: { prot: 1, host: 'h' } }),
+    );
+    assert.deepEqual(
+      problemsOf(() => loadConfig({ env: {}, file })),
+      [
+        { field: 'cahce.maxPages', message: `is not a setting (in ${file}; did you mean cache.maxPages?)` },
+        { field: 'port', message: `is not a setting (in ${file}; did you mean server.port?)` },
+        { field: 'server.prot', message: `is not a setting (in ${file}; did you mean server.port?)` },
+      ],
+    );
+    writeFileSync(file, JSON.stringify({ server: { port: 9000 } }));
+    assert.equal(loadConfig({ env: {}, file }).server.port, 9000);
+    writeFileSync(file, '[1, 2]');
+    assert.throws(
+      () => loadConfig({ env: {}, file }),
+      (error: unknown) => isAppError(error) && /must hold one JSON object/.test(error.message),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -118,15 +118,83 @@ const NAMED_ENV: Record<string, [string, string]> = {
   SITE_URL: ['site', 'url'],
 };
 
+/** PRESSROOM_ variables that are not settings: the file to read settings from, and the CLI's password. */
+const OTHER_ENV = new Set(['PRESSROOM_CONFIG', 'PRESSROOM_PASSWORD']);
+
 type Raw = Record<string, Record<string, unknown>>;
+type Problem = { field: string; message: string };
 
 function setPath(target: Raw, section: string, key: string, value: unknown): void {
   target[section] ??= {};
   target[section][key] = value;
 }
 
-function envOverrides(env: Record<string, string | undefined>): Raw {
+/** Every setting as section and key, from the schema itself so that the two cannot disagree. */
+function knownSettings(): Array<[string, string]> {
+  return Object.entries(ConfigSchema.properties).flatMap(([section, schema]) =>
+    Object.keys((schema as { properties: Record<string, unknown> }).properties).map(
+      (key) => [section, key] as [string, string],
+    ),
+  );
+}
+
+function isKnownSetting(section: string, key: string): boolean {
+  return knownSettings().some(([s, k]) => s === section && k === key);
+}
+
+const envNameOf = (section: string, key: string) =>
+  `PRESSROOM_${section.toUpperCase()}__${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+
+/** Edit distance counting a swap of neighbours as one edit (optimal string alignment). */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const row = rows[i] as number[];
+      const above = rows[i - 1] as number[];
+      let best = Math.min(
+        (above[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (above[j - 1] as number) + cost,
+      );
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = best;
+    }
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/** The candidate closest to `name`, when one is close enough to be a slip. */
+function closest(name: string, candidates: string[], sameKey?: string): string | undefined {
+  const byKey = sameKey === undefined ? undefined : candidates.find((c) => c.endsWith(`.${sameKey}`));
+  if (byKey) return byKey;
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { candidate, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(name.length / 6)) ? best.candidate : undefined;
+}
+
+/** "is not a setting (in FILE; did you mean X?)" with whichever parts are known. */
+function notASetting(file: string | undefined, intended: string | undefined): string {
+  const notes = [file && `in ${file}`, intended && `did you mean ${intended}?`].filter(Boolean);
+  return notes.length > 0 ? `is not a setting (${notes.join('; ')})` : 'is not a setting';
+}
+
+/** Settings from PRESSROOM_<SECTION>__<KEY> and the fixed names; a PRESSROOM_ name that is neither is refused. */
+function envOverrides(env: Record<string, string | undefined>): { raw: Raw; problems: Problem[] } {
   const raw: Raw = {};
+  const problems: Problem[] = [];
+  const validNames = [
+    ...Object.keys(NAMED_ENV),
+    ...OTHER_ENV,
+    ...knownSettings().map(([section, key]) => envNameOf(section, key)),
+  ];
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) continue;
     const named = NAMED_ENV[name];
@@ -134,13 +202,42 @@ function envOverrides(env: Record<string, string | undefined>): Raw {
       setPath(raw, named[0], named[1], value);
       continue;
     }
+    if (!name.startsWith('PRESSROOM_') || OTHER_ENV.has(name)) continue;
     const match = /^PRESSROOM_([A-Z0-9]+)__([A-Z0-9_]+)$/.exec(name);
-    if (match?.[1] && match[2]) {
-      const camel = match[2].toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-      setPath(raw, match[1].toLowerCase(), camel, value);
+    const section = match?.[1]?.toLowerCase();
+    const key = match?.[2]?.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (section && key && isKnownSetting(section, key)) setPath(raw, section, key, value);
+    else problems.push({ field: name, message: notASetting(undefined, closest(name, validNames)) });
+  }
+  return { raw, problems };
+}
+
+/** Keys of a settings file (or object) that name no setting. */
+function unknownSettings(raw: Raw, file: string | undefined): Problem[] {
+  const valid = knownSettings().map(([section, key]) => `${section}.${key}`);
+  const problems: Problem[] = [];
+  for (const [section, values] of Object.entries(raw)) {
+    if (!(section in ConfigSchema.properties)) {
+      const keys = values && typeof values === 'object' && !Array.isArray(values) ? Object.keys(values) : [];
+      if (keys.length === 0)
+        problems.push({ field: section, message: notASetting(file, closest(section, valid, section)) });
+      for (const key of keys)
+        problems.push({
+          field: `${section}.${key}`,
+          message: notASetting(file, closest(`${section}.${key}`, valid)),
+        });
+      continue;
+    }
+    if (!values || typeof values !== 'object' || Array.isArray(values)) continue;
+    for (const key of Object.keys(values)) {
+      if (isKnownSetting(section, key)) continue;
+      problems.push({
+        field: `${section}.${key}`,
+        message: notASetting(file, closest(`${section}.${key}`, valid)),
+      });
     }
   }
-  return raw;
+  return problems;
 }
 
 function merge(base: Raw, over: Raw): Raw {
@@ -175,6 +272,8 @@ export function loadConfig(
   if (file) {
     try {
       fromFile = JSON.parse(readFileSync(file, 'utf8')) as Raw;
+      if (!fromFile || typeof fromFile !== 'object' || Array.isArray(fromFile))
+        throw new Error('it must hold one JSON object of sections, such as { "server": { "port": 8080 } }');
     } catch (cause) {
       throw Errors.CONFIG_INVALID(
         { reason: `Cannot read the configuration file ${file}: ${(cause as Error).message}` },
@@ -182,13 +281,21 @@ export function loadConfig(
       );
     }
   }
-  return parseConfig(merge(fromFile, envOverrides(env)));
+  const fromEnv = envOverrides(env);
+  return parseConfig(merge(fromFile, fromEnv.raw), { file, problems: fromEnv.problems });
 }
 
-/** Validates a raw configuration object (strings from env are converted) and freezes it. */
-export function parseConfig(raw: Raw): Config {
+/**
+ * Validates a raw configuration object (strings from env are converted) and freezes it. Keys that
+ * name no setting are refused, with the likely intended one when it is close.
+ */
+export function parseConfig(raw: Raw, options: { file?: string; problems?: Problem[] } = {}): Config {
   const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
-  const problems = describeProblems([...Value.Errors(ConfigSchema, withDefaults)]);
+  const problems = [
+    ...(options.problems ?? []),
+    ...unknownSettings(raw, options.file),
+    ...describeProblems([...Value.Errors(ConfigSchema, withDefaults)]),
+  ];
   if (problems.length > 0) {
     throw Errors.CONFIG_INVALID({
       reason: `Invalid configuration: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
@@ -206,7 +313,7 @@ export function parseConfig(raw: Raw): Config {
  */
 function describeProblems(
   errors: Array<{ instancePath: string; message: string; keyword: string; params: unknown }>,
-): Array<{ field: string; message: string }> {
+): Problem[] {
   const byField = new Map<string, { messages: string[]; allowed: string[] }>();
   for (const e of errors) {
     const field = e.instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
