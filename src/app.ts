@@ -95,8 +95,17 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     await sendError(request, reply, describeError(Errors.NOT_FOUND(), request), renderErrorPage);
   });
 
-  app.get('/healthz', async () => {
-    await wiring.store.ping();
+  // Load balancers and monitors read the status code: 503 takes this process out of rotation.
+  app.get('/healthz', async (request, reply) => {
+    try {
+      await wiring.store.ping();
+    } catch (err) {
+      request.log.error({ err }, 'health check: the database is not answering');
+      return reply
+        .code(503)
+        .header('cache-control', 'no-store')
+        .send({ status: 'unavailable', database: 'not answering' });
+    }
     return { status: 'ok' };
   });
 

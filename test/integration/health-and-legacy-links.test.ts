@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { importWordPress } from '../../src/services/import/wordpress.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+// A small WordPress export of our own: one post (ID 42) and one page (ID 7).
+const WXR = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>The Old Gazette</title>
+  <link>https://old.example</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>https://old.example</wp:base_site_url>
+  <wp:author><wp:author_id>1</wp:author_id><wp:author_login>ana</wp:author_login><wp:author_display_name><![CDATA[Ana Reis]]></wp:author_display_name></wp:author>
+  <item>
+    <title>River accounts</title>
+    <link>https://old.example/2020/06/river-accounts/</link>
+    <dc:creator><![CDATA[ana]]></dc:creator>
+    <content:encoded><![CDATA[<p>Where the river money went.</p>]]></content:encoded>
+    <wp:post_id>42</wp:post_id>
+    <wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>river-accounts</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+  <item>
+    <title>About the gazette</title>
+    <link>https://old.example/about-the-gazette/</link>
+    <dc:creator><![CDATA[ana]]></dc:creator>
+    <content:encoded><![CDATA[<p>Who we are.</p>]]></content:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_date_gmt>2020-01-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>about-the-gazette</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>page</wp:post_type>
+  </item>
+</channel>
+</rss>
+`;
+
+for (const kind of DATABASE_KINDS) {
+  describe(`health check and old WordPress links over HTTP on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    let base: string;
+    const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-legacy-'));
+
+    before(async () => {
+      t = await createTestWiring(kind);
+      const file = path.join(dir, 'export.xml');
+      writeFileSync(file, WXR);
+      const report = await importWordPress(t.wiring, file);
+      assert.deepEqual(report.skipped, []);
+      assert.equal(report.counts.article.imported, 1);
+      assert.equal(report.counts.page.imported, 1);
+      app = await buildApp(t.wiring, { shouldLog: false });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address();
+      assert.ok(address && typeof address === 'object');
+      base = `http://127.0.0.1:${address.port}`;
+    });
+    after(async () => {
+      await app?.close();
+      await t?.cleanup().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('redirects /?p=ID and /?page_id=ID to where the import put them, with 301', async () => {
+      for (const [url, location] of [
+        ['/?p=42', '/articles/river-accounts'],
+        ['/index.php?p=42', '/articles/river-accounts'],
+        ['/?utm_source=mail&p=42&replytocom=3', '/articles/river-accounts'],
+        ['/?page_id=7', '/about-the-gazette'],
+      ] as const) {
+        for (const method of ['GET', 'HEAD']) {
+          const res = await fetch(`${base}${url}`, { method, redirect: 'manual' });
+          assert.equal(res.status, 301, `${method} ${url}`);
+          assert.equal(res.headers.get('location'), location, `${method} ${url}`);
+          await res.body?.cancel();
+        }
+      }
+      const followed = await fetch(`${base}/?p=42`);
+      assert.equal(followed.status, 200);
+      assert.equal(new URL(followed.url).pathname, '/articles/river-accounts');
+      assert.match(await followed.text(), /River accounts/);
+    });
+
+    test('an ID the import never saw, or another query, is the home page, not a redirect', async () => {
+      for (const url of ['/?p=999999', '/?p=42x', '/?post=42']) {
+        const res = await fetch(`${base}${url}`, { redirect: 'manual' });
+        assert.equal(res.status, 200, url);
+        assert.equal(res.headers.get('location'), null, url);
+        assert.match(await res.text(), /<html/);
+      }
+      const post = await fetch(`${base}/?p=42`, { method: 'POST', redirect: 'manual' });
+      assert.notEqual(post.status, 301);
+      await post.body?.cancel();
+    });
+
+    test('/healthz answers 200 while the database answers, and 503 once it does not', async () => {
+      const up = await fetch(`${base}/healthz`);
+      assert.equal(up.status, 200);
+      assert.deepEqual(await up.json(), { status: 'ok' });
+      // PostgreSQL: the database is dropped under the running app (its connections are ended).
+      // SQLite: the app's connection to its file is closed, the nearest it comes to going down.
+      if (kind === 'postgres') await t.database.drop();
+      else await t.wiring.close();
+      const down = await fetch(`${base}/healthz`);
+      assert.equal(down.status, 503);
+      assert.equal(down.headers.get('cache-control'), 'no-store');
+      assert.deepEqual(await down.json(), { status: 'unavailable', database: 'not answering' });
+    });
+  });
+}
