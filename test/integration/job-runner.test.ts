@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
+import { JobRunner } from '../../src/jobs/runner.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+const START = new Date('2026-11-20T12:00:00.000Z');
+const later = (ms: number) => new Date(START.getTime() + ms);
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/** A logger whose lines the test can read. */
+function capturingLogger() {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { log: pino({ level: 'info' }, stream), lines };
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`job runner failures, back-off and giving up on ${kind}`, () => {
+    let t: TestWiring;
+    let now = START;
+    let attempts: number[] = [];
+    let failUntilAttempt = 0;
+    const captured = capturingLogger();
+    const runner = () =>
+      new JobRunner({
+        store: t.wiring.store,
+        log: captured.log,
+        now: () => now,
+        workerId: 'test-worker',
+        handlers: {
+          flaky: async (job) => {
+            attempts.push(job.attempts);
+            if (job.attempts <= failUntilAttempt) throw new Error(`flaky failure ${job.attempts}`);
+          },
+        },
+      });
+    const put = (dedupeKey: string, jobKind: string, maxAttempts: number) =>
+      t.wiring.store.jobs.put(
+        { kind: jobKind, dedupeKey, payload: {}, runAt: START.toISOString(), maxAttempts },
+        START.toISOString(),
+      );
+    const job = async (dedupeKey: string) => {
+      const found = await t.wiring.store.jobs.findByKey(dedupeKey);
+      assert.ok(found, dedupeKey);
+      return found;
+    };
+
+    before(async () => {
+      t = await createTestWiring(kind, { now: START });
+    });
+    after(() => t.cleanup());
+
+    test('a failed job is retried after 30 s, then 2 min, and succeeds; nothing runs before it is due', async () => {
+      now = START;
+      attempts = [];
+      failUntilAttempt = 2;
+      await put('flaky-then-fine', 'flaky', 5);
+      assert.equal(await runner().runDue(), 1);
+      let state = await job('flaky-then-fine');
+      assert.equal(state.status, 'pending');
+      assert.equal(state.attempts, 1);
+      assert.equal(state.lastError, 'flaky failure 1');
+      assert.equal(Date.parse(state.runAt), later(30 * SECOND).getTime());
+      assert.ok(
+        captured.lines.some((l) => l.msg === 'job failed' && l.jobId === state.id && l.attempt === 1),
+      );
+
+      now = later(29 * SECOND);
+      assert.equal(await runner().runDue(), 0, 'not due yet');
+      now = later(30 * SECOND);
+      assert.equal(await runner().runDue(), 1);
+      state = await job('flaky-then-fine');
+      assert.equal(state.attempts, 2);
+      assert.equal(Date.parse(state.runAt), later(30 * SECOND + 2 * MINUTE).getTime());
+
+      now = later(30 * SECOND + 2 * MINUTE);
+      assert.equal(await runner().runDue(), 1);
+      state = await job('flaky-then-fine');
+      assert.equal(state.status, 'done');
+      assert.equal(state.lastError, null);
+      assert.equal(state.lockedBy, null);
+      assert.deepEqual(attempts, [1, 2, 3]);
+      now = later(24 * 60 * MINUTE);
+      assert.equal(await runner().runDue(), 0, 'a finished job never runs again');
+    });
+
+    test('gives up after max attempts: the job is marked failed with its last error and is not retried', async () => {
+      now = START;
+      attempts = [];
+      failUntilAttempt = Number.POSITIVE_INFINITY;
+      await put('always-fails', 'flaky', 3);
+      const delays = [30 * SECOND, 2 * MINUTE];
+      for (const delay of delays) {
+        assert.equal(await runner().runDue(), 1);
+        now = new Date(now.getTime() + delay);
+      }
+      assert.equal(await runner().runDue(), 1);
+      const state = await job('always-fails');
+      assert.equal(state.status, 'failed');
+      assert.equal(state.attempts, 3);
+      assert.equal(state.lastError, 'flaky failure 3');
+      assert.equal(state.finishedAt, now.toISOString());
+      now = later(30 * 24 * 60 * MINUTE);
+      assert.equal(await runner().runDue(), 0);
+      assert.deepEqual(attempts, [1, 2, 3]);
+      assert.equal((await t.wiring.store.jobs.list({ status: 'failed', limit: 10 })).length, 1);
+    });
+
+    test('a job of a kind no handler knows fails with that reason instead of running or vanishing', async () => {
+      now = START;
+      await put('unknown-kind', 'no-such-kind', 1);
+      assert.equal(await runner().runDue(), 1);
+      const state = await job('unknown-kind');
+      assert.equal(state.status, 'failed');
+      assert.equal(state.lastError, 'No handler for job kind "no-such-kind"');
+    });
+
+    test('a failing recurring task is logged and the queued jobs still run', async () => {
+      now = START;
+      attempts = [];
+      failUntilAttempt = 0;
+      await put('after-recurring', 'flaky', 5);
+      const withRecurring = new JobRunner({
+        store: t.wiring.store,
+        log: captured.log,
+        now: () => now,
+        handlers: { flaky: async (j) => void attempts.push(j.attempts) },
+        recurring: {
+          broken: async () => {
+            throw new Error('recurring broke');
+          },
+        },
+      });
+      assert.equal(await withRecurring.runDue(), 1);
+      assert.equal((await job('after-recurring')).status, 'done');
+      assert.ok(captured.lines.some((l) => l.msg === 'recurring task failed' && l.task === 'broken'));
+    });
+  });
+}
