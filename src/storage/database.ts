@@ -102,8 +102,11 @@ export interface MigrationReport {
   failed: { name: string; message: string } | null;
 }
 
-/** Applies every pending migration, each in its own transaction; returns what ran and what failed. */
-export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationReport> {
+/** Applies every pending migration (or those up to `upTo`, for tests of a later one), each in its own transaction; returns what ran and what failed. */
+export async function migrateToLatest(
+  handle: DatabaseHandle,
+  options: { upTo?: string } = {},
+): Promise<MigrationReport> {
   const ctx = { dialect: handle.dialect };
   const migrations: Record<string, Migration> = {};
   for (const [name, migration] of Object.entries(MIGRATIONS)) {
@@ -119,7 +122,7 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
   });
   let result: Awaited<ReturnType<Migrator['migrateToLatest']>>;
   try {
-    result = await migrator.migrateToLatest();
+    result = await (options.upTo ? migrator.migrateTo(options.upTo) : migrator.migrateToLatest());
   } catch (cause) {
     throw databaseUnavailable(handle, cause);
   }

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { isAppError } from '../../errors.ts';
+import { draftOf, saveArticle } from '../articles.ts';
+import { addTerm, articleDraft, seedBasics } from '../testing/fixtures.ts';
+import { createMemoryContext } from '../testing/in-memory-store.ts';
+import { distinctiveWords, rebuildSearchIndex, Search } from './search.ts';
+
+async function library() {
+  const ctx = createMemoryContext({ now: '2026-03-01T09:00:00.000Z' });
+  const basics = await ctx.store.transaction(seedBasics);
+  const region = basics.taxonomies.get('region') as number;
+  const europe = await ctx.store.transaction((repos) =>
+    addTerm(repos, { taxonomyId: region, slug: 'europe', name: 'Europe' }),
+  );
+  const publish = (slug: string, title: string, body: string, publishedAt: string, termIds: number[] = []) =>
+    saveArticle(
+      ctx,
+      articleDraft({
+        slug,
+        title,
+        bodyMarkdown: body,
+        status: 'published',
+        publishedAt,
+        termIds,
+        authorIds: [basics.personId],
+      }),
+      { actor: 'cli' },
+    );
+  const aquifer = await publish(
+    'aquifer-ledger',
+    'The Aquifer Ledger',
+    'Counting water under the plain.',
+    '2026-02-01T00:00:00Z',
+    [europe],
+  );
+  const river = await publish(
+    'river-budget',
+    'River Budget',
+    'Every aquifer feeds a river.',
+    '2026-02-15T00:00:00Z',
+  );
+  await publish('courts', 'Courts and Reform', 'Justice moves slowly.', '2026-02-20T00:00:00Z');
+  return { ctx, search: new Search(ctx), aquifer: aquifer.article, river: river.article };
+}
+
+describe('search (in memory)', () => {
+  test('finds published articles by their words, title matches first, with a marked snippet', async () => {
+    const { search } = await library();
+    const outcome = await search.search({ q: 'aquifer' });
+    assert.deepEqual(
+      outcome.results.map((r) => [r.card.article.slug, r.isTitleMatch]),
+      [
+        ['aquifer-ledger', true],
+        ['river-budget', false],
+      ],
+    );
+    assert.equal(outcome.pagination.total, 2);
+    const marked = outcome.results[1]?.snippet.filter((p) => p.isMatch).map((p) => p.text);
+    assert.deepEqual(marked, ['aquifer']);
+  });
+
+  test('filters by term and by author, and says so when a filter names nothing', async () => {
+    const { search } = await library();
+    const inEurope = await search.search({ q: 'aquifer', terms: { region: 'europe' } });
+    assert.deepEqual(
+      inEurope.results.map((r) => r.card.article.slug),
+      ['aquifer-ledger'],
+    );
+    const nowhere = await search.search({ q: 'aquifer', terms: { region: 'atlantis' } });
+    assert.equal(nowhere.results.length, 0);
+    assert.match(nowhere.message ?? '', /no region called “atlantis”/);
+    const byAuthor = await search.search({ q: 'aquifer', author: 'nobody' });
+    assert.match(byAuthor.message ?? '', /no author “nobody”/);
+  });
+
+  test('an empty query asks for words; a bad date names its field', async () => {
+    const { search } = await library();
+    assert.equal((await search.search({ q: '' })).message, null);
+    assert.match((await search.search({ q: '"" --' })).message ?? '', /at least one word/);
+    await assert.rejects(
+      search.search({ q: 'water', from: '2026-02-30' }),
+      (error: unknown) => isAppError(error) && error.details?.[0]?.field === 'from',
+    );
+  });
+
+  test('an unpublished article leaves the results at once, and a rebuild indexes only published ones', async () => {
+    const { ctx, search, river } = await library();
+    await saveArticle(ctx, { ...draftOf(river), status: 'unpublished' }, { actor: 'cli', id: river.id });
+    assert.deepEqual(
+      (await search.search({ q: 'aquifer' })).results.map((r) => r.card.article.slug),
+      ['aquifer-ledger'],
+    );
+    assert.deepEqual(await rebuildSearchIndex(ctx), { indexed: 2 });
+    assert.equal(await ctx.store.search.count(), 2);
+  });
+
+  test('related articles share terms or distinctive words, never the article itself', async () => {
+    const { search, aquifer } = await library();
+    const related = await search.related(aquifer.id);
+    // Both share the summary's words; the river article also shares "aquifer", so it ranks first.
+    assert.deepEqual(
+      related.map((card) => card.article.slug),
+      ['river-budget', 'courts'],
+    );
+    assert.deepEqual(distinctiveWords('The Aquifer Ledger and the aquifer'), ['aquifer', 'ledger']);
+  });
+});
