@@ -1,40 +1,35 @@
 import type { Kysely } from 'kysely';
 import type { Correction, CorrectionStore } from '../domain/ports/correction-store.ts';
+import { type CamelDatabase, camelCased } from './camel-case.ts';
 import type { Database } from './schema.ts';
 
 /** Public, dated corrections and updates appended to articles. */
 export class CorrectionRepository implements CorrectionStore {
-  private readonly db: Kysely<Database>;
+  // A correction is its row with camelCase names, so the plugin maps it both ways.
+  private readonly db: Kysely<CamelDatabase>;
 
   constructor(db: Kysely<Database>) {
-    this.db = db;
+    this.db = camelCased(db);
   }
 
   async listFor(articleId: number): Promise<Correction[]> {
-    const rows = await this.db
+    return this.db
       .selectFrom('corrections')
       .selectAll()
-      .where('article_id', '=', articleId)
-      .orderBy('created_at')
+      .where('articleId', '=', articleId)
+      .orderBy('createdAt')
       .orderBy('id')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      articleId: r.article_id,
-      kind: r.kind,
-      note: r.note,
-      createdAt: r.created_at,
-    }));
   }
 
   async add(correction: Omit<Correction, 'id'>): Promise<number> {
     const { id } = await this.db
       .insertInto('corrections')
       .values({
-        article_id: correction.articleId,
+        articleId: correction.articleId,
         kind: correction.kind,
         note: correction.note,
-        created_at: correction.createdAt,
+        createdAt: correction.createdAt,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
