@@ -36,12 +36,18 @@ export interface SaveResult {
   previousSlug: string | null;
 }
 
+/** What writing an article touches: the article, its people and terms, history, old addresses and the index. */
+export type ArticleWriterRepositories = Pick<
+  Repositories,
+  'articles' | 'people' | 'taxonomies' | 'revisions' | 'redirects' | 'search'
+>;
+
 /**
  * Creates or updates (matched by id, else by slug) an article inside the caller's transaction:
  * validates, renders the body, writes authors and terms, keeps a revision, redirects an old slug.
  */
 export async function saveArticleIn(
-  repos: Repositories,
+  repos: ArticleWriterRepositories,
   dirtyDraft: ArticleDraft,
   options: SaveOptions & { id?: number },
 ): Promise<SaveResult> {
@@ -135,7 +141,7 @@ export function announceArticle(ctx: Pick<ServiceContext, 'changes'>, result: Sa
   ctx.changes.publish({ kind: 'article', id: result.article.id, slugs });
 }
 
-async function assertRelationsExist(repos: Repositories, draft: ArticleDraft): Promise<void> {
+async function assertRelationsExist(repos: ArticleWriterRepositories, draft: ArticleDraft): Promise<void> {
   const [people, terms] = await Promise.all([
     repos.people.findByIds(draft.authorIds),
     repos.taxonomies.findTermsByIds(draft.termIds),

@@ -22,7 +22,7 @@ export interface PersonRef {
  * reference fill in or replace the stored ones (an import is allowed to update a bio).
  */
 export async function findOrCreatePerson(
-  repos: Repositories,
+  repos: Pick<Repositories, 'people' | 'revisions'>,
   ref: PersonRef,
   now: Date,
   actor = 'import',

@@ -20,7 +20,7 @@ export interface RenderedSettings extends SiteSettings {
   html: Record<(typeof MARKDOWN_SETTINGS)[number], string>;
 }
 
-export async function loadSettings(repos: Repositories): Promise<RenderedSettings> {
+export async function loadSettings(repos: Pick<Repositories, 'settings'>): Promise<RenderedSettings> {
   const settings = settingsFromStored(await repos.settings.getAll());
   const html = Object.fromEntries(
     MARKDOWN_SETTINGS.map((key) => [key, renderMarkdown(settings[key])]),

@@ -8,7 +8,7 @@ import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
 
 /** Creates the default taxonomies that do not exist yet. Safe to run at every start. */
-export async function ensureDefaultTaxonomies(repos: Repositories): Promise<void> {
+export async function ensureDefaultTaxonomies(repos: Pick<Repositories, 'taxonomies'>): Promise<void> {
   const existing = new Set((await repos.taxonomies.listTaxonomies()).map((t) => t.slug));
   for (const taxonomy of DEFAULT_TAXONOMIES) {
     if (!existing.has(taxonomy.slug)) await repos.taxonomies.insertTaxonomy(taxonomy);
@@ -27,7 +27,7 @@ export interface TermRef {
  * given in the reference updates the stored term.
  */
 export async function findOrCreateTerm(
-  repos: Repositories,
+  repos: Pick<Repositories, 'taxonomies' | 'revisions'>,
   taxonomy: Taxonomy,
   ref: TermRef,
   now: Date,

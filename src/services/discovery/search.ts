@@ -19,7 +19,10 @@ import { type ArticleCard, type Pagination, Reader } from '../reader.ts';
  * Brings the index entry of one article in line with the article, inside the caller's
  * transaction: published articles are (re)indexed, anything else is removed.
  */
-export async function indexArticleIn(repos: Repositories, articleId: number): Promise<void> {
+export async function indexArticleIn(
+  repos: Pick<Repositories, 'articles' | 'people' | 'taxonomies' | 'search'>,
+  articleId: number,
+): Promise<void> {
   const article = await repos.articles.findById(articleId);
   if (article?.status !== 'published') {
     await repos.search.remove(articleId);
