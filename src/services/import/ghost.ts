@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { ArticleStatus } from '../../domain/article.ts';
+import { pagePath } from '../../domain/paths.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -288,7 +289,7 @@ export async function importGhost(
             position: 0,
           });
           const pageOutcome = session.lastOutcome;
-          if (page) await session.redirect(`/${slug}`, `/${encodeURIComponent(page.slug)}`);
+          if (page) await session.redirect(`/${slug}`, pagePath(page.slug));
           outcome(
             page
               ? { outcome: pageOutcome }

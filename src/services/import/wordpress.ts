@@ -5,6 +5,7 @@ import path from 'node:path';
 import { renderMarkdown, toPlainText } from '../../content/markdown.ts';
 import type { ArticleStatus } from '../../domain/article.ts';
 import type { Comment, CommentStatus } from '../../domain/comment.ts';
+import { pagePath } from '../../domain/paths.ts';
 import { slugify } from '../../domain/slug.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
@@ -548,7 +549,7 @@ class WordPressWriter {
     this.skipComments(item, ref, 'comments on pages are not kept: pages take no comments here');
     if (!page)
       return { outcome: 'skipped', reason: this.session.report.skipped.at(-1)?.reason ?? 'not saved' };
-    const target = `/${encodeURIComponent(page.slug)}`;
+    const target = pagePath(page.slug);
     await this.session.redirect(item.link, target);
     await this.session.redirect(`/?page_id=${item.postId}`, target);
     return { outcome };
