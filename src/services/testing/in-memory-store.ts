@@ -506,7 +506,7 @@ class MemoryJobs implements JobStore {
       .filter(
         (j) =>
           (j.status === 'pending' && j.runAt <= now) ||
-          (j.status === 'running' && j.lockedUntil !== null && j.lockedUntil <= now),
+          (j.status === 'running' && j.lockedUntil !== null && j.lockedUntil < now),
       )
       .sort((a, b) => a.runAt.localeCompare(b.runAt) || a.id - b.id)
       .slice(0, limit)
@@ -521,7 +521,13 @@ class MemoryJobs implements JobStore {
   async complete(id: number, worker: string, now: string) {
     const job = this.s().jobs.get(id);
     if (job?.lockedBy === worker)
-      Object.assign(job, { status: 'done', finishedAt: now, lockedBy: null, lockedUntil: null });
+      Object.assign(job, {
+        status: 'done',
+        finishedAt: now,
+        lockedBy: null,
+        lockedUntil: null,
+        lastError: null,
+      });
   }
   async fail(id: number, worker: string, error: string, retryAt: string, now: string) {
     const job = this.s().jobs.get(id);
@@ -529,7 +535,7 @@ class MemoryJobs implements JobStore {
     const isGivenUp = job.attempts >= job.maxAttempts;
     Object.assign(job, {
       status: isGivenUp ? 'failed' : 'pending',
-      lastError: error,
+      lastError: error.slice(0, 4000),
       runAt: isGivenUp ? job.runAt : retryAt,
       finishedAt: isGivenUp ? now : null,
       lockedBy: null,
@@ -539,7 +545,7 @@ class MemoryJobs implements JobStore {
   async list(options: { status?: JobStatus; limit: number }) {
     return this.all()
       .filter((j) => options.status === undefined || j.status === options.status)
-      .sort((a, b) => b.id - a.id)
+      .sort((a, b) => b.runAt.localeCompare(a.runAt))
       .slice(0, options.limit)
       .map((j) => structuredClone(j));
   }

@@ -1,0 +1,254 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ArticleRecord } from '../../src/domain/ports/article-store.ts';
+import type { Store } from '../../src/domain/ports/store.ts';
+import { parseSearchQuery } from '../../src/domain/search-query.ts';
+import { createMemoryStore } from '../../src/services/testing/in-memory-store.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+// The services' unit tests run on the in-memory stores; these checks run the same calls on
+// them and on the real repositories, so the two cannot drift apart unnoticed.
+
+const AT = '2026-03-01T00:00:00.000Z';
+
+function record(slug: string, overrides: Partial<ArticleRecord> = {}): ArticleRecord {
+  return {
+    slug,
+    title: slug,
+    subtitle: null,
+    summary: null,
+    epigraph: null,
+    bodyMarkdown: '',
+    bodyHtml: '',
+    status: 'published',
+    publishedAt: AT,
+    createdAt: AT,
+    updatedAt: AT,
+    source: null,
+    canonicalUrl: null,
+    license: null,
+    language: 'en',
+    featuredImage: null,
+    featuredImageAlt: null,
+    visibility: 'public',
+    isFeatured: false,
+    hasComments: true,
+    wordCount: 0,
+    version: 1,
+    createdBy: null,
+    ...overrides,
+  };
+}
+
+const person = (slug: string, name: string) => ({
+  slug,
+  name,
+  bio: null,
+  bioHtml: null,
+  email: null,
+  website: null,
+  links: [],
+  photo: null,
+  createdAt: AT,
+  updatedAt: AT,
+});
+
+const KINDS = ['memory', ...DATABASE_KINDS] as const;
+
+for (const kind of KINDS) {
+  describe(`store contract on ${kind}`, () => {
+    let store: Store;
+    let wiring: TestWiring | undefined;
+
+    before(async () => {
+      if (kind === 'memory') {
+        store = createMemoryStore();
+      } else {
+        wiring = await createTestWiring(kind);
+        store = wiring.wiring.store;
+      }
+    });
+    after(async () => {
+      await wiring?.cleanup();
+    });
+
+    it('lists published articles newest first, filtered by term, person, feature and exclusion', async () => {
+      const taxonomyId = await store.taxonomies.insertTaxonomy({
+        slug: 'contract',
+        name: 'Contract',
+        pluralName: 'Contracts',
+        isHierarchical: false,
+        isMultiple: true,
+        position: 99,
+      });
+      const term = await store.taxonomies.insertTerm(
+        {
+          taxonomyId,
+          slug: 'kept',
+          name: 'Kept',
+          description: null,
+          descriptionHtml: null,
+          parentId: null,
+          position: 0,
+        },
+        AT,
+      );
+      const ana = await store.people.insert(person('contract-ana', 'Contract Ana'));
+      const old = await store.articles.insert(record('c-old', { publishedAt: '2026-01-01T00:00:00.000Z' }));
+      const mid = await store.articles.insert(
+        record('c-mid', { publishedAt: '2026-02-01T00:00:00.000Z', isFeatured: true }),
+      );
+      const recent = await store.articles.insert(
+        record('c-new', { publishedAt: '2026-02-20T00:00:00.000Z' }),
+      );
+      await store.articles.insert(record('c-draft', { status: 'draft', publishedAt: null }));
+      await store.articles.insert(record('c-later', { publishedAt: '2026-04-01T00:00:00.000Z' }));
+      await store.articles.setTerms(old, [term]);
+      await store.articles.setTerms(recent, [term]);
+      await store.articles.setAuthors(mid, [ana]);
+      const slugs = async (query: Partial<Parameters<Store['articles']['listPublished']>[0]>) => {
+        const { articles, total } = await store.articles.listPublished({
+          now: AT,
+          limit: 10,
+          offset: 0,
+          ...query,
+        });
+        return [articles.map((a) => a.slug), total];
+      };
+      assert.deepEqual(await slugs({}), [['c-new', 'c-mid', 'c-old'], 3]);
+      assert.deepEqual(await slugs({ limit: 1, offset: 1 }), [['c-mid'], 3]);
+      assert.deepEqual(await slugs({ termIds: [term] }), [['c-new', 'c-old'], 2]);
+      assert.deepEqual(await slugs({ personId: ana }), [['c-mid'], 1]);
+      assert.deepEqual(await slugs({ isFeatured: true }), [['c-mid'], 1]);
+      assert.deepEqual(await slugs({ excludeIds: [recent] }), [['c-mid', 'c-old'], 2]);
+      assert.deepEqual(await store.taxonomies.publishedCounts(AT), new Map([[term, 2]]));
+      assert.equal(await store.articles.update(mid, record('c-mid', { version: 2 }), 7), false);
+      assert.equal(await store.articles.update(mid, record('c-mid', { version: 2 }), 1), true);
+    });
+
+    it('claims a due scheduled article once', async () => {
+      const id = await store.articles.insert(
+        record('c-scheduled', { status: 'scheduled', publishedAt: '2026-02-28T00:00:00.000Z' }),
+      );
+      assert.deepEqual(await store.articles.listDueScheduled(AT, 10), [id]);
+      assert.equal(await store.articles.claimDueScheduled(id, AT), true);
+      assert.equal(await store.articles.claimDueScheduled(id, AT), false);
+      assert.equal((await store.articles.findById(id))?.status, 'published');
+    });
+
+    it('finds people by name whatever the case, and lists them by name', async () => {
+      await store.people.insert(person('c-zoe', 'Contract Zoë'));
+      assert.equal((await store.people.findByName('contract ana'))?.slug, 'contract-ana');
+      const names = (await store.people.list()).map((p) => p.name).filter((n) => n.startsWith('Contract'));
+      assert.deepEqual(names, ['Contract Ana', 'Contract Zoë']);
+    });
+
+    it('repoints older redirects so none chains, and lists revisions newest first', async () => {
+      await store.redirects.put({ fromPath: '/c/a', toPath: '/c/b', statusCode: 301 }, AT);
+      await store.redirects.put({ fromPath: '/c/b', toPath: '/c/c', statusCode: 301 }, AT);
+      assert.equal((await store.redirects.find('/c/a'))?.toPath, '/c/c');
+      assert.equal((await store.redirects.find('/c/b'))?.toPath, '/c/c');
+      await store.redirects.put({ fromPath: '/c/c', toPath: '/c/a', statusCode: 301 }, AT);
+      assert.equal(await store.redirects.find('/c/a'), undefined);
+      for (const version of [1, 2, 3]) {
+        await store.revisions.add({
+          entityType: 'page',
+          entityId: 4242,
+          version,
+          actor: 'cli',
+          note: null,
+          snapshot: { version },
+          createdAt: AT,
+        });
+      }
+      const history = await store.revisions.list('page', 4242);
+      assert.deepEqual(
+        history.map((r) => [r.version, r.snapshot]),
+        [
+          [3, { version: 3 }],
+          [2, { version: 2 }],
+          [1, { version: 1 }],
+        ],
+      );
+    });
+
+    it('re-arms a job with the same key, cancels only pending ones, and gives up after the last attempt', async () => {
+      const first = await store.jobs.put(
+        { kind: 'c', dedupeKey: 'c:1', payload: { n: 1 }, runAt: AT, maxAttempts: 1 },
+        AT,
+      );
+      const again = await store.jobs.put(
+        { kind: 'c', dedupeKey: 'c:1', payload: { n: 2 }, runAt: AT, maxAttempts: 1 },
+        AT,
+      );
+      assert.equal(again, first);
+      assert.deepEqual((await store.jobs.findByKey('c:1'))?.payload, { n: 2 });
+      const claimed = await store.jobs.claim(first, 'w', AT, '2026-03-01T00:05:00.000Z');
+      assert.equal(claimed?.attempts, 1);
+      assert.equal(await store.jobs.claim(first, 'other', AT, '2026-03-01T00:05:00.000Z'), undefined);
+      await store.jobs.cancel('c:1');
+      assert.equal((await store.jobs.findById(first))?.status, 'running');
+      await store.jobs.fail(first, 'w', 'boom', '2026-03-01T00:10:00.000Z', AT);
+      const failed = await store.jobs.findById(first);
+      assert.equal(failed?.status, 'failed');
+      assert.equal(failed?.lastError, 'boom');
+    });
+
+    it('undoes everything a failed transaction wrote', async () => {
+      await assert.rejects(
+        store.transaction(async (repos) => {
+          await repos.people.insert(person('c-ghost', 'Contract Ghost'));
+          throw new Error('stop');
+        }),
+        /stop/,
+      );
+      assert.equal(await store.people.findBySlug('c-ghost'), undefined);
+    });
+
+    it('searches the index by words and prefixes, title matches first', async () => {
+      const doc = (articleId: number, title: string, body: string) => ({
+        articleId,
+        config: 'simple',
+        title,
+        subtitleSummary: '',
+        body,
+        people: '',
+        terms: '',
+        publishedAt: '2026-02-01T00:00:00.000Z',
+        termIds: [],
+        personIds: [],
+      });
+      const [a, b, c] = await Promise.all(
+        ['c-s1', 'c-s2', 'c-s3'].map((slug) => store.articles.insert(record(slug))),
+      );
+      await store.search.put(doc(a as number, 'river ledger', 'nothing else'));
+      await store.search.put(doc(b as number, 'budget', 'the river basin'));
+      await store.search.put(doc(c as number, 'courts', 'justice'));
+      const result = await store.search.search({
+        query: parseSearchQuery('river'),
+        configs: ['simple'],
+        now: AT,
+        limit: 10,
+        offset: 0,
+      });
+      assert.deepEqual(
+        result.hits.map((h) => [h.articleId, h.isTitleMatch]),
+        [
+          [a, true],
+          [b, false],
+        ],
+      );
+      const prefixed = await store.search.search({
+        query: parseSearchQuery('jus*'),
+        configs: ['simple'],
+        now: AT,
+        limit: 10,
+        offset: 0,
+      });
+      assert.deepEqual(
+        prefixed.hits.map((h) => h.articleId),
+        [c],
+      );
+    });
+  });
+}
