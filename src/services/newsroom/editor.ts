@@ -1,4 +1,4 @@
-import type { Article, ArticleDraft, Epigraph, OriginalSource, Visibility } from '../../domain/article.ts';
+import type { Article, ArticleDraft } from '../../domain/article.ts';
 import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
@@ -12,30 +12,17 @@ import { findOrCreatePerson } from '../people.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
-/** What the article editor submits: the editable fields, with co-authors and terms picked or named. */
-export interface ArticleInput {
-  title: string;
+/**
+ * What the article editor submits: the draft's fields (status and date are the workflow's), with
+ * subtitle and summary as typed text, and co-authors and terms picked or named.
+ */
+export interface ArticleInput extends Omit<ArticleDraft, 'status' | 'publishedAt' | 'subtitle' | 'summary'> {
   subtitle: string;
-  slug: string;
   summary: string;
-  epigraph: Epigraph | null;
-  bodyMarkdown: string;
-  /** Existing people, in byline order... */
-  authorIds: number[];
-  /** ...followed by people to create (or find) by name. */
+  /** People to create (or find) by name, after `authorIds` on the byline. */
   newAuthorNames: string[];
-  termIds: number[];
   /** Terms to create (or find) by name, per taxonomy slug. */
   newTerms: { taxonomySlug: string; name: string }[];
-  source: OriginalSource | null;
-  canonicalUrl: string | null;
-  license: string | null;
-  language: string;
-  featuredImage: string | null;
-  featuredImageAlt: string | null;
-  visibility: Visibility;
-  hasComments: boolean;
-  isFeatured: boolean;
 }
 
 /** An empty input for a new article, with the publication's defaults. */
