@@ -666,7 +666,7 @@ export function createMemoryStore(): MemoryStore {
       const before = structuredClone(state);
       isInTransaction = true;
       try {
-        return await work(store as unknown as Repositories);
+        return await work(guarded as unknown as Repositories);
       } catch (error) {
         state = before;
         throw error;
@@ -679,7 +679,7 @@ export function createMemoryStore(): MemoryStore {
       throw new Error('the in-memory store has no archive (export, backup); test those on a database');
     },
   };
-  return new Proxy(store, {
+  const guarded = new Proxy(store, {
     get(target, property, receiver) {
       if (typeof property === 'string' && !(property in target) && property !== 'then') {
         throw new Error(
@@ -688,7 +688,8 @@ export function createMemoryStore(): MemoryStore {
       }
       return Reflect.get(target, property, receiver);
     },
-  }) as unknown as MemoryStore;
+  });
+  return guarded as unknown as MemoryStore;
 }
 
 /** A service context over a fresh in-memory store, with a fixed clock a test can move. */
