@@ -70,17 +70,17 @@ try {
   await timeOneStart(process.execPath); // loads the demo publication; not measured
   const times = new Map<string, number[]>(args.node.map((node) => [node, []]));
   for (let i = 0; i < rounds; i++) for (const [node, list] of times) list.push(await timeOneStart(node));
-  console.log(`${rounds} interleaved starts each, after one that loaded the demo publication`);
+  process.stdout.write(`${rounds} interleaved starts each, after one that loaded the demo publication\n`);
   for (const [node, list] of times) {
     list.sort((a, b) => a - b);
-    console.log(
+    process.stdout.write(
       `started by ${node} (${await versionOf(node)}): spawn → first 200 from /healthz ` +
-        `median ${seconds(list[Math.floor(list.length / 2)])}, min ${seconds(list[0])}, max ${seconds(list.at(-1))}`,
+        `median ${seconds(list[Math.floor(list.length / 2)])}, min ${seconds(list[0])}, max ${seconds(list.at(-1))}\n`,
     );
   }
   const load = loadavg()[0] ?? 0;
-  console.log(`load average ${load.toFixed(1)} on ${availableParallelism()} CPUs`);
-  if (load > availableParallelism()) console.log('warning: the machine is busy; figures are high and noisy');
+  process.stdout.write(`load average ${load.toFixed(1)} on ${availableParallelism()} CPUs\n`);
+  if (load > availableParallelism()) console.warn('warning: the machine is busy; figures are high and noisy');
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
