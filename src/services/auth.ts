@@ -75,27 +75,32 @@ export async function login(
   const since = toIsoTimestamp(addMs(now, -loginWindowMinutes * 60_000));
   const keys = [`email:${email}`, ...(input.client?.ip ? [`ip:${input.client.ip}`] : [])];
   const limits = [loginMaxFailures, loginMaxFailures * 4];
-  for (const [i, key] of keys.entries()) {
-    const failures = await ctx.store.loginAttempts.countSince(key, since);
-    if (failures >= (limits[i] ?? loginMaxFailures)) {
-      const oldest = await ctx.store.loginAttempts.oldestSince(key, since);
+  // Every attempt is recorded as a failure before the password is checked, in one transaction
+  // with the count: parallel guesses cannot all see room for one more (as they could when the
+  // failure was written after the slow hash). A throttled attempt rolls its record back; a
+  // successful one deletes it.
+  const reserved = await ctx.store.transaction(async (repos) => {
+    const { ids, counts } = await repos.loginAttempts.reserve(keys, toIsoTimestamp(now), since);
+    const over = keys.findIndex((_, i) => (counts[i] ?? 0) > (limits[i] ?? loginMaxFailures));
+    const overKey = keys[over];
+    if (overKey !== undefined) {
+      const oldest = await repos.loginAttempts.oldestSince(overKey, since);
       const retryAt = addMs(new Date(oldest ?? now), loginWindowMinutes * 60_000);
       const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
       throw Errors.LOGIN_THROTTLED({ minutes });
     }
-  }
+    return ids;
+  });
 
   const found = email ? await ctx.store.users.findCredentials(email) : undefined;
   const hash = found?.passwordHash ?? (await timingDummyHash());
   const isMatch = await argon2.verify(hash, input.password).catch(() => false);
-  if (!found?.passwordHash || !isMatch || found.user.isDisabled) {
-    await ctx.store.loginAttempts.record(keys, toIsoTimestamp(now));
-    throw loginFailed();
-  }
+  if (!found?.passwordHash || !isMatch || found.user.isDisabled) throw loginFailed();
 
   const user = found.user;
   const token = newToken();
   const session = await ctx.store.transaction(async (repos) => {
+    await repos.loginAttempts.deleteIds(reserved);
     await repos.loginAttempts.clear(`email:${email}`);
     await repos.loginAttempts.deleteBefore(since);
     await repos.sessions.deleteExpired(toIsoTimestamp(now));

@@ -1,21 +1,46 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { LoginAttemptStore } from '../domain/ports/login-attempt-store.ts';
 import type { Database } from './schema.ts';
+import type { DialectName } from './migrations/helpers.ts';
 
 /** Failed logins by key ("email:..." or "ip:..."), in the database so every process counts them. */
 export class LoginAttemptRepository implements LoginAttemptStore {
   private readonly db: Kysely<Database>;
+  private readonly dialect: DialectName;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, dialect: DialectName) {
     this.db = db;
+    this.dialect = dialect;
   }
 
-  async record(keys: string[], at: string): Promise<void> {
-    if (keys.length === 0) return;
-    await this.db
-      .insertInto('login_attempts')
-      .values(keys.map((key) => ({ key, created_at: at })))
-      .execute();
+  /**
+   * Records an attempt under each key and returns each key's count in the window, this attempt
+   * included. Call it in a transaction: parallel attempts then count one after another (SQLite
+   * holds its write lock from the insert; PostgreSQL takes a lock per key first), so no two of
+   * them can both see room for one more.
+   */
+  async reserve(keys: string[], at: string, since: string): Promise<{ ids: number[]; counts: number[] }> {
+    if (this.dialect === 'postgres') {
+      for (const key of [...keys].sort()) {
+        await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(this.db);
+      }
+    }
+    const ids: number[] = [];
+    for (const key of keys) {
+      const row = await this.db
+        .insertInto('login_attempts')
+        .values({ key, created_at: at })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(Number(row.id));
+    }
+    const counts: number[] = [];
+    for (const key of keys) counts.push(await this.countSince(key, since));
+    return { ids, counts };
+  }
+
+  async deleteIds(ids: number[]): Promise<void> {
+    if (ids.length > 0) await this.db.deleteFrom('login_attempts').where('id', 'in', ids).execute();
   }
 
   async countSince(key: string, since: string): Promise<number> {

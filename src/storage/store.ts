@@ -48,7 +48,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     importSources: new ImportSourceRepository(db),
     sessions: new SessionRepository(db),
     authTokens: new AuthTokenRepository(db),
-    loginAttempts: new LoginAttemptRepository(db),
+    loginAttempts: new LoginAttemptRepository(db, dialect),
     audit: new AuditRepository(db),
     dashboard: new DashboardRepository(db),
     jobs: new JobRepository(db),

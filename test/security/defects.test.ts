@@ -6,7 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { SaxesParser } from 'saxes';
 import { buildApp } from '../../src/app.ts';
 import type { Role, User } from '../../src/domain/user.ts';
-import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { isAppError } from '../../src/errors.ts';
+import { login } from '../../src/services/auth.ts';
+import { type AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addArticle } from '../helpers/discovery-fixtures.ts';
 
@@ -45,6 +47,73 @@ for (const kind of DATABASE_KINDS) {
     after(async () => {
       await app.close();
       await t.cleanup();
+    });
+
+    describe('3: sign-in throttle', () => {
+      const outcome = async (attempt: Promise<unknown>): Promise<string> => {
+        try {
+          await attempt;
+          return 'SIGNED_IN';
+        } catch (error) {
+          return isAppError(error) ? error.code : String(error);
+        }
+      };
+      const tally = (codes: string[]) =>
+        codes.reduce<Record<string, number>>((all, code) => {
+          all[code] = (all[code] ?? 0) + 1;
+          return all;
+        }, {});
+
+      test('40 parallel guesses at one email: only the limit is checked, the rest are throttled', async () => {
+        const victim = await makeUser(t.wiring, 'author', 'parallel-victim@defects.example');
+        const limit = t.wiring.config.auth.loginMaxFailures;
+        const codes = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            outcome(
+              login(t.wiring, {
+                email: victim.email,
+                password: `guess ${i}`,
+                client: { ip: `198.51.100.${i}` },
+              }),
+            ),
+          ),
+        );
+        assert.deepEqual(tally(codes), { LOGIN_FAILED: limit, LOGIN_THROTTLED: 40 - limit });
+        assert.equal(
+          await outcome(login(t.wiring, { email: victim.email, password: TEST_PASSWORD })),
+          'LOGIN_THROTTLED',
+        );
+      });
+
+      test('40 parallel guesses from one address: only its limit is checked', async () => {
+        const limit = t.wiring.config.auth.loginMaxFailures * 4;
+        const codes = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            outcome(
+              login(t.wiring, {
+                email: `nobody-${i}@defects.example`,
+                password: 'guess',
+                client: { ip: '203.0.113.7' },
+              }),
+            ),
+          ),
+        );
+        assert.deepEqual(tally(codes), { LOGIN_FAILED: limit, LOGIN_THROTTLED: 40 - limit });
+      });
+
+      test('a successful sign-in does not count against its address', async () => {
+        const user = await makeUser(t.wiring, 'author', 'good-signin@defects.example');
+        for (let i = 0; i < 3; i++) {
+          assert.equal(
+            await outcome(
+              login(t.wiring, { email: user.email, password: TEST_PASSWORD, client: { ip: '192.0.2.9' } }),
+            ),
+            'SIGNED_IN',
+          );
+        }
+        const since = new Date(t.wiring.now().getTime() - 3_600_000).toISOString();
+        assert.equal(await t.wiring.store.loginAttempts.countSince('ip:192.0.2.9', since), 0);
+      });
     });
 
     describe('4: URL fields', () => {

@@ -1,6 +1,11 @@
 /** Failed logins by key ("email:..." or "ip:..."), in the database so every process counts them. */
 export interface LoginAttemptStore {
-  record(keys: string[], at: string): Promise<void>;
+  /**
+   * Records an attempt under each key and returns the ids and each key's count in the window,
+   * this attempt included. In a transaction, parallel attempts count one after another.
+   */
+  reserve(keys: string[], at: string, since: string): Promise<{ ids: number[]; counts: number[] }>;
+  deleteIds(ids: number[]): Promise<void>;
   countSince(key: string, since: string): Promise<number>;
   /** The oldest failure still inside the window, to tell the user when they may try again. */
   oldestSince(key: string, since: string): Promise<string | undefined>;
