@@ -34,8 +34,13 @@ describe('editorial workflow', () => {
     assert.deepEqual(availableTransitions('editor', 'review', false), ['return', 'publish', 'schedule']);
   });
 
-  it('keeps contributors away from published articles, even their own', () => {
+  it('keeps contributors away from submitted, scheduled and published articles, even their own', () => {
     assert.equal(mayEditArticle('contributor', 'published', true), false);
+    assert.equal(mayEditArticle('contributor', 'review', true), false);
+    assert.equal(mayEditArticle('contributor', 'scheduled', true), false);
+    assert.equal(mayEditArticle('author', 'review', true), true);
+    assert.deepEqual(availableTransitions('contributor', 'scheduled', true), []);
+    assert.deepEqual(availableTransitions('contributor', 'review', true), []);
     assert.equal(mayEditArticle('contributor', 'draft', true), true);
     assert.equal(mayEditArticle('editor', 'published', false), true);
   });

@@ -56,8 +56,9 @@ export function mayTransition(role: Role, action: WorkflowAction, isOwn: boolean
     case 'submit':
       return can(role, 'article.submit') && canOnItem(role, 'article', 'edit', { isOwn });
     case 'return':
-      // An editor sends work back; a writer may withdraw their own submission.
-      return can(role, 'article.review') || canOnItem(role, 'article', 'edit', { isOwn });
+      // An editor sends work back; an author may take back their own. A contributor may not:
+      // once submitted or scheduled, the text is the editors' until they return it.
+      return can(role, 'article.review') || canOnItem(role, 'article', 'publish', { isOwn });
     case 'publish':
     case 'schedule':
     case 'unpublish':
@@ -65,14 +66,17 @@ export function mayTransition(role: Role, action: WorkflowAction, isOwn: boolean
   }
 }
 
+/** Statuses in which only someone who may publish the article may change it. */
+const LOCKED_STATUSES: readonly ArticleStatus[] = ['review', 'scheduled', 'published'];
+
 /**
  * Whether the role may edit the article's content. Writers who cannot publish may not change
- * what readers already see (or will see at a set time): that is an editor's call.
+ * what is being reviewed, what readers already see, or what they will see at a set time: once
+ * submitted, the text is the editors' call.
  */
 export function mayEditArticle(role: Role, status: ArticleStatus, isOwn: boolean): boolean {
   if (!canOnItem(role, 'article', 'edit', { isOwn })) return false;
-  if (status === 'published' || status === 'scheduled')
-    return canOnItem(role, 'article', 'publish', { isOwn });
+  if (LOCKED_STATUSES.includes(status)) return canOnItem(role, 'article', 'publish', { isOwn });
   return true;
 }
 

@@ -98,3 +98,44 @@ export async function findOrCreatePerson(
   });
   return { id, ...record };
 }
+
+/**
+ * A new person for a staff member who writes under their own name: always a new record (with
+ * a free slug such as "nadia-korvell-2"), never an existing person who happens to share the
+ * name. Linking an account to an existing person is an admin's explicit act (users.linkPerson).
+ */
+export async function createOwnPerson(
+  repos: Repositories,
+  name: string,
+  now: Date,
+  actor: string,
+): Promise<Person> {
+  const clean = stripXmlForbidden(name).trim();
+  if (!clean)
+    throw Errors.VALIDATION_FAILED({ details: [{ field: 'authors', message: 'your name is empty' }] });
+  const base = slugify(clean) || 'author';
+  let slug = base;
+  for (let n = 2; await repos.people.findBySlug(slug); n++) slug = `${base}-${n}`;
+  const timestamp = toIsoTimestamp(now);
+  const record = {
+    slug,
+    name: clean,
+    bio: null,
+    bioHtml: null,
+    email: null,
+    website: null,
+    links: [],
+    photo: null,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  };
+  const id = await repos.people.insert(record);
+  await keepRevision(repos, {
+    entityType: 'person',
+    entityId: id,
+    actor,
+    snapshot: record,
+    createdAt: timestamp,
+  });
+  return { id, ...record };
+}

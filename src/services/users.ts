@@ -185,6 +185,45 @@ export async function acceptInvitation(
   return { ...user, name };
 }
 
+/**
+ * Links a staff account to the person it writes as (or unlinks it, with null): the only way an
+ * account comes to own an existing byline, so it is an admin's explicit, audited act.
+ */
+export async function linkPerson(
+  ctx: ServiceContext,
+  actor: User,
+  input: { userId: number; personId: number | null },
+): Promise<User> {
+  const now = ctx.now();
+  return ctx.store.transaction(async (repos) => {
+    const user = await targetUser(repos, input.userId);
+    const person = input.personId === null ? null : await repos.people.findById(input.personId);
+    if (input.personId !== null && !person) {
+      throw Errors.VALIDATION_FAILED({ details: [{ field: 'person_id', message: 'is not a known person' }] });
+    }
+    if (person) {
+      const other = (await repos.users.list()).find((u) => u.personId === person.id && u.id !== user.id);
+      if (other) {
+        throw Errors.VALIDATION_FAILED({
+          details: [{ field: 'person_id', message: `is already linked to ${other.email}` }],
+        });
+      }
+    }
+    if (user.personId === (person?.id ?? null)) return user;
+    await repos.users.update(user.id, { personId: person?.id ?? null }, toIsoTimestamp(now));
+    await recordAudit(repos, {
+      actor: actorOf(actor),
+      action: 'user.link_person',
+      entity: ['user', user.id],
+      summary: person
+        ? `Linked ${user.email} to the author ${person.name}`
+        : `Unlinked ${user.email} from its author`,
+      at: now,
+    });
+    return { ...user, personId: person?.id ?? null };
+  });
+}
+
 async function targetUser(repos: Repositories, userId: number): Promise<User> {
   const user = await repos.users.findById(userId);
   if (!user) throw Errors.USER_NOT_FOUND({});

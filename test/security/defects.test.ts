@@ -8,6 +8,7 @@ import { buildApp } from '../../src/app.ts';
 import type { Role, User } from '../../src/domain/user.ts';
 import { isAppError } from '../../src/errors.ts';
 import { login } from '../../src/services/auth.ts';
+import { createUser } from '../../src/services/users.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addArticle } from '../helpers/discovery-fixtures.ts';
@@ -47,6 +48,128 @@ for (const kind of DATABASE_KINDS) {
     after(async () => {
       await app.close();
       await t.cleanup();
+    });
+
+    describe('1: byline takeover', () => {
+      test('a writer with no person who names no author gets a new person of their own, never an existing one', async () => {
+        const nadia = (await t.wiring.store.people.findBySlug('nadia-korvell'))!;
+        const ledger = (await t.wiring.store.articles.findBySlug('ledger'))!;
+        const impostor = await createUser(t.wiring, {
+          email: 'impostor@defects.example',
+          name: 'Nadia Korvell',
+          role: 'author',
+          password: TEST_PASSWORD,
+        });
+        const client = await clientAs(app, t.wiring, impostor, sessionCookieName(t.wiring.siteUrl));
+        await client.get('/admin/articles/new');
+        const created = await client.post('/admin/articles', {
+          title: 'Under my own name',
+          body: 'Text.',
+          language: 'en',
+          visibility: 'public',
+        });
+        assert.equal(created.statusCode, 303);
+        const linked = await t.wiring.store.users.findById(impostor.id);
+        assert.ok(linked?.personId, 'the writer now has a person');
+        assert.notEqual(linked.personId, nadia.id);
+        const own = await t.wiring.store.people.findById(linked.personId);
+        assert.equal(own?.name, 'Nadia Korvell');
+        assert.notEqual(own?.slug, 'nadia-korvell');
+        const article = await t.wiring.store.articles.findBySlug('under-my-own-name');
+        assert.deepEqual(article?.authorIds, [linked.personId]);
+        // Her articles stay hers.
+        assert.equal((await client.get(`/admin/articles/${ledger.id}`)).statusCode, 403);
+        assert.equal(
+          (await client.post(`/admin/articles/${ledger.id}/workflow`, { action: 'unpublish', version: '1' }))
+            .statusCode,
+          403,
+        );
+        assert.equal((await t.wiring.store.articles.findById(ledger.id))?.status, 'published');
+      });
+
+      test('only the user admin links an account to a person, explicitly', async () => {
+        const nadia = (await t.wiring.store.people.findBySlug('nadia-korvell'))!;
+        const real = await createUser(t.wiring, {
+          email: 'nadia@defects.example',
+          name: 'N. Korvell',
+          role: 'author',
+          password: TEST_PASSWORD,
+        });
+        const editor = await as('editor');
+        await editor.get('/admin');
+        assert.equal(
+          (await editor.post(`/admin/users/${real.id}/person`, { person_id: String(nadia.id) })).statusCode,
+          403,
+        );
+        const admin = await as('admin');
+        const page = await admin.get('/admin/users');
+        assert.match(page.body, new RegExp(`action="/admin/users/${real.id}/person"`));
+        const linked = await admin.post(`/admin/users/${real.id}/person`, { person_id: String(nadia.id) });
+        assert.equal(linked.statusCode, 303);
+        assert.equal((await t.wiring.store.users.findById(real.id))?.personId, nadia.id);
+        const audit = await t.wiring.database.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('action', '=', 'user.link_person')
+          .execute();
+        assert.equal(audit.length, 1);
+        const unknown = await admin.post(`/admin/users/${real.id}/person`, { person_id: '999999' });
+        assert.equal(unknown.statusCode, 400);
+        const unlinked = await admin.post(`/admin/users/${real.id}/person`, { person_id: '' });
+        assert.equal(unlinked.statusCode, 303);
+        assert.equal((await t.wiring.store.users.findById(real.id))?.personId, null);
+      });
+    });
+
+    describe('8: workflow locks', () => {
+      test('a contributor cannot return, edit or autosave an article in review or scheduled', async () => {
+        const contributor = await as('contributor');
+        await contributor.get('/admin/articles/new');
+        const created = await contributor.post('/admin/articles', {
+          title: 'Approved text',
+          body: 'The approved text.',
+          language: 'en',
+          visibility: 'public',
+        });
+        const id = Number(/\/admin\/articles\/(\d+)/.exec(String(created.headers.location))?.[1]);
+        await contributor.get(`/admin/articles/${id}`);
+        assert.equal(
+          (await contributor.post(`/admin/articles/${id}/workflow`, { action: 'submit', version: '1' }))
+            .statusCode,
+          303,
+        );
+        const attempts = async (version: string) => {
+          const form = {
+            title: 'Changed text',
+            body: 'Changed.',
+            language: 'en',
+            visibility: 'public',
+            version,
+          };
+          return [
+            await contributor.post(`/admin/articles/${id}/workflow`, { action: 'return', version }),
+            await contributor.post(`/admin/articles/${id}`, form),
+            await contributor.post(`/admin/articles/${id}/autosave`, form),
+          ].map((r) => r.statusCode);
+        };
+        assert.deepEqual(await attempts('2'), [403, 403, 403], 'in review');
+        const editor = await as('editor');
+        await editor.get(`/admin/articles/${id}`);
+        assert.equal(
+          (
+            await editor.post(`/admin/articles/${id}/workflow`, {
+              action: 'schedule',
+              version: '2',
+              publish_at: '2026-12-24T08:00',
+            })
+          ).statusCode,
+          303,
+        );
+        assert.deepEqual(await attempts('3'), [403, 403, 403], 'scheduled');
+        const stored = await t.wiring.store.articles.findById(id);
+        assert.equal(stored?.status, 'scheduled');
+        assert.equal(stored?.title, 'Approved text');
+      });
     });
 
     describe('3: sign-in throttle', () => {

@@ -8,7 +8,7 @@ import { Errors, type FieldError } from '../../errors.ts';
 import { announceArticle, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
-import { findOrCreatePerson } from '../people.ts';
+import { createOwnPerson, findOrCreatePerson } from '../people.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
@@ -274,9 +274,10 @@ async function draftFrom(
     errors.push({ field: 'featured_image_alt', message: 'describe the image for readers who cannot see it' });
   }
   if (authorIds.length === 0 && staff.personId === null) {
-    // A staff member who writes without naming an author writes under their own name: give them
-    // an author page (or link the existing one with that name) the first time.
-    const person = await findOrCreatePerson(repos, { name: staff.name }, now, revisionActor(staff));
+    // A staff member who writes without naming an author writes under their own name: the first
+    // time, they get a new author page of their own. Never an existing person with the same name:
+    // that would hand them someone else's byline (only an admin links accounts to people).
+    const person = await createOwnPerson(repos, staff.name, now, revisionActor(staff));
     // The caller's staff object is left as it was: this transaction may still roll back.
     await repos.users.update(staff.id, { personId: person.id }, now.toISOString());
     authorIds.push(person.id);

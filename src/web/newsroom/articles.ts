@@ -254,7 +254,13 @@ export async function articlePages(app: FastifyInstance, deps: AdminDeps): Promi
             ? { publishAt: normalizeLocalTime(submitted.publish_at) }
             : {}),
         });
-        return reply.redirect(`/admin/articles/${id}?notice=${action}`, 303);
+        // A contributor who has just submitted may no longer open the editor: back to the list.
+        const after = await loadArticle(ctx.store, staff, id);
+        const isEditable = mayEditArticle(staff.role, after.article.status, after.isOwn);
+        return reply.redirect(
+          isEditable ? `/admin/articles/${id}?notice=${action}` : `/admin/articles?notice=${action}`,
+          303,
+        );
       } catch (error) {
         const problem = fieldErrorsOf(error);
         if (!problem) throw error;

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { ROLES } from '../../domain/user.ts';
-import { isAppError } from '../../errors.ts';
+import { Errors, isAppError } from '../../errors.ts';
 import {
   changeRole,
   inviteUser,
+  linkPerson,
   listStaff,
   type StaffMember,
   setUserDisabled,
@@ -25,6 +26,7 @@ import { currentUser } from './guard.ts';
 const NOTICES: Record<string, string> = {
   invited: 'Invitation sent.',
   'role-changed': 'Role changed.',
+  'person-linked': 'Author link changed.',
   disabled: 'Account disabled; its sessions have ended.',
   enabled: 'Account enabled.',
 };
@@ -36,7 +38,7 @@ interface UsersPageState {
   invite?: Record<string, string>;
   inviteProblem?: { errors: FieldErrors; message: string } | undefined;
   /** A refused action on one row, shown in that row. */
-  rowError?: { userId: number; column: 'role' | 'status'; message: string };
+  rowError?: { userId: number; column: 'role' | 'status' | 'person'; message: string };
   alert?: string;
   notice?: string | SafeHtml | undefined;
   status?: number;
@@ -54,7 +56,7 @@ export async function userPages(app: FastifyInstance, deps: AdminDeps): Promise<
 
   const usersPage = async (request: FastifyRequest, reply: FastifyReply, state: UsersPageState = {}) => {
     const me = currentUser(request);
-    const staff = await listStaff(ctx);
+    const [staff, people] = await Promise.all([listStaff(ctx), ctx.store.people.list()]);
     const invite = state.invite ?? { role: 'contributor' };
     const notice = state.notice ?? NOTICES[(request.query as { notice?: string }).notice ?? ''];
     return deps.page(request, reply, {
@@ -66,7 +68,7 @@ export async function userPages(app: FastifyInstance, deps: AdminDeps): Promise<
 <h2 id="staff-heading">Staff (${staff.length})</h2>
 <div class="table-wrap">
 <table class="stack-table">
-  <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Access</th></tr></thead>
+  <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Writes as</th><th scope="col">Status</th><th scope="col">Access</th></tr></thead>
   <tbody>
   ${staff.map((user) => {
     const rowError =
@@ -75,6 +77,10 @@ export async function userPages(app: FastifyInstance, deps: AdminDeps): Promise<
         : undefined;
     const statusError =
       state.rowError?.userId === user.id && state.rowError.column === 'status'
+        ? state.rowError.message
+        : undefined;
+    const personError =
+      state.rowError?.userId === user.id && state.rowError.column === 'person'
         ? state.rowError.message
         : undefined;
     const roleId = `role-${user.id}`;
@@ -91,6 +97,18 @@ export async function userPages(app: FastifyInstance, deps: AdminDeps): Promise<
         <button type="submit" class="secondary">Change<span class="visually-hidden"> role of ${user.name}</span></button>
       </form>
       ${rowError ? html`<p class="field-error" id="${roleId}-error">${rowError}</p>` : ''}
+    </td>
+    <td data-label="Writes as">
+      <form class="inline-form" method="post" action="/admin/users/${user.id}/person">
+        ${csrfField(csrf)}
+        <label class="visually-hidden" for="person-${user.id}">Author ${user.name} writes as</label>
+        <select id="person-${user.id}" name="person_id"${personError ? html` aria-invalid="true" aria-describedby="person-${user.id}-error"` : ''}>
+          <option value="">(nobody yet)</option>
+          ${people.map((p) => html`<option value="${p.id}"${p.id === user.personId ? html` selected` : ''}>${p.name} (${p.slug})</option>`)}
+        </select>
+        <button type="submit" class="secondary">Link<span class="visually-hidden"> ${user.name} to this author</span></button>
+      </form>
+      ${personError ? html`<p class="field-error" id="person-${user.id}-error">${personError}</p>` : ''}
     </td>
     <td data-label="Status">${statusBadge(user)}</td>
     <td data-label="Access">
@@ -181,6 +199,34 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
         throw error;
       }
       return reply.redirect('/admin/users?notice=role-changed', 303);
+    },
+  );
+
+  app.post(
+    '/users/:id/person',
+    { config: { access: 'user.manage' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { id } = request.params as { id: number };
+      const raw = (stringValues(request.body).person_id ?? '').trim();
+      const personId = raw === '' ? null : Number(raw);
+      try {
+        if (personId !== null && !Number.isSafeInteger(personId)) {
+          throw Errors.VALIDATION_FAILED({
+            details: [{ field: 'person_id', message: 'is not a known person' }],
+          });
+        }
+        await linkPerson(ctx, currentUser(request), { userId: id, personId });
+      } catch (error) {
+        if (isAppError(error) && error.kind === 'invalid') {
+          const message = error.details?.[0] ? `Author ${error.details[0].message}` : error.message;
+          return usersPage(request, reply, {
+            rowError: { userId: id, column: 'person', message },
+            status: 400,
+          });
+        }
+        throw error;
+      }
+      return reply.redirect('/admin/users?notice=person-linked', 303);
     },
   );
 
