@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { LoginAttemptStore } from '../domain/ports/login-attempt-store.ts';
-import type { Database } from './schema.ts';
 import type { DialectName } from './migrations/helpers.ts';
+import type { Database } from './schema.ts';
 
 /** Failed logins by key ("email:..." or "ip:..."), in the database so every process counts them. */
 export class LoginAttemptRepository implements LoginAttemptStore {

@@ -274,13 +274,20 @@ async function draftFrom(
     errors.push({ field: 'featured_image_alt', message: 'describe the image for readers who cannot see it' });
   }
   if (authorIds.length === 0 && staff.personId === null) {
-    // A staff member who writes without naming an author writes under their own name: the first
-    // time, they get a new author page of their own. Never an existing person with the same name:
-    // that would hand them someone else's byline (only an admin links accounts to people).
-    const person = await createOwnPerson(repos, staff.name, now, revisionActor(staff));
-    // The caller's staff object is left as it was: this transaction may still roll back.
-    await repos.users.update(staff.id, { personId: person.id }, now.toISOString());
-    authorIds.push(person.id);
+    // The caller's staff object may predate a link made since (by an earlier save, or an admin).
+    const linked = (await repos.users.findById(staff.id))?.personId ?? null;
+    if (linked !== null) {
+      authorIds.push(linked);
+    } else {
+      // A staff member who writes without naming an author writes under their own name: the
+      // first time, they get a new author page of their own. Never an existing person with the
+      // same name: that would hand them someone else's byline (only an admin links accounts to
+      // people).
+      const person = await createOwnPerson(repos, staff.name, now, revisionActor(staff));
+      // The caller's staff object is left as it was: this transaction may still roll back.
+      await repos.users.update(staff.id, { personId: person.id }, now.toISOString());
+      authorIds.push(person.id);
+    }
     draft.authorIds = authorIds;
   }
   // An empty title already explains an empty derived slug.
