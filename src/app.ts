@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Type from 'typebox';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { Reader } from './services/reader.ts';
@@ -14,6 +16,7 @@ import { discoveryRoutes, startDiscovery } from './web/public/discovery-routes.t
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
+import { finiteNumbers } from './web/schemas.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { layout } from './web/views/layout.ts';
 import { errorView } from './web/views/listing.ts';
@@ -35,7 +38,8 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
-  });
+    ajv: { plugins: [finiteNumbers] },
+  }).withTypeProvider<TypeBoxTypeProvider>();
 
   const cache = new PageCache(config.cache.maxPages);
   const unsubscribe = wiring.changes.subscribe((change) => cache.apply(change));
@@ -96,18 +100,29 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   });
 
   // Load balancers and monitors read the status code: 503 takes this process out of rotation.
-  app.get('/healthz', async (request, reply) => {
-    try {
-      await wiring.store.ping();
-    } catch (err) {
-      request.log.error({ err }, 'health check: the database is not answering');
-      return reply
-        .code(503)
-        .header('cache-control', 'no-store')
-        .send({ status: 'unavailable', database: 'not answering' });
-    }
-    return { status: 'ok' };
-  });
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        response: {
+          200: Type.Object({ status: Type.Literal('ok') }),
+          503: Type.Object({ status: Type.Literal('unavailable'), database: Type.String() }),
+        },
+      },
+    },
+    async (request, reply) => {
+      try {
+        await wiring.store.ping();
+      } catch (err) {
+        request.log.error({ err }, 'health check: the database is not answering');
+        return reply
+          .code(503)
+          .header('cache-control', 'no-store')
+          .send({ status: 'unavailable' as const, database: 'not answering' });
+      }
+      return { status: 'ok' as const };
+    },
+  );
 
   await registerMedia(app, config.data.dir);
   await app.register(adminPlugin, { ctx: wiring });

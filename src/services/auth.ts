@@ -192,6 +192,11 @@ export async function logout(ctx: AuthContext, token: string): Promise<void> {
 }
 
 /** Ends every session of the user, on every device; returns how many were open. */
+/** The signed-in user's own sessions that have not expired, for the account page. */
+export async function listOwnSessions(ctx: AuthContext, user: User) {
+  return ctx.store.sessions.listForUser(user.id, toIsoTimestamp(ctx.now()));
+}
+
 export async function logoutEverywhere(ctx: AuthContext, user: User): Promise<number> {
   return ctx.store.transaction(async (repos) => {
     const count = await repos.sessions.deleteForUser(user.id);

@@ -64,6 +64,11 @@ export async function updateSettings(
   ctx.changes.publish({ kind: 'settings' });
 }
 
+/** The stored settings, as the settings form shows them. */
+export async function loadSiteSettings(ctx: ServiceContext): Promise<SiteSettings> {
+  return settingsFromStored(await ctx.store.settings.getAll());
+}
+
 /**
  * Saves settings edited in the admin: validates every value (field errors name the snake_case
  * key), stores them with a revision and an audit entry in one transaction, then drops cached pages.

@@ -1,14 +1,19 @@
 import type { Article, ArticleDraft } from '../../domain/article.ts';
 import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.ts';
+import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
+import type { Person } from '../../domain/person.ts';
+import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify } from '../../domain/slug.ts';
-import { mayEditArticle } from '../../domain/workflow.ts';
+import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import { availableTransitions, mayEditArticle, type WorkflowAction } from '../../domain/workflow.ts';
 import { Errors, type FieldError } from '../../errors.ts';
 import { announceArticle, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { createOwnPerson, findOrCreatePerson } from '../people.ts';
+import { loadSettings } from '../settings.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
@@ -295,4 +300,95 @@ async function draftFrom(
   errors.push(...validateArticleDraft(draft).filter((e) => !(isSlugDerived && e.field === 'slug')));
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   return draft;
+}
+
+/** What the editor needs to offer: people to credit, taxonomies and their terms to file under. */
+export interface EditorChoices {
+  people: Person[];
+  taxonomies: Taxonomy[];
+  terms: Term[];
+}
+
+export async function loadEditorChoices(ctx: ServiceContext): Promise<EditorChoices> {
+  const [people, taxonomies, terms] = await Promise.all([
+    ctx.store.people.list(),
+    ctx.store.taxonomies.listTaxonomies(),
+    ctx.store.taxonomies.listTerms(),
+  ]);
+  return { people, taxonomies, terms };
+}
+
+/** The editor's page model: the article (null for a new one), what it may be filed under, and what the user may do. */
+export interface EditorPage extends EditorChoices {
+  article: Article | null;
+  actions: WorkflowAction[];
+  corrections: Correction[];
+  canCorrect: boolean;
+  canFeature: boolean;
+  canManageTerms: boolean;
+  publicUrl: string | null;
+  /** For a new article: the publication's language and the writer's own byline. */
+  language: string;
+  ownPerson: Person | null;
+}
+
+/**
+ * Loads the editor for article `id` (or a blank one when null). Refuses an article the user may
+ * not edit now, unless `isReadOnly` (a refused workflow action still shows the article).
+ */
+export async function loadEditor(
+  ctx: ServiceContext,
+  staff: Staff,
+  id: number | null,
+  options: { isReadOnly?: boolean } = {},
+): Promise<EditorPage> {
+  if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
+  const loaded =
+    id === null
+      ? null
+      : options.isReadOnly
+        ? await loadArticle(ctx.store, staff, id)
+        : await loadEditableInEditor(ctx, staff, id);
+  const article = loaded?.article ?? null;
+  const [choices, corrections, settings, ownPerson] = await Promise.all([
+    loadEditorChoices(ctx),
+    article ? ctx.store.corrections.listFor(article.id) : [],
+    loadSettings(ctx.store),
+    staff.personId === null ? undefined : ctx.store.people.findById(staff.personId),
+  ]);
+  return {
+    ...choices,
+    article,
+    actions: loaded ? availableTransitions(staff.role, loaded.article.status, loaded.isOwn) : [],
+    corrections,
+    canCorrect: can(staff.role, 'article.publish_any') && article !== null,
+    canFeature: can(staff.role, 'article.publish_any'),
+    canManageTerms: can(staff.role, 'taxonomy.manage'),
+    publicUrl: article ? articlePath(article.slug) : null,
+    language: settings.language,
+    ownPerson: ownPerson ?? null,
+  };
+}
+
+/** Whether the user may still open the article in the editor (a contributor's submitted work is locked). */
+export async function mayOpenInEditor(ctx: ServiceContext, staff: Staff, id: number): Promise<boolean> {
+  const { article, isOwn } = await loadArticle(ctx.store, staff, id);
+  return mayEditArticle(staff.role, article.status, isOwn);
+}
+
+/** Loads an article the user may edit now, or refuses saying why. */
+export async function loadEditableInEditor(
+  ctx: ServiceContext,
+  staff: Staff,
+  id: number,
+): Promise<{ article: Article; isOwn: boolean }> {
+  const loaded = await loadArticle(ctx.store, staff, id);
+  if (!mayEditArticle(staff.role, loaded.article.status, loaded.isOwn)) {
+    throw permissionDenied(
+      loaded.isOwn
+        ? `“${loaded.article.title}” is ${loaded.article.status}; only an editor can change it now.`
+        : 'Your role does not allow this. You can only edit your own articles.',
+    );
+  }
+  return loaded;
 }

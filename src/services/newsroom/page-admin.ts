@@ -5,6 +5,12 @@ import type { ServiceContext } from '../context.ts';
 import { type PageDraft, savePageIn } from '../pages.ts';
 import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 
+/** Every static page, for the pages list. */
+export async function listPages(ctx: ServiceContext, staff: Staff): Promise<Page[]> {
+  requireCan(staff, 'page.manage', 'Only editors may manage pages.');
+  return ctx.store.pages.list();
+}
+
 /** Finds a page by id (the page repository is keyed by slug). */
 export async function findPageById(ctx: ServiceContext, id: number): Promise<Page> {
   const page = (await ctx.store.pages.list()).find((p) => p.id === id);

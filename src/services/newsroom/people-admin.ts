@@ -22,6 +22,20 @@ export interface PersonInput {
   photo: string;
 }
 
+/** Every author, for the people list. */
+export async function listPeople(ctx: ServiceContext, staff: Staff): Promise<Person[]> {
+  requireCan(staff, 'person.manage', 'Only editors may manage people.');
+  return ctx.store.people.list();
+}
+
+/** One author to edit, or PERSON_NOT_FOUND. */
+export async function loadPerson(ctx: ServiceContext, staff: Staff, id: number): Promise<Person> {
+  requireCan(staff, 'person.manage', 'Only editors may manage people.');
+  const person = await ctx.store.people.findById(id);
+  if (!person) throw Errors.PERSON_NOT_FOUND({ id });
+  return person;
+}
+
 /** Every problem with a person's fields, by field. */
 export function validatePersonInput(input: PersonInput): FieldError[] {
   const errors: FieldError[] = [];

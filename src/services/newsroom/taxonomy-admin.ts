@@ -20,6 +20,37 @@ export interface TermInput {
 
 const MAX_NAME = 200;
 
+/** What the taxonomy page of the newsroom shows: the taxonomy, its terms, and every taxonomy. */
+export async function loadTaxonomyAdmin(
+  ctx: ServiceContext,
+  staff: Staff,
+  slug: string,
+): Promise<{ taxonomy: Taxonomy; terms: Term[]; taxonomies: Taxonomy[] }> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const taxonomies = await ctx.store.taxonomies.listTaxonomies();
+  const taxonomy = taxonomies.find((t) => t.slug === slug);
+  if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id: slug });
+  return { taxonomy, terms: await ctx.store.taxonomies.listTerms(taxonomy.id), taxonomies };
+}
+
+/** Every taxonomy, in order. */
+export async function listTaxonomies(ctx: ServiceContext, staff: Staff): Promise<Taxonomy[]> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  return ctx.store.taxonomies.listTaxonomies();
+}
+
+/** What a term's page shows: the term, its taxonomy, and the taxonomy's terms (parents, merge targets). */
+export async function loadTermAdmin(
+  ctx: ServiceContext,
+  staff: Staff,
+  id: number,
+): Promise<{ term: Term; taxonomy: Taxonomy; terms: Term[] }> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const term = await findTerm(ctx.store, id);
+  const taxonomy = await findTaxonomy(ctx.store, term.taxonomyId);
+  return { term, taxonomy, terms: await ctx.store.taxonomies.listTerms(taxonomy.id) };
+}
+
 /** Creates a term in a taxonomy. */
 export async function createTerm(
   ctx: ServiceContext,
@@ -241,13 +272,13 @@ async function validTerm(
   };
 }
 
-async function findTaxonomy(repos: Repositories, id: number): Promise<Taxonomy> {
+async function findTaxonomy(repos: Pick<Repositories, 'taxonomies'>, id: number): Promise<Taxonomy> {
   const taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.id === id);
   if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id });
   return taxonomy;
 }
 
-async function findTerm(repos: Repositories, id: number): Promise<Term> {
+async function findTerm(repos: Pick<Repositories, 'taxonomies'>, id: number): Promise<Term> {
   const term = await repos.taxonomies.findTermById(id);
   if (!term) throw Errors.TERM_NOT_FOUND({ id });
   return term;

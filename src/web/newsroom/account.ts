@@ -1,6 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import { toIsoTimestamp } from '../../domain/article.ts';
-import { logoutEverywhere } from '../../services/auth.ts';
+import { listOwnSessions, logoutEverywhere } from '../../services/auth.ts';
+import type { TypedApp } from '../schemas.ts';
 import { formatDate } from '../views/format.ts';
 import { html } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
@@ -34,12 +33,12 @@ export function browserName(userAgent: string | null): string {
 }
 
 /** The signed-in user's own account: who they are, and "log out everywhere". */
-export async function accountPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function accountPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx, cookies } = deps;
 
   app.get('/account', { config: { access: 'account.manage_own' } }, async (request, reply) => {
     const user = currentUser(request);
-    const sessions = await ctx.store.sessions.listForUser(user.id, toIsoTimestamp(ctx.now()));
+    const sessions = await listOwnSessions(ctx, user);
     const currentId = request.admin?.session.id;
     return deps.page(request, reply, {
       title: 'Your account',

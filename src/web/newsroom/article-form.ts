@@ -15,11 +15,16 @@ export function many(values: ArticleFormValues, name: string): string[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
+/** The article version a form carries ("3"), or undefined when it carries none or garbage. */
+export function versionOf(text: string | undefined): number | undefined {
+  const version = Number(text);
+  return text?.trim() && Number.isInteger(version) && version >= 0 ? version : undefined;
+}
+
 /** A form body (formbody's parse) as form values, without the CSRF token. */
-export function formValues(body: unknown): ArticleFormValues {
+export function formValues(body: Record<string, unknown>): ArticleFormValues {
   const values: ArticleFormValues = {};
-  if (!body || typeof body !== 'object') return values;
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(body)) {
     if (key === '_csrf') continue;
     if (typeof value === 'string') values[key] = value;
     else if (Array.isArray(value)) values[key] = value.filter((v): v is string => typeof v === 'string');

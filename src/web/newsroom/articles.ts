@@ -1,15 +1,9 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import { renderMarkdown } from '../../content/markdown.ts';
-import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../../domain/article.ts';
-import { articlePath } from '../../domain/paths.ts';
+import { ARTICLE_STATUSES } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
-import {
-  availableTransitions,
-  mayEditArticle,
-  WORKFLOW_ACTIONS,
-  type WorkflowAction,
-} from '../../domain/workflow.ts';
-import { isAppError } from '../../errors.ts';
+import { mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
 import { listArticlesFor } from '../../services/newsroom/article-list.ts';
 import { addCorrection } from '../../services/newsroom/corrections.ts';
 import {
@@ -17,8 +11,12 @@ import {
   blankArticleInput,
   createArticle,
   discardAutosave,
+  type EditorPage,
   findAutosave,
   inputOf,
+  loadEditor,
+  loadEditorChoices,
+  mayOpenInEditor,
   updateArticle,
 } from '../../services/newsroom/editor.ts';
 import { pastedHtmlToMarkdown } from '../../services/newsroom/paste.ts';
@@ -27,300 +25,294 @@ import {
   listArticleRevisions,
   restoreRevision,
 } from '../../services/newsroom/revisions.ts';
-import {
-  loadArticle,
-  loadEditableArticle,
-  permissionDenied,
-  type Staff,
-} from '../../services/newsroom/staff.ts';
+import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { transitionArticle } from '../../services/newsroom/workflow.ts';
 import { Reader } from '../../services/reader.ts';
-import { loadSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
+import { Id, IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
 import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 import { articleListView, revisionDiffView, revisionListView } from '../views/newsroom/article-admin.ts';
 import { articleEditorView, type EditorModel } from '../views/newsroom/article-editor.ts';
 import { newsroomCss } from '../views/newsroom/assets.ts';
-import { type ArticleFormValues, formValues, one, parseArticleForm, valuesOfInput } from './article-form.ts';
+import {
+  type ArticleFormValues,
+  formValues,
+  parseArticleForm,
+  valuesOfInput,
+  versionOf,
+} from './article-form.ts';
 import type { AdminDeps } from './deps.ts';
-import { fieldErrorsOf, stringValues } from './forms.ts';
+import { formRoute, stringValues } from './forms.ts';
 import { currentUser } from './guard.ts';
 
 const EDITOR_BODY_LIMIT = 4 * 1024 * 1024;
 
-type Params = { id: string };
-type RevisionParams = { id: string; revisionId: string };
+/**
+ * The editor form: its fields as text, authors and terms repeated, plus one "new_terms_<taxonomy>"
+ * text per taxonomy (hence the open list of further text fields).
+ */
+const ArticleForm = Type.Object(
+  {
+    title: OptionalText,
+    subtitle: OptionalText,
+    slug: OptionalText,
+    summary: OptionalText,
+    body: OptionalText,
+    author: Type.Optional(Type.Array(Type.String())),
+    term: Type.Optional(Type.Array(Type.String())),
+    version: OptionalText,
+  },
+  { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
+);
 
-function idOf(value: string): number {
-  const id = Number(value);
-  return Number.isInteger(id) && id > 0 ? id : -1;
-}
+const EditorQuery = Type.Object({
+  notice: OptionalText,
+  uploaded: OptionalText,
+  restore: OptionalText,
+});
+
+const ListQuery = Type.Object({ notice: OptionalText, status: OptionalText });
+
+const WorkflowForm = Type.Object({
+  action: Type.Union(WORKFLOW_ACTIONS.map((action) => Type.Literal(action))),
+  version: OptionalText,
+  publish_at: OptionalText,
+});
+
+const CorrectionForm = Type.Object({ kind: OptionalText, note: OptionalText });
+const VersionForm = Type.Object({ version: OptionalText });
+const RevisionParams = Type.Object({ id: Id, revisionId: Id });
+const MarkdownForm = Type.Object({ markdown: OptionalText });
+const PasteForm = Type.Object({ html: OptionalText });
 
 /** Articles: list, editor, workflow, autosave, preview, revisions and corrections. */
-export async function articlePages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
   const reader = new Reader(ctx);
   const assets = assetUrls();
 
   const staffOf = (request: FastifyRequest): Staff => currentUser(request);
 
-  const editorModel = async (
-    staff: Staff,
-    article: Article | null,
+  const editorModel = (
+    page: EditorPage,
     values: ArticleFormValues,
     extra: Partial<EditorModel> = {},
-  ): Promise<EditorModel> => {
-    const [people, taxonomies, terms] = await Promise.all([
-      ctx.store.people.list(),
-      ctx.store.taxonomies.listTaxonomies(),
-      ctx.store.taxonomies.listTerms(),
-    ]);
-    let actions: WorkflowAction[] = [];
-    if (article) {
-      const { isOwn } = await loadArticle(ctx.store, staff, article.id);
-      actions = availableTransitions(staff.role, article.status, isOwn);
-    }
-    return {
-      article,
-      values,
-      people,
-      taxonomies,
-      terms,
-      actions,
-      corrections: article ? await ctx.store.corrections.listFor(article.id) : [],
-      canCorrect: can(staff.role, 'article.publish_any') && article !== null,
-      canFeature: can(staff.role, 'article.publish_any'),
-      canManageTerms: can(staff.role, 'taxonomy.manage'),
-      publicUrl: article ? articlePath(article.slug) : null,
-      ...extra,
-    };
-  };
+  ): EditorModel => ({ ...page, values, ...extra });
+
+  /** The stored article as form values. */
+  const storedValues = (page: EditorPage): ArticleFormValues =>
+    page.article ? valuesOfInput(inputOf(page.article), page.people, page.article.version) : {};
 
   const sendEditor = async (
     request: FastifyRequest,
     reply: FastifyReply,
     model: EditorModel,
-    status = 200,
+    state: { status?: number; notice?: string | undefined; uploaded?: string | undefined } = {},
   ) => {
-    const uploaded = (request.query as { uploaded?: string }).uploaded;
+    const { uploaded } = state;
     const notice = uploaded?.startsWith('/media/')
       ? html`Image uploaded: <code>${uploaded}</code>. Put the address in “Featured image”, or in the body as <code>![description](${uploaded})</code>.`
-      : noticeOf(request);
+      : NOTICES[state.notice ?? ''];
     return deps.page(request, reply, {
       title: model.article ? `Edit: ${model.article.title}` : 'New article',
-      status,
+      status: state.status ?? 200,
       notice: model.problem || model.workflowProblem || model.correctionProblem ? undefined : notice,
       body: (csrf) => articleEditorView(model, csrf),
     });
   };
 
-  /** Loads an article the user may edit now, or refuses. */
-  const editable = async (staff: Staff, id: number) => {
-    const loaded = await loadArticle(ctx.store, staff, id);
-    if (!mayEditArticle(staff.role, loaded.article.status, loaded.isOwn)) {
-      throw permissionDenied(
-        loaded.isOwn
-          ? `“${loaded.article.title}” is ${loaded.article.status}; only an editor can change it now.`
-          : 'Your role does not allow this. You can only edit your own articles.',
-      );
-    }
-    return loaded;
-  };
-
-  app.get('/articles', { config: { access: 'article.create' } }, async (request, reply) => {
-    const staff = staffOf(request);
-    const query = request.query as { status?: string };
-    const status = ARTICLE_STATUSES.includes(query.status as ArticleStatus)
-      ? (query.status as ArticleStatus)
-      : 'all';
-    const { rows, counts } = await listArticlesFor(ctx, staff, status);
-    return deps.page(request, reply, {
-      title: status === 'review' ? 'Review queue' : 'Articles',
-      notice: noticeOf(request),
-      body: articleListView({ rows, status, counts, canCreate: can(staff.role, 'article.create') }),
-    });
-  });
-
-  app.get('/articles/new', { config: { access: 'article.create' } }, async (request, reply) => {
-    const staff = staffOf(request);
-    const language = (await loadSettings(ctx.store)).language;
-    const values = valuesOfInput(blankArticleInput(language), [], null);
-    if (staff.personId !== null) {
-      const person = await ctx.store.people.findById(staff.personId);
-      if (person) values.author = [person.name];
-    }
-    return sendEditor(request, reply, await editorModel(staff, null, values));
-  });
-
-  app.post(
+  app.get(
     '/articles',
-    { config: { access: 'article.create' }, bodyLimit: EDITOR_BODY_LIMIT },
+    { config: { access: 'article.create' }, schema: { querystring: ListQuery } },
     async (request, reply) => {
       const staff = staffOf(request);
-      const values = formValues(request.body);
-      const [people, taxonomies] = await Promise.all([
-        ctx.store.people.list(),
-        ctx.store.taxonomies.listTaxonomies(),
-      ]);
-      try {
-        const article = await createArticle(ctx, staff, parseArticleForm(values, people, taxonomies));
-        return reply.redirect(`/admin/articles/${article.id}?notice=created`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        return sendEditor(request, reply, await editorModel(staff, null, values, { problem }), 400);
-      }
+      const status = ARTICLE_STATUSES.find((s) => s === request.query.status) ?? 'all';
+      const { rows, counts } = await listArticlesFor(ctx, staff, status);
+      return deps.page(request, reply, {
+        title: status === 'review' ? 'Review queue' : 'Articles',
+        notice: NOTICES[request.query.notice ?? ''],
+        body: articleListView({ rows, status, counts, canCreate: can(staff.role, 'article.create') }),
+      });
     },
   );
 
-  app.get<{ Params: Params }>(
+  app.get(
+    '/articles/new',
+    { config: { access: 'article.create' }, schema: { querystring: EditorQuery } },
+    async (request, reply) => {
+      const page = await loadEditor(ctx, staffOf(request), null);
+      const values = valuesOfInput(blankArticleInput(page.language), [], null);
+      if (page.ownPerson) values.author = [page.ownPerson.name];
+      return sendEditor(request, reply, editorModel(page, values), request.query);
+    },
+  );
+
+  formRoute(
+    app,
+    '/articles',
+    { config: { access: 'article.create' }, schema: { body: ArticleForm }, bodyLimit: EDITOR_BODY_LIMIT },
+    async (request, reply) => {
+      const { people, taxonomies } = await loadEditorChoices(ctx);
+      const input = parseArticleForm(formValues(request.body), people, taxonomies);
+      const article = await createArticle(ctx, staffOf(request), input);
+      return reply.redirect(`/admin/articles/${article.id}?notice=created`, 303);
+    },
+    async (request, reply, problem) => {
+      const page = await loadEditor(ctx, staffOf(request), null);
+      return sendEditor(request, reply, editorModel(page, formValues(request.body), { problem }), {
+        status: 400,
+      });
+    },
+  );
+
+  app.get(
     '/articles/:id',
-    { config: { access: 'article.create' } },
+    { config: { access: 'article.create' }, schema: { params: IdParams, querystring: EditorQuery } },
     async (request, reply) => {
       const staff = staffOf(request);
-      const { article } = await editable(staff, idOf(request.params.id));
-      const people = await ctx.store.people.list();
-      const autosave = await findAutosave(ctx, staff, article);
-      const isRestoring = (request.query as { restore?: string }).restore === 'autosave' && autosave;
+      const page = await loadEditor(ctx, staff, request.params.id);
+      const article = page.article;
+      const autosave = article ? await findAutosave(ctx, staff, article) : undefined;
+      const isRestoring = request.query.restore === 'autosave' && autosave;
       const values = isRestoring
-        ? valuesOfInput(autosave.input, people, autosave.baseVersion)
-        : valuesOfInput(inputOf(article), people, article.version);
+        ? valuesOfInput(autosave.input, page.people, autosave.baseVersion)
+        : storedValues(page);
       return sendEditor(
         request,
         reply,
-        await editorModel(staff, article, values, {
+        editorModel(page, values, {
           autosave: autosave && !isRestoring ? { savedAt: autosave.savedAt } : undefined,
         }),
+        request.query,
       );
     },
   );
 
-  app.post<{ Params: Params }>(
+  formRoute(
+    app,
     '/articles/:id',
-    { config: { access: 'article.create' }, bodyLimit: EDITOR_BODY_LIMIT },
+    {
+      config: { access: 'article.create' },
+      schema: { params: IdParams, body: ArticleForm },
+      bodyLimit: EDITOR_BODY_LIMIT,
+    },
     async (request, reply) => {
+      const { id } = request.params;
       const staff = staffOf(request);
-      const { article } = await editable(staff, idOf(request.params.id));
+      const page = await loadEditor(ctx, staff, id);
       const values = formValues(request.body);
-      const [people, taxonomies] = await Promise.all([
-        ctx.store.people.list(),
-        ctx.store.taxonomies.listTaxonomies(),
-      ]);
-      try {
-        const expectedVersion = Number(one(values, 'version'));
-        await updateArticle(ctx, staff, {
-          id: article.id,
-          expectedVersion: Number.isInteger(expectedVersion) ? expectedVersion : -1,
-          article: parseArticleForm(values, people, taxonomies),
-        });
-        return reply.redirect(`/admin/articles/${article.id}?notice=saved`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        const isConflict = isAppError(error) && error.code === 'EDIT_CONFLICT';
-        const current = (await ctx.store.articles.findById(article.id)) ?? article;
-        // After a conflict the form carries the saved version: saving again is a deliberate overwrite.
-        const kept = isConflict ? { ...values, version: String(current.version) } : values;
-        return sendEditor(
-          request,
-          reply,
-          await editorModel(staff, current, kept, { problem, conflict: isConflict ? current : undefined }),
-          isConflict ? 409 : 400,
-        );
-      }
+      await updateArticle(ctx, staff, {
+        id,
+        expectedVersion: versionOf(request.body.version) ?? -1,
+        article: parseArticleForm(values, page.people, page.taxonomies),
+      });
+      return reply.redirect(`/admin/articles/${id}?notice=saved`, 303);
+    },
+    async (request, reply, problem) => {
+      const isConflict = problem.error.code === 'EDIT_CONFLICT';
+      // The page shows the article as stored now: after a conflict, the version that won.
+      const page = await loadEditor(ctx, staffOf(request), request.params.id);
+      const values = formValues(request.body);
+      const current = page.article;
+      // After a conflict the form carries the saved version: saving again is a deliberate overwrite.
+      const kept = isConflict && current ? { ...values, version: String(current.version) } : values;
+      return sendEditor(
+        request,
+        reply,
+        editorModel(page, kept, { problem, conflict: isConflict && current ? current : undefined }),
+        { status: isConflict ? 409 : 400 },
+      );
     },
   );
 
-  app.post<{ Params: Params }>(
+  formRoute(
+    app,
     '/articles/:id/workflow',
-    { config: { access: 'article.submit' } },
+    { config: { access: 'article.submit' }, schema: { params: IdParams, body: WorkflowForm } },
     async (request, reply) => {
       const staff = staffOf(request);
-      const submitted = stringValues(request.body);
-      const id = idOf(request.params.id);
-      const action = submitted.action as WorkflowAction;
-      if (!WORKFLOW_ACTIONS.includes(action)) {
-        return reply.redirect(`/admin/articles/${id}`, 303);
-      }
-      const version = Number(submitted.version);
-      try {
-        await transitionArticle(ctx, staff, {
-          articleId: id,
-          action,
-          ...(Number.isInteger(version) ? { expectedVersion: version } : {}),
-          ...(submitted.publish_at !== undefined
-            ? { publishAt: normalizeLocalTime(submitted.publish_at) }
-            : {}),
-        });
-        // A contributor who has just submitted may no longer open the editor: back to the list.
-        const after = await loadArticle(ctx.store, staff, id);
-        const isEditable = mayEditArticle(staff.role, after.article.status, after.isOwn);
-        return reply.redirect(
-          isEditable ? `/admin/articles/${id}?notice=${action}` : `/admin/articles?notice=${action}`,
-          303,
-        );
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        const { article } = await loadArticle(ctx.store, staff, id);
-        const people = await ctx.store.people.list();
-        const message =
-          isAppError(error) && error.kind === 'conflict' && error.code !== 'STATUS_TRANSITION_INVALID'
-            ? 'Someone saved this article after you opened it. Check the current version below, then try again.'
-            : problem.message;
-        return sendEditor(
-          request,
-          reply,
-          await editorModel(staff, article, valuesOfInput(inputOf(article), people, article.version), {
-            workflowProblem: { ...problem, message, values: submitted },
-          }),
-          isAppError(error) && error.kind === 'conflict' ? 409 : 400,
-        );
-      }
+      const { id } = request.params;
+      const { action, version, publish_at } = request.body;
+      const expectedVersion = versionOf(version);
+      await transitionArticle(ctx, staff, {
+        articleId: id,
+        action,
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+        ...(publish_at !== undefined ? { publishAt: normalizeLocalTime(publish_at) } : {}),
+      });
+      // A contributor who has just submitted may no longer open the editor: back to the list.
+      const isEditable = await mayOpenInEditor(ctx, staff, id);
+      return reply.redirect(
+        isEditable ? `/admin/articles/${id}?notice=${action}` : `/admin/articles?notice=${action}`,
+        303,
+      );
+    },
+    async (request, reply, problem) => {
+      const page = await loadEditor(ctx, staffOf(request), request.params.id, { isReadOnly: true });
+      const isRace = problem.error.kind === 'conflict' && problem.error.code !== 'STATUS_TRANSITION_INVALID';
+      const message = isRace
+        ? 'Someone saved this article after you opened it. Check the current version below, then try again.'
+        : problem.message;
+      return sendEditor(
+        request,
+        reply,
+        editorModel(page, storedValues(page), {
+          workflowProblem: { ...problem, message, values: stringValues(request.body) },
+        }),
+        { status: problem.status },
+      );
     },
   );
 
-  app.post<{ Params: Params }>(
+  app.post(
     '/articles/:id/autosave',
-    { config: { access: 'article.create' }, bodyLimit: EDITOR_BODY_LIMIT },
+    {
+      config: { access: 'article.create' },
+      schema: {
+        params: IdParams,
+        body: ArticleForm,
+        response: {
+          200: Type.Object({
+            savedAt: Type.String(),
+            isStale: Type.Boolean(),
+            currentVersion: Type.Integer(),
+          }),
+        },
+      },
+      bodyLimit: EDITOR_BODY_LIMIT,
+    },
     async (request, reply) => {
-      const staff = staffOf(request);
-      const values = formValues(request.body);
-      const [people, taxonomies] = await Promise.all([
-        ctx.store.people.list(),
-        ctx.store.taxonomies.listTaxonomies(),
-      ]);
-      const result = await autosaveArticle(ctx, staff, {
-        id: idOf(request.params.id),
-        baseVersion: Number(one(values, 'version')) || 0,
-        article: parseArticleForm(values, people, taxonomies),
+      const { people, taxonomies } = await loadEditorChoices(ctx);
+      const result = await autosaveArticle(ctx, staffOf(request), {
+        id: request.params.id,
+        baseVersion: versionOf(request.body.version) ?? 0,
+        article: parseArticleForm(formValues(request.body), people, taxonomies),
       });
       return reply.send(result);
     },
   );
 
-  app.post<{ Params: Params }>(
+  app.post(
     '/articles/:id/autosave/discard',
-    { config: { access: 'article.create' } },
+    { config: { access: 'article.create' }, schema: { params: IdParams } },
     async (request, reply) => {
-      const staff = staffOf(request);
-      const id = idOf(request.params.id);
-      await discardAutosave(ctx, staff, id);
+      const { id } = request.params;
+      await discardAutosave(ctx, staffOf(request), id);
       return reply.redirect(`/admin/articles/${id}`, 303);
     },
   );
 
-  app.get<{ Params: Params }>(
+  app.get(
     '/articles/:id/preview',
-    { config: { access: 'article.create' } },
+    { config: { access: 'article.create' }, schema: { params: IdParams } },
     async (request, reply) => {
       const staff = staffOf(request);
       const { article } = await loadEditableArticle(
         ctx.store,
         staff,
-        idOf(request.params.id),
+        request.params.id,
         'You can only preview your own articles.',
       );
       const [site, model] = await Promise.all([reader.site(), reader.articleModel(article)]);
@@ -333,21 +325,21 @@ Preview of a ${article.status} article, as readers will see it once published. <
     },
   );
 
-  app.get<{ Params: Params }>(
+  app.get(
     '/articles/:id/revisions',
-    { config: { access: 'article.create' } },
+    { config: { access: 'article.create' }, schema: { params: IdParams, querystring: NoticeQuery } },
     async (request, reply) => {
       const staff = staffOf(request);
       const { article, isOwn } = await loadEditableArticle(
         ctx.store,
         staff,
-        idOf(request.params.id),
+        request.params.id,
         'You can only see the history of your own articles.',
       );
       const revisions = await listArticleRevisions(ctx, article.id);
       return deps.page(request, reply, {
         title: `History: ${article.title}`,
-        notice: noticeOf(request),
+        notice: NOTICES[request.query.notice ?? ''],
         body: (csrf) =>
           revisionListView(
             { article, revisions, canRestore: mayEditArticle(staff.role, article.status, isOwn) },
@@ -357,21 +349,18 @@ Preview of a ${article.status} article, as readers will see it once published. <
     },
   );
 
-  app.get<{ Params: RevisionParams }>(
+  app.get(
     '/articles/:id/revisions/:revisionId',
-    { config: { access: 'article.create' } },
+    { config: { access: 'article.create' }, schema: { params: RevisionParams } },
     async (request, reply) => {
       const staff = staffOf(request);
       const { article, isOwn } = await loadEditableArticle(
         ctx.store,
         staff,
-        idOf(request.params.id),
+        request.params.id,
         'You can only compare your own articles.',
       );
-      const diff = await compareRevisions(ctx, {
-        articleId: article.id,
-        fromId: idOf(request.params.revisionId),
-      });
+      const diff = await compareRevisions(ctx, { articleId: article.id, fromId: request.params.revisionId });
       return deps.page(request, reply, {
         title: `Compare version ${diff.from.version} with the current one`,
         body: (csrf) =>
@@ -388,69 +377,62 @@ Preview of a ${article.status} article, as readers will see it once published. <
     },
   );
 
-  app.post<{ Params: RevisionParams }>(
+  app.post(
     '/articles/:id/revisions/:revisionId/restore',
-    { config: { access: 'article.create' } },
+    { config: { access: 'article.create' }, schema: { params: RevisionParams, body: VersionForm } },
     async (request, reply) => {
-      const staff = staffOf(request);
-      const id = idOf(request.params.id);
-      const version = Number(stringValues(request.body).version);
-      await restoreRevision(ctx, staff, {
+      const { id, revisionId } = request.params;
+      const expectedVersion = versionOf(request.body.version);
+      await restoreRevision(ctx, staffOf(request), {
         articleId: id,
-        revisionId: idOf(request.params.revisionId),
-        ...(Number.isInteger(version) ? { expectedVersion: version } : {}),
+        revisionId,
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
       });
       return reply.redirect(`/admin/articles/${id}?notice=restored`, 303);
     },
   );
 
-  app.post<{ Params: Params }>(
+  formRoute(
+    app,
     '/articles/:id/corrections',
-    { config: { access: 'article.publish_any' } },
+    { config: { access: 'article.publish_any' }, schema: { params: IdParams, body: CorrectionForm } },
     async (request, reply) => {
-      const staff = staffOf(request);
-      const id = idOf(request.params.id);
-      const submitted = stringValues(request.body);
-      try {
-        await addCorrection(ctx, staff, {
-          articleId: id,
-          kind: submitted.kind ?? '',
-          note: submitted.note ?? '',
-        });
-        return reply.redirect(`/admin/articles/${id}?notice=corrected#corrections-heading`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        const { article } = await editable(staff, id);
-        const people = await ctx.store.people.list();
-        return sendEditor(
-          request,
-          reply,
-          await editorModel(staff, article, valuesOfInput(inputOf(article), people, article.version), {
-            correctionProblem: { ...problem, values: submitted },
-          }),
-          400,
-        );
-      }
+      const { id } = request.params;
+      const { kind = '', note = '' } = request.body;
+      await addCorrection(ctx, staffOf(request), { articleId: id, kind, note });
+      return reply.redirect(`/admin/articles/${id}?notice=corrected#corrections-heading`, 303);
+    },
+    async (request, reply, problem) => {
+      const page = await loadEditor(ctx, staffOf(request), request.params.id);
+      return sendEditor(
+        request,
+        reply,
+        editorModel(page, storedValues(page), {
+          correctionProblem: { ...problem, values: stringValues(request.body) },
+        }),
+        { status: 400 },
+      );
     },
   );
 
   app.post(
     '/preview',
-    { config: { access: 'article.create' }, bodyLimit: EDITOR_BODY_LIMIT },
-    async (request, reply) => {
-      const { markdown } = stringValues(request.body);
-      return reply.send({ html: renderMarkdown(markdown ?? '') });
+    {
+      config: { access: 'article.create' },
+      schema: { body: MarkdownForm, response: { 200: Type.Object({ html: Type.String() }) } },
+      bodyLimit: EDITOR_BODY_LIMIT,
     },
+    async (request, reply) => reply.send({ html: renderMarkdown(request.body.markdown ?? '') }),
   );
 
   app.post(
     '/paste',
-    { config: { access: 'article.create' }, bodyLimit: EDITOR_BODY_LIMIT },
-    async (request, reply) => {
-      const submitted = stringValues(request.body);
-      return reply.send({ markdown: pastedHtmlToMarkdown(submitted.html ?? '') });
+    {
+      config: { access: 'article.create' },
+      schema: { body: PasteForm, response: { 200: Type.Object({ markdown: Type.String() }) } },
+      bodyLimit: EDITOR_BODY_LIMIT,
     },
+    async (request, reply) => reply.send({ markdown: pastedHtmlToMarkdown(request.body.html ?? '') }),
   );
 }
 
@@ -465,11 +447,6 @@ const NOTICES: Record<string, string> = {
   restored: 'Revision restored as a new version.',
   corrected: 'Note added to the article.',
 };
-
-function noticeOf(request: FastifyRequest): string | undefined {
-  const notice = (request.query as { notice?: string }).notice;
-  return notice ? NOTICES[notice] : undefined;
-}
 
 /** A datetime-local value ("2026-12-01T08:00") is read as UTC, as the form says. */
 function normalizeLocalTime(value: string): string {

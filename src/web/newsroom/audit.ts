@@ -1,22 +1,19 @@
-import type { FastifyInstance } from 'fastify';
 import Type from 'typebox';
 import { listAudit } from '../../services/audit.ts';
+import { Id, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
 
 const PAGE = 50;
-const AuditQuery = Type.Object(
-  { before: Type.Optional(Type.Integer({ minimum: 1 })) },
-  { additionalProperties: true },
-);
+const AuditQuery = Type.Object({ before: Type.Optional(Id) }, { additionalProperties: true });
 
 /** The audit log: who did what, newest first. Admins only. */
-export async function auditPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function auditPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   app.get(
     '/audit',
     { config: { access: 'audit.view' }, schema: { querystring: AuditQuery } },
     async (request, reply) => {
-      const { before } = request.query as { before?: number };
+      const { before } = request.query;
       const entries = await listAudit(deps.ctx, { limit: PAGE, ...(before ? { beforeId: before } : {}) });
       const last = entries.at(-1);
       return deps.page(request, reply, {

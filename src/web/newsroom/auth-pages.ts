@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import { MIN_PASSWORD_LENGTH } from '../../domain/user.ts';
 import { isAppError } from '../../errors.ts';
 import {
@@ -11,17 +12,30 @@ import {
   startSession,
 } from '../../services/auth.ts';
 import { acceptInvitation } from '../../services/users.ts';
+import { OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
   type FieldErrors,
-  fieldErrorsOf,
+  type FormProblem,
   formAlert,
   formField,
+  formRoute,
   stringValues,
 } from './forms.ts';
+
+const LoginQuery = Type.Object({ notice: OptionalText, next: OptionalText });
+const LoginForm = Type.Object({ email: OptionalText, password: OptionalText, next: OptionalText });
+const EmailForm = Type.Object({ email: OptionalText });
+const TokenQuery = Type.Object({ token: OptionalText });
+const PasswordForm = Type.Object({
+  token: OptionalText,
+  name: OptionalText,
+  password: OptionalText,
+  password_confirm: OptionalText,
+});
 
 const NOTICES: Record<string, string> = {
   'logged-out': 'You are signed out.',
@@ -59,7 +73,7 @@ function passwordMismatch(values: Record<string, string>): Problem {
 }
 
 /** Sign in, sign out, forgotten password, reset and invitation pages. */
-export async function authPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function authPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx, cookies } = deps;
   const limited = { rateLimit: deps.formRateLimit };
 
@@ -69,9 +83,15 @@ export async function authPages(app: FastifyInstance, deps: AdminDeps): Promise<
   const loginPage = (
     request: FastifyRequest,
     reply: FastifyReply,
-    state: { values: Record<string, string>; problem?: Problem; alert?: string; status?: number },
+    state: {
+      values: Record<string, string>;
+      problem?: Problem;
+      alert?: string;
+      status?: number;
+      notice?: string | undefined;
+    },
   ) => {
-    const notice = NOTICES[(request.query as { notice?: string }).notice ?? ''];
+    const notice = NOTICES[state.notice ?? ''];
     return deps.page(request, reply, {
       title: 'Sign in',
       status: state.status ?? 200,
@@ -89,38 +109,44 @@ ${formAlert(state.alert)}
     });
   };
 
-  app.get('/login', { config: { access: 'public' } }, async (request, reply) => {
-    const next = (request.query as { next?: string }).next;
-    if (request.admin) return reply.redirect(safeNext(next), 303);
-    return loginPage(request, reply, { values: { next: next ?? '/admin' } });
-  });
+  app.get(
+    '/login',
+    { config: { access: 'public' }, schema: { querystring: LoginQuery } },
+    async (request, reply) => {
+      const { next, notice } = request.query;
+      if (request.admin) return reply.redirect(safeNext(next), 303);
+      return loginPage(request, reply, { values: { next: next ?? '/admin' }, notice });
+    },
+  );
 
-  app.post('/login', { config: { access: 'public', ...limited } }, async (request, reply) => {
-    const values = stringValues(request.body);
-    try {
-      const { token } = await login(ctx, {
-        email: values.email ?? '',
-        password: values.password ?? '',
-        client: clientOf(request),
-      });
-      const previous = request.cookies[cookies.session];
-      if (previous) await logout(ctx, previous);
-      setSession(reply, token);
-      return reply.redirect(safeNext(values.next), 303);
-    } catch (error) {
-      if (isAppError(error) && error.code === 'LOGIN_THROTTLED') {
-        return loginPage(request, reply, { values, alert: error.message, status: 429 });
-      }
-      if (isAppError(error) && error.code === 'LOGIN_FAILED') {
+  formRoute(
+    app,
+    '/login',
+    { config: { access: 'public', ...limited }, schema: { body: LoginForm } },
+    async (request, reply) => {
+      const { email = '', password = '', next } = request.body;
+      try {
+        const { token } = await login(ctx, { email, password, client: clientOf(request) });
+        const previous = request.cookies[cookies.session];
+        if (previous) await logout(ctx, previous);
+        setSession(reply, token);
+        return reply.redirect(safeNext(next), 303);
+      } catch (error) {
+        if (!isAppError(error) || error.code !== 'LOGIN_THROTTLED') throw error;
         return loginPage(request, reply, {
-          values,
-          problem: { errors: { password: error.message }, message: error.message },
-          status: 401,
+          values: stringValues(request.body),
+          alert: error.message,
+          status: 429,
         });
       }
-      throw error;
-    }
-  });
+    },
+    async (request, reply, problem) =>
+      loginPage(request, reply, {
+        values: stringValues(request.body),
+        problem: { errors: { password: problem.message }, message: problem.message },
+        status: problem.error.code === 'LOGIN_FAILED' ? 401 : problem.status,
+      }),
+  );
 
   app.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
     const token = request.cookies[cookies.session];
@@ -155,19 +181,23 @@ ${errorSummary(state.problem, { email: 'Email' })}
     forgotPage(request, reply, { email: '' }),
   );
 
-  app.post('/forgot-password', { config: { access: 'public', ...limited } }, async (request, reply) => {
-    const email = (stringValues(request.body).email ?? '').trim();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      const message = 'Enter an email address, like name@example.org';
-      return forgotPage(request, reply, {
-        email,
-        problem: { errors: { email: message }, message },
-        status: 400,
-      });
-    }
-    await requestPasswordReset(ctx, { email });
-    return forgotPage(request, reply, { email, isSent: true });
-  });
+  app.post(
+    '/forgot-password',
+    { config: { access: 'public', ...limited }, schema: { body: EmailForm } },
+    async (request, reply) => {
+      const email = (request.body.email ?? '').trim();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        const message = 'Enter an email address, like name@example.org';
+        return forgotPage(request, reply, {
+          email,
+          problem: { errors: { email: message }, message },
+          status: 400,
+        });
+      }
+      await requestPasswordReset(ctx, { email });
+      return forgotPage(request, reply, { email, isSent: true });
+    },
+  );
 
   const invalidLink = (request: FastifyRequest, reply: FastifyReply, message: string) =>
     deps.page(request, reply, {
@@ -220,27 +250,36 @@ ${errorSummary(state.problem, { name: 'Your name', password: 'New password', pas
     }
   };
 
-  app.get('/reset-password', { config: { access: 'public' } }, async (request, reply) =>
-    resetPage(request, reply, String((request.query as { token?: string }).token ?? ''), {}),
+  /** A refused password form: a dead link says so; anything else shows the form again. */
+  const passwordProblem =
+    (show: typeof resetPage) =>
+    async (request: FastifyRequest, reply: FastifyReply, problem: FormProblem) => {
+      if (problem.error.code === 'AUTH_TOKEN_INVALID') return invalidLink(request, reply, problem.message);
+      const values = stringValues(request.body);
+      return show(request, reply, values.token ?? '', values, problem);
+    };
+
+  app.get(
+    '/reset-password',
+    { config: { access: 'public' }, schema: { querystring: TokenQuery } },
+    async (request, reply) => resetPage(request, reply, request.query.token ?? '', {}),
   );
 
-  app.post('/reset-password', { config: { access: 'public', ...limited } }, async (request, reply) => {
-    const values = stringValues(request.body);
-    const token = values.token ?? '';
-    const mismatch = passwordMismatch(values);
-    if (mismatch) return resetPage(request, reply, token, values, mismatch);
-    try {
+  formRoute(
+    app,
+    '/reset-password',
+    { config: { access: 'public', ...limited }, schema: { body: PasswordForm } },
+    async (request, reply) => {
+      const values = stringValues(request.body);
+      const token = values.token ?? '';
+      const mismatch = passwordMismatch(values);
+      if (mismatch) return resetPage(request, reply, token, values, mismatch);
       await resetPassword(ctx, { token, password: values.password ?? '' });
-    } catch (error) {
-      if (isAppError(error) && error.code === 'AUTH_TOKEN_INVALID')
-        return invalidLink(request, reply, error.message);
-      const problem = fieldErrorsOf(error);
-      if (problem) return resetPage(request, reply, token, values, problem);
-      throw error;
-    }
-    reply.clearCookie(cookies.session, cookies.clearOptions);
-    return reply.redirect('/admin/login?notice=password-reset', 303);
-  });
+      reply.clearCookie(cookies.session, cookies.clearOptions);
+      return reply.redirect('/admin/login?notice=password-reset', 303);
+    },
+    passwordProblem(resetPage),
+  );
 
   const acceptPage = async (
     request: FastifyRequest,
@@ -280,27 +319,30 @@ ${errorSummary(state.problem, { name: 'Your name', password: 'New password', pas
     }
   };
 
-  app.get('/accept-invitation', { config: { access: 'public' } }, async (request, reply) =>
-    acceptPage(request, reply, String((request.query as { token?: string }).token ?? ''), {}),
+  app.get(
+    '/accept-invitation',
+    { config: { access: 'public' }, schema: { querystring: TokenQuery } },
+    async (request, reply) => acceptPage(request, reply, request.query.token ?? '', {}),
   );
 
-  app.post('/accept-invitation', { config: { access: 'public', ...limited } }, async (request, reply) => {
-    const values = stringValues(request.body);
-    const token = values.token ?? '';
-    const mismatch = passwordMismatch(values);
-    if (mismatch) return acceptPage(request, reply, token, values, mismatch);
-    let user: Awaited<ReturnType<typeof acceptInvitation>>;
-    try {
-      user = await acceptInvitation(ctx, { token, name: values.name ?? '', password: values.password ?? '' });
-    } catch (error) {
-      if (isAppError(error) && error.code === 'AUTH_TOKEN_INVALID')
-        return invalidLink(request, reply, error.message);
-      const problem = fieldErrorsOf(error);
-      if (problem) return acceptPage(request, reply, token, values, problem);
-      throw error;
-    }
-    const { token: sessionToken } = await startSession(ctx, user, clientOf(request));
-    setSession(reply, sessionToken);
-    return reply.redirect('/admin?notice=welcome', 303);
-  });
+  formRoute(
+    app,
+    '/accept-invitation',
+    { config: { access: 'public', ...limited }, schema: { body: PasswordForm } },
+    async (request, reply) => {
+      const values = stringValues(request.body);
+      const token = values.token ?? '';
+      const mismatch = passwordMismatch(values);
+      if (mismatch) return acceptPage(request, reply, token, values, mismatch);
+      const user = await acceptInvitation(ctx, {
+        token,
+        name: values.name ?? '',
+        password: values.password ?? '',
+      });
+      const { token: sessionToken } = await startSession(ctx, user, clientOf(request));
+      setSession(reply, sessionToken);
+      return reply.redirect('/admin?notice=welcome', 303);
+    },
+    passwordProblem(acceptPage),
+  );
 }

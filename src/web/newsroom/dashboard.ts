@@ -1,6 +1,6 @@
-import type { FastifyInstance } from 'fastify';
 import type { ArticleSummaryRow } from '../../domain/ports/dashboard-store.ts';
 import { loadDashboard } from '../../services/dashboard.ts';
+import { NoticeQuery, type TypedApp } from '../schemas.ts';
 import { formatDate } from '../views/format.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
@@ -25,20 +25,23 @@ function articleList(
 }
 
 /** The dashboard: what awaits review, what is scheduled, what went out recently. */
-export async function dashboardPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
-  app.get('/', { config: { access: 'dashboard.view' } }, async (request, reply) => {
-    const user = currentUser(request);
-    const board = await loadDashboard(deps.ctx, user);
-    const date = (iso: string | null) => (iso ? formatDate(iso) : '—');
-    const scope = board.isOwnOnly ? 'Showing your articles' : 'Showing everyone’s articles';
-    return deps.page(request, reply, {
-      title: 'Dashboard',
-      notice: NOTICES[(request.query as { notice?: string }).notice ?? ''],
-      body: html`<p class="meta">${scope}.${
-        board.hasNoByline
-          ? ' Your account is not linked to an author yet, so none are listed; ask an editor to link it.'
-          : ''
-      }</p>
+export async function dashboardPages(app: TypedApp, deps: AdminDeps): Promise<void> {
+  app.get(
+    '/',
+    { config: { access: 'dashboard.view' }, schema: { querystring: NoticeQuery } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const board = await loadDashboard(deps.ctx, user);
+      const date = (iso: string | null) => (iso ? formatDate(iso) : '—');
+      const scope = board.isOwnOnly ? 'Showing your articles' : 'Showing everyone’s articles';
+      return deps.page(request, reply, {
+        title: 'Dashboard',
+        notice: NOTICES[request.query.notice ?? ''],
+        body: html`<p class="meta">${scope}.${
+          board.hasNoByline
+            ? ' Your account is not linked to an author yet, so none are listed; ask an editor to link it.'
+            : ''
+        }</p>
 <div class="panels">
   <section class="panel" aria-labelledby="dash-review">
     <h2 id="dash-review">Awaiting review (${board.awaitingReview.length})</h2>
@@ -57,6 +60,7 @@ export async function dashboardPages(app: FastifyInstance, deps: AdminDeps): Pro
     ${articleList(board.drafts, 'No drafts.', (r) => `Last saved ${date(r.updatedAt)}`)}
   </section>
 </div>`,
-    });
-  });
+      });
+    },
+  );
 }

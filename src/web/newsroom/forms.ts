@@ -5,12 +5,24 @@
  *     input, and an error is shown next to the field and linked with aria-describedby;
  *   - put `csrfField(token)` in every POST form (the token comes from `page.csrfToken`, see
  *     render.ts; POSTs without it are refused with 403);
- *   - on a POST, call the service; if it throws an invalid/conflict AppError, re-render the same
- *     form with `fieldErrorsOf(error)` and the submitted values (`stringValues(request.body)`),
- *     so nothing typed is lost, and `errorSummary(errors, labels)` above the form. The service
- *     has stored nothing (it validates before its transaction).
+ *   - register a form POST with `formRoute(app, url, options, submit, rerender)`: `submit` calls the service; if
+ *     that throws an invalid/conflict AppError, `rerender` shows the same form again with the
+ *     field errors and the submitted values (`stringValues(request.body)`), so nothing typed is
+ *     lost, and `errorSummary(errors, labels)` above the form. The service has stored nothing
+ *     (it validates before its transaction).
  */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type {
+  FastifyContextConfig,
+  FastifySchema,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+  RouteGenericInterface,
+  RouteHandlerMethod,
+} from 'fastify';
 import { type AppError, type FieldError, isAppError } from '../../errors.ts';
+import type { TypedApp, TypedReply, TypedRequest } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 
 /** Messages by field name. */
@@ -20,6 +32,63 @@ export type FieldErrors = Record<string, string>;
 export function fieldErrorsOf(error: unknown): { errors: FieldErrors; message: string } | undefined {
   if (!isAppError(error) || (error.kind !== 'invalid' && error.kind !== 'conflict')) return undefined;
   return { errors: toFieldErrors(error.details ?? []), message: error.message };
+}
+
+/** Why a submitted form is shown again: the field errors, the error itself, and the status to answer. */
+export interface FormProblem {
+  errors: FieldErrors;
+  message: string;
+  error: AppError;
+  /** 409 when the submission raced another change, 400 when it is wrong. */
+  status: number;
+}
+
+export interface FormRouteOptions<S extends FastifySchema> {
+  config: FastifyContextConfig;
+  schema: S;
+  bodyLimit?: number;
+}
+
+/**
+ * Registers a form POST route: `submit` calls the service; when the service refuses the
+ * submission with field errors (an invalid or conflict AppError), `rerender` answers with the
+ * same form again instead. Any other error goes on to the error handler.
+ *
+ * @example formRoute(app, '/people', { config: { access: 'person.manage' }, schema: { body } },
+ *   async (request, reply) => ..., async (request, reply, problem) => form(...))
+ */
+export function formRoute<S extends FastifySchema>(
+  app: TypedApp,
+  url: string,
+  options: FormRouteOptions<S>,
+  submit: (request: TypedRequest<S>, reply: TypedReply<S>) => Promise<unknown>,
+  rerender: (request: TypedRequest<S>, reply: TypedReply<S>, problem: FormProblem) => Promise<unknown>,
+): void {
+  const handler = async (request: TypedRequest<S>, reply: TypedReply<S>): Promise<unknown> => {
+    try {
+      return await submit(request, reply);
+    } catch (error) {
+      const problem = fieldErrorsOf(error);
+      if (!problem || !isAppError(error)) throw error;
+      return rerender(request, reply, { ...problem, error, status: error.kind === 'conflict' ? 409 : 400 });
+    }
+  };
+  // Generic over the schema, Fastify cannot work out the reply type a handler returns; a form
+  // answers with a page or a redirect, never with a schema-typed body, so none is declared.
+  app.route<RouteGenericInterface, FastifyContextConfig, S>({
+    method: 'POST',
+    url,
+    ...options,
+    handler: handler as RouteHandlerMethod<
+      RawServerDefault,
+      RawRequestDefaultExpression,
+      RawReplyDefaultExpression,
+      RouteGenericInterface,
+      FastifyContextConfig,
+      S,
+      TypeBoxTypeProvider
+    >,
+  });
 }
 
 export function toFieldErrors(details: FieldError[]): FieldErrors {
@@ -36,7 +105,7 @@ function capitalize(text: string): string {
 export function stringValues(body: unknown): Record<string, string> {
   const values: Record<string, string> = {};
   if (!body || typeof body !== 'object') return values;
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+  for (const [key, value] of Object.entries(body)) {
     if (key === '_csrf') continue;
     if (typeof value === 'string') values[key] = value;
     else if (Array.isArray(value) && typeof value[0] === 'string') values[key] = value[0];

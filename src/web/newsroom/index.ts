@@ -3,7 +3,8 @@
  *
  * Adding an admin page (e.g. taxonomies):
  *   1. write `src/web/newsroom/taxonomies.ts` exporting `async function taxonomyPages(app, deps: AdminDeps)`;
- *      paths inside are relative to /admin (`app.get('/taxonomies', ...)`);
+ *      paths inside are relative to /admin (`app.get('/taxonomies', ...)`); every route declares
+ *      its params, query and body with TypeBox (schemas.ts), and handlers use the typed values;
  *   2. give every route `config: { access: 'taxonomy.manage' }` (an Action from
  *      domain/permissions.ts, 'signed-in' or 'public'); the plugin refuses routes without it,
  *      enforces it before the handler, and the matrix test walks it for every role;
@@ -16,13 +17,15 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import fastifyRateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { can } from '../../domain/permissions.ts';
 import type { Role } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import { type AuthContext, validateSession } from '../../services/auth.ts';
-import { describeError } from '../errors.ts';
+import { describeError, sendError, wantsJson } from '../errors.ts';
+import type { TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { adminLayout } from '../views/newsroom/layout.ts';
 import { accountPages } from './account.ts';
@@ -49,7 +52,7 @@ export interface AdminRouteInfo {
   access: AdminAccess;
 }
 
-type SubPage = (app: FastifyInstance, deps: AdminDeps) => Promise<void>;
+type SubPage = (app: TypedApp, deps: AdminDeps) => Promise<void>;
 const SUB_PAGES: SubPage[] = [
   authPages,
   dashboardPages,
@@ -93,7 +96,7 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
   app.decorateRequest('admin', null);
 
   app.addHook('onRoute', (route) => {
-    const access = (route.config as { access?: AdminAccess } | undefined)?.access;
+    const access = route.config?.access;
     if (!access) throw new Error(`Admin route ${route.method} ${route.url} must declare config.access`);
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routes.push({ method, url: route.url, access });
@@ -110,9 +113,11 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
     }
   });
 
+  // Access is checked before the schemas validate the input, so a visitor without access is
+  // refused as such whatever they sent.
   const checks = new Map<string, ReturnType<typeof requirePermission>>();
-  app.addHook('preHandler', async (request, reply) => {
-    const access = (request.routeOptions.config as { access?: AdminAccess }).access ?? 'signed-in';
+  app.addHook('preValidation', async (request, reply) => {
+    const access = request.routeOptions.config.access ?? 'signed-in';
     if (access === 'public') return;
     let check = checks.get(access);
     if (!check) {
@@ -127,7 +132,7 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
   // an anonymous visitor cannot make the server read (or choke on) a large or malformed upload.
   app.addHook('preParsing', async (request, _reply, payload) => {
     if (request.method === 'GET' || request.method === 'HEAD') return payload;
-    const access = (request.routeOptions.config as { access?: AdminAccess }).access ?? 'signed-in';
+    const access = request.routeOptions.config.access ?? 'signed-in';
     if (access === 'public') return payload;
     if (!request.admin) {
       throw Errors.PERMISSION_DENIED({
@@ -138,6 +143,8 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
     return payload;
   });
 
+  // The CSRF token is read from the body, which multipart forms only attach in their own
+  // preValidation hook, so it is checked after validation.
   app.addHook('preHandler', (request, reply, done) => {
     if (reply.sent || request.method === 'GET' || request.method === 'HEAD') {
       done();
@@ -190,6 +197,10 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
     } else if (isAppError(error) && error.code === 'PERMISSION_DENIED' && !request.admin) {
       status = 401;
     }
+    if (wantsJson(request)) {
+      await sendError(request, reply, { ...described, status, message }, async () => '');
+      return;
+    }
     await page(request, reply, {
       title:
         status === 403 || status === 401
@@ -212,7 +223,8 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
     cookies,
     formRateLimit: { max: ctx.config.auth.formRateLimitPerMinute, timeWindow: '1 minute' },
   };
-  for (const register of SUB_PAGES) await register(app, deps);
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
+  for (const register of SUB_PAGES) await register(typed, deps);
 }
 
 /**

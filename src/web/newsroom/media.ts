@@ -1,23 +1,44 @@
 import fastifyMultipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import { Errors, isAppError } from '../../errors.ts';
 import { listImages, MAX_UPLOAD_BYTES, srcsetOf, uploadImage } from '../../services/newsroom/media.ts';
+import { OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
 import { csrfField } from './forms.ts';
 import { currentUser } from './guard.ts';
+
+/** A multipart upload: the file arrives as a Buffer (checked in the handler), the rest as text. */
+const UploadForm = Type.Object({
+  file: Type.Optional(Type.Unknown()),
+  alt: OptionalText,
+  filename: OptionalText,
+  return_to: OptionalText,
+});
+
+const Uploaded = Type.Object({
+  url: Type.String(),
+  alt: Type.Union([Type.String(), Type.Null()]),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  variants: Type.Array(Type.Object({ url: Type.String(), format: Type.String(), width: Type.Integer() })),
+});
+
+const LibraryQuery = Type.Object({ uploaded: OptionalText });
 
 function wantsJson(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('application/json');
 }
 
 /** Where an upload form may send the user back to: only admin pages. */
-function safeReturn(value: unknown): string {
-  return typeof value === 'string' && /^\/admin(\/[\w/-]*)?$/.test(value) ? value : '/admin/media';
+function safeReturn(value: string | undefined): string {
+  return value !== undefined && /^\/admin(\/[\w/-]*)?$/.test(value) ? value : '/admin/media';
 }
 
 /** Image uploads (drag and drop from the editor, or a plain file form) and the media library. */
-export async function mediaPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
   const store = app.mediaStore;
 
@@ -45,20 +66,22 @@ export async function mediaPages(app: FastifyInstance, deps: AdminDeps): Promise
       throw error;
     });
 
-    scope.post(
+    scope.withTypeProvider<TypeBoxTypeProvider>().post(
       '/media',
-      { config: { access: 'media.upload' }, bodyLimit: MAX_UPLOAD_BYTES + 1024 * 1024 },
+      {
+        config: { access: 'media.upload' },
+        bodyLimit: MAX_UPLOAD_BYTES + 1024 * 1024,
+        schema: { body: UploadForm, response: { 200: Uploaded } },
+      },
       async (request, reply) => {
         const staff = currentUser(request);
-        const body = (request.body ?? {}) as Record<string, unknown>;
-        const file = body.file;
+        const { file, alt = '', filename = '', return_to } = request.body;
         const bytes = Buffer.isBuffer(file) ? file : Buffer.alloc(0);
-        const alt = typeof body.alt === 'string' ? body.alt : '';
-        const back = safeReturn(body.return_to);
+        const back = safeReturn(return_to);
         try {
           const uploaded = await uploadImage({ ...ctx, media: store }, staff, {
             bytes,
-            filename: typeof body.filename === 'string' ? body.filename : '',
+            filename,
             alt,
           });
           if (wantsJson(request)) {
@@ -84,10 +107,16 @@ export async function mediaPages(app: FastifyInstance, deps: AdminDeps): Promise
   const libraryPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    state: { error?: string; alt?: string; back?: string; status?: number } = {},
+    state: {
+      error?: string;
+      alt?: string;
+      back?: string;
+      status?: number;
+      uploaded?: string | undefined;
+    } = {},
   ) => {
     const images = await listImages(ctx);
-    const uploaded = (request.query as { uploaded?: string }).uploaded;
+    const { uploaded } = state;
     const back = state.back && state.back !== '/admin/media' ? state.back : undefined;
     return deps.page(request, reply, {
       title: 'Images',
@@ -124,7 +153,9 @@ ${
     });
   };
 
-  app.get('/media', { config: { access: 'media.upload' } }, async (request, reply) =>
-    libraryPage(request, reply),
+  app.get(
+    '/media',
+    { config: { access: 'media.upload' }, schema: { querystring: LibraryQuery } },
+    async (request, reply) => libraryPage(request, reply, { uploaded: request.query.uploaded }),
   );
 }

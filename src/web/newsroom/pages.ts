@@ -1,16 +1,18 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import type { Page } from '../../domain/page.ts';
 import { pagePath } from '../../domain/paths.ts';
-import { findPageById, savePage } from '../../services/newsroom/page-admin.ts';
+import { findPageById, listPages, savePage } from '../../services/newsroom/page-admin.ts';
+import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
   type FieldErrors,
-  fieldErrorsOf,
   fieldId,
   formField,
+  formRoute,
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -23,10 +25,17 @@ const LABELS: Record<string, string> = {
   position: 'Order',
 };
 
-function idOf(value: string): number {
-  const id = Number(value);
-  return Number.isInteger(id) && id > 0 ? id : -1;
-}
+const PageForm = Type.Object({
+  title: OptionalText,
+  slug: OptionalText,
+  body: OptionalText,
+  status: OptionalText,
+  /** A checkbox: "1" when ticked, absent when not. */
+  show_in_navigation: OptionalText,
+  position: OptionalText,
+});
+
+const PAGE_BODY_LIMIT = 4 * 1024 * 1024;
 
 function valuesOf(page: Page): Record<string, string> {
   return {
@@ -39,7 +48,7 @@ function valuesOf(page: Page): Record<string, string> {
   };
 }
 
-function draftOf(values: Record<string, string>) {
+function draftOf(values: Type.Static<typeof PageForm>) {
   const position = values.position?.trim() ? Number(values.position) : 0;
   return {
     title: values.title ?? '',
@@ -52,7 +61,7 @@ function draftOf(values: Record<string, string>) {
 }
 
 /** Static pages: About, Membership, Disclaimer… */
-export async function staticPagePages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function staticPagePages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
 
   const form = (
@@ -63,6 +72,7 @@ export async function staticPagePages(app: FastifyInstance, deps: AdminDeps): Pr
       values: Record<string, string>;
       problem?: { errors: FieldErrors; message: string };
       status?: number;
+      notice?: string | undefined;
     },
   ) => {
     const { page, values, problem } = state;
@@ -77,7 +87,7 @@ export async function staticPagePages(app: FastifyInstance, deps: AdminDeps): Pr
     return deps.page(request, reply, {
       title: page ? page.title : 'New page',
       status: state.status ?? 200,
-      notice: !problem && (request.query as { notice?: string }).notice === 'saved' ? 'Saved.' : undefined,
+      notice: !problem && state.notice === 'saved' ? 'Saved.' : undefined,
       body: (
         csrf,
       ) => html`<p class="editor-links"><a href="/admin/pages">← Pages</a>${page?.status === 'published' ? html` · <a href="${pagePath(page.slug)}">View on the site</a>` : ''}</p>
@@ -103,7 +113,7 @@ ${errorSummary(problem, LABELS)}
   };
 
   app.get('/pages', { config: { access: 'page.manage' } }, async (request, reply) => {
-    const pages = await ctx.store.pages.list();
+    const pages = await listPages(ctx, currentUser(request));
     return deps.page(request, reply, {
       title: 'Pages',
       body: html`<p><a class="button" href="/admin/pages/new">Add a page</a></p>
@@ -120,45 +130,43 @@ ${errorSummary(problem, LABELS)}
     form(request, reply, { values: { status: 'draft', position: '0' } }),
   );
 
-  app.post(
+  formRoute(
+    app,
     '/pages',
-    { config: { access: 'page.manage' }, bodyLimit: 4 * 1024 * 1024 },
+    { config: { access: 'page.manage' }, schema: { body: PageForm }, bodyLimit: PAGE_BODY_LIMIT },
     async (request, reply) => {
-      const values = stringValues(request.body);
-      try {
-        const page = await savePage(ctx, currentUser(request), draftOf(values));
-        return reply.redirect(`/admin/pages/${page.id}?notice=saved`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        return form(request, reply, { values, problem, status: 400 });
-      }
+      const page = await savePage(ctx, currentUser(request), draftOf(request.body));
+      return reply.redirect(`/admin/pages/${page.id}?notice=saved`, 303);
+    },
+    async (request, reply, problem) =>
+      form(request, reply, { values: stringValues(request.body), problem, status: 400 }),
+  );
+
+  app.get(
+    '/pages/:id',
+    { config: { access: 'page.manage' }, schema: { params: IdParams, querystring: NoticeQuery } },
+    async (request, reply) => {
+      const page = await findPageById(ctx, request.params.id);
+      return form(request, reply, { page, values: valuesOf(page), notice: request.query.notice });
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  formRoute(
+    app,
     '/pages/:id',
-    { config: { access: 'page.manage' } },
-    async (request, reply) => {
-      const page = await findPageById(ctx, idOf(request.params.id));
-      return form(request, reply, { page, values: valuesOf(page) });
+    {
+      config: { access: 'page.manage' },
+      schema: { params: IdParams, body: PageForm },
+      bodyLimit: PAGE_BODY_LIMIT,
     },
-  );
-
-  app.post<{ Params: { id: string } }>(
-    '/pages/:id',
-    { config: { access: 'page.manage' }, bodyLimit: 4 * 1024 * 1024 },
     async (request, reply) => {
-      const page = await findPageById(ctx, idOf(request.params.id));
-      const values = stringValues(request.body);
-      try {
-        await savePage(ctx, currentUser(request), { ...draftOf(values), id: page.id });
-        return reply.redirect(`/admin/pages/${page.id}?notice=saved`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        return form(request, reply, { page, values, problem, status: 400 });
-      }
+      const page = await findPageById(ctx, request.params.id);
+      await savePage(ctx, currentUser(request), { ...draftOf(request.body), id: page.id });
+      return reply.redirect(`/admin/pages/${page.id}?notice=saved`, 303);
+    },
+    async (request, reply, problem) => {
+      const page = await findPageById(ctx, request.params.id);
+      return form(request, reply, { page, values: stringValues(request.body), problem, status: 400 });
     },
   );
 }

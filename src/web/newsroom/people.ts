@@ -1,18 +1,17 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import { personPath } from '../../domain/paths.ts';
 import type { Person, PersonLink } from '../../domain/person.ts';
-import { Errors } from '../../errors.ts';
-import { type PersonInput, savePerson } from '../../services/newsroom/people-admin.ts';
+import {
+  listPeople,
+  loadPerson,
+  type PersonInput,
+  savePerson,
+} from '../../services/newsroom/people-admin.ts';
+import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  fieldErrorsOf,
-  formField,
-  stringValues,
-} from './forms.ts';
+import { csrfField, errorSummary, type FieldErrors, formField, formRoute, stringValues } from './forms.ts';
 import { currentUser } from './guard.ts';
 
 const LABELS: Record<string, string> = {
@@ -25,10 +24,15 @@ const LABELS: Record<string, string> = {
   links: 'Other links',
 };
 
-function idOf(value: string): number {
-  const id = Number(value);
-  return Number.isInteger(id) && id > 0 ? id : -1;
-}
+const PersonForm = Type.Object({
+  name: OptionalText,
+  slug: OptionalText,
+  bio: OptionalText,
+  email: OptionalText,
+  website: OptionalText,
+  photo: OptionalText,
+  links: OptionalText,
+});
 
 /** "Label | https://…" per line, as people write them. */
 function parseLinks(text: string): PersonLink[] {
@@ -56,7 +60,7 @@ function valuesOf(person: Person): Record<string, string> {
   };
 }
 
-function inputOf(values: Record<string, string>): PersonInput {
+function inputOf(values: Type.Static<typeof PersonForm>): PersonInput {
   return {
     name: values.name ?? '',
     slug: values.slug ?? '',
@@ -82,7 +86,7 @@ function foldLinkErrors(errors: FieldErrors): FieldErrors {
 }
 
 /** People: authors and their bios, photos, links and contact. */
-export async function peoplePages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function peoplePages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
 
   const form = (
@@ -93,6 +97,7 @@ export async function peoplePages(app: FastifyInstance, deps: AdminDeps): Promis
       values: Record<string, string>;
       problem?: { errors: FieldErrors; message: string };
       status?: number;
+      notice?: string | undefined;
     },
   ) => {
     const problem = state.problem && { ...state.problem, errors: foldLinkErrors(state.problem.errors) };
@@ -102,7 +107,7 @@ export async function peoplePages(app: FastifyInstance, deps: AdminDeps): Promis
     return deps.page(request, reply, {
       title: person ? person.name : 'New person',
       status: state.status ?? 200,
-      notice: !problem && (request.query as { notice?: string }).notice === 'saved' ? 'Saved.' : undefined,
+      notice: !problem && state.notice === 'saved' ? 'Saved.' : undefined,
       body: (
         csrf,
       ) => html`<p class="editor-links"><a href="/admin/people">← People</a>${person ? html` · <a href="${personPath(person.slug)}">Author page</a>` : ''}</p>
@@ -121,61 +126,61 @@ ${errorSummary(problem, LABELS)}
     });
   };
 
-  app.get('/people', { config: { access: 'person.manage' } }, async (request, reply) => {
-    const people = await ctx.store.people.list();
-    return deps.page(request, reply, {
-      title: 'People',
-      body: html`<p><a class="button" href="/admin/people/new">Add a person</a></p>
+  app.get(
+    '/people',
+    { config: { access: 'person.manage' }, schema: { querystring: NoticeQuery } },
+    async (request, reply) => {
+      const people = await listPeople(ctx, currentUser(request));
+      return deps.page(request, reply, {
+        title: 'People',
+        body: html`<p><a class="button" href="/admin/people/new">Add a person</a></p>
 <div class="table-wrap"><table class="stack-table">
 <thead><tr><th scope="col">Name</th><th scope="col">Contact</th><th scope="col">Author page</th></tr></thead>
 <tbody>${people.map(
-        (p) => html`<tr><td data-label="Name"><a href="/admin/people/${p.id}">${p.name}</a></td>
+          (p) => html`<tr><td data-label="Name"><a href="/admin/people/${p.id}">${p.name}</a></td>
 <td data-label="Contact">${p.email ?? '—'}</td><td data-label="Author page"><a href="${personPath(p.slug)}">${personPath(p.slug)}</a></td></tr>`,
-      )}</tbody></table></div>`,
-    });
-  });
+        )}</tbody></table></div>`,
+      });
+    },
+  );
 
   app.get('/people/new', { config: { access: 'person.manage' } }, async (request, reply) =>
     form(request, reply, { values: {} }),
   );
 
-  app.post('/people', { config: { access: 'person.manage' } }, async (request, reply) => {
-    const values = stringValues(request.body);
-    try {
-      const person = await savePerson(ctx, currentUser(request), inputOf(values));
-      return reply.redirect(`/admin/people/${person.id}?notice=saved`, 303);
-    } catch (error) {
-      const problem = fieldErrorsOf(error);
-      if (!problem) throw error;
-      return form(request, reply, { values, problem, status: 400 });
-    }
-  });
-
-  app.get<{ Params: { id: string } }>(
-    '/people/:id',
-    { config: { access: 'person.manage' } },
+  formRoute(
+    app,
+    '/people',
+    { config: { access: 'person.manage' }, schema: { body: PersonForm } },
     async (request, reply) => {
-      const person = await ctx.store.people.findById(idOf(request.params.id));
-      if (!person) throw Errors.PERSON_NOT_FOUND({ id: request.params.id });
-      return form(request, reply, { person, values: valuesOf(person) });
+      const person = await savePerson(ctx, currentUser(request), inputOf(request.body));
+      return reply.redirect(`/admin/people/${person.id}?notice=saved`, 303);
+    },
+    async (request, reply, problem) =>
+      form(request, reply, { values: stringValues(request.body), problem, status: 400 }),
+  );
+
+  app.get(
+    '/people/:id',
+    { config: { access: 'person.manage' }, schema: { params: IdParams, querystring: NoticeQuery } },
+    async (request, reply) => {
+      const person = await loadPerson(ctx, currentUser(request), request.params.id);
+      return form(request, reply, { person, values: valuesOf(person), notice: request.query.notice });
     },
   );
 
-  app.post<{ Params: { id: string } }>(
+  formRoute(
+    app,
     '/people/:id',
-    { config: { access: 'person.manage' } },
+    { config: { access: 'person.manage' }, schema: { params: IdParams, body: PersonForm } },
     async (request, reply) => {
-      const person = await ctx.store.people.findById(idOf(request.params.id));
-      if (!person) throw Errors.PERSON_NOT_FOUND({ id: request.params.id });
-      const values = stringValues(request.body);
-      try {
-        await savePerson(ctx, currentUser(request), { ...inputOf(values), id: person.id });
-        return reply.redirect(`/admin/people/${person.id}?notice=saved`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        return form(request, reply, { person, values, problem, status: 400 });
-      }
+      const { id } = request.params;
+      await savePerson(ctx, currentUser(request), { ...inputOf(request.body), id });
+      return reply.redirect(`/admin/people/${id}?notice=saved`, 303);
+    },
+    async (request, reply, problem) => {
+      const person = await loadPerson(ctx, currentUser(request), request.params.id);
+      return form(request, reply, { person, values: stringValues(request.body), problem, status: 400 });
     },
   );
 }

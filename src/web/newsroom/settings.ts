@@ -1,22 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import {
   DEFAULT_SETTINGS,
   MARKDOWN_SETTINGS,
   SETTING_KEYS,
   type SiteSettings,
-  settingsFromStored,
 } from '../../domain/settings.ts';
-import { editSettings } from '../../services/settings.ts';
+import { editSettings, loadSiteSettings } from '../../services/settings.ts';
+import { NoticeQuery, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
-import {
-  csrfField,
-  errorSummary,
-  type FieldErrors,
-  fieldErrorsOf,
-  formField,
-  stringValues,
-} from './forms.ts';
+import { csrfField, errorSummary, type FieldErrors, formField, formRoute } from './forms.ts';
 import { currentUser } from './guard.ts';
 
 type FieldSpec = { label: string; hint?: string; type?: 'textarea' | 'number' | 'text' | 'select' };
@@ -83,8 +77,11 @@ function booleanOptions(field: keyof SiteSettings): { value: string; label: stri
 
 const LABELS = Object.fromEntries(ORDERED_FIELDS.map((f) => [SETTING_KEYS[f.field], f.label]));
 
+/** One text per setting, by its snake_case key (unknown keys are dropped before saving). */
+const SettingsForm = Type.Record(Type.String(), Type.String());
+
 /** Site settings: every site-wide text and value. Admins only. */
-export async function settingsPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function settingsPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
 
   const settingsPage = (
@@ -94,9 +91,10 @@ export async function settingsPages(app: FastifyInstance, deps: AdminDeps): Prom
       values: Record<string, string>;
       problem?: { errors: FieldErrors; message: string };
       status?: number;
+      notice?: string | undefined;
     },
   ) => {
-    const notice = (request.query as { notice?: string }).notice === 'saved' ? 'Settings saved.' : undefined;
+    const notice = state.notice === 'saved' ? 'Settings saved.' : undefined;
     return deps.page(request, reply, {
       title: 'Settings',
       status: state.status ?? 200,
@@ -130,25 +128,31 @@ export async function settingsPages(app: FastifyInstance, deps: AdminDeps): Prom
     });
   };
 
-  app.get('/settings', { config: { access: 'settings.manage' } }, async (request, reply) => {
-    const settings = settingsFromStored(await ctx.store.settings.getAll());
-    const values = Object.fromEntries(
-      ORDERED_FIELDS.map((f) => [SETTING_KEYS[f.field], String(settings[f.field])]),
-    );
-    return settingsPage(request, reply, { values });
-  });
+  app.get(
+    '/settings',
+    { config: { access: 'settings.manage' }, schema: { querystring: NoticeQuery } },
+    async (request, reply) => {
+      const settings = await loadSiteSettings(ctx);
+      const values = Object.fromEntries(
+        ORDERED_FIELDS.map((f) => [SETTING_KEYS[f.field], String(settings[f.field])]),
+      );
+      return settingsPage(request, reply, { values, notice: request.query.notice });
+    },
+  );
 
-  app.post('/settings', { config: { access: 'settings.manage' } }, async (request, reply) => {
-    const submitted = stringValues(request.body);
-    const known = new Set(Object.values(SETTING_KEYS));
-    const values = Object.fromEntries(Object.entries(submitted).filter(([key]) => known.has(key)));
-    try {
-      await editSettings(ctx, currentUser(request), values);
-    } catch (error) {
-      const problem = fieldErrorsOf(error);
-      if (problem) return settingsPage(request, reply, { values, problem, status: 400 });
-      throw error;
-    }
-    return reply.redirect('/admin/settings?notice=saved', 303);
-  });
+  const known = new Set<string>(Object.values(SETTING_KEYS));
+  const settingValues = (body: Record<string, string>) =>
+    Object.fromEntries(Object.entries(body).filter(([key]) => known.has(key)));
+
+  formRoute(
+    app,
+    '/settings',
+    { config: { access: 'settings.manage' }, schema: { body: SettingsForm } },
+    async (request, reply) => {
+      await editSettings(ctx, currentUser(request), settingValues(request.body));
+      return reply.redirect('/admin/settings?notice=saved', 303);
+    },
+    async (request, reply, problem) =>
+      settingsPage(request, reply, { values: settingValues(request.body), problem, status: 400 }),
+  );
 }

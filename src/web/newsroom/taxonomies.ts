@@ -1,25 +1,29 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import Type from 'typebox';
 import { termPath } from '../../domain/paths.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
-import { Errors } from '../../errors.ts';
 import {
   createTaxonomy,
   createTerm,
+  listTaxonomies,
+  loadTaxonomyAdmin,
+  loadTermAdmin,
   mergeTerms,
   moveTerm,
   type TaxonomyInput,
   updateTaxonomy,
   updateTerm,
 } from '../../services/newsroom/taxonomy-admin.ts';
+import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
   type FieldErrors,
-  fieldErrorsOf,
   fieldId,
   formField,
+  formRoute,
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -71,9 +75,39 @@ function taxonomyForm(
 </form>`;
 }
 
-function idOf(value: string | undefined): number {
-  const id = Number(value);
-  return Number.isInteger(id) && id > 0 ? id : -1;
+/** A term picked in a select: empty for none, else its id. */
+const TermChoice = Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,9})?$' }));
+
+const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 200 }) });
+
+const TaxonomyForm = Type.Object({
+  name: OptionalText,
+  plural_name: OptionalText,
+  slug: OptionalText,
+  /** Checkboxes: "1" when ticked, absent when not. */
+  is_hierarchical: OptionalText,
+  is_multiple: OptionalText,
+});
+
+const TermForm = Type.Object({
+  name: OptionalText,
+  slug: OptionalText,
+  description: OptionalText,
+  parent: TermChoice,
+});
+
+const MergeForm = Type.Object({ into: TermChoice });
+const MoveForm = Type.Object({
+  direction: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down')])),
+});
+
+function termInputOf(body: Type.Static<typeof TermForm>) {
+  return {
+    name: body.name ?? '',
+    slug: body.slug ?? '',
+    description: body.description ?? '',
+    parentId: body.parent ? Number(body.parent) : null,
+  };
 }
 
 /** Terms in tree order with their depth, roots first. */
@@ -128,14 +162,8 @@ function termForm(
 }
 
 /** Taxonomies and their terms: create, edit, rename (with redirects), merge, reorder, nest. */
-export async function taxonomyPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
-
-  const loadTaxonomy = async (slug: string) => {
-    const taxonomy = (await ctx.store.taxonomies.listTaxonomies()).find((t) => t.slug === slug);
-    if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id: slug });
-    return { taxonomy, terms: await ctx.store.taxonomies.listTerms(taxonomy.id) };
-  };
 
   const listPage = async (
     request: FastifyRequest,
@@ -147,11 +175,11 @@ export async function taxonomyPages(app: FastifyInstance, deps: AdminDeps): Prom
       settingsValues?: Record<string, string>;
       settingsProblem?: Problem;
       status?: number;
+      notice?: string | undefined;
     } = {},
   ) => {
-    const { taxonomy, terms } = await loadTaxonomy(slug);
-    const taxonomies = await ctx.store.taxonomies.listTaxonomies();
-    const notice = (request.query as { notice?: string }).notice;
+    const { taxonomy, terms, taxonomies } = await loadTaxonomyAdmin(ctx, currentUser(request), slug);
+    const { notice } = state;
     return deps.page(request, reply, {
       title: taxonomy.pluralName,
       status: state.status ?? 200,
@@ -201,8 +229,8 @@ ${taxonomyForm(
     });
   };
 
-  app.get('/taxonomies', { config: { access: 'taxonomy.manage' } }, async (_request, reply) => {
-    const [first] = await ctx.store.taxonomies.listTaxonomies();
+  app.get('/taxonomies', { config: { access: 'taxonomy.manage' } }, async (request, reply) => {
+    const [first] = await listTaxonomies(ctx, currentUser(request));
     return reply.redirect(first ? `/admin/taxonomies/${first.slug}` : '/admin', 303);
   });
 
@@ -223,69 +251,63 @@ ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { acti
     newTaxonomyPage(request, reply),
   );
 
-  app.post('/taxonomies', { config: { access: 'taxonomy.manage' } }, async (request, reply) => {
-    const values = stringValues(request.body);
-    try {
+  formRoute(
+    app,
+    '/taxonomies',
+    { config: { access: 'taxonomy.manage' }, schema: { body: TaxonomyForm } },
+    async (request, reply) => {
+      const values = stringValues(request.body);
       const taxonomy = await createTaxonomy(ctx, currentUser(request), {
         ...taxonomyInputOf(values),
         slug: values.slug ?? '',
       });
       return reply.redirect(`/admin/taxonomies/${taxonomy.slug}?notice=saved`, 303);
-    } catch (error) {
-      const problem = fieldErrorsOf(error);
-      if (!problem) throw error;
-      return newTaxonomyPage(request, reply, { values, problem, status: 400 });
-    }
-  });
+    },
+    async (request, reply, problem) =>
+      newTaxonomyPage(request, reply, { values: stringValues(request.body), problem, status: 400 }),
+  );
 
-  app.post<{ Params: { slug: string } }>(
+  formRoute(
+    app,
     '/taxonomies/:slug/settings',
-    { config: { access: 'taxonomy.manage' } },
+    { config: { access: 'taxonomy.manage' }, schema: { params: SlugParams, body: TaxonomyForm } },
     async (request, reply) => {
-      const values = stringValues(request.body);
-      const { taxonomy } = await loadTaxonomy(request.params.slug);
-      try {
-        await updateTaxonomy(ctx, currentUser(request), { ...taxonomyInputOf(values), id: taxonomy.id });
-        return reply.redirect(`/admin/taxonomies/${taxonomy.slug}?notice=saved`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        return listPage(request, reply, taxonomy.slug, {
-          settingsValues: values,
-          settingsProblem: problem,
-          status: 400,
-        });
-      }
+      const { taxonomy } = await loadTaxonomyAdmin(ctx, currentUser(request), request.params.slug);
+      await updateTaxonomy(ctx, currentUser(request), {
+        ...taxonomyInputOf(stringValues(request.body)),
+        id: taxonomy.id,
+      });
+      return reply.redirect(`/admin/taxonomies/${taxonomy.slug}?notice=saved`, 303);
     },
+    async (request, reply, problem) =>
+      listPage(request, reply, request.params.slug, {
+        settingsValues: stringValues(request.body),
+        settingsProblem: problem,
+        status: 400,
+      }),
   );
 
-  app.get<{ Params: { slug: string } }>(
+  app.get(
     '/taxonomies/:slug',
-    { config: { access: 'taxonomy.manage' } },
-    async (request, reply) => listPage(request, reply, request.params.slug),
+    { config: { access: 'taxonomy.manage' }, schema: { params: SlugParams, querystring: NoticeQuery } },
+    async (request, reply) => listPage(request, reply, request.params.slug, { notice: request.query.notice }),
   );
 
-  app.post<{ Params: { slug: string } }>(
+  formRoute(
+    app,
     '/taxonomies/:slug/terms',
-    { config: { access: 'taxonomy.manage' } },
+    { config: { access: 'taxonomy.manage' }, schema: { params: SlugParams, body: TermForm } },
     async (request, reply) => {
-      const values = stringValues(request.body);
-      const { taxonomy } = await loadTaxonomy(request.params.slug);
-      try {
-        await createTerm(ctx, currentUser(request), {
-          taxonomyId: taxonomy.id,
-          name: values.name ?? '',
-          slug: values.slug ?? '',
-          description: values.description ?? '',
-          parentId: values.parent ? idOf(values.parent) : null,
-        });
-        return reply.redirect(`/admin/taxonomies/${taxonomy.slug}?notice=saved`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        return listPage(request, reply, taxonomy.slug, { values, problem, status: 400 });
-      }
+      const { taxonomy } = await loadTaxonomyAdmin(ctx, currentUser(request), request.params.slug);
+      await createTerm(ctx, currentUser(request), { taxonomyId: taxonomy.id, ...termInputOf(request.body) });
+      return reply.redirect(`/admin/taxonomies/${taxonomy.slug}?notice=saved`, 303);
     },
+    async (request, reply, problem) =>
+      listPage(request, reply, request.params.slug, {
+        values: stringValues(request.body),
+        problem,
+        status: 400,
+      }),
   );
 
   const termPage = async (
@@ -299,11 +321,7 @@ ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { acti
       status?: number;
     } = {},
   ) => {
-    const term = await ctx.store.taxonomies.findTermById(id);
-    if (!term) throw Errors.TERM_NOT_FOUND({ id });
-    const taxonomy = (await ctx.store.taxonomies.listTaxonomies()).find((t) => t.id === term.taxonomyId);
-    if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id: term.taxonomyId });
-    const terms = await ctx.store.taxonomies.listTerms(taxonomy.id);
+    const { term, taxonomy, terms } = await loadTermAdmin(ctx, currentUser(request), id);
     const values = state.values ?? {
       name: term.name,
       slug: term.slug,
@@ -339,79 +357,62 @@ ${errorSummary(state.mergeProblem, LABELS)}
     });
   };
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/terms/:id',
-    { config: { access: 'taxonomy.manage' } },
-    async (request, reply) => termPage(request, reply, idOf(request.params.id)),
+    { config: { access: 'taxonomy.manage' }, schema: { params: IdParams } },
+    async (request, reply) => termPage(request, reply, request.params.id),
   );
 
-  app.post<{ Params: { id: string } }>(
+  formRoute(
+    app,
     '/terms/:id',
-    { config: { access: 'taxonomy.manage' } },
+    { config: { access: 'taxonomy.manage' }, schema: { params: IdParams, body: TermForm } },
     async (request, reply) => {
-      const values = stringValues(request.body);
-      const id = idOf(request.params.id);
-      try {
-        const term = await updateTerm(ctx, currentUser(request), {
-          id,
-          name: values.name ?? '',
-          slug: values.slug ?? '',
-          description: values.description ?? '',
-          parentId: values.parent ? idOf(values.parent) : null,
-        });
-        const taxonomy = (await ctx.store.taxonomies.listTaxonomies()).find((t) => t.id === term.taxonomyId);
-        return reply.redirect(`/admin/taxonomies/${taxonomy?.slug ?? ''}?notice=saved`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        return termPage(request, reply, id, { values, problem, status: 400 });
-      }
+      const staff = currentUser(request);
+      const term = await updateTerm(ctx, staff, { id: request.params.id, ...termInputOf(request.body) });
+      const { taxonomy } = await loadTermAdmin(ctx, staff, term.id);
+      return reply.redirect(`/admin/taxonomies/${taxonomy.slug}?notice=saved`, 303);
     },
+    async (request, reply, problem) =>
+      termPage(request, reply, request.params.id, {
+        values: stringValues(request.body),
+        problem,
+        status: 400,
+      }),
   );
 
-  app.post<{ Params: { id: string } }>(
+  formRoute(
+    app,
     '/terms/:id/merge',
-    { config: { access: 'taxonomy.manage' } },
+    { config: { access: 'taxonomy.manage' }, schema: { params: IdParams, body: MergeForm } },
     async (request, reply) => {
-      const values = stringValues(request.body);
-      const id = idOf(request.params.id);
-      try {
-        if (!values.into) {
-          return termPage(request, reply, id, {
-            mergeProblem: {
-              errors: { into: 'Choose the term to merge into' },
-              message: 'Choose the term to merge into.',
-            },
-            status: 400,
-          });
-        }
-        const { into } = await mergeTerms(ctx, currentUser(request), {
-          fromId: id,
-          intoId: idOf(values.into),
+      const { id } = request.params;
+      const { into } = request.body;
+      if (!into) {
+        return termPage(request, reply, id, {
+          mergeProblem: {
+            errors: { into: 'Choose the term to merge into' },
+            message: 'Choose the term to merge into.',
+          },
+          status: 400,
         });
-        return reply.redirect(`/admin/terms/${into.id}?notice=merged`, 303);
-      } catch (error) {
-        const problem = fieldErrorsOf(error);
-        if (!problem) throw error;
-        return termPage(request, reply, id, { mergeProblem: problem, status: 400 });
       }
+      const merged = await mergeTerms(ctx, currentUser(request), { fromId: id, intoId: Number(into) });
+      return reply.redirect(`/admin/terms/${merged.into.id}?notice=merged`, 303);
     },
+    async (request, reply, problem) =>
+      termPage(request, reply, request.params.id, { mergeProblem: problem, status: 400 }),
   );
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/terms/:id/move',
-    { config: { access: 'taxonomy.manage' } },
+    { config: { access: 'taxonomy.manage' }, schema: { params: IdParams, body: MoveForm } },
     async (request, reply) => {
-      const values = stringValues(request.body);
-      const id = idOf(request.params.id);
-      const term = await ctx.store.taxonomies.findTermById(id);
-      if (!term) throw Errors.TERM_NOT_FOUND({ id });
-      await moveTerm(ctx, currentUser(request), {
-        id,
-        direction: values.direction === 'down' ? 'down' : 'up',
-      });
-      const taxonomy = (await ctx.store.taxonomies.listTaxonomies()).find((t) => t.id === term.taxonomyId);
-      return reply.redirect(`/admin/taxonomies/${taxonomy?.slug ?? ''}`, 303);
+      const staff = currentUser(request);
+      const { id } = request.params;
+      const { taxonomy } = await loadTermAdmin(ctx, staff, id);
+      await moveTerm(ctx, staff, { id, direction: request.body.direction === 'down' ? 'down' : 'up' });
+      return reply.redirect(`/admin/taxonomies/${taxonomy.slug}`, 303);
     },
   );
 }

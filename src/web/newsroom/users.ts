@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { ROLES } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
@@ -10,15 +10,16 @@ import {
   type StaffMember,
   setUserDisabled,
 } from '../../services/users.ts';
+import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
   type FieldErrors,
-  fieldErrorsOf,
   formAlert,
   formField,
+  formRoute,
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -31,7 +32,9 @@ const NOTICES: Record<string, string> = {
   enabled: 'Account enabled.',
 };
 
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const InviteForm = Type.Object({ email: OptionalText, name: OptionalText, role: OptionalText });
+const RoleForm = Type.Object({ role: OptionalText });
+const StatusForm = Type.Object({ disabled: OptionalText });
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: role }));
 
 interface UsersPageState {
@@ -51,14 +54,14 @@ function statusBadge(user: StaffMember): SafeHtml {
 }
 
 /** Staff users: list, invite, change role, disable or enable. Admins only. */
-export async function userPages(app: FastifyInstance, deps: AdminDeps): Promise<void> {
+export async function userPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
 
   const usersPage = async (request: FastifyRequest, reply: FastifyReply, state: UsersPageState = {}) => {
     const me = currentUser(request);
     const [staff, people] = await Promise.all([listStaff(ctx), ctx.store.people.list()]);
     const invite = state.invite ?? { role: 'contributor' };
-    const notice = state.notice ?? NOTICES[(request.query as { notice?: string }).notice ?? ''];
+    const notice = state.notice;
     return deps.page(request, reply, {
       title: 'Users',
       status: state.status ?? 200,
@@ -144,50 +147,48 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
     });
   };
 
-  app.get('/users', { config: { access: 'user.manage' } }, async (request, reply) =>
-    usersPage(request, reply),
+  app.get(
+    '/users',
+    { config: { access: 'user.manage' }, schema: { querystring: NoticeQuery } },
+    async (request, reply) => usersPage(request, reply, { notice: NOTICES[request.query.notice ?? ''] }),
   );
 
-  app.post('/users/invite', { config: { access: 'user.manage' } }, async (request, reply) => {
-    const values = stringValues(request.body);
-    try {
-      const result = await inviteUser(ctx, currentUser(request), {
-        email: values.email ?? '',
-        name: values.name ?? '',
-        role: values.role ?? '',
-      });
-      if (result.isMailSent) return reply.redirect('/admin/users?notice=invited', 303);
-      return usersPage(request, reply, {
-        notice: html`Email is not configured, so no invitation was sent. Give ${result.user.email} this link (it works once, for a week): <a href="${result.link}">${result.link}</a>`,
-      });
-    } catch (error) {
-      const problem = fieldErrorsOf(error);
-      if (problem) {
+  formRoute(
+    app,
+    '/users/invite',
+    { config: { access: 'user.manage' }, schema: { body: InviteForm } },
+    async (request, reply) => {
+      const { email = '', name = '', role = '' } = request.body;
+      try {
+        const result = await inviteUser(ctx, currentUser(request), { email, name, role });
+        if (result.isMailSent) return reply.redirect('/admin/users?notice=invited', 303);
         return usersPage(request, reply, {
-          invite: values,
-          inviteProblem: problem,
-          status: isAppError(error) && error.kind === 'conflict' ? 409 : 400,
+          notice: html`Email is not configured, so no invitation was sent. Give ${result.user.email} this link (it works once, for a week): <a href="${result.link}">${result.link}</a>`,
         });
-      }
-      if (isAppError(error) && error.code === 'MAIL_FAILED') {
+      } catch (error) {
+        if (!isAppError(error) || error.code !== 'MAIL_FAILED') throw error;
         return usersPage(request, reply, {
-          invite: values,
+          invite: stringValues(request.body),
           alert: `${error.message} Nothing was saved; try again later.`,
           status: 503,
         });
       }
-      throw error;
-    }
-  });
+    },
+    async (request, reply, problem) =>
+      usersPage(request, reply, {
+        invite: stringValues(request.body),
+        inviteProblem: problem,
+        status: problem.status,
+      }),
+  );
 
   app.post(
     '/users/:id/role',
-    { config: { access: 'user.manage' }, schema: { params: IdParams } },
+    { config: { access: 'user.manage' }, schema: { params: IdParams, body: RoleForm } },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
-      const values = stringValues(request.body);
+      const { id } = request.params;
       try {
-        await changeRole(ctx, currentUser(request), { userId: id, role: values.role ?? '' });
+        await changeRole(ctx, currentUser(request), { userId: id, role: request.body.role ?? '' });
       } catch (error) {
         if (isAppError(error) && (error.kind === 'invalid' || error.kind === 'conflict')) {
           const message = error.details?.[0] ? `Role ${error.details[0].message}` : error.message;
@@ -232,10 +233,10 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
 
   app.post(
     '/users/:id/status',
-    { config: { access: 'user.manage' }, schema: { params: IdParams } },
+    { config: { access: 'user.manage' }, schema: { params: IdParams, body: StatusForm } },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
-      const disabled = stringValues(request.body).disabled;
+      const { id } = request.params;
+      const { disabled } = request.body;
       if (disabled !== '0' && disabled !== '1') {
         return usersPage(request, reply, {
           rowError: { userId: id, column: 'status', message: 'Choose to disable or enable.' },

@@ -10,6 +10,7 @@ import { isLikelyBot } from '../../services/discovery/views.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
 import type { Wiring } from '../../wiring.ts';
 import type { CachedPage, PageCache } from '../page-cache.ts';
+import { Id, type TypedApp } from '../schemas.ts';
 import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from '../views/discovery.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { type AssetUrls, layout } from '../views/layout.ts';
@@ -33,13 +34,13 @@ const SearchQuerystring = Type.Object(
     author: Type.Optional(Type.String({ maxLength: 200 })),
     from: Type.Optional(Type.String({ maxLength: 40 })),
     to: Type.Optional(Type.String({ maxLength: 40 })),
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, finite: true })),
   },
   { additionalProperties: true },
 );
 
 /** Feeds, sitemaps, robots.txt, search (page and JSON) and the read counter. */
-export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRouteDeps): Promise<void> {
+export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): Promise<void> {
   const { wiring, discovery, reader, cache, assets } = deps;
   const generated = new Map<string, { lastModified: Date; at: number }>();
 
@@ -99,7 +100,7 @@ export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRoute
     '/authors/:slug/:file',
     { schema: { params: Type.Object({ slug: SlugParam, file: SlugParam }) } },
     (request, reply) => {
-      const { slug, file } = request.params as { slug: string; file: string };
+      const { slug, file } = request.params;
       return serveFeed(request, reply, { kind: 'author', slug }, file);
     },
   );
@@ -107,7 +108,7 @@ export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRoute
     '/:taxonomy/:term/:file',
     { schema: { params: Type.Object({ taxonomy: SlugParam, term: SlugParam, file: SlugParam }) } },
     (request, reply) => {
-      const { taxonomy, term, file } = request.params as { taxonomy: string; term: string; file: string };
+      const { taxonomy, term, file } = request.params;
       return serveFeed(request, reply, { kind: 'term', taxonomySlug: taxonomy, termSlug: term }, file);
     },
   );
@@ -123,7 +124,7 @@ export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRoute
     '/sitemaps/:file',
     { schema: { params: Type.Object({ file: SlugParam }) } },
     async (request, reply) => {
-      const { file } = request.params as { file: string };
+      const { file } = request.params;
       // The news sitemap covers a moving two-day window, so it is built on every request.
       const key =
         file === 'news.xml' ? `sitemap:news:${wiring.now().toISOString().slice(0, 16)}` : `sitemap:${file}`;
@@ -165,7 +166,7 @@ export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRoute
     const site = await reader.site();
     const taxonomies = site.taxonomies.filter((t) => t.slug !== 'tag');
     const params = searchParams(
-      request.query as Record<string, unknown>,
+      request.query,
       site.taxonomies.map((t) => t.slug),
     );
     let outcome: SearchOutcome | null = null;
@@ -214,7 +215,7 @@ export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRoute
   app.get('/api/search', { schema: { querystring: SearchQuerystring } }, async (request, reply) => {
     const site = await reader.site();
     const params = searchParams(
-      request.query as Record<string, unknown>,
+      request.query,
       site.taxonomies.map((t) => t.slug),
     );
     const outcome = await discovery.search.search(params);
@@ -247,19 +248,15 @@ export async function discoveryRoutes(app: FastifyInstance, deps: DiscoveryRoute
   const countView = (request: FastifyRequest, id: number) => {
     if (!isLikelyBot(request.headers['user-agent'])) discovery.views.record(id);
   };
-  app.post(
-    '/api/views/:id',
-    { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } },
-    async (request, reply) => {
-      countView(request, (request.params as { id: number }).id);
-      return reply.code(204).header('cache-control', 'no-store').send();
-    },
-  );
+  app.post('/api/views/:id', { schema: { params: Type.Object({ id: Id }) } }, async (request, reply) => {
+    countView(request, request.params.id);
+    return reply.code(204).header('cache-control', 'no-store').send();
+  });
   app.get(
     '/api/views/:file',
     { schema: { params: Type.Object({ file: Type.String({ pattern: '^[0-9]{1,12}\\.gif$' }) }) } },
     async (request, reply) => {
-      countView(request, Number.parseInt((request.params as { file: string }).file, 10));
+      countView(request, Number.parseInt(request.params.file, 10));
       return reply.code(200).header('cache-control', 'no-store').type('image/gif').send(GIF);
     },
   );

@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
 import { pagePath, personPath, termPath } from '../../domain/paths.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
 import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.ts';
+import { PageNumber, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { type AssetUrls, layout, type PageMeta } from '../views/layout.ts';
@@ -27,10 +28,7 @@ export interface ReaderRouteDeps {
   discovery?: Discovery;
 }
 
-const PageQuery = Type.Object(
-  { page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })) },
-  { additionalProperties: true },
-);
+const PageQuery = Type.Object({ page: Type.Optional(PageNumber) }, { additionalProperties: true });
 const SlugParam = Type.String({ minLength: 1, maxLength: 200 });
 
 type Rendered = { body: SafeHtml; meta: PageMeta; tags: string[] } | undefined;
@@ -43,7 +41,7 @@ function isEtagMatch(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /** Reader pages: server-rendered, cached in memory, readable without JavaScript. */
-export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps): Promise<void> {
+export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promise<void> {
   const { reader, cache, assets } = deps;
   const cacheControl = `public, max-age=${deps.httpMaxAge}, stale-while-revalidate=60`;
 
@@ -82,7 +80,7 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
   }
 
   app.get('/', { schema: { querystring: PageQuery } }, async (request, reply) => {
-    const page = (request.query as { page?: number }).page ?? 1;
+    const page = request.query.page ?? 1;
     return serve(request, reply, `/?page=${page}`, async (site) => {
       const model = await reader.home(page, site.settings.pageSize);
       if (page > model.latest.pagination.pageCount) return undefined;
@@ -110,7 +108,7 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
     '/articles/:slug',
     { schema: { params: Type.Object({ slug: SlugParam }) } },
     async (request, reply) => {
-      const { slug } = request.params as { slug: string };
+      const { slug } = request.params;
       return serve(request, reply, `/articles/${slug}`, async (site) => {
         const model = await reader.article(slug);
         if (!model) return undefined;
@@ -134,8 +132,8 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
     '/authors/:slug',
     { schema: { params: Type.Object({ slug: SlugParam }), querystring: PageQuery } },
     async (request, reply) => {
-      const { slug } = request.params as { slug: string };
-      const page = (request.query as { page?: number }).page ?? 1;
+      const { slug } = request.params;
+      const page = request.query.page ?? 1;
       return serve(request, reply, `${personPath(slug)}?page=${page}`, async (site) => {
         const model = await reader.author(slug, page, site.settings.pageSize);
         if (!model || page > model.listing.pagination.pageCount) return undefined;
@@ -179,7 +177,7 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
       },
     },
     async (request, reply) => {
-      const { text, instance } = request.query as { text: string; instance?: string };
+      const { text, instance } = request.query;
       if (instance) {
         const host = instance
           .trim()
@@ -215,7 +213,7 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
     '/:taxonomy',
     { schema: { params: Type.Object({ taxonomy: SlugParam }) } },
     async (request, reply) => {
-      const { taxonomy: slug } = request.params as { taxonomy: string };
+      const { taxonomy: slug } = request.params;
       return serve(request, reply, `/${slug}`, async (site) => {
         const index = await reader.taxonomyIndex(slug);
         if (index) {
@@ -248,8 +246,8 @@ export async function readerRoutes(app: FastifyInstance, deps: ReaderRouteDeps):
     '/:taxonomy/:term',
     { schema: { params: Type.Object({ taxonomy: SlugParam, term: SlugParam }), querystring: PageQuery } },
     async (request, reply) => {
-      const { taxonomy, term } = request.params as { taxonomy: string; term: string };
-      const page = (request.query as { page?: number }).page ?? 1;
+      const { taxonomy, term } = request.params;
+      const page = request.query.page ?? 1;
       return serve(request, reply, `${termPath(taxonomy, term)}?page=${page}`, async (site) => {
         const model = await reader.term(taxonomy, term, page, site.settings.pageSize);
         if (!model || page > model.listing.pagination.pageCount) return undefined;
