@@ -105,3 +105,20 @@ test('refuses unknown keys of the settings file, naming the file, key and likely
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an empty value for a number or a flag is refused, not read as 0 or false', () => {
+  // Converted as it is, an empty PORT listened on any free port while announcing port 0.
+  assert.deepEqual(
+    problemsOf(() =>
+      loadConfig({ env: { PORT: '', PRESSROOM_DEMO__SEED_ON_FIRST_RUN: ' ' }, file: undefined }),
+    ),
+    [
+      { field: 'server.port', message: 'is empty: give a value, or leave it unset for the default' },
+      { field: 'demo.seedOnFirstRun', message: 'is empty: give a value, or leave it unset for the default' },
+    ],
+  );
+  // Empty text settings keep their meaning (no public URL given, no mail server).
+  const config = loadConfig({ env: { SITE_URL: '', PRESSROOM_MAIL__HOST: '' }, file: undefined });
+  assert.equal(config.site.url, '');
+  assert.equal(config.server.port, 8080);
+});

@@ -290,10 +290,12 @@ export function loadConfig(
  * name no setting are refused, with the likely intended one when it is close.
  */
 export function parseConfig(raw: Raw, options: { file?: string; problems?: Problem[] } = {}): Config {
-  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, structuredClone(raw)));
+  const { given, empty } = withoutEmptyValues(raw);
+  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, given));
   const problems = [
     ...(options.problems ?? []),
     ...unknownSettings(raw, options.file),
+    ...empty,
     ...describeProblems([...Value.Errors(ConfigSchema, withDefaults)]),
   ];
   if (problems.length > 0) {
@@ -305,6 +307,33 @@ export function parseConfig(raw: Raw, options: { file?: string; problems?: Probl
   const config = withDefaults as Config;
   config.site.url = config.site.url.replace(/\/+$/, '');
   return deepFreeze(config);
+}
+
+/**
+ * A copy of `raw` without the empty texts given for settings that are not text, each a problem:
+ * converted, an empty PORT would become 0 (any free port) and an empty flag false.
+ */
+function withoutEmptyValues(raw: Raw): { given: Raw; empty: Problem[] } {
+  const given = structuredClone(raw);
+  const empty: Problem[] = [];
+  const sections = ConfigSchema.properties as Record<
+    string,
+    { properties: Record<string, { type?: unknown }> }
+  >;
+  for (const [section, values] of Object.entries(given)) {
+    if (!values || typeof values !== 'object' || Array.isArray(values)) continue;
+    for (const [key, value] of Object.entries(values)) {
+      const type = sections[section]?.properties[key]?.type;
+      if (typeof value !== 'string' || value.trim() !== '' || type === undefined || type === 'string')
+        continue;
+      empty.push({
+        field: `${section}.${key}`,
+        message: 'is empty: give a value, or leave it unset for the default',
+      });
+      delete values[key];
+    }
+  }
+  return { given, empty };
 }
 
 /**
