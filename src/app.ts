@@ -112,7 +112,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     },
     async (request, reply) => {
       try {
-        await wiring.store.ping();
+        await withinTime(wiring.store.ping(), HEALTH_CHECK_TIMEOUT_MS);
       } catch (err) {
         request.log.error({ err }, 'health check: the database is not answering');
         return reply
@@ -138,6 +138,23 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   await app.register(legacyRedirects, { reader });
   await app.register(readerRoutes, { reader, cache, assets, httpMaxAge: config.cache.httpMaxAge, discovery });
   return app;
+}
+
+/**
+ * How long /healthz waits for the database. A database that hangs (a stalled network, every
+ * connection held by long work) must read as down, not leave the monitor's request hanging.
+ */
+const HEALTH_CHECK_TIMEOUT_MS = 2000;
+
+/** The promise's outcome, or a rejection once `ms` pass without one. */
+function withinTime(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  // The late outcome of work abandoned after the timeout is of no interest.
+  work.catch(() => {});
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 declare module 'fastify' {

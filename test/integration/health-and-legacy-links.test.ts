@@ -104,6 +104,28 @@ for (const kind of DATABASE_KINDS) {
       await post.body?.cancel();
     });
 
+    test('/healthz answers 503 within seconds while every database connection is held', async () => {
+      // Long work holds every connection (one for SQLite, the pool's ten for PostgreSQL): a
+      // health check waiting its turn would leave the monitor hanging instead of answering.
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const holders = Array.from({ length: 10 }, () => t.wiring.store.transaction(() => held));
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        const started = Date.now();
+        const busy = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(20_000) });
+        assert.equal(busy.status, 503);
+        assert.deepEqual(await busy.json(), { status: 'unavailable', database: 'not answering' });
+        assert.ok(Date.now() - started < 15_000, `answered after ${Date.now() - started} ms`);
+      } finally {
+        release();
+        await Promise.all(holders);
+      }
+      assert.equal((await fetch(`${base}/healthz`)).status, 200);
+    });
+
     test('/healthz answers 200 while the database answers, and 503 once it does not', async () => {
       const up = await fetch(`${base}/healthz`);
       assert.equal(up.status, 200);
