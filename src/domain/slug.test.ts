@@ -24,3 +24,28 @@ test('rejects slugs with upper case, spaces or doubled hyphens', () => {
   assert.equal(isValidSlug('a--b'), false);
   assert.equal(isValidSlug('a-b-2'), true);
 });
+
+test('keeps the marks that spell words in scripts that need them, composed as typed', () => {
+  // Dropping every mark turned हिन्दी समाचार into हनद-समचर and split 한국 into its letters.
+  assert.equal(slugify('हिन्दी समाचार'), 'हिन्दी-समाचार');
+  assert.equal(slugify('น้ำท่วม กรุงเทพ'), 'น้ําท่วม-กรุงเทพ');
+  assert.equal(slugify('한국 물 정책'), '한국-물-정책');
+  assert.equal(slugify('한국 물 정책').length, 7);
+  for (const slug of ['हिन्दी-समाचार', '한국-물-정책', 'தமிழ்']) {
+    assert.equal(slugProblem(slug), undefined, slug);
+    assert.equal(slugify(slug), slug, slug);
+  }
+  // Accents and optional vowel points are still folded away.
+  assert.equal(slugify('Z̷̢a̴l̶g̵o̸ Crème'), 'zalgo-creme');
+  assert.equal(slugify('שָׁלוֹם'), 'שלום');
+});
+
+test('never makes a slug that looks like another: no invisible marks or blank letters', () => {
+  assert.equal(slugify('日\ufe0f本'), '日本');
+  assert.equal(slugify('\u3164'), '');
+  assert.equal(slugify('a\u3164b'), 'a-b');
+  assert.equal(isValidSlug('日\ufe0f本'), false);
+  assert.equal(isValidSlug('\u1160'), false);
+  assert.equal(isValidSlug('cafe\u0301'), false, 'decomposed: the composed café is the same slug');
+  assert.equal(isValidSlug('café'), true);
+});

@@ -33,11 +33,27 @@ export const RESERVED_SLUGS = new Set([
 ]);
 
 // What a slug is made of: lower-case letters, letters of scripts without case (including modifier
-// letters such as the Japanese ー), and digits. slugify and the validator share this one class,
-// so slugify cannot produce a slug the validator refuses.
+// letters such as the Japanese ー), and digits, each letter with the marks that spell it where a
+// script needs them (the vowel signs of हिन्दी, the tone marks of ภาษาไทย). slugify and the
+// validator share these classes, so slugify cannot produce a slug the validator refuses.
 const SLUG_CHARACTERS = '\\p{Ll}\\p{Lm}\\p{Lo}\\p{N}';
-const SLUG_PATTERN = new RegExp(`^[${SLUG_CHARACTERS}]+(?:-[${SLUG_CHARACTERS}]+)*$`, 'u');
-const NOT_SLUG_CHARACTERS = new RegExp(`[^${SLUG_CHARACTERS}]+`, 'gu');
+const SPELLING_MARKS = '\\p{Mn}\\p{Mc}';
+const SLUG_WORD = `[${SLUG_CHARACTERS}][${SPELLING_MARKS}]*`;
+const SLUG_PATTERN = new RegExp(`^(?:${SLUG_WORD})+(?:-(?:${SLUG_WORD})+)*$`, 'u');
+const NOT_SLUG_CHARACTERS = new RegExp(`[^${SLUG_CHARACTERS}${SPELLING_MARKS}]+`, 'gu');
+// Marks that change nothing a reader sees (variation selectors, the grapheme joiner): kept, they
+// would make two slugs that look the same.
+const INVISIBLE_MARKS = /[\u034f\u180b-\u180f\ufe00-\ufe0f\u{e0100}-\u{e01ef}]/u;
+const INVISIBLE_MARKS_ALL = new RegExp(INVISIBLE_MARKS.source, 'gu');
+// Hangul fillers are letters that draw nothing.
+const BLANK_LETTERS = /[\u115f\u1160\u3164\uffa0]/gu;
+// A run of marks and the character it sits on.
+const MARKED = /(^|.)(\p{M}+)/gsu;
+// Letters whose marks are spelling rather than accents or optional vowel points: caseless
+// scripts other than Arabic, Hebrew and Syriac. Marks on anything else are folded away.
+const KEEPS_MARKS = /^\p{Lo}$/u;
+const FOLDS_MARKS =
+  /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}]$/u;
 // Apostrophes join a word rather than split it, including the modifier letters that write them
 // (the ʻokina of Hawaiʻi, the ʼ of Taʼizz).
 const APOSTROPHES = /['’ʻʼʽ]/g;
@@ -45,7 +61,8 @@ const MAX_SLUG_LENGTH = 120;
 
 /**
  * Turns a title into a URL slug: lower case, accents folded, words joined by hyphens.
- * Letters of non-Latin scripts are kept, so a Cyrillic or Arabic title still gets a readable slug.
+ * Letters of non-Latin scripts are kept, with the marks their spelling needs, so a Cyrillic,
+ * Arabic or Hindi title still gets a readable slug (in NFC, as browsers and keyboards write it).
  * The result is empty (no letters or digits) or a slug `isValidSlug` accepts.
  * @example slugify('Law & Justice — São Paulo') // 'law-justice-sao-paulo'
  */
@@ -55,29 +72,44 @@ export function slugify(text: string): string {
     .toLowerCase()
     // Lower-casing can leave marks or compatibility forms again (İ becomes i and a dot above).
     .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
+    .replace(INVISIBLE_MARKS_ALL, '')
+    .replace(MARKED, (_, base: string, marks: string) =>
+      KEEPS_MARKS.test(base) && !FOLDS_MARKS.test(base) ? base + marks.replace(/\p{Me}/gu, '') : base,
+    )
     .replace(/ß/g, 'ss')
     .replace(APOSTROPHES, '')
+    .replace(BLANK_LETTERS, '-')
     .replace(NOT_SLUG_CHARACTERS, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/^-+|-+$/g, '')
+    .normalize('NFC');
   // Cut by whole characters: slicing code units could split a surrogate pair.
   let cut = '';
   for (const character of slug) {
     if (cut.length + character.length > MAX_SLUG_LENGTH) break;
     cut += character;
   }
-  return cut.replace(/-+$/g, '');
+  return cut.replace(/-+$/g, '').normalize('NFC');
+}
+
+/** Whether a slug is written as it is typed: composed (NFC), with no mark a reader cannot see. */
+function isPlainlyWritten(slug: string): boolean {
+  return (
+    slug === slug.normalize('NFC') && !INVISIBLE_MARKS.test(slug) && !/[\u115f\u1160\u3164\uffa0]/u.test(slug)
+  );
 }
 
 /** Whether a string is already a well-formed slug. */
 export function isValidSlug(slug: string): boolean {
-  return slug.length > 0 && slug.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(slug);
+  return (
+    slug.length > 0 && slug.length <= MAX_SLUG_LENGTH && SLUG_PATTERN.test(slug) && isPlainlyWritten(slug)
+  );
 }
 
 /** Problem with a proposed slug, or undefined when it is fine. */
 export function slugProblem(slug: string): string | undefined {
   if (slug.length === 0) return 'must not be empty';
   if (slug.length > MAX_SLUG_LENGTH) return `must be at most ${MAX_SLUG_LENGTH} characters`;
-  if (!SLUG_PATTERN.test(slug)) return 'may contain only lower-case letters, digits and single hyphens';
+  if (!SLUG_PATTERN.test(slug) || !isPlainlyWritten(slug))
+    return 'may contain only lower-case letters, digits and single hyphens';
   return undefined;
 }
