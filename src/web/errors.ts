@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorKind, isAppError } from '../errors.ts';
+import { escapeHtml } from './views/html.ts';
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
@@ -82,5 +83,23 @@ export async function sendError(
     });
     return;
   }
-  await reply.type('text/html; charset=utf-8').send(await renderPage(described, request.id));
+  let page: string;
+  try {
+    page = await renderPage(described, request.id);
+  } catch (err) {
+    // The page around the message reads the site's settings: with the database down it cannot
+    // be built, and the framework's fallback would show the database's own error to the reader.
+    request.log.error({ err }, 'the error page could not be rendered');
+    page = plainErrorPage(described, request.id);
+  }
+  await reply.type('text/html; charset=utf-8').send(page);
+}
+
+/** An error page that needs nothing but the message: no settings, no layout. */
+function plainErrorPage(described: ErrorReply, requestId: string): string {
+  const reference = described.status >= 500 ? `<p>Reference: <code>${escapeHtml(requestId)}</code></p>` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Error</title></head>
+<body><main><h1>${described.status === 404 ? 'Page not found' : 'Error'}</h1><p>${escapeHtml(described.message)}</p>${reference}</main></body></html>
+`;
 }
