@@ -28,6 +28,11 @@ export interface SaveOptions {
   note?: string;
   /** For a new article: the staff user creating it (null or omitted for imports and the command line). */
   createdBy?: number | null;
+  /**
+   * When the content last changed where it comes from (an import): kept as the article's
+   * modified time, so sitemaps and feeds do not date the whole archive to the import.
+   */
+  modifiedAt?: string | null;
 }
 
 export interface SaveResult {
@@ -83,7 +88,7 @@ export async function saveArticleIn(
     bodyHtml: renderMarkdown(draft.bodyMarkdown),
     wordCount: countWords(draft.bodyMarkdown),
     createdAt: existing?.createdAt ?? now,
-    updatedAt: now,
+    updatedAt: options.modifiedAt && options.modifiedAt < now ? options.modifiedAt : now,
     version: (existing?.version ?? 0) + 1,
     createdBy: existing ? existing.createdBy : (options.createdBy ?? null),
   };

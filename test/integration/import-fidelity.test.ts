@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sitemapFile } from '../../src/services/discovery/sitemaps.ts';
 import { importGhost } from '../../src/services/import/ghost.ts';
 import type { MigrationReport } from '../../src/services/import/session.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
@@ -144,6 +145,17 @@ for (const kind of DATABASE_KINDS) {
         html,
         /<img src="https:\/\/lighthouse\.example\/wp-content\/uploads\/2012\/03\/lamp\.png"/,
       );
+    });
+
+    test('the sitemap dates an imported article by its modified date, not the import', async () => {
+      const xml = await sitemapFile(t.wiring, 'articles-2012-03.xml');
+      assert.match(
+        xml ?? '',
+        /<loc>[^<]*\/articles\/reading-a-file<\/loc><lastmod>2013-05-06T07:08:09(?:\.000)?Z<\/lastmod>/,
+      );
+      // Without a modified date in the file, the publication date stands in.
+      const aside = await t.wiring.store.articles.findBySlug('aside');
+      assert.equal(aside?.updatedAt.slice(0, 19), '2012-04-02T09:30:00');
     });
 
     test('<!--more--> sets the summary and stays as the preview break', async () => {

@@ -320,27 +320,32 @@ export async function importGhost(
         const visibility = text(post.visibility);
         const excerpt = text(post.custom_excerpt)?.trim() || null;
         const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
-        const saved = await session.article(sourceId, ref, {
-          slug: slug || title,
-          title: title || slug,
-          subtitle: null,
-          summary: excerpt,
-          epigraph: null,
-          bodyMarkdown: body,
-          status,
-          publishedAt,
-          source: null,
-          canonicalUrl: isHttpUrl(canonical) ? canonical : null,
-          license: null,
-          language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
-          featuredImage: isHttpUrl(feature) ? feature : null,
-          featuredImageAlt: isHttpUrl(feature) ? text(post.feature_image_alt) : null,
-          visibility: visibility && visibility !== 'public' ? 'members' : 'public',
-          isFeatured: post.featured === true || post.featured === 1,
-          hasComments: true,
-          authorIds: [...new Set(authorIds)],
-          termIds: [...new Set(termIds)],
-        });
+        const saved = await session.article(
+          sourceId,
+          ref,
+          {
+            slug: slug || title,
+            title: title || slug,
+            subtitle: null,
+            summary: excerpt,
+            epigraph: null,
+            bodyMarkdown: body,
+            status,
+            publishedAt,
+            source: null,
+            canonicalUrl: isHttpUrl(canonical) ? canonical : null,
+            license: null,
+            language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
+            featuredImage: isHttpUrl(feature) ? feature : null,
+            featuredImageAlt: isHttpUrl(feature) ? text(post.feature_image_alt) : null,
+            visibility: visibility && visibility !== 'public' ? 'members' : 'public',
+            isFeatured: post.featured === true || post.featured === 1,
+            hasComments: true,
+            authorIds: [...new Set(authorIds)],
+            termIds: [...new Set(termIds)],
+          },
+          ghostDate(post.updated_at),
+        );
         const articleOutcome = session.lastOutcome;
         if (saved && slug) await session.redirect(`/${slug}`, saved.path);
         outcome(

@@ -322,6 +322,7 @@ export class ImportSession {
     sourceId: string,
     ref: string,
     draft: ArticleDraft,
+    modifiedAt: string | null = null,
   ): Promise<{ id: number; slug: string; path: string } | undefined> {
     const previous = await this.mapped('article', sourceId);
     const existing = previous === undefined ? undefined : await this.repos.articles.findById(previous);
@@ -342,6 +343,7 @@ export class ImportSession {
         actor: this.options.actor,
         now: this.options.now,
         note: `imported from ${this.source}`,
+        modifiedAt: modifiedAt ?? draft.publishedAt,
         ...(existing ? { id: existing.id } : {}),
       });
       this.count('article', existing ? 'updated' : 'imported');

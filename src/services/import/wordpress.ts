@@ -609,30 +609,35 @@ class WordPressWriter {
     const language = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(this.channel.language ?? '')
       ? (this.channel.language as string)
       : 'en';
-    const saved = await this.session.article(this.sourceIdOf(item), ref, {
-      slug: item.postName ?? '',
-      title: item.title,
-      subtitle: null,
-      summary: excerpt,
-      epigraph: null,
-      bodyMarkdown: body.markdown,
-      status,
-      publishedAt,
-      source:
-        sourceName || sourceUrl
-          ? { name: sourceName ?? hostOf(sourceUrl) ?? 'Original source', url: sourceUrl }
-          : null,
-      canonicalUrl: canonical,
-      license: null,
-      language,
-      featuredImage: isHttpUrl(featured?.url) ? featured.url : null,
-      featuredImageAlt: isHttpUrl(featured?.url) ? featured?.alt || null : null,
-      visibility: 'public',
-      isFeatured: item.isSticky,
-      hasComments: item.commentStatus !== 'closed',
-      authorIds: [...new Set(authorIds)],
-      termIds: [...new Set(termIds)],
-    });
+    const saved = await this.session.article(
+      this.sourceIdOf(item),
+      ref,
+      {
+        slug: item.postName ?? '',
+        title: item.title,
+        subtitle: null,
+        summary: excerpt,
+        epigraph: null,
+        bodyMarkdown: body.markdown,
+        status,
+        publishedAt,
+        source:
+          sourceName || sourceUrl
+            ? { name: sourceName ?? hostOf(sourceUrl) ?? 'Original source', url: sourceUrl }
+            : null,
+        canonicalUrl: canonical,
+        license: null,
+        language,
+        featuredImage: isHttpUrl(featured?.url) ? featured.url : null,
+        featuredImageAlt: isHttpUrl(featured?.url) ? featured?.alt || null : null,
+        visibility: 'public',
+        isFeatured: item.isSticky,
+        hasComments: item.commentStatus !== 'closed',
+        authorIds: [...new Set(authorIds)],
+        termIds: [...new Set(termIds)],
+      },
+      wordPressDate(item.postModifiedGmt, item.postModified, null),
+    );
     const outcome = this.session.lastOutcome;
     if (!saved) {
       this.skipComments(item, ref, 'its post was not imported');

@@ -60,6 +60,8 @@ export interface WxrItem {
   excerpt: string;
   postDate: string | null;
   postDateGmt: string | null;
+  postModified: string | null;
+  postModifiedGmt: string | null;
   commentStatus: string | null;
   postName: string | null;
   status: string | null;
@@ -588,6 +590,8 @@ function emptyItem(line: number): WxrItem {
     excerpt: '',
     postDate: null,
     postDateGmt: null,
+    postModified: null,
+    postModifiedGmt: null,
     commentStatus: null,
     postName: null,
     status: null,
@@ -620,6 +624,8 @@ function itemFrom(record: RecordFrame): WxrItem {
   item.excerpt = f('excerpt:encoded') ?? '';
   item.postDate = trimmed('wp:post_date');
   item.postDateGmt = trimmed('wp:post_date_gmt');
+  item.postModified = trimmed('wp:post_modified');
+  item.postModifiedGmt = trimmed('wp:post_modified_gmt');
   item.commentStatus = trimmed('wp:comment_status');
   item.postName = trimmed('wp:post_name');
   item.status = trimmed('wp:status');
