@@ -16,7 +16,9 @@ export function printImportReport(report: ImportReport, io: CliIo = stdio): bool
       io.err(`FAILED  ${outcome.file}`);
       for (const e of outcome.errors ?? []) io.err(`        ${e.field}: ${e.message}`);
     } else {
-      io.out(`${outcome.status === 'created' ? 'created' : 'updated'} ${outcome.slug}  (${outcome.file})`);
+      io.out(
+        `${outcome.status === 'created' ? 'created' : 'updated'} ${outcome.slug ?? outcome.note ?? ''}  (${outcome.file})`,
+      );
     }
   }
   io.out(`${report.created} created, ${report.updated} updated, ${report.failed} failed.`);

@@ -33,6 +33,8 @@ export interface SaveOptions {
    * modified time, so sitemaps and feeds do not date the whole archive to the import.
    */
   modifiedAt?: string | null;
+  /** When the article was first made where it comes from (a restore from an export). */
+  createdAt?: string | null;
 }
 
 export interface SaveResult {
@@ -87,7 +89,7 @@ export async function saveArticleIn(
     publishedAt: draft.publishedAt === null ? null : toIsoTimestamp(draft.publishedAt),
     bodyHtml: renderMarkdown(draft.bodyMarkdown),
     wordCount: countWords(draft.bodyMarkdown),
-    createdAt: existing?.createdAt ?? now,
+    createdAt: existing?.createdAt ?? options.createdAt ?? now,
     updatedAt: options.modifiedAt && options.modifiedAt < now ? options.modifiedAt : now,
     version: (existing?.version ?? 0) + 1,
     createdBy: existing ? existing.createdBy : (options.createdBy ?? null),

@@ -32,7 +32,14 @@ export interface PageSaveResult {
 export async function savePageIn(
   repos: Pick<Repositories, 'pages' | 'redirects' | 'revisions'>,
   input: PageDraft,
-  options: { actor: string; now: Date; id?: number },
+  options: {
+    actor: string;
+    now: Date;
+    id?: number;
+    /** When the page was made and last changed where it comes from (an import or restore). */
+    createdAt?: string | null;
+    modifiedAt?: string | null;
+  },
 ): Promise<PageSaveResult> {
   const errors: FieldError[] = [];
   const title = input.title.trim();
@@ -71,8 +78,8 @@ export async function savePageIn(
   const record = {
     ...draft,
     bodyHtml: renderMarkdown(draft.bodyMarkdown),
-    createdAt: existing?.createdAt ?? now,
-    updatedAt: now,
+    createdAt: existing?.createdAt ?? options.createdAt ?? now,
+    updatedAt: options.modifiedAt && options.modifiedAt < now ? options.modifiedAt : now,
   };
   let id: number;
   if (existing) {

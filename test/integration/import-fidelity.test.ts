@@ -4,10 +4,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { renderMarkdown } from '../../src/content/markdown.ts';
+import { draftOf, saveArticleIn } from '../../src/services/articles.ts';
 import { sitemapFile } from '../../src/services/discovery/sitemaps.ts';
+import { exportMarkdown } from '../../src/services/export/markdown-export.ts';
+import { exportPublication } from '../../src/services/export/publication-export.ts';
 import { importGhost } from '../../src/services/import/ghost.ts';
+import { importMarkdown } from '../../src/services/import/markdown.ts';
 import type { MigrationReport } from '../../src/services/import/session.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
+import { savePageIn } from '../../src/services/pages.ts';
+import { findOrCreatePerson } from '../../src/services/people.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { skipUnlessCI } from '../helpers/prerequisites.ts';
 import { ghostSourceItems, isWellFormedXml, wxrSourceItems } from '../helpers/source-items.ts';
@@ -274,5 +281,149 @@ for (const kind of DATABASE_KINDS) {
         }
       });
     }
+  });
+}
+
+/** The publication as the JSON export writes it, without what a Markdown export does not carry. */
+async function portableState(t: TestWiring): Promise<Record<string, unknown>> {
+  let text = '';
+  await exportPublication(t.wiring, {
+    write: (piece) => {
+      text += piece;
+    },
+  });
+  const doc = JSON.parse(text) as Record<string, Record<string, unknown>[]>;
+  // Revisions are history, not content; the version counts saves.
+  const strip = (rows: Record<string, unknown>[] | undefined, ...order: string[]) =>
+    (rows ?? [])
+      .map(({ revisions: _r, version: _v, ...rest }) => rest)
+      .sort((a, b) => {
+        const key = (row: Record<string, unknown>) => order.map((k) => String(row[k])).join('/');
+        return key(a).localeCompare(key(b));
+      });
+  return {
+    taxonomies: strip(doc.taxonomies, 'slug'),
+    // When a term or redirect row was written is bookkeeping the export does not carry.
+    terms: strip(doc.terms, 'taxonomy', 'slug').map(({ created_at: _c, updated_at: _u, ...rest }) => rest),
+    people: strip(doc.people, 'slug'),
+    articles: strip(doc.articles, 'slug').map(({ corrections: _c, ...rest }) => rest),
+    pages: strip(doc.pages, 'slug'),
+    redirects: strip(doc.redirects, 'from_path').map(({ created_at: _c, ...rest }) => rest),
+  };
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`Markdown export and import on ${kind}`, () => {
+    test('a Markdown export read into an empty instance is the same publication, field by field', async () => {
+      const source = await createTestWiring(kind);
+      const target = await createTestWiring(kind);
+      const folder = mkdtempSync(path.join(tmpdir(), 'pressroom-md-roundtrip-'));
+      try {
+        await importWordPress(source.wiring, ours('wordpress-fidelity.xml'));
+        const store = source.wiring.store;
+        const now = source.wiring.now();
+        await store.transaction(async (repos) => {
+          await savePageIn(
+            repos,
+            {
+              slug: 'membership',
+              title: 'Membership',
+              bodyMarkdown: 'Join us.',
+              status: 'published',
+              showInNavigation: true,
+              position: 3,
+            },
+            { actor: 'test', now },
+          );
+          const theme = (await repos.taxonomies.listTaxonomies()).find((x) => x.slug === 'theme');
+          assert.ok(theme);
+          const parent = await repos.taxonomies.insertTerm(
+            {
+              taxonomyId: theme.id,
+              slug: 'cclicense',
+              name: 'CC License',
+              description: 'Open *licences*.',
+              descriptionHtml: renderMarkdown('Open *licences*.'),
+              parentId: null,
+              position: 2,
+            },
+            '2020-01-01T00:00:00.000Z',
+          );
+          await repos.taxonomies.insertTerm(
+            {
+              taxonomyId: theme.id,
+              slug: 'by-sa',
+              name: 'BY SA',
+              description: null,
+              descriptionHtml: null,
+              parentId: parent,
+              position: 0,
+            },
+            '2020-01-01T00:00:00.000Z',
+          );
+          const article = await repos.articles.findBySlug('aside');
+          assert.ok(article);
+          await saveArticleIn(
+            repos,
+            { ...draftOf(article), termIds: [...article.termIds, parent] },
+            { actor: 'test', now, id: article.id },
+          );
+          const first = await repos.comments.insert({
+            articleId: article.id,
+            parentId: null,
+            authorName: 'Ana',
+            authorEmail: 'ana@example.org',
+            authorUrl: null,
+            body: 'A question?',
+            status: 'approved',
+            kind: 'comment',
+            createdAt: '2021-01-01T00:00:00.000Z',
+            sourceId: null,
+          });
+          await repos.comments.insert({
+            articleId: article.id,
+            parentId: first,
+            authorName: 'Ines Keeper',
+            authorEmail: null,
+            authorUrl: 'https://lighthouse.example/',
+            body: 'An answer.',
+            status: 'pending',
+            kind: 'comment',
+            createdAt: '2021-01-02T00:00:00.000Z',
+            sourceId: null,
+          });
+          await repos.redirects.put(
+            { fromPath: '/old-membership', toPath: '/membership', statusCode: 301 },
+            '2021-01-01T00:00:00.000Z',
+          );
+          await findOrCreatePerson(
+            repos,
+            {
+              name: 'Guest Without Articles',
+              slug: 'guest',
+              bio: 'Writes *rarely*.',
+              website: 'https://guest.example/',
+            },
+            now,
+          );
+        });
+        await exportMarkdown(store, folder, { mediaDir: path.join(source.database.dataDir, 'media') });
+        const report = await importMarkdown(target.wiring, folder);
+        assert.equal(report.failed, 0, JSON.stringify(report.outcomes.filter((o) => o.status === 'failed')));
+        const before = await portableState(source);
+        const after = await portableState(target);
+        for (const key of Object.keys(before)) assert.deepEqual(after[key], before[key], `${key} differ`);
+        assert.ok((before.pages as unknown[]).length >= 2);
+        assert.ok((before.redirects as unknown[]).length > 0);
+        const aside = (before.articles as { slug: string; comments: unknown[] }[]).find(
+          (a) => a.slug === 'aside',
+        );
+        assert.equal(aside?.comments.length, 2);
+      } finally {
+        await source.cleanup();
+        await target.cleanup();
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
   });
 }

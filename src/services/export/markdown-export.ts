@@ -5,7 +5,9 @@ import type { Store } from '../../domain/ports/store.ts';
 
 /**
  * Writes the publication as a folder of Markdown files with YAML front matter, in the shape
- * `pressroom import markdown` reads (articles/), plus pages/, settings.yaml and media/.
+ * `pressroom import markdown` reads back whole: articles/ and pages/, people.yaml,
+ * taxonomies.yaml (terms with their slugs), comments.yaml, redirects.yaml, settings.yaml and
+ * media/.
  */
 export async function exportMarkdown(
   store: Store,
@@ -14,13 +16,15 @@ export async function exportMarkdown(
 ): Promise<{ articles: number; pages: number; media: boolean }> {
   await mkdir(path.join(folder, 'articles'), { recursive: true });
   await mkdir(path.join(folder, 'pages'), { recursive: true });
-  const [articles, people, taxonomies, terms, pages, settings] = await Promise.all([
+  const [articles, people, taxonomies, terms, pages, settings, comments, redirects] = await Promise.all([
     store.articles.listAll(),
     store.people.list(),
     store.taxonomies.listTaxonomies(),
     store.taxonomies.listTerms(),
     store.pages.list(),
     store.settings.getAll(),
+    store.comments.listAll(),
+    store.redirects.list(),
   ]);
   const personById = new Map(people.map((p) => [p.id, p]));
   const termById = new Map(terms.map((t) => [t.id, t]));
@@ -65,6 +69,8 @@ export async function exportMarkdown(
       ['comments', article.hasComments ? undefined : false],
       ['image', article.featuredImage],
       ['image_alt', article.featuredImageAlt],
+      ['created', article.createdAt],
+      ['updated', article.updatedAt],
     ];
     for (const [key, value] of optional) if (value !== null && value !== undefined) front[key] = value;
     await writeFile(
@@ -79,6 +85,8 @@ export async function exportMarkdown(
       status: page.status,
       navigation: page.showInNavigation,
       position: page.position,
+      created: page.createdAt,
+      updated: page.updatedAt,
     };
     await writeFile(
       path.join(folder, 'pages', `${page.slug}.md`),
@@ -86,6 +94,75 @@ export async function exportMarkdown(
     );
   }
   await writeFile(path.join(folder, 'settings.yaml'), stringify(Object.fromEntries(settings)));
+  await writeFile(
+    path.join(folder, 'people.yaml'),
+    stringify(
+      people.map((p) => ({
+        slug: p.slug,
+        name: p.name,
+        bio: p.bio,
+        email: p.email,
+        website: p.website,
+        photo: p.photo,
+        links: p.links,
+        created: p.createdAt,
+        updated: p.updatedAt,
+      })),
+      { lineWidth: 0 },
+    ),
+  );
+  const termSlug = new Map(terms.map((t) => [t.id, t.slug]));
+  await writeFile(
+    path.join(folder, 'taxonomies.yaml'),
+    stringify(
+      taxonomies.map((taxonomy) => ({
+        slug: taxonomy.slug,
+        name: taxonomy.name,
+        plural: taxonomy.pluralName,
+        hierarchical: taxonomy.isHierarchical,
+        multiple: taxonomy.isMultiple,
+        position: taxonomy.position,
+        terms: terms
+          .filter((t) => t.taxonomyId === taxonomy.id)
+          .map((t) => ({
+            slug: t.slug,
+            name: t.name,
+            description: t.description,
+            parent: t.parentId === null ? null : (termSlug.get(t.parentId) ?? null),
+            position: t.position,
+          })),
+      })),
+      { lineWidth: 0 },
+    ),
+  );
+  const articleSlug = new Map(articles.map((a) => [a.id, a.slug]));
+  // A reply names its parent by the parent's place in this list.
+  const commentIndex = new Map(comments.map((c, index) => [c.id, index]));
+  await writeFile(
+    path.join(folder, 'comments.yaml'),
+    stringify(
+      comments.map((c) => ({
+        article: articleSlug.get(c.articleId) ?? null,
+        parent: c.parentId === null ? null : (commentIndex.get(c.parentId) ?? null),
+        author: c.authorName,
+        email: c.authorEmail,
+        url: c.authorUrl,
+        body: c.body,
+        status: c.status,
+        kind: c.kind,
+        created: c.createdAt,
+        source: c.sourceId,
+      })),
+      { lineWidth: 0 },
+    ),
+  );
+  await writeFile(
+    path.join(folder, 'redirects.yaml'),
+    stringify(
+      redirects.map((r) => ({ from: r.fromPath, to: r.toPath, status: r.statusCode })),
+      { lineWidth: 0 },
+    ),
+  );
   let hasMedia = false;
   try {
     if ((await stat(options.mediaDir)).isDirectory()) {

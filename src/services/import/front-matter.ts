@@ -33,6 +33,9 @@ export interface ArticleFile {
   hasComments: boolean;
   image: string | null;
   imageAlt: string | null;
+  /** When the article was made and last changed (written by `pressroom export --format markdown`). */
+  createdAt: string | null;
+  updatedAt: string | null;
   body: string;
 }
 
@@ -56,6 +59,8 @@ const FIELD_KEYS = new Set([
   'comments',
   'image',
   'image_alt',
+  'created',
+  'updated',
 ]);
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
@@ -159,6 +164,8 @@ function readFields(
   }
 
   const authors = readAuthors(data.authors ?? data.author, errors);
+  const createdAt = readTimestamp(data, 'created', errors);
+  const updatedAt = readTimestamp(data, 'updated', errors);
 
   const slugGiven = str('slug');
   const slug = slugGiven ?? (title ? slugify(title) : '');
@@ -232,9 +239,31 @@ function readFields(
     hasComments: bool('comments', true),
     image: str('image'),
     imageAlt: str('image_alt'),
+    createdAt,
+    updatedAt,
     body,
   };
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value };
+}
+
+/** An ISO 8601 time in the front matter, as an ISO timestamp; null when absent. */
+export function readTimestamp(
+  data: Record<string, unknown>,
+  key: string,
+  errors: FieldError[],
+): string | null {
+  const raw = data[key];
+  if (raw === undefined || raw === null) return null;
+  const date = raw instanceof Date ? raw : typeof raw === 'string' ? new Date(raw.trim()) : null;
+  if (
+    !date ||
+    Number.isNaN(date.getTime()) ||
+    (typeof raw === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(raw.trim()))
+  ) {
+    errors.push({ field: key, message: `"${String(raw)}" is not a date and time (use ISO 8601)` });
+    return null;
+  }
+  return date.toISOString();
 }
 
 function readAuthors(raw: unknown, errors: FieldError[]): PersonRef[] {

@@ -8,15 +8,16 @@ import type { ServiceContext } from '../context.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
 import { type ArticleFile, parseArticleFile } from './front-matter.ts';
+import {
+  type ImportFileOutcome,
+  importPagesCommentsRedirects,
+  importPeopleAndTaxonomies,
+  isPublicationFolder,
+} from './markdown-publication.ts';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
-export interface ImportFileOutcome {
-  file: string;
-  status: 'created' | 'updated' | 'failed';
-  slug?: string;
-  errors?: FieldError[];
-}
+export type { ImportFileOutcome };
 
 export interface ImportReport {
   created: number;
@@ -55,13 +56,20 @@ export async function importMarkdown(
   target: string,
   options: { actor?: string } = {},
 ): Promise<ImportReport> {
-  const files = await markdownFilesAt(target);
+  const actor = options.actor ?? 'import';
   const report: ImportReport = { created: 0, updated: 0, failed: 0, outcomes: [] };
-  for (const file of files) {
-    const outcome = await importOneFile(ctx, file, options.actor ?? 'import');
+  const add = (outcome: ImportFileOutcome) => {
     report.outcomes.push(outcome);
     report[outcome.status] += 1;
-  }
+  };
+  // A folder written by the Markdown export is read back whole: what the export writes, the
+  // import reads (people and terms first, so their slugs are kept; comments and redirects last).
+  const isPublication = await isPublicationFolder(target);
+  if (isPublication) for (const outcome of await importPeopleAndTaxonomies(ctx, target, actor)) add(outcome);
+  const files = await markdownFilesAt(isPublication ? path.join(target, 'articles') : target);
+  for (const file of files) add(await importOneFile(ctx, file, actor));
+  if (isPublication)
+    for (const outcome of await importPagesCommentsRedirects(ctx, target, actor)) add(outcome);
   return report;
 }
 
@@ -145,5 +153,10 @@ export async function storeArticleFile(
     authorIds: [...new Set(authorIds)],
     termIds: [...new Set(termIds)],
   };
-  return saveArticleIn(repos, draft, { actor: options.actor, now: options.now });
+  return saveArticleIn(repos, draft, {
+    actor: options.actor,
+    now: options.now,
+    createdAt: file.createdAt,
+    modifiedAt: file.updatedAt,
+  });
 }

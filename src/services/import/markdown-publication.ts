@@ -1,0 +1,394 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { renderMarkdown } from '../../content/markdown.ts';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import type { CommentStatus } from '../../domain/comment.ts';
+import type { PersonLink } from '../../domain/person.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
+import { slugProblem } from '../../domain/slug.ts';
+import { isHttpUrl } from '../../domain/url.ts';
+import { type FieldError, isAppError } from '../../errors.ts';
+import type { ServiceContext } from '../context.ts';
+import { savePageIn } from '../pages.ts';
+import { findOrCreatePerson } from '../people.ts';
+import { keepRevision } from '../revision-log.ts';
+import { readTimestamp } from './front-matter.ts';
+
+/**
+ * Reads back the parts of a Markdown export (`pressroom export --format markdown`) that are not
+ * articles: people.yaml, taxonomies.yaml, pages/, comments.yaml and redirects.yaml. Each part is
+ * written in its own transaction and reported as one outcome.
+ */
+
+/** What happened to one file of a Markdown import. */
+export interface ImportFileOutcome {
+  file: string;
+  status: 'created' | 'updated' | 'failed';
+  slug?: string;
+  /** What a data file held, for the report ("12 people"). */
+  note?: string;
+  errors?: FieldError[];
+}
+
+type Row = Record<string, unknown>;
+
+const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+
+/** Whether a folder has the layout the Markdown export writes (articles/ beside pages/ or people.yaml). */
+export async function isPublicationFolder(folder: string): Promise<boolean> {
+  const isDir = async (p: string) => (await stat(p).catch(() => null))?.isDirectory() ?? false;
+  const isFile = async (p: string) => (await stat(p).catch(() => null))?.isFile() ?? false;
+  return (
+    (await isDir(path.join(folder, 'articles'))) &&
+    ((await isDir(path.join(folder, 'pages'))) || (await isFile(path.join(folder, 'people.yaml'))))
+  );
+}
+
+async function readYamlList(file: string): Promise<{ rows: Row[] } | { errors: FieldError[] } | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0)
+    return {
+      errors: doc.errors.map((e) => ({
+        field: '(file)',
+        message: `YAML error at line ${(e.linePos?.[0]?.line ?? 0) + 1}: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  const value = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  if (value === null || value === undefined) return { rows: [] };
+  if (
+    !Array.isArray(value) ||
+    value.some((row) => typeof row !== 'object' || row === null || Array.isArray(row))
+  )
+    return { errors: [{ field: '(file)', message: 'must be a list of entries' }] };
+  return { rows: value as Row[] };
+}
+
+const text = (row: Row, key: string): string | null =>
+  typeof row[key] === 'string' && (row[key] as string).trim() ? (row[key] as string) : null;
+
+/** Runs one part of the import in a transaction; a bad entry fails the part with its place named. */
+async function part(
+  ctx: ServiceContext,
+  file: string,
+  noun: string,
+  write: (repos: Repositories, rows: Row[], errors: FieldError[]) => Promise<void>,
+): Promise<ImportFileOutcome | null> {
+  const read = await readYamlList(file);
+  if (read === null) return null;
+  if ('errors' in read) return { file, status: 'failed', errors: read.errors };
+  const errors: FieldError[] = [];
+  try {
+    await ctx.store.transaction(async (repos) => {
+      await write(repos, read.rows, errors);
+      // Nothing of a part with errors is kept: the export wrote it whole, so it must read whole.
+      if (errors.length > 0) throw new PartRefused();
+    });
+  } catch (error) {
+    if (error instanceof PartRefused) return { file, status: 'failed', errors };
+    if (isAppError(error))
+      return {
+        file,
+        status: 'failed',
+        errors: error.details ?? [{ field: '(file)', message: error.message }],
+      };
+    throw error;
+  }
+  return { file, status: 'created', note: `${read.rows.length} ${noun}` };
+}
+
+class PartRefused extends Error {}
+
+/** people.yaml and taxonomies.yaml: read before the articles, so their slugs and profiles are kept. */
+export async function importPeopleAndTaxonomies(
+  ctx: ServiceContext,
+  folder: string,
+  actor: string,
+): Promise<ImportFileOutcome[]> {
+  const now = ctx.now();
+  const stamp = toIsoTimestamp(now);
+  const outcomes: ImportFileOutcome[] = [];
+  const people = await part(ctx, path.join(folder, 'people.yaml'), 'people', async (repos, rows, errors) => {
+    for (const [index, row] of rows.entries()) {
+      const name = text(row, 'name');
+      const slug = text(row, 'slug');
+      if (!name || !slug || slugProblem(slug)) {
+        errors.push({ field: `[${index}]`, message: 'needs a name and a valid slug' });
+        continue;
+      }
+      const website = text(row, 'website');
+      const person = await findOrCreatePerson(
+        repos,
+        {
+          name,
+          slug,
+          bio: text(row, 'bio') ?? undefined,
+          email: text(row, 'email') ?? undefined,
+          website: website ?? undefined,
+        },
+        now,
+        actor,
+      );
+      const links = Array.isArray(row.links)
+        ? (row.links as Row[]).flatMap((link) => {
+            const label = text(link, 'label');
+            const url = text(link, 'url');
+            return label && url && isHttpUrl(url) ? [{ label, url } satisfies PersonLink] : [];
+          })
+        : [];
+      const photo = text(row, 'photo');
+      const record = {
+        ...person,
+        name,
+        photo,
+        links,
+        createdAt: readTimestamp(row, 'created', errors) ?? person.createdAt,
+        updatedAt: readTimestamp(row, 'updated', errors) ?? person.updatedAt,
+      };
+      await repos.people.update(person.id, record);
+    }
+  });
+  if (people) outcomes.push(people);
+  const taxonomies = await part(
+    ctx,
+    path.join(folder, 'taxonomies.yaml'),
+    'taxonomies',
+    async (repos, rows, errors) => {
+      for (const [index, row] of rows.entries()) {
+        const slug = text(row, 'slug');
+        const name = text(row, 'name');
+        if (!slug || !name || slugProblem(slug)) {
+          errors.push({ field: `[${index}]`, message: 'a taxonomy needs a name and a valid slug' });
+          continue;
+        }
+        let taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.slug === slug);
+        if (!taxonomy) {
+          const record = {
+            slug,
+            name,
+            pluralName: text(row, 'plural') ?? name,
+            isHierarchical: row.hierarchical === true,
+            isMultiple: row.multiple !== false,
+            position: typeof row.position === 'number' ? row.position : 0,
+          };
+          taxonomy = { id: await repos.taxonomies.insertTaxonomy(record), ...record };
+        }
+        const terms = Array.isArray(row.terms) ? (row.terms as Row[]) : [];
+        const ids = new Map<string, number>();
+        // Parents first: they may be listed after their children.
+        let pending = terms;
+        while (pending.length > 0) {
+          const ready = pending.filter((t) => {
+            const parent = text(t, 'parent');
+            return !parent || ids.has(parent) || !terms.some((o) => text(o, 'slug') === parent);
+          });
+          const batch = ready.length > 0 ? ready : pending;
+          for (const term of batch) {
+            const termSlug = text(term, 'slug');
+            const termName = text(term, 'name');
+            if (!termSlug || !termName || slugProblem(termSlug)) {
+              errors.push({
+                field: `${slug}.terms`,
+                message: `a term needs a name and a valid slug (${termSlug ?? '?'})`,
+              });
+              continue;
+            }
+            const parent = text(term, 'parent');
+            const description = text(term, 'description');
+            const record = {
+              taxonomyId: taxonomy.id,
+              slug: termSlug,
+              name: termName,
+              description,
+              descriptionHtml: description ? renderMarkdown(description) : null,
+              parentId: parent ? (ids.get(parent) ?? null) : null,
+              position: typeof term.position === 'number' ? term.position : 0,
+            };
+            const existing = await repos.taxonomies.findTerm(taxonomy.id, termSlug);
+            let id: number;
+            if (existing) {
+              id = existing.id;
+              await repos.taxonomies.updateTerm(id, record, stamp);
+            } else {
+              id = await repos.taxonomies.insertTerm(record, stamp);
+            }
+            await keepRevision(repos, {
+              entityType: 'term',
+              entityId: id,
+              actor,
+              snapshot: record,
+              createdAt: stamp,
+            });
+            ids.set(termSlug, id);
+          }
+          pending = pending.filter((t) => !batch.includes(t));
+        }
+      }
+    },
+  );
+  if (taxonomies) outcomes.push(taxonomies);
+  return outcomes;
+}
+
+/** pages/*.md, comments.yaml and redirects.yaml: read after the articles they refer to. */
+export async function importPagesCommentsRedirects(
+  ctx: ServiceContext,
+  folder: string,
+  actor: string,
+): Promise<ImportFileOutcome[]> {
+  const outcomes: ImportFileOutcome[] = [];
+  const pagesDir = path.join(folder, 'pages');
+  const pageFiles = (await readdir(pagesDir).catch(() => [] as string[]))
+    .filter((name) => /\.(md|markdown)$/i.test(name))
+    .sort()
+    .map((name) => path.join(pagesDir, name));
+  for (const file of pageFiles) outcomes.push(await importPageFile(ctx, file, actor));
+
+  const comments = await part(
+    ctx,
+    path.join(folder, 'comments.yaml'),
+    'comments',
+    async (repos, rows, errors) => {
+      const articleIds = new Map<string, number>();
+      const ids: number[] = [];
+      for (const [index, row] of rows.entries()) {
+        const slug = text(row, 'article');
+        let articleId = slug ? articleIds.get(slug) : undefined;
+        if (slug && articleId === undefined) {
+          articleId = (await repos.articles.findBySlug(slug))?.id;
+          if (articleId !== undefined) articleIds.set(slug, articleId);
+        }
+        const body = text(row, 'body');
+        const created = readTimestamp(row, 'created', errors);
+        if (articleId === undefined || !body || !created) {
+          errors.push({
+            field: `[${index}]`,
+            message: 'needs the slug of an imported article, a body and a created time',
+          });
+          ids.push(-1);
+          continue;
+        }
+        const sourceId = text(row, 'source');
+        const knownId = sourceId
+          ? (await repos.comments.idsBySourcePrefix(sourceId)).get(sourceId)
+          : undefined;
+        const parentIndex = typeof row.parent === 'number' ? row.parent : null;
+        const record = {
+          articleId,
+          parentId:
+            parentIndex !== null && (ids[parentIndex] ?? -1) > 0 ? (ids[parentIndex] as number) : null,
+          authorName: text(row, 'author') ?? 'Anonymous',
+          authorEmail: text(row, 'email'),
+          authorUrl: text(row, 'url'),
+          body,
+          status: (text(row, 'status') ?? 'approved') as CommentStatus,
+          kind: (['pingback', 'trackback'].includes(text(row, 'kind') ?? '')
+            ? text(row, 'kind')
+            : 'comment') as 'comment' | 'pingback' | 'trackback',
+          createdAt: created,
+          sourceId,
+        };
+        if (knownId !== undefined) {
+          await repos.comments.update(knownId, record);
+          ids.push(knownId);
+        } else {
+          ids.push(await repos.comments.insert(record));
+        }
+      }
+    },
+  );
+  if (comments) outcomes.push(comments);
+
+  const redirects = await part(
+    ctx,
+    path.join(folder, 'redirects.yaml'),
+    'redirects',
+    async (repos, rows, errors) => {
+      const stamp = toIsoTimestamp(ctx.now());
+      for (const [index, row] of rows.entries()) {
+        const from = text(row, 'from');
+        const to = text(row, 'to');
+        const status = typeof row.status === 'number' ? row.status : 301;
+        if (!from?.startsWith('/') || !to || ![301, 302, 307, 308].includes(status)) {
+          errors.push({
+            field: `[${index}]`,
+            message: 'needs a from path, a to path or URL, and a 30x status',
+          });
+          continue;
+        }
+        await repos.redirects.put({ fromPath: from, toPath: to, statusCode: status }, stamp);
+      }
+    },
+  );
+  if (redirects) outcomes.push(redirects);
+  return outcomes;
+}
+
+const PAGE_KEYS = new Set(['title', 'slug', 'status', 'navigation', 'position', 'created', 'updated']);
+
+/** One page file of the export: front matter with title, slug, status, navigation and position. */
+async function importPageFile(ctx: ServiceContext, file: string, actor: string): Promise<ImportFileOutcome> {
+  const source = await readFile(file, 'utf8');
+  const match = FRONT_MATTER.exec(source);
+  const errors: FieldError[] = [];
+  const data = match
+    ? (parseDocument(match[1] ?? '', { uniqueKeys: true }).toJS({ maxAliasCount: 50 }) as unknown)
+    : null;
+  if (!match || data === null || typeof data !== 'object' || Array.isArray(data))
+    return {
+      file,
+      status: 'failed',
+      errors: [{ field: '(front matter)', message: 'missing or not a mapping' }],
+    };
+  const row = data as Row;
+  for (const key of Object.keys(row))
+    if (!PAGE_KEYS.has(key))
+      errors.push({ field: key, message: `is not a page field (${[...PAGE_KEYS].join(', ')})` });
+  const title = text(row, 'title');
+  const slug = text(row, 'slug');
+  if (!title) errors.push({ field: 'title', message: 'is required' });
+  if (!slug) errors.push({ field: 'slug', message: 'is required' });
+  const status = text(row, 'status') === 'draft' ? 'draft' : 'published';
+  if (row.status !== undefined && row.status !== 'published' && row.status !== 'draft')
+    errors.push({ field: 'status', message: 'must be published or draft' });
+  if (row.navigation !== undefined && typeof row.navigation !== 'boolean')
+    errors.push({ field: 'navigation', message: 'must be true or false' });
+  if (row.position !== undefined && !Number.isInteger(row.position))
+    errors.push({ field: 'position', message: 'must be a whole number' });
+  const createdAt = readTimestamp(row, 'created', errors);
+  const modifiedAt = readTimestamp(row, 'updated', errors);
+  if (errors.length > 0 || !title || !slug) return { file, status: 'failed', errors };
+  try {
+    const existed = await ctx.store.pages.findBySlug(slug);
+    const saved = await ctx.store.transaction((repos) =>
+      savePageIn(
+        repos,
+        {
+          slug,
+          title,
+          bodyMarkdown: source.slice(match[0].length).trim(),
+          status,
+          showInNavigation: row.navigation === true,
+          position: typeof row.position === 'number' ? row.position : 0,
+        },
+        { actor, now: ctx.now(), createdAt, modifiedAt },
+      ),
+    );
+    ctx.changes.publish({ kind: 'everything' });
+    return { file, status: existed ? 'updated' : 'created', slug: saved.page.slug };
+  } catch (error) {
+    if (isAppError(error))
+      return {
+        file,
+        status: 'failed',
+        errors: error.details ?? [{ field: '(page)', message: error.message }],
+      };
+    throw error;
+  }
+}
