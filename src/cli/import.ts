@@ -32,6 +32,7 @@ const KIND_LABELS: Record<ReportKind, string> = {
   term: 'terms',
   comment: 'comments',
   media: 'media',
+  embed: 'embeds',
   redirect: 'redirects',
   item: 'other items',
 };

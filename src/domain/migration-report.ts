@@ -1,5 +1,14 @@
 /** The kinds of thing an import, restore or migration counts. */
-export type ReportKind = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media' | 'redirect' | 'item';
+export type ReportKind =
+  | 'article'
+  | 'page'
+  | 'person'
+  | 'term'
+  | 'comment'
+  | 'media'
+  | 'embed'
+  | 'redirect'
+  | 'item';
 
 export interface ReportCounts {
   imported: number;
@@ -46,6 +55,7 @@ export function emptyReport(source: string): MigrationReport {
       term: zero(),
       comment: zero(),
       media: zero(),
+      embed: zero(),
       redirect: zero(),
       item: zero(),
     },

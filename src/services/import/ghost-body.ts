@@ -37,7 +37,14 @@ function card(name: string, payload: Json): string {
     case 'code':
     case 'codeblock':
       return `<pre><code>${escapeHtml(str(payload.code))}</code></pre>`;
-    case 'embed':
+    case 'embed': {
+      // Kept as the player it was; the converter turns it into a link to the provider's page.
+      const url = str(payload.url);
+      const title = str((payload.metadata as Json | undefined)?.title);
+      const caption = str(payload.caption);
+      if (!url) return '';
+      return `<figure><iframe src="${escapeHtml(url)}" title="${escapeHtml(title)}"></iframe>${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
+    }
     case 'bookmark': {
       const url = str(payload.url);
       const title = str((payload.metadata as Json | undefined)?.title) || url;

@@ -110,15 +110,15 @@ function absoluteUrl(value: string | null): string | null {
 }
 
 /** The best body a Ghost post has: html, else lexical, else mobiledoc, else 0.x Markdown. */
-export function ghostBodyMarkdown(post: Row): string {
+export function ghostBodyMarkdown(post: Row): { markdown: string; embeds: string[] } {
   const source = (value: unknown) => withoutGhostUrl(text(value));
   const html = source(post.html);
-  if (html?.trim()) return htmlToMarkdown(html).markdown;
+  if (html?.trim()) return htmlToMarkdown(html);
   const lexical = source(post.lexical);
-  if (lexical?.trim()) return htmlToMarkdown(lexicalToHtml(lexical)).markdown;
+  if (lexical?.trim()) return htmlToMarkdown(lexicalToHtml(lexical));
   const mobiledoc = source(post.mobiledoc);
-  if (mobiledoc?.trim()) return htmlToMarkdown(mobiledocToHtml(mobiledoc)).markdown;
-  return source(post.markdown)?.trim() ?? '';
+  if (mobiledoc?.trim()) return htmlToMarkdown(mobiledocToHtml(mobiledoc));
+  return { markdown: source(post.markdown)?.trim() ?? '', embeds: [] };
 }
 
 /**
@@ -239,6 +239,7 @@ export async function importGhost(
       const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
 
       const seenIds = new Set<string>();
+      const embeds = new Map<string, number>();
       for (const post of data.posts) {
         const id = text(post.id);
         const title = text(post.title)?.trim() ?? '';
@@ -271,7 +272,12 @@ export async function importGhost(
         }
         let body: string;
         try {
-          body = ghostBodyMarkdown(post);
+          const converted = ghostBodyMarkdown(post);
+          body = converted.markdown;
+          for (const provider of converted.embeds) {
+            session.count('embed', 'imported');
+            embeds.set(provider, (embeds.get(provider) ?? 0) + 1);
+          }
         } catch (error) {
           // One body the converter cannot handle must not cost the rest of the import.
           const reason = `its content could not be converted (${error instanceof Error ? error.message : String(error)})`;
@@ -354,6 +360,10 @@ export async function importGhost(
             : { outcome: 'skipped', reason: session.report.skipped.at(-1)?.reason ?? 'not saved' },
         );
       }
+      if (embeds.size > 0)
+        session.warn(
+          `embedded players were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
+        );
       if (options.isStrict && session.report.items.some((item) => item.outcome === 'failed')) {
         failedReport = session.report;
         throw new StrictRollback();

@@ -9,6 +9,8 @@ export type { ShortcodeNote };
 export interface ConvertedBody {
   markdown: string;
   shortcodes: ShortcodeNote[];
+  /** Providers of the embedded players kept as links ("YouTube", "Spotify", …), one per embed. */
+  embeds: string[];
 }
 
 const turndown = new TurndownService({
@@ -19,7 +21,79 @@ const turndown = new TurndownService({
   hr: '---',
 });
 turndown.use(gfm);
-turndown.remove(['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'form']);
+turndown.remove(['script', 'style', 'noscript', 'template', 'object', 'embed', 'form']);
+
+// Embedded players found in the body being converted, for the report.
+let embedsFound: string[] = [];
+
+const PLAYERS: { pattern: RegExp; page: (m: RegExpExecArray) => string; provider: string; verb: string }[] = [
+  {
+    pattern: /^https:\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/(?:embed\/|watch\?(?:.*&)?v=)([\w-]{6,20})/,
+    page: (m) => `https://www.youtube.com/watch?v=${m[1]}`,
+    provider: 'YouTube',
+    verb: 'Watch',
+  },
+  {
+    pattern: /^https:\/\/youtu\.be\/([\w-]{6,20})/,
+    page: (m) => `https://www.youtube.com/watch?v=${m[1]}`,
+    provider: 'YouTube',
+    verb: 'Watch',
+  },
+  {
+    pattern: /^https:\/\/(?:player\.)?vimeo\.com\/(?:video\/)?(\d+)/,
+    page: (m) => `https://vimeo.com/${m[1]}`,
+    provider: 'Vimeo',
+    verb: 'Watch',
+  },
+  {
+    pattern:
+      /^https:\/\/open\.spotify\.com\/(?:embed(?:-podcast)?\/)?(track|album|playlist|episode|show|artist)\/(\w+)/,
+    page: (m) => `https://open.spotify.com/${m[1]}/${m[2]}`,
+    provider: 'Spotify',
+    verb: 'Listen',
+  },
+];
+
+/**
+ * An embedded player as a link to the provider's own page: the reader's browser asks nothing of
+ * the provider until the reader follows it (and no frame needs the site's CSP loosened).
+ */
+export function embedLink(
+  src: string,
+  title: string | null,
+): { url: string; label: string; provider: string } | null {
+  const url = src.trim().startsWith('//') ? `https:${src.trim()}` : src.trim().replace(/^http:/i, 'https:');
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return null;
+  }
+  if (!/^https:\/\//i.test(url)) return null;
+  for (const player of PLAYERS) {
+    const match = player.pattern.exec(url);
+    if (match) {
+      const label = `${player.verb} on ${player.provider}${title?.trim() ? `: ${title.trim()}` : ''}`;
+      return { url: player.page(match), label, provider: player.provider };
+    }
+  }
+  return {
+    url,
+    label: `Open the embedded content from ${host}${title?.trim() ? `: ${title.trim()}` : ''}`,
+    provider: host,
+  };
+}
+
+turndown.addRule('embeddedPlayer', {
+  filter: 'iframe',
+  replacement: (_content, node) => {
+    const element = node as HTMLElement;
+    const link = embedLink(element.getAttribute('src') ?? '', element.getAttribute('title'));
+    if (!link) return '';
+    embedsFound.push(link.provider);
+    return `\n\n[▶ ${turndown.escape(link.label)}](${link.url.replace(/[()\s]/g, encodeURIComponent)})\n\n`;
+  },
+});
 // Ghost's Markdown cards arrive already in Markdown; they pass through untouched.
 turndown.addRule('markdownCard', {
   filter: (node) => node.nodeName === 'DIV' && node.getAttribute('data-markdown') === 'true',
@@ -27,11 +101,11 @@ turndown.addRule('markdownCard', {
 });
 turndown.addRule('figure', {
   filter: 'figure',
-  replacement: (_content, node) => {
+  replacement: (content, node) => {
     const element = node as HTMLElement;
     const image = element.querySelector('img');
     const caption = element.querySelector('figcaption')?.textContent?.trim() ?? '';
-    if (!image) return `\n\n${turndown.turndown(element.innerHTML)}\n\n`;
+    if (!image) return `\n\n${content}\n\n`;
     const alt = (image.getAttribute('alt') ?? '').replace(/[[\]]/g, '');
     const src = image.getAttribute('src') ?? '';
     const link = image.parentElement?.tagName === 'A' ? image.parentElement.getAttribute('href') : null;
@@ -319,7 +393,7 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   const lifted = liftCode(cleanText(html), { isWordPress: options.isWordPress, notes: shortcodes });
   let source = lifted.html;
   if (options.isWordPress) source = expandShortcodes(source, shortcodes);
-  if (!source.trim()) return { markdown: '', shortcodes };
+  if (!source.trim()) return { markdown: '', shortcodes, embeds: [] };
   // Text without markup (most comments, many old posts) needs no HTML parser, which costs
   // more than the rest of the import of a short comment.
   if (!/[<&]/.test(source)) {
@@ -331,17 +405,21 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
           .escape(p.trim().replace(/[ \t]+/g, ' '))
           .replace(/ ?\n ?/g, options.isWordPress ? '  \n' : ' '),
       );
-    return { markdown: cleanText(paragraphs.filter(Boolean).join('\n\n')), shortcodes };
+    return { markdown: cleanText(paragraphs.filter(Boolean).join('\n\n')), shortcodes, embeds: [] };
   }
   if (options.isWordPress) source = autoParagraph(source);
   const anchors: string[] = [];
   source = liftAnchors(source, anchors);
   liftedCode = lifted.blocks;
+  embedsFound = [];
   let converted: string;
+  let embeds: string[];
   try {
     converted = turndown.turndown(source);
   } finally {
     liftedCode = [];
+    embeds = embedsFound;
+    embedsFound = [];
   }
   const markdown = restoreCode(
     restoreAnchors(
@@ -353,5 +431,5 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     ),
     lifted.blocks,
   );
-  return { markdown: cleanText(markdown), shortcodes };
+  return { markdown: cleanText(markdown), shortcodes, embeds };
 }

@@ -289,6 +289,7 @@ export function wordPressBody(content: string): WordPressBody {
   return {
     markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
     shortcodes: [...before.shortcodes, ...after.shortcodes],
+    embeds: [...before.embeds, ...after.embeds],
     teaser,
   };
 }
