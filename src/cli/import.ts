@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { LocalMediaStore } from '../adapters/media-store.ts';
 import { dataPath } from '../config.ts';
 import { importGhost } from '../services/import/ghost.ts';
 import { importJson } from '../services/import/json.ts';
@@ -221,19 +222,35 @@ export function registerImport(program: Command): Command {
     .argument('<file>', 'the .json file from Ghost Admin → Settings → Labs → Export')
     .option('--tags-to <taxonomy>', 'the taxonomy Ghost tags go to', 'tag')
     .option('--strict', 'import nothing if any post fails (default: report it and import the rest)')
+    .option(
+      '--images <dir>',
+      "a copy of Ghost's content/images folder; images found there are copied into the media library, with variants",
+    )
+    .option('--old-url <url>', 'the address the Ghost site had; images not copied keep their URL there')
     .option('--report <file>', 'write the full report, every source item with its outcome, as JSON')
-    .action(async (file: string, flags: { tagsTo: string; strict?: boolean; report?: string }) => {
-      const report = await withWiring((wiring) =>
-        importGhost(wiring, file, {
-          actor: 'cli',
-          tagTaxonomy: flags.tagsTo,
-          isStrict: flags.strict === true,
-        }),
-      );
-      printMigrationReport(report);
-      writeReportFile(report, flags.report);
-      settle(report);
-    });
+    .action(
+      async (
+        file: string,
+        flags: { tagsTo: string; strict?: boolean; report?: string; images?: string; oldUrl?: string },
+      ) => {
+        if (flags.oldUrl !== undefined && !/^https?:\/\/[^/]+/i.test(flags.oldUrl))
+          throw usageError(`--old-url must be the Ghost site's http(s) address, not "${flags.oldUrl}"`);
+        const report = await withWiring((wiring) =>
+          importGhost(wiring, file, {
+            actor: 'cli',
+            tagTaxonomy: flags.tagsTo,
+            isStrict: flags.strict === true,
+            ...(flags.images
+              ? { imagesDir: flags.images, media: new LocalMediaStore(dataPath(wiring.config, 'media')) }
+              : {}),
+            ...(flags.oldUrl ? { oldUrl: flags.oldUrl } : {}),
+          }),
+        );
+        printMigrationReport(report);
+        writeReportFile(report, flags.report);
+        settle(report);
+      },
+    );
   command
     .command('json')
     .description('import a Pressroom export (from `pressroom export`) into this instance')

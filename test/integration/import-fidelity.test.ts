@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { LocalMediaStore } from '../../src/adapters/media-store.ts';
 import { renderMarkdown } from '../../src/content/markdown.ts';
 import { draftOf, saveArticleIn } from '../../src/services/articles.ts';
 import { sitemapFile } from '../../src/services/discovery/sitemaps.ts';
@@ -239,6 +249,80 @@ for (const kind of DATABASE_KINDS) {
         /\[▶ Listen on Spotify: Sea shanty\]\(https:\/\/open\.spotify\.com\/track\/4uLU6hMCjMI75M1A2tKUQC\)/,
       );
       assert.equal(notes.updatedAt.slice(0, 19), '2021-06-02T09:30:00');
+    });
+
+    test('Ghost images without --images keep their URL at the old site, and each is listed', async () => {
+      const fresh = await createTestWiring(kind);
+      try {
+        const report = await importGhost(fresh.wiring, ours('ghost-fidelity.json'), {
+          oldUrl: 'https://harbour.example/',
+        });
+        const images = outcomesOf(report, 'image');
+        assert.deepEqual(images.map((i) => i.id).sort(), [
+          '2021/05/cover.png',
+          '2021/05/hana.png',
+          '2021/05/harbour.png',
+          '2021/05/pier.png',
+        ]);
+        for (const image of images) {
+          assert.equal(image.outcome, 'skipped');
+          assert.match(image.reason ?? '', /stays at https:\/\/harbour\.example\/content\/images\//);
+        }
+        const notes = await fresh.wiring.store.articles.findBySlug('harbour-notes');
+        assert.equal(notes?.featuredImage, 'https://harbour.example/content/images/2021/05/cover.png');
+        assert.match(
+          notes?.bodyMarkdown ?? '',
+          /!\[The harbour\]\(https:\/\/harbour\.example\/content\/images\/2021\/05\/harbour\.png\)/,
+        );
+        const [person] = await fresh.wiring.store.people.list();
+        assert.equal(person?.photo, 'https://harbour.example/content/images/2021/05/hana.png');
+      } finally {
+        await fresh.cleanup();
+      }
+    });
+
+    test('Ghost images with --images are copied into the media library with variants; a missing one is listed', async () => {
+      const fresh = await createTestWiring(kind);
+      const imagesDir = path.join(folder, `images-${kind}`);
+      mkdirSync(path.join(imagesDir, '2021', '05'), { recursive: true });
+      for (const [name, colour] of [
+        ['cover', '#1d4e89'],
+        ['harbour', '#2a9d8f'],
+        ['pier', '#e9c46a'],
+      ] as const)
+        await sharp({ create: { width: 1200, height: 600, channels: 3, background: colour } })
+          .png()
+          .toFile(path.join(imagesDir, '2021', '05', `${name}.png`));
+      const media = new LocalMediaStore(path.join(folder, `media-${kind}`));
+      try {
+        const report = await importGhost(fresh.wiring, ours('ghost-fidelity.json'), { imagesDir, media });
+        const outcome = (id: string) => outcomesOf(report, 'image').find((i) => i.id === id);
+        assert.equal(outcome('2021/05/cover.png')?.outcome, 'imported');
+        assert.equal(outcome('2021/05/pier.png')?.outcome, 'imported');
+        assert.equal(outcome('2021/05/hana.png')?.outcome, 'skipped');
+        assert.match(outcome('2021/05/hana.png')?.reason ?? '', /not in the images folder/);
+        const notes = await fresh.wiring.store.articles.findBySlug('harbour-notes');
+        assert.match(notes?.featuredImage ?? '', /^\/media\/.+\.png$/);
+        const body = /!\[The harbour\]\((\/media\/[^)]+)\)/.exec(notes?.bodyMarkdown ?? '');
+        assert.ok(body, notes?.bodyMarkdown ?? 'no article');
+        const stored = await fresh.wiring.store.media.findByUrl(body[1] as string);
+        assert.ok(stored);
+        const variants = await fresh.wiring.store.mediaVariants.listFor([stored.id]);
+        assert.deepEqual([...new Set(variants.map((v) => v.format))].sort(), ['avif', 'png', 'webp']);
+        assert.ok(variants.some((v) => v.width === 480));
+        const film = await fresh.wiring.store.articles.findBySlug('dawn-film');
+        assert.match(film?.bodyMarkdown ?? '', /!\[The pier\]\(\/media\//);
+        // A second run finds the copies again instead of storing them twice.
+        const before = (await fresh.wiring.store.media.listAll()).length;
+        const again = await importGhost(fresh.wiring, ours('ghost-fidelity.json'), { imagesDir, media });
+        assert.equal(
+          outcomesOf(again, 'image').find((i) => i.id === '2021/05/cover.png')?.outcome,
+          'unchanged',
+        );
+        assert.equal((await fresh.wiring.store.media.listAll()).length, before);
+      } finally {
+        await fresh.cleanup();
+      }
     });
 
     test('the report lists every item of our fixtures, checked against an independent parse', async () => {

@@ -5,6 +5,12 @@ import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { lexicalToHtml, mobiledocToHtml } from './ghost-body.ts';
+import {
+  type GhostImageOptions,
+  ghostImagePaths,
+  placeGhostImages,
+  rewriteGhostImages,
+} from './ghost-images.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
   ImportSession,
@@ -110,8 +116,14 @@ function absoluteUrl(value: string | null): string | null {
 }
 
 /** The best body a Ghost post has: html, else lexical, else mobiledoc, else 0.x Markdown. */
-export function ghostBodyMarkdown(post: Row): { markdown: string; embeds: string[] } {
-  const source = (value: unknown) => withoutGhostUrl(text(value));
+export function ghostBodyMarkdown(
+  post: Row,
+  images: Map<string, string | null> = new Map(),
+): { markdown: string; embeds: string[] } {
+  const source = (value: unknown) => {
+    const raw = text(value);
+    return withoutGhostUrl(raw === null ? null : rewriteGhostImages(raw, images));
+  };
   const html = source(post.html);
   if (html?.trim()) return htmlToMarkdown(html);
   const lexical = source(post.lexical);
@@ -129,7 +141,7 @@ export function ghostBodyMarkdown(post: Row): { markdown: string; embeds: string
 export async function importGhost(
   ctx: ServiceContext,
   file: string,
-  options: { actor?: string; tagTaxonomy?: string; isStrict?: boolean } = {},
+  options: { actor?: string; tagTaxonomy?: string; isStrict?: boolean } & GhostImageOptions = {},
 ): Promise<MigrationReport> {
   let size: number;
   try {
@@ -156,6 +168,25 @@ export async function importGhost(
   }
   const data = parseGhostExport(source, file);
   const taxonomySlug = options.tagTaxonomy ?? 'tag';
+  // Images are placed before the transaction: copying one writes files and its own media entry.
+  const placed = await placeGhostImages(
+    ctx,
+    ghostImagePaths(
+      [...data.posts, ...data.users].flatMap((row) =>
+        ['html', 'lexical', 'mobiledoc', 'markdown', 'feature_image', 'image', 'profile_image'].map((key) =>
+          text(row[key]),
+        ),
+      ),
+    ),
+    options,
+  );
+  const images = new Map(placed.flatMap((image) => (image.url ? [[image.path, image.url] as const] : [])));
+  /** An image field's value: where the image now lives, else an absolute URL, else null. */
+  const imageUrl = (value: string | null): string | null => {
+    if (value === null) return null;
+    const rewritten = rewriteGhostImages(value, images);
+    return rewritten.startsWith('/media/') ? rewritten : absoluteUrl(rewritten);
+  };
 
   let failedReport: MigrationReport | undefined;
   const write = () =>
@@ -165,6 +196,15 @@ export async function importGhost(
         now: ctx.now(),
       });
       await session.load();
+      for (const image of placed) {
+        session.item({ kind: 'image', id: image.path, outcome: image.outcome, reason: image.reason });
+        session.count('media', image.outcome);
+      }
+      const missing = placed.filter((image) => image.outcome === 'skipped').length;
+      if (missing > 0)
+        session.warn(
+          `${missing} of ${placed.length} image(s) were not copied into the media library (each is listed with the reason)`,
+        );
       const taxonomy = session.taxonomy(taxonomySlug);
       if (!taxonomy) throw failed(file, `there is no taxonomy "${taxonomySlug}" to put Ghost tags in`);
 
@@ -183,7 +223,7 @@ export async function importGhost(
           slug: text(user.slug) ?? undefined,
           bio: text(user.bio),
           website: absoluteUrl(text(user.website)),
-          photo: absoluteUrl(text(user.profile_image) ?? text(user.image)),
+          photo: imageUrl(text(user.profile_image) ?? text(user.image)),
         });
         people.set(id, person.id);
         session.item({ kind: 'user', id, title: name, outcome: session.lastOutcome });
@@ -272,7 +312,7 @@ export async function importGhost(
         }
         let body: string;
         try {
-          const converted = ghostBodyMarkdown(post);
+          const converted = ghostBodyMarkdown(post, images);
           body = converted.markdown;
           for (const provider of converted.embeds) {
             session.count('embed', 'imported');
@@ -322,7 +362,7 @@ export async function importGhost(
         const authorIds = authorRefs.flatMap((ghostId) => people.get(ghostId) ?? []);
         const termIds = (tagsOf.get(id) ?? []).sort(byOrder).flatMap((t) => terms.get(t.id) ?? []);
         const canonical = absoluteUrl(text(post.canonical_url));
-        const feature = absoluteUrl(text(post.feature_image) ?? text(post.image));
+        const feature = imageUrl(text(post.feature_image) ?? text(post.image));
         const visibility = text(post.visibility);
         const excerpt = text(post.custom_excerpt)?.trim() || null;
         const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
@@ -342,8 +382,8 @@ export async function importGhost(
             canonicalUrl: isHttpUrl(canonical) ? canonical : null,
             license: null,
             language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
-            featuredImage: isHttpUrl(feature) ? feature : null,
-            featuredImageAlt: isHttpUrl(feature) ? text(post.feature_image_alt) : null,
+            featuredImage: feature,
+            featuredImageAlt: feature ? text(post.feature_image_alt) : null,
             visibility: visibility && visibility !== 'public' ? 'members' : 'public',
             isFeatured: post.featured === true || post.featured === 1,
             hasComments: true,

@@ -4,7 +4,7 @@ import type { MediaStore } from '../../adapters/media-store.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import type { MediaItem, MediaVariant } from '../../domain/ports/media-store.ts';
 import { Errors } from '../../errors.ts';
-import { recordAudit } from '../audit.ts';
+import { type Actor, recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { auditActor, requireCan, type Staff } from './staff.ts';
 
@@ -68,6 +68,18 @@ export async function uploadImage(
   input: { bytes: Buffer; filename: string; alt: string },
 ): Promise<UploadedImage> {
   requireCan(staff, 'media.upload', 'Your role may not upload files.');
+  return storeImage(ctx, auditActor(staff), input);
+}
+
+/**
+ * Stores an image as {@link uploadImage} does, for callers that checked their right to already
+ * (an import run from the command line); `sourceId` marks where an imported image came from.
+ */
+export async function storeImage(
+  ctx: ServiceContext & { media: MediaStore },
+  actor: Actor,
+  input: { bytes: Buffer; filename: string; alt: string; sourceId?: string | null },
+): Promise<UploadedImage> {
   if (input.bytes.length === 0) throw Errors.MEDIA_INVALID({ reason: 'The file is empty.' });
   if (input.bytes.length > MAX_UPLOAD_BYTES) {
     throw Errors.MEDIA_INVALID({ reason: `The file is larger than ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.` });
@@ -152,7 +164,7 @@ export async function uploadImage(
         alt: input.alt.trim() || null,
         title: input.filename.slice(0, 300) || null,
         createdAt: toIsoTimestamp(now),
-        sourceId: null,
+        sourceId: input.sourceId ?? null,
       };
       const id = await repos.media.insert(record);
       const variants: MediaVariant[] = [];
@@ -169,7 +181,7 @@ export async function uploadImage(
         variants.push({ id: await repos.mediaVariants.add(variant), ...variant });
       }
       await recordAudit(repos, {
-        actor: auditActor(staff),
+        actor,
         action: 'media.upload',
         entity: ['media', id],
         summary: `Uploaded image “${record.title ?? record.url}” (${width}×${height})`,

@@ -1,0 +1,134 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { MediaStore } from '../../adapters/media-store.ts';
+import { isAppError } from '../../errors.ts';
+import type { ServiceContext } from '../context.ts';
+import { storeImage } from '../newsroom/media.ts';
+
+/**
+ * Ghost keeps images in its content/images folder and writes them in exports as
+ * `__GHOST_URL__/content/images/<path>` (or `/content/images/<path>` in old versions). This finds
+ * them, copies them into the media library when the folder is given, and says where each one
+ * now lives, so bodies, feature images and profile photos can point there.
+ */
+
+export interface GhostImageOptions {
+  /** A copy of Ghost's content/images folder. */
+  imagesDir?: string;
+  /** The address the Ghost site had: images not copied keep their absolute URL there. */
+  oldUrl?: string;
+  /** Where copied images and their variants are written. */
+  media?: MediaStore;
+}
+
+/** What became of one image the export refers to. */
+export interface PlacedImage {
+  path: string;
+  /** The URL to use in place of the reference; null when the image cannot be reached. */
+  url: string | null;
+  outcome: 'imported' | 'unchanged' | 'skipped';
+  reason?: string;
+}
+
+const IMAGE_REF = /(?:__GHOST_URL__)?\/content\/images\/([^"'\s)\\<>?#]+)/g;
+const IMPORT_ACTOR = { userId: null, label: 'import' };
+
+/** The image paths (below content/images) that the given texts refer to, each once. */
+export function ghostImagePaths(texts: Iterable<string | null | undefined>): string[] {
+  const found = new Set<string>();
+  for (const text of texts) {
+    if (!text) continue;
+    for (const match of text.matchAll(IMAGE_REF)) {
+      let relative = match[1] ?? '';
+      try {
+        relative = decodeURIComponent(relative);
+      } catch {
+        // Keep it as written.
+      }
+      if (relative && !relative.split('/').some((part) => part === '..' || part === '')) found.add(relative);
+    }
+  }
+  return [...found].sort();
+}
+
+/** Ghost's resized copies live under size/w600/ (and format/webp/); the original is the path without. */
+function originalOf(relative: string): string {
+  return relative.replace(/^size\/w\d+(?:h\d+)?\//, '').replace(/^format\/\w+\//, '');
+}
+
+/**
+ * Places every image: copied into the media library (with its variants) when `imagesDir` is
+ * given and the file is there, else left at the old site's address when `oldUrl` is given, else
+ * reported missing. Images copied by an earlier run are found again by their source.
+ */
+export async function placeGhostImages(
+  ctx: ServiceContext,
+  paths: string[],
+  options: GhostImageOptions,
+): Promise<PlacedImage[]> {
+  const oldUrl = options.oldUrl?.replace(/\/+$/, '');
+  const atOldSite = (relative: string) => (oldUrl ? `${oldUrl}/content/images/${relative}` : null);
+  const known = new Map<string, string>();
+  if (options.imagesDir && options.media)
+    for (const item of await ctx.store.media.listAll())
+      if (item.sourceId?.startsWith('ghost#image:')) known.set(item.sourceId, item.url);
+  const placed: PlacedImage[] = [];
+  for (const relative of paths) {
+    const fallback = atOldSite(relative);
+    const missing = (reason: string): PlacedImage => ({
+      path: relative,
+      url: fallback,
+      outcome: 'skipped',
+      reason: fallback
+        ? `${reason}; it stays at ${fallback}`
+        : `${reason}; give --old-url or --images to keep it`,
+    });
+    if (!options.imagesDir || !options.media) {
+      placed.push(missing('not copied (no --images folder given)'));
+      continue;
+    }
+    const original = originalOf(relative);
+    const sourceId = `ghost#image:${original}`;
+    const earlier = known.get(sourceId);
+    if (earlier) {
+      placed.push({ path: relative, url: earlier, outcome: 'unchanged' });
+      continue;
+    }
+    const file = path.join(options.imagesDir, original);
+    let bytes: Buffer;
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+      bytes = await readFile(file);
+    } catch {
+      placed.push(missing(`${original} is not in the images folder`));
+      continue;
+    }
+    try {
+      const stored = await storeImage({ ...ctx, media: options.media }, IMPORT_ACTOR, {
+        bytes,
+        filename: path.basename(original),
+        alt: '',
+        sourceId,
+      });
+      known.set(sourceId, stored.media.url);
+      placed.push({ path: relative, url: stored.media.url, outcome: 'imported' });
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+      placed.push(missing(`${original} could not be stored (${error.message})`));
+    }
+  }
+  return placed;
+}
+
+/** Points every image reference in a text at where the image now lives. */
+export function rewriteGhostImages(text: string, urls: Map<string, string | null>): string {
+  return text.replace(IMAGE_REF, (whole, relative: string) => {
+    let key = relative;
+    try {
+      key = decodeURIComponent(relative);
+    } catch {
+      // Keep it as written.
+    }
+    return urls.get(key) ?? whole;
+  });
+}
