@@ -95,11 +95,9 @@ export async function placeGhostImages(
       continue;
     }
     const file = path.join(options.imagesDir, original);
-    let bytes: Buffer;
-    try {
-      if (!(await stat(file)).isFile()) throw new Error('not a file');
-      bytes = await readFile(file);
-    } catch {
+    const isFile = (await stat(file).catch(() => null))?.isFile() ?? false;
+    const bytes = isFile ? await readFile(file).catch(() => null) : null;
+    if (!bytes) {
       placed.push(missing(`${original} is not in the images folder`));
       continue;
     }
