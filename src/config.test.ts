@@ -122,3 +122,17 @@ test('an empty value for a number or a flag is refused, not read as 0 or false',
   assert.equal(config.site.url, '');
   assert.equal(config.server.port, 8080);
 });
+
+test('a section named like a property every object has is refused like any unknown name', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-config-'));
+  try {
+    const file = path.join(dir, 'settings.json');
+    writeFileSync(file, '{"__proto__": {"port": 1}, "toString": 5, "server": {"port": 8081}}');
+    assert.deepEqual(
+      problemsOf(() => loadConfig({ env: {}, file })).map((p) => p.field),
+      ['__proto__.port', 'toString'],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

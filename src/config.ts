@@ -217,7 +217,7 @@ function unknownSettings(raw: Raw, file: string | undefined): Problem[] {
   const valid = knownSettings().map(([section, key]) => `${section}.${key}`);
   const problems: Problem[] = [];
   for (const [section, values] of Object.entries(raw)) {
-    if (!(section in ConfigSchema.properties)) {
+    if (!Object.hasOwn(ConfigSchema.properties, section)) {
       const keys = values && typeof values === 'object' && !Array.isArray(values) ? Object.keys(values) : [];
       if (keys.length === 0)
         problems.push({ field: section, message: notASetting(file, closest(section, valid, section)) });
@@ -323,7 +323,8 @@ function withoutEmptyValues(raw: Raw): { given: Raw; empty: Problem[] } {
   for (const [section, values] of Object.entries(given)) {
     if (!values || typeof values !== 'object' || Array.isArray(values)) continue;
     for (const [key, value] of Object.entries(values)) {
-      const type = sections[section]?.properties[key]?.type;
+      const properties = Object.hasOwn(sections, section) ? sections[section]?.properties : undefined;
+      const type = properties && Object.hasOwn(properties, key) ? properties[key]?.type : undefined;
       if (typeof value !== 'string' || value.trim() !== '' || type === undefined || type === 'string')
         continue;
       empty.push({
