@@ -6,13 +6,12 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import Type from 'typebox';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
-import { Reader } from './services/reader.ts';
 import { ASSETS_DIR, assetUrls } from './web/assets.ts';
 import { describeError, sendError } from './web/errors.ts';
 import { inputGuard } from './web/input-guard.ts';
 import { adminPlugin } from './web/newsroom/index.ts';
-import { PageCache } from './web/page-cache.ts';
-import { discoveryRoutes, startDiscovery } from './web/public/discovery-routes.ts';
+import type { PageCache } from './web/page-cache.ts';
+import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
@@ -20,7 +19,7 @@ import { finiteNumbers } from './web/schemas.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { layout } from './web/views/layout.ts';
 import { errorView } from './web/views/listing.ts';
-import type { Wiring } from './wiring.ts';
+import { createWebParts, type Wiring } from './wiring.ts';
 
 export interface AppOptions {
   /** Tests pass false to keep output quiet. */
@@ -41,12 +40,9 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     ajv: { plugins: [finiteNumbers] },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const cache = new PageCache(config.cache.maxPages);
-  const unsubscribe = wiring.changes.subscribe((change) => cache.apply(change));
-  app.addHook('onClose', async () => {
-    unsubscribe();
-  });
-  const reader = new Reader(wiring);
+  const web = createWebParts(wiring);
+  app.addHook('onClose', () => web.close());
+  const { pageCache: cache, reader, discovery } = web;
   const assets = assetUrls();
   app.decorate('pageCache', cache);
 
@@ -124,9 +120,8 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     },
   );
 
-  await registerMedia(app, config.data.dir);
-  await app.register(adminPlugin, { ctx: wiring });
-  const discovery = startDiscovery(app, wiring, cache);
+  await registerMedia(app, web.mediaStore);
+  await app.register(adminPlugin, { ctx: wiring, reader });
   await app.register(discoveryRoutes, {
     wiring,
     discovery,

@@ -2,9 +2,12 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { startPostgresBroadcast, startSqliteWatch } from './adapters/change-broadcast.ts';
 import { createMailer, type Mailer } from './adapters/mailer.ts';
+import { LocalMediaStore, mediaDir } from './adapters/media-store.ts';
 import { type Config, siteUrl } from './config.ts';
 import { AppError, Errors } from './errors.ts';
 import { ChangeBus, type ServiceContext } from './services/context.ts';
+import { Discovery } from './services/discovery/discovery.ts';
+import { Reader } from './services/reader.ts';
 import { ensureDefaultTaxonomies } from './services/taxonomies.ts';
 import {
   type DatabaseHandle,
@@ -13,6 +16,7 @@ import {
   openDatabase,
 } from './storage/database.ts';
 import { createStore } from './storage/store.ts';
+import { PageCache } from './web/page-cache.ts';
 
 /** Everything the web app, the CLI and jobs share: one database, one store, one change bus. */
 export interface Wiring extends ServiceContext {
@@ -91,4 +95,50 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
     if (error instanceof AppError) throw error;
     throw databaseUnavailable(database, error);
   }
+}
+
+/** How long most-read lists may lag behind the counts: pages showing them are re-rendered at most this often. */
+export const MOST_READ_REFRESH_MS = 5 * 60_000;
+
+/** What the web app serves from, built once per app on the shared wiring. */
+export interface WebParts {
+  /** Where uploads are written (served at /media/). */
+  mediaStore: LocalMediaStore;
+  pageCache: PageCache;
+  reader: Reader;
+  discovery: Discovery;
+  /** Stops discovery's timers and listeners and the cache's subscription to content changes. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the media store, the page cache, the reader and discovery, and starts discovery. The
+ * page cache follows content changes; after read counts are written, pages showing most-read
+ * lists are dropped at most once per MOST_READ_REFRESH_MS, so a busy site does not re-render
+ * its home page on every flush.
+ */
+export function createWebParts(wiring: Wiring): WebParts {
+  const { config } = wiring;
+  const pageCache = new PageCache(config.cache.maxPages);
+  const unsubscribe = wiring.changes.subscribe((change) => pageCache.apply(change));
+  let lastRefresh = 0;
+  const discovery = new Discovery(wiring, {
+    websubHub: config.websub.hub,
+    onViewsFlushed: () => {
+      if (Date.now() - lastRefresh < MOST_READ_REFRESH_MS) return;
+      lastRefresh = Date.now();
+      pageCache.invalidate(['most-read']);
+    },
+  });
+  discovery.start();
+  return {
+    mediaStore: new LocalMediaStore(mediaDir(config.data.dir)),
+    pageCache,
+    reader: new Reader(wiring),
+    discovery,
+    close: async () => {
+      unsubscribe();
+      await discovery.stop();
+    },
+  };
 }

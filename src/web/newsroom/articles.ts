@@ -27,7 +27,6 @@ import {
 } from '../../services/newsroom/revisions.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { transitionArticle } from '../../services/newsroom/workflow.ts';
-import { Reader } from '../../services/reader.ts';
 import { assetUrls } from '../assets.ts';
 import { Id, IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
@@ -90,7 +89,7 @@ const PasteForm = Type.Object({ html: OptionalText });
 /** Articles: list, editor, workflow, autosave, preview, revisions and corrections. */
 export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
-  const reader = new Reader(ctx);
+  const { reader } = deps;
   const assets = assetUrls();
 
   const staffOf = (request: FastifyRequest): Staff => currentUser(request);

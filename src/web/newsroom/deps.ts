@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../services/auth.ts';
+import type { Reader } from '../../services/reader.ts';
 import type { SafeHtml } from '../views/html.ts';
 
 export interface AdminPage {
@@ -14,6 +15,8 @@ export interface AdminPage {
 export interface AdminDeps {
   /** The services' context (the app's wiring): store, clock, logger, mailer, auth settings. */
   ctx: AuthContext;
+  /** The reader's page models, for previews. */
+  reader: Reader;
   /** Sends an admin page in the layout, with the role's navigation. */
   page(request: FastifyRequest, reply: FastifyReply, page: AdminPage): Promise<FastifyReply>;
   /** The CSRF token for this request's forms (one per request). */

@@ -24,6 +24,7 @@ import { can } from '../../domain/permissions.ts';
 import type { Role } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import { type AuthContext, validateSession } from '../../services/auth.ts';
+import type { Reader } from '../../services/reader.ts';
 import { describeError, sendError, wantsJson } from '../errors.ts';
 import type { TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
@@ -69,8 +70,11 @@ const SUB_PAGES: SubPage[] = [
 
 const csrfTokens = new WeakMap<FastifyRequest, string>();
 
-async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; routes: AdminRouteInfo[] }) {
-  const { ctx, routes } = options;
+async function adminScope(
+  app: FastifyInstance,
+  options: { ctx: AuthContext; reader: Reader; routes: AdminRouteInfo[] },
+) {
+  const { ctx, reader, routes } = options;
   const isSecure = ctx.siteUrl.startsWith('https:');
   // The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and Path=/,
   // so a sibling subdomain cannot plant one.
@@ -218,6 +222,7 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
 
   const deps: AdminDeps = {
     ctx,
+    reader,
     page,
     csrfToken,
     cookies,
@@ -232,10 +237,10 @@ async function adminScope(app: FastifyInstance, options: { ctx: AuthContext; rou
  * who may use it) for the permission-matrix test.
  */
 export const adminPlugin = fp(
-  async (app: FastifyInstance, options: { ctx: AuthContext }) => {
+  async (app: FastifyInstance, options: { ctx: AuthContext; reader: Reader }) => {
     const routes: AdminRouteInfo[] = [];
     app.decorate('adminRoutes', routes);
-    await app.register(adminScope, { prefix: '/admin', ctx: options.ctx, routes });
+    await app.register(adminScope, { prefix: '/admin', ctx: options.ctx, reader: options.reader, routes });
   },
   { name: 'pressroom-admin' },
 );

@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { personPath, termPath } from '../../domain/paths.ts';
 import { isAppError } from '../../errors.ts';
-import { Discovery } from '../../services/discovery/discovery.ts';
+import type { Discovery } from '../../services/discovery/discovery.ts';
 import { buildFeed, type FeedScope, feedFormatOf, feedLinks } from '../../services/discovery/feeds.ts';
 import type { SearchOutcome, SearchParams } from '../../services/discovery/search.ts';
 import { robotsTxt, sitemapFile, sitemapIndex } from '../../services/discovery/sitemaps.ts';
@@ -266,30 +266,6 @@ function contentTypeOf(file: string): string {
   if (file === 'feed.atom') return 'application/atom+xml; charset=utf-8';
   if (file === 'feed.json') return 'application/feed+json; charset=utf-8';
   return 'application/rss+xml; charset=utf-8';
-}
-
-/** How long most-read lists may lag behind the counts: pages showing them are re-rendered at most this often. */
-export const MOST_READ_REFRESH_MS = 5 * 60_000;
-
-/**
- * Creates the discovery services for an app, starts their listeners and timers, and stops
- * them when the app closes. After read counts are written, cached pages showing most-read
- * lists are dropped, at most once per MOST_READ_REFRESH_MS, so a busy site does not
- * re-render its home page on every flush.
- */
-export function startDiscovery(app: FastifyInstance, wiring: Wiring, cache: PageCache): Discovery {
-  let lastRefresh = 0;
-  const discovery = new Discovery(wiring, {
-    websubHub: wiring.config.websub.hub,
-    onViewsFlushed: () => {
-      if (Date.now() - lastRefresh < MOST_READ_REFRESH_MS) return;
-      lastRefresh = Date.now();
-      cache.invalidate(['most-read']);
-    },
-  });
-  discovery.start();
-  app.addHook('onClose', async () => discovery.stop());
-  return discovery;
 }
 
 /** The discovery parts of reader pages: feed links, most-read and related lists, the read beacon. */

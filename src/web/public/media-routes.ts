@@ -1,16 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { LocalMediaStore, type MediaStore, mediaDir } from '../../adapters/media-store.ts';
+import type { LocalMediaStore, MediaStore } from '../../adapters/media-store.ts';
 
 /**
  * Serves uploaded media at /media/ and decorates the app with the media store the admin writes
  * to. File names carry a content hash and never change, so browsers and CDNs may keep them for a year.
  */
-export async function registerMedia(app: FastifyInstance, dataDir: string): Promise<void> {
-  const root = mediaDir(dataDir);
+export async function registerMedia(app: FastifyInstance, store: LocalMediaStore): Promise<void> {
+  const { root } = store;
   mkdirSync(root, { recursive: true });
-  app.decorate('mediaStore', new LocalMediaStore(root));
+  app.decorate('mediaStore', store);
   await app.register(async (scope) => {
     // Imports copy uploads as they were (an SVG or HTML file among them may carry script):
     // opened directly, a media file runs nothing and is treated as coming from another origin.
