@@ -35,6 +35,8 @@ const NOTICES: Record<string, string> = {
 const InviteForm = Type.Object({ email: OptionalText, name: OptionalText, role: OptionalText });
 const RoleForm = Type.Object({ role: OptionalText });
 const StatusForm = Type.Object({ disabled: OptionalText });
+/** An author to link the account to, by id; empty to unlink. */
+const PersonLinkForm = Type.Object({ person_id: OptionalText });
 const ROLE_OPTIONS = ROLES.map((role) => ({ value: role, label: role }));
 
 interface UsersPageState {
@@ -205,10 +207,10 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
 
   app.post(
     '/users/:id/person',
-    { config: { access: 'user.manage' }, schema: { params: IdParams } },
+    { config: { access: 'user.manage' }, schema: { params: IdParams, body: PersonLinkForm } },
     async (request, reply) => {
-      const { id } = request.params as { id: number };
-      const raw = (stringValues(request.body).person_id ?? '').trim();
+      const { id } = request.params;
+      const raw = (request.body.person_id ?? '').trim();
       const personId = raw === '' ? null : Number(raw);
       try {
         if (personId !== null && !Number.isSafeInteger(personId)) {
