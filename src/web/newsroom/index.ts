@@ -25,6 +25,7 @@ import type { Role } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import { type AuthContext, validateSession } from '../../services/auth.ts';
 import type { Reader } from '../../services/reader.ts';
+import { loadSiteSettings } from '../../services/settings.ts';
 import { describeError, sendError, wantsJson } from '../errors.ts';
 import type { TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
@@ -166,8 +167,7 @@ async function adminScope(
     return token;
   };
 
-  const siteName = async (): Promise<string> =>
-    (await ctx.store.settings.getAll()).get('site_name') ?? 'Pressroom';
+  const siteName = async (): Promise<string> => (await loadSiteSettings(ctx)).siteName;
 
   const page: AdminDeps['page'] = async (request, reply, view) => {
     const token = csrfToken(reply);

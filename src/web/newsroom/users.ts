@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { ROLES } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
+import { listPeople } from '../../services/newsroom/people-admin.ts';
 import {
   changeRole,
   inviteUser,
@@ -61,7 +62,7 @@ export async function userPages(app: TypedApp, deps: AdminDeps): Promise<void> {
 
   const usersPage = async (request: FastifyRequest, reply: FastifyReply, state: UsersPageState = {}) => {
     const me = currentUser(request);
-    const [staff, people] = await Promise.all([listStaff(ctx), ctx.store.people.list()]);
+    const [staff, people] = await Promise.all([listStaff(ctx), listPeople(ctx, me)]);
     const invite = state.invite ?? { role: 'contributor' };
     const notice = state.notice;
     return deps.page(request, reply, {
