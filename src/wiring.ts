@@ -14,6 +14,7 @@ import {
   databaseUnavailable,
   migrateToLatest,
   openDatabase,
+  type QueryObserver,
 } from './storage/database.ts';
 import { createStore } from './storage/store.ts';
 import { PageCache } from './web/page-cache.ts';
@@ -34,6 +35,8 @@ export interface WiringOptions {
   now?: () => Date;
   /** Apply pending migrations (the server and most commands do). */
   shouldMigrate?: boolean;
+  /** Sees every query (benchmarks explain the queries reader pages run). */
+  onQuery?: QueryObserver;
   /** Relay content changes between processes (PostgreSQL NOTIFY, or SQLite data_version polling). */
   shouldShareChanges?: boolean;
 }
@@ -41,7 +44,11 @@ export interface WiringOptions {
 /** Opens the database, migrates it, makes sure the default taxonomies exist, and builds the services. */
 export async function createWiring(options: WiringOptions): Promise<Wiring> {
   const { config, log } = options;
-  const database = openDatabase({ url: config.database.url, poolSize: config.database.poolSize });
+  const database = openDatabase({
+    url: config.database.url,
+    poolSize: config.database.poolSize,
+    ...(options.onQuery ? { onQuery: options.onQuery } : {}),
+  });
   try {
     if (options.shouldMigrate ?? true) {
       const report = await migrateToLatest(database);

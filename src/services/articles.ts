@@ -8,6 +8,7 @@ import {
   validateArticleDraft,
   withCleanText,
 } from '../domain/article.ts';
+import type { ListedArticle } from '../domain/listing.ts';
 import { articlePath } from '../domain/paths.ts';
 import type { ArticleRecord } from '../domain/ports/article-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
@@ -46,7 +47,7 @@ export interface SaveResult {
 /** What writing an article touches: the article, its people and terms, history, old addresses and the index. */
 export type ArticleWriterRepositories = Pick<
   Repositories,
-  'articles' | 'people' | 'taxonomies' | 'revisions' | 'redirects' | 'search'
+  'articles' | 'people' | 'taxonomies' | 'revisions' | 'redirects' | 'search' | 'listings'
 >;
 
 /**
@@ -111,6 +112,7 @@ export async function saveArticleIn(
   await indexArticleIn(repos, id);
 
   const article = (await repos.articles.findById(id))!;
+  await repos.listings.recordSave(id, listedState(existing), listedState(article), now);
   await repos.revisions.add({
     entityType: 'article',
     entityId: id,
@@ -159,6 +161,12 @@ async function assertRelationsExist(repos: ArticleWriterRepositories, draft: Art
   if (terms.length !== new Set(draft.termIds).size)
     errors.push({ field: 'terms', message: 'names a term that does not exist' });
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+}
+
+/** What an article adds to listings: nothing unless it is published. */
+function listedState(article: Article | undefined): ListedArticle | null {
+  if (article?.status !== 'published' || article.publishedAt === null) return null;
+  return { publishedAt: article.publishedAt, termIds: article.termIds, authorIds: article.authorIds };
 }
 
 function emptyToNull(value: string | null): string | null {

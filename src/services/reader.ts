@@ -1,5 +1,6 @@
 import { type Article, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
 import { type Attribution, buildAttribution } from '../domain/attribution.ts';
+import { listingScope } from '../domain/listing.ts';
 import type { Page } from '../domain/page.ts';
 import { articlePath } from '../domain/paths.ts';
 import type { Person } from '../domain/person.ts';
@@ -103,7 +104,7 @@ export class Reader {
     const reportTaxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === 'report');
     const reports: HomeModel['reports'] = [];
     if (reportTaxonomy && page === 1) {
-      const counts = await this.repos.taxonomies.publishedCounts(now);
+      const counts = await this.repos.taxonomies.publishedCounts();
       for (const term of await this.repos.taxonomies.listTerms(reportTaxonomy.id)) {
         if (!counts.get(term.id)) continue;
         const { articles } = await this.repos.articles.listPublished({
@@ -112,7 +113,7 @@ export class Reader {
           offset: 0,
           termIds: [term.id],
         });
-        reports.push({ term, cards: await this.cards(articles) });
+        if (articles.length > 0) reports.push({ term, cards: await this.cards(articles) });
       }
     }
     return { featured: await this.cards(featured.articles), latest, reports };
@@ -186,7 +187,7 @@ export class Reader {
   ): Promise<{ taxonomy: Taxonomy; terms: { term: Term; count: number }[] } | undefined> {
     const taxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === taxonomySlug);
     if (!taxonomy) return undefined;
-    const counts = await this.repos.taxonomies.publishedCounts(this.nowIso());
+    const counts = await this.repos.taxonomies.publishedCounts();
     const terms = (await this.repos.taxonomies.listTerms(taxonomy.id)).map((term) => ({
       term,
       count: counts.get(term.id) ?? 0,
@@ -213,6 +214,11 @@ export class Reader {
     return (await this.repos.redirects.find(path))?.toPath;
   }
 
+  /**
+   * One page of a listing. The total comes from the maintained listing counts (a term with
+   * sub-terms adds theirs up, so an article filed under two counts twice); a page past the end
+   * is answered from the counts alone, without reading articles.
+   */
   private async listing(query: {
     page: number;
     pageSize: number;
@@ -220,7 +226,18 @@ export class Reader {
     personId?: number;
     excludeIds?: number[];
   }): Promise<Listing> {
-    const { articles, total } = await this.repos.articles.listPublished({
+    const scopes =
+      query.personId !== undefined
+        ? [listingScope.person(query.personId)]
+        : query.termIds
+          ? query.termIds.map(listingScope.term)
+          : [listingScope.site];
+    let total = 0;
+    for (const scope of scopes) total += (await this.repos.listings.get(scope)).count;
+    total = Math.max(0, total - (query.excludeIds?.length ?? 0));
+    const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
+    if (query.page > pageCount) return { cards: [], pagination: { page: query.page, pageCount, total } };
+    const { articles } = await this.repos.articles.listPublished({
       now: this.nowIso(),
       limit: query.pageSize,
       offset: (query.page - 1) * query.pageSize,
@@ -228,10 +245,7 @@ export class Reader {
       ...(query.personId !== undefined ? { personId: query.personId } : {}),
       ...(query.excludeIds ? { excludeIds: query.excludeIds } : {}),
     });
-    return {
-      cards: await this.cards(articles),
-      pagination: { page: query.page, pageCount: Math.max(1, Math.ceil(total / query.pageSize)), total },
-    };
+    return { cards: await this.cards(articles), pagination: { page: query.page, pageCount, total } };
   }
 
   /** Attaches authors and terms to articles with two queries, whatever the number of articles. */

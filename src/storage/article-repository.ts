@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Article, ArticleStatus, Visibility } from '../domain/article.ts';
 import type { ArticleRecord, ArticleStore, PublishedQuery } from '../domain/ports/article-store.ts';
 import type { ArticlesTable, Database } from './schema.ts';
@@ -132,37 +132,109 @@ export class ArticleRepository implements ArticleStore {
       .execute();
   }
 
-  /** Published articles visible at `now`, newest first, with the total for pagination. */
-  async listPublished(query: PublishedQuery): Promise<{ articles: Article[]; total: number }> {
+  /**
+   * Published articles visible at `now`, newest first. Totals come from the maintained listing
+   * counts (ListingRepository), never from counting here.
+   */
+  async listPublished(query: PublishedQuery): Promise<{ articles: Article[] }> {
+    return { articles: await this.findByIds(await this.publishedIds(query)) };
+  }
+
+  /**
+   * Ids of a listing page, read from indexes that hold them in order: (status, published_at, id)
+   * for the site, (is_featured, status, published_at, id) for featured articles, and
+   * (term_id | person_id, listed_at, article_id) for a term or an author. A page costs its
+   * depth (offset + limit index entries), whatever the size of the archive.
+   */
+  async publishedIds(query: PublishedQuery): Promise<number[]> {
+    const exclude = new Set(query.excludeIds ?? []);
+    if (query.personId !== undefined)
+      return this.listedIds('article_authors', 'person_id', [query.personId], query, exclude);
+    if (query.termIds && query.termIds.length > 0)
+      return this.listedIds('article_terms', 'term_id', [...new Set(query.termIds)], query, exclude);
     let base = this.db
       .selectFrom('articles')
+      .select('id')
       .where('status', '=', 'published')
       .where('published_at', '<=', query.now);
     if (query.isFeatured !== undefined) base = base.where('is_featured', '=', query.isFeatured ? 1 : 0);
-    if (query.excludeIds && query.excludeIds.length > 0) base = base.where('id', 'not in', query.excludeIds);
-    if (query.termIds && query.termIds.length > 0) {
-      const termIds = query.termIds;
-      base = base.where('id', 'in', (qb) =>
-        qb.selectFrom('article_terms').select('article_id').where('term_id', 'in', termIds),
-      );
+    if (exclude.size > 0) base = base.where('id', 'not in', [...exclude]);
+    const rows = await base
+      .orderBy('published_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * One key: the page straight from the index. Several keys (a term with sub-terms): the
+   * first offset + limit of each, merged; an article filed under two of them counts once.
+   */
+  private async listedIds(
+    table: 'article_terms' | 'article_authors',
+    column: 'term_id' | 'person_id',
+    keys: number[],
+    query: PublishedQuery,
+    exclude: Set<number>,
+  ): Promise<number[]> {
+    const isSimple = keys.length === 1 && exclude.size === 0;
+    const take = isSimple ? query.limit : query.offset + query.limit + exclude.size;
+    const perKey: { article_id: number; listed_at: string }[][] = [];
+    for (const key of keys) {
+      const { rows } = await sql<{ article_id: number; listed_at: string }>`
+        SELECT article_id, listed_at FROM ${sql.table(table)}
+        WHERE ${sql.ref(column)} = ${key} AND listed_at <= ${query.now}
+        ORDER BY listed_at DESC, article_id DESC
+        LIMIT ${take} OFFSET ${isSimple ? query.offset : 0}`.execute(this.db);
+      perKey.push(rows);
     }
-    if (query.personId !== undefined) {
-      const personId = query.personId;
-      base = base.where('id', 'in', (qb) =>
-        qb.selectFrom('article_authors').select('article_id').where('person_id', '=', personId),
-      );
-    }
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy('published_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(query.limit)
-        .offset(query.offset)
-        .execute(),
-      base.select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { articles: await this.withRelations(rows), total: Number(count.n) };
+    if (isSimple) return (perKey[0] ?? []).map((r) => Number(r.article_id));
+    const seen = new Set<number>();
+    const merged = perKey
+      .flat()
+      .sort((a, b) =>
+        a.listed_at === b.listed_at
+          ? Number(b.article_id) - Number(a.article_id)
+          : a.listed_at < b.listed_at
+            ? 1
+            : -1,
+      )
+      .filter((r) => {
+        const id = Number(r.article_id);
+        if (seen.has(id) || exclude.has(id)) return false;
+        seen.add(id);
+        return true;
+      });
+    return merged.slice(query.offset, query.offset + query.limit).map((r) => Number(r.article_id));
+  }
+
+  /** Ids of the articles filed under a term or written by a person, any status, after `afterId`. */
+  async idsFiledUnder(
+    filter: { termId: number } | { personId: number },
+    afterId: number,
+    limit: number,
+  ): Promise<number[]> {
+    const rows =
+      'termId' in filter
+        ? await this.db
+            .selectFrom('article_terms')
+            .select('article_id')
+            .where('term_id', '=', filter.termId)
+            .where('article_id', '>', afterId)
+            .orderBy('article_id')
+            .limit(limit)
+            .execute()
+        : await this.db
+            .selectFrom('article_authors')
+            .select('article_id')
+            .where('person_id', '=', filter.personId)
+            .where('article_id', '>', afterId)
+            .orderBy('article_id')
+            .limit(limit)
+            .execute();
+    return rows.map((r) => r.article_id);
   }
 
   /**
@@ -188,9 +260,11 @@ export class ArticleRepository implements ArticleStore {
    * other writer and sees what that one committed.
    */
   async claimDueScheduled(id: number, now: string): Promise<boolean> {
+    // Writes nothing new: the UPDATE is there for its row lock and its match count. The save
+    // that follows changes the status, so it sees the article as it was (scheduled).
     const result = await this.db
       .updateTable('articles')
-      .set({ status: 'published' })
+      .set({ status: 'scheduled' })
       .where('id', '=', id)
       .where('status', '=', 'scheduled')
       .where('published_at', '<=', now)

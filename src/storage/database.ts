@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { type AppError, Errors } from '../errors.ts';
@@ -35,7 +35,20 @@ function redact(url: string): string {
 }
 
 /** Opens the database named by a URL. SQLite files are created with their folder, in WAL mode. */
-export function openDatabase(options: { url: string; poolSize?: number }): DatabaseHandle {
+/** Called with every query a database runs: benchmarks use it to explain what pages ask for. */
+export type QueryObserver = (query: { sql: string; parameters: readonly unknown[] }) => void;
+
+export function openDatabase(options: {
+  url: string;
+  poolSize?: number;
+  onQuery?: QueryObserver;
+}): DatabaseHandle {
+  const { onQuery } = options;
+  const log = onQuery
+    ? (event: LogEvent) => {
+        if (event.level === 'query') onQuery({ sql: event.query.sql, parameters: event.query.parameters });
+      }
+    : undefined;
   const { dialect, target } = parseDatabaseUrl(options.url);
   if (dialect === 'sqlite') {
     const isMemory = target === ':memory:';
@@ -53,7 +66,10 @@ export function openDatabase(options: { url: string; poolSize?: number }): Datab
       // A folder, a file that is not SQLite, or a read-only place: the user's to fix, not a bug.
       throw databaseUnavailable({ displayUrl }, cause);
     }
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const db = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      ...(log ? { log } : {}),
+    });
     return {
       db,
       dialect,
@@ -65,7 +81,7 @@ export function openDatabase(options: { url: string; poolSize?: number }): Datab
   const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   return { db, dialect, displayUrl: redact(target), sqliteFile: null, close: () => db.destroy() };
 }
 

@@ -5,6 +5,7 @@ import type { MigrationReport } from '../domain/migration-report.ts';
 import type { ArchiveStore } from '../domain/ports/archive-store.ts';
 import { Errors } from '../errors.ts';
 import type { DatabaseHandle } from './database.ts';
+import { ListingRepository } from './listing-repository.ts';
 import { dumpPublication } from './publication-dump.ts';
 import { loadPublication } from './publication-load.ts';
 import type { Database } from './schema.ts';
@@ -49,7 +50,11 @@ export class PublicationArchive implements ArchiveStore {
     report: MigrationReport,
     options: { replace: boolean; origin: string },
   ): Promise<void> {
-    await this.db.transaction().execute((trx) => loadPublication(trx, sections, report, options));
+    await this.db.transaction().execute(async (trx) => {
+      await loadPublication(trx, sections, report, options);
+      // The rows were written around article saves: listings are worked out again from them.
+      await new ListingRepository(trx).rebuild();
+    });
   }
 
   async copyDatabaseTo(file: string): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * The database as Kysely sees it. Timestamps are ISO 8601 UTC strings and booleans
@@ -28,6 +28,7 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
   article_views: ArticleViewsTable;
+  listing_counts: ListingCountsTable;
 }
 
 export interface SettingsTable {
@@ -103,16 +104,27 @@ export interface ArticlesTable {
   created_by: number | null;
 }
 
+/** The publication time of a published article, repeated for listings; NULL otherwise (see migration 0007). */
+type ListedAt = ColumnType<string | null, string | null | undefined, string | null>;
+
 export interface ArticleAuthorsTable {
   article_id: number;
   person_id: number;
   position: number;
+  listed_at: ListedAt;
 }
 
 export interface ArticleTermsTable {
   article_id: number;
   term_id: number;
   position: number;
+  listed_at: ListedAt;
+}
+
+export interface ListingCountsTable {
+  scope: string;
+  count: number;
+  last_modified: string;
 }
 
 export interface PagesTable {

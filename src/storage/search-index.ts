@@ -19,6 +19,10 @@ export const SEARCH_TUNING = {
   rankedCandidates: 2000,
   /** PostgreSQL must read each match's row to rank it, so it ranks fewer. */
   postgresRankedCandidates: 300,
+  /** Related articles: only the newest matches are ranked, so a common word costs no more than a rare one. */
+  similarCandidates: 300,
+  /** PostgreSQL looks for related articles among this many newest index entries (head has no index). */
+  postgresSimilarWindow: 5000,
 };
 
 /** The index for the given database; the store says which dialect, so nothing is probed per transaction. */
@@ -243,10 +247,12 @@ class SqliteSearchIndex extends BaseSearchIndex implements SearchIndex {
     // Titles, subtitles and summaries only: they say what an article is about, and matching
     // bodies would rank most of a large archive.
     const match = `{title subtitle_summary} : (${request.words.map((w) => `"${w}"`).join(' OR ')})`;
+    // FTS5 walks the matches newest first and stops at the limit; only those are ranked.
     const { rows } = await sql<{ id: number }>`
       WITH m AS MATERIALIZED (
         SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 1.0, 3.0, 3.0) AS rank
         FROM article_search WHERE article_search MATCH ${match}
+        ORDER BY rowid DESC LIMIT ${SEARCH_TUNING.similarCandidates}
       )
       SELECT m.id AS id FROM m JOIN article_search_entries e ON e.article_id = m.id
       WHERE m.id <> ${request.excludeId} AND ${filterSql({ now: request.now }, sql`m.id`)}
@@ -279,10 +285,19 @@ class PostgresSearchIndex extends BaseSearchIndex implements SearchIndex {
     await sql`DELETE FROM article_search WHERE article_id = ${articleId}`.execute(this.db);
   }
 
+  /**
+   * The few distinct configurations, found by skipping through the config index (one probe
+   * per language) instead of reading every entry as DISTINCT would.
+   */
   async configsInUse(): Promise<string[]> {
-    const { rows } = await sql<{ config: string }>`SELECT DISTINCT config FROM article_search`.execute(
-      this.db,
-    );
+    const { rows } = await sql<{ config: string }>`
+      WITH RECURSIVE c AS (
+        (SELECT config FROM article_search ORDER BY config LIMIT 1)
+        UNION ALL
+        SELECT (SELECT s.config FROM article_search s WHERE s.config > c.config ORDER BY s.config LIMIT 1)
+        FROM c WHERE c.config IS NOT NULL
+      )
+      SELECT config FROM c WHERE config IS NOT NULL`.execute(this.db);
     return rows.map((r) => r.config);
   }
 
@@ -390,11 +405,19 @@ class PostgresSearchIndex extends BaseSearchIndex implements SearchIndex {
     });
     const q = sql`(${sql.join(perConfig, sql` || `)})`;
     // Candidates share a word in their title, subtitle, summary or names: cheap and telling.
+    // They are sought among the newest entries only, walking the primary key down, and at most
+    // SEARCH_TUNING.similarCandidates of them are ranked: the cost does not follow the archive.
     const { rows } = await sql<{ id: number }>`
-      SELECT e.article_id AS id FROM article_search e
-      WHERE e.head @@ ${q} AND e.article_id <> ${request.excludeId}
-        AND ${filterSql({ now: request.now }, sql`e.article_id`, 'postgres')}
-      ORDER BY ts_rank('{0.1, 0.3, 0.5, 1.0}', e.head, ${q}) DESC, e.published_at DESC
+      WITH c AS MATERIALIZED (
+        SELECT e.article_id, e.head, e.published_at FROM article_search e
+        WHERE e.article_id >= coalesce((SELECT article_id FROM article_search
+            ORDER BY article_id DESC OFFSET ${SEARCH_TUNING.postgresSimilarWindow} LIMIT 1), 0)
+          AND e.head @@ ${q} AND e.article_id <> ${request.excludeId}
+          AND ${filterSql({ now: request.now }, sql`e.article_id`, 'postgres')}
+        ORDER BY e.article_id DESC LIMIT ${SEARCH_TUNING.similarCandidates}
+      )
+      SELECT c.article_id AS id FROM c
+      ORDER BY ts_rank('{0.1, 0.3, 0.5, 1.0}', c.head, ${q}) DESC, c.published_at DESC
       LIMIT ${request.limit}`.execute(this.db);
     return rows.map((r) => Number(r.id));
   }

@@ -10,22 +10,24 @@ export class SitemapRepository implements SitemapStore {
     this.db = db;
   }
 
-  /** Months (YYYY-MM) with published articles, newest first, with counts and last change. */
+  /**
+   * Months (YYYY-MM) with published articles up to `now`'s month, newest first, with counts
+   * and last change: read from the maintained listing counts.
+   */
   async months(now: string): Promise<{ month: string; count: number; lastModified: string }[]> {
-    const month = sql<string>`substr(published_at, 1, 7)`;
     const rows = await this.db
-      .selectFrom('articles')
-      .select([
-        month.as('month'),
-        (eb) => eb.fn.countAll().as('n'),
-        (eb) => eb.fn.max('updated_at').as('last'),
-      ])
-      .where('status', '=', 'published')
-      .where('published_at', '<=', now)
-      .groupBy(month)
-      .orderBy(month, 'desc')
+      .selectFrom('listing_counts')
+      .select(['scope', 'count', 'last_modified'])
+      .where('scope', '>', 'month:')
+      .where('scope', '<=', `month:${now.slice(0, 7)}`)
+      .where('count', '>', 0)
+      .orderBy('scope', 'desc')
       .execute();
-    return rows.map((r) => ({ month: String(r.month), count: Number(r.n), lastModified: String(r.last) }));
+    return rows.map((r) => ({
+      month: r.scope.slice('month:'.length),
+      count: Number(r.count),
+      lastModified: r.last_modified,
+    }));
   }
 
   /** Published articles in [from, to), oldest first. */
@@ -61,34 +63,32 @@ export class SitemapRepository implements SitemapStore {
   }
 
   /** Terms with at least one published article, with the newest change among those articles. */
-  async terms(now: string): Promise<{ taxonomySlug: string; termSlug: string; lastModified: string }[]> {
+  async terms(_now: string): Promise<{ taxonomySlug: string; termSlug: string; lastModified: string }[]> {
     const rows = await this.db
-      .selectFrom('article_terms as at')
-      .innerJoin('articles as a', 'a.id', 'at.article_id')
-      .innerJoin('terms as t', 't.id', 'at.term_id')
+      .selectFrom('listing_counts as c')
+      .innerJoin('terms as t', (join) => join.on(sql`c.scope`, '=', sql`'term:' || t.id`))
       .innerJoin('taxonomies as x', 'x.id', 't.taxonomy_id')
-      .select(['x.slug as taxonomy', 't.slug as term', (eb) => eb.fn.max('a.updated_at').as('last')])
-      .where('a.status', '=', 'published')
-      .where('a.published_at', '<=', now)
-      .groupBy(['x.slug', 't.slug'])
+      .select(['x.slug as taxonomy', 't.slug as term', 'c.last_modified as last'])
+      .where('c.scope', '>', 'term:')
+      .where('c.scope', '<', 'term;')
+      .where('c.count', '>', 0)
       .orderBy('x.slug')
       .orderBy('t.slug')
       .execute();
-    return rows.map((r) => ({ taxonomySlug: r.taxonomy, termSlug: r.term, lastModified: String(r.last) }));
+    return rows.map((r) => ({ taxonomySlug: r.taxonomy, termSlug: r.term, lastModified: r.last }));
   }
 
   /** Authors with at least one published article, with the newest change among those articles. */
-  async authors(now: string): Promise<{ slug: string; lastModified: string }[]> {
+  async authors(_now: string): Promise<{ slug: string; name: string; lastModified: string }[]> {
     const rows = await this.db
-      .selectFrom('article_authors as aa')
-      .innerJoin('articles as a', 'a.id', 'aa.article_id')
-      .innerJoin('people as p', 'p.id', 'aa.person_id')
-      .select(['p.slug', (eb) => eb.fn.max('a.updated_at').as('last')])
-      .where('a.status', '=', 'published')
-      .where('a.published_at', '<=', now)
-      .groupBy('p.slug')
+      .selectFrom('listing_counts as c')
+      .innerJoin('people as p', (join) => join.on(sql`c.scope`, '=', sql`'person:' || p.id`))
+      .select(['p.slug', 'p.name', 'c.last_modified as last'])
+      .where('c.scope', '>', 'person:')
+      .where('c.scope', '<', 'person;')
+      .where('c.count', '>', 0)
       .orderBy('p.slug')
       .execute();
-    return rows.map((r) => ({ slug: r.slug, lastModified: String(r.last) }));
+    return rows.map((r) => ({ slug: r.slug, name: r.name, lastModified: r.last }));
   }
 }

@@ -10,6 +10,7 @@ import { DashboardRepository } from './dashboard-repository.ts';
 import type { DatabaseHandle } from './database.ts';
 import { ImportSourceRepository } from './import-source-repository.ts';
 import { JobRepository } from './job-repository.ts';
+import { ListingRepository } from './listing-repository.ts';
 import { LoginAttemptRepository } from './login-attempt-repository.ts';
 import { MediaRepository } from './media-repository.ts';
 import { MediaVariantRepository } from './media-variant-repository.ts';
@@ -52,6 +53,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     audit: new AuditRepository(db),
     dashboard: new DashboardRepository(db),
     jobs: new JobRepository(db),
+    listings: new ListingRepository(db),
     mediaVariants: new MediaVariantRepository(db),
     autosaves: new AutosaveRepository(db),
     termAdmin: new TermAdminRepository(db),

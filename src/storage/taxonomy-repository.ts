@@ -120,17 +120,16 @@ export class TaxonomyRepository implements TaxonomyStore {
       .execute();
   }
 
-  /** Number of published articles per term, for listings. */
-  async publishedCounts(now: string): Promise<Map<number, number>> {
+  /** Number of published articles per term, for listings: read from the maintained listing counts. */
+  async publishedCounts(): Promise<Map<number, number>> {
     const rows = await this.db
-      .selectFrom('article_terms')
-      .innerJoin('articles', 'articles.id', 'article_terms.article_id')
-      .select(['article_terms.term_id', (eb) => eb.fn.countAll().as('n')])
-      .where('articles.status', '=', 'published')
-      .where('articles.published_at', '<=', now)
-      .groupBy('article_terms.term_id')
+      .selectFrom('listing_counts')
+      .select(['scope', 'count'])
+      .where('scope', '>', 'term:')
+      .where('scope', '<', 'term;')
+      .where('count', '>', 0)
       .execute();
-    return new Map(rows.map((r) => [r.term_id, Number(r.n)]));
+    return new Map(rows.map((r) => [Number(r.scope.slice('term:'.length)), Number(r.count)]));
   }
 }
 

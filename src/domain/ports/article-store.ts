@@ -23,11 +23,16 @@ export interface ArticleStore {
   update(id: number, record: ArticleRecord, expectedVersion: number): Promise<boolean>;
   setAuthors(articleId: number, personIds: number[]): Promise<void>;
   setTerms(articleId: number, termIds: number[]): Promise<void>;
-  /** Published articles visible at `now`, newest first, with the total for pagination. */
-  listPublished(query: PublishedQuery): Promise<{
-    articles: Article[];
-    total: number;
-  }>;
+  /** Published articles visible at `now`, newest first; totals come from the listing counts. */
+  listPublished(query: PublishedQuery): Promise<{ articles: Article[] }>;
+  /** Ids of a listing page, read from indexes that hold them in order. */
+  publishedIds(query: PublishedQuery): Promise<number[]>;
+  /** Ids of the articles filed under a term or written by a person, any status, after `afterId`. */
+  idsFiledUnder(
+    filter: { termId: number } | { personId: number },
+    afterId: number,
+    limit: number,
+  ): Promise<number[]>;
   /**
    * Ids of scheduled articles whose time has come, oldest first. Served by the
    * (status, published_at) index, so its cost follows the number due, not the archive.

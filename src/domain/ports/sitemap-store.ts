@@ -38,6 +38,7 @@ export interface SitemapStore {
   authors(now: string): Promise<
     {
       slug: string;
+      name: string;
       lastModified: string;
     }[]
   >;

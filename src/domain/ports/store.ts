@@ -8,6 +8,7 @@ import type { CorrectionStore } from './correction-store.ts';
 import type { DashboardStore } from './dashboard-store.ts';
 import type { ImportSourceStore } from './import-source-store.ts';
 import type { JobStore } from './job-store.ts';
+import type { ListingStore } from './listing-store.ts';
 import type { LoginAttemptStore } from './login-attempt-store.ts';
 import type { MediaIndexStore, MediaVariantStore } from './media-store.ts';
 import type { PageStore } from './page-store.ts';
@@ -48,6 +49,7 @@ export interface Repositories {
   audit: AuditStore;
   dashboard: DashboardStore;
   jobs: JobStore;
+  listings: ListingStore;
   mediaVariants: MediaVariantStore;
   autosaves: AutosaveStore;
   termAdmin: TermAdminStore;

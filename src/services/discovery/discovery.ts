@@ -64,21 +64,17 @@ export class Discovery {
         this.search.reset();
         return;
       }
-      let ids: number[] = [];
-      if (change.kind === 'person' || change.kind === 'term') {
-        const { articles } = await this.ctx.store.articles.listPublished({
-          now: '9999-12-31T23:59:59.999Z',
-          limit: 100_000,
-          offset: 0,
-          ...(change.kind === 'person' ? { personId: change.id } : { termIds: [change.id] }),
-        });
-        ids = articles.map((a) => a.id);
-      }
-      for (let i = 0; i < ids.length; i += 200) {
-        const batch = ids.slice(i, i + 200);
+      if (change.kind !== 'person' && change.kind !== 'term') return;
+      const filter = change.kind === 'person' ? { personId: change.id } : { termId: change.id };
+      // In batches by id, so a term on half a million articles never loads them at once.
+      let afterId = 0;
+      for (;;) {
+        const batch = await this.ctx.store.articles.idsFiledUnder(filter, afterId, 200);
+        if (batch.length === 0) break;
         await this.ctx.store.transaction(async (repos) => {
           for (const id of batch) await indexArticleIn(repos, id);
         });
+        afterId = batch[batch.length - 1] ?? afterId;
       }
     } catch (err) {
       this.ctx.log.error({ err, change }, 'search: could not update the index after a change');

@@ -152,6 +152,7 @@ export async function mergeTerms(
     const movedArticles = await repos.termAdmin.moveArticles(from.id, into.id);
     await repos.termAdmin.reparentChildren(from.id, into.id, nowIso);
     await repos.termAdmin.deleteTerm(from.id);
+    await repos.listings.recountTerms([from.id, into.id], nowIso);
     await repos.redirects.put(
       {
         fromPath: termPath(taxonomy.slug, from.slug),

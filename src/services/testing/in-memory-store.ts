@@ -5,6 +5,7 @@
 // Only tests import this folder (src/architecture.test.ts checks it).
 import { pino } from 'pino';
 import type { Article } from '../../domain/article.ts';
+import { type ListingCount, listingScopesOf } from '../../domain/listing.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Person } from '../../domain/person.ts';
 import type { ArticleRecord, ArticleStore, PublishedQuery } from '../../domain/ports/article-store.ts';
@@ -12,6 +13,7 @@ import type { AuditEntry, AuditStore } from '../../domain/ports/audit-store.ts';
 import type { Autosave, AutosaveStore } from '../../domain/ports/autosave-store.ts';
 import type { Correction, CorrectionStore } from '../../domain/ports/correction-store.ts';
 import type { Job, JobStatus, JobStore } from '../../domain/ports/job-store.ts';
+import type { ListingStore } from '../../domain/ports/listing-store.ts';
 import type { PageRecord, PageStore } from '../../domain/ports/page-store.ts';
 import type { PersonRecord, PersonStore } from '../../domain/ports/person-store.ts';
 import type { Redirect, RedirectStore } from '../../domain/ports/redirect-store.ts';
@@ -114,8 +116,8 @@ class MemoryArticles implements ArticleStore {
     const article = this.s().articles.get(articleId);
     if (article) article.termIds = [...termIds];
   }
-  async listPublished(query: PublishedQuery) {
-    const matching = [...this.s().articles.values()]
+  private published(query: PublishedQuery): Article[] {
+    return [...this.s().articles.values()]
       .filter(
         (a) =>
           a.status === 'published' &&
@@ -126,11 +128,33 @@ class MemoryArticles implements ArticleStore {
           (!query.termIds?.length || a.termIds.some((id) => query.termIds?.includes(id))) &&
           (query.personId === undefined || a.authorIds.includes(query.personId)),
       )
-      .sort((a, b) => byDesc(a.publishedAt, b.publishedAt) || b.id - a.id);
-    return {
-      articles: matching.slice(query.offset, query.offset + query.limit).map((a) => structuredClone(a)),
-      total: matching.length,
-    };
+      .sort((a, b) => byDesc(a.publishedAt, b.publishedAt) || b.id - a.id)
+      .slice(query.offset, query.offset + query.limit);
+  }
+  async listPublished(query: PublishedQuery) {
+    return { articles: this.published(query).map((a) => structuredClone(a)) };
+  }
+  async publishedIds(query: PublishedQuery) {
+    return this.published(query).map((a) => a.id);
+  }
+  async termIdsOf(articleIds: number[]) {
+    return new Map(
+      articleIds.flatMap((id) => {
+        const article = this.s().articles.get(id);
+        return article ? [[id, [...article.termIds]] as const] : [];
+      }),
+    );
+  }
+  async idsFiledUnder(filter: { termId: number } | { personId: number }, afterId: number, limit: number) {
+    return [...this.s().articles.values()]
+      .filter(
+        (a) =>
+          a.id > afterId &&
+          ('termId' in filter ? a.termIds.includes(filter.termId) : a.authorIds.includes(filter.personId)),
+      )
+      .map((a) => a.id)
+      .sort((a, b) => a - b)
+      .slice(0, limit);
   }
   async listDueScheduled(now: string, limit: number) {
     return [...this.s().articles.values()]
@@ -143,7 +167,6 @@ class MemoryArticles implements ArticleStore {
     const article = this.s().articles.get(id);
     if (article?.status !== 'scheduled' || article.publishedAt === null || article.publishedAt > now)
       return false;
-    article.status = 'published';
     return true;
   }
   async hasAny() {
@@ -245,11 +268,10 @@ class MemoryTaxonomies implements TaxonomyStore {
   async updateTerm(id: number, record: TermRecord) {
     this.s().terms.set(id, { ...record, id });
   }
-  async publishedCounts(now: string) {
+  async publishedCounts() {
     const counts = new Map<number, number>();
     for (const article of this.s().articles.values()) {
-      if (article.status !== 'published' || article.publishedAt === null || article.publishedAt > now)
-        continue;
+      if (article.status !== 'published' || article.publishedAt === null) continue;
       for (const id of article.termIds) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     return counts;
@@ -609,6 +631,46 @@ class MemoryUsers implements UserStore {
   }
 }
 
+/** Listing counts worked out from the articles on demand: the same answers, no bookkeeping. */
+class MemoryListings implements ListingStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  private counts(): Map<string, ListingCount> {
+    const counts = new Map<string, ListingCount>();
+    for (const a of this.s().articles.values()) {
+      if (a.status !== 'published' || a.publishedAt === null) continue;
+      for (const scope of listingScopesOf({
+        publishedAt: a.publishedAt,
+        termIds: a.termIds,
+        authorIds: a.authorIds,
+      })) {
+        const current = counts.get(scope) ?? { count: 0, lastModified: '' };
+        counts.set(scope, {
+          count: current.count + 1,
+          lastModified:
+            a.updatedAt.localeCompare(current.lastModified) > 0 ? a.updatedAt : current.lastModified,
+        });
+      }
+    }
+    return counts;
+  }
+  async recordSave() {}
+  async recountTerms() {}
+  async rebuild() {}
+  async get(scope: string) {
+    return this.counts().get(scope) ?? { count: 0, lastModified: '' };
+  }
+  async nonEmpty(kind: 'term' | 'person' | 'month') {
+    return new Map(
+      [...this.counts()]
+        .filter(([scope]) => scope.startsWith(`${kind}:`))
+        .map(([scope, c]) => [scope.slice(kind.length + 1), c]),
+    );
+  }
+}
+
 function copy<T>(value: T | undefined): T | undefined {
   return value === undefined ? undefined : structuredClone(value);
 }
@@ -627,6 +689,7 @@ const IN_MEMORY = [
   'autosaves',
   'jobs',
   'users',
+  'listings',
 ] as const;
 
 type InMemoryRepositories = Pick<Repositories, (typeof IN_MEMORY)[number]>;
@@ -653,6 +716,7 @@ export function createMemoryStore(): MemoryStore {
     autosaves: new MemoryAutosaves(current),
     jobs: new MemoryJobs(current),
     users: new MemoryUsers(current),
+    listings: new MemoryListings(current),
   };
   let isInTransaction = false;
   const store = {

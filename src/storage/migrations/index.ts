@@ -6,6 +6,7 @@ import * as migrationTools from './0004-migration-tools.ts';
 import * as accounts from './0005-accounts.ts';
 import * as newsroom from './0006-newsroom.ts';
 import * as articleCreator from './0007-article-creator.ts';
+import * as listings from './0007-listings.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0005-accounts': accounts,
   '0006-newsroom': newsroom,
   '0007-article-creator': articleCreator,
+  '0007-listings': listings,
 };

@@ -156,10 +156,8 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
   }
 
   async function authorsWithArticles(): Promise<{ slug: string; name: string }[]> {
-    const slugs = new Set(
-      (await wiring.store.sitemaps.authors(wiring.now().toISOString())).map((a) => a.slug),
-    );
-    return (await wiring.store.people.list()).filter((p) => slugs.has(p.slug));
+    const authors = await wiring.store.sitemaps.authors(wiring.now().toISOString());
+    return authors.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   app.get('/search', { schema: { querystring: SearchQuerystring } }, async (request, reply) => {
