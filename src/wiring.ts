@@ -126,7 +126,10 @@ export interface WebParts {
  */
 export function createWebParts(wiring: Wiring): WebParts {
   const { config } = wiring;
-  const pageCache = new PageCache(config.cache.maxPages);
+  const pageCache = new PageCache({
+    maxPages: config.cache.maxPages,
+    maxBytes: config.cache.maxMegabytes * 1024 * 1024,
+  });
   const unsubscribe = wiring.changes.subscribe((change) => pageCache.apply(change));
   let lastRefresh = 0;
   const discovery = new Discovery(wiring, {

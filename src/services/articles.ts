@@ -42,6 +42,8 @@ export interface SaveResult {
   article: Article;
   isNew: boolean;
   previousSlug: string | null;
+  /** Where the article was listed before the save (null when it was not published). */
+  previousListing: ListedArticle | null;
 }
 
 /** What writing an article touches: the article, its people and terms, history, old addresses and the index. */
@@ -129,7 +131,7 @@ export async function saveArticleIn(
       now,
     );
   }
-  return { article, isNew: !existing, previousSlug };
+  return { article, isNew: !existing, previousSlug, previousListing: listedState(existing) };
 }
 
 /** Saves an article in its own transaction and announces the change. */
@@ -147,7 +149,17 @@ export async function saveArticle(
 
 export function announceArticle(ctx: Pick<ServiceContext, 'changes'>, result: SaveResult): void {
   const slugs = [result.article.slug, ...(result.previousSlug ? [result.previousSlug] : [])];
-  ctx.changes.publish({ kind: 'article', id: result.article.id, slugs });
+  const listed = [result.previousListing, listedState(result.article)].filter((l) => l !== null);
+  ctx.changes.publish({
+    kind: 'article',
+    id: result.article.id,
+    slugs,
+    listings: {
+      termIds: [...new Set(listed.flatMap((l) => l.termIds))],
+      personIds: [...new Set(listed.flatMap((l) => l.authorIds))],
+      months: [...new Set(listed.map((l) => l.publishedAt.slice(0, 7)))],
+    },
+  });
 }
 
 async function assertRelationsExist(repos: ArticleWriterRepositories, draft: ArticleDraft): Promise<void> {

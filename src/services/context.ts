@@ -3,7 +3,16 @@ import type { Store } from '../domain/ports/store.ts';
 
 /** What changed, so caches can drop exactly the pages that show it. */
 export type ContentChange =
-  | { kind: 'article'; id: number; slugs: string[] }
+  | {
+      kind: 'article';
+      id: number;
+      slugs: string[];
+      /**
+       * The listings that show or showed the article (its terms, authors and months, before and
+       * after the change), so caches drop only those; without it, every listing is dropped.
+       */
+      listings?: { termIds: number[]; personIds: number[]; months: string[] };
+    }
   | { kind: 'person'; id: number }
   | { kind: 'term'; id: number }
   | { kind: 'page'; slug: string }

@@ -46,6 +46,8 @@ export interface TermPageModel {
   term: Term;
   ancestors: Term[];
   children: Term[];
+  /** The term and all its descendants: the listing shows their articles. */
+  listedTermIds: number[];
   listing: Listing;
 }
 
@@ -178,6 +180,7 @@ export class Reader {
       term,
       ancestors: ancestorsOf(term, byId),
       children: all.filter((t) => t.parentId === term.id),
+      listedTermIds: [term.id, ...descendants],
       listing,
     };
   }

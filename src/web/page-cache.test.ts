@@ -32,15 +32,80 @@ test('settings changes clear everything', () => {
   assert.equal(cache.size, 0);
 });
 
-test('keeps each page as bytes, and compresses it once on demand', () => {
+test('keeps each page as bytes, compresses it fast on demand, then at the best level off the event loop', async () => {
   const cache = new PageCache(10);
-  const body = `<p>Caf\u00e9 ${'water ledger '.repeat(200)}</p>`;
+  const body = `<p>Caf\u00e9 ${'water ledger '.repeat(2000)}</p>`;
   const entry = cache.set('/x', { body, status: 200, tags: [] });
-  assert.equal(entry.encoded('identity').toString('utf8'), body);
-  assert.equal(gunzipSync(entry.encoded('gzip')).toString('utf8'), body);
-  assert.equal(brotliDecompressSync(entry.encoded('br')).toString('utf8'), body);
-  assert.ok(entry.encoded('br').length < entry.encoded('identity').length / 4);
-  assert.equal(entry.encoded('gzip'), entry.encoded('gzip'));
+  assert.equal(entry.encoded('identity').bytes.toString('utf8'), body);
+  const fast = entry.encoded('br');
+  assert.equal(brotliDecompressSync(fast.bytes).toString('utf8'), body);
+  const fastGzip = entry.encoded('gzip');
+  assert.equal(gunzipSync(fastGzip.bytes).toString('utf8'), body);
+  assert.notEqual(fast.etag, entry.etag);
+  const before = cache.byteSize;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const best = entry.encoded('br');
+  assert.equal(brotliDecompressSync(best.bytes).toString('utf8'), body);
+  assert.ok(best.bytes.length <= fast.bytes.length);
+  // Other bytes, another representation: another ETag; the cache counts the new size.
+  assert.notEqual(best.etag, fast.etag);
+  const bestGzip = entry.encoded('gzip');
+  assert.equal(
+    cache.byteSize,
+    before - fast.bytes.length - fastGzip.bytes.length + best.bytes.length + bestGzip.bytes.length,
+  );
+  assert.ok(best.bytes.length < entry.encoded('identity').bytes.length / 4);
+});
+
+test('holds no more bytes than its limit, dropping the least recently used first', () => {
+  const cache = new PageCache({ maxPages: 100, maxBytes: 10_000 });
+  const page = (n: number) => ({ body: `${n}`.repeat(2500), status: 200, tags: [] });
+  cache.set('a', page(1));
+  cache.set('b', page(2));
+  cache.set('c', page(3));
+  assert.ok(cache.get('a'));
+  cache.set('d', page(4));
+  assert.ok(cache.byteSize <= 10_000);
+  assert.ok(cache.get('a'), 'recently used: kept');
+  assert.equal(cache.get('b'), undefined, 'least recently used: dropped');
+  cache.set('huge', { body: 'x'.repeat(20_000), status: 200, tags: [] });
+  assert.equal(cache.get('huge'), undefined);
+});
+
+test('does not keep a page rendered while an edit landed', () => {
+  const cache = new PageCache(10);
+  const generation = cache.generation;
+  // ... the page renders; meanwhile the article it shows is saved and announced:
+  cache.apply({ kind: 'article', id: 1, slugs: ['a'] });
+  const entry = cache.set('/articles/a', { body: 'old text', status: 200, tags: ['article:1'] }, generation);
+  assert.equal(entry.encoded('identity').bytes.toString(), 'old text');
+  assert.equal(cache.get('/articles/a'), undefined);
+  const fresh = cache.generation;
+  cache.set('/articles/a', { body: 'new text', status: 200, tags: ['article:1'] }, fresh);
+  assert.ok(cache.get('/articles/a'));
+});
+
+test('a publish drops only the listings that show the article', () => {
+  const cache = new PageCache(10);
+  const keep = { status: 200 };
+  cache.set('/', { ...keep, body: 'home', tags: ['listing', 'listing:site'] });
+  cache.set('/region/europe', { ...keep, body: 'e', tags: ['listing', 'term:3', 'listing:term:3'] });
+  cache.set('/region/asia', { ...keep, body: 'a', tags: ['listing', 'term:4', 'listing:term:4'] });
+  cache.set('/authors/ana', { ...keep, body: 'ana', tags: ['listing', 'person:7', 'listing:person:7'] });
+  cache.set('/authors/tom', { ...keep, body: 'tom', tags: ['listing', 'person:8', 'listing:person:8'] });
+  cache.set('/articles/other', { ...keep, body: 'o', tags: ['article:9', 'term:3', 'person:7'] });
+  cache.apply({
+    kind: 'article',
+    id: 1,
+    slugs: ['new'],
+    listings: { termIds: [3], personIds: [7], months: ['2026-11'] },
+  });
+  assert.equal(cache.get('/'), undefined);
+  assert.equal(cache.get('/region/europe'), undefined);
+  assert.equal(cache.get('/authors/ana'), undefined);
+  assert.ok(cache.get('/region/asia'));
+  assert.ok(cache.get('/authors/tom'));
+  assert.ok(cache.get('/articles/other'));
 });
 
 test('picks brotli, then gzip, from Accept-Encoding and honours q=0', () => {

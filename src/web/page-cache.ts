@@ -1,52 +1,120 @@
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import {
+  type BrotliOptions,
+  brotliCompress,
+  brotliCompressSync,
+  gzip,
+  gzipSync,
+  constants as zlibConstants,
+} from 'node:zlib';
 import type { ContentChange } from '../services/context.ts';
 
 export type ContentEncoding = 'br' | 'gzip' | 'identity';
 
 export interface CachedPage {
-  body: string;
   etag: string;
   status: number;
   tags: ReadonlySet<string>;
-  /** The body encoded once, compressed on first demand, so serving a cached page copies bytes and nothing more. */
-  encoded(encoding: ContentEncoding): Buffer;
+  /** When what the page shows last changed (feeds and sitemaps send it as Last-Modified). */
+  lastModified: Date;
+  /** When it was rendered (ms since the epoch), for documents that expire. */
+  renderedAt: number;
+  /**
+   * The body in an encoding, with the ETag of exactly those bytes. A compressed copy is made
+   * on first demand at a fast level (well under a millisecond for a page), then made again at
+   * the best level on the thread pool, off the event loop, and swapped in when ready.
+   */
+  encoded(encoding: ContentEncoding): { bytes: Buffer; etag: string };
+}
+
+export interface PageCacheLimits {
+  /** Most pages kept; 0 turns the cache off. */
+  maxPages: number;
+  /** Most bytes kept, every encoding of every page counted. */
+  maxBytes: number;
+}
+
+/** Per-entry bookkeeping (key, tags, object headers) counted on top of the bytes. */
+const ENTRY_OVERHEAD = 512;
+
+const FAST_BROTLI: BrotliOptions = {
+  params: {
+    [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+    [zlibConstants.BROTLI_PARAM_QUALITY]: 4,
+  },
+};
+const BEST_BROTLI = (size: number): BrotliOptions => ({
+  params: {
+    [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+    [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
+    [zlibConstants.BROTLI_PARAM_SIZE_HINT]: size,
+  },
+});
+
+interface Entry extends CachedPage {
+  key: string;
+  size: number;
 }
 
 /**
  * Rendered reader pages, kept in memory and dropped precisely: each page lists the tags of
- * what it shows (article:12, person:3, term:7, listing, nav, settings) and a change drops the
- * pages that carry its tags. Oldest entries go first when the cache is full.
+ * what it shows (article:12, person:3, listing:term:7, nav, settings) and a change drops the
+ * pages that carry its tags. The least recently used pages go first when the cache holds
+ * more pages or bytes than its limits.
  */
 export class PageCache {
-  private readonly pages = new Map<string, CachedPage>();
+  private readonly pages = new Map<string, Entry>();
+  private readonly limits: PageCacheLimits;
+  private bytes = 0;
+  /** Counts invalidations: a page rendered while one happened may show what it dropped. */
+  private generationCount = 0;
 
-  private readonly maxPages: number;
+  constructor(limits: PageCacheLimits | number) {
+    this.limits = typeof limits === 'number' ? { maxPages: limits, maxBytes: 64 * 1024 * 1024 } : limits;
+  }
 
-  constructor(maxPages: number) {
-    this.maxPages = maxPages;
+  /** Take it before rendering; pass it to `set` so a page that went stale meanwhile is not kept. */
+  get generation(): number {
+    return this.generationCount;
   }
 
   get(key: string): CachedPage | undefined {
-    return this.pages.get(key);
+    const entry = this.pages.get(key);
+    if (entry) {
+      // Least recently used goes first: a hit moves the page to the end.
+      this.pages.delete(key);
+      this.pages.set(key, entry);
+    }
+    return entry;
   }
 
-  set(key: string, page: { body: string; status: number; tags: Iterable<string> }): CachedPage {
-    const entry: CachedPage = {
-      body: page.body,
+  /**
+   * Makes the entry for a rendered page and keeps it, unless the cache is off or something
+   * was invalidated since `renderedSince` (the generation taken before rendering): then the
+   * page is served once and not kept, for it may show what the change replaced.
+   */
+  set(
+    key: string,
+    page: { body: string; status: number; tags: Iterable<string>; lastModified?: Date },
+    renderedSince?: number,
+  ): CachedPage {
+    const bytes = Buffer.from(page.body, 'utf8');
+    const tags = new Set(page.tags);
+    const isKept =
+      this.limits.maxPages > 0 &&
+      (renderedSince === undefined || renderedSince === this.generationCount) &&
+      bytes.length + ENTRY_OVERHEAD <= this.limits.maxBytes;
+    const entry = this.makeEntry(key, bytes, {
       status: page.status,
-      etag: etagOf(page.body),
-      tags: new Set(page.tags),
-      encoded: encoder(page.body),
-    };
-    if (this.maxPages === 0) return entry;
-    this.pages.delete(key);
+      tags,
+      lastModified: page.lastModified ?? new Date(),
+      isKept,
+    });
+    if (!isKept) return entry;
+    this.remove(key);
     this.pages.set(key, entry);
-    while (this.pages.size > this.maxPages) {
-      const oldest = this.pages.keys().next().value;
-      if (oldest === undefined) break;
-      this.pages.delete(oldest);
-    }
+    this.bytes += entry.size;
+    this.trim();
     return entry;
   }
 
@@ -54,17 +122,25 @@ export class PageCache {
     return this.pages.size;
   }
 
+  /** Bytes held, every encoding counted. */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
   clear(): void {
+    this.generationCount++;
     this.pages.clear();
+    this.bytes = 0;
   }
 
   /** Drops every page carrying any of the tags. */
   invalidate(tags: Iterable<string>): void {
+    this.generationCount++;
     const wanted = new Set(tags);
     for (const [key, page] of this.pages) {
       for (const tag of page.tags) {
         if (wanted.has(tag)) {
-          this.pages.delete(key);
+          this.remove(key);
           break;
         }
       }
@@ -74,9 +150,23 @@ export class PageCache {
   /** Applies a content change announced by the services. */
   apply(change: ContentChange): void {
     switch (change.kind) {
-      case 'article':
-        this.invalidate([`article:${change.id}`, 'listing', ...change.slugs.map((s) => `slug:${s}`)]);
+      case 'article': {
+        const tags = [`article:${change.id}`, ...change.slugs.map((s) => `slug:${s}`)];
+        if (change.listings) {
+          // Only the listings that show (or showed) the article: its terms', its authors', its
+          // month's, and the site-wide ones (home, feeds, sitemap index, search).
+          tags.push(
+            'listing:site',
+            ...change.listings.termIds.map((id) => `listing:term:${id}`),
+            ...change.listings.personIds.map((id) => `listing:person:${id}`),
+            ...change.listings.months.map((m) => `listing:month:${m}`),
+          );
+        } else {
+          tags.push('listing');
+        }
+        this.invalidate(tags);
         break;
+      }
       case 'person':
         this.invalidate([`person:${change.id}`]);
         break;
@@ -92,33 +182,76 @@ export class PageCache {
         break;
     }
   }
+
+  private remove(key: string): void {
+    const entry = this.pages.get(key);
+    if (!entry) return;
+    this.pages.delete(key);
+    this.bytes -= entry.size;
+  }
+
+  private trim(): void {
+    while (this.pages.size > this.limits.maxPages || this.bytes > this.limits.maxBytes) {
+      const oldest = this.pages.keys().next().value;
+      if (oldest === undefined) break;
+      this.remove(oldest);
+    }
+  }
+
+  /** A compressed copy grew (or shrank) a kept entry. */
+  private resize(entry: Entry, delta: number): void {
+    entry.size += delta;
+    if (this.pages.get(entry.key) !== entry) return;
+    this.bytes += delta;
+    this.trim();
+  }
+
+  private makeEntry(
+    key: string,
+    bytes: Buffer,
+    options: { status: number; tags: ReadonlySet<string>; lastModified: Date; isKept: boolean },
+  ): Entry {
+    const etag = etagOf(bytes);
+    const copies: Partial<Record<'br' | 'gzip', { bytes: Buffer; etag: string; isBest: boolean }>> = {};
+    const upgrading = new Set<string>();
+    const entry: Entry = {
+      key,
+      etag,
+      status: options.status,
+      tags: options.tags,
+      lastModified: options.lastModified,
+      renderedAt: Date.now(),
+      size: bytes.length + ENTRY_OVERHEAD,
+      encoded: (encoding) => {
+        if (encoding === 'identity') return { bytes, etag };
+        let copy = copies[encoding];
+        if (!copy) {
+          const fast =
+            encoding === 'br' ? brotliCompressSync(bytes, FAST_BROTLI) : gzipSync(bytes, { level: 1 });
+          copy = { bytes: fast, etag: `${etag.slice(0, -1)}-${encoding}1"`, isBest: false };
+          copies[encoding] = copy;
+          this.resize(entry, fast.length);
+        }
+        if (!copy.isBest && options.isKept && !upgrading.has(encoding)) {
+          upgrading.add(encoding);
+          const done = (error: Error | null, best: Buffer) => {
+            const current = copies[encoding];
+            if (error || !current || this.pages.get(key) !== entry) return;
+            copies[encoding] = { bytes: best, etag: `${etag.slice(0, -1)}-${encoding}"`, isBest: true };
+            this.resize(entry, best.length - current.bytes.length);
+          };
+          if (encoding === 'br') brotliCompress(bytes, BEST_BROTLI(bytes.length), done);
+          else gzip(bytes, { level: 9 }, done);
+        }
+        return { bytes: copy.bytes, etag: copy.etag };
+      },
+    };
+    return entry;
+  }
 }
 
-export function etagOf(body: string): string {
+export function etagOf(body: string | Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
-}
-
-function encoder(body: string): (encoding: ContentEncoding) => Buffer {
-  const bytes = Buffer.from(body, 'utf8');
-  let gzip: Buffer | undefined;
-  let brotli: Buffer | undefined;
-  return (encoding) => {
-    if (encoding === 'gzip') {
-      gzip ??= gzipSync(bytes, { level: 9 });
-      return gzip;
-    }
-    if (encoding === 'br') {
-      brotli ??= brotliCompressSync(bytes, {
-        params: {
-          [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
-          [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
-          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-        },
-      });
-      return brotli;
-    }
-    return bytes;
-  };
 }
 
 /** The best encoding the client accepts (brotli, then gzip), honouring q=0 refusals. */

@@ -90,7 +90,7 @@ export async function buildFeed(
   const now = ctx.now().toISOString();
   let title = settings.siteName;
   let description = settings.siteDescription;
-  let tags = ['listing'];
+  let tags = ['listing', 'listing:site'];
   let filter: { termIds?: number[]; personId?: number } = {};
   if (scope.kind === 'term') {
     const taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.slug === scope.taxonomySlug);
@@ -104,14 +104,14 @@ export async function buildFeed(
     filter = { termIds: ids };
     title = `${term.name} — ${settings.siteName}`;
     description = term.description ? excerpt(term.description, 300) : `${taxonomy.name}: ${term.name}`;
-    tags = [`term:${term.id}`, 'listing'];
+    tags = [`term:${term.id}`, 'listing', ...ids.map((id) => `listing:term:${id}`)];
   } else if (scope.kind === 'author') {
     const person = await repos.people.findBySlug(scope.slug);
     if (!person) return undefined;
     filter = { personId: person.id };
     title = `${person.name} — ${settings.siteName}`;
     description = `Articles by ${person.name}`;
-    tags = [`person:${person.id}`, 'listing'];
+    tags = [`person:${person.id}`, `listing:person:${person.id}`, 'listing'];
   }
   const { articles } = await repos.articles.listPublished({ now, limit: FEED_ITEMS, offset: 0, ...filter });
   const cards = await reader.cards(articles);

@@ -9,7 +9,7 @@ import { robotsTxt, sitemapFile, sitemapIndex } from '../../services/discovery/s
 import { isLikelyBot } from '../../services/discovery/views.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
 import type { Wiring } from '../../wiring.ts';
-import type { CachedPage, PageCache } from '../page-cache.ts';
+import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { Id, type TypedApp } from '../schemas.ts';
 import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from '../views/discovery.ts';
 import { html, type SafeHtml } from '../views/html.ts';
@@ -42,43 +42,59 @@ const SearchQuerystring = Type.Object(
 /** Feeds, sitemaps, robots.txt, search (page and JSON) and the read counter. */
 export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): Promise<void> {
   const { wiring, discovery, reader, cache, assets } = deps;
-  const generated = new Map<string, { lastModified: Date; at: number }>();
-
-  /** Serves generated text with ETag and Last-Modified, answering 304 to a matching conditional GET. */
-  async function serveGenerated(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    key: string,
-    type: string,
-    render: () => Promise<{ body: string; lastModified: Date; tags: string[] } | undefined>,
-  ): Promise<unknown> {
-    let entry: CachedPage | undefined = cache.get(key);
-    let meta = generated.get(key);
-    if (!entry || !meta || Date.now() - meta.at > GENERATED_TTL_MS) {
-      const rendered = await render();
-      if (!rendered) {
-        reply.callNotFound();
-        return reply;
-      }
-      entry = cache.set(key, { body: rendered.body, status: 200, tags: [...rendered.tags, 'settings'] });
-      meta = { lastModified: rendered.lastModified, at: Date.now() };
-      generated.set(key, meta);
-    }
-    const lastModified = new Date(Math.floor(meta.lastModified.getTime() / 1000) * 1000);
+  /** Sends a cached entry in the encoding the client prefers, answering 304 to a matching conditional GET. */
+  function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: CachedPage, type: string): unknown {
+    const encoding = preferredEncoding(request.headers['accept-encoding']);
+    const { bytes, etag } = entry.encoded(encoding);
+    const lastModified = new Date(Math.floor(entry.lastModified.getTime() / 1000) * 1000);
     reply
       .header('cache-control', `public, max-age=${deps.httpMaxAge}`)
-      .header('etag', entry.etag)
+      .header('vary', 'accept-encoding')
+      .header('etag', etag)
       .header('last-modified', lastModified.toUTCString())
       .type(type);
     const ifNoneMatch = request.headers['if-none-match'];
     const ifModifiedSince = request.headers['if-modified-since'];
     if (ifNoneMatch !== undefined) {
-      if (ifNoneMatch.split(',').some((tag) => tag.trim() === entry.etag || tag.trim() === '*'))
+      if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*'))
         return reply.code(304).send();
     } else if (ifModifiedSince && Date.parse(ifModifiedSince) >= lastModified.getTime()) {
       return reply.code(304).send();
     }
-    return reply.code(200).send(entry.body);
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.code(entry.status).send(bytes);
+  }
+
+  /**
+   * Serves generated text (feeds, sitemaps) from the page cache like a page: compressed, with
+   * ETag and Last-Modified. Copies expire after `ttlMs`, because what is due changes with the clock.
+   */
+  async function serveGenerated(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: { key: string; type: string; ttlMs?: number },
+    render: () => Promise<{ body: string; lastModified: Date; tags: string[] } | undefined>,
+  ): Promise<unknown> {
+    let entry: CachedPage | undefined = cache.get(options.key);
+    if (!entry || Date.now() - entry.renderedAt > (options.ttlMs ?? GENERATED_TTL_MS)) {
+      const generation = cache.generation;
+      const rendered = await render();
+      if (!rendered) {
+        reply.callNotFound();
+        return reply;
+      }
+      entry = cache.set(
+        options.key,
+        {
+          body: rendered.body,
+          status: 200,
+          tags: [...rendered.tags, 'settings'],
+          lastModified: rendered.lastModified,
+        },
+        generation,
+      );
+    }
+    return sendEntry(request, reply, entry, options.type);
   }
 
   async function serveFeed(request: FastifyRequest, reply: FastifyReply, scope: FeedScope, file: string) {
@@ -88,7 +104,7 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
       return reply;
     }
     const key = `feed:${request.url.split('?')[0]}`;
-    return serveGenerated(request, reply, key, contentTypeOf(file), () =>
+    return serveGenerated(request, reply, { key, type: contentTypeOf(file) }, () =>
       buildFeed(wiring, scope, format, { hub: wiring.config.websub.hub }),
     );
   }
@@ -113,11 +129,12 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     },
   );
 
+  const XML = 'application/xml; charset=utf-8';
   app.get('/sitemap.xml', (request, reply) =>
-    serveGenerated(request, reply, 'sitemap:index', 'application/xml; charset=utf-8', async () => ({
+    serveGenerated(request, reply, { key: 'sitemap:index', type: XML }, async () => ({
       body: await sitemapIndex(wiring),
       lastModified: wiring.now(),
-      tags: ['listing'],
+      tags: ['listing', 'listing:site'],
     })),
   );
   app.get(
@@ -125,12 +142,16 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     { schema: { params: Type.Object({ file: SlugParam }) } },
     async (request, reply) => {
       const { file } = request.params;
-      // The news sitemap covers a moving two-day window, so it is built on every request.
-      const key =
-        file === 'news.xml' ? `sitemap:news:${wiring.now().toISOString().slice(0, 16)}` : `sitemap:${file}`;
-      return serveGenerated(request, reply, key, 'application/xml; charset=utf-8', async () => {
+      const month = /^articles-(\d{4}-\d{2})/.exec(file)?.[1];
+      const tags = [
+        'listing',
+        month ? `listing:month:${month}` : file === 'pages.xml' ? 'nav' : 'listing:site',
+      ];
+      // The news sitemap covers a moving two-day window, so its copy lasts a minute.
+      const ttlMs = file === 'news.xml' ? 60_000 : GENERATED_TTL_MS;
+      return serveGenerated(request, reply, { key: `sitemap:${file}`, type: XML, ttlMs }, async () => {
         const body = await sitemapFile(wiring, file);
-        return body === undefined ? undefined : { body, lastModified: wiring.now(), tags: ['listing'] };
+        return body === undefined ? undefined : { body, lastModified: wiring.now(), tags };
       });
     },
   );
@@ -160,21 +181,23 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     return authors.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  app.get('/search', { schema: { querystring: SearchQuerystring } }, async (request, reply) => {
+  /** The search page, rendered; status 400 for a query the search refuses. */
+  async function renderSearch(query: Record<string, unknown>): Promise<{ body: string; status: number }> {
     const site = await reader.site();
     const taxonomies = site.taxonomies.filter((t) => t.slug !== 'tag');
     const params = searchParams(
-      request.query,
+      query,
       site.taxonomies.map((t) => t.slug),
     );
     let outcome: SearchOutcome | null = null;
     let errorMessage: string | null = null;
+    let status = 200;
     try {
       outcome = await discovery.search.search(params);
     } catch (error) {
       if (!isAppError(error) || error.kind !== 'invalid') throw error;
       errorMessage = error.message;
-      reply.code(400);
+      status = 400;
     }
     const form = {
       taxonomies: await Promise.all(
@@ -192,22 +215,42 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
         to: params.to ?? '',
       },
     };
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'public, max-age=60')
-      .send(
-        layout(
-          site,
-          {
-            title: params.q ? `Search: ${params.q.slice(0, 80)}` : 'Search',
-            description: `Search the articles of ${site.settings.siteName}`,
-            canonicalUrl: `${site.siteUrl}/search`,
-            noIndex: true,
-          },
-          assets,
-          searchView(outcome, form, site, errorMessage),
-        ).value,
+    const body = layout(
+      site,
+      {
+        title: params.q ? `Search: ${params.q.slice(0, 80)}` : 'Search',
+        description: `Search the articles of ${site.settings.siteName}`,
+        canonicalUrl: `${site.siteUrl}/search`,
+        noIndex: true,
+      },
+      assets,
+      searchView(outcome, form, site, errorMessage),
+    ).value;
+    return { body, status };
+  }
+
+  // Search pages are cached like listings (any published article may change them); the byte
+  // limit of the cache bounds how many distinct queries are kept.
+  app.get('/search', { schema: { querystring: SearchQuerystring } }, async (request, reply) => {
+    const key = `search:${request.url}`;
+    let entry = cache.get(key);
+    if (!entry) {
+      const generation = cache.generation;
+      const rendered = await renderSearch(request.query);
+      if (rendered.status !== 200) {
+        return reply
+          .code(rendered.status)
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(rendered.body);
+      }
+      entry = cache.set(
+        key,
+        { body: rendered.body, status: 200, tags: ['listing', 'listing:site', 'nav', 'settings'] },
+        generation,
       );
+    }
+    return sendEntry(request, reply, entry, 'text/html; charset=utf-8');
   });
 
   app.get('/api/search', { schema: { querystring: SearchQuerystring } }, async (request, reply) => {

@@ -54,15 +54,17 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
   ): Promise<unknown> {
     let entry: CachedPage | undefined = cache.get(key);
     if (!entry) {
+      // An edit that lands while this page renders must not leave the old text cached.
+      const generation = cache.generation;
       const site = await reader.site();
       const rendered = await render(site);
       if (!rendered) return notFound(request, reply);
       const body = layout(site, rendered.meta, assets, rendered.body).value;
-      entry = cache.set(key, { body, status: 200, tags: [...rendered.tags, 'nav', 'settings'] });
+      entry = cache.set(key, { body, status: 200, tags: [...rendered.tags, 'nav', 'settings'] }, generation);
     }
     const encoding = preferredEncoding(request.headers['accept-encoding']);
     // Each encoding is its own representation, so it gets its own strong ETag.
-    const etag = encoding === 'identity' ? entry.etag : `${entry.etag.slice(0, -1)}-${encoding}"`;
+    const { bytes, etag } = entry.encoded(encoding);
     reply
       .header('cache-control', cacheControl)
       .header('vary', 'accept-encoding')
@@ -70,7 +72,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
       .header('content-type', 'text/html; charset=utf-8');
     if (isEtagMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
-    return reply.code(entry.status).send(entry.encoded(encoding));
+    return reply.code(entry.status).send(bytes);
   }
 
   // Redirects from old slugs are looked up by the app's not-found handler.
@@ -99,7 +101,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
             description: site.settings.siteDescription,
           },
         },
-        tags: ['listing', 'most-read'],
+        tags: ['listing', 'listing:site', 'most-read'],
       };
     });
   });
@@ -160,7 +162,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               },
             },
           },
-          tags: [`person:${person.id}`, 'listing'],
+          tags: [`person:${person.id}`, `listing:person:${person.id}`, 'listing'],
         };
       });
     },
@@ -224,7 +226,10 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               description: `${index.taxonomy.pluralName} of ${site.settings.siteName}`,
               canonicalUrl: `${site.siteUrl}/${slug}`,
             },
-            tags: ['listing', ...index.terms.map((t) => `term:${t.term.id}`)],
+            tags: [
+              'listing',
+              ...index.terms.flatMap((t) => [`term:${t.term.id}`, `listing:term:${t.term.id}`]),
+            ],
           };
         }
         const page = await reader.page(slug);
@@ -275,7 +280,12 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               url,
             },
           },
-          tags: [`term:${model.term.id}`, 'listing', 'most-read'],
+          tags: [
+            `term:${model.term.id}`,
+            ...model.listedTermIds.map((id) => `listing:term:${id}`),
+            'listing',
+            'most-read',
+          ],
         };
       });
     },
