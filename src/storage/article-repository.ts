@@ -210,6 +210,20 @@ export class ArticleRepository implements ArticleStore {
     return merged.slice(query.offset, query.offset + query.limit).map((r) => Number(r.article_id));
   }
 
+  /** The terms of each article, in order, without reading the articles themselves. */
+  async termIdsOf(articleIds: number[]): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    if (articleIds.length === 0) return out;
+    const rows = await this.db
+      .selectFrom('article_terms')
+      .select(['article_id', 'term_id'])
+      .where('article_id', 'in', articleIds)
+      .orderBy('position')
+      .execute();
+    for (const r of rows) out.set(r.article_id, [...(out.get(r.article_id) ?? []), r.term_id]);
+    return out;
+  }
+
   /** Ids of the articles filed under a term or written by a person, any status, after `afterId`. */
   async idsFiledUnder(
     filter: { termId: number } | { personId: number },

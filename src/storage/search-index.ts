@@ -20,7 +20,7 @@ export const SEARCH_TUNING = {
   /** PostgreSQL must read each match's row to rank it, so it ranks fewer. */
   postgresRankedCandidates: 300,
   /** Related articles: only the newest matches are ranked, so a common word costs no more than a rare one. */
-  similarCandidates: 300,
+  similarCandidates: 100,
   /** PostgreSQL looks for related articles among this many newest index entries (head has no index). */
   postgresSimilarWindow: 5000,
 };

@@ -27,6 +27,8 @@ export interface ArticleStore {
   listPublished(query: PublishedQuery): Promise<{ articles: Article[] }>;
   /** Ids of a listing page, read from indexes that hold them in order. */
   publishedIds(query: PublishedQuery): Promise<number[]>;
+  /** The terms of each article, in order, without reading the articles themselves. */
+  termIdsOf(articleIds: number[]): Promise<Map<number, number[]>>;
   /** Ids of the articles filed under a term or written by a person, any status, after `afterId`. */
   idsFiledUnder(
     filter: { termId: number } | { personId: number },

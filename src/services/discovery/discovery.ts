@@ -12,12 +12,16 @@ export interface DiscoveryOptions {
   viewFlushMs?: number;
 }
 
+const MOST_READ_MEMO_MS = 60_000;
+const MOST_READ_MEMO_SIZE = 500;
+
 /** Search, related articles, most-read lists and the listeners that keep them current. */
 export class Discovery {
   readonly search: Search;
   readonly views: ViewCounter;
   readonly websub: WebSubPinger | null;
   private detach: (() => void)[] = [];
+  private readonly mostReadMemo = new Map<string, { cards: Promise<ArticleCard[]>; at: number }>();
 
   private readonly ctx: ServiceContext;
 
@@ -31,8 +35,26 @@ export class Discovery {
     this.websub = options.websubHub ? new WebSubPinger(ctx, options.websubHub) : null;
   }
 
+  /**
+   * Most-read lists may lag the counts (README: up to five minutes), so each is worked out at
+   * most once a minute and shared by every page that shows it, cached or not. The memo holds
+   * at most MOST_READ_MEMO_SIZE lists.
+   */
   mostRead(period: MostReadPeriod, termIds?: number[]): Promise<ArticleCard[]> {
-    return mostRead(this.ctx, { period, ...(termIds ? { termIds } : {}) });
+    const key = `${period}:${termIds?.join(',') ?? ''}`;
+    const now = this.ctx.now().getTime();
+    const memo = this.mostReadMemo.get(key);
+    if (memo && Math.abs(now - memo.at) < MOST_READ_MEMO_MS) return memo.cards;
+    const cards = mostRead(this.ctx, { period, ...(termIds ? { termIds } : {}) });
+    // A failed query is not remembered.
+    cards.catch(() => this.mostReadMemo.delete(key));
+    this.mostReadMemo.delete(key);
+    this.mostReadMemo.set(key, { cards, at: now });
+    if (this.mostReadMemo.size > MOST_READ_MEMO_SIZE) {
+      const oldest = this.mostReadMemo.keys().next().value;
+      if (oldest !== undefined) this.mostReadMemo.delete(oldest);
+    }
+    return cards;
   }
 
   related(articleId: number): Promise<ArticleCard[]> {

@@ -259,17 +259,19 @@ export class Search {
     const now = this.ctx.now().toISOString();
     const scores = new Map<number, number>();
     if (article.termIds.length > 0) {
-      const { articles } = await repos.articles.listPublished({
+      // Ids and terms only: the candidates' rows (and bodies) are read for the few that are shown.
+      const ids = await repos.articles.publishedIds({
         now,
         limit: 60,
         offset: 0,
         termIds: article.termIds,
         excludeIds: [article.id],
       });
+      const termsOf = await repos.articles.termIdsOf(ids);
       const mine = new Set(article.termIds);
-      for (const other of articles) {
-        const shared = other.termIds.filter((id) => mine.has(id)).length;
-        scores.set(other.id, shared);
+      for (const id of ids) {
+        const shared = (termsOf.get(id) ?? []).filter((termId) => mine.has(termId)).length;
+        scores.set(id, shared);
       }
     }
     const words = distinctiveWords(`${article.title} ${article.subtitle ?? ''} ${article.summary ?? ''}`);

@@ -138,12 +138,12 @@ class MemoryArticles implements ArticleStore {
     return this.published(query).map((a) => a.id);
   }
   async termIdsOf(articleIds: number[]) {
-    return new Map(
-      articleIds.flatMap((id) => {
-        const article = this.s().articles.get(id);
-        return article ? [[id, [...article.termIds]] as const] : [];
-      }),
-    );
+    const out = new Map<number, number[]>();
+    for (const id of articleIds) {
+      const article = this.s().articles.get(id);
+      if (article) out.set(id, [...article.termIds]);
+    }
+    return out;
   }
   async idsFiledUnder(filter: { termId: number } | { personId: number }, afterId: number, limit: number) {
     return [...this.s().articles.values()]

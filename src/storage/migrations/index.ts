@@ -7,6 +7,7 @@ import * as accounts from './0005-accounts.ts';
 import * as newsroom from './0006-newsroom.ts';
 import * as articleCreator from './0007-article-creator.ts';
 import * as listings from './0007-listings.ts';
+import * as articleLookups from './0008-article-lookups.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0006-newsroom': newsroom,
   '0007-article-creator': articleCreator,
   '0007-listings': listings,
+  '0008-article-lookups': articleLookups,
 };
