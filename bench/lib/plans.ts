@@ -53,7 +53,14 @@ function flagsOf(dialect: string, plan: string[], query: string): string[] {
     const hasRangeOnBig = plan.some((line) => {
       const step = /\b(?:SEARCH|SCAN) (\w+)/.exec(line);
       const table = aliases.get(step?.[1] ?? '') ?? step?.[1] ?? '';
-      return step && isBig(step[1]) && !WINDOWED.includes(table) && /[<>]/.test(line);
+      // Full-text ranges (the ranked candidates' rowid cutoff) are bounded by the search's own caps.
+      return (
+        step &&
+        isBig(step[1]) &&
+        !WINDOWED.includes(table) &&
+        !/VIRTUAL TABLE/.test(line) &&
+        /[<>]/.test(line)
+      );
     });
     for (const line of plan) {
       const scan = /\bSCAN (\w+)/.exec(line);

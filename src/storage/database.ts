@@ -36,7 +36,11 @@ function redact(url: string): string {
 
 /** Opens the database named by a URL. SQLite files are created with their folder, in WAL mode. */
 /** Called with every query a database runs: benchmarks use it to explain what pages ask for. */
-export type QueryObserver = (query: { sql: string; parameters: readonly unknown[] }) => void;
+export type QueryObserver = (query: {
+  sql: string;
+  parameters: readonly unknown[];
+  durationMs: number;
+}) => void;
 
 export function openDatabase(options: {
   url: string;
@@ -46,7 +50,12 @@ export function openDatabase(options: {
   const { onQuery } = options;
   const log = onQuery
     ? (event: LogEvent) => {
-        if (event.level === 'query') onQuery({ sql: event.query.sql, parameters: event.query.parameters });
+        if (event.level === 'query')
+          onQuery({
+            sql: event.query.sql,
+            parameters: event.query.parameters,
+            durationMs: event.queryDurationMillis,
+          });
       }
     : undefined;
   const { dialect, target } = parseDatabaseUrl(options.url);

@@ -37,16 +37,23 @@ export interface PageCacheLimits {
 /** Per-entry bookkeeping (key, tags, object headers) counted on top of the bytes. */
 const ENTRY_OVERHEAD = 512;
 
+/**
+ * A 256 KB window (lgwin 18) instead of the default 4 MB: pages are smaller than that, and the
+ * encoder's buffers, allocated per call outside the JavaScript heap, shrink with it.
+ */
+const BROTLI_WINDOW = 18;
 const FAST_BROTLI: BrotliOptions = {
   params: {
     [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
     [zlibConstants.BROTLI_PARAM_QUALITY]: 4,
+    [zlibConstants.BROTLI_PARAM_LGWIN]: BROTLI_WINDOW,
   },
 };
 const BEST_BROTLI = (size: number): BrotliOptions => ({
   params: {
     [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
     [zlibConstants.BROTLI_PARAM_QUALITY]: 9,
+    [zlibConstants.BROTLI_PARAM_LGWIN]: BROTLI_WINDOW,
     [zlibConstants.BROTLI_PARAM_SIZE_HINT]: size,
   },
 });

@@ -1,0 +1,412 @@
+// A large archive, every reader page with the page cache off and on, on SQLite and PostgreSQL,
+// against nginx serving a saved copy of the article in the same run. Prints one table (req/s,
+// ratio to nginx, p50/p95/p99, RSS) and the query plans of every page.
+//
+//   npm run bench:scale [-- --articles 100000 --duration 5 --connections 50 --mixed 60 --only sqlite]
+//
+// PostgreSQL runs when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server where a database
+// may be created. Everything listens on 127.0.0.1 and every run is bounded in time.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import pg from 'pg';
+import pino from 'pino';
+import { parseConfig } from '../src/config.ts';
+import { createWiring } from '../src/wiring.ts';
+import { type ArchiveInfo, generateArchive, readerPages } from './lib/archive.ts';
+import { explainPages, type PagePlan } from './lib/plans.ts';
+import { REPO_ROOT, type RunningProcess, startProcess, waitForHttp } from './lib/processes.ts';
+
+const WRK = '/usr/bin/wrk';
+const NGINX = '/usr/sbin/nginx';
+
+const { values: args } = parseArgs({
+  options: {
+    articles: { type: 'string', default: process.env.BENCH_ARTICLES ?? '100000' },
+    duration: { type: 'string', default: '5' },
+    connections: { type: 'string', default: '50' },
+    'uncached-connections': { type: 'string', default: '4' },
+    mixed: { type: 'string', default: '60' },
+    only: { type: 'string' },
+    'base-port': { type: 'string', default: process.env.BENCH_BASE_PORT ?? '19300' },
+  },
+});
+const ARTICLES = Number(args.articles);
+const DURATION = Number(args.duration);
+const CONNECTIONS = Number(args.connections);
+/** Rendering pages is CPU-bound: a few connections measure latency, more only queue. */
+const UNCACHED_CONNECTIONS = Number(args['uncached-connections']);
+const MIXED = Number(args.mixed);
+const BASE_PORT = Number(args['base-port']);
+
+const run = promisify(execFile);
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+const LUA_DONE = `
+done = function(summary, latency, requests)
+  io.write(string.format("PCTL %d %d %d\\n", latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+  io.write(string.format("ERRS %d\\n", summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+`;
+
+function luaFile(dir: string, name: string, paths?: string[]): string {
+  const file = path.join(dir, `${name}.lua`);
+  const random = paths
+    ? `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}
+request = function() return wrk.format("GET", paths[math.random(#paths)]) end
+`
+    : '';
+  writeFileSync(file, random + LUA_DONE);
+  return file;
+}
+
+/** wrk for `seconds` seconds; latencies in milliseconds. */
+async function wrk(
+  url: string,
+  seconds: number,
+  script: string,
+  connections = CONNECTIONS,
+): Promise<Measure> {
+  const { stdout } = await run(
+    WRK,
+    [`-t2`, `-c${connections}`, `-d${seconds}s`, '--timeout', '5s', '-s', script, url],
+    { timeout: (seconds + 30) * 1000 },
+  );
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
+  const [p50 = 0, p95 = 0, p99 = 0] = (/PCTL (\d+) (\d+) (\d+)/.exec(stdout) ?? [])
+    .slice(1)
+    .map((n) => Number(n) / 1000);
+  const errors = Number(/ERRS (\d+)/.exec(stdout)?.[1] ?? 0);
+  return { rps, p50, p95, p99, errors };
+}
+
+/** Resident memory of a process now and at its peak, in MB. */
+function memoryOf(pid: number | undefined): { rss: number; peak: number } {
+  if (!pid) return { rss: 0, peak: 0 };
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  } catch {
+    return { rss: 0, peak: 0 };
+  }
+}
+
+interface Row {
+  database: string;
+  page: string;
+  cache: 'off' | 'on' | '-';
+  measure: Measure;
+  rssMb: number;
+}
+
+async function temporaryPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `pressroom_scale_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+function startServer(options: {
+  port: number;
+  url: string;
+  dataDir: string;
+  isCached: boolean;
+}): RunningProcess {
+  return startProcess(path.join(REPO_ROOT, 'bin', 'pressroom'), ['serve', '--no-demo'], {
+    env: {
+      PORT: String(options.port),
+      HOST: '127.0.0.1',
+      SITE_URL: `http://127.0.0.1:${options.port}`,
+      DATABASE_URL: options.url,
+      PRESSROOM_DATA: options.dataDir,
+      PRESSROOM_LOG__LEVEL: 'warn',
+      PRESSROOM_LOG__REQUESTS: 'false',
+      ...(options.isCached ? {} : { PRESSROOM_CACHE__MAX_PAGES: '0' }),
+    },
+  });
+}
+
+function nginxConfig(dir: string, port: number, articlePath: string): string {
+  const user = process.getuid?.() === 0 ? 'user root;' : '';
+  return `${user}
+daemon off;
+worker_processes auto;
+pid ${path.join(dir, 'nginx.pid')};
+error_log ${path.join(dir, 'nginx-error.log')} warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  client_body_temp_path ${path.join(dir, 'client_body')};
+  proxy_temp_path ${path.join(dir, 'proxy')};
+  fastcgi_temp_path ${path.join(dir, 'fastcgi')};
+  uwsgi_temp_path ${path.join(dir, 'uwsgi')};
+  scgi_temp_path ${path.join(dir, 'scgi')};
+  server {
+    listen 127.0.0.1:${port};
+    root ${path.join(dir, 'www')};
+    location = ${articlePath} {
+      default_type "text/html; charset=utf-8";
+      try_files /article.html =404;
+    }
+  }
+}
+`;
+}
+
+interface DatabaseReport {
+  database: string;
+  generateSeconds: number;
+  startSeconds: { off: number; on: number };
+  rows: Row[];
+  nginx: Measure;
+  mixed: { measure: Measure; peakMb: number; idleMb: number; startPeakMb: number };
+  emptyStartSeconds: number;
+  plans: PagePlan[];
+}
+
+async function benchDatabase(
+  database: string,
+  url: string,
+  dir: string,
+  portOffset: number,
+): Promise<DatabaseReport> {
+  const dataDir = path.join(dir, database);
+  mkdirSync(dataDir, { recursive: true });
+  const now = new Date();
+  const config = parseConfig({
+    database: { url },
+    data: { dir: dataDir },
+    site: { url: 'http://127.0.0.1' },
+    log: { level: 'silent' },
+  });
+  process.stdout.write(`\n${database}: generating ${ARTICLES} articles…\n`);
+  const wiring = await createWiring({ config, log: pino({ level: 'silent' }), shouldShareChanges: false });
+  const started = performance.now();
+  let info: ArchiveInfo;
+  try {
+    info = await generateArchive(wiring, {
+      articles: ARTICLES,
+      now,
+      onProgress: (done) => {
+        if (done % 20_000 === 0) process.stdout.write(`  ${done}\n`);
+      },
+    });
+  } finally {
+    await wiring.close();
+  }
+  const generateSeconds = (performance.now() - started) / 1000;
+  process.stdout.write(`  generated in ${generateSeconds.toFixed(1)} s; explaining queries…\n`);
+  const pages = readerPages(info);
+  const plans = await explainPages(config, pages);
+
+  const rows: Row[] = [];
+  const startSeconds = { off: 0, on: 0 };
+  const port = BASE_PORT + portOffset;
+  const emptyStartSeconds = await timeEmptyStart(
+    database === 'sqlite' ? `sqlite:${path.join(dataDir, 'empty.db')}` : null,
+    url,
+    dataDir,
+    port,
+  );
+  const single = luaFile(dir, 'single');
+  let nginx: Measure = { rps: 0, p50: 0, p95: 0, p99: 0, errors: 0 };
+  let mixed = { measure: nginx, peakMb: 0, idleMb: 0, startPeakMb: 0 };
+  for (const isCached of [false, true]) {
+    const cache = isCached ? 'on' : 'off';
+    const t0 = performance.now();
+    const server = startServer({ port, url, dataDir, isCached });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/`, 120_000);
+      startSeconds[cache] = (performance.now() - t0) / 1000;
+      for (const page of pages) {
+        const pageUrl = `http://127.0.0.1:${port}${page.path}`;
+        const connections = isCached ? CONNECTIONS : UNCACHED_CONNECTIONS;
+        await wrk(pageUrl, 1, single, connections);
+        const measure = await wrk(pageUrl, DURATION, single, connections);
+        rows.push({ database, page: page.label, cache, measure, rssMb: memoryOf(server.child.pid).rss });
+        process.stdout.write(`  cache ${cache} ${page.label}: ${measure.rps.toFixed(0)} req/s\n`);
+      }
+      if (isCached) {
+        // nginx serves the same article bytes from a file, measured right after Pressroom.
+        const article = pages.find((p) => p.label === 'article')!;
+        const html = await (await fetch(`http://127.0.0.1:${port}${article.path}`)).text();
+        const nginxDir = path.join(dir, `nginx-${database}`);
+        mkdirSync(path.join(nginxDir, 'www'), { recursive: true });
+        writeFileSync(path.join(nginxDir, 'www', 'article.html'), html);
+        const nginxPort = BASE_PORT + 90 + portOffset;
+        const conf = path.join(nginxDir, 'nginx.conf');
+        writeFileSync(conf, nginxConfig(nginxDir, nginxPort, article.path));
+        const server2 = startProcess(NGINX, [
+          '-c',
+          conf,
+          '-p',
+          nginxDir,
+          '-e',
+          path.join(nginxDir, 'nginx-error.log'),
+        ]);
+        try {
+          const nginxUrl = `http://127.0.0.1:${nginxPort}${article.path}`;
+          await waitForHttp(nginxUrl, 10_000);
+          await wrk(nginxUrl, 1, single);
+          nginx = await wrk(nginxUrl, DURATION, single);
+        } finally {
+          await server2.stop();
+        }
+        // Mixed reads over every page kind and many articles, so the cache fills as it would.
+        const idleMb = memoryOf(server.child.pid).rss;
+        const paths = [...pages.map((p) => p.path), ...info.articleSlugs.map((s) => `/articles/${s}`)];
+        // Peak during the load, sampled: VmHWM would also count the start-up's peak.
+        let peakMb = idleMb;
+        const sampler = setInterval(() => {
+          peakMb = Math.max(peakMb, memoryOf(server.child.pid).rss);
+        }, 250);
+        try {
+          const measure = await wrk(`http://127.0.0.1:${port}/`, MIXED, luaFile(dir, 'mixed', paths));
+          mixed = { measure, peakMb, idleMb, startPeakMb: memoryOf(server.child.pid).peak };
+        } finally {
+          clearInterval(sampler);
+        }
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+  return { database, generateSeconds, startSeconds, emptyStartSeconds, rows, nginx, mixed, plans };
+}
+
+/**
+ * Start-up of the same server on an empty database (migrated first, so only start-up is
+ * timed), for comparison with the archive's: the difference is what the archive costs.
+ */
+async function timeEmptyStart(
+  sqliteUrl: string | null,
+  archiveUrl: string,
+  dataDir: string,
+  port: number,
+): Promise<number> {
+  let url = sqliteUrl;
+  let drop = async () => {};
+  if (!url) {
+    const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? archiveUrl;
+    const empty = await temporaryPostgres(adminUrl);
+    url = empty.url;
+    drop = empty.drop;
+  }
+  try {
+    const config = parseConfig({ database: { url }, data: { dir: dataDir }, log: { level: 'silent' } });
+    await (await createWiring({ config, log: pino({ level: 'silent' }), shouldShareChanges: false })).close();
+    const t0 = performance.now();
+    const server = startServer({ port, url, dataDir, isCached: true });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/`, 120_000);
+      return (performance.now() - t0) / 1000;
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await drop();
+  }
+}
+
+function pad(text: string, width: number, isRight = false): string {
+  return isRight ? text.padStart(width) : text.padEnd(width);
+}
+
+function report(reports: DatabaseReport[]): void {
+  const out: string[] = [];
+  out.push(
+    `\nPressroom at ${ARTICLES} articles — wrk -t2, ${UNCACHED_CONNECTIONS} connections with the cache off, ${CONNECTIONS} with it on (nginx too), ${DURATION} s per page; load average ${loadavg()[0]?.toFixed(1)} (other work shares this machine: compare ratios within a run)`,
+  );
+  out.push(
+    `| database | page | cache | req/s | × nginx | p50 ms | p95 ms | p99 ms | errors | RSS MB | plan |`,
+    `| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |`,
+  );
+  for (const r of reports) {
+    for (const row of r.rows) {
+      const plan = r.plans.find((p) => p.label === row.page);
+      const flags = plan?.queries.flatMap((q) => q.flags) ?? [];
+      out.push(
+        `| ${row.database} | ${row.page} | ${row.cache} | ${row.measure.rps.toFixed(0)} | ${(row.measure.rps / (r.nginx.rps || 1)).toFixed(3)} | ${row.measure.p50.toFixed(1)} | ${row.measure.p95.toFixed(1)} | ${row.measure.p99.toFixed(1)} | ${row.measure.errors} | ${row.rssMb.toFixed(0)} | ${row.cache === 'off' ? (flags.length ? `${flags.length} flagged` : `${plan?.queries.length ?? 0} queries, no scans`) : ''} |`,
+      );
+    }
+    out.push(
+      `| ${r.database} | nginx, saved article | - | ${r.nginx.rps.toFixed(0)} | 1.000 | ${r.nginx.p50.toFixed(1)} | ${r.nginx.p95.toFixed(1)} | ${r.nginx.p99.toFixed(1)} | ${r.nginx.errors} | | |`,
+      `| ${r.database} | mixed reads ${MIXED} s | on | ${r.mixed.measure.rps.toFixed(0)} | | ${r.mixed.measure.p50.toFixed(1)} | ${r.mixed.measure.p95.toFixed(1)} | ${r.mixed.measure.p99.toFixed(1)} | ${r.mixed.measure.errors} | peak ${r.mixed.peakMb.toFixed(0)} | |`,
+    );
+  }
+  for (const r of reports) {
+    out.push(
+      `\n${r.database}: archive generated in ${r.generateSeconds.toFixed(1)} s; start-up to first answer ${r.startSeconds.off.toFixed(2)} s (cache off), ${r.startSeconds.on.toFixed(2)} s (cache on), ${r.emptyStartSeconds.toFixed(2)} s on an empty database; RSS before mixed load ${r.mixed.idleMb.toFixed(0)} MB, peak during it ${r.mixed.peakMb.toFixed(0)} MB (peak since start, start-up included: ${r.mixed.startPeakMb.toFixed(0)} MB)`,
+    );
+  }
+  out.push(
+    '\nQuery plans (cache off; steps that read a whole article table or sort a range of it are flagged):',
+  );
+  for (const r of reports) {
+    for (const plan of r.plans) {
+      const flagged = plan.queries.filter((q) => q.flags.length > 0);
+      out.push(
+        `  ${r.database} ${pad(plan.label, 20)} ${plan.path} → ${plan.status}, ${plan.queries.length} queries, ${flagged.length ? `${flagged.length} flagged` : 'no scans over the archive'}`,
+      );
+      for (const q of flagged) {
+        out.push(`      ${q.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+        for (const f of q.flags) out.push(`        ! ${f}`);
+      }
+      if (process.env.BENCH_PLANS === 'all') {
+        for (const q of plan.queries) {
+          out.push(`      ${q.sql.replace(/\s+/g, ' ').slice(0, 160)}`);
+          for (const line of q.plan) out.push(`        ${line}`);
+        }
+      }
+    }
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-scale-'));
+const reports: DatabaseReport[] = [];
+try {
+  if (args.only !== 'postgres')
+    reports.push(await benchDatabase('sqlite', `sqlite:${path.join(dir, 'scale.db')}`, dir, 1));
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (adminUrl && args.only !== 'sqlite') {
+    const database = await temporaryPostgres(adminUrl);
+    try {
+      reports.push(await benchDatabase('postgres', database.url, dir, 2));
+    } finally {
+      await database.drop();
+    }
+  } else if (!adminUrl && args.only !== 'sqlite') {
+    process.stdout.write(
+      '\npostgres: skipped (set BENCH_DATABASE_URL to a server where a database may be created)\n',
+    );
+  }
+  report(reports);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
