@@ -159,7 +159,9 @@ export class PageCache {
     switch (change.kind) {
       case 'article': {
         const tags = [`article:${change.id}`, ...change.slugs.map((s) => `slug:${s}`)];
-        if (change.listings) {
+        if (change.listings && change.listings.months.length === 0) {
+          // Neither listed before nor after (a draft): only the article's own pages change.
+        } else if (change.listings) {
           // Only the listings that show (or showed) the article: its terms', its authors', its
           // month's, and the site-wide ones (home, feeds, sitemap index, search).
           tags.push(
