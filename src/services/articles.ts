@@ -27,6 +27,11 @@ export interface SaveOptions {
   /** For an update: the version the editor started from. Omit to overwrite (imports). */
   expectedVersion?: number;
   note?: string;
+  /**
+   * Where the article was listed before this save, when the stored row no longer says it: a
+   * scheduled publication claims the row (status published) before saving it.
+   */
+  listedBefore?: ListedArticle | null;
   /** For a new article: the staff user creating it (null or omitted for imports and the command line). */
   createdBy?: number | null;
   /**
@@ -114,7 +119,8 @@ export async function saveArticleIn(
   await indexArticleIn(repos, id);
 
   const article = (await repos.articles.findById(id))!;
-  await repos.listings.recordSave(id, listedState(existing), listedState(article), now);
+  const listedBefore = options.listedBefore !== undefined ? options.listedBefore : listedState(existing);
+  await repos.listings.recordSave(id, listedBefore, listedState(article), now);
   await repos.revisions.add({
     entityType: 'article',
     entityId: id,
@@ -131,7 +137,7 @@ export async function saveArticleIn(
       now,
     );
   }
-  return { article, isNew: !existing, previousSlug, previousListing: listedState(existing) };
+  return { article, isNew: !existing, previousSlug, previousListing: listedBefore };
 }
 
 /** Saves an article in its own transaction and announces the change. */

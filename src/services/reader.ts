@@ -218,9 +218,9 @@ export class Reader {
   }
 
   /**
-   * One page of a listing. The total comes from the maintained listing counts (a term with
-   * sub-terms adds theirs up, so an article filed under two counts twice); a page past the end
-   * is answered from the counts alone, without reading articles.
+   * One page of a listing. The total comes from the maintained listing counts, less what is
+   * dated later (a term with sub-terms adds theirs up, so an article filed under two counts
+   * twice); a page past the end is answered from the counts alone, without reading articles.
    */
   private async listing(query: {
     page: number;
@@ -236,7 +236,8 @@ export class Reader {
           ? query.termIds.map(listingScope.term)
           : [listingScope.site];
     let total = 0;
-    for (const scope of scopes) total += (await this.repos.listings.get(scope)).count;
+    const now = this.nowIso();
+    for (const scope of scopes) total += (await this.repos.listings.get(scope, now)).count;
     total = Math.max(0, total - (query.excludeIds?.length ?? 0));
     const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
     if (query.page > pageCount) return { cards: [], pagination: { page: query.page, pageCount, total } };

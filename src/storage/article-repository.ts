@@ -274,11 +274,9 @@ export class ArticleRepository implements ArticleStore {
    * other writer and sees what that one committed.
    */
   async claimDueScheduled(id: number, now: string): Promise<boolean> {
-    // Writes nothing new: the UPDATE is there for its row lock and its match count. The save
-    // that follows changes the status, so it sees the article as it was (scheduled).
     const result = await this.db
       .updateTable('articles')
-      .set({ status: 'scheduled' })
+      .set({ status: 'published' })
       .where('id', '=', id)
       .where('status', '=', 'scheduled')
       .where('published_at', '<=', now)

@@ -74,13 +74,46 @@ export class ListingRepository {
     }
   }
 
-  async get(scope: string): Promise<ListingCount> {
+  async get(scope: string, now?: string): Promise<ListingCount> {
     const row = await this.db
       .selectFrom('listing_counts')
       .select(['count', 'last_modified'])
       .where('scope', '=', scope)
       .executeTakeFirst();
-    return { count: Number(row?.count ?? 0), lastModified: row?.last_modified ?? '' };
+    const count = Number(row?.count ?? 0);
+    const later = now === undefined ? 0 : await this.countLater(scope, now);
+    return { count: Math.max(0, count - later), lastModified: row?.last_modified ?? '' };
+  }
+
+  /**
+   * Published articles of a listing dated after `now` (imports bring a few): counted through
+   * the same ordered indexes, so the cost follows how many there are, not the archive.
+   */
+  private async countLater(scope: string, now: string): Promise<number> {
+    const [kind, key] = scope.split(':');
+    let query;
+    if (kind === 'site') {
+      query = this.db
+        .selectFrom('articles')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('status', '=', 'published')
+        .where('published_at', '>', now);
+    } else if (kind === 'term') {
+      query = this.db
+        .selectFrom('article_terms')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('term_id', '=', Number(key))
+        .where('listed_at', '>', now);
+    } else if (kind === 'person') {
+      query = this.db
+        .selectFrom('article_authors')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('person_id', '=', Number(key))
+        .where('listed_at', '>', now);
+    } else {
+      return 0;
+    }
+    return Number((await query.executeTakeFirstOrThrow()).n);
   }
 
   /** Non-empty scopes of one kind ("term", "person", "month"), by the key after the colon. */

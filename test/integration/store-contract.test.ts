@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { listingScope } from '../../src/domain/listing.ts';
 import type { ArticleRecord } from '../../src/domain/ports/article-store.ts';
 import type { Store } from '../../src/domain/ports/store.ts';
 import { parseSearchQuery } from '../../src/domain/search-query.ts';
@@ -106,22 +107,22 @@ for (const kind of KINDS) {
       await store.articles.setTerms(old, [term]);
       await store.articles.setTerms(recent, [term]);
       await store.articles.setAuthors(mid, [ana]);
+      // Written around article saves: listings are worked out again, as after an import.
+      await store.listings.rebuild();
       const slugs = async (query: Partial<Parameters<Store['articles']['listPublished']>[0]>) => {
-        const { articles, total } = await store.articles.listPublished({
-          now: AT,
-          limit: 10,
-          offset: 0,
-          ...query,
-        });
-        return [articles.map((a) => a.slug), total];
+        const { articles } = await store.articles.listPublished({ now: AT, limit: 10, offset: 0, ...query });
+        return articles.map((a) => a.slug);
       };
-      assert.deepEqual(await slugs({}), [['c-new', 'c-mid', 'c-old'], 3]);
-      assert.deepEqual(await slugs({ limit: 1, offset: 1 }), [['c-mid'], 3]);
-      assert.deepEqual(await slugs({ termIds: [term] }), [['c-new', 'c-old'], 2]);
-      assert.deepEqual(await slugs({ personId: ana }), [['c-mid'], 1]);
-      assert.deepEqual(await slugs({ isFeatured: true }), [['c-mid'], 1]);
-      assert.deepEqual(await slugs({ excludeIds: [recent] }), [['c-mid', 'c-old'], 2]);
-      assert.deepEqual(await store.taxonomies.publishedCounts(AT), new Map([[term, 2]]));
+      assert.deepEqual(await slugs({}), ['c-new', 'c-mid', 'c-old']);
+      assert.deepEqual(await slugs({ limit: 1, offset: 1 }), ['c-mid']);
+      assert.deepEqual(await slugs({ termIds: [term] }), ['c-new', 'c-old']);
+      assert.deepEqual(await slugs({ personId: ana }), ['c-mid']);
+      assert.deepEqual(await slugs({ isFeatured: true }), ['c-mid']);
+      assert.deepEqual(await slugs({ excludeIds: [recent] }), ['c-mid', 'c-old']);
+      // Counts include every published article, the one dated later too (c-later).
+      assert.deepEqual(await store.taxonomies.publishedCounts(), new Map([[term, 2]]));
+      assert.equal((await store.listings.get(listingScope.person(ana))).count, 1);
+      assert.equal((await store.listings.get(listingScope.site)).count, 4);
       assert.equal(await store.articles.update(mid, record('c-mid', { version: 2 }), 7), false);
       assert.equal(await store.articles.update(mid, record('c-mid', { version: 2 }), 1), true);
     });

@@ -17,7 +17,8 @@ export interface ListingStore {
   ): Promise<void>;
   /** Counts terms again from their articles (after articles moved between terms in a merge). */
   recountTerms(termIds: number[], now: string): Promise<void>;
-  get(scope: string): Promise<ListingCount>;
+  /** A listing's size; with `now`, without the published articles dated after it. */
+  get(scope: string, now?: string): Promise<ListingCount>;
   /** Non-empty scopes of one kind, by the key after the colon. */
   nonEmpty(kind: 'term' | 'person' | 'month'): Promise<Map<string, ListingCount>>;
   /** Works every listing out again from the articles (after writes that bypass saves). */

@@ -103,6 +103,8 @@ export async function publishScheduledArticle(
         now,
         expectedVersion: article.version,
         note: 'Published on schedule',
+        // Scheduled until the claim above: it was in no listing.
+        listedBefore: null,
       },
     );
     await recordAudit(repos, {

@@ -167,6 +167,7 @@ class MemoryArticles implements ArticleStore {
     const article = this.s().articles.get(id);
     if (article?.status !== 'scheduled' || article.publishedAt === null || article.publishedAt > now)
       return false;
+    article.status = 'published';
     return true;
   }
   async hasAny() {
@@ -637,10 +638,11 @@ class MemoryListings implements ListingStore {
   constructor(state: () => MemoryState) {
     this.s = state;
   }
-  private counts(): Map<string, ListingCount> {
+  private counts(now?: string): Map<string, ListingCount> {
     const counts = new Map<string, ListingCount>();
     for (const a of this.s().articles.values()) {
       if (a.status !== 'published' || a.publishedAt === null) continue;
+      if (now !== undefined && a.publishedAt > now) continue;
       for (const scope of listingScopesOf({
         publishedAt: a.publishedAt,
         termIds: a.termIds,
@@ -659,8 +661,8 @@ class MemoryListings implements ListingStore {
   async recordSave() {}
   async recountTerms() {}
   async rebuild() {}
-  async get(scope: string) {
-    return this.counts().get(scope) ?? { count: 0, lastModified: '' };
+  async get(scope: string, now?: string) {
+    return this.counts(now).get(scope) ?? { count: 0, lastModified: '' };
   }
   async nonEmpty(kind: 'term' | 'person' | 'month') {
     return new Map(
