@@ -21,8 +21,11 @@ export const SEARCH_TUNING = {
   postgresRankedCandidates: 300,
   /** Related articles: only the newest matches are ranked, so a common word costs no more than a rare one. */
   similarCandidates: 100,
-  /** PostgreSQL looks for related articles among this many newest index entries (head has no index). */
-  postgresSimilarWindow: 5000,
+  /**
+   * Related articles are sought among this many newest ids: a title's words may be common
+   * ones, found in half the archive, and walking their matches would follow its size.
+   */
+  similarWindow: 5000,
 };
 
 /** The index for the given database; the store says which dialect, so nothing is probed per transaction. */
@@ -247,18 +250,30 @@ class SqliteSearchIndex extends BaseSearchIndex implements SearchIndex {
     // Titles, subtitles and summaries only: they say what an article is about, and matching
     // bodies would rank most of a large archive.
     const match = `{title subtitle_summary} : (${request.words.map((w) => `"${w}"`).join(' OR ')})`;
-    // FTS5 walks the matches newest first and stops at the limit; only those are ranked.
-    const { rows } = await sql<{ id: number }>`
-      WITH m AS MATERIALIZED (
-        SELECT rowid AS id, bm25(article_search, 10.0, 4.0, 1.0, 3.0, 3.0) AS rank
-        FROM article_search WHERE article_search MATCH ${match}
-        ORDER BY rowid DESC LIMIT ${SEARCH_TUNING.similarCandidates}
-      )
-      SELECT m.id AS id FROM m JOIN article_search_entries e ON e.article_id = m.id
-      WHERE m.id <> ${request.excludeId} AND ${filterSql({ now: request.now }, sql`m.id`)}
-      ORDER BY m.rank ASC, e.published_at DESC
-      LIMIT ${request.limit}`.execute(this.db);
-    return rows.map((r) => Number(r.id));
+    // bm25 works out each word's frequency over the whole index before ranking anything, so a
+    // common word costs a walk of half the archive. Candidates are instead the newest matches
+    // (FTS5 reads each word's list newest first and stops), ranked here by the words they share.
+    const { rows: candidates } = await sql<{ id: number; title: string; rest: string }>`
+      SELECT rowid AS id, title, subtitle_summary AS rest FROM article_search
+      WHERE article_search MATCH ${match}
+      ORDER BY rowid DESC LIMIT ${SEARCH_TUNING.similarCandidates}`.execute(this.db);
+    const ids = candidates.map((c) => Number(c.id)).filter((id) => id !== request.excludeId);
+    if (ids.length === 0) return [];
+    const { rows: visible } = await sql<{ id: number; published_at: string }>`
+      SELECT article_id AS id, published_at FROM article_search_entries
+      WHERE article_id IN (${sql.join(ids)}) AND published_at <= ${request.now}`.execute(this.db);
+    const publishedAt = new Map(visible.map((v) => [Number(v.id), v.published_at]));
+    const wordsOf = (text: string) => new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u));
+    const scored = candidates.flatMap((c) => {
+      const at = publishedAt.get(Number(c.id));
+      if (at === undefined || Number(c.id) === request.excludeId) return [];
+      const title = wordsOf(c.title);
+      const rest = wordsOf(c.rest);
+      const score = request.words.reduce((n, w) => n + (title.has(w) ? 2 : 0) + (rest.has(w) ? 1 : 0), 0);
+      return [{ id: Number(c.id), score, at }];
+    });
+    scored.sort((a, b) => b.score - a.score || b.at.localeCompare(a.at));
+    return scored.slice(0, request.limit).map((c) => c.id);
   }
 }
 
@@ -411,7 +426,7 @@ class PostgresSearchIndex extends BaseSearchIndex implements SearchIndex {
       WITH c AS MATERIALIZED (
         SELECT e.article_id, e.head, e.published_at FROM article_search e
         WHERE e.article_id >= coalesce((SELECT article_id FROM article_search
-            ORDER BY article_id DESC OFFSET ${SEARCH_TUNING.postgresSimilarWindow} LIMIT 1), 0)
+            ORDER BY article_id DESC OFFSET ${SEARCH_TUNING.similarWindow} LIMIT 1), 0)
           AND e.head @@ ${q} AND e.article_id <> ${request.excludeId}
           AND ${filterSql({ now: request.now }, sql`e.article_id`, 'postgres')}
         ORDER BY e.article_id DESC LIMIT ${SEARCH_TUNING.similarCandidates}
