@@ -65,7 +65,14 @@ export class Discovery {
   start(): void {
     this.views.start();
     if (this.websub) this.detach.push(this.websub.attach());
-    this.detach.push(this.ctx.changes.subscribe((change) => void this.keepIndexInStep(change)));
+    // The index lives in the database: the process that made a change keeps it in step. A
+    // change relayed from another process (or SQLite's data_version noticing one) is already
+    // there; rebuilding on it made every server reindex the archive after each outside write.
+    this.detach.push(
+      this.ctx.changes.subscribe((change, origin) => {
+        if (!origin.isRemote) void this.keepIndexInStep(change);
+      }),
+    );
   }
 
   async stop(): Promise<void> {

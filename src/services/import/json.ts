@@ -3,6 +3,7 @@ import { EXPORT_FORMAT, EXPORT_VERSION, type ExportSections } from '../../domain
 import { emptyReport, type MigrationReport } from '../../domain/migration-report.ts';
 import { type AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
+import { rebuildSearchIndex } from '../discovery/search.ts';
 
 type Row = Record<string, unknown>;
 
@@ -64,6 +65,8 @@ export async function importJson(
 
   const report = emptyReport(`Pressroom export ${String(doc.siteUrl ?? '')}`.trim());
   await ctx.store.archive.load(sections, report, { replace: options.replace ?? false, origin: file });
+  // Rows were loaded around article saves: the search index is built here, where it happened.
+  await rebuildSearchIndex(ctx);
   ctx.changes.publish({ kind: 'everything' });
   return report;
 }
