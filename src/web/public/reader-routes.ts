@@ -46,6 +46,9 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
   const cacheControl = `public, max-age=${deps.httpMaxAge}, stale-while-revalidate=60`;
 
   /** Serves a cached page, or renders, caches and serves it; answers 304 when the browser has it. */
+  /** Renders in progress, by cache key; each entry lives as long as its render. */
+  const rendering = new Map<string, Promise<CachedPage | undefined>>();
+
   async function serve(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -54,13 +57,27 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
   ): Promise<unknown> {
     let entry: CachedPage | undefined = cache.get(key);
     if (!entry) {
-      // An edit that lands while this page renders must not leave the old text cached.
-      const generation = cache.generation;
-      const site = await reader.site();
-      const rendered = await render(site);
-      if (!rendered) return notFound(request, reply);
-      const body = layout(site, rendered.meta, assets, rendered.body).value;
-      entry = cache.set(key, { body, status: 200, tags: [...rendered.tags, 'nav', 'settings'] }, generation);
+      // Requests for a page being rendered wait for that render instead of starting their own:
+      // after a publish, fifty readers of the home page cost one render, not fifty.
+      let pending = rendering.get(key);
+      if (!pending) {
+        pending = (async () => {
+          // An edit that lands while this page renders must not leave the old text cached.
+          const generation = cache.generation;
+          const site = await reader.site();
+          const rendered = await render(site);
+          if (!rendered) return undefined;
+          const body = layout(site, rendered.meta, assets, rendered.body).value;
+          return cache.set(
+            key,
+            { body, status: 200, tags: [...rendered.tags, 'nav', 'settings'] },
+            generation,
+          );
+        })().finally(() => rendering.delete(key));
+        rendering.set(key, pending);
+      }
+      entry = await pending;
+      if (!entry) return notFound(request, reply);
     }
     const encoding = preferredEncoding(request.headers['accept-encoding']);
     // Each encoding is its own representation, so it gets its own strong ETag.
