@@ -59,6 +59,8 @@ function flagsOf(dialect: string, plan: string[], query: string): string[] {
         isBig(step[1]) &&
         !WINDOWED.includes(table) &&
         !/VIRTUAL TABLE/.test(line) &&
+        // A lookup by id that also checks a range in the same index entry reads one entry.
+        !/\((?:id|rowid)=\?/.test(line) &&
         /[<>]/.test(line)
       );
     });
