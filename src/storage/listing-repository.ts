@@ -91,29 +91,34 @@ export class ListingRepository {
    */
   private async countLater(scope: string, now: string): Promise<number> {
     const [kind, key] = scope.split(':');
-    let query;
     if (kind === 'site') {
-      query = this.db
+      const row = await this.db
         .selectFrom('articles')
         .select((eb) => eb.fn.countAll().as('n'))
         .where('status', '=', 'published')
-        .where('published_at', '>', now);
-    } else if (kind === 'term') {
-      query = this.db
+        .where('published_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    }
+    if (kind === 'term') {
+      const row = await this.db
         .selectFrom('article_terms')
         .select((eb) => eb.fn.countAll().as('n'))
         .where('term_id', '=', Number(key))
-        .where('listed_at', '>', now);
-    } else if (kind === 'person') {
-      query = this.db
+        .where('listed_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    }
+    if (kind === 'person') {
+      const row = await this.db
         .selectFrom('article_authors')
         .select((eb) => eb.fn.countAll().as('n'))
         .where('person_id', '=', Number(key))
-        .where('listed_at', '>', now);
-    } else {
-      return 0;
+        .where('listed_at', '>', now)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
     }
-    return Number((await query.executeTakeFirstOrThrow()).n);
+    return 0;
   }
 
   /** Non-empty scopes of one kind ("term", "person", "month"), by the key after the colon. */
