@@ -11,6 +11,7 @@ import {
   searchWords,
   textSearchConfig,
 } from '../../domain/search-query.ts';
+import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, type Pagination, Reader } from '../reader.ts';
@@ -160,6 +161,11 @@ function parseDay(value: string | undefined, field: string): Date | undefined {
   return date;
 }
 
+export interface SearchFormChoices {
+  taxonomies: { taxonomy: Taxonomy; terms: Term[] }[];
+  authors: { slug: string; name: string }[];
+}
+
 /** Full-text search over published articles, with filters, ranking and highlighted snippets. */
 export class Search {
   private configs: { value: string[]; at: number } | null = null;
@@ -170,6 +176,18 @@ export class Search {
   constructor(ctx: ServiceContext) {
     this.ctx = ctx;
     this.reader = new Reader(ctx);
+  }
+
+  /** The choices the search form offers: each taxonomy's terms, and the authors with published articles. */
+  async formChoices(taxonomies: readonly Taxonomy[]): Promise<SearchFormChoices> {
+    const [terms, authors] = await Promise.all([
+      Promise.all(taxonomies.map((taxonomy) => this.ctx.store.taxonomies.listTerms(taxonomy.id))),
+      this.ctx.store.sitemaps.authors(this.ctx.now().toISOString()),
+    ]);
+    return {
+      taxonomies: taxonomies.map((taxonomy, index) => ({ taxonomy, terms: terms[index] ?? [] })),
+      authors: authors.sort((a, b) => a.name.localeCompare(b.name)),
+    };
   }
 
   /** Forgets cached facts about the index (after a rebuild or a change of languages). */

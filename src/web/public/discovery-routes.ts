@@ -176,11 +176,6 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     };
   }
 
-  async function authorsWithArticles(): Promise<{ slug: string; name: string }[]> {
-    const authors = await wiring.store.sitemaps.authors(wiring.now().toISOString());
-    return authors.sort((a, b) => a.name.localeCompare(b.name));
-  }
-
   /** The search page, rendered; status 400 for a query the search refuses. */
   async function renderSearch(query: Record<string, unknown>): Promise<{ body: string; status: number }> {
     const site = await reader.site();
@@ -200,13 +195,7 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
       status = 400;
     }
     const form = {
-      taxonomies: await Promise.all(
-        taxonomies.map(async (taxonomy) => ({
-          taxonomy,
-          terms: await wiring.store.taxonomies.listTerms(taxonomy.id),
-        })),
-      ),
-      authors: await authorsWithArticles(),
+      ...(await discovery.search.formChoices(taxonomies)),
       values: {
         q: params.q.slice(0, 500),
         terms: params.terms ?? {},
