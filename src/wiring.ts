@@ -4,6 +4,7 @@ import { startPostgresBroadcast, startSqliteWatch } from './adapters/change-broa
 import { createMailer, type Mailer } from './adapters/mailer.ts';
 import { LocalMediaStore, mediaDir } from './adapters/media-store.ts';
 import { type Config, siteUrl } from './config.ts';
+import { CacheTags } from './domain/cache-tags.ts';
 import { AppError, Errors } from './errors.ts';
 import { ChangeBus, type ServiceContext } from './services/context.ts';
 import { Discovery } from './services/discovery/discovery.ts';
@@ -137,7 +138,7 @@ export function createWebParts(wiring: Wiring): WebParts {
     onViewsFlushed: () => {
       if (Date.now() - lastRefresh < MOST_READ_REFRESH_MS) return;
       lastRefresh = Date.now();
-      pageCache.invalidate(['most-read']);
+      pageCache.invalidate([CacheTags.mostRead]);
     },
   });
   discovery.start();

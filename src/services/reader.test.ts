@@ -136,7 +136,7 @@ describe('the reader (in memory)', () => {
       ),
     );
     assert.equal(await reader.redirectFor('/about'), '/about-us');
-    assert.equal((await reader.page('about-us'))?.title, 'About');
+    assert.equal((await reader.page('about-us'))?.page.title, 'About');
     assert.equal((await ctx.store.revisions.list('page', page.page.id)).length, 2);
     const site = await reader.site();
     assert.deepEqual(

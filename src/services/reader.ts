@@ -1,5 +1,6 @@
 import { type Article, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
 import { type Attribution, buildAttribution } from '../domain/attribution.ts';
+import { CacheTags } from '../domain/cache-tags.ts';
 import { listingScope } from '../domain/listing.ts';
 import type { Page } from '../domain/page.ts';
 import { articlePath } from '../domain/paths.ts';
@@ -28,6 +29,8 @@ export interface ArticlePageModel extends ArticleCard {
   /** Where rel=canonical points: the original when republished, else this page. */
   canonicalUrl: string;
   corrections: Correction[];
+  /** What the page shows, for the page cache. */
+  cacheTags: string[];
 }
 
 export interface Pagination {
@@ -49,12 +52,14 @@ export interface TermPageModel {
   /** The term and all its descendants: the listing shows their articles. */
   listedTermIds: number[];
   listing: Listing;
+  cacheTags: string[];
 }
 
 export interface HomeModel {
   featured: ArticleCard[];
   latest: Listing;
   reports: { term: Term; cards: ArticleCard[] }[];
+  cacheTags: string[];
 }
 
 /** Site chrome every page needs: settings, navigation pages and taxonomies. */
@@ -118,7 +123,12 @@ export class Reader {
         if (articles.length > 0) reports.push({ term, cards: await this.cards(articles) });
       }
     }
-    return { featured: await this.cards(featured.articles), latest, reports };
+    return {
+      featured: await this.cards(featured.articles),
+      latest,
+      reports,
+      cacheTags: [CacheTags.anyListing, CacheTags.siteListing, CacheTags.mostRead],
+    };
   }
 
   async article(slug: string): Promise<ArticlePageModel | undefined> {
@@ -158,6 +168,12 @@ export class Reader {
         publishedAt: article.publishedAt,
       }),
       corrections,
+      cacheTags: [
+        CacheTags.article(article.id),
+        CacheTags.slug(article.slug),
+        ...card.authors.map((a) => CacheTags.person(a.id)),
+        ...card.terms.map((t) => CacheTags.term(t.term.id)),
+      ],
     };
   }
 
@@ -182,12 +198,20 @@ export class Reader {
       children: all.filter((t) => t.parentId === term.id),
       listedTermIds: [term.id, ...descendants],
       listing,
+      cacheTags: [
+        CacheTags.term(term.id),
+        ...[term.id, ...descendants].map((id) => CacheTags.termListing(id)),
+        CacheTags.anyListing,
+        CacheTags.mostRead,
+      ],
     };
   }
 
   async taxonomyIndex(
     taxonomySlug: string,
-  ): Promise<{ taxonomy: Taxonomy; terms: { term: Term; count: number }[] } | undefined> {
+  ): Promise<
+    { taxonomy: Taxonomy; terms: { term: Term; count: number }[]; cacheTags: string[] } | undefined
+  > {
     const taxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === taxonomySlug);
     if (!taxonomy) return undefined;
     const counts = await this.repos.taxonomies.publishedCounts();
@@ -195,22 +219,33 @@ export class Reader {
       term,
       count: counts.get(term.id) ?? 0,
     }));
-    return { taxonomy, terms };
+    return {
+      taxonomy,
+      terms,
+      cacheTags: [
+        CacheTags.anyListing,
+        ...terms.flatMap((t) => [CacheTags.term(t.term.id), CacheTags.termListing(t.term.id)]),
+      ],
+    };
   }
 
   async author(
     slug: string,
     page: number,
     pageSize: number,
-  ): Promise<{ person: Person; listing: Listing } | undefined> {
+  ): Promise<{ person: Person; listing: Listing; cacheTags: string[] } | undefined> {
     const person = await this.repos.people.findBySlug(slug);
     if (!person) return undefined;
-    return { person, listing: await this.listing({ page, pageSize, personId: person.id }) };
+    return {
+      person,
+      listing: await this.listing({ page, pageSize, personId: person.id }),
+      cacheTags: [CacheTags.person(person.id), CacheTags.personListing(person.id), CacheTags.anyListing],
+    };
   }
 
-  async page(slug: string): Promise<Page | undefined> {
+  async page(slug: string): Promise<{ page: Page; cacheTags: string[] } | undefined> {
     const page = await this.repos.pages.findBySlug(slug);
-    return page?.status === 'published' ? page : undefined;
+    return page?.status === 'published' ? { page, cacheTags: [CacheTags.page(page.slug)] } : undefined;
   }
 
   async redirectFor(path: string): Promise<string | undefined> {

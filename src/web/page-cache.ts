@@ -7,6 +7,7 @@ import {
   gzipSync,
   constants as zlibConstants,
 } from 'node:zlib';
+import { CacheTags } from '../domain/cache-tags.ts';
 import type { ContentChange } from '../services/context.ts';
 
 export type ContentEncoding = 'br' | 'gzip' | 'identity';
@@ -158,32 +159,32 @@ export class PageCache {
   apply(change: ContentChange): void {
     switch (change.kind) {
       case 'article': {
-        const tags = [`article:${change.id}`, ...change.slugs.map((s) => `slug:${s}`)];
+        const tags = [CacheTags.article(change.id), ...change.slugs.map((s) => CacheTags.slug(s))];
         if (change.listings && change.listings.months.length === 0) {
           // Neither listed before nor after (a draft): only the article's own pages change.
         } else if (change.listings) {
           // Only the listings that show (or showed) the article: its terms', its authors', its
           // month's, and the site-wide ones (home, feeds, sitemap index, search).
           tags.push(
-            'listing:site',
-            ...change.listings.termIds.map((id) => `listing:term:${id}`),
-            ...change.listings.personIds.map((id) => `listing:person:${id}`),
-            ...change.listings.months.map((m) => `listing:month:${m}`),
+            CacheTags.siteListing,
+            ...change.listings.termIds.map((id) => CacheTags.termListing(id)),
+            ...change.listings.personIds.map((id) => CacheTags.personListing(id)),
+            ...change.listings.months.map((m) => CacheTags.monthListing(m)),
           );
         } else {
-          tags.push('listing');
+          tags.push(CacheTags.anyListing);
         }
         this.invalidate(tags);
         break;
       }
       case 'person':
-        this.invalidate([`person:${change.id}`]);
+        this.invalidate([CacheTags.person(change.id)]);
         break;
       case 'term':
-        this.invalidate([`term:${change.id}`, 'listing']);
+        this.invalidate([CacheTags.term(change.id), CacheTags.anyListing]);
         break;
       case 'page':
-        this.invalidate([`page:${change.slug}`, 'nav']);
+        this.invalidate([CacheTags.page(change.slug), CacheTags.nav]);
         break;
       case 'settings':
       case 'everything':

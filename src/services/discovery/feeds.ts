@@ -1,6 +1,7 @@
 import { Feed, type Item } from 'feed';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
+import { CacheTags } from '../../domain/cache-tags.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
 import { absoluteUrl } from '../../domain/url.ts';
@@ -90,7 +91,7 @@ export async function buildFeed(
   const now = ctx.now().toISOString();
   let title = settings.siteName;
   let description = settings.siteDescription;
-  let tags = ['listing', 'listing:site'];
+  let tags: string[] = [CacheTags.anyListing, CacheTags.siteListing];
   let filter: { termIds?: number[]; personId?: number } = {};
   if (scope.kind === 'term') {
     const taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.slug === scope.taxonomySlug);
@@ -104,14 +105,14 @@ export async function buildFeed(
     filter = { termIds: ids };
     title = `${term.name} — ${settings.siteName}`;
     description = term.description ? excerpt(term.description, 300) : `${taxonomy.name}: ${term.name}`;
-    tags = [`term:${term.id}`, 'listing', ...ids.map((id) => `listing:term:${id}`)];
+    tags = [CacheTags.term(term.id), CacheTags.anyListing, ...ids.map((id) => CacheTags.termListing(id))];
   } else if (scope.kind === 'author') {
     const person = await repos.people.findBySlug(scope.slug);
     if (!person) return undefined;
     filter = { personId: person.id };
     title = `${person.name} — ${settings.siteName}`;
     description = `Articles by ${person.name}`;
-    tags = [`person:${person.id}`, `listing:person:${person.id}`, 'listing'];
+    tags = [CacheTags.person(person.id), CacheTags.personListing(person.id), CacheTags.anyListing];
   }
   const { articles } = await repos.articles.listPublished({ now, limit: FEED_ITEMS, offset: 0, ...filter });
   const cards = await reader.cards(articles);

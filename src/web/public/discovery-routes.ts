@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { CacheTags } from '../../domain/cache-tags.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import { isAppError } from '../../errors.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
@@ -134,7 +135,7 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     serveGenerated(request, reply, { key: 'sitemap:index', type: XML }, async () => ({
       body: await sitemapIndex(wiring),
       lastModified: wiring.now(),
-      tags: ['listing', 'listing:site'],
+      tags: [CacheTags.anyListing, CacheTags.siteListing],
     })),
   );
   app.get(
@@ -144,8 +145,8 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
       const { file } = request.params;
       const month = /^articles-(\d{4}-\d{2})/.exec(file)?.[1];
       const tags = [
-        'listing',
-        month ? `listing:month:${month}` : file === 'pages.xml' ? 'nav' : 'listing:site',
+        CacheTags.anyListing,
+        month ? CacheTags.monthListing(month) : file === 'pages.xml' ? CacheTags.nav : CacheTags.siteListing,
       ];
       // The news sitemap covers a moving two-day window, so its copy lasts a minute.
       const ttlMs = file === 'news.xml' ? 60_000 : GENERATED_TTL_MS;
@@ -235,7 +236,11 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
       }
       entry = cache.set(
         key,
-        { body: rendered.body, status: 200, tags: ['listing', 'listing:site', 'nav', 'settings'] },
+        {
+          body: rendered.body,
+          status: 200,
+          tags: [CacheTags.anyListing, CacheTags.siteListing, CacheTags.nav, CacheTags.settings],
+        },
         generation,
       );
     }
@@ -326,7 +331,7 @@ export const readerExtras = {
     const related = await discovery.related(articleId);
     return {
       html: html`${relatedBlock(related, site)}${viewBeacon(articleId)}`,
-      tags: related.map((c) => `article:${c.article.id}`),
+      tags: related.map((c) => CacheTags.article(c.article.id)),
     };
   },
 };

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
+import { CacheTags } from '../../domain/cache-tags.ts';
 import { pagePath, personPath, termPath } from '../../domain/paths.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
@@ -70,7 +71,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
           const body = layout(site, rendered.meta, assets, rendered.body).value;
           return cache.set(
             key,
-            { body, status: 200, tags: [...rendered.tags, 'nav', 'settings'] },
+            { body, status: 200, tags: [...rendered.tags, CacheTags.nav, CacheTags.settings] },
             generation,
           );
         })().finally(() => rendering.delete(key));
@@ -118,7 +119,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
             description: site.settings.siteDescription,
           },
         },
-        tags: ['listing', 'listing:site', 'most-read'],
+        tags: model.cacheTags,
       };
     });
   });
@@ -135,13 +136,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
         return {
           body: html`${articleView(model, site)}${extras.html}`,
           meta: { ...articleMeta(model, site), feeds: readerExtras.siteFeeds(site) },
-          tags: [
-            ...extras.tags,
-            `article:${model.article.id}`,
-            `slug:${slug}`,
-            ...model.authors.map((a) => `person:${a.id}`),
-            ...model.terms.map((t) => `term:${t.term.id}`),
-          ],
+          tags: [...model.cacheTags, ...extras.tags],
         };
       });
     },
@@ -179,7 +174,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               },
             },
           },
-          tags: [`person:${person.id}`, `listing:person:${person.id}`, 'listing'],
+          tags: model.cacheTags,
         };
       });
     },
@@ -243,14 +238,12 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               description: `${index.taxonomy.pluralName} of ${site.settings.siteName}`,
               canonicalUrl: `${site.siteUrl}/${slug}`,
             },
-            tags: [
-              'listing',
-              ...index.terms.flatMap((t) => [`term:${t.term.id}`, `listing:term:${t.term.id}`]),
-            ],
+            tags: index.cacheTags,
           };
         }
-        const page = await reader.page(slug);
-        if (!page) return undefined;
+        const found = await reader.page(slug);
+        if (!found) return undefined;
+        const { page } = found;
         return {
           body: staticPageView(page),
           meta: {
@@ -258,7 +251,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
             description: excerpt(toPlainText(page.bodyHtml), 200),
             canonicalUrl: `${site.siteUrl}${pagePath(page.slug)}`,
           },
-          tags: [`page:${page.slug}`],
+          tags: found.cacheTags,
         };
       });
     },
@@ -297,12 +290,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               url,
             },
           },
-          tags: [
-            `term:${model.term.id}`,
-            ...model.listedTermIds.map((id) => `listing:term:${id}`),
-            'listing',
-            'most-read',
-          ],
+          tags: model.cacheTags,
         };
       });
     },
