@@ -18,7 +18,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/config.ts';
-import { renderMarkdown } from '../src/content/markdown.ts';
+import { renderMarkdownNow } from '../src/content/markdown.ts';
 import { Search, searchDocument } from '../src/services/discovery/search.ts';
 import { createSearchIndex } from '../src/storage/search-index.ts';
 import { createWiring, type Wiring } from '../src/wiring.ts';
@@ -157,7 +157,7 @@ async function generate(wiring: Wiring): Promise<void> {
           epigraph_text: null,
           epigraph_attribution: null,
           body_markdown: markdown,
-          body_html: renderMarkdown(markdown),
+          body_html: renderMarkdownNow(markdown),
           status: 'published',
           published_at: published.toISOString(),
           created_at: published.toISOString(),

@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import Type from 'typebox';
+import { closeRenderPools } from './content/render-pool.ts';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { ASSETS_DIR, assetUrls } from './web/assets.ts';
@@ -41,7 +42,10 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const web = createWebParts(wiring);
-  app.addHook('onClose', () => web.close());
+  app.addHook('onClose', async () => {
+    await web.close();
+    await closeRenderPools();
+  });
   const { pageCache: cache, reader, discovery } = web;
   const assets = assetUrls();
   app.decorate('pageCache', cache);

@@ -133,6 +133,10 @@ const CATALOGUE = {
     (p: { reason: string; fieldMessage?: string }) => p.reason,
     (p) => [{ field: 'file', message: p.fieldMessage ?? p.reason }],
   ),
+  RENDER_BUSY: entry(
+    'unavailable',
+    () => 'The server is busy rendering other texts. Wait a moment and try again.',
+  ),
   BACKUP_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
   RESTORE_REFUSED: entry('invalid', (p: { reason: string }) => p.reason),
 } satisfies Record<string, ErrorEntry<never>>;

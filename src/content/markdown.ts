@@ -1,5 +1,8 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { Errors } from '../errors.ts';
+import { markupProblem } from './markup-limits.ts';
+import { INLINE_RENDER_CHARS, runOffThread } from './render-pool.ts';
 
 // Raw HTML is allowed in the source (imports bring plenty) because everything goes through
 // the sanitizer below; the sanitizer, not the parser, is what keeps pages safe.
@@ -99,9 +102,39 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object'],
 };
 
-/** Renders Markdown (which may contain raw HTML) to sanitized HTML safe to embed in a page. */
-export function renderMarkdown(markdown: string): string {
+/**
+ * Renders Markdown (which may contain raw HTML) to sanitized HTML safe to embed in a page, on
+ * this thread and without limits: for the render worker, and for text already within limits.
+ */
+export function renderMarkdownNow(markdown: string): string {
   return sanitizeHtml(parser.render(markdown), SANITIZE_OPTIONS).trim();
+}
+
+const WORKER = new URL('./render-worker.ts', import.meta.url);
+
+/**
+ * Renders Markdown to sanitized HTML, refusing (as an error on `field`) markup nested too deeply
+ * to sanitize in reasonable time; long texts render in a worker thread with a time limit.
+ */
+export async function renderMarkdown(
+  markdown: string,
+  options: { field?: string; timeoutMs?: number } = {},
+): Promise<string> {
+  const field = options.field ?? 'body';
+  assertRenderable(markdown, field);
+  if (markdown.length < INLINE_RENDER_CHARS && options.timeoutMs === undefined)
+    return renderMarkdownNow(markdown);
+  return runOffThread<string>(
+    WORKER,
+    { source: markdown },
+    { field, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
+  );
+}
+
+/** Throws a field error when the markup is nested too deeply to render safely. */
+export function assertRenderable(markup: string, field: string): void {
+  const problem = markupProblem(markup);
+  if (problem) throw Errors.VALIDATION_FAILED({ details: [{ field, message: problem }] });
 }
 
 /** Renders one line of Markdown without the surrounding paragraph, for titles and short texts. */

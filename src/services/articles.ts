@@ -13,6 +13,7 @@ import { articlePath } from '../domain/paths.ts';
 import type { ArticleRecord } from '../domain/ports/article-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { RESERVED_SLUGS } from '../domain/slug.ts';
+import { stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
 import { indexArticleIn } from './discovery/search.ts';
@@ -41,6 +42,24 @@ export interface SaveOptions {
   modifiedAt?: string | null;
   /** When the article was first made where it comes from (a restore from an export). */
   createdAt?: string | null;
+  /**
+   * The body already rendered (by renderBodyOutside), so that a long render does not run
+   * inside the transaction, where on SQLite it would hold up every other query. Used only when
+   * it was rendered from exactly the body being saved.
+   */
+  rendered?: RenderedBody;
+}
+
+/** A body and its HTML, rendered ahead of a save. */
+export interface RenderedBody {
+  markdown: string;
+  html: string;
+}
+
+/** Renders a body before its save's transaction opens (see SaveOptions.rendered). */
+export async function renderBodyOutside(bodyMarkdown: string): Promise<RenderedBody> {
+  const markdown = stripXmlForbidden(bodyMarkdown);
+  return { markdown, html: await renderMarkdown(markdown, { field: 'body' }) };
 }
 
 export interface SaveResult {
@@ -95,7 +114,10 @@ export async function saveArticleIn(
     epigraph: draft.epigraph?.text.trim() ? draft.epigraph : null,
     license: emptyToNull(draft.license),
     publishedAt: draft.publishedAt === null ? null : toIsoTimestamp(draft.publishedAt),
-    bodyHtml: renderMarkdown(draft.bodyMarkdown),
+    bodyHtml:
+      options.rendered?.markdown === draft.bodyMarkdown
+        ? options.rendered.html
+        : await renderMarkdown(draft.bodyMarkdown, { field: 'body' }),
     wordCount: countWords(draft.bodyMarkdown),
     createdAt: existing?.createdAt ?? options.createdAt ?? now,
     updatedAt: options.modifiedAt && options.modifiedAt < now ? options.modifiedAt : now,

@@ -77,7 +77,7 @@ export async function savePageIn(
   };
   const record = {
     ...draft,
-    bodyHtml: renderMarkdown(draft.bodyMarkdown),
+    bodyHtml: await renderMarkdown(draft.bodyMarkdown, { field: 'body' }),
     createdAt: existing?.createdAt ?? options.createdAt ?? now,
     updatedAt: options.modifiedAt && options.modifiedAt < now ? options.modifiedAt : now,
   };

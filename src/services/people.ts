@@ -61,7 +61,7 @@ export async function findOrCreatePerson(
     const updated = {
       ...existing,
       bio,
-      bioHtml: bio === null ? null : renderMarkdown(bio),
+      bioHtml: bio === null ? null : await renderMarkdown(bio, { field: 'authors' }),
       email: profile.email ?? existing.email,
       website: profile.website ?? existing.website,
       updatedAt: timestamp,
@@ -80,7 +80,7 @@ export async function findOrCreatePerson(
     slug,
     name,
     bio: profile.bio,
-    bioHtml: profile.bio === null ? null : renderMarkdown(profile.bio),
+    bioHtml: profile.bio === null ? null : await renderMarkdown(profile.bio, { field: 'authors' }),
     email: profile.email,
     website: profile.website,
     links: [],

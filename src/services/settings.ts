@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../content/markdown.ts';
+import { assertRenderable, renderMarkdownNow } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import {
@@ -23,7 +23,7 @@ export interface RenderedSettings extends SiteSettings {
 export async function loadSettings(repos: Pick<Repositories, 'settings'>): Promise<RenderedSettings> {
   const settings = settingsFromStored(await repos.settings.getAll());
   const html = Object.fromEntries(
-    MARKDOWN_SETTINGS.map((key) => [key, renderMarkdown(settings[key])]),
+    MARKDOWN_SETTINGS.map((key) => [key, renderMarkdownNow(settings[key])]),
   ) as RenderedSettings['html'];
   return { ...settings, html };
 }
@@ -43,6 +43,8 @@ export async function updateSettingsIn(
       })),
     });
   }
+  // These texts are rendered on the request thread for every page, so their shape is checked here.
+  for (const [key, value] of Object.entries(values)) assertRenderable(String(value), key);
   const now = toIsoTimestamp(options.now);
   for (const [key, value] of Object.entries(values)) await repos.settings.set(key, String(value), now);
   const all = Object.fromEntries(await repos.settings.getAll());

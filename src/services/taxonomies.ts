@@ -63,7 +63,9 @@ export async function findOrCreateTerm(
       slug,
       name,
       description: stripXmlForbidden(ref.description ?? '').trim() || null,
-      descriptionHtml: ref.description?.trim() ? renderMarkdown(stripXmlForbidden(ref.description)) : null,
+      descriptionHtml: ref.description?.trim()
+        ? await renderMarkdown(stripXmlForbidden(ref.description), { field: taxonomy.slug })
+        : null,
       parentId,
       position: 0,
     };
@@ -89,7 +91,7 @@ export async function findOrCreateTerm(
   const updated: Term = {
     ...existing,
     description,
-    descriptionHtml: description ? renderMarkdown(description) : null,
+    descriptionHtml: description ? await renderMarkdown(description, { field: 'description' }) : null,
     parentId: nextParent,
   };
   await repos.taxonomies.updateTerm(existing.id, updated, timestamp);

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { LocalMediaStore } from '../../src/adapters/media-store.ts';
-import { renderMarkdown } from '../../src/content/markdown.ts';
+import { renderMarkdownNow } from '../../src/content/markdown.ts';
 import { draftOf, saveArticleIn } from '../../src/services/articles.ts';
 import { sitemapFile } from '../../src/services/discovery/sitemaps.ts';
 import { exportMarkdown } from '../../src/services/export/markdown-export.ts';
@@ -480,7 +480,7 @@ for (const kind of DATABASE_KINDS) {
               slug: 'cclicense',
               name: 'CC License',
               description: 'Open *licences*.',
-              descriptionHtml: renderMarkdown('Open *licences*.'),
+              descriptionHtml: renderMarkdownNow('Open *licences*.'),
               parentId: null,
               position: 2,
             },

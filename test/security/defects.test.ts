@@ -172,6 +172,69 @@ for (const kind of DATABASE_KINDS) {
       });
     });
 
+    describe('2: markup that would freeze the server', () => {
+      const NESTED = '<span>'.repeat(60_000);
+
+      test('deeply nested markup is refused quickly with a field error, on every path that renders', async () => {
+        const contributor = await as('contributor');
+        await contributor.get('/admin/articles/new');
+        const started = performance.now();
+        const preview = await contributor.post('/admin/preview', { markdown: NESTED });
+        assert.equal(preview.statusCode, 400);
+        assert.match(preview.body, /nested/);
+        const paste = await contributor.post('/admin/paste', { html: NESTED });
+        assert.equal(paste.statusCode, 400);
+        const save = await contributor.post('/admin/articles', {
+          title: 'Nested',
+          body: NESTED,
+          language: 'en',
+          visibility: 'public',
+        });
+        assert.equal(save.statusCode, 400);
+        assert.match(save.body, /field-body-error/);
+        assert.ok(performance.now() - started < 10_000, 'refused without rendering');
+
+        const editor = await as('editor');
+        await editor.get('/admin/people/new');
+        const person = await editor.post('/admin/people', { name: 'Deep Bio', bio: NESTED });
+        assert.equal(person.statusCode, 400, 'person bio');
+        await editor.get('/admin/pages/new');
+        const page = await editor.post('/admin/pages', { title: 'Deep page', body: NESTED });
+        assert.equal(page.statusCode, 400, 'page body');
+        assert.equal(await t.wiring.store.people.findBySlug('deep-bio'), undefined);
+      });
+
+      test('/healthz stays responsive while a large document renders', async (context) => {
+        const contributor = await as('contributor');
+        await contributor.get('/admin/articles/new');
+        // Legal (shallow) but expensive: over three seconds of sanitizing on one thread.
+        const heavy = '<span>x</span> '.repeat(100_000);
+        let isDone = false;
+        const render = contributor.post('/admin/preview', { markdown: heavy }).finally(() => {
+          isDone = true;
+        });
+        const latencies: number[] = [];
+        // Each probe waits 10 ms, then asks: a blocked event loop shows as a long iteration.
+        while (!isDone) {
+          const started = performance.now();
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          const res = await app.inject('/healthz');
+          latencies.push(performance.now() - started - 10);
+          assert.equal(res.statusCode, 200);
+        }
+        const result = await render;
+        assert.ok(result.statusCode === 200 || result.statusCode === 400, String(result.statusCode));
+        const worst = Math.max(...latencies);
+        context.diagnostic(
+          `preview ${result.statusCode}; ${latencies.length} /healthz probes, slowest ${Math.round(worst)} ms, median ${Math.round(latencies.sort((x, y) => x - y)[Math.floor(latencies.length / 2)] ?? 0)} ms`,
+        );
+        assert.ok(
+          worst < 1500,
+          `the slowest /healthz took ${Math.round(worst)} ms (${latencies.length} probes)`,
+        );
+      });
+    });
+
     describe('3: sign-in throttle', () => {
       const outcome = async (attempt: Promise<unknown>): Promise<string> => {
         try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderMarkdown } from '../../content/markdown.ts';
+import { renderMarkdownNow } from '../../content/markdown.ts';
 import {
   autoParagraph,
   cleanText,
@@ -85,7 +85,7 @@ test('escaped text in code is kept as written, with no Markdown escapes and no h
     markdown,
     '```\n#include <iostream>\nstd::vector<char> buf;\n# not a heading\nm_map[y][x] = 1;\n```',
   );
-  const html = renderMarkdown(markdown);
+  const html = renderMarkdownNow(markdown);
   assert.match(html, /#include &lt;iostream&gt;/);
   assert.match(html, /std::vector&lt;char&gt;/);
   assert.doesNotMatch(html, /<h\d/);
@@ -162,7 +162,7 @@ test('a table with <br> in a cell stays an HTML table; a plain one becomes a pip
     kept,
     '<table><tbody><tr><th>Name</th><th>Notes</th></tr><tr><td>A</td><td>one<br />two</td></tr></tbody></table>\n\nAfter',
   );
-  const html = renderMarkdown(kept);
+  const html = renderMarkdownNow(kept);
   assert.match(html, /<td>one<br \/>two<\/td>/);
   assert.match(html, /<p>After<\/p>/);
   assert.equal(
@@ -177,9 +177,9 @@ test('footnotes keep their targets: the ids survive conversion and the sanitizer
   const { markdown } = htmlToMarkdown(
     '<p>Claim<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup></p><hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list"><li id="fn1" class="footnote-item"><p>Source. <a href="#fnref1" class="footnote-backref">↩︎</a></p></li></ol></section>',
   );
-  const html = renderMarkdown(markdown);
+  const html = renderMarkdownNow(markdown);
   assert.match(html, /<span id="fnref1"><\/span>/);
   assert.match(html, /<li>\s*(?:<p>)?<span id="fn1"><\/span>/);
   assert.match(html, /href="#fn1"/);
-  assert.doesNotMatch(renderMarkdown('<span id="main">x</span>'), /id=/);
+  assert.doesNotMatch(renderMarkdownNow('<span id="main">x</span>'), /id=/);
 });

@@ -1,7 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
-import { FOOTNOTE_ID } from '../../content/markdown.ts';
+import { assertRenderable, FOOTNOTE_ID } from '../../content/markdown.ts';
 import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
 
 export type { ShortcodeNote };
@@ -389,6 +389,8 @@ export function cleanText(text: string): string {
 
 /** Converts a post body (WordPress or Ghost HTML) to clean Markdown, reporting shortcodes. */
 export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } = {}): ConvertedBody {
+  // The converter's HTML parser, like the sanitizer, slows down badly on deeply nested tags.
+  assertRenderable(html, 'body');
   const shortcodes: ShortcodeNote[] = [];
   const lifted = liftCode(cleanText(html), { isWordPress: options.isWordPress, notes: shortcodes });
   let source = lifted.html;

@@ -192,7 +192,7 @@ export class ImportSession {
         ...existing,
         name: ref.isNameKept ? existing.name : name,
         bio,
-        bioHtml: bio ? renderMarkdown(bio) : null,
+        bioHtml: bio ? await renderMarkdown(bio, { field: 'authors' }) : null,
         email: ref.email?.trim() || existing.email,
         website: ref.website?.trim() || existing.website,
         photo: ref.photo?.trim() || existing.photo,
@@ -267,7 +267,9 @@ export class ImportSession {
         ...existing,
         name,
         description: description ?? existing.description,
-        descriptionHtml: description ? renderMarkdown(description) : existing.descriptionHtml,
+        descriptionHtml: description
+          ? await renderMarkdown(description, { field: 'description' })
+          : existing.descriptionHtml,
         parentId: parentId ?? existing.parentId,
       };
       if (next.parentId === existing.id) next.parentId = null;
@@ -290,7 +292,7 @@ export class ImportSession {
       slug: slug || `term-${this.report.counts.term.imported + 1}`,
       name,
       description,
-      descriptionHtml: description ? renderMarkdown(description) : null,
+      descriptionHtml: description ? await renderMarkdown(description, { field: 'description' }) : null,
       parentId,
       position: 0,
     };

@@ -2,7 +2,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'n
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { renderMarkdown, toPlainText } from '../../content/markdown.ts';
+import { renderMarkdownNow, toPlainText } from '../../content/markdown.ts';
 import type { ArticleStatus } from '../../domain/article.ts';
 import type { Comment, CommentStatus } from '../../domain/comment.ts';
 import { pagePath } from '../../domain/paths.ts';
@@ -285,7 +285,7 @@ export function wordPressBody(content: string): WordPressBody {
   if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null };
   const before = htmlToMarkdown(content.slice(0, at.index), { isWordPress: true });
   const after = htmlToMarkdown(content.slice(at.index + at[0].length), { isWordPress: true });
-  const teaser = toPlainText(renderMarkdown(before.markdown)) || null;
+  const teaser = toPlainText(renderMarkdownNow(before.markdown)) || null;
   return {
     markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
     shortcodes: [...before.shortcodes, ...after.shortcodes],

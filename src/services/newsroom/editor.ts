@@ -1,3 +1,4 @@
+import { assertRenderable } from '../../content/markdown.ts';
 import type { Article, ArticleDraft } from '../../domain/article.ts';
 import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.ts';
 import { articlePath } from '../../domain/paths.ts';
@@ -9,7 +10,7 @@ import { slugify } from '../../domain/slug.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { availableTransitions, mayEditArticle, type WorkflowAction } from '../../domain/workflow.ts';
 import { Errors, type FieldError } from '../../errors.ts';
-import { announceArticle, saveArticleIn } from '../articles.ts';
+import { announceArticle, renderBodyOutside, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { createOwnPerson, findOrCreatePerson } from '../people.ts';
@@ -88,6 +89,7 @@ export async function createArticle(
 ): Promise<Article> {
   if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
   const now = ctx.now();
+  const rendered = await renderBodyOutside(input.bodyMarkdown);
   const result = await ctx.store.transaction(async (repos) => {
     const slug = input.slug.trim() || slugify(input.title);
     if (slug && (await repos.articles.findBySlug(slug))) throw Errors.SLUG_TAKEN({ slug });
@@ -102,6 +104,7 @@ export async function createArticle(
       now,
       note: 'Created',
       createdBy: staff.id,
+      rendered,
     });
     await recordAudit(repos, {
       actor: auditActor(staff),
@@ -126,6 +129,7 @@ export async function updateArticle(
   input: { id: number; expectedVersion: number; article: ArticleInput },
 ): Promise<Article> {
   const now = ctx.now();
+  const rendered = await renderBodyOutside(input.article.bodyMarkdown);
   const result = await ctx.store.transaction(async (repos) => {
     const { article, isOwn } = await loadArticle(repos, staff, input.id);
     if (!mayEditArticle(staff.role, article.status, isOwn)) {
@@ -142,6 +146,7 @@ export async function updateArticle(
       actor: revisionActor(staff),
       now,
       expectedVersion: input.expectedVersion,
+      rendered,
     });
     await repos.autosaves.remove(article.id, staff.id);
     await recordAudit(repos, {
@@ -167,6 +172,8 @@ export async function autosaveArticle(
   input: { id: number; baseVersion: number; article: ArticleInput },
 ): Promise<{ savedAt: string; isStale: boolean; currentVersion: number }> {
   const savedAt = toIsoTimestamp(ctx.now());
+  // Nothing is rendered here, but markup that could never be saved is not kept either.
+  assertRenderable(input.article.bodyMarkdown, 'body');
   return ctx.store.transaction(async (repos) => {
     const { article, isOwn } = await loadArticle(repos, staff, input.id);
     if (!mayEditArticle(staff.role, article.status, isOwn)) {

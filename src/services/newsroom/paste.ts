@@ -1,4 +1,6 @@
 import sanitizeHtml from 'sanitize-html';
+import { assertRenderable } from '../../content/markdown.ts';
+import { INLINE_RENDER_CHARS, runOffThread } from '../../content/render-pool.ts';
 import { htmlToMarkdown } from '../import/html-to-markdown.ts';
 
 const MAX_PASTE = 2_000_000;
@@ -69,4 +71,16 @@ export function pastedHtmlToMarkdown(pasted: string): string {
   });
   const withoutSpans = cleaned.replace(/<\/?span>/g, '').replace(/&nbsp;/g, ' ');
   return htmlToMarkdown(withoutSpans).markdown;
+}
+
+const WORKER = new URL('./paste-worker.ts', import.meta.url);
+
+/**
+ * pastedHtmlToMarkdown for a request: refuses markup nested too deeply to sanitize in reasonable
+ * time, and converts a long paste in a worker thread, with a time limit.
+ */
+export async function convertPastedHtml(pasted: string): Promise<string> {
+  assertRenderable(pasted, 'html');
+  if (pasted.length < INLINE_RENDER_CHARS) return pastedHtmlToMarkdown(pasted);
+  return runOffThread<string>(WORKER, { html: pasted }, { field: 'html' });
 }

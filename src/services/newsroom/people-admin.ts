@@ -87,7 +87,7 @@ export async function savePerson(
       slug,
       name: input.name.trim(),
       bio,
-      bioHtml: bio ? renderMarkdown(bio) : null,
+      bioHtml: bio ? await renderMarkdown(bio, { field: 'bio' }) : null,
       email: input.email.trim() || null,
       website: input.website.trim() || null,
       links: input.links.map((l) => ({ label: l.label.trim(), url: l.url.trim() })),

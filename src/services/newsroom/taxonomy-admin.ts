@@ -267,7 +267,7 @@ async function validTerm(
     slug,
     name,
     description,
-    descriptionHtml: description ? renderMarkdown(description) : null,
+    descriptionHtml: description ? await renderMarkdown(description, { field: 'description' }) : null,
     parentId: input.parentId,
     position: existing?.position ?? 0,
   };

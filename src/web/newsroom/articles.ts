@@ -19,7 +19,7 @@ import {
   mayOpenInEditor,
   updateArticle,
 } from '../../services/newsroom/editor.ts';
-import { pastedHtmlToMarkdown } from '../../services/newsroom/paste.ts';
+import { convertPastedHtml } from '../../services/newsroom/paste.ts';
 import {
   compareRevisions,
   listArticleRevisions,
@@ -421,7 +421,8 @@ Preview of a ${article.status} article, as readers will see it once published. <
       schema: { body: MarkdownForm, response: { 200: Type.Object({ html: Type.String() }) } },
       bodyLimit: EDITOR_BODY_LIMIT,
     },
-    async (request, reply) => reply.send({ html: renderMarkdown(request.body.markdown ?? '') }),
+    async (request, reply) =>
+      reply.send({ html: await renderMarkdown(request.body.markdown ?? '', { field: 'body' }) }),
   );
 
   app.post(
@@ -431,7 +432,7 @@ Preview of a ${article.status} article, as readers will see it once published. <
       schema: { body: PasteForm, response: { 200: Type.Object({ markdown: Type.String() }) } },
       bodyLimit: EDITOR_BODY_LIMIT,
     },
-    async (request, reply) => reply.send({ markdown: pastedHtmlToMarkdown(request.body.html ?? '') }),
+    async (request, reply) => reply.send({ markdown: await convertPastedHtml(request.body.html ?? '') }),
   );
 }
 

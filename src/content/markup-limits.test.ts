@@ -1,0 +1,21 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAX_MARKUP_DEPTH, markupDepth, markupProblem } from './markup-limits.ts';
+
+test('counts how deeply tags nest, closing siblings and void elements as a parser would', () => {
+  assert.equal(markupDepth('<p>a</p><p>b</p>'), 1);
+  assert.equal(markupDepth('<ul><li>a<li>b<li>c</ul>'), 2);
+  assert.equal(markupDepth('<div><span><em>x</em></span></div>'), 3);
+  assert.equal(markupDepth('a<br><br><img src=x><hr/>'), 0);
+  assert.equal(markupDepth('x < y and y > z'), 0);
+  assert.equal(markupDepth('<span>'.repeat(500)), MAX_MARKUP_DEPTH + 1, 'stops counting past the limit');
+});
+
+test('refuses deep nesting in linear time, even with tags that never end', () => {
+  const started = performance.now();
+  assert.match(markupProblem('<span>'.repeat(600_000)) ?? '', /nested more than 100 levels/);
+  assert.equal(markupProblem('<a '.repeat(300_000)), undefined);
+  assert.equal(markupProblem(`${'<a '.repeat(300_000)}>`), undefined);
+  assert.equal(markupProblem('<span>x</span>'.repeat(100_000)), undefined);
+  assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+});
