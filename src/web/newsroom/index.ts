@@ -14,6 +14,7 @@
  * POST forms are checked for the CSRF token automatically; services write the audit entry
  * (services/audit.ts recordAudit) in the transaction that makes the change.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -70,6 +71,17 @@ const SUB_PAGES: SubPage[] = [
 ];
 
 const csrfTokens = new WeakMap<FastifyRequest, string>();
+
+/** The CSRF token of a session: a one-way function of its (secret, HttpOnly) cookie. */
+function sessionCsrfToken(sessionToken: string): string {
+  return createHash('sha256').update(`pressroom-csrf\u0000${sessionToken}`).digest('base64url');
+}
+
+function isSessionCsrfToken(sessionToken: string, sent: string): boolean {
+  const expected = Buffer.from(sessionCsrfToken(sessionToken));
+  const given = Buffer.from(sent);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
 
 async function adminScope(
   app: FastifyInstance,
@@ -148,6 +160,13 @@ async function adminScope(
     return payload;
   });
 
+  // Signed in, a form's token is derived from the session cookie itself: an attacker who plants
+  // their own token (and its cookie) in a victim's browser cannot make one for the victim's
+  // session, which they never see. Visitors' forms (sign-in, password reset) keep the plugin's
+  // cookie-and-token pair.
+  const sessionTokenOf = (request: FastifyRequest): string | undefined =>
+    request.admin ? request.cookies[cookies.session] : undefined;
+
   // The CSRF token is read from the body, which multipart forms only attach in their own
   // preValidation hook, so it is checked after validation.
   app.addHook('preHandler', (request, reply, done) => {
@@ -155,13 +174,28 @@ async function adminScope(
       done();
       return;
     }
-    app.csrfProtection(request, reply, done);
+    const session = sessionTokenOf(request);
+    if (session === undefined) {
+      app.csrfProtection(request, reply, done);
+      return;
+    }
+    const body = request.body as { _csrf?: unknown } | undefined;
+    const header = request.headers['x-csrf-token'] ?? request.headers['csrf-token'];
+    const sent = typeof body?._csrf === 'string' ? body._csrf : typeof header === 'string' ? header : '';
+    if (!isSessionCsrfToken(session, sent)) {
+      done(
+        Object.assign(new Error('Invalid csrf token'), { code: 'FST_CSRF_INVALID_TOKEN', statusCode: 403 }),
+      );
+      return;
+    }
+    done();
   });
 
   const csrfToken = (reply: FastifyReply): string => {
     let token = csrfTokens.get(reply.request);
     if (!token) {
-      token = reply.generateCsrf();
+      const session = sessionTokenOf(reply.request);
+      token = session === undefined ? reply.generateCsrf() : sessionCsrfToken(session);
       csrfTokens.set(reply.request, token);
     }
     return token;
