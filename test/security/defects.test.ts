@@ -1,6 +1,9 @@
 // Regression tests for the defects found by the outside security review (issue 10), one
 // `describe` per defect, on SQLite and (when TEST_DATABASE_URL is set) PostgreSQL.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { SaxesParser } from 'saxes';
@@ -8,6 +11,8 @@ import { buildApp } from '../../src/app.ts';
 import type { Role, User } from '../../src/domain/user.ts';
 import { isAppError } from '../../src/errors.ts';
 import { login } from '../../src/services/auth.ts';
+import { importWordPress } from '../../src/services/import/wordpress.ts';
+import { savePageIn } from '../../src/services/pages.ts';
 import { createUser } from '../../src/services/users.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -453,6 +458,65 @@ for (const kind of DATABASE_KINDS) {
         const own = await victim.post('/admin/settings', { site_name: 'Still mine' });
         assert.equal(own.statusCode, 303);
         assert.equal((await t.wiring.store.settings.getAll()).get('site_name'), 'Still mine');
+      });
+    });
+
+    describe('10: imports and hand-made pages', () => {
+      test('an import never overwrites a hand-made page with the same slug: it renames, and says so', async () => {
+        await t.wiring.store.transaction((repos) =>
+          savePageIn(
+            repos,
+            {
+              slug: 'about',
+              title: 'About us',
+              bodyMarkdown: 'Written by hand.',
+              status: 'published',
+              showInNavigation: true,
+              position: 0,
+            },
+            { actor: 'admin', now: t.wiring.now() },
+          ),
+        );
+        const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-defect-10-'));
+        const file = path.join(dir, 'export.xml');
+        writeFileSync(
+          file,
+          `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:wp="http://wordpress.org/export/1.2/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Old site</title><link>https://old.example</link><wp:wxr_version>1.2</wp:wxr_version>
+  <item>
+    <title>About</title><link>https://old.example/about/</link>
+    <content:encoded><![CDATA[<p>The imported about page.</p>]]></content:encoded>
+    <wp:post_id>7</wp:post_id><wp:post_date>2020-01-01 10:00:00</wp:post_date>
+    <wp:post_name>about</wp:post_name><wp:status>publish</wp:status><wp:post_type>page</wp:post_type>
+  </item>
+</channel></rss>
+`,
+        );
+        try {
+          const report = await importWordPress(t.wiring, file);
+          const handMade = await t.wiring.store.pages.findBySlug('about');
+          assert.equal(handMade?.bodyMarkdown, 'Written by hand.');
+          const imported = (await t.wiring.store.pages.list()).find((p) =>
+            p.bodyMarkdown.includes('imported about page'),
+          );
+          assert.ok(imported, 'the imported page is kept under another slug');
+          assert.notEqual(imported.slug, 'about');
+          assert.ok(
+            report.warnings.some((w) => w.includes('/about') && w.includes(imported.slug)),
+            JSON.stringify(report.warnings),
+          );
+          // The same import again updates its own page and still leaves the hand-made one alone.
+          await importWordPress(t.wiring, file);
+          assert.equal((await t.wiring.store.pages.findBySlug('about'))?.bodyMarkdown, 'Written by hand.');
+          assert.equal(
+            (await t.wiring.store.pages.list()).filter((p) => p.bodyMarkdown.includes('imported about'))
+              .length,
+            1,
+          );
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
       });
     });
 

@@ -358,7 +358,7 @@ export class ImportSession {
     }
   }
 
-  /** Creates or updates a static page; a page already at that slug is replaced (its revision kept). */
+  /** Creates or updates a static page; a page at that slug that this import did not make is left alone. */
   async page(
     sourceId: string,
     ref: string,
@@ -372,8 +372,30 @@ export class ImportSession {
       title: clip(cleanText(draft.title).trim() || 'Untitled', MAX_TITLE),
       bodyMarkdown: cleanText(draft.bodyMarkdown),
     };
-    const existing = await this.repos.pages.findBySlug(slug);
     const previous = await this.mapped('page', sourceId);
+    let existing = await this.repos.pages.findBySlug(slug);
+    const own =
+      existing && previous !== undefined && previous !== existing.id
+        ? (await this.repos.pages.list()).find((page) => page.id === previous)
+        : undefined;
+    if (own) {
+      // Imported before under another slug (see below): update it there.
+      slug = own.slug;
+      complete.slug = slug;
+      existing = own;
+    } else if (existing && previous !== existing.id) {
+      // A page this import did not make (written by hand, or by another import) is never
+      // replaced: the imported one takes a free slug instead, and the report says where.
+      const taken = slug;
+      const base = `${slug}-imported`;
+      slug = base;
+      for (let n = 2; await this.repos.pages.findBySlug(slug); n++) slug = `${base}-${n}`;
+      complete.slug = slug;
+      existing = undefined;
+      this.warn(
+        `page /${taken} already exists and was not made by this import: "${ref}" was imported as /${slug}`,
+      );
+    }
     if (
       existing &&
       existing.title === complete.title &&
@@ -385,10 +407,6 @@ export class ImportSession {
       if (previous !== existing.id) await this.remember('page', sourceId, existing.id);
       return { id: existing.id, slug };
     }
-    if (existing && previous !== existing.id)
-      this.warn(
-        `page /${slug} already existed and was replaced by "${ref}" (its previous version is kept as a revision)`,
-      );
     try {
       const { page } = await savePageIn(this.repos, complete, {
         actor: this.options.actor,
