@@ -521,6 +521,38 @@ for (const kind of DATABASE_KINDS) {
     });
 
     describe('12: limits for writers', () => {
+      test('one save may create only a few people through the author field, or terms through the tags', async () => {
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        const peopleBefore = (await t.wiring.store.people.list()).length;
+        const form = new URLSearchParams({
+          _csrf: editor.csrf,
+          title: 'Many hands',
+          body: 'Text.',
+          language: 'en',
+        });
+        for (let i = 0; i < 2000; i++) form.append('author', `Invented Person ${i}`);
+        const res = await app.inject({
+          method: 'POST',
+          url: '/admin/articles',
+          headers: { cookie: editor.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form.toString(),
+        });
+        assert.equal(res.statusCode, 400);
+        assert.match(res.body, /at most 10 new people/);
+        assert.equal((await t.wiring.store.people.list()).length, peopleBefore);
+        const tags = Array.from({ length: 200 }, (_, i) => `tag number ${i}`).join(', ');
+        const manyTags = await editor.post('/admin/articles', {
+          title: 'Many tags',
+          body: 'Text.',
+          language: 'en',
+          new_terms_tag: tags,
+        });
+        assert.equal(manyTags.statusCode, 400);
+        assert.match(manyTags.body, /at most 20 new terms/);
+        assert.equal(await t.wiring.store.articles.findBySlug('many-tags'), undefined);
+      });
+
       test('a settings link that browsers would send to another host is refused', async () => {
         const admin = await as('admin');
         await admin.get('/admin/settings');

@@ -207,6 +207,12 @@ export async function discardAutosave(ctx: ServiceContext, staff: Staff, article
   await ctx.store.autosaves.remove(articleId, staff.id);
 }
 
+/** How many people one save may create through the author field. */
+export const MAX_NEW_PEOPLE_PER_SAVE = 10;
+/** How many terms one save may create through the term fields. */
+export const MAX_NEW_TERMS_PER_SAVE = 20;
+const MAX_AUTHORS = 50;
+
 async function draftFrom(
   repos: Repositories,
   staff: Staff,
@@ -215,8 +221,34 @@ async function draftFrom(
   workflow: Pick<ArticleDraft, 'status' | 'publishedAt' | 'isFeatured'>,
 ): Promise<ArticleDraft> {
   const errors: FieldError[] = [];
+  // One save once created 2,000 people through the author field: creating people and terms is
+  // a side effect of a save, so a save may only create a few.
+  const newAuthorNames = [...new Set(input.newAuthorNames.map((n) => n.trim()).filter(Boolean))];
+  const newTermNames = input.newTerms.filter((ref) => ref.name.trim());
+  if (newAuthorNames.length > MAX_NEW_PEOPLE_PER_SAVE) {
+    throw Errors.VALIDATION_FAILED({
+      details: [
+        { field: 'authors', message: `may name at most ${MAX_NEW_PEOPLE_PER_SAVE} new people in one save` },
+      ],
+    });
+  }
+  if (newTermNames.length > MAX_NEW_TERMS_PER_SAVE) {
+    throw Errors.VALIDATION_FAILED({
+      details: [
+        {
+          field: `terms_${newTermNames[0]?.taxonomySlug ?? 'tag'}`,
+          message: `may add at most ${MAX_NEW_TERMS_PER_SAVE} new terms in one save`,
+        },
+      ],
+    });
+  }
+  if (input.authorIds.length + newAuthorNames.length > MAX_AUTHORS) {
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'authors', message: `may list at most ${MAX_AUTHORS} authors` }],
+    });
+  }
   const authorIds = [...input.authorIds];
-  for (const name of input.newAuthorNames.map((n) => n.trim()).filter(Boolean)) {
+  for (const name of newAuthorNames) {
     try {
       const person = await findOrCreatePerson(repos, { name }, now);
       if (!authorIds.includes(person.id)) authorIds.push(person.id);
