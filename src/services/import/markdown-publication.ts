@@ -206,7 +206,9 @@ export async function importPeopleAndTaxonomies(
               slug: termSlug,
               name: termName,
               description,
-              descriptionHtml: description ? await renderMarkdown(description, { field: 'description' }) : null,
+              descriptionHtml: description
+                ? await renderMarkdown(description, { field: 'description' })
+                : null,
               parentId: parent ? (ids.get(parent) ?? null) : null,
               position: typeof term.position === 'number' ? term.position : 0,
             };
