@@ -6,7 +6,7 @@
  * Used by `npm run bench:scale`, `npm run bench:soak` and the large-archive integration test.
  */
 import { type Insertable, type Kysely, sql } from 'kysely';
-import { renderMarkdown } from '../../src/content/markdown.ts';
+import { renderMarkdownNow } from '../../src/content/markdown.ts';
 import type { Store } from '../../src/domain/ports/store.ts';
 import { searchDocument } from '../../src/services/discovery/search.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
@@ -124,7 +124,7 @@ export async function generateArchive(
   // Rendering Markdown costs more than inserting; a pool of bodies is rendered once.
   const bodies = Array.from({ length: 32 }, () => {
     const markdown = Array.from({ length: 8 }, () => sentence(60)).join('\n\n');
-    return { markdown, html: renderMarkdown(markdown), words: 480, text: markdown.slice(0, 600) };
+    return { markdown, html: renderMarkdownNow(markdown), words: 480, text: markdown.slice(0, 600) };
   });
 
   const first = options.now.getTime() - 10 * 365 * 86_400_000;
