@@ -1,4 +1,3 @@
-import { Feed, type Item } from 'feed';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
@@ -125,42 +124,34 @@ export async function buildFeed(
       ...articles.map((a) => Date.parse(a.publishedAt ?? '')).filter((n) => !Number.isNaN(n)),
     ),
   );
-  const feed = new Feed({
+  const channel: FeedChannel = {
     id: scope.kind === 'site' ? `${ctx.siteUrl}/` : base,
     title,
     description,
     link: scope.kind === 'site' ? `${ctx.siteUrl}/` : base,
     language: settings.language,
     updated: lastModified,
-    generator: 'Pressroom',
-    feed: feedUrl(format),
-    feedLinks: { rss: feedUrl('rss'), atom: feedUrl('atom'), json: feedUrl('json') },
-    ...(options.hub ? { hub: options.hub } : {}),
-    author: { name: settings.siteName, link: `${ctx.siteUrl}/` },
+    feedUrl: feedUrl(format),
+    hub: options.hub ?? null,
+    siteName: settings.siteName,
+    siteUrl: ctx.siteUrl,
     copyright: `© ${lastModified.getUTCFullYear() > 1970 ? lastModified.getUTCFullYear() : new Date(now).getUTCFullYear()} ${settings.siteName}`,
-  });
+  };
+  const items: FeedEntry[] = [];
   for (const card of cards) {
     // One unreadable row costs its item, never the whole feed.
     try {
-      feed.addItem(feedItem(ctx.siteUrl, card, settings.feedFullText, format));
+      items.push(feedEntry(ctx.siteUrl, card, settings.feedFullText));
     } catch (error) {
       ctx.log.warn({ err: error, articleId: card.article.id }, 'article left out of a feed');
     }
   }
-
-  let body: string;
-  // Stored text is cleaned on the way in; this catches anything older or imported around it.
-  if (format === 'rss') body = stripXmlForbidden(feed.rss2());
-  else if (format === 'atom') body = stripXmlForbidden(escapeAtomLabels(plainAtomTitles(feed.atom1())));
-  else {
-    body = jsonFeed11(feed.json1(), {
-      cards,
-      siteUrl: ctx.siteUrl,
-      language: settings.language,
-      hub: options.hub ?? null,
-      isFullText: settings.feedFullText,
-    });
-  }
+  const body =
+    format === 'rss'
+      ? rssDocument(channel, items)
+      : format === 'atom'
+        ? atomDocument(channel, items)
+        : jsonFeedDocument(channel, items);
   return {
     body,
     contentType: `${FEED_FORMATS[format].type}; charset=utf-8`,
@@ -169,111 +160,213 @@ export async function buildFeed(
   };
 }
 
-function escapeMarkup(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 function hasFullText(article: Article, isFullText: boolean): boolean {
   // Members-only articles never go out in full.
   return isFullText && article.visibility === 'public';
 }
 
-function feedItem(siteUrl: string, card: ArticleCard, isFullText: boolean, format: FeedFormat): Item {
+/** What every format says about the feed itself. */
+interface FeedChannel {
+  id: string;
+  title: string;
+  description: string;
+  link: string;
+  language: string;
+  updated: Date;
+  feedUrl: string;
+  hub: string | null;
+  siteName: string;
+  siteUrl: string;
+  copyright: string;
+}
+
+/** One article as every format needs it; text is plain, `contentHtml` sanitized HTML. */
+interface FeedEntry {
+  url: string;
+  title: string;
+  summary: string;
+  contentHtml: string | null;
+  language: string;
+  updated: Date;
+  published: Date;
+  authors: { name: string; url: string }[];
+  categories: { name: string; slug: string; url: string; scheme: string }[];
+  image: { url: string; type: string } | null;
+}
+
+function feedEntry(siteUrl: string, card: ArticleCard, isFullText: boolean): FeedEntry {
   const { article } = card;
-  const url = `${siteUrl}${card.url}`;
   const image = absoluteUrl(article.featuredImage, siteUrl);
-  const hasContent = hasFullText(article, isFullText);
+  const published = new Date(article.publishedAt ?? article.updatedAt);
+  const updated = new Date(article.updatedAt);
+  if (Number.isNaN(published.getTime()) || Number.isNaN(updated.getTime())) {
+    throw new Error(`article ${article.id} has an unreadable date`);
+  }
   return {
+    url: `${siteUrl}${card.url}`,
     title: article.title,
-    id: url,
-    link: url,
-    date: new Date(article.updatedAt),
-    published: new Date(article.publishedAt ?? article.updatedAt),
-    description: format === 'json' ? summaryOf(article) : escapeMarkup(summaryOf(article)),
-    ...(hasContent ? { content: article.bodyHtml } : {}),
-    author: card.authors.map((a) => ({ name: a.name, link: `${siteUrl}${personPath(a.slug)}` })),
-    category: card.terms.map(({ taxonomy, term }) => ({
+    summary: summaryOf(article),
+    contentHtml: hasFullText(article, isFullText) ? article.bodyHtml : null,
+    language: article.language,
+    updated,
+    published,
+    authors: card.authors.map((a) => ({ name: a.name, url: `${siteUrl}${personPath(a.slug)}` })),
+    categories: card.terms.map(({ taxonomy, term }) => ({
       name: term.name,
-      term: term.slug,
-      domain: `${siteUrl}${termPath(taxonomy.slug, term.slug)}`,
+      slug: term.slug,
+      url: `${siteUrl}${termPath(taxonomy.slug, term.slug)}`,
       scheme: `${siteUrl}/${encodeURIComponent(taxonomy.slug)}`,
     })),
-    ...(image ? { image: { url: image, type: imageType(image), length: 0 } } : {}),
+    image: image ? { url: image, type: imageType(image) } : null,
   };
 }
 
 /**
- * The library writes entry titles as type="html" CDATA; a title is plain text, so it is
- * declared as such (readers would otherwise render "<b>" in a title as markup).
+ * Text or attribute value for XML: characters XML 1.0 forbids are dropped (stored text is
+ * cleaned on the way in; this catches anything older or imported around it) and the five
+ * markup characters escaped, so no stored value can break the document.
  */
-function plainAtomTitles(xml: string): string {
-  return xml.replace(
-    /<title type="html"><!\[CDATA\[([\s\S]*?)\]\]><\/title>/g,
-    // The library splits a "]]>" in the title across two CDATA sections; join it back first.
-    (_, title: string) =>
-      `<title type="text">${escapeMarkup(title.replaceAll(']]]]><![CDATA[>', ']]>'))}</title>`,
-  );
+function xmlText(text: string): string {
+  return stripXmlForbidden(text)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&apos;');
 }
 
-/**
- * The library escapes `&` and `"` in attribute values but not `<`, which XML forbids there: a
- * term named "a<b" made the whole Atom feed unreadable. Category labels are the only attributes
- * holding free text (the rest are URLs and slugs).
- */
-function escapeAtomLabels(xml: string): string {
-  return xml.replace(
-    /<category label="([^"]*)"/g,
-    (_, label: string) => `<category label="${label.replace(/</g, '&lt;').replace(/>/g, '&gt;')}"`,
-  );
+/** An element with escaped attributes and already-escaped content (or none: self-closing). */
+function element(name: string, attributes: Record<string, string>, content?: string): string {
+  const attrs = Object.entries(attributes)
+    .map(([key, value]) => ` ${key}="${xmlText(value)}"`)
+    .join('');
+  return content === undefined ? `<${name}${attrs}/>` : `<${name}${attrs}>${content}</${name}>`;
 }
 
-/** The library writes JSON Feed 1; 1.1 adds `authors`, `language` and `hubs`, filled in here. */
-function jsonFeed11(
-  json1: string,
-  context: {
-    cards: ArticleCard[];
-    siteUrl: string;
-    language: string;
-    hub: string | null;
-    isFullText: boolean;
-  },
-): string {
-  const feed = JSON.parse(json1) as Record<string, unknown> & { items: Record<string, unknown>[] };
-  feed.version = 'https://jsonfeed.org/version/1.1';
-  feed.language = context.language;
-  if (feed.author) {
-    feed.authors = [feed.author];
-    delete feed.author;
-  }
-  if (context.hub) feed.hubs = [{ type: 'WebSub', url: context.hub }];
-  feed.items = feed.items.map((item, i) => {
-    const card = context.cards[i];
-    const { author: _author, content_html: contentHtml, ...rest } = item;
-    if (!card) return item;
-    const content = hasFullText(card.article, context.isFullText)
-      ? { content_html: contentHtml, summary: summaryOf(card.article) }
-      : { content_text: summaryOf(card.article), summary: summaryOf(card.article) };
-    return {
-      ...rest,
-      ...content,
-      language: card.article.language,
-      ...(card.authors.length
-        ? {
-            authors: card.authors.map((a) => ({
-              name: a.name,
-              url: `${context.siteUrl}${personPath(a.slug)}`,
-            })),
-          }
-        : {}),
-    };
-  });
-  const ordered = {
-    version: feed.version,
-    title: feed.title,
-    ...Object.fromEntries(
-      Object.entries(feed).filter(([k]) => k !== 'version' && k !== 'title' && k !== 'items'),
+/** An element holding plain text. */
+function textElement(name: string, text: string, attributes: Record<string, string> = {}): string {
+  return element(name, attributes, xmlText(text));
+}
+
+/** Plain text as the HTML that RSS descriptions and Atom html summaries hold. */
+function textAsHtml(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** RSS 2.0, with content:encoded for full text and dc:creator for each author. */
+function rssDocument(channel: FeedChannel, entries: FeedEntry[]): string {
+  const items = entries.map((entry) =>
+    element(
+      'item',
+      {},
+      [
+        textElement('title', entry.title),
+        textElement('link', entry.url),
+        textElement('guid', entry.url, { isPermaLink: 'true' }),
+        textElement('pubDate', entry.published.toUTCString()),
+        textElement('description', textAsHtml(entry.summary)),
+        entry.contentHtml === null ? '' : textElement('content:encoded', entry.contentHtml),
+        ...entry.authors.map((a) => textElement('dc:creator', a.name)),
+        ...entry.categories.map((c) => textElement('category', c.name, { domain: c.url })),
+        entry.image
+          ? element('enclosure', { url: entry.image.url, length: '0', type: entry.image.type })
+          : '',
+      ].join(''),
     ),
-    items: feed.items,
+  );
+  const head = [
+    textElement('title', channel.title),
+    textElement('link', channel.link),
+    textElement('description', channel.description),
+    textElement('lastBuildDate', channel.updated.toUTCString()),
+    textElement('docs', 'https://www.rssboard.org/rss-specification'),
+    textElement('generator', 'Pressroom'),
+    textElement('language', channel.language),
+    textElement('copyright', channel.copyright),
+    element('atom:link', { href: channel.feedUrl, rel: 'self', type: FEED_FORMATS.rss.type }),
+    channel.hub ? element('atom:link', { href: channel.hub, rel: 'hub' }) : '',
+  ];
+  return `<?xml version="1.0" encoding="utf-8"?>\n${element(
+    'rss',
+    {
+      version: '2.0',
+      'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
+      'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
+      'xmlns:atom': 'http://www.w3.org/2005/Atom',
+    },
+    element('channel', {}, [...head, ...items].join('\n')),
+  )}\n`;
+}
+
+/** Atom (RFC 4287): titles are plain text, summaries and content HTML. */
+function atomDocument(channel: FeedChannel, entries: FeedEntry[]): string {
+  const person = (p: { name: string; url: string }) =>
+    element('author', {}, textElement('name', p.name) + textElement('uri', p.url));
+  const items = entries.map((entry) =>
+    element(
+      'entry',
+      {},
+      [
+        textElement('title', entry.title, { type: 'text' }),
+        textElement('id', entry.url),
+        element('link', { rel: 'alternate', href: entry.url }),
+        textElement('updated', entry.updated.toISOString()),
+        textElement('published', entry.published.toISOString()),
+        textElement('summary', textAsHtml(entry.summary), { type: 'html' }),
+        entry.contentHtml === null ? '' : textElement('content', entry.contentHtml, { type: 'html' }),
+        ...entry.authors.map(person),
+        ...entry.categories.map((c) =>
+          element('category', { term: c.slug, label: c.name, scheme: c.scheme }),
+        ),
+        entry.image
+          ? element('link', { rel: 'enclosure', href: entry.image.url, type: entry.image.type, length: '0' })
+          : '',
+      ].join(''),
+    ),
+  );
+  const head = [
+    textElement('id', channel.id),
+    textElement('title', channel.title, { type: 'text' }),
+    textElement('updated', channel.updated.toISOString()),
+    textElement('generator', 'Pressroom'),
+    person({ name: channel.siteName, url: `${channel.siteUrl}/` }),
+    element('link', { rel: 'alternate', href: channel.link }),
+    element('link', { rel: 'self', href: channel.feedUrl }),
+    channel.hub ? element('link', { rel: 'hub', href: channel.hub }) : '',
+    textElement('subtitle', channel.description),
+    textElement('rights', channel.copyright),
+  ];
+  return `<?xml version="1.0" encoding="utf-8"?>\n${element(
+    'feed',
+    { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': channel.language },
+    [...head, ...items].join('\n'),
+  )}\n`;
+}
+
+/** JSON Feed 1.1. */
+function jsonFeedDocument(channel: FeedChannel, entries: FeedEntry[]): string {
+  const feed = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: channel.title,
+    home_page_url: channel.link,
+    feed_url: channel.feedUrl,
+    description: channel.description,
+    language: channel.language,
+    authors: [{ name: channel.siteName, url: `${channel.siteUrl}/` }],
+    ...(channel.hub ? { hubs: [{ type: 'WebSub', url: channel.hub }] } : {}),
+    items: entries.map((entry) => ({
+      id: entry.url,
+      url: entry.url,
+      title: entry.title,
+      ...(entry.contentHtml === null ? { content_text: entry.summary } : { content_html: entry.contentHtml }),
+      summary: entry.summary,
+      ...(entry.image ? { image: entry.image.url } : {}),
+      date_published: entry.published.toISOString(),
+      date_modified: entry.updated.toISOString(),
+      language: entry.language,
+      ...(entry.authors.length > 0 ? { authors: entry.authors } : {}),
+      tags: entry.categories.map((c) => c.name),
+    })),
   };
-  return JSON.stringify(ordered, null, 2);
+  return JSON.stringify(feed, null, 2);
 }
