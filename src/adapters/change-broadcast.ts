@@ -25,6 +25,7 @@ export async function startPostgresBroadcast(options: {
   const originId = randomUUID();
   const pool = new pg.Pool({ connectionString: options.url, max: 2 });
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   let listener: pg.Client | undefined;
   let isClosed = false;
 

@@ -90,6 +90,11 @@ export function openDatabase(options: {
   const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
+  // A connection can also fail while a request holds it between two queries (an administrator
+  // ended the backend, the server restarted). pg hands that 'error' to no one once the pool has
+  // lent the client out, and an unheard 'error' ends the process; the failed query still
+  // reports it, and the pool drops the broken client when it comes back.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   return { db, dialect, displayUrl: redact(target), sqliteFile: null, close: () => db.destroy() };
 }
