@@ -141,7 +141,9 @@ export async function buildFeed(
   for (const card of cards) {
     // One unreadable row costs its item, never the whole feed.
     try {
-      items.push(feedEntry(ctx.siteUrl, card, settings.feedFullText));
+      const entry = feedEntry(ctx.siteUrl, card, settings.feedFullText);
+      if (entry) items.push(entry);
+      else ctx.log.warn({ articleId: card.article.id }, 'article with an unreadable date left out of a feed');
     } catch (error) {
       ctx.log.warn({ err: error, articleId: card.article.id }, 'article left out of a feed');
     }
@@ -194,14 +196,13 @@ interface FeedEntry {
   image: { url: string; type: string } | null;
 }
 
-function feedEntry(siteUrl: string, card: ArticleCard, isFullText: boolean): FeedEntry {
+/** An article as a feed entry, or null when its dates cannot be read. */
+function feedEntry(siteUrl: string, card: ArticleCard, isFullText: boolean): FeedEntry | null {
   const { article } = card;
   const image = absoluteUrl(article.featuredImage, siteUrl);
   const published = new Date(article.publishedAt ?? article.updatedAt);
   const updated = new Date(article.updatedAt);
-  if (Number.isNaN(published.getTime()) || Number.isNaN(updated.getTime())) {
-    throw new Error(`article ${article.id} has an unreadable date`);
-  }
+  if (Number.isNaN(published.getTime()) || Number.isNaN(updated.getTime())) return null;
   return {
     url: `${siteUrl}${card.url}`,
     title: article.title,
@@ -222,23 +223,23 @@ function feedEntry(siteUrl: string, card: ArticleCard, isFullText: boolean): Fee
 }
 
 /**
- * Text or attribute value for XML: characters XML 1.0 forbids are dropped (stored text is
- * cleaned on the way in; this catches anything older or imported around it) and the five
- * markup characters escaped, so no stored value can break the document.
+ * Text for XML: characters XML 1.0 forbids are dropped (stored text is cleaned on the way in;
+ * this catches anything older or imported around it) and markup characters escaped, so no
+ * stored value can break the document.
  */
 function xmlText(text: string): string {
-  return stripXmlForbidden(text)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&apos;');
+  return stripXmlForbidden(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+/** An attribute value for XML, always written between double quotes. */
+function xmlAttribute(value: string): string {
+  return xmlText(value).replaceAll('"', '&quot;');
 }
 
 /** An element with escaped attributes and already-escaped content (or none: self-closing). */
 function element(name: string, attributes: Record<string, string>, content?: string): string {
   const attrs = Object.entries(attributes)
-    .map(([key, value]) => ` ${key}="${xmlText(value)}"`)
+    .map(([key, value]) => ` ${key}="${xmlAttribute(value)}"`)
     .join('');
   return content === undefined ? `<${name}${attrs}/>` : `<${name}${attrs}>${content}</${name}>`;
 }
@@ -316,7 +317,7 @@ function atomDocument(channel: FeedChannel, entries: FeedEntry[]): string {
         entry.contentHtml === null ? '' : textElement('content', entry.contentHtml, { type: 'html' }),
         ...entry.authors.map(person),
         ...entry.categories.map((c) =>
-          element('category', { term: c.slug, label: c.name, scheme: c.scheme }),
+          element('category', { label: c.name, term: c.slug, scheme: c.scheme }),
         ),
         entry.image
           ? element('link', { rel: 'enclosure', href: entry.image.url, type: entry.image.type, length: '0' })
