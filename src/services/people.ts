@@ -88,15 +88,7 @@ export async function findOrCreatePerson(
     createdAt: timestamp,
     updatedAt: timestamp,
   };
-  const id = await repos.people.insert(record);
-  await keepRevision(repos, {
-    entityType: 'person',
-    entityId: id,
-    actor,
-    snapshot: record,
-    createdAt: timestamp,
-  });
-  return { id, ...record };
+  return insertPerson(repos, record, actor);
 }
 
 /**
@@ -129,13 +121,22 @@ export async function createOwnPerson(
     createdAt: timestamp,
     updatedAt: timestamp,
   };
+  return insertPerson(repos, record, actor);
+}
+
+/** Stores a new person with its first revision. */
+async function insertPerson(
+  repos: Pick<Repositories, 'people' | 'revisions'>,
+  record: Omit<Person, 'id'>,
+  actor: string,
+): Promise<Person> {
   const id = await repos.people.insert(record);
   await keepRevision(repos, {
     entityType: 'person',
     entityId: id,
     actor,
     snapshot: record,
-    createdAt: timestamp,
+    createdAt: record.createdAt,
   });
   return { id, ...record };
 }
