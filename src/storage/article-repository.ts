@@ -1,6 +1,12 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Article, ArticleStatus, Visibility } from '../domain/article.ts';
-import type { ArticleRecord, ArticleStore, PublishedQuery } from '../domain/ports/article-store.ts';
+import type {
+  ArticleRecord,
+  ArticleStateChange,
+  ArticleStore,
+  DeletedArticle,
+  PublishedQuery,
+} from '../domain/ports/article-store.ts';
 import type { ArticlesTable, Database } from './schema.ts';
 
 type ArticleRow = Selectable<ArticlesTable>;
@@ -37,7 +43,7 @@ function toArticle(row: ArticleRow, authorIds: number[], termIds: number[]): Art
   };
 }
 
-function toRow(record: ArticleRecord): Omit<ArticleRow, 'id'> {
+function toRow(record: ArticleRecord): Omit<ArticleRow, 'id' | 'deleted_at' | 'deleted_slug'> {
   return {
     slug: record.slug,
     title: record.title,
@@ -75,19 +81,24 @@ export class ArticleRepository implements ArticleStore {
     this.db = db;
   }
 
+  /** Articles that are not deleted: what every read but the restore's starts from. */
+  private live() {
+    return this.db.selectFrom('articles').selectAll().where('deleted_at', 'is', null);
+  }
+
   async findById(id: number): Promise<Article | undefined> {
-    const row = await this.db.selectFrom('articles').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.live().where('id', '=', id).executeTakeFirst();
     return row ? (await this.withRelations([row]))[0] : undefined;
   }
 
   async findBySlug(slug: string): Promise<Article | undefined> {
-    const row = await this.db.selectFrom('articles').selectAll().where('slug', '=', slug).executeTakeFirst();
+    const row = await this.live().where('slug', '=', slug).executeTakeFirst();
     return row ? (await this.withRelations([row]))[0] : undefined;
   }
 
   async findByIds(ids: number[]): Promise<Article[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom('articles').selectAll().where('id', 'in', ids).execute();
+    const rows = await this.live().where('id', 'in', ids).execute();
     const byId = new Map((await this.withRelations(rows)).map((a) => [a.id, a]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
@@ -284,7 +295,7 @@ export class ArticleRepository implements ArticleStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  /** Whether any article exists, in any status (reads one row, unlike count). */
+  /** Whether any article exists, in any status, deleted ones too (reads one row, unlike count). */
   async hasAny(): Promise<boolean> {
     return (await this.db.selectFrom('articles').select('id').limit(1).executeTakeFirst()) !== undefined;
   }
@@ -294,14 +305,96 @@ export class ArticleRepository implements ArticleStore {
     const { n } = await this.db
       .selectFrom('articles')
       .select((eb) => eb.fn.countAll().as('n'))
+      .where('deleted_at', 'is', null)
       .executeTakeFirstOrThrow();
     return Number(n);
   }
 
   /** Every article (any status), oldest first: for exports and index rebuilds. */
   async listAll(): Promise<Article[]> {
-    const rows = await this.db.selectFrom('articles').selectAll().orderBy('id').execute();
+    const rows = await this.live().orderBy('id').execute();
     return this.withRelations(rows);
+  }
+
+  /**
+   * Marks an article deleted, if the stored version is `expectedVersion`. The row's slug is
+   * set aside as `~deleted-<id>` (no slug has a tilde, and the id makes it unique) and the
+   * real one kept in deleted_slug.
+   */
+  async markDeleted(
+    id: number,
+    change: ArticleStateChange & { deletedAt: string },
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('articles')
+      .set((eb) => ({
+        deleted_slug: eb.ref('slug'),
+        slug: `~deleted-${id}`,
+        deleted_at: change.deletedAt,
+        status: change.status,
+        published_at: change.publishedAt,
+        version: change.version,
+        updated_at: change.updatedAt,
+      }))
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async findDeleted(id: number): Promise<DeletedArticle | undefined> {
+    const row = await this.db
+      .selectFrom('articles')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is not', null)
+      .executeTakeFirst();
+    return row ? (await this.asDeleted([row]))[0] : undefined;
+  }
+
+  async listDeleted(limit: number): Promise<DeletedArticle[]> {
+    const rows = await this.db
+      .selectFrom('articles')
+      .selectAll()
+      .where('deleted_at', 'is not', null)
+      .orderBy('deleted_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return this.asDeleted(rows);
+  }
+
+  async restoreDeleted(
+    id: number,
+    change: ArticleStateChange & { slug: string },
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('articles')
+      .set({
+        slug: change.slug,
+        deleted_slug: null,
+        deleted_at: null,
+        status: change.status,
+        published_at: change.publishedAt,
+        version: change.version,
+        updated_at: change.updatedAt,
+      })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .where('deleted_at', 'is not', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  private async asDeleted(rows: ArticleRow[]): Promise<DeletedArticle[]> {
+    const articles = await this.withRelations(rows);
+    return rows.map((row, index) => ({
+      article: { ...articles[index]!, slug: row.deleted_slug ?? row.slug },
+      deletedAt: row.deleted_at ?? '',
+    }));
   }
 
   private async withRelations(rows: ArticleRow[]): Promise<Article[]> {

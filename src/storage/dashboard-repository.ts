@@ -23,6 +23,7 @@ export class DashboardRepository implements DashboardStore {
     let query = this.db
       .selectFrom('articles')
       .select(['id', 'slug', 'title', 'status', 'published_at', 'updated_at'])
+      .where('deleted_at', 'is', null)
       .limit(options.limit);
     switch (options.bucket) {
       case 'review':

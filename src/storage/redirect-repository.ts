@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Redirect, RedirectStore } from '../domain/ports/redirect-store.ts';
 import type { Database } from './schema.ts';
 
-/** Old URLs (renamed slugs, imported permalinks) and where they moved. */
+/** Old URLs (renamed slugs, imported permalinks, deleted articles) and what they answer now. */
 export class RedirectRepository implements RedirectStore {
   private readonly db: Kysely<Database>;
 
@@ -39,6 +39,18 @@ export class RedirectRepository implements RedirectStore {
         oc.column('from_path').doUpdateSet({ to_path: redirect.toPath, status_code: redirect.statusCode }),
       )
       .execute();
+  }
+
+  async markGone(fromPath: string, now: string): Promise<void> {
+    await this.db
+      .insertInto('redirects')
+      .values({ from_path: fromPath, to_path: '', status_code: 410, created_at: now })
+      .onConflict((oc) => oc.column('from_path').doUpdateSet({ to_path: '', status_code: 410 }))
+      .execute();
+  }
+
+  async remove(fromPath: string): Promise<void> {
+    await this.db.deleteFrom('redirects').where('from_path', '=', fromPath).execute();
   }
 
   async list(): Promise<Redirect[]> {

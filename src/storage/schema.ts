@@ -102,6 +102,10 @@ export interface ArticlesTable {
   version: number;
   /** The staff user who created the article; null for imports, the command line and the demo. */
   created_by: number | null;
+  /** When the article was deleted; deleted rows are hidden from every read but the restore's (see migration 0009). */
+  deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The slug readers knew, while the row's own slug is set aside for reuse. */
+  deleted_slug: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The publication time of a published article, repeated for listings; NULL otherwise (see migration 0007). */

@@ -1,4 +1,4 @@
-import type { Article } from '../article.ts';
+import type { Article, ArticleStatus } from '../article.ts';
 
 /** Columns written when an article is saved; id and relations are handled separately. */
 export type ArticleRecord = Omit<Article, 'id' | 'authorIds' | 'termIds'>;
@@ -13,7 +13,25 @@ export interface PublishedQuery {
   excludeIds?: number[];
 }
 
-/** Articles with their ordered authors and terms. */
+/** A deleted article as it was, under the slug readers knew, and when it was deleted. */
+export interface DeletedArticle {
+  article: Article;
+  deletedAt: string;
+}
+
+/** What deleting or restoring an article writes besides the mark itself. */
+export interface ArticleStateChange {
+  status: ArticleStatus;
+  publishedAt: string | null;
+  version: number;
+  updatedAt: string;
+}
+
+/**
+ * Articles with their ordered authors and terms. A deleted article is kept (its revisions,
+ * corrections and comments stay attached) but every read here passes it by, except
+ * findDeleted and listDeleted.
+ */
 export interface ArticleStore {
   findById(id: number): Promise<Article | undefined>;
   findBySlug(slug: string): Promise<Article | undefined>;
@@ -51,4 +69,26 @@ export interface ArticleStore {
   count(): Promise<number>;
   /** Every article (any status), oldest first: for exports and index rebuilds. */
   listAll(): Promise<Article[]>;
+  /**
+   * Marks an article deleted, if the stored version is `expectedVersion`; returns whether it
+   * did. Its slug is set aside, so that another article may take it.
+   */
+  markDeleted(
+    id: number,
+    change: ArticleStateChange & { deletedAt: string },
+    expectedVersion: number,
+  ): Promise<boolean>;
+  /** A deleted article, under the slug it had. */
+  findDeleted(id: number): Promise<DeletedArticle | undefined>;
+  /** Deleted articles, the most recently deleted first. */
+  listDeleted(limit: number): Promise<DeletedArticle[]>;
+  /**
+   * Brings a deleted article back under `slug`, if it is still deleted at `expectedVersion`;
+   * returns whether it did. The caller makes sure no other article holds the slug.
+   */
+  restoreDeleted(
+    id: number,
+    change: ArticleStateChange & { slug: string },
+    expectedVersion: number,
+  ): Promise<boolean>;
 }

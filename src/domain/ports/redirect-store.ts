@@ -1,13 +1,22 @@
 export interface Redirect {
   fromPath: string;
+  /** Where the address moved; empty when it is gone (status 410). */
   toPath: string;
+  /** 301 (or another 30x) for a move, 410 for an address that is gone for good. */
   statusCode: number;
 }
 
-/** Old URLs (renamed slugs, imported permalinks) and where they moved. */
+/** Old URLs (renamed slugs, imported permalinks, deleted articles) and what they answer now. */
 export interface RedirectStore {
   find(fromPath: string): Promise<Redirect | undefined>;
   /** Records that `fromPath` moved to `toPath`, and repoints older redirects to it so none chains. */
   put(redirect: Redirect, now: string): Promise<void>;
+  /**
+   * Records that `fromPath` is gone for good (410). Redirects that led to it are left alone: they
+   * end there now, and lead to it again should it come back.
+   */
+  markGone(fromPath: string, now: string): Promise<void>;
+  /** Forgets what `fromPath` answered. */
+  remove(fromPath: string): Promise<void>;
   list(): Promise<Redirect[]>;
 }

@@ -8,7 +8,13 @@ import type { Article } from '../../domain/article.ts';
 import { type ListingCount, listingScopesOf } from '../../domain/listing.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Person } from '../../domain/person.ts';
-import type { ArticleRecord, ArticleStore, PublishedQuery } from '../../domain/ports/article-store.ts';
+import type {
+  ArticleRecord,
+  ArticleStateChange,
+  ArticleStore,
+  DeletedArticle,
+  PublishedQuery,
+} from '../../domain/ports/article-store.ts';
 import type { AuditEntry, AuditStore } from '../../domain/ports/audit-store.ts';
 import type { Autosave, AutosaveStore } from '../../domain/ports/autosave-store.ts';
 import type { Correction, CorrectionStore } from '../../domain/ports/correction-store.ts';
@@ -38,6 +44,8 @@ import { ChangeBus, type ContentChange, type ServiceContext } from '../context.t
 interface MemoryState {
   nextId: number;
   articles: Map<number, Article>;
+  /** Deleted articles, out of `articles` so that no read finds them by accident; under their own slug. */
+  deletedArticles: Map<number, DeletedArticle>;
   people: Map<number, Person>;
   taxonomies: Map<number, Taxonomy>;
   terms: Map<number, Term>;
@@ -57,6 +65,7 @@ function emptyState(): MemoryState {
   return {
     nextId: 1,
     articles: new Map(),
+    deletedArticles: new Map(),
     people: new Map(),
     taxonomies: new Map(),
     terms: new Map(),
@@ -171,13 +180,41 @@ class MemoryArticles implements ArticleStore {
     return true;
   }
   async hasAny() {
-    return this.s().articles.size > 0;
+    return this.s().articles.size + this.s().deletedArticles.size > 0;
   }
   async count() {
     return this.s().articles.size;
   }
   async listAll() {
     return [...this.s().articles.values()].sort((a, b) => a.id - b.id).map((a) => structuredClone(a));
+  }
+  async markDeleted(id: number, change: ArticleStateChange & { deletedAt: string }, expectedVersion: number) {
+    const state = this.s();
+    const current = state.articles.get(id);
+    if (!current || current.version !== expectedVersion) return false;
+    const { deletedAt, ...fields } = change;
+    state.articles.delete(id);
+    state.deletedArticles.set(id, { article: { ...current, ...fields }, deletedAt });
+    return true;
+  }
+  async findDeleted(id: number) {
+    return copy(this.s().deletedArticles.get(id));
+  }
+  async listDeleted(limit: number) {
+    return [...this.s().deletedArticles.values()]
+      .sort((a, b) => byDesc(a.deletedAt, b.deletedAt) || b.article.id - a.article.id)
+      .slice(0, limit)
+      .map((d) => structuredClone(d));
+  }
+  async restoreDeleted(id: number, change: ArticleStateChange & { slug: string }, expectedVersion: number) {
+    const state = this.s();
+    const deleted = state.deletedArticles.get(id);
+    if (!deleted || deleted.article.version !== expectedVersion) return false;
+    if ([...state.articles.values()].some((a) => a.slug === change.slug))
+      throw new Error('UNIQUE articles.slug');
+    state.deletedArticles.delete(id);
+    state.articles.set(id, { ...deleted.article, ...change });
+    return true;
   }
 }
 
@@ -348,6 +385,12 @@ class MemoryRedirects implements RedirectStore {
     redirects.delete(redirect.toPath);
     for (const r of redirects.values()) if (r.toPath === redirect.fromPath) r.toPath = redirect.toPath;
     redirects.set(redirect.fromPath, { ...redirect });
+  }
+  async markGone(fromPath: string) {
+    this.s().redirects.set(fromPath, { fromPath, toPath: '', statusCode: 410 });
+  }
+  async remove(fromPath: string) {
+    this.s().redirects.delete(fromPath);
   }
   async list() {
     return [...this.s().redirects.values()].map((r) => ({ ...r }));

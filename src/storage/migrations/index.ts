@@ -8,6 +8,7 @@ import * as newsroom from './0006-newsroom.ts';
 import * as articleCreator from './0007-article-creator.ts';
 import * as listings from './0007-listings.ts';
 import * as articleLookups from './0008-article-lookups.ts';
+import * as articleDeletion from './0009-article-deletion.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0007-article-creator': articleCreator,
   '0007-listings': listings,
   '0008-article-lookups': articleLookups,
+  '0009-article-deletion': articleDeletion,
 };
