@@ -70,7 +70,12 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     return layout(
       site,
       {
-        title: described.status === 404 ? 'Page not found' : 'Error',
+        title:
+          described.status === 404
+            ? 'Page not found'
+            : described.status === 410
+              ? 'This page has been removed'
+              : 'Error',
         description: described.message,
         canonicalUrl: `${site.siteUrl}/`,
         noIndex: true,
@@ -93,8 +98,13 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
       } catch {
         // A malformed escape is simply not a known redirect.
       }
-      const target = await reader.redirectFor(decoded.replace(/\/+$/, '') || '/');
-      if (target) return reply.redirect(target, 301);
+      const address = await reader.oldAddress(decoded.replace(/\/+$/, '') || '/');
+      if (address?.kind === 'moved') return reply.redirect(address.to, 301);
+      // A deleted article: readers (and search engines) are told it is gone for good.
+      if (address?.kind === 'gone') {
+        await sendError(request, reply, describeError(Errors.GONE(), request), renderErrorPage);
+        return;
+      }
     }
     await sendError(request, reply, describeError(Errors.NOT_FOUND(), request), renderErrorPage);
   });

@@ -1,5 +1,12 @@
 /** What went wrong, independent of transport; `web/` maps it to an HTTP status, `cli/` to exit code 1. */
-export type ErrorKind = 'not_found' | 'invalid' | 'conflict' | 'forbidden' | 'unavailable' | 'throttled';
+export type ErrorKind =
+  | 'not_found'
+  | 'gone'
+  | 'invalid'
+  | 'conflict'
+  | 'forbidden'
+  | 'unavailable'
+  | 'throttled';
 
 /** A field-level problem: which field, and what is wrong with it, in words a user understands. */
 export interface FieldError {
@@ -48,6 +55,10 @@ const CATALOGUE = {
   NOT_FOUND: entry(
     'not_found',
     () => 'There is no page at this address. It may have moved, or the link may be mistyped.',
+  ),
+  GONE: entry(
+    'gone',
+    () => 'What was at this address has been removed by the publication, and will not come back here.',
   ),
   VALIDATION_FAILED: entry(
     'invalid',
@@ -117,6 +128,11 @@ const CATALOGUE = {
   AUTH_TOKEN_INVALID: entry(
     'invalid',
     () => 'This link is not valid any more: it has expired or has already been used. Ask for a new one.',
+  ),
+  CSRF_REFUSED: entry(
+    'forbidden',
+    () =>
+      'This form has expired or did not come from this site, so it was not accepted. Go back, reload the page and try again.',
   ),
   PERMISSION_DENIED: entry(
     'forbidden',

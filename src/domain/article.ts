@@ -186,6 +186,18 @@ export function isPubliclyVisible(article: Pick<Article, 'status' | 'publishedAt
   );
 }
 
+/**
+ * Whether readers may know the article's address: it was published, at a time that has come,
+ * whether or not it still is. A scheduled article never was (its date is when it will be).
+ */
+export function hasBeenPublished(article: Pick<Article, 'status' | 'publishedAt'>, now: Date): boolean {
+  return (
+    article.status !== 'scheduled' &&
+    article.publishedAt !== null &&
+    Date.parse(article.publishedAt) <= now.getTime()
+  );
+}
+
 /** Normalizes any parseable date to the ISO form stored everywhere (UTC, milliseconds). */
 export function toIsoTimestamp(value: string | Date): string {
   const date = typeof value === 'string' ? new Date(value) : value;

@@ -41,6 +41,10 @@ export const PERMISSIONS = {
   },
   'article.delete_own': { description: 'Delete one’s own articles', roles: ['author', 'editor', 'admin'] },
   'article.delete_any': { description: 'Delete anyone’s articles', roles: ['editor', 'admin'] },
+  'article.restore': {
+    description: 'See deleted articles and bring them back (as unpublished)',
+    roles: ['admin'],
+  },
   'media.upload': {
     description: 'Upload images and files',
     roles: ['contributor', 'author', 'editor', 'admin'],

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAppError } from '../errors.ts';
-import { availableTransitions, isOwnArticle, mayEditArticle, mayTransition, nextStatus } from './workflow.ts';
+import { ARTICLE_STATUSES } from './article.ts';
+import {
+  availableTransitions,
+  isOwnArticle,
+  mayDeleteArticle,
+  mayEditArticle,
+  mayTransition,
+  nextStatus,
+} from './workflow.ts';
 
 describe('editorial workflow', () => {
   it('moves a draft to review, and a reviewed article to published or scheduled', () => {
@@ -50,5 +58,21 @@ describe('editorial workflow', () => {
     assert.equal(isOwnArticle({ authorIds: [1, 3] }, actor, null), true);
     assert.equal(isOwnArticle({ authorIds: [1] }, actor, 7), true);
     assert.equal(isOwnArticle({ authorIds: [1] }, actor, 9), false);
+  });
+
+  it('lets editors delete any article, authors only their own outside review and schedule, contributors none', () => {
+    for (const status of ARTICLE_STATUSES) {
+      for (const isOwn of [true, false]) {
+        assert.equal(mayDeleteArticle('contributor', status, isOwn), false, `contributor ${status}`);
+        assert.equal(mayDeleteArticle('editor', status, isOwn), true, `editor ${status}`);
+        assert.equal(mayDeleteArticle('admin', status, isOwn), true, `admin ${status}`);
+      }
+      assert.equal(mayDeleteArticle('author', status, false), false, `author, someone else's ${status}`);
+    }
+    assert.equal(mayDeleteArticle('author', 'draft', true), true);
+    assert.equal(mayDeleteArticle('author', 'published', true), true);
+    assert.equal(mayDeleteArticle('author', 'unpublished', true), true);
+    assert.equal(mayDeleteArticle('author', 'review', true), false);
+    assert.equal(mayDeleteArticle('author', 'scheduled', true), false);
   });
 });

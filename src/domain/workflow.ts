@@ -80,6 +80,20 @@ export function mayEditArticle(role: Role, status: ArticleStatus, isOwn: boolean
   return true;
 }
 
+/** Statuses in which an editor has the article in hand: it is being reviewed, or set to go live. */
+const IN_EDITORS_HANDS: readonly ArticleStatus[] = ['review', 'scheduled'];
+
+/**
+ * Whether the role may delete the article now: contributors never; authors their own, except
+ * while it is in review or scheduled (they take it back to draft first, so that an editor's
+ * work is not deleted from under them); editors and admins any article in any status.
+ */
+export function mayDeleteArticle(role: Role, status: ArticleStatus, isOwn: boolean): boolean {
+  if (!canOnItem(role, 'article', 'delete', { isOwn })) return false;
+  if (IN_EDITORS_HANDS.includes(status)) return can(role, 'article.delete_any');
+  return true;
+}
+
 /** The actions the role may take on an article now, in display order. */
 export function availableTransitions(role: Role, status: ArticleStatus, isOwn: boolean): WorkflowAction[] {
   return WORKFLOW_ACTIONS.filter(

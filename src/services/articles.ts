@@ -204,7 +204,7 @@ async function assertRelationsExist(repos: ArticleWriterRepositories, draft: Art
 }
 
 /** What an article adds to listings: nothing unless it is published. */
-function listedState(article: Article | undefined): ListedArticle | null {
+export function listedState(article: Article | undefined): ListedArticle | null {
   if (article?.status !== 'published' || article.publishedAt === null) return null;
   return { publishedAt: article.publishedAt, termIds: article.termIds, authorIds: article.authorIds };
 }

@@ -113,7 +113,10 @@ describe('the reader (in memory)', () => {
     const old = await ctx.store.articles.findBySlug('alpine-melt');
     assert.ok(old);
     await saveArticle(ctx, { ...draftOf(old), slug: 'alpine-thaw' }, { actor: 'cli', id: old.id });
-    assert.equal(await reader.redirectFor('/articles/alpine-melt'), '/articles/alpine-thaw');
+    assert.deepEqual(await reader.oldAddress('/articles/alpine-melt'), {
+      kind: 'moved',
+      to: '/articles/alpine-thaw',
+    });
     const page = await ctx.store.transaction((repos) =>
       savePageIn(
         repos,
@@ -135,7 +138,7 @@ describe('the reader (in memory)', () => {
         { actor: 'cli', now: ctx.now(), id: page.page.id },
       ),
     );
-    assert.equal(await reader.redirectFor('/about'), '/about-us');
+    assert.deepEqual(await reader.oldAddress('/about'), { kind: 'moved', to: '/about-us' });
     assert.equal((await reader.page('about-us'))?.page.title, 'About');
     assert.equal((await ctx.store.revisions.list('page', page.page.id)).length, 2);
     const site = await reader.site();

@@ -248,8 +248,12 @@ export class Reader {
     return page?.status === 'published' ? { page, cacheTags: [CacheTags.page(page.slug)] } : undefined;
   }
 
-  async redirectFor(path: string): Promise<string | undefined> {
-    return (await this.repos.redirects.find(path))?.toPath;
+  /** What an old address answers now: where it moved, or that it is gone (a deleted article). */
+  async oldAddress(path: string): Promise<{ kind: 'moved'; to: string } | { kind: 'gone' } | undefined> {
+    const redirect = await this.repos.redirects.find(path);
+    if (!redirect) return undefined;
+    if (redirect.statusCode === 410) return { kind: 'gone' };
+    return redirect.toPath ? { kind: 'moved', to: redirect.toPath } : undefined;
   }
 
   /**

@@ -4,6 +4,7 @@ import { escapeHtml } from './views/html.ts';
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
   not_found: 404,
+  gone: 410,
   invalid: 400,
   conflict: 409,
   forbidden: 403,

@@ -127,7 +127,10 @@ for (const kind of DATABASE_KINDS) {
         { ...draftOf(article!), slug: 'renamed-hostile' },
         { actor: 'test', id: article!.id, expectedVersion: article!.version },
       );
-      assert.equal(await new Reader(t.wiring).redirectFor('/articles/hostile'), '/articles/renamed-hostile');
+      assert.deepEqual(await new Reader(t.wiring).oldAddress('/articles/hostile'), {
+        kind: 'moved',
+        to: '/articles/renamed-hostile',
+      });
     });
 
     test('refuses a save based on an outdated version', async () => {

@@ -71,6 +71,12 @@ export class Discovery {
     this.detach.push(
       this.ctx.changes.subscribe((change, origin) => {
         if (!origin.isRemote) void this.keepIndexInStep(change);
+        // An article that left the listings (unpublished, deleted) must not linger in a
+        // remembered most-read list; a draft's save changes none of them.
+        const isListingChange =
+          change.kind === 'everything' ||
+          (change.kind === 'article' && (!change.listings || change.listings.months.length > 0));
+        if (isListingChange) this.mostReadMemo.clear();
       }),
     );
   }

@@ -159,7 +159,12 @@ export async function exportMarkdown(
   await writeFile(
     path.join(folder, 'redirects.yaml'),
     stringify(
-      redirects.map((r) => ({ from: r.fromPath, to: r.toPath, status: r.statusCode })),
+      // A gone address (a deleted article) leads nowhere: it has a status and no target.
+      redirects.map((r) =>
+        r.statusCode === 410
+          ? { from: r.fromPath, status: r.statusCode }
+          : { from: r.fromPath, to: r.toPath, status: r.statusCode },
+      ),
       { lineWidth: 0 },
     ),
   );

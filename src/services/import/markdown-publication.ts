@@ -317,10 +317,14 @@ export async function importPagesCommentsRedirects(
         const from = text(row, 'from');
         const to = text(row, 'to');
         const status = typeof row.status === 'number' ? row.status : 301;
+        if (from?.startsWith('/') && status === 410 && !to) {
+          await repos.redirects.markGone(from, stamp);
+          continue;
+        }
         if (!from?.startsWith('/') || !to || ![301, 302, 307, 308].includes(status)) {
           errors.push({
             field: `[${index}]`,
-            message: 'needs a from path, a to path or URL, and a 30x status',
+            message: 'needs a from path, and a to path or URL with a 30x status (or status 410 alone)',
           });
           continue;
         }

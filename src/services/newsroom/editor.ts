@@ -8,7 +8,12 @@ import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify } from '../../domain/slug.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
-import { availableTransitions, mayEditArticle, type WorkflowAction } from '../../domain/workflow.ts';
+import {
+  availableTransitions,
+  mayDeleteArticle,
+  mayEditArticle,
+  type WorkflowAction,
+} from '../../domain/workflow.ts';
 import { Errors, type FieldError } from '../../errors.ts';
 import { announceArticle, renderBodyOutside, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
@@ -365,6 +370,8 @@ export interface EditorPage extends EditorChoices {
   canCorrect: boolean;
   canFeature: boolean;
   canManageTerms: boolean;
+  /** Whether the user may delete the article now (the editor offers the confirmation page). */
+  canDelete: boolean;
   publicUrl: string | null;
   /** For a new article: the publication's language and the writer's own byline. */
   language: string;
@@ -403,6 +410,7 @@ export async function loadEditor(
     canCorrect: can(staff.role, 'article.publish_any') && article !== null,
     canFeature: can(staff.role, 'article.publish_any'),
     canManageTerms: can(staff.role, 'taxonomy.manage'),
+    canDelete: loaded ? mayDeleteArticle(staff.role, loaded.article.status, loaded.isOwn) : false,
     publicUrl: article ? articlePath(article.slug) : null,
     language: settings.language,
     ownPerson: ownPerson ?? null,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { Errors } from '../../errors.ts';
 import type { Reader } from '../../services/reader.ts';
 
 /**
@@ -10,8 +11,9 @@ export async function legacyRedirects(app: FastifyInstance, deps: { reader: Read
     if (request.method !== 'GET' && request.method !== 'HEAD') return;
     const match = /^\/(?:index\.php)?\?(?:.*&)?(p|page_id)=(\d+)(?:&|$)/.exec(request.url);
     if (!match) return;
-    const target = await deps.reader.redirectFor(`/?${match[1]}=${match[2]}`);
-    if (target) return reply.redirect(target, 301);
+    const address = await deps.reader.oldAddress(`/?${match[1]}=${match[2]}`);
+    if (address?.kind === 'gone') throw Errors.GONE();
+    if (address?.kind === 'moved') return reply.redirect(address.to, 301);
   });
 }
 // Applies to every route, not only those registered inside this plugin (what fastify-plugin does).

@@ -125,7 +125,13 @@ export function staticPageView(page: Page): SafeHtml {
 
 export function errorView(status: number, message: string, requestId?: string): SafeHtml {
   const title =
-    status === 404 ? 'Page not found' : status < 500 ? 'That did not work' : 'Something went wrong';
+    status === 404
+      ? 'Page not found'
+      : status === 410
+        ? 'This page has been removed'
+        : status < 500
+          ? 'That did not work'
+          : 'Something went wrong';
   return html`<section class="error-page">
   <h1>${title}</h1>
   <p>${message}</p>

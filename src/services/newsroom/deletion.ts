@@ -1,0 +1,289 @@
+import {
+  type Article,
+  type ArticleStatus,
+  draftOf,
+  hasBeenPublished,
+  toIsoTimestamp,
+} from '../../domain/article.ts';
+import { articlePath } from '../../domain/paths.ts';
+import { can } from '../../domain/permissions.ts';
+import type { Redirect } from '../../domain/ports/redirect-store.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
+import { isHttpUrl, isSitePath } from '../../domain/url.ts';
+import { mayDeleteArticle, STATUS_LABELS } from '../../domain/workflow.ts';
+import { Errors } from '../../errors.ts';
+import { announceArticle, listedState } from '../articles.ts';
+import { recordAudit } from '../audit.ts';
+import type { ServiceContext } from '../context.ts';
+import { auditActor, loadArticle, permissionDenied, requireCan, revisionActor, type Staff } from './staff.ts';
+import { publishJobKey } from './workflow.ts';
+
+/** What deleting an article does to the address readers know. */
+export type AddressOutcome =
+  /** Never published: readers know no address, nothing changes on the site. */
+  { kind: 'none' } | { kind: 'gone'; path: string } | { kind: 'moved'; path: string; to: string };
+
+/** What the confirmation page shows before a deletion. */
+export interface DeletionPlan {
+  article: Article;
+  /** The address readers may know (the article was published), or null. */
+  publicPath: string | null;
+  /** Published articles leave listings, feeds, sitemaps and search. */
+  isListed: boolean;
+}
+
+export interface DeleteInput {
+  articleId: number;
+  /** The version the editor confirmed; a save in between is reported, not deleted unseen. */
+  expectedVersion?: number;
+  /** Where the old address should send readers (a site path or an http(s) URL); empty for 410 Gone. */
+  redirectTo?: string;
+}
+
+/** A deleted article as the list of deleted articles shows it. */
+export interface DeletedArticleRow {
+  article: Article;
+  deletedAt: string;
+  authors: string;
+}
+
+/**
+ * What deleting the article would do, refused exactly as deleteArticle would refuse it, so the
+ * confirmation page is shown only to those who may confirm.
+ */
+export async function planDeletion(
+  ctx: ServiceContext,
+  staff: Staff,
+  articleId: number,
+): Promise<DeletionPlan> {
+  const { article } = await loadDeletable(ctx.store, staff, articleId);
+  const now = ctx.now();
+  return {
+    article,
+    publicPath: hasBeenPublished(article, now) ? articlePath(article.slug) : null,
+    isListed: listedState(article) !== null,
+  };
+}
+
+/**
+ * Deletes an article in one transaction: the row is kept, marked deleted, with a last revision
+ * recording the deletion (every earlier revision stays); it leaves listings, counts and search;
+ * an address readers may know answers 410 Gone, or redirects to `redirectTo`; the deletion is
+ * audited. Pages that showed it are dropped from caches once it commits.
+ *
+ * @example await deleteArticle(ctx, staff, { articleId: 12, expectedVersion: 4, redirectTo: '/articles/new-home' })
+ */
+export async function deleteArticle(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: DeleteInput,
+): Promise<{ article: Article; address: AddressOutcome }> {
+  const now = ctx.now();
+  const stamp = toIsoTimestamp(now);
+  const requested = normalizeRedirectTarget(input.redirectTo);
+  const result = await ctx.store.transaction(async (repos) => {
+    const { article } = await loadDeletable(repos, staff, input.articleId);
+    if (input.expectedVersion !== undefined && article.version !== input.expectedVersion) {
+      throw Errors.EDIT_CONFLICT();
+    }
+    const path = hasBeenPublished(article, now) ? articlePath(article.slug) : null;
+    const target = requested === null ? null : await redirectTarget(repos, requested, path);
+    const listedBefore = listedState(article);
+    // Off the site first: a deleted article is never published or scheduled, so every reader
+    // query (they all ask for published articles) passes it by whatever else it checks.
+    const status: ArticleStatus =
+      article.status === 'published' || article.status === 'scheduled' ? 'unpublished' : article.status;
+    const publishedAt = article.status === 'scheduled' ? null : article.publishedAt;
+    const version = article.version + 1;
+    const isMarked = await repos.articles.markDeleted(
+      article.id,
+      { status, publishedAt, version, updatedAt: stamp, deletedAt: stamp },
+      article.version,
+    );
+    if (!isMarked) throw Errors.EDIT_CONFLICT();
+    await repos.listings.recordSave(article.id, listedBefore, null, stamp);
+    await repos.search.remove(article.id);
+    await repos.jobs.cancel(publishJobKey(article.id));
+
+    let address: AddressOutcome = { kind: 'none' };
+    if (path !== null && target !== null) {
+      await repos.redirects.put({ fromPath: path, toPath: target, statusCode: 301 }, stamp);
+      address = { kind: 'moved', path, to: target };
+    } else if (path !== null) {
+      await repos.redirects.markGone(path, stamp);
+      address = { kind: 'gone', path };
+    }
+    const deleted: Article = { ...article, status, publishedAt, version, updatedAt: stamp };
+    const was = STATUS_LABELS[article.status].toLowerCase();
+    await repos.revisions.add({
+      entityType: 'article',
+      entityId: article.id,
+      version,
+      actor: revisionActor(staff),
+      note: `Deleted (was ${was})${addressNote(address)}`,
+      snapshot: draftOf(deleted),
+      createdAt: stamp,
+    });
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'article.delete',
+      entity: ['article', article.id],
+      summary: `Deleted “${article.title}” (was ${was})${addressNote(address)}`,
+      at: now,
+    });
+    return { article: deleted, address, listedBefore };
+  });
+  announceArticle(ctx, {
+    article: result.article,
+    isNew: false,
+    previousSlug: null,
+    previousListing: result.listedBefore,
+  });
+  ctx.log.info({ articleId: result.article.id, address: result.address.kind }, 'article deleted');
+  return { article: result.article, address: result.address };
+}
+
+/** Deleted articles, the most recently deleted first (admins: they may restore them). */
+export async function listDeletedArticles(
+  ctx: ServiceContext,
+  staff: Staff,
+  options: { limit?: number } = {},
+): Promise<DeletedArticleRow[]> {
+  requireCan(staff, 'article.restore', 'Only an admin sees and restores deleted articles.');
+  const deleted = await ctx.store.articles.listDeleted(Math.min(Math.max(options.limit ?? 200, 1), 1000));
+  const people = await ctx.store.people.findByIds([...new Set(deleted.flatMap((d) => d.article.authorIds))]);
+  const names = new Map(people.map((p) => [p.id, p.name]));
+  return deleted.map(({ article, deletedAt }) => ({
+    article,
+    deletedAt,
+    authors: article.authorIds
+      .map((id) => names.get(id) ?? '')
+      .filter(Boolean)
+      .join(', '),
+  }));
+}
+
+/**
+ * Brings a deleted article back, unpublished (or in the status it was left in: draft, review,
+ * unpublished), under its old slug, with a revision and an audit entry. Its old address stops
+ * answering 410 (or redirecting); it goes live again only when someone publishes it.
+ */
+export async function restoreArticle(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { articleId: number },
+): Promise<Article> {
+  requireCan(staff, 'article.restore', 'Only an admin restores deleted articles.');
+  const now = ctx.now();
+  const stamp = toIsoTimestamp(now);
+  const restored = await ctx.store.transaction(async (repos) => {
+    const deleted = await repos.articles.findDeleted(input.articleId);
+    if (!deleted) throw Errors.ARTICLE_NOT_FOUND({ id: input.articleId });
+    const { article } = deleted;
+    if (await repos.articles.findBySlug(article.slug)) throw Errors.SLUG_TAKEN({ slug: article.slug });
+    const version = article.version + 1;
+    const isRestored = await repos.articles.restoreDeleted(
+      article.id,
+      {
+        slug: article.slug,
+        status: article.status,
+        publishedAt: article.publishedAt,
+        version,
+        updatedAt: stamp,
+      },
+      article.version,
+    );
+    if (!isRestored) throw Errors.EDIT_CONFLICT();
+    // The address is the article's again: what the deletion left there goes.
+    await repos.redirects.remove(articlePath(article.slug));
+    const back: Article = { ...article, version, updatedAt: stamp };
+    await repos.revisions.add({
+      entityType: 'article',
+      entityId: article.id,
+      version,
+      actor: revisionActor(staff),
+      note: `Restored (as ${STATUS_LABELS[article.status].toLowerCase()})`,
+      snapshot: draftOf(back),
+      createdAt: stamp,
+    });
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'article.restore',
+      entity: ['article', article.id],
+      summary: `Restored “${article.title}” (as ${STATUS_LABELS[article.status].toLowerCase()})`,
+      at: now,
+    });
+    return back;
+  });
+  announceArticle(ctx, { article: restored, isNew: false, previousSlug: null, previousListing: null });
+  return restored;
+}
+
+/** Loads an article the staff member may delete now, or refuses saying why. */
+async function loadDeletable(
+  repos: Pick<Repositories, 'articles'>,
+  staff: Staff,
+  articleId: number,
+): Promise<{ article: Article; isOwn: boolean }> {
+  const loaded = await loadArticle(repos, staff, articleId);
+  const { article, isOwn } = loaded;
+  if (mayDeleteArticle(staff.role, article.status, isOwn)) return loaded;
+  if (!can(staff.role, 'article.delete_own')) {
+    throw permissionDenied(`Your role (${staff.role}) may not delete articles. Ask an editor.`);
+  }
+  if (!isOwn) throw permissionDenied('Your role does not allow this. You can only delete your own articles.');
+  throw permissionDenied(
+    `“${article.title}” is ${STATUS_LABELS[article.status].toLowerCase()}: an editor has it in hand. Take it back to draft first, or ask an editor to delete it.`,
+  );
+}
+
+/**
+ * The redirect target as it will be stored: a site path or an http(s) URL (refused like any
+ * link a writer sets, see domain/url.ts), percent-encoded so that it is a valid Location as it
+ * stands. Null for none.
+ */
+function normalizeRedirectTarget(value: string | undefined): string | null {
+  const trimmed = value?.trim() ?? '';
+  if (trimmed === '') return null;
+  if (isSitePath(trimmed)) {
+    const url = new URL(trimmed, 'http://site.invalid');
+    return `${url.pathname}${url.search}${url.hash}`;
+  }
+  if (isHttpUrl(trimmed)) return new URL(trimmed).href;
+  throw redirectProblem('must be an address on this site (starting with /) or an http or https URL');
+}
+
+/** Checks the target against the article's address and what the site already redirects. */
+async function redirectTarget(
+  repos: Pick<Repositories, 'redirects'>,
+  target: string,
+  path: string | null,
+): Promise<string> {
+  if (path === null) {
+    throw redirectProblem('is only for an article that was published: this one has no address readers know');
+  }
+  const bare = target.split(/[?#]/, 1)[0] ?? target;
+  if (bare.replace(/\/+$/, '') === path)
+    throw redirectProblem('must be another address than the article’s own');
+  if (!target.startsWith('/')) return target;
+  // An address that itself redirects: point straight at where it leads, so that none chains.
+  const existing: Redirect | undefined = await repos.redirects.find(bare.replace(/\/+$/, '') || '/');
+  if (existing?.statusCode === 410) throw redirectProblem('leads to an address that is gone too');
+  if (existing && existing.toPath === path) throw redirectProblem('leads back to the article’s own address');
+  return existing ? existing.toPath : target;
+}
+
+function redirectProblem(message: string) {
+  return Errors.VALIDATION_FAILED({ details: [{ field: 'redirect_to', message }] });
+}
+
+function addressNote(address: AddressOutcome): string {
+  switch (address.kind) {
+    case 'none':
+      return '';
+    case 'gone':
+      return `; ${address.path} answers 410 Gone`;
+    case 'moved':
+      return `; ${address.path} redirects to ${address.to}`;
+  }
+}
