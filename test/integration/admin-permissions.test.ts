@@ -2,8 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
+import { ARTICLE_STATUSES, draftOf } from '../../src/domain/article.ts';
 import { can } from '../../src/domain/permissions.ts';
 import { ROLES, type Role, type User } from '../../src/domain/user.ts';
+import { saveArticle } from '../../src/services/articles.ts';
+import { blankArticleInput, createArticle } from '../../src/services/newsroom/editor.ts';
 import { ADMIN_NAV } from '../../src/web/newsroom/nav.ts';
 import { AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -72,6 +75,71 @@ for (const kind of DATABASE_KINDS) {
         outcomes.length,
         app.adminRoutes.filter((r) => r.access !== 'public').length * ROLES.length,
       );
+    });
+
+    test('deleting an article: every role, on its own and on someone else’s, in every status, as the matrix and the workflow locks say', async () => {
+      const owner = (role: Role) => users.get(role)!;
+      let count = 0;
+      const articleOf = async (user: User, status: (typeof ARTICLE_STATUSES)[number]) => {
+        count++;
+        const created = await createArticle(t.wiring, user, {
+          ...blankArticleInput('en'),
+          title: `Matrix deletion ${count}`,
+          bodyMarkdown: 'Text.',
+        });
+        if (status === 'draft') return created;
+        const publishedAt =
+          status === 'scheduled'
+            ? '2026-12-01T00:00:00.000Z'
+            : status === 'review'
+              ? null
+              : '2026-11-01T00:00:00.000Z';
+        const { article } = await saveArticle(
+          t.wiring,
+          { ...draftOf(created), status, publishedAt },
+          { actor: 'test', id: created.id },
+        );
+        return article;
+      };
+      const outcomes: string[] = [];
+      for (const role of ROLES) {
+        for (const status of ARTICLE_STATUSES) {
+          for (const isOwn of [true, false]) {
+            const article = await articleOf(isOwn ? owner(role) : target, status);
+            const mayDelete =
+              can(role, 'article.delete_any') ||
+              (isOwn && can(role, 'article.delete_own') && status !== 'review' && status !== 'scheduled');
+            const client = await clientAs(app, t.wiring, owner(role), cookie);
+            const editorPage = await client.get(`/admin/articles/${article.id}`);
+            if (editorPage.statusCode === 200) {
+              assert.equal(
+                editorPage.body.includes(`href="/admin/articles/${article.id}/delete"`),
+                mayDelete,
+                `${role} sees a Delete button on ${isOwn ? 'its own' : 'another'} ${status} article`,
+              );
+            }
+            const confirm = await client.get(`/admin/articles/${article.id}/delete`);
+            const done = await client.post(`/admin/articles/${article.id}/delete`, {
+              version: String(article.version),
+            });
+            const isDeleted = (await t.wiring.store.articles.findById(article.id)) === undefined;
+            outcomes.push(
+              `${role} ${status} ${isOwn ? 'own' : 'other'}: ${confirm.statusCode}/${done.statusCode}`,
+            );
+            const label = `${role} on ${isOwn ? 'its own' : 'another'} ${status} article`;
+            if (mayDelete) {
+              assert.equal(confirm.statusCode, 200, label);
+              assert.equal(done.statusCode, 303, label);
+              assert.equal(isDeleted, true, label);
+            } else {
+              assert.equal(confirm.statusCode, 403, label);
+              assert.equal(done.statusCode, 403, label);
+              assert.equal(isDeleted, false, label);
+            }
+          }
+        }
+      }
+      assert.equal(outcomes.length, ROLES.length * ARTICLE_STATUSES.length * 2);
     });
 
     test('refused actions change nothing', async () => {

@@ -137,6 +137,56 @@ for (const kind of KINDS) {
       assert.equal((await store.articles.findById(id))?.status, 'published');
     });
 
+    it('hides a deleted article from every read, frees its slug, and brings it back under it', async () => {
+      const id = await store.articles.insert(record('c-deleted', { status: 'draft', publishedAt: null }));
+      const change = { status: 'draft' as const, publishedAt: null, updatedAt: AT };
+      assert.equal(await store.articles.markDeleted(id, { ...change, version: 2, deletedAt: AT }, 5), false);
+      assert.equal(await store.articles.markDeleted(id, { ...change, version: 2, deletedAt: AT }, 1), true);
+      assert.equal(await store.articles.markDeleted(id, { ...change, version: 3, deletedAt: AT }, 2), false);
+      assert.equal(await store.articles.findById(id), undefined);
+      assert.equal(await store.articles.findBySlug('c-deleted'), undefined);
+      assert.deepEqual(await store.articles.findByIds([id]), []);
+      assert.ok(!(await store.articles.listAll()).some((a) => a.id === id));
+      const deleted = await store.articles.findDeleted(id);
+      assert.equal(deleted?.article.slug, 'c-deleted');
+      assert.equal(deleted?.article.version, 2);
+      assert.equal(deleted?.deletedAt, AT);
+      assert.deepEqual(
+        (await store.articles.listDeleted(10)).map((d) => d.article.id),
+        [id],
+      );
+      // The slug is free: another article takes it, and the deleted one cannot come back under it.
+      const other = await store.articles.insert(record('c-deleted', { status: 'draft', publishedAt: null }));
+      assert.equal((await store.articles.findBySlug('c-deleted'))?.id, other);
+      await store.articles.update(
+        other,
+        record('c-other', { status: 'draft', publishedAt: null, version: 2 }),
+        1,
+      );
+      const back = { ...change, slug: 'c-deleted', version: 3 };
+      assert.equal(await store.articles.restoreDeleted(id, back, 1), false);
+      assert.equal(await store.articles.restoreDeleted(id, back, 2), true);
+      assert.equal((await store.articles.findBySlug('c-deleted'))?.id, id);
+      assert.equal(await store.articles.findDeleted(id), undefined);
+      assert.deepEqual(await store.articles.listDeleted(10), []);
+    });
+
+    it('records a gone address, leaving the redirects that led to it', async () => {
+      await store.redirects.put({ fromPath: '/c/older', toPath: '/c/current', statusCode: 301 }, AT);
+      await store.redirects.markGone('/c/current', AT);
+      assert.deepEqual(await store.redirects.find('/c/current'), {
+        fromPath: '/c/current',
+        toPath: '',
+        statusCode: 410,
+      });
+      assert.equal((await store.redirects.find('/c/older'))?.toPath, '/c/current');
+      await store.redirects.put({ fromPath: '/c/current', toPath: '/c/elsewhere', statusCode: 301 }, AT);
+      assert.equal((await store.redirects.find('/c/older'))?.toPath, '/c/elsewhere');
+      assert.equal((await store.redirects.find('/c/current'))?.statusCode, 301);
+      await store.redirects.remove('/c/current');
+      assert.equal(await store.redirects.find('/c/current'), undefined);
+    });
+
     it('finds people by name whatever the case, and lists them by name', async () => {
       await store.people.insert(person('c-zoe', 'Contract Zoë'));
       assert.equal((await store.people.findByName('contract ana'))?.slug, 'contract-ana');

@@ -7,6 +7,12 @@ import { mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
 import { listArticlesFor } from '../../services/newsroom/article-list.ts';
 import { addCorrection } from '../../services/newsroom/corrections.ts';
 import {
+  deleteArticle,
+  listDeletedArticles,
+  planDeletion,
+  restoreArticle,
+} from '../../services/newsroom/deletion.ts';
+import {
   autosaveArticle,
   blankArticleInput,
   createArticle,
@@ -32,7 +38,13 @@ import { Id, IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schem
 import { articleMeta, articleView } from '../views/article.ts';
 import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
-import { articleListView, revisionDiffView, revisionListView } from '../views/newsroom/article-admin.ts';
+import {
+  articleListView,
+  deleteConfirmView,
+  deletedArticlesView,
+  revisionDiffView,
+  revisionListView,
+} from '../views/newsroom/article-admin.ts';
 import { articleEditorView, type EditorModel } from '../views/newsroom/article-editor.ts';
 import { newsroomCss } from '../views/newsroom/assets.ts';
 import {
@@ -43,7 +55,7 @@ import {
   versionOf,
 } from './article-form.ts';
 import type { AdminDeps } from './deps.ts';
-import { formRoute, stringValues } from './forms.ts';
+import { type FormProblem, formRoute, stringValues } from './forms.ts';
 import { currentUser } from './guard.ts';
 
 const EDITOR_BODY_LIMIT = 4 * 1024 * 1024;
@@ -81,6 +93,7 @@ const WorkflowForm = Type.Object({
 });
 
 const CorrectionForm = Type.Object({ kind: OptionalText, note: OptionalText });
+const DeleteForm = Type.Object({ version: OptionalText, redirect_to: OptionalText });
 const VersionForm = Type.Object({ version: OptionalText });
 const RevisionParams = Type.Object({ id: Id, revisionId: Id });
 const MarkdownForm = Type.Object({ markdown: OptionalText });
@@ -132,8 +145,36 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       return deps.page(request, reply, {
         title: status === 'review' ? 'Review queue' : 'Articles',
         notice: NOTICES[request.query.notice ?? ''],
-        body: articleListView({ rows, status, counts, canCreate: can(staff.role, 'article.create') }),
+        body: articleListView({
+          rows,
+          status,
+          counts,
+          canCreate: can(staff.role, 'article.create'),
+          canRestore: can(staff.role, 'article.restore'),
+        }),
       });
+    },
+  );
+
+  app.get(
+    '/articles/deleted',
+    { config: { access: 'article.restore' }, schema: { querystring: NoticeQuery } },
+    async (request, reply) => {
+      const rows = await listDeletedArticles(ctx, staffOf(request));
+      return deps.page(request, reply, {
+        title: 'Deleted articles',
+        notice: NOTICES[request.query.notice ?? ''],
+        body: (csrf) => deletedArticlesView(rows, csrf),
+      });
+    },
+  );
+
+  app.post(
+    '/articles/:id/restore',
+    { config: { access: 'article.restore' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const article = await restoreArticle(ctx, staffOf(request), { articleId: request.params.id });
+      return reply.redirect(`/admin/articles/${article.id}?notice=undeleted`, 303);
     },
   );
 
@@ -391,6 +432,61 @@ Preview of a ${article.status} article, as readers will see it once published. <
     },
   );
 
+  /** The deletion's confirmation page, with the submitted values and problem when it is shown again. */
+  const sendDeleteConfirm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    articleId: number,
+    state: { values?: Record<string, string>; problem?: FormProblem } = {},
+  ) => {
+    const plan = await planDeletion(ctx, staffOf(request), articleId);
+    const revisions = await listArticleRevisions(ctx, articleId);
+    return deps.page(request, reply, {
+      title: `Delete: ${plan.article.title}`,
+      status: state.problem?.status ?? 200,
+      body: (csrf) =>
+        deleteConfirmView(
+          { plan, revisionCount: revisions.length, values: state.values ?? {}, problem: state.problem },
+          csrf,
+        ),
+    });
+  };
+
+  app.get(
+    '/articles/:id/delete',
+    { config: { access: 'article.delete_own' }, schema: { params: IdParams } },
+    async (request, reply) => sendDeleteConfirm(request, reply, request.params.id),
+  );
+
+  formRoute(
+    app,
+    '/articles/:id/delete',
+    { config: { access: 'article.delete_own' }, schema: { params: IdParams, body: DeleteForm } },
+    async (request, reply) => {
+      const expectedVersion = versionOf(request.body.version);
+      await deleteArticle(ctx, staffOf(request), {
+        articleId: request.params.id,
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+        ...(request.body.redirect_to ? { redirectTo: request.body.redirect_to } : {}),
+      });
+      return reply.redirect('/admin/articles?notice=deleted', 303);
+    },
+    async (request, reply, problem) => {
+      const isRace = problem.error.code === 'EDIT_CONFLICT';
+      const shown = isRace
+        ? {
+            ...problem,
+            message:
+              'Someone saved this article after you opened this page. Check what it is now below, then confirm again.',
+          }
+        : problem;
+      return sendDeleteConfirm(request, reply, request.params.id, {
+        values: stringValues(request.body),
+        problem: shown,
+      });
+    },
+  );
+
   formRoute(
     app,
     '/articles/:id/corrections',
@@ -446,6 +542,8 @@ const NOTICES: Record<string, string> = {
   unpublish: 'Unpublished.',
   restored: 'Revision restored as a new version.',
   corrected: 'Note added to the article.',
+  deleted: 'Article deleted. Its history is kept, and an admin can restore it.',
+  undeleted: 'Article restored, as it was left: publish it again when it is ready.',
 };
 
 /** A datetime-local value ("2026-12-01T08:00") is read as UTC, as the form says. */

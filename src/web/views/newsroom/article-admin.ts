@@ -1,8 +1,10 @@
 import type { Article, ArticleStatus } from '../../../domain/article.ts';
+import { articlePath } from '../../../domain/paths.ts';
 import type { FieldDiff } from '../../../domain/revision-diff.ts';
 import { STATUS_LABELS } from '../../../domain/workflow.ts';
+import type { DeletedArticleRow, DeletionPlan } from '../../../services/newsroom/deletion.ts';
 import type { RevisionSummary } from '../../../services/newsroom/revisions.ts';
-import { csrfField } from '../../newsroom/forms.ts';
+import { csrfField, errorSummary, type FieldErrors, formField } from '../../newsroom/forms.ts';
 import { formatDate } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 
@@ -16,6 +18,8 @@ export function articleListView(model: {
   status: ArticleStatus | 'all';
   counts: Record<string, number>;
   canCreate: boolean;
+  /** Admins also get a link to the deleted articles. */
+  canRestore: boolean;
 }): SafeHtml {
   const filters: (ArticleStatus | 'all')[] = [
     'all',
@@ -31,6 +35,7 @@ export function articleListView(model: {
     (status) =>
       html`<li><a href="/admin/articles${status === 'all' ? '' : `?status=${status}`}"${model.status === status ? html` aria-current="page"` : ''}>${status === 'all' ? 'All' : STATUS_LABELS[status]} <span class="count">${model.counts[status] ?? 0}</span></a></li>`,
   )}
+  ${model.canRestore ? html`<li><a href="/admin/articles/deleted">Deleted</a></li>` : ''}
 </ul></nav>
 ${
   model.rows.length === 0
@@ -116,5 +121,72 @@ ${
   <p class="hint">Restoring saves version ${from.version}’s text as a new version; the status stays as it is.</p>
 </form>`
     : ''
+}`;
+}
+
+/** The confirmation page of a deletion: what will happen, and where the old address may lead. */
+export function deleteConfirmView(
+  model: {
+    plan: DeletionPlan;
+    revisionCount: number;
+    values: Record<string, string>;
+    problem?: { errors: FieldErrors; message: string } | undefined;
+  },
+  csrf: string,
+): SafeHtml {
+  const { article, publicPath, isListed } = model.plan;
+  return html`<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a></p>
+${errorSummary(model.problem, { redirect_to: 'Redirect to' })}
+<section class="panel" aria-labelledby="delete-heading">
+<h2 id="delete-heading">Delete “${article.title}”?</h2>
+<p>Status: <span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span>, version ${article.version}.</p>
+<ul class="list">
+  ${isListed ? html`<li>It leaves the site: the home page, its term and author pages, the feeds, the sitemaps and search.</li>` : ''}
+  ${
+    publicPath
+      ? html`<li>Its address <code>${publicPath}</code> will answer <strong>410 Gone</strong> (removed for good), unless you send readers elsewhere below.</li>`
+      : html`<li>It was never published, so no address on the site changes.</li>`
+  }
+  <li>Its history is kept: ${model.revisionCount} revision${model.revisionCount === 1 ? '' : 's'}, and one more recording the deletion. An admin can restore it, as unpublished.</li>
+</ul>
+<form method="post" action="/admin/articles/${article.id}/delete" novalidate>
+  ${csrfField(csrf)}<input type="hidden" name="version" value="${article.version}">
+  ${
+    publicPath
+      ? formField({
+          name: 'redirect_to',
+          label: 'Redirect to (optional)',
+          value: model.values.redirect_to ?? '',
+          error: model.problem?.errors.redirect_to,
+          hint: html`An address on this site, such as <code>/articles/a-newer-article</code>, or a full http(s) URL. Leave it empty to answer 410 Gone.`,
+        })
+      : ''
+  }
+  <div class="actions"><button type="submit" class="danger">Delete the article</button> <a href="/admin/articles/${article.id}">Cancel</a></div>
+</form>
+</section>`;
+}
+
+/** Deleted articles, for admins, each with a restore button. */
+export function deletedArticlesView(rows: DeletedArticleRow[], csrf: string): SafeHtml {
+  return html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>
+<p>Deleted articles keep their history. Restoring one brings it back as unpublished, at its old address once it is published again.</p>
+${
+  rows.length === 0
+    ? html`<p class="empty">No deleted articles.</p>`
+    : html`<div class="table-wrap"><table class="stack-table">
+<thead><tr><th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Address</th><th scope="col">Deleted</th><th scope="col">Actions</th></tr></thead>
+<tbody>
+${rows.map(
+  ({ article, authors, deletedAt }) => html`<tr>
+  <td data-label="Title">${article.title}</td>
+  <td data-label="Authors">${authors || '—'}</td>
+  <td data-label="Address"><code>${articlePath(article.slug)}</code></td>
+  <td data-label="Deleted">${when(deletedAt)} UTC</td>
+  <td data-label="Actions"><form method="post" action="/admin/articles/${article.id}/restore" class="inline-form">
+    ${csrfField(csrf)}<button type="submit" class="secondary">Restore<span class="visually-hidden"> “${article.title}”</span></button></form></td>
+</tr>`,
+)}
+</tbody></table></div>`
 }`;
 }

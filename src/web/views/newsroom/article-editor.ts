@@ -63,6 +63,7 @@ export interface EditorModel {
   canCorrect: boolean;
   canFeature: boolean;
   canManageTerms: boolean;
+  canDelete: boolean;
   workflowProblem?: { errors: FieldErrors; message: string; values?: Record<string, string> } | undefined;
   correctionProblem?: { errors: FieldErrors; message: string; values: Record<string, string> } | undefined;
   publicUrl: string | null;
@@ -200,6 +201,11 @@ function workflowPanel(model: EditorModel, csrf: string): SafeHtml {
     })}
     <button type="submit" class="secondary">${article.status === 'scheduled' ? 'Reschedule' : 'Schedule'}</button>
   </form>`
+      : ''
+  }
+  ${
+    model.canDelete
+      ? html`<p class="delete-link"><a class="button danger" href="/admin/articles/${article.id}/delete">Delete<span class="visually-hidden"> “${article.title}”</span>…</a></p>`
       : ''
   }
 </section>`;
