@@ -461,6 +461,149 @@ for (const kind of DATABASE_KINDS) {
       });
     });
 
+    describe('9: CSRF on the forms used before signing in', () => {
+      const visitorCookie = '__Host-pressroom_visitor';
+      /** What a browser gets from opening a visitor's form: its per-browser cookie and the form's token. */
+      const openForm = async (url: string) => {
+        const page = await app.inject(url);
+        assert.equal(page.statusCode, 200, url);
+        const cookie = page.cookies.find((c) => c.name === visitorCookie);
+        assert.ok(cookie, `${url} sets the visitor cookie`);
+        assert.equal(cookie.httpOnly, true);
+        assert.equal(cookie.secure, true);
+        assert.equal(cookie.path, '/');
+        assert.equal(cookie.domain, undefined, 'host-only, as the __Host- prefix requires');
+        return { nonce: cookie.value, token: /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '' };
+      };
+      const send = (
+        url: string,
+        request: {
+          cookies: string[];
+          token: string;
+          headers?: Record<string, string>;
+          form?: Record<string, string>;
+        },
+      ) =>
+        app.inject({
+          method: 'POST',
+          url,
+          headers: {
+            cookie: request.cookies.join('; '),
+            'content-type': 'application/x-www-form-urlencoded',
+            ...request.headers,
+          },
+          payload: new URLSearchParams({ _csrf: request.token, ...request.form }).toString(),
+        });
+      const startsSession = (response: { cookies: { name: string; value: string }[] }) =>
+        response.cookies.some((c) => c.name === sessionCookieName(t.wiring.siteUrl) && c.value !== '');
+
+      test("an attacker's own cookie and token pair is refused in the victim's browser, and forms from elsewhere are refused", async () => {
+        // Signing the victim in to the attacker's account (login CSRF) is the prize.
+        const credentials = { email: 'contributor@defects.example', password: TEST_PASSWORD, next: '/admin' };
+        const attacker = await openForm('/admin/login');
+        const victim = await openForm('/admin/login');
+        const sameOrigin = { 'sec-fetch-site': 'same-origin', origin: 'https://review.example' };
+        const attempts = [
+          {
+            label: "the attacker's token with the victim's own cookie",
+            cookies: [`${visitorCookie}=${victim.nonce}`],
+            token: attacker.token,
+            headers: sameOrigin,
+          },
+          {
+            label: "the attacker's pair, its cookie planted by a sibling subdomain (no __Host- prefix)",
+            cookies: [`pressroom_visitor=${attacker.nonce}`, `${visitorCookie}=${victim.nonce}`],
+            token: attacker.token,
+            headers: sameOrigin,
+          },
+          {
+            label: "the attacker's pair on its own, sent from the attacker's site",
+            cookies: [`${visitorCookie}=${attacker.nonce}`],
+            token: attacker.token,
+            headers: { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' },
+          },
+          {
+            label: 'a valid pair sent from a sibling subdomain',
+            cookies: [`${visitorCookie}=${victim.nonce}`],
+            token: victim.token,
+            headers: { 'sec-fetch-site': 'same-site', origin: 'https://evil.review.example' },
+          },
+          {
+            label: 'a valid pair from a browser that sends only Origin, from elsewhere',
+            cookies: [`${visitorCookie}=${victim.nonce}`],
+            token: victim.token,
+            headers: { origin: 'https://evil.example' },
+          },
+          {
+            label: 'the token without its cookie',
+            cookies: [],
+            token: victim.token,
+            headers: sameOrigin,
+          },
+        ];
+        for (const attempt of attempts) {
+          const response = await send('/admin/login', { ...attempt, form: credentials });
+          assert.equal(response.statusCode, 403, attempt.label);
+          assert.match(response.body, /did not come from this site/, attempt.label);
+          assert.equal(startsSession(response), false, attempt.label);
+        }
+        // The same for asking a password reset link and for choosing the new password.
+        const forgotten = await openForm('/admin/forgot-password');
+        const forged = await send('/admin/forgot-password', {
+          cookies: [`${visitorCookie}=${forgotten.nonce}`],
+          token: attacker.token,
+          headers: sameOrigin,
+          form: { email: 'contributor@defects.example' },
+        });
+        assert.equal(forged.statusCode, 403);
+        const reset = await send('/admin/reset-password', {
+          cookies: [`${visitorCookie}=${victim.nonce}`],
+          token: attacker.token,
+          headers: sameOrigin,
+          form: {
+            token: 'whatever',
+            password: 'a new long password',
+            password_confirm: 'a new long password',
+          },
+        });
+        assert.equal(reset.statusCode, 403);
+
+        // The victim's own browser, on its own page, signs in as before.
+        const own = await send('/admin/login', {
+          cookies: [`${visitorCookie}=${victim.nonce}`],
+          token: victim.token,
+          headers: sameOrigin,
+          form: credentials,
+        });
+        assert.equal(own.statusCode, 303);
+        assert.equal(startsSession(own), true);
+        const ownForgotten = await send('/admin/forgot-password', {
+          cookies: [`${visitorCookie}=${forgotten.nonce}`],
+          token: forgotten.token,
+          headers: sameOrigin,
+          form: { email: 'nobody@defects.example' },
+        });
+        assert.equal(ownForgotten.statusCode, 200);
+      });
+
+      test('signed in, a form sent from another site is refused even with the session’s own token', async () => {
+        const admin = await as('admin');
+        await admin.get('/admin/settings');
+        const response = await app.inject({
+          method: 'POST',
+          url: '/admin/settings',
+          headers: {
+            cookie: admin.cookieHeader(),
+            'content-type': 'application/x-www-form-urlencoded',
+            'sec-fetch-site': 'cross-site',
+          },
+          payload: new URLSearchParams({ _csrf: admin.csrf, site_name: 'Cross-site' }).toString(),
+        });
+        assert.equal(response.statusCode, 403);
+        assert.notEqual((await t.wiring.store.settings.getAll()).get('site_name'), 'Cross-site');
+      });
+    });
+
     describe('10: imports and hand-made pages', () => {
       test('an import never overwrites a hand-made page with the same slug: it renames, and says so', async () => {
         await t.wiring.store.transaction((repos) =>

@@ -11,12 +11,11 @@
  *   3. render with `deps.page(request, reply, { title, body: (csrf) => html`...${csrfField(csrf)}...` })`
  *      and the helpers in forms.ts (fields with errors next to them, values kept);
  *   4. add its link to ADMIN_NAV in nav.ts, and register it in SUB_PAGES below.
- * POST forms are checked for the CSRF token automatically; services write the audit entry
- * (services/audit.ts recordAudit) in the transaction that makes the change.
+ * POST forms are checked for the CSRF token and the browser's origin headers automatically
+ * (csrf.ts); services write the audit entry (services/audit.ts recordAudit) in the transaction
+ * that makes the change.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import fastifyCsrfProtection from '@fastify/csrf-protection';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -35,6 +34,15 @@ import { accountPages } from './account.ts';
 import { articlePages } from './articles.ts';
 import { auditPages } from './audit.ts';
 import { authPages } from './auth-pages.ts';
+import {
+  isAllowedOrigin,
+  isSameToken,
+  isVisitorNonce,
+  newVisitorNonce,
+  originOf,
+  sessionCsrfToken,
+  visitorCsrfToken,
+} from './csrf.ts';
 import { dashboardPages } from './dashboard.ts';
 import type { AdminCookies, AdminDeps } from './deps.ts';
 import { type AdminAccess, type AdminAuth, permissionDenied, requirePermission } from './guard.ts';
@@ -72,17 +80,6 @@ const SUB_PAGES: SubPage[] = [
 
 const csrfTokens = new WeakMap<FastifyRequest, string>();
 
-/** The CSRF token of a session: a one-way function of its (secret, HttpOnly) cookie. */
-function sessionCsrfToken(sessionToken: string): string {
-  return createHash('sha256').update(`pressroom-csrf\u0000${sessionToken}`).digest('base64url');
-}
-
-function isSessionCsrfToken(sessionToken: string, sent: string): boolean {
-  const expected = Buffer.from(sessionCsrfToken(sessionToken));
-  const given = Buffer.from(sent);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
 async function adminScope(
   app: FastifyInstance,
   options: { ctx: AuthContext; reader: Reader; routes: AdminRouteInfo[] },
@@ -104,11 +101,13 @@ async function adminScope(
     clearOptions: { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecure },
   };
 
+  // The per-browser secret of a visitor's forms (sign-in, reset, invitation). Strict: a
+  // cross-site request never carries it.
+  const visitorCookie = `${prefix}pressroom_visitor`;
+  const visitorCookieOptions = { path: '/', httpOnly: true, sameSite: 'strict', secure: isSecure } as const;
+  const siteOrigin = originOf(ctx.siteUrl) ?? '';
+
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
-  await app.register(fastifyCsrfProtection, {
-    cookieKey: `${prefix}pressroom_csrf`,
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: isSecure },
-  });
   await app.register(fastifyRateLimit, { global: false });
   app.decorateRequest('admin', null);
 
@@ -122,6 +121,19 @@ async function adminScope(
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex');
+    // A state change sent from another site (or a sibling subdomain) is refused before anything
+    // else, whatever cookies and token it carries.
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return typeof value === 'string' ? value : undefined;
+      };
+      const isAllowed = isAllowedOrigin(
+        { secFetchSite: header('sec-fetch-site'), origin: header('origin') },
+        { siteOrigin, requestOrigin: `${request.protocol}://${request.host}` },
+      );
+      if (!isAllowed) throw Errors.CSRF_REFUSED();
+    }
     const token = request.cookies[cookies.session];
     if (token) {
       const found = await validateSession(ctx, token);
@@ -162,10 +174,14 @@ async function adminScope(
 
   // Signed in, a form's token is derived from the session cookie itself: an attacker who plants
   // their own token (and its cookie) in a victim's browser cannot make one for the victim's
-  // session, which they never see. Visitors' forms (sign-in, password reset) keep the plugin's
-  // cookie-and-token pair.
+  // session, which they never see. Visitors' forms (sign-in, password reset, invitation) are
+  // bound the same way to the visitor's own per-browser cookie.
   const sessionTokenOf = (request: FastifyRequest): string | undefined =>
     request.admin ? request.cookies[cookies.session] : undefined;
+  const visitorNonceOf = (request: FastifyRequest): string | undefined => {
+    const value = request.cookies[visitorCookie];
+    return isVisitorNonce(value) ? value : undefined;
+  };
 
   // The CSRF token is read from the body, which multipart forms only attach in their own
   // preValidation hook, so it is checked after validation.
@@ -174,28 +190,34 @@ async function adminScope(
       done();
       return;
     }
-    const session = sessionTokenOf(request);
-    if (session === undefined) {
-      app.csrfProtection(request, reply, done);
-      return;
-    }
     const body = request.body as { _csrf?: unknown } | undefined;
     const header = request.headers['x-csrf-token'] ?? request.headers['csrf-token'];
     const sent = typeof body?._csrf === 'string' ? body._csrf : typeof header === 'string' ? header : '';
-    if (!isSessionCsrfToken(session, sent)) {
-      done(
-        Object.assign(new Error('Invalid csrf token'), { code: 'FST_CSRF_INVALID_TOKEN', statusCode: 403 }),
-      );
-      return;
-    }
-    done();
+    const session = sessionTokenOf(request);
+    const visitor = session === undefined ? visitorNonceOf(request) : undefined;
+    const expected =
+      session !== undefined
+        ? sessionCsrfToken(session)
+        : visitor !== undefined
+          ? visitorCsrfToken(visitor)
+          : undefined;
+    done(expected !== undefined && isSameToken(expected, sent) ? undefined : Errors.CSRF_REFUSED());
   });
 
   const csrfToken = (reply: FastifyReply): string => {
     let token = csrfTokens.get(reply.request);
     if (!token) {
       const session = sessionTokenOf(reply.request);
-      token = session === undefined ? reply.generateCsrf() : sessionCsrfToken(session);
+      if (session !== undefined) {
+        token = sessionCsrfToken(session);
+      } else {
+        let nonce = visitorNonceOf(reply.request);
+        if (nonce === undefined) {
+          nonce = newVisitorNonce();
+          reply.setCookie(visitorCookie, nonce, visitorCookieOptions);
+        }
+        token = visitorCsrfToken(nonce);
+      }
       csrfTokens.set(reply.request, token);
     }
     return token;
@@ -224,13 +246,8 @@ async function adminScope(
 
   app.setErrorHandler(async (error, request, reply) => {
     const described = describeError(error, request);
-    const code = (error as { code?: string }).code ?? '';
     let { status, message } = described;
-    if (code.startsWith('FST_CSRF')) {
-      status = 403;
-      message =
-        'This form has expired or did not come from this site, so it was not accepted. Go back, reload the page and try again.';
-    } else if (status === 429 && !isAppError(error)) {
+    if (status === 429 && !isAppError(error)) {
       message = 'Too many attempts from your address. Wait a minute and try again.';
     } else if (isAppError(error) && error.code === 'PERMISSION_DENIED' && !request.admin) {
       status = 401;
