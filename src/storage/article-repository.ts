@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Article, ArticleStatus, Visibility } from '../domain/article.ts';
 import type {
@@ -318,8 +319,9 @@ export class ArticleRepository implements ArticleStore {
 
   /**
    * Marks an article deleted, if the stored version is `expectedVersion`. The row's slug is
-   * set aside as `~deleted-<id>` (no slug has a tilde, and the id makes it unique) and the
-   * real one kept in deleted_slug.
+   * set aside as `~deleted-<id>-<random>` (no slug has a tilde; the random part keeps it unique
+   * when an export holding deleted articles is loaded into another database that has its own)
+   * and the real one kept in deleted_slug.
    */
   async markDeleted(
     id: number,
@@ -330,7 +332,7 @@ export class ArticleRepository implements ArticleStore {
       .updateTable('articles')
       .set((eb) => ({
         deleted_slug: eb.ref('slug'),
-        slug: `~deleted-${id}`,
+        slug: `~deleted-${id}-${randomBytes(6).toString('hex')}`,
         deleted_at: change.deletedAt,
         status: change.status,
         published_at: change.publishedAt,

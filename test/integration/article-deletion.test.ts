@@ -2,6 +2,8 @@
 // service's transaction, every reader document it leaves, the page cache, the old address, and
 // the newsroom's confirmation page with its CSRF token.
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -9,6 +11,7 @@ import { listingScope } from '../../src/domain/listing.ts';
 import type { Role, User } from '../../src/domain/user.ts';
 import { isAppError } from '../../src/errors.ts';
 import { rebuildSearchIndex } from '../../src/services/discovery/search.ts';
+import { importWordPress } from '../../src/services/import/wordpress.ts';
 import { deleteArticle, restoreArticle } from '../../src/services/newsroom/deletion.ts';
 import { transitionArticle } from '../../src/services/newsroom/workflow.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
@@ -32,6 +35,19 @@ const LISTINGS = [
   '/search?q=quillwort',
   '/api/search?q=quillwort',
 ];
+
+const ONE_POST_WXR = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>Old site</title><link>https://old.example</link><language>en</language>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://old.example</wp:base_site_url>
+<wp:author><wp:author_id>1</wp:author_id><wp:author_login>ana</wp:author_login><wp:author_display_name><![CDATA[Ana Reis]]></wp:author_display_name></wp:author>
+<item><title>Estuary gauges</title><link>https://old.example/2020/06/estuary-gauges/</link><dc:creator>ana</dc:creator>
+<content:encoded><![CDATA[<p>Body text.</p>]]></content:encoded>
+<wp:post_id>10</wp:post_id><wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt><wp:post_name>estuary-gauges</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+</item>
+</channel></rss>
+`;
 
 for (const kind of DATABASE_KINDS) {
   describe(`deleting articles on ${kind}`, () => {
@@ -234,6 +250,29 @@ for (const kind of DATABASE_KINDS) {
       assert.match(list.body, /Article deleted\./);
       assert.doesNotMatch(list.body, /Tidal gauges/);
       assert.equal((await get('/articles/tidal-gauges')).statusCode, 410);
+    });
+
+    test('imported links end at 410, and importing the source again does not bring the article back', async () => {
+      const file = path.join(t.database.dataDir, 'one-post.xml');
+      writeFileSync(file, ONE_POST_WXR);
+      const first = await importWordPress(t.wiring, file);
+      assert.equal(first.counts.article.imported, 1);
+      const article = await t.wiring.store.articles.findBySlug('estuary-gauges');
+      assert.ok(article);
+      await deleteArticle(t.wiring, staff('editor'), { articleId: article.id });
+      for (const old of ['/?p=10', '/2020/06/estuary-gauges/']) {
+        const moved = await get(old);
+        assert.equal(moved.statusCode, 301, old);
+        assert.equal(moved.headers.location, '/articles/estuary-gauges', old);
+      }
+      assert.equal((await get('/articles/estuary-gauges')).statusCode, 410);
+
+      const again = await importWordPress(t.wiring, file);
+      assert.equal(again.counts.article.imported, 0);
+      assert.equal(again.counts.article.skipped, 1);
+      assert.match(again.skipped[0]?.reason ?? '', /was deleted here/);
+      assert.equal(await t.wiring.store.articles.findBySlug('estuary-gauges'), undefined);
+      assert.equal((await get('/articles/estuary-gauges')).statusCode, 410);
     });
 
     test('an admin lists deleted articles and restores one, unpublished, at its old address', async () => {

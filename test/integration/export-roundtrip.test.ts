@@ -9,7 +9,9 @@ import { exportPublication } from '../../src/services/export/publication-export.
 import { importGhost } from '../../src/services/import/ghost.ts';
 import { importJson } from '../../src/services/import/json.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
+import { deleteArticle } from '../../src/services/newsroom/deletion.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addStaff } from '../helpers/newsroom.ts';
 import { skipUnlessCI } from '../helpers/prerequisites.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -26,17 +28,20 @@ async function exportText(t: TestWiring): Promise<string> {
   return text;
 }
 
-async function loadPublication(t: TestWiring): Promise<void> {
+/** Loads two imports, a correction, and one deleted article; returns the deleted article's id. */
+async function loadPublication(t: TestWiring): Promise<number> {
   await importWordPress(t.wiring, path.join(FIXTURES, 'wxr/wordpress-importer/theme-unit-test-data.xml'));
   await importGhost(t.wiring, path.join(FIXTURES, 'ghost/ghost-core/v4_export.json'));
-  const article = (await t.wiring.store.articles.listAll())[0];
-  assert.ok(article);
+  const [article, deleted] = await t.wiring.store.articles.listAll();
+  assert.ok(article && deleted);
   await t.wiring.store.corrections.add({
     articleId: article.id,
     kind: 'correction',
     note: 'An earlier version misspelt a name.',
     createdAt: '2026-11-20T12:00:00.000Z',
   });
+  await deleteArticle(t.wiring, await addStaff(t.wiring, 'editor'), { articleId: deleted.id });
+  return deleted.id;
 }
 
 for (const kind of DATABASE_KINDS) {
@@ -45,12 +50,23 @@ for (const kind of DATABASE_KINDS) {
       const source = await createTestWiring(kind);
       const target = await createTestWiring(kind);
       try {
-        await loadPublication(source);
+        const deletedId = await loadPublication(source);
+        const deleted = await source.wiring.store.articles.findDeleted(deletedId);
+        assert.ok(deleted);
         const first = await exportText(source);
         const file = path.join(source.database.dataDir, 'export.json');
         (await import('node:fs')).writeFileSync(file, first);
         const report = await importJson(target.wiring, file);
-        assert.equal(report.counts.article.imported, await source.wiring.store.articles.count());
+        // The deleted article travels too, still deleted, with every revision.
+        assert.equal(report.counts.article.imported, (await source.wiring.store.articles.count()) + 1);
+        const [moved] = await target.wiring.store.articles.listDeleted(10);
+        assert.ok(moved);
+        assert.equal(moved.article.slug, deleted.article.slug);
+        assert.equal(await target.wiring.store.articles.findBySlug(deleted.article.slug), undefined);
+        assert.deepEqual(
+          (await target.wiring.store.revisions.list('article', moved.article.id)).map((r) => r.note),
+          (await source.wiring.store.revisions.list('article', deletedId)).map((r) => r.note),
+        );
         const second = await exportText(target);
         const a = JSON.parse(first) as Record<string, unknown>;
         const b = JSON.parse(second) as Record<string, unknown>;

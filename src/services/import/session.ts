@@ -328,6 +328,11 @@ export class ImportSession {
   ): Promise<{ id: number; slug: string; path: string } | undefined> {
     const previous = await this.mapped('article', sourceId);
     const existing = previous === undefined ? undefined : await this.repos.articles.findById(previous);
+    // What an editor deleted here stays deleted: a re-import does not bring it back as new.
+    if (previous !== undefined && !existing && (await this.repos.articles.findDeleted(previous))) {
+      this.skip('article', ref, 'was deleted here, so it is not imported again (an admin can restore it)');
+      return undefined;
+    }
     const slug = await this.articleSlug(draft.slug, draft.title, existing?.id);
     const complete: ArticleDraft = {
       ...draft,
