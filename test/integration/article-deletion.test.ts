@@ -11,6 +11,7 @@ import { listingScope } from '../../src/domain/listing.ts';
 import type { Role, User } from '../../src/domain/user.ts';
 import { isAppError } from '../../src/errors.ts';
 import { rebuildSearchIndex } from '../../src/services/discovery/search.ts';
+import { WebSubPinger } from '../../src/services/discovery/websub.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
 import { deleteArticle, restoreArticle } from '../../src/services/newsroom/deletion.ts';
 import { transitionArticle } from '../../src/services/newsroom/workflow.ts';
@@ -135,6 +136,20 @@ for (const kind of DATABASE_KINDS) {
       const [audit] = await t.wiring.store.audit.list({ limit: 1 });
       assert.equal(audit?.action, 'article.delete');
       assert.equal(audit?.actorUserId, staff('editor').id);
+
+      // Subscribers' hubs hear that the feeds it was in changed.
+      const pinged: string[] = [];
+      const pinger = new WebSubPinger(t.wiring, 'https://hub.example/', {
+        post: async (_url, init) => {
+          pinged.push(new URLSearchParams(init.body).get('hub.url') ?? '');
+          return { ok: true, status: 202 };
+        },
+      });
+      await pinger.onChange({ kind: 'article', id, slugs: ['quillwort-ledger'] });
+      await pinger.flush();
+      for (const feed of ['/feed.xml', '/region/europe/feed.atom', '/authors/nadia-korvell/feed.json']) {
+        assert.ok(pinged.includes(`https://review.example${feed}`), feed);
+      }
 
       // Rebuilding the index or the listings from the articles brings nothing back.
       await rebuildSearchIndex(t.wiring);

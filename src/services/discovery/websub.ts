@@ -31,7 +31,9 @@ export class WebSubPinger {
   /** The feed URLs (every format) an article appears in. */
   async topicsForArticle(articleId: number): Promise<string[]> {
     const repos = this.ctx.store;
-    const article = await repos.articles.findById(articleId);
+    // A deleted article left the feeds it was in: their subscribers are told too.
+    const article =
+      (await repos.articles.findById(articleId)) ?? (await repos.articles.findDeleted(articleId))?.article;
     // Articles never published were never in a feed; the rest may have entered or left one.
     const hasFeedPresence = article && (article.status === 'published' || article.status === 'unpublished');
     if (!article || !hasFeedPresence || article.publishedAt === null) return [];
