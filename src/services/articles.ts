@@ -73,7 +73,7 @@ export interface SaveResult {
 /** What writing an article touches: the article, its people and terms, history, old addresses and the index. */
 export type ArticleWriterRepositories = Pick<
   Repositories,
-  'articles' | 'people' | 'taxonomies' | 'revisions' | 'redirects' | 'search' | 'listings'
+  'articles' | 'people' | 'taxonomies' | 'revisions' | 'redirects' | 'search' | 'listings' | 'related'
 >;
 
 /**

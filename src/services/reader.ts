@@ -9,7 +9,8 @@ import type { Correction } from '../domain/ports/correction-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
 import type { ServiceContext } from './context.ts';
-import { loadSettings, type RenderedSettings } from './settings.ts';
+import type { RenderedSettings } from './settings.ts';
+import { SiteStructure } from './site-structure.ts';
 
 /** An article with what a listing or page shows about it. */
 export interface ArticleCard {
@@ -62,6 +63,14 @@ export interface HomeModel {
   cacheTags: string[];
 }
 
+interface ListingQuery {
+  page: number;
+  pageSize: number;
+  termIds?: number[];
+  personId?: number;
+  excludeIds?: number[];
+}
+
 /** Site chrome every page needs: settings, navigation pages and taxonomies. */
 export interface SiteModel {
   settings: RenderedSettings;
@@ -82,15 +91,20 @@ export class Reader {
     return this.ctx.store;
   }
 
+  /** Settings, pages, taxonomies and terms, read once and kept until they change. */
+  private get structure(): SiteStructure {
+    return SiteStructure.of(this.ctx);
+  }
+
   private nowIso(): string {
     return this.ctx.now().toISOString();
   }
 
   async site(): Promise<SiteModel> {
     const [settings, pages, taxonomies] = await Promise.all([
-      loadSettings(this.repos),
-      this.repos.pages.list(),
-      this.repos.taxonomies.listTaxonomies(),
+      this.structure.settings(),
+      this.structure.pages(),
+      this.structure.taxonomies(),
     ]);
     return {
       settings,
@@ -100,33 +114,39 @@ export class Reader {
     };
   }
 
+  /**
+   * The home page: featured articles, the latest, and the newest three of each report series.
+   * Every article on it is read in one batch, whatever the number of series.
+   */
   async home(page: number, pageSize: number): Promise<HomeModel> {
     const now = this.nowIso();
-    const featured = await this.repos.articles.listPublished({ now, limit: 3, offset: 0, isFeatured: true });
-    const latest = await this.listing({
+    const featuredIds = await this.repos.articles.publishedIds({
+      now,
+      limit: 3,
+      offset: 0,
+      isFeatured: true,
+    });
+    const latest = await this.listingPage({
       page,
       pageSize,
-      excludeIds: page === 1 ? featured.articles.map((a) => a.id) : [],
+      excludeIds: page === 1 ? featuredIds : [],
     });
-    const reportTaxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === 'report');
-    const reports: HomeModel['reports'] = [];
+    const reportTaxonomy = await this.structure.taxonomy('report');
+    const reportIds: { term: Term; ids: number[] }[] = [];
     if (reportTaxonomy && page === 1) {
-      const counts = await this.repos.taxonomies.publishedCounts();
-      for (const term of await this.repos.taxonomies.listTerms(reportTaxonomy.id)) {
-        if (!counts.get(term.id)) continue;
-        const { articles } = await this.repos.articles.listPublished({
-          now,
-          limit: 3,
-          offset: 0,
-          termIds: [term.id],
-        });
-        if (articles.length > 0) reports.push({ term, cards: await this.cards(articles) });
+      for (const term of await this.structure.terms(reportTaxonomy.id)) {
+        const ids = await this.repos.articles.publishedIds({ now, limit: 3, offset: 0, termIds: [term.id] });
+        if (ids.length > 0) reportIds.push({ term, ids });
       }
     }
+    const cards = await this.cardsOf([featuredIds, latest.ids, ...reportIds.map((r) => r.ids)].flat());
+    const cardsFor = (ids: number[]) => ids.flatMap((id) => cards.get(id) ?? []);
     return {
-      featured: await this.cards(featured.articles),
-      latest,
-      reports,
+      featured: cardsFor(featuredIds),
+      latest: { cards: cardsFor(latest.ids), pagination: latest.pagination },
+      reports: reportIds
+        .map(({ term, ids }) => ({ term, cards: cardsFor(ids) }))
+        .filter((r) => r.cards.length > 0),
       cacheTags: [CacheTags.anyListing, CacheTags.siteListing, CacheTags.mostRead],
     };
   }
@@ -141,7 +161,7 @@ export class Reader {
   async articleModel(article: Article): Promise<ArticlePageModel | undefined> {
     const [card] = await this.cards([article]);
     if (!card) return undefined;
-    const settings = await loadSettings(this.repos);
+    const settings = await this.structure.settings();
     const absoluteUrl = `${this.ctx.siteUrl}${card.url}`;
     const classification: ArticlePageModel['classification'] = [];
     for (const { taxonomy, term } of card.terms) {
@@ -183,11 +203,11 @@ export class Reader {
     page: number,
     pageSize: number,
   ): Promise<TermPageModel | undefined> {
-    const taxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === taxonomySlug);
+    const taxonomy = await this.structure.taxonomy(taxonomySlug);
     if (!taxonomy) return undefined;
-    const term = await this.repos.taxonomies.findTerm(taxonomy.id, termSlug);
+    const all = await this.structure.terms(taxonomy.id);
+    const term = all.find((t) => t.slug === termSlug);
     if (!term) return undefined;
-    const all = await this.repos.taxonomies.listTerms(taxonomy.id);
     const byId = new Map(all.map((t) => [t.id, t]));
     const descendants = collectDescendants(term.id, all);
     const listing = await this.listing({ page, pageSize, termIds: [term.id, ...descendants] });
@@ -212,10 +232,10 @@ export class Reader {
   ): Promise<
     { taxonomy: Taxonomy; terms: { term: Term; count: number }[]; cacheTags: string[] } | undefined
   > {
-    const taxonomy = (await this.repos.taxonomies.listTaxonomies()).find((t) => t.slug === taxonomySlug);
+    const taxonomy = await this.structure.taxonomy(taxonomySlug);
     if (!taxonomy) return undefined;
     const counts = await this.repos.taxonomies.publishedCounts();
-    const terms = (await this.repos.taxonomies.listTerms(taxonomy.id)).map((term) => ({
+    const terms = (await this.structure.terms(taxonomy.id)).map((term) => ({
       term,
       count: counts.get(term.id) ?? 0,
     }));
@@ -261,13 +281,14 @@ export class Reader {
    * dated later (a term with sub-terms adds theirs up, so an article filed under two counts
    * twice); a page past the end is answered from the counts alone, without reading articles.
    */
-  private async listing(query: {
-    page: number;
-    pageSize: number;
-    termIds?: number[];
-    personId?: number;
-    excludeIds?: number[];
-  }): Promise<Listing> {
+  private async listing(query: ListingQuery): Promise<Listing> {
+    const { ids, pagination } = await this.listingPage(query);
+    const cards = await this.cardsOf(ids);
+    return { cards: ids.flatMap((id) => cards.get(id) ?? []), pagination };
+  }
+
+  /** The ids of one page of a listing, in order, and where the page stands. */
+  private async listingPage(query: ListingQuery): Promise<{ ids: number[]; pagination: Pagination }> {
     const scopes =
       query.personId !== undefined
         ? [listingScope.person(query.personId)]
@@ -279,16 +300,22 @@ export class Reader {
     for (const scope of scopes) total += (await this.repos.listings.get(scope, now)).count;
     total = Math.max(0, total - (query.excludeIds?.length ?? 0));
     const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
-    if (query.page > pageCount) return { cards: [], pagination: { page: query.page, pageCount, total } };
-    const { articles } = await this.repos.articles.listPublished({
-      now: this.nowIso(),
+    if (query.page > pageCount) return { ids: [], pagination: { page: query.page, pageCount, total } };
+    const ids = await this.repos.articles.publishedIds({
+      now,
       limit: query.pageSize,
       offset: (query.page - 1) * query.pageSize,
       ...(query.termIds ? { termIds: query.termIds } : {}),
       ...(query.personId !== undefined ? { personId: query.personId } : {}),
       ...(query.excludeIds ? { excludeIds: query.excludeIds } : {}),
     });
-    return { cards: await this.cards(articles), pagination: { page: query.page, pageCount, total } };
+    return { ids, pagination: { page: query.page, pageCount, total } };
+  }
+
+  /** The cards of these articles by id, read in one batch; ids not found are left out. */
+  private async cardsOf(ids: number[]): Promise<Map<number, ArticleCard>> {
+    const articles = await this.repos.articles.findByIds([...new Set(ids)]);
+    return new Map((await this.cards(articles)).map((card) => [card.article.id, card]));
   }
 
   /** Attaches authors and terms to articles with two queries, whatever the number of articles. */
@@ -298,7 +325,7 @@ export class Reader {
     const [people, terms, taxonomies] = await Promise.all([
       this.repos.people.findByIds(personIds),
       this.repos.taxonomies.findTermsByIds(termIds),
-      this.repos.taxonomies.listTaxonomies(),
+      this.structure.taxonomies(),
     ]);
     const personById = new Map(people.map((p) => [p.id, p]));
     const termById = new Map(terms.map((t) => [t.id, t]));

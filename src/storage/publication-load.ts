@@ -9,6 +9,7 @@ type AnyDb = Kysely<Record<string, Row>>;
 
 /** Content tables, children first: what a replacing load empties. */
 const CONTENT_TABLES_CHILDREN_FIRST = [
+  'article_related',
   'article_authors',
   'article_terms',
   'corrections',

@@ -29,6 +29,7 @@ export interface Database {
   audit_log: AuditLogTable;
   article_views: ArticleViewsTable;
   listing_counts: ListingCountsTable;
+  article_related: ArticleRelatedTable;
 }
 
 export interface SettingsTable {
@@ -123,6 +124,12 @@ export interface ArticleTermsTable {
   term_id: number;
   position: number;
   listed_at: ListedAt;
+}
+
+export interface ArticleRelatedTable {
+  article_id: number;
+  related_ids: string;
+  computed_at: string;
 }
 
 export interface ListingCountsTable {

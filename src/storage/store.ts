@@ -19,6 +19,7 @@ import { PageRepository } from './page-repository.ts';
 import { PersonRepository } from './person-repository.ts';
 import { PublicationArchive } from './publication-archive.ts';
 import { RedirectRepository } from './redirect-repository.ts';
+import { RelatedRepository } from './related-repository.ts';
 import { RevisionRepository } from './revision-repository.ts';
 import type { Database } from './schema.ts';
 import { createSearchIndex } from './search-index.ts';
@@ -54,6 +55,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     dashboard: new DashboardRepository(db),
     jobs: new JobRepository(db),
     listings: new ListingRepository(db),
+    related: new RelatedRepository(db),
     mediaVariants: new MediaVariantRepository(db),
     autosaves: new AutosaveRepository(db),
     termAdmin: new TermAdminRepository(db),

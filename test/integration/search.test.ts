@@ -310,8 +310,9 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('suggests related articles by shared terms and words', async () => {
-      const id = (await t.wiring.store.articles.findBySlug('aquifer-title'))!.id;
-      const related = await search.related(id);
+      const article = (await t.wiring.store.articles.findBySlug('aquifer-title'))!;
+      const id = article.id;
+      const related = await search.related(article);
       assert.equal(related[0]?.article.slug, 'aquifer-body');
       assert.ok(related.every((c) => c.article.status === 'published' && c.article.id !== id));
       const page = await app.inject('/articles/aquifer-title');

@@ -14,6 +14,7 @@ import type { MediaIndexStore, MediaVariantStore } from './media-store.ts';
 import type { PageStore } from './page-store.ts';
 import type { PersonStore } from './person-store.ts';
 import type { RedirectStore } from './redirect-store.ts';
+import type { RelatedStore } from './related-store.ts';
 import type { RevisionStore } from './revision-store.ts';
 import type { SearchIndex } from './search-index.ts';
 import type { SessionStore } from './session-store.ts';
@@ -50,6 +51,7 @@ export interface Repositories {
   dashboard: DashboardStore;
   jobs: JobStore;
   listings: ListingStore;
+  related: RelatedStore;
   mediaVariants: MediaVariantStore;
   autosaves: AutosaveStore;
   termAdmin: TermAdminStore;

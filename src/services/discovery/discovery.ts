@@ -1,3 +1,4 @@
+import type { Article } from '../../domain/article.ts';
 import type { ContentChange, ServiceContext } from '../context.ts';
 import type { ArticleCard } from '../reader.ts';
 import { indexArticleIn, rebuildSearchIndex, Search } from './search.ts';
@@ -57,8 +58,8 @@ export class Discovery {
     return cards;
   }
 
-  related(articleId: number): Promise<ArticleCard[]> {
-    return this.search.related(articleId);
+  related(article: Article): Promise<ArticleCard[]> {
+    return this.search.related(article);
   }
 
   /** Starts the view flusher and the change listeners; `stop` undoes it. */

@@ -6,7 +6,7 @@ import { stripXmlForbidden } from '../../domain/text.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, Reader } from '../reader.ts';
-import { loadSettings } from '../settings.ts';
+import { SiteStructure } from '../site-structure.ts';
 
 export const FEED_FORMATS = {
   rss: { file: 'feed.xml', type: 'application/rss+xml', label: 'RSS' },
@@ -86,17 +86,18 @@ export async function buildFeed(
 ): Promise<RenderedFeed | undefined> {
   const repos = ctx.store;
   const reader = new Reader(ctx);
-  const settings = await loadSettings(repos);
+  const structure = SiteStructure.of(ctx);
+  const settings = await structure.settings();
   const now = ctx.now().toISOString();
   let title = settings.siteName;
   let description = settings.siteDescription;
   let tags: string[] = [CacheTags.anyListing, CacheTags.siteListing];
   let filter: { termIds?: number[]; personId?: number } = {};
   if (scope.kind === 'term') {
-    const taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.slug === scope.taxonomySlug);
-    const term = taxonomy && (await repos.taxonomies.findTerm(taxonomy.id, scope.termSlug));
+    const taxonomy = await structure.taxonomy(scope.taxonomySlug);
+    const all = taxonomy ? await structure.terms(taxonomy.id) : [];
+    const term = all.find((t) => t.slug === scope.termSlug);
     if (!taxonomy || !term) return undefined;
-    const all = await repos.taxonomies.listTerms(taxonomy.id);
     const ids = [term.id];
     for (let i = 0; i < ids.length; i++) {
       for (const t of all) if (t.parentId === ids[i] && !ids.includes(t.id)) ids.push(t.id);

@@ -97,12 +97,54 @@ describe('search (in memory)', () => {
 
   test('related articles share terms or distinctive words, never the article itself', async () => {
     const { search, aquifer } = await library();
-    const related = await search.related(aquifer.id);
+    const related = await search.related(aquifer);
     // Both share the summary's words; the river article also shares "aquifer", so it ranks first.
     assert.deepEqual(
       related.map((card) => card.article.slug),
       ['river-budget', 'courts'],
     );
     assert.deepEqual(distinctiveWords('The Aquifer Ledger and the aquifer'), ['aquifer', 'ledger']);
+  });
+
+  test('a related list is kept, read back without ranking, and worked out again after a change or a day', async () => {
+    const { ctx, search, aquifer, river } = await library();
+    await search.related(aquifer);
+    const kept = await ctx.store.related.get(aquifer.id);
+    assert.ok(kept);
+    assert.equal(kept.articleIds[0], river.id);
+    assert.equal(kept.computedAt, '2026-03-01T09:00:00.000Z');
+
+    // The page shows what the kept list says, in its order, without ranking again.
+    const courts = (await ctx.store.articles.findBySlug('courts'))!;
+    await ctx.store.related.put(aquifer.id, {
+      articleIds: [courts.id, river.id],
+      computedAt: kept.computedAt,
+    });
+    const shown = async () => (await search.related(aquifer)).map((c) => c.article.slug);
+    assert.deepEqual(await shown(), ['courts', 'river-budget']);
+
+    // An article unpublished since it was listed is left out; the list is not rewritten for it.
+    await saveArticle(ctx, { ...draftOf(courts), status: 'unpublished' }, { actor: 'cli', id: courts.id });
+    assert.deepEqual(await shown(), ['river-budget']);
+    assert.deepEqual((await ctx.store.related.get(aquifer.id))?.articleIds, [courts.id, river.id]);
+
+    // Editing the article forgets its list: the next view ranks again, from what it says now.
+    await saveArticle(
+      ctx,
+      { ...draftOf(aquifer), summary: 'Nothing shared here at all.' },
+      {
+        actor: 'cli',
+        id: aquifer.id,
+      },
+    );
+    assert.equal(await ctx.store.related.get(aquifer.id), undefined);
+
+    // A list older than a day is ranked again on the next view.
+    await ctx.store.related.put(aquifer.id, { articleIds: [], computedAt: '2026-03-01T09:00:00.000Z' });
+    ctx.clock.set('2026-03-01T20:00:00.000Z');
+    assert.deepEqual(await shown(), []);
+    ctx.clock.set('2026-03-02T09:00:01.000Z');
+    await search.related(aquifer);
+    assert.equal((await ctx.store.related.get(aquifer.id))?.computedAt, '2026-03-02T09:00:01.000Z');
   });
 });

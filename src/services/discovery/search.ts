@@ -1,4 +1,5 @@
 import { toPlainText } from '../../content/markdown.ts';
+import { type Article, isPubliclyVisible } from '../../domain/article.ts';
 import type { SearchDocument } from '../../domain/ports/search-index.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import {
@@ -15,15 +16,18 @@ import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, type Pagination, Reader } from '../reader.ts';
+import { SiteStructure } from '../site-structure.ts';
 
 /**
  * Brings the index entry of one article in line with the article, inside the caller's
  * transaction: published articles are (re)indexed, anything else is removed.
  */
 export async function indexArticleIn(
-  repos: Pick<Repositories, 'articles' | 'people' | 'taxonomies' | 'search'>,
+  repos: Pick<Repositories, 'articles' | 'people' | 'taxonomies' | 'search' | 'related'>,
   articleId: number,
 ): Promise<void> {
+  // Its related list is worked out again on its next view, from what it says now.
+  await repos.related.forget([articleId]);
   const article = await repos.articles.findById(articleId);
   if (article?.status !== 'published') {
     await repos.search.remove(articleId);
@@ -151,6 +155,10 @@ function htmlToText(html: string): string {
     .trim();
 }
 const CONFIGS_TTL_MS = 5 * 60_000;
+/** How many related articles an article page shows. */
+const RELATED_SHOWN = 4;
+/** A kept related list is worked out again after this long, so newer articles join it. */
+export const RELATED_REFRESH_MS = 24 * 60 * 60_000;
 
 function parseDay(value: string | undefined, field: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
@@ -181,7 +189,7 @@ export class Search {
   /** The choices the search form offers: each taxonomy's terms, and the authors with published articles. */
   async formChoices(taxonomies: readonly Taxonomy[]): Promise<SearchFormChoices> {
     const [terms, authors] = await Promise.all([
-      Promise.all(taxonomies.map((taxonomy) => this.ctx.store.taxonomies.listTerms(taxonomy.id))),
+      Promise.all(taxonomies.map((taxonomy) => SiteStructure.of(this.ctx).terms(taxonomy.id))),
       this.ctx.store.sitemaps.authors(this.ctx.now().toISOString()),
     ]);
     return {
@@ -229,10 +237,11 @@ export class Search {
     const termIds: number[] = [];
     for (const [taxonomySlug, termSlug] of Object.entries(params.terms ?? {})) {
       if (!termSlug) continue;
-      const taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.slug === taxonomySlug);
-      const term = taxonomy && (await repos.taxonomies.findTerm(taxonomy.id, termSlug));
+      const structure = SiteStructure.of(this.ctx);
+      const taxonomy = await structure.taxonomy(taxonomySlug);
+      const all = taxonomy ? await structure.terms(taxonomy.id) : [];
+      const term = all.find((t) => t.slug === termSlug);
       if (!taxonomy || !term) return empty(`There is no ${taxonomySlug} called “${termSlug}”.`);
-      const all = await repos.taxonomies.listTerms(taxonomy.id);
       termIds.push(term.id, ...descendantsOf(term.id, all));
     }
     let personId: number | undefined;
@@ -269,12 +278,42 @@ export class Search {
     };
   }
 
-  /** Published articles most like this one: shared terms first, then shared words. */
-  async related(articleId: number, limit = 4): Promise<ArticleCard[]> {
+  /**
+   * Published articles most like this one: shared terms first, then shared words. The ranking
+   * is kept (see RelatedStore) and worked out again after the article changes or once the kept
+   * list is a day old, so most article views read one row.
+   */
+  async related(article: Article, limit = RELATED_SHOWN): Promise<ArticleCard[]> {
     const repos = this.ctx.store;
-    const article = await repos.articles.findById(articleId);
-    if (!article) return [];
-    const now = this.ctx.now().toISOString();
+    const now = this.ctx.now();
+    const kept = await repos.related.get(article.id);
+    let ids = kept?.articleIds;
+    if (
+      !kept ||
+      now.getTime() - Date.parse(kept.computedAt) > RELATED_REFRESH_MS ||
+      Number.isNaN(Date.parse(kept.computedAt))
+    ) {
+      ids = await this.rankRelated(article, now.toISOString(), limit * 2);
+      try {
+        await repos.related.put(article.id, { articleIds: ids, computedAt: now.toISOString() });
+      } catch (err) {
+        // Keeping the list saves time later; a database that refuses writes (read-only, full)
+        // must not stop the page.
+        this.ctx.log.warn({ err, articleId: article.id }, 'related articles: could not keep the list');
+      }
+    }
+    const candidates = await repos.articles.findByIds(ids ?? []);
+    const position = new Map((ids ?? []).map((id, i) => [id, i]));
+    const shown = candidates
+      .filter((a) => a.id !== article.id && isPubliclyVisible(a, now))
+      .sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0))
+      .slice(0, limit);
+    return this.reader.cards(shown);
+  }
+
+  /** Ranks candidates: articles sharing terms (the newest 60), then those sharing distinctive words. */
+  private async rankRelated(article: Article, now: string, count: number): Promise<number[]> {
+    const repos = this.ctx.store;
     const scores = new Map<number, number>();
     if (article.termIds.length > 0) {
       // Ids and terms only: the candidates' rows (and bodies) are read for the few that are shown.
@@ -303,17 +342,15 @@ export class Search {
     similar.forEach((id, rank) => {
       scores.set(id, (scores.get(id) ?? 0) + 2 * (1 - rank / similar.length));
     });
-    const best = [...scores.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, limit * 2)
-      .map(([id]) => id);
-    const candidates = await repos.articles.findByIds(best);
-    candidates.sort(
+    const best = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, count * 2);
+    // Ties go to the newer article, as the page shows them.
+    const rows = await repos.articles.findByIds(best.map(([id]) => id));
+    rows.sort(
       (a, b) =>
         (scores.get(b.id) ?? 0) - (scores.get(a.id) ?? 0) ||
         (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''),
     );
-    return this.reader.cards(candidates.slice(0, limit));
+    return rows.slice(0, count).map((a) => a.id);
   }
 }
 

@@ -2,7 +2,7 @@ import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.
 import { stripXmlForbidden } from '../../domain/text.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import type { ServiceContext } from '../context.ts';
-import { loadSettings } from '../settings.ts';
+import { SiteStructure } from '../site-structure.ts';
 
 /** sitemaps.org allows at most 50,000 URLs per file. */
 export const SITEMAP_MAX_URLS = 50_000;
@@ -90,8 +90,9 @@ export async function sitemapFile(
   const repos = ctx.store;
   const site = ctx.siteUrl;
   if (name === 'pages.xml') {
-    const pages = (await repos.pages.list()).filter((p) => p.status === 'published');
-    const taxonomies = await repos.taxonomies.listTaxonomies();
+    const structure = SiteStructure.of(ctx);
+    const pages = (await structure.pages()).filter((p) => p.status === 'published');
+    const taxonomies = await structure.taxonomies();
     return urlset([
       { loc: `${site}/` },
       ...taxonomies.map((t) => ({ loc: `${site}/${encodeURIComponent(t.slug)}` })),
@@ -109,7 +110,7 @@ export async function sitemapFile(
     return urlset(authors.map((a) => ({ loc: `${site}${personPath(a.slug)}`, lastmod: a.lastModified })));
   }
   if (name === 'news.xml') {
-    const settings = await loadSettings(repos);
+    const settings = await SiteStructure.of(ctx).settings();
     const articles = await repos.sitemaps.articles({
       now,
       from: new Date(ctx.now().getTime() - NEWS_WINDOW_MS).toISOString(),

@@ -23,6 +23,7 @@ import type { ListingStore } from '../../domain/ports/listing-store.ts';
 import type { PageRecord, PageStore } from '../../domain/ports/page-store.ts';
 import type { PersonRecord, PersonStore } from '../../domain/ports/person-store.ts';
 import type { Redirect, RedirectStore } from '../../domain/ports/redirect-store.ts';
+import type { RelatedList, RelatedStore } from '../../domain/ports/related-store.ts';
 import type { Revision, RevisionStore } from '../../domain/ports/revision-store.ts';
 import type {
   SearchDocument,
@@ -59,6 +60,7 @@ interface MemoryState {
   autosaves: Map<string, Autosave>;
   jobs: Map<number, Job>;
   users: Map<number, { user: User; passwordHash: string | null }>;
+  related: Map<number, RelatedList>;
 }
 
 function emptyState(): MemoryState {
@@ -79,6 +81,7 @@ function emptyState(): MemoryState {
     autosaves: new Map(),
     jobs: new Map(),
     users: new Map(),
+    related: new Map(),
   };
 }
 
@@ -676,6 +679,22 @@ class MemoryUsers implements UserStore {
 }
 
 /** Listing counts worked out from the articles on demand: the same answers, no bookkeeping. */
+class MemoryRelated implements RelatedStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async get(articleId: number) {
+    return copy(this.s().related.get(articleId));
+  }
+  async put(articleId: number, list: RelatedList) {
+    this.s().related.set(articleId, structuredClone(list));
+  }
+  async forget(articleIds: number[]) {
+    for (const id of articleIds) this.s().related.delete(id);
+  }
+}
+
 class MemoryListings implements ListingStore {
   private readonly s: () => MemoryState;
   constructor(state: () => MemoryState) {
@@ -735,6 +754,7 @@ const IN_MEMORY = [
   'jobs',
   'users',
   'listings',
+  'related',
 ] as const;
 
 type InMemoryRepositories = Pick<Repositories, (typeof IN_MEMORY)[number]>;
@@ -762,6 +782,7 @@ export function createMemoryStore(): MemoryStore {
     jobs: new MemoryJobs(current),
     users: new MemoryUsers(current),
     listings: new MemoryListings(current),
+    related: new MemoryRelated(current),
   };
   let isInTransaction = false;
   const store = {

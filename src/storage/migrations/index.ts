@@ -9,6 +9,7 @@ import * as articleCreator from './0007-article-creator.ts';
 import * as listings from './0007-listings.ts';
 import * as articleLookups from './0008-article-lookups.ts';
 import * as articleDeletion from './0009-article-deletion.ts';
+import * as relatedArticles from './0010-related-articles.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0007-listings': listings,
   '0008-article-lookups': articleLookups,
   '0009-article-deletion': articleDeletion,
+  '0010-related-articles': relatedArticles,
 };

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import type { Article } from '../../domain/article.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import { isAppError } from '../../errors.ts';
@@ -324,13 +325,13 @@ export const readerExtras = {
   },
   async article(
     discovery: Discovery | undefined,
-    articleId: number,
+    article: Article,
     site: SiteModel,
   ): Promise<{ html: SafeHtml; tags: string[] }> {
     if (!discovery) return { html: html``, tags: [] };
-    const related = await discovery.related(articleId);
+    const related = await discovery.related(article);
     return {
-      html: html`${relatedBlock(related, site)}${viewBeacon(articleId)}`,
+      html: html`${relatedBlock(related, site)}${viewBeacon(article.id)}`,
       tags: related.map((c) => CacheTags.article(c.article.id)),
     };
   },

@@ -132,7 +132,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
       return serve(request, reply, `/articles/${slug}`, async (site) => {
         const model = await reader.article(slug);
         if (!model) return undefined;
-        const extras = await readerExtras.article(deps.discovery, model.article.id, site);
+        const extras = await readerExtras.article(deps.discovery, model.article, site);
         return {
           body: html`${articleView(model, site)}${extras.html}`,
           meta: { ...articleMeta(model, site), feeds: readerExtras.siteFeeds(site) },

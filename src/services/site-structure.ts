@@ -1,0 +1,85 @@
+import type { Page } from '../domain/page.ts';
+import type { Store } from '../domain/ports/store.ts';
+import type { Taxonomy, Term } from '../domain/taxonomy.ts';
+import type { ContentChange, ServiceContext } from './context.ts';
+import { loadSettings, type RenderedSettings } from './settings.ts';
+
+/**
+ * What every reader page reads and editors rarely change: the settings (with their Markdown
+ * rendered), the pages, the taxonomies and their terms. Read once and kept until a change
+ * that could touch them is announced on the change bus, by this process or (relayed) by
+ * another, so a reader page costs only the queries about its own articles.
+ *
+ * The articles, people and listings are never kept here: those are read per page.
+ */
+export class SiteStructure {
+  private readonly store: Store;
+  private readonly kept = new Map<string, Promise<unknown>>();
+
+  private constructor(ctx: ServiceContext) {
+    this.store = ctx.store;
+    ctx.changes.subscribe((change) => this.apply(change));
+  }
+
+  /** The one instance for a context's store: every reader of the same database shares it. */
+  static of(ctx: ServiceContext): SiteStructure {
+    let structure = instances.get(ctx.store);
+    if (!structure) {
+      structure = new SiteStructure(ctx);
+      instances.set(ctx.store, structure);
+    }
+    return structure;
+  }
+
+  settings(): Promise<RenderedSettings> {
+    return this.keep('settings', () => loadSettings(this.store));
+  }
+
+  pages(): Promise<Page[]> {
+    return this.keep('pages', () => this.store.pages.list());
+  }
+
+  taxonomies(): Promise<Taxonomy[]> {
+    return this.keep('taxonomies', () => this.store.taxonomies.listTaxonomies());
+  }
+
+  async taxonomy(slug: string): Promise<Taxonomy | undefined> {
+    return (await this.taxonomies()).find((t) => t.slug === slug);
+  }
+
+  /** A taxonomy's terms, in their order. */
+  terms(taxonomyId: number): Promise<Term[]> {
+    return this.keep(`terms:${taxonomyId}`, () => this.store.taxonomies.listTerms(taxonomyId));
+  }
+
+  /**
+   * A change drops what it may have touched. Saving an article can create terms (a new tag
+   * typed in the editor), so article changes drop the terms; settings, pages and taxonomies
+   * change only by their own kinds of change (a renamed or moved term, or 'everything').
+   */
+  private apply(change: ContentChange): void {
+    if (change.kind === 'person') return;
+    if (change.kind === 'article') {
+      for (const key of this.kept.keys()) if (key.startsWith('terms:')) this.kept.delete(key);
+      return;
+    }
+    this.kept.clear();
+  }
+
+  /**
+   * The kept promise for a key, or a new read. A read that fails is not kept. A change clears
+   * the map, so a read started before it cannot be kept after it: the next caller reads anew.
+   */
+  private keep<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const kept = this.kept.get(key);
+    if (kept) return kept as Promise<T>;
+    const reading = read();
+    this.kept.set(key, reading);
+    reading.catch(() => {
+      if (this.kept.get(key) === reading) this.kept.delete(key);
+    });
+    return reading;
+  }
+}
+
+const instances = new WeakMap<Store, SiteStructure>();

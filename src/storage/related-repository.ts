@@ -1,0 +1,37 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { RelatedList, RelatedStore } from '../domain/ports/related-store.ts';
+import type { Database } from './schema.ts';
+
+/** Related-article lists, one row per article, the ids comma-separated in ranking order. */
+export class RelatedRepository implements RelatedStore {
+  private readonly db: Kysely<Database> | Transaction<Database>;
+
+  constructor(db: Kysely<Database> | Transaction<Database>) {
+    this.db = db;
+  }
+
+  async get(articleId: number): Promise<RelatedList | undefined> {
+    const row = await this.db
+      .selectFrom('article_related')
+      .select(['related_ids', 'computed_at'])
+      .where('article_id', '=', articleId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const articleIds = row.related_ids === '' ? [] : row.related_ids.split(',').map(Number);
+    return { articleIds: articleIds.filter(Number.isSafeInteger), computedAt: row.computed_at };
+  }
+
+  async put(articleId: number, list: RelatedList): Promise<void> {
+    const values = { related_ids: list.articleIds.join(','), computed_at: list.computedAt };
+    await this.db
+      .insertInto('article_related')
+      .values({ article_id: articleId, ...values })
+      .onConflict((oc) => oc.column('article_id').doUpdateSet(values))
+      .execute();
+  }
+
+  async forget(articleIds: number[]): Promise<void> {
+    if (articleIds.length === 0) return;
+    await this.db.deleteFrom('article_related').where('article_id', 'in', articleIds).execute();
+  }
+}
