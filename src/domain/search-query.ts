@@ -19,9 +19,14 @@ export interface SearchQuery {
 export const MAX_QUERY_LENGTH = 500;
 const MAX_WORDS = 24;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const ASCII = /^[\x00-\x7f]*$/;
+/** Snippets are cut from the start of a text: matches past this many characters are not looked for. */
+const SNIPPET_SCAN_LIMIT = 20_000;
 
 /** Lower-cases and strips accents from Latin and Greek letters, so "Café" and "cafe" meet. */
 export function foldText(text: string): string {
+  // Most words are plain ASCII, which has nothing to fold but case.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(/([\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu, '$1')
@@ -109,7 +114,7 @@ export function isHighlightMatch(word: string, term: QueryTerm): boolean {
  * text and marks the matched words.
  */
 export function buildSnippet(text: string, query: SearchQuery, maxLength = 240): SnippetPart[] {
-  const clean = text.replace(/\s+/g, ' ').trim();
+  const clean = text.slice(0, SNIPPET_SCAN_LIMIT).replace(/\s+/g, ' ').trim();
   if (clean === '') return [];
   const terms = queryWords(query);
   const words = [...clean.matchAll(/[\p{L}\p{N}\p{M}]+/gu)];

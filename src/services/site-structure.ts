@@ -52,15 +52,23 @@ export class SiteStructure {
     return this.keep(`terms:${taxonomyId}`, () => this.store.taxonomies.listTerms(taxonomyId));
   }
 
+  /** People with published articles, by slug order, for the search form's author choice. */
+  authorsWithArticles(now: string): Promise<{ slug: string; name: string }[]> {
+    return this.keep('authors', () => this.store.sitemaps.authors(now));
+  }
+
   /**
    * A change drops what it may have touched. Saving an article can create terms (a new tag
-   * typed in the editor), so article changes drop the terms; settings, pages and taxonomies
-   * change only by their own kinds of change (a renamed or moved term, or 'everything').
+   * typed in the editor) and give a person a first article, so article changes drop the terms
+   * and the authors; settings, pages and taxonomies change only by their own kinds of change
+   * (a renamed or moved term, or 'everything').
    */
   private apply(change: ContentChange): void {
-    if (change.kind === 'person') return;
-    if (change.kind === 'article') {
-      for (const key of this.kept.keys()) if (key.startsWith('terms:')) this.kept.delete(key);
+    if (change.kind === 'person' || change.kind === 'article') {
+      for (const key of this.kept.keys()) {
+        if (key === 'authors' || (change.kind === 'article' && key.startsWith('terms:')))
+          this.kept.delete(key);
+      }
       return;
     }
     this.kept.clear();

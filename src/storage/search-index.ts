@@ -16,7 +16,7 @@ type Db = Kysely<Database>;
 
 /** How many matches are ranked by relevance before the rest follow by recency (see SqliteSearchIndex.cutoff); tests lower it. */
 export const SEARCH_TUNING = {
-  rankedCandidates: 2000,
+  rankedCandidates: 500,
   /** PostgreSQL must read each match's row to rank it, so it ranks fewer. */
   postgresRankedCandidates: 300,
   /** Related articles: only the newest matches are ranked, so a common word costs no more than a rare one. */

@@ -82,7 +82,10 @@ export class SitemapRepository implements SitemapStore {
   async authors(_now: string): Promise<{ slug: string; name: string; lastModified: string }[]> {
     const rows = await this.db
       .selectFrom('listing_counts as c')
-      .innerJoin('people as p', (join) => join.on(sql`c.scope`, '=', sql`'person:' || p.id`))
+      // The id is read out of the scope, so each row finds its person by primary key.
+      .innerJoin('people as p', (join) =>
+        join.on(sql`CAST(substr(c.scope, 8) AS INTEGER)`, '=', sql.ref('p.id')),
+      )
       .select(['p.slug', 'p.name', 'c.last_modified as last'])
       .where('c.scope', '>', 'person:')
       .where('c.scope', '<', 'person;')

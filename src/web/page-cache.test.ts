@@ -91,6 +91,50 @@ test('does not keep a page rendered while an edit landed', () => {
   assert.ok(cache.get('/articles/a'));
 });
 
+test('keeps a page rendered while an unrelated change landed, but not across a clear or a long run of changes', () => {
+  const cache = new PageCache(10);
+  const page = { body: 'text', status: 200, tags: ['article:1', 'person:2'] };
+  let generation = cache.generation;
+  cache.invalidate(['most-read']);
+  cache.apply({ kind: 'article', id: 5, slugs: ['other'] });
+  cache.set('/articles/a', page, generation);
+  assert.ok(cache.get('/articles/a'), 'nothing it shows changed');
+
+  generation = cache.generation;
+  cache.apply({ kind: 'person', id: 2 });
+  cache.set('/articles/a', page, generation);
+  assert.equal(cache.get('/articles/a'), undefined, 'its author changed');
+
+  generation = cache.generation;
+  cache.clear();
+  cache.set('/articles/a', page, generation);
+  assert.equal(cache.get('/articles/a'), undefined, 'everything changed');
+
+  generation = cache.generation;
+  for (let i = 0; i < 100; i++) cache.invalidate([`article:${100 + i}`]);
+  cache.set('/articles/a', page, generation);
+  assert.equal(cache.get('/articles/a'), undefined, 'too many changes to tell');
+});
+
+test('an invalidation finds its pages by tag, also after others were evicted', () => {
+  const cache = new PageCache({ maxPages: 3, maxBytes: 1_000_000 });
+  for (let i = 1; i <= 5; i++) cache.set(`/p${i}`, { body: `${i}`, status: 200, tags: [`t${i % 2}`] });
+  assert.deepEqual(
+    ['/p1', '/p2', '/p3', '/p4', '/p5'].map((k) => Boolean(cache.get(k))),
+    [false, false, true, true, true],
+  );
+  cache.invalidate(['t1']);
+  assert.deepEqual(
+    ['/p3', '/p4', '/p5'].map((k) => Boolean(cache.get(k))),
+    [false, true, false],
+  );
+  cache.set('/p6', { body: '6', status: 200, tags: ['t1'] });
+  cache.invalidate(['t0']);
+  assert.equal(cache.get('/p4'), undefined);
+  assert.ok(cache.get('/p6'));
+  assert.equal(cache.size, 1);
+});
+
 test('a publish drops only the listings that show the article', () => {
   const cache = new PageCache(10);
   const keep = { status: 200 };

@@ -35,6 +35,9 @@ export interface PageCacheLimits {
   maxBytes: number;
 }
 
+/** How many invalidations are remembered to judge pages rendered across them. */
+const RECENT_INVALIDATIONS = 64;
+
 /** Per-entry bookkeeping (key, tags, object headers) counted on top of the bytes. */
 const ENTRY_OVERHEAD = 512;
 
@@ -72,10 +75,18 @@ interface Entry extends CachedPage {
  */
 export class PageCache {
   private readonly pages = new Map<string, Entry>();
+  /** The keys of the kept pages carrying each tag: an invalidation visits only those. */
+  private readonly keysByTag = new Map<string, Set<string>>();
   private readonly limits: PageCacheLimits;
   private bytes = 0;
   /** Counts invalidations: a page rendered while one happened may show what it dropped. */
   private generationCount = 0;
+  /**
+   * The tags of the latest invalidations (null: everything), newest last, each with the
+   * generation it started. A page rendered meanwhile is kept unless one of them names a tag
+   * the page carries, so a busy site's steady invalidations do not stop all caching.
+   */
+  private readonly recent: { generation: number; tags: ReadonlySet<string> | null }[] = [];
 
   constructor(limits: PageCacheLimits | number) {
     this.limits = typeof limits === 'number' ? { maxPages: limits, maxBytes: 64 * 1024 * 1024 } : limits;
@@ -110,7 +121,7 @@ export class PageCache {
     const tags = new Set(page.tags);
     const isKept =
       this.limits.maxPages > 0 &&
-      (renderedSince === undefined || renderedSince === this.generationCount) &&
+      (renderedSince === undefined || !this.isStale(tags, renderedSince)) &&
       bytes.length + ENTRY_OVERHEAD <= this.limits.maxBytes;
     const entry = this.makeEntry(key, bytes, {
       status: page.status,
@@ -121,9 +132,37 @@ export class PageCache {
     if (!isKept) return entry;
     this.remove(key);
     this.pages.set(key, entry);
+    for (const tag of tags) {
+      let keys = this.keysByTag.get(tag);
+      if (!keys) {
+        keys = new Set();
+        this.keysByTag.set(tag, keys);
+      }
+      keys.add(key);
+    }
     this.bytes += entry.size;
     this.trim();
     return entry;
+  }
+
+  /** Whether an invalidation since `generation` named one of these tags (or everything). */
+  private isStale(tags: ReadonlySet<string>, generation: number): boolean {
+    if (generation === this.generationCount) return false;
+    const oldest = this.recent[0];
+    // Older than what is remembered: it may have missed anything.
+    if (!oldest || oldest.generation > generation + 1) return true;
+    for (const change of this.recent) {
+      if (change.generation <= generation) continue;
+      if (change.tags === null) return true;
+      for (const tag of tags) if (change.tags.has(tag)) return true;
+    }
+    return false;
+  }
+
+  private remember(tags: ReadonlySet<string> | null): void {
+    this.generationCount++;
+    this.recent.push({ generation: this.generationCount, tags });
+    if (this.recent.length > RECENT_INVALIDATIONS) this.recent.shift();
   }
 
   get size(): number {
@@ -136,22 +175,20 @@ export class PageCache {
   }
 
   clear(): void {
-    this.generationCount++;
+    this.remember(null);
     this.pages.clear();
+    this.keysByTag.clear();
     this.bytes = 0;
   }
 
-  /** Drops every page carrying any of the tags. */
+  /** Drops every page carrying any of the tags; costs the pages dropped, not the pages kept. */
   invalidate(tags: Iterable<string>): void {
-    this.generationCount++;
     const wanted = new Set(tags);
-    for (const [key, page] of this.pages) {
-      for (const tag of page.tags) {
-        if (wanted.has(tag)) {
-          this.remove(key);
-          break;
-        }
-      }
+    this.remember(wanted);
+    for (const tag of wanted) {
+      const keys = this.keysByTag.get(tag);
+      if (!keys) continue;
+      for (const key of [...keys]) this.remove(key);
     }
   }
 
@@ -197,6 +234,11 @@ export class PageCache {
     const entry = this.pages.get(key);
     if (!entry) return;
     this.pages.delete(key);
+    for (const tag of entry.tags) {
+      const keys = this.keysByTag.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.keysByTag.delete(tag);
+    }
     this.bytes -= entry.size;
   }
 

@@ -190,11 +190,11 @@ export class Search {
   async formChoices(taxonomies: readonly Taxonomy[]): Promise<SearchFormChoices> {
     const [terms, authors] = await Promise.all([
       Promise.all(taxonomies.map((taxonomy) => SiteStructure.of(this.ctx).terms(taxonomy.id))),
-      this.ctx.store.sitemaps.authors(this.ctx.now().toISOString()),
+      SiteStructure.of(this.ctx).authorsWithArticles(this.ctx.now().toISOString()),
     ]);
     return {
       taxonomies: taxonomies.map((taxonomy, index) => ({ taxonomy, terms: terms[index] ?? [] })),
-      authors: authors.sort((a, b) => a.name.localeCompare(b.name)),
+      authors: [...authors].sort((a, b) => a.name.localeCompare(b.name)),
     };
   }
 
