@@ -60,7 +60,7 @@ export const ConfigSchema = Type.Object({
       /** Rendered pages kept in memory; 0 disables the page cache. */
       maxPages: Type.Integer({ minimum: 0, default: 2000 }),
       /** Memory the page cache may hold, in megabytes, every encoding of every page counted. */
-      maxMegabytes: Type.Integer({ minimum: 1, default: 64 }),
+      maxMegabytes: Type.Integer({ minimum: 1, default: 32 }),
       /** max-age in seconds sent to browsers and shared caches for reader pages. */
       httpMaxAge: Type.Integer({ minimum: 0, default: 60 }),
     },

@@ -61,6 +61,10 @@ test('keeps each page as bytes, compresses it fast on demand, then at the best l
     before - fast.bytes.length - fastGzip.bytes.length + best.bytes.length + bestGzip.bytes.length,
   );
   assert.ok(best.bytes.length < entry.encoded('identity').bytes.length / 4);
+  // What the cache counts is what it holds: no copy keeps a larger block alive behind it.
+  for (const copy of [entry.encoded('identity'), fast, fastGzip, best, bestGzip]) {
+    assert.equal(copy.bytes.buffer.byteLength, copy.bytes.length);
+  }
 });
 
 test('holds no more bytes than its limit, dropping the least recently used first', () => {

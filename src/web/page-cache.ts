@@ -117,7 +117,7 @@ export class PageCache {
     page: { body: string; status: number; tags: Iterable<string>; lastModified?: Date },
     renderedSince?: number,
   ): CachedPage {
-    const bytes = Buffer.from(page.body, 'utf8');
+    const bytes = exactBuffer(Buffer.from(page.body, 'utf8'));
     const tags = new Set(page.tags);
     const isKept =
       this.limits.maxPages > 0 &&
@@ -280,16 +280,22 @@ export class PageCache {
         if (!copy) {
           const fast =
             encoding === 'br' ? brotliCompressSync(bytes, FAST_BROTLI) : gzipSync(bytes, { level: 1 });
-          copy = { bytes: fast, etag: `${etag.slice(0, -1)}-${encoding}1"`, isBest: false };
+          // Kept for as long as the page: exactly its size, not zlib's whole output chunk.
+          const fastCopy = exactBuffer(fast);
+          copy = { bytes: fastCopy, etag: `${etag.slice(0, -1)}-${encoding}1"`, isBest: false };
           copies[encoding] = copy;
-          this.resize(entry, fast.length);
+          this.resize(entry, fastCopy.length);
         }
         if (!copy.isBest && options.isKept && !upgrading.has(encoding)) {
           upgrading.add(encoding);
           const done = (error: Error | null, best: Buffer) => {
             const current = copies[encoding];
             if (error || !current || this.pages.get(key) !== entry) return;
-            copies[encoding] = { bytes: best, etag: `${etag.slice(0, -1)}-${encoding}"`, isBest: true };
+            copies[encoding] = {
+              bytes: exactBuffer(best),
+              etag: `${etag.slice(0, -1)}-${encoding}"`,
+              isBest: true,
+            };
             this.resize(entry, best.length - current.bytes.length);
           };
           if (encoding === 'br') brotliCompress(bytes, BEST_BROTLI(bytes.length), done);
@@ -300,6 +306,18 @@ export class PageCache {
     };
     return entry;
   }
+}
+
+/**
+ * The bytes in a buffer of their own. Node hands out most buffers as views of a larger block
+ * (64 KB for a page-sized string or zlib's output chunk), and a view kept keeps the whole
+ * block: a cached page and its two compressed copies held about 200 KB instead of 30.
+ */
+export function exactBuffer(buffer: Buffer): Buffer {
+  if (buffer.byteOffset === 0 && buffer.buffer.byteLength === buffer.length) return buffer;
+  const copy = Buffer.allocUnsafeSlow(buffer.length);
+  buffer.copy(copy);
+  return copy;
 }
 
 export function etagOf(body: string | Buffer): string {
