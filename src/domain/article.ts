@@ -58,6 +58,12 @@ export interface Article extends ArticleDraft {
   createdBy: number | null;
 }
 
+/**
+ * An article without its text (Markdown and HTML): what a listing, a card or a related list
+ * shows. Reading a list of these leaves the bodies, the largest part of each row, unread.
+ */
+export type ArticleSummary = Omit<Article, 'bodyMarkdown' | 'bodyHtml'>;
+
 // A record, not a list, so that adding a field to ArticleDraft fails to compile until it is named here.
 const DRAFT_FIELDS: Record<keyof ArticleDraft, true> = {
   slug: true,

@@ -1,4 +1,4 @@
-import { type Article, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
+import { type Article, type ArticleSummary, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
 import { type Attribution, buildAttribution } from '../domain/attribution.ts';
 import { CacheTags } from '../domain/cache-tags.ts';
 import { listingScope } from '../domain/listing.ts';
@@ -14,7 +14,7 @@ import { SiteStructure } from './site-structure.ts';
 
 /** An article with what a listing or page shows about it. */
 export interface ArticleCard {
-  article: Article;
+  article: ArticleSummary;
   url: string;
   authors: Person[];
   terms: { taxonomy: Taxonomy; term: Term }[];
@@ -22,6 +22,7 @@ export interface ArticleCard {
 }
 
 export interface ArticlePageModel extends ArticleCard {
+  article: Article;
   /** Terms grouped by taxonomy, in taxonomy order. */
   classification: { taxonomy: Taxonomy; terms: Term[] }[];
   attribution: Attribution;
@@ -159,8 +160,9 @@ export class Reader {
 
   /** The page model of any article, whatever its status: for the admin's preview of drafts. */
   async articleModel(article: Article): Promise<ArticlePageModel | undefined> {
-    const [card] = await this.cards([article]);
-    if (!card) return undefined;
+    const [summary] = await this.cards([article]);
+    if (!summary) return undefined;
+    const card = { ...summary, article };
     const settings = await this.structure.settings();
     const absoluteUrl = `${this.ctx.siteUrl}${card.url}`;
     const classification: ArticlePageModel['classification'] = [];
@@ -314,12 +316,12 @@ export class Reader {
 
   /** The cards of these articles by id, read in one batch; ids not found are left out. */
   private async cardsOf(ids: number[]): Promise<Map<number, ArticleCard>> {
-    const articles = await this.repos.articles.findByIds([...new Set(ids)]);
+    const articles = await this.repos.articles.findSummariesByIds([...new Set(ids)]);
     return new Map((await this.cards(articles)).map((card) => [card.article.id, card]));
   }
 
   /** Attaches authors and terms to articles with two queries, whatever the number of articles. */
-  async cards(articles: Article[]): Promise<ArticleCard[]> {
+  async cards(articles: ArticleSummary[]): Promise<ArticleCard[]> {
     const personIds = [...new Set(articles.flatMap((a) => a.authorIds))];
     const termIds = [...new Set(articles.flatMap((a) => a.termIds))];
     const [people, terms, taxonomies] = await Promise.all([

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Article, ArticleStatus, Visibility } from '../domain/article.ts';
+import type { Article, ArticleStatus, ArticleSummary, Visibility } from '../domain/article.ts';
 import type {
   ArticleRecord,
   ArticleStateChange,
@@ -44,6 +44,11 @@ function toArticle(row: ArticleRow, authorIds: number[], termIds: number[]): Art
   };
 }
 
+function summaryOf(article: Article): ArticleSummary {
+  const { bodyMarkdown: _markdown, bodyHtml: _html, ...summary } = article;
+  return summary;
+}
+
 function toRow(record: ArticleRecord): Omit<ArticleRow, 'id' | 'deleted_at' | 'deleted_slug'> {
   return {
     slug: record.slug,
@@ -74,6 +79,38 @@ function toRow(record: ArticleRecord): Omit<ArticleRow, 'id' | 'deleted_at' | 'd
   };
 }
 
+// A record, not a list, so that a new column fails to compile until it is named here.
+const SUMMARY_COLUMNS_RECORD: Record<Exclude<keyof ArticlesTable, 'body_markdown' | 'body_html'>, true> = {
+  id: true,
+  slug: true,
+  title: true,
+  subtitle: true,
+  summary: true,
+  epigraph_text: true,
+  epigraph_attribution: true,
+  status: true,
+  published_at: true,
+  created_at: true,
+  updated_at: true,
+  source_name: true,
+  source_url: true,
+  canonical_url: true,
+  license: true,
+  language: true,
+  featured_image: true,
+  featured_image_alt: true,
+  visibility: true,
+  is_featured: true,
+  has_comments: true,
+  word_count: true,
+  version: true,
+  created_by: true,
+  deleted_at: true,
+  deleted_slug: true,
+};
+/** Every column but the bodies, which sit in overflow pages and are the bulk of a row. */
+const SUMMARY_COLUMNS = Object.keys(SUMMARY_COLUMNS_RECORD) as (keyof typeof SUMMARY_COLUMNS_RECORD)[];
+
 /** Articles with their ordered authors and terms. */
 export class ArticleRepository implements ArticleStore {
   private readonly db: Kysely<Database>;
@@ -101,6 +138,21 @@ export class ArticleRepository implements ArticleStore {
     if (ids.length === 0) return [];
     const rows = await this.live().where('id', 'in', ids).execute();
     const byId = new Map((await this.withRelations(rows)).map((a) => [a.id, a]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async findSummariesByIds(ids: number[]): Promise<ArticleSummary[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('articles')
+      .select(SUMMARY_COLUMNS)
+      .where('id', 'in', ids)
+      .where('deleted_at', 'is', null)
+      .execute();
+    const articles = await this.withRelations(
+      rows.map((row) => ({ ...row, body_markdown: '', body_html: '' })),
+    );
+    const byId = new Map(articles.map((a) => [a.id, summaryOf(a)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 

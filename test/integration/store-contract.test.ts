@@ -127,6 +127,25 @@ for (const kind of KINDS) {
       assert.equal(await store.articles.update(mid, record('c-mid', { version: 2 }), 1), true);
     });
 
+    it('reads summaries (everything but the bodies) in the order asked, skipping unknown ids', async () => {
+      const first = await store.articles.insert(
+        record('c-summary-1', {
+          bodyMarkdown: 'Some *text*',
+          bodyHtml: '<p>Some <em>text</em></p>',
+          summary: 'S',
+        }),
+      );
+      const second = await store.articles.insert(record('c-summary-2', { bodyHtml: '<p>Other</p>' }));
+      const summaries = await store.articles.findSummariesByIds([second, 999_999, first]);
+      const full = await store.articles.findByIds([second, first]);
+      assert.deepEqual(
+        summaries,
+        full.map(({ bodyMarkdown: _markdown, bodyHtml: _html, ...summary }) => summary),
+      );
+      assert.equal('bodyHtml' in (summaries[0] ?? {}), false);
+      assert.deepEqual(await store.articles.findSummariesByIds([]), []);
+    });
+
     it('claims a due scheduled article once', async () => {
       const id = await store.articles.insert(
         record('c-scheduled', { status: 'scheduled', publishedAt: '2026-02-28T00:00:00.000Z' }),
@@ -146,6 +165,7 @@ for (const kind of KINDS) {
       assert.equal(await store.articles.findById(id), undefined);
       assert.equal(await store.articles.findBySlug('c-deleted'), undefined);
       assert.deepEqual(await store.articles.findByIds([id]), []);
+      assert.deepEqual(await store.articles.findSummariesByIds([id]), []);
       assert.ok(!(await store.articles.listAll()).some((a) => a.id === id));
       const deleted = await store.articles.findDeleted(id);
       assert.equal(deleted?.article.slug, 'c-deleted');

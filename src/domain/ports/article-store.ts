@@ -1,4 +1,4 @@
-import type { Article, ArticleStatus } from '../article.ts';
+import type { Article, ArticleStatus, ArticleSummary } from '../article.ts';
 
 /** Columns written when an article is saved; id and relations are handled separately. */
 export type ArticleRecord = Omit<Article, 'id' | 'authorIds' | 'termIds'>;
@@ -36,6 +36,8 @@ export interface ArticleStore {
   findById(id: number): Promise<Article | undefined>;
   findBySlug(slug: string): Promise<Article | undefined>;
   findByIds(ids: number[]): Promise<Article[]>;
+  /** The same articles without their bodies, in the order of `ids`: for listings and cards. */
+  findSummariesByIds(ids: number[]): Promise<ArticleSummary[]>;
   insert(record: ArticleRecord): Promise<number>;
   /** Writes the record only if the stored version is `expectedVersion`; returns whether it did. */
   update(id: number, record: ArticleRecord, expectedVersion: number): Promise<boolean>;

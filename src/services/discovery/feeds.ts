@@ -139,10 +139,12 @@ export async function buildFeed(
     copyright: `© ${lastModified.getUTCFullYear() > 1970 ? lastModified.getUTCFullYear() : new Date(now).getUTCFullYear()} ${settings.siteName}`,
   };
   const items: FeedEntry[] = [];
+  const articleById = new Map(articles.map((a) => [a.id, a]));
   for (const card of cards) {
     // One unreadable row costs its item, never the whole feed.
     try {
-      const entry = feedEntry(ctx.siteUrl, card, settings.feedFullText);
+      const article = articleById.get(card.article.id);
+      const entry = article && feedEntry(ctx.siteUrl, card, article, settings.feedFullText);
       if (entry) items.push(entry);
       else ctx.log.warn({ articleId: card.article.id }, 'article with an unreadable date left out of a feed');
     } catch (error) {
@@ -198,8 +200,12 @@ interface FeedEntry {
 }
 
 /** An article as a feed entry, or null when its dates cannot be read. */
-function feedEntry(siteUrl: string, card: ArticleCard, isFullText: boolean): FeedEntry | null {
-  const { article } = card;
+function feedEntry(
+  siteUrl: string,
+  card: ArticleCard,
+  article: Article,
+  isFullText: boolean,
+): FeedEntry | null {
   const image = absoluteUrl(article.featuredImage, siteUrl);
   const published = new Date(article.publishedAt ?? article.updatedAt);
   const updated = new Date(article.updatedAt);

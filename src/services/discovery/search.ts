@@ -264,8 +264,11 @@ export class Search {
     });
     const articles = await repos.articles.findByIds(hits.map((h) => h.articleId));
     const cards = await this.reader.cards(articles);
+    const bodyOf = new Map(articles.map((a) => [a.id, a.bodyHtml]));
     const results = cards.map((card, i) => {
-      const text = [card.article.summary, htmlToText(card.article.bodyHtml)].filter(Boolean).join(' ');
+      const text = [card.article.summary, htmlToText(bodyOf.get(card.article.id) ?? '')]
+        .filter(Boolean)
+        .join(' ');
       return { card, snippet: buildSnippet(text, query), isTitleMatch: hits[i]?.isTitleMatch ?? false };
     });
     return {
@@ -302,7 +305,7 @@ export class Search {
         this.ctx.log.warn({ err, articleId: article.id }, 'related articles: could not keep the list');
       }
     }
-    const candidates = await repos.articles.findByIds(ids ?? []);
+    const candidates = await repos.articles.findSummariesByIds(ids ?? []);
     const position = new Map((ids ?? []).map((id, i) => [id, i]));
     const shown = candidates
       .filter((a) => a.id !== article.id && isPubliclyVisible(a, now))
@@ -344,7 +347,7 @@ export class Search {
     });
     const best = [...scores.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, count * 2);
     // Ties go to the newer article, as the page shows them.
-    const rows = await repos.articles.findByIds(best.map(([id]) => id));
+    const rows = await repos.articles.findSummariesByIds(best.map(([id]) => id));
     rows.sort(
       (a, b) =>
         (scores.get(b.id) ?? 0) - (scores.get(a.id) ?? 0) ||

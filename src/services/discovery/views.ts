@@ -90,6 +90,6 @@ export async function mostRead(
     ...(options.termIds ? { termIds: options.termIds } : {}),
     limit: options.limit ?? 5,
   });
-  const articles = await ctx.store.articles.findByIds(top.map((t) => t.articleId));
+  const articles = await ctx.store.articles.findSummariesByIds(top.map((t) => t.articleId));
   return new Reader(ctx).cards(articles);
 }

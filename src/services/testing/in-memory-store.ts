@@ -4,7 +4,7 @@
 // service's tests need no database; the integration tests under test/ run the real ones.
 // Only tests import this folder (src/architecture.test.ts checks it).
 import { pino } from 'pino';
-import type { Article } from '../../domain/article.ts';
+import type { Article, ArticleSummary } from '../../domain/article.ts';
 import { type ListingCount, listingScopesOf } from '../../domain/listing.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Person } from '../../domain/person.ts';
@@ -105,6 +105,11 @@ class MemoryArticles implements ArticleStore {
   }
   async findByIds(ids: number[]) {
     return ids.flatMap((id) => copy(this.s().articles.get(id)) ?? []);
+  }
+  async findSummariesByIds(ids: number[]): Promise<ArticleSummary[]> {
+    return (await this.findByIds(ids)).map(
+      ({ bodyMarkdown: _markdown, bodyHtml: _html, ...summary }) => summary,
+    );
   }
   async insert(record: ArticleRecord) {
     const state = this.s();
