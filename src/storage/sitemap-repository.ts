@@ -62,11 +62,39 @@ export class SitemapRepository implements SitemapStore {
     }));
   }
 
+  async entries(query: {
+    now: string;
+    from: string;
+    to: string;
+    limit: number;
+    offset: number;
+  }): Promise<Pick<SitemapArticle, 'slug' | 'updatedAt' | 'featuredImage'>[]> {
+    // Every column named here is in articles_sitemap (migration 0011): SQLite and PostgreSQL
+    // answer from the index without reading the rows and their bodies.
+    const rows = await this.db
+      .selectFrom('articles')
+      .select(['slug', 'updated_at', 'featured_image'])
+      .where('status', '=', 'published')
+      .where('published_at', '<=', query.now)
+      .where('published_at', '>=', query.from)
+      .where('published_at', '<', query.to)
+      .orderBy('status')
+      .orderBy('published_at')
+      .orderBy('id')
+      .limit(query.limit)
+      .offset(query.offset)
+      .execute();
+    return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at, featuredImage: r.featured_image }));
+  }
+
   /** Terms with at least one published article, with the newest change among those articles. */
   async terms(_now: string): Promise<{ taxonomySlug: string; termSlug: string; lastModified: string }[]> {
     const rows = await this.db
       .selectFrom('listing_counts as c')
-      .innerJoin('terms as t', (join) => join.on(sql`c.scope`, '=', sql`'term:' || t.id`))
+      // The id is read out of the scope, so each row finds its term by primary key.
+      .innerJoin('terms as t', (join) =>
+        join.on(sql`CAST(substr(c.scope, 6) AS INTEGER)`, '=', sql.ref('t.id')),
+      )
       .innerJoin('taxonomies as x', 'x.id', 't.taxonomy_id')
       .select(['x.slug as taxonomy', 't.slug as term', 'c.last_modified as last'])
       .where('c.scope', '>', 'term:')

@@ -26,6 +26,17 @@ export interface SitemapStore {
     limit: number;
     offset: number;
   }): Promise<SitemapArticle[]>;
+  /**
+   * The same range with only what a monthly sitemap lists (address, last change, image), read
+   * from an index that holds exactly those: a month of 50,000 articles is one index range.
+   */
+  entries(query: {
+    now: string;
+    from: string;
+    to: string;
+    limit: number;
+    offset: number;
+  }): Promise<Pick<SitemapArticle, 'slug' | 'updatedAt' | 'featuredImage'>[]>;
   /** Terms with at least one published article, with the newest change among those articles. */
   terms(now: string): Promise<
     {

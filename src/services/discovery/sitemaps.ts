@@ -137,7 +137,7 @@ export async function sitemapFile(
   const known = (await repos.sitemaps.months(now)).find((m) => m.month === month);
   if (!known || part > Math.ceil(known.count / maxUrls)) return undefined;
   const range = monthRange(month);
-  const articles = await repos.sitemaps.articles({
+  const articles = await repos.sitemaps.entries({
     now,
     ...range,
     limit: maxUrls,

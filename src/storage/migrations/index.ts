@@ -10,6 +10,7 @@ import * as listings from './0007-listings.ts';
 import * as articleLookups from './0008-article-lookups.ts';
 import * as articleDeletion from './0009-article-deletion.ts';
 import * as relatedArticles from './0010-related-articles.ts';
+import * as sitemapEntries from './0011-sitemap-entries.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0008-article-lookups': articleLookups,
   '0009-article-deletion': articleDeletion,
   '0010-related-articles': relatedArticles,
+  '0011-sitemap-entries': sitemapEntries,
 };
