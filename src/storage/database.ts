@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, type Driver, Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { type AppError, Errors } from '../errors.ts';
@@ -76,7 +76,7 @@ export function openDatabase(options: {
       throw databaseUnavailable({ displayUrl }, cause);
     }
     const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      dialect: new ImmediateTransactionsDialect({ database: withStatementCache(sqlite) }),
       ...(log ? { log } : {}),
     });
     return {
@@ -97,6 +97,22 @@ export function openDatabase(options: {
   pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
   return { db, dialect, displayUrl: redact(target), sqliteFile: null, close: () => db.destroy() };
+}
+
+/**
+ * Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE). A deferred one
+ * reads first and asks for the lock at its first write; if another process committed in
+ * between, SQLite cannot let it write on what it read and fails at once with "database is
+ * locked", without waiting out busy_timeout. Beginning immediate makes it wait its turn.
+ */
+class ImmediateTransactionsDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 /**
