@@ -109,6 +109,16 @@ const CATALOGUE = {
     (p) => p.details ?? [],
   ),
   DATABASE_UNAVAILABLE: entry('unavailable', (p: { reason: string }) => p.reason),
+  STORAGE_READ_ONLY: entry(
+    'unavailable',
+    () =>
+      'Nothing was saved: the server cannot write to its disk at the moment (it has become read-only or is failing). Reading still works. Try again later, or tell the site’s administrator.',
+  ),
+  STORAGE_FULL: entry(
+    'unavailable',
+    () =>
+      'Nothing was saved: the server has run out of disk space. Reading still works. Try again later, or tell the site’s administrator.',
+  ),
   NODE_TOO_OLD: entry('unavailable', (p: { version: string }) => `Node.js ${p.version} is too old.`),
   SEARCH_QUERY_INVALID: entry(
     'invalid',

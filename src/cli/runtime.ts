@@ -49,6 +49,10 @@ export function reportCliError(error: unknown, io: CliIo = stdio): void {
     const isRepeat =
       only !== undefined && error.message.includes(only.field) && error.message.includes(only.message);
     if (!isRepeat) for (const detail of details) io.err(`  - ${detail.field}: ${detail.message}`);
+    // A database or disk that fails says why in the driver's words, which the operator needs.
+    const cause = error.cause;
+    if (error.kind === 'unavailable' && cause instanceof Error && !error.message.includes(cause.message))
+      io.err(`  (${cause.message})`);
     return;
   }
   const system = describeSystemError(error);

@@ -4,7 +4,8 @@ import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, type Driver, Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
-import { type AppError, Errors } from '../errors.ts';
+import { type AppError, Errors, isAppError } from '../errors.ts';
+import { withDatabaseFaults } from './database-faults.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -34,7 +35,6 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
 }
 
-/** Opens the database named by a URL. SQLite files are created with their folder, in WAL mode. */
 /** Called with every query a database runs: benchmarks use it to explain what pages ask for. */
 export type QueryObserver = (query: {
   sql: string;
@@ -42,6 +42,10 @@ export type QueryObserver = (query: {
   durationMs: number;
 }) => void;
 
+/**
+ * Opens the database named by a URL. SQLite files are created with their folder, in WAL mode.
+ * A database that cannot be reached, or whose disk is read-only or full, fails with an AppError.
+ */
 export function openDatabase(options: {
   url: string;
   poolSize?: number;
@@ -76,7 +80,7 @@ export function openDatabase(options: {
       throw databaseUnavailable({ displayUrl }, cause);
     }
     const db = new Kysely<Database>({
-      dialect: new ImmediateTransactionsDialect({ database: withStatementCache(sqlite) }),
+      dialect: withDatabaseFaults(new ImmediateTransactionsDialect({ database: withStatementCache(sqlite) })),
       ...(log ? { log } : {}),
     });
     return {
@@ -95,7 +99,10 @@ export function openDatabase(options: {
   // lent the client out, and an unheard 'error' ends the process; the failed query still
   // reports it, and the pool drops the broken client when it comes back.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+  const db = new Kysely<Database>({
+    dialect: withDatabaseFaults(new PostgresDialect({ pool })),
+    ...(log ? { log } : {}),
+  });
   return { db, dialect, displayUrl: redact(target), sqliteFile: null, close: () => db.destroy() };
 }
 
@@ -175,19 +182,24 @@ export async function migrateToLatest(
   const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   const failedResult = (result.results ?? []).find((r) => r.status === 'Error');
   const failed = result.error
-    ? {
-        name: failedResult?.migrationName ?? '(unknown)',
-        message: (result.error as Error).message ?? String(result.error),
-      }
+    ? { name: failedResult?.migrationName ?? '(unknown)', message: driverMessage(result.error) }
     : null;
   return { applied, failed };
 }
 
 /** Wraps a low-level connection error in a message that says which database could not be reached. */
 export function databaseUnavailable(handle: Pick<DatabaseHandle, 'displayUrl'>, cause: unknown): AppError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
   return Errors.DATABASE_UNAVAILABLE(
-    { reason: `Cannot use the database ${handle.displayUrl}: ${detail}` },
+    { reason: `Cannot use the database ${handle.displayUrl}: ${driverMessage(cause)}` },
     { cause },
   );
+}
+
+/**
+ * The driver's own words for a failure (ECONNREFUSED, "password authentication failed"): they
+ * tell an operator more than the message a reader would be shown.
+ */
+function driverMessage(error: unknown): string {
+  const root = isAppError(error) && error.cause !== undefined ? error.cause : error;
+  return root instanceof Error ? root.message : String(root);
 }

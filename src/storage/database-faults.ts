@@ -1,0 +1,151 @@
+import type { DatabaseConnection, Dialect, Driver, QueryResult } from 'kysely';
+import { type AppError, Errors, isAppError } from '../errors.ts';
+
+/**
+ * Failures that come from the state of the machine rather than from a bug: the database cannot
+ * be reached, or its storage refuses writes (read-only, failing, or full). Each becomes an
+ * AppError of kind `unavailable`, so a reader sees a 503 that says what happened and a command
+ * says the same; the driver's own error stays attached as `cause` for the log.
+ */
+
+/** Node's errors for a connection that cannot be made or was cut. */
+const CONNECTION_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
+/** pg's own errors for a connection that ended or never answered (they carry no code). */
+const CONNECTION_MESSAGES =
+  /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Connection ended)/;
+
+/** PostgreSQL SQLSTATEs (besides class 08, connection exceptions) that mean the server cannot serve us now. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '3D000', '28000', '28P01']);
+
+function reachableAgain(cause: unknown): AppError {
+  return Errors.DATABASE_UNAVAILABLE(
+    { reason: 'The database is not answering at the moment. Try again in a minute.' },
+    { cause },
+  );
+}
+
+/** The AppError a database failure stands for, or undefined when it is not one of these (a bug, a constraint). */
+export function databaseFault(error: unknown): AppError | undefined {
+  if (isAppError(error)) return error;
+  if (!(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    // SQLite (better-sqlite3 gives the extended result code: SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED...).
+    if (code === 'SQLITE_FULL') return Errors.STORAGE_FULL(undefined, { cause: error });
+    if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN')
+      return Errors.STORAGE_READ_ONLY(undefined, { cause: error });
+    // PostgreSQL: disk_full, read_only_sql_transaction (a standby), then the server going away.
+    if (code === '53100') return Errors.STORAGE_FULL(undefined, { cause: error });
+    if (code === '25006') return Errors.STORAGE_READ_ONLY(undefined, { cause: error });
+    if (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || CONNECTION_ERRNOS.has(code))
+      return reachableAgain(error);
+  }
+  if (CONNECTION_MESSAGES.test(error.message)) return reachableAgain(error);
+  return undefined;
+}
+
+function translated(error: unknown): unknown {
+  return databaseFault(error) ?? error;
+}
+
+/**
+ * SQLite ends a transaction by itself when a write fails for want of space or on an I/O error;
+ * the ROLLBACK that follows then fails, and its error would hide the one that matters.
+ */
+function isNoTransactionLeft(error: unknown): boolean {
+  return error instanceof Error && /no transaction is active/.test(error.message);
+}
+
+function connectionWith(connection: DatabaseConnection): DatabaseConnection {
+  return new Proxy(connection, {
+    get(target, property, receiver) {
+      if (property === 'executeQuery')
+        return async <R>(
+          ...args: Parameters<DatabaseConnection['executeQuery']>
+        ): Promise<QueryResult<R>> => {
+          try {
+            return await target.executeQuery<R>(...args);
+          } catch (error) {
+            throw translated(error);
+          }
+        };
+      if (property === 'streamQuery')
+        return async function* <R>(
+          ...args: Parameters<DatabaseConnection['streamQuery']>
+        ): AsyncIterableIterator<QueryResult<R>> {
+          try {
+            yield* target.streamQuery<R>(...args);
+          } catch (error) {
+            throw translated(error);
+          }
+        };
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+function driverWith(driver: Driver): Driver {
+  // The connection Kysely is given is the wrapped one, and it hands that back to the driver's
+  // other methods; each unwraps nothing, since the proxy forwards everything else to the original.
+  const wrapped: Driver = {
+    init: (options) => driver.init(options),
+    acquireConnection: async (options) => {
+      try {
+        return connectionWith(await driver.acquireConnection(options));
+      } catch (error) {
+        // No connection at all: whatever the reason (refused, unknown database, bad password),
+        // the database cannot be used now.
+        throw databaseFault(error) ?? reachableAgain(error);
+      }
+    },
+    beginTransaction: async (connection, settings) => {
+      try {
+        await driver.beginTransaction(connection, settings);
+      } catch (error) {
+        throw translated(error);
+      }
+    },
+    commitTransaction: async (connection) => {
+      try {
+        await driver.commitTransaction(connection);
+      } catch (error) {
+        throw translated(error);
+      }
+    },
+    rollbackTransaction: async (connection) => {
+      try {
+        await driver.rollbackTransaction(connection);
+      } catch (error) {
+        if (isNoTransactionLeft(error)) return;
+        throw translated(error);
+      }
+    },
+    releaseConnection: (connection, options) => driver.releaseConnection(connection, options),
+    destroy: (options) => driver.destroy(options),
+  };
+  if (driver.savepoint) wrapped.savepoint = driver.savepoint.bind(driver);
+  if (driver.rollbackToSavepoint) wrapped.rollbackToSavepoint = driver.rollbackToSavepoint.bind(driver);
+  if (driver.releaseSavepoint) wrapped.releaseSavepoint = driver.releaseSavepoint.bind(driver);
+  return wrapped;
+}
+
+/** The dialect with every database failure of the kinds above turned into its AppError. */
+export function withDatabaseFaults(dialect: Dialect): Dialect {
+  return {
+    createDriver: () => driverWith(dialect.createDriver()),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+  };
+}
