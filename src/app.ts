@@ -8,7 +8,7 @@ import { closeRenderPools } from './content/render-pool.ts';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { ASSETS_DIR, assetUrls } from './web/assets.ts';
-import { describeError, sendError } from './web/errors.ts';
+import { describeError, errorTitle, sendError } from './web/errors.ts';
 import { inputGuard } from './web/input-guard.ts';
 import { adminPlugin } from './web/newsroom/index.ts';
 import type { PageCache } from './web/page-cache.ts';
@@ -70,12 +70,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     return layout(
       site,
       {
-        title:
-          described.status === 404
-            ? 'Page not found'
-            : described.status === 410
-              ? 'This page has been removed'
-              : 'Error',
+        title: errorTitle(described.status),
         description: described.message,
         canonicalUrl: `${site.siteUrl}/`,
         noIndex: true,

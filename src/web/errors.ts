@@ -22,6 +22,9 @@ export interface ErrorReply {
 /** Turns anything thrown in a handler into what the user may see. Bugs are logged in full, shown as an id. */
 export function describeError(error: unknown, request: FastifyRequest): ErrorReply {
   if (isAppError(error)) {
+    // The reader is told the database or the disk is unavailable; the operator needs the why.
+    if (error.kind === 'unavailable' && error.cause !== undefined)
+      request.log.error({ err: error.cause, code: error.code }, error.message);
     return {
       status: STATUS_BY_KIND[error.kind],
       code: error.code,
@@ -66,6 +69,9 @@ export function wantsJson(request: FastifyRequest): boolean {
   return request.url.startsWith('/api/') || (request.headers.accept ?? '').startsWith('application/json');
 }
 
+/** What a 503 asks clients to wait before trying again. */
+export const RETRY_AFTER_SECONDS = 30;
+
 export type ErrorPageRenderer = (reply: ErrorReply, requestId: string) => Promise<string>;
 
 export async function sendError(
@@ -75,6 +81,9 @@ export async function sendError(
   renderPage: ErrorPageRenderer,
 ): Promise<void> {
   reply.code(described.status).header('cache-control', 'no-store');
+  // Unavailable is a state that passes (a database restarting, a disk being freed): clients and
+  // crawlers may come back, and should.
+  if (described.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   if (wantsJson(request)) {
     await reply.send({
       code: described.code,
@@ -96,11 +105,19 @@ export async function sendError(
   await reply.type('text/html; charset=utf-8').send(page);
 }
 
+/** The heading of an error page. */
+export function errorTitle(status: number): string {
+  if (status === 404) return 'Page not found';
+  if (status === 410) return 'This page has been removed';
+  if (status === 503) return 'Temporarily unavailable';
+  return status < 500 ? 'That did not work' : 'Something went wrong';
+}
+
 /** An error page that needs nothing but the message: no settings, no layout. */
 function plainErrorPage(described: ErrorReply, requestId: string): string {
   const reference = described.status >= 500 ? `<p>Reference: <code>${escapeHtml(requestId)}</code></p>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Error</title></head>
-<body><main><h1>${described.status === 404 ? 'Page not found' : 'Error'}</h1><p>${escapeHtml(described.message)}</p>${reference}</main></body></html>
+<body><main><h1>${errorTitle(described.status)}</h1><p>${escapeHtml(described.message)}</p>${reference}</main></body></html>
 `;
 }

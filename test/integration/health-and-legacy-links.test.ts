@@ -145,6 +145,7 @@ for (const kind of DATABASE_KINDS) {
       const body = await page.text();
       if (kind === 'postgres') {
         assert.equal(page.status, 503);
+        assert.equal(page.headers.get('retry-after'), '30');
         assert.match(body, /The database is not answering at the moment\./);
       } else {
         assert.equal(page.status, 500);

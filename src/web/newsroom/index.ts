@@ -26,7 +26,7 @@ import { Errors, isAppError } from '../../errors.ts';
 import { type AuthContext, validateSession } from '../../services/auth.ts';
 import type { Reader } from '../../services/reader.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
-import { describeError, sendError, wantsJson } from '../errors.ts';
+import { describeError, errorTitle, sendError, wantsJson } from '../errors.ts';
 import type { TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { adminLayout } from '../views/newsroom/layout.ts';
@@ -252,22 +252,26 @@ async function adminScope(
     } else if (isAppError(error) && error.code === 'PERMISSION_DENIED' && !request.admin) {
       status = 401;
     }
+    const shown = { ...described, status, message };
     if (wantsJson(request)) {
-      await sendError(request, reply, { ...described, status, message }, async () => '');
+      await sendError(request, reply, shown, async () => '');
       return;
     }
-    await page(request, reply, {
-      title:
-        status === 403 || status === 401
-          ? 'Not allowed'
-          : status === 404
-            ? 'Not found'
-            : 'Something went wrong',
-      status,
-      body: html`<div class="alert" role="alert"><p>${message}</p>${
-        status >= 500 ? html`<p class="meta">Reference: ${request.id}</p>` : ''
-      }</div>
+    // The admin layout reads the site's settings: with the database down, sendError falls back
+    // to a page that needs nothing.
+    await sendError(request, reply, shown, async () => {
+      const document = adminLayout({
+        title: status === 403 || status === 401 ? 'Not allowed' : errorTitle(status),
+        siteName: await siteName(),
+        body: html`<div class="alert" role="alert"><p>${message}</p>${
+          status >= 500 ? html`<p class="meta">Reference: ${request.id}</p>` : ''
+        }</div>
 <p><a href="/admin">Back to the dashboard</a></p>`,
+        user: request.admin ? { name: request.admin.user.name, role: request.admin.user.role } : undefined,
+        nav: request.admin ? adminNavFor(request.admin.user.role as Role, request.url) : [],
+        csrfToken: csrfToken(reply),
+      });
+      return document.value;
     });
   });
 

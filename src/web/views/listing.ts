@@ -10,6 +10,7 @@ import type {
   SiteModel,
   TermPageModel,
 } from '../../services/reader.ts';
+import { errorTitle } from '../errors.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 
@@ -124,16 +125,8 @@ export function staticPageView(page: Page): SafeHtml {
 }
 
 export function errorView(status: number, message: string, requestId?: string): SafeHtml {
-  const title =
-    status === 404
-      ? 'Page not found'
-      : status === 410
-        ? 'This page has been removed'
-        : status < 500
-          ? 'That did not work'
-          : 'Something went wrong';
   return html`<section class="error-page">
-  <h1>${title}</h1>
+  <h1>${errorTitle(status)}</h1>
   <p>${message}</p>
   ${requestId ? html`<p class="error-page__id">Reference: <code>${requestId}</code></p>` : ''}
   <p><a href="/">Go to the home page</a></p>
