@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Errors } from '../errors.ts';
 
 /** Where uploaded media files live. The local disk today; an S3-compatible store can implement the same. */
 export interface MediaStore {
@@ -25,13 +26,37 @@ export class LocalMediaStore implements MediaStore {
 
   async put(relativePath: string, bytes: Buffer): Promise<void> {
     const full = this.resolve(relativePath);
-    await mkdir(path.dirname(full), { recursive: true });
-    await writeFile(full, bytes, { flag: 'wx' });
+    try {
+      await mkdir(path.dirname(full), { recursive: true });
+    } catch (error) {
+      // A recursive mkdir on a read-only file system reports ENOENT: the folder cannot be made.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw Errors.STORAGE_READ_ONLY(undefined, { cause: error });
+      throw diskFault(error) ?? error;
+    }
+    try {
+      await writeFile(full, bytes, { flag: 'wx' });
+    } catch (error) {
+      // A write cut short leaves a truncated file that would be served as the image.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(full, { force: true }).catch(() => {});
+      throw diskFault(error) ?? error;
+    }
   }
 
   async remove(relativePath: string): Promise<void> {
     await rm(this.resolve(relativePath), { force: true });
   }
+}
+
+const FULL = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+const UNWRITABLE = new Set(['EROFS', 'EIO', 'EACCES', 'EPERM']);
+
+/** A full or unwritable disk is the machine's state, not a bug: say so (503) rather than fail with a 500. */
+function diskFault(error: unknown) {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  if (FULL.has(code)) return Errors.STORAGE_FULL(undefined, { cause: error });
+  if (UNWRITABLE.has(code)) return Errors.STORAGE_READ_ONLY(undefined, { cause: error });
+  return undefined;
 }
 
 /** The media directory of a data folder. */
