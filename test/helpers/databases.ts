@@ -66,6 +66,22 @@ export async function createTestWiring(
   options: { now?: Date; siteUrl?: string } = {},
 ): Promise<TestWiring> {
   const database = await createTestDatabase(kind);
+  try {
+    return await openTestWiring(database, options);
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
+}
+
+/**
+ * Wiring with a fixed clock and a silent logger on an existing test database (one a server
+ * process also uses, say); cleanup closes it and drops the database.
+ */
+export async function openTestWiring(
+  database: TestDatabase,
+  options: { now?: Date; siteUrl?: string } = {},
+): Promise<TestWiring> {
   let now = options.now ?? new Date('2026-11-20T12:00:00.000Z');
   const config = parseConfig({
     database: { url: database.url },
