@@ -100,6 +100,9 @@ export async function login(
   const user = found.user;
   const token = newToken();
   const session = await ctx.store.transaction(async (repos) => {
+    // Parallel sign-ins to one account delete each other's attempts: without the keys' locks,
+    // PostgreSQL found them deadlocked and one answered 500.
+    await repos.loginAttempts.lock(keys);
     await repos.loginAttempts.deleteIds(reserved);
     await repos.loginAttempts.clear(`email:${email}`);
     await repos.loginAttempts.deleteBefore(since);

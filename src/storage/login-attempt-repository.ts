@@ -20,11 +20,7 @@ export class LoginAttemptRepository implements LoginAttemptStore {
    * them can both see room for one more.
    */
   async reserve(keys: string[], at: string, since: string): Promise<{ ids: number[]; counts: number[] }> {
-    if (this.dialect === 'postgres') {
-      for (const key of [...keys].sort()) {
-        await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(this.db);
-      }
-    }
+    await this.lock(keys);
     const ids: number[] = [];
     for (const key of keys) {
       const row = await this.db
@@ -37,6 +33,14 @@ export class LoginAttemptRepository implements LoginAttemptStore {
     const counts: number[] = [];
     for (const key of keys) counts.push(await this.countSince(key, since));
     return { ids, counts };
+  }
+
+  /** PostgreSQL: one advisory lock per key, in sorted order. SQLite's single writer needs none. */
+  async lock(keys: string[]): Promise<void> {
+    if (this.dialect !== 'postgres') return;
+    for (const key of [...keys].sort()) {
+      await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(this.db);
+    }
   }
 
   async deleteIds(ids: number[]): Promise<void> {
@@ -71,6 +75,15 @@ export class LoginAttemptRepository implements LoginAttemptStore {
   }
 
   async deleteBefore(before: string): Promise<void> {
-    await this.db.deleteFrom('login_attempts').where('created_at', '<=', before).execute();
+    if (this.dialect !== 'postgres') {
+      await this.db.deleteFrom('login_attempts').where('created_at', '<=', before).execute();
+      return;
+    }
+    // Housekeeping that waited for rows another sign-in holds could close a cycle with it (each
+    // deleting old rows the other locked first): skip them; they go next time.
+    await sql`
+      DELETE FROM login_attempts WHERE id IN (
+        SELECT id FROM login_attempts WHERE created_at <= ${before} FOR UPDATE SKIP LOCKED
+      )`.execute(this.db);
   }
 }

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import argon2 from 'argon2';
 import type { FastifyInstance } from 'fastify';
 import { SaxesParser } from 'saxes';
 import { buildApp } from '../../src/app.ts';
@@ -295,6 +296,36 @@ for (const kind of DATABASE_KINDS) {
           ),
         );
         assert.deepEqual(tally(codes), { LOGIN_FAILED: limit, LOGIN_THROTTLED: 40 - limit });
+      });
+
+      test('parallel sign-ins to one account all succeed', async () => {
+        // Each deletes the others' attempts; on PostgreSQL they deadlocked now and then (a 500).
+        // A cheap hash lets many finish checking the password at the same moment.
+        const user = await makeUser(t.wiring, 'editor', 'parallel-editor@defects.example');
+        const cheap = await argon2.hash(TEST_PASSWORD, {
+          type: argon2.argon2id,
+          memoryCost: 1024,
+          timeCost: 1,
+          parallelism: 1,
+        });
+        await t.wiring.store.users.update(user.id, { passwordHash: cheap }, t.wiring.now().toISOString());
+        const codes: string[] = [];
+        for (let round = 0; round < 50; round++) {
+          codes.push(
+            ...(await Promise.all(
+              Array.from({ length: 4 }, () =>
+                outcome(
+                  login(t.wiring, {
+                    email: user.email,
+                    password: TEST_PASSWORD,
+                    client: { ip: '192.0.2.44' },
+                  }),
+                ),
+              ),
+            )),
+          );
+        }
+        assert.deepEqual(tally(codes), { SIGNED_IN: 200 });
       });
 
       test('a successful sign-in does not count against its address', async () => {
