@@ -19,7 +19,7 @@ export interface SearchQuery {
 export const MAX_QUERY_LENGTH = 500;
 const MAX_WORDS = 24;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^\p{ASCII}*$/u;
 /** Snippets are cut from the start of a text: matches past this many characters are not looked for. */
 const SNIPPET_SCAN_LIMIT = 20_000;
 
