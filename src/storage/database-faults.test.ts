@@ -15,6 +15,8 @@ describe('database faults', () => {
       [withCode('database or disk is full', 'SQLITE_FULL'), 'STORAGE_FULL'],
       [withCode('disk I/O error', 'SQLITE_IOERR_WRITE'), 'STORAGE_READ_ONLY'],
       [withCode('attempt to write a readonly database', 'SQLITE_READONLY'), 'STORAGE_READ_ONLY'],
+      [withCode('database is locked', 'SQLITE_BUSY'), 'DATABASE_UNAVAILABLE'],
+      [withCode('database is locked', 'SQLITE_BUSY_SNAPSHOT'), 'DATABASE_UNAVAILABLE'],
       [withCode('could not extend file', '53100'), 'STORAGE_FULL'],
       [withCode('cannot execute INSERT in a read-only transaction', '25006'), 'STORAGE_READ_ONLY'],
       [withCode('terminating connection due to administrator command', '57P01'), 'DATABASE_UNAVAILABLE'],

@@ -42,6 +42,12 @@ export function databaseFault(error: unknown): AppError | undefined {
   if (typeof code === 'string') {
     // SQLite (better-sqlite3 gives the extended result code: SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED...).
     if (code === 'SQLITE_FULL') return Errors.STORAGE_FULL(undefined, { cause: error });
+    // Another process held the write lock past busy_timeout: busy, not broken.
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+      return Errors.DATABASE_UNAVAILABLE(
+        { reason: 'The database is busy with other writes. Try again in a moment.' },
+        { cause: error },
+      );
     if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN')
       return Errors.STORAGE_READ_ONLY(undefined, { cause: error });
     // PostgreSQL: disk_full, read_only_sql_transaction (a standby), then the server going away.
