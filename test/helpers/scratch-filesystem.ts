@@ -9,8 +9,11 @@ import path from 'node:path';
  * need root (CAP_SYS_ADMIN); nothing here changes anything outside the folders it makes.
  */
 
+/** The system tools (mkfs.ext4, losetup, mount) live in the sbin folders, which a user's PATH may leave out. */
+const SYSTEM_PATH = [process.env.PATH, '/usr/local/sbin', '/usr/sbin', '/sbin'].filter(Boolean).join(':');
+
 function run(command: string, args: string[]): { ok: boolean; output: string } {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
+  const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, PATH: SYSTEM_PATH } });
   const output = `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`;
   return { ok: result.status === 0, output: output.trim() };
 }
@@ -115,7 +118,10 @@ export function mountExt4(megabytes: number): Ext4Filesystem {
     },
     remount: () => {
       // 0: clean, 1: errors corrected; anything else means the image is damaged.
-      const check = spawnSync('e2fsck', ['-f', '-y', image], { encoding: 'utf8' });
+      const check = spawnSync('e2fsck', ['-f', '-y', image], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: SYSTEM_PATH },
+      });
       if (check.status !== 0 && check.status !== 1)
         throw new Error(`e2fsck found damage it could not repair: ${check.stdout}${check.stderr}`);
       mount();
