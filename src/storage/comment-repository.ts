@@ -69,15 +69,15 @@ export class CommentRepository implements CommentStore {
    * Ids of the comments whose source id starts with `prefix` (those imported from one site).
    * Wildcard characters in the prefix match themselves and more; the exact test is done here.
    */
-  async idsBySourcePrefix(prefix: string): Promise<Map<string, number>> {
-    const rows = await this.db
+  async findIdBySourceId(sourceId: string): Promise<number | undefined> {
+    const row = await this.db
       .selectFrom('comments')
-      .select(['id', 'source_id'])
-      .where('source_id', 'like', `${prefix.replace(/[\\%_]/g, '_')}%`)
-      .execute();
-    return new Map(
-      rows.flatMap((r) => (r.source_id?.startsWith(prefix) ? [[r.source_id, r.id] as const] : [])),
-    );
+      .select('id')
+      .where('source_id', '=', sourceId)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.id;
   }
 
   async insert(record: CommentRecord): Promise<number> {

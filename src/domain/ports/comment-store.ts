@@ -9,11 +9,8 @@ export interface CommentStore {
   listForArticle(articleId: number): Promise<Comment[]>;
   /** Every comment, by id: for exports. */
   listAll(): Promise<Comment[]>;
-  /**
-   * Ids of the comments whose source id starts with `prefix` (those imported from one site).
-   * Wildcard characters in the prefix match themselves and more; the exact test is done here.
-   */
-  idsBySourcePrefix(prefix: string): Promise<Map<string, number>>;
+  /** The comment that carries exactly this source id (the first, should several). */
+  findIdBySourceId(sourceId: string): Promise<number | undefined>;
   insert(record: CommentRecord): Promise<number>;
   update(id: number, record: CommentRecord): Promise<void>;
 }

@@ -277,9 +277,7 @@ export async function importPagesCommentsRedirects(
           continue;
         }
         const sourceId = text(row, 'source');
-        const knownId = sourceId
-          ? (await repos.comments.idsBySourcePrefix(sourceId)).get(sourceId)
-          : undefined;
+        const knownId = sourceId ? await repos.comments.findIdBySourceId(sourceId) : undefined;
         const parentIndex = typeof row.parent === 'number' ? row.parent : null;
         const record = {
           articleId,

@@ -11,6 +11,7 @@ import * as articleLookups from './0008-article-lookups.ts';
 import * as articleDeletion from './0009-article-deletion.ts';
 import * as relatedArticles from './0010-related-articles.ts';
 import * as sitemapEntries from './0011-sitemap-entries.ts';
+import * as importLookups from './0012-import-lookups.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -34,4 +35,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0009-article-deletion': articleDeletion,
   '0010-related-articles': relatedArticles,
   '0011-sitemap-entries': sitemapEntries,
+  '0012-import-lookups': importLookups,
 };
