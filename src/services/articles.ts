@@ -10,9 +10,11 @@ import {
 } from '../domain/article.ts';
 import type { ListedArticle } from '../domain/listing.ts';
 import { articlePath } from '../domain/paths.ts';
+import type { Person } from '../domain/person.ts';
 import type { ArticleRecord } from '../domain/ports/article-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { RESERVED_SLUGS } from '../domain/slug.ts';
+import type { Term } from '../domain/taxonomy.ts';
 import { stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
@@ -50,10 +52,11 @@ export interface SaveOptions {
   rendered?: RenderedBody;
 }
 
-/** A body and its HTML, rendered ahead of a save. */
+/** A body and its HTML, rendered ahead of a save, and maybe the HTML's plain text (for the search index). */
 export interface RenderedBody {
   markdown: string;
   html: string;
+  text?: string;
 }
 
 /** Renders a body before its save's transaction opens (see SaveOptions.rendered). */
@@ -101,7 +104,7 @@ export async function saveArticleIn(
       throw Errors.SLUG_TAKEN({ slug: draft.slug });
     }
   }
-  await assertRelationsExist(repos, draft);
+  const { people, terms } = await assertRelationsExist(repos, draft);
 
   const now = toIsoTimestamp(options.now);
   // Every field of the draft is stored; only the derived ones are spelled out here.
@@ -138,9 +141,17 @@ export async function saveArticleIn(
   }
   await repos.articles.setAuthors(id, draft.authorIds);
   await repos.articles.setTerms(id, draft.termIds);
-  await indexArticleIn(repos, id);
-
   const article = (await repos.articles.findById(id))!;
+  const isSame = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+  await indexArticleIn(repos, id, {
+    article,
+    ...(isSame(article.authorIds, draft.authorIds) ? { people } : {}),
+    ...(isSame(article.termIds, draft.termIds) ? { terms } : {}),
+    ...(options.rendered?.text !== undefined && options.rendered.html === article.bodyHtml
+      ? { bodyText: options.rendered.text }
+      : {}),
+  });
+
   const listedBefore = options.listedBefore !== undefined ? options.listedBefore : listedState(existing);
   await repos.listings.recordSave(id, listedBefore, listedState(article), now);
   await repos.revisions.add({
@@ -190,7 +201,10 @@ export function announceArticle(ctx: Pick<ServiceContext, 'changes'>, result: Sa
   });
 }
 
-async function assertRelationsExist(repos: ArticleWriterRepositories, draft: ArticleDraft): Promise<void> {
+async function assertRelationsExist(
+  repos: ArticleWriterRepositories,
+  draft: ArticleDraft,
+): Promise<{ people: Person[]; terms: Term[] }> {
   const [people, terms] = await Promise.all([
     repos.people.findByIds(draft.authorIds),
     repos.taxonomies.findTermsByIds(draft.termIds),
@@ -201,6 +215,7 @@ async function assertRelationsExist(repos: ArticleWriterRepositories, draft: Art
   if (terms.length !== new Set(draft.termIds).size)
     errors.push({ field: 'terms', message: 'names a term that does not exist' });
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+  return { people, terms };
 }
 
 /** What an article adds to listings: nothing unless it is published. */

@@ -41,16 +41,29 @@ export class ListingRepository {
     const changes: { scope: string; delta: number }[] = [];
     for (const scope of old) if (!current.has(scope)) changes.push({ scope, delta: -1 });
     for (const scope of current) changes.push({ scope, delta: old.has(scope) ? 0 : 1 });
-    for (const { scope, delta } of changes) {
+    const lastModified = sql<string>`CASE WHEN excluded.last_modified > listing_counts.last_modified
+      THEN excluded.last_modified ELSE listing_counts.last_modified END`;
+    // Listings the article joins or stays in: one statement for all of them (a save touches
+    // the site, its month, each term and each author).
+    const staying = changes.filter((change) => change.delta >= 0);
+    if (staying.length > 0)
       await this.db
         .insertInto('listing_counts')
-        .values({ scope, count: Math.max(delta, 0), last_modified: now })
+        .values(staying.map(({ scope, delta }) => ({ scope, count: delta, last_modified: now })))
         .onConflict((oc) =>
-          oc.column('scope').doUpdateSet({
-            count: sql`listing_counts.count + ${delta}`,
-            last_modified: sql`CASE WHEN excluded.last_modified > listing_counts.last_modified
-              THEN excluded.last_modified ELSE listing_counts.last_modified END`,
-          }),
+          oc
+            .column('scope')
+            .doUpdateSet({ count: sql`listing_counts.count + excluded.count`, last_modified: lastModified }),
+        )
+        .execute();
+    for (const { scope, delta } of changes.filter((change) => change.delta < 0)) {
+      await this.db
+        .insertInto('listing_counts')
+        .values({ scope, count: 0, last_modified: now })
+        .onConflict((oc) =>
+          oc
+            .column('scope')
+            .doUpdateSet({ count: sql`listing_counts.count + ${delta}`, last_modified: lastModified }),
         )
         .execute();
     }

@@ -1,5 +1,6 @@
 import { toPlainText } from '../../content/markdown.ts';
 import { type Article, isPubliclyVisible } from '../../domain/article.ts';
+import type { Person } from '../../domain/person.ts';
 import type { SearchDocument } from '../../domain/ports/search-index.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import {
@@ -20,22 +21,24 @@ import { SiteStructure } from '../site-structure.ts';
 
 /**
  * Brings the index entry of one article in line with the article, inside the caller's
- * transaction: published articles are (re)indexed, anything else is removed.
+ * transaction: published articles are (re)indexed, anything else is removed. A caller that has
+ * just read the article (and its people and terms, and the body's plain text) passes them in.
  */
 export async function indexArticleIn(
   repos: Pick<Repositories, 'articles' | 'people' | 'taxonomies' | 'search' | 'related'>,
   articleId: number,
+  known: { article?: Article; people?: Person[]; terms?: Term[]; bodyText?: string } = {},
 ): Promise<void> {
   // Its related list is worked out again on its next view, from what it says now.
   await repos.related.forget([articleId]);
-  const article = await repos.articles.findById(articleId);
+  const article = known.article ?? (await repos.articles.findById(articleId));
   if (article?.status !== 'published') {
     await repos.search.remove(articleId);
     return;
   }
   const [people, terms] = await Promise.all([
-    repos.people.findByIds(article.authorIds),
-    repos.taxonomies.findTermsByIds(article.termIds),
+    known.people ?? repos.people.findByIds(article.authorIds),
+    known.terms ?? repos.taxonomies.findTermsByIds(article.termIds),
   ]);
   await repos.search.put(
     searchDocument({
@@ -48,6 +51,7 @@ export async function indexArticleIn(
       subtitle: article.subtitle,
       summary: article.summary,
       bodyHtml: article.bodyHtml,
+      ...(known.bodyText === undefined ? {} : { bodyText: known.bodyText }),
       people: people.map((p) => p.name),
       terms: terms.map((t) => t.name),
     }),
@@ -65,6 +69,8 @@ export function searchDocument(input: {
   subtitle: string | null;
   summary: string | null;
   bodyHtml: string;
+  /** The body's plain text, when the caller already has it. */
+  bodyText?: string;
   people: string[];
   terms: string[];
 }): SearchDocument {
@@ -76,7 +82,7 @@ export function searchDocument(input: {
     config: textSearchConfig(input.language),
     title: foldText(input.title),
     subtitleSummary: foldText([input.subtitle, input.summary].filter(Boolean).join(' \n ')),
-    body: foldText(toPlainText(input.bodyHtml)),
+    body: foldText(input.bodyText ?? toPlainText(input.bodyHtml)),
     people: foldText(input.people.join(', ')),
     terms: foldText(input.terms.join(', ')),
   };
