@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { LocalMediaStore } from '../adapters/media-store.ts';
@@ -6,6 +6,7 @@ import { dataPath } from '../config.ts';
 import { importGhost } from '../services/import/ghost.ts';
 import { importJson } from '../services/import/json.ts';
 import { type ImportReport, importMarkdown } from '../services/import/markdown.ts';
+import { listsOf, type ReportLists, ReportSpool } from '../services/import/report-spool.ts';
 import type { ImportProgress, MigrationReport, ReportKind } from '../services/import/session.ts';
 import { importWordPress, type TaxonomyMapping } from '../services/import/wordpress.ts';
 import { type CliIo, stdio, usageError, withWiring } from './runtime.ts';
@@ -38,13 +39,24 @@ const KIND_LABELS: Record<ReportKind, string> = {
   item: 'other items',
 };
 
-/** Prints what an import from another system did: counts per kind, then each skipped thing and warning. */
-export function printMigrationReport(report: MigrationReport, io: CliIo = stdio): void {
-  const failed = report.items.filter((item) => item.outcome === 'failed');
+/**
+ * Prints what an import from another system did: counts per kind, each skipped thing and
+ * warning, the number of source items by outcome and each failed one. Returns how many failed.
+ */
+export function printMigrationReport(
+  report: MigrationReport,
+  io: CliIo = stdio,
+  lists: ReportLists = listsOf(report),
+): number {
+  const byOutcome = new Map<string, number>();
+  let total = 0;
+  for (const item of lists.items()) {
+    byOutcome.set(item.outcome, (byOutcome.get(item.outcome) ?? 0) + 1);
+    total += 1;
+  }
+  const failures = byOutcome.get('failed') ?? 0;
   if (report.isRolledBack)
-    io.err(
-      `Nothing was imported from ${report.source}: ${failed.length} item(s) failed and --strict was given.`,
-    );
+    io.err(`Nothing was imported from ${report.source}: ${failures} item(s) failed and --strict was given.`);
   io.out(`Imported from ${report.source}:`);
   io.out(
     `  ${'what'.padEnd(12)} ${'imported'.padStart(9)} ${'updated'.padStart(9)} ${'unchanged'.padStart(9)} ${'skipped'.padStart(9)}`,
@@ -56,37 +68,91 @@ export function printMigrationReport(report: MigrationReport, io: CliIo = stdio)
       `  ${label.padEnd(12)} ${String(c.imported).padStart(9)} ${String(c.updated).padStart(9)} ${String(c.unchanged).padStart(9)} ${String(c.skipped).padStart(9)}`,
     );
   }
-  if (report.skipped.length > 0) {
-    io.out('Skipped:');
-    for (const s of report.skipped) io.out(`  ${s.kind} ${s.ref}: ${s.reason}`);
+  let heading = 'Skipped:';
+  for (const s of lists.skipped()) {
+    if (heading) io.out(heading);
+    heading = '';
+    io.out(`  ${s.kind} ${s.ref}: ${s.reason}`);
   }
-  if (report.warnings.length > 0) {
-    io.out('Notes:');
-    for (const w of report.warnings) io.out(`  ${w}`);
+  heading = 'Notes:';
+  for (const w of lists.warnings()) {
+    if (heading) io.out(heading);
+    heading = '';
+    io.out(`  ${w}`);
   }
-  const byOutcome = new Map<string, number>();
-  for (const item of report.items) byOutcome.set(item.outcome, (byOutcome.get(item.outcome) ?? 0) + 1);
   io.out(
-    `Source items: ${report.items.length} (${[...byOutcome].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'none'})`,
+    `Source items: ${total} (${[...byOutcome].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'none'})`,
   );
-  for (const item of failed) io.err(`FAILED  ${item.kind} ${item.id} "${item.title}": ${item.reason ?? ''}`);
+  if (failures > 0)
+    for (const item of lists.items())
+      if (item.outcome === 'failed')
+        io.err(`FAILED  ${item.kind} ${item.id} "${item.title}": ${item.reason ?? ''}`);
+  return failures;
 }
 
-/** Writes the full report (every source item with its outcome) as JSON, when asked to. */
-function writeReportFile(report: MigrationReport, file: string | undefined): void {
+/**
+ * Writes the full report (every source item with its outcome) as JSON, when asked to: the
+ * fields of MigrationReport, one list entry per line, written as it is read.
+ */
+function writeReportFile(report: MigrationReport, lists: ReportLists, file: string | undefined): void {
   if (!file) return;
+  let fd: number;
   try {
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    fd = openSync(file, 'w');
   } catch (cause) {
     throw usageError(
       `Cannot write the report to ${file}: ${cause instanceof Error ? cause.message : String(cause)}`,
     );
   }
+  try {
+    let pending: string[] = [];
+    const write = (text: string) => {
+      pending.push(text);
+      if (pending.length >= 500) {
+        writeSync(fd, pending.join(''));
+        pending = [];
+      }
+    };
+    const list = (name: string, entries: Iterable<unknown>) => {
+      write(`  ${JSON.stringify(name)}: [`);
+      let separator = '\n';
+      for (const entry of entries) {
+        write(`${separator}    ${JSON.stringify(entry)}`);
+        separator = ',\n';
+      }
+      write(separator === '\n' ? '],\n' : '\n  ],\n');
+    };
+    write(`{\n  "source": ${JSON.stringify(report.source)},\n`);
+    write(`  "counts": ${JSON.stringify(report.counts, null, 2).replace(/\n/g, '\n  ')},\n`);
+    list('skipped', lists.skipped());
+    list('warnings', lists.warnings());
+    list('items', lists.items());
+    write(`  "isRolledBack": ${report.isRolledBack}\n}\n`);
+    writeSync(fd, pending.join(''));
+  } finally {
+    closeSync(fd);
+  }
 }
 
-/** Failed items make the command fail, so that scripts notice; the rest is imported all the same. */
-function settle(report: MigrationReport): void {
-  if (report.items.some((item) => item.outcome === 'failed')) process.exitCode = 1;
+/**
+ * Runs an import whose report lists go to a scratch file rather than memory, then prints the
+ * summary and writes the report file from it. Failed items make the command fail, so that
+ * scripts notice; the rest is imported all the same.
+ */
+async function runMigration(
+  reportFile: string | undefined,
+  run: (sink: ReportSpool) => Promise<MigrationReport>,
+): Promise<void> {
+  const spool = new ReportSpool();
+  try {
+    const report = await run(spool);
+    const lists = spool.lists(report);
+    const failures = printMigrationReport(report, stdio, lists);
+    writeReportFile(report, lists, reportFile);
+    if (failures > 0) process.exitCode = 1;
+  } finally {
+    spool.close();
+  }
 }
 
 /** A one-line progress bar, redrawn in place, only when standard output is a terminal. */
@@ -119,6 +185,28 @@ export function terminalProgress(stream: NodeJS.WriteStream = process.stdout): {
     done() {
       if (last) stream.write('\r\u001b[K');
     },
+  };
+}
+
+/**
+ * Progress as plain lines on standard error, one at every tenth of the file read and of the items
+ * written: for logs, where a redrawn bar would be noise.
+ */
+export function lineProgress(io: CliIo = stdio): { update(progress: ImportProgress): void; done(): void } {
+  const reached = { reading: -1, writing: -1 };
+  return {
+    update(progress) {
+      const tenth =
+        progress.total > 0 ? Math.floor((Math.min(1, progress.done / progress.total) * 100) / 10) * 10 : 100;
+      if (tenth <= reached[progress.phase]) return;
+      reached[progress.phase] = tenth;
+      const count =
+        progress.phase === 'reading'
+          ? `${(progress.done / 1048576).toFixed(1)}/${(progress.total / 1048576).toFixed(1)} MB`
+          : `${progress.done}/${progress.total} items`;
+      io.err(`${progress.phase} ${tenth}% (${count})`);
+    },
+    done() {},
   };
 }
 
@@ -185,6 +273,7 @@ export function registerImport(program: Command): Command {
     )
     .option('--strict', 'import nothing if any item fails (default: report it and import the rest)')
     .option('--report <file>', 'write the full report, every source item with its outcome, as JSON')
+    .option('--progress', 'print a line at every tenth of the file read and of the items written')
     .addHelpText(
       'after',
       '\nDefault mapping: category → theme, post_tag → tag; other taxonomies are skipped and reported.\nExample: pressroom import wordpress export.xml --map category=region --map series=report --uploads ./uploads',
@@ -192,28 +281,35 @@ export function registerImport(program: Command): Command {
     .action(
       async (
         file: string,
-        flags: { map: string[]; mapping?: string; uploads?: string; strict?: boolean; report?: string },
+        flags: {
+          map: string[];
+          mapping?: string;
+          uploads?: string;
+          strict?: boolean;
+          report?: string;
+          progress?: boolean;
+        },
       ) => {
         const mapping = parseMapping(flags.map, flags.mapping);
-        const progress = terminalProgress();
-        const report = await withWiring(async (wiring) => {
-          try {
-            return await importWordPress(wiring, file, {
-              actor: 'cli',
-              mapping,
-              ...(flags.uploads
-                ? { uploadsDir: flags.uploads, mediaDir: dataPath(wiring.config, 'media') }
-                : {}),
-              onProgress: progress.update,
-              isStrict: flags.strict === true,
-            });
-          } finally {
-            progress.done();
-          }
-        });
-        printMigrationReport(report);
-        writeReportFile(report, flags.report);
-        settle(report);
+        const progress = flags.progress ? lineProgress() : terminalProgress();
+        await runMigration(flags.report, (sink) =>
+          withWiring(async (wiring) => {
+            try {
+              return await importWordPress(wiring, file, {
+                actor: 'cli',
+                mapping,
+                ...(flags.uploads
+                  ? { uploadsDir: flags.uploads, mediaDir: dataPath(wiring.config, 'media') }
+                  : {}),
+                onProgress: progress.update,
+                isStrict: flags.strict === true,
+                sink,
+              });
+            } finally {
+              progress.done();
+            }
+          }),
+        );
       },
     );
   command
@@ -235,20 +331,20 @@ export function registerImport(program: Command): Command {
       ) => {
         if (flags.oldUrl !== undefined && !/^https?:\/\/[^/]+/i.test(flags.oldUrl))
           throw usageError(`--old-url must be the Ghost site's http(s) address, not "${flags.oldUrl}"`);
-        const report = await withWiring((wiring) =>
-          importGhost(wiring, file, {
-            actor: 'cli',
-            tagTaxonomy: flags.tagsTo,
-            isStrict: flags.strict === true,
-            ...(flags.images
-              ? { imagesDir: flags.images, media: new LocalMediaStore(dataPath(wiring.config, 'media')) }
-              : {}),
-            ...(flags.oldUrl ? { oldUrl: flags.oldUrl } : {}),
-          }),
+        await runMigration(flags.report, (sink) =>
+          withWiring((wiring) =>
+            importGhost(wiring, file, {
+              actor: 'cli',
+              tagTaxonomy: flags.tagsTo,
+              isStrict: flags.strict === true,
+              ...(flags.images
+                ? { imagesDir: flags.images, media: new LocalMediaStore(dataPath(wiring.config, 'media')) }
+                : {}),
+              ...(flags.oldUrl ? { oldUrl: flags.oldUrl } : {}),
+              sink,
+            }),
+          ),
         );
-        printMigrationReport(report);
-        writeReportFile(report, flags.report);
-        settle(report);
       },
     );
   command

@@ -32,11 +32,32 @@ export interface SourceItem {
   reason?: string;
 }
 
-/** What an import did: counts per kind, each source item by outcome, skipped things with their reason, and warnings. */
+/** Something of the source left out (an item, or a part of one such as a comment), and why. */
+export interface SkippedThing {
+  kind: ReportKind;
+  ref: string;
+  reason: string;
+}
+
+/**
+ * Takes a report's lists (items, skipped things, warnings) as an import makes them, so that a
+ * large import can write them out instead of holding them in memory.
+ */
+export interface ReportSink {
+  item(item: SourceItem): void;
+  skipped(thing: SkippedThing): void;
+  warning(message: string): void;
+}
+
+/**
+ * What an import did: counts per kind, each source item by outcome, skipped things with their
+ * reason, and warnings. An import given a `ReportSink` sends the three lists there instead, and
+ * they stay empty here.
+ */
 export interface MigrationReport {
   source: string;
   counts: Record<ReportKind, ReportCounts>;
-  skipped: { kind: ReportKind; ref: string; reason: string }[];
+  skipped: SkippedThing[];
   warnings: string[];
   /** Every item of the source file, in file order, with its outcome. */
   items: SourceItem[];

@@ -17,6 +17,7 @@ import {
   type ItemOutcome,
   type MigrationReport,
   type ReportKind,
+  type ReportSink,
   rolledBackReport,
   StrictRollback,
 } from './session.ts';
@@ -141,7 +142,13 @@ export function ghostBodyMarkdown(
 export async function importGhost(
   ctx: ServiceContext,
   file: string,
-  options: { actor?: string; tagTaxonomy?: string; isStrict?: boolean } & GhostImageOptions = {},
+  options: {
+    actor?: string;
+    tagTaxonomy?: string;
+    isStrict?: boolean;
+    /** Where the report's lists go instead of the report (see MigrationReport). */
+    sink?: ReportSink;
+  } & GhostImageOptions = {},
 ): Promise<MigrationReport> {
   let size: number;
   try {
@@ -189,11 +196,13 @@ export async function importGhost(
   };
 
   let failedReport: MigrationReport | undefined;
+  let failures = 0;
   const write = () =>
     ctx.store.transaction(async (repos) => {
       const session = new ImportSession(repos, 'ghost', {
         actor: options.actor ?? 'import',
         now: ctx.now(),
+        sink: options.sink,
       });
       await session.load();
       for (const image of placed) {
@@ -336,11 +345,7 @@ export async function importGhost(
           });
           const pageOutcome = session.lastOutcome;
           if (page) await session.redirect(`/${slug}`, pagePath(page.slug));
-          outcome(
-            page
-              ? { outcome: pageOutcome }
-              : { outcome: 'skipped', reason: session.report.skipped.at(-1)?.reason ?? 'not saved' },
-          );
+          outcome(page ? { outcome: pageOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });
           continue;
         }
         const status: ArticleStatus =
@@ -394,18 +399,15 @@ export async function importGhost(
         );
         const articleOutcome = session.lastOutcome;
         if (saved && slug) await session.redirect(`/${slug}`, saved.path);
-        outcome(
-          saved
-            ? { outcome: articleOutcome }
-            : { outcome: 'skipped', reason: session.report.skipped.at(-1)?.reason ?? 'not saved' },
-        );
+        outcome(saved ? { outcome: articleOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });
       }
       if (embeds.size > 0)
         session.warn(
           `embedded players were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
         );
-      if (options.isStrict && session.report.items.some((item) => item.outcome === 'failed')) {
+      if (options.isStrict && session.failures > 0) {
         failedReport = session.report;
+        failures = session.failures;
         throw new StrictRollback();
       }
       return session.report;
@@ -415,7 +417,7 @@ export async function importGhost(
     ctx.changes.publish({ kind: 'everything' });
     return report;
   } catch (error) {
-    if (error instanceof StrictRollback && failedReport) return rolledBackReport(failedReport);
+    if (error instanceof StrictRollback && failedReport) return rolledBackReport(failedReport, failures);
     throw error;
   }
 }

@@ -6,6 +6,8 @@ import {
   type MigrationReport,
   type ReportCounts,
   type ReportKind,
+  type ReportSink,
+  type SkippedThing,
   type SourceItem,
 } from '../../domain/migration-report.ts';
 import { articlePath } from '../../domain/paths.ts';
@@ -15,7 +17,7 @@ import type { Repositories } from '../../domain/ports/store.ts';
 import { isValidSlug, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { isAppError } from '../../errors.ts';
-import { draftOf, saveArticleIn } from '../articles.ts';
+import { draftOf, type RenderedBody, saveArticleIn } from '../articles.ts';
 import { type PageDraft, savePageIn } from '../pages.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
@@ -27,26 +29,31 @@ export {
   type MigrationReport,
   type ReportCounts,
   type ReportKind,
+  type ReportSink,
+  type SkippedThing,
   type SourceItem,
 };
 
+/** What a source item reads as once an import was undone because `failures` other items failed. */
+export function rolledBackItem(item: SourceItem, failures: number): SourceItem {
+  return item.outcome === 'failed'
+    ? item
+    : { ...item, outcome: 'skipped', reason: `not imported: ${failures} other item(s) failed (strict)` };
+}
+
 /**
- * The report of an import undone because items failed (--strict): nothing was written, so every
- * item is skipped, and the failures say why.
+ * The report of an import undone because `failures` items failed (--strict): nothing was
+ * written, so every item is skipped, and the failures say why. Items that went to a sink are
+ * read back through `rolledBackItem` by whoever holds the sink.
  */
-export function rolledBackReport(report: MigrationReport): MigrationReport {
-  const failures = report.items.filter((item) => item.outcome === 'failed').length;
+export function rolledBackReport(report: MigrationReport, failures: number): MigrationReport {
   const undone = emptyReport(report.source);
   undone.isRolledBack = true;
   undone.warnings = [
     ...report.warnings,
     `nothing was imported: ${failures} item(s) failed and the import was strict`,
   ];
-  undone.items = report.items.map((item) =>
-    item.outcome === 'failed'
-      ? item
-      : { ...item, outcome: 'skipped', reason: `not imported: ${failures} other item(s) failed (strict)` },
-  );
+  undone.items = report.items.map((item) => rolledBackItem(item, failures));
   return undone;
 }
 
@@ -57,6 +64,15 @@ export class StrictRollback extends Error {}
 function itemTitle(text: string | null | undefined): string {
   const clipped = (text ?? '').trim().slice(0, 120);
   return Buffer.from(clipped, 'utf8').toString('utf8');
+}
+
+/** Keeps a report's lists in the report itself: for imports small enough to hold in memory. */
+function reportLists(report: MigrationReport): ReportSink {
+  return {
+    item: (item) => report.items.push(item),
+    skipped: (thing) => report.skipped.push(thing),
+    warning: (message) => report.warnings.push(message),
+  };
 }
 
 /** Progress of a long import, for a progress bar. */
@@ -70,46 +86,50 @@ const MAX_TITLE = 300;
 const MAX_SUMMARY = 2000;
 
 /**
- * The writing half of an import from another system, inside one transaction: remembers what each
- * source entity became (so a re-run updates in place), keeps slugs unique, and fills the report.
+ * The writing half of an import from another system: remembers what each source entity became
+ * (so a re-run updates in place), keeps slugs unique, and fills the report. Everything it knows
+ * about earlier runs and other items it asks the database, one indexed lookup at a time, so its
+ * memory does not grow with the archive; the report's lists go to a sink when one is given.
  */
 export class ImportSession {
   readonly report: MigrationReport;
   private taxonomies: Taxonomy[] = [];
-  // What earlier runs of this source made, and the redirects already known: read once, so each
-  // item costs no lookups for them (a large import has tens of thousands of items).
-  private readonly mappings = new Map<ImportedEntityType, Map<string, number>>();
-  private readonly redirects = new Map<string, string>();
-  private readonly redirectsTo = new Map<string, Set<string>>();
+  private readonly sink: ReportSink;
 
-  readonly repos: Repositories;
+  /** The repositories of the transaction being written; a batched import binds each batch's. */
+  repos: Repositories;
 
   readonly source: string;
 
   readonly options: { actor: string; now: Date };
 
-  constructor(repos: Repositories, source: string, options: { actor: string; now: Date }) {
+  /** How many source items failed (an item that could not be converted, say). */
+  failures = 0;
+
+  /** The reason given for the last thing skipped. */
+  lastSkipReason = 'not saved';
+
+  constructor(
+    repos: Repositories,
+    source: string,
+    options: { actor: string; now: Date; sink?: ReportSink | undefined },
+  ) {
     this.repos = repos;
 
     this.source = source;
 
-    this.options = options;
+    this.options = { actor: options.actor, now: options.now };
     this.report = emptyReport(source);
+    this.sink = options.sink ?? reportLists(this.report);
   }
 
   async load(): Promise<void> {
     this.taxonomies = await this.repos.taxonomies.listTaxonomies();
-    for (const type of ['article', 'page', 'person', 'term', 'comment', 'media'] as const)
-      this.mappings.set(type, await this.repos.importSources.mapOf(this.source, type));
-    // Comments carry their origin themselves (exports keep it there, not in import_sources), so a
-    // re-import after a restore still finds them.
-    const comments = this.mappings.get('comment') ?? new Map<string, number>();
-    for (const [sourceId, id] of await this.repos.comments.idsBySourcePrefix(`${this.source}#`))
-      if (!comments.has(sourceId.slice(this.source.length + 1)))
-        comments.set(sourceId.slice(this.source.length + 1), id);
-    this.mappings.set('comment', comments);
-    for (const redirect of await this.repos.redirects.list())
-      this.noteRedirect(redirect.fromPath, redirect.toPath);
+  }
+
+  /** Writes what follows with another transaction's repositories (the next batch of a long import). */
+  bind(repos: Repositories): void {
+    this.repos = repos;
   }
 
   taxonomy(slug: string): Taxonomy | undefined {
@@ -136,7 +156,8 @@ export class ImportSession {
     outcome: ItemOutcome;
     reason?: string;
   }): void {
-    this.report.items.push({
+    if (entry.outcome === 'failed') this.failures += 1;
+    this.sink.item({
       kind: entry.kind,
       id: itemTitle(entry.id ?? '(no id)'),
       title: itemTitle(entry.title),
@@ -147,15 +168,20 @@ export class ImportSession {
 
   skip(kind: ReportKind, ref: string, reason: string): void {
     this.count(kind, 'skipped');
-    this.report.skipped.push({ kind, ref, reason });
+    this.lastSkipReason = reason;
+    this.sink.skipped({ kind, ref, reason });
   }
 
   warn(message: string): void {
-    this.report.warnings.push(message);
+    this.sink.warning(message);
   }
 
   async mapped(entityType: ImportedEntityType, sourceId: string): Promise<number | undefined> {
-    return this.mappings.get(entityType)?.get(sourceId);
+    const id = await this.repos.importSources.find({ source: this.source, sourceId, entityType });
+    // Comments carry their origin themselves (exports keep it there, not in import_sources), so a
+    // re-import after a restore still finds them.
+    if (id !== undefined || entityType !== 'comment') return id;
+    return this.repos.comments.findIdBySourceId(`${this.source}#${sourceId}`);
   }
 
   async remember(entityType: ImportedEntityType, sourceId: string, entityId: number): Promise<void> {
@@ -164,9 +190,6 @@ export class ImportSession {
       entityId,
       this.timestamp,
     );
-    const map = this.mappings.get(entityType) ?? new Map<string, number>();
-    map.set(sourceId, entityId);
-    this.mappings.set(entityType, map);
   }
 
   /** A person for a source author: the one made last time, else one found by name, else a new one. */
@@ -325,6 +348,7 @@ export class ImportSession {
     ref: string,
     draft: ArticleDraft,
     modifiedAt: string | null = null,
+    rendered: RenderedBody | null = null,
   ): Promise<{ id: number; slug: string; path: string } | undefined> {
     const previous = await this.mapped('article', sourceId);
     const existing = previous === undefined ? undefined : await this.repos.articles.findById(previous);
@@ -351,6 +375,7 @@ export class ImportSession {
         now: this.options.now,
         note: `imported from ${this.source}`,
         modifiedAt: modifiedAt ?? draft.publishedAt,
+        ...(rendered ? { rendered } : {}),
         ...(existing ? { id: existing.id } : {}),
       });
       this.count('article', existing ? 'updated' : 'imported');
@@ -432,20 +457,13 @@ export class ImportSession {
     if (!fromPath) return;
     const from = normalizePath(fromPath);
     if (!from || from === '/' || from === toPath) return;
-    const existing = this.redirects.get(from);
-    if (existing === toPath) {
+    const existing = await this.repos.redirects.find(from);
+    if (existing?.toPath === toPath) {
       this.count('redirect', 'unchanged');
       return;
     }
     await this.repos.redirects.put({ fromPath: from, toPath, statusCode: 301 }, this.timestamp);
-    // put() repoints redirects that led to `from`, and drops one from `toPath`; mirror that here.
-    for (const source of this.redirectsTo.get(from) ?? []) this.noteRedirect(source, toPath);
-    this.redirectsTo.delete(from);
-    const dropped = this.redirects.get(toPath);
-    if (dropped !== undefined) this.redirectsTo.get(dropped)?.delete(toPath);
-    this.redirects.delete(toPath);
-    this.noteRedirect(from, toPath);
-    this.count('redirect', existing !== undefined ? 'updated' : 'imported');
+    this.count('redirect', existing ? 'updated' : 'imported');
   }
 
   private termRevision(id: number, snapshot: unknown): Promise<void> {
@@ -456,15 +474,6 @@ export class ImportSession {
       snapshot,
       createdAt: this.timestamp,
     });
-  }
-
-  private noteRedirect(from: string, to: string): void {
-    const previous = this.redirects.get(from);
-    if (previous !== undefined) this.redirectsTo.get(previous)?.delete(from);
-    this.redirects.set(from, to);
-    const sources = this.redirectsTo.get(to) ?? new Set<string>();
-    sources.add(from);
-    this.redirectsTo.set(to, sources);
   }
 }
 

@@ -1,16 +1,16 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { renderMarkdownNow, toPlainText } from '../../content/markdown.ts';
+import { toPlainText } from '../../content/markdown.ts';
 import type { ArticleStatus } from '../../domain/article.ts';
 import type { Comment, CommentStatus } from '../../domain/comment.ts';
 import { pagePath } from '../../domain/paths.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify } from '../../domain/slug.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
+import type { RenderedBody } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
-import { type ConvertedBody, htmlToMarkdown } from './html-to-markdown.ts';
+import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
   decodeSlug,
   type ImportProgress,
@@ -18,10 +18,19 @@ import {
   type ItemOutcome,
   type MigrationReport,
   type ReportKind,
+  type ReportSink,
   rolledBackReport,
   StrictRollback,
 } from './session.ts';
+import {
+  defaultPrepareWorkers,
+  type PreparedItem,
+  preparedItems,
+  type WordPressBody,
+  wordPressBody,
+} from './wxr-prepare.ts';
 import { readWxr, type WxrChannel, type WxrItem, type WxrItemTerm, type WxrRejected } from './wxr-reader.ts';
+import { type SpooledItem, WxrSpool } from './wxr-spool.ts';
 
 /** WordPress taxonomy → our taxonomy slug; null drops that taxonomy's terms. */
 export type TaxonomyMapping = Record<string, string | null>;
@@ -38,6 +47,13 @@ export interface WordPressImportOptions {
   /** Where copied media go (the data folder's media directory). */
   mediaDir?: string;
   onProgress?(progress: ImportProgress): void;
+  /** Where the report's lists go instead of the report (see MigrationReport). */
+  sink?: ReportSink;
+  /**
+   * Worker threads that convert items' HTML while earlier items are written (0: convert on this
+   * thread). By default, one less than the processors (at least one) for files of 200 items or more.
+   */
+  workers?: number;
   /** Import nothing when any item fails, instead of reporting it and importing the rest. */
   isStrict?: boolean;
 }
@@ -64,25 +80,39 @@ const SOURCE_NAME_KEYS = ['syndication_source', 'original_source_name', 'source_
 
 const IMPORTED_TYPES = new Set(['post', 'page', 'attachment']);
 
-/** What posts need to know about an attachment (their featured image) before it is written. */
-interface AttachmentIndexEntry {
-  url: string | null;
-  alt: string | null;
-}
-
 /**
  * A copy of a string that shares no memory with the text it was cut from. The parser's strings
  * are slices of the chunk they came from, so keeping one for the whole import would keep the
- * whole chunk: on a large file, that alone grows memory with the file size.
+ * whole chunk.
  */
 function detached(text: string | null | undefined): string | null {
   return text == null ? null : Buffer.from(text, 'utf8').toString('utf8');
 }
 
+/** Items written per transaction (unless strict): long enough to be cheap, short enough not to hold up other writers. */
+export const WORDPRESS_BATCH_ITEMS = 250;
+
+/** Imports this large convert bodies in worker threads; for smaller ones starting them costs more. */
+const PREPARE_AHEAD_FROM = 200;
+
+/** Whether an item is of a kind and status that gets written (the rest is reported as skipped). */
+function isImported(item: WxrItem): boolean {
+  return (
+    item.postId !== null &&
+    /^\d+$/.test(item.postId) &&
+    IMPORTED_TYPES.has(item.postType) &&
+    item.status !== 'trash' &&
+    !(item.status === 'inherit' && item.postType !== 'attachment')
+  );
+}
+
 /**
- * Imports a WordPress export. First the whole file is read and checked, items spooled to a
- * temporary file (so memory stays flat); only if it all parsed does anything get written, in one
- * transaction: a broken file, or a failure while writing, leaves the database as it was.
+ * Imports a WordPress export. First the whole file is read and checked, its items spooled to a
+ * scratch file (so memory stays flat); only if it all parsed does anything get written, in
+ * transactions of WORDPRESS_BATCH_ITEMS items, so that a long import does not hold up the site's
+ * other writers. An import that stops halfway (the database went away) leaves whole items
+ * behind, and running it again completes it. With `isStrict`, everything is written in one
+ * transaction instead, undone if any item fails.
  */
 export async function importWordPress(
   ctx: ServiceContext,
@@ -99,95 +129,85 @@ export async function importWordPress(
       reason: `The taxonomy mapping names taxonomies that do not exist: ${unknown.map(([from, to]) => `${from} → ${to}`).join(', ')} (existing: ${taxonomies.map((t) => t.slug).join(', ')})`,
     });
   }
-  const spoolDir = mkdtempSync(path.join(tmpdir(), 'pressroom-wxr-'));
-  const spoolFile = path.join(spoolDir, 'items.jsonl');
+  const spool = new WxrSpool();
   try {
-    const fd = openSync(spoolFile, 'w');
-    const index = new Map<string, AttachmentIndexEntry>();
-    let read: Awaited<ReturnType<typeof readWxr>>;
-    try {
-      read = await readWxr(file, {
-        onItem: (item) => {
-          writeSync(fd, `${JSON.stringify(item)}\n`);
-          if (item.postId && item.postType === 'attachment') {
-            index.set(detached(item.postId) as string, {
-              url: detached(item.attachmentUrl ?? item.guid),
-              alt: detached(item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value),
-            });
-          }
-        },
-        onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }),
-      });
-    } finally {
-      closeSync(fd);
-    }
-    const source = wordPressSource(read.channel);
-    let failedReport: MigrationReport | undefined;
-    try {
-      const report = await ctx.store.transaction(async (repos) => {
-        const session = new ImportSession(repos, source, {
-          actor: options.actor ?? 'import',
-          now: ctx.now(),
-        });
+    const read = await readWxr(file, {
+      onItem: (item) => spool.add(item, isImported(item)),
+      onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }),
+    });
+    spool.finish();
+    const session = new ImportSession(ctx.store, wordPressSource(read.channel), {
+      actor: options.actor ?? 'import',
+      now: ctx.now(),
+      sink: options.sink,
+    });
+    const writer = new WordPressWriter(session, read, mapping, spool, options);
+    const workers = options.workers ?? (read.itemCount >= PREPARE_AHEAD_FROM ? defaultPrepareWorkers() : 0);
+    const batchSize = options.isStrict ? Number.POSITIVE_INFINITY : WORDPRESS_BATCH_ITEMS;
+    /** Writes everything, each batch through `inBatch` (its own transaction, or the one strict import's). */
+    const writeAll = async (inBatch: (work: (repos: Repositories) => Promise<void>) => Promise<void>) => {
+      await inBatch(async (repos) => {
+        session.bind(repos);
         await session.load();
         for (const warning of read.warnings) session.warn(warning);
-        const writer = new WordPressWriter(session, read, mapping, index, options);
         await writer.writeChannel();
-        let done = 0;
-        for (const line of spooledLines(spoolFile)) {
-          await writer.writeItem(JSON.parse(line) as WxrItem);
-          done += 1;
-          options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
-        }
-        writer.finish();
-        if (options.isStrict && session.report.items.some((item) => item.outcome === 'failed')) {
-          failedReport = session.report;
-          throw new StrictRollback();
-        }
-        return session.report;
       });
-      ctx.changes.publish({ kind: 'everything' });
-      return report;
+      let isWorkerFailureLogged = false;
+      const items = preparedItems(spool.items(), {
+        workers,
+        isImported,
+        onWorkerError: (err) => {
+          if (isWorkerFailureLogged) return;
+          isWorkerFailureLogged = true;
+          ctx.log.warn(
+            { err },
+            'an import worker thread failed; its items are converted on the import thread',
+          );
+        },
+      });
+      let done = 0;
+      for (let isMore = true; isMore; ) {
+        await inBatch(async (repos) => {
+          session.bind(repos);
+          for (let n = 0; n < batchSize; n += 1) {
+            const next = await items.next();
+            if (next.done) {
+              isMore = false;
+              writer.finish();
+              return;
+            }
+            await writer.writeItem(next.value);
+            done += 1;
+            options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
+          }
+        });
+      }
+    };
+    if (!options.isStrict) {
+      let isWritten = false;
+      try {
+        await writeAll(async (work) => {
+          await ctx.store.transaction(work);
+          isWritten = true;
+        });
+      } finally {
+        if (isWritten) ctx.changes.publish({ kind: 'everything' });
+      }
+      return session.report;
+    }
+    try {
+      await ctx.store.transaction(async (repos) => {
+        await writeAll((work) => work(repos));
+        if (session.failures > 0) throw new StrictRollback();
+      });
     } catch (error) {
-      if (error instanceof StrictRollback && failedReport) return rolledBackReport(failedReport);
+      if (error instanceof StrictRollback) return rolledBackReport(session.report, session.failures);
       throw error;
     }
+    ctx.changes.publish({ kind: 'everything' });
+    return session.report;
   } finally {
-    rmSync(spoolDir, { recursive: true, force: true });
-  }
-}
-
-/**
- * The spooled items, one JSON line at a time, read as they are consumed. (readline's async
- * iterator reads ahead without bound when the consumer is slow, which would pull the whole
- * spool into memory during a long write.)
- */
-function* spooledLines(file: string): Generator<string> {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    let pending: Buffer[] = [];
-    for (;;) {
-      const n = readSync(fd, buffer, 0, buffer.length, null);
-      if (n === 0) break;
-      let start = 0;
-      for (
-        let newline = buffer.indexOf(10, 0);
-        newline !== -1 && newline < n;
-        newline = buffer.indexOf(10, start)
-      ) {
-        pending.push(buffer.subarray(start, newline));
-        const line = Buffer.concat(pending).toString('utf8');
-        pending = [];
-        start = newline + 1;
-        if (line) yield line;
-      }
-      if (start < n) pending.push(Buffer.from(buffer.subarray(start, n)));
-    }
-    const rest = Buffer.concat(pending).toString('utf8');
-    if (rest) yield rest;
-  } finally {
-    closeSync(fd);
+    spool.close();
   }
 }
 
@@ -269,36 +289,9 @@ interface ItemDone {
   reason?: string;
 }
 
-interface WordPressBody extends ConvertedBody {
-  /** The text before <!--more-->, as plain text, when the post has one. */
-  teaser: string | null;
-}
-
-const MORE = /<!--more(?:\s[^>]*)?-->/i;
-
-/**
- * A post body as Markdown. WordPress's <!--more--> (the end of the teaser shown on listings) is
- * kept as a comment in the Markdown, and the text before it becomes the teaser.
- */
-export function wordPressBody(content: string): WordPressBody {
-  const at = MORE.exec(content);
-  if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null };
-  const before = htmlToMarkdown(content.slice(0, at.index), { isWordPress: true });
-  const after = htmlToMarkdown(content.slice(at.index + at[0].length), { isWordPress: true });
-  const teaser = toPlainText(renderMarkdownNow(before.markdown)) || null;
-  return {
-    markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
-    shortcodes: [...before.shortcodes, ...after.shortcodes],
-    embeds: [...before.embeds, ...after.embeds],
-    teaser,
-  };
-}
-
 class WordPressWriter {
   private readonly personByLogin = new Map<string, number>();
   private readonly termIds = new Map<string, number>();
-  private readonly seenIds = new Set<string>();
-  private readonly repeatedIds = new Set<string>();
   /** Terms of unmapped taxonomies attached to posts (post formats, mostly): taxonomy → name → posts. */
   private readonly unmappedTerms = new Map<string, Map<string, number>>();
 
@@ -308,7 +301,7 @@ class WordPressWriter {
 
   private readonly mapping: TaxonomyMapping;
 
-  private readonly index: Map<string, AttachmentIndexEntry>;
+  private readonly spool: WxrSpool;
 
   private readonly options: WordPressImportOptions;
 
@@ -318,7 +311,7 @@ class WordPressWriter {
     session: ImportSession,
     read: { channel: WxrChannel; rejected: WxrRejected[] },
     mapping: TaxonomyMapping,
-    index: Map<string, AttachmentIndexEntry>,
+    spool: WxrSpool,
     options: WordPressImportOptions,
   ) {
     this.rejected = read.rejected;
@@ -329,7 +322,7 @@ class WordPressWriter {
 
     this.mapping = mapping;
 
-    this.index = index;
+    this.spool = spool;
 
     this.options = options;
   }
@@ -449,16 +442,14 @@ class WordPressWriter {
     return person.id;
   }
 
-  /** The key an item is remembered by; a repeated post id (seen in real exports) gets its own. */
-  private sourceIdOf(item: WxrItem): string {
-    const key = `post:${item.postId}`;
-    return this.repeatedIds.has(key) ? `${key}#${item.postName || item.title || item.line}` : key;
-  }
-
   /** Writes one item and records what became of it and of its comments. */
-  async writeItem(item: WxrItem): Promise<void> {
+  async writeItem({
+    item,
+    isRepeat,
+    prepared,
+  }: SpooledItem & { prepared: PreparedItem | null }): Promise<void> {
     const ref = `${item.postType} ${item.postId ?? '(no id)'} "${item.title || item.postName || ''}" (line ${item.line})`;
-    const done = await this.writeOne(item, ref);
+    const done = await this.writeOne(item, ref, isRepeat, prepared);
     this.session.item({
       kind: 'item',
       id: item.postId ?? `line ${item.line}`,
@@ -496,7 +487,12 @@ class WordPressWriter {
     return { outcome: 'skipped', reason };
   }
 
-  private async writeOne(item: WxrItem, ref: string): Promise<ItemDone> {
+  private async writeOne(
+    item: WxrItem,
+    ref: string,
+    isRepeat: boolean,
+    prepared: PreparedItem | null,
+  ): Promise<ItemDone> {
     if (!item.postId || !/^\d+$/.test(item.postId))
       return this.skipped('item', item, ref, 'has no numeric wp:post_id in the WordPress namespace');
     if (!IMPORTED_TYPES.has(item.postType))
@@ -508,37 +504,46 @@ class WordPressWriter {
         ref,
         `status "${item.status}" is not imported`,
       );
-    const key = `post:${item.postId}`;
-    if (this.seenIds.has(key)) {
-      this.repeatedIds.add(key);
+    // The key an item is remembered by; a repeated post id (seen in real exports) gets its own.
+    let sourceId = `post:${item.postId}`;
+    if (isRepeat) {
       this.session.warn(`${ref}: the id ${item.postId} is used by another item too; imported separately`);
+      sourceId = `${sourceId}#${item.postName || item.title || item.line}`;
     }
-    this.seenIds.add(key);
     if (item.postType === 'attachment') {
       this.skipComments(item, ref, 'comments on attachments are not kept: attachments become media files');
-      return this.writeAttachment(item, ref);
+      return this.writeAttachment(item, ref, sourceId);
     }
-    let body: WordPressBody;
-    try {
-      body = wordPressBody(item.content);
-    } catch (error) {
-      // One body the converter cannot handle must not cost the rest of the import.
-      const reason = `its content could not be converted (${error instanceof Error ? error.message : String(error)})`;
+    // One body the converter cannot handle must not cost the rest of the import.
+    let converted: { body: WordPressBody; rendered: RenderedBody | null } | { error: string };
+    const ahead = prepared?.body;
+    if (ahead) {
+      converted = 'error' in ahead ? ahead : { body: ahead.converted, rendered: ahead.rendered };
+    } else {
+      try {
+        converted = { body: wordPressBody(item.content), rendered: null };
+      } catch (error) {
+        converted = { error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+    if ('error' in converted) {
+      const reason = `its content could not be converted (${converted.error})`;
       this.session.skip(item.postType === 'page' ? 'page' : 'article', ref, reason);
       this.skipComments(item, ref, 'its post failed to import');
       return { outcome: 'failed', reason };
     }
+    const { body, rendered } = converted;
     for (const note of body.shortcodes) {
       if (note.outcome === 'skipped') this.session.warn(`${ref}: shortcode [${note.name}] was dropped`);
       if (note.outcome === 'kept')
         this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
     }
-    if (item.postType === 'page') return this.writePage(item, ref, body.markdown);
-    return this.writePost(item, ref, body);
+    if (item.postType === 'page') return this.writePage(item, ref, sourceId, body.markdown);
+    return this.writePost(item, ref, sourceId, body, { rendered, comments: prepared?.comments ?? null });
   }
 
-  private async writePage(item: WxrItem, ref: string, markdown: string): Promise<ItemDone> {
-    const page = await this.session.page(this.sourceIdOf(item), ref, {
+  private async writePage(item: WxrItem, ref: string, sourceId: string, markdown: string): Promise<ItemDone> {
+    const page = await this.session.page(sourceId, ref, {
       slug: item.postName || item.title,
       title: item.title,
       bodyMarkdown: markdown,
@@ -548,15 +553,20 @@ class WordPressWriter {
     });
     const outcome = this.session.lastOutcome;
     this.skipComments(item, ref, 'comments on pages are not kept: pages take no comments here');
-    if (!page)
-      return { outcome: 'skipped', reason: this.session.report.skipped.at(-1)?.reason ?? 'not saved' };
+    if (!page) return { outcome: 'skipped', reason: this.session.lastSkipReason };
     const target = pagePath(page.slug);
     await this.session.redirect(item.link, target);
     await this.session.redirect(`/?page_id=${item.postId}`, target);
     return { outcome };
   }
 
-  private async writePost(item: WxrItem, ref: string, body: WordPressBody): Promise<ItemDone> {
+  private async writePost(
+    item: WxrItem,
+    ref: string,
+    sourceId: string,
+    body: WordPressBody,
+    prepared: { rendered: RenderedBody | null; comments: PreparedItem['comments'] | null },
+  ): Promise<ItemDone> {
     const status = articleStatus(item);
     if (!status) return this.skipped('article', item, ref, `status "${item.status}" is not imported`);
     if (item.password) this.session.warn(`${ref}: password-protected in WordPress; imported unpublished`);
@@ -598,7 +608,7 @@ class WordPressWriter {
     const sourceUrl = SOURCE_URL_KEYS.map((k) => meta.get(k)).find(isHttpUrl) ?? null;
     const sourceName = SOURCE_NAME_KEYS.map((k) => meta.get(k)).find((v) => v && !isHttpUrl(v)) ?? null;
     const thumbnail = meta.get('_thumbnail_id');
-    const featured = thumbnail ? this.index.get(thumbnail) : undefined;
+    const featured = thumbnail ? this.spool.attachment(thumbnail) : undefined;
     const rawExcerpt = item.excerpt.trim();
     // Most excerpts are plain text; the HTML sanitizer is only needed when there is markup.
     // Without one, the text before <!--more--> is what WordPress shows as the teaser.
@@ -611,7 +621,7 @@ class WordPressWriter {
       ? (this.channel.language as string)
       : 'en';
     const saved = await this.session.article(
-      this.sourceIdOf(item),
+      sourceId,
       ref,
       {
         slug: item.postName ?? '',
@@ -638,24 +648,30 @@ class WordPressWriter {
         termIds: [...new Set(termIds)],
       },
       wordPressDate(item.postModifiedGmt, item.postModified, null),
+      prepared.rendered,
     );
     const outcome = this.session.lastOutcome;
     if (!saved) {
       this.skipComments(item, ref, 'its post was not imported');
-      return { outcome: 'skipped', reason: this.session.report.skipped.at(-1)?.reason ?? 'not saved' };
+      return { outcome: 'skipped', reason: this.session.lastSkipReason };
     }
     await this.session.redirect(item.link, saved.path);
     await this.session.redirect(`/?p=${item.postId}`, saved.path);
     // Not the guid: it keeps the id a post had on the site where it was first written, which
     // may now belong to another post.
-    await this.writeComments(item, saved.id, ref);
+    await this.writeComments(item, saved.id, ref, prepared.comments);
     return { outcome };
   }
 
-  private async writeComments(item: WxrItem, articleId: number, ref: string): Promise<void> {
+  private async writeComments(
+    item: WxrItem,
+    articleId: number,
+    ref: string,
+    prepared: PreparedItem['comments'] | null,
+  ): Promise<void> {
     const ids = new Map<string, number>();
     const parents: [number, string][] = [];
-    for (const comment of item.comments) {
+    for (const [index, comment] of item.comments.entries()) {
       const sourceId = `comment:${comment.id}`;
       const status: CommentStatus =
         comment.approved === '1'
@@ -669,11 +685,16 @@ class WordPressWriter {
         comment.type === 'pingback' || comment.type === 'trackback' ? comment.type : 'comment';
       const createdAt = wordPressDate(comment.dateGmt, comment.date, null) ?? this.session.timestamp;
       const commentRef = `comment ${comment.id} on ${ref}`;
-      let body: string;
-      try {
-        body = htmlToMarkdown(comment.content, { isWordPress: true }).markdown;
-      } catch (error) {
-        const reason = `its text could not be converted (${error instanceof Error ? error.message : String(error)})`;
+      let text = prepared?.[index];
+      if (!text) {
+        try {
+          text = { markdown: htmlToMarkdown(comment.content, { isWordPress: true }).markdown };
+        } catch (error) {
+          text = { error: error instanceof Error ? error.message : String(error) };
+        }
+      }
+      if ('error' in text) {
+        const reason = `its text could not be converted (${text.error})`;
         this.session.skip('comment', commentRef, reason);
         this.session.item({
           kind: 'comment',
@@ -684,6 +705,7 @@ class WordPressWriter {
         });
         continue;
       }
+      const body = text.markdown;
       if (!body.trim()) {
         this.session.skip('comment', commentRef, 'is empty');
         this.session.item({
@@ -747,13 +769,12 @@ class WordPressWriter {
     }
   }
 
-  private async writeAttachment(item: WxrItem, ref: string): Promise<ItemDone> {
+  private async writeAttachment(item: WxrItem, ref: string, sourceId: string): Promise<ItemDone> {
     const url = item.attachmentUrl ?? item.guid;
     if (!url) {
       this.session.skip('media', ref, 'has no wp:attachment_url');
       return { outcome: 'skipped', reason: 'has no wp:attachment_url' };
     }
-    const sourceId = this.sourceIdOf(item);
     let localPath: string | null = null;
     if (this.options.uploadsDir && this.options.mediaDir) localPath = await this.copyUpload(url, ref);
     const record = {

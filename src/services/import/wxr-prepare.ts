@@ -1,0 +1,183 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { assertRenderable, renderMarkdownNow, toPlainText } from '../../content/markdown.ts';
+import { INLINE_RENDER_CHARS } from '../../content/render-pool.ts';
+import { stripXmlForbidden } from '../../domain/text.ts';
+import type { RenderedBody } from '../articles.ts';
+import { type ConvertedBody, cleanText, htmlToMarkdown } from './html-to-markdown.ts';
+import type { WxrItem } from './wxr-reader.ts';
+import type { SpooledItem } from './wxr-spool.ts';
+
+export interface WordPressBody extends ConvertedBody {
+  /** The text before <!--more-->, as plain text, when the post has one. */
+  teaser: string | null;
+}
+
+const MORE = /<!--more(?:\s[^>]*)?-->/i;
+
+/**
+ * A post body as Markdown. WordPress's <!--more--> (the end of the teaser shown on listings) is
+ * kept as a comment in the Markdown, and the text before it becomes the teaser.
+ */
+export function wordPressBody(content: string): WordPressBody {
+  const at = MORE.exec(content);
+  if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null };
+  const before = htmlToMarkdown(content.slice(0, at.index), { isWordPress: true });
+  const after = htmlToMarkdown(content.slice(at.index + at[0].length), { isWordPress: true });
+  const teaser = toPlainText(renderMarkdownNow(before.markdown)) || null;
+  return {
+    markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
+    shortcodes: [...before.shortcodes, ...after.shortcodes],
+    embeds: [...before.embeds, ...after.embeds],
+    teaser,
+  };
+}
+
+/** Something that could not be converted, and why. */
+export interface Unconvertible {
+  error: string;
+}
+
+/**
+ * The costly, database-free part of writing an item, done ahead of it: its body and its
+ * comments' texts converted to Markdown, and a post's body rendered (what saving it would render).
+ */
+export interface PreparedItem {
+  body: { converted: WordPressBody; rendered: RenderedBody | null } | Unconvertible | null;
+  comments: ({ markdown: string } | Unconvertible)[];
+}
+
+/** What preparing an item needs of it (all a worker thread is sent). */
+export interface PrepareTask {
+  postType: string;
+  content: string | null;
+  comments: string[];
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The body an article saves from `markdown`, and its HTML and text, as saving would render them. */
+function renderAhead(markdown: string): RenderedBody | null {
+  const body = stripXmlForbidden(cleanText(markdown));
+  // Long bodies render in the render pool under its time limit when saved; refused ones are
+  // refused there, with the field named.
+  if (body.length >= INLINE_RENDER_CHARS) return null;
+  try {
+    assertRenderable(body, 'body');
+  } catch {
+    return null;
+  }
+  const html = renderMarkdownNow(body);
+  return { markdown: body, html, text: toPlainText(html) };
+}
+
+/** Converts what an item will need; never throws (a failure is reported with the item). */
+export function prepareWxrItem(task: PrepareTask): PreparedItem {
+  let body: PreparedItem['body'] = null;
+  if (task.content !== null) {
+    try {
+      const converted = wordPressBody(task.content);
+      body = { converted, rendered: task.postType === 'post' ? renderAhead(converted.markdown) : null };
+    } catch (error) {
+      body = { error: messageOf(error) };
+    }
+  }
+  const comments = task.comments.map((content) => {
+    try {
+      return { markdown: htmlToMarkdown(content, { isWordPress: true }).markdown };
+    } catch (error) {
+      return { error: messageOf(error) };
+    }
+  });
+  return { body, comments };
+}
+
+/** What of an item gets prepared: bodies of posts and pages, comments of posts. */
+export function prepareTaskOf(item: WxrItem, isImported: boolean): PrepareTask {
+  const hasBody = isImported && (item.postType === 'post' || item.postType === 'page');
+  return {
+    postType: item.postType,
+    content: hasBody ? item.content : null,
+    comments: hasBody && item.postType === 'post' ? item.comments.map((c) => c.content) : [],
+  };
+}
+
+/** Worker threads worth starting here: the import's own thread writes, the others convert. */
+export function defaultPrepareWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+/** Items sent to a worker at a time: one message per item would cost more than small items take. */
+const CHUNK = 16;
+/** Chunks converted ahead of the one being written. */
+const AHEAD = 4;
+/** Old-generation heap of a worker. */
+const WORKER_HEAP_MB = 64;
+
+/**
+ * The spooled items, each with its preparation, converted by `workers` worker threads up to
+ * AHEAD chunks ahead of the writer, so that converting and writing overlap. With no workers,
+ * nothing is prepared ahead and the writer converts each item itself; a worker that fails does
+ * the same.
+ */
+export async function* preparedItems(
+  items: Iterator<SpooledItem>,
+  options: {
+    workers: number;
+    isImported: (item: WxrItem) => boolean;
+    /** Told when a worker fails (the writer then converts that chunk's items itself). */
+    onWorkerError?: (error: unknown) => void;
+  },
+): AsyncGenerator<SpooledItem & { prepared: PreparedItem | null }> {
+  if (options.workers <= 0) {
+    for (let next = items.next(); !next.done; next = items.next()) yield { ...next.value, prepared: null };
+    return;
+  }
+  const pool = new Piscina({
+    filename: new URL('./wxr-prepare-worker.ts', import.meta.url).href,
+    minThreads: options.workers,
+    maxThreads: options.workers,
+    idleTimeout: 1000,
+    // A worker holds a few items at a time; without limits V8 would let its heap grow lazily to
+    // the process's. One that runs out (a huge post) ends, and the writer converts its items.
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+  });
+  const queue: { items: SpooledItem[]; prepared: Promise<(PreparedItem | null)[]> }[] = [];
+  let isStopping = false;
+  try {
+    let isDone = false;
+    for (;;) {
+      while (!isDone && queue.length < AHEAD) {
+        const chunk: SpooledItem[] = [];
+        for (let next = items.next(); ; next = items.next()) {
+          if (next.done) {
+            isDone = true;
+            break;
+          }
+          chunk.push(next.value);
+          if (chunk.length === CHUNK) break;
+        }
+        if (chunk.length === 0) break;
+        const tasks = chunk.map(({ item }) => prepareTaskOf(item, options.isImported(item)));
+        queue.push({
+          items: chunk,
+          prepared: (pool.run(tasks) as Promise<PreparedItem[]>).catch((error: unknown) => {
+            if (!isStopping) options.onWorkerError?.(error);
+            return tasks.map(() => null);
+          }),
+        });
+      }
+      const head = queue.shift();
+      if (!head) return;
+      const prepared = await head.prepared;
+      for (const [index, spooled] of head.items.entries())
+        yield { ...spooled, prepared: prepared[index] ?? null };
+    }
+  } finally {
+    // Chunks still queued (the writer stopped early) settle to nulls; nothing waits for them.
+    isStopping = true;
+    await pool.destroy();
+  }
+}
