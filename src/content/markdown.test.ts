@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAppError } from '../errors.ts';
-import { excerpt, renderMarkdown, renderMarkdownNow, toPlainText } from './markdown.ts';
+import { excerpt, renderedPlainText, renderMarkdown, renderMarkdownNow, toPlainText } from './markdown.ts';
 import { closeRenderPools } from './render-pool.ts';
 
 test('renders paragraphs, emphasis, quotes and links', () => {
@@ -28,6 +28,26 @@ test('demotes h1 inside a body to h2', () => {
 test('reduces HTML to plain text and cuts excerpts at a word', () => {
   assert.equal(toPlainText('<p>A &amp; <b>B</b></p>\n<p>C</p>'), 'A & B C');
   assert.equal(excerpt('one two three four five six', 12), 'one two…');
+});
+
+test('reads the plain text of a rendered body as toPlainText does, without parsing it again', () => {
+  const bodies = [
+    'Plain words, *emphasis*, **strong** and `code <b>` with [a link](https://example.org/?a=1&b=2 "T "q"").',
+    '# Heading\n\n> a quote\n\n- one\n- two &amp; three\n\n1. first\n2. second',
+    '```js\nif (a < b && c > d) { return "x"; }\n```\n\nAfter the code.',
+    'Entities: &eacute; &#8217; &nbsp;here&nbsp;there &lt;tag&gt; &amp;lt; &amp;amp; &quot;q&quot; it\'s "typographer" -- done...',
+    '<p class="x" onclick="y()">Raw <em>HTML</em> with <script>alert(1)</script> and <textarea>typed</textarea> gone</p><!--more-->',
+    '| a | b |\n| --- | --- |\n| 1 < 2 | x > y |\n\n<table><tr><td>lit<br>rebuilt</td></tr></table>',
+    '![alt "text" <here>](https://example.org/i.png) <span id="fn1">1</span> <span id="x">kept</span>',
+    'Line one  \nline two\n\n<details><summary>More</summary>Hidden & shown</details>',
+    'A lone & ampersand, a < less-than, a > greater-than, and https://linkified.example/path?q=1&r=2',
+    '<div>unclosed <b>bold <i>italic</div> tail',
+    '',
+  ];
+  for (const body of bodies) {
+    const html = renderMarkdownNow(body);
+    assert.equal(renderedPlainText(html), toPlainText(html), body);
+  }
 });
 
 test('refuses deep nesting at once, and stops a render that outlives its time limit', async () => {

@@ -154,6 +154,24 @@ export function toPlainText(html: string): string {
     .trim();
 }
 
+/**
+ * The plain text of HTML that renderMarkdown made, as toPlainText would give it, without parsing
+ * it again. The sanitizer writes only allowed tags with escaped attributes and text escaped as
+ * &amp;, &lt; and &gt;, so a tag cannot hold a ">" and text cannot hold a "<": removing the tags
+ * leaves exactly the text a second sanitizing pass would. Not for HTML from anywhere else.
+ */
+export function renderedPlainText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** The first sentences of a text, cut at a word boundary, at most `maxLength` characters. */
 export function excerpt(text: string, maxLength = 200): string {
   if (text.length <= maxLength) return text;

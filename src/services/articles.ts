@@ -1,4 +1,4 @@
-import { renderMarkdown } from '../content/markdown.ts';
+import { renderedPlainText, renderMarkdown } from '../content/markdown.ts';
 import {
   type Article,
   type ArticleDraft,
@@ -147,9 +147,10 @@ export async function saveArticleIn(
     article,
     ...(isSame(article.authorIds, draft.authorIds) ? { people } : {}),
     ...(isSame(article.termIds, draft.termIds) ? { terms } : {}),
-    ...(options.rendered?.text !== undefined && options.rendered.html === article.bodyHtml
-      ? { bodyText: options.rendered.text }
-      : {}),
+    bodyText:
+      options.rendered?.text !== undefined && options.rendered.html === article.bodyHtml
+        ? options.rendered.text
+        : renderedPlainText(article.bodyHtml),
   });
 
   const listedBefore = options.listedBefore !== undefined ? options.listedBefore : listedState(existing);

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { assertRenderable, renderMarkdownNow, toPlainText } from '../../content/markdown.ts';
+import { assertRenderable, renderedPlainText, renderMarkdownNow } from '../../content/markdown.ts';
 import { INLINE_RENDER_CHARS } from '../../content/render-pool.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
 import type { RenderedBody } from '../articles.ts';
@@ -24,7 +24,7 @@ export function wordPressBody(content: string): WordPressBody {
   if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null };
   const before = htmlToMarkdown(content.slice(0, at.index), { isWordPress: true });
   const after = htmlToMarkdown(content.slice(at.index + at[0].length), { isWordPress: true });
-  const teaser = toPlainText(renderMarkdownNow(before.markdown)) || null;
+  const teaser = renderedPlainText(renderMarkdownNow(before.markdown)) || null;
   return {
     markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
     shortcodes: [...before.shortcodes, ...after.shortcodes],
@@ -70,7 +70,7 @@ function renderAhead(markdown: string): RenderedBody | null {
     return null;
   }
   const html = renderMarkdownNow(body);
-  return { markdown: body, html, text: toPlainText(html) };
+  return { markdown: body, html, text: renderedPlainText(html) };
 }
 
 /** Converts what an item will need; never throws (a failure is reported with the item). */
@@ -142,7 +142,7 @@ export async function* preparedItems(
     idleTimeout: 1000,
     // A worker holds a few items at a time; without limits V8 would let its heap grow lazily to
     // the process's. One that runs out (a huge post) ends, and the writer converts its items.
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 8 },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
   });
   const queue: { items: SpooledItem[]; prepared: Promise<(PreparedItem | null)[]> }[] = [];
   let isStopping = false;
