@@ -173,41 +173,66 @@ export async function dumpPublication(
   );
   const settingsRevisions = await revisionsOf('settings');
   await field('settingsRevisions', settingsRevisions.get(0) ?? []);
-  await field(
-    'media',
-    (await all('media')).map((m) => omit(m, 'id')),
-  );
-  await field(
-    'redirects',
-    (await all('redirects')).map((r) => omit(r, 'id')),
-  );
-
-  const importSources = await all('import_sources');
-  const articleSlugs = new Map(
-    ((await db.selectFrom('articles').select(['id', 'slug']).execute()) as Row[]).map((a) => [
-      a.id as number,
-      a.slug as string,
-    ]),
-  );
-  const pageSlugs = new Map(pages.map((p) => [p.id as number, p.slug as string]));
-  const mediaUrls = new Map(((await all('media')) as Row[]).map((m) => [m.id as number, m.url as string]));
-  const naturalKey = (type: string, id: number): string | null => {
-    if (type === 'article') return articleSlugs.get(id) ?? null;
-    if (type === 'page') return pageSlugs.get(id) ?? null;
-    if (type === 'person') return personSlug.get(id) ?? null;
-    if (type === 'term') return termKey.get(id) ?? null;
-    if (type === 'media') return mediaUrls.get(id) ?? null;
-    return null;
+  /**
+   * Writes a list field as JSON.stringify would, reading the table in batches by id: an archive
+   * has a few redirects and import mappings per article, too many to hold at once.
+   */
+  const streamField = async (name: string, table: string, entries: (rows: Row[]) => Promise<Row[]>) => {
+    await w(`,\n  ${JSON.stringify(name)}: [`);
+    let isFirst = true;
+    for (let lastId = 0; ; ) {
+      const rows = (await db
+        .selectFrom(table)
+        .selectAll()
+        .where('id', '>', lastId)
+        .orderBy('id')
+        .limit(BATCH)
+        .execute()) as Row[];
+      if (rows.length === 0) break;
+      lastId = rows.at(-1)?.id as number;
+      const out = await entries(rows);
+      if (out.length > 0)
+        await w(`${isFirst ? '' : ','}${out.map((entry) => JSON.stringify(entry)).join(',')}`);
+      isFirst &&= out.length === 0;
+    }
+    await w(']');
   };
-  await field(
-    'importSources',
-    importSources
-      .filter((s) => s.entity_type !== 'comment')
-      .map((s) => ({
-        ...omit(s, 'id', 'entity_id'),
-        entity: naturalKey(s.entity_type as string, s.entity_id as number),
-      })),
-  );
+  await streamField('media', 'media', async (rows) => rows.map((m) => omit(m, 'id')));
+  await streamField('redirects', 'redirects', async (rows) => rows.map((r) => omit(r, 'id')));
+
+  const pageSlugs = new Map(pages.map((p) => [p.id as number, p.slug as string]));
+  /** The natural keys (slug, path or URL) of the entities one batch of mappings names. */
+  const naturalKeysOf = async (rows: Row[]) => {
+    const idsOf = (type: string) => [
+      ...new Set(rows.filter((r) => r.entity_type === type).map((r) => r.entity_id as number)),
+    ];
+    const lookUp = async (table: 'articles' | 'media', column: 'slug' | 'url', ids: number[]) =>
+      ids.length === 0
+        ? new Map<number, string>()
+        : new Map(
+            (
+              (await db.selectFrom(table).select(['id', column]).where('id', 'in', ids).execute()) as Row[]
+            ).map((r) => [r.id as number, r[column] as string]),
+          );
+    const articleSlugs = await lookUp('articles', 'slug', idsOf('article'));
+    const mediaUrls = await lookUp('media', 'url', idsOf('media'));
+    return (type: string, id: number): string | null => {
+      if (type === 'article') return articleSlugs.get(id) ?? null;
+      if (type === 'page') return pageSlugs.get(id) ?? null;
+      if (type === 'person') return personSlug.get(id) ?? null;
+      if (type === 'term') return termKey.get(id) ?? null;
+      if (type === 'media') return mediaUrls.get(id) ?? null;
+      return null;
+    };
+  };
+  await streamField('importSources', 'import_sources', async (rows) => {
+    const kept = rows.filter((s) => s.entity_type !== 'comment');
+    const naturalKey = await naturalKeysOf(kept);
+    return kept.map((s) => ({
+      ...omit(s, 'id', 'entity_id'),
+      entity: naturalKey(s.entity_type as string, s.entity_id as number),
+    }));
+  });
   await w('\n}\n');
   return { articles: articleCount, pages: pages.length };
 }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { toPlainText } from '../../src/content/markdown.ts';
+import { exportPublication } from '../../src/services/export/publication-export.ts';
 import { ReportSpool } from '../../src/services/import/report-spool.ts';
 import type { MigrationReport } from '../../src/services/import/session.ts';
 import { importWordPress, WORDPRESS_BATCH_ITEMS } from '../../src/services/import/wordpress.ts';
@@ -137,6 +139,32 @@ for (const kind of DATABASE_KINDS) {
         const last = await t.wiring.store.articles.findBySlug(`post-${posts}`);
         assert.equal(last?.featuredImage, `https://many.example/wp-content/uploads/img-${posts}.jpg`);
         assert.equal(last?.featuredImageAlt, `Picture ${posts}`);
+        // The export reads redirects and import mappings in batches; every one comes out, by natural key.
+        const parts: string[] = [];
+        await exportPublication(t.wiring, {
+          write: async (text) => {
+            parts.push(text);
+          },
+        });
+        const exported = JSON.parse(parts.join('')) as {
+          redirects: { from_path: string; to_path: string }[];
+          importSources: { source_id: string; entity_type: string; entity: string | null }[];
+          media: unknown[];
+        };
+        assert.equal(exported.redirects.length, 2 * posts);
+        assert.equal(exported.media.length, posts);
+        assert.deepEqual(
+          exported.redirects.filter((r) => r.from_path === `/?p=${posts}`).map((r) => r.to_path),
+          [`/articles/post-${posts}`],
+        );
+        const mapped = (type: string) => exported.importSources.filter((s) => s.entity_type === type);
+        assert.equal(mapped('article').length, posts);
+        assert.equal(mapped('media').length, posts);
+        assert.equal(mapped('article').find((s) => s.source_id === `post:${posts}`)?.entity, `post-${posts}`);
+        assert.equal(
+          mapped('media').find((s) => s.source_id === `post:${2 * posts}`)?.entity,
+          `https://many.example/wp-content/uploads/img-${posts}.jpg`,
+        );
         const again = await importWordPress(t.wiring, file);
         assert.equal(again.counts.article.unchanged, posts);
         assert.equal(again.counts.comment.unchanged, posts);
@@ -258,6 +286,7 @@ describe('converting items ahead of writing them', () => {
             `item ${item.postId}`,
           );
           assert.match(prepared.body.rendered.html, /<strong>\d+<\/strong>/);
+          assert.equal(prepared.body.rendered.text, toPlainText(prepared.body.rendered.html));
           assert.equal(prepared.comments.length, 1);
         }
       }
