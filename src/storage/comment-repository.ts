@@ -74,7 +74,6 @@ export class CommentRepository implements CommentStore {
       .selectFrom('comments')
       .select('id')
       .where('source_id', '=', sourceId)
-      .orderBy('id')
       .limit(1)
       .executeTakeFirst();
     return row?.id;

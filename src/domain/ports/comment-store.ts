@@ -9,7 +9,7 @@ export interface CommentStore {
   listForArticle(articleId: number): Promise<Comment[]>;
   /** Every comment, by id: for exports. */
   listAll(): Promise<Comment[]>;
-  /** The comment that carries exactly this source id (the first, should several). */
+  /** The comment that carries exactly this source id (one of them, should several). */
   findIdBySourceId(sourceId: string): Promise<number | undefined>;
   insert(record: CommentRecord): Promise<number>;
   update(id: number, record: CommentRecord): Promise<void>;
