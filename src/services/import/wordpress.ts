@@ -90,7 +90,7 @@ function detached(text: string | null | undefined): string | null {
 }
 
 /** Items written per transaction (unless strict): long enough to be cheap, short enough not to hold up other writers. */
-export const WORDPRESS_BATCH_ITEMS = 250;
+export const WORDPRESS_BATCH_ITEMS = 500;
 
 /** Imports this large convert bodies in worker threads; for smaller ones starting them costs more. */
 const PREPARE_AHEAD_FROM = 200;
@@ -166,21 +166,26 @@ export async function importWordPress(
         },
       });
       let done = 0;
-      for (let isMore = true; isMore; ) {
-        await inBatch(async (repos) => {
-          session.bind(repos);
-          for (let n = 0; n < batchSize; n += 1) {
-            const next = await items.next();
-            if (next.done) {
-              isMore = false;
-              writer.finish();
-              return;
+      try {
+        for (let isMore = true; isMore; ) {
+          await inBatch(async (repos) => {
+            session.bind(repos);
+            for (let n = 0; n < batchSize; n += 1) {
+              const next = await items.next();
+              if (next.done) {
+                isMore = false;
+                writer.finish();
+                return;
+              }
+              await writer.writeItem(next.value);
+              done += 1;
+              options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
             }
-            await writer.writeItem(next.value);
-            done += 1;
-            options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
-          }
-        });
+          });
+        }
+      } finally {
+        // Stops the worker threads when writing stopped early.
+        await items.return(undefined);
       }
     };
     if (!options.isStrict) {

@@ -145,7 +145,6 @@ export async function* preparedItems(
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
   });
   const queue: { items: SpooledItem[]; prepared: Promise<(PreparedItem | null)[]> }[] = [];
-  let isStopping = false;
   try {
     let isDone = false;
     for (;;) {
@@ -164,7 +163,7 @@ export async function* preparedItems(
         queue.push({
           items: chunk,
           prepared: (pool.run(tasks) as Promise<PreparedItem[]>).catch((error: unknown) => {
-            if (!isStopping) options.onWorkerError?.(error);
+            options.onWorkerError?.(error);
             return tasks.map(() => null);
           }),
         });
@@ -176,8 +175,9 @@ export async function* preparedItems(
         yield { ...spooled, prepared: prepared[index] ?? null };
     }
   } finally {
-    // Chunks still queued (the writer stopped early) settle to nulls; nothing waits for them.
-    isStopping = true;
+    // The writer stopped early: let the chunks under way finish (a worker that answers a pool
+    // being destroyed is an error), then stop the threads.
+    await Promise.all(queue.map((chunk) => chunk.prepared));
     await pool.destroy();
   }
 }
