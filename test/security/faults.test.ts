@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import { writeWxr } from '../../bench/lib/wxr.ts';
 import { buildApp } from '../../src/app.ts';
 import type { MigrationReport } from '../../src/domain/migration-report.ts';
+import { WORDPRESS_BATCH_ITEMS } from '../../src/services/import/wordpress.ts';
 import type { Wiring } from '../../src/wiring.ts';
 import { makeUser } from '../helpers/admin.ts';
 import {
@@ -262,9 +263,9 @@ for (const kind of KINDS) {
       await database?.drop();
     });
 
-    test('a killed import leaves the database as it was; the re-run imports every post exactly once', async () => {
+    test('a killed import leaves whole posts behind, nothing half-written; the re-run imports every post exactly once', async () => {
       const EARLIER = 150;
-      const POSTS = 600;
+      const POSTS = 2 * WORDPRESS_BATCH_ITEMS;
       const first = path.join(database.dataDir, 'first.xml');
       const whole = path.join(database.dataDir, 'whole.xml');
       const reportFile = path.join(database.dataDir, 'report.json');
@@ -286,22 +287,44 @@ for (const kind of KINDS) {
 
       importer = runPressroom(['import', 'wordpress', whole], env);
       await untilWriting(database, importer);
-      // Some way into writing items (the import writes them all in one transaction).
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Some way into writing items (the import commits them WORDPRESS_BATCH_ITEMS at a time, and
+      // writes a few hundred a second: the file has more than one batch, and the kill comes early).
+      await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(importer.child.exitCode, null, `the import ended before the kill:\n${importer.output()}`);
       const ending = await importer.kill();
       assert.equal(ending.signal, 'SIGKILL');
 
+      // What it left is the posts of the batches it committed, each one whole: its article with
+      // its revision, its comment and its two redirects, and nothing of the batch it was writing.
+      const kept = await countOf(check.wiring, 'articles');
+      assert.ok(
+        kept === EARLIER || (kept > EARLIER && kept % WORDPRESS_BATCH_ITEMS === 0),
+        `${kept} articles after the kill`,
+      );
       assert.deepEqual(
         {
-          articles: await countOf(check.wiring, 'articles'),
+          articles: kept,
           redirects: await countOf(check.wiring, 'redirects'),
           comments: await countOf(check.wiring, 'comments'),
           people: await countOf(check.wiring, 'people'),
         },
-        before,
+        {
+          articles: kept,
+          redirects: (before.redirects / EARLIER) * kept,
+          comments: (before.comments / EARLIER) * kept,
+          people: before.people,
+        },
         'the killed import left nothing half-written',
       );
+      const keptSlugs = await sql<{ slug: string }>`SELECT slug FROM articles`.execute(
+        check.wiring.database.db,
+      );
+      assert.deepEqual(
+        keptSlugs.rows.map((row) => row.slug).sort(),
+        Array.from({ length: kept }, (_, i) => `bench-post-${i + 1}`).sort(),
+        'the posts kept are the first ones of the file',
+      );
+      assert.deepEqual(await articlesWithoutRevision(check.wiring), []);
       const file = sqliteFileOf(database);
       if (file) assert.deepEqual(sqliteIntegrity(file), { integrity: 'ok', foreignKeys: [] });
 
@@ -317,16 +340,16 @@ for (const kind of KINDS) {
       }
       assert.deepEqual([...outcomes.keys()].sort(), [...source.postIds].sort(), 'every post is reported');
       for (const [id, outcome] of outcomes)
-        assert.equal(outcome, Number(id) <= EARLIER ? 'unchanged' : 'imported', `post ${id}`);
+        assert.equal(outcome, Number(id) <= kept ? 'unchanged' : 'imported', `post ${id}`);
       assert.equal(report.items.filter((i) => i.kind === 'comment').length, source.counts.comment);
       assert.ok(
         report.items.every((i) => ['imported', 'updated', 'unchanged'].includes(i.outcome)),
         'nothing skipped or failed',
       );
       assert.deepEqual(report.counts.article, {
-        imported: POSTS - EARLIER,
+        imported: POSTS - kept,
         updated: 0,
-        unchanged: EARLIER,
+        unchanged: kept,
         skipped: 0,
       });
 
@@ -362,9 +385,8 @@ for (const kind of KINDS) {
 }
 
 /**
- * Resolves once the import holds the database's write lock (it has begun writing its one
- * transaction): on SQLite, another writer is refused; on PostgreSQL, its backend has a
- * transaction id.
+ * Resolves once the import holds the database's write lock (it is writing a batch): on SQLite,
+ * another writer is refused; on PostgreSQL, its backend has a transaction id.
  */
 async function untilWriting(database: TestDatabase, importer: PressroomChild): Promise<void> {
   const deadline = Date.now() + 60_000;
