@@ -20,7 +20,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { temporaryPostgres } from './lib/postgres.ts';
 import { writeWxr } from './lib/wxr.ts';
 
 const POSTS = Number(process.argv[2] ?? 10_000);
@@ -129,30 +129,11 @@ async function measure(args: string[], env: NodeJS.ProcessEnv): Promise<Measured
   };
 }
 
-async function temporaryPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `pressroom_bench_import_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 const mb = (n: number) => `${n.toFixed(0)} MB`;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-import-'));
 const adminUrl = process.env.BENCH_DATABASE_URL;
-const postgres = adminUrl ? await temporaryPostgres(adminUrl) : undefined;
+const postgres = adminUrl ? await temporaryPostgres(adminUrl, 'pressroom_bench_import') : undefined;
 try {
   const file = path.join(dir, 'export.xml');
   writeWxr(file, { posts: POSTS });

@@ -11,12 +11,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
-import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/config.ts';
 import { createWiring } from '../src/wiring.ts';
 import { type ArchiveInfo, generateArchive, readerPages } from './lib/archive.ts';
 import { explainPages, type PagePlan } from './lib/plans.ts';
+import { temporaryPostgres } from './lib/postgres.ts';
 import { REPO_ROOT, type RunningProcess, startProcess, waitForHttp } from './lib/processes.ts';
 
 const WRK = '/usr/bin/wrk';
@@ -107,25 +107,6 @@ interface Row {
   cache: 'off' | 'on' | '-';
   measure: Measure;
   rssMb: number;
-}
-
-async function temporaryPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `pressroom_scale_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 function startServer(options: {
@@ -315,7 +296,7 @@ async function timeEmptyStart(
   let drop = async () => {};
   if (!url) {
     const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? archiveUrl;
-    const empty = await temporaryPostgres(adminUrl);
+    const empty = await temporaryPostgres(adminUrl, 'pressroom_scale');
     url = empty.url;
     drop = empty.drop;
   }
@@ -397,7 +378,7 @@ try {
     reports.push(await benchDatabase('sqlite', `sqlite:${path.join(dir, 'scale.db')}`, dir, 1));
   const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (adminUrl && args.only !== 'sqlite') {
-    const database = await temporaryPostgres(adminUrl);
+    const database = await temporaryPostgres(adminUrl, 'pressroom_scale');
     try {
       reports.push(await benchDatabase('postgres', database.url, dir, 2));
     } finally {

@@ -1,27 +1,15 @@
-/**
- * Search benchmark: generates 100,000 published articles straight into a temporary SQLite
- * file and a temporary PostgreSQL database, then times a fixed query set through the search
- * service (ranking, filters, cards and snippets included) and prints p50/p95 per database.
- *
- *   npm run bench:search                       # SQLite, and PostgreSQL at BENCH_DATABASE_URL
- *   BENCH_ARTICLES=20000 npm run bench:search  # a smaller run
- *
- * PostgreSQL: BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server where a database may be
- * created, e.g. postgres://postgres@127.0.0.1:5432/postgres; without it only SQLite runs.
- */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
 import pino from 'pino';
 import { parseConfig } from '../src/config.ts';
 import { renderMarkdownNow } from '../src/content/markdown.ts';
 import { Search, searchDocument } from '../src/services/discovery/search.ts';
 import { createSearchIndex } from '../src/storage/search-index.ts';
 import { createWiring, type Wiring } from '../src/wiring.ts';
+import { temporaryPostgres } from './lib/postgres.ts';
 
 const ARTICLES = Number(process.env.BENCH_ARTICLES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
@@ -62,25 +50,6 @@ function vocabulary(random: () => number, size: number): string[] {
 /** Zipf-like pick: common words are much more common, as in real text. */
 function picker(random: () => number, words: string[]): () => string {
   return () => words[Math.floor(words.length * random() ** 3)] ?? 'water';
-}
-
-async function temporaryPostgres(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `pressroom_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 async function generate(wiring: Wiring): Promise<void> {
