@@ -163,6 +163,10 @@ const CATALOGUE = {
     'unavailable',
     () => 'The server is busy rendering other texts. Wait a moment and try again.',
   ),
+  LARGE_REQUESTS_BUSY: entry(
+    'throttled',
+    () => 'Your other long texts are still being saved or previewed. Wait for them to finish and try again.',
+  ),
   BACKUP_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
   RESTORE_REFUSED: entry('invalid', (p: { reason: string }) => p.reason),
 } satisfies Record<string, ErrorEntry<never>>;

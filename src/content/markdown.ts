@@ -114,21 +114,32 @@ const WORKER = new URL('./render-worker.ts', import.meta.url);
 
 /**
  * Renders Markdown to sanitized HTML, refusing (as an error on `field`) markup nested too deeply
- * to sanitize in reasonable time; long texts render in a worker thread with a time limit.
+ * to sanitize in reasonable time. A long text is checked and rendered in a worker thread with a
+ * time limit, so the event loop never scans it.
  */
 export async function renderMarkdown(
   markdown: string,
   options: { field?: string; timeoutMs?: number } = {},
 ): Promise<string> {
   const field = options.field ?? 'body';
-  assertRenderable(markdown, field);
-  if (markdown.length < INLINE_RENDER_CHARS && options.timeoutMs === undefined)
+  if (markdown.length < INLINE_RENDER_CHARS && options.timeoutMs === undefined) {
+    assertRenderable(markdown, field);
     return renderMarkdownNow(markdown);
+  }
   return runOffThread<string>(
     WORKER,
     { source: markdown },
-    { field, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
+    { field, markup: markdown, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
   );
+}
+
+/**
+ * Refuses, as renderMarkdown would, markup that could never be rendered, without rendering it:
+ * for text kept unrendered (an autosave). A long text is checked in a worker thread.
+ */
+export async function checkRenderable(markdown: string, field: string): Promise<void> {
+  if (markdown.length < INLINE_RENDER_CHARS) return assertRenderable(markdown, field);
+  await runOffThread<string>(WORKER, { source: markdown, isCheckOnly: true }, { field, markup: markdown });
 }
 
 /** Throws a field error when the markup is nested too deeply to render safely. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_MARKUP_DEPTH, markupDepth, markupProblem } from './markup-limits.ts';
+import { MAX_MARKUP_CHARS, MAX_MARKUP_DEPTH, markupDepth, markupProblem } from './markup-limits.ts';
 
 test('counts how deeply tags nest, closing siblings and void elements as a parser would', () => {
   assert.equal(markupDepth('<p>a</p><p>b</p>'), 1);
@@ -13,9 +13,14 @@ test('counts how deeply tags nest, closing siblings and void elements as a parse
 
 test('refuses deep nesting in linear time, even with tags that never end', () => {
   const started = performance.now();
-  assert.match(markupProblem('<span>'.repeat(600_000)) ?? '', /nested more than 100 levels/);
+  assert.match(markupProblem('<span>'.repeat(300_000)) ?? '', /nested more than 100 levels/);
   assert.equal(markupProblem('<a '.repeat(300_000)), undefined);
   assert.equal(markupProblem(`${'<a '.repeat(300_000)}>`), undefined);
   assert.equal(markupProblem('<span>x</span>'.repeat(100_000)), undefined);
   assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+});
+
+test('refuses text longer than any article body before looking at its markup', () => {
+  assert.equal(markupProblem('x'.repeat(MAX_MARKUP_CHARS)), undefined);
+  assert.match(markupProblem(`${'x'.repeat(MAX_MARKUP_CHARS)}<`) ?? '', /too long: 2,000,001 characters, at most 2,000,000/);
 });

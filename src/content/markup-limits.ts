@@ -1,3 +1,5 @@
+import { lengthProblem, MAX_BODY_CHARS } from '../domain/article.ts';
+
 /**
  * Limits checked before any markup is parsed or sanitized. sanitize-html (and the HTML parser
  * under it) slows down faster than the input grows on deeply nested unclosed tags: 200,000
@@ -5,7 +7,35 @@
  */
 export const MAX_MARKUP_DEPTH = 100;
 
-const VOID_ELEMENTS = new Set([
+/** The longest text rendered at all: the longest article body. */
+export const MAX_MARKUP_CHARS = MAX_BODY_CHARS;
+
+const SLASH = 0x2f;
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+}
+
+function isTagNameChar(code: number): boolean {
+  return isAsciiLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x2d;
+}
+
+/**
+ * A number standing for a tag name, case-insensitively (FNV-1a over the lower-cased ASCII
+ * codes). Comparing numbers instead of sliced strings keeps the scan below allocation-free; two
+ * names sharing a number would at worst miscount one level, which a depth limit can afford.
+ */
+function nameKey(text: string, from: number, to: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = from; i < to; i++) hash = Math.imul(hash ^ (text.charCodeAt(i) | 0x20), 0x01000193);
+  return hash >>> 0;
+}
+
+function keysOf(names: string[]): Set<number> {
+  return new Set(names.map((name) => nameKey(name, 0, name.length)));
+}
+
+const VOID_ELEMENTS = keysOf([
   'area',
   'base',
   'br',
@@ -22,30 +52,39 @@ const VOID_ELEMENTS = new Set([
   'wbr',
 ]);
 // Elements a parser closes when a sibling of the same kind opens (<li> after <li>).
-const SELF_CLOSING_SIBLINGS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option']);
+const SELF_CLOSING_SIBLINGS = keysOf(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option']);
 
 /**
  * How deeply the HTML tags in a text would nest, counted in one pass (linear in the length:
  * a tag's end is searched once, and scanning resumes after it). Stops counting past `limit`.
+ * It runs on the event loop before any worker sees the text, so it allocates nothing per tag:
+ * a 4 MB body costs milliseconds here.
  */
 export function markupDepth(text: string, limit = MAX_MARKUP_DEPTH): number {
-  const stack: string[] = [];
+  const stack = new Uint32Array(limit + 1);
+  let size = 0;
   let deepest = 0;
   let at = text.indexOf('<');
-  while (at !== -1 && at < text.length) {
+  while (at !== -1) {
     const end = text.indexOf('>', at + 1);
     if (end === -1) break;
-    const inner = text.slice(at + 1, end);
-    const match = /^(\/?)([a-zA-Z][a-zA-Z0-9-]*)/.exec(inner);
-    if (match) {
-      const name = (match[2] ?? '').toLowerCase();
-      if (match[1] === '/') {
-        const open = stack.lastIndexOf(name);
-        if (open !== -1) stack.length = open;
-      } else if (!VOID_ELEMENTS.has(name) && !inner.endsWith('/')) {
-        if (SELF_CLOSING_SIBLINGS.has(name) && stack[stack.length - 1] === name) stack.pop();
-        stack.push(name);
-        if (stack.length > deepest) deepest = stack.length;
+    const isClosing = text.charCodeAt(at + 1) === SLASH;
+    const nameStart = isClosing ? at + 2 : at + 1;
+    let nameEnd = nameStart;
+    if (nameEnd < end && isAsciiLetter(text.charCodeAt(nameEnd))) {
+      nameEnd++;
+      while (nameEnd < end && isTagNameChar(text.charCodeAt(nameEnd))) nameEnd++;
+    }
+    if (nameEnd > nameStart) {
+      const name = nameKey(text, nameStart, nameEnd);
+      if (isClosing) {
+        let open = size - 1;
+        while (open >= 0 && stack[open] !== name) open--;
+        if (open !== -1) size = open;
+      } else if (!VOID_ELEMENTS.has(name) && text.charCodeAt(end - 1) !== SLASH) {
+        if (SELF_CLOSING_SIBLINGS.has(name) && size > 0 && stack[size - 1] === name) size--;
+        stack[size++] = name;
+        if (size > deepest) deepest = size;
         if (deepest > limit) return deepest;
       }
     }
@@ -56,6 +95,8 @@ export function markupDepth(text: string, limit = MAX_MARKUP_DEPTH): number {
 
 /** What is wrong with the markup's shape, as a field message, or undefined when it may be rendered. */
 export function markupProblem(text: string): string | undefined {
+  const tooLong = lengthProblem(text, MAX_MARKUP_CHARS);
+  if (tooLong) return tooLong;
   if (markupDepth(text) > MAX_MARKUP_DEPTH) {
     return `has HTML nested more than ${MAX_MARKUP_DEPTH} levels deep (often tags left unclosed); close or remove them`;
   }

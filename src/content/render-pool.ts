@@ -1,12 +1,24 @@
 import { Piscina } from 'piscina';
+import { lengthProblem } from '../domain/article.ts';
 import { Errors } from '../errors.ts';
+import { MAX_MARKUP_CHARS, markupProblem } from './markup-limits.ts';
 
 /** How long one render may take before it is stopped and the input refused. */
 export const RENDER_TIME_LIMIT_MS = 5_000;
 /** Inputs shorter than this render on the calling thread: a worker round trip would cost more. */
 export const INLINE_RENDER_CHARS = 32_000;
 
+const MAX_THREADS = 2;
+/**
+ * Tasks that may wait for a thread. A flood of large renders is refused as busy rather than
+ * queued: each waiting task holds its input (up to the 4 MB body limit), and its time limit runs
+ * while it waits. Counted here, as piscina's own queue limit does not apply to a burst that
+ * arrives while its threads are starting.
+ */
+const MAX_WAITING_TASKS = 4;
+
 const pools = new Map<string, Piscina>();
+let tasksInFlight = 0;
 
 function poolFor(workerUrl: URL): Piscina {
   let pool = pools.get(workerUrl.href);
@@ -15,9 +27,9 @@ function poolFor(workerUrl: URL): Piscina {
     pool = new Piscina({
       filename: workerUrl.href,
       minThreads: 0,
-      maxThreads: 2,
+      maxThreads: MAX_THREADS,
       idleTimeout: 10_000,
-      maxQueue: 64,
+      maxQueue: MAX_WAITING_TASKS,
     });
     pools.set(workerUrl.href, pool);
   }
@@ -25,18 +37,44 @@ function poolFor(workerUrl: URL): Piscina {
 }
 
 /**
- * Runs one task in a worker thread with a time limit, so heavy markup never blocks the event
- * loop (and every other request) for long. Past the limit the worker is stopped and the input
+ * What a worker returns: its result, or why the input may not be processed (the markup check runs
+ * in the worker too, so a long text is never scanned on the event loop).
+ */
+export type OffThreadResult<T> = { value: T } | { problem: string };
+
+/**
+ * A worker's task: refuses markup nested too deeply to process in reasonable time (as
+ * markupProblem says), else does the work. Each worker module's default export wraps its work in
+ * this.
+ */
+export function checkedTask<Task, T>(markupOf: (task: Task) => string, work: (task: Task) => T) {
+  return (task: Task): OffThreadResult<T> => {
+    const problem = markupProblem(markupOf(task));
+    return problem === undefined ? { value: work(task) } : { problem };
+  };
+}
+
+/**
+ * Runs one task (made with checkedTask) in a worker thread with a time limit, so heavy markup
+ * never blocks the event loop (and every other request) for long. Past the limit the worker is stopped and the input
  * refused as a field error; with the queue full, the server says it is busy.
  */
 export async function runOffThread<T>(
   workerUrl: URL,
   task: unknown,
-  options: { field: string; timeoutMs?: number },
+  options: { field: string; timeoutMs?: number; markup: string },
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? RENDER_TIME_LIMIT_MS;
+  // A text too long to render is refused here, before it is copied to a thread.
+  const tooLong = lengthProblem(options.markup, MAX_MARKUP_CHARS);
+  if (tooLong) throw Errors.VALIDATION_FAILED({ details: [{ field: options.field, message: tooLong }] });
+  if (tasksInFlight >= MAX_THREADS + MAX_WAITING_TASKS) throw Errors.RENDER_BUSY({});
+  let result: OffThreadResult<T>;
+  tasksInFlight++;
   try {
-    return (await poolFor(workerUrl).run(task, { signal: AbortSignal.timeout(timeoutMs) })) as T;
+    result = (await poolFor(workerUrl).run(task, {
+      signal: AbortSignal.timeout(timeoutMs),
+    })) as OffThreadResult<T>;
   } catch (error) {
     const name = (error as { name?: string }).name ?? '';
     const message = error instanceof Error ? error.message : '';
@@ -52,7 +90,13 @@ export async function runOffThread<T>(
     }
     if (/queue is at limit/i.test(message)) throw Errors.RENDER_BUSY({}, { cause: error });
     throw error;
+  } finally {
+    tasksInFlight--;
   }
+  if ('problem' in result) {
+    throw Errors.VALIDATION_FAILED({ details: [{ field: options.field, message: result.problem }] });
+  }
+  return result.value;
 }
 
 /** Stops the worker threads (the server calls this when it closes). */

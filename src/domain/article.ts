@@ -99,7 +99,15 @@ export function draftOf(article: ArticleDraft): ArticleDraft {
 
 const MAX_TITLE = 300;
 const MAX_TEXT = 2000;
-const MAX_BODY = 2_000_000;
+/** The longest article body, in characters; no longer text is rendered either. */
+export const MAX_BODY_CHARS = 2_000_000;
+
+/** Why a text is too long to keep, as a field message, or undefined when it is not. */
+export function lengthProblem(text: string, limit: number): string | undefined {
+  if (text.length <= limit) return undefined;
+  const count = (n: number) => n.toLocaleString('en');
+  return `is too long: ${count(text.length)} characters, at most ${count(limit)}; split it into parts`;
+}
 
 /** Every problem with a draft, by field; an empty list means it can be saved. */
 export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
@@ -117,7 +125,8 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
     if (value !== null && value.length > MAX_TEXT)
       errors.push({ field, message: `must be at most ${MAX_TEXT} characters` });
   }
-  if (draft.bodyMarkdown.length > MAX_BODY) errors.push({ field: 'body', message: 'is too long' });
+  const bodyProblem = lengthProblem(draft.bodyMarkdown, MAX_BODY_CHARS);
+  if (bodyProblem) errors.push({ field: 'body', message: bodyProblem });
   if (!ARTICLE_STATUSES.includes(draft.status)) {
     errors.push({ field: 'status', message: `must be one of ${ARTICLE_STATUSES.join(', ')}` });
   }

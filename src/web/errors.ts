@@ -65,8 +65,19 @@ export function describeError(error: unknown, request: FastifyRequest): ErrorRep
   return { status: 500, code: 'INTERNAL', message: 'Something went wrong.' };
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers only JSON (to the editor's scripts), so its errors are JSON too. */
+    isJsonOnly?: boolean;
+  }
+}
+
 export function wantsJson(request: FastifyRequest): boolean {
-  return request.url.startsWith('/api/') || (request.headers.accept ?? '').startsWith('application/json');
+  return (
+    request.url.startsWith('/api/') ||
+    request.routeOptions.config?.isJsonOnly === true ||
+    (request.headers.accept ?? '').startsWith('application/json')
+  );
 }
 
 /** What a 503 asks clients to wait before trying again. */

@@ -5,8 +5,12 @@ import { Errors } from '../errors.ts';
 
 const ENCODED_NUL = /%00/i;
 
-/** Fields whose exact bytes matter: never rewritten, only checked for NUL. */
-const VERBATIM_FIELDS = /password|_csrf|token/i;
+/**
+ * Fields whose exact bytes matter: never rewritten, only checked for NUL. Addresses are among
+ * them: a control character inside one is refused by its validation (domain/url.ts), never
+ * silently removed to leave a different address than the one typed.
+ */
+const VERBATIM_FIELDS = /password|_csrf|token|url$|website$|photo$|featured_image$/i;
 
 function nulRefused(field: string) {
   return Errors.VALIDATION_FAILED({

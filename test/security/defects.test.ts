@@ -244,6 +244,92 @@ for (const kind of DATABASE_KINDS) {
           `the slowest /healthz took ${Math.round(worst)} ms of a ${Math.round(renderMs)} ms render`,
         );
       });
+      test('one person’s large requests are taken two at a time, and text past the length limit is refused unrendered', async () => {
+        const contributor = await as('contributor');
+        await contributor.get('/admin/articles/new');
+        const preview = (markdown: string) =>
+          app.inject({
+            method: 'POST',
+            url: '/admin/preview',
+            headers: { cookie: contributor.cookieHeader(), 'content-type': 'application/json' },
+            payload: JSON.stringify({ markdown, _csrf: contributor.csrf }),
+          });
+        const long = 'A long paragraph of plain words. '.repeat(20_000);
+        const burst = await Promise.all(Array.from({ length: 5 }, () => preview(long)));
+        const statuses = burst.map((answer) => answer.statusCode).sort();
+        assert.deepEqual(statuses, [200, 200, 429, 429, 429]);
+        const refused = burst.find((answer) => answer.statusCode === 429)!;
+        assert.equal(JSON.parse(refused.body).code, 'LARGE_REQUESTS_BUSY');
+        assert.equal((await preview(long)).statusCode, 200, 'the slots are given back');
+
+        const started = performance.now();
+        const tooLong = await preview('<span>x</span>'.repeat(150_000));
+        assert.equal(tooLong.statusCode, 400);
+        assert.match(JSON.parse(tooLong.body).message, /too long: 2,100,000 characters, at most 2,000,000/);
+        assert.ok(performance.now() - started < 1000, 'refused without rendering');
+      });
+
+      test('/healthz stays responsive while many large previews arrive at once', async (context) => {
+        // Four writers, two previews each (each person's large requests are taken two at a time).
+        const writers = [await as('contributor')];
+        for (let i = 1; i < 4; i++) {
+          const user = await makeUser(t.wiring, 'contributor', `burst-${i}@defects.example`);
+          writers.push(await clientAs(app, t.wiring, user, sessionCookieName(t.wiring.siteUrl)));
+        }
+        for (const writer of writers) await writer.get('/admin/articles/new');
+        // Nested just within the depth limit and just within the length limit, so nothing refuses
+        // it before rendering: each costs about a second of sanitizing, and later ones wait.
+        const unit = `${'<span>'.repeat(99)}x${'</span>'.repeat(99)}`;
+        const heavy = unit.repeat(1500);
+        const payloadFor = (writer: AdminClient) => JSON.stringify({ markdown: heavy, _csrf: writer.csrf });
+        // What the event loop cannot avoid per request: reading the JSON body and writing the answer.
+        let unavoidableMs = Number.POSITIVE_INFINITY;
+        for (let round = 0; round < 3; round++) {
+          const started = performance.now();
+          JSON.stringify({ html: JSON.parse(payloadFor(writers[0]!)).markdown });
+          unavoidableMs = Math.min(unavoidableMs, performance.now() - started);
+        }
+        const parallel = writers.length * 2;
+        let pending = parallel;
+        const previews = Array.from({ length: parallel }, (_, i) => {
+          const writer = writers[i % writers.length]!;
+          return app
+            .inject({
+              method: 'POST',
+              url: '/admin/preview',
+              headers: { cookie: writer.cookieHeader(), 'content-type': 'application/json' },
+              payload: payloadFor(writer),
+            })
+            .finally(() => {
+              pending--;
+            });
+        });
+        const latencies: number[] = [];
+        while (pending > 0) {
+          const started = performance.now();
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          assert.equal((await app.inject('/healthz')).statusCode, 200);
+          latencies.push(performance.now() - started - 10);
+        }
+        const answers = await Promise.all(previews);
+        const statuses = answers.map((answer) => answer.statusCode);
+        const worst = Math.max(...latencies);
+        context.diagnostic(
+          `statuses ${statuses.join(' ')}; ${latencies.length} probes, slowest ${Math.round(worst)} ms; unavoidable work ${unavoidableMs.toFixed(1)} ms a request`,
+        );
+        for (const answer of answers) {
+          assert.ok([200, 400, 503].includes(answer.statusCode), `status ${answer.statusCode}`);
+          // The editor's script reads these answers as JSON, errors included.
+          assert.match(String(answer.headers['content-type']), /^application\/json/);
+          if (answer.statusCode !== 200) assert.ok(JSON.parse(answer.body).message);
+        }
+        // Scanning, rendering or serializing a preview on the event loop costs many times what
+        // parsing its body does, for every request in the burst.
+        assert.ok(
+          worst < parallel * unavoidableMs * 3 + 100,
+          `the slowest /healthz took ${Math.round(worst)} ms (unavoidable work ${unavoidableMs.toFixed(1)} ms a request)`,
+        );
+      });
     });
 
     describe('3: sign-in throttle', () => {
@@ -352,6 +438,9 @@ for (const kind of DATABASE_KINDS) {
           'java\tscript:alert(1)',
           '/media/../../etc/passwd',
           '/\\evil.example',
+          // Refused rather than cleaned: stripping the control character would store another address.
+          'https://exa\u0001mple.org/a.jpg',
+          '/media/a\u001b.jpg',
         ]) {
           const res = await editor.post('/admin/articles', {
             title: 'Pictured',
@@ -366,6 +455,34 @@ for (const kind of DATABASE_KINDS) {
           assert.match(res.body, /field-featured_image-error/, featured);
         }
         assert.equal(await t.wiring.store.articles.findBySlug('pictured'), undefined);
+      });
+
+      test('a control character in any address field is refused, never stripped into another address', async () => {
+        const control = 'https://exa\u0001mple.org/';
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        for (const field of ['source_url', 'canonical_url']) {
+          const res = await editor.post('/admin/articles', {
+            title: 'Addressed',
+            slug: 'addressed',
+            body: 'Text.',
+            language: 'en',
+            visibility: 'public',
+            [field]: control,
+            ...(field === 'source_url' ? { source_name: 'Elsewhere' } : {}),
+          });
+          assert.equal(res.statusCode, 400, field);
+          assert.match(res.body, new RegExp(`field-${field}-error`), field);
+        }
+        assert.equal(await t.wiring.store.articles.findBySlug('addressed'), undefined);
+        await editor.get('/admin/people/new');
+        const person = await editor.post('/admin/people', { name: 'Addressed Person', website: control });
+        assert.equal(person.statusCode, 400, 'person website');
+        const admin = await as('admin');
+        await admin.get('/admin/settings');
+        const settings = await admin.post('/admin/settings', { membership_url: '/member\u001bship' });
+        assert.equal(settings.statusCode, 400, 'settings link');
+        assert.notEqual((await t.wiring.store.settings.getAll()).get('membership_url'), '/membership');
       });
 
       test('one stored bad image address costs its image, never the feeds, the sitemap or the article', async () => {

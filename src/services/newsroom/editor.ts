@@ -1,4 +1,4 @@
-import { assertRenderable } from '../../content/markdown.ts';
+import { checkRenderable } from '../../content/markdown.ts';
 import type { Article, ArticleDraft } from '../../domain/article.ts';
 import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.ts';
 import { articlePath } from '../../domain/paths.ts';
@@ -178,7 +178,7 @@ export async function autosaveArticle(
 ): Promise<{ savedAt: string; isStale: boolean; currentVersion: number }> {
   const savedAt = toIsoTimestamp(ctx.now());
   // Nothing is rendered here, but markup that could never be saved is not kept either.
-  assertRenderable(input.article.bodyMarkdown, 'body');
+  await checkRenderable(input.article.bodyMarkdown, 'body');
   return ctx.store.transaction(async (repos) => {
     const { article, isOwn } = await loadArticle(repos, staff, input.id);
     if (!mayEditArticle(staff.role, article.status, isOwn)) {

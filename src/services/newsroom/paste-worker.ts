@@ -1,6 +1,9 @@
-// Runs in a worker thread of the render pool: converting a large paste is heavy, synchronous work.
+// Runs in a worker thread of the render pool: checking and converting a large paste is heavy,
+// synchronous work.
+import { checkedTask } from '../../content/render-pool.ts';
 import { pastedHtmlToMarkdown } from './paste.ts';
 
-export default function convert(task: { html: string }): string {
-  return pastedHtmlToMarkdown(task.html);
-}
+export default checkedTask(
+  (task: { html: string }) => task.html,
+  (task) => pastedHtmlToMarkdown(task.html),
+);

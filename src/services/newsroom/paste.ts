@@ -80,7 +80,9 @@ const WORKER = new URL('./paste-worker.ts', import.meta.url);
  * time, and converts a long paste in a worker thread, with a time limit.
  */
 export async function convertPastedHtml(pasted: string): Promise<string> {
-  assertRenderable(pasted, 'html');
-  if (pasted.length < INLINE_RENDER_CHARS) return pastedHtmlToMarkdown(pasted);
-  return runOffThread<string>(WORKER, { html: pasted }, { field: 'html' });
+  if (pasted.length < INLINE_RENDER_CHARS) {
+    assertRenderable(pasted, 'html');
+    return pastedHtmlToMarkdown(pasted);
+  }
+  return runOffThread<string>(WORKER, { html: pasted }, { field: 'html', markup: pasted });
 }

@@ -309,7 +309,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   app.post(
     '/articles/:id/autosave',
     {
-      config: { access: 'article.create' },
+      config: { access: 'article.create', isJsonOnly: true },
       schema: {
         params: IdParams,
         body: ArticleForm,
@@ -513,23 +513,31 @@ Preview of a ${article.status} article, as readers will see it once published. <
   app.post(
     '/preview',
     {
-      config: { access: 'article.create' },
+      config: { access: 'article.create', isJsonOnly: true },
       schema: { body: MarkdownForm, response: { 200: Type.Object({ html: Type.String() }) } },
       bodyLimit: EDITOR_BODY_LIMIT,
     },
     async (request, reply) =>
-      reply.send({ html: await renderMarkdown(request.body.markdown ?? '', { field: 'body' }) }),
+      sendJson(reply, { html: await renderMarkdown(request.body.markdown ?? '', { field: 'body' }) }),
   );
 
   app.post(
     '/paste',
     {
-      config: { access: 'article.create' },
+      config: { access: 'article.create', isJsonOnly: true },
       schema: { body: PasteForm, response: { 200: Type.Object({ markdown: Type.String() }) } },
       bodyLimit: EDITOR_BODY_LIMIT,
     },
-    async (request, reply) => reply.send({ markdown: await convertPastedHtml(request.body.html ?? '') }),
+    async (request, reply) => sendJson(reply, { markdown: await convertPastedHtml(request.body.html ?? '') }),
   );
+}
+
+/**
+ * Sends a JSON answer serialized by V8's JSON.stringify. The schema's serializer escapes string
+ * by string in JavaScript: 28 ms on the event loop for a 4 MB preview, against 5 ms here.
+ */
+function sendJson(reply: FastifyReply, body: Record<string, string>): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
 const NOTICES: Record<string, string> = {

@@ -157,9 +157,29 @@ async function adminScope(
     if (reply.sent) return reply;
   });
 
+  // Reading, checking and answering a long text costs the event loop time in proportion to its
+  // length (a refused 4 MB body is written back into the editor, escaped): one person's large
+  // requests are taken a few at a time, so a flood of them cannot stall everyone else.
+  const largeRequestsByUser = new Map<number, number>();
+  const holdLargeRequestSlot = (request: FastifyRequest, reply: FastifyReply): void => {
+    const length = Number(request.headers['content-length'] ?? Number.POSITIVE_INFINITY);
+    // Uploads are exempt: images are decoded and resized off the event loop.
+    const isUpload = (request.headers['content-type'] ?? '').startsWith('multipart/');
+    if (!request.admin || length < LARGE_REQUEST_BYTES || isUpload) return;
+    const userId = request.admin.user.id;
+    const held = largeRequestsByUser.get(userId) ?? 0;
+    if (held >= MAX_LARGE_REQUESTS_PER_USER) throw Errors.LARGE_REQUESTS_BUSY();
+    largeRequestsByUser.set(userId, held + 1);
+    reply.raw.once('close', () => {
+      const left = (largeRequestsByUser.get(userId) ?? 1) - 1;
+      if (left > 0) largeRequestsByUser.set(userId, left);
+      else largeRequestsByUser.delete(userId);
+    });
+  };
+
   // A form or upload from someone not allowed to send it is refused before its body is read, so
   // an anonymous visitor cannot make the server read (or choke on) a large or malformed upload.
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  app.addHook('preParsing', async (request, reply, payload) => {
     if (request.method === 'GET' || request.method === 'HEAD') return payload;
     const access = request.routeOptions.config.access ?? 'signed-in';
     if (access === 'public') return payload;
@@ -169,6 +189,7 @@ async function adminScope(
       });
     }
     if (access !== 'signed-in' && !can(request.admin.user.role, access)) throw permissionDenied();
+    holdLargeRequestSlot(request, reply);
     return payload;
   });
 
@@ -299,6 +320,10 @@ export const adminPlugin = fp(
   },
   { name: 'pressroom-admin' },
 );
+
+/** A request body at least this long counts against its sender's few large requests at once. */
+const LARGE_REQUEST_BYTES = 256 * 1024;
+const MAX_LARGE_REQUESTS_PER_USER = 2;
 
 declare module 'fastify' {
   interface FastifyInstance {
