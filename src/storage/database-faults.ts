@@ -72,33 +72,39 @@ function isNoTransactionLeft(error: unknown): boolean {
   return error instanceof Error && /no transaction is active/.test(error.message);
 }
 
+const connectionsWithFaults = new WeakSet<DatabaseConnection>();
+
+/**
+ * Makes the connection's queries throw their AppError, once per connection (drivers lend the
+ * same connection object again and again). It wraps the methods in place rather than handing out
+ * a proxy: Kysely adds its query logging the same way, in place and once per connection object it
+ * has seen, and a new proxy at every acquisition made it wrap again each time, until the stack
+ * overflowed.
+ */
 function connectionWith(connection: DatabaseConnection): DatabaseConnection {
-  return new Proxy(connection, {
-    get(target, property, receiver) {
-      if (property === 'executeQuery')
-        return async <R>(
-          ...args: Parameters<DatabaseConnection['executeQuery']>
-        ): Promise<QueryResult<R>> => {
-          try {
-            return await target.executeQuery<R>(...args);
-          } catch (error) {
-            throw translated(error);
-          }
-        };
-      if (property === 'streamQuery')
-        return async function* <R>(
-          ...args: Parameters<DatabaseConnection['streamQuery']>
-        ): AsyncIterableIterator<QueryResult<R>> {
-          try {
-            yield* target.streamQuery<R>(...args);
-          } catch (error) {
-            throw translated(error);
-          }
-        };
-      const value = Reflect.get(target, property, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
+  if (connectionsWithFaults.has(connection)) return connection;
+  connectionsWithFaults.add(connection);
+  const executeQuery = connection.executeQuery.bind(connection);
+  const streamQuery = connection.streamQuery.bind(connection);
+  connection.executeQuery = async <R>(
+    ...args: Parameters<DatabaseConnection['executeQuery']>
+  ): Promise<QueryResult<R>> => {
+    try {
+      return await executeQuery<R>(...args);
+    } catch (error) {
+      throw translated(error);
+    }
+  };
+  connection.streamQuery = async function* <R>(
+    ...args: Parameters<DatabaseConnection['streamQuery']>
+  ): AsyncIterableIterator<QueryResult<R>> {
+    try {
+      yield* streamQuery<R>(...args);
+    } catch (error) {
+      throw translated(error);
+    }
+  };
+  return connection;
 }
 
 function driverWith(driver: Driver): Driver {

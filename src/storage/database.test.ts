@@ -37,3 +37,20 @@ test('an SQLite transaction holds the write lock from its start, so another writ
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a query observer sees each query once, however many times the connection is lent', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-observe-'));
+  const seen: string[] = [];
+  const handle = openDatabase({
+    url: `sqlite:${path.join(dir, 'observe.db')}`,
+    onQuery: (query) => seen.push(query.sql),
+  });
+  try {
+    // Every query lends the one SQLite connection again; logging must not pile up on it.
+    for (let i = 0; i < 20_000; i++) await sql`select ${i} as n`.execute(handle.db);
+    assert.equal(seen.length, 20_000);
+  } finally {
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
