@@ -10,6 +10,7 @@ import { loggerOptions } from './logger.ts';
 import { ASSETS_DIR, assetUrls } from './web/assets.ts';
 import { describeError, errorTitle, sendError } from './web/errors.ts';
 import { inputGuard } from './web/input-guard.ts';
+import { lazySchemaCompilers } from './web/lazy-schemas.ts';
 import { adminPlugin } from './web/newsroom/index.ts';
 import type { PageCache } from './web/page-cache.ts';
 import { discoveryRoutes } from './web/public/discovery-routes.ts';
@@ -39,6 +40,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     ajv: { plugins: [finiteNumbers] },
+    schemaController: lazySchemaCompilers(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const web = createWebParts(wiring);

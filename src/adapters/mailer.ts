@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { Errors } from '../errors.ts';
@@ -20,10 +20,13 @@ export interface Mailer {
   close(): void;
 }
 
-/** Sends through an SMTP server with nodemailer. */
+/**
+ * Sends through an SMTP server with nodemailer, loaded at the first message rather than at
+ * start-up (most processes never send one).
+ */
 export class SmtpMailer implements Mailer {
   readonly isConfigured = true;
-  private readonly transport: Transporter;
+  private transport: Promise<Transporter> | undefined;
 
   private readonly config: Config['mail'];
 
@@ -33,20 +36,27 @@ export class SmtpMailer implements Mailer {
     this.config = config;
 
     this.log = log;
-    this.transport = nodemailer.createTransport({
-      host: config.host,
-      port: config.port,
-      secure: config.secure,
-      ...(config.user ? { auth: { user: config.user, pass: config.password } } : {}),
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    });
+  }
+
+  private transportNow(): Promise<Transporter> {
+    const { config } = this;
+    this.transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: config.host,
+        port: config.port,
+        secure: config.secure,
+        ...(config.user ? { auth: { user: config.user, pass: config.password } } : {}),
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      }),
+    );
+    return this.transport;
   }
 
   async send(message: MailMessage): Promise<void> {
     try {
-      await this.transport.sendMail({ from: this.config.from, ...message });
+      await (await this.transportNow()).sendMail({ from: this.config.from, ...message });
       this.log.info({ subject: message.subject }, 'mail sent');
     } catch (cause) {
       this.log.warn({ err: cause, host: this.config.host }, 'mail not sent');
@@ -55,7 +65,7 @@ export class SmtpMailer implements Mailer {
   }
 
   close(): void {
-    this.transport.close();
+    void this.transport?.then((transport) => transport.close());
   }
 }
 

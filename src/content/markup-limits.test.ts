@@ -22,5 +22,8 @@ test('refuses deep nesting in linear time, even with tags that never end', () =>
 
 test('refuses text longer than any article body before looking at its markup', () => {
   assert.equal(markupProblem('x'.repeat(MAX_MARKUP_CHARS)), undefined);
-  assert.match(markupProblem(`${'x'.repeat(MAX_MARKUP_CHARS)}<`) ?? '', /too long: 2,000,001 characters, at most 2,000,000/);
+  assert.match(
+    markupProblem(`${'x'.repeat(MAX_MARKUP_CHARS)}<`) ?? '',
+    /too long: 2,000,001 characters, at most 2,000,000/,
+  );
 });

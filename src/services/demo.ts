@@ -1,10 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { slugify } from '../domain/slug.ts';
 import type { ServiceContext } from './context.ts';
-import { type ImportReport, importMarkdown } from './import/markdown.ts';
+import type { ImportReport } from './import/markdown.ts';
 import { savePageIn } from './pages.ts';
 import { updateSettingsIn } from './settings.ts';
 import { findOrCreateTerm } from './taxonomies.ts';
@@ -30,6 +29,11 @@ interface TermSpec {
 
 /** Loads the demo publication: settings, term descriptions, pages, then articles. */
 export async function seedDemo(ctx: ServiceContext, dir = DEMO_CONTENT_DIR): Promise<ImportReport> {
+  // Loaded here, not at start-up: only an empty database needs the YAML reader and the importer.
+  const [{ parse: parseYaml }, { importMarkdown }] = await Promise.all([
+    import('yaml'),
+    import('./import/markdown.ts'),
+  ]);
   const settings = parseYaml(await readFile(path.join(dir, 'settings.yaml'), 'utf8')) as Record<
     string,
     string
@@ -40,7 +44,7 @@ export async function seedDemo(ctx: ServiceContext, dir = DEMO_CONTENT_DIR): Pro
   >;
   const pageFiles = (await readdir(path.join(dir, 'pages'))).filter((f) => f.endsWith('.md')).sort();
   const pages = await Promise.all(
-    pageFiles.map(async (f) => readPage(await readFile(path.join(dir, 'pages', f), 'utf8'))),
+    pageFiles.map(async (f) => readPage(await readFile(path.join(dir, 'pages', f), 'utf8'), parseYaml)),
   );
 
   await ctx.store.transaction(async (repos) => {
@@ -77,7 +81,10 @@ export async function seedDemo(ctx: ServiceContext, dir = DEMO_CONTENT_DIR): Pro
   return report;
 }
 
-function readPage(text: string): { slug: string; title: string; bodyMarkdown: string } {
+function readPage(
+  text: string,
+  parseYaml: (text: string) => unknown,
+): { slug: string; title: string; bodyMarkdown: string } {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n/.exec(text);
   const meta = (match ? parseYaml(match[1] ?? '') : {}) as { title?: string; slug?: string };
   const title = meta.title ?? 'Untitled';

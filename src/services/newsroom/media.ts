@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import sharp from 'sharp';
+import type { Metadata } from 'sharp';
 import type { MediaStore } from '../../adapters/media-store.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import type { MediaItem, MediaVariant } from '../../domain/ports/media-store.ts';
@@ -89,7 +89,9 @@ export async function storeImage(
     throw Errors.MEDIA_INVALID({
       reason: 'This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.',
     });
-  let metadata: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  // The image library (and libvips) is loaded at the first upload, not when the server starts.
+  const { default: sharp } = await import('sharp');
+  let metadata: Metadata;
   try {
     metadata = await sharp(input.bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
   } catch (cause) {
