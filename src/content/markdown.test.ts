@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isAppError } from '../errors.ts';
-import { excerpt, renderedPlainText, renderMarkdown, renderMarkdownNow, toPlainText } from './markdown.ts';
+import {
+  excerpt,
+  renderedPlainText,
+  renderedPlainTextStart,
+  renderMarkdown,
+  renderMarkdownNow,
+  toPlainText,
+} from './markdown.ts';
 import { closeRenderPools } from './render-pool.ts';
 
 test('renders paragraphs, emphasis, quotes and links', () => {
@@ -48,6 +55,22 @@ test('reads the plain text of a rendered body as toPlainText does, without parsi
     const html = renderMarkdownNow(body);
     assert.equal(renderedPlainText(html), toPlainText(html), body);
   }
+});
+
+test('an excerpt read from the start of a long rendered body is the excerpt of the whole text', () => {
+  const paragraph =
+    'Water &amp; <em>shade</em>, measured "street by street" — <a href="https://example.org/?a=1&amp;b=2">the survey</a> says more. ';
+  const html = renderMarkdownNow(Array.from({ length: 400 }, (_, i) => `${i}. ${paragraph}`).join('\n\n'));
+  assert.ok(html.length > 300 * 8, 'long enough to be cut');
+  for (const chars of [50, 120, 300]) {
+    // Cut anywhere, through tags and entities alike.
+    assert.equal(
+      excerpt(renderedPlainTextStart(html, chars), chars),
+      excerpt(toPlainText(html), chars),
+      String(chars),
+    );
+  }
+  assert.equal(renderedPlainTextStart('<p>Short &amp; sweet</p>', 300), 'Short & sweet');
 });
 
 test('refuses deep nesting at once, and stops a render that outlives its time limit', async () => {

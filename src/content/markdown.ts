@@ -183,6 +183,22 @@ export function renderedPlainText(html: string): string {
     .trim();
 }
 
+/**
+ * The plain text of the start of HTML that renderMarkdown made, enough for an excerpt of
+ * `chars` characters: it reads a prefix of the HTML (markup takes room too), never the whole
+ * of a long article, so a feed of twenty articles without summaries stays cheap.
+ */
+export function renderedPlainTextStart(html: string, chars: number): string {
+  const room = chars * 8;
+  if (html.length <= room) return renderedPlainText(html);
+  let prefix = html.slice(0, room);
+  // A tag or an entity cut in two is left out.
+  const tagStart = prefix.lastIndexOf('<');
+  if (tagStart > prefix.lastIndexOf('>')) prefix = prefix.slice(0, tagStart);
+  prefix = prefix.replace(/&[a-z0-9#]*$/i, '');
+  return renderedPlainText(prefix);
+}
+
 /** The first sentences of a text, cut at a word boundary, at most `maxLength` characters. */
 export function excerpt(text: string, maxLength = 200): string {
   if (text.length <= maxLength) return text;

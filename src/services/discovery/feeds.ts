@@ -1,4 +1,4 @@
-import { excerpt, toPlainText } from '../../content/markdown.ts';
+import { excerpt, renderedPlainTextStart } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
@@ -71,7 +71,7 @@ function imageType(url: string): string {
 }
 
 function summaryOf(article: Article): string {
-  return article.summary ?? excerpt(toPlainText(article.bodyHtml), 300);
+  return article.summary ?? excerpt(renderedPlainTextStart(article.bodyHtml, 300), 300);
 }
 
 /**
