@@ -12,13 +12,15 @@ import type { ListedArticle } from '../domain/listing.ts';
 import { articlePath } from '../domain/paths.ts';
 import type { Person } from '../domain/person.ts';
 import type { ArticleRecord } from '../domain/ports/article-store.ts';
+import type { Revision } from '../domain/ports/revision-store.ts';
+import type { SearchDocument } from '../domain/ports/search-index.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { RESERVED_SLUGS } from '../domain/slug.ts';
 import type { Term } from '../domain/taxonomy.ts';
 import { stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
-import { indexArticleIn } from './discovery/search.ts';
+import { indexArticleIn, searchDocument } from './discovery/search.ts';
 
 /** Re-exported for callers that save what they read: a revision restore, a workflow step. */
 export { draftOf };
@@ -50,6 +52,46 @@ export interface SaveOptions {
    * it was rendered from exactly the body being saved.
    */
   rendered?: RenderedBody;
+  /**
+   * For a new article in a batch of saves (an import's): what it adds besides its row (authors
+   * and terms, search entry, listing counts, revision) is left here, for flushArticleWrites to
+   * write in a few statements before the transaction ends.
+   */
+  deferred?: DeferredArticleWrites;
+  /** The caller made sure that no article has the draft's slug (an import that looked it up). */
+  isKnownNew?: boolean;
+  /** The draft's authors and terms, when the caller has them already. */
+  relations?: { people: Person[]; terms: Term[] };
+}
+
+/** What new articles saved with `SaveOptions.deferred` still have to write. */
+export interface DeferredArticleWrites {
+  relations: { articleId: number; authorIds: number[]; termIds: number[]; listedAt: string | null }[];
+  documents: SearchDocument[];
+  listed: ListedArticle[];
+  revisions: Omit<Revision, 'id'>[];
+  articleIds: number[];
+  /** The time of the saves, for the listings' last change. */
+  now: string;
+}
+
+export function deferredArticleWrites(): DeferredArticleWrites {
+  return { relations: [], documents: [], listed: [], revisions: [], articleIds: [], now: '' };
+}
+
+/** Writes what saves left in `writes`, and empties it. */
+export async function flushArticleWrites(
+  repos: ArticleWriterRepositories,
+  writes: DeferredArticleWrites,
+): Promise<void> {
+  if (writes.articleIds.length === 0) return;
+  await repos.articles.addRelations(writes.relations);
+  // Nothing should be related to a new id yet; this only clears what a removed article left.
+  await repos.related.forget(writes.articleIds);
+  await repos.search.putMany(writes.documents);
+  await repos.listings.recordNew(writes.listed, writes.now);
+  await repos.revisions.addMany(writes.revisions);
+  Object.assign(writes, deferredArticleWrites());
 }
 
 /** A body and its HTML, rendered ahead of a save, and maybe the HTML's plain text (for the search index). */
@@ -96,7 +138,9 @@ export async function saveArticleIn(
   const existing =
     options.id !== undefined
       ? await repos.articles.findById(options.id)
-      : await repos.articles.findBySlug(draft.slug);
+      : options.isKnownNew
+        ? undefined
+        : await repos.articles.findBySlug(draft.slug);
   if (options.id !== undefined && !existing) throw Errors.ARTICLE_NOT_FOUND({ id: options.id });
   if (existing && options.id !== undefined) {
     const clash = await repos.articles.findBySlug(draft.slug);
@@ -104,7 +148,8 @@ export async function saveArticleIn(
       throw Errors.SLUG_TAKEN({ slug: draft.slug });
     }
   }
-  const { people, terms } = await assertRelationsExist(repos, draft);
+  const { people, terms } =
+    relationsIn(options.relations, draft) ?? (await assertRelationsExist(repos, draft));
 
   const now = toIsoTimestamp(options.now);
   // Every field of the draft is stored; only the derived ones are spelled out here.
@@ -138,6 +183,24 @@ export async function saveArticleIn(
     id = existing.id;
   } else {
     id = await repos.articles.insert(record);
+    if (options.deferred) {
+      const article: Article = {
+        ...record,
+        id,
+        authorIds: [...draft.authorIds],
+        termIds: [...draft.termIds],
+      };
+      deferNew(options.deferred, article, {
+        people,
+        terms,
+        revision: { actor: options.actor, note: options.note ?? null, createdAt: now },
+        bodyText:
+          options.rendered?.text !== undefined && options.rendered.html === article.bodyHtml
+            ? options.rendered.text
+            : undefined,
+      });
+      return { article, isNew: true, previousSlug: null, previousListing: null };
+    }
   }
   await repos.articles.setAuthors(id, draft.authorIds);
   await repos.articles.setTerms(id, draft.termIds);
@@ -199,6 +262,67 @@ export function announceArticle(ctx: Pick<ServiceContext, 'changes'>, result: Sa
       personIds: [...new Set(listed.flatMap((l) => l.authorIds))],
       months: [...new Set(listed.map((l) => l.publishedAt.slice(0, 7)))],
     },
+  });
+}
+
+/** The draft's authors and terms, in its order, if `known` holds every one of them. */
+function relationsIn(
+  known: { people: Person[]; terms: Term[] } | undefined,
+  draft: ArticleDraft,
+): { people: Person[]; terms: Term[] } | undefined {
+  if (!known) return undefined;
+  const people = new Map(known.people.map((p) => [p.id, p]));
+  const terms = new Map(known.terms.map((t) => [t.id, t]));
+  const wantedPeople = [...new Set(draft.authorIds)].map((id) => people.get(id));
+  const wantedTerms = [...new Set(draft.termIds)].map((id) => terms.get(id));
+  if (wantedPeople.some((p) => !p) || wantedTerms.some((t) => !t)) return undefined;
+  return { people: wantedPeople as Person[], terms: wantedTerms as Term[] };
+}
+
+/** What saving a new article writes besides its row, left for flushArticleWrites. */
+function deferNew(
+  writes: DeferredArticleWrites,
+  article: Article,
+  known: {
+    people: Person[];
+    terms: Term[];
+    revision: { actor: string; note: string | null; createdAt: string };
+    bodyText: string | undefined;
+  },
+): void {
+  const listed = listedState(article);
+  writes.now = known.revision.createdAt;
+  writes.articleIds.push(article.id);
+  writes.relations.push({
+    articleId: article.id,
+    authorIds: article.authorIds,
+    termIds: article.termIds,
+    listedAt: listed?.publishedAt ?? null,
+  });
+  if (listed) writes.listed.push(listed);
+  if (article.status === 'published')
+    writes.documents.push(
+      searchDocument({
+        articleId: article.id,
+        publishedAt: article.publishedAt ?? article.updatedAt,
+        termIds: article.termIds,
+        personIds: article.authorIds,
+        language: article.language,
+        title: article.title,
+        subtitle: article.subtitle,
+        summary: article.summary,
+        bodyHtml: article.bodyHtml,
+        bodyText: known.bodyText ?? renderedPlainText(article.bodyHtml),
+        people: known.people.map((p) => p.name),
+        terms: known.terms.map((t) => t.name),
+      }),
+    );
+  writes.revisions.push({
+    entityType: 'article',
+    entityId: article.id,
+    version: article.version,
+    ...known.revision,
+    snapshot: draftOf(article),
   });
 }
 

@@ -8,6 +8,7 @@ import type {
   DeletedArticle,
   PublishedQuery,
 } from '../domain/ports/article-store.ts';
+import { parameterChunks } from './chunks.ts';
 import type { ArticlesTable, Database } from './schema.ts';
 
 type ArticleRow = Selectable<ArticlesTable>;
@@ -174,6 +175,39 @@ export class ArticleRepository implements ArticleStore {
       .where('version', '=', expectedVersion)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async slugOwners(slugs: string[]): Promise<Map<string, number>> {
+    const owners = new Map<string, number>();
+    for (const chunk of parameterChunks([...new Set(slugs)], 1)) {
+      const rows = await this.db
+        .selectFrom('articles')
+        .select(['id', 'slug'])
+        .where('slug', 'in', chunk)
+        .where('deleted_at', 'is', null)
+        .execute();
+      for (const row of rows) owners.set(row.slug, row.id);
+    }
+    return owners;
+  }
+
+  async addRelations(
+    relations: { articleId: number; authorIds: number[]; termIds: number[]; listedAt: string | null }[],
+  ): Promise<void> {
+    const rows = (key: 'authorIds' | 'termIds') =>
+      relations.flatMap((r) =>
+        r[key].map((id, position) => ({ article_id: r.articleId, id, position, listed_at: r.listedAt })),
+      );
+    for (const chunk of parameterChunks(rows('authorIds'), 4))
+      await this.db
+        .insertInto('article_authors')
+        .values(chunk.map(({ id, ...row }) => ({ ...row, person_id: id })))
+        .execute();
+    for (const chunk of parameterChunks(rows('termIds'), 4))
+      await this.db
+        .insertInto('article_terms')
+        .values(chunk.map(({ id, ...row }) => ({ ...row, term_id: id })))
+        .execute();
   }
 
   async setAuthors(articleId: number, personIds: number[]): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Comment, CommentStatus } from '../domain/comment.ts';
 import type { CommentRecord, CommentStore } from '../domain/ports/comment-store.ts';
+import { parameterChunks } from './chunks.ts';
 import type { CommentsTable, Database } from './schema.ts';
 
 function toComment(row: Selectable<CommentsTable>): Comment {
@@ -77,6 +78,33 @@ export class CommentRepository implements CommentStore {
       .limit(1)
       .executeTakeFirst();
     return row?.id;
+  }
+
+  async findByIds(ids: number[]): Promise<Comment[]> {
+    const found: Comment[] = [];
+    for (const chunk of parameterChunks([...new Set(ids)], 1))
+      found.push(
+        ...(await this.db.selectFrom('comments').selectAll().where('id', 'in', chunk).execute()).map(
+          toComment,
+        ),
+      );
+    return found;
+  }
+
+  async idsBySourceIds(sourceIds: string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (const chunk of parameterChunks([...new Set(sourceIds)], 1)) {
+      const rows = await this.db
+        .selectFrom('comments')
+        .select(['id', 'source_id'])
+        .where('source_id', 'in', chunk)
+        .orderBy('id')
+        .execute();
+      // The first of several, as findIdBySourceId answers.
+      for (const row of rows)
+        if (row.source_id !== null && !found.has(row.source_id)) found.set(row.source_id, row.id);
+    }
+    return found;
   }
 
   async insert(record: CommentRecord): Promise<number> {

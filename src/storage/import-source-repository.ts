@@ -1,9 +1,11 @@
-import type { Kysely } from 'kysely';
-import type {
-  ImportedEntityType,
-  ImportSourceStore,
-  SourceKey,
+import { type Kysely, sql } from 'kysely';
+import {
+  type ImportedEntityType,
+  type ImportSourceStore,
+  type SourceKey,
+  sourceKeyOf,
 } from '../domain/ports/import-source-store.ts';
+import { parameterChunks } from './chunks.ts';
 import type { Database } from './schema.ts';
 
 /** Remembers what each imported entity became, so importing the same file again updates in place. */
@@ -50,6 +52,52 @@ export class ImportSourceRepository implements ImportSourceStore {
         oc.columns(['source', 'entity_type', 'source_id']).doUpdateSet({ entity_id: entityId }),
       )
       .execute();
+  }
+
+  async findMany(
+    source: string,
+    keys: { entityType: ImportedEntityType; sourceId: string }[],
+  ): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    const byType = new Map<ImportedEntityType, string[]>();
+    for (const key of keys) byType.set(key.entityType, [...(byType.get(key.entityType) ?? []), key.sourceId]);
+    for (const [entityType, sourceIds] of byType)
+      for (const chunk of parameterChunks([...new Set(sourceIds)], 1)) {
+        const rows = await this.db
+          .selectFrom('import_sources')
+          .select(['source_id', 'entity_id'])
+          .where('source', '=', source)
+          .where('entity_type', '=', entityType)
+          .where('source_id', 'in', chunk)
+          .execute();
+        for (const row of rows) found.set(sourceKeyOf(entityType, row.source_id), row.entity_id);
+      }
+    return found;
+  }
+
+  async putMany(entries: (SourceKey & { entityId: number })[], now: string): Promise<void> {
+    // The last word on each key wins, as it would with one put after another.
+    const last = new Map(
+      entries.map((e) => [`${e.source}\u0000${sourceKeyOf(e.entityType, e.sourceId)}`, e]),
+    );
+    for (const chunk of parameterChunks([...last.values()], 5))
+      await this.db
+        .insertInto('import_sources')
+        .values(
+          chunk.map((e) => ({
+            source: e.source,
+            source_id: e.sourceId,
+            entity_type: e.entityType,
+            entity_id: e.entityId,
+            created_at: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['source', 'entity_type', 'source_id'])
+            .doUpdateSet({ entity_id: sql`excluded.entity_id` }),
+        )
+        .execute();
   }
 
   async listAll(): Promise<(SourceKey & { entityId: number; createdAt: string })[]> {

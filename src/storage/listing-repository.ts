@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { type ListedArticle, type ListingCount, listingScope, listingScopesOf } from '../domain/listing.ts';
+import { parameterChunks } from './chunks.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -67,6 +68,29 @@ export class ListingRepository {
         )
         .execute();
     }
+  }
+
+  /**
+   * Records that new articles were saved (an import's batch): the counts of the listings the
+   * published ones join, in one statement. Their term and author rows carry listed_at already
+   * (ArticleStore.addRelations).
+   */
+  async recordNew(listed: ListedArticle[], now: string): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const article of listed)
+      for (const scope of listingScopesOf(article)) counts.set(scope, (counts.get(scope) ?? 0) + 1);
+    const lastModified = sql<string>`CASE WHEN excluded.last_modified > listing_counts.last_modified
+      THEN excluded.last_modified ELSE listing_counts.last_modified END`;
+    for (const chunk of parameterChunks([...counts], 3))
+      await this.db
+        .insertInto('listing_counts')
+        .values(chunk.map(([scope, count]) => ({ scope, count, last_modified: now })))
+        .onConflict((oc) =>
+          oc
+            .column('scope')
+            .doUpdateSet({ count: sql`listing_counts.count + excluded.count`, last_modified: lastModified }),
+        )
+        .execute();
   }
 
   /** Counts terms again from their articles (after articles moved between terms in a merge). */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Revision, RevisionStore } from '../domain/ports/revision-store.ts';
+import { parameterChunks } from './chunks.ts';
 import type { Database } from './schema.ts';
 
 /** Every saved version of articles, pages, people, terms and settings. */
@@ -25,6 +26,24 @@ export class RevisionRepository implements RevisionStore {
       .returning('id')
       .executeTakeFirstOrThrow();
     return id;
+  }
+
+  async addMany(revisions: Omit<Revision, 'id'>[]): Promise<void> {
+    for (const chunk of parameterChunks(revisions, 7))
+      await this.db
+        .insertInto('revisions')
+        .values(
+          chunk.map((revision) => ({
+            entity_type: revision.entityType,
+            entity_id: revision.entityId,
+            version: revision.version,
+            actor: revision.actor,
+            note: revision.note,
+            snapshot: JSON.stringify(revision.snapshot),
+            created_at: revision.createdAt,
+          })),
+        )
+        .execute();
   }
 
   /** Revisions of one entity, newest first. */

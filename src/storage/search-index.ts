@@ -9,6 +9,7 @@ import type {
   SimilarRequest,
 } from '../domain/ports/search-index.ts';
 import type { SearchQuery } from '../domain/search-query.ts';
+import { parameterChunks } from './chunks.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import type { Database } from './schema.ts';
 
@@ -104,6 +105,26 @@ class SqliteSearchIndex extends BaseSearchIndex implements SearchIndex {
     );
     await sql`INSERT INTO article_search_entries (article_id, published_at)
       VALUES (${d.articleId}, ${d.publishedAt})`.execute(this.db);
+  }
+
+  async putMany(documents: SearchDocument[]): Promise<void> {
+    // A later document for the same article wins, as with one put after another.
+    const last = [...new Map(documents.map((d) => [d.articleId, d])).values()];
+    for (const chunk of parameterChunks(last, 6)) {
+      const ids = chunk.map((d) => d.articleId);
+      await sql`DELETE FROM article_search WHERE rowid IN (${sql.join(ids.map((id) => sql`CAST(${id} AS INTEGER)`))})`.execute(
+        this.db,
+      );
+      await sql`DELETE FROM article_search_entries WHERE article_id IN (${sql.join(ids)})`.execute(this.db);
+      await sql`INSERT INTO article_search (rowid, title, subtitle_summary, body, people, terms) VALUES ${sql.join(
+        chunk.map(
+          (d) => sql`(${d.articleId}, ${d.title}, ${d.subtitleSummary}, ${d.body}, ${d.people}, ${d.terms})`,
+        ),
+      )}`.execute(this.db);
+      await sql`INSERT INTO article_search_entries (article_id, published_at) VALUES ${sql.join(
+        chunk.map((d) => sql`(${d.articleId}, ${d.publishedAt})`),
+      )}`.execute(this.db);
+    }
   }
 
   async remove(articleId: number): Promise<void> {
@@ -284,21 +305,30 @@ class SqliteSearchIndex extends BaseSearchIndex implements SearchIndex {
 
 class PostgresSearchIndex extends BaseSearchIndex implements SearchIndex {
   async put(d: SearchDocument): Promise<void> {
-    const config = sql`${d.config}::regconfig`;
-    const title = sql`setweight(to_tsvector(${config}, ${d.title}), 'A')`;
-    const subtitle = sql`setweight(to_tsvector(${config}, ${d.subtitleSummary}), 'B')`;
-    const names = sql`setweight(to_tsvector(${config}, ${`${d.people} ${d.terms}`}), 'C')`;
+    await this.putMany([d]);
+  }
+
+  async putMany(documents: SearchDocument[]): Promise<void> {
     const intArray = (ids: number[]) =>
       ids.length > 0 ? sql`ARRAY[${sql.join(ids)}]::integer[]` : sql`'{}'::integer[]`;
-    const termIds = intArray(d.termIds);
-    const personIds = intArray(d.personIds);
-    await sql`INSERT INTO article_search (article_id, config, published_at, term_ids, person_ids, head, document) VALUES (
-        ${d.articleId}, ${d.config}, ${d.publishedAt}, ${termIds}, ${personIds},
+    const row = (d: SearchDocument) => {
+      const config = sql`${d.config}::regconfig`;
+      const title = sql`setweight(to_tsvector(${config}, ${d.title}), 'A')`;
+      const subtitle = sql`setweight(to_tsvector(${config}, ${d.subtitleSummary}), 'B')`;
+      const names = sql`setweight(to_tsvector(${config}, ${`${d.people} ${d.terms}`}), 'C')`;
+      return sql`(${d.articleId}, ${d.config}, ${d.publishedAt}, ${intArray(d.termIds)}, ${intArray(d.personIds)},
         ${title} || ${subtitle} || ${names},
-        ${title} || ${subtitle} || ${names} || setweight(to_tsvector(${config}, ${d.body}), 'D'))
-      ON CONFLICT (article_id) DO UPDATE SET config = EXCLUDED.config, published_at = EXCLUDED.published_at,
-        term_ids = EXCLUDED.term_ids, person_ids = EXCLUDED.person_ids,
-        head = EXCLUDED.head, document = EXCLUDED.document`.execute(this.db);
+        ${title} || ${subtitle} || ${names} || setweight(to_tsvector(${config}, ${d.body}), 'D'))`;
+    };
+    // A later document for the same article wins, as with one put after another.
+    const last = [...new Map(documents.map((d) => [d.articleId, d])).values()];
+    const parametersOf = (d: SearchDocument) => 20 + d.termIds.length + d.personIds.length;
+    for (const chunk of parameterChunks(last, Math.max(...last.map(parametersOf))))
+      await sql`INSERT INTO article_search (article_id, config, published_at, term_ids, person_ids, head, document)
+        VALUES ${sql.join(chunk.map(row))}
+        ON CONFLICT (article_id) DO UPDATE SET config = EXCLUDED.config, published_at = EXCLUDED.published_at,
+          term_ids = EXCLUDED.term_ids, person_ids = EXCLUDED.person_ids,
+          head = EXCLUDED.head, document = EXCLUDED.document`.execute(this.db);
   }
 
   async remove(articleId: number): Promise<void> {

@@ -41,6 +41,15 @@ export interface ArticleStore {
   insert(record: ArticleRecord): Promise<number>;
   /** Writes the record only if the stored version is `expectedVersion`; returns whether it did. */
   update(id: number, record: ArticleRecord, expectedVersion: number): Promise<boolean>;
+  /** Which of these slugs live articles have, and whose they are. */
+  slugOwners(slugs: string[]): Promise<Map<string, number>>;
+  /**
+   * Authors and terms of articles just inserted (an import's batch), with when each is listed
+   * (its publication time when published, else null), in a few statements.
+   */
+  addRelations(
+    relations: { articleId: number; authorIds: number[]; termIds: number[]; listedAt: string | null }[],
+  ): Promise<void>;
   setAuthors(articleId: number, personIds: number[]): Promise<void>;
   setTerms(articleId: number, termIds: number[]): Promise<void>;
   /** Published articles visible at `now`, newest first; totals come from the listing counts. */

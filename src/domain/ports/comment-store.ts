@@ -11,6 +11,9 @@ export interface CommentStore {
   listAll(): Promise<Comment[]>;
   /** The comment that carries exactly this source id (one of them, should several). */
   findIdBySourceId(sourceId: string): Promise<number | undefined>;
+  findByIds(ids: number[]): Promise<Comment[]>;
+  /** The comments carrying these origins (`findIdBySourceId` of each). */
+  idsBySourceIds(sourceIds: string[]): Promise<Map<string, number>>;
   insert(record: CommentRecord): Promise<number>;
   update(id: number, record: CommentRecord): Promise<void>;
 }

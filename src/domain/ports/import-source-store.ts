@@ -7,12 +7,24 @@ export interface SourceKey {
   entityType: ImportedEntityType;
 }
 
+/** One string for an entity type and a source id, as `findMany` keys its answer. */
+export function sourceKeyOf(entityType: ImportedEntityType, sourceId: string): string {
+  return `${entityType}:${sourceId}`;
+}
+
 /** Remembers what each imported entity became, so importing the same file again updates in place. */
 export interface ImportSourceStore {
   find(key: SourceKey): Promise<number | undefined>;
   /** Every mapping of one source and entity type, source id to our id. */
   mapOf(source: string, entityType: ImportedEntityType): Promise<Map<string, number>>;
+  /** Which of these keys of one source are mapped, by `sourceKeyOf(entityType, sourceId)`. */
+  findMany(
+    source: string,
+    keys: { entityType: ImportedEntityType; sourceId: string }[],
+  ): Promise<Map<string, number>>;
   put(key: SourceKey, entityId: number, now: string): Promise<void>;
+  /** The same as `put` of each in turn, in a few statements. */
+  putMany(entries: (SourceKey & { entityId: number })[], now: string): Promise<void>;
   listAll(): Promise<
     (SourceKey & {
       entityId: number;

@@ -15,6 +15,11 @@ export interface ListingStore {
     after: ListedArticle | null,
     now: string,
   ): Promise<void>;
+  /**
+   * Records that new articles were saved (an import's batch), `listed` being those published;
+   * their term and author rows were written with listed_at (ArticleStore.addRelations).
+   */
+  recordNew(listed: ListedArticle[], now: string): Promise<void>;
   /** Counts terms again from their articles (after articles moved between terms in a merge). */
   recountTerms(termIds: number[], now: string): Promise<void>;
   /** A listing's size; with `now`, without the published articles dated after it. */

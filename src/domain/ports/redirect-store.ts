@@ -11,6 +11,10 @@ export interface RedirectStore {
   find(fromPath: string): Promise<Redirect | undefined>;
   /** Records that `fromPath` moved to `toPath`, and repoints older redirects to it so none chains. */
   put(redirect: Redirect, now: string): Promise<void>;
+  /** Those of these paths that have a redirect. */
+  findMany(fromPaths: string[]): Promise<Redirect[]>;
+  /** The same as `put` of each in turn, in as few statements as their paths allow. */
+  putMany(redirects: Redirect[], now: string): Promise<void>;
   /**
    * Records that `fromPath` is gone for good (410). Redirects that led to it are left alone: they
    * end there now, and lead to it again should it come back.

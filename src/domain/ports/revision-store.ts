@@ -12,6 +12,8 @@ export interface Revision {
 /** Every saved version of articles, pages, people, terms and settings. */
 export interface RevisionStore {
   add(revision: Omit<Revision, 'id'>): Promise<number>;
+  /** Several revisions in a few statements (an import's batch). */
+  addMany(revisions: Omit<Revision, 'id'>[]): Promise<void>;
   /** Revisions of one entity, newest first. */
   list(entityType: string, entityId: number): Promise<Revision[]>;
 }

@@ -59,6 +59,8 @@ export interface SimilarRequest {
 /** The full-text index: the only place that knows FTS5 and tsvector apart. */
 export interface SearchIndex {
   put(document: SearchDocument): Promise<void>;
+  /** The same as `put` of each, in a few statements (an import's batch). */
+  putMany(documents: SearchDocument[]): Promise<void>;
   remove(articleId: number): Promise<void>;
   clear(): Promise<void>;
   count(): Promise<number>;

@@ -1,5 +1,7 @@
 import { renderMarkdown } from '../../content/markdown.ts';
+import type { Article } from '../../domain/article.ts';
 import { type ArticleDraft, toIsoTimestamp } from '../../domain/article.ts';
+import type { Comment } from '../../domain/comment.ts';
 import {
   emptyReport,
   type ItemOutcome,
@@ -12,12 +14,24 @@ import {
 } from '../../domain/migration-report.ts';
 import { articlePath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
-import type { ImportedEntityType } from '../../domain/ports/import-source-store.ts';
+import {
+  type ImportedEntityType,
+  type SourceKey,
+  sourceKeyOf,
+} from '../../domain/ports/import-source-store.ts';
+import type { Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { isValidSlug, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { isAppError } from '../../errors.ts';
-import { draftOf, type RenderedBody, saveArticleIn } from '../articles.ts';
+import {
+  type DeferredArticleWrites,
+  deferredArticleWrites,
+  draftOf,
+  flushArticleWrites,
+  type RenderedBody,
+  saveArticleIn,
+} from '../articles.ts';
 import { type PageDraft, savePageIn } from '../pages.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
@@ -85,6 +99,33 @@ export interface ImportProgress {
 const MAX_TITLE = 300;
 const MAX_SUMMARY = 2000;
 
+/** What a batch of items needs looked up, all at once (ImportSession.beginBatch). */
+export interface BatchKeys {
+  sources: { entityType: ImportedEntityType; sourceId: string }[];
+  /** Slugs the batch's articles would take (articleSlugBase of each). */
+  slugs: string[];
+  /** Old paths the batch redirects from (normalized). */
+  redirects: string[];
+}
+
+/** A batch's lookups, made up front, and the writes it leaves for its end. */
+interface Batch {
+  /** Source keys looked up (sourceKeyOf), and what each is mapped to (absent: nothing). */
+  looked: Set<string>;
+  mapped: Map<string, number>;
+  articles: Map<number, Article>;
+  comments: Map<number, Comment>;
+  /** Slugs looked up, and the live article that has each (null: none). */
+  slugs: Map<string, number | null>;
+  /** Paths looked up, and their redirect (null: none). */
+  redirects: Map<string, Redirect | null>;
+  /** Where the redirects above lead: a new redirect from one of these repoints them. */
+  redirectTargets: Set<string>;
+  sourceWrites: (SourceKey & { entityId: number })[];
+  redirectWrites: Redirect[];
+  articleWrites: DeferredArticleWrites;
+}
+
 /**
  * The writing half of an import from another system: remembers what each source entity became
  * (so a re-run updates in place), keeps slugs unique, and fills the report. Everything it knows
@@ -109,6 +150,12 @@ export class ImportSession {
   /** The reason given for the last thing skipped. */
   lastSkipReason = 'not saved';
 
+  private batch: Batch | null = null;
+
+  /** People and terms this import made or found, for its articles' relations (as many as the source has). */
+  private readonly knownPeople = new Map<number, Person>();
+  private readonly knownTerms = new Map<number, Term>();
+
   constructor(
     repos: Repositories,
     source: string,
@@ -130,6 +177,72 @@ export class ImportSession {
   /** Writes what follows with another transaction's repositories (the next batch of a long import). */
   bind(repos: Repositories): void {
     this.repos = repos;
+  }
+
+  /**
+   * Looks up, in a few queries, what a batch of items will ask about (what earlier runs made of
+   * them, the slugs and old paths they want); until endBatch, the writes that nothing later in
+   * the batch reads back (mappings, redirects, new articles' relations, search entries, counts
+   * and revisions) wait, and endBatch makes them in a few statements. Both run in the batch's
+   * transaction, so a batch still lands whole or not at all.
+   */
+  async beginBatch(keys: BatchKeys): Promise<void> {
+    const repos = this.repos;
+    const looked = new Set(keys.sources.map((k) => sourceKeyOf(k.entityType, k.sourceId)));
+    const mapped = await repos.importSources.findMany(this.source, keys.sources);
+    const unmappedComments = keys.sources.filter(
+      (k) => k.entityType === 'comment' && !mapped.has(sourceKeyOf(k.entityType, k.sourceId)),
+    );
+    if (unmappedComments.length > 0) {
+      const carried = await repos.comments.idsBySourceIds(
+        unmappedComments.map((k) => `${this.source}#${k.sourceId}`),
+      );
+      for (const k of unmappedComments) {
+        const id = carried.get(`${this.source}#${k.sourceId}`);
+        if (id !== undefined) mapped.set(sourceKeyOf('comment', k.sourceId), id);
+      }
+    }
+    const idsOf = (type: ImportedEntityType) =>
+      [...mapped].filter(([key]) => key.startsWith(`${type}:`)).map(([, id]) => id);
+    const articles = await repos.articles.findByIds(idsOf('article'));
+    const comments = await repos.comments.findByIds(idsOf('comment'));
+    const owners = await repos.articles.slugOwners(keys.slugs);
+    const redirects = await repos.redirects.findMany(keys.redirects);
+    this.batch = {
+      looked,
+      mapped,
+      articles: new Map(articles.map((a) => [a.id, a])),
+      comments: new Map(comments.map((c) => [c.id, c])),
+      slugs: new Map(keys.slugs.map((slug) => [slug, owners.get(slug) ?? null])),
+      redirects: new Map([
+        ...keys.redirects.map((path) => [path, null] as const),
+        ...redirects.map((r) => [r.fromPath, r] as const),
+      ]),
+      redirectTargets: new Set(redirects.map((r) => r.toPath)),
+      sourceWrites: [],
+      redirectWrites: [],
+      articleWrites: deferredArticleWrites(),
+    };
+  }
+
+  /** Makes the writes the batch left for its end; lookups go to the database again. */
+  async endBatch(): Promise<void> {
+    const batch = this.batch;
+    if (!batch) return;
+    await this.repos.importSources.putMany(batch.sourceWrites, this.timestamp);
+    await this.flushRedirects(batch);
+    await flushArticleWrites(this.repos, batch.articleWrites);
+    this.batch = null;
+  }
+
+  private async flushRedirects(batch: Batch): Promise<void> {
+    await this.repos.redirects.putMany(batch.redirectWrites, this.timestamp);
+    batch.redirectWrites = [];
+  }
+
+  /** A comment the batch looked up. */
+  batchComment(id: number): Comment | undefined {
+    return this.batch?.comments.get(id);
   }
 
   taxonomy(slug: string): Taxonomy | undefined {
@@ -177,6 +290,8 @@ export class ImportSession {
   }
 
   async mapped(entityType: ImportedEntityType, sourceId: string): Promise<number | undefined> {
+    const key = sourceKeyOf(entityType, sourceId);
+    if (this.batch?.looked.has(key)) return this.batch.mapped.get(key);
     const id = await this.repos.importSources.find({ source: this.source, sourceId, entityType });
     // Comments carry their origin themselves (exports keep it there, not in import_sources), so a
     // re-import after a restore still finds them.
@@ -185,6 +300,13 @@ export class ImportSession {
   }
 
   async remember(entityType: ImportedEntityType, sourceId: string, entityId: number): Promise<void> {
+    if (this.batch) {
+      const key = sourceKeyOf(entityType, sourceId);
+      this.batch.looked.add(key);
+      this.batch.mapped.set(key, entityId);
+      this.batch.sourceWrites.push({ source: this.source, sourceId, entityType, entityId });
+      return;
+    }
     await this.repos.importSources.put(
       { source: this.source, sourceId, entityType },
       entityId,
@@ -193,7 +315,13 @@ export class ImportSession {
   }
 
   /** A person for a source author: the one made last time, else one found by name, else a new one. */
-  async person(
+  async person(sourceId: string, ref: Parameters<ImportSession['personOf']>[1]): Promise<Person> {
+    const person = await this.personOf(sourceId, ref);
+    this.knownPeople.set(person.id, person);
+    return person;
+  }
+
+  private async personOf(
     sourceId: string,
     ref: {
       name: string;
@@ -276,6 +404,16 @@ export class ImportSession {
     taxonomy: Taxonomy,
     ref: { name: string; slug: string | null; description?: string | null; parentId?: number | null },
   ): Promise<Term> {
+    const term = await this.termOf(sourceId, taxonomy, ref);
+    this.knownTerms.set(term.id, term);
+    return term;
+  }
+
+  private async termOf(
+    sourceId: string,
+    taxonomy: Taxonomy,
+    ref: { name: string; slug: string | null; description?: string | null; parentId?: number | null },
+  ): Promise<Term> {
     const name = cleanText(ref.name).trim().slice(0, 300) || ref.slug || '';
     const slug = slugify(decodeSlug(ref.slug ?? '')) || slugify(name);
     const previous = await this.mapped('term', sourceId);
@@ -328,15 +466,19 @@ export class ImportSession {
 
   /** A slug no other article uses, unless that article is the one being updated. */
   async articleSlug(wanted: string, fallback: string, ownId: number | undefined): Promise<string> {
-    let base = slugify(decodeSlug(wanted)) || slugify(fallback) || 'untitled';
-    if (RESERVED_SLUGS.has(base)) base = `${base}-article`;
-    if (!isValidSlug(base)) base = slugify(base) || 'untitled';
+    const base = articleSlugBase(wanted, fallback);
     for (let n = 1; n < 1000; n += 1) {
       const candidate = n === 1 ? base : `${base.slice(0, 110)}-${n}`;
-      const clash = await this.repos.articles.findBySlug(candidate);
-      if (!clash || clash.id === ownId) return candidate;
+      const owner = await this.slugOwner(candidate);
+      if (owner === undefined || owner === ownId) return candidate;
     }
     return `${base.slice(0, 100)}-${Date.now()}`;
+  }
+
+  private async slugOwner(slug: string): Promise<number | undefined> {
+    const known = this.batch?.slugs.get(slug);
+    if (known !== undefined) return known ?? undefined;
+    return (await this.repos.articles.findBySlug(slug))?.id;
   }
 
   /**
@@ -351,7 +493,11 @@ export class ImportSession {
     rendered: RenderedBody | null = null,
   ): Promise<{ id: number; slug: string; path: string } | undefined> {
     const previous = await this.mapped('article', sourceId);
-    const existing = previous === undefined ? undefined : await this.repos.articles.findById(previous);
+    const batch = this.batch;
+    const existing =
+      previous === undefined
+        ? undefined
+        : (batch?.articles.get(previous) ?? (await this.repos.articles.findById(previous)));
     // What an editor deleted here stays deleted: a re-import does not bring it back as new.
     if (previous !== undefined && !existing && (await this.repos.articles.findDeleted(previous))) {
       this.skip('article', ref, 'was deleted here, so it is not imported again (an admin can restore it)');
@@ -370,6 +516,13 @@ export class ImportSession {
       return { id: existing.id, slug: existing.slug, path: articlePath(existing.slug) };
     }
     try {
+      // An update may redirect the article's old slug: the batch's redirects go first, in order.
+      if (batch && existing) {
+        await this.flushRedirects(batch);
+        batch.redirects.clear();
+        batch.redirectTargets.clear();
+        batch.articles.delete(existing.id);
+      }
       const result = await saveArticleIn(this.repos, complete, {
         actor: this.options.actor,
         now: this.options.now,
@@ -377,7 +530,21 @@ export class ImportSession {
         modifiedAt: modifiedAt ?? draft.publishedAt,
         ...(rendered ? { rendered } : {}),
         ...(existing ? { id: existing.id } : {}),
+        ...(batch && !existing
+          ? {
+              deferred: batch.articleWrites,
+              isKnownNew: true,
+              relations: {
+                people: complete.authorIds.flatMap((id) => this.knownPeople.get(id) ?? []),
+                terms: complete.termIds.flatMap((id) => this.knownTerms.get(id) ?? []),
+              },
+            }
+          : {}),
       });
+      if (batch) {
+        if (existing && existing.slug !== result.article.slug) batch.slugs.set(existing.slug, null);
+        batch.slugs.set(result.article.slug, result.article.id);
+      }
       this.count('article', existing ? 'updated' : 'imported');
       if (!existing) await this.remember('article', sourceId, result.article.id);
       return { id: result.article.id, slug: result.article.slug, path: articlePath(result.article.slug) };
@@ -457,12 +624,28 @@ export class ImportSession {
     if (!fromPath) return;
     const from = normalizePath(fromPath);
     if (!from || from === '/' || from === toPath) return;
-    const existing = await this.repos.redirects.find(from);
+    const batch = this.batch;
+    const looked = batch?.redirects.get(from);
+    const existing = looked === undefined ? await this.repos.redirects.find(from) : (looked ?? undefined);
     if (existing?.toPath === toPath) {
       this.count('redirect', 'unchanged');
       return;
     }
-    await this.repos.redirects.put({ fromPath: from, toPath, statusCode: 301 }, this.timestamp);
+    const redirect = { fromPath: from, toPath, statusCode: 301 };
+    if (batch) {
+      // Writing it repoints redirects that lead to its old path and drops one from its new
+      // path: what the batch looked up would no longer say what the database does.
+      if (batch.redirectTargets.has(from) || batch.redirects.get(toPath)) {
+        await this.flushRedirects(batch);
+        batch.redirects.clear();
+        batch.redirectTargets.clear();
+      }
+      batch.redirectWrites.push(redirect);
+      batch.redirects.set(from, redirect);
+      batch.redirectTargets.add(toPath);
+    } else {
+      await this.repos.redirects.put(redirect, this.timestamp);
+    }
     this.count('redirect', existing ? 'updated' : 'imported');
   }
 
@@ -475,6 +658,14 @@ export class ImportSession {
       createdAt: this.timestamp,
     });
   }
+}
+
+/** The slug an article asks for, before any suffix that makes it unique. */
+export function articleSlugBase(wanted: string, fallback: string): string {
+  let base = slugify(decodeSlug(wanted)) || slugify(fallback) || 'untitled';
+  if (RESERVED_SLUGS.has(base)) base = `${base}-article`;
+  if (!isValidSlug(base)) base = slugify(base) || 'untitled';
+  return base;
 }
 
 /** WordPress stores non-ASCII slugs percent-encoded ("%e4%b8%ad"); reads them as text. */

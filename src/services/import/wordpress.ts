@@ -12,11 +12,14 @@ import type { RenderedBody } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
+  articleSlugBase,
+  type BatchKeys,
   decodeSlug,
   type ImportProgress,
   ImportSession,
   type ItemOutcome,
   type MigrationReport,
+  normalizePath,
   type ReportKind,
   type ReportSink,
   rolledBackReport,
@@ -143,14 +146,15 @@ export async function importWordPress(
     });
     const writer = new WordPressWriter(session, read, mapping, spool, options);
     const workers = options.workers ?? (read.itemCount >= PREPARE_AHEAD_FROM ? defaultPrepareWorkers() : 0);
-    const batchSize = options.isStrict ? Number.POSITIVE_INFINITY : WORDPRESS_BATCH_ITEMS;
     /** Writes everything, each batch through `inBatch` (its own transaction, or the one strict import's). */
     const writeAll = async (inBatch: (work: (repos: Repositories) => Promise<void>) => Promise<void>) => {
       await inBatch(async (repos) => {
         session.bind(repos);
         await session.load();
         for (const warning of read.warnings) session.warn(warning);
+        await session.beginBatch({ sources: [], slugs: [], redirects: [] });
         await writer.writeChannel();
+        await session.endBatch();
       });
       let isWorkerFailureLogged = false;
       const items = preparedItems(spool.items(), {
@@ -168,19 +172,26 @@ export async function importWordPress(
       let done = 0;
       try {
         for (let isMore = true; isMore; ) {
+          // The batch is gathered (converted, in the workers) before its transaction opens.
+          const batch: (SpooledItem & { prepared: PreparedItem | null })[] = [];
+          while (batch.length < WORDPRESS_BATCH_ITEMS) {
+            const next = await items.next();
+            if (next.done) {
+              isMore = false;
+              break;
+            }
+            batch.push(next.value);
+          }
           await inBatch(async (repos) => {
             session.bind(repos);
-            for (let n = 0; n < batchSize; n += 1) {
-              const next = await items.next();
-              if (next.done) {
-                isMore = false;
-                writer.finish();
-                return;
-              }
-              await writer.writeItem(next.value);
+            await session.beginBatch(writer.batchKeys(batch.map((entry) => entry.item)));
+            for (const entry of batch) {
+              await writer.writeItem(entry);
               done += 1;
               options.onProgress?.({ phase: 'writing', done, total: read.itemCount });
             }
+            if (!isMore) writer.finish();
+            await session.endBatch();
           });
         }
       } finally {
@@ -445,6 +456,28 @@ class WordPressWriter {
     });
     this.personByLogin.set(login, person.id);
     return person.id;
+  }
+
+  /** What writing these items will look up: what earlier runs made of them, their slugs and old paths. */
+  batchKeys(items: WxrItem[]): BatchKeys {
+    const keys: BatchKeys = { sources: [], slugs: [], redirects: [] };
+    const redirect = (from: string | null) => {
+      const path = from === null ? null : normalizePath(from);
+      if (path) keys.redirects.push(path);
+    };
+    for (const item of items) {
+      if (!isImported(item)) continue;
+      const entityType =
+        item.postType === 'attachment' ? 'media' : item.postType === 'page' ? 'page' : 'article';
+      keys.sources.push({ entityType, sourceId: `post:${item.postId}` });
+      if (entityType !== 'article') continue;
+      keys.slugs.push(articleSlugBase(item.postName ?? '', item.title));
+      redirect(item.link);
+      redirect(`/?p=${item.postId}`);
+      for (const comment of item.comments)
+        keys.sources.push({ entityType: 'comment', sourceId: `comment:${comment.id}` });
+    }
+    return keys;
   }
 
   /** Writes one item and records what became of it and of its comments. */
@@ -738,7 +771,9 @@ class WordPressWriter {
       };
       const previous = await this.session.mapped('comment', sourceId);
       const existing =
-        previous === undefined ? undefined : await this.session.repos.comments.findById(previous);
+        previous === undefined
+          ? undefined
+          : (this.session.batchComment(previous) ?? (await this.session.repos.comments.findById(previous)));
       let id: number;
       if (existing) {
         id = existing.id;

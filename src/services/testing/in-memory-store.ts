@@ -106,6 +106,18 @@ class MemoryArticles implements ArticleStore {
   async findByIds(ids: number[]) {
     return ids.flatMap((id) => copy(this.s().articles.get(id)) ?? []);
   }
+  async slugOwners(slugs: string[]) {
+    const wanted = new Set(slugs);
+    return new Map(
+      [...this.s().articles.values()].filter((a) => wanted.has(a.slug)).map((a) => [a.slug, a.id]),
+    );
+  }
+  async addRelations(relations: { articleId: number; authorIds: number[]; termIds: number[] }[]) {
+    for (const r of relations) {
+      const article = this.s().articles.get(r.articleId);
+      if (article) Object.assign(article, { authorIds: [...r.authorIds], termIds: [...r.termIds] });
+    }
+  }
   async findSummariesByIds(ids: number[]): Promise<ArticleSummary[]> {
     return (await this.findByIds(ids)).map(
       ({ bodyMarkdown: _markdown, bodyHtml: _html, ...summary }) => summary,
@@ -372,6 +384,9 @@ class MemoryRevisions implements RevisionStore {
     this.s().revisions.push({ ...structuredClone(revision), id });
     return id;
   }
+  async addMany(revisions: Omit<Revision, 'id'>[]) {
+    for (const revision of revisions) await this.add(revision);
+  }
   async list(entityType: string, entityId: number) {
     return this.s()
       .revisions.filter((r) => r.entityType === entityType && r.entityId === entityId)
@@ -394,6 +409,12 @@ class MemoryRedirects implements RedirectStore {
     for (const r of redirects.values()) if (r.toPath === redirect.fromPath) r.toPath = redirect.toPath;
     redirects.set(redirect.fromPath, { ...redirect });
   }
+  async findMany(fromPaths: string[]) {
+    return fromPaths.flatMap((path) => copy(this.s().redirects.get(path)) ?? []);
+  }
+  async putMany(redirects: Redirect[]) {
+    for (const redirect of redirects) await this.put(redirect);
+  }
   async markGone(fromPath: string) {
     this.s().redirects.set(fromPath, { fromPath, toPath: '', statusCode: 410 });
   }
@@ -413,6 +434,9 @@ class MemorySearch implements SearchIndex {
   }
   async put(document: SearchDocument) {
     this.s().search.set(document.articleId, structuredClone(document));
+  }
+  async putMany(documents: SearchDocument[]) {
+    for (const document of documents) await this.put(document);
   }
   async remove(articleId: number) {
     this.s().search.delete(articleId);
@@ -726,6 +750,7 @@ class MemoryListings implements ListingStore {
     return counts;
   }
   async recordSave() {}
+  async recordNew() {}
   async recountTerms() {}
   async rebuild() {}
   async get(scope: string, now?: string) {
