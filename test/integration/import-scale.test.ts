@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { parseConfig } from '../../src/config.ts';
 import { toPlainText } from '../../src/content/markdown.ts';
 import { exportPublication } from '../../src/services/export/publication-export.ts';
 import { ReportSpool } from '../../src/services/import/report-spool.ts';
@@ -13,8 +15,8 @@ import { importWordPress, WORDPRESS_BATCH_ITEMS } from '../../src/services/impor
 import { preparedItems, prepareTaskOf, prepareWxrItem } from '../../src/services/import/wxr-prepare.ts';
 import { readWxr } from '../../src/services/import/wxr-reader.ts';
 import { WxrSpool } from '../../src/services/import/wxr-spool.ts';
-import type { Wiring } from '../../src/wiring.ts';
-import { createTestWiring, DATABASE_KINDS } from '../helpers/databases.ts';
+import { createWiring, type Wiring } from '../../src/wiring.ts';
+import { createTestDatabase, createTestWiring, DATABASE_KINDS } from '../helpers/databases.ts';
 import { wxrSourceItems } from '../helpers/source-items.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -172,6 +174,52 @@ for (const kind of DATABASE_KINDS) {
       } finally {
         await t.cleanup();
       }
+    });
+
+    test('queries per post stay a small constant: a batch looks up and writes in bulk', async () => {
+      const queriesFor = async (posts: number) => {
+        const file = path.join(folder, `count-${posts}.xml`);
+        writeFileSync(file, exportOf(posts));
+        const database = await createTestDatabase(kind);
+        let queries = 0;
+        const wiring = await createWiring({
+          config: parseConfig({
+            database: { url: database.url },
+            data: { dir: database.dataDir },
+            site: { url: 'https://count.example' },
+            log: { level: 'silent' },
+          }),
+          log: pino({ level: 'silent' }),
+          // Items without dates are dated now: a clock that stands still leaves the re-run unchanged.
+          now: () => new Date('2026-11-20T12:00:00.000Z'),
+          onQuery: () => {
+            queries += 1;
+          },
+        });
+        try {
+          queries = 0;
+          const first = await importWordPress(wiring, file, { workers: 0 });
+          assert.equal(first.counts.article.imported, posts);
+          const imported = queries;
+          queries = 0;
+          const again = await importWordPress(wiring, file, { workers: 0 });
+          assert.equal(again.counts.article.unchanged, posts);
+          return { imported, again: queries };
+        } finally {
+          await wiring.close();
+          await database.drop();
+        }
+      };
+      // Each post here brings a comment, two redirects, two terms and an attachment. What more
+      // posts add is their rows (the article, its comment, the attachment's media entry), not
+      // lookups or writes one by one (there were 36 queries per post). A re-run reads each
+      // attachment's media entry (one query); the rest comes from the batch's lookups (there
+      // were 11 per post).
+      const small = await queriesFor(60);
+      const large = await queriesFor(120);
+      const perPost = (key: 'imported' | 'again') => (large[key] - small[key]) / 60;
+      assert.ok(perPost('imported') <= 3.5, `${perPost('imported')} queries per imported post`);
+      assert.ok(perPost('again') <= 1.2, `${perPost('again')} queries per unchanged post`);
     });
 
     test('items converted in worker threads are written exactly as those converted on the import thread', async () => {
