@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { MediaIndexStore, MediaItem, MediaRecord } from '../domain/ports/media-store.ts';
+import { parameterChunks } from './chunks.ts';
 import type { Database, MediaTable } from './schema.ts';
 
 function toMedia(row: Selectable<MediaTable>): MediaItem {
@@ -38,6 +39,15 @@ export class MediaRepository implements MediaIndexStore {
   async findById(id: number): Promise<MediaItem | undefined> {
     const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toMedia(row);
+  }
+
+  async findByIds(ids: number[]): Promise<MediaItem[]> {
+    const found: MediaItem[] = [];
+    for (const chunk of parameterChunks([...new Set(ids)], 1))
+      found.push(
+        ...(await this.db.selectFrom('media').selectAll().where('id', 'in', chunk).execute()).map(toMedia),
+      );
+    return found;
   }
 
   async findByUrl(url: string): Promise<MediaItem | undefined> {

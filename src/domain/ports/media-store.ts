@@ -16,6 +16,7 @@ export type MediaRecord = Omit<MediaItem, 'id'>;
 /** The media index. */
 export interface MediaIndexStore {
   findById(id: number): Promise<MediaItem | undefined>;
+  findByIds(ids: number[]): Promise<MediaItem[]>;
   findByUrl(url: string): Promise<MediaItem | undefined>;
   listAll(): Promise<MediaItem[]>;
   insert(record: MediaRecord): Promise<number>;

@@ -19,6 +19,7 @@ import {
   type SourceKey,
   sourceKeyOf,
 } from '../../domain/ports/import-source-store.ts';
+import type { MediaItem } from '../../domain/ports/media-store.ts';
 import type { Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { isValidSlug, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
@@ -115,6 +116,7 @@ interface Batch {
   mapped: Map<string, number>;
   articles: Map<number, Article>;
   comments: Map<number, Comment>;
+  media: Map<number, MediaItem>;
   /** Slugs looked up, and the live article that has each (null: none). */
   slugs: Map<string, number | null>;
   /** Paths looked up, and their redirect (null: none). */
@@ -206,6 +208,7 @@ export class ImportSession {
       [...mapped].filter(([key]) => key.startsWith(`${type}:`)).map(([, id]) => id);
     const articles = await repos.articles.findByIds(idsOf('article'));
     const comments = await repos.comments.findByIds(idsOf('comment'));
+    const media = await repos.media.findByIds(idsOf('media'));
     const owners = await repos.articles.slugOwners(keys.slugs);
     const redirects = await repos.redirects.findMany(keys.redirects);
     this.batch = {
@@ -213,6 +216,7 @@ export class ImportSession {
       mapped,
       articles: new Map(articles.map((a) => [a.id, a])),
       comments: new Map(comments.map((c) => [c.id, c])),
+      media: new Map(media.map((m) => [m.id, m])),
       slugs: new Map(keys.slugs.map((slug) => [slug, owners.get(slug) ?? null])),
       redirects: new Map([
         ...keys.redirects.map((path) => [path, null] as const),
@@ -243,6 +247,11 @@ export class ImportSession {
   /** A comment the batch looked up. */
   batchComment(id: number): Comment | undefined {
     return this.batch?.comments.get(id);
+  }
+
+  /** A media entry the batch looked up. */
+  batchMedia(id: number): MediaItem | undefined {
+    return this.batch?.media.get(id);
   }
 
   taxonomy(slug: string): Taxonomy | undefined {

@@ -827,7 +827,10 @@ class WordPressWriter {
       sourceId: `${this.session.source}#${sourceId}`,
     };
     const previous = await this.session.mapped('media', sourceId);
-    const existing = previous === undefined ? undefined : await this.session.repos.media.findById(previous);
+    const existing =
+      previous === undefined
+        ? undefined
+        : (this.session.batchMedia(previous) ?? (await this.session.repos.media.findById(previous)));
     if (existing) {
       const next = { ...record, localPath: record.localPath ?? existing.localPath };
       const isSame = JSON.stringify({ ...existing, id: 0 }) === JSON.stringify({ id: 0, ...next });
