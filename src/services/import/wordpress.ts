@@ -159,6 +159,8 @@ export async function importWordPress(
       let isWorkerFailureLogged = false;
       const items = preparedItems(spool.items(), {
         workers,
+        // The next batch is converted while this one is written.
+        ahead: 2 * WORDPRESS_BATCH_ITEMS,
         isImported,
         onWorkerError: (err) => {
           if (isWorkerFailureLogged) return;

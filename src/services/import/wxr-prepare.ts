@@ -111,14 +111,14 @@ export function defaultPrepareWorkers(): number {
 
 /** Items sent to a worker at a time: one message per item would cost more than small items take. */
 const CHUNK = 16;
-/** Chunks converted ahead of the one being written. */
-const AHEAD = 4;
+/** Items converted ahead of the one being written, unless the caller asks for more. */
+const AHEAD_ITEMS = 4 * CHUNK;
 /** Old-generation heap of a worker. */
 const WORKER_HEAP_MB = 64;
 
 /**
  * The spooled items, each with its preparation, converted by `workers` worker threads up to
- * AHEAD chunks ahead of the writer, so that converting and writing overlap. With no workers,
+ * `ahead` items (AHEAD_ITEMS by default) ahead of the writer, so that converting and writing overlap. With no workers,
  * nothing is prepared ahead and the writer converts each item itself; a worker that fails does
  * the same.
  */
@@ -126,6 +126,8 @@ export async function* preparedItems(
   items: Iterator<SpooledItem>,
   options: {
     workers: number;
+    /** How far ahead of the writer items are converted: a writer that takes items by the batch wants a batch more. */
+    ahead?: number;
     isImported: (item: WxrItem) => boolean;
     /** Told when a worker fails (the writer then converts that chunk's items itself). */
     onWorkerError?: (error: unknown) => void;
@@ -145,10 +147,11 @@ export async function* preparedItems(
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
   });
   const queue: { items: SpooledItem[]; prepared: Promise<(PreparedItem | null)[]> }[] = [];
+  const aheadChunks = Math.max(1, Math.ceil((options.ahead ?? AHEAD_ITEMS) / CHUNK));
   try {
     let isDone = false;
     for (;;) {
-      while (!isDone && queue.length < AHEAD) {
+      while (!isDone && queue.length < aheadChunks) {
         const chunk: SpooledItem[] = [];
         for (let next = items.next(); ; next = items.next()) {
           if (next.done) {
