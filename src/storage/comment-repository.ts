@@ -116,6 +116,22 @@ export class CommentRepository implements CommentStore {
     return id;
   }
 
+  async insertMany(records: (CommentRecord & { sourceId: string })[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const chunk of parameterChunks(records, 10)) {
+      // Neither database promises RETURNING in VALUES order: rows are matched by their origin.
+      const rows = await this.db
+        .insertInto('comments')
+        .values(chunk.map(toRow))
+        .returning(['id', 'source_id'])
+        .execute();
+      const bySource = new Map(rows.map((row) => [row.source_id, row.id]));
+      if (bySource.size !== chunk.length) throw new Error('insertMany: comments need distinct source ids');
+      for (const record of chunk) ids.push(bySource.get(record.sourceId) as number);
+    }
+    return ids;
+  }
+
   async update(id: number, record: CommentRecord): Promise<void> {
     await this.db.updateTable('comments').set(toRow(record)).where('id', '=', id).execute();
   }

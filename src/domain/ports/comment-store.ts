@@ -15,5 +15,7 @@ export interface CommentStore {
   /** The comments carrying these origins (`findIdBySourceId` of each). */
   idsBySourceIds(sourceIds: string[]): Promise<Map<string, number>>;
   insert(record: CommentRecord): Promise<number>;
+  /** Comments of distinct origins in a few statements (an import's batch); their ids, in order. */
+  insertMany(records: (CommentRecord & { sourceId: string })[]): Promise<number[]>;
   update(id: number, record: CommentRecord): Promise<void>;
 }

@@ -14,6 +14,7 @@ import {
 } from '../../domain/migration-report.ts';
 import { articlePath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
+import type { CommentRecord } from '../../domain/ports/comment-store.ts';
 import {
   type ImportedEntityType,
   type SourceKey,
@@ -124,6 +125,8 @@ interface Batch {
   /** Where the redirects above lead: a new redirect from one of these repoints them. */
   redirectTargets: Set<string>;
   sourceWrites: (SourceKey & { entityId: number })[];
+  /** New comments, by the source id they are remembered under. */
+  commentWrites: Map<string, CommentRecord & { sourceId: string }>;
   redirectWrites: Redirect[];
   articleWrites: DeferredArticleWrites;
 }
@@ -224,6 +227,7 @@ export class ImportSession {
       ]),
       redirectTargets: new Set(redirects.map((r) => r.toPath)),
       sourceWrites: [],
+      commentWrites: new Map(),
       redirectWrites: [],
       articleWrites: deferredArticleWrites(),
     };
@@ -233,10 +237,41 @@ export class ImportSession {
   async endBatch(): Promise<void> {
     const batch = this.batch;
     if (!batch) return;
+    await this.flushComments(batch);
     await this.repos.importSources.putMany(batch.sourceWrites, this.timestamp);
     await this.flushRedirects(batch);
     await flushArticleWrites(this.repos, batch.articleWrites);
     this.batch = null;
+  }
+
+  /**
+   * Adds a new comment remembered under `sourceId`: at the batch's end with the others, when
+   * in a batch and nothing needs its id before then, else now. Returns its id if it has one.
+   */
+  async addComment(
+    sourceId: string,
+    record: CommentRecord & { sourceId: string },
+    options: { isIdNeeded: boolean },
+  ): Promise<number | undefined> {
+    const batch = this.batch;
+    if (batch && !options.isIdNeeded && !batch.commentWrites.has(sourceId)) {
+      batch.commentWrites.set(sourceId, record);
+      return undefined;
+    }
+    // An id repeated within the batch: the earlier one is written first, as it would have been.
+    if (batch?.commentWrites.has(sourceId)) await this.flushComments(batch);
+    const id = await this.repos.comments.insert(record);
+    await this.remember('comment', sourceId, id);
+    return id;
+  }
+
+  private async flushComments(batch: Batch): Promise<void> {
+    if (batch.commentWrites.size === 0) return;
+    const pending = [...batch.commentWrites];
+    batch.commentWrites = new Map();
+    const ids = await this.repos.comments.insertMany(pending.map(([, record]) => record));
+    for (const [index, [sourceId]] of pending.entries())
+      await this.remember('comment', sourceId, ids[index] as number);
   }
 
   private async flushRedirects(batch: Batch): Promise<void> {
@@ -300,6 +335,9 @@ export class ImportSession {
 
   async mapped(entityType: ImportedEntityType, sourceId: string): Promise<number | undefined> {
     const key = sourceKeyOf(entityType, sourceId);
+    // A comment the batch has yet to write (its id repeated in the file) is written first.
+    if (entityType === 'comment' && this.batch?.commentWrites.has(sourceId))
+      await this.flushComments(this.batch);
     if (this.batch?.looked.has(key)) return this.batch.mapped.get(key);
     const id = await this.repos.importSources.find({ source: this.source, sourceId, entityType });
     // Comments carry their origin themselves (exports keep it there, not in import_sources), so a

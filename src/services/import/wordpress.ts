@@ -711,6 +711,8 @@ class WordPressWriter {
   ): Promise<void> {
     const ids = new Map<string, number>();
     const parents: [number, string][] = [];
+    // Threading needs the ids of the post's comments at once; other comments wait for the batch's end.
+    const isThreaded = item.comments.some((c) => c.parent && c.parent !== '0');
     for (const [index, comment] of item.comments.entries()) {
       const sourceId = `comment:${comment.id}`;
       const status: CommentStatus =
@@ -776,7 +778,7 @@ class WordPressWriter {
         previous === undefined
           ? undefined
           : (this.session.batchComment(previous) ?? (await this.session.repos.comments.findById(previous)));
-      let id: number;
+      let id: number | undefined;
       if (existing) {
         id = existing.id;
         const isSame =
@@ -788,8 +790,7 @@ class WordPressWriter {
         if (!isSame) await this.session.repos.comments.update(id, { ...record, parentId: existing.parentId });
         this.session.count('comment', isSame ? 'unchanged' : 'updated');
       } else {
-        id = await this.session.repos.comments.insert(record);
-        await this.session.remember('comment', sourceId, id);
+        id = await this.session.addComment(sourceId, record, { isIdNeeded: isThreaded });
         this.session.count('comment', 'imported');
       }
       this.session.item({
@@ -798,6 +799,7 @@ class WordPressWriter {
         title: comment.author,
         outcome: this.session.lastOutcome,
       });
+      if (id === undefined) continue;
       ids.set(comment.id, id);
       if (comment.parent && comment.parent !== '0') parents.push([id, comment.parent]);
     }
