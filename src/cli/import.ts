@@ -324,26 +324,40 @@ export function registerImport(program: Command): Command {
     )
     .option('--old-url <url>', 'the address the Ghost site had; images not copied keep their URL there')
     .option('--report <file>', 'write the full report, every source item with its outcome, as JSON')
+    .option('--progress', 'print a line at every tenth of the file read and of the posts written')
     .action(
       async (
         file: string,
-        flags: { tagsTo: string; strict?: boolean; report?: string; images?: string; oldUrl?: string },
+        flags: {
+          tagsTo: string;
+          strict?: boolean;
+          report?: string;
+          images?: string;
+          oldUrl?: string;
+          progress?: boolean;
+        },
       ) => {
         if (flags.oldUrl !== undefined && !/^https?:\/\/[^/]+/i.test(flags.oldUrl))
           throw usageError(`--old-url must be the Ghost site's http(s) address, not "${flags.oldUrl}"`);
+        const progress = flags.progress ? lineProgress() : terminalProgress();
         await runMigration(flags.report, (sink) =>
-          withWiring((wiring) =>
-            importGhost(wiring, file, {
-              actor: 'cli',
-              tagTaxonomy: flags.tagsTo,
-              isStrict: flags.strict === true,
-              ...(flags.images
-                ? { imagesDir: flags.images, media: new LocalMediaStore(dataPath(wiring.config, 'media')) }
-                : {}),
-              ...(flags.oldUrl ? { oldUrl: flags.oldUrl } : {}),
-              sink,
-            }),
-          ),
+          withWiring(async (wiring) => {
+            try {
+              return await importGhost(wiring, file, {
+                actor: 'cli',
+                tagTaxonomy: flags.tagsTo,
+                isStrict: flags.strict === true,
+                ...(flags.images
+                  ? { imagesDir: flags.images, media: new LocalMediaStore(dataPath(wiring.config, 'media')) }
+                  : {}),
+                ...(flags.oldUrl ? { oldUrl: flags.oldUrl } : {}),
+                onProgress: progress.update,
+                sink,
+              });
+            } finally {
+              progress.done();
+            }
+          }),
         );
       },
     );

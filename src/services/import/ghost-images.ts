@@ -56,23 +56,29 @@ function originalOf(relative: string): string {
   return relative.replace(/^size\/w\d+(?:h\d+)?\//, '').replace(/^format\/\w+\//, '');
 }
 
+/** Where images now live, by their path below content/images (a Map, or a lookup in a spool). */
+export interface ImageUrls {
+  get(path: string): string | null | undefined;
+}
+
 /**
  * Places every image: copied into the media library (with its variants) when `imagesDir` is
  * given and the file is there, else left at the old site's address when `oldUrl` is given, else
- * reported missing. Images copied by an earlier run are found again by their source.
+ * reported missing. Images copied by an earlier run are found again by their source. Each is
+ * handed to `onPlaced` as it is done, so that a long list need not be held.
  */
 export async function placeGhostImages(
   ctx: ServiceContext,
-  paths: string[],
+  paths: Iterable<string>,
   options: GhostImageOptions,
-): Promise<PlacedImage[]> {
+  onPlaced: (image: PlacedImage) => void,
+): Promise<void> {
   const oldUrl = options.oldUrl?.replace(/\/+$/, '');
   const atOldSite = (relative: string) => (oldUrl ? `${oldUrl}/content/images/${relative}` : null);
   const known = new Map<string, string>();
   if (options.imagesDir && options.media)
     for (const item of await ctx.store.media.listAll())
       if (item.sourceId?.startsWith('ghost#image:')) known.set(item.sourceId, item.url);
-  const placed: PlacedImage[] = [];
   for (const relative of paths) {
     const fallback = atOldSite(relative);
     const missing = (reason: string): PlacedImage => ({
@@ -84,21 +90,21 @@ export async function placeGhostImages(
         : `${reason}; give --old-url or --images to keep it`,
     });
     if (!options.imagesDir || !options.media) {
-      placed.push(missing('not copied (no --images folder given)'));
+      onPlaced(missing('not copied (no --images folder given)'));
       continue;
     }
     const original = originalOf(relative);
     const sourceId = `ghost#image:${original}`;
     const earlier = known.get(sourceId);
     if (earlier) {
-      placed.push({ path: relative, url: earlier, outcome: 'unchanged' });
+      onPlaced({ path: relative, url: earlier, outcome: 'unchanged' });
       continue;
     }
     const file = path.join(options.imagesDir, original);
     const isFile = (await stat(file).catch(() => null))?.isFile() ?? false;
     const bytes = isFile ? await readFile(file).catch(() => null) : null;
     if (!bytes) {
-      placed.push(missing(`${original} is not in the images folder`));
+      onPlaced(missing(`${original} is not in the images folder`));
       continue;
     }
     try {
@@ -109,17 +115,16 @@ export async function placeGhostImages(
         sourceId,
       });
       known.set(sourceId, stored.media.url);
-      placed.push({ path: relative, url: stored.media.url, outcome: 'imported' });
+      onPlaced({ path: relative, url: stored.media.url, outcome: 'imported' });
     } catch (error) {
       if (!isAppError(error)) throw error;
-      placed.push(missing(`${original} could not be stored (${error.message})`));
+      onPlaced(missing(`${original} could not be stored (${error.message})`));
     }
   }
-  return placed;
 }
 
 /** Points every image reference in a text at where the image now lives. */
-export function rewriteGhostImages(text: string, urls: Map<string, string | null>): string {
+export function rewriteGhostImages(text: string, urls: ImageUrls): string {
   return text.replace(IMAGE_REF, (whole, relative: string) => {
     let key = relative;
     try {

@@ -1,6 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { ArticleStatus } from '../../domain/article.ts';
 import { pagePath } from '../../domain/paths.ts';
+import type { Repositories } from '../../domain/ports/store.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -8,11 +9,15 @@ import { lexicalToHtml, mobiledocToHtml } from './ghost-body.ts';
 import {
   type GhostImageOptions,
   ghostImagePaths,
+  type ImageUrls,
   placeGhostImages,
   rewriteGhostImages,
 } from './ghost-images.ts';
+import { type GhostOrigin, type GhostTable, readGhostExport } from './ghost-reader.ts';
+import { GhostSpool } from './ghost-spool.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
+  type ImportProgress,
   ImportSession,
   type ItemOutcome,
   type MigrationReport,
@@ -24,68 +29,34 @@ import {
 
 type Row = Record<string, unknown>;
 
-interface GhostData {
-  version: string;
-  posts: Row[];
-  users: Row[];
-  tags: Row[];
-  postsTags: Row[];
-  postsAuthors: Row[];
-}
+/** Posts written per transaction (unless strict), as for WordPress: short enough not to hold up other writers. */
+export const GHOST_BATCH_POSTS = 500;
 
-/** Ghost exports are small next to WordPress ones (no media inside); still, refuse absurd files. */
-const MAX_GHOST_BYTES = 512 * 1024 * 1024;
+/** The fields of a post or user that may refer to an image below content/images. */
+const IMAGE_FIELDS = ['html', 'lexical', 'mobiledoc', 'markdown', 'feature_image', 'image', 'profile_image'];
+/** A post's bodies, in the order the import prefers them (see ghostBodyMarkdown). */
+const BODY_FIELDS = ['html', 'lexical', 'mobiledoc', 'markdown'];
+/** The fields of a user the import reads: never the password hash, email or tokens, not even in the scratch file. */
+const USER_FIELDS = ['id', 'name', 'slug', 'bio', 'website', 'profile_image', 'image'];
 
 function failed(file: string, message: string, cause?: unknown): AppError {
   return Errors.IMPORT_FAILED({ file, reason: message }, { cause });
 }
 
-/** Where in a JSON text an offset falls, as "line L, column C". */
-function placeOf(text: string, offset: number): string {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
-}
-
-/** Reads and checks a Ghost export, wrapped ({ db: [{ meta, data }] }) or flat ({ meta, data }). */
-export function parseGhostExport(text: string, file: string): GhostData {
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (cause) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const position = /position (\d+)/.exec(message)?.[1];
-    throw failed(
-      file,
-      `${position ? `${placeOf(text, Number(position))}: ` : ''}not valid JSON (${message.replace(/^.*?: /, '')})`,
-      cause,
-    );
-  }
-  const root = json as Row;
-  const entry = Array.isArray(root?.db) ? (root.db[0] as Row | undefined) : root;
-  const data = entry?.data as Row | undefined;
-  if (!entry || typeof data !== 'object' || data === null || Array.isArray(data)) {
-    const keys = json && typeof json === 'object' ? Object.keys(json).slice(0, 5).join(', ') : typeof json;
-    throw failed(
-      file,
-      `this is not a Ghost export: expected "db" or "data" at the top, found ${keys || 'nothing'}`,
-    );
-  }
-  const list = (key: string): Row[] => {
-    const value = data[key];
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) throw failed(file, `"data.${key}" must be a list`);
-    return value.filter((row): row is Row => typeof row === 'object' && row !== null);
-  };
-  const meta = entry.meta as Row | undefined;
-  return {
-    version: String(meta?.version ?? 'unknown'),
-    posts: list('posts'),
-    users: list('users'),
-    tags: list('tags'),
-    postsTags: list('posts_tags'),
-    postsAuthors: list('posts_authors'),
-  };
+/**
+ * What of a row is kept until it is written: a post without the bodies the import will not
+ * read (an export has html, mobiledoc or lexical and plaintext for each post: up to four
+ * copies), a user without its secrets.
+ */
+function spooledRow(table: GhostTable, row: Row): Row {
+  if (table === 'users')
+    return Object.fromEntries(USER_FIELDS.flatMap((key) => (key in row ? [[key, row[key]]] : [])));
+  if (table !== 'posts') return row;
+  const kept: Row = { ...row };
+  delete kept.plaintext;
+  const body = BODY_FIELDS.find((key) => withoutGhostUrl(text(row[key]))?.trim());
+  for (const key of BODY_FIELDS) if (key !== body) delete kept[key];
+  return kept;
 }
 
 function text(value: unknown): string | null {
@@ -119,7 +90,7 @@ function absoluteUrl(value: string | null): string | null {
 /** The best body a Ghost post has: html, else lexical, else mobiledoc, else 0.x Markdown. */
 export function ghostBodyMarkdown(
   post: Row,
-  images: Map<string, string | null> = new Map(),
+  images: ImageUrls = new Map(),
 ): { markdown: string; embeds: string[] } {
   const source = (value: unknown) => {
     const raw = text(value);
@@ -136,8 +107,12 @@ export function ghostBodyMarkdown(
 
 /**
  * Imports a Ghost JSON export: users become people (never their passwords or keys), tags become
- * terms, posts articles with authors in posts_authors order, pages pages. The file is read and
- * checked first; everything is then written in one transaction.
+ * terms, posts articles with authors in posts_authors order, pages pages. The file is streamed
+ * into a scratch file and checked whole first, so memory stays flat at any size; only then is
+ * anything written, in transactions of GHOST_BATCH_POSTS posts (users and tags in the first),
+ * so that a long import does not hold up the site's other writers. An import that stops halfway
+ * leaves whole posts behind, and running it again completes it. With `isStrict`, everything is
+ * written in one transaction instead, undone if any post fails.
  */
 export async function importGhost(
   ctx: ServiceContext,
@@ -148,276 +123,322 @@ export async function importGhost(
     isStrict?: boolean;
     /** Where the report's lists go instead of the report (see MigrationReport). */
     sink?: ReportSink;
+    onProgress?(progress: ImportProgress): void;
+    /** Posts per transaction, GHOST_BATCH_POSTS unless given (ignored when strict). */
+    batchPosts?: number;
   } & GhostImageOptions = {},
 ): Promise<MigrationReport> {
-  let size: number;
   try {
     const info = await stat(file);
     if (info.isDirectory()) throw failed(file, 'is a folder; give the .json export file itself');
-    size = info.size;
   } catch (cause) {
     if (cause instanceof AppError) throw cause;
     throw Errors.IMPORT_FAILED({ reason: `Cannot read ${file}` }, { cause });
   }
-  if (size > MAX_GHOST_BYTES) throw failed(file, `is larger than ${MAX_GHOST_BYTES / 1024 / 1024} MB`);
-  const buffer = await readFile(file);
-  let source: string;
+  const spool = new GhostSpool();
   try {
-    source = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-  } catch (cause) {
-    const bad = new TextDecoder('utf-8').decode(buffer).indexOf('\uFFFD');
-    const prefix = new TextDecoder('utf-8').decode(buffer).slice(0, Math.max(0, bad));
-    throw failed(
-      file,
-      `${placeOf(prefix, prefix.length)}: not valid UTF-8 (JSON exports are always UTF-8)`,
-      cause,
+    const { origin } = await readGhostExport(file, {
+      onRow: (table, row, rowOrigin) => {
+        const images =
+          table === 'posts' || table === 'users'
+            ? ghostImagePaths(IMAGE_FIELDS.map((key) => text(row[key])))
+            : [];
+        spool.add(table, spooledRow(table, row), rowOrigin, images);
+      },
+      onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }),
+    });
+    spool.finish();
+    const taxonomySlug = options.tagTaxonomy ?? 'tag';
+    if (!(await ctx.store.taxonomies.listTaxonomies()).some((t) => t.slug === taxonomySlug))
+      throw failed(file, `there is no taxonomy "${taxonomySlug}" to put Ghost tags in`);
+    // Images are placed before any transaction: copying one writes files and its own media entry.
+    await placeGhostImages(ctx, spool.imagePaths(origin), options, (image) =>
+      spool.placeImage(origin, image),
     );
-  }
-  const data = parseGhostExport(source, file);
-  const taxonomySlug = options.tagTaxonomy ?? 'tag';
-  // Images are placed before the transaction: copying one writes files and its own media entry.
-  const placed = await placeGhostImages(
-    ctx,
-    ghostImagePaths(
-      [...data.posts, ...data.users].flatMap((row) =>
-        ['html', 'lexical', 'mobiledoc', 'markdown', 'feature_image', 'image', 'profile_image'].map((key) =>
-          text(row[key]),
-        ),
-      ),
-    ),
-    options,
-  );
-  const images = new Map(placed.flatMap((image) => (image.url ? [[image.path, image.url] as const] : [])));
-  /** An image field's value: where the image now lives, else an absolute URL, else null. */
-  const imageUrl = (value: string | null): string | null => {
-    if (value === null) return null;
-    const rewritten = rewriteGhostImages(value, images);
-    return rewritten.startsWith('/media/') ? rewritten : absoluteUrl(rewritten);
-  };
-
-  let failedReport: MigrationReport | undefined;
-  let failures = 0;
-  const write = () =>
-    ctx.store.transaction(async (repos) => {
-      const session = new ImportSession(repos, 'ghost', {
-        actor: options.actor ?? 'import',
-        now: ctx.now(),
-        sink: options.sink,
+    const session = new ImportSession(ctx.store, 'ghost', {
+      actor: options.actor ?? 'import',
+      now: ctx.now(),
+      sink: options.sink,
+    });
+    const writer = new GhostWriter(session, spool, origin, taxonomySlug);
+    const total = spool.count(origin, 'posts');
+    const batchSize = options.isStrict ? Number.POSITIVE_INFINITY : (options.batchPosts ?? GHOST_BATCH_POSTS);
+    /** Writes everything, each batch through `inBatch` (its own transaction, or the one strict import's). */
+    const writeAll = async (inBatch: (work: (repos: Repositories) => Promise<void>) => Promise<void>) => {
+      await inBatch(async (repos) => {
+        session.bind(repos);
+        await session.load();
+        writer.writeImages();
+        await writer.writeUsers();
+        await writer.writeTags();
       });
-      await session.load();
-      for (const image of placed) {
-        session.item({ kind: 'image', id: image.path, outcome: image.outcome, reason: image.reason });
-        session.count('media', image.outcome);
-      }
-      const missing = placed.filter((image) => image.outcome === 'skipped').length;
-      if (missing > 0)
-        session.warn(
-          `${missing} of ${placed.length} image(s) were not copied into the media library (each is listed with the reason)`,
-        );
-      const taxonomy = session.taxonomy(taxonomySlug);
-      if (!taxonomy) throw failed(file, `there is no taxonomy "${taxonomySlug}" to put Ghost tags in`);
-
-      const people = new Map<string, number>();
-      for (const user of data.users) {
-        const id = text(user.id);
-        const name = text(user.name)?.trim();
-        if (!id || !name) {
-          session.skip('person', `user ${id ?? '(no id)'}`, 'has no id or name');
-          session.item({ kind: 'user', id, title: name, outcome: 'skipped', reason: 'has no id or name' });
-          continue;
-        }
-        // Never the password hash, email or any token: a person's fields are public.
-        const person = await session.person(`user:${id}`, {
-          name,
-          slug: text(user.slug) ?? undefined,
-          bio: text(user.bio),
-          website: absoluteUrl(text(user.website)),
-          photo: imageUrl(text(user.profile_image) ?? text(user.image)),
-        });
-        people.set(id, person.id);
-        session.item({ kind: 'user', id, title: name, outcome: session.lastOutcome });
-      }
-
-      const terms = new Map<string, number>();
-      for (const tag of data.tags) {
-        const id = text(tag.id);
-        const name = text(tag.name)?.trim() ?? '';
-        const slug = text(tag.slug)?.trim() ?? '';
-        const ref = `tag ${id ?? '(no id)'} "${name || slug}"`;
-        const skipTag = (reason: string) => {
-          session.skip('term', ref, reason);
-          session.item({ kind: 'tag', id, title: name || slug, outcome: 'skipped', reason });
-        };
-        if (!id || (!name && !slug)) {
-          skipTag('has neither a name nor a slug');
-          continue;
-        }
-        if (name.startsWith('#') || slug.startsWith('hash-')) {
-          skipTag('is a Ghost internal tag');
-          continue;
-        }
-        const term = await session.term(`tag:${id}`, taxonomy, {
-          name: name || slug,
-          slug: slug || null,
-          description: text(tag.description),
-        });
-        terms.set(id, term.id);
-        session.item({ kind: 'tag', id, title: name || slug, outcome: session.lastOutcome });
-      }
-
-      const authorsOf = new Map<string, { id: string; order: number }[]>();
-      for (const row of data.postsAuthors) {
-        const postId = text(row.post_id);
-        const authorId = text(row.author_id);
-        if (!postId || !authorId) continue;
-        authorsOf.set(postId, [
-          ...(authorsOf.get(postId) ?? []),
-          { id: authorId, order: Number(row.sort_order ?? 0) },
-        ]);
-      }
-      const tagsOf = new Map<string, { id: string; order: number }[]>();
-      for (const row of data.postsTags) {
-        const postId = text(row.post_id);
-        const tagId = text(row.tag_id);
-        if (!postId || !tagId) continue;
-        tagsOf.set(postId, [
-          ...(tagsOf.get(postId) ?? []),
-          { id: tagId, order: Number(row.sort_order ?? 0) },
-        ]);
-      }
-      const byOrder = (a: { order: number }, b: { order: number }) => a.order - b.order;
-
-      const seenIds = new Set<string>();
-      const embeds = new Map<string, number>();
-      for (const post of data.posts) {
-        const id = text(post.id);
-        const title = text(post.title)?.trim() ?? '';
-        const slug = text(post.slug)?.trim() ?? '';
-        const ref = `post ${id ?? '(no id)'} "${title || slug}"`;
-        const outcome = (done: { outcome: ItemOutcome; reason?: string }) =>
-          session.item({ kind: 'post', id, title: title || slug, ...done });
-        const skipPost = (kind: ReportKind, reason: string) => {
-          session.skip(kind, ref, reason);
-          outcome({ outcome: 'skipped', reason });
-        };
-        if (!id) {
-          skipPost('item', 'has no id');
-          continue;
-        }
-        // Some exports repeat an id; the later post must not overwrite the earlier one.
-        const sourceId = seenIds.has(id) ? `post:${id}#${slug || title}` : `post:${id}`;
-        if (seenIds.has(id))
-          session.warn(`${ref}: the id ${id} is used by another post too; imported separately`);
-        seenIds.add(id);
-        const isPage = post.type === 'page' || post.page === true || post.page === 1;
-        const statusText = text(post.status);
-        if (!statusText) {
-          skipPost(isPage ? 'page' : 'article', 'has no status');
-          continue;
-        }
-        if (!title && !slug) {
-          skipPost(isPage ? 'page' : 'article', 'has neither a title nor a slug');
-          continue;
-        }
-        let body: string;
-        try {
-          const converted = ghostBodyMarkdown(post, images);
-          body = converted.markdown;
-          for (const provider of converted.embeds) {
-            session.count('embed', 'imported');
-            embeds.set(provider, (embeds.get(provider) ?? 0) + 1);
+      const posts = spool.rows(origin, 'posts');
+      let done = 0;
+      for (let isMore = true; isMore; ) {
+        await inBatch(async (repos) => {
+          session.bind(repos);
+          for (let n = 0; n < batchSize; n += 1) {
+            const next = posts.next();
+            if (next.done) {
+              isMore = false;
+              writer.finish();
+              return;
+            }
+            await writer.writePost(next.value.row, next.value.isRepeat);
+            done += 1;
+            options.onProgress?.({ phase: 'writing', done, total });
           }
-        } catch (error) {
-          // One body the converter cannot handle must not cost the rest of the import.
-          const reason = `its content could not be converted (${error instanceof Error ? error.message : String(error)})`;
-          session.skip(isPage ? 'page' : 'article', ref, reason);
-          outcome({ outcome: 'failed', reason });
-          continue;
-        }
-        if (isPage) {
-          const page = await session.page(sourceId, ref, {
-            slug: slug || title,
-            title: title || slug,
-            bodyMarkdown: body,
-            status: statusText === 'published' ? 'published' : 'draft',
-            showInNavigation: false,
-            position: 0,
-          });
-          const pageOutcome = session.lastOutcome;
-          if (page) await session.redirect(`/${slug}`, pagePath(page.slug));
-          outcome(page ? { outcome: pageOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });
-          continue;
-        }
-        const status: ArticleStatus =
-          statusText === 'published'
-            ? 'published'
-            : statusText === 'scheduled'
-              ? 'scheduled'
-              : statusText === 'draft'
-                ? 'draft'
-                : 'unpublished';
-        let publishedAt = ghostDate(post.published_at);
-        if (!publishedAt && (status === 'published' || status === 'scheduled')) {
-          publishedAt = ghostDate(post.created_at) ?? session.timestamp;
-          session.warn(`${ref}: has no published_at; dated ${publishedAt}`);
-        }
-        const authorRefs = (authorsOf.get(id) ?? []).sort(byOrder).map((a) => a.id);
-        const legacyAuthor = text(post.author_id);
-        if (authorRefs.length === 0 && legacyAuthor) authorRefs.push(legacyAuthor);
-        const authorIds = authorRefs.flatMap((ghostId) => people.get(ghostId) ?? []);
-        const termIds = (tagsOf.get(id) ?? []).sort(byOrder).flatMap((t) => terms.get(t.id) ?? []);
-        const canonical = absoluteUrl(text(post.canonical_url));
-        const feature = imageUrl(text(post.feature_image) ?? text(post.image));
-        const visibility = text(post.visibility);
-        const excerpt = text(post.custom_excerpt)?.trim() || null;
-        const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
-        const saved = await session.article(
-          sourceId,
-          ref,
-          {
-            slug: slug || title,
-            title: title || slug,
-            subtitle: null,
-            summary: excerpt,
-            epigraph: null,
-            bodyMarkdown: body,
-            status,
-            publishedAt,
-            source: null,
-            canonicalUrl: isHttpUrl(canonical) ? canonical : null,
-            license: null,
-            language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
-            featuredImage: feature,
-            featuredImageAlt: feature ? text(post.feature_image_alt) : null,
-            visibility: visibility && visibility !== 'public' ? 'members' : 'public',
-            isFeatured: post.featured === true || post.featured === 1,
-            hasComments: true,
-            authorIds: [...new Set(authorIds)],
-            termIds: [...new Set(termIds)],
-          },
-          ghostDate(post.updated_at),
-        );
-        const articleOutcome = session.lastOutcome;
-        if (saved && slug) await session.redirect(`/${slug}`, saved.path);
-        outcome(saved ? { outcome: articleOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });
+        });
       }
-      if (embeds.size > 0)
-        session.warn(
-          `embedded players were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
-        );
-      if (options.isStrict && session.failures > 0) {
-        failedReport = session.report;
-        failures = session.failures;
-        throw new StrictRollback();
+    };
+    if (!options.isStrict) {
+      let isWritten = false;
+      try {
+        await writeAll(async (work) => {
+          await ctx.store.transaction(work);
+          isWritten = true;
+        });
+      } finally {
+        if (isWritten) ctx.changes.publish({ kind: 'everything' });
       }
       return session.report;
-    });
-  try {
-    const report = await write();
+    }
+    try {
+      await ctx.store.transaction(async (repos) => {
+        await writeAll((work) => work(repos));
+        if (session.failures > 0) throw new StrictRollback();
+      });
+    } catch (error) {
+      if (error instanceof StrictRollback) return rolledBackReport(session.report, session.failures);
+      throw error;
+    }
     ctx.changes.publish({ kind: 'everything' });
-    return report;
-  } catch (error) {
-    if (error instanceof StrictRollback && failedReport) return rolledBackReport(failedReport, failures);
-    throw error;
+    return session.report;
+  } finally {
+    spool.close();
+  }
+}
+
+/**
+ * The writing half of a Ghost import: users, tags, then posts one at a time, each looking up
+ * what it refers to (its tags and authors, what they became, where its images went) in the spool.
+ */
+class GhostWriter {
+  private readonly session: ImportSession;
+  private readonly spool: GhostSpool;
+  private readonly origin: GhostOrigin;
+  private readonly taxonomySlug: string;
+  private readonly images: ImageUrls;
+  /** Embedded players kept as links, by provider: a handful of providers, whatever the size. */
+  private readonly embeds = new Map<string, number>();
+
+  constructor(session: ImportSession, spool: GhostSpool, origin: GhostOrigin, taxonomySlug: string) {
+    this.session = session;
+    this.spool = spool;
+    this.origin = origin;
+    this.taxonomySlug = taxonomySlug;
+    this.images = { get: (imagePath) => spool.imageUrl(origin, imagePath) };
+  }
+
+  /** An image field's value: where the image now lives, else an absolute URL, else null. */
+  private imageUrl(value: string | null): string | null {
+    if (value === null) return null;
+    const rewritten = rewriteGhostImages(value, this.images);
+    return rewritten.startsWith('/media/') ? rewritten : absoluteUrl(rewritten);
+  }
+
+  writeImages(): void {
+    const session = this.session;
+    let missing = 0;
+    let placed = 0;
+    for (const image of this.spool.images(this.origin)) {
+      session.item({ kind: 'image', id: image.path, outcome: image.outcome, reason: image.reason });
+      session.count('media', image.outcome);
+      placed += 1;
+      if (image.outcome === 'skipped') missing += 1;
+    }
+    if (missing > 0)
+      session.warn(
+        `${missing} of ${placed} image(s) were not copied into the media library (each is listed with the reason)`,
+      );
+  }
+
+  async writeUsers(): Promise<void> {
+    const session = this.session;
+    for (const { row: user } of this.spool.rows(this.origin, 'users')) {
+      const id = text(user.id);
+      const name = text(user.name)?.trim();
+      if (!id || !name) {
+        session.skip('person', `user ${id ?? '(no id)'}`, 'has no id or name');
+        session.item({ kind: 'user', id, title: name, outcome: 'skipped', reason: 'has no id or name' });
+        continue;
+      }
+      // Never the password hash, email or any token: a person's fields are public.
+      const person = await session.person(`user:${id}`, {
+        name,
+        slug: text(user.slug) ?? undefined,
+        bio: text(user.bio),
+        website: absoluteUrl(text(user.website)),
+        photo: this.imageUrl(text(user.profile_image) ?? text(user.image)),
+      });
+      this.spool.putMade('user', id, person.id);
+      session.item({ kind: 'user', id, title: name, outcome: session.lastOutcome });
+    }
+  }
+
+  async writeTags(): Promise<void> {
+    const session = this.session;
+    const taxonomy = session.taxonomy(this.taxonomySlug);
+    if (!taxonomy)
+      throw Errors.IMPORT_FAILED({
+        reason: `There is no taxonomy "${this.taxonomySlug}" to put Ghost tags in`,
+      });
+    for (const { row: tag } of this.spool.rows(this.origin, 'tags')) {
+      const id = text(tag.id);
+      const name = text(tag.name)?.trim() ?? '';
+      const slug = text(tag.slug)?.trim() ?? '';
+      const ref = `tag ${id ?? '(no id)'} "${name || slug}"`;
+      const skipTag = (reason: string) => {
+        session.skip('term', ref, reason);
+        session.item({ kind: 'tag', id, title: name || slug, outcome: 'skipped', reason });
+      };
+      if (!id || (!name && !slug)) {
+        skipTag('has neither a name nor a slug');
+        continue;
+      }
+      if (name.startsWith('#') || slug.startsWith('hash-')) {
+        skipTag('is a Ghost internal tag');
+        continue;
+      }
+      const term = await session.term(`tag:${id}`, taxonomy, {
+        name: name || slug,
+        slug: slug || null,
+        description: text(tag.description),
+      });
+      this.spool.putMade('tag', id, term.id);
+      session.item({ kind: 'tag', id, title: name || slug, outcome: session.lastOutcome });
+    }
+  }
+
+  async writePost(post: Row, isRepeat: boolean): Promise<void> {
+    const session = this.session;
+    const id = text(post.id);
+    const title = text(post.title)?.trim() ?? '';
+    const slug = text(post.slug)?.trim() ?? '';
+    const ref = `post ${id ?? '(no id)'} "${title || slug}"`;
+    const outcome = (done: { outcome: ItemOutcome; reason?: string }) =>
+      session.item({ kind: 'post', id, title: title || slug, ...done });
+    const skipPost = (kind: ReportKind, reason: string) => {
+      session.skip(kind, ref, reason);
+      outcome({ outcome: 'skipped', reason });
+    };
+    if (!id) {
+      skipPost('item', 'has no id');
+      return;
+    }
+    // Some exports repeat an id; the later post must not overwrite the earlier one.
+    const sourceId = isRepeat ? `post:${id}#${slug || title}` : `post:${id}`;
+    if (isRepeat) session.warn(`${ref}: the id ${id} is used by another post too; imported separately`);
+    const isPage = post.type === 'page' || post.page === true || post.page === 1;
+    const statusText = text(post.status);
+    if (!statusText) {
+      skipPost(isPage ? 'page' : 'article', 'has no status');
+      return;
+    }
+    if (!title && !slug) {
+      skipPost(isPage ? 'page' : 'article', 'has neither a title nor a slug');
+      return;
+    }
+    let body: string;
+    try {
+      const converted = ghostBodyMarkdown(post, this.images);
+      body = converted.markdown;
+      for (const provider of converted.embeds) {
+        session.count('embed', 'imported');
+        this.embeds.set(provider, (this.embeds.get(provider) ?? 0) + 1);
+      }
+    } catch (error) {
+      // One body the converter cannot handle must not cost the rest of the import.
+      const reason = `its content could not be converted (${error instanceof Error ? error.message : String(error)})`;
+      session.skip(isPage ? 'page' : 'article', ref, reason);
+      outcome({ outcome: 'failed', reason });
+      return;
+    }
+    if (isPage) {
+      const page = await session.page(sourceId, ref, {
+        slug: slug || title,
+        title: title || slug,
+        bodyMarkdown: body,
+        status: statusText === 'published' ? 'published' : 'draft',
+        showInNavigation: false,
+        position: 0,
+      });
+      const pageOutcome = session.lastOutcome;
+      if (page) await session.redirect(`/${slug}`, pagePath(page.slug));
+      outcome(page ? { outcome: pageOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });
+      return;
+    }
+    const status: ArticleStatus =
+      statusText === 'published'
+        ? 'published'
+        : statusText === 'scheduled'
+          ? 'scheduled'
+          : statusText === 'draft'
+            ? 'draft'
+            : 'unpublished';
+    let publishedAt = ghostDate(post.published_at);
+    if (!publishedAt && (status === 'published' || status === 'scheduled')) {
+      publishedAt = ghostDate(post.created_at) ?? session.timestamp;
+      session.warn(`${ref}: has no published_at; dated ${publishedAt}`);
+    }
+    const authorRefs = this.spool.linked(this.origin, 'posts_authors', id);
+    const legacyAuthor = text(post.author_id);
+    if (authorRefs.length === 0 && legacyAuthor) authorRefs.push(legacyAuthor);
+    const authorIds = authorRefs.flatMap((ghostId) => this.spool.made('user', ghostId) ?? []);
+    const termIds = this.spool
+      .linked(this.origin, 'posts_tags', id)
+      .flatMap((ghostId) => this.spool.made('tag', ghostId) ?? []);
+    const canonical = absoluteUrl(text(post.canonical_url));
+    const feature = this.imageUrl(text(post.feature_image) ?? text(post.image));
+    const visibility = text(post.visibility);
+    const excerpt = text(post.custom_excerpt)?.trim() || null;
+    const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
+    const saved = await session.article(
+      sourceId,
+      ref,
+      {
+        slug: slug || title,
+        title: title || slug,
+        subtitle: null,
+        summary: excerpt,
+        epigraph: null,
+        bodyMarkdown: body,
+        status,
+        publishedAt,
+        source: null,
+        canonicalUrl: isHttpUrl(canonical) ? canonical : null,
+        license: null,
+        language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
+        featuredImage: feature,
+        featuredImageAlt: feature ? text(post.feature_image_alt) : null,
+        visibility: visibility && visibility !== 'public' ? 'members' : 'public',
+        isFeatured: post.featured === true || post.featured === 1,
+        hasComments: true,
+        authorIds: [...new Set(authorIds)],
+        termIds: [...new Set(termIds)],
+      },
+      ghostDate(post.updated_at),
+    );
+    const articleOutcome = session.lastOutcome;
+    if (saved && slug) await session.redirect(`/${slug}`, saved.path);
+    outcome(saved ? { outcome: articleOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });
+  }
+
+  /** Notes what only the whole import knows, in the last batch. */
+  finish(): void {
+    if (this.embeds.size > 0)
+      this.session.warn(
+        `embedded players were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...this.embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
+      );
   }
 }

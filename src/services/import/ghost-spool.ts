@@ -1,0 +1,219 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import type { PlacedImage } from './ghost-images.ts';
+import type { GhostOrigin, GhostTable } from './ghost-reader.ts';
+
+type Row = Record<string, unknown>;
+
+/** Rows read per query when the spool is read back. */
+const PAGE = 200;
+/** Rows written per transaction while spooling. */
+const CHUNK = 1000;
+
+function text(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return null;
+}
+
+/**
+ * The rows of a Ghost export between reading and writing, in a scratch SQLite file in a
+ * temporary folder (not the publication's database, which must not be touched until the file
+ * has been read whole). Writing a post needs what the file says anywhere else: its tags and
+ * authors (posts_tags, posts_authors, usually after the posts), the people and terms its users
+ * and tags became, whether its id was used before, where its images now live. An indexed file
+ * answers each of those at the same cost at any size, where maps of every id would grow with
+ * the archive. Rows of both places a file may keep its data (db[0] and the top) are kept until
+ * the end of the file says which one it meant.
+ */
+export class GhostSpool {
+  private readonly dir: string;
+  private readonly db: SqliteDatabase.Database;
+  private readonly statements: Record<string, SqliteDatabase.Statement>;
+  private uncommitted = 0;
+
+  constructor() {
+    this.dir = mkdtempSync(path.join(tmpdir(), 'pressroom-ghost-'));
+    try {
+      this.db = new SqliteDatabase(path.join(this.dir, 'rows.db'));
+      // A scratch file thrown away at the end: nothing to recover after a crash.
+      this.db.pragma('journal_mode = OFF');
+      this.db.pragma('synchronous = OFF');
+      this.db.exec(`
+        CREATE TABLE rows (seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, kind TEXT NOT NULL,
+          is_repeat INTEGER NOT NULL, row TEXT NOT NULL);
+        CREATE INDEX rows_kind ON rows (origin, kind, seq);
+        CREATE TABLE seen (origin TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (origin, id)) WITHOUT ROWID;
+        CREATE TABLE links (seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, kind TEXT NOT NULL,
+          post_id TEXT NOT NULL, target_id TEXT NOT NULL, sort_order REAL NOT NULL);
+        CREATE INDEX links_post ON links (origin, kind, post_id, sort_order, seq);
+        CREATE TABLE images (origin TEXT NOT NULL, path TEXT NOT NULL, url TEXT, outcome TEXT,
+          reason TEXT, PRIMARY KEY (origin, path)) WITHOUT ROWID;
+        CREATE TABLE made (kind TEXT NOT NULL, source_id TEXT NOT NULL, entity_id INTEGER NOT NULL,
+          PRIMARY KEY (kind, source_id)) WITHOUT ROWID;
+      `);
+    } catch (error) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw error;
+    }
+    const prepare = (sql: string) => this.db.prepare(sql);
+    this.statements = {
+      insertRow: prepare('INSERT INTO rows (origin, kind, is_repeat, row) VALUES (?, ?, ?, ?)'),
+      insertSeen: prepare('INSERT OR IGNORE INTO seen (origin, id) VALUES (?, ?)'),
+      insertLink: prepare(
+        'INSERT INTO links (origin, kind, post_id, target_id, sort_order) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertImage: prepare('INSERT OR IGNORE INTO images (origin, path) VALUES (?, ?)'),
+      selectRows: prepare(
+        'SELECT seq, is_repeat, row FROM rows WHERE origin = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      countRows: prepare('SELECT count(*) AS n FROM rows WHERE origin = ? AND kind = ?'),
+      selectLinks: prepare(
+        'SELECT target_id FROM links WHERE origin = ? AND kind = ? AND post_id = ? ORDER BY sort_order, seq',
+      ),
+      selectImages: prepare(
+        'SELECT path, url, outcome, reason FROM images WHERE origin = ? AND path > ? ORDER BY path LIMIT ?',
+      ),
+      countImages: prepare('SELECT count(*) AS n FROM images WHERE origin = ?'),
+      placeImage: prepare('UPDATE images SET url = ?, outcome = ?, reason = ? WHERE origin = ? AND path = ?'),
+      selectImageUrl: prepare('SELECT url FROM images WHERE origin = ? AND path = ?'),
+      putMade: prepare('INSERT OR REPLACE INTO made (kind, source_id, entity_id) VALUES (?, ?, ?)'),
+      selectMade: prepare('SELECT entity_id FROM made WHERE kind = ? AND source_id = ?'),
+    };
+    this.db.exec('BEGIN');
+  }
+
+  private run(name: string, ...values: unknown[]): SqliteDatabase.RunResult {
+    return (this.statements[name] as SqliteDatabase.Statement).run(...values);
+  }
+
+  private all<T>(name: string, ...values: unknown[]): T[] {
+    return (this.statements[name] as SqliteDatabase.Statement).all(...values) as T[];
+  }
+
+  private get<T>(name: string, ...values: unknown[]): T | undefined {
+    return (this.statements[name] as SqliteDatabase.Statement).get(...values) as T | undefined;
+  }
+
+  /**
+   * Adds the next row of one of the file's lists. Posts, users and tags are kept whole (but a
+   * post keeps only the body the import reads, see `keptBody`); the join lists as indexed links.
+   */
+  add(table: GhostTable, row: Row, origin: GhostOrigin, imagePaths: string[]): void {
+    if (table === 'posts_tags' || table === 'posts_authors') {
+      const postId = text(row.post_id);
+      const targetId = text(table === 'posts_tags' ? row.tag_id : row.author_id);
+      if (!postId || !targetId) return;
+      const order = Number(row.sort_order ?? 0);
+      this.run('insertLink', origin, table, postId, targetId, Number.isFinite(order) ? order : 0);
+    } else {
+      const id = table === 'posts' ? text(row.id) : null;
+      // A later post with an id an earlier one used is imported separately (see ghost.ts).
+      const isRepeat = id !== null && this.run('insertSeen', origin, id).changes === 0;
+      this.run('insertRow', origin, table, isRepeat ? 1 : 0, JSON.stringify(row));
+    }
+    for (const imagePath of imagePaths) this.run('insertImage', origin, imagePath);
+    this.uncommitted += 1;
+    if (this.uncommitted >= CHUNK) {
+      this.db.exec('COMMIT; BEGIN');
+      this.uncommitted = 0;
+    }
+  }
+
+  /** Ends the reading phase. */
+  finish(): void {
+    if (this.db.inTransaction) this.db.exec('COMMIT');
+  }
+
+  /** How many rows of a list the file has. */
+  count(origin: GhostOrigin, table: 'posts' | 'users' | 'tags'): number {
+    return this.get<{ n: number }>('countRows', origin, table)?.n ?? 0;
+  }
+
+  /** The rows of a list in file order, read back a page at a time. */
+  *rows(origin: GhostOrigin, table: 'posts' | 'users' | 'tags'): Generator<{ row: Row; isRepeat: boolean }> {
+    let after = 0;
+    for (;;) {
+      const page = this.all<{ seq: number; is_repeat: number; row: string }>(
+        'selectRows',
+        origin,
+        table,
+        after,
+        PAGE,
+      );
+      for (const entry of page) yield { row: JSON.parse(entry.row) as Row, isRepeat: entry.is_repeat === 1 };
+      const last = page.at(-1);
+      if (!last || page.length < PAGE) return;
+      after = last.seq;
+    }
+  }
+
+  /** The tag or author ids a post is linked to, in sort_order (file order among equals). */
+  linked(origin: GhostOrigin, table: 'posts_tags' | 'posts_authors', postId: string): string[] {
+    return this.all<{ target_id: string }>('selectLinks', origin, table, postId).map((r) => r.target_id);
+  }
+
+  /** How many distinct images the file refers to. */
+  imageCount(origin: GhostOrigin): number {
+    return this.get<{ n: number }>('countImages', origin)?.n ?? 0;
+  }
+
+  /** The images the file refers to, each once, sorted by path, with where they were placed. */
+  *images(origin: GhostOrigin): Generator<PlacedImage> {
+    let after = '';
+    for (;;) {
+      const page = this.all<{
+        path: string;
+        url: string | null;
+        outcome: string | null;
+        reason: string | null;
+      }>('selectImages', origin, after, PAGE);
+      for (const entry of page)
+        yield {
+          path: entry.path,
+          url: entry.url,
+          outcome: (entry.outcome ?? 'skipped') as PlacedImage['outcome'],
+          ...(entry.reason ? { reason: entry.reason } : {}),
+        };
+      const last = page.at(-1);
+      if (!last || page.length < PAGE) return;
+      after = last.path;
+    }
+  }
+
+  /** The paths of the images the file refers to, each once, sorted. */
+  *imagePaths(origin: GhostOrigin): Generator<string> {
+    for (const image of this.images(origin)) yield image.path;
+  }
+
+  /** Records where an image went. */
+  placeImage(origin: GhostOrigin, image: PlacedImage): void {
+    this.run('placeImage', image.url, image.outcome, image.reason ?? null, origin, image.path);
+  }
+
+  /** Where an image now lives, if it was placed anywhere. */
+  imageUrl(origin: GhostOrigin, imagePath: string): string | undefined {
+    return this.get<{ url: string | null }>('selectImageUrl', origin, imagePath)?.url ?? undefined;
+  }
+
+  /** Remembers what a user or tag of the file became (a person's or term's id). */
+  putMade(kind: 'user' | 'tag', sourceId: string, entityId: number): void {
+    this.run('putMade', kind, sourceId, entityId);
+  }
+
+  /** What a user or tag of the file became, if it was written. */
+  made(kind: 'user' | 'tag', sourceId: string): number | undefined {
+    return this.get<{ entity_id: number }>('selectMade', kind, sourceId)?.entity_id;
+  }
+
+  /** Closes and deletes the file. */
+  close(): void {
+    try {
+      if (this.db.open) this.db.close();
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
