@@ -403,6 +403,11 @@ export class ArticleRepository implements ArticleStore {
     return this.withRelations(rows);
   }
 
+  async listAfter(afterId: number, limit: number): Promise<Article[]> {
+    const rows = await this.live().where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return this.withRelations(rows);
+  }
+
   /**
    * Marks an article deleted, if the stored version is `expectedVersion`. The row's slug is
    * set aside as `~deleted-<id>-<random>` (no slug has a tilde; the random part keeps it unique

@@ -66,6 +66,28 @@ export class CommentRepository implements CommentStore {
     return rows.map(toComment);
   }
 
+  async listAfter(afterId: number, limit: number): Promise<Comment[]> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toComment);
+  }
+
+  async idsAfter(afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .select('id')
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   /**
    * Ids of the comments whose source id starts with `prefix` (those imported from one site).
    * Wildcard characters in the prefix match themselves and more; the exact test is done here.

@@ -130,4 +130,20 @@ export class RedirectRepository implements RedirectStore {
       .execute();
     return rows.map((r) => ({ fromPath: r.from_path, toPath: r.to_path, statusCode: r.status_code }));
   }
+
+  async listAfter(afterId: number, limit: number): Promise<(Redirect & { id: number })[]> {
+    const rows = await this.db
+      .selectFrom('redirects')
+      .select(['id', 'from_path', 'to_path', 'status_code'])
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      fromPath: r.from_path,
+      toPath: r.to_path,
+      statusCode: r.status_code,
+    }));
+  }
 }

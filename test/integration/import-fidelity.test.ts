@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { parse as parseYaml } from 'yaml';
 import { LocalMediaStore } from '../../src/adapters/media-store.ts';
 import { renderMarkdownNow } from '../../src/content/markdown.ts';
 import { draftOf, saveArticleIn } from '../../src/services/articles.ts';
@@ -556,6 +557,84 @@ for (const kind of DATABASE_KINDS) {
           (a) => a.slug === 'aside',
         );
         assert.equal(aside?.comments.length, 2);
+      } finally {
+        await source.cleanup();
+        await target.cleanup();
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    test('a Markdown export of several batches lists every comment and redirect once, replies naming their parent by place', async () => {
+      const source = await createTestWiring(kind);
+      const target = await createTestWiring(kind);
+      const folder = mkdtempSync(path.join(tmpdir(), 'pressroom-md-batches-'));
+      // More than two export batches (500) of comments and of redirects.
+      const count = 1_150;
+      try {
+        await importWordPress(source.wiring, ours('wordpress-fidelity.xml'));
+        const store = source.wiring.store;
+        const [first, second] = await store.articles.listAll();
+        assert.ok(first && second);
+        const record = (n: number, parentId: number | null) => ({
+          articleId: n % 2 === 0 ? first.id : second.id,
+          parentId,
+          authorName: `Reader ${n}`,
+          authorEmail: null,
+          authorUrl: null,
+          body: `Comment ${n}`,
+          status: 'approved' as const,
+          kind: 'comment' as const,
+          createdAt: `2021-01-01T00:00:${String(n % 60).padStart(2, '0')}.000Z`,
+          sourceId: null,
+        });
+        const parentOf = new Map<number, number>();
+        await store.transaction(async (repos) => {
+          const ids: number[] = [];
+          for (let n = 0; n < count; n += 1) {
+            // Every third comment answers one 520 earlier: its parent is in an earlier batch.
+            const parent = n % 3 === 0 && n >= 520 ? n - 520 : null;
+            if (parent !== null) parentOf.set(n, parent);
+            ids.push(await repos.comments.insert(record(n, parent === null ? null : (ids[parent] ?? null))));
+          }
+          // A reply written before its parent (as imports may): the parent is listed after it.
+          const early = ids[7] as number;
+          const late = await repos.comments.insert(record(count, null));
+          await repos.comments.update(early, record(7, late));
+          parentOf.set(7, count);
+          for (let n = 0; n < count; n += 1)
+            await repos.redirects.put(
+              { fromPath: `/old/${n}`, toPath: `/articles/${first.slug}`, statusCode: 301 },
+              '2021-01-01T00:00:00.000Z',
+            );
+        });
+        await exportMarkdown(store, folder, { mediaDir: path.join(source.database.dataDir, 'media') });
+        const comments = parseYaml(readFileSync(path.join(folder, 'comments.yaml'), 'utf8')) as {
+          body: string;
+          parent: number | null;
+        }[];
+        const redirects = parseYaml(readFileSync(path.join(folder, 'redirects.yaml'), 'utf8')) as {
+          from: string;
+        }[];
+        const fixtureComments = (await store.comments.listAll()).length - count - 1;
+        assert.equal(comments.length, count + 1 + fixtureComments);
+        assert.equal(new Set(comments.map((c) => c.body)).size, comments.length);
+        assert.equal(redirects.filter((r) => r.from.startsWith('/old/')).length, count);
+        for (const comment of comments) {
+          const n = /^Comment (\d+)$/.exec(comment.body)?.[1];
+          if (n === undefined) continue;
+          const parent = parentOf.get(Number(n));
+          assert.equal(
+            comment.parent === null ? null : comments[comment.parent]?.body,
+            parent === undefined ? null : `Comment ${parent}`,
+            comment.body,
+          );
+        }
+        // What the import reads back is the same publication (a reply to a later comment aside:
+        // the import links a reply only to a comment listed before it).
+        const report = await importMarkdown(target.wiring, folder);
+        assert.equal(report.failed, 0);
+        assert.equal((await target.wiring.store.comments.listAll()).length, comments.length);
+        assert.equal((await target.wiring.store.redirects.list()).length, redirects.length);
       } finally {
         await source.cleanup();
         await target.cleanup();

@@ -81,6 +81,11 @@ export interface ArticleStore {
   /** Every article (any status), oldest first: for exports and index rebuilds. */
   listAll(): Promise<Article[]>;
   /**
+   * The articles (any status) with ids above `afterId`, by id, at most `limit`: an export reads
+   * the archive a batch at a time, each batch found by the primary key, whatever its depth.
+   */
+  listAfter(afterId: number, limit: number): Promise<Article[]>;
+  /**
    * Marks an article deleted, if the stored version is `expectedVersion`; returns whether it
    * did. Its slug is set aside, so that another article may take it.
    */

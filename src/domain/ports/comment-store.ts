@@ -9,6 +9,10 @@ export interface CommentStore {
   listForArticle(articleId: number): Promise<Comment[]>;
   /** Every comment, by id: for exports. */
   listAll(): Promise<Comment[]>;
+  /** The comments with ids above `afterId`, by id, at most `limit`: for exports read in batches. */
+  listAfter(afterId: number, limit: number): Promise<Comment[]>;
+  /** The ids of the comments above `afterId`, by id, at most `limit`. */
+  idsAfter(afterId: number, limit: number): Promise<number[]>;
   /** The comment that carries exactly this source id (one of them, should several). */
   findIdBySourceId(sourceId: string): Promise<number | undefined>;
   findByIds(ids: number[]): Promise<Comment[]>;

@@ -23,4 +23,6 @@ export interface RedirectStore {
   /** Forgets what `fromPath` answered. */
   remove(fromPath: string): Promise<void>;
   list(): Promise<Redirect[]>;
+  /** The redirects recorded after the one with id `afterId`, in the order they were recorded, at most `limit`. */
+  listAfter(afterId: number, limit: number): Promise<(Redirect & { id: number })[]>;
 }

@@ -1,13 +1,19 @@
-import { cp, mkdir, stat, writeFile } from 'node:fs/promises';
+import { cp, type FileHandle, mkdir, open, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { Comment } from '../../domain/comment.ts';
 import type { Store } from '../../domain/ports/store.ts';
+
+/** Rows read per query: articles, comments and redirects are read a batch at a time, by id. */
+const BATCH = 500;
 
 /**
  * Writes the publication as a folder of Markdown files with YAML front matter, in the shape
  * `pressroom import markdown` reads back whole: articles/ and pages/, people.yaml,
  * taxonomies.yaml (terms with their slugs), comments.yaml, redirects.yaml, settings.yaml and
- * media/.
+ * media/. Articles, comments and redirects, which grow with the archive, are read in batches by
+ * id and written as they come, so memory stays flat at any size; people, terms and pages are
+ * read whole.
  */
 export async function exportMarkdown(
   store: Store,
@@ -16,67 +22,72 @@ export async function exportMarkdown(
 ): Promise<{ articles: number; pages: number; media: boolean }> {
   await mkdir(path.join(folder, 'articles'), { recursive: true });
   await mkdir(path.join(folder, 'pages'), { recursive: true });
-  const [articles, people, taxonomies, terms, pages, settings, comments, redirects] = await Promise.all([
-    store.articles.listAll(),
+  const [people, taxonomies, terms, pages, settings] = await Promise.all([
     store.people.list(),
     store.taxonomies.listTaxonomies(),
     store.taxonomies.listTerms(),
     store.pages.list(),
     store.settings.getAll(),
-    store.comments.listAll(),
-    store.redirects.list(),
   ]);
   const personById = new Map(people.map((p) => [p.id, p]));
   const termById = new Map(terms.map((t) => [t.id, t]));
   const taxonomyById = new Map(taxonomies.map((t) => [t.id, t]));
-  for (const article of articles) {
-    const front: Record<string, unknown> = {
-      title: article.title,
-      slug: article.slug,
-      date: article.publishedAt ?? undefined,
-      status: article.status,
-      authors: article.authorIds.flatMap((id) => {
-        const p = personById.get(id);
-        return p
-          ? [
-              {
-                name: p.name,
-                slug: p.slug,
-                ...(p.bio ? { bio: p.bio } : {}),
-                ...(p.website ? { website: p.website } : {}),
-              },
-            ]
-          : [];
-      }),
-    };
-    for (const termId of article.termIds) {
-      const term = termById.get(termId);
-      const taxonomy = term && taxonomyById.get(term.taxonomyId);
-      if (!term || !taxonomy) continue;
-      front[taxonomy.slug] = [...((front[taxonomy.slug] as string[] | undefined) ?? []), term.name];
+  let articleCount = 0;
+  for (let afterId = 0; ; ) {
+    const articles = await store.articles.listAfter(afterId, BATCH);
+    const last = articles.at(-1);
+    if (!last) break;
+    afterId = last.id;
+    articleCount += articles.length;
+    for (const article of articles) {
+      const front: Record<string, unknown> = {
+        title: article.title,
+        slug: article.slug,
+        date: article.publishedAt ?? undefined,
+        status: article.status,
+        authors: article.authorIds.flatMap((id) => {
+          const p = personById.get(id);
+          return p
+            ? [
+                {
+                  name: p.name,
+                  slug: p.slug,
+                  ...(p.bio ? { bio: p.bio } : {}),
+                  ...(p.website ? { website: p.website } : {}),
+                },
+              ]
+            : [];
+        }),
+      };
+      for (const termId of article.termIds) {
+        const term = termById.get(termId);
+        const taxonomy = term && taxonomyById.get(term.taxonomyId);
+        if (!term || !taxonomy) continue;
+        front[taxonomy.slug] = [...((front[taxonomy.slug] as string[] | undefined) ?? []), term.name];
+      }
+      const optional: [string, unknown][] = [
+        ['subtitle', article.subtitle],
+        ['summary', article.summary],
+        ['epigraph', article.epigraph],
+        ['source', article.source?.name],
+        ['source_url', article.source?.url],
+        ['canonical_url', article.canonicalUrl],
+        ['license', article.license],
+        ['language', article.language],
+        ['visibility', article.visibility === 'public' ? undefined : article.visibility],
+        ['featured', article.isFeatured || undefined],
+        ['comments', article.hasComments ? undefined : false],
+        ['image', article.featuredImage],
+        ['image_alt', article.featuredImageAlt],
+        ['created', article.createdAt],
+        ['updated', article.updatedAt],
+      ];
+      for (const [key, value] of optional) if (value !== null && value !== undefined) front[key] = value;
+      await writeFile(
+        path.join(folder, 'articles', `${article.slug}.md`),
+        `---\n${stringify(front, { lineWidth: 0 })}---\n\n${article.bodyMarkdown}\n`,
+      );
     }
-    const optional: [string, unknown][] = [
-      ['subtitle', article.subtitle],
-      ['summary', article.summary],
-      ['epigraph', article.epigraph],
-      ['source', article.source?.name],
-      ['source_url', article.source?.url],
-      ['canonical_url', article.canonicalUrl],
-      ['license', article.license],
-      ['language', article.language],
-      ['visibility', article.visibility === 'public' ? undefined : article.visibility],
-      ['featured', article.isFeatured || undefined],
-      ['comments', article.hasComments ? undefined : false],
-      ['image', article.featuredImage],
-      ['image_alt', article.featuredImageAlt],
-      ['created', article.createdAt],
-      ['updated', article.updatedAt],
-    ];
-    for (const [key, value] of optional) if (value !== null && value !== undefined) front[key] = value;
-    await writeFile(
-      path.join(folder, 'articles', `${article.slug}.md`),
-      `---\n${stringify(front, { lineWidth: 0 })}---\n\n${article.bodyMarkdown}\n`,
-    );
   }
   for (const page of pages) {
     const front = {
@@ -135,39 +146,52 @@ export async function exportMarkdown(
       { lineWidth: 0 },
     ),
   );
-  const articleSlug = new Map(articles.map((a) => [a.id, a.slug]));
-  // A reply names its parent by the parent's place in this list.
-  const commentIndex = new Map(comments.map((c, index) => [c.id, index]));
-  await writeFile(
-    path.join(folder, 'comments.yaml'),
-    stringify(
-      comments.map((c) => ({
-        article: articleSlug.get(c.articleId) ?? null,
-        parent: c.parentId === null ? null : (commentIndex.get(c.parentId) ?? null),
-        author: c.authorName,
-        email: c.authorEmail,
-        url: c.authorUrl,
-        body: c.body,
-        status: c.status,
-        kind: c.kind,
-        created: c.createdAt,
-        source: c.sourceId,
-      })),
-      { lineWidth: 0 },
-    ),
-  );
-  await writeFile(
-    path.join(folder, 'redirects.yaml'),
-    stringify(
-      // A gone address (a deleted article) leads nowhere: it has a status and no target.
-      redirects.map((r) =>
-        r.statusCode === 410
-          ? { from: r.fromPath, status: r.statusCode }
-          : { from: r.fromPath, to: r.toPath, status: r.statusCode },
-      ),
-      { lineWidth: 0 },
-    ),
-  );
+  await writeYamlList(path.join(folder, 'comments.yaml'), async (write) => {
+    const places = new CommentPlaces(store);
+    for (let afterId = 0; ; ) {
+      const comments = await store.comments.listAfter(afterId, BATCH);
+      const last = comments.at(-1);
+      if (!last) break;
+      afterId = last.id;
+      places.read(comments);
+      const articleIds = [...new Set(comments.map((c) => c.articleId))];
+      const articleSlug = new Map(
+        (await store.articles.findSummariesByIds(articleIds)).map((a) => [a.id, a.slug]),
+      );
+      const entries = [];
+      for (const c of comments)
+        entries.push({
+          article: articleSlug.get(c.articleId) ?? null,
+          // A reply names its parent by the parent's place in this list.
+          parent: c.parentId === null ? null : await places.indexOf(c.parentId),
+          author: c.authorName,
+          email: c.authorEmail,
+          url: c.authorUrl,
+          body: c.body,
+          status: c.status,
+          kind: c.kind,
+          created: c.createdAt,
+          source: c.sourceId,
+        });
+      await write(entries);
+    }
+  });
+  await writeYamlList(path.join(folder, 'redirects.yaml'), async (write) => {
+    for (let afterId = 0; ; ) {
+      const redirects = await store.redirects.listAfter(afterId, BATCH);
+      const last = redirects.at(-1);
+      if (!last) break;
+      afterId = last.id;
+      await write(
+        // A gone address (a deleted article) leads nowhere: it has a status and no target.
+        redirects.map((r) =>
+          r.statusCode === 410
+            ? { from: r.fromPath, status: r.statusCode }
+            : { from: r.fromPath, to: r.toPath, status: r.statusCode },
+        ),
+      );
+    }
+  });
   let hasMedia = false;
   try {
     if ((await stat(options.mediaDir)).isDirectory()) {
@@ -177,5 +201,89 @@ export async function exportMarkdown(
   } catch {
     // No media folder yet: nothing to copy.
   }
-  return { articles: articles.length, pages: pages.length, media: hasMedia };
+  return { articles: articleCount, pages: pages.length, media: hasMedia };
+}
+
+/**
+ * Writes a YAML list a batch at a time: the entries of each batch as `stringify` writes a list,
+ * which concatenated make the one list; `[]` when there are none.
+ */
+async function writeYamlList(
+  file: string,
+  fill: (write: (entries: unknown[]) => Promise<void>) => Promise<void>,
+): Promise<void> {
+  const handle: FileHandle = await open(file, 'w');
+  try {
+    let isEmpty = true;
+    await fill(async (entries) => {
+      if (entries.length === 0) return;
+      isEmpty = false;
+      await handle.write(stringify(entries, { lineWidth: 0 }));
+    });
+    if (isEmpty) await handle.write(stringify([]));
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Each comment's place in comments.yaml, which lists them by id, for replies that name their
+ * parent by it. It remembers where each batch began (one entry per BATCH comments), not every
+ * comment: a parent in an earlier batch is found by reading that batch's ids again.
+ */
+class CommentPlaces {
+  private readonly store: Store;
+  /** For each batch read: the id it was read after and the place of its first comment. */
+  private readonly batches: { afterId: number; first: number }[] = [];
+  private current = new Map<number, number>();
+  private next = 0;
+  private lastId = 0;
+  private cached: { batch: number; ids: number[] } | null = null;
+
+  constructor(store: Store) {
+    this.store = store;
+  }
+
+  /** Notes the next batch of the list. */
+  read(comments: Comment[]): void {
+    this.batches.push({ afterId: this.lastId, first: this.next });
+    this.current = new Map(comments.map((c, i) => [c.id, this.next + i]));
+    this.next += comments.length;
+    this.lastId = comments.at(-1)?.id ?? this.lastId;
+  }
+
+  /** The place of the comment with this id; null when there is no such comment. */
+  async indexOf(id: number): Promise<number | null> {
+    const here = this.current.get(id);
+    if (here !== undefined) return here;
+    if (id > this.lastId) return this.ahead(id);
+    // The batch that holds it: the last one read after an id below it.
+    let low = 0;
+    let high = this.batches.length - 1;
+    while (low < high) {
+      const middle = Math.ceil((low + high) / 2);
+      if ((this.batches[middle]?.afterId ?? 0) < id) low = middle;
+      else high = middle - 1;
+    }
+    const batch = this.batches[low];
+    if (!batch || low === this.batches.length - 1) return null;
+    if (this.cached?.batch !== low)
+      this.cached = { batch: low, ids: await this.store.comments.idsAfter(batch.afterId, BATCH) };
+    const at = this.cached.ids.indexOf(id);
+    return at < 0 ? null : batch.first + at;
+  }
+
+  /** A parent listed after its reply (imported out of order): counted from here on. */
+  private async ahead(id: number): Promise<number | null> {
+    let place = this.next;
+    for (let afterId = this.lastId; ; ) {
+      const ids = await this.store.comments.idsAfter(afterId, BATCH);
+      const at = ids.indexOf(id);
+      if (at >= 0) return place + at;
+      const last = ids.at(-1);
+      if (last === undefined || last > id) return null;
+      place += ids.length;
+      afterId = last;
+    }
+  }
 }

@@ -208,6 +208,9 @@ class MemoryArticles implements ArticleStore {
   async listAll() {
     return [...this.s().articles.values()].sort((a, b) => a.id - b.id).map((a) => structuredClone(a));
   }
+  async listAfter(afterId: number, limit: number) {
+    return (await this.listAll()).filter((a) => a.id > afterId).slice(0, limit);
+  }
   async markDeleted(id: number, change: ArticleStateChange & { deletedAt: string }, expectedVersion: number) {
     const state = this.s();
     const current = state.articles.get(id);
@@ -423,6 +426,13 @@ class MemoryRedirects implements RedirectStore {
   }
   async list() {
     return [...this.s().redirects.values()].map((r) => ({ ...r }));
+  }
+  async listAfter(afterId: number, limit: number) {
+    // Ids here are places in the order of recording.
+    return (await this.list())
+      .map((r, index) => ({ ...r, id: index + 1 }))
+      .filter((r) => r.id > afterId)
+      .slice(0, limit);
   }
 }
 
