@@ -1,7 +1,7 @@
 /**
  * Ghost import benchmark: generates an N-post Ghost 5 JSON export (10,000 posts by default; each
- * post with html, mobiledoc, lexical and plaintext, about 10 KB, so 100,000 posts make about
- * 1 GB) in a temporary folder, runs the real `pressroom import ghost` on a fresh database, then
+ * post with html, mobiledoc, lexical and plaintext, about 12 KB, so 100,000 posts make 1.2
+ * GB) in a temporary folder, runs the real `pressroom import ghost` on a fresh database, then
  * `pressroom export --format markdown` of what it imported, each in a child process, and reports
  * wall and CPU time, peak RSS, and the RSS at every tenth (of the file read and the posts
  * written for the import, of the run time for the export), so that memory which grows with the

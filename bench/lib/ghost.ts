@@ -90,7 +90,7 @@ function bodies(i: number): { html: string; mobiledoc: string; lexical: string; 
 /**
  * Writes a Ghost 5 JSON export of `posts` posts (every 25th a page, every 50th a draft) by 20
  * users with 200 tags, each post with html, mobiledoc, lexical and plaintext as Ghost exports
- * them (about 10 KB a post, so 100,000 posts make about 1 GB). The lists come in Ghost's order:
+ * them (about 12 KB a post, so 100,000 posts make 1.2 GB). The lists come in Ghost's order:
  * posts first, their tags and authors after them. Post i is the same in every file.
  */
 export function writeGhostExport(file: string, options: { posts: number }): void {
