@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Article, ArticleStatus, ArticleSummary, Visibility } from '../domain/article.ts';
+import type { ListingPosition } from '../domain/listing.ts';
 import type {
   ArticleRecord,
   ArticleStateChange,
@@ -12,6 +13,31 @@ import { parameterChunks } from './chunks.ts';
 import type { ArticlesTable, Database } from './schema.ts';
 
 type ArticleRow = Selectable<ArticlesTable>;
+
+/** Newest first; on the same time, the higher id first (the indexes' order). */
+function byListingOrder(a: ListingPosition, b: ListingPosition): number {
+  if (a.at !== b.at) return a.at < b.at ? 1 : -1;
+  return b.id - a.id;
+}
+
+/**
+ * The page from rows read in listing order from the start or from `after`. Read after a
+ * position, the rows start at the position itself (`<=`), which is dropped; if they do not, it
+ * is not in the listing.
+ */
+function pageOf(
+  rows: ListingPosition[],
+  page: { after: ListingPosition | undefined; skip: number; limit: number; exclude: Set<number> },
+): ListingPosition[] | undefined {
+  let rest = rows;
+  if (page.after) {
+    const [first] = rows;
+    if (first?.id !== page.after.id || first.at !== page.after.at) return undefined;
+    rest = rows.slice(1);
+  }
+  const kept = page.exclude.size > 0 ? rest.filter((p) => !page.exclude.has(p.id)) : rest;
+  return kept.slice(page.skip, page.skip + page.limit);
+}
 
 function toArticle(row: ArticleRow, authorIds: number[], termIds: number[]): Article {
   return {
@@ -238,74 +264,89 @@ export class ArticleRepository implements ArticleStore {
     return { articles: await this.findByIds(await this.publishedIds(query)) };
   }
 
-  /**
-   * Ids of a listing page, read from indexes that hold them in order: (status, published_at, id)
-   * for the site, (is_featured, status, published_at, id) for featured articles, and
-   * (term_id | person_id, listed_at, article_id) for a term or an author. A page costs its
-   * depth (offset + limit index entries), whatever the size of the archive.
-   */
+  /** Ids of a listing page: see publishedPositions. */
   async publishedIds(query: PublishedQuery): Promise<number[]> {
+    return ((await this.publishedPositions(query)) ?? []).map((p) => p.id);
+  }
+
+  /**
+   * A listing page, read from indexes that hold it in order: (status, published_at, id) for the
+   * site, (is_featured, status, published_at, id) for featured articles, and
+   * (term_id | person_id, listed_at, article_id) for a term or an author. By offset a page costs
+   * its depth (offset + limit index entries); after a position it costs limit + 1, however deep:
+   * the read starts at the position itself (`<=`), so the first row tells whether the position
+   * is in the listing, without a query of its own.
+   */
+  async publishedPositions(query: PublishedQuery): Promise<ListingPosition[] | undefined> {
     const exclude = new Set(query.excludeIds ?? []);
     if (query.personId !== undefined)
-      return this.listedIds('article_authors', 'person_id', [query.personId], query, exclude);
+      return this.listedPositions('article_authors', 'person_id', [query.personId], query, exclude);
     if (query.termIds && query.termIds.length > 0)
-      return this.listedIds('article_terms', 'term_id', [...new Set(query.termIds)], query, exclude);
+      return this.listedPositions('article_terms', 'term_id', [...new Set(query.termIds)], query, exclude);
+    const { after } = query;
+    if (after && after.at > query.now) return undefined;
     let base = this.db
       .selectFrom('articles')
-      .select('id')
-      .where('status', '=', 'published')
-      .where('published_at', '<=', query.now);
+      .select(['id', 'published_at'])
+      .where('status', '=', 'published');
+    // After a position no later than now, the position is the only bound: with a second one
+    // (published_at <= now) SQLite may start the range there and walk down to the position.
+    base = after
+      ? base.where(sql<boolean>`(published_at, id) <= (${after.at}, ${after.id})`)
+      : base.where('published_at', '<=', query.now);
     if (query.isFeatured !== undefined) base = base.where('is_featured', '=', query.isFeatured ? 1 : 0);
     if (exclude.size > 0) base = base.where('id', 'not in', [...exclude]);
     const rows = await base
       .orderBy('published_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(query.limit)
-      .offset(query.offset)
+      .limit(after ? 1 + query.offset + query.limit : query.limit)
+      .offset(after ? 0 : query.offset)
       .execute();
-    return rows.map((r) => r.id);
+    const positions = rows.map((r) => ({ at: r.published_at ?? '', id: r.id }));
+    if (!after) return positions;
+    return pageOf(positions, { after, skip: query.offset, limit: query.limit, exclude: new Set() });
   }
 
   /**
-   * One key: the page straight from the index. Several keys (a term with sub-terms): the
-   * first offset + limit of each, merged; an article filed under two of them counts once.
+   * One key: the page straight from the index. Several keys (a term with sub-terms): the first
+   * offset + limit of each, merged; an article filed under two of them counts once. After a
+   * position, each key is read from that position on.
    */
-  private async listedIds(
+  private async listedPositions(
     table: 'article_terms' | 'article_authors',
     column: 'term_id' | 'person_id',
     keys: number[],
     query: PublishedQuery,
     exclude: Set<number>,
-  ): Promise<number[]> {
-    const isSimple = keys.length === 1 && exclude.size === 0;
-    const take = isSimple ? query.limit : query.offset + query.limit + exclude.size;
-    const perKey: { article_id: number; listed_at: string }[][] = [];
+  ): Promise<ListingPosition[] | undefined> {
+    const { after } = query;
+    const isSimple = keys.length === 1 && exclude.size === 0 && !after;
+    const take = isSimple ? query.limit : (after ? 1 : 0) + query.offset + query.limit + exclude.size;
+    if (after && after.at > query.now) return undefined;
+    // One upper bound only, as for the site (see publishedPositions).
+    const upTo = after
+      ? sql`(listed_at, article_id) <= (${after.at}, ${after.id})`
+      : sql`listed_at <= ${query.now}`;
+    const perKey: ListingPosition[][] = [];
     for (const key of keys) {
       const { rows } = await sql<{ article_id: number; listed_at: string }>`
         SELECT article_id, listed_at FROM ${sql.table(table)}
-        WHERE ${sql.ref(column)} = ${key} AND listed_at <= ${query.now}
+        WHERE ${sql.ref(column)} = ${key} AND ${upTo}
         ORDER BY listed_at DESC, article_id DESC
         LIMIT ${take} OFFSET ${isSimple ? query.offset : 0}`.execute(this.db);
-      perKey.push(rows);
+      perKey.push(rows.map((r) => ({ at: r.listed_at, id: Number(r.article_id) })));
     }
-    if (isSimple) return (perKey[0] ?? []).map((r) => Number(r.article_id));
+    if (isSimple) return perKey[0] ?? [];
     const seen = new Set<number>();
     const merged = perKey
       .flat()
-      .sort((a, b) =>
-        a.listed_at === b.listed_at
-          ? Number(b.article_id) - Number(a.article_id)
-          : a.listed_at < b.listed_at
-            ? 1
-            : -1,
-      )
-      .filter((r) => {
-        const id = Number(r.article_id);
-        if (seen.has(id) || exclude.has(id)) return false;
-        seen.add(id);
+      .sort(byListingOrder)
+      .filter((p) => {
+        if (seen.has(p.id)) return false;
+        seen.add(p.id);
         return true;
       });
-    return merged.slice(query.offset, query.offset + query.limit).map((r) => Number(r.article_id));
+    return pageOf(merged, { after, skip: query.offset, limit: query.limit, exclude });
   }
 
   /** The terms of each article, in order, without reading the articles themselves. */

@@ -1,4 +1,5 @@
 import type { Article, ArticleStatus, ArticleSummary } from '../article.ts';
+import type { ListingPosition } from '../listing.ts';
 
 /** Columns written when an article is saved; id and relations are handled separately. */
 export type ArticleRecord = Omit<Article, 'id' | 'authorIds' | 'termIds'>;
@@ -6,7 +7,13 @@ export type ArticleRecord = Omit<Article, 'id' | 'authorIds' | 'termIds'>;
 export interface PublishedQuery {
   now: string;
   limit: number;
+  /** Articles skipped first; counted from `after` when it is given. */
   offset: number;
+  /**
+   * Only articles listed after this position (older), read by keyset. The position must be an
+   * article of the listing (a page's last one): the read checks it at no extra cost.
+   */
+  after?: ListingPosition;
   termIds?: number[];
   personId?: number;
   isFeatured?: boolean;
@@ -56,6 +63,11 @@ export interface ArticleStore {
   listPublished(query: PublishedQuery): Promise<{ articles: Article[] }>;
   /** Ids of a listing page, read from indexes that hold them in order. */
   publishedIds(query: PublishedQuery): Promise<number[]>;
+  /**
+   * The positions of a listing page's articles, newest first; undefined when `after` is given
+   * and is not an article of this listing (unpublished since, or made up).
+   */
+  publishedPositions(query: PublishedQuery): Promise<ListingPosition[] | undefined>;
   /** The terms of each article, in order, without reading the articles themselves. */
   termIdsOf(articleIds: number[]): Promise<Map<number, number[]>>;
   /** Ids of the articles filed under a term or written by a person, any status, after `afterId`. */

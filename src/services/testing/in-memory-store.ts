@@ -145,7 +145,8 @@ class MemoryArticles implements ArticleStore {
     const article = this.s().articles.get(articleId);
     if (article) article.termIds = [...termIds];
   }
-  private published(query: PublishedQuery): Article[] {
+  /** Every article of the listing, newest first (ties: the higher id first), before paging. */
+  private listed(query: PublishedQuery): Article[] {
     return [...this.s().articles.values()]
       .filter(
         (a) =>
@@ -157,14 +158,26 @@ class MemoryArticles implements ArticleStore {
           (!query.termIds?.length || a.termIds.some((id) => query.termIds?.includes(id))) &&
           (query.personId === undefined || a.authorIds.includes(query.personId)),
       )
-      .sort((a, b) => byDesc(a.publishedAt, b.publishedAt) || b.id - a.id)
-      .slice(query.offset, query.offset + query.limit);
+      .sort((a, b) => byDesc(a.publishedAt, b.publishedAt) || b.id - a.id);
+  }
+  private published(query: PublishedQuery): Article[] | undefined {
+    let all = this.listed(query);
+    const { after } = query;
+    if (after) {
+      const at = all.findIndex((a) => a.id === after.id && a.publishedAt === after.at);
+      if (at === -1) return undefined;
+      all = all.slice(at + 1);
+    }
+    return all.slice(query.offset, query.offset + query.limit);
   }
   async listPublished(query: PublishedQuery) {
-    return { articles: this.published(query).map((a) => structuredClone(a)) };
+    return { articles: (this.published(query) ?? []).map((a) => structuredClone(a)) };
   }
   async publishedIds(query: PublishedQuery) {
-    return this.published(query).map((a) => a.id);
+    return (this.published(query) ?? []).map((a) => a.id);
+  }
+  async publishedPositions(query: PublishedQuery) {
+    return this.published(query)?.map((a) => ({ at: a.publishedAt ?? '', id: a.id }));
   }
   async termIdsOf(articleIds: number[]) {
     const out = new Map<number, number[]>();
