@@ -120,6 +120,12 @@ const CATALOGUE = {
       'Nothing was saved: the server has run out of disk space. Reading still works. Try again later, or tell the site’s administrator.',
   ),
   NODE_TOO_OLD: entry('unavailable', (p: { version: string }) => `Node.js ${p.version} is too old.`),
+  LISTING_POSITION_INVALID: entry(
+    'invalid',
+    (p: { page: number }) =>
+      `This link to page ${p.page} does not name a place in this listing: it is mistyped, or the article it continued from is no longer listed. Open page ${p.page} from the listing’s numbered links instead.`,
+    () => [{ field: 'after', message: 'is not a position in this listing' }],
+  ),
   SEARCH_QUERY_INVALID: entry(
     'invalid',
     (p: { limit: number; length: number }) =>

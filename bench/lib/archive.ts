@@ -7,8 +7,10 @@
  */
 import { type Insertable, type Kysely, sql } from 'kysely';
 import { renderMarkdownNow } from '../../src/content/markdown.ts';
+import { encodeListingPosition } from '../../src/domain/listing.ts';
 import type { Store } from '../../src/domain/ports/store.ts';
 import { searchDocument } from '../../src/services/discovery/search.ts';
+import { loadSettings } from '../../src/services/settings.ts';
 import type { DatabaseHandle } from '../../src/storage/database.ts';
 import type { ArticlesTable, Database } from '../../src/storage/schema.ts';
 import { createSearchIndex } from '../../src/storage/search-index.ts';
@@ -27,6 +29,8 @@ export interface ArchiveInfo {
   articleSlugs: string[];
   /** A theme carried by about a third of the articles: its page 500 exists past ~18,000 articles. */
   bigTerm: { taxonomy: string; term: string };
+  /** Deep listing pages as the page before's "Older" link names them (read by keyset), those the archive has. */
+  cursorPages: { label: string; path: string }[];
   /** A region with sub-regions. */
   parentTerm: { taxonomy: string; term: string };
   authorSlug: string;
@@ -155,6 +159,32 @@ export async function generateArchive(
   // Fresh statistics, as a real archive's would be, so plans match what production sees.
   await sql`ANALYZE`.execute(database.db);
 
+  // Deep pages as the "Older" link of the page before names them: by the position of its last article.
+  const { pageSize } = await loadSettings(store);
+  const cursorPages: ArchiveInfo['cursorPages'] = [];
+  const addCursorPage = async (
+    label: string,
+    base: string,
+    page: number,
+    filter: { termIds: number[] } | { personId: number } | Record<string, never>,
+  ) => {
+    const [end] =
+      (await store.articles.publishedPositions({
+        now: nowIso,
+        limit: 1,
+        offset: (page - 1) * pageSize - 1,
+        ...filter,
+      })) ?? [];
+    if (end) cursorPages.push({ label, path: `${base}?page=${page}&after=${encodeListingPosition(end)}` });
+  };
+  const regionIds = (terms.get('region') ?? []).slice(0, 5).map((t) => t.id);
+  await addCursorPage('term page 501 by cursor', '/theme/theme-0', 501, {
+    termIds: [terms.get('theme')?.[0]?.id ?? 0],
+  });
+  await addCursorPage('sub-terms page 101 by cursor', '/region/region-0', 101, { termIds: regionIds });
+  await addCursorPage('author page 11 by cursor', '/authors/writer-3', 11, { personId: people[3]?.id ?? 0 });
+  await addCursorPage('home page 1001 by cursor', '/', 1001, {});
+
   const newest = new Date(last);
   const month = new Date(Date.UTC(newest.getUTCFullYear(), newest.getUTCMonth() - 2, 15))
     .toISOString()
@@ -162,6 +192,7 @@ export async function generateArchive(
   return {
     articleSlugs: slugs.slice(-200),
     bigTerm: { taxonomy: 'theme', term: 'theme-0' },
+    cursorPages,
     parentTerm: { taxonomy: 'region', term: 'region-0' },
     authorSlug: 'writer-3',
     month,
@@ -301,6 +332,7 @@ export function readerPages(info: ArchiveInfo): { label: string; path: string }[
     { label: 'article', path: `/articles/${article}` },
     { label: 'term page 1', path: big },
     { label: 'term page 500', path: `${big}?page=500` },
+    ...info.cursorPages,
     { label: 'term with sub-terms', path: `/${info.parentTerm.taxonomy}/${info.parentTerm.term}` },
     { label: 'author', path: `/authors/${info.authorSlug}` },
     { label: 'taxonomy index', path: `/${info.bigTerm.taxonomy}` },

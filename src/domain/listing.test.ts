@@ -18,7 +18,10 @@ describe('listing positions in URLs', () => {
     const sibling = `${cursor.slice(0, -1)}${String.fromCharCode(last.charCodeAt(0) + 1)}`;
     assert.deepEqual(Buffer.from(sibling, 'base64url'), Buffer.from(cursor, 'base64url'));
     assert.equal(decodeListingPosition(sibling), undefined);
-    assert.equal(decodeListingPosition(encodeListingPosition({ at: '2026-11-20T11:00:00.000Z', id: 7 }).toLowerCase()), undefined);
+    assert.equal(
+      decodeListingPosition(encodeListingPosition({ at: '2026-11-20T11:00:00.000Z', id: 7 }).toLowerCase()),
+      undefined,
+    );
   });
 
   test('refuses what this site never writes', () => {

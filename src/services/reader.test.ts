@@ -46,7 +46,7 @@ async function publication() {
 describe('the reader (in memory)', () => {
   test('the home page lists published articles newest first, with authors, terms and reading time', async () => {
     const { reader } = await publication();
-    const home = await reader.home(1, 10);
+    const home = await reader.home({ page: 1, pageSize: 10 });
     assert.deepEqual(
       home.latest.cards.map((c) => c.article.slug),
       ['alpine-melt', 'lisbon-water'],
@@ -91,7 +91,7 @@ describe('the reader (in memory)', () => {
 
   test('a term page lists the articles of the term and of the terms under it', async () => {
     const { reader } = await publication();
-    const europe = await reader.term('region', 'europe', 1, 10);
+    const europe = await reader.term('region', 'europe', { page: 1, pageSize: 10 });
     assert.deepEqual(
       europe?.listing.cards.map((c) => c.article.slug),
       ['alpine-melt', 'lisbon-water'],
@@ -100,12 +100,12 @@ describe('the reader (in memory)', () => {
       europe?.children.map((t) => t.slug),
       ['portugal'],
     );
-    const portugal = await reader.term('region', 'portugal', 1, 10);
+    const portugal = await reader.term('region', 'portugal', { page: 1, pageSize: 10 });
     assert.deepEqual(
       portugal?.ancestors.map((t) => t.slug),
       ['europe'],
     );
-    assert.equal(await reader.term('region', 'atlantis', 1, 10), undefined);
+    assert.equal(await reader.term('region', 'atlantis', { page: 1, pageSize: 10 }), undefined);
   });
 
   test('renamed articles and pages are found at their old addresses', async () => {

@@ -1,13 +1,14 @@
 import { type Article, type ArticleSummary, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
 import { type Attribution, buildAttribution } from '../domain/attribution.ts';
 import { CacheTags } from '../domain/cache-tags.ts';
-import { listingScope } from '../domain/listing.ts';
+import { type ListingPosition, listingScope } from '../domain/listing.ts';
 import type { Page } from '../domain/page.ts';
 import { articlePath } from '../domain/paths.ts';
 import type { Person } from '../domain/person.ts';
 import type { Correction } from '../domain/ports/correction-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
+import { Errors } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
 import type { RenderedSettings } from './settings.ts';
 import { SiteStructure } from './site-structure.ts';
@@ -39,6 +40,8 @@ export interface Pagination {
   page: number;
   pageCount: number;
   total: number;
+  /** Where the next page starts (this page's last article), when there is one: its link reads by keyset. */
+  next?: ListingPosition;
 }
 
 export interface Listing {
@@ -64,9 +67,15 @@ export interface HomeModel {
   cacheTags: string[];
 }
 
-interface ListingQuery {
+/** Which page of a listing: its number, and where it starts when the link carried that. */
+export interface PageRequest {
   page: number;
   pageSize: number;
+  /** The previous page's last article: the page is read from there by keyset, not by offset. */
+  after?: ListingPosition;
+}
+
+interface ListingQuery extends PageRequest {
   termIds?: number[];
   personId?: number;
   excludeIds?: number[];
@@ -119,7 +128,8 @@ export class Reader {
    * The home page: featured articles, the latest, and the newest three of each report series.
    * Every article on it is read in one batch, whatever the number of series.
    */
-  async home(page: number, pageSize: number): Promise<HomeModel> {
+  async home(request: PageRequest): Promise<HomeModel> {
+    const { page } = request;
     const now = this.nowIso();
     const featuredIds = await this.repos.articles.publishedIds({
       now,
@@ -128,8 +138,7 @@ export class Reader {
       isFeatured: true,
     });
     const latest = await this.listingPage({
-      page,
-      pageSize,
+      ...request,
       excludeIds: page === 1 ? featuredIds : [],
     });
     const reportTaxonomy = await this.structure.taxonomy('report');
@@ -202,8 +211,7 @@ export class Reader {
   async term(
     taxonomySlug: string,
     termSlug: string,
-    page: number,
-    pageSize: number,
+    request: PageRequest,
   ): Promise<TermPageModel | undefined> {
     const taxonomy = await this.structure.taxonomy(taxonomySlug);
     if (!taxonomy) return undefined;
@@ -212,7 +220,7 @@ export class Reader {
     if (!term) return undefined;
     const byId = new Map(all.map((t) => [t.id, t]));
     const descendants = collectDescendants(term.id, all);
-    const listing = await this.listing({ page, pageSize, termIds: [term.id, ...descendants] });
+    const listing = await this.listing({ ...request, termIds: [term.id, ...descendants] });
     return {
       taxonomy,
       term,
@@ -253,14 +261,13 @@ export class Reader {
 
   async author(
     slug: string,
-    page: number,
-    pageSize: number,
+    request: PageRequest,
   ): Promise<{ person: Person; listing: Listing; cacheTags: string[] } | undefined> {
     const person = await this.repos.people.findBySlug(slug);
     if (!person) return undefined;
     return {
       person,
-      listing: await this.listing({ page, pageSize, personId: person.id }),
+      listing: await this.listing({ ...request, personId: person.id }),
       cacheTags: [CacheTags.person(person.id), CacheTags.personListing(person.id), CacheTags.anyListing],
     };
   }
@@ -303,15 +310,23 @@ export class Reader {
     total = Math.max(0, total - (query.excludeIds?.length ?? 0));
     const pageCount = Math.max(1, Math.ceil(total / query.pageSize));
     if (query.page > pageCount) return { ids: [], pagination: { page: query.page, pageCount, total } };
-    const ids = await this.repos.articles.publishedIds({
+    // One more than the page: whether another follows, without trusting the counts (a term
+    // with sub-terms counts an article filed under two of them twice).
+    const read = await this.repos.articles.publishedPositions({
       now,
-      limit: query.pageSize,
-      offset: (query.page - 1) * query.pageSize,
+      limit: query.pageSize + 1,
+      offset: query.after ? 0 : (query.page - 1) * query.pageSize,
+      ...(query.after ? { after: query.after } : {}),
       ...(query.termIds ? { termIds: query.termIds } : {}),
       ...(query.personId !== undefined ? { personId: query.personId } : {}),
       ...(query.excludeIds ? { excludeIds: query.excludeIds } : {}),
     });
-    return { ids, pagination: { page: query.page, pageCount, total } };
+    if (!read) throw Errors.LISTING_POSITION_INVALID({ page: query.page });
+    const positions = read.slice(0, query.pageSize);
+    const last = positions.at(-1);
+    const pagination: Pagination = { page: query.page, pageCount, total };
+    if (last && read.length > query.pageSize && query.page < pageCount) pagination.next = last;
+    return { ids: positions.map((p) => p.id), pagination };
   }
 
   /** The cards of these articles by id, read in one batch; ids not found are left out. */

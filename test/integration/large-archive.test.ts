@@ -3,6 +3,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { type ArchiveInfo, generateArchive, readerPages } from '../../bench/lib/archive.ts';
+import { explainPages } from '../../bench/lib/plans.ts';
 import { freePort, REPO_ROOT, startProcess, waitForHttp } from '../../bench/lib/processes.ts';
 import { buildApp } from '../../src/app.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
@@ -101,6 +102,54 @@ for (const kind of DATABASE_KINDS) {
       );
       const past = await app.inject({ method: 'GET', url: `/theme/theme-0?page=99999` });
       assert.equal(past.statusCode, 404);
+    });
+
+    it('follows "Older" from a deep page by keyset: the same articles as the numbered page after it', async () => {
+      const slugsOf = (body: string) =>
+        [...body.matchAll(/class="card__title"><a href="\/articles\/(archive-\d+)"/g)].map((m) => m[1]);
+      const page500 = await app.inject({ method: 'GET', url: '/theme/theme-0?page=500' });
+      const older = /rel="next" href="([^"]+)"/.exec(page500.body)?.[1]?.replaceAll('&amp;', '&');
+      assert.match(older ?? '', /^\/theme\/theme-0\?page=501&after=[\w-]+$/);
+      const byCursor = await app.inject({ method: 'GET', url: older ?? '' });
+      assert.equal(byCursor.statusCode, 200);
+      assert.match(byCursor.body, /Page 501 of/);
+      const canonical = /<link rel="canonical" href="([^"]+)">/.exec(byCursor.body)?.[1];
+      assert.ok(canonical?.endsWith((older ?? '').replace('&', '&amp;')), `canonical ${canonical}`);
+      const numbered = await app.inject({ method: 'GET', url: '/theme/theme-0?page=501' });
+      assert.ok(slugsOf(byCursor.body).length > 0);
+      assert.deepEqual(slugsOf(byCursor.body), slugsOf(numbered.body));
+    });
+
+    it('reads deep pages by keyset from an index range, without scans or sorts', async () => {
+      assert.equal(info.cursorPages.length, 4);
+      const plans = await explainPages(t.wiring.config, info.cursorPages, () => NOW);
+      for (const page of plans) {
+        assert.equal(page.status, 200, `${page.label} answered ${page.status}`);
+        for (const query of page.queries)
+          assert.deepEqual(query.flags, [], `${page.label}: ${query.sql}\n${query.plan.join('\n')}`);
+        const keyset = page.queries.filter((q) =>
+          /\((?:listed_at, article_id|published_at, id)\) <=/.test(q.sql),
+        );
+        assert.ok(keyset.length > 0, `${page.label} read nothing by keyset`);
+        for (const query of keyset) {
+          const plan = query.plan.join('\n');
+          // Both bounds of the range come from the position: a plan that starts at "now" and
+          // walks down to it would cost the page's depth again.
+          if (kind === 'sqlite')
+            assert.match(
+              plan,
+              /SEARCH \w+ USING COVERING INDEX \w+ \((?:term_id|person_id|status)=\? AND (?:\(listed_at,article_id\)<\(\?,\?\)|published_at<\?)\)$/,
+              `${page.label}: ${plan}`,
+            );
+          else
+            assert.match(
+              plan,
+              /Index Only Scan Backward using \w+[\s\S]*Index Cond: .*ROW\((?:listed_at, article_id|published_at, id)\) <= ROW/,
+              `${page.label}: ${plan}`,
+            );
+          assert.doesNotMatch(plan, /TEMP B-TREE|Sort|Seq Scan/, `${page.label}: ${plan}`);
+        }
+      }
     });
 
     it('finds recent articles by a word', async () => {

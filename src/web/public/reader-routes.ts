@@ -2,9 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
+import { decodeListingPosition, type ListingPosition } from '../../domain/listing.ts';
 import { pagePath, personPath, termPath } from '../../domain/paths.ts';
+import { Errors } from '../../errors.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
-import type { Reader, SiteModel } from '../../services/reader.ts';
+import type { Listing, Reader, SiteModel } from '../../services/reader.ts';
 import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { PageNumber, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
@@ -29,7 +31,44 @@ export interface ReaderRouteDeps {
   discovery?: Discovery;
 }
 
-const PageQuery = Type.Object({ page: Type.Optional(PageNumber) }, { additionalProperties: true });
+const PageQuery = Type.Object(
+  { page: Type.Optional(PageNumber), after: Type.Optional(Type.String({ maxLength: 200 })) },
+  { additionalProperties: true },
+);
+
+/** A listing page as its URL asks for it, and the one spelling of that URL's query. */
+interface PageAddress {
+  page: number;
+  after?: ListingPosition;
+  /** `?page=N`, or `?page=N&after=…` for a page read by keyset: the cache key and canonical URL. */
+  query: string;
+}
+
+/**
+ * The page a listing URL names. A cursor (`after`, written by the previous page's "Older"
+ * link) must be this site's spelling of a position, on page 2 or later; anything else is a
+ * 400 naming the field, so one page has one cursor URL and a made-up one never reaches a query.
+ */
+function pageAddress(query: { page?: number; after?: string }): PageAddress {
+  const page = query.page ?? 1;
+  if (query.after === undefined) return { page, query: `?page=${page}` };
+  const after = decodeListingPosition(query.after);
+  if (!after || page < 2) throw Errors.LISTING_POSITION_INVALID({ page });
+  return { page, after, query: `?page=${page}&after=${query.after}` };
+}
+
+/** Past the end: a number past the counted pages, or a cursor after the last article. */
+function isPastEnd(address: PageAddress, listing: Listing): boolean {
+  return (
+    address.page > listing.pagination.pageCount || (address.after !== undefined && listing.cards.length === 0)
+  );
+}
+
+/** A listing page's canonical URL: the first page bare, any other as its own address. */
+function canonicalOf(url: string, address: PageAddress): string {
+  return address.page === 1 && !address.after ? url : `${url}${address.query}`;
+}
+
 const SlugParam = Type.String({ minLength: 1, maxLength: 200 });
 
 type Rendered = { body: SafeHtml; meta: PageMeta; tags: string[] } | undefined;
@@ -100,17 +139,18 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
   }
 
   app.get('/', { schema: { querystring: PageQuery } }, async (request, reply) => {
-    const page = request.query.page ?? 1;
-    return serve(request, reply, `/?page=${page}`, async (site) => {
-      const model = await reader.home(page, site.settings.pageSize);
-      if (page > model.latest.pagination.pageCount) return undefined;
+    const address = pageAddress(request.query);
+    const { page } = address;
+    return serve(request, reply, `/${address.query}`, async (site) => {
+      const model = await reader.home({ ...address, pageSize: site.settings.pageSize });
+      if (isPastEnd(address, model.latest)) return undefined;
       return {
         body: html`${homeView(model, site)}${page === 1 ? await readerExtras.mostRead(deps.discovery, site) : ''}`,
         meta: {
           feeds: readerExtras.siteFeeds(site),
           title: site.settings.siteName,
           description: site.settings.siteDescription,
-          canonicalUrl: page === 1 ? `${site.siteUrl}/` : `${site.siteUrl}/?page=${page}`,
+          canonicalUrl: canonicalOf(`${site.siteUrl}/`, address),
           jsonLd: {
             '@context': 'https://schema.org',
             '@type': 'WebSite',
@@ -147,10 +187,10 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     { schema: { params: Type.Object({ slug: SlugParam }), querystring: PageQuery } },
     async (request, reply) => {
       const { slug } = request.params;
-      const page = request.query.page ?? 1;
-      return serve(request, reply, `${personPath(slug)}?page=${page}`, async (site) => {
-        const model = await reader.author(slug, page, site.settings.pageSize);
-        if (!model || page > model.listing.pagination.pageCount) return undefined;
+      const address = pageAddress(request.query);
+      return serve(request, reply, `${personPath(slug)}${address.query}`, async (site) => {
+        const model = await reader.author(slug, { ...address, pageSize: site.settings.pageSize });
+        if (!model || isPastEnd(address, model.listing)) return undefined;
         const { person } = model;
         const url = `${site.siteUrl}${personPath(person.slug)}`;
         return {
@@ -160,7 +200,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
             description: person.bio
               ? excerpt(toPlainText(person.bioHtml ?? person.bio), 200)
               : `Articles by ${person.name}`,
-            canonicalUrl: page === 1 ? url : `${url}?page=${page}`,
+            canonicalUrl: canonicalOf(url, address),
             type: 'profile',
             feeds: readerExtras.authorFeeds(person.slug, person.name),
             jsonLd: {
@@ -262,10 +302,11 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     { schema: { params: Type.Object({ taxonomy: SlugParam, term: SlugParam }), querystring: PageQuery } },
     async (request, reply) => {
       const { taxonomy, term } = request.params;
-      const page = request.query.page ?? 1;
-      return serve(request, reply, `${termPath(taxonomy, term)}?page=${page}`, async (site) => {
-        const model = await reader.term(taxonomy, term, page, site.settings.pageSize);
-        if (!model || page > model.listing.pagination.pageCount) return undefined;
+      const address = pageAddress(request.query);
+      const { page } = address;
+      return serve(request, reply, `${termPath(taxonomy, term)}${address.query}`, async (site) => {
+        const model = await reader.term(taxonomy, term, { ...address, pageSize: site.settings.pageSize });
+        if (!model || isPastEnd(address, model.listing)) return undefined;
         const url = `${site.siteUrl}${termPath(model.taxonomy.slug, model.term.slug)}`;
         return {
           body: html`${termView(model, site)}${
@@ -282,7 +323,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
             description: model.term.descriptionHtml
               ? excerpt(toPlainText(model.term.descriptionHtml), 200)
               : `Articles filed under ${model.term.name}`,
-            canonicalUrl: page === 1 ? url : `${url}?page=${page}`,
+            canonicalUrl: canonicalOf(url, address),
             jsonLd: {
               '@context': 'https://schema.org',
               '@type': 'CollectionPage',

@@ -1,3 +1,4 @@
+import { encodeListingPosition } from '../../domain/listing.ts';
 import type { Page } from '../../domain/page.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
@@ -26,13 +27,18 @@ export function articleCard(card: ArticleCard, site: SiteModel, headingLevel: 2 
 </article>`;
 }
 
+/**
+ * Newer and older links. "Older" carries where this page ends, so the next page is read from
+ * there by keyset whatever its depth, and is shown only when an article follows; "Newer" and
+ * bare numbers stay plain, for direct access.
+ */
 export function pagination(p: Pagination, basePath: string): SafeHtml {
   if (p.pageCount <= 1) return html``;
   const href = (page: number) => (page === 1 ? basePath : `${basePath}?page=${page}`);
   return html`<nav class="pagination" aria-label="Pages">
   ${p.page > 1 ? html`<a rel="prev" href="${href(p.page - 1)}">← Newer</a>` : ''}
   <span>Page ${p.page} of ${p.pageCount}</span>
-  ${p.page < p.pageCount ? html`<a rel="next" href="${href(p.page + 1)}">Older →</a>` : ''}
+  ${p.next ? html`<a rel="next" href="${href(p.page + 1)}&after=${encodeListingPosition(p.next)}">Older →</a>` : ''}
 </nav>`;
 }
 
