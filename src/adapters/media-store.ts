@@ -1,11 +1,13 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Errors } from '../errors.ts';
 
 /** Where uploaded media files live. The local disk today; an S3-compatible store can implement the same. */
 export interface MediaStore {
-  /** Writes a file at a relative path such as "2026/11/ab12cd-960.webp". */
+  /** Writes a file at a relative path such as "2026/11/ab12cd-960.webp"; refuses to replace one (EEXIST). */
   put(relativePath: string, bytes: Buffer): Promise<void>;
+  /** The file at a relative path; null when there is none. */
+  read(relativePath: string): Promise<Buffer | null>;
   remove(relativePath: string): Promise<void>;
 }
 
@@ -39,6 +41,15 @@ export class LocalMediaStore implements MediaStore {
     } catch (error) {
       // A write cut short leaves a truncated file that would be served as the image.
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await rm(full, { force: true }).catch(() => {});
+      throw diskFault(error) ?? error;
+    }
+  }
+
+  async read(relativePath: string): Promise<Buffer | null> {
+    try {
+      return await readFile(this.resolve(relativePath));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw diskFault(error) ?? error;
     }
   }

@@ -251,7 +251,12 @@ export function registerImport(program: Command): Command {
     .description('import Markdown articles with YAML front matter (a file, or every .md file in a folder)')
     .argument('<path>', 'a .md file or a folder')
     .action(async (target: string) => {
-      const report = await withWiring((wiring) => importMarkdown(wiring, target, { actor: 'cli' }));
+      const report = await withWiring((wiring) =>
+        importMarkdown(wiring, target, {
+          actor: 'cli',
+          media: new LocalMediaStore(dataPath(wiring.config, 'media')),
+        }),
+      );
       if (!printImportReport(report)) process.exitCode = 1;
     });
   command

@@ -1,12 +1,12 @@
 import SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { ExportSections, ExportSink } from '../domain/export-format.ts';
+import type { ExportRow, ExportSections, ExportSink } from '../domain/export-format.ts';
 import type { MigrationReport } from '../domain/migration-report.ts';
 import type { ArchiveStore } from '../domain/ports/archive-store.ts';
 import { Errors } from '../errors.ts';
 import type { DatabaseHandle } from './database.ts';
 import { ListingRepository } from './listing-repository.ts';
-import { dumpPublication } from './publication-dump.ts';
+import { dumpMediaRows, dumpPublication } from './publication-dump.ts';
 import { loadPublication } from './publication-load.ts';
 import type { Database } from './schema.ts';
 
@@ -43,6 +43,10 @@ export class PublicationArchive implements ArchiveStore {
       .transaction()
       .setIsolationLevel('repeatable read')
       .execute((trx) => dumpPublication(trx, sink, options));
+  }
+
+  async dumpMedia(onBatch: (rows: ExportRow[]) => Promise<void>): Promise<void> {
+    await dumpMediaRows(this.db, onBatch);
   }
 
   async load(

@@ -14,6 +14,36 @@ function omit(row: Row, ...keys: string[]): Row {
   return copy;
 }
 
+/** Reads a table a batch at a time, by id. */
+async function eachBatch(db: AnyDb, table: string, onBatch: (rows: Row[]) => Promise<void>): Promise<void> {
+  for (let lastId = 0; ; ) {
+    const rows = (await db
+      .selectFrom(table)
+      .selectAll()
+      .where('id', '>', lastId)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute()) as Row[];
+    if (rows.length === 0) return;
+    lastId = rows.at(-1)?.id as number;
+    await onBatch(rows);
+  }
+}
+
+/** A media row as the export carries it: every column (later ones too) but the id. */
+const exportedMediaRow = (row: Row): Row => omit(row, 'id');
+
+/**
+ * The media index as the export document's `media` section holds it, a batch at a time; the
+ * Markdown export writes the same rows to media.yaml.
+ */
+export async function dumpMediaRows(
+  database: Kysely<Database>,
+  onBatch: (rows: Row[]) => Promise<void>,
+): Promise<void> {
+  await eachBatch(database as unknown as AnyDb, 'media', async (rows) => onBatch(rows.map(exportedMediaRow)));
+}
+
 /** Translates the ids inside an article snapshot to slugs, so a revision means the same anywhere. */
 function portableSnapshot(snapshot: Row, personSlug: Map<number, string>, termKey: Map<number, string>): Row {
   const copy = { ...snapshot };
@@ -180,24 +210,15 @@ export async function dumpPublication(
   const streamField = async (name: string, table: string, entries: (rows: Row[]) => Promise<Row[]>) => {
     await w(`,\n  ${JSON.stringify(name)}: [`);
     let isFirst = true;
-    for (let lastId = 0; ; ) {
-      const rows = (await db
-        .selectFrom(table)
-        .selectAll()
-        .where('id', '>', lastId)
-        .orderBy('id')
-        .limit(BATCH)
-        .execute()) as Row[];
-      if (rows.length === 0) break;
-      lastId = rows.at(-1)?.id as number;
+    await eachBatch(db, table, async (rows) => {
       const out = await entries(rows);
       if (out.length > 0)
         await w(`${isFirst ? '' : ','}${out.map((entry) => JSON.stringify(entry)).join(',')}`);
       isFirst &&= out.length === 0;
-    }
+    });
     await w(']');
   };
-  await streamField('media', 'media', async (rows) => rows.map((m) => omit(m, 'id')));
+  await streamField('media', 'media', async (rows) => rows.map(exportedMediaRow));
   await streamField('redirects', 'redirects', async (rows) => rows.map((r) => omit(r, 'id')));
 
   const pageSlugs = new Map(pages.map((p) => [p.id as number, p.slug as string]));

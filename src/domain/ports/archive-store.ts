@@ -1,4 +1,4 @@
-import type { ExportSections, ExportSink } from '../export-format.ts';
+import type { ExportRow, ExportSections, ExportSink } from '../export-format.ts';
 import type { MigrationReport } from '../migration-report.ts';
 
 /**
@@ -19,6 +19,8 @@ export interface ArchiveStore {
     sink: ExportSink,
     options: { now: Date; siteUrl: string },
   ): Promise<{ articles: number; pages: number }>;
+  /** The media index as the export document's `media` section holds it, a batch at a time. */
+  dumpMedia(onBatch: (rows: ExportRow[]) => Promise<void>): Promise<void>;
   /**
    * Loads the sections of an export document in one transaction, counting into `report`;
    * with `replace`, the content tables are emptied first (in the same transaction).

@@ -10,8 +10,9 @@ const BATCH = 500;
 /**
  * Writes the publication as a folder of Markdown files with YAML front matter, in the shape
  * `pressroom import markdown` reads back whole: articles/ and pages/, people.yaml,
- * taxonomies.yaml (terms with their slugs), comments.yaml, redirects.yaml, settings.yaml and
- * media/. Articles, comments and redirects, which grow with the archive, are read in batches by
+ * taxonomies.yaml (terms with their slugs), comments.yaml, redirects.yaml, settings.yaml,
+ * media.yaml (the media index, the rows the JSON export's `media` section holds) and media/ (the
+ * files). Articles, comments and redirects, which grow with the archive, are read in batches by
  * id and written as they come, so memory stays flat at any size; people, terms and pages are
  * read whole.
  */
@@ -192,6 +193,7 @@ export async function exportMarkdown(
       );
     }
   });
+  await writeYamlList(path.join(folder, 'media.yaml'), (write) => store.archive.dumpMedia(write));
   let hasMedia = false;
   try {
     if ((await stat(options.mediaDir)).isDirectory()) {

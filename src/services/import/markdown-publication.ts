@@ -45,7 +45,8 @@ export async function isPublicationFolder(folder: string): Promise<boolean> {
   );
 }
 
-async function readYamlList(file: string): Promise<{ rows: Row[] } | { errors: FieldError[] } | null> {
+/** Reads a YAML file that holds a list of mappings; null when the file is not there. */
+export async function readYamlList(file: string): Promise<{ rows: Row[] } | { errors: FieldError[] } | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -1,5 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { MediaStore } from '../../adapters/media-store.ts';
 import type { ArticleDraft } from '../../domain/article.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { Errors, type FieldError, isAppError } from '../../errors.ts';
@@ -8,6 +9,7 @@ import type { ServiceContext } from '../context.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
 import { type ArticleFile, parseArticleFile } from './front-matter.ts';
+import { importMediaLibrary } from './markdown-media.ts';
 import {
   type ImportFileOutcome,
   importPagesCommentsRedirects,
@@ -49,12 +51,13 @@ export async function markdownFilesAt(target: string): Promise<string[]> {
 
 /**
  * Imports Markdown articles. Each file is checked in full, then written in its own
- * transaction: a bad file is reported by name and field and leaves nothing behind.
+ * transaction: a bad file is reported by name and field and leaves nothing behind. A folder
+ * written by the Markdown export is read whole; its media/ files are copied into `media`.
  */
 export async function importMarkdown(
   ctx: ServiceContext,
   target: string,
-  options: { actor?: string } = {},
+  options: { actor?: string; media?: MediaStore } = {},
 ): Promise<ImportReport> {
   const actor = options.actor ?? 'import';
   const report: ImportReport = { created: 0, updated: 0, failed: 0, outcomes: [] };
@@ -65,7 +68,10 @@ export async function importMarkdown(
   // A folder written by the Markdown export is read back whole: what the export writes, the
   // import reads (people and terms first, so their slugs are kept; comments and redirects last).
   const isPublication = await isPublicationFolder(target);
-  if (isPublication) for (const outcome of await importPeopleAndTaxonomies(ctx, target, actor)) add(outcome);
+  if (isPublication) {
+    for (const outcome of await importPeopleAndTaxonomies(ctx, target, actor)) add(outcome);
+    for (const outcome of await importMediaLibrary(ctx, target, options.media)) add(outcome);
+  }
   const files = await markdownFilesAt(isPublication ? path.join(target, 'articles') : target);
   for (const file of files) add(await importOneFile(ctx, file, actor));
   if (isPublication)
