@@ -1,7 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { Errors } from '../errors.ts';
-import { markupProblem } from './markup-limits.ts';
+import { markupProblem, mayHoldTable } from './markup-limits.ts';
 import { INLINE_RENDER_CHARS, runOffThread } from './render-pool.ts';
 
 // Raw HTML is allowed in the source (imports bring plenty) because everything goes through
@@ -122,7 +122,8 @@ export async function renderMarkdown(
   options: { field?: string; timeoutMs?: number } = {},
 ): Promise<string> {
   const field = options.field ?? 'body';
-  if (markdown.length < INLINE_RENDER_CHARS && options.timeoutMs === undefined) {
+  // Tables render far larger than their text, so any text with one goes to the worker too.
+  if (markdown.length < INLINE_RENDER_CHARS && options.timeoutMs === undefined && !mayHoldTable(markdown)) {
     assertRenderable(markdown, field);
     return renderMarkdownNow(markdown);
   }

@@ -81,7 +81,8 @@ export function markupDepth(text: string, limit = MAX_MARKUP_DEPTH): number {
         let open = size - 1;
         while (open >= 0 && stack[open] !== name) open--;
         if (open !== -1) size = open;
-      } else if (!VOID_ELEMENTS.has(name) && text.charCodeAt(end - 1) !== SLASH) {
+      } else if (!VOID_ELEMENTS.has(name)) {
+        // "<b/>" opens a <b> all the same: HTML ignores the slash on elements that are not void.
         if (SELF_CLOSING_SIBLINGS.has(name) && size > 0 && stack[size - 1] === name) size--;
         stack[size++] = name;
         if (size > deepest) deepest = size;
@@ -93,10 +94,45 @@ export function markupDepth(text: string, limit = MAX_MARKUP_DEPTH): number {
   return deepest;
 }
 
+/** The most table cells a text may make: Markdown pads every row of a table to its header's width. */
+export const MAX_TABLE_CELLS = 100_000;
+
+// A Markdown table's delimiter row ("| --- | :-: |"), which fixes the table's width.
+const DELIMITER_ROW = /^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$/;
+
+/** Whether the text may hold a Markdown table (its rendering can be far larger than the text). */
+export function mayHoldTable(text: string): boolean {
+  return /^ {0,3}\|?\s*:?-+:?\s*\|/m.test(text);
+}
+
+/**
+ * How many cells the Markdown tables in a text would make: each table's width (its delimiter
+ * row's columns) times its rows. A narrow row still makes a full row of cells, so 30 KB of
+ * one-cell rows under a 200-column header render to megabytes.
+ */
+export function tableCells(text: string): number {
+  if (!mayHoldTable(text)) return 0;
+  const lines = text.split('\n');
+  let cells = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (!line.includes('-') || !DELIMITER_ROW.test(line)) continue;
+    const width = line.split('|').filter((cell) => cell.trim() !== '').length;
+    let rows = 1;
+    while (i + rows < lines.length && (lines[i + rows] ?? '').trim() !== '') rows++;
+    cells += width * rows;
+    i += rows - 1;
+  }
+  return cells;
+}
+
 /** What is wrong with the markup's shape, as a field message, or undefined when it may be rendered. */
 export function markupProblem(text: string): string | undefined {
   const tooLong = lengthProblem(text, MAX_MARKUP_CHARS);
   if (tooLong) return tooLong;
+  if (tableCells(text) > MAX_TABLE_CELLS) {
+    return `has tables of more than ${MAX_TABLE_CELLS.toLocaleString('en')} cells in all (every row is as wide as its header); split them`;
+  }
   if (markupDepth(text) > MAX_MARKUP_DEPTH) {
     return `has HTML nested more than ${MAX_MARKUP_DEPTH} levels deep (often tags left unclosed); close or remove them`;
   }

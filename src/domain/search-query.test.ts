@@ -46,3 +46,18 @@ describe('search queries', () => {
     assert.equal(textSearchConfig('ja'), 'simple');
   });
 });
+
+test('a snippet of a text made of one matching word is found in linear time', () => {
+  const query = parseSearchQuery('zq');
+  const dense = 'zq '.repeat(100_000);
+  const started = performance.now();
+  const parts = buildSnippet(dense, query);
+  const denseMs = performance.now() - started;
+  // The same number of words with one match: what the scan itself costs.
+  const sparseText = `${'ab '.repeat(99_999)}zq`;
+  const sparseStarted = performance.now();
+  buildSnippet(sparseText, query);
+  const sparseMs = performance.now() - sparseStarted;
+  assert.ok(parts.some((part) => part.isMatch));
+  assert.ok(denseMs < sparseMs * 20 + 50, `dense ${denseMs.toFixed(0)} ms, sparse ${sparseMs.toFixed(0)} ms`);
+});

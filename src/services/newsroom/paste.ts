@@ -1,5 +1,7 @@
 import { assertRenderable } from '../../content/markdown.ts';
-import { INLINE_RENDER_CHARS, runOffThread } from '../../content/render-pool.ts';
+import { runOffThread } from '../../content/render-pool.ts';
+
+const INLINE_PASTE_CHARS = 4_000;
 
 const WORKER = new URL('./paste-worker.ts', import.meta.url);
 
@@ -8,7 +10,9 @@ const WORKER = new URL('./paste-worker.ts', import.meta.url);
  * time, and converts a long paste in a worker thread, with a time limit.
  */
 export async function convertPastedHtml(pasted: string): Promise<string> {
-  if (pasted.length < INLINE_RENDER_CHARS) {
+  // Converting HTML costs far more per character than rendering Markdown: only short pastes
+  // are converted on the event loop.
+  if (pasted.length < INLINE_PASTE_CHARS) {
     assertRenderable(pasted, 'html');
     const { pastedHtmlToMarkdown } = await import('./paste-html.ts');
     return pastedHtmlToMarkdown(pasted);
