@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina';
 import { lengthProblem } from '../domain/article.ts';
-import { Errors } from '../errors.ts';
+import { Errors, isAppError } from '../errors.ts';
 import { MAX_MARKUP_CHARS, markupProblem } from './markup-limits.ts';
 
 /** How long one render may take before it is stopped and the input refused. */
@@ -50,7 +50,17 @@ export type OffThreadResult<T> = { value: T } | { problem: string };
 export function checkedTask<Task, T>(markupOf: (task: Task) => string, work: (task: Task) => T) {
   return (task: Task): OffThreadResult<T> => {
     const problem = markupProblem(markupOf(task));
-    return problem === undefined ? { value: work(task) } : { problem };
+    if (problem !== undefined) return { problem };
+    try {
+      return { value: work(task) };
+    } catch (error) {
+      // An error crossing back from a thread keeps only its message: a refusal of the input is
+      // returned as one, so the caller answers 400 rather than an unexplained 500.
+      if (isAppError(error) && error.kind === 'invalid') {
+        return { problem: error.details?.[0]?.message ?? error.message };
+      }
+      throw error;
+    }
   };
 }
 
