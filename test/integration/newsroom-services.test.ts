@@ -612,6 +612,19 @@ for (const kind of DATABASE_KINDS) {
       );
     });
 
+    it('the same image uploaded several times at once is stored each time, under names that never collide', async () => {
+      const ctx = { ...t.wiring, media: new LocalMediaStore(mediaDir(t.database.dataDir)) };
+      const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#aa3300' } })
+        .png()
+        .toBuffer();
+      const uploads = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          uploadImage(ctx, contributor, { bytes: png, filename: 'same.png', alt: 'Same' }),
+        ),
+      );
+      assert.equal(new Set(uploads.map((u) => u.media.url)).size, 6);
+    });
+
     it('stores uploaded images as metadata-free variants and refuses what is not an image', async () => {
       const ctx = { ...t.wiring, media: new LocalMediaStore(mediaDir(t.database.dataDir)) };
       const jpeg = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#336699' } })

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Metadata } from 'sharp';
 import type { MediaStore } from '../../adapters/media-store.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
@@ -111,7 +111,8 @@ export async function storeImage(
   const hash = createHash('sha256').update(input.bytes).digest('hex').slice(0, 16);
   const now = ctx.now();
   const folder = `${now.getUTCFullYear()}/${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-  const base = `${hash}-${Date.now().toString(36)}`;
+  // Random too: the same image uploaded twice in one millisecond must not collide on its name.
+  const base = `${hash}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
   // Orientation applied first, so the variants' widths are the widths readers see.
   let oriented: { data: Buffer; info: { width: number; height: number } };
