@@ -14,6 +14,12 @@ function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** A card's HTML text as a block: Ghost stores some as bare inline text, others with paragraphs. */
+function block(html: string): string {
+  if (!html.trim()) return '';
+  return /^\s*<(p|div|h[1-6]|ul|ol|blockquote|pre|figure|table)[\s>]/i.test(html) ? html : `<p>${html}</p>`;
+}
+
 function card(name: string, payload: Json): string {
   switch (name) {
     case 'image': {
@@ -35,8 +41,26 @@ function card(name: string, payload: Json): string {
     case 'horizontalrule':
       return '<hr>';
     case 'code':
-    case 'codeblock':
-      return `<pre><code>${escapeHtml(str(payload.code))}</code></pre>`;
+    case 'codeblock': {
+      const language = str(payload.language).trim();
+      const attribute = /^[\w#+.-]{1,40}$/.test(language) ? ` class="language-${language}"` : '';
+      return `<pre><code${attribute}>${escapeHtml(str(payload.code))}</code></pre>`;
+    }
+    // Cards whose text is HTML: kept as the text they show, without the card's styling.
+    case 'toggle':
+      return `<p><strong>${str(payload.heading)}</strong></p>${block(str(payload.content))}`;
+    case 'header':
+      return `${str(payload.header) ? `<h2>${str(payload.header)}</h2>` : ''}${block(str(payload.subheader))}${card('button', payload)}`;
+    case 'product':
+      return `${str(payload.productTitle) ? `<h3>${str(payload.productTitle)}</h3>` : ''}${block(str(payload.productDescription))}${card('button', { buttonText: payload.productButton, buttonUrl: payload.productUrl })}`;
+    case 'call-to-action':
+      return `${block(str(payload.textValue))}${card('button', payload)}`;
+    case 'button': {
+      if (payload.buttonEnabled === false || payload.showButton === false) return '';
+      const url = str(payload.buttonUrl);
+      const label = str(payload.buttonText) || url;
+      return url ? `<p><a href="${escapeHtml(url)}">${escapeHtml(label)}</a></p>` : '';
+    }
     case 'embed': {
       // Kept as the player it was; the converter turns it into a link to the provider's page.
       const url = str(payload.url);
@@ -51,7 +75,7 @@ function card(name: string, payload: Json): string {
       return url ? `<p><a href="${escapeHtml(url)}">${escapeHtml(title)}</a></p>` : '';
     }
     case 'callout':
-      return `<blockquote>${str(payload.calloutText)}</blockquote>`;
+      return `<blockquote>${block(str(payload.calloutText))}</blockquote>`;
     default:
       return '';
   }

@@ -3,6 +3,7 @@ import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
 import { assertRenderable, FOOTNOTE_ID } from '../../content/markdown.ts';
 import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
+import { type FootnoteCounter, footnotesToAnchors } from './markdown-footnotes.ts';
 
 export type { ShortcodeNote };
 
@@ -93,11 +94,6 @@ turndown.addRule('embeddedPlayer', {
     embedsFound.push(link.provider);
     return `\n\n[▶ ${turndown.escape(link.label)}](${link.url.replace(/[()\s]/g, encodeURIComponent)})\n\n`;
   },
-});
-// Ghost's Markdown cards arrive already in Markdown; they pass through untouched.
-turndown.addRule('markdownCard', {
-  filter: (node) => node.nodeName === 'DIV' && node.getAttribute('data-markdown') === 'true',
-  replacement: (_content, node) => `\n\n${(node as HTMLElement).textContent ?? ''}\n\n`,
 });
 turndown.addRule('figure', {
   filter: 'figure',
@@ -253,6 +249,35 @@ turndown.addRule('tableRow', {
 });
 
 const ANCHOR = '\uE011';
+const MARKDOWN_CARD = '\uE012';
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+}
+
+/**
+ * Takes out Ghost's Markdown cards (rendered by ghost-body as `<div data-markdown="true">` with
+ * the Markdown escaped) before the HTML converter sees them: it would fold their lines into one
+ * paragraph. Each comes back as written, its footnotes anchored as those in HTML bodies are.
+ */
+function liftMarkdownCards(html: string, cards: string[]): string {
+  if (!html.includes('data-markdown')) return html;
+  const counter: FootnoteCounter = { next: 1 };
+  return html.replace(/<div data-markdown="true">([^<]*)<\/div>/g, (_whole, escaped: string) => {
+    const markdown = footnotesToAnchors(unescapeHtml(escaped).trim(), counter);
+    return `<p>${MARKDOWN_CARD}${cards.push(markdown) - 1}${MARKDOWN_CARD}</p>`;
+  });
+}
+
+function restoreMarkdownCards(markdown: string, cards: string[]): string {
+  if (cards.length === 0) return markdown;
+  return markdown.replace(/\uE012(\d+)\uE012/g, (_m, index: string) => cards[Number(index)] ?? '');
+}
 
 /** Takes footnote ids off their elements and leaves a marker where an anchor span goes back. */
 function liftAnchors(html: string, ids: string[]): string {
@@ -392,7 +417,11 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   // The converter's HTML parser, like the sanitizer, slows down badly on deeply nested tags.
   assertRenderable(html, 'body');
   const shortcodes: ShortcodeNote[] = [];
-  const lifted = liftCode(cleanText(html), { isWordPress: options.isWordPress, notes: shortcodes });
+  const cards: string[] = [];
+  const lifted = liftCode(liftMarkdownCards(cleanText(html), cards), {
+    isWordPress: options.isWordPress,
+    notes: shortcodes,
+  });
   let source = lifted.html;
   if (options.isWordPress) source = expandShortcodes(source, shortcodes);
   if (!source.trim()) return { markdown: '', shortcodes, embeds: [] };
@@ -423,15 +452,18 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     embeds = embedsFound;
     embedsFound = [];
   }
-  const markdown = restoreCode(
-    restoreAnchors(
-      converted
-        .replace(/^[ \t]+$/gm, '')
-        .replace(/\n{3,}/g, '\n\n')
-        .trim(),
-      anchors,
+  const markdown = restoreMarkdownCards(
+    restoreCode(
+      restoreAnchors(
+        converted
+          .replace(/^[ \t]+$/gm, '')
+          .replace(/\n{3,}/g, '\n\n')
+          .trim(),
+        anchors,
+      ),
+      lifted.blocks,
     ),
-    lifted.blocks,
+    cards,
   );
   return { markdown: cleanText(markdown), shortcodes, embeds };
 }
