@@ -110,6 +110,32 @@ describe('pressroom command', () => {
     assert.match(result.stderr, /\[IMPORT_FAILED\]/);
   });
 
+  test('refuses a Ghost export with images when neither --images nor --old-url says where they are', () => {
+    const file = path.join(dir, 'ghost-images.json');
+    const post = {
+      id: 'p1',
+      slug: 'pictured',
+      title: 'Pictured',
+      type: 'post',
+      status: 'published',
+      html: '<p><img src="__GHOST_URL__/content/images/2023/05/a.png" alt="A"></p>',
+    };
+    writeFileSync(file, JSON.stringify({ db: [{ meta: { version: '5.60.0' }, data: { posts: [post] } }] }));
+    const result = run(['import', 'ghost', file]);
+    assert.equal(result.status, 1);
+    assert.match(
+      result.stderr,
+      /1 image\(s\).*--images DIR.*--old-url URL.*Nothing was imported\. \[IMPORT_FAILED\]/,
+    );
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+    const linked = run(['import', 'ghost', file, '--old-url', 'https://old.example']);
+    assert.equal(linked.status, 0, linked.stderr);
+    assert.match(
+      linked.stdout,
+      /image 2023\/05\/a\.png: not copied \(no --images folder given\); it stays at https:\/\/old\.example\/content\/images\/2023\/05\/a\.png/,
+    );
+  });
+
   test('says a folder was given where an import or restore wants a file', () => {
     const cases: Array<[string[], RegExp]> = [
       [['import', 'json', dir], /Cannot read .*: it is a folder, not a file \[IMPORT_FAILED\]/],

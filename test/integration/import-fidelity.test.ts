@@ -34,6 +34,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const OURS = path.resolve(here, '..', 'fixtures', 'import');
 const SHARED = path.resolve(here, '..', '..', '..', 'shared', 'fixtures');
 const ours = (name: string) => path.join(OURS, name);
+/** The address the Ghost site of our fixtures had (its exports refer to their own images). */
+const OLD_GHOST = 'https://harbour.example';
 
 /** Shared fixtures that strict XML parsers reject (their README says so); the rest must import. */
 const NOT_WELL_FORMED = new Set([
@@ -212,7 +214,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('Ghost embeds (html, lexical, mobiledoc) stay as links that load nothing until followed, and are counted', async () => {
-      const report = await importGhost(t.wiring, ours('ghost-fidelity.json'));
+      const report = await importGhost(t.wiring, ours('ghost-fidelity.json'), { oldUrl: OLD_GHOST });
       assert.equal(report.counts.embed.imported, 4);
       assert.ok(
         report.warnings.some((w) => /YouTube ×2, Spotify ×2/.test(w)),
@@ -326,13 +328,185 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    /** A Ghost 5 export of the given posts (and nothing else), written to the test's folder. */
+    const ghostExport = (name: string, posts: Record<string, unknown>[]) => {
+      const file = path.join(folder, `${name}-${kind}.json`);
+      const rows = posts.map((post, index) => ({
+        id: `p${index + 1}`,
+        type: 'post',
+        status: 'published',
+        published_at: '2023-05-02T10:00:00.000Z',
+        html: null,
+        ...post,
+      }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          db: [
+            {
+              meta: { exported_on: 1690000000000, version: '5.60.0' },
+              data: { posts: rows, tags: [], users: [] },
+            },
+          ],
+        }),
+      );
+      return file;
+    };
+
+    test('Ghost Markdown and HTML cards of posts without html keep their Markdown (lexical and mobiledoc)', async () => {
+      const markdown =
+        '## Heading in card\n\n- item one\n- item two\n\n```python\n# comment\nx = a < b\n```\n\nText with **bold** and a note[^1].\n\n[^1]: The note.';
+      const file = ghostExport('markdown-cards', [
+        {
+          slug: 'lexical-card',
+          title: 'Lexical card',
+          lexical: JSON.stringify({
+            root: {
+              type: 'root',
+              children: [
+                { type: 'markdown', version: 1, markdown },
+                { type: 'html', version: 1, html: '<p>Raw <em>HTML</em> card</p>' },
+                { type: 'toggle', heading: 'Open me', content: '<p>Hidden <strong>answer</strong></p>' },
+              ],
+            },
+          }),
+        },
+        {
+          slug: 'mobiledoc-card',
+          title: 'Mobiledoc card',
+          mobiledoc: JSON.stringify({
+            version: '0.3.1',
+            atoms: [],
+            markups: [],
+            cards: [
+              ['markdown', { markdown }],
+              ['card-markdown', { markdown: '### Older card\n\n1. first\n2. second' }],
+            ],
+            sections: [
+              [10, 0],
+              [10, 1],
+            ],
+          }),
+        },
+      ]);
+      const report = await importGhost(t.wiring, file);
+      assert.equal(report.counts.article.imported, 2);
+      for (const slug of ['lexical-card', 'mobiledoc-card']) {
+        const article = await t.wiring.store.articles.findBySlug(slug);
+        const body = article?.bodyMarkdown ?? '';
+        assert.match(
+          body,
+          /^## Heading in card\n\n- item one\n- item two\n\n```python\n# comment\nx = a < b\n```\n/,
+          slug,
+        );
+        const html = article?.bodyHtml ?? '';
+        assert.match(html, /<h2>Heading in card<\/h2>/, slug);
+        assert.match(html, /<li>item one<\/li>\s*<li>item two<\/li>/, slug);
+        assert.match(html, /<code class="language-python"># comment\nx = a &lt; b/, slug);
+        assert.match(html, /<strong>bold<\/strong>/, slug);
+        // The note is linked to, and its target is there.
+        assert.match(html, /<a href="#fn1">/, slug);
+        assert.match(html, /<li><span id="fn1"><\/span>The note\./, slug);
+        assert.doesNotMatch(html, /\[\^1\]/, slug);
+      }
+      const lexical = await t.wiring.store.articles.findBySlug('lexical-card');
+      assert.match(lexical?.bodyMarkdown ?? '', /Raw \*HTML\* card/);
+      assert.match(lexical?.bodyMarkdown ?? '', /\*\*Open me\*\*\n\nHidden \*\*answer\*\*/);
+      const mobiledoc = await t.wiring.store.articles.findBySlug('mobiledoc-card');
+      assert.match(mobiledoc?.bodyMarkdown ?? '', /### Older card\n\n1\. first\n2\. second/);
+    });
+
+    const IMAGE_POST = {
+      slug: 'pictured',
+      title: 'Pictured',
+      feature_image: '__GHOST_URL__/content/images/2023/05/feature.png',
+      lexical: JSON.stringify({
+        root: {
+          type: 'root',
+          children: [
+            { type: 'paragraph', children: [{ type: 'text', text: 'Before.' }] },
+            {
+              type: 'image',
+              src: '__GHOST_URL__/content/images/2023/05/body.png',
+              alt: 'Body',
+              caption: 'Kept caption',
+            },
+            {
+              type: 'markdown',
+              markdown: '![Lost](__GHOST_URL__/content/images/2023/05/lost.png)\n\nAfter.',
+            },
+          ],
+        },
+      }),
+    };
+
+    test('a Ghost export with images is refused, before anything is written, without --images or --old-url', async () => {
+      const fresh = await createTestWiring(kind);
+      try {
+        const file = ghostExport('images-refused', [IMAGE_POST]);
+        await assert.rejects(importGhost(fresh.wiring, file), (error: Error & { code?: string }) => {
+          assert.equal(error.code, 'IMPORT_FAILED');
+          assert.match(error.message, /3 image\(s\)/);
+          assert.match(error.message, /--images/);
+          assert.match(error.message, /--old-url/);
+          return true;
+        });
+        assert.equal(await fresh.wiring.store.articles.findBySlug('pictured'), undefined);
+        assert.deepEqual(await fresh.wiring.store.media.listAll(), []);
+      } finally {
+        await fresh.cleanup();
+      }
+    });
+
+    test('a Ghost image missing from --images is left out and listed; none becomes a /content/images/ path', async () => {
+      const fresh = await createTestWiring(kind);
+      const imagesDir = path.join(folder, `partial-images-${kind}`);
+      mkdirSync(path.join(imagesDir, '2023', '05'), { recursive: true });
+      await sharp({ create: { width: 640, height: 320, channels: 3, background: '#336699' } })
+        .png()
+        .toFile(path.join(imagesDir, '2023', '05', 'body.png'));
+      const media = new LocalMediaStore(path.join(folder, `partial-media-${kind}`));
+      try {
+        const file = ghostExport('images-partial', [IMAGE_POST]);
+        const report = await importGhost(fresh.wiring, file, { imagesDir, media });
+        const article = await fresh.wiring.store.articles.findBySlug('pictured');
+        const body = article?.bodyMarkdown ?? '';
+        assert.doesNotMatch(`${body}${article?.featuredImage}`, /content\/images/);
+        assert.match(body, /!\[Body\]\(\/media\/[^)]+\.png\)\n\n\*Kept caption\*/);
+        assert.doesNotMatch(body, /Lost/);
+        assert.match(body, /After\./);
+        assert.equal(article?.featuredImage, null);
+        const skipped = report.skipped.filter((s) => s.kind === 'media').map((s) => s.ref);
+        assert.deepEqual(skipped.sort(), ['image 2023/05/feature.png', 'image 2023/05/lost.png']);
+        for (const image of outcomesOf(report, 'image').filter((i) => i.outcome === 'skipped'))
+          assert.match(image.reason ?? '', /not in the images folder; left out/);
+        // With the old site's address, a missing image is linked there instead.
+        const linked = await importGhost(fresh.wiring, file, {
+          imagesDir,
+          media,
+          oldUrl: 'https://old.example/',
+        });
+        assert.equal(linked.counts.article.updated, 1);
+        const again = await fresh.wiring.store.articles.findBySlug('pictured');
+        assert.equal(again?.featuredImage, 'https://old.example/content/images/2023/05/feature.png');
+        assert.match(
+          again?.bodyMarkdown ?? '',
+          /!\[Lost\]\(https:\/\/old\.example\/content\/images\/2023\/05\/lost\.png\)/,
+        );
+      } finally {
+        await fresh.cleanup();
+      }
+    });
+
     test('the report lists every item of our fixtures, checked against an independent parse', async () => {
       const ghostText = readFileSync(ours('ghost-fidelity.json'), 'utf8');
       const ghostExpected = ghostSourceItems(ghostText);
       assert.ok(ghostExpected);
       const ghostTarget = await createTestWiring(kind);
       try {
-        const report = await importGhost(ghostTarget.wiring, ours('ghost-fidelity.json'));
+        const report = await importGhost(ghostTarget.wiring, ours('ghost-fidelity.json'), {
+          oldUrl: OLD_GHOST,
+        });
         assertAccounted(report, 'ghost-fidelity.json');
         for (const [itemKind, n] of Object.entries(ghostExpected))
           assert.equal(outcomesOf(report, itemKind).length, n, `ghost-fidelity.json: ${itemKind}`);
@@ -410,7 +584,7 @@ for (const kind of DATABASE_KINDS) {
             await assert.rejects(importGhost(t.wiring, file), { code: 'IMPORT_FAILED' });
             return;
           }
-          const report = await importGhost(t.wiring, file);
+          const report = await importGhost(t.wiring, file, { oldUrl: OLD_GHOST });
           assertAccounted(report, label);
           for (const [itemKind, n] of Object.entries(expected))
             assert.equal(outcomesOf(report, itemKind).length, n, `${label}: ${itemKind}`);

@@ -19,6 +19,8 @@ const FIXTURES = path.resolve(repoRoot, '..', 'shared', 'fixtures');
 const fixturesMissing = skipUnlessCI(existsSync(FIXTURES) ? undefined : `fixtures folder ${FIXTURES} absent`);
 const wxr = (name: string) => path.join(FIXTURES, 'wxr', name);
 const ghost = (name: string) => path.join(FIXTURES, 'ghost', name);
+/** Exports that refer to their own images need the old site's address (or the images). */
+const OLD_GHOST = 'https://old-ghost.example';
 
 /** WXR files that strict parsers reject (fixtures README); the rest must import. */
 const BROKEN_WXR = new Set(['wordpress-importer/crazy-cdata.xml', 'wordpress-importer/malformed.xml']);
@@ -596,7 +598,7 @@ for (const kind of DATABASE_KINDS) {
 
     test('imports every Ghost fixture but broken.json', async () => {
       for (const name of GHOST_FILES) {
-        const report = await importGhost(t.wiring, ghost(name));
+        const report = await importGhost(t.wiring, ghost(name), { oldUrl: OLD_GHOST });
         const total = Object.values(report.counts).reduce(
           (n, c) => n + c.imported + c.updated + c.unchanged,
           0,
@@ -612,7 +614,7 @@ for (const kind of DATABASE_KINDS) {
       for (const name of GHOST_FILES) {
         await withOnly(
           kind,
-          (f) => importGhost(f.wiring, ghost(name)),
+          (f) => importGhost(f.wiring, ghost(name), { oldUrl: OLD_GHOST }),
           async (t) => checkGhostAgainstSource(t, ghost(name)),
         );
       }
@@ -621,7 +623,7 @@ for (const kind of DATABASE_KINDS) {
     test('authors follow posts_authors order, and no password hash is imported', () =>
       withOnly(
         kind,
-        (f) => importGhost(f.wiring, ghost('ghost-core/export-authors.json')),
+        (f) => importGhost(f.wiring, ghost('ghost-core/export-authors.json'), { oldUrl: OLD_GHOST }),
         async (t) => {
           const themes = await articleNamed(t, 'themes');
           assert.deepEqual(themes.authors, [

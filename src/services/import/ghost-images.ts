@@ -30,7 +30,14 @@ export interface PlacedImage {
   reason?: string;
 }
 
-const IMAGE_REF = /(?:__GHOST_URL__)?\/content\/images\/([^"'\s)\\<>?#]+)/g;
+// The path of an absolute URL (another site's /content/images/) is not one of the export's own images.
+const IMAGE_REF = /(?:__GHOST_URL__|(?<![\w.~%:/-]))\/content\/images\/([^"'\s)\\<>?#]+)/g;
+
+/**
+ * Stands for an image that could not be placed: rewriteGhostImages writes it in place of the
+ * reference, and withoutMissingImages then takes the image out of the converted body.
+ */
+export const MISSING_IMAGE = '\uE013';
 const IMPORT_ACTOR = { userId: null, label: 'import' };
 
 /** The image paths (below content/images) that the given texts refer to, each once. */
@@ -87,7 +94,7 @@ export async function placeGhostImages(
       outcome: 'skipped',
       reason: fallback
         ? `${reason}; it stays at ${fallback}`
-        : `${reason}; give --old-url or --images to keep it`,
+        : `${reason}; left out (give --old-url to link to it at the old site instead)`,
     });
     if (!options.imagesDir || !options.media) {
       onPlaced(missing('not copied (no --images folder given)'));
@@ -123,7 +130,10 @@ export async function placeGhostImages(
   }
 }
 
-/** Points every image reference in a text at where the image now lives. */
+/**
+ * Points every image reference in a text at where the image now lives; one that could not be
+ * placed becomes MISSING_IMAGE, never a path below /content/images/ (which this site does not have).
+ */
 export function rewriteGhostImages(text: string, urls: ImageUrls): string {
   return text.replace(IMAGE_REF, (whole, relative: string) => {
     let key = relative;
@@ -132,6 +142,20 @@ export function rewriteGhostImages(text: string, urls: ImageUrls): string {
     } catch {
       // Keep it as written.
     }
-    return urls.get(key) ?? whole;
+    const url = urls.get(key);
+    if (url === undefined) return whole;
+    return url ?? MISSING_IMAGE;
   });
+}
+
+/** Takes images that could not be placed out of a converted body (a linked one with its link); captions stay. */
+export function withoutMissingImages(markdown: string): string {
+  if (!markdown.includes(MISSING_IMAGE)) return markdown;
+  return markdown
+    .replace(/\[!\[[^\]]*\]\(\uE013[^)]*\)\]\([^)]*\)/g, '')
+    .replace(/!\[[^\]]*\]\(\uE013[^)]*\)/g, '')
+    .replace(/<img\b[^>]*\uE013[^>]*>/gi, '')
+    .replace(/\uE013/g, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -193,9 +193,9 @@ export class GhostSpool {
     this.run('placeImage', image.url, image.outcome, image.reason ?? null, origin, image.path);
   }
 
-  /** Where an image now lives, if it was placed anywhere. */
-  imageUrl(origin: GhostOrigin, imagePath: string): string | undefined {
-    return this.get<{ url: string | null }>('selectImageUrl', origin, imagePath)?.url ?? undefined;
+  /** Where an image now lives: null when it could not be placed, undefined when the file never referred to it. */
+  imageUrl(origin: GhostOrigin, imagePath: string): string | null | undefined {
+    return this.get<{ url: string | null }>('selectImageUrl', origin, imagePath)?.url;
   }
 
   /** Remembers what a user or tag of the file became (a person's or term's id). */

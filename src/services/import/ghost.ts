@@ -12,6 +12,7 @@ import {
   type ImageUrls,
   placeGhostImages,
   rewriteGhostImages,
+  withoutMissingImages,
 } from './ghost-images.ts';
 import { type GhostOrigin, type GhostTable, readGhostExport } from './ghost-reader.ts';
 import { GhostSpool } from './ghost-spool.ts';
@@ -96,13 +97,17 @@ export function ghostBodyMarkdown(
     const raw = text(value);
     return withoutGhostUrl(raw === null ? null : rewriteGhostImages(raw, images));
   };
+  const converted = (body: { markdown: string; embeds: string[] }) => ({
+    markdown: withoutMissingImages(body.markdown),
+    embeds: body.embeds,
+  });
   const html = source(post.html);
-  if (html?.trim()) return htmlToMarkdown(html);
+  if (html?.trim()) return converted(htmlToMarkdown(html));
   const lexical = source(post.lexical);
-  if (lexical?.trim()) return htmlToMarkdown(lexicalToHtml(lexical));
+  if (lexical?.trim()) return converted(htmlToMarkdown(lexicalToHtml(lexical)));
   const mobiledoc = source(post.mobiledoc);
-  if (mobiledoc?.trim()) return htmlToMarkdown(mobiledocToHtml(mobiledoc));
-  return { markdown: source(post.markdown)?.trim() ?? '', embeds: [] };
+  if (mobiledoc?.trim()) return converted(htmlToMarkdown(mobiledocToHtml(mobiledoc)));
+  return converted({ markdown: source(post.markdown)?.trim() ?? '', embeds: [] });
 }
 
 /**
@@ -151,6 +156,14 @@ export async function importGhost(
     const taxonomySlug = options.tagTaxonomy ?? 'tag';
     if (!(await ctx.store.taxonomies.listTaxonomies()).some((t) => t.slug === taxonomySlug))
       throw failed(file, `there is no taxonomy "${taxonomySlug}" to put Ghost tags in`);
+    // An export writes the site's own address as __GHOST_URL__ and records it nowhere: without
+    // the images or that address, its images could only become paths this site does not have.
+    const imageCount = spool.imageCount(origin);
+    if (imageCount > 0 && !options.imagesDir && !options.oldUrl)
+      throw failed(
+        file,
+        `it refers to ${imageCount} image(s) on the Ghost site (below /content/images/), and an export does not record that site's address. Give --images DIR (a copy of Ghost's content/images folder) to copy them into the media library, or --old-url URL (the Ghost site's address) to link to them there, or both. Nothing was imported.`,
+      );
     // Images are placed before any transaction: copying one writes files and its own media entry.
     await placeGhostImages(ctx, spool.imagePaths(origin), options, (image) =>
       spool.placeImage(origin, image),
@@ -253,13 +266,16 @@ class GhostWriter {
     let placed = 0;
     for (const image of this.spool.images(this.origin)) {
       session.item({ kind: 'image', id: image.path, outcome: image.outcome, reason: image.reason });
-      session.count('media', image.outcome);
+      // Each image not copied is listed with the others skipped, not only in the full report.
+      if (image.outcome === 'skipped')
+        session.skip('media', `image ${image.path}`, image.reason ?? 'not copied');
+      else session.count('media', image.outcome);
       placed += 1;
       if (image.outcome === 'skipped') missing += 1;
     }
     if (missing > 0)
       session.warn(
-        `${missing} of ${placed} image(s) were not copied into the media library (each is listed with the reason)`,
+        `${missing} of ${placed} image(s) were not copied into the media library (each is listed with the reason: linked at the old site when its address was given, else left out)`,
       );
   }
 
