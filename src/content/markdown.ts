@@ -154,6 +154,19 @@ export function renderInlineMarkdown(markdown: string): string {
   return sanitizeHtml(parser.renderInline(markdown), SANITIZE_OPTIONS).trim();
 }
 
+/**
+ * The spans of plain text that rendering turns into links by itself (bare URLs and email
+ * addresses), found by the renderer's own matcher: what a converter must not escape.
+ */
+export function bareLinksIn(text: string): { index: number; lastIndex: number; raw: string }[] {
+  if (!parser.linkify.test(text)) return [];
+  return (parser.linkify.match(text) ?? []).map((m) => ({
+    index: m.index,
+    lastIndex: m.lastIndex,
+    raw: m.raw,
+  }));
+}
+
 /** Strips all markup, leaving plain text (for descriptions, feeds and search). */
 export function toPlainText(html: string): string {
   return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })

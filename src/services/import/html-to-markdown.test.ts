@@ -183,3 +183,35 @@ test('footnotes keep their targets: the ids survive conversion and the sanitizer
   assert.match(html, /href="#fn1"/);
   assert.doesNotMatch(renderMarkdownNow('<span id="main">x</span>'), /id=/);
 });
+
+test('keeps bare URLs and email addresses exactly as written, in the link and its text', () => {
+  const urls = [
+    'https://www.youtube.com/watch?v=O_HyZ5aW76c',
+    'https://example.com/a_b_c?utm_source=x_y',
+    'https://example.com/*star*/[1]/`tick`/x',
+    'https://www.instagram.com/p/CE_x_Yz/',
+  ];
+  const html = `${urls[0]}\n\nSee ${urls[1]} for more, ${urls[2]} and ${urls[3]}; mail john_doe@example.com.`;
+  // Both ways in: plain text (no markup) and HTML.
+  for (const source of [html, `<p>${html.replace(/\n\n/g, '</p><p>')}</p>`]) {
+    const rendered = renderMarkdownNow(htmlToMarkdown(source, { isWordPress: true }).markdown);
+    assert.doesNotMatch(rendered, /\\_|%5C/);
+    for (const url of urls) {
+      const escaped = url.replace(/&/g, '&amp;');
+      assert.ok(rendered.includes(`>${escaped}</a>`), `${url} is the link's text in ${rendered}`);
+      assert.ok(rendered.includes(`href="${encodeURI(escaped).replace(/%25/g, '%')}"`), `${url} is the href`);
+    }
+    assert.match(rendered, /<a href="mailto:john_doe@example.com">john_doe@example.com<\/a>/);
+  }
+});
+
+test('does not link a URL again inside a link of its own, and escapes prose around URLs', () => {
+  const { markdown } = htmlToMarkdown(
+    '<p><a href="https://x.org/a_b">https://x.org/a_b</a> *not_em* https://x.org/c_d</p>',
+  );
+  assert.equal(markdown, '[https://x.org/a\\_b](https://x.org/a_b) \\*not\\_em\\* <https://x.org/c_d>');
+  assert.equal(
+    renderMarkdownNow(markdown),
+    '<p><a href="https://x.org/a_b" rel="noopener">https://x.org/a_b</a> *not_em* <a href="https://x.org/c_d" rel="noopener">https://x.org/c_d</a></p>',
+  );
+});

@@ -1,7 +1,7 @@
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
-import { assertRenderable, FOOTNOTE_ID } from '../../content/markdown.ts';
+import { assertRenderable, bareLinksIn, FOOTNOTE_ID } from '../../content/markdown.ts';
 import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
 import { type FootnoteCounter, footnotesToAnchors } from './markdown-footnotes.ts';
 
@@ -23,6 +23,55 @@ const turndown = new TurndownService({
 });
 turndown.use(gfm);
 turndown.remove(['script', 'style', 'noscript', 'template', 'object', 'embed', 'form']);
+
+/** Turndown's escaping of text, which knows nothing of links. */
+const escapeMarkdown = turndown.escape.bind(turndown);
+
+// CommonMark autolinks: inside <…> nothing is escaped or parsed, so the URL stays as written.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: CommonMark's own rule excludes them
+const AUTOLINK = /^[a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\u0000-\u0020]*$/;
+const EMAIL_AUTOLINK =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/;
+
+/**
+ * Escapes text for Markdown except the bare URLs and email addresses in it, which `place`
+ * writes. Rendering links them from the Markdown source, escapes included: an escaped
+ * `watch?v=O\_Hy` would become a link to `O%5C_Hy` showing a backslash.
+ */
+function escapeProse(text: string, place: (raw: string) => string): string {
+  const links = bareLinksIn(text).filter((link) => AUTOLINK.test(link.raw) || EMAIL_AUTOLINK.test(link.raw));
+  if (links.length === 0) return escapeMarkdown(text);
+  let out = '';
+  let at = 0;
+  for (const link of links) {
+    out += escapeMarkdown(text.slice(at, link.index)) + place(link.raw);
+    at = link.lastIndex;
+  }
+  return out + escapeMarkdown(text.slice(at));
+}
+
+// Bare links in the body being converted. Text gets a marker for each; a link's own text puts
+// it back escaped (nothing inside a link is linked again), and the rest becomes an autolink.
+let bareLinks: string[] = [];
+const BARE_LINK = '\uE014';
+
+turndown.escape = (text: string) =>
+  escapeProse(text, (raw) => `${BARE_LINK}${bareLinks.push(raw) - 1}${BARE_LINK}`);
+
+turndown.addRule('link', {
+  filter: (node) => node.nodeName === 'A' && Boolean(node.getAttribute('href')),
+  replacement: (content, node) => {
+    const element = node as HTMLElement;
+    const text = content.replace(/\uE014(\d+)\uE014/g, (_m, index: string) =>
+      escapeMarkdown(bareLinks[Number(index)] ?? ''),
+    );
+    // As turndown's own rule writes a link.
+    const rawHref = (element.getAttribute('href') ?? '').replace(/([<>()])/g, '\\$1');
+    const href = rawHref.includes(' ') ? `<${rawHref}>` : rawHref;
+    const title = (element.getAttribute('title') ?? '').replace(/(\n+\s*)+/g, '\n').replace(/"/g, '\\"');
+    return `[${text}](${href}${title ? ` "${title}"` : ''})`;
+  },
+});
 
 // Embedded players found in the body being converted, for the report.
 let embedsFound: string[] = [];
@@ -92,7 +141,7 @@ turndown.addRule('embeddedPlayer', {
     const link = embedLink(element.getAttribute('src') ?? '', element.getAttribute('title'));
     if (!link) return '';
     embedsFound.push(link.provider);
-    return `\n\n[▶ ${turndown.escape(link.label)}](${link.url.replace(/[()\s]/g, encodeURIComponent)})\n\n`;
+    return `\n\n[▶ ${escapeMarkdown(link.label)}](${link.url.replace(/[()\s]/g, encodeURIComponent)})\n\n`;
   },
 });
 turndown.addRule('figure', {
@@ -432,9 +481,10 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
       .replace(/\r\n?/g, '\n')
       .split(/\n\s*\n/)
       .map((p) =>
-        turndown
-          .escape(p.trim().replace(/[ \t]+/g, ' '))
-          .replace(/ ?\n ?/g, options.isWordPress ? '  \n' : ' '),
+        escapeProse(p.trim().replace(/[ \t]+/g, ' '), (raw) => `<${raw}>`).replace(
+          / ?\n ?/g,
+          options.isWordPress ? '  \n' : ' ',
+        ),
       );
     return { markdown: cleanText(paragraphs.filter(Boolean).join('\n\n')), shortcodes, embeds: [] };
   }
@@ -443,11 +493,15 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   source = liftAnchors(source, anchors);
   liftedCode = lifted.blocks;
   embedsFound = [];
+  bareLinks = [];
   let converted: string;
   let embeds: string[];
   try {
-    converted = turndown.turndown(source);
+    converted = turndown
+      .turndown(source)
+      .replace(/\uE014(\d+)\uE014/g, (_m, index: string) => `<${bareLinks[Number(index)] ?? ''}>`);
   } finally {
+    bareLinks = [];
     liftedCode = [];
     embeds = embedsFound;
     embedsFound = [];

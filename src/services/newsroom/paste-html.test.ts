@@ -19,4 +19,9 @@ describe('pasting from word processors and web pages', () => {
     const html = '<p>Safe<script>alert(1)</script> <a href="javascript:alert(1)">link</a></p>';
     assert.equal(pastedHtmlToMarkdown(html), 'Safe link');
   });
+
+  it('keeps a pasted bare URL with underscores one working link', () => {
+    const markdown = pastedHtmlToMarkdown('<p>See https://example.com/a_b_c?utm_source=x_y for more.</p>');
+    assert.equal(markdown, 'See <https://example.com/a_b_c?utm_source=x_y> for more.');
+  });
 });
