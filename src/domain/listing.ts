@@ -1,6 +1,8 @@
 /** What a published article contributes to reader listings. */
 export interface ListedArticle {
   publishedAt: string;
+  /** The article's last change (its updated_at): a listing's last change is its newest. */
+  modifiedAt: string;
   termIds: number[];
   authorIds: number[];
 }

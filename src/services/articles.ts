@@ -346,7 +346,12 @@ async function assertRelationsExist(
 /** What an article adds to listings: nothing unless it is published. */
 export function listedState(article: Article | undefined): ListedArticle | null {
   if (article?.status !== 'published' || article.publishedAt === null) return null;
-  return { publishedAt: article.publishedAt, termIds: article.termIds, authorIds: article.authorIds };
+  return {
+    publishedAt: article.publishedAt,
+    modifiedAt: article.updatedAt,
+    termIds: article.termIds,
+    authorIds: article.authorIds,
+  };
 }
 
 function emptyToNull(value: string | null): string | null {

@@ -47,10 +47,13 @@ export class ListingRepository {
     // Listings the article joins or stays in: one statement for all of them (a save touches
     // the site, its month, each term and each author).
     const staying = changes.filter((change) => change.delta >= 0);
+    // A listing the article is in last changed when the article did (an import keeps the
+    // source's date); one it left changed now.
+    const changedAt = after?.modifiedAt ?? now;
     if (staying.length > 0)
       await this.db
         .insertInto('listing_counts')
-        .values(staying.map(({ scope, delta }) => ({ scope, count: delta, last_modified: now })))
+        .values(staying.map(({ scope, delta }) => ({ scope, count: delta, last_modified: changedAt })))
         .onConflict((oc) =>
           oc
             .column('scope')
@@ -72,19 +75,33 @@ export class ListingRepository {
 
   /**
    * Records that new articles were saved (an import's batch): the counts of the listings the
-   * published ones join, in one statement. Their term and author rows carry listed_at already
+   * published ones join, and the newest change among them, in one statement. Their term and author rows carry listed_at already
    * (ArticleStore.addRelations).
    */
   async recordNew(listed: ListedArticle[], now: string): Promise<void> {
-    const counts = new Map<string, number>();
+    const counts = new Map<string, { count: number; lastModified: string }>();
     for (const article of listed)
-      for (const scope of listingScopesOf(article)) counts.set(scope, (counts.get(scope) ?? 0) + 1);
+      for (const scope of listingScopesOf(article)) {
+        const known = counts.get(scope);
+        const modifiedAt = article.modifiedAt || now;
+        if (!known) counts.set(scope, { count: 1, lastModified: modifiedAt });
+        else {
+          known.count++;
+          if (modifiedAt > known.lastModified) known.lastModified = modifiedAt;
+        }
+      }
     const lastModified = sql<string>`CASE WHEN excluded.last_modified > listing_counts.last_modified
       THEN excluded.last_modified ELSE listing_counts.last_modified END`;
     for (const chunk of parameterChunks([...counts], 3))
       await this.db
         .insertInto('listing_counts')
-        .values(chunk.map(([scope, count]) => ({ scope, count, last_modified: now })))
+        .values(
+          chunk.map(([scope, { count, lastModified: modified }]) => ({
+            scope,
+            count,
+            last_modified: modified,
+          })),
+        )
         .onConflict((oc) =>
           oc
             .column('scope')

@@ -759,6 +759,7 @@ class MemoryListings implements ListingStore {
       if (now !== undefined && a.publishedAt > now) continue;
       for (const scope of listingScopesOf({
         publishedAt: a.publishedAt,
+        modifiedAt: a.updatedAt,
         termIds: a.termIds,
         authorIds: a.authorIds,
       })) {
