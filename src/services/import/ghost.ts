@@ -381,14 +381,19 @@ class GhostWriter {
       return;
     }
     if (isPage) {
-      const page = await session.page(sourceId, ref, {
-        slug: slug || title,
-        title: title || slug,
-        bodyMarkdown: body,
-        status: statusText === 'published' ? 'published' : 'draft',
-        showInNavigation: false,
-        position: 0,
-      });
+      const page = await session.page(
+        sourceId,
+        ref,
+        {
+          slug: slug || title,
+          title: title || slug,
+          bodyMarkdown: body,
+          status: statusText === 'published' ? 'published' : 'draft',
+          showInNavigation: false,
+          position: 0,
+        },
+        { createdAt: ghostDate(post.created_at), modifiedAt: ghostDate(post.updated_at) },
+      );
       const pageOutcome = session.lastOutcome;
       if (page) await session.redirect(`/${slug}`, pagePath(page.slug));
       outcome(page ? { outcome: pageOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });

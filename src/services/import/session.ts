@@ -607,6 +607,8 @@ export class ImportSession {
     sourceId: string,
     ref: string,
     draft: PageDraft,
+    /** When the page was made and last changed where it comes from. */
+    dates: { createdAt?: string | null; modifiedAt?: string | null } = {},
   ): Promise<{ id: number; slug: string } | undefined> {
     let slug = slugify(decodeSlug(draft.slug)) || slugify(draft.title) || 'untitled';
     if (RESERVED_SLUGS.has(slug)) slug = `${slug}-page`;
@@ -655,6 +657,8 @@ export class ImportSession {
       const { page } = await savePageIn(this.repos, complete, {
         actor: this.options.actor,
         now: this.options.now,
+        createdAt: dates.createdAt ?? null,
+        modifiedAt: dates.modifiedAt ?? dates.createdAt ?? null,
       });
       this.count('page', existing ? 'updated' : 'imported');
       if (previous !== page.id) await this.remember('page', sourceId, page.id);

@@ -583,14 +583,22 @@ class WordPressWriter {
   }
 
   private async writePage(item: WxrItem, ref: string, sourceId: string, markdown: string): Promise<ItemDone> {
-    const page = await this.session.page(sourceId, ref, {
-      slug: item.postName || item.title,
-      title: item.title,
-      bodyMarkdown: markdown,
-      status: item.status === 'publish' && !item.password ? 'published' : 'draft',
-      showInNavigation: false,
-      position: Number.parseInt(item.menuOrder ?? '0', 10) || 0,
-    });
+    const page = await this.session.page(
+      sourceId,
+      ref,
+      {
+        slug: item.postName || item.title,
+        title: item.title,
+        bodyMarkdown: markdown,
+        status: item.status === 'publish' && !item.password ? 'published' : 'draft',
+        showInNavigation: false,
+        position: Number.parseInt(item.menuOrder ?? '0', 10) || 0,
+      },
+      {
+        createdAt: wordPressDate(item.postDateGmt, item.postDate, item.pubDate),
+        modifiedAt: wordPressDate(item.postModifiedGmt, item.postModified, null),
+      },
+    );
     const outcome = this.session.lastOutcome;
     this.skipComments(item, ref, 'comments on pages are not kept: pages take no comments here');
     if (!page) return { outcome: 'skipped', reason: this.session.lastSkipReason };
