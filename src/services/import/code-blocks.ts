@@ -83,9 +83,86 @@ function trimCode(code: string): string {
     .replace(/\s+$/, '');
 }
 
-// [sourcecode] and [code] (SyntaxHighlighter, WordPress.com), and the CodeColorer family:
-// [cc], [cci] (inline), [cce] (escaped), [ccnle_php] (flags, then a language) and so on.
-const CODE_SHORTCODE = /\[(sourcecode|code|cc[a-z]*(?:_[\w+#-]+)?)(\s[^\]]*)?\]([\s\S]*?)\[\/\1\]/gi;
+/**
+ * SyntaxHighlighter (WordPress.com and the Evolved plugin) also takes each language's name as a
+ * shortcode of its own: [php]…[/php], [js]…[/js].
+ */
+const LANGUAGE_SHORTCODES = [
+  'actionscript3',
+  'as3',
+  'bash',
+  'shell',
+  'sh',
+  'clojure',
+  'coldfusion',
+  'cf',
+  'cpp',
+  'c',
+  'c#',
+  'c-sharp',
+  'csharp',
+  'css',
+  'delphi',
+  'pas',
+  'pascal',
+  'diff',
+  'patch',
+  'erl',
+  'erlang',
+  'fsharp',
+  'go',
+  'golang',
+  'groovy',
+  'html',
+  'xhtml',
+  'xml',
+  'xslt',
+  'java',
+  'jfx',
+  'javafx',
+  'js',
+  'jscript',
+  'javascript',
+  'latex',
+  'tex',
+  'matlab',
+  'objc',
+  'obj-c',
+  'octave',
+  'perl',
+  'pl',
+  'php',
+  'plain',
+  'text',
+  'powershell',
+  'ps',
+  'posh',
+  'py',
+  'python',
+  'r',
+  'ruby',
+  'rails',
+  'ror',
+  'rb',
+  'sass',
+  'scss',
+  'scala',
+  'sql',
+  'swift',
+  'vb',
+  'vbnet',
+  'yaml',
+  'yml',
+];
+const LANGUAGE_SHORTCODE = new Set(LANGUAGE_SHORTCODES);
+
+// [sourcecode] and [code] (SyntaxHighlighter, WordPress.com), the language-named ones, and the
+// CodeColorer family: [cc], [cci] (inline), [cce] (escaped), [ccnle_php] (flags, then a
+// language) and so on. Only with a closing tag: "[php]" alone in prose is left as text.
+const CODE_SHORTCODE = new RegExp(
+  `\\[(sourcecode|code|cc[a-z]*(?:_[\\w+#-]+)?|${LANGUAGE_SHORTCODES.map((n) => n.replace(/[+#-]/g, '\\$&')).join('|')})(\\s[^\\]]*)?\\]([\\s\\S]*?)\\[\\/\\1\\]`,
+  'gi',
+);
 const PRE = /<pre\b([^>]*)>([\s\S]*?)<\/pre\s*>/gi;
 
 function shortcodeBlock(name: string, rawAttributes: string, inner: string, isInText: boolean): CodeBlock {
@@ -93,14 +170,17 @@ function shortcodeBlock(name: string, rawAttributes: string, inner: string, isIn
   const lower = name.toLowerCase();
   const [flags = '', suffix] = lower.split('_', 2);
   const positional = rawAttributes.trim().split(/\s+/)[0];
+  const isLanguageNamed = LANGUAGE_SHORTCODE.has(lower);
   const language =
     languageName(attributes.language ?? attributes.lang) ??
+    (isLanguageNamed ? languageName(lower) : null) ??
     languageName(suffix) ??
     (positional && !positional.includes('=') ? languageName(positional) : null);
-  // CodeColorer reads its content literally unless the "e" flag says it is HTML-escaped;
-  // SyntaxHighlighter's [sourcecode] and [code] are written through the editor, escaped.
-  const isCodeColorer = flags.startsWith('cc');
-  const isEscaped = !isCodeColorer || flags.slice(2).includes('e');
+  // CodeColorer reads its content literally unless the "e" flag or escaped="true" says it is
+  // HTML-escaped; SyntaxHighlighter's shortcodes are written through the editor, escaped.
+  const isCodeColorer = !isLanguageNamed && flags.startsWith('cc');
+  const isEscaped =
+    !isCodeColorer || flags.slice(2).includes('e') || /^(?:true|1|yes|on)$/i.test(attributes.escaped ?? '');
   const code = isEscaped ? decodeHTML(inner.replace(/<br\s*\/?>\n?/gi, '\n')) : inner;
   // Inline when CodeColorer says so ("i"), or when one line of code sits within a sentence.
   const isOneLine = !/\n/.test(code.trim());

@@ -215,3 +215,21 @@ test('does not link a URL again inside a link of its own, and escapes prose arou
     '<p><a href="https://x.org/a_b" rel="noopener">https://x.org/a_b</a> *not_em* <a href="https://x.org/c_d" rel="noopener">https://x.org/c_d</a></p>',
   );
 });
+
+test('CodeColorer escaped="true" is decoded once, and SyntaxHighlighter language shortcodes become code', () => {
+  const colorer = htmlToMarkdown('[cc_php escaped="true"]$a &lt; $b[/cc_php]', { isWordPress: true });
+  assert.equal(colorer.markdown, '```php\n$a < $b\n```');
+  assert.match(renderMarkdownNow(colorer.markdown), /<code class="language-php">\$a &lt; \$b\n<\/code>/);
+  const named = htmlToMarkdown(
+    '<p>Then:</p>\n[php]echo 1;[/php]\n\n[python]\nif a &lt; b:\n    pass\n[/python]\n\n[c#]int x;[/c#]\n\nA lone [php] stays text.',
+    { isWordPress: true },
+  );
+  assert.equal(
+    named.markdown,
+    'Then:\n\n```php\necho 1;\n```\n\n```python\nif a < b:\n    pass\n```\n\n```c#\nint x;\n```\n\nA lone \\[php\\] stays text.',
+  );
+  assert.deepEqual(
+    named.shortcodes.map((n) => `${n.name}:${n.outcome}`),
+    ['php:converted', 'python:converted', 'c#:converted'],
+  );
+});
