@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { ArticleStatus } from '../../domain/article.ts';
 import { pagePath } from '../../domain/paths.ts';
-import type { Repositories } from '../../domain/ports/store.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -18,14 +17,14 @@ import { type GhostOrigin, type GhostTable, readGhostExport } from './ghost-read
 import { GhostSpool } from './ghost-spool.ts';
 import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
+  type BatchRunner,
   type ImportProgress,
   ImportSession,
   type ItemOutcome,
   type MigrationReport,
   type ReportKind,
   type ReportSink,
-  rolledBackReport,
-  StrictRollback,
+  writeImport,
 } from './session.ts';
 
 type Row = Record<string, unknown>;
@@ -177,7 +176,7 @@ export async function importGhost(
     const total = spool.count(origin, 'posts');
     const batchSize = options.isStrict ? Number.POSITIVE_INFINITY : (options.batchPosts ?? GHOST_BATCH_POSTS);
     /** Writes everything, each batch through `inBatch` (its own transaction, or the one strict import's). */
-    const writeAll = async (inBatch: (work: (repos: Repositories) => Promise<void>) => Promise<void>) => {
+    const writeAll = async (inBatch: BatchRunner) => {
       await inBatch(async (repos) => {
         session.bind(repos);
         await session.load();
@@ -204,29 +203,7 @@ export async function importGhost(
         });
       }
     };
-    if (!options.isStrict) {
-      let isWritten = false;
-      try {
-        await writeAll(async (work) => {
-          await ctx.store.transaction(work);
-          isWritten = true;
-        });
-      } finally {
-        if (isWritten) ctx.changes.publish({ kind: 'everything' });
-      }
-      return session.report;
-    }
-    try {
-      await ctx.store.transaction(async (repos) => {
-        await writeAll((work) => work(repos));
-        if (session.failures > 0) throw new StrictRollback();
-      });
-    } catch (error) {
-      if (error instanceof StrictRollback) return rolledBackReport(session.report, session.failures);
-      throw error;
-    }
-    ctx.changes.publish({ kind: 'everything' });
-    return session.report;
+    return await writeImport(ctx, session, options, writeAll);
   } finally {
     spool.close();
   }

@@ -34,6 +34,7 @@ import {
   type RenderedBody,
   saveArticleIn,
 } from '../articles.ts';
+import type { ServiceContext } from '../context.ts';
 import { type PageDraft, savePageIn } from '../pages.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
@@ -75,6 +76,45 @@ export function rolledBackReport(report: MigrationReport, failures: number): Mig
 
 /** Thrown inside a strict import's transaction to undo it; the importer catches it. */
 export class StrictRollback extends Error {}
+
+/** Runs one batch of an import's writes, given the transaction's repositories. */
+export type BatchRunner = (work: (repos: Repositories) => Promise<void>) => Promise<void>;
+
+/**
+ * Writes an import as its importer's `writeAll` lays it out: each batch in a transaction of its
+ * own, or, strict, everything in one transaction undone if any item failed. Caches are told
+ * once, after whatever was written.
+ */
+export async function writeImport(
+  ctx: ServiceContext,
+  session: ImportSession,
+  options: { isStrict?: boolean | undefined },
+  writeAll: (inBatch: BatchRunner) => Promise<void>,
+): Promise<MigrationReport> {
+  if (!options.isStrict) {
+    let isWritten = false;
+    try {
+      await writeAll(async (work) => {
+        await ctx.store.transaction(work);
+        isWritten = true;
+      });
+    } finally {
+      if (isWritten) ctx.changes.publish({ kind: 'everything' });
+    }
+    return session.report;
+  }
+  try {
+    await ctx.store.transaction(async (repos) => {
+      await writeAll((work) => work(repos));
+      if (session.failures > 0) throw new StrictRollback();
+    });
+  } catch (error) {
+    if (error instanceof StrictRollback) return rolledBackReport(session.report, session.failures);
+    throw error;
+  }
+  ctx.changes.publish({ kind: 'everything' });
+  return session.report;
+}
 
 /** A short copy of a text that keeps no larger string alive (parsers hand out slices). */
 function itemTitle(text: string | null | undefined): string {

@@ -4,7 +4,6 @@ import { toPlainText } from '../../content/markdown.ts';
 import type { ArticleStatus } from '../../domain/article.ts';
 import type { Comment, CommentStatus } from '../../domain/comment.ts';
 import { pagePath } from '../../domain/paths.ts';
-import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify } from '../../domain/slug.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
@@ -14,6 +13,7 @@ import { htmlToMarkdown } from './html-to-markdown.ts';
 import {
   articleSlugBase,
   type BatchKeys,
+  type BatchRunner,
   decodeSlug,
   type ImportProgress,
   ImportSession,
@@ -22,8 +22,7 @@ import {
   normalizePath,
   type ReportKind,
   type ReportSink,
-  rolledBackReport,
-  StrictRollback,
+  writeImport,
 } from './session.ts';
 import {
   defaultPrepareWorkers,
@@ -147,7 +146,7 @@ export async function importWordPress(
     const writer = new WordPressWriter(session, read, mapping, spool, options);
     const workers = options.workers ?? (read.itemCount >= PREPARE_AHEAD_FROM ? defaultPrepareWorkers() : 0);
     /** Writes everything, each batch through `inBatch` (its own transaction, or the one strict import's). */
-    const writeAll = async (inBatch: (work: (repos: Repositories) => Promise<void>) => Promise<void>) => {
+    const writeAll = async (inBatch: BatchRunner) => {
       await inBatch(async (repos) => {
         session.bind(repos);
         await session.load();
@@ -201,29 +200,7 @@ export async function importWordPress(
         await items.return(undefined);
       }
     };
-    if (!options.isStrict) {
-      let isWritten = false;
-      try {
-        await writeAll(async (work) => {
-          await ctx.store.transaction(work);
-          isWritten = true;
-        });
-      } finally {
-        if (isWritten) ctx.changes.publish({ kind: 'everything' });
-      }
-      return session.report;
-    }
-    try {
-      await ctx.store.transaction(async (repos) => {
-        await writeAll((work) => work(repos));
-        if (session.failures > 0) throw new StrictRollback();
-      });
-    } catch (error) {
-      if (error instanceof StrictRollback) return rolledBackReport(session.report, session.failures);
-      throw error;
-    }
-    ctx.changes.publish({ kind: 'everything' });
-    return session.report;
+    return await writeImport(ctx, session, options, writeAll);
   } finally {
     spool.close();
   }
