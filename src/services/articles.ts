@@ -20,7 +20,7 @@ import type { Term } from '../domain/taxonomy.ts';
 import { stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
-import { indexArticleIn, searchDocument } from './discovery/search.ts';
+import { articleSearchDocument, indexArticleIn } from './discovery/search.ts';
 
 /** Re-exported for callers that save what they read: a revision restore, a workflow step. */
 export { draftOf };
@@ -302,20 +302,12 @@ function deferNew(
   if (listed) writes.listed.push(listed);
   if (article.status === 'published')
     writes.documents.push(
-      searchDocument({
-        articleId: article.id,
-        publishedAt: article.publishedAt ?? article.updatedAt,
-        termIds: article.termIds,
-        personIds: article.authorIds,
-        language: article.language,
-        title: article.title,
-        subtitle: article.subtitle,
-        summary: article.summary,
-        bodyHtml: article.bodyHtml,
-        bodyText: known.bodyText ?? renderedPlainText(article.bodyHtml),
-        people: known.people.map((p) => p.name),
-        terms: known.terms.map((t) => t.name),
-      }),
+      articleSearchDocument(
+        article,
+        known.people,
+        known.terms,
+        known.bodyText ?? renderedPlainText(article.bodyHtml),
+      ),
     );
   writes.revisions.push({
     entityType: 'article',

@@ -40,22 +40,30 @@ export async function indexArticleIn(
     known.people ?? repos.people.findByIds(article.authorIds),
     known.terms ?? repos.taxonomies.findTermsByIds(article.termIds),
   ]);
-  await repos.search.put(
-    searchDocument({
-      articleId: article.id,
-      publishedAt: article.publishedAt ?? article.updatedAt,
-      termIds: article.termIds,
-      personIds: article.authorIds,
-      language: article.language,
-      title: article.title,
-      subtitle: article.subtitle,
-      summary: article.summary,
-      bodyHtml: article.bodyHtml,
-      ...(known.bodyText === undefined ? {} : { bodyText: known.bodyText }),
-      people: people.map((p) => p.name),
-      terms: terms.map((t) => t.name),
-    }),
-  );
+  await repos.search.put(articleSearchDocument(article, people, terms, known.bodyText));
+}
+
+/** The index document of a published article, with the names of its people and terms. */
+export function articleSearchDocument(
+  article: Article,
+  people: Person[],
+  terms: Term[],
+  bodyText?: string,
+): ReturnType<typeof searchDocument> {
+  return searchDocument({
+    articleId: article.id,
+    publishedAt: article.publishedAt ?? article.updatedAt,
+    termIds: article.termIds,
+    personIds: article.authorIds,
+    language: article.language,
+    title: article.title,
+    subtitle: article.subtitle,
+    summary: article.summary,
+    bodyHtml: article.bodyHtml,
+    ...(bodyText === undefined ? {} : { bodyText }),
+    people: people.map((p) => p.name),
+    terms: terms.map((t) => t.name),
+  });
 }
 
 /** The folded text the index stores for an article. */
