@@ -2,7 +2,7 @@
 // against nginx serving a saved copy of the article in the same run. Prints one table (req/s,
 // ratio to nginx, p50/p95/p99, RSS) and the query plans of every page.
 //
-//   npm run bench:scale [-- --articles 100000 --duration 5 --connections 50 --mixed 60 --only sqlite]
+//   npm run bench:scale [-- --articles 100000 --duration 5 --connections 50 --mixed 60 --only sqlite --workers 2]
 //
 // PostgreSQL runs when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server where a database
 // may be created. Everything listens on 127.0.0.1 and every run is bounded in time.
@@ -30,6 +30,7 @@ const { values: args } = parseArgs({
     'uncached-connections': { type: 'string', default: '4' },
     mixed: { type: 'string', default: '60' },
     only: { type: 'string' },
+    workers: { type: 'string', default: '1' },
     'base-port': { type: 'string', default: process.env.BENCH_BASE_PORT ?? '19300' },
   },
 });
@@ -40,6 +41,8 @@ const CONNECTIONS = Number(args.connections);
 const UNCACHED_CONNECTIONS = Number(args['uncached-connections']);
 const MIXED = Number(args.mixed);
 const BASE_PORT = Number(args['base-port']);
+/** Server processes sharing the port (serve --workers): memory figures then add them all up. */
+const WORKERS = Number(args.workers);
 
 const run = promisify(execFile);
 
@@ -89,15 +92,34 @@ async function wrk(
   return { rps, p50, p95, p99, errors };
 }
 
-/** Resident memory of a process now and at its peak, in MB. */
+/** Resident memory of a process and its children (the server processes of --workers), now and at their peaks, in MB. */
 function memoryOf(pid: number | undefined): { rss: number; peak: number } {
   if (!pid) return { rss: 0, peak: 0 };
+  let rss = 0;
+  let peak = 0;
+  for (const each of [pid, ...childrenOf(pid)]) {
+    try {
+      const status = readFileSync(`/proc/${each}/status`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+      rss += kb('VmRSS') / 1024;
+      peak += kb('VmHWM') / 1024;
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+  return { rss, peak };
+}
+
+/** The ids of the processes whose parent is `pid`. */
+function childrenOf(pid: number): number[] {
   try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
   } catch {
-    return { rss: 0, peak: 0 };
+    return [];
   }
 }
 
@@ -125,6 +147,7 @@ function startServer(options: {
       PRESSROOM_LOG__LEVEL: 'warn',
       PRESSROOM_LOG__REQUESTS: 'false',
       ...(options.isCached ? {} : { PRESSROOM_CACHE__MAX_PAGES: '0' }),
+      PRESSROOM_SERVER__WORKERS: String(WORKERS),
     },
   });
 }
@@ -323,7 +346,7 @@ function pad(text: string, width: number, isRight = false): string {
 function report(reports: DatabaseReport[]): void {
   const out: string[] = [];
   out.push(
-    `\nPressroom at ${ARTICLES} articles — wrk -t2, ${UNCACHED_CONNECTIONS} connections with the cache off, ${CONNECTIONS} with it on (nginx too), ${DURATION} s per page; load average ${loadavg()[0]?.toFixed(1)} (other work shares this machine: compare ratios within a run)`,
+    `\nPressroom at ${ARTICLES} articles, ${WORKERS} server process${WORKERS > 1 ? 'es' : ''} — wrk -t2, ${UNCACHED_CONNECTIONS} connections with the cache off, ${CONNECTIONS} with it on (nginx too), ${DURATION} s per page; load average ${loadavg()[0]?.toFixed(1)} (other work shares this machine: compare ratios within a run)`,
   );
   out.push(
     `| database | page | cache | req/s | × nginx | p50 ms | p95 ms | p99 ms | errors | RSS MB | plan |`,

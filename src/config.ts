@@ -21,6 +21,12 @@ export const ConfigSchema = Type.Object({
       host: Type.String({ minLength: 1, default: '127.0.0.1' }),
       /** Trust X-Forwarded-* headers (set when running behind a proxy or load balancer). */
       trustProxy: Type.Boolean({ default: false }),
+      /**
+       * Server processes sharing the port (Node's cluster): one renders on one core, so a
+       * machine with N cores serves uncached pages up to N times faster with N. Each has its own
+       * page cache and its own per-process rate limits.
+       */
+      workers: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
     },
     { default: {} },
   ),

@@ -109,6 +109,7 @@ const CATALOGUE = {
     (p) => p.details ?? [],
   ),
   DATABASE_UNAVAILABLE: entry('unavailable', (p: { reason: string }) => p.reason),
+  SERVER_WORKERS_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
   STORAGE_READ_ONLY: entry(
     'unavailable',
     () =>

@@ -1,15 +1,32 @@
 import { buildApp } from './app.ts';
-import { loadConfig } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { Errors } from './errors.ts';
 import { jobRunnerFor } from './jobs/job-runner-for.ts';
 import { createLogger } from './logger.ts';
+import { isServerWorker, leaveServerWorkers, startServerWorkers } from './server-workers.ts';
 import { isPublicationEmpty, seedDemo } from './services/demo.ts';
-import { createWiring } from './wiring.ts';
+import { createWiring, type Wiring } from './wiring.ts';
 
-/** Starts the server: config, database (migrated), demo content on first run, then listen. */
-export async function startServer(options: { shouldSeedDemo?: boolean } = {}): Promise<void> {
+/**
+ * Starts the server: config, database (migrated), demo content on first run, then listen —
+ * in this process, or in `server.workers` processes sharing the port.
+ */
+export async function startServer(
+  options: { shouldSeedDemo?: boolean; workers?: number } = {},
+): Promise<void> {
   const config = loadConfig();
   const log = createLogger(config);
+  if (isServerWorker()) {
+    // The first process migrated the database and loaded the demo before starting this one.
+    try {
+      await serve(await createWiring({ config, log }), config);
+    } catch (error) {
+      // Its channel to the first process would keep it running after the CLI reports the error.
+      leaveServerWorkers();
+      throw error;
+    }
+    return;
+  }
   const wiring = await createWiring({ config, log });
   if ((options.shouldSeedDemo ?? true) && config.demo.seedOnFirstRun && (await isPublicationEmpty(wiring))) {
     const report = await seedDemo(wiring);
@@ -18,6 +35,31 @@ export async function startServer(options: { shouldSeedDemo?: boolean } = {}): P
       'demo publication loaded into the empty database',
     );
   }
+  const workers = options.workers ?? config.server.workers;
+  if (workers <= 1) {
+    await serve(wiring, config);
+    process.stdout.write(await startBanner(wiring, 1));
+    return;
+  }
+  const banner = await startBanner(wiring, workers);
+  await wiring.close();
+  const running = await startServerWorkers(workers, log);
+  let isClosing = false;
+  const close = async (signal: string) => {
+    if (isClosing) return;
+    isClosing = true;
+    log.info({ signal }, 'shutting down');
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close('SIGINT'));
+  process.once('SIGTERM', () => void close('SIGTERM'));
+  process.stdout.write(banner);
+}
+
+/** Listens with the app on this wiring, runs the job runner, and closes both on SIGINT/SIGTERM. */
+async function serve(wiring: Wiring, config: Config): Promise<void> {
+  const { log } = wiring;
   const app = await buildApp(wiring);
   // Scheduled articles are published by a poll in every process (publishDueArticles): nothing
   // at start reads the archive.
@@ -43,10 +85,14 @@ export async function startServer(options: { shouldSeedDemo?: boolean } = {}): P
     throw listenError(cause, config.server.host, config.server.port);
   }
   jobs.start();
+}
+
+/** What a terminal shows once the server answers: where, on which database, and the first step. */
+async function startBanner(wiring: Wiring, workers: number): Promise<string> {
   const hasUsers = (await wiring.store.users.list()).length > 0;
   const lines = [
     '',
-    `  Pressroom is running at ${wiring.siteUrl}/`,
+    `  Pressroom is running at ${wiring.siteUrl}/${workers > 1 ? ` (${workers} server processes)` : ''}`,
     `  Database: ${wiring.database.displayUrl}`,
     ...(hasUsers
       ? []
@@ -57,7 +103,7 @@ export async function startServer(options: { shouldSeedDemo?: boolean } = {}): P
         ]),
     '',
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Says why the server could not listen (port taken, privileged port) instead of a stack trace. */
