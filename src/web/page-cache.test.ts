@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { PageCache, preferredEncoding } from './page-cache.ts';
+import { PageCache, preferredEncoding, UPGRADES_RUNNING, UPGRADES_WAITING } from './page-cache.ts';
 
 test('drops exactly the pages that show what changed', () => {
   const cache = new PageCache(10);
@@ -65,6 +65,23 @@ test('keeps each page as bytes, compresses it fast on demand, then at the best l
   for (const copy of [entry.encoded('identity'), fast, fastGzip, best, bestGzip]) {
     assert.equal(copy.bytes.buffer.byteLength, copy.bytes.length);
   }
+});
+
+test('makes best copies a few at a time: a burst of misses waits in line instead of holding an encoder each', async () => {
+  const cache = new PageCache({ maxPages: 1000, maxBytes: 64 * 1024 * 1024 });
+  const taken = UPGRADES_RUNNING + UPGRADES_WAITING;
+  const entries = Array.from({ length: taken + 40 }, (_, n) =>
+    cache.set(`/p/${n}`, { body: `<p>page ${n} ${'ledger water '.repeat(200)}</p>`, status: 200, tags: [] }),
+  );
+  const fastTags = entries.map((entry) => entry.encoded('br').etag);
+  const isBest = (n: number) => entries[n]?.encoded('br').etag !== fastTags[n];
+  for (let i = 0; i < 400 && !isBest(taken - 1); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.ok(isBest(0) && isBest(taken - 1), 'the pages in line got their best copies');
+  // Past the line's length, a page keeps its fast copy until it is asked for again.
+  assert.equal(isBest(taken), false);
+  entries[taken]?.encoded('br');
+  for (let i = 0; i < 200 && !isBest(taken); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  assert.ok(isBest(taken));
 });
 
 test('holds no more bytes than its limit, dropping the least recently used first', () => {

@@ -42,6 +42,15 @@ const RECENT_INVALIDATIONS = 64;
 const ENTRY_OVERHEAD = 512;
 
 /**
+ * Best-level copies are made at most this many at a time: each compression holds an encoder's
+ * buffers from the moment it is started, so a burst of cache misses that started them all at
+ * once held hundreds of megabytes until the thread pool got through them.
+ */
+export const UPGRADES_RUNNING = 2;
+/** Past this many waiting, a page keeps its fast copy until it is asked for again. */
+export const UPGRADES_WAITING = 256;
+
+/**
  * A 256 KB window (lgwin 18) instead of the default 4 MB: pages are smaller than that, and the
  * encoder's buffers, allocated per call outside the JavaScript heap, shrink with it.
  */
@@ -87,6 +96,7 @@ export class PageCache {
    * the page carries, so a busy site's steady invalidations do not stop all caching.
    */
   private readonly recent: { generation: number; tags: ReadonlySet<string> | null }[] = [];
+  private readonly upgrades = new UpgradeQueue(UPGRADES_RUNNING, UPGRADES_WAITING);
 
   constructor(limits: PageCacheLimits | number) {
     this.limits = typeof limits === 'number' ? { maxPages: limits, maxBytes: 64 * 1024 * 1024 } : limits;
@@ -288,23 +298,67 @@ export class PageCache {
         }
         if (!copy.isBest && options.isKept && !upgrading.has(encoding)) {
           upgrading.add(encoding);
-          const done = (error: Error | null, best: Buffer) => {
-            const current = copies[encoding];
-            if (error || !current || this.pages.get(key) !== entry) return;
-            copies[encoding] = {
-              bytes: exactBuffer(best),
-              etag: `${etag.slice(0, -1)}-${encoding}"`,
-              isBest: true,
+          const isTaken = this.upgrades.add((finished) => {
+            // Dropped or replaced while it waited: nothing to improve.
+            if (this.pages.get(key) !== entry) return finished();
+            const done = (error: Error | null, best: Buffer) => {
+              finished();
+              const current = copies[encoding];
+              if (error || !current || this.pages.get(key) !== entry) return;
+              copies[encoding] = {
+                bytes: exactBuffer(best),
+                etag: `${etag.slice(0, -1)}-${encoding}"`,
+                isBest: true,
+              };
+              this.resize(entry, best.length - current.bytes.length);
             };
-            this.resize(entry, best.length - current.bytes.length);
-          };
-          if (encoding === 'br') brotliCompress(bytes, BEST_BROTLI(bytes.length), done);
-          else gzip(bytes, { level: 9 }, done);
+            if (encoding === 'br') brotliCompress(bytes, BEST_BROTLI(bytes.length), done);
+            else gzip(bytes, { level: 9 }, done);
+          });
+          // Too many waiting: a later request for this copy asks again.
+          if (!isTaken) upgrading.delete(encoding);
         }
         return { bytes: copy.bytes, etag: copy.etag };
       },
     };
     return entry;
+  }
+}
+
+/** Runs tasks a few at a time, in order; refuses new ones when too many wait. */
+class UpgradeQueue {
+  private running = 0;
+  private readonly waiting: ((finished: () => void) => void)[] = [];
+
+  private readonly maxRunning: number;
+  private readonly maxWaiting: number;
+
+  constructor(maxRunning: number, maxWaiting: number) {
+    this.maxRunning = maxRunning;
+    this.maxWaiting = maxWaiting;
+  }
+
+  /** Whether the task was taken (it calls `finished` exactly once when it is done). */
+  add(task: (finished: () => void) => void): boolean {
+    if (this.running < this.maxRunning) {
+      this.start(task);
+      return true;
+    }
+    if (this.waiting.length >= this.maxWaiting) return false;
+    this.waiting.push(task);
+    return true;
+  }
+
+  private start(task: (finished: () => void) => void): void {
+    this.running++;
+    let isFinished = false;
+    task(() => {
+      if (isFinished) return;
+      isFinished = true;
+      this.running--;
+      const next = this.waiting.shift();
+      if (next) this.start(next);
+    });
   }
 }
 
