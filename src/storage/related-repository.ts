@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { RelatedList, RelatedStore } from '../domain/ports/related-store.ts';
+import { parameterChunks } from './chunks.ts';
 import type { Database } from './schema.ts';
 
 /** Related-article lists, one row per article, the ids comma-separated in ranking order. */
@@ -28,6 +29,26 @@ export class RelatedRepository implements RelatedStore {
       .values({ article_id: articleId, ...values })
       .onConflict((oc) => oc.column('article_id').doUpdateSet(values))
       .execute();
+  }
+
+  async putMany(lists: ReadonlyMap<number, RelatedList>): Promise<void> {
+    const rows = [...lists].map(([articleId, list]) => ({
+      article_id: articleId,
+      related_ids: list.articleIds.join(','),
+      computed_at: list.computedAt,
+    }));
+    for (const chunk of parameterChunks(rows, 3)) {
+      await this.db
+        .insertInto('article_related')
+        .values(chunk)
+        .onConflict((oc) =>
+          oc.column('article_id').doUpdateSet((eb) => ({
+            related_ids: eb.ref('excluded.related_ids'),
+            computed_at: eb.ref('excluded.computed_at'),
+          })),
+        )
+        .execute();
+    }
   }
 
   async forget(articleIds: number[]): Promise<void> {

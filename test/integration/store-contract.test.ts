@@ -73,6 +73,25 @@ for (const kind of KINDS) {
       await wiring?.cleanup();
     });
 
+    it("keeps related lists one at a time or many at once, each replacing the article's list", async () => {
+      const a = await store.articles.insert(record('related-a', { status: 'draft', publishedAt: null }));
+      const b = await store.articles.insert(record('related-b', { status: 'draft', publishedAt: null }));
+      await store.related.put(a, { articleIds: [b], computedAt: AT });
+      await store.related.putMany(
+        new Map([
+          [a, { articleIds: [b, 7, 9], computedAt: '2026-03-02T00:00:00.000Z' }],
+          [b, { articleIds: [], computedAt: AT }],
+        ]),
+      );
+      assert.deepEqual(await store.related.get(a), {
+        articleIds: [b, 7, 9],
+        computedAt: '2026-03-02T00:00:00.000Z',
+      });
+      assert.deepEqual(await store.related.get(b), { articleIds: [], computedAt: AT });
+      await store.related.forget([a, b]);
+      assert.equal(await store.related.get(a), undefined);
+    });
+
     it('lists published articles newest first, filtered by term, person, feature and exclusion', async () => {
       const taxonomyId = await store.taxonomies.insertTaxonomy({
         slug: 'contract',

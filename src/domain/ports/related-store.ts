@@ -12,6 +12,8 @@ export interface RelatedList {
 export interface RelatedStore {
   get(articleId: number): Promise<RelatedList | undefined>;
   put(articleId: number, list: RelatedList): Promise<void>;
+  /** Keeps many lists at once (each replaces the article's list). */
+  putMany(lists: ReadonlyMap<number, RelatedList>): Promise<void>;
   /** Drops the lists of these articles (after they changed). */
   forget(articleIds: number[]): Promise<void>;
 }

@@ -78,6 +78,9 @@ export class Discovery {
           change.kind === 'everything' ||
           (change.kind === 'article' && (!change.listings || change.listings.months.length > 0));
         if (isListingChange) this.mostReadMemo.clear();
+        // Lists worked out before a change, not yet written, may be stale: work them out again.
+        if (change.kind === 'article') this.search.relatedLists.forget([change.id]);
+        else if (change.kind === 'everything') this.search.relatedLists.forget('all');
       }),
     );
   }
@@ -86,6 +89,7 @@ export class Discovery {
     for (const off of this.detach) off();
     this.detach = [];
     await this.views.stop();
+    await this.search.relatedLists.flush();
     await this.websub?.flush();
   }
 

@@ -18,6 +18,7 @@ import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, type Pagination, Reader } from '../reader.ts';
 import { SiteStructure } from '../site-structure.ts';
+import { RelatedLists } from './related-lists.ts';
 
 /**
  * Brings the index entry of one article in line with the article, inside the caller's
@@ -192,12 +193,15 @@ export interface SearchFormChoices {
 export class Search {
   private configs: { value: string[]; at: number } | null = null;
   private readonly reader: Reader;
+  /** Related-article lists: kept in the database, the newest written in batches. */
+  readonly relatedLists: RelatedLists;
 
   private readonly ctx: ServiceContext;
 
   constructor(ctx: ServiceContext) {
     this.ctx = ctx;
     this.reader = new Reader(ctx);
+    this.relatedLists = new RelatedLists(ctx);
   }
 
   /** The choices the search form offers: each taxonomy's terms, and the authors with published articles. */
@@ -303,7 +307,7 @@ export class Search {
   async related(article: Article, limit = RELATED_SHOWN): Promise<ArticleCard[]> {
     const repos = this.ctx.store;
     const now = this.ctx.now();
-    const kept = await repos.related.get(article.id);
+    const kept = await this.relatedLists.get(article.id);
     let ids = kept?.articleIds;
     if (
       !kept ||
@@ -311,13 +315,7 @@ export class Search {
       Number.isNaN(Date.parse(kept.computedAt))
     ) {
       ids = await this.rankRelated(article, now.toISOString(), limit * 2);
-      try {
-        await repos.related.put(article.id, { articleIds: ids, computedAt: now.toISOString() });
-      } catch (err) {
-        // Keeping the list saves time later; a database that refuses writes (read-only, full)
-        // must not stop the page.
-        this.ctx.log.warn({ err, articleId: article.id }, 'related articles: could not keep the list');
-      }
+      this.relatedLists.keep(article.id, { articleIds: ids, computedAt: now.toISOString() });
     }
     const candidates = await repos.articles.findSummariesByIds(ids ?? []);
     const position = new Map((ids ?? []).map((id, i) => [id, i]));

@@ -742,6 +742,9 @@ class MemoryRelated implements RelatedStore {
   async put(articleId: number, list: RelatedList) {
     this.s().related.set(articleId, structuredClone(list));
   }
+  async putMany(lists: ReadonlyMap<number, RelatedList>) {
+    for (const [articleId, list] of lists) this.s().related.set(articleId, structuredClone(list));
+  }
   async forget(articleIds: number[]) {
     for (const id of articleIds) this.s().related.delete(id);
   }
