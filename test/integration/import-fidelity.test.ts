@@ -130,6 +130,15 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a post whose slug was changed keeps its old addresses (_wp_old_slug) as redirects', async () => {
+      await importWordPress(t.wiring, ours('wordpress-fidelity.xml'));
+      const article = (await t.wiring.store.articles.findBySlug('reading-a-file'))!;
+      for (const old of ['/2012/03/reading-files', '/2012/03/读文件']) {
+        const redirect = await t.wiring.store.redirects.find(old);
+        assert.equal(redirect?.toPath, `/articles/${article.slug}`, old);
+      }
+    });
+
     test('an undeclared atom: prefix is read leniently and said in the report', async () => {
       const report = await importWordPress(t.wiring, ours('wordpress-fidelity.xml'));
       assert.ok(

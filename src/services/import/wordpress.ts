@@ -453,6 +453,7 @@ class WordPressWriter {
       keys.slugs.push(articleSlugBase(item.postName ?? '', item.title));
       redirect(item.link);
       redirect(`/?p=${item.postId}`);
+      for (const old of oldSlugLinks(item)) redirect(old);
       for (const comment of item.comments)
         keys.sources.push({ entityType: 'comment', sourceId: `comment:${comment.id}` });
     }
@@ -682,6 +683,8 @@ class WordPressWriter {
     }
     await this.session.redirect(item.link, saved.path);
     await this.session.redirect(`/?p=${item.postId}`, saved.path);
+    // Addresses the post had before its slug was changed, which WordPress still answered.
+    for (const old of oldSlugLinks(item)) await this.session.redirect(old, saved.path);
     // Not the guid: it keeps the id a post had on the site where it was first written, which
     // may now belong to another post.
     await this.writeComments(item, saved.id, ref, prepared.comments);
@@ -887,4 +890,39 @@ function uniqueTerms(terms: WxrItemTerm[]): WxrItemTerm[] {
     if (!previous || (!previous.nicename && term.nicename)) seen.set(key, { ...term, domain });
   }
   return [...seen.values()];
+}
+
+/**
+ * The post's permalinks under its earlier slugs (`_wp_old_slug`, one entry per change): its
+ * link with the current slug's path segment replaced. Links that do not carry the slug (plain
+ * `?p=` permalinks) have none.
+ */
+export function oldSlugLinks(item: Pick<WxrItem, 'link' | 'postName' | 'meta'>): string[] {
+  const slug = item.postName;
+  if (!item.link || !slug) return [];
+  let url: URL;
+  try {
+    url = new URL(item.link, 'http://old.invalid');
+  } catch {
+    return [];
+  }
+  const segments = url.pathname.split('/');
+  // Slugs of other scripts are kept percent-encoded, in either case of hex digits.
+  const decoded = (text: string) => {
+    try {
+      return decodeURIComponent(text).toLowerCase();
+    } catch {
+      return text.toLowerCase();
+    }
+  };
+  const at = segments.findLastIndex((segment) => segment !== '' && decoded(segment) === decoded(slug));
+  if (at < 0) return [];
+  const links = new Set<string>();
+  for (const { key, value } of item.meta) {
+    const old = value.trim();
+    if (key !== '_wp_old_slug' || !old || decoded(old) === decoded(slug) || /[/?#\\]/.test(old)) continue;
+    const segment = /%[0-9a-f]{2}/i.test(old) ? old : encodeURIComponent(old);
+    links.add([...segments.slice(0, at), segment, ...segments.slice(at + 1)].join('/'));
+  }
+  return [...links];
 }
