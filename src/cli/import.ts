@@ -21,6 +21,7 @@ export function printImportReport(report: ImportReport, io: CliIo = stdio): bool
       io.out(
         `${outcome.status === 'created' ? 'created' : 'updated'} ${outcome.slug ?? outcome.note ?? ''}  (${outcome.file})`,
       );
+      if (outcome.warning) io.out(`        note: ${outcome.warning}`);
     }
   }
   io.out(`${report.created} created, ${report.updated} updated, ${report.failed} failed.`);

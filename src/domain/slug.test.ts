@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isValidSlug, slugify, slugProblem } from './slug.ts';
+import {
+  importedArticleSlugs,
+  importedPageSlugs,
+  isValidSlug,
+  slugify,
+  slugProblem,
+  slugWithSuffix,
+} from './slug.ts';
 
 test('folds accents and joins words with hyphens', () => {
   assert.equal(slugify('Law & Justice — São Paulo'), 'law-justice-sao-paulo');
@@ -48,4 +55,20 @@ test('never makes a slug that looks like another: no invisible marks or blank le
   assert.equal(isValidSlug('\u1160'), false);
   assert.equal(isValidSlug('cafe\u0301'), false, 'decomposed: the composed café is the same slug');
   assert.equal(isValidSlug('café'), true);
+});
+
+test('an imported item renamed away from a taken slug keeps a valid slug, however long', () => {
+  const long = 'a'.repeat(119);
+  const articles = [...importedArticleSlugs(long)].slice(0, 3);
+  assert.deepEqual(articles[0], long);
+  assert.ok(articles.every(isValidSlug), articles.join(' '));
+  assert.ok(articles[2]?.endsWith('-3'));
+  assert.deepEqual([...importedPageSlugs('about')].slice(0, 3), [
+    'about',
+    'about-imported',
+    'about-imported-2',
+  ]);
+  // A cut that would end on a hyphen drops it rather than doubling it.
+  assert.equal(slugWithSuffix(`${'b'.repeat(117)}-c`, '-2'), `${'b'.repeat(117)}-2`);
+  assert.equal(slugWithSuffix('日本語'.repeat(50), '-2').length <= 120, true);
 });

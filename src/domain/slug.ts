@@ -113,3 +113,33 @@ export function slugProblem(slug: string): string | undefined {
     return 'may contain only lower-case letters, digits and single hyphens';
   return undefined;
 }
+
+/**
+ * A slug with a suffix ("-2", "-imported"), the slug cut by whole characters so that the whole
+ * stays within the length limit.
+ * @example slugWithSuffix('about', '-imported') // 'about-imported'
+ */
+export function slugWithSuffix(slug: string, suffix: string): string {
+  let cut = '';
+  for (const character of slug) {
+    if (cut.length + character.length + suffix.length > MAX_SLUG_LENGTH) break;
+    cut += character;
+  }
+  return `${cut.replace(/-+$/g, '')}${suffix}`;
+}
+
+/**
+ * The slugs an imported article may take, in order, when content of another origin holds the
+ * one it asks for: `hello`, `hello-2`, `hello-3` … Every importer renames the same way.
+ */
+export function* importedArticleSlugs(slug: string): Generator<string> {
+  yield slug;
+  for (let n = 2; n < 1000; n += 1) yield slugWithSuffix(slug, `-${n}`);
+}
+
+/** The slugs an imported page may take, in order: `about`, `about-imported`, `about-imported-2` … */
+export function* importedPageSlugs(slug: string): Generator<string> {
+  yield slug;
+  yield slugWithSuffix(slug, '-imported');
+  for (let n = 2; n < 1000; n += 1) yield slugWithSuffix(slug, `-imported-${n}`);
+}

@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ExportRow, ExportSections } from '../domain/export-format.ts';
 import type { MigrationReport, ReportKind } from '../domain/migration-report.ts';
+import { articlePath, pagePath } from '../domain/paths.ts';
+import { importedArticleSlugs, importedPageSlugs } from '../domain/slug.ts';
 import { type AppError, Errors } from '../errors.ts';
 import type { Database } from './schema.ts';
 
@@ -39,7 +41,10 @@ function list(value: unknown, name: string, file: string): Row[] {
  * Loads an export document's sections inside the caller's transaction. Into an empty database
  * it recreates the publication exactly: the same rows, timestamps, versions, revisions,
  * corrections and comments. Into a non-empty one it updates what exists (matched by slug, URL
- * or path) and adds the rest; history is added only for new entities.
+ * or path) and adds the rest; history is added only for new entities. An article or page is
+ * updated only when it is the exported one (made at the same moment: loaded from this export
+ * before, or exported from here); one written here or brought by another import is left alone,
+ * and the exported item takes a free slug (`hello-2`, `about-imported`) that the report names.
  */
 export async function loadPublication(
   trx: Transaction<Database>,
@@ -207,6 +212,27 @@ export async function loadPublication(
     return copy;
   };
 
+  /**
+   * Where an exported article or page goes: the first of `slugs` that is free or holds the same
+   * item (made at the same moment), and that item's id.
+   */
+  const place = async (table: 'articles' | 'pages', wanted: string, createdAt: unknown) => {
+    const slugs = table === 'articles' ? importedArticleSlugs(wanted) : importedPageSlugs(wanted);
+    for (const slug of slugs) {
+      const holder = (await db
+        .selectFrom(table)
+        .select(['id', 'created_at'])
+        .where('slug', '=', slug as never)
+        .executeTakeFirst()) as Row | undefined;
+      if (!holder) return { slug, existing: undefined };
+      if (Date.parse(String(holder.created_at)) === Date.parse(String(createdAt)))
+        return { slug, existing: Number(holder.id) };
+    }
+    throw failed(file, `no free slug for the ${table === 'pages' ? 'page' : 'article'} ${wanted}`);
+  };
+  /** Paths the export's redirects lead to, and where those items went here. */
+  const movedPaths = new Map<string, string>();
+
   const articleIds = new Map<string, number>();
   for (const a of sections.articles) {
     const slug = String(a.slug);
@@ -214,7 +240,15 @@ export async function loadPublication(
     // Staff logins are not exported: a creator who is no user here is forgotten, not misattributed.
     if (row.created_by != null && (await findId('users', { id: row.created_by })) === undefined)
       row.created_by = null;
-    const existing = await findId('articles', { slug });
+    const { slug: placed, existing } = await place('articles', slug, a.created_at);
+    if (placed !== slug) {
+      row.slug = placed;
+      movedPaths.set(articlePath(slug), articlePath(placed));
+      if (existing === undefined)
+        report.warnings.push(
+          `${articlePath(slug)} is another article (written here or by another import), left as it was: the exported one was imported as ${articlePath(placed)}`,
+        );
+    }
     const id = existing ?? (await insert('articles', row));
     if (existing !== undefined)
       await db
@@ -277,7 +311,15 @@ export async function loadPublication(
   for (const p of sections.pages) {
     const slug = String(p.slug);
     const row = clean('pages', p, 'revisions');
-    const existing = await findId('pages', { slug });
+    const { slug: placed, existing } = await place('pages', slug, p.created_at);
+    if (placed !== slug) {
+      row.slug = placed;
+      movedPaths.set(pagePath(slug), pagePath(placed));
+      if (existing === undefined)
+        report.warnings.push(
+          `page ${pagePath(slug)} already exists and did not come from this export, so it was left as it was: the exported one was imported as ${pagePath(placed)}`,
+        );
+    }
     const id = existing ?? (await insert('pages', row));
     if (existing !== undefined)
       await db
@@ -302,7 +344,11 @@ export async function loadPublication(
         .deleteFrom('redirects')
         .where('id', '=', existing as never)
         .execute();
-    await insert('redirects', clean('redirects', r));
+    const row = clean('redirects', r);
+    // A redirect to an item that was imported under another slug leads to it, not to the item here.
+    const moved = typeof r.to_path === 'string' ? movedPaths.get(r.to_path) : undefined;
+    if (moved !== undefined) row.to_path = moved;
+    await insert('redirects', row);
     count('redirect', existing === undefined);
   }
   for (const s of sections.importSources) {

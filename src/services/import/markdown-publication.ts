@@ -14,6 +14,7 @@ import { savePageIn } from '../pages.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
 import { readTimestamp } from './front-matter.ts';
+import { placeImportedPage } from './placement.ts';
 
 /**
  * Reads back the parts of a Markdown export (`pressroom export --format markdown`) that are not
@@ -21,11 +22,19 @@ import { readTimestamp } from './front-matter.ts';
  * written in its own transaction and reported as one outcome.
  */
 
+/**
+ * The import source Markdown files are remembered under, each by the slug it asks for: running
+ * the import again updates what it made, and never what it did not.
+ */
+export const MARKDOWN_SOURCE = 'markdown';
+
 /** What happened to one file of a Markdown import. */
 export interface ImportFileOutcome {
   file: string;
   status: 'created' | 'updated' | 'failed';
   slug?: string;
+  /** Said about a file imported under another slug than its own (see placement.ts). */
+  warning?: string;
   /** What a data file held, for the report ("12 people"). */
   note?: string;
   errors?: FieldError[];
@@ -370,23 +379,46 @@ async function importPageFile(ctx: ServiceContext, file: string, actor: string):
   const modifiedAt = readTimestamp(row, 'updated', errors);
   if (errors.length > 0 || !title || !slug) return { file, status: 'failed', errors };
   try {
-    const existed = await ctx.store.pages.findBySlug(slug);
-    const saved = await ctx.store.transaction((repos) =>
-      savePageIn(
+    const { saved, warning } = await ctx.store.transaction(async (repos) => {
+      const placement = await placeImportedPage(repos, {
+        source: MARKDOWN_SOURCE,
+        sourceId: slug,
+        slug,
+        createdAt,
+        ref: file,
+      });
+      const saved = await savePageIn(
         repos,
         {
-          slug,
+          slug: placement.slug,
           title,
           bodyMarkdown: source.slice(match[0].length).trim(),
           status,
           showInNavigation: row.navigation === true,
           position: typeof row.position === 'number' ? row.position : 0,
         },
-        { actor, now: ctx.now(), createdAt, modifiedAt },
-      ),
-    );
+        {
+          actor,
+          now: ctx.now(),
+          createdAt,
+          modifiedAt,
+          ...(placement.existing ? { id: placement.existing.id } : {}),
+        },
+      );
+      await repos.importSources.put(
+        { source: MARKDOWN_SOURCE, sourceId: slug, entityType: 'page' },
+        saved.page.id,
+        toIsoTimestamp(ctx.now()),
+      );
+      return { saved, warning: placement.warning };
+    });
     ctx.changes.publish({ kind: 'everything' });
-    return { file, status: existed ? 'updated' : 'created', slug: saved.page.slug };
+    return {
+      file,
+      status: saved.isNew ? 'created' : 'updated',
+      slug: saved.page.slug,
+      ...(warning ? { warning } : {}),
+    };
   } catch (error) {
     if (isAppError(error))
       return {

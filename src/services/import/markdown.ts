@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../adapters/media-store.ts';
-import type { ArticleDraft } from '../../domain/article.ts';
+import { type ArticleDraft, toIsoTimestamp } from '../../domain/article.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { Errors, type FieldError, isAppError } from '../../errors.ts';
 import { announceArticle, type SaveResult, saveArticleIn } from '../articles.ts';
@@ -15,7 +15,9 @@ import {
   importPagesCommentsRedirects,
   importPeopleAndTaxonomies,
   isPublicationFolder,
+  MARKDOWN_SOURCE,
 } from './markdown-publication.ts';
+import { placeImportedArticle } from './placement.ts';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -97,10 +99,15 @@ async function importOneFile(ctx: ServiceContext, file: string, actor: string): 
   if (!parsed.ok) return { file, status: 'failed', errors: parsed.errors };
   try {
     const result = await ctx.store.transaction((repos) =>
-      storeArticleFile(repos, parsed.value, { actor, now: ctx.now() }),
+      storeArticleFile(repos, parsed.value, { actor, now: ctx.now(), ref: file }),
     );
     announceArticle(ctx, result);
-    return { file, status: result.isNew ? 'created' : 'updated', slug: result.article.slug };
+    return {
+      file,
+      status: result.isNew ? 'created' : 'updated',
+      slug: result.article.slug,
+      ...(result.warning ? { warning: result.warning } : {}),
+    };
   } catch (error) {
     if (isAppError(error))
       return {
@@ -112,12 +119,16 @@ async function importOneFile(ctx: ServiceContext, file: string, actor: string): 
   }
 }
 
-/** Writes one parsed article file, creating unknown authors and terms, inside the caller's transaction. */
+/**
+ * Writes one parsed article file, creating unknown authors and terms, inside the caller's
+ * transaction. An article at the file's slug that this import did not make is left alone: the
+ * file is imported under a free slug, and `warning` says so.
+ */
 export async function storeArticleFile(
   repos: Repositories,
   file: ArticleFile,
-  options: { actor: string; now: Date; defaultLanguage?: string },
-): Promise<SaveResult> {
+  options: { actor: string; now: Date; defaultLanguage?: string; ref: string },
+): Promise<SaveResult & { warning: string | null }> {
   const taxonomies = await repos.taxonomies.listTaxonomies();
   const termIds: number[] = [];
   const errors: FieldError[] = [];
@@ -138,8 +149,15 @@ export async function storeArticleFile(
   const authorIds: number[] = [];
   for (const ref of file.authors) authorIds.push((await findOrCreatePerson(repos, ref, options.now)).id);
 
-  const draft: ArticleDraft = {
+  const placement = await placeImportedArticle(repos, {
+    source: MARKDOWN_SOURCE,
+    sourceId: file.slug,
     slug: file.slug,
+    createdAt: file.createdAt,
+    ref: options.ref,
+  });
+  const draft: ArticleDraft = {
+    slug: placement.slug,
     title: file.title,
     subtitle: file.subtitle,
     summary: file.summary,
@@ -159,10 +177,17 @@ export async function storeArticleFile(
     authorIds: [...new Set(authorIds)],
     termIds: [...new Set(termIds)],
   };
-  return saveArticleIn(repos, draft, {
+  const result = await saveArticleIn(repos, draft, {
     actor: options.actor,
     now: options.now,
     createdAt: file.createdAt,
     modifiedAt: file.updatedAt,
+    ...(placement.existing ? { id: placement.existing.id } : { isKnownNew: true }),
   });
+  await repos.importSources.put(
+    { source: MARKDOWN_SOURCE, sourceId: file.slug, entityType: 'article' },
+    result.article.id,
+    toIsoTimestamp(options.now),
+  );
+  return { ...result, warning: placement.warning };
 }

@@ -23,7 +23,14 @@ import {
 import type { MediaItem } from '../../domain/ports/media-store.ts';
 import type { Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
-import { isValidSlug, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
+import {
+  importedArticleSlugs,
+  importedPageSlugs,
+  isValidSlug,
+  RESERVED_SLUGS,
+  slugify,
+  slugWithSuffix,
+} from '../../domain/slug.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { isAppError } from '../../errors.ts';
 import {
@@ -554,12 +561,11 @@ export class ImportSession {
   /** A slug no other article uses, unless that article is the one being updated. */
   async articleSlug(wanted: string, fallback: string, ownId: number | undefined): Promise<string> {
     const base = articleSlugBase(wanted, fallback);
-    for (let n = 1; n < 1000; n += 1) {
-      const candidate = n === 1 ? base : `${base.slice(0, 110)}-${n}`;
+    for (const candidate of importedArticleSlugs(base)) {
       const owner = await this.slugOwner(candidate);
       if (owner === undefined || owner === ownId) return candidate;
     }
-    return `${base.slice(0, 100)}-${Date.now()}`;
+    return slugWithSuffix(base, `-${Date.now()}`);
   }
 
   private async slugOwner(slug: string): Promise<number | undefined> {
@@ -591,6 +597,13 @@ export class ImportSession {
       return undefined;
     }
     const slug = await this.articleSlug(draft.slug, draft.title, existing?.id);
+    const wanted = articleSlugBase(draft.slug, draft.title);
+    // An article this import did not make is never replaced: the imported one takes a free slug,
+    // and the report says where.
+    if (!existing && slug !== wanted)
+      this.warn(
+        `${articlePath(wanted)} is another article (written here, by another import or by another item of this one), left as it was: "${ref}" was imported as ${articlePath(slug)}`,
+      );
     const complete: ArticleDraft = {
       ...draft,
       slug,
@@ -673,9 +686,10 @@ export class ImportSession {
       // A page this import did not make (written by hand, or by another import) is never
       // replaced: the imported one takes a free slug instead, and the report says where.
       const taken = slug;
-      const base = `${slug}-imported`;
-      slug = base;
-      for (let n = 2; await this.repos.pages.findBySlug(slug); n++) slug = `${base}-${n}`;
+      for (const candidate of importedPageSlugs(taken)) {
+        slug = candidate;
+        if (!(await this.repos.pages.findBySlug(candidate))) break;
+      }
       complete.slug = slug;
       existing = undefined;
       this.warn(
