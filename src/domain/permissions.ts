@@ -39,6 +39,11 @@ export const PERMISSIONS = {
     description: 'Publish, schedule or unpublish anyone’s articles',
     roles: ['editor', 'admin'],
   },
+  'byline.credit_others': {
+    description:
+      'Credit other people on a byline, or add new people there by name (others credit only themselves, and keep whom an editor credited)',
+    roles: ['editor', 'admin'],
+  },
   'article.delete_own': { description: 'Delete one’s own articles', roles: ['author', 'editor', 'admin'] },
   'article.delete_any': { description: 'Delete anyone’s articles', roles: ['editor', 'admin'] },
   'article.restore': {

@@ -30,7 +30,6 @@ const ARTICLE_FORM = {
   subtitle: 'What the wells say',
   body: 'The wells are **turning salty**.\n\nSecond paragraph.',
   summary: 'Seawater is moving inland.',
-  author: 'Lena Hydrologist',
   language: 'en',
   visibility: 'public',
   has_comments: '1',

@@ -45,8 +45,9 @@ function hasCode(code: string) {
   return (error: unknown) => isAppError(error) && error.code === code;
 }
 
+/** A draft under the writer's own name (only editors may credit others or add people). */
 function draftInput(title: string, body = 'First paragraph.\n\nSecond paragraph.\n') {
-  return { ...blankArticleInput('en'), title, bodyMarkdown: body, newAuthorNames: ['Ada Writer'] };
+  return { ...blankArticleInput('en'), title, bodyMarkdown: body };
 }
 
 /**

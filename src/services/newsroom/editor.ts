@@ -21,6 +21,7 @@ import type { ServiceContext } from '../context.ts';
 import { createOwnPerson, findOrCreatePerson } from '../people.ts';
 import { loadSettings } from '../settings.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
+import { bylineProblems, ownPersonOf } from './byline.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
 /**
@@ -102,6 +103,7 @@ export async function createArticle(
       status: 'draft',
       publishedAt: null,
       isFeatured: false,
+      authorIds: [],
     });
     if (draft.authorIds.length === 0 && staff.personId !== null) draft.authorIds = [staff.personId];
     const saved = await saveArticleIn(repos, draft, {
@@ -145,6 +147,7 @@ export async function updateArticle(
       status: article.status,
       publishedAt: article.publishedAt,
       isFeatured: article.isFeatured,
+      authorIds: article.authorIds,
     });
     const saved = await saveArticleIn(repos, draft, {
       id: article.id,
@@ -184,6 +187,9 @@ export async function autosaveArticle(
     if (!mayEditArticle(staff.role, article.status, isOwn)) {
       throw permissionDenied(`Your role (${staff.role}) may not edit “${article.title}” now.`);
     }
+    // A byline the writer could never save is refused here too, with the same field error.
+    const problems = await bylineProblems(repos, staff, input.article, article.authorIds);
+    if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
     await repos.autosaves.put({
       articleId: article.id,
       userId: staff.id,
@@ -223,8 +229,11 @@ async function draftFrom(
   staff: Staff,
   input: ArticleInput,
   now: Date,
-  workflow: Pick<ArticleDraft, 'status' | 'publishedAt' | 'isFeatured'>,
+  stored: Pick<ArticleDraft, 'status' | 'publishedAt' | 'isFeatured' | 'authorIds'>,
 ): Promise<ArticleDraft> {
+  const { authorIds: storedAuthorIds, ...workflow } = stored;
+  const bylineErrors = await bylineProblems(repos, staff, input, storedAuthorIds);
+  if (bylineErrors.length > 0) throw Errors.VALIDATION_FAILED({ details: bylineErrors });
   const errors: FieldError[] = [];
   // One save once created 2,000 people through the author field: creating people and terms is
   // a side effect of a save, so a save may only create a few.
@@ -253,7 +262,20 @@ async function draftFrom(
     });
   }
   const authorIds = [...input.authorIds];
-  for (const name of newAuthorNames) {
+  // What bylineProblems let through for a writer with no person yet: their own name, typed or
+  // matched to someone else who has it. It means "me", so they get a person of their own below.
+  const isWriterWithoutPerson =
+    !can(staff.role, 'byline.credit_others') && (await ownPersonOf(repos, staff)) === null;
+  let isOwnNameTyped = false;
+  if (isWriterWithoutPerson) {
+    isOwnNameTyped = newAuthorNames.length > 0;
+    const namesakes = await repos.people.findByIds(authorIds.filter((id) => !storedAuthorIds.includes(id)));
+    for (const namesake of namesakes) {
+      authorIds.splice(authorIds.indexOf(namesake.id), 1);
+      isOwnNameTyped = true;
+    }
+  }
+  for (const name of isWriterWithoutPerson ? [] : newAuthorNames) {
     try {
       const person = await findOrCreatePerson(repos, { name }, now);
       if (!authorIds.includes(person.id)) authorIds.push(person.id);
@@ -322,7 +344,7 @@ async function draftFrom(
   if (draft.featuredImage && !draft.featuredImageAlt) {
     errors.push({ field: 'featured_image_alt', message: 'describe the image for readers who cannot see it' });
   }
-  if (authorIds.length === 0 && staff.personId === null) {
+  if ((authorIds.length === 0 || isOwnNameTyped) && staff.personId === null) {
     // The caller's staff object may predate a link made since (by an earlier save, or an admin).
     const linked = (await repos.users.findById(staff.id))?.personId ?? null;
     if (linked !== null) {
@@ -370,6 +392,8 @@ export interface EditorPage extends EditorChoices {
   canCorrect: boolean;
   canFeature: boolean;
   canManageTerms: boolean;
+  /** Whether the user may credit anyone on the byline and add people by name (else only themselves). */
+  canCreditOthers: boolean;
   /** Whether the user may delete the article now (the editor offers the confirmation page). */
   canDelete: boolean;
   publicUrl: string | null;
@@ -410,6 +434,7 @@ export async function loadEditor(
     canCorrect: can(staff.role, 'article.publish_any') && article !== null,
     canFeature: can(staff.role, 'article.publish_any'),
     canManageTerms: can(staff.role, 'taxonomy.manage'),
+    canCreditOthers: can(staff.role, 'byline.credit_others'),
     canDelete: loaded ? mayDeleteArticle(staff.role, loaded.article.status, loaded.isOwn) : false,
     publicUrl: article ? articlePath(article.slug) : null,
     language: settings.language,

@@ -7,6 +7,7 @@ import { Errors } from '../../errors.ts';
 import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import { bylineProblems } from './byline.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
 export interface RevisionSummary {
@@ -88,6 +89,15 @@ export async function restoreRevision(
       repos.people.findByIds(snapshot.authorIds),
       repos.taxonomies.findTermsByIds(snapshot.termIds),
     ]);
+    // An old version may credit someone an editor has since taken off the byline.
+    const problems = await bylineProblems(
+      repos,
+      staff,
+      { authorIds: people.map((p) => p.id), newAuthorNames: [] },
+      article.authorIds,
+      { isOwnNameSelf: false },
+    );
+    if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
     const slugOwner = await repos.articles.findBySlug(snapshot.slug);
     const saved = await saveArticleIn(
       repos,

@@ -4,6 +4,7 @@ import { Errors } from '../../errors.ts';
 import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import { uncreditedPeople } from './byline.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
 /**
@@ -43,6 +44,10 @@ export async function transitionArticle(
       throw permissionDenied(`Your role (${staff.role}) may not do this to “${article.title}”.`);
     }
     const status = nextStatus(article.status, input.action);
+    if (status === 'published' || status === 'scheduled') {
+      const problems = await uncreditedPeople(repos, staff, article);
+      if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
+    }
     let publishedAt = article.publishedAt;
     if (input.action === 'schedule') {
       publishedAt = parseFutureTime(input.publishAt, now);

@@ -63,6 +63,7 @@ export interface EditorModel {
   canCorrect: boolean;
   canFeature: boolean;
   canManageTerms: boolean;
+  canCreditOthers: boolean;
   canDelete: boolean;
   workflowProblem?: { errors: FieldErrors; message: string; values?: Record<string, string> } | undefined;
   correctionProblem?: { errors: FieldErrors; message: string; values: Record<string, string> } | undefined;
@@ -109,14 +110,18 @@ function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   const error = errors.author;
   return html`<fieldset class="field${error ? ' field--invalid' : ''}" id="${fieldId('author')}">
   <legend>Authors, in byline order</legend>
-  <p class="hint" id="authors-hint">Pick a person or type a new name: new names become author pages when you save.</p>
+  <p class="hint" id="authors-hint">${
+    model.canCreditOthers
+      ? 'Pick a person or type a new name: new names become author pages when you save.'
+      : 'You write under your own name, beside anyone an editor credited; an editor adds co-authors.'
+  }</p>
   <ol class="author-list">
     ${rows.map(
       (name, index) =>
         html`<li><label class="visually-hidden" for="author-${index}">Author ${index + 1}</label><input id="author-${index}" name="author" value="${name}" list="people-names" autocomplete="off" aria-describedby="authors-hint"></li>`,
     )}
   </ol>
-  <datalist id="people-names">${model.people.map((p) => html`<option value="${p.name}"></option>`)}</datalist>
+  <datalist id="people-names">${(model.canCreditOthers ? model.people : []).map((p) => html`<option value="${p.name}"></option>`)}</datalist>
   ${error ? html`<p class="field-error">${error}</p>` : ''}
 </fieldset>`;
 }

@@ -1,0 +1,324 @@
+// What contributors and authors may do with bylines: they credit only themselves (and keep whom
+// an editor credited); only editors and admins name anyone else or add people by name. Every
+// door is tried: the form, autosave (JSON), restoring a revision, and publishing.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import type { Role, User } from '../../src/domain/user.ts';
+import { draftOf, saveArticleIn } from '../../src/services/articles.ts';
+import { createUser } from '../../src/services/users.ts';
+import { type AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addArticle } from '../helpers/discovery-fixtures.ts';
+
+for (const kind of DATABASE_KINDS) {
+  describe(`limits for writers on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    const users = new Map<Role, User>();
+    const as = (role: Role): Promise<AdminClient> =>
+      clientAs(app, t.wiring, users.get(role)!, sessionCookieName(t.wiring.siteUrl));
+    /** The person the role's user writes as, made by a first save of their own. */
+    const ownPersonOf = async (role: Role): Promise<number> =>
+      (await t.wiring.store.users.findById(users.get(role)!.id))!.personId!;
+    const peopleCount = async () => (await t.wiring.store.people.list()).length;
+
+    before(async () => {
+      t = await createTestWiring(kind);
+      app = await buildApp(t.wiring, { shouldLog: false });
+      for (const role of ['contributor', 'author', 'editor', 'admin'] as const) {
+        users.set(role, await makeUser(t.wiring, role, `${role}@limits.example`));
+      }
+      await addArticle(t.wiring, {
+        slug: 'the-ledger',
+        title: 'The ledger',
+        body: 'Text.',
+        publishedAt: '2026-11-01T00:00:00.000Z',
+        authors: ['Nadia Korvell'],
+      });
+      // Each writer saves once, naming no one, and so gets a person of their own.
+      for (const role of ['contributor', 'author'] as const) {
+        const client = await as(role);
+        await client.get('/admin/articles/new');
+        const res = await client.post('/admin/articles', {
+          title: `First words of the ${role}`,
+          body: 'Text.',
+          language: 'en',
+        });
+        assert.equal(res.statusCode, 303, res.body);
+      }
+    });
+    after(async () => {
+      await app.close();
+      await t.cleanup();
+    });
+
+    describe('bylines', () => {
+      test('a writer cannot put an existing person on a new article, by name in any case or by slug', async () => {
+        for (const role of ['contributor', 'author'] as const) {
+          const client = await as(role);
+          await client.get('/admin/articles/new');
+          const own = (await t.wiring.store.people.findById(await ownPersonOf(role)))!.name;
+          for (const [index, name] of ['nadia korvell', 'NADIA KORVELL', 'nadia-korvell'].entries()) {
+            const before = await peopleCount();
+            const form = new URLSearchParams({
+              _csrf: client.csrf,
+              title: `Under a borrowed name ${role} ${index}`,
+              body: 'Text.',
+              language: 'en',
+            });
+            form.append('author', own);
+            form.append('author', name);
+            const posted = await app.inject({
+              method: 'POST',
+              url: '/admin/articles',
+              headers: {
+                cookie: client.cookieHeader(),
+                'content-type': 'application/x-www-form-urlencoded',
+              },
+              payload: form.toString(),
+            });
+            assert.equal(posted.statusCode, 400, `${role} naming ${name}: ${posted.statusCode}`);
+            assert.match(posted.body, /ask an editor to credit|only an editor can add someone new/);
+            assert.equal(await peopleCount(), before, 'no person is made');
+            assert.equal(
+              await t.wiring.store.articles.findBySlug(`under-a-borrowed-name-${role}-${index}`),
+              undefined,
+            );
+          }
+        }
+      });
+
+      test('a writer cannot add people by typing new names; an editor can', async () => {
+        const contributor = await as('contributor');
+        await contributor.get('/admin/articles/new');
+        const before = await peopleCount();
+        const refused = await contributor.post('/admin/articles', {
+          title: 'With an invented colleague',
+          body: 'Text.',
+          language: 'en',
+          author: 'Invented Colleague',
+        });
+        assert.equal(refused.statusCode, 400);
+        assert.match(refused.body, /Invented Colleague.*only an editor can add someone new/);
+        assert.equal(await peopleCount(), before);
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        const form = new URLSearchParams({
+          _csrf: editor.csrf,
+          title: 'Two names',
+          body: 'Text.',
+          language: 'en',
+        });
+        form.append('author', 'Nadia Korvell');
+        form.append('author', 'A New Columnist');
+        const accepted = await app.inject({
+          method: 'POST',
+          url: '/admin/articles',
+          headers: { cookie: editor.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+          payload: form.toString(),
+        });
+        assert.equal(accepted.statusCode, 303, accepted.body);
+        const saved = await t.wiring.store.articles.findBySlug('two-names');
+        const names = (await t.wiring.store.people.findByIds(saved!.authorIds)).map((p) => p.name);
+        assert.deepEqual(names, ['Nadia Korvell', 'A New Columnist']);
+      });
+
+      test('saving and autosaving refuse someone else on a writer’s own article, with a field error', async () => {
+        const author = await as('author');
+        await author.get('/admin/articles/new');
+        const created = await author.post('/admin/articles', {
+          title: 'My own piece',
+          body: 'Text.',
+          language: 'en',
+        });
+        assert.equal(created.statusCode, 303);
+        const article = (await t.wiring.store.articles.findBySlug('my-own-piece'))!;
+        const own = (await t.wiring.store.people.findById(await ownPersonOf('author')))!.name;
+        await author.get(`/admin/articles/${article.id}`);
+        const fields = (name: string) => {
+          const form = new URLSearchParams({
+            _csrf: author.csrf,
+            title: 'My own piece',
+            body: 'Text.',
+            language: 'en',
+            version: String(article.version),
+          });
+          form.append('author', own);
+          form.append('author', name);
+          return form.toString();
+        };
+        const headers = (accept?: string) => ({
+          cookie: author.cookieHeader(),
+          'content-type': 'application/x-www-form-urlencoded',
+          ...(accept ? { accept } : {}),
+        });
+        const saved = await app.inject({
+          method: 'POST',
+          url: `/admin/articles/${article.id}`,
+          headers: headers(),
+          payload: fields('Nadia Korvell'),
+        });
+        assert.equal(saved.statusCode, 400);
+        assert.match(saved.body, /ask an editor to credit “Nadia Korvell”/);
+        const lowerCase = await app.inject({
+          method: 'POST',
+          url: `/admin/articles/${article.id}`,
+          headers: headers(),
+          payload: fields('nadia korvell'),
+        });
+        assert.equal(lowerCase.statusCode, 400);
+        assert.match(lowerCase.body, /ask an editor to credit “Nadia Korvell”/);
+        const autosave = await app.inject({
+          method: 'POST',
+          url: `/admin/articles/${article.id}/autosave`,
+          headers: headers('application/json'),
+          payload: fields('Nadia Korvell'),
+        });
+        assert.equal(autosave.statusCode, 400);
+        assert.equal((autosave.json() as { details: { field: string }[] }).details[0]?.field, 'authors');
+        assert.equal(await t.wiring.store.autosaves.find(article.id, users.get('author')!.id), undefined);
+        const stored = (await t.wiring.store.articles.findById(article.id))!;
+        assert.deepEqual(stored.authorIds, [await ownPersonOf('author')]);
+        assert.equal(stored.version, article.version);
+      });
+
+      test('a writer keeps and publishes under whom an editor credited, but not after the editor took them off', async () => {
+        const author = await as('author');
+        await author.get('/admin/articles/new');
+        await author.post('/admin/articles', { title: 'A shared piece', body: 'Text.', language: 'en' });
+        const article = (await t.wiring.store.articles.findBySlug('a-shared-piece'))!;
+        const own = (await t.wiring.store.people.findById(await ownPersonOf('author')))!.name;
+        const editor = await as('editor');
+        await editor.get(`/admin/articles/${article.id}`);
+        const credit = new URLSearchParams({
+          _csrf: editor.csrf,
+          title: 'A shared piece',
+          body: 'Text.',
+          language: 'en',
+          version: String(article.version),
+        });
+        credit.append('author', own);
+        credit.append('author', 'Nadia Korvell');
+        const credited = await app.inject({
+          method: 'POST',
+          url: `/admin/articles/${article.id}`,
+          headers: { cookie: editor.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+          payload: credit.toString(),
+        });
+        assert.equal(credited.statusCode, 303, credited.body);
+        const withNadia = (await t.wiring.store.articles.findById(article.id))!;
+        // The author edits the text, keeping the byline the editor set, and publishes.
+        await author.get(`/admin/articles/${article.id}`);
+        const keep = new URLSearchParams({
+          _csrf: author.csrf,
+          title: 'A shared piece',
+          body: 'Text, edited.',
+          language: 'en',
+          version: String(withNadia.version),
+        });
+        keep.append('author', own);
+        keep.append('author', 'Nadia Korvell');
+        const kept = await app.inject({
+          method: 'POST',
+          url: `/admin/articles/${article.id}`,
+          headers: { cookie: author.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+          payload: keep.toString(),
+        });
+        assert.equal(kept.statusCode, 303, kept.body);
+        const published = await author.post(`/admin/articles/${article.id}/workflow`, { action: 'publish' });
+        assert.equal(published.statusCode, 303, published.body);
+        await author.post(`/admin/articles/${article.id}/workflow`, { action: 'unpublish' });
+        // The editor takes Nadia off; the author cannot bring her back by restoring a version.
+        const current = (await t.wiring.store.articles.findById(article.id))!;
+        await editor.get(`/admin/articles/${article.id}`);
+        const removed = await editor.post(`/admin/articles/${article.id}`, {
+          title: 'A shared piece',
+          body: 'Text, edited.',
+          language: 'en',
+          author: own,
+          version: String(current.version),
+        });
+        assert.equal(removed.statusCode, 303, removed.body);
+        const revisions = await t.wiring.store.revisions.list('article', article.id);
+        const withHer = revisions.find(
+          (r) => ((r.snapshot as { authorIds: number[] }).authorIds ?? []).length > 1,
+        )!;
+        await author.get(`/admin/articles/${article.id}/revisions`);
+        const restore = await author.post(
+          `/admin/articles/${article.id}/revisions/${withHer.id}/restore`,
+          {},
+        );
+        assert.equal(restore.statusCode, 400, restore.body);
+        assert.match(restore.body, /ask an editor to credit/);
+        assert.deepEqual((await t.wiring.store.articles.findById(article.id))!.authorIds, [
+          await ownPersonOf('author'),
+        ]);
+      });
+
+      test('publishing refuses a byline no editor credited, however it was saved; an editor may publish it', async () => {
+        const authorId = users.get('author')!.id;
+        const ownId = await ownPersonOf('author');
+        const nadia = (await t.wiring.store.people.findBySlug('nadia-korvell'))!;
+        // A byline saved before writers were limited: the author's own save put Nadia there.
+        const { article } = await t.wiring.store.transaction(async (repos) => {
+          const { article: draft } = await saveArticleIn(
+            repos,
+            {
+              ...draftOf((await repos.articles.findBySlug('my-own-piece'))!),
+              slug: 'an-older-draft',
+              title: 'An older draft',
+              authorIds: [ownId],
+            },
+            { actor: String(authorId), now: t.wiring.now(), createdBy: authorId },
+          );
+          return saveArticleIn(
+            repos,
+            { ...draftOf(draft), authorIds: [ownId, nadia.id] },
+            { actor: String(authorId), now: t.wiring.now(), id: draft.id },
+          );
+        });
+        const author = await as('author');
+        await author.get(`/admin/articles/${article.id}`);
+        for (const action of ['publish', 'schedule']) {
+          const refused = await author.post(`/admin/articles/${article.id}/workflow`, {
+            action,
+            publish_at: '2027-01-01T08:00',
+          });
+          assert.equal(refused.statusCode, 400, `${action}: ${refused.statusCode}`);
+          assert.match(refused.body, /Nadia Korvell.*was not credited by an editor/);
+        }
+        assert.equal((await t.wiring.store.articles.findById(article.id))?.status, 'draft');
+        const editor = await as('editor');
+        await editor.get(`/admin/articles/${article.id}`);
+        const published = await editor.post(`/admin/articles/${article.id}/workflow`, { action: 'publish' });
+        assert.equal(published.statusCode, 303, published.body);
+      });
+
+      test('a writer with no person who types their own name gets a person of their own, never a namesake', async () => {
+        const namesake = await createUser(t.wiring, {
+          email: 'namesake@limits.example',
+          name: 'Nadia Korvell',
+          role: 'author',
+          password: TEST_PASSWORD,
+        });
+        const client = await clientAs(app, t.wiring, namesake, sessionCookieName(t.wiring.siteUrl));
+        await client.get('/admin/articles/new');
+        const res = await client.post('/admin/articles', {
+          title: 'In my own name',
+          body: 'Text.',
+          language: 'en',
+          author: 'Nadia Korvell',
+        });
+        assert.equal(res.statusCode, 303, res.body);
+        const nadia = (await t.wiring.store.people.findBySlug('nadia-korvell'))!;
+        const linked = (await t.wiring.store.users.findById(namesake.id))!.personId;
+        assert.ok(linked);
+        assert.notEqual(linked, nadia.id);
+        const article = (await t.wiring.store.articles.findBySlug('in-my-own-name'))!;
+        assert.deepEqual(article.authorIds, [linked]);
+      });
+    });
+  });
+}
