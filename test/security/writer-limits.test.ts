@@ -320,5 +320,49 @@ for (const kind of DATABASE_KINDS) {
         assert.deepEqual(article.authorIds, [linked]);
       });
     });
+
+    describe('terms and people of unpublished work', () => {
+      test('writers pick existing terms; only editors add new ones, tags included', async () => {
+        const termCount = async () => (await t.wiring.store.taxonomies.listTerms()).length;
+        for (const role of ['contributor', 'author'] as const) {
+          const client = await as(role);
+          const page = await client.get('/admin/articles/new');
+          assert.doesNotMatch(page.body, /name="new_terms_tag"/, 'no field to add terms');
+          const before = await termCount();
+          for (const field of ['new_terms_tag', 'new_terms_region']) {
+            const res = await client.post('/admin/articles', {
+              title: `A new term from the ${role} ${field}`,
+              body: 'Text.',
+              language: 'en',
+              [field]: 'Embargoed merger',
+            });
+            assert.equal(res.statusCode, 400, `${role} ${field}`);
+            assert.match(res.body, /“Embargoed merger” is not a (tag|region) yet; ask an editor to add it/);
+          }
+          assert.equal(await termCount(), before);
+        }
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        const res = await editor.post('/admin/articles', {
+          title: 'Editor files a tag',
+          body: 'Text.',
+          language: 'en',
+          new_terms_tag: 'Harbour works',
+        });
+        assert.equal(res.statusCode, 303, res.body);
+        const tag = (await t.wiring.store.taxonomies.listTerms()).find((x) => x.name === 'Harbour works');
+        assert.ok(tag);
+        // A writer may file under the existing tag.
+        const author = await as('author');
+        await author.get('/admin/articles/new');
+        const filed = await author.post('/admin/articles', {
+          title: 'Filed under harbour works',
+          body: 'Text.',
+          language: 'en',
+          term: String(tag.id),
+        });
+        assert.equal(filed.statusCode, 303, filed.body);
+      });
+    });
   });
 }

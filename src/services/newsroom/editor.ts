@@ -293,14 +293,14 @@ async function draftFrom(
       errors.push({ field: `terms_${ref.taxonomySlug}`, message: 'names an unknown taxonomy' });
       continue;
     }
+    // A new term has a public page and a place in the site's lists: making one is an editor's
+    // call (taxonomy.manage), as for people. Writers pick existing terms, or name one exactly.
     if (!can(staff.role, 'taxonomy.manage') && !(await repos.taxonomies.findTermByName(taxonomy.id, name))) {
-      if (taxonomy.slug !== 'tag') {
-        errors.push({
-          field: `terms_${taxonomy.slug}`,
-          message: `“${name}” is not a ${taxonomy.name.toLowerCase()} yet; ask an editor to add it`,
-        });
-        continue;
-      }
+      errors.push({
+        field: `terms_${taxonomy.slug}`,
+        message: `“${name}” is not a ${taxonomy.name.toLowerCase()} yet; ask an editor to add it`,
+      });
+      continue;
     }
     const term = await findOrCreateTerm(repos, taxonomy, { name }, now);
     if (!termIds.includes(term.id)) termIds.push(term.id);

@@ -161,7 +161,7 @@ function termFields(model: EditorModel, errors: FieldErrors): SafeHtml {
       : html`<p class="hint">None yet.</p>`
   }
   ${
-    model.canManageTerms || taxonomy.slug === 'tag'
+    model.canManageTerms
       ? html`<label class="small-label" for="${fieldId(newName)}">New ${taxonomy.pluralName.toLowerCase()} (comma-separated)</label>
   <input id="${fieldId(newName)}" name="${newName}" value="${one(model.values, newName)}"${error ? html` aria-invalid="true" aria-describedby="${fieldId(newName)}-error"` : ''}>`
       : ''
