@@ -215,9 +215,13 @@ export class Reader {
   ): Promise<TermPageModel | undefined> {
     const taxonomy = await this.structure.taxonomy(taxonomySlug);
     if (!taxonomy) return undefined;
-    const all = await this.structure.terms(taxonomy.id);
+    const [all, listed] = await Promise.all([
+      this.structure.terms(taxonomy.id),
+      this.structure.listedTermIds(),
+    ]);
     const term = all.find((t) => t.slug === termSlug);
-    if (!term) return undefined;
+    // A term with no published article (made for a draft, say) has no page yet.
+    if (!term || !listed.has(term.id)) return undefined;
     const byId = new Map(all.map((t) => [t.id, t]));
     const descendants = collectDescendants(term.id, all);
     const listing = await this.listing({ ...request, termIds: [term.id, ...descendants] });
@@ -225,7 +229,7 @@ export class Reader {
       taxonomy,
       term,
       ancestors: ancestorsOf(term, byId),
-      children: all.filter((t) => t.parentId === term.id),
+      children: all.filter((t) => t.parentId === term.id && listed.has(t.id)),
       listedTermIds: [term.id, ...descendants],
       listing,
       cacheTags: [
@@ -244,16 +248,21 @@ export class Reader {
   > {
     const taxonomy = await this.structure.taxonomy(taxonomySlug);
     if (!taxonomy) return undefined;
-    const counts = await this.repos.taxonomies.publishedCounts();
-    const terms = (await this.structure.terms(taxonomy.id)).map((term) => ({
-      term,
-      count: counts.get(term.id) ?? 0,
-    }));
+    const [counts, listed, all] = await Promise.all([
+      this.repos.taxonomies.publishedCounts(),
+      this.structure.listedTermIds(),
+      this.structure.terms(taxonomy.id),
+    ]);
+    const terms = all
+      .filter((term) => listed.has(term.id))
+      .map((term) => ({ term, count: counts.get(term.id) ?? 0 }));
     return {
       taxonomy,
       terms,
       cacheTags: [
         CacheTags.anyListing,
+        // A term's first published article adds it here: any listed article may change the index.
+        CacheTags.siteListing,
         ...terms.flatMap((t) => [CacheTags.term(t.term.id), CacheTags.termListing(t.term.id)]),
       ],
     };
@@ -265,11 +274,19 @@ export class Reader {
   ): Promise<{ person: Person; listing: Listing; cacheTags: string[] } | undefined> {
     const person = await this.repos.people.findBySlug(slug);
     if (!person) return undefined;
+    const listing = await this.listing({ ...request, personId: person.id });
+    // A person with no published article (a writer's first draft made them) has no page yet.
+    if (listing.pagination.total === 0) return undefined;
     return {
       person,
-      listing: await this.listing({ ...request, personId: person.id }),
+      listing,
       cacheTags: [CacheTags.person(person.id), CacheTags.personListing(person.id), CacheTags.anyListing],
     };
+  }
+
+  /** Whether readers may see the person: they have a published article. */
+  async isPersonListed(personId: number): Promise<boolean> {
+    return (await this.repos.listings.get(listingScope.person(personId), this.nowIso())).count > 0;
   }
 
   async page(slug: string): Promise<{ page: Page; cacheTags: string[] } | undefined> {

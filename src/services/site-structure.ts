@@ -52,6 +52,31 @@ export class SiteStructure {
     return this.keep(`terms:${taxonomyId}`, () => this.store.taxonomies.listTerms(taxonomyId));
   }
 
+  /**
+   * The terms readers may see: those with a published article, directly or through a sub-term.
+   * A term made for a draft (or left by an unpublished article) has no page, no place in the
+   * taxonomy index and no search choice until an article filed under it is published.
+   */
+  listedTermIds(): Promise<ReadonlySet<number>> {
+    return this.keep('listed-terms', async () => {
+      const [counts, terms] = await Promise.all([
+        this.store.taxonomies.publishedCounts(),
+        this.store.taxonomies.listTerms(),
+      ]);
+      const parentOf = new Map(terms.map((t) => [t.id, t.parentId]));
+      const listed = new Set<number>();
+      for (const id of counts.keys()) {
+        // A parent is listed through its sub-terms; the walk stops at one already listed.
+        let at: number | null | undefined = id;
+        while (at !== null && at !== undefined && parentOf.has(at) && !listed.has(at)) {
+          listed.add(at);
+          at = parentOf.get(at);
+        }
+      }
+      return listed;
+    });
+  }
+
   /** People with published articles, by slug order, for the search form's author choice. */
   authorsWithArticles(now: string): Promise<{ slug: string; name: string }[]> {
     return this.keep('authors', () => this.store.sitemaps.authors(now));
@@ -66,7 +91,10 @@ export class SiteStructure {
   private apply(change: ContentChange): void {
     if (change.kind === 'person' || change.kind === 'article') {
       for (const key of this.kept.keys()) {
-        if (key === 'authors' || (change.kind === 'article' && key.startsWith('terms:')))
+        if (
+          key === 'authors' ||
+          (change.kind === 'article' && (key.startsWith('terms:') || key === 'listed-terms'))
+        )
           this.kept.delete(key);
       }
       return;

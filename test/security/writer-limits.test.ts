@@ -363,6 +363,101 @@ for (const kind of DATABASE_KINDS) {
         });
         assert.equal(filed.statusCode, 303, filed.body);
       });
+
+      test('no public page shows a term or person that only unpublished articles use, until one is published', async () => {
+        // A new writer's first draft makes their person; an editor's draft makes a region,
+        // a tag and a person by name. None of them is public while the draft is a draft.
+        const newcomer = await createUser(t.wiring, {
+          email: 'newcomer@limits.example',
+          name: 'Quinn Newcomer',
+          role: 'contributor',
+          password: TEST_PASSWORD,
+        });
+        const writer = await clientAs(app, t.wiring, newcomer, sessionCookieName(t.wiring.siteUrl));
+        await writer.get('/admin/articles/new');
+        assert.equal(
+          (
+            await writer.post('/admin/articles', {
+              title: 'Quiet first draft',
+              body: 'Text.',
+              language: 'en',
+            })
+          ).statusCode,
+          303,
+        );
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        const drafted = await editor.post('/admin/articles', {
+          title: 'The embargoed story',
+          body: 'Not yet.',
+          language: 'en',
+          author: 'Secret Source',
+          new_terms_region: 'Atlantis',
+          new_terms_tag: 'Embargoed merger',
+        });
+        assert.equal(drafted.statusCode, 303, drafted.body);
+        const story = (await t.wiring.store.articles.findBySlug('the-embargoed-story'))!;
+        const secrets = /Atlantis|Embargoed merger|Secret Source|Quinn Newcomer/;
+        const hidden = async (when: string) => {
+          for (const url of [
+            '/region/atlantis',
+            '/tag/embargoed-merger',
+            '/authors/secret-source',
+            '/authors/quinn-newcomer',
+            '/region/atlantis/feed.xml',
+            '/tag/embargoed-merger/feed.json',
+            '/authors/secret-source/feed.atom',
+          ]) {
+            const res = await app.inject({ method: 'GET', url });
+            assert.equal(res.statusCode, 404, `${when}: ${url} answers ${res.statusCode}`);
+          }
+          for (const url of [
+            '/region',
+            '/tag',
+            '/sitemaps/terms.xml',
+            '/sitemaps/authors.xml',
+            '/search',
+            '/search?q=text',
+            '/feed.xml',
+          ]) {
+            const res = await app.inject({ method: 'GET', url });
+            assert.equal(res.statusCode, 200, `${when}: ${url}`);
+            assert.doesNotMatch(res.body, secrets, `${when}: ${url} shows an unpublished term or person`);
+          }
+          for (const url of ['/search?q=text&region=atlantis', '/search?q=text&author=secret-source']) {
+            const res = await app.inject({ method: 'GET', url });
+            assert.match(res.body, /There is no/, `${when}: ${url}`);
+          }
+        };
+        await hidden('as drafts');
+
+        // Published, they appear everywhere readers look.
+        await editor.get(`/admin/articles/${story.id}`);
+        const published = await editor.post(`/admin/articles/${story.id}/workflow`, { action: 'publish' });
+        assert.equal(published.statusCode, 303, published.body);
+        for (const url of ['/region/atlantis', '/tag/embargoed-merger', '/authors/secret-source']) {
+          assert.equal((await app.inject({ method: 'GET', url })).statusCode, 200, url);
+        }
+        assert.match((await app.inject({ method: 'GET', url: '/region' })).body, /Atlantis/);
+        assert.match((await app.inject({ method: 'GET', url: '/sitemaps/terms.xml' })).body, /atlantis/);
+        assert.match(
+          (await app.inject({ method: 'GET', url: '/sitemaps/authors.xml' })).body,
+          /secret-source/,
+        );
+        assert.match((await app.inject({ method: 'GET', url: '/search' })).body, /Atlantis/);
+        // The newcomer's own person stays hidden: their draft is still a draft.
+        assert.equal((await app.inject({ method: 'GET', url: '/authors/quinn-newcomer' })).statusCode, 404);
+
+        // Unpublished again, they leave with it.
+        const current = (await t.wiring.store.articles.findById(story.id))!;
+        await editor.get(`/admin/articles/${story.id}`);
+        const unpublished = await editor.post(`/admin/articles/${story.id}/workflow`, {
+          action: 'unpublish',
+          version: String(current.version),
+        });
+        assert.equal(unpublished.statusCode, 303, unpublished.body);
+        await hidden('unpublished');
+      });
     });
   });
 }

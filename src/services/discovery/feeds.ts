@@ -97,7 +97,7 @@ export async function buildFeed(
     const taxonomy = await structure.taxonomy(scope.taxonomySlug);
     const all = taxonomy ? await structure.terms(taxonomy.id) : [];
     const term = all.find((t) => t.slug === scope.termSlug);
-    if (!taxonomy || !term) return undefined;
+    if (!taxonomy || !term || !(await structure.listedTermIds()).has(term.id)) return undefined;
     const ids = [term.id];
     for (let i = 0; i < ids.length; i++) {
       for (const t of all) if (t.parentId === ids[i] && !ids.includes(t.id)) ids.push(t.id);
@@ -108,7 +108,7 @@ export async function buildFeed(
     tags = [CacheTags.term(term.id), CacheTags.anyListing, ...ids.map((id) => CacheTags.termListing(id))];
   } else if (scope.kind === 'author') {
     const person = await repos.people.findBySlug(scope.slug);
-    if (!person) return undefined;
+    if (!person || !(await reader.isPersonListed(person.id))) return undefined;
     filter = { personId: person.id };
     title = `${person.name} — ${settings.siteName}`;
     description = `Articles by ${person.name}`;

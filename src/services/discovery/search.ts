@@ -206,12 +206,17 @@ export class Search {
 
   /** The choices the search form offers: each taxonomy's terms, and the authors with published articles. */
   async formChoices(taxonomies: readonly Taxonomy[]): Promise<SearchFormChoices> {
-    const [terms, authors] = await Promise.all([
-      Promise.all(taxonomies.map((taxonomy) => SiteStructure.of(this.ctx).terms(taxonomy.id))),
-      SiteStructure.of(this.ctx).authorsWithArticles(this.ctx.now().toISOString()),
+    const structure = SiteStructure.of(this.ctx);
+    const [terms, listed, authors] = await Promise.all([
+      Promise.all(taxonomies.map((taxonomy) => structure.terms(taxonomy.id))),
+      structure.listedTermIds(),
+      structure.authorsWithArticles(this.ctx.now().toISOString()),
     ]);
     return {
-      taxonomies: taxonomies.map((taxonomy, index) => ({ taxonomy, terms: terms[index] ?? [] })),
+      taxonomies: taxonomies.map((taxonomy, index) => ({
+        taxonomy,
+        terms: (terms[index] ?? []).filter((term) => listed.has(term.id)),
+      })),
       authors: [...authors].sort((a, b) => a.name.localeCompare(b.name)),
     };
   }
@@ -259,13 +264,16 @@ export class Search {
       const taxonomy = await structure.taxonomy(taxonomySlug);
       const all = taxonomy ? await structure.terms(taxonomy.id) : [];
       const term = all.find((t) => t.slug === termSlug);
-      if (!taxonomy || !term) return empty(`There is no ${taxonomySlug} called “${termSlug}”.`);
+      // A term no published article uses is not shown anywhere, and is not confirmed here either.
+      if (!taxonomy || !term || !(await structure.listedTermIds()).has(term.id))
+        return empty(`There is no ${taxonomySlug} called “${termSlug}”.`);
       termIds.push(term.id, ...descendantsOf(term.id, all));
     }
     let personId: number | undefined;
     if (params.author) {
       const person = await repos.people.findBySlug(params.author);
-      if (!person) return empty(`There is no author “${params.author}”.`);
+      if (!person || !(await this.reader.isPersonListed(person.id)))
+        return empty(`There is no author “${params.author}”.`);
       personId = person.id;
     }
 
