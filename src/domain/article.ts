@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.ts';
+import { isRecordId, lengthErrors } from './limits.ts';
 import { slugProblem } from './slug.ts';
 import { stripXmlForbidden } from './text.ts';
 import { isHttpUrl, isLinkTarget } from './url.ts';
@@ -97,8 +98,20 @@ export function draftOf(article: ArticleDraft): ArticleDraft {
   return draft as ArticleDraft;
 }
 
-const MAX_TITLE = 300;
-const MAX_TEXT = 2000;
+/**
+ * The longest value of each of an article's short text fields, in characters: no more than the
+ * columns hold (varchar), the same on both databases. `url` is for every address field.
+ */
+export const ARTICLE_LIMITS = {
+  title: 300,
+  subtitle: 2000,
+  summary: 2000,
+  epigraph: 2000,
+  sourceName: 500,
+  url: 2000,
+  license: 200,
+  language: 35,
+} as const;
 /** The longest article body, in characters; no longer text is rendered either. */
 export const MAX_BODY_CHARS = 2_000_000;
 
@@ -109,22 +122,43 @@ export function lengthProblem(text: string, limit: number): string | undefined {
   return `is too long: ${count(text.length)} characters, at most ${count(limit)}; split it into parts`;
 }
 
+const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/;
+
+/** Whether a value is a language tag an article can carry ("en", "pt-BR"), short enough to keep. */
+export function isLanguageTag(value: string | null | undefined): value is string {
+  return !!value && value.length <= ARTICLE_LIMITS.language && LANGUAGE_TAG.test(value);
+}
+
+/** The article fields that have a length limit, as the editor, autosave and importers give them. */
+export type ArticleTextFields = Pick<
+  ArticleDraft,
+  'title' | 'epigraph' | 'source' | 'canonicalUrl' | 'license' | 'language' | 'featuredImage'
+> & { subtitle: string | null; summary: string | null };
+
+/** Every field of an article longer than it may be, by field: what no save (or autosave) may keep. */
+export function articleLengthErrors(fields: ArticleTextFields): FieldError[] {
+  const limits = ARTICLE_LIMITS;
+  return lengthErrors([
+    ['title', fields.title, limits.title],
+    ['subtitle', fields.subtitle, limits.subtitle],
+    ['summary', fields.summary, limits.summary],
+    ['epigraph', fields.epigraph?.text, limits.epigraph],
+    ['source', fields.source?.name, limits.sourceName],
+    ['source_url', fields.source?.url, limits.url],
+    ['canonical_url', fields.canonicalUrl, limits.url],
+    ['license', fields.license, limits.license],
+    ['language', fields.language, limits.language],
+    ['featured_image', fields.featuredImage, limits.url],
+  ]);
+}
+
 /** Every problem with a draft, by field; an empty list means it can be saved. */
 export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = articleLengthErrors(draft);
+  const isTooLong = (field: string) => errors.some((e) => e.field === field);
   if (draft.title.trim().length === 0) errors.push({ field: 'title', message: 'must not be empty' });
-  if (draft.title.length > MAX_TITLE)
-    errors.push({ field: 'title', message: `must be at most ${MAX_TITLE} characters` });
   const slugIssue = slugProblem(draft.slug);
   if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
-  for (const [field, value] of [
-    ['subtitle', draft.subtitle],
-    ['summary', draft.summary],
-    ['epigraph', draft.epigraph?.text ?? null],
-  ] as const) {
-    if (value !== null && value.length > MAX_TEXT)
-      errors.push({ field, message: `must be at most ${MAX_TEXT} characters` });
-  }
   const bodyProblem = lengthProblem(draft.bodyMarkdown, MAX_BODY_CHARS);
   if (bodyProblem) errors.push({ field: 'body', message: bodyProblem });
   if (!ARTICLE_STATUSES.includes(draft.status)) {
@@ -141,27 +175,45 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
   }
   if (draft.source !== null) {
     if (draft.source.name.trim().length === 0) errors.push({ field: 'source', message: 'must not be empty' });
-    if (draft.source.url !== null && !isHttpUrl(draft.source.url)) {
+    if (draft.source.url !== null && !isTooLong('source_url') && !isHttpUrl(draft.source.url)) {
       errors.push({ field: 'source_url', message: 'must be an http or https URL' });
     }
   }
   // Site paths (/media/…) and http(s) URLs only: no other scheme (javascript:, data:), no
   // scheme-relative or backslash tricks, no climbing out with "..".
-  if (draft.featuredImage !== null && !isLinkTarget(draft.featuredImage.trim())) {
+  if (
+    draft.featuredImage !== null &&
+    !isTooLong('featured_image') &&
+    !isLinkTarget(draft.featuredImage.trim())
+  ) {
     errors.push({
       field: 'featured_image',
       message: 'must be an http or https URL, or an address on this site',
     });
   }
-  if (draft.canonicalUrl !== null && !isHttpUrl(draft.canonicalUrl)) {
+  if (draft.canonicalUrl !== null && !isTooLong('canonical_url') && !isHttpUrl(draft.canonicalUrl)) {
     errors.push({ field: 'canonical_url', message: 'must be an http or https URL' });
   }
-  if (!/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(draft.language)) {
+  if (!isTooLong('language') && !LANGUAGE_TAG.test(draft.language)) {
     errors.push({ field: 'language', message: 'must be a language tag such as en or pt-BR' });
   }
+  errors.push(...articleRelationErrors(draft));
+  return errors;
+}
+
+/**
+ * Problems with the people and terms an article names by id: a person named twice, or an id no
+ * row can have (ids come from forms and files too, and are refused before any query asks for them).
+ */
+export function articleRelationErrors(draft: Pick<ArticleDraft, 'authorIds' | 'termIds'>): FieldError[] {
+  const errors: FieldError[] = [];
   if (new Set(draft.authorIds).size !== draft.authorIds.length) {
     errors.push({ field: 'authors', message: 'must not name the same person twice' });
   }
+  if (!draft.authorIds.every(isRecordId))
+    errors.push({ field: 'authors', message: 'names a person who does not exist' });
+  if (!draft.termIds.every(isRecordId))
+    errors.push({ field: 'terms', message: 'names a term that does not exist' });
   return errors;
 }
 

@@ -1,3 +1,7 @@
+import type { FieldError } from '../errors.ts';
+import { lengthErrors, wholeNumberProblem } from './limits.ts';
+import { slugProblem } from './slug.ts';
+
 /** A way of filing articles (region, theme, report, tag), configurable per publication. */
 export interface Taxonomy {
   id: number;
@@ -22,6 +26,54 @@ export interface Term {
   descriptionHtml: string | null;
   parentId: number | null;
   position: number;
+}
+
+/**
+ * The longest value of each of a taxonomy's and a term's fields, in characters: no more than the
+ * columns hold (varchar), the same on both databases. A taxonomy's slug starts its listing
+ * addresses, and its column is the narrowest.
+ */
+export const TAXONOMY_LIMITS = { slug: 100, name: 200 } as const;
+export const TERM_LIMITS = { name: 200 } as const;
+
+/** Where a taxonomy or a term may be placed in its list: 0 (first) to this. */
+export const MAX_POSITION = 1_000_000;
+
+/** Every problem with a taxonomy's fields (trimmed), by field; without a slug, the names only. */
+export function validateTaxonomy(fields: {
+  slug?: string;
+  name: string;
+  pluralName: string;
+  position?: number;
+}): FieldError[] {
+  const errors = lengthErrors([
+    ['name', fields.name, TAXONOMY_LIMITS.name],
+    ['plural_name', fields.pluralName, TAXONOMY_LIMITS.name],
+    ['slug', fields.slug, TAXONOMY_LIMITS.slug],
+  ]);
+  if (!fields.name) errors.push({ field: 'name', message: 'must not be empty' });
+  if (!fields.pluralName) errors.push({ field: 'plural_name', message: 'must not be empty' });
+  const slug = fields.slug;
+  const slugIssue = slug !== undefined && (fields.name || slug) ? slugProblem(slug) : undefined;
+  if (slugIssue && !errors.some((e) => e.field === 'slug'))
+    errors.push({ field: 'slug', message: slugIssue });
+  errors.push(...positionErrors(fields.position));
+  return errors;
+}
+
+/** Every problem with a term's fields (trimmed), by field. */
+export function validateTerm(fields: { slug: string; name: string; position?: number }): FieldError[] {
+  const errors = lengthErrors([['name', fields.name, TERM_LIMITS.name]]);
+  if (!fields.name) errors.push({ field: 'name', message: 'must not be empty' });
+  const slugIssue = fields.name || fields.slug ? slugProblem(fields.slug) : undefined;
+  if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
+  errors.push(...positionErrors(fields.position));
+  return errors;
+}
+
+function positionErrors(position: number | undefined): FieldError[] {
+  const problem = position === undefined ? undefined : wholeNumberProblem(position, 0, MAX_POSITION);
+  return problem ? [{ field: 'position', message: problem }] : [];
 }
 
 /** The taxonomies every new publication starts with. */

@@ -1,4 +1,6 @@
 import type { FieldError } from '../errors.ts';
+import { lengthErrors } from './limits.ts';
+import { PERSON_LIMITS } from './person.ts';
 
 /** Staff roles, from least to most powerful. */
 export const ROLES = ['contributor', 'author', 'editor', 'admin'] as const;
@@ -18,6 +20,12 @@ export interface User {
 
 export const MIN_PASSWORD_LENGTH = 12;
 
+/**
+ * The longest email and name of a staff user, in characters: an email as long as the standard
+ * allows, a name as long as a person's (a writer's name becomes their byline).
+ */
+export const USER_LIMITS = { email: 320, name: PERSON_LIMITS.name } as const;
+
 /** Every problem with a new user's fields. */
 export function validateNewUser(input: {
   email: string;
@@ -25,8 +33,11 @@ export function validateNewUser(input: {
   role: string;
   password: string;
 }): FieldError[] {
-  const errors: FieldError[] = [];
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email) || input.email.length > 320) {
+  const errors = lengthErrors([
+    ['email', input.email, USER_LIMITS.email],
+    ['name', input.name.trim(), USER_LIMITS.name],
+  ]);
+  if (!errors.some((e) => e.field === 'email') && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) {
     errors.push({ field: 'email', message: 'must be an email address' });
   }
   if (!input.name.trim()) errors.push({ field: 'name', message: 'must not be empty' });

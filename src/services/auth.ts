@@ -3,9 +3,10 @@ import argon2 from 'argon2';
 import type { Mailer } from '../adapters/mailer.ts';
 import type { Config } from '../config.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
+import { tooLong } from '../domain/limits.ts';
 import type { AuthTokenKind, AuthTokenRecord } from '../domain/ports/auth-token-store.ts';
 import type { SessionRecord } from '../domain/ports/session-store.ts';
-import { type User, validatePassword } from '../domain/user.ts';
+import { USER_LIMITS, type User, validatePassword } from '../domain/user.ts';
 import { type AppError, Errors } from '../errors.ts';
 import { actorOf, recordAudit } from './audit.ts';
 import type { ServiceContext } from './context.ts';
@@ -70,6 +71,9 @@ export async function login(
   input: { email: string; password: string; client?: ClientInfo },
 ): Promise<{ user: User; token: string; session: SessionRecord }> {
   const email = input.email.trim().toLowerCase();
+  // No account has a longer email, and none is kept as a throttling key (the column is no wider).
+  const emailProblem = tooLong(email, USER_LIMITS.email);
+  if (emailProblem) throw Errors.VALIDATION_FAILED({ details: [{ field: 'email', message: emailProblem }] });
   const now = ctx.now();
   const { loginMaxFailures, loginWindowMinutes } = ctx.config.auth;
   const since = toIsoTimestamp(addMs(now, -loginWindowMinutes * 60_000));

@@ -1,10 +1,10 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
-import type { Page } from '../domain/page.ts';
+import { type Page, validatePage } from '../domain/page.ts';
 import { pagePath } from '../domain/paths.ts';
 import type { Repositories } from '../domain/ports/store.ts';
-import { RESERVED_SLUGS, slugify, slugProblem } from '../domain/slug.ts';
-import { Errors, type FieldError } from '../errors.ts';
+import { slugify } from '../domain/slug.ts';
+import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
 
 export interface PageDraft {
@@ -41,19 +41,9 @@ export async function savePageIn(
     modifiedAt?: string | null;
   },
 ): Promise<PageSaveResult> {
-  const errors: FieldError[] = [];
   const title = input.title.trim();
   const slug = input.slug.trim() || slugify(title);
-  if (!title) errors.push({ field: 'title', message: 'must not be empty' });
-  // An empty title already explains an empty derived slug.
-  const slugIssue = title || input.slug.trim() ? slugProblem(slug) : undefined;
-  if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
-  else if (RESERVED_SLUGS.has(slug))
-    errors.push({ field: 'slug', message: `"${slug}" is reserved for the site` });
-  if (input.status !== 'draft' && input.status !== 'published')
-    errors.push({ field: 'status', message: 'must be draft or published' });
-  if (!Number.isInteger(input.position))
-    errors.push({ field: 'position', message: 'must be a whole number' });
+  const errors = validatePage({ slug, title, status: input.status, position: input.position });
 
   const existing =
     options.id === undefined

@@ -1,10 +1,9 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
-import type { Person } from '../domain/person.ts';
+import { PERSON_LIMITS, type Person, validatePerson } from '../domain/person.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { slugify } from '../domain/slug.ts';
-import { stripXmlForbidden } from '../domain/text.ts';
-import { isHttpUrl } from '../domain/url.ts';
+import { clipText, stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
 
@@ -37,20 +36,21 @@ export async function findOrCreatePerson(
     throw Errors.VALIDATION_FAILED({
       details: [{ field: 'authors', message: `cannot make a URL slug from the author name "${name}"` }],
     });
-  // Views put the website in an href, so a javascript: or data: URL would run in readers' browsers.
-  const website = ref.website?.trim() || null;
-  if (website !== null && !isHttpUrl(website))
-    throw Errors.VALIDATION_FAILED({
-      details: [{ field: 'authors', message: `the website of "${name}" must be an http or https URL` }],
-    });
-  const timestamp = toIsoTimestamp(now);
-  const existing =
-    (await repos.people.findBySlug(slug)) ?? (ref.slug ? undefined : await repos.people.findByName(name));
   const profile = {
     bio: stripXmlForbidden(ref.bio ?? '').trim() || null,
     email: ref.email?.trim() || null,
-    website,
+    website: ref.website?.trim() || null,
   };
+  const problems = validatePerson({ name, slug, ...profile });
+  if (problems.length > 0) {
+    const who = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+    throw Errors.VALIDATION_FAILED({
+      details: problems.map((p) => ({ field: 'authors', message: `“${who}”: ${p.field} ${p.message}` })),
+    });
+  }
+  const timestamp = toIsoTimestamp(now);
+  const existing =
+    (await repos.people.findBySlug(slug)) ?? (ref.slug ? undefined : await repos.people.findByName(name));
   if (existing) {
     const hasProfileChange =
       (profile.bio !== null && profile.bio !== existing.bio) ||
@@ -102,7 +102,8 @@ export async function createOwnPerson(
   now: Date,
   actor: string,
 ): Promise<Person> {
-  const clean = stripXmlForbidden(name).trim();
+  // Staff names are as long as people's; one from before that rule is cut rather than refused.
+  const clean = clipText(stripXmlForbidden(name).trim(), PERSON_LIMITS.name);
   if (!clean)
     throw Errors.VALIDATION_FAILED({ details: [{ field: 'authors', message: 'your name is empty' }] });
   const base = slugify(clean) || 'author';

@@ -2,7 +2,13 @@ import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { slugify } from '../domain/slug.ts';
-import { DEFAULT_TAXONOMIES, type Taxonomy, type Term, wouldCreateCycle } from '../domain/taxonomy.ts';
+import {
+  DEFAULT_TAXONOMIES,
+  type Taxonomy,
+  type Term,
+  validateTerm,
+  wouldCreateCycle,
+} from '../domain/taxonomy.ts';
 import { stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
@@ -39,6 +45,16 @@ export async function findOrCreateTerm(
     throw Errors.VALIDATION_FAILED({
       details: [{ field: taxonomy.slug, message: `"${ref.name}" is not a usable term name` }],
     });
+  const problems = validateTerm({ name, slug });
+  if (problems.length > 0) {
+    const which = name.length > 60 ? `${name.slice(0, 60)}…` : name;
+    throw Errors.VALIDATION_FAILED({
+      details: problems.map((p) => ({
+        field: taxonomy.slug,
+        message: `“${which}”: ${p.field} ${p.message}`,
+      })),
+    });
+  }
   const timestamp = toIsoTimestamp(now);
   let parentId: number | null = null;
   if (ref.parentName) {

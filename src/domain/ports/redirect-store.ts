@@ -1,3 +1,9 @@
+/**
+ * The longest address a redirect is kept for, from or to, in characters (as the address is
+ * stored: percent-encoded, so a letter outside ASCII takes several). Longer ones are refused.
+ */
+export const MAX_REDIRECT_PATH_LENGTH = 2000;
+
 export interface Redirect {
   fromPath: string;
   /** Where the address moved; empty when it is gone (status 410). */

@@ -5,9 +5,10 @@ import {
   hasBeenPublished,
   toIsoTimestamp,
 } from '../../domain/article.ts';
+import { tooLong } from '../../domain/limits.ts';
 import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
-import type { Redirect } from '../../domain/ports/redirect-store.ts';
+import { MAX_REDIRECT_PATH_LENGTH, type Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { isHttpUrl, isSitePath } from '../../domain/url.ts';
 import { mayDeleteArticle, STATUS_LABELS } from '../../domain/workflow.ts';
@@ -245,12 +246,23 @@ async function loadDeletable(
 function normalizeRedirectTarget(value: string | undefined): string | null {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '') return null;
+  const typed = tooLong(trimmed, MAX_REDIRECT_PATH_LENGTH);
+  if (typed) throw redirectProblem(typed);
+  let target: string;
   if (isSitePath(trimmed)) {
     const url = new URL(trimmed, 'http://site.invalid');
-    return `${url.pathname}${url.search}${url.hash}`;
+    target = `${url.pathname}${url.search}${url.hash}`;
+  } else if (isHttpUrl(trimmed)) {
+    target = new URL(trimmed).href;
+  } else {
+    throw redirectProblem('must be an address on this site (starting with /) or an http or https URL');
   }
-  if (isHttpUrl(trimmed)) return new URL(trimmed).href;
-  throw redirectProblem('must be an address on this site (starting with /) or an http or https URL');
+  const encoded = tooLong(target, MAX_REDIRECT_PATH_LENGTH);
+  if (encoded)
+    throw redirectProblem(
+      `${encoded.replace(/ \(.*\)$/, '')} once written as a web address (letters outside ASCII take several each)`,
+    );
+  return target;
 }
 
 /** Checks the target against the article's address and what the site already redirects. */

@@ -1,20 +1,26 @@
 import { checkRenderable } from '../../content/markdown.ts';
 import type { Article, ArticleDraft } from '../../domain/article.ts';
-import { toIsoTimestamp, validateArticleDraft } from '../../domain/article.ts';
+import {
+  articleLengthErrors,
+  articleRelationErrors,
+  toIsoTimestamp,
+  validateArticleDraft,
+} from '../../domain/article.ts';
+import { lengthErrors } from '../../domain/limits.ts';
 import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
-import type { Person } from '../../domain/person.ts';
+import { PERSON_LIMITS, type Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify } from '../../domain/slug.ts';
-import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
 import {
   availableTransitions,
   mayDeleteArticle,
   mayEditArticle,
   type WorkflowAction,
 } from '../../domain/workflow.ts';
-import { Errors, type FieldError } from '../../errors.ts';
+import { Errors, type FieldError, isAppError } from '../../errors.ts';
 import { announceArticle, renderBodyOutside, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -180,7 +186,10 @@ export async function autosaveArticle(
   input: { id: number; baseVersion: number; article: ArticleInput },
 ): Promise<{ savedAt: string; isStale: boolean; currentVersion: number }> {
   const savedAt = toIsoTimestamp(ctx.now());
-  // Nothing is rendered here, but markup that could never be saved is not kept either.
+  // Nothing is rendered here, but what could never be saved is not kept either: markup, and
+  // values longer than their fields.
+  const tooLong = inputLengthErrors(input.article);
+  if (tooLong.length > 0) throw Errors.VALIDATION_FAILED({ details: tooLong });
   await checkRenderable(input.article.bodyMarkdown, 'body');
   return ctx.store.transaction(async (repos) => {
     const { article, isOwn } = await loadArticle(repos, staff, input.id);
@@ -216,6 +225,19 @@ export async function findAutosave(
 
 export async function discardAutosave(ctx: ServiceContext, staff: Staff, articleId: number): Promise<void> {
   await ctx.store.autosaves.remove(articleId, staff.id);
+}
+
+/** The editor's values that are longer than what they would be saved as may be. */
+function inputLengthErrors(input: ArticleInput): FieldError[] {
+  return [
+    ...articleLengthErrors(input),
+    ...lengthErrors(
+      input.newAuthorNames.map((name) => ['authors', name.trim(), PERSON_LIMITS.name] as const),
+    ),
+    ...lengthErrors(
+      input.newTerms.map((ref) => [`terms_${ref.taxonomySlug}`, ref.name.trim(), TERM_LIMITS.name] as const),
+    ),
+  ];
 }
 
 /** How many people one save may create through the author field. */
@@ -261,6 +283,8 @@ async function draftFrom(
       details: [{ field: 'authors', message: `may list at most ${MAX_AUTHORS} authors` }],
     });
   }
+  const idErrors = articleRelationErrors(input);
+  if (idErrors.length > 0) throw Errors.VALIDATION_FAILED({ details: idErrors });
   const authorIds = [...input.authorIds];
   // What bylineProblems let through for a writer with no person yet: their own name, typed or
   // matched to someone else who has it. It means "me", so they get a person of their own below.
@@ -280,7 +304,8 @@ async function draftFrom(
       const person = await findOrCreatePerson(repos, { name }, now);
       if (!authorIds.includes(person.id)) authorIds.push(person.id);
     } catch (error) {
-      errors.push({ field: 'authors', message: error instanceof Error ? error.message : String(error) });
+      if (!isAppError(error) || error.kind !== 'invalid') throw error;
+      for (const detail of error.details ?? []) errors.push({ field: 'authors', message: detail.message });
     }
   }
   const termIds = [...input.termIds];
@@ -302,8 +327,14 @@ async function draftFrom(
       });
       continue;
     }
-    const term = await findOrCreateTerm(repos, taxonomy, { name }, now);
-    if (!termIds.includes(term.id)) termIds.push(term.id);
+    try {
+      const term = await findOrCreateTerm(repos, taxonomy, { name }, now);
+      if (!termIds.includes(term.id)) termIds.push(term.id);
+    } catch (error) {
+      if (!isAppError(error) || error.kind !== 'invalid') throw error;
+      for (const detail of error.details ?? [])
+        errors.push({ field: `terms_${taxonomy.slug}`, message: detail.message });
+    }
   }
   const terms = await repos.taxonomies.findTermsByIds(termIds);
   for (const taxonomy of taxonomies.filter((t) => !t.isMultiple)) {

@@ -1,11 +1,10 @@
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { personPath } from '../../domain/paths.ts';
-import type { Person, PersonLink } from '../../domain/person.ts';
+import { type Person, type PersonLink, validatePerson } from '../../domain/person.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
-import { slugify, slugProblem } from '../../domain/slug.ts';
-import { isHttpUrl, isSitePath } from '../../domain/url.ts';
-import { Errors, type FieldError } from '../../errors.ts';
+import { slugify } from '../../domain/slug.ts';
+import { Errors } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { keepRevision } from '../revision-log.ts';
@@ -36,32 +35,18 @@ export async function loadPerson(ctx: ServiceContext, staff: Staff, id: number):
   return person;
 }
 
-/** Every problem with a person's fields, by field. */
-export function validatePersonInput(input: PersonInput): FieldError[] {
-  const errors: FieldError[] = [];
+/** The fields of a person as the form gives them, trimmed and with empty ones null, as stored. */
+function fieldsOf(input: PersonInput) {
   const name = input.name.trim();
-  if (!name) errors.push({ field: 'name', message: 'must not be empty' });
-  if (name.length > 200) errors.push({ field: 'name', message: 'must be at most 200 characters' });
-  const slug = input.slug.trim() || slugify(name);
-  const slugIssue = name || input.slug.trim() ? slugProblem(slug) : undefined;
-  if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
-  if (input.bio.length > 5000) errors.push({ field: 'bio', message: 'must be at most 5000 characters' });
-  const email = input.email.trim();
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    errors.push({ field: 'email', message: 'must be an email address' });
-  if (input.website.trim() && !isHttpUrl(input.website.trim())) {
-    errors.push({ field: 'website', message: 'must be an http or https URL' });
-  }
-  const photo = input.photo.trim();
-  if (photo && !(isSitePath(photo) && photo.startsWith('/media/')) && !isHttpUrl(photo)) {
-    errors.push({ field: 'photo', message: 'must be an uploaded image or an http(s) URL' });
-  }
-  input.links.forEach((link, index) => {
-    if (!link.label.trim()) errors.push({ field: `links_${index}`, message: 'needs a label' });
-    if (!isHttpUrl(link.url.trim()))
-      errors.push({ field: `links_${index}`, message: 'must be an http or https URL' });
-  });
-  return errors;
+  return {
+    name,
+    slug: input.slug.trim() || slugify(name),
+    bio: input.bio.trim() || null,
+    email: input.email.trim() || null,
+    website: input.website.trim() || null,
+    photo: input.photo.trim() || null,
+    links: input.links.map((l) => ({ label: l.label.trim(), url: l.url.trim() })),
+  };
 }
 
 /** Creates (no id) or edits a person. A new slug leaves a permanent redirect from the old author page. */
@@ -71,27 +56,27 @@ export async function savePerson(
   input: PersonInput & { id?: number },
 ): Promise<Person> {
   requireCan(staff, 'person.manage', 'Only editors may manage people.');
-  const errors = validatePersonInput(input);
+  const fields = fieldsOf(input);
+  const errors = validatePerson(fields);
   const now = ctx.now();
   const nowIso = toIsoTimestamp(now);
   const { person, oldSlug } = await ctx.store.transaction(async (repos: Repositories) => {
     const existing = input.id === undefined ? undefined : await repos.people.findById(input.id);
     if (input.id !== undefined && !existing) throw Errors.PERSON_NOT_FOUND({ id: input.id });
-    const slug = input.slug.trim() || slugify(input.name.trim());
+    const { slug, bio } = fields;
     const clash = slug ? await repos.people.findBySlug(slug) : undefined;
     if (clash && clash.id !== existing?.id)
       errors.push({ field: 'slug', message: `is already used by ${clash.name}` });
     if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
-    const bio = input.bio.trim() || null;
     const record = {
       slug,
-      name: input.name.trim(),
+      name: fields.name,
       bio,
       bioHtml: bio ? await renderMarkdown(bio, { field: 'bio' }) : null,
-      email: input.email.trim() || null,
-      website: input.website.trim() || null,
-      links: input.links.map((l) => ({ label: l.label.trim(), url: l.url.trim() })),
-      photo: input.photo.trim() || null,
+      email: fields.email,
+      website: fields.website,
+      links: fields.links,
+      photo: fields.photo,
       createdAt: existing?.createdAt ?? nowIso,
       updatedAt: nowIso,
     };

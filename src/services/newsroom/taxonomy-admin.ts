@@ -1,10 +1,17 @@
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
+import { isRecordId } from '../../domain/limits.ts';
 import { termPath } from '../../domain/paths.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
-import { RESERVED_SLUGS, slugify, slugProblem } from '../../domain/slug.ts';
-import { type Taxonomy, type Term, wouldCreateCycle } from '../../domain/taxonomy.ts';
-import { Errors, type FieldError } from '../../errors.ts';
+import { RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
+import {
+  type Taxonomy,
+  type Term,
+  validateTaxonomy,
+  validateTerm,
+  wouldCreateCycle,
+} from '../../domain/taxonomy.ts';
+import { Errors } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { keepRevision } from '../revision-log.ts';
@@ -17,8 +24,6 @@ export interface TermInput {
   description: string;
   parentId: number | null;
 }
-
-const MAX_NAME = 200;
 
 /** What the taxonomy page of the newsroom shows: the taxonomy, its terms, and every taxonomy. */
 export async function loadTaxonomyAdmin(
@@ -136,6 +141,8 @@ export async function mergeTerms(
   const nowIso = toIsoTimestamp(now);
   const result = await ctx.store.transaction(async (repos) => {
     const from = await findTerm(repos, input.fromId);
+    if (!isRecordId(input.intoId))
+      throw Errors.TERM_MERGE_INVALID({ reason: 'Choose a term of the same taxonomy to merge into.' });
     const into = await findTerm(repos, input.intoId);
     if (from.id === into.id)
       throw Errors.TERM_MERGE_INVALID({ reason: 'A term cannot be merged into itself.' });
@@ -232,21 +239,19 @@ async function validTerm(
   input: TermInput,
   existing: Term | undefined,
 ): Promise<Omit<Term, 'id' | 'position'> & { position: number }> {
-  const errors: FieldError[] = [];
   const name = input.name.trim();
   const slug = input.slug.trim() || slugify(name);
-  if (!name) errors.push({ field: 'name', message: 'must not be empty' });
-  if (name.length > MAX_NAME)
-    errors.push({ field: 'name', message: `must be at most ${MAX_NAME} characters` });
-  const slugIssue = name || input.slug.trim() ? slugProblem(slug) : undefined;
-  if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
-  if (!slugIssue && slug) {
+  const description = input.description.trim() || null;
+  const errors = validateTerm({ slug, name });
+  if (!errors.some((e) => e.field === 'slug') && slug) {
     const clash = await repos.taxonomies.findTerm(taxonomy.id, slug);
     if (clash && clash.id !== existing?.id)
       errors.push({ field: 'slug', message: `is already used by “${clash.name}”` });
   }
   if (input.parentId !== null) {
-    if (!taxonomy.isHierarchical) {
+    if (!isRecordId(input.parentId)) {
+      errors.push({ field: 'parent', message: 'must be a term of the same taxonomy' });
+    } else if (!taxonomy.isHierarchical) {
       errors.push({ field: 'parent', message: `${taxonomy.pluralName} have no parents` });
     } else {
       const terms = await repos.taxonomies.listTerms(taxonomy.id);
@@ -261,7 +266,6 @@ async function validTerm(
     }
   }
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
-  const description = input.description.trim() || null;
   return {
     taxonomyId: taxonomy.id,
     slug,
@@ -303,18 +307,6 @@ export interface TaxonomyInput {
   isMultiple: boolean;
 }
 
-function taxonomyErrors(input: TaxonomyInput): FieldError[] {
-  const errors: FieldError[] = [];
-  if (!input.name.trim()) errors.push({ field: 'name', message: 'must not be empty' });
-  if (!input.pluralName.trim()) errors.push({ field: 'plural_name', message: 'must not be empty' });
-  if (input.name.length > MAX_NAME)
-    errors.push({ field: 'name', message: `must be at most ${MAX_NAME} characters` });
-  if (input.pluralName.length > MAX_NAME) {
-    errors.push({ field: 'plural_name', message: `must be at most ${MAX_NAME} characters` });
-  }
-  return errors;
-}
-
 /**
  * Adds a taxonomy. Its slug is the first part of its listing addresses (/slug/term), so it must
  * not clash with a page, a fixed route or another taxonomy, and it is fixed once created.
@@ -327,13 +319,12 @@ export async function createTaxonomy(
   requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
   const now = ctx.now();
   const taxonomy = await ctx.store.transaction(async (repos) => {
-    const errors = taxonomyErrors(input);
     const slug = input.slug.trim() || slugify(input.name.trim());
-    const slugIssue = input.name.trim() || input.slug.trim() ? slugProblem(slug) : undefined;
-    if (slugIssue) errors.push({ field: 'slug', message: slugIssue });
-    else if (RESERVED_SLUGS.has(slug))
+    const errors = validateTaxonomy({ slug, name: input.name.trim(), pluralName: input.pluralName.trim() });
+    const isSlugWellFormed = !errors.some((e) => e.field === 'slug');
+    if (isSlugWellFormed && RESERVED_SLUGS.has(slug))
       errors.push({ field: 'slug', message: `"${slug}" is reserved for the site` });
-    else {
+    else if (isSlugWellFormed) {
       const taxonomies = await repos.taxonomies.listTaxonomies();
       if (taxonomies.some((t) => t.slug === slug))
         errors.push({ field: 'slug', message: 'is already used by another taxonomy' });
@@ -374,7 +365,8 @@ export async function updateTaxonomy(
   const now = ctx.now();
   const taxonomy = await ctx.store.transaction(async (repos) => {
     const existing = await findTaxonomy(repos, input.id);
-    const errors = taxonomyErrors(input);
+    // The slug is fixed once created: only the names are checked.
+    const errors = validateTaxonomy({ name: input.name.trim(), pluralName: input.pluralName.trim() });
     const terms = await repos.taxonomies.listTerms(existing.id);
     if (!input.isHierarchical && terms.some((t) => t.parentId !== null)) {
       errors.push({

@@ -4,6 +4,7 @@ import { renderMarkdown } from '../../content/markdown.ts';
 import { ARTICLE_STATUSES } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
 import { mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
+import { Errors } from '../../errors.ts';
 import { listArticlesFor } from '../../services/newsroom/article-list.ts';
 import { addCorrection } from '../../services/newsroom/corrections.ts';
 import {
@@ -325,9 +326,15 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     },
     async (request, reply) => {
       const { people, taxonomies } = await loadEditorChoices(ctx);
+      const baseVersion = versionOf(request.body.version);
+      if (request.body.version?.trim() && baseVersion === undefined) {
+        throw Errors.VALIDATION_FAILED({
+          details: [{ field: 'version', message: 'is not a version of this article: reload the editor' }],
+        });
+      }
       const result = await autosaveArticle(ctx, staffOf(request), {
         id: request.params.id,
-        baseVersion: versionOf(request.body.version) ?? 0,
+        baseVersion: baseVersion ?? 0,
         article: parseArticleForm(formValues(request.body), people, taxonomies),
       });
       return reply.send(result);

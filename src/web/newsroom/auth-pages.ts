@@ -143,7 +143,11 @@ ${formAlert(state.alert)}
     async (request, reply, problem) =>
       loginPage(request, reply, {
         values: stringValues(request.body),
-        problem: { errors: { password: problem.message }, message: problem.message },
+        // A wrong email or password is said once, next to the password; a malformed field, next to it.
+        problem:
+          problem.error.code === 'LOGIN_FAILED'
+            ? { errors: { password: problem.message }, message: problem.message }
+            : problem,
         status: problem.error.code === 'LOGIN_FAILED' ? 401 : problem.status,
       }),
   );

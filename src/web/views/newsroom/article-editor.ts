@@ -122,7 +122,7 @@ function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
     )}
   </ol>
   <datalist id="people-names">${(model.canCreditOthers ? model.people : []).map((p) => html`<option value="${p.name}"></option>`)}</datalist>
-  ${error ? html`<p class="field-error">${error}</p>` : ''}
+  ${error ? html`<p class="field-error" id="${fieldId('author')}-error">${error}</p>` : ''}
 </fieldset>`;
 }
 
@@ -168,7 +168,7 @@ function termFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   }
   ${error ? html`<p class="field-error" id="${fieldId(newName)}-error">${error}</p>` : ''}
 </fieldset>`;
-  })}${errors.term ? html`<p class="field-error" id="${fieldId('term')}">${errors.term}</p>` : ''}`;
+  })}${errors.term ? html`<div id="${fieldId('term')}"><p class="field-error" id="${fieldId('term')}-error">${errors.term}</p></div>` : ''}`;
 }
 
 function workflowPanel(model: EditorModel, csrf: string): SafeHtml {
