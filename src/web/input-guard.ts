@@ -54,9 +54,63 @@ function refuseNonFiniteNumbers(query: unknown): void {
   }
 }
 
+type NumberKind = 'integer' | 'number';
+
+// The properties of a route's schema part that are numbers, or lists of numbers, by name.
+const numericFields = new WeakMap<object, Map<string, NumberKind>>();
+
+function numericPropertiesOf(schema: unknown): Map<string, NumberKind> {
+  if (schema === null || typeof schema !== 'object') return new Map();
+  const known = numericFields.get(schema);
+  if (known) return known;
+  const found = new Map<string, NumberKind>();
+  const properties = (
+    schema as { properties?: Record<string, { type?: unknown; items?: { type?: unknown } }> }
+  ).properties;
+  for (const [name, property] of Object.entries(properties ?? {})) {
+    const type = property.type === 'array' ? property.items?.type : property.type;
+    if (type === 'integer' || type === 'number') found.set(name, type);
+  }
+  numericFields.set(schema, found);
+  return found;
+}
+
+const PLAIN_NUMBER: Record<NumberKind, RegExp> = {
+  integer: /^(?:0|-?[1-9][0-9]*)$/,
+  number: /^(?:0|-?[1-9][0-9]*)(?:\.[0-9]+)?$|^-?0\.[0-9]+$/,
+};
+
+/**
+ * Route schemas coerce text to the numbers they declare as JavaScript reads them, so
+ * "/admin/articles/0x1", "1e0", "01", " 1" and "1.0" would all open article 1 (and "?page=0x2"
+ * show page 2). A number in an address, a query or a form must be written in plain decimal
+ * digits; anything else is a 400 naming the field, for every route.
+ */
+function refuseDisguisedNumbers(part: unknown, schema: unknown): void {
+  if (part === null || typeof part !== 'object') return;
+  for (const [name, kind] of numericPropertiesOf(schema)) {
+    for (const item of [(part as Record<string, unknown>)[name]].flat()) {
+      if (typeof item === 'string' && !PLAIN_NUMBER[kind].test(item)) {
+        throw Errors.VALIDATION_FAILED({
+          details: [
+            {
+              field: name,
+              message:
+                kind === 'integer'
+                  ? 'must be a whole number in plain digits'
+                  : 'must be a number in plain digits',
+            },
+          ],
+        });
+      }
+    }
+  }
+}
+
 /**
  * One guard for every route: a NUL byte in the address or in a submitted field is a clear 400
- * (PostgreSQL cannot store one, and no legitimate text contains one), whatever the route.
+ * (PostgreSQL cannot store one, and no legitimate text contains one), whatever the route, and so
+ * is a number its schema declares that is not written in plain digits.
  */
 export const inputGuard = fp(
   async (app: FastifyInstance) => {
@@ -65,6 +119,12 @@ export const inputGuard = fp(
     app.addHook('preValidation', async (request) => {
       if (ENCODED_NUL.test(request.url) || request.url.includes('\u0000')) throw nulRefused('address');
       refuseNonFiniteNumbers(request.query);
+      const schema = request.routeOptions.schema;
+      if (schema) {
+        refuseDisguisedNumbers(request.params, schema.params);
+        refuseDisguisedNumbers(request.query, schema.querystring);
+        refuseDisguisedNumbers(request.body, schema.body);
+      }
       if (request.body !== undefined && request.body !== null) cleanBody(request.body, 'body');
     });
   },

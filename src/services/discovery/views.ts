@@ -1,3 +1,4 @@
+import { isRecordId } from '../../domain/limits.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, Reader } from '../reader.ts';
 
@@ -34,7 +35,8 @@ export class ViewCounter {
   }
 
   record(articleId: number): void {
-    if (!Number.isSafeInteger(articleId) || articleId <= 0) return;
+    // No article has another id; one past the integer column would fail the whole flush.
+    if (!isRecordId(articleId)) return;
     const key = `${articleId}|${this.ctx.now().toISOString().slice(0, 10)}`;
     // A flood of distinct ids must not grow memory without bound; excess reads are dropped.
     if (!this.pending.has(key) && this.pending.size >= this.maxPending) return;

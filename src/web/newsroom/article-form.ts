@@ -1,3 +1,4 @@
+import { INTEGER_MAX, parseWholeNumber } from '../../domain/limits.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Taxonomy } from '../../domain/taxonomy.ts';
 import type { ArticleInput } from '../../services/newsroom/editor.ts';
@@ -17,8 +18,8 @@ export function many(values: ArticleFormValues, name: string): string[] {
 
 /** The article version a form carries ("3"), or undefined when it carries none or garbage. */
 export function versionOf(text: string | undefined): number | undefined {
-  const version = Number(text);
-  return text?.trim() && Number.isInteger(version) && version >= 0 ? version : undefined;
+  const version = parseWholeNumber(text?.trim() ?? '');
+  return version !== undefined && version >= 0 && version <= INTEGER_MAX ? version : undefined;
 }
 
 /** A form body (formbody's parse) as form values, without the CSRF token. */
@@ -84,11 +85,12 @@ export function parseArticleForm(
       newAuthorNames.push(name);
     }
   }
+  // A term id that is not plain digits is passed on as NaN, for the article's validation to refuse.
   const termIds = [
     ...new Set(
       many(values, 'term')
-        .map(Number)
-        .filter((n) => Number.isInteger(n) && n > 0),
+        .filter((text) => text.trim())
+        .map((text) => parseWholeNumber(text.trim()) ?? Number.NaN),
     ),
   ];
   const newTerms = taxonomies.flatMap((taxonomy) =>

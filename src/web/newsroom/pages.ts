@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { parseWholeNumber } from '../../domain/limits.ts';
 import type { Page } from '../../domain/page.ts';
 import { pagePath } from '../../domain/paths.ts';
 import { findPageById, listPages, savePage } from '../../services/newsroom/page-admin.ts';
@@ -49,7 +50,10 @@ function valuesOf(page: Page): Record<string, string> {
 }
 
 function draftOf(values: Type.Static<typeof PageForm>) {
-  const position = values.position?.trim() ? Number(values.position) : 0;
+  // Plain digits only: Number() would read "0x10" as 16 and "1e3" as 1000. Anything else is
+  // passed on as NaN, for the page's validation to refuse by name.
+  const text = values.position ?? '';
+  const position = text === '' ? 0 : (parseWholeNumber(text) ?? Number.NaN);
   return {
     title: values.title ?? '',
     slug: values.slug ?? '',

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { parseWholeNumber } from '../../domain/limits.ts';
 import { termPath } from '../../domain/paths.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import {
@@ -101,12 +102,17 @@ const MoveForm = Type.Object({
   direction: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down')])),
 });
 
+/** A term picked by id (a select's value): an id no term has is passed on as NaN, to be refused. */
+function termIdOf(value: string): number {
+  return parseWholeNumber(value) ?? Number.NaN;
+}
+
 function termInputOf(body: Type.Static<typeof TermForm>) {
   return {
     name: body.name ?? '',
     slug: body.slug ?? '',
     description: body.description ?? '',
-    parentId: body.parent ? Number(body.parent) : null,
+    parentId: body.parent ? termIdOf(body.parent) : null,
   };
 }
 
@@ -397,7 +403,7 @@ ${errorSummary(state.mergeProblem, LABELS)}
           status: 400,
         });
       }
-      const merged = await mergeTerms(ctx, currentUser(request), { fromId: id, intoId: Number(into) });
+      const merged = await mergeTerms(ctx, currentUser(request), { fromId: id, intoId: termIdOf(into) });
       return reply.redirect(`/admin/terms/${merged.into.id}?notice=merged`, 303);
     },
     async (request, reply, problem) =>

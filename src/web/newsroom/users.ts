@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { isRecordId, parseWholeNumber } from '../../domain/limits.ts';
 import { ROLES } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import { listPeople } from '../../services/newsroom/people-admin.ts';
@@ -212,9 +213,9 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
     async (request, reply) => {
       const { id } = request.params;
       const raw = (request.body.person_id ?? '').trim();
-      const personId = raw === '' ? null : Number(raw);
+      const personId = raw === '' ? null : (parseWholeNumber(raw) ?? Number.NaN);
       try {
-        if (personId !== null && !Number.isSafeInteger(personId)) {
+        if (personId !== null && !isRecordId(personId)) {
           throw Errors.VALIDATION_FAILED({
             details: [{ field: 'person_id', message: 'is not a known person' }],
           });

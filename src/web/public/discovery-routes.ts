@@ -290,7 +290,7 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
   });
   app.get(
     '/api/views/:file',
-    { schema: { params: Type.Object({ file: Type.String({ pattern: '^[0-9]{1,12}\\.gif$' }) }) } },
+    { schema: { params: Type.Object({ file: Type.String({ pattern: '^[1-9][0-9]{0,9}\\.gif$' }) }) } },
     async (request, reply) => {
       countView(request, Number.parseInt(request.params.file, 10));
       return reply.code(200).header('cache-control', 'no-store').type('image/gif').send(GIF);
