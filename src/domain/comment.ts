@@ -1,3 +1,6 @@
+import type { FieldError } from '../errors.ts';
+import { lengthErrors } from './limits.ts';
+
 export const COMMENT_STATUSES = ['approved', 'pending', 'spam', 'trash'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
@@ -14,4 +17,19 @@ export interface Comment {
   kind: 'comment' | 'pingback' | 'trackback';
   createdAt: string;
   sourceId: string | null;
+}
+
+/** The longest value of each of a comment's short fields, in characters: what the columns hold. */
+export const COMMENT_LIMITS = { authorName: 300, authorEmail: 320, authorUrl: 2000, sourceId: 300 } as const;
+
+/** Every field of a comment longer than it may be, by field (the export's column names). */
+export function commentLengthErrors(
+  comment: Pick<Comment, 'authorName' | 'authorEmail' | 'authorUrl' | 'sourceId'>,
+): FieldError[] {
+  return lengthErrors([
+    ['author_name', comment.authorName, COMMENT_LIMITS.authorName],
+    ['author_email', comment.authorEmail, COMMENT_LIMITS.authorEmail],
+    ['author_url', comment.authorUrl, COMMENT_LIMITS.authorUrl],
+    ['source_id', comment.sourceId, COMMENT_LIMITS.sourceId],
+  ]);
 }

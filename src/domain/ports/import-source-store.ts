@@ -1,5 +1,12 @@
 export type ImportedEntityType = 'article' | 'page' | 'person' | 'term' | 'comment' | 'media';
 
+/**
+ * The longest source (system and site) and source id kept, in characters: no more than the
+ * columns hold. Importers shorten a longer one so that it still names one thing (see the import
+ * session's keptSourceId).
+ */
+export const MAX_SOURCE_KEY_LENGTH = 300;
+
 /** The key of an entity in another system: which system (and site), and its id there. */
 export interface SourceKey {
   source: string;

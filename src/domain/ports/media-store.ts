@@ -1,3 +1,6 @@
+import type { FieldError } from '../../errors.ts';
+import { lengthErrors } from '../limits.ts';
+
 /** An image or file the publication uses: where it is served from, and a copy on disk if we hold one. */
 export interface MediaItem {
   id: number;
@@ -12,6 +15,21 @@ export interface MediaItem {
 }
 
 export type MediaRecord = Omit<MediaItem, 'id'>;
+
+/** The longest value of each of a media entry's short fields, in characters: what the columns hold. */
+export const MEDIA_LIMITS = { url: 2000, localPath: 2000, mime: 200, sourceId: 300 } as const;
+
+/** Every field of a media entry longer than it may be, by field (the export's column names). */
+export function mediaLengthErrors(
+  media: Pick<MediaRecord, 'url' | 'localPath' | 'mime' | 'sourceId'>,
+): FieldError[] {
+  return lengthErrors([
+    ['url', media.url, MEDIA_LIMITS.url],
+    ['local_path', media.localPath, MEDIA_LIMITS.localPath],
+    ['mime', media.mime, MEDIA_LIMITS.mime],
+    ['source_id', media.sourceId, MEDIA_LIMITS.sourceId],
+  ]);
+}
 
 /** The media index. */
 export interface MediaIndexStore {

@@ -4,6 +4,7 @@ import type { MediaStore } from '../../adapters/media-store.ts';
 import { isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { storeImage } from '../newsroom/media.ts';
+import { keptSourceId } from './session.ts';
 
 /**
  * Ghost keeps images in its content/images folder and writes them in exports as
@@ -101,7 +102,7 @@ export async function placeGhostImages(
       continue;
     }
     const original = originalOf(relative);
-    const sourceId = `ghost#image:${original}`;
+    const sourceId = keptSourceId(`ghost#image:${original}`);
     const earlier = known.get(sourceId);
     if (earlier) {
       onPlaced({ path: relative, url: earlier, outcome: 'unchanged' });

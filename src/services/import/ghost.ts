@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import type { ArticleStatus } from '../../domain/article.ts';
+import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
 import { pagePath } from '../../domain/paths.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
@@ -416,7 +416,7 @@ class GhostWriter {
         source: null,
         canonicalUrl: isHttpUrl(canonical) ? canonical : null,
         license: null,
-        language: /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(language) ? language : 'en',
+        language: isLanguageTag(language) ? language : 'en',
         featuredImage: feature,
         featuredImageAlt: feature ? text(post.feature_image_alt) : null,
         visibility: visibility && visibility !== 'public' ? 'members' : 'public',

@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { EXPORT_FORMAT, EXPORT_VERSION, type ExportSections } from '../../domain/export-format.ts';
-import { emptyReport, type MigrationReport } from '../../domain/migration-report.ts';
-import { type AppError, Errors } from '../../errors.ts';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  type ExportRow,
+  type ExportRowKind,
+  type ExportSections,
+  exportRowErrors,
+} from '../../domain/export-format.ts';
+import { emptyReport, type MigrationReport, type ReportKind } from '../../domain/migration-report.ts';
+import { clipText } from '../../domain/text.ts';
+import { type AppError, Errors, type FieldError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { rebuildSearchIndex } from '../discovery/search.ts';
 
@@ -64,11 +72,90 @@ export async function importJson(
   };
 
   const report = emptyReport(`Pressroom export ${String(doc.siteUrl ?? '')}`.trim());
-  await ctx.store.archive.load(sections, report, { replace: options.replace ?? false, origin: file });
+  const loadable = rowsThatFit(sections, report, file);
+  await ctx.store.archive.load(loadable, report, { replace: options.replace ?? false, origin: file });
   // Rows were loaded around article saves: the search index is built here, where it happened.
   await rebuildSearchIndex(ctx);
   ctx.changes.publish({ kind: 'everything' });
   return report;
+}
+
+/** How each section's rows are counted and named in the report. */
+const SECTION_ROWS: Record<keyof ExportSections, { kind: ReportKind; noun: string; ref: string }> = {
+  settings: { kind: 'item', noun: 'setting', ref: 'key' },
+  settingsRevisions: { kind: 'item', noun: 'settings revision', ref: 'version' },
+  taxonomies: { kind: 'item', noun: 'taxonomy', ref: 'slug' },
+  terms: { kind: 'term', noun: 'term', ref: 'slug' },
+  people: { kind: 'person', noun: 'person', ref: 'slug' },
+  articles: { kind: 'article', noun: 'article', ref: 'slug' },
+  pages: { kind: 'page', noun: 'page', ref: 'slug' },
+  media: { kind: 'media', noun: 'media', ref: 'url' },
+  redirects: { kind: 'redirect', noun: 'redirect', ref: 'from_path' },
+  importSources: { kind: 'item', noun: 'import source', ref: 'source_id' },
+};
+
+/** Lists inside a row, checked row by row: a bad revision or comment costs only itself. */
+const NESTED: Partial<Record<keyof ExportSections, ('revisions' | 'comments' | 'corrections')[]>> = {
+  terms: ['revisions'],
+  people: ['revisions'],
+  articles: ['revisions', 'corrections', 'comments'],
+  pages: ['revisions'],
+};
+
+/**
+ * The sections without the rows (or the revisions, corrections and comments inside them) that
+ * hold a value no column can: each is reported as skipped, with the column and its limit, and
+ * the rest loads. Left in, one would fail the whole load on PostgreSQL, and be kept whole on SQLite.
+ */
+function rowsThatFit(sections: ExportSections, report: MigrationReport, file: string): ExportSections {
+  const skip = (kind: ReportKind, ref: string, errors: FieldError[]) => {
+    report.counts[kind].skipped += 1;
+    const reason = errors.map((e) => `${e.field} ${e.message}`).join('; ');
+    report.skipped.push({ kind, ref: clipText(ref, 80), reason });
+  };
+  const fitting = { ...sections };
+  for (const section of Object.keys(SECTION_ROWS) as (keyof ExportSections)[]) {
+    const { kind, noun, ref } = SECTION_ROWS[section];
+    fitting[section] = sections[section].flatMap((row) => {
+      const name = `${noun} ${String(row[ref] ?? '?')}`;
+      const errors = exportRowErrors(section, row);
+      if (errors.length > 0) {
+        skip(kind, name, errors);
+        return [];
+      }
+      const copy: ExportRow = { ...row };
+      for (const key of NESTED[section] ?? []) {
+        const nestedKind = `${section}.${key}` as ExportRowKind;
+        const items = list(row[key], `${section}[${String(row[ref])}].${key}`, file);
+        // Comments name their parent by place in the list: places are renumbered, and a reply to
+        // a skipped comment becomes a comment of its own.
+        const places = new Map<number, number>();
+        const kept: ExportRow[] = [];
+        for (const [index, item] of items.entries()) {
+          const itemErrors = exportRowErrors(nestedKind, item);
+          if (itemErrors.length > 0) {
+            skip(
+              key === 'comments' ? 'comment' : 'item',
+              `${key.replace(/s$/, '')} ${index + 1} of ${name}`,
+              itemErrors,
+            );
+            continue;
+          }
+          places.set(index, kept.length);
+          kept.push(item);
+        }
+        copy[key] =
+          key === 'comments'
+            ? kept.map((item) =>
+                typeof item.parent === 'number' ? { ...item, parent: places.get(item.parent) ?? null } : item,
+              )
+            : kept;
+        if (row[key] === undefined) delete copy[key];
+      }
+      return [copy];
+    });
+  }
+  return fitting;
 }
 
 /** Why a file could not be opened, in words (a folder given for a file is a common slip). */

@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../adapters/media-store.ts';
-import type { ExportRow, ExportSections } from '../../domain/export-format.ts';
+import { type ExportRow, type ExportSections, exportRowErrors } from '../../domain/export-format.ts';
 import { emptyReport } from '../../domain/migration-report.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
@@ -99,6 +99,7 @@ function mediaRowProblems(row: ExportRow, index: number): FieldError[] {
   if (typeof row.created_at !== 'string' || !row.created_at) at('created_at', 'is required');
   for (const key of OPTIONAL_TEXT)
     if (row[key] !== null && row[key] !== undefined && typeof row[key] !== 'string') at(key, 'must be text');
+  for (const problem of exportRowErrors('media', row)) at(problem.field, problem.message);
   return errors;
 }
 

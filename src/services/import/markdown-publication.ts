@@ -3,10 +3,13 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
-import type { CommentStatus } from '../../domain/comment.ts';
-import type { PersonLink } from '../../domain/person.ts';
+import { COMMENT_STATUSES, type CommentStatus, commentLengthErrors } from '../../domain/comment.ts';
+import { tooLong } from '../../domain/limits.ts';
+import { type PersonLink, validatePerson } from '../../domain/person.ts';
+import { MAX_REDIRECT_PATH_LENGTH } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { slugProblem } from '../../domain/slug.ts';
+import { validateTaxonomy, validateTerm } from '../../domain/taxonomy.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -133,6 +136,27 @@ export async function importPeopleAndTaxonomies(
         continue;
       }
       const website = text(row, 'website');
+      const links = Array.isArray(row.links)
+        ? (row.links as Row[]).flatMap((link) => {
+            const label = text(link, 'label');
+            const url = text(link, 'url');
+            return label && url && isHttpUrl(url) ? [{ label, url } satisfies PersonLink] : [];
+          })
+        : [];
+      const photo = text(row, 'photo');
+      const problems = validatePerson({
+        name: name.trim(),
+        slug,
+        bio: text(row, 'bio'),
+        email: text(row, 'email'),
+        website,
+        photo,
+        links,
+      });
+      if (problems.length > 0) {
+        errors.push(...problems.map((p) => ({ field: `[${index}].${p.field}`, message: p.message })));
+        continue;
+      }
       const person = await findOrCreatePerson(
         repos,
         {
@@ -145,14 +169,6 @@ export async function importPeopleAndTaxonomies(
         now,
         actor,
       );
-      const links = Array.isArray(row.links)
-        ? (row.links as Row[]).flatMap((link) => {
-            const label = text(link, 'label');
-            const url = text(link, 'url');
-            return label && url && isHttpUrl(url) ? [{ label, url } satisfies PersonLink] : [];
-          })
-        : [];
-      const photo = text(row, 'photo');
       const record = {
         ...person,
         name,
@@ -177,16 +193,22 @@ export async function importPeopleAndTaxonomies(
           errors.push({ field: `[${index}]`, message: 'a taxonomy needs a name and a valid slug' });
           continue;
         }
+        const record = {
+          slug,
+          name,
+          pluralName: text(row, 'plural') ?? name,
+          isHierarchical: row.hierarchical === true,
+          isMultiple: row.multiple !== false,
+          position:
+            row.position === undefined ? 0 : typeof row.position === 'number' ? row.position : Number.NaN,
+        };
+        const problems = validateTaxonomy(record);
+        if (problems.length > 0) {
+          errors.push(...problems.map((p) => ({ field: `[${index}].${p.field}`, message: p.message })));
+          continue;
+        }
         let taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.slug === slug);
         if (!taxonomy) {
-          const record = {
-            slug,
-            name,
-            pluralName: text(row, 'plural') ?? name,
-            isHierarchical: row.hierarchical === true,
-            isMultiple: row.multiple !== false,
-            position: typeof row.position === 'number' ? row.position : 0,
-          };
           taxonomy = { id: await repos.taxonomies.insertTaxonomy(record), ...record };
         }
         const terms = Array.isArray(row.terms) ? (row.terms as Row[]) : [];
@@ -209,6 +231,22 @@ export async function importPeopleAndTaxonomies(
               });
               continue;
             }
+            const position =
+              term.position === undefined
+                ? 0
+                : typeof term.position === 'number'
+                  ? term.position
+                  : Number.NaN;
+            const problems = validateTerm({ slug: termSlug, name: termName, position });
+            if (problems.length > 0) {
+              errors.push(
+                ...problems.map((p) => ({
+                  field: `${slug}.terms.${termSlug}.${p.field}`,
+                  message: p.message,
+                })),
+              );
+              continue;
+            }
             const parent = text(term, 'parent');
             const description = text(term, 'description');
             const record = {
@@ -220,7 +258,7 @@ export async function importPeopleAndTaxonomies(
                 ? await renderMarkdown(description, { field: 'description' })
                 : null,
               parentId: parent ? (ids.get(parent) ?? null) : null,
-              position: typeof term.position === 'number' ? term.position : 0,
+              position,
             };
             const existing = await repos.taxonomies.findTerm(taxonomy.id, termSlug);
             let id: number;
@@ -287,22 +325,34 @@ export async function importPagesCommentsRedirects(
           continue;
         }
         const sourceId = text(row, 'source');
+        const status = text(row, 'status') ?? 'approved';
+        const fields = {
+          authorName: text(row, 'author') ?? 'Anonymous',
+          authorEmail: text(row, 'email'),
+          authorUrl: text(row, 'url'),
+          sourceId,
+        };
+        const problems = commentLengthErrors(fields);
+        if (!COMMENT_STATUSES.includes(status as CommentStatus))
+          problems.push({ field: 'status', message: `must be one of ${COMMENT_STATUSES.join(', ')}` });
+        if (problems.length > 0) {
+          errors.push(...problems.map((p) => ({ field: `[${index}].${p.field}`, message: p.message })));
+          ids.push(-1);
+          continue;
+        }
         const knownId = sourceId ? await repos.comments.findIdBySourceId(sourceId) : undefined;
         const parentIndex = typeof row.parent === 'number' ? row.parent : null;
         const record = {
           articleId,
           parentId:
             parentIndex !== null && (ids[parentIndex] ?? -1) > 0 ? (ids[parentIndex] as number) : null,
-          authorName: text(row, 'author') ?? 'Anonymous',
-          authorEmail: text(row, 'email'),
-          authorUrl: text(row, 'url'),
+          ...fields,
           body,
-          status: (text(row, 'status') ?? 'approved') as CommentStatus,
+          status: status as CommentStatus,
           kind: (['pingback', 'trackback'].includes(text(row, 'kind') ?? '')
             ? text(row, 'kind')
             : 'comment') as 'comment' | 'pingback' | 'trackback',
           createdAt: created,
-          sourceId,
         };
         if (knownId !== undefined) {
           await repos.comments.update(knownId, record);
@@ -325,6 +375,11 @@ export async function importPagesCommentsRedirects(
         const from = text(row, 'from');
         const to = text(row, 'to');
         const status = typeof row.status === 'number' ? row.status : 301;
+        const tooLongPath = tooLong(from, MAX_REDIRECT_PATH_LENGTH) ?? tooLong(to, MAX_REDIRECT_PATH_LENGTH);
+        if (tooLongPath) {
+          errors.push({ field: `[${index}]`, message: `an address ${tooLongPath}` });
+          continue;
+        }
         if (from?.startsWith('/') && status === 410 && !to) {
           await repos.redirects.markGone(from, stamp);
           continue;

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { renderMarkdown } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
-import { type ArticleDraft, toIsoTimestamp } from '../../domain/article.ts';
+import { ARTICLE_LIMITS, type ArticleDraft, toIsoTimestamp } from '../../domain/article.ts';
 import type { Comment } from '../../domain/comment.ts';
+import { tooLong } from '../../domain/limits.ts';
 import {
   emptyReport,
   type ItemOutcome,
@@ -12,16 +14,18 @@ import {
   type SkippedThing,
   type SourceItem,
 } from '../../domain/migration-report.ts';
+import { PAGE_LIMITS } from '../../domain/page.ts';
 import { articlePath } from '../../domain/paths.ts';
-import type { Person } from '../../domain/person.ts';
+import { PERSON_LIMITS, type Person, validatePerson } from '../../domain/person.ts';
 import type { CommentRecord } from '../../domain/ports/comment-store.ts';
 import {
   type ImportedEntityType,
+  MAX_SOURCE_KEY_LENGTH,
   type SourceKey,
   sourceKeyOf,
 } from '../../domain/ports/import-source-store.ts';
 import type { MediaItem } from '../../domain/ports/media-store.ts';
-import type { Redirect } from '../../domain/ports/redirect-store.ts';
+import { MAX_REDIRECT_PATH_LENGTH, type Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import {
   importedArticleSlugs,
@@ -31,7 +35,8 @@ import {
   slugify,
   slugWithSuffix,
 } from '../../domain/slug.ts';
-import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
+import { clipText } from '../../domain/text.ts';
 import { isAppError } from '../../errors.ts';
 import {
   type DeferredArticleWrites,
@@ -145,9 +150,6 @@ export interface ImportProgress {
   total: number;
 }
 
-const MAX_TITLE = 300;
-const MAX_SUMMARY = 2000;
-
 /** What a batch of items needs looked up, all at once (ImportSession.beginBatch). */
 export interface BatchKeys {
   sources: { entityType: ImportedEntityType; sourceId: string }[];
@@ -215,7 +217,7 @@ export class ImportSession {
   ) {
     this.repos = repos;
 
-    this.source = source;
+    this.source = keptSourceId(source);
 
     this.options = { actor: options.actor, now: options.now };
     this.report = emptyReport(source);
@@ -240,17 +242,23 @@ export class ImportSession {
    */
   async beginBatch(keys: BatchKeys): Promise<void> {
     const repos = this.repos;
-    const looked = new Set(keys.sources.map((k) => sourceKeyOf(k.entityType, k.sourceId)));
-    const mapped = await repos.importSources.findMany(this.source, keys.sources);
-    const unmappedComments = keys.sources.filter(
+    const sources = keys.sources.map((k) => ({
+      entityType: k.entityType,
+      sourceId: keptSourceId(k.sourceId),
+      origin: this.originOf(k.sourceId),
+    }));
+    const looked = new Set(sources.map((k) => sourceKeyOf(k.entityType, k.sourceId)));
+    const mapped = await repos.importSources.findMany(
+      this.source,
+      sources.map(({ entityType, sourceId }) => ({ entityType, sourceId })),
+    );
+    const unmappedComments = sources.filter(
       (k) => k.entityType === 'comment' && !mapped.has(sourceKeyOf(k.entityType, k.sourceId)),
     );
     if (unmappedComments.length > 0) {
-      const carried = await repos.comments.idsBySourceIds(
-        unmappedComments.map((k) => `${this.source}#${k.sourceId}`),
-      );
+      const carried = await repos.comments.idsBySourceIds(unmappedComments.map((k) => k.origin));
       for (const k of unmappedComments) {
-        const id = carried.get(`${this.source}#${k.sourceId}`);
+        const id = carried.get(k.origin);
         if (id !== undefined) mapped.set(sourceKeyOf('comment', k.sourceId), id);
       }
     }
@@ -380,20 +388,30 @@ export class ImportSession {
     this.sink.warning(message);
   }
 
-  async mapped(entityType: ImportedEntityType, sourceId: string): Promise<number | undefined> {
+  /**
+   * What a comment or a media entry made from source item `sourceId` records as its origin (the
+   * source, then the id), as short as the column it is kept in.
+   */
+  originOf(sourceId: string): string {
+    return keptSourceId(`${this.source}#${sourceId}`);
+  }
+
+  async mapped(entityType: ImportedEntityType, rawSourceId: string): Promise<number | undefined> {
+    const sourceId = keptSourceId(rawSourceId);
     const key = sourceKeyOf(entityType, sourceId);
     // A comment the batch has yet to write (its id repeated in the file) is written first.
-    if (entityType === 'comment' && this.batch?.commentWrites.has(sourceId))
+    if (entityType === 'comment' && this.batch?.commentWrites.has(rawSourceId))
       await this.flushComments(this.batch);
     if (this.batch?.looked.has(key)) return this.batch.mapped.get(key);
     const id = await this.repos.importSources.find({ source: this.source, sourceId, entityType });
     // Comments carry their origin themselves (exports keep it there, not in import_sources), so a
     // re-import after a restore still finds them.
     if (id !== undefined || entityType !== 'comment') return id;
-    return this.repos.comments.findIdBySourceId(`${this.source}#${sourceId}`);
+    return this.repos.comments.findIdBySourceId(this.originOf(rawSourceId));
   }
 
-  async remember(entityType: ImportedEntityType, sourceId: string, entityId: number): Promise<void> {
+  async remember(entityType: ImportedEntityType, rawSourceId: string, entityId: number): Promise<void> {
+    const sourceId = keptSourceId(rawSourceId);
     if (this.batch) {
       const key = sourceKeyOf(entityType, sourceId);
       this.batch.looked.add(key);
@@ -428,7 +446,8 @@ export class ImportSession {
       isNameKept?: boolean;
     },
   ): Promise<Person> {
-    const name = cleanText(ref.name).trim().slice(0, 300) || 'Unknown author';
+    const name = clipText(cleanText(ref.name).trim(), PERSON_LIMITS.name) || 'Unknown author';
+    ref = this.keptProfile(name, ref);
     const previous = await this.mapped('person', sourceId);
     const existing = previous === undefined ? undefined : await this.repos.people.findById(previous);
     if (existing) {
@@ -490,6 +509,30 @@ export class ImportSession {
   }
 
   /**
+   * The profile fields of a source author that can be kept: one that is too long or not what it
+   * should be (an address that is no http(s) URL) is left out, with a note, rather than costing
+   * the author and every post that credits them.
+   */
+  private keptProfile<
+    R extends { bio?: string | null; email?: string | null; website?: string | null; photo?: string | null },
+  >(name: string, ref: R): R {
+    const kept = { ...ref };
+    const fields = {
+      bio: ref.bio?.trim() || null,
+      email: ref.email?.trim() || null,
+      website: ref.website?.trim() || null,
+      photo: ref.photo?.trim() || null,
+    };
+    for (const problem of validatePerson({ name, ...fields })) {
+      const field = problem.field as keyof typeof fields;
+      if (!(field in fields) || kept[field] == null) continue;
+      kept[field] = null as R[typeof field];
+      this.warn(`author “${clipText(name, 60)}”: ${field} left out: ${problem.message}`);
+    }
+    return kept;
+  }
+
+  /**
    * A term of one of our taxonomies for a source term; `parent` is the parent term's id when the
    * taxonomy is hierarchical. Keeps the source slug when it is a valid one.
    */
@@ -508,7 +551,7 @@ export class ImportSession {
     taxonomy: Taxonomy,
     ref: { name: string; slug: string | null; description?: string | null; parentId?: number | null },
   ): Promise<Term> {
-    const name = cleanText(ref.name).trim().slice(0, 300) || ref.slug || '';
+    const name = clipText(cleanText(ref.name).trim(), TERM_LIMITS.name) || ref.slug || '';
     const slug = slugify(decodeSlug(ref.slug ?? '')) || slugify(name);
     const previous = await this.mapped('term', sourceId);
     const existing =
@@ -607,8 +650,11 @@ export class ImportSession {
     const complete: ArticleDraft = {
       ...draft,
       slug,
-      title: clip(cleanText(draft.title).trim() || 'Untitled', MAX_TITLE),
-      summary: draft.summary ? clip(cleanText(draft.summary).trim(), MAX_SUMMARY) || null : null,
+      // Clipped rather than refused: a long title or excerpt is still the item's, only shorter.
+      title: clipText(cleanText(draft.title).trim() || 'Untitled', ARTICLE_LIMITS.title),
+      summary: draft.summary
+        ? clipText(cleanText(draft.summary).trim(), ARTICLE_LIMITS.summary) || null
+        : null,
       bodyMarkdown: cleanText(draft.bodyMarkdown),
     };
     if (existing && sameDraft(draftOf(existing), complete)) {
@@ -668,7 +714,7 @@ export class ImportSession {
     const complete: PageDraft = {
       ...draft,
       slug,
-      title: clip(cleanText(draft.title).trim() || 'Untitled', MAX_TITLE),
+      title: clipText(cleanText(draft.title).trim() || 'Untitled', PAGE_LIMITS.title),
       bodyMarkdown: cleanText(draft.bodyMarkdown),
     };
     const previous = await this.mapped('page', sourceId);
@@ -729,6 +775,12 @@ export class ImportSession {
     if (!fromPath) return;
     const from = normalizePath(fromPath);
     if (!from || from === '/' || from === toPath) return;
+    const tooLongAddress =
+      tooLong(from, MAX_REDIRECT_PATH_LENGTH) ?? tooLong(toPath, MAX_REDIRECT_PATH_LENGTH);
+    if (tooLongAddress) {
+      this.skip('redirect', clipText(from, 80), `the old address is not redirected: it ${tooLongAddress}`);
+      return;
+    }
     const batch = this.batch;
     const looked = batch?.redirects.get(from);
     const existing = looked === undefined ? await this.repos.redirects.find(from) : (looked ?? undefined);
@@ -763,6 +815,19 @@ export class ImportSession {
       createdAt: this.timestamp,
     });
   }
+}
+
+/**
+ * A source or source id as it is kept: one longer than the column is cut, and ends in a hash of
+ * the whole, so that it still names one thing and the next run finds it again.
+ * @example keptSourceId(`post:10#${'r'.repeat(400)}`) // 'post:10#rrr…r#9f86d081884c7d65' (300 characters)
+ */
+export function keptSourceId(id: string): string {
+  if (tooLong(id, MAX_SOURCE_KEY_LENGTH) === undefined) return id;
+  const hash = createHash('sha256').update(id).digest('hex').slice(0, 16);
+  return `${Array.from(id)
+    .slice(0, MAX_SOURCE_KEY_LENGTH - hash.length - 1)
+    .join('')}#${hash}`;
 }
 
 /** The slug an article asks for, before any suffix that makes it unique. */
@@ -804,10 +869,6 @@ export function normalizePath(urlOrPath: string): string | null {
   if (id && /^\d+$/.test(id) && (path === '/' || path === '/index.php'))
     return `/?${url.searchParams.has('p') ? 'p' : 'page_id'}=${id}`;
   return path;
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
 function sameDraft(a: ArticleDraft, b: ArticleDraft): boolean {

@@ -1,10 +1,14 @@
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { toPlainText } from '../../content/markdown.ts';
-import type { ArticleStatus } from '../../domain/article.ts';
-import type { Comment, CommentStatus } from '../../domain/comment.ts';
+import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
+import { COMMENT_LIMITS, type Comment, type CommentStatus } from '../../domain/comment.ts';
+import { parseWholeNumber, tooLong } from '../../domain/limits.ts';
+import { PAGE_LIMITS } from '../../domain/page.ts';
 import { pagePath } from '../../domain/paths.ts';
+import { MEDIA_LIMITS } from '../../domain/ports/media-store.ts';
 import { slugify } from '../../domain/slug.ts';
+import { clipText } from '../../domain/text.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { RenderedBody } from '../articles.ts';
@@ -570,7 +574,7 @@ class WordPressWriter {
         bodyMarkdown: markdown,
         status: item.status === 'publish' && !item.password ? 'published' : 'draft',
         showInNavigation: false,
-        position: Number.parseInt(item.menuOrder ?? '0', 10) || 0,
+        position: this.pagePosition(item, ref),
       },
       {
         createdAt: wordPressDate(item.postDateGmt, item.postDate, item.pubDate),
@@ -584,6 +588,23 @@ class WordPressWriter {
     await this.session.redirect(item.link, target);
     await this.session.redirect(`/?page_id=${item.postId}`, target);
     return { outcome };
+  }
+
+  /**
+   * A page's place from its menu_order, kept within the range pages take: WordPress allows
+   * negative and huge ones, and the order is all the number means (imported pages are not in
+   * the navigation until someone puts them there), so clamping keeps the page.
+   */
+  private pagePosition(item: WxrItem, ref: string): number {
+    const text = item.menuOrder?.trim() ?? '';
+    if (text === '') return 0;
+    const order = parseWholeNumber(text);
+    const position = Math.min(Math.max(order ?? 0, 0), PAGE_LIMITS.position);
+    if (order !== position)
+      this.session.warn(
+        `${ref}: menu_order ${clipText(text, 30)} is outside 0 to ${PAGE_LIMITS.position.toLocaleString('en')}; the page is placed at ${position}`,
+      );
+    return position;
   }
 
   private async writePost(
@@ -643,9 +664,7 @@ class WordPressWriter {
       : /[<&]/.test(rawExcerpt)
         ? toPlainText(rawExcerpt)
         : rawExcerpt.replace(/\s+/g, ' ');
-    const language = /^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(this.channel.language ?? '')
-      ? (this.channel.language as string)
-      : 'en';
+    const language = isLanguageTag(this.channel.language) ? this.channel.language : 'en';
     const saved = await this.session.article(
       sourceId,
       ref,
@@ -747,19 +766,21 @@ class WordPressWriter {
         });
         continue;
       }
+      // A name cut short is still the commenter's; a cut address or email would be another one,
+      // so one too long to keep is left out.
+      const email = comment.authorEmail?.trim() || null;
+      const url = comment.authorUrl?.trim() || null;
       const record = {
         articleId,
         parentId: null,
-        authorName: comment.author.trim().slice(0, 300) || 'Anonymous',
-        authorEmail: comment.authorEmail?.trim().slice(0, 320) || null,
-        authorUrl: isHttpUrl(comment.authorUrl?.trim())
-          ? (comment.authorUrl?.trim().slice(0, 2000) ?? null)
-          : null,
+        authorName: clipText(comment.author.trim(), COMMENT_LIMITS.authorName) || 'Anonymous',
+        authorEmail: tooLong(email, COMMENT_LIMITS.authorEmail) ? null : email,
+        authorUrl: isHttpUrl(url) && !tooLong(url, COMMENT_LIMITS.authorUrl) ? url : null,
         body,
         status,
         kind,
         createdAt,
-        sourceId: `${this.session.source}#${sourceId}`,
+        sourceId: this.session.originOf(sourceId),
       };
       const previous = await this.session.mapped('comment', sourceId);
       const existing =
@@ -808,6 +829,12 @@ class WordPressWriter {
       return { outcome: 'skipped', reason: 'has no wp:attachment_url' };
     }
     let localPath: string | null = null;
+    const tooLongUrl = tooLong(url, MEDIA_LIMITS.url);
+    if (tooLongUrl) {
+      const reason = `its url ${tooLongUrl}`;
+      this.session.skip('media', ref, reason);
+      return { outcome: 'skipped', reason };
+    }
     if (this.options.uploadsDir && this.options.mediaDir) localPath = await this.copyUpload(url, ref);
     const record = {
       url,
@@ -816,7 +843,7 @@ class WordPressWriter {
       alt: item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value.trim() || null,
       title: item.title || null,
       createdAt: wordPressDate(item.postDateGmt, item.postDate, item.pubDate) ?? this.session.timestamp,
-      sourceId: `${this.session.source}#${sourceId}`,
+      sourceId: this.session.originOf(sourceId),
     };
     const previous = await this.session.mapped('media', sourceId);
     const existing =
