@@ -142,6 +142,10 @@ export async function* preparedItems(
     minThreads: options.workers,
     maxThreads: options.workers,
     idleTimeout: 1000,
+    // Every chunk queued is handed to a worker at once: piscina hands out the next one only when
+    // the import thread's event loop turns, which it does not while it writes a batch, and the
+    // workers would sit idle for most of each batch.
+    concurrentTasksPerWorker: Math.ceil((options.ahead ?? AHEAD_ITEMS) / CHUNK),
     // A worker holds a few items at a time; without limits V8 would let its heap grow lazily to
     // the process's. One that runs out (a huge post) ends, and the writer converts its items.
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
