@@ -47,7 +47,9 @@ function refuseNonFiniteNumbers(query: unknown): void {
   if (query === null || typeof query !== 'object') return;
   for (const [key, value] of Object.entries(query as Record<string, unknown>)) {
     for (const item of [value].flat()) {
-      if (typeof item === 'string' && NUMERIC.test(item.trim()) && !Number.isFinite(Number(item))) {
+      // Only what reads as a number beyond range: "1.2.3" reads as no number, and stays a text
+      // (a search for a version, a server address) for the route's schema to judge.
+      if (typeof item === 'string' && NUMERIC.test(item.trim()) && Math.abs(Number(item)) === Infinity) {
         throw Errors.VALIDATION_FAILED({ details: [{ field: key, message: 'is not a number in range' }] });
       }
     }

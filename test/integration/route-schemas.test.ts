@@ -80,6 +80,13 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(error.details[0].field, 'page');
     });
 
+    it('reads a text that looks like digits and dots as text, not as a number out of range', async () => {
+      for (const url of ['/search?q=2.0.1', '/search?q=127.0.0.1', '/api/search?q=1.2.3']) {
+        const response = await app.inject({ method: 'GET', url });
+        assert.equal(response.statusCode, 200, url);
+      }
+    });
+
     it('reads repeated form fields as lists and absent checkboxes as unticked', async () => {
       const created = await postForm('/admin/articles', [
         ['title', 'Two hands on one pen'],
