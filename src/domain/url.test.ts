@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { absoluteUrl, isHttpUrl, isLinkTarget, isSitePath } from './url.ts';
+import { absoluteUrl, isHttpUrl, isLinkTarget, isSitePath, typedServerName } from './url.ts';
 
 test('accepts only absolute http and https URLs', () => {
   assert.equal(isHttpUrl('https://example.org/a?b=c'), true);
@@ -55,4 +55,39 @@ test('a link target is either; absoluteUrl never throws', () => {
   assert.equal(absoluteUrl('/media/a.jpg', 'https://site.example'), 'https://site.example/media/a.jpg');
   assert.equal(absoluteUrl('//[', 'https://site.example'), null);
   assert.equal(absoluteUrl(null, 'https://site.example'), null);
+});
+
+test('reads a server name as a reader types it, and nothing that could lead elsewhere', () => {
+  assert.equal(typedServerName('mastodon.social'), 'mastodon.social');
+  assert.equal(typedServerName(' https://Mastodon.Social/ '), 'mastodon.social');
+  assert.equal(typedServerName('http://social.example'), 'social.example');
+  assert.equal(typedServerName('xn--caf-dma.example'), 'xn--caf-dma.example');
+  assert.equal(typedServerName('café.example'), 'xn--caf-dma.example');
+  for (const bad of [
+    '',
+    'localhost',
+    'social',
+    '127.0.0.1',
+    '0x7f.1',
+    '[::1]',
+    'social.example:8443',
+    'social.example/path',
+    'https://social.example/share?x=',
+    '//social.example',
+    'https://good.example@evil.example',
+    'evil.example\\@good.example',
+    'javascript:alert(1)',
+    'ftp://social.example',
+    'social..example',
+    '-social.example',
+    'social-.example',
+    'social.example.',
+    'social.exa_mple',
+    'social.example\tx',
+    'social.example\r\nx',
+    'social.example%2fx',
+    `${'a'.repeat(64)}.example`,
+  ]) {
+    assert.equal(typedServerName(bad), undefined, JSON.stringify(bad));
+  }
 });

@@ -56,3 +56,31 @@ export function absoluteUrl(value: string | null | undefined, base: string): str
     return null;
   }
 }
+
+// A DNS name of two or more labels ending in a letters-only (or punycode) top-level label, so
+// that no IP address, "localhost" or intranet name passes.
+const LABEL = '(?!-)[a-z0-9-]{1,63}(?<!-)';
+const PUBLIC_HOST_NAME = new RegExp(`^(?:${LABEL}\\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$`);
+
+/**
+ * The server name in what a reader typed into a "your server" field ("mastodon.social",
+ * "https://Mastodon.Social/"), lower-cased and in ASCII; undefined for anything else: a path, a
+ * port, user info, an IP address, a single-label name, a backslash or a control character.
+ *
+ * @example typedServerName(' https://Mastodon.Social/ ') // 'mastodon.social'
+ */
+export function typedServerName(value: string): string | undefined {
+  const bare = value
+    .trim()
+    .replace(/^https?:\/\//i, '')
+    .replace(/\/$/, '');
+  // Anything that could make the name part of a longer URL is refused before it is parsed.
+  if (bare === '' || /[^\p{L}\p{N}.-]/u.test(bare)) return undefined;
+  let host: string;
+  try {
+    host = new URL(`https://${bare}/`).hostname;
+  } catch {
+    return undefined;
+  }
+  return host.length <= 253 && PUBLIC_HOST_NAME.test(host) ? host : undefined;
+}

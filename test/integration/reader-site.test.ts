@@ -185,11 +185,70 @@ for (const kind of DATABASE_KINDS) {
     test('the Mastodon share form sends the reader to their own server', async () => {
       const form = await app.inject('/share/mastodon?text=Hello');
       assert.equal(form.statusCode, 200);
-      const go = await app.inject('/share/mastodon?text=Hello%20world&instance=social.example');
-      assert.equal(go.statusCode, 303);
-      assert.equal(go.headers.location, 'https://social.example/share?text=Hello%20world');
-      const bad = await app.inject('/share/mastodon?text=x&instance=javascript:alert(1)');
-      assert.equal(bad.statusCode, 400);
+      // What a browser sends when the reader submits our own form.
+      const fromForm = { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate' };
+      for (const typed of [
+        'social.example',
+        'https://social.example',
+        'Social.Example/',
+        ' social.example ',
+      ]) {
+        const go = await app.inject({
+          url: `/share/mastodon?text=Hello%20world&instance=${encodeURIComponent(typed)}`,
+          headers: fromForm,
+        });
+        assert.equal(go.statusCode, 303, typed);
+        assert.equal(go.headers.location, 'https://social.example/share?text=Hello%20world', typed);
+      }
+    });
+
+    test('a share link made elsewhere never redirects: the reader sees where it leads and chooses', async () => {
+      for (const headers of [{}, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate' }]) {
+        const res = await app.inject({
+          url: '/share/mastodon?text=Hello&instance=evil.example',
+          headers,
+        });
+        assert.equal(res.statusCode, 200);
+        assert.equal(res.headers.location, undefined);
+        assert.equal(res.headers['cache-control'], 'no-store');
+        assert.match(
+          res.body,
+          /<a [^>]*href="https:\/\/evil\.example\/share\?text=Hello"[^>]*>[^<]*evil\.example/,
+        );
+        assert.match(res.body, /name="robots" content="noindex/);
+      }
+    });
+
+    test('an instance that is not a plain server name is refused with a message, never followed', async () => {
+      const fromForm = { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'navigate' };
+      for (const bad of [
+        'javascript:alert(1)',
+        'evil.example/path',
+        'https://evil.example/share?x=',
+        '//evil.example',
+        'https://good.example@evil.example',
+        'evil.example\\@good.example',
+        'evil.example:8443',
+        'ftp://evil.example',
+        'localhost',
+        '127.0.0.1',
+        '10.0.0.1',
+        '[::1]',
+        'evil..example',
+        '-evil.example',
+        'evil.example.',
+        'evil.example\tx',
+        'evil.example%0d%0aSet-Cookie:x',
+      ]) {
+        const res = await app.inject({
+          url: `/share/mastodon?text=x&instance=${encodeURIComponent(bad)}`,
+          headers: fromForm,
+        });
+        assert.equal(res.statusCode, 400, bad);
+        assert.equal(res.headers.location, undefined, bad);
+        assert.match(res.body, /Enter the name of your server/, bad);
+        assert.doesNotMatch(res.body, /href="https?:\/\/evil/, bad);
+      }
     });
   });
 }

@@ -4,6 +4,7 @@ import { excerpt, toPlainText } from '../../content/markdown.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { decodeListingPosition, type ListingPosition } from '../../domain/listing.ts';
 import { pagePath, personPath, termPath } from '../../domain/paths.ts';
+import { typedServerName } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
 import type { Listing, Reader, SiteModel } from '../../services/reader.ts';
@@ -15,6 +16,7 @@ import { type AssetUrls, layout, type PageMeta } from '../views/layout.ts';
 import {
   authorView,
   homeView,
+  type MastodonShareState,
   mastodonShareView,
   staticPageView,
   taxonomyIndexView,
@@ -232,15 +234,23 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     },
     async (request, reply) => {
       const { text, instance } = request.query;
-      if (instance) {
-        const host = instance
-          .trim()
-          .replace(/^https?:\/\//, '')
-          .replace(/\/.*$/, '');
-        if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(host) || !host.includes('.')) {
+      let state: MastodonShareState = {};
+      if (instance !== undefined) {
+        const host = typedServerName(instance);
+        if (host === undefined) {
           reply.code(400);
+          state = {
+            typed: instance,
+            problem:
+              'Enter the name of your server only, such as mastodon.social (no path, port or other address).',
+          };
         } else {
-          return reply.redirect(`https://${host}/share?text=${encodeURIComponent(text)}`, 303);
+          const url = `https://${host}/share?text=${encodeURIComponent(text)}`;
+          // Only the reader's own submission of our form is redirected (the browser says so in
+          // Sec-Fetch-Site, which no page elsewhere can set); a link from anywhere else shows the
+          // destination for the reader to follow or not, so this address is no open redirect.
+          if (request.headers['sec-fetch-site'] === 'same-origin') return reply.redirect(url, 303);
+          state = { destination: { host, url } };
         }
       }
       const site = await reader.site();
@@ -257,7 +267,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               noIndex: true,
             },
             assets,
-            mastodonShareView(text),
+            mastodonShareView(text, state),
           ).value,
         );
     },

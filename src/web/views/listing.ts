@@ -144,14 +144,31 @@ export function errorView(status: number, message: string, requestId?: string): 
 </section>`;
 }
 
-export function mastodonShareView(text: string): SafeHtml {
+/** What the Mastodon share page shows besides its form. */
+export interface MastodonShareState {
+  /** What the reader typed, shown again with `problem` when it is not a server name. */
+  typed?: string;
+  problem?: string;
+  /** A server named by a link from elsewhere: shown with a link for the reader to follow, or not. */
+  destination?: { host: string; url: string };
+}
+
+export function mastodonShareView(text: string, state: MastodonShareState = {}): SafeHtml {
+  const { destination, problem } = state;
   return html`<section class="share-form">
   <h1>Share on Mastodon</h1>
-  <p>Mastodon and the fediverse have many servers. Enter yours (for example <code>mastodon.social</code>) and we will open its share page.</p>
+  ${
+    destination
+      ? html`<p>This link shares on <strong>${destination.host}</strong>. Continue only if that is your server.</p>
+  <p><a class="share-form__continue" href="${destination.url}" rel="noopener noreferrer">Continue to ${destination.host}</a></p>
+  <p>Or enter your own server:</p>`
+      : html`<p>Mastodon and the fediverse have many servers. Enter yours (for example <code>mastodon.social</code>) and we will open its share page.</p>`
+  }
   <form action="/share/mastodon" method="get">
     <input type="hidden" name="text" value="${text}">
     <label for="instance">Your server</label>
-    <input id="instance" name="instance" type="text" inputmode="url" autocomplete="url" required pattern="[A-Za-z0-9.\\-]+(:[0-9]+)?" placeholder="mastodon.social">
+    ${problem ? html`<p class="share-form__error" id="instance-error">${problem}</p>` : ''}
+    <input id="instance" name="instance" type="text" inputmode="url" autocomplete="url" required placeholder="mastodon.social" value="${state.typed ?? ''}"${problem ? html` aria-invalid="true" aria-describedby="instance-error"` : ''}>
     <button type="submit">Share</button>
   </form>
 </section>`;
