@@ -8,6 +8,7 @@ import type { Person } from '../domain/person.ts';
 import type { Correction } from '../domain/ports/correction-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
+import { isLinkTarget } from '../domain/url.ts';
 import { Errors } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
 import type { RenderedSettings } from './settings.ts';
@@ -299,7 +300,10 @@ export class Reader {
     const redirect = await this.repos.redirects.find(path);
     if (!redirect) return undefined;
     if (redirect.statusCode === 410) return { kind: 'gone' };
-    return redirect.toPath ? { kind: 'moved', to: redirect.toPath } : undefined;
+    // Checked here as well as where redirects are made: a target stored by an older version or
+    // by hand that could lead off the site by a trick ("//host", "/\\host", another scheme) is
+    // never followed.
+    return isLinkTarget(redirect.toPath) ? { kind: 'moved', to: redirect.toPath } : undefined;
   }
 
   /**

@@ -13,7 +13,7 @@ import { isAppError } from '../../src/errors.ts';
 import { rebuildSearchIndex } from '../../src/services/discovery/search.ts';
 import { WebSubPinger } from '../../src/services/discovery/websub.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
-import { deleteArticle, restoreArticle } from '../../src/services/newsroom/deletion.ts';
+import { deleteArticle, planDeletion, restoreArticle } from '../../src/services/newsroom/deletion.ts';
 import { transitionArticle } from '../../src/services/newsroom/workflow.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -207,6 +207,148 @@ for (const kind of DATABASE_KINDS) {
       const moved = await get('/articles/reed-beds');
       assert.equal(moved.statusCode, 301);
       assert.equal(moved.headers.location, '/articles/neighbour');
+    });
+
+    test('an author may send the old address only to this site; editors elsewhere only with an http(s) URL', async () => {
+      const published = async (slug: string) => {
+        const id = await addArticle(t.wiring, {
+          slug,
+          title: `Article ${slug}`,
+          body: 'Text.',
+          publishedAt: '2026-11-14T08:00:00.000Z',
+          authors: ['Nadia Korvell'],
+        });
+        const article = await t.wiring.store.articles.findById(id);
+        return { id, personId: article!.authorIds[0]! };
+      };
+      const { id, personId } = await published('sluice-gates');
+      // An author whose byline is on the article: it is theirs to delete.
+      const author = { ...staff('author'), personId };
+      for (const elsewhere of ['https://elsewhere.example/landing', 'http://elsewhere.example/']) {
+        await assert.rejects(
+          deleteArticle(t.wiring, author, { articleId: id, redirectTo: elsewhere }),
+          (error: unknown) =>
+            isAppError(error) &&
+            error.code === 'VALIDATION_FAILED' &&
+            error.details?.[0]?.field === 'redirect_to' &&
+            /on this site/.test(error.details[0].message),
+          elsewhere,
+        );
+      }
+      assert.equal((await t.wiring.store.articles.findById(id))?.status, 'published');
+      assert.equal((await get('/articles/sluice-gates')).statusCode, 200);
+
+      // The site's own full address is an address on this site.
+      await deleteArticle(t.wiring, author, {
+        articleId: id,
+        redirectTo: `${t.wiring.siteUrl}/articles/neighbour?from=sluice#top`,
+      });
+      const moved = await get('/articles/sluice-gates');
+      assert.equal(moved.statusCode, 301);
+      assert.equal(moved.headers.location, '/articles/neighbour?from=sluice#top');
+
+      const other = await published('weir-keepers');
+      await deleteArticle(
+        t.wiring,
+        { ...staff('author'), personId: other.personId },
+        {
+          articleId: other.id,
+          redirectTo: '/articles/neighbour',
+        },
+      );
+      assert.equal((await get('/articles/weir-keepers')).headers.location, '/articles/neighbour');
+
+      const edited = await published('lock-keepers');
+      for (const bad of [
+        '//evil.example/x',
+        '/\\evil.example',
+        '\\\\evil.example',
+        'javascript:alert(1)',
+        'JaVaScRiPt:alert(1)',
+        'data:text/html,x',
+        'https:evil.example',
+        'https://evil.example/\u0001x',
+        '/articles/neigh\u0001bour',
+        '/articles/neigh\tbour',
+        'https://evil.example/a b',
+        'ftp://evil.example/',
+      ]) {
+        await assert.rejects(
+          deleteArticle(t.wiring, staff('editor'), { articleId: edited.id, redirectTo: bad }),
+          (error: unknown) => isAppError(error) && error.details?.[0]?.field === 'redirect_to',
+          JSON.stringify(bad),
+        );
+      }
+      await deleteArticle(t.wiring, staff('editor'), {
+        articleId: edited.id,
+        redirectTo: 'https://elsewhere.example/landing',
+      });
+      const offsite = await get('/articles/lock-keepers');
+      assert.equal(offsite.statusCode, 301);
+      assert.equal(offsite.headers.location, 'https://elsewhere.example/landing');
+    });
+
+    test('a control character typed into the redirect field is refused, not quietly removed', async () => {
+      const id = await addArticle(t.wiring, {
+        slug: 'mill-races',
+        title: 'Mill races',
+        body: 'Text.',
+        publishedAt: '2026-11-15T08:00:00.000Z',
+        authors: ['Nadia Korvell'],
+      });
+      const editor = await as('editor');
+      await editor.get(`/admin/articles/${id}/delete`);
+      const refused = await editor.post(`/admin/articles/${id}/delete`, {
+        version: '1',
+        redirect_to: '/articles/neigh\u0001bour',
+      });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /field-redirect_to-error/);
+      assert.equal((await get('/articles/mill-races')).statusCode, 200);
+    });
+
+    test('the author’s confirmation page says the address may lead only within the site', async () => {
+      const id = await addArticle(t.wiring, {
+        slug: 'flood-meadows',
+        title: 'Flood meadows',
+        body: 'Text.',
+        publishedAt: '2026-11-16T08:00:00.000Z',
+        authors: ['Nadia Korvell'],
+      });
+      const editor = await as('editor');
+      const page = await editor.get(`/admin/articles/${id}/delete`);
+      assert.match(page.body, /or a full http\(s\) URL/);
+      const plan = await planDeletion(t.wiring, staff('editor'), id);
+      assert.equal(plan.mayRedirectElsewhere, true);
+      const article = await t.wiring.store.articles.findById(id);
+      const author = { ...staff('author'), personId: article!.authorIds[0]! };
+      assert.equal((await planDeletion(t.wiring, author, id)).mayRedirectElsewhere, false);
+    });
+
+    test('a stored redirect whose target is no safe address is never followed', async () => {
+      // Written straight to the store, as an old version or a hand-edited database might have.
+      const stamp = t.wiring.now().toISOString();
+      const targets = [
+        '//evil.example/x',
+        '/\\evil.example',
+        'javascript:alert(1)',
+        'https://evil.example/\nx',
+      ];
+      for (const [index, toPath] of targets.entries()) {
+        await t.wiring.store.redirects.put(
+          { fromPath: `/old-trick-${index}`, toPath, statusCode: 301 },
+          stamp,
+        );
+      }
+      await t.wiring.store.redirects.put(
+        { fromPath: '/?p=9911', toPath: '//evil.example', statusCode: 301 },
+        stamp,
+      );
+      for (const url of [...targets.map((_, index) => `/old-trick-${index}`), '/?p=9911']) {
+        const res = await get(url);
+        assert.equal(res.headers.location, undefined, url);
+        assert.notEqual(res.statusCode, 301, url);
+      }
     });
 
     test('the confirmation page shows what will happen and deletes only with this session’s CSRF token', async () => {

@@ -31,13 +31,18 @@ export interface DeletionPlan {
   publicPath: string | null;
   /** Published articles leave listings, feeds, sitemaps and search. */
   isListed: boolean;
+  /** Whether the old address may be sent to another site (else only within this one). */
+  mayRedirectElsewhere: boolean;
 }
 
 export interface DeleteInput {
   articleId: number;
   /** The version the editor confirmed; a save in between is reported, not deleted unseen. */
   expectedVersion?: number;
-  /** Where the old address should send readers (a site path or an http(s) URL); empty for 410 Gone. */
+  /**
+   * Where the old address should send readers: a site path (or this site's own full URL), or,
+   * for those who may send it elsewhere, an http(s) URL; empty for 410 Gone.
+   */
   redirectTo?: string;
 }
 
@@ -63,6 +68,7 @@ export async function planDeletion(
     article,
     publicPath: hasBeenPublished(article, now) ? articlePath(article.slug) : null,
     isListed: listedState(article) !== null,
+    mayRedirectElsewhere: can(staff.role, 'article.redirect_offsite'),
   };
 }
 
@@ -81,7 +87,10 @@ export async function deleteArticle(
 ): Promise<{ article: Article; address: AddressOutcome }> {
   const now = ctx.now();
   const stamp = toIsoTimestamp(now);
-  const requested = normalizeRedirectTarget(input.redirectTo);
+  const requested = normalizeRedirectTarget(input.redirectTo, {
+    siteUrl: ctx.siteUrl,
+    mayLeaveSite: can(staff.role, 'article.redirect_offsite'),
+  });
   const result = await ctx.store.transaction(async (repos) => {
     const { article } = await loadDeletable(repos, staff, input.articleId);
     if (input.expectedVersion !== undefined && article.version !== input.expectedVersion) {
@@ -239,30 +248,49 @@ async function loadDeletable(
 }
 
 /**
- * The redirect target as it will be stored: a site path or an http(s) URL (refused like any
- * link a writer sets, see domain/url.ts), percent-encoded so that it is a valid Location as it
- * stands. Null for none.
+ * The redirect target as it will be stored: a site path, or an http(s) URL for those who may
+ * send readers elsewhere (refused like any link a writer sets, see domain/url.ts: no "//host",
+ * "/\\host", other scheme, space or control character), percent-encoded so that it is a valid
+ * Location as it stands. This site's own full URL counts as its path. Null for none.
  */
-function normalizeRedirectTarget(value: string | undefined): string | null {
+function normalizeRedirectTarget(
+  value: string | undefined,
+  options: { siteUrl: string; mayLeaveSite: boolean },
+): string | null {
   const trimmed = value?.trim() ?? '';
   if (trimmed === '') return null;
   const typed = tooLong(trimmed, MAX_REDIRECT_PATH_LENGTH);
   if (typed) throw redirectProblem(typed);
-  let target: string;
-  if (isSitePath(trimmed)) {
-    const url = new URL(trimmed, 'http://site.invalid');
-    target = `${url.pathname}${url.search}${url.hash}`;
-  } else if (isHttpUrl(trimmed)) {
-    target = new URL(trimmed).href;
-  } else {
-    throw redirectProblem('must be an address on this site (starting with /) or an http or https URL');
-  }
+  const target = redirectAddress(trimmed, options);
   const encoded = tooLong(target, MAX_REDIRECT_PATH_LENGTH);
   if (encoded)
     throw redirectProblem(
       `${encoded.replace(/ \(.*\)$/, '')} once written as a web address (letters outside ASCII take several each)`,
     );
   return target;
+}
+
+/** The address a typed target stands for, or a refusal saying what may be given instead. */
+function redirectAddress(trimmed: string, options: { siteUrl: string; mayLeaveSite: boolean }): string {
+  if (isSitePath(trimmed)) return pathOf(new URL(trimmed, 'http://site.invalid'));
+  if (isHttpUrl(trimmed)) {
+    const url = new URL(trimmed);
+    // Read as a path, it must pass as one: "https://this.site//elsewhere" is no address here.
+    if (url.origin === new URL(options.siteUrl).origin && isSitePath(pathOf(url))) return pathOf(url);
+    if (options.mayLeaveSite) return url.href;
+    throw redirectProblem(
+      'must be an address on this site (starting with /): only an editor may send readers to another site',
+    );
+  }
+  throw redirectProblem(
+    options.mayLeaveSite
+      ? 'must be an address on this site (starting with /) or an http or https URL'
+      : 'must be an address on this site (starting with /)',
+  );
+}
+
+function pathOf(url: URL): string {
+  return `${url.pathname}${url.search}${url.hash}`;
 }
 
 /** Checks the target against the article's address and what the site already redirects. */

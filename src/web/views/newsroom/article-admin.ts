@@ -158,7 +158,9 @@ ${errorSummary(model.problem, { redirect_to: 'Redirect to' })}
           label: 'Redirect to (optional)',
           value: model.values.redirect_to ?? '',
           error: model.problem?.errors.redirect_to,
-          hint: html`An address on this site, such as <code>/articles/a-newer-article</code>, or a full http(s) URL. Leave it empty to answer 410 Gone.`,
+          hint: model.plan.mayRedirectElsewhere
+            ? html`An address on this site, such as <code>/articles/a-newer-article</code>, or a full http(s) URL. Leave it empty to answer 410 Gone.`
+            : html`An address on this site, such as <code>/articles/a-newer-article</code> (only an editor may send readers to another site). Leave it empty to answer 410 Gone.`,
         })
       : ''
   }
