@@ -40,7 +40,8 @@ export function registerBackup(program: Command): void {
       const result = await withWiring((wiring) =>
         restoreDatabase(wiring, file, { force: flags.force === true }),
       );
-      if (result.report) printMigrationReport(result.report);
-      stdio.out(`Restored ${file}.`);
+      const failures = result.report ? printMigrationReport(result.report) : 0;
+      stdio.out(`Restored ${file}${failures > 0 ? `, except the ${failures} item(s) above` : ''}.`);
+      if (failures > 0) process.exitCode = 1;
     });
 }

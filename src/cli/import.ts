@@ -373,7 +373,7 @@ export function registerImport(program: Command): Command {
     .argument('<file>', 'the .json file written by pressroom export')
     .action(async (file: string) => {
       const report = await withWiring((wiring) => importJson(wiring, file, { actor: 'cli' }));
-      printMigrationReport(report);
+      if (printMigrationReport(report) > 0) process.exitCode = 1;
     });
   return command;
 }

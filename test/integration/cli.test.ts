@@ -136,6 +136,41 @@ describe('pressroom command', () => {
     );
   });
 
+  test('a JSON import names a refused item and its reason, imports the rest, and exits 1', () => {
+    const file = path.join(dir, 'export.json');
+    const row = (slug: string, canonical: string | null) => ({
+      slug,
+      title: `Title ${slug}`,
+      body_markdown: 'Body.',
+      body_html: '<script>alert(1)</script>',
+      status: 'draft',
+      published_at: null,
+      created_at: '2026-11-01T08:00:00.000Z',
+      updated_at: '2026-11-01T08:00:00.000Z',
+      canonical_url: canonical,
+      language: 'en',
+      visibility: 'public',
+      is_featured: 0,
+      has_comments: 1,
+      version: 1,
+    });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'pressroom-export',
+        version: 1,
+        articles: [row('json-kept', null), row('json-refused', 'javascript:alert(1)')],
+      }),
+    );
+    const result = run(['import', 'json', file]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stderr,
+      /FAILED {2}article json-refused "Title json-refused": canonical_url must be an http or https URL/,
+    );
+    assert.match(result.stdout, /articles +1 /);
+  });
+
   test('says a folder was given where an import or restore wants a file', () => {
     const cases: Array<[string[], RegExp]> = [
       [['import', 'json', dir], /Cannot read .*: it is a folder, not a file \[IMPORT_FAILED\]/],

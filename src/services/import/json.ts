@@ -12,6 +12,7 @@ import { clipText } from '../../domain/text.ts';
 import { type AppError, Errors, type FieldError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { rebuildSearchIndex } from '../discovery/search.ts';
+import { checkExportSections } from './export-rows.ts';
 
 type Row = Record<string, unknown>;
 
@@ -26,7 +27,9 @@ function list(value: unknown, name: string, file: string): Row[] {
 }
 
 /**
- * Reads a Pressroom export (docs/export-format.md) into this instance, in one transaction.
+ * Reads a Pressroom export (docs/export-format.md) into this instance, in one transaction. Each
+ * row is first checked as the editor checks what it saves (see checkExportSections): a bad one
+ * is left out and reported as failed, with its reason, and the rest is loaded.
  * Into an empty instance it recreates the publication exactly: the same rows, timestamps,
  * versions, revisions, corrections and comments. Into a non-empty one it updates what exists
  * (matched by slug, URL or path) and adds the rest; history is added only for new entities.
@@ -73,7 +76,9 @@ export async function importJson(
 
   const report = emptyReport(`Pressroom export ${String(doc.siteUrl ?? '')}`.trim());
   const loadable = rowsThatFit(sections, report, file);
-  await ctx.store.archive.load(loadable, report, { replace: options.replace ?? false, origin: file });
+  // Checked and rendered before the load's transaction opens: rendering a long body takes a worker.
+  const checked = await checkExportSections(loadable, report);
+  await ctx.store.archive.load(checked, report, { replace: options.replace ?? false, origin: file });
   // Rows were loaded around article saves: the search index is built here, where it happened.
   await rebuildSearchIndex(ctx);
   ctx.changes.publish({ kind: 'everything' });

@@ -1,11 +1,11 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../adapters/media-store.ts';
-import { type ExportRow, type ExportSections, exportRowErrors } from '../../domain/export-format.ts';
+import { type ExportSections, exportRowErrors } from '../../domain/export-format.ts';
 import { emptyReport } from '../../domain/migration-report.ts';
-import { isHttpUrl } from '../../domain/url.ts';
-import { type FieldError, isAppError } from '../../errors.ts';
+import { isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
+import { mediaRowProblems } from './export-rows.ts';
 import { type ImportFileOutcome, readYamlList } from './markdown-publication.ts';
 
 /**
@@ -83,33 +83,6 @@ async function copyMediaFiles(folder: string, media: MediaStore | undefined): Pr
   return outcomes;
 }
 
-const OPTIONAL_TEXT = ['mime', 'alt', 'title', 'source_id'] as const;
-
-/** The problems of one media.yaml row, named by its place in the list. */
-function mediaRowProblems(row: ExportRow, index: number): FieldError[] {
-  const errors: FieldError[] = [];
-  const at = (field: string, message: string) => errors.push({ field: `[${index}].${field}`, message });
-  const url = row.url;
-  const isSitePath = typeof url === 'string' && url.startsWith('/') && !url.startsWith('//');
-  if (typeof url !== 'string' || !(isSitePath || isHttpUrl(url)))
-    at('url', 'must be an http(s) URL or a path on this site');
-  const localPath = row.local_path;
-  if (localPath !== null && localPath !== undefined && !isSafeMediaPath(localPath))
-    at('local_path', 'must be a path below the media folder (no "..", no leading "/", no "\\")');
-  if (typeof row.created_at !== 'string' || !row.created_at) at('created_at', 'is required');
-  for (const key of OPTIONAL_TEXT)
-    if (row[key] !== null && row[key] !== undefined && typeof row[key] !== 'string') at(key, 'must be text');
-  for (const problem of exportRowErrors('media', row)) at(problem.field, problem.message);
-  return errors;
-}
-
-/** Whether a stored path stays below the media folder wherever that folder is. */
-function isSafeMediaPath(value: unknown): boolean {
-  if (typeof value !== 'string' || !value || value.includes('\\') || value.includes('\0')) return false;
-  if (path.posix.isAbsolute(value) || path.win32.isAbsolute(value)) return false;
-  return value.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
-}
-
 const NO_SECTIONS: ExportSections = {
   settings: [],
   taxonomies: [],
@@ -128,7 +101,12 @@ async function importMediaRows(ctx: ServiceContext, file: string): Promise<Impor
   const read = await readYamlList(file);
   if (read === null) return null;
   if ('errors' in read) return { file, status: 'failed', errors: read.errors };
-  const errors = read.rows.flatMap(mediaRowProblems);
+  const errors = read.rows.flatMap((row, index) =>
+    [...mediaRowProblems(row), ...exportRowErrors('media', row)].map((e) => ({
+      ...e,
+      field: `[${index}].${e.field}`,
+    })),
+  );
   if (errors.length > 0) return { file, status: 'failed', errors };
   const report = emptyReport(file);
   try {

@@ -5,12 +5,12 @@ import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { COMMENT_STATUSES, type CommentStatus, commentLengthErrors } from '../../domain/comment.ts';
 import { tooLong } from '../../domain/limits.ts';
-import { type PersonLink, validatePerson } from '../../domain/person.ts';
+import { validatePerson } from '../../domain/person.ts';
 import { MAX_REDIRECT_PATH_LENGTH } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { slugProblem } from '../../domain/slug.ts';
 import { validateTaxonomy, validateTerm } from '../../domain/taxonomy.ts';
-import { isHttpUrl } from '../../domain/url.ts';
+import { isLinkTarget } from '../../domain/url.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { savePageIn } from '../pages.ts';
@@ -137,13 +137,13 @@ export async function importPeopleAndTaxonomies(
       }
       const website = text(row, 'website');
       const links = Array.isArray(row.links)
-        ? (row.links as Row[]).flatMap((link) => {
-            const label = text(link, 'label');
-            const url = text(link, 'url');
-            return label && url && isHttpUrl(url) ? [{ label, url } satisfies PersonLink] : [];
-          })
+        ? (row.links as Row[]).map((link) => ({
+            label: text(link, 'label') ?? '',
+            url: text(link, 'url') ?? '',
+          }))
         : [];
       const photo = text(row, 'photo');
+      // A link the people editor would refuse is refused here too, never quietly dropped.
       const problems = validatePerson({
         name: name.trim(),
         slug,
@@ -388,6 +388,14 @@ export async function importPagesCommentsRedirects(
           errors.push({
             field: `[${index}]`,
             message: 'needs a from path, and a to path or URL with a 30x status (or status 410 alone)',
+          });
+          continue;
+        }
+        // Checked as the editor checks a link: no "//host", "/\\host", other scheme or control character.
+        if (!isLinkTarget(to)) {
+          errors.push({
+            field: `[${index}].to`,
+            message: 'must be an address on this site (starting with one /) or an http or https URL',
           });
           continue;
         }
