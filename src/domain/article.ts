@@ -220,6 +220,8 @@ export function articleRelationErrors(draft: Pick<ArticleDraft, 'authorIds' | 't
 /**
  * The draft with the characters XML 1.0 forbids removed from its text: whatever path it came
  * by (form, API, importer), nothing stored may break a feed or sitemap (or PostgreSQL, for NUL).
+ * Addresses are left as given: a control character in one is refused by validateArticleDraft,
+ * never removed to leave another address than the one supplied.
  */
 export function withCleanText(draft: ArticleDraft): ArticleDraft {
   const clean = (value: string | null): string | null => (value === null ? null : stripXmlForbidden(value));
@@ -233,13 +235,9 @@ export function withCleanText(draft: ArticleDraft): ArticleDraft {
       ? { text: stripXmlForbidden(draft.epigraph.text), attribution: clean(draft.epigraph.attribution) }
       : null,
     bodyMarkdown: stripXmlForbidden(draft.bodyMarkdown),
-    source: draft.source
-      ? { name: stripXmlForbidden(draft.source.name), url: clean(draft.source.url) }
-      : null,
-    canonicalUrl: clean(draft.canonicalUrl),
+    source: draft.source ? { name: stripXmlForbidden(draft.source.name), url: draft.source.url } : null,
     license: clean(draft.license),
     language: stripXmlForbidden(draft.language),
-    featuredImage: clean(draft.featuredImage),
     featuredImageAlt: clean(draft.featuredImageAlt),
   };
 }

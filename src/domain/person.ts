@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { lengthErrors, tooLong } from './limits.ts';
 import { slugProblem } from './slug.ts';
+import { hasXmlForbidden } from './text.ts';
 import { isHttpUrl, isSitePath } from './url.ts';
 
 /** An author. Needs no login; guest authors are common. */
@@ -87,6 +88,10 @@ export function validatePerson(fields: PersonFields): FieldError[] {
     const problem = tooLong(link.label, PERSON_LIMITS.linkLabel) ?? tooLong(link.url, PERSON_LIMITS.url);
     if (problem) errors.push({ field, message: problem });
     else if (!link.label) errors.push({ field, message: 'needs a label' });
+    // The admin form's links reach us verbatim (see web/input-guard.ts): a control character is
+    // refused here, in the label as in the address, rather than removed to leave something else.
+    else if (hasXmlForbidden(link.label))
+      errors.push({ field, message: 'has a control character in its label' });
     else if (!isHttpUrl(link.url)) errors.push({ field, message: 'must be an http or https URL' });
   }
   return errors;

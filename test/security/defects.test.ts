@@ -12,6 +12,7 @@ import { buildApp } from '../../src/app.ts';
 import type { Role, User } from '../../src/domain/user.ts';
 import { isAppError } from '../../src/errors.ts';
 import { login } from '../../src/services/auth.ts';
+import { importMarkdown } from '../../src/services/import/markdown.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
 import { savePageIn } from '../../src/services/pages.ts';
 import { createUser } from '../../src/services/users.ts';
@@ -504,6 +505,53 @@ for (const kind of DATABASE_KINDS) {
         const settings = await admin.post('/admin/settings', { membership_url: '/member\u001bship' });
         assert.equal(settings.statusCode, 400, 'settings link');
         assert.notEqual((await t.wiring.store.settings.getAll()).get('membership_url'), '/membership');
+      });
+
+      test('a control character in a person’s link is refused with a field error, never stripped', async () => {
+        const editor = await as('editor');
+        for (const [links, line] of [
+          ['Blog | https://blog.example/\u0001x', 'Line 1'],
+          ['Home | https://home.example/\nBo\u001bok | https://book.example/', 'Line 2'],
+          ['Ne\u0007ws | https://news.example/', 'Line 1'],
+        ] as const) {
+          await editor.get('/admin/people/new');
+          const res = await editor.post('/admin/people', { name: 'Linked Person', links });
+          assert.equal(res.statusCode, 400, JSON.stringify(links));
+          assert.match(res.body, /field-links-error/, JSON.stringify(links));
+          assert.match(res.body, new RegExp(line), JSON.stringify(links));
+        }
+        assert.equal(await t.wiring.store.people.findBySlug('linked-person'), undefined);
+        await editor.get('/admin/people/new');
+        const fine = await editor.post('/admin/people', {
+          name: 'Linked Person',
+          links: 'Blog | https://blog.example/\nBook | https://book.example/',
+        });
+        assert.equal(fine.statusCode, 303);
+        assert.deepEqual((await t.wiring.store.people.findBySlug('linked-person'))?.links, [
+          { label: 'Blog', url: 'https://blog.example/' },
+          { label: 'Book', url: 'https://book.example/' },
+        ]);
+      });
+
+      test('an imported article’s address with a control character is refused, not stripped', async () => {
+        const folder = mkdtempSync(path.join(t.database.dataDir, 'control-'));
+        for (const [key, field] of [
+          ['canonical_url', /^canonical_url$/],
+          ['source_url', /^source_url$/],
+          ['image', /^(image|featured_image)$/],
+        ] as const) {
+          const file = path.join(folder, `${key}.md`);
+          writeFileSync(
+            file,
+            `---\ntitle: Controlled ${key}\nauthors: [Nadia Korvell]\nsource: Elsewhere\n${key}: "https://exa\\x01mple.org/a.jpg"\n---\nText.\n`,
+          );
+          const report = await importMarkdown(t.wiring, file);
+          assert.equal(report.failed, 1, key);
+          assert.ok(
+            report.outcomes[0]?.errors?.some((e) => field.test(e.field)),
+            JSON.stringify(report.outcomes),
+          );
+        }
       });
 
       test('one stored bad image address costs its image, never the feeds, the sitemap or the article', async () => {
