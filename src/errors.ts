@@ -142,6 +142,10 @@ const CATALOGUE = {
     (p: { minutes: number }) =>
       `Too many failed attempts. Try again in ${p.minutes} minute${p.minutes === 1 ? '' : 's'}, or reset your password.`,
   ),
+  LOGIN_BUSY: entry(
+    'throttled',
+    () => 'Many sign-ins to this account are being checked at this moment. Try again in a few seconds.',
+  ),
   AUTH_TOKEN_INVALID: entry(
     'invalid',
     () => 'This link is not valid any more: it has expired or has already been used. Ask for a new one.',

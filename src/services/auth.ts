@@ -79,36 +79,28 @@ export async function login(
   const since = toIsoTimestamp(addMs(now, -loginWindowMinutes * 60_000));
   const keys = [`email:${email}`, ...(input.client?.ip ? [`ip:${input.client.ip}`] : [])];
   const limits = [loginMaxFailures, loginMaxFailures * 4];
-  // Every attempt is recorded as a failure before the password is checked, in one transaction
-  // with the count: parallel guesses cannot all see room for one more (as they could when the
-  // failure was written after the slow hash). A throttled attempt rolls its record back; a
-  // successful one deletes it.
-  const reserved = await ctx.store.transaction(async (repos) => {
-    const { ids, counts } = await repos.loginAttempts.reserve(keys, toIsoTimestamp(now), since);
-    const over = keys.findIndex((_, i) => (counts[i] ?? 0) > (limits[i] ?? loginMaxFailures));
-    const overKey = keys[over];
-    if (overKey !== undefined) {
-      const oldest = await repos.loginAttempts.oldestSince(overKey, since);
-      const retryAt = addMs(new Date(oldest ?? now), loginWindowMinutes * 60_000);
-      const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
-      throw Errors.LOGIN_THROTTLED({ minutes });
-    }
-    return ids;
-  });
+  const reserved = await takeTurn(ctx, { keys, limits, now, since });
 
-  const found = email ? await ctx.store.users.findCredentials(email) : undefined;
-  const hash = found?.passwordHash ?? (await timingDummyHash());
-  const isMatch = await argon2.verify(hash, input.password).catch(() => false);
-  if (!found?.passwordHash || !isMatch || found.user.isDisabled) throw loginFailed();
+  let user: User;
+  try {
+    const found = email ? await ctx.store.users.findCredentials(email) : undefined;
+    const hash = found?.passwordHash ?? (await timingDummyHash());
+    const isMatch = await argon2.verify(hash, input.password).catch(() => false);
+    if (!found?.passwordHash || !isMatch || found.user.isDisabled) throw loginFailed();
+    user = found.user;
+  } catch (error) {
+    // However the check ended short of success, the attempt counts as a failure.
+    await ctx.store.loginAttempts.fail(reserved);
+    throw error;
+  }
 
-  const user = found.user;
   const token = newToken();
   const session = await ctx.store.transaction(async (repos) => {
     // Parallel sign-ins to one account delete each other's attempts: without the keys' locks,
     // PostgreSQL found them deadlocked and one answered 500.
     await repos.loginAttempts.lock(keys);
     await repos.loginAttempts.deleteIds(reserved);
-    await repos.loginAttempts.clear(`email:${email}`);
+    await repos.loginAttempts.clearFailures(`email:${email}`);
     await repos.loginAttempts.deleteBefore(since);
     await repos.sessions.deleteExpired(toIsoTimestamp(now));
     const created = await insertSession(repos, ctx, user, token, input.client);
@@ -122,6 +114,55 @@ export async function login(
     return created;
   });
   return { user, token, session };
+}
+
+/** How long a sign-in waits for its turn while others to the same account are being checked. */
+const LOGIN_WAIT_MS = 30_000;
+/** An attempt in flight this long was abandoned (its process stopped): it counts as a failure. */
+const IN_FLIGHT_STALE_MS = 60_000;
+
+/**
+ * Records the attempt as in flight once its keys have room for it, and returns the records' ids.
+ * Attempts are recorded before their password is checked, each key counted under its lock, so
+ * parallel guesses cannot all see room for one more. A key whose failures reached its limit
+ * refuses the attempt; one whose remaining room is held by attempts in flight makes it wait for
+ * them to end (a failure fills the room for good, a success frees it), so that parallel correct
+ * sign-ins all get in while parallel wrong guesses are checked no more than the limit.
+ */
+async function takeTurn(
+  ctx: AuthContext,
+  input: { keys: string[]; limits: number[]; now: Date; since: string },
+): Promise<number[]> {
+  const { keys, limits, now, since } = input;
+  const stamp = toIsoTimestamp(now);
+  const staleBefore = toIsoTimestamp(addMs(now, -IN_FLIGHT_STALE_MS));
+  const giveUpAt = performance.now() + LOGIN_WAIT_MS;
+  for (let pauseMs = 10; ; pauseMs = Math.min(pauseMs * 2, 200)) {
+    const turn = await ctx.store.transaction(async (repos) => {
+      await repos.loginAttempts.lock(keys);
+      const { failures, inFlight } = await repos.loginAttempts.tally(keys, since, staleBefore);
+      const limitOf = (i: number) => limits[i] ?? limits[0] ?? 1;
+      const full = keys.findIndex((_, i) => (failures[i] ?? 0) >= limitOf(i));
+      if (full >= 0) {
+        const oldest = await repos.loginAttempts.oldestSince(keys[full] ?? '', since);
+        return { kind: 'refused' as const, oldest };
+      }
+      if (keys.some((_, i) => (failures[i] ?? 0) + (inFlight[i] ?? 0) >= limitOf(i))) {
+        return { kind: 'wait' as const };
+      }
+      return { kind: 'go' as const, ids: await repos.loginAttempts.begin(keys, stamp) };
+    });
+    if (turn.kind === 'go') return turn.ids;
+    if (turn.kind === 'refused') {
+      const windowMs = ctx.config.auth.loginWindowMinutes * 60_000;
+      const retryAt = addMs(new Date(turn.oldest ?? now), windowMs);
+      const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
+      throw Errors.LOGIN_THROTTLED({ minutes });
+    }
+    if (performance.now() + pauseMs > giveUpAt) throw Errors.LOGIN_BUSY();
+    // Jittered, so that the waiting attempts do not all ask again at the same moment.
+    await new Promise((resolve) => setTimeout(resolve, pauseMs * (0.5 + Math.random())));
+  }
 }
 
 async function insertSession(

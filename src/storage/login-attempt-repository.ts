@@ -3,7 +3,7 @@ import type { LoginAttemptStore } from '../domain/ports/login-attempt-store.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import type { Database } from './schema.ts';
 
-/** Failed logins by key ("email:..." or "ip:..."), in the database so every process counts them. */
+/** Sign-in attempts by key ("email:..." or "ip:..."), in the database so every process counts them. */
 export class LoginAttemptRepository implements LoginAttemptStore {
   private readonly db: Kysely<Database>;
   private readonly dialect: DialectName;
@@ -13,34 +13,61 @@ export class LoginAttemptRepository implements LoginAttemptStore {
     this.dialect = dialect;
   }
 
-  /**
-   * Records an attempt under each key and returns each key's count in the window, this attempt
-   * included. Call it in a transaction: parallel attempts then count one after another (SQLite
-   * holds its write lock from the insert; PostgreSQL takes a lock per key first), so no two of
-   * them can both see room for one more.
-   */
-  async reserve(keys: string[], at: string, since: string): Promise<{ ids: number[]; counts: number[] }> {
-    await this.lock(keys);
-    const ids: number[] = [];
-    for (const key of keys) {
-      const row = await this.db
-        .insertInto('login_attempts')
-        .values({ key, created_at: at })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(Number(row.id));
-    }
-    const counts: number[] = [];
-    for (const key of keys) counts.push(await this.countSince(key, since));
-    return { ids, counts };
-  }
-
-  /** PostgreSQL: one advisory lock per key, in sorted order. SQLite's single writer needs none. */
+  /** PostgreSQL: one advisory lock per key, in sorted order. SQLite's transactions begin with its one write lock. */
   async lock(keys: string[]): Promise<void> {
     if (this.dialect !== 'postgres') return;
     for (const key of [...keys].sort()) {
       await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(this.db);
     }
+  }
+
+  async tally(
+    keys: string[],
+    since: string,
+    staleBefore: string,
+  ): Promise<{ failures: number[]; inFlight: number[] }> {
+    const failures: number[] = [];
+    const inFlight: number[] = [];
+    for (const key of keys) {
+      const row = await this.db
+        .selectFrom('login_attempts')
+        .select((eb) => [
+          eb.fn.countAll<number | string>().as('total'),
+          eb.fn
+            .count<number | string>(
+              eb
+                .case()
+                .when(eb.and([eb('is_in_flight', '=', 1), eb('created_at', '>', staleBefore)]))
+                .then(1)
+                .end(),
+            )
+            .as('in_flight'),
+        ])
+        .where('key', '=', key)
+        .where('created_at', '>', since)
+        .executeTakeFirstOrThrow();
+      failures.push(Number(row.total) - Number(row.in_flight));
+      inFlight.push(Number(row.in_flight));
+    }
+    return { failures, inFlight };
+  }
+
+  async begin(keys: string[], at: string): Promise<number[]> {
+    const ids: number[] = [];
+    for (const key of keys) {
+      const row = await this.db
+        .insertInto('login_attempts')
+        .values({ key, created_at: at, is_in_flight: 1 })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      ids.push(Number(row.id));
+    }
+    return ids;
+  }
+
+  async fail(ids: number[]): Promise<void> {
+    if (ids.length > 0)
+      await this.db.updateTable('login_attempts').set({ is_in_flight: 0 }).where('id', 'in', ids).execute();
   }
 
   async deleteIds(ids: number[]): Promise<void> {
@@ -68,6 +95,10 @@ export class LoginAttemptRepository implements LoginAttemptStore {
       .limit(1)
       .executeTakeFirst();
     return row?.created_at;
+  }
+
+  async clearFailures(key: string): Promise<void> {
+    await this.db.deleteFrom('login_attempts').where('key', '=', key).where('is_in_flight', '=', 0).execute();
   }
 
   async clear(key: string): Promise<void> {

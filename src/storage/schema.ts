@@ -256,6 +256,8 @@ export interface LoginAttemptsTable {
   id: Generated<number>;
   key: string;
   created_at: string;
+  /** 1 while the attempt's password is being checked, 0 once it failed (see migration 0013). */
+  is_in_flight: ColumnType<number, number | undefined, number>;
 }
 
 /** Who did what in the admin. actor_label keeps the email after a user is deleted. */

@@ -436,6 +436,40 @@ for (const kind of DATABASE_KINDS) {
         assert.deepEqual(tally(codes), { SIGNED_IN: 200 });
       });
 
+      test('20 parallel correct sign-ins to one account all succeed, however many are in flight', async () => {
+        const user = await makeUser(t.wiring, 'author', 'crowded-signin@defects.example');
+        const codes = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            outcome(
+              login(t.wiring, { email: user.email, password: TEST_PASSWORD, client: { ip: '192.0.2.60' } }),
+            ),
+          ),
+        );
+        assert.deepEqual(tally(codes), { SIGNED_IN: 20 });
+      });
+
+      test('attempts left in flight by a process that stopped count as failures after a minute', async () => {
+        const user = await makeUser(t.wiring, 'author', 'abandoned-signin@defects.example');
+        const limit = t.wiring.config.auth.loginMaxFailures;
+        const started = t.wiring.now();
+        await t.wiring.store.transaction((repos) =>
+          repos.loginAttempts.begin(
+            Array.from({ length: limit }, () => `email:${user.email}`),
+            started.toISOString(),
+          ),
+        );
+        t.setNow(new Date(started.getTime() + 2 * 60_000));
+        try {
+          assert.equal(
+            await outcome(login(t.wiring, { email: user.email, password: TEST_PASSWORD })),
+            'LOGIN_THROTTLED',
+          );
+        } finally {
+          t.setNow(started);
+          await t.wiring.store.loginAttempts.clear(`email:${user.email}`);
+        }
+      });
+
       test('a successful sign-in does not count against its address', async () => {
         const user = await makeUser(t.wiring, 'author', 'good-signin@defects.example');
         for (let i = 0; i < 3; i++) {

@@ -12,6 +12,7 @@ import * as articleDeletion from './0009-article-deletion.ts';
 import * as relatedArticles from './0010-related-articles.ts';
 import * as sitemapEntries from './0011-sitemap-entries.ts';
 import * as importLookups from './0012-import-lookups.ts';
+import * as loginAttemptsInFlight from './0013-login-attempts-in-flight.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -36,4 +37,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0010-related-articles': relatedArticles,
   '0011-sitemap-entries': sitemapEntries,
   '0012-import-lookups': importLookups,
+  '0013-login-attempts-in-flight': loginAttemptsInFlight,
 };

@@ -132,7 +132,7 @@ ${formAlert(state.alert)}
         setSession(reply, token);
         return reply.redirect(safeNext(next), 303);
       } catch (error) {
-        if (!isAppError(error) || error.code !== 'LOGIN_THROTTLED') throw error;
+        if (!isAppError(error) || error.kind !== 'throttled') throw error;
         return loginPage(request, reply, {
           values: stringValues(request.body),
           alert: error.message,
