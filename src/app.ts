@@ -8,6 +8,7 @@ import { closeRenderPools } from './content/render-pool.ts';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { ASSETS_DIR, assetUrls } from './web/assets.ts';
+import { bodyDeadline } from './web/body-deadline.ts';
 import { describeError, errorTitle, sendError } from './web/errors.ts';
 import { inputGuard } from './web/input-guard.ts';
 import { lazySchemaCompilers } from './web/lazy-schemas.ts';
@@ -31,10 +32,20 @@ export interface AppOptions {
 /** Builds the web application without listening; tests drive it with app.inject(). */
 export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = wiring;
+  const { server } = config;
   const app = Fastify({
     logger: options.shouldLog === false ? false : loggerOptions(config),
     logController: new LogController({ disableRequestLogging: !config.log.requests }),
-    trustProxy: config.server.trustProxy,
+    trustProxy: server.trustProxy,
+    // Node's defaults let a client hold a connection for minutes: headers get 60 s, and Fastify
+    // turns the whole-request timeout off. See body-deadline.ts for the body's own deadline.
+    http: {
+      headersTimeout: server.headersTimeoutSeconds * 1000,
+      // How often Node checks those timeouts (30 s by default, which would stretch them).
+      connectionsCheckingInterval: 1000,
+    },
+    connectionTimeout: server.idleTimeoutSeconds * 1000,
+    keepAliveTimeout: server.keepAliveTimeoutSeconds * 1000,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
@@ -56,6 +67,11 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(protectiveHeaders);
     done();
+  });
+  await app.register(bodyDeadline, {
+    graceMs: server.bodyTimeoutSeconds * 1000,
+    minBytesPerSecond: server.minBodyKilobytesPerSecond * 1024,
+    headersTimeoutMs: server.headersTimeoutSeconds * 1000,
   });
   await app.register(inputGuard);
   await app.register(fastifyFormbody);

@@ -27,6 +27,19 @@ export const ConfigSchema = Type.Object({
        * page cache and its own per-process rate limits.
        */
       workers: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+      /** Seconds a client has to send a request's headers. */
+      headersTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 20 }),
+      /**
+       * Seconds a request body may take beyond the time its size allows at minBodyKilobytesPerSecond:
+       * a body dribbled slower is cut off with 408, while a large upload gets time in proportion.
+       */
+      bodyTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 20 }),
+      /** The slowest pace, in kilobytes a second, at which a request body is waited for after that grace. */
+      minBodyKilobytesPerSecond: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 64 }),
+      /** Seconds a connection may be silent both ways (mid-request or mid-response) before it is closed. */
+      idleTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+      /** Seconds an idle keep-alive connection is kept for the next request; above a proxy's own. */
+      keepAliveTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 72 }),
     },
     { default: {} },
   ),

@@ -52,6 +52,13 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   };
 }
 
+export interface TestWiringOptions {
+  now?: Date;
+  siteUrl?: string;
+  /** Settings of the config's server section (timeouts, say) for this wiring's app. */
+  server?: Record<string, unknown>;
+}
+
 export interface TestWiring {
   wiring: Wiring;
   database: TestDatabase;
@@ -63,7 +70,7 @@ export interface TestWiring {
 /** Wiring on a fresh database with a fixed clock and a silent logger. */
 export async function createTestWiring(
   kind: DatabaseKind,
-  options: { now?: Date; siteUrl?: string } = {},
+  options: TestWiringOptions = {},
 ): Promise<TestWiring> {
   const database = await createTestDatabase(kind);
   try {
@@ -80,7 +87,7 @@ export async function createTestWiring(
  */
 export async function openTestWiring(
   database: TestDatabase,
-  options: { now?: Date; siteUrl?: string } = {},
+  options: TestWiringOptions = {},
 ): Promise<TestWiring> {
   let now = options.now ?? new Date('2026-11-20T12:00:00.000Z');
   const config = parseConfig({
@@ -88,6 +95,7 @@ export async function openTestWiring(
     data: { dir: database.dataDir },
     site: { url: options.siteUrl ?? 'https://review.example' },
     log: { level: 'silent' },
+    ...(options.server ? { server: options.server } : {}),
   });
   const wiring = await createWiring({ config, log: pino({ level: 'silent' }), now: () => now });
   return {

@@ -1,0 +1,82 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+/** How long a request body may take: a grace, plus its size at the slowest pace waited for. */
+export interface BodyPace {
+  graceMs: number;
+  minBytesPerSecond: number;
+}
+
+/**
+ * Milliseconds allowed for a body of `bytes`: a few kilobytes get the grace, an upload of
+ * megabytes gets the time it needs at the minimum pace on top of it.
+ *
+ * @example bodyDeadlineMs(2048, { graceMs: 20_000, minBytesPerSecond: 65_536 }) // 20_031
+ */
+export function bodyDeadlineMs(bytes: number, pace: BodyPace): number {
+  return Math.ceil(pace.graceMs + (bytes / pace.minBytesPerSecond) * 1000);
+}
+
+const TOO_SLOW = 'The request body arrived too slowly; the connection was closed.\n';
+
+/**
+ * Cuts off a request whose body has not fully arrived by its deadline (bodyDeadlineMs of the
+ * length it declares, or of the route's body limit when it declares none), so a client that
+ * dribbles a body cannot hold a connection for minutes. Node's own requestTimeout is one figure
+ * for every request, too short for a large upload on a slow line or too long for a sign-in
+ * form; this deadline grows with the body. A body is waited for even after an early answer (an
+ * error, a 404): Node reads the rest of it to keep the connection.
+ */
+export const bodyDeadline = fp(
+  async (app: FastifyInstance, options: BodyPace & { headersTimeoutMs: number }) => {
+    const pace = { graceMs: options.graceMs, minBytesPerSecond: options.minBytesPerSecond };
+    // Node's own cap on receiving a whole request backs this up for what a hook cannot see: the
+    // time for the headers plus the deadline of the largest body any route accepts.
+    let largestBody = app.initialConfig.bodyLimit ?? 1024 * 1024;
+    app.addHook('onRoute', (route) => {
+      largestBody = Math.max(largestBody, route.bodyLimit ?? 0);
+    });
+    app.addHook('onReady', async () => {
+      app.server.requestTimeout = options.headersTimeoutMs + bodyDeadlineMs(largestBody, pace);
+    });
+    app.addHook('onRequest', (request, reply, done) => {
+      const raw = request.raw;
+      const declared = Number(raw.headers['content-length']);
+      const isChunked = raw.headers['transfer-encoding'] !== undefined;
+      if (raw.complete || (!(declared > 0) && !isChunked)) {
+        done();
+        return;
+      }
+      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1024 * 1024;
+      const bytes = declared > 0 ? Math.min(declared, limit) : limit;
+      const timer = setTimeout(() => cutOff(request, reply), bodyDeadlineMs(bytes, pace));
+      timer.unref();
+      const stop = () => clearTimeout(timer);
+      raw.once('end', stop);
+      raw.once('close', stop);
+      // A body left unread by an early answer is drained, as Node itself does once the answer
+      // is sent: its deadline holds until the last byte.
+      reply.raw.once('finish', () => {
+        if (!raw.readableEnded) raw.resume();
+      });
+      done();
+    });
+  },
+  { name: 'pressroom-body-deadline' },
+);
+
+function cutOff(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.raw.complete) return;
+  const socket = request.raw.socket;
+  if (typeof socket?.destroy !== 'function') return;
+  request.log.info({ url: request.url }, 'request body arrived too slowly; connection closed');
+  if (!reply.raw.headersSent && socket.writable) {
+    // Written on the socket itself: the answer Node gives for its own requestTimeout.
+    socket.end(
+      `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(TOO_SLOW)}\r\n\r\n${TOO_SLOW}`,
+      () => socket.destroy(),
+    );
+  } else {
+    socket.destroy();
+  }
+}
