@@ -49,6 +49,29 @@ for (const kind of DATABASE_KINDS) {
       assert.match(dashboard.body, /<h1>Dashboard<\/h1>/);
     });
 
+    test('the address to go back to after signing in never leaves the admin', async () => {
+      const client = await clientAs(app, t.wiring, admin, cookie);
+      for (const next of [
+        '//evil.example/admin',
+        '/\\evil.example',
+        'https://evil.example/admin',
+        '/admin//evil.example',
+        '/admin/\\evil.example',
+        '/admin?back=//evil.example',
+        '/admin\t/x',
+        'javascript:alert(1)',
+        '/administrator',
+      ]) {
+        const response = await client.get(`/admin/login?next=${encodeURIComponent(next)}`);
+        assert.equal(response.statusCode, 303, next);
+        assert.equal(response.headers.location, '/admin', next);
+      }
+      const kept = await client.get(
+        `/admin/login?next=${encodeURIComponent('/admin/articles?status=draft')}`,
+      );
+      assert.equal(kept.headers.location, '/admin/articles?status=draft');
+    });
+
     test('a wrong password is refused next to the field, keeps the email, and opens no session', async () => {
       const client = new AdminClient(app);
       await client.get('/admin/login');

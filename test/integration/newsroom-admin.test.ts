@@ -258,9 +258,9 @@ for (const kind of DATABASE_KINDS) {
       const png = await sharp({ create: { width: 800, height: 500, channels: 4, background: '#88aa55' } })
         .png()
         .toBuffer();
-      const upload = (bytes: Buffer, accept: string) => {
+      const upload = (bytes: Buffer, accept: string, returnTo = '/admin/media') => {
         const body = multipart(
-          { _csrf: contributor.csrf, alt: 'A field', return_to: '/admin/media' },
+          { _csrf: contributor.csrf, alt: 'A field', return_to: returnTo },
           { name: 'field.png', type: 'image/png', bytes },
         );
         return app.inject({
@@ -287,6 +287,15 @@ for (const kind of DATABASE_KINDS) {
       const html = await upload(png, 'text/html');
       assert.equal(html.statusCode, 303);
       assert.match(String(html.headers.location), /^\/admin\/media\?uploaded=/);
+      for (const away of [
+        '//evil.example',
+        '/\\evil.example',
+        'https://evil.example/admin',
+        '/admin/..//x',
+      ]) {
+        const sent = await upload(png, 'text/html', away);
+        assert.match(String(sent.headers.location), /^\/admin\/media\?uploaded=/, away);
+      }
       const fake = await upload(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'text/html');
       assert.equal(fake.statusCode, 400);
       assert.match(fake.body, /not an image we accept/);
