@@ -222,6 +222,20 @@ for (const kind of DATABASE_KINDS) {
       );
     });
 
+    test('Ghost 5 posts_meta gives the feature image its alt text; a body that cannot be read fails the post, with the reason', async () => {
+      const report = await importGhost(t.wiring, ours('ghost-fidelity.json'), { oldUrl: OLD_GHOST });
+      const notes = await t.wiring.store.articles.findBySlug('harbour-notes');
+      assert.equal(notes?.featuredImageAlt, 'The harbour at dawn');
+      assert.ok(
+        report.warnings.some((w) => /g1.*caption is not kept.*Photo: Ana Lind/.test(w)),
+        report.warnings.join('\n'),
+      );
+      const broken = report.items.find((item) => item.id === 'g5');
+      assert.equal(broken?.outcome, 'failed');
+      assert.match(broken?.reason ?? '', /paragraph has children that are not a list/);
+      assert.equal(await t.wiring.store.articles.findBySlug('unreadable-body'), undefined);
+    });
+
     test('Ghost embeds (html, lexical, mobiledoc) stay as links that load nothing until followed, and are counted', async () => {
       const report = await importGhost(t.wiring, ours('ghost-fidelity.json'), { oldUrl: OLD_GHOST });
       assert.equal(report.counts.embed.imported, 4);

@@ -73,7 +73,16 @@ test('renders lexical paragraphs, formats, links, lists and image cards', () => 
   );
 });
 
-test('returns nothing for a body that is not JSON', () => {
-  assert.equal(mobiledocToHtml('{broken'), '');
-  assert.equal(lexicalToHtml('nope'), '');
+test('a body that cannot be read fails with the reason, instead of becoming an empty article', () => {
+  assert.throws(() => mobiledocToHtml('{broken'), /the mobiledoc body is not JSON/);
+  assert.throws(() => mobiledocToHtml('{"version":"0.3.1"}'), /no list of sections/);
+  assert.throws(() => lexicalToHtml('nope'), /the lexical body is not JSON/);
+  assert.throws(
+    () => lexicalToHtml('{"root":{"children":[{"type":"paragraph","children":5}]}}'),
+    /paragraph has children that are not a list/,
+  );
+  assert.throws(() => lexicalToHtml('{"root":{"children":[7]}}'), /holds 7 where a node belongs/);
+  assert.throws(() => lexicalToHtml('{}'), /no root node/);
+  // An empty document is an empty body, not a failure.
+  assert.equal(lexicalToHtml('{"root":{"children":[],"type":"root"}}'), '');
 });

@@ -83,12 +83,8 @@ function card(name: string, payload: Json): string {
 
 /** Renders a mobiledoc document (versions 0.3.x). */
 export function mobiledocToHtml(source: string): string {
-  let doc: Json;
-  try {
-    doc = JSON.parse(source) as Json;
-  } catch {
-    return '';
-  }
+  const doc = parseBody(source, 'mobiledoc');
+  if (!Array.isArray(doc.sections)) throw new Error('the mobiledoc body has no list of sections');
   const markups = (Array.isArray(doc.markups) ? doc.markups : []) as [string, string[]?][];
   const cards = (Array.isArray(doc.cards) ? doc.cards : []) as [string, Json][];
   const atoms = (Array.isArray(doc.atoms) ? doc.atoms : []) as [string, string, Json][];
@@ -153,6 +149,10 @@ const FORMAT_TAGS: [number, string][] = [
 ];
 
 function lexicalNode(node: Json): string {
+  if (typeof node !== 'object' || node === null || Array.isArray(node))
+    throw new Error(`the lexical body holds ${JSON.stringify(node)} where a node belongs`);
+  if (node.children !== undefined && !Array.isArray(node.children))
+    throw new Error(`the lexical body's ${str(node.type) || 'node'} has children that are not a list`);
   const children = Array.isArray(node.children) ? (node.children as Json[]).map(lexicalNode).join('') : '';
   switch (node.type) {
     case 'root':
@@ -193,10 +193,25 @@ function lexicalNode(node: Json): string {
 
 /** Renders a lexical document (Ghost 5's editor state). */
 export function lexicalToHtml(source: string): string {
+  const doc = parseBody(source, 'lexical');
+  if (typeof doc.root !== 'object' || doc.root === null) throw new Error('the lexical body has no root node');
+  return lexicalNode(doc.root as Json);
+}
+
+/**
+ * A structured body as JSON. One that cannot be read fails the post (with the reason in the
+ * report) rather than importing it as a published, empty article.
+ */
+function parseBody(source: string, kind: 'lexical' | 'mobiledoc'): Json {
+  let doc: unknown;
   try {
-    const doc = JSON.parse(source) as Json;
-    return lexicalNode((doc.root as Json | undefined) ?? {});
-  } catch {
-    return '';
+    doc = JSON.parse(source);
+  } catch (error) {
+    throw new Error(
+      `the ${kind} body is not JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new Error(`the ${kind} body is not a ${kind} document`);
+  return doc as Json;
 }

@@ -7,8 +7,8 @@ import { type AppError, Errors } from '../../errors.ts';
 
 type Row = Record<string, unknown>;
 
-/** The lists of a Ghost export an import reads; any other (settings, posts_meta, members…) is passed over. */
-export const GHOST_TABLES = ['posts', 'users', 'tags', 'posts_tags', 'posts_authors'] as const;
+/** The lists of a Ghost export an import reads; any other (settings, members…) is passed over. */
+export const GHOST_TABLES = ['posts', 'users', 'tags', 'posts_tags', 'posts_authors', 'posts_meta'] as const;
 export type GhostTable = (typeof GHOST_TABLES)[number];
 
 /**

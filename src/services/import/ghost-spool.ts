@@ -51,6 +51,8 @@ export class GhostSpool {
         CREATE INDEX links_post ON links (origin, kind, post_id, sort_order, seq);
         CREATE TABLE images (origin TEXT NOT NULL, path TEXT NOT NULL, url TEXT, outcome TEXT,
           reason TEXT, PRIMARY KEY (origin, path)) WITHOUT ROWID;
+        CREATE TABLE meta (origin TEXT NOT NULL, post_id TEXT NOT NULL, row TEXT NOT NULL,
+          PRIMARY KEY (origin, post_id)) WITHOUT ROWID;
         CREATE TABLE made (kind TEXT NOT NULL, source_id TEXT NOT NULL, entity_id INTEGER NOT NULL,
           PRIMARY KEY (kind, source_id)) WITHOUT ROWID;
       `);
@@ -79,6 +81,8 @@ export class GhostSpool {
       countImages: prepare('SELECT count(*) AS n FROM images WHERE origin = ?'),
       placeImage: prepare('UPDATE images SET url = ?, outcome = ?, reason = ? WHERE origin = ? AND path = ?'),
       selectImageUrl: prepare('SELECT url FROM images WHERE origin = ? AND path = ?'),
+      putMeta: prepare('INSERT OR REPLACE INTO meta (origin, post_id, row) VALUES (?, ?, ?)'),
+      selectMeta: prepare('SELECT row FROM meta WHERE origin = ? AND post_id = ?'),
       putMade: prepare('INSERT OR REPLACE INTO made (kind, source_id, entity_id) VALUES (?, ?, ?)'),
       selectMade: prepare('SELECT entity_id FROM made WHERE kind = ? AND source_id = ?'),
     };
@@ -108,6 +112,10 @@ export class GhostSpool {
       if (!postId || !targetId) return;
       const order = Number(row.sort_order ?? 0);
       this.run('insertLink', origin, table, postId, targetId, Number.isFinite(order) ? order : 0);
+    } else if (table === 'posts_meta') {
+      // Ghost 5 keeps a post's feature image alt text and caption here, not on the post.
+      const postId = text(row.post_id);
+      if (postId) this.run('putMeta', origin, postId, JSON.stringify(row));
     } else {
       const id = table === 'posts' ? text(row.id) : null;
       // A later post with an id an earlier one used is imported separately (see ghost.ts).
@@ -153,6 +161,12 @@ export class GhostSpool {
   /** The tag or author ids a post is linked to, in sort_order (file order among equals). */
   linked(origin: GhostOrigin, table: 'posts_tags' | 'posts_authors', postId: string): string[] {
     return this.all<{ target_id: string }>('selectLinks', origin, table, postId).map((r) => r.target_id);
+  }
+
+  /** The post's posts_meta row (Ghost 5), if the file has one. */
+  postMeta(origin: GhostOrigin, postId: string): Row | undefined {
+    const found = this.get<{ row: string }>('selectMeta', origin, postId);
+    return found ? (JSON.parse(found.row) as Row) : undefined;
   }
 
   /** How many distinct images the file refers to. */

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { toPlainText } from '../../content/markdown.ts';
 import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
 import { pagePath } from '../../domain/paths.ts';
 import { isHttpUrl } from '../../domain/url.ts';
@@ -398,6 +399,13 @@ class GhostWriter {
       .flatMap((ghostId) => this.spool.made('tag', ghostId) ?? []);
     const canonical = absoluteUrl(text(post.canonical_url));
     const feature = this.imageUrl(text(post.feature_image) ?? text(post.image));
+    const meta = this.spool.postMeta(this.origin, id);
+    const featureAlt = (text(post.feature_image_alt) ?? text(meta?.feature_image_alt))?.trim() || null;
+    const featureCaption = (text(post.feature_image_caption) ?? text(meta?.feature_image_caption))?.trim();
+    if (feature && featureCaption)
+      session.warn(
+        `${ref}: the feature image's caption is not kept (articles have no field for it): ${toPlainText(featureCaption)}`,
+      );
     const visibility = text(post.visibility);
     const excerpt = text(post.custom_excerpt)?.trim() || null;
     const language = (text(post.locale) ?? text(post.language) ?? '').replace('_', '-');
@@ -418,7 +426,7 @@ class GhostWriter {
         license: null,
         language: isLanguageTag(language) ? language : 'en',
         featuredImage: feature,
-        featuredImageAlt: feature ? text(post.feature_image_alt) : null,
+        featuredImageAlt: feature ? featureAlt : null,
         visibility: visibility && visibility !== 'public' ? 'members' : 'public',
         isFeatured: post.featured === true || post.featured === 1,
         hasComments: true,
