@@ -37,25 +37,6 @@ function cleanBody(value: unknown, field: string): unknown {
   return value;
 }
 
-const NUMERIC = /^[-+]?(?:\d|\.\d)[\d.]*(?:e[-+]?\d+)?$/i;
-
-/**
- * Route schemas coerce query strings to numbers, and "1e309" becomes Infinity, which passes
- * ajv's integer and maximum checks and then breaks a query: refuse it here, for every route.
- */
-function refuseNonFiniteNumbers(query: unknown): void {
-  if (query === null || typeof query !== 'object') return;
-  for (const [key, value] of Object.entries(query as Record<string, unknown>)) {
-    for (const item of [value].flat()) {
-      // Only what reads as a number beyond range: "1.2.3" reads as no number, and stays a text
-      // (a search for a version, a server address) for the route's schema to judge.
-      if (typeof item === 'string' && NUMERIC.test(item.trim()) && Math.abs(Number(item)) === Infinity) {
-        throw Errors.VALIDATION_FAILED({ details: [{ field: key, message: 'is not a number in range' }] });
-      }
-    }
-  }
-}
-
 type NumberKind = 'integer' | 'number';
 
 // The properties of a route's schema part that are numbers, or lists of numbers, by name.
@@ -86,13 +67,17 @@ const PLAIN_NUMBER: Record<NumberKind, RegExp> = {
  * Route schemas coerce text to the numbers they declare as JavaScript reads them, so
  * "/admin/articles/0x1", "1e0", "01", " 1" and "1.0" would all open article 1 (and "?page=0x2"
  * show page 2). A number in an address, a query or a form must be written in plain decimal
- * digits; anything else is a 400 naming the field, for every route.
+ * digits, and finite ("1e309" and 400 nines would become Infinity, which passes ajv's integer
+ * and maximum checks and then breaks a query); anything else is a 400 naming the field, for
+ * every route. Query values no schema declares a number (a cache-busting `?v=716492e304`, a
+ * tracker's `?fbclid=9e999`) are none of its business.
  */
 function refuseDisguisedNumbers(part: unknown, schema: unknown): void {
   if (part === null || typeof part !== 'object') return;
   for (const [name, kind] of numericPropertiesOf(schema)) {
     for (const item of [(part as Record<string, unknown>)[name]].flat()) {
-      if (typeof item === 'string' && !PLAIN_NUMBER[kind].test(item)) {
+      // Plain digits can still be too many for a number ("9" × 400 reads as Infinity).
+      if (typeof item === 'string' && (!PLAIN_NUMBER[kind].test(item) || !Number.isFinite(Number(item)))) {
         throw Errors.VALIDATION_FAILED({
           details: [
             {
@@ -120,7 +105,6 @@ export const inputGuard = fp(
     // page can be rendered as usual (the admin's needs its CSRF cookie).
     app.addHook('preValidation', async (request) => {
       if (ENCODED_NUL.test(request.url) || request.url.includes('\u0000')) throw nulRefused('address');
-      refuseNonFiniteNumbers(request.query);
       const schema = request.routeOptions.schema;
       if (schema) {
         refuseDisguisedNumbers(request.params, schema.params);

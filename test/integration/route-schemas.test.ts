@@ -64,6 +64,7 @@ for (const kind of DATABASE_KINDS) {
         '/?page=0',
         '/?page=two',
         '/search?q=water&page=1e309',
+        `/?page=${'9'.repeat(400)}`,
       ]) {
         const response = await app.inject({ method: 'GET', url });
         assert.equal(response.statusCode, 400, url);
@@ -81,7 +82,17 @@ for (const kind of DATABASE_KINDS) {
     });
 
     it('reads a text that looks like digits and dots as text, not as a number out of range', async () => {
-      for (const url of ['/search?q=2.0.1', '/search?q=127.0.0.1', '/api/search?q=1.2.3']) {
+      for (const url of [
+        '/search?q=2.0.1',
+        '/search?q=127.0.0.1',
+        '/api/search?q=1.2.3',
+        '/search?q=1e400',
+        // Values no route declares a number are left alone: trackers' ids and cache-busting versions.
+        '/?fbclid=9e999',
+        '/?utm_campaign=1e400',
+        '/healthz?x=1e400',
+        '/assets/site.js?v=716492e304',
+      ]) {
         const response = await app.inject({ method: 'GET', url });
         assert.equal(response.statusCode, 200, url);
       }
