@@ -319,6 +319,44 @@ for (const kind of DATABASE_KINDS) {
         const article = (await t.wiring.store.articles.findBySlug('in-my-own-name'))!;
         assert.deepEqual(article.authorIds, [linked]);
       });
+
+      test('with two people of one name, an unchanged save keeps the one on the byline; a new choice between them is asked, not guessed', async () => {
+        // The namesake writer of the test above has a person of their own called Nadia Korvell.
+        const own = (await t.wiring.store.articles.findBySlug('in-my-own-name'))!;
+        const namesakeId = own.authorIds[0]!;
+        const real = (await t.wiring.store.people.findBySlug('nadia-korvell'))!;
+        assert.notEqual(namesakeId, real.id);
+        const editor = await as('editor');
+        await editor.get(`/admin/articles/${own.id}`);
+        // The editor's form names the author as the page shows her: by name.
+        const saved = await editor.post(`/admin/articles/${own.id}`, {
+          title: own.title,
+          body: own.bodyMarkdown,
+          language: 'en',
+          author: 'Nadia Korvell',
+          version: String(own.version),
+        });
+        assert.equal(saved.statusCode, 303, saved.body);
+        assert.deepEqual((await t.wiring.store.articles.findById(own.id))!.authorIds, [namesakeId]);
+        // A new article naming her: which one is meant is asked, with each one's address name.
+        await editor.get('/admin/articles/new');
+        const ambiguous = await editor.post('/admin/articles', {
+          title: 'Which Nadia',
+          body: 'Text.',
+          language: 'en',
+          author: 'nadia korvell',
+        });
+        assert.equal(ambiguous.statusCode, 400);
+        assert.match(ambiguous.body, /2 people are called “nadia korvell”/);
+        const bySlug = await editor.post('/admin/articles', {
+          title: 'This Nadia',
+          body: 'Text.',
+          language: 'en',
+          author: 'nadia-korvell',
+        });
+        assert.equal(bySlug.statusCode, 303, bySlug.body);
+        assert.deepEqual((await t.wiring.store.articles.findBySlug('this-nadia'))!.authorIds, [real.id]);
+      });
     });
 
     describe('terms and people of unpublished work', () => {

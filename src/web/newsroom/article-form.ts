@@ -1,6 +1,7 @@
 import { INTEGER_MAX, parseWholeNumber } from '../../domain/limits.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Taxonomy } from '../../domain/taxonomy.ts';
+import { Errors } from '../../errors.ts';
 import type { ArticleInput } from '../../services/newsroom/editor.ts';
 
 /** The editor form as submitted: strings, or lists for repeated names (authors, terms). */
@@ -66,19 +67,37 @@ export function valuesOfInput(
 
 /**
  * Turns the submitted form into the editor service's input. Author names are matched to people
- * (case-insensitively); unknown names become new people when the article is saved.
+ * (case-insensitively); unknown names become new people when the article is saved. Several
+ * people may share a name: one already on the byline, or the writer's own person (`preferred`),
+ * is the one meant; a person's exact slug names that person; any other choice between
+ * namesakes is refused rather than guessed (a guess once moved a byline to a namesake).
  */
 export function parseArticleForm(
   values: ArticleFormValues,
   people: Person[],
   taxonomies: Taxonomy[],
+  preferred: readonly (number | null | undefined)[] = [],
 ): ArticleInput {
   const authorIds: number[] = [];
   const newAuthorNames: string[] = [];
   for (const name of many(values, 'author')
     .map((n) => n.trim())
     .filter(Boolean)) {
-    const person = people.find((p) => p.name.toLowerCase() === name.toLowerCase());
+    const namesakes = people.filter((p) => p.name.toLowerCase() === name.toLowerCase());
+    const person =
+      people.find((p) => p.slug === name) ??
+      namesakes.find((p) => preferred.includes(p.id)) ??
+      (namesakes.length === 1 ? namesakes[0] : undefined);
+    if (!person && namesakes.length > 1) {
+      throw Errors.VALIDATION_FAILED({
+        details: [
+          {
+            field: 'author',
+            message: `${namesakes.length} people are called “${name}”: type the one you mean by its address name (${namesakes.map((p) => p.slug).join(', ')})`,
+          },
+        ],
+      });
+    }
     if (person) {
       if (!authorIds.includes(person.id)) authorIds.push(person.id);
     } else if (!newAuthorNames.includes(name)) {

@@ -196,7 +196,9 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     { config: { access: 'article.create' }, schema: { body: ArticleForm }, bodyLimit: EDITOR_BODY_LIMIT },
     async (request, reply) => {
       const { people, taxonomies } = await loadEditorChoices(ctx);
-      const input = parseArticleForm(formValues(request.body), people, taxonomies);
+      const input = parseArticleForm(formValues(request.body), people, taxonomies, [
+        staffOf(request).personId,
+      ]);
       const article = await createArticle(ctx, staffOf(request), input);
       return reply.redirect(`/admin/articles/${article.id}?notice=created`, 303);
     },
@@ -247,7 +249,10 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       await updateArticle(ctx, staff, {
         id,
         expectedVersion: versionOf(request.body.version) ?? -1,
-        article: parseArticleForm(values, page.people, page.taxonomies),
+        article: parseArticleForm(values, page.people, page.taxonomies, [
+          ...(page.article?.authorIds ?? []),
+          staff.personId,
+        ]),
       });
       return reply.redirect(`/admin/articles/${id}?notice=saved`, 303);
     },
@@ -326,6 +331,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     },
     async (request, reply) => {
       const { people, taxonomies } = await loadEditorChoices(ctx);
+      const current = await ctx.store.articles.findById(request.params.id);
       const baseVersion = versionOf(request.body.version);
       if (request.body.version?.trim() && baseVersion === undefined) {
         throw Errors.VALIDATION_FAILED({
@@ -335,7 +341,10 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const result = await autosaveArticle(ctx, staffOf(request), {
         id: request.params.id,
         baseVersion: baseVersion ?? 0,
-        article: parseArticleForm(formValues(request.body), people, taxonomies),
+        article: parseArticleForm(formValues(request.body), people, taxonomies, [
+          ...(current?.authorIds ?? []),
+          staffOf(request).personId,
+        ]),
       });
       return reply.send(result);
     },
