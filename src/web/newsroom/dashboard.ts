@@ -1,3 +1,5 @@
+import { articlePath } from '../../domain/paths.ts';
+import { can } from '../../domain/permissions.ts';
 import type { ArticleSummaryRow } from '../../domain/ports/dashboard-store.ts';
 import { loadDashboard } from '../../services/dashboard.ts';
 import { NoticeQuery, type TypedApp } from '../schemas.ts';
@@ -8,7 +10,12 @@ import { currentUser } from './guard.ts';
 
 const NOTICES: Record<string, string> = { welcome: 'Welcome! Your account is ready.' };
 
+/**
+ * A dashboard list: every title opens the editor in one click; a published one also links to
+ * the page readers see.
+ */
 function articleList(
+  bucket: string,
   rows: ArticleSummaryRow[],
   empty: string,
   when: (row: ArticleSummaryRow) => string,
@@ -16,11 +23,11 @@ function articleList(
   if (rows.length === 0) return html`<p class="empty">${empty}</p>`;
   return html`<ul class="list">${rows.map(
     (row) =>
-      html`<li>${
+      html`<li><a href="/admin/articles/${row.id}" id="${bucket}-${row.id}">${row.title}</a><br><span class="meta">${when(row)}${
         row.status === 'published'
-          ? html`<a href="/articles/${row.slug}">${row.title}</a>`
-          : html`<strong>${row.title}</strong>`
-      }<br><span class="meta">${when(row)}</span></li>`,
+          ? html` · <a href="${articlePath(row.slug)}" aria-describedby="${bucket}-${row.id}">View on the site</a>`
+          : ''
+      }</span></li>`,
   )}</ul>`;
 }
 
@@ -37,7 +44,11 @@ export async function dashboardPages(app: TypedApp, deps: AdminDeps): Promise<vo
       return deps.page(request, reply, {
         title: 'Dashboard',
         notice: NOTICES[request.query.notice ?? ''],
-        body: html`<p class="meta">${scope}.${
+        body: html`${
+          can(user.role, 'article.create')
+            ? html`<p class="dash-write"><a class="button button--large" href="/admin/articles/new">Write an article</a></p>`
+            : ''
+        }<p class="meta">${scope}.${
           board.hasNoByline
             ? ' Your account is not linked to an author yet, so none are listed; ask an editor to link it.'
             : ''
@@ -45,19 +56,19 @@ export async function dashboardPages(app: TypedApp, deps: AdminDeps): Promise<vo
 <div class="panels">
   <section class="panel" aria-labelledby="dash-review">
     <h2 id="dash-review">Awaiting review (${board.awaitingReview.length})</h2>
-    ${articleList(board.awaitingReview, 'Nothing is waiting for review.', (r) => `Submitted ${date(r.updatedAt)}`)}
+    ${articleList('review', board.awaitingReview, 'Nothing is waiting for review.', (r) => `Submitted ${date(r.updatedAt)}`)}
   </section>
   <section class="panel" aria-labelledby="dash-scheduled">
     <h2 id="dash-scheduled">Scheduled (${board.scheduled.length})</h2>
-    ${articleList(board.scheduled, 'Nothing is scheduled.', (r) => `Goes out ${date(r.publishedAt)}`)}
+    ${articleList('scheduled', board.scheduled, 'Nothing is scheduled.', (r) => `Goes out ${date(r.publishedAt)}`)}
   </section>
   <section class="panel" aria-labelledby="dash-published">
     <h2 id="dash-published">Recently published</h2>
-    ${articleList(board.recentlyPublished, 'Nothing published yet.', (r) => `Published ${date(r.publishedAt)}`)}
+    ${articleList('published', board.recentlyPublished, 'Nothing published yet.', (r) => `Published ${date(r.publishedAt)}`)}
   </section>
   <section class="panel" aria-labelledby="dash-drafts">
     <h2 id="dash-drafts">Drafts (${board.drafts.length})</h2>
-    ${articleList(board.drafts, 'No drafts.', (r) => `Last saved ${date(r.updatedAt)}`)}
+    ${articleList('draft', board.drafts, 'No drafts.', (r) => `Last saved ${date(r.updatedAt)}`)}
   </section>
 </div>`,
       });
