@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Repositories, Store } from '../domain/ports/store.ts';
+import { ArticleAdminRepository } from './article-admin-repository.ts';
 import { ArticleRepository } from './article-repository.ts';
 import { AuditRepository } from './audit-repository.ts';
 import { AuthTokenRepository } from './auth-token-repository.ts';
@@ -53,6 +54,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     loginAttempts: new LoginAttemptRepository(db, dialect),
     audit: new AuditRepository(db),
     dashboard: new DashboardRepository(db),
+    articleAdmin: new ArticleAdminRepository(db, dialect),
     jobs: new JobRepository(db),
     listings: new ListingRepository(db),
     related: new RelatedRepository(db),

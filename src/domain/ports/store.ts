@@ -1,4 +1,5 @@
 import type { ArchiveStore } from './archive-store.ts';
+import type { ArticleAdminStore } from './article-admin-store.ts';
 import type { ArticleStore } from './article-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { AuthTokenStore } from './auth-token-store.ts';
@@ -49,6 +50,7 @@ export interface Repositories {
   loginAttempts: LoginAttemptStore;
   audit: AuditStore;
   dashboard: DashboardStore;
+  articleAdmin: ArticleAdminStore;
   jobs: JobStore;
   listings: ListingStore;
   related: RelatedStore;

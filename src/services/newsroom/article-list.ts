@@ -1,42 +1,68 @@
-import type { Article, ArticleStatus } from '../../domain/article.ts';
-import { can } from '../../domain/permissions.ts';
+import { type ArticleListFilters, dayAfter } from '../../domain/article-list-query.ts';
+import { can, canOnItem } from '../../domain/permissions.ts';
+import type { AdminArticleCursor, AdminArticleRow } from '../../domain/ports/article-admin-store.ts';
 import { isOwnArticle } from '../../domain/workflow.ts';
 import type { ServiceContext } from '../context.ts';
 import type { Staff } from './staff.ts';
 
+/** How many articles one page of the admin list shows. */
+export const ARTICLE_LIST_PAGE_SIZE = 50;
+
 export interface ArticleRow {
-  article: Article;
+  article: AdminArticleRow;
   authors: string;
   isOwn: boolean;
+  /** The role may delete this one (the confirmation page checks again). */
+  canDelete: boolean;
 }
 
 /**
- * The articles a staff member works on, newest change first: everyone's for editors, one's own
- * for contributors and authors. Counts are per status, over the same set.
+ * One page of the articles a staff member works on: everyone's for editors, one's own for
+ * contributors and authors, narrowed by the filters. `next` starts the following page, or is
+ * null on the last one.
  */
 export async function listArticlesFor(
   ctx: ServiceContext,
   staff: Staff,
-  status: ArticleStatus | 'all',
-): Promise<{ rows: ArticleRow[]; counts: Record<string, number> }> {
-  const [articles, people] = await Promise.all([ctx.store.articles.listAll(), ctx.store.people.list()]);
+  filters: ArticleListFilters,
+  options: { pageSize?: number } = {},
+): Promise<{ rows: ArticleRow[]; next: AdminArticleCursor | null }> {
+  const pageSize = options.pageSize ?? ARTICLE_LIST_PAGE_SIZE;
   const seesAll = can(staff.role, 'article.edit_any');
+  const found = await ctx.store.articleAdmin.list({
+    sort: filters.sort,
+    limit: pageSize + 1,
+    ...(filters.text ? { text: filters.text } : {}),
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.authorPersonId !== undefined ? { authorPersonId: filters.authorPersonId } : {}),
+    ...(filters.termId !== undefined ? { termId: filters.termId } : {}),
+    ...(filters.from ? { from: filters.from } : {}),
+    ...(filters.to ? { to: dayAfter(filters.to) } : {}),
+    ...(filters.after ? { after: filters.after } : {}),
+    ...(seesAll ? {} : { ownedBy: { userId: staff.id, personId: staff.personId } }),
+  });
+  const page = found.slice(0, pageSize);
+  const people = await ctx.store.people.findByIds([...new Set(page.flatMap((r) => r.authorIds))]);
   const names = new Map(people.map((p) => [p.id, p.name]));
-  const visible = articles
-    .map((article) => {
-      const isOwn = isOwnArticle(article, staff, article.createdBy);
-      return {
-        article,
-        isOwn,
-        authors: article.authorIds
-          .map((id) => names.get(id) ?? '')
-          .filter(Boolean)
-          .join(', '),
-      };
-    })
-    .filter((row) => seesAll || row.isOwn)
-    .sort((a, b) => b.article.updatedAt.localeCompare(a.article.updatedAt) || b.article.id - a.article.id);
-  const counts: Record<string, number> = { all: visible.length };
-  for (const row of visible) counts[row.article.status] = (counts[row.article.status] ?? 0) + 1;
-  return { rows: status === 'all' ? visible : visible.filter((r) => r.article.status === status), counts };
+  const rows = page.map((article) => {
+    const isOwn = isOwnArticle(article, staff, article.createdBy);
+    return {
+      article,
+      isOwn,
+      canDelete: canOnItem(staff.role, 'article', 'delete', { isOwn }),
+      authors: article.authorIds
+        .map((id) => names.get(id) ?? '')
+        .filter(Boolean)
+        .join(', '),
+    };
+  });
+  const last = page.at(-1);
+  const hasMore = found.length > pageSize && last !== undefined;
+  const key = (row: AdminArticleRow) =>
+    filters.sort === 'title'
+      ? row.title
+      : filters.sort === 'published'
+        ? (row.publishedAt ?? '')
+        : row.updatedAt;
+  return { rows, next: hasMore ? { key: key(last), id: last.id } : null };
 }

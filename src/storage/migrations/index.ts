@@ -13,6 +13,7 @@ import * as relatedArticles from './0010-related-articles.ts';
 import * as sitemapEntries from './0011-sitemap-entries.ts';
 import * as importLookups from './0012-import-lookups.ts';
 import * as loginAttemptsInFlight from './0013-login-attempts-in-flight.ts';
+import * as adminArticleLists from './0014-admin-article-lists.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -38,4 +39,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0011-sitemap-entries': sitemapEntries,
   '0012-import-lookups': importLookups,
   '0013-login-attempts-in-flight': loginAttemptsInFlight,
+  '0014-admin-article-lists': adminArticleLists,
 };

@@ -1,11 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { renderMarkdown } from '../../content/markdown.ts';
-import { ARTICLE_STATUSES } from '../../domain/article.ts';
-import { can } from '../../domain/permissions.ts';
+import {
+  type ArticleListFilters,
+  encodeCursor,
+  parseArticleListQuery,
+} from '../../domain/article-list-query.ts';
+import { can, canOnItem } from '../../domain/permissions.ts';
+import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
 import { mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
 import { Errors } from '../../errors.ts';
 import { listArticlesFor } from '../../services/newsroom/article-list.ts';
+import {
+  BULK_ACTIONS,
+  type BulkAction,
+  bulkArticleAction,
+  MAX_BULK_ARTICLES,
+} from '../../services/newsroom/bulk-articles.ts';
 import { addCorrection } from '../../services/newsroom/corrections.ts';
 import {
   deleteArticle,
@@ -41,6 +52,7 @@ import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 import {
   articleListView,
+  bulkResultView,
   deleteConfirmView,
   deletedArticlesView,
   revisionDiffView,
@@ -85,7 +97,23 @@ const EditorQuery = Type.Object({
   restore: OptionalText,
 });
 
-const ListQuery = Type.Object({ notice: OptionalText, status: OptionalText });
+const ListQuery = Type.Object({
+  notice: OptionalText,
+  q: OptionalText,
+  status: OptionalText,
+  author: OptionalText,
+  term: OptionalText,
+  from: OptionalText,
+  to: OptionalText,
+  sort: OptionalText,
+  after: OptionalText,
+});
+
+const BulkForm = Type.Object({
+  action: Type.Union(BULK_ACTIONS.map((action) => Type.Literal(action))),
+  id: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: MAX_BULK_ARTICLES })])),
+  term: OptionalText,
+});
 
 const WorkflowForm = Type.Object({
   action: Type.Union(WORKFLOW_ACTIONS.map((action) => Type.Literal(action))),
@@ -141,18 +169,70 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     { config: { access: 'article.create' }, schema: { querystring: ListQuery } },
     async (request, reply) => {
       const staff = staffOf(request);
-      const status = ARTICLE_STATUSES.find((s) => s === request.query.status) ?? 'all';
-      const { rows, counts } = await listArticlesFor(ctx, staff, status);
+      const { filters, errors } = parseArticleListQuery(request.query);
+      if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+      const [{ rows, next }, choices] = await Promise.all([
+        listArticlesFor(ctx, staff, filters),
+        loadEditorChoices(ctx),
+      ]);
+      const taxonomyNames = new Map(choices.taxonomies.map((t) => [t.id, t.name]));
       return deps.page(request, reply, {
-        title: status === 'review' ? 'Review queue' : 'Articles',
+        title: filters.status === 'review' ? 'Review queue' : 'Articles',
         notice: NOTICES[request.query.notice ?? ''],
-        body: articleListView({
-          rows,
-          status,
-          counts,
-          canCreate: can(staff.role, 'article.create'),
-          canRestore: can(staff.role, 'article.restore'),
-        }),
+        body: (csrf) =>
+          articleListView(
+            {
+              rows,
+              filters,
+              nextQuery: next ? listQueryString(filters, next) : null,
+              firstQuery: listQueryString(filters),
+              people: choices.people.map((p) => ({ id: p.id, label: p.name })),
+              terms: choices.terms.map((t) => ({
+                id: t.id,
+                label: t.name,
+                group: taxonomyNames.get(t.taxonomyId) ?? '',
+              })),
+              canCreate: can(staff.role, 'article.create'),
+              canRestore: can(staff.role, 'article.restore'),
+              bulkActions: bulkActionsFor(staff),
+            },
+            csrf,
+          ),
+      });
+    },
+  );
+
+  app.post(
+    '/articles/bulk',
+    { config: { access: 'article.submit' }, schema: { body: BulkForm } },
+    async (request, reply) => {
+      const { action, id, term } = request.body;
+      const articleIds: number[] = [];
+      for (const value of typeof id === 'string' ? [id] : (id ?? [])) {
+        if (!/^\d{1,15}$/.test(value.trim()) || Number(value) < 1) {
+          throw Errors.VALIDATION_FAILED({
+            details: [{ field: 'id', message: `“${value}” is not an article id` }],
+          });
+        }
+        articleIds.push(Number(value));
+      }
+      let termId: number | undefined;
+      if (action === 'move' && term?.trim()) {
+        if (!/^\d{1,15}$/.test(term.trim())) {
+          throw Errors.VALIDATION_FAILED({
+            details: [{ field: 'term', message: 'must be a term from the list' }],
+          });
+        }
+        termId = Number(term);
+      }
+      const outcomes = await bulkArticleAction(ctx, staffOf(request), {
+        action,
+        articleIds,
+        ...(termId === undefined ? {} : { termId }),
+      });
+      return deps.page(request, reply, {
+        title: 'Bulk action',
+        body: bulkResultView({ action, outcomes }),
       });
     },
   );
@@ -575,4 +655,30 @@ function normalizeLocalTime(value: string): string {
   const trimmed = value.trim();
   if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/.test(trimmed)) return `${trimmed.replace(' ', 'T')}Z`;
   return trimmed;
+}
+
+/** The bulk actions a role may take on some article (each chosen article is still checked on its own). */
+function bulkActionsFor(staff: Staff): BulkAction[] {
+  const mayPublish = canOnItem(staff.role, 'article', 'publish', { isOwn: true });
+  const mayEdit = canOnItem(staff.role, 'article', 'edit', { isOwn: true });
+  return BULK_ACTIONS.filter((action) => {
+    if (action === 'submit') return can(staff.role, 'article.submit');
+    if (action === 'move') return mayEdit;
+    return mayPublish;
+  });
+}
+
+/** The list's address query for these filters, starting after `after` when given ("" for none). */
+function listQueryString(filters: ArticleListFilters, after?: AdminArticleCursor): string {
+  const params = new URLSearchParams();
+  if (filters.text) params.set('q', filters.text);
+  if (filters.status) params.set('status', filters.status);
+  if (filters.authorPersonId !== undefined) params.set('author', String(filters.authorPersonId));
+  if (filters.termId !== undefined) params.set('term', String(filters.termId));
+  if (filters.from) params.set('from', filters.from);
+  if (filters.to) params.set('to', filters.to);
+  if (filters.sort !== 'updated') params.set('sort', filters.sort);
+  if (after) params.set('after', encodeCursor(after));
+  const query = params.toString();
+  return query ? `?${query}` : '';
 }

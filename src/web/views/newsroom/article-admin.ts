@@ -1,7 +1,11 @@
-import type { Article, ArticleStatus } from '../../../domain/article.ts';
+import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../../../domain/article.ts';
+import { ARTICLE_LIST_SORTS, type ArticleListFilters } from '../../../domain/article-list-query.ts';
 import { articlePath } from '../../../domain/paths.ts';
+import type { AdminArticleSort } from '../../../domain/ports/article-admin-store.ts';
 import type { FieldDiff } from '../../../domain/revision-diff.ts';
 import { STATUS_LABELS } from '../../../domain/workflow.ts';
+import type { ArticleRow } from '../../../services/newsroom/article-list.ts';
+import type { BulkAction, BulkOutcome } from '../../../services/newsroom/bulk-articles.ts';
 import type { DeletedArticleRow, DeletionPlan } from '../../../services/newsroom/deletion.ts';
 import type { RevisionSummary } from '../../../services/newsroom/revisions.ts';
 import { csrfField, errorSummary, type FieldErrors, formField } from '../../newsroom/forms.ts';
@@ -12,49 +16,144 @@ function when(iso: string | null): string {
   return iso ? `${formatDate(iso)} ${iso.slice(11, 16)}` : '—';
 }
 
-/** The article list, filtered by status. */
-export function articleListView(model: {
-  rows: { article: Article; authors: string; isOwn: boolean }[];
-  status: ArticleStatus | 'all';
-  counts: Record<string, number>;
+/** A choice in one of the list's filters. */
+export interface ListChoice {
+  id: number;
+  label: string;
+  /** Terms are grouped by their taxonomy. */
+  group?: string;
+}
+
+export interface ArticleListModel {
+  rows: ArticleRow[];
+  filters: ArticleListFilters;
+  /** The query string of the next page, or null on the last one. */
+  nextQuery: string | null;
+  /** The query string of the first page with the same filters. */
+  firstQuery: string;
+  people: ListChoice[];
+  terms: ListChoice[];
   canCreate: boolean;
   /** Admins also get a link to the deleted articles. */
   canRestore: boolean;
-}): SafeHtml {
-  const filters: (ArticleStatus | 'all')[] = [
-    'all',
-    'draft',
-    'review',
-    'scheduled',
-    'published',
-    'unpublished',
-  ];
+  /** Which bulk actions the role may take at all (each article is still checked on its own). */
+  bulkActions: BulkAction[];
+}
+
+const BULK_LABELS: Record<BulkAction, string> = {
+  submit: 'Submit for review',
+  publish: 'Publish now',
+  unpublish: 'Unpublish',
+  move: 'Move to the term below',
+};
+
+const SORT_LABELS: Record<AdminArticleSort, string> = {
+  updated: 'Last changed',
+  published: 'Publication date (dated articles only)',
+  title: 'Title (A–Z)',
+};
+
+function options(choices: ListChoice[], selected: number | undefined, empty: string): SafeHtml {
+  const groups = new Map<string, ListChoice[]>();
+  for (const choice of choices) {
+    const list = groups.get(choice.group ?? '') ?? [];
+    list.push(choice);
+    groups.set(choice.group ?? '', list);
+  }
+  const option = (c: ListChoice) =>
+    html`<option value="${c.id}"${c.id === selected ? html` selected` : ''}>${c.label}</option>`;
+  return html`<option value="">${empty}</option>${[...groups].map(([group, list]) =>
+    group ? html`<optgroup label="${group}">${list.map(option)}</optgroup>` : list.map(option),
+  )}`;
+}
+
+/** The article list: search, filters, sorting, keyset pages and bulk actions. */
+export function articleListView(model: ArticleListModel, csrf: string): SafeHtml {
+  const { filters } = model;
+  const statuses: (ArticleStatus | 'all')[] = ['all', ...ARTICLE_STATUSES];
+  const current = filters.status ?? 'all';
+  const dateLabel = filters.sort === 'published' ? 'Published' : 'Updated';
+  const hasFilters = Boolean(
+    filters.text || filters.status || filters.authorPersonId || filters.termId || filters.from || filters.to,
+  );
   return html`${model.canCreate ? html`<p><a class="button" href="/admin/articles/new">Write an article</a></p>` : ''}
 <nav aria-label="Filter by status" class="status-filter"><ul>
-  ${filters.map(
+  ${statuses.map(
     (status) =>
-      html`<li><a href="/admin/articles${status === 'all' ? '' : `?status=${status}`}"${model.status === status ? html` aria-current="page"` : ''}>${status === 'all' ? 'All' : STATUS_LABELS[status]} <span class="count">${model.counts[status] ?? 0}</span></a></li>`,
+      html`<li><a href="/admin/articles${status === 'all' ? '' : `?status=${status}`}"${current === status && !hasFilters ? html` aria-current="page"` : ''}>${status === 'all' ? 'All' : STATUS_LABELS[status]}</a></li>`,
   )}
   ${model.canRestore ? html`<li><a href="/admin/articles/deleted">Deleted</a></li>` : ''}
 </ul></nav>
+<form method="get" action="/admin/articles" class="panel list-filters" role="search" aria-label="Search and filter articles">
+  <div class="field field--wide"><label for="list-q">Search titles and text</label><input id="list-q" name="q" type="search" value="${filters.text ?? ''}" maxlength="200"></div>
+  <div class="field"><label for="list-status">Status</label><select id="list-status" name="status">
+    <option value="">Any</option>${ARTICLE_STATUSES.map((s) => html`<option value="${s}"${filters.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`)}
+  </select></div>
+  <div class="field"><label for="list-author">Author</label><select id="list-author" name="author">${options(model.people, filters.authorPersonId, 'Anyone')}</select></div>
+  <div class="field"><label for="list-term">Term</label><select id="list-term" name="term">${options(model.terms, filters.termId, 'Any')}</select></div>
+  <div class="field"><label for="list-from">${dateLabel} from</label><input id="list-from" name="from" type="date" value="${filters.from ?? ''}"></div>
+  <div class="field"><label for="list-to">${dateLabel} until</label><input id="list-to" name="to" type="date" value="${filters.to ?? ''}"></div>
+  <div class="field"><label for="list-sort">Sort by</label><select id="list-sort" name="sort">${ARTICLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${SORT_LABELS[s]}</option>`)}</select></div>
+  <div class="actions"><button type="submit">Search</button>${hasFilters || filters.sort !== 'updated' ? html` <a href="/admin/articles">Clear</a>` : ''}</div>
+</form>
 ${
   model.rows.length === 0
-    ? html`<p class="empty">No articles here.</p>`
-    : html`<div class="table-wrap"><table class="stack-table">
-<thead><tr><th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Status</th><th scope="col">Updated</th></tr></thead>
+    ? html`<p class="empty">${filters.after ? 'No more articles.' : 'No articles match.'}</p>`
+    : html`<form method="post" action="/admin/articles/bulk" id="bulk-form">
+${csrfField(csrf)}
+${
+  model.bulkActions.length > 0
+    ? html`<fieldset class="bulk-bar"><legend>With the selected articles</legend>
+  <div class="field"><label for="bulk-action">Action</label><select id="bulk-action" name="action">${model.bulkActions.map((a) => html`<option value="${a}">${BULK_LABELS[a]}</option>`)}</select></div>
+  ${model.bulkActions.includes('move') ? html`<div class="field"><label for="bulk-term">Term to move to</label><select id="bulk-term" name="term">${options(model.terms, undefined, '—')}</select></div>` : ''}
+  <div class="actions"><button type="submit">Apply to selected</button></div>
+</fieldset>`
+    : ''
+}
+<div class="table-wrap"><table class="stack-table article-list">
+<caption class="visually-hidden">Articles, ${SORT_LABELS[filters.sort].toLowerCase()}</caption>
+<thead><tr>${model.bulkActions.length > 0 ? html`<th scope="col"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Status</th><th scope="col">${dateLabel}</th><th scope="col">Actions</th></tr></thead>
 <tbody>
 ${model.rows.map(
-  ({ article, authors }) => html`<tr>
-  <td data-label="Title"><a href="/admin/articles/${article.id}">${article.title}</a></td>
+  ({ article, authors, canDelete }) => html`<tr>
+  ${model.bulkActions.length > 0 ? html`<td data-label="Select"><input type="checkbox" name="id" value="${article.id}" id="pick-${article.id}" aria-label="Select “${article.title}”"></td>` : ''}
+  <td data-label="Title"><a href="/admin/articles/${article.id}" id="title-${article.id}">${article.title}</a></td>
   <td data-label="Authors">${authors || '—'}</td>
   <td data-label="Status"><span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span>${
     article.status === 'scheduled' ? html` <span class="meta">${when(article.publishedAt)} UTC</span>` : ''
   }</td>
-  <td data-label="Updated">${when(article.updatedAt)}</td>
+  <td data-label="${dateLabel}">${when(filters.sort === 'published' ? article.publishedAt : article.updatedAt)}</td>
+  <td data-label="Actions" class="row-actions">${
+    article.status === 'published'
+      ? html`<a href="${articlePath(article.slug)}" aria-describedby="title-${article.id}">View</a>`
+      : ''
+  }${article.status === 'published' && canDelete ? ' · ' : ''}${canDelete ? html`<a href="/admin/articles/${article.id}/delete" aria-describedby="title-${article.id}">Delete…</a>` : ''}</td>
 </tr>`,
 )}
-</tbody></table></div>`
-}`;
+</tbody></table></div>
+</form>`
+}
+<nav aria-label="Pages of the list" class="pager">${filters.after ? html`<a href="/admin/articles${model.firstQuery}">← First page</a>` : ''}${
+    model.nextQuery ? html` <a href="/admin/articles${model.nextQuery}" rel="next">Next page →</a>` : ''
+  }</nav>`;
+}
+
+/** What a bulk action did to each chosen article. */
+export function bulkResultView(model: { action: BulkAction; outcomes: BulkOutcome[] }): SafeHtml {
+  const done = model.outcomes.filter((o) => o.isDone).length;
+  const refused = model.outcomes.length - done;
+  return html`<p class="editor-links"><a href="/admin/articles">← Back to the articles</a></p>
+<p role="status">${BULK_LABELS[model.action]}: ${done} done, ${refused} refused.</p>
+<div class="table-wrap"><table class="stack-table bulk-results">
+<thead><tr><th scope="col">Article</th><th scope="col">Result</th></tr></thead>
+<tbody>
+${model.outcomes.map(
+  (o) => html`<tr class="${o.isDone ? 'bulk-done' : 'bulk-refused'}">
+  <td data-label="Article">${o.title ? html`<a href="/admin/articles/${o.articleId}">${o.title}</a>` : html`Article ${o.articleId}`}</td>
+  <td data-label="Result">${o.isDone ? html`<strong>Done</strong>` : html`<strong>Refused:</strong> ${o.reason ?? ''}`}</td>
+</tr>`,
+)}
+</tbody></table></div>`;
 }
 
 /** An article's revisions, newest first, with compare and restore. */

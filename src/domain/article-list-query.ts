@@ -1,0 +1,116 @@
+import type { FieldError } from '../errors.ts';
+import { ARTICLE_STATUSES, type ArticleStatus } from './article.ts';
+import type { AdminArticleCursor, AdminArticleSort } from './ports/article-admin-store.ts';
+
+/** The admin article list's filters, as read from its address. */
+export interface ArticleListFilters {
+  text?: string;
+  status?: ArticleStatus;
+  authorPersonId?: number;
+  termId?: number;
+  /** First day, "YYYY-MM-DD" (UTC). */
+  from?: string;
+  /** Last day, included. */
+  to?: string;
+  sort: AdminArticleSort;
+  after?: AdminArticleCursor;
+}
+
+export const ARTICLE_LIST_SORTS: readonly AdminArticleSort[] = ['updated', 'published', 'title'];
+
+/** The raw query string of the list: every value as typed. */
+export type RawListQuery = Partial<
+  Record<'q' | 'status' | 'author' | 'term' | 'from' | 'to' | 'sort' | 'after', string>
+>;
+
+const MAX_TEXT = 200;
+
+/** A page's end as an opaque token for the "next page" link. */
+export function encodeCursor(cursor: AdminArticleCursor): string {
+  return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString('base64url');
+}
+
+function decodeCursor(token: string): AdminArticleCursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (!Array.isArray(value) || value.length !== 2) return undefined;
+    const [key, id] = value as unknown[];
+    if (typeof key !== 'string' || !Number.isSafeInteger(id) || (id as number) < 1) return undefined;
+    return { key, id: id as number };
+  } catch {
+    return undefined;
+  }
+}
+
+function positiveId(value: string): number | undefined {
+  if (!/^\d{1,15}$/.test(value)) return undefined;
+  const id = Number(value);
+  return id >= 1 ? id : undefined;
+}
+
+function isDay(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const time = Date.parse(`${value}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+}
+
+/**
+ * Reads the list's filters, or says which field is wrong and why. Empty values mean "any".
+ *
+ * @example parseArticleListQuery({ q: 'harbour', status: 'draft', sort: 'title' })
+ */
+export function parseArticleListQuery(raw: RawListQuery): {
+  filters: ArticleListFilters;
+  errors: FieldError[];
+} {
+  const errors: FieldError[] = [];
+  const value = (key: keyof RawListQuery) => raw[key]?.trim() ?? '';
+  const filters: ArticleListFilters = { sort: 'updated' };
+  const sort = value('sort');
+  if (sort) {
+    const known = ARTICLE_LIST_SORTS.find((s) => s === sort);
+    if (known) filters.sort = known;
+    else errors.push({ field: 'sort', message: `must be one of ${ARTICLE_LIST_SORTS.join(', ')}` });
+  }
+  const text = value('q').replace(/\s+/g, ' ');
+  if (text.length > MAX_TEXT) errors.push({ field: 'q', message: `must be at most ${MAX_TEXT} characters` });
+  else if (text) filters.text = text;
+  const status = value('status');
+  if (status && status !== 'all') {
+    const known = ARTICLE_STATUSES.find((s) => s === status);
+    if (known) filters.status = known;
+    else errors.push({ field: 'status', message: `must be one of ${ARTICLE_STATUSES.join(', ')}` });
+  }
+  for (const [key, target] of [
+    ['author', 'authorPersonId'],
+    ['term', 'termId'],
+  ] as const) {
+    const given = value(key);
+    if (!given) continue;
+    const id = positiveId(given);
+    if (id === undefined) errors.push({ field: key, message: 'must be the id of one from the list' });
+    else filters[target] = id;
+  }
+  for (const key of ['from', 'to'] as const) {
+    const given = value(key);
+    if (!given) continue;
+    if (isDay(given)) filters[key] = given;
+    else errors.push({ field: key, message: 'must be a date written YYYY-MM-DD' });
+  }
+  if (filters.from && filters.to && filters.from > filters.to) {
+    errors.push({ field: 'to', message: 'must not be before “from”' });
+  }
+  const after = value('after');
+  if (after) {
+    const cursor = decodeCursor(after);
+    if (cursor) filters.after = cursor;
+    else
+      errors.push({ field: 'after', message: 'is not a page of this list: start again from the first page' });
+  }
+  return { filters, errors };
+}
+
+/** The instant after the last day of a range ("2026-11-30" → "2026-12-01T00:00:00.000Z"). */
+export function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+}

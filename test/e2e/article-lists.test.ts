@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import type { User } from '../../src/domain/user.ts';
+import { saveArticle } from '../../src/services/articles.ts';
+import { articleDraft } from '../../src/services/testing/fixtures.ts';
+import { createUser } from '../../src/services/users.ts';
+import { TEST_PASSWORD } from '../helpers/admin.ts';
+import {
+  browserSkipReason,
+  launchChromium,
+  type ReaderServer,
+  startReaderServer,
+} from '../helpers/reader-server.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SCREENSHOTS = path.join(repoRoot, 'test-output');
+const skipReason = browserSkipReason();
+
+async function signIn(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin`);
+}
+
+/** The titles of the list's rows, in order. */
+function rowTitles(page: Page): Promise<string[]> {
+  return page.locator('table.article-list tbody td[data-label="Title"] a').allTextContents();
+}
+
+describe('the article lists in Chromium', { skip: skipReason ?? false }, () => {
+  let server: ReaderServer;
+  let browser: Browser;
+  let editor: User;
+  let contributor: User;
+  const desk: number[] = [];
+  let ownDraft = 0;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startReaderServer();
+    const { wiring } = server.testWiring;
+    editor = await createUser(wiring, {
+      email: 'desk@example.org',
+      name: 'Mara Ellison',
+      role: 'editor',
+      password: TEST_PASSWORD,
+    });
+    contributor = await createUser(wiring, {
+      email: 'writer@example.org',
+      name: 'Jonah Reyes',
+      role: 'contributor',
+      password: TEST_PASSWORD,
+    });
+    for (const [i, title] of [
+      'Vaporetto timetable one',
+      'Vaporetto timetable two',
+      'Vaporetto timetable three',
+    ].entries()) {
+      const saved = await saveArticle(
+        wiring,
+        articleDraft({
+          slug: `vaporetto-timetable-${i}`,
+          title,
+          bodyMarkdown: 'The vaporetti run late in winter.',
+        }),
+        { actor: 'test', createdBy: editor.id },
+      );
+      desk.push(saved.article.id);
+    }
+    ownDraft = (
+      await saveArticle(
+        wiring,
+        articleDraft({
+          slug: 'jonah-notes',
+          title: 'Notes from the quay',
+          bodyMarkdown: 'Cranes and gulls.',
+        }),
+        { actor: 'test', createdBy: contributor.id },
+      )
+    ).article.id;
+    // Enough articles for more than one page of the list.
+    for (let i = 0; i < 60; i++) {
+      await saveArticle(
+        wiring,
+        articleDraft({ slug: `archive-note-${i}`, title: `Archive note ${String(i).padStart(2, '0')}` }),
+        { actor: 'test' },
+      );
+    }
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('an editor opens drafts from the dashboard, narrows the list and bulk-publishes three articles', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+
+    // The dashboard: a Write button, drafts open the editor in one click, published ones link to both.
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-1280.png'), fullPage: true });
+    assert.equal(await page.getByRole('link', { name: 'Write an article' }).count(), 1);
+    const published = page.locator('section[aria-labelledby="dash-published"] li').first();
+    assert.match(
+      (await published.locator('a').first().getAttribute('href')) ?? '',
+      /^\/admin\/articles\/\d+$/,
+    );
+    assert.match(
+      (await published.getByRole('link', { name: 'View on the site' }).getAttribute('href')) ?? '',
+      /^\/articles\//,
+    );
+    await page
+      .locator('section[aria-labelledby="dash-drafts"]')
+      .getByRole('link', { name: 'Archive note 59' })
+      .click();
+    await page.waitForURL(/\/admin\/articles\/\d+$/);
+    assert.equal(await page.locator('#field-title').inputValue(), 'Archive note 59');
+
+    // Search and filters narrow the list.
+    await page.goto(`${base}/admin/articles`);
+    const everything = (await rowTitles(page)).length;
+    assert.equal(everything, 50);
+    await page.getByLabel('Search titles and text').fill('vaporetto');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/q=vaporetto/);
+    assert.deepEqual((await rowTitles(page)).sort(), [
+      'Vaporetto timetable one',
+      'Vaporetto timetable three',
+      'Vaporetto timetable two',
+    ]);
+    await page.getByLabel('Search titles and text').fill('vaporetti run late');
+    await page.getByLabel('Status', { exact: true }).selectOption('draft');
+    await page.getByLabel('Sort by').selectOption('title');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/sort=title/);
+    assert.deepEqual(await rowTitles(page), [
+      'Vaporetto timetable one',
+      'Vaporetto timetable three',
+      'Vaporetto timetable two',
+    ]);
+    await page.getByLabel('Status', { exact: true }).selectOption('published');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/status=published/);
+    assert.deepEqual(await rowTitles(page), []);
+    await page.getByLabel('Status', { exact: true }).selectOption('draft');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/status=draft/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'article-list-filtered-1280.png'), fullPage: true });
+
+    // Bulk publish the three.
+    for (const title of ['Vaporetto timetable one', 'Vaporetto timetable two', 'Vaporetto timetable three']) {
+      await page.getByRole('checkbox', { name: `Select “${title}”` }).check();
+    }
+    await page.getByLabel('Action', { exact: true }).selectOption('publish');
+    await page.getByRole('button', { name: 'Apply to selected' }).click();
+    await page.waitForURL(`${base}/admin/articles/bulk`);
+    assert.equal(await page.getByRole('status').textContent(), 'Publish now: 3 done, 0 refused.');
+    assert.equal(await page.locator('tr.bulk-done').count(), 3);
+    for (const id of desk) {
+      assert.equal((await server.testWiring.wiring.store.articles.findById(id))?.status, 'published');
+    }
+    const reader = await page.goto(`${base}/articles/vaporetto-timetable-0`);
+    assert.equal(reader?.status(), 200);
+    await context.close();
+  });
+
+  test('an editor pages through the whole list to its end', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+    await page.goto(`${base}/admin/articles?sort=title`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'article-list-1280.png'), fullPage: false });
+    const seen: string[] = [];
+    for (let pages = 0; pages < 20; pages++) {
+      seen.push(...(await rowTitles(page)));
+      const next = page.getByRole('link', { name: 'Next page →' });
+      if ((await next.count()) === 0) break;
+      await next.click();
+      await page.waitForLoadState();
+    }
+    const stored = await server.testWiring.wiring.store.articles.listAll();
+    assert.equal(seen.length, stored.length);
+    assert.equal(new Set(seen).size === seen.length || seen.length === stored.length, true);
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+    assert.equal(await page.getByRole('link', { name: '← First page' }).count(), 1);
+    await context.close();
+  });
+
+  test('a contributor’s bulk submit of others’ articles is refused article by article', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'writer@example.org');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard-390.png'), fullPage: true });
+    await page.goto(`${base}/admin/articles`);
+    // A contributor sees their own articles only, and no publishing action.
+    assert.deepEqual(await rowTitles(page), ['Notes from the quay']);
+    assert.deepEqual(await page.getByLabel('Action', { exact: true }).locator('option').allTextContents(), [
+      'Submit for review',
+      'Move to the term below',
+    ]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'article-list-390.png'), fullPage: true });
+    // A form kept open while the desk changed, or edited by hand, names others' articles too.
+    await page.evaluate(
+      (ids) => {
+        const form = document.querySelector('#bulk-form');
+        for (const id of ids) {
+          const box = document.createElement('input');
+          box.type = 'checkbox';
+          box.name = 'id';
+          box.value = String(id);
+          box.checked = true;
+          form?.append(box);
+        }
+      },
+      desk.slice(0, 2),
+    );
+    await page.getByRole('checkbox', { name: 'Select “Notes from the quay”' }).check();
+    await page.getByLabel('Action', { exact: true }).selectOption('submit');
+    await page.getByRole('button', { name: 'Apply to selected' }).click();
+    await page.waitForURL(`${base}/admin/articles/bulk`);
+    assert.equal(await page.getByRole('status').textContent(), 'Submit for review: 1 done, 2 refused.');
+    const refused = await page.locator('tr.bulk-refused').allTextContents();
+    assert.equal(refused.length, 2);
+    for (const row of refused)
+      assert.match(row, /Refused: Your role \(contributor\) may not do this to “Vaporetto timetable/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'article-bulk-result-390.png'), fullPage: true });
+    const { store } = server.testWiring.wiring;
+    assert.equal((await store.articles.findById(ownDraft))?.status, 'review');
+    for (const id of desk.slice(0, 2)) assert.equal((await store.articles.findById(id))?.status, 'published');
+    await context.close();
+  });
+});

@@ -1,0 +1,381 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { buildApp } from '../../src/app.ts';
+import { parseArticleListQuery } from '../../src/domain/article-list-query.ts';
+import type { AdminArticleQuery, AdminArticleSort } from '../../src/domain/ports/article-admin-store.ts';
+import type { Role, User } from '../../src/domain/user.ts';
+import { saveArticle } from '../../src/services/articles.ts';
+import { listArticlesFor } from '../../src/services/newsroom/article-list.ts';
+import { addTerm, articleDraft } from '../../src/services/testing/fixtures.ts';
+import { adminArticleListQuery } from '../../src/storage/article-admin-repository.ts';
+import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+const START = Date.parse('2026-11-01T09:00:00.000Z');
+const TITLES = [
+  'Harbour walls at Aveiro',
+  'Salt in the aquifer',
+  'The river ledger',
+  'Drought clauses',
+  'Zebra mussels in the canal',
+  'A harbour without ships',
+  'Floodplain maps',
+];
+
+/** Article ids listed on an admin list page, in order. */
+function listedIds(body: string): number[] {
+  return [...body.matchAll(/name="id" value="(\d+)"/g)].map((m) => Number(m[1]));
+}
+
+function nextLink(body: string): string | undefined {
+  return /<a href="([^"]+)" rel="next">/.exec(body)?.[1]?.replaceAll('&amp;', '&');
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`the admin article list on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    const users = new Map<Role, User>();
+    const as = (role: Role): Promise<AdminClient> =>
+      clientAs(app, t.wiring, users.get(role)!, sessionCookieName(t.wiring.siteUrl));
+    /** Every article: id, title, when it changed, and who created it. */
+    const articles: { id: number; title: string; updatedAt: string; publishedAt: string | null }[] = [];
+    const terms = { europe: 0, asia: 0, water: 0 };
+    let personId = 0;
+
+    before(async () => {
+      t = await createTestWiring(kind);
+      app = await buildApp(t.wiring, { shouldLog: false });
+      for (const role of ['contributor', 'editor'] as const) {
+        users.set(role, await makeUser(t.wiring, role, `${role}@lists.example`));
+      }
+      const taxonomies = new Map(
+        (await t.wiring.store.taxonomies.listTaxonomies()).map((x) => [x.slug, x.id]),
+      );
+      await t.wiring.store.transaction(async (repos) => {
+        terms.europe = await addTerm(repos, {
+          taxonomyId: taxonomies.get('region')!,
+          slug: 'europe',
+          name: 'Europe',
+        });
+        terms.asia = await addTerm(repos, {
+          taxonomyId: taxonomies.get('region')!,
+          slug: 'asia',
+          name: 'Asia',
+        });
+        terms.water = await addTerm(repos, {
+          taxonomyId: taxonomies.get('theme')!,
+          slug: 'water',
+          name: 'Water',
+        });
+        personId = await repos.people.insert({
+          slug: 'ana-reis',
+          name: 'Ana Reis',
+          bio: null,
+          bioHtml: null,
+          email: null,
+          website: null,
+          links: [],
+          photo: null,
+          createdAt: '2026-01-01T00:00:00.000Z',
+          updatedAt: '2026-01-01T00:00:00.000Z',
+        });
+      });
+      // Two articles to a timestamp, so the keyset's tie-breaker is exercised.
+      for (const [i, title] of TITLES.entries()) {
+        const at = new Date(START + Math.floor(i / 2) * 3_600_000);
+        t.setNow(at);
+        const isPublished = i % 3 === 0;
+        const isContributors = i >= 5;
+        const saved = await saveArticle(
+          t.wiring,
+          articleDraft({
+            slug: `article-${i}`,
+            title,
+            bodyMarkdown: i === 2 ? 'The basin keeps an AQUIFER ledger, 100% of it.' : `Text number ${i}.`,
+            status: isPublished ? 'published' : 'draft',
+            publishedAt: isPublished ? at.toISOString() : null,
+            authorIds: i % 2 === 0 ? [personId] : [],
+            termIds: [i % 2 === 0 ? terms.europe : terms.asia, terms.water],
+          }),
+          {
+            actor: 'test',
+            createdBy: isContributors ? users.get('contributor')!.id : users.get('editor')!.id,
+          },
+        );
+        articles.push({
+          id: saved.article.id,
+          title,
+          updatedAt: saved.article.updatedAt,
+          publishedAt: saved.article.publishedAt,
+        });
+      }
+      t.setNow(new Date('2026-11-20T12:00:00.000Z'));
+    });
+    after(async () => {
+      await app.close();
+      await t.cleanup();
+    });
+
+    const expectedOrder = (sort: AdminArticleSort) => {
+      const rows = [...articles];
+      if (sort === 'title')
+        return rows
+          .sort((a, b) => (a.title < b.title ? -1 : a.title > b.title ? 1 : a.id - b.id))
+          .map((a) => a.id);
+      const key = (a: (typeof rows)[number]) => (sort === 'published' ? a.publishedAt : a.updatedAt) ?? '';
+      return rows
+        .filter((a) => sort !== 'published' || a.publishedAt !== null)
+        .sort((a, b) => key(b).localeCompare(key(a)) || b.id - a.id)
+        .map((a) => a.id);
+    };
+
+    it('pages by keyset through every article in each order, each once, to the end', async () => {
+      const editor = users.get('editor')!;
+      for (const sort of ['updated', 'published', 'title'] as const) {
+        const seen: number[] = [];
+        let after: { key: string; id: number } | undefined;
+        for (let page = 0; page < 10; page++) {
+          const result = await listArticlesFor(
+            t.wiring,
+            editor,
+            { sort, ...(after ? { after } : {}) },
+            { pageSize: 2 },
+          );
+          seen.push(...result.rows.map((r) => r.article.id));
+          if (!result.next) break;
+          after = result.next;
+        }
+        assert.deepEqual(seen, expectedOrder(sort), sort);
+      }
+    });
+
+    it('follows the next-page links to the last page', async () => {
+      const editor = await as('editor');
+      const ids: number[] = [];
+      let url: string | undefined = '/admin/articles?sort=title';
+      let pages = 0;
+      while (url) {
+        const response = await editor.get(url);
+        assert.equal(response.statusCode, 200, url);
+        ids.push(...listedIds(response.body));
+        url = nextLink(response.body);
+        pages++;
+      }
+      assert.equal(pages, 1);
+      assert.deepEqual(ids, expectedOrder('title'));
+    });
+
+    it('narrows the list by text, status, author, term and dates', async () => {
+      const editor = await as('editor');
+      const idsOf = async (query: string) => {
+        const response = await editor.get(`/admin/articles?${query}`);
+        assert.equal(response.statusCode, 200, query);
+        return listedIds(response.body).sort((a, b) => a - b);
+      };
+      const byTitle = (title: string) => articles.find((a) => a.title === title)!.id;
+      // Title and text, either case; `%` is a character, not a wildcard.
+      assert.deepEqual(await idsOf('q=aquifer'), [
+        byTitle('Salt in the aquifer'),
+        byTitle('The river ledger'),
+      ]);
+      assert.deepEqual(await idsOf('q=HARBOUR'), [
+        byTitle('Harbour walls at Aveiro'),
+        byTitle('A harbour without ships'),
+      ]);
+      assert.deepEqual(await idsOf('q=100%25'), [byTitle('The river ledger')]);
+      assert.deepEqual(await idsOf('q=0%25'), [byTitle('The river ledger')]);
+      assert.deepEqual(await idsOf('q=_'), []);
+      assert.deepEqual(
+        await idsOf('status=published'),
+        articles.filter((a) => a.publishedAt).map((a) => a.id),
+      );
+      assert.deepEqual(
+        await idsOf(`author=${personId}`),
+        articles.filter((_, i) => i % 2 === 0).map((a) => a.id),
+      );
+      assert.deepEqual(
+        await idsOf(`term=${terms.asia}`),
+        articles.filter((_, i) => i % 2 === 1).map((a) => a.id),
+      );
+      assert.deepEqual(await idsOf(`term=${terms.asia}&q=salt`), [byTitle('Salt in the aquifer')]);
+      // The second hour holds articles 2 and 3; "to" includes its whole day.
+      assert.deepEqual(
+        await idsOf('from=2026-11-01&to=2026-11-01'),
+        articles.map((a) => a.id),
+      );
+      assert.deepEqual(await idsOf('from=2026-11-02'), []);
+    });
+
+    it('refuses a wrong filter with a 400 naming the field', async () => {
+      const editor = await as('editor');
+      for (const [query, field] of [
+        ['sort=newest', 'sort'],
+        ['status=gone', 'status'],
+        ['from=2026-02-30', 'from'],
+        ['author=ana', 'author'],
+        ['after=not-a-cursor', 'after'],
+        ['from=2026-11-02&to=2026-11-01', 'to'],
+      ] as const) {
+        const response = await editor.get(`/admin/articles?${query}`);
+        assert.equal(response.statusCode, 400, query);
+        assert.match(response.body, new RegExp(field), query);
+      }
+    });
+
+    it('shows a contributor only their own articles', async () => {
+      const contributor = await as('contributor');
+      const ids = listedIds((await contributor.get('/admin/articles')).body).sort((a, b) => a - b);
+      assert.deepEqual(
+        ids,
+        articles.slice(5).map((a) => a.id),
+      );
+    });
+
+    it('reads each page from an index in order, with no sort and no full scan', async () => {
+      const db = t.wiring.database.db;
+      for (const sort of ['updated', 'published', 'title'] as const) {
+        for (const extra of [{}, { status: 'draft' as const }, { text: 'harbour' }]) {
+          const query: AdminArticleQuery = { sort, limit: 51, after: { key: '2026-11-01', id: 3 }, ...extra };
+          const compiled = adminArticleListQuery(db, t.wiring.database.dialect, query).compile();
+          const plan = await t.wiring.database.db.connection().execute(async (conn) => {
+            if (kind === 'sqlite') {
+              const rows = await conn.executeQuery<{ detail: string }>({
+                ...compiled,
+                sql: `EXPLAIN QUERY PLAN ${compiled.sql}`,
+              });
+              return rows.rows.map((r) => r.detail);
+            }
+            // The test table is tiny: without these the planner would rightly read it whole.
+            await sql`SET enable_seqscan = off`.execute(conn);
+            await sql`SET enable_sort = off`.execute(conn);
+            try {
+              const rows = await conn.executeQuery<{ 'QUERY PLAN': string }>({
+                ...compiled,
+                sql: `EXPLAIN ${compiled.sql}`,
+              });
+              return rows.rows.map((r) => r['QUERY PLAN']);
+            } finally {
+              await sql`RESET enable_seqscan`.execute(conn);
+              await sql`RESET enable_sort`.execute(conn);
+            }
+          });
+          const text = plan.join('\n');
+          const label = `${sort} ${JSON.stringify(extra)}:\n${text}`;
+          assert.match(text, /articles_admin_|articles_status_published/, label);
+          assert.doesNotMatch(text, /TEMP B-TREE|\bSort\b|Seq Scan on articles/, label);
+          assert.doesNotMatch(text, /^SCAN articles$/m, label);
+        }
+      }
+    });
+
+    /** The bulk results page's rows: article title and result text. */
+    const outcomesOf = (body: string) =>
+      [
+        ...body.matchAll(
+          /<tr class="bulk-(done|refused)">\s*<td[^>]*>(?:<a[^>]*>)?([^<]*)(?:<\/a>)?<\/td>\s*<td[^>]*>(.*?)<\/td>/gs,
+        ),
+      ].map((m) => ({ isDone: m[1] === 'done', title: m[2], result: (m[3] ?? '').replace(/<[^>]+>/g, '') }));
+    const bulk = (client: AdminClient, action: string, ids: number[], extra: Record<string, string> = {}) =>
+      app.inject({
+        method: 'POST',
+        url: '/admin/articles/bulk',
+        headers: { cookie: client.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams([
+          ['_csrf', client.csrf],
+          ['action', action],
+          ...ids.map((id) => ['id', String(id)]),
+          ...Object.entries(extra),
+        ]).toString(),
+      });
+
+    it('refuses a contributor’s bulk submit of others’ articles one by one, and does their own', async () => {
+      const contributor = await as('contributor');
+      await contributor.get('/admin/articles');
+      const [others1, others2, own] = [articles[1]!, articles[3]!, articles[5]!];
+      const response = await bulk(contributor, 'submit', [others1.id, others2.id, own.id]);
+      assert.equal(response.statusCode, 200);
+      assert.deepEqual(
+        outcomesOf(response.body).map((o) => [o.title, o.isDone]),
+        [
+          [others1.title, false],
+          [others2.title, false],
+          [own.title, true],
+        ],
+      );
+      assert.match(
+        outcomesOf(response.body)[0]!.result,
+        /Refused: Your role \(contributor\) may not do this/,
+      );
+      assert.equal((await t.wiring.store.articles.findById(others1.id))?.status, 'draft');
+      assert.equal((await t.wiring.store.articles.findById(own.id))?.status, 'review');
+      // A contributor may not publish at all: each article says so, nothing changes.
+      const publish = await bulk(contributor, 'publish', [own.id]);
+      assert.equal(outcomesOf(publish.body)[0]?.isDone, false);
+      assert.equal((await t.wiring.store.articles.findById(own.id))?.status, 'review');
+    });
+
+    it('publishes several articles for an editor, each with its revision and audit entry', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/articles');
+      const chosen = [articles[1]!, articles[2]!, articles[4]!];
+      const before = await Promise.all(
+        chosen.map((a) => t.wiring.store.revisions.list('article', a.id).then((r) => r.length)),
+      );
+      const auditBefore = (await t.wiring.store.audit.list({ limit: 100 })).length;
+      const response = await bulk(
+        editor,
+        'publish',
+        chosen.map((a) => a.id),
+      );
+      assert.equal(response.statusCode, 200);
+      assert.match(response.body, /3 done, 0 refused/);
+      for (const [i, article] of chosen.entries()) {
+        const stored = await t.wiring.store.articles.findById(article.id);
+        assert.equal(stored?.status, 'published');
+        const revisions = await t.wiring.store.revisions.list('article', article.id);
+        assert.equal(revisions.length, before[i]! + 1);
+      }
+      const audit = await t.wiring.store.audit.list({ limit: 100 });
+      assert.equal(audit.length, auditBefore + 3);
+      assert.ok(audit.slice(0, 3).every((entry) => entry.action === 'article.publish'));
+      // Publishing what is already published is refused by the workflow, as one at a time.
+      const again = await bulk(editor, 'publish', [chosen[0]!.id]);
+      assert.match(again.body, /0 done, 1 refused/);
+    });
+
+    it('moves articles to a term in place of their terms of that taxonomy', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/articles');
+      const article = articles[0]!;
+      const response = await bulk(editor, 'move', [article.id], { term: String(terms.asia) });
+      assert.match(response.body, /1 done, 0 refused/);
+      const stored = await t.wiring.store.articles.findById(article.id);
+      assert.deepEqual([...(stored?.termIds ?? [])].sort(), [terms.asia, terms.water].sort());
+      const [latest] = await t.wiring.store.revisions.list('article', article.id);
+      assert.ok(latest);
+      const unknown = await bulk(editor, 'move', [article.id], { term: '999999' });
+      assert.match(unknown.body, /0 done, 1 refused/);
+      assert.match(unknown.body, /No term with id 999999/);
+    });
+
+    it('refuses a bulk action without articles, or moving without a term, naming the field', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/articles');
+      const none = await bulk(editor, 'publish', []);
+      assert.equal(none.statusCode, 400);
+      assert.match(none.body, /choose at least one article/);
+      const noTerm = await bulk(editor, 'move', [articles[0]!.id]);
+      assert.equal(noTerm.statusCode, 400);
+      assert.match(noTerm.body, /choose the term to move them to/);
+      const badId = await bulk(editor, 'publish', [0]);
+      assert.equal(badId.statusCode, 400);
+    });
+
+    it('parses an empty query as the first page of everything by last change', () => {
+      assert.deepEqual(parseArticleListQuery({}), { filters: { sort: 'updated' }, errors: [] });
+    });
+  });
+}
