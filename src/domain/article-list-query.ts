@@ -30,7 +30,8 @@ export function encodeCursor(cursor: AdminArticleCursor): string {
   return Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString('base64url');
 }
 
-function decodeCursor(token: string): AdminArticleCursor | undefined {
+/** The cursor a "next page" token stands for, or undefined for anything else. */
+export function decodeCursor(token: string): AdminArticleCursor | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2) return undefined;

@@ -17,6 +17,7 @@ import { MediaRepository } from './media-repository.ts';
 import { MediaVariantRepository } from './media-variant-repository.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import { PageRepository } from './page-repository.ts';
+import { PeopleAdminRepository } from './people-admin-repository.ts';
 import { PersonRepository } from './person-repository.ts';
 import { PublicationArchive } from './publication-archive.ts';
 import { RedirectRepository } from './redirect-repository.ts';
@@ -55,6 +56,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     audit: new AuditRepository(db),
     dashboard: new DashboardRepository(db),
     articleAdmin: new ArticleAdminRepository(db, dialect),
+    peopleAdmin: new PeopleAdminRepository(db, dialect),
     jobs: new JobRepository(db),
     listings: new ListingRepository(db),
     related: new RelatedRepository(db),

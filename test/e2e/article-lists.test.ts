@@ -199,6 +199,30 @@ describe('the article lists in Chromium', { skip: skipReason ?? false }, () => {
     await context.close();
   });
 
+  test('an editor searches and sorts the people list', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+    await page.goto(`${base}/admin/people`);
+    const names = page.locator('table.people-list tbody td[data-label="Name"] a');
+    const everyone = await names.allTextContents();
+    assert.ok(everyone.length > 1);
+    assert.deepEqual(
+      everyone,
+      [...everyone].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
+    const first = everyone[0] ?? '';
+    await page.getByLabel('Search names, addresses and email').fill(first.toUpperCase());
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForURL(/\/admin\/people\?q=/);
+    assert.ok((await names.allTextContents()).includes(first));
+    await page.getByLabel('Search names, addresses and email').fill('nobody by this name');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByText('No one matches.').waitFor();
+    await context.close();
+  });
+
   test('a contributor’s bulk submit of others’ articles is refused article by article', async () => {
     const base = server.baseUrl;
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });

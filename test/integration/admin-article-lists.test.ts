@@ -374,6 +374,18 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(badId.statusCode, 400);
     });
 
+    it('offers deleting from the list to those who may, and the confirmation page from there', async () => {
+      const editor = await as('editor');
+      const body = (await editor.get('/admin/articles')).body;
+      const target = articles[2]!;
+      assert.match(body, new RegExp(`href="/admin/articles/${target.id}/delete"`));
+      const confirm = await editor.get(`/admin/articles/${target.id}/delete`);
+      assert.equal(confirm.statusCode, 200);
+      assert.match(confirm.body, /Delete the article/);
+      const contributor = await as('contributor');
+      assert.doesNotMatch((await contributor.get('/admin/articles')).body, /\/delete"/);
+    });
+
     it('parses an empty query as the first page of everything by last change', () => {
       assert.deepEqual(parseArticleListQuery({}), { filters: { sort: 'updated' }, errors: [] });
     });

@@ -13,6 +13,7 @@ import type { ListingStore } from './listing-store.ts';
 import type { LoginAttemptStore } from './login-attempt-store.ts';
 import type { MediaIndexStore, MediaVariantStore } from './media-store.ts';
 import type { PageStore } from './page-store.ts';
+import type { PeopleAdminStore } from './people-admin-store.ts';
 import type { PersonStore } from './person-store.ts';
 import type { RedirectStore } from './redirect-store.ts';
 import type { RelatedStore } from './related-store.ts';
@@ -51,6 +52,7 @@ export interface Repositories {
   audit: AuditStore;
   dashboard: DashboardStore;
   articleAdmin: ArticleAdminStore;
+  peopleAdmin: PeopleAdminStore;
   jobs: JobStore;
   listings: ListingStore;
   related: RelatedStore;

@@ -1,7 +1,10 @@
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { personPath } from '../../domain/paths.ts';
+import type { PeopleListFilters } from '../../domain/people-list-query.ts';
 import { type Person, type PersonLink, validatePerson } from '../../domain/person.ts';
+import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
+import type { PeopleAdminRow } from '../../domain/ports/people-admin-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify } from '../../domain/slug.ts';
 import { Errors } from '../../errors.ts';
@@ -21,10 +24,37 @@ export interface PersonInput {
   photo: string;
 }
 
-/** Every author, for the people list. */
+/** How many people one page of the admin list shows. */
+export const PEOPLE_PAGE_SIZE = 50;
+
+/** Every author, to choose from (linking an account to a person). */
 export async function listPeople(ctx: ServiceContext, staff: Staff): Promise<Person[]> {
   requireCan(staff, 'person.manage', 'Only editors may manage people.');
   return ctx.store.people.list();
+}
+
+/** One page of the people list, searched and ordered; `next` starts the following page, null on the last. */
+export async function listPeoplePage(
+  ctx: ServiceContext,
+  staff: Staff,
+  filters: PeopleListFilters,
+  options: { pageSize?: number } = {},
+): Promise<{ rows: PeopleAdminRow[]; next: AdminArticleCursor | null }> {
+  requireCan(staff, 'person.manage', 'Only editors may manage people.');
+  const pageSize = options.pageSize ?? PEOPLE_PAGE_SIZE;
+  const found = await ctx.store.peopleAdmin.list({
+    sort: filters.sort,
+    limit: pageSize + 1,
+    ...(filters.text ? { text: filters.text } : {}),
+    ...(filters.after ? { after: filters.after } : {}),
+  });
+  const rows = found.slice(0, pageSize);
+  const last = rows.at(-1);
+  const next =
+    found.length > pageSize && last
+      ? { key: filters.sort === 'name' ? last.name : last.updatedAt, id: last.id }
+      : null;
+  return { rows, next };
 }
 
 /** One author to edit, or PERSON_NOT_FOUND. */

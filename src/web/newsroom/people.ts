@@ -1,9 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { encodeCursor } from '../../domain/article-list-query.ts';
 import { personPath } from '../../domain/paths.ts';
+import { PEOPLE_LIST_SORTS, parsePeopleListQuery } from '../../domain/people-list-query.ts';
 import type { Person, PersonLink } from '../../domain/person.ts';
+import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
+import type { PeopleSort } from '../../domain/ports/people-admin-store.ts';
+import { Errors } from '../../errors.ts';
 import {
-  listPeople,
+  listPeoplePage,
   loadPerson,
   type PersonInput,
   savePerson,
@@ -23,6 +28,15 @@ const LABELS: Record<string, string> = {
   photo: 'Photo',
   links: 'Other links',
 };
+
+const PeopleQuery = Type.Object({
+  notice: OptionalText,
+  q: OptionalText,
+  sort: OptionalText,
+  after: OptionalText,
+});
+
+const PEOPLE_SORT_LABELS: Record<PeopleSort, string> = { name: 'Name (A–Z)', updated: 'Last changed' };
 
 const PersonForm = Type.Object({
   name: OptionalText,
@@ -128,18 +142,40 @@ ${errorSummary(problem, LABELS)}
 
   app.get(
     '/people',
-    { config: { access: 'person.manage' }, schema: { querystring: NoticeQuery } },
+    { config: { access: 'person.manage' }, schema: { querystring: PeopleQuery } },
     async (request, reply) => {
-      const people = await listPeople(ctx, currentUser(request));
+      const { filters, errors } = parsePeopleListQuery(request.query);
+      if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+      const { rows, next } = await listPeoplePage(ctx, currentUser(request), filters);
+      const query = (after?: AdminArticleCursor) => {
+        const params = new URLSearchParams();
+        if (filters.text) params.set('q', filters.text);
+        if (filters.sort !== 'name') params.set('sort', filters.sort);
+        if (after) params.set('after', encodeCursor(after));
+        const text = params.toString();
+        return text ? `?${text}` : '';
+      };
       return deps.page(request, reply, {
         title: 'People',
         body: html`<p><a class="button" href="/admin/people/new">Add a person</a></p>
-<div class="table-wrap"><table class="stack-table">
+<form method="get" action="/admin/people" class="panel list-filters" role="search" aria-label="Search people">
+  <div class="field"><label for="people-q">Search names, addresses and email</label><input id="people-q" name="q" type="search" maxlength="200" value="${filters.text ?? ''}"></div>
+  <div class="field"><label for="people-sort">Sort by</label><select id="people-sort" name="sort">${PEOPLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${PEOPLE_SORT_LABELS[s]}</option>`)}</select></div>
+  <div class="actions"><button type="submit">Search</button>${filters.text || filters.sort !== 'name' ? html` <a href="/admin/people">Clear</a>` : ''}</div>
+</form>
+${
+  rows.length === 0
+    ? html`<p class="empty">${filters.after ? 'No more people.' : 'No one matches.'}</p>`
+    : html`<div class="table-wrap"><table class="stack-table people-list">
 <thead><tr><th scope="col">Name</th><th scope="col">Contact</th><th scope="col">Author page</th></tr></thead>
-<tbody>${people.map(
-          (p) => html`<tr><td data-label="Name"><a href="/admin/people/${p.id}">${p.name}</a></td>
+<tbody>${rows.map(
+        (p) => html`<tr><td data-label="Name"><a href="/admin/people/${p.id}">${p.name}</a></td>
 <td data-label="Contact">${p.email ?? '—'}</td><td data-label="Author page"><a href="${personPath(p.slug)}">${personPath(p.slug)}</a></td></tr>`,
-        )}</tbody></table></div>`,
+      )}</tbody></table></div>`
+}
+<nav aria-label="Pages of the list" class="pager">${filters.after ? html`<a href="/admin/people${query()}">← First page</a>` : ''}${
+          next ? html` <a href="/admin/people${query(next)}" rel="next">Next page →</a>` : ''
+        }</nav>`,
       });
     },
   );

@@ -1,0 +1,57 @@
+import { type Kysely, type SqlBool, sql } from 'kysely';
+import type {
+  PeopleAdminQuery,
+  PeopleAdminRow,
+  PeopleAdminStore,
+} from '../domain/ports/people-admin-store.ts';
+import type { DialectName } from './migrations/helpers.ts';
+import type { Database } from './schema.ts';
+
+/** `%`, `_` and the escape character itself are matched as written. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The admin's people list: a keyset page read in order from an index (migration 0015). */
+export class PeopleAdminRepository implements PeopleAdminStore {
+  private readonly db: Kysely<Database>;
+  private readonly dialect: DialectName;
+
+  constructor(db: Kysely<Database>, dialect: DialectName) {
+    this.db = db;
+    this.dialect = dialect;
+  }
+
+  async list(query: PeopleAdminQuery): Promise<PeopleAdminRow[]> {
+    const column = query.sort === 'name' ? 'name' : 'updated_at';
+    const isAscending = query.sort === 'name';
+    const direction = isAscending ? 'asc' : 'desc';
+    const like = this.dialect === 'postgres' ? sql`ILIKE` : sql`LIKE`;
+    let select = this.db.selectFrom('people').select(['id', 'slug', 'name', 'email', 'updated_at']);
+    if (query.text) {
+      const pattern = likePattern(query.text);
+      select = select.where(
+        (eb) =>
+          sql<SqlBool>`(${eb.ref('name')} ${like} ${pattern} ESCAPE '\\' OR ${eb.ref('slug')} ${like} ${pattern} ESCAPE '\\' OR ${eb.ref('email')} ${like} ${pattern} ESCAPE '\\')`,
+      );
+    }
+    if (query.after) {
+      const { key, id } = query.after;
+      select = select.where((eb) =>
+        eb(eb.refTuple(column, 'id'), isAscending ? '>' : '<', eb.tuple(key, id)),
+      );
+    }
+    const rows = await select
+      .orderBy(column, direction)
+      .orderBy('id', direction)
+      .limit(query.limit)
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      email: row.email,
+      updatedAt: row.updated_at,
+    }));
+  }
+}
