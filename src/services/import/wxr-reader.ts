@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { SaxesParser, type SaxesTagNS } from 'saxes';
 import { AppError, Errors } from '../../errors.ts';
-import { repairBareAmpersands } from './xml-repair.ts';
+import { decodeUtf8Leniently, repairXml, type XmlRepairKind, type XmlRepairNote } from './xml-repair.ts';
 
 /** A `<wp:author>` of the channel. */
 export interface WxrAuthor {
@@ -212,9 +212,11 @@ export function detectEncoding(head: Buffer, file: string): string {
 /**
  * Reads a WordPress export (WXR 1.0 to 1.2) as a stream: channel data is returned, items are
  * handed to `onItem` one at a time so memory stays flat however large the file.
- * Matches elements on namespace URI, never on prefix. Refuses DTD entity declarations,
- * undefined entities and malformed XML with the line and column; bare `&` characters (common
- * in real exports) are escaped and reported, as WordPress's own lenient parser reads them.
+ * Matches elements on namespace URI, never on prefix. Refuses DTD entity declarations and
+ * malformed markup with the line and column (and the item it is in). The faults common in real
+ * exports (bare `&`, control characters, HTML entities, invalid character references, stray
+ * Latin-1 bytes in UTF-8) are repaired as WordPress's own lenient parser reads them, and each
+ * place is reported (see {@link repairXml}).
  */
 export async function readWxr(file: string, options: WxrReadOptions): Promise<WxrReadResult> {
   let totalBytes: number;
@@ -233,6 +235,8 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
   }
   if (totalBytes === 0) throw wxrError(file, 'the file is empty');
   const encoding = detectEncoding(head, file);
+  // UTF-8 (nearly every export) is read leniently, as WordPress does; other encodings strictly.
+  const lenient = encoding === 'utf-8' ? decodeUtf8Leniently() : null;
   const decoder = new TextDecoder(encoding, { fatal: true });
 
   const channel: WxrChannel = {
@@ -360,6 +364,7 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
     switch (record.kind) {
       case 'item': {
         const item = itemFrom(record);
+        repairLog.closeItem(item, parser.line);
         options.onItem(item);
         return;
       }
@@ -485,13 +490,20 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
     parser.write(text);
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) linesSeen += 1;
   };
-  const repair = repairBareAmpersands();
+  const repair = repairXml();
+  const repairLog = new RepairLog();
+  const repaired = (text: string, isLast = false) => {
+    const out = repair.push(text, isLast);
+    if (lenient) repairLog.add(lenient.takeNotes());
+    repairLog.add(repair.takeNotes());
+    return out;
+  };
   try {
     const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       let text: string;
       try {
-        text = decoder.decode(chunk, { stream: true });
+        text = lenient ? lenient.decode(chunk) : decoder.decode(chunk, { stream: true });
       } catch (cause) {
         throw wxrError(
           file,
@@ -500,13 +512,14 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
         );
       }
       bytesRead += chunk.length;
-      feed(repair.push(text));
+      feed(repaired(text));
       options.onProgress?.(bytesRead, totalBytes);
     }
-    feed(repair.push(decoder.decode(), true));
+    feed(repaired(lenient ? lenient.decode(new Uint8Array(0), true) : decoder.decode(), true));
     parser.close();
   } catch (error) {
     if (error instanceof AppError) throw error;
+    const item = records.find((record) => record.kind === 'item');
     const message = error instanceof Error ? error.message : String(error);
     // saxes messages start with "file:line:column: "; keep its place, say it in words.
     const place = /:(\d+):(\d+): (.*)$/s.exec(message);
@@ -516,7 +529,10 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
         ? ' (the file is truncated or its elements are not properly nested)'
         : '';
     const where = place ? `line ${place[1]}, column ${place[2]}: ${place[3]}` : message;
-    throw wxrError(file, `${where}${hint}`, error);
+    const inside = item
+      ? ` (inside ${itemLabel(item.line, item.fields.get('wp:post_id'), item.fields.get(':title'))})`
+      : '';
+    throw wxrError(file, `${where}${hint}${inside}`, error);
   }
   if (rootName === null) throw wxrError(file, 'no XML element found');
   for (const [prefix, line] of undeclared) {
@@ -525,16 +541,124 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
       `the prefix "${prefix}:" is used without a namespace declaration (first at line ${line}); read leniently${uri ? ` as ${uri}` : ' and ignored'}, as WordPress's importer does`,
     );
   }
-  if (repair.repairs.length > 0) {
-    warnings.push(
-      `${repair.repairs.length} bare "&" character(s) (not valid XML) were read as literal "&", as WordPress's importer does`,
-    );
-  }
+  repairLog.finish(warnings);
   if (!channel.wxrVersion) throw wxrError(file, 'this is not a WordPress export: it has no <wp:wxr_version>');
   if (!/^1\.[0-9]+$/.test(channel.wxrVersion.trim()))
     throw wxrError(file, `unsupported WXR version "${channel.wxrVersion.trim()}" (expected 1.0, 1.1 or 1.2)`);
   channel.wxrVersion = channel.wxrVersion.trim();
   return { channel, itemCount, warnings, rejected };
+}
+
+/** Names an item for messages: its line, and its post id and title when known. */
+function itemLabel(
+  line: number,
+  postId: string | null | undefined,
+  title: string | null | undefined,
+): string {
+  const id = postId?.trim();
+  const name = title?.trim().replace(/\s+/g, ' ');
+  const shown = name && name.length > 60 ? `${name.slice(0, 59)}…` : name;
+  return `the item starting at line ${line}${id ? `, post ${id}` : ''}${shown ? ` “${shown}”` : ''}`;
+}
+
+/** How many places repaired are listed one by one; the rest are counted. */
+const MAX_LISTED_REPAIRS = 100;
+
+const REPAIR_WORDS: Record<XmlRepairKind, (n: number) => string> = {
+  encoding: (n) => `${n} byte${n === 1 ? '' : 's'} that are not UTF-8 read as Windows-1252`,
+  character: (n) => `${n} character${n === 1 ? '' : 's'} XML forbids removed`,
+  entity: (n) => `${n} HTML entit${n === 1 ? 'y' : 'ies'} decoded`,
+  reference: (n) => `${n} invalid character reference${n === 1 ? '' : 's'} dropped or read as Windows-1252`,
+  ampersand: (n) => `${n} bare "&" read as a literal "&"`,
+};
+
+interface RepairGroup {
+  label: string | null;
+  first: number;
+  last: number;
+  kinds: Map<XmlRepairKind, { count: number; examples: Set<string>; lines: Set<number> }>;
+}
+
+/**
+ * Gathers the repairs made to read a file leniently into one report line per item (or per
+ * stretch between items), so a file with thousands of them still gives a short report. Memory
+ * holds only the notes not yet attributed and the listed lines.
+ */
+class RepairLog {
+  #pending: XmlRepairNote[] = [];
+  #listed: string[] = [];
+  #unlisted = 0;
+  #totals = new Map<XmlRepairKind, number>();
+
+  add(notes: XmlRepairNote[]): void {
+    for (const note of notes) {
+      this.#pending.push(note);
+      this.#totals.set(note.kind, (this.#totals.get(note.kind) ?? 0) + 1);
+    }
+  }
+
+  /** Attributes the notes up to `lastLine` to the item that ends there (those before it start to no item). */
+  closeItem(item: WxrItem, lastLine: number): void {
+    if (this.#pending.length === 0) return;
+    const before: XmlRepairNote[] = [];
+    const inside: XmlRepairNote[] = [];
+    const after: XmlRepairNote[] = [];
+    for (const note of this.#pending) {
+      if (note.line < item.line) before.push(note);
+      else if (note.line <= lastLine) inside.push(note);
+      else after.push(note);
+    }
+    this.#pending = after;
+    this.#list(null, before);
+    this.#list(itemLabel(item.line, item.postId, item.title), inside);
+  }
+
+  finish(warnings: string[]): void {
+    this.#list(null, this.#pending);
+    this.#pending = [];
+    const total = [...this.#totals.values()].reduce((a, b) => a + b, 0);
+    if (total === 0) return;
+    const kinds = [...this.#totals].map(([kind, n]) => REPAIR_WORDS[kind](n)).join('; ');
+    warnings.push(
+      `the file is not well-formed XML; it was read leniently, as WordPress's importer does: ${kinds}`,
+    );
+    warnings.push(...this.#listed);
+    if (this.#unlisted > 0) warnings.push(`… and ${this.#unlisted} more places repaired`);
+  }
+
+  #list(label: string | null, notes: XmlRepairNote[]): void {
+    if (notes.length === 0) return;
+    if (this.#listed.length >= MAX_LISTED_REPAIRS) {
+      this.#unlisted += 1;
+      return;
+    }
+    const group: RepairGroup = { label, first: Infinity, last: 0, kinds: new Map() };
+    for (const note of notes) {
+      group.first = Math.min(group.first, note.line);
+      group.last = Math.max(group.last, note.line);
+      const entry = group.kinds.get(note.kind) ?? {
+        count: 0,
+        examples: new Set<string>(),
+        lines: new Set<number>(),
+      };
+      entry.count += 1;
+      if (entry.examples.size < 3) entry.examples.add(note.found);
+      if (entry.lines.size < 4) entry.lines.add(note.line);
+      group.kinds.set(note.kind, entry);
+    }
+    const lines = group.first === group.last ? `line ${group.first}` : `lines ${group.first}–${group.last}`;
+    const what = [...group.kinds]
+      .map(([kind, entry]) => {
+        const at = [...entry.lines];
+        const where =
+          at.length === 1
+            ? `line ${at[0]}`
+            : `lines ${at.slice(0, 3).join(', ')}${at.length > 3 ? ', …' : ''}`;
+        return `${REPAIR_WORDS[kind](entry.count)} (${[...entry.examples].join(', ')} at ${where})`;
+      })
+      .join('; ');
+    this.#listed.push(`${lines}${group.label ? ` (in ${group.label})` : ''}: ${what}`);
+  }
 }
 
 /** Counts newlines in the valid prefix of a chunk that failed to decode, to name the line. */

@@ -1,32 +1,89 @@
-/** Streaming escaper of bare ampersands; see {@link repairBareAmpersands}. */
-export interface AmpersandRepair {
-  /** Feeds the next piece of text; returns what can be passed on (some may be held back). */
-  push(text: string, isLast?: boolean): string;
-  /** Offsets (in the repaired output) of every `&` that was escaped. */
-  readonly repairs: number[];
+import { decodeHTMLStrict } from 'entities';
+
+/** What was changed to make a file well-formed, and where. */
+export type XmlRepairKind = 'ampersand' | 'character' | 'entity' | 'reference' | 'encoding';
+
+export interface XmlRepairNote {
+  kind: XmlRepairKind;
+  /** Line of the file (1-based). */
+  line: number;
+  /** What was found, for the report: `&eacute;`, `U+000B`, `&#0;`, `byte 0xE9`, `&`. */
+  found: string;
 }
 
-const REFERENCE = /&(?:[A-Za-z_:][A-Za-z0-9_:.-]{0,63}|#[0-9]{1,8}|#x[0-9A-Fa-f]{1,8});/y;
+/** Streaming repairer of XML text; see {@link repairXml}. */
+export interface XmlRepair {
+  /** Feeds the next piece of text; returns what can be passed on (some may be held back). */
+  push(text: string, isLast?: boolean): string;
+  /** Hands over (and forgets) the notes of repairs made so far, in file order. */
+  takeNotes(): XmlRepairNote[];
+  /** How many repairs were made in all. */
+  readonly count: number;
+}
+
+const REFERENCE = /&(?:([A-Za-z_:][A-Za-z0-9_:.-]{0,63})|#([0-9]{1,8})|#x([0-9A-Fa-f]{1,8}));/y;
 const LONGEST_REFERENCE = 80;
+const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+/** Characters XML 1.0 does not allow anywhere, even written as a reference. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const HAS_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 type State = 'text' | 'cdata' | 'comment' | 'pi';
 const ENDS: Record<Exclude<State, 'text'>, string> = { cdata: ']]>', comment: '-->', pi: '?>' };
 
 /**
- * Escapes `&` characters that start no entity or character reference, outside CDATA sections,
- * comments and processing instructions. Real WordPress exports sometimes carry raw `&` in URLs;
- * WordPress's importer falls back to a lenient parser that reads them literally, and this makes
- * a strict parser read them the same way. Well-formed XML passes through unchanged.
+ * Makes the text of a WordPress export well-formed the way WordPress's own importer reads it
+ * when its strict parser gives up:
+ * - characters XML 1.0 forbids (control characters, common in exports) are removed, a vertical
+ *   tab or form feed becoming a space;
+ * - HTML named entities XML does not define (`&eacute;`, `&nbsp;`) become their characters;
+ * - character references to characters XML forbids (`&#0;`) are dropped, and those to
+ *   U+0080–U+009F are read as Windows-1252, as browsers read them;
+ * - an `&` that starts no known reference is read as a literal `&`.
+ * Entities are left alone inside CDATA sections, comments and processing instructions. Lines are
+ * never added or removed, so the parser's line numbers stay those of the file. Well-formed XML
+ * with no HTML entities passes through unchanged.
  */
-export function repairBareAmpersands(): AmpersandRepair {
+export function repairXml(): XmlRepair {
   let state: State = 'text';
   let carry = '';
-  let emitted = 0;
-  const repairs: number[] = [];
+  /** Newlines in all the text pushed so far, carry included. */
+  let linesPushed = 0;
+  let count = 0;
+  let notes: XmlRepairNote[] = [];
+  const note = (kind: XmlRepairKind, line: number, found: string) => {
+    count += 1;
+    notes.push({ kind, line, found });
+  };
   return {
-    repairs,
-    push(text: string, isLast = false): string {
+    get count() {
+      return count;
+    },
+    takeNotes() {
+      const taken = notes;
+      notes = [];
+      return taken;
+    },
+    push(raw: string, isLast = false): string {
+      const carriedLines = countNewlines(carry, 0, carry.length);
+      const firstLine = linesPushed - carriedLines + 1;
+      let text = raw;
+      if (HAS_FORBIDDEN.test(raw)) {
+        const lineOf = lineCounter(raw, linesPushed + 1);
+        text = raw.replace(FORBIDDEN, (char, at: number) => {
+          note(
+            'character',
+            lineOf(at),
+            `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+          );
+          return char === '\u000B' || char === '\u000C' ? ' ' : '';
+        });
+      }
+      linesPushed += countNewlines(raw, 0, raw.length);
       const input = carry + text;
+      const lineOf = lineCounter(input, firstLine);
       const nextSpecial = specialFinder(input);
       carry = '';
       let out = '';
@@ -85,8 +142,30 @@ export function repairBareAmpersands(): AmpersandRepair {
         REFERENCE.lastIndex = i;
         const match = REFERENCE.exec(input);
         if (match) {
-          out += match[0];
-          i += match[0].length;
+          const [reference, name, decimal, hex] = match;
+          i += reference.length;
+          if (name !== undefined) {
+            if (XML_ENTITIES.has(name)) {
+              out += reference;
+              continue;
+            }
+            const decoded = decodeHTMLStrict(reference);
+            if (decoded !== reference) {
+              note('entity', lineOf(i), reference);
+              out += escapeText(decoded);
+            } else {
+              note('ampersand', lineOf(i), reference);
+              out += `&amp;${reference.slice(1)}`;
+            }
+            continue;
+          }
+          const code = Number.parseInt(decimal ?? hex ?? '', decimal === undefined ? 16 : 10);
+          if (isXmlChar(code) && (code < 0x80 || code > 0x9f)) {
+            out += reference;
+            continue;
+          }
+          note('reference', lineOf(i), reference);
+          if (code >= 0x80 && code <= 0x9f) out += escapeText(WINDOWS_1252[code - 0x80] ?? '');
           continue;
         }
         if (!isLast && input.length - i < LONGEST_REFERENCE) {
@@ -94,13 +173,46 @@ export function repairBareAmpersands(): AmpersandRepair {
           i = input.length;
           break;
         }
-        repairs.push(emitted + out.length);
+        note('ampersand', lineOf(i), '&');
         out += '&amp;';
         i += 1;
       }
-      emitted += out.length;
       return out;
     },
+  };
+}
+
+/** Whether a code point may appear in an XML 1.0 document. */
+function isXmlChar(code: number): boolean {
+  if (code === 0x9 || code === 0xa || code === 0xd) return true;
+  if (code < 0x20) return false;
+  if (code >= 0xd800 && code <= 0xdfff) return false;
+  if (code === 0xfffe || code === 0xffff) return false;
+  return code <= 0x10ffff;
+}
+
+function escapeText(text: string): string {
+  return text.replace(/[&<>"]/g, (char) =>
+    char === '&' ? '&amp;' : char === '<' ? '&lt;' : char === '>' ? '&gt;' : '&quot;',
+  );
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n += 1;
+  return n;
+}
+
+/** Line of each offset of `text`, asked in increasing order; `first` is the line of offset 0. */
+function lineCounter(text: string, first: number): (at: number) => number {
+  let line = first;
+  let counted = 0;
+  return (at) => {
+    if (at > counted) {
+      line += countNewlines(text, counted, at);
+      counted = at;
+    }
+    return line;
   };
 }
 
@@ -115,4 +227,139 @@ function specialFinder(text: string): (from: number) => number {
     if (lt === -1) return amp;
     return Math.min(amp, lt);
   };
+}
+
+/** Characters of bytes 0x80–0x9F in Windows-1252 (C1 controls where it defines none). */
+const WINDOWS_1252 = [
+  ...new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 32 }, (_, i) => 0x80 + i)),
+];
+/** Characters of bytes 0x80–0xFF in Windows-1252. */
+const HIGH_BYTES = [
+  ...new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 128 }, (_, i) => 0x80 + i)),
+];
+
+/** Streaming UTF-8 decoder that never fails; see {@link decodeUtf8Leniently}. */
+export interface LenientDecoder {
+  /** Decodes the next chunk (an incomplete sequence at its end waits for the next chunk). */
+  decode(chunk: Uint8Array, isLast?: boolean): string;
+  takeNotes(): XmlRepairNote[];
+  readonly count: number;
+}
+
+/**
+ * Decodes UTF-8, reading each byte that is not part of a valid UTF-8 sequence as Windows-1252
+ * (which agrees with Latin-1 on letters): exports of sites whose database mixed encodings carry
+ * such bytes, and WordPress shows them as those characters. Valid UTF-8 decodes as usual, at
+ * the speed of the built-in decoder.
+ */
+export function decodeUtf8Leniently(): LenientDecoder {
+  // Each chunk is decoded on its own, so the byte-order mark is removed here, at the start only.
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let pending: Uint8Array = new Uint8Array(0);
+  let line = 1;
+  let isStart = true;
+  let count = 0;
+  let notes: XmlRepairNote[] = [];
+  return {
+    get count() {
+      return count;
+    },
+    takeNotes() {
+      const taken = notes;
+      notes = [];
+      return taken;
+    },
+    decode(chunk: Uint8Array, isLast = false): string {
+      let bytes = chunk;
+      if (pending.length > 0) {
+        bytes = new Uint8Array(pending.length + chunk.length);
+        bytes.set(pending);
+        bytes.set(chunk, pending.length);
+      }
+      const end = isLast ? bytes.length : completeUpTo(bytes);
+      pending = bytes.slice(end);
+      const whole = bytes.subarray(0, end);
+      let text: string;
+      try {
+        text = strict.decode(whole);
+      } catch {
+        text = decodeSlowly(whole, (at, byte) => {
+          count += 1;
+          notes.push({
+            kind: 'encoding',
+            line: line + countNewlines(at.text, 0, at.text.length),
+            found: `byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+          });
+        });
+      }
+      if (isStart && end > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        isStart = false;
+      }
+      line += countNewlines(text, 0, text.length);
+      return text;
+    },
+  };
+}
+
+/** Where the last complete UTF-8 sequence of `bytes` ends (a valid sequence cut short is held back). */
+function completeUpTo(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
+    const byte = bytes[bytes.length - back] ?? 0;
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need =
+      byte >= 0xf0 && byte <= 0xf4
+        ? 4
+        : byte >= 0xe0 && byte <= 0xef
+          ? 3
+          : byte >= 0xc2 && byte <= 0xdf
+            ? 2
+            : 1;
+    return need > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+/** Decodes byte by byte, handing each invalid byte (and the text before it) to `onInvalid`. */
+function decodeSlowly(bytes: Uint8Array, onInvalid: (at: { text: string }, byte: number) => void): string {
+  let out = '';
+  let runStart = 0;
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  let i = 0;
+  while (i < bytes.length) {
+    const length = validSequenceLength(bytes, i);
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    const byte = bytes[i] ?? 0;
+    out += decoder.decode(bytes.subarray(runStart, i));
+    onInvalid({ text: out }, byte);
+    out += HIGH_BYTES[byte - 0x80] ?? '';
+    i += 1;
+    runStart = i;
+  }
+  return out + decoder.decode(bytes.subarray(runStart));
+}
+
+/** Length of the valid UTF-8 sequence at `i`, or 0 if the byte there starts none. */
+function validSequenceLength(bytes: Uint8Array, i: number): number {
+  const b0 = bytes[i] ?? 0;
+  if (b0 < 0x80) return 1;
+  const cont = (k: number, low = 0x80, high = 0xbf) => {
+    const b = bytes[i + k];
+    return b !== undefined && b >= low && b <= high;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 >= 0xe0 && b0 <= 0xef) {
+    const low = b0 === 0xe0 ? 0xa0 : 0x80;
+    const high = b0 === 0xed ? 0x9f : 0xbf;
+    return cont(1, low, high) && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 0xf0 && b0 <= 0xf4) {
+    const low = b0 === 0xf0 ? 0x90 : 0x80;
+    const high = b0 === 0xf4 ? 0x8f : 0xbf;
+    return cont(1, low, high) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
 }
