@@ -155,6 +155,33 @@ const LANGUAGE_SHORTCODES = [
   'yml',
 ];
 const LANGUAGE_SHORTCODE = new Set(LANGUAGE_SHORTCODES);
+/**
+ * Class names that name a language on their own (`<pre class="bash">`, as SyntaxHighlighter
+ * Evolved, highlight.js and many themes write them). Words that are also common style classes
+ * ("plain", "text", "code") are left out.
+ */
+const LANGUAGE_CLASSES = new Set([
+  ...LANGUAGE_SHORTCODES.filter((name) => !['plain', 'text', 'ps', 'pl', 'cf', 'jfx'].includes(name)),
+  'console',
+  'dockerfile',
+  'ini',
+  'json',
+  'kotlin',
+  'lua',
+  'makefile',
+  'nginx',
+  'rust',
+  'shell',
+  'ts',
+  'typescript',
+  'zsh',
+]);
+
+/** The first class that names a language on its own. */
+function languageClass(classes: string): string | null {
+  for (const name of classes.toLowerCase().split(/\s+/)) if (LANGUAGE_CLASSES.has(name)) return name;
+  return null;
+}
 
 // [sourcecode] and [code] (SyntaxHighlighter, WordPress.com), the language-named ones, and the
 // CodeColorer family: [cc], [cci] (inline), [cce] (escaped), [ccnle_php] (flags, then a
@@ -197,7 +224,8 @@ function preBlock(rawAttributes: string, inner: string): CodeBlock {
     languageName(attributes.lang ?? attributes['data-language']) ??
     languageName(/(?:^|\s)(?:language|lang)-([\w+#-]+)/.exec(`${classes} ${codeClasses}`)?.[1]) ??
     languageName(/\bbrush:\s*([\w+#-]+)/.exec(classes)?.[1]) ??
-    languageName(/\blang:([\w+#-]+)/.exec(classes)?.[1]);
+    languageName(/\blang:([\w+#-]+)/.exec(classes)?.[1]) ??
+    languageClass(`${classes} ${codeClasses}`);
   let code: string;
   if (attributes.lang !== undefined) {
     // WP-Syntax: `<pre lang="php">` holds the code itself, raw, unless escaped="true".

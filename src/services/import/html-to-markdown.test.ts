@@ -233,3 +233,16 @@ test('CodeColorer escaped="true" is decoded once, and SyntaxHighlighter language
     ['php:converted', 'python:converted', 'c#:converted'],
   );
 });
+
+test('a <pre> whose class names a language gives the fence that language; other classes do not', () => {
+  const cases: [string, string][] = [
+    ['<pre class="bash">ls -la</pre>', '```bash\nls -la\n```'],
+    ['<pre class="wp-block-code php">echo 1;</pre>', '```php\necho 1;\n```'],
+    ['<pre class="Python"><code>print(1)</code></pre>', '```python\nprint(1)\n```'],
+    ['<pre><code class="json">{}</code></pre>', '```json\n{}\n```'],
+    ['<pre class="wp-block-preformatted">plain words</pre>', '```\nplain words\n```'],
+    ['<pre class="text">plain words</pre>', '```\nplain words\n```'],
+  ];
+  for (const [html, expected] of cases)
+    assert.equal(htmlToMarkdown(html, { isWordPress: true }).markdown, expected, html);
+});
