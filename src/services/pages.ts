@@ -36,6 +36,8 @@ export async function savePageIn(
     actor: string;
     now: Date;
     id?: number;
+    /** A new page (the editor's "New page"): a page already at its slug is a clash, not the page to update. */
+    isNew?: boolean;
     /** When the page was made and last changed where it comes from (an import or restore). */
     createdAt?: string | null;
     modifiedAt?: string | null;
@@ -50,6 +52,11 @@ export async function savePageIn(
       ? await repos.pages.findBySlug(slug)
       : (await repos.pages.list()).find((p) => p.id === options.id);
   if (options.id !== undefined && !existing) throw Errors.PAGE_NOT_FOUND({ id: options.id });
+  if (options.isNew && existing) {
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'slug', message: `is already used by “${existing.title}”` }],
+    });
+  }
   if (existing && existing.slug !== slug) {
     const clash = await repos.pages.findBySlug(slug);
     if (clash) errors.push({ field: 'slug', message: `is already used by “${clash.title}”` });

@@ -338,6 +338,22 @@ for (const kind of DATABASE_KINDS) {
       });
       assert.equal(page.statusCode, 400);
       assert.match(page.body, /Who pays\./);
+      // A new page at a page's address, typed or made from the title, is refused, not written over it.
+      const made = await editor.post('/admin/pages', {
+        title: 'Funding',
+        body: 'Who pays.',
+        status: 'draft',
+      });
+      assert.equal(made.statusCode, 303, made.body);
+      for (const fields of [{ title: 'Funding' }, { title: 'Another', slug: 'funding' }] as Record<
+        string,
+        string
+      >[]) {
+        const clash = await editor.post('/admin/pages', { ...fields, body: 'Overwritten?', status: 'draft' });
+        assert.equal(clash.statusCode, 400);
+        assert.match(clash.body, /id="field-slug-error">Is already used by “Funding”/);
+      }
+      assert.equal((await t.wiring.store.pages.findBySlug('funding'))?.bodyMarkdown, 'Who pays.');
       const contributor = await as('contributor');
       assert.equal((await contributor.get('/admin/taxonomies/theme')).statusCode, 403);
       assert.equal((await contributor.get('/admin/people')).statusCode, 403);

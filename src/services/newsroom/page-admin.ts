@@ -31,7 +31,7 @@ export async function savePage(
     const saved = await savePageIn(repos, draft, {
       actor: revisionActor(staff),
       now,
-      ...(id !== undefined ? { id } : {}),
+      ...(id !== undefined ? { id } : { isNew: true }),
     });
     await recordAudit(repos, {
       actor: auditActor(staff),
