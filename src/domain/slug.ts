@@ -67,21 +67,7 @@ const MAX_SLUG_LENGTH = 120;
  * @example slugify('Law & Justice — São Paulo') // 'law-justice-sao-paulo'
  */
 export function slugify(text: string): string {
-  const slug = text
-    .normalize('NFKD')
-    .toLowerCase()
-    // Lower-casing can leave marks or compatibility forms again (İ becomes i and a dot above).
-    .normalize('NFKD')
-    .replace(INVISIBLE_MARKS_ALL, '')
-    .replace(MARKED, (_, base: string, marks: string) =>
-      KEEPS_MARKS.test(base) && !FOLDS_MARKS.test(base) ? base + marks.replace(/\p{Me}/gu, '') : base,
-    )
-    .replace(/ß/g, 'ss')
-    .replace(APOSTROPHES, '')
-    .replace(BLANK_LETTERS, '-')
-    .replace(NOT_SLUG_CHARACTERS, '-')
-    .replace(/^-+|-+$/g, '')
-    .normalize('NFC');
+  const slug = wholeSlug(text);
   // Cut by whole characters: slicing code units could split a surrogate pair.
   let cut = '';
   for (const character of slug) {
@@ -89,6 +75,31 @@ export function slugify(text: string): string {
     cut += character;
   }
   return cut.replace(/-+$/g, '').normalize('NFC');
+}
+
+/** Whether slugify(text) had to cut the slug short (it is longer than a slug may be). */
+export function isSlugCut(text: string): boolean {
+  return wholeSlug(text).length > MAX_SLUG_LENGTH;
+}
+
+function wholeSlug(text: string): string {
+  return (
+    text
+      .normalize('NFKD')
+      .toLowerCase()
+      // Lower-casing can leave marks or compatibility forms again (İ becomes i and a dot above).
+      .normalize('NFKD')
+      .replace(INVISIBLE_MARKS_ALL, '')
+      .replace(MARKED, (_, base: string, marks: string) =>
+        KEEPS_MARKS.test(base) && !FOLDS_MARKS.test(base) ? base + marks.replace(/\p{Me}/gu, '') : base,
+      )
+      .replace(/ß/g, 'ss')
+      .replace(APOSTROPHES, '')
+      .replace(BLANK_LETTERS, '-')
+      .replace(NOT_SLUG_CHARACTERS, '-')
+      .replace(/^-+|-+$/g, '')
+      .normalize('NFC')
+  );
 }
 
 /** Whether a slug is written as it is typed: composed (NFC), with no mark a reader cannot see. */

@@ -41,6 +41,8 @@ export async function savePageIn(
     /** When the page was made and last changed where it comes from (an import or restore). */
     createdAt?: string | null;
     modifiedAt?: string | null;
+    /** Said with the revision kept (an import names itself). */
+    note?: string;
   },
 ): Promise<PageSaveResult> {
   const title = input.title.trim();
@@ -98,6 +100,7 @@ export async function savePageIn(
     actor: options.actor,
     snapshot: draft,
     createdAt: now,
+    ...(options.note ? { note: options.note } : {}),
   });
   return { page: { id, ...record }, isNew: !existing, previousSlug };
 }

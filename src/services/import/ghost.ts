@@ -276,7 +276,7 @@ class GhostWriter {
         photo: this.imageUrl(text(user.profile_image) ?? text(user.image)),
       });
       this.spool.putMade('user', id, person.id);
-      session.item({ kind: 'user', id, title: name, outcome: session.lastOutcome });
+      session.item({ kind: 'user', id, title: name, ...session.lastDone() });
     }
   }
 
@@ -310,7 +310,7 @@ class GhostWriter {
         description: text(tag.description),
       });
       this.spool.putMade('tag', id, term.id);
-      session.item({ kind: 'tag', id, title: name || slug, outcome: session.lastOutcome });
+      session.item({ kind: 'tag', id, title: name || slug, ...session.lastDone() });
     }
   }
 
@@ -372,9 +372,9 @@ class GhostWriter {
         },
         { createdAt: ghostDate(post.created_at), modifiedAt: ghostDate(post.updated_at) },
       );
-      const pageOutcome = session.lastOutcome;
+      const pageDone = session.lastDone();
       if (page) await session.redirect(`/${slug}`, pagePath(page.slug));
-      outcome(page ? { outcome: pageOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });
+      outcome(pageDone);
       return;
     }
     const status: ArticleStatus =
@@ -435,9 +435,9 @@ class GhostWriter {
       },
       ghostDate(post.updated_at),
     );
-    const articleOutcome = session.lastOutcome;
+    const articleDone = session.lastDone();
     if (saved && slug) await session.redirect(`/${slug}`, saved.path);
-    outcome(saved ? { outcome: articleOutcome } : { outcome: 'skipped', reason: session.lastSkipReason });
+    outcome(articleDone);
   }
 
   /** Notes what only the whole import knows, in the last batch. */

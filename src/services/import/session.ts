@@ -30,6 +30,7 @@ import type { Repositories } from '../../domain/ports/store.ts';
 import {
   importedArticleSlugs,
   importedPageSlugs,
+  isSlugCut,
   isValidSlug,
   RESERVED_SLUGS,
   slugify,
@@ -201,9 +202,6 @@ export class ImportSession {
   /** How many source items failed (an item that could not be converted, say). */
   failures = 0;
 
-  /** The reason given for the last thing skipped. */
-  lastSkipReason = 'not saved';
-
   private batch: Batch | null = null;
 
   /** People and terms this import made or found, for its articles' relations (as many as the source has). */
@@ -355,9 +353,59 @@ export class ImportSession {
   /** The outcome of the last thing counted, for the source item that caused it. */
   lastOutcome: keyof ReportCounts = 'unchanged';
 
+  /** Why the last thing was skipped, refused or changed on its way in (none: nothing to say). */
+  lastReason: string | undefined;
+
+  /** Whether the last thing was refused (a value it cannot have here): its source item failed. */
+  private isLastRefused = false;
+
+  /** Notes on the source item being written (a value shortened or left out), for its report line. */
+  private itemNotes: string[] = [];
+
+  /**
+   * What became of the last thing written, as its source item's outcome, with the notes made on
+   * the item so far (which it takes: they are on this line, not the next).
+   */
+  lastDone(): { outcome: ItemOutcome; reason?: string } {
+    const outcome: ItemOutcome = this.isLastRefused ? 'failed' : this.lastOutcome;
+    const reason = this.takeNotes(this.lastReason);
+    return reason === undefined ? { outcome } : { outcome, reason };
+  }
+
+  /** The reason given, followed by the notes made on the item since the last one was recorded. */
+  private takeNotes(reason: string | undefined): string | undefined {
+    const all = [...(reason ? [reason] : []), ...this.itemNotes];
+    this.itemNotes = [];
+    return all.length > 0 ? all.join('; ') : undefined;
+  }
+
+  /**
+   * Notes that a value of the item being written was shortened or left out: on the item's report
+   * line, and among the report's notes.
+   */
+  note(ref: string, message: string): void {
+    this.itemNotes.push(message);
+    this.warn(`${ref}: ${message}`);
+  }
+
+  /** A text cut to `limit` characters, noted when it was cut (a title, a name). */
+  clipped(ref: string, field: string, text: string, limit: number): string {
+    const kept = clipText(text, limit);
+    if (kept !== text) this.note(ref, `${field} shortened: it ${tooLong(text, limit)}`);
+    return kept;
+  }
+
+  /** A slug made of `text`, noted when it had to be cut short. */
+  slugOf(ref: string, text: string): string {
+    if (isSlugCut(text)) this.note(ref, 'slug shortened to 120 characters');
+    return slugify(text);
+  }
+
   count(kind: ReportKind, outcome: keyof ReportCounts): void {
     this.report.counts[kind][outcome] += 1;
     this.lastOutcome = outcome;
+    this.lastReason = undefined;
+    this.isLastRefused = false;
   }
 
   /** Records what became of one item of the source file. */
@@ -369,19 +417,30 @@ export class ImportSession {
     reason?: string;
   }): void {
     if (entry.outcome === 'failed') this.failures += 1;
+    const reason = this.takeNotes(entry.reason);
     this.sink.item({
       kind: entry.kind,
       id: itemTitle(entry.id ?? '(no id)'),
       title: itemTitle(entry.title),
       outcome: entry.outcome,
-      ...(entry.reason ? { reason: entry.reason } : {}),
+      ...(reason ? { reason } : {}),
     });
   }
 
   skip(kind: ReportKind, ref: string, reason: string): void {
     this.count(kind, 'skipped');
-    this.lastSkipReason = reason;
+    this.lastReason = reason;
     this.sink.skipped({ kind, ref, reason });
+  }
+
+  /**
+   * Records that a thing was refused: a value it has cannot be kept here (too long, say). Its
+   * source item fails, so a strict import stops; the reason names the field.
+   */
+  refuse(reason: string): void {
+    this.lastOutcome = 'skipped';
+    this.lastReason = reason;
+    this.isLastRefused = true;
   }
 
   warn(message: string): void {
@@ -426,6 +485,27 @@ export class ImportSession {
     );
   }
 
+  /** The note this import's revisions carry: it tells what the import wrote from edits made here. */
+  get revisionNote(): string {
+    return `imported from ${this.source}`;
+  }
+
+  /**
+   * Whether something this import wrote was changed here since (in the admin, or by another
+   * import): its latest revision is not this import's. Such a thing is left as it was. Revisions
+   * kept before imports noted theirs carry no note, only this import's actor.
+   */
+  async isEditedHere(entityType: 'article' | 'page' | 'person' | 'term', id: number): Promise<boolean> {
+    const [latest] = await this.repos.revisions.list(entityType, id);
+    if (!latest || latest.note === this.revisionNote) return false;
+    return !(entityType !== 'article' && latest.note === null && latest.actor === this.options.actor);
+  }
+
+  /** Counts a thing edited here since this import wrote it, left as it was (isEditedHere). */
+  private keepEdited(kind: ReportKind, ref: string): void {
+    this.skip(kind, ref, EDITED_HERE);
+  }
+
   /** A person for a source author: the one made last time, else one found by name, else a new one. */
   async person(sourceId: string, ref: Parameters<ImportSession['personOf']>[1]): Promise<Person> {
     const person = await this.personOf(sourceId, ref);
@@ -446,7 +526,10 @@ export class ImportSession {
       isNameKept?: boolean;
     },
   ): Promise<Person> {
-    const name = clipText(cleanText(ref.name).trim(), PERSON_LIMITS.name) || 'Unknown author';
+    const fullName = cleanText(ref.name).trim();
+    const name =
+      this.clipped(`author “${clipText(fullName, 60)}”`, 'name', fullName, PERSON_LIMITS.name) ||
+      'Unknown author';
     ref = this.keptProfile(name, ref);
     const previous = await this.mapped('person', sourceId);
     const existing = previous === undefined ? undefined : await this.repos.people.findById(previous);
@@ -467,6 +550,10 @@ export class ImportSession {
         next.email !== existing.email ||
         next.website !== existing.website ||
         next.photo !== existing.photo;
+      if (isChanged && (await this.isEditedHere('person', existing.id))) {
+        this.keepEdited('person', `author “${clipText(existing.name, 60)}”`);
+        return existing;
+      }
       if (isChanged) {
         const record = { ...next, updatedAt: this.timestamp };
         await this.repos.people.update(existing.id, record);
@@ -476,6 +563,7 @@ export class ImportSession {
           actor: this.options.actor,
           snapshot: record,
           createdAt: this.timestamp,
+          note: this.revisionNote,
         });
         this.count('person', 'updated');
       } else {
@@ -483,7 +571,7 @@ export class ImportSession {
       }
       return next;
     }
-    const slug = ref.slug ? slugify(ref.slug) : slugify(name);
+    const slug = this.slugOf(`author “${clipText(name, 60)}”`, ref.slug || name);
     const before = await this.repos.people.findBySlug(slug || slugify(name));
     const person = await findOrCreatePerson(
       this.repos,
@@ -551,8 +639,10 @@ export class ImportSession {
     taxonomy: Taxonomy,
     ref: { name: string; slug: string | null; description?: string | null; parentId?: number | null },
   ): Promise<Term> {
-    const name = clipText(cleanText(ref.name).trim(), TERM_LIMITS.name) || ref.slug || '';
-    const slug = slugify(decodeSlug(ref.slug ?? '')) || slugify(name);
+    const fullName = cleanText(ref.name).trim();
+    const termRef = `term “${clipText(fullName || (ref.slug ?? ''), 60)}”`;
+    const name = this.clipped(termRef, 'name', fullName, TERM_LIMITS.name) || ref.slug || '';
+    const slug = this.slugOf(termRef, decodeSlug(ref.slug ?? '')) || this.slugOf(termRef, name);
     const previous = await this.mapped('term', sourceId);
     const existing =
       (previous === undefined ? undefined : await this.repos.taxonomies.findTermById(previous)) ??
@@ -575,6 +665,10 @@ export class ImportSession {
         next.name !== existing.name ||
         next.description !== existing.description ||
         next.parentId !== existing.parentId;
+      if (isChanged && previous === existing.id && (await this.isEditedHere('term', existing.id))) {
+        this.keepEdited('term', `term “${clipText(existing.name, 60)}”`);
+        return existing;
+      }
       if (isChanged) {
         await this.repos.taxonomies.updateTerm(existing.id, next, this.timestamp);
         await this.termRevision(existing.id, next);
@@ -639,6 +733,7 @@ export class ImportSession {
       this.skip('article', ref, 'was deleted here, so it is not imported again (an admin can restore it)');
       return undefined;
     }
+    if (isSlugCut(decodeSlug(draft.slug) || draft.title)) this.note(ref, 'slug shortened to 120 characters');
     const slug = await this.articleSlug(draft.slug, draft.title, existing?.id);
     const wanted = articleSlugBase(draft.slug, draft.title);
     // An article this import did not make is never replaced: the imported one takes a free slug,
@@ -651,14 +746,18 @@ export class ImportSession {
       ...draft,
       slug,
       // Clipped rather than refused: a long title or excerpt is still the item's, only shorter.
-      title: clipText(cleanText(draft.title).trim() || 'Untitled', ARTICLE_LIMITS.title),
+      title: this.clipped(ref, 'title', cleanText(draft.title).trim() || 'Untitled', ARTICLE_LIMITS.title),
       summary: draft.summary
-        ? clipText(cleanText(draft.summary).trim(), ARTICLE_LIMITS.summary) || null
+        ? this.clipped(ref, 'excerpt', cleanText(draft.summary).trim(), ARTICLE_LIMITS.summary) || null
         : null,
       bodyMarkdown: cleanText(draft.bodyMarkdown),
     };
     if (existing && sameDraft(draftOf(existing), complete)) {
       this.count('article', 'unchanged');
+      return { id: existing.id, slug: existing.slug, path: articlePath(existing.slug) };
+    }
+    if (existing && (await this.isEditedHere('article', existing.id))) {
+      this.keepEdited('article', ref);
       return { id: existing.id, slug: existing.slug, path: articlePath(existing.slug) };
     }
     try {
@@ -672,7 +771,7 @@ export class ImportSession {
       const result = await saveArticleIn(this.repos, complete, {
         actor: this.options.actor,
         now: this.options.now,
-        note: `imported from ${this.source}`,
+        note: this.revisionNote,
         modifiedAt: modifiedAt ?? draft.publishedAt,
         ...(rendered ? { rendered } : {}),
         ...(existing ? { id: existing.id } : {}),
@@ -696,7 +795,7 @@ export class ImportSession {
       return { id: result.article.id, slug: result.article.slug, path: articlePath(result.article.slug) };
     } catch (error) {
       if (!isAppError(error) || error.kind !== 'invalid') throw error;
-      this.skip('article', ref, error.message);
+      this.refuse(error.message);
       return undefined;
     }
   }
@@ -709,12 +808,12 @@ export class ImportSession {
     /** When the page was made and last changed where it comes from. */
     dates: { createdAt?: string | null; modifiedAt?: string | null } = {},
   ): Promise<{ id: number; slug: string } | undefined> {
-    let slug = slugify(decodeSlug(draft.slug)) || slugify(draft.title) || 'untitled';
+    let slug = this.slugOf(ref, decodeSlug(draft.slug)) || this.slugOf(ref, draft.title) || 'untitled';
     if (RESERVED_SLUGS.has(slug)) slug = `${slug}-page`;
     const complete: PageDraft = {
       ...draft,
       slug,
-      title: clipText(cleanText(draft.title).trim() || 'Untitled', PAGE_LIMITS.title),
+      title: this.clipped(ref, 'title', cleanText(draft.title).trim() || 'Untitled', PAGE_LIMITS.title),
       bodyMarkdown: cleanText(draft.bodyMarkdown),
     };
     const previous = await this.mapped('page', sourceId);
@@ -753,19 +852,24 @@ export class ImportSession {
       if (previous !== existing.id) await this.remember('page', sourceId, existing.id);
       return { id: existing.id, slug };
     }
+    if (existing && (await this.isEditedHere('page', existing.id))) {
+      this.keepEdited('page', ref);
+      return { id: existing.id, slug: existing.slug };
+    }
     try {
       const { page } = await savePageIn(this.repos, complete, {
         actor: this.options.actor,
         now: this.options.now,
         createdAt: dates.createdAt ?? null,
         modifiedAt: dates.modifiedAt ?? dates.createdAt ?? null,
+        note: this.revisionNote,
       });
       this.count('page', existing ? 'updated' : 'imported');
       if (previous !== page.id) await this.remember('page', sourceId, page.id);
       return { id: page.id, slug };
     } catch (error) {
       if (!isAppError(error) || error.kind !== 'invalid') throw error;
-      this.skip('page', ref, error.message);
+      this.refuse(error.message);
       return undefined;
     }
   }
@@ -813,9 +917,13 @@ export class ImportSession {
       actor: this.options.actor,
       snapshot,
       createdAt: this.timestamp,
+      note: this.revisionNote,
     });
   }
 }
+
+/** Why an item this import made before was not updated by a re-run. */
+export const EDITED_HERE = 'edited here since the last import; left as it was';
 
 /**
  * A source or source id as it is kept: one longer than the column is cut, and ends in a hash of

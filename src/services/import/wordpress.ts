@@ -344,7 +344,7 @@ class WordPressWriter {
         bio: author.description,
       });
       this.personByLogin.set(author.login, person.id);
-      this.session.item({ kind: 'author', id: author.login, title: name, outcome: this.session.lastOutcome });
+      this.session.item({ kind: 'author', id: author.login, title: name, ...this.session.lastDone() });
     }
     for (const rejected of this.rejected)
       this.session.item({
@@ -391,7 +391,7 @@ class WordPressWriter {
           continue;
         }
         await this.termFor(term.taxonomy, term.slug, term.name, term.description, parentId);
-        this.session.item({ kind: 'term', id, title: term.name, outcome: this.session.lastOutcome });
+        this.session.item({ kind: 'term', id, title: term.name, ...this.session.lastDone() });
       }
       remaining = remaining.filter((term) => !batch.includes(term));
     }
@@ -581,13 +581,13 @@ class WordPressWriter {
         modifiedAt: wordPressDate(item.postModifiedGmt, item.postModified, null),
       },
     );
-    const outcome = this.session.lastOutcome;
+    const done = this.session.lastDone();
     this.skipComments(item, ref, 'comments on pages are not kept: pages take no comments here');
-    if (!page) return { outcome: 'skipped', reason: this.session.lastSkipReason };
+    if (!page) return done;
     const target = pagePath(page.slug);
     await this.session.redirect(item.link, target);
     await this.session.redirect(`/?page_id=${item.postId}`, target);
-    return { outcome };
+    return done;
   }
 
   /**
@@ -695,10 +695,10 @@ class WordPressWriter {
       wordPressDate(item.postModifiedGmt, item.postModified, null),
       prepared.rendered,
     );
-    const outcome = this.session.lastOutcome;
+    const done = this.session.lastDone();
     if (!saved) {
       this.skipComments(item, ref, 'its post was not imported');
-      return { outcome: 'skipped', reason: this.session.lastSkipReason };
+      return done;
     }
     await this.session.redirect(item.link, saved.path);
     await this.session.redirect(`/?p=${item.postId}`, saved.path);
@@ -707,7 +707,7 @@ class WordPressWriter {
     // Not the guid: it keeps the id a post had on the site where it was first written, which
     // may now belong to another post.
     await this.writeComments(item, saved.id, ref, prepared.comments);
-    return { outcome };
+    return done;
   }
 
   private async writeComments(
@@ -770,12 +770,22 @@ class WordPressWriter {
       // so one too long to keep is left out.
       const email = comment.authorEmail?.trim() || null;
       const url = comment.authorUrl?.trim() || null;
+      const emailTooLong = tooLong(email, COMMENT_LIMITS.authorEmail);
+      if (emailTooLong) this.session.note(commentRef, `author email left out: it ${emailTooLong}`);
+      const urlProblem = !url
+        ? undefined
+        : isHttpUrl(url)
+          ? tooLong(url, COMMENT_LIMITS.authorUrl)
+          : 'is not an http(s) address';
+      if (urlProblem) this.session.note(commentRef, `author URL left out: it ${urlProblem}`);
       const record = {
         articleId,
         parentId: null,
-        authorName: clipText(comment.author.trim(), COMMENT_LIMITS.authorName) || 'Anonymous',
-        authorEmail: tooLong(email, COMMENT_LIMITS.authorEmail) ? null : email,
-        authorUrl: isHttpUrl(url) && !tooLong(url, COMMENT_LIMITS.authorUrl) ? url : null,
+        authorName:
+          this.session.clipped(commentRef, 'author name', comment.author.trim(), COMMENT_LIMITS.authorName) ||
+          'Anonymous',
+        authorEmail: emailTooLong ? null : email,
+        authorUrl: urlProblem ? null : url,
         body,
         status,
         kind,
@@ -806,7 +816,7 @@ class WordPressWriter {
         kind: 'comment',
         id: comment.id,
         title: comment.author,
-        outcome: this.session.lastOutcome,
+        ...this.session.lastDone(),
       });
       if (id === undefined) continue;
       ids.set(comment.id, id);
