@@ -216,5 +216,20 @@ for (const kind of DATABASE_KINDS) {
       const ghostPost = ghostReport.items.find((i) => i.kind === 'post');
       assert.match(ghostPost?.reason ?? '', /title shortened/);
     });
+
+    test('a post id used twice in one file leads to the same article on every run', async () => {
+      const site = file(
+        'twice.xml',
+        wxr(
+          item({ id: 901, type: 'post', slug: 'ebb', body: '<p>Ebb.</p>' }),
+          item({ id: 901, type: 'post', slug: 'neap', body: '<p>Neap.</p>' }),
+        ),
+      );
+      await importWordPress(t.wiring, site);
+      assert.equal((await t.wiring.store.redirects.find('/?p=901'))?.toPath, '/articles/ebb');
+      const again = await importWordPress(t.wiring, site);
+      assert.deepEqual(again.counts.redirect, { imported: 0, updated: 0, unchanged: 1, skipped: 0 });
+      assert.equal((await t.wiring.store.redirects.find('/?p=901'))?.toPath, '/articles/ebb');
+    });
   });
 }

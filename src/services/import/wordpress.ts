@@ -288,6 +288,12 @@ interface ItemDone {
   reason?: string;
 }
 
+/** What an item is remembered by, and whether another item of the file had its post id first. */
+interface ItemKey {
+  sourceId: string;
+  isRepeat: boolean;
+}
+
 class WordPressWriter {
   private readonly personByLogin = new Map<string, number>();
   private readonly termIds = new Map<string, number>();
@@ -560,11 +566,19 @@ class WordPressWriter {
       if (note.outcome === 'kept')
         this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
     }
-    if (item.postType === 'page') return this.writePage(item, ref, sourceId, body.markdown);
-    return this.writePost(item, ref, sourceId, body, { rendered, comments: prepared?.comments ?? null });
+    if (item.postType === 'page') return this.writePage(item, ref, { sourceId, isRepeat }, body.markdown);
+    return this.writePost(item, ref, { sourceId, isRepeat }, body, {
+      rendered,
+      comments: prepared?.comments ?? null,
+    });
   }
 
-  private async writePage(item: WxrItem, ref: string, sourceId: string, markdown: string): Promise<ItemDone> {
+  private async writePage(
+    item: WxrItem,
+    ref: string,
+    { sourceId, isRepeat }: ItemKey,
+    markdown: string,
+  ): Promise<ItemDone> {
     const page = await this.session.page(
       sourceId,
       ref,
@@ -586,7 +600,9 @@ class WordPressWriter {
     if (!page) return done;
     const target = pagePath(page.slug);
     await this.session.redirect(item.link, target);
-    await this.session.redirect(`/?page_id=${item.postId}`, target);
+    // The id's link leads to the first item that has it; a repeat leading there too would take
+    // it over on every run.
+    if (!isRepeat) await this.session.redirect(`/?page_id=${item.postId}`, target);
     return done;
   }
 
@@ -610,7 +626,7 @@ class WordPressWriter {
   private async writePost(
     item: WxrItem,
     ref: string,
-    sourceId: string,
+    { sourceId, isRepeat }: ItemKey,
     body: WordPressBody,
     prepared: { rendered: RenderedBody | null; comments: PreparedItem['comments'] | null },
   ): Promise<ItemDone> {
@@ -701,7 +717,7 @@ class WordPressWriter {
       return done;
     }
     await this.session.redirect(item.link, saved.path);
-    await this.session.redirect(`/?p=${item.postId}`, saved.path);
+    if (!isRepeat) await this.session.redirect(`/?p=${item.postId}`, saved.path);
     // Addresses the post had before its slug was changed, which WordPress still answered.
     for (const old of oldSlugLinks(item)) await this.session.redirect(old, saved.path);
     // Not the guid: it keeps the id a post had on the site where it was first written, which
