@@ -45,6 +45,7 @@ const CATALOGUE = {
   PAGE_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No page with id ${p.id}.`),
   PERSON_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No person with id ${p.id}.`),
   TERM_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No term with id ${p.id}.`),
+  MEDIA_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No image with id ${p.id}.`),
   TAXONOMY_NOT_FOUND: entry('not_found', (p: { id: Id }) =>
     typeof p.id === 'number' ? `No taxonomy with id ${p.id}.` : `No taxonomy “${p.id}”.`,
   ),

@@ -256,6 +256,19 @@ for (const kind of DATABASE_KINDS) {
         const selfClosing = await contributor.post('/admin/preview', { markdown: '<b/>'.repeat(30_000) });
         assert.equal(selfClosing.statusCode, 400);
         assert.match(selfClosing.body, /nested/);
+        // The editor's other ways in render the body the same way: the preview of the unsaved
+        // form and a new article's first autosave.
+        for (const url of ['/admin/articles/preview', '/admin/articles/autosave']) {
+          for (const body of [wide, '<b/>'.repeat(30_000)]) {
+            const answer = await contributor.post(url, { title: 'Huge', body });
+            assert.equal(answer.statusCode, 400, url);
+          }
+        }
+        assert.equal(
+          (await t.wiring.store.articles.listAll()).some((a) => a.title === 'Huge'),
+          false,
+          'nothing saved',
+        );
         assert.ok(performance.now() - started < 5000, 'refused without rendering');
       });
 

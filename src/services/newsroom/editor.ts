@@ -427,6 +427,8 @@ export interface EditorPage extends EditorChoices {
   canCreditOthers: boolean;
   /** Whether the user may delete the article now (the editor offers the confirmation page). */
   canDelete: boolean;
+  /** Whether the editor's own Publish button may publish it (for a new article: once created). */
+  canPublish: boolean;
   publicUrl: string | null;
   /** For a new article: the publication's language and the writer's own byline. */
   language: string;
@@ -467,6 +469,11 @@ export async function loadEditor(
     canManageTerms: can(staff.role, 'taxonomy.manage'),
     canCreditOthers: can(staff.role, 'byline.credit_others'),
     canDelete: loaded ? mayDeleteArticle(staff.role, loaded.article.status, loaded.isOwn) : false,
+    canPublish: availableTransitions(
+      staff.role,
+      loaded?.article.status ?? 'draft',
+      loaded?.isOwn ?? true,
+    ).includes('publish'),
     publicUrl: article ? articlePath(article.slug) : null,
     language: settings.language,
     ownPerson: ownPerson ?? null,

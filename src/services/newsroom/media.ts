@@ -218,3 +218,64 @@ export function srcsetOf(variants: MediaVariant[], format: string): string {
     .map((v) => `${v.url} ${v.width}w`)
     .join(', ');
 }
+
+/** How long an image's description may be, in characters. */
+export const MEDIA_ALT_MAX = 1000;
+
+/**
+ * Uploaded images whose description, file name or address contains every word of `query`
+ * (case-insensitive), newest first; all recent ones for an empty query.
+ */
+export async function searchImages(
+  ctx: ServiceContext,
+  input: { query: string; limit?: number },
+): Promise<{ media: MediaItem; variants: MediaVariant[] }[]> {
+  const words = input.query.toLowerCase().split(/\s+/).filter(Boolean);
+  const limit = input.limit ?? 60;
+  const items = (await ctx.store.media.listAll())
+    .filter((m) => m.localPath !== null)
+    .filter((m) => {
+      const text = `${m.alt ?? ''} ${m.title ?? ''} ${m.url}`.toLowerCase();
+      return words.every((word) => text.includes(word));
+    })
+    .reverse()
+    .slice(0, limit);
+  const variants = await ctx.store.mediaVariants.listFor(items.map((m) => m.id));
+  return items.map((media) => ({ media, variants: variants.filter((v) => v.mediaId === media.id) }));
+}
+
+/** Changes an image's description in the library; articles that pick the image later carry it. */
+export async function describeImage(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { id: number; alt: string },
+): Promise<MediaItem> {
+  requireCan(staff, 'media.upload', 'Your role may not change images.');
+  const alt = input.alt.trim();
+  if (alt.length > MEDIA_ALT_MAX) {
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'alt', message: `must be at most ${MEDIA_ALT_MAX} characters` }],
+    });
+  }
+  return ctx.store.transaction(async (repos) => {
+    const media = await repos.media.findById(input.id);
+    if (!media) throw Errors.MEDIA_NOT_FOUND({ id: input.id });
+    const { id, ...record } = media;
+    const updated = { ...record, alt: alt || null };
+    await repos.media.update(id, updated);
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'media.describe',
+      entity: ['media', id],
+      summary: `Described image “${media.title ?? media.url}”`,
+      at: ctx.now(),
+    });
+    return { id, ...updated };
+  });
+}
+
+/** The smallest variant of one format (for thumbnails), else the image itself. */
+export function thumbnailOf(media: MediaItem, variants: MediaVariant[]): string {
+  const smallest = [...variants].filter((v) => v.format === 'webp').sort((a, b) => a.width - b.width)[0];
+  return smallest?.url ?? media.url;
+}

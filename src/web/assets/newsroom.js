@@ -2,6 +2,24 @@
 // autosave. The form works without any of this; every request here goes to the admin's own
 // endpoints with the page's CSRF token.
 (() => {
+  // "Copy address" in the image library.
+  for (const button of document.querySelectorAll('button.copy-address')) {
+    button.hidden = false;
+    button.addEventListener('click', async () => {
+      const url = new URL(button.dataset.copy || '', window.location.origin).href;
+      try {
+        await navigator.clipboard.writeText(url);
+        button.textContent = 'Copied';
+      } catch {
+        button.previousElementSibling?.select?.();
+        button.textContent = 'Press Ctrl+C to copy';
+      }
+      setTimeout(() => {
+        button.textContent = 'Copy address';
+      }, 2500);
+    });
+  }
+
   const form = document.getElementById('article-form');
   if (!form) return;
   const body = form.querySelector('textarea[name="body"]');
@@ -93,12 +111,115 @@
     }
   };
 
-  const picker = document.createElement('input');
-  picker.type = 'file';
-  picker.accept = 'image/*';
-  picker.hidden = true;
-  picker.addEventListener('change', () => insertImages([...picker.files]));
-  form.appendChild(picker);
+  const escapeHtml = (text) =>
+    text.replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+    );
+
+  // The image library as a dialog: search, upload in place, pick. Resolves with the chosen
+  // image ({ url, alt, … }) or null; the article's form is never left.
+  const dialog = document.createElement('dialog');
+  dialog.className = 'media-picker';
+  dialog.setAttribute('aria-labelledby', 'picker-heading');
+  dialog.innerHTML = `<div class="picker-head"><h2 id="picker-heading">Choose an image</h2>
+<button type="button" class="secondary picker-close">Close</button></div>
+<div class="picker-tools"><label for="picker-q">Search</label><input type="search" id="picker-q" placeholder="Description or file name" autocomplete="off">
+<label class="button secondary picker-upload">Upload new…<input type="file" accept="image/*" class="visually-hidden"></label></div>
+<p class="picker-status hint" role="status" aria-live="polite"></p>
+<ul class="picker-grid"></ul>`;
+  document.body.appendChild(dialog);
+  const grid = dialog.querySelector('.picker-grid');
+  const search = dialog.querySelector('#picker-q');
+  const pickerStatus = dialog.querySelector('.picker-status');
+  const uploadInput = dialog.querySelector('.picker-upload input');
+  let images = [];
+  let resolvePick = null;
+
+  const showImages = (list) => {
+    images = list;
+    grid.innerHTML = list
+      .map(
+        (
+          image,
+          i,
+        ) => `<li><button type="button" class="picker-item" data-index="${i}" aria-label="Choose: ${escapeHtml(image.alt || image.title || image.url)}">
+<img src="${escapeHtml(image.thumb)}" alt="" loading="lazy"><span class="picker-alt">${image.alt ? escapeHtml(image.alt) : '<em>No description</em>'}</span></button></li>`,
+      )
+      .join('');
+    pickerStatus.textContent =
+      list.length === 0
+        ? 'No image matches. Upload one above.'
+        : `${list.length} ${list.length === 1 ? 'image' : 'images'}.`;
+  };
+
+  const loadImages = async () => {
+    try {
+      const response = await fetch(`/admin/media/picker?q=${encodeURIComponent(search.value)}`, {
+        headers: { accept: 'application/json' },
+        credentials: 'same-origin',
+      });
+      if (!response.ok) throw new Error(`The server answered ${response.status}`);
+      showImages((await response.json()).images);
+    } catch (error) {
+      pickerStatus.textContent = `The library could not be loaded: ${error.message}`;
+    }
+  };
+
+  let searchTimer;
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(loadImages, 250);
+  });
+  grid.addEventListener('click', (event) => {
+    const item = event.target.closest('.picker-item');
+    if (!item) return;
+    const image = images[Number(item.dataset.index)];
+    const resolve = resolvePick;
+    resolvePick = null;
+    dialog.close();
+    resolve?.(image ?? null);
+  });
+  uploadInput.addEventListener('change', async () => {
+    const file = uploadInput.files?.[0];
+    if (!file) return;
+    try {
+      const uploaded = await uploadImage(file);
+      pickerStatus.textContent = `Uploaded ${file.name}. Choose it below.`;
+      showImages([
+        {
+          id: uploaded.id,
+          url: uploaded.url,
+          thumb: uploaded.thumb,
+          alt: uploaded.alt || '',
+          title: file.name,
+        },
+        ...images,
+      ]);
+      grid.querySelector('.picker-item')?.focus();
+    } catch (error) {
+      pickerStatus.textContent = `Could not upload ${file.name}: ${error.message}`;
+    }
+    uploadInput.value = '';
+  });
+  dialog.querySelector('.picker-close').addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    const resolve = resolvePick;
+    resolvePick = null;
+    resolve?.(null);
+  });
+
+  const openPicker = (heading) => {
+    dialog.querySelector('#picker-heading').textContent = heading;
+    dialog.showModal();
+    search.focus();
+    loadImages();
+    return new Promise((resolve) => {
+      resolvePick = resolve;
+    });
+  };
+
+  const markdownAlt = (text) => text.replace(/[[\]\\]/g, '\\$&');
 
   const commands = {
     bold: () => replaceSelection('**', '**', 'bold text'),
@@ -112,7 +233,17 @@
       const url = window.prompt('Link address (https://…)', 'https://');
       if (url) replaceSelection('[', `](${url})`, 'link text');
     },
-    image: () => picker.click(),
+    image: async () => {
+      const start = body.selectionStart;
+      const end = body.selectionEnd;
+      const image = await openPicker('Insert an image');
+      if (!image) return body.focus();
+      body.setSelectionRange(start, end);
+      const alt = image.alt ? markdownAlt(image.alt) : 'Describe the image';
+      insertAtCursor(`\n\n![${alt}](${image.url})\n\n`);
+      if (!image.alt)
+        say('The image has no description yet: write one in the brackets, or in the image library.');
+    },
     preview: (button) => {
       const isOn = button.getAttribute('aria-pressed') !== 'true';
       button.setAttribute('aria-pressed', String(isOn));
@@ -196,38 +327,195 @@
     });
   }
 
+  // The featured image: chosen in the library dialog, with its description carried over.
+  const featuredAlt = form.querySelector('input[name="featured_image_alt"]');
+  const featuredThumb = form.querySelector('.featured-thumb');
+  const showFeatured = () => {
+    if (!featuredThumb || !featured) return;
+    const url = featured.value.trim();
+    featuredThumb.hidden = !url.startsWith('/media/');
+    if (url.startsWith('/media/')) featuredThumb.src = url;
+  };
+  featured?.addEventListener('change', showFeatured);
+  const chooseFeatured = form.querySelector('[data-picker="featured"]');
+  if (chooseFeatured && featured) {
+    chooseFeatured.hidden = false;
+    form.querySelector('.picker-fallback')?.setAttribute('hidden', '');
+    chooseFeatured.addEventListener('click', async () => {
+      const image = await openPicker('Choose the featured image');
+      chooseFeatured.focus();
+      if (!image) return;
+      featured.value = image.url;
+      if (featuredAlt && (image.alt || !featuredAlt.value.trim())) featuredAlt.value = image.alt;
+      showFeatured();
+      form.dispatchEvent(new Event('input', { bubbles: true }));
+      if (featuredAlt && !featuredAlt.value.trim()) {
+        featuredAlt.focus();
+        say('The image has no description yet: write one, for readers who cannot see it.');
+      }
+    });
+  }
+
+  const saveButton = form.querySelector('.save-button');
+  const previewButton = form.querySelector('.preview-button');
+  const publishButton = form.querySelector('.publish-button');
+  const timeOf = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+
+  // Autosave: a moment after each change, and when the tab is hidden. A new article becomes a
+  // draft at its first autosave with a title; the form then edits that draft, focus and text kept.
+  let isNew = form.dataset.new === '1';
+  let saving = null;
+  let autosaveTimer;
+  const snapshotOf = () => {
+    const data = new URLSearchParams(new FormData(form));
+    data.delete('intent');
+    data.delete('confirmed');
+    return data;
+  };
+  const becomeDraft = (result) => {
+    isNew = false;
+    form.action = result.editUrl;
+    form.dataset.autosave = result.autosaveUrl;
+    form.dataset.new = '';
+    let version = form.querySelector('input[name="version"]');
+    if (!version) {
+      version = document.createElement('input');
+      version.type = 'hidden';
+      version.name = 'version';
+      form.prepend(version);
+    }
+    version.value = String(result.version);
+    if (saveButton) saveButton.textContent = 'Save';
+    previewButton?.setAttribute('formaction', result.previewUrl);
+    for (const back of document.querySelectorAll('input[name="return_to"]')) back.value = result.editUrl;
+    history.replaceState(history.state, '', result.editUrl);
+    const title = form.querySelector('input[name="title"]')?.value.trim() ?? '';
+    const heading = document.querySelector('main h1');
+    if (heading && title) heading.textContent = `Edit: ${title}`;
+    if (title) document.title = document.title.replace(/^New article/, `Edit: ${title}`);
+  };
+  const autosave = async () => {
+    if (saving) return saving;
+    const data = snapshotOf();
+    const snapshot = data.toString();
+    if (!isDirty || snapshot === lastAutosaved) return;
+    if (isNew && !data.get('title')?.trim()) {
+      say('Saved as a draft as soon as it has a title.');
+      return;
+    }
+    say('Saving…');
+    saving = (async () => {
+      try {
+        const result = await post(form.dataset.autosave, data);
+        lastAutosaved = snapshot;
+        if (isNew) {
+          becomeDraft(result);
+          lastAutosaved = snapshotOf().toString();
+          say(`Draft saved at ${timeOf(result.savedAt)}.`);
+        } else {
+          say(
+            result.isStale
+              ? `Autosaved at ${timeOf(result.savedAt)}, but someone else saved a newer version: your work is kept; saving will tell you what changed.`
+              : `Autosaved at ${timeOf(result.savedAt)}. Save to keep a version.`,
+          );
+        }
+      } catch (error) {
+        say(`Not saved yet (${error.message}). Your text is still here.`);
+      } finally {
+        saving = null;
+      }
+    })();
+    return saving;
+  };
+
   form.addEventListener('input', () => {
     isDirty = true;
+    if (!saving) say(isNew ? 'Not saved yet.' : 'Unsaved changes.');
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(autosave, 1500);
   });
-  form.addEventListener('submit', () => {
+  setInterval(autosave, 20000);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') autosave();
+  });
+
+  // Ctrl+S or Cmd+S saves the article (a new version), instead of saving the web page.
+  document.addEventListener('keydown', (event) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
+      event.preventDefault();
+      form.requestSubmit(saveButton ?? undefined);
+    }
+  });
+
+  // Publishing: first a checklist that warns (summary, image, description, filing, address).
+  const publishDialog = document.createElement('dialog');
+  publishDialog.className = 'publish-dialog';
+  publishDialog.setAttribute('aria-labelledby', 'publish-heading');
+  publishDialog.innerHTML = `<h2 id="publish-heading">Before publishing</h2>
+<ul class="checklist"></ul><p class="publish-summary"></p>
+<div class="actions"><button type="button" class="confirm-publish">Publish now</button>
+<button type="button" class="secondary cancel-publish">Not yet</button></div>`;
+  document.body.appendChild(publishDialog);
+  let isConfirmed = false;
+  publishDialog.querySelector('.cancel-publish').addEventListener('click', () => publishDialog.close());
+  publishDialog.querySelector('.confirm-publish').addEventListener('click', () => {
+    isConfirmed = true;
+    publishDialog.close();
+    let confirmed = form.querySelector('input[name="confirmed"]');
+    if (!confirmed) {
+      confirmed = document.createElement('input');
+      confirmed.type = 'hidden';
+      confirmed.name = 'confirmed';
+      form.append(confirmed);
+    }
+    confirmed.value = '1';
+    form.requestSubmit(publishButton);
+  });
+  const showChecklist = async () => {
+    const list = publishDialog.querySelector('.checklist');
+    const summary = publishDialog.querySelector('.publish-summary');
+    list.innerHTML = '';
+    summary.textContent = 'Checking…';
+    publishDialog.showModal();
+    publishDialog.querySelector('.confirm-publish').focus();
+    try {
+      const { items } = await post('/admin/articles/checklist', snapshotOf());
+      list.innerHTML = items
+        .map(
+          (item) =>
+            `<li class="${item.isDone ? 'is-done' : 'is-missing'}"><span aria-hidden="true">${item.isDone ? '✓' : '!'}</span> <strong>${escapeHtml(item.label)}</strong><span class="visually-hidden">${item.isDone ? ' (done)' : ' (missing)'}</span>: ${escapeHtml(item.note)}</li>`,
+        )
+        .join('');
+      const missing = items.filter((item) => !item.isDone).length;
+      summary.textContent =
+        missing === 0
+          ? 'Everything is in place.'
+          : `${missing === 1 ? 'One thing is' : `${missing} things are`} missing. You can publish anyway, or go back and add ${missing === 1 ? 'it' : 'them'}.`;
+    } catch (error) {
+      summary.textContent = `The checklist could not be made (${error.message}). You can still publish.`;
+    }
+  };
+
+  form.addEventListener('submit', async (event) => {
+    if (event.submitter === previewButton) return;
+    if (event.submitter === publishButton && !isConfirmed) {
+      event.preventDefault();
+      showChecklist();
+      return;
+    }
+    // A save while the first autosave is creating the draft waits for it, then saves that draft.
+    if (saving) {
+      event.preventDefault();
+      const submitter = event.submitter;
+      await saving;
+      form.requestSubmit(submitter ?? undefined);
+      return;
+    }
+    isConfirmed = false;
     isDirty = false;
+    clearTimeout(autosaveTimer);
   });
   window.addEventListener('beforeunload', (event) => {
     if (isDirty) event.preventDefault();
   });
-
-  const autosaveUrl = form.dataset.autosave;
-  if (autosaveUrl) {
-    const autosave = async () => {
-      const data = new URLSearchParams(new FormData(form));
-      const snapshot = data.toString();
-      if (!isDirty || snapshot === lastAutosaved) return;
-      try {
-        const result = await post(autosaveUrl, data);
-        lastAutosaved = snapshot;
-        const time = new Date(result.savedAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-        say(
-          result.isStale
-            ? `Autosaved at ${time}, but someone else saved a newer version: your work is kept; saving will tell you what changed.`
-            : `Autosaved at ${time}. Save to keep a version.`,
-        );
-      } catch (error) {
-        say(`Autosave failed (${error.message}); your text is still here.`);
-      }
-    };
-    setInterval(autosave, 20000);
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'hidden') autosave();
-    });
-  }
 })();

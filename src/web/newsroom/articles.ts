@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { renderMarkdown } from '../../content/markdown.ts';
+import type { Article } from '../../domain/article.ts';
 import {
   type ArticleListFilters,
   encodeCursor,
@@ -8,7 +9,7 @@ import {
 } from '../../domain/article-list-query.ts';
 import { can, canOnItem } from '../../domain/permissions.ts';
 import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
-import { mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
+import { availableTransitions, mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
 import { Errors } from '../../errors.ts';
 import { listArticlesFor } from '../../services/newsroom/article-list.ts';
 import {
@@ -38,6 +39,7 @@ import {
   updateArticle,
 } from '../../services/newsroom/editor.ts';
 import { convertPastedHtml } from '../../services/newsroom/paste.ts';
+import { checklistFor, previewArticle } from '../../services/newsroom/preview.ts';
 import {
   compareRevisions,
   listArticleRevisions,
@@ -58,7 +60,7 @@ import {
   revisionDiffView,
   revisionListView,
 } from '../views/newsroom/article-admin.ts';
-import { articleEditorView, type EditorModel } from '../views/newsroom/article-editor.ts';
+import { articleEditorView, type EditorModel, publishConfirmView } from '../views/newsroom/article-editor.ts';
 import { newsroomCss } from '../views/newsroom/assets.ts';
 import {
   type ArticleFormValues,
@@ -87,6 +89,9 @@ const ArticleForm = Type.Object(
     author: Type.Optional(Type.Array(Type.String())),
     term: Type.Optional(Type.Array(Type.String())),
     version: OptionalText,
+    /** "publish" on the editor's Publish button: save, then publish (once "confirmed" is 1). */
+    intent: OptionalText,
+    confirmed: OptionalText,
   },
   { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
 );
@@ -140,7 +145,32 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     page: EditorPage,
     values: ArticleFormValues,
     extra: Partial<EditorModel> = {},
-  ): EditorModel => ({ ...page, values, ...extra });
+  ): EditorModel => ({
+    ...page,
+    values,
+    ...extra,
+  });
+
+  /**
+   * After a save from the Publish button: publishes at once when the editor confirmed the
+   * checklist, else shows the checklist to confirm (the way without JavaScript).
+   */
+  const afterSave = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    saved: { id: number; version: number },
+    body: { intent?: string | undefined; confirmed?: string | undefined },
+    notice: string,
+  ) => {
+    if (body.intent !== 'publish') return reply.redirect(`/admin/articles/${saved.id}?notice=${notice}`, 303);
+    if (body.confirmed !== '1') return reply.redirect(`/admin/articles/${saved.id}/publish`, 303);
+    await transitionArticle(ctx, staffOf(request), {
+      articleId: saved.id,
+      action: 'publish',
+      expectedVersion: saved.version,
+    });
+    return reply.redirect(`/admin/articles/${saved.id}?notice=publish`, 303);
+  };
 
   /** The stored article as form values. */
   const storedValues = (page: EditorPage): ArticleFormValues =>
@@ -275,12 +305,18 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     '/articles',
     { config: { access: 'article.create' }, schema: { body: ArticleForm }, bodyLimit: EDITOR_BODY_LIMIT },
     async (request, reply) => {
+      const staff = staffOf(request);
+      // Refused before anything is saved: a Publish the role may not make creates no draft either.
+      if (
+        request.body.intent === 'publish' &&
+        !availableTransitions(staff.role, 'draft', true).includes('publish')
+      ) {
+        throw permissionDenied('Your role may not publish: save the draft and submit it for review.');
+      }
       const { people, taxonomies } = await loadEditorChoices(ctx);
-      const input = parseArticleForm(formValues(request.body), people, taxonomies, [
-        staffOf(request).personId,
-      ]);
-      const article = await createArticle(ctx, staffOf(request), input);
-      return reply.redirect(`/admin/articles/${article.id}?notice=created`, 303);
+      const input = parseArticleForm(formValues(request.body), people, taxonomies, [staff.personId]);
+      const article = await createArticle(ctx, staff, input);
+      return afterSave(request, reply, article, request.body, 'created');
     },
     async (request, reply, problem) => {
       const page = await loadEditor(ctx, staffOf(request), null);
@@ -325,8 +361,13 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const { id } = request.params;
       const staff = staffOf(request);
       const page = await loadEditor(ctx, staff, id);
+      if (request.body.intent === 'publish' && !page.canPublish) {
+        throw permissionDenied(
+          'Your role may not publish this article now: save it and submit it for review.',
+        );
+      }
       const values = formValues(request.body);
-      await updateArticle(ctx, staff, {
+      const saved = await updateArticle(ctx, staff, {
         id,
         expectedVersion: versionOf(request.body.version) ?? -1,
         article: parseArticleForm(values, page.people, page.taxonomies, [
@@ -334,7 +375,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
           staff.personId,
         ]),
       });
-      return reply.redirect(`/admin/articles/${id}?notice=saved`, 303);
+      return afterSave(request, reply, saved, request.body, 'saved');
     },
     async (request, reply, problem) => {
       const isConflict = problem.error.code === 'EDIT_CONFLICT';
@@ -392,6 +433,43 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     },
   );
 
+  // A new article's first autosave creates it as a draft; the editor then goes on editing it.
+  app.post(
+    '/articles/autosave',
+    {
+      config: { access: 'article.create', isJsonOnly: true },
+      schema: {
+        body: ArticleForm,
+        response: {
+          200: Type.Object({
+            id: Type.Integer(),
+            version: Type.Integer(),
+            savedAt: Type.String(),
+            editUrl: Type.String(),
+            autosaveUrl: Type.String(),
+            previewUrl: Type.String(),
+          }),
+        },
+      },
+      bodyLimit: EDITOR_BODY_LIMIT,
+    },
+    async (request, reply) => {
+      const { people, taxonomies } = await loadEditorChoices(ctx);
+      const input = parseArticleForm(formValues(request.body), people, taxonomies, [
+        staffOf(request).personId,
+      ]);
+      const article = await createArticle(ctx, staffOf(request), input);
+      return reply.send({
+        id: article.id,
+        version: article.version,
+        savedAt: article.updatedAt,
+        editUrl: `/admin/articles/${article.id}`,
+        autosaveUrl: `/admin/articles/${article.id}/autosave`,
+        previewUrl: `/admin/articles/${article.id}/preview`,
+      });
+    },
+  );
+
   app.post(
     '/articles/:id/autosave',
     {
@@ -440,6 +518,22 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     },
   );
 
+  /** An article (stored or as the editor holds it) as readers will see it, with a banner. */
+  const sendPreview = async (reply: FastifyReply, article: Article, banner: string) => {
+    const [site, model] = await Promise.all([reader.site(), reader.articleModel(article)]);
+    if (!model) throw permissionDenied('This article cannot be previewed.');
+    const meta = { ...articleMeta(model, site), noIndex: true, title: `Preview: ${article.title}` };
+    const back = article.id ? `/admin/articles/${article.id}` : '/admin/articles/new';
+    const top = html`<link rel="stylesheet" href="${newsroomCss()}"><div class="preview-banner" role="note">
+${banner} <a href="${back}">Back to the editor</a></div>`;
+    const page = layout(site, meta, assets, html`${top}${articleView(model, site)}`);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('x-robots-tag', 'noindex')
+      .header('cache-control', 'no-store')
+      .send(page.value);
+  };
+
   app.get(
     '/articles/:id/preview',
     { config: { access: 'article.create' }, schema: { params: IdParams } },
@@ -451,13 +545,94 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
         request.params.id,
         'You can only preview your own articles.',
       );
-      const [site, model] = await Promise.all([reader.site(), reader.articleModel(article)]);
-      if (!model) throw permissionDenied('This article cannot be previewed.');
-      const meta = { ...articleMeta(model, site), noIndex: true, title: `Preview: ${article.title}` };
-      const banner = html`<link rel="stylesheet" href="${newsroomCss()}"><div class="preview-banner" role="note">
-Preview of a ${article.status} article, as readers will see it once published. <a href="/admin/articles/${article.id}">Back to the editor</a></div>`;
-      const page = layout(site, meta, assets, html`${banner}${articleView(model, site)}`);
-      return reply.type('text/html; charset=utf-8').header('x-robots-tag', 'noindex').send(page.value);
+      return sendPreview(
+        reply,
+        article,
+        `Preview of a ${article.status} article, as readers will see it once published.`,
+      );
+    },
+  );
+
+  /** The editor's Preview button: the form as it is now, saved or not, in a new tab. */
+  const previewUnsaved = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number | null,
+    body: Record<string, unknown>,
+  ) => {
+    const { people, taxonomies } = await loadEditorChoices(ctx);
+    const input = parseArticleForm(formValues(body), people, taxonomies, [staffOf(request).personId]);
+    const { article, storedStatus } = await previewArticle(ctx, staffOf(request), { id, article: input });
+    const what =
+      storedStatus === null
+        ? 'Preview of a new article, not saved yet'
+        : storedStatus === 'published'
+          ? 'Preview of your unsaved changes to this published article: readers still see the saved version'
+          : `Preview of your unsaved changes to a ${storedStatus} article`;
+    return sendPreview(reply, article, `${what}, as readers will see it.`);
+  };
+
+  app.post(
+    '/articles/preview',
+    { config: { access: 'article.create' }, schema: { body: ArticleForm }, bodyLimit: EDITOR_BODY_LIMIT },
+    async (request, reply) => previewUnsaved(request, reply, null, request.body),
+  );
+
+  app.post(
+    '/articles/:id/preview',
+    {
+      config: { access: 'article.create' },
+      schema: { params: IdParams, body: ArticleForm },
+      bodyLimit: EDITOR_BODY_LIMIT,
+    },
+    async (request, reply) => previewUnsaved(request, reply, request.params.id, request.body),
+  );
+
+  app.post(
+    '/articles/checklist',
+    {
+      config: { access: 'article.create', isJsonOnly: true },
+      schema: {
+        body: ArticleForm,
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                key: Type.String(),
+                label: Type.String(),
+                isDone: Type.Boolean(),
+                note: Type.String(),
+              }),
+            ),
+          }),
+        },
+      },
+      bodyLimit: EDITOR_BODY_LIMIT,
+    },
+    async (request, reply) => {
+      const { people, taxonomies } = await loadEditorChoices(ctx);
+      const input = parseArticleForm(formValues(request.body), people, taxonomies, [
+        staffOf(request).personId,
+      ]);
+      return reply.send({ items: await checklistFor(ctx, input) });
+    },
+  );
+
+  app.get(
+    '/articles/:id/publish',
+    { config: { access: 'article.submit' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const page = await loadEditor(ctx, staffOf(request), request.params.id);
+      const article = page.article;
+      if (!article || !page.canPublish) {
+        throw permissionDenied('Your role may not publish this article now.');
+      }
+      const items = await checklistFor(ctx, inputOf(article));
+      return deps.page(request, reply, {
+        title: `Publish: ${article.title}`,
+        notice: 'Saved.',
+        body: (csrf) => publishConfirmView({ article, items }, csrf),
+      });
     },
   );
 

@@ -3,9 +3,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { Errors, isAppError } from '../../errors.ts';
-import { listImages, MAX_UPLOAD_BYTES, srcsetOf, uploadImage } from '../../services/newsroom/media.ts';
-import { OptionalText, type TypedApp } from '../schemas.ts';
+import {
+  describeImage,
+  MAX_UPLOAD_BYTES,
+  searchImages,
+  srcsetOf,
+  thumbnailOf,
+  uploadImage,
+} from '../../services/newsroom/media.ts';
+import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
+import { newsroomJs } from '../views/newsroom/assets.ts';
 import type { AdminDeps } from './deps.ts';
 import { csrfField } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -19,14 +27,27 @@ const UploadForm = Type.Object({
 });
 
 const Uploaded = Type.Object({
+  id: Type.Integer(),
   url: Type.String(),
+  thumb: Type.String(),
   alt: Type.Union([Type.String(), Type.Null()]),
   width: Type.Integer(),
   height: Type.Integer(),
   variants: Type.Array(Type.Object({ url: Type.String(), format: Type.String(), width: Type.Integer() })),
 });
 
-const LibraryQuery = Type.Object({ uploaded: OptionalText });
+const LibraryQuery = Type.Object({ uploaded: OptionalText, q: OptionalText, notice: OptionalText });
+const PickerQuery = Type.Object({ q: OptionalText });
+const DescribeForm = Type.Object({ alt: OptionalText, q: OptionalText });
+
+/** One image as the editor's picker shows it. */
+const PickerImage = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  thumb: Type.String(),
+  alt: Type.String(),
+  title: Type.String(),
+});
 
 function wantsJson(request: FastifyRequest): boolean {
   return (request.headers.accept ?? '').includes('application/json');
@@ -86,7 +107,9 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
           });
           if (wantsJson(request)) {
             return reply.send({
+              id: uploaded.media.id,
               url: uploaded.media.url,
+              thumb: thumbnailOf(uploaded.media, uploaded.variants),
               alt: uploaded.media.alt,
               width: uploaded.width,
               height: uploaded.height,
@@ -113,15 +136,24 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
       back?: string;
       status?: number;
       uploaded?: string | undefined;
+      query?: string | undefined;
+      notice?: string | undefined;
     } = {},
   ) => {
-    const images = await listImages(ctx);
+    const query = state.query?.trim() ?? '';
+    const images = await searchImages(ctx, { query });
     const { uploaded } = state;
     const back = state.back && state.back !== '/admin/media' ? state.back : undefined;
+    const notice =
+      uploaded && !state.error
+        ? html`Uploaded. Its address: <code>${uploaded}</code>`
+        : state.notice === 'described'
+          ? 'Description saved. Articles that pick the image from now on carry it.'
+          : undefined;
     return deps.page(request, reply, {
       title: 'Images',
       status: state.status ?? 200,
-      notice: uploaded && !state.error ? html`Uploaded. Its address: <code>${uploaded}</code>` : undefined,
+      notice,
       body: (
         csrf,
       ) => html`${back ? html`<p class="editor-links"><a href="${back}">← Back to the article</a></p>` : ''}
@@ -135,9 +167,14 @@ ${state.error ? html`<div class="alert" role="alert"><p>The image was not upload
   <button type="submit">Upload</button>
   <p class="hint">JPEG, PNG, WebP, GIF, AVIF or TIFF up to 15 MB. Metadata (camera, location) is removed; sizes for phones and wide screens are made automatically.</p>
 </form>
+<form method="get" action="/admin/media" class="media-search" role="search">
+  <label for="media-q">Search images</label>
+  <input type="search" id="media-q" name="q" value="${query}" placeholder="Description or file name">
+  <button type="submit" class="secondary">Search</button>
+</form>
 ${
   images.length === 0
-    ? html`<p class="empty">No images yet.</p>`
+    ? html`<p class="empty">${query ? 'No image matches.' : 'No images yet.'}</p>`
     : html`<ul class="media-grid">${images.map(
         ({ media, variants }) => html`<li>
   <picture>
@@ -145,17 +182,65 @@ ${
     <source type="image/webp" srcset="${srcsetOf(variants, 'webp')}" sizes="12rem">
     <img src="${media.url}" alt="${media.alt ?? ''}" loading="lazy" width="240">
   </picture>
-  <code>${media.url}</code>
-  ${media.alt ? html`<span class="meta">${media.alt}</span>` : html`<span class="meta">No description</span>`}
+  <div class="media-address"><label class="visually-hidden" for="media-url-${media.id}">Address</label><input id="media-url-${media.id}" value="${media.url}" readonly class="media-url"><button type="button" class="secondary copy-address" data-copy="${media.url}" hidden>Copy address</button></div>
+  <form method="post" action="/admin/media/${media.id}" class="media-describe">
+    ${csrfField(csrf)}<input type="hidden" name="q" value="${query}">
+    <label for="media-alt-${media.id}">Description</label>
+    <textarea id="media-alt-${media.id}" name="alt" rows="2">${media.alt ?? ''}</textarea>
+    <button type="submit" class="secondary">Save description</button>
+  </form>
 </li>`,
       )}</ul>`
-}`,
+}
+<script src="${newsroomJs()}" defer></script>`,
     });
   };
 
   app.get(
     '/media',
     { config: { access: 'media.upload' }, schema: { querystring: LibraryQuery } },
-    async (request, reply) => libraryPage(request, reply, { uploaded: request.query.uploaded }),
+    async (request, reply) =>
+      libraryPage(request, reply, {
+        uploaded: request.query.uploaded,
+        query: request.query.q,
+        notice: request.query.notice,
+      }),
+  );
+
+  app.get(
+    '/media/picker',
+    {
+      config: { access: 'media.upload' },
+      schema: {
+        querystring: PickerQuery,
+        response: { 200: Type.Object({ images: Type.Array(PickerImage) }) },
+      },
+    },
+    async (request, reply) => {
+      const images = await searchImages(ctx, { query: request.query.q ?? '', limit: 48 });
+      return reply.header('cache-control', 'no-store').send({
+        images: images.map(({ media, variants }) => ({
+          id: media.id,
+          url: media.url,
+          thumb: thumbnailOf(media, variants),
+          alt: media.alt ?? '',
+          title: media.title ?? '',
+        })),
+      });
+    },
+  );
+
+  app.post(
+    '/media/:id',
+    { config: { access: 'media.upload' }, schema: { params: IdParams, body: DescribeForm } },
+    async (request, reply) => {
+      const media = await describeImage(ctx, currentUser(request), {
+        id: request.params.id,
+        alt: request.body.alt ?? '',
+      });
+      if (wantsJson(request)) return reply.send({ id: media.id, alt: media.alt ?? '' });
+      const q = request.body.q?.trim();
+      return reply.redirect(`/admin/media?notice=described${q ? `&q=${encodeURIComponent(q)}` : ''}`, 303);
+    },
   );
 }

@@ -1,6 +1,7 @@
 import type { Article } from '../../../domain/article.ts';
 import type { Person } from '../../../domain/person.ts';
 import type { Correction } from '../../../domain/ports/correction-store.ts';
+import type { ChecklistItem } from '../../../domain/publish-checklist.ts';
 import type { Taxonomy, Term } from '../../../domain/taxonomy.ts';
 import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.ts';
 import { type ArticleFormValues, many, one } from '../../newsroom/article-form.ts';
@@ -65,6 +66,8 @@ export interface EditorModel {
   canManageTerms: boolean;
   canCreditOthers: boolean;
   canDelete: boolean;
+  /** Whether the form's Publish button is offered (save, check, publish). */
+  canPublish: boolean;
   workflowProblem?: { errors: FieldErrors; message: string; values?: Record<string, string> } | undefined;
   correctionProblem?: { errors: FieldErrors; message: string; values: Record<string, string> } | undefined;
   publicUrl: string | null;
@@ -79,7 +82,7 @@ const TOOLBAR: { command: string; label: string; title: string }[] = [
   { command: 'quote', label: '❝', title: 'Quotation' },
   { command: 'ul', label: '• List', title: 'Bulleted list' },
   { command: 'ol', label: '1. List', title: '1. List (numbered)' },
-  { command: 'image', label: 'Image', title: 'Upload an image into the text' },
+  { command: 'image', label: 'Image', title: 'Insert an image from the library' },
 ];
 
 function dateTimeField(field: {
@@ -275,7 +278,7 @@ export function articleEditorView(model: EditorModel, csrf: string): SafeHtml {
   const field = (name: string, label: string, extra: Partial<Parameters<typeof formField>[0]> = {}) =>
     formField({ name, label, value: one(values, name), error: errors[name], ...extra });
   const action = article ? `/admin/articles/${article.id}` : '/admin/articles';
-  return html`${article ? html`<p class="editor-links"><a href="/admin/articles">← All articles</a> · <a href="/admin/articles/${article.id}/preview" target="_blank">Preview</a> · <a href="/admin/articles/${article.id}/revisions">History (version ${article.version})</a></p>` : html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>`}
+  return html`${article ? html`<p class="editor-links"><a href="/admin/articles">← All articles</a> · <a href="/admin/articles/${article.id}/revisions">History (version ${article.version})</a></p>` : html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>`}
 ${model.problem ? errorSummary({ ...model.problem, errors }, EDITOR_LABELS) : ''}
 ${
   model.conflict
@@ -296,7 +299,7 @@ ${
 <div class="editor-grid">
 <div class="editor-status">${workflowPanel(model, csrf)}</div>
 <form method="post" action="${action}" id="article-form" class="editor-main" novalidate
-  data-autosave="${article ? `/admin/articles/${article.id}/autosave` : ''}" data-csrf="${csrf}">
+  data-autosave="${article ? `/admin/articles/${article.id}/autosave` : '/admin/articles/autosave'}" data-new="${article ? '' : '1'}" data-csrf="${csrf}">
   ${csrfField(csrf)}
   ${article ? html`<input type="hidden" name="version" value="${one(values, 'version')}">` : ''}
   <section class="panel">
@@ -318,7 +321,6 @@ ${
     </div>
     <p class="hint" id="body-hint">Paste from a word processor or a web page: it becomes clean Markdown. Drop an image here to upload it.</p>
     ${errors.body ? html`<p class="field-error" id="${fieldId('body')}-error">${errors.body}</p>` : ''}
-    <p class="autosave-status hint" role="status" aria-live="polite"></p>
   </div>
   ${field('summary', 'Summary', { type: 'textarea', rows: 3, hint: 'For listings, feeds and search engines.' })}
   </section>
@@ -331,6 +333,11 @@ ${
 
   <section class="panel">
   <h2>Image</h2>
+  <div class="featured-pick">
+    ${one(values, 'featured_image').startsWith('/media/') || one(values, 'featured_image').startsWith('https://') ? html`<img class="featured-thumb" src="${one(values, 'featured_image')}" alt="">` : html`<img class="featured-thumb" alt="" hidden>`}
+    <button type="button" class="secondary" data-picker="featured" hidden>Choose featured image</button>
+    <a href="/admin/media" class="picker-fallback">Open the image library</a>
+  </div>
   ${field('featured_image', 'Featured image', { hint: 'An uploaded image’s address (/media/…) or an https:// address.' })}
   ${field('featured_image_alt', 'Featured image description', { hint: 'What the image shows, for readers who cannot see it.' })}
   </section>
@@ -355,8 +362,10 @@ ${
   ${checkbox('has_comments', 'Comments on', one(values, 'has_comments') === '1')}
   ${model.canFeature ? checkbox('is_featured', 'Featured on the home page', one(values, 'is_featured') === '1') : ''}
   </section>
-  <div class="actions sticky-actions"><button type="submit">${article ? 'Save' : 'Create draft'}</button>
-  ${article ? html`<a href="/admin/articles/${article.id}/preview" target="_blank">Preview</a>` : ''}</div>
+  <div class="actions sticky-actions"><button type="submit" class="save-button">${article ? 'Save' : 'Create draft'}</button>
+  ${model.canPublish ? html`<button type="submit" name="intent" value="publish" class="publish-button">Publish…</button>` : ''}
+  <button type="submit" class="secondary preview-button" formaction="${article ? `/admin/articles/${article.id}/preview` : '/admin/articles/preview'}" formtarget="_blank">Preview<span class="visually-hidden"> in a new tab, as it is now</span></button>
+  <p class="autosave-status hint" role="status" aria-live="polite">${article ? '' : 'Saved as a draft as soon as it has a title.'}</p></div>
 </form>
 <aside class="editor-side">
   ${uploadPanel(model, csrf)}
@@ -364,4 +373,31 @@ ${
 </aside>
 </div>
 <script src="${newsroomJs()}" defer></script>`;
+}
+
+/** The way to publish without JavaScript: what to check, then one button. It warns; it never blocks. */
+export function publishConfirmView(
+  model: { article: Article; items: ChecklistItem[] },
+  csrf: string,
+): SafeHtml {
+  const { article, items } = model;
+  const missing = items.filter((i) => !i.isDone).length;
+  return html`<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a></p>
+<section class="panel publish-check" aria-labelledby="check-heading">
+  <h2 id="check-heading">Before publishing “${article.title}”</h2>
+  ${checklistView(items)}
+  <p>${missing === 0 ? 'Everything is in place.' : `${missing === 1 ? 'One thing is' : `${missing} things are`} missing. You can publish anyway, or go back and add ${missing === 1 ? 'it' : 'them'}.`}</p>
+  <form method="post" action="/admin/articles/${article.id}/workflow">
+    ${csrfField(csrf)}<input type="hidden" name="version" value="${String(article.version)}"><input type="hidden" name="action" value="publish">
+    <button type="submit">Publish now</button> <a href="/admin/articles/${article.id}">Not yet</a>
+  </form>
+</section>`;
+}
+
+/** The publish checklist: done items ticked, missing ones with what is missing. */
+export function checklistView(items: ChecklistItem[]): SafeHtml {
+  return html`<ul class="checklist">${items.map(
+    (item) =>
+      html`<li class="${item.isDone ? 'is-done' : 'is-missing'}"><span aria-hidden="true">${item.isDone ? '✓' : '!'}</span> <strong>${item.label}</strong><span class="visually-hidden">${item.isDone ? ' (done)' : ' (missing)'}</span>: ${item.note}</li>`,
+  )}</ul>`;
 }

@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { createUser } from '../../src/services/users.ts';
+import { TEST_PASSWORD } from '../helpers/admin.ts';
+import {
+  browserSkipReason,
+  launchChromium,
+  type ReaderServer,
+  startReaderServer,
+} from '../helpers/reader-server.ts';
+
+const skipReason = browserSkipReason();
+/** Where the screenshots go when asked for (they are looked at, not compared). */
+const SCREENSHOTS = process.env.SCREENSHOT_DIR;
+
+async function signIn(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin`);
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: false });
+}
+
+describe('the editor with the image library, in Chromium', { skip: skipReason ?? false }, () => {
+  let server: ReaderServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startReaderServer();
+    await createUser(server.testWiring.wiring, {
+      email: 'desk@example.org',
+      name: 'Mara Ellison',
+      role: 'editor',
+      password: TEST_PASSWORD,
+    });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('an editor publishes a new article with a featured image picked from the library in six actions', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+
+    // The library already holds an image, described there.
+    const png = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#2a6f97' } })
+      .png()
+      .toBuffer();
+    await page.goto(`${base}/admin/media`);
+    await page
+      .locator('#upload-file')
+      .setInputFiles({ name: 'gauge.png', mimeType: 'image/png', buffer: png });
+    await page.getByLabel('Description (alt text)').fill('A tide gauge');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.waitForURL(/uploaded=/);
+    // Its description is edited in the library, and its address can be copied.
+    await page.locator('.media-describe textarea').first().fill('A tide gauge on the harbour wall');
+    await page.getByRole('button', { name: 'Save description' }).first().click();
+    await page.waitForURL(/notice=described/);
+    assert.equal(await page.getByRole('button', { name: 'Copy address' }).first().isVisible(), true);
+    await page.getByLabel('Search images').fill('harbour');
+    await page.getByRole('button', { name: 'Search' }).click();
+    assert.equal(await page.locator('.media-grid li').count(), 1);
+
+    await page.goto(`${base}/admin/articles/new`);
+    let actions = 0;
+    const act = async (step: Promise<unknown>) => {
+      actions++;
+      await step;
+    };
+    await act(page.getByLabel('Title', { exact: true }).fill('The harbour wall holds'));
+    await act(page.getByLabel('Body (Markdown)').fill('Engineers say the **new wall** will last a century.'));
+    await act(page.getByRole('button', { name: 'Choose featured image' }).click());
+    const picker = page.getByRole('dialog', { name: 'Choose the featured image' });
+    await picker.getByRole('button', { name: /^Choose: A tide gauge on the harbour wall/ }).waitFor();
+    await shoot(page, 'editor-media-picker-1280');
+    await act(picker.getByRole('button', { name: /^Choose: A tide gauge on the harbour wall/ }).click());
+    assert.match(await page.locator('#field-featured_image').inputValue(), /^\/media\/.+\.png$/);
+    assert.equal(
+      await page.locator('#field-featured_image_alt').inputValue(),
+      'A tide gauge on the harbour wall',
+    );
+    await act(page.getByRole('button', { name: 'Publish…' }).click());
+    const check = page.getByRole('dialog', { name: 'Before publishing' });
+    await check.getByText(/things are missing|One thing is missing|Everything is in place/).waitFor();
+    const checklist = (await check.locator('.checklist').textContent()) ?? '';
+    assert.match(checklist, /Summary \(missing\)/);
+    assert.match(checklist, /Featured image \(done\)/);
+    assert.match(checklist, /At least one region or theme \(missing\)/);
+    assert.match(checklist, /\/articles\/the-harbour-wall-holds/);
+    await shoot(page, 'editor-publish-check-1280');
+    await act(check.getByRole('button', { name: 'Publish now' }).click());
+    await page.waitForURL(/\/admin\/articles\/\d+\?notice=publish/);
+    assert.ok(actions <= 6, `${actions} actions`);
+    assert.match((await page.locator('#workflow-heading').textContent()) ?? '', /Published/);
+
+    const published = await context.newPage();
+    const response = await published.goto(`${base}/articles/the-harbour-wall-holds`);
+    assert.equal(response?.status(), 200);
+    assert.equal(
+      (await published.locator('img[alt="A tide gauge on the harbour wall"]').count()) > 0,
+      true,
+      'the featured image is shown with its description',
+    );
+    await published.close();
+    // One article, not a draft from the autosave and another from the publication.
+    const titles = (await server.testWiring.wiring.store.articles.listAll()).filter(
+      (a) => a.title === 'The harbour wall holds',
+    );
+    assert.equal(titles.length, 1);
+    await context.close();
+  });
+
+  test('a new article autosaves into a draft from the first keystroke, previews unsaved, inserts images and saves with Ctrl+S', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+    await page.goto(`${base}/admin/articles/new`);
+
+    // Preview before any save: the form as it is now.
+    await page.getByLabel('Title', { exact: true }).fill('Storm surge, unsaved');
+    await page.getByLabel('Epigraph', { exact: true }).fill('The sea keeps its own books.');
+    const [preview] = await Promise.all([
+      context.waitForEvent('page'),
+      page.getByRole('button', { name: /^Preview in a new tab/ }).click(),
+    ]);
+    await preview.waitForLoadState();
+    assert.equal(await preview.locator('h1').first().textContent(), 'Storm surge, unsaved');
+    assert.match(await preview.content(), /The sea keeps its own books/);
+    assert.match((await preview.locator('.preview-banner').textContent()) ?? '', /not saved yet/);
+    await preview.close();
+
+    // The autosave makes it a draft: the address changes, the cursor stays where it was.
+    const title = page.getByLabel('Title', { exact: true });
+    await title.focus();
+    await page.keyboard.type(' today');
+    await page.waitForURL(/\/admin\/articles\/\d+$/);
+    await page.getByText(/Draft saved at/).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-title');
+    assert.equal(await title.inputValue(), 'Storm surge, unsaved today');
+    await shoot(page, 'editor-autosaved-1280');
+
+    // The toolbar's image button inserts a library image with its description.
+    const body = page.getByLabel('Body (Markdown)');
+    await body.fill('The gauges agree.');
+    await page.getByRole('button', { name: 'Insert an image from the library' }).click();
+    await page
+      .getByRole('dialog', { name: 'Insert an image' })
+      .getByRole('button', { name: /^Choose: A tide gauge/ })
+      .click();
+    assert.match(await body.inputValue(), /!\[A tide gauge on the harbour wall\]\(\/media\/.+\.png\)/);
+
+    // Unsaved changes to a saved draft show in the preview, not the saved version.
+    await title.fill('Storm surge, changed');
+    const [changed] = await Promise.all([
+      context.waitForEvent('page'),
+      page.getByRole('button', { name: /^Preview in a new tab/ }).click(),
+    ]);
+    await changed.waitForLoadState();
+    assert.equal(await changed.locator('h1').first().textContent(), 'Storm surge, changed');
+    await changed.close();
+
+    await body.focus();
+    await page.keyboard.press('Control+s');
+    await page.waitForURL(/notice=saved/);
+    assert.equal(await page.getByLabel('Title', { exact: true }).inputValue(), 'Storm surge, changed');
+    await context.close();
+  });
+
+  test('the editor and the picker fit a phone', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+    await page.goto(`${base}/admin/articles/new`);
+    await shoot(page, 'editor-390');
+    await page.getByRole('button', { name: 'Choose featured image' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose the featured image' });
+    await picker
+      .getByRole('button', { name: /^Choose: / })
+      .first()
+      .waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0);
+    await shoot(page, 'editor-media-picker-390');
+    await picker.getByRole('button', { name: 'Close' }).click();
+    await context.close();
+  });
+});

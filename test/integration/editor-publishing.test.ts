@@ -1,0 +1,206 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { buildApp } from '../../src/app.ts';
+import type { Role, User } from '../../src/domain/user.ts';
+import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+const FORM = { title: 'Sea walls', body: 'The wall **holds**.', language: 'en', visibility: 'public' };
+
+for (const kind of DATABASE_KINDS) {
+  describe(`the editor's autosave, preview, publishing and image library on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    const users = new Map<Role, User>();
+    const as = async (role: Role): Promise<AdminClient> => {
+      const client = await clientAs(app, t.wiring, users.get(role)!, sessionCookieName(t.wiring.siteUrl));
+      await client.get('/admin/articles/new');
+      return client;
+    };
+    const titled = async (title: string) =>
+      (await t.wiring.store.articles.listAll()).filter((a) => a.title === title);
+
+    before(async () => {
+      t = await createTestWiring(kind);
+      app = await buildApp(t.wiring, { shouldLog: false });
+      for (const role of ['contributor', 'author', 'editor'] as const) {
+        users.set(role, await makeUser(t.wiring, role, `${role}@editor.example`));
+      }
+    });
+    after(async () => {
+      await app.close();
+      await t.cleanup();
+    });
+
+    it('makes a new article a draft, with a revision, at its first autosave; not before it has a title', async () => {
+      const writer = await as('contributor');
+      const untitled = await writer.post('/admin/articles/autosave', { ...FORM, title: '' });
+      assert.equal(untitled.statusCode, 400);
+      assert.deepEqual(
+        JSON.parse(untitled.body).details.map((d: { field: string }) => d.field),
+        ['title'],
+      );
+      const first = await writer.post('/admin/articles/autosave', { ...FORM, title: 'Autosaved first' });
+      assert.equal(first.statusCode, 200, first.body);
+      const result = JSON.parse(first.body);
+      assert.equal(result.editUrl, `/admin/articles/${result.id}`);
+      assert.equal(result.version, 1);
+      const [draft] = await titled('Autosaved first');
+      assert.equal(draft?.status, 'draft');
+      assert.equal((await t.wiring.store.revisions.list('article', result.id)).length, 1);
+      // Later autosaves go to the draft and keep work aside; they create nothing more.
+      const next = await writer.post(result.autosaveUrl, { ...FORM, title: 'Autosaved first', version: '1' });
+      assert.equal(next.statusCode, 200);
+      assert.equal((await titled('Autosaved first')).length, 1);
+    });
+
+    it('publishes from the form once confirmed, shows the checklist otherwise, and refuses a writer before saving', async () => {
+      const editor = await as('editor');
+      const confirmed = await editor.post('/admin/articles', {
+        ...FORM,
+        title: 'Published in one go',
+        intent: 'publish',
+        confirmed: '1',
+      });
+      assert.equal(confirmed.statusCode, 303);
+      assert.match(String(confirmed.headers.location), /^\/admin\/articles\/\d+\?notice=publish$/);
+      assert.equal((await titled('Published in one go'))[0]?.status, 'published');
+
+      const unconfirmed = await editor.post('/admin/articles', {
+        ...FORM,
+        title: 'Check me',
+        intent: 'publish',
+      });
+      assert.match(String(unconfirmed.headers.location), /^\/admin\/articles\/\d+\/publish$/);
+      const check = await editor.get(String(unconfirmed.headers.location));
+      assert.equal(check.statusCode, 200);
+      assert.match(check.body, /Summary<\/strong><span class="visually-hidden"> \(missing\)/);
+      assert.match(check.body, /Publish now/);
+      assert.equal((await titled('Check me'))[0]?.status, 'draft');
+
+      // Saving an existing draft with Publish: saved and published together.
+      const [draft] = await titled('Check me');
+      const saved = await editor.post(`/admin/articles/${draft?.id}`, {
+        ...FORM,
+        title: 'Check me',
+        summary: 'Now with a summary.',
+        version: String(draft?.version),
+        intent: 'publish',
+        confirmed: '1',
+      });
+      assert.equal(saved.statusCode, 303);
+      const after = (await titled('Check me'))[0];
+      assert.equal(after?.status, 'published');
+      assert.equal(after?.summary, 'Now with a summary.');
+
+      const writer = await as('contributor');
+      const refused = await writer.post('/admin/articles', {
+        ...FORM,
+        title: 'Not mine to publish',
+        intent: 'publish',
+        confirmed: '1',
+      });
+      assert.equal(refused.statusCode, 403);
+      assert.equal((await titled('Not mine to publish')).length, 0);
+      assert.equal((await writer.get(`/admin/articles/${draft?.id}/publish`)).statusCode, 403);
+    });
+
+    it('answers the checklist for the form as it is', async () => {
+      const author = await as('author');
+      const answer = await author.post('/admin/articles/checklist', {
+        ...FORM,
+        summary: 'S',
+        featured_image: '/media/x.jpg',
+      });
+      assert.equal(answer.statusCode, 200);
+      const items = JSON.parse(answer.body).items as { key: string; isDone: boolean }[];
+      assert.deepEqual(
+        items.map((i) => [i.key, i.isDone]),
+        [
+          ['summary', true],
+          ['featured_image', true],
+          ['featured_image_alt', false],
+          ['terms', false],
+          ['slug', true],
+        ],
+      );
+    });
+
+    it('previews the unsaved form, new or saved, and nobody else’s article', async () => {
+      const author = await as('author');
+      const fresh = await author.post('/admin/articles/preview', {
+        ...FORM,
+        title: 'Never saved',
+        epigraph_text: 'A line above.',
+      });
+      assert.equal(fresh.statusCode, 200, fresh.body);
+      assert.match(fresh.body, /<h1[^>]*>Never saved<\/h1>/);
+      assert.match(fresh.body, /A line above\./);
+      assert.match(fresh.body, /not saved yet/);
+      assert.equal((await titled('Never saved')).length, 0);
+
+      const created = await author.post('/admin/articles', { ...FORM, title: 'Saved once' });
+      const id = Number(/articles\/(\d+)/.exec(String(created.headers.location))?.[1]);
+      const changed = await author.post(`/admin/articles/${id}/preview`, {
+        ...FORM,
+        title: 'Changed, not saved',
+      });
+      assert.equal(changed.statusCode, 200);
+      assert.match(changed.body, /<h1[^>]*>Changed, not saved<\/h1>/);
+      assert.match(changed.body, /unsaved changes to a draft article/);
+      assert.equal((await t.wiring.store.articles.findById(id))?.title, 'Saved once');
+
+      const other = await as('contributor');
+      assert.equal((await other.post(`/admin/articles/${id}/preview`, FORM)).statusCode, 403);
+      const tooLong = await author.post('/admin/articles/preview', { ...FORM, title: 'x'.repeat(5000) });
+      assert.equal(tooLong.statusCode, 400);
+    });
+
+    it('finds images by description, and changes a description in the library', async () => {
+      const writer = await as('contributor');
+      const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#336699' } })
+        .png()
+        .toBuffer();
+      const boundary = '----pressroomtest';
+      const payload = Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${writer.csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="alt"\r\n\r\nA blue square\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="blue.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
+        png,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const upload = await app.inject({
+        method: 'POST',
+        url: '/admin/media',
+        headers: {
+          cookie: writer.cookieHeader(),
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          accept: 'application/json',
+        },
+        payload,
+      });
+      assert.equal(upload.statusCode, 200, upload.body);
+      const { id, thumb } = JSON.parse(upload.body);
+      assert.match(thumb, /-\d+\.webp$/);
+
+      const found = JSON.parse((await writer.get('/admin/media/picker?q=blue%20SQUARE')).body).images;
+      assert.deepEqual(
+        found.map((i: { id: number; alt: string }) => [i.id, i.alt]),
+        [[id, 'A blue square']],
+      );
+      assert.deepEqual(JSON.parse((await writer.get('/admin/media/picker?q=green')).body).images, []);
+
+      const described = await writer.post(`/admin/media/${id}`, { alt: 'A deep blue square' });
+      assert.equal(described.statusCode, 303);
+      assert.equal((await t.wiring.store.media.findById(id))?.alt, 'A deep blue square');
+      const tooLong = await writer.post(`/admin/media/${id}`, { alt: 'x'.repeat(1001) });
+      assert.equal(tooLong.statusCode, 400);
+      assert.match(tooLong.body, /Description|alt/);
+      assert.equal((await writer.post('/admin/media/999999', { alt: 'x' })).statusCode, 404);
+      const page = await writer.get('/admin/media?q=deep');
+      assert.match(page.body, /A deep blue square/);
+    });
+  });
+}
