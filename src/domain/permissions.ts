@@ -55,8 +55,12 @@ export const PERMISSIONS = {
     roles: ['admin'],
   },
   'media.upload': {
-    description: 'Upload images and files',
+    description: 'Upload images and files, and describe them in the library',
     roles: ['contributor', 'author', 'editor', 'admin'],
+  },
+  'media.delete': {
+    description: 'Delete images from the library (after a warning listing where each is used)',
+    roles: ['editor', 'admin'],
   },
   'taxonomy.manage': { description: 'Manage taxonomies and terms', roles: ['editor', 'admin'] },
   'person.manage': { description: 'Manage people (authors and their bios)', roles: ['editor', 'admin'] },

@@ -1,5 +1,5 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { MediaIndexStore, MediaItem, MediaRecord } from '../domain/ports/media-store.ts';
+import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
+import type { MediaIndexStore, MediaItem, MediaRecord, MediaUse } from '../domain/ports/media-store.ts';
 import { parameterChunks } from './chunks.ts';
 import type { Database, MediaTable } from './schema.ts';
 
@@ -76,5 +76,62 @@ export class MediaRepository implements MediaIndexStore {
 
   async update(id: number, record: MediaRecord): Promise<void> {
     await this.db.updateTable('media').set(toRow(record)).where('id', '=', id).execute();
+  }
+
+  async remove(id: number): Promise<void> {
+    await this.db.deleteFrom('media_variants').where('media_id', '=', id).execute();
+    await this.db.deleteFrom('media').where('id', '=', id).execute();
+  }
+
+  async findUses(url: string, limit: number): Promise<MediaUse[]> {
+    // The address as a LIKE pattern: its own % and _ (and the escape) taken literally.
+    const pattern = `%${url.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const inBody = sql<SqlBool>`body_markdown like ${pattern} escape '\\'`;
+    const [articles, pages, people] = await Promise.all([
+      this.db
+        .selectFrom('articles')
+        .select(['id', 'title', 'status', 'featured_image', 'deleted_at'])
+        .where((eb) => eb.or([eb('featured_image', '=', url), inBody]))
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+      this.db
+        .selectFrom('pages')
+        .select(['id', 'title', 'status'])
+        .where(inBody)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+      this.db
+        .selectFrom('people')
+        .select(['id', 'name'])
+        .where('photo', '=', url)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    ]);
+    return [
+      ...articles.map((a) => ({
+        kind: 'article' as const,
+        id: a.id,
+        title: a.title,
+        status: a.deleted_at ? 'deleted' : a.status,
+        as: a.featured_image === url ? ('featured image' as const) : ('body' as const),
+      })),
+      ...pages.map((p) => ({
+        kind: 'page' as const,
+        id: p.id,
+        title: p.title,
+        status: p.status,
+        as: 'body' as const,
+      })),
+      ...people.map((p) => ({
+        kind: 'person' as const,
+        id: p.id,
+        title: p.name,
+        status: null,
+        as: 'photo' as const,
+      })),
+    ];
   }
 }

@@ -119,6 +119,19 @@ describe('the editor with the image library, in Chromium', { skip: skipReason ??
       (a) => a.title === 'The harbour wall holds',
     );
     assert.equal(titles.length, 1);
+
+    // Deleting the image from the library first warns where it is used.
+    await page.goto(`${base}/admin/media`);
+    await page.getByRole('link', { name: /^Delete image A tide gauge on the harbour wall/ }).click();
+    const warning = (await page.getByRole('alert').textContent()) ?? '';
+    assert.match(warning, /used in one place/);
+    assert.match(
+      (await page.locator('main .list').textContent()) ?? '',
+      /The harbour wall holds — article \(published\), as its featured image/,
+    );
+    await shoot(page, 'media-delete-warning-1280');
+    await page.getByRole('link', { name: 'Keep it' }).click();
+    await page.waitForURL(`${base}/admin/media`);
     await context.close();
   });
 
@@ -129,32 +142,34 @@ describe('the editor with the image library, in Chromium', { skip: skipReason ??
     await signIn(page, base, 'desk@example.org');
     await page.goto(`${base}/admin/articles/new`);
 
-    // Preview before any save: the form as it is now.
-    await page.getByLabel('Title', { exact: true }).fill('Storm surge, unsaved');
+    // Preview before any save: the form as it is now (without a title, nothing is autosaved yet).
     await page.getByLabel('Epigraph', { exact: true }).fill('The sea keeps its own books.');
+    await page.getByLabel('Body (Markdown)').fill('Surges are **rising**.');
     const [preview] = await Promise.all([
       context.waitForEvent('page'),
       page.getByRole('button', { name: /^Preview in a new tab/ }).click(),
     ]);
     await preview.waitForLoadState();
-    assert.equal(await preview.locator('h1').first().textContent(), 'Storm surge, unsaved');
     assert.match(await preview.content(), /The sea keeps its own books/);
+    assert.match(await preview.content(), /<strong>rising<\/strong>/);
     assert.match((await preview.locator('.preview-banner').textContent()) ?? '', /not saved yet/);
     await preview.close();
+    assert.match(page.url(), /\/admin\/articles\/new$/);
 
-    // The autosave makes it a draft: the address changes, the cursor stays where it was.
+    // The autosave makes it a draft once it has a title: the address changes, the cursor stays.
     const title = page.getByLabel('Title', { exact: true });
     await title.focus();
-    await page.keyboard.type(' today');
+    await page.keyboard.type('Storm surge today');
     await page.waitForURL(/\/admin\/articles\/\d+$/);
-    await page.getByText(/Draft saved at/).waitFor();
+    await page.getByText(/Draft saved at|Autosaved at/).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-title');
-    assert.equal(await title.inputValue(), 'Storm surge, unsaved today');
+    assert.equal(await title.inputValue(), 'Storm surge today');
     await shoot(page, 'editor-autosaved-1280');
 
     // The toolbar's image button inserts a library image with its description.
     const body = page.getByLabel('Body (Markdown)');
     await body.fill('The gauges agree.');
+    await body.evaluate((el: HTMLTextAreaElement) => el.setSelectionRange(el.value.length, el.value.length));
     await page.getByRole('button', { name: 'Insert an image from the library' }).click();
     await page
       .getByRole('dialog', { name: 'Insert an image' })

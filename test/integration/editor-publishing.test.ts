@@ -22,10 +22,35 @@ for (const kind of DATABASE_KINDS) {
     const titled = async (title: string) =>
       (await t.wiring.store.articles.listAll()).filter((a) => a.title === title);
 
+    /** Uploads a small PNG through the admin, as the picker does. */
+    const uploadAs = async (client: AdminClient, alt: string) => {
+      const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#336699' } })
+        .png()
+        .toBuffer();
+      const boundary = '----pressroomtest';
+      const payload = Buffer.concat([
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${client.csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="alt"\r\n\r\n${alt}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="blue.png"\r\nContent-Type: image/png\r\n\r\n`,
+        ),
+        png,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return app.inject({
+        method: 'POST',
+        url: '/admin/media',
+        headers: {
+          cookie: client.cookieHeader(),
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          accept: 'application/json',
+        },
+        payload,
+      });
+    };
+
     before(async () => {
       t = await createTestWiring(kind);
       app = await buildApp(t.wiring, { shouldLog: false });
-      for (const role of ['contributor', 'author', 'editor'] as const) {
+      for (const role of ['contributor', 'author', 'editor', 'admin'] as const) {
         users.set(role, await makeUser(t.wiring, role, `${role}@editor.example`));
       }
     });
@@ -160,27 +185,7 @@ for (const kind of DATABASE_KINDS) {
 
     it('finds images by description, and changes a description in the library', async () => {
       const writer = await as('contributor');
-      const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#336699' } })
-        .png()
-        .toBuffer();
-      const boundary = '----pressroomtest';
-      const payload = Buffer.concat([
-        Buffer.from(
-          `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${writer.csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="alt"\r\n\r\nA blue square\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="blue.png"\r\nContent-Type: image/png\r\n\r\n`,
-        ),
-        png,
-        Buffer.from(`\r\n--${boundary}--\r\n`),
-      ]);
-      const upload = await app.inject({
-        method: 'POST',
-        url: '/admin/media',
-        headers: {
-          cookie: writer.cookieHeader(),
-          'content-type': `multipart/form-data; boundary=${boundary}`,
-          accept: 'application/json',
-        },
-        payload,
-      });
+      const upload = await uploadAs(writer, 'A blue square');
       assert.equal(upload.statusCode, 200, upload.body);
       const { id, thumb } = JSON.parse(upload.body);
       assert.match(thumb, /-\d+\.webp$/);
@@ -201,6 +206,60 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await writer.post('/admin/media/999999', { alt: 'x' })).statusCode, 404);
       const page = await writer.get('/admin/media?q=deep');
       assert.match(page.body, /A deep blue square/);
+    });
+
+    it('warns where an image is used before an editor deletes it, with its variants and files', async () => {
+      const editor = await as('editor');
+      const uploaded = JSON.parse((await uploadAs(editor, 'To be deleted')).body) as {
+        id: number;
+        url: string;
+        variants: { url: string }[];
+      };
+      await editor.post('/admin/articles', {
+        ...FORM,
+        title: 'Uses it as featured',
+        featured_image: uploaded.url,
+        featured_image_alt: 'x',
+      });
+      await editor.post('/admin/articles', {
+        ...FORM,
+        title: 'Uses it inline',
+        body: `![x](${uploaded.url})`,
+      });
+      // Another address, one character apart, is not a use.
+      await editor.post('/admin/articles', {
+        ...FORM,
+        title: 'Uses another',
+        body: `![x](${uploaded.url.replace(/-(?=[^-]*$)/, '_')})`,
+      });
+      const admin = await as('admin');
+      await admin.get('/admin/pages/new');
+      await admin.post('/admin/pages', {
+        title: 'About our images',
+        slug: 'about-images',
+        body: `![x](${uploaded.url})`,
+      });
+
+      const writer = await as('contributor');
+      assert.equal((await writer.get(`/admin/media/${uploaded.id}/delete`)).statusCode, 403);
+      assert.equal((await writer.post(`/admin/media/${uploaded.id}/delete`)).statusCode, 403);
+      assert.doesNotMatch((await writer.get('/admin/media')).body, /\/delete"/);
+
+      const warning = await editor.get(`/admin/media/${uploaded.id}/delete`);
+      assert.equal(warning.statusCode, 200);
+      assert.match(warning.body, /used in 3 places/);
+      assert.match(warning.body, /Uses it as featured<\/a> — article \(draft\), as its featured image/);
+      assert.match(warning.body, /Uses it inline<\/a> — article \(draft\), as its body/);
+      assert.match(warning.body, /About our images<\/a> — page/);
+      assert.doesNotMatch(warning.body, /Uses another/);
+
+      assert.equal((await app.inject({ url: uploaded.url })).statusCode, 200);
+      const deleted = await editor.post(`/admin/media/${uploaded.id}/delete`);
+      assert.equal(deleted.statusCode, 303);
+      assert.equal(await t.wiring.store.media.findById(uploaded.id), undefined);
+      assert.deepEqual(await t.wiring.store.mediaVariants.listFor([uploaded.id]), []);
+      assert.equal((await app.inject({ url: uploaded.url })).statusCode, 404);
+      assert.equal((await editor.get(`/admin/media/${uploaded.id}/delete`)).statusCode, 404);
     });
   });
 }

@@ -39,6 +39,25 @@ export interface MediaIndexStore {
   listAll(): Promise<MediaItem[]>;
   insert(record: MediaRecord): Promise<number>;
   update(id: number, record: MediaRecord): Promise<void>;
+  /** Removes the entry and its variants' rows (the files are the media store's). */
+  remove(id: number): Promise<void>;
+  /**
+   * What refers to `url`: articles (deleted ones too: they can be restored) by featured image or
+   * body, pages by body, people by photo. By id, at most `limit` of each.
+   */
+  findUses(url: string, limit: number): Promise<MediaUse[]>;
+}
+
+/** One place an image is used. */
+export interface MediaUse {
+  kind: 'article' | 'page' | 'person';
+  id: number;
+  /** The article's or page's title, the person's name. */
+  title: string;
+  /** The article's or page's status ("deleted" for a deleted article); null for a person. */
+  status: string | null;
+  /** How: as the featured image, in the body, or as the photo. */
+  as: 'featured image' | 'body' | 'photo';
 }
 
 /** One resized, re-encoded copy of an uploaded image. */

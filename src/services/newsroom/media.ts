@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Metadata } from 'sharp';
 import type { MediaStore } from '../../adapters/media-store.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
-import type { MediaItem, MediaVariant } from '../../domain/ports/media-store.ts';
+import type { MediaItem, MediaUse, MediaVariant } from '../../domain/ports/media-store.ts';
 import { Errors } from '../../errors.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -278,4 +278,56 @@ export async function describeImage(
 export function thumbnailOf(media: MediaItem, variants: MediaVariant[]): string {
   const smallest = [...variants].filter((v) => v.format === 'webp').sort((a, b) => a.width - b.width)[0];
   return smallest?.url ?? media.url;
+}
+
+/** How many uses of each kind the deletion warning lists. */
+const USES_LISTED = 50;
+
+/** What deleting an image would leave without it: the warning shown before the deletion. */
+export async function planImageDeletion(
+  ctx: ServiceContext,
+  staff: Staff,
+  id: number,
+): Promise<{ media: MediaItem; variants: MediaVariant[]; uses: MediaUse[] }> {
+  requireCan(staff, 'media.delete', 'Your role may not delete images.');
+  const media = await ctx.store.media.findById(id);
+  if (!media) throw Errors.MEDIA_NOT_FOUND({ id });
+  const [variants, uses] = await Promise.all([
+    ctx.store.mediaVariants.listFor([id]),
+    ctx.store.media.findUses(media.url, USES_LISTED),
+  ]);
+  return { media, variants, uses };
+}
+
+/**
+ * Deletes an image from the library: its entry, its variants and their files. Articles and pages
+ * that still show it keep their text; the image is gone from them (the warning said where).
+ */
+export async function deleteImage(
+  ctx: ServiceContext & { media: MediaStore },
+  staff: Staff,
+  id: number,
+): Promise<MediaItem> {
+  requireCan(staff, 'media.delete', 'Your role may not delete images.');
+  const { media, files } = await ctx.store.transaction(async (repos) => {
+    const found = await repos.media.findById(id);
+    if (!found) throw Errors.MEDIA_NOT_FOUND({ id });
+    const variants = await repos.mediaVariants.listFor([id]);
+    await repos.media.remove(id);
+    await recordAudit(repos, {
+      actor: auditActor(staff),
+      action: 'media.delete',
+      entity: ['media', id],
+      summary: `Deleted image “${found.title ?? found.url}”`,
+      at: ctx.now(),
+    });
+    const paths = new Set([
+      ...variants.map((v) => v.localPath),
+      ...(found.localPath ? [found.localPath] : []),
+    ]);
+    return { media: found, files: [...paths] };
+  });
+  // The files go once the entry is gone; one that cannot be removed is left, unlisted, not an error.
+  await Promise.all(files.map((path) => ctx.media.remove(path).catch(() => {})));
+  return media;
 }

@@ -2,10 +2,13 @@ import fastifyMultipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { can } from '../../domain/permissions.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import {
+  deleteImage,
   describeImage,
   MAX_UPLOAD_BYTES,
+  planImageDeletion,
   searchImages,
   srcsetOf,
   thumbnailOf,
@@ -142,6 +145,7 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
   ) => {
     const query = state.query?.trim() ?? '';
     const images = await searchImages(ctx, { query });
+    const canDelete = can(currentUser(request).role, 'media.delete');
     const { uploaded } = state;
     const back = state.back && state.back !== '/admin/media' ? state.back : undefined;
     const notice =
@@ -149,7 +153,9 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
         ? html`Uploaded. Its address: <code>${uploaded}</code>`
         : state.notice === 'described'
           ? 'Description saved. Articles that pick the image from now on carry it.'
-          : undefined;
+          : state.notice === 'deleted'
+            ? 'Image deleted.'
+            : undefined;
     return deps.page(request, reply, {
       title: 'Images',
       status: state.status ?? 200,
@@ -189,6 +195,7 @@ ${
     <textarea id="media-alt-${media.id}" name="alt" rows="2">${media.alt ?? ''}</textarea>
     <button type="submit" class="secondary">Save description</button>
   </form>
+  ${canDelete ? html`<a class="delete-link" href="/admin/media/${media.id}/delete">Delete<span class="visually-hidden"> image ${media.alt ?? media.url}</span>…</a>` : ''}
 </li>`,
       )}</ul>`
 }
@@ -241,6 +248,52 @@ ${
       if (wantsJson(request)) return reply.send({ id: media.id, alt: media.alt ?? '' });
       const q = request.body.q?.trim();
       return reply.redirect(`/admin/media?notice=described${q ? `&q=${encodeURIComponent(q)}` : ''}`, 303);
+    },
+  );
+
+  app.get(
+    '/media/:id/delete',
+    { config: { access: 'media.delete' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { media, variants, uses } = await planImageDeletion(ctx, currentUser(request), request.params.id);
+      const hrefOf = (use: (typeof uses)[number]) =>
+        use.kind === 'article'
+          ? `/admin/articles/${use.id}`
+          : use.kind === 'page'
+            ? `/admin/pages/${use.id}`
+            : `/admin/people/${use.id}`;
+      return deps.page(request, reply, {
+        title: 'Delete an image',
+        body: (csrf) => html`<p class="editor-links"><a href="/admin/media">← All images</a></p>
+<section class="panel" aria-labelledby="delete-heading">
+  <h2 id="delete-heading">Delete this image?</h2>
+  <img src="${thumbnailOf(media, variants)}" alt="${media.alt ?? ''}" width="240" class="delete-thumb">
+  <p><code>${media.url}</code></p>
+  ${
+    uses.length === 0
+      ? html`<p>Nothing on the site uses it.</p>`
+      : html`<div class="alert" role="alert"><p><strong>It is used in ${uses.length === 1 ? 'one place' : `${uses.length} places`}.</strong> Deleting it leaves a missing image there: change those first, or delete anyway.</p></div>
+  <ul class="list">${uses.map(
+    (use) =>
+      html`<li><a href="${hrefOf(use)}">${use.title}</a> — ${use.kind}${use.status ? html` (${use.status})` : ''}, as its ${use.as}</li>`,
+  )}</ul>`
+  }
+  <p>Its ${String(variants.length)} resized copies are deleted with it. This cannot be undone.</p>
+  <form method="post" action="/admin/media/${media.id}/delete">
+    ${csrfField(csrf)}
+    <button type="submit" class="danger">Delete the image</button> <a href="/admin/media">Keep it</a>
+  </form>
+</section>`,
+      });
+    },
+  );
+
+  app.post(
+    '/media/:id/delete',
+    { config: { access: 'media.delete' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      await deleteImage({ ...ctx, media: store }, currentUser(request), request.params.id);
+      return reply.redirect('/admin/media?notice=deleted', 303);
     },
   );
 }
