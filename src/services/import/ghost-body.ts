@@ -3,6 +3,7 @@
  * exported without their `html`. Covers the sections and cards Ghost's editor writes; cards with
  * no readable content (paywall, signup) render as nothing.
  */
+import { type AppError, Errors } from '../../errors.ts';
 
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -84,7 +85,7 @@ function card(name: string, payload: Json): string {
 /** Renders a mobiledoc document (versions 0.3.x). */
 export function mobiledocToHtml(source: string): string {
   const doc = parseBody(source, 'mobiledoc');
-  if (!Array.isArray(doc.sections)) throw new Error('the mobiledoc body has no list of sections');
+  if (!Array.isArray(doc.sections)) throw unreadable('the mobiledoc body has no list of sections');
   const markups = (Array.isArray(doc.markups) ? doc.markups : []) as [string, string[]?][];
   const cards = (Array.isArray(doc.cards) ? doc.cards : []) as [string, Json][];
   const atoms = (Array.isArray(doc.atoms) ? doc.atoms : []) as [string, string, Json][];
@@ -150,9 +151,9 @@ const FORMAT_TAGS: [number, string][] = [
 
 function lexicalNode(node: Json): string {
   if (typeof node !== 'object' || node === null || Array.isArray(node))
-    throw new Error(`the lexical body holds ${JSON.stringify(node)} where a node belongs`);
+    throw unreadable(`the lexical body holds ${JSON.stringify(node)} where a node belongs`);
   if (node.children !== undefined && !Array.isArray(node.children))
-    throw new Error(`the lexical body's ${str(node.type) || 'node'} has children that are not a list`);
+    throw unreadable(`the lexical body's ${str(node.type) || 'node'} has children that are not a list`);
   const children = Array.isArray(node.children) ? (node.children as Json[]).map(lexicalNode).join('') : '';
   switch (node.type) {
     case 'root':
@@ -194,8 +195,14 @@ function lexicalNode(node: Json): string {
 /** Renders a lexical document (Ghost 5's editor state). */
 export function lexicalToHtml(source: string): string {
   const doc = parseBody(source, 'lexical');
-  if (typeof doc.root !== 'object' || doc.root === null) throw new Error('the lexical body has no root node');
+  if (typeof doc.root !== 'object' || doc.root === null)
+    throw unreadable('the lexical body has no root node');
   return lexicalNode(doc.root as Json);
+}
+
+/** A structured body the import cannot read: the post fails with this reason. */
+function unreadable(reason: string): AppError {
+  return Errors.IMPORT_FAILED({ reason });
 }
 
 /**
@@ -207,11 +214,11 @@ function parseBody(source: string, kind: 'lexical' | 'mobiledoc'): Json {
   try {
     doc = JSON.parse(source);
   } catch (error) {
-    throw new Error(
+    throw unreadable(
       `the ${kind} body is not JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
-    throw new Error(`the ${kind} body is not a ${kind} document`);
+    throw unreadable(`the ${kind} body is not a ${kind} document`);
   return doc as Json;
 }
