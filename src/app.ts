@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import Type from 'typebox';
 import { closeRenderPools } from './content/render-pool.ts';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
-import { ASSETS_DIR, assetUrls } from './web/assets.ts';
+import { assetRoutes, assetUrls } from './web/assets.ts';
 import { bodyDeadline } from './web/body-deadline.ts';
 import { describeError, errorTitle, sendError } from './web/errors.ts';
 import { inputGuard } from './web/input-guard.ts';
@@ -75,13 +74,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   });
   await app.register(inputGuard);
   await app.register(fastifyFormbody);
-  await app.register(fastifyStatic, {
-    root: ASSETS_DIR,
-    prefix: '/assets/',
-    maxAge: '365d',
-    immutable: true,
-    decorateReply: false,
-  });
+  await app.register(assetRoutes);
 
   const renderErrorPage = async (described: { status: number; message: string }, requestId: string) => {
     const site = await reader.site();

@@ -1,29 +1,67 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { type ContentEncoding, preferredEncoding } from './page-cache.ts';
 import type { AssetUrls } from './views/layout.ts';
 
 export const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'assets');
 
-const versionedUrls = new Map<string, string>();
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+};
+
+/** A stylesheet or script as served: its bytes in each encoding, and a hash of its content. */
+interface Asset {
+  hash: string;
+  type: string;
+  encoded: Record<ContentEncoding, Buffer>;
+}
+
+let loaded: Map<string, Asset> | undefined;
 
 /**
- * An asset's URL with a hash of its content, so browsers may cache it for a year and still see
- * changes. Worked out once per file and process.
+ * Every asset, read and compressed once per process at the best levels (they are small and
+ * never change while it runs), so no request pays for compression.
+ */
+function assets(): Map<string, Asset> {
+  if (loaded) return loaded;
+  loaded = new Map();
+  for (const file of readdirSync(ASSETS_DIR)) {
+    const type = TYPES[path.extname(file)];
+    if (!type) continue;
+    const bytes = readFileSync(path.join(ASSETS_DIR, file));
+    loaded.set(file, {
+      hash: createHash('sha1').update(bytes).digest('hex').slice(0, 10),
+      type,
+      encoded: {
+        identity: bytes,
+        br: brotliCompressSync(bytes, {
+          params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+        }),
+        gzip: gzipSync(bytes, { level: 9 }),
+      },
+    });
+  }
+  return loaded;
+}
+
+/**
+ * An asset's URL with a hash of its content in its name (`site.0123abcdef.css`), so browsers may
+ * cache it for a year and still see changes. In the path rather than the query: every cache
+ * keys on it, and no query parser reads a hash such as "50e6347458" as a number.
  */
 export function versionedAssetUrl(file: string): string {
-  let url = versionedUrls.get(file);
-  if (!url) {
-    const hash = createHash('sha1')
-      .update(readFileSync(path.join(ASSETS_DIR, file)))
-      .digest('hex')
-      .slice(0, 10);
-    url = `/assets/${file}?v=${hash}`;
-    versionedUrls.set(file, url);
-  }
-  return url;
+  const asset = assets().get(file);
+  if (!asset) throw new Error(`no asset named ${file}`);
+  const ext = path.extname(file);
+  return `/assets/${file.slice(0, -ext.length)}.${asset.hash}${ext}`;
 }
+
+const FINGERPRINTED = /^(.+)\.([0-9a-f]{10})(\.[a-z]+)$/;
 
 /** The reader pages' assets. */
 export function assetUrls(): AssetUrls {
@@ -32,4 +70,38 @@ export function assetUrls(): AssetUrls {
     printCss: versionedAssetUrl('print.css'),
     script: versionedAssetUrl('site.js'),
   };
+}
+
+const YEAR = 365 * 24 * 60 * 60;
+
+/**
+ * Serves /assets/: brotli or gzip as the browser accepts, kept a year (immutable) at the URL
+ * that names the content's hash; any other name of the file (an old hash, none) gets the current
+ * file, kept five minutes, so a page cached elsewhere still finds its styles after an upgrade.
+ */
+export async function assetRoutes(app: FastifyInstance): Promise<void> {
+  const all = assets();
+  app.get<{ Params: { file: string } }>('/assets/:file', async (request, reply) => {
+    const { file } = request.params;
+    const fingerprinted = FINGERPRINTED.exec(file);
+    const name = fingerprinted ? `${fingerprinted[1]}${fingerprinted[3]}` : file;
+    const asset = all.get(name);
+    if (!asset) {
+      reply.callNotFound();
+      return reply;
+    }
+    const encoding = preferredEncoding(request.headers['accept-encoding']);
+    const etag = `"${asset.hash}-${encoding}"`;
+    reply
+      .header(
+        'cache-control',
+        fingerprinted?.[2] === asset.hash ? `public, max-age=${YEAR}, immutable` : 'public, max-age=300',
+      )
+      .header('vary', 'accept-encoding')
+      .header('etag', etag)
+      .type(asset.type);
+    if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+    if (encoding !== 'identity') reply.header('content-encoding', encoding);
+    return reply.send(asset.encoded[encoding]);
+  });
 }
