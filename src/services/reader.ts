@@ -6,7 +6,9 @@ import type { Page } from '../domain/page.ts';
 import { articlePath } from '../domain/paths.ts';
 import type { Person } from '../domain/person.ts';
 import type { Correction } from '../domain/ports/correction-store.ts';
+import type { MediaVariant } from '../domain/ports/media-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
+import { type ResponsiveImage, responsiveImage } from '../domain/responsive-image.ts';
 import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
 import { isLinkTarget } from '../domain/url.ts';
 import { Errors } from '../errors.ts';
@@ -21,6 +23,8 @@ export interface ArticleCard {
   authors: Person[];
   terms: { taxonomy: Taxonomy; term: Term }[];
   readingMinutes: number;
+  /** The featured image with its uploaded sizes and formats, when it is an upload. */
+  image?: ResponsiveImage;
 }
 
 export interface ArticlePageModel extends ArticleCard {
@@ -159,6 +163,14 @@ export class Reader {
         .map(({ term, ids }) => ({ term, cards: cardsFor(ids) }))
         .filter((r) => r.cards.length > 0),
       cacheTags: [CacheTags.anyListing, CacheTags.siteListing, CacheTags.mostRead],
+    };
+  }
+
+  /** One page of every published article, newest first. */
+  async archive(request: PageRequest): Promise<{ listing: Listing; cacheTags: string[] }> {
+    return {
+      listing: await this.listing(request),
+      cacheTags: [CacheTags.anyListing, CacheTags.siteListing],
     };
   }
 
@@ -356,29 +368,47 @@ export class Reader {
     return new Map((await this.cards(articles)).map((card) => [card.article.id, card]));
   }
 
-  /** Attaches authors and terms to articles with two queries, whatever the number of articles. */
+  /**
+   * Attaches authors, terms and featured images' sizes to articles with three queries, whatever
+   * the number of articles.
+   */
   async cards(articles: ArticleSummary[]): Promise<ArticleCard[]> {
     const personIds = [...new Set(articles.flatMap((a) => a.authorIds))];
     const termIds = [...new Set(articles.flatMap((a) => a.termIds))];
-    const [people, terms, taxonomies] = await Promise.all([
+    // Only uploads (served at /media/) have sizes; a listing with none asks nothing more.
+    const imageUrls = articles.flatMap((a) =>
+      a.featuredImage?.startsWith('/media/') ? a.featuredImage : [],
+    );
+    const [people, terms, taxonomies, variants] = await Promise.all([
       this.repos.people.findByIds(personIds),
       this.repos.taxonomies.findTermsByIds(termIds),
       this.structure.taxonomies(),
+      imageUrls.length ? this.repos.mediaVariants.listForUrls(imageUrls) : new Map<string, MediaVariant[]>(),
     ]);
     const personById = new Map(people.map((p) => [p.id, p]));
     const termById = new Map(terms.map((t) => [t.id, t]));
     const taxonomyById = new Map(taxonomies.map((t) => [t.id, t]));
-    return articles.map((article) => ({
-      article,
-      url: articlePath(article.slug),
-      authors: article.authorIds.flatMap((id) => personById.get(id) ?? []),
-      terms: article.termIds.flatMap((id) => {
-        const term = termById.get(id);
-        const taxonomy = term && taxonomyById.get(term.taxonomyId);
-        return term && taxonomy ? [{ taxonomy, term }] : [];
-      }),
-      readingMinutes: readingMinutes(article.wordCount),
-    }));
+    return articles.map((article) => {
+      const image = article.featuredImage
+        ? responsiveImage({
+            src: article.featuredImage,
+            alt: article.featuredImageAlt,
+            variants: variants.get(article.featuredImage) ?? [],
+          })
+        : undefined;
+      return {
+        article,
+        ...(image ? { image } : {}),
+        url: articlePath(article.slug),
+        authors: article.authorIds.flatMap((id) => personById.get(id) ?? []),
+        terms: article.termIds.flatMap((id) => {
+          const term = termById.get(id);
+          const taxonomy = term && taxonomyById.get(term.taxonomyId);
+          return term && taxonomy ? [{ taxonomy, term }] : [];
+        }),
+        readingMinutes: readingMinutes(article.wordCount),
+      };
+    });
   }
 }
 

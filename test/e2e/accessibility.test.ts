@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { updateSettings } from '../../src/services/settings.ts';
+import { addFeaturedImages } from '../helpers/featured-images.ts';
 import {
   browserSkipReason,
   launchChromium,
@@ -15,6 +17,9 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 /** One page of each kind the reader site has. */
 const PAGES: { name: string; path: string; status: number }[] = [
   { name: 'home', path: '/', status: 200 },
+  { name: 'home, page 2', path: '/?page=2', status: 200 },
+  { name: 'archive', path: '/articles', status: 200 },
+  { name: 'search results', path: '/search?q=water', status: 200 },
   { name: 'article', path: '/articles/velmar-basin-water-accounts', status: 200 },
   { name: 'republished article', path: '/articles/municipal-broadband-after-the-pilot', status: 200 },
   { name: 'term', path: '/theme/environment', status: 200 },
@@ -27,9 +32,11 @@ const PAGES: { name: string; path: string; status: number }[] = [
 ];
 
 const VIEWPORTS = [
-  { name: 'desktop', width: 1280, height: 900 },
-  { name: 'phone', width: 375, height: 812 },
-];
+  { name: 'desktop', width: 1280, height: 900, colorScheme: 'light' },
+  { name: 'phone', width: 375, height: 812, colorScheme: 'light' },
+  { name: 'desktop in dark mode', width: 1280, height: 900, colorScheme: 'dark' },
+  { name: 'phone in dark mode', width: 375, height: 812, colorScheme: 'dark' },
+] as const;
 
 interface AxeViolation {
   id: string;
@@ -46,11 +53,26 @@ describe('reader pages pass axe-core (WCAG 2.2 AA and best practices)', { skip: 
   const contexts = new Map<string, BrowserContext>();
 
   before(async () => {
-    server = await startReaderServer();
+    server = await startReaderServer({
+      prepare: async (wiring) => {
+        // Short pages (so there is a page 2) and featured images (so listings show thumbnails).
+        await updateSettings(wiring, { page_size: '4' }, 'test');
+        const newest = await wiring.store.articles.findSummariesByIds(
+          await wiring.store.articles.publishedIds({ now: wiring.now().toISOString(), limit: 3, offset: 0 }),
+        );
+        await addFeaturedImages(wiring, [
+          ...new Set([...newest.map((a) => a.slug), 'velmar-basin-water-accounts']),
+        ]);
+      },
+    });
     browser = await launchChromium();
     for (const viewport of VIEWPORTS) {
       // axe is injected as an inline script, which the site's Content-Security-Policy rightly forbids.
-      contexts.set(viewport.name, await browser.newContext({ viewport, bypassCSP: true }));
+      const { width, height, colorScheme } = viewport;
+      contexts.set(
+        viewport.name,
+        await browser.newContext({ viewport: { width, height }, colorScheme, bypassCSP: true }),
+      );
     }
   });
 

@@ -45,8 +45,13 @@ export interface ReaderServer {
   close(): Promise<void>;
 }
 
-/** The real app, with the demo publication, listening on 127.0.0.1 (SQLite). */
-export async function startReaderServer(): Promise<ReaderServer> {
+/**
+ * The real app, with the demo publication, listening on 127.0.0.1 (SQLite). `prepare` changes
+ * the content before the app starts (featured images, say).
+ */
+export async function startReaderServer(
+  options: { prepare?: (wiring: TestWiring['wiring']) => Promise<void> } = {},
+): Promise<ReaderServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const testWiring = await createTestWiring('sqlite', { siteUrl: baseUrl });
@@ -55,6 +60,7 @@ export async function startReaderServer(): Promise<ReaderServer> {
     await testWiring.cleanup();
     throw new Error(`demo content failed to load: ${JSON.stringify(report.outcomes)}`);
   }
+  await options.prepare?.(testWiring.wiring);
   const app = await buildApp(testWiring.wiring, { shouldLog: false });
   await app.listen({ port, host: '127.0.0.1' });
   return {

@@ -74,5 +74,58 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
       assert.equal(response.body, '');
     });
+
+    test('serves stylesheets and scripts compressed, kept a year at their fingerprinted address', async () => {
+      const home = (await app.inject('/')).body;
+      const urls = [...home.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1] ?? '');
+      assert.deepEqual(
+        urls.map((u) => u.replace(/\.[0-9a-f]{10}\./, '.')),
+        ['/assets/site.css', '/assets/print.css', '/assets/site.js'],
+      );
+      for (const url of urls) {
+        const plain = await app.inject(url);
+        assert.equal(plain.statusCode, 200, url);
+        assert.equal(plain.headers['content-encoding'], undefined);
+        assert.equal(plain.headers['cache-control'], 'public, max-age=31536000, immutable');
+        assert.equal(plain.headers.vary, 'accept-encoding');
+        const br = await app.inject({ url, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+        assert.equal(br.headers['content-encoding'], 'br', url);
+        assert.equal(brotliDecompressSync(br.rawPayload).toString(), plain.body);
+        assert.ok(br.rawPayload.length < plain.rawPayload.length / 2, `${url} is at least halved`);
+        const gzip = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+        assert.equal(gzip.headers['content-encoding'], 'gzip', url);
+        assert.equal(gunzipSync(gzip.rawPayload).toString(), plain.body);
+        const again = await app.inject({
+          url,
+          headers: { 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) },
+        });
+        assert.equal(again.statusCode, 304);
+      }
+      // An address without the current fingerprint (an old page's) gets the file, kept briefly.
+      const stale = await app.inject('/assets/site.0000000000.css');
+      assert.equal(stale.statusCode, 200);
+      assert.equal(stale.headers['cache-control'], 'public, max-age=300');
+      assert.equal((await app.inject('/assets/site.css')).headers['cache-control'], 'public, max-age=300');
+      assert.equal((await app.inject('/assets/nothing.css')).statusCode, 404);
+      assert.equal((await app.inject('/assets/..%2Fapp.ts')).statusCode, 404);
+    });
+
+    test('lists every published article at /articles, a page at a time, linked from the home page', async () => {
+      const home = (await app.inject('/')).body;
+      assert.match(home, /<a href="\/articles">All articles<\/a>/);
+      const first = await app.inject('/articles');
+      assert.equal(first.statusCode, 200);
+      assert.match(first.body, /<h1>All articles<\/h1>/);
+      assert.match(first.body, /<link rel="canonical" href="[^"]+\/articles">/);
+      const published = await t.wiring.store.articles.publishedIds({
+        now: t.wiring.now().toISOString(),
+        limit: 1000,
+        offset: 0,
+      });
+      const cards = [...first.body.matchAll(/<article class="card/g)];
+      assert.equal(cards.length, Math.min(published.length, 12));
+      assert.equal((await app.inject('/articles?page=99')).statusCode, 404);
+      assert.equal((await app.inject('/articles?page=2&after=nonsense')).statusCode, 400);
+    });
   });
 }

@@ -78,4 +78,6 @@ export interface MediaVariant {
 export interface MediaVariantStore {
   add(variant: Omit<MediaVariant, 'id'>): Promise<number>;
   listFor(mediaIds: number[]): Promise<MediaVariant[]>;
+  /** The variants of the images at these main URLs (a featured image's address), by URL, in one query. */
+  listForUrls(urls: string[]): Promise<Map<string, MediaVariant[]>>;
 }

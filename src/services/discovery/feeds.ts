@@ -46,10 +46,20 @@ export function scopePath(scope: FeedScope): string {
   return personPath(scope.slug);
 }
 
-/** <link rel="alternate"> entries for a page whose feeds live under `basePath`. */
-export function feedLinks(basePath: string, title: string): { title: string; url: string; type: string }[] {
+/** A feed of a listing, as pages announce it and link to it. */
+export interface FeedLink {
+  title: string;
+  /** The format's name: RSS, Atom, JSON Feed. */
+  label: string;
+  url: string;
+  type: string;
+}
+
+/** <link rel="alternate"> entries (and visible links) for a page whose feeds live under `basePath`. */
+export function feedLinks(basePath: string, title: string): FeedLink[] {
   return (Object.keys(FEED_FORMATS) as FeedFormat[]).map((format) => ({
     title: `${title} (${FEED_FORMATS[format].label})`,
+    label: FEED_FORMATS[format].label,
     url: `${basePath}/${FEED_FORMATS[format].file}`,
     type: FEED_FORMATS[format].type,
   }));

@@ -14,6 +14,7 @@ import { articleMeta, articleView } from '../views/article.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { type AssetUrls, layout, type PageMeta } from '../views/layout.ts';
 import {
+  archiveView,
   authorView,
   homeView,
   type MastodonShareState,
@@ -146,10 +147,11 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     return serve(request, reply, `/${address.query}`, async (site) => {
       const model = await reader.home({ ...address, pageSize: site.settings.pageSize });
       if (isPastEnd(address, model.latest)) return undefined;
+      const feeds = readerExtras.siteFeeds(site);
       return {
-        body: html`${homeView(model, site)}${page === 1 ? await readerExtras.mostRead(deps.discovery, site) : ''}`,
+        body: html`${homeView(model, site, feeds)}${page === 1 ? await readerExtras.mostRead(deps.discovery, site) : ''}`,
         meta: {
-          feeds: readerExtras.siteFeeds(site),
+          feeds,
           title: site.settings.siteName,
           description: site.settings.siteDescription,
           canonicalUrl: canonicalOf(`${site.siteUrl}/`, address),
@@ -159,6 +161,32 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
             name: site.settings.siteName,
             url: `${site.siteUrl}/`,
             description: site.settings.siteDescription,
+          },
+        },
+        tags: model.cacheTags,
+      };
+    });
+  });
+
+  app.get('/articles', { schema: { querystring: PageQuery } }, async (request, reply) => {
+    const address = pageAddress(request.query);
+    return serve(request, reply, `/articles${address.query}`, async (site) => {
+      const model = await reader.archive({ ...address, pageSize: site.settings.pageSize });
+      if (isPastEnd(address, model.listing)) return undefined;
+      const feeds = readerExtras.siteFeeds(site);
+      const { page, pageCount } = model.listing.pagination;
+      return {
+        body: archiveView(model.listing, site, feeds),
+        meta: {
+          feeds,
+          title: page === 1 ? 'All articles' : `All articles, page ${page} of ${pageCount}`,
+          description: `Every article published by ${site.settings.siteName}, newest first.`,
+          canonicalUrl: canonicalOf(`${site.siteUrl}/articles`, address),
+          jsonLd: {
+            '@context': 'https://schema.org',
+            '@type': 'CollectionPage',
+            name: 'All articles',
+            url: `${site.siteUrl}/articles`,
           },
         },
         tags: model.cacheTags,
@@ -195,8 +223,9 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
         if (!model || isPastEnd(address, model.listing)) return undefined;
         const { person } = model;
         const url = `${site.siteUrl}${personPath(person.slug)}`;
+        const feeds = readerExtras.authorFeeds(person.slug, person.name);
         return {
-          body: authorView(person, model.listing, site),
+          body: authorView(person, model.listing, site, feeds),
           meta: {
             title: person.name,
             description: person.bio
@@ -204,7 +233,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               : `Articles by ${person.name}`,
             canonicalUrl: canonicalOf(url, address),
             type: 'profile',
-            feeds: readerExtras.authorFeeds(person.slug, person.name),
+            feeds,
             jsonLd: {
               '@context': 'https://schema.org',
               '@type': 'ProfilePage',
@@ -318,8 +347,9 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
         const model = await reader.term(taxonomy, term, { ...address, pageSize: site.settings.pageSize });
         if (!model || isPastEnd(address, model.listing)) return undefined;
         const url = `${site.siteUrl}${termPath(model.taxonomy.slug, model.term.slug)}`;
+        const feeds = readerExtras.termFeeds(model.taxonomy.slug, model.term.slug, model.term.name);
         return {
-          body: html`${termView(model, site)}${
+          body: html`${termView(model, site, feeds)}${
             page === 1
               ? await readerExtras.mostRead(deps.discovery, site, [
                   model.term.id,
@@ -328,7 +358,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
               : ''
           }`,
           meta: {
-            feeds: readerExtras.termFeeds(model.taxonomy.slug, model.term.slug, model.term.name),
+            feeds,
             title: `${model.term.name} — ${model.taxonomy.name}`,
             description: model.term.descriptionHtml
               ? excerpt(toPlainText(model.term.descriptionHtml), 200)

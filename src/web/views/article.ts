@@ -6,6 +6,7 @@ import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import type { PageMeta } from './layout.ts';
+import { picture } from './picture.ts';
 import { shareBar } from './share.ts';
 
 function byline(authors: Person[]): SafeHtml {
@@ -67,7 +68,17 @@ export function articleView(model: ArticlePageModel, site: SiteModel): SafeHtml 
   </figure>`
       : ''
   }
-  ${article.featuredImage ? html`<img class="article__image" src="${article.featuredImage}" alt="${article.featuredImageAlt ?? ''}">` : ''}
+  ${
+    model.image
+      ? picture(model.image, {
+          sizes: '(min-width: 44.5rem) 42rem, calc(100vw - 2.5rem)',
+          isLazy: false,
+          className: 'article__image',
+        })
+      : article.featuredImage
+        ? html`<img class="article__image" src="${article.featuredImage}" alt="${article.featuredImageAlt ?? ''}">`
+        : ''
+  }
   <div class="article__body">
 ${raw(article.bodyHtml)}
   </div>

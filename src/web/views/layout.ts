@@ -52,7 +52,9 @@ ${(meta.feeds ?? []).map(
   (f) => html`<link rel="alternate" type="${f.type}" title="${f.title}" href="${f.url}">
 `,
 )}
-<meta name="theme-color" content="#1d3557">
+<meta name="color-scheme" content="light dark">
+<meta name="theme-color" content="#1d3557" media="(prefers-color-scheme: light)">
+<meta name="theme-color" content="#10151c" media="(prefers-color-scheme: dark)">
 <link rel="stylesheet" href="${assets.css}">
 <link rel="stylesheet" href="${assets.printCss}" media="print">
 <link rel="icon" href="data:,">
@@ -65,6 +67,11 @@ ${meta.jsonLd ? html`<script type="application/ld+json">${jsonForScript(meta.jso
   <div class="wrap site-header__inner">
     <p class="site-title"><a href="/" rel="home">${settings.siteName}</a></p>
     <p class="site-tagline">${settings.siteTagline}</p>
+    <form class="site-search" action="/search" method="get" role="search" aria-label="Site search">
+      <label class="visually-hidden" for="site-search-q">Search the site</label>
+      <input id="site-search-q" type="search" name="q" maxlength="500" placeholder="Search">
+      <button type="submit">Search</button>
+    </form>
     <nav class="site-nav" aria-label="Sections">
       <ul>
         ${site.taxonomies
@@ -83,6 +90,7 @@ ${body}
     <p><strong>${settings.siteName}</strong> — ${settings.siteDescription}</p>
     <nav aria-label="Footer">
       <ul>
+        <li><a href="/articles">All articles</a></li>
         ${site.navigation.map((p) => html`<li><a href="/${p.slug}">${p.title}</a></li>`)}
       </ul>
     </nav>

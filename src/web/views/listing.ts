@@ -3,6 +3,7 @@ import type { Page } from '../../domain/page.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import type { FeedLink } from '../../services/discovery/feeds.ts';
 import type {
   ArticleCard,
   HomeModel,
@@ -14,12 +15,24 @@ import type {
 import { errorTitle } from '../errors.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
+import { lazinessAfterFirst, picture, subscribeLinks } from './picture.ts';
 
-export function articleCard(card: ArticleCard, site: SiteModel, headingLevel: 2 | 3 = 2): SafeHtml {
+/** How a card is shown: its heading's level, and whether its image waits until scrolled near. */
+export interface CardOptions {
+  headingLevel?: 2 | 3;
+  isLazy?: () => boolean;
+}
+
+/** Thumbnails fill a card: a grid column on wide screens, the screen's width on phones. */
+const THUMBNAIL_SIZES = '(min-width: 40rem) 22rem, calc(100vw - 2.5rem)';
+
+export function articleCard(card: ArticleCard, site: SiteModel, options: CardOptions = {}): SafeHtml {
   const { article } = card;
+  const { headingLevel = 2, isLazy = () => true } = options;
   const title = html`<a href="${card.url}">${article.title}</a>`;
   const region = card.terms.find((t) => t.taxonomy.slug === 'region');
-  return html`<article class="card">
+  return html`<article class="card${card.image ? ' card--with-image' : ''}">
+  ${card.image ? picture(card.image, { sizes: THUMBNAIL_SIZES, isLazy: isLazy(), className: 'card__image' }) : ''}
   ${region ? html`<p class="card__kicker"><a href="${termPath('region', region.term.slug)}">${region.term.name}</a></p>` : ''}
   ${headingLevel === 2 ? html`<h2 class="card__title">${title}</h2>` : html`<h3 class="card__title">${title}</h3>`}
   ${article.summary ? html`<p class="card__summary">${article.summary}</p>` : ''}
@@ -44,34 +57,50 @@ export function pagination(p: Pagination, basePath: string): SafeHtml {
 
 function cardList(listing: Listing, site: SiteModel, empty: string): SafeHtml {
   if (listing.cards.length === 0) return html`<p class="empty">${empty}</p>`;
-  return html`<div class="cards">${listing.cards.map((c) => articleCard(c, site))}</div>`;
+  const isLazy = lazinessAfterFirst();
+  return html`<div class="cards">${listing.cards.map((c) => articleCard(c, site, { isLazy }))}</div>`;
 }
 
-export function homeView(model: HomeModel, site: SiteModel): SafeHtml {
+export function homeView(model: HomeModel, site: SiteModel, feeds: FeedLink[] = []): SafeHtml {
+  // Later pages show the latest only: their first card is at the top.
+  const isLazy = lazinessAfterFirst();
+  const options = { headingLevel: 3, isLazy } as const;
   return html`<h1 class="visually-hidden">${site.settings.siteName}</h1>
 ${
   model.featured.length
     ? html`<section class="featured" aria-labelledby="featured-title">
   <h2 id="featured-title" class="section-title">Featured</h2>
-  <div class="cards cards--featured">${model.featured.map((c) => articleCard(c, site, 3))}</div>
+  <div class="cards cards--featured">${model.featured.map((c) => articleCard(c, site, options))}</div>
 </section>`
     : ''
 }
 <section class="latest" aria-labelledby="latest-title">
   <h2 id="latest-title" class="section-title">Latest</h2>
-  ${model.latest.cards.length ? html`<div class="cards">${model.latest.cards.map((c) => articleCard(c, site, 3))}</div>` : html`<p class="empty">Nothing published yet.</p>`}
+  ${model.latest.cards.length ? html`<div class="cards">${model.latest.cards.map((c) => articleCard(c, site, options))}</div>` : html`<p class="empty">Nothing published yet.</p>`}
   ${pagination(model.latest.pagination, '/')}
+  <p class="archive-link"><a href="/articles">All articles</a></p>
+  ${subscribeLinks(feeds)}
 </section>
 ${model.reports.map(
   (r) => html`<section class="report-block" aria-labelledby="report-${r.term.slug}">
   <h2 id="report-${r.term.slug}" class="section-title">In-depth Report: <a href="${termPath('report', r.term.slug)}">${r.term.name}</a></h2>
   ${r.term.descriptionHtml ? html`<div class="report-block__intro">${raw(r.term.descriptionHtml)}</div>` : ''}
-  <div class="cards">${r.cards.map((c) => articleCard(c, site, 3))}</div>
+  <div class="cards">${r.cards.map((c) => articleCard(c, site, options))}</div>
 </section>`,
 )}`;
 }
 
-export function termView(model: TermPageModel, site: SiteModel): SafeHtml {
+/** Every published article, newest first: the archive at /articles. */
+export function archiveView(listing: Listing, site: SiteModel, feeds: FeedLink[] = []): SafeHtml {
+  return html`<header class="listing-header">
+  <h1>All articles</h1>
+  ${subscribeLinks(feeds)}
+</header>
+${cardList(listing, site, 'Nothing published yet.')}
+${pagination(listing.pagination, '/articles')}`;
+}
+
+export function termView(model: TermPageModel, site: SiteModel, feeds: FeedLink[] = []): SafeHtml {
   const base = termPath(model.taxonomy.slug, model.term.slug);
   return html`<header class="listing-header">
   <nav class="breadcrumbs" aria-label="Breadcrumb"><ol>
@@ -87,6 +116,7 @@ export function termView(model: TermPageModel, site: SiteModel): SafeHtml {
       ? html`<nav class="subterms" aria-label="Within ${model.term.name}"><ul>${model.children.map((c) => html`<li><a href="${termPath(model.taxonomy.slug, c.slug)}">${c.name}</a></li>`)}</ul></nav>`
       : ''
   }
+  ${subscribeLinks(feeds)}
 </header>
 ${cardList(model.listing, site, 'No articles here yet.')}
 ${pagination(model.listing.pagination, base)}`;
@@ -103,7 +133,12 @@ export function taxonomyIndexView(taxonomy: Taxonomy, terms: { term: Term; count
 ${terms.length ? html`<ul class="term-index">${roots.map(item)}</ul>` : html`<p class="empty">None yet.</p>`}`;
 }
 
-export function authorView(person: Person, listing: Listing, site: SiteModel): SafeHtml {
+export function authorView(
+  person: Person,
+  listing: Listing,
+  site: SiteModel,
+  feeds: FeedLink[] = [],
+): SafeHtml {
   return html`<header class="listing-header author-header">
   <p class="listing-header__kind">Author</p>
   <h1>${person.name}</h1>
@@ -117,6 +152,7 @@ export function authorView(person: Person, listing: Listing, site: SiteModel): S
   </ul>`
       : ''
   }
+  ${subscribeLinks(feeds)}
 </header>
 <h2 class="section-title">Articles by ${person.name}</h2>
 ${cardList(listing, site, 'No published articles yet.')}

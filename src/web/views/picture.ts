@@ -1,0 +1,41 @@
+import type { ResponsiveImage } from '../../domain/responsive-image.ts';
+import type { FeedLink } from '../../services/discovery/feeds.ts';
+import { html, type SafeHtml } from './html.ts';
+
+/**
+ * An uploaded image in AVIF, WebP and JPEG/PNG at each size, with its width and height so the
+ * page does not move as it loads. Only the first image a reader sees loads at once; the rest
+ * wait until scrolled near (`isLazy`).
+ */
+export function picture(
+  image: ResponsiveImage,
+  options: { sizes: string; isLazy: boolean; className: string },
+): SafeHtml {
+  const { sizes, isLazy, className } = options;
+  return html`<picture class="${className}">${image.sources.map(
+    (s) => html`<source type="${s.type}" srcset="${s.srcset}" sizes="${sizes}">`,
+  )}<img src="${image.src}" srcset="${image.srcset}" sizes="${sizes}" width="${image.width}" height="${image.height}" alt="${image.alt}"${
+    isLazy ? html` loading="lazy" decoding="async"` : html` fetchpriority="high"`
+  }></picture>`;
+}
+
+/**
+ * Whether each image on a page loads lazily: the first one asked about does not (it is near the
+ * top, likely in view), every later one does.
+ */
+export function lazinessAfterFirst(): () => boolean {
+  let isFirst = true;
+  return () => {
+    if (!isFirst) return true;
+    isFirst = false;
+    return false;
+  };
+}
+
+/** Visible links to a listing's feeds, for readers whose browser does not show the announced ones. */
+export function subscribeLinks(feeds: FeedLink[]): SafeHtml {
+  if (feeds.length === 0) return html``;
+  return html`<p class="subscribe">Subscribe: ${feeds.map(
+    (f, i) => html`${i ? ' · ' : ''}<a href="${f.url}" type="${f.type}">${f.label}</a>`,
+  )}</p>`;
+}
