@@ -44,22 +44,14 @@ export async function placeImportedArticle(
     sourceId: item.sourceId,
     entityType: 'article',
   });
-  const own = previous === undefined ? undefined : await repos.articles.findById(previous);
-  for (const slug of importedArticleSlugs(item.slug)) {
-    const holder = await repos.articles.findBySlug(slug);
-    if (own && (!holder || holder.id === own.id)) return { existing: own, slug, warning: null };
-    if (own) continue;
-    if (holder && !isSameItem(holder, item)) continue;
-    return {
-      existing: holder,
-      slug,
-      warning:
-        slug === item.slug
-          ? null
-          : `${articlePath(item.slug)} is another article (written here or by another import), left as it was: ${item.ref} was imported as ${articlePath(slug)}`,
-    };
-  }
-  throw Errors.IMPORT_FAILED({ file: item.ref, reason: `no free slug near ${articlePath(item.slug)}` });
+  return place(item, {
+    own: previous === undefined ? undefined : await repos.articles.findById(previous),
+    candidates: importedArticleSlugs(item.slug),
+    holderOf: (slug) => repos.articles.findBySlug(slug),
+    path: articlePath,
+    movedWarning: (slug) =>
+      `${articlePath(item.slug)} is another article (written here or by another import), left as it was: ${item.ref} was imported as ${articlePath(slug)}`,
+  });
 }
 
 /** The same as placeImportedArticle, for static pages: the renamed page is `about-imported`. */
@@ -73,22 +65,39 @@ export async function placeImportedPage(
     entityType: 'page',
   });
   const pages = previous === undefined ? [] : await repos.pages.list();
-  const own = pages.find((page) => page.id === previous);
-  for (const slug of importedPageSlugs(item.slug)) {
-    const holder = await repos.pages.findBySlug(slug);
+  return place(item, {
+    own: pages.find((page) => page.id === previous),
+    candidates: importedPageSlugs(item.slug),
+    holderOf: (slug) => repos.pages.findBySlug(slug),
+    path: pagePath,
+    movedWarning: (slug) =>
+      `page ${pagePath(item.slug)} already exists and was not made by this import, so it was left as it was: ${item.ref} was imported as ${pagePath(slug)}`,
+  });
+}
+
+/**
+ * The first of the candidate slugs the item may take: its own earlier copy's (wherever it is
+ * now), a free one, or one held by the same item read back from an export.
+ */
+async function place<T extends { id: number; createdAt: string }>(
+  item: ImportedItem,
+  options: {
+    own: T | undefined;
+    candidates: Iterable<string>;
+    holderOf: (slug: string) => Promise<T | undefined>;
+    path: (slug: string) => string;
+    movedWarning: (slug: string) => string;
+  },
+): Promise<Placement<T>> {
+  const { own } = options;
+  for (const slug of options.candidates) {
+    const holder = await options.holderOf(slug);
     if (own && (!holder || holder.id === own.id)) return { existing: own, slug, warning: null };
     if (own) continue;
     if (holder && !isSameItem(holder, item)) continue;
-    return {
-      existing: holder,
-      slug,
-      warning:
-        slug === item.slug
-          ? null
-          : `page ${pagePath(item.slug)} already exists and was not made by this import, so it was left as it was: ${item.ref} was imported as ${pagePath(slug)}`,
-    };
+    return { existing: holder, slug, warning: slug === item.slug ? null : options.movedWarning(slug) };
   }
-  throw Errors.IMPORT_FAILED({ file: item.ref, reason: `no free slug near ${pagePath(item.slug)}` });
+  throw Errors.IMPORT_FAILED({ file: item.ref, reason: `no free slug near ${options.path(item.slug)}` });
 }
 
 function isSameItem(holder: { createdAt: string }, item: ImportedItem): boolean {
