@@ -1,4 +1,5 @@
 import { decodeHTML } from 'entities';
+import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
 
 /** What happened to one shortcode found in a body. */
 export interface ShortcodeNote {
@@ -186,11 +187,15 @@ function languageClass(classes: string): string | null {
 // [sourcecode] and [code] (SyntaxHighlighter, WordPress.com), the language-named ones, and the
 // CodeColorer family: [cc], [cci] (inline), [cce] (escaped), [ccnle_php] (flags, then a
 // language) and so on. Only with a closing tag: "[php]" alone in prose is left as text.
-const CODE_SHORTCODE = new RegExp(
-  `\\[(sourcecode|code|cc[a-z]*(?:_[\\w+#-]+)?|${LANGUAGE_SHORTCODES.map((n) => n.replace(/[+#-]/g, '\\$&')).join('|')})(\\s[^\\]]*)?\\]([\\s\\S]*?)\\[\\/\\1\\]`,
+// Opening tags only: replaceEnclosed pairs each with its closing tag in linear time.
+const CODE_SHORTCODE_OPEN = new RegExp(
+  `\\[(sourcecode|code|cc[a-z]*(?:_[\\w+#-]+)?|${LANGUAGE_SHORTCODES.map((n) => n.replace(/[+#-]/g, '\\$&')).join('|')})(\\s[^\\][]*)?\\]`,
   'gi',
 );
-const PRE = /<pre\b([^>]*)>([\s\S]*?)<\/pre\s*>/gi;
+const PRE_OPEN = /<pre\b([^<>]*)>/gi;
+const PRE_CLOSE = /<\/pre\s*>/i;
+/** How far around a code shortcode to look for the sentence it may sit in. */
+const LINE_CONTEXT = 400;
 
 function shortcodeBlock(name: string, rawAttributes: string, inner: string, isInText: boolean): CodeBlock {
   const attributes = attributesOf(rawAttributes);
@@ -252,20 +257,33 @@ export function liftCode(
   };
   let out = html;
   if (options.isWordPress) {
-    out = out.replace(
-      CODE_SHORTCODE,
-      (whole, name: string, attributes: string | undefined, inner: string, offset: number, all: string) => {
-        if (!inner.trim()) return whole;
+    const all = out;
+    out = replaceEnclosed(
+      all,
+      CODE_SHORTCODE_OPEN,
+      (match) => new RegExp(`\\[\\/${escapeRegExp(match[1] ?? '')}\\]`, 'i'),
+      (match, enclosed) => {
+        if (!enclosed) return null;
+        const { inner, end } = enclosed;
+        if (!inner.trim()) return { text: all.slice(match.index, end), end };
+        const name = match[1] ?? '';
         options.notes?.push({ name: name.toLowerCase(), outcome: 'converted' });
-        const lineStart = all.lastIndexOf('\n', offset) + 1;
-        const lineEnd = all.indexOf('\n', offset + whole.length);
-        const around = `${all.slice(lineStart, offset)} ${all.slice(offset + whole.length, lineEnd === -1 ? undefined : lineEnd)}`;
+        // Only the line around the shortcode matters; reading no further keeps a long line cheap.
+        const before = all.slice(Math.max(0, match.index - LINE_CONTEXT), match.index);
+        const after = all.slice(end, end + LINE_CONTEXT);
+        const around = `${before.slice(before.lastIndexOf('\n') + 1)} ${after.split('\n', 1)[0]}`;
         const isInText = /\S/.test(around.replace(/<[^>]*>/g, ''));
-        return place(shortcodeBlock(name, attributes ?? '', inner, isInText));
+        return { text: place(shortcodeBlock(name, match[2] ?? '', inner, isInText)), end };
       },
     );
   }
-  out = out.replace(PRE, (_whole, attributes: string, inner: string) => place(preBlock(attributes, inner)));
+  out = replaceEnclosed(
+    out,
+    PRE_OPEN,
+    () => PRE_CLOSE,
+    (match, enclosed) =>
+      enclosed ? { text: place(preBlock(match[1] ?? '', enclosed.inner)), end: enclosed.end } : null,
+  );
   return { html: out, blocks };
 }
 

@@ -246,3 +246,27 @@ test('a <pre> whose class names a language gives the fence that language; other 
   for (const [html, expected] of cases)
     assert.equal(htmlToMarkdown(html, { isWordPress: true }).markdown, expected, html);
 });
+
+test('a body full of unclosed shortcodes and <pre> tags converts in time proportional to its length', () => {
+  // Each of these, repeated, made the conversion read to the end of the body once per tag:
+  // 60 KB of "[b " took 4 s, 25 KB of "<pre " more than 5 s; at the 2 MB limit, hours.
+  for (const tag of ['[b ', '[b]', '[b x=1]', '[[b]', '[code]', '[code ', '[cc]', '<pre ', '<pre x']) {
+    const body = `before ${tag.repeat(Math.floor(400_000 / tag.length))} after`;
+    const started = performance.now();
+    const { markdown } = htmlToMarkdown(body, { isWordPress: true });
+    const seconds = (performance.now() - started) / 1000;
+    assert.ok(seconds < 10, `${JSON.stringify(tag)} took ${seconds.toFixed(1)} s`);
+    // As HTML, "<pre <pre …" is one broken tag; shortcodes leave the text after them alone.
+    if (tag.startsWith('[')) assert.match(markdown, /after$/, JSON.stringify(tag));
+  }
+});
+
+test('code shortcodes and <pre> blocks convert as before when they are closed', () => {
+  const { markdown } = htmlToMarkdown(
+    '<p>Run [code]make all[/code] first.</p>\n\n[sourcecode language="python"]print(1)[/sourcecode]\n\n<pre class="lang-sh">ls -l\n</pre >',
+    { isWordPress: true },
+  );
+  assert.match(markdown, /Run `make all` first\./);
+  assert.match(markdown, /```python\nprint\(1\)\n```/);
+  assert.match(markdown, /```sh\nls -l\n```/);
+});

@@ -3,6 +3,7 @@ import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
 import { assertRenderable, bareLinksIn, FOOTNOTE_ID } from '../../content/markdown.ts';
 import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
+import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
 import { type FootnoteCounter, footnotesToAnchors } from './markdown-footnotes.ts';
 
 export type { ShortcodeNote };
@@ -359,9 +360,16 @@ const BLOCK_START =
 export function autoParagraph(html: string): string {
   if (!html.includes('\n')) return BLOCK_START.test(html.trim()) ? html : `<p>${html}</p>`;
   const preserved: string[] = [];
-  const text = html
-    .replace(/\r\n?/g, '\n')
-    .replace(/<pre[\s>][\s\S]*?<\/pre>/gi, (block) => `\uE000${preserved.push(block) - 1}\uE000`);
+  const text = replaceEnclosed(
+    html.replace(/\r\n?/g, '\n'),
+    /<pre[\s>]/gi,
+    () => /<\/pre>/i,
+    (match, enclosed) => {
+      if (!enclosed) return null;
+      const block = match.input.slice(match.index, enclosed.end);
+      return { text: `\uE000${preserved.push(block) - 1}\uE000`, end: enclosed.end };
+    },
+  );
   const blocks = text.split(/\n\s*\n/);
   const out = blocks.map((block) => {
     const trimmed = block.trim();
@@ -379,7 +387,9 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-const SHORTCODE = /\[(\[?)([a-zA-Z][\w-]*)(\s[^\]]*)?\](?:([\s\S]*?)\[\/\2\])?(\]?)/g;
+// An opening shortcode; its closing tag, when it has one, is paired by replaceEnclosed.
+// Attributes hold no brackets (as in WordPress's own pattern), so a stray "[b " ends at the next one.
+const SHORTCODE_OPEN = /\[(\[?)([a-zA-Z][\w-]*)(\s[^\][]*)?\]/g;
 const LINKED = new Set(['embed', 'video', 'audio', 'youtube', 'vimeo', 'soundcloud', 'playlist']);
 const DROPPED = new Set(['gallery', 'contact-form-7', 'contact-form', 'ninja_form', 'gravityform']);
 
@@ -397,58 +407,78 @@ function attributesOf(text: string): Record<string, string> {
  * text. Every one found is noted so the import report can say what happened.
  */
 export function expandShortcodes(html: string, notes: ShortcodeNote[]): string {
-  return html.replace(
-    SHORTCODE,
-    (
-      whole,
-      open: string,
-      rawName: string,
-      rawAttributes: string | undefined,
-      inner: string | undefined,
-      close: string,
-    ) => {
-      // [[name]] is WordPress's escape for a literal shortcode.
-      if (open && close) return whole.slice(1, -1);
-      const name = rawName.toLowerCase();
-      const attributes = attributesOf(rawAttributes ?? '');
-      if (name === 'caption' || name === 'wp_caption') {
-        notes.push({ name, outcome: 'converted' });
-        const body = inner ?? '';
-        const media = /^\s*((?:<a [^>]*>\s*)?<img [^>]*>(?:\s*<\/a>)?)([\s\S]*)$/i.exec(body);
-        const caption = (media?.[2] ?? attributes.caption ?? '').trim();
-        return `<figure>${media?.[1] ?? body}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
-      }
-      if (LINKED.has(name)) {
-        const url =
-          inner?.trim() ||
-          attributes.src ||
-          attributes.url ||
-          attributes.mp4 ||
-          attributes.m4v ||
-          attributes.webm ||
-          attributes.ogv ||
-          attributes.mp3 ||
-          attributes.ogg ||
-          attributes.wav ||
-          attributes.m4a ||
-          (rawAttributes ?? '').trim().split(/\s+/)[0] ||
-          '';
-        if (/^https?:\/\//i.test(url)) {
-          notes.push({ name, outcome: 'converted' });
-          return `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`;
-        }
-        notes.push({ name, outcome: 'skipped' });
-        return '';
-      }
-      if (DROPPED.has(name)) {
-        notes.push({ name, outcome: 'skipped' });
-        return '';
-      }
-      // Text in square brackets is common in prose; only shortcode-looking text is reported.
-      if (inner !== undefined || /=/.test(rawAttributes ?? '')) notes.push({ name, outcome: 'kept' });
-      return whole;
+  return replaceEnclosed(
+    html,
+    SHORTCODE_OPEN,
+    (match) => new RegExp(`\\[\\/${escapeRegExp(match[2] ?? '')}\\]`),
+    (match, enclosed) => {
+      // "[[name]]" and "[[name]…[/name]]": the bracket after the shortcode belongs to it.
+      let end = enclosed?.end ?? match.index + match[0].length;
+      const close = html[end] === ']' ? ']' : '';
+      end += close.length;
+      const text = expandShortcode(
+        html.slice(match.index, end),
+        match[1] ?? '',
+        match[2] ?? '',
+        match[3],
+        enclosed?.inner,
+        close,
+        notes,
+      );
+      return { text, end };
     },
   );
+}
+
+function expandShortcode(
+  whole: string,
+  open: string,
+  rawName: string,
+  rawAttributes: string | undefined,
+  inner: string | undefined,
+  close: string,
+  notes: ShortcodeNote[],
+): string {
+  // [[name]] is WordPress's escape for a literal shortcode.
+  if (open && close) return whole.slice(1, -1);
+  const name = rawName.toLowerCase();
+  const attributes = attributesOf(rawAttributes ?? '');
+  if (name === 'caption' || name === 'wp_caption') {
+    notes.push({ name, outcome: 'converted' });
+    const body = inner ?? '';
+    const media = /^\s*((?:<a [^>]*>\s*)?<img [^>]*>(?:\s*<\/a>)?)([\s\S]*)$/i.exec(body);
+    const caption = (media?.[2] ?? attributes.caption ?? '').trim();
+    return `<figure>${media?.[1] ?? body}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
+  }
+  if (LINKED.has(name)) {
+    const url =
+      inner?.trim() ||
+      attributes.src ||
+      attributes.url ||
+      attributes.mp4 ||
+      attributes.m4v ||
+      attributes.webm ||
+      attributes.ogv ||
+      attributes.mp3 ||
+      attributes.ogg ||
+      attributes.wav ||
+      attributes.m4a ||
+      (rawAttributes ?? '').trim().split(/\s+/)[0] ||
+      '';
+    if (/^https?:\/\//i.test(url)) {
+      notes.push({ name, outcome: 'converted' });
+      return `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`;
+    }
+    notes.push({ name, outcome: 'skipped' });
+    return '';
+  }
+  if (DROPPED.has(name)) {
+    notes.push({ name, outcome: 'skipped' });
+    return '';
+  }
+  // Text in square brackets is common in prose; only shortcode-looking text is reported.
+  if (inner !== undefined || /=/.test(rawAttributes ?? '')) notes.push({ name, outcome: 'kept' });
+  return whole;
 }
 
 /** Replaces characters no database should store: lone surrogates and C0 controls other than tab and newlines. */
