@@ -142,6 +142,24 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
     );
     assert.match(await body.inputValue(), /\*\*Ground truth\*\* comes from \*satellites\*\./);
 
+    // Word's clipboard: list paragraphs, bidi-styled bold and a table without a heading row.
+    const wordHtml = readFileSync(path.join(repoRoot, 'test/fixtures/paste/word-list-table.html'), 'utf8');
+    await body.evaluate((el: HTMLTextAreaElement, html: string) => {
+      el.focus();
+      el.setSelectionRange(el.value.length, el.value.length);
+      const data = new DataTransfer();
+      data.setData('text/html', html);
+      data.setData('text/plain', 'Harbour levies rose by a third in 2025.');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, wordHtml);
+    await page.waitForFunction(() =>
+      (document.querySelector('#field-body') as HTMLTextAreaElement).value.includes('**Harbour levies**'),
+    );
+    const pasted = await body.inputValue();
+    assert.match(pasted, /^- {3}Container fees\n {4}- {3}Reefer surcharge\n- {3}Berth fees$/m);
+    assert.match(pasted, /^1\. {2}Audit the ledger$/m);
+    assert.match(pasted, /^\| Port \| Levy \|\n\| --- \| --- \|\n\| Mombasa \| 4\.2% \|$/m);
+
     // Live preview renders the Markdown.
     await page.getByRole('button', { name: 'Preview' }).first().click();
     await page.locator('.md-preview strong', { hasText: 'tide gauges' }).waitFor();

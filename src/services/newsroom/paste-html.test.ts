@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { pastedHtmlToMarkdown } from './paste-html.ts';
 
@@ -23,5 +24,56 @@ describe('pasting from word processors and web pages', () => {
   it('keeps a pasted bare URL with underscores one working link', () => {
     const markdown = pastedHtmlToMarkdown('<p>See https://example.com/a_b_c?utm_source=x_y for more.</p>');
     assert.equal(markdown, 'See <https://example.com/a_b_c?utm_source=x_y> for more.');
+  });
+});
+
+describe('pasting from Word', () => {
+  const wordClipboard = readFileSync(
+    new URL('../../../test/fixtures/paste/word-list-table.html', import.meta.url),
+    'utf8',
+  );
+
+  it('makes Word’s list paragraphs real lists, nested by level, bullets and numbers apart', () => {
+    const markdown = pastedHtmlToMarkdown(wordClipboard);
+    assert.match(markdown, /^- {3}Container fees\n {4}- {3}Reefer surcharge\n- {3}Berth fees$/m);
+    assert.match(markdown, /^1\. {2}Audit the ledger\n2\. {2}Publish the \*\*findings\*\*$/m);
+    assert.doesNotMatch(markdown, /[·§]|^o /m);
+  });
+
+  it('keeps Word’s bold and italic, whatever its bidi styles say', () => {
+    assert.match(
+      pastedHtmlToMarkdown(wordClipboard),
+      /^\*\*Harbour levies\*\* rose by a \*third\* in 2025\.$/m,
+    );
+    assert.equal(
+      pastedHtmlToMarkdown(
+        '<p><span style="mso-bidi-font-weight:bold">plain</span> <span style="font-weight: 400">too</span></p>',
+      ),
+      'plain too',
+    );
+  });
+
+  it('turns a Word table into a Markdown table with its first row as the heading', () => {
+    assert.match(
+      pastedHtmlToMarkdown(wordClipboard),
+      /^\| Port \| Levy \|\n\| --- \| --- \|\n\| Mombasa \| 4\.2% \|$/m,
+    );
+  });
+
+  it('keeps a table Markdown cannot hold as sanitized HTML', () => {
+    const markdown = pastedHtmlToMarkdown(
+      '<table><tr><td>Year</td><td>Note</td></tr><tr><td colspan="2" style="color:red" onclick="x()"><p>One</p><p>Two</p></td></tr></table>',
+    );
+    assert.equal(
+      markdown,
+      '<table><thead><tr><th>Year</th><th>Note</th></tr></thead><tbody><tr><td colspan="2"><p>One</p><p>Two</p></td></tr></tbody></table>',
+    );
+  });
+
+  it('reads a paste of thousands of unclosed Word paragraphs in linear time', () => {
+    const started = performance.now();
+    pastedHtmlToMarkdown(`${'<p style="mso-list:l0 level1 lfo1">'.repeat(20_000)}end`);
+    pastedHtmlToMarkdown(`${'<!--[if gte mso 9]>'.repeat(50_000)}end`);
+    assert.ok(performance.now() - started < 10_000);
   });
 });

@@ -2,11 +2,21 @@
 // paste (or in a worker), not when the server starts.
 import sanitizeHtml from 'sanitize-html';
 import { htmlToMarkdown } from '../import/html-to-markdown.ts';
+import { tablesWithHeadings, wordListsToHtml } from './word-html.ts';
 
 const MAX_PASTE = 2_000_000;
 
 function styleOf(attribs: Record<string, string>): string {
   return (attribs.style ?? '').toLowerCase().replace(/\s+/g, '');
+}
+
+/** One declaration of a style, not Word's look-alikes: `mso-bidi-font-weight:normal` on a <b> is still bold. */
+function hasStyle(style: string, property: string, values: RegExp): boolean {
+  for (const declaration of style.split(';')) {
+    const [name, value = ''] = declaration.split(':', 2);
+    if (name === property && values.test(value)) return true;
+  }
+  return false;
 }
 
 /**
@@ -16,7 +26,7 @@ function styleOf(attribs: Record<string, string>): string {
  */
 export function pastedHtmlToMarkdown(pasted: string): string {
   const source = pasted.length > MAX_PASTE ? pasted.slice(0, MAX_PASTE) : pasted;
-  const cleaned = sanitizeHtml(source.replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, ''), {
+  const cleaned = sanitizeHtml(wordListsToHtml(source), {
     allowedTags: [
       'p',
       'br',
@@ -49,26 +59,32 @@ export function pastedHtmlToMarkdown(pasted: string): string {
       'sub',
       'span',
     ],
-    allowedAttributes: { a: ['href', 'title'], img: ['src', 'alt'] },
+    allowedAttributes: {
+      a: ['href', 'title'],
+      img: ['src', 'alt'],
+      td: ['colspan', 'rowspan'],
+      th: ['colspan', 'rowspan'],
+    },
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['http', 'https'] },
     nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'title', 'head', 'xml'],
     transformTags: {
       // Google Docs wraps a whole paste in <b style="font-weight:normal">: not bold at all.
       b: (tagName, attribs) =>
-        /font-weight:(normal|400)/.test(styleOf(attribs))
+        hasStyle(styleOf(attribs), 'font-weight', /^(?:normal|[1-4]00)$/)
           ? { tagName: 'span', attribs: {} }
           : { tagName, attribs },
       // Word processors mark emphasis with styles on spans rather than tags.
       span: (_tagName, attribs) => {
         const style = styleOf(attribs);
-        if (/font-weight:(bold|[6-9]00)/.test(style)) return { tagName: 'strong', attribs: {} };
-        if (/font-style:italic/.test(style)) return { tagName: 'em', attribs: {} };
+        if (hasStyle(style, 'font-weight', /^(?:bold|bolder|[6-9]00)$/))
+          return { tagName: 'strong', attribs: {} };
+        if (hasStyle(style, 'font-style', /^(?:italic|oblique)$/)) return { tagName: 'em', attribs: {} };
         return { tagName: 'span', attribs: {} };
       },
     },
     exclusiveFilter: (frame) => frame.tag === 'a' && !frame.attribs.href && !frame.text.trim(),
   });
-  const withoutSpans = cleaned.replace(/<\/?span>/g, '').replace(/&nbsp;/g, ' ');
+  const withoutSpans = tablesWithHeadings(cleaned.replace(/<\/?span>/g, '').replace(/&nbsp;/g, ' '));
   return htmlToMarkdown(withoutSpans).markdown;
 }
