@@ -19,6 +19,27 @@ describe('side-by-side revision diff', () => {
     assert.deepEqual(rows[2]?.right, { text: 'c', kind: 'added' });
   });
 
+  it('marks the words that changed within a replaced line', () => {
+    const [row] = sideBySide('The levy rose by a third in 2025.', 'The levy rose by a quarter in 2025.');
+    assert.deepEqual(row?.left?.segments, [
+      { text: 'The levy rose by a ', isChanged: false },
+      { text: 'third', isChanged: true },
+      { text: ' in 2025.', isChanged: false },
+    ]);
+    assert.deepEqual(
+      row?.right?.segments?.filter((s) => s.isChanged).map((s) => s.text),
+      ['quarter'],
+    );
+  });
+
+  it('marks no words when a line was rewritten whole, or changed too much to help', () => {
+    const [rewritten] = sideBySide('abc def', 'xyz uvw');
+    assert.equal(rewritten?.left?.segments, undefined);
+    const many = Array.from({ length: 400 }, (_, i) => `w${i}`);
+    const [churned] = sideBySide(many.join(' '), many.map((w, i) => (i % 2 ? w : `${w}x`)).join(' '));
+    assert.equal(churned?.right?.segments, undefined);
+  });
+
   it('lists only the fields that changed', () => {
     const diffs = diffFields({ title: 'A', body: 'x' }, { title: 'A', body: 'y' });
     assert.deepEqual(

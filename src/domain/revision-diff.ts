@@ -1,9 +1,40 @@
-import { diffLines } from 'diff';
+import { diffLines, diffWordsWithSpace } from 'diff';
 
-/** One row of a side-by-side comparison: the old line on the left, the new on the right. */
+/** A run of words within a changed line: the same on both sides, or only on this side. */
+export interface DiffSegment {
+  text: string;
+  isChanged: boolean;
+}
+
+/**
+ * One row of a side-by-side comparison: the old line on the left, the new on the right. A line
+ * facing its replacement carries its words as segments, so the few that changed stand out.
+ */
 export interface DiffRow {
-  left: { text: string; kind: 'same' | 'removed' } | null;
-  right: { text: string; kind: 'same' | 'added' } | null;
+  left: { text: string; kind: 'same' | 'removed'; segments?: DiffSegment[] } | null;
+  right: { text: string; kind: 'same' | 'added'; segments?: DiffSegment[] } | null;
+}
+
+/** Past this many edits a line counts as rewritten: marking every other word helps no one. */
+const MAX_WORD_EDITS = 200;
+
+/** The words of a line and its replacement, marked where they differ; null when too different to help. */
+export function wordSegments(
+  before: string,
+  after: string,
+): { left: DiffSegment[]; right: DiffSegment[] } | null {
+  const parts = diffWordsWithSpace(before, after, { maxEditLength: MAX_WORD_EDITS });
+  if (!parts) return null;
+  const left: DiffSegment[] = [];
+  const right: DiffSegment[] = [];
+  let same = 0;
+  for (const part of parts) {
+    if (!part.added) left.push({ text: part.value, isChanged: Boolean(part.removed) });
+    if (!part.removed) right.push({ text: part.value, isChanged: Boolean(part.added) });
+    if (!part.added && !part.removed) same += part.value.trim().length;
+  }
+  // Nothing in common but spaces: the whole line changed, which the row already says.
+  return same === 0 ? null : { left, right };
 }
 
 /** A field whose value differs between two versions, compared line by line. */
@@ -30,9 +61,16 @@ export function sideBySide(before: string, after: string): DiffRow[] {
     for (let i = 0; i < count; i++) {
       const left = removed[i];
       const right = added[i];
+      const words = left !== undefined && right !== undefined ? wordSegments(left, right) : null;
       rows.push({
-        left: left === undefined ? null : { text: left, kind: 'removed' },
-        right: right === undefined ? null : { text: right, kind: 'added' },
+        left:
+          left === undefined
+            ? null
+            : { text: left, kind: 'removed', ...(words ? { segments: words.left } : {}) },
+        right:
+          right === undefined
+            ? null
+            : { text: right, kind: 'added', ...(words ? { segments: words.right } : {}) },
       });
     }
     removed = [];

@@ -208,8 +208,8 @@ for (const kind of DATABASE_KINDS) {
       const revisionId = [...history.body.matchAll(/\/revisions\/(\d+)"/g)].map((m) => Number(m[1]))[0];
       assert.ok(revisionId);
       const diff = await editor.get(`/admin/articles/${id}/revisions/${revisionId}`);
-      assert.match(diff.body, /class="diff-removed"[^>]*>.*Old line\./s);
-      assert.match(diff.body, /class="diff-added"[^>]*>.*New line\./s);
+      assert.match(diff.body, /class="diff-removed"[^>]*>.*<del class="diff-word">Old<\/del> line\./s);
+      assert.match(diff.body, /class="diff-added"[^>]*>.*<ins class="diff-word">New<\/ins> line\./s);
       assert.equal(
         (await editor.post(`/admin/articles/${id}/revisions/${revisionId}/restore`, { version: '2' }))
           .statusCode,

@@ -345,8 +345,24 @@ for (const kind of DATABASE_KINDS) {
       const diff = await compareRevisions(ctx, { articleId: article.id, fromId: first.id });
       const body = diff.fields.find((f) => f.field === 'Body');
       assert.deepEqual(body?.rows[1], {
-        left: { text: 'Line two.', kind: 'removed' },
-        right: { text: 'Line 2, rewritten.', kind: 'added' },
+        left: {
+          text: 'Line two.',
+          kind: 'removed',
+          segments: [
+            { text: 'Line ', isChanged: false },
+            { text: 'two', isChanged: true },
+            { text: '.', isChanged: false },
+          ],
+        },
+        right: {
+          text: 'Line 2, rewritten.',
+          kind: 'added',
+          segments: [
+            { text: 'Line ', isChanged: false },
+            { text: '2, rewritten', isChanged: true },
+            { text: '.', isChanged: false },
+          ],
+        },
       });
       const restored = await restoreRevision(ctx, editor, { articleId: article.id, revisionId: first.id });
       assert.equal(restored.bodyMarkdown, 'Line one.\nLine two.\n');
@@ -530,6 +546,31 @@ for (const kind of DATABASE_KINDS) {
           isMultiple: true,
         }),
         hasCode('PERMISSION_DENIED'),
+      );
+    });
+
+    it('does not count reordered terms as a change in the history', async () => {
+      const ctx = t.wiring;
+      const theme = (await ctx.store.taxonomies.listTaxonomies()).find((x) => x.slug === 'theme');
+      assert.ok(theme);
+      const term = (name: string) =>
+        createTerm(ctx, editor, { taxonomyId: theme.id, name, slug: '', description: '', parentId: null });
+      const [tides, salt] = [await term('Tides'), await term('Salt')];
+      const article = await createArticle(ctx, editor, {
+        ...draftInput('Reordered terms', 'Body.\n'),
+        termIds: [tides.id, salt.id],
+      });
+      await updateArticle(ctx, editor, {
+        id: article.id,
+        expectedVersion: article.version,
+        article: { ...inputOf(article), termIds: [salt.id, tides.id] },
+      });
+      const [, first] = await listArticleRevisions(ctx, article.id);
+      assert.ok(first);
+      const diff = await compareRevisions(ctx, { articleId: article.id, fromId: first.id });
+      assert.deepEqual(
+        diff.fields.map((f) => f.field),
+        [],
       );
     });
 

@@ -161,7 +161,11 @@ async function textFields(repos: Repositories, draft: ArticleDraft): Promise<Rec
       : '',
     Body: draft.bodyMarkdown ?? '',
     Authors: people.map((p) => p.name).join('\n'),
-    Terms: terms.map((t) => t.name).join('\n'),
+    // The order terms were ticked in means nothing to readers: a reordering is not a change.
+    Terms: terms
+      .map((t) => t.name)
+      .sort((a, b) => a.localeCompare(b))
+      .join('\n'),
     'Original source': draft.source ? `${draft.source.name} ${draft.source.url ?? ''}`.trim() : '',
     'Canonical URL': draft.canonicalUrl ?? '',
     License: draft.license ?? '',

@@ -2,7 +2,7 @@ import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../../../dom
 import { ARTICLE_LIST_SORTS, type ArticleListFilters } from '../../../domain/article-list-query.ts';
 import { articlePath } from '../../../domain/paths.ts';
 import type { AdminArticleSort } from '../../../domain/ports/article-admin-store.ts';
-import type { FieldDiff } from '../../../domain/revision-diff.ts';
+import type { DiffRow, FieldDiff } from '../../../domain/revision-diff.ts';
 import { STATUS_LABELS } from '../../../domain/workflow.ts';
 import type { ArticleRow } from '../../../services/newsroom/article-list.ts';
 import type { BulkAction, BulkOutcome } from '../../../services/newsroom/bulk-articles.ts';
@@ -188,10 +188,22 @@ ${model.revisions.map(
 </tbody></table></div>`;
 }
 
-function cell(side: { text: string; kind: string } | null, label: string): SafeHtml {
+/** A changed line's text, its changed words marked as deleted (left) or inserted (right). */
+function cellText(side: NonNullable<DiffRow['left'] | DiffRow['right']>): SafeHtml | string {
+  if (!side.segments) return side.text || ' ';
+  return html`${side.segments.map((segment) =>
+    !segment.isChanged
+      ? segment.text
+      : side.kind === 'removed'
+        ? html`<del class="diff-word">${segment.text}</del>`
+        : html`<ins class="diff-word">${segment.text}</ins>`,
+  )}`;
+}
+
+function cell(side: DiffRow['left'] | DiffRow['right'], label: string): SafeHtml {
   if (!side) return html`<td class="diff-gap" data-label="${label}"></td>`;
   const mark = side.kind === 'removed' ? '−' : side.kind === 'added' ? '+' : '';
-  return html`<td class="diff-${side.kind}" data-label="${label}">${mark ? html`<span class="visually-hidden">${side.kind === 'removed' ? 'removed: ' : 'added: '}</span><span aria-hidden="true" class="diff-mark">${mark}</span>` : ''}${side.text || ' '}</td>`;
+  return html`<td class="diff-${side.kind}" data-label="${label}">${mark ? html`<span class="visually-hidden">${side.kind === 'removed' ? 'removed: ' : 'added: '}</span><span aria-hidden="true" class="diff-mark">${mark}</span>` : ''}${cellText(side)}</td>`;
 }
 
 /** A side-by-side comparison of a revision with the current article (or another revision). */
