@@ -84,6 +84,14 @@ describe('the admin in Chromium', { skip: skipReason ?? false }, () => {
     await page.goto(`${base}/admin`);
     assert.match(page.url(), /\/admin\/login\?next=/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-login.png'), fullPage: true });
+    // A field focused from the keyboard is ringed in blue: red is what a wrong field looks like.
+    await page.getByLabel('Email').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(
+      await page.getByLabel('Email').evaluate((el) => getComputedStyle(el).outlineColor),
+      'rgb(29, 78, 216)',
+    );
     await page.getByLabel('Email').fill('editor-in-chief@example.org');
     await page.getByLabel('Password').fill('wrong password here');
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -218,6 +218,38 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await t.wiring.store.articles.findById(id))?.bodyMarkdown, 'Old line.');
     });
 
+    it('says a preview of a published article shows what readers see now', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/articles/new');
+      const id = idFrom(
+        (await editor.post('/admin/articles', { ...ARTICLE_FORM, title: 'Banner check' })).headers.location,
+      );
+      const editorPage = await editor.get(`/admin/articles/${id}`);
+      assert.match((await editor.get(`/admin/articles/${id}/preview`)).body, /once published/);
+      const version = /name="version" value="(\d+)"/.exec(editorPage.body)?.[1] ?? '1';
+      await editor.post(`/admin/articles/${id}/workflow`, { action: 'publish', version });
+      assert.equal((await t.wiring.store.articles.findById(id))?.status, 'published');
+      const preview = await editor.get(`/admin/articles/${id}/preview`);
+      assert.match(preview.body, /Preview of this published article: readers see it like this now\./);
+      assert.doesNotMatch(preview.body, /once published/);
+    });
+
+    it('tells a writer with no author page what saving will do, and what to ask an admin', async () => {
+      const unlinked = await clientAs(
+        app,
+        t.wiring,
+        await makeUser(t.wiring, 'author', 'unlinked-author@newsroom.example'),
+        sessionCookieName(t.wiring.siteUrl),
+      );
+      const page = await unlinked.get('/admin/articles/new');
+      assert.match(page.body, /Your account is not linked to an author page yet/);
+      assert.match(page.body, /A author/);
+      // The first save makes the writer's author page; the hint is gone from then on.
+      const saved = await unlinked.post('/admin/articles', { ...ARTICLE_FORM, title: 'First piece' });
+      assert.equal(saved.statusCode, 303);
+      assert.doesNotMatch((await unlinked.get('/admin/articles/new')).body, /not linked to an author page/);
+    });
+
     it('autosaves without touching the article and offers the autosave back', async () => {
       const author = await as('author');
       await author.get('/admin/articles/new');

@@ -433,6 +433,8 @@ export interface EditorPage extends EditorChoices {
   /** For a new article: the publication's language and the writer's own byline. */
   language: string;
   ownPerson: Person | null;
+  /** The user's account name: a writer with no person yet writes under it. */
+  ownName: string;
 }
 
 /**
@@ -477,6 +479,7 @@ export async function loadEditor(
     publicUrl: article ? articlePath(article.slug) : null,
     language: settings.language,
     ownPerson: ownPerson ?? null,
+    ownName: staff.name,
   };
 }
 

@@ -545,11 +545,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         request.params.id,
         'You can only preview your own articles.',
       );
-      return sendPreview(
-        reply,
-        article,
-        `Preview of a ${article.status} article, as readers will see it once published.`,
-      );
+      return sendPreview(reply, article, storedPreviewBanner(article.status));
     },
   );
 
@@ -824,6 +820,14 @@ const NOTICES: Record<string, string> = {
   deleted: 'Article deleted. Its history is kept, and an admin can restore it.',
   undeleted: 'Article restored, as it was left: publish it again when it is ready.',
 };
+
+/** What the banner over a preview of the saved article says, by its status. */
+function storedPreviewBanner(status: Article['status']): string {
+  if (status === 'published') return 'Preview of this published article: readers see it like this now.';
+  if (status === 'scheduled')
+    return 'Preview of this scheduled article, as readers will see it when it goes live.';
+  return `Preview of a ${status} article, as readers will see it once published.`;
+}
 
 /** A datetime-local value ("2026-12-01T08:00") is read as UTC, as the form says. */
 function normalizeLocalTime(value: string): string {

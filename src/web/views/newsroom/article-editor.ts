@@ -71,6 +71,18 @@ export interface EditorModel {
   workflowProblem?: { errors: FieldErrors; message: string; values?: Record<string, string> } | undefined;
   correctionProblem?: { errors: FieldErrors; message: string; values: Record<string, string> } | undefined;
   publicUrl: string | null;
+  /** The writer's own author page, if their account is linked to one, and their account name. */
+  ownPerson?: Person | null | undefined;
+  ownName?: string | undefined;
+}
+
+/** What the byline hint tells this writer. */
+function bylineHint(model: EditorModel): string {
+  if (model.canCreditOthers)
+    return 'Pick a person or type a new name: new names become author pages when you save.';
+  if (model.ownPerson === null && model.ownName)
+    return `Your account is not linked to an author page yet. Leave the byline empty (or type “${model.ownName}”) and saving makes your author page under that name. If you already have one here, say from an earlier site, ask an admin to link it to your account on the Users page first.`;
+  return 'You write under your own name, beside anyone an editor credited; an editor adds co-authors.';
 }
 
 const TOOLBAR: { command: string; label: string; title: string }[] = [
@@ -113,11 +125,7 @@ function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   const error = errors.author;
   return html`<fieldset class="field${error ? ' field--invalid' : ''}" id="${fieldId('author')}">
   <legend>Authors, in byline order</legend>
-  <p class="hint" id="authors-hint">${
-    model.canCreditOthers
-      ? 'Pick a person or type a new name: new names become author pages when you save.'
-      : 'You write under your own name, beside anyone an editor credited; an editor adds co-authors.'
-  }</p>
+  <p class="hint" id="authors-hint">${bylineHint(model)}</p>
   <ol class="author-list">
     ${rows.map(
       (name, index) =>
