@@ -2,6 +2,7 @@ import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
 import { assertRenderable, bareLinksIn, FOOTNOTE_ID } from '../../content/markdown.ts';
+import { Errors } from '../../errors.ts';
 import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
 import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
 import { type FootnoteCounter, footnotesToAnchors } from './markdown-footnotes.ts';
@@ -254,7 +255,11 @@ const TABLE_HTML: sanitizeHtml.IOptions = {
  * would end the HTML block); code lifted out of it goes back in as <pre>.
  */
 function tableAsHtml(table: HTMLElement): string {
-  const withCode = table.outerHTML.replace(
+  return tableHtmlAsHtml(table.outerHTML);
+}
+
+function tableHtmlAsHtml(tableHtml: string): string {
+  const withCode = tableHtml.replace(
     /<p>\uE010(\d+)\uE010<\/p>|\uE010(\d+)\uE010/g,
     (_m, block?: string, inline?: string) => {
       const code = liftedCode[Number(block ?? inline)];
@@ -297,6 +302,91 @@ turndown.addRule('tableRow', {
     return `\n${content}\n${border}`;
   },
 });
+
+/**
+ * The converter builds a DOM of the whole body, and its table rules look at every cell's
+ * siblings: a 400 × 400 table (1.9 MB) took more than a gigabyte. Tables with more cells than
+ * this skip it and are kept as sanitized HTML, as tables Markdown cannot hold are.
+ */
+export const MAX_CONVERTED_TABLE_CELLS = 2_000;
+/**
+ * The most elements a body may have left for the converter once large tables are set aside:
+ * its DOM costs about a kilobyte an element. Real articles have a few thousand at most.
+ */
+export const MAX_CONVERTED_ELEMENTS = 20_000;
+
+const LARGE_TABLE = '\uE015';
+
+/** How many times `pattern` (global) matches in text. */
+function countOf(text: string, pattern: RegExp): number {
+  let count = 0;
+  pattern.lastIndex = 0;
+  while (pattern.exec(text)) count++;
+  return count;
+}
+
+/**
+ * Takes the tables with more than MAX_CONVERTED_TABLE_CELLS cells out of the body as sanitized
+ * HTML, leaving a marker where each goes back. One linear scan of the tags; a table inside a
+ * table goes with the outer one.
+ */
+function liftLargeTables(html: string, tables: string[]): string {
+  if (!/<table/i.test(html)) return html;
+  const tag = /<(\/?)table\b[^>]*>/gi;
+  let out = '';
+  let copied = 0;
+  let depth = 0;
+  let start = 0;
+  for (let match = tag.exec(html); match; match = tag.exec(html)) {
+    if (!match[1]) {
+      if (depth++ === 0) start = match.index;
+      continue;
+    }
+    if (depth === 0) continue;
+    if (--depth > 0) continue;
+    const end = match.index + match[0].length;
+    const table = html.slice(start, end);
+    if (countOf(table, /<t[dh][\s>/]/gi) <= MAX_CONVERTED_TABLE_CELLS) continue;
+    out += `${html.slice(copied, start)}<p>${LARGE_TABLE}${tables.push(tableHtmlAsHtml(table)) - 1}${LARGE_TABLE}</p>`;
+    copied = end;
+  }
+  return copied === 0 ? html : out + html.slice(copied);
+}
+
+function restoreLargeTables(markdown: string, tables: string[]): string {
+  if (tables.length === 0) return markdown;
+  return markdown.replace(/\uE015(\d+)\uE015/g, (_m, index: string) => tables[Number(index)] ?? '');
+}
+
+/**
+ * How many start tags the HTML has, as a parser reads them: a tag runs from "<" and a letter to
+ * the next ">", so "<pre <pre …" without one is text, not thousands of elements.
+ */
+function startTags(html: string): number {
+  let count = 0;
+  let at = html.indexOf('<');
+  while (at !== -1) {
+    const end = html.indexOf('>', at + 1);
+    if (end === -1) break;
+    if (/[a-zA-Z]/.test(html.charAt(at + 1))) count++;
+    at = html.indexOf('<', end + 1);
+  }
+  return count;
+}
+
+/** Refuses a body with more elements than the converter may build a DOM of. */
+function assertConvertible(html: string): void {
+  const elements = startTags(html);
+  if (elements <= MAX_CONVERTED_ELEMENTS) return;
+  throw Errors.VALIDATION_FAILED({
+    details: [
+      {
+        field: 'body',
+        message: `has ${elements.toLocaleString('en')} HTML elements, more than the ${MAX_CONVERTED_ELEMENTS.toLocaleString('en')} an imported body may have; split it`,
+      },
+    ],
+  });
+}
 
 const ANCHOR = '\uE011';
 const MARKDOWN_CARD = '\uE012';
@@ -527,9 +617,15 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   let converted: string;
   let embeds: string[];
   try {
-    converted = turndown
-      .turndown(source)
-      .replace(/\uE014(\d+)\uE014/g, (_m, index: string) => `<${bareLinks[Number(index)] ?? ''}>`);
+    const largeTables: string[] = [];
+    source = liftLargeTables(source, largeTables);
+    assertConvertible(source);
+    converted = restoreLargeTables(
+      turndown
+        .turndown(source)
+        .replace(/\uE014(\d+)\uE014/g, (_m, index: string) => `<${bareLinks[Number(index)] ?? ''}>`),
+      largeTables,
+    );
   } finally {
     bareLinks = [];
     liftedCode = [];
