@@ -6,6 +6,7 @@ import {
   VISIBILITIES,
   type Visibility,
 } from '../../domain/article.ts';
+import { isImpossibleDate, parseStrictDate } from '../../domain/dates.ts';
 import { slugify, slugProblem } from '../../domain/slug.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import type { FieldError } from '../../errors.ts';
@@ -152,13 +153,13 @@ function readFields(
   if (rawDate instanceof Date) date = rawDate.toISOString();
   else if (rawDate !== undefined && rawDate !== null) {
     const text = typeof rawDate === 'string' ? rawDate.trim() : '';
-    const parsed = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
-      ? new Date(text)
-      : null;
-    if (!parsed || Number.isNaN(parsed.getTime())) {
+    const parsed = parseStrictDate(text);
+    if (!parsed) {
       errors.push({
         field: 'date',
-        message: `"${String(rawDate)}" is not a date (use YYYY-MM-DD or ISO 8601)`,
+        message: isImpossibleDate(text)
+          ? `"${text}" is not a real date (no such day or time)`
+          : `"${String(rawDate)}" is not a date (use YYYY-MM-DD or ISO 8601)`,
       });
     } else date = parsed.toISOString();
   }
@@ -254,13 +255,13 @@ export function readTimestamp(
 ): string | null {
   const raw = data[key];
   if (raw === undefined || raw === null) return null;
-  const date = raw instanceof Date ? raw : typeof raw === 'string' ? new Date(raw.trim()) : null;
-  if (
-    !date ||
-    Number.isNaN(date.getTime()) ||
-    (typeof raw === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(raw.trim()))
-  ) {
-    errors.push({ field: key, message: `"${String(raw)}" is not a date and time (use ISO 8601)` });
+  const date = raw instanceof Date ? raw : typeof raw === 'string' ? parseStrictDate(raw) : null;
+  if (!date || Number.isNaN(date.getTime())) {
+    const message =
+      typeof raw === 'string' && isImpossibleDate(raw)
+        ? `"${raw.trim()}" is not a real date (no such day or time)`
+        : `"${String(raw)}" is not a date and time (use ISO 8601)`;
+    errors.push({ field: key, message });
     return null;
   }
   return date.toISOString();

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { toPlainText } from '../../content/markdown.ts';
 import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
+import { isImpossibleDate } from '../../domain/dates.ts';
 import { pagePath } from '../../domain/paths.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
@@ -69,6 +70,7 @@ function text(value: unknown): string | null {
 /** Ghost dates are ISO strings, or epoch milliseconds in 0.x exports. */
 function ghostDate(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'string' && isImpossibleDate(value)) return null;
   const date = typeof value === 'number' ? new Date(value) : new Date(String(value));
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
@@ -341,6 +343,15 @@ class GhostWriter {
     }
     if (!title && !slug) {
       skipPost(isPage ? 'page' : 'article', 'has neither a title nor a slug');
+      return;
+    }
+    // A date that does not exist is the post's to fix: read leniently, it would move to another day.
+    for (const field of ['published_at', 'created_at', 'updated_at'] as const) {
+      const value = post[field];
+      if (typeof value !== 'string' || !isImpossibleDate(value)) continue;
+      const reason = `${field} "${value}" is not a real date (no such day or time)`;
+      session.skip(isPage ? 'page' : 'article', ref, reason);
+      outcome({ outcome: 'failed', reason });
       return;
     }
     let body: string;

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { toPlainText } from '../../content/markdown.ts';
 import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
 import { COMMENT_LIMITS, type Comment, type CommentStatus } from '../../domain/comment.ts';
+import { isImpossibleDate, parseStrictDate } from '../../domain/dates.ts';
 import { parseWholeNumber, tooLong } from '../../domain/limits.ts';
 import { PAGE_LIMITS } from '../../domain/page.ts';
 import { pagePath } from '../../domain/paths.ts';
@@ -221,14 +222,29 @@ function siteKey(channel: WxrChannel): string {
   return raw.replace(/^https?:\/\//, '').replace(/\/+$/, '') || 'unknown-site';
 }
 
-/** Turns WordPress's "Y-m-d H:i:s" (GMT) or an RFC 2822 date into ISO, or null. */
+/** The first of WordPress's dates that names a day or time that does not exist, if any. */
+export function impossibleWordPressDate(gmt: string | null, local: string | null): string | undefined {
+  return (
+    [gmt, local].find((value) => value && !value.startsWith('0000-00-00') && isImpossibleDate(value)) ??
+    undefined
+  );
+}
+
+/**
+ * Turns WordPress's "Y-m-d H:i:s" (GMT) or an RFC 2822 date into ISO, or null (also for a date
+ * that does not exist, such as 30 February, which is never rolled over to another day).
+ */
 export function wordPressDate(gmt: string | null, local: string | null, rfc: string | null): string | null {
   for (const value of [gmt, local]) {
     if (!value || value.startsWith('0000-00-00')) continue;
     const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value);
     if (match) {
-      const date = new Date(`${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`);
-      if (!Number.isNaN(date.getTime())) return date.toISOString();
+      const date = parseStrictDate(
+        `${match[1]}-${match[2]}-${match[3]}T${match[4]}:${match[5]}:${match[6]}Z`,
+      );
+      if (date) return date.toISOString();
+      // An impossible date is not shifted to a real one, and the feed's date is made from it.
+      return null;
     }
   }
   if (rfc) {
@@ -541,6 +557,14 @@ class WordPressWriter {
     if (item.postType === 'attachment') {
       this.skipComments(item, ref, 'comments on attachments are not kept: attachments become media files');
       return this.writeAttachment(item, ref, sourceId);
+    }
+    // A date that does not exist is the item's to fix: read leniently, it would move to another day.
+    const impossible = impossibleWordPressDate(item.postDateGmt, item.postDate);
+    if (impossible) {
+      const reason = `post_date "${impossible}" is not a real date (no such day or time)`;
+      this.session.skip(item.postType === 'page' ? 'page' : 'article', ref, reason);
+      this.skipComments(item, ref, 'its post failed to import');
+      return { outcome: 'failed', reason };
     }
     // One body the converter cannot handle must not cost the rest of the import.
     let converted: { body: WordPressBody; rendered: RenderedBody | null } | { error: string };
