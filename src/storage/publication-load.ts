@@ -27,6 +27,17 @@ const CONTENT_TABLES_CHILDREN_FIRST = [
   'settings',
 ] as const;
 
+/**
+ * What a revision saved by a staff user of the exporting instance is recorded as here. Those
+ * revisions name their user by id, and the user with that id here, if any, is someone else:
+ * left as it was, the id would credit them (bylines trust an editor's revisions).
+ */
+const IMPORTED_STAFF_ACTOR = 'import';
+
+function isUserId(actor: unknown): boolean {
+  return (typeof actor === 'string' && /^\d+$/.test(actor)) || typeof actor === 'number';
+}
+
 function failed(file: string, message: string, cause?: unknown): AppError {
   return Errors.IMPORT_FAILED({ file, reason: message }, { cause });
 }
@@ -95,6 +106,7 @@ export async function loadPublication(
     for (const r of revisions) {
       await insert('revisions', {
         ...clean('revisions', r, 'snapshot', 'entity_type', 'entity_id'),
+        ...(isUserId(r.actor) ? { actor: IMPORTED_STAFF_ACTOR } : {}),
         entity_type: entityType,
         entity_id: entityId,
         snapshot: JSON.stringify(snapshotOf((r.snapshot ?? {}) as Row)),
@@ -237,9 +249,9 @@ export async function loadPublication(
   for (const a of sections.articles) {
     const slug = String(a.slug);
     const row = clean('articles', a, 'authors', 'terms', 'corrections', 'comments', 'revisions');
-    // Staff logins are not exported: a creator who is no user here is forgotten, not misattributed.
-    if (row.created_by != null && (await findId('users', { id: row.created_by })) === undefined)
-      row.created_by = null;
+    // Staff logins are not exported, so a creator's id names a user of the exporting instance:
+    // the user with that id here (if any) is someone else. It is forgotten, not misattributed.
+    if ('created_by' in row) row.created_by = null;
     const { slug: placed, existing } = await place('articles', slug, a.created_at);
     if (placed !== slug) {
       row.slug = placed;
@@ -271,6 +283,10 @@ export async function loadPublication(
           .insertInto('article_authors')
           .values({ article_id: id, person_id: personId, position: position++ })
           .execute();
+      else
+        report.warnings.push(
+          `article ${slug}: author "${personSlug}" is neither in the export nor here; left off its byline`,
+        );
     }
     await db
       .deleteFrom('article_terms')
@@ -284,6 +300,10 @@ export async function loadPublication(
           .insertInto('article_terms')
           .values({ article_id: id, term_id: termId, position: position++ })
           .execute();
+      else
+        report.warnings.push(
+          `article ${slug}: term "${key}" is not in the export (or was left out of it); left off the article`,
+        );
     }
     if (existing !== undefined) continue;
     await addRevisions('article', id, list(a.revisions, 'revisions', file), localSnapshot);

@@ -44,6 +44,23 @@ async function loadPublication(t: TestWiring): Promise<number> {
   return deleted.id;
 }
 
+/**
+ * An export as an import into another instance keeps it: staff logins are not exported, so the
+ * user ids in creators and revisions' actors are left out ('import' saved those revisions).
+ */
+function withoutUserIds(doc: Record<string, unknown>): Record<string, unknown> {
+  const revisions = (list: unknown) =>
+    (list as { actor: string }[]).map((r) => (/^\d+$/.test(r.actor) ? { ...r, actor: 'import' } : r));
+  const rows = (key: string, map: (row: Record<string, unknown>) => Record<string, unknown>) => {
+    doc[key] = (doc[key] as Record<string, unknown>[]).map(map);
+  };
+  for (const key of ['terms', 'people', 'pages'])
+    rows(key, (row) => ({ ...row, revisions: revisions(row.revisions) }));
+  rows('articles', (row) => ({ ...row, created_by: null, revisions: revisions(row.revisions) }));
+  doc.settingsRevisions = revisions(doc.settingsRevisions);
+  return doc;
+}
+
 for (const kind of DATABASE_KINDS) {
   describe(`export and restore on ${kind}`, { skip: fixturesMissing ?? false }, () => {
     test('importing an export into an empty instance gives the same publication, field by field', async () => {
@@ -68,7 +85,7 @@ for (const kind of DATABASE_KINDS) {
           (await source.wiring.store.revisions.list('article', deletedId)).map((r) => r.note),
         );
         const second = await exportText(target);
-        const a = JSON.parse(first) as Record<string, unknown>;
+        const a = withoutUserIds(JSON.parse(first) as Record<string, unknown>);
         const b = JSON.parse(second) as Record<string, unknown>;
         for (const key of Object.keys(a)) {
           if (key === 'exportedAt') continue;
