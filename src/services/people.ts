@@ -16,15 +16,30 @@ export interface PersonRef {
   website?: string | undefined;
 }
 
+/** What an import may do to a person it finds already here, and hears about what it did. */
+export interface FoundPersonPolicy {
+  /**
+   * Whether the profile fields of the reference may replace those of a person found here: only
+   * for one the same import source made (a re-run). Without it, a found person is left alone.
+   */
+  mayUpdateProfile?: (person: Person) => Promise<boolean>;
+  /** Told when a found person's profile differed from the reference's and was kept. */
+  onProfileKept?: (person: Person) => void;
+  /** Told when the person was created. */
+  onCreated?: (person: Person) => Promise<void>;
+}
+
 /**
- * Finds a person by slug, else by name, else creates one. Profile fields given in the
- * reference fill in or replace the stored ones (an import is allowed to update a bio).
+ * Finds a person by slug, else by name, else creates one. A person found here keeps their
+ * profile (made by hand or by another source) unless `policy.mayUpdateProfile` allows the
+ * reference's profile fields to fill in or replace it.
  */
 export async function findOrCreatePerson(
   repos: Pick<Repositories, 'people' | 'revisions'>,
   ref: PersonRef,
   now: Date,
   actor = 'import',
+  policy: FoundPersonPolicy = {},
 ): Promise<Person> {
   const name = stripXmlForbidden(ref.name).trim();
   const slug = stripXmlForbidden(ref.slug ?? '').trim() || slugify(name);
@@ -57,6 +72,10 @@ export async function findOrCreatePerson(
       (profile.email !== null && profile.email !== existing.email) ||
       (profile.website !== null && profile.website !== existing.website);
     if (!hasProfileChange) return existing;
+    if (!(await policy.mayUpdateProfile?.(existing))) {
+      policy.onProfileKept?.(existing);
+      return existing;
+    }
     const bio = profile.bio ?? existing.bio;
     const updated = {
       ...existing,
@@ -88,7 +107,9 @@ export async function findOrCreatePerson(
     createdAt: timestamp,
     updatedAt: timestamp,
   };
-  return insertPerson(repos, record, actor);
+  const created = await insertPerson(repos, record, actor);
+  await policy.onCreated?.(created);
+  return created;
 }
 
 /**

@@ -14,7 +14,7 @@ import { isLinkTarget } from '../../domain/url.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { savePageIn } from '../pages.ts';
-import { findOrCreatePerson } from '../people.ts';
+import { type FoundPersonPolicy, findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
 import { readTimestamp } from './front-matter.ts';
 import { placeImportedPage } from './placement.ts';
@@ -30,6 +30,46 @@ import { placeImportedPage } from './placement.ts';
  * the import again updates what it made, and never what it did not.
  */
 export const MARKDOWN_SOURCE = 'markdown';
+
+/**
+ * How a Markdown import treats people it finds here: their profile is rewritten only for one a
+ * Markdown import made and nobody edited since (its latest revision is an import's), and each
+ * one kept is named in `kept`. People it creates are remembered under MARKDOWN_SOURCE by slug.
+ */
+export function markdownPersonPolicy(
+  repos: Pick<Repositories, 'importSources' | 'revisions'>,
+  options: { actor: string; now: Date; kept: string[]; created?: Set<number> },
+): FoundPersonPolicy {
+  return {
+    mayUpdateProfile: async (person) => {
+      const made = await repos.importSources.find({
+        source: MARKDOWN_SOURCE,
+        sourceId: person.slug,
+        entityType: 'person',
+      });
+      if (made !== person.id) return false;
+      const [latest] = await repos.revisions.list('person', person.id);
+      return latest?.actor === options.actor;
+    },
+    onProfileKept: (person) => {
+      if (!options.kept.includes(person.slug)) options.kept.push(person.slug);
+    },
+    onCreated: (person) => {
+      options.created?.add(person.id);
+      return repos.importSources.put(
+        { source: MARKDOWN_SOURCE, sourceId: person.slug, entityType: 'person' },
+        person.id,
+        toIsoTimestamp(options.now),
+      );
+    },
+  };
+}
+
+/** What the report says of people found here whose profile an import left as it was. */
+export function keptProfilesNote(slugs: string[]): string | null {
+  if (slugs.length === 0) return null;
+  return `the profile of ${slugs.join(', ')} (already here, not made by a Markdown import) was kept as it was`;
+}
 
 /** What happened to one file of a Markdown import. */
 export interface ImportFileOutcome {
@@ -118,6 +158,73 @@ async function part(
 
 class PartRefused extends Error {}
 
+/** A row of people.yaml checked as the people editor checks a person, or null with its errors. */
+function personRow(row: Row, index: number, errors: FieldError[]) {
+  const name = text(row, 'name');
+  const slug = text(row, 'slug');
+  if (!name || !slug || slugProblem(slug)) {
+    errors.push({ field: `[${index}]`, message: 'needs a name and a valid slug' });
+    return null;
+  }
+  const website = text(row, 'website');
+  const links = Array.isArray(row.links)
+    ? (row.links as Row[]).map((link) => ({
+        label: text(link, 'label') ?? '',
+        url: text(link, 'url') ?? '',
+      }))
+    : [];
+  const photo = text(row, 'photo');
+  // A link the people editor would refuse is refused here too, never quietly dropped.
+  const problems = validatePerson({
+    name: name.trim(),
+    slug,
+    bio: text(row, 'bio'),
+    email: text(row, 'email'),
+    website,
+    photo,
+    links,
+  });
+  if (problems.length > 0) {
+    errors.push(...problems.map((p) => ({ field: `[${index}].${p.field}`, message: p.message })));
+    return null;
+  }
+  return { name, slug, website, links, photo };
+}
+
+/**
+ * The data files of a publication folder that cannot be read (YAML errors, people.yaml rows the
+ * people editor would refuse), as failed outcomes, and the taxonomies taxonomies.yaml declares.
+ */
+export async function checkPublicationData(
+  folder: string,
+): Promise<{ failed: ImportFileOutcome[]; taxonomySlugs: string[] }> {
+  const failed: ImportFileOutcome[] = [];
+  const taxonomySlugs: string[] = [];
+  for (const name of ['people.yaml', 'taxonomies.yaml', 'comments.yaml', 'redirects.yaml']) {
+    const file = path.join(folder, name);
+    const read = await readYamlList(file);
+    if (read === null) continue;
+    if ('errors' in read) {
+      failed.push({ file, status: 'failed', errors: read.errors });
+      continue;
+    }
+    const errors: FieldError[] = [];
+    if (name === 'people.yaml')
+      for (const [index, row] of read.rows.entries()) {
+        personRow(row, index, errors);
+        readTimestamp(row, 'created', errors);
+        readTimestamp(row, 'updated', errors);
+      }
+    if (name === 'taxonomies.yaml')
+      for (const row of read.rows) {
+        const slug = text(row, 'slug');
+        if (slug) taxonomySlugs.push(slug);
+      }
+    if (errors.length > 0) failed.push({ file, status: 'failed', errors });
+  }
+  return { failed, taxonomySlugs };
+}
+
 /** people.yaml and taxonomies.yaml: read before the articles, so their slugs and profiles are kept. */
 export async function importPeopleAndTaxonomies(
   ctx: ServiceContext,
@@ -127,36 +234,15 @@ export async function importPeopleAndTaxonomies(
   const now = ctx.now();
   const stamp = toIsoTimestamp(now);
   const outcomes: ImportFileOutcome[] = [];
+  const kept: string[] = [];
   const people = await part(ctx, path.join(folder, 'people.yaml'), 'people', async (repos, rows, errors) => {
+    kept.length = 0;
+    const created = new Set<number>();
+    const policy = markdownPersonPolicy(repos, { actor, now, kept, created });
     for (const [index, row] of rows.entries()) {
-      const name = text(row, 'name');
-      const slug = text(row, 'slug');
-      if (!name || !slug || slugProblem(slug)) {
-        errors.push({ field: `[${index}]`, message: 'needs a name and a valid slug' });
-        continue;
-      }
-      const website = text(row, 'website');
-      const links = Array.isArray(row.links)
-        ? (row.links as Row[]).map((link) => ({
-            label: text(link, 'label') ?? '',
-            url: text(link, 'url') ?? '',
-          }))
-        : [];
-      const photo = text(row, 'photo');
-      // A link the people editor would refuse is refused here too, never quietly dropped.
-      const problems = validatePerson({
-        name: name.trim(),
-        slug,
-        bio: text(row, 'bio'),
-        email: text(row, 'email'),
-        website,
-        photo,
-        links,
-      });
-      if (problems.length > 0) {
-        errors.push(...problems.map((p) => ({ field: `[${index}].${p.field}`, message: p.message })));
-        continue;
-      }
+      const checked = personRow(row, index, errors);
+      if (!checked) continue;
+      const { name, slug, website, links, photo } = checked;
       const person = await findOrCreatePerson(
         repos,
         {
@@ -168,7 +254,19 @@ export async function importPeopleAndTaxonomies(
         },
         now,
         actor,
+        policy,
       );
+      if (kept.includes(person.slug)) continue;
+      // A person found here that no Markdown import made keeps the rest of their profile too.
+      if (!created.has(person.id) && !(await policy.mayUpdateProfile?.(person))) {
+        if (
+          person.name !== name ||
+          person.photo !== photo ||
+          JSON.stringify(person.links) !== JSON.stringify(links)
+        )
+          kept.push(person.slug);
+        continue;
+      }
       const record = {
         ...person,
         name,
@@ -180,7 +278,9 @@ export async function importPeopleAndTaxonomies(
       await repos.people.update(person.id, record);
     }
   });
-  if (people) outcomes.push(people);
+  const keptNote = keptProfilesNote(kept);
+  if (people)
+    outcomes.push(people.status !== 'failed' && keptNote ? { ...people, warning: keptNote } : people);
   const taxonomies = await part(
     ctx,
     path.join(folder, 'taxonomies.yaml'),

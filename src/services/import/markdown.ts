@@ -11,11 +11,14 @@ import { findOrCreateTerm } from '../taxonomies.ts';
 import { type ArticleFile, parseArticleFile } from './front-matter.ts';
 import { importMediaLibrary } from './markdown-media.ts';
 import {
+  checkPublicationData,
   type ImportFileOutcome,
   importPagesCommentsRedirects,
   importPeopleAndTaxonomies,
   isPublicationFolder,
+  keptProfilesNote,
   MARKDOWN_SOURCE,
+  markdownPersonPolicy,
 } from './markdown-publication.ts';
 import { placeImportedArticle } from './placement.ts';
 
@@ -71,6 +74,11 @@ export async function importMarkdown(
   // import reads (people and terms first, so their slugs are kept; comments and redirects last).
   const isPublication = await isPublicationFolder(target);
   if (isPublication) {
+    const problems = await publicationFolderProblems(ctx, target);
+    if (problems.length > 0) {
+      for (const outcome of problems) add(outcome);
+      return report;
+    }
     for (const outcome of await importPeopleAndTaxonomies(ctx, target, actor)) add(outcome);
     for (const outcome of await importMediaLibrary(ctx, target, options.media)) add(outcome);
   }
@@ -81,21 +89,44 @@ export async function importMarkdown(
   return report;
 }
 
-async function importOneFile(ctx: ServiceContext, file: string, actor: string): Promise<ImportFileOutcome> {
+/** An article file read and checked, or why it cannot be imported. */
+async function readArticleFile(
+  file: string,
+  taxonomySlugs: string[],
+): Promise<{ ok: true; value: ArticleFile } | { ok: false; errors: FieldError[] }> {
   const info = await stat(file);
-  if (info.size > MAX_FILE_BYTES) {
+  if (info.size > MAX_FILE_BYTES)
     return {
-      file,
-      status: 'failed',
+      ok: false,
       errors: [{ field: '(file)', message: `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }],
     };
-  }
   const text = await readFile(file, 'utf8');
-  if (text.includes('\uFFFD')) {
-    return { file, status: 'failed', errors: [{ field: '(file)', message: 'is not valid UTF-8 text' }] };
+  if (text.includes('\uFFFD'))
+    return { ok: false, errors: [{ field: '(file)', message: 'is not valid UTF-8 text' }] };
+  return parseArticleFile(text, taxonomySlugs);
+}
+
+/**
+ * Checks every article file and data file of a publication folder before anything is written:
+ * a folder is the export of one publication, so one that cannot be read whole is not read at all.
+ */
+async function publicationFolderProblems(ctx: ServiceContext, folder: string): Promise<ImportFileOutcome[]> {
+  const failed: ImportFileOutcome[] = [];
+  const data = await checkPublicationData(folder);
+  failed.push(...data.failed);
+  const taxonomySlugs = [
+    ...new Set([...(await ctx.store.taxonomies.listTaxonomies()).map((t) => t.slug), ...data.taxonomySlugs]),
+  ];
+  for (const file of await markdownFilesAt(path.join(folder, 'articles'))) {
+    const read = await readArticleFile(file, taxonomySlugs);
+    if (!read.ok) failed.push({ file, status: 'failed', errors: read.errors });
   }
+  return failed;
+}
+
+async function importOneFile(ctx: ServiceContext, file: string, actor: string): Promise<ImportFileOutcome> {
   const taxonomySlugs = (await ctx.store.taxonomies.listTaxonomies()).map((t) => t.slug);
-  const parsed = parseArticleFile(text, taxonomySlugs);
+  const parsed = await readArticleFile(file, taxonomySlugs);
   if (!parsed.ok) return { file, status: 'failed', errors: parsed.errors };
   try {
     const result = await ctx.store.transaction((repos) =>
@@ -147,7 +178,10 @@ export async function storeArticleFile(
   }
   if (errors.length > 0) throw Errors.FRONT_MATTER_INVALID({ details: errors });
   const authorIds: number[] = [];
-  for (const ref of file.authors) authorIds.push((await findOrCreatePerson(repos, ref, options.now)).id);
+  const kept: string[] = [];
+  const policy = markdownPersonPolicy(repos, { actor: options.actor, now: options.now, kept });
+  for (const ref of file.authors)
+    authorIds.push((await findOrCreatePerson(repos, ref, options.now, options.actor, policy)).id);
 
   const placement = await placeImportedArticle(repos, {
     source: MARKDOWN_SOURCE,
@@ -189,5 +223,6 @@ export async function storeArticleFile(
     result.article.id,
     toIsoTimestamp(options.now),
   );
-  return { ...result, warning: placement.warning };
+  const warning = [placement.warning, keptProfilesNote(kept)].filter(Boolean).join('; ') || null;
+  return { ...result, warning };
 }

@@ -572,7 +572,10 @@ export class ImportSession {
       return next;
     }
     const slug = this.slugOf(`author “${clipText(name, 60)}”`, ref.slug || name);
-    const before = await this.repos.people.findBySlug(slug || slugify(name));
+    let isNew = false;
+    let isKept = false;
+    // A person already here (made by hand or by another source) is credited as they are: their
+    // profile is not this source's to rewrite, now or when the import runs again.
     const person = await findOrCreatePerson(
       this.repos,
       {
@@ -584,10 +587,26 @@ export class ImportSession {
       },
       this.options.now,
       this.options.actor,
+      {
+        onCreated: async () => {
+          isNew = true;
+        },
+        onProfileKept: () => {
+          isKept = true;
+        },
+      },
     );
-    this.count('person', before ? 'updated' : 'imported');
-    await this.remember('person', sourceId, person.id);
     const photo = ref.photo?.trim() || null;
+    if (!isNew) {
+      this.count('person', 'unchanged');
+      if (isKept || (photo !== null && photo !== person.photo) || (!ref.isNameKept && name !== person.name))
+        this.warn(
+          `author “${clipText(name, 60)}”: credited to the person “${clipText(person.name, 60)}” (${person.slug}) already here, whose profile was kept`,
+        );
+      return person;
+    }
+    this.count('person', 'imported');
+    await this.remember('person', sourceId, person.id);
     if (photo && person.photo !== photo) {
       const record = { ...person, photo, updatedAt: this.timestamp };
       await this.repos.people.update(person.id, record);
