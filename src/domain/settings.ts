@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.ts';
+import { ARTICLE_LIMITS } from './article.ts';
 import { isLinkTarget } from './url.ts';
 
 /** Site-wide settings. Texts are Markdown; every one is editable, none is a template literal. */
@@ -103,6 +104,8 @@ export function settingFieldForKey(key: string): keyof SiteSettings | undefined 
 
 const SETTING_LIMITS: Partial<Record<keyof SiteSettings, number>> = {
   siteName: 200,
+  // Every article takes the site's language when it names none, so it must fit an article's.
+  language: ARTICLE_LIMITS.language,
   siteTagline: 300,
   siteDescription: 1000,
   defaultLicense: 200,

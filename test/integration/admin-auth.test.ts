@@ -321,6 +321,23 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(await t.wiring.store.settings.getAll(), before);
     });
 
+    test('refuses a site language longer than an article may carry, naming the field', async () => {
+      await client.get('/admin/settings');
+      const before = await t.wiring.store.settings.getAll();
+      // A well-formed tag, one character past the 35 an article's language holds.
+      const language = 'en-abcdefgh-abcdefgh-abcdefgh-abcde';
+      assert.equal(language.length, 35);
+      const response = await client.post('/admin/settings', { language: `${language}f` });
+      assert.equal(response.statusCode, 400);
+      assert.match(response.body, /id="field-language-error">Must be at most 35 characters/);
+      assert.deepEqual(await t.wiring.store.settings.getAll(), before);
+      const fits = await client.post('/admin/settings', { language });
+      assert.equal(fits.statusCode, 303);
+      assert.equal((await t.wiring.store.settings.getAll()).get('language'), language);
+      await client.get('/admin/settings');
+      await client.post('/admin/settings', { language: before.get('language') ?? 'en' });
+    });
+
     test('valid settings are saved with a revision and an audit entry, and readers see them', async () => {
       await client.get('/admin/settings');
       const home = await app.inject({ url: '/' });
