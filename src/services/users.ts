@@ -5,6 +5,7 @@ import {
   parseRole,
   ROLES,
   type Role,
+  USER_LIMITS,
   type User,
   validateInvitation,
   validateNewUser,
@@ -163,7 +164,9 @@ export async function acceptInvitation(
   const name = input.name.trim();
   const errors = [
     ...(name ? [] : [{ field: 'name', message: 'must not be empty' }]),
-    ...(name.length > 300 ? [{ field: 'name', message: 'must be at most 300 characters' }] : []),
+    ...(name.length > USER_LIMITS.name
+      ? [{ field: 'name', message: `must be at most ${USER_LIMITS.name} characters` }]
+      : []),
     ...validatePassword(input.password),
   ];
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });

@@ -92,6 +92,16 @@ for (const kind of DATABASE_KINDS) {
       assert.match(short.body, /id="field-password-error">Must be at least 12 characters/);
       assert.match(short.body, /id="field-name"[^>]*value="Rosa Mendes"/);
 
+      // A name longer than a person's (it becomes the byline) is refused, as a new user's is.
+      const long = await newcomer.post('/admin/accept-invitation', {
+        token: tokenOf(link),
+        name: 'R'.repeat(201),
+        password: TEST_PASSWORD,
+        password_confirm: TEST_PASSWORD,
+      });
+      assert.equal(long.statusCode, 400);
+      assert.match(long.body, /id="field-name-error">Must be at most 200 characters/);
+
       const accepted = await newcomer.post('/admin/accept-invitation', {
         token: tokenOf(link),
         name: 'Rosa Mendes',
