@@ -81,6 +81,33 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await titled('Autosaved first')).length, 1);
     });
 
+    it('refuses an autosave naming a term that does not exist, as a save does, and keeps nothing', async () => {
+      const writer = await as('contributor');
+      const first = await writer.post('/admin/articles/autosave', { ...FORM, title: 'Autosaved terms' });
+      assert.equal(first.statusCode, 200, first.body);
+      const { id, autosaveUrl } = JSON.parse(first.body);
+      for (const term of ['987654', 'x']) {
+        const answer = await writer.post(autosaveUrl, {
+          ...FORM,
+          title: 'Autosaved terms',
+          version: '1',
+          term,
+        });
+        assert.equal(answer.statusCode, 400, answer.body);
+        assert.deepEqual(JSON.parse(answer.body).details, [
+          { field: 'terms', message: 'names a term that does not exist' },
+        ]);
+      }
+      assert.equal(await t.wiring.store.autosaves.find(id, users.get('contributor')!.id), undefined);
+      const saved = await writer.post(`/admin/articles/${id}`, {
+        ...FORM,
+        title: 'Autosaved terms',
+        version: '1',
+        term: '987654',
+      });
+      assert.equal(saved.statusCode, 400, 'a save refuses the same term');
+    });
+
     it('publishes from the form once confirmed, shows the checklist otherwise, and refuses a writer before saving', async () => {
       const editor = await as('editor');
       const confirmed = await editor.post('/admin/articles', {

@@ -196,8 +196,12 @@ export async function autosaveArticle(
     if (!mayEditArticle(staff.role, article.status, isOwn)) {
       throw permissionDenied(`Your role (${staff.role}) may not edit “${article.title}” now.`);
     }
-    // A byline the writer could never save is refused here too, with the same field error.
-    const problems = await bylineProblems(repos, staff, input.article, article.authorIds);
+    // A byline the writer could never save, or a person or term that does not exist, is refused
+    // here too, with the same field error as a save.
+    const problems = [
+      ...(await missingRelations(repos, input.article)),
+      ...(await bylineProblems(repos, staff, input.article, article.authorIds)),
+    ];
     if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
     await repos.autosaves.put({
       articleId: article.id,
@@ -208,6 +212,27 @@ export async function autosaveArticle(
     });
     return { savedAt, isStale: article.version !== input.baseVersion, currentVersion: article.version };
   });
+}
+
+/** The people and terms the editor's values name by id that no row has, as a save words them. */
+async function missingRelations(
+  repos: Pick<Repositories, 'people' | 'taxonomies'>,
+  input: Pick<ArticleInput, 'authorIds' | 'termIds'>,
+): Promise<FieldError[]> {
+  const idErrors = articleRelationErrors(input);
+  if (idErrors.length > 0) return idErrors;
+  const [people, terms] = await Promise.all([
+    repos.people.findByIds(input.authorIds),
+    repos.taxonomies.findTermsByIds(input.termIds),
+  ]);
+  return [
+    ...(people.length === input.authorIds.length
+      ? []
+      : [{ field: 'authors', message: 'names a person who does not exist' }]),
+    ...(terms.length === new Set(input.termIds).size
+      ? []
+      : [{ field: 'terms', message: 'names a term that does not exist' }]),
+  ];
 }
 
 /** The staff member's autosaved work on an article, if it differs from what is stored. */
