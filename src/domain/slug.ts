@@ -10,6 +10,7 @@ export const RESERVED_SLUGS = new Set([
   'feed',
   'feeds',
   'sitemap.xml',
+  'sitemaps',
   'robots.txt',
   'share',
   'health',
