@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import fastifyFormbody from '@fastify/formbody';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import Type from 'typebox';
@@ -9,6 +8,7 @@ import { loggerOptions } from './logger.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
 import { bodyDeadline } from './web/body-deadline.ts';
 import { describeError, errorTitle, sendError } from './web/errors.ts';
+import { parseFormBody } from './web/form-body.ts';
 import { inputGuard } from './web/input-guard.ts';
 import { lazySchemaCompilers } from './web/lazy-schemas.ts';
 import { adminPlugin } from './web/newsroom/index.ts';
@@ -73,7 +73,11 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     headersTimeoutMs: server.headersTimeoutSeconds * 1000,
   });
   await app.register(inputGuard);
-  await app.register(fastifyFormbody);
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer' },
+    (_request, body: Buffer, done) => done(null, parseFormBody(body)),
+  );
   await app.register(assetRoutes);
 
   const renderErrorPage = async (described: { status: number; message: string }, requestId: string) => {

@@ -23,7 +23,7 @@ export function versionOf(text: string | undefined): number | undefined {
   return version !== undefined && version >= 0 && version <= INTEGER_MAX ? version : undefined;
 }
 
-/** A form body (formbody's parse) as form values, without the CSRF token. */
+/** A form body (as parseFormBody reads it) as form values, without the CSRF token. */
 export function formValues(body: Record<string, unknown>): ArticleFormValues {
   const values: ArticleFormValues = {};
   for (const [key, value] of Object.entries(body)) {

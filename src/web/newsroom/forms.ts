@@ -101,7 +101,7 @@ function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** A form body as strings (formbody gives strings, or arrays for repeated names: the first wins). */
+/** A form body as strings (forms give strings, or arrays for repeated names: the first wins). */
 export function stringValues(body: unknown): Record<string, string> {
   const values: Record<string, string> = {};
   if (!body || typeof body !== 'object') return values;
