@@ -179,6 +179,10 @@ const CATALOGUE = {
     'throttled',
     () => 'Your other long texts are still being saved or previewed. Wait for them to finish and try again.',
   ),
+  EDITOR_BUSY: entry(
+    'unavailable',
+    () => 'The server is busy with other people’s long texts. Wait a moment and try again.',
+  ),
   BACKUP_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
   RESTORE_REFUSED: entry('invalid', (p: { reason: string }) => p.reason),
 } satisfies Record<string, ErrorEntry<never>>;

@@ -82,6 +82,8 @@ export function wantsJson(request: FastifyRequest): boolean {
 
 /** What a 503 asks clients to wait before trying again. */
 export const RETRY_AFTER_SECONDS = 30;
+const BUSY_RETRY_AFTER_SECONDS = 5;
+const BUSY_WITH_LONG_TEXTS = new Set<string>(['EDITOR_BUSY', 'RENDER_BUSY', 'LARGE_REQUESTS_BUSY']);
 
 export type ErrorPageRenderer = (reply: ErrorReply, requestId: string) => Promise<string>;
 
@@ -95,6 +97,8 @@ export async function sendError(
   // Unavailable is a state that passes (a database restarting, a disk being freed): clients and
   // crawlers may come back, and should.
   if (described.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  // Long texts wait for others' to finish, a matter of seconds: the editor may try again soon.
+  if (BUSY_WITH_LONG_TEXTS.has(described.code)) reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS));
   if (wantsJson(request)) {
     await reply.send({
       code: described.code,

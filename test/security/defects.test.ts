@@ -365,6 +365,54 @@ for (const kind of DATABASE_KINDS) {
           `the event loop spent ${Math.round(nested.eventLoopMs)} ms of CPU on nested markup, ${Math.round(plain.eventLoopMs)} ms on plain text`,
         );
       });
+
+      test('the server works on at most four large requests at once: more are refused at once with a 503 and Retry-After, /healthz answers throughout', async () => {
+        // Six people, one long text each, as forms and as JSON: no one is over their own limit.
+        const writers: AdminClient[] = [];
+        for (let i = 0; i < 6; i++) {
+          const user = await makeUser(t.wiring, 'contributor', `busy-${i}@defects.example`);
+          const writer = await clientAs(app, t.wiring, user, sessionCookieName(t.wiring.siteUrl));
+          await writer.get('/admin/articles/new');
+          writers.push(writer);
+        }
+        const long =
+          'A long paragraph of plain words, some of them escaped: “quotes”, commas & more. '.repeat(20_000);
+        let pending = writers.length;
+        const answers = writers.map((writer, i) => {
+          const answer =
+            i % 2 === 0
+              ? writer.post('/admin/articles/preview', { title: 'Busy', body: long })
+              : app.inject({
+                  method: 'POST',
+                  url: '/admin/preview',
+                  headers: { cookie: writer.cookieHeader(), 'content-type': 'application/json' },
+                  payload: JSON.stringify({ markdown: long, _csrf: writer.csrf }),
+                });
+          return answer.finally(() => {
+            pending--;
+          });
+        });
+        let probesDuring = 0;
+        while (pending > 0) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          assert.equal((await app.inject('/healthz')).statusCode, 200);
+          if (pending > 0) probesDuring++;
+        }
+        const settled = await Promise.all(answers);
+        const busy = settled.filter((answer) => answer.statusCode === 503);
+        assert.equal(busy.length, 2, settled.map((answer) => answer.statusCode).join(' '));
+        for (const answer of busy) {
+          assert.equal(answer.headers['retry-after'], '5');
+          if (/json/.test(String(answer.headers['content-type']))) {
+            assert.equal(JSON.parse(answer.body).code, 'EDITOR_BUSY');
+          } else {
+            assert.match(answer.body, /busy with other people’s long texts/);
+          }
+        }
+        assert.ok(probesDuring >= 1, 'healthz answered while the long texts were being worked on');
+        // The slots are given back.
+        assert.equal((await writers[1]!.post('/admin/preview', { markdown: 'Short.' })).statusCode, 200);
+      });
     });
 
     describe('3: sign-in throttle', () => {

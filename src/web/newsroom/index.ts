@@ -160,7 +160,12 @@ async function adminScope(
   // Reading, checking and answering a long text costs the event loop time in proportion to its
   // length (a refused 4 MB body is written back into the editor, escaped): one person's large
   // requests are taken a few at a time, so a flood of them cannot stall everyone else.
+  // Everyone's together are bounded too: each holds its text several times over (the body, the
+  // parsed form, the copy sent to a render thread, the answer) until it is answered, and many at
+  // once left the event loop collecting garbage for seconds. Past the bound, a quick 503 with
+  // Retry-After, before the body is read.
   const largeRequestsByUser = new Map<number, number>();
+  let largeRequests = 0;
   const holdLargeRequestSlot = (request: FastifyRequest, reply: FastifyReply): void => {
     const length = Number(request.headers['content-length'] ?? Number.POSITIVE_INFINITY);
     // Uploads are exempt: images are decoded and resized off the event loop.
@@ -169,8 +174,11 @@ async function adminScope(
     const userId = request.admin.user.id;
     const held = largeRequestsByUser.get(userId) ?? 0;
     if (held >= MAX_LARGE_REQUESTS_PER_USER) throw Errors.LARGE_REQUESTS_BUSY();
+    if (largeRequests >= MAX_LARGE_REQUESTS) throw Errors.EDITOR_BUSY();
     largeRequestsByUser.set(userId, held + 1);
+    largeRequests++;
     reply.raw.once('close', () => {
+      largeRequests--;
       const left = (largeRequestsByUser.get(userId) ?? 1) - 1;
       if (left > 0) largeRequestsByUser.set(userId, left);
       else largeRequestsByUser.delete(userId);
@@ -324,6 +332,8 @@ export const adminPlugin = fp(
 /** A request body at least this long counts against its sender's few large requests at once. */
 const LARGE_REQUEST_BYTES = 256 * 1024;
 const MAX_LARGE_REQUESTS_PER_USER = 2;
+/** Large requests the whole server works on at once: two per render thread. */
+export const MAX_LARGE_REQUESTS = 4;
 
 declare module 'fastify' {
   interface FastifyInstance {
