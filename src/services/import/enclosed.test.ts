@@ -7,7 +7,7 @@ const bold = (text: string) =>
     text,
     /\[b\]/g,
     () => /\[\/b\]/,
-    (match, enclosed) => (enclosed ? { text: `<b>${enclosed.inner}</b>`, end: enclosed.end } : null),
+    (_match, enclosed) => (enclosed ? { text: `<b>${enclosed.inner}</b>`, end: enclosed.end } : null),
   );
 
 test('pairs each opening tag with the first closing tag after it, as a lazy expression would', () => {
