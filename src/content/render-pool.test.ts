@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Errors } from '../errors.ts';
-import { checkedTask } from './render-pool.ts';
+import { checkedTask, closeRenderPools, runOffThread } from './render-pool.ts';
 
 test('a worker task returns a refusal of its input as a problem, and lets other errors through', () => {
   const refusing = checkedTask(
@@ -26,4 +26,30 @@ test('a worker task returns a refusal of its input as a problem, and lets other 
     )('abc'),
     { value: 3 },
   );
+});
+
+test('a task’s time limit starts when a thread takes it, not while it waits behind others', async () => {
+  const worker = new URL('../../test/helpers/slow-worker.ts', import.meta.url);
+  const run = (label: string) =>
+    runOffThread<string>(worker, { ms: 1500, label }, { field: 'body', markup: '', timeoutMs: 2600 });
+  try {
+    // Two threads: the third task waits about 1.5 s, then runs 1.5 s, well within its own 2.6 s.
+    assert.deepEqual(await Promise.all([run('a'), run('b'), run('c')]), ['a', 'b', 'c']);
+  } finally {
+    await closeRenderPools();
+  }
+});
+
+test('past the threads and the waiting room, a task is refused as busy at once', async () => {
+  const worker = new URL('../../test/helpers/slow-worker.ts', import.meta.url);
+  const run = (label: string) =>
+    runOffThread<string>(worker, { ms: 800, label }, { field: 'body', markup: '', timeoutMs: 10_000 });
+  try {
+    const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => run(`t${i}`)));
+    const refused = outcomes.filter((o) => o.status === 'rejected');
+    assert.equal(refused.length, 2);
+    for (const o of refused) assert.equal((o as PromiseRejectedResult).reason.code, 'RENDER_BUSY');
+  } finally {
+    await closeRenderPools();
+  }
 });

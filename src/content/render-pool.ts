@@ -11,14 +11,35 @@ export const INLINE_RENDER_CHARS = 32_000;
 const MAX_THREADS = 2;
 /**
  * Tasks that may wait for a thread. A flood of large renders is refused as busy rather than
- * queued: each waiting task holds its input (up to the 4 MB body limit), and its time limit runs
- * while it waits. Counted here, as piscina's own queue limit does not apply to a burst that
- * arrives while its threads are starting.
+ * queued: each waiting task holds its input (up to the 4 MB body limit).
  */
 const MAX_WAITING_TASKS = 4;
 
 const pools = new Map<string, Piscina>();
-let tasksInFlight = 0;
+
+/**
+ * Threads handed out, across every pool, and the tasks waiting for one. A task's time limit
+ * starts when it gets a thread: time spent waiting behind others says nothing about its markup,
+ * and counting it refused ordinary long texts on a busy machine as "simplify its markup".
+ */
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function takeThread(): Promise<void> {
+  if (running < MAX_THREADS) {
+    running++;
+    return;
+  }
+  if (waiting.length >= MAX_WAITING_TASKS) throw Errors.RENDER_BUSY({});
+  // Woken by giveBackThread, which hands its thread over without counting it free in between.
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+
+function giveBackThread(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running--;
+}
 
 function poolFor(workerUrl: URL): Piscina {
   let pool = pools.get(workerUrl.href);
@@ -65,9 +86,10 @@ export function checkedTask<Task, T>(markupOf: (task: Task) => string, work: (ta
 }
 
 /**
- * Runs one task (made with checkedTask) in a worker thread with a time limit, so heavy markup
- * never blocks the event loop (and every other request) for long. Past the limit the worker is stopped and the input
- * refused as a field error; with the queue full, the server says it is busy.
+ * Runs one task (made with checkedTask) in a worker thread with a time limit, counted from when a
+ * thread takes it, so heavy markup never blocks the event loop (and every other request) for
+ * long. Past the limit the worker is stopped and the input refused as a field error; with every
+ * thread busy and the queue full, the server says it is busy.
  */
 export async function runOffThread<T>(
   workerUrl: URL,
@@ -78,9 +100,8 @@ export async function runOffThread<T>(
   // A text too long to render is refused here, before it is copied to a thread.
   const tooLong = lengthProblem(options.markup, MAX_MARKUP_CHARS);
   if (tooLong) throw Errors.VALIDATION_FAILED({ details: [{ field: options.field, message: tooLong }] });
-  if (tasksInFlight >= MAX_THREADS + MAX_WAITING_TASKS) throw Errors.RENDER_BUSY({});
+  await takeThread();
   let result: OffThreadResult<T>;
-  tasksInFlight++;
   try {
     result = (await poolFor(workerUrl).run(task, {
       signal: AbortSignal.timeout(timeoutMs),
@@ -101,7 +122,7 @@ export async function runOffThread<T>(
     if (/queue is at limit/i.test(message)) throw Errors.RENDER_BUSY({}, { cause: error });
     throw error;
   } finally {
-    tasksInFlight--;
+    giveBackThread();
   }
   if ('problem' in result) {
     throw Errors.VALIDATION_FAILED({ details: [{ field: options.field, message: result.problem }] });
