@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.ts';
 import { ARTICLE_LIMITS } from './article.ts';
+import { isTimeZone } from './time-zone.ts';
 import { isLinkTarget } from './url.ts';
 
 /** Site-wide settings. Texts are Markdown; every one is editable, none is a template literal. */
@@ -24,6 +25,8 @@ export interface SiteSettings {
   pageSize: number;
   /** Feeds carry the full article text (true) or only the summary (false). */
   feedFullText: boolean;
+  /** The newsroom's IANA time zone: dates are entered and shown in it, and stored in UTC. */
+  timeZone: string;
 }
 
 /** Keys as stored and as used in import files (snake_case). */
@@ -44,6 +47,7 @@ export const SETTING_KEYS: Record<keyof SiteSettings, string> = {
   commentsUrl: 'comments_url',
   pageSize: 'page_size',
   feedFullText: 'feed_full_text',
+  timeZone: 'time_zone',
 };
 
 /** What a fresh publication says before anyone edits its settings. */
@@ -68,6 +72,7 @@ export const DEFAULT_SETTINGS: SiteSettings = {
   commentsUrl: '',
   pageSize: 12,
   feedFullText: true,
+  timeZone: 'UTC',
 };
 
 /** Keys whose values are Markdown to render, as opposed to plain values. */
@@ -90,6 +95,9 @@ export function settingsFromStored(stored: ReadonlyMap<string, string>): SiteSet
       if (Number.isInteger(n) && n > 0 && n <= 100) settings.pageSize = n;
     } else if (field === 'feedFullText') {
       settings.feedFullText = !['false', '0', 'no', 'off', 'summary'].includes(value.trim().toLowerCase());
+    } else if (field === 'timeZone') {
+      // A zone the runtime no longer knows falls back to UTC rather than failing every page.
+      if (isTimeZone(value.trim())) settings.timeZone = value.trim();
     } else {
       settings[field] = value;
     }
@@ -111,8 +119,9 @@ const SETTING_LIMITS: Partial<Record<keyof SiteSettings, number>> = {
   defaultLicense: 200,
   membershipCall: 300,
   commentsCall: 300,
+  timeZone: 64,
 };
-const REQUIRED_SETTINGS: (keyof SiteSettings)[] = ['siteName', 'language', 'defaultLicense'];
+const REQUIRED_SETTINGS: (keyof SiteSettings)[] = ['siteName', 'language', 'defaultLicense', 'timeZone'];
 
 /** Every problem with setting values given by snake_case key, as messages to show next to each field. */
 export function validateSettingValues(values: Record<string, string>): FieldError[] {
@@ -139,6 +148,11 @@ export function validateSettingValues(values: Record<string, string>): FieldErro
       errors.push({ field: key, message: 'must be true or false' });
     } else if (field === 'language' && !/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/.test(trimmed)) {
       errors.push({ field: key, message: 'must be a language tag such as en, fr or pt-BR' });
+    } else if (field === 'timeZone' && !isTimeZone(trimmed)) {
+      errors.push({
+        field: key,
+        message: 'must be a time zone such as UTC, Europe/Berlin or Africa/Nairobi',
+      });
     } else if ((field === 'membershipUrl' || field === 'commentsUrl') && trimmed && !isLinkTarget(trimmed)) {
       errors.push({ field: key, message: 'must be a path starting with / or an http(s) address' });
     }

@@ -460,6 +460,8 @@ export interface EditorPage extends EditorChoices {
   ownPerson: Person | null;
   /** The user's account name: a writer with no person yet writes under it. */
   ownName: string;
+  /** The site's time zone, in which the editor shows and reads times. */
+  timeZone: string;
 }
 
 /**
@@ -505,6 +507,7 @@ export async function loadEditor(
     language: settings.language,
     ownPerson: ownPerson ?? null,
     ownName: staff.name,
+    timeZone: settings.timeZone,
   };
 }
 

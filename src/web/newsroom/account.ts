@@ -1,7 +1,8 @@
 import { listOwnSessions, logoutEverywhere } from '../../services/auth.ts';
+import { loadSiteSettings } from '../../services/settings.ts';
 import type { TypedApp } from '../schemas.ts';
-import { formatDate } from '../views/format.ts';
 import { html } from '../views/html.ts';
+import { adminDay, adminTime } from '../views/newsroom/admin-time.ts';
 import type { AdminDeps } from './deps.ts';
 import { csrfField } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -38,7 +39,7 @@ export async function accountPages(app: TypedApp, deps: AdminDeps): Promise<void
 
   app.get('/account', { config: { access: 'account.manage_own' } }, async (request, reply) => {
     const user = currentUser(request);
-    const sessions = await listOwnSessions(ctx, user);
+    const [sessions, { timeZone }] = await Promise.all([listOwnSessions(ctx, user), loadSiteSettings(ctx)]);
     const currentId = request.admin?.session.id;
     return deps.page(request, reply, {
       title: 'Your account',
@@ -54,7 +55,7 @@ export async function accountPages(app: TypedApp, deps: AdminDeps): Promise<void
         (
           s,
         ) => html`<li>${browserName(s.userAgent)}${s.id === currentId ? html` <strong>(this one)</strong>` : ''}<br>
-<span class="meta">Signed in ${formatDate(s.createdAt)}${s.ip ? ` from ${s.ip}` : ''}; last used ${s.lastSeenAt.slice(0, 16).replace('T', ' ')} UTC</span></li>`,
+<span class="meta">Signed in ${adminDay(s.createdAt, timeZone)}${s.ip ? ` from ${s.ip}` : ''}; last used ${adminTime(s.lastSeenAt, timeZone)}</span></li>`,
       )}</ul>
 <form method="post" action="/admin/account/logout-everywhere">
   ${csrfField(csrf)}

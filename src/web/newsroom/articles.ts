@@ -9,8 +9,10 @@ import {
 } from '../../domain/article-list-query.ts';
 import { can, canOnItem } from '../../domain/permissions.ts';
 import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
+import { zonedToUtc } from '../../domain/time-zone.ts';
 import { availableTransitions, mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
 import { Errors } from '../../errors.ts';
+import type { ServiceContext } from '../../services/context.ts';
 import { listArticlesFor } from '../../services/newsroom/article-list.ts';
 import {
   BULK_ACTIONS,
@@ -47,6 +49,7 @@ import {
 } from '../../services/newsroom/revisions.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { transitionArticle } from '../../services/newsroom/workflow.ts';
+import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
 import { Id, IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
@@ -201,9 +204,10 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const staff = staffOf(request);
       const { filters, errors } = parseArticleListQuery(request.query);
       if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
-      const [{ rows, next }, choices] = await Promise.all([
+      const [{ rows, next }, choices, timeZone] = await Promise.all([
         listArticlesFor(ctx, staff, filters),
         loadEditorChoices(ctx),
+        siteTimeZone(ctx),
       ]);
       const taxonomyNames = new Map(choices.taxonomies.map((t) => [t.id, t.name]));
       return deps.page(request, reply, {
@@ -216,6 +220,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
               filters,
               nextQuery: next ? listQueryString(filters, next) : null,
               firstQuery: listQueryString(filters),
+              timeZone,
               people: choices.people.map((p) => ({ id: p.id, label: p.name })),
               terms: choices.terms.map((t) => ({
                 id: t.id,
@@ -271,11 +276,14 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     '/articles/deleted',
     { config: { access: 'article.restore' }, schema: { querystring: NoticeQuery } },
     async (request, reply) => {
-      const rows = await listDeletedArticles(ctx, staffOf(request));
+      const [rows, timeZone] = await Promise.all([
+        listDeletedArticles(ctx, staffOf(request)),
+        siteTimeZone(ctx),
+      ]);
       return deps.page(request, reply, {
         title: 'Deleted articles',
         notice: NOTICES[request.query.notice ?? ''],
-        body: (csrf) => deletedArticlesView(rows, csrf),
+        body: (csrf) => deletedArticlesView(rows, timeZone, csrf),
       });
     },
   );
@@ -403,11 +411,13 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const { id } = request.params;
       const { action, version, publish_at } = request.body;
       const expectedVersion = versionOf(version);
+      const publishAt =
+        publish_at === undefined ? undefined : readLocalTime(publish_at, await siteTimeZone(ctx));
       await transitionArticle(ctx, staff, {
         articleId: id,
         action,
         ...(expectedVersion === undefined ? {} : { expectedVersion }),
-        ...(publish_at !== undefined ? { publishAt: normalizeLocalTime(publish_at) } : {}),
+        ...(publishAt !== undefined ? { publishAt } : {}),
       });
       // A contributor who has just submitted may no longer open the editor: back to the list.
       const isEditable = await mayOpenInEditor(ctx, staff, id);
@@ -643,13 +653,16 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         request.params.id,
         'You can only see the history of your own articles.',
       );
-      const revisions = await listArticleRevisions(ctx, article.id);
+      const [revisions, timeZone] = await Promise.all([
+        listArticleRevisions(ctx, article.id),
+        siteTimeZone(ctx),
+      ]);
       return deps.page(request, reply, {
         title: `History: ${article.title}`,
         notice: NOTICES[request.query.notice ?? ''],
         body: (csrf) =>
           revisionListView(
-            { article, revisions, canRestore: mayEditArticle(staff.role, article.status, isOwn) },
+            { article, revisions, canRestore: mayEditArticle(staff.role, article.status, isOwn), timeZone },
             csrf,
           ),
       });
@@ -667,7 +680,10 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         request.params.id,
         'You can only compare your own articles.',
       );
-      const diff = await compareRevisions(ctx, { articleId: article.id, fromId: request.params.revisionId });
+      const [diff, timeZone] = await Promise.all([
+        compareRevisions(ctx, { articleId: article.id, fromId: request.params.revisionId }),
+        siteTimeZone(ctx),
+      ]);
       return deps.page(request, reply, {
         title: `Compare version ${diff.from.version} with the current one`,
         body: (csrf) =>
@@ -677,6 +693,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
               from: diff.from,
               fields: diff.fields,
               canRestore: mayEditArticle(staff.role, article.status, isOwn),
+              timeZone,
             },
             csrf,
           ),
@@ -829,11 +846,17 @@ function storedPreviewBanner(status: Article['status']): string {
   return `Preview of a ${status} article, as readers will see it once published.`;
 }
 
-/** A datetime-local value ("2026-12-01T08:00") is read as UTC, as the form says. */
-function normalizeLocalTime(value: string): string {
-  const trimmed = value.trim();
-  if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/.test(trimmed)) return `${trimmed.replace(' ', 'T')}Z`;
-  return trimmed;
+/**
+ * A datetime-local value ("2026-12-01T09:30") is read in the site's time zone, as the form says;
+ * anything else goes on as typed, for the workflow to refuse with its own message.
+ */
+function readLocalTime(value: string, timeZone: string): string {
+  return zonedToUtc(value, timeZone) ?? value.trim();
+}
+
+/** The site's time zone, in which the newsroom enters and reads times. */
+async function siteTimeZone(ctx: ServiceContext): Promise<string> {
+  return (await loadSiteSettings(ctx)).timeZone;
 }
 
 /** The bulk actions a role may take on some article (each chosen article is still checked on its own). */

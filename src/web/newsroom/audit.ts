@@ -1,7 +1,9 @@
 import Type from 'typebox';
 import { listAudit } from '../../services/audit.ts';
+import { loadSiteSettings } from '../../services/settings.ts';
 import { Id, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
+import { adminTime } from '../views/newsroom/admin-time.ts';
 import type { AdminDeps } from './deps.ts';
 
 const PAGE = 50;
@@ -14,7 +16,10 @@ export async function auditPages(app: TypedApp, deps: AdminDeps): Promise<void> 
     { config: { access: 'audit.view' }, schema: { querystring: AuditQuery } },
     async (request, reply) => {
       const { before } = request.query;
-      const entries = await listAudit(deps.ctx, { limit: PAGE, ...(before ? { beforeId: before } : {}) });
+      const [entries, { timeZone }] = await Promise.all([
+        listAudit(deps.ctx, { limit: PAGE, ...(before ? { beforeId: before } : {}) }),
+        loadSiteSettings(deps.ctx),
+      ]);
       const last = entries.at(-1);
       return deps.page(request, reply, {
         title: 'Audit log',
@@ -23,10 +28,10 @@ ${
   entries.length === 0
     ? html`<p class="empty">No entries${before ? ' before this point' : ' yet'}.</p>`
     : html`<div class="table-wrap"><table class="stack-table">
-  <thead><tr><th scope="col">When (UTC)</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">What</th></tr></thead>
+  <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">What</th></tr></thead>
   <tbody>${entries.map(
     (e) => html`<tr>
-    <td data-label="When"><time datetime="${e.createdAt}">${e.createdAt.slice(0, 16).replace('T', ' ')}</time></td>
+    <td data-label="When"><time datetime="${e.createdAt}">${adminTime(e.createdAt, timeZone)}</time></td>
     <td data-label="Who">${e.actorLabel}</td>
     <td data-label="Action"><code>${e.action}</code></td>
     <td data-label="What">${e.summary}</td>

@@ -2,9 +2,10 @@ import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
 import type { ArticleSummaryRow } from '../../domain/ports/dashboard-store.ts';
 import { loadDashboard } from '../../services/dashboard.ts';
+import { loadSiteSettings } from '../../services/settings.ts';
 import { NoticeQuery, type TypedApp } from '../schemas.ts';
-import { formatDate } from '../views/format.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import { adminDay } from '../views/newsroom/admin-time.ts';
 import type { AdminDeps } from './deps.ts';
 import { currentUser } from './guard.ts';
 
@@ -38,8 +39,11 @@ export async function dashboardPages(app: TypedApp, deps: AdminDeps): Promise<vo
     { config: { access: 'dashboard.view' }, schema: { querystring: NoticeQuery } },
     async (request, reply) => {
       const user = currentUser(request);
-      const board = await loadDashboard(deps.ctx, user);
-      const date = (iso: string | null) => (iso ? formatDate(iso) : '—');
+      const [board, settings] = await Promise.all([
+        loadDashboard(deps.ctx, user),
+        loadSiteSettings(deps.ctx),
+      ]);
+      const date = (iso: string | null) => adminDay(iso, settings.timeZone);
       const scope = board.isOwnOnly ? 'Showing your articles' : 'Showing everyone’s articles';
       return deps.page(request, reply, {
         title: 'Dashboard',

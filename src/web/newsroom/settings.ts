@@ -6,6 +6,7 @@ import {
   SETTING_KEYS,
   type SiteSettings,
 } from '../../domain/settings.ts';
+import { timeZoneNames } from '../../domain/time-zone.ts';
 import { editSettings, loadSiteSettings } from '../../services/settings.ts';
 import { NoticeQuery, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
@@ -25,6 +26,11 @@ const SETTING_FIELDS: Partial<Record<keyof SiteSettings, FieldSpec>> = {
     hint: 'For search engines, feeds and the footer.',
   },
   language: { label: 'Language', hint: 'A language tag such as en, fr or pt-BR.' },
+  timeZone: {
+    label: 'Time zone',
+    type: 'select',
+    hint: 'The newsroom enters and reads every date and time in it; scheduled times are kept in UTC.',
+  },
   defaultLicense: {
     label: 'Default license',
     hint: 'Applies to articles that name none, e.g. "CC BY-NC-ND 4.0".',
@@ -62,8 +68,18 @@ const ORDERED_FIELDS = [
   ...(Object.keys(SETTING_KEYS) as (keyof SiteSettings)[]).filter((f) => !(f in SETTING_FIELDS)),
 ].map((field) => ({ field, ...specFor(field) }));
 
-/** Yes/no settings, shown as a choice between two words rather than a checkbox (a checkbox sends nothing when off). */
-function booleanOptions(field: keyof SiteSettings): { value: string; label: string }[] {
+/** The time zones the runtime knows, once: about 400 names. */
+let zoneOptions: { value: string; label: string }[] | undefined;
+
+/**
+ * A select setting's choices: time zones, or yes/no shown as a choice between two words rather
+ * than a checkbox (a checkbox sends nothing when off).
+ */
+function selectOptions(field: keyof SiteSettings): { value: string; label: string }[] {
+  if (field === 'timeZone') {
+    zoneOptions ??= timeZoneNames().map((name) => ({ value: name, label: name.replace(/_/g, ' ') }));
+    return zoneOptions;
+  }
   return field === 'feedFullText'
     ? [
         { value: 'true', label: 'The full text of each article' },
@@ -119,7 +135,7 @@ export async function settingsPages(app: TypedApp, deps: AdminDeps): Promise<voi
       type: f.type ?? 'text',
       rows: isMarkdown ? 5 : 3,
       ...(f.type === 'number' ? { min: 1, max: 100 } : {}),
-      ...(f.type === 'select' ? { options: booleanOptions(f.field) } : {}),
+      ...(f.type === 'select' ? { options: selectOptions(f.field) } : {}),
     });
   })}
   <p class="hint">Navigation links are the pages marked "show in navigation".</p>

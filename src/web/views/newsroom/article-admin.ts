@@ -9,12 +9,8 @@ import type { BulkAction, BulkOutcome } from '../../../services/newsroom/bulk-ar
 import type { DeletedArticleRow, DeletionPlan } from '../../../services/newsroom/deletion.ts';
 import type { RevisionSummary } from '../../../services/newsroom/revisions.ts';
 import { csrfField, errorSummary, type FieldErrors, formField } from '../../newsroom/forms.ts';
-import { formatDate } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
-
-function when(iso: string | null): string {
-  return iso ? `${formatDate(iso)} ${iso.slice(11, 16)}` : '—';
-}
+import { adminTime } from './admin-time.ts';
 
 /** A choice in one of the list's filters. */
 export interface ListChoice {
@@ -38,6 +34,8 @@ export interface ArticleListModel {
   canRestore: boolean;
   /** Which bulk actions the role may take at all (each article is still checked on its own). */
   bulkActions: BulkAction[];
+  /** The site's time zone: dates show in it. */
+  timeZone: string;
 }
 
 const BULK_LABELS: Record<BulkAction, string> = {
@@ -120,9 +118,11 @@ ${model.rows.map(
   <td data-label="Title"><a href="/admin/articles/${article.id}" id="title-${article.id}">${article.title}</a></td>
   <td data-label="Authors">${authors || '—'}</td>
   <td data-label="Status"><span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span>${
-    article.status === 'scheduled' ? html` <span class="meta">${when(article.publishedAt)} UTC</span>` : ''
+    article.status === 'scheduled'
+      ? html` <span class="meta">${adminTime(article.publishedAt, model.timeZone)}</span>`
+      : ''
   }</td>
-  <td data-label="${dateLabel}">${when(filters.sort === 'published' ? article.publishedAt : article.updatedAt)}</td>
+  <td data-label="${dateLabel}">${adminTime(filters.sort === 'published' ? article.publishedAt : article.updatedAt, model.timeZone)}</td>
   <td data-label="Actions" class="row-actions">${
     article.status === 'published'
       ? html`<a href="${articlePath(article.slug)}" aria-describedby="title-${article.id}">View</a>`
@@ -158,7 +158,7 @@ ${model.outcomes.map(
 
 /** An article's revisions, newest first, with compare and restore. */
 export function revisionListView(
-  model: { article: Article; revisions: RevisionSummary[]; canRestore: boolean },
+  model: { article: Article; revisions: RevisionSummary[]; canRestore: boolean; timeZone: string },
   csrf: string,
 ): SafeHtml {
   const { article } = model;
@@ -169,7 +169,7 @@ export function revisionListView(
 ${model.revisions.map(
   (r, index) => html`<tr>
   <td data-label="Version">${r.version}${index === 0 ? html` <span class="badge">current</span>` : ''}</td>
-  <td data-label="Saved">${when(r.createdAt)} UTC</td>
+  <td data-label="Saved">${adminTime(r.createdAt, model.timeZone)}</td>
   <td data-label="By">${r.actorName}</td>
   <td data-label="Note">${r.note ?? ''}</td>
   <td data-label="Actions">${
@@ -208,12 +208,18 @@ function cell(side: DiffRow['left'] | DiffRow['right'], label: string): SafeHtml
 
 /** A side-by-side comparison of a revision with the current article (or another revision). */
 export function revisionDiffView(
-  model: { article: Article; from: RevisionSummary; fields: FieldDiff[]; canRestore: boolean },
+  model: {
+    article: Article;
+    from: RevisionSummary;
+    fields: FieldDiff[];
+    canRestore: boolean;
+    timeZone: string;
+  },
   csrf: string,
 ): SafeHtml {
   const { article, from } = model;
   return html`<p class="editor-links"><a href="/admin/articles/${article.id}/revisions">← History</a> · <a href="/admin/articles/${article.id}">Editor</a></p>
-<p>Version ${from.version} (${when(from.createdAt)} UTC, ${from.actorName}) compared with the current version ${article.version}: <span class="diff-removed">removed</span>, <span class="diff-added">added</span>.</p>
+<p>Version ${from.version} (${adminTime(from.createdAt, model.timeZone)}, ${from.actorName}) compared with the current version ${article.version}: <span class="diff-removed">removed</span>, <span class="diff-added">added</span>.</p>
 ${model.fields.length === 0 ? html`<p class="empty">No differences.</p>` : ''}
 ${model.fields.map(
   (field) => html`<section class="panel diff">
@@ -281,7 +287,7 @@ ${errorSummary(model.problem, { redirect_to: 'Redirect to' })}
 }
 
 /** Deleted articles, for admins, each with a restore button. */
-export function deletedArticlesView(rows: DeletedArticleRow[], csrf: string): SafeHtml {
+export function deletedArticlesView(rows: DeletedArticleRow[], timeZone: string, csrf: string): SafeHtml {
   return html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>
 <p>Deleted articles keep their history. Restoring one brings it back as unpublished, at its old address once it is published again.</p>
 ${
@@ -295,7 +301,7 @@ ${rows.map(
   <td data-label="Title">${article.title}</td>
   <td data-label="Authors">${authors || '—'}</td>
   <td data-label="Address"><code>${articlePath(article.slug)}</code></td>
-  <td data-label="Deleted">${when(deletedAt)} UTC</td>
+  <td data-label="Deleted">${adminTime(deletedAt, timeZone)}</td>
   <td data-label="Actions"><form method="post" action="/admin/articles/${article.id}/restore" class="inline-form">
     ${csrfField(csrf)}<button type="submit" class="secondary">Restore<span class="visually-hidden"> “${article.title}”</span></button></form></td>
 </tr>`,

@@ -3,11 +3,12 @@ import type { Person } from '../../../domain/person.ts';
 import type { Correction } from '../../../domain/ports/correction-store.ts';
 import type { ChecklistItem } from '../../../domain/publish-checklist.ts';
 import type { Taxonomy, Term } from '../../../domain/taxonomy.ts';
+import { utcToZoned } from '../../../domain/time-zone.ts';
 import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.ts';
 import { type ArticleFormValues, many, one } from '../../newsroom/article-form.ts';
 import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../newsroom/forms.ts';
-import { formatDate } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { adminDay, adminTime } from './admin-time.ts';
 import { newsroomJs } from './assets.ts';
 
 /** Where a service's field name shows its error in the editor form. */
@@ -71,6 +72,8 @@ export interface EditorModel {
   workflowProblem?: { errors: FieldErrors; message: string; values?: Record<string, string> } | undefined;
   correctionProblem?: { errors: FieldErrors; message: string; values: Record<string, string> } | undefined;
   publicUrl: string | null;
+  /** The site's time zone: the editor shows and reads times in it. */
+  timeZone?: string | undefined;
   /** The writer's own author page, if their account is linked to one, and their account name. */
   ownPerson?: Person | null | undefined;
   ownName?: string | undefined;
@@ -187,9 +190,10 @@ function workflowPanel(model: EditorModel, csrf: string): SafeHtml {
   if (!article) return html``;
   const problem = model.workflowProblem;
   const version = String(article.version);
+  const zone = model.timeZone ?? 'UTC';
   return html`<section class="panel workflow" aria-labelledby="workflow-heading">
   <h2 id="workflow-heading">Status: <span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span></h2>
-  ${article.status === 'scheduled' ? html`<p>Goes live ${formatDate(article.publishedAt)} at ${article.publishedAt?.slice(11, 16)} UTC.</p>` : ''}
+  ${article.status === 'scheduled' ? html`<p>Goes live ${adminTime(article.publishedAt, zone)}.</p>` : ''}
   ${article.status === 'published' && model.publicUrl ? html`<p><a href="${model.publicUrl}">View on the site</a></p>` : ''}
   ${problem ? errorSummary(problem, EDITOR_LABELS) : ''}
   ${model.actions.length === 0 ? html`<p class="hint">Nothing you can change here now.</p>` : ''}
@@ -209,10 +213,10 @@ function workflowPanel(model: EditorModel, csrf: string): SafeHtml {
     ${csrfField(csrf)}<input type="hidden" name="version" value="${version}"><input type="hidden" name="action" value="schedule">
     ${dateTimeField({
       name: 'publish_at',
-      label: 'Publish at (UTC)',
+      label: `Publish at (${zone.replace(/_/g, ' ')} time)`,
       value:
         problem?.values?.publish_at ??
-        (article.status === 'scheduled' ? (article.publishedAt?.slice(0, 16) ?? '') : ''),
+        (article.status === 'scheduled' && article.publishedAt ? utcToZoned(article.publishedAt, zone) : ''),
       error: problem?.errors.publish_at,
     })}
     <button type="submit" class="secondary">${article.status === 'scheduled' ? 'Reschedule' : 'Schedule'}</button>
@@ -237,7 +241,7 @@ function correctionsPanel(model: EditorModel, csrf: string): SafeHtml {
     model.corrections.length
       ? html`<ul class="list">${model.corrections.map(
           (c) =>
-            html`<li><strong>${c.kind === 'update' ? 'Update' : 'Correction'}</strong>, ${formatDate(c.createdAt)}: ${c.note}</li>`,
+            html`<li><strong>${c.kind === 'update' ? 'Update' : 'Correction'}</strong>, ${adminDay(c.createdAt, model.timeZone ?? 'UTC')}: ${c.note}</li>`,
         )}</ul>`
       : html`<p class="hint">None. Notes added here show, dated, at the end of the article and in its structured data.</p>`
   }
@@ -291,7 +295,7 @@ ${model.problem ? errorSummary({ ...model.problem, errors }, EDITOR_LABELS) : ''
 ${
   model.conflict
     ? html`<section class="panel conflict" aria-labelledby="conflict-heading">
-  <h2 id="conflict-heading">The saved version (version ${model.conflict.version}, ${formatDate(model.conflict.updatedAt)} ${model.conflict.updatedAt.slice(11, 16)} UTC)</h2>
+  <h2 id="conflict-heading">The saved version (version ${model.conflict.version}, ${adminTime(model.conflict.updatedAt, model.timeZone ?? 'UTC')})</h2>
   <p>Your text is in the form below, unchanged. Copy what you need from the saved version, then save: saving now replaces version ${model.conflict.version}.</p>
   <details><summary>Saved body</summary><pre class="conflict-body">${model.conflict.bodyMarkdown}</pre></details>
 </section>`
@@ -299,7 +303,7 @@ ${
 }
 ${
   model.autosave && article
-    ? html`<div class="notice autosave-offer" role="status"><p>You have unsaved changes from ${formatDate(model.autosave.savedAt)} ${model.autosave.savedAt.slice(11, 16)} UTC.</p>
+    ? html`<div class="notice autosave-offer" role="status"><p>You have unsaved changes from ${adminTime(model.autosave.savedAt, model.timeZone ?? 'UTC')}.</p>
   <p><a class="button secondary" href="/admin/articles/${article.id}?restore=autosave">Restore them</a>
   <form method="post" action="/admin/articles/${article.id}/autosave/discard" class="inline">${csrfField(csrf)}<button type="submit" class="link-dark">Discard</button></form></p></div>`
     : ''

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import type { Role, User } from '../../src/domain/user.ts';
+import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+// The test clock reads 2026-11-20T12:00Z; Berlin is on CET (UTC+1) then and on CEST (UTC+2) in July.
+for (const kind of DATABASE_KINDS) {
+  describe(`the site time zone on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    const users = new Map<Role, User>();
+    const as = (role: Role): Promise<AdminClient> =>
+      clientAs(app, t.wiring, users.get(role) as User, sessionCookieName(t.wiring.siteUrl));
+
+    before(async () => {
+      t = await createTestWiring(kind);
+      app = await buildApp(t.wiring, { shouldLog: false });
+      for (const role of ['editor', 'admin'] as const) users.set(role, await makeUser(t.wiring, role));
+    });
+    after(async () => {
+      await app.close();
+      await t.cleanup();
+    });
+
+    it('is chosen by an admin from the zones the runtime knows, and refused when unknown', async () => {
+      const admin = await as('admin');
+      const form = await admin.get('/admin/settings');
+      assert.match(form.body, /<option value="Europe\/Berlin">Europe\/Berlin<\/option>/);
+      assert.match(form.body, /<option value="UTC" selected>/);
+      const refused = await admin.post('/admin/settings', { time_zone: 'Mars/Olympus' });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /Must be a time zone such as UTC/);
+      assert.equal((await admin.post('/admin/settings', { time_zone: 'Europe/Berlin' })).statusCode, 303);
+      assert.match((await admin.get('/admin/settings')).body, /<option value="Europe\/Berlin" selected>/);
+    });
+
+    it('reads a scheduled time in the site zone, stores it in UTC and shows it back in the zone', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/articles/new');
+      const created = await editor.post('/admin/articles', {
+        title: 'Harbour levies',
+        body: 'Text.',
+        language: 'en',
+        visibility: 'public',
+      });
+      const id = Number(/\/admin\/articles\/(\d+)/.exec(String(created.headers.location))?.[1]);
+      const editorPage = await editor.get(`/admin/articles/${id}`);
+      assert.match(editorPage.body, /Publish at \(Europe\/Berlin time\)/);
+      const scheduled = await editor.post(`/admin/articles/${id}/workflow`, {
+        action: 'schedule',
+        version: '1',
+        publish_at: '2027-07-01T09:30',
+      });
+      assert.equal(scheduled.statusCode, 303);
+      const stored = await t.wiring.store.articles.findById(id);
+      assert.equal(stored?.publishedAt, '2027-07-01T07:30:00.000Z');
+      const after = await editor.get(`/admin/articles/${id}`);
+      assert.match(after.body, /Goes live 1 July 2027, 09:30 CEST\./);
+      assert.match(after.body, /name="publish_at" value="2027-07-01T09:30"/);
+      const list = await editor.get('/admin/articles');
+      assert.match(list.body, /1 July 2027, 09:30 CEST/);
+      const history = await editor.get(`/admin/articles/${id}/revisions`);
+      assert.match(history.body, /20 November 2026, 13:00 CET/);
+    });
+  });
+}
