@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { MigrationReport } from '../../src/domain/migration-report.ts';
 import { sitemapFile, sitemapIndex } from '../../src/services/discovery/sitemaps.ts';
 import { importGhost } from '../../src/services/import/ghost.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
@@ -57,6 +58,17 @@ const GHOST = JSON.stringify({
             updated_at: '2019-06-07T08:09:10.000Z',
             published_at: '2019-01-01T00:00:00.000Z',
           },
+          {
+            id: 'p2',
+            title: 'Buoys',
+            slug: 'buoys',
+            html: '<p>Red to port.</p>',
+            type: 'post',
+            status: 'published',
+            created_at: '2018-12-30T09:00:00.000Z',
+            updated_at: '2019-02-03T04:05:06.000Z',
+            published_at: '2019-01-02T00:00:00.000Z',
+          },
         ],
       },
     },
@@ -72,13 +84,14 @@ for (const kind of DATABASE_KINDS) {
   describe(`imported dates in sitemaps on ${kind}`, () => {
     let t: TestWiring;
     let folder: string;
+    let ghostReport: MigrationReport;
     before(async () => {
       t = await createTestWiring(kind);
       folder = mkdtempSync(path.join(tmpdir(), 'pressroom-dates-'));
       writeFileSync(path.join(folder, 'site.xml'), WXR);
       writeFileSync(path.join(folder, 'ghost.json'), GHOST);
       await importWordPress(t.wiring, path.join(folder, 'site.xml'));
-      await importGhost(t.wiring, path.join(folder, 'ghost.json'));
+      ghostReport = await importGhost(t.wiring, path.join(folder, 'ghost.json'));
     });
     after(async () => {
       await t.cleanup();
@@ -110,6 +123,23 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(lastmodOf(pages, '/contact'), '2019-06-07T08:09:10.000Z');
       const about = await t.wiring.store.pages.findBySlug('about');
       assert.equal(about?.createdAt, '2014-01-01T00:00:00.000Z');
+    });
+
+    test('imported articles were made when the source says (post_date_gmt, created_at), not at the import', async () => {
+      assert.equal((await t.wiring.store.articles.findBySlug('fog'))?.createdAt, '2015-03-02T10:00:00.000Z');
+      assert.equal(
+        (await t.wiring.store.articles.findBySlug('buoys'))?.createdAt,
+        '2018-12-30T09:00:00.000Z',
+      );
+    });
+
+    test('a Ghost post with no known author is imported with none, and the report says so', async () => {
+      const buoys = await t.wiring.store.articles.findBySlug('buoys');
+      assert.deepEqual(buoys?.authorIds, []);
+      const post = ghostReport.items.find((i) => i.kind === 'post' && i.title === 'Buoys');
+      assert.equal(post?.outcome, 'imported');
+      assert.match(post?.reason ?? '', /names no author; imported with no author \(no byline\)/);
+      assert.ok(ghostReport.warnings.some((w) => w.includes('names no author')));
     });
   });
 }

@@ -444,8 +444,20 @@ class GhostWriter {
         authorIds: [...new Set(authorIds)],
         termIds: [...new Set(termIds)],
       },
-      ghostDate(post.updated_at),
+      { createdAt: ghostDate(post.created_at), modifiedAt: ghostDate(post.updated_at) },
     );
+    // Said of what this run wrote: a post left as it was (unchanged, edited here) was said so before.
+    if (
+      saved &&
+      authorIds.length === 0 &&
+      (session.lastOutcome === 'imported' || session.lastOutcome === 'updated')
+    )
+      session.note(
+        ref,
+        authorRefs.length === 0
+          ? 'names no author; imported with no author (no byline)'
+          : `its author${authorRefs.length > 1 ? 's' : ''} (user ${authorRefs.join(', ')}) ${authorRefs.length > 1 ? 'are' : 'is'} not among the export's users; imported with no author (no byline)`,
+      );
     const articleDone = session.lastDone();
     if (saved && slug) await session.redirect(`/${slug}`, saved.path);
     outcome(articleDone);

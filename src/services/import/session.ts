@@ -738,7 +738,8 @@ export class ImportSession {
     sourceId: string,
     ref: string,
     draft: ArticleDraft,
-    modifiedAt: string | null = null,
+    /** When the item was made and last changed where it comes from (a new article keeps both). */
+    dates: { createdAt?: string | null; modifiedAt?: string | null } = {},
     rendered: RenderedBody | null = null,
   ): Promise<{ id: number; slug: string; path: string } | undefined> {
     const previous = await this.mapped('article', sourceId);
@@ -791,7 +792,8 @@ export class ImportSession {
         actor: this.options.actor,
         now: this.options.now,
         note: this.revisionNote,
-        modifiedAt: modifiedAt ?? draft.publishedAt,
+        createdAt: dates.createdAt ?? null,
+        modifiedAt: dates.modifiedAt ?? draft.publishedAt,
         ...(rendered ? { rendered } : {}),
         ...(existing ? { id: existing.id } : {}),
         ...(batch && !existing

@@ -732,7 +732,11 @@ class WordPressWriter {
         authorIds: [...new Set(authorIds)],
         termIds: [...new Set(termIds)],
       },
-      wordPressDate(item.postModifiedGmt, item.postModified, null),
+      {
+        // When the post was written, not when it was imported: post_date_gmt, as its publication date.
+        createdAt: wordPressDate(item.postDateGmt, item.postDate, item.pubDate),
+        modifiedAt: wordPressDate(item.postModifiedGmt, item.postModified, null),
+      },
       prepared.rendered,
     );
     const done = this.session.lastDone();
