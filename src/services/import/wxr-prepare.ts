@@ -4,6 +4,7 @@ import { assertRenderable, renderedPlainText, renderMarkdownNow } from '../../co
 import { INLINE_RENDER_CHARS } from '../../content/render-pool.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
 import type { RenderedBody } from '../articles.ts';
+import { liftCode } from './code-blocks.ts';
 import { type ConvertedBody, cleanText, htmlToMarkdown } from './html-to-markdown.ts';
 import type { WxrItem } from './wxr-reader.ts';
 import type { SpooledItem } from './wxr-spool.ts';
@@ -13,17 +14,42 @@ export interface WordPressBody extends ConvertedBody {
   teaser: string | null;
 }
 
-const MORE = /<!--more(?:\s[^>]*)?-->/i;
+const MORE = /<!--more(?:\s[^>]*)?-->/gi;
+const SENTINEL = /\uE011(\d+)\uE011/g;
+/** Elements a <!--more--> inside of is no break: splitting there would cut them in two. */
+const CONTAINER = /<(\/?)(ul|ol|li|dl|table|blockquote|figure|details)\b[^>]*>/gi;
+
+/**
+ * Where the teaser ends: the first <!--more--> that stands between blocks. One inside code (a
+ * [code] shortcode or <pre>) is part of the code, and one inside a list, table or quote is not
+ * where WordPress's editor puts the break; neither cuts the body.
+ */
+function topLevelMore(content: string): { index: number; length: number } | null {
+  const found: { index: number; length: number }[] = [];
+  const marked = content.replace(MORE, (whole: string, offset: number) => {
+    found.push({ index: offset, length: whole.length });
+    return `\uE011${found.length - 1}\uE011`;
+  });
+  if (found.length === 0) return null;
+  // Code is lifted out first: a mark inside it leaves with the code.
+  const { html } = liftCode(marked, { isWordPress: true });
+  for (const mark of html.matchAll(SENTINEL)) {
+    let depth = 0;
+    for (const tag of html.slice(0, mark.index).matchAll(CONTAINER)) depth += tag[1] ? -1 : 1;
+    if (depth <= 0) return found[Number(mark[1])] ?? null;
+  }
+  return null;
+}
 
 /**
  * A post body as Markdown. WordPress's <!--more--> (the end of the teaser shown on listings) is
  * kept as a comment in the Markdown, and the text before it becomes the teaser.
  */
 export function wordPressBody(content: string): WordPressBody {
-  const at = MORE.exec(content);
+  const at = topLevelMore(content);
   if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null };
   const before = htmlToMarkdown(content.slice(0, at.index), { isWordPress: true });
-  const after = htmlToMarkdown(content.slice(at.index + at[0].length), { isWordPress: true });
+  const after = htmlToMarkdown(content.slice(at.index + at.length), { isWordPress: true });
   const teaser = renderedPlainText(renderMarkdownNow(before.markdown)) || null;
   return {
     markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
