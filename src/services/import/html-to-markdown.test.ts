@@ -270,3 +270,13 @@ test('code shortcodes and <pre> blocks convert as before when they are closed', 
   assert.match(markdown, /```python\nprint\(1\)\n```/);
   assert.match(markdown, /```sh\nls -l\n```/);
 });
+
+test('keeps <?php ?> in a table heading cell, and elsewhere, as code', () => {
+  const table = htmlToMarkdown(
+    '<table><thead><tr><th><?php echo $total; ?></th><th>B</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>',
+    { isWordPress: true },
+  );
+  assert.equal(table.markdown, '| `<?php echo $total; ?>` | B |\n| --- | --- |\n| 1 | 2 |');
+  const prose = htmlToMarkdown('<p>Call <?php the_title(); ?> here.</p>', { isWordPress: true });
+  assert.equal(prose.markdown, 'Call `<?php the_title(); ?>` here.');
+});

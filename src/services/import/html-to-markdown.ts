@@ -581,6 +581,8 @@ export function cleanText(text: string): string {
   );
 }
 
+const PHP_BLOCK = /<\?(?:php\b|=)[\s\S]*?(?:\?>|$)/gi;
+
 /** Converts a post body (WordPress or Ghost HTML) to clean Markdown, reporting shortcodes. */
 export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } = {}): ConvertedBody {
   // The converter's HTML parser, like the sanitizer, slows down badly on deeply nested tags.
@@ -593,6 +595,9 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   });
   let source = lifted.html;
   if (options.isWordPress) source = expandShortcodes(source, shortcodes);
+  // PHP left in a body (a table's heading cell is a common place) is text the post shows, but an
+  // HTML parser reads it as a processing instruction and drops it: it is kept as code.
+  if (options.isWordPress) source = source.replace(PHP_BLOCK, (php) => `<code>${escapeHtml(php)}</code>`);
   if (!source.trim()) return { markdown: '', shortcodes, embeds: [] };
   // Text without markup (most comments, many old posts) needs no HTML parser, which costs
   // more than the rest of the import of a short comment.
