@@ -280,3 +280,41 @@ test('keeps <?php ?> in a table heading cell, and elsewhere, as code', () => {
   const prose = htmlToMarkdown('<p>Call <?php the_title(); ?> here.</p>', { isWordPress: true });
   assert.equal(prose.markdown, 'Call `<?php the_title(); ?>` here.');
 });
+
+test('keeps <sup> footnote references and their notes as footnotes, in the forms plugins write', () => {
+  const jetpack = htmlToMarkdown(
+    '<p>Tides<sup id="fnref:1"><a href="#fn:1" rel="footnote">1</a></sup> and currents<sup id="fnref:2"><a href="#fn:2" rel="footnote">2</a></sup>.</p>\n<div class="footnotes"><hr /><ol><li id="fn:1">Twice a day. <a href="#fnref:1" rev="footnote">&#8617;</a></li><li id="fn:2">See <em>the chart</em>. <a href="#fnref:2" rev="footnote">&#8617;</a></li></ol></div>',
+    { isWordPress: true },
+  );
+  assert.equal(
+    jetpack.markdown,
+    'Tides[<span id="fnref1"></span>\\[1\\]](#fn1) and currents[<span id="fnref2"></span>\\[2\\]](#fn2).\n\n1. <span id="fn1"></span>Twice a day. [↩︎](#fnref1)\n2. <span id="fn2"></span>See *the chart*. [↩︎](#fnref2)',
+  );
+  const classic = htmlToMarkdown(
+    '<p>A claim.<sup id="fnref1"><a href="#fn1">1</a></sup> More.</p><ol class="footnotes"><li id="fn1">The source. <a href="#fnref1">↩</a></li></ol>',
+    { isWordPress: true },
+  );
+  assert.equal(
+    classic.markdown,
+    'A claim.[<span id="fnref1"></span>\\[1\\]](#fn1) More.\n\n1. <span id="fn1"></span>The source. [↩︎](#fnref1)',
+  );
+  const word = htmlToMarkdown(
+    '<p>Claim<sup><a href="#footnote-1" id="footnote-ref-1">[1]</a></sup>.</p><ol><li id="footnote-1"><p>Word note. <a href="#footnote-ref-1">↑</a></p></li></ol>',
+    { isWordPress: true },
+  );
+  assert.equal(
+    word.markdown,
+    'Claim[<span id="fnref1"></span>\\[1\\]](#fn1).\n\n1. <span id="fn1"></span>Word note. [↩︎](#fnref1)',
+  );
+  const inline = htmlToMarkdown(
+    '<p>Easy<sup class="modern-footnotes-footnote" data-mfn="1"><a href="javascript:void(0)">1</a></sup><span class="modern-footnotes-footnote__note" data-mfn="1">Hidden note</span> text.</p>',
+    { isWordPress: true },
+  );
+  assert.equal(
+    inline.markdown,
+    'Easy[<span id="fnref1"></span>\\[1\\]](#fn1) text.\n\n1. <span id="fn1"></span>Hidden note [↩︎](#fnref1)',
+  );
+  const rendered = renderMarkdownNow(jetpack.markdown);
+  assert.match(rendered, /<a href="#fn1"><span id="fnref1"><\/span>\[1\]<\/a>/);
+  assert.match(rendered, /<li><span id="fn1"><\/span>Twice a day\. <a href="#fnref1">↩︎<\/a><\/li>/);
+});

@@ -5,6 +5,7 @@ import { assertRenderable, bareLinksIn, FOOTNOTE_ID } from '../../content/markdo
 import { Errors } from '../../errors.ts';
 import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
 import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
+import { liftFootnotes, restoreFootnotes } from './html-footnotes.ts';
 import { type FootnoteCounter, footnotesToAnchors } from './markdown-footnotes.ts';
 
 export type { ShortcodeNote };
@@ -598,6 +599,15 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   // PHP left in a body (a table's heading cell is a common place) is text the post shows, but an
   // HTML parser reads it as a processing instruction and drops it: it is kept as code.
   if (options.isWordPress) source = source.replace(PHP_BLOCK, (php) => `<code>${escapeHtml(php)}</code>`);
+  const footnotes = options.isWordPress ? liftFootnotes(source) : { html: source, notes: [] };
+  source = footnotes.html;
+  const withNotes = (markdown: string) =>
+    footnotes.notes.length === 0
+      ? markdown
+      : footnotesToAnchors(
+          restoreFootnotes(markdown, footnotes.notes, (note) => htmlToMarkdown(note).markdown),
+          { next: 1 },
+        );
   if (!source.trim()) return { markdown: '', shortcodes, embeds: [] };
   // Text without markup (most comments, many old posts) needs no HTML parser, which costs
   // more than the rest of the import of a short comment.
@@ -611,7 +621,11 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
           options.isWordPress ? '  \n' : ' ',
         ),
       );
-    return { markdown: cleanText(paragraphs.filter(Boolean).join('\n\n')), shortcodes, embeds: [] };
+    return {
+      markdown: cleanText(withNotes(paragraphs.filter(Boolean).join('\n\n'))),
+      shortcodes,
+      embeds: [],
+    };
   }
   if (options.isWordPress) source = autoParagraph(source);
   const anchors: string[] = [];
@@ -650,5 +664,5 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     ),
     cards,
   );
-  return { markdown: cleanText(markdown), shortcodes, embeds };
+  return { markdown: cleanText(withNotes(markdown)), shortcodes, embeds };
 }
