@@ -99,6 +99,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     await sendError(request, reply, describeError(error, request), renderErrorPage);
   });
 
+  const redirectCacheControl = `public, max-age=${config.cache.httpMaxAge}`;
   app.setNotFoundHandler(async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD') {
       const path = request.url.split('?')[0] ?? '/';
@@ -109,7 +110,9 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
         // A malformed escape is simply not a known redirect.
       }
       const address = await reader.oldAddress(decoded.replace(/\/+$/, '') || '/');
-      if (address?.kind === 'moved') return reply.redirect(address.to, 301);
+      // Feed readers poll old feed addresses: an HTTP cache may answer them for as long as a page.
+      if (address?.kind === 'moved')
+        return reply.header('cache-control', redirectCacheControl).redirect(address.to, 301);
       // A deleted article: readers (and search engines) are told it is gone for good.
       if (address?.kind === 'gone') {
         await sendError(request, reply, describeError(Errors.GONE(), request), renderErrorPage);
@@ -154,7 +157,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     assets,
     httpMaxAge: config.cache.httpMaxAge,
   });
-  await app.register(legacyRedirects, { reader });
+  await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });
   await app.register(readerRoutes, { reader, cache, assets, httpMaxAge: config.cache.httpMaxAge, discovery });
   return app;
 }

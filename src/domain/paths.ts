@@ -20,3 +20,8 @@ export function termPath(taxonomySlug: string, termSlug: string): string {
 export function pagePath(slug: string): string {
   return `/${encodeURIComponent(slug)}`;
 }
+
+/** The RSS or Atom feed of a listing ('' for the whole site, else an author's or a term's path). */
+export function feedPathOf(listingPath: string, format: 'rss' | 'atom'): string {
+  return `${listingPath}/feed.${format === 'atom' ? 'atom' : 'xml'}`;
+}

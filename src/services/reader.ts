@@ -3,7 +3,7 @@ import { type Attribution, buildAttribution } from '../domain/attribution.ts';
 import { CacheTags } from '../domain/cache-tags.ts';
 import { type ListingPosition, listingScope } from '../domain/listing.ts';
 import type { Page } from '../domain/page.ts';
-import { articlePath } from '../domain/paths.ts';
+import { articlePath, feedPathOf } from '../domain/paths.ts';
 import type { Person } from '../domain/person.ts';
 import type { Correction } from '../domain/ports/correction-store.ts';
 import type { MediaVariant } from '../domain/ports/media-store.ts';
@@ -11,6 +11,7 @@ import type { Repositories } from '../domain/ports/store.ts';
 import { type ResponsiveImage, responsiveImage } from '../domain/responsive-image.ts';
 import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
 import { isLinkTarget } from '../domain/url.ts';
+import { wordPressAddress } from '../domain/wordpress-address.ts';
 import { Errors } from '../errors.ts';
 import type { ServiceContext } from './context.ts';
 import type { RenderedSettings } from './settings.ts';
@@ -307,8 +308,40 @@ export class Reader {
     return page?.status === 'published' ? { page, cacheTags: [CacheTags.page(page.slug)] } : undefined;
   }
 
-  /** What an old address answers now: where it moved, or that it is gone (a deleted article). */
+  /**
+   * What an old address answers now: where it moved, or that it is gone (a deleted article). An
+   * address with no redirect of its own that has a WordPress form (a feed, a listing page, a date
+   * archive: see wordPressAddress) leads to the nearest equivalent here, through the redirect its
+   * base has (a term, an author or a post an import brought) or to the site's own listings and
+   * pages. At most three indexed look-ups; the taxonomies come from the site structure kept in memory.
+   */
   async oldAddress(path: string): Promise<{ kind: 'moved'; to: string } | { kind: 'gone' } | undefined> {
+    const direct = await this.redirectOf(path);
+    if (direct) return direct;
+    const address = wordPressAddress(path);
+    if (!address) return undefined;
+    const moved = (to: string) => ({ kind: 'moved', to }) as const;
+    if (address.kind === 'archive') return moved('/articles');
+    if (address.base === null)
+      return moved(address.kind === 'feed' ? feedPathOf('', address.format) : `/?page=${address.page}`);
+    const base = await this.redirectOf(address.base);
+    const target =
+      base?.kind === 'moved'
+        ? base.to
+        : (await this.isListingPath(address.base)) || (await this.isPagePath(address.base))
+          ? address.base
+          : null;
+    if (target === null) return undefined;
+    // A post's own feed held its comments, and a page has none: the post or page is the nearest.
+    if (!(await this.isListingPath(target))) return moved(target);
+    return moved(
+      address.kind === 'feed' ? feedPathOf(target, address.format) : `${target}?page=${address.page}`,
+    );
+  }
+
+  private async redirectOf(
+    path: string,
+  ): Promise<{ kind: 'moved'; to: string } | { kind: 'gone' } | undefined> {
     const redirect = await this.repos.redirects.find(path);
     if (!redirect) return undefined;
     if (redirect.statusCode === 410) return { kind: 'gone' };
@@ -316,6 +349,19 @@ export class Reader {
     // by hand that could lead off the site by a trick ("//host", "/\\host", another scheme) is
     // never followed.
     return isLinkTarget(redirect.toPath) ? { kind: 'moved', to: redirect.toPath } : undefined;
+  }
+
+  /** Whether a path is a published page's (an imported page keeps its WordPress address). */
+  private async isPagePath(path: string): Promise<boolean> {
+    const slug = /^\/([^/]+)$/.exec(path)?.[1];
+    return slug !== undefined && (await this.page(slug)) !== undefined;
+  }
+
+  /** Whether a path is one of our listings with a feed: an author's page or a term of a taxonomy. */
+  private async isListingPath(path: string): Promise<boolean> {
+    if (/^\/authors\/[^/]+$/.test(path)) return true;
+    const taxonomySlug = /^\/([^/]+)\/[^/]+$/.exec(path)?.[1];
+    return taxonomySlug !== undefined && (await this.structure.taxonomy(taxonomySlug)) !== undefined;
   }
 
   /**

@@ -8,7 +8,8 @@ import { buildApp } from '../../src/app.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
-// A small WordPress export of our own: one post (ID 42) and one page (ID 7).
+// A small WordPress export of our own: one post (ID 42) filed under a sub-category and a tag,
+// and one page (ID 7).
 const WXR = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
   xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
@@ -19,10 +20,15 @@ const WXR = `<?xml version="1.0" encoding="UTF-8"?>
   <wp:wxr_version>1.2</wp:wxr_version>
   <wp:base_site_url>https://old.example</wp:base_site_url>
   <wp:author><wp:author_id>1</wp:author_id><wp:author_login>ana</wp:author_login><wp:author_display_name><![CDATA[Ana Reis]]></wp:author_display_name></wp:author>
+  <wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>
+  <wp:category><wp:term_id>4</wp:term_id><wp:category_nicename>harbour</wp:category_nicename><wp:category_parent>news</wp:category_parent><wp:cat_name><![CDATA[Harbour]]></wp:cat_name></wp:category>
+  <wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>rivers</wp:tag_slug><wp:tag_name><![CDATA[Rivers]]></wp:tag_name></wp:tag>
   <item>
     <title>River accounts</title>
     <link>https://old.example/2020/06/river-accounts/</link>
     <dc:creator><![CDATA[ana]]></dc:creator>
+    <category domain="category" nicename="harbour"><![CDATA[Harbour]]></category>
+    <category domain="post_tag" nicename="rivers"><![CDATA[Rivers]]></category>
     <content:encoded><![CDATA[<p>Where the river money went.</p>]]></content:encoded>
     <wp:post_id>42</wp:post_id>
     <wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt>
@@ -102,6 +108,66 @@ for (const kind of DATABASE_KINDS) {
       const post = await fetch(`${base}/?p=42`, { method: 'POST', redirect: 'manual' });
       assert.notEqual(post.status, 301);
       await post.body?.cancel();
+    });
+
+    test('old WordPress feed, listing and archive addresses answer 301 to their nearest equivalent', async () => {
+      for (const [from, to] of [
+        ['/feed/', '/feed.xml'],
+        ['/feed', '/feed.xml'],
+        ['/feed/rss2/', '/feed.xml'],
+        ['/feed/atom/', '/feed.atom'],
+        ['/comments/feed/', '/feed.xml'],
+        ['/?feed=rss2', '/feed.xml'],
+        ['/?feed=atom', '/feed.atom'],
+        ['/?feed=comments-rss2', '/feed.xml'],
+        ['/page/2/', '/?page=2'],
+        ['/category/news/', '/theme/news'],
+        ['/category/news/harbour/', '/theme/harbour'],
+        ['/category/harbour/', '/theme/harbour'],
+        ['/category/news/feed/', '/theme/news/feed.xml'],
+        ['/category/news/harbour/feed/atom/', '/theme/harbour/feed.atom'],
+        ['/category/news/page/2/', '/theme/news?page=2'],
+        ['/tag/rivers/feed/', '/tag/rivers/feed.xml'],
+        ['/tag/rivers/page/3/', '/tag/rivers?page=3'],
+        ['/author/ana/', '/authors/ana'],
+        ['/author/ana/feed/', '/authors/ana/feed.xml'],
+        ['/author/ana/page/2/', '/authors/ana?page=2'],
+        ['/2020/06/river-accounts/feed/', '/articles/river-accounts'],
+        ['/about-the-gazette/feed/', '/about-the-gazette'],
+        ['/2020/06/', '/articles'],
+        ['/2020/', '/articles'],
+        ['/2020/06/01/', '/articles'],
+        ['/2020/06/page/2/', '/articles'],
+      ] as const) {
+        const res = await fetch(`${base}${from}`, { redirect: 'manual' });
+        assert.equal(res.status, 301, from);
+        assert.equal(res.headers.get('location'), to, from);
+        assert.match(res.headers.get('cache-control') ?? '', /^public, max-age=\d+/, from);
+        await res.body?.cancel();
+      }
+      const feed = await fetch(`${base}/feed/`);
+      assert.equal(feed.status, 200);
+      assert.match(await feed.text(), /<title>River accounts<\/title>/);
+      const termFeed = await fetch(`${base}/category/news/harbour/feed/`);
+      assert.equal(termFeed.status, 200);
+      assert.match(await termFeed.text(), /River accounts/);
+    });
+
+    test('addresses of the same forms that name nothing here stay 404', async () => {
+      for (const url of [
+        '/category/nothing/feed/',
+        '/author/nobody/',
+        '/nothing/feed/',
+        '/2020/13/',
+        '/tag/rivers/page/0/',
+      ]) {
+        const res = await fetch(`${base}${url}`, { redirect: 'manual' });
+        assert.equal(res.status, 404, url);
+        await res.body?.cancel();
+      }
+      const home = await fetch(`${base}/?feed=nonsense`, { redirect: 'manual' });
+      assert.equal(home.status, 200);
+      await home.body?.cancel();
     });
 
     test('/healthz answers 503 within seconds while every database connection is held', async () => {

@@ -653,6 +653,11 @@ export class ImportSession {
     return term;
   }
 
+  /** A term this import made or found, by id. */
+  knownTerm(id: number): Term | undefined {
+    return this.knownTerms.get(id);
+  }
+
   private async termOf(
     sourceId: string,
     taxonomy: Taxonomy,

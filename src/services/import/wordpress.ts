@@ -6,7 +6,7 @@ import { COMMENT_LIMITS, type Comment, type CommentStatus } from '../../domain/c
 import { isImpossibleDate, parseStrictDate } from '../../domain/dates.ts';
 import { parseWholeNumber, tooLong } from '../../domain/limits.ts';
 import { PAGE_LIMITS } from '../../domain/page.ts';
-import { pagePath } from '../../domain/paths.ts';
+import { pagePath, personPath, termPath } from '../../domain/paths.ts';
 import { MEDIA_LIMITS } from '../../domain/ports/media-store.ts';
 import { slugify } from '../../domain/slug.ts';
 import { clipText } from '../../domain/text.ts';
@@ -36,7 +36,14 @@ import {
   type WordPressBody,
   wordPressBody,
 } from './wxr-prepare.ts';
-import { readWxr, type WxrChannel, type WxrItem, type WxrItemTerm, type WxrRejected } from './wxr-reader.ts';
+import {
+  readWxr,
+  type WxrChannel,
+  type WxrItem,
+  type WxrItemTerm,
+  type WxrRejected,
+  type WxrTerm,
+} from './wxr-reader.ts';
 import { type SpooledItem, WxrSpool } from './wxr-spool.ts';
 
 /** WordPress taxonomy → our taxonomy slug; null drops that taxonomy's terms. */
@@ -84,6 +91,13 @@ const SOURCE_URL_KEYS = [
   'original_url',
 ];
 const SOURCE_NAME_KEYS = ['syndication_source', 'original_source_name', 'source_name', '_source_name'];
+
+/** Where WordPress lists a taxonomy's terms by default (other taxonomies: under their own name). */
+const WORDPRESS_TERM_BASES: Record<string, string> = {
+  category: 'category',
+  post_tag: 'tag',
+  post_format: 'type',
+};
 
 const IMPORTED_TYPES = new Set(['post', 'page', 'attachment']);
 
@@ -366,7 +380,10 @@ class WordPressWriter {
         bio: author.description,
       });
       this.personByLogin.set(author.login, person.id);
-      this.session.item({ kind: 'author', id: author.login, title: name, ...this.session.lastDone() });
+      const done = this.session.lastDone();
+      // WordPress's author archive, /author/<nicename>/ (and its feed and pages, through it).
+      await this.session.redirect(`/author/${slugifyLogin(author.login)}`, personPath(person.slug));
+      this.session.item({ kind: 'author', id: author.login, title: name, ...done });
     }
     for (const rejected of this.rejected)
       this.session.item({
@@ -412,8 +429,10 @@ class WordPressWriter {
           this.session.item({ kind: 'term', id, title: term.name, outcome: 'skipped', reason });
           continue;
         }
-        await this.termFor(term.taxonomy, term.slug, term.name, term.description, parentId);
-        this.session.item({ kind: 'term', id, title: term.name, ...this.session.lastDone() });
+        const termId = await this.termFor(term.taxonomy, term.slug, term.name, term.description, parentId);
+        const done = this.session.lastDone();
+        if (termId !== undefined) await this.termRedirects(term, termId);
+        this.session.item({ kind: 'term', id, title: term.name, ...done });
       }
       remaining = remaining.filter((term) => !batch.includes(term));
     }
@@ -422,6 +441,30 @@ class WordPressWriter {
         `${n} term(s) of the WordPress taxonomy "${taxonomy}" were skipped; map it with --map ${taxonomy}=<taxonomy>`,
       );
     }
+  }
+
+  /**
+   * Redirects from the term's WordPress archive (/category/parent/child/, /tag/name/; feeds and
+   * pages follow through it) to its listing here. A sub-category is also reached by its own slug
+   * alone, as WordPress answers it.
+   */
+  private async termRedirects(term: WxrTerm, termId: number): Promise<void> {
+    const found = this.session.knownTerm(termId);
+    const taxonomy = this.targetTaxonomy(term.taxonomy);
+    if (!found || !taxonomy || !term.slug) return;
+    const base = WORDPRESS_TERM_BASES[term.taxonomy] ?? term.taxonomy;
+    const slugs = [term.slug];
+    for (let parent = term.parentSlug; parent && slugs.length < 20; ) {
+      if (slugs.includes(parent)) break;
+      slugs.unshift(parent);
+      const parentSlug: string | null = parent;
+      parent =
+        this.channel.terms.find((t) => t.taxonomy === term.taxonomy && t.slug === parentSlug)?.parentSlug ??
+        null;
+    }
+    const target = termPath(taxonomy.slug, found.slug);
+    await this.session.redirect(`/${base}/${slugs.join('/')}`, target);
+    if (slugs.length > 1) await this.session.redirect(`/${base}/${term.slug}`, target);
   }
 
   private async termFor(

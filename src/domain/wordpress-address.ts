@@ -1,0 +1,57 @@
+// The addresses a WordPress site answered that readers and feed readers still ask for after
+// the site moved here: feeds, listing pages and date archives. Pure: the reader service looks up
+// what the parts became.
+
+/** What an old WordPress address asks for, once its feed or page suffix is taken off. */
+export type WordPressAddress =
+  /** A feed: of the whole site (base null), or of what `base` was (a term, an author, a post). */
+  | { kind: 'feed'; base: string | null; format: 'rss' | 'atom' }
+  /** Page N of a listing: of the whole site (base null), or of a term or an author. */
+  | { kind: 'page'; base: string | null; page: number }
+  /** A date archive (/2019/, /2019/05/, /2019/05/12/). */
+  | { kind: 'archive' };
+
+/** The highest listing page an old address may ask for (WordPress paginates without limit). */
+const MAX_PAGE = 100_000;
+
+const FEED_SUFFIX = /^(.*?)\/feed(?:\/(rss2?|rdf|atom))?$/;
+const PAGE_SUFFIX = /^(.*?)\/page\/(\d{1,6})$/;
+const DATE_ARCHIVE = /^\/\d{4}(?:\/(?:0[1-9]|1[0-2])(?:\/(?:0[1-9]|[12]\d|3[01]))?)?$/;
+const QUERY_FEED = /^(?:rss2?|rdf|atom|comments-rss2|comments-atom)$/;
+
+/**
+ * The WordPress form of a path (decoded, without a trailing slash), or undefined when it has none.
+ * @example wordPressAddress('/category/news/feed') // { kind: 'feed', base: '/category/news', format: 'rss' }
+ * @example wordPressAddress('/feed/atom') // { kind: 'feed', base: null, format: 'atom' }
+ * @example wordPressAddress('/author/ana/page/2') // { kind: 'page', base: '/author/ana', page: 2 }
+ */
+export function wordPressAddress(path: string): WordPressAddress | undefined {
+  const feed = FEED_SUFFIX.exec(path);
+  if (feed) {
+    const base = feed[1] ?? '';
+    const format = feed[2] === 'atom' ? 'atom' : 'rss';
+    // The comments feed has no equivalent here; the site's feed is the nearest.
+    if (base === '' || base === '/comments') return { kind: 'feed', base: null, format };
+    return { kind: 'feed', base, format };
+  }
+  const paged = PAGE_SUFFIX.exec(path);
+  if (paged) {
+    const page = Number(paged[2]);
+    if (page < 1 || page > MAX_PAGE) return undefined;
+    const base = paged[1] ?? '';
+    if (base === '') return { kind: 'page', base: null, page };
+    if (DATE_ARCHIVE.test(base)) return { kind: 'archive' };
+    return { kind: 'page', base, page };
+  }
+  if (DATE_ARCHIVE.test(path)) return { kind: 'archive' };
+  return undefined;
+}
+
+/**
+ * The feed a WordPress `?feed=` query asks for (on the home page), or undefined.
+ * @example wordPressQueryFeed('rss2') // 'rss'
+ */
+export function wordPressQueryFeed(value: string): 'rss' | 'atom' | undefined {
+  if (!QUERY_FEED.test(value)) return undefined;
+  return value.endsWith('atom') ? 'atom' : 'rss';
+}
