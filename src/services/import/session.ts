@@ -900,6 +900,65 @@ export class ImportSession {
     }
   }
 
+  /**
+   * Lists a file an item refers to that the import could not find, once, under Skipped, without
+   * changing what is recorded of the item being written.
+   */
+  missingFile(ref: string, reason: string): void {
+    const { lastOutcome, lastReason } = this;
+    this.skip('media', ref, reason);
+    this.lastOutcome = lastOutcome;
+    this.lastReason = lastReason;
+  }
+
+  /**
+   * Gives an article this import wrote the body `rewrite` makes of its own (links to items
+   * written after it, pointed at where they went), keeping a revision, unless it is unchanged.
+   */
+  async rewriteArticleBody(id: number, rewrite: (markdown: string) => Promise<string>): Promise<void> {
+    const existing = await this.repos.articles.findById(id);
+    if (!existing) return;
+    const bodyMarkdown = await rewrite(existing.bodyMarkdown);
+    if (bodyMarkdown === existing.bodyMarkdown) return;
+    await saveArticleIn(
+      this.repos,
+      { ...draftOf(existing), bodyMarkdown },
+      {
+        actor: this.options.actor,
+        now: this.options.now,
+        note: this.revisionNote,
+        modifiedAt: existing.updatedAt,
+        id,
+      },
+    );
+  }
+
+  /** The same as rewriteArticleBody, for a page. */
+  async rewritePageBody(id: number, rewrite: (markdown: string) => Promise<string>): Promise<void> {
+    const existing = (await this.repos.pages.list()).find((page) => page.id === id);
+    if (!existing) return;
+    const bodyMarkdown = await rewrite(existing.bodyMarkdown);
+    if (bodyMarkdown === existing.bodyMarkdown) return;
+    await savePageIn(
+      this.repos,
+      {
+        slug: existing.slug,
+        title: existing.title,
+        bodyMarkdown,
+        status: existing.status,
+        showInNavigation: existing.showInNavigation,
+        position: existing.position,
+      },
+      {
+        actor: this.options.actor,
+        now: this.options.now,
+        id,
+        note: this.revisionNote,
+        modifiedAt: existing.updatedAt,
+      },
+    );
+  }
+
   /** Records a 301 from an old URL path to a new one; ignores paths that would shadow our own. */
   async redirect(fromPath: string | null, toPath: string): Promise<void> {
     if (!fromPath) return;

@@ -6,7 +6,7 @@ import { COMMENT_LIMITS, type Comment, type CommentStatus } from '../../domain/c
 import { isImpossibleDate, parseStrictDate } from '../../domain/dates.ts';
 import { parseWholeNumber, tooLong } from '../../domain/limits.ts';
 import { PAGE_LIMITS } from '../../domain/page.ts';
-import { pagePath, personPath, termPath } from '../../domain/paths.ts';
+import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.ts';
 import { MEDIA_LIMITS } from '../../domain/ports/media-store.ts';
 import { slugify } from '../../domain/slug.ts';
 import { clipText } from '../../domain/text.ts';
@@ -29,6 +29,15 @@ import {
   type ReportSink,
   writeImport,
 } from './session.ts';
+import {
+  mapOldSiteRefs,
+  mediaUrlOf,
+  type OldSiteRef,
+  oldSiteHosts,
+  oldSiteOrigin,
+  uploadCandidates,
+  uploadPathOf,
+} from './wxr-links.ts';
 import {
   defaultPrepareWorkers,
   type PreparedItem,
@@ -153,7 +162,11 @@ export async function importWordPress(
   const spool = new WxrSpool();
   try {
     const read = await readWxr(file, {
-      onItem: (item) => spool.add(item, isImported(item)),
+      onItem: (item) => {
+        const isWritten = isImported(item);
+        spool.add(item, isWritten);
+        if (isWritten) spool.addLinks(linkTargetOf(item));
+      },
       onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }),
     });
     spool.finish();
@@ -214,6 +227,13 @@ export async function importWordPress(
             await session.endBatch();
           });
         }
+        // Links to items written after the one that links to them, now that every item is written.
+        await inBatch(async (repos) => {
+          session.bind(repos);
+          await session.beginBatch({ sources: [], slugs: [], redirects: [] });
+          await writer.relinkForward();
+          await session.endBatch();
+        });
       } finally {
         // Stops the worker threads when writing stopped early.
         await items.return(undefined);
@@ -322,6 +342,13 @@ interface ItemDone {
 interface ItemKey {
   sourceId: string;
   isRepeat: boolean;
+  /** Its body links to items of the file not written yet (see WordPressWriter.relinkForward). */
+  hasForwardLinks: boolean;
+}
+
+/** Whether the import wrote the thing (rather than leaving it as it was). */
+function isWritten(done: ItemDone): boolean {
+  return done.outcome === 'imported' || done.outcome === 'updated';
 }
 
 class WordPressWriter {
@@ -342,6 +369,12 @@ class WordPressWriter {
 
   private readonly rejected: WxrRejected[];
 
+  /** The old site's hosts, whose addresses in bodies are pointed here. */
+  private readonly hosts: Set<string>;
+
+  /** The old site's origin, for a relative address of a file that did not come across. */
+  private readonly origin: string | null;
+
   constructor(
     session: ImportSession,
     read: { channel: WxrChannel; rejected: WxrRejected[] },
@@ -354,6 +387,8 @@ class WordPressWriter {
     this.session = session;
 
     this.channel = channel;
+    this.hosts = oldSiteHosts(channel);
+    this.origin = oldSiteOrigin(channel);
 
     this.mapping = mapping;
 
@@ -627,23 +662,25 @@ class WordPressWriter {
       this.skipComments(item, ref, 'its post failed to import');
       return { outcome: 'failed', reason };
     }
-    const { body, rendered } = converted;
+    const converted_ = converted.body;
+    const relinked = await this.rewriteBody(converted_.markdown, ref);
+    const body = { ...converted_, markdown: relinked.markdown };
+    // The body rendered ahead is of the text before its links were pointed here.
+    const rendered = relinked.markdown === converted_.markdown ? converted.rendered : null;
     for (const note of body.shortcodes) {
       if (note.outcome === 'skipped') this.session.warn(`${ref}: shortcode [${note.name}] was dropped`);
       if (note.outcome === 'kept')
         this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
     }
-    if (item.postType === 'page') return this.writePage(item, ref, { sourceId, isRepeat }, body.markdown);
-    return this.writePost(item, ref, { sourceId, isRepeat }, body, {
-      rendered,
-      comments: prepared?.comments ?? null,
-    });
+    const key = { sourceId, isRepeat, hasForwardLinks: relinked.hasForwardLinks };
+    if (item.postType === 'page') return this.writePage(item, ref, key, body.markdown);
+    return this.writePost(item, ref, key, body, { rendered, comments: prepared?.comments ?? null });
   }
 
   private async writePage(
     item: WxrItem,
     ref: string,
-    { sourceId, isRepeat }: ItemKey,
+    { sourceId, isRepeat, hasForwardLinks }: ItemKey,
     markdown: string,
   ): Promise<ItemDone> {
     const page = await this.session.page(
@@ -666,6 +703,8 @@ class WordPressWriter {
     this.skipComments(item, ref, 'comments on pages are not kept: pages take no comments here');
     if (!page) return done;
     const target = pagePath(page.slug);
+    if (!isRepeat) this.spool.setTargetPath(item.postId as string, target);
+    if (hasForwardLinks && isWritten(done)) this.spool.addRelink('page', page.id);
     await this.session.redirect(item.link, target);
     // The id's link leads to the first item that has it; a repeat leading there too would take
     // it over on every run.
@@ -693,7 +732,7 @@ class WordPressWriter {
   private async writePost(
     item: WxrItem,
     ref: string,
-    { sourceId, isRepeat }: ItemKey,
+    { sourceId, isRepeat, hasForwardLinks }: ItemKey,
     body: WordPressBody,
     prepared: { rendered: RenderedBody | null; comments: PreparedItem['comments'] | null },
   ): Promise<ItemDone> {
@@ -738,7 +777,9 @@ class WordPressWriter {
     const sourceUrl = SOURCE_URL_KEYS.map((k) => meta.get(k)).find(isHttpUrl) ?? null;
     const sourceName = SOURCE_NAME_KEYS.map((k) => meta.get(k)).find((v) => v && !isHttpUrl(v)) ?? null;
     const thumbnail = meta.get('_thumbnail_id');
-    const featured = thumbnail ? this.spool.attachment(thumbnail) : undefined;
+    const attachment = thumbnail ? this.spool.attachment(thumbnail) : undefined;
+    const featuredUrl = attachment?.url ? await this.featuredUrl(attachment.url, ref) : null;
+    const featured = featuredUrl ? { url: featuredUrl, alt: attachment?.alt ?? null } : undefined;
     const rawExcerpt = item.excerpt.trim();
     // Most excerpts are plain text; the HTML sanitizer is only needed when there is markup.
     // Without one, the text before <!--more--> is what WordPress shows as the teaser.
@@ -767,8 +808,8 @@ class WordPressWriter {
         canonicalUrl: canonical,
         license: null,
         language,
-        featuredImage: isHttpUrl(featured?.url) ? featured.url : null,
-        featuredImageAlt: isHttpUrl(featured?.url) ? featured?.alt || null : null,
+        featuredImage: featured?.url ?? null,
+        featuredImageAlt: featured?.alt || null,
         visibility: 'public',
         isFeatured: item.isSticky,
         hasComments: item.commentStatus !== 'closed',
@@ -787,6 +828,8 @@ class WordPressWriter {
       this.skipComments(item, ref, 'its post was not imported');
       return done;
     }
+    if (!isRepeat) this.spool.setTargetPath(item.postId as string, saved.path);
+    if (hasForwardLinks && isWritten(done)) this.spool.addRelink('article', saved.id);
     await this.session.redirect(item.link, saved.path);
     if (!isRepeat) await this.session.redirect(`/?p=${item.postId}`, saved.path);
     // Addresses the post had before its slug was changed, which WordPress still answered.
@@ -934,7 +977,8 @@ class WordPressWriter {
     }
     if (this.options.uploadsDir && this.options.mediaDir) localPath = await this.copyUpload(url, ref);
     const record = {
-      url,
+      // A copied file is served from here, at the address bodies are pointed to.
+      url: localPath ? mediaUrlOf(localPath) : url,
       localPath,
       mime: mimeFromUrl(url),
       alt: item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value.trim() || null,
@@ -947,8 +991,12 @@ class WordPressWriter {
       previous === undefined
         ? undefined
         : (this.session.batchMedia(previous) ?? (await this.session.repos.media.findById(previous)));
+    const kept = localPath ?? existing?.localPath ?? null;
+    // A link to the attachment's page leads to the file.
+    if (!sourceId.includes('#'))
+      this.spool.setTargetPath(item.postId as string, kept ? mediaUrlOf(kept) : url);
     if (existing) {
-      const next = { ...record, localPath: record.localPath ?? existing.localPath };
+      const next = { ...record, localPath: kept, url: kept ? mediaUrlOf(kept) : url };
       const isSame = JSON.stringify({ ...existing, id: 0 }) === JSON.stringify({ id: 0, ...next });
       if (!isSame) await this.session.repos.media.update(existing.id, next);
       this.session.count('media', isSame ? 'unchanged' : 'updated');
@@ -962,33 +1010,182 @@ class WordPressWriter {
 
   /** Copies wp-content/uploads/<path> from the given folder into the media folder; returns the relative path. */
   private async copyUpload(url: string, ref: string): Promise<string | null> {
-    const marker = '/wp-content/uploads/';
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(new URL(url, 'http://placeholder.invalid').pathname);
-    } catch {
-      return null;
-    }
-    const at = pathname.indexOf(marker);
-    const relative = at === -1 ? null : pathname.slice(at + marker.length);
-    if (!relative || relative.split('/').some((part) => part === '..' || part === '')) {
+    const relative = uploadPathOf(url);
+    if (!relative) {
       this.session.warn(`${ref}: ${url} is not under wp-content/uploads; not copied`);
       return null;
     }
+    const copied = await this.copiedFile(relative);
+    if (!copied) {
+      this.session.warn(`${ref}: ${relative} is not in the uploads folder; recorded by URL only`);
+      return null;
+    }
+    return copied;
+  }
+
+  /**
+   * Copies one file of the uploads folder into the media folder, once per import; returns its
+   * path below the media folder, or null when the uploads folder does not have it.
+   */
+  private async copiedFile(relative: string): Promise<string | null> {
+    const known = this.spool.file(relative);
+    if (known !== undefined) return known;
     const from = path.join(this.options.uploadsDir as string, relative);
     const isFile = await stat(from).then(
       (info) => info.isFile(),
       () => false,
     );
-    if (!isFile) {
-      this.session.warn(`${ref}: ${relative} is not in the uploads folder; recorded by URL only`);
-      return null;
+    let localPath: string | null = null;
+    if (isFile) {
+      const to = path.join(this.options.mediaDir as string, 'wordpress', relative);
+      await mkdir(path.dirname(to), { recursive: true });
+      await copyFile(from, to);
+      localPath = path.posix.join('wordpress', relative);
     }
-    const to = path.join(this.options.mediaDir as string, 'wordpress', relative);
-    await mkdir(path.dirname(to), { recursive: true });
-    await copyFile(from, to);
-    return path.posix.join('wordpress', relative);
+    this.spool.setFile(relative, localPath);
+    return localPath;
   }
+
+  /**
+   * Where an uploaded file a body or a featured image refers to now lives: the media library's
+   * copy of the file (of the attachment's file, for a size variant: see uploadCandidates). Without
+   * an uploads folder, undefined (the reference is left alone); when no candidate is in the
+   * folder, the file is listed among the skipped, once, and null is returned.
+   */
+  private async uploadUrl(
+    relative: string,
+    ref: string,
+    written: string,
+  ): Promise<string | null | undefined> {
+    if (!this.options.uploadsDir || !this.options.mediaDir) return undefined;
+    for (const candidate of uploadCandidates(relative)) {
+      const copied = await this.copiedFile(candidate);
+      if (copied) return mediaUrlOf(copied);
+    }
+    const reported = `missing:${relative}`;
+    if (this.spool.file(reported) === undefined) {
+      this.spool.setFile(reported, null);
+      this.session.missingFile(
+        written,
+        `${relative} is not in the uploads folder (first used by ${ref}); its address at the old site is kept`,
+      );
+    }
+    return null;
+  }
+
+  /** The featured image's address: the media library's copy when the uploads folder has it. */
+  private async featuredUrl(url: string, ref: string): Promise<string | null> {
+    const relative = uploadPathOf(url);
+    const copied = relative ? await this.uploadUrl(relative, ref, url) : undefined;
+    return copied ?? (isHttpUrl(url) ? url : null);
+  }
+
+  /**
+   * Where an old address of a post or page of the file now lives: undefined when it is none of
+   * theirs, null when its item is not written yet (nor by an earlier run).
+   */
+  private async linkUrl(oldPath: string): Promise<string | null | undefined> {
+    const key = normalizePath(oldPath);
+    if (!key) return undefined;
+    const target = this.spool.linkTarget(key) ?? this.guessedTarget(key);
+    if (!target) return undefined;
+    if (target.path) return target.path;
+    const id = await this.session.mapped(target.kind, `post:${target.postId}`);
+    if (id === undefined) return null;
+    if (target.kind === 'media') return (await this.session.repos.media.findById(id))?.url ?? null;
+    if (target.kind === 'article') {
+      const article = await this.session.repos.articles.findById(id);
+      return article ? articlePath(article.slug) : null;
+    }
+    const page = (await this.session.repos.pages.list()).find((p) => p.id === id);
+    return page ? pagePath(page.slug) : null;
+  }
+
+  /**
+   * The post or page an old address of no item of the file names by its last segment, when the
+   * others are numbers (a date permalink with another date, as WordPress guesses it too).
+   */
+  private guessedTarget(path: string) {
+    const segments = path.split('/').filter(Boolean);
+    const last = segments.pop();
+    if (!last || !segments.every((segment) => /^\d+$/.test(segment))) return undefined;
+    return this.spool.slugTarget(last.toLowerCase());
+  }
+
+  /**
+   * Points a body's references to the old site here: links to its posts and pages at their
+   * articles and pages, its uploads at the media library's copies. A file not in the uploads
+   * folder keeps (or, written relative, gets back) its address at the old site.
+   */
+  private async rewriteBody(
+    markdown: string,
+    ref: string,
+  ): Promise<{ markdown: string; hasForwardLinks: boolean }> {
+    const refs: OldSiteRef[] = [];
+    mapOldSiteRefs(markdown, this.hosts, (found) => {
+      refs.push(found);
+      return undefined;
+    });
+    if (refs.length === 0) return { markdown, hasForwardLinks: false };
+    const replacements = new Map<string, string>();
+    let hasForwardLinks = false;
+    for (const found of refs) {
+      if (replacements.has(found.written)) continue;
+      const upload = uploadPathOf(found.isAbsolute ? found.written : found.path);
+      if (upload) {
+        const url = await this.uploadUrl(
+          upload,
+          ref,
+          found.isAbsolute ? found.written : `${this.origin ?? ''}${found.path}`,
+        );
+        if (url) replacements.set(found.written, url);
+        else if (!found.isAbsolute && this.origin)
+          replacements.set(found.written, `${this.origin}${found.path}`);
+        continue;
+      }
+      const url = await this.linkUrl(found.path);
+      if (url === null) hasForwardLinks = true;
+      if (url) replacements.set(found.written, url + (/#.*$/.exec(found.path)?.[0] ?? ''));
+    }
+    if (replacements.size === 0) return { markdown, hasForwardLinks };
+    return {
+      markdown: mapOldSiteRefs(markdown, this.hosts, (found) => replacements.get(found.written)),
+      hasForwardLinks,
+    };
+  }
+
+  /** Points the links of bodies written before their targets (spooled by addRelink) at them. */
+  async relinkForward(): Promise<void> {
+    for (const { kind, id } of this.spool.relinks()) {
+      const ref = `${kind} ${id}`;
+      const rewrite = async (markdown: string) => (await this.rewriteBody(markdown, ref)).markdown;
+      if (kind === 'article') await this.session.rewriteArticleBody(id, rewrite);
+      else await this.session.rewritePageBody(id, rewrite);
+    }
+  }
+}
+
+/**
+ * What links in bodies may name an item by: the old addresses of a post, page or attachment page
+ * (as redirects are looked up: see normalizePath), and a post's or page's slug.
+ */
+function linkTargetOf(item: WxrItem): Parameters<WxrSpool['addLinks']>[0] {
+  const kind = item.postType === 'page' ? 'page' : item.postType === 'attachment' ? 'media' : 'article';
+  const links = [
+    item.link,
+    `/?p=${item.postId}`,
+    ...(kind === 'page' ? [`/?page_id=${item.postId}`] : []),
+    ...(kind === 'media' ? [] : oldSlugLinks(item)),
+  ];
+  return {
+    postId: item.postId as string,
+    kind,
+    slug: kind !== 'media' && item.postName ? decodeSlug(item.postName).toLowerCase() : null,
+    paths: links.flatMap((link) => {
+      const normal = link ? normalizePath(link) : null;
+      return normal && normal !== '/' ? [normal] : [];
+    }),
+  };
 }
 
 function slugifyLogin(login: string): string {

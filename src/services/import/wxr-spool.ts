@@ -10,6 +10,13 @@ export interface SpooledAttachment {
   alt: string | null;
 }
 
+/** An item of the file that old addresses lead to, and its address here once written. */
+export interface LinkTarget {
+  postId: string;
+  kind: 'article' | 'page' | 'media';
+  path: string | null;
+}
+
 /** One spooled item, and whether an earlier item of the file already used its post id. */
 export interface SpooledItem {
   item: WxrItem;
@@ -37,6 +44,15 @@ export class WxrSpool {
   private readonly insertAttachment: SqliteDatabase.Statement;
   private readonly selectAttachment: SqliteDatabase.Statement;
   private readonly selectPage: SqliteDatabase.Statement;
+  private readonly insertLink: SqliteDatabase.Statement;
+  private readonly insertTarget: SqliteDatabase.Statement;
+  private readonly insertSlug: SqliteDatabase.Statement;
+  private readonly selectSlug: SqliteDatabase.Statement;
+  private readonly selectLink: SqliteDatabase.Statement;
+  private readonly updateTarget: SqliteDatabase.Statement;
+  private readonly insertFile: SqliteDatabase.Statement;
+  private readonly selectFile: SqliteDatabase.Statement;
+  private readonly insertRelink: SqliteDatabase.Statement;
   private uncommitted = 0;
 
   constructor() {
@@ -50,6 +66,11 @@ export class WxrSpool {
         CREATE TABLE items (seq INTEGER PRIMARY KEY, is_repeat INTEGER NOT NULL, item TEXT NOT NULL);
         CREATE TABLE seen (post_id TEXT PRIMARY KEY) WITHOUT ROWID;
         CREATE TABLE attachments (post_id TEXT PRIMARY KEY, url TEXT, alt TEXT) WITHOUT ROWID;
+        CREATE TABLE links (path TEXT PRIMARY KEY, post_id TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE slugs (slug TEXT PRIMARY KEY, post_id TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE targets (post_id TEXT PRIMARY KEY, kind TEXT NOT NULL, path TEXT) WITHOUT ROWID;
+        CREATE TABLE files (relative TEXT PRIMARY KEY, url TEXT) WITHOUT ROWID;
+        CREATE TABLE relinks (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
       `);
     } catch (error) {
       rmSync(this.dir, { recursive: true, force: true });
@@ -65,7 +86,73 @@ export class WxrSpool {
     this.selectPage = this.db.prepare(
       'SELECT seq, is_repeat, item FROM items WHERE seq > ? ORDER BY seq LIMIT ?',
     );
+    // The first item to claim an address keeps it, as the first with a post id keeps ?p=.
+    this.insertLink = this.db.prepare('INSERT OR IGNORE INTO links (path, post_id) VALUES (?, ?)');
+    this.insertTarget = this.db.prepare('INSERT OR IGNORE INTO targets (post_id, kind) VALUES (?, ?)');
+    this.selectLink = this.db.prepare(
+      'SELECT t.post_id AS postId, t.kind, t.path FROM links l JOIN targets t ON t.post_id = l.post_id WHERE l.path = ?',
+    );
+    this.insertSlug = this.db.prepare('INSERT OR IGNORE INTO slugs (slug, post_id) VALUES (?, ?)');
+    this.selectSlug = this.db.prepare(
+      'SELECT t.post_id AS postId, t.kind, t.path FROM slugs s JOIN targets t ON t.post_id = s.post_id WHERE s.slug = ?',
+    );
+    this.updateTarget = this.db.prepare('UPDATE targets SET path = ? WHERE post_id = ? AND path IS NULL');
+    this.insertFile = this.db.prepare('INSERT OR REPLACE INTO files (relative, url) VALUES (?, ?)');
+    this.selectFile = this.db.prepare('SELECT url FROM files WHERE relative = ?');
+    this.insertRelink = this.db.prepare('INSERT OR IGNORE INTO relinks (kind, id) VALUES (?, ?)');
     this.db.exec('BEGIN');
+  }
+
+  /**
+   * Records the old addresses of a post, page or attachment of the file (paths as normalizePath
+   * gives them), and the slug of a post or page (the first item to have one keeps it).
+   */
+  addLinks(target: {
+    postId: string;
+    kind: LinkTarget['kind'];
+    slug: string | null;
+    paths: Iterable<string>;
+  }): void {
+    this.insertTarget.run(target.postId, target.kind);
+    for (const path of target.paths) this.insertLink.run(path, target.postId);
+    if (target.slug) this.insertSlug.run(target.slug, target.postId);
+  }
+
+  /** The item of the file an old address belongs to, and its address here once it is written. */
+  linkTarget(path: string): LinkTarget | undefined {
+    return this.selectLink.get(path) as LinkTarget | undefined;
+  }
+
+  /** The post or page of the file with this slug (lower case, decoded). */
+  slugTarget(slug: string): LinkTarget | undefined {
+    return this.selectSlug.get(slug) as LinkTarget | undefined;
+  }
+
+  /** Where the first item with this post id now lives. */
+  setTargetPath(postId: string, path: string): void {
+    this.updateTarget.run(path, postId);
+  }
+
+  /** What became of an uploaded file: its address here, or null when it is not in the uploads folder. */
+  file(relative: string): string | null | undefined {
+    const row = this.selectFile.get(relative) as { url: string | null } | undefined;
+    return row === undefined ? undefined : row.url;
+  }
+
+  setFile(relative: string, url: string | null): void {
+    this.insertFile.run(relative, url);
+  }
+
+  /** Notes an article or page whose body links to an item written after it. */
+  addRelink(kind: 'article' | 'page', id: number): void {
+    this.insertRelink.run(kind, id);
+  }
+
+  /** The articles and pages noted by addRelink. */
+  relinks(): { kind: 'article' | 'page'; id: number }[] {
+    return this.db.prepare('SELECT kind, id FROM relinks ORDER BY kind, id').all() as ReturnType<
+      WxrSpool['relinks']
+    >;
   }
 
   /**
