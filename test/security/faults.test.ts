@@ -97,6 +97,15 @@ async function articlesWithoutRevision(wiring: Wiring): Promise<number[]> {
   return rows.map((row) => Number(row.id));
 }
 
+/** Redirects of posts: those from the author and term archives are written once, with the authors and terms. */
+async function postRedirectsOf(wiring: Wiring): Promise<number> {
+  const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM redirects
+    WHERE from_path NOT LIKE '/author/%' AND from_path NOT LIKE '/category/%' AND from_path NOT LIKE '/tag/%'`.execute(
+    wiring.database.db,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
 async function countOf(wiring: Wiring, table: string): Promise<number> {
   const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(
     wiring.database.db,
@@ -279,7 +288,7 @@ for (const kind of KINDS) {
       check = await openTestWiring(database);
       const before = {
         articles: await countOf(check.wiring, 'articles'),
-        redirects: await countOf(check.wiring, 'redirects'),
+        redirects: await postRedirectsOf(check.wiring),
         comments: await countOf(check.wiring, 'comments'),
         people: await countOf(check.wiring, 'people'),
       };
@@ -304,7 +313,7 @@ for (const kind of KINDS) {
       assert.deepEqual(
         {
           articles: kept,
-          redirects: await countOf(check.wiring, 'redirects'),
+          redirects: await postRedirectsOf(check.wiring),
           comments: await countOf(check.wiring, 'comments'),
           people: await countOf(check.wiring, 'people'),
         },
@@ -369,7 +378,10 @@ for (const kind of KINDS) {
         'one source mapping per post',
       );
       const redirects = await sql<{ n: number | string; paths: number | string }>`
-        SELECT count(*) AS n, count(DISTINCT from_path) AS paths FROM redirects`.execute(db);
+        SELECT count(*) AS n, count(DISTINCT from_path) AS paths FROM redirects
+        WHERE from_path NOT LIKE '/author/%' AND from_path NOT LIKE '/category/%' AND from_path NOT LIKE '/tag/%'`.execute(
+        db,
+      );
       const redirectCounts = redirects.rows[0];
       assert.equal(
         Number(redirectCounts?.n),
