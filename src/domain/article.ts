@@ -269,11 +269,16 @@ export function toIsoTimestamp(value: string | Date): string {
   return date.toISOString();
 }
 
-/** Counts words in Markdown for reading time, ignoring link targets and markup characters. */
+/**
+ * Counts words in Markdown for reading time, ignoring link targets and markup characters. It runs
+ * on every save, on the event loop: a link target ends at the first bracket, parenthesis or line
+ * end, so text full of "](" with no ")" cannot make each one read on to the end (that took
+ * 78 s for 800 KB and stalled every other request).
+ */
 export function countWords(markdown: string): number {
   const text = markdown
-    .replace(/\]\([^)]*\)/g, ']')
-    .replace(/[#>*_`~[\]-]/g, ' ')
+    .replace(/\]\([^()[\]\n]*\)/g, ']')
+    .replace(/[#>*_`~[\]!-]/g, ' ')
     .trim();
   return text.length === 0 ? 0 : text.split(/\s+/u).length;
 }
