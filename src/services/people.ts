@@ -112,10 +112,65 @@ export async function findOrCreatePerson(
   return created;
 }
 
+/** Letters of other scripts that look like Latin ones, as lookalike names use them. */
+const LOOKALIKES: Record<string, string> = {
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  ё: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ї: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  һ: 'h',
+  ԛ: 'q',
+  ԝ: 'w',
+  α: 'a',
+  β: 'b',
+  ε: 'e',
+  η: 'n',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ο: 'o',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  ı: 'i',
+  ɡ: 'g',
+};
+
+/**
+ * A name as it looks rather than as it is spelled: compatibility forms folded (NFKC), invisible
+ * characters removed, case and spacing ignored, lookalike letters of other scripts read as Latin.
+ */
+export function nameSkeleton(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu, '')
+    .toLowerCase()
+    .replace(/./gu, (letter) => LOOKALIKES[letter] ?? letter)
+    .replace(/\s+/gu, ' ')
+    .trim();
+}
+
 /**
  * A new person for a staff member who writes under their own name: always a new record (with
  * a free slug such as "nadia-korvell-2"), never an existing person who happens to share the
  * name. Linking an account to an existing person is an admin's explicit act (users.linkPerson).
+ * A name that reads like an existing person's (same spelling, case, spacing, invisible or
+ * lookalike letters aside) is refused: it would make a byline readers cannot tell apart.
  */
 export async function createOwnPerson(
   repos: Repositories,
@@ -127,6 +182,19 @@ export async function createOwnPerson(
   const clean = clipText(stripXmlForbidden(name).trim(), PERSON_LIMITS.name);
   if (!clean)
     throw Errors.VALIDATION_FAILED({ details: [{ field: 'authors', message: 'your name is empty' }] });
+  // A name that reads like an existing author's would be a byline readers cannot tell from theirs.
+  const namesake =
+    (await repos.people.findByName(clean)) ?? (await repos.people.findBySlug(slugify(nameSkeleton(clean))));
+  if (namesake) {
+    throw Errors.VALIDATION_FAILED({
+      details: [
+        {
+          field: 'authors',
+          message: `“${clean}” reads like the name of ${namesake.name}, an author here already: ask an admin to link your account to their author page if it is yours, or to change your account name`,
+        },
+      ],
+    });
+  }
   const base = slugify(clean) || 'author';
   let slug = base;
   for (let n = 2; await repos.people.findBySlug(slug); n++) slug = `${base}-${n}`;
