@@ -233,8 +233,9 @@ function preBlock(rawAttributes: string, inner: string): CodeBlock {
     languageClass(`${classes} ${codeClasses}`);
   let code: string;
   if (attributes.lang !== undefined) {
-    // WP-Syntax: `<pre lang="php">` holds the code itself, raw, unless escaped="true".
-    code = attributes.escaped === 'true' ? decodeHTML(inner) : inner;
+    // WP-Syntax: `<pre lang="php">` holds the code itself, raw tags and all; what the editor
+    // escaped (`&lt;iostream&gt;`, with or without escaped="true") is read back as typed.
+    code = decodeHTML(inner);
   } else {
     code = preText(innerCode ? (innerCode[2] ?? '') : inner);
   }

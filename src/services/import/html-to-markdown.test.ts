@@ -318,3 +318,19 @@ test('keeps <sup> footnote references and their notes as footnotes, in the forms
   assert.match(rendered, /<a href="#fn1"><span id="fnref1"><\/span>\[1\]<\/a>/);
   assert.match(rendered, /<li><span id="fn1"><\/span>Twice a day\. <a href="#fnref1">↩︎<\/a><\/li>/);
 });
+
+test('escaped text in prose stays text: "<not tag>" and "&lt;" are not markup again', () => {
+  const { markdown } = htmlToMarkdown('<p>Text &lt;not tag&gt; and m_map[y][x], &amp;lt; too</p>', {
+    isWordPress: true,
+  });
+  assert.equal(renderMarkdownNow(markdown), '<p>Text &lt;not tag&gt; and m_map[y][x], &amp;lt; too</p>');
+});
+
+test('<pre lang> code reads what the editor escaped as typed, and keeps raw tags', () => {
+  const { markdown } = htmlToMarkdown(
+    '<pre lang="cpp">#include &lt;iostream&gt;\nstd::vector&lt;char&gt; v;</pre><pre lang="php"><th><?php echo 1; ?></th></pre>',
+    { isWordPress: true },
+  );
+  assert.match(markdown, /```cpp\n#include <iostream>\nstd::vector<char> v;\n```/);
+  assert.match(markdown, /```php\n<th><\?php echo 1; \?><\/th>\n```/);
+});

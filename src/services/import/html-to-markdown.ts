@@ -27,8 +27,18 @@ const turndown = new TurndownService({
 turndown.use(gfm);
 turndown.remove(['script', 'style', 'noscript', 'template', 'object', 'embed', 'form']);
 
-/** Turndown's escaping of text, which knows nothing of links. */
-const escapeMarkdown = turndown.escape.bind(turndown);
+const escapeTurndown = turndown.escape.bind(turndown);
+
+/**
+ * Turndown's escaping of text, which knows nothing of links, and of "<" and entities: text that
+ * read "<not tag>" or "&lt;" in the HTML would otherwise be markup again in the Markdown (a tag
+ * the renderer drops, an entity it decodes) and vanish from the article.
+ */
+function escapeMarkdown(text: string): string {
+  return escapeTurndown(text)
+    .replace(/</g, '\\<')
+    .replace(/&(?=#?[a-zA-Z0-9]+;)/g, '\\&');
+}
 
 // CommonMark autolinks: inside <…> nothing is escaped or parsed, so the URL stays as written.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: CommonMark's own rule excludes them
