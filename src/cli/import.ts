@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { LocalMediaStore } from '../adapters/media-store.ts';
 import { dataPath } from '../config.ts';
+import { allowRenderTime } from '../content/render-pool.ts';
 import { importGhost } from '../services/import/ghost.ts';
 import { importJson } from '../services/import/json.ts';
 import { type ImportReport, importMarkdown } from '../services/import/markdown.ts';
@@ -10,6 +11,15 @@ import { listsOf, type ReportLists, ReportSpool } from '../services/import/repor
 import type { ImportProgress, MigrationReport, ReportKind } from '../services/import/session.ts';
 import { importWordPress, type TaxonomyMapping } from '../services/import/wordpress.ts';
 import { type CliIo, stdio, usageError, withWiring } from './runtime.ts';
+
+/** How long one body may take to render during a command-line import (the server allows 5 s). */
+const IMPORT_RENDER_TIME_LIMIT_MS = 60_000;
+
+/** withWiring for an import: bodies may take longer to render here than in the server. */
+const withImportWiring: typeof withWiring = (run) => {
+  allowRenderTime(IMPORT_RENDER_TIME_LIMIT_MS);
+  return withWiring(run);
+};
 
 /** Prints an import report; returns whether everything was imported. */
 export function printImportReport(report: ImportReport, io: CliIo = stdio): boolean {
@@ -252,7 +262,7 @@ export function registerImport(program: Command): Command {
     .description('import Markdown articles with YAML front matter (a file, or every .md file in a folder)')
     .argument('<path>', 'a .md file or a folder')
     .action(async (target: string) => {
-      const report = await withWiring((wiring) =>
+      const report = await withImportWiring((wiring) =>
         importMarkdown(wiring, target, {
           actor: 'cli',
           media: new LocalMediaStore(dataPath(wiring.config, 'media')),
@@ -299,7 +309,7 @@ export function registerImport(program: Command): Command {
         const mapping = parseMapping(flags.map, flags.mapping);
         const progress = flags.progress ? lineProgress() : terminalProgress();
         await runMigration(flags.report, (sink) =>
-          withWiring(async (wiring) => {
+          withImportWiring(async (wiring) => {
             try {
               return await importWordPress(wiring, file, {
                 actor: 'cli',
@@ -347,7 +357,7 @@ export function registerImport(program: Command): Command {
           throw usageError(`--old-url must be the Ghost site's http(s) address, not "${flags.oldUrl}"`);
         const progress = flags.progress ? lineProgress() : terminalProgress();
         await runMigration(flags.report, (sink) =>
-          withWiring(async (wiring) => {
+          withImportWiring(async (wiring) => {
             try {
               return await importGhost(wiring, file, {
                 actor: 'cli',
@@ -372,7 +382,7 @@ export function registerImport(program: Command): Command {
     .description('import a Pressroom export (from `pressroom export`) into this instance')
     .argument('<file>', 'the .json file written by pressroom export')
     .action(async (file: string) => {
-      const report = await withWiring((wiring) => importJson(wiring, file, { actor: 'cli' }));
+      const report = await withImportWiring((wiring) => importJson(wiring, file, { actor: 'cli' }));
       if (printMigrationReport(report) > 0) process.exitCode = 1;
     });
   return command;

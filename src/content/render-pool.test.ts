@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Errors } from '../errors.ts';
-import { checkedTask, closeRenderPools, runOffThread } from './render-pool.ts';
+import {
+  allowRenderTime,
+  checkedTask,
+  closeRenderPools,
+  RENDER_TIME_LIMIT_MS,
+  runOffThread,
+} from './render-pool.ts';
 
 test('a worker task returns a refusal of its input as a problem, and lets other errors through', () => {
   const refusing = checkedTask(
@@ -52,6 +58,21 @@ test('past the threads and the waiting room, a task is refused as busy at once',
     assert.equal(refused.length, 2);
     for (const o of refused) assert.equal((o as PromiseRejectedResult).reason.code, 'RENDER_BUSY');
   } finally {
+    await closeRenderPools();
+  }
+});
+
+test('a process may allow renders more time (command-line imports), and the server keeps its limit', async () => {
+  const worker = new URL('../../test/helpers/slow-worker.ts', import.meta.url);
+  const run = () => runOffThread<string>(worker, { ms: 1200, label: 'x' }, { field: 'body', markup: '' });
+  try {
+    await Promise.all([run(), run()]); // both threads started
+    allowRenderTime(600);
+    await assert.rejects(run(), /took more than 1 seconds to render/);
+    allowRenderTime(30_000);
+    assert.equal(await run(), 'x');
+  } finally {
+    allowRenderTime(RENDER_TIME_LIMIT_MS);
     await closeRenderPools();
   }
 });
