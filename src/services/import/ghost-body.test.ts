@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lexicalToHtml, mobiledocToHtml } from './ghost-body.ts';
+import { lexicalToHtml, lexicalToHtmlNoting, mobiledocToHtml } from './ghost-body.ts';
 
 test('renders mobiledoc sections, markups, lists and cards', () => {
   const doc = {
@@ -85,4 +85,31 @@ test('a body that cannot be read fails with the reason, instead of becoming an e
   assert.throws(() => lexicalToHtml('{}'), /no root node/);
   // An empty document is an empty body, not a failure.
   assert.equal(lexicalToHtml('{"root":{"children":[],"type":"root"}}'), '');
+});
+
+test('video, audio and file cards become links to their files; a card that cannot be kept is named', () => {
+  const doc = {
+    root: {
+      type: 'root',
+      children: [
+        { type: 'video', src: '/content/media/2026/05/tour.mp4', caption: 'The harbour at dawn' },
+        { type: 'audio', src: '/content/media/2026/05/episode%2012.mp3', title: 'Episode 12' },
+        { type: 'file', src: '/content/files/2026/05/report.pdf', fileTitle: 'The full report' },
+        { type: 'callout', calloutEmoji: '💡', calloutText: 'Read this first' },
+        { type: 'mystery-widget', data: 1 },
+        { type: 'paywall' },
+      ],
+    },
+  };
+  const { html, droppedCards } = lexicalToHtmlNoting(JSON.stringify(doc));
+  assert.match(
+    html,
+    /<a href="\/content\/media\/2026\/05\/tour.mp4">tour.mp4<\/a> \(video\)<\/p><p>The harbour at dawn<\/p>/,
+  );
+  assert.match(html, /<a href="\/content\/media\/2026\/05\/episode%2012.mp3">Episode 12<\/a> \(audio\)/);
+  assert.match(html, /<a href="\/content\/files\/2026\/05\/report.pdf">The full report<\/a> \(file\)/);
+  assert.match(html, /<blockquote><p>💡 Read this first<\/p><\/blockquote>/);
+  assert.deepEqual(droppedCards, ['mystery-widget']);
+  // Outside the noting call, nothing is collected.
+  assert.equal(lexicalToHtml(JSON.stringify(doc)), html);
 });

@@ -76,9 +76,50 @@ function card(name: string, payload: Json): string {
       return url ? `<p><a href="${escapeHtml(url)}">${escapeHtml(title)}</a></p>` : '';
     }
     case 'callout':
-      return `<blockquote>${block(str(payload.calloutText))}</blockquote>`;
+      return `<blockquote>${block(`${str(payload.calloutEmoji)} ${str(payload.calloutText)}`.trim())}</blockquote>`;
+    // Media cards: a link to the file (readers' browsers load nothing until they follow it).
+    case 'video':
+    case 'audio':
+    case 'file': {
+      const src = str(payload.src);
+      if (!src) return '';
+      const label =
+        str(payload.title) || str(payload.fileTitle) || str(payload.fileName) || fileNameOf(src) || src;
+      const caption = str(payload.caption) || str(payload.fileCaption);
+      return `<p><a href="${escapeHtml(src)}">${escapeHtml(label)}</a> (${name})</p>${block(caption)}`;
+    }
     default:
+      // Cards that show readers nothing of the post (signup forms, the paywall marker) go
+      // quietly; any other is named in the import report.
+      if (!SILENT_CARDS.has(name)) droppedCards?.push(name);
       return '';
+  }
+}
+
+/** The file name at the end of an address, decoded where it can be. */
+function fileNameOf(src: string): string {
+  const last = src.split(/[?#]/, 1)[0]?.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/** Cards with no content of the post's own. */
+const SILENT_CARDS = new Set(['paywall', 'signup', 'email-cta', 'email', 'transistor', 'preview']);
+
+/** Names of the cards the body being rendered lost, while lexicalToHtml or mobiledocToHtml runs. */
+let droppedCards: string[] | null = null;
+
+/** Runs a render, collecting the names of the cards it could not keep. */
+function collectingDropped(render: () => string): { html: string; droppedCards: string[] } {
+  droppedCards = [];
+  try {
+    const html = render();
+    return { html, droppedCards };
+  } finally {
+    droppedCards = null;
   }
 }
 
@@ -167,6 +208,8 @@ function lexicalNode(node: Json): string {
     }
     case 'linebreak':
       return '<br>';
+    case 'tab':
+      return ' ';
     case 'paragraph':
       return `<p>${children}</p>`;
     case 'heading':
@@ -187,8 +230,12 @@ function lexicalNode(node: Json): string {
     case 'link':
     case 'autolink':
       return `<a href="${escapeHtml(str(node.url))}">${children}</a>`;
-    default:
-      return typeof node.type === 'string' ? card(node.type, node) || children : children;
+    default: {
+      if (typeof node.type !== 'string') return children;
+      // A node with children is structure the text is in; one without is a card.
+      if (Array.isArray(node.children)) return card(node.type, node) || children;
+      return card(node.type, node);
+    }
   }
 }
 
@@ -198,6 +245,16 @@ export function lexicalToHtml(source: string): string {
   if (typeof doc.root !== 'object' || doc.root === null)
     throw unreadable('the lexical body has no root node');
   return lexicalNode(doc.root as Json);
+}
+
+/** lexicalToHtml, with the names of the cards it could not keep. */
+export function lexicalToHtmlNoting(source: string): { html: string; droppedCards: string[] } {
+  return collectingDropped(() => lexicalToHtml(source));
+}
+
+/** mobiledocToHtml, with the names of the cards it could not keep. */
+export function mobiledocToHtmlNoting(source: string): { html: string; droppedCards: string[] } {
+  return collectingDropped(() => mobiledocToHtml(source));
 }
 
 /** A structured body the import cannot read: the post fails with this reason. */

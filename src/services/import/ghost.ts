@@ -6,7 +6,7 @@ import { pagePath } from '../../domain/paths.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
-import { lexicalToHtml, mobiledocToHtml } from './ghost-body.ts';
+import { lexicalToHtmlNoting, mobiledocToHtmlNoting } from './ghost-body.ts';
 import {
   type GhostImageOptions,
   ghostImagePaths,
@@ -94,21 +94,28 @@ function absoluteUrl(value: string | null): string | null {
 export function ghostBodyMarkdown(
   post: Row,
   images: ImageUrls = new Map(),
-): { markdown: string; embeds: string[] } {
+): { markdown: string; embeds: string[]; droppedCards: string[] } {
   const source = (value: unknown) => {
     const raw = text(value);
     return withoutGhostUrl(raw === null ? null : rewriteGhostImages(raw, images));
   };
-  const converted = (body: { markdown: string; embeds: string[] }) => ({
+  const converted = (body: { markdown: string; embeds: string[] }, droppedCards: string[] = []) => ({
     markdown: withoutMissingImages(body.markdown),
     embeds: body.embeds,
+    droppedCards,
   });
   const html = source(post.html);
   if (html?.trim()) return converted(htmlToMarkdown(html));
   const lexical = source(post.lexical);
-  if (lexical?.trim()) return converted(htmlToMarkdown(lexicalToHtml(lexical)));
+  if (lexical?.trim()) {
+    const rendered = lexicalToHtmlNoting(lexical);
+    return converted(htmlToMarkdown(rendered.html), rendered.droppedCards);
+  }
   const mobiledoc = source(post.mobiledoc);
-  if (mobiledoc?.trim()) return converted(htmlToMarkdown(mobiledocToHtml(mobiledoc)));
+  if (mobiledoc?.trim()) {
+    const rendered = mobiledocToHtmlNoting(mobiledoc);
+    return converted(htmlToMarkdown(rendered.html), rendered.droppedCards);
+  }
   return converted({ markdown: source(post.markdown)?.trim() ?? '', embeds: [] });
 }
 
@@ -361,6 +368,11 @@ class GhostWriter {
       for (const provider of converted.embeds) {
         session.count('embed', 'imported');
         this.embeds.set(provider, (this.embeds.get(provider) ?? 0) + 1);
+      }
+      if (converted.droppedCards.length > 0) {
+        session.warn(
+          `${ref}: ${[...new Set(converted.droppedCards)].map((n) => `the "${n}" card`).join(', ')} could not be kept and ${converted.droppedCards.length === 1 ? 'was' : 'were'} left out`,
+        );
       }
     } catch (error) {
       // One body the converter cannot handle must not cost the rest of the import.
