@@ -66,13 +66,19 @@ export class AdminClient {
   }
 }
 
-/** A user with the test password, created through the service (as the CLI does). */
+/**
+ * A user with the test password, created through the service (as the CLI does). Named after the
+ * role ("A contributor"), with the address added for a second one, since a writer whose name
+ * reads like an author's already here gets no author page of their own.
+ */
 export function makeUser(
   wiring: Wiring,
   role: Role,
   email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.org`,
 ): Promise<User> {
-  return createUser(wiring, { email, name: `A ${role}`, role, password: TEST_PASSWORD });
+  const local = email.split('@')[0] ?? '';
+  const name = local === role ? `A ${role}` : `A ${role} (${local})`;
+  return createUser(wiring, { email, name, role, password: TEST_PASSWORD });
 }
 
 /** A client already signed in as the user, without going through the (slow, throttled) form. */
