@@ -296,7 +296,7 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(published.statusCode, 303, published.body);
       });
 
-      test('a writer with no person who types their own name gets a person of their own, never a namesake', async () => {
+      test('a writer with no person whose name is an author’s is refused a person; an admin gives them one, never hers', async () => {
         const namesake = await createUser(t.wiring, {
           email: 'namesake@limits.example',
           name: 'Nadia Korvell',
@@ -305,19 +305,26 @@ for (const kind of DATABASE_KINDS) {
         });
         const client = await clientAs(app, t.wiring, namesake, sessionCookieName(t.wiring.siteUrl));
         await client.get('/admin/articles/new');
-        const res = await client.post('/admin/articles', {
-          title: 'In my own name',
-          body: 'Text.',
-          language: 'en',
-          author: 'Nadia Korvell',
-        });
-        assert.equal(res.statusCode, 303, res.body);
+        const form = { title: 'In my own name', body: 'Text.', language: 'en', author: 'Nadia Korvell' };
+        const refused = await client.post('/admin/articles', form);
+        assert.equal(refused.statusCode, 400);
+        assert.match(refused.body, /reads like the name of Nadia Korvell, an author here already/);
+        assert.equal((await t.wiring.store.users.findById(namesake.id))!.personId, null);
+        // An admin makes the second Nadia Korvell a page of her own and links the account to it.
+        const admin = await as('admin');
+        await admin.get('/admin/people/new');
+        const made = await admin.post('/admin/people', { name: 'Nadia Korvell', slug: 'nadia-korvell-2' });
+        assert.equal(made.statusCode, 303, made.body);
+        const second = (await t.wiring.store.people.findBySlug('nadia-korvell-2'))!;
+        await admin.get('/admin/users');
+        const linked = await admin.post(`/admin/users/${namesake.id}/person`, { person_id: String(second.id) });
+        assert.equal(linked.statusCode, 303);
         const nadia = (await t.wiring.store.people.findBySlug('nadia-korvell'))!;
-        const linked = (await t.wiring.store.users.findById(namesake.id))!.personId;
-        assert.ok(linked);
-        assert.notEqual(linked, nadia.id);
+        const res = await client.post('/admin/articles', form);
+        assert.equal(res.statusCode, 303, res.body);
         const article = (await t.wiring.store.articles.findBySlug('in-my-own-name'))!;
-        assert.deepEqual(article.authorIds, [linked]);
+        assert.deepEqual(article.authorIds, [second.id]);
+        assert.notEqual(second.id, nadia.id);
       });
 
       test('with two people of one name, an unchanged save keeps the one on the byline; a new choice between them is asked, not guessed', async () => {
