@@ -317,7 +317,9 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(made.statusCode, 303, made.body);
         const second = (await t.wiring.store.people.findBySlug('nadia-korvell-2'))!;
         await admin.get('/admin/users');
-        const linked = await admin.post(`/admin/users/${namesake.id}/person`, { person_id: String(second.id) });
+        const linked = await admin.post(`/admin/users/${namesake.id}/person`, {
+          person_id: String(second.id),
+        });
         assert.equal(linked.statusCode, 303);
         const nadia = (await t.wiring.store.people.findBySlug('nadia-korvell'))!;
         const res = await client.post('/admin/articles', form);
