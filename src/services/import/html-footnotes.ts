@@ -7,6 +7,8 @@
  * the anchored notes our bodies keep.
  */
 
+import { escapeRegExp } from './enclosed.ts';
+
 const MARK = '\uE015';
 
 /** A footnote lifted out of a body: its label and the note's HTML. */
@@ -23,10 +25,6 @@ const INLINE_NOTE =
 /** A link back from a note to its reference: an arrow, a caret or a word such as "return". */
 const BACK_LINK =
   /<a\b[^>]*href\s*=\s*["']#[^"']*["'][^>]*>\s*(?:↩︎?|&#8617;(?:&#65038;)?|↑|&uarr;|\^|return|back)?\s*<\/a>/gi;
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Takes the footnotes out of a body: each reference becomes a mark, each note is removed from the
