@@ -426,8 +426,8 @@ export class Reader {
       a.featuredImage?.startsWith('/media/') ? a.featuredImage : [],
     );
     const [people, terms, taxonomies, variants] = await Promise.all([
-      this.repos.people.findByIds(personIds),
-      this.repos.taxonomies.findTermsByIds(termIds),
+      this.structure.people(personIds),
+      this.structure.termsByIds(termIds),
       this.structure.taxonomies(),
       imageUrls.length ? this.repos.mediaVariants.listForUrls(imageUrls) : new Map<string, MediaVariant[]>(),
     ]);

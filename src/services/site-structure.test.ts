@@ -11,7 +11,7 @@ describe('site structure (settings, pages, taxonomies, terms kept between reader
     const ctx = createMemoryContext();
     const basics = await ctx.store.transaction(seedBasics);
     const region = basics.taxonomies.get('region') as number;
-    return { ctx, region, structure: SiteStructure.of(ctx) };
+    return { ctx, region, personId: basics.personId, structure: SiteStructure.of(ctx) };
   }
 
   test('is one per store, and reads once until something changes', async () => {
@@ -66,5 +66,59 @@ describe('site structure (settings, pages, taxonomies, terms kept between reader
     await assert.rejects(structure.taxonomies(), /database gone/);
     ctx.store.taxonomies.listTaxonomies = listTaxonomies;
     assert.ok((await structure.taxonomies()).length > 0);
+  });
+
+  test('people and terms by id are read once, until a change to them is announced', async () => {
+    const { ctx, region, personId, structure } = await setUp();
+    const europe = await ctx.store.transaction((repos) =>
+      addTerm(repos, { taxonomyId: region, slug: 'europe', name: 'Europe' }),
+    );
+    let reads = 0;
+    const findByIds = ctx.store.people.findByIds.bind(ctx.store.people);
+    ctx.store.people.findByIds = (ids) => {
+      reads += 1;
+      return findByIds(ids);
+    };
+    assert.deepEqual(
+      (await structure.people([personId, 999, personId])).map((p) => p.name),
+      ['Ana Reis', 'Ana Reis'],
+    );
+    await structure.people([personId]);
+    assert.equal(reads, 1, 'the second read comes from what was kept');
+
+    const person = (await ctx.store.people.findById(personId))!;
+    await ctx.store.people.update(personId, { ...person, name: 'Ana Reis Lobo' });
+    // An article saved (which can make people and terms) keeps them; the person's own change drops them.
+    ctx.changes.publish({ kind: 'article', id: 1, slugs: [] }, { isRemote: false });
+    assert.equal((await structure.people([personId]))[0]?.name, 'Ana Reis');
+    ctx.changes.publish({ kind: 'person', id: personId }, { isRemote: false });
+    assert.equal((await structure.people([personId]))[0]?.name, 'Ana Reis Lobo');
+
+    assert.equal((await structure.termsByIds([europe]))[0]?.name, 'Europe');
+    const term = (await ctx.store.taxonomies.findTermsByIds([europe]))[0]!;
+    await ctx.store.taxonomies.updateTerm(
+      europe,
+      { ...term, name: 'Western Europe' },
+      '2026-03-01T09:00:00.000Z',
+    );
+    ctx.changes.publish({ kind: 'person', id: personId }, { isRemote: false });
+    assert.equal((await structure.termsByIds([europe]))[0]?.name, 'Europe');
+    ctx.changes.publish({ kind: 'term', id: europe }, { isRemote: true });
+    assert.equal((await structure.termsByIds([europe]))[0]?.name, 'Western Europe');
+  });
+
+  test('a read that a change overtakes returns its rows but keeps none of them', async () => {
+    const { ctx, personId, structure } = await setUp();
+    const findByIds = ctx.store.people.findByIds.bind(ctx.store.people);
+    let reads = 0;
+    ctx.store.people.findByIds = async (ids) => {
+      reads += 1;
+      const rows = await findByIds(ids);
+      ctx.changes.publish({ kind: 'person', id: personId }, { isRemote: false });
+      return rows;
+    };
+    assert.equal((await structure.people([personId])).length, 1);
+    assert.equal((await structure.people([personId])).length, 1);
+    assert.equal(reads, 2, 'the overtaken read was not kept');
   });
 });

@@ -1,4 +1,5 @@
 import type { Page } from '../domain/page.ts';
+import type { Person } from '../domain/person.ts';
 import type { Store } from '../domain/ports/store.ts';
 import type { Taxonomy, Term } from '../domain/taxonomy.ts';
 import type { ContentChange, ServiceContext } from './context.ts';
@@ -10,11 +11,15 @@ import { loadSettings, type RenderedSettings } from './settings.ts';
  * that could touch them is announced on the change bus, by this process or (relayed) by
  * another, so a reader page costs only the queries about its own articles.
  *
- * The articles, people and listings are never kept here: those are read per page.
+ * The articles and listings are never kept here: those are read per page. People and terms
+ * are kept by id, a bounded number of each, for the bylines and filings of the articles a page
+ * shows (an article page asked for them in four of its twelve queries).
  */
 export class SiteStructure {
   private readonly store: Store;
   private readonly kept = new Map<string, Promise<unknown>>();
+  private readonly peopleById = new KeptById<Person>(PEOPLE_KEPT);
+  private readonly termsById = new KeptById<Term>(TERMS_KEPT);
 
   private constructor(ctx: ServiceContext) {
     this.store = ctx.store;
@@ -82,6 +87,16 @@ export class SiteStructure {
     return this.keep('authors', () => this.store.sitemaps.authors(now));
   }
 
+  /** These people, in the order of `ids` (those not found left out). */
+  people(ids: number[]): Promise<Person[]> {
+    return this.peopleById.read(ids, (missing) => this.store.people.findByIds(missing));
+  }
+
+  /** These terms, in the order of `ids` (those not found left out). */
+  termsByIds(ids: number[]): Promise<Term[]> {
+    return this.termsById.read(ids, (missing) => this.store.taxonomies.findTermsByIds(missing));
+  }
+
   /**
    * A change drops what it may have touched. Saving an article can create terms (a new tag
    * typed in the editor) and give a person a first article, so article changes drop the terms
@@ -89,6 +104,9 @@ export class SiteStructure {
    * (a renamed or moved term, or 'everything').
    */
   private apply(change: ContentChange): void {
+    // Saving an article can make terms and people but changes none already kept.
+    if (change.kind !== 'article') this.peopleById.clear();
+    if (change.kind !== 'article' && change.kind !== 'person') this.termsById.clear();
     if (change.kind === 'person' || change.kind === 'article') {
       for (const key of this.kept.keys()) {
         if (
@@ -119,3 +137,49 @@ export class SiteStructure {
 }
 
 const instances = new WeakMap<Store, SiteStructure>();
+
+/** Enough for the bylines and filings of every article on a few pages; each is a small object. */
+const PEOPLE_KEPT = 2_000;
+const TERMS_KEPT = 5_000;
+
+/**
+ * Rows kept by id, at most `limit` of them (the oldest kept goes first). A read that started
+ * before a clear keeps nothing: it may hold what the change replaced.
+ */
+class KeptById<T extends { id: number }> {
+  private readonly limit: number;
+  private readonly byId = new Map<number, T>();
+  private generation = 0;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  async read(ids: number[], readMissing: (ids: number[]) => Promise<T[]>): Promise<T[]> {
+    const found = new Map<number, T>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const row = this.byId.get(id);
+      if (row) found.set(id, row);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      const generation = this.generation;
+      for (const row of await readMissing([...new Set(missing)])) {
+        found.set(row.id, row);
+        if (generation === this.generation) this.keep(row);
+      }
+    }
+    return ids.flatMap((id) => found.get(id) ?? []);
+  }
+
+  clear(): void {
+    this.generation += 1;
+    this.byId.clear();
+  }
+
+  private keep(row: T): void {
+    if (this.byId.size >= this.limit) this.byId.delete(this.byId.keys().next().value as number);
+    this.byId.set(row.id, row);
+  }
+}
