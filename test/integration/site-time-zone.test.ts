@@ -3,6 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { Role, User } from '../../src/domain/user.ts';
+import { saveArticle } from '../../src/services/articles.ts';
+import { articleDraft } from '../../src/services/testing/fixtures.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
@@ -64,6 +66,26 @@ for (const kind of DATABASE_KINDS) {
       assert.match(list.body, /1 July 2027, 09:30 CEST/);
       const history = await editor.get(`/admin/articles/${id}/revisions`);
       assert.match(history.body, /20 November 2026, 13:00 CET/);
+    });
+
+    it("dates the reader pages on the site zone's calendar", async () => {
+      // 23:30 UTC on the 19th is already the 20th in Berlin.
+      const admin = await as('admin');
+      assert.equal((await admin.post('/admin/settings', { time_zone: 'Europe/Berlin' })).statusCode, 303);
+      await saveArticle(
+        t.wiring,
+        articleDraft({
+          slug: 'late-night-filing',
+          status: 'published',
+          publishedAt: '2026-11-19T23:30:00.000Z',
+        }),
+        { actor: 'cli' },
+      );
+      for (const path of ['/articles/late-night-filing', '/articles']) {
+        const page = await app.inject(path);
+        assert.equal(page.statusCode, 200, path);
+        assert.match(page.body, /<time datetime="2026-11-19T23:30:00.000Z">November 20, 2026<\/time>/, path);
+      }
     });
   });
 }

@@ -45,7 +45,7 @@ export function articleView(model: ArticlePageModel, site: SiteModel): SafeHtml 
     ${article.subtitle ? html`<p class="article__subtitle">${article.subtitle}</p>` : ''}
     ${byline(authors)}
     <p class="article__meta"><span class="publication">${settings.siteName}</span>,
-      <time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, settings.language)}</time>
+      <time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, settings.language, settings.timeZone)}</time>
       <span class="reading-time">· ${model.readingMinutes} min read</span></p>
     ${
       model.classification.length
@@ -86,7 +86,7 @@ ${raw(article.bodyHtml)}
     model.corrections.length
       ? html`<aside class="corrections" aria-labelledby="corrections-title">
     <h2 id="corrections-title">Corrections and updates</h2>
-    <ul>${model.corrections.map((c) => html`<li><time datetime="${c.createdAt}">${formatDate(c.createdAt, settings.language)}</time>: ${c.note}</li>`)}</ul>
+    <ul>${model.corrections.map((c) => html`<li><time datetime="${c.createdAt}">${formatDate(c.createdAt, settings.language, settings.timeZone)}</time>: ${c.note}</li>`)}</ul>
   </aside>`
       : ''
   }

@@ -13,7 +13,7 @@ export function snippetHtml(parts: SnippetPart[]): SafeHtml {
 function compactList(cards: ArticleCard[], site: SiteModel): SafeHtml {
   return html`<ol class="compact-list">${cards.map(
     (c) =>
-      html`<li><a href="${c.url}">${c.article.title}</a> <span class="compact-list__meta">${c.authors.map((a) => a.name).join(', ')}${c.authors.length ? ' · ' : ''}<time datetime="${c.article.publishedAt ?? ''}">${formatDate(c.article.publishedAt, site.settings.language)}</time></span></li>`,
+      html`<li><a href="${c.url}">${c.article.title}</a> <span class="compact-list__meta">${c.authors.map((a) => a.name).join(', ')}${c.authors.length ? ' · ' : ''}<time datetime="${c.article.publishedAt ?? ''}">${formatDate(c.article.publishedAt, site.settings.language, site.settings.timeZone)}</time></span></li>`,
   )}</ol>`;
 }
 
@@ -100,7 +100,7 @@ export function searchView(
     ${outcome.results.map(
       (r) => html`<li class="search-result">
       <h2 class="search-result__title"><a href="${r.card.url}">${r.card.article.title}</a></h2>
-      <p class="search-result__meta">${r.card.authors.length ? html`By ${r.card.authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)} · ` : ''}<time datetime="${r.card.article.publishedAt ?? ''}">${formatDate(r.card.article.publishedAt, site.settings.language)}</time></p>
+      <p class="search-result__meta">${r.card.authors.length ? html`By ${r.card.authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)} · ` : ''}<time datetime="${r.card.article.publishedAt ?? ''}">${formatDate(r.card.article.publishedAt, site.settings.language, site.settings.timeZone)}</time></p>
       <p class="search-result__snippet">${snippetHtml(r.snippet)}</p>
     </li>`,
     )}

@@ -1,21 +1,26 @@
 /** Building a formatter costs far more than using one: a listing formats dozens of dates. */
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** Dates as readers see them, in the publication's language, in UTC so every reader sees the same day. */
-export function formatDate(iso: string | null, language = 'en'): string {
+/**
+ * Dates as readers see them, in the publication's language and on the publication's calendar
+ * (its time zone setting), so every reader sees the day the newsroom published on.
+ */
+export function formatDate(iso: string | null, language = 'en', timeZone = 'UTC'): string {
   if (!iso) return '';
   try {
-    let format = dateFormats.get(language);
+    const key = `${language} ${timeZone}`;
+    let format = dateFormats.get(key);
     if (!format) {
       format = new Intl.DateTimeFormat(language, {
         year: 'numeric',
         month: 'long',
         day: 'numeric',
-        timeZone: 'UTC',
+        timeZone,
       });
-      // Languages come from articles; a handful in practice, never an unbounded set in memory.
+      // Languages come from articles and the zone from the settings: a handful in practice,
+      // never an unbounded set in memory.
       if (dateFormats.size >= 64) dateFormats.clear();
-      dateFormats.set(language, format);
+      dateFormats.set(key, format);
     }
     return format.format(new Date(iso));
   } catch {

@@ -36,7 +36,7 @@ export function articleCard(card: ArticleCard, site: SiteModel, options: CardOpt
   ${region ? html`<p class="card__kicker"><a href="${termPath('region', region.term.slug)}">${region.term.name}</a></p>` : ''}
   ${headingLevel === 2 ? html`<h2 class="card__title">${title}</h2>` : html`<h3 class="card__title">${title}</h3>`}
   ${article.summary ? html`<p class="card__summary">${article.summary}</p>` : ''}
-  <p class="card__meta">${card.authors.length ? html`By ${card.authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)} · ` : ''}<time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, site.settings.language)}</time></p>
+  <p class="card__meta">${card.authors.length ? html`By ${card.authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)} · ` : ''}<time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, site.settings.language, site.settings.timeZone)}</time></p>
 </article>`;
 }
 
