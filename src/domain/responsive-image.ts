@@ -50,3 +50,26 @@ export function responsiveImage(input: {
     srcset: srcsetOf(fallback),
   };
 }
+
+/** More than this many uploads in one body are shown as they are written (a gallery, say). */
+export const BODY_IMAGES_MAX = 60;
+
+/**
+ * The uploads (`/media/…`) a rendered, sanitized body shows as images, in order, without
+ * repeats: the sanitizer writes every image as `<img src="…"`, its address HTML-escaped.
+ */
+export function uploadedImageUrls(bodyHtml: string): string[] {
+  const urls = new Set<string>();
+  for (const match of bodyHtml.matchAll(/<img src="(\/media\/[^"]*)"/g)) {
+    urls.add(unescapeAttribute(match[1] ?? ''));
+    if (urls.size >= BODY_IMAGES_MAX) break;
+  }
+  return [...urls];
+}
+
+/** The attribute value as written before escaping (the sanitizer escapes only these). */
+export function unescapeAttribute(value: string): string {
+  return value.replace(/&(amp|quot|lt|gt|#39);/g, (_, name: string) =>
+    name === 'amp' ? '&' : name === 'quot' ? '"' : name === 'lt' ? '<' : name === 'gt' ? '>' : "'",
+  );
+}

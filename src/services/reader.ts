@@ -8,7 +8,7 @@ import type { Person } from '../domain/person.ts';
 import type { Correction } from '../domain/ports/correction-store.ts';
 import type { MediaVariant } from '../domain/ports/media-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
-import { type ResponsiveImage, responsiveImage } from '../domain/responsive-image.ts';
+import { type ResponsiveImage, responsiveImage, uploadedImageUrls } from '../domain/responsive-image.ts';
 import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
 import { isLinkTarget } from '../domain/url.ts';
 import { wordPressAddress } from '../domain/wordpress-address.ts';
@@ -38,6 +38,8 @@ export interface ArticlePageModel extends ArticleCard {
   /** Where rel=canonical points: the original when republished, else this page. */
   canonicalUrl: string;
   corrections: Correction[];
+  /** The uploads the body shows that have sized copies, by address: shown as pictures. */
+  bodyImages: Map<string, ResponsiveImage>;
   /** What the page shows, for the page cache. */
   cacheTags: string[];
 }
@@ -199,6 +201,7 @@ export class Reader {
     }
     classification.sort((a, b) => a.taxonomy.position - b.taxonomy.position);
     const corrections = await this.repos.corrections.listFor(article.id);
+    const bodyImages = await this.bodyImagesOf(article.bodyHtml);
     return {
       ...card,
       classification,
@@ -213,6 +216,7 @@ export class Reader {
         publishedAt: article.publishedAt,
       }),
       corrections,
+      bodyImages,
       cacheTags: [
         CacheTags.article(article.id),
         CacheTags.slug(article.slug),
@@ -406,6 +410,19 @@ export class Reader {
     const pagination: Pagination = { page: query.page, pageCount, total };
     if (last && read.length > query.pageSize && query.page < pageCount) pagination.next = last;
     return { ids: positions.map((p) => p.id), pagination };
+  }
+
+  /** The sized copies of the uploads a body shows, in one query (none for a body without uploads). */
+  private async bodyImagesOf(bodyHtml: string): Promise<Map<string, ResponsiveImage>> {
+    const urls = uploadedImageUrls(bodyHtml);
+    const images = new Map<string, ResponsiveImage>();
+    if (urls.length === 0) return images;
+    const variants = await this.repos.mediaVariants.listForUrls(urls);
+    for (const src of urls) {
+      const image = responsiveImage({ src, alt: null, variants: variants.get(src) ?? [] });
+      if (image) images.set(src, image);
+    }
+    return images;
   }
 
   /** The cards of these articles by id, read in one batch; ids not found are left out. */

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { inputOf, updateArticle } from '../../src/services/newsroom/editor.ts';
 import { updateSettings } from '../../src/services/settings.ts';
 import { addFeaturedImages } from '../helpers/featured-images.ts';
+import { addStaff } from '../helpers/newsroom.ts';
 import {
   browserSkipReason,
   launchChromium,
@@ -55,7 +57,22 @@ for (const javaScript of [true, false]) {
               offset: 0,
             }),
           );
-          await addFeaturedImages(wiring, [...new Set([...published.map((a) => a.slug), ARTICLE])]);
+          const images = await addFeaturedImages(wiring, [
+            ...new Set([...published.map((a) => a.slug), ARTICLE]),
+          ]);
+          // The article's body shows another upload, as an editor inserts one from the library.
+          const other = [...images.entries()].find(([slug]) => slug !== ARTICLE)?.[1];
+          const article = await wiring.store.articles.findBySlug(ARTICLE);
+          if (!other || !article) throw new Error('no upload for the body');
+          const editor = await addStaff(wiring, 'editor', 'Body picture editor');
+          await updateArticle(wiring, editor, {
+            id: article.id,
+            expectedVersion: article.version,
+            article: {
+              ...inputOf(article),
+              bodyMarkdown: `${article.bodyMarkdown}\n\n![A chart of the basin's accounts](${other})\n`,
+            },
+          });
         },
       });
       browser = await launchChromium();
@@ -156,6 +173,29 @@ for (const javaScript of [true, false]) {
         } finally {
           await page.close();
         }
+      }
+    });
+
+    test("an upload in an article's body is a sized picture that loads lazily", async () => {
+      const page = await open(phone, '/articles/velmar-basin-water-accounts');
+      try {
+        const picture = page.locator('.article__body picture');
+        assert.equal(await picture.count(), 1);
+        assert.deepEqual(
+          await picture.locator('source').evaluateAll((s) => s.map((e) => e.getAttribute('type'))),
+          ['image/avif', 'image/webp'],
+        );
+        const img = picture.locator('img');
+        assert.equal(await img.getAttribute('alt'), "A chart of the basin's accounts");
+        assert.equal(await img.getAttribute('loading'), 'lazy');
+        assert.equal(await img.getAttribute('width'), '1200');
+        assert.equal(await img.getAttribute('height'), '800');
+        await img.scrollIntoViewIfNeeded();
+        await img.evaluate((el: HTMLImageElement) => el.decode());
+        // A phone's column is narrower than the largest copy: Chromium takes a smaller AVIF one.
+        assert.match(await img.evaluate((el: HTMLImageElement) => el.currentSrc), /-(480|960)\.avif$/);
+      } finally {
+        await page.close();
       }
     });
 

@@ -3,6 +3,7 @@ import { personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
+import { bodyWithPictures } from './body-images.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import type { PageMeta } from './layout.ts';
@@ -80,7 +81,7 @@ export function articleView(model: ArticlePageModel, site: SiteModel): SafeHtml 
         : ''
   }
   <div class="article__body">
-${raw(article.bodyHtml)}
+${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
   </div>
   ${
     model.corrections.length
