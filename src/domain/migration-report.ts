@@ -10,15 +10,24 @@ export type ReportKind =
   | 'redirect'
   | 'item';
 
-export interface ReportCounts {
-  imported: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-}
-
-/** What became of one item of the source file. */
+/**
+ * What became of one item of the source file, in the words every import (WordPress, Ghost, JSON,
+ * Markdown) reports it with: new here, updated in place, found as it was, left out on purpose
+ * (with the reason), or refused because of a problem with it (with the reason).
+ */
 export type ItemOutcome = 'imported' | 'updated' | 'unchanged' | 'skipped' | 'failed';
+
+/** The outcomes in the order reports list them. */
+export const ITEM_OUTCOMES: readonly ItemOutcome[] = [
+  'imported',
+  'updated',
+  'unchanged',
+  'skipped',
+  'failed',
+];
+
+/** How many things of one kind ended each way. */
+export type ReportCounts = Record<ItemOutcome, number>;
 
 /**
  * One item of the source file (a WordPress item, author, term or comment; a Ghost post, user or
@@ -66,7 +75,7 @@ export interface MigrationReport {
 }
 
 export function emptyReport(source: string): MigrationReport {
-  const zero = (): ReportCounts => ({ imported: 0, updated: 0, unchanged: 0, skipped: 0 });
+  const zero = (): ReportCounts => ({ imported: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
   return {
     source,
     counts: {
@@ -86,3 +95,6 @@ export function emptyReport(source: string): MigrationReport {
     isRolledBack: false,
   };
 }
+
+/** Why an item an import made before was not updated by a re-run: it was changed here since. */
+export const EDITED_HERE = 'edited here since the last import; left as it was';

@@ -232,7 +232,9 @@ for (const kind of DATABASE_KINDS) {
         assert.match(item.reason ?? '', new RegExp(field), slug);
       }
       assert.equal(report.counts.article.imported, 2);
-      assert.equal(report.counts.article.skipped, 4);
+      // Refused rows are counted as failed, as their items say, not as skipped.
+      assert.equal(report.counts.article.failed, 4);
+      assert.equal(report.counts.article.skipped, 0);
     });
 
     test('people, pages, media, redirects, settings and comments are checked like the editor checks them', async () => {

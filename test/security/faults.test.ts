@@ -360,6 +360,7 @@ for (const kind of KINDS) {
         updated: 0,
         unchanged: kept,
         skipped: 0,
+        failed: 0,
       });
 
       const db = check.wiring.database.db;

@@ -32,7 +32,7 @@ export async function checkExportSections(
 ): Promise<ExportSections> {
   const refuse = (kind: string, id: string, title: string, errors: FieldError[]) => {
     report.items.push({ kind, id, title, outcome: 'failed', reason: describe(errors) });
-    if (isReportKind(kind)) report.counts[kind].skipped += 1;
+    report.counts[isReportKind(kind) ? kind : 'item'].failed += 1;
   };
   const keep = async (
     kind: string,

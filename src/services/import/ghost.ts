@@ -357,7 +357,7 @@ class GhostWriter {
       const value = post[field];
       if (typeof value !== 'string' || !isImpossibleDate(value)) continue;
       const reason = `${field} "${value}" is not a real date (no such day or time)`;
-      session.skip(isPage ? 'page' : 'article', ref, reason);
+      session.fail(isPage ? 'page' : 'article', ref, reason);
       outcome({ outcome: 'failed', reason });
       return;
     }
@@ -377,7 +377,7 @@ class GhostWriter {
     } catch (error) {
       // One body the converter cannot handle must not cost the rest of the import.
       const reason = `its content could not be converted (${error instanceof Error ? error.message : String(error)})`;
-      session.skip(isPage ? 'page' : 'article', ref, reason);
+      session.fail(isPage ? 'page' : 'article', ref, reason);
       outcome({ outcome: 'failed', reason });
       return;
     }

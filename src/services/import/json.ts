@@ -109,14 +109,18 @@ const NESTED: Partial<Record<keyof ExportSections, ('revisions' | 'comments' | '
 
 /**
  * The sections without the rows (or the revisions, corrections and comments inside them) that
- * hold a value no column can: each is reported as skipped, with the column and its limit, and
- * the rest loads. Left in, one would fail the whole load on PostgreSQL, and be kept whole on SQLite.
+ * hold a value no column can: each is left out and named among the skipped things, with the
+ * column and its limit, and a row, comment or correction fails as a source item (a revision is
+ * history, not an item: it is only named); the rest loads. Left in, one would fail the whole
+ * load on PostgreSQL, and be kept whole on SQLite.
  */
 function rowsThatFit(sections: ExportSections, report: MigrationReport, file: string): ExportSections {
-  const skip = (kind: ReportKind, ref: string, errors: FieldError[]) => {
-    report.counts[kind].skipped += 1;
+  const skip = (kind: ReportKind, ref: string, errors: FieldError[], item?: { noun: string; id: string }) => {
     const reason = errors.map((e) => `${e.field} ${e.message}`).join('; ');
     report.skipped.push({ kind, ref: clipText(ref, 80), reason });
+    if (!item) return;
+    report.counts[kind].failed += 1;
+    report.items.push({ kind: item.noun, id: clipText(item.id, 120), title: '', outcome: 'failed', reason });
   };
   const fitting = { ...sections };
   for (const section of Object.keys(SECTION_ROWS) as (keyof ExportSections)[]) {
@@ -125,7 +129,13 @@ function rowsThatFit(sections: ExportSections, report: MigrationReport, file: st
       const name = `${noun} ${String(row[ref] ?? '?')}`;
       const errors = exportRowErrors(section, row);
       if (errors.length > 0) {
-        skip(kind, name, errors);
+        // The settings' history is history, not an item of its own.
+        skip(
+          kind,
+          name,
+          errors,
+          section === 'settingsRevisions' ? undefined : { noun, id: String(row[ref] ?? '?') },
+        );
         return [];
       }
       const copy: ExportRow = { ...row };
@@ -139,10 +149,16 @@ function rowsThatFit(sections: ExportSections, report: MigrationReport, file: st
         for (const [index, item] of items.entries()) {
           const itemErrors = exportRowErrors(nestedKind, item);
           if (itemErrors.length > 0) {
+            const owner = String(row[ref] ?? '?');
             skip(
               key === 'comments' ? 'comment' : 'item',
               `${key.replace(/s$/, '')} ${index + 1} of ${name}`,
               itemErrors,
+              key === 'comments'
+                ? { noun: 'comment', id: `${owner}#${index}` }
+                : key === 'corrections'
+                  ? { noun: 'correction', id: `${owner}#${String(item.created_at ?? '')}` }
+                  : undefined,
             );
             continue;
           }

@@ -5,6 +5,7 @@ import { ARTICLE_LIMITS, type ArticleDraft, toIsoTimestamp } from '../../domain/
 import type { Comment } from '../../domain/comment.ts';
 import { tooLong } from '../../domain/limits.ts';
 import {
+  EDITED_HERE,
   emptyReport,
   type ItemOutcome,
   type MigrationReport,
@@ -54,6 +55,7 @@ import { keepRevision } from '../revision-log.ts';
 import { cleanText } from './html-to-markdown.ts';
 
 export {
+  EDITED_HERE,
   emptyReport,
   type ItemOutcome,
   type MigrationReport,
@@ -79,6 +81,15 @@ export function rolledBackItem(item: SourceItem, failures: number): SourceItem {
 export function rolledBackReport(report: MigrationReport, failures: number): MigrationReport {
   const undone = emptyReport(report.source);
   undone.isRolledBack = true;
+  // Nothing was written: what would have been is counted as skipped, the failures as failed.
+  for (const [kind, counts] of Object.entries(report.counts) as [ReportKind, ReportCounts][])
+    undone.counts[kind] = {
+      imported: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: counts.imported + counts.updated + counts.unchanged + counts.skipped,
+      failed: counts.failed,
+    };
   undone.warnings = [
     ...report.warnings,
     `nothing was imported: ${failures} item(s) failed and the import was strict`,
@@ -434,11 +445,22 @@ export class ImportSession {
   }
 
   /**
+   * Records that a thing failed: something about it (a date that does not exist, a body that
+   * cannot be converted) keeps it out. Counted as failed, and listed with what was left out.
+   */
+  fail(kind: ReportKind, ref: string, reason: string): void {
+    this.count(kind, 'failed');
+    this.lastReason = reason;
+    this.isLastRefused = true;
+    this.sink.skipped({ kind, ref, reason });
+  }
+
+  /**
    * Records that a thing was refused: a value it has cannot be kept here (too long, say). Its
    * source item fails, so a strict import stops; the reason names the field.
    */
-  refuse(reason: string): void {
-    this.lastOutcome = 'skipped';
+  refuse(kind: ReportKind, reason: string): void {
+    this.count(kind, 'failed');
     this.lastReason = reason;
     this.isLastRefused = true;
   }
@@ -821,7 +843,7 @@ export class ImportSession {
       return { id: result.article.id, slug: result.article.slug, path: articlePath(result.article.slug) };
     } catch (error) {
       if (!isAppError(error) || error.kind !== 'invalid') throw error;
-      this.refuse(error.message);
+      this.refuse('article', error.message);
       return undefined;
     }
   }
@@ -895,7 +917,7 @@ export class ImportSession {
       return { id: page.id, slug };
     } catch (error) {
       if (!isAppError(error) || error.kind !== 'invalid') throw error;
-      this.refuse(error.message);
+      this.refuse('page', error.message);
       return undefined;
     }
   }
@@ -1007,9 +1029,6 @@ export class ImportSession {
   }
 }
 
-/** Why an item this import made before was not updated by a re-run. */
-export const EDITED_HERE = 'edited here since the last import; left as it was';
-
 /**
  * A source or source id as it is kept: one longer than the column is cut, and ends in a hash of
  * the whole, so that it still names one thing and the next run finds it again.
@@ -1064,7 +1083,8 @@ export function normalizePath(urlOrPath: string): string | null {
   return path;
 }
 
-function sameDraft(a: ArticleDraft, b: ArticleDraft): boolean {
+/** Whether two drafts save the same article (dates compared as times, blank texts as none). */
+export function sameDraft(a: ArticleDraft, b: ArticleDraft): boolean {
   const normal = (d: ArticleDraft) =>
     JSON.stringify({
       ...d,

@@ -640,7 +640,7 @@ class WordPressWriter {
     const impossible = impossibleWordPressDate(item.postDateGmt, item.postDate);
     if (impossible) {
       const reason = `post_date "${impossible}" is not a real date (no such day or time)`;
-      this.session.skip(item.postType === 'page' ? 'page' : 'article', ref, reason);
+      this.session.fail(item.postType === 'page' ? 'page' : 'article', ref, reason);
       this.skipComments(item, ref, 'its post failed to import');
       return { outcome: 'failed', reason };
     }
@@ -658,7 +658,7 @@ class WordPressWriter {
     }
     if ('error' in converted) {
       const reason = `its content could not be converted (${converted.error})`;
-      this.session.skip(item.postType === 'page' ? 'page' : 'article', ref, reason);
+      this.session.fail(item.postType === 'page' ? 'page' : 'article', ref, reason);
       this.skipComments(item, ref, 'its post failed to import');
       return { outcome: 'failed', reason };
     }
@@ -874,7 +874,7 @@ class WordPressWriter {
       }
       if ('error' in text) {
         const reason = `its text could not be converted (${text.error})`;
-        this.session.skip('comment', commentRef, reason);
+        this.session.fail('comment', commentRef, reason);
         this.session.item({
           kind: 'comment',
           id: comment.id,
