@@ -31,7 +31,7 @@ export async function startServer(
   if ((options.shouldSeedDemo ?? true) && config.demo.seedOnFirstRun && (await isPublicationEmpty(wiring))) {
     const report = await seedDemo(wiring);
     log.info(
-      { created: report.created, failed: report.failed },
+      { imported: report.imported, failed: report.failed },
       'demo publication loaded into the empty database',
     );
   }

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { LocalMediaStore } from '../adapters/media-store.ts';
 import { dataPath } from '../config.ts';
 import { allowRenderTime } from '../content/render-pool.ts';
+import { ITEM_OUTCOMES } from '../domain/migration-report.ts';
 import { importGhost } from '../services/import/ghost.ts';
 import { importJson } from '../services/import/json.ts';
 import { type ImportReport, importMarkdown } from '../services/import/markdown.ts';
@@ -21,20 +22,24 @@ const withImportWiring: typeof withWiring = (run) => {
   return withWiring(run);
 };
 
-/** Prints an import report; returns whether everything was imported. */
+/** Prints a Markdown import's report, a line per file; returns whether nothing failed. */
 export function printImportReport(report: ImportReport, io: CliIo = stdio): boolean {
   for (const outcome of report.outcomes) {
     if (outcome.status === 'failed') {
       io.err(`FAILED  ${outcome.file}`);
       for (const e of outcome.errors ?? []) io.err(`        ${e.field}: ${e.message}`);
     } else {
-      io.out(
-        `${outcome.status === 'created' ? 'created' : 'updated'} ${outcome.slug ?? outcome.note ?? ''}  (${outcome.file})`,
-      );
+      io.out(`${outcome.status} ${outcome.slug ?? outcome.note ?? ''}  (${outcome.file})`);
       if (outcome.warning) io.out(`        note: ${outcome.warning}`);
     }
   }
-  io.out(`${report.created} created, ${report.updated} updated, ${report.failed} failed.`);
+  io.out(
+    `Files: ${report.outcomes.length} (${
+      ITEM_OUTCOMES.filter((o) => report[o] > 0)
+        .map((o) => `${report[o]} ${o}`)
+        .join(', ') || 'none'
+    })`,
+  );
   return report.failed === 0;
 }
 
@@ -69,15 +74,11 @@ export function printMigrationReport(
   if (report.isRolledBack)
     io.err(`Nothing was imported from ${report.source}: ${failures} item(s) failed and --strict was given.`);
   io.out(`Imported from ${report.source}:`);
-  io.out(
-    `  ${'what'.padEnd(12)} ${'imported'.padStart(9)} ${'updated'.padStart(9)} ${'unchanged'.padStart(9)} ${'skipped'.padStart(9)}`,
-  );
+  io.out(`  ${'what'.padEnd(12)} ${ITEM_OUTCOMES.map((o) => o.padStart(9)).join(' ')}`);
   for (const [kind, label] of Object.entries(KIND_LABELS) as [ReportKind, string][]) {
     const c = report.counts[kind];
-    if (c.imported + c.updated + c.unchanged + c.skipped === 0) continue;
-    io.out(
-      `  ${label.padEnd(12)} ${String(c.imported).padStart(9)} ${String(c.updated).padStart(9)} ${String(c.unchanged).padStart(9)} ${String(c.skipped).padStart(9)}`,
-    );
+    if (ITEM_OUTCOMES.every((o) => c[o] === 0)) continue;
+    io.out(`  ${label.padEnd(12)} ${ITEM_OUTCOMES.map((o) => String(c[o]).padStart(9)).join(' ')}`);
   }
   let heading = 'Skipped:';
   for (const s of lists.skipped()) {
@@ -92,7 +93,11 @@ export function printMigrationReport(
     io.out(`  ${w}`);
   }
   io.out(
-    `Source items: ${total} (${[...byOutcome].map(([outcome, n]) => `${n} ${outcome}`).join(', ') || 'none'})`,
+    `Source items: ${total} (${
+      ITEM_OUTCOMES.filter((o) => byOutcome.has(o))
+        .map((o) => `${byOutcome.get(o)} ${o}`)
+        .join(', ') || 'none'
+    })`,
   );
   if (failures > 0)
     for (const item of lists.items())

@@ -47,6 +47,11 @@ export interface SaveOptions {
   /** When the article was first made where it comes from (a restore from an export). */
   createdAt?: string | null;
   /**
+   * For a new article read back from an export: the revisions it had there, oldest first. They
+   * are kept instead of a revision of this save, and the article takes the last one's version.
+   */
+  history?: Omit<Revision, 'id' | 'entityType' | 'entityId'>[];
+  /**
    * The body already rendered (by renderBodyOutside), so that a long render does not run
    * inside the transaction, where on SQLite it would hold up every other query. Used only when
    * it was rendered from exactly the body being saved.
@@ -169,7 +174,7 @@ export async function saveArticleIn(
     wordCount: countWords(draft.bodyMarkdown),
     createdAt: existing?.createdAt ?? options.createdAt ?? now,
     updatedAt: options.modifiedAt && options.modifiedAt < now ? options.modifiedAt : now,
-    version: (existing?.version ?? 0) + 1,
+    version: (!existing && options.history?.at(-1)?.version) || (existing?.version ?? 0) + 1,
     createdBy: existing ? existing.createdBy : (options.createdBy ?? null),
   };
 
@@ -218,15 +223,20 @@ export async function saveArticleIn(
 
   const listedBefore = options.listedBefore !== undefined ? options.listedBefore : listedState(existing);
   await repos.listings.recordSave(id, listedBefore, listedState(article), now);
-  await repos.revisions.add({
-    entityType: 'article',
-    entityId: id,
-    version: article.version,
-    actor: options.actor,
-    note: options.note ?? null,
-    snapshot: draftOf(article),
-    createdAt: now,
-  });
+  if (!existing && options.history?.length)
+    await repos.revisions.addMany(
+      options.history.map((r) => ({ ...r, entityType: 'article', entityId: id })),
+    );
+  else
+    await repos.revisions.add({
+      entityType: 'article',
+      entityId: id,
+      version: article.version,
+      actor: options.actor,
+      note: options.note ?? null,
+      snapshot: draftOf(article),
+      createdAt: now,
+    });
   const previousSlug = existing && existing.slug !== article.slug ? existing.slug : null;
   if (previousSlug) {
     await repos.redirects.put(

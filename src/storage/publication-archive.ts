@@ -6,7 +6,13 @@ import type { ArchiveStore } from '../domain/ports/archive-store.ts';
 import { Errors } from '../errors.ts';
 import type { DatabaseHandle } from './database.ts';
 import { ListingRepository } from './listing-repository.ts';
-import { dumpMediaRows, dumpPublication } from './publication-dump.ts';
+import {
+  dumpCorrectionRows,
+  dumpImportSourceRows,
+  dumpMediaRows,
+  dumpPublication,
+  dumpRevisions,
+} from './publication-dump.ts';
 import { loadPublication } from './publication-load.ts';
 import type { Database } from './schema.ts';
 
@@ -47,6 +53,21 @@ export class PublicationArchive implements ArchiveStore {
 
   async dumpMedia(onBatch: (rows: ExportRow[]) => Promise<void>): Promise<void> {
     await dumpMediaRows(this.db, onBatch);
+  }
+
+  dumpRevisions(
+    entityType: 'article' | 'page' | 'person' | 'term' | 'settings',
+    ids?: number[],
+  ): Promise<Map<number, ExportRow[]>> {
+    return dumpRevisions(this.db, entityType, ids);
+  }
+
+  dumpCorrections(articleIds: number[]): Promise<Map<number, ExportRow[]>> {
+    return dumpCorrectionRows(this.db, articleIds);
+  }
+
+  async dumpImportSources(onBatch: (rows: ExportRow[]) => Promise<void>): Promise<void> {
+    await dumpImportSourceRows(this.db, onBatch);
   }
 
   async load(

@@ -58,6 +58,163 @@ function portableSnapshot(snapshot: Row, personSlug: Map<number, string>, termKe
   return copy;
 }
 
+/** The slugs the export names entities by, instead of their ids here. */
+interface NaturalKeys {
+  taxonomySlug: Map<number, string>;
+  /** A term's `taxonomy/slug`. */
+  termKey: Map<number, string>;
+  termSlug: Map<number, string>;
+  personSlug: Map<number, string>;
+}
+
+async function naturalKeys(db: AnyDb): Promise<NaturalKeys> {
+  const taxonomies = (await db.selectFrom('taxonomies').select(['id', 'slug']).execute()) as Row[];
+  const taxonomySlug = new Map(taxonomies.map((t) => [t.id as number, t.slug as string]));
+  const terms = (await db.selectFrom('terms').select(['id', 'slug', 'taxonomy_id']).execute()) as Row[];
+  const people = (await db.selectFrom('people').select(['id', 'slug']).execute()) as Row[];
+  return {
+    taxonomySlug,
+    termKey: new Map(
+      terms.map((t) => [t.id as number, `${taxonomySlug.get(t.taxonomy_id as number)}/${t.slug}`]),
+    ),
+    termSlug: new Map(terms.map((t) => [t.id as number, t.slug as string])),
+    personSlug: new Map(people.map((p) => [p.id as number, p.slug as string])),
+  };
+}
+
+/**
+ * A revision's snapshot as the export holds it: an article's authors and terms, and a term's
+ * taxonomy and parent, by slug.
+ */
+function portableRevisionSnapshot(entityType: string, snapshot: Row, keys: NaturalKeys): Row {
+  if (entityType === 'article') return portableSnapshot(snapshot, keys.personSlug, keys.termKey);
+  if (entityType !== 'term') return snapshot;
+  const { taxonomyId, parentId, ...rest } = snapshot;
+  return {
+    ...rest,
+    taxonomy: keys.taxonomySlug.get(taxonomyId as number) ?? null,
+    parent: parentId == null ? null : (keys.termSlug.get(parentId as number) ?? null),
+  };
+}
+
+/** Revisions by entity id, oldest first, as the export holds them: of the given ids, or (none given) of every entity of the type. */
+async function portableRevisions(
+  db: AnyDb,
+  keys: NaturalKeys,
+  entityType: string,
+  ids?: number[],
+): Promise<Map<number, Row[]>> {
+  const map = new Map<number, Row[]>();
+  if (ids?.length === 0) return map;
+  let query = db.selectFrom('revisions').selectAll().where('entity_type', '=', entityType);
+  if (ids) query = query.where('entity_id', 'in', ids);
+  const rows = (await query.orderBy('id').execute()) as Row[];
+  for (const r of rows) {
+    const snapshot = JSON.parse(r.snapshot as string) as Row;
+    const entry = {
+      ...omit(r, 'id', 'entity_type', 'entity_id', 'snapshot'),
+      snapshot: portableRevisionSnapshot(entityType, snapshot, keys),
+    };
+    map.set(r.entity_id as number, [...(map.get(r.entity_id as number) ?? []), entry]);
+  }
+  return map;
+}
+
+/**
+ * The revisions of some entities, as the export document holds them (see portableRevisions); the
+ * Markdown export writes them beside each article, page, person and term.
+ */
+export async function dumpRevisions(
+  database: Kysely<Database>,
+  entityType: 'article' | 'page' | 'person' | 'term' | 'settings',
+  ids?: number[],
+): Promise<Map<number, Row[]>> {
+  const db = database as unknown as AnyDb;
+  return portableRevisions(db, await naturalKeys(db), entityType, ids);
+}
+
+/** The corrections of some articles, oldest first, by article id: rows as the export's `corrections`. */
+export async function dumpCorrectionRows(
+  database: Kysely<Database>,
+  articleIds: number[],
+): Promise<Map<number, Row[]>> {
+  const map = new Map<number, Row[]>();
+  if (articleIds.length === 0) return map;
+  const db = database as unknown as AnyDb;
+  const rows = (await db
+    .selectFrom('corrections')
+    .selectAll()
+    .where('article_id', 'in', articleIds)
+    .orderBy('id')
+    .execute()) as Row[];
+  for (const r of rows)
+    map.set(r.article_id as number, [
+      ...(map.get(r.article_id as number) ?? []),
+      omit(r, 'id', 'article_id'),
+    ]);
+  return map;
+}
+
+/**
+ * What each entity of an import mapping is called in an export (slug, `taxonomy/slug`, URL),
+ * for one batch of mappings.
+ */
+async function mappedEntityKeys(
+  db: AnyDb,
+  keys: NaturalKeys,
+  rows: Row[],
+): Promise<(type: string, id: number) => string | null> {
+  const idsOf = (type: string) => [
+    ...new Set(rows.filter((r) => r.entity_type === type).map((r) => r.entity_id as number)),
+  ];
+  const lookUp = async (table: 'articles' | 'media' | 'pages', column: 'slug' | 'url', ids: number[]) =>
+    ids.length === 0
+      ? new Map<number, string>()
+      : new Map(
+          ((await db.selectFrom(table).select(['id', column]).where('id', 'in', ids).execute()) as Row[]).map(
+            (r) => [r.id as number, r[column] as string],
+          ),
+        );
+  const articleSlugs = await lookUp('articles', 'slug', idsOf('article'));
+  const pageSlugs = await lookUp('pages', 'slug', idsOf('page'));
+  const mediaUrls = await lookUp('media', 'url', idsOf('media'));
+  return (type, id) => {
+    if (type === 'article') return articleSlugs.get(id) ?? null;
+    if (type === 'page') return pageSlugs.get(id) ?? null;
+    if (type === 'person') return keys.personSlug.get(id) ?? null;
+    if (type === 'term') return keys.termKey.get(id) ?? null;
+    if (type === 'media') return mediaUrls.get(id) ?? null;
+    return null;
+  };
+}
+
+/** The rows of one batch of import mappings as the export's `importSources` holds them. */
+async function portableImportSources(db: AnyDb, keys: NaturalKeys, rows: Row[]): Promise<Row[]> {
+  // Comments carry their origin themselves (`source_id`); deleted articles are not exported.
+  const kept = rows.filter((s) => s.entity_type !== 'comment');
+  const naturalKey = await mappedEntityKeys(db, keys, kept);
+  return kept.flatMap((s) => {
+    const entity = naturalKey(s.entity_type as string, s.entity_id as number);
+    return entity === null ? [] : [{ ...omit(s, 'id', 'entity_id'), entity }];
+  });
+}
+
+/**
+ * The import mappings as the export document's `importSources` section holds them, a batch at a
+ * time; the Markdown export writes the same rows to import-sources.yaml.
+ */
+export async function dumpImportSourceRows(
+  database: Kysely<Database>,
+  onBatch: (rows: Row[]) => Promise<void>,
+): Promise<void> {
+  const db = database as unknown as AnyDb;
+  const keys = await naturalKeys(db);
+  await eachBatch(db, 'import_sources', async (rows) => {
+    const out = await portableImportSources(db, keys, rows);
+    if (out.length > 0) await onBatch(out);
+  });
+}
+
 /**
  * Writes the whole publication as one JSON document (docs/export-format.md): settings,
  * taxonomies and terms, people, articles with authors, terms, revisions, corrections and comments,
@@ -101,35 +258,8 @@ export async function dumpPublication(
     'taxonomies',
     taxonomies.map((t) => omit(t, 'id')),
   );
-  const termIdOf = new Map(terms.map((t) => [t.id as number, t]));
-  const portable = (entityType: string, snapshot: Row): Row => {
-    if (entityType === 'article') return portableSnapshot(snapshot, personSlug, termKey);
-    if (entityType !== 'term') return snapshot;
-    const { taxonomyId, parentId, ...rest } = snapshot;
-    return {
-      ...rest,
-      taxonomy: taxonomySlug.get(taxonomyId as number) ?? null,
-      parent:
-        parentId == null ? null : ((termIdOf.get(parentId as number)?.slug as string | undefined) ?? null),
-    };
-  };
-  /** Revisions by entity id: of the given ids, or (ids omitted) of every entity of the type. */
-  const revisionsOf = async (entityType: string, ids?: number[]) => {
-    if (ids?.length === 0) return new Map<number, Row[]>();
-    let query = db.selectFrom('revisions').selectAll().where('entity_type', '=', entityType);
-    if (ids) query = query.where('entity_id', 'in', ids);
-    const rows = (await query.orderBy('id').execute()) as Row[];
-    const map = new Map<number, Row[]>();
-    for (const r of rows) {
-      const snapshot = JSON.parse(r.snapshot as string) as Row;
-      const entry = {
-        ...omit(r, 'id', 'entity_type', 'entity_id', 'snapshot'),
-        snapshot: portable(entityType, snapshot),
-      };
-      map.set(r.entity_id as number, [...(map.get(r.entity_id as number) ?? []), entry]);
-    }
-    return map;
-  };
+  const keys: NaturalKeys = { taxonomySlug, termKey, termSlug, personSlug };
+  const revisionsOf = (entityType: string, ids?: number[]) => portableRevisions(db, keys, entityType, ids);
 
   const termRevisions = await revisionsOf('term');
   const personRevisions = await revisionsOf('person');
@@ -221,39 +351,7 @@ export async function dumpPublication(
   await streamField('media', 'media', async (rows) => rows.map(exportedMediaRow));
   await streamField('redirects', 'redirects', async (rows) => rows.map((r) => omit(r, 'id')));
 
-  const pageSlugs = new Map(pages.map((p) => [p.id as number, p.slug as string]));
-  /** The natural keys (slug, path or URL) of the entities one batch of mappings names. */
-  const naturalKeysOf = async (rows: Row[]) => {
-    const idsOf = (type: string) => [
-      ...new Set(rows.filter((r) => r.entity_type === type).map((r) => r.entity_id as number)),
-    ];
-    const lookUp = async (table: 'articles' | 'media', column: 'slug' | 'url', ids: number[]) =>
-      ids.length === 0
-        ? new Map<number, string>()
-        : new Map(
-            (
-              (await db.selectFrom(table).select(['id', column]).where('id', 'in', ids).execute()) as Row[]
-            ).map((r) => [r.id as number, r[column] as string]),
-          );
-    const articleSlugs = await lookUp('articles', 'slug', idsOf('article'));
-    const mediaUrls = await lookUp('media', 'url', idsOf('media'));
-    return (type: string, id: number): string | null => {
-      if (type === 'article') return articleSlugs.get(id) ?? null;
-      if (type === 'page') return pageSlugs.get(id) ?? null;
-      if (type === 'person') return personSlug.get(id) ?? null;
-      if (type === 'term') return termKey.get(id) ?? null;
-      if (type === 'media') return mediaUrls.get(id) ?? null;
-      return null;
-    };
-  };
-  await streamField('importSources', 'import_sources', async (rows) => {
-    const kept = rows.filter((s) => s.entity_type !== 'comment');
-    const naturalKey = await naturalKeysOf(kept);
-    return kept.map((s) => ({
-      ...omit(s, 'id', 'entity_id'),
-      entity: naturalKey(s.entity_type as string, s.entity_id as number),
-    }));
-  });
+  await streamField('importSources', 'import_sources', (rows) => portableImportSources(db, keys, rows));
   await w('\n}\n');
   return { articles: articleCount, pages: pages.length };
 }

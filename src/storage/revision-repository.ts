@@ -46,6 +46,19 @@ export class RevisionRepository implements RevisionStore {
         .execute();
   }
 
+  async replaceHistory(
+    entityType: string,
+    entityId: number,
+    revisions: Omit<Revision, 'id' | 'entityType' | 'entityId'>[],
+  ): Promise<void> {
+    await this.db
+      .deleteFrom('revisions')
+      .where('entity_type', '=', entityType)
+      .where('entity_id', '=', entityId)
+      .execute();
+    await this.addMany(revisions.map((r) => ({ ...r, entityType, entityId })));
+  }
+
   /** Revisions of one entity, newest first. */
   async list(entityType: string, entityId: number): Promise<Revision[]> {
     const rows = await this.db

@@ -47,7 +47,7 @@ for (const kind of DATABASE_KINDS) {
       const file = path.join(dir, 'full.md');
       writeFileSync(file, FULL_ARTICLE);
       const report = await importMarkdown(t.wiring, file);
-      assert.deepEqual([report.created, report.failed], [1, 0], JSON.stringify(report.outcomes));
+      assert.deepEqual([report.imported, report.failed], [1, 0], JSON.stringify(report.outcomes));
       const model = await new Reader(t.wiring).article('rivers-ledgers');
       assert.ok(model);
       assert.deepEqual(
@@ -114,7 +114,7 @@ for (const kind of DATABASE_KINDS) {
         '---\ntitle: Hostile\nauthors: [Eve]\n---\nHello <script>alert(1)</script><img src=x onerror=alert(2)> [a](javascript:alert(3))',
       );
       const report = await importMarkdown(t.wiring, file);
-      assert.equal(report.created, 1);
+      assert.equal(report.imported, 1);
       const article = await t.wiring.store.articles.findBySlug('hostile');
       assert.doesNotMatch(article!.bodyHtml, /<script|onerror|href="javascript:/);
     });

@@ -52,7 +52,7 @@ describe('pressroom command', () => {
     writeFileSync(bad, '---\ntitle: Bad\ndate: yesterday\ncontinent: Europe\n---\nBody.');
     const ok = run(['import', 'markdown', good]);
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /created a-good-article/);
+    assert.match(ok.stdout, /imported a-good-article/);
     const failed = run(['import', 'markdown', bad]);
     assert.equal(failed.status, 1);
     assert.match(failed.stderr, /bad\.md/);

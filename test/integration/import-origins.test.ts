@@ -110,7 +110,7 @@ for (const kind of DATABASE_KINDS) {
         const lines: string[] = [];
         printImportReport(report, { out: (line) => lines.push(line), err: (line) => lines.push(line) });
         const at = lines.findIndex((line) => line.includes('harbour-notes.md'));
-        assert.match(lines[at] ?? '', /created harbour-notes-2/);
+        assert.match(lines[at] ?? '', /imported harbour-notes-2/);
         assert.match(lines[at + 1] ?? '', /note: \/articles\/harbour-notes .*\/articles\/harbour-notes-2/);
 
         // The same folder again, edited: what the import made is updated where it is, and
@@ -120,7 +120,8 @@ for (const kind of DATABASE_KINDS) {
           '---\ntitle: Harbour notes\nslug: harbour-notes\n---\n\nFrom the Markdown folder, edited.\n',
         );
         const again = await importMarkdown(t.wiring, folder);
-        assert.deepEqual([again.created, again.updated, again.failed], [0, 3, 0]);
+        // The edited file is updated; the article and the page whose files did not change are not.
+        assert.deepEqual([again.imported, again.updated, again.unchanged, again.failed], [0, 1, 2, 0]);
         assert.equal(await t.wiring.store.articles.count(), articlesBefore + 2);
         assert.equal(await bodyAt(t, 'harbour-notes'), 'Written by hand.');
         assert.equal(await bodyAt(t, 'harbour-notes-2'), 'From the Markdown folder, edited.');

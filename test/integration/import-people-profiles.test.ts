@@ -152,7 +152,7 @@ for (const kind of DATABASE_KINDS) {
       const bad = report.outcomes.find((o) => o.file.endsWith('bad.md'));
       assert.equal(bad?.status, 'failed');
       assert.equal(bad?.errors?.[0]?.field, 'date');
-      assert.equal(report.created, 0);
+      assert.equal(report.imported, 0);
     });
   });
 }

@@ -162,7 +162,7 @@ for (const kind of DATABASE_KINDS) {
         '---\ntitle: Imported for later\ndate: 2026-11-20T12:40:00Z\nstatus: scheduled\nauthors: [Ada Writer]\n---\n\nBody.\n',
       );
       const report = await importMarkdown(ctx, folder);
-      assert.equal(report.created, 1);
+      assert.equal(report.imported, 1);
       const imported = await ctx.store.articles.findBySlug('imported-for-later');
       assert.equal(imported?.status, 'scheduled');
       const other = await createWiring({ config: ctx.config, log: pino({ level: 'silent' }), now: ctx.now });

@@ -421,7 +421,7 @@ for (const kind of DATABASE_KINDS) {
           (o) =>
             `${path.basename(o.file)}: ${(o.errors ?? []).map((e) => `${e.field} ${e.message}`).join('; ')}`,
         );
-      assert.equal(report.created, 2, failed.join('\n'));
+      assert.equal(report.imported, 2, failed.join('\n'));
       assert.equal(report.failed, 8, failed.join('\n'));
       for (const [name, pattern] of [
         ['b-source.md', /source_url.*2,000/],

@@ -175,7 +175,7 @@ for (const kind of DATABASE_KINDS) {
         }
         const report = await importMarkdown(t.wiring, dir);
         assert.equal(report.outcomes.length, files, 'every file has an outcome');
-        assert.equal(report.created + report.updated + report.failed, files);
+        assert.equal(report.imported + report.updated + report.failed, files);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -22,6 +22,19 @@ export interface ArchiveStore {
   /** The media index as the export document's `media` section holds it, a batch at a time. */
   dumpMedia(onBatch: (rows: ExportRow[]) => Promise<void>): Promise<void>;
   /**
+   * The revisions of some entities (every one of the type when `ids` is left out), oldest first
+   * and keyed by entity id, as the export document holds them: snapshots name authors, terms,
+   * taxonomies and parents by slug.
+   */
+  dumpRevisions(
+    entityType: 'article' | 'page' | 'person' | 'term' | 'settings',
+    ids?: number[],
+  ): Promise<Map<number, ExportRow[]>>;
+  /** The corrections of some articles, oldest first, keyed by article id, as the export holds them. */
+  dumpCorrections(articleIds: number[]): Promise<Map<number, ExportRow[]>>;
+  /** The import mappings as the export document's `importSources` section holds them, a batch at a time. */
+  dumpImportSources(onBatch: (rows: ExportRow[]) => Promise<void>): Promise<void>;
+  /**
    * Loads the sections of an export document in one transaction, counting into `report`;
    * with `replace`, the content tables are emptied first (in the same transaction).
    * `origin` names the document in error messages.

@@ -14,6 +14,15 @@ export interface RevisionStore {
   add(revision: Omit<Revision, 'id'>): Promise<number>;
   /** Several revisions in a few statements (an import's batch). */
   addMany(revisions: Omit<Revision, 'id'>[]): Promise<void>;
+  /**
+   * Gives one entity the history it had elsewhere instead of the one it has here (an entity an
+   * import just made, whose own first revision the export's history replaces).
+   */
+  replaceHistory(
+    entityType: string,
+    entityId: number,
+    revisions: Omit<Revision, 'id' | 'entityType' | 'entityId'>[],
+  ): Promise<void>;
   /** Revisions of one entity, newest first. */
   list(entityType: string, entityId: number): Promise<Revision[]>;
 }

@@ -10,9 +10,12 @@ const BATCH = 500;
 /**
  * Writes the publication as a folder of Markdown files with YAML front matter, in the shape
  * `pressroom import markdown` reads back whole: articles/ and pages/, people.yaml,
- * taxonomies.yaml (terms with their slugs), comments.yaml, redirects.yaml, settings.yaml,
- * media.yaml (the media index, the rows the JSON export's `media` section holds) and media/ (the
- * files). Articles, comments and redirects, which grow with the archive, are read in batches by
+ * taxonomies.yaml (terms with their slugs), comments.yaml, corrections.yaml (articles' public
+ * corrections and updates), redirects.yaml, settings.yaml,
+ * media.yaml (the media index, the rows the JSON export's `media` section holds), media/ (the
+ * files), history/ (every article's, page's, person's, term's and the settings' revisions) and
+ * import-sources.yaml (which WordPress or Ghost item each entity came from, so that importing
+ * from there again recognises it). Articles, comments and redirects, which grow with the archive, are read in batches by
  * id and written as they come, so memory stays flat at any size; people, terms and pages are
  * read whole.
  */
@@ -23,6 +26,8 @@ export async function exportMarkdown(
 ): Promise<{ articles: number; pages: number; media: boolean }> {
   await mkdir(path.join(folder, 'articles'), { recursive: true });
   await mkdir(path.join(folder, 'pages'), { recursive: true });
+  await mkdir(path.join(folder, 'history', 'articles'), { recursive: true });
+  await mkdir(path.join(folder, 'history', 'pages'), { recursive: true });
   const [people, taxonomies, terms, pages, settings] = await Promise.all([
     store.people.list(),
     store.taxonomies.listTaxonomies(),
@@ -34,62 +39,82 @@ export async function exportMarkdown(
   const termById = new Map(terms.map((t) => [t.id, t]));
   const taxonomyById = new Map(taxonomies.map((t) => [t.id, t]));
   let articleCount = 0;
-  for (let afterId = 0; ; ) {
-    const articles = await store.articles.listAfter(afterId, BATCH);
-    const last = articles.at(-1);
-    if (!last) break;
-    afterId = last.id;
-    articleCount += articles.length;
-    for (const article of articles) {
-      const front: Record<string, unknown> = {
-        title: article.title,
-        slug: article.slug,
-        date: article.publishedAt ?? undefined,
-        status: article.status,
-        authors: article.authorIds.flatMap((id) => {
-          const p = personById.get(id);
-          return p
-            ? [
-                {
-                  name: p.name,
-                  slug: p.slug,
-                  ...(p.bio ? { bio: p.bio } : {}),
-                  ...(p.website ? { website: p.website } : {}),
-                },
-              ]
-            : [];
-        }),
-      };
-      for (const termId of article.termIds) {
-        const term = termById.get(termId);
-        const taxonomy = term && taxonomyById.get(term.taxonomyId);
-        if (!term || !taxonomy) continue;
-        front[taxonomy.slug] = [...((front[taxonomy.slug] as string[] | undefined) ?? []), term.name];
-      }
-      const optional: [string, unknown][] = [
-        ['subtitle', article.subtitle],
-        ['summary', article.summary],
-        ['epigraph', article.epigraph],
-        ['source', article.source?.name],
-        ['source_url', article.source?.url],
-        ['canonical_url', article.canonicalUrl],
-        ['license', article.license],
-        ['language', article.language],
-        ['visibility', article.visibility === 'public' ? undefined : article.visibility],
-        ['featured', article.isFeatured || undefined],
-        ['comments', article.hasComments ? undefined : false],
-        ['image', article.featuredImage],
-        ['image_alt', article.featuredImageAlt],
-        ['created', article.createdAt],
-        ['updated', article.updatedAt],
-      ];
-      for (const [key, value] of optional) if (value !== null && value !== undefined) front[key] = value;
-      await writeFile(
-        path.join(folder, 'articles', `${article.slug}.md`),
-        `---\n${stringify(front, { lineWidth: 0 })}---\n\n${article.bodyMarkdown}\n`,
+  // Corrections are written beside the articles, a batch at a time, into corrections.yaml.
+  await writeYamlList(path.join(folder, 'corrections.yaml'), async (writeCorrections) => {
+    for (let afterId = 0; ; ) {
+      const articles = await store.articles.listAfter(afterId, BATCH);
+      const last = articles.at(-1);
+      if (!last) break;
+      afterId = last.id;
+      articleCount += articles.length;
+      const ids = articles.map((a) => a.id);
+      const histories = await store.archive.dumpRevisions('article', ids);
+      const notes = await store.archive.dumpCorrections(ids);
+      const entries = articles.flatMap((a) =>
+        (notes.get(a.id) ?? []).map((c) => ({
+          article: a.slug,
+          kind: c.kind,
+          note: c.note,
+          created: c.created_at,
+        })),
       );
+      await writeCorrections(entries);
+      for (const article of articles) {
+        const front: Record<string, unknown> = {
+          title: article.title,
+          slug: article.slug,
+          date: article.publishedAt ?? undefined,
+          status: article.status,
+          authors: article.authorIds.flatMap((id) => {
+            const p = personById.get(id);
+            return p
+              ? [
+                  {
+                    name: p.name,
+                    slug: p.slug,
+                    ...(p.bio ? { bio: p.bio } : {}),
+                    ...(p.website ? { website: p.website } : {}),
+                  },
+                ]
+              : [];
+          }),
+        };
+        for (const termId of article.termIds) {
+          const term = termById.get(termId);
+          const taxonomy = term && taxonomyById.get(term.taxonomyId);
+          if (!term || !taxonomy) continue;
+          front[taxonomy.slug] = [...((front[taxonomy.slug] as string[] | undefined) ?? []), term.name];
+        }
+        const optional: [string, unknown][] = [
+          ['subtitle', article.subtitle],
+          ['summary', article.summary],
+          ['epigraph', article.epigraph],
+          ['source', article.source?.name],
+          ['source_url', article.source?.url],
+          ['canonical_url', article.canonicalUrl],
+          ['license', article.license],
+          ['language', article.language],
+          ['visibility', article.visibility === 'public' ? undefined : article.visibility],
+          ['featured', article.isFeatured || undefined],
+          ['comments', article.hasComments ? undefined : false],
+          ['image', article.featuredImage],
+          ['image_alt', article.featuredImageAlt],
+          ['created', article.createdAt],
+          ['updated', article.updatedAt],
+        ];
+        for (const [key, value] of optional) if (value !== null && value !== undefined) front[key] = value;
+        await writeFile(
+          path.join(folder, 'articles', `${article.slug}.md`),
+          `---\n${stringify(front, { lineWidth: 0 })}---\n\n${article.bodyMarkdown}\n`,
+        );
+        await writeHistory(
+          path.join(folder, 'history', 'articles', `${article.slug}.yaml`),
+          histories.get(article.id),
+        );
+      }
     }
-  }
+  });
+  const pageHistories = await store.archive.dumpRevisions('page');
   for (const page of pages) {
     const front = {
       title: page.title,
@@ -104,7 +129,42 @@ export async function exportMarkdown(
       path.join(folder, 'pages', `${page.slug}.md`),
       `---\n${stringify(front)}---\n\n${page.bodyMarkdown}\n`,
     );
+    await writeHistory(
+      path.join(folder, 'history', 'pages', `${page.slug}.yaml`),
+      pageHistories.get(page.id),
+    );
   }
+  const personHistories = await store.archive.dumpRevisions('person');
+  await writeFile(
+    path.join(folder, 'history', 'people.yaml'),
+    stringify(
+      Object.fromEntries(
+        people.flatMap((p) => {
+          const revisions = personHistories.get(p.id);
+          return revisions ? [[p.slug, revisions]] : [];
+        }),
+      ),
+      { lineWidth: 0 },
+    ),
+  );
+  const termHistories = await store.archive.dumpRevisions('term');
+  await writeFile(
+    path.join(folder, 'history', 'terms.yaml'),
+    stringify(
+      Object.fromEntries(
+        terms.flatMap((t) => {
+          const revisions = termHistories.get(t.id);
+          const taxonomy = taxonomyById.get(t.taxonomyId);
+          return revisions && taxonomy ? [[`${taxonomy.slug}/${t.slug}`, revisions]] : [];
+        }),
+      ),
+      { lineWidth: 0 },
+    ),
+  );
+  await writeFile(
+    path.join(folder, 'history', 'settings.yaml'),
+    stringify((await store.archive.dumpRevisions('settings')).get(0) ?? [], { lineWidth: 0 }),
+  );
   await writeFile(path.join(folder, 'settings.yaml'), stringify(Object.fromEntries(settings)));
   await writeFile(
     path.join(folder, 'people.yaml'),
@@ -194,6 +254,9 @@ export async function exportMarkdown(
     }
   });
   await writeYamlList(path.join(folder, 'media.yaml'), (write) => store.archive.dumpMedia(write));
+  await writeYamlList(path.join(folder, 'import-sources.yaml'), (write) =>
+    store.archive.dumpImportSources(write),
+  );
   let hasMedia = false;
   try {
     if ((await stat(options.mediaDir)).isDirectory()) {
@@ -204,6 +267,12 @@ export async function exportMarkdown(
     // No media folder yet: nothing to copy.
   }
   return { articles: articleCount, pages: pages.length, media: hasMedia };
+}
+
+/** Writes an entity's revisions (oldest first) beside it; an entity with none gets no file. */
+async function writeHistory(file: string, revisions: unknown[] | undefined): Promise<void> {
+  if (!revisions || revisions.length === 0) return;
+  await writeFile(file, stringify(revisions, { lineWidth: 0 }));
 }
 
 /**

@@ -77,7 +77,7 @@ async function copyMediaFiles(folder: string, media: MediaStore | undefined): Pr
   await walk('');
   outcomes.unshift({
     file: root,
-    status: copied > 0 ? 'created' : 'updated',
+    status: copied > 0 ? 'imported' : 'unchanged',
     note: `${copied} media files copied, ${unchanged} already there`,
   });
   return outcomes;
@@ -124,12 +124,13 @@ async function importMediaRows(ctx: ServiceContext, file: string): Promise<Impor
     throw error;
   }
   ctx.changes.publish({ kind: 'everything' });
-  const { imported, updated } = report.counts.media;
+  const { imported, unchanged } = report.counts.media;
   return {
     file,
-    status: imported > 0 ? 'created' : 'updated',
-    note: [`${read.rows.length} media (${imported} new, ${updated} already there)`, ...report.warnings].join(
-      '; ',
-    ),
+    status: imported > 0 ? 'imported' : 'unchanged',
+    note: [
+      `${read.rows.length} media (${imported} new, ${unchanged} already there)`,
+      ...report.warnings,
+    ].join('; '),
   };
 }

@@ -3,13 +3,20 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
-import { COMMENT_STATUSES, type CommentStatus, commentLengthErrors } from '../../domain/comment.ts';
+import {
+  COMMENT_STATUSES,
+  type Comment,
+  type CommentStatus,
+  commentLengthErrors,
+} from '../../domain/comment.ts';
 import { tooLong } from '../../domain/limits.ts';
+import type { ItemOutcome } from '../../domain/migration-report.ts';
 import { validatePerson } from '../../domain/person.ts';
 import { MAX_REDIRECT_PATH_LENGTH } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { slugProblem } from '../../domain/slug.ts';
 import { validateTaxonomy, validateTerm } from '../../domain/taxonomy.ts';
+import { stripXmlForbidden } from '../../domain/text.ts';
 import { isLinkTarget } from '../../domain/url.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -17,7 +24,16 @@ import { savePageIn } from '../pages.ts';
 import { type FoundPersonPolicy, findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
 import { readTimestamp } from './front-matter.ts';
+import {
+  exportedHistories,
+  exportedHistory,
+  isAsImported,
+  localHistory,
+  MARKDOWN_REVISION_NOTE,
+  type PlacedItems,
+} from './markdown-history.ts';
 import { placeImportedPage } from './placement.ts';
+import { EDITED_HERE } from './session.ts';
 
 /**
  * Reads back the parts of a Markdown export (`pressroom export --format markdown`) that are not
@@ -38,7 +54,14 @@ export const MARKDOWN_SOURCE = 'markdown';
  */
 export function markdownPersonPolicy(
   repos: Pick<Repositories, 'importSources' | 'revisions'>,
-  options: { actor: string; now: Date; kept: string[]; created?: Set<number> },
+  options: {
+    actor: string;
+    now: Date;
+    kept: string[];
+    created?: Set<number>;
+    /** The people's exported revisions (history/people.yaml), by slug. */
+    histories?: Map<string, Record<string, unknown>[]>;
+  },
 ): FoundPersonPolicy {
   return {
     mayUpdateProfile: async (person) => {
@@ -48,8 +71,11 @@ export function markdownPersonPolicy(
         entityType: 'person',
       });
       if (made !== person.id) return false;
-      const [latest] = await repos.revisions.list('person', person.id);
-      return latest?.actor === options.actor;
+      return isAsImported(
+        repos,
+        { type: 'person', id: person.id },
+        { actor: options.actor, history: options.histories?.get(person.slug) ?? [] },
+      );
     },
     onProfileKept: (person) => {
       if (!options.kept.includes(person.slug)) options.kept.push(person.slug);
@@ -65,6 +91,19 @@ export function markdownPersonPolicy(
   };
 }
 
+/**
+ * Remembers that the article or page file asking for `slug` became entity `id` (the next run
+ * updates it wherever it is then); written only when that is news.
+ */
+export async function rememberFile(
+  repos: Pick<Repositories, 'importSources'>,
+  entry: { entityType: 'article' | 'page'; slug: string; id: number; now: Date },
+): Promise<void> {
+  const key = { source: MARKDOWN_SOURCE, sourceId: entry.slug, entityType: entry.entityType };
+  if ((await repos.importSources.find(key)) === entry.id) return;
+  await repos.importSources.put(key, entry.id, toIsoTimestamp(entry.now));
+}
+
 /** What the report says of people found here whose profile an import left as it was. */
 export function keptProfilesNote(slugs: string[]): string | null {
   if (slugs.length === 0) return null;
@@ -74,7 +113,8 @@ export function keptProfilesNote(slugs: string[]): string | null {
 /** What happened to one file of a Markdown import. */
 export interface ImportFileOutcome {
   file: string;
-  status: 'created' | 'updated' | 'failed';
+  /** What became of the file, in the words every import's report uses. */
+  status: ItemOutcome;
   slug?: string;
   /** Said about a file imported under another slug than its own (see placement.ts). */
   warning?: string;
@@ -131,15 +171,17 @@ async function part(
   ctx: ServiceContext,
   file: string,
   noun: string,
-  write: (repos: Repositories, rows: Row[], errors: FieldError[]) => Promise<void>,
+  write: (repos: Repositories, rows: Row[], errors: FieldError[], changes: Changes) => Promise<void>,
 ): Promise<ImportFileOutcome | null> {
   const read = await readYamlList(file);
   if (read === null) return null;
   if ('errors' in read) return { file, status: 'failed', errors: read.errors };
   const errors: FieldError[] = [];
+  const changes: Changes = { count: 0 };
   try {
     await ctx.store.transaction(async (repos) => {
-      await write(repos, read.rows, errors);
+      changes.count = 0;
+      await write(repos, read.rows, errors, changes);
       // Nothing of a part with errors is kept: the export wrote it whole, so it must read whole.
       if (errors.length > 0) throw new PartRefused();
     });
@@ -153,10 +195,35 @@ async function part(
       };
     throw error;
   }
-  return { file, status: 'created', note: `${read.rows.length} ${noun}` };
+  return {
+    file,
+    status: changes.count > 0 ? 'imported' : 'unchanged',
+    note: `${read.rows.length} ${noun}${changes.count > 0 ? `, ${changes.count} written` : ', all as they were here'}`,
+  };
+}
+
+/** How many entries of a data file were written: none means a re-run that found everything as it was. */
+interface Changes {
+  count: number;
 }
 
 class PartRefused extends Error {}
+
+/** A comment's fields in one order, with its time as an instant, to tell whether a re-run changes it. */
+function normalComment(c: Partial<Omit<Comment, 'id'>>): unknown[] {
+  return [
+    c.articleId,
+    c.parentId ?? null,
+    c.authorName,
+    c.authorEmail ?? null,
+    c.authorUrl ?? null,
+    c.body,
+    c.status,
+    c.kind,
+    c.createdAt ? Date.parse(c.createdAt) : null,
+    c.sourceId ?? null,
+  ];
+}
 
 /** A row of people.yaml checked as the people editor checks a person, or null with its errors. */
 function personRow(row: Row, index: number, errors: FieldError[]) {
@@ -200,7 +267,13 @@ export async function checkPublicationData(
 ): Promise<{ failed: ImportFileOutcome[]; taxonomySlugs: string[] }> {
   const failed: ImportFileOutcome[] = [];
   const taxonomySlugs: string[] = [];
-  for (const name of ['people.yaml', 'taxonomies.yaml', 'comments.yaml', 'redirects.yaml']) {
+  for (const name of [
+    'people.yaml',
+    'taxonomies.yaml',
+    'comments.yaml',
+    'corrections.yaml',
+    'redirects.yaml',
+  ]) {
     const file = path.join(folder, name);
     const read = await readYamlList(file);
     if (read === null) continue;
@@ -235,49 +308,76 @@ export async function importPeopleAndTaxonomies(
   const stamp = toIsoTimestamp(now);
   const outcomes: ImportFileOutcome[] = [];
   const kept: string[] = [];
-  const people = await part(ctx, path.join(folder, 'people.yaml'), 'people', async (repos, rows, errors) => {
-    kept.length = 0;
-    const created = new Set<number>();
-    const policy = markdownPersonPolicy(repos, { actor, now, kept, created });
-    for (const [index, row] of rows.entries()) {
-      const checked = personRow(row, index, errors);
-      if (!checked) continue;
-      const { name, slug, website, links, photo } = checked;
-      const person = await findOrCreatePerson(
-        repos,
-        {
+  const personHistories = await exportedHistories(folder, 'people');
+  const termHistories = await exportedHistories(folder, 'terms');
+  const editedTerms: string[] = [];
+  const people = await part(
+    ctx,
+    path.join(folder, 'people.yaml'),
+    'people',
+    async (repos, rows, errors, changes) => {
+      kept.length = 0;
+      const created = new Set<number>();
+      const policy = markdownPersonPolicy(repos, { actor, now, kept, created, histories: personHistories });
+      for (const [index, row] of rows.entries()) {
+        const checked = personRow(row, index, errors);
+        if (!checked) continue;
+        const { name, slug, website, links, photo } = checked;
+        const before = await repos.people.findBySlug(slug);
+        const person = await findOrCreatePerson(
+          repos,
+          {
+            name,
+            slug,
+            bio: text(row, 'bio') ?? undefined,
+            email: text(row, 'email') ?? undefined,
+            website: website ?? undefined,
+          },
+          now,
+          actor,
+          policy,
+        );
+        if (kept.includes(person.slug)) continue;
+        // A person found here that no Markdown import made keeps the rest of their profile too.
+        if (!created.has(person.id) && !(await policy.mayUpdateProfile?.(person))) {
+          if (
+            person.name !== name ||
+            person.photo !== photo ||
+            JSON.stringify(person.links) !== JSON.stringify(links)
+          )
+            kept.push(person.slug);
+          continue;
+        }
+        const record = {
+          ...person,
           name,
-          slug,
-          bio: text(row, 'bio') ?? undefined,
-          email: text(row, 'email') ?? undefined,
-          website: website ?? undefined,
-        },
-        now,
-        actor,
-        policy,
-      );
-      if (kept.includes(person.slug)) continue;
-      // A person found here that no Markdown import made keeps the rest of their profile too.
-      if (!created.has(person.id) && !(await policy.mayUpdateProfile?.(person))) {
-        if (
-          person.name !== name ||
-          person.photo !== photo ||
-          JSON.stringify(person.links) !== JSON.stringify(links)
-        )
-          kept.push(person.slug);
-        continue;
+          photo,
+          links,
+          createdAt: readTimestamp(row, 'created', errors) ?? person.createdAt,
+          updatedAt: readTimestamp(row, 'updated', errors) ?? person.updatedAt,
+        };
+        const isSame = JSON.stringify(record) === JSON.stringify(before);
+        if (!isSame) await repos.people.update(person.id, record);
+        const history = personHistories.get(slug) ?? [];
+        if (created.has(person.id) && history.length > 0)
+          await repos.revisions.replaceHistory(
+            'person',
+            person.id,
+            await localHistory(repos, 'person', history),
+          );
+        else if (!isSame && !created.has(person.id))
+          await keepRevision(repos, {
+            entityType: 'person',
+            entityId: person.id,
+            actor,
+            snapshot: record,
+            createdAt: stamp,
+            note: MARKDOWN_REVISION_NOTE,
+          });
+        if (!isSame) changes.count += 1;
       }
-      const record = {
-        ...person,
-        name,
-        photo,
-        links,
-        createdAt: readTimestamp(row, 'created', errors) ?? person.createdAt,
-        updatedAt: readTimestamp(row, 'updated', errors) ?? person.updatedAt,
-      };
-      await repos.people.update(person.id, record);
-    }
-  });
+    },
+  );
   const keptNote = keptProfilesNote(kept);
   if (people)
     outcomes.push(people.status !== 'failed' && keptNote ? { ...people, warning: keptNote } : people);
@@ -285,7 +385,8 @@ export async function importPeopleAndTaxonomies(
     ctx,
     path.join(folder, 'taxonomies.yaml'),
     'taxonomies',
-    async (repos, rows, errors) => {
+    async (repos, rows, errors, changes) => {
+      editedTerms.length = 0;
       for (const [index, row] of rows.entries()) {
         const slug = text(row, 'slug');
         const name = text(row, 'name');
@@ -310,6 +411,7 @@ export async function importPeopleAndTaxonomies(
         let taxonomy = (await repos.taxonomies.listTaxonomies()).find((t) => t.slug === slug);
         if (!taxonomy) {
           taxonomy = { id: await repos.taxonomies.insertTaxonomy(record), ...record };
+          changes.count += 1;
         }
         const terms = Array.isArray(row.terms) ? (row.terms as Row[]) : [];
         const ids = new Map<string, number>();
@@ -361,28 +463,52 @@ export async function importPeopleAndTaxonomies(
               position,
             };
             const existing = await repos.taxonomies.findTerm(taxonomy.id, termSlug);
-            let id: number;
+            const history = termHistories.get(`${slug}/${termSlug}`) ?? [];
             if (existing) {
-              id = existing.id;
-              await repos.taxonomies.updateTerm(id, record, stamp);
+              ids.set(termSlug, existing.id);
+              const { id: _id, ...stored } = existing;
+              if (JSON.stringify(stored) === JSON.stringify(record)) continue;
+              if (!(await isAsImported(repos, { type: 'term', id: existing.id }, { actor, history }))) {
+                editedTerms.push(`${slug}/${termSlug}`);
+                continue;
+              }
+              await repos.taxonomies.updateTerm(existing.id, record, stamp);
+              await keepRevision(repos, {
+                entityType: 'term',
+                entityId: existing.id,
+                actor,
+                snapshot: record,
+                createdAt: stamp,
+                note: MARKDOWN_REVISION_NOTE,
+              });
             } else {
-              id = await repos.taxonomies.insertTerm(record, stamp);
+              const id = await repos.taxonomies.insertTerm(record, stamp);
+              if (history.length > 0)
+                await repos.revisions.replaceHistory('term', id, await localHistory(repos, 'term', history));
+              else
+                await keepRevision(repos, {
+                  entityType: 'term',
+                  entityId: id,
+                  actor,
+                  snapshot: record,
+                  createdAt: stamp,
+                  note: MARKDOWN_REVISION_NOTE,
+                });
+              ids.set(termSlug, id);
             }
-            await keepRevision(repos, {
-              entityType: 'term',
-              entityId: id,
-              actor,
-              snapshot: record,
-              createdAt: stamp,
-            });
-            ids.set(termSlug, id);
+            changes.count += 1;
           }
           pending = pending.filter((t) => !batch.includes(t));
         }
       }
     },
   );
-  if (taxonomies) outcomes.push(taxonomies);
+  if (taxonomies)
+    outcomes.push(
+      taxonomies.status !== 'failed' && editedTerms.length > 0
+        ? { ...taxonomies, warning: `${editedTerms.join(', ')}: ${EDITED_HERE}` }
+        : taxonomies,
+    );
   return outcomes;
 }
 
@@ -391,6 +517,7 @@ export async function importPagesCommentsRedirects(
   ctx: ServiceContext,
   folder: string,
   actor: string,
+  placed: PlacedItems,
 ): Promise<ImportFileOutcome[]> {
   const outcomes: ImportFileOutcome[] = [];
   const pagesDir = path.join(folder, 'pages');
@@ -398,13 +525,21 @@ export async function importPagesCommentsRedirects(
     .filter((name) => /\.(md|markdown)$/i.test(name))
     .sort()
     .map((name) => path.join(pagesDir, name));
-  for (const file of pageFiles) outcomes.push(await importPageFile(ctx, file, actor));
+  for (const file of pageFiles) outcomes.push(await importPageFile(ctx, file, { actor, folder, placed }));
 
   const comments = await part(
     ctx,
     path.join(folder, 'comments.yaml'),
     'comments',
-    async (repos, rows, errors) => {
+    async (repos, rows, errors, changes) => {
+      const commentsByArticle = new Map<number, Comment[]>();
+      const commentsOf = async (articleId: number): Promise<Comment[]> => {
+        const known = commentsByArticle.get(articleId);
+        if (known) return known;
+        const list = await repos.comments.listForArticle(articleId);
+        commentsByArticle.set(articleId, list);
+        return list;
+      };
       const articleIds = new Map<string, number>();
       const ids: number[] = [];
       for (const [index, row] of rows.entries()) {
@@ -440,7 +575,17 @@ export async function importPagesCommentsRedirects(
           ids.push(-1);
           continue;
         }
-        const knownId = sourceId ? await repos.comments.findIdBySourceId(sourceId) : undefined;
+        // A comment written here has no origin of its own: the same one read back is the one on
+        // its article made at the same moment by the same name with the same text.
+        const knownId = sourceId
+          ? await repos.comments.findIdBySourceId(sourceId)
+          : (await commentsOf(articleId)).find(
+              (c) =>
+                c.sourceId === null &&
+                Date.parse(c.createdAt) === Date.parse(created) &&
+                c.authorName === fields.authorName &&
+                c.body === body,
+            )?.id;
         const parentIndex = typeof row.parent === 'number' ? row.parent : null;
         const record = {
           articleId,
@@ -455,21 +600,68 @@ export async function importPagesCommentsRedirects(
           createdAt: created,
         };
         if (knownId !== undefined) {
-          await repos.comments.update(knownId, record);
+          const { id: _id, ...stored } = (await repos.comments.findById(knownId)) ?? { id: 0 };
+          if (JSON.stringify(normalComment(stored)) !== JSON.stringify(normalComment(record))) {
+            await repos.comments.update(knownId, record);
+            changes.count += 1;
+          }
           ids.push(knownId);
         } else {
           ids.push(await repos.comments.insert(record));
+          commentsByArticle.delete(articleId);
+          changes.count += 1;
         }
       }
     },
   );
   if (comments) outcomes.push(comments);
 
+  const corrections = await part(
+    ctx,
+    path.join(folder, 'corrections.yaml'),
+    'corrections',
+    async (repos, rows, errors, changes) => {
+      const here = new Map<number, { kind: string; note: string; createdAt: string }[]>();
+      for (const [index, row] of rows.entries()) {
+        const slug = text(row, 'article');
+        const articleId = slug ? placed.articles.get(slug) : undefined;
+        const kind = text(row, 'kind') ?? 'correction';
+        const note = text(row, 'note');
+        const created = readTimestamp(row, 'created', errors);
+        if (articleId === undefined || !note || !created || !['correction', 'update'].includes(kind)) {
+          errors.push({
+            field: `[${index}]`,
+            message:
+              'needs the slug of an imported article, a kind (correction or update), a note and a created time',
+          });
+          continue;
+        }
+        const kindTooLong = tooLong(kind, 20);
+        if (kindTooLong) {
+          errors.push({ field: `[${index}].kind`, message: kindTooLong });
+          continue;
+        }
+        let known = here.get(articleId);
+        if (!known) {
+          known = await repos.corrections.listFor(articleId);
+          here.set(articleId, known);
+        }
+        const clean = stripXmlForbidden(note);
+        // The same correction read back: the same note on the same article at the same moment.
+        if (known.some((c) => c.note === clean && Date.parse(c.createdAt) === Date.parse(created))) continue;
+        await repos.corrections.add({ articleId, kind, note: clean, createdAt: created });
+        known.push({ kind, note: clean, createdAt: created });
+        changes.count += 1;
+      }
+    },
+  );
+  if (corrections) outcomes.push(corrections);
+
   const redirects = await part(
     ctx,
     path.join(folder, 'redirects.yaml'),
     'redirects',
-    async (repos, rows, errors) => {
+    async (repos, rows, errors, changes) => {
       const stamp = toIsoTimestamp(ctx.now());
       for (const [index, row] of rows.entries()) {
         const from = text(row, 'from');
@@ -480,8 +672,12 @@ export async function importPagesCommentsRedirects(
           errors.push({ field: `[${index}]`, message: `an address ${tooLongPath}` });
           continue;
         }
+        const existing = from ? await repos.redirects.find(from) : undefined;
         if (from?.startsWith('/') && status === 410 && !to) {
-          await repos.redirects.markGone(from, stamp);
+          if (existing?.statusCode !== 410) {
+            await repos.redirects.markGone(from, stamp);
+            changes.count += 1;
+          }
           continue;
         }
         if (!from?.startsWith('/') || !to || ![301, 302, 307, 308].includes(status)) {
@@ -499,7 +695,9 @@ export async function importPagesCommentsRedirects(
           });
           continue;
         }
+        if (existing?.toPath === to && existing.statusCode === status) continue;
         await repos.redirects.put({ fromPath: from, toPath: to, statusCode: status }, stamp);
+        changes.count += 1;
       }
     },
   );
@@ -510,7 +708,12 @@ export async function importPagesCommentsRedirects(
 const PAGE_KEYS = new Set(['title', 'slug', 'status', 'navigation', 'position', 'created', 'updated']);
 
 /** One page file of the export: front matter with title, slug, status, navigation and position. */
-async function importPageFile(ctx: ServiceContext, file: string, actor: string): Promise<ImportFileOutcome> {
+async function importPageFile(
+  ctx: ServiceContext,
+  file: string,
+  options: { actor: string; folder: string; placed: PlacedItems },
+): Promise<ImportFileOutcome> {
+  const { actor, folder, placed } = options;
   const source = await readFile(file, 'utf8');
   const match = FRONT_MATTER.exec(source);
   const errors: FieldError[] = [];
@@ -541,8 +744,16 @@ async function importPageFile(ctx: ServiceContext, file: string, actor: string):
   const createdAt = readTimestamp(row, 'created', errors);
   const modifiedAt = readTimestamp(row, 'updated', errors);
   if (errors.length > 0 || !title || !slug) return { file, status: 'failed', errors };
+  const history = await exportedHistory(folder, 'pages', slug);
+  const draft = {
+    title,
+    bodyMarkdown: source.slice(match[0].length).trim(),
+    status,
+    showInNavigation: row.navigation === true,
+    position: typeof row.position === 'number' ? row.position : 0,
+  } as const;
   try {
-    const { saved, warning } = await ctx.store.transaction(async (repos) => {
+    const { id, outcome, pageSlug, warning } = await ctx.store.transaction(async (repos) => {
       const placement = await placeImportedPage(repos, {
         source: MARKDOWN_SOURCE,
         sourceId: slug,
@@ -550,38 +761,56 @@ async function importPageFile(ctx: ServiceContext, file: string, actor: string):
         createdAt,
         ref: file,
       });
+      const existing = placement.existing;
+      if (existing) {
+        await rememberFile(repos, { entityType: 'page', slug, id: existing.id, now: ctx.now() });
+        const kept = { id: existing.id, pageSlug: existing.slug };
+        const isSame =
+          existing.slug === placement.slug &&
+          existing.title === draft.title.trim() &&
+          existing.bodyMarkdown === draft.bodyMarkdown &&
+          existing.status === draft.status &&
+          existing.showInNavigation === draft.showInNavigation &&
+          existing.position === draft.position;
+        if (isSame) return { ...kept, outcome: 'unchanged' as const, warning: placement.warning };
+        if (!(await isAsImported(repos, { type: 'page', id: existing.id }, { actor, history })))
+          return {
+            ...kept,
+            outcome: 'skipped' as const,
+            warning: [EDITED_HERE, placement.warning].filter(Boolean).join('; '),
+          };
+      }
       const saved = await savePageIn(
         repos,
-        {
-          slug: placement.slug,
-          title,
-          bodyMarkdown: source.slice(match[0].length).trim(),
-          status,
-          showInNavigation: row.navigation === true,
-          position: typeof row.position === 'number' ? row.position : 0,
-        },
+        { slug: placement.slug, ...draft },
         {
           actor,
           now: ctx.now(),
           createdAt,
           modifiedAt,
-          ...(placement.existing ? { id: placement.existing.id } : {}),
+          note: MARKDOWN_REVISION_NOTE,
+          ...(existing ? { id: existing.id } : {}),
         },
       );
-      await repos.importSources.put(
-        { source: MARKDOWN_SOURCE, sourceId: slug, entityType: 'page' },
-        saved.page.id,
-        toIsoTimestamp(ctx.now()),
-      );
-      return { saved, warning: placement.warning };
+      if (!existing) {
+        if (history.length > 0)
+          await repos.revisions.replaceHistory(
+            'page',
+            saved.page.id,
+            await localHistory(repos, 'page', history),
+          );
+        await rememberFile(repos, { entityType: 'page', slug, id: saved.page.id, now: ctx.now() });
+      }
+      return {
+        id: saved.page.id,
+        pageSlug: saved.page.slug,
+        outcome: existing ? ('updated' as const) : ('imported' as const),
+        warning: placement.warning,
+      };
     });
-    ctx.changes.publish({ kind: 'everything' });
-    return {
-      file,
-      status: saved.isNew ? 'created' : 'updated',
-      slug: saved.page.slug,
-      ...(warning ? { warning } : {}),
-    };
+    placed.pages.set(slug, id);
+    if (outcome === 'imported' || outcome === 'updated') ctx.changes.publish({ kind: 'everything' });
+    return { file, status: outcome, slug: pageSlug, ...(warning ? { warning } : {}) };
   } catch (error) {
     if (isAppError(error))
       return {

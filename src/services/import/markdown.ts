@@ -1,14 +1,24 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../adapters/media-store.ts';
-import { type ArticleDraft, toIsoTimestamp } from '../../domain/article.ts';
+import type { ArticleDraft } from '../../domain/article.ts';
+import type { ItemOutcome } from '../../domain/migration-report.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { Errors, type FieldError, isAppError } from '../../errors.ts';
-import { announceArticle, type SaveResult, saveArticleIn } from '../articles.ts';
+import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
 import { type ArticleFile, parseArticleFile } from './front-matter.ts';
+import {
+  exportedHistory,
+  historyProblems,
+  importSourceMappings,
+  isAsImported,
+  localHistory,
+  MARKDOWN_REVISION_NOTE,
+  type PlacedItems,
+} from './markdown-history.ts';
 import { importMediaLibrary } from './markdown-media.ts';
 import {
   checkPublicationData,
@@ -19,19 +29,21 @@ import {
   keptProfilesNote,
   MARKDOWN_SOURCE,
   markdownPersonPolicy,
+  rememberFile,
 } from './markdown-publication.ts';
 import { placeImportedArticle } from './placement.ts';
+import { EDITED_HERE, sameDraft } from './session.ts';
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 export type { ImportFileOutcome };
 
-export interface ImportReport {
-  created: number;
-  updated: number;
-  failed: number;
-  outcomes: ImportFileOutcome[];
-}
+/**
+ * What a Markdown import did: how many files (article and page files, and data files such as
+ * people.yaml) ended each way, in the outcomes every importer reports, and each file's outcome.
+ * The counts add up to the outcomes listed.
+ */
+export type ImportReport = Record<ItemOutcome, number> & { outcomes: ImportFileOutcome[] };
 
 /** Lists the .md files at a path: the file itself, or every .md file below a folder, sorted. */
 export async function markdownFilesAt(target: string): Promise<string[]> {
@@ -65,7 +77,8 @@ export async function importMarkdown(
   options: { actor?: string; media?: MediaStore } = {},
 ): Promise<ImportReport> {
   const actor = options.actor ?? 'import';
-  const report: ImportReport = { created: 0, updated: 0, failed: 0, outcomes: [] };
+  const report: ImportReport = { imported: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, outcomes: [] };
+  const placed: PlacedItems = { articles: new Map(), pages: new Map() };
   const add = (outcome: ImportFileOutcome) => {
     report.outcomes.push(outcome);
     report[outcome.status] += 1;
@@ -83,9 +96,19 @@ export async function importMarkdown(
     for (const outcome of await importMediaLibrary(ctx, target, options.media)) add(outcome);
   }
   const files = await markdownFilesAt(isPublication ? path.join(target, 'articles') : target);
-  for (const file of files) add(await importOneFile(ctx, file, actor));
-  if (isPublication)
-    for (const outcome of await importPagesCommentsRedirects(ctx, target, actor)) add(outcome);
+  for (const file of files)
+    add(await importOneFile(ctx, file, { actor, placed, folder: isPublication ? target : null }));
+  if (isPublication) {
+    for (const outcome of await importPagesCommentsRedirects(ctx, target, actor, placed)) add(outcome);
+    const file = path.join(target, 'import-sources.yaml');
+    const mappings = await importSourceMappings(ctx, target, placed);
+    if (mappings)
+      add({
+        file,
+        status: mappings.added > 0 ? 'imported' : 'unchanged',
+        note: `${mappings.added} import mappings added, ${mappings.unchanged} already here${mappings.left > 0 ? `, ${mappings.left} left out (their item was not imported)` : ''}`,
+      });
+  }
   return report;
 }
 
@@ -121,21 +144,29 @@ async function publicationFolderProblems(ctx: ServiceContext, folder: string): P
     const read = await readArticleFile(file, taxonomySlugs);
     if (!read.ok) failed.push({ file, status: 'failed', errors: read.errors });
   }
+  for (const { file, errors } of await historyProblems(folder))
+    failed.push({ file, status: 'failed', errors });
   return failed;
 }
 
-async function importOneFile(ctx: ServiceContext, file: string, actor: string): Promise<ImportFileOutcome> {
+async function importOneFile(
+  ctx: ServiceContext,
+  file: string,
+  options: { actor: string; placed: PlacedItems; folder: string | null },
+): Promise<ImportFileOutcome> {
   const taxonomySlugs = (await ctx.store.taxonomies.listTaxonomies()).map((t) => t.slug);
   const parsed = await readArticleFile(file, taxonomySlugs);
   if (!parsed.ok) return { file, status: 'failed', errors: parsed.errors };
+  const history = await exportedHistory(options.folder, 'articles', parsed.value.slug);
   try {
     const result = await ctx.store.transaction((repos) =>
-      storeArticleFile(repos, parsed.value, { actor, now: ctx.now(), ref: file }),
+      storeArticleFile(repos, parsed.value, { actor: options.actor, now: ctx.now(), ref: file, history }),
     );
-    announceArticle(ctx, result);
+    options.placed.articles.set(parsed.value.slug, result.article.id);
+    if (result.outcome === 'imported' || result.outcome === 'updated') announceArticle(ctx, result);
     return {
       file,
-      status: result.isNew ? 'created' : 'updated',
+      status: result.outcome,
       slug: result.article.slug,
       ...(result.warning ? { warning: result.warning } : {}),
     };
@@ -158,8 +189,18 @@ async function importOneFile(ctx: ServiceContext, file: string, actor: string): 
 export async function storeArticleFile(
   repos: Repositories,
   file: ArticleFile,
-  options: { actor: string; now: Date; defaultLanguage?: string; ref: string },
-): Promise<SaveResult & { warning: string | null }> {
+  options: {
+    actor: string;
+    now: Date;
+    defaultLanguage?: string;
+    ref: string;
+    /** The revisions the article had where it was exported from (history/articles/<slug>.yaml), oldest first. */
+    history?: Record<string, unknown>[];
+  },
+): Promise<
+  SaveResult & { warning: string | null; outcome: 'imported' | 'updated' | 'unchanged' | 'skipped' }
+> {
+  const history = options.history ?? [];
   const taxonomies = await repos.taxonomies.listTaxonomies();
   const termIds: number[] = [];
   const errors: FieldError[] = [];
@@ -190,6 +231,7 @@ export async function storeArticleFile(
     createdAt: file.createdAt,
     ref: options.ref,
   });
+  const existing = placement.existing;
   const draft: ArticleDraft = {
     slug: placement.slug,
     title: file.title,
@@ -198,7 +240,9 @@ export async function storeArticleFile(
     epigraph: file.epigraph,
     bodyMarkdown: file.body.trim(),
     status: file.status,
-    publishedAt: file.date ?? (file.status === 'published' ? options.now.toISOString() : null),
+    // A file without a date keeps the one its article has: a re-run must not publish it anew.
+    publishedAt:
+      file.date ?? existing?.publishedAt ?? (file.status === 'published' ? options.now.toISOString() : null),
     source: file.source ? { name: file.source, url: file.sourceUrl } : null,
     canonicalUrl: file.canonicalUrl,
     license: file.license,
@@ -211,18 +255,47 @@ export async function storeArticleFile(
     authorIds: [...new Set(authorIds)],
     termIds: [...new Set(termIds)],
   };
+  const warning = [placement.warning, keptProfilesNote(kept)].filter(Boolean).join('; ') || null;
+  const localRevisions = existing ? [] : await localHistory(repos, 'article', history);
+  // Front matter lists terms by taxonomy, which loses their order across taxonomies: the same
+  // terms keep the order the article (or its exported history) has.
+  const lastSnapshot = localRevisions.at(-1)?.snapshot as { termIds?: number[] } | undefined;
+  draft.termIds = inKnownOrder(draft.termIds, existing?.termIds ?? lastSnapshot?.termIds ?? []);
+  if (existing) {
+    await rememberFile(repos, { entityType: 'article', slug: file.slug, id: existing.id, now: options.now });
+    const unchanged = { article: existing, isNew: false, previousSlug: null, previousListing: null };
+    if (sameDraft(draftOf(existing), withPublishedAt(draft, existing.publishedAt)))
+      return { ...unchanged, warning, outcome: 'unchanged' };
+    if (!(await isAsImported(repos, { type: 'article', id: existing.id }, { actor: options.actor, history })))
+      return { ...unchanged, warning: [EDITED_HERE, warning].filter(Boolean).join('; '), outcome: 'skipped' };
+  }
   const result = await saveArticleIn(repos, draft, {
     actor: options.actor,
     now: options.now,
+    note: MARKDOWN_REVISION_NOTE,
     createdAt: file.createdAt,
     modifiedAt: file.updatedAt,
-    ...(placement.existing ? { id: placement.existing.id } : { isKnownNew: true }),
+    ...(existing ? { id: existing.id } : { isKnownNew: true, history: localRevisions }),
   });
-  await repos.importSources.put(
-    { source: MARKDOWN_SOURCE, sourceId: file.slug, entityType: 'article' },
-    result.article.id,
-    toIsoTimestamp(options.now),
-  );
-  const warning = [placement.warning, keptProfilesNote(kept)].filter(Boolean).join('; ') || null;
-  return { ...result, warning };
+  if (!existing)
+    await rememberFile(repos, {
+      entityType: 'article',
+      slug: file.slug,
+      id: result.article.id,
+      now: options.now,
+    });
+  return { ...result, warning, outcome: existing ? 'updated' : 'imported' };
+}
+
+/** A draft whose date is written as the stored one is, so that equal times compare equal. */
+function withPublishedAt(draft: ArticleDraft, stored: string | null): ArticleDraft {
+  if (draft.publishedAt === null || stored === null) return draft;
+  return Date.parse(draft.publishedAt) === Date.parse(stored) ? { ...draft, publishedAt: stored } : draft;
+}
+
+/** `ids` in the order of `known` when both hold the same ids, else as they are. */
+function inKnownOrder(ids: number[], known: number[]): number[] {
+  if (ids.length !== known.length) return ids;
+  const wanted = new Set(ids);
+  return known.every((id) => wanted.has(id)) ? [...known] : ids;
 }

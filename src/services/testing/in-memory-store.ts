@@ -403,6 +403,15 @@ class MemoryRevisions implements RevisionStore {
   async addMany(revisions: Omit<Revision, 'id'>[]) {
     for (const revision of revisions) await this.add(revision);
   }
+  async replaceHistory(
+    entityType: string,
+    entityId: number,
+    revisions: Omit<Revision, 'id' | 'entityType' | 'entityId'>[],
+  ) {
+    const state = this.s();
+    state.revisions = state.revisions.filter((r) => r.entityType !== entityType || r.entityId !== entityId);
+    for (const revision of revisions) await this.add({ ...revision, entityType, entityId });
+  }
   async list(entityType: string, entityId: number) {
     return this.s()
       .revisions.filter((r) => r.entityType === entityType && r.entityId === entityId)
