@@ -29,6 +29,22 @@ export interface ExportSections {
   importSources: ExportRow[];
 }
 
+/** Sections with no rows, to load one part of a publication (the media index, the settings). */
+export function emptyExportSections(): ExportSections {
+  return {
+    settings: [],
+    taxonomies: [],
+    terms: [],
+    people: [],
+    articles: [],
+    pages: [],
+    settingsRevisions: [],
+    media: [],
+    redirects: [],
+    importSources: [],
+  };
+}
+
 /** A sink for the export text; the file is written piece by piece so memory stays flat. */
 export interface ExportSink {
   write(text: string): Promise<void> | void;

@@ -14,6 +14,7 @@ import { importGhost } from '../../src/services/import/ghost.ts';
 import { importJson } from '../../src/services/import/json.ts';
 import { type ImportReport, importMarkdown } from '../../src/services/import/markdown.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
+import { updateSettings } from '../../src/services/settings.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addStaff } from '../helpers/newsroom.ts';
 import { skipUnlessCI } from '../helpers/prerequisites.ts';
@@ -114,6 +115,8 @@ async function writtenState(t: TestWiring): Promise<Record<string, unknown>> {
     ),
     redirects: await countRedirects(t),
     importSources: (await store.importSources.listAll()).length,
+    settings: [...(await store.settings.getAll())],
+    settingsRevisions: (await store.revisions.list('settings', 0)).length,
   };
 }
 
@@ -231,6 +234,7 @@ for (const kind of DATABASE_KINDS) {
             { actor: String(editor.id), id: edited.id },
           );
 
+          await updateSettings(source.wiring, { site_name: 'The Harbour Review' }, String(editor.id));
           await source.wiring.store.corrections.add({
             articleId: edited.id,
             kind: 'correction',
@@ -247,6 +251,8 @@ for (const kind of DATABASE_KINDS) {
           assert.equal(before.get('dispatch-3')?.length, 2);
           assert.deepEqual(await mappings(target), await mappings(source));
           assert.ok((await mappings(target)).length > 12);
+          assert.equal((await target.wiring.store.settings.getAll()).get('site_name'), 'The Harbour Review');
+          assert.equal((await target.wiring.store.revisions.list('settings', 0)).length, 1);
           const moved3 = await target.wiring.store.articles.findBySlug('dispatch-3');
           assert.ok(moved3);
           assert.deepEqual(

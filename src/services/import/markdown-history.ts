@@ -267,7 +267,7 @@ function entryOf(row: Row, snapshot: Row): HistoryEntry {
  */
 export async function isAsImported(
   repos: Pick<Repositories, 'revisions'>,
-  entity: { type: 'article' | 'page' | 'person' | 'term'; id: number },
+  entity: { type: 'article' | 'page' | 'person' | 'term' | 'settings'; id: number },
   options: { actor: string; history: Row[] },
 ): Promise<boolean> {
   const [latest] = await repos.revisions.list(entity.type, entity.id);

@@ -1,7 +1,7 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../adapters/media-store.ts';
-import { type ExportSections, exportRowErrors } from '../../domain/export-format.ts';
+import { emptyExportSections, exportRowErrors } from '../../domain/export-format.ts';
 import { emptyReport } from '../../domain/migration-report.ts';
 import { isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -83,19 +83,6 @@ async function copyMediaFiles(folder: string, media: MediaStore | undefined): Pr
   return outcomes;
 }
 
-const NO_SECTIONS: ExportSections = {
-  settings: [],
-  taxonomies: [],
-  terms: [],
-  people: [],
-  articles: [],
-  pages: [],
-  settingsRevisions: [],
-  media: [],
-  redirects: [],
-  importSources: [],
-};
-
 /** media.yaml: every row checked first, then all loaded in one transaction, matched by URL. */
 async function importMediaRows(ctx: ServiceContext, file: string): Promise<ImportFileOutcome | null> {
   const read = await readYamlList(file);
@@ -110,7 +97,7 @@ async function importMediaRows(ctx: ServiceContext, file: string): Promise<Impor
   if (errors.length > 0) return { file, status: 'failed', errors };
   const report = emptyReport(file);
   try {
-    await ctx.store.archive.load({ ...NO_SECTIONS, media: read.rows }, report, {
+    await ctx.store.archive.load({ ...emptyExportSections(), media: read.rows }, report, {
       replace: false,
       origin: file,
     });

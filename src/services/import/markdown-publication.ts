@@ -14,6 +14,7 @@ import type { ItemOutcome } from '../../domain/migration-report.ts';
 import { validatePerson } from '../../domain/person.ts';
 import { MAX_REDIRECT_PATH_LENGTH } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
+import { validateSettingValues } from '../../domain/settings.ts';
 import { slugProblem } from '../../domain/slug.ts';
 import { validateTaxonomy, validateTerm } from '../../domain/taxonomy.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
@@ -23,10 +24,12 @@ import type { ServiceContext } from '../context.ts';
 import { savePageIn } from '../pages.ts';
 import { type FoundPersonPolicy, findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
+import { updateSettingsIn } from '../settings.ts';
 import { readTimestamp } from './front-matter.ts';
 import {
   exportedHistories,
   exportedHistory,
+  exportedSettingsHistory,
   isAsImported,
   localHistory,
   MARKDOWN_REVISION_NOTE,
@@ -295,7 +298,102 @@ export async function checkPublicationData(
       }
     if (errors.length > 0) failed.push({ file, status: 'failed', errors });
   }
+  const settings = path.join(folder, 'settings.yaml');
+  const settingsRead = await readSettingsFile(settings);
+  if (settingsRead && 'errors' in settingsRead)
+    failed.push({ file: settings, status: 'failed', errors: settingsRead.errors });
   return { failed, taxonomySlugs };
+}
+
+/** settings.yaml: a mapping from each setting's key to its value (text); null when there is none. */
+async function readSettingsFile(
+  file: string,
+): Promise<{ values: Record<string, string> } | { errors: FieldError[] } | null> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch {
+    return null;
+  }
+  const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0)
+    return {
+      errors: doc.errors.map((e) => ({
+        field: '(file)',
+        message: `YAML error at line ${(e.linePos?.[0]?.line ?? 0) + 1}: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  const value = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  if (value === null || value === undefined) return { values: {} };
+  if (typeof value !== 'object' || Array.isArray(value))
+    return { errors: [{ field: '(file)', message: 'must be a mapping from each setting to its value' }] };
+  const errors: FieldError[] = [];
+  const values: Record<string, string> = {};
+  for (const [key, setting] of Object.entries(value as Row)) {
+    if (typeof setting === 'string') values[key] = setting;
+    else errors.push({ field: key, message: 'must be text' });
+  }
+  errors.push(...validateSettingValues(values));
+  return errors.length > 0 ? { errors } : { values };
+}
+
+/**
+ * settings.yaml and the settings' history: the settings whose value differs from this
+ * instance's are set as the settings editor sets them (checked, with a revision), unless they
+ * were changed here since the last import. Settings with no history here take the exported one.
+ */
+export async function importSettings(
+  ctx: ServiceContext,
+  folder: string,
+  actor: string,
+): Promise<ImportFileOutcome | null> {
+  const file = path.join(folder, 'settings.yaml');
+  const read = await readSettingsFile(file);
+  if (read === null) return null;
+  if ('errors' in read) return { file, status: 'failed', errors: read.errors };
+  const count = Object.keys(read.values).length;
+  const history = await exportedSettingsHistory(folder);
+  try {
+    const outcome = await ctx.store.transaction(async (repos): Promise<ImportFileOutcome> => {
+      const current = await repos.settings.getAll();
+      const changed = Object.fromEntries(
+        Object.entries(read.values).filter(([key, value]) => current.get(key) !== value),
+      );
+      const [latest] = await repos.revisions.list('settings', 0);
+      if (!latest && history.length > 0) {
+        const stamp = toIsoTimestamp(ctx.now());
+        for (const [key, value] of Object.entries(changed)) await repos.settings.set(key, value, stamp);
+        await repos.revisions.replaceHistory('settings', 0, await localHistory(repos, 'settings', history));
+        return { file, status: 'imported', note: `${count} settings with their history` };
+      }
+      if (Object.keys(changed).length === 0)
+        return { file, status: 'unchanged', note: `${count} settings, all as they were here` };
+      const isOurs =
+        !latest ||
+        latest.actor === actor ||
+        (await isAsImported(repos, { type: 'settings', id: 0 }, { actor, history }));
+      if (!isOurs)
+        return {
+          file,
+          status: 'skipped',
+          note: `${count} settings`,
+          warning: `the settings were ${EDITED_HERE}`,
+        };
+      await updateSettingsIn(repos, changed, { actor, now: ctx.now() });
+      return { file, status: 'updated', note: `${count} settings, ${Object.keys(changed).length} set` };
+    });
+    if (outcome.status === 'imported' || outcome.status === 'updated')
+      ctx.changes.publish({ kind: 'settings' });
+    return outcome;
+  } catch (error) {
+    if (isAppError(error))
+      return {
+        file,
+        status: 'failed',
+        errors: error.details ?? [{ field: '(file)', message: error.message }],
+      };
+    throw error;
+  }
 }
 
 /** people.yaml and taxonomies.yaml: read before the articles, so their slugs and profiles are kept. */

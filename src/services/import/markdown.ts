@@ -25,6 +25,7 @@ import {
   type ImportFileOutcome,
   importPagesCommentsRedirects,
   importPeopleAndTaxonomies,
+  importSettings,
   isPublicationFolder,
   keptProfilesNote,
   MARKDOWN_SOURCE,
@@ -92,6 +93,8 @@ export async function importMarkdown(
       for (const outcome of problems) add(outcome);
       return report;
     }
+    const settings = await importSettings(ctx, target, actor);
+    if (settings) add(settings);
     for (const outcome of await importPeopleAndTaxonomies(ctx, target, actor)) add(outcome);
     for (const outcome of await importMediaLibrary(ctx, target, options.media)) add(outcome);
   }
