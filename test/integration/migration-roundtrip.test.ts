@@ -489,6 +489,44 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a Markdown export whose history or import mappings cannot be read is refused whole, naming the file and field', async () => {
+      const source = await createTestWiring(kind);
+      const target = await createTestWiring(kind);
+      try {
+        const wxr = path.join(folder, 'history-check.xml');
+        writeFileSync(wxr, generatedWxr(2));
+        await importWordPress(source.wiring, wxr);
+        const out = path.join(folder, 'history-check');
+        await exportMarkdown(source.wiring.store, out, { mediaDir: path.join(folder, 'no-media') });
+        const history = path.join(out, 'history', 'articles', 'dispatch-1.yaml');
+        const { readFileSync } = await import('node:fs');
+        writeFileSync(history, readFileSync(history, 'utf8').replace(/^- version: 1$/m, '- version: first'));
+        const sources = path.join(out, 'import-sources.yaml');
+        writeFileSync(
+          sources,
+          readFileSync(sources, 'utf8').replace(/entity_type: article/, 'entity_type: poster'),
+        );
+        const report = await importMarkdown(target.wiring, out);
+        const failed = report.outcomes.filter((o) => o.status === 'failed');
+        assert.deepEqual(
+          failed.map((o) => [
+            path.basename(o.file),
+            o.errors?.[0]?.field.replace(/\d+/, 'N'),
+            o.errors?.[0]?.message,
+          ]),
+          [
+            ['dispatch-1.yaml', '[N].version', 'must be a whole number from 1'],
+            ['import-sources.yaml', '[N].entity_type', 'must be one of article, page, person, term, media'],
+          ],
+        );
+        assert.equal(await target.wiring.store.articles.count(), 0);
+        assert.equal((await target.wiring.store.importSources.listAll()).length, 0);
+      } finally {
+        await source.cleanup();
+        await target.cleanup();
+      }
+    });
+
     test('a Markdown import reports each file in the same words, and a re-run finds everything unchanged without touching dates', async () => {
       const t = await createTestWiring(kind);
       try {
