@@ -531,28 +531,38 @@ export class ArticleRepository implements ArticleStore {
     }));
   }
 
+  /**
+   * The rows as articles, with their authors and terms in byline and filing order: one query
+   * for both (they are what every article page and listing reads, a round trip each before).
+   */
   private async withRelations(rows: ArticleRow[]): Promise<Article[]> {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const [authors, terms] = await Promise.all([
-      this.db
-        .selectFrom('article_authors')
-        .select(['article_id', 'person_id'])
-        .where('article_id', 'in', ids)
-        .orderBy('position')
-        .execute(),
-      this.db
-        .selectFrom('article_terms')
-        .select(['article_id', 'term_id'])
-        .where('article_id', 'in', ids)
-        .orderBy('position')
-        .execute(),
-    ]);
     const authorsOf = new Map<number, number[]>();
-    for (const a of authors)
-      authorsOf.set(a.article_id, [...(authorsOf.get(a.article_id) ?? []), a.person_id]);
     const termsOf = new Map<number, number[]>();
-    for (const t of terms) termsOf.set(t.article_id, [...(termsOf.get(t.article_id) ?? []), t.term_id]);
+    // Each id is bound twice, once per table.
+    for (const ids of parameterChunks(
+      rows.map((r) => r.id),
+      2,
+    )) {
+      const links = await this.db
+        .selectFrom('article_authors')
+        .select(['article_id', 'person_id as linked_id', 'position', sql<number>`0`.as('is_term')])
+        .where('article_id', 'in', ids)
+        .unionAll(
+          this.db
+            .selectFrom('article_terms')
+            .select(['article_id', 'term_id as linked_id', 'position', sql<number>`1`.as('is_term')])
+            .where('article_id', 'in', ids),
+        )
+        .orderBy('position')
+        .execute();
+      for (const link of links) {
+        const of = Number(link.is_term) === 1 ? termsOf : authorsOf;
+        const list = of.get(link.article_id);
+        if (list) list.push(link.linked_id);
+        else of.set(link.article_id, [link.linked_id]);
+      }
+    }
     return rows.map((row) => toArticle(row, authorsOf.get(row.id) ?? [], termsOf.get(row.id) ?? []));
   }
 }
