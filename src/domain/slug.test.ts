@@ -7,6 +7,7 @@ import {
   slugify,
   slugProblem,
   slugWithSuffix,
+  spelledSlug,
 } from './slug.ts';
 
 test('folds accents and joins words with hyphens', () => {
@@ -71,4 +72,15 @@ test('an imported item renamed away from a taken slug keeps a valid slug, howeve
   // A cut that would end on a hyphen drops it rather than doubling it.
   assert.equal(slugWithSuffix(`${'b'.repeat(117)}-c`, '-2'), `${'b'.repeat(117)}-2`);
   assert.equal(slugWithSuffix('日本語'.repeat(50), '-2').length <= 120, true);
+});
+
+test('spells out the symbols that set names such as C#, C++ and .NET apart', () => {
+  const names = ['C', 'C#', 'C++', 'F#', 'F', '.NET', 'NET', 'ASP.NET'];
+  const slugs = names.map(spelledSlug);
+  assert.deepEqual(slugs, ['c', 'c-sharp', 'c-plus-plus', 'f-sharp', 'f', 'dot-net', 'net', 'asp-net']);
+  assert.equal(new Set(slugs).size, names.length);
+  for (const slug of slugs) assert.ok(isValidSlug(slug), slug);
+  // Other symbols are dropped as slugify drops them.
+  assert.equal(spelledSlug('Law & Justice'), 'law-justice');
+  assert.equal(spelledSlug('#hashtag'), 'hashtag');
 });

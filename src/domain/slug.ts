@@ -78,6 +78,29 @@ export function slugify(text: string): string {
   return cut.replace(/-+$/g, '').normalize('NFC');
 }
 
+// Symbols that tell names apart which slugify would drop: C, C# and C++ must not share a slug.
+const SHARP = /([\p{L}\p{N}])#/gu;
+const PLUSES = /([\p{L}\p{N}])(\++)/gu;
+const LEADING_DOT = /(^|[\s(/])\.(?=[\p{L}\p{N}])/gu;
+
+/**
+ * A slug for a name in which the symbols that set it apart from another name are spelt out
+ * (`#` after a letter, `+` after a letter, a leading dot), where slugify drops them. Used for
+ * terms, whose names are often those of languages and frameworks.
+ * @example spelledSlug('C#') // 'c-sharp'
+ * @example spelledSlug('C++') // 'c-plus-plus'
+ * @example spelledSlug('.NET') // 'dot-net'
+ * @example spelledSlug('Law & Justice') // 'law-justice'
+ */
+export function spelledSlug(text: string): string {
+  return slugify(
+    text
+      .replace(SHARP, '$1 sharp ')
+      .replace(PLUSES, (_m, base: string, pluses: string) => `${base}${' plus'.repeat(pluses.length)} `)
+      .replace(LEADING_DOT, '$1dot '),
+  );
+}
+
 /** Whether slugify(text) had to cut the slug short (it is longer than a slug may be). */
 export function isSlugCut(text: string): boolean {
   return wholeSlug(text).length > MAX_SLUG_LENGTH;

@@ -38,6 +38,17 @@ export class ImportSourceRepository implements ImportSourceStore {
     return new Map(rows.map((r) => [r.source_id, r.entity_id]));
   }
 
+  async sourcesOf(entityType: ImportedEntityType, entityId: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('import_sources')
+      .select('source')
+      .distinct()
+      .where('entity_type', '=', entityType)
+      .where('entity_id', '=', entityId)
+      .execute();
+    return rows.map((r) => r.source);
+  }
+
   async put(key: SourceKey, entityId: number, now: string): Promise<void> {
     await this.db
       .insertInto('import_sources')

@@ -36,6 +36,7 @@ import {
   RESERVED_SLUGS,
   slugify,
   slugWithSuffix,
+  spelledSlug,
 } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
 import { clipText } from '../../domain/text.ts';
@@ -218,6 +219,8 @@ export class ImportSession {
   /** People and terms this import made or found, for its articles' relations (as many as the source has). */
   private readonly knownPeople = new Map<number, Person>();
   private readonly knownTerms = new Map<number, Term>();
+  /** Which source term each term this source made or took is remembered for (term id → source id). */
+  private termOwners = new Map<number, string>();
 
   constructor(
     repos: Repositories,
@@ -235,6 +238,9 @@ export class ImportSession {
 
   async load(): Promise<void> {
     this.taxonomies = await this.repos.taxonomies.listTaxonomies();
+    // A source has as many terms as it has, a few thousand at most: who owns which is kept at hand.
+    const terms = await this.repos.importSources.mapOf(this.source, 'term');
+    this.termOwners = new Map([...terms].map(([sourceId, id]) => [id, sourceId]));
   }
 
   /** Writes what follows with another transaction's repositories (the next batch of a long import). */
@@ -383,6 +389,15 @@ export class ImportSession {
     return reason === undefined ? { outcome } : { outcome, reason };
   }
 
+  /**
+   * `done` with the notes made on the item since it was taken (an old address left leading
+   * elsewhere), for an item whose line is written after others (a post's, after its comments').
+   */
+  withNotes(done: { outcome: ItemOutcome; reason?: string }): { outcome: ItemOutcome; reason?: string } {
+    const reason = this.takeNotes(done.reason);
+    return reason === undefined ? { outcome: done.outcome } : { outcome: done.outcome, reason };
+  }
+
   /** The reason given, followed by the notes made on the item since the last one was recorded. */
   private takeNotes(reason: string | undefined): string | undefined {
     const all = [...(reason ? [reason] : []), ...this.itemNotes];
@@ -493,6 +508,7 @@ export class ImportSession {
 
   async remember(entityType: ImportedEntityType, rawSourceId: string, entityId: number): Promise<void> {
     const sourceId = keptSourceId(rawSourceId);
+    if (entityType === 'term') this.termOwners.set(entityId, sourceId);
     if (this.batch) {
       const key = sourceKeyOf(entityType, sourceId);
       this.batch.looked.add(key);
@@ -688,12 +704,26 @@ export class ImportSession {
     const fullName = cleanText(ref.name).trim();
     const termRef = `term “${clipText(fullName || (ref.slug ?? ''), 60)}”`;
     const name = this.clipped(termRef, 'name', fullName, TERM_LIMITS.name) || ref.slug || '';
-    const slug = this.slugOf(termRef, decodeSlug(ref.slug ?? '')) || this.slugOf(termRef, name);
+    // The source's own slug when it has one (WordPress and Ghost keep their terms' slugs
+    // distinct), else one made of the name that keeps C# apart from C.
+    const wanted = this.termSlugOf(termRef, decodeSlug(ref.slug ?? '')) || this.termSlugOf(termRef, name);
     const previous = await this.mapped('term', sourceId);
-    const existing =
-      (previous === undefined ? undefined : await this.repos.taxonomies.findTermById(previous)) ??
-      (slug ? await this.repos.taxonomies.findTerm(taxonomy.id, slug) : undefined) ??
-      (await this.repos.taxonomies.findTermByName(taxonomy.id, name));
+    let existing = previous === undefined ? undefined : await this.repos.taxonomies.findTermById(previous);
+    let slug = wanted;
+    if (!existing) {
+      const bySlug = wanted ? await this.repos.taxonomies.findTerm(taxonomy.id, wanted) : undefined;
+      const found = bySlug ?? (await this.repos.taxonomies.findTermByName(taxonomy.id, name));
+      // A term already here is this one only if it has the same name and no other term of this
+      // source took it: distinct terms of one export never merge into one.
+      if (found && this.isSameTerm(found, name, sourceId)) existing = found;
+      else if (bySlug) {
+        slug = await this.freeTermSlug(taxonomy.id, wanted);
+        this.note(
+          termRef,
+          `the slug "${wanted}" is the term “${clipText(bySlug.name, 60)}”'s, so this one is /${taxonomy.slug}/${slug}`,
+        );
+      }
+    }
     const description = ref.description?.trim() ? cleanText(ref.description.trim()) : null;
     const parentId = taxonomy.isHierarchical ? (ref.parentId ?? null) : null;
     if (existing) {
@@ -727,7 +757,7 @@ export class ImportSession {
     }
     const record = {
       taxonomyId: taxonomy.id,
-      slug: slug || `term-${this.report.counts.term.imported + 1}`,
+      slug: slug || (await this.freeTermSlug(taxonomy.id, `term-${this.report.counts.term.imported + 1}`)),
       name,
       description,
       descriptionHtml: description ? await renderMarkdown(description, { field: 'description' }) : null,
@@ -739,6 +769,27 @@ export class ImportSession {
     this.count('term', 'imported');
     await this.remember('term', sourceId, id);
     return { id, ...record };
+  }
+
+  /** A term's slug made of `text`: kept as it is when it is a slug already, else spelt out (spelledSlug). */
+  private termSlugOf(ref: string, text: string): string {
+    if (isValidSlug(text)) return text;
+    if (isSlugCut(text)) this.note(ref, 'slug shortened to 120 characters');
+    return spelledSlug(text);
+  }
+
+  /** Whether a term found here by slug or name is the source term `name` (sourceId), not another. */
+  private isSameTerm(found: Term, name: string, sourceId: string): boolean {
+    const owner = this.termOwners.get(found.id);
+    if (owner !== undefined && owner !== keptSourceId(sourceId)) return false;
+    return found.name.trim().toLowerCase() === name.trim().toLowerCase();
+  }
+
+  /** The first of `slug`, `slug-2`, `slug-3` … that no term of the taxonomy has. */
+  private async freeTermSlug(taxonomyId: number, slug: string): Promise<string> {
+    for (const candidate of importedArticleSlugs(slug))
+      if (!(await this.repos.taxonomies.findTerm(taxonomyId, candidate))) return candidate;
+    return slugWithSuffix(slug, `-${Date.now()}`);
   }
 
   /** A slug no other article uses, unless that article is the one being updated. */
@@ -982,7 +1033,7 @@ export class ImportSession {
   }
 
   /** Records a 301 from an old URL path to a new one; ignores paths that would shadow our own. */
-  async redirect(fromPath: string | null, toPath: string): Promise<void> {
+  async redirect(fromPath: string | null, toPath: string, ref?: string): Promise<void> {
     if (!fromPath) return;
     const from = normalizePath(fromPath);
     if (!from || from === '/' || from === toPath) return;
@@ -997,6 +1048,15 @@ export class ImportSession {
     const existing = looked === undefined ? await this.repos.redirects.find(from) : (looked ?? undefined);
     if (existing?.toPath === toPath) {
       this.count('redirect', 'unchanged');
+      return;
+    }
+    // An address that already leads to something this source did not make (another site's
+    // import, an editor's redirect) keeps leading there: the item's line says so.
+    if (existing && (await this.isOthersTarget(existing.toPath))) {
+      const reason = `already leads to ${existing.statusCode === 410 ? '(gone)' : existing.toPath}, which this import did not make; left as it was`;
+      this.report.counts.redirect.skipped += 1;
+      this.sink.skipped({ kind: 'redirect', ref: clipText(from, 80), reason });
+      this.note(ref ?? 'redirect', `the old address ${clipText(from, 80)} ${reason}`);
       return;
     }
     const redirect = { fromPath: from, toPath, statusCode: 301 };
@@ -1015,6 +1075,47 @@ export class ImportSession {
       await this.repos.redirects.put(redirect, this.timestamp);
     }
     this.count('redirect', existing ? 'updated' : 'imported');
+  }
+
+  /**
+   * Whether an address leads to something here that this source did not make or take: an
+   * article, page, person, term or media file that no mapping of this source names. An address
+   * that leads nowhere (a gone article, a slug since changed) is nobody's.
+   */
+  private async isOthersTarget(path: string): Promise<boolean> {
+    const target = await this.entityAt(path);
+    if (!target) return false;
+    const { entityType, id } = target;
+    if (this.batch?.sourceWrites.some((w) => w.entityType === entityType && w.entityId === id)) return false;
+    if (entityType === 'term' && this.termOwners.has(id)) return false;
+    return !(await this.repos.importSources.sourcesOf(entityType, id)).includes(this.source);
+  }
+
+  /** What an address of this site shows: an article, person, term, page or media file. */
+  private async entityAt(path: string): Promise<{ entityType: ImportedEntityType; id: number } | undefined> {
+    const parts = path.split('/').slice(1).map(decodeSlug);
+    const [first, second] = parts;
+    if (!first) return undefined;
+    if (first === 'media') {
+      const media = await this.repos.media.findByUrl(path);
+      return media && { entityType: 'media', id: media.id };
+    }
+    if (parts.length === 1) {
+      const page = await this.repos.pages.findBySlug(first);
+      return page && { entityType: 'page', id: page.id };
+    }
+    if (parts.length !== 2 || !second) return undefined;
+    if (first === 'articles') {
+      const article = await this.repos.articles.findBySlug(second);
+      return article && { entityType: 'article', id: article.id };
+    }
+    if (first === 'authors') {
+      const person = await this.repos.people.findBySlug(second);
+      return person && { entityType: 'person', id: person.id };
+    }
+    const taxonomy = this.taxonomy(first);
+    const term = taxonomy && (await this.repos.taxonomies.findTerm(taxonomy.id, second));
+    return term && { entityType: 'term', id: term.id };
   }
 
   private termRevision(id: number, snapshot: unknown): Promise<void> {

@@ -417,7 +417,11 @@ class WordPressWriter {
       this.personByLogin.set(author.login, person.id);
       const done = this.session.lastDone();
       // WordPress's author archive, /author/<nicename>/ (and its feed and pages, through it).
-      await this.session.redirect(`/author/${slugifyLogin(author.login)}`, personPath(person.slug));
+      await this.session.redirect(
+        `/author/${slugifyLogin(author.login)}`,
+        personPath(person.slug),
+        `author ${author.login}`,
+      );
       this.session.item({ kind: 'author', id: author.login, title: name, ...done });
     }
     for (const rejected of this.rejected)
@@ -498,8 +502,9 @@ class WordPressWriter {
         null;
     }
     const target = termPath(taxonomy.slug, found.slug);
-    await this.session.redirect(`/${base}/${slugs.join('/')}`, target);
-    if (slugs.length > 1) await this.session.redirect(`/${base}/${term.slug}`, target);
+    const ref = `term ${term.taxonomy}:${term.slug}`;
+    await this.session.redirect(`/${base}/${slugs.join('/')}`, target, ref);
+    if (slugs.length > 1) await this.session.redirect(`/${base}/${term.slug}`, target, ref);
   }
 
   private async termFor(
@@ -705,10 +710,10 @@ class WordPressWriter {
     const target = pagePath(page.slug);
     if (!isRepeat) this.spool.setTargetPath(item.postId as string, target);
     if (hasForwardLinks && isWritten(done)) this.spool.addRelink('page', page.id);
-    await this.session.redirect(item.link, target);
+    await this.session.redirect(item.link, target, ref);
     // The id's link leads to the first item that has it; a repeat leading there too would take
     // it over on every run.
-    if (!isRepeat) await this.session.redirect(`/?page_id=${item.postId}`, target);
+    if (!isRepeat) await this.session.redirect(`/?page_id=${item.postId}`, target, ref);
     return done;
   }
 
@@ -830,14 +835,16 @@ class WordPressWriter {
     }
     if (!isRepeat) this.spool.setTargetPath(item.postId as string, saved.path);
     if (hasForwardLinks && isWritten(done)) this.spool.addRelink('article', saved.id);
-    await this.session.redirect(item.link, saved.path);
-    if (!isRepeat) await this.session.redirect(`/?p=${item.postId}`, saved.path);
+    await this.session.redirect(item.link, saved.path, ref);
+    if (!isRepeat) await this.session.redirect(`/?p=${item.postId}`, saved.path, ref);
     // Addresses the post had before its slug was changed, which WordPress still answered.
-    for (const old of oldSlugLinks(item)) await this.session.redirect(old, saved.path);
+    for (const old of oldSlugLinks(item)) await this.session.redirect(old, saved.path, ref);
+    // The post's line, with what its redirects noted, before its comments' lines.
+    const noted = this.session.withNotes(done);
     // Not the guid: it keeps the id a post had on the site where it was first written, which
     // may now belong to another post.
     await this.writeComments(item, saved.id, ref, prepared.comments);
-    return done;
+    return noted;
   }
 
   private async writeComments(

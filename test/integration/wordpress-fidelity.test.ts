@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { MigrationReport } from '../../src/services/import/session.ts';
+import { importWordPress } from '../../src/services/import/wordpress.ts';
+import { addTerm } from '../../src/services/testing/fixtures.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+/** A WXR 1.2 export of the site at `site`, with the given channel-level markup and items. */
+function wxr(site: string, channel: string, items: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>${site}</title>
+  <link>https://${site}</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>https://${site}</wp:base_site_url>
+  <wp:base_blog_url>https://${site}</wp:base_blog_url>
+  <wp:author><wp:author_id>1</wp:author_id><wp:author_login>admin</wp:author_login><wp:author_display_name><![CDATA[Site Admin]]></wp:author_display_name></wp:author>
+${channel}
+${items}
+</channel>
+</rss>`;
+}
+
+/** One published post. */
+function post(
+  site: string,
+  fields: { id: number; slug: string; title: string; body?: string; extra?: string },
+) {
+  return `<item>
+    <title>${fields.title}</title>
+    <link>https://${site}/2020/06/${fields.slug}/</link>
+    <dc:creator><![CDATA[admin]]></dc:creator>
+    ${fields.extra ?? ''}
+    <content:encoded><![CDATA[${fields.body ?? '<p>Text.</p>'}]]></content:encoded>
+    <wp:post_id>${fields.id}</wp:post_id>
+    <wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>${fields.slug}</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>`;
+}
+
+function itemLine(report: MigrationReport, kind: string, id: string) {
+  const found = report.items.find((item) => item.kind === kind && item.id === id);
+  assert.ok(found, `${kind} ${id} is in the report`);
+  return found;
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`WordPress import fidelity on ${kind}`, () => {
+    let folder: string;
+    before(() => {
+      folder = mkdtempSync(path.join(tmpdir(), 'pressroom-wp-fidelity-'));
+    });
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    const write = (name: string, text: string) => {
+      const file = path.join(folder, name);
+      writeFileSync(file, text);
+      return file;
+    };
+
+    test('C, C#, C++, F#, .NET and NET stay distinct terms; a slug taken by another term is renamed and reported', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const store = t.wiring.store;
+        const tag = (await store.taxonomies.listTaxonomies()).find((x) => x.slug === 'tag');
+        assert.ok(tag);
+        // Made here before the import: the export's NET is not this term.
+        await addTerm(store, { taxonomyId: tag.id, slug: 'net', name: 'Network' });
+        const site = 'code.example';
+        const file = write(
+          'terms.xml',
+          wxr(
+            site,
+            // The export's own slugs are kept: WordPress made C#'s "c-2".
+            `<wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>c</wp:tag_slug><wp:tag_name><![CDATA[C]]></wp:tag_name></wp:tag>
+  <wp:tag><wp:term_id>6</wp:term_id><wp:tag_slug>c-2</wp:tag_slug><wp:tag_name><![CDATA[C#]]></wp:tag_name></wp:tag>
+  <wp:tag><wp:term_id>7</wp:term_id><wp:tag_slug>net</wp:tag_slug><wp:tag_name><![CDATA[NET]]></wp:tag_name></wp:tag>`,
+            // Terms an item names without a slug (as WXR 1.0 exports do) get one of their own.
+            post(site, {
+              id: 10,
+              slug: 'languages',
+              title: 'Languages',
+              extra: ['C', 'C#', 'C++', 'F#', '.NET', 'NET']
+                .map((name) => `<category domain="post_tag"><![CDATA[${name}]]></category>`)
+                .join(''),
+            }),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const slugOf = async (slug: string) => (await store.taxonomies.findTerm(tag.id, slug))?.name;
+        assert.equal(await slugOf('c'), 'C');
+        assert.equal(await slugOf('c-2'), 'C#');
+        assert.equal(await slugOf('c-plus-plus'), 'C++');
+        assert.equal(await slugOf('f-sharp'), 'F#');
+        assert.equal(await slugOf('dot-net'), '.NET');
+        // The export's "net" is another term here: it takes the next free slug, and its line says so.
+        assert.equal(await slugOf('net'), 'Network');
+        assert.equal(await slugOf('net-2'), 'NET');
+        assert.match(
+          itemLine(report, 'term', 'post_tag:net').reason ?? '',
+          /"net" is the term “Network”'s.*\/tag\/net-2/,
+        );
+        const article = await store.articles.findBySlug('languages');
+        assert.ok(article);
+        const names = (await store.taxonomies.findTermsByIds(article.termIds))
+          .map((term) => term.name)
+          .sort();
+        assert.deepEqual(names, ['.NET', 'C', 'C#', 'C++', 'F#', 'NET']);
+        // The renamed term's archive leads to it.
+        assert.equal((await store.redirects.find('/tag/net'))?.toPath, '/tag/net-2');
+
+        const again = await importWordPress(t.wiring, file);
+        assert.equal(again.counts.term.imported, 0);
+        assert.equal(again.counts.term.updated, 0);
+        assert.equal(again.counts.article.unchanged, 1);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test("a second site's import leaves the first site's old addresses where they lead, and says so per item", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const store = t.wiring.store;
+        const first = write(
+          'first.xml',
+          wxr(
+            'first.example',
+            `<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>`,
+            post('first.example', { id: 5, slug: 'hello', title: 'Hello from the first site' }),
+          ),
+        );
+        const second = write(
+          'second.xml',
+          wxr(
+            'second.example',
+            `<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[Nieuws]]></wp:cat_name></wp:category>`,
+            post('second.example', { id: 5, slug: 'hello', title: 'Hello from the second site' }),
+          ),
+        );
+        await importWordPress(t.wiring, first);
+        const firstArticle = await store.articles.findBySlug('hello');
+        assert.equal(firstArticle?.title, 'Hello from the first site');
+        const report = await importWordPress(t.wiring, second);
+        const secondArticle = await store.articles.findBySlug('hello-2');
+        assert.equal(secondArticle?.title, 'Hello from the second site');
+        // The first site's addresses still lead to its own article and term.
+        assert.equal((await store.redirects.find('/?p=5'))?.toPath, '/articles/hello');
+        assert.equal((await store.redirects.find('/2020/06/hello'))?.toPath, '/articles/hello');
+        assert.equal((await store.redirects.find('/category/news'))?.toPath, '/theme/news');
+        const line = itemLine(report, 'item', '5');
+        assert.equal(line.outcome, 'imported');
+        assert.match(line.reason ?? '', /\/\?p=5 already leads to \/articles\/hello/);
+        assert.match(line.reason ?? '', /\/2020\/06\/hello already leads to \/articles\/hello/);
+        assert.match(
+          itemLine(report, 'term', 'category:news').reason ?? '',
+          /\/category\/news already leads/,
+        );
+        assert.ok(report.skipped.some((s) => s.kind === 'redirect' && s.ref === '/?p=5'));
+        assert.equal(report.counts.redirect.skipped, 3);
+
+        // The first site's own re-run still finds its addresses its own: nothing to report.
+        const rerun = await importWordPress(t.wiring, first);
+        assert.equal(rerun.counts.redirect.skipped, 0);
+        assert.ok(rerun.counts.redirect.unchanged > 0);
+        assert.equal(itemLine(rerun, 'item', '5').reason, undefined);
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}
