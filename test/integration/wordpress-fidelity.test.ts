@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -172,6 +172,81 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(rerun.counts.redirect.skipped, 0);
         assert.ok(rerun.counts.redirect.unchanged > 0);
         assert.equal(itemLine(rerun, 'item', '5').reason, undefined);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('a strict import that fails leaves the media folder as it found it', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const uploads = path.join(folder, 'strict-uploads');
+        const media = path.join(folder, 'strict-media');
+        mkdirSync(path.join(uploads, '2020', '06'), { recursive: true });
+        writeFileSync(path.join(uploads, '2020', '06', 'photo.jpg'), 'new photo');
+        writeFileSync(path.join(uploads, '2020', '06', 'kept.jpg'), 'same bytes');
+        // Already in the media folder before the import: it stays, whatever happens.
+        mkdirSync(path.join(media, 'wordpress', '2020', '06'), { recursive: true });
+        writeFileSync(path.join(media, 'wordpress', '2020', '06', 'kept.jpg'), 'same bytes');
+        const site = 'strict.example';
+        const uploaded = `https://${site}/wp-content/uploads/2020/06`;
+        const file = write(
+          'strict.xml',
+          wxr(
+            site,
+            '',
+            `${post(site, { id: 10, slug: 'with-photo', title: 'With a photo', body: `<p><img src="${uploaded}/photo.jpg" alt="A photo" /> <img src="${uploaded}/kept.jpg" alt="Kept" /></p>` })}
+  <item>
+    <title>Impossible</title>
+    <link>https://${site}/impossible/</link>
+    <content:encoded><![CDATA[<p>Dated a day that does not exist.</p>]]></content:encoded>
+    <wp:post_id>11</wp:post_id>
+    <wp:post_date_gmt>2020-02-30 10:00:00</wp:post_date_gmt>
+    <wp:post_name>impossible</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>`,
+          ),
+        );
+        const report = await importWordPress(t.wiring, file, {
+          isStrict: true,
+          uploadsDir: uploads,
+          mediaDir: media,
+        });
+        assert.equal(report.isRolledBack, true);
+        assert.equal(await t.wiring.store.articles.findBySlug('with-photo'), undefined);
+        const left = readdirSync(media, { recursive: true }).map(String).sort();
+        assert.deepEqual(left, [
+          'wordpress',
+          'wordpress/2020',
+          'wordpress/2020/06',
+          'wordpress/2020/06/kept.jpg',
+        ]);
+
+        // Without the failing item the same import copies the file and keeps it.
+        const whole = write(
+          'strict-whole.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 10,
+              slug: 'with-photo',
+              title: 'With a photo',
+              body: `<p><img src="${uploaded}/photo.jpg" alt="A photo" /></p>`,
+            }),
+          ),
+        );
+        const done = await importWordPress(t.wiring, whole, {
+          isStrict: true,
+          uploadsDir: uploads,
+          mediaDir: media,
+        });
+        assert.equal(done.isRolledBack, false);
+        assert.equal(
+          readFileSync(path.join(media, 'wordpress', '2020', '06', 'photo.jpg'), 'utf8'),
+          'new photo',
+        );
       } finally {
         await t.cleanup();
       }

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../adapters/media-store.ts';
 import { isAppError } from '../../errors.ts';
+import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { storeImage } from '../newsroom/media.ts';
 import { keptSourceId } from './session.ts';
@@ -29,6 +30,14 @@ export interface PlacedImage {
   url: string | null;
   outcome: 'imported' | 'unchanged' | 'skipped';
   reason?: string;
+  /** The media entry an image copied by this run became, and its files (see removeGhostImages). */
+  stored?: StoredImage;
+}
+
+/** An image copied into the media library: its entry and the files of its variants. */
+export interface StoredImage {
+  mediaId: number;
+  files: string[];
 }
 
 // The path of an absolute URL (another site's /content/images/) is not one of the export's own images.
@@ -123,12 +132,43 @@ export async function placeGhostImages(
         sourceId,
       });
       known.set(sourceId, stored.media.url);
-      onPlaced({ path: relative, url: stored.media.url, outcome: 'imported' });
+      const files = [...new Set([stored.media.localPath, ...stored.variants.map((v) => v.localPath)])];
+      onPlaced({
+        path: relative,
+        url: stored.media.url,
+        outcome: 'imported',
+        stored: { mediaId: stored.media.id, files: files.filter((file) => file !== null) },
+      });
     } catch (error) {
       if (!isAppError(error)) throw error;
       onPlaced(missing(`${original} could not be stored (${error.message})`));
     }
   }
+}
+
+/**
+ * Takes out of the media library the images a strict import copied before it was undone: their
+ * entries (in one transaction, with an audit entry each) and then their files.
+ */
+export async function removeGhostImages(
+  ctx: ServiceContext,
+  media: MediaStore,
+  images: StoredImage[],
+): Promise<void> {
+  if (images.length === 0) return;
+  await ctx.store.transaction(async (repos) => {
+    for (const image of images) {
+      await repos.media.remove(image.mediaId);
+      await recordAudit(repos, {
+        actor: IMPORT_ACTOR,
+        action: 'media.delete',
+        entity: ['media', image.mediaId],
+        summary: 'Removed an image the Ghost import copied: the import was undone (strict)',
+        at: ctx.now(),
+      });
+    }
+  });
+  for (const image of images) for (const file of image.files) await media.remove(file).catch(() => undefined);
 }
 
 /**

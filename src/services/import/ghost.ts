@@ -12,7 +12,9 @@ import {
   ghostImagePaths,
   type ImageUrls,
   placeGhostImages,
+  removeGhostImages,
   rewriteGhostImages,
+  type StoredImage,
   withoutMissingImages,
 } from './ghost-images.ts';
 import { type GhostOrigin, type GhostTable, readGhostExport } from './ghost-reader.ts';
@@ -174,9 +176,15 @@ export async function importGhost(
         `it refers to ${imageCount} image(s) on the Ghost site (below /content/images/), and an export does not record that site's address. Give --images DIR (a copy of Ghost's content/images folder) to copy them into the media library, or --old-url URL (the Ghost site's address) to link to them there, or both. Nothing was imported.`,
       );
     // Images are placed before any transaction: copying one writes files and its own media entry.
-    await placeGhostImages(ctx, spool.imagePaths(origin), options, (image) =>
-      spool.placeImage(origin, image),
-    );
+    // A strict import that is undone takes back the ones it copied.
+    const stored: StoredImage[] = [];
+    await placeGhostImages(ctx, spool.imagePaths(origin), options, (image) => {
+      if (options.isStrict && image.stored) stored.push(image.stored);
+      spool.placeImage(origin, image);
+    });
+    const onUndone = async () => {
+      if (options.media) await removeGhostImages(ctx, options.media, stored);
+    };
     const session = new ImportSession(ctx.store, 'ghost', {
       actor: options.actor ?? 'import',
       now: ctx.now(),
@@ -213,7 +221,7 @@ export async function importGhost(
         });
       }
     };
-    return await writeImport(ctx, session, options, writeAll);
+    return await writeImport(ctx, session, { isStrict: options.isStrict, onUndone }, writeAll);
   } finally {
     spool.close();
   }

@@ -113,7 +113,11 @@ export type BatchRunner = (work: (repos: Repositories) => Promise<void>) => Prom
 export async function writeImport(
   ctx: ServiceContext,
   session: ImportSession,
-  options: { isStrict?: boolean | undefined },
+  options: {
+    isStrict?: boolean | undefined;
+    /** Takes back what a strict import wrote outside the database (files), once it is undone. */
+    onUndone?: (() => Promise<void>) | undefined;
+  },
   writeAll: (inBatch: BatchRunner) => Promise<void>,
 ): Promise<MigrationReport> {
   if (!options.isStrict) {
@@ -134,6 +138,7 @@ export async function writeImport(
       if (session.failures > 0) throw new StrictRollback();
     });
   } catch (error) {
+    await options.onUndone?.();
     if (error instanceof StrictRollback) return rolledBackReport(session.report, session.failures);
     throw error;
   }

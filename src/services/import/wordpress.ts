@@ -1,4 +1,4 @@
-import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { toPlainText } from '../../content/markdown.ts';
 import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
@@ -29,6 +29,7 @@ import {
   type ReportSink,
   writeImport,
 } from './session.ts';
+import { WrittenFiles } from './written-files.ts';
 import {
   mapOldSiteRefs,
   mediaUrlOf,
@@ -175,7 +176,8 @@ export async function importWordPress(
       now: ctx.now(),
       sink: options.sink,
     });
-    const writer = new WordPressWriter(session, read, mapping, spool, options);
+    const files = new WrittenFiles({ isRemembering: options.isStrict === true });
+    const writer = new WordPressWriter(session, read, mapping, spool, options, files);
     const workers = options.workers ?? (read.itemCount >= PREPARE_AHEAD_FROM ? defaultPrepareWorkers() : 0);
     /** Writes everything, each batch through `inBatch` (its own transaction, or the one strict import's). */
     const writeAll = async (inBatch: BatchRunner) => {
@@ -239,7 +241,8 @@ export async function importWordPress(
         await items.return(undefined);
       }
     };
-    return await writeImport(ctx, session, options, writeAll);
+    // A strict import undone leaves the media folder as it found it.
+    return await writeImport(ctx, session, { ...options, onUndone: () => files.undo() }, writeAll);
   } finally {
     spool.close();
   }
@@ -367,6 +370,8 @@ class WordPressWriter {
 
   private readonly options: WordPressImportOptions;
 
+  private readonly files: WrittenFiles;
+
   private readonly rejected: WxrRejected[];
 
   /** The old site's hosts, whose addresses in bodies are pointed here. */
@@ -381,7 +386,9 @@ class WordPressWriter {
     mapping: TaxonomyMapping,
     spool: WxrSpool,
     options: WordPressImportOptions,
+    files: WrittenFiles,
   ) {
+    this.files = files;
     this.rejected = read.rejected;
     const channel = read.channel;
     this.session = session;
@@ -1044,9 +1051,7 @@ class WordPressWriter {
     );
     let localPath: string | null = null;
     if (isFile) {
-      const to = path.join(this.options.mediaDir as string, 'wordpress', relative);
-      await mkdir(path.dirname(to), { recursive: true });
-      await copyFile(from, to);
+      await this.files.copy(from, path.join(this.options.mediaDir as string, 'wordpress', relative));
       localPath = path.posix.join('wordpress', relative);
     }
     this.spool.setFile(relative, localPath);

@@ -1,0 +1,43 @@
+import { copyFile, mkdir, rm, rmdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * The files an import copies into the data folder. A strict import that is undone takes back
+ * the files and folders it created, so that the data folder is as it found it; files that were
+ * there before are never removed. Imports that keep what they wrote batch by batch need no list
+ * (`isRemembering` false), so that a large import's memory does not grow with its uploads.
+ */
+export class WrittenFiles {
+  private readonly isRemembering: boolean;
+  private created: string[] = [];
+  private folders: string[] = [];
+
+  constructor(options: { isRemembering: boolean }) {
+    this.isRemembering = options.isRemembering;
+  }
+
+  /** Copies `from` to `to`, making its folder; remembers what did not exist before. */
+  async copy(from: string, to: string): Promise<void> {
+    const folder = await mkdir(path.dirname(to), { recursive: true });
+    const isNew = !(await stat(to).then(
+      () => true,
+      () => false,
+    ));
+    await copyFile(from, to);
+    if (!this.isRemembering) return;
+    if (isNew) this.created.push(to);
+    // mkdir names the first folder it made; the ones below it, down to the file's, are new too.
+    for (let dir = path.dirname(to); folder && dir.length >= folder.length; dir = path.dirname(dir))
+      this.folders.push(dir);
+  }
+
+  /** Removes the files copied and the folders made for them (deepest first, only if empty). */
+  async undo(): Promise<void> {
+    const files = this.created;
+    const folders = [...new Set(this.folders)].sort((a, b) => b.length - a.length);
+    this.created = [];
+    this.folders = [];
+    for (const file of files) await rm(file, { force: true });
+    for (const folder of folders) await rmdir(folder).catch(() => undefined);
+  }
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
+import { LocalMediaStore } from '../../src/adapters/media-store.ts';
+import { importGhost } from '../../src/services/import/ghost.ts';
+import type { MigrationReport } from '../../src/services/import/session.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+type Row = Record<string, unknown>;
+
+const DATED = {
+  created_at: '2021-05-01T10:00:00.000Z',
+  updated_at: '2021-05-01T10:00:00.000Z',
+  published_at: '2021-05-01T10:00:00.000Z',
+};
+
+/** A published Ghost 5 post (or page) with the given fields. */
+function ghostPost(fields: Row): Row {
+  return { type: 'post', status: 'published', ...DATED, ...fields };
+}
+
+/** A Ghost 5 export of these rows. */
+function ghostExport(data: {
+  posts: Row[];
+  tags?: Row[];
+  users?: Row[];
+  posts_tags?: Row[];
+  posts_authors?: Row[];
+}) {
+  return JSON.stringify({
+    db: [{ meta: { exported_on: 1620000000000, version: '5.0.0' }, data: { tags: [], users: [], ...data } }],
+  });
+}
+
+/** A lexical body of these cards, after a paragraph. */
+function lexical(...cards: Row[]): string {
+  return JSON.stringify({
+    root: {
+      type: 'root',
+      version: 1,
+      children: [
+        { type: 'paragraph', version: 1, children: [{ type: 'text', version: 1, text: 'Before the card.' }] },
+        ...cards.map((card) => ({ version: 1, ...card })),
+      ],
+    },
+  });
+}
+
+function itemLine(report: MigrationReport, kind: string, id: string) {
+  const found = report.items.find((item) => item.kind === kind && item.id === id);
+  assert.ok(found, `${kind} ${id} is in the report`);
+  return found;
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`Ghost import fidelity on ${kind}`, () => {
+    let folder: string;
+    before(() => {
+      folder = mkdtempSync(path.join(tmpdir(), 'pressroom-ghost-fidelity-'));
+    });
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    const write = (name: string, text: string) => {
+      const file = path.join(folder, name);
+      writeFileSync(file, text);
+      return file;
+    };
+
+    test('a strict import that fails takes back the images it copied into the media library', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const imagesDir = path.join(folder, 'strict-images');
+        mkdirSync(path.join(imagesDir, '2021', '05'), { recursive: true });
+        await sharp({ create: { width: 640, height: 320, channels: 3, background: '#336699' } })
+          .png()
+          .toFile(path.join(imagesDir, '2021', '05', 'quay.png'));
+        const mediaFolder = path.join(folder, 'strict-media');
+        const media = new LocalMediaStore(mediaFolder);
+        const file = write(
+          'strict.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'a1',
+                title: 'The quay',
+                slug: 'the-quay',
+                html: '<p>Look.</p><img src="__GHOST_URL__/content/images/2021/05/quay.png" alt="The quay">',
+              }),
+              ghostPost({
+                id: 'a2',
+                title: 'Impossible',
+                slug: 'impossible',
+                html: '<p>x</p>',
+                published_at: '2021-02-30T10:00:00.000Z',
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file, { isStrict: true, imagesDir, media });
+        assert.equal(report.isRolledBack, true);
+        assert.deepEqual(await t.wiring.store.media.listAll(), []);
+        const files = existsSync(mediaFolder)
+          ? readdirSync(mediaFolder, { recursive: true, withFileTypes: true }).filter((entry) =>
+              entry.isFile(),
+            )
+          : [];
+        assert.deepEqual(files, []);
+        assert.equal(itemLine(report, 'image', '2021/05/quay.png').outcome, 'skipped');
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}
