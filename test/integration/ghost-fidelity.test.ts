@@ -113,5 +113,63 @@ for (const kind of DATABASE_KINDS) {
         await t.cleanup();
       }
     });
+
+    test('a re-run reports embedded players unchanged, and names only those it wrote', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const file = write(
+          'embeds.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'e1',
+                title: 'Watch this',
+                slug: 'watch-this',
+                html: '<p>Film:</p><figure class="kg-card kg-embed-card"><iframe src="https://www.youtube.com/embed/abcdefghijk"></iframe></figure>',
+              }),
+            ],
+          }),
+        );
+        const first = await importGhost(t.wiring, file);
+        assert.deepEqual(first.counts.embed, { imported: 1, updated: 0, unchanged: 0, skipped: 0 });
+        assert.ok(first.warnings.some((w) => /embedded players.*YouTube ×1/.test(w)));
+        const again = await importGhost(t.wiring, file);
+        assert.deepEqual(again.counts.embed, { imported: 0, updated: 0, unchanged: 1, skipped: 0 });
+        assert.equal(again.counts.article.unchanged, 1);
+        assert.ok(!again.warnings.some((w) => /embedded players/.test(w)), again.warnings.join('\n'));
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test("a card of a kind that cannot be kept is named on its post's line and among the notes", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const file = write(
+          'cards.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'c1',
+                title: 'With a widget',
+                slug: 'with-a-widget',
+                lexical: lexical({ type: 'mystery-widget', data: 1 }, { type: 'paywall' }),
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        const line = itemLine(report, 'post', 'c1');
+        assert.equal(line.outcome, 'imported');
+        assert.match(line.reason ?? '', /the "mystery-widget" card could not be kept and was left out/);
+        // The paywall marker shows readers nothing: it goes quietly.
+        assert.doesNotMatch(line.reason ?? '', /paywall/);
+        assert.ok(report.warnings.some((w) => /post c1 "With a widget": the "mystery-widget" card/.test(w)));
+        const article = await t.wiring.store.articles.findBySlug('with-a-widget');
+        assert.equal(article?.bodyMarkdown, 'Before the card.');
+      } finally {
+        await t.cleanup();
+      }
+    });
   });
 }

@@ -370,16 +370,15 @@ class GhostWriter {
       return;
     }
     let body: string;
+    let embeds: string[];
     try {
       const converted = ghostBodyMarkdown(post, this.images);
       body = converted.markdown;
-      for (const provider of converted.embeds) {
-        session.count('embed', 'imported');
-        this.embeds.set(provider, (this.embeds.get(provider) ?? 0) + 1);
-      }
+      embeds = converted.embeds;
       if (converted.droppedCards.length > 0) {
-        session.warn(
-          `${ref}: ${[...new Set(converted.droppedCards)].map((n) => `the "${n}" card`).join(', ')} could not be kept and ${converted.droppedCards.length === 1 ? 'was' : 'were'} left out`,
+        session.note(
+          ref,
+          `${[...new Set(converted.droppedCards)].map((n) => `the "${n}" card`).join(', ')} could not be kept and ${converted.droppedCards.length === 1 ? 'was' : 'were'} left out`,
         );
       }
     } catch (error) {
@@ -403,8 +402,9 @@ class GhostWriter {
         },
         { createdAt: ghostDate(post.created_at), modifiedAt: ghostDate(post.updated_at) },
       );
+      if (page) this.countEmbeds(embeds);
       const pageDone = session.lastDone();
-      if (page) await session.redirect(`/${slug}`, pagePath(page.slug));
+      if (page) await session.redirect(`/${slug}`, pagePath(page.slug), ref);
       outcome(pageDone);
       return;
     }
@@ -466,6 +466,7 @@ class GhostWriter {
       },
       { createdAt: ghostDate(post.created_at), modifiedAt: ghostDate(post.updated_at) },
     );
+    if (saved) this.countEmbeds(embeds);
     // Said of what this run wrote: a post left as it was (unchanged, edited here) was said so before.
     if (
       saved &&
@@ -479,8 +480,21 @@ class GhostWriter {
           : `its author${authorRefs.length > 1 ? 's' : ''} (user ${authorRefs.join(', ')}) ${authorRefs.length > 1 ? 'are' : 'is'} not among the export's users; imported with no author (no byline)`,
       );
     const articleDone = session.lastDone();
-    if (saved && slug) await session.redirect(`/${slug}`, saved.path);
+    if (saved && slug) await session.redirect(`/${slug}`, saved.path, ref);
     outcome(articleDone);
+  }
+
+  /**
+   * Counts the embedded players of the post just saved as what became of the post: a re-run that
+   * leaves it as it was reports them unchanged. Only those this run wrote are named at the end.
+   */
+  private countEmbeds(providers: string[]): void {
+    const outcome = this.session.lastOutcome;
+    for (const provider of providers) {
+      this.session.report.counts.embed[outcome] += 1;
+      if (outcome === 'imported' || outcome === 'updated')
+        this.embeds.set(provider, (this.embeds.get(provider) ?? 0) + 1);
+    }
   }
 
   /** Notes what only the whole import knows, in the last batch. */
