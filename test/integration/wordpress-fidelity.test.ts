@@ -251,5 +251,49 @@ for (const kind of DATABASE_KINDS) {
         await t.cleanup();
       }
     });
+
+    test("a post's own <!--more--> text and its javascript: links are reported on its line; the links keep their text", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'links.example';
+        const file = write(
+          'links.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 10,
+              slug: 'teaser',
+              title: 'A teaser',
+              body: '<p>Before the break, <a href="javascript:void(0)">a dead link</a>.</p><!--more Read the rest of the story--><p>After, <a href="data:text/html,hi">another</a>.</p>',
+              extra: `<wp:comment><wp:comment_id>7</wp:comment_id><wp:comment_author><![CDATA[Reader]]></wp:comment_author><wp:comment_date_gmt>2020-06-02 10:00:00</wp:comment_date_gmt><wp:comment_content><![CDATA[Try <a href="vbscript:x">this</a>.]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_type></wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>`,
+            }),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const line = itemLine(report, 'item', '10');
+        assert.equal(line.outcome, 'imported');
+        assert.match(line.reason ?? '', /the <!--more--> link text "Read the rest of the story" is not kept/);
+        assert.match(
+          line.reason ?? '',
+          /2 links no page may carry became their text \(javascript: "a dead link", data: "another"\)/,
+        );
+        assert.match(
+          itemLine(report, 'comment', '7').reason ?? '',
+          /a vbscript: link became its text \("this"\)/,
+        );
+        const article = await t.wiring.store.articles.findBySlug('teaser');
+        assert.equal(
+          article?.bodyMarkdown,
+          'Before the break, a dead link.\n\n<!--more-->\n\nAfter, another.',
+        );
+        assert.doesNotMatch(article?.bodyHtml ?? '', /javascript|\]\(/);
+        assert.equal(article?.summary, 'Before the break, a dead link.');
+        const [comment] = await t.wiring.store.comments.listForArticle(article?.id ?? 0);
+        assert.equal(comment?.body, 'Try this.');
+      } finally {
+        await t.cleanup();
+      }
+    });
   });
 }

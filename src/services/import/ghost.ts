@@ -19,7 +19,12 @@ import {
 } from './ghost-images.ts';
 import { type GhostOrigin, type GhostTable, readGhostExport } from './ghost-reader.ts';
 import { GhostSpool } from './ghost-spool.ts';
-import { htmlToMarkdown } from './html-to-markdown.ts';
+import {
+  type DroppedLink,
+  droppedLinksNote,
+  htmlToMarkdown,
+  withoutRefusedLinks,
+} from './html-to-markdown.ts';
 import {
   type BatchRunner,
   type ImportProgress,
@@ -96,15 +101,19 @@ function absoluteUrl(value: string | null): string | null {
 export function ghostBodyMarkdown(
   post: Row,
   images: ImageUrls = new Map(),
-): { markdown: string; embeds: string[]; droppedCards: string[] } {
+): { markdown: string; embeds: string[]; droppedCards: string[]; droppedLinks: DroppedLink[] } {
   const source = (value: unknown) => {
     const raw = text(value);
     return withoutGhostUrl(raw === null ? null : rewriteGhostImages(raw, images));
   };
-  const converted = (body: { markdown: string; embeds: string[] }, droppedCards: string[] = []) => ({
+  const converted = (
+    body: { markdown: string; embeds: string[]; droppedLinks: DroppedLink[] },
+    droppedCards: string[] = [],
+  ) => ({
     markdown: withoutMissingImages(body.markdown),
     embeds: body.embeds,
     droppedCards,
+    droppedLinks: body.droppedLinks,
   });
   const html = source(post.html);
   if (html?.trim()) return converted(htmlToMarkdown(html));
@@ -118,7 +127,9 @@ export function ghostBodyMarkdown(
     const rendered = mobiledocToHtmlNoting(mobiledoc);
     return converted(htmlToMarkdown(rendered.html), rendered.droppedCards);
   }
-  return converted({ markdown: source(post.markdown)?.trim() ?? '', embeds: [] });
+  const droppedLinks: DroppedLink[] = [];
+  const markdown = withoutRefusedLinks(source(post.markdown)?.trim() ?? '', droppedLinks);
+  return converted({ markdown, embeds: [], droppedLinks });
 }
 
 /**
@@ -375,6 +386,7 @@ class GhostWriter {
       const converted = ghostBodyMarkdown(post, this.images);
       body = converted.markdown;
       embeds = converted.embeds;
+      if (converted.droppedLinks.length > 0) session.note(ref, droppedLinksNote(converted.droppedLinks));
       if (converted.droppedCards.length > 0) {
         session.note(
           ref,

@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import { renderMarkdownNow } from '../../content/markdown.ts';
 import {
   autoParagraph,
   cleanText,
+  type DroppedLink,
+  droppedLinksNote,
   expandShortcodes,
   htmlToMarkdown,
+  refusedScheme,
   type ShortcodeNote,
+  withoutRefusedLinks,
 } from './html-to-markdown.ts';
 
 test('turns a [caption] into an image with its caption', () => {
@@ -333,4 +337,69 @@ test('<pre lang> code reads what the editor escaped as typed, and keeps raw tags
   );
   assert.match(markdown, /```cpp\n#include <iostream>\nstd::vector<char> v;\n```/);
   assert.match(markdown, /```php\n<th><\?php echo 1; \?><\/th>\n```/);
+});
+
+describe('links no reader page may carry', () => {
+  test('javascript:, data: and vbscript: links become their text, each noted', () => {
+    const { markdown, droppedLinks } = htmlToMarkdown(
+      '<p><a href="javascript:alert(1)">Vote <b>now</b></a>, <a href=" JaVa\tScRiPt:void(0)">tabbed</a>, ' +
+        '<a href="&#106;avascript:x()">encoded</a>, <a href="data:text/html;base64,PHA+">data</a>, ' +
+        '<a href="vbscript:msgbox">vb</a>, <a href="/about">ours</a> and <a href="mailto:a@example.org">mail</a>.</p>',
+    );
+    assert.equal(
+      markdown,
+      'Vote **now**, tabbed, encoded, data, vb, [ours](/about) and [mail](mailto:a@example.org).',
+    );
+    assert.deepEqual(
+      droppedLinks.map((link) => [link.scheme, link.text]),
+      [
+        ['javascript', 'Vote now'],
+        ['javascript', 'tabbed'],
+        ['javascript', 'encoded'],
+        ['data', 'data'],
+        ['vbscript', 'vb'],
+      ],
+    );
+    assert.equal(refusedScheme('https://example.org'), undefined);
+    assert.equal(refusedScheme('#top'), undefined);
+    assert.equal(refusedScheme('tel:+4412345'), undefined);
+  });
+
+  test('Markdown written as such loses such links outside code only', () => {
+    const dropped: DroppedLink[] = [];
+    const markdown = [
+      'Click [here](javascript:alert(1)) or [there](https://example.org).',
+      '`[code](javascript:x)` stays.',
+      '```',
+      '[fenced](javascript:y)',
+      '```',
+      '![an image](data:image/png;base64,AAA)',
+    ].join('\n');
+    assert.equal(
+      withoutRefusedLinks(markdown, dropped),
+      markdown.replace('[here](javascript:alert(1))', 'here'),
+    );
+    assert.deepEqual(dropped, [{ scheme: 'javascript', text: 'here' }]);
+  });
+
+  test('a Markdown card keeps its text and drops the link', () => {
+    const html = '<div data-markdown="true">See [the form](javascript:open()).</div>';
+    const converted = htmlToMarkdown(html);
+    assert.equal(converted.markdown, 'See the form.');
+    assert.deepEqual(converted.droppedLinks, [{ scheme: 'javascript', text: 'the form' }]);
+  });
+
+  test('the report names a single dropped link, or counts and lists several', () => {
+    assert.equal(
+      droppedLinksNote([{ scheme: 'javascript', text: 'Vote' }]),
+      'a javascript: link became its text ("Vote")',
+    );
+    assert.match(
+      droppedLinksNote([
+        { scheme: 'javascript', text: 'a' },
+        { scheme: 'data', text: 'b' },
+      ]),
+      /^2 links no page may carry became their text \(javascript: "a", data: "b"\)$/,
+    );
+  });
 });

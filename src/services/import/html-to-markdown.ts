@@ -2,6 +2,7 @@ import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
 import { assertRenderable, bareLinksIn, FOOTNOTE_ID } from '../../content/markdown.ts';
+import { clipText } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
 import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
 import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
@@ -15,7 +16,50 @@ export interface ConvertedBody {
   shortcodes: ShortcodeNote[];
   /** Providers of the embedded players kept as links ("YouTube", "Spotify", …), one per embed. */
   embeds: string[];
+  /** Links that could not be kept (a javascript: address, say), which became their text. */
+  droppedLinks: DroppedLink[];
 }
+
+/** A link whose address no reader page may carry, kept as its text only. */
+export interface DroppedLink {
+  /** The address's scheme, as written: "javascript", "data", "vbscript" … */
+  scheme: string;
+  /** The link's text, as the reader sees it. */
+  text: string;
+}
+
+/** Schemes a link on a reader page may have (as the renderer's sanitizer allows), or none. */
+const KEPT_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
+const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+
+/**
+ * The scheme of an address no reader page may link to (javascript:, data:, vbscript: …), or
+ * undefined for one it may (http(s), mailto, tel, or a relative address). Browsers ignore
+ * whitespace and control characters inside a scheme ("java\tscript:"), so they are too.
+ */
+export function refusedScheme(href: string): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers skip these in a scheme
+  const scheme = SCHEME.exec(href.replace(/[\u0000-\u0020]/g, ''))?.[1]?.toLowerCase();
+  return scheme === undefined || KEPT_SCHEMES.has(scheme) ? undefined : scheme;
+}
+
+/**
+ * What a report says of links kept as their text only.
+ * @example droppedLinksNote([{ scheme: 'javascript', text: 'Vote' }]) // 'a javascript: link became its text ("Vote")'
+ */
+export function droppedLinksNote(links: DroppedLink[]): string {
+  const listed = links
+    .slice(0, 5)
+    .map((link) => `${link.scheme}: "${clipText(link.text, 60)}"`)
+    .join(', ');
+  const more = links.length > 5 ? ` and ${links.length - 5} more` : '';
+  return links.length === 1
+    ? `a ${links[0]?.scheme}: link became its text ("${clipText(links[0]?.text ?? '', 60)}")`
+    : `${links.length} links no page may carry became their text (${listed}${more})`;
+}
+
+// Links dropped from the body being converted, for the report.
+let droppedLinksFound: DroppedLink[] = [];
 
 const turndown = new TurndownService({
   headingStyle: 'atx',
@@ -78,6 +122,12 @@ turndown.addRule('link', {
     const text = content.replace(/\uE014(\d+)\uE014/g, (_m, index: string) =>
       escapeMarkdown(bareLinks[Number(index)] ?? ''),
     );
+    // A link the rendered page could not keep would stay as literal Markdown: its text stays.
+    const refused = refusedScheme(element.getAttribute('href') ?? '');
+    if (refused) {
+      droppedLinksFound.push({ scheme: refused, text: element.textContent?.trim() ?? '' });
+      return text;
+    }
     // As turndown's own rule writes a link.
     const rawHref = (element.getAttribute('href') ?? '').replace(/([<>()])/g, '\\$1');
     const href = rawHref.includes(' ') ? `<${rawHref}>` : rawHref;
@@ -416,13 +466,58 @@ function unescapeHtml(text: string): string {
  * the Markdown escaped) before the HTML converter sees them: it would fold their lines into one
  * paragraph. Each comes back as written, its footnotes anchored as those in HTML bodies are.
  */
-function liftMarkdownCards(html: string, cards: string[]): string {
+function liftMarkdownCards(html: string, cards: string[], droppedLinks: DroppedLink[]): string {
   if (!html.includes('data-markdown')) return html;
   const counter: FootnoteCounter = { next: 1 };
   return html.replace(/<div data-markdown="true">([^<]*)<\/div>/g, (_whole, escaped: string) => {
-    const markdown = footnotesToAnchors(unescapeHtml(escaped).trim(), counter);
+    const markdown = footnotesToAnchors(
+      withoutRefusedLinks(unescapeHtml(escaped).trim(), droppedLinks),
+      counter,
+    );
     return `<p>${MARKDOWN_CARD}${cards.push(markdown) - 1}${MARKDOWN_CARD}</p>`;
   });
+}
+
+// An inline Markdown link: its text, and an address that may hold one level of parentheses.
+const MARKDOWN_LINK =
+  /(!?)\[((?:[^[\]\\]|\\.)*)\]\(\s*<?((?:[^()\s\\]|\\.|\([^()\s]*\))*)>?(?:\s+"[^"]*")?\s*\)/g;
+const FENCE = /^(`{3,}|~{3,})/;
+
+/**
+ * Markdown written as such (a Ghost Markdown card, a 0.x post) with its links to addresses no
+ * reader page may carry (javascript: …) turned into their text, outside code; each is noted.
+ */
+export function withoutRefusedLinks(markdown: string, dropped: DroppedLink[]): string {
+  if (!/\]\(/.test(markdown)) return markdown;
+  let fence: string | null = null;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      const opening = FENCE.exec(line.trimStart())?.[1];
+      if (fence !== null) {
+        if (opening && opening[0] === fence[0] && opening.length >= fence.length) fence = null;
+        return line;
+      }
+      if (opening) {
+        fence = opening;
+        return line;
+      }
+      // Code spans keep what they show.
+      return line
+        .split(/(`+[^`]*`+)/)
+        .map((part, index) =>
+          index % 2 === 1
+            ? part
+            : part.replace(MARKDOWN_LINK, (whole, bang: string, text: string, href: string) => {
+                const refused = refusedScheme(href);
+                if (!refused || bang) return whole;
+                dropped.push({ scheme: refused, text: text.replace(/\\(.)/g, '$1') });
+                return text;
+              }),
+        )
+        .join('');
+    })
+    .join('\n');
 }
 
 function restoreMarkdownCards(markdown: string, cards: string[]): string {
@@ -600,7 +695,8 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   assertRenderable(html, 'body');
   const shortcodes: ShortcodeNote[] = [];
   const cards: string[] = [];
-  const lifted = liftCode(liftMarkdownCards(cleanText(html), cards), {
+  const droppedLinks: DroppedLink[] = [];
+  const lifted = liftCode(liftMarkdownCards(cleanText(html), cards, droppedLinks), {
     isWordPress: options.isWordPress,
     notes: shortcodes,
   });
@@ -615,10 +711,14 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     footnotes.notes.length === 0
       ? markdown
       : footnotesToAnchors(
-          restoreFootnotes(markdown, footnotes.notes, (note) => htmlToMarkdown(note).markdown),
+          restoreFootnotes(markdown, footnotes.notes, (note) => {
+            const converted = htmlToMarkdown(note);
+            droppedLinks.push(...converted.droppedLinks);
+            return converted.markdown;
+          }),
           { next: 1 },
         );
-  if (!source.trim()) return { markdown: '', shortcodes, embeds: [] };
+  if (!source.trim()) return { markdown: '', shortcodes, embeds: [], droppedLinks };
   // Text without markup (most comments, many old posts) needs no HTML parser, which costs
   // more than the rest of the import of a short comment.
   if (!/[<&]/.test(source)) {
@@ -635,6 +735,7 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
       markdown: cleanText(withNotes(paragraphs.filter(Boolean).join('\n\n'))),
       shortcodes,
       embeds: [],
+      droppedLinks,
     };
   }
   if (options.isWordPress) source = autoParagraph(source);
@@ -642,6 +743,7 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   source = liftAnchors(source, anchors);
   liftedCode = lifted.blocks;
   embedsFound = [];
+  droppedLinksFound = [];
   bareLinks = [];
   let converted: string;
   let embeds: string[];
@@ -660,6 +762,8 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     liftedCode = [];
     embeds = embedsFound;
     embedsFound = [];
+    droppedLinks.push(...droppedLinksFound);
+    droppedLinksFound = [];
   }
   const markdown = restoreMarkdownCards(
     restoreCode(
@@ -674,5 +778,5 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     ),
     cards,
   );
-  return { markdown: cleanText(withNotes(markdown)), shortcodes, embeds };
+  return { markdown: cleanText(withNotes(markdown)), shortcodes, embeds, droppedLinks };
 }

@@ -14,7 +14,7 @@ import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { RenderedBody } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
-import { htmlToMarkdown } from './html-to-markdown.ts';
+import { droppedLinksNote, htmlToMarkdown } from './html-to-markdown.ts';
 import {
   articleSlugBase,
   type BatchKeys,
@@ -684,6 +684,13 @@ class WordPressWriter {
       if (note.outcome === 'kept')
         this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
     }
+    if (body.droppedLinks.length > 0) this.session.note(ref, droppedLinksNote(body.droppedLinks));
+    // Articles have no field for a teaser's link text: the listings' own "Read more" is shown.
+    if (body.moreText)
+      this.session.note(
+        ref,
+        `the <!--more--> link text "${clipText(body.moreText, 80)}" is not kept (listings link to the article with their own words)`,
+      );
     const key = { sourceId, isRepeat, hasForwardLinks: relinked.hasForwardLinks };
     if (item.postType === 'page') return this.writePage(item, ref, key, body.markdown);
     return this.writePost(item, ref, key, body, { rendered, comments: prepared?.comments ?? null });
@@ -881,7 +888,8 @@ class WordPressWriter {
       let text = prepared?.[index];
       if (!text) {
         try {
-          text = { markdown: htmlToMarkdown(comment.content, { isWordPress: true }).markdown };
+          const { markdown, droppedLinks } = htmlToMarkdown(comment.content, { isWordPress: true });
+          text = { markdown, droppedLinks };
         } catch (error) {
           text = { error: error instanceof Error ? error.message : String(error) };
         }
@@ -899,6 +907,7 @@ class WordPressWriter {
         continue;
       }
       const body = text.markdown;
+      if (text.droppedLinks.length > 0) this.session.note(commentRef, droppedLinksNote(text.droppedLinks));
       if (!body.trim()) {
         this.session.skip('comment', commentRef, 'is empty');
         this.session.item({

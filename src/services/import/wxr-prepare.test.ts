@@ -9,6 +9,15 @@ describe('WordPress bodies and <!--more-->', () => {
     assert.equal(body.teaser, 'Teaser.');
   });
 
+  test('a <!--more Read the rest--> keeps its link text for the report', () => {
+    const body = wordPressBody('<p>Teaser.</p><!--more   Read  the rest…--><p>Rest.</p>');
+    assert.equal(body.markdown, 'Teaser.\n\n<!--more-->\n\nRest.');
+    assert.equal(body.teaser, 'Teaser.');
+    assert.equal(body.moreText, 'Read the rest…');
+    assert.equal(wordPressBody('<p>Teaser.</p><!--more--><p>Rest.</p>').moreText, null);
+    assert.equal(wordPressBody('<p>No break.</p>').moreText, null);
+  });
+
   test('a <!--more--> inside a [code] shortcode is code, not a break', () => {
     const body = wordPressBody(
       '<p>Intro.</p>\n[code]\nlet a = 1;\n<!--more-->\nlet b = 2;\n[/code]\n<p>After.</p>',

@@ -5,13 +5,15 @@ import { INLINE_RENDER_CHARS } from '../../content/render-pool.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
 import type { RenderedBody } from '../articles.ts';
 import { liftCode } from './code-blocks.ts';
-import { type ConvertedBody, cleanText, htmlToMarkdown } from './html-to-markdown.ts';
+import { type ConvertedBody, cleanText, type DroppedLink, htmlToMarkdown } from './html-to-markdown.ts';
 import type { WxrItem } from './wxr-reader.ts';
 import type { SpooledItem } from './wxr-spool.ts';
 
 export interface WordPressBody extends ConvertedBody {
   /** The text before <!--more-->, as plain text, when the post has one. */
   teaser: string | null;
+  /** The link text a <!--more Read the rest--> gives instead of WordPress's "(more…)", if any. */
+  moreText: string | null;
 }
 
 const MORE = /<!--more(?:\s[^>]*)?-->/gi;
@@ -47,15 +49,19 @@ function topLevelMore(content: string): { index: number; length: number } | null
  */
 export function wordPressBody(content: string): WordPressBody {
   const at = topLevelMore(content);
-  if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null };
+  if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null, moreText: null };
   const before = htmlToMarkdown(content.slice(0, at.index), { isWordPress: true });
   const after = htmlToMarkdown(content.slice(at.index + at.length), { isWordPress: true });
   const teaser = renderedPlainText(renderMarkdownNow(before.markdown)) || null;
+  const custom = /^<!--more\s([^>]*)-->$/i.exec(content.slice(at.index, at.index + at.length))?.[1];
+  const moreText = custom ? cleanText(custom).replace(/\s+/g, ' ').trim() || null : null;
   return {
     markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
     shortcodes: [...before.shortcodes, ...after.shortcodes],
     embeds: [...before.embeds, ...after.embeds],
+    droppedLinks: [...before.droppedLinks, ...after.droppedLinks],
     teaser,
+    moreText,
   };
 }
 
@@ -70,7 +76,7 @@ export interface Unconvertible {
  */
 export interface PreparedItem {
   body: { converted: WordPressBody; rendered: RenderedBody | null } | Unconvertible | null;
-  comments: ({ markdown: string } | Unconvertible)[];
+  comments: ({ markdown: string; droppedLinks: DroppedLink[] } | Unconvertible)[];
 }
 
 /** What preparing an item needs of it (all a worker thread is sent). */
@@ -112,7 +118,8 @@ export function prepareWxrItem(task: PrepareTask): PreparedItem {
   }
   const comments = task.comments.map((content) => {
     try {
-      return { markdown: htmlToMarkdown(content, { isWordPress: true }).markdown };
+      const { markdown, droppedLinks } = htmlToMarkdown(content, { isWordPress: true });
+      return { markdown, droppedLinks };
     } catch (error) {
       return { error: messageOf(error) };
     }
