@@ -237,44 +237,50 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('Ghost embeds (html, lexical, mobiledoc) stay as links that load nothing until followed, and are counted', async () => {
-      const report = await importGhost(t.wiring, ours('ghost-fidelity.json'), { oldUrl: OLD_GHOST });
-      assert.equal(report.counts.embed.imported, 4);
-      assert.ok(
-        report.warnings.some((w) => /YouTube ×2, Spotify ×2/.test(w)),
-        report.warnings.join('\n'),
-      );
-      const notes = await t.wiring.store.articles.findBySlug('harbour-notes');
-      assert.ok(notes);
-      assert.match(
-        notes.bodyMarkdown,
-        /\[▶ Watch on YouTube: Big Buck Bunny\]\(https:\/\/www\.youtube\.com\/watch\?v=aqz-KE-bpKQ\)/,
-      );
-      assert.match(
-        notes.bodyMarkdown,
-        /\[▶ Listen on Spotify\]\(https:\/\/open\.spotify\.com\/episode\/512ojhOuo1ktJprKbVcKyQ\)/,
-      );
-      assert.doesNotMatch(notes.bodyHtml, /<iframe|youtube\.com\/embed|open\.spotify\.com\/embed/);
-      assert.match(
-        notes.bodyHtml,
-        /<a href="https:\/\/www\.youtube\.com\/watch\?v=aqz-KE-bpKQ" rel="noopener">/,
-      );
-      // Footnote targets, a table with line breaks and a code block come across too.
-      assert.match(notes.bodyHtml, /<span id="fn1"><\/span>/);
-      assert.match(notes.bodyHtml, /href="#fn1"/);
-      assert.match(notes.bodyHtml, /<td>06:10<br \/>18:32<\/td>/);
-      assert.match(notes.bodyMarkdown, /```python\nif depth < 2:\n {4}# stay ashore\n {4}wait\(\)\n```/);
-      const film = await t.wiring.store.articles.findBySlug('dawn-film');
-      assert.match(
-        film?.bodyMarkdown ?? '',
-        /Before the video\.\n\n\[▶ Watch on YouTube: Harbour at dawn\]\(https:\/\/www\.youtube\.com\/watch\?v=dQw4w9WgXcQ\)\n\nFilmed from the pier/,
-      );
-      assert.match(film?.bodyMarkdown ?? '', /After the video\./);
-      const shanty = await t.wiring.store.articles.findBySlug('shanty');
-      assert.match(
-        shanty?.bodyMarkdown ?? '',
-        /\[▶ Listen on Spotify: Sea shanty\]\(https:\/\/open\.spotify\.com\/track\/4uLU6hMCjMI75M1A2tKUQC\)/,
-      );
-      assert.equal(notes.updatedAt.slice(0, 19), '2021-06-02T09:30:00');
+      // A fresh instance: a re-run of the same file (as the test before made) counts its embeds unchanged.
+      const fresh = await createTestWiring(kind);
+      try {
+        const report = await importGhost(fresh.wiring, ours('ghost-fidelity.json'), { oldUrl: OLD_GHOST });
+        assert.equal(report.counts.embed.imported, 4);
+        assert.ok(
+          report.warnings.some((w) => /YouTube ×2, Spotify ×2/.test(w)),
+          report.warnings.join('\n'),
+        );
+        const notes = await fresh.wiring.store.articles.findBySlug('harbour-notes');
+        assert.ok(notes);
+        assert.match(
+          notes.bodyMarkdown,
+          /\[▶ Watch on YouTube: Big Buck Bunny\]\(https:\/\/www\.youtube\.com\/watch\?v=aqz-KE-bpKQ\)/,
+        );
+        assert.match(
+          notes.bodyMarkdown,
+          /\[▶ Listen on Spotify\]\(https:\/\/open\.spotify\.com\/episode\/512ojhOuo1ktJprKbVcKyQ\)/,
+        );
+        assert.doesNotMatch(notes.bodyHtml, /<iframe|youtube\.com\/embed|open\.spotify\.com\/embed/);
+        assert.match(
+          notes.bodyHtml,
+          /<a href="https:\/\/www\.youtube\.com\/watch\?v=aqz-KE-bpKQ" rel="noopener">/,
+        );
+        // Footnote targets, a table with line breaks and a code block come across too.
+        assert.match(notes.bodyHtml, /<span id="fn1"><\/span>/);
+        assert.match(notes.bodyHtml, /href="#fn1"/);
+        assert.match(notes.bodyHtml, /<td>06:10<br \/>18:32<\/td>/);
+        assert.match(notes.bodyMarkdown, /```python\nif depth < 2:\n {4}# stay ashore\n {4}wait\(\)\n```/);
+        const film = await fresh.wiring.store.articles.findBySlug('dawn-film');
+        assert.match(
+          film?.bodyMarkdown ?? '',
+          /Before the video\.\n\n\[▶ Watch on YouTube: Harbour at dawn\]\(https:\/\/www\.youtube\.com\/watch\?v=dQw4w9WgXcQ\)\n\nFilmed from the pier/,
+        );
+        assert.match(film?.bodyMarkdown ?? '', /After the video\./);
+        const shanty = await fresh.wiring.store.articles.findBySlug('shanty');
+        assert.match(
+          shanty?.bodyMarkdown ?? '',
+          /\[▶ Listen on Spotify: Sea shanty\]\(https:\/\/open\.spotify\.com\/track\/4uLU6hMCjMI75M1A2tKUQC\)/,
+        );
+        assert.equal(notes.updatedAt.slice(0, 19), '2021-06-02T09:30:00');
+      } finally {
+        await fresh.cleanup();
+      }
     });
 
     test('Ghost images without --images keep their URL at the old site, and each is listed', async () => {
