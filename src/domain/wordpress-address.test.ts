@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { wordPressAddress, wordPressQueryFeed } from './wordpress-address.ts';
+import { wordPressAddress, wordPressQueryAddress, wordPressQueryFeed } from './wordpress-address.ts';
 
 test('feeds of the site, of a listing and of a post, in RSS or Atom', () => {
   assert.deepEqual(wordPressAddress('/feed'), { kind: 'feed', base: null, format: 'rss' });
@@ -46,4 +46,22 @@ test('?feed= values', () => {
   assert.equal(wordPressQueryFeed('rss2'), 'rss');
   assert.equal(wordPressQueryFeed('comments-atom'), 'atom');
   assert.equal(wordPressQueryFeed('json'), undefined);
+});
+
+test('query addresses that name a post, page, attachment, category, tag or author', () => {
+  const query = (text: string, path = '/') => wordPressQueryAddress(path, new URLSearchParams(text));
+  assert.equal(query('p=12'), '/?p=12');
+  assert.equal(query('page_id=7', '/index.php'), '/?page_id=7');
+  assert.equal(query('attachment_id=201'), '/?attachment_id=201');
+  assert.equal(query('cat=3&paged=2'), '/?cat=3');
+  assert.equal(query('tag=Rivers'), '/?tag=rivers');
+  assert.equal(query('tag=%E6%B0%B4'), `/?tag=${encodeURIComponent('水')}`);
+  assert.equal(query('author=2'), '/?author=2');
+  // The first key WordPress would read wins; a value of the wrong form names nothing.
+  assert.equal(query('cat=3&p=12'), '/?p=12');
+  assert.equal(query('cat=-3'), undefined);
+  assert.equal(query('author=ana'), undefined);
+  assert.equal(query('tag=a/b'), undefined);
+  assert.equal(query('s=water'), undefined);
+  assert.equal(query('p=12', '/blog/'), undefined);
 });

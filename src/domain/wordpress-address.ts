@@ -55,3 +55,36 @@ export function wordPressQueryFeed(value: string): 'rss' | 'atom' | undefined {
   if (!QUERY_FEED.test(value)) return undefined;
   return value.endsWith('atom') ? 'atom' : 'rss';
 }
+
+/**
+ * WordPress's query addresses on the home page that name one thing, in the order one is taken
+ * when an address has several: a post, a page, an attachment, a category (by id), a tag (by
+ * slug), an author (by id).
+ */
+const QUERY_KEYS = ['p', 'page_id', 'attachment_id', 'cat', 'tag', 'author'] as const;
+const QUERY_VALUES: Record<(typeof QUERY_KEYS)[number], RegExp> = {
+  p: /^\d+$/,
+  page_id: /^\d+$/,
+  attachment_id: /^\d+$/,
+  cat: /^\d+$/,
+  // A tag's slug, decoded: letters of any script, digits, hyphens.
+  tag: /^[\p{L}\p{M}\p{N}_-]+$/u,
+  author: /^\d+$/,
+};
+
+/**
+ * The one form a WordPress query address on the home page (`/?p=12`, `/index.php?cat=3`,
+ * `/?tag=rivers`) is recorded and looked up by, or undefined when it names none of those.
+ * @example wordPressQueryAddress('/', new URLSearchParams('cat=3&paged=2')) // '/?cat=3'
+ * @example wordPressQueryAddress('/', new URLSearchParams('s=water')) // undefined
+ */
+export function wordPressQueryAddress(path: string, query: URLSearchParams): string | undefined {
+  if (path !== '/' && path !== '/index.php') return undefined;
+  for (const key of QUERY_KEYS) {
+    const value = query.get(key);
+    if (value === null) continue;
+    const normal = key === 'tag' ? value.toLowerCase() : value;
+    return QUERY_VALUES[key].test(normal) ? `/?${key}=${encodeURIComponent(normal)}` : undefined;
+  }
+  return undefined;
+}

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { mediaDir as mediaDirOf } from '../../src/adapters/media-store.ts';
+import { buildApp } from '../../src/app.ts';
 import type { MigrationReport } from '../../src/services/import/session.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
 import { addTerm } from '../../src/services/testing/fixtures.ts';
@@ -165,7 +167,9 @@ for (const kind of DATABASE_KINDS) {
           /\/category\/news already leads/,
         );
         assert.ok(report.skipped.some((s) => s.kind === 'redirect' && s.ref === '/?p=5'));
-        assert.equal(report.counts.redirect.skipped, 3);
+        assert.equal((await store.redirects.find('/?cat=3'))?.toPath, '/theme/news');
+        assert.match(itemLine(report, 'term', 'category:news').reason ?? '', /\/\?cat=3 already leads/);
+        assert.equal(report.counts.redirect.skipped, 4);
 
         // The first site's own re-run still finds its addresses its own: nothing to report.
         const rerun = await importWordPress(t.wiring, first);
@@ -292,6 +296,72 @@ for (const kind of DATABASE_KINDS) {
         const [comment] = await t.wiring.store.comments.listForArticle(article?.id ?? 0);
         assert.equal(comment?.body, 'Try this.');
       } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('old attachment addresses and ?cat=, ?tag=, ?author= queries answer 301 to the file, post, term or author', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      const uploads = path.join(folder, 'query-uploads');
+      mkdirSync(path.join(uploads, '2020', '06'), { recursive: true });
+      writeFileSync(path.join(uploads, '2020', '06', 'photo.jpg'), 'bytes of a photo');
+      const site = 'query.example';
+      const attachment = (id: number, name: string) => `<item>
+    <title>${name}</title>
+    <link>https://${site}/2020/06/hello/${name}/</link>
+    <wp:post_id>${id}</wp:post_id>
+    <wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>${name}</wp:post_name>
+    <wp:status>inherit</wp:status>
+    <wp:post_parent>10</wp:post_parent>
+    <wp:post_type>attachment</wp:post_type>
+    <wp:attachment_url>https://${site}/wp-content/uploads/2020/06/${name}.jpg</wp:attachment_url>
+  </item>`;
+      const file = write(
+        'query.xml',
+        wxr(
+          site,
+          `<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>
+  <wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>rivers</wp:tag_slug><wp:tag_name><![CDATA[Rivers]]></wp:tag_name></wp:tag>`,
+          // The attachments come first, as they often do: the one whose file is absent leads to
+          // its post once that is written.
+          `${attachment(20, 'photo')}
+  ${attachment(21, 'missing')}
+  ${post(site, { id: 10, slug: 'hello', title: 'Hello' })}`,
+        ),
+      );
+      const app = await buildApp(t.wiring, { shouldLog: false });
+      try {
+        const mediaDir = mediaDirOf(t.wiring.config.data.dir);
+        const report = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
+        assert.equal(report.counts.media.imported, 2);
+        const moved = async (url: string) => {
+          const reply = await app.inject({ method: 'GET', url });
+          assert.equal(reply.statusCode, 301, url);
+          return reply.headers.location;
+        };
+        const photo = '/media/wordpress/2020/06/photo.jpg';
+        assert.equal(await moved('/?p=20'), photo);
+        assert.equal(await moved('/?attachment_id=20'), photo);
+        assert.equal(await moved('/2020/06/hello/photo/'), photo);
+        assert.equal(await moved('/?p=21'), '/articles/hello');
+        assert.equal(await moved('/?attachment_id=21'), '/articles/hello');
+        assert.equal(await moved('/2020/06/hello/missing/'), '/articles/hello');
+        assert.equal(await moved('/?cat=3'), '/theme/news');
+        assert.equal(await moved('/index.php?cat=3&paged=2'), '/theme/news');
+        assert.equal(await moved('/?tag=rivers'), '/tag/rivers');
+        assert.equal(await moved('/?author=1'), '/authors/admin');
+        // A category's feed leads to the category; the site's feed is still the site's.
+        assert.equal(await moved('/?cat=3&feed=rss2'), '/theme/news');
+        assert.equal(await moved('/?feed=rss2'), '/feed.xml');
+        // An id no import recorded is the home page, as before.
+        assert.equal((await app.inject({ method: 'GET', url: '/?cat=99' })).statusCode, 200);
+
+        const again = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
+        assert.equal(again.counts.redirect.imported, 0);
+        assert.equal(again.counts.redirect.updated, 0);
+      } finally {
+        await app.close();
         await t.cleanup();
       }
     });

@@ -40,6 +40,7 @@ import {
 } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
 import { clipText } from '../../domain/text.ts';
+import { wordPressQueryAddress } from '../../domain/wordpress-address.ts';
 import { isAppError } from '../../errors.ts';
 import {
   type DeferredArticleWrites,
@@ -1167,7 +1168,8 @@ export function decodeSlug(slug: string): string {
 
 /**
  * The path a redirect is looked up by: decoded, without a trailing slash, query kept only for
- * WordPress's ?p= / ?page_id= links. Absolute URLs are reduced to their path.
+ * WordPress's links by id or slug on the home page (?p=, ?page_id=, ?attachment_id=, ?cat=,
+ * ?tag=, ?author=: see wordPressQueryAddress). Absolute URLs are reduced to their path.
  */
 export function normalizePath(urlOrPath: string): string | null {
   let url: URL;
@@ -1183,10 +1185,7 @@ export function normalizePath(urlOrPath: string): string | null {
     // Keep the encoded form; the not-found handler falls back to it too.
   }
   path = path.replace(/\/+$/, '') || '/';
-  const id = url.searchParams.get('p') ?? url.searchParams.get('page_id');
-  if (id && /^\d+$/.test(id) && (path === '/' || path === '/index.php'))
-    return `/?${url.searchParams.has('p') ? 'p' : 'page_id'}=${id}`;
-  return path;
+  return wordPressQueryAddress(path, url.searchParams) ?? path;
 }
 
 /** Whether two drafts save the same article (dates compared as times, blank texts as none). */

@@ -234,6 +234,7 @@ export async function importWordPress(
           session.bind(repos);
           await session.beginBatch({ sources: [], slugs: [], redirects: [] });
           await writer.relinkForward();
+          await writer.parentRedirects();
           await session.endBatch();
         });
       } finally {
@@ -429,6 +430,12 @@ class WordPressWriter {
         personPath(person.slug),
         `author ${author.login}`,
       );
+      if (author.id && /^\d+$/.test(author.id))
+        await this.session.redirect(
+          `/?author=${author.id}`,
+          personPath(person.slug),
+          `author ${author.login}`,
+        );
       this.session.item({ kind: 'author', id: author.login, title: name, ...done });
     }
     for (const rejected of this.rejected)
@@ -512,6 +519,10 @@ class WordPressWriter {
     const ref = `term ${term.taxonomy}:${term.slug}`;
     await this.session.redirect(`/${base}/${slugs.join('/')}`, target, ref);
     if (slugs.length > 1) await this.session.redirect(`/${base}/${term.slug}`, target, ref);
+    // The query forms WordPress answers without pretty permalinks: ?cat=<id>, ?tag=<slug>.
+    if (term.taxonomy === 'category' && term.id && /^\d+$/.test(term.id))
+      await this.session.redirect(`/?cat=${term.id}`, target, ref);
+    if (term.taxonomy === 'post_tag') await this.session.redirect(`/?tag=${term.slug}`, target, ref);
   }
 
   private async termFor(
@@ -565,6 +576,11 @@ class WordPressWriter {
       const entityType =
         item.postType === 'attachment' ? 'media' : item.postType === 'page' ? 'page' : 'article';
       keys.sources.push({ entityType, sourceId: `post:${item.postId}` });
+      if (entityType === 'media') {
+        redirect(item.link);
+        redirect(`/?p=${item.postId}`);
+        redirect(`/?attachment_id=${item.postId}`);
+      }
       if (entityType !== 'article') continue;
       keys.slugs.push(articleSlugBase(item.postName ?? '', item.title));
       redirect(item.link);
@@ -1016,8 +1032,14 @@ class WordPressWriter {
         : (this.session.batchMedia(previous) ?? (await this.session.repos.media.findById(previous)));
     const kept = localPath ?? existing?.localPath ?? null;
     // A link to the attachment's page leads to the file.
-    if (!sourceId.includes('#'))
+    if (!sourceId.includes('#')) {
       this.spool.setTargetPath(item.postId as string, kept ? mediaUrlOf(kept) : url);
+      // So do its old addresses, when the file is here; else they lead to the post it belongs
+      // to, once that is written (see attachmentRedirects).
+      if (kept) await this.attachmentRedirects(item, mediaUrlOf(kept), ref);
+      else if (item.postParent && /^[1-9]\d*$/.test(item.postParent))
+        this.spool.addParentRedirect(item.postId as string, item.postParent, item.link);
+    }
     if (existing) {
       const next = { ...record, localPath: kept, url: kept ? mediaUrlOf(kept) : url };
       const isSame = JSON.stringify({ ...existing, id: 0 }) === JSON.stringify({ id: 0, ...next });
@@ -1173,6 +1195,27 @@ class WordPressWriter {
       markdown: mapOldSiteRefs(markdown, this.hosts, (found) => replacements.get(found.written)),
       hasForwardLinks,
     };
+  }
+
+  /** Redirects an attachment's page, `?p=` and `?attachment_id=` addresses to `target`. */
+  private async attachmentRedirects(
+    item: Pick<WxrItem, 'postId' | 'link'>,
+    target: string,
+    ref: string,
+  ): Promise<void> {
+    await this.session.redirect(item.link, target, ref);
+    await this.session.redirect(`/?p=${item.postId}`, target, ref);
+    await this.session.redirect(`/?attachment_id=${item.postId}`, target, ref);
+  }
+
+  /**
+   * Leads the old addresses of attachments whose file did not come across to the post or page
+   * they belong to (by then written), as WordPress shows an attachment's page inside its post's.
+   */
+  async parentRedirects(): Promise<void> {
+    for (const { postId, link, target } of this.spool.parentRedirects())
+      if (target.startsWith('/'))
+        await this.attachmentRedirects({ postId, link }, target, `attachment ${postId}`);
   }
 
   /** Points the links of bodies written before their targets (spooled by addRelink) at them. */

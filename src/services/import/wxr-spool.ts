@@ -71,6 +71,7 @@ export class WxrSpool {
         CREATE TABLE targets (post_id TEXT PRIMARY KEY, kind TEXT NOT NULL, path TEXT) WITHOUT ROWID;
         CREATE TABLE files (relative TEXT PRIMARY KEY, url TEXT) WITHOUT ROWID;
         CREATE TABLE relinks (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+        CREATE TABLE parent_redirects (post_id TEXT PRIMARY KEY, parent TEXT NOT NULL, link TEXT) WITHOUT ROWID;
       `);
     } catch (error) {
       rmSync(this.dir, { recursive: true, force: true });
@@ -146,6 +147,23 @@ export class WxrSpool {
   /** Notes an article or page whose body links to an item written after it. */
   addRelink(kind: 'article' | 'page', id: number): void {
     this.insertRelink.run(kind, id);
+  }
+
+  /** Notes that an attachment's old addresses (`link`, its ids) are to lead to its parent's page. */
+  addParentRedirect(postId: string, parent: string, link: string | null): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO parent_redirects (post_id, parent, link) VALUES (?, ?, ?)')
+      .run(postId, parent, link);
+  }
+
+  /** The attachments noted by addParentRedirect whose parent was written, with where it lives. */
+  parentRedirects(): { postId: string; link: string | null; target: string }[] {
+    return this.db
+      .prepare(
+        `SELECT r.post_id AS postId, r.link, t.path AS target FROM parent_redirects r
+         JOIN targets t ON t.post_id = r.parent WHERE t.path IS NOT NULL ORDER BY r.post_id`,
+      )
+      .all() as ReturnType<WxrSpool['parentRedirects']>;
   }
 
   /** The articles and pages noted by addRelink. */

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { feedPathOf } from '../../domain/paths.ts';
-import { wordPressQueryFeed } from '../../domain/wordpress-address.ts';
+import { wordPressQueryAddress, wordPressQueryFeed } from '../../domain/wordpress-address.ts';
 import { Errors } from '../../errors.ts';
 import type { Reader } from '../../services/reader.ts';
 
 /**
- * WordPress links of the form /?p=123 and /?page_id=45 land on the home page route, so the
- * not-found handler never sees them; this answers them with the redirect an import recorded.
+ * WordPress links of the form /?p=123, /?page_id=45, /?attachment_id=201, /?cat=3, /?tag=rivers
+ * and /?author=2 land on the home page route, so the not-found handler never sees them; this
+ * answers them with the redirect an import recorded.
  * /?feed=rss2 (and atom, and the comments feed, which has no equivalent here) leads to the site's feed.
  */
 export async function legacyRedirects(
@@ -15,17 +16,19 @@ export async function legacyRedirects(
 ): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return;
-    const match = /^\/(?:index\.php)?\?(?:.*&)?(p|page_id|feed)=([\w-]+)(?:&|$)/.exec(request.url);
-    if (!match) return;
-    const [, key, value = ''] = match;
-    if (key === 'feed') {
-      const format = wordPressQueryFeed(value);
+    if (!/^\/(?:index\.php)?\?/.test(request.url)) return;
+    const at = request.url.indexOf('?');
+    const query = new URLSearchParams(request.url.slice(at + 1));
+    // What the address names comes first (a post's or a category's feed leads to it), then a
+    // feed of the whole site.
+    const old = wordPressQueryAddress(request.url.slice(0, at) || '/', query);
+    if (!old) {
+      const format = wordPressQueryFeed(query.get('feed') ?? '');
       if (format)
         return reply.header('cache-control', deps.cacheControl).redirect(feedPathOf('', format), 301);
       return;
     }
-    if (!/^\d+$/.test(value)) return;
-    const address = await deps.reader.oldAddress(`/?${key}=${value}`);
+    const address = await deps.reader.oldAddress(old);
     if (address?.kind === 'gone') throw Errors.GONE();
     if (address?.kind === 'moved')
       return reply.header('cache-control', deps.cacheControl).redirect(address.to, 301);
