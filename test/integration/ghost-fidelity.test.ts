@@ -171,5 +171,61 @@ for (const kind of DATABASE_KINDS) {
         await t.cleanup();
       }
     });
+
+    test("links to the Ghost site's own posts and pages point at their new addresses, forward ones too", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const file = write(
+          'links.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'l1',
+                title: 'First',
+                slug: 'first',
+                html: '<p>Next: <a href="__GHOST_URL__/second/#part-2">the second</a>, <a href="https://old-ghost.example/about/">about us</a>, <a href="https://old-ghost.example/tag/news/">the news tag</a> and <a href="https://elsewhere.example/second/">elsewhere</a>; <a href="javascript:alert(1)">vote</a>.</p>',
+              }),
+              ghostPost({
+                id: 'l2',
+                title: 'Second',
+                slug: 'second',
+                html: '<p>Back to <a href="https://www.old-ghost.example/first/">the first</a>.</p>',
+              }),
+              ghostPost({
+                id: 'l3',
+                type: 'page',
+                title: 'About',
+                slug: 'about',
+                html: '<p>See <a href="/first/">the first</a>.</p>',
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file, { oldUrl: 'https://old-ghost.example' });
+        const first = await t.wiring.store.articles.findBySlug('first');
+        const second = await t.wiring.store.articles.findBySlug('second');
+        const about = await t.wiring.store.pages.findBySlug('about');
+        assert.equal(
+          first?.bodyMarkdown,
+          'Next: [the second](/articles/second#part-2), [about us](/about), [the news tag](https://old-ghost.example/tag/news/) and [elsewhere](https://elsewhere.example/second/); vote.',
+        );
+        assert.equal(second?.bodyMarkdown, 'Back to [the first](/articles/first).');
+        assert.equal(about?.bodyMarkdown, 'See [the first](/articles/first).');
+        assert.match(first?.bodyHtml ?? '', /href="\/articles\/second#part-2"/);
+        assert.match(
+          itemLine(report, 'post', 'l1').reason ?? '',
+          /a javascript: link became its text \("vote"\)/,
+        );
+        // The forward links were pointed here once their posts were written: a second revision.
+        assert.equal((await t.wiring.store.revisions.list('article', first?.id ?? 0)).length, 2);
+
+        const again = await importGhost(t.wiring, file, { oldUrl: 'https://old-ghost.example' });
+        assert.equal(again.counts.article.unchanged, 2);
+        assert.equal(again.counts.page.unchanged, 1);
+        assert.equal((await t.wiring.store.revisions.list('article', first?.id ?? 0)).length, 2);
+      } finally {
+        await t.cleanup();
+      }
+    });
   });
 }

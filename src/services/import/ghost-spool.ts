@@ -55,6 +55,9 @@ export class GhostSpool {
           PRIMARY KEY (origin, post_id)) WITHOUT ROWID;
         CREATE TABLE made (kind TEXT NOT NULL, source_id TEXT NOT NULL, entity_id INTEGER NOT NULL,
           PRIMARY KEY (kind, source_id)) WITHOUT ROWID;
+        CREATE TABLE slugs (origin TEXT NOT NULL, slug TEXT NOT NULL, post_id TEXT NOT NULL,
+          is_page INTEGER NOT NULL, path TEXT, PRIMARY KEY (origin, slug)) WITHOUT ROWID;
+        CREATE TABLE relinks (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
       `);
     } catch (error) {
       rmSync(this.dir, { recursive: true, force: true });
@@ -85,6 +88,10 @@ export class GhostSpool {
       selectMeta: prepare('SELECT row FROM meta WHERE origin = ? AND post_id = ?'),
       putMade: prepare('INSERT OR REPLACE INTO made (kind, source_id, entity_id) VALUES (?, ?, ?)'),
       selectMade: prepare('SELECT entity_id FROM made WHERE kind = ? AND source_id = ?'),
+      insertSlug: prepare('INSERT OR IGNORE INTO slugs (origin, slug, post_id, is_page) VALUES (?, ?, ?, ?)'),
+      selectSlug: prepare('SELECT post_id, is_page, path FROM slugs WHERE origin = ? AND slug = ?'),
+      setPath: prepare('UPDATE slugs SET path = ? WHERE origin = ? AND post_id = ?'),
+      insertRelink: prepare('INSERT OR IGNORE INTO relinks (kind, id) VALUES (?, ?)'),
     };
     this.db.exec('BEGIN');
   }
@@ -121,6 +128,9 @@ export class GhostSpool {
       // A later post with an id an earlier one used is imported separately (see ghost.ts).
       const isRepeat = id !== null && this.run('insertSeen', origin, id).changes === 0;
       this.run('insertRow', origin, table, isRepeat ? 1 : 0, JSON.stringify(row));
+      const slug = text(row.slug)?.trim().toLowerCase();
+      if (id !== null && !isRepeat && slug)
+        this.run('insertSlug', origin, slug, id, isGhostPage(row) ? 1 : 0);
     }
     for (const imagePath of imagePaths) this.run('insertImage', origin, imagePath);
     this.uncommitted += 1;
@@ -222,6 +232,36 @@ export class GhostSpool {
     return this.get<{ entity_id: number }>('selectMade', kind, sourceId)?.entity_id;
   }
 
+  /** The post or page of the file with this slug (lower case), and its address here once written. */
+  postBySlug(
+    origin: GhostOrigin,
+    slug: string,
+  ): { postId: string; isPage: boolean; path: string | null } | undefined {
+    const row = this.get<{ post_id: string; is_page: number; path: string | null }>(
+      'selectSlug',
+      origin,
+      slug,
+    );
+    return row && { postId: row.post_id, isPage: row.is_page === 1, path: row.path };
+  }
+
+  /** Records where a post or page of the file now lives. */
+  setPath(origin: GhostOrigin, postId: string, path: string): void {
+    this.run('setPath', path, origin, postId);
+  }
+
+  /** Notes an article or page whose body links to a post written after it. */
+  addRelink(kind: 'article' | 'page', id: number): void {
+    this.run('insertRelink', kind, id);
+  }
+
+  /** The articles and pages noted by addRelink. */
+  relinks(): { kind: 'article' | 'page'; id: number }[] {
+    return this.db.prepare('SELECT kind, id FROM relinks ORDER BY kind, id').all() as ReturnType<
+      GhostSpool['relinks']
+    >;
+  }
+
   /** Closes and deletes the file. */
   close(): void {
     try {
@@ -230,4 +270,9 @@ export class GhostSpool {
       rmSync(this.dir, { recursive: true, force: true });
     }
   }
+}
+
+/** Whether a Ghost post row is a page (Ghost 1+ says so by type, 0.x by a flag). */
+export function isGhostPage(row: Row): boolean {
+  return row.type === 'page' || row.page === true || row.page === 1;
 }

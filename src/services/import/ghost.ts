@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { toPlainText } from '../../content/markdown.ts';
 import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
 import { isImpossibleDate } from '../../domain/dates.ts';
-import { pagePath } from '../../domain/paths.ts';
+import { articlePath, pagePath } from '../../domain/paths.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -18,7 +18,7 @@ import {
   withoutMissingImages,
 } from './ghost-images.ts';
 import { type GhostOrigin, type GhostTable, readGhostExport } from './ghost-reader.ts';
-import { GhostSpool } from './ghost-spool.ts';
+import { GhostSpool, isGhostPage } from './ghost-spool.ts';
 import {
   type DroppedLink,
   droppedLinksNote,
@@ -27,6 +27,7 @@ import {
 } from './html-to-markdown.ts';
 import {
   type BatchRunner,
+  decodeSlug,
   type ImportProgress,
   ImportSession,
   type ItemOutcome,
@@ -35,6 +36,7 @@ import {
   type ReportSink,
   writeImport,
 } from './session.ts';
+import { mapOldSiteRefs } from './wxr-links.ts';
 
 type Row = Record<string, unknown>;
 
@@ -201,7 +203,7 @@ export async function importGhost(
       now: ctx.now(),
       sink: options.sink,
     });
-    const writer = new GhostWriter(session, spool, origin, taxonomySlug);
+    const writer = new GhostWriter(session, spool, origin, { taxonomySlug, oldUrl: options.oldUrl });
     const total = spool.count(origin, 'posts');
     const batchSize = options.isStrict ? Number.POSITIVE_INFINITY : (options.batchPosts ?? GHOST_BATCH_POSTS);
     /** Writes everything, each batch through `inBatch` (its own transaction, or the one strict import's). */
@@ -222,7 +224,7 @@ export async function importGhost(
             const next = posts.next();
             if (next.done) {
               isMore = false;
-              writer.finish();
+              await writer.finish();
               return;
             }
             await writer.writePost(next.value.row, next.value.isRepeat);
@@ -250,13 +252,65 @@ class GhostWriter {
   private readonly images: ImageUrls;
   /** Embedded players kept as links, by provider: a handful of providers, whatever the size. */
   private readonly embeds = new Map<string, number>();
+  /** The Ghost site's host (from --old-url), whose absolute links to its posts are pointed here. */
+  private readonly hosts: Set<string>;
 
-  constructor(session: ImportSession, spool: GhostSpool, origin: GhostOrigin, taxonomySlug: string) {
+  constructor(
+    session: ImportSession,
+    spool: GhostSpool,
+    origin: GhostOrigin,
+    options: { taxonomySlug: string; oldUrl?: string | undefined },
+  ) {
     this.session = session;
     this.spool = spool;
     this.origin = origin;
-    this.taxonomySlug = taxonomySlug;
+    this.taxonomySlug = options.taxonomySlug;
     this.images = { get: (imagePath) => spool.imageUrl(origin, imagePath) };
+    this.hosts = new Set(options.oldUrl ? [hostOf(options.oldUrl)].filter((host) => host !== '') : []);
+  }
+
+  /**
+   * Points a body's links to the Ghost site's own posts and pages (`__GHOST_URL__/slug/`, written
+   * as `/slug/` by then, or the old site's address) at their articles and pages here, fragment
+   * kept. A link to a post not written yet (by this run or an earlier one) is left, and said so.
+   */
+  private async relinked(markdown: string): Promise<{ markdown: string; hasForwardLinks: boolean }> {
+    const wanted = new Map<string, string | null>();
+    mapOldSiteRefs(markdown, this.hosts, (ref) => {
+      const slug = /^\/([^/?#]+)\/?(?:#.*)?$/.exec(ref.path)?.[1];
+      if (slug) wanted.set(ref.written, slug);
+      return undefined;
+    });
+    if (wanted.size === 0) return { markdown, hasForwardLinks: false };
+    const replacements = new Map<string, string>();
+    let hasForwardLinks = false;
+    for (const [written, slug] of wanted) {
+      const target = this.spool.postBySlug(this.origin, decodeSlug(slug ?? '').toLowerCase());
+      if (!target) continue;
+      const path = target.path ?? (await this.earlierPath(target.postId, target.isPage));
+      if (!path) {
+        hasForwardLinks = true;
+        continue;
+      }
+      replacements.set(written, path + (/#.*$/.exec(written)?.[0] ?? ''));
+    }
+    if (replacements.size === 0) return { markdown, hasForwardLinks };
+    return {
+      markdown: mapOldSiteRefs(markdown, this.hosts, (ref) => replacements.get(ref.written)),
+      hasForwardLinks,
+    };
+  }
+
+  /** Where an earlier run put a post or page of the file, if it did. */
+  private async earlierPath(postId: string, isPage: boolean): Promise<string | undefined> {
+    const id = await this.session.mapped(isPage ? 'page' : 'article', `post:${postId}`);
+    if (id === undefined) return undefined;
+    if (!isPage) {
+      const article = await this.session.repos.articles.findById(id);
+      return article ? articlePath(article.slug) : undefined;
+    }
+    const page = (await this.session.repos.pages.list()).find((p) => p.id === id);
+    return page ? pagePath(page.slug) : undefined;
   }
 
   /** An image field's value: where the image now lives, else an absolute URL, else null. */
@@ -361,7 +415,7 @@ class GhostWriter {
     // Some exports repeat an id; the later post must not overwrite the earlier one.
     const sourceId = isRepeat ? `post:${id}#${slug || title}` : `post:${id}`;
     if (isRepeat) session.warn(`${ref}: the id ${id} is used by another post too; imported separately`);
-    const isPage = post.type === 'page' || post.page === true || post.page === 1;
+    const isPage = isGhostPage(post);
     const statusText = text(post.status);
     if (!statusText) {
       skipPost(isPage ? 'page' : 'article', 'has no status');
@@ -382,10 +436,12 @@ class GhostWriter {
     }
     let body: string;
     let embeds: string[];
+    let hasForwardLinks = false;
     try {
       const converted = ghostBodyMarkdown(post, this.images);
       body = converted.markdown;
       embeds = converted.embeds;
+      ({ markdown: body, hasForwardLinks } = await this.relinked(body));
       if (converted.droppedLinks.length > 0) session.note(ref, droppedLinksNote(converted.droppedLinks));
       if (converted.droppedCards.length > 0) {
         session.note(
@@ -414,7 +470,10 @@ class GhostWriter {
         },
         { createdAt: ghostDate(post.created_at), modifiedAt: ghostDate(post.updated_at) },
       );
-      if (page) this.countEmbeds(embeds);
+      if (page) {
+        this.countEmbeds(embeds);
+        this.placed('page', page.id, pagePath(page.slug), { postId: id, isRepeat, hasForwardLinks });
+      }
       const pageDone = session.lastDone();
       if (page) await session.redirect(`/${slug}`, pagePath(page.slug), ref);
       outcome(pageDone);
@@ -478,7 +537,10 @@ class GhostWriter {
       },
       { createdAt: ghostDate(post.created_at), modifiedAt: ghostDate(post.updated_at) },
     );
-    if (saved) this.countEmbeds(embeds);
+    if (saved) {
+      this.countEmbeds(embeds);
+      this.placed('article', saved.id, saved.path, { postId: id, isRepeat, hasForwardLinks });
+    }
     // Said of what this run wrote: a post left as it was (unchanged, edited here) was said so before.
     if (
       saved &&
@@ -509,11 +571,42 @@ class GhostWriter {
     }
   }
 
+  /**
+   * Records where a post went, for links to it written later, and whether its body links to a
+   * post written after it (to be pointed there at the end).
+   */
+  private placed(
+    kind: 'article' | 'page',
+    entityId: number,
+    path: string,
+    post: { postId: string; isRepeat: boolean; hasForwardLinks: boolean },
+  ): void {
+    if (!post.isRepeat) this.spool.setPath(this.origin, post.postId, path);
+    const outcome = this.session.lastOutcome;
+    if (post.hasForwardLinks && (outcome === 'imported' || outcome === 'updated'))
+      this.spool.addRelink(kind, entityId);
+  }
+
   /** Notes what only the whole import knows, in the last batch. */
-  finish(): void {
+  async finish(): Promise<void> {
+    // Links to posts written after the one that links to them, now that every post is written.
+    for (const { kind, id } of this.spool.relinks()) {
+      const rewrite = async (markdown: string) => (await this.relinked(markdown)).markdown;
+      if (kind === 'article') await this.session.rewriteArticleBody(id, rewrite);
+      else await this.session.rewritePageBody(id, rewrite);
+    }
     if (this.embeds.size > 0)
       this.session.warn(
         `embedded players were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...this.embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
       );
+  }
+}
+
+/** The host of an address, lower case and without "www.", or "" when it is none. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return '';
   }
 }
