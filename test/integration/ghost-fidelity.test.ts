@@ -227,5 +227,50 @@ for (const kind of DATABASE_KINDS) {
         await t.cleanup();
       }
     });
+
+    test('a post or page whose slug is reserved is renamed on its line; tags and users keep theirs', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const file = write(
+          'reserved.json',
+          ghostExport({
+            posts: [
+              ghostPost({ id: 'r1', title: 'Members', slug: 'members', html: '<p>Join.</p>' }),
+              ghostPost({ id: 'r2', type: 'page', title: 'Search', slug: 'search', html: '<p>Find.</p>' }),
+            ],
+            tags: [{ id: 't1', name: 'Members', slug: 'members' }],
+            users: [{ id: 'u1', name: 'Members Desk', slug: 'members' }],
+            posts_tags: [{ post_id: 'r1', tag_id: 't1' }],
+            posts_authors: [{ post_id: 'r1', author_id: 'u1' }],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        assert.match(
+          itemLine(report, 'post', 'r1').reason ?? '',
+          /the slug "members" is reserved for the site's own pages, so it is \/articles\/members-article/,
+        );
+        assert.match(
+          itemLine(report, 'post', 'r2').reason ?? '',
+          /the slug "search" is reserved.*\/search-page/,
+        );
+        assert.ok(await t.wiring.store.articles.findBySlug('members-article'));
+        assert.ok(await t.wiring.store.pages.findBySlug('search-page'));
+        // A tag's and an author's addresses are below /tag/ and /authors/: nothing to rename, nothing to say.
+        const tag = (await t.wiring.store.taxonomies.listTaxonomies()).find((x) => x.slug === 'tag');
+        assert.equal((await t.wiring.store.taxonomies.findTerm(tag?.id ?? 0, 'members'))?.name, 'Members');
+        assert.equal((await t.wiring.store.people.findBySlug('members'))?.name, 'Members Desk');
+        assert.equal(itemLine(report, 'tag', 't1').reason, undefined);
+        assert.equal(itemLine(report, 'user', 'u1').reason, undefined);
+        // The old addresses lead to the renamed post and page.
+        assert.equal((await t.wiring.store.redirects.find('/members'))?.toPath, '/articles/members-article');
+        assert.equal((await t.wiring.store.redirects.find('/search'))?.toPath, '/search-page');
+        // A re-run does not say it again: nothing was renamed this time.
+        const again = await importGhost(t.wiring, file);
+        assert.equal(itemLine(again, 'post', 'r1').reason, undefined);
+        assert.equal(itemLine(again, 'post', 'r2').reason, undefined);
+      } finally {
+        await t.cleanup();
+      }
+    });
   });
 }

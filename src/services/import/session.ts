@@ -840,6 +840,12 @@ export class ImportSession {
     if (isSlugCut(decodeSlug(draft.slug) || draft.title)) this.note(ref, 'slug shortened to 120 characters');
     const slug = await this.articleSlug(draft.slug, draft.title, existing?.id);
     const wanted = articleSlugBase(draft.slug, draft.title);
+    const asked = slugify(decodeSlug(draft.slug)) || slugify(draft.title);
+    if (!existing && RESERVED_SLUGS.has(asked))
+      this.note(
+        ref,
+        `the slug "${asked}" is reserved for the site's own pages, so it is ${articlePath(slug)}`,
+      );
     // An article this import did not make is never replaced: the imported one takes a free slug,
     // and the report says where.
     if (!existing && slug !== wanted)
@@ -914,7 +920,8 @@ export class ImportSession {
     dates: { createdAt?: string | null; modifiedAt?: string | null } = {},
   ): Promise<{ id: number; slug: string } | undefined> {
     let slug = this.slugOf(ref, decodeSlug(draft.slug)) || this.slugOf(ref, draft.title) || 'untitled';
-    if (RESERVED_SLUGS.has(slug)) slug = `${slug}-page`;
+    const reserved = RESERVED_SLUGS.has(slug) ? slug : undefined;
+    if (reserved) slug = `${slug}-page`;
     const complete: PageDraft = {
       ...draft,
       slug,
@@ -922,6 +929,8 @@ export class ImportSession {
       bodyMarkdown: cleanText(draft.bodyMarkdown),
     };
     const previous = await this.mapped('page', sourceId);
+    if (reserved && previous === undefined)
+      this.note(ref, `the slug "${reserved}" is reserved for the site's own pages, so it is /${slug}`);
     let existing = await this.repos.pages.findBySlug(slug);
     const own =
       existing && previous !== undefined && previous !== existing.id
