@@ -377,9 +377,38 @@ describe('links no reader page may carry', () => {
     ].join('\n');
     assert.equal(
       withoutRefusedLinks(markdown, dropped),
-      markdown.replace('[here](javascript:alert(1))', 'here'),
+      markdown
+        .replace('[here](javascript:alert(1))', 'here')
+        .replace('![an image](data:image/png;base64,AAA)', 'an image'),
     );
-    assert.deepEqual(dropped, [{ scheme: 'javascript', text: 'here' }]);
+    assert.deepEqual(dropped, [
+      { scheme: 'javascript', text: 'here' },
+      { scheme: 'data', text: 'an image', isImage: true },
+    ]);
+  });
+
+  test('images no page may show are left out, their alt text kept, figures with their caption', () => {
+    const { markdown, droppedLinks } = htmlToMarkdown(
+      '<p>Chart: <img src="data:image/png;base64,AAAA" alt="Rainfall by month"> <img src="javascript:x()" alt=""></p>' +
+        '<figure><img src="data:image/gif;base64,R0lG" alt="Map"><figcaption>The basin</figcaption></figure>' +
+        '<p><img src="/wp-content/uploads/a.png" alt="kept"></p>',
+    );
+    assert.equal(
+      markdown,
+      'Chart: Rainfall by month \n\nMap\n\nThe basin\n\n![kept](/wp-content/uploads/a.png)',
+    );
+    assert.deepEqual(
+      droppedLinks.map((link) => [link.scheme, link.text, link.isImage]),
+      [
+        ['data', 'Rainfall by month', true],
+        ['javascript', '', true],
+        ['data', 'Map', true],
+      ],
+    );
+    assert.equal(
+      droppedLinksNote(droppedLinks.slice(0, 1)),
+      'an image with an address no page may show (data: "Rainfall by month") left out, alt text kept',
+    );
   });
 
   test('a Markdown card keeps its text and drops the link', () => {

@@ -24,12 +24,16 @@ export interface ConvertedBody {
 export interface DroppedLink {
   /** The address's scheme, as written: "javascript", "data", "vbscript" … */
   scheme: string;
-  /** The link's text, as the reader sees it. */
+  /** The link's text, as the reader sees it (an image's alt text). */
   text: string;
+  /** An image whose address no page may show: it is left out, its alt text kept. */
+  isImage?: boolean;
 }
 
 /** Schemes a link on a reader page may have (as the renderer's sanitizer allows), or none. */
 const KEPT_SCHEMES = new Set(['http', 'https', 'mailto', 'tel']);
+/** Schemes an image on a reader page may have. */
+const IMAGE_SCHEMES = new Set(['http', 'https']);
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 
 /**
@@ -37,10 +41,20 @@ const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
  * undefined for one it may (http(s), mailto, tel, or a relative address). Browsers ignore
  * whitespace and control characters inside a scheme ("java\tscript:"), so they are too.
  */
-export function refusedScheme(href: string): string | undefined {
+export function refusedScheme(href: string, options: { isImage?: boolean } = {}): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: browsers skip these in a scheme
   const scheme = SCHEME.exec(href.replace(/[\u0000-\u0020]/g, ''))?.[1]?.toLowerCase();
-  return scheme === undefined || KEPT_SCHEMES.has(scheme) ? undefined : scheme;
+  const kept = options.isImage ? IMAGE_SCHEMES : KEPT_SCHEMES;
+  return scheme === undefined || kept.has(scheme) ? undefined : scheme;
+}
+
+/** An image no page may show (a data: or javascript: address): its alt text, noted. */
+function refusedImageText(image: Element): string | undefined {
+  const scheme = refusedScheme(image.getAttribute('src') ?? '', { isImage: true });
+  if (!scheme) return undefined;
+  const alt = (image.getAttribute('alt') ?? '').trim();
+  droppedLinksFound.push({ scheme, text: alt, isImage: true });
+  return escapeMarkdown(alt);
 }
 
 /**
@@ -48,14 +62,23 @@ export function refusedScheme(href: string): string | undefined {
  * @example droppedLinksNote([{ scheme: 'javascript', text: 'Vote' }]) // 'a javascript: link became its text ("Vote")'
  */
 export function droppedLinksNote(links: DroppedLink[]): string {
-  const listed = links
-    .slice(0, 5)
-    .map((link) => `${link.scheme}: "${clipText(link.text, 60)}"`)
-    .join(', ');
-  const more = links.length > 5 ? ` and ${links.length - 5} more` : '';
-  return links.length === 1
-    ? `a ${links[0]?.scheme}: link became its text ("${clipText(links[0]?.text ?? '', 60)}")`
-    : `${links.length} links no page may carry became their text (${listed}${more})`;
+  const notes: string[] = [];
+  const images = links.filter((link) => link.isImage);
+  const anchors = links.filter((link) => !link.isImage);
+  const list = (found: DroppedLink[]) =>
+    found
+      .slice(0, 5)
+      .map((link) => `${link.scheme}: "${clipText(link.text, 60)}"`)
+      .join(', ') + (found.length > 5 ? ` and ${found.length - 5} more` : '');
+  if (anchors.length === 1)
+    notes.push(`a ${anchors[0]?.scheme}: link became its text ("${clipText(anchors[0]?.text ?? '', 60)}")`);
+  else if (anchors.length > 1)
+    notes.push(`${anchors.length} links no page may carry became their text (${list(anchors)})`);
+  if (images.length > 0)
+    notes.push(
+      `${images.length === 1 ? 'an image' : `${images.length} images`} with an address no page may show (${list(images)}) left out, alt text kept`,
+    );
+  return notes.join('; ');
 }
 
 // Links dropped from the body being converted, for the report.
@@ -207,6 +230,12 @@ turndown.addRule('embeddedPlayer', {
     return `\n\n[▶ ${escapeMarkdown(link.label)}](${link.url.replace(/[()\s]/g, encodeURIComponent)})\n\n`;
   },
 });
+turndown.addRule('refusedImage', {
+  filter: (node) =>
+    node.nodeName === 'IMG' &&
+    refusedScheme((node as HTMLElement).getAttribute('src') ?? '', { isImage: true }) !== undefined,
+  replacement: (_content, node) => refusedImageText(node as HTMLElement) ?? '',
+});
 turndown.addRule('figure', {
   filter: 'figure',
   replacement: (content, node) => {
@@ -214,6 +243,8 @@ turndown.addRule('figure', {
     const image = element.querySelector('img');
     const caption = element.querySelector('figcaption')?.textContent?.trim() ?? '';
     if (!image) return `\n\n${content}\n\n`;
+    // The image was converted (and noted) as part of the figure's content, caption and all.
+    if (refusedScheme(image.getAttribute('src') ?? '', { isImage: true })) return `\n\n${content.trim()}\n\n`;
     const alt = (image.getAttribute('alt') ?? '').replace(/[[\]]/g, '');
     const src = image.getAttribute('src') ?? '';
     const link = image.parentElement?.tagName === 'A' ? image.parentElement.getAttribute('href') : null;
@@ -484,8 +515,9 @@ const MARKDOWN_LINK =
 const FENCE = /^(`{3,}|~{3,})/;
 
 /**
- * Markdown written as such (a Ghost Markdown card, a 0.x post) with its links to addresses no
- * reader page may carry (javascript: …) turned into their text, outside code; each is noted.
+ * Markdown written as such (a Ghost Markdown card, a 0.x post) with its links and images to
+ * addresses no reader page may carry (javascript:, data: …) turned into their text (an image's
+ * alt text), outside code; each is noted.
  */
 export function withoutRefusedLinks(markdown: string, dropped: DroppedLink[]): string {
   if (!/\]\(/.test(markdown)) return markdown;
@@ -509,9 +541,14 @@ export function withoutRefusedLinks(markdown: string, dropped: DroppedLink[]): s
           index % 2 === 1
             ? part
             : part.replace(MARKDOWN_LINK, (whole, bang: string, text: string, href: string) => {
-                const refused = refusedScheme(href);
-                if (!refused || bang) return whole;
-                dropped.push({ scheme: refused, text: text.replace(/\\(.)/g, '$1') });
+                const isImage = bang === '!';
+                const refused = refusedScheme(href, { isImage });
+                if (!refused) return whole;
+                dropped.push({
+                  scheme: refused,
+                  text: text.replace(/\\(.)/g, '$1'),
+                  ...(isImage ? { isImage } : {}),
+                });
                 return text;
               }),
         )
