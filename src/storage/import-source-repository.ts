@@ -38,15 +38,17 @@ export class ImportSourceRepository implements ImportSourceStore {
     return new Map(rows.map((r) => [r.source_id, r.entity_id]));
   }
 
-  async sourcesOf(entityType: ImportedEntityType, entityId: number): Promise<string[]> {
+  async keysOf(
+    entityType: ImportedEntityType,
+    entityId: number,
+  ): Promise<{ source: string; sourceId: string }[]> {
     const rows = await this.db
       .selectFrom('import_sources')
-      .select('source')
-      .distinct()
+      .select(['source', 'source_id'])
       .where('entity_type', '=', entityType)
       .where('entity_id', '=', entityId)
       .execute();
-    return rows.map((r) => r.source);
+    return rows.map((r) => ({ source: r.source, sourceId: r.source_id }));
   }
 
   async put(key: SourceKey, entityId: number, now: string): Promise<void> {

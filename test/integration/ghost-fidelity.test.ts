@@ -272,5 +272,44 @@ for (const kind of DATABASE_KINDS) {
         await t.cleanup();
       }
     });
+
+    test("a second Ghost site's import leaves the first site's old addresses where they lead; a tag of the same name is shared", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = (postId: string, tagId: string, title: string) =>
+          write(
+            `site-${postId}.json`,
+            ghostExport({
+              posts: [ghostPost({ id: postId, title, slug: 'hello', html: '<p>Hi.</p>' })],
+              tags: [{ id: tagId, name: 'News', slug: 'news' }],
+              posts_tags: [{ post_id: postId, tag_id: tagId }],
+            }),
+          );
+        const first = site('aaaa1', 'taaa1', 'Hello from the first site');
+        const second = site('bbbb1', 'tbbb1', 'Hello from the second site');
+        await importGhost(t.wiring, first);
+        const report = await importGhost(t.wiring, second);
+        assert.equal((await t.wiring.store.redirects.find('/hello'))?.toPath, '/articles/hello');
+        assert.equal(
+          (await t.wiring.store.articles.findBySlug('hello-2'))?.title,
+          'Hello from the second site',
+        );
+        assert.match(
+          itemLine(report, 'post', 'bbbb1').reason ?? '',
+          /\/hello already leads to \/articles\/hello/,
+        );
+        const tag = (await t.wiring.store.taxonomies.listTaxonomies()).find((x) => x.slug === 'tag');
+        const news = await t.wiring.store.taxonomies.findTerm(tag?.id ?? 0, 'news');
+        assert.equal(news?.name, 'News');
+        assert.equal(await t.wiring.store.taxonomies.findTerm(tag?.id ?? 0, 'news-2'), undefined);
+        assert.deepEqual((await t.wiring.store.articles.findBySlug('hello-2'))?.termIds, [news?.id]);
+        // Each site's re-run finds its own addresses its own.
+        const again = await importGhost(t.wiring, first);
+        assert.equal(again.counts.redirect.skipped, 0);
+        assert.equal(again.counts.article.unchanged, 1);
+      } finally {
+        await t.cleanup();
+      }
+    });
   });
 }

@@ -29,8 +29,8 @@ export interface ImportSourceStore {
     source: string,
     keys: { entityType: ImportedEntityType; sourceId: string }[],
   ): Promise<Map<string, number>>;
-  /** The sources that remember having made (or taken) this entity of ours. */
-  sourcesOf(entityType: ImportedEntityType, entityId: number): Promise<string[]>;
+  /** The source keys that remember having made (or taken) this entity of ours. */
+  keysOf(entityType: ImportedEntityType, entityId: number): Promise<{ source: string; sourceId: string }[]>;
   put(key: SourceKey, entityId: number, now: string): Promise<void>;
   /** The same as `put` of each in turn, in a few statements. */
   putMany(entries: (SourceKey & { entityId: number })[], now: string): Promise<void>;

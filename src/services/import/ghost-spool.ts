@@ -58,6 +58,7 @@ export class GhostSpool {
         CREATE TABLE slugs (origin TEXT NOT NULL, slug TEXT NOT NULL, post_id TEXT NOT NULL,
           is_page INTEGER NOT NULL, path TEXT, PRIMARY KEY (origin, slug)) WITHOUT ROWID;
         CREATE TABLE relinks (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+        CREATE TABLE ids (key TEXT PRIMARY KEY) WITHOUT ROWID;
       `);
     } catch (error) {
       rmSync(this.dir, { recursive: true, force: true });
@@ -92,6 +93,8 @@ export class GhostSpool {
       selectSlug: prepare('SELECT post_id, is_page, path FROM slugs WHERE origin = ? AND slug = ?'),
       setPath: prepare('UPDATE slugs SET path = ? WHERE origin = ? AND post_id = ?'),
       insertRelink: prepare('INSERT OR IGNORE INTO relinks (kind, id) VALUES (?, ?)'),
+      insertId: prepare('INSERT OR IGNORE INTO ids (key) VALUES (?)'),
+      selectId: prepare('SELECT 1 AS found FROM ids WHERE key = ?'),
     };
     this.db.exec('BEGIN');
   }
@@ -125,6 +128,9 @@ export class GhostSpool {
       if (postId) this.run('putMeta', origin, postId, JSON.stringify(row));
     } else {
       const id = table === 'posts' ? text(row.id) : null;
+      const ownId = text(row.id);
+      const prefix = ID_PREFIXES[table];
+      if (ownId !== null && prefix) this.run('insertId', `${prefix}:${ownId}`);
       // A later post with an id an earlier one used is imported separately (see ghost.ts).
       const isRepeat = id !== null && this.run('insertSeen', origin, id).changes === 0;
       this.run('insertRow', origin, table, isRepeat ? 1 : 0, JSON.stringify(row));
@@ -232,6 +238,15 @@ export class GhostSpool {
     return this.get<{ entity_id: number }>('selectMade', kind, sourceId)?.entity_id;
   }
 
+  /**
+   * Whether a source id an import keeps (`post:<id>`, `post:<id>#<slug>`, `tag:<id>`,
+   * `user:<id>`) is of a post, tag or user of this file.
+   */
+  hasSourceId(sourceId: string): boolean {
+    const key = /^(?:post|tag|user):[^#]*/.exec(sourceId)?.[0];
+    return key !== undefined && this.get('selectId', key) !== undefined;
+  }
+
   /** The post or page of the file with this slug (lower case), and its address here once written. */
   postBySlug(
     origin: GhostOrigin,
@@ -271,6 +286,9 @@ export class GhostSpool {
     }
   }
 }
+
+/** How an import names the rows of each list in its source ids. */
+const ID_PREFIXES: Record<string, string> = { posts: 'post', tags: 'tag', users: 'user' };
 
 /** Whether a Ghost post row is a page (Ghost 1+ says so by type, 0.x by a flag). */
 export function isGhostPage(row: Row): boolean {

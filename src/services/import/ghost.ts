@@ -202,6 +202,8 @@ export async function importGhost(
       actor: options.actor ?? 'import',
       now: ctx.now(),
       sink: options.sink,
+      // Every Ghost site imports under one source: what another export made is not this one's.
+      isOwnSourceId: (sourceId) => spool.hasSourceId(sourceId),
     });
     const writer = new GhostWriter(session, spool, origin, { taxonomySlug, oldUrl: options.oldUrl });
     const total = spool.count(origin, 'posts');

@@ -217,6 +217,13 @@ export class ImportSession {
 
   readonly options: { actor: string; now: Date };
 
+  /**
+   * Whether a source id remembered under this source is one of this file's items. A source key
+   * names a site for WordPress, so all of its ids are; Ghost exports do not name their site, so
+   * Ghost imports share one source and answer from the file.
+   */
+  private readonly isOwnSourceId: (sourceId: string) => boolean;
+
   /** How many source items failed (an item that could not be converted, say). */
   failures = 0;
 
@@ -231,8 +238,14 @@ export class ImportSession {
   constructor(
     repos: Repositories,
     source: string,
-    options: { actor: string; now: Date; sink?: ReportSink | undefined },
+    options: {
+      actor: string;
+      now: Date;
+      sink?: ReportSink | undefined;
+      isOwnSourceId?: ((sourceId: string) => boolean) | undefined;
+    },
   ) {
+    this.isOwnSourceId = options.isOwnSourceId ?? (() => true);
     this.repos = repos;
 
     this.source = keptSourceId(source);
@@ -787,7 +800,8 @@ export class ImportSession {
   /** Whether a term found here by slug or name is the source term `name` (sourceId), not another. */
   private isSameTerm(found: Term, name: string, sourceId: string): boolean {
     const owner = this.termOwners.get(found.id);
-    if (owner !== undefined && owner !== keptSourceId(sourceId)) return false;
+    // Another term of this export took it (not a namesake from another export of the same kind).
+    if (owner !== undefined && owner !== keptSourceId(sourceId) && this.isOwnSourceId(owner)) return false;
     return found.name.trim().toLowerCase() === name.trim().toLowerCase();
   }
 
@@ -1102,8 +1116,10 @@ export class ImportSession {
     if (!target) return false;
     const { entityType, id } = target;
     if (this.batch?.sourceWrites.some((w) => w.entityType === entityType && w.entityId === id)) return false;
-    if (entityType === 'term' && this.termOwners.has(id)) return false;
-    return !(await this.repos.importSources.sourcesOf(entityType, id)).includes(this.source);
+    const owner = entityType === 'term' ? this.termOwners.get(id) : undefined;
+    if (owner !== undefined && this.isOwnSourceId(owner)) return false;
+    const keys = await this.repos.importSources.keysOf(entityType, id);
+    return !keys.some((key) => key.source === this.source && this.isOwnSourceId(key.sourceId));
   }
 
   /** What an address of this site shows: an article, person, term, page or media file. */
