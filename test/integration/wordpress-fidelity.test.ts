@@ -390,6 +390,77 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("a second site's upload at the same path goes to a folder of its own; the first site's file is kept", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const media = path.join(folder, 'shared-media');
+        const uploadsOf = (name: string, bytes: string) => {
+          const dir = path.join(folder, `uploads-${name}`);
+          mkdirSync(path.join(dir, '2020', '06'), { recursive: true });
+          writeFileSync(path.join(dir, '2020', '06', 'photo.jpg'), bytes);
+          return dir;
+        };
+        const exportOf = (site: string) =>
+          write(
+            `${site}.xml`,
+            wxr(
+              site,
+              '',
+              post(site, {
+                id: 10,
+                slug: `photo-${site.split('.')[0]}`,
+                title: 'A photo',
+                body: `<p><img src="https://${site}/wp-content/uploads/2020/06/photo.jpg" alt="A photo" /></p>`,
+              }),
+            ),
+          );
+        const first = exportOf('first.example');
+        const second = exportOf('second.example');
+        await importWordPress(t.wiring, first, {
+          uploadsDir: uploadsOf('first', 'first bytes'),
+          mediaDir: media,
+        });
+        const secondUploads = uploadsOf('second', 'second bytes');
+        const report = await importWordPress(t.wiring, second, {
+          uploadsDir: secondUploads,
+          mediaDir: media,
+        });
+        assert.equal(
+          readFileSync(path.join(media, 'wordpress', '2020', '06', 'photo.jpg'), 'utf8'),
+          'first bytes',
+        );
+        const own = path.join(media, 'wordpress-sites', 'second.example', '2020', '06', 'photo.jpg');
+        assert.equal(readFileSync(own, 'utf8'), 'second bytes');
+        assert.match(
+          (await t.wiring.store.articles.findBySlug('photo-second'))?.bodyMarkdown ?? '',
+          /\(\/media\/wordpress-sites\/second\.example\/2020\/06\/photo\.jpg\)/,
+        );
+        assert.match(
+          (await t.wiring.store.articles.findBySlug('photo-first'))?.bodyMarkdown ?? '',
+          /\(\/media\/wordpress\/2020\/06\/photo\.jpg\)/,
+        );
+        assert.ok(
+          report.warnings.some((w) =>
+            /\/media\/wordpress\/2020\/06\/photo\.jpg is another import's file/.test(w),
+          ),
+        );
+        // The same bytes from another site share the file.
+        const third = exportOf('third.example');
+        await importWordPress(t.wiring, third, {
+          uploadsDir: uploadsOf('third', 'first bytes'),
+          mediaDir: media,
+        });
+        assert.match(
+          (await t.wiring.store.articles.findBySlug('photo-third'))?.bodyMarkdown ?? '',
+          /\(\/media\/wordpress\/2020\/06\/photo\.jpg\)/,
+        );
+        const again = await importWordPress(t.wiring, second, { uploadsDir: secondUploads, mediaDir: media });
+        assert.equal(again.counts.article.unchanged, 1);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("the Theme Unit Test export's attachment pages, ?cat= and ?tag= addresses lead to the gallery post and the terms", {
       skip: fixtureMissing ?? false,
     }, async () => {

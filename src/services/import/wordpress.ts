@@ -29,7 +29,7 @@ import {
   type ReportSink,
   writeImport,
 } from './session.ts';
-import { WrittenFiles } from './written-files.ts';
+import { hasSameBytes, WrittenFiles } from './written-files.ts';
 import {
   mapOldSiteRefs,
   mediaUrlOf,
@@ -381,6 +381,9 @@ class WordPressWriter {
   /** The old site's origin, for a relative address of a file that did not come across. */
   private readonly origin: string | null;
 
+  /** The folder of the media folder's wordpress-sites/ this site's uploads go to when another's are in the way. */
+  private readonly siteFolder: string;
+
   constructor(
     session: ImportSession,
     read: { channel: WxrChannel; rejected: WxrRejected[] },
@@ -397,6 +400,9 @@ class WordPressWriter {
     this.channel = channel;
     this.hosts = oldSiteHosts(channel);
     this.origin = oldSiteOrigin(channel);
+    this.siteFolder = siteKey(channel)
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, '-');
 
     this.mapping = mapping;
 
@@ -1082,11 +1088,40 @@ class WordPressWriter {
     );
     let localPath: string | null = null;
     if (isFile) {
-      await this.files.copy(from, path.join(this.options.mediaDir as string, 'wordpress', relative));
       localPath = path.posix.join('wordpress', relative);
+      const occupant = await this.occupant(from, localPath);
+      // Another site's file at the same place (every site has 2020/06/photo.jpg) is not written
+      // over: this site's goes to a folder of its own.
+      if (occupant === 'other') {
+        const own = path.posix.join('wordpress-sites', this.siteFolder, relative);
+        this.session.warn(
+          `${relative}: /media/${localPath} is another import's file; this site's copy is /media/${own}`,
+        );
+        localPath = own;
+      }
+      if (occupant !== 'same')
+        await this.files.copy(from, path.join(this.options.mediaDir as string, ...localPath.split('/')), {
+          isKnownDifferent: occupant === 'ours',
+        });
     }
     this.spool.setFile(relative, localPath);
     return localPath;
+  }
+
+  /**
+   * What the media folder holds at `localPath`, for the file `from`: nothing, the same bytes,
+   * other bytes of this site's (a media entry this import made names the file), or another's.
+   */
+  private async occupant(from: string, localPath: string): Promise<'none' | 'same' | 'ours' | 'other'> {
+    const to = path.join(this.options.mediaDir as string, ...localPath.split('/'));
+    const isThere = await stat(to).then(
+      () => true,
+      () => false,
+    );
+    if (!isThere) return 'none';
+    if (await hasSameBytes(from, to).catch(() => false)) return 'same';
+    const media = await this.session.repos.media.findByUrl(mediaUrlOf(localPath));
+    return media?.sourceId?.startsWith(`${this.session.source}#`) ? 'ours' : 'other';
   }
 
   /**

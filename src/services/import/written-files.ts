@@ -1,5 +1,28 @@
-import { copyFile, mkdir, rm, rmdir, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, rm, rmdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+
+/** Whether two files hold the same bytes (read a piece at a time: an upload may be a large video). */
+export async function hasSameBytes(a: string, b: string): Promise<boolean> {
+  const [first, second] = await Promise.all([open(a), open(b)]);
+  try {
+    const [sizeA, sizeB] = await Promise.all([first.stat(), second.stat()]);
+    if (sizeA.size !== sizeB.size) return false;
+    const pieceA = Buffer.alloc(64 * 1024);
+    const pieceB = Buffer.alloc(64 * 1024);
+    for (let at = 0; at < sizeA.size; ) {
+      const [readA, readB] = await Promise.all([
+        first.read(pieceA, 0, pieceA.length, at),
+        second.read(pieceB, 0, pieceB.length, at),
+      ]);
+      if (readA.bytesRead === 0 || readA.bytesRead !== readB.bytesRead) return false;
+      if (!pieceA.subarray(0, readA.bytesRead).equals(pieceB.subarray(0, readB.bytesRead))) return false;
+      at += readA.bytesRead;
+    }
+    return true;
+  } finally {
+    await Promise.all([first.close(), second.close()]);
+  }
+}
 
 /**
  * The files an import copies into the data folder. A strict import that is undone takes back
@@ -16,13 +39,17 @@ export class WrittenFiles {
     this.isRemembering = options.isRemembering;
   }
 
-  /** Copies `from` to `to`, making its folder; remembers what did not exist before. */
-  async copy(from: string, to: string): Promise<void> {
+  /**
+   * Copies `from` to `to`, making its folder, unless `to` holds the same bytes already (or, with
+   * `isKnownDifferent`, without looking); remembers what did not exist before.
+   */
+  async copy(from: string, to: string, options: { isKnownDifferent?: boolean } = {}): Promise<void> {
     const folder = await mkdir(path.dirname(to), { recursive: true });
     const isNew = !(await stat(to).then(
       () => true,
       () => false,
     ));
+    if (!isNew && !options.isKnownDifferent && (await hasSameBytes(from, to))) return;
     await copyFile(from, to);
     if (!this.isRemembering) return;
     if (isNew) this.created.push(to);
