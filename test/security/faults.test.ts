@@ -97,10 +97,11 @@ async function articlesWithoutRevision(wiring: Wiring): Promise<number[]> {
   return rows.map((row) => Number(row.id));
 }
 
-/** Redirects of posts: those from the author and term archives are written once, with the authors and terms. */
+/** Redirects of posts: those from the author and term archives (and their ?author=, ?cat=, ?tag= forms) are written once, with the authors and terms. */
 async function postRedirectsOf(wiring: Wiring): Promise<number> {
   const { rows } = await sql<{ n: number | string }>`SELECT count(*) AS n FROM redirects
-    WHERE from_path NOT LIKE '/author/%' AND from_path NOT LIKE '/category/%' AND from_path NOT LIKE '/tag/%'`.execute(
+    WHERE from_path NOT LIKE '/author/%' AND from_path NOT LIKE '/category/%' AND from_path NOT LIKE '/tag/%'
+      AND from_path NOT LIKE '/?author=%' AND from_path NOT LIKE '/?cat=%' AND from_path NOT LIKE '/?tag=%'`.execute(
     wiring.database.db,
   );
   return Number(rows[0]?.n ?? 0);
@@ -380,7 +381,8 @@ for (const kind of KINDS) {
       );
       const redirects = await sql<{ n: number | string; paths: number | string }>`
         SELECT count(*) AS n, count(DISTINCT from_path) AS paths FROM redirects
-        WHERE from_path NOT LIKE '/author/%' AND from_path NOT LIKE '/category/%' AND from_path NOT LIKE '/tag/%'`.execute(
+        WHERE from_path NOT LIKE '/author/%' AND from_path NOT LIKE '/category/%' AND from_path NOT LIKE '/tag/%'
+      AND from_path NOT LIKE '/?author=%' AND from_path NOT LIKE '/?cat=%' AND from_path NOT LIKE '/?tag=%'`.execute(
         db,
       );
       const redirectCounts = redirects.rows[0];
