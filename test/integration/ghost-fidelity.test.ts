@@ -131,10 +131,22 @@ for (const kind of DATABASE_KINDS) {
           }),
         );
         const first = await importGhost(t.wiring, file);
-        assert.deepEqual(first.counts.embed, { imported: 1, updated: 0, unchanged: 0, skipped: 0 });
+        assert.deepEqual(first.counts.embed, {
+          imported: 1,
+          updated: 0,
+          unchanged: 0,
+          skipped: 0,
+          failed: 0,
+        });
         assert.ok(first.warnings.some((w) => /embedded players.*YouTube ×1/.test(w)));
         const again = await importGhost(t.wiring, file);
-        assert.deepEqual(again.counts.embed, { imported: 0, updated: 0, unchanged: 1, skipped: 0 });
+        assert.deepEqual(again.counts.embed, {
+          imported: 0,
+          updated: 0,
+          unchanged: 1,
+          skipped: 0,
+          failed: 0,
+        });
         assert.equal(again.counts.article.unchanged, 1);
         assert.ok(!again.warnings.some((w) => /embedded players/.test(w)), again.warnings.join('\n'));
       } finally {
