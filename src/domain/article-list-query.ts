@@ -6,8 +6,10 @@ import type { AdminArticleCursor, AdminArticleSort } from './ports/article-admin
 export interface ArticleListFilters {
   text?: string;
   status?: ArticleStatus;
-  authorPersonId?: number;
-  termId?: number;
+  /** An author as typed in the picker: a name or a slug, found by the article list's service. */
+  author?: string;
+  /** A term as typed: a name, a slug, or "taxonomy/slug". */
+  term?: string;
   /** First day, "YYYY-MM-DD" (UTC). */
   from?: string;
   /** Last day, included. */
@@ -43,12 +45,6 @@ export function decodeCursor(token: string): AdminArticleCursor | undefined {
   }
 }
 
-function positiveId(value: string): number | undefined {
-  if (!/^\d{1,15}$/.test(value)) return undefined;
-  const id = Number(value);
-  return id >= 1 ? id : undefined;
-}
-
 function isDay(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const time = Date.parse(`${value}T00:00:00Z`);
@@ -82,15 +78,11 @@ export function parseArticleListQuery(raw: RawListQuery): {
     if (known) filters.status = known;
     else errors.push({ field: 'status', message: `must be one of ${ARTICLE_STATUSES.join(', ')}` });
   }
-  for (const [key, target] of [
-    ['author', 'authorPersonId'],
-    ['term', 'termId'],
-  ] as const) {
-    const given = value(key);
-    if (!given) continue;
-    const id = positiveId(given);
-    if (id === undefined) errors.push({ field: key, message: 'must be the id of one from the list' });
-    else filters[target] = id;
+  for (const key of ['author', 'term'] as const) {
+    const given = value(key).replace(/\s+/g, ' ');
+    if (given.length > MAX_TEXT)
+      errors.push({ field: key, message: `must be at most ${MAX_TEXT} characters` });
+    else if (given) filters[key] = given;
   }
   for (const key of ['from', 'to'] as const) {
     const given = value(key);

@@ -45,6 +45,11 @@ export class PageRepository implements PageStore {
     return row && toPage(row);
   }
 
+  async findById(id: number): Promise<Page | undefined> {
+    const row = await this.db.selectFrom('pages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toPage(row);
+  }
+
   async list(): Promise<Page[]> {
     const rows = await this.db.selectFrom('pages').selectAll().orderBy('position').orderBy('title').execute();
     return rows.map(toPage);

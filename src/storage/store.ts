@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Repositories, Store } from '../domain/ports/store.ts';
+import { AdminListRepository } from './admin-list-repository.ts';
 import { ArticleAdminRepository } from './article-admin-repository.ts';
 import { ArticleRepository } from './article-repository.ts';
 import { AuditRepository } from './audit-repository.ts';
@@ -63,6 +64,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     mediaVariants: new MediaVariantRepository(db),
     autosaves: new AutosaveRepository(db),
     termAdmin: new TermAdminRepository(db),
+    adminLists: new AdminListRepository(db, dialect),
   };
 }
 

@@ -45,6 +45,19 @@ export class TermAdminRepository implements TermAdminStore {
     await this.db.updateTable('terms').set({ position, updated_at: now }).where('id', '=', termId).execute();
   }
 
+  async lastPosition(taxonomyId: number): Promise<number> {
+    // Read from the end of terms_admin_position (migration 0016): one row, whatever the size.
+    const row = await this.db
+      .selectFrom('terms')
+      .select('position')
+      .where('taxonomy_id', '=', taxonomyId)
+      .orderBy('position', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return Math.max(0, row?.position ?? 0);
+  }
+
   async updateTaxonomy(
     id: number,
     fields: { name: string; pluralName: string; isHierarchical: boolean; isMultiple: boolean },

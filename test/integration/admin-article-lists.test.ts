@@ -192,15 +192,22 @@ for (const kind of DATABASE_KINDS) {
         await idsOf('status=published'),
         articles.filter((a) => a.publishedAt).map((a) => a.id),
       );
-      assert.deepEqual(
-        await idsOf(`author=${personId}`),
-        articles.filter((_, i) => i % 2 === 0).map((a) => a.id),
-      );
-      assert.deepEqual(
-        await idsOf(`term=${terms.asia}`),
-        articles.filter((_, i) => i % 2 === 1).map((a) => a.id),
-      );
-      assert.deepEqual(await idsOf(`term=${terms.asia}&q=salt`), [byTitle('Salt in the aquifer')]);
+      // A picker's text: a name (case aside) or a slug, and for terms also taxonomy/slug.
+      for (const author of ['Ana Reis', 'ana reis', 'ana-reis']) {
+        assert.deepEqual(
+          await idsOf(`author=${encodeURIComponent(author)}`),
+          articles.filter((_, i) => i % 2 === 0).map((a) => a.id),
+          author,
+        );
+      }
+      for (const term of ['Asia', 'asia', 'region/asia', 'region%2FAsia']) {
+        assert.deepEqual(
+          await idsOf(`term=${term}`),
+          articles.filter((_, i) => i % 2 === 1).map((a) => a.id),
+          term,
+        );
+      }
+      assert.deepEqual(await idsOf('term=asia&q=salt'), [byTitle('Salt in the aquifer')]);
       // The second hour holds articles 2 and 3; "to" includes its whole day.
       assert.deepEqual(
         await idsOf('from=2026-11-01&to=2026-11-01'),
@@ -215,7 +222,8 @@ for (const kind of DATABASE_KINDS) {
         ['sort=newest', 'sort'],
         ['status=gone', 'status'],
         ['from=2026-02-30', 'from'],
-        ['author=ana', 'author'],
+        ['author=ana', 'author: no person is called “ana”'],
+        ['term=Atlantis', 'term: no term is called “Atlantis”'],
         ['after=not-a-cursor', 'after'],
         ['from=2026-11-02&to=2026-11-01', 'to'],
       ] as const) {
@@ -350,15 +358,15 @@ for (const kind of DATABASE_KINDS) {
       const editor = await as('editor');
       await editor.get('/admin/articles');
       const article = articles[0]!;
-      const response = await bulk(editor, 'move', [article.id], { term: String(terms.asia) });
+      const response = await bulk(editor, 'move', [article.id], { term: 'ASIA' });
       assert.match(response.body, /1 done, 0 refused/);
       const stored = await t.wiring.store.articles.findById(article.id);
       assert.deepEqual([...(stored?.termIds ?? [])].sort(), [terms.asia, terms.water].sort());
       const [latest] = await t.wiring.store.revisions.list('article', article.id);
       assert.ok(latest);
-      const unknown = await bulk(editor, 'move', [article.id], { term: '999999' });
-      assert.match(unknown.body, /0 done, 1 refused/);
-      assert.match(unknown.body, /No term with id 999999/);
+      const unknown = await bulk(editor, 'move', [article.id], { term: 'Atlantis' });
+      assert.equal(unknown.statusCode, 400);
+      assert.match(unknown.body, /term: no term is called “Atlantis”/);
     });
 
     it('refuses a bulk action without articles, or moving without a term, naming the field', async () => {

@@ -1,3 +1,4 @@
+import type { AdminListStore } from './admin-list-store.ts';
 import type { ArchiveStore } from './archive-store.ts';
 import type { ArticleAdminStore } from './article-admin-store.ts';
 import type { ArticleStore } from './article-store.ts';
@@ -59,6 +60,7 @@ export interface Repositories {
   mediaVariants: MediaVariantStore;
   autosaves: AutosaveStore;
   termAdmin: TermAdminStore;
+  adminLists: AdminListStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */

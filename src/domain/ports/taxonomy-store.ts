@@ -24,6 +24,8 @@ export interface TermAdminStore {
   moveArticles(fromId: number, intoId: number): Promise<number>;
   reparentChildren(fromParentId: number, toParentId: number | null, now: string): Promise<void>;
   setPosition(termId: number, position: number, now: string): Promise<void>;
+  /** The highest position among a taxonomy's terms, 0 when it has none. */
+  lastPosition(taxonomyId: number): Promise<number>;
   updateTaxonomy(
     id: number,
     fields: {

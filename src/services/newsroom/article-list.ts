@@ -3,6 +3,7 @@ import { can, canOnItem } from '../../domain/permissions.ts';
 import type { AdminArticleCursor, AdminArticleRow } from '../../domain/ports/article-admin-store.ts';
 import { isOwnArticle } from '../../domain/workflow.ts';
 import type { ServiceContext } from '../context.ts';
+import { type PersonChoice, resolvePersonChoice, resolveTermChoice, type TermChoice } from './pickers.ts';
 import type { Staff } from './staff.ts';
 
 /** How many articles one page of the admin list shows. */
@@ -26,16 +27,24 @@ export async function listArticlesFor(
   staff: Staff,
   filters: ArticleListFilters,
   options: { pageSize?: number } = {},
-): Promise<{ rows: ArticleRow[]; next: AdminArticleCursor | null }> {
+): Promise<{
+  rows: ArticleRow[];
+  next: AdminArticleCursor | null;
+  /** The author and term the filters named, as their fields show them again. */
+  author?: PersonChoice;
+  term?: TermChoice;
+}> {
   const pageSize = options.pageSize ?? ARTICLE_LIST_PAGE_SIZE;
   const seesAll = can(staff.role, 'article.edit_any');
+  const author = filters.author ? await resolvePersonChoice(ctx, filters.author, 'author') : undefined;
+  const term = filters.term ? await resolveTermChoice(ctx, filters.term, 'term') : undefined;
   const found = await ctx.store.articleAdmin.list({
     sort: filters.sort,
     limit: pageSize + 1,
     ...(filters.text ? { text: filters.text } : {}),
     ...(filters.status ? { status: filters.status } : {}),
-    ...(filters.authorPersonId !== undefined ? { authorPersonId: filters.authorPersonId } : {}),
-    ...(filters.termId !== undefined ? { termId: filters.termId } : {}),
+    ...(author ? { authorPersonId: author.id } : {}),
+    ...(term ? { termId: term.id } : {}),
     ...(filters.from ? { from: filters.from } : {}),
     ...(filters.to ? { to: dayAfter(filters.to) } : {}),
     ...(filters.after ? { after: filters.after } : {}),
@@ -64,5 +73,10 @@ export async function listArticlesFor(
       : filters.sort === 'published'
         ? (row.publishedAt ?? '')
         : row.updatedAt;
-  return { rows, next: hasMore ? { key: key(last), id: last.id } : null };
+  return {
+    rows,
+    next: hasMore ? { key: key(last), id: last.id } : null,
+    ...(author ? { author } : {}),
+    ...(term ? { term } : {}),
+  };
 }

@@ -4,6 +4,7 @@ import { AppError, Errors } from '../../errors.ts';
 import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import { resolveTermChoice } from './pickers.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 import { transitionArticle } from './workflow.ts';
 
@@ -31,7 +32,7 @@ export interface BulkOutcome {
 export async function bulkArticleAction(
   ctx: ServiceContext,
   staff: Staff,
-  input: { action: BulkAction; articleIds: number[]; termId?: number },
+  input: { action: BulkAction; articleIds: number[]; termId?: number; term?: string },
 ): Promise<BulkOutcome[]> {
   const ids = [...new Set(input.articleIds)];
   if (ids.length === 0) {
@@ -42,7 +43,10 @@ export async function bulkArticleAction(
       details: [{ field: 'id', message: `at most ${MAX_BULK_ARTICLES} articles at once` }],
     });
   }
-  const termId = input.termId;
+  const termId =
+    input.action === 'move' && input.termId === undefined && input.term?.trim()
+      ? (await resolveTermChoice(ctx, input.term, 'term')).id
+      : input.termId;
   if (input.action === 'move' && termId === undefined) {
     throw Errors.VALIDATION_FAILED({
       details: [{ field: 'term', message: 'choose the term to move them to' }],

@@ -1,7 +1,10 @@
 import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { isRecordId } from '../../domain/limits.ts';
+import type { NameListFilters } from '../../domain/name-list-query.ts';
 import { termPath } from '../../domain/paths.ts';
+import type { TermListRow } from '../../domain/ports/admin-list-store.ts';
+import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
 import {
@@ -11,7 +14,7 @@ import {
   validateTerm,
   wouldCreateCycle,
 } from '../../domain/taxonomy.ts';
-import { Errors } from '../../errors.ts';
+import { Errors, type FieldError, isAppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { keepRevision } from '../revision-log.ts';
@@ -23,19 +26,68 @@ export interface TermInput {
   slug: string;
   description: string;
   parentId: number | null;
+  /** The parent as typed in its picker (a name or a slug of the same taxonomy), in place of `parentId`. */
+  parent?: string;
 }
 
-/** What the taxonomy page of the newsroom shows: the taxonomy, its terms, and every taxonomy. */
+/** A taxonomy of the newsroom by its slug, and every taxonomy. */
 export async function loadTaxonomyAdmin(
   ctx: ServiceContext,
   staff: Staff,
   slug: string,
-): Promise<{ taxonomy: Taxonomy; terms: Term[]; taxonomies: Taxonomy[] }> {
+): Promise<{ taxonomy: Taxonomy; taxonomies: Taxonomy[] }> {
   requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
   const taxonomies = await ctx.store.taxonomies.listTaxonomies();
   const taxonomy = taxonomies.find((t) => t.slug === slug);
   if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id: slug });
-  return { taxonomy, terms: await ctx.store.taxonomies.listTerms(taxonomy.id), taxonomies };
+  return { taxonomy, taxonomies };
+}
+
+/** How many terms one page of the admin list shows. */
+export const TERM_PAGE_SIZE = 50;
+
+/**
+ * One page of a taxonomy's terms for its admin page: searched by the beginning of their name,
+ * in the site's order, by name or by last change, with their parents' names. `next` starts the
+ * following page, null on the last.
+ */
+export async function listTermsPage(
+  ctx: ServiceContext,
+  staff: Staff,
+  slug: string,
+  filters: NameListFilters,
+  options: { pageSize?: number } = {},
+): Promise<{
+  taxonomy: Taxonomy;
+  taxonomies: Taxonomy[];
+  rows: (TermListRow & { parentName: string | null })[];
+  next: AdminArticleCursor | null;
+}> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const taxonomies = await ctx.store.taxonomies.listTaxonomies();
+  const taxonomy = taxonomies.find((t) => t.slug === slug);
+  if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id: slug });
+  const pageSize = options.pageSize ?? TERM_PAGE_SIZE;
+  const found = await ctx.store.adminLists.terms({
+    taxonomyId: taxonomy.id,
+    sort: filters.sort,
+    limit: pageSize + 1,
+    ...(filters.text ? { text: filters.text } : {}),
+    ...(filters.after ? { after: filters.after } : {}),
+  });
+  const page = found.slice(0, pageSize);
+  const parentIds = [...new Set(page.flatMap((t) => (t.parentId === null ? [] : [t.parentId])))];
+  const parents = new Map((await ctx.store.taxonomies.findTermsByIds(parentIds)).map((t) => [t.id, t.name]));
+  const last = page.at(-1);
+  return {
+    taxonomy,
+    taxonomies,
+    rows: page.map((t) => ({
+      ...t,
+      parentName: t.parentId === null ? null : (parents.get(t.parentId) ?? null),
+    })),
+    next: found.length > pageSize && last ? { key: last.key, id: last.id } : null,
+  };
 }
 
 /** Every taxonomy, in order. */
@@ -44,16 +96,70 @@ export async function listTaxonomies(ctx: ServiceContext, staff: Staff): Promise
   return ctx.store.taxonomies.listTaxonomies();
 }
 
-/** What a term's page shows: the term, its taxonomy, and the taxonomy's terms (parents, merge targets). */
+/** What a term's page shows: the term, its taxonomy and its parent. */
 export async function loadTermAdmin(
   ctx: ServiceContext,
   staff: Staff,
   id: number,
-): Promise<{ term: Term; taxonomy: Taxonomy; terms: Term[] }> {
+): Promise<{ term: Term; taxonomy: Taxonomy; parent: Term | null }> {
   requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
   const term = await findTerm(ctx.store, id);
   const taxonomy = await findTaxonomy(ctx.store, term.taxonomyId);
-  return { term, taxonomy, terms: await ctx.store.taxonomies.listTerms(taxonomy.id) };
+  const parent =
+    term.parentId === null ? null : ((await ctx.store.taxonomies.findTermById(term.parentId)) ?? null);
+  return { term, taxonomy, parent };
+}
+
+/**
+ * The term of `taxonomy` a picker's text names: its slug, or its name (case aside). Refuses,
+ * naming `field`, a text that names none or several.
+ */
+async function termNamed(
+  repos: Pick<Repositories, 'adminLists' | 'taxonomies'>,
+  taxonomy: Taxonomy,
+  text: string,
+  field: string,
+): Promise<Term> {
+  const typed = text.trim().replace(/\s+/g, ' ');
+  const bare = typed.startsWith(`${taxonomy.slug}/`) ? typed.slice(taxonomy.slug.length + 1) : typed;
+  const found = await repos.adminLists.termsCalled(bare, bare.toLowerCase(), [taxonomy.id]);
+  const bySlug = found.filter((t) => t.slug === bare.toLowerCase());
+  const chosen = bySlug.length === 1 ? bySlug : found;
+  const [first] = chosen;
+  if (!first) {
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field, message: `no ${taxonomy.name.toLowerCase()} is called “${typed}”` }],
+    });
+  }
+  if (chosen.length > 1) {
+    throw Errors.VALIDATION_FAILED({
+      details: [
+        {
+          field,
+          message: `“${typed}” names ${chosen.length} ${taxonomy.pluralName.toLowerCase()}: write one’s address name (${chosen.map((t) => t.slug).join(', ')})`,
+        },
+      ],
+    });
+  }
+  return findTerm(repos, first.id);
+}
+
+/** Whether `termId` is `parentId` or one of its ancestors: read up the chain, one term at a time. */
+async function isAncestorOrSelf(
+  repos: Pick<Repositories, 'taxonomies'>,
+  termId: number,
+  parentId: number,
+): Promise<boolean> {
+  const parentOf = new Map<number, number | null>();
+  let current: number | null = parentId;
+  // Deep enough for any real tree; a longer chain is a cycle already stored, and refused as one.
+  for (let depth = 0; current !== null && depth < 200 && !parentOf.has(current); depth++) {
+    if (current === termId) return true;
+    const term = await repos.taxonomies.findTermById(current);
+    parentOf.set(current, term?.parentId ?? null);
+    current = term?.parentId ?? null;
+  }
+  return wouldCreateCycle(termId, parentId, parentOf);
 }
 
 /** Creates a term in a taxonomy. */
@@ -67,8 +173,7 @@ export async function createTerm(
   const term = await ctx.store.transaction(async (repos) => {
     const taxonomy = await findTaxonomy(repos, input.taxonomyId);
     const record = await validTerm(repos, taxonomy, input, undefined);
-    const terms = await repos.taxonomies.listTerms(taxonomy.id);
-    const position = Math.max(0, ...terms.map((t) => t.position)) + 1;
+    const position = (await repos.termAdmin.lastPosition(taxonomy.id)) + 1;
     const id = await repos.taxonomies.insertTerm({ ...record, position }, toIsoTimestamp(now));
     const created: Term = { id, ...record, position };
     await keepTermRevision(repos, staff, created, now);
@@ -134,24 +239,32 @@ export async function updateTerm(
 export async function mergeTerms(
   ctx: ServiceContext,
   staff: Staff,
-  input: { fromId: number; intoId: number },
+  input: { fromId: number; intoId?: number; into?: string },
 ): Promise<{ into: Term; movedArticles: number }> {
   requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
   const now = ctx.now();
   const nowIso = toIsoTimestamp(now);
   const result = await ctx.store.transaction(async (repos) => {
     const from = await findTerm(repos, input.fromId);
-    if (!isRecordId(input.intoId))
-      throw Errors.TERM_MERGE_INVALID({ reason: 'Choose a term of the same taxonomy to merge into.' });
-    const into = await findTerm(repos, input.intoId);
+    const taxonomy = await findTaxonomy(repos, from.taxonomyId);
+    let into: Term;
+    if (input.into !== undefined) {
+      if (!input.into.trim())
+        throw Errors.VALIDATION_FAILED({
+          details: [{ field: 'into', message: 'choose the term to merge into' }],
+        });
+      into = await termNamed(repos, taxonomy, input.into, 'into');
+    } else {
+      if (input.intoId === undefined || !isRecordId(input.intoId))
+        throw Errors.TERM_MERGE_INVALID({ reason: 'Choose a term of the same taxonomy to merge into.' });
+      into = await findTerm(repos, input.intoId);
+    }
     if (from.id === into.id)
       throw Errors.TERM_MERGE_INVALID({ reason: 'A term cannot be merged into itself.' });
     if (from.taxonomyId !== into.taxonomyId)
       throw Errors.TERM_MERGE_INVALID({ reason: 'Only terms of the same taxonomy can be merged.' });
-    const taxonomy = await findTaxonomy(repos, from.taxonomyId);
-    const parents = new Map((await repos.taxonomies.listTerms(taxonomy.id)).map((t) => [t.id, t.parentId]));
     let target = into;
-    if (wouldCreateCycle(from.id, into.id, parents)) {
+    if (await isAncestorOrSelf(repos, from.id, into.id)) {
       // The target sits below the merged term: lift it to where the merged term was.
       target = { ...into, parentId: from.parentId };
       await repos.taxonomies.updateTerm(into.id, target, nowIso);
@@ -248,19 +361,32 @@ async function validTerm(
     if (clash && clash.id !== existing?.id)
       errors.push({ field: 'slug', message: `is already used by “${clash.name}”` });
   }
-  if (input.parentId !== null) {
-    if (!isRecordId(input.parentId)) {
+  let parentId = input.parentId;
+  if (input.parent?.trim()) {
+    if (!taxonomy.isHierarchical) {
+      errors.push({ field: 'parent', message: `${taxonomy.pluralName} have no parents` });
+    } else {
+      try {
+        parentId = (await termNamed(repos, taxonomy, input.parent, 'parent')).id;
+      } catch (err) {
+        if (!isAppError(err) || err.code !== 'VALIDATION_FAILED') throw err;
+        errors.push(...((err.details as FieldError[] | undefined) ?? []));
+        parentId = null;
+      }
+    }
+  } else if (input.parent !== undefined) {
+    parentId = null;
+  }
+  if (parentId !== null && !errors.some((e) => e.field === 'parent')) {
+    if (!isRecordId(parentId)) {
       errors.push({ field: 'parent', message: 'must be a term of the same taxonomy' });
     } else if (!taxonomy.isHierarchical) {
       errors.push({ field: 'parent', message: `${taxonomy.pluralName} have no parents` });
     } else {
-      const terms = await repos.taxonomies.listTerms(taxonomy.id);
-      const parent = terms.find((t) => t.id === input.parentId);
-      if (!parent) errors.push({ field: 'parent', message: 'must be a term of the same taxonomy' });
-      else if (
-        existing &&
-        wouldCreateCycle(existing.id, parent.id, new Map(terms.map((t) => [t.id, t.parentId])))
-      ) {
+      const parent = await repos.taxonomies.findTermById(parentId);
+      if (!parent || parent.taxonomyId !== taxonomy.id)
+        errors.push({ field: 'parent', message: 'must be a term of the same taxonomy' });
+      else if (existing && (await isAncestorOrSelf(repos, existing.id, parent.id))) {
         throw Errors.TERM_CYCLE({ name: existing.name });
       }
     }
@@ -272,7 +398,7 @@ async function validTerm(
     name,
     description,
     descriptionHtml: description ? await renderMarkdown(description, { field: 'description' }) : null,
-    parentId: input.parentId,
+    parentId,
     position: existing?.position ?? 0,
   };
 }

@@ -360,6 +360,9 @@ class MemoryPages implements PageStore {
   async findBySlug(slug: string) {
     return copy([...this.s().pages.values()].find((p) => p.slug === slug));
   }
+  async findById(id: number) {
+    return copy(this.s().pages.get(id));
+  }
   async list() {
     return [...this.s().pages.values()]
       .sort((a, b) => a.position - b.position || a.title.localeCompare(b.title))

@@ -15,6 +15,7 @@ import * as importLookups from './0012-import-lookups.ts';
 import * as loginAttemptsInFlight from './0013-login-attempts-in-flight.ts';
 import * as adminArticleLists from './0014-admin-article-lists.ts';
 import * as adminPeopleLists from './0015-admin-people-lists.ts';
+import * as adminNameLists from './0016-admin-name-lists.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -42,4 +43,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0013-login-attempts-in-flight': loginAttemptsInFlight,
   '0014-admin-article-lists': adminArticleLists,
   '0015-admin-people-lists': adminPeopleLists,
+  '0016-admin-name-lists': adminNameLists,
 };

@@ -20,6 +20,48 @@
     });
   }
 
+  // Type-ahead pickers: a plain text field the server reads as a name or a slug; here a datalist
+  // under it is filled, as one types, with the few names the server suggests.
+  for (const input of document.querySelectorAll('input[data-suggest]')) {
+    const list = document.getElementById(input.dataset.suggestList || '');
+    if (!list) continue;
+    input.setAttribute('list', list.id);
+    let timer;
+    let asked = '';
+    let controller;
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const typed = input.value.trim();
+        if (!typed || typed === asked) return;
+        asked = typed;
+        controller?.abort();
+        controller = new AbortController();
+        try {
+          const url = new URL(input.dataset.suggest || '', window.location.origin);
+          url.searchParams.set('q', typed);
+          const response = await fetch(url, {
+            headers: { accept: 'application/json' },
+            credentials: 'same-origin',
+            signal: controller.signal,
+          });
+          if (!response.ok) return;
+          const { suggestions } = await response.json();
+          list.replaceChildren(
+            ...suggestions.map((s) => {
+              const option = document.createElement('option');
+              option.value = s.value;
+              option.label = s.label;
+              return option;
+            }),
+          );
+        } catch {
+          // No suggestions: the field still works as typed.
+        }
+      }, 150);
+    });
+  }
+
   const form = document.getElementById('article-form');
   if (!form) return;
   const body = form.querySelector('textarea[name="body"]');

@@ -204,12 +204,15 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const staff = staffOf(request);
       const { filters, errors } = parseArticleListQuery(request.query);
       if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
-      const [{ rows, next }, choices, timeZone] = await Promise.all([
+      const [{ rows, next, author, term }, timeZone] = await Promise.all([
         listArticlesFor(ctx, staff, filters),
-        loadEditorChoices(ctx),
         siteTimeZone(ctx),
       ]);
-      const taxonomyNames = new Map(choices.taxonomies.map((t) => [t.id, t.name]));
+      const shown = {
+        ...filters,
+        ...(author ? { author: author.display } : {}),
+        ...(term ? { term: term.display } : {}),
+      };
       return deps.page(request, reply, {
         title: filters.status === 'review' ? 'Review queue' : 'Articles',
         notice: NOTICES[request.query.notice ?? ''],
@@ -217,16 +220,10 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
           articleListView(
             {
               rows,
-              filters,
-              nextQuery: next ? listQueryString(filters, next) : null,
-              firstQuery: listQueryString(filters),
+              filters: shown,
+              nextQuery: next ? listQueryString(shown, next) : null,
+              firstQuery: listQueryString(shown),
               timeZone,
-              people: choices.people.map((p) => ({ id: p.id, label: p.name })),
-              terms: choices.terms.map((t) => ({
-                id: t.id,
-                label: t.name,
-                group: taxonomyNames.get(t.taxonomyId) ?? '',
-              })),
               canCreate: can(staff.role, 'article.create'),
               canRestore: can(staff.role, 'article.restore'),
               bulkActions: bulkActionsFor(staff),
@@ -251,19 +248,10 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
         }
         articleIds.push(Number(value));
       }
-      let termId: number | undefined;
-      if (action === 'move' && term?.trim()) {
-        if (!/^\d{1,15}$/.test(term.trim())) {
-          throw Errors.VALIDATION_FAILED({
-            details: [{ field: 'term', message: 'must be a term from the list' }],
-          });
-        }
-        termId = Number(term);
-      }
       const outcomes = await bulkArticleAction(ctx, staffOf(request), {
         action,
         articleIds,
-        ...(termId === undefined ? {} : { termId }),
+        ...(action === 'move' && term?.trim() ? { term } : {}),
       });
       return deps.page(request, reply, {
         title: 'Bulk action',
@@ -875,8 +863,8 @@ function listQueryString(filters: ArticleListFilters, after?: AdminArticleCursor
   const params = new URLSearchParams();
   if (filters.text) params.set('q', filters.text);
   if (filters.status) params.set('status', filters.status);
-  if (filters.authorPersonId !== undefined) params.set('author', String(filters.authorPersonId));
-  if (filters.termId !== undefined) params.set('term', String(filters.termId));
+  if (filters.author) params.set('author', filters.author);
+  if (filters.term) params.set('term', filters.term);
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);
   if (filters.sort !== 'updated') params.set('sort', filters.sort);

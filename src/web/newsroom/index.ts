@@ -50,6 +50,7 @@ import { mediaPages } from './media.ts';
 import { adminNavFor } from './nav.ts';
 import { staticPagePages } from './pages.ts';
 import { peoplePages } from './people.ts';
+import { pickerRoutes } from './pickers.ts';
 import { settingsPages } from './settings.ts';
 import { taxonomyPages } from './taxonomies.ts';
 import { userPages } from './users.ts';
@@ -76,6 +77,7 @@ const SUB_PAGES: SubPage[] = [
   taxonomyPages,
   peoplePages,
   staticPagePages,
+  pickerRoutes,
 ];
 
 const csrfTokens = new WeakMap<FastifyRequest, string>();

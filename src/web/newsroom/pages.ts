@@ -1,11 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { parseWholeNumber } from '../../domain/limits.ts';
+import { parseNameListQuery } from '../../domain/name-list-query.ts';
 import type { Page } from '../../domain/page.ts';
 import { pagePath } from '../../domain/paths.ts';
-import { findPageById, listPages, savePage } from '../../services/newsroom/page-admin.ts';
+import type { NameListSort } from '../../domain/ports/admin-list-store.ts';
+import { Errors } from '../../errors.ts';
+import { findPageById, listPagesPage, savePage } from '../../services/newsroom/page-admin.ts';
 import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
+import { nameListForm, nameListPager } from '../views/newsroom/name-list.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -37,6 +41,14 @@ const PageForm = Type.Object({
 });
 
 const PAGE_BODY_LIMIT = 4 * 1024 * 1024;
+
+const PageListQuery = Type.Object({ q: OptionalText, sort: OptionalText, after: OptionalText });
+
+const PAGE_SORT_LABELS: Record<NameListSort, string> = {
+  position: 'Navigation order',
+  name: 'Title (A–Z)',
+  updated: 'Last changed',
+};
 
 function valuesOf(page: Page): Record<string, string> {
   return {
@@ -116,19 +128,38 @@ ${errorSummary(problem, LABELS)}
     });
   };
 
-  app.get('/pages', { config: { access: 'page.manage' } }, async (request, reply) => {
-    const pages = await listPages(ctx, currentUser(request));
-    return deps.page(request, reply, {
-      title: 'Pages',
-      body: html`<p><a class="button" href="/admin/pages/new">Add a page</a></p>
-<div class="table-wrap"><table class="stack-table">
-<thead><tr><th scope="col">Title</th><th scope="col">Address</th><th scope="col">Status</th></tr></thead>
-<tbody>${pages.map(
+  app.get(
+    '/pages',
+    { config: { access: 'page.manage' }, schema: { querystring: PageListQuery } },
+    async (request, reply) => {
+      const { filters, errors } = parseNameListQuery(request.query);
+      if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+      const { rows, next } = await listPagesPage(ctx, currentUser(request), filters);
+      return deps.page(request, reply, {
+        title: 'Pages',
+        body: html`<p><a class="button" href="/admin/pages/new">Add a page</a></p>
+${nameListForm({
+  action: '/admin/pages',
+  idPrefix: 'pages',
+  searchLabel: 'Titles beginning with',
+  ariaLabel: 'Search pages',
+  filters,
+  sortLabels: PAGE_SORT_LABELS,
+})}
+${
+  rows.length === 0
+    ? html`<p class="empty">${filters.after ? 'No more pages.' : filters.text ? 'No page matches.' : 'No pages yet.'}</p>`
+    : html`<div class="table-wrap"><table class="stack-table page-list">
+<thead><tr><th scope="col">Title</th><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Order</th></tr></thead>
+<tbody>${rows.map(
         (p) => html`<tr><td data-label="Title"><a href="/admin/pages/${p.id}">${p.title}</a></td>
-<td data-label="Address">${pagePath(p.slug)}</td><td data-label="Status">${p.status === 'published' ? 'Published' : 'Draft'}${p.showInNavigation ? ', in navigation' : ''}</td></tr>`,
-      )}</tbody></table></div>`,
-    });
-  });
+<td data-label="Address">${pagePath(p.slug)}</td><td data-label="Status">${p.status === 'published' ? 'Published' : 'Draft'}${p.showInNavigation ? ', in navigation' : ''}</td><td data-label="Order">${p.position}</td></tr>`,
+      )}</tbody></table></div>`
+}
+${nameListPager('/admin/pages', filters, next)}`,
+      });
+    },
+  );
 
   app.get('/pages/new', { config: { access: 'page.manage' } }, async (request, reply) =>
     form(request, reply, { values: { status: 'draft', position: '0' } }),

@@ -1,12 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { parseWholeNumber } from '../../domain/limits.ts';
+import { parseNameListQuery } from '../../domain/name-list-query.ts';
 import { termPath } from '../../domain/paths.ts';
-import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import type { NameListSort } from '../../domain/ports/admin-list-store.ts';
+import type { Taxonomy } from '../../domain/taxonomy.ts';
+import { Errors } from '../../errors.ts';
 import {
   createTaxonomy,
   createTerm,
   listTaxonomies,
+  listTermsPage,
   loadTaxonomyAdmin,
   loadTermAdmin,
   mergeTerms,
@@ -15,8 +18,12 @@ import {
   updateTaxonomy,
   updateTerm,
 } from '../../services/newsroom/taxonomy-admin.ts';
-import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
+import { loadSiteSettings } from '../../services/settings.ts';
+import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import { adminTime } from '../views/newsroom/admin-time.ts';
+import { nameListForm, nameListPager } from '../views/newsroom/name-list.ts';
+import { pickerField } from '../views/newsroom/picker-field.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -76,9 +83,6 @@ function taxonomyForm(
 </form>`;
 }
 
-/** A term picked in a select: empty for none, else its id. */
-const TermChoice = Type.Optional(Type.String({ pattern: '^([1-9][0-9]{0,9})?$' }));
-
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 200 }) });
 
 const TaxonomyForm = Type.Object({
@@ -94,49 +98,45 @@ const TermForm = Type.Object({
   name: OptionalText,
   slug: OptionalText,
   description: OptionalText,
-  parent: TermChoice,
+  /** The parent's name or slug, as typed in its picker. */
+  parent: OptionalText,
 });
 
-const MergeForm = Type.Object({ into: TermChoice });
+/** The term to merge into: its name or slug, as typed in its picker. */
+const MergeForm = Type.Object({ into: OptionalText });
+
+const TermListQuery = Type.Object({
+  notice: OptionalText,
+  q: OptionalText,
+  sort: OptionalText,
+  after: OptionalText,
+});
+
+const TERM_SORT_LABELS: Record<NameListSort, string> = {
+  position: 'Site order',
+  name: 'Name (A–Z)',
+  updated: 'Last changed',
+};
 const MoveForm = Type.Object({
   direction: Type.Optional(Type.Union([Type.Literal('up'), Type.Literal('down')])),
 });
-
-/** A term picked by id (a select's value): an id no term has is passed on as NaN, to be refused. */
-function termIdOf(value: string): number {
-  return parseWholeNumber(value) ?? Number.NaN;
-}
 
 function termInputOf(body: Type.Static<typeof TermForm>) {
   return {
     name: body.name ?? '',
     slug: body.slug ?? '',
     description: body.description ?? '',
-    parentId: body.parent ? termIdOf(body.parent) : null,
+    parentId: null,
+    parent: body.parent ?? '',
   };
-}
-
-/** Terms in tree order with their depth, roots first. */
-function treeOf(terms: Term[]): { term: Term; depth: number }[] {
-  const out: { term: Term; depth: number }[] = [];
-  const visit = (parentId: number | null, depth: number) => {
-    for (const term of terms.filter((t) => t.parentId === parentId)) {
-      out.push({ term, depth });
-      if (depth < 8) visit(term.id, depth + 1);
-    }
-  };
-  visit(null, 0);
-  for (const term of terms) if (!out.some((o) => o.term.id === term.id)) out.push({ term, depth: 0 });
-  return out;
 }
 
 function termForm(
   taxonomy: Taxonomy,
-  terms: Term[],
   values: Record<string, string>,
   problem: Problem,
   csrf: string,
-  target: { action: string; submit: string; selfId?: number },
+  target: { action: string; submit: string },
 ): SafeHtml {
   return html`<form method="post" action="${target.action}" novalidate class="panel">
   ${csrfField(csrf)}
@@ -144,21 +144,14 @@ function termForm(
   ${formField({ name: 'slug', label: 'URL slug', value: values.slug, error: problem?.errors.slug, hint: 'Empty: made from the name. Renaming keeps the old address working.' })}
   ${
     taxonomy.isHierarchical
-      ? formField({
+      ? pickerField({
+          id: fieldId('parent'),
           name: 'parent',
           label: 'Parent',
-          type: 'select',
-          value: values.parent ?? '',
-          error: problem?.errors.parent,
-          options: [
-            { value: '', label: '(none: top level)' },
-            ...treeOf(terms)
-              .filter(({ term }) => term.id !== target.selfId)
-              .map(({ term, depth }) => ({
-                value: String(term.id),
-                label: `${'— '.repeat(depth)}${term.name}`,
-              })),
-          ],
+          value: values.parent,
+          source: `/admin/suggest/terms?taxonomy=${taxonomy.slug}`,
+          hint: `The name of another ${taxonomy.name.toLowerCase()}; empty for the top level.`,
+          ...(problem?.errors.parent ? { error: problem.errors.parent } : {}),
         })
       : ''
   }
@@ -182,10 +175,19 @@ export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<voi
       settingsProblem?: Problem;
       status?: number;
       notice?: string | undefined;
+      query?: Type.Static<typeof TermListQuery>;
     } = {},
   ) => {
-    const { taxonomy, terms, taxonomies } = await loadTaxonomyAdmin(ctx, currentUser(request), slug);
+    const { filters, errors } = parseNameListQuery(state.query ?? {});
+    if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+    const staff = currentUser(request);
+    const [{ taxonomy, taxonomies, rows, next }, { timeZone }] = await Promise.all([
+      listTermsPage(ctx, staff, slug, filters),
+      loadSiteSettings(ctx),
+    ]);
     const { notice } = state;
+    const path = `/admin/taxonomies/${taxonomy.slug}`;
+    const isPositioned = filters.sort === 'position' && !filters.text;
     return deps.page(request, reply, {
       title: taxonomy.pluralName,
       status: state.status ?? 200,
@@ -201,24 +203,40 @@ export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<voi
         (t) =>
           html`<li><a href="/admin/taxonomies/${t.slug}"${t.id === taxonomy.id ? html` aria-current="page"` : ''}>${t.pluralName}</a></li>`,
       )}<li><a href="/admin/taxonomies/new">+ Add a taxonomy</a></li></ul></nav>
+<p><a class="button" href="#add-term">Add a ${taxonomy.name.toLowerCase()}</a></p>
+${nameListForm({
+  action: path,
+  idPrefix: 'terms',
+  searchLabel: 'Names beginning with',
+  ariaLabel: `Search ${taxonomy.pluralName.toLowerCase()}`,
+  filters,
+  sortLabels: TERM_SORT_LABELS,
+})}
 ${
-  terms.length === 0
-    ? html`<p class="empty">No ${taxonomy.pluralName.toLowerCase()} yet.</p>`
-    : html`<div class="table-wrap"><table class="stack-table">
-<thead><tr><th scope="col">Name</th><th scope="col">Address</th><th scope="col">Order</th></tr></thead>
-<tbody>${treeOf(terms).map(
-        ({ term, depth }) => html`<tr>
-  <td data-label="Name" class="term-tree"><span class="depth-${Math.min(depth, 4)}">${depth ? '↳ ' : ''}<a href="/admin/terms/${term.id}">${term.name}</a></span></td>
+  rows.length === 0
+    ? html`<p class="empty">${filters.after ? `No more ${taxonomy.pluralName.toLowerCase()}.` : filters.text ? 'None matches.' : `No ${taxonomy.pluralName.toLowerCase()} yet.`}</p>`
+    : html`<div class="table-wrap"><table class="stack-table term-list">
+<thead><tr><th scope="col">Name</th><th scope="col">Address</th>${taxonomy.isHierarchical ? html`<th scope="col">Parent</th>` : ''}${filters.sort === 'updated' ? html`<th scope="col">Last changed</th>` : ''}${isPositioned ? html`<th scope="col">Order</th>` : ''}</tr></thead>
+<tbody>${rows.map(
+        (term) => html`<tr>
+  <td data-label="Name"><a href="/admin/terms/${term.id}">${term.name}</a></td>
   <td data-label="Address"><a href="${termPath(taxonomy.slug, term.slug)}">${termPath(taxonomy.slug, term.slug)}</a></td>
-  <td data-label="Order"><form method="post" action="/admin/terms/${term.id}/move" class="inline-form">${csrfField(csrf)}
+  ${taxonomy.isHierarchical ? html`<td data-label="Parent">${term.parentName ?? '—'}</td>` : ''}
+  ${filters.sort === 'updated' ? html`<td data-label="Last changed">${adminTime(term.updatedAt, timeZone)}</td>` : ''}
+  ${
+    isPositioned
+      ? html`<td data-label="Order"><form method="post" action="/admin/terms/${term.id}/move" class="inline-form">${csrfField(csrf)}
     <button type="submit" name="direction" value="up" class="secondary" aria-label="Move ${term.name} up">↑</button>
-    <button type="submit" name="direction" value="down" class="secondary" aria-label="Move ${term.name} down">↓</button></form></td>
+    <button type="submit" name="direction" value="down" class="secondary" aria-label="Move ${term.name} down">↓</button></form></td>`
+      : ''
+  }
 </tr>`,
       )}</tbody></table></div>`
 }
-<h2>Add a ${taxonomy.name.toLowerCase()}</h2>
+${nameListPager(path, filters, next)}
+<h2 id="add-term">Add a ${taxonomy.name.toLowerCase()}</h2>
 ${errorSummary(state.problem, LABELS)}
-${termForm(taxonomy, terms, state.values ?? {}, state.problem, csrf, { action: `/admin/taxonomies/${taxonomy.slug}/terms`, submit: `Add ${taxonomy.name.toLowerCase()}` })}
+${termForm(taxonomy, state.values ?? {}, state.problem, csrf, { action: `/admin/taxonomies/${taxonomy.slug}/terms`, submit: `Add ${taxonomy.name.toLowerCase()}` })}
 <h2>${taxonomy.pluralName}: settings</h2>
 ${errorSummary(state.settingsProblem, LABELS)}
 ${taxonomyForm(
@@ -295,8 +313,9 @@ ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { acti
 
   app.get(
     '/taxonomies/:slug',
-    { config: { access: 'taxonomy.manage' }, schema: { params: SlugParams, querystring: NoticeQuery } },
-    async (request, reply) => listPage(request, reply, request.params.slug, { notice: request.query.notice }),
+    { config: { access: 'taxonomy.manage' }, schema: { params: SlugParams, querystring: TermListQuery } },
+    async (request, reply) =>
+      listPage(request, reply, request.params.slug, { notice: request.query.notice, query: request.query }),
   );
 
   formRoute(
@@ -324,15 +343,16 @@ ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { acti
       values?: Record<string, string>;
       problem?: Problem;
       mergeProblem?: Problem;
+      mergeValue?: string;
       status?: number;
     } = {},
   ) => {
-    const { term, taxonomy, terms } = await loadTermAdmin(ctx, currentUser(request), id);
+    const { term, taxonomy, parent } = await loadTermAdmin(ctx, currentUser(request), id);
     const values = state.values ?? {
       name: term.name,
       slug: term.slug,
       description: term.description ?? '',
-      parent: term.parentId === null ? '' : String(term.parentId),
+      parent: parent?.slug ?? '',
     };
     return deps.page(request, reply, {
       title: `${taxonomy.name}: ${term.name}`,
@@ -341,22 +361,19 @@ ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { acti
         csrf,
       ) => html`<p class="editor-links"><a href="/admin/taxonomies/${taxonomy.slug}">← ${taxonomy.pluralName}</a> · <a href="${termPath(taxonomy.slug, term.slug)}">View on the site</a></p>
 ${errorSummary(state.problem, LABELS)}
-${termForm(taxonomy, terms, values, state.problem, csrf, { action: `/admin/terms/${term.id}`, submit: 'Save', selfId: term.id })}
+${termForm(taxonomy, values, state.problem, csrf, { action: `/admin/terms/${term.id}`, submit: 'Save' })}
 <h2>Merge into another ${taxonomy.name.toLowerCase()}</h2>
 ${errorSummary(state.mergeProblem, LABELS)}
 <form method="post" action="/admin/terms/${term.id}/merge" class="panel" novalidate>
   ${csrfField(csrf)}
-  ${formField({
+  ${pickerField({
+    id: fieldId('into'),
     name: 'into',
     label: `Merge “${term.name}” into`,
-    type: 'select',
-    value: '',
-    error: state.mergeProblem?.errors.into,
-    options: [
-      { value: '', label: 'Choose…' },
-      ...terms.filter((t) => t.id !== term.id).map((t) => ({ value: String(t.id), label: t.name })),
-    ],
-    hint: `Its articles move over, its address redirects there, and “${term.name}” is deleted.`,
+    value: state.mergeValue ?? '',
+    source: `/admin/suggest/terms?taxonomy=${taxonomy.slug}`,
+    hint: `The name of another ${taxonomy.name.toLowerCase()}. Its articles move over, its address redirects there, and “${term.name}” is deleted.`,
+    ...(state.mergeProblem?.errors.into ? { error: state.mergeProblem.errors.into } : {}),
   })}
   <div class="actions"><button type="submit" class="danger">Merge</button></div>
 </form>`,
@@ -403,11 +420,15 @@ ${errorSummary(state.mergeProblem, LABELS)}
           status: 400,
         });
       }
-      const merged = await mergeTerms(ctx, currentUser(request), { fromId: id, intoId: termIdOf(into) });
+      const merged = await mergeTerms(ctx, currentUser(request), { fromId: id, into });
       return reply.redirect(`/admin/terms/${merged.into.id}?notice=merged`, 303);
     },
     async (request, reply, problem) =>
-      termPage(request, reply, request.params.id, { mergeProblem: problem, status: 400 }),
+      termPage(request, reply, request.params.id, {
+        mergeProblem: problem,
+        mergeValue: request.body.into ?? '',
+        status: 400,
+      }),
   );
 
   app.post(

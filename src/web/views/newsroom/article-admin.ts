@@ -11,14 +11,8 @@ import type { RevisionSummary } from '../../../services/newsroom/revisions.ts';
 import { csrfField, errorSummary, type FieldErrors, formField } from '../../newsroom/forms.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminTime } from './admin-time.ts';
-
-/** A choice in one of the list's filters. */
-export interface ListChoice {
-  id: number;
-  label: string;
-  /** Terms are grouped by their taxonomy. */
-  group?: string;
-}
+import { newsroomJs } from './assets.ts';
+import { pickerField } from './picker-field.ts';
 
 export interface ArticleListModel {
   rows: ArticleRow[];
@@ -27,8 +21,6 @@ export interface ArticleListModel {
   nextQuery: string | null;
   /** The query string of the first page with the same filters. */
   firstQuery: string;
-  people: ListChoice[];
-  terms: ListChoice[];
   canCreate: boolean;
   /** Admins also get a link to the deleted articles. */
   canRestore: boolean;
@@ -51,20 +43,6 @@ const SORT_LABELS: Record<AdminArticleSort, string> = {
   title: 'Title (A–Z)',
 };
 
-function options(choices: ListChoice[], selected: number | undefined, empty: string): SafeHtml {
-  const groups = new Map<string, ListChoice[]>();
-  for (const choice of choices) {
-    const list = groups.get(choice.group ?? '') ?? [];
-    list.push(choice);
-    groups.set(choice.group ?? '', list);
-  }
-  const option = (c: ListChoice) =>
-    html`<option value="${c.id}"${c.id === selected ? html` selected` : ''}>${c.label}</option>`;
-  return html`<option value="">${empty}</option>${[...groups].map(([group, list]) =>
-    group ? html`<optgroup label="${group}">${list.map(option)}</optgroup>` : list.map(option),
-  )}`;
-}
-
 /** The article list: search, filters, sorting, keyset pages and bulk actions. */
 export function articleListView(model: ArticleListModel, csrf: string): SafeHtml {
   const { filters } = model;
@@ -72,7 +50,7 @@ export function articleListView(model: ArticleListModel, csrf: string): SafeHtml
   const current = filters.status ?? 'all';
   const dateLabel = filters.sort === 'published' ? 'Published' : 'Updated';
   const hasFilters = Boolean(
-    filters.text || filters.status || filters.authorPersonId || filters.termId || filters.from || filters.to,
+    filters.text || filters.status || filters.author || filters.term || filters.from || filters.to,
   );
   return html`${model.canCreate ? html`<p><a class="button" href="/admin/articles/new">Write an article</a></p>` : ''}
 <nav aria-label="Filter by status" class="status-filter"><ul>
@@ -87,8 +65,8 @@ export function articleListView(model: ArticleListModel, csrf: string): SafeHtml
   <div class="field"><label for="list-status">Status</label><select id="list-status" name="status">
     <option value="">Any</option>${ARTICLE_STATUSES.map((s) => html`<option value="${s}"${filters.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`)}
   </select></div>
-  <div class="field"><label for="list-author">Author</label><select id="list-author" name="author">${options(model.people, filters.authorPersonId, 'Anyone')}</select></div>
-  <div class="field"><label for="list-term">Term</label><select id="list-term" name="term">${options(model.terms, filters.termId, 'Any')}</select></div>
+  ${pickerField({ id: 'list-author', name: 'author', label: 'Author', value: filters.author, source: '/admin/suggest/people', hint: 'A name or address name; empty for anyone.' })}
+  ${pickerField({ id: 'list-term', name: 'term', label: 'Term', value: filters.term, source: '/admin/suggest/terms', hint: 'A term’s name, or taxonomy/address name such as region/europe; empty for any.' })}
   <div class="field"><label for="list-from">${dateLabel} from</label><input id="list-from" name="from" type="date" value="${filters.from ?? ''}"></div>
   <div class="field"><label for="list-to">${dateLabel} until</label><input id="list-to" name="to" type="date" value="${filters.to ?? ''}"></div>
   <div class="field"><label for="list-sort">Sort by</label><select id="list-sort" name="sort">${ARTICLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${SORT_LABELS[s]}</option>`)}</select></div>
@@ -103,7 +81,7 @@ ${
   model.bulkActions.length > 0
     ? html`<fieldset class="bulk-bar"><legend>With the selected articles</legend>
   <div class="field"><label for="bulk-action">Action</label><select id="bulk-action" name="action">${model.bulkActions.map((a) => html`<option value="${a}">${BULK_LABELS[a]}</option>`)}</select></div>
-  ${model.bulkActions.includes('move') ? html`<div class="field"><label for="bulk-term">Term to move to</label><select id="bulk-term" name="term">${options(model.terms, undefined, '—')}</select></div>` : ''}
+  ${model.bulkActions.includes('move') ? pickerField({ id: 'bulk-term', name: 'term', label: 'Term to move to', value: '', source: '/admin/suggest/terms', hint: 'Its name, or taxonomy/address name such as region/europe.' }) : ''}
   <div class="actions"><button type="submit">Apply to selected</button></div>
 </fieldset>`
     : ''
@@ -135,7 +113,8 @@ ${model.rows.map(
 }
 <nav aria-label="Pages of the list" class="pager">${filters.after ? html`<a href="/admin/articles${model.firstQuery}">← First page</a>` : ''}${
     model.nextQuery ? html` <a href="/admin/articles${model.nextQuery}" rel="next">Next page →</a>` : ''
-  }</nav>`;
+  }</nav>
+<script src="${newsroomJs()}" defer></script>`;
 }
 
 /** What a bulk action did to each chosen article. */

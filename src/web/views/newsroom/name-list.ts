@@ -1,0 +1,44 @@
+import { encodeCursor } from '../../../domain/article-list-query.ts';
+import { NAME_LIST_SORTS, type NameListFilters } from '../../../domain/name-list-query.ts';
+import type { NameListSort } from '../../../domain/ports/admin-list-store.ts';
+import type { AdminArticleCursor } from '../../../domain/ports/article-admin-store.ts';
+import { html, type SafeHtml } from '../html.ts';
+
+/** The query string of a term or page list with these filters, starting after `after`. */
+export function nameListQuery(filters: NameListFilters, after?: AdminArticleCursor): string {
+  const params = new URLSearchParams();
+  if (filters.text) params.set('q', filters.text);
+  if (filters.sort !== 'position') params.set('sort', filters.sort);
+  if (after) params.set('after', encodeCursor(after));
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The search and sort form above a term or page list; it works without JavaScript. */
+export function nameListForm(list: {
+  action: string;
+  idPrefix: string;
+  searchLabel: string;
+  ariaLabel: string;
+  filters: NameListFilters;
+  sortLabels: Record<NameListSort, string>;
+}): SafeHtml {
+  const { filters, idPrefix } = list;
+  const isFiltered = Boolean(filters.text) || filters.sort !== 'position';
+  return html`<form method="get" action="${list.action}" class="panel list-filters" role="search" aria-label="${list.ariaLabel}">
+  <div class="field"><label for="${idPrefix}-q">${list.searchLabel}</label><input id="${idPrefix}-q" name="q" type="search" maxlength="200" value="${filters.text ?? ''}"></div>
+  <div class="field"><label for="${idPrefix}-sort">Sort by</label><select id="${idPrefix}-sort" name="sort">${NAME_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${list.sortLabels[s]}</option>`)}</select></div>
+  <div class="actions"><button type="submit">Search</button>${isFiltered ? html` <a href="${list.action}">Clear</a>` : ''}</div>
+</form>`;
+}
+
+/** "First page" and "Next page" links under a list read by keyset. */
+export function nameListPager(
+  path: string,
+  filters: NameListFilters,
+  next: AdminArticleCursor | null,
+): SafeHtml {
+  return html`<nav aria-label="Pages of the list" class="pager">${filters.after ? html`<a href="${path}${nameListQuery(filters)}">← First page</a>` : ''}${
+    next ? html` <a href="${path}${nameListQuery(filters, next)}" rel="next">Next page →</a>` : ''
+  }</nav>`;
+}
