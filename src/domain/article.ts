@@ -37,6 +37,12 @@ export interface ArticleDraft {
   language: string;
   featuredImage: string | null;
   featuredImageAlt: string | null;
+  /** The title search engines and social cards show, when not the article's own. */
+  seoTitle: string | null;
+  /** The description search engines and social cards show, when not the summary. */
+  seoDescription: string | null;
+  /** The image social cards show, when not the featured image. */
+  socialImage: string | null;
   visibility: Visibility;
   isFeatured: boolean;
   hasComments: boolean;
@@ -81,6 +87,9 @@ const DRAFT_FIELDS: Record<keyof ArticleDraft, true> = {
   language: true,
   featuredImage: true,
   featuredImageAlt: true,
+  seoTitle: true,
+  seoDescription: true,
+  socialImage: true,
   visibility: true,
   isFeatured: true,
   hasComments: true,
@@ -111,6 +120,9 @@ export const ARTICLE_LIMITS = {
   url: 2000,
   license: 200,
   language: 35,
+  /** Search engines show about 60 characters of a title and 160 of a description; the rest is room. */
+  seoTitle: 300,
+  seoDescription: 1000,
 } as const;
 /** The longest article body, in characters; no longer text is rendered either. */
 export const MAX_BODY_CHARS = 2_000_000;
@@ -133,7 +145,13 @@ export function isLanguageTag(value: string | null | undefined): value is string
 export type ArticleTextFields = Pick<
   ArticleDraft,
   'title' | 'epigraph' | 'source' | 'canonicalUrl' | 'license' | 'language' | 'featuredImage'
-> & { subtitle: string | null; summary: string | null };
+> & {
+  subtitle: string | null;
+  summary: string | null;
+  seoTitle?: string | null;
+  seoDescription?: string | null;
+  socialImage?: string | null;
+};
 
 /** Every field of an article longer than it may be, by field: what no save (or autosave) may keep. */
 export function articleLengthErrors(fields: ArticleTextFields): FieldError[] {
@@ -149,6 +167,9 @@ export function articleLengthErrors(fields: ArticleTextFields): FieldError[] {
     ['license', fields.license, limits.license],
     ['language', fields.language, limits.language],
     ['featured_image', fields.featuredImage, limits.url],
+    ['seo_title', fields.seoTitle, limits.seoTitle],
+    ['seo_description', fields.seoDescription, limits.seoDescription],
+    ['social_image', fields.socialImage, limits.url],
   ]);
 }
 
@@ -188,6 +209,12 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
   ) {
     errors.push({
       field: 'featured_image',
+      message: 'must be an http or https URL, or an address on this site',
+    });
+  }
+  if (draft.socialImage !== null && !isTooLong('social_image') && !isLinkTarget(draft.socialImage.trim())) {
+    errors.push({
+      field: 'social_image',
       message: 'must be an http or https URL, or an address on this site',
     });
   }
@@ -239,6 +266,8 @@ export function withCleanText(draft: ArticleDraft): ArticleDraft {
     license: clean(draft.license),
     language: stripXmlForbidden(draft.language),
     featuredImageAlt: clean(draft.featuredImageAlt),
+    seoTitle: clean(draft.seoTitle),
+    seoDescription: clean(draft.seoDescription),
   };
 }
 
@@ -283,7 +312,10 @@ export function countWords(markdown: string): number {
   return text.length === 0 ? 0 : text.split(/\s+/u).length;
 }
 
+/** The reading pace reading times assume. */
+export const WORDS_PER_MINUTE = 230;
+
 /** Minutes to read at 230 words a minute, never less than one. */
 export function readingMinutes(wordCount: number): number {
-  return Math.max(1, Math.round(wordCount / 230));
+  return Math.max(1, Math.round(wordCount / WORDS_PER_MINUTE));
 }

@@ -96,6 +96,9 @@ export interface ArticlesTable {
   language: string;
   featured_image: string | null;
   featured_image_alt: string | null;
+  seo_title: string | null;
+  seo_description: string | null;
+  social_image: string | null;
   visibility: string;
   is_featured: number;
   has_comments: number;

@@ -10,7 +10,8 @@ const ENCODED_NUL = /%00/i;
  * them: a control character inside one is refused by its validation (domain/url.ts), never
  * silently removed to leave a different address than the one typed.
  */
-const VERBATIM_FIELDS = /password|_csrf|token|url$|website$|photo$|featured_image$|redirect_to$|^links$/i;
+const VERBATIM_FIELDS =
+  /password|_csrf|token|url$|website$|photo$|featured_image$|social_image$|redirect_to$|^links$/i;
 
 function nulRefused(field: string) {
   return Errors.VALIDATION_FAILED({

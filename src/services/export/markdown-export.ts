@@ -99,6 +99,9 @@ export async function exportMarkdown(
           ['comments', article.hasComments ? undefined : false],
           ['image', article.featuredImage],
           ['image_alt', article.featuredImageAlt],
+          ['seo_title', article.seoTitle],
+          ['seo_description', article.seoDescription],
+          ['social_image', article.socialImage],
           ['created', article.createdAt],
           ['updated', article.updatedAt],
         ];

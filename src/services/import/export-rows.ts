@@ -143,6 +143,9 @@ async function checkArticle(row: ExportRow): Promise<FieldError[]> {
     language: f.text('language', 'en'),
     featuredImage: f.optionalText('featured_image'),
     featuredImageAlt: f.optionalText('featured_image_alt'),
+    seoTitle: f.optionalText('seo_title'),
+    seoDescription: f.optionalText('seo_description'),
+    socialImage: f.optionalText('social_image'),
     visibility: f.text('visibility', 'public') as Visibility,
     isFeatured: f.flag('is_featured', false),
     hasComments: f.flag('has_comments', true),
@@ -171,6 +174,8 @@ async function checkArticle(row: ExportRow): Promise<FieldError[]> {
     source_name: clean.source?.name ?? null,
     license: clean.license,
     featured_image_alt: clean.featuredImageAlt,
+    seo_title: clean.seoTitle,
+    seo_description: clean.seoDescription,
   });
   return [];
 }

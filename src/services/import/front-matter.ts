@@ -34,6 +34,9 @@ export interface ArticleFile {
   hasComments: boolean;
   image: string | null;
   imageAlt: string | null;
+  seoTitle: string | null;
+  seoDescription: string | null;
+  socialImage: string | null;
   /** When the article was made and last changed (written by `pressroom export --format markdown`). */
   createdAt: string | null;
   updatedAt: string | null;
@@ -60,6 +63,9 @@ const FIELD_KEYS = new Set([
   'comments',
   'image',
   'image_alt',
+  'seo_title',
+  'seo_description',
+  'social_image',
   'created',
   'updated',
 ]);
@@ -240,6 +246,9 @@ function readFields(
     hasComments: bool('comments', true),
     image: str('image'),
     imageAlt: str('image_alt'),
+    seoTitle: str('seo_title'),
+    seoDescription: str('seo_description'),
+    socialImage: str('social_image'),
     createdAt,
     updatedAt,
     body,

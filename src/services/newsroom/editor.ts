@@ -62,6 +62,9 @@ export function blankArticleInput(language: string): ArticleInput {
     language,
     featuredImage: null,
     featuredImageAlt: null,
+    seoTitle: null,
+    seoDescription: null,
+    socialImage: null,
     visibility: 'public',
     hasComments: true,
     isFeatured: false,
@@ -87,6 +90,9 @@ export function inputOf(article: Article): ArticleInput {
     language: article.language,
     featuredImage: article.featuredImage,
     featuredImageAlt: article.featuredImageAlt,
+    seoTitle: article.seoTitle,
+    seoDescription: article.seoDescription,
+    socialImage: article.socialImage,
     visibility: article.visibility,
     hasComments: article.hasComments,
     isFeatured: article.isFeatured,
@@ -391,6 +397,9 @@ async function draftFrom(
     language: input.language.trim(),
     featuredImage: input.featuredImage?.trim() || null,
     featuredImageAlt: input.featuredImageAlt?.trim() || null,
+    seoTitle: input.seoTitle?.trim().replace(/\s+/g, ' ') || null,
+    seoDescription: input.seoDescription?.trim().replace(/\s+/g, ' ') || null,
+    socialImage: input.socialImage?.trim() || null,
     visibility: input.visibility,
     isFeatured: can(staff.role, 'article.publish_any') ? input.isFeatured : workflow.isFeatured,
     hasComments: input.hasComments,
@@ -462,6 +471,9 @@ export interface EditorPage extends EditorChoices {
   ownName: string;
   /** The site's time zone, in which the editor shows and reads times. */
   timeZone: string;
+  /** The site's name and address, for the search result and social card previews. */
+  siteName: string;
+  siteUrl: string;
 }
 
 /**
@@ -508,6 +520,8 @@ export async function loadEditor(
     ownPerson: ownPerson ?? null,
     ownName: staff.name,
     timeZone: settings.timeZone,
+    siteName: settings.siteName,
+    siteUrl: ctx.siteUrl,
   };
 }
 

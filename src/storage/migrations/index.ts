@@ -16,6 +16,7 @@ import * as loginAttemptsInFlight from './0013-login-attempts-in-flight.ts';
 import * as adminArticleLists from './0014-admin-article-lists.ts';
 import * as adminPeopleLists from './0015-admin-people-lists.ts';
 import * as adminNameLists from './0016-admin-name-lists.ts';
+import * as articleSearchAndSocial from './0017-article-search-and-social.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -44,4 +45,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0014-admin-article-lists': adminArticleLists,
   '0015-admin-people-lists': adminPeopleLists,
   '0016-admin-name-lists': adminNameLists,
+  '0017-article-search-and-social': articleSearchAndSocial,
 };

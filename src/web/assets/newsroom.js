@@ -64,6 +64,75 @@
 
   const form = document.getElementById('article-form');
   if (!form) return;
+
+  // Word count and reading time, counted as a save counts them (domain/article.ts countWords).
+  const wordCount = document.getElementById('word-count');
+  const countWords = (markdown) => {
+    const text = markdown
+      .replace(/\]\([^()[\]\n]*\)/g, ']')
+      .replace(/[#>*_`~[\]!-]/g, ' ')
+      .trim();
+    return text.length === 0 ? 0 : text.split(/\s+/u).length;
+  };
+  let countTimer;
+  const showWordCount = () => {
+    if (!wordCount) return;
+    const body = form.querySelector('textarea[name="body"]');
+    const words = countWords(body?.value || '');
+    const perMinute = Number(wordCount.dataset.wordsPerMinute) || 230;
+    const minutes = Math.max(1, Math.round(words / perMinute));
+    wordCount.textContent = `${words.toLocaleString('en')} ${words === 1 ? 'word' : 'words'} · ${minutes} min read`;
+  };
+
+  // The search result and social card previews follow the fields they show.
+  const previews = form.querySelector('.seo-previews');
+  const fieldText = (name) => (form.elements.namedItem(name)?.value || '').replace(/\s+/g, ' ').trim();
+  const clip = (text, limit) => (text.length <= limit ? text : `${text.slice(0, limit - 1).trimEnd()}…`);
+  const showPreviews = () => {
+    if (!previews) return;
+    const title = fieldText('seo_title') || fieldText('title') || 'Untitled';
+    const description = fieldText('seo_description') || fieldText('summary') || fieldText('subtitle');
+    const image = fieldText('social_image') || fieldText('featured_image');
+    for (const node of previews.querySelectorAll('[data-preview="title"]')) {
+      node.textContent = clip(title, node.classList.contains('search-preview__title') ? 60 : 90);
+    }
+    for (const node of previews.querySelectorAll('[data-preview="description"]')) {
+      const isSearch = node.classList.contains('search-preview__description');
+      node.textContent = description
+        ? clip(description, isSearch ? 160 : 120)
+        : isSearch
+          ? 'No description: search engines pick text from the page.'
+          : '';
+    }
+    const slug = previews.querySelector('[data-preview="slug"]');
+    if (slug && fieldText('slug')) slug.textContent = fieldText('slug');
+    const img = previews.querySelector('[data-preview="image"]');
+    if (img) {
+      const isShown = image.startsWith('/media/') || image.startsWith('https://');
+      if (isShown && img.getAttribute('src') !== image) img.src = image;
+      img.hidden = !isShown;
+    }
+  };
+  form.addEventListener('input', (event) => {
+    const name = event.target?.name;
+    if (name === 'body') {
+      clearTimeout(countTimer);
+      countTimer = setTimeout(showWordCount, 200);
+    } else if (
+      [
+        'title',
+        'subtitle',
+        'summary',
+        'slug',
+        'seo_title',
+        'seo_description',
+        'social_image',
+        'featured_image',
+      ].includes(name)
+    ) {
+      showPreviews();
+    }
+  });
   const body = form.querySelector('textarea[name="body"]');
   const toolbar = form.querySelector('.md-toolbar');
   const preview = form.querySelector('.md-preview');

@@ -61,6 +61,9 @@ export function valuesOfInput(
     is_featured: input.isFeatured ? '1' : '',
     featured_image: input.featuredImage ?? '',
     featured_image_alt: input.featuredImageAlt ?? '',
+    seo_title: input.seoTitle ?? '',
+    seo_description: input.seoDescription ?? '',
+    social_image: input.socialImage ?? '',
     ...(version === null ? {} : { version: String(version) }),
   };
 }
@@ -141,6 +144,9 @@ export function parseArticleForm(
     language: one(values, 'language').trim() || 'en',
     featuredImage: one(values, 'featured_image').trim() || null,
     featuredImageAlt: one(values, 'featured_image_alt').trim() || null,
+    seoTitle: one(values, 'seo_title').trim() || null,
+    seoDescription: one(values, 'seo_description').trim() || null,
+    socialImage: one(values, 'social_image').trim() || null,
     visibility: one(values, 'visibility') === 'members' ? 'members' : 'public',
     hasComments: one(values, 'has_comments') === '1',
     isFeatured: one(values, 'is_featured') === '1',

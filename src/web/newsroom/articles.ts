@@ -520,7 +520,12 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   const sendPreview = async (reply: FastifyReply, article: Article, banner: string) => {
     const [site, model] = await Promise.all([reader.site(), reader.articleModel(article)]);
     if (!model) throw permissionDenied('This article cannot be previewed.');
-    const meta = { ...articleMeta(model, site), noIndex: true, title: `Preview: ${article.title}` };
+    const meta = {
+      ...articleMeta(model, site),
+      noIndex: true,
+      title: `Preview: ${article.title}`,
+      documentTitle: article.seoTitle ? `Preview: ${article.seoTitle}` : null,
+    };
     const back = article.id ? `/admin/articles/${article.id}` : '/admin/articles/new';
     const top = html`<link rel="stylesheet" href="${newsroomCss()}"><div class="preview-banner" role="note">
 ${banner} <a href="${back}">Back to the editor</a></div>`;

@@ -154,18 +154,22 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
 export function articleMeta(model: ArticlePageModel, site: SiteModel): PageMeta {
   const { article, authors } = model;
   const description = article.summary ?? article.subtitle ?? article.title;
+  // The search and social fields, when set, speak for the article outside the page; the page's
+  // own headline and structured data keep its title.
+  const socialImage = article.socialImage ? absoluteUrl(article.socialImage, site.siteUrl) : null;
   const sections = model.classification
     .filter((g) => g.taxonomy.slug !== 'tag')
     .flatMap((g) => g.terms.map((t) => t.name));
   const keywords = model.classification.flatMap((g) => g.terms.map((t) => t.name));
   const image = absoluteUrl(article.featuredImage, site.siteUrl);
   return {
-    title: article.title,
-    description,
+    title: article.seoTitle ?? article.title,
+    documentTitle: article.seoTitle,
+    description: article.seoDescription ?? description,
     canonicalUrl: model.canonicalUrl,
     type: 'article',
-    image,
-    imageAlt: article.featuredImageAlt,
+    image: socialImage ?? image,
+    imageAlt: socialImage ? null : article.featuredImageAlt,
     language: article.language,
     extraHead: html`<meta property="article:published_time" content="${article.publishedAt ?? ''}">
 <meta property="article:modified_time" content="${article.updatedAt}">

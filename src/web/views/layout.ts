@@ -3,7 +3,10 @@ import { html, jsonForScript, type SafeHtml } from './html.ts';
 
 /** What a page tells search engines, social sites and feed readers about itself. */
 export interface PageMeta {
+  /** The page's title for social cards and, followed by the site's name, for <title>. */
   title: string;
+  /** The whole <title>, as written, when the page has its own (an article's search title). */
+  documentTitle?: string | null;
   description: string;
   /** Absolute canonical URL. */
   canonicalUrl: string;
@@ -28,7 +31,9 @@ export interface AssetUrls {
 
 export function layout(site: SiteModel, meta: PageMeta, assets: AssetUrls, body: SafeHtml): SafeHtml {
   const { settings } = site;
-  const fullTitle = meta.title === settings.siteName ? meta.title : `${meta.title} | ${settings.siteName}`;
+  const fullTitle =
+    meta.documentTitle ??
+    (meta.title === settings.siteName ? meta.title : `${meta.title} | ${settings.siteName}`);
   return html`<!doctype html>
 <html lang="${meta.language ?? settings.language}">
 <head>
@@ -43,7 +48,7 @@ ${meta.noIndex ? html`<meta name="robots" content="noindex">` : ''}
 <meta property="og:description" content="${meta.description}">
 <meta property="og:url" content="${meta.canonicalUrl}">
 <meta property="og:type" content="${meta.type ?? 'website'}">
-${meta.image ? html`<meta property="og:image" content="${meta.image}"><meta property="og:image:alt" content="${meta.imageAlt ?? ''}">` : ''}
+${meta.image ? html`<meta property="og:image" content="${meta.image}">${meta.imageAlt ? html`<meta property="og:image:alt" content="${meta.imageAlt}">` : ''}` : ''}
 <meta name="twitter:card" content="${meta.image ? 'summary_large_image' : 'summary'}">
 <meta name="twitter:title" content="${meta.title}">
 <meta name="twitter:description" content="${meta.description}">

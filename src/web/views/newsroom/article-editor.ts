@@ -1,4 +1,4 @@
-import type { Article } from '../../../domain/article.ts';
+import { type Article, countWords, readingMinutes, WORDS_PER_MINUTE } from '../../../domain/article.ts';
 import type { Person } from '../../../domain/person.ts';
 import type { Correction } from '../../../domain/ports/correction-store.ts';
 import type { ChecklistItem } from '../../../domain/publish-checklist.ts';
@@ -37,6 +37,9 @@ export const EDITOR_LABELS: Record<string, string> = {
   visibility: 'Visibility',
   featured_image: 'Featured image',
   featured_image_alt: 'Featured image description',
+  seo_title: 'Search title',
+  seo_description: 'Search description',
+  social_image: 'Social image',
   publish_at: 'Publish at',
 };
 
@@ -74,6 +77,9 @@ export interface EditorModel {
   publicUrl: string | null;
   /** The site's time zone: the editor shows and reads times in it. */
   timeZone?: string | undefined;
+  /** The site's name and address, for the search result and social card previews. */
+  siteName?: string | undefined;
+  siteUrl?: string | undefined;
   /** The writer's own author page, if their account is linked to one, and their account name. */
   ownPerson?: Person | null | undefined;
   ownName?: string | undefined;
@@ -332,6 +338,7 @@ ${
       <div class="md-preview article-body" aria-live="polite" aria-label="Preview" hidden></div>
     </div>
     <p class="hint" id="body-hint">Paste from a word processor or a web page: it becomes clean Markdown. Drop an image here to upload it.</p>
+    ${wordCountView(one(values, 'body'))}
     ${errors.body ? html`<p class="field-error" id="${fieldId('body')}-error">${errors.body}</p>` : ''}
   </div>
   ${field('summary', 'Summary', { type: 'textarea', rows: 3, hint: 'For listings, feeds and search engines.' })}
@@ -353,6 +360,8 @@ ${
   ${field('featured_image', 'Featured image', { hint: 'An uploaded image’s address (/media/…) or an https:// address.' })}
   ${field('featured_image_alt', 'Featured image description', { hint: 'What the image shows, for readers who cannot see it.' })}
   </section>
+
+  ${searchAndSocialPanel(model, field)}
 
   <section class="panel">
   <h2>Source, rights and display</h2>
@@ -385,6 +394,78 @@ ${
 </aside>
 </div>
 <script src="${newsroomJs()}" defer></script>`;
+}
+
+/**
+ * The body's length as readers will meet it: counted as a save counts it, from the text the
+ * page was given (the saved body, or what was just submitted), and again by the script as one types.
+ */
+function wordCountView(body: string): SafeHtml {
+  const words = countWords(body);
+  return html`<p class="word-count hint" id="word-count" aria-live="polite" data-words-per-minute="${WORDS_PER_MINUTE}">${wordCountText(words)}</p>`;
+}
+
+function wordCountText(words: number): string {
+  return `${words.toLocaleString('en')} ${words === 1 ? 'word' : 'words'} · ${readingMinutes(words)} min read`;
+}
+
+/** The host of the site's address, as search results show it. */
+function hostOf(siteUrl: string): string {
+  return URL.canParse(siteUrl) ? new URL(siteUrl).host : siteUrl;
+}
+
+/** How long a search engine shows a title and a description, about, before cutting it. */
+const SEARCH_TITLE_CHARS = 60;
+const SEARCH_DESCRIPTION_CHARS = 160;
+
+function clip(text: string, limit: number): string {
+  const plain = text.replace(/\s+/g, ' ').trim();
+  return plain.length <= limit ? plain : `${plain.slice(0, limit - 1).trimEnd()}…`;
+}
+
+/**
+ * The optional search and social fields, with what a search result and a social card would
+ * show now: rendered from the form's values here, and updated by the script as one types.
+ */
+function searchAndSocialPanel(
+  model: EditorModel,
+  field: (name: string, label: string, extra?: Partial<Parameters<typeof formField>[0]>) => SafeHtml,
+): SafeHtml {
+  const { values } = model;
+  const siteUrl = (model.siteUrl ?? '').replace(/\/$/, '');
+  const slug = one(values, 'slug').trim() || model.article?.slug || 'your-article';
+  const title = one(values, 'seo_title').trim() || one(values, 'title').trim() || 'Untitled';
+  const description =
+    one(values, 'seo_description').trim() || one(values, 'summary').trim() || one(values, 'subtitle').trim();
+  const image = one(values, 'social_image').trim() || one(values, 'featured_image').trim();
+  const isShownImage = image.startsWith('/media/') || image.startsWith('https://');
+  const host = hostOf(siteUrl);
+  return html`<section class="panel seo-panel" aria-labelledby="seo-heading">
+  <h2 id="seo-heading">Search and social</h2>
+  <p class="hint">Optional. Each takes the place of the title, summary or featured image where search engines and social sites show the article; the page itself keeps them.</p>
+  ${field('seo_title', 'Search title', { hint: `The page’s whole title in search results and on social cards. About ${SEARCH_TITLE_CHARS} characters show.` })}
+  ${field('seo_description', 'Search description', { type: 'textarea', rows: 3, hint: `In place of the summary. About ${SEARCH_DESCRIPTION_CHARS} characters show.` })}
+  ${field('social_image', 'Social image', { hint: 'The image social cards show, in place of the featured image: an uploaded image’s address (/media/…) or an https:// address.' })}
+  <div class="seo-previews" data-site-url="${siteUrl}">
+    <figure class="search-preview">
+      <figcaption>In search results</figcaption>
+      <p class="search-preview__url">${host} › articles › <span data-preview="slug">${slug}</span></p>
+      <p class="search-preview__title" data-preview="title">${clip(title, SEARCH_TITLE_CHARS)}</p>
+      <p class="search-preview__description" data-preview="description">${description ? clip(description, SEARCH_DESCRIPTION_CHARS) : 'No description: search engines pick text from the page.'}</p>
+    </figure>
+    <figure class="social-preview">
+      <figcaption>On social sites</figcaption>
+      <div class="social-preview__card">
+        <img class="social-preview__image" data-preview="image" src="${isShownImage ? image : ''}" alt=""${isShownImage ? '' : html` hidden`}>
+        <div class="social-preview__text">
+          <p class="social-preview__site">${host}</p>
+          <p class="social-preview__title" data-preview="title">${clip(title, 90)}</p>
+          <p class="social-preview__description" data-preview="description">${description ? clip(description, 120) : ''}</p>
+        </div>
+      </div>
+    </figure>
+  </div>
+</section>`;
 }
 
 /** The way to publish without JavaScript: what to check, then one button. It warns; it never blocks. */
