@@ -86,3 +86,29 @@ test('refuses deep nesting at once, and stops a render that outlives its time li
   assert.match(html, /<strong>end<\/strong>/, 'a long text renders in the worker');
   await closeRenderPools();
 });
+
+test('an image with an emphasized line under it is a figure with its caption', () => {
+  assert.equal(
+    renderMarkdownNow('![A tide gauge](/media/gauge.png)\n*The gauge at Aveiro, 2026 & after*'),
+    '<figure><img src="/media/gauge.png" alt="A tide gauge" loading="lazy" /><figcaption>The gauge at Aveiro, 2026 &amp; after</figcaption></figure>',
+  );
+  // Escaped markup stays text; a caption cannot smuggle in what a body may not hold.
+  assert.equal(
+    renderMarkdownNow('![A](/media/a.png)\n*Credit: \\*Ana\\* <script>x</script>*'),
+    '<figure><img src="/media/a.png" alt="A" loading="lazy" /><figcaption>Credit: *Ana* </figcaption></figure>',
+  );
+});
+
+test('an image and emphasis that are not exactly a captioned image stay a paragraph', () => {
+  for (const markdown of [
+    '![A](/a.png)\n\n*a separate paragraph*',
+    '![A](/a.png)\n*emphasis* and more text',
+    '![A](/a.png)\n*one* *two*',
+    'Text before ![A](/a.png)\n*emphasis*',
+    '*emphasis*\n![A](/a.png)',
+  ]) {
+    const html = renderMarkdownNow(markdown);
+    assert.doesNotMatch(html, /<figure>|<figcaption>/, markdown);
+    assert.match(html, /<em>/, markdown);
+  }
+});

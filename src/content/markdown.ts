@@ -9,6 +9,48 @@ import { INLINE_RENDER_CHARS, runOffThread } from './render-pool.ts';
 const parser = new MarkdownIt({ html: true, linkify: true, typographer: true });
 
 /**
+ * An image alone on its line with an emphasized line under it, in one paragraph, is a figure
+ * and its caption (what the newsroom inserts for a library image that has one):
+ *
+ *     ![A tide gauge](/media/gauge.png)
+ *     *The gauge at Aveiro, 2026*
+ *
+ * becomes `<figure><img …><figcaption>The gauge at Aveiro, 2026</figcaption></figure>`. Any
+ * other paragraph, with more text around either, stays a paragraph.
+ */
+parser.core.ruler.push('figure_caption', (state) => {
+  const { tokens } = state;
+  for (let i = 0; i + 2 < tokens.length; i++) {
+    const [open, inline, close] = [tokens[i], tokens[i + 1], tokens[i + 2]];
+    if (open?.type !== 'paragraph_open' || inline?.type !== 'inline' || close?.type !== 'paragraph_close') {
+      continue;
+    }
+    const children = inline.children ?? [];
+    const [image, lineBreak, emphasis] = children;
+    const last = children.at(-1);
+    const isCaptioned =
+      image?.type === 'image' &&
+      lineBreak?.type === 'softbreak' &&
+      emphasis?.type === 'em_open' &&
+      last?.type === 'em_close' &&
+      // One emphasis from the line's start to its end, nothing after it.
+      children
+        .slice(3, -1)
+        .every((c) => c.type !== 'em_open' && c.type !== 'softbreak' && c.type !== 'hardbreak');
+    if (!isCaptioned || !last) continue;
+    open.tag = 'figure';
+    close.tag = 'figure';
+    emphasis.type = 'figcaption_open';
+    emphasis.tag = 'figcaption';
+    emphasis.markup = '';
+    last.type = 'figcaption_close';
+    last.tag = 'figcaption';
+    last.markup = '';
+    inline.children = [image, ...children.slice(2)];
+  }
+});
+
+/**
  * Ids a body may carry: footnote anchors only (`fn1`, `fnref1`), so that a body can link its
  * notes without taking an id the page itself uses.
  */

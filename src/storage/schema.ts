@@ -216,6 +216,7 @@ export interface MediaTable {
   local_path: string | null;
   mime: string | null;
   alt: string | null;
+  caption: string | null;
   title: string | null;
   created_at: string;
   source_id: string | null;

@@ -54,6 +54,7 @@ async function publicationWithMedia(t: TestWiring): Promise<string> {
     url: 'https://old.example/wp-content/uploads/2012/05/pier.jpg',
     localPath: null,
     mime: 'image/jpeg',
+    caption: null,
     alt: 'The pier',
     title: 'Pier',
     createdAt: '2012-05-01T10:00:00.000Z',

@@ -9,6 +9,8 @@ export interface MediaItem {
   localPath: string | null;
   mime: string | null;
   alt: string | null;
+  /** Shown under the image where an article inserts it from the library. */
+  caption: string | null;
   title: string | null;
   createdAt: string;
   sourceId: string | null;

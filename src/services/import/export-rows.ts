@@ -107,7 +107,7 @@ export function mediaRowProblems(row: ExportRow): FieldError[] {
     });
   if (typeof row.created_at !== 'string' || !row.created_at)
     errors.push({ field: 'created_at', message: 'is required' });
-  for (const key of ['mime', 'alt', 'title', 'source_id'])
+  for (const key of ['mime', 'alt', 'caption', 'title', 'source_id'])
     if (row[key] !== null && row[key] !== undefined && typeof row[key] !== 'string')
       errors.push({ field: key, message: 'must be text' });
   return errors;

@@ -1030,6 +1030,7 @@ class WordPressWriter {
       localPath,
       mime: mimeFromUrl(url),
       alt: item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value.trim() || null,
+      caption: null,
       title: item.title || null,
       createdAt: wordPressDate(item.postDateGmt, item.postDate, item.pubDate) ?? this.session.timestamp,
       sourceId: this.session.originOf(sourceId),

@@ -165,6 +165,7 @@ export async function storeImage(
         localPath: main.path,
         mime: MIME[fallback] ?? null,
         alt: input.alt.trim() || null,
+        caption: null,
         title: input.filename.slice(0, 300) || null,
         createdAt: toIsoTimestamp(now),
         sourceId: input.sourceId ?? null,
@@ -235,7 +236,7 @@ export async function searchImages(
   const items = (await ctx.store.media.listAll())
     .filter((m) => m.localPath !== null)
     .filter((m) => {
-      const text = `${m.alt ?? ''} ${m.title ?? ''} ${m.url}`.toLowerCase();
+      const text = `${m.alt ?? ''} ${m.caption ?? ''} ${m.title ?? ''} ${m.url}`.toLowerCase();
       return words.every((word) => text.includes(word));
     })
     .reverse()
@@ -244,24 +245,33 @@ export async function searchImages(
   return items.map((media) => ({ media, variants: variants.filter((v) => v.mediaId === media.id) }));
 }
 
-/** Changes an image's description in the library; articles that pick the image later carry it. */
+/**
+ * Changes an image's description (alt text) and, when given, its caption in the library;
+ * articles that pick the image later carry them. An empty caption removes it.
+ */
 export async function describeImage(
   ctx: ServiceContext,
   staff: Staff,
-  input: { id: number; alt: string },
+  input: { id: number; alt: string; caption?: string },
 ): Promise<MediaItem> {
   requireCan(staff, 'media.upload', 'Your role may not change images.');
   const alt = input.alt.trim();
-  if (alt.length > MEDIA_ALT_MAX) {
-    throw Errors.VALIDATION_FAILED({
-      details: [{ field: 'alt', message: `must be at most ${MEDIA_ALT_MAX} characters` }],
-    });
-  }
+  const caption = input.caption?.trim().replace(/\s+/g, ' ');
+  const errors = [];
+  if (alt.length > MEDIA_ALT_MAX)
+    errors.push({ field: 'alt', message: `must be at most ${MEDIA_ALT_MAX} characters` });
+  if (caption !== undefined && caption.length > MEDIA_ALT_MAX)
+    errors.push({ field: 'caption', message: `must be at most ${MEDIA_ALT_MAX} characters` });
+  if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   return ctx.store.transaction(async (repos) => {
     const media = await repos.media.findById(input.id);
     if (!media) throw Errors.MEDIA_NOT_FOUND({ id: input.id });
     const { id, ...record } = media;
-    const updated = { ...record, alt: alt || null };
+    const updated = {
+      ...record,
+      alt: alt || null,
+      ...(caption === undefined ? {} : { caption: caption || null }),
+    };
     await repos.media.update(id, updated);
     await recordAudit(repos, {
       actor: auditActor(staff),

@@ -17,6 +17,7 @@ import * as adminArticleLists from './0014-admin-article-lists.ts';
 import * as adminPeopleLists from './0015-admin-people-lists.ts';
 import * as adminNameLists from './0016-admin-name-lists.ts';
 import * as articleSearchAndSocial from './0017-article-search-and-social.ts';
+import * as mediaCaptions from './0018-media-captions.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -46,4 +47,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0015-admin-people-lists': adminPeopleLists,
   '0016-admin-name-lists': adminNameLists,
   '0017-article-search-and-social': articleSearchAndSocial,
+  '0018-media-captions': mediaCaptions,
 };

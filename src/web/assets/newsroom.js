@@ -351,7 +351,9 @@
       if (!image) return body.focus();
       body.setSelectionRange(start, end);
       const alt = image.alt ? markdownAlt(image.alt) : 'Describe the image';
-      insertAtCursor(`\n\n![${alt}](${image.url})\n\n`);
+      // A caption on the line under the image, in emphasis: the page shows it as the image's caption.
+      const caption = image.caption ? `\n*${image.caption.replace(/[\\`*_[\]<>]/g, '\\$&')}*` : '';
+      insertAtCursor(`\n\n![${alt}](${image.url})${caption}\n\n`);
       if (!image.alt)
         say('The image has no description yet: write one in the brackets, or in the image library.');
     },

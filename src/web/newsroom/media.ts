@@ -41,7 +41,7 @@ const Uploaded = Type.Object({
 
 const LibraryQuery = Type.Object({ uploaded: OptionalText, q: OptionalText, notice: OptionalText });
 const PickerQuery = Type.Object({ q: OptionalText });
-const DescribeForm = Type.Object({ alt: OptionalText, q: OptionalText });
+const DescribeForm = Type.Object({ alt: OptionalText, caption: OptionalText, q: OptionalText });
 
 /** One image as the editor's picker shows it. */
 const PickerImage = Type.Object({
@@ -49,6 +49,7 @@ const PickerImage = Type.Object({
   url: Type.String(),
   thumb: Type.String(),
   alt: Type.String(),
+  caption: Type.String(),
   title: Type.String(),
 });
 
@@ -192,8 +193,12 @@ ${
   <form method="post" action="/admin/media/${media.id}" class="media-describe">
     ${csrfField(csrf)}<input type="hidden" name="q" value="${query}">
     <label for="media-alt-${media.id}">Description</label>
-    <textarea id="media-alt-${media.id}" name="alt" rows="2">${media.alt ?? ''}</textarea>
-    <button type="submit" class="secondary">Save description</button>
+    <textarea id="media-alt-${media.id}" name="alt" rows="2" aria-describedby="media-alt-hint-${media.id}">${media.alt ?? ''}</textarea>
+    <p class="hint" id="media-alt-hint-${media.id}">What it shows, for readers who cannot see it.</p>
+    <label for="media-caption-${media.id}">Caption</label>
+    <textarea id="media-caption-${media.id}" name="caption" rows="2" aria-describedby="media-caption-hint-${media.id}">${media.caption ?? ''}</textarea>
+    <p class="hint" id="media-caption-hint-${media.id}">Shown under the image where an article inserts it: credit, place, date.</p>
+    <button type="submit" class="secondary">Save description and caption</button>
   </form>
   ${canDelete ? html`<a class="delete-link" href="/admin/media/${media.id}/delete">Delete<span class="visually-hidden"> image ${media.alt ?? media.url}</span>…</a>` : ''}
 </li>`,
@@ -231,6 +236,7 @@ ${
           url: media.url,
           thumb: thumbnailOf(media, variants),
           alt: media.alt ?? '',
+          caption: media.caption ?? '',
           title: media.title ?? '',
         })),
       });
@@ -244,8 +250,10 @@ ${
       const media = await describeImage(ctx, currentUser(request), {
         id: request.params.id,
         alt: request.body.alt ?? '',
+        ...(request.body.caption === undefined ? {} : { caption: request.body.caption }),
       });
-      if (wantsJson(request)) return reply.send({ id: media.id, alt: media.alt ?? '' });
+      if (wantsJson(request))
+        return reply.send({ id: media.id, alt: media.alt ?? '', caption: media.caption ?? '' });
       const q = request.body.q?.trim();
       return reply.redirect(`/admin/media?notice=described${q ? `&q=${encodeURIComponent(q)}` : ''}`, 303);
     },
