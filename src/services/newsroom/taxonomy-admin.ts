@@ -7,13 +7,7 @@ import type { TermListRow } from '../../domain/ports/admin-list-store.ts';
 import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
-import {
-  type Taxonomy,
-  type Term,
-  validateTaxonomy,
-  validateTerm,
-  wouldCreateCycle,
-} from '../../domain/taxonomy.ts';
+import { type Taxonomy, type Term, validateTaxonomy, validateTerm } from '../../domain/taxonomy.ts';
 import { Errors, type FieldError, isAppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -144,22 +138,24 @@ async function termNamed(
   return findTerm(repos, first.id);
 }
 
-/** Whether `termId` is `parentId` or one of its ancestors: read up the chain, one term at a time. */
+/**
+ * Whether `termId` is `parentId` or one of its ancestors, read up the chain one term at a time
+ * (a tree's depth, not the taxonomy's size). A chain that loops or runs deeper than any real
+ * tree counts as a cycle.
+ */
 async function isAncestorOrSelf(
   repos: Pick<Repositories, 'taxonomies'>,
   termId: number,
   parentId: number,
 ): Promise<boolean> {
-  const parentOf = new Map<number, number | null>();
+  const seen = new Set<number>();
   let current: number | null = parentId;
-  // Deep enough for any real tree; a longer chain is a cycle already stored, and refused as one.
-  for (let depth = 0; current !== null && depth < 200 && !parentOf.has(current); depth++) {
-    if (current === termId) return true;
-    const term = await repos.taxonomies.findTermById(current);
-    parentOf.set(current, term?.parentId ?? null);
-    current = term?.parentId ?? null;
+  while (current !== null) {
+    if (current === termId || seen.has(current) || seen.size >= 200) return true;
+    seen.add(current);
+    current = (await repos.taxonomies.findTermById(current))?.parentId ?? null;
   }
-  return wouldCreateCycle(termId, parentId, parentOf);
+  return false;
 }
 
 /** Creates a term in a taxonomy. */

@@ -22,6 +22,7 @@ import { loadSiteSettings } from '../../services/settings.ts';
 import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { adminTime } from '../views/newsroom/admin-time.ts';
+import { newsroomJs } from '../views/newsroom/assets.ts';
 import { nameListForm, nameListPager } from '../views/newsroom/name-list.ts';
 import { pickerField } from '../views/newsroom/picker-field.ts';
 import type { AdminDeps } from './deps.ts';
@@ -249,7 +250,8 @@ ${taxonomyForm(
   state.settingsProblem,
   csrf,
   { action: `/admin/taxonomies/${taxonomy.slug}/settings`, submit: 'Save settings', isNew: false },
-)}`,
+)}
+<script src="${newsroomJs()}" defer></script>`,
     });
   };
 
@@ -376,7 +378,8 @@ ${errorSummary(state.mergeProblem, LABELS)}
     ...(state.mergeProblem?.errors.into ? { error: state.mergeProblem.errors.into } : {}),
   })}
   <div class="actions"><button type="submit" class="danger">Merge</button></div>
-</form>`,
+</form>
+<script src="${newsroomJs()}" defer></script>`,
     });
   };
 
