@@ -109,10 +109,19 @@
     const img = previews.querySelector('[data-preview="image"]');
     if (img) {
       const isShown = image.startsWith('/media/') || image.startsWith('https://');
-      if (isShown && img.getAttribute('src') !== image) img.src = image;
-      img.hidden = !isShown;
+      if (isShown && img.getAttribute('src') !== image) {
+        img.hidden = false;
+        img.src = image;
+      } else if (!isShown) img.hidden = true;
     }
   };
+  // An address that does not load (mistyped, or not there yet) shows a card without an image,
+  // as social sites would, rather than a broken one.
+  const previewImage = previews?.querySelector('[data-preview="image"]');
+  previewImage?.addEventListener('error', () => {
+    previewImage.hidden = true;
+  });
+  if (previewImage && previewImage.complete && previewImage.naturalWidth === 0) previewImage.hidden = true;
   form.addEventListener('input', (event) => {
     const name = event.target?.name;
     if (name === 'body') {

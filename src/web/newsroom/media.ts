@@ -153,7 +153,7 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
       uploaded && !state.error
         ? html`Uploaded. Its address: <code>${uploaded}</code>`
         : state.notice === 'described'
-          ? 'Description saved. Articles that pick the image from now on carry it.'
+          ? 'Description and caption saved. Articles that pick the image from now on carry them.'
           : state.notice === 'deleted'
             ? 'Image deleted.'
             : undefined;

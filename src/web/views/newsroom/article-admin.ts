@@ -65,12 +65,13 @@ export function articleListView(model: ArticleListModel, csrf: string): SafeHtml
   <div class="field"><label for="list-status">Status</label><select id="list-status" name="status">
     <option value="">Any</option>${ARTICLE_STATUSES.map((s) => html`<option value="${s}"${filters.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`)}
   </select></div>
-  ${pickerField({ id: 'list-author', name: 'author', label: 'Author', value: filters.author, source: '/admin/suggest/people', hint: 'A name or address name; empty for anyone.' })}
-  ${pickerField({ id: 'list-term', name: 'term', label: 'Term', value: filters.term, source: '/admin/suggest/terms', hint: 'A term’s name, or taxonomy/address name such as region/europe; empty for any.' })}
+  ${pickerField({ id: 'list-author', name: 'author', label: 'Author', value: filters.author, source: '/admin/suggest/people', describedBy: 'list-pickers-hint' })}
+  ${pickerField({ id: 'list-term', name: 'term', label: 'Term', value: filters.term, source: '/admin/suggest/terms', describedBy: 'list-pickers-hint' })}
   <div class="field"><label for="list-from">${dateLabel} from</label><input id="list-from" name="from" type="date" value="${filters.from ?? ''}"></div>
   <div class="field"><label for="list-to">${dateLabel} until</label><input id="list-to" name="to" type="date" value="${filters.to ?? ''}"></div>
   <div class="field"><label for="list-sort">Sort by</label><select id="list-sort" name="sort">${ARTICLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${SORT_LABELS[s]}</option>`)}</select></div>
   <div class="actions"><button type="submit">Search</button>${hasFilters || filters.sort !== 'updated' ? html` <a href="/admin/articles">Clear</a>` : ''}</div>
+  <p class="hint list-filters__hint" id="list-pickers-hint">Author and term: a name or an address name (for a term also taxonomy/address name, such as region/europe), with suggestions as you type; empty for any.</p>
 </form>
 ${
   model.rows.length === 0
@@ -81,7 +82,7 @@ ${
   model.bulkActions.length > 0
     ? html`<fieldset class="bulk-bar"><legend>With the selected articles</legend>
   <div class="field"><label for="bulk-action">Action</label><select id="bulk-action" name="action">${model.bulkActions.map((a) => html`<option value="${a}">${BULK_LABELS[a]}</option>`)}</select></div>
-  ${model.bulkActions.includes('move') ? pickerField({ id: 'bulk-term', name: 'term', label: 'Term to move to', value: '', source: '/admin/suggest/terms', hint: 'Its name, or taxonomy/address name such as region/europe.' }) : ''}
+  ${model.bulkActions.includes('move') ? pickerField({ id: 'bulk-term', name: 'term', label: 'Term to move to', value: '', source: '/admin/suggest/terms', describedBy: 'list-pickers-hint' }) : ''}
   <div class="actions"><button type="submit">Apply to selected</button></div>
 </fieldset>`
     : ''
