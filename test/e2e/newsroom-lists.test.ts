@@ -269,10 +269,11 @@ describe('the newsroom’s lists, pickers, search fields and captions in Chromiu
     // The social card previews an image from the library, as it loads.
     const uploaded = /\((\/media\/[^)]+\.png)\)/.exec(await body.inputValue())?.[1] ?? '';
     await page.getByLabel('Social image').fill(uploaded);
-    await page.locator('.social-preview__image:not([hidden])').waitFor();
-    assert.ok(
-      await page.locator('.social-preview__image').evaluate((img: HTMLImageElement) => img.naturalWidth > 0),
-    );
+    // Shown, and loaded: the address is set at once, the picture arrives after.
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('.social-preview__image');
+      return img !== null && !img.hidden && img.complete && img.naturalWidth > 0;
+    });
     await page.locator('.seo-previews').scrollIntoViewIfNeeded();
     await shoot(page, 'editor-social-card-1280', { isFullPage: false });
     const article = await server.testWiring.wiring.store.articles.findById(articleId);

@@ -456,7 +456,7 @@ function searchAndSocialPanel(
     <figure class="social-preview">
       <figcaption>On social sites</figcaption>
       <div class="social-preview__card">
-        <img class="social-preview__image" data-preview="image" src="${isShownImage ? image : ''}" alt=""${isShownImage ? '' : html` hidden`}>
+        <img class="social-preview__image" data-preview="image"${isShownImage ? html` src="${image}"` : html` hidden`} alt="">
         <div class="social-preview__text">
           <p class="social-preview__site">${host}</p>
           <p class="social-preview__title" data-preview="title">${clip(title, 90)}</p>
