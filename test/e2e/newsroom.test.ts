@@ -338,6 +338,69 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
     await context.close();
   });
 
+  test('an editor puts co-authors in byline order with the keyboard and by dragging', async () => {
+    const base = server.baseUrl;
+    // bypassCSP: the accessibility check at the end injects axe-core as an inline script.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const page = await context.newPage();
+    try {
+      await signIn(page, base, 'desk@example.org');
+      await page.goto(`${base}/admin/articles/new`);
+      await page.locator('#field-title').fill('Three hands on one ledger');
+      await page.locator('#field-body').fill('Written together.');
+      for (const [index, name] of ['Ada Brennan', 'Bo Lindqvist', 'Cato Mwangi'].entries())
+        await page.locator(`#author-${index}`).fill(name);
+      const names = () =>
+        page
+          .locator('input[name="author"]')
+          .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+
+      // Keyboard: the third author moves up twice; focus follows the name moved.
+      await page.getByRole('button', { name: 'Move author 3 up' }).focus();
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await names(), ['Ada Brennan', 'Cato Mwangi', 'Bo Lindqvist']);
+      assert.equal(
+        await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+        'Move author 2 up',
+      );
+      await page.keyboard.press('Enter');
+      assert.deepEqual(await names(), ['Cato Mwangi', 'Ada Brennan', 'Bo Lindqvist']);
+      assert.match(
+        (await page.getByRole('status').filter({ hasText: 'is now author' }).textContent()) ?? '',
+        /Cato Mwangi is now author 1 of 3/,
+      );
+
+      // Drag: the first row's handle dropped on the last row (in view, clear of the sticky buttons).
+      await page.locator('.author-list').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      const handle = await page.locator('.author-list__row').nth(0).locator('.author-handle').boundingBox();
+      const target = await page.locator('.author-list__row').nth(2).boundingBox();
+      assert.ok(handle && target);
+      await page.mouse.move(handle.x + handle.width / 2, handle.y + handle.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(handle.x + handle.width / 2, handle.y + 20, { steps: 5 });
+      await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2, { steps: 10 });
+      await page.mouse.up();
+      assert.deepEqual(await names(), ['Ada Brennan', 'Bo Lindqvist', 'Cato Mwangi']);
+      await page.getByRole('button', { name: 'Move author 1 down' }).click();
+      assert.deepEqual(await names(), ['Bo Lindqvist', 'Ada Brennan', 'Cato Mwangi']);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'newsroom-author-order.png') });
+
+      await page.locator('#article-form button.save-button').click();
+      await page.waitForURL(/\/admin\/articles\/\d+\?notice=(created|saved)/);
+      const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+      const wiring = server.testWiring.wiring;
+      const saved = await wiring.store.articles.findById(id);
+      const people = await wiring.store.people.findByIds(saved?.authorIds ?? []);
+      assert.deepEqual(
+        people.map((p) => p.name),
+        ['Bo Lindqvist', 'Ada Brennan', 'Cato Mwangi'],
+      );
+      assert.deepEqual(await seriousViolations(page), []);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the newsroom screens fit a phone-sized screen', async () => {
     const base = server.baseUrl;
     // axe is injected inline, which the admin's CSP forbids, so this context bypasses CSP.

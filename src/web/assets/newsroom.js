@@ -637,6 +637,68 @@
     isDirty = false;
     clearTimeout(autosaveTimer);
   });
+  // Co-authors in byline order: each row gets "Move up" and "Move down" buttons (keyboard) and a
+  // handle to drag it by; the names move between the fields, which the form sends in order.
+  // Without JavaScript the order is the order they are typed in.
+  const authorList = form.querySelector('ol.author-list');
+  if (authorList) {
+    const rows = () => [...authorList.querySelectorAll(':scope > li')];
+    const nameIn = (row) => row.querySelector('input[name="author"]');
+    const announcer = document.createElement('p');
+    announcer.className = 'visually-hidden';
+    announcer.setAttribute('role', 'status');
+    authorList.after(announcer);
+    const move = (from, to, focusSelector) => {
+      const list = rows();
+      if (to < 0 || to >= list.length || from === to) return;
+      const names = list.map((row) => nameIn(row).value);
+      const [moved] = names.splice(from, 1);
+      names.splice(to, 0, moved);
+      list.forEach((row, i) => {
+        nameIn(row).value = names[i];
+      });
+      announcer.textContent = moved.trim()
+        ? `${moved.trim()} is now author ${to + 1} of ${list.length}.`
+        : '';
+      nameIn(list[to]).dispatchEvent(new Event('input', { bubbles: true }));
+      if (focusSelector) list[to].querySelector(focusSelector)?.focus();
+    };
+    rows().forEach((row, index) => {
+      row.classList.add('author-list__row');
+      // Dragging follows the pointer (mouse, pen or touch) and drops on the row under it.
+      const handle = document.createElement('span');
+      handle.className = 'author-handle';
+      handle.title = 'Drag to reorder';
+      handle.setAttribute('aria-hidden', 'true');
+      handle.textContent = '⠿';
+      handle.addEventListener('pointerdown', (event) => {
+        event.preventDefault();
+        handle.setPointerCapture(event.pointerId);
+        row.classList.add('author-list__row--dragged');
+      });
+      handle.addEventListener('pointerup', (event) => {
+        row.classList.remove('author-list__row--dragged');
+        const over = document.elementFromPoint(event.clientX, event.clientY)?.closest('.author-list__row');
+        const to = rows().indexOf(over);
+        if (to >= 0) move(index, to);
+      });
+      handle.addEventListener('pointercancel', () => row.classList.remove('author-list__row--dragged'));
+      const buttons = [
+        ['up', -1, '↑'],
+        ['down', 1, '↓'],
+      ].map(([direction, step, arrow]) => {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = `author-move author-move--${direction}`;
+        button.textContent = arrow;
+        button.setAttribute('aria-label', `Move author ${index + 1} ${direction}`);
+        button.addEventListener('click', () => move(index, index + step, `.author-move--${direction}`));
+        return button;
+      });
+      row.prepend(handle);
+      row.append(...buttons);
+    });
+  }
   window.addEventListener('beforeunload', (event) => {
     if (isDirty) event.preventDefault();
   });
