@@ -3,8 +3,10 @@ import { test } from 'node:test';
 import {
   MAX_MARKUP_CHARS,
   MAX_MARKUP_DEPTH,
+  MAX_TABLE_CELLS,
   markupDepth,
   markupProblem,
+  markupShape,
   tableCells,
 } from './markup-limits.ts';
 
@@ -45,5 +47,44 @@ test('counts the cells Markdown tables would make, each row as wide as its heade
   assert.equal(tableCells('No table - at all | here'), 0);
   const wide = `|${'a|'.repeat(200)}\n|${'-|'.repeat(200)}\n${'a\n'.repeat(327)}\n`;
   assert.ok(wide.repeat(21).length < 32_000);
-  assert.match(markupProblem(wide.repeat(21)) ?? '', /tables of more than 100,000 cells/);
+  assert.match(
+    markupProblem(wide.repeat(21)) ?? '',
+    /tables of 1,377,600 cells in all, more than the 50,000 a text may have/,
+  );
+});
+
+test('counts HTML table cells with Markdown ones, against one limit', () => {
+  const htmlTable = (rows: number, columns: number) =>
+    `<table>${`<tr>${'<td>x</td>'.repeat(columns)}</tr>`.repeat(rows)}</table>`;
+  assert.equal(markupShape(htmlTable(3, 4)).htmlCells, 12);
+  assert.equal(markupShape('<table><tr><th>a<th>b<tr><td>1<td>2</table>').htmlCells, 4);
+  assert.equal(markupProblem(htmlTable(200, 200)), undefined, '40,000 cells');
+  assert.match(
+    markupProblem(htmlTable(400, 400)) ?? '',
+    /^has tables of 160,000 cells in all, more than the 50,000 a text may have/,
+  );
+  const markdown = `| a | b |\n| --- | --- |\n${'| 1 | 2 |\n'.repeat(20_000)}`;
+  assert.equal(tableCells(markdown), 40_002);
+  assert.equal(markupProblem(markdown), undefined);
+  assert.match(markupProblem(`${markdown}\n${htmlTable(100, 100)}`) ?? '', /tables of 50,002 cells/);
+  assert.equal(MAX_TABLE_CELLS, 50_000);
+});
+
+test('reads table rows and cells left open as a parser does, not as nesting', () => {
+  const rows = `<table>${'<tr><td>a<td>b<th>c'.repeat(1000)}</table>`;
+  assert.equal(markupDepth(rows), 3);
+  assert.equal(markupDepth('<table><thead><tr><th>a<tbody><tr><td>1</table>'), 4);
+  // A row's start closes only what its own table holds open: nested tables keep their depth.
+  assert.equal(markupDepth('<table><tr><td><table><tr><td>x<tr><td>y</table></table>'), 6);
+  assert.equal(markupProblem(rows), undefined);
+});
+
+test('finds tables in CRLF text, and tests blank lines in linear time', () => {
+  assert.equal(tableCells('| a | b |\r\n| --- | --- |\r\n| 1 | 2 |\r\n'), 4);
+  const started = performance.now();
+  // Each line's attempt once read on through every blank line after it: 40,000 took 1.5 s.
+  for (const blank of ['\n', ' \n', '\r\n', '\t\n']) tableCells(blank.repeat(50_000));
+  assert.equal(tableCells(`${'\n'.repeat(50_000)}|a|\n|-|\n|b|`), 2);
+  const elapsed = performance.now() - started;
+  assert.ok(elapsed < 500, `took ${Math.round(elapsed)} ms`);
 });

@@ -54,16 +54,44 @@ const VOID_ELEMENTS = keysOf([
 // Elements a parser closes when a sibling of the same kind opens (<li> after <li>).
 const SELF_CLOSING_SIBLINGS = keysOf(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option']);
 
+const TABLE = nameKey('table', 0, 5);
+const TR = nameKey('tr', 0, 2);
+const TD = nameKey('td', 0, 2);
+const TH = nameKey('th', 0, 2);
+const SECTIONS = keysOf(['thead', 'tbody', 'tfoot']);
+const CELLS = keysOf(['td', 'th']);
+const ROW_BOUNDARY = new Set([TABLE]);
+const CELL_BOUNDARY = new Set([TR, TABLE]);
+
 /**
- * How deeply the HTML tags in a text would nest, counted in one pass (linear in the length:
- * a tag's end is searched once, and scanning resumes after it). Stops counting past `limit`.
- * It runs on the event loop before any worker sees the text, so it allocates nothing per tag:
- * a 4 MB body costs milliseconds here.
+ * Table parts that may be left open: which open elements a start tag closes, searched down to
+ * the nearest boundary (its table, or its row). `<tr><td>a<td>b<tr><td>c` is a table of two
+ * rows, as a parser builds it, not a level deeper per row.
  */
-export function markupDepth(text: string, limit = MAX_MARKUP_DEPTH): number {
+const IMPLIED_ENDS = new Map<number, { closes: Set<number>; boundary: Set<number> }>([
+  [TR, { closes: new Set([TR]), boundary: ROW_BOUNDARY }],
+  [TD, { closes: CELLS, boundary: CELL_BOUNDARY }],
+  [TH, { closes: CELLS, boundary: CELL_BOUNDARY }],
+  ...[...SECTIONS].map((name) => [name, { closes: SECTIONS, boundary: ROW_BOUNDARY }] as const),
+]);
+
+/** What markupShape finds: how deeply the tags nest, and how many HTML table cells open. */
+export interface MarkupShape {
+  depth: number;
+  htmlCells: number;
+}
+
+/**
+ * How deeply the HTML tags in a text would nest, and how many table cells (`<td>`, `<th>`) it
+ * opens, counted in one pass (linear in the length: a tag's end is searched once, and scanning
+ * resumes after it). Stops past `limit` levels. It allocates nothing per tag: a 4 MB body costs
+ * milliseconds here.
+ */
+export function markupShape(text: string, limit = MAX_MARKUP_DEPTH): MarkupShape {
   const stack = new Uint32Array(limit + 1);
   let size = 0;
   let deepest = 0;
+  let htmlCells = 0;
   let at = text.indexOf('<');
   while (at !== -1) {
     const end = text.indexOf('>', at + 1);
@@ -82,27 +110,50 @@ export function markupDepth(text: string, limit = MAX_MARKUP_DEPTH): number {
         while (open >= 0 && stack[open] !== name) open--;
         if (open !== -1) size = open;
       } else if (!VOID_ELEMENTS.has(name)) {
-        // "<b/>" opens a <b> all the same: HTML ignores the slash on elements that are not void.
-        if (SELF_CLOSING_SIBLINGS.has(name) && size > 0 && stack[size - 1] === name) size--;
+        if (CELLS.has(name)) htmlCells++;
+        const implied = IMPLIED_ENDS.get(name);
+        if (implied) {
+          // The stack holds at most `limit` names, so this search is bounded too.
+          let open = size - 1;
+          while (open >= 0 && !implied.closes.has(stack[open]!) && !implied.boundary.has(stack[open]!))
+            open--;
+          if (open >= 0 && implied.closes.has(stack[open]!)) size = open;
+        } else if (SELF_CLOSING_SIBLINGS.has(name) && size > 0 && stack[size - 1] === name) {
+          // "<b/>" opens a <b> all the same: HTML ignores the slash on elements that are not void.
+          size--;
+        }
         stack[size++] = name;
         if (size > deepest) deepest = size;
-        if (deepest > limit) return deepest;
+        if (deepest > limit) return { depth: deepest, htmlCells };
       }
     }
     at = text.indexOf('<', end + 1);
   }
-  return deepest;
+  return { depth: deepest, htmlCells };
 }
 
-/** The most table cells a text may make: Markdown pads every row of a table to its header's width. */
-export const MAX_TABLE_CELLS = 100_000;
+/** How deeply the HTML tags in a text would nest (see markupShape). Stops counting past `limit`. */
+export function markupDepth(text: string, limit = MAX_MARKUP_DEPTH): number {
+  return markupShape(text, limit).depth;
+}
 
-// A Markdown table's delimiter row ("| --- | :-: |"), which fixes the table's width.
-const DELIMITER_ROW = /^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$/;
+/**
+ * The most table cells, Markdown and HTML together, a text may make. Rendering and sanitizing
+ * cost time with every cell (a Markdown cell about 20 µs, an HTML one about 9 µs, on a 2-core
+ * machine): a 400 × 400 table took 1.5 to 2.5 seconds with the machine to itself, and more than
+ * the render time limit on a busy one. 50,000 cells stay near a second; real tables (the
+ * importer converts those of up to 2,000 cells to Markdown) are far smaller.
+ */
+export const MAX_TABLE_CELLS = 50_000;
+
+// A Markdown table's delimiter row ("| --- | :-: |"), which fixes the table's width. Spaces and
+// tabs only, never "\s": a class that matches line ends lets each line's attempt read on through
+// every blank line after it, and 40,000 blank lines then took 1.5 s to test.
+const DELIMITER_ROW = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 
 /** Whether the text may hold a Markdown table (its rendering can be far larger than the text). */
 export function mayHoldTable(text: string): boolean {
-  return /^ {0,3}\|?\s*:?-+:?\s*\|/m.test(text);
+  return /^ {0,3}\|?[ \t]*:?-+:?[ \t]*\|/m.test(text);
 }
 
 /**
@@ -112,7 +163,8 @@ export function mayHoldTable(text: string): boolean {
  */
 export function tableCells(text: string): number {
   if (!mayHoldTable(text)) return 0;
-  const lines = text.split('\n');
+  // As the renderer reads lines: a browser sends a textarea's line ends as CRLF.
+  const lines = text.split(/\r\n?|\n/);
   let cells = 0;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] ?? '';
@@ -130,11 +182,13 @@ export function tableCells(text: string): number {
 export function markupProblem(text: string): string | undefined {
   const tooLong = lengthProblem(text, MAX_MARKUP_CHARS);
   if (tooLong) return tooLong;
-  if (tableCells(text) > MAX_TABLE_CELLS) {
-    return `has tables of more than ${MAX_TABLE_CELLS.toLocaleString('en')} cells in all (every row is as wide as its header); split them`;
-  }
-  if (markupDepth(text) > MAX_MARKUP_DEPTH) {
+  const shape = markupShape(text);
+  if (shape.depth > MAX_MARKUP_DEPTH) {
     return `has HTML nested more than ${MAX_MARKUP_DEPTH} levels deep (often tags left unclosed); close or remove them`;
+  }
+  const cells = shape.htmlCells + tableCells(text);
+  if (cells > MAX_TABLE_CELLS) {
+    return `has tables of ${cells.toLocaleString('en')} cells in all, more than the ${MAX_TABLE_CELLS.toLocaleString('en')} a text may have (every row of a Markdown table is as wide as its header); split them`;
   }
   return undefined;
 }

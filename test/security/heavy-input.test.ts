@@ -1,0 +1,138 @@
+// Work that grew faster than its input on the editor's paths (the second outside review): long
+// saves, their history, and tables. Each test fails if the event loop is held for the length
+// of the work, or if a too-large table reaches the renderer.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+/** The longest the event loop went without running a 5 ms timer while `work` ran. */
+async function longestStall<T>(work: () => Promise<T>): Promise<{ result: T; stallMs: number }> {
+  let last = performance.now();
+  let stallMs = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last);
+    last = now;
+  }, 5);
+  try {
+    const result = await work();
+    stallMs = Math.max(stallMs, performance.now() - last);
+    return { result, stallMs };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const versionIn = (page: string) => /name="version" value="(\d+)"/.exec(page)?.[1] ?? '';
+
+for (const kind of DATABASE_KINDS) {
+  describe(`heavy input on the editor's paths on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    let editor: AdminClient;
+
+    before(async () => {
+      t = await createTestWiring(kind);
+      app = await buildApp(t.wiring, { shouldLog: false });
+      const user = await makeUser(t.wiring, 'editor', 'editor@heavy.example');
+      editor = await clientAs(app, t.wiring, user, sessionCookieName(t.wiring.siteUrl));
+      // The first save loads and compiles what saving needs; the stalls measured are the input's.
+      await createArticle('Warm-up', 'Short.');
+    });
+    after(async () => {
+      await app.close();
+      await t.cleanup();
+    });
+
+    async function createArticle(title: string, body: string): Promise<number> {
+      await editor.get('/admin/articles/new');
+      const created = await editor.post('/admin/articles', {
+        title,
+        body,
+        language: 'en',
+        visibility: 'public',
+      });
+      assert.equal(created.statusCode, 303, created.body.slice(0, 500));
+      return Number(/\/admin\/articles\/(\d+)/.exec(String(created.headers.location))?.[1]);
+    }
+
+    test('a body of blank lines short enough to render inline is checked in linear time', async () => {
+      // Looking for a table once read on from each line through all the blank lines after it:
+      // 31,000 of them held the event loop for about a second.
+      const blank = `Top.\n${'\n'.repeat(31_000)}Bottom.`;
+      const { result, stallMs } = await longestStall(() => createArticle('Blank lines', blank));
+      const article = await t.wiring.store.articles.findById(result);
+      assert.equal(article?.bodyHtml, '<p>Top.</p>\n<p>Bottom.</p>');
+      assert.ok(stallMs < 400, `the event loop stalled for ${Math.round(stallMs)} ms`);
+    });
+
+    test('comparing two rewrites of a long body answers without holding the event loop', async () => {
+      const version = (words: string) =>
+        Array.from({ length: 9_000 }, (_, i) => `Paragraph ${i} of the ${words}.`).join('\n\n');
+      const id = await createArticle('Rewritten', version('first version, with words that stay the same'));
+      const page = await editor.get(`/admin/articles/${id}`);
+      const saved = await editor.post(`/admin/articles/${id}`, {
+        title: 'Rewritten',
+        body: version('second version, with every paragraph changed'),
+        version: versionIn(page.body),
+        language: 'en',
+        visibility: 'public',
+      });
+      assert.equal(saved.statusCode, 303);
+      const [first] = (await t.wiring.store.revisions.list('article', id)).slice(-1);
+      // Compared in full, these two took 88 s on the event loop.
+      const { result, stallMs } = await longestStall(() =>
+        editor.get(`/admin/articles/${id}/revisions/${first?.id}`),
+      );
+      assert.equal(result.statusCode, 200);
+      assert.match(result.body, /Paragraph 8999 of the first version/);
+      assert.match(result.body, /Paragraph 8999 of the second version/);
+      assert.ok(stallMs < 3000, `the event loop stalled for ${Math.round(stallMs)} ms`);
+    });
+
+    test('a 400 × 400 table, in Markdown or HTML, is refused with the body field, the count and the limit', async () => {
+      const markdown = `|${' h |'.repeat(400)}\n|${'---|'.repeat(400)}\n${`|${' x |'.repeat(400)}\n`.repeat(400)}`;
+      const html = `<table>${`<tr>${'<td>x</td>'.repeat(400)}</tr>`.repeat(400)}</table>`;
+      const id = await createArticle('Tables', 'A short body.');
+      for (const [name, body, cells] of [
+        ['markdown', markdown, '160,400'],
+        ['html', html, '160,000'],
+      ] as const) {
+        const page = await editor.get(`/admin/articles/${id}`);
+        const started = performance.now();
+        const refused = await editor.post(`/admin/articles/${id}`, {
+          title: 'Tables',
+          body,
+          version: versionIn(page.body),
+          language: 'en',
+          visibility: 'public',
+        });
+        assert.equal(refused.statusCode, 400, name);
+        const message = /id="field-body-error"[^>]*>([^<]*)</.exec(refused.body)?.[1] ?? '';
+        assert.match(
+          message,
+          new RegExp(`^Has tables of ${cells} cells in all, more than the 50,000 a text may have`),
+          name,
+        );
+        // Refused by counting, not by the render's time limit running out.
+        assert.ok(
+          performance.now() - started < 4000,
+          `${name} took ${Math.round(performance.now() - started)} ms`,
+        );
+        // The JSON preview says the same, with the field.
+        const preview = await app.inject({
+          method: 'POST',
+          url: '/admin/preview',
+          headers: { cookie: editor.cookieHeader(), 'content-type': 'application/json' },
+          payload: JSON.stringify({ markdown: body, _csrf: editor.csrf }),
+        });
+        assert.equal(preview.statusCode, 400, name);
+        assert.match(preview.body, /50,000/);
+      }
+      assert.equal((await t.wiring.store.articles.findById(id))?.bodyMarkdown, 'A short body.');
+    });
+  });
+}
