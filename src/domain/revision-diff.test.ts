@@ -40,6 +40,34 @@ describe('side-by-side revision diff', () => {
     assert.equal(churned?.right?.segments, undefined);
   });
 
+  it('compares two rewrites of a long body in time that grows with its length, not its edits', () => {
+    // 900 KB each, every paragraph changed: comparing them in full took 88 s on the event loop.
+    const version = (words: string) =>
+      Array.from({ length: 10_000 }, (_, i) => `Paragraph ${i} of the ${words}.`).join('\n\n');
+    const before = `Kept first line.\n${version('first version, with words that stay much the same')}\nKept last.`;
+    const after = `Kept first line.\n${version('second version, with words that change a little bit')}\nKept last.`;
+    const started = performance.now();
+    const rows = sideBySide(before, after);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 3000, `took ${Math.round(elapsed)} ms`);
+    assert.deepEqual(rows[0], {
+      left: { text: 'Kept first line.', kind: 'same' },
+      right: { text: 'Kept first line.', kind: 'same' },
+    });
+    assert.equal(rows.at(-1)?.left?.kind, 'same');
+    assert.equal(
+      rows[1]?.left?.text,
+      'Paragraph 0 of the first version, with words that stay much the same.',
+    );
+    assert.equal(
+      rows[1]?.right?.text,
+      'Paragraph 0 of the second version, with words that change a little bit.',
+    );
+    assert.equal(rows[1]?.right?.kind, 'added');
+    // Every old line is still shown, each once.
+    assert.equal(rows.filter((row) => row.left !== null).length, before.split('\n').length);
+  });
+
   it('lists only the fields that changed', () => {
     const diffs = diffFields({ title: 'A', body: 'x' }, { title: 'A', body: 'y' });
     assert.deepEqual(
