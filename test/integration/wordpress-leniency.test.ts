@@ -26,7 +26,9 @@ function item(id: number, slug: string, title: string, body: string): string {
  * XML does not define, a reference to U+0000, and Latin-1 bytes. Each post takes 11 lines
  * (the first starts at line 9).
  */
-function damagedExport(): Buffer {
+function damagedExport(options: { isMinified?: boolean } = {}): Buffer {
+  // A minified export has its items on one line (line 9), with nothing between them.
+  const post = (text: string) => Buffer.from(options.isMinified ? text.replace(/\n\t*/g, '') : text);
   const head = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
 	xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
@@ -39,8 +41,8 @@ function damagedExport(): Buffer {
   const [before, after] = item(2, 'zero', 'Zero&#0; here', 'BODY').split('BODY') as [string, string];
   return Buffer.concat([
     Buffer.from(head),
-    Buffer.from(item(1, 'cafe', 'Caf&eacute; &nbsp;open', '<p>Line one\u000bline two\u0001.</p>')),
-    Buffer.from(before),
+    post(item(1, 'cafe', 'Caf&eacute; &nbsp;open', '<p>Line one\u000bline two\u0001.</p>')),
+    post(before),
     Buffer.from('<p>Cr'),
     Buffer.from([0xe8]),
     Buffer.from('me br'),
@@ -48,8 +50,10 @@ function damagedExport(): Buffer {
     Buffer.from('l'),
     Buffer.from([0xe9]),
     Buffer.from('e.</p>'),
-    Buffer.from(after),
-    Buffer.from(item(3, 'clean', 'Clean post', '<p>Nothing wrong here.</p>')),
+    post(after),
+    // Between two items: a repair that belongs to neither.
+    Buffer.from(options.isMinified ? '\u0002' : ''),
+    post(item(3, 'clean', 'Clean post', '<p>Nothing wrong here.</p>')),
     Buffer.from('</channel>\n</rss>\n'),
   ]);
 }
@@ -100,6 +104,37 @@ for (const kind of DATABASE_KINDS) {
           /post 2 .*3 bytes that are not UTF-8 read as Windows-1252 \(byte 0xE8, byte 0xFB, byte 0xE9 at line 22\)/,
         );
         assert.doesNotMatch(warnings, /post 3/);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('minified, with several items on a line, has each repair reported with the item that holds it', async () => {
+      const file = path.join(folder, 'minified.xml');
+      writeFileSync(file, damagedExport({ isMinified: true }));
+      const t = await createTestWiring(kind);
+      try {
+        const report = await importWordPress(t.wiring, file);
+        assert.equal(report.items.filter((e) => e.kind === 'item' && e.outcome === 'imported').length, 3);
+        const warnings = report.warnings;
+        const cafe = warnings.find((w) => w.includes('post 1 “Café open”'));
+        const zero = warnings.find((w) => w.includes('post 2 “Zero here”'));
+        assert.match(
+          cafe ?? '',
+          /^line 9 \(in the item starting at line 9, post 1 .*2 HTML entities decoded.*2 characters XML forbids removed \(U\+000B, U\+0001 at line 9\)$/,
+        );
+        assert.doesNotMatch(cafe ?? '', /reference|bytes/);
+        assert.match(
+          zero ?? '',
+          /^line 9 \(in the item starting at line 9, post 2 .*1 invalid character reference.*3 bytes that are not UTF-8 read as Windows-1252 \(byte 0xE8, byte 0xFB, byte 0xE9 at line 9\)$/,
+        );
+        assert.doesNotMatch(zero ?? '', /entit|forbids/);
+        // The character between the second and third items is in neither.
+        assert.ok(
+          warnings.includes('line 9: 1 character XML forbids removed (U+0002 at line 9)'),
+          warnings.join('\n'),
+        );
+        assert.equal(warnings.filter((w) => w.includes('post 3')).length, 0);
       } finally {
         await t.cleanup();
       }

@@ -169,6 +169,8 @@ interface RecordFrame {
   kind: RecordKind;
   depth: number;
   line: number;
+  /** The parser's position (in the repaired text) just after the record's start tag. */
+  start: number;
   fields: Map<string, string>;
   attributes: Record<string, string>;
   item?: WxrItem;
@@ -364,7 +366,7 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
     switch (record.kind) {
       case 'item': {
         const item = itemFrom(record);
-        repairLog.closeItem(item, parser.line);
+        repairLog.closeItem(item, { start: record.start, end: parser.position });
         options.onItem(item);
         return;
       }
@@ -474,7 +476,14 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
     for (const attribute of Object.values(tag.attributes)) {
       if (attribute.uri === '') attributes[attribute.local] = attribute.value;
     }
-    const frame: RecordFrame = { kind, depth: recordDepth, line, fields: new Map(), attributes };
+    const frame: RecordFrame = {
+      kind,
+      depth: recordDepth,
+      line,
+      start: parser.position,
+      fields: new Map(),
+      attributes,
+    };
     if (kind === 'item') frame.item = emptyItem(line);
     return frame;
   }
@@ -493,8 +502,8 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
   const repair = repairXml();
   const repairLog = new RepairLog();
   const repaired = (text: string, isLast = false) => {
-    const out = repair.push(text, isLast);
-    if (lenient) repairLog.add(lenient.takeNotes());
+    // The decoder's notes get their places in the repaired text, which the parser counts in.
+    const out = repair.push(text, isLast, lenient?.takeNotes());
     repairLog.add(repair.takeNotes());
     return out;
   };
@@ -597,15 +606,18 @@ class RepairLog {
     }
   }
 
-  /** Attributes the notes up to `lastLine` to the item that ends there (those before it start to no item). */
-  closeItem(item: WxrItem, lastLine: number): void {
+  /**
+   * Attributes the notes within `span` (offsets in the repaired text) to the item there, and
+   * those before it to no item. By offset, not line: a minified export has many items a line.
+   */
+  closeItem(item: WxrItem, span: { start: number; end: number }): void {
     if (this.#pending.length === 0) return;
     const before: XmlRepairNote[] = [];
     const inside: XmlRepairNote[] = [];
     const after: XmlRepairNote[] = [];
     for (const note of this.#pending) {
-      if (note.line < item.line) before.push(note);
-      else if (note.line <= lastLine) inside.push(note);
+      if (note.offset < span.start) before.push(note);
+      else if (note.offset < span.end) inside.push(note);
       else after.push(note);
     }
     this.#pending = after;

@@ -21,7 +21,7 @@ function inChunks(text: string, size: number): string[] {
 
 /** Notes by line (those of one line may come in another order when the text is cut differently). */
 function sorted(notes: XmlRepairNote[]): string[] {
-  return notes.map((n) => `${String(n.line).padStart(6, '0')} ${n.kind} ${n.found}`).sort();
+  return notes.map((n) => `${String(n.line).padStart(6, '0')} ${n.kind} ${n.found} @${n.offset}`).sort();
 }
 
 function isWellFormed(xml: string): boolean {
@@ -128,4 +128,39 @@ test('reads bytes that are not UTF-8 as Windows-1252, naming the line, in any ch
 test('decodes valid UTF-8 exactly as the built-in decoder does', () => {
   const text = 'plain ascii, é, 中文, 😀, \ufeff in the middle'.repeat(50);
   assert.deepEqual(decodeAll(Buffer.from(text), 7), { text, notes: [] });
+});
+
+test('places every repair, the decoder’s too, at its offset in the repaired text, in any chunking', () => {
+  const bytes = Buffer.concat([
+    Buffer.from('<a>\u0001Caf'),
+    Buffer.from([0xe9]),
+    Buffer.from(' &eacute;t&eacute; & x\u000b<![CDATA[\u0002]]></a>'),
+  ]);
+  const expected = [
+    ['character', 3, 'C'],
+    ['encoding', 6, 'é'],
+    ['entity', 8, 'é'],
+    ['entity', 10, 'é'],
+    ['ampersand', 12, '&'],
+    ['character', 19, ' '],
+    ['character', 29, ']'],
+  ];
+  for (const size of [1, 2, 3, 5, 64]) {
+    const decoder = decodeUtf8Leniently();
+    const repair = repairXml();
+    let out = '';
+    const notes: XmlRepairNote[] = [];
+    for (let i = 0; i <= bytes.length; i += size) {
+      const isLast = i + size > bytes.length;
+      const text = decoder.decode(bytes.subarray(i, i + size), isLast);
+      out += repair.push(text, isLast, decoder.takeNotes());
+      notes.push(...repair.takeNotes());
+    }
+    assert.equal(out, '<a>Café été &amp; x <![CDATA[]]></a>', `chunks of ${size}`);
+    assert.deepEqual(
+      notes.map((n) => [n.kind, n.offset, out.charAt(n.offset)]),
+      expected,
+      `chunks of ${size}`,
+    );
+  }
 });

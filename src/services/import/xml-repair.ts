@@ -7,14 +7,23 @@ export interface XmlRepairNote {
   kind: XmlRepairKind;
   /** Line of the file (1-based). */
   line: number;
+  /**
+   * Where the repair is in the repaired text, in UTF-16 code units from its start (as a parser
+   * fed that text counts its position): lines cannot tell apart two items of a minified export.
+   */
+  offset: number;
   /** What was found, for the report: `&eacute;`, `U+000B`, `&#0;`, `byte 0xE9`, `&`. */
   found: string;
 }
 
 /** Streaming repairer of XML text; see {@link repairXml}. */
 export interface XmlRepair {
-  /** Feeds the next piece of text; returns what can be passed on (some may be held back). */
-  push(text: string, isLast?: boolean): string;
+  /**
+   * Feeds the next piece of text; returns what can be passed on (some may be held back).
+   * `found` are notes made on this piece before it came here (by the decoder), with offsets
+   * within it: they are given their offsets in the repaired text, as this repairer's own are.
+   */
+  push(text: string, isLast?: boolean, found?: XmlRepairNote[]): string;
   /** Hands over (and forgets) the notes of repairs made so far, in file order. */
   takeNotes(): XmlRepairNote[];
   /** How many repairs were made in all. */
@@ -49,14 +58,14 @@ const ENDS: Record<Exclude<State, 'text'>, string> = { cdata: ']]>', comment: '-
 export function repairXml(): XmlRepair {
   let state: State = 'text';
   let carry = '';
+  /** Notes on the carried text, `at` counted in it, that have no place in the output yet. */
+  let carriedMarks: Mark[] = [];
   /** Newlines in all the text pushed so far, carry included. */
   let linesPushed = 0;
+  /** Length of all the text returned so far. */
+  let emitted = 0;
   let count = 0;
   let notes: XmlRepairNote[] = [];
-  const note = (kind: XmlRepairKind, line: number, found: string) => {
-    count += 1;
-    notes.push({ kind, line, found });
-  };
   return {
     get count() {
       return count;
@@ -66,27 +75,74 @@ export function repairXml(): XmlRepair {
       notes = [];
       return taken;
     },
-    push(raw: string, isLast = false): string {
+    push(raw: string, isLast = false, found: XmlRepairNote[] = []): string {
       const carriedLines = countNewlines(carry, 0, carry.length);
       const firstLine = linesPushed - carriedLines + 1;
+      // Notes waiting for their place in the output: `at` is an offset in `input` below.
+      const marks = carriedMarks;
+      carriedMarks = [];
       let text = raw;
+      let removedBefore = 0;
+      let foundIndex = 0;
+      const markFound = (upTo: number) => {
+        for (; foundIndex < found.length && (found[foundIndex]?.offset ?? 0) <= upTo; foundIndex++) {
+          const note = found[foundIndex]!;
+          marks.push({ at: carry.length + note.offset - removedBefore, note });
+        }
+      };
       if (HAS_FORBIDDEN.test(raw)) {
         const lineOf = lineCounter(raw, linesPushed + 1);
         text = raw.replace(FORBIDDEN, (char, at: number) => {
-          note(
-            'character',
-            lineOf(at),
-            `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
-          );
-          return char === '\u000B' || char === '\u000C' ? ' ' : '';
+          markFound(at);
+          count += 1;
+          const note: XmlRepairNote = {
+            kind: 'character',
+            line: lineOf(at),
+            offset: 0,
+            found: `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`,
+          };
+          marks.push({ at: carry.length + at - removedBefore, note });
+          const isSpace = char === '\u000B' || char === '\u000C';
+          if (!isSpace) removedBefore += 1;
+          return isSpace ? ' ' : '';
         });
       }
+      markFound(Infinity);
       linesPushed += countNewlines(raw, 0, raw.length);
       const input = carry + text;
       const lineOf = lineCounter(input, firstLine);
       const nextSpecial = specialFinder(input);
       carry = '';
       let out = '';
+      let nextMark = 0;
+      // Gives the notes on input[from, to) their offsets in the output, which has `out` so far
+      // and gets `input.slice(from, to)` next (or a replacement starting there, when `isCopied`
+      // is false).
+      const place = (from: number, to: number, isCopied = true) => {
+        for (; nextMark < marks.length && (marks[nextMark]?.at ?? 0) < to; nextMark++) {
+          const { at, note } = marks[nextMark]!;
+          note.offset = emitted + out.length + (isCopied ? Math.max(0, at - from) : 0);
+          notes.push(note);
+        }
+      };
+      const copy = (from: number, to: number) => {
+        place(from, to);
+        out += input.slice(from, to);
+      };
+      const replace = (from: number, to: number, replacement: string, note?: XmlRepairNote) => {
+        place(from, to, false);
+        if (note) {
+          count += 1;
+          note.offset = emitted + out.length;
+          notes.push(note);
+        }
+        out += replacement;
+      };
+      const holdBack = (from: number) => {
+        carry = input.slice(from);
+        carriedMarks = marks.slice(nextMark).map(({ at, note }) => ({ at: at - from, note }));
+        nextMark = marks.length;
+      };
       let i = 0;
       while (i < input.length) {
         if (state !== 'text') {
@@ -95,47 +151,42 @@ export function repairXml(): XmlRepair {
           if (at === -1) {
             // Hold back a possible partial terminator.
             const keep = isLast ? input.length : Math.max(i, input.length - (end.length - 1));
-            out += input.slice(i, keep);
-            carry = input.slice(keep);
+            copy(i, keep);
+            holdBack(keep);
             i = input.length;
             break;
           }
-          out += input.slice(i, at + end.length);
+          copy(i, at + end.length);
           i = at + end.length;
           state = 'text';
           continue;
         }
         const next = nextSpecial(i);
         if (next === -1) {
-          out += input.slice(i);
+          copy(i, input.length);
           i = input.length;
           break;
         }
-        out += input.slice(i, next);
+        copy(i, next);
         i = next;
         if (input[i] === '<') {
           const rest = input.length - i;
           if (!isLast && rest < 9) {
-            carry = input.slice(i);
+            holdBack(i);
             i = input.length;
             break;
           }
-          if (input.startsWith('<![CDATA[', i)) {
-            out += '<![CDATA[';
-            i += 9;
-            state = 'cdata';
-          } else if (input.startsWith('<!--', i)) {
-            out += '<!--';
-            i += 4;
-            state = 'comment';
-          } else if (input.startsWith('<?', i)) {
-            out += '<?';
-            i += 2;
-            state = 'pi';
-          } else {
-            out += '<';
-            i += 1;
-          }
+          const opening = input.startsWith('<![CDATA[', i)
+            ? 'cdata'
+            : input.startsWith('<!--', i)
+              ? 'comment'
+              : input.startsWith('<?', i)
+                ? 'pi'
+                : null;
+          const length = opening === 'cdata' ? 9 : opening === 'comment' ? 4 : opening === 'pi' ? 2 : 1;
+          copy(i, i + length);
+          i += length;
+          if (opening) state = opening;
           continue;
         }
         // An ampersand.
@@ -143,43 +194,64 @@ export function repairXml(): XmlRepair {
         const match = REFERENCE.exec(input);
         if (match) {
           const [reference, name, decimal, hex] = match;
+          const start = i;
           i += reference.length;
           if (name !== undefined) {
             if (XML_ENTITIES.has(name)) {
-              out += reference;
+              copy(start, i);
               continue;
             }
             const decoded = decodeHTMLStrict(reference);
             if (decoded !== reference) {
-              note('entity', lineOf(i), reference);
-              out += escapeText(decoded);
+              replace(start, i, escapeText(decoded), {
+                kind: 'entity',
+                line: lineOf(i),
+                offset: 0,
+                found: reference,
+              });
             } else {
-              note('ampersand', lineOf(i), reference);
-              out += `&amp;${reference.slice(1)}`;
+              replace(start, i, `&amp;${reference.slice(1)}`, {
+                kind: 'ampersand',
+                line: lineOf(i),
+                offset: 0,
+                found: reference,
+              });
             }
             continue;
           }
           const code = Number.parseInt(decimal ?? hex ?? '', decimal === undefined ? 16 : 10);
           if (isXmlChar(code) && (code < 0x80 || code > 0x9f)) {
-            out += reference;
+            copy(start, i);
             continue;
           }
-          note('reference', lineOf(i), reference);
-          if (code >= 0x80 && code <= 0x9f) out += escapeText(WINDOWS_1252[code - 0x80] ?? '');
+          replace(start, i, code >= 0x80 && code <= 0x9f ? escapeText(WINDOWS_1252[code - 0x80] ?? '') : '', {
+            kind: 'reference',
+            line: lineOf(i),
+            offset: 0,
+            found: reference,
+          });
           continue;
         }
         if (!isLast && input.length - i < LONGEST_REFERENCE) {
-          carry = input.slice(i);
+          holdBack(i);
           i = input.length;
           break;
         }
-        note('ampersand', lineOf(i), '&');
-        out += '&amp;';
+        replace(i, i + 1, '&amp;', { kind: 'ampersand', line: lineOf(i), offset: 0, found: '&' });
         i += 1;
       }
+      // A character removed at the very end has its place after everything else.
+      place(input.length, Infinity);
+      emitted += out.length;
       return out;
     },
   };
+}
+
+/** A note on the text being repaired, at offset `at` of it, waiting for its place in the output. */
+interface Mark {
+  at: number;
+  note: XmlRepairNote;
 }
 
 /** Whether a code point may appear in an XML 1.0 document. */
@@ -242,6 +314,7 @@ const HIGH_BYTES = [
 export interface LenientDecoder {
   /** Decodes the next chunk (an incomplete sequence at its end waits for the next chunk). */
   decode(chunk: Uint8Array, isLast?: boolean): string;
+  /** The notes made since the last call, with offsets in the text the last decode returned. */
   takeNotes(): XmlRepairNote[];
   readonly count: number;
 }
@@ -288,12 +361,16 @@ export function decodeUtf8Leniently(): LenientDecoder {
           notes.push({
             kind: 'encoding',
             line: line + countNewlines(at.text, 0, at.text.length),
+            offset: at.text.length,
             found: `byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}`,
           });
         });
       }
       if (isStart && end > 0) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        if (text.charCodeAt(0) === 0xfeff) {
+          text = text.slice(1);
+          for (const note of notes) note.offset = Math.max(0, note.offset - 1);
+        }
         isStart = false;
       }
       line += countNewlines(text, 0, text.length);
