@@ -15,7 +15,7 @@ export async function keepRevision(
     note?: string;
   },
 ): Promise<void> {
-  const history = await repos.revisions.list(entry.entityType, entry.entityId);
+  const history = await repos.revisions.listSummaries(entry.entityType, entry.entityId);
   await repos.revisions.add({
     entityType: entry.entityType,
     entityId: entry.entityId,

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Revision, RevisionStore } from '../domain/ports/revision-store.ts';
+import type { Revision, RevisionStore, RevisionSummaryRow } from '../domain/ports/revision-store.ts';
 import { parameterChunks } from './chunks.ts';
 import type { Database } from './schema.ts';
 
@@ -79,5 +79,46 @@ export class RevisionRepository implements RevisionStore {
       snapshot: JSON.parse(r.snapshot) as unknown,
       createdAt: r.created_at,
     }));
+  }
+
+  async listSummaries(entityType: string, entityId: number): Promise<RevisionSummaryRow[]> {
+    const rows = await this.db
+      .selectFrom('revisions')
+      .select(['id', 'entity_type', 'entity_id', 'version', 'actor', 'note', 'created_at'])
+      .where('entity_type', '=', entityType)
+      .where('entity_id', '=', entityId)
+      .orderBy('version', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      version: r.version,
+      actor: r.actor,
+      note: r.note,
+      createdAt: r.created_at,
+    }));
+  }
+
+  async find(entityType: string, entityId: number, id: number): Promise<Revision | undefined> {
+    const r = await this.db
+      .selectFrom('revisions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('entity_type', '=', entityType)
+      .where('entity_id', '=', entityId)
+      .executeTakeFirst();
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      version: r.version,
+      actor: r.actor,
+      note: r.note,
+      snapshot: JSON.parse(r.snapshot) as unknown,
+      createdAt: r.created_at,
+    };
   }
 }

@@ -236,7 +236,7 @@ for (const kind of KINDS) {
       assert.deepEqual(names, ['Contract Ana', 'Contract Zoë']);
     });
 
-    it('repoints older redirects so none chains, and lists revisions newest first', async () => {
+    it('repoints older redirects so none chains, lists revisions newest first, and finds one by id', async () => {
       await store.redirects.put({ fromPath: '/c/a', toPath: '/c/b', statusCode: 301 }, AT);
       await store.redirects.put({ fromPath: '/c/b', toPath: '/c/c', statusCode: 301 }, AT);
       assert.equal((await store.redirects.find('/c/a'))?.toPath, '/c/c');
@@ -263,6 +263,19 @@ for (const kind of KINDS) {
           [1, { version: 1 }],
         ],
       );
+      const summaries = await store.revisions.listSummaries('page', 4242);
+      assert.deepEqual(
+        summaries.map((r) => [r.version, 'snapshot' in r]),
+        [
+          [3, false],
+          [2, false],
+          [1, false],
+        ],
+      );
+      const oldest = summaries[2]!;
+      assert.deepEqual((await store.revisions.find('page', 4242, oldest.id))?.snapshot, { version: 1 });
+      assert.equal(await store.revisions.find('page', 4243, oldest.id), undefined, 'another entity’s');
+      assert.equal(await store.revisions.find('article', 4242, oldest.id), undefined, 'another kind’s');
     });
 
     it('re-arms a job with the same key, cancels only pending ones, and gives up after the last attempt', async () => {

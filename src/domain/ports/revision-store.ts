@@ -9,6 +9,9 @@ export interface Revision {
   createdAt: string;
 }
 
+/** A revision without its snapshot. */
+export type RevisionSummaryRow = Omit<Revision, 'snapshot'>;
+
 /** Every saved version of articles, pages, people, terms and settings. */
 export interface RevisionStore {
   add(revision: Omit<Revision, 'id'>): Promise<number>;
@@ -25,4 +28,11 @@ export interface RevisionStore {
   ): Promise<void>;
   /** Revisions of one entity, newest first. */
   list(entityType: string, entityId: number): Promise<Revision[]>;
+  /**
+   * Revisions of one entity, newest first, without their snapshots: for a history, whose
+   * snapshots (a long article's body each) would cost time and memory with every save listed.
+   */
+  listSummaries(entityType: string, entityId: number): Promise<RevisionSummaryRow[]>;
+  /** One revision of an entity, with its snapshot. */
+  find(entityType: string, entityId: number, id: number): Promise<Revision | undefined>;
 }

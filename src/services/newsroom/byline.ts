@@ -84,10 +84,13 @@ export async function uncreditedPeople(
     }
     return known;
   };
-  for (const revision of await repos.revisions.list('article', article.id)) {
-    const credited = (revision.snapshot as { authorIds?: unknown }).authorIds;
+  // Snapshots are read one at a time, and only those of saves that could credit anyone: each
+  // holds the whole body, and a long article may have hundreds.
+  for (const summary of await repos.revisions.listSummaries('article', article.id)) {
+    if (!(await mayCredit(summary.actor))) continue;
+    const revision = await repos.revisions.find('article', article.id, summary.id);
+    const credited = (revision?.snapshot as { authorIds?: unknown } | undefined)?.authorIds;
     if (!Array.isArray(credited) || !credited.some((id) => pending.has(id))) continue;
-    if (!(await mayCredit(revision.actor))) continue;
     for (const id of credited) pending.delete(id);
     if (pending.size === 0) return [];
   }

@@ -1,5 +1,5 @@
 import type { Article, ArticleDraft } from '../../domain/article.ts';
-import type { Revision } from '../../domain/ports/revision-store.ts';
+import type { RevisionSummaryRow } from '../../domain/ports/revision-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { diffFields, type FieldDiff } from '../../domain/revision-diff.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
@@ -24,7 +24,7 @@ export async function listArticleRevisions(
   ctx: ServiceContext,
   articleId: number,
 ): Promise<RevisionSummary[]> {
-  const revisions = await ctx.store.revisions.list('article', articleId);
+  const revisions = await ctx.store.revisions.listSummaries('article', articleId);
   const names = await actorNames(ctx.store, revisions);
   return revisions.map((r) => ({
     id: r.id,
@@ -41,14 +41,13 @@ export async function compareRevisions(
   input: { articleId: number; fromId: number; toId?: number },
 ): Promise<{ from: RevisionSummary; to: RevisionSummary | 'current'; fields: FieldDiff[] }> {
   const revisions = await listArticleRevisions(ctx, input.articleId);
-  const raw = await ctx.store.revisions.list('article', input.articleId);
-  const from = raw.find((r) => r.id === input.fromId);
+  const from = await ctx.store.revisions.find('article', input.articleId, input.fromId);
   const fromSummary = revisions.find((r) => r.id === input.fromId);
   if (!from || !fromSummary) throw revisionNotFound(input.fromId);
   let after: ArticleDraft;
   let to: RevisionSummary | 'current' = 'current';
   if (input.toId !== undefined) {
-    const target = raw.find((r) => r.id === input.toId);
+    const target = await ctx.store.revisions.find('article', input.articleId, input.toId);
     const summary = revisions.find((r) => r.id === input.toId);
     if (!target || !summary) throw revisionNotFound(input.toId);
     after = target.snapshot as ArticleDraft;
@@ -80,9 +79,7 @@ export async function restoreRevision(
     if (!mayEditArticle(staff.role, article.status, isOwn)) {
       throw permissionDenied(`Your role (${staff.role}) may not edit “${article.title}” now.`);
     }
-    const revision = (await repos.revisions.list('article', article.id)).find(
-      (r) => r.id === input.revisionId,
-    );
+    const revision = await repos.revisions.find('article', article.id, input.revisionId);
     if (!revision) throw revisionNotFound(input.revisionId);
     const snapshot = revision.snapshot as ArticleDraft;
     const [people, terms] = await Promise.all([
@@ -135,7 +132,10 @@ function revisionNotFound(id: number) {
   return Errors.REVISION_NOT_FOUND({ id });
 }
 
-async function actorNames(repos: Repositories, revisions: Revision[]): Promise<Map<string, string>> {
+async function actorNames(
+  repos: Repositories,
+  revisions: RevisionSummaryRow[],
+): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   const ids = [...new Set(revisions.map((r) => r.actor).filter((a) => /^\d+$/.test(a)))];
   for (const id of ids) {

@@ -421,6 +421,15 @@ class MemoryRevisions implements RevisionStore {
       .sort((a, b) => b.version - a.version || b.id - a.id)
       .map((r) => structuredClone(r));
   }
+  async listSummaries(entityType: string, entityId: number) {
+    return (await this.list(entityType, entityId)).map(({ snapshot: _snapshot, ...summary }) => summary);
+  }
+  async find(entityType: string, entityId: number, id: number) {
+    const found = this.s().revisions.find(
+      (r) => r.id === id && r.entityType === entityType && r.entityId === entityId,
+    );
+    return found ? structuredClone(found) : undefined;
+  }
 }
 
 class MemoryRedirects implements RedirectStore {
