@@ -3,7 +3,13 @@
 // Prints the statuses of the long requests and the latency of /healthz while they ran: a
 // server whose event loop is blocked by them answers /healthz late.
 //
+// With --big-save, one writer instead saves a long article (900 KB by default) --rounds times,
+// each save rewriting every paragraph, then opens its history and compares the first long
+// version with the last, one request at a time; /healthz is asked every 20 ms throughout, and its
+// slowest answer during each kind of request is printed.
+//
 //   npm run bench:editor [-- --requests 9 --rounds 3 --chars 1800000]
+//   npm run bench:editor -- --big-save [--rounds 3 --chars 900000]
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +21,14 @@ const { values: args } = parseArgs({
   options: {
     requests: { type: 'string', default: '9' },
     rounds: { type: 'string', default: '3' },
-    chars: { type: 'string', default: '1800000' },
+    chars: { type: 'string' },
+    'big-save': { type: 'boolean', default: false },
   },
 });
+const IS_BIG_SAVE = args['big-save'];
 const REQUESTS = Number(args.requests);
 const ROUNDS = Number(args.rounds);
-const CHARS = Number(args.chars);
+const CHARS = Number(args.chars ?? (IS_BIG_SAVE ? 900_000 : 1_800_000));
 const PASSWORD = 'bench password of some length';
 const run = promisify(execFile);
 
@@ -93,6 +101,78 @@ async function signIn(base: string, email: string): Promise<Writer> {
   return writer;
 }
 
+/** What `work` answered, and the latencies of /healthz asked every 20 ms while it ran. */
+async function probed<T>(base: string, work: Promise<T>): Promise<{ result: T; latencies: number[] }> {
+  let isDone = false;
+  const done = work.finally(() => {
+    isDone = true;
+  });
+  const latencies: number[] = [];
+  while (!isDone) {
+    const asked = performance.now();
+    await (await fetch(`${base}/healthz`)).arrayBuffer();
+    latencies.push(performance.now() - asked);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { result: await done, latencies };
+}
+
+/** The long-article case (--big-save): saves, then the history and a comparison, one at a time. */
+async function bigSave(base: string, writer: Writer): Promise<void> {
+  const body = (round: number) => {
+    const paragraph = (i: number) =>
+      `Paragraph ${i} of version ${round}, with *emphasis*, **a name** and a [link](https://example.org/${i}).`;
+    const parts: string[] = [];
+    let length = 0;
+    for (let i = 0; length < CHARS; i++) {
+      const text = `${paragraph(i)}\n\n`;
+      parts.push(text);
+      length += text.length;
+    }
+    return parts.join('').slice(0, CHARS);
+  };
+  const rows: [string, number, number, number[]][] = [];
+  const record = (label: string, status: number, ms: number, latencies: number[]) =>
+    rows.push([label, status, ms, latencies]);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const editor = await get(base, writer, `/admin/articles/${writer.articleId}`);
+    const version = /name="version" value="(\d+)"/.exec(editor)?.[1] ?? '';
+    const started = performance.now();
+    const { result, latencies } = await probed(
+      base,
+      postForm(base, writer, `/admin/articles/${writer.articleId}`, {
+        title: 'Bench long article',
+        body: body(round),
+        version,
+      }),
+    );
+    record(`save ${round}`, result.status, performance.now() - started, latencies);
+  }
+  let started = performance.now();
+  const history = await probed(base, get(base, writer, `/admin/articles/${writer.articleId}/revisions`));
+  record('history', 200, performance.now() - started, history.latencies);
+  // The first long version (the one before is the short text the article was created with).
+  const revisionIds = [...history.result.matchAll(/\/revisions\/(\d+)"/g)]
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+  const firstLong = revisionIds[1] ?? revisionIds[0];
+  started = performance.now();
+  const compare = await probed(
+    base,
+    fetch(`${base}/admin/articles/${writer.articleId}/revisions/${firstLong}`, {
+      headers: { cookie: cookieHeader(writer) },
+    }).then(async (response) => ({ status: response.status, length: (await response.text()).length })),
+  );
+  record('compare', compare.result.status, performance.now() - started, compare.latencies);
+  process.stdout.write(`one writer, a ${CHARS.toLocaleString('en')}-character article, ${ROUNDS} saves:\n`);
+  for (const [label, status, ms, latencies] of rows) {
+    const worst = Math.max(0, ...latencies);
+    process.stdout.write(
+      `  ${label.padEnd(8)} ${status} in ${String(Math.round(ms)).padStart(6)} ms; /healthz ${latencies.length} answers, slowest ${Math.round(worst)} ms\n`,
+    );
+  }
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
@@ -108,7 +188,7 @@ try {
   };
   const writers: Writer[] = [];
   // Each person's long requests are taken a few at a time: enough people that none is refused as such.
-  for (let i = 0; i < Math.ceil(REQUESTS / 2); i++) {
+  for (let i = 0; i < (IS_BIG_SAVE ? 1 : Math.ceil(REQUESTS / 2)); i++) {
     const email = `writer${i}@bench.example`;
     const cli = path.join(REPO_ROOT, 'bin', 'pressroom');
     await run(
@@ -129,6 +209,20 @@ try {
     );
     writers.push(await signIn(server.baseUrl, email));
   }
+  if (IS_BIG_SAVE) {
+    await bigSave(server.baseUrl, writers[0] as Writer);
+  } else {
+    await burst(writers);
+  }
+} catch (error) {
+  process.stderr.write(server.stderr());
+  throw error;
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function burst(writers: Writer[]): Promise<void> {
   const paragraph = 'A long paragraph of plain words, with *emphasis* and a [link](https://example.org). ';
   const markdown = `${paragraph.repeat(Math.ceil(CHARS / paragraph.length / 40)).trim()}\n\n`
     .repeat(40)
@@ -187,10 +281,4 @@ try {
   process.stdout.write(
     `/healthz during the bursts: ${latencies.length} answers, median ${Math.round(percentile(latencies, 50))} ms, p95 ${Math.round(percentile(latencies, 95))} ms, max ${Math.round(latencies.at(-1) ?? 0)} ms\n`,
   );
-} catch (error) {
-  process.stderr.write(server.stderr());
-  throw error;
-} finally {
-  await server.stop();
-  rmSync(dir, { recursive: true, force: true });
 }
