@@ -12,6 +12,7 @@ import { can } from '../../domain/permissions.ts';
 import { PERSON_LIMITS, type Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
+import { settingsFromStored } from '../../domain/settings.ts';
 import { slugify } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
 import {
@@ -25,7 +26,6 @@ import { announceArticle, renderBodyOutside, saveArticleIn } from '../articles.t
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { createOwnPerson, findOrCreatePerson } from '../people.ts';
-import { loadSettings } from '../settings.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
 import { bylineProblems, ownPersonOf } from './byline.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
@@ -497,7 +497,8 @@ export async function loadEditor(
   const [choices, corrections, settings, ownPerson] = await Promise.all([
     loadEditorChoices(ctx),
     article ? ctx.store.corrections.listFor(article.id) : [],
-    loadSettings(ctx.store),
+    // The language and time zone only: loadSettings would render every site-wide text too.
+    ctx.store.settings.getAll().then(settingsFromStored),
     staff.personId === null ? undefined : ctx.store.people.findById(staff.personId),
   ]);
   return {
