@@ -139,3 +139,62 @@ export function ancestorsOf(term: Term, byId: ReadonlyMap<number, Term>): Term[]
   }
   return chain;
 }
+
+/** What the tree helpers below need of a term. */
+type TreeNode = { id: number; parentId: number | null };
+
+/** Each parent's children (null: the roots), in the order given. */
+function childrenByParent<T extends TreeNode>(terms: readonly T[]): Map<number | null, T[]> {
+  const children = new Map<number | null, T[]>();
+  for (const term of terms) {
+    const siblings = children.get(term.parentId);
+    if (siblings) siblings.push(term);
+    else children.set(term.parentId, [term]);
+  }
+  return children;
+}
+
+/**
+ * Terms in tree order, each followed by its sub-terms, with their depth: roots first, siblings
+ * in the order given. Sub-terms deeper than `maxDepth`, and terms a missing parent or a cycle
+ * keeps out of the tree, follow at depth 0. Linear: a flat taxonomy of 10,000 tags, walked by
+ * filtering every term for each one, held the editor's page for three seconds.
+ */
+export function termTree<T extends TreeNode>(
+  terms: readonly T[],
+  maxDepth = Number.POSITIVE_INFINITY,
+): { term: T; depth: number }[] {
+  const children = childrenByParent(terms);
+  const out: { term: T; depth: number }[] = [];
+  const placed = new Set<number>();
+  // An explicit stack, not recursion: a chain of thousands of terms would overflow it.
+  const stack: { term: T; depth: number }[] = [...(children.get(null) ?? [])]
+    .reverse()
+    .map((term) => ({ term, depth: 0 }));
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if (placed.has(entry.term.id)) continue;
+    placed.add(entry.term.id);
+    out.push(entry);
+    if (entry.depth >= maxDepth) continue;
+    const below = children.get(entry.term.id) ?? [];
+    for (let i = below.length - 1; i >= 0; i--) stack.push({ term: below[i]!, depth: entry.depth + 1 });
+  }
+  for (const term of terms) if (!placed.has(term.id)) out.push({ term, depth: 0 });
+  return out;
+}
+
+/** The ids of a term's sub-terms at every depth (not its own), in breadth-first order. */
+export function descendantIds(rootId: number, terms: readonly TreeNode[]): number[] {
+  const children = childrenByParent(terms);
+  const out: number[] = [];
+  const seen = new Set<number>([rootId]);
+  for (let i = -1; i < out.length; i++) {
+    for (const child of children.get(i === -1 ? rootId : out[i]!) ?? []) {
+      if (seen.has(child.id)) continue;
+      seen.add(child.id);
+      out.push(child.id);
+    }
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import type { Correction } from '../domain/ports/correction-store.ts';
 import type { MediaVariant } from '../domain/ports/media-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { type ResponsiveImage, responsiveImage, uploadedImageUrls } from '../domain/responsive-image.ts';
-import { ancestorsOf, type Taxonomy, type Term } from '../domain/taxonomy.ts';
+import { ancestorsOf, descendantIds, type Taxonomy, type Term } from '../domain/taxonomy.ts';
 import { isLinkTarget } from '../domain/url.ts';
 import { wordPressAddress } from '../domain/wordpress-address.ts';
 import { Errors } from '../errors.ts';
@@ -241,7 +241,7 @@ export class Reader {
     // A term with no published article (made for a draft, say) has no page yet.
     if (!term || !listed.has(term.id)) return undefined;
     const byId = new Map(all.map((t) => [t.id, t]));
-    const descendants = collectDescendants(term.id, all);
+    const descendants = descendantIds(term.id, all);
     const listing = await this.listing({ ...request, termIds: [term.id, ...descendants] });
     return {
       taxonomy,
@@ -473,21 +473,4 @@ export class Reader {
       };
     });
   }
-}
-
-function collectDescendants(rootId: number, terms: Term[]): number[] {
-  const out: number[] = [];
-  const queue = [rootId];
-  const seen = new Set<number>(queue);
-  while (queue.length > 0) {
-    const id = queue.shift()!;
-    for (const child of terms) {
-      if (child.parentId === id && !seen.has(child.id)) {
-        seen.add(child.id);
-        out.push(child.id);
-        queue.push(child.id);
-      }
-    }
-  }
-  return out;
 }

@@ -2,6 +2,7 @@ import { excerpt, renderedPlainTextStart } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
+import { descendantIds } from '../../domain/taxonomy.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import type { ServiceContext } from '../context.ts';
@@ -108,10 +109,7 @@ export async function buildFeed(
     const all = taxonomy ? await structure.terms(taxonomy.id) : [];
     const term = all.find((t) => t.slug === scope.termSlug);
     if (!taxonomy || !term || !(await structure.listedTermIds()).has(term.id)) return undefined;
-    const ids = [term.id];
-    for (let i = 0; i < ids.length; i++) {
-      for (const t of all) if (t.parentId === ids[i] && !ids.includes(t.id)) ids.push(t.id);
-    }
+    const ids = [term.id, ...descendantIds(term.id, all)];
     filter = { termIds: ids };
     title = `${term.name} — ${settings.siteName}`;
     description = term.description ? excerpt(term.description, 300) : `${taxonomy.name}: ${term.name}`;

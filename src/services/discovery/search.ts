@@ -13,7 +13,7 @@ import {
   searchWords,
   textSearchConfig,
 } from '../../domain/search-query.ts';
-import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
+import { descendantIds, type Taxonomy, type Term } from '../../domain/taxonomy.ts';
 import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, type Pagination, Reader } from '../reader.ts';
@@ -267,7 +267,7 @@ export class Search {
       // A term no published article uses is not shown anywhere, and is not confirmed here either.
       if (!taxonomy || !term || !(await structure.listedTermIds()).has(term.id))
         return empty(`There is no ${taxonomySlug} called “${termSlug}”.`);
-      termIds.push(term.id, ...descendantsOf(term.id, all));
+      termIds.push(term.id, ...descendantIds(term.id, all));
     }
     let personId: number | undefined;
     if (params.author) {
@@ -387,19 +387,4 @@ const STOP_WORDS = new Set(
 export function distinctiveWords(text: string, max = 12): string[] {
   const words = searchWords(text).filter((w) => w.length > 3 && !STOP_WORDS.has(w) && !/^\d+$/.test(w));
   return [...new Set(words)].slice(0, max);
-}
-
-function descendantsOf(rootId: number, terms: { id: number; parentId: number | null }[]): number[] {
-  const out: number[] = [];
-  const queue = [rootId];
-  while (queue.length > 0) {
-    const id = queue.shift();
-    for (const t of terms) {
-      if (t.parentId === id && !out.includes(t.id) && t.id !== rootId) {
-        out.push(t.id);
-        queue.push(t.id);
-      }
-    }
-  }
-  return out;
 }

@@ -123,11 +123,18 @@ ${pagination(model.listing.pagination, base)}`;
 }
 
 export function taxonomyIndexView(taxonomy: Taxonomy, terms: { term: Term; count: number }[]): SafeHtml {
-  const roots = terms.filter((t) => t.term.parentId === null);
-  const childrenOf = (id: number) => terms.filter((t) => t.term.parentId === id);
+  // Each term's children found once: filtering the whole list for each term took time with the
+  // square of the terms.
+  const children = new Map<number | null, { term: Term; count: number }[]>();
+  for (const t of terms) {
+    const siblings = children.get(t.term.parentId);
+    if (siblings) siblings.push(t);
+    else children.set(t.term.parentId, [t]);
+  }
+  const roots = children.get(null) ?? [];
   const item = (t: { term: Term; count: number }): SafeHtml => {
-    const children = childrenOf(t.term.id);
-    return html`<li><a href="${termPath(taxonomy.slug, t.term.slug)}">${t.term.name}</a> <span class="count">(${t.count})</span>${children.length ? html`<ul>${children.map(item)}</ul>` : ''}</li>`;
+    const below = children.get(t.term.id) ?? [];
+    return html`<li><a href="${termPath(taxonomy.slug, t.term.slug)}">${t.term.name}</a> <span class="count">(${t.count})</span>${below.length ? html`<ul>${below.map(item)}</ul>` : ''}</li>`;
   };
   return html`<header class="listing-header"><h1>${taxonomy.pluralName}</h1></header>
 ${terms.length ? html`<ul class="term-index">${roots.map(item)}</ul>` : html`<p class="empty">None yet.</p>`}`;

@@ -2,7 +2,7 @@ import { type Article, countWords, readingMinutes, WORDS_PER_MINUTE } from '../.
 import type { Person } from '../../../domain/person.ts';
 import type { Correction } from '../../../domain/ports/correction-store.ts';
 import type { ChecklistItem } from '../../../domain/publish-checklist.ts';
-import type { Taxonomy, Term } from '../../../domain/taxonomy.ts';
+import { type Taxonomy, type Term, termTree } from '../../../domain/taxonomy.ts';
 import { utcToZoned } from '../../../domain/time-zone.ts';
 import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.ts';
 import { type ArticleFormValues, many, one } from '../../newsroom/article-form.ts';
@@ -149,25 +149,7 @@ function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
 function termFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   const selected = new Set(many(model.values, 'term'));
   return html`${model.taxonomies.map((taxonomy) => {
-    const terms = model.terms.filter((t) => t.taxonomyId === taxonomy.id);
-    const depth = (term: Term): number => {
-      let d = 0;
-      let parent = term.parentId;
-      while (parent !== null && d < 6) {
-        d++;
-        parent = terms.find((t) => t.id === parent)?.parentId ?? null;
-      }
-      return d;
-    };
-    const ordered: Term[] = [];
-    const visit = (parentId: number | null) => {
-      for (const term of terms.filter((t) => t.parentId === parentId)) {
-        ordered.push(term);
-        visit(term.id);
-      }
-    };
-    visit(null);
-    for (const term of terms) if (!ordered.includes(term)) ordered.push(term);
+    const ordered = termTree(model.terms.filter((t) => t.taxonomyId === taxonomy.id));
     const newName = `new_terms_${taxonomy.slug}`;
     const error = errors[newName];
     return html`<fieldset class="field terms${error ? ' field--invalid' : ''}">
@@ -175,8 +157,8 @@ function termFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   ${
     ordered.length
       ? html`<ul class="term-choices">${ordered.map(
-          (term) =>
-            html`<li class="depth-${Math.min(depth(term), 4)}"><input type="checkbox" id="term-${term.id}" name="term" value="${term.id}"${selected.has(String(term.id)) ? html` checked` : ''}><label for="term-${term.id}">${term.name}</label></li>`,
+          ({ term, depth }) =>
+            html`<li class="depth-${Math.min(depth, 4)}"><input type="checkbox" id="term-${term.id}" name="term" value="${term.id}"${selected.has(String(term.id)) ? html` checked` : ''}><label for="term-${term.id}">${term.name}</label></li>`,
         )}</ul>`
       : html`<p class="hint">None yet.</p>`
   }
