@@ -275,7 +275,13 @@ function inputLengthErrors(input: ArticleInput): FieldError[] {
 export const MAX_NEW_PEOPLE_PER_SAVE = 10;
 /** How many terms one save may create through the term fields. */
 export const MAX_NEW_TERMS_PER_SAVE = 20;
-const MAX_AUTHORS = 50;
+/** How many people one article's byline may list. */
+export const MAX_AUTHORS = 50;
+/**
+ * How many terms one save may file an article under. Far more than any article is filed under,
+ * and few enough that a form repeating "term" tens of thousands of times is refused unread.
+ */
+export const MAX_TERMS_PER_SAVE = 1_000;
 
 async function draftFrom(
   repos: Repositories,

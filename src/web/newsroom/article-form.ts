@@ -81,14 +81,24 @@ export function parseArticleForm(
   taxonomies: Taxonomy[],
   preferred: readonly (number | null | undefined)[] = [],
 ): ArticleInput {
-  const authorIds: number[] = [];
-  const newAuthorNames: string[] = [];
+  // People by slug and by name, found once: a form may repeat "author" thousands of times, and
+  // searching every person for each one took time with their product.
+  const bySlug = new Map(people.map((p) => [p.slug, p]));
+  const byName = new Map<string, Person[]>();
+  for (const p of people) {
+    const key = p.name.toLowerCase();
+    const namesakes = byName.get(key);
+    if (namesakes) namesakes.push(p);
+    else byName.set(key, [p]);
+  }
+  const authorIds = new Set<number>();
+  const newAuthorNames = new Set<string>();
   for (const name of many(values, 'author')
     .map((n) => n.trim())
     .filter(Boolean)) {
-    const namesakes = people.filter((p) => p.name.toLowerCase() === name.toLowerCase());
+    const namesakes = byName.get(name.toLowerCase()) ?? [];
     const person =
-      people.find((p) => p.slug === name) ??
+      bySlug.get(name) ??
       namesakes.find((p) => preferred.includes(p.id)) ??
       (namesakes.length === 1 ? namesakes[0] : undefined);
     if (!person && namesakes.length > 1) {
@@ -101,11 +111,8 @@ export function parseArticleForm(
         ],
       });
     }
-    if (person) {
-      if (!authorIds.includes(person.id)) authorIds.push(person.id);
-    } else if (!newAuthorNames.includes(name)) {
-      newAuthorNames.push(name);
-    }
+    if (person) authorIds.add(person.id);
+    else newAuthorNames.add(name);
   }
   // A term id that is not plain digits is passed on as NaN, for the article's validation to refuse.
   const termIds = [
@@ -134,8 +141,8 @@ export function parseArticleForm(
       ? { text: epigraphText, attribution: one(values, 'epigraph_attribution') || null }
       : null,
     bodyMarkdown: one(values, 'body').replace(/\r\n/g, '\n'),
-    authorIds,
-    newAuthorNames,
+    authorIds: [...authorIds],
+    newAuthorNames: [...newAuthorNames],
     termIds,
     newTerms,
     source: sourceName || sourceUrl ? { name: sourceName, url: sourceUrl || null } : null,

@@ -37,6 +37,9 @@ import {
   inputOf,
   loadEditor,
   loadEditorChoices,
+  MAX_AUTHORS,
+  MAX_NEW_PEOPLE_PER_SAVE,
+  MAX_TERMS_PER_SAVE,
   mayOpenInEditor,
   updateArticle,
 } from '../../services/newsroom/editor.ts';
@@ -89,8 +92,10 @@ const ArticleForm = Type.Object(
     slug: OptionalText,
     summary: OptionalText,
     body: OptionalText,
-    author: Type.Optional(Type.Array(Type.String())),
-    term: Type.Optional(Type.Array(Type.String())),
+    // A 4 MB form can repeat a name hundreds of thousands of times; past what a save may keep,
+    // it is refused before anything reads the names.
+    author: Type.Optional(Type.Array(Type.String(), { maxItems: MAX_AUTHORS + MAX_NEW_PEOPLE_PER_SAVE })),
+    term: Type.Optional(Type.Array(Type.String(), { maxItems: MAX_TERMS_PER_SAVE })),
     version: OptionalText,
     /** "publish" on the editor's Publish button: save, then publish (once "confirmed" is 1). */
     intent: OptionalText,
