@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import Type from 'typebox';
 import { closeRenderPools } from './content/render-pool.ts';
+import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
@@ -109,7 +110,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
       } catch {
         // A malformed escape is simply not a known redirect.
       }
-      const address = await reader.oldAddress(decoded.replace(/\/+$/, '') || '/');
+      const address = await reader.oldAddress(trimEndOf(decoded, '/') || '/');
       // Feed readers poll old feed addresses: an HTTP cache may answer them for as long as a page.
       if (address?.kind === 'moved')
         return reply.header('cache-control', redirectCacheControl).redirect(address.to, 301);

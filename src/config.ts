@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Type, { type Static } from 'typebox';
 import Value from 'typebox/value';
+import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
 
 const LogLevel = Type.Union([
@@ -326,7 +327,7 @@ export function parseConfig(raw: Raw, options: { file?: string; problems?: Probl
     });
   }
   const config = withDefaults as Config;
-  config.site.url = config.site.url.replace(/\/+$/, '');
+  config.site.url = trimEndOf(config.site.url, '/');
   return deepFreeze(config);
 }
 

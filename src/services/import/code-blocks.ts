@@ -81,7 +81,7 @@ function trimCode(code: string): string {
   return code
     .replace(/\r\n?/g, '\n')
     .replace(/^(?:[ \t]*\n)+/, '')
-    .replace(/\s+$/, '');
+    .trimEnd();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../adapters/media-store.ts';
+import { trimEndOf } from '../../domain/text.ts';
 import { isAppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -90,7 +91,7 @@ export async function placeGhostImages(
   options: GhostImageOptions,
   onPlaced: (image: PlacedImage) => void,
 ): Promise<void> {
-  const oldUrl = options.oldUrl?.replace(/\/+$/, '');
+  const oldUrl = options.oldUrl === undefined ? undefined : trimEndOf(options.oldUrl, '/');
   const atOldSite = (relative: string) => (oldUrl ? `${oldUrl}/content/images/${relative}` : null);
   const known = new Map<string, string>();
   if (options.imagesDir && options.media)

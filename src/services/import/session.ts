@@ -39,7 +39,7 @@ import {
   spelledSlug,
 } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
-import { clipText } from '../../domain/text.ts';
+import { clipText, trimEndOf } from '../../domain/text.ts';
 import { wordPressQueryAddress } from '../../domain/wordpress-address.ts';
 import { isAppError } from '../../errors.ts';
 import {
@@ -1209,7 +1209,7 @@ export function normalizePath(urlOrPath: string): string | null {
   } catch {
     // Keep the encoded form; the not-found handler falls back to it too.
   }
-  path = path.replace(/\/+$/, '') || '/';
+  path = trimEndOf(path, '/') || '/';
   return wordPressQueryAddress(path, url.searchParams) ?? path;
 }
 

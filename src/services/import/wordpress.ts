@@ -9,7 +9,7 @@ import { PAGE_LIMITS } from '../../domain/page.ts';
 import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.ts';
 import { MEDIA_LIMITS } from '../../domain/ports/media-store.ts';
 import { slugify } from '../../domain/slug.ts';
-import { clipText } from '../../domain/text.ts';
+import { clipText, trimEndOf } from '../../domain/text.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { RenderedBody } from '../articles.ts';
@@ -257,7 +257,7 @@ export function wordPressSource(channel: WxrChannel): string {
 function siteKey(channel: WxrChannel): string {
   // The blog's own address: on multisite and WordPress.com the site URL is the whole network's.
   const raw = channel.baseBlogUrl ?? channel.baseSiteUrl ?? channel.link ?? '';
-  return raw.replace(/^https?:\/\//, '').replace(/\/+$/, '') || 'unknown-site';
+  return trimEndOf(raw.replace(/^https?:\/\//, ''), '/') || 'unknown-site';
 }
 
 /** The first of WordPress's dates that names a day or time that does not exist, if any. */

@@ -3,6 +3,7 @@
 // relative) and its uploaded files (with the size and edit suffixes WordPress gives their
 // copies). Pure: finding where each now lives is the importer's.
 
+import { trimEndOf } from '../../domain/text.ts';
 import type { WxrChannel } from './wxr-reader.ts';
 
 /** The hosts of the site an export comes from, lower case and without "www.". */
@@ -50,7 +51,6 @@ const ABSOLUTE = /(?:https?:)?\/\/([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::\d+)?((?
 // Relative references only where they are addresses: a Markdown link or image, an href or src.
 const RELATIVE = /(\]\(<?|\b(?:href|src)=["']?)(\/(?![/\\])[^\s"'<>()\\]*)/gi;
 const SRCSET = /\bsrcset=(["'])([^"']*)\1/gi;
-const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
 /** Marks an address already mapped, so that a later pass does not map what it became. */
 const MAPPED = '\uE01A';
 
@@ -73,7 +73,7 @@ export function mapOldSiteRefs(
     // A scheme-relative match inside a longer address ("https://other.example//old.example") is not one.
     if (whole.startsWith('//') && offset > 0 && /[\w:/.-]/.test(text[offset - 1] ?? '')) return whole;
     if (!hosts.has(host.toLowerCase().replace(/^www\./, ''))) return whole;
-    const trailing = TRAILING_PUNCTUATION.exec(rest)?.[0] ?? '';
+    const trailing = rest.slice(trimEndOf(rest, '.,;:!?').length);
     const path = rest.slice(0, rest.length - trailing.length) || '/';
     const written = whole.slice(0, whole.length - trailing.length);
     return (mapped({ written, path, isAbsolute: true }) ?? written) + trailing;

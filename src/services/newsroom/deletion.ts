@@ -10,6 +10,7 @@ import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
 import { MAX_REDIRECT_PATH_LENGTH, type Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
+import { trimEndOf } from '../../domain/text.ts';
 import { isHttpUrl, isSitePath } from '../../domain/url.ts';
 import { mayDeleteArticle, STATUS_LABELS } from '../../domain/workflow.ts';
 import { Errors } from '../../errors.ts';
@@ -303,11 +304,10 @@ async function redirectTarget(
     throw redirectProblem('is only for an article that was published: this one has no address readers know');
   }
   const bare = target.split(/[?#]/, 1)[0] ?? target;
-  if (bare.replace(/\/+$/, '') === path)
-    throw redirectProblem('must be another address than the article’s own');
+  if (trimEndOf(bare, '/') === path) throw redirectProblem('must be another address than the article’s own');
   if (!target.startsWith('/')) return target;
   // An address that itself redirects: point straight at where it leads, so that none chains.
-  const existing: Redirect | undefined = await repos.redirects.find(bare.replace(/\/+$/, '') || '/');
+  const existing: Redirect | undefined = await repos.redirects.find(trimEndOf(bare, '/') || '/');
   if (existing?.statusCode === 410) throw redirectProblem('leads to an address that is gone too');
   if (existing && existing.toPath === path) throw redirectProblem('leads back to the article’s own address');
   return existing ? existing.toPath : target;

@@ -1,4 +1,5 @@
 import { type Action, can } from '../../domain/permissions.ts';
+import { trimEndOf } from '../../domain/text.ts';
 import type { Role } from '../../domain/user.ts';
 import type { AdminNavLink } from '../views/newsroom/layout.ts';
 
@@ -22,7 +23,7 @@ export const ADMIN_NAV: { href: string; label: string; action: Action }[] = [
 
 /** The links a role may see, with the current page marked. */
 export function adminNavFor(role: Role, currentPath: string): AdminNavLink[] {
-  const path = currentPath.split('?')[0]?.replace(/\/+$/, '') || '/admin';
+  const path = trimEndOf(currentPath.split('?')[0] ?? '', '/') || '/admin';
   return ADMIN_NAV.filter((link) => can(role, link.action)).map((link) => ({
     href: link.href,
     label: link.label,
