@@ -77,13 +77,14 @@ test('walks terms in tree order with their depth, sub-terms past the limit and o
 });
 
 test('walks a taxonomy of many terms in time proportional to their number', () => {
-  // Filtering every term for each one took three seconds for 10,000 flat tags.
-  const flat = Array.from({ length: 50_000 }, (_, i) => ({ id: i + 1, parentId: null }));
+  // Filtering every term for each one took three seconds for 10,000 flat tags; for 100,000 that
+  // is minutes, where one walk takes a fraction of a second even on a busy machine.
+  const flat = Array.from({ length: 100_000 }, (_, i) => ({ id: i + 1, parentId: null }));
   const chain = Array.from({ length: 50_000 }, (_, i) => ({ id: i + 1, parentId: i === 0 ? null : i }));
   const started = performance.now();
-  assert.equal(termTree(flat).length, 50_000);
+  assert.equal(termTree(flat).length, 100_000);
   assert.equal(termTree(chain).at(-1)?.depth, 49_999);
   assert.equal(descendantIds(1, chain).length, 49_999);
   const elapsed = performance.now() - started;
-  assert.ok(elapsed < 1000, `took ${Math.round(elapsed)} ms`);
+  assert.ok(elapsed < 10_000, `took ${Math.round(elapsed)} ms`);
 });

@@ -20,5 +20,5 @@ test('trims trailing characters of a set in linear time', () => {
   // A run that does not reach the end: /\/+$/ retried it from each of its characters.
   const started = performance.now();
   assert.equal(trimEndOf(`/${'/'.repeat(200_000)}x`, '/').length, 200_002);
-  assert.ok(performance.now() - started < 100);
+  assert.ok(performance.now() - started < 500);
 });
