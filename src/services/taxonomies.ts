@@ -1,7 +1,7 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Repositories } from '../domain/ports/store.ts';
-import { slugify } from '../domain/slug.ts';
+import { slugify, spelledSlug } from '../domain/slug.ts';
 import {
   DEFAULT_TAXONOMIES,
   type Taxonomy,
@@ -70,13 +70,20 @@ export async function findOrCreateTerm(
     }
     parentId = (await findOrCreateTerm(repos, taxonomy, { name: ref.parentName }, now, actor)).id;
   }
-  const existing =
-    (await repos.taxonomies.findTerm(taxonomy.id, slug)) ??
-    (await repos.taxonomies.findTermByName(taxonomy.id, name));
+  // "Sao Paulo" is "São Paulo" written plainly; "C" is not "C#", though both make `c`: a
+  // name that only shares its slug with another term is a term of its own, under a slug of its own.
+  let existing = await repos.taxonomies.findTerm(taxonomy.id, slug);
+  let newSlug = slug;
+  if (existing && !isSameTermName(existing.name, name)) {
+    existing = await repos.taxonomies.findTermByName(taxonomy.id, name);
+    if (!existing) newSlug = await freeTermSlug(repos, taxonomy.id, name, slug);
+  } else if (!existing) {
+    existing = await repos.taxonomies.findTermByName(taxonomy.id, name);
+  }
   if (!existing) {
     const record = {
       taxonomyId: taxonomy.id,
-      slug,
+      slug: newSlug,
       name,
       description: stripXmlForbidden(ref.description ?? '').trim() || null,
       descriptionHtml: ref.description?.trim()
@@ -119,4 +126,26 @@ export async function findOrCreateTerm(
     createdAt: timestamp,
   });
   return updated;
+}
+
+/** Names that differ only in case, accents or spacing name one term. */
+function isSameTermName(a: string, b: string): boolean {
+  const plain = (text: string) =>
+    text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return plain(a) === plain(b);
+}
+
+/** A slug no term of the taxonomy has: the name spelled out (`c-sharp`), else `slug-2`, `slug-3`… */
+async function freeTermSlug(
+  repos: Pick<Repositories, 'taxonomies'>,
+  taxonomyId: number,
+  name: string,
+  slug: string,
+): Promise<string> {
+  const spelled = spelledSlug(name);
+  if (spelled && spelled !== slug && !(await repos.taxonomies.findTerm(taxonomyId, spelled))) return spelled;
+  for (let n = 2; ; n++) {
+    const candidate = `${slug}-${n}`;
+    if (!(await repos.taxonomies.findTerm(taxonomyId, candidate))) return candidate;
+  }
 }

@@ -119,6 +119,51 @@ for (const kind of DATABASE_KINDS) {
       assert.doesNotMatch(article!.bodyHtml, /<script|onerror|href="javascript:/);
     });
 
+    test('terms whose names share a slug stay apart; accents and case alone do not make a new one', async () => {
+      const files: [string, string][] = [
+        ['lang-c.md', '---\ntitle: On C\ntheme: [C]\n---\nbody'],
+        ['lang-csharp.md', '---\ntitle: On C sharp\ntheme: [C#, c++]\n---\nbody'],
+        ['lang-again.md', '---\ntitle: On all three\ntheme: [C++, c#, C, Sao Paulo, São Paulo]\n---\nbody'],
+      ];
+      for (const [name, text] of files) {
+        writeFileSync(path.join(dir, name), text);
+        assert.equal((await importMarkdown(t.wiring, path.join(dir, name))).failed, 0, name);
+      }
+      const termsOf = async (slug: string) => {
+        const article = (await t.wiring.store.articles.findBySlug(slug))!;
+        return (await t.wiring.store.taxonomies.findTermsByIds(article.termIds)).map(
+          (term) => `${term.name}=${term.slug}`,
+        );
+      };
+      assert.deepEqual(await termsOf('on-c'), ['C=c']);
+      assert.deepEqual(await termsOf('on-c-sharp'), ['C#=c-sharp', 'c++=c-plus-plus']);
+      assert.deepEqual(await termsOf('on-all-three'), [
+        'c++=c-plus-plus',
+        'C#=c-sharp',
+        'C=c',
+        'Sao Paulo=sao-paulo',
+      ]);
+    });
+
+    test('a file holding the character U+FFFD is read; bytes that are not UTF-8 refuse it', async () => {
+      const kept = path.join(dir, 'mojibake.md');
+      writeFileSync(kept, '---\ntitle: Caf\uFFFD au lait\n---\nAn old archive\u2019s caf\uFFFD.');
+      const report = await importMarkdown(t.wiring, kept);
+      assert.equal(report.imported, 1);
+      assert.match(
+        (await t.wiring.store.articles.findBySlug('caf-au-lait'))?.bodyMarkdown ?? '',
+        /caf\uFFFD\./,
+      );
+      const broken = path.join(dir, 'latin1.md');
+      writeFileSync(
+        broken,
+        Buffer.concat([Buffer.from('---\ntitle: Caf'), Buffer.from([0xe9]), Buffer.from('\n---\nbody')]),
+      );
+      const refused = await importMarkdown(t.wiring, broken);
+      assert.equal(refused.failed, 1);
+      assert.match(JSON.stringify(refused.outcomes[0]?.errors), /not valid UTF-8/);
+    });
+
     test('a renamed slug redirects from the old path', async () => {
       const { saveArticle, draftOf } = await import('../../src/services/articles.ts');
       const article = await t.wiring.store.articles.findBySlug('hostile');

@@ -35,6 +35,8 @@ import {
 import { placeImportedArticle } from './placement.ts';
 import { EDITED_HERE, sameDraft } from './session.ts';
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 export type { ImportFileOutcome };
@@ -126,9 +128,14 @@ async function readArticleFile(
       ok: false,
       errors: [{ field: '(file)', message: `is larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }],
     };
-  const text = await readFile(file, 'utf8');
-  if (text.includes('\uFFFD'))
+  let text: string;
+  try {
+    // Strict decoding: bytes that are not UTF-8 refuse the file, while a U+FFFD character the
+    // text itself holds (an old archive's mojibake, "Caf\uFFFD") is read as written.
+    text = UTF8.decode(await readFile(file));
+  } catch {
     return { ok: false, errors: [{ field: '(file)', message: 'is not valid UTF-8 text' }] };
+  }
   return parseArticleFile(text, taxonomySlugs);
 }
 
