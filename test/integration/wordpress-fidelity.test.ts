@@ -92,6 +92,36 @@ for (const kind of DATABASE_KINDS) {
       return file;
     };
 
+    test('a post with no date keeps the date its first import gave it: a later run a day on changes nothing', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'undated.example';
+        const undated = post(site, { id: 7, slug: 'no-date', title: 'No date' }).replace(
+          /<wp:post_date_gmt>[^<]*<\/wp:post_date_gmt>/,
+          '',
+        );
+        const file = write('undated.xml', wxr(site, '', undated));
+        const first = await importWordPress(
+          { ...t.wiring, now: () => new Date('2026-11-20T12:00:00.000Z') },
+          file,
+        );
+        assert.equal(first.counts.article?.imported, 1);
+        const before = (await t.wiring.store.articles.findBySlug('no-date'))!;
+        assert.equal(before.publishedAt, '2026-11-20T12:00:00.000Z');
+        const later = await importWordPress(
+          { ...t.wiring, now: () => new Date('2026-11-21T09:30:00.000Z') },
+          file,
+        );
+        assert.equal(itemLine(later, 'item', '7').outcome, 'unchanged');
+        const after = (await t.wiring.store.articles.findBySlug('no-date'))!;
+        assert.equal(after.publishedAt, before.publishedAt);
+        assert.equal(after.version, before.version);
+        assert.equal((await t.wiring.store.revisions.list('article', after.id)).length, 1);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('C, C#, C++, F#, .NET and NET stay distinct terms; a slug taken by another term is renamed and reported', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

@@ -837,7 +837,12 @@ export class ImportSession {
     ref: string,
     draft: ArticleDraft,
     /** When the item was made and last changed where it comes from (a new article keeps both). */
-    dates: { createdAt?: string | null; modifiedAt?: string | null } = {},
+    dates: {
+      createdAt?: string | null;
+      modifiedAt?: string | null;
+      /** The source gives no date (the draft says now): an article already made keeps its own. */
+      isUndated?: boolean;
+    } = {},
     rendered: RenderedBody | null = null,
   ): Promise<{ id: number; slug: string; path: string } | undefined> {
     const previous = await this.mapped('article', sourceId);
@@ -869,6 +874,7 @@ export class ImportSession {
     const complete: ArticleDraft = {
       ...draft,
       slug,
+      publishedAt: dates.isUndated && existing?.publishedAt ? existing.publishedAt : draft.publishedAt,
       // Clipped rather than refused: a long title or excerpt is still the item's, only shorter.
       title: this.clipped(ref, 'title', cleanText(draft.title).trim() || 'Untitled', ARTICLE_LIMITS.title),
       summary: draft.summary
@@ -931,7 +937,12 @@ export class ImportSession {
     ref: string,
     draft: PageDraft,
     /** When the page was made and last changed where it comes from. */
-    dates: { createdAt?: string | null; modifiedAt?: string | null } = {},
+    dates: {
+      createdAt?: string | null;
+      modifiedAt?: string | null;
+      /** The source gives no date (the draft says now): an article already made keeps its own. */
+      isUndated?: boolean;
+    } = {},
   ): Promise<{ id: number; slug: string } | undefined> {
     let slug = this.slugOf(ref, decodeSlug(draft.slug)) || this.slugOf(ref, draft.title) || 'untitled';
     const reserved = RESERVED_SLUGS.has(slug) ? slug : undefined;

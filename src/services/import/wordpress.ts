@@ -781,9 +781,10 @@ class WordPressWriter {
     if (!status) return this.skipped('article', item, ref, `status "${item.status}" is not imported`);
     if (item.password) this.session.warn(`${ref}: password-protected in WordPress; imported unpublished`);
     let publishedAt = wordPressDate(item.postDateGmt, item.postDate, item.pubDate);
+    const isUndated = !publishedAt;
     if (!publishedAt && (status === 'published' || status === 'scheduled')) {
       publishedAt = this.session.timestamp;
-      this.session.warn(`${ref}: has no date; dated now`);
+      this.session.warn(`${ref}: has no date; dated when first imported`);
     }
     const authorIds: number[] = [];
     for (const coauthor of item.terms.filter((t) => t.domain === 'author')) {
@@ -864,6 +865,7 @@ class WordPressWriter {
         // When the post was written, not when it was imported: post_date_gmt, as its publication date.
         createdAt: wordPressDate(item.postDateGmt, item.postDate, item.pubDate),
         modifiedAt: wordPressDate(item.postModifiedGmt, item.postModified, null),
+        isUndated,
       },
       prepared.rendered,
     );
