@@ -352,7 +352,25 @@ export class Reader {
     // Checked here as well as where redirects are made: a target stored by an older version or
     // by hand that could lead off the site by a trick ("//host", "/\\host", another scheme) is
     // never followed.
-    return isLinkTarget(redirect.toPath) ? { kind: 'moved', to: redirect.toPath } : undefined;
+    if (!isLinkTarget(redirect.toPath)) return undefined;
+    // An old address of a draft, a scheduled or a password-protected post (a WordPress `?p=`,
+    // a slug renamed before publishing) must not tell a reader the slug it will have.
+    if (!(await this.isVisibleTarget(redirect.toPath))) return undefined;
+    return { kind: 'moved', to: redirect.toPath };
+  }
+
+  /** Whether a redirect's target is not an article, or is one readers may see now. */
+  private async isVisibleTarget(path: string): Promise<boolean> {
+    const encoded = /^\/articles\/([^/?#]+)$/.exec(path)?.[1];
+    if (encoded === undefined) return true;
+    let slug: string;
+    try {
+      slug = decodeURIComponent(encoded);
+    } catch {
+      return false;
+    }
+    const article = await this.repos.articles.findBySlug(slug);
+    return article !== undefined && isPubliclyVisible(article, this.ctx.now());
   }
 
   /** Whether a path is a published page's (an imported page keeps its WordPress address). */

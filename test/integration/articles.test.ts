@@ -178,6 +178,34 @@ for (const kind of DATABASE_KINDS) {
       });
     });
 
+    test('an old address of an article readers cannot see yet answers nothing, until it is published', async () => {
+      const { saveArticle, draftOf } = await import('../../src/services/articles.ts');
+      const { articleDraft } = await import('../../src/services/testing/fixtures.ts');
+      const saved = await saveArticle(
+        t.wiring,
+        articleDraft({ slug: 'unannounced-merger', status: 'draft' }),
+        {
+          actor: 'test',
+        },
+      );
+      await t.wiring.store.redirects.put(
+        { fromPath: '/?p=4242', toPath: '/articles/unannounced-merger', statusCode: 301 },
+        '2026-11-20T12:00:00.000Z',
+      );
+      const reader = new Reader(t.wiring);
+      assert.equal(await reader.oldAddress('/?p=4242'), undefined, "a draft's slug is not told");
+      const draft = (await t.wiring.store.articles.findById(saved.article.id))!;
+      await saveArticle(
+        t.wiring,
+        { ...draftOf(draft), status: 'published', publishedAt: '2026-11-19T09:00:00.000Z' },
+        { actor: 'test', id: draft.id, expectedVersion: draft.version },
+      );
+      assert.deepEqual(await reader.oldAddress('/?p=4242'), {
+        kind: 'moved',
+        to: '/articles/unannounced-merger',
+      });
+    });
+
     test('refuses a save based on an outdated version', async () => {
       const { saveArticle, draftOf } = await import('../../src/services/articles.ts');
       const article = (await t.wiring.store.articles.findBySlug('renamed-hostile'))!;
