@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffFields, sideBySide } from './revision-diff.ts';
+import { diffFields, MAX_DIFF_ROWS, sideBySide } from './revision-diff.ts';
 
 describe('side-by-side revision diff', () => {
   it('puts a replaced line opposite its replacement', () => {
@@ -54,7 +54,9 @@ describe('side-by-side revision diff', () => {
       left: { text: 'Kept first line.', kind: 'same' },
       right: { text: 'Kept first line.', kind: 'same' },
     });
-    assert.equal(rows.at(-1)?.left?.kind, 'same');
+    // The page is bounded: past MAX_DIFF_ROWS rows one row sums up the rest.
+    assert.equal(rows.length, MAX_DIFF_ROWS + 1);
+    assert.deepEqual(rows.at(-1)?.omitted?.isUnchanged, false);
     assert.equal(
       rows[1]?.left?.text,
       'Paragraph 0 of the first version, with words that stay much the same.',
@@ -64,8 +66,20 @@ describe('side-by-side revision diff', () => {
       'Paragraph 0 of the second version, with words that change a little bit.',
     );
     assert.equal(rows[1]?.right?.kind, 'added');
-    // Every old line is still shown, each once.
-    assert.equal(rows.filter((row) => row.left !== null).length, before.split('\n').length);
+  });
+
+  it('folds long unchanged stretches to three lines of context around each change', () => {
+    const lines = Array.from({ length: 100 }, (_, i) => `line ${i}`);
+    const changed = lines.map((line, i) => (i === 50 ? 'line fifty' : line));
+    const rows = sideBySide(lines.join('\n'), changed.join('\n'));
+    assert.deepEqual(rows[0], { left: null, right: null, omitted: { lines: 47, isUnchanged: true } });
+    assert.deepEqual(
+      rows.slice(1, 8).map((row) => row.left?.text),
+      ['line 47', 'line 48', 'line 49', 'line 50', 'line 51', 'line 52', 'line 53'],
+    );
+    assert.equal(rows[4]?.right?.text, 'line fifty');
+    assert.deepEqual(rows.at(-1), { left: null, right: null, omitted: { lines: 46, isUnchanged: true } });
+    assert.equal(rows.length, 9);
   });
 
   it('lists only the fields that changed', () => {

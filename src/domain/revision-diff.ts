@@ -13,7 +13,17 @@ export interface DiffSegment {
 export interface DiffRow {
   left: { text: string; kind: 'same' | 'removed'; segments?: DiffSegment[] } | null;
   right: { text: string; kind: 'same' | 'added'; segments?: DiffSegment[] } | null;
+  /** A row standing for this many lines not shown (both sides null): unchanged ones, or past the limit. */
+  omitted?: { lines: number; isUnchanged: boolean };
 }
+
+/** Unchanged lines shown around each change; longer unchanged stretches are folded. */
+const CONTEXT_LINES = 3;
+/**
+ * The most rows a comparison shows: past it the rest is summed up in one row. Two versions of a
+ * long body that differ everywhere made a page of 60 MB that took seconds to build.
+ */
+export const MAX_DIFF_ROWS = 2_000;
 
 /** Past this many edits a line counts as rewritten: marking every other word helps no one. */
 const MAX_WORD_EDITS = 200;
@@ -132,7 +142,40 @@ export function sideBySide(before: string, after: string): DiffRow[] {
   }
   flush([]);
   same(old.slice(old.length - tail));
-  return rows;
+  return folded(rows);
+}
+
+/** The rows with long unchanged stretches folded to their context, and at most MAX_DIFF_ROWS of them. */
+function folded(rows: DiffRow[]): DiffRow[] {
+  const out: DiffRow[] = [];
+  const isSame = (row: DiffRow | undefined) => row?.left?.kind === 'same';
+  let at = 0;
+  while (at < rows.length && out.length < MAX_DIFF_ROWS) {
+    if (!isSame(rows[at])) {
+      out.push(rows[at] as DiffRow);
+      at++;
+      continue;
+    }
+    let end = at;
+    while (end < rows.length && isSame(rows[end])) end++;
+    const keepBefore = at === 0 ? 0 : CONTEXT_LINES;
+    const keepAfter = end === rows.length ? 0 : CONTEXT_LINES;
+    if (end - at > keepBefore + keepAfter + 1) {
+      for (let i = at; i < at + keepBefore; i++) out.push(rows[i] as DiffRow);
+      out.push({
+        left: null,
+        right: null,
+        omitted: { lines: end - at - keepBefore - keepAfter, isUnchanged: true },
+      });
+      for (let i = end - keepAfter; i < end; i++) out.push(rows[i] as DiffRow);
+    } else {
+      for (let i = at; i < end; i++) out.push(rows[i] as DiffRow);
+    }
+    at = end;
+  }
+  if (at < rows.length)
+    out.push({ left: null, right: null, omitted: { lines: rows.length - at, isUnchanged: false } });
+  return out;
 }
 
 /** The fields that differ between two flat records of text, each as side-by-side rows. */

@@ -218,6 +218,30 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await t.wiring.store.articles.findById(id))?.bodyMarkdown, 'Old line.');
     });
 
+    it('compares two versions that differ everywhere in a page of bounded size', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/articles/new');
+      const lines = Array.from({ length: 20_000 }, (_, i) => `L${i}`);
+      const id = idFrom(
+        (await editor.post('/admin/articles', { ...ARTICLE_FORM, title: 'Reversed', body: lines.join('\n') }))
+          .headers.location,
+      );
+      await editor.get(`/admin/articles/${id}`);
+      const saved = await editor.post(`/admin/articles/${id}`, {
+        ...ARTICLE_FORM,
+        title: 'Reversed',
+        version: '1',
+        body: [...lines].reverse().join('\n'),
+      });
+      assert.equal(saved.statusCode, 303);
+      const history = await editor.get(`/admin/articles/${id}/revisions`);
+      const revisionId = [...history.body.matchAll(/\/revisions\/(\d+)"/g)].map((m) => Number(m[1]))[0];
+      const diff = await editor.get(`/admin/articles/${id}/revisions/${revisionId}`);
+      assert.equal(diff.statusCode, 200);
+      assert.ok(diff.body.length < 1_000_000, `${diff.body.length} bytes`);
+      assert.match(diff.body, /… 18,\d{3} lines more not shown: the comparison shows the first 2,000 rows/);
+    });
+
     it('says a preview of a published article shows what readers see now', async () => {
       const editor = await as('editor');
       await editor.get('/admin/articles/new');

@@ -2,7 +2,7 @@ import { ARTICLE_STATUSES, type Article, type ArticleStatus } from '../../../dom
 import { ARTICLE_LIST_SORTS, type ArticleListFilters } from '../../../domain/article-list-query.ts';
 import { articlePath } from '../../../domain/paths.ts';
 import type { AdminArticleSort } from '../../../domain/ports/article-admin-store.ts';
-import type { DiffRow, FieldDiff } from '../../../domain/revision-diff.ts';
+import { type DiffRow, type FieldDiff, MAX_DIFF_ROWS } from '../../../domain/revision-diff.ts';
 import { STATUS_LABELS } from '../../../domain/workflow.ts';
 import type { ArticleRow } from '../../../services/newsroom/article-list.ts';
 import type { BulkAction, BulkOutcome } from '../../../services/newsroom/bulk-articles.ts';
@@ -180,6 +180,13 @@ function cellText(side: NonNullable<DiffRow['left'] | DiffRow['right']>): SafeHt
   )}`;
 }
 
+function omittedText(omitted: NonNullable<DiffRow['omitted']>): string {
+  const lines = `${omitted.lines.toLocaleString('en')} ${omitted.lines === 1 ? 'line' : 'lines'}`;
+  return omitted.isUnchanged
+    ? `… ${lines} unchanged …`
+    : `… ${lines} more not shown: the comparison shows the first ${MAX_DIFF_ROWS.toLocaleString('en')} rows. Compare versions closer together to see the rest.`;
+}
+
 function cell(side: DiffRow['left'] | DiffRow['right'], label: string): SafeHtml {
   if (!side) return html`<td class="diff-gap" data-label="${label}"></td>`;
   const mark = side.kind === 'removed' ? '−' : side.kind === 'added' ? '+' : '';
@@ -206,7 +213,11 @@ ${model.fields.map(
   <h2>${field.field}</h2>
   <div class="table-wrap"><table class="diff-table">
   <thead><tr><th scope="col">Version ${from.version}</th><th scope="col">Current</th></tr></thead>
-  <tbody>${field.rows.map((row) => html`<tr>${cell(row.left, `Version ${from.version}`)}${cell(row.right, 'Current')}</tr>`)}</tbody>
+  <tbody>${field.rows.map((row) =>
+    row.omitted
+      ? html`<tr class="diff-omitted"><td colspan="2">${omittedText(row.omitted)}</td></tr>`
+      : html`<tr>${cell(row.left, `Version ${from.version}`)}${cell(row.right, 'Current')}</tr>`,
+  )}</tbody>
   </table></div>
 </section>`,
 )}
