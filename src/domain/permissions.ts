@@ -58,6 +58,10 @@ export const PERMISSIONS = {
     description: 'Upload images and files, and describe them in the library',
     roles: ['contributor', 'author', 'editor', 'admin'],
   },
+  'media.describe_any': {
+    description: 'Describe any image in the library (others: only those they uploaded)',
+    roles: ['editor', 'admin'],
+  },
   'media.delete': {
     description: 'Delete images from the library (after a warning listing where each is used)',
     roles: ['editor', 'admin'],

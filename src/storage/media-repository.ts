@@ -14,6 +14,7 @@ function toMedia(row: Selectable<MediaTable>): MediaItem {
     title: row.title,
     createdAt: row.created_at,
     sourceId: row.source_id,
+    uploadedBy: row.uploaded_by,
   };
 }
 
@@ -27,6 +28,7 @@ function toRow(record: MediaRecord): Omit<Selectable<MediaTable>, 'id'> {
     title: record.title,
     created_at: record.createdAt,
     source_id: record.sourceId,
+    uploaded_by: record.uploadedBy ?? null,
   };
 }
 

@@ -31,7 +31,8 @@ async function eachBatch(db: AnyDb, table: string, onBatch: (rows: Row[]) => Pro
 }
 
 /** A media row as the export carries it: every column (later ones too) but the id. */
-const exportedMediaRow = (row: Row): Row => omit(row, 'id');
+// Who uploaded an image is a staff user of this instance, and staff are not exported.
+const exportedMediaRow = (row: Row): Row => omit(row, 'id', 'uploaded_by');
 
 /**
  * The media index as the export document's `media` section holds it, a batch at a time; the

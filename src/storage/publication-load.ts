@@ -551,7 +551,7 @@ export async function loadPublication(
   const mediaIds = new Map<string, number>();
   for (const m of sections.media) {
     const existing = await findId('media', { url: m.url });
-    mediaIds.set(String(m.url), existing ?? (await insert('media', clean('media', m))));
+    mediaIds.set(String(m.url), existing ?? (await insert('media', clean('media', m, 'uploaded_by'))));
     // A media row found by its URL is left as it is.
     done(
       'media',

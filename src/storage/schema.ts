@@ -220,6 +220,7 @@ export interface MediaTable {
   title: string | null;
   created_at: string;
   source_id: string | null;
+  uploaded_by: number | null;
 }
 
 /** Which entity of ours an entity of another system (a WordPress post, a Ghost user) became. */

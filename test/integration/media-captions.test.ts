@@ -29,6 +29,8 @@ for (const kind of DATABASE_KINDS) {
       t = await createTestWiring(kind);
       app = await buildApp(t.wiring, { shouldLog: false });
       users.set('editor', await makeUser(t.wiring, 'editor', 'editor@captions.example'));
+      users.set('contributor', await makeUser(t.wiring, 'contributor', 'contributor@captions.example'));
+      users.set('author', await makeUser(t.wiring, 'author', 'author@captions.example'));
       mediaId = await t.wiring.store.media.insert({
         url: URL_OF_IMAGE,
         localPath: '2026/11/gauge.png',
@@ -70,6 +72,44 @@ for (const kind of DATABASE_KINDS) {
       // A description saved without a caption field (an older form) leaves the caption alone.
       await editor.post(`/admin/media/${mediaId}`, { alt: 'A tide gauge on the harbour wall' });
       assert.equal((await t.wiring.store.media.findById(mediaId))?.caption, 'The gauge at Aveiro, 2026');
+    });
+
+    it('lets a contributor describe only the images they uploaded; an editor describes any', async () => {
+      const contributor = await as('contributor');
+      const author = await as('author');
+      const ownId = await t.wiring.store.media.insert({
+        url: '/media/2026/11/own.png',
+        localPath: '2026/11/own.png',
+        mime: 'image/png',
+        alt: null,
+        caption: null,
+        title: 'own.png',
+        createdAt: '2026-11-02T00:00:00.000Z',
+        sourceId: null,
+        uploadedBy: users.get('contributor')!.id,
+      });
+      // Someone else's upload (and one an import brought, with no uploader): refused, and left as it was.
+      for (const id of [mediaId]) {
+        const refused = await contributor.post(`/admin/media/${id}`, { alt: 'Defaced', caption: 'Defaced' });
+        assert.equal(refused.statusCode, 403);
+        assert.notEqual((await t.wiring.store.media.findById(id))?.alt, 'Defaced');
+      }
+      assert.equal((await author.post(`/admin/media/${ownId}`, { alt: 'Not mine' })).statusCode, 403);
+      assert.equal(
+        (await contributor.post(`/admin/media/${ownId}`, { alt: 'My gauge', caption: 'Mine' })).statusCode,
+        303,
+      );
+      assert.equal((await t.wiring.store.media.findById(ownId))?.alt, 'My gauge');
+      // The library offers the form only where it would be accepted.
+      const library = (await contributor.get('/admin/media')).body;
+      assert.match(library, new RegExp(`action="/admin/media/${ownId}"`));
+      assert.doesNotMatch(library, new RegExp(`action="/admin/media/${mediaId}"`));
+      assert.match(library, /Uploaded by someone else: an editor changes its description\./);
+      const editor = await as('editor');
+      assert.equal(
+        (await editor.post(`/admin/media/${ownId}`, { alt: 'My gauge, checked' })).statusCode,
+        303,
+      );
     });
 
     it('refuses a caption too long, naming it, and keeps the one it had', async () => {

@@ -14,6 +14,8 @@ export interface MediaItem {
   title: string | null;
   createdAt: string;
   sourceId: string | null;
+  /** The staff user who uploaded it here (not set for imported images). */
+  uploadedBy?: number | null;
 }
 
 export type MediaRecord = Omit<MediaItem, 'id'>;

@@ -1053,7 +1053,12 @@ class WordPressWriter {
         this.spool.addParentRedirect(item.postId as string, item.postParent, item.link);
     }
     if (existing) {
-      const next = { ...record, localPath: kept, url: kept ? mediaUrlOf(kept) : url };
+      const next = {
+        ...record,
+        localPath: kept,
+        url: kept ? mediaUrlOf(kept) : url,
+        uploadedBy: existing.uploadedBy ?? null,
+      };
       const isSame = JSON.stringify({ ...existing, id: 0 }) === JSON.stringify({ id: 0, ...next });
       if (!isSame) await this.session.repos.media.update(existing.id, next);
       this.session.count('media', isSame ? 'unchanged' : 'updated');

@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Metadata } from 'sharp';
 import type { MediaStore } from '../../adapters/media-store.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
+import { can } from '../../domain/permissions.ts';
 import type { MediaItem, MediaUse, MediaVariant } from '../../domain/ports/media-store.ts';
 import { Errors } from '../../errors.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
-import { auditActor, requireCan, type Staff } from './staff.ts';
+import { auditActor, permissionDenied, requireCan, type Staff } from './staff.ts';
 
 export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
 /** Decoding more pixels than this is refused: a small file can expand into gigabytes (a "pixel bomb"). */
@@ -68,7 +69,7 @@ export async function uploadImage(
   input: { bytes: Buffer; filename: string; alt: string },
 ): Promise<UploadedImage> {
   requireCan(staff, 'media.upload', 'Your role may not upload files.');
-  return storeImage(ctx, auditActor(staff), input);
+  return storeImage(ctx, auditActor(staff), { ...input, uploadedBy: staff.id });
 }
 
 /**
@@ -78,7 +79,14 @@ export async function uploadImage(
 export async function storeImage(
   ctx: ServiceContext & { media: MediaStore },
   actor: Actor,
-  input: { bytes: Buffer; filename: string; alt: string; sourceId?: string | null },
+  input: {
+    bytes: Buffer;
+    filename: string;
+    alt: string;
+    sourceId?: string | null;
+    /** The staff user uploading it, who may then describe it whatever their role. */
+    uploadedBy?: number | null;
+  },
 ): Promise<UploadedImage> {
   if (input.bytes.length === 0) throw Errors.MEDIA_INVALID({ reason: 'The file is empty.' });
   if (input.bytes.length > MAX_UPLOAD_BYTES) {
@@ -169,6 +177,7 @@ export async function storeImage(
         title: input.filename.slice(0, 300) || null,
         createdAt: toIsoTimestamp(now),
         sourceId: input.sourceId ?? null,
+        uploadedBy: input.uploadedBy ?? null,
       };
       const id = await repos.media.insert(record);
       const variants: MediaVariant[] = [];
@@ -266,6 +275,10 @@ export async function describeImage(
   return ctx.store.transaction(async (repos) => {
     const media = await repos.media.findById(input.id);
     if (!media) throw Errors.MEDIA_NOT_FOUND({ id: input.id });
+    if (!canDescribe(staff, media))
+      throw permissionDenied(
+        'You may describe only the images you uploaded; an editor describes the others.',
+      );
     const { id, ...record } = media;
     const updated = {
       ...record,
@@ -282,6 +295,11 @@ export async function describeImage(
     });
     return { id, ...updated };
   });
+}
+
+/** Whether this staff member may change an image's alt text and caption. */
+export function canDescribe(staff: Staff, media: Pick<MediaItem, 'uploadedBy'>): boolean {
+  return can(staff.role, 'media.describe_any') || (media.uploadedBy != null && media.uploadedBy === staff.id);
 }
 
 /** The smallest variant of one format (for thumbnails), else the image itself. */

@@ -18,6 +18,7 @@ import * as adminPeopleLists from './0015-admin-people-lists.ts';
 import * as adminNameLists from './0016-admin-name-lists.ts';
 import * as articleSearchAndSocial from './0017-article-search-and-social.ts';
 import * as mediaCaptions from './0018-media-captions.ts';
+import * as mediaUploadedBy from './0019-media-uploaded-by.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -48,4 +49,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0016-admin-name-lists': adminNameLists,
   '0017-article-search-and-social': articleSearchAndSocial,
   '0018-media-captions': mediaCaptions,
+  '0019-media-uploaded-by': mediaUploadedBy,
 };

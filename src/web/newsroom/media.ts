@@ -5,6 +5,7 @@ import Type from 'typebox';
 import { can } from '../../domain/permissions.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import {
+  canDescribe,
   deleteImage,
   describeImage,
   MAX_UPLOAD_BYTES,
@@ -190,7 +191,9 @@ ${
     <img src="${media.url}" alt="${media.alt ?? ''}" loading="lazy" width="240">
   </picture>
   <div class="media-address"><label class="visually-hidden" for="media-url-${media.id}">Address</label><input id="media-url-${media.id}" value="${media.url}" readonly class="media-url"><button type="button" class="secondary copy-address" data-copy="${media.url}" hidden>Copy address</button></div>
-  <form method="post" action="/admin/media/${media.id}" class="media-describe">
+  ${
+    canDescribe(currentUser(request), media)
+      ? html`<form method="post" action="/admin/media/${media.id}" class="media-describe">
     ${csrfField(csrf)}<input type="hidden" name="q" value="${query}">
     <label for="media-alt-${media.id}">Description</label>
     <textarea id="media-alt-${media.id}" name="alt" rows="2" aria-describedby="media-alt-hint-${media.id}">${media.alt ?? ''}</textarea>
@@ -199,7 +202,9 @@ ${
     <textarea id="media-caption-${media.id}" name="caption" rows="2" aria-describedby="media-caption-hint-${media.id}">${media.caption ?? ''}</textarea>
     <p class="hint" id="media-caption-hint-${media.id}">Shown under the image where an article inserts it: credit, place, date.</p>
     <button type="submit" class="secondary">Save description and caption</button>
-  </form>
+  </form>`
+      : html`<p class="media-described"><span class="visually-hidden">Description: </span>${media.alt ?? 'No description yet.'}${media.caption ? html`<br><span class="visually-hidden">Caption: </span>${media.caption}` : ''}</p><p class="hint">Uploaded by someone else: an editor changes its description.</p>`
+  }
   ${canDelete ? html`<a class="delete-link" href="/admin/media/${media.id}/delete">Delete<span class="visually-hidden"> image ${media.alt ?? media.url}</span>…</a>` : ''}
 </li>`,
       )}</ul>`
