@@ -359,7 +359,7 @@ export class Reader {
     return { kind: 'moved', to: redirect.toPath };
   }
 
-  /** Whether a redirect's target is not an article, or is one readers may see now. */
+  /** Whether a redirect may lead to its target: not an article readers cannot see yet. */
   private async isVisibleTarget(path: string): Promise<boolean> {
     const encoded = /^\/articles\/([^/?#]+)$/.exec(path)?.[1];
     if (encoded === undefined) return true;
@@ -369,8 +369,9 @@ export class Reader {
     } catch {
       return false;
     }
+    // No article there (deleted, or renamed since): the address answers for itself, 410 or 404.
     const article = await this.repos.articles.findBySlug(slug);
-    return article !== undefined && isPubliclyVisible(article, this.ctx.now());
+    return article === undefined || isPubliclyVisible(article, this.ctx.now());
   }
 
   /** Whether a path is a published page's (an imported page keeps its WordPress address). */
