@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Revision, RevisionStore, RevisionSummaryRow } from '../domain/ports/revision-store.ts';
 import { parameterChunks } from './chunks.ts';
-import type { Database } from './schema.ts';
+import type { Database, RevisionsTable } from './schema.ts';
 
 /** Every saved version of articles, pages, people, terms and settings. */
 export class RevisionRepository implements RevisionStore {
@@ -69,16 +69,7 @@ export class RevisionRepository implements RevisionStore {
       .orderBy('version', 'desc')
       .orderBy('id', 'desc')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      entityType: r.entity_type,
-      entityId: r.entity_id,
-      version: r.version,
-      actor: r.actor,
-      note: r.note,
-      snapshot: JSON.parse(r.snapshot) as unknown,
-      createdAt: r.created_at,
-    }));
+    return rows.map(toRevision);
   }
 
   async listSummaries(entityType: string, entityId: number): Promise<RevisionSummaryRow[]> {
@@ -90,15 +81,7 @@ export class RevisionRepository implements RevisionStore {
       .orderBy('version', 'desc')
       .orderBy('id', 'desc')
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      entityType: r.entity_type,
-      entityId: r.entity_id,
-      version: r.version,
-      actor: r.actor,
-      note: r.note,
-      createdAt: r.created_at,
-    }));
+    return rows.map(toSummary);
   }
 
   async find(entityType: string, entityId: number, id: number): Promise<Revision | undefined> {
@@ -109,16 +92,25 @@ export class RevisionRepository implements RevisionStore {
       .where('entity_type', '=', entityType)
       .where('entity_id', '=', entityId)
       .executeTakeFirst();
-    if (!r) return undefined;
-    return {
-      id: r.id,
-      entityType: r.entity_type,
-      entityId: r.entity_id,
-      version: r.version,
-      actor: r.actor,
-      note: r.note,
-      snapshot: JSON.parse(r.snapshot) as unknown,
-      createdAt: r.created_at,
-    };
+    return r && toRevision(r);
   }
+}
+
+type SummaryRow = Omit<Selectable<RevisionsTable>, 'snapshot'>;
+
+function toSummary(r: SummaryRow): RevisionSummaryRow {
+  return {
+    id: r.id,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    version: r.version,
+    actor: r.actor,
+    note: r.note,
+    createdAt: r.created_at,
+  };
+}
+
+function toRevision(r: Selectable<RevisionsTable>): Revision {
+  const { createdAt, ...summary } = toSummary(r);
+  return { ...summary, snapshot: JSON.parse(r.snapshot) as unknown, createdAt };
 }

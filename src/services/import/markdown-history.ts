@@ -56,8 +56,8 @@ function checkRevisions(rows: Row[], prefix: string): FieldError[] {
   return rows.flatMap((row, index) => revisionProblems(row, `${prefix}[${index}]`));
 }
 
-/** A YAML file's value; null when the file is not there. */
-async function readYaml(file: string): Promise<{ value: unknown } | { errors: FieldError[] } | null> {
+/** A YAML file's value (one document, unique keys, aliases bounded); null when the file is not there. */
+export async function readYaml(file: string): Promise<{ value: unknown } | { errors: FieldError[] } | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

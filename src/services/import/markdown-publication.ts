@@ -34,6 +34,7 @@ import {
   localHistory,
   MARKDOWN_REVISION_NOTE,
   type PlacedItems,
+  readYaml,
 } from './markdown-history.ts';
 import { placeImportedPage } from './placement.ts';
 import { EDITED_HERE } from './session.ts';
@@ -142,21 +143,9 @@ export async function isPublicationFolder(folder: string): Promise<boolean> {
 
 /** Reads a YAML file that holds a list of mappings; null when the file is not there. */
 export async function readYamlList(file: string): Promise<{ rows: Row[] } | { errors: FieldError[] } | null> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0)
-    return {
-      errors: doc.errors.map((e) => ({
-        field: '(file)',
-        message: `YAML error at line ${(e.linePos?.[0]?.line ?? 0) + 1}: ${e.message.split('\n')[0]}`,
-      })),
-    };
-  const value = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  const read = await readYaml(file);
+  if (read === null || 'errors' in read) return read;
+  const { value } = read;
   if (value === null || value === undefined) return { rows: [] };
   if (
     !Array.isArray(value) ||
@@ -309,21 +298,9 @@ export async function checkPublicationData(
 async function readSettingsFile(
   file: string,
 ): Promise<{ values: Record<string, string> } | { errors: FieldError[] } | null> {
-  let source: string;
-  try {
-    source = await readFile(file, 'utf8');
-  } catch {
-    return null;
-  }
-  const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
-  if (doc.errors.length > 0)
-    return {
-      errors: doc.errors.map((e) => ({
-        field: '(file)',
-        message: `YAML error at line ${(e.linePos?.[0]?.line ?? 0) + 1}: ${e.message.split('\n')[0]}`,
-      })),
-    };
-  const value = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  const read = await readYaml(file);
+  if (read === null || 'errors' in read) return read;
+  const { value } = read;
   if (value === null || value === undefined) return { values: {} };
   if (typeof value !== 'object' || Array.isArray(value))
     return { errors: [{ field: '(file)', message: 'must be a mapping from each setting to its value' }] };
