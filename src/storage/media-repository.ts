@@ -1,5 +1,11 @@
 import { type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
-import type { MediaIndexStore, MediaItem, MediaRecord, MediaUse } from '../domain/ports/media-store.ts';
+import type {
+  MediaIndexStore,
+  MediaItem,
+  MediaRecord,
+  MediaSearch,
+  MediaUse,
+} from '../domain/ports/media-store.ts';
 import { parameterChunks } from './chunks.ts';
 import type { Database, MediaTable } from './schema.ts';
 
@@ -30,6 +36,11 @@ function toRow(record: MediaRecord): Omit<Selectable<MediaTable>, 'id'> {
     source_id: record.sourceId,
     uploaded_by: record.uploadedBy ?? null,
   };
+}
+
+/** A LIKE pattern that finds `text` anywhere: its own % and _ (and the escape) taken literally. */
+function likeContaining(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** The media index. */
@@ -69,6 +80,18 @@ export class MediaRepository implements MediaIndexStore {
     return rows.map(toMedia);
   }
 
+  async searchUploads(query: MediaSearch): Promise<MediaItem[]> {
+    // Newest first by the primary key, so an empty query reads only `limit` rows; each word
+    // narrows by a LIKE over the text a person would search by.
+    const text = sql<string>`lower(coalesce(alt, '') || ' ' || coalesce(caption, '') || ' ' || coalesce(title, '') || ' ' || url)`;
+    let select = this.db.selectFrom('media').selectAll().where('local_path', 'is not', null);
+    for (const word of query.words)
+      select = select.where(sql<SqlBool>`${text} like ${likeContaining(word)} escape '\\'`);
+    if (query.beforeId !== undefined) select = select.where('id', '<', query.beforeId);
+    const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.map(toMedia);
+  }
+
   async insert(record: MediaRecord): Promise<number> {
     const { id } = await this.db
       .insertInto('media')
@@ -88,9 +111,7 @@ export class MediaRepository implements MediaIndexStore {
   }
 
   async findUses(url: string, limit: number): Promise<MediaUse[]> {
-    // The address as a LIKE pattern: its own % and _ (and the escape) taken literally.
-    const pattern = `%${url.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const inBody = sql<SqlBool>`body_markdown like ${pattern} escape '\\'`;
+    const inBody = sql<SqlBool>`body_markdown like ${likeContaining(url)} escape '\\'`;
     const [articles, pages, people] = await Promise.all([
       this.db
         .selectFrom('articles')

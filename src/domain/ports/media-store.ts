@@ -41,6 +41,8 @@ export interface MediaIndexStore {
   findByIds(ids: number[]): Promise<MediaItem[]>;
   findByUrl(url: string): Promise<MediaItem | undefined>;
   listAll(): Promise<MediaItem[]>;
+  /** Uploaded images (with a local file) matching every word, newest first, at most `limit`. */
+  searchUploads(query: MediaSearch): Promise<MediaItem[]>;
   insert(record: MediaRecord): Promise<number>;
   update(id: number, record: MediaRecord): Promise<void>;
   /** Removes the entry and its variants' rows (the files are the media store's). */
@@ -50,6 +52,15 @@ export interface MediaIndexStore {
    * body, pages by body, people by photo. By id, at most `limit` of each.
    */
   findUses(url: string, limit: number): Promise<MediaUse[]>;
+}
+
+/** What the image library looks for. */
+export interface MediaSearch {
+  /** Lower-case words, each found somewhere in the description, caption, title or address. */
+  words: string[];
+  /** Only images older than this one (the next page). */
+  beforeId?: number;
+  limit: number;
 }
 
 /** One place an image is used. */

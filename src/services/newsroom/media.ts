@@ -208,19 +208,6 @@ export async function storeImage(
   }
 }
 
-/** Recent uploads with their variants, newest first. */
-export async function listImages(
-  ctx: ServiceContext,
-  limit = 60,
-): Promise<{ media: MediaItem; variants: MediaVariant[] }[]> {
-  const items = (await ctx.store.media.listAll())
-    .filter((m) => m.localPath !== null)
-    .reverse()
-    .slice(0, limit);
-  const variants = await ctx.store.mediaVariants.listFor(items.map((m) => m.id));
-  return items.map((media) => ({ media, variants: variants.filter((v) => v.mediaId === media.id) }));
-}
-
 /** A srcset for the variants of one format, e.g. "…-480.webp 480w, …-960.webp 960w". */
 export function srcsetOf(variants: MediaVariant[], format: string): string {
   return variants
@@ -232,24 +219,24 @@ export function srcsetOf(variants: MediaVariant[], format: string): string {
 /** How long an image's description may be, in characters. */
 export const MEDIA_ALT_MAX = 1000;
 
+/** Words of a library search past this many are not looked for (each is one more condition). */
+const MAX_SEARCH_WORDS = 12;
+
 /**
- * Uploaded images whose description, file name or address contains every word of `query`
- * (case-insensitive), newest first; all recent ones for an empty query.
+ * Uploaded images whose description, caption, title or address contains every word of `query`
+ * (case-insensitive), newest first, with their variants; all recent ones for an empty query.
+ * `beforeId` continues a list after its last image.
  */
 export async function searchImages(
   ctx: ServiceContext,
-  input: { query: string; limit?: number },
+  input: { query: string; limit?: number; beforeId?: number | undefined },
 ): Promise<{ media: MediaItem; variants: MediaVariant[] }[]> {
-  const words = input.query.toLowerCase().split(/\s+/).filter(Boolean);
-  const limit = input.limit ?? 60;
-  const items = (await ctx.store.media.listAll())
-    .filter((m) => m.localPath !== null)
-    .filter((m) => {
-      const text = `${m.alt ?? ''} ${m.caption ?? ''} ${m.title ?? ''} ${m.url}`.toLowerCase();
-      return words.every((word) => text.includes(word));
-    })
-    .reverse()
-    .slice(0, limit);
+  const words = input.query.toLowerCase().split(/\s+/).filter(Boolean).slice(0, MAX_SEARCH_WORDS);
+  const items = await ctx.store.media.searchUploads({
+    words,
+    limit: input.limit ?? 60,
+    ...(input.beforeId !== undefined ? { beforeId: input.beforeId } : {}),
+  });
   const variants = await ctx.store.mediaVariants.listFor(items.map((m) => m.id));
   return items.map((media) => ({ media, variants: variants.filter((v) => v.mediaId === media.id) }));
 }

@@ -15,7 +15,7 @@ import {
   thumbnailOf,
   uploadImage,
 } from '../../services/newsroom/media.ts';
-import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
+import { Id, IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { newsroomJs } from '../views/newsroom/assets.ts';
 import type { AdminDeps } from './deps.ts';
@@ -40,7 +40,15 @@ const Uploaded = Type.Object({
   variants: Type.Array(Type.Object({ url: Type.String(), format: Type.String(), width: Type.Integer() })),
 });
 
-const LibraryQuery = Type.Object({ uploaded: OptionalText, q: OptionalText, notice: OptionalText });
+const LibraryQuery = Type.Object({
+  uploaded: OptionalText,
+  q: OptionalText,
+  notice: OptionalText,
+  before: Type.Optional(Id),
+});
+/** Images on one page of the library. */
+const LIBRARY_PAGE = 60;
+
 const PickerQuery = Type.Object({ q: OptionalText });
 const DescribeForm = Type.Object({ alt: OptionalText, caption: OptionalText, q: OptionalText });
 
@@ -143,10 +151,13 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
       uploaded?: string | undefined;
       query?: string | undefined;
       notice?: string | undefined;
+      before?: number | undefined;
     } = {},
   ) => {
     const query = state.query?.trim() ?? '';
-    const images = await searchImages(ctx, { query });
+    const images = await searchImages(ctx, { query, limit: LIBRARY_PAGE, beforeId: state.before });
+    const oldest = images.at(-1)?.media.id;
+    const withQuery = query ? `q=${encodeURIComponent(query)}&` : '';
     const canDelete = can(currentUser(request).role, 'media.delete');
     const { uploaded } = state;
     const back = state.back && state.back !== '/admin/media' ? state.back : undefined;
@@ -182,7 +193,7 @@ ${state.error ? html`<div class="alert" role="alert"><p>The image was not upload
 </form>
 ${
   images.length === 0
-    ? html`<p class="empty">${query ? 'No image matches.' : 'No images yet.'}</p>`
+    ? html`<p class="empty">${query ? 'No image matches' : 'No images'}${state.before ? ' older than these' : query ? '' : ' yet'}.</p>`
     : html`<ul class="media-grid">${images.map(
         ({ media, variants }) => html`<li>
   <picture>
@@ -209,6 +220,8 @@ ${
 </li>`,
       )}</ul>`
 }
+${images.length === LIBRARY_PAGE && oldest ? html`<p><a href="/admin/media?${withQuery}before=${oldest}">Older images</a></p>` : ''}
+${state.before ? html`<p><a href="/admin/media${query ? `?q=${encodeURIComponent(query)}` : ''}">Newest images</a></p>` : ''}
 <script src="${newsroomJs()}" defer></script>`,
     });
   };
@@ -221,6 +234,7 @@ ${
         uploaded: request.query.uploaded,
         query: request.query.q,
         notice: request.query.notice,
+        before: request.query.before,
       }),
   );
 
