@@ -74,10 +74,7 @@ for (const kind of DATABASE_KINDS) {
     it('searches the whole library, not only its newest page, and pages the matches', async () => {
       const browser = await client();
       const first = await browser.get('/admin/media?q=HARBOUR%20dusk');
-      assert.deepEqual(
-        idsOn(first.body),
-        ids.filter((_, i) => (i + 1) % 10 === 0).reverse(),
-      );
+      assert.deepEqual(idsOn(first.body), ids.filter((_, i) => (i + 1) % 10 === 0).reverse());
       assert.doesNotMatch(first.body, /Older images/);
       assert.match((await browser.get('/admin/media?q=photo-1.jpg')).body, /photo-1\.jpg/);
     });

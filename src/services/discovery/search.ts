@@ -184,9 +184,22 @@ function parseDay(value: string | undefined, field: string): Date | undefined {
   return date;
 }
 
+/**
+ * The choices the search form offers, each list at most SEARCH_CHOICES_MAX long. A longer one
+ * (a newspaper's thousands of tags or guest authors) is null: the form asks for a name instead,
+ * so the page does not grow with the archive.
+ */
 export interface SearchFormChoices {
-  taxonomies: { taxonomy: Taxonomy; terms: Term[] }[];
-  authors: { slug: string; name: string }[];
+  taxonomies: { taxonomy: Taxonomy; terms: Term[] | null }[];
+  authors: { slug: string; name: string }[] | null;
+}
+
+/** Above this many choices, a search filter is a text field rather than a menu. */
+export const SEARCH_CHOICES_MAX = 100;
+
+/** `list`, or null when it is too long to offer as a menu. */
+function asMenu<T>(list: T[]): T[] | null {
+  return list.length > SEARCH_CHOICES_MAX ? null : list;
 }
 
 /** Full-text search over published articles, with filters, ranking and highlighted snippets. */
@@ -215,9 +228,9 @@ export class Search {
     return {
       taxonomies: taxonomies.map((taxonomy, index) => ({
         taxonomy,
-        terms: (terms[index] ?? []).filter((term) => listed.has(term.id)),
+        terms: asMenu((terms[index] ?? []).filter((term) => listed.has(term.id))),
       })),
-      authors: [...authors].sort((a, b) => a.name.localeCompare(b.name)),
+      authors: asMenu(authors) && [...authors].sort((a, b) => a.name.localeCompare(b.name)),
     };
   }
 
@@ -263,7 +276,9 @@ export class Search {
       const structure = SiteStructure.of(this.ctx);
       const taxonomy = await structure.taxonomy(taxonomySlug);
       const all = taxonomy ? await structure.terms(taxonomy.id) : [];
-      const term = all.find((t) => t.slug === termSlug);
+      // A menu sends the slug; the text field of a long list takes the name a reader types.
+      const typed = termSlug.trim().toLowerCase();
+      const term = all.find((t) => t.slug === termSlug) ?? all.find((t) => t.name.toLowerCase() === typed);
       // A term no published article uses is not shown anywhere, and is not confirmed here either.
       if (!taxonomy || !term || !(await structure.listedTermIds()).has(term.id))
         return empty(`There is no ${taxonomySlug} called “${termSlug}”.`);
@@ -271,7 +286,9 @@ export class Search {
     }
     let personId: number | undefined;
     if (params.author) {
-      const person = await repos.people.findBySlug(params.author);
+      const person =
+        (await repos.people.findBySlug(params.author)) ??
+        (await repos.people.findByName(params.author.trim()));
       if (!person || !(await this.reader.isPersonListed(person.id)))
         return empty(`There is no author “${params.author}”.`);
       personId = person.id;

@@ -45,8 +45,9 @@ export function viewBeacon(articleId: number): SafeHtml {
 }
 
 export interface SearchFormOptions {
-  taxonomies: { taxonomy: Taxonomy; terms: Term[] }[];
-  authors: { slug: string; name: string }[];
+  /** A null list is too long for a menu: the form asks for a name. */
+  taxonomies: { taxonomy: Taxonomy; terms: Term[] | null }[];
+  authors: { slug: string; name: string }[] | null;
   values: { q: string; terms: Record<string, string>; author: string; from: string; to: string };
 }
 
@@ -76,16 +77,24 @@ export function searchView(
       <summary>Filters</summary>
       ${form.taxonomies.map(
         ({ taxonomy, terms }) => html`<p><label for="search-${taxonomy.slug}">${taxonomy.name}</label>
-      <select id="search-${taxonomy.slug}" name="${taxonomy.slug}"><option value="">Any</option>${terms.map(
-        (t) =>
-          html`<option value="${t.slug}"${v.terms[taxonomy.slug] === t.slug ? html` selected` : ''}>${t.name}</option>`,
-      )}</select></p>`,
+      ${
+        terms
+          ? html`<select id="search-${taxonomy.slug}" name="${taxonomy.slug}"><option value="">Any</option>${terms.map(
+              (t) =>
+                html`<option value="${t.slug}"${v.terms[taxonomy.slug] === t.slug ? html` selected` : ''}>${t.name}</option>`,
+            )}</select>`
+          : html`<input id="search-${taxonomy.slug}" name="${taxonomy.slug}" value="${v.terms[taxonomy.slug] ?? ''}" maxlength="200" placeholder="Any (type a name)">`
+      }</p>`,
       )}
       <p><label for="search-author">Author</label>
-      <select id="search-author" name="author"><option value="">Any</option>${form.authors.map(
-        (a) =>
-          html`<option value="${a.slug}"${v.author === a.slug ? html` selected` : ''}>${a.name}</option>`,
-      )}</select></p>
+      ${
+        form.authors
+          ? html`<select id="search-author" name="author"><option value="">Any</option>${form.authors.map(
+              (a) =>
+                html`<option value="${a.slug}"${v.author === a.slug ? html` selected` : ''}>${a.name}</option>`,
+            )}</select>`
+          : html`<input id="search-author" name="author" value="${v.author}" maxlength="200" placeholder="Any (type a name)">`
+      }</p>
       <p><label for="search-from">Published from</label> <input id="search-from" type="date" name="from" value="${v.from}">
       <label for="search-to">to</label> <input id="search-to" type="date" name="to" value="${v.to}"></p>
     </details>
