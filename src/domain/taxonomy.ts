@@ -186,14 +186,21 @@ export function termTree<T extends TreeNode>(
 
 /** The ids of a term's sub-terms at every depth (not its own), in breadth-first order. */
 export function descendantIds(rootId: number, terms: readonly TreeNode[]): number[] {
+  return descendantIdsOfAll([rootId], terms);
+}
+
+/** The ids below any of `rootIds` (not the roots themselves), each once: one walk for all. */
+export function descendantIdsOfAll(rootIds: readonly number[], terms: readonly TreeNode[]): number[] {
   const children = childrenByParent(terms);
   const out: number[] = [];
-  const seen = new Set<number>([rootId]);
-  for (let i = -1; i < out.length; i++) {
-    for (const child of children.get(i === -1 ? rootId : out[i]!) ?? []) {
+  const seen = new Set<number>(rootIds);
+  const queue = [...rootIds];
+  for (let i = 0; i < queue.length; i++) {
+    for (const child of children.get(queue[i]!) ?? []) {
       if (seen.has(child.id)) continue;
       seen.add(child.id);
       out.push(child.id);
+      queue.push(child.id);
     }
   }
   return out;

@@ -9,7 +9,13 @@ import type { Correction } from '../domain/ports/correction-store.ts';
 import type { MediaVariant } from '../domain/ports/media-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { type ResponsiveImage, responsiveImage, uploadedImageUrls } from '../domain/responsive-image.ts';
-import { ancestorsOf, descendantIds, type Taxonomy, type Term } from '../domain/taxonomy.ts';
+import {
+  ancestorsOf,
+  descendantIds,
+  descendantIdsOfAll,
+  type Taxonomy,
+  type Term,
+} from '../domain/taxonomy.ts';
 import { isLinkTarget } from '../domain/url.ts';
 import { wordPressAddress } from '../domain/wordpress-address.ts';
 import { Errors } from '../errors.ts';
@@ -98,6 +104,9 @@ export interface SiteModel {
 }
 
 /** Read models for reader pages. Only published articles whose time has come are ever returned. */
+/** Top-level terms on one page of a taxonomy's index (their sub-terms come with them). */
+export const TERM_INDEX_PAGE = 300;
+
 export class Reader {
   private readonly ctx: ServiceContext;
 
@@ -259,24 +268,41 @@ export class Reader {
     };
   }
 
+  /**
+   * A taxonomy's index: its terms readers may see, each with its published count, as a tree.
+   * A long index comes in pages of TERM_INDEX_PAGE top-level terms, each with its sub-terms.
+   */
   async taxonomyIndex(
     taxonomySlug: string,
+    page = 1,
   ): Promise<
-    { taxonomy: Taxonomy; terms: { term: Term; count: number }[]; cacheTags: string[] } | undefined
+    | {
+        taxonomy: Taxonomy;
+        terms: { term: Term; count: number }[];
+        pagination: { page: number; pageCount: number };
+        cacheTags: string[];
+      }
+    | undefined
   > {
     const taxonomy = await this.structure.taxonomy(taxonomySlug);
     if (!taxonomy) return undefined;
-    const [counts, listed, all] = await Promise.all([
-      this.repos.taxonomies.publishedCounts(),
+    const [listed, all] = await Promise.all([
       this.structure.listedTermIds(),
       this.structure.terms(taxonomy.id),
     ]);
-    const terms = all
-      .filter((term) => listed.has(term.id))
-      .map((term) => ({ term, count: counts.get(term.id) ?? 0 }));
+    const shownTerms = all.filter((term) => listed.has(term.id));
+    const roots = shownTerms.filter((term) => term.parentId === null || !listed.has(term.parentId));
+    const pageCount = Math.max(1, Math.ceil(roots.length / TERM_INDEX_PAGE));
+    if (page > pageCount) return undefined;
+    const rootIds = roots.slice((page - 1) * TERM_INDEX_PAGE, page * TERM_INDEX_PAGE).map((t) => t.id);
+    const onPage = new Set([...rootIds, ...descendantIdsOfAll(rootIds, shownTerms)]);
+    const shown = shownTerms.filter((term) => onPage.has(term.id));
+    const counts = await this.repos.taxonomies.publishedCounts(shown.map((term) => term.id));
+    const terms = shown.map((term) => ({ term, count: counts.get(term.id) ?? 0 }));
     return {
       taxonomy,
       terms,
+      pagination: { page, pageCount },
       cacheTags: [
         CacheTags.anyListing,
         // A term's first published article adds it here: any listed article may change the index.

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { TaxonomyStore, TermRecord } from '../domain/ports/taxonomy-store.ts';
 import type { Taxonomy, Term } from '../domain/taxonomy.ts';
+import { parameterChunks } from './chunks.ts';
 import type { Database, TaxonomiesTable, TermsTable } from './schema.ts';
 
 function toTaxonomy(row: Selectable<TaxonomiesTable>): Taxonomy {
@@ -121,14 +122,23 @@ export class TaxonomyRepository implements TaxonomyStore {
   }
 
   /** Number of published articles per term, for listings: read from the maintained listing counts. */
-  async publishedCounts(): Promise<Map<number, number>> {
-    const rows = await this.db
-      .selectFrom('listing_counts')
-      .select(['scope', 'count'])
-      .where('scope', '>', 'term:')
-      .where('scope', '<', 'term;')
-      .where('count', '>', 0)
-      .execute();
+  async publishedCounts(termIds?: readonly number[]): Promise<Map<number, number>> {
+    const select = this.db.selectFrom('listing_counts').select(['scope', 'count']).where('count', '>', 0);
+    const rows = [];
+    if (termIds === undefined) {
+      rows.push(...(await select.where('scope', '>', 'term:').where('scope', '<', 'term;').execute()));
+    } else {
+      for (const chunk of parameterChunks([...new Set(termIds)], 1))
+        rows.push(
+          ...(await select
+            .where(
+              'scope',
+              'in',
+              chunk.map((id) => `term:${id}`),
+            )
+            .execute()),
+        );
+    }
     return new Map(rows.map((r) => [Number(r.scope.slice('term:'.length)), Number(r.count)]));
   }
 }

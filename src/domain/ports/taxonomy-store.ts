@@ -14,8 +14,11 @@ export interface TaxonomyStore {
   listTerms(taxonomyId?: number): Promise<Term[]>;
   insertTerm(record: TermRecord, now: string): Promise<number>;
   updateTerm(id: number, record: TermRecord, now: string): Promise<void>;
-  /** Number of published articles per term, for listings: from the maintained listing counts. */
-  publishedCounts(): Promise<Map<number, number>>;
+  /**
+   * Number of published articles per term (of these terms only, when given), for listings: from
+   * the maintained listing counts. Terms without one are left out.
+   */
+  publishedCounts(termIds?: readonly number[]): Promise<Map<number, number>>;
 }
 
 /** Writes that reshape a taxonomy: its settings, moving articles between terms, reordering, deleting. */

@@ -342,11 +342,13 @@ class MemoryTaxonomies implements TaxonomyStore {
   async updateTerm(id: number, record: TermRecord) {
     this.s().terms.set(id, { ...record, id });
   }
-  async publishedCounts() {
+  async publishedCounts(termIds?: readonly number[]) {
     const counts = new Map<number, number>();
+    const wanted = termIds && new Set(termIds);
     for (const article of this.s().articles.values()) {
       if (article.status !== 'published' || article.publishedAt === null) continue;
-      for (const id of article.termIds) counts.set(id, (counts.get(id) ?? 0) + 1);
+      for (const id of article.termIds)
+        if (!wanted || wanted.has(id)) counts.set(id, (counts.get(id) ?? 0) + 1);
     }
     return counts;
   }

@@ -304,22 +304,35 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
 
   app.get(
     '/:taxonomy',
-    { schema: { params: Type.Object({ taxonomy: SlugParam }) } },
+    {
+      schema: {
+        params: Type.Object({ taxonomy: SlugParam }),
+        querystring: Type.Object({ page: Type.Optional(PageNumber) }),
+      },
+    },
     async (request, reply) => {
       const { taxonomy: slug } = request.params;
-      return serve(request, reply, `/${slug}`, async (site) => {
-        const index = await reader.taxonomyIndex(slug);
+      const pageNumber = request.query.page ?? 1;
+      const address = pageNumber === 1 ? `/${slug}` : `/${slug}?page=${pageNumber}`;
+      return serve(request, reply, address, async (site) => {
+        const index = await reader.taxonomyIndex(slug, pageNumber);
         if (index) {
+          const { pageCount } = index.pagination;
           return {
-            body: taxonomyIndexView(index.taxonomy, index.terms),
+            body: taxonomyIndexView(index.taxonomy, index.terms, index.pagination),
             meta: {
-              title: index.taxonomy.pluralName,
+              title:
+                pageNumber === 1
+                  ? index.taxonomy.pluralName
+                  : `${index.taxonomy.pluralName}, page ${pageNumber} of ${pageCount}`,
               description: `${index.taxonomy.pluralName} of ${site.settings.siteName}`,
-              canonicalUrl: `${site.siteUrl}/${slug}`,
+              canonicalUrl: `${site.siteUrl}${address}`,
             },
             tags: index.cacheTags,
           };
         }
+        // A page of the site has one address: no page numbers.
+        if (pageNumber !== 1) return undefined;
         const found = await reader.page(slug);
         if (!found) return undefined;
         const { page } = found;

@@ -122,7 +122,11 @@ ${cardList(model.listing, site, 'No articles here yet.')}
 ${pagination(model.listing.pagination, base)}`;
 }
 
-export function taxonomyIndexView(taxonomy: Taxonomy, terms: { term: Term; count: number }[]): SafeHtml {
+export function taxonomyIndexView(
+  taxonomy: Taxonomy,
+  terms: { term: Term; count: number }[],
+  pages: { page: number; pageCount: number } = { page: 1, pageCount: 1 },
+): SafeHtml {
   // Each term's children found once: filtering the whole list for each term took time with the
   // square of the terms.
   const children = new Map<number | null, { term: Term; count: number }[]>();
@@ -136,8 +140,18 @@ export function taxonomyIndexView(taxonomy: Taxonomy, terms: { term: Term; count
     const below = children.get(t.term.id) ?? [];
     return html`<li><a href="${termPath(taxonomy.slug, t.term.slug)}">${t.term.name}</a> <span class="count">(${t.count})</span>${below.length ? html`<ul>${below.map(item)}</ul>` : ''}</li>`;
   };
+  const href = (page: number) => (page === 1 ? `/${taxonomy.slug}` : `/${taxonomy.slug}?page=${page}`);
   return html`<header class="listing-header"><h1>${taxonomy.pluralName}</h1></header>
-${terms.length ? html`<ul class="term-index">${roots.map(item)}</ul>` : html`<p class="empty">None yet.</p>`}`;
+${terms.length ? html`<ul class="term-index">${roots.map(item)}</ul>` : html`<p class="empty">None yet.</p>`}
+${
+  pages.pageCount > 1
+    ? html`<nav class="pagination" aria-label="Pages">
+  ${pages.page > 1 ? html`<a rel="prev" href="${href(pages.page - 1)}">← Previous</a>` : ''}
+  <span>Page ${pages.page} of ${pages.pageCount}</span>
+  ${pages.page < pages.pageCount ? html`<a rel="next" href="${href(pages.page + 1)}">Next →</a>` : ''}
+</nav>`
+    : ''
+}`;
 }
 
 export function authorView(
