@@ -52,6 +52,11 @@ const CATALOGUE = {
   USER_NOT_FOUND: entry('not_found', (p: { email?: string }) =>
     p.email ? `There is no user ${p.email}.` : 'There is no such user.',
   ),
+  CORRECTION_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No correction ${p.id} on this article.`),
+  CORRECTION_WITHDRAWN: entry(
+    'conflict',
+    () => 'This correction was withdrawn: it can no longer be edited. Add a new one instead.',
+  ),
   REVISION_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No revision ${p.id} for this article.`),
   NOT_FOUND: entry(
     'not_found',

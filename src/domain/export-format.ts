@@ -119,7 +119,7 @@ export const EXPORT_COLUMN_LIMITS = {
     created_by: 'integer',
   },
   'articles.revisions': REVISION,
-  'articles.corrections': { kind: 20, created_at: TIME },
+  'articles.corrections': { kind: 20, created_at: TIME, updated_at: TIME, withdrawn_at: TIME },
   'articles.comments': {
     author_name: COMMENT_LIMITS.authorName,
     author_email: COMMENT_LIMITS.authorEmail,

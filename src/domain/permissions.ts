@@ -39,6 +39,11 @@ export const PERMISSIONS = {
     description: 'Publish, schedule or unpublish anyone’s articles',
     roles: ['editor', 'admin'],
   },
+  'article.correct': {
+    description:
+      'Add, edit or withdraw the public corrections and updates of any article (each change kept in its history)',
+    roles: ['editor', 'admin'],
+  },
   'byline.credit_others': {
     description:
       'Credit other people on a byline, or add new people there by name (others credit only themselves, and keep whom an editor credited)',

@@ -487,6 +487,21 @@ export class ArticleRepository implements ArticleStore {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  async markChanged(
+    id: number,
+    change: { version: number; updatedAt: string },
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('articles')
+      .set({ version: change.version, updated_at: change.updatedAt })
+      .where('id', '=', id)
+      .where('version', '=', expectedVersion)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async findDeleted(id: number): Promise<DeletedArticle | undefined> {
     const row = await this.db
       .selectFrom('articles')

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Correction, CorrectionStore } from '../domain/ports/correction-store.ts';
+import type { Correction, CorrectionChange, CorrectionStore } from '../domain/ports/correction-store.ts';
 import { type CamelDatabase, camelCased } from './camel-case.ts';
 import type { Database } from './schema.ts';
 
@@ -22,6 +22,15 @@ export class CorrectionRepository implements CorrectionStore {
       .execute();
   }
 
+  async find(articleId: number, id: number): Promise<Correction | undefined> {
+    return this.db
+      .selectFrom('corrections')
+      .selectAll()
+      .where('articleId', '=', articleId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+  }
+
   async add(correction: Omit<Correction, 'id'>): Promise<number> {
     const { id } = await this.db
       .insertInto('corrections')
@@ -30,9 +39,26 @@ export class CorrectionRepository implements CorrectionStore {
         kind: correction.kind,
         note: correction.note,
         createdAt: correction.createdAt,
+        updatedAt: correction.updatedAt,
+        withdrawnAt: correction.withdrawnAt,
+        withdrawnReason: correction.withdrawnReason,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     return id;
+  }
+
+  async update(id: number, change: CorrectionChange): Promise<void> {
+    await this.db
+      .updateTable('corrections')
+      .set({
+        kind: change.kind,
+        note: change.note,
+        updatedAt: change.updatedAt,
+        withdrawnAt: change.withdrawnAt,
+        withdrawnReason: change.withdrawnReason,
+      })
+      .where('id', '=', id)
+      .execute();
   }
 }

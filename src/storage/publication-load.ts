@@ -458,11 +458,23 @@ export async function loadPublication(
             .execute()) as Row[]);
     for (const c of list(a.corrections, 'corrections', file)) {
       const correction = { noun: 'correction', ref: `${ref}#${String(c.created_at ?? '')}` };
-      if (correctionsHere.some((here) => same(here.created_at, c.created_at) && same(here.note, c.note)))
+      // The same correction is the one made at the same moment; it may have been edited or
+      // withdrawn since, on either side.
+      const here = correctionsHere.find((h) => same(h.created_at, c.created_at));
+      const fields = clean('corrections', c, 'article_id');
+      if (here && CORRECTION_STATE.every((key) => same(here[key], fields[key])))
         done('item', correction, 'unchanged');
       else if (isKept) done('item', correction, 'skipped', `its article was ${EDITED_HERE}`);
-      else {
-        await insert('corrections', { ...clean('corrections', c, 'article_id'), article_id: id });
+      else if (here) {
+        const change = Object.fromEntries(CORRECTION_STATE.map((key) => [key, fields[key] ?? null]));
+        await db
+          .updateTable('corrections')
+          .set(change)
+          .where('id', '=', here.id as never)
+          .execute();
+        done('item', correction, 'updated');
+      } else {
+        await insert('corrections', { ...fields, article_id: id });
         done('item', correction, 'imported');
       }
     }
@@ -626,6 +638,9 @@ export async function loadPublication(
 }
 
 /** Whether a stored value and a value of the file are the same (flags may be written as true/false). */
+/** What an import compares and carries over of a correction found on both sides. */
+const CORRECTION_STATE = ['kind', 'note', 'updated_at', 'withdrawn_at', 'withdrawn_reason'] as const;
+
 function same(stored: unknown, value: unknown): boolean {
   const normal = (v: unknown) => (typeof v === 'boolean' ? Number(v) : v === undefined ? null : v);
   return normal(stored) === normal(value);

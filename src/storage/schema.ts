@@ -180,6 +180,9 @@ export interface CorrectionsTable {
   kind: string;
   note: string;
   created_at: string;
+  updated_at: string | null;
+  withdrawn_at: string | null;
+  withdrawn_reason: string | null;
 }
 
 export interface UsersTable {

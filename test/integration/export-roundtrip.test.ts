@@ -39,6 +39,9 @@ async function loadPublication(t: TestWiring): Promise<number> {
     kind: 'correction',
     note: 'An earlier version misspelt a name.',
     createdAt: '2026-11-20T12:00:00.000Z',
+    updatedAt: null,
+    withdrawnAt: null,
+    withdrawnReason: null,
   });
   await deleteArticle(t.wiring, await addStaff(t.wiring, 'editor'), { articleId: deleted.id });
   return deleted.id;

@@ -240,6 +240,9 @@ for (const kind of DATABASE_KINDS) {
             kind: 'correction',
             note: 'An earlier version gave the wrong tide times.',
             createdAt: '2026-11-20T12:00:00.000Z',
+            updatedAt: null,
+            withdrawnAt: null,
+            withdrawnReason: null,
           });
 
           const readBack = await moveThrough(format, source, target, folder);

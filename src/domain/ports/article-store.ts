@@ -106,6 +106,15 @@ export interface ArticleStore {
     change: ArticleStateChange & { deletedAt: string },
     expectedVersion: number,
   ): Promise<boolean>;
+  /**
+   * Gives an article a new version and change time without touching its content (a correction
+   * added, edited or withdrawn), if the stored version is `expectedVersion`; returns whether it did.
+   */
+  markChanged(
+    id: number,
+    change: { version: number; updatedAt: string },
+    expectedVersion: number,
+  ): Promise<boolean>;
   /** A deleted article, under the slug it had. */
   findDeleted(id: number): Promise<DeletedArticle | undefined>;
   /** Deleted articles, the most recently deleted first. */

@@ -56,6 +56,9 @@ export async function exportMarkdown(
           kind: c.kind,
           note: c.note,
           created: c.created_at,
+          // An edited or withdrawn correction says when, and a withdrawn one why.
+          ...(c.updated_at ? { updated: c.updated_at } : {}),
+          ...(c.withdrawn_at ? { withdrawn: c.withdrawn_at, withdrawn_reason: c.withdrawn_reason } : {}),
         })),
       );
       await writeCorrections(entries);

@@ -235,7 +235,15 @@ function checkCorrection(row: ExportRow): FieldError[] {
   const note = f.text('note');
   f.text('kind');
   f.text('created_at');
-  if (f.errors.length === 0) row.note = stripXmlForbidden(note);
+  f.optionalText('updated_at');
+  const withdrawnAt = f.optionalText('withdrawn_at');
+  const reason = f.optionalText('withdrawn_reason');
+  if (withdrawnAt !== null && !reason)
+    f.errors.push({ field: 'withdrawn_reason', message: 'must say why the correction was withdrawn' });
+  if (f.errors.length === 0) {
+    row.note = stripXmlForbidden(note);
+    if (reason !== null) row.withdrawn_reason = stripXmlForbidden(reason);
+  }
   return f.errors;
 }
 

@@ -12,6 +12,7 @@ import {
 import { tooLong } from '../../domain/limits.ts';
 import type { ItemOutcome } from '../../domain/migration-report.ts';
 import { validatePerson } from '../../domain/person.ts';
+import type { Correction, CorrectionChange } from '../../domain/ports/correction-store.ts';
 import { MAX_REDIRECT_PATH_LENGTH } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { validateSettingValues } from '../../domain/settings.ts';
@@ -696,18 +697,28 @@ export async function importPagesCommentsRedirects(
     path.join(folder, 'corrections.yaml'),
     'corrections',
     async (repos, rows, errors, changes) => {
-      const here = new Map<number, { kind: string; note: string; createdAt: string }[]>();
+      const here = new Map<number, Correction[]>();
       for (const [index, row] of rows.entries()) {
         const slug = text(row, 'article');
         const articleId = slug ? placed.articles.get(slug) : undefined;
         const kind = text(row, 'kind') ?? 'correction';
         const note = text(row, 'note');
         const created = readTimestamp(row, 'created', errors);
+        const updated = readTimestamp(row, 'updated', errors) ?? null;
+        const withdrawn = readTimestamp(row, 'withdrawn', errors) ?? null;
+        const reason = text(row, 'withdrawn_reason');
         if (articleId === undefined || !note || !created || !['correction', 'update'].includes(kind)) {
           errors.push({
             field: `[${index}]`,
             message:
               'needs the slug of an imported article, a kind (correction or update), a note and a created time',
+          });
+          continue;
+        }
+        if (withdrawn !== null && !reason) {
+          errors.push({
+            field: `[${index}].withdrawn_reason`,
+            message: 'must say why the correction was withdrawn',
           });
           continue;
         }
@@ -721,11 +732,27 @@ export async function importPagesCommentsRedirects(
           known = await repos.corrections.listFor(articleId);
           here.set(articleId, known);
         }
-        const clean = stripXmlForbidden(note);
-        // The same correction read back: the same note on the same article at the same moment.
-        if (known.some((c) => c.note === clean && Date.parse(c.createdAt) === Date.parse(created))) continue;
-        await repos.corrections.add({ articleId, kind, note: clean, createdAt: created });
-        known.push({ kind, note: clean, createdAt: created });
+        const read = {
+          kind,
+          note: stripXmlForbidden(note),
+          updatedAt: updated,
+          withdrawnAt: withdrawn,
+          withdrawnReason: withdrawn !== null && reason ? stripXmlForbidden(reason) : null,
+        };
+        // The same correction read back is the one made at the same moment on the same article;
+        // it takes the file's text and state when it was edited or withdrawn since.
+        const same = known.find((c) => Date.parse(c.createdAt) === Date.parse(created));
+        if (same) {
+          if (!sameCorrection(same, read)) {
+            await repos.corrections.update(same.id, read);
+            Object.assign(same, read);
+            changes.count += 1;
+          }
+          continue;
+        }
+        const record = { articleId, createdAt: created, ...read };
+        const id = await repos.corrections.add(record);
+        known.push({ id, ...record });
         changes.count += 1;
       }
     },
@@ -895,4 +922,15 @@ async function importPageFile(
       };
     throw error;
   }
+}
+
+function sameCorrection(a: CorrectionChange, b: CorrectionChange): boolean {
+  const time = (t: string | null) => (t === null ? null : Date.parse(t));
+  return (
+    a.kind === b.kind &&
+    a.note === b.note &&
+    time(a.updatedAt) === time(b.updatedAt) &&
+    time(a.withdrawnAt) === time(b.withdrawnAt) &&
+    a.withdrawnReason === b.withdrawnReason
+  );
 }

@@ -512,7 +512,7 @@ export async function loadEditor(
     article,
     actions: loaded ? availableTransitions(staff.role, loaded.article.status, loaded.isOwn) : [],
     corrections,
-    canCorrect: can(staff.role, 'article.publish_any') && article !== null,
+    canCorrect: can(staff.role, 'article.correct') && article !== null,
     canFeature: can(staff.role, 'article.publish_any'),
     canManageTerms: can(staff.role, 'taxonomy.manage'),
     canCreditOthers: can(staff.role, 'byline.credit_others'),

@@ -17,7 +17,7 @@ import type {
 } from '../../domain/ports/article-store.ts';
 import type { AuditEntry, AuditStore } from '../../domain/ports/audit-store.ts';
 import type { Autosave, AutosaveStore } from '../../domain/ports/autosave-store.ts';
-import type { Correction, CorrectionStore } from '../../domain/ports/correction-store.ts';
+import type { Correction, CorrectionChange, CorrectionStore } from '../../domain/ports/correction-store.ts';
 import type { Job, JobStatus, JobStore } from '../../domain/ports/job-store.ts';
 import type { ListingStore } from '../../domain/ports/listing-store.ts';
 import type { PageRecord, PageStore } from '../../domain/ports/page-store.ts';
@@ -231,6 +231,12 @@ class MemoryArticles implements ArticleStore {
     const { deletedAt, ...fields } = change;
     state.articles.delete(id);
     state.deletedArticles.set(id, { article: { ...current, ...fields }, deletedAt });
+    return true;
+  }
+  async markChanged(id: number, change: { version: number; updatedAt: string }, expectedVersion: number) {
+    const current = this.s().articles.get(id);
+    if (!current || current.version !== expectedVersion) return false;
+    Object.assign(current, change);
     return true;
   }
   async findDeleted(id: number) {
@@ -562,10 +568,18 @@ class MemoryCorrections implements CorrectionStore {
       .corrections.filter((c) => c.articleId === articleId)
       .map((c) => ({ ...c }));
   }
+  async find(articleId: number, id: number) {
+    const found = this.s().corrections.find((c) => c.articleId === articleId && c.id === id);
+    return found ? { ...found } : undefined;
+  }
   async add(correction: Omit<Correction, 'id'>) {
     const id = this.s().nextId++;
     this.s().corrections.push({ ...correction, id });
     return id;
+  }
+  async update(id: number, change: CorrectionChange) {
+    const found = this.s().corrections.find((c) => c.id === id);
+    if (found) Object.assign(found, change);
   }
 }
 

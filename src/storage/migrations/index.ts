@@ -19,6 +19,7 @@ import * as adminNameLists from './0016-admin-name-lists.ts';
 import * as articleSearchAndSocial from './0017-article-search-and-social.ts';
 import * as mediaCaptions from './0018-media-captions.ts';
 import * as mediaUploadedBy from './0019-media-uploaded-by.ts';
+import * as correctionChanges from './0020-correction-changes.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -50,4 +51,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0017-article-search-and-social': articleSearchAndSocial,
   '0018-media-captions': mediaCaptions,
   '0019-media-uploaded-by': mediaUploadedBy,
+  '0020-correction-changes': correctionChanges,
 };

@@ -20,7 +20,7 @@ import {
   bulkArticleAction,
   MAX_BULK_ARTICLES,
 } from '../../services/newsroom/bulk-articles.ts';
-import { addCorrection } from '../../services/newsroom/corrections.ts';
+import { addCorrection, editCorrection, withdrawCorrection } from '../../services/newsroom/corrections.ts';
 import {
   deleteArticle,
   listDeletedArticles,
@@ -135,6 +135,8 @@ const WorkflowForm = Type.Object({
 });
 
 const CorrectionForm = Type.Object({ kind: OptionalText, note: OptionalText });
+const WithdrawForm = Type.Object({ reason: OptionalText });
+const CorrectionParams = Type.Object({ id: Id, correctionId: Id });
 const DeleteForm = Type.Object({ version: OptionalText, redirect_to: OptionalText });
 const VersionForm = Type.Object({ version: OptionalText });
 const RevisionParams = Type.Object({ id: Id, revisionId: Id });
@@ -772,7 +774,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
   formRoute(
     app,
     '/articles/:id/corrections',
-    { config: { access: 'article.publish_any' }, schema: { params: IdParams, body: CorrectionForm } },
+    { config: { access: 'article.correct' }, schema: { params: IdParams, body: CorrectionForm } },
     async (request, reply) => {
       const { id } = request.params;
       const { kind = '', note = '' } = request.body;
@@ -790,6 +792,52 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         { status: 400 },
       );
     },
+  );
+
+  // A refused edit or withdrawal shows the editor with that correction's own form open, and what
+  // was typed kept.
+  const correctionRerender = async (
+    request: FastifyRequest<{ Params: { id: number; correctionId: number } }>,
+    reply: FastifyReply,
+    problem: FormProblem,
+    isWithdrawal: boolean,
+  ) => {
+    const { id, correctionId } = request.params;
+    const page = await loadEditor(ctx, staffOf(request), id);
+    return sendEditor(
+      request,
+      reply,
+      editorModel(page, storedValues(page), {
+        correctionProblem: { ...problem, values: stringValues(request.body), correctionId, isWithdrawal },
+      }),
+      { status: problem.status },
+    );
+  };
+
+  formRoute(
+    app,
+    '/articles/:id/corrections/:correctionId',
+    { config: { access: 'article.correct' }, schema: { params: CorrectionParams, body: CorrectionForm } },
+    async (request, reply) => {
+      const { id, correctionId } = request.params;
+      const { kind = '', note = '' } = request.body;
+      await editCorrection(ctx, staffOf(request), { articleId: id, correctionId, kind, note });
+      return reply.redirect(`/admin/articles/${id}?notice=correction-edited#corrections-heading`, 303);
+    },
+    (request, reply, problem) => correctionRerender(request, reply, problem, false),
+  );
+
+  formRoute(
+    app,
+    '/articles/:id/corrections/:correctionId/withdraw',
+    { config: { access: 'article.correct' }, schema: { params: CorrectionParams, body: WithdrawForm } },
+    async (request, reply) => {
+      const { id, correctionId } = request.params;
+      const { reason = '' } = request.body;
+      await withdrawCorrection(ctx, staffOf(request), { articleId: id, correctionId, reason });
+      return reply.redirect(`/admin/articles/${id}?notice=correction-withdrawn#corrections-heading`, 303);
+    },
+    (request, reply, problem) => correctionRerender(request, reply, problem, true),
   );
 
   app.post(
@@ -832,6 +880,8 @@ const NOTICES: Record<string, string> = {
   unpublish: 'Unpublished.',
   restored: 'Revision restored as a new version.',
   corrected: 'Note added to the article.',
+  'correction-edited': 'Correction changed; its earlier text stays in the history.',
+  'correction-withdrawn': 'Correction withdrawn; readers are told it was, and why.',
   deleted: 'Article deleted. Its history is kept, and an admin can restore it.',
   undeleted: 'Article restored, as it was left: publish it again when it is ready.',
 };

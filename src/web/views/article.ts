@@ -1,6 +1,7 @@
 import { joinNames } from '../../domain/attribution.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
+import type { Correction } from '../../domain/ports/correction-store.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
 import { bodyWithPictures } from './body-images.ts';
@@ -87,7 +88,7 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
     model.corrections.length
       ? html`<aside class="corrections" aria-labelledby="corrections-title">
     <h2 id="corrections-title">Corrections and updates</h2>
-    <ul>${model.corrections.map((c) => html`<li><time datetime="${c.createdAt}">${formatDate(c.createdAt, settings.language, settings.timeZone)}</time>: ${c.note}</li>`)}</ul>
+    <ul>${model.corrections.map((c) => correctionItem(c, settings))}</ul>
   </aside>`
       : ''
   }
@@ -209,13 +210,42 @@ ${sections.map((s) => html`<meta property="article:section" content="${s}">`)}
       isAccessibleForFree: article.visibility === 'public',
       ...(model.corrections.length
         ? {
-            correction: model.corrections.map((c) => ({
-              '@type': 'CorrectionComment',
-              text: c.note,
-              datePublished: c.createdAt,
-            })),
+            correction: model.corrections.map((c) =>
+              c.withdrawnAt === null
+                ? {
+                    '@type': 'CorrectionComment',
+                    text: c.note,
+                    datePublished: c.createdAt,
+                    ...(c.updatedAt ? { dateModified: c.updatedAt } : {}),
+                  }
+                : {
+                    '@type': 'CorrectionComment',
+                    text: withdrawalText(c, site.settings),
+                    datePublished: c.withdrawnAt,
+                  },
+            ),
           }
         : {}),
     },
   };
+}
+
+/**
+ * A withdrawn correction is not shown as one, but readers are told that it was withdrawn and
+ * why, as newspapers print a correction of a correction: readers, and sites that copied the
+ * article, may have seen it, and a note that silently disappears would leave them unsure which
+ * version stands. Its text is not repeated, since it may be what was wrong.
+ */
+function withdrawalText(c: Correction, settings: { language: string; timeZone: string }): string {
+  const noun = c.kind === 'update' ? 'An update' : 'A correction';
+  return `${noun} of ${formatDate(c.createdAt, settings.language, settings.timeZone)} was withdrawn: ${c.withdrawnReason ?? ''}`;
+}
+
+function correctionItem(c: Correction, settings: { language: string; timeZone: string }): SafeHtml {
+  if (c.withdrawnAt !== null)
+    return html`<li class="corrections__withdrawn"><time datetime="${c.withdrawnAt}">${formatDate(c.withdrawnAt, settings.language, settings.timeZone)}</time>: ${withdrawalText(c, settings)}</li>`;
+  const revised = c.updatedAt
+    ? html` <span class="corrections__revised">(revised <time datetime="${c.updatedAt}">${formatDate(c.updatedAt, settings.language, settings.timeZone)}</time>)</span>`
+    : '';
+  return html`<li><time datetime="${c.createdAt}">${formatDate(c.createdAt, settings.language, settings.timeZone)}</time>: ${c.note}${revised}</li>`;
 }

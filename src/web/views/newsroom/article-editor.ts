@@ -73,7 +73,16 @@ export interface EditorModel {
   /** Whether the form's Publish button is offered (save, check, publish). */
   canPublish: boolean;
   workflowProblem?: { errors: FieldErrors; message: string; values?: Record<string, string> } | undefined;
-  correctionProblem?: { errors: FieldErrors; message: string; values: Record<string, string> } | undefined;
+  correctionProblem?:
+    | {
+        errors: FieldErrors;
+        message: string;
+        values: Record<string, string>;
+        /** The correction whose edit or withdrawal was refused; none for a new one. */
+        correctionId?: number;
+        isWithdrawal?: boolean;
+      }
+    | undefined;
   publicUrl: string | null;
   /** The site's time zone: the editor shows and reads times in it. */
   timeZone?: string | undefined;
@@ -223,38 +232,103 @@ function correctionsPanel(model: EditorModel, csrf: string): SafeHtml {
   const { article } = model;
   if (!article || (!model.canCorrect && model.corrections.length === 0)) return html``;
   const problem = model.correctionProblem;
+  const forNew = problem?.correctionId === undefined ? problem : undefined;
+  // A refusal that names no field (the correction was withdrawn meanwhile) shows above them all.
+  const refusal = problem && Object.keys(problem.errors).length === 0 ? problem.message : undefined;
+  const zone = model.timeZone ?? 'UTC';
   return html`<section class="panel" aria-labelledby="corrections-heading">
   <h2 id="corrections-heading">Corrections and updates</h2>
+  ${refusal ? html`<div class="alert" role="alert"><p>${refusal}</p></div>` : ''}
   ${
     model.corrections.length
-      ? html`<ul class="list">${model.corrections.map(
-          (c) =>
-            html`<li><strong>${c.kind === 'update' ? 'Update' : 'Correction'}</strong>, ${adminDay(c.createdAt, model.timeZone ?? 'UTC')}: ${c.note}</li>`,
-        )}</ul>`
+      ? html`<ul class="list corrections-list">${model.corrections.map((c) => correctionItem(model, c, csrf, zone))}</ul>`
       : html`<p class="hint">None. Notes added here show, dated, at the end of the article and in its structured data.</p>`
   }
   ${
     model.canCorrect
-      ? html`<form method="post" action="/admin/articles/${article.id}/corrections" id="correction-form" novalidate>
+      ? html`<form method="post" action="/admin/articles/${article.id}/corrections" id="correction-form" class="correction-add" novalidate>
+    <h3>Add a correction or update</h3>
     ${csrfField(csrf)}
-    ${problem && Object.keys(problem.errors).length === 0 ? html`<div class="alert" role="alert"><p>${problem.message}</p></div>` : ''}
     ${formField({
       name: 'kind',
       label: 'Kind',
       type: 'select',
-      value: problem?.values.kind ?? 'correction',
-      options: [
-        { value: 'correction', label: 'Correction (something was wrong)' },
-        { value: 'update', label: 'Update (something changed)' },
-      ],
-      error: problem?.errors.kind,
+      value: forNew?.values.kind ?? 'correction',
+      options: KIND_OPTIONS,
+      error: forNew?.errors.kind,
     })}
-    ${formField({ name: 'note', label: 'Public note', type: 'textarea', rows: 3, value: problem?.values.note ?? '', error: problem?.errors.note })}
+    ${formField({ name: 'note', label: 'Public note', type: 'textarea', rows: 3, value: forNew?.values.note ?? '', error: forNew?.errors.note })}
     <button type="submit" class="secondary">Add note</button>
   </form>`
       : ''
   }
 </section>`;
+}
+
+const KIND_OPTIONS = [
+  { value: 'correction', label: 'Correction (something was wrong)' },
+  { value: 'update', label: 'Update (something changed)' },
+];
+
+/**
+ * One correction: what readers see of it, and for editors its edit and withdraw forms, folded
+ * away until asked for (opened again when one of them was refused).
+ */
+function correctionItem(model: EditorModel, c: Correction, csrf: string, zone: string): SafeHtml {
+  const label = c.kind === 'update' ? 'Update' : 'Correction';
+  const day = adminDay(c.createdAt, zone);
+  if (c.withdrawnAt !== null) {
+    return html`<li class="correction correction--withdrawn"><strong>${label}</strong>, ${day}, <strong>withdrawn</strong> ${adminDay(c.withdrawnAt, zone)}: ${c.withdrawnReason ?? ''}
+  <p class="hint">It read: ${c.note}</p></li>`;
+  }
+  const edited = c.updatedAt ? html` <span class="hint">(edited ${adminDay(c.updatedAt, zone)})</span>` : '';
+  if (!model.canCorrect || !model.article)
+    return html`<li class="correction"><strong>${label}</strong>, ${day}: ${c.note}${edited}</li>`;
+  const base = `/admin/articles/${model.article.id}/corrections/${c.id}`;
+  const problem = model.correctionProblem?.correctionId === c.id ? model.correctionProblem : undefined;
+  const editProblem = problem && !problem.isWithdrawal ? problem : undefined;
+  const withdrawProblem = problem?.isWithdrawal ? problem : undefined;
+  const id = (name: string) => `correction-${c.id}-${name}`;
+  const field = (p: typeof problem, name: string, control: SafeHtml, text: string) =>
+    html`<div class="field${p?.errors[name] ? ' field--invalid' : ''}"><label for="${id(name)}">${text}</label>${control}${
+      p?.errors[name] ? html`<p class="field-error" id="${id(name)}-error">${p.errors[name]}</p>` : ''
+    }</div>`;
+  const invalid = (p: typeof problem, name: string) =>
+    p?.errors[name] ? html` aria-invalid="true" aria-describedby="${id(name)}-error"` : '';
+  const kind = editProblem?.values.kind ?? c.kind;
+  return html`<li class="correction"><strong>${label}</strong>, ${day}: ${c.note}${edited}
+  <details${problem ? html` open` : ''}>
+    <summary>Edit or withdraw<span class="visually-hidden"> the ${label.toLowerCase()} of ${day}</span></summary>
+    <form method="post" action="${base}" novalidate>
+      ${csrfField(csrf)}
+      ${field(
+        editProblem,
+        'kind',
+        html`<select id="${id('kind')}" name="kind"${invalid(editProblem, 'kind')}>${KIND_OPTIONS.map(
+          (o) =>
+            html`<option value="${o.value}"${o.value === kind ? html` selected` : ''}>${o.label}</option>`,
+        )}</select>`,
+        'Kind',
+      )}
+      ${field(
+        editProblem,
+        'note',
+        html`<textarea id="${id('note')}" name="note" rows="3"${invalid(editProblem, 'note')}>${editProblem?.values.note ?? c.note}</textarea>`,
+        'Public note',
+      )}
+      <button type="submit" class="secondary">Save the change</button>
+    </form>
+    <form method="post" action="${base}/withdraw" novalidate>
+      ${csrfField(csrf)}
+      ${field(
+        withdrawProblem,
+        'reason',
+        html`<textarea id="${id('reason')}" name="reason" rows="2"${invalid(withdrawProblem, 'reason')}>${withdrawProblem?.values.reason ?? ''}</textarea>`,
+        'Why withdraw it (shown to readers)',
+      )}
+      <button type="submit" class="danger">Withdraw</button>
+    </form>
+  </details></li>`;
 }
 
 function uploadPanel(model: EditorModel, csrf: string): SafeHtml {
