@@ -90,6 +90,18 @@ export class TaxonomyRepository implements TaxonomyStore {
     return row && toTerm(row);
   }
 
+  async findTermsByName(taxonomyId: number, name: string): Promise<Term[]> {
+    const rows = await this.db
+      .selectFrom('terms')
+      .selectAll()
+      .where('taxonomy_id', '=', taxonomyId)
+      .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+      .orderBy('id')
+      .limit(20)
+      .execute();
+    return rows.map(toTerm);
+  }
+
   async findTermsByIds(ids: number[]): Promise<Term[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.selectFrom('terms').selectAll().where('id', 'in', ids).execute();
@@ -101,6 +113,19 @@ export class TaxonomyRepository implements TaxonomyStore {
     let query = this.db.selectFrom('terms').selectAll();
     if (taxonomyId !== undefined) query = query.where('taxonomy_id', '=', taxonomyId);
     const rows = await query.orderBy('position').orderBy('name').execute();
+    return rows.map(toTerm);
+  }
+
+  async listTermsUpTo(taxonomyId: number, limit: number): Promise<Term[]> {
+    // The order of the terms_admin_position index, so the database stops after `limit` rows.
+    const rows = await this.db
+      .selectFrom('terms')
+      .selectAll()
+      .where('taxonomy_id', '=', taxonomyId)
+      .orderBy('position')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
     return rows.map(toTerm);
   }
 

@@ -10,8 +10,15 @@ export interface TaxonomyStore {
   findTerm(taxonomyId: number, slug: string): Promise<Term | undefined>;
   /** Case-insensitive match on the term's name within one taxonomy. */
   findTermByName(taxonomyId: number, name: string): Promise<Term | undefined>;
+  /** Every term of one taxonomy with this name, case aside (a few: names repeat under different parents). */
+  findTermsByName(taxonomyId: number, name: string): Promise<Term[]>;
   findTermsByIds(ids: number[]): Promise<Term[]>;
   listTerms(taxonomyId?: number): Promise<Term[]>;
+  /**
+   * At most `limit` terms of one taxonomy, the first by position: read from an index, so that
+   * telling a small taxonomy from a large one costs the same whatever its size.
+   */
+  listTermsUpTo(taxonomyId: number, limit: number): Promise<Term[]>;
   insertTerm(record: TermRecord, now: string): Promise<number>;
   updateTerm(id: number, record: TermRecord, now: string): Promise<void>;
   /**

@@ -6,7 +6,7 @@ import {
   toIsoTimestamp,
   validateArticleDraft,
 } from '../../domain/article.ts';
-import { lengthErrors } from '../../domain/limits.ts';
+import { isRecordId, lengthErrors } from '../../domain/limits.ts';
 import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
 import { PERSON_LIMITS, type Person } from '../../domain/person.ts';
@@ -355,6 +355,23 @@ async function draftFrom(
       errors.push({ field: `terms_${ref.taxonomySlug}`, message: 'names an unknown taxonomy' });
       continue;
     }
+    // A term typed by its slug, or by a name only one term has, is that term; a name several
+    // terms share (under different parents) is refused with their slugs, rather than guessed.
+    // A slug counts only as typed (slugs are lower case): "Georgia" is a name, "georgia" a slug.
+    const bySlug = await repos.taxonomies.findTerm(taxonomy.id, name);
+    const named = bySlug ? [bySlug] : await repos.taxonomies.findTermsByName(taxonomy.id, name);
+    if (named.length > 1) {
+      errors.push({
+        field: `terms_${taxonomy.slug}`,
+        message: `“${name}” is the name of ${named.length} ${taxonomy.pluralName.toLowerCase()}: write one’s address name instead (${named.map((t) => t.slug).join(', ')})`,
+      });
+      continue;
+    }
+    const [known] = named;
+    if (known) {
+      if (!termIds.includes(known.id)) termIds.push(known.id);
+      continue;
+    }
     // A new term has a public page and a place in the site's lists: making one is an editor's
     // call (taxonomy.manage), as for people. Writers pick existing terms, or name one exactly.
     if (!can(staff.role, 'taxonomy.manage') && !(await repos.taxonomies.findTermByName(taxonomy.id, name))) {
@@ -439,20 +456,91 @@ async function draftFrom(
   return draft;
 }
 
-/** What the editor needs to offer: people to credit, taxonomies and their terms to file under. */
+/**
+ * A taxonomy with at most this many terms is offered whole, as checkboxes; a larger one (tags
+ * run to thousands) shows the article's own terms and a type-ahead field to add more.
+ */
+export const SMALL_TAXONOMY = 50;
+
+/** What the editor shows of people and terms: never all of them, whatever the site's size. */
 export interface EditorChoices {
+  /** People the editor shows by name: those on the byline, and the writer's own person. */
   people: Person[];
   taxonomies: Taxonomy[];
+  /** Every term of a small taxonomy, and the chosen terms of the large ones. */
   terms: Term[];
+  /** The taxonomies with more than SMALL_TAXONOMY terms. */
+  largeTaxonomyIds: number[];
 }
 
-export async function loadEditorChoices(ctx: ServiceContext): Promise<EditorChoices> {
-  const [people, taxonomies, terms] = await Promise.all([
-    ctx.store.people.list(),
-    ctx.store.taxonomies.listTaxonomies(),
-    ctx.store.taxonomies.listTerms(),
+/**
+ * The people and terms the editor shows for an article crediting `authorIds` and filed under
+ * `termIds`: a few queries and rows, however many terms and people the site has.
+ */
+export async function loadEditorChoices(
+  ctx: ServiceContext,
+  chosen: { authorIds: readonly number[]; termIds: readonly number[] },
+): Promise<EditorChoices> {
+  const taxonomies = await ctx.store.taxonomies.listTaxonomies();
+  const termIds = [...new Set(chosen.termIds.filter((id) => isRecordId(id)))];
+  const [firsts, people, own] = await Promise.all([
+    Promise.all(taxonomies.map((t) => ctx.store.taxonomies.listTermsUpTo(t.id, SMALL_TAXONOMY + 1))),
+    ctx.store.people.findByIds([...new Set(chosen.authorIds)]),
+    termIds.length > 0 ? ctx.store.taxonomies.findTermsByIds(termIds) : [],
   ]);
-  return { people, taxonomies, terms };
+  const largeTaxonomyIds = taxonomies
+    .filter((_, i) => (firsts[i]?.length ?? 0) > SMALL_TAXONOMY)
+    .map((t) => t.id);
+  const terms = new Map<number, Term>();
+  for (const list of firsts)
+    if ((list?.length ?? 0) <= SMALL_TAXONOMY) for (const term of list ?? []) terms.set(term.id, term);
+  for (const term of own) terms.set(term.id, term);
+  // The order the full list had (position, then name), which the term trees follow.
+  const ordered = [...terms.values()].sort(
+    (a, b) => a.position - b.position || a.name.localeCompare(b.name) || a.id - b.id,
+  );
+  return { people, taxonomies, terms: ordered, largeTaxonomyIds };
+}
+
+/**
+ * `choices` with the people and terms of `chosen` that it lacks (an autosave's, or a form's
+ * sent back), so the editor shows every one by name.
+ */
+export async function withChosen<T extends { people: Person[]; terms: Term[] }>(
+  ctx: ServiceContext,
+  choices: T,
+  chosen: { authorIds: readonly number[]; termIds: readonly number[] },
+): Promise<T> {
+  const missing = <X extends { id: number }>(ids: readonly number[], have: X[]) => {
+    const known = new Set(have.map((x) => x.id));
+    return [...new Set(ids.filter((id) => isRecordId(id) && !known.has(id)))];
+  };
+  const personIds = missing(chosen.authorIds, choices.people);
+  const termIds = missing(chosen.termIds, choices.terms);
+  if (personIds.length === 0 && termIds.length === 0) return choices;
+  const [people, terms] = await Promise.all([
+    personIds.length > 0 ? ctx.store.people.findByIds(personIds) : [],
+    termIds.length > 0 ? ctx.store.taxonomies.findTermsByIds(termIds) : [],
+  ]);
+  return { ...choices, people: [...choices.people, ...people], terms: [...choices.terms, ...terms] };
+}
+
+/**
+ * The people an editor form's author names may mean (by name, case aside, or by slug), and the
+ * taxonomies, for reading the form: one indexed lookup per name typed, none over everyone.
+ */
+export async function loadFormChoices(
+  ctx: ServiceContext,
+  authorNames: readonly string[],
+): Promise<{ people: Pick<Person, 'id' | 'slug' | 'name'>[]; taxonomies: Taxonomy[] }> {
+  const names = [...new Set(authorNames.map((n) => n.trim()).filter(Boolean))].slice(0, MAX_AUTHORS + 10);
+  const [taxonomies, found] = await Promise.all([
+    ctx.store.taxonomies.listTaxonomies(),
+    Promise.all(names.map((name) => ctx.store.adminLists.peopleCalled(name, name))),
+  ]);
+  const people = new Map<number, Pick<Person, 'id' | 'slug' | 'name'>>();
+  for (const person of found.flat()) people.set(person.id, person);
+  return { people: [...people.values()], taxonomies };
 }
 
 /** The editor's page model: the article (null for a new one), what it may be filed under, and what the user may do. */
@@ -501,7 +589,10 @@ export async function loadEditor(
         : await loadEditableInEditor(ctx, staff, id);
   const article = loaded?.article ?? null;
   const [choices, corrections, settings, ownPerson] = await Promise.all([
-    loadEditorChoices(ctx),
+    loadEditorChoices(ctx, {
+      authorIds: [...(article?.authorIds ?? []), ...(staff.personId === null ? [] : [staff.personId])],
+      termIds: article?.termIds ?? [],
+    }),
     article ? ctx.store.corrections.listFor(article.id) : [],
     // The language and time zone only: loadSettings would render every site-wide text too.
     ctx.store.settings.getAll().then(settingsFromStored),

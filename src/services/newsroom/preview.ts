@@ -1,4 +1,5 @@
 import { type Article, articleLengthErrors, countWords, toIsoTimestamp } from '../../domain/article.ts';
+import { isRecordId } from '../../domain/limits.ts';
 import { can } from '../../domain/permissions.ts';
 import { type ChecklistItem, publishChecklist } from '../../domain/publish-checklist.ts';
 import { slugify } from '../../domain/slug.ts';
@@ -60,9 +61,11 @@ export async function previewArticle(
 
 /** What to check before publishing the editor's current form (see {@link publishChecklist}). */
 export async function checklistFor(ctx: ServiceContext, input: ArticleInput): Promise<ChecklistItem[]> {
+  // Only the chosen terms: the checklist asks which taxonomies they are in.
+  const termIds = input.termIds.filter((id) => isRecordId(id));
   const [taxonomies, terms] = await Promise.all([
     ctx.store.taxonomies.listTaxonomies(),
-    ctx.store.taxonomies.listTerms(),
+    termIds.length > 0 ? ctx.store.taxonomies.findTermsByIds(termIds) : [],
   ]);
   const newTermTaxonomies = new Set(input.newTerms.filter((t) => t.name.trim()).map((t) => t.taxonomySlug));
   // A term typed as new counts: it is made when the article is saved.

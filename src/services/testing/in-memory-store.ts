@@ -327,6 +327,12 @@ class MemoryTaxonomies implements TaxonomyStore {
       this.terms().find((t) => t.taxonomyId === taxonomyId && t.name.toLowerCase() === name.toLowerCase()),
     );
   }
+  async findTermsByName(taxonomyId: number, name: string) {
+    return this.terms()
+      .filter((t) => t.taxonomyId === taxonomyId && t.name.toLowerCase() === name.toLowerCase())
+      .sort((a, b) => a.id - b.id)
+      .map((t) => ({ ...t }));
+  }
   async findTermsByIds(ids: number[]) {
     return this.terms()
       .filter((t) => ids.includes(t.id))
@@ -336,6 +342,13 @@ class MemoryTaxonomies implements TaxonomyStore {
     return this.terms()
       .filter((t) => taxonomyId === undefined || t.taxonomyId === taxonomyId)
       .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+      .map((t) => ({ ...t }));
+  }
+  async listTermsUpTo(taxonomyId: number, limit: number) {
+    return this.terms()
+      .filter((t) => t.taxonomyId === taxonomyId)
+      .sort((a, b) => a.position - b.position || a.id - b.id)
+      .slice(0, limit)
       .map((t) => ({ ...t }));
   }
   async insertTerm(record: TermRecord) {

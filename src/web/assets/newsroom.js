@@ -29,12 +29,17 @@
     let timer;
     let asked = '';
     let controller;
+    // A list field (terms, comma-separated) asks about the name being typed after the last
+    // comma, and offers the whole line with that name completed.
+    const isList = input.hasAttribute('data-suggest-multiple');
     input.addEventListener('input', () => {
       clearTimeout(timer);
       timer = setTimeout(async () => {
-        const typed = input.value.trim();
-        if (!typed || typed === asked) return;
-        asked = typed;
+        const cut = isList ? input.value.lastIndexOf(',') : -1;
+        const before = cut >= 0 ? `${input.value.slice(0, cut + 1)} ` : '';
+        const typed = input.value.slice(cut + 1).trim();
+        if (!typed || input.value === asked) return;
+        asked = input.value;
         controller?.abort();
         controller = new AbortController();
         try {
@@ -50,7 +55,7 @@
           list.replaceChildren(
             ...suggestions.map((s) => {
               const option = document.createElement('option');
-              option.value = s.value;
+              option.value = before + s.value;
               option.label = s.label;
               return option;
             }),

@@ -37,7 +37,7 @@ export function formValues(body: Record<string, unknown>): ArticleFormValues {
 /** The form values that show a stored article (or an autosaved input) in the editor. */
 export function valuesOfInput(
   input: ArticleInput,
-  people: Person[],
+  people: readonly Pick<Person, 'id' | 'name'>[],
   version: number | null,
 ): ArticleFormValues {
   const names = input.authorIds.map((id) => people.find((p) => p.id === id)?.name ?? '').filter(Boolean);
@@ -77,14 +77,14 @@ export function valuesOfInput(
  */
 export function parseArticleForm(
   values: ArticleFormValues,
-  people: Person[],
+  people: readonly Pick<Person, 'id' | 'slug' | 'name'>[],
   taxonomies: Taxonomy[],
   preferred: readonly (number | null | undefined)[] = [],
 ): ArticleInput {
   // People by slug and by name, found once: a form may repeat "author" thousands of times, and
   // searching every person for each one took time with their product.
   const bySlug = new Map(people.map((p) => [p.slug, p]));
-  const byName = new Map<string, Person[]>();
+  const byName = new Map<string, Pick<Person, 'id' | 'slug' | 'name'>[]>();
   for (const p of people) {
     const key = p.name.toLowerCase();
     const namesakes = byName.get(key);

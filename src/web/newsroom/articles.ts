@@ -36,12 +36,13 @@ import {
   findAutosave,
   inputOf,
   loadEditor,
-  loadEditorChoices,
+  loadFormChoices,
   MAX_AUTHORS,
   MAX_NEW_PEOPLE_PER_SAVE,
   MAX_TERMS_PER_SAVE,
   mayOpenInEditor,
   updateArticle,
+  withChosen,
 } from '../../services/newsroom/editor.ts';
 import { convertPastedHtml } from '../../services/newsroom/paste.ts';
 import { checklistFor, previewArticle } from '../../services/newsroom/preview.ts';
@@ -71,6 +72,7 @@ import { newsroomCss } from '../views/newsroom/assets.ts';
 import {
   type ArticleFormValues,
   formValues,
+  many,
   parseArticleForm,
   valuesOfInput,
   versionOf,
@@ -189,9 +191,14 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   const sendEditor = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    model: EditorModel,
+    given: EditorModel,
     state: { status?: number; notice?: string | undefined; uploaded?: string | undefined } = {},
   ) => {
+    // A form sent back may hold terms the page did not load (of a large taxonomy).
+    const model = await withChosen(ctx, given, {
+      authorIds: [],
+      termIds: many(given.values, 'term').map((id) => Number(id)),
+    });
     const { uploaded } = state;
     const notice = uploaded?.startsWith('/media/')
       ? html`Image uploaded: <code>${uploaded}</code>. Put the address in “Featured image”, or in the body as <code>![description](${uploaded})</code>.`
@@ -316,8 +323,9 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       ) {
         throw permissionDenied('Your role may not publish: save the draft and submit it for review.');
       }
-      const { people, taxonomies } = await loadEditorChoices(ctx);
-      const input = parseArticleForm(formValues(request.body), people, taxonomies, [staff.personId]);
+      const values = formValues(request.body);
+      const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
+      const input = parseArticleForm(values, people, taxonomies, [staff.personId]);
       const article = await createArticle(ctx, staff, input);
       return afterSave(request, reply, article, request.body, 'created');
     },
@@ -338,13 +346,14 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const article = page.article;
       const autosave = article ? await findAutosave(ctx, staff, article) : undefined;
       const isRestoring = request.query.restore === 'autosave' && autosave;
+      const shown = isRestoring ? await withChosen(ctx, page, autosave.input) : page;
       const values = isRestoring
-        ? valuesOfInput(autosave.input, page.people, autosave.baseVersion)
+        ? valuesOfInput(autosave.input, shown.people, autosave.baseVersion)
         : storedValues(page);
       return sendEditor(
         request,
         reply,
-        editorModel(page, values, {
+        editorModel(shown, values, {
           autosave: autosave && !isRestoring ? { savedAt: autosave.savedAt } : undefined,
         }),
         request.query,
@@ -370,10 +379,11 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
         );
       }
       const values = formValues(request.body);
+      const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
       const saved = await updateArticle(ctx, staff, {
         id,
         expectedVersion: versionOf(request.body.version) ?? -1,
-        article: parseArticleForm(values, page.people, page.taxonomies, [
+        article: parseArticleForm(values, people, taxonomies, [
           ...(page.article?.authorIds ?? []),
           staff.personId,
         ]),
@@ -459,10 +469,9 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       bodyLimit: EDITOR_BODY_LIMIT,
     },
     async (request, reply) => {
-      const { people, taxonomies } = await loadEditorChoices(ctx);
-      const input = parseArticleForm(formValues(request.body), people, taxonomies, [
-        staffOf(request).personId,
-      ]);
+      const values = formValues(request.body);
+      const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
+      const input = parseArticleForm(values, people, taxonomies, [staffOf(request).personId]);
       const article = await createArticle(ctx, staffOf(request), input);
       return reply.send({
         id: article.id,
@@ -493,7 +502,8 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       bodyLimit: EDITOR_BODY_LIMIT,
     },
     async (request, reply) => {
-      const { people, taxonomies } = await loadEditorChoices(ctx);
+      const values = formValues(request.body);
+      const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
       const current = await ctx.store.articles.findById(request.params.id);
       const baseVersion = versionOf(request.body.version);
       if (request.body.version?.trim() && baseVersion === undefined) {
@@ -504,7 +514,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const result = await autosaveArticle(ctx, staffOf(request), {
         id: request.params.id,
         baseVersion: baseVersion ?? 0,
-        article: parseArticleForm(formValues(request.body), people, taxonomies, [
+        article: parseArticleForm(values, people, taxonomies, [
           ...(current?.authorIds ?? []),
           staffOf(request).personId,
         ]),
@@ -566,8 +576,9 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
     id: number | null,
     body: Record<string, unknown>,
   ) => {
-    const { people, taxonomies } = await loadEditorChoices(ctx);
-    const input = parseArticleForm(formValues(body), people, taxonomies, [staffOf(request).personId]);
+    const values = formValues(body);
+    const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
+    const input = parseArticleForm(values, people, taxonomies, [staffOf(request).personId]);
     const { article, storedStatus } = await previewArticle(ctx, staffOf(request), { id, article: input });
     const what =
       storedStatus === null
@@ -616,10 +627,9 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
       bodyLimit: EDITOR_BODY_LIMIT,
     },
     async (request, reply) => {
-      const { people, taxonomies } = await loadEditorChoices(ctx);
-      const input = parseArticleForm(formValues(request.body), people, taxonomies, [
-        staffOf(request).personId,
-      ]);
+      const values = formValues(request.body);
+      const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
+      const input = parseArticleForm(values, people, taxonomies, [staffOf(request).personId]);
       return reply.send({ items: await checklistFor(ctx, input) });
     },
   );

@@ -59,6 +59,8 @@ export interface EditorModel {
   people: Person[];
   taxonomies: Taxonomy[];
   terms: Term[];
+  /** Taxonomies too large to list: their chosen terms show, and a type-ahead field adds more. */
+  largeTaxonomyIds: number[];
   problem?: { errors: FieldErrors; message: string } | undefined;
   /** When another save won: the stored article the user must reconcile with. */
   conflict?: Article | undefined;
@@ -147,36 +149,51 @@ function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   <ol class="author-list">
     ${rows.map(
       (name, index) =>
-        html`<li><label class="visually-hidden" for="author-${index}">Author ${index + 1}</label><input id="author-${index}" name="author" value="${name}" list="people-names" autocomplete="off" aria-describedby="authors-hint"></li>`,
+        // Editors pick anyone: suggestions come as they type (a site may have thousands of people).
+        html`<li><label class="visually-hidden" for="author-${index}">Author ${index + 1}</label><input id="author-${index}" name="author" value="${name}" autocomplete="off" spellcheck="false" aria-describedby="authors-hint"${
+          model.canCreditOthers
+            ? html` data-suggest="/admin/suggest/people" data-suggest-list="author-${index}-options"`
+            : ''
+        }>${model.canCreditOthers ? html`<datalist id="author-${index}-options"></datalist>` : ''}</li>`,
     )}
   </ol>
-  <datalist id="people-names">${(model.canCreditOthers ? model.people : []).map((p) => html`<option value="${p.name}"></option>`)}</datalist>
   ${error ? html`<p class="field-error" id="${fieldId('author')}-error">${error}</p>` : ''}
 </fieldset>`;
 }
 
 function termFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   const selected = new Set(many(model.values, 'term'));
+  const large = new Set(model.largeTaxonomyIds);
   return html`${model.taxonomies.map((taxonomy) => {
+    const isLarge = large.has(taxonomy.id);
     const ordered = termTree(model.terms.filter((t) => t.taxonomyId === taxonomy.id));
     const newName = `new_terms_${taxonomy.slug}`;
     const error = errors[newName];
-    return html`<fieldset class="field terms${error ? ' field--invalid' : ''}">
-  <legend>${taxonomy.pluralName}</legend>
-  ${
-    ordered.length
+    const plural = taxonomy.pluralName.toLowerCase();
+    const choices = ordered.length
       ? html`<ul class="term-choices">${ordered.map(
           ({ term, depth }) =>
-            html`<li class="depth-${Math.min(depth, 4)}"><input type="checkbox" id="term-${term.id}" name="term" value="${term.id}"${selected.has(String(term.id)) ? html` checked` : ''}><label for="term-${term.id}">${term.name}</label></li>`,
+            html`<li class="depth-${isLarge ? 0 : Math.min(depth, 4)}"><input type="checkbox" id="term-${term.id}" name="term" value="${term.id}"${selected.has(String(term.id)) ? html` checked` : ''}><label for="term-${term.id}">${term.name}</label></li>`,
         )}</ul>`
-      : html`<p class="hint">None yet.</p>`
-  }
-  ${
-    model.canManageTerms
-      ? html`<label class="small-label" for="${fieldId(newName)}">New ${taxonomy.pluralName.toLowerCase()} (comma-separated)</label>
-  <input id="${fieldId(newName)}" name="${newName}" value="${one(model.values, newName)}"${error ? html` aria-invalid="true" aria-describedby="${fieldId(newName)}-error"` : ''}>`
-      : ''
-  }
+      : html`<p class="hint">${isLarge ? 'None chosen yet.' : 'None yet.'}</p>`;
+    const described = [error ? `${fieldId(newName)}-error` : '', isLarge ? `${fieldId(newName)}-hint` : '']
+      .filter(Boolean)
+      .join(' ');
+    const attributes = html`${error ? html` aria-invalid="true"` : ''}${described ? html` aria-describedby="${described}"` : ''}`;
+    // A large taxonomy is not listed: its chosen terms show, and anyone adds more by name or
+    // slug (suggested as they type); only editors make new ones.
+    const entry = isLarge
+      ? html`<label class="small-label" for="${fieldId(newName)}">Add ${plural}</label>
+  <input id="${fieldId(newName)}" name="${newName}" value="${one(model.values, newName)}" autocomplete="off" spellcheck="false" data-suggest="/admin/suggest/terms?taxonomy=${taxonomy.slug}" data-suggest-list="${fieldId(newName)}-options" data-suggest-multiple${attributes}><datalist id="${fieldId(newName)}-options"></datalist>
+  <p class="hint" id="${fieldId(newName)}-hint">Names or address names, separated by commas${model.canManageTerms ? html`; a name no ${taxonomy.name.toLowerCase()} has yet makes a new one` : ''}.</p>`
+      : model.canManageTerms
+        ? html`<label class="small-label" for="${fieldId(newName)}">New ${plural} (comma-separated)</label>
+  <input id="${fieldId(newName)}" name="${newName}" value="${one(model.values, newName)}"${attributes}>`
+        : '';
+    return html`<fieldset class="field terms${error ? ' field--invalid' : ''}">
+  <legend>${taxonomy.pluralName}</legend>
+  ${choices}
+  ${entry}
   ${error ? html`<p class="field-error" id="${fieldId(newName)}-error">${error}</p>` : ''}
 </fieldset>`;
   })}${errors.term ? html`<div id="${fieldId('term')}"><p class="field-error" id="${fieldId('term')}-error">${errors.term}</p></div>` : ''}`;
