@@ -46,6 +46,8 @@ export interface ArticlePageModel extends ArticleCard {
   corrections: Correction[];
   /** The uploads the body shows that have sized copies, by address: shown as pictures. */
   bodyImages: Map<string, ResponsiveImage>;
+  /** The authors' uploaded photos that have sized copies, by address. */
+  authorPhotos: Map<string, ResponsiveImage>;
   /** What the page shows, for the page cache. */
   cacheTags: string[];
 }
@@ -209,8 +211,11 @@ export class Reader {
       group.terms.push(term);
     }
     classification.sort((a, b) => a.taxonomy.position - b.taxonomy.position);
-    const corrections = await this.repos.corrections.listFor(article.id);
-    const bodyImages = await this.bodyImagesOf(article.bodyHtml);
+    const [corrections, bodyImages, authorPhotos] = await Promise.all([
+      this.repos.corrections.listFor(article.id),
+      this.bodyImagesOf(article.bodyHtml),
+      this.photosOf(card.authors),
+    ]);
     return {
       ...card,
       classification,
@@ -226,6 +231,7 @@ export class Reader {
       }),
       corrections,
       bodyImages,
+      authorPhotos,
       cacheTags: [
         CacheTags.article(article.id),
         CacheTags.slug(article.slug),
@@ -315,14 +321,18 @@ export class Reader {
   async author(
     slug: string,
     request: PageRequest,
-  ): Promise<{ person: Person; listing: Listing; cacheTags: string[] } | undefined> {
+  ): Promise<
+    { person: Person; photo: ResponsiveImage | undefined; listing: Listing; cacheTags: string[] } | undefined
+  > {
     const person = await this.repos.people.findBySlug(slug);
     if (!person) return undefined;
     const listing = await this.listing({ ...request, personId: person.id });
     // A person with no published article (a writer's first draft made them) has no page yet.
     if (listing.pagination.total === 0) return undefined;
+    const photo = person.photo ? (await this.photosOf([person])).get(person.photo) : undefined;
     return {
       person,
+      photo,
       listing,
       cacheTags: [CacheTags.person(person.id), CacheTags.personListing(person.id), CacheTags.anyListing],
     };
@@ -468,6 +478,20 @@ export class Reader {
       if (image) images.set(src, image);
     }
     return images;
+  }
+
+  /** People's uploaded photos with their sized copies, by address, in one query. */
+  private async photosOf(people: Person[]): Promise<Map<string, ResponsiveImage>> {
+    const urls = [...new Set(people.flatMap((p) => (p.photo?.startsWith('/media/') ? [p.photo] : [])))];
+    const photos = new Map<string, ResponsiveImage>();
+    if (urls.length === 0) return photos;
+    const variants = await this.repos.mediaVariants.listForUrls(urls);
+    for (const src of urls) {
+      // The name is beside the photo wherever it shows: the photo itself adds nothing to read.
+      const image = responsiveImage({ src, alt: null, variants: variants.get(src) ?? [] });
+      if (image) photos.set(src, image);
+    }
+    return photos;
   }
 
   /** The cards of these articles by id, read in one batch; ids not found are left out. */

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { updateSettings } from '../../src/services/settings.ts';
-import { addFeaturedImages } from '../helpers/featured-images.ts';
+import { addAuthorPhoto, addFeaturedImages } from '../helpers/featured-images.ts';
 import {
   browserSkipReason,
   launchChromium,
@@ -63,6 +63,8 @@ describe('reader pages pass axe-core (WCAG 2.2 AA and best practices)', { skip: 
         await addFeaturedImages(wiring, [
           ...new Set([...newest.map((a) => a.slug), 'velmar-basin-water-accounts']),
         ]);
+        // A photo beside the byline and on the author page.
+        await addAuthorPhoto(wiring, 'nadia-korvell');
       },
     });
     browser = await launchChromium();

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inputOf, updateArticle } from '../../src/services/newsroom/editor.ts';
 import { updateSettings } from '../../src/services/settings.ts';
-import { addFeaturedImages } from '../helpers/featured-images.ts';
+import { addAuthorPhoto, addFeaturedImages } from '../helpers/featured-images.ts';
 import { addStaff } from '../helpers/newsroom.ts';
 import {
   browserSkipReason,
@@ -36,6 +39,7 @@ const LISTINGS_WITH_FEEDS = [
 ];
 
 const skipReason = browserSkipReason();
+const SCREENSHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output');
 
 for (const javaScript of [true, false]) {
   describe(`reader site with JavaScript ${javaScript ? 'on' : 'off'}`, { skip: skipReason ?? false }, () => {
@@ -57,6 +61,8 @@ for (const javaScript of [true, false]) {
               offset: 0,
             }),
           );
+          mkdirSync(SCREENSHOTS, { recursive: true });
+          await addAuthorPhoto(wiring, 'nadia-korvell');
           const images = await addFeaturedImages(wiring, [
             ...new Set([...published.map((a) => a.slug), ARTICLE]),
           ]);
@@ -217,6 +223,36 @@ for (const javaScript of [true, false]) {
       }
     });
 
+    test("an author's photo is a sized picture beside the byline and on their page", async () => {
+      for (const [address, selector, size] of [
+        ['/articles/velmar-basin-water-accounts', 'picture.byline__photo img', 40],
+        ['/authors/nadia-korvell', 'picture.author-header__photo img', 128],
+      ] as const) {
+        for (const [context, width] of [
+          [desktop, 1280],
+          [phone, 390],
+        ] as const) {
+          const page = await open(context, address);
+          try {
+            const img = page.locator(selector);
+            assert.equal(await img.count(), 1, address);
+            assert.equal(await img.getAttribute('width'), '600');
+            assert.equal(await img.getAttribute('alt'), '');
+            await img.evaluate((el: HTMLImageElement) => el.decode());
+            assert.match(await img.evaluate((el: HTMLImageElement) => el.currentSrc), /\.avif$/);
+            const box = await img.boundingBox();
+            assert.equal(Math.round(box?.width ?? 0), size, `${address} shows the photo at ${size} px`);
+            const name = address.startsWith('/authors') ? 'author-page' : 'byline';
+            await page.screenshot({
+              path: path.join(SCREENSHOTS, `author-photo-${name}-${width}${javaScript ? '' : '-nojs'}.png`),
+            });
+          } finally {
+            await page.close();
+          }
+        }
+      }
+    });
+
     test('the archive and second pages of home and term listings are reached by links', async () => {
       const page = await open(desktop, '/');
       try {
@@ -326,7 +362,13 @@ for (const javaScript of [true, false]) {
     });
 
     test('a page with its stylesheets and scripts transfers at most 30 KiB, compressed, before images', async () => {
-      for (const path of ['/', '/articles', '/articles/velmar-basin-water-accounts', '/theme/environment']) {
+      for (const path of [
+        '/',
+        '/articles',
+        '/articles/velmar-basin-water-accounts',
+        '/theme/environment',
+        '/authors/nadia-korvell',
+      ]) {
         const context = await browser.newContext({ javaScriptEnabled: javaScript });
         const page = await context.newPage();
         const sizes: { url: string; type: string; bytes: number; encoding?: string; cache?: string }[] = [];

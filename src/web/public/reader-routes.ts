@@ -225,7 +225,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
         const url = `${site.siteUrl}${personPath(person.slug)}`;
         const feeds = readerExtras.authorFeeds(person.slug, person.name);
         return {
-          body: authorView(person, model.listing, site, feeds),
+          body: authorView(person, model.listing, site, { feeds, photo: model.photo }),
           meta: {
             title: person.name,
             description: person.bio

@@ -2,24 +2,30 @@ import { joinNames } from '../../domain/attribution.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
+import type { ResponsiveImage } from '../../domain/responsive-image.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
 import { bodyWithPictures } from './body-images.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import type { PageMeta } from './layout.ts';
-import { picture } from './picture.ts';
+import { personPhoto, picture } from './picture.ts';
 import { shareBar } from './share.ts';
 
-function byline(authors: Person[]): SafeHtml {
+function byline(authors: Person[], photos: ReadonlyMap<string, ResponsiveImage>): SafeHtml {
   if (authors.length === 0) return html``;
+  const withPhotos = authors.filter((a) => a.photo);
   const links = authors.map((a) => html`<a rel="author" href="${personPath(a.slug)}">${a.name}</a>`);
   const joined: SafeHtml[] = [];
   links.forEach((link, i) => {
     if (i > 0) joined.push(html`${i === links.length - 1 ? ' and ' : ', '}`);
     joined.push(link);
   });
-  return html`<p class="byline">By ${joined}</p>`;
+  const line = html`<p class="byline">By ${joined}</p>`;
+  if (withPhotos.length === 0) return line;
+  return html`<div class="byline-row"><span class="byline__photos">${withPhotos.map((a) =>
+    personPhoto(a.photo, photos, { size: 40, className: 'byline__photo', isLazy: false }),
+  )}</span>${line}</div>`;
 }
 
 function contactLine(person: Person): SafeHtml {
@@ -45,7 +51,7 @@ export function articleView(model: ArticlePageModel, site: SiteModel): SafeHtml 
   <header class="article__header">
     <h1 class="article__title">${article.title}</h1>
     ${article.subtitle ? html`<p class="article__subtitle">${article.subtitle}</p>` : ''}
-    ${byline(authors)}
+    ${byline(authors, model.authorPhotos)}
     <p class="article__meta"><span class="publication">${settings.siteName}</span>,
       <time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, settings.language, settings.timeZone)}</time>
       <span class="reading-time">· ${model.readingMinutes} min read</span></p>

@@ -2,6 +2,7 @@ import { encodeListingPosition } from '../../domain/listing.ts';
 import type { Page } from '../../domain/page.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
+import type { ResponsiveImage } from '../../domain/responsive-image.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import type { FeedLink } from '../../services/discovery/feeds.ts';
 import type {
@@ -15,7 +16,7 @@ import type {
 import { errorTitle } from '../errors.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
-import { lazinessAfterFirst, picture, subscribeLinks } from './picture.ts';
+import { lazinessAfterFirst, personPhoto, picture, subscribeLinks } from './picture.ts';
 
 /** How a card is shown: its heading's level, and whether its image waits until scrolled near. */
 export interface CardOptions {
@@ -158,9 +159,12 @@ export function authorView(
   person: Person,
   listing: Listing,
   site: SiteModel,
-  feeds: FeedLink[] = [],
+  options: { feeds?: FeedLink[]; photo?: ResponsiveImage | undefined } = {},
 ): SafeHtml {
+  const { feeds = [], photo } = options;
+  const photos = new Map(photo && person.photo ? [[person.photo, photo]] : []);
   return html`<header class="listing-header author-header">
+  ${personPhoto(person.photo, photos, { size: 128, className: 'author-header__photo', isLazy: false })}
   <p class="listing-header__kind">Author</p>
   <h1>${person.name}</h1>
   ${person.bioHtml ? html`<div class="listing-header__description">${raw(person.bioHtml)}</div>` : ''}

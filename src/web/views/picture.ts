@@ -9,13 +9,23 @@ import { html, type SafeHtml } from './html.ts';
  */
 export function picture(
   image: ResponsiveImage,
-  options: { sizes: string; isLazy: boolean; className: string },
+  options: {
+    sizes: string;
+    isLazy: boolean;
+    className: string;
+    /** For an image loaded at once that is not the page's main one (a byline's photo). */
+    isMinor?: boolean;
+  },
 ): SafeHtml {
-  const { sizes, isLazy, className } = options;
+  const { sizes, isLazy, className, isMinor = false } = options;
   return html`<picture class="${className}">${image.sources.map(
     (s) => html`<source type="${s.type}" srcset="${s.srcset}" sizes="${sizes}">`,
   )}<img src="${image.src}" srcset="${image.srcset}" sizes="${sizes}" width="${image.width}" height="${image.height}" alt="${image.alt}"${
-    isLazy ? html` loading="lazy" decoding="async"` : html` fetchpriority="high"`
+    isLazy
+      ? html` loading="lazy" decoding="async"`
+      : isMinor
+        ? html` decoding="async"`
+        : html` fetchpriority="high"`
   }></picture>`;
 }
 
@@ -38,4 +48,27 @@ export function subscribeLinks(feeds: FeedLink[]): SafeHtml {
   return html`<p class="subscribe">Subscribe: ${feeds.map(
     (f, i) => html`${i ? ' · ' : ''}<a href="${f.url}" type="${f.type}">${f.label}</a>`,
   )}</p>`;
+}
+
+/**
+ * A person's photo, small and round beside their name (which says who it is, so the photo's
+ * text is empty): an upload as a picture of its sized copies, another address as it is.
+ */
+export function personPhoto(
+  photo: string | null,
+  photos: ReadonlyMap<string, ResponsiveImage>,
+  options: { size: number; className: string; isLazy: boolean },
+): SafeHtml {
+  if (!photo) return html``;
+  const image = photos.get(photo);
+  if (image)
+    return picture(image, {
+      sizes: `${options.size}px`,
+      isLazy: options.isLazy,
+      className: options.className,
+      isMinor: true,
+    });
+  return html`<img class="${options.className}" src="${photo}" width="${options.size}" height="${options.size}" alt=""${
+    options.isLazy ? html` loading="lazy"` : ''
+  } decoding="async">`;
 }
