@@ -51,7 +51,7 @@ for (const kind of DATABASE_KINDS) {
       const seen: string[] = [];
       while (address && seen.length < 5) {
         seen.push(address);
-        const response = await app.inject(address);
+        const response: { statusCode: number; body: string } = await app.inject(address);
         assert.equal(response.statusCode, 200, address);
         listed.push(...tagsOn(response.body));
         address = /<a rel="next" href="([^"]+)"/.exec(response.body)?.[1];
