@@ -354,6 +354,64 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("the block editor's footnotes keep their notes from the footnotes meta; a reference with no note is reported on its line", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'notes.example';
+        const ref = (id: string, n: number) =>
+          `<sup data-fn="${id}" class="fn"><a href="#${id}" id="${id}-link">${n}</a></sup>`;
+        const meta = (notes: { id: string; content: string }[]) =>
+          `<wp:postmeta><wp:meta_key><![CDATA[footnotes]]></wp:meta_key><wp:meta_value><![CDATA[${JSON.stringify(notes)}]]></wp:meta_value></wp:postmeta>`;
+        const file = write(
+          'notes.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 21,
+              slug: 'with-notes',
+              title: 'With notes',
+              body: `<!-- wp:paragraph -->\n<p>The tide turns${ref('1f0c-aa', 1)} twice a day${ref('77de-bb', 2)}.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:footnotes /-->`,
+              extra: meta([
+                {
+                  id: '1f0c-aa',
+                  content: 'As the <a href="https://tides.example/table">tide table</a> says.',
+                },
+                { id: '77de-bb', content: 'Mostly <strong>twice</strong>.' },
+              ]),
+            }) +
+              post(site, {
+                id: 22,
+                slug: 'lost-note',
+                title: 'Lost note',
+                body: `<p>A claim${ref('9a9a-cc', 1)}.</p><!-- wp:footnotes /-->`,
+                extra: meta([]),
+              }),
+          ),
+        );
+        // Converted in a worker thread, as large files are.
+        const report = await importWordPress(t.wiring, file, { workers: 1 });
+        assert.equal(itemLine(report, 'item', '21').outcome, 'imported');
+        const article = await t.wiring.store.articles.findBySlug('with-notes');
+        assert.equal(
+          article?.bodyMarkdown,
+          'The tide turns[<span id="fnref1"></span>\\[1\\]](#fn1) twice a day[<span id="fnref2"></span>\\[2\\]](#fn2).\n\n' +
+            '1. <span id="fn1"></span>As the [tide table](https://tides.example/table) says. [↩︎](#fnref1)\n' +
+            '2. <span id="fn2"></span>Mostly **twice**. [↩︎](#fnref2)',
+        );
+        assert.match(
+          article?.bodyHtml ?? '',
+          /id="fn1"[\s\S]*As the <a href="https:\/\/tides\.example\/table"[^>]*>tide table<\/a> says/,
+        );
+        const lost = itemLine(report, 'item', '22');
+        assert.equal(lost.outcome, 'imported');
+        assert.match(lost.reason ?? '', /footnote reference 1 has no note in the post's footnotes/);
+        assert.equal((await t.wiring.store.articles.findBySlug('lost-note'))?.bodyMarkdown, 'A claim1.');
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('old attachment addresses and ?cat=, ?tag=, ?author= queries answer 301 to the file, post, term or author', async () => {
       const t: TestWiring = await createTestWiring(kind);
       const uploads = path.join(folder, 'query-uploads');

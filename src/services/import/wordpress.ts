@@ -41,6 +41,7 @@ import {
 } from './wxr-links.ts';
 import {
   defaultPrepareWorkers,
+  footnotesMetaOf,
   type PreparedItem,
   preparedItems,
   type WordPressBody,
@@ -685,7 +686,10 @@ class WordPressWriter {
       converted = 'error' in ahead ? ahead : { body: ahead.converted, rendered: ahead.rendered };
     } else {
       try {
-        converted = { body: wordPressBody(item.content), rendered: null };
+        converted = {
+          body: wordPressBody(item.content, { footnotes: footnotesMetaOf(item) }),
+          rendered: null,
+        };
       } catch (error) {
         converted = { error: error instanceof Error ? error.message : String(error) };
       }
@@ -707,6 +711,7 @@ class WordPressWriter {
         this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
     }
     if (body.droppedLinks.length > 0) this.session.note(ref, droppedLinksNote(body.droppedLinks));
+    for (const problem of body.footnoteProblems) this.session.note(ref, problem);
     // Articles have no field for a teaser's link text: the listings' own "Read more" is shown.
     if (body.moreText)
       this.session.note(

@@ -42,3 +42,54 @@ describe('WordPress bodies and <!--more-->', () => {
     );
   });
 });
+
+describe("the block editor's footnotes (WordPress 6.3 and later)", () => {
+  const ref = (id: string, n: number) =>
+    `<sup data-fn="${id}" class="fn"><a href="#${id}" id="${id}-link">${n}</a></sup>`;
+
+  test('the notes of the footnotes meta become the anchored notes, in the order the text refers to them', () => {
+    const content = `<!-- wp:paragraph --><p>Tides${ref('b-2', 1)} and currents${ref('a-1', 2)}, tides again${ref('b-2', 1)}.</p><!-- /wp:paragraph -->\n<!-- wp:footnotes /-->`;
+    const meta = JSON.stringify([
+      { content: 'See <em>the chart</em> and <a href="https://example.org/c">its source</a>.', id: 'a-1' },
+      { content: 'Twice a day.', id: 'b-2' },
+    ]);
+    const body = wordPressBody(content, { footnotes: meta });
+    assert.equal(
+      body.markdown,
+      'Tides[<span id="fnref1"></span>\\[1\\]](#fn1) and currents[<span id="fnref2"></span>\\[2\\]](#fn2), tides again[<span id="fnref1"></span>\\[1\\]](#fn1).\n\n' +
+        '1. <span id="fn1"></span>Twice a day. [↩︎](#fnref1)\n' +
+        '2. <span id="fn2"></span>See *the chart* and [its source](https://example.org/c). [↩︎](#fnref2)',
+    );
+    assert.deepEqual(body.footnoteProblems, []);
+  });
+
+  test('notes on both sides of a <!--more--> end the whole body, and stay out of the teaser', () => {
+    const content = `<p>Before${ref('x', 1)}.</p><!--more--><p>After${ref('y', 2)}.</p><!-- wp:footnotes /-->`;
+    const meta = JSON.stringify([
+      { content: 'First.', id: 'x' },
+      { content: 'Second.', id: 'y' },
+    ]);
+    const body = wordPressBody(content, { footnotes: meta });
+    assert.equal(body.teaser, 'Before.');
+    assert.match(
+      body.markdown,
+      /^Before\[<span id="fnref1"><\/span>\\\[1\\\]\]\(#fn1\)\.\n\n<!--more-->\n\nAfter\[/,
+    );
+    assert.match(
+      body.markdown,
+      /\n\n1\. <span id="fn1"><\/span>First\. \[↩︎\]\(#fnref1\)\n2\. <span id="fn2"><\/span>Second\./,
+    );
+  });
+
+  test('a reference whose note is missing keeps its number as text and is reported; an unreadable meta is reported', () => {
+    const body = wordPressBody(`<p>Claim${ref('gone', 1)}.</p><!-- wp:footnotes /-->`, {
+      footnotes: '[]',
+    });
+    assert.equal(body.markdown, 'Claim1.');
+    assert.equal(body.footnoteProblems.length, 1);
+    assert.match(body.footnoteProblems[0] ?? '', /footnote reference 1 has no note/);
+    const broken = wordPressBody(`<p>Claim${ref('a', 1)}.</p>`, { footnotes: '[{"content":' });
+    assert.match(broken.footnoteProblems.join('\n'), /footnotes meta is not JSON/);
+    assert.match(broken.footnoteProblems.join('\n'), /footnote reference 1 has no note/);
+  });
+});

@@ -4,6 +4,7 @@ import { assertRenderable, renderedPlainText, renderMarkdownNow } from '../../co
 import { INLINE_RENDER_CHARS } from '../../content/render-pool.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
 import type { RenderedBody } from '../articles.ts';
+import { liftBlockFootnotes, restoreBlockFootnotes, withoutBlockFootnoteMarks } from './block-footnotes.ts';
 import { liftCode } from './code-blocks.ts';
 import { type ConvertedBody, cleanText, type DroppedLink, htmlToMarkdown } from './html-to-markdown.ts';
 import type { WxrItem } from './wxr-reader.ts';
@@ -14,6 +15,8 @@ export interface WordPressBody extends ConvertedBody {
   teaser: string | null;
   /** The link text a <!--more Read the rest--> gives instead of WordPress's "(more…)", if any. */
   moreText: string | null;
+  /** What the report should say about the block editor's footnotes (a reference with no note). */
+  footnoteProblems: string[];
 }
 
 const MORE = /<!--more(?:\s[^>]*)?-->/gi;
@@ -45,23 +48,48 @@ function topLevelMore(content: string): { index: number; length: number } | null
 
 /**
  * A post body as Markdown. WordPress's <!--more--> (the end of the teaser shown on listings) is
- * kept as a comment in the Markdown, and the text before it becomes the teaser.
+ * kept as a comment in the Markdown, and the text before it becomes the teaser. The block
+ * editor's footnotes (`footnotes`: the post's meta of that name) end the whole body.
  */
-export function wordPressBody(content: string): WordPressBody {
-  const at = topLevelMore(content);
-  if (!at) return { ...htmlToMarkdown(content, { isWordPress: true }), teaser: null, moreText: null };
-  const before = htmlToMarkdown(content.slice(0, at.index), { isWordPress: true });
-  const after = htmlToMarkdown(content.slice(at.index + at.length), { isWordPress: true });
-  const teaser = renderedPlainText(renderMarkdownNow(before.markdown)) || null;
-  const custom = /^<!--more\s([^>]*)-->$/i.exec(content.slice(at.index, at.index + at.length))?.[1];
+export function wordPressBody(content: string, options: { footnotes?: string | null } = {}): WordPressBody {
+  const lifted = liftBlockFootnotes(content, options.footnotes);
+  const droppedLinks: DroppedLink[] = [];
+  const withNotes = (markdown: string) =>
+    restoreBlockFootnotes(markdown, lifted.notes, (note) => {
+      const converted = htmlToMarkdown(note);
+      droppedLinks.push(...converted.droppedLinks);
+      return converted.markdown;
+    });
+  const html = lifted.html;
+  const at = topLevelMore(html);
+  if (!at) {
+    const whole = htmlToMarkdown(html, { isWordPress: true });
+    const markdown = withNotes(whole.markdown);
+    return {
+      ...whole,
+      markdown,
+      droppedLinks: [...whole.droppedLinks, ...droppedLinks],
+      teaser: null,
+      moreText: null,
+      footnoteProblems: lifted.problems,
+    };
+  }
+  const before = htmlToMarkdown(html.slice(0, at.index), { isWordPress: true });
+  const after = htmlToMarkdown(html.slice(at.index + at.length), { isWordPress: true });
+  const teaser = renderedPlainText(renderMarkdownNow(withoutBlockFootnoteMarks(before.markdown))) || null;
+  const custom = /^<!--more\s([^>]*)-->$/i.exec(html.slice(at.index, at.index + at.length))?.[1];
   const moreText = custom ? cleanText(custom).replace(/\s+/g, ' ').trim() || null : null;
+  const markdown = withNotes(
+    [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
+  );
   return {
-    markdown: [before.markdown, '<!--more-->', after.markdown].filter((part) => part.trim()).join('\n\n'),
+    markdown,
     shortcodes: [...before.shortcodes, ...after.shortcodes],
     embeds: [...before.embeds, ...after.embeds],
-    droppedLinks: [...before.droppedLinks, ...after.droppedLinks],
+    droppedLinks: [...before.droppedLinks, ...after.droppedLinks, ...droppedLinks],
     teaser,
     moreText,
+    footnoteProblems: lifted.problems,
   };
 }
 
@@ -83,6 +111,8 @@ export interface PreparedItem {
 export interface PrepareTask {
   postType: string;
   content: string | null;
+  /** The post's `footnotes` meta: the block editor's notes. */
+  footnotes: string | null;
   comments: string[];
 }
 
@@ -110,7 +140,7 @@ export function prepareWxrItem(task: PrepareTask): PreparedItem {
   let body: PreparedItem['body'] = null;
   if (task.content !== null) {
     try {
-      const converted = wordPressBody(task.content);
+      const converted = wordPressBody(task.content, { footnotes: task.footnotes });
       body = { converted, rendered: task.postType === 'post' ? renderAhead(converted.markdown) : null };
     } catch (error) {
       body = { error: messageOf(error) };
@@ -133,8 +163,14 @@ export function prepareTaskOf(item: WxrItem, isImported: boolean): PrepareTask {
   return {
     postType: item.postType,
     content: hasBody ? item.content : null,
+    footnotes: hasBody ? footnotesMetaOf(item) : null,
     comments: hasBody && item.postType === 'post' ? item.comments.map((c) => c.content) : [],
   };
+}
+
+/** The post's `footnotes` meta (the block editor's notes), if it has one. */
+export function footnotesMetaOf(item: Pick<WxrItem, 'meta'>): string | null {
+  return item.meta.find((m) => m.key === 'footnotes')?.value ?? null;
 }
 
 /** Worker threads worth starting here: the import's own thread writes, the others convert. */
