@@ -154,6 +154,61 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('bookmark cards become link cards, from the html as from lexical, with no image of the other site, and are counted', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const card =
+          '<figure class="kg-card kg-bookmark-card kg-card-hascaption"><a class="kg-bookmark-container" href="https://tides.example/tables"><div class="kg-bookmark-content"><div class="kg-bookmark-title">Tide tables</div><div class="kg-bookmark-description">When the sea comes in, port by port.</div><div class="kg-bookmark-metadata"><img class="kg-bookmark-icon" src="https://tides.example/favicon.ico" alt=""><span class="kg-bookmark-author">Harbour Office</span><span class="kg-bookmark-publisher">Tides</span></div></div><div class="kg-bookmark-thumbnail"><img src="https://tides.example/thumb.jpg" alt=""></div></a><figcaption>Our <em>source</em>.</figcaption></figure>';
+        const file = write(
+          'bookmarks.json',
+          ghostExport({
+            posts: [
+              ghostPost({ id: 'b1', title: 'From html', slug: 'from-html', html: `<p>Read:</p>${card}` }),
+              ghostPost({
+                id: 'b2',
+                title: 'From lexical',
+                slug: 'from-lexical',
+                lexical: lexical({
+                  type: 'bookmark',
+                  url: 'https://tides.example/tables',
+                  caption: 'Our <em>source</em>.',
+                  metadata: {
+                    title: 'Tide tables',
+                    description: 'When the sea comes in, port by port.',
+                    author: 'Harbour Office',
+                    publisher: 'Tides',
+                    icon: 'https://tides.example/favicon.ico',
+                    thumbnail: 'https://tides.example/thumb.jpg',
+                  },
+                }),
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        const expected =
+          '**[Tide tables](https://tides.example/tables)**  \nWhen the sea comes in, port by port.  \n*Tides · Harbour Office*\n\n*Our source.*';
+        const fromHtml = await t.wiring.store.articles.findBySlug('from-html');
+        assert.equal(fromHtml?.bodyMarkdown, `Read:\n\n${expected}`);
+        const fromLexical = await t.wiring.store.articles.findBySlug('from-lexical');
+        assert.equal(fromLexical?.bodyMarkdown, `Before the card.\n\n${expected}`);
+        for (const article of [fromHtml, fromLexical]) {
+          assert.doesNotMatch(article?.bodyHtml ?? '', /<img|favicon|thumb\.jpg/);
+          assert.match(
+            article?.bodyHtml ?? '',
+            /<a href="https:\/\/tides\.example\/tables"[^>]*>Tide tables<\/a>/,
+          );
+        }
+        assert.equal(report.counts.embed.imported, 2);
+        assert.ok(
+          report.warnings.some((w) => /bookmark card ×2/.test(w)),
+          report.warnings.join('\n'),
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("a card of a kind that cannot be kept is named on its post's line and among the notes", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

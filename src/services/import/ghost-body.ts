@@ -71,9 +71,22 @@ function card(name: string, payload: Json): string {
       return `<figure><iframe src="${escapeHtml(url)}" title="${escapeHtml(title)}"></iframe>${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
     }
     case 'bookmark': {
+      // Ghost's own markup for the card, which the converter makes a link card of, as it does
+      // of the card in an exported post's html.
       const url = str(payload.url);
-      const title = str((payload.metadata as Json | undefined)?.title) || url;
-      return url ? `<p><a href="${escapeHtml(url)}">${escapeHtml(title)}</a></p>` : '';
+      if (!url) return '';
+      const metadata = (payload.metadata as Json | undefined) ?? {};
+      const part = (name: string, value: unknown) =>
+        str(value) ? `<div class="kg-bookmark-${name}">${escapeHtml(str(value))}</div>` : '';
+      const source = ['publisher', 'author']
+        .map((name) =>
+          str(metadata[name])
+            ? `<span class="kg-bookmark-${name}">${escapeHtml(str(metadata[name]))}</span>`
+            : '',
+        )
+        .join('');
+      const caption = str(payload.caption);
+      return `<figure class="kg-card kg-bookmark-card"><a class="kg-bookmark-container" href="${escapeHtml(url)}"><div class="kg-bookmark-content">${part('title', metadata.title || url)}${part('description', metadata.description)}${source ? `<div class="kg-bookmark-metadata">${source}</div>` : ''}</div></a>${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
     }
     case 'callout':
       return `<blockquote>${block(`${str(payload.calloutEmoji)} ${str(payload.calloutText)}`.trim())}</blockquote>`;

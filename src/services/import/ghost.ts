@@ -602,7 +602,7 @@ class GhostWriter {
     }
     if (this.embeds.size > 0)
       this.session.warn(
-        `embedded players were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...this.embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
+        `embedded players and bookmark cards were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...this.embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
       );
   }
 }

@@ -162,6 +162,9 @@ turndown.addRule('link', {
 // Embedded players found in the body being converted, for the report.
 let embedsFound: string[] = [];
 
+/** What a bookmark card is counted as among a body's embeds. */
+export const BOOKMARK_CARD = 'bookmark card';
+
 const PLAYERS: { pattern: RegExp; page: (m: RegExpExecArray) => string; provider: string; verb: string }[] = [
   {
     pattern: /^https:\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/(?:embed\/|watch\?(?:.*&)?v=)([\w-]{6,20})/,
@@ -254,6 +257,47 @@ turndown.addRule('figure', {
   },
 });
 
+/** Whether an element is one of Ghost's bookmark cards (its figure, or the link that is the card). */
+function isBookmarkCard(node: HTMLElement): boolean {
+  const classes = ` ${node.getAttribute('class') ?? ''} `;
+  if (/\skg-bookmark-card\s/.test(classes)) return true;
+  // A bare container link: one inside a card figure is converted with the figure.
+  if (node.nodeName !== 'A' || !/\skg-bookmark-container\s/.test(classes)) return false;
+  for (let up = node.parentElement; up; up = up.parentElement)
+    if (/(^|\s)kg-bookmark-card(\s|$)/.test(up.getAttribute('class') ?? '')) return false;
+  return true;
+}
+
+/**
+ * Ghost's bookmark card as a link card (added after the figure rule, which it overrides): its title linking to the page, its description below,
+ * its caption after. The favicon and thumbnail, images on the other site, are left out: a
+ * reader's browser asks nothing of that site until the reader follows the link.
+ */
+turndown.addRule('bookmarkCard', {
+  filter: (node) => isBookmarkCard(node as HTMLElement),
+  replacement: (_content, node) => {
+    const card = node as HTMLElement;
+    const link = card.nodeName === 'A' ? card : card.querySelector('a.kg-bookmark-container, a[href]');
+    const url = link?.getAttribute('href')?.trim() ?? '';
+    const part = (name: string) =>
+      (card.querySelector(`.kg-bookmark-${name}`)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const caption = (card.querySelector('figcaption')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const title = part('title') || url;
+    if (!url || refusedScheme(url)) {
+      if (url) droppedLinksFound.push({ scheme: refusedScheme(url) ?? '', text: title });
+      const text = [title, part('description'), caption].filter(Boolean).map(escapeMarkdown);
+      return text.length > 0 ? `\n\n${text.join('\n\n')}\n\n` : '';
+    }
+    embedsFound.push(BOOKMARK_CARD);
+    const source = [part('publisher'), part('author')].filter(Boolean).join(' · ');
+    const lines = [
+      `**[${escapeMarkdown(title)}](${url.replace(/[()\s]/g, encodeURIComponent)})**`,
+      ...(part('description') ? [escapeMarkdown(part('description'))] : []),
+      ...(source ? [`*${escapeMarkdown(source)}*`] : []),
+    ];
+    return `\n\n${lines.join('  \n')}${caption ? `\n\n*${escapeMarkdown(caption)}*` : ''}\n\n`;
+  },
+});
 // Code lifted out of the body being converted, for the table rule to put back as HTML.
 let liftedCode: CodeBlock[] = [];
 
