@@ -54,6 +54,11 @@ export interface SkippedThing {
  */
 export interface ReportSink {
   item(item: SourceItem): void;
+  /**
+   * Changes the outcome of the item recorded `index`th (from 0): an item that read unchanged
+   * whose body the import's last pass then rewrote.
+   */
+  amend(index: number, outcome: ItemOutcome): void;
   skipped(thing: SkippedThing): void;
   warning(message: string): void;
 }

@@ -154,6 +154,45 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a post an earlier run left linking to a post not written yet is pointed at it by the run that writes it, and reads updated', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const linking = ghostPost({
+          id: 'r1',
+          title: 'First',
+          slug: 'first',
+          html: '<p>Read <a href="__GHOST_URL__/second/">the second</a> next.</p>',
+        });
+        const second = ghostPost({ id: 'r2', title: 'Second', slug: 'second', html: '<p>Second.</p>' });
+        // What a run stopped after its first batch leaves: the link waits for the last pass.
+        const early = await importGhost(t.wiring, write('part.json', ghostExport({ posts: [linking] })));
+        assert.equal(itemLine(early, 'post', 'r1').outcome, 'imported');
+        assert.equal(
+          (await t.wiring.store.articles.findBySlug('first'))?.bodyMarkdown,
+          'Read [the second](/second/) next.',
+        );
+        const whole = write('whole.json', ghostExport({ posts: [linking, second] }));
+        const report = await importGhost(t.wiring, whole);
+        assert.equal(
+          (await t.wiring.store.articles.findBySlug('first'))?.bodyMarkdown,
+          'Read [the second](/articles/second) next.',
+        );
+        assert.equal(itemLine(report, 'post', 'r1').outcome, 'updated');
+        assert.deepEqual(report.counts.article, {
+          imported: 1,
+          updated: 1,
+          unchanged: 0,
+          skipped: 0,
+          failed: 0,
+        });
+        const again = await importGhost(t.wiring, whole);
+        assert.equal(itemLine(again, 'post', 'r1').outcome, 'unchanged');
+        assert.equal(again.counts.article.unchanged, 2);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('bookmark cards become link cards, from the html as from lexical, with no image of the other site, and are counted', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

@@ -57,7 +57,7 @@ export class GhostSpool {
           PRIMARY KEY (kind, source_id)) WITHOUT ROWID;
         CREATE TABLE slugs (origin TEXT NOT NULL, slug TEXT NOT NULL, post_id TEXT NOT NULL,
           is_page INTEGER NOT NULL, path TEXT, PRIMARY KEY (origin, slug)) WITHOUT ROWID;
-        CREATE TABLE relinks (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+        CREATE TABLE relinks (kind TEXT NOT NULL, id INTEGER NOT NULL, item INTEGER, PRIMARY KEY (kind, id)) WITHOUT ROWID;
         CREATE TABLE ids (key TEXT PRIMARY KEY) WITHOUT ROWID;
       `);
     } catch (error) {
@@ -92,7 +92,7 @@ export class GhostSpool {
       insertSlug: prepare('INSERT OR IGNORE INTO slugs (origin, slug, post_id, is_page) VALUES (?, ?, ?, ?)'),
       selectSlug: prepare('SELECT post_id, is_page, path FROM slugs WHERE origin = ? AND slug = ?'),
       setPath: prepare('UPDATE slugs SET path = ? WHERE origin = ? AND post_id = ?'),
-      insertRelink: prepare('INSERT OR IGNORE INTO relinks (kind, id) VALUES (?, ?)'),
+      insertRelink: prepare('INSERT OR IGNORE INTO relinks (kind, id, item) VALUES (?, ?, ?)'),
       insertId: prepare('INSERT OR IGNORE INTO ids (key) VALUES (?)'),
       selectId: prepare('SELECT 1 AS found FROM ids WHERE key = ?'),
     };
@@ -265,14 +265,17 @@ export class GhostSpool {
     this.run('setPath', path, origin, postId);
   }
 
-  /** Notes an article or page whose body links to a post written after it. */
-  addRelink(kind: 'article' | 'page', id: number): void {
-    this.run('insertRelink', kind, id);
+  /**
+   * Notes an article or page whose body links to an item written after it; `item`, the place in
+   * the report of one that read unchanged (a body an interrupted run left with such links).
+   */
+  addRelink(kind: 'article' | 'page', id: number, item: number | null = null): void {
+    this.run('insertRelink', kind, id, item);
   }
 
   /** The articles and pages noted by addRelink. */
-  relinks(): { kind: 'article' | 'page'; id: number }[] {
-    return this.db.prepare('SELECT kind, id FROM relinks ORDER BY kind, id').all() as ReturnType<
+  relinks(): { kind: 'article' | 'page'; id: number; item: number | null }[] {
+    return this.db.prepare('SELECT kind, id, item FROM relinks ORDER BY kind, id').all() as ReturnType<
       GhostSpool['relinks']
     >;
   }

@@ -99,6 +99,13 @@ function absoluteUrl(value: string | null): string | null {
   return isHttpUrl(url) ? url : null;
 }
 
+/** A post whose body links to posts written after it, and whether it read unchanged. */
+interface GhostRelink {
+  kind: 'article' | 'page';
+  id: number;
+  isUnchanged: boolean;
+}
+
 /** The best body a Ghost post has: html, else lexical, else mobiledoc, else 0.x Markdown. */
 export function ghostBodyMarkdown(
   post: Row,
@@ -254,6 +261,8 @@ class GhostWriter {
   private readonly images: ImageUrls;
   /** Embedded players kept as links, by provider: a handful of providers, whatever the size. */
   private readonly embeds = new Map<string, number>();
+  /** The post being written links forward: noted once its report line is written. */
+  private pendingRelink: GhostRelink | null = null;
   /** The Ghost site's host (from --old-url), whose absolute links to its posts are pointed here. */
   private readonly hosts: Set<string>;
 
@@ -404,8 +413,13 @@ class GhostWriter {
     const title = text(post.title)?.trim() ?? '';
     const slug = text(post.slug)?.trim() ?? '';
     const ref = `post ${id ?? '(no id)'} "${title || slug}"`;
-    const outcome = (done: { outcome: ItemOutcome; reason?: string }) =>
-      session.item({ kind: 'post', id, title: title || slug, ...done });
+    this.pendingRelink = null;
+    const outcome = (done: { outcome: ItemOutcome; reason?: string }) => {
+      const index = session.item({ kind: 'post', id, title: title || slug, ...done });
+      const relink = this.pendingRelink as GhostRelink | null;
+      if (relink) this.spool.addRelink(relink.kind, relink.id, relink.isUnchanged ? index : null);
+      this.pendingRelink = null;
+    };
     const skipPost = (kind: ReportKind, reason: string) => {
       session.skip(kind, ref, reason);
       outcome({ outcome: 'skipped', reason });
@@ -588,17 +602,22 @@ class GhostWriter {
   ): void {
     if (!post.isRepeat) this.spool.setPath(this.origin, post.postId, path);
     const outcome = this.session.lastOutcome;
-    if (post.hasForwardLinks && (outcome === 'imported' || outcome === 'updated'))
-      this.spool.addRelink(kind, entityId);
+    // One that reads unchanged was left so by a run that stopped before its last pass: that pass
+    // is this run's to make. The post's report line is written first (see writePost).
+    if (post.hasForwardLinks && (outcome === 'imported' || outcome === 'updated' || outcome === 'unchanged'))
+      this.pendingRelink = { kind, id: entityId, isUnchanged: outcome === 'unchanged' };
   }
 
   /** Notes what only the whole import knows, in the last batch. */
   async finish(): Promise<void> {
     // Links to posts written after the one that links to them, now that every post is written.
-    for (const { kind, id } of this.spool.relinks()) {
+    for (const { kind, id, item } of this.spool.relinks()) {
       const rewrite = async (markdown: string) => (await this.relinked(markdown)).markdown;
-      if (kind === 'article') await this.session.rewriteArticleBody(id, rewrite);
-      else await this.session.rewritePageBody(id, rewrite);
+      const isRewritten =
+        kind === 'article'
+          ? await this.session.rewriteArticleBody(id, rewrite)
+          : await this.session.rewritePageBody(id, rewrite);
+      if (isRewritten && item !== null) this.session.rewritten(kind, item);
     }
     if (this.embeds.size > 0)
       this.session.warn(

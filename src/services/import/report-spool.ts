@@ -1,7 +1,13 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { MigrationReport, ReportSink, SkippedThing, SourceItem } from '../../domain/migration-report.ts';
+import type {
+  ItemOutcome,
+  MigrationReport,
+  ReportSink,
+  SkippedThing,
+  SourceItem,
+} from '../../domain/migration-report.ts';
 import { rolledBackItem } from './session.ts';
 
 /** A report's lists, read in order: from the report itself, or from where an import spooled them. */
@@ -35,10 +41,18 @@ export class ReportSpool implements ReportSink {
   private readonly files = new Map<ListName, { fd: number; pending: string[]; size: number }>();
   /** How many items failed. */
   failures = 0;
+  private itemCount = 0;
+  /** Outcomes changed after their items were written (few: see ReportSink.amend), by place. */
+  private readonly amended = new Map<number, ItemOutcome>();
 
   item(item: SourceItem): void {
     if (item.outcome === 'failed') this.failures += 1;
+    this.itemCount += 1;
     this.append('items', item);
+  }
+
+  amend(index: number, outcome: ItemOutcome): void {
+    if (index >= 0 && index < this.itemCount) this.amended.set(index, outcome);
   }
 
   skipped(thing: SkippedThing): void {
@@ -59,8 +73,13 @@ export class ReportSpool implements ReportSink {
     const spool = this;
     return {
       *items() {
-        for (const item of spool.read<SourceItem>('items'))
+        let index = 0;
+        for (const read of spool.read<SourceItem>('items')) {
+          const outcome = spool.amended.get(index);
+          index += 1;
+          const item = outcome === undefined ? read : { ...read, outcome };
           yield report.isRolledBack ? rolledBackItem(item, failures) : item;
+        }
         yield* report.items;
       },
       *skipped() {

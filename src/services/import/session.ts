@@ -157,6 +157,10 @@ function itemTitle(text: string | null | undefined): string {
 function reportLists(report: MigrationReport): ReportSink {
   return {
     item: (item) => report.items.push(item),
+    amend: (index, outcome) => {
+      const item = report.items[index];
+      if (item) item.outcome = outcome;
+    },
     skipped: (thing) => report.skipped.push(thing),
     warning: (message) => report.warnings.push(message),
   };
@@ -398,6 +402,9 @@ export class ImportSession {
   /** Notes on the source item being written (a value shortened or left out), for its report line. */
   private itemNotes: string[] = [];
 
+  /** How many source items were recorded (item). */
+  private itemsRecorded = 0;
+
   /**
    * What became of the last thing written, as its source item's outcome, with the notes made on
    * the item so far (which it takes: they are on this line, not the next).
@@ -453,16 +460,17 @@ export class ImportSession {
     this.isLastRefused = false;
   }
 
-  /** Records what became of one item of the source file. */
+  /** Records what became of one item of the source file; returns its place in the report's list. */
   item(entry: {
     kind: string;
     id: string | null;
     title?: string | null;
     outcome: ItemOutcome;
     reason?: string;
-  }): void {
+  }): number {
     if (entry.outcome === 'failed') this.failures += 1;
     const reason = this.takeNotes(entry.reason);
+    this.itemsRecorded += 1;
     this.sink.item({
       kind: entry.kind,
       id: itemTitle(entry.id ?? '(no id)'),
@@ -470,6 +478,18 @@ export class ImportSession {
       outcome: entry.outcome,
       ...(reason ? { reason } : {}),
     });
+    return this.itemsRecorded - 1;
+  }
+
+  /**
+   * Counts an article or page that read unchanged, and its item (recorded `index`th), as updated:
+   * the last pass pointed its links at items written after it. An import stopped before that pass
+   * leaves such links behind, and the run that completes it finds the body as that one left it.
+   */
+  rewritten(kind: 'article' | 'page', index: number): void {
+    this.report.counts[kind].unchanged -= 1;
+    this.report.counts[kind].updated += 1;
+    this.sink.amend(index, 'updated');
   }
 
   skip(kind: ReportKind, ref: string, reason: string): void {
@@ -1028,11 +1048,11 @@ export class ImportSession {
    * Gives an article this import wrote the body `rewrite` makes of its own (links to items
    * written after it, pointed at where they went), keeping a revision, unless it is unchanged.
    */
-  async rewriteArticleBody(id: number, rewrite: (markdown: string) => Promise<string>): Promise<void> {
+  async rewriteArticleBody(id: number, rewrite: (markdown: string) => Promise<string>): Promise<boolean> {
     const existing = await this.repos.articles.findById(id);
-    if (!existing) return;
+    if (!existing) return false;
     const bodyMarkdown = await rewrite(existing.bodyMarkdown);
-    if (bodyMarkdown === existing.bodyMarkdown) return;
+    if (bodyMarkdown === existing.bodyMarkdown) return false;
     await saveArticleIn(
       this.repos,
       { ...draftOf(existing), bodyMarkdown },
@@ -1044,14 +1064,15 @@ export class ImportSession {
         id,
       },
     );
+    return true;
   }
 
   /** The same as rewriteArticleBody, for a page. */
-  async rewritePageBody(id: number, rewrite: (markdown: string) => Promise<string>): Promise<void> {
+  async rewritePageBody(id: number, rewrite: (markdown: string) => Promise<string>): Promise<boolean> {
     const existing = (await this.repos.pages.list()).find((page) => page.id === id);
-    if (!existing) return;
+    if (!existing) return false;
     const bodyMarkdown = await rewrite(existing.bodyMarkdown);
-    if (bodyMarkdown === existing.bodyMarkdown) return;
+    if (bodyMarkdown === existing.bodyMarkdown) return false;
     await savePageIn(
       this.repos,
       {
@@ -1070,6 +1091,7 @@ export class ImportSession {
         modifiedAt: existing.updatedAt,
       },
     );
+    return true;
   }
 
   /** Records a 301 from an old URL path to a new one; ignores paths that would shadow our own. */

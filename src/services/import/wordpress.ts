@@ -343,6 +343,13 @@ interface ItemDone {
   reason?: string;
 }
 
+/** An article or page whose body links to items written after it (see WordPressWriter.relinkForward). */
+interface PendingRelink {
+  kind: 'article' | 'page';
+  id: number;
+  isUnchanged: boolean;
+}
+
 /** What an item is remembered by, and whether another item of the file had its post id first. */
 interface ItemKey {
   sourceId: string;
@@ -358,6 +365,8 @@ function isWritten(done: ItemDone): boolean {
 
 class WordPressWriter {
   private readonly personByLogin = new Map<string, number>();
+  /** The item being written links forward: noted once its report line is written. */
+  private pendingRelink: PendingRelink | null = null;
   private readonly termIds = new Map<string, number>();
   /** Terms of unmapped taxonomies attached to posts (post formats, mostly): taxonomy → name → posts. */
   private readonly unmappedTerms = new Map<string, Map<string, number>>();
@@ -606,13 +615,26 @@ class WordPressWriter {
     prepared,
   }: SpooledItem & { prepared: PreparedItem | null }): Promise<void> {
     const ref = `${item.postType} ${item.postId ?? '(no id)'} "${item.title || item.postName || ''}" (line ${item.line})`;
+    this.pendingRelink = null;
     const done = await this.writeOne(item, ref, isRepeat, prepared);
-    this.session.item({
+    const index = this.session.item({
       kind: 'item',
       id: item.postId ?? `line ${item.line}`,
       title: item.title || item.postName,
       ...done,
     });
+    const relink = this.pendingRelink as PendingRelink | null;
+    if (relink) this.spool.addRelink(relink.kind, relink.id, relink.isUnchanged ? index : null);
+    this.pendingRelink = null;
+  }
+
+  /**
+   * Notes that the body just saved links to items not written yet. One that reads unchanged was
+   * left so by a run that stopped before its last pass: that pass is this run's to make.
+   */
+  private relinkLater(kind: 'article' | 'page', id: number, done: ItemDone): void {
+    if (isWritten(done) || done.outcome === 'unchanged')
+      this.pendingRelink = { kind, id, isUnchanged: done.outcome === 'unchanged' };
   }
 
   /** Notes, in the report, the terms of unmapped taxonomies that posts carried. */
@@ -750,7 +772,7 @@ class WordPressWriter {
     if (!page) return done;
     const target = pagePath(page.slug);
     if (!isRepeat) this.spool.setTargetPath(item.postId as string, target);
-    if (hasForwardLinks && isWritten(done)) this.spool.addRelink('page', page.id);
+    if (hasForwardLinks) this.relinkLater('page', page.id, done);
     await this.session.redirect(item.link, target, ref);
     // The id's link leads to the first item that has it; a repeat leading there too would take
     // it over on every run.
@@ -880,7 +902,7 @@ class WordPressWriter {
       return done;
     }
     if (!isRepeat) this.spool.setTargetPath(item.postId as string, saved.path);
-    if (hasForwardLinks && isWritten(done)) this.spool.addRelink('article', saved.id);
+    if (hasForwardLinks) this.relinkLater('article', saved.id, done);
     await this.session.redirect(item.link, saved.path, ref);
     if (!isRepeat) await this.session.redirect(`/?p=${item.postId}`, saved.path, ref);
     // Addresses the post had before its slug was changed, which WordPress still answered.
@@ -1271,11 +1293,14 @@ class WordPressWriter {
 
   /** Points the links of bodies written before their targets (spooled by addRelink) at them. */
   async relinkForward(): Promise<void> {
-    for (const { kind, id } of this.spool.relinks()) {
+    for (const { kind, id, item } of this.spool.relinks()) {
       const ref = `${kind} ${id}`;
       const rewrite = async (markdown: string) => (await this.rewriteBody(markdown, ref)).markdown;
-      if (kind === 'article') await this.session.rewriteArticleBody(id, rewrite);
-      else await this.session.rewritePageBody(id, rewrite);
+      const isRewritten =
+        kind === 'article'
+          ? await this.session.rewriteArticleBody(id, rewrite)
+          : await this.session.rewritePageBody(id, rewrite);
+      if (isRewritten && item !== null) this.session.rewritten(kind, item);
     }
   }
 }

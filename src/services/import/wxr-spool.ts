@@ -70,7 +70,7 @@ export class WxrSpool {
         CREATE TABLE slugs (slug TEXT PRIMARY KEY, post_id TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE targets (post_id TEXT PRIMARY KEY, kind TEXT NOT NULL, path TEXT) WITHOUT ROWID;
         CREATE TABLE files (relative TEXT PRIMARY KEY, url TEXT) WITHOUT ROWID;
-        CREATE TABLE relinks (kind TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID;
+        CREATE TABLE relinks (kind TEXT NOT NULL, id INTEGER NOT NULL, item INTEGER, PRIMARY KEY (kind, id)) WITHOUT ROWID;
         CREATE TABLE parent_redirects (post_id TEXT PRIMARY KEY, parent TEXT NOT NULL, link TEXT) WITHOUT ROWID;
       `);
     } catch (error) {
@@ -100,7 +100,7 @@ export class WxrSpool {
     this.updateTarget = this.db.prepare('UPDATE targets SET path = ? WHERE post_id = ? AND path IS NULL');
     this.insertFile = this.db.prepare('INSERT OR REPLACE INTO files (relative, url) VALUES (?, ?)');
     this.selectFile = this.db.prepare('SELECT url FROM files WHERE relative = ?');
-    this.insertRelink = this.db.prepare('INSERT OR IGNORE INTO relinks (kind, id) VALUES (?, ?)');
+    this.insertRelink = this.db.prepare('INSERT OR IGNORE INTO relinks (kind, id, item) VALUES (?, ?, ?)');
     this.db.exec('BEGIN');
   }
 
@@ -144,9 +144,12 @@ export class WxrSpool {
     this.insertFile.run(relative, url);
   }
 
-  /** Notes an article or page whose body links to an item written after it. */
-  addRelink(kind: 'article' | 'page', id: number): void {
-    this.insertRelink.run(kind, id);
+  /**
+   * Notes an article or page whose body links to an item written after it; `item`, the place in
+   * the report of one that read unchanged (a body an interrupted run left with such links).
+   */
+  addRelink(kind: 'article' | 'page', id: number, item: number | null = null): void {
+    this.insertRelink.run(kind, id, item);
   }
 
   /** Notes that an attachment's old addresses (`link`, its ids) are to lead to its parent's page. */
@@ -167,8 +170,8 @@ export class WxrSpool {
   }
 
   /** The articles and pages noted by addRelink. */
-  relinks(): { kind: 'article' | 'page'; id: number }[] {
-    return this.db.prepare('SELECT kind, id FROM relinks ORDER BY kind, id').all() as ReturnType<
+  relinks(): { kind: 'article' | 'page'; id: number; item: number | null }[] {
+    return this.db.prepare('SELECT kind, id, item FROM relinks ORDER BY kind, id').all() as ReturnType<
       WxrSpool['relinks']
     >;
   }

@@ -1,0 +1,125 @@
+// An import stopped by SIGTERM (a process manager, a closed terminal) between its batches and run
+// again: the run that completes it must also make the last pass the stopped one never reached.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { MigrationReport } from '../../src/services/import/session.ts';
+import { WORDPRESS_BATCH_ITEMS } from '../../src/services/import/wordpress.ts';
+import {
+  createTestDatabase,
+  DATABASE_KINDS,
+  openTestWiring,
+  type TestDatabase,
+  type TestWiring,
+} from '../helpers/databases.ts';
+import { type PressroomChild, runPressroom, runPressroomToEnd } from '../helpers/server-process.ts';
+
+const SITE = 'resume.example';
+/** More than two batches: the stop comes after the first is committed, with a batch and more to go. */
+const POSTS = 2 * WORDPRESS_BATCH_ITEMS + 100;
+
+/** A WXR file of POSTS small posts; the first links to the last by its ?p= address. */
+function writeExport(file: string): void {
+  const items: string[] = [];
+  for (let id = 1; id <= POSTS; id += 1) {
+    const body =
+      id === 1
+        ? `<p>Read <a href="https://${SITE}/?p=${POSTS}">the last post</a> first.</p>`
+        : `<p>Post number ${id}.</p>`;
+    items.push(`<item><title>Post ${id}</title><link>https://${SITE}/?p=${id}</link>
+<dc:creator><![CDATA[admin]]></dc:creator><content:encoded><![CDATA[${body}]]></content:encoded>
+<wp:post_id>${id}</wp:post_id><wp:post_date_gmt>2021-03-01 10:00:00</wp:post_date_gmt>
+<wp:post_name>post-${id}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`);
+  }
+  writeFileSync(
+    file,
+    `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Resume</title><link>https://${SITE}</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>https://${SITE}</wp:base_site_url><wp:base_blog_url>https://${SITE}</wp:base_blog_url>
+<wp:author><wp:author_id>1</wp:author_id><wp:author_login>admin</wp:author_login></wp:author>
+${items.join('\n')}
+</channel></rss>`,
+  );
+}
+
+/** Resolves once the import says it has written more than a batch (so one batch is committed). */
+function pastFirstBatch(importer: PressroomChild): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString('utf8');
+      for (const match of seen.matchAll(/writing \d+% \((\d+)\/\d+ items\)/g))
+        if (Number(match[1]) > WORDPRESS_BATCH_ITEMS) {
+          importer.child.stderr?.off('data', onData);
+          resolve();
+          return;
+        }
+    };
+    importer.child.stderr?.on('data', onData);
+    importer.ended.then(() => reject(new Error(`the import ended first:\n${importer.output()}`)));
+  });
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`an import stopped by SIGTERM and run again on ${kind}`, () => {
+    let database: TestDatabase;
+    let check: TestWiring | undefined;
+    let importer: PressroomChild | undefined;
+    before(async () => {
+      database = await createTestDatabase(kind);
+    });
+    after(async () => {
+      await importer?.kill();
+      await check?.wiring.close();
+      await database?.drop();
+    });
+
+    test('points the links of posts the stopped run wrote at posts written after the stop, and reports them updated', async () => {
+      const file = path.join(database.dataDir, 'resume.xml');
+      const reportFile = path.join(database.dataDir, 'report.json');
+      writeExport(file);
+      const env = { DATABASE_URL: database.url, PRESSROOM_DATA: database.dataDir };
+
+      importer = runPressroom(['import', 'wordpress', file, '--progress'], env);
+      await pastFirstBatch(importer);
+      importer.child.kill('SIGTERM');
+      const stopped = await importer.ended;
+      assert.equal(stopped.signal, 'SIGTERM', `the import ended before the signal:\n${importer.output()}`);
+      check = await openTestWiring(database);
+      const first = await check.wiring.store.articles.findBySlug('post-1');
+      assert.ok(first, 'the first batch was committed before the stop');
+      assert.equal(await check.wiring.store.articles.findBySlug(`post-${POSTS}`), undefined);
+      assert.match(first.bodyMarkdown, /\?p=/, 'the stopped run never reached its last pass');
+
+      const rerun = await runPressroomToEnd(['import', 'wordpress', file, '--report', reportFile], env);
+      assert.equal(rerun.code, 0, rerun.output);
+      const last = await check.wiring.store.articles.findBySlug(`post-${POSTS}`);
+      assert.ok(last);
+      const relinked = await check.wiring.store.articles.findBySlug('post-1');
+      assert.equal(relinked?.bodyMarkdown, `Read [the last post](/articles/${last.slug}) first.`);
+      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as MigrationReport;
+      const line = report.items.find((item) => item.kind === 'item' && item.id === '1');
+      assert.equal(line?.outcome, 'updated', 'the post whose link was pointed here is not "unchanged"');
+      const posts = report.items.filter((item) => item.kind === 'item');
+      assert.equal(posts.length, POSTS, 'every post is reported once');
+      const byOutcome = (outcome: string) => posts.filter((item) => item.outcome === outcome).length;
+      assert.equal(report.counts.article.updated, byOutcome('updated'));
+      assert.equal(report.counts.article.unchanged, byOutcome('unchanged'));
+      assert.equal(report.counts.article.imported, byOutcome('imported'));
+      assert.match(rerun.output, /Source items: \d+ \(\d+ imported, 1 updated, \d+ unchanged\)/);
+
+      // Complete now: another run finds everything as it is.
+      const again = await runPressroomToEnd(['import', 'wordpress', file, '--report', reportFile], env);
+      assert.equal(again.code, 0, again.output);
+      const settled = JSON.parse(readFileSync(reportFile, 'utf8')) as MigrationReport;
+      assert.ok(settled.items.every((item) => item.outcome === 'unchanged'));
+      assert.equal(
+        (await check.wiring.store.articles.findBySlug('post-1'))?.bodyMarkdown,
+        relinked?.bodyMarkdown,
+      );
+    });
+  });
+}
