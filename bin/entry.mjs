@@ -4,6 +4,8 @@
 // compiling: about a third of the server's start-up CPU time. Without a writable folder it
 // simply compiles again.
 import module from 'node:module';
+import { watchParent } from './node-runtime.mjs';
 
 module.enableCompileCache?.();
+watchParent();
 await import('../src/cli/main.ts');

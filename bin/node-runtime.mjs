@@ -65,12 +65,19 @@ export function envFor(node, env = process.env) {
   return { ...env, [key]: `${path.dirname(node)}${rest}` };
 }
 
+/** The variable that tells a child run by runOn which process started it (see watchParent). */
+export const PARENT_PID = 'PRESSROOM_PARENT_PID';
+
 /**
  * Runs `node args` in this terminal and ends this process the way the child ended. Signals a
  * process manager sends to this process are passed on; Ctrl-C already reaches both processes.
+ * SIGKILL cannot be passed on: the child watches for this process to go (watchParent).
  */
 export function runOn(node, args) {
-  const child = spawn(node, args, { stdio: 'inherit', env: envFor(node) });
+  const child = spawn(node, args, {
+    stdio: 'inherit',
+    env: { ...envFor(node), [PARENT_PID]: String(process.pid) },
+  });
   const forward = (signal) => () => child.kill(signal);
   const forwarders = { SIGTERM: forward('SIGTERM'), SIGHUP: forward('SIGHUP'), SIGINT: () => {} };
   for (const [signal, handler] of Object.entries(forwarders)) process.on(signal, handler);
@@ -83,4 +90,26 @@ export function runOn(node, args) {
     if (signal) process.kill(process.pid, signal);
     else process.exit(code === null ? 1 : code);
   });
+  return child;
+}
+
+/**
+ * In a child started by runOn: ends this process as SIGTERM would (a server closes cleanly, an
+ * import stops) once the process that started it is gone, killed with SIGKILL say, instead of
+ * running on with no one waiting for it. Children of this process are not told to watch.
+ */
+export function watchParent(env = process.env, intervalMs = 500) {
+  const expected = Number(env[PARENT_PID]);
+  delete env[PARENT_PID];
+  if (!Number.isInteger(expected) || expected <= 1) return;
+  if (process.ppid !== expected) {
+    process.kill(process.pid, 'SIGTERM');
+    return;
+  }
+  const timer = setInterval(() => {
+    if (process.ppid === expected) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, intervalMs);
+  timer.unref();
 }

@@ -140,8 +140,11 @@ const NAMED_ENV: Record<string, [string, string]> = {
   SITE_URL: ['site', 'url'],
 };
 
-/** PRESSROOM_ variables that are not settings: the file to read settings from, and the CLI's password. */
-const OTHER_ENV = new Set(['PRESSROOM_CONFIG', 'PRESSROOM_PASSWORD']);
+/**
+ * PRESSROOM_ variables that are not settings: the file to read settings from, the CLI's password,
+ * and the launcher's process id (bin/node-runtime.mjs).
+ */
+const OTHER_ENV = new Set(['PRESSROOM_CONFIG', 'PRESSROOM_PASSWORD', 'PRESSROOM_PARENT_PID']);
 
 type Raw = Record<string, Record<string, unknown>>;
 type Problem = { field: string; message: string };
