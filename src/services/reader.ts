@@ -368,7 +368,8 @@ export class Reader {
     const target =
       base?.kind === 'moved'
         ? base.to
-        : (await this.isListingPath(address.base)) || (await this.isPagePath(address.base))
+        : ((await this.isListingPath(address.base)) && (await this.isVisibleTarget(address.base))) ||
+            (await this.isPagePath(address.base))
           ? address.base
           : null;
     if (target === null) return undefined;
@@ -377,6 +378,14 @@ export class Reader {
     return moved(
       address.kind === 'feed' ? feedPathOf(target, address.format) : `${target}?page=${address.page}`,
     );
+  }
+
+  /**
+   * Whether an import recorded this old address (whatever it leads to now): one that leads
+   * nowhere a reader may go is a page that is not there, not the home page.
+   */
+  async isRecordedAddress(path: string): Promise<boolean> {
+    return (await this.repos.redirects.find(path)) !== undefined;
   }
 
   private async redirectOf(
@@ -395,8 +404,26 @@ export class Reader {
     return { kind: 'moved', to: redirect.toPath };
   }
 
-  /** Whether a redirect may lead to its target: not an article readers cannot see yet. */
+  /**
+   * Whether a redirect may lead to its target: not an article readers cannot see yet, nor a term
+   * or author listing that has no page (no published article yet). Such an old address answers
+   * 404 itself rather than a 301 to a 404; not 410, as the term or author may yet get a page.
+   */
   private async isVisibleTarget(path: string): Promise<boolean> {
+    const listing = /^\/([^/?#]+)\/([^/?#]+)$/.exec(path);
+    if (listing && listing[1] !== 'articles') {
+      const [first, second] = [decodedSegment(listing[1] ?? ''), decodedSegment(listing[2] ?? '')];
+      if (first === null || second === null) return false;
+      if (first === 'authors') return (await this.author(second, { page: 1, pageSize: 1 })) !== undefined;
+      const taxonomy = await this.structure.taxonomy(first);
+      if (!taxonomy) return true;
+      const [terms, listed] = await Promise.all([
+        this.structure.terms(taxonomy.id),
+        this.structure.listedTermIds(),
+      ]);
+      const term = terms.find((t) => t.slug === second);
+      return term !== undefined && listed.has(term.id);
+    }
     const encoded = /^\/articles\/([^/?#]+)$/.exec(path)?.[1];
     if (encoded === undefined) return true;
     let slug: string;
@@ -541,5 +568,14 @@ export class Reader {
         readingMinutes: readingMinutes(article.wordCount),
       };
     });
+  }
+}
+
+/** A path segment decoded, or null when it is not valid percent-encoding. */
+function decodedSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
   }
 }

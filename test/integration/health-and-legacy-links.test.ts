@@ -23,10 +23,12 @@ const WXR = `<?xml version="1.0" encoding="UTF-8"?>
   <wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>
   <wp:category><wp:term_id>4</wp:term_id><wp:category_nicename>harbour</wp:category_nicename><wp:category_parent>news</wp:category_parent><wp:cat_name><![CDATA[Harbour]]></wp:cat_name></wp:category>
   <wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>rivers</wp:tag_slug><wp:tag_name><![CDATA[Rivers]]></wp:tag_name></wp:tag>
+  <wp:tag><wp:term_id>6</wp:term_id><wp:tag_slug>lakes</wp:tag_slug><wp:tag_name><![CDATA[Lakes]]></wp:tag_name></wp:tag>
   <item>
     <title>River accounts</title>
     <link>https://old.example/2020/06/river-accounts/</link>
     <dc:creator><![CDATA[ana]]></dc:creator>
+    <category domain="category" nicename="news"><![CDATA[News]]></category>
     <category domain="category" nicename="harbour"><![CDATA[Harbour]]></category>
     <category domain="post_tag" nicename="rivers"><![CDATA[Rivers]]></category>
     <content:encoded><![CDATA[<p>Where the river money went.</p>]]></content:encoded>
@@ -160,6 +162,11 @@ for (const kind of DATABASE_KINDS) {
         '/nothing/feed/',
         '/2020/13/',
         '/tag/rivers/page/0/',
+        // A tag no published article carries has no page here: 404 at once, not a 301 to a 404.
+        '/tag/lakes/',
+        '/tag/lakes/feed/',
+        '/tag/lakes/page/2/',
+        '/?tag=lakes',
       ]) {
         const res = await fetch(`${base}${url}`, { redirect: 'manual' });
         assert.equal(res.status, 404, url);

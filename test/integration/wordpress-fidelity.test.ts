@@ -434,12 +434,19 @@ for (const kind of DATABASE_KINDS) {
         wxr(
           site,
           `<wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>
-  <wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>rivers</wp:tag_slug><wp:tag_name><![CDATA[Rivers]]></wp:tag_name></wp:tag>`,
+  <wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>rivers</wp:tag_slug><wp:tag_name><![CDATA[Rivers]]></wp:tag_name></wp:tag>
+  <wp:tag><wp:term_id>6</wp:term_id><wp:tag_slug>lakes</wp:tag_slug><wp:tag_name><![CDATA[Lakes]]></wp:tag_name></wp:tag>`,
           // The attachments come first, as they often do: the one whose file is absent leads to
           // its post once that is written.
           `${attachment(20, 'photo')}
   ${attachment(21, 'missing')}
-  ${post(site, { id: 10, slug: 'hello', title: 'Hello' })}`,
+  ${post(site, {
+    id: 10,
+    slug: 'hello',
+    title: 'Hello',
+    extra:
+      '<category domain="category" nicename="news"><![CDATA[News]]></category><category domain="post_tag" nicename="rivers"><![CDATA[Rivers]]></category>',
+  })}`,
         ),
       );
       const app = await buildApp(t.wiring, { shouldLog: false });
@@ -463,6 +470,10 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(await moved('/index.php?cat=3&paged=2'), '/theme/news');
         assert.equal(await moved('/?tag=rivers'), '/tag/rivers');
         assert.equal(await moved('/?author=1'), '/authors/admin');
+        // A tag no article carries has no page: its old addresses answer 404 at once, not a 301
+        // to a 404 (nor 410: the tag is still there, and its first article gives it a page).
+        for (const url of ['/?tag=lakes', '/tag/lakes/', '/tag/lakes/feed/'])
+          assert.equal((await app.inject({ method: 'GET', url })).statusCode, 404, url);
         // A category's feed leads to the category; the site's feed is still the site's.
         assert.equal(await moved('/?cat=3&feed=rss2'), '/theme/news');
         assert.equal(await moved('/?feed=rss2'), '/feed.xml');

@@ -32,6 +32,9 @@ export async function legacyRedirects(
     if (address?.kind === 'gone') throw Errors.GONE();
     if (address?.kind === 'moved')
       return reply.header('cache-control', deps.cacheControl).redirect(address.to, 301);
+    // Recorded, but what it leads to has no page for readers (a tag with no article yet, a
+    // draft): 404 here, not the home page, and no 301 to a 404 that would tell a draft's slug.
+    if (address === undefined && (await deps.reader.isRecordedAddress(old))) throw Errors.NOT_FOUND();
   });
 }
 // Applies to every route, not only those registered inside this plugin (what fastify-plugin does).
