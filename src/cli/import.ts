@@ -80,13 +80,20 @@ export function printMigrationReport(
     if (ITEM_OUTCOMES.every((o) => c[o] === 0)) continue;
     io.out(`  ${label.padEnd(12)} ${ITEM_OUTCOMES.map((o) => String(c[o]).padStart(9)).join(' ')}`);
   }
-  let heading = 'Skipped:';
-  for (const s of lists.skipped()) {
-    if (heading) io.out(heading);
-    heading = '';
-    io.out(`  ${s.kind} ${s.ref}: ${s.reason}`);
+  // What was left out on purpose, then what could not be imported, each under its own heading.
+  for (const [title, isFailed] of [
+    ['Skipped:', false],
+    ['Failed:', true],
+  ] as const) {
+    let heading: string = title;
+    for (const s of lists.skipped()) {
+      if ((s.isFailed === true) !== isFailed) continue;
+      if (heading) io.out(heading);
+      heading = '';
+      io.out(`  ${s.kind} ${s.ref}: ${s.reason}`);
+    }
   }
-  heading = 'Notes:';
+  let heading = 'Notes:';
   for (const w of lists.warnings()) {
     if (heading) io.out(heading);
     heading = '';

@@ -41,11 +41,15 @@ export interface SourceItem {
   reason?: string;
 }
 
-/** Something of the source left out (an item, or a part of one such as a comment), and why. */
+/**
+ * Something of the source left out (an item, or a part of one such as a comment), and why: on
+ * purpose, or, `isFailed`, because of a problem with it.
+ */
 export interface SkippedThing {
   kind: ReportKind;
   ref: string;
   reason: string;
+  isFailed?: true;
 }
 
 /**

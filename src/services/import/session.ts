@@ -506,7 +506,7 @@ export class ImportSession {
     this.count(kind, 'failed');
     this.lastReason = reason;
     this.isLastRefused = true;
-    this.sink.skipped({ kind, ref, reason });
+    this.sink.skipped({ kind, ref, reason, isFailed: true });
   }
 
   /**
