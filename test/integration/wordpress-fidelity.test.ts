@@ -122,6 +122,46 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('an author and a term found here rather than made say so on their lines, not only "unchanged"', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const store = t.wiring.store;
+        const tag = (await store.taxonomies.listTaxonomies()).find((x) => x.slug === 'tag');
+        assert.ok(tag);
+        await addTerm(store, { taxonomyId: tag.id, slug: 'rivers', name: 'Rivers' });
+        await store.people.insert({
+          slug: 'admin',
+          name: 'Site Admin',
+          bio: 'Written here.',
+          bioHtml: '<p>Written here.</p>',
+          email: null,
+          website: null,
+          links: [],
+          photo: null,
+          createdAt: '2026-01-01T00:00:00.000Z',
+          updatedAt: '2026-01-01T00:00:00.000Z',
+        });
+        const site = 'found.example';
+        const file = write(
+          'found.xml',
+          wxr(
+            site,
+            '<wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>rivers</wp:tag_slug><wp:tag_name><![CDATA[Rivers]]></wp:tag_name></wp:tag>',
+            post(site, { id: 3, slug: 'found', title: 'Found' }),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const author = itemLine(report, 'author', 'admin');
+        assert.equal(author.outcome, 'unchanged');
+        assert.match(author.reason ?? '', /credited to “Site Admin” \(admin\), a person already here/);
+        const term = itemLine(report, 'term', 'post_tag:rivers');
+        assert.equal(term.outcome, 'unchanged');
+        assert.match(term.reason ?? '', /merged into the term “Rivers” \(\/tag\/rivers\) already here/);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('C, C#, C++, F#, .NET and NET stay distinct terms; a slug taken by another term is renamed and reported', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

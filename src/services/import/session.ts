@@ -676,6 +676,8 @@ export class ImportSession {
     const photo = ref.photo?.trim() || null;
     if (!isNew) {
       this.count('person', 'unchanged');
+      // Not made by this import, and left as it is: "unchanged" alone would read as if it were.
+      this.lastReason = `credited to “${clipText(person.name, 60)}” (${person.slug}), a person already here, whose profile is left as it is`;
       if (isKept || (photo !== null && photo !== person.photo) || (!ref.isNameKept && name !== person.name))
         this.warn(
           `author “${clipText(name, 60)}”: credited to the person “${clipText(person.name, 60)}” (${person.slug}) already here, whose profile was kept`,
@@ -791,7 +793,11 @@ export class ImportSession {
       } else {
         this.count('term', 'unchanged');
       }
-      if (previous !== existing.id) await this.remember('term', sourceId, existing.id);
+      if (previous !== existing.id) {
+        await this.remember('term', sourceId, existing.id);
+        // Found here rather than made: the source's term is merged into it, as its line says.
+        this.lastReason = `merged into the term “${clipText(existing.name, 60)}” (/${taxonomy.slug}/${existing.slug}) already here`;
+      }
       return next;
     }
     const record = {
