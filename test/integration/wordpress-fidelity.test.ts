@@ -162,6 +162,59 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("the report's table counts the terms and people its list of items lists; those made only for posts are named in a note", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'tally.example';
+        const file = write(
+          'tally.xml',
+          wxr(
+            site,
+            `<wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>rivers</wp:tag_slug><wp:tag_name><![CDATA[Rivers]]></wp:tag_name></wp:tag>
+  <wp:tag><wp:term_id>5</wp:term_id><wp:tag_slug>rivers</wp:tag_slug><wp:tag_name><![CDATA[Rivers]]></wp:tag_name></wp:tag>`,
+            post(site, {
+              id: 4,
+              slug: 'tally',
+              title: 'Tally',
+              extra:
+                '<category domain="post_tag" nicename="rivers"><![CDATA[Rivers]]></category><category domain="post_tag" nicename="estuaries"><![CDATA[Estuaries]]></category>',
+            }).replace(
+              '<dc:creator><![CDATA[admin]]></dc:creator>',
+              '<dc:creator><![CDATA[guest]]></dc:creator>',
+            ),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const tally = (kind: string) => {
+          const counts = { imported: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+          for (const item of report.items) if (item.kind === kind) counts[item.outcome] += 1;
+          return counts;
+        };
+        assert.deepEqual(report.counts.term, tally('term'));
+        assert.deepEqual(report.counts.term, {
+          imported: 1,
+          updated: 0,
+          unchanged: 0,
+          skipped: 1,
+          failed: 0,
+        });
+        assert.deepEqual(report.counts.person, tally('author'));
+        assert.ok(
+          report.warnings.some((w) => /1 term\(s\) that posts name .*: post_tag:estuaries/.test(w)),
+          report.warnings.join('\n'),
+        );
+        assert.ok(
+          report.warnings.some((w) => /1 person\(s\) that posts name .*: guest/.test(w)),
+          report.warnings.join('\n'),
+        );
+        const article = await t.wiring.store.articles.findBySlug('tally');
+        assert.equal(article?.termIds.length, 2, 'the post keeps both its tags');
+        assert.equal(article?.authorIds.length, 1);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('C, C#, C++, F#, .NET and NET stay distinct terms; a slug taken by another term is renamed and reported', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {
@@ -607,6 +660,10 @@ for (const kind of DATABASE_KINDS) {
       try {
         const report = await importWordPress(t.wiring, THEME_UNIT_TEST);
         assert.equal(report.isRolledBack, false);
+        // The table counts what the list lists: 178 terms imported, 7 skipped in both.
+        const terms = { imported: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+        for (const item of report.items) if (item.kind === 'term') terms[item.outcome] += 1;
+        assert.deepEqual(report.counts.term, terms);
         const gallery = await t.wiring.store.articles.findBySlug('post-format-gallery');
         assert.ok(gallery);
         const redirectOf = async (from: string) => (await t.wiring.store.redirects.find(from))?.toPath;

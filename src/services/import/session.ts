@@ -460,6 +460,19 @@ export class ImportSession {
     this.isLastRefused = false;
   }
 
+  /**
+   * Runs `work` (making a person or term the source names but does not list, for a post) without
+   * counting it: the report's table counts what its list of items lists. Returns what `work`
+   * returned and whether it made something new.
+   */
+  async uncounted<T>(kind: ReportKind, work: () => Promise<T>): Promise<{ value: T; isNew: boolean }> {
+    const before = { ...this.report.counts[kind] };
+    const value = await work();
+    const isNew = this.report.counts[kind].imported > before.imported;
+    this.report.counts[kind] = before;
+    return { value, isNew };
+  }
+
   /** Records what became of one item of the source file; returns its place in the report's list. */
   item(entry: {
     kind: string;

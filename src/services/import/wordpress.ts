@@ -368,6 +368,8 @@ class WordPressWriter {
   /** The item being written links forward: noted once its report line is written. */
   private pendingRelink: PendingRelink | null = null;
   private readonly termIds = new Map<string, number>();
+  /** People and terms made for posts that name them though the export does not list them. */
+  private readonly madeForPosts = { person: new Set<string>(), term: new Set<string>() };
   /** Terms of unmapped taxonomies attached to posts (post formats, mostly): taxonomy → name → posts. */
   private readonly unmappedTerms = new Map<string, Map<string, number>>();
 
@@ -495,6 +497,7 @@ class WordPressWriter {
         const id = `${term.taxonomy}:${term.slug}`;
         if (this.termIds.has(`${term.taxonomy}:${term.slug || term.name}`)) {
           const reason = 'the export lists this term twice';
+          this.session.skip('term', `${term.taxonomy}:${term.slug || term.name}`, reason);
           this.session.item({ kind: 'term', id, title: term.name, outcome: 'skipped', reason });
           continue;
         }
@@ -564,6 +567,28 @@ class WordPressWriter {
     return term.id;
   }
 
+  /**
+   * A term a post names that the export does not list among its terms: made (or found) all the
+   * same, and named in a note rather than counted, as it has no line of its own in the report.
+   */
+  private async termForPost(
+    wpTaxonomy: string,
+    slug: string | null,
+    name: string,
+  ): Promise<number | undefined> {
+    if (!this.targetTaxonomy(wpTaxonomy)) return undefined;
+    const made = await this.session.uncounted('term', () => this.termFor(wpTaxonomy, slug, name, null, null));
+    if (made.isNew) this.madeForPosts.term.add(`${wpTaxonomy}:${slug || name}`);
+    return made.value;
+  }
+
+  /** A person a post credits whom the export does not list among its authors (see termForPost). */
+  private async personForPost(login: string, ref: Parameters<ImportSession['person']>[1]) {
+    const made = await this.session.uncounted('person', () => this.session.person(`author:${login}`, ref));
+    if (made.isNew) this.madeForPosts.person.add(login);
+    return made.value;
+  }
+
   private async personFor(login: string): Promise<number> {
     const known = this.personByLogin.get(login);
     if (known !== undefined) return known;
@@ -571,7 +596,7 @@ class WordPressWriter {
     // person named after the login (never renaming anyone on a later run).
     const declared = this.channel.authors.find((a) => slugify(a.login) === slugify(login));
     if (declared && declared.login !== login) return this.personFor(declared.login);
-    const person = await this.session.person(`author:${login}`, {
+    const person = await this.personForPost(login, {
       name: login,
       slug: login.includes('@') ? undefined : login,
       isNameKept: true,
@@ -639,6 +664,11 @@ class WordPressWriter {
 
   /** Notes, in the report, the terms of unmapped taxonomies that posts carried. */
   finish(): void {
+    for (const [kind, made] of Object.entries(this.madeForPosts))
+      if (made.size > 0)
+        this.session.warn(
+          `${made.size} ${kind === 'term' ? 'term(s)' : 'person(s)'} that posts name but the export does not list among its ${kind === 'term' ? 'terms' : 'authors'} ${made.size === 1 ? 'was' : 'were'} made for them (not counted above, as they are no item of the file): ${[...made].slice(0, 20).join(', ')}${made.size > 20 ? ', …' : ''}`,
+        );
     for (const [taxonomy, names] of this.unmappedTerms) {
       const list = [...names].map(([name, n]) => `${name} ×${n}`).join(', ');
       this.session.warn(
@@ -820,7 +850,7 @@ class WordPressWriter {
       authorIds.push(
         known
           ? await this.personFor(known.login)
-          : (await this.session.person(`author:${login}`, { name: coauthor.name || login, slug: login })).id,
+          : (await this.personForPost(login, { name: coauthor.name || login, slug: login })).id,
       );
     }
     if (authorIds.length === 0 && item.creator) authorIds.push(await this.personFor(item.creator));
@@ -838,7 +868,7 @@ class WordPressWriter {
       const id =
         this.termIds.get(`${domain}:${term.nicename ?? ''}`) ??
         this.termIds.get(`${domain}:${term.name}`) ??
-        (await this.termFor(domain, term.nicename, term.name, null, null));
+        (await this.termForPost(domain, term.nicename, term.name));
       if (id !== undefined) termIds.push(id);
     }
     const meta = new Map(item.meta.map((m) => [m.key, m.value.trim()]));
