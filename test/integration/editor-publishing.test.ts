@@ -180,6 +180,24 @@ for (const kind of DATABASE_KINDS) {
       );
     });
 
+    it('saves, autosaves and publishes a featured image still without its description, as the checklist only warns', async () => {
+      const editor = await as('editor');
+      const withImage = { ...FORM, featured_image: '/media/undescribed.jpg' };
+      const draft = await editor.post('/admin/articles/autosave', { ...withImage, title: 'Undescribed draft' });
+      assert.equal(draft.statusCode, 200, draft.body);
+      const published = await editor.post('/admin/articles', {
+        ...withImage,
+        title: 'Undescribed image',
+        intent: 'publish',
+        confirmed: '1',
+      });
+      assert.equal(published.statusCode, 303, published.body);
+      const [article] = await titled('Undescribed image');
+      assert.equal(article?.status, 'published');
+      const page = await app.inject(`/articles/${article?.slug}`);
+      assert.match(page.body, /<img class="article__image" src="\/media\/undescribed\.jpg" alt="">/);
+    });
+
     it('previews the unsaved form, new or saved, and nobody else’s article', async () => {
       const author = await as('author');
       const fresh = await author.post('/admin/articles/preview', {

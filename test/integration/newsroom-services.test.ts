@@ -299,7 +299,7 @@ for (const kind of DATABASE_KINDS) {
         }),
         (error) =>
           isAppError(error) &&
-          ['title', 'canonical_url', 'featured_image_alt'].every((f) =>
+          ['title', 'canonical_url'].every((f) =>
             error.details?.some((d) => d.field === f),
           ),
       );
