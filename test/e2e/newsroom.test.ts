@@ -426,4 +426,40 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
     }
     await context.close();
   });
+  test('publishing a new article makes one article, even when a change arrives while the server is answering', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+    await page.goto(`${base}/admin/articles/new`);
+    // Nothing has autosaved yet when Publish is pressed; the server then takes its time.
+    const autosaves: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().includes('/autosave')) autosaves.push(request.url());
+    });
+    await page.route(`${base}/admin/articles`, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await route.continue();
+    });
+    await page.locator('#field-title').fill('One publish, one article');
+    await page.locator('#field-body').fill('Published while a late change arrives.');
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    await page.getByRole('button', { name: 'Publish now' }).waitFor();
+    // Clicked from the page, so the test goes on while the answer is awaited: then a late change
+    // arrives (a picked image's field filled after the click, say).
+    await page.evaluate(() => {
+      document.querySelector<HTMLButtonElement>('.confirm-publish')?.click();
+      document.querySelector('#field-body')?.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.waitForURL(/notice=publish/, { timeout: 20_000 });
+    assert.deepEqual(autosaves, [], 'no autosave once the form was sent');
+    const made = (await server.testWiring.wiring.store.articles.listAll()).filter(
+      (a) => a.title === 'One publish, one article',
+    );
+    assert.deepEqual(
+      made.map((a) => [a.slug, a.status]),
+      [['one-publish-one-article', 'published']],
+    );
+    await context.close();
+  });
 });

@@ -183,7 +183,10 @@ for (const kind of DATABASE_KINDS) {
     it('saves, autosaves and publishes a featured image still without its description, as the checklist only warns', async () => {
       const editor = await as('editor');
       const withImage = { ...FORM, featured_image: '/media/undescribed.jpg' };
-      const draft = await editor.post('/admin/articles/autosave', { ...withImage, title: 'Undescribed draft' });
+      const draft = await editor.post('/admin/articles/autosave', {
+        ...withImage,
+        title: 'Undescribed draft',
+      });
       assert.equal(draft.statusCode, 200, draft.body);
       const published = await editor.post('/admin/articles', {
         ...withImage,

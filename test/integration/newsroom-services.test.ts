@@ -299,9 +299,7 @@ for (const kind of DATABASE_KINDS) {
         }),
         (error) =>
           isAppError(error) &&
-          ['title', 'canonical_url'].every((f) =>
-            error.details?.some((d) => d.field === f),
-          ),
+          ['title', 'canonical_url'].every((f) => error.details?.some((d) => d.field === f)),
       );
       assert.equal((await ctx.store.people.list()).length, before);
     });

@@ -521,7 +521,11 @@
     if (heading && title) heading.textContent = `Edit: ${title}`;
     if (title) document.title = document.title.replace(/^New article/, `Edit: ${title}`);
   };
+  // Once the form is on its way to the server, autosave stops: an autosave landing after it (a
+  // late input event, the interval) would make a second draft of a new article.
+  let isLeaving = false;
   const autosave = async () => {
+    if (isLeaving) return;
     if (saving) return saving;
     const data = snapshotOf();
     const snapshot = data.toString();
@@ -640,7 +644,17 @@
     }
     isConfirmed = false;
     isDirty = false;
+    isLeaving = true;
+    // A submission that never reaches the server (the network gone) leaves the page here.
+    setTimeout(() => {
+      isLeaving = false;
+    }, 60_000);
     clearTimeout(autosaveTimer);
+  });
+  // Back from the server's answer (a refused save shows the form again) or from the browser's
+  // back-forward cache: autosave resumes.
+  window.addEventListener('pageshow', () => {
+    isLeaving = false;
   });
   // Co-authors in byline order: each row gets "Move up" and "Move down" buttons (keyboard) and a
   // handle to drag it by; the names move between the fields, which the form sends in order.
