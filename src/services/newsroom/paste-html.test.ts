@@ -40,6 +40,16 @@ describe('pasting from Word', () => {
     assert.doesNotMatch(markdown, /[·§]|^o /m);
   });
 
+  it('drops the typed marker of a list paragraph that has no mso-list:Ignore span', () => {
+    const markdown = pastedHtmlToMarkdown(
+      `<p class=MsoListParagraphCxSpFirst style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span style='font-family:Symbol'>·<span style='font:7.0pt "Times New Roman"'>&nbsp;&nbsp; </span></span><![endif]>First item</p>
+<p class=MsoListParagraphCxSpLast style='text-indent:-18.0pt;mso-list:l0 level1 lfo1'><![if !supportLists]><span style='font-family:Symbol'>·<span>&nbsp;</span></span><![endif]>Second item</p>
+<p class=MsoListParagraph style='mso-list:l1 level1 lfo2'><![if !supportLists]><span>2.<span>&nbsp;</span></span><![endif]>Numbered</p>`,
+    );
+    assert.match(markdown, /^- {3}First item\n- {3}Second item\n\n1\. {2}Numbered$/m);
+    assert.doesNotMatch(markdown, /·/);
+  });
+
   it('keeps Word’s bold and italic, whatever its bidi styles say', () => {
     assert.match(
       pastedHtmlToMarkdown(wordClipboard),

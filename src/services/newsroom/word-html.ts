@@ -33,6 +33,25 @@ function withoutConditionals(html: string): string {
   ).replace(/<!\[(?:if\s[^\]<>]*|endif)\]>/gi, '');
 }
 
+/**
+ * The marker Word keeps for readers without list support, `<![if !supportLists]>·…<![endif]>`,
+ * as the one span MARKER reads: some of Word's clipboard flavours leave out the `mso-list:Ignore`
+ * span inside it, and the marker then stayed in the text ("- · First item").
+ */
+function supportListsAsMarkers(html: string): string {
+  if (!/<!\[if\s+!supportLists\]>/i.test(html)) return html;
+  return replaceEnclosed(
+    html,
+    /<!\[if\s+!supportLists\]>/gi,
+    () => /<!\[endif\]>/i,
+    (_match, enclosed) => {
+      if (!enclosed) return null;
+      const typed = enclosed.inner.replace(/<[^<>]*>/g, '').replace(/[<>]/g, '');
+      return { text: `<span style="mso-list:Ignore">${typed}</span>`, end: enclosed.end };
+    },
+  );
+}
+
 /** Nested <ul>/<ol> for a run of Word list paragraphs. */
 function listHtml(items: ListItem[]): string {
   let out = '';
@@ -60,7 +79,7 @@ export function wordListsToHtml(html: string): string {
   if (!/mso-list/i.test(html)) return withoutConditionals(html);
   const items: ListItem[] = [];
   const marked = replaceEnclosed(
-    withoutConditionals(html),
+    withoutConditionals(supportListsAsMarkers(html)),
     /<p\b([^<>]*)>/gi,
     () => /<\/p\s*>/i,
     (match, enclosed) => {
