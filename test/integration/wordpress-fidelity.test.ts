@@ -6,6 +6,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -578,6 +579,52 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(again.counts.redirect.updated, 0);
       } finally {
         await app.close();
+        await t.cleanup();
+      }
+    });
+
+    test('a file of the uploads folder that leads out of it (a link) is not copied, and says so', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const uploads = path.join(folder, 'uploads-with-links');
+        mkdirSync(path.join(uploads, '2020', '01'), { recursive: true });
+        const secret = path.join(folder, 'not-for-publishing.txt');
+        writeFileSync(secret, 'root:x:0:0');
+        symlinkSync(secret, path.join(uploads, '2020', '01', 'link.pdf'));
+        writeFileSync(path.join(uploads, '2020', '01', 'real.pdf'), '%PDF-1.4 a real one');
+        symlinkSync(
+          path.join(uploads, '2020', '01', 'real.pdf'),
+          path.join(uploads, '2020', '01', 'alias.pdf'),
+        );
+        const site = 'links.example';
+        const file = write(
+          'links.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 10,
+              slug: 'papers',
+              title: 'Papers',
+              body: `<p><a href="https://${site}/wp-content/uploads/2020/01/link.pdf">link</a> <a href="https://${site}/wp-content/uploads/2020/01/alias.pdf">alias</a> <a href="https://${site}/wp-content/uploads/2020/01/../../../not-for-publishing.txt">up</a></p>`,
+            }),
+          ),
+        );
+        const mediaDir = mediaDirOf(t.wiring.config.data.dir);
+        const report = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
+        assert.equal(existsSync(path.join(mediaDir, 'wordpress', '2020', '01', 'link.pdf')), false);
+        assert.equal(
+          readFileSync(path.join(mediaDir, 'wordpress', '2020', '01', 'alias.pdf'), 'utf8'),
+          '%PDF-1.4 a real one',
+        );
+        assert.ok(
+          report.warnings.some((w) => /2020\/01\/link\.pdf leads out of the uploads folder/.test(w)),
+          report.warnings.join('\n'),
+        );
+        const body = (await t.wiring.store.articles.findBySlug('papers'))?.bodyMarkdown ?? '';
+        assert.match(body, /https:\/\/links\.example\/wp-content\/uploads\/2020\/01\/link\.pdf/);
+        assert.match(body, /\/media\/wordpress\/2020\/01\/alias\.pdf/);
+      } finally {
         await t.cleanup();
       }
     });

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaStore } from '../../adapters/media-store.ts';
 import { trimEndOf } from '../../domain/text.ts';
@@ -6,6 +6,7 @@ import { isAppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { storeImage } from '../newsroom/media.ts';
+import { fileInFolder } from './folder-files.ts';
 import { keptSourceId } from './session.ts';
 
 /**
@@ -119,10 +120,16 @@ export async function placeGhostImages(
       continue;
     }
     const file = path.join(options.imagesDir, original);
-    const isFile = (await stat(file).catch(() => null))?.isFile() ?? false;
-    const bytes = isFile ? await readFile(file).catch(() => null) : null;
+    const found = await fileInFolder(options.imagesDir, original);
+    const bytes = found === 'file' ? await readFile(file).catch(() => null) : null;
     if (!bytes) {
-      onPlaced(missing(`${original} is not in the images folder`));
+      onPlaced(
+        missing(
+          found === 'outside'
+            ? `${original} leads out of the images folder (a link?); not copied`
+            : `${original} is not in the images folder`,
+        ),
+      );
       continue;
     }
     try {

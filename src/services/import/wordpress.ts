@@ -14,6 +14,7 @@ import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { RenderedBody } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
+import { fileInFolder } from './folder-files.ts';
 import { droppedLinksNote, htmlToMarkdown } from './html-to-markdown.ts';
 import {
   articleSlugBase,
@@ -1150,12 +1151,12 @@ class WordPressWriter {
     const known = this.spool.file(relative);
     if (known !== undefined) return known;
     const from = path.join(this.options.uploadsDir as string, relative);
-    const isFile = await stat(from).then(
-      (info) => info.isFile(),
-      () => false,
-    );
+    const found = await fileInFolder(this.options.uploadsDir as string, relative);
+    if (found === 'outside') {
+      this.session.warn(`${relative} leads out of the uploads folder (a link?); not copied`);
+    }
     let localPath: string | null = null;
-    if (isFile) {
+    if (found === 'file') {
       localPath = path.posix.join('wordpress', relative);
       const occupant = await this.occupant(from, localPath);
       // Another site's file at the same place (every site has 2020/06/photo.jpg) is not written

@@ -126,7 +126,7 @@
   previewImage?.addEventListener('error', () => {
     previewImage.hidden = true;
   });
-  if (previewImage && previewImage.complete && previewImage.naturalWidth === 0) previewImage.hidden = true;
+  if (previewImage?.complete && previewImage.naturalWidth === 0) previewImage.hidden = true;
   form.addEventListener('input', (event) => {
     const name = event.target?.name;
     if (name === 'body') {
