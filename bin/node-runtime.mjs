@@ -6,6 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -97,6 +98,9 @@ export function runOn(node, args) {
  * In a child started by runOn: ends this process as SIGTERM would (a server closes cleanly, an
  * import stops) once the process that started it is gone, killed with SIGKILL say, instead of
  * running on with no one waiting for it. Children of this process are not told to watch.
+ *
+ * The watch runs on a thread of its own: a busy main thread (an import awaiting one database
+ * write after another) can go for minutes without running a timer, and the import ran to its end.
  */
 export function watchParent(env = process.env, intervalMs = 500) {
   const expected = Number(env[PARENT_PID]);
@@ -106,10 +110,16 @@ export function watchParent(env = process.env, intervalMs = 500) {
     process.kill(process.pid, 'SIGTERM');
     return;
   }
-  const timer = setInterval(() => {
-    if (process.ppid === expected) return;
-    clearInterval(timer);
-    process.kill(process.pid, 'SIGTERM');
-  }, intervalMs);
-  timer.unref();
+  const watcher = new Worker(
+    `const { workerData } = require('node:worker_threads');
+     const timer = setInterval(() => {
+       if (process.ppid === workerData.expected) return;
+       clearInterval(timer);
+       process.kill(process.pid, 'SIGTERM');
+     }, workerData.intervalMs);`,
+    { eval: true, workerData: { expected, intervalMs } },
+  );
+  // A watch that cannot run (no memory for a thread) leaves the command to run as before.
+  watcher.on('error', () => {});
+  watcher.unref();
 }

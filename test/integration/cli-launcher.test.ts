@@ -3,7 +3,7 @@
 // cannot pass on, must not leave that child (an import, a server) running with no one waiting.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -89,6 +89,72 @@ test('a command the launcher runs in a child process ends when the launcher is k
       await until(() => !isRunning(childPid), 20_000),
       `the child went on after the launcher was killed:\n${output}`,
     );
+  } finally {
+    if (childPid && isRunning(childPid)) process.kill(childPid, 'SIGKILL');
+    if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGKILL');
+  }
+});
+
+/** A WordPress export of `count` short posts: enough work to be stopped in the middle of it. */
+function bigExport(count: number): string {
+  const items = Array.from(
+    { length: count },
+    (_, i) => `<item><title>Post ${i + 1}</title><link>http://big.example/post-${i + 1}/</link>
+<dc:creator><![CDATA[admin]]></dc:creator><content:encoded><![CDATA[<p>Body ${i + 1} <a href="http://big.example/?p=${i + 2}">next</a>.</p><pre><code>x &lt; ${i}</code></pre>]]></content:encoded>
+<wp:post_id>${i + 1}</wp:post_id><wp:post_date_gmt>2020-01-02 10:00:00</wp:post_date_gmt><wp:post_name>post-${i + 1}</wp:post_name>
+<wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8" ?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Big</title><link>http://big.example</link><wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>http://big.example</wp:base_site_url><wp:base_blog_url>http://big.example</wp:base_blog_url>
+<wp:author><wp:author_id>1</wp:author_id><wp:author_login><![CDATA[admin]]></wp:author_login><wp:author_display_name><![CDATA[Admin]]></wp:author_display_name></wp:author>
+${items.join('\n')}</channel></rss>`;
+}
+
+test('an import the launcher runs in a child process stops when the launcher is killed with SIGKILL, busy as it is', async () => {
+  // An import awaits one database write after another: its main thread can go a long time
+  // without running a timer, so the watch for the launcher must not depend on it. The flags are
+  // those the launcher gives an import.
+  const file = path.join(dir, 'big.xml');
+  writeFileSync(file, bigExport(20_000));
+  const launcher = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { runOn } from ${JSON.stringify(RUNTIME)};
+       const child = runOn(process.execPath, ['--max-semi-space-size=4', '--max-old-space-size=192', ${JSON.stringify(BIN)}, 'import', 'wordpress', ${JSON.stringify(file)}, '--progress']);
+       process.stderr.write('child ' + child.pid + '\\n');`,
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite:${path.join(dir, 'import.db')}`,
+        PRESSROOM_DATA: dir,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  const keep = (chunk: string) => {
+    output = (output + chunk).slice(-16_000);
+  };
+  launcher.stdout.setEncoding('utf8').on('data', keep);
+  launcher.stderr.setEncoding('utf8').on('data', keep);
+  let childPid = 0;
+  try {
+    assert.ok(await until(() => /child (\d+)/.test(output), 30_000), output);
+    childPid = Number(/child (\d+)/.exec(output)?.[1]);
+    assert.ok(
+      await until(() => /writing \d+%/.test(output), 120_000),
+      `the import never started writing:\n${output}`,
+    );
+    launcher.kill('SIGKILL');
+    assert.ok(
+      // The watch looks every half second; an import left to itself ran on for minutes.
+      await until(() => !isRunning(childPid), 8_000),
+      `the import went on after the launcher was killed:\n${output}`,
+    );
+    assert.doesNotMatch(output, /Source items: 20001/);
   } finally {
     if (childPid && isRunning(childPid)) process.kill(childPid, 'SIGKILL');
     if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGKILL');
