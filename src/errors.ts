@@ -148,6 +148,11 @@ const CATALOGUE = {
     (p: { minutes: number }) =>
       `Too many failed attempts. Try again in ${p.minutes} minute${p.minutes === 1 ? '' : 's'}, or reset your password.`,
   ),
+  LOGIN_LOCKED: entry(
+    'throttled',
+    (p: { minutes: number }) =>
+      `Too many failed sign-ins have come for this account, or from your network. If the account exists, we have emailed it a link that lets you sign in from this browser; or try again in ${p.minutes} minute${p.minutes === 1 ? '' : 's'}.`,
+  ),
   LOGIN_BUSY: entry(
     'throttled',
     () => 'Many sign-ins to this account are being checked at this moment. Try again in a few seconds.',
@@ -199,7 +204,7 @@ export const ERROR_CODES = Object.keys(CATALOGUE) as ErrorCode[];
 
 type ParamsOf<C extends ErrorCode> = (typeof CATALOGUE)[C] extends ErrorEntry<infer P> ? P : never;
 
-type CreateOptions = { cause?: unknown };
+type CreateOptions = { cause?: unknown; retryAfterSeconds?: number };
 
 // A template that takes nothing infers no parameter type: such codes are called with no argument.
 type Factory<P> = [P] extends [never]
@@ -218,13 +223,20 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly kind: ErrorKind;
   readonly details: FieldError[] | undefined;
+  /** For a throttled request: how long the client should wait before trying again. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { details?: FieldError[]; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { details?: FieldError[]; cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.kind = kindOf(code);
     this.details = options.details && options.details.length > 0 ? options.details : undefined;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -240,6 +252,7 @@ function factoryFor<C extends ErrorCode>(code: C): ErrorFactories[C] {
     new AppError(code, message(params), {
       ...(details ? { details: details(params) } : {}),
       ...(options?.cause === undefined ? {} : { cause: options.cause }),
+      ...(options?.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: options.retryAfterSeconds }),
     })) as ErrorFactories[C];
 }
 

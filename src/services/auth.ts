@@ -62,13 +62,33 @@ function loginFailed(): AppError {
 }
 
 /**
- * Checks the email and password, throttled per email and per client address (counted in the
- * database, so every process sees the same numbers), and opens a session.
+ * The keys a sign-in is counted under, each with its limit of failures in the window.
+ * - the email with the address: the lock a guesser meets, and only they (and whoever shares
+ *   their address) are locked out of that account by it;
+ * - the address alone: one address guessing at many accounts;
+ * - the email alone, at a higher limit: guesses at one account from many addresses. Reaching it
+ *   does not lock the owner out: they are mailed a one-time link to sign in from their browser.
+ * An attempt that carries a valid unlock link is counted under that link alone.
+ */
+export function attemptKeys(input: { email: string; ip?: string | undefined; maxFailures: number }): {
+  keys: string[];
+  limits: number[];
+} {
+  const { email, ip, maxFailures } = input;
+  return {
+    keys: [`pair:${ip ?? ''}|${email}`, `email:${email}`, ...(ip ? [`ip:${ip}`] : [])],
+    limits: [maxFailures, maxFailures * 4, ...(ip ? [maxFailures * 4] : [])],
+  };
+}
+
+/**
+ * Checks the email and password, throttled as attemptKeys says (counted in the database, so
+ * every process sees the same numbers), and opens a session.
  * Returns the cookie token: only its hash is stored.
  */
 export async function login(
   ctx: AuthContext,
-  input: { email: string; password: string; client?: ClientInfo },
+  input: { email: string; password: string; client?: ClientInfo; unlockToken?: string | undefined },
 ): Promise<{ user: User; token: string; session: SessionRecord }> {
   const email = input.email.trim().toLowerCase();
   // No account has a longer email, and none is kept as a throttling key (the column is no wider).
@@ -77,9 +97,11 @@ export async function login(
   const now = ctx.now();
   const { loginMaxFailures, loginWindowMinutes } = ctx.config.auth;
   const since = toIsoTimestamp(addMs(now, -loginWindowMinutes * 60_000));
-  const keys = [`email:${email}`, ...(input.client?.ip ? [`ip:${input.client.ip}`] : [])];
-  const limits = [loginMaxFailures, loginMaxFailures * 4];
-  const reserved = await takeTurn(ctx, { keys, limits, now, since });
+  const unlock = input.unlockToken ? await validUnlock(ctx, input.unlockToken, email) : undefined;
+  const { keys, limits } = unlock
+    ? { keys: [`unlock:${unlock.id}`], limits: [loginMaxFailures] }
+    : attemptKeys({ email, ip: input.client?.ip, maxFailures: loginMaxFailures });
+  const reserved = await takeTurn(ctx, { keys, limits, now, since, email });
 
   let user: User;
   try {
@@ -100,7 +122,10 @@ export async function login(
     // PostgreSQL found them deadlocked and one answered 500.
     await repos.loginAttempts.lock(keys);
     await repos.loginAttempts.deleteIds(reserved);
-    await repos.loginAttempts.clearFailures(`email:${email}`);
+    // The owner's own mistypes are forgotten; the failures others left on the account are not,
+    // so that a sign-in by its owner does not give guessers a new round.
+    await repos.loginAttempts.clearFailures(keys[0] ?? '');
+    if (unlock) await repos.authTokens.markUsed(unlock.id, toIsoTimestamp(now));
     await repos.loginAttempts.deleteBefore(since);
     await repos.sessions.deleteExpired(toIsoTimestamp(now));
     const created = await insertSession(repos, ctx, user, token, input.client);
@@ -108,13 +133,89 @@ export async function login(
       actor: actorOf(user),
       action: 'session.login',
       entity: ['user', user.id],
-      summary: `Signed in${input.client?.ip ? ` from ${input.client.ip}` : ''}`,
+      summary: `Signed in${input.client?.ip ? ` from ${input.client.ip}` : ''}${unlock ? ' with an emailed unlock link' : ''}`,
       at: now,
     });
     return created;
   });
   return { user, token, session };
 }
+
+/** The unlock link's record when the token is one, unused, unexpired, and for this email. */
+async function validUnlock(
+  ctx: AuthContext,
+  token: string,
+  email: string,
+): Promise<AuthTokenRecord | undefined> {
+  try {
+    const { record, user } = await checkToken(ctx, token, 'unlock');
+    return user.email === email ? record : undefined;
+  } catch {
+    // A stale or foreign link is no pass: the attempt is counted as any other.
+    return undefined;
+  }
+}
+
+/**
+ * Mails the account a one-time link to sign in from the browser that opens it, at most once per
+ * window whoever asks, so that the lock others' guesses put on the account does not shut its
+ * owner out and cannot be turned into a flood of mail. Silent when there is no such account.
+ */
+async function offerUnlockLink(ctx: AuthContext, input: { email: string; now: Date; since: string }) {
+  const { email, now, since } = input;
+  const key = `mail:${email}`;
+  const isFirst = await ctx.store.transaction(async (repos) => {
+    await repos.loginAttempts.lock([key]);
+    if ((await repos.loginAttempts.countSince(key, since)) > 0) return false;
+    await repos.loginAttempts.fail(await repos.loginAttempts.begin([key], toIsoTimestamp(now)));
+    return true;
+  });
+  if (!isFirst) return;
+  const found = await ctx.store.users.findCredentials(email);
+  if (!found?.passwordHash || found.user.isDisabled) return;
+  const { user } = found;
+  const token = newToken();
+  const tokenId = await ctx.store.transaction(async (repos) => {
+    await repos.authTokens.voidForUser(user.id, 'unlock', toIsoTimestamp(now));
+    return repos.authTokens.insert({
+      tokenHash: hashToken(token),
+      kind: 'unlock',
+      userId: user.id,
+      createdBy: null,
+      createdAt: toIsoTimestamp(now),
+      expiresAt: toIsoTimestamp(addMs(now, UNLOCK_TOKEN_HOURS * HOUR_MS)),
+    });
+  });
+  if (!ctx.mailer.isConfigured) {
+    ctx.log.warn(
+      { userId: user.id },
+      'sign-ins to an account are locked, and mail is not configured to unlock it',
+    );
+    return;
+  }
+  try {
+    await ctx.mailer.send({
+      to: user.email,
+      subject: 'Sign-ins to your account are paused',
+      text: [
+        `Hello ${user.name},`,
+        '',
+        'Many wrong passwords have been tried on your account from other places, so sign-ins to it are paused for a while. Your password was not guessed.',
+        '',
+        'To sign in anyway from your own browser, open this link in it:',
+        '',
+        tokenLink(ctx, 'unlock', token),
+        '',
+        `The link works for one sign-in, for ${UNLOCK_TOKEN_HOURS} hour. If many wrong passwords keep coming, choose a new, longer password.`,
+      ].join('\n'),
+    });
+  } catch (error) {
+    await ctx.store.authTokens.deleteById(tokenId);
+    ctx.log.error({ err: error, userId: user.id }, 'unlock email not sent');
+  }
+}
+
+export const UNLOCK_TOKEN_HOURS = 1;
 
 /** How long a sign-in waits for its turn while others to the same account are being checked. */
 const LOGIN_WAIT_MS = 30_000;
@@ -131,9 +232,9 @@ const IN_FLIGHT_STALE_MS = 60_000;
  */
 async function takeTurn(
   ctx: AuthContext,
-  input: { keys: string[]; limits: number[]; now: Date; since: string },
+  input: { keys: string[]; limits: number[]; now: Date; since: string; email: string },
 ): Promise<number[]> {
-  const { keys, limits, now, since } = input;
+  const { keys, limits, now, since, email } = input;
   const stamp = toIsoTimestamp(now);
   const staleBefore = toIsoTimestamp(addMs(now, -IN_FLIGHT_STALE_MS));
   const giveUpAt = performance.now() + LOGIN_WAIT_MS;
@@ -145,7 +246,7 @@ async function takeTurn(
       const full = keys.findIndex((_, i) => (failures[i] ?? 0) >= limitOf(i));
       if (full >= 0) {
         const oldest = await repos.loginAttempts.oldestSince(keys[full] ?? '', since);
-        return { kind: 'refused' as const, oldest };
+        return { kind: 'refused' as const, oldest, key: keys[full] ?? '' };
       }
       if (keys.some((_, i) => (failures[i] ?? 0) + (inFlight[i] ?? 0) >= limitOf(i))) {
         return { kind: 'wait' as const };
@@ -156,10 +257,14 @@ async function takeTurn(
     if (turn.kind === 'refused') {
       const windowMs = ctx.config.auth.loginWindowMinutes * 60_000;
       const retryAt = addMs(new Date(turn.oldest ?? now), windowMs);
-      const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 60_000));
-      throw Errors.LOGIN_THROTTLED({ minutes });
+      const seconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000));
+      const minutes = Math.ceil(seconds / 60);
+      if (turn.key.startsWith('pair:') || turn.key.startsWith('unlock:'))
+        throw Errors.LOGIN_THROTTLED({ minutes }, { retryAfterSeconds: seconds });
+      await offerUnlockLink(ctx, { email, now, since });
+      throw Errors.LOGIN_LOCKED({ minutes }, { retryAfterSeconds: seconds });
     }
-    if (performance.now() + pauseMs > giveUpAt) throw Errors.LOGIN_BUSY();
+    if (performance.now() + pauseMs > giveUpAt) throw Errors.LOGIN_BUSY(undefined, { retryAfterSeconds: 5 });
     // Jittered, so that the waiting attempts do not all ask again at the same moment.
     await new Promise((resolve) => setTimeout(resolve, pauseMs * (0.5 + Math.random())));
   }
@@ -281,6 +386,7 @@ export async function checkToken(
 
 /** The link a token opens. */
 export function tokenLink(ctx: Pick<ServiceContext, 'siteUrl'>, kind: AuthTokenKind, token: string): string {
+  if (kind === 'unlock') return `${ctx.siteUrl}/admin/login?unlock=${encodeURIComponent(token)}`;
   const page = kind === 'reset' ? 'reset-password' : 'accept-invitation';
   return `${ctx.siteUrl}/admin/${page}?token=${encodeURIComponent(token)}`;
 }

@@ -17,6 +17,8 @@ export interface ErrorReply {
   code: string;
   message: string;
   details?: { field: string; message: string }[];
+  /** For a 429: seconds the client should wait. */
+  retryAfterSeconds?: number;
 }
 
 /** Turns anything thrown in a handler into what the user may see. Bugs are logged in full, shown as an id. */
@@ -30,6 +32,7 @@ export function describeError(error: unknown, request: FastifyRequest): ErrorRep
       code: error.code,
       message: error.message,
       ...(error.details ? { details: error.details } : {}),
+      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
     };
   }
   const fastifyError = error as FastifyError;
@@ -80,6 +83,9 @@ export function wantsJson(request: FastifyRequest): boolean {
   );
 }
 
+/** What a 429 asks clients to wait when the refusal does not say. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
 /** What a 503 asks clients to wait before trying again. */
 export const RETRY_AFTER_SECONDS = 30;
 const BUSY_RETRY_AFTER_SECONDS = 5;
@@ -99,6 +105,9 @@ export async function sendError(
   if (described.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
   // Long texts wait for others' to finish, a matter of seconds: the editor may try again soon.
   if (BUSY_WITH_LONG_TEXTS.has(described.code)) reply.header('retry-after', String(BUSY_RETRY_AFTER_SECONDS));
+  // Every refusal for sending too much says when to come back (the rate limiter sets its own).
+  if (described.status === 429 && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', String(described.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
   if (wantsJson(request)) {
     await reply.send({
       code: described.code,

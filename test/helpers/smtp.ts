@@ -65,9 +65,10 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
 
 /** The first admin link (reset or invitation) in a message's text. */
 export function linkIn(mail: ParsedMail): string {
-  const match = /https?:\/\/\S+\/admin\/(?:reset-password|accept-invitation)\?token=[\w%-]+/.exec(
-    mail.text ?? '',
-  );
+  const match =
+    /https?:\/\/\S+\/admin\/(?:(?:reset-password|accept-invitation)\?token|login\?unlock)=[\w%-]+/.exec(
+      mail.text ?? '',
+    );
   if (!match) throw new Error(`no link in the message: ${mail.text}`);
   return match[0];
 }

@@ -96,6 +96,7 @@ for (const kind of DATABASE_KINDS) {
       });
       assert.equal(unknown.statusCode, 401, 'an unknown email gets the same answer');
       await t.wiring.store.loginAttempts.clear('email:admin@example.org');
+      await t.wiring.store.loginAttempts.clear('pair:127.0.0.1|admin@example.org');
     });
 
     test('throttles an email after five failures, even with the right password, until the window passes', async () => {
@@ -108,6 +109,7 @@ for (const kind of DATABASE_KINDS) {
       }
       const blocked = await client.post('/admin/login', { email: victim.email, password: TEST_PASSWORD });
       assert.equal(blocked.statusCode, 429);
+      assert.equal(blocked.headers['retry-after'], String(15 * 60));
       assert.match(blocked.body, /Too many failed attempts. Try again in 15 minutes/);
       assert.equal(client.hasSession(), false);
       // Another account is not affected.

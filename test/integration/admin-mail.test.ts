@@ -5,6 +5,7 @@ import pino from 'pino';
 import { SmtpMailer } from '../../src/adapters/mailer.ts';
 import { buildApp } from '../../src/app.ts';
 import type { User } from '../../src/domain/user.ts';
+import { login } from '../../src/services/auth.ts';
 import type { Wiring } from '../../src/wiring.ts';
 import { AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -55,6 +56,59 @@ for (const kind of DATABASE_KINDS) {
       wiring.mailer.close();
       await smtp.close();
       await t.cleanup();
+    });
+
+    test('guesses from many addresses do not lock the owner out: the account is mailed a one-time link', async () => {
+      const owner = await makeUser(wiring, 'author', 'guessed-at@example.org');
+      const limit = wiring.config.auth.loginMaxFailures * 4;
+      for (let i = 0; i < limit; i++) {
+        await assert.rejects(
+          login(wiring, { email: owner.email, password: `guess ${i}`, client: { ip: `198.51.100.${i}` } }),
+          /The email or the password is wrong/,
+        );
+      }
+      const before = smtp.messages.length;
+      const browser = new AdminClient(app);
+      await browser.get('/admin/login');
+      const refused = await browser.post('/admin/login', { email: owner.email, password: TEST_PASSWORD });
+      assert.equal(refused.statusCode, 429);
+      assert.ok(Number(refused.headers['retry-after']) > 0, 'says when to come back');
+      assert.match(refused.body, /we have emailed it a link that lets you sign in from this browser/);
+      const mail = await smtp.nextMessage();
+      assert.equal(mail.to && !Array.isArray(mail.to) ? mail.to.text : '', owner.email);
+      const link = linkIn(mail);
+      // Guessers asking again send no more mail within the window.
+      await assert.rejects(
+        login(wiring, { email: owner.email, password: 'again', client: { ip: '203.0.113.5' } }),
+        /emailed it a link/,
+      );
+      assert.equal(smtp.messages.length, before + 1);
+
+      const page = await browser.get(pathOf(link));
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /name="unlock" value="[\w-]+"/);
+      const unlock = new URL(link).searchParams.get('unlock') ?? '';
+      // The link is no pass for a wrong password, nor for another account.
+      const wrong = await browser.post('/admin/login', { email: owner.email, password: 'nope', unlock });
+      assert.equal(wrong.statusCode, 401);
+      const other = await browser.post('/admin/login', { email: admin.email, password: 'nope', unlock });
+      assert.equal(other.statusCode, 401);
+      const signedIn = await browser.post('/admin/login', {
+        email: owner.email,
+        password: TEST_PASSWORD,
+        unlock,
+      });
+      assert.equal(signedIn.statusCode, 303);
+      assert.equal(browser.hasSession(), true);
+      // It works once; the account stays locked to everyone else.
+      const again = new AdminClient(app);
+      await again.get('/admin/login');
+      const reused = await again.post('/admin/login', {
+        email: owner.email,
+        password: TEST_PASSWORD,
+        unlock,
+      });
+      assert.equal(reused.statusCode, 429);
     });
 
     test('invite → the email arrives → accept with a password → sign in', async () => {
@@ -267,6 +321,7 @@ for (const kind of DATABASE_KINDS) {
         );
         const third = await visitor.post('/admin/forgot-password', { email: 'z@example.org' });
         assert.equal(third.statusCode, 429);
+        assert.ok(Number(third.headers['retry-after']) > 0, 'says when to come back');
         assert.match(third.body, /Too many attempts from your address/);
       } finally {
         await limitedApp.close();

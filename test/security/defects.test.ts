@@ -458,12 +458,12 @@ for (const kind of DATABASE_KINDS) {
       // slow machine), told the service is busy after waiting its turn: refused either way.
       const tally = (codes: string[]) =>
         codes.reduce<Record<string, number>>((all, code) => {
-          const outcome = code === 'LOGIN_BUSY' ? 'LOGIN_THROTTLED' : code;
+          const outcome = code === 'LOGIN_BUSY' || code === 'LOGIN_LOCKED' ? 'LOGIN_THROTTLED' : code;
           all[outcome] = (all[outcome] ?? 0) + 1;
           return all;
         }, {});
 
-      test('40 parallel guesses at one email: only the limit is checked, the rest are throttled', async () => {
+      test('40 parallel guesses at one email from one address: only the limit is checked, the rest are throttled', async () => {
         const victim = await makeUser(t.wiring, 'author', 'parallel-victim@defects.example');
         const limit = t.wiring.config.auth.loginMaxFailures;
         const codes = await Promise.all(
@@ -472,15 +472,48 @@ for (const kind of DATABASE_KINDS) {
               login(t.wiring, {
                 email: victim.email,
                 password: `guess ${i}`,
-                client: { ip: `198.51.100.${i}` },
+                client: { ip: '198.51.100.1' },
               }),
             ),
           ),
         );
         assert.deepEqual(tally(codes), { LOGIN_FAILED: limit, LOGIN_THROTTLED: 40 - limit });
         assert.equal(
-          await outcome(login(t.wiring, { email: victim.email, password: TEST_PASSWORD })),
+          await outcome(
+            login(t.wiring, { email: victim.email, password: TEST_PASSWORD, client: { ip: '198.51.100.1' } }),
+          ),
           'LOGIN_THROTTLED',
+        );
+        // The guesser's lock is theirs: the owner, elsewhere, signs in.
+        assert.equal(
+          await outcome(
+            login(t.wiring, { email: victim.email, password: TEST_PASSWORD, client: { ip: '192.0.2.77' } }),
+          ),
+          'SIGNED_IN',
+        );
+      });
+
+      test('80 parallel guesses at one email from many addresses: only the account limit is checked, and the owner is told of a link', async () => {
+        const victim = await makeUser(t.wiring, 'author', 'spread-victim@defects.example');
+        const limit = t.wiring.config.auth.loginMaxFailures * 4;
+        const codes = await Promise.all(
+          Array.from({ length: 80 }, (_, i) =>
+            outcome(
+              login(t.wiring, {
+                email: victim.email,
+                password: `guess ${i}`,
+                client: { ip: `198.51.${100 + (i % 2)}.${i}` },
+              }),
+            ),
+          ),
+        );
+        assert.deepEqual(tally(codes), { LOGIN_FAILED: limit, LOGIN_THROTTLED: 80 - limit });
+        // Without the mailed link, the right password from a fresh address is refused too.
+        assert.equal(
+          await outcome(
+            login(t.wiring, { email: victim.email, password: TEST_PASSWORD, client: { ip: '192.0.2.78' } }),
+          ),
+          'LOGIN_LOCKED',
         );
       });
 
@@ -557,7 +590,7 @@ for (const kind of DATABASE_KINDS) {
         const started = t.wiring.now();
         await t.wiring.store.transaction((repos) =>
           repos.loginAttempts.begin(
-            Array.from({ length: limit }, () => `email:${user.email}`),
+            Array.from({ length: limit }, () => `pair:|${user.email}`),
             started.toISOString(),
           ),
         );
@@ -569,7 +602,7 @@ for (const kind of DATABASE_KINDS) {
           );
         } finally {
           t.setNow(started);
-          await t.wiring.store.loginAttempts.clear(`email:${user.email}`);
+          await t.wiring.store.loginAttempts.clear(`pair:|${user.email}`);
         }
       });
 

@@ -1,4 +1,5 @@
-export type AuthTokenKind = 'reset' | 'invite';
+/** An unlock link lets the account's owner sign in from one browser while others' guesses lock it. */
+export type AuthTokenKind = 'reset' | 'invite' | 'unlock';
 
 export interface AuthTokenRecord {
   id: number;

@@ -12,6 +12,7 @@ import {
   startSession,
 } from '../../services/auth.ts';
 import { acceptInvitation } from '../../services/users.ts';
+import { DEFAULT_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import type { AdminDeps } from './deps.ts';
@@ -26,8 +27,13 @@ import {
   stringValues,
 } from './forms.ts';
 
-const LoginQuery = Type.Object({ notice: OptionalText, next: OptionalText });
-const LoginForm = Type.Object({ email: OptionalText, password: OptionalText, next: OptionalText });
+const LoginQuery = Type.Object({ notice: OptionalText, next: OptionalText, unlock: OptionalText });
+const LoginForm = Type.Object({
+  email: OptionalText,
+  password: OptionalText,
+  next: OptionalText,
+  unlock: OptionalText,
+});
 const EmailForm = Type.Object({ email: OptionalText });
 const TokenQuery = Type.Object({ token: OptionalText });
 const PasswordForm = Type.Object({
@@ -41,6 +47,8 @@ const NOTICES: Record<string, string> = {
   'logged-out': 'You are signed out.',
   'password-reset': 'Your password is changed. Sign in with the new one.',
   'logged-out-everywhere': 'You are signed out on every device.',
+  unlock:
+    'Sign in with your password: this link lets this browser in once, while sign-ins to your account are paused.',
 };
 
 /**
@@ -101,6 +109,7 @@ ${formAlert(state.alert)}
 <form method="post" action="/admin/login" novalidate>
   ${csrfField(csrf)}
   <input type="hidden" name="next" value="${safeNext(state.values.next)}">
+  ${state.values.unlock ? html`<input type="hidden" name="unlock" value="${state.values.unlock}">` : ''}
   ${formField({ name: 'email', label: 'Email', type: 'email', value: state.values.email, error: state.problem?.errors.email, autocomplete: 'username', isRequired: true })}
   ${formField({ name: 'password', label: 'Password', type: 'password', error: state.problem?.errors.password, autocomplete: 'current-password', isRequired: true })}
   <div class="actions"><button type="submit">Sign in</button> <a href="/admin/forgot-password">Forgot your password?</a></div>
@@ -113,9 +122,12 @@ ${formAlert(state.alert)}
     '/login',
     { config: { access: 'public' }, schema: { querystring: LoginQuery } },
     async (request, reply) => {
-      const { next, notice } = request.query;
+      const { next, notice, unlock } = request.query;
       if (request.admin) return reply.redirect(safeNext(next), 303);
-      return loginPage(request, reply, { values: { next: next ?? '/admin' }, notice });
+      return loginPage(request, reply, {
+        values: { next: next ?? '/admin', ...(unlock ? { unlock } : {}) },
+        notice: unlock ? 'unlock' : notice,
+      });
     },
   );
 
@@ -124,15 +136,21 @@ ${formAlert(state.alert)}
     '/login',
     { config: { access: 'public', ...limited }, schema: { body: LoginForm } },
     async (request, reply) => {
-      const { email = '', password = '', next } = request.body;
+      const { email = '', password = '', next, unlock } = request.body;
       try {
-        const { token } = await login(ctx, { email, password, client: clientOf(request) });
+        const { token } = await login(ctx, {
+          email,
+          password,
+          client: clientOf(request),
+          unlockToken: unlock,
+        });
         const previous = request.cookies[cookies.session];
         if (previous) await logout(ctx, previous);
         setSession(reply, token);
         return reply.redirect(safeNext(next), 303);
       } catch (error) {
         if (!isAppError(error) || error.kind !== 'throttled') throw error;
+        reply.header('retry-after', String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
         return loginPage(request, reply, {
           values: stringValues(request.body),
           alert: error.message,
