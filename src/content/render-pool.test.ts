@@ -48,10 +48,24 @@ test('a task’s time limit starts when a thread takes it, not while it waits be
   }
 });
 
+test('a task is limited by the processor time it uses, not by the clock: waiting for the processor is not counted', async () => {
+  const worker = new URL('../../test/helpers/slow-worker.ts', import.meta.url);
+  const run = (task: { ms: number; label: string; waitMs?: number }) =>
+    runOffThread<string>(worker, task, { field: 'body', markup: '', timeoutMs: 600 });
+  try {
+    // A second and a half by the clock, almost none of it working: not refused.
+    assert.equal(await run({ ms: 50, waitMs: 1500, label: 'patient' }), 'patient');
+    // Working past its limit is refused, however soon.
+    await assert.rejects(run({ ms: 5000, label: 'busy' }), /took more than 1 seconds to render/);
+  } finally {
+    await closeRenderPools();
+  }
+});
+
 test('past the threads and the waiting room, a task is refused as busy at once', async () => {
   const worker = new URL('../../test/helpers/slow-worker.ts', import.meta.url);
   const run = (label: string) =>
-    runOffThread<string>(worker, { ms: 800, label }, { field: 'body', markup: '', timeoutMs: 10_000 });
+    runOffThread<string>(worker, { ms: 300, label }, { field: 'body', markup: '', timeoutMs: 10_000 });
   try {
     const outcomes = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => run(`t${i}`)));
     const refused = outcomes.filter((o) => o.status === 'rejected');

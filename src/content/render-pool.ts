@@ -1,15 +1,28 @@
+import { MessageChannel, type MessagePort, threadId, type Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { lengthProblem } from '../domain/article.ts';
 import { Errors, isAppError } from '../errors.ts';
 import { MAX_MARKUP_CHARS, markupProblem } from './markup-limits.ts';
 
-/** How long one render may take before it is stopped and the input refused. */
+/**
+ * How much processor time one render may use before it is stopped and the input refused. It is
+ * the render thread's own time, not the clock's: on a machine busy with other work an ordinary
+ * long text takes several times as long by the clock (a 900 KB save at load 20 was refused),
+ * while pathological markup uses up its time whatever the load.
+ */
 export const RENDER_TIME_LIMIT_MS = 5_000;
 
 /**
+ * However starved of the processor a thread is, a task does not hold it longer than this many
+ * times its limit by the clock.
+ */
+const WALL_CLOCK_FACTOR = 12;
+/** How often a running task's processor time is read. */
+const CPU_POLL_MS = 100;
+
+/**
  * The limit in this process. The server keeps RENDER_TIME_LIMIT_MS, for a render holds a thread
- * readers' requests may need; a command-line import blocks no reader and may allow more, so a
- * busy machine (the limit is wall-clock time) does not fail ordinary posts.
+ * readers' requests may need; a command-line import blocks no reader and may allow more.
  */
 let timeLimitMs = RENDER_TIME_LIMIT_MS;
 
@@ -25,6 +38,8 @@ const MAX_THREADS = 2;
  * queued: each waiting task holds its input (up to the 4 MB body limit).
  */
 const MAX_WAITING_TASKS = 4;
+
+type RunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
 
 const pools = new Map<string, Piscina>();
 
@@ -74,13 +89,78 @@ function poolFor(workerUrl: URL): Piscina {
  */
 export type OffThreadResult<T> = { value: T } | { problem: string };
 
+/** A task as runOffThread sends it: with the port on which the thread says which it is. */
+interface TaskEnvelope<Task> {
+  task: Task;
+  startPort: MessagePort;
+}
+
+function isEnvelope<Task>(value: Task | TaskEnvelope<Task>): value is TaskEnvelope<Task> {
+  return typeof value === 'object' && value !== null && 'startPort' in value && 'task' in value;
+}
+
+/** Tells the pool which thread took the task, before the work blocks it, and unwraps the task. */
+function announce<Task>(envelope: TaskEnvelope<Task>): Task {
+  envelope.startPort.postMessage(threadId);
+  envelope.startPort.close();
+  return envelope.task;
+}
+
+/**
+ * Stops the task (through `controller`) once the thread that took it has used `limitMs` of
+ * processor time on it, or WALL_CLOCK_FACTOR times that by the clock from when it started. Returns the function that
+ * ends the watch, and whether the limit was the reason.
+ */
+function watchProcessorTime(input: {
+  pool: Piscina;
+  startPort: MessagePort;
+  limitMs: number;
+  controller: AbortController;
+}): { stop: () => void; hasRunOut: () => boolean } {
+  const { pool, startPort, limitMs, controller } = input;
+  let hasRunOut = false;
+  let poll: NodeJS.Timeout | undefined;
+  const runOut = () => {
+    hasRunOut = true;
+    controller.abort();
+  };
+  let backstop: NodeJS.Timeout | undefined;
+  startPort.once('message', (id: number) => {
+    startPort.close();
+    // From when the task starts: a new thread's start (loading its modules) is not the task's.
+    backstop = setTimeout(runOut, limitMs * WALL_CLOCK_FACTOR);
+    const worker: Worker | undefined = pool.threads.find((thread) => thread.threadId === id);
+    if (!worker || controller.signal.aborted) return;
+    // The thread's time so far belongs to earlier tasks: this one's is counted from here.
+    const started = worker.cpuUsage();
+    poll = setInterval(() => {
+      void Promise.all([started, worker.cpuUsage()])
+        .then(([before, now]) => {
+          const usedMs = (now.user - before.user + now.system - before.system) / 1000;
+          if (usedMs >= limitMs && !controller.signal.aborted) runOut();
+        })
+        // A thread that has exited has no time to read; its task ends on its own.
+        .catch(() => {});
+    }, CPU_POLL_MS);
+  });
+  return {
+    stop: () => {
+      clearTimeout(backstop);
+      clearInterval(poll);
+      startPort.close();
+    },
+    hasRunOut: () => hasRunOut,
+  };
+}
+
 /**
  * A worker's task: refuses markup nested too deeply to process in reasonable time (as
  * markupProblem says), else does the work. Each worker module's default export wraps its work in
  * this.
  */
 export function checkedTask<Task, T>(markupOf: (task: Task) => string, work: (task: Task) => T) {
-  return (task: Task): OffThreadResult<T> => {
+  return (envelope: Task | TaskEnvelope<Task>): OffThreadResult<T> => {
+    const task = isEnvelope(envelope) ? announce(envelope) : envelope;
     const problem = markupProblem(markupOf(task));
     if (problem !== undefined) return { problem };
     try {
@@ -97,8 +177,8 @@ export function checkedTask<Task, T>(markupOf: (task: Task) => string, work: (ta
 }
 
 /**
- * Runs one task (made with checkedTask) in a worker thread with a time limit, counted from when a
- * thread takes it, so heavy markup never blocks the event loop (and every other request) for
+ * Runs one task (made with checkedTask) in a worker thread with a limit on the processor time it
+ * uses (counted from when a thread takes it), so heavy markup never blocks the event loop (and every other request) for
  * long. Past the limit the worker is stopped and the input refused as a field error; with every
  * thread busy and the queue full, the server says it is busy.
  */
@@ -112,15 +192,20 @@ export async function runOffThread<T>(
   const tooLong = lengthProblem(options.markup, MAX_MARKUP_CHARS);
   if (tooLong) throw Errors.VALIDATION_FAILED({ details: [{ field: options.field, message: tooLong }] });
   await takeThread();
+  const pool = poolFor(workerUrl);
+  const controller = new AbortController();
+  const { port1, port2 } = new MessageChannel();
+  const watch = watchProcessorTime({ pool, startPort: port1, limitMs: timeoutMs, controller });
   let result: OffThreadResult<T>;
   try {
-    result = (await poolFor(workerUrl).run(task, {
-      signal: AbortSignal.timeout(timeoutMs),
-    })) as OffThreadResult<T>;
+    result = (await pool.run(
+      { task, startPort: port2 },
+      // Piscina's type for the list infers the wrong overload of postMessage.
+      { signal: controller.signal, transferList: [port2] as unknown as RunOptions['transferList'] },
+    )) as OffThreadResult<T>;
   } catch (error) {
-    const name = (error as { name?: string }).name ?? '';
     const message = error instanceof Error ? error.message : '';
-    if (name === 'AbortError' || name === 'TimeoutError') {
+    if (watch.hasRunOut()) {
       throw Errors.VALIDATION_FAILED({
         details: [
           {
@@ -133,6 +218,7 @@ export async function runOffThread<T>(
     if (/queue is at limit/i.test(message)) throw Errors.RENDER_BUSY({}, { cause: error });
     throw error;
   } finally {
+    watch.stop();
     giveBackThread();
   }
   if ('problem' in result) {
