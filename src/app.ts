@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import Type from 'typebox';
 import { closeRenderPools } from './content/render-pool.ts';
 import { trimEndOf } from './domain/text.ts';
@@ -8,7 +8,14 @@ import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
 import { bodyDeadline } from './web/body-deadline.ts';
-import { describeError, errorTitle, sendError } from './web/errors.ts';
+import {
+  clientErrorAnswer,
+  describeError,
+  errorTitle,
+  frameworkErrorMessage,
+  plainErrorPage,
+  sendError,
+} from './web/errors.ts';
 import { parseFormBody } from './web/form-body.ts';
 import { inputGuard } from './web/input-guard.ts';
 import { lazySchemaCompilers } from './web/lazy-schemas.ts';
@@ -33,6 +40,7 @@ export interface AppOptions {
 export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = wiring;
   const { server } = config;
+  const protectiveHeaders = securityHeaders(undefined, { isHttps: wiring.siteUrl.startsWith('https://') });
   const app = Fastify({
     logger: options.shouldLog === false ? false : loggerOptions(config),
     logController: new LogController({ disableRequestLogging: !config.log.requests }),
@@ -43,6 +51,33 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
       headersTimeout: server.headersTimeoutSeconds * 1000,
       // How often Node checks those timeouts (30 s by default, which would stretch them).
       connectionsCheckingInterval: 1000,
+      // Node would answer a request without Host itself, bare; the hook below refuses it as any
+      // other bad request is refused.
+      requireHostHeader: false,
+    },
+    // Answers to requests refused before any route runs: our error page and headers, not the
+    // framework's bare JSON.
+    clientErrorHandler: (error, socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(clientErrorAnswer(error, protectiveHeaders));
+      socket.destroy(error);
+    },
+    frameworkErrors: (error, request, typedReply) => {
+      // Raised before any route, so no route's reply type applies.
+      const reply = typedReply as unknown as FastifyReply;
+      reply.headers(protectiveHeaders);
+      const described = describeError(error, request);
+      const shown = { ...described, message: frameworkErrorMessage(error.code) ?? described.message };
+      const isApi =
+        request.url.startsWith('/api/') || (request.headers.accept ?? '').startsWith('application/json');
+      reply.code(shown.status).header('cache-control', 'no-store');
+      if (isApi) {
+        void reply.send({ code: shown.code, message: shown.message, requestId: request.id });
+        return;
+      }
+      renderErrorPage(shown, request.id)
+        .catch(() => plainErrorPage(shown, request.id))
+        .then((page) => reply.type('text/html; charset=utf-8').send(page));
     },
     connectionTimeout: server.idleTimeoutSeconds * 1000,
     keepAliveTimeout: server.keepAliveTimeoutSeconds * 1000,
@@ -63,15 +98,16 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const assets = assetUrls();
   app.decorate('pageCache', cache);
 
-  const protectiveHeaders = securityHeaders(undefined, { isHttps: wiring.siteUrl.startsWith('https://') });
-  app.addHook('onRequest', (_request, reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.headers(protectiveHeaders);
-    done();
+    const isHostMissing = request.raw.httpVersion !== '1.0' && request.headers.host === undefined;
+    done(isHostMissing ? Errors.HOST_MISSING() : undefined);
   });
   await app.register(bodyDeadline, {
     graceMs: server.bodyTimeoutSeconds * 1000,
     minBytesPerSecond: server.minBodyKilobytesPerSecond * 1024,
     headersTimeoutMs: server.headersTimeoutSeconds * 1000,
+    headers: protectiveHeaders,
   });
   await app.register(inputGuard);
   app.addContentTypeParser(
@@ -81,7 +117,8 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   );
   await app.register(assetRoutes);
 
-  const renderErrorPage = async (described: { status: number; message: string }, requestId: string) => {
+  // A declaration, hoisted: the framework's error handler above is set up before the reader exists.
+  async function renderErrorPage(described: { status: number; message: string }, requestId: string) {
     const site = await reader.site();
     return layout(
       site,
@@ -94,7 +131,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
       assets,
       errorView(described.status, described.message, described.status >= 500 ? requestId : undefined),
     ).value;
-  };
+  }
 
   app.setErrorHandler(async (error, request, reply) => {
     await sendError(request, reply, describeError(error, request), renderErrorPage);

@@ -138,6 +138,7 @@ const CATALOGUE = {
     (p: { limit: number; length: number }) =>
       `Search terms are limited to ${p.limit} characters; this query has ${p.length}.`,
   ),
+  HOST_MISSING: entry('invalid', () => 'The request has no Host header, which HTTP/1.1 requires.'),
   LOGIN_FAILED: entry(
     'invalid',
     () => 'The email or the password is wrong.',

@@ -28,7 +28,10 @@ const TOO_SLOW = 'The request body arrived too slowly; the connection was closed
  * error, a 404): Node reads the rest of it to keep the connection.
  */
 export const bodyDeadline = fp(
-  async (app: FastifyInstance, options: BodyPace & { headersTimeoutMs: number }) => {
+  async (
+    app: FastifyInstance,
+    options: BodyPace & { headersTimeoutMs: number; headers: Readonly<Record<string, string>> },
+  ) => {
     const pace = { graceMs: options.graceMs, minBytesPerSecond: options.minBytesPerSecond };
     // Node's own cap on receiving a whole request backs this up for what a hook cannot see: the
     // time for the headers plus the deadline of the largest body any route accepts.
@@ -49,7 +52,7 @@ export const bodyDeadline = fp(
       }
       const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit ?? 1024 * 1024;
       const bytes = declared > 0 ? Math.min(declared, limit) : limit;
-      const timer = setTimeout(() => cutOff(request, reply), bodyDeadlineMs(bytes, pace));
+      const timer = setTimeout(() => cutOff(request, reply, options.headers), bodyDeadlineMs(bytes, pace));
       timer.unref();
       const stop = () => clearTimeout(timer);
       raw.once('end', stop);
@@ -65,15 +68,21 @@ export const bodyDeadline = fp(
   { name: 'pressroom-body-deadline' },
 );
 
-function cutOff(request: FastifyRequest, reply: FastifyReply): void {
+function cutOff(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  headers: Readonly<Record<string, string>>,
+): void {
   if (request.raw.complete) return;
   const socket = request.raw.socket;
   if (typeof socket?.destroy !== 'function') return;
   request.log.info({ url: request.url }, 'request body arrived too slowly; connection closed');
   if (!reply.raw.headersSent && socket.writable) {
-    // Written on the socket itself: the answer Node gives for its own requestTimeout.
+    // Written on the socket itself, as Node answers its own requestTimeout, with the protective
+    // headers every answer carries.
+    const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
     socket.end(
-      `HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(TOO_SLOW)}\r\n\r\n${TOO_SLOW}`,
+      `HTTP/1.1 408 Request Timeout\r\n${lines.join('')}Connection: close\r\nCache-Control: no-store\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(TOO_SLOW)}\r\n\r\n${TOO_SLOW}`,
       () => socket.destroy(),
     );
   } else {

@@ -138,10 +138,68 @@ export function errorTitle(status: number): string {
 }
 
 /** An error page that needs nothing but the message: no settings, no layout. */
-function plainErrorPage(described: ErrorReply, requestId: string): string {
+export function plainErrorPage(described: ErrorReply, requestId: string): string {
   const reference = described.status >= 500 ? `<p>Reference: <code>${escapeHtml(requestId)}</code></p>` : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Error</title></head>
 <body><main><h1>${errorTitle(described.status)}</h1><p>${escapeHtml(described.message)}</p>${reference}</main></body></html>
 `;
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    message:
+      'The request’s address or headers are too long. Shorten the address, or clear this site’s cookies.',
+  },
+};
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * The whole HTTP answer to a request Node's parser refused before any route saw it (headers too
+ * large, a malformed request line, a request too slow to arrive): an error page (JSON for the
+ * API) with the same protective headers as every other answer.
+ */
+export function clientErrorAnswer(
+  error: { code?: string; rawPacket?: unknown },
+  headers: Readonly<Record<string, string>>,
+): string {
+  const known = (error.code && CLIENT_ERRORS[error.code]) || {
+    status: 400,
+    message: 'The request could not be read: it is not well-formed HTTP.',
+  };
+  const { status, message } = known;
+  const code =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'HEADERS_TOO_LARGE'
+      : status === 408
+        ? 'REQUEST_TIMEOUT'
+        : 'BAD_REQUEST';
+  // The request line, when the parser got that far, says whether an API client is asking.
+  const packet = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.subarray(0, 64).toString('latin1') : '';
+  const isApi = /^[A-Z]+ \/api\//.test(packet);
+  const body = isApi ? JSON.stringify({ code, message }) : plainErrorPage({ status, code, message }, '');
+  const lines = [
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+    'cache-control: no-store',
+    `content-type: ${isApi ? 'application/json' : 'text/html'}; charset=utf-8`,
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+  ];
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}
+
+/** Messages for the errors the router raises before any route runs. */
+export function frameworkErrorMessage(code: string | undefined): string | undefined {
+  if (code === 'FST_ERR_BAD_URL')
+    return 'This address is malformed: a “%” in it is not followed by a valid escape. Check the link.';
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return 'This address is too long. Check the link.';
+  return undefined;
 }

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { type AddressInfo, connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
+
+/** Everything the server wrote back to `request` over a raw socket until it closed the connection. */
+function send(port: number, request: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request));
+    const received: Buffer[] = [];
+    const done = () => {
+      clearTimeout(giveUp);
+      resolve(Buffer.concat(received).toString('latin1'));
+    };
+    const giveUp = setTimeout(() => socket.destroy(), 15_000);
+    socket.on('data', (data: Buffer) => received.push(data));
+    socket.on('error', () => {});
+    socket.on('close', done);
+  });
+}
+
+function parse(answer: string): { status: number; headers: Record<string, string>; body: string } {
+  const split = answer.indexOf('\r\n\r\n');
+  const [statusLine = '', ...lines] = answer.slice(0, split).split('\r\n');
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return { status: Number(statusLine.split(' ')[1]), headers, body: answer.slice(split + 4) };
+}
+
+const get = (target: string, extra = '') =>
+  `GET ${target} HTTP/1.1\r\nHost: review.example\r\n${extra}Connection: close\r\n\r\n`;
+
+/**
+ * Requests refused before any of our routes runs: by Node's HTTP parser, by the router, by the
+ * body parsers, or by the body deadline. Each is [name, request, status, answers JSON].
+ */
+const MALFORMED: [string, string, number, boolean][] = [
+  ['a bad % escape', get('/%ff'), 400, false],
+  ['a bad % escape in an article address', get('/articles/%E0%A4%A'), 400, false],
+  ['a bad % escape in the API', get('/api/search/%ff'), 400, true],
+  ['a parameter past its length', get(`/articles/${'a'.repeat(600)}`), 414, false],
+  ['an address too long for the parser', get(`/articles/${'a'.repeat(20_000)}`), 431, false],
+  ['a header too large', get('/', `X-Filler: ${'a'.repeat(20_000)}\r\n`), 431, false],
+  ['an API address too long for the parser', get(`/api/${'a'.repeat(20_000)}`), 431, true],
+  ['not HTTP at all', 'HELLO\r\n\r\n', 400, false],
+  ['an unknown method', 'BREW / HTTP/1.1\r\nHost: review.example\r\nConnection: close\r\n\r\n', 400, false],
+  ['no Host header', 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n', 400, false],
+  [
+    'both Content-Length and chunked',
+    'POST /admin/login HTTP/1.1\r\nHost: review.example\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n0\r\n\r\n',
+    400,
+    false,
+  ],
+  ['an unknown address', get('/no/such/page'), 404, false],
+  ['an unknown API address', get('/api/no-such-thing'), 404, true],
+  [
+    'a body of a type nobody reads',
+    'POST /admin/login HTTP/1.1\r\nHost: review.example\r\nContent-Type: text/x-weird\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab',
+    415,
+    false,
+  ],
+  [
+    'JSON that does not parse',
+    'POST /api/search HTTP/1.1\r\nHost: review.example\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{x',
+    400,
+    true,
+  ],
+  [
+    'a body that never arrives',
+    'POST /admin/login HTTP/1.1\r\nHost: review.example\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=',
+    408,
+    false,
+  ],
+  ['headers that never end', 'GET / HTTP/1.1\r\nHost: review.example\r\n', 408, false],
+];
+
+describe('answers to malformed requests, over a real socket', () => {
+  let t: TestWiring;
+  let app: FastifyInstance;
+  let port: number;
+  before(async () => {
+    t = await createTestWiring('sqlite', {
+      server: { headersTimeoutSeconds: 1, bodyTimeoutSeconds: 1, minBodyKilobytesPerSecond: 1024 },
+    });
+    app = await buildApp(t.wiring, { shouldLog: false });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+  });
+  after(async () => {
+    await app.close();
+    await t.cleanup();
+  });
+
+  test('every one is an error page (JSON for the API) with the protective headers of every page', async () => {
+    const reference = parse(await send(port, get('/')));
+    assert.equal(reference.status, 200);
+    const protective = [
+      'content-security-policy',
+      'x-content-type-options',
+      'x-frame-options',
+      'referrer-policy',
+    ];
+    for (const name of protective) assert.ok(reference.headers[name], `the home page sends ${name}`);
+    const answers = await Promise.all(MALFORMED.map(([, request]) => send(port, request)));
+    MALFORMED.forEach(([name, , status, isJson], i) => {
+      const answer = parse(answers[i] ?? '');
+      assert.equal(answer.status, status, name);
+      for (const header of protective)
+        assert.equal(answer.headers[header], reference.headers[header], `${name}: ${header}`);
+      if (status !== 408 || !name.includes('body')) {
+        const type = answer.headers['content-type'] ?? '';
+        if (isJson) {
+          assert.match(type, /^application\/json/, name);
+          assert.equal(typeof JSON.parse(answer.body).message, 'string', name);
+        } else {
+          assert.match(type, /^text\/html/, name);
+          assert.match(answer.body, /^<!doctype html>/i, name);
+        }
+      }
+      assert.doesNotMatch(answer.body, /"statusCode"/, `${name}: not the framework's default answer`);
+    });
+  });
+});
