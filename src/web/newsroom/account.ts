@@ -4,7 +4,7 @@ import type { TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { adminDay, adminTime } from '../views/newsroom/admin-time.ts';
 import type { AdminDeps } from './deps.ts';
-import { csrfField } from './forms.ts';
+import { csrfField, SMALL_FORM_BODY_LIMIT } from './forms.ts';
 import { currentUser } from './guard.ts';
 
 /** A recognisable name for a browser from its user agent ("Firefox on Linux"), or a neutral word. */
@@ -37,13 +37,16 @@ export function browserName(userAgent: string | null): string {
 export async function accountPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx, cookies } = deps;
 
-  app.get('/account', { config: { access: 'account.manage_own' } }, async (request, reply) => {
-    const user = currentUser(request);
-    const [sessions, { timeZone }] = await Promise.all([listOwnSessions(ctx, user), loadSiteSettings(ctx)]);
-    const currentId = request.admin?.session.id;
-    return deps.page(request, reply, {
-      title: 'Your account',
-      body: (csrf) => html`<section class="panel" aria-labelledby="account-who">
+  app.get(
+    '/account',
+    { config: { access: 'account.manage_own' }, bodyLimit: SMALL_FORM_BODY_LIMIT },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const [sessions, { timeZone }] = await Promise.all([listOwnSessions(ctx, user), loadSiteSettings(ctx)]);
+      const currentId = request.admin?.session.id;
+      return deps.page(request, reply, {
+        title: 'Your account',
+        body: (csrf) => html`<section class="panel" aria-labelledby="account-who">
 <h2 id="account-who">${user.name}</h2>
 <p>${user.email} · ${user.role}</p>
 <p class="hint">To change your password, sign out and use “Forgot your password?”, which sends you a link.</p>
@@ -52,23 +55,24 @@ export async function accountPages(app: TypedApp, deps: AdminDeps): Promise<void
 <h2 id="account-sessions">Where you are signed in</h2>
 <p>You are signed in on ${sessions.length} ${sessions.length === 1 ? 'browser or device' : 'browsers or devices'}, this one included.</p>
 <ul class="list">${sessions.map(
-        (
-          s,
-        ) => html`<li>${browserName(s.userAgent)}${s.id === currentId ? html` <strong>(this one)</strong>` : ''}<br>
+          (
+            s,
+          ) => html`<li>${browserName(s.userAgent)}${s.id === currentId ? html` <strong>(this one)</strong>` : ''}<br>
 <span class="meta">Signed in ${adminDay(s.createdAt, timeZone)}${s.ip ? ` from ${s.ip}` : ''}; last used ${adminTime(s.lastSeenAt, timeZone)}</span></li>`,
-      )}</ul>
+        )}</ul>
 <form method="post" action="/admin/account/logout-everywhere">
   ${csrfField(csrf)}
   <button type="submit" class="danger">Log out everywhere</button>
   <p class="hint">Ends every session, here and on every other device (useful after losing a phone or using a shared computer).</p>
 </form>
 </section>`,
-    });
-  });
+      });
+    },
+  );
 
   app.post(
     '/account/logout-everywhere',
-    { config: { access: 'account.manage_own' } },
+    { config: { access: 'account.manage_own' }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
       await logoutEverywhere(ctx, currentUser(request));
       reply.clearCookie(cookies.session, cookies.clearOptions);

@@ -24,6 +24,7 @@ import {
   formAlert,
   formField,
   formRoute,
+  SMALL_FORM_BODY_LIMIT,
   stringValues,
 } from './forms.ts';
 
@@ -84,6 +85,7 @@ function passwordMismatch(values: Record<string, string>): Problem {
 export async function authPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx, cookies } = deps;
   const limited = { rateLimit: deps.formRateLimit };
+  const small = SMALL_FORM_BODY_LIMIT;
 
   const setSession = (reply: FastifyReply, token: string) =>
     reply.setCookie(cookies.session, token, cookies.options);
@@ -134,7 +136,7 @@ ${formAlert(state.alert)}
   formRoute(
     app,
     '/login',
-    { config: { access: 'public', ...limited }, schema: { body: LoginForm } },
+    { config: { access: 'public', ...limited }, schema: { body: LoginForm }, bodyLimit: small },
     async (request, reply) => {
       const { email = '', password = '', next, unlock } = request.body;
       try {
@@ -170,7 +172,7 @@ ${formAlert(state.alert)}
       }),
   );
 
-  app.post('/logout', { config: { access: 'public' } }, async (request, reply) => {
+  app.post('/logout', { config: { access: 'public' }, bodyLimit: small }, async (request, reply) => {
     const token = request.cookies[cookies.session];
     if (token) await logout(ctx, token);
     reply.clearCookie(cookies.session, cookies.clearOptions);
@@ -205,7 +207,7 @@ ${errorSummary(state.problem, { email: 'Email' })}
 
   app.post(
     '/forgot-password',
-    { config: { access: 'public', ...limited }, schema: { body: EmailForm } },
+    { config: { access: 'public', ...limited }, schema: { body: EmailForm }, bodyLimit: small },
     async (request, reply) => {
       const email = (request.body.email ?? '').trim();
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
@@ -290,7 +292,7 @@ ${errorSummary(state.problem, { name: 'Your name', password: 'New password', pas
   formRoute(
     app,
     '/reset-password',
-    { config: { access: 'public', ...limited }, schema: { body: PasswordForm } },
+    { config: { access: 'public', ...limited }, schema: { body: PasswordForm }, bodyLimit: small },
     async (request, reply) => {
       const values = stringValues(request.body);
       const token = values.token ?? '';
@@ -350,7 +352,7 @@ ${errorSummary(state.problem, { name: 'Your name', password: 'New password', pas
   formRoute(
     app,
     '/accept-invitation',
-    { config: { access: 'public', ...limited }, schema: { body: PasswordForm } },
+    { config: { access: 'public', ...limited }, schema: { body: PasswordForm }, bodyLimit: small },
     async (request, reply) => {
       const values = stringValues(request.body);
       const token = values.token ?? '';

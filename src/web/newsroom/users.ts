@@ -22,6 +22,7 @@ import {
   formAlert,
   formField,
   formRoute,
+  SMALL_FORM_BODY_LIMIT,
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -160,7 +161,7 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
   formRoute(
     app,
     '/users/invite',
-    { config: { access: 'user.manage' }, schema: { body: InviteForm } },
+    { config: { access: 'user.manage' }, schema: { body: InviteForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
       const { email = '', name = '', role = '' } = request.body;
       try {
@@ -188,7 +189,11 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
 
   app.post(
     '/users/:id/role',
-    { config: { access: 'user.manage' }, schema: { params: IdParams, body: RoleForm } },
+    {
+      config: { access: 'user.manage' },
+      schema: { params: IdParams, body: RoleForm },
+      bodyLimit: SMALL_FORM_BODY_LIMIT,
+    },
     async (request, reply) => {
       const { id } = request.params;
       try {
@@ -209,7 +214,11 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
 
   app.post(
     '/users/:id/person',
-    { config: { access: 'user.manage' }, schema: { params: IdParams, body: PersonLinkForm } },
+    {
+      config: { access: 'user.manage' },
+      schema: { params: IdParams, body: PersonLinkForm },
+      bodyLimit: SMALL_FORM_BODY_LIMIT,
+    },
     async (request, reply) => {
       const { id } = request.params;
       const raw = (request.body.person_id ?? '').trim();
@@ -237,7 +246,11 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
 
   app.post(
     '/users/:id/status',
-    { config: { access: 'user.manage' }, schema: { params: IdParams, body: StatusForm } },
+    {
+      config: { access: 'user.manage' },
+      schema: { params: IdParams, body: StatusForm },
+      bodyLimit: SMALL_FORM_BODY_LIMIT,
+    },
     async (request, reply) => {
       const { id } = request.params;
       const { disabled } = request.body;

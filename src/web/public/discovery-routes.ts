@@ -284,10 +284,15 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
   const countView = (request: FastifyRequest, id: number) => {
     if (!isLikelyBot(request.headers['user-agent'])) discovery.views.record(id);
   };
-  app.post('/api/views/:id', { schema: { params: Type.Object({ id: Id }) } }, async (request, reply) => {
-    countView(request, request.params.id);
-    return reply.code(204).header('cache-control', 'no-store').send();
-  });
+  // A beacon carries nothing worth reading: any body is refused before it is read.
+  app.post(
+    '/api/views/:id',
+    { schema: { params: Type.Object({ id: Id }) }, bodyLimit: 1024 },
+    async (request, reply) => {
+      countView(request, request.params.id);
+      return reply.code(204).header('cache-control', 'no-store').send();
+    },
+  );
   app.get(
     '/api/views/:file',
     { schema: { params: Type.Object({ file: Type.String({ pattern: '^[1-9][0-9]{0,9}\\.gif$' }) }) } },
