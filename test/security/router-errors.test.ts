@@ -3,6 +3,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
+import { clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
 
 /**
@@ -151,6 +152,35 @@ describe('answers to malformed requests, over a real socket', () => {
       );
       assert.equal(answer.status, 413, target);
       assert.ok(answer.headers['content-security-policy'], `${target}: protective headers`);
+    }
+  });
+
+  test('a save to an article its sender may not edit now is refused before its text is read', async () => {
+    const cookieName = sessionCookieName(t.wiring.siteUrl);
+    const contributor = await clientAs(app, t.wiring, await makeUser(t.wiring, 'contributor'), cookieName);
+    await contributor.get('/admin/articles/new');
+    const created = await contributor.post('/admin/articles', {
+      title: 'Submitted text',
+      body: 'The submitted text.',
+      language: 'en',
+      visibility: 'public',
+    });
+    const id = Number(/\/admin\/articles\/(\d+)/.exec(String(created.headers.location))?.[1]);
+    await contributor.get(`/admin/articles/${id}`);
+    const submitted = await contributor.post(`/admin/articles/${id}/workflow`, {
+      action: 'submit',
+      version: '1',
+    });
+    assert.equal(submitted.statusCode, 303);
+    for (const target of [`/admin/articles/${id}`, `/admin/articles/${id}/autosave`]) {
+      const answer = parse(
+        await send(
+          port,
+          `POST ${target} HTTP/1.1\r\nHost: review.example\r\nSec-Fetch-Site: same-origin\r\nCookie: ${contributor.cookieHeader()}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 900000\r\n\r\ntitle=`,
+          true,
+        ),
+      );
+      assert.equal(answer.status, 403, target);
     }
   });
 });

@@ -35,6 +35,7 @@ import {
   type EditorPage,
   findAutosave,
   inputOf,
+  loadEditableInEditor,
   loadEditor,
   loadFormChoices,
   MAX_AUTHORS,
@@ -152,6 +153,12 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   const assets = assetUrls();
 
   const staffOf = (request: FastifyRequest): Staff => currentUser(request);
+  // An article the user may not edit now is refused before its text (up to 4 MB) is read.
+  const mayEditBeforeBody = async (request: FastifyRequest): Promise<void> => {
+    const id = Number((request.params as { id?: string }).id);
+    // A malformed id is left to the route's schema, which names the field.
+    if (Number.isSafeInteger(id) && id > 0) await loadEditableInEditor(ctx, staffOf(request), id);
+  };
 
   const editorModel = (
     page: EditorPage,
@@ -365,7 +372,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     app,
     '/articles/:id',
     {
-      config: { access: 'article.create' },
+      config: { access: 'article.create', checkBeforeBody: mayEditBeforeBody },
       schema: { params: IdParams, body: ArticleForm },
       bodyLimit: EDITOR_BODY_LIMIT,
     },
@@ -487,7 +494,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   app.post(
     '/articles/:id/autosave',
     {
-      config: { access: 'article.create', isJsonOnly: true },
+      config: { access: 'article.create', isJsonOnly: true, checkBeforeBody: mayEditBeforeBody },
       schema: {
         params: IdParams,
         body: ArticleForm,

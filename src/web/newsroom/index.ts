@@ -199,6 +199,9 @@ async function adminScope(
       });
     }
     if (access !== 'signed-in' && !can(request.admin.user.role, access)) throw permissionDenied();
+    // A route whose permission depends on the item (an article locked in review, someone
+    // else's) checks that too, so a long text sent to it is refused unread.
+    await request.routeOptions.config.checkBeforeBody?.(request);
     holdLargeRequestSlot(request, reply);
     return payload;
   });
@@ -347,5 +350,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: AdminAccess;
+    /** A check of the signed-in user's right to send this request that needs no body. */
+    checkBeforeBody?: (request: FastifyRequest) => Promise<void>;
   }
 }
