@@ -480,6 +480,9 @@ export async function resetPassword(
     if (!(await repos.authTokens.markUsed(record.id, toIsoTimestamp(now)))) throw tokenInvalid();
     await repos.users.update(user.id, { passwordHash }, toIsoTimestamp(now));
     await repos.sessions.deleteForUser(user.id);
+    // Guesses at the old password say nothing about the new one: the account's lock is lifted.
+    await repos.loginAttempts.lock([`email:${user.email}`]);
+    await repos.loginAttempts.clearFailures(`email:${user.email}`);
     await recordAudit(repos, {
       actor: actorOf(user),
       action: 'user.password_reset',

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import argon2 from 'argon2';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { SmtpMailer } from '../../src/adapters/mailer.ts';
 import { buildApp } from '../../src/app.ts';
 import type { User } from '../../src/domain/user.ts';
-import { login } from '../../src/services/auth.ts';
+import { login, requestPasswordReset, resetPassword } from '../../src/services/auth.ts';
 import type { Wiring } from '../../src/wiring.ts';
 import { AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -60,6 +61,14 @@ for (const kind of DATABASE_KINDS) {
 
     test('guesses from many addresses do not lock the owner out: the account is mailed a one-time link', async () => {
       const owner = await makeUser(wiring, 'author', 'guessed-at@example.org');
+      // What is tested is the counting, not argon2's cost: twenty real checks took a minute under load.
+      const cheap = await argon2.hash(TEST_PASSWORD, {
+        type: argon2.argon2id,
+        memoryCost: 1024,
+        timeCost: 1,
+        parallelism: 1,
+      });
+      await wiring.store.users.update(owner.id, { passwordHash: cheap }, wiring.now().toISOString());
       const limit = wiring.config.auth.loginMaxFailures * 4;
       for (let i = 0; i < limit; i++) {
         await assert.rejects(
@@ -109,6 +118,19 @@ for (const kind of DATABASE_KINDS) {
         unlock,
       });
       assert.equal(reused.statusCode, 429);
+      // A new password lifts the account's lock: the guesses were at the old one.
+      const reset = await requestPasswordReset(wiring, { email: owner.email });
+      await smtp.nextMessage();
+      await resetPassword(wiring, {
+        token: new URL(reset?.link ?? 'https://x.example/').searchParams.get('token') ?? '',
+        password: 'a new and longer passphrase',
+      });
+      const fresh = await login(wiring, {
+        email: owner.email,
+        password: 'a new and longer passphrase',
+        client: { ip: '192.0.2.200' },
+      });
+      assert.equal(fresh.user.id, owner.id);
     });
 
     test('invite → the email arrives → accept with a password → sign in', async () => {
