@@ -3,7 +3,7 @@
 // with Node's own test runner. Extra arguments narrow the run: `npm test -- src/domain`.
 // On a Node too old for our TypeScript it re-runs itself on the Node 24 npm installed beside the code.
 import { spawnSync } from 'node:child_process';
-import { bundledNode, isSupportedNode, nodeTooOldMessage, runOn } from './node-runtime.mjs';
+import { bundledNode, isSupportedNode, nodeTooOldMessage, runOn, watchParent } from './node-runtime.mjs';
 
 const node = isSupportedNode() ? process.execPath : bundledNode();
 if (!node) {
@@ -12,6 +12,9 @@ if (!node) {
 } else if (node !== process.execPath) {
   runOn(node, process.argv.slice(1));
 } else {
+  // Started by runOn: the tests end with that process, and the servers and imports they start
+  // are not told to watch it (they would take it for their own parent and stop at once).
+  watchParent();
   // Imported here: an old Node's node:fs has no globSync.
   const { globSync } = await import('node:fs');
   const filters = process.argv.slice(2);
