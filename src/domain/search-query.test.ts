@@ -49,15 +49,20 @@ describe('search queries', () => {
 
 test('a snippet of a text made of one matching word is found in linear time', () => {
   const query = parseSearchQuery('zq');
-  const dense = 'zq '.repeat(100_000);
-  const started = performance.now();
-  const parts = buildSnippet(dense, query);
-  const denseMs = performance.now() - started;
-  // The same number of words with one match: what the scan itself costs.
-  const sparseText = `${'ab '.repeat(99_999)}zq`;
-  const sparseStarted = performance.now();
-  buildSnippet(sparseText, query);
-  const sparseMs = performance.now() - sparseStarted;
-  assert.ok(parts.some((part) => part.isMatch));
-  assert.ok(denseMs < sparseMs * 20 + 50, `dense ${denseMs.toFixed(0)} ms, sparse ${sparseMs.toFixed(0)} ms`);
+  // The fastest of three runs at a size and at four times it: linear work takes about four times
+  // as long, quadratic sixteen. A busy machine slows single runs, rarely the fastest of three.
+  const fastest = (words: number) => {
+    const text = 'zq '.repeat(words);
+    let best = Number.POSITIVE_INFINITY;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      const parts = buildSnippet(text, query);
+      best = Math.min(best, performance.now() - started);
+      assert.ok(parts.some((part) => part.isMatch));
+    }
+    return best;
+  };
+  const small = fastest(25_000);
+  const large = fastest(100_000);
+  assert.ok(large < small * 10 + 20, `25,000 words ${small.toFixed(1)} ms, 100,000 words ${large.toFixed(1)} ms`);
 });
