@@ -64,5 +64,8 @@ test('a snippet of a text made of one matching word is found in linear time', ()
   };
   const small = fastest(25_000);
   const large = fastest(100_000);
-  assert.ok(large < small * 10 + 20, `25,000 words ${small.toFixed(1)} ms, 100,000 words ${large.toFixed(1)} ms`);
+  assert.ok(
+    large < small * 10 + 20,
+    `25,000 words ${small.toFixed(1)} ms, 100,000 words ${large.toFixed(1)} ms`,
+  );
 });
