@@ -150,6 +150,7 @@ function writeReportFile(report: MigrationReport, lists: ReportLists, file: stri
     list('skipped', lists.skipped());
     list('warnings', lists.warnings());
     list('items', lists.items());
+    if (report.stoppedBy) write(`  "stoppedBy": ${JSON.stringify(report.stoppedBy)},\n`);
     write(`  "isRolledBack": ${report.isRolledBack}\n}\n`);
     writeSync(fd, pending.join(''));
   } finally {
@@ -164,18 +165,61 @@ function writeReportFile(report: MigrationReport, lists: ReportLists, file: stri
  */
 async function runMigration(
   reportFile: string | undefined,
-  run: (sink: ReportSpool) => Promise<MigrationReport>,
+  run: (sink: ReportSpool, stopSignal: AbortSignal) => Promise<MigrationReport>,
 ): Promise<void> {
   const spool = new ReportSpool();
+  const stop = stopOnSignals();
   try {
-    const report = await run(spool);
+    const report = await run(spool, stop.signal);
     const lists = spool.lists(report);
     const failures = printMigrationReport(report, stdio, lists);
     writeReportFile(report, lists, reportFile);
-    if (failures > 0) process.exitCode = 1;
+    if (report.stoppedBy) {
+      stdio.err(
+        report.isRolledBack
+          ? `Stopped by ${report.stoppedBy}; nothing was imported (--strict). Run the same command again to import.`
+          : `Stopped by ${report.stoppedBy}; run the same command again to finish (it also points the links that still lead to the old site).`,
+      );
+      process.exitCode = stop.exitCode();
+    } else if (failures > 0) process.exitCode = 1;
   } finally {
+    stop.release();
     spool.close();
   }
+}
+
+/** Exit codes of a process ended by a signal, as shells report them (128 + its number). */
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * While an import runs, a stop signal (a process manager's SIGTERM, Ctrl-C, a closed terminal)
+ * asks it to stop after the batch it is writing, so that it can report what it did; a second one
+ * ends the process at once (the open transaction is rolled back by the database).
+ */
+function stopOnSignals(): { signal: AbortSignal; exitCode(): number; release(): void } {
+  const controller = new AbortController();
+  let received: keyof typeof SIGNAL_EXIT_CODES | null = null;
+  const handlers = Object.keys(SIGNAL_EXIT_CODES).map((name) => {
+    const signal = name as keyof typeof SIGNAL_EXIT_CODES;
+    const handler = () => {
+      if (received) {
+        stdio.err(`${signal} again: stopping at once; the batch being written is rolled back.`);
+        process.exit(SIGNAL_EXIT_CODES[signal]);
+      }
+      received = signal;
+      stdio.err(`${signal}: stopping after the batch being written (${signal} again to stop at once)…`);
+      controller.abort(signal);
+    };
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return {
+    signal: controller.signal,
+    exitCode: () => (received ? SIGNAL_EXIT_CODES[received] : 1),
+    release: () => {
+      for (const off of handlers) off();
+    },
+  };
 }
 
 /** A one-line progress bar, redrawn in place, only when standard output is a terminal. */
@@ -320,10 +364,11 @@ export function registerImport(program: Command): Command {
       ) => {
         const mapping = parseMapping(flags.map, flags.mapping);
         const progress = flags.progress ? lineProgress() : terminalProgress();
-        await runMigration(flags.report, (sink) =>
+        await runMigration(flags.report, (sink, stopSignal) =>
           withImportWiring(async (wiring) => {
             try {
               return await importWordPress(wiring, file, {
+                stopSignal,
                 actor: 'cli',
                 mapping,
                 ...(flags.uploads
@@ -368,10 +413,11 @@ export function registerImport(program: Command): Command {
         if (flags.oldUrl !== undefined && !/^https?:\/\/[^/]+/i.test(flags.oldUrl))
           throw usageError(`--old-url must be the Ghost site's http(s) address, not "${flags.oldUrl}"`);
         const progress = flags.progress ? lineProgress() : terminalProgress();
-        await runMigration(flags.report, (sink) =>
+        await runMigration(flags.report, (sink, stopSignal) =>
           withImportWiring(async (wiring) => {
             try {
               return await importGhost(wiring, file, {
+                stopSignal,
                 actor: 'cli',
                 tagTaxonomy: flags.tagsTo,
                 isStrict: flags.strict === true,

@@ -81,6 +81,11 @@ export interface MigrationReport {
   items: SourceItem[];
   /** Set when --strict undid the whole import because an item failed. */
   isRolledBack: boolean;
+  /**
+   * Set when the import was asked to stop (SIGTERM, Ctrl-C) and stopped between two batches: what
+   * asked, and how far it got ("SIGTERM after 500 of 1100 items"). The report covers what was done.
+   */
+  stoppedBy?: string;
 }
 
 export function emptyReport(source: string): MigrationReport {

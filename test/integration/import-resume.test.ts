@@ -19,14 +19,19 @@ const SITE = 'resume.example';
 /** More than two batches: the stop comes after the first is committed, with a batch and more to go. */
 const POSTS = 2 * WORDPRESS_BATCH_ITEMS + 100;
 
-/** A WXR file of POSTS small posts; the first links to the last by its ?p= address. */
+/**
+ * A WXR file of POSTS small posts; the first links to the last by its ?p= address, the second to
+ * the third (written after it, in the same batch).
+ */
 function writeExport(file: string): void {
   const items: string[] = [];
   for (let id = 1; id <= POSTS; id += 1) {
     const body =
       id === 1
         ? `<p>Read <a href="https://${SITE}/?p=${POSTS}">the last post</a> first.</p>`
-        : `<p>Post number ${id}.</p>`;
+        : id === 2
+          ? `<p>Then <a href="https://${SITE}/?p=3">the third</a>.</p>`
+          : `<p>Post number ${id}.</p>`;
     items.push(`<item><title>Post ${id}</title><link>https://${SITE}/?p=${id}</link>
 <dc:creator><![CDATA[admin]]></dc:creator><content:encoded><![CDATA[${body}]]></content:encoded>
 <wp:post_id>${id}</wp:post_id><wp:post_date_gmt>2021-03-01 10:00:00</wp:post_date_gmt>
@@ -83,16 +88,39 @@ for (const kind of DATABASE_KINDS) {
       writeExport(file);
       const env = { DATABASE_URL: database.url, PRESSROOM_DATA: database.dataDir };
 
-      importer = runPressroom(['import', 'wordpress', file, '--progress'], env);
+      importer = runPressroom(['import', 'wordpress', file, '--progress', '--report', reportFile], env);
       await pastFirstBatch(importer);
       importer.child.kill('SIGTERM');
       const stopped = await importer.ended;
-      assert.equal(stopped.signal, 'SIGTERM', `the import ended before the signal:\n${importer.output()}`);
+      const output = importer.output();
+      assert.equal(stopped.code, 143, `the import did not stop as asked:\n${output}`);
+      assert.match(
+        output,
+        /stopped by SIGTERM after \d+ of \d+ items; run the same command again to finish/i,
+      );
+      assert.match(output, /Source items: \d+ \(\d+ imported\)/, 'the summary so far is printed');
+      assert.doesNotMatch(output, /Something went wrong/);
       check = await openTestWiring(database);
       const first = await check.wiring.store.articles.findBySlug('post-1');
       assert.ok(first, 'the first batch was committed before the stop');
       assert.equal(await check.wiring.store.articles.findBySlug(`post-${POSTS}`), undefined);
-      assert.match(first.bodyMarkdown, /\?p=/, 'the stopped run never reached its last pass');
+      assert.match(first.bodyMarkdown, /\?p=/, 'a link to a post not written yet keeps its old address');
+      const second = await check.wiring.store.articles.findBySlug('post-2');
+      assert.equal(
+        second?.bodyMarkdown,
+        'Then [the third](/articles/post-3).',
+        'links within what was written',
+      );
+      const partial = JSON.parse(readFileSync(reportFile, 'utf8')) as MigrationReport;
+      assert.match(partial.stoppedBy ?? '', /SIGTERM/);
+      const written = partial.items.filter((item) => item.kind === 'item');
+      assert.ok(written.length >= WORDPRESS_BATCH_ITEMS && written.length < POSTS, `${written.length} items`);
+      assert.ok(written.every((item) => item.outcome === 'imported'));
+      for (const item of written)
+        assert.ok(
+          await check.wiring.store.articles.findBySlug(`post-${item.id}`),
+          `post ${item.id} reported, not saved`,
+        );
 
       const rerun = await runPressroomToEnd(['import', 'wordpress', file, '--report', reportFile], env);
       assert.equal(rerun.code, 0, rerun.output);

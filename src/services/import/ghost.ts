@@ -34,6 +34,7 @@ import {
   type MigrationReport,
   type ReportKind,
   type ReportSink,
+  stopRequested,
   writeImport,
 } from './session.ts';
 import { mapOldSiteRefs } from './wxr-links.ts';
@@ -162,6 +163,8 @@ export async function importGhost(
     onProgress?(progress: ImportProgress): void;
     /** Posts per transaction, GHOST_BATCH_POSTS unless given (ignored when strict). */
     batchPosts?: number;
+    /** Asks the import to stop between two batches (see WordPressImportOptions.stopSignal). */
+    stopSignal?: AbortSignal;
   } & GhostImageOptions = {},
 ): Promise<MigrationReport> {
   try {
@@ -241,6 +244,14 @@ export async function importGhost(
             options.onProgress?.({ phase: 'writing', done, total });
           }
         });
+        if (isMore && (await stopRequested(options.stopSignal, session, done, total))) {
+          // Links among the posts written are pointed here now; the next run points the others.
+          await inBatch(async (repos) => {
+            session.bind(repos);
+            await writer.finish();
+          });
+          break;
+        }
       }
     };
     return await writeImport(ctx, session, { isStrict: options.isStrict, onUndone }, writeAll);

@@ -92,12 +92,35 @@ export function rolledBackReport(report: MigrationReport, failures: number): Mig
       skipped: counts.imported + counts.updated + counts.unchanged + counts.skipped,
       failed: counts.failed,
     };
+  if (report.stoppedBy) undone.stoppedBy = report.stoppedBy;
   undone.warnings = [
     ...report.warnings,
-    `nothing was imported: ${failures} item(s) failed and the import was strict`,
+    report.stoppedBy
+      ? `nothing was imported: the import was stopped by ${report.stoppedBy} and was strict`
+      : `nothing was imported: ${failures} item(s) failed and the import was strict`,
   ];
   undone.items = report.items.map((item) => rolledBackItem(item, failures));
   return undone;
+}
+
+/**
+ * Whether an import between two batches was asked to stop; if so, the report says what asked and
+ * how far the import got.
+ */
+export async function stopRequested(
+  signal: AbortSignal | undefined,
+  session: ImportSession,
+  done: number,
+  total: number,
+): Promise<boolean> {
+  if (!signal) return false;
+  // Writing to SQLite never waits, so without this turn of the event loop a signal that came
+  // during a batch would be seen only once the whole import is done.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (!signal.aborted) return false;
+  const reason = typeof signal.reason === 'string' ? signal.reason : 'a request to stop';
+  session.report.stoppedBy = `${reason} after ${done} of ${total} items`;
+  return true;
 }
 
 /** Thrown inside a strict import's transaction to undo it; the importer catches it. */
@@ -136,7 +159,7 @@ export async function writeImport(
   try {
     await ctx.store.transaction(async (repos) => {
       await writeAll((work) => work(repos));
-      if (session.failures > 0) throw new StrictRollback();
+      if (session.failures > 0 || session.report.stoppedBy) throw new StrictRollback();
     });
   } catch (error) {
     await options.onUndone?.();

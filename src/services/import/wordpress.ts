@@ -28,6 +28,7 @@ import {
   normalizePath,
   type ReportKind,
   type ReportSink,
+  stopRequested,
   writeImport,
 } from './session.ts';
 import { hasSameBytes, WrittenFiles } from './written-files.ts';
@@ -82,6 +83,12 @@ export interface WordPressImportOptions {
   workers?: number;
   /** Import nothing when any item fails, instead of reporting it and importing the rest. */
   isStrict?: boolean;
+  /**
+   * Asks the import to stop (its reason names what asked, "SIGTERM"): the batch being written is
+   * finished, links among what was written are pointed here, and the report says how far it got.
+   * A strict import stopped is undone.
+   */
+  stopSignal?: AbortSignal;
 }
 
 /** Meta keys that carry a canonical URL, as written by SEO plugins. */
@@ -219,6 +226,8 @@ export async function importWordPress(
             }
             batch.push(next.value);
           }
+          // Asked to stop (also while the file was read)? Stops between two batches.
+          if (await stopRequested(options.stopSignal, session, done, read.itemCount)) break;
           await inBatch(async (repos) => {
             session.bind(repos);
             await session.beginBatch(writer.batchKeys(batch.map((entry) => entry.item)));
@@ -231,7 +240,8 @@ export async function importWordPress(
             await session.endBatch();
           });
         }
-        // Links to items written after the one that links to them, now that every item is written.
+        // Links to items written after the one that links to them, now that every item is written
+        // (or, stopped, among those written: the next run points the others).
         await inBatch(async (repos) => {
           session.bind(repos);
           await session.beginBatch({ sources: [], slugs: [], redirects: [] });
