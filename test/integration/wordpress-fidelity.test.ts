@@ -506,6 +506,51 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("a note referred to twice gives each reference its own id and links back to both; a note id with a quote is found; a note's relative or hostile image is left out and reported", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'twice.example';
+        const ref = (id: string, n: number) =>
+          `<sup data-fn="${id.replace(/"/g, '&quot;')}" class="fn"><a href="#${id}" id="${id}-link">${n}</a></sup>`;
+        const notes = [
+          { id: 'q"1', content: 'Quoted id.' },
+          { id: 'twice', content: 'Said twice <img src=x onerror=alert(1)>.' },
+        ];
+        const file = write(
+          'twice.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 31,
+              slug: 'twice',
+              title: 'Twice',
+              body: `<p>One${ref('q"1', 1)}, two${ref('twice', 2)} and again${ref('twice', 2)}.</p><p>Body <img src="y.png" alt="why"></p><!-- wp:footnotes /-->`,
+              extra: `<wp:postmeta><wp:meta_key><![CDATA[footnotes]]></wp:meta_key><wp:meta_value><![CDATA[${JSON.stringify(notes)}]]></wp:meta_value></wp:postmeta>`,
+            }),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const line = itemLine(report, 'item', '31');
+        assert.equal(line.outcome, 'imported');
+        assert.doesNotMatch(line.reason ?? '', /no note/, 'the quoted id is matched, not reported missing');
+        const article = await t.wiring.store.articles.findBySlug('twice');
+        const html = article?.bodyHtml ?? '';
+        const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+        assert.deepEqual(ids, [...new Set(ids)], `every id on the page is unique: ${ids.join(', ')}`);
+        assert.deepEqual(ids.sort(), ['fn1', 'fn2', 'fnref1', 'fnref2', 'fnref2-2']);
+        assert.match(html, /href="#fnref2"[\s\S]*href="#fnref2-2"/, 'the note links back to each reference');
+        assert.doesNotMatch(html, /<img|onerror/);
+        assert.doesNotMatch(article?.bodyMarkdown ?? '', /\]\((x|y\.png)\)/);
+        assert.match(
+          line.reason ?? '',
+          /2 images with an address no page may show \(relative address: "why", relative address: "x"\)/,
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('old attachment addresses and ?cat=, ?tag=, ?author= queries answer 301 to the file, post, term or author', async () => {
       const t: TestWiring = await createTestWiring(kind);
       const uploads = path.join(folder, 'query-uploads');

@@ -7,10 +7,16 @@
  * the order the text refers to them, with the notes at the end of the whole body.
  */
 
+import { decodeHTML } from 'entities';
 import { footnotesToAnchors } from './markdown-footnotes.ts';
 
 const MARK = '\uE016';
-const REFERENCE = /<sup\b[^>]*\bdata-fn\s*=\s*["']([^"']*)["'][^>]*>([\s\S]*?)<\/sup>/gi;
+/**
+ * A reference, its note's id in either kind of quotes (the other kind may be part of the id, as
+ * may an entity such as &quot;: the meta holds the id as text, the attribute as HTML).
+ */
+const REFERENCE =
+  /<sup\b(?:[^>"']|"[^"]*"|'[^']*')*?\bdata-fn\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))(?:[^>"']|"[^"]*"|'[^']*')*>([\s\S]*?)<\/sup>/gi;
 
 /** A note of the post's footnotes meta, its text as HTML. */
 export interface BlockNote {
@@ -67,7 +73,9 @@ export function liftBlockFootnotes(content: string, meta: string | null | undefi
   const order = new Map<string, number>();
   const notes: BlockNote[] = [];
   const missing: string[] = [];
-  const html = content.replace(REFERENCE, (_whole, id: string, inner: string) => {
+  const html = content.replace(REFERENCE, (...match: (string | undefined)[]) => {
+    const id = decodeHTML(match[1] ?? match[2] ?? match[3] ?? '');
+    const inner = match[4] ?? '';
     const known = order.get(id);
     if (known !== undefined) return `${MARK}${known}${MARK}`;
     const note = byId.get(id);

@@ -48,12 +48,28 @@ export function refusedScheme(href: string, options: { isImage?: boolean } = {})
   return scheme === undefined || kept.has(scheme) ? undefined : scheme;
 }
 
-/** An image no page may show (a data: or javascript: address): its alt text, noted. */
+/**
+ * Why an image may not be kept: the scheme of an address no page may show (data:, javascript:),
+ * or "relative address" for one relative to the page it stood on ("x", "images/a.png"), which
+ * would lead to a path of this site that has nothing to do with it. Absolute addresses and paths
+ * (from "/") are kept, to be pointed at the media library or the old site by the importer.
+ */
+function refusedImageReason(src: string): string | undefined {
+  const scheme = refusedScheme(src, { isImage: true });
+  if (scheme) return scheme;
+  const address = src.trim();
+  return address !== '' && !SCHEME.test(address) && !address.startsWith('/') ? 'relative address' : undefined;
+}
+
+/** An image no page may show (a data: or javascript: address, or a relative one): its alt text, noted. */
 function refusedImageText(image: Element): string | undefined {
-  const scheme = refusedScheme(image.getAttribute('src') ?? '', { isImage: true });
+  const src = image.getAttribute('src') ?? '';
+  const scheme = refusedImageReason(src);
   if (!scheme) return undefined;
   const alt = (image.getAttribute('alt') ?? '').trim();
-  droppedLinksFound.push({ scheme, text: alt, isImage: true });
+  // A relative address says which image it was when there is no alt text; a script's would not.
+  const text = alt || (scheme === 'relative address' ? clipText(src.trim(), 60) : '');
+  droppedLinksFound.push({ scheme, text, isImage: true });
   return escapeMarkdown(alt);
 }
 
@@ -236,7 +252,7 @@ turndown.addRule('embeddedPlayer', {
 turndown.addRule('refusedImage', {
   filter: (node) =>
     node.nodeName === 'IMG' &&
-    refusedScheme((node as HTMLElement).getAttribute('src') ?? '', { isImage: true }) !== undefined,
+    refusedImageReason((node as HTMLElement).getAttribute('src') ?? '') !== undefined,
   replacement: (_content, node) => refusedImageText(node as HTMLElement) ?? '',
 });
 turndown.addRule('figure', {
@@ -247,7 +263,7 @@ turndown.addRule('figure', {
     const caption = element.querySelector('figcaption')?.textContent?.trim() ?? '';
     if (!image) return `\n\n${content}\n\n`;
     // The image was converted (and noted) as part of the figure's content, caption and all.
-    if (refusedScheme(image.getAttribute('src') ?? '', { isImage: true })) return `\n\n${content.trim()}\n\n`;
+    if (refusedImageReason(image.getAttribute('src') ?? '')) return `\n\n${content.trim()}\n\n`;
     const alt = (image.getAttribute('alt') ?? '').replace(/[[\]]/g, '');
     const src = image.getAttribute('src') ?? '';
     const link = image.parentElement?.tagName === 'A' ? image.parentElement.getAttribute('href') : null;

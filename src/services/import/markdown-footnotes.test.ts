@@ -23,3 +23,11 @@ test('leaves code, and references without a note, as written', () => {
   assert.match(result, /1\. <span id="fn1"><\/span>Note\./);
   assert.equal(footnotesToAnchors('No notes[^x] here.', { next: 1 }), 'No notes[^x] here.');
 });
+
+test('gives each reference to one note an id of its own, linked back from the note; a note never referred to links nowhere', () => {
+  const result = footnotesToAnchors('A[^a], b[^a], c[^a].\n\n[^a]: Note.\n[^z]: Alone.', { next: 1 });
+  const ids = [...result.matchAll(/id="([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(ids, ['fnref1', 'fnref1-2', 'fnref1-3', 'fn1', 'fn2']);
+  assert.match(result, /Note\. \[↩︎\]\(#fnref1\) \[↩︎ 2\]\(#fnref1-2\) \[↩︎ 3\]\(#fnref1-3\)\n/);
+  assert.match(result, /2\. <span id="fn2"><\/span>Alone\.$/);
+});

@@ -13,6 +13,11 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 const DEFINITION = /^ {0,3}\[\^([^\]\s]+)\]:[ \t]?(.*)$/;
 const REFERENCE = /\[\^([^\]\s]+)\](?!:)/g;
 
+/** The id of the `times`th reference to note `n`: ids on a page are unique. */
+function referenceId(n: number, times: number): string {
+  return times === 1 ? `fnref${n}` : `fnref${n}-${times}`;
+}
+
 /** Replaces references outside inline code spans. */
 function replaceReferences(line: string, replace: (label: string, whole: string) => string): string {
   return line
@@ -61,6 +66,8 @@ export function footnotesToAnchors(markdown: string, counter: FootnoteCounter): 
   }
   if (notes.size === 0) return markdown;
   const numbers = new Map<string, number>();
+  /** How many times each note is referred to: the second reference to note 1 is `fnref1-2`. */
+  const referred = new Map<string, number>();
   fence = null;
   const linked = body.map((line) => {
     const fenceMatch = FENCE.exec(line);
@@ -81,7 +88,9 @@ export function footnotesToAnchors(markdown: string, counter: FootnoteCounter): 
         counter.next += 1;
         numbers.set(label, n);
       }
-      return `[<span id="fnref${n}"></span>\\[${n}\\]](#fn${n})`;
+      const times = (referred.get(label) ?? 0) + 1;
+      referred.set(label, times);
+      return `[<span id="${referenceId(n, times)}"></span>\\[${n}\\]](#fn${n})`;
     });
   });
   // Notes never referred to are kept too, after the others.
@@ -95,7 +104,12 @@ export function footnotesToAnchors(markdown: string, counter: FootnoteCounter): 
       .join('\n')
       .trim()
       .replace(/\n/g, `\n${' '.repeat(String(n).length + 2)}`);
-    return `${n}. <span id="fn${n}"></span>${text} [↩︎](#fnref${n})`;
+    // A link back to each reference; a note never referred to has nowhere to lead back to.
+    const times = referred.get(label) ?? 0;
+    const back = Array.from({ length: times }, (_, index) =>
+      index === 0 ? ` [↩︎](#fnref${n})` : ` [↩︎ ${index + 1}](#${referenceId(n, index + 1)})`,
+    );
+    return `${n}. <span id="fn${n}"></span>${text}${back.join('')}`;
   });
   return `${linked.join('\n').trimEnd()}\n\n${list.join('\n')}`;
 }

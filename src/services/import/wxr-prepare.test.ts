@@ -56,8 +56,8 @@ describe("the block editor's footnotes (WordPress 6.3 and later)", () => {
     const body = wordPressBody(content, { footnotes: meta });
     assert.equal(
       body.markdown,
-      'Tides[<span id="fnref1"></span>\\[1\\]](#fn1) and currents[<span id="fnref2"></span>\\[2\\]](#fn2), tides again[<span id="fnref1"></span>\\[1\\]](#fn1).\n\n' +
-        '1. <span id="fn1"></span>Twice a day. [↩︎](#fnref1)\n' +
+      'Tides[<span id="fnref1"></span>\\[1\\]](#fn1) and currents[<span id="fnref2"></span>\\[2\\]](#fn2), tides again[<span id="fnref1-2"></span>\\[1\\]](#fn1).\n\n' +
+        '1. <span id="fn1"></span>Twice a day. [↩︎](#fnref1) [↩︎ 2](#fnref1-2)\n' +
         '2. <span id="fn2"></span>See *the chart* and [its source](https://example.org/c). [↩︎](#fnref2)',
     );
     assert.deepEqual(body.footnoteProblems, []);
