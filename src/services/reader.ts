@@ -380,14 +380,6 @@ export class Reader {
     );
   }
 
-  /**
-   * Whether an import recorded this old address (whatever it leads to now): one that leads
-   * nowhere a reader may go is a page that is not there, not the home page.
-   */
-  async isRecordedAddress(path: string): Promise<boolean> {
-    return (await this.repos.redirects.find(path)) !== undefined;
-  }
-
   private async redirectOf(
     path: string,
   ): Promise<{ kind: 'moved'; to: string } | { kind: 'gone' } | undefined> {

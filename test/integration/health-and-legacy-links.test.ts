@@ -100,8 +100,29 @@ for (const kind of DATABASE_KINDS) {
       assert.match(await followed.text(), /River accounts/);
     });
 
-    test('an ID the import never saw, or another query, is the home page, not a redirect', async () => {
-      for (const url of ['/?p=999999', '/?p=42x', '/?post=42']) {
+    test('an ID the import never saw (or whose item failed) answers 404 in each WordPress query form, not the home page', async () => {
+      for (const url of [
+        '/?p=999999',
+        '/index.php?p=999999',
+        '/?p=999999&replytocom=3',
+        '/?page_id=999',
+        '/?attachment_id=999',
+        '/?cat=999',
+        '/?tag=no-such-tag',
+        '/?author=999',
+      ]) {
+        for (const method of ['GET', 'HEAD']) {
+          const res = await fetch(`${base}${url}`, { method, redirect: 'manual' });
+          assert.equal(res.status, 404, `${method} ${url}`);
+          assert.equal(res.headers.get('location'), null, url);
+          if (method === 'GET') assert.match(await res.text(), /<html[\s\S]*not found/i, url);
+          else await res.body?.cancel();
+        }
+      }
+    });
+
+    test('another query is the home page, not a redirect', async () => {
+      for (const url of ['/?p=42x', '/?post=42', '/?utm_source=mail']) {
         const res = await fetch(`${base}${url}`, { redirect: 'manual' });
         assert.equal(res.status, 200, url);
         assert.equal(res.headers.get('location'), null, url);

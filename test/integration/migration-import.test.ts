@@ -343,7 +343,7 @@ for (const kind of DATABASE_KINDS) {
               assert.equal(reply.statusCode, 301, url);
               assert.equal(reply.headers.location, location, url);
             }
-            assert.equal((await app.inject({ method: 'GET', url: '/?p=999999' })).statusCode, 200);
+            assert.equal((await app.inject({ method: 'GET', url: '/?p=999999' })).statusCode, 404);
           } finally {
             await app.close();
           }

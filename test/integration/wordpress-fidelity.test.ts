@@ -616,8 +616,8 @@ for (const kind of DATABASE_KINDS) {
         // A category's feed leads to the category; the site's feed is still the site's.
         assert.equal(await moved('/?cat=3&feed=rss2'), '/theme/news');
         assert.equal(await moved('/?feed=rss2'), '/feed.xml');
-        // An id no import recorded is the home page, as before.
-        assert.equal((await app.inject({ method: 'GET', url: '/?cat=99' })).statusCode, 200);
+        // An id no import recorded names nothing here: 404, not the home page.
+        assert.equal((await app.inject({ method: 'GET', url: '/?cat=99' })).statusCode, 404);
 
         const again = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
         assert.equal(again.counts.redirect.imported, 0);

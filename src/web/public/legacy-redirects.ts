@@ -7,7 +7,7 @@ import type { Reader } from '../../services/reader.ts';
 /**
  * WordPress links of the form /?p=123, /?page_id=45, /?attachment_id=201, /?cat=3, /?tag=rivers
  * and /?author=2 land on the home page route, so the not-found handler never sees them; this
- * answers them with the redirect an import recorded.
+ * answers them with the redirect an import recorded, or 404 when there is none.
  * /?feed=rss2 (and atom, and the comments feed, which has no equivalent here) leads to the site's feed.
  */
 export async function legacyRedirects(
@@ -32,9 +32,10 @@ export async function legacyRedirects(
     if (address?.kind === 'gone') throw Errors.GONE();
     if (address?.kind === 'moved')
       return reply.header('cache-control', deps.cacheControl).redirect(address.to, 301);
-    // Recorded, but what it leads to has no page for readers (a tag with no article yet, a
-    // draft): 404 here, not the home page, and no 301 to a 404 that would tell a draft's slug.
-    if (address === undefined && (await deps.reader.isRecordedAddress(old))) throw Errors.NOT_FOUND();
+    // An id no import recorded (or whose item failed to import), or one recorded whose target has
+    // no page for readers (a tag with no article yet, a draft): 404, not the home page that would
+    // tell a link checker the old link still works, and no 301 to a 404 that would tell a draft's slug.
+    if (address === undefined) throw Errors.NOT_FOUND();
   });
 }
 // Applies to every route, not only those registered inside this plugin (what fastify-plugin does).
