@@ -131,10 +131,10 @@ export class RedirectRepository implements RedirectStore {
     return rows.map((r) => ({ fromPath: r.from_path, toPath: r.to_path, statusCode: r.status_code }));
   }
 
-  async listAfter(afterId: number, limit: number): Promise<(Redirect & { id: number })[]> {
+  async listAfter(afterId: number, limit: number): Promise<(Redirect & { id: number; createdAt: string })[]> {
     const rows = await this.db
       .selectFrom('redirects')
-      .select(['id', 'from_path', 'to_path', 'status_code'])
+      .select(['id', 'from_path', 'to_path', 'status_code', 'created_at'])
       .where('id', '>', afterId)
       .orderBy('id')
       .limit(limit)
@@ -144,6 +144,7 @@ export class RedirectRepository implements RedirectStore {
       fromPath: r.from_path,
       toPath: r.to_path,
       statusCode: r.status_code,
+      createdAt: r.created_at,
     }));
   }
 }

@@ -129,6 +129,11 @@ export class TaxonomyRepository implements TaxonomyStore {
     return rows.map(toTerm);
   }
 
+  async listTermTimes(): Promise<Map<number, { createdAt: string; updatedAt: string }>> {
+    const rows = await this.db.selectFrom('terms').select(['id', 'created_at', 'updated_at']).execute();
+    return new Map(rows.map((r) => [r.id, { createdAt: r.created_at, updatedAt: r.updated_at }]));
+  }
+
   async insertTerm(record: TermRecord, now: string): Promise<number> {
     const { id } = await this.db
       .insertInto('terms')

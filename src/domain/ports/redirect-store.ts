@@ -29,6 +29,9 @@ export interface RedirectStore {
   /** Forgets what `fromPath` answered. */
   remove(fromPath: string): Promise<void>;
   list(): Promise<Redirect[]>;
-  /** The redirects recorded after the one with id `afterId`, in the order they were recorded, at most `limit`. */
-  listAfter(afterId: number, limit: number): Promise<(Redirect & { id: number })[]>;
+  /**
+   * The redirects recorded after the one with id `afterId`, in the order they were recorded, at
+   * most `limit`, with when each was recorded where the store keeps it (for an export).
+   */
+  listAfter(afterId: number, limit: number): Promise<(Redirect & { id: number; createdAt?: string })[]>;
 }

@@ -19,6 +19,8 @@ export interface TaxonomyStore {
    * telling a small taxonomy from a large one costs the same whatever its size.
    */
   listTermsUpTo(taxonomyId: number, limit: number): Promise<Term[]>;
+  /** When each term was made and last changed, by id (for an export; a store may keep none). */
+  listTermTimes(): Promise<Map<number, { createdAt: string; updatedAt: string }>>;
   insertTerm(record: TermRecord, now: string): Promise<number>;
   updateTerm(id: number, record: TermRecord, now: string): Promise<void>;
   /**

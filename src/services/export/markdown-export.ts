@@ -3,6 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Comment } from '../../domain/comment.ts';
 import type { Store } from '../../domain/ports/store.ts';
+import { MARKDOWN_SOURCE } from '../import/markdown-publication.ts';
 
 /** Rows read per query: articles, comments and redirects are read a batch at a time, by id. */
 const BATCH = 500;
@@ -15,7 +16,8 @@ const BATCH = 500;
  * media.yaml (the media index, the rows the JSON export's `media` section holds), media/ (the
  * files), history/ (every article's, page's, person's, term's and the settings' revisions) and
  * import-sources.yaml (which WordPress or Ghost item each entity came from, so that importing
- * from there again recognises it). Articles, comments and redirects, which grow with the archive, are read in batches by
+ * from there again recognises it). Terms and redirects carry when they were made (and terms
+ * when they were changed), as articles do, so that reading the folder back keeps those times. Articles, comments and redirects, which grow with the archive, are read in batches by
  * id and written as they come, so memory stays flat at any size; people, terms and pages are
  * read whole.
  */
@@ -190,6 +192,7 @@ export async function exportMarkdown(
     ),
   );
   const termSlug = new Map(terms.map((t) => [t.id, t.slug]));
+  const termTimes = await store.taxonomies.listTermTimes();
   await writeFile(
     path.join(folder, 'taxonomies.yaml'),
     stringify(
@@ -208,6 +211,9 @@ export async function exportMarkdown(
             description: t.description,
             parent: t.parentId === null ? null : (termSlug.get(t.parentId) ?? null),
             position: t.position,
+            ...(termTimes.has(t.id)
+              ? { created: termTimes.get(t.id)?.createdAt, updated: termTimes.get(t.id)?.updatedAt }
+              : {}),
           })),
       })),
       { lineWidth: 0 },
@@ -251,17 +257,21 @@ export async function exportMarkdown(
       afterId = last.id;
       await write(
         // A gone address (a deleted article) leads nowhere: it has a status and no target.
-        redirects.map((r) =>
-          r.statusCode === 410
-            ? { from: r.fromPath, status: r.statusCode }
-            : { from: r.fromPath, to: r.toPath, status: r.statusCode },
-        ),
+        redirects.map((r) => ({
+          from: r.fromPath,
+          ...(r.statusCode === 410 ? {} : { to: r.toPath }),
+          status: r.statusCode,
+          ...(r.createdAt ? { created: r.createdAt } : {}),
+        })),
       );
     }
   });
   await writeYamlList(path.join(folder, 'media.yaml'), (write) => store.archive.dumpMedia(write));
+  // What a Markdown import remembers of the files it read (which file became which entity, by
+  // slug) is made again by the import that reads these files: kept here, a round trip through
+  // Markdown would add it to the next export, and it names files of an earlier folder.
   await writeYamlList(path.join(folder, 'import-sources.yaml'), (write) =>
-    store.archive.dumpImportSources(write),
+    store.archive.dumpImportSources((rows) => write(rows.filter((row) => row.source !== MARKDOWN_SOURCE))),
   );
   let hasMedia = false;
   try {

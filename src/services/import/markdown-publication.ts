@@ -203,6 +203,14 @@ interface Changes {
 class PartRefused extends Error {}
 
 /** A comment's fields in one order, with its time as an instant, to tell whether a re-run changes it. */
+/** A time a YAML row gives (`created`, `updated`), its error named after the row (`where`). */
+function timeOf(row: Row, key: string, errors: FieldError[], where: string): string | null {
+  const found: FieldError[] = [];
+  const time = readTimestamp(row, key, found);
+  errors.push(...found.map((error) => ({ ...error, field: `${where}.${error.field}` })));
+  return time;
+}
+
 function normalComment(c: Partial<Omit<Comment, 'id'>>): unknown[] {
   return [
     c.articleId,
@@ -525,6 +533,10 @@ export async function importPeopleAndTaxonomies(
               );
               continue;
             }
+            const times = {
+              created: timeOf(term, 'created', errors, `${slug}.terms.${termSlug}`),
+              updated: timeOf(term, 'updated', errors, `${slug}.terms.${termSlug}`),
+            };
             const parent = text(term, 'parent');
             const description = text(term, 'description');
             const record = {
@@ -548,7 +560,7 @@ export async function importPeopleAndTaxonomies(
                 editedTerms.push(`${slug}/${termSlug}`);
                 continue;
               }
-              await repos.taxonomies.updateTerm(existing.id, record, stamp);
+              await repos.taxonomies.updateTerm(existing.id, record, times.updated ?? stamp);
               await keepRevision(repos, {
                 entityType: 'term',
                 entityId: existing.id,
@@ -558,7 +570,11 @@ export async function importPeopleAndTaxonomies(
                 note: MARKDOWN_REVISION_NOTE,
               });
             } else {
-              const id = await repos.taxonomies.insertTerm(record, stamp);
+              // The times the export gives, so that exporting again gives the same file.
+              const created = times.created ?? stamp;
+              const id = await repos.taxonomies.insertTerm(record, created);
+              const updated = times.updated;
+              if (updated && updated !== created) await repos.taxonomies.updateTerm(id, record, updated);
               if (history.length > 0)
                 await repos.revisions.replaceHistory('term', id, await localHistory(repos, 'term', history));
               else
@@ -775,9 +791,10 @@ export async function importPagesCommentsRedirects(
           continue;
         }
         const existing = from ? await repos.redirects.find(from) : undefined;
+        const created = timeOf(row, 'created', errors, `[${index}]`) ?? stamp;
         if (from?.startsWith('/') && status === 410 && !to) {
           if (existing?.statusCode !== 410) {
-            await repos.redirects.markGone(from, stamp);
+            await repos.redirects.markGone(from, created);
             changes.count += 1;
           }
           continue;
@@ -798,7 +815,7 @@ export async function importPagesCommentsRedirects(
           continue;
         }
         if (existing?.toPath === to && existing.statusCode === status) continue;
-        await repos.redirects.put({ fromPath: from, toPath: to, statusCode: status }, stamp);
+        await repos.redirects.put({ fromPath: from, toPath: to, statusCode: status }, created);
         changes.count += 1;
       }
     },

@@ -344,6 +344,10 @@ class MemoryTaxonomies implements TaxonomyStore {
       .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
       .map((t) => ({ ...t }));
   }
+  async listTermTimes() {
+    // Terms here keep no times.
+    return new Map<number, { createdAt: string; updatedAt: string }>();
+  }
   async listTermsUpTo(taxonomyId: number, limit: number) {
     return this.terms()
       .filter((t) => t.taxonomyId === taxonomyId)
