@@ -114,6 +114,89 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('one YouTube embed becomes the same link card whether the post has html, mobiledoc or lexical', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        // Ghost keeps the address the author pasted (a Shorts link here) and the player's markup,
+        // as oEmbed gave it, in the card; the html export holds that markup.
+        const iframe =
+          '<iframe width="200" height="113" src="https://www.youtube.com/embed/abcdefghijk?feature=oembed" frameborder="0" allowfullscreen></iframe>';
+        const payload = {
+          url: 'https://youtube.com/shorts/abcdefghijk',
+          html: iframe,
+          type: 'video',
+          metadata: { title: 'Harbour at dawn', provider_name: 'YouTube' },
+          caption: 'Filmed at six.',
+        };
+        const file = write(
+          'one-embed.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'y1',
+                title: 'From html',
+                slug: 'from-html',
+                html: `<p>Before the card.</p><figure class="kg-card kg-embed-card kg-card-hascaption">${iframe}<figcaption>Filmed at six.</figcaption></figure>`,
+              }),
+              ghostPost({
+                id: 'y2',
+                title: 'From mobiledoc',
+                slug: 'from-mobiledoc',
+                mobiledoc: JSON.stringify({
+                  version: '0.3.1',
+                  atoms: [],
+                  markups: [],
+                  cards: [['embed', payload]],
+                  sections: [
+                    [1, 'p', [[0, [], 0, 'Before the card.']]],
+                    [10, 0],
+                  ],
+                }),
+              }),
+              ghostPost({
+                id: 'y3',
+                title: 'From lexical',
+                slug: 'from-lexical',
+                lexical: lexical({
+                  type: 'embed',
+                  url: payload.url,
+                  embedType: 'video',
+                  html: iframe,
+                  metadata: payload.metadata,
+                  caption: payload.caption,
+                }),
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        assert.equal(report.counts.embed.imported, 3);
+        assert.ok(
+          report.warnings.some((w) => /embedded players.*YouTube ×3/.test(w)),
+          report.warnings.join('\n'),
+        );
+        const bodies = [];
+        for (const slug of ['from-html', 'from-mobiledoc', 'from-lexical']) {
+          const article = await t.wiring.store.articles.findBySlug(slug);
+          bodies.push({ slug, markdown: article?.bodyMarkdown, html: article?.bodyHtml });
+        }
+        const [html, ...others] = bodies;
+        assert.match(
+          html?.markdown ?? '',
+          /\[▶ Watch on YouTube\]\(https:\/\/www\.youtube\.com\/watch\?v=abcdefghijk\)/,
+        );
+        assert.doesNotMatch(html?.html ?? '', /<iframe|youtube\.com\/embed/);
+        for (const other of others)
+          assert.deepEqual(
+            { markdown: other.markdown, html: other.html },
+            { markdown: html?.markdown, html: html?.html },
+            other.slug,
+          );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('a re-run reports embedded players unchanged, and names only those it wrote', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

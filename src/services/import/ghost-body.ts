@@ -3,6 +3,7 @@
  * exported without their `html`. Covers the sections and cards Ghost's editor writes; cards with
  * no readable content (paywall, signup) render as nothing.
  */
+import { decodeHTML } from 'entities';
 import { type AppError, Errors } from '../../errors.ts';
 
 function escapeHtml(text: string): string {
@@ -64,8 +65,12 @@ function card(name: string, payload: Json): string {
     }
     case 'embed': {
       // Kept as the player it was; the converter turns it into a link to the provider's page.
-      const url = str(payload.url);
-      const title = str((payload.metadata as Json | undefined)?.title);
+      // The card holds the player's markup (what Ghost put in the post's html) beside the
+      // address the author pasted: that markup, when it has a player, is what the html of the
+      // same post gives, so a post converts the same from html, mobiledoc or lexical.
+      const player = playerOf(str(payload.html));
+      const url = player?.src ?? str(payload.url);
+      const title = player ? player.title : str((payload.metadata as Json | undefined)?.title);
       const caption = str(payload.caption);
       if (!url) return '';
       return `<figure><iframe src="${escapeHtml(url)}" title="${escapeHtml(title)}"></iframe>${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
@@ -107,6 +112,18 @@ function card(name: string, payload: Json): string {
       if (!SILENT_CARDS.has(name)) droppedCards?.push(name);
       return '';
   }
+}
+
+/** The first player (iframe) of an embed card's markup: its address and title, decoded. */
+function playerOf(html: string): { src: string; title: string } | null {
+  const tag = /<iframe\b[^>]*>/i.exec(html)?.[0];
+  if (!tag) return null;
+  const attribute = (name: string) => {
+    const match = new RegExp(`\\s${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
+    return decodeHTML(match?.[1] ?? match?.[2] ?? match?.[3] ?? '').trim();
+  };
+  const src = attribute('src');
+  return src ? { src, title: attribute('title') } : null;
 }
 
 /** The file name at the end of an address, decoded where it can be. */

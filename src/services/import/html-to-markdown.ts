@@ -183,7 +183,15 @@ export const BOOKMARK_CARD = 'bookmark card';
 
 const PLAYERS: { pattern: RegExp; page: (m: RegExpExecArray) => string; provider: string; verb: string }[] = [
   {
-    pattern: /^https:\/\/(?:www\.)?youtube(?:-nocookie)?\.com\/(?:embed\/|watch\?(?:.*&)?v=)([\w-]{6,20})/,
+    pattern:
+      /^https:\/\/(?:www\.|m\.)?youtube(?:-nocookie)?\.com\/(?:embed\/|watch\?(?:.*&)?v=)([\w-]{6,20})/,
+    page: (m) => `https://www.youtube.com/watch?v=${m[1]}`,
+    provider: 'YouTube',
+    verb: 'Watch',
+  },
+  {
+    // Shorts, live streams and the mobile site: addresses authors paste into an embed card.
+    pattern: /^https:\/\/(?:www\.|m\.)?youtube\.com\/(?:shorts|live)\/([\w-]{6,20})/,
     page: (m) => `https://www.youtube.com/watch?v=${m[1]}`,
     provider: 'YouTube',
     verb: 'Watch',
