@@ -114,6 +114,52 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("images at other sites' addresses (an HTML card's pixel, an image card, a feature image) become links to them, each listed", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const file = write(
+          'hotlinked.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'x1',
+                title: 'Hotlinked',
+                slug: 'hotlinked',
+                feature_image: 'https://images.unsplash.example/photo-1.jpg',
+                lexical: lexical(
+                  { type: 'html', html: '<img src="https://track.example/open.gif" width="1" height="1">' },
+                  { type: 'image', src: 'https://cdn.example/quay.png', alt: 'The quay', caption: '' },
+                ),
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        const article = await t.wiring.store.articles.findBySlug('hotlinked');
+        assert.ok(article);
+        assert.equal(article.featuredImage, null);
+        assert.doesNotMatch(article.bodyHtml, /<img/);
+        for (const label of [
+          'Image: photo-1.jpg, on images.unsplash.example',
+          'Image: open.gif, on track.example',
+          'Image: The quay, on cdn.example',
+        ])
+          assert.ok(article.bodyHtml.includes(`>${label}</a>`), `${label} in ${article.bodyHtml}`);
+        const line = itemLine(report, 'post', 'x1');
+        assert.match(
+          line.reason ?? '',
+          /2 external images kept as links[^;]*https:\/\/track\.example\/open\.gif, https:\/\/cdn\.example\/quay\.png/,
+        );
+        assert.match(line.reason ?? '', /feature external image kept as a link[^;]*photo-1\.jpg/);
+        assert.ok(
+          report.warnings.some((w) => /^3 external images were kept as links/.test(w)),
+          report.warnings.join('\n'),
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('one YouTube embed becomes the same link card whether the post has html, mobiledoc or lexical', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

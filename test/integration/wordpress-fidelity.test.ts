@@ -551,6 +551,71 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("images at other sites' addresses, in the body or featured, become links to them, each listed; the old site's are left to --uploads", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'pixels.example';
+        const file = write(
+          'pixels.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 41,
+              slug: 'hotlinked',
+              title: 'Hotlinked',
+              body: `<p>Rain fell.<img src="https://track.example/p.gif?u=7" width="1" height="1"></p><figure><img src="https://cdn.example/charts/rain.png" alt="Rain by month"></figure><p><img src="https://${site}/wp-content/uploads/2020/06/own.png" alt="Own"></p><pre><code>&lt;img src="https://cdn.example/in-code.png"&gt;</code></pre>`,
+              extra:
+                '<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>42</wp:meta_value></wp:postmeta>',
+            }) +
+              `<item><title>cover</title><link>https://${site}/2020/06/hotlinked/cover/</link>
+    <wp:post_id>42</wp:post_id><wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt><wp:post_name>cover</wp:post_name>
+    <wp:status>inherit</wp:status><wp:post_parent>41</wp:post_parent><wp:post_type>attachment</wp:post_type>
+    <wp:attachment_url>https://images.other.example/cover.jpg</wp:attachment_url></item>`,
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const article = await t.wiring.store.articles.findBySlug('hotlinked');
+        assert.ok(article);
+        assert.equal(article.featuredImage, null, 'no featured image loaded from another site');
+        const images = [...article.bodyHtml.matchAll(/<img\b[^>]*\bsrc="([^"]*)"/g)].map((m) => m[1]);
+        assert.deepEqual(images, [`https://${site}/wp-content/uploads/2020/06/own.png`]);
+        for (const [label, url] of [
+          ['Image: cover.jpg, on images.other.example', 'https://images.other.example/cover.jpg'],
+          ['Image: p.gif, on track.example', 'https://track.example/p.gif?u=7'],
+          ['Image: Rain by month, on cdn.example', 'https://cdn.example/charts/rain.png'],
+        ] as const)
+          assert.ok(
+            article.bodyHtml.includes(`<a href="${url.replace('&', '&amp;')}"`) &&
+              article.bodyHtml.includes(`>${label}</a>`),
+            `${label} in ${article.bodyHtml}`,
+          );
+        assert.match(article.bodyMarkdown, /in-code\.png/, 'code is left as written');
+        const line = itemLine(report, 'item', '41');
+        assert.match(
+          line.reason ?? '',
+          /2 external images kept as links[^;]*https:\/\/track\.example\/p\.gif\?u=7, https:\/\/cdn\.example\/charts\/rain\.png/,
+        );
+        assert.match(
+          line.reason ?? '',
+          /featured external image kept as a link[^;]*https:\/\/images\.other\.example\/cover\.jpg/,
+        );
+        assert.ok(
+          report.warnings.some((w) =>
+            /^3 external images were kept as links .*\(images\.other\.example ×1, track\.example ×1, cdn\.example ×1\)|^3 external images were kept as links .*track\.example ×1/.test(
+              w,
+            ),
+          ),
+          report.warnings.join('\n'),
+        );
+        // Run again: the same body, nothing written.
+        const again = await importWordPress(t.wiring, file);
+        assert.equal(itemLine(again, 'item', '41').outcome, 'unchanged');
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('old attachment addresses and ?cat=, ?tag=, ?author= queries answer 301 to the file, post, term or author', async () => {
       const t: TestWiring = await createTestWiring(kind);
       const uploads = path.join(folder, 'query-uploads');

@@ -6,6 +6,12 @@ import { articlePath, pagePath } from '../../domain/paths.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
+import {
+  ExternalImageTally,
+  externalImagesNote,
+  linkExternalImages,
+  linkToExternalImage,
+} from './external-images.ts';
 import { lexicalToHtmlNoting, mobiledocToHtmlNoting } from './ghost-body.ts';
 import {
   type GhostImageOptions,
@@ -276,6 +282,8 @@ class GhostWriter {
   private pendingRelink: GhostRelink | null = null;
   /** The Ghost site's host (from --old-url), whose absolute links to its posts are pointed here. */
   private readonly hosts: Set<string>;
+  /** Images at other sites' addresses made links, for the report's summary. */
+  private readonly externalImages = new ExternalImageTally();
 
   constructor(
     session: ImportSession,
@@ -469,6 +477,12 @@ class GhostWriter {
       body = converted.markdown;
       embeds = converted.embeds;
       ({ markdown: body, hasForwardLinks } = await this.relinked(body));
+      const linked = linkExternalImages(body, this.hosts);
+      body = linked.markdown;
+      if (linked.images.length > 0) {
+        session.note(ref, externalImagesNote(linked.images));
+        this.externalImages.add(linked.images);
+      }
       if (converted.droppedLinks.length > 0) session.note(ref, droppedLinksNote(converted.droppedLinks));
       if (converted.droppedCards.length > 0) {
         session.note(
@@ -527,9 +541,18 @@ class GhostWriter {
       .linked(this.origin, 'posts_tags', id)
       .flatMap((ghostId) => this.spool.made('tag', ghostId) ?? []);
     const canonical = absoluteUrl(text(post.canonical_url));
-    const feature = this.imageUrl(text(post.feature_image) ?? text(post.image));
+    let feature = this.imageUrl(text(post.feature_image) ?? text(post.image));
     const meta = this.spool.postMeta(this.origin, id);
     const featureAlt = (text(post.feature_image_alt) ?? text(meta?.feature_image_alt))?.trim() || null;
+    // A feature image at another site's address would be loaded from there by every listing and
+    // article page: it becomes a link at the head of the body instead.
+    const external = feature ? linkToExternalImage(feature, featureAlt ?? '', this.hosts) : null;
+    if (external) {
+      session.note(ref, `feature ${externalImagesNote(external.images)}`);
+      this.externalImages.add(external.images);
+      body = `${external.markdown}\n\n${body}`;
+      feature = null;
+    }
     const featureCaption = (text(post.feature_image_caption) ?? text(meta?.feature_image_caption))?.trim();
     if (feature && featureCaption)
       session.warn(
@@ -630,6 +653,8 @@ class GhostWriter {
           : await this.session.rewritePageBody(id, rewrite);
       if (isRewritten && item !== null) this.session.rewritten(kind, item);
     }
+    const external = this.externalImages.summary();
+    if (external) this.session.warn(external);
     if (this.embeds.size > 0)
       this.session.warn(
         `embedded players and bookmark cards were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...this.embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,

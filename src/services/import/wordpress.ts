@@ -14,6 +14,12 @@ import { isHttpUrl } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { RenderedBody } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
+import {
+  ExternalImageTally,
+  externalImagesNote,
+  linkExternalImages,
+  linkToExternalImage,
+} from './external-images.ts';
 import { fileInFolder } from './folder-files.ts';
 import { droppedLinksNote, htmlToMarkdown } from './html-to-markdown.ts';
 import {
@@ -400,6 +406,8 @@ class WordPressWriter {
 
   /** The old site's hosts, whose addresses in bodies are pointed here. */
   private readonly hosts: Set<string>;
+  /** Images at other sites' addresses made links, for the report's summary. */
+  private readonly externalImages = new ExternalImageTally();
 
   /** The old site's origin, for a relative address of a file that did not come across. */
   private readonly origin: string | null;
@@ -675,6 +683,8 @@ class WordPressWriter {
 
   /** Notes, in the report, the terms of unmapped taxonomies that posts carried. */
   finish(): void {
+    const external = this.externalImages.summary();
+    if (external) this.session.warn(external);
     for (const [kind, made] of Object.entries(this.madeForPosts))
       if (made.size > 0)
         this.session.warn(
@@ -765,9 +775,14 @@ class WordPressWriter {
     }
     const converted_ = converted.body;
     const relinked = await this.rewriteBody(converted_.markdown, ref);
-    const body = { ...converted_, markdown: relinked.markdown };
+    const linked = linkExternalImages(relinked.markdown, this.hosts);
+    if (linked.images.length > 0) {
+      this.session.note(ref, externalImagesNote(linked.images));
+      this.externalImages.add(linked.images);
+    }
+    const body = { ...converted_, markdown: linked.markdown };
     // The body rendered ahead is of the text before its links were pointed here.
-    const rendered = relinked.markdown === converted_.markdown ? converted.rendered : null;
+    const rendered = linked.markdown === converted_.markdown ? converted.rendered : null;
     for (const note of body.shortcodes) {
       if (note.outcome === 'skipped') this.session.warn(`${ref}: shortcode [${note.name}] was dropped`);
       if (note.outcome === 'kept')
@@ -888,7 +903,17 @@ class WordPressWriter {
     const sourceName = SOURCE_NAME_KEYS.map((k) => meta.get(k)).find((v) => v && !isHttpUrl(v)) ?? null;
     const thumbnail = meta.get('_thumbnail_id');
     const attachment = thumbnail ? this.spool.attachment(thumbnail) : undefined;
-    const featuredUrl = attachment?.url ? await this.featuredUrl(attachment.url, ref) : null;
+    let featuredUrl = attachment?.url ? await this.featuredUrl(attachment.url, ref) : null;
+    // A featured image at another site's address would be loaded from there by every listing
+    // and article page: it becomes a link at the head of the body instead.
+    const external = featuredUrl ? linkToExternalImage(featuredUrl, attachment?.alt ?? '', this.hosts) : null;
+    if (external) {
+      this.session.note(ref, `featured ${externalImagesNote(external.images)}`);
+      this.externalImages.add(external.images);
+      body = { ...body, markdown: `${external.markdown}\n\n${body.markdown}` };
+      prepared = { ...prepared, rendered: null };
+      featuredUrl = null;
+    }
     const featured = featuredUrl ? { url: featuredUrl, alt: attachment?.alt ?? null } : undefined;
     const rawExcerpt = item.excerpt.trim();
     // Most excerpts are plain text; the HTML sanitizer is only needed when there is markup.
