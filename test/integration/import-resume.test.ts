@@ -4,10 +4,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { importGhost } from '../../src/services/import/ghost.ts';
 import type { MigrationReport } from '../../src/services/import/session.ts';
-import { WORDPRESS_BATCH_ITEMS } from '../../src/services/import/wordpress.ts';
+import { importWordPress, WORDPRESS_BATCH_ITEMS } from '../../src/services/import/wordpress.ts';
 import {
   createTestDatabase,
+  createTestWiring,
   DATABASE_KINDS,
   openTestWiring,
   type TestDatabase,
@@ -148,6 +150,89 @@ for (const kind of DATABASE_KINDS) {
         (await check.wiring.store.articles.findBySlug('post-1'))?.bodyMarkdown,
         relinked?.bodyMarkdown,
       );
+    });
+  });
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`an import asked to stop, in process, on ${kind}`, () => {
+    test('a Ghost import stops after the batch it was writing, points the links among what it wrote, and says how far it got', async () => {
+      const t = await createTestWiring(kind);
+      try {
+        const post = (n: number, html: string) => ({
+          id: `p${n}`,
+          title: `Post ${n}`,
+          slug: `post-${n}`,
+          type: 'post',
+          status: 'published',
+          html,
+          created_at: '2021-05-01T10:00:00.000Z',
+          updated_at: '2021-05-01T10:00:00.000Z',
+          published_at: '2021-05-01T10:00:00.000Z',
+        });
+        const file = path.join(t.database.dataDir, 'stop.json');
+        writeFileSync(
+          file,
+          JSON.stringify({
+            db: [
+              {
+                meta: { exported_on: 1620000000000, version: '5.0.0' },
+                data: {
+                  tags: [],
+                  users: [],
+                  posts: [
+                    post(1, '<p>See <a href="__GHOST_URL__/post-2/">the second</a>.</p>'),
+                    post(2, '<p>Two.</p>'),
+                    post(3, '<p>Three.</p>'),
+                  ],
+                },
+              },
+            ],
+          }),
+        );
+        const stop = new AbortController();
+        const report = await importGhost(t.wiring, file, {
+          batchPosts: 2,
+          stopSignal: stop.signal,
+          onProgress: (progress) => {
+            if (progress.phase === 'writing' && progress.done === 1) stop.abort('SIGTERM');
+          },
+        });
+        assert.equal(report.stoppedBy, 'SIGTERM after 2 of 3 items');
+        assert.equal(await t.wiring.store.articles.findBySlug('post-3'), undefined);
+        assert.equal(
+          (await t.wiring.store.articles.findBySlug('post-1'))?.bodyMarkdown,
+          'See [the second](/articles/post-2).',
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('a strict WordPress import asked to stop imports nothing and says why', async () => {
+      const t = await createTestWiring(kind);
+      try {
+        const file = path.join(t.database.dataDir, 'strict-stop.xml');
+        writeExport(file);
+        const stop = new AbortController();
+        const report = await importWordPress(t.wiring, file, {
+          isStrict: true,
+          workers: 0,
+          stopSignal: stop.signal,
+          onProgress: (progress) => {
+            if (progress.phase === 'writing' && progress.done === 10) stop.abort('SIGINT');
+          },
+        });
+        assert.equal(report.isRolledBack, true);
+        assert.match(report.stoppedBy ?? '', /^SIGINT after \d+ of \d+ items$/);
+        assert.ok(
+          report.warnings.some((w) => /stopped by SIGINT .* and was strict/.test(w)),
+          report.warnings.join('\n'),
+        );
+        assert.equal(await t.wiring.store.articles.findBySlug('post-1'), undefined);
+      } finally {
+        await t.cleanup();
+      }
     });
   });
 }
