@@ -61,6 +61,8 @@ test('services and handlers raise expected failures as AppErrors, not plain Erro
   const allowed: Record<string, number> = {
     [path.join('services', 'newsroom', 'media.ts')]: 1,
     [path.join('web', 'newsroom', 'index.ts')]: 1,
+    // A write route on one article declared without its checkBeforeBody.
+    [path.join('web', 'newsroom', 'articles.ts')]: 1,
     // An asset named in code that is not in the assets folder.
     [path.join('web', 'assets.ts')]: 1,
   };

@@ -1,43 +1,11 @@
 import assert from 'node:assert/strict';
-import { type AddressInfo, connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
-
-/**
- * Everything the server wrote back to `request` over a raw socket until it closed the connection
- * (or, with `isHeadEnough`, until the answer's head arrived).
- */
-function send(port: number, request: string, isHeadEnough = false): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(request));
-    const received: Buffer[] = [];
-    const done = () => {
-      clearTimeout(giveUp);
-      resolve(Buffer.concat(received).toString('latin1'));
-    };
-    const giveUp = setTimeout(() => socket.destroy(), 15_000);
-    socket.on('data', (data: Buffer) => {
-      received.push(data);
-      if (isHeadEnough && Buffer.concat(received).includes('\r\n\r\n')) socket.destroy();
-    });
-    socket.on('error', () => {});
-    socket.on('close', done);
-  });
-}
-
-function parse(answer: string): { status: number; headers: Record<string, string>; body: string } {
-  const split = answer.indexOf('\r\n\r\n');
-  const [statusLine = '', ...lines] = answer.slice(0, split).split('\r\n');
-  const headers: Record<string, string> = {};
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return { status: Number(statusLine.split(' ')[1]), headers, body: answer.slice(split + 4) };
-}
+import { parse, send } from '../helpers/raw-http.ts';
 
 const get = (target: string, extra = '') =>
   `GET ${target} HTTP/1.1\r\nHost: review.example\r\n${extra}Connection: close\r\n\r\n`;

@@ -9,6 +9,15 @@ import type { ServiceContext } from '../context.ts';
 import type { ArticleInput } from './editor.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from './staff.ts';
 
+/** Loads a stored article the user may preview changes to (their own, or any an editor), or refuses. */
+export function loadPreviewable(
+  ctx: ServiceContext,
+  staff: Staff,
+  id: number,
+): Promise<{ article: Article; isOwn: boolean }> {
+  return loadEditableArticle(ctx.store, staff, id, 'You can only preview your own articles.');
+}
+
 /**
  * The article as the editor holds it now, unsaved: the stored article (or a new draft) with the
  * form's fields laid over it and the body rendered as a save would (off the event loop when
@@ -22,11 +31,7 @@ export async function previewArticle(
   if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
   const tooLong = articleLengthErrors(input.article);
   if (tooLong.length > 0) throw Errors.VALIDATION_FAILED({ details: tooLong });
-  const stored =
-    input.id === null
-      ? null
-      : (await loadEditableArticle(ctx.store, staff, input.id, 'You can only preview your own articles.'))
-          .article;
+  const stored = input.id === null ? null : (await loadPreviewable(ctx, staff, input.id)).article;
   const rendered = await renderBodyOutside(input.article.bodyMarkdown);
   const now = toIsoTimestamp(ctx.now());
   const { newAuthorNames: _names, newTerms: _terms, ...fields } = input.article;

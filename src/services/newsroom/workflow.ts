@@ -1,5 +1,11 @@
 import { type Article, toIsoTimestamp } from '../../domain/article.ts';
-import { mayTransition, nextStatus, STATUS_LABELS, type WorkflowAction } from '../../domain/workflow.ts';
+import {
+  availableTransitions,
+  mayTransition,
+  nextStatus,
+  STATUS_LABELS,
+  type WorkflowAction,
+} from '../../domain/workflow.ts';
 import { Errors } from '../../errors.ts';
 import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit.ts';
@@ -25,6 +31,27 @@ export interface TransitionInput {
   expectedVersion?: number;
   /** For "schedule": when it goes live. */
   publishAt?: string;
+}
+
+/**
+ * Loads an article some workflow action is open to the user on now, or refuses saying why: what
+ * a request to move it may be refused for before it is read.
+ */
+export async function loadTransitionable(
+  ctx: ServiceContext,
+  staff: Staff,
+  id: number,
+): Promise<{ article: Article; isOwn: boolean }> {
+  const loaded = await loadArticle(ctx.store, staff, id);
+  const { article, isOwn } = loaded;
+  if (availableTransitions(staff.role, article.status, isOwn).length === 0) {
+    throw permissionDenied(
+      isOwn
+        ? `“${article.title}” is ${STATUS_LABELS[article.status].toLowerCase()}; only an editor can change its status now.`
+        : `Your role (${staff.role}) may not change the status of “${article.title}”.`,
+    );
+  }
+  return loaded;
 }
 
 /**

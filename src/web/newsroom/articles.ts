@@ -46,14 +46,14 @@ import {
   withChosen,
 } from '../../services/newsroom/editor.ts';
 import { convertPastedHtml } from '../../services/newsroom/paste.ts';
-import { checklistFor, previewArticle } from '../../services/newsroom/preview.ts';
+import { checklistFor, loadPreviewable, previewArticle } from '../../services/newsroom/preview.ts';
 import {
   compareRevisions,
   listArticleRevisions,
   restoreRevision,
 } from '../../services/newsroom/revisions.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
-import { transitionArticle } from '../../services/newsroom/workflow.ts';
+import { loadTransitionable, transitionArticle } from '../../services/newsroom/workflow.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
 import { Id, IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
@@ -153,12 +153,36 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   const assets = assetUrls();
 
   const staffOf = (request: FastifyRequest): Staff => currentUser(request);
-  // An article the user may not edit now is refused before its text (up to 4 MB) is read.
-  const mayEditBeforeBody = async (request: FastifyRequest): Promise<void> => {
-    const id = Number((request.params as { id?: string }).id);
-    // A malformed id is left to the route's schema, which names the field.
-    if (Number.isSafeInteger(id) && id > 0) await loadEditableInEditor(ctx, staffOf(request), id);
-  };
+  // Every action on one article checks that its sender may take it on that article before the
+  // body is read (the hook in index.ts calls checkBeforeBody): a text of up to 4 MB, or a form,
+  // from someone who may not act on the article is refused unread. The service checks again
+  // as it acts; this check only refuses earlier, with the same rule and words.
+  const articleCheck =
+    (check: (staff: Staff, id: number) => Promise<unknown>) =>
+    async (request: FastifyRequest): Promise<void> => {
+      const id = Number((request.params as { id?: string }).id);
+      // A malformed id is left to the route's schema, which names the field.
+      if (Number.isSafeInteger(id) && id > 0) await check(staffOf(request), id);
+    };
+  const mayEditBeforeBody = articleCheck((staff, id) => loadEditableInEditor(ctx, staff, id));
+  const mayPreviewBeforeBody = articleCheck((staff, id) => loadPreviewable(ctx, staff, id));
+  const mayMoveBeforeBody = articleCheck((staff, id) => loadTransitionable(ctx, staff, id));
+  const mayDeleteBeforeBody = articleCheck((staff, id) => planDeletion(ctx, staff, id));
+  // Routes on one article whose right the role alone decides, checked already before the body:
+  // corrections (anyone who may correct, on any article), discarding one's own autosave,
+  // restoring a deleted article (admins).
+  const roleDecides = async (): Promise<void> => {};
+  // A route added here on one article without saying how it is checked is a mistake that
+  // would read bodies from anyone with the role: refuse to start.
+  app.addHook('onRoute', (route) => {
+    const methods = [route.method].flat();
+    const isWrite = methods.some((method) => !['GET', 'HEAD', 'OPTIONS'].includes(method));
+    if (isWrite && /\/articles\/:id(\/|$)/.test(route.url) && !route.config?.checkBeforeBody) {
+      throw new Error(
+        `${methods.join(',')} ${route.url} acts on one article but declares no checkBeforeBody`,
+      );
+    }
+  });
 
   const editorModel = (
     page: EditorPage,
@@ -299,7 +323,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
 
   app.post(
     '/articles/:id/restore',
-    { config: { access: 'article.restore' }, schema: { params: IdParams } },
+    { config: { access: 'article.restore', checkBeforeBody: roleDecides }, schema: { params: IdParams } },
     async (request, reply) => {
       const article = await restoreArticle(ctx, staffOf(request), { articleId: request.params.id });
       return reply.redirect(`/admin/articles/${article.id}?notice=undeleted`, 303);
@@ -417,7 +441,10 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   formRoute(
     app,
     '/articles/:id/workflow',
-    { config: { access: 'article.submit' }, schema: { params: IdParams, body: WorkflowForm } },
+    {
+      config: { access: 'article.submit', checkBeforeBody: mayMoveBeforeBody },
+      schema: { params: IdParams, body: WorkflowForm },
+    },
     async (request, reply) => {
       const staff = staffOf(request);
       const { id } = request.params;
@@ -532,7 +559,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
 
   app.post(
     '/articles/:id/autosave/discard',
-    { config: { access: 'article.create' }, schema: { params: IdParams } },
+    { config: { access: 'article.create', checkBeforeBody: roleDecides }, schema: { params: IdParams } },
     async (request, reply) => {
       const { id } = request.params;
       await discardAutosave(ctx, staffOf(request), id);
@@ -566,12 +593,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
     { config: { access: 'article.create' }, schema: { params: IdParams } },
     async (request, reply) => {
       const staff = staffOf(request);
-      const { article } = await loadEditableArticle(
-        ctx.store,
-        staff,
-        request.params.id,
-        'You can only preview your own articles.',
-      );
+      const { article } = await loadPreviewable(ctx, staff, request.params.id);
       return sendPreview(reply, article, storedPreviewBanner(article.status));
     },
   );
@@ -605,7 +627,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
   app.post(
     '/articles/:id/preview',
     {
-      config: { access: 'article.create' },
+      config: { access: 'article.create', checkBeforeBody: mayPreviewBeforeBody },
       schema: { params: IdParams, body: ArticleForm },
       bodyLimit: EDITOR_BODY_LIMIT,
     },
@@ -720,7 +742,10 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
 
   app.post(
     '/articles/:id/revisions/:revisionId/restore',
-    { config: { access: 'article.create' }, schema: { params: RevisionParams, body: VersionForm } },
+    {
+      config: { access: 'article.create', checkBeforeBody: mayEditBeforeBody },
+      schema: { params: RevisionParams, body: VersionForm },
+    },
     async (request, reply) => {
       const { id, revisionId } = request.params;
       const expectedVersion = versionOf(request.body.version);
@@ -762,7 +787,10 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
   formRoute(
     app,
     '/articles/:id/delete',
-    { config: { access: 'article.delete_own' }, schema: { params: IdParams, body: DeleteForm } },
+    {
+      config: { access: 'article.delete_own', checkBeforeBody: mayDeleteBeforeBody },
+      schema: { params: IdParams, body: DeleteForm },
+    },
     async (request, reply) => {
       const expectedVersion = versionOf(request.body.version);
       await deleteArticle(ctx, staffOf(request), {
@@ -791,7 +819,10 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
   formRoute(
     app,
     '/articles/:id/corrections',
-    { config: { access: 'article.correct' }, schema: { params: IdParams, body: CorrectionForm } },
+    {
+      config: { access: 'article.correct', checkBeforeBody: roleDecides },
+      schema: { params: IdParams, body: CorrectionForm },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const { kind = '', note = '' } = request.body;
@@ -834,7 +865,10 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
   formRoute(
     app,
     '/articles/:id/corrections/:correctionId',
-    { config: { access: 'article.correct' }, schema: { params: CorrectionParams, body: CorrectionForm } },
+    {
+      config: { access: 'article.correct', checkBeforeBody: roleDecides },
+      schema: { params: CorrectionParams, body: CorrectionForm },
+    },
     async (request, reply) => {
       const { id, correctionId } = request.params;
       const { kind = '', note = '' } = request.body;
@@ -847,7 +881,10 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
   formRoute(
     app,
     '/articles/:id/corrections/:correctionId/withdraw',
-    { config: { access: 'article.correct' }, schema: { params: CorrectionParams, body: WithdrawForm } },
+    {
+      config: { access: 'article.correct', checkBeforeBody: roleDecides },
+      schema: { params: CorrectionParams, body: WithdrawForm },
+    },
     async (request, reply) => {
       const { id, correctionId } = request.params;
       const { reason = '' } = request.body;
