@@ -21,7 +21,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeGhostExport } from './lib/ghost.ts';
-import { mb, measure, rssByTenths, writingRss } from './lib/measure.ts';
+import { countedProcesses, mb, measure, rssByTenths, writingRss } from './lib/measure.ts';
 import { temporaryPostgres } from './lib/postgres.ts';
 
 const POSTS = Number(process.argv[2] ?? 10_000);
@@ -72,6 +72,7 @@ try {
       `peak RSS ${mb(imported.peakRssMb)}, RSS growth after the first 10% written ${growthMb >= 0 ? '+' : ''}${mb(growthMb)}, heap limit ${HEAP_MB > 0 ? `${HEAP_MB} MB` : '192 MB (bin/pressroom)'} ` +
       `(targets: peak < ${PEAK_TARGET_MB} MB, < ${GROWTH_TARGET_MB} MB growth) — ${isOnTarget ? 'OK' : 'OVER TARGET'}\n`,
   );
+  process.stdout.write(countedProcesses(imported));
 
   const output = path.join(dir, 'markdown');
   const exported = await measure(['export', '--format', 'markdown', '--output', output], {
@@ -86,6 +87,7 @@ try {
       `(target: peak < ${PEAK_TARGET_MB} MB) — ${exported.peakRssMb < PEAK_TARGET_MB ? 'OK' : 'OVER TARGET'}\n` +
       `  RSS at each tenth of the export: ${tenths.join(', ')} (growth from the first sample ${mb(growth)})\n`,
   );
+  process.stdout.write(countedProcesses(exported));
 } finally {
   if (!process.env.KEEP) {
     rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { mb, measure, rssByTenths, writingRss } from './lib/measure.ts';
+import { countedProcesses, mb, measure, rssByTenths, writingRss } from './lib/measure.ts';
 import { temporaryPostgres } from './lib/postgres.ts';
 import { writeWxr } from './lib/wxr.ts';
 
@@ -64,6 +64,7 @@ try {
       `peak RSS ${mb(imported.peakRssMb)}, RSS growth after the first 10% ${growth >= 0 ? '+' : ''}${mb(growth)}, heap limit ${HEAP_MB > 0 ? `${HEAP_MB} MB` : '192 MB (bin/pressroom)'} ` +
       `(targets: < 3 ms per post, < 20 MB growth) — ${isOnTarget ? 'OK' : 'OVER TARGET'}\n`,
   );
+  process.stdout.write(countedProcesses(imported));
 
   const output = path.join(dir, 'export.json');
   const exported = await measure(['export', '--output', output], {
@@ -75,6 +76,7 @@ try {
     `Export (JSON, ${(statSync(output).size / 1048576).toFixed(0)} MB): ${exported.seconds.toFixed(1)} s wall (${exported.cpuSeconds.toFixed(1)} s CPU), peak RSS ${mb(exported.peakRssMb)}\n` +
       `  RSS at each tenth of the export: ${tenths.join(', ')}\n`,
   );
+  process.stdout.write(countedProcesses(exported));
 } finally {
   if (!process.env.KEEP) {
     rmSync(dir, { recursive: true, force: true });

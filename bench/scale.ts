@@ -7,7 +7,7 @@
 // PostgreSQL runs when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server where a database
 // may be created. Everything listens on 127.0.0.1 and every run is bounded in time.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -17,6 +17,7 @@ import { createWiring } from '../src/wiring.ts';
 import { type ArchiveInfo, generateArchive, readerPages } from './lib/archive.ts';
 import { explainPages, type PagePlan } from './lib/plans.ts';
 import { temporaryPostgres } from './lib/postgres.ts';
+import { describeTree, processTree, totalRssMb } from './lib/process-tree.ts';
 import { REPO_ROOT, type RunningProcess, startProcess, waitForHttp } from './lib/processes.ts';
 
 const WRK = '/usr/bin/wrk';
@@ -92,35 +93,13 @@ async function wrk(
   return { rps, p50, p95, p99, errors };
 }
 
-/** Resident memory of a process and its children (the server processes of --workers), now and at their peaks, in MB. */
+/**
+ * Resident memory of bin/pressroom and every process below it (a launcher on an old Node, the
+ * server, the server processes of --workers), now and the sum of their peaks, in MB.
+ */
 function memoryOf(pid: number | undefined): { rss: number; peak: number } {
-  if (!pid) return { rss: 0, peak: 0 };
-  let rss = 0;
-  let peak = 0;
-  for (const each of [pid, ...childrenOf(pid)]) {
-    try {
-      const status = readFileSync(`/proc/${each}/status`, 'utf8');
-      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-      rss += kb('VmRSS') / 1024;
-      peak += kb('VmHWM') / 1024;
-    } catch {
-      // It ended meanwhile.
-    }
-  }
-  return { rss, peak };
-}
-
-/** The ids of the processes whose parent is `pid`. */
-function childrenOf(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
+  const tree = processTree(pid);
+  return { rss: totalRssMb(tree), peak: tree.reduce((sum, each) => sum + each.peakMb, 0) };
 }
 
 interface Row {
@@ -247,6 +226,9 @@ async function benchDatabase(
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000);
       startSeconds[cache] = (performance.now() - t0) / 1000;
+      process.stdout.write(
+        `  memory counted (cache ${cache}): bin/pressroom (pid ${server.child.pid}) and every process below it, RSS summed:\n${describeTree(processTree(server.child.pid), '    ')}`,
+      );
       for (const page of pages) {
         const pageUrl = `http://127.0.0.1:${port}${page.path}`;
         const connections = isCached ? CONNECTIONS : UNCACHED_CONNECTIONS;

@@ -1,13 +1,15 @@
 // Soak: a server on a generated archive under mixed reads (every page kind, many articles,
 // varied searches) while edits and new articles land, minute after minute. Prints req/s, p99
-// and resident memory per minute: memory must level off, not climb.
+// and resident memory per minute: memory must level off, not climb. Memory is that of every
+// process `bin/pressroom serve` runs (a launcher on an old Node, the server, the --workers
+// processes), summed, with each one's share.
 //
-//   npm run bench:soak [-- --minutes 10 --articles 100000 --connections 20 --database postgres]
+//   npm run bench:soak [-- --minutes 10 --articles 100000 --connections 20 --database postgres --workers 2]
 //
 // Writes go through the same article service as the newsroom, from this process, so the
 // server learns of them as it would from another one (SQLite data_version, PostgreSQL NOTIFY).
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -17,6 +19,7 @@ import { parseConfig } from '../src/config.ts';
 import { draftOf, saveArticle } from '../src/services/articles.ts';
 import { createWiring } from '../src/wiring.ts';
 import { generateArchive, readerPages } from './lib/archive.ts';
+import { describeTree, processTree, shortTree, totalRssMb } from './lib/process-tree.ts';
 import { REPO_ROOT, startProcess, waitForHttp } from './lib/processes.ts';
 
 const { values: args } = parseArgs({
@@ -26,21 +29,14 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '20' },
     database: { type: 'string', default: 'sqlite' },
     port: { type: 'string', default: process.env.BENCH_BASE_PORT ?? '19310' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const MINUTES = Number(args.minutes);
 const ARTICLES = Number(args.articles);
 const PORT = Number(args.port);
+const WORKERS = Number(args.workers);
 const run = promisify(execFile);
-
-function rssMb(pid: number | undefined): number {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-soak-'));
 let drop = async () => {};
@@ -88,23 +84,35 @@ done = function(summary, latency, requests)
 end
 `,
     );
-    const server = startProcess(path.join(REPO_ROOT, 'bin', 'pressroom'), ['serve', '--no-demo'], {
-      env: {
-        PORT: String(PORT),
-        HOST: '127.0.0.1',
-        DATABASE_URL: url,
-        PRESSROOM_DATA: dir,
-        PRESSROOM_LOG__LEVEL: 'warn',
-        PRESSROOM_LOG__REQUESTS: 'false',
+    const server = startProcess(
+      path.join(REPO_ROOT, 'bin', 'pressroom'),
+      ['serve', '--no-demo', '--workers', String(WORKERS)],
+      {
+        env: {
+          PORT: String(PORT),
+          HOST: '127.0.0.1',
+          DATABASE_URL: url,
+          PRESSROOM_DATA: dir,
+          PRESSROOM_LOG__LEVEL: 'warn',
+          PRESSROOM_LOG__REQUESTS: 'false',
+        },
       },
-    });
+    );
     try {
       await waitForHttp(`http://127.0.0.1:${PORT}/`, 120_000);
       process.stdout.write(
         `soak: ${MINUTES} min, wrk -t2 -c${args.connections} over ${paths.length} addresses, an edit every 2 s and a new article every 10 s (load average ${loadavg()[0]?.toFixed(1)})\n`,
       );
-      process.stdout.write('minute  req/s   p99 ms  RSS MB  peak MB  writes\n');
-      process.stdout.write(`     0                  ${rssMb(server.child.pid).toFixed(0).padStart(6)}\n`);
+      const tree = () => processTree(server.child.pid);
+      const started = tree();
+      process.stdout.write(
+        `memory counted: bin/pressroom (pid ${server.child.pid}) and every process below it, RSS summed:\n${describeTree(started)}`,
+      );
+      let counted = started.map((each) => each.pid).join(' ');
+      process.stdout.write('minute  req/s   p99 ms  RSS MB  peak MB  writes  RSS MB per process\n');
+      process.stdout.write(
+        `     0                  ${totalRssMb(started).toFixed(0).padStart(6)}                   ${shortTree(started)}\n`,
+      );
       let writes = 0;
       let failedWrites = 0;
       let isWriting = true;
@@ -149,7 +157,7 @@ end
       for (let minute = 1; minute <= MINUTES; minute++) {
         let peak = 0;
         const sampler = setInterval(() => {
-          peak = Math.max(peak, rssMb(server.child.pid));
+          peak = Math.max(peak, totalRssMb(tree()));
         }, 500);
         const { stdout } = await run(
           '/usr/bin/wrk',
@@ -169,9 +177,19 @@ end
         if (server.child.exitCode !== null) throw new Error(`the server stopped: ${server.stderr()}`);
         const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
         const p99 = Number(/P99 (\d+)/.exec(stdout)?.[1] ?? 0) / 1000;
+        const now = tree();
         process.stdout.write(
-          `${String(minute).padStart(6)} ${rps.toFixed(0).padStart(6)} ${p99.toFixed(1).padStart(8)} ${rssMb(server.child.pid).toFixed(0).padStart(7)} ${peak.toFixed(0).padStart(8)} ${String(writes).padStart(7)}\n`,
+          `${String(minute).padStart(6)} ${rps.toFixed(0).padStart(6)} ${p99.toFixed(1).padStart(8)} ${totalRssMb(now).toFixed(0).padStart(7)} ${Math.max(peak, totalRssMb(now)).toFixed(0).padStart(8)} ${String(writes).padStart(7)}  ${shortTree(now)}\n`,
         );
+        // A worker that crashed and was replaced is a new process: say so rather than let its
+        // fresh, smaller memory pass for a levelling off.
+        const pids = now.map((each) => each.pid).join(' ');
+        if (pids !== counted) {
+          process.stdout.write(
+            `  the processes changed since the last line; now counted:\n${describeTree(now, '    ')}`,
+          );
+          counted = pids;
+        }
       }
       isWriting = false;
       await writer;

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeTree, type ProcessMemory, processTree, totalRssMb } from './process-tree.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -15,47 +15,23 @@ export interface Sample {
 export interface Measured {
   seconds: number;
   cpuSeconds: number;
+  /** The peak of the largest process, as /usr/bin/time reports it. */
   peakRssMb: number;
+  /** The peak of the samples' sums over every process, with the processes of that sample. */
+  peakTreeMb: number;
+  peakTree: string;
   samples: Sample[];
   stdout: string;
 }
 
-/** Pids of every process below `pid` (bin/pressroom re-runs itself with a heap cap). */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // The process ended while the list was read.
-    }
-  }
-  const found: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift() as number) ?? []) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-/** Resident memory of the largest process below `pid`, in MB (the one doing the work). */
-function rssBelow(pid: number): number {
-  let largest = 0;
-  for (const child of descendants(pid)) {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child}/status`, 'utf8'))?.[1] ?? 0);
-      largest = Math.max(largest, kb / 1024);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  return largest;
+/**
+ * Resident memory of every process below `pid` (/usr/bin/time), summed: the command itself, or
+ * on a Node too old for our TypeScript, the launcher bin/pressroom and the command it runs on
+ * the bundled Node 24.
+ */
+function rssBelow(pid: number, role: string): { rssMb: number; tree: ProcessMemory[] } {
+  const tree = processTree(pid, { role }).filter((each) => each.pid !== pid);
+  return { rssMb: totalRssMb(tree), tree };
 }
 
 /**
@@ -84,10 +60,20 @@ export async function measure(args: string[], env: NodeJS.ProcessEnv): Promise<M
     stderr += chunk;
     for (const line of chunk.split('\n'))
       if (/^(reading|writing) \d+%/.test(line))
-        samples.push({ seconds: elapsed(), rssMb: rssBelow(pid), mark: line });
+        samples.push({ seconds: elapsed(), rssMb: sample().rssMb, mark: line });
   });
+  let peakTreeMb = 0;
+  let peakTree: ProcessMemory[] = [];
+  const sample = () => {
+    const below = rssBelow(pid, args[0] ?? 'command');
+    if (below.rssMb > peakTreeMb) {
+      peakTreeMb = below.rssMb;
+      peakTree = below.tree;
+    }
+    return below;
+  };
   const timer = setInterval(() => {
-    const rssMb = rssBelow(pid);
+    const { rssMb } = sample();
     if (rssMb > 0) samples.push({ seconds: elapsed(), rssMb });
   }, 250);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -102,6 +88,8 @@ export async function measure(args: string[], env: NodeJS.ProcessEnv): Promise<M
     seconds,
     cpuSeconds: field('User time \\(seconds\\)') + field('System time \\(seconds\\)'),
     peakRssMb: field('Maximum resident set size \\(kbytes\\)') / 1024,
+    peakTreeMb,
+    peakTree: describeTree(peakTree, '    '),
     samples,
     stdout,
   };
@@ -132,4 +120,15 @@ export function writingRss(measured: Measured): { lines: string[]; growthMb: num
   const late = written.filter((s) => first && s.seconds >= first.seconds);
   const growthMb = late.length > 0 ? Math.max(...late.map((s) => s.rssMb)) - (first?.rssMb ?? 0) : 0;
   return { lines, growthMb };
+}
+
+/**
+ * What the peak figures counted: /usr/bin/time's peak is that of the largest process, the
+ * command; a launcher on an old Node adds its own memory, shown in the sampled sum.
+ */
+export function countedProcesses(measured: Measured): string {
+  return (
+    `  peak RSS above is the largest process's (/usr/bin/time); all processes together peaked at ${mb(measured.peakTreeMb)} (sampled), counted:\n` +
+    measured.peakTree
+  );
 }
