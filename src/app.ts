@@ -8,14 +8,7 @@ import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
 import { bodyDeadline } from './web/body-deadline.ts';
-import {
-  clientErrorAnswer,
-  describeError,
-  errorTitle,
-  frameworkErrorMessage,
-  plainErrorPage,
-  sendError,
-} from './web/errors.ts';
+import { clientErrorAnswer, describeError, errorTitle, plainErrorPage, sendError } from './web/errors.ts';
 import { parseFormBody } from './web/form-body.ts';
 import { inputGuard } from './web/input-guard.ts';
 import { lazySchemaCompilers } from './web/lazy-schemas.ts';
@@ -66,13 +59,17 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
       // Raised before any route, so no route's reply type applies.
       const reply = typedReply as unknown as FastifyReply;
       reply.headers(protectiveHeaders);
-      const described = describeError(error, request);
-      const shown = { ...described, message: frameworkErrorMessage(error.code) ?? described.message };
+      const shown = describeError(error, request);
       const isApi =
         request.url.startsWith('/api/') || (request.headers.accept ?? '').startsWith('application/json');
       reply.code(shown.status).header('cache-control', 'no-store');
       if (isApi) {
-        void reply.send({ code: shown.code, message: shown.message, requestId: request.id });
+        void reply.send({
+          code: shown.code,
+          message: shown.message,
+          ...(shown.details ? { details: shown.details } : {}),
+          requestId: request.id,
+        });
         return;
       }
       renderErrorPage(shown, request.id)

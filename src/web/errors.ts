@@ -53,19 +53,147 @@ export function describeError(error: unknown, request: FastifyRequest): ErrorRep
       details,
     };
   }
-  if (
-    typeof fastifyError.statusCode === 'number' &&
-    fastifyError.statusCode >= 400 &&
-    fastifyError.statusCode < 500
-  ) {
-    return {
-      status: fastifyError.statusCode,
-      code: fastifyError.code ?? 'BAD_REQUEST',
-      message: fastifyError.message,
-    };
-  }
+  const refusal = requestRefusalOf(fastifyError, request);
+  if (refusal) return refusal;
   request.log.error({ err: error }, 'unhandled error');
-  return { status: 500, code: 'INTERNAL', message: 'Something went wrong.' };
+  return requestError('INTERNAL');
+}
+
+interface RequestErrorEntry {
+  status: number;
+  message: string;
+  /** The part of the request at fault, as the field the answer's details name. */
+  field?: string;
+}
+
+/**
+ * Refusals of a request as HTTP, before a route's handler runs: by Node's HTTP parser, the
+ * router, the body parsers, the rate limiter. The framework raises them under its own codes
+ * (`FST_ERR_CTP_BODY_TOO_LARGE`…) and words; we answer them under these, which
+ * docs/errors.md lists. A code always has the one status given here.
+ */
+export const REQUEST_ERRORS = {
+  BAD_REQUEST: { status: 400, message: 'The request could not be read: it is not well-formed HTTP.' },
+  ADDRESS_MALFORMED: {
+    status: 400,
+    message: 'This address is malformed: a “%” in it is not followed by a valid escape. Check the link.',
+    field: 'address',
+  },
+  ADDRESS_TOO_LONG: { status: 414, message: 'This address is too long. Check the link.', field: 'address' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    message:
+      'The request’s address or headers are too long. Shorten the address, or clear this site’s cookies.',
+  },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
+  BODY_TYPE_UNSUPPORTED: {
+    status: 415,
+    message:
+      'This address does not read a body of that type: send a form (application/x-www-form-urlencoded, or multipart/form-data for an upload), or JSON where the address takes JSON.',
+    field: 'content-type',
+  },
+  BODY_TOO_LARGE: {
+    status: 413,
+    message: 'The request’s body is larger than this address takes.',
+    field: 'body',
+  },
+  BODY_LENGTH_MISMATCH: {
+    status: 400,
+    message: 'The request’s body is not as long as its Content-Length header says.',
+    field: 'content-length',
+  },
+  BODY_EMPTY: {
+    status: 400,
+    message: 'The request’s body is empty, but its type says it is JSON.',
+    field: 'body',
+  },
+  BODY_NOT_JSON: {
+    status: 400,
+    message: 'The request’s body is not valid JSON, though its type says it is.',
+    field: 'body',
+  },
+  BODY_MALFORMED: {
+    status: 400,
+    message: 'The request’s body could not be read: it is cut short or not in the form its type says.',
+    field: 'body',
+  },
+  TOO_MANY_REQUESTS: {
+    status: 429,
+    message: 'Too many attempts from your address. Wait a minute and try again.',
+  },
+  INTERNAL: { status: 500, message: 'Something went wrong.' },
+} satisfies Record<string, RequestErrorEntry>;
+
+export type RequestErrorCode = keyof typeof REQUEST_ERRORS;
+
+/** The answer for a request refused as HTTP. */
+export function requestError(code: RequestErrorCode, message?: string): ErrorReply {
+  const entry: RequestErrorEntry = REQUEST_ERRORS[code];
+  const shown = message ?? entry.message;
+  return {
+    status: entry.status,
+    code,
+    message: shown,
+    ...(entry.field ? { details: [{ field: entry.field, message: shown }] } : {}),
+  };
+}
+
+/** The framework's and its plugins' codes for refusals, and ours for each. */
+const FRAMEWORK_CODES: Record<string, RequestErrorCode> = {
+  FST_ERR_BAD_URL: 'ADDRESS_MALFORMED',
+  FST_ERR_MAX_PARAM_LENGTH: 'ADDRESS_TOO_LONG',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'BODY_TYPE_UNSUPPORTED',
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: 'BODY_TYPE_UNSUPPORTED',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'BODY_TYPE_UNSUPPORTED',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_PARTS_LIMIT: 'BODY_TOO_LARGE',
+  FST_FILES_LIMIT: 'BODY_TOO_LARGE',
+  FST_FIELDS_LIMIT: 'BODY_TOO_LARGE',
+  FST_REQ_FILE_TOO_LARGE: 'BODY_TOO_LARGE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BODY_LENGTH_MISMATCH',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BODY_EMPTY',
+  FST_ERR_ROUTE_MISSING_CONTENT: 'BODY_EMPTY',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BODY_NOT_JSON',
+  FST_INVALID_JSON_FIELD_ERROR: 'BODY_NOT_JSON',
+  FST_PROTO_VIOLATION: 'BODY_MALFORMED',
+  FST_MP_PREMATURE_CLOSE: 'BODY_MALFORMED',
+};
+
+/** For a status the framework or a plugin gave without a code we know. */
+const CODES_BY_STATUS: Record<number, RequestErrorCode> = {
+  408: 'REQUEST_TIMEOUT',
+  413: 'BODY_TOO_LARGE',
+  414: 'ADDRESS_TOO_LONG',
+  415: 'BODY_TYPE_UNSUPPORTED',
+  429: 'TOO_MANY_REQUESTS',
+  431: 'HEADERS_TOO_LARGE',
+};
+
+/**
+ * Our answer to an error the framework, a plugin or the HTTP parser raised for a request it
+ * refused (a 4xx), or undefined for anything else. Never its code or words: they name its
+ * internals, and a client could not tell them from ours.
+ */
+function requestRefusalOf(error: FastifyError, request: FastifyRequest): ErrorReply | undefined {
+  const status = error.statusCode;
+  const known = error.code ? FRAMEWORK_CODES[error.code] : undefined;
+  if (!known && (typeof status !== 'number' || status < 400 || status >= 500)) return undefined;
+  const code = known ?? CODES_BY_STATUS[status ?? 400] ?? 'BAD_REQUEST';
+  // A refusal not mapped yet is answered as a bad request, and told to the operator.
+  if (!known && error.code) request.log.warn({ code: error.code, status }, 'a refusal with no code of ours');
+  if (code === 'BODY_TOO_LARGE' && error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = request.routeOptions.bodyLimit;
+    if (typeof limit === 'number')
+      return requestError(
+        code,
+        `The request’s body is larger than this address takes (${sizeOf(limit)} at most).`,
+      );
+  }
+  return requestError(code);
+}
+
+function sizeOf(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
 
 declare module 'fastify' {
@@ -146,15 +274,6 @@ export function plainErrorPage(described: ErrorReply, requestId: string): string
 `;
 }
 
-const CLIENT_ERRORS: Record<string, { status: number; message: string }> = {
-  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'The request took too long to arrive.' },
-  HPE_HEADER_OVERFLOW: {
-    status: 431,
-    message:
-      'The request’s address or headers are too long. Shorten the address, or clear this site’s cookies.',
-  },
-};
-
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   408: 'Request Timeout',
@@ -170,17 +289,13 @@ export function clientErrorAnswer(
   error: { code?: string; rawPacket?: unknown },
   headers: Readonly<Record<string, string>>,
 ): string {
-  const known = (error.code && CLIENT_ERRORS[error.code]) || {
-    status: 400,
-    message: 'The request could not be read: it is not well-formed HTTP.',
-  };
-  const { status, message } = known;
-  const code =
+  const code: RequestErrorCode =
     error.code === 'HPE_HEADER_OVERFLOW'
       ? 'HEADERS_TOO_LARGE'
-      : status === 408
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? 'REQUEST_TIMEOUT'
         : 'BAD_REQUEST';
+  const { status, message } = REQUEST_ERRORS[code];
   // The request line, when the parser got that far, says whether an API client is asking.
   const packet = Buffer.isBuffer(error.rawPacket) ? error.rawPacket.subarray(0, 64).toString('latin1') : '';
   const isApi = /^[A-Z]+ \/api\//.test(packet);
@@ -194,12 +309,4 @@ export function clientErrorAnswer(
     'connection: close',
   ];
   return `${lines.join('\r\n')}\r\n\r\n${body}`;
-}
-
-/** Messages for the errors the router raises before any route runs. */
-export function frameworkErrorMessage(code: string | undefined): string | undefined {
-  if (code === 'FST_ERR_BAD_URL')
-    return 'This address is malformed: a “%” in it is not followed by a valid escape. Check the link.';
-  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return 'This address is too long. Check the link.';
-  return undefined;
 }

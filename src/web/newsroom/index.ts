@@ -280,13 +280,10 @@ async function adminScope(
 
   app.setErrorHandler(async (error, request, reply) => {
     const described = describeError(error, request);
-    let { status, message } = described;
-    if (status === 429 && !isAppError(error)) {
-      message = 'Too many attempts from your address. Wait a minute and try again.';
-    } else if (isAppError(error) && error.code === 'PERMISSION_DENIED' && !request.admin) {
-      status = 401;
-    }
-    const shown = { ...described, status, message };
+    const { message } = described;
+    const status =
+      isAppError(error) && error.code === 'PERMISSION_DENIED' && !request.admin ? 401 : described.status;
+    const shown = { ...described, status };
     if (wantsJson(request)) {
       await sendError(request, reply, shown, async () => '');
       return;
