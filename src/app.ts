@@ -100,6 +100,12 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     const isHostMissing = request.raw.httpVersion !== '1.0' && request.headers.host === undefined;
     done(isHostMissing ? Errors.HOST_MISSING() : undefined);
   });
+  // Before any plugin is registered: a plugin's routes keep the error handler in place when it
+  // was registered, and the assets' got the framework's, which answered an AppError (a NUL in
+  // the query) 500 in its own shape.
+  app.setErrorHandler(async (error, request, reply) => {
+    await sendError(request, reply, describeError(error, request), renderErrorPage);
+  });
   await app.register(bodyDeadline, {
     graceMs: server.bodyTimeoutSeconds * 1000,
     minBytesPerSecond: server.minBodyKilobytesPerSecond * 1024,
@@ -114,7 +120,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   );
   await app.register(assetRoutes);
 
-  // A declaration, hoisted: the framework's error handler above is set up before the reader exists.
+  // A declaration, hoisted: the error handlers above are set up before it.
   async function renderErrorPage(described: { status: number; message: string }, requestId: string) {
     const site = await reader.site();
     return layout(
@@ -129,10 +135,6 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
       errorView(described.status, described.message, described.status >= 500 ? requestId : undefined),
     ).value;
   }
-
-  app.setErrorHandler(async (error, request, reply) => {
-    await sendError(request, reply, describeError(error, request), renderErrorPage);
-  });
 
   const redirectCacheControl = `public, max-age=${config.cache.httpMaxAge}`;
   app.setNotFoundHandler(async (request, reply) => {
