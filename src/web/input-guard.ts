@@ -20,20 +20,31 @@ function nulRefused(field: string) {
 }
 
 /**
- * Walks a parsed body: refuses a NUL anywhere (400 naming the field), and strips the other
- * characters XML 1.0 forbids from text fields, so nothing stored can break a feed or sitemap.
+ * How deep a body's lists and objects may nest. Ours nest two or three levels; JSON nested
+ * thousands deep (a few kilobytes of "[") overflowed the stack of every walk over it, a 500.
  */
-function cleanBody(value: unknown, field: string): unknown {
+const MAX_BODY_DEPTH = 32;
+
+/**
+ * Walks a parsed body: refuses a NUL anywhere (400 naming the field) and nesting deeper than
+ * MAX_BODY_DEPTH, and strips the other characters XML 1.0 forbids from text fields, so nothing
+ * stored can break a feed or sitemap.
+ */
+function cleanBody(value: unknown, field: string, depth = 0): unknown {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw nulRefused(field);
     return VERBATIM_FIELDS.test(field) ? value : stripXmlForbidden(value);
   }
-  if (Array.isArray(value)) return value.map((item, i) => cleanBody(item, `${field}[${i}]`));
-  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    const object = value as Record<string, unknown>;
-    for (const [key, item] of Object.entries(object)) {
-      object[key] = cleanBody(item, field === 'body' ? key : `${field}.${key}`);
-    }
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
+  if (depth >= MAX_BODY_DEPTH) {
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field, message: `nests lists or objects more than ${MAX_BODY_DEPTH} levels deep` }],
+    });
+  }
+  if (Array.isArray(value)) return value.map((item, i) => cleanBody(item, `${field}[${i}]`, depth + 1));
+  const object = value as Record<string, unknown>;
+  for (const [key, item] of Object.entries(object)) {
+    object[key] = cleanBody(item, field === 'body' ? key : `${field}.${key}`, depth + 1);
   }
   return value;
 }
