@@ -185,6 +185,7 @@ for (const kind of DATABASE_KINDS) {
           'q=a&q=b&page=1&page=2',
           `q=${'a'.repeat(5000)}`,
           'q=a%00b&page=%00',
+          'status=abc&notice=abc&uploaded=abc&restore=abc',
         ]) {
           const response = await app.inject({
             method: 'GET',
@@ -197,6 +198,26 @@ for (const kind of DATABASE_KINDS) {
         }
       }
       assert.deepEqual(failures, []);
+    });
+
+    test('a query parameter no route declares does not set the status of the answer', async () => {
+      await admin.get('/admin/articles/new');
+      const created = await admin.post('/admin/articles', {
+        title: 'Query status',
+        body: 'Text.',
+        language: 'en',
+        visibility: 'public',
+      });
+      const editor = String(created.headers.location).split('?')[0];
+      for (const url of [
+        '/admin/articles/new?status=404',
+        '/admin/articles/new?status=abc',
+        `${editor}?status=404`,
+        `${editor}?status=abc`,
+      ]) {
+        const response = await admin.get(url);
+        assert.equal(response.statusCode, 200, url);
+      }
     });
 
     test("the rate limiter's refusal is ours too, as JSON and as a page", async () => {

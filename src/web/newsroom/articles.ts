@@ -337,7 +337,8 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const page = await loadEditor(ctx, staffOf(request), null);
       const values = valuesOfInput(blankArticleInput(page.language), [], null);
       if (page.ownPerson) values.author = [page.ownPerson.name];
-      return sendEditor(request, reply, editorModel(page, values), request.query);
+      const { notice, uploaded } = request.query;
+      return sendEditor(request, reply, editorModel(page, values), { notice, uploaded });
     },
   );
 
@@ -387,7 +388,8 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
         editorModel(shown, values, {
           autosave: autosave && !isRestoring ? { savedAt: autosave.savedAt } : undefined,
         }),
-        request.query,
+        // Only what the editor's address may say: an undeclared ?status= set the answer's status.
+        { notice: request.query.notice, uploaded: request.query.uploaded },
       );
     },
   );
