@@ -70,6 +70,11 @@ const MALFORMED: Malformed[] = [
     headers: { 'content-type': 'multipart/form-data' },
     payload: '--x\r\n\r\n',
   },
+  {
+    name: 'a form naming ids no row can have',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'title=a&body=b&term=1e309&term=abc&term=1.5&term=99999999999999999999&parent=1e309&into=abc',
+  },
   { name: 'JSON nested 5,000 deep', headers: { 'content-type': 'application/json' }, payload: DEEP },
   {
     name: 'a JSON field nested 5,000 deep',
@@ -217,6 +222,19 @@ for (const kind of DATABASE_KINDS) {
       ]) {
         const response = await admin.get(url);
         assert.equal(response.statusCode, 200, url);
+      }
+    });
+
+    test('a preview refuses term ids no row can have, as a save does', async () => {
+      await admin.get('/admin/articles/new');
+      for (const term of ['1e309', 'abc', '1.5', '99999999999999999999']) {
+        const preview = await admin.post('/admin/articles/preview', {
+          title: 'Preview',
+          body: 'Text.',
+          term,
+        });
+        assert.equal(preview.statusCode, 400, term);
+        assert.match(preview.body, /terms/, term);
       }
     });
 

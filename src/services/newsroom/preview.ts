@@ -1,4 +1,10 @@
-import { type Article, articleLengthErrors, countWords, toIsoTimestamp } from '../../domain/article.ts';
+import {
+  type Article,
+  articleLengthErrors,
+  articleRelationErrors,
+  countWords,
+  toIsoTimestamp,
+} from '../../domain/article.ts';
 import { isRecordId } from '../../domain/limits.ts';
 import { can } from '../../domain/permissions.ts';
 import { type ChecklistItem, publishChecklist } from '../../domain/publish-checklist.ts';
@@ -29,8 +35,10 @@ export async function previewArticle(
   input: { id: number | null; article: ArticleInput },
 ): Promise<{ article: Article; isUnsaved: true; storedStatus: Article['status'] | null }> {
   if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
-  const tooLong = articleLengthErrors(input.article);
-  if (tooLong.length > 0) throw Errors.VALIDATION_FAILED({ details: tooLong });
+  // As a save checks them: an id no row can have (1e309, 1.5) is refused before a query asks
+  // for it (PostgreSQL refused NaN with a 500).
+  const problems = [...articleLengthErrors(input.article), ...articleRelationErrors(input.article)];
+  if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
   const stored = input.id === null ? null : (await loadPreviewable(ctx, staff, input.id)).article;
   const rendered = await renderBodyOutside(input.article.bodyMarkdown);
   const now = toIsoTimestamp(ctx.now());
