@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  importedArticleSlugs,
   importedPageSlugs,
   isValidSlug,
+  numberedSlugs,
   slugify,
   slugProblem,
   slugWithSuffix,
@@ -60,7 +60,7 @@ test('never makes a slug that looks like another: no invisible marks or blank le
 
 test('an imported item renamed away from a taken slug keeps a valid slug, however long', () => {
   const long = 'a'.repeat(119);
-  const articles = [...importedArticleSlugs(long)].slice(0, 3);
+  const articles = [...numberedSlugs(long)].slice(0, 3);
   assert.deepEqual(articles[0], long);
   assert.ok(articles.every(isValidSlug), articles.join(' '));
   assert.ok(articles[2]?.endsWith('-3'));

@@ -164,10 +164,11 @@ export function slugWithSuffix(slug: string, suffix: string): string {
 }
 
 /**
- * The slugs an imported article may take, in order, when content of another origin holds the
- * one it asks for: `hello`, `hello-2`, `hello-3` … Every importer renames the same way.
+ * The slugs an article may take, in order, when another holds the one it asks for: `hello`,
+ * `hello-2`, `hello-3` … Every importer renames the same way, and so does a new article whose
+ * slug comes from its title.
  */
-export function* importedArticleSlugs(slug: string): Generator<string> {
+export function* numberedSlugs(slug: string): Generator<string> {
   yield slug;
   for (let n = 2; n < 1000; n += 1) yield slugWithSuffix(slug, `-${n}`);
 }

@@ -9,10 +9,31 @@ import type {
   DeletedArticle,
   PublishedQuery,
 } from '../domain/ports/article-store.ts';
+import { Errors } from '../errors.ts';
 import { parameterChunks } from './chunks.ts';
 import type { ArticlesTable, Database } from './schema.ts';
 
 type ArticleRow = Selectable<ArticlesTable>;
+
+/**
+ * Whether a write failed because another article holds the slug: the unique index is what keeps
+ * two saves that both found a slug free from both taking it.
+ */
+function isSlugClash(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE') return /\barticles\.slug\b/.test(error.message);
+  return code === '23505' && constraint === 'articles_slug_key';
+}
+
+async function refusingSlugClash<T>(slug: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isSlugClash(error)) throw Errors.SLUG_TAKEN({ slug }, { cause: error });
+    throw error;
+  }
+}
 
 /** Newest first; on the same time, the higher id first (the indexes' order). */
 function byListingOrder(a: ListingPosition, b: ListingPosition): number {
@@ -193,22 +214,22 @@ export class ArticleRepository implements ArticleStore {
   }
 
   async insert(record: ArticleRecord): Promise<number> {
-    const { id } = await this.db
-      .insertInto('articles')
-      .values(toRow(record))
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const { id } = await refusingSlugClash(record.slug, () =>
+      this.db.insertInto('articles').values(toRow(record)).returning('id').executeTakeFirstOrThrow(),
+    );
     return id;
   }
 
   /** Writes the record only if the stored version is `expectedVersion`; returns whether it did. */
   async update(id: number, record: ArticleRecord, expectedVersion: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('articles')
-      .set(toRow(record))
-      .where('id', '=', id)
-      .where('version', '=', expectedVersion)
-      .executeTakeFirst();
+    const result = await refusingSlugClash(record.slug, () =>
+      this.db
+        .updateTable('articles')
+        .set(toRow(record))
+        .where('id', '=', id)
+        .where('version', '=', expectedVersion)
+        .executeTakeFirst(),
+    );
     return Number(result.numUpdatedRows) === 1;
   }
 

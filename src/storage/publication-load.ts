@@ -7,7 +7,7 @@ import {
   type ReportKind,
 } from '../domain/migration-report.ts';
 import { articlePath, pagePath } from '../domain/paths.ts';
-import { importedArticleSlugs, importedPageSlugs } from '../domain/slug.ts';
+import { importedPageSlugs, numberedSlugs } from '../domain/slug.ts';
 import { type AppError, Errors } from '../errors.ts';
 import type { Database } from './schema.ts';
 
@@ -343,7 +343,7 @@ export async function loadPublication(
    * item (made at the same moment), and that item's id.
    */
   const place = async (table: 'articles' | 'pages', wanted: string, createdAt: unknown) => {
-    const slugs = table === 'articles' ? importedArticleSlugs(wanted) : importedPageSlugs(wanted);
+    const slugs = table === 'articles' ? numberedSlugs(wanted) : importedPageSlugs(wanted);
     for (const slug of slugs) {
       const holder = (await db
         .selectFrom(table)

@@ -2,7 +2,7 @@ import type { Article } from '../../domain/article.ts';
 import type { Page } from '../../domain/page.ts';
 import { articlePath, pagePath } from '../../domain/paths.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
-import { importedArticleSlugs, importedPageSlugs } from '../../domain/slug.ts';
+import { importedPageSlugs, numberedSlugs } from '../../domain/slug.ts';
 import { Errors } from '../../errors.ts';
 
 /**
@@ -46,7 +46,7 @@ export async function placeImportedArticle(
   });
   return place(item, {
     own: previous === undefined ? undefined : await repos.articles.findById(previous),
-    candidates: importedArticleSlugs(item.slug),
+    candidates: numberedSlugs(item.slug),
     holderOf: (slug) => repos.articles.findBySlug(slug),
     path: articlePath,
     movedWarning: (slug) =>

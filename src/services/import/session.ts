@@ -29,10 +29,10 @@ import type { MediaItem } from '../../domain/ports/media-store.ts';
 import { MAX_REDIRECT_PATH_LENGTH, type Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import {
-  importedArticleSlugs,
   importedPageSlugs,
   isSlugCut,
   isValidSlug,
+  numberedSlugs,
   RESERVED_SLUGS,
   slugify,
   slugWithSuffix,
@@ -869,7 +869,7 @@ export class ImportSession {
 
   /** The first of `slug`, `slug-2`, `slug-3` … that no term of the taxonomy has. */
   private async freeTermSlug(taxonomyId: number, slug: string): Promise<string> {
-    for (const candidate of importedArticleSlugs(slug))
+    for (const candidate of numberedSlugs(slug))
       if (!(await this.repos.taxonomies.findTerm(taxonomyId, candidate))) return candidate;
     return slugWithSuffix(slug, `-${Date.now()}`);
   }
@@ -877,7 +877,7 @@ export class ImportSession {
   /** A slug no other article uses, unless that article is the one being updated. */
   async articleSlug(wanted: string, fallback: string, ownId: number | undefined): Promise<string> {
     const base = articleSlugBase(wanted, fallback);
-    for (const candidate of importedArticleSlugs(base)) {
+    for (const candidate of numberedSlugs(base)) {
       const owner = await this.slugOwner(candidate);
       if (owner === undefined || owner === ownId) return candidate;
     }

@@ -13,7 +13,7 @@ import { PERSON_LIMITS, type Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { settingsFromStored } from '../../domain/settings.ts';
-import { slugify } from '../../domain/slug.ts';
+import { numberedSlugs, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
 import {
   availableTransitions,
@@ -108,34 +108,78 @@ export async function createArticle(
   if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
   const now = ctx.now();
   const rendered = await renderBodyOutside(input.bodyMarkdown);
-  const result = await ctx.store.transaction(async (repos) => {
-    const slug = input.slug.trim() || slugify(input.title);
-    if (slug && (await repos.articles.findBySlug(slug))) throw Errors.SLUG_TAKEN({ slug });
-    const draft = await draftFrom(repos, staff, { ...input, slug }, now, {
-      status: 'draft',
-      publishedAt: null,
-      isFeatured: false,
-      authorIds: [],
-    });
-    if (draft.authorIds.length === 0 && staff.personId !== null) draft.authorIds = [staff.personId];
-    const saved = await saveArticleIn(repos, draft, {
-      actor: revisionActor(staff),
-      now,
-      note: 'Created',
-      createdBy: staff.id,
-      rendered,
-    });
-    await recordAudit(repos, {
-      actor: auditActor(staff),
-      action: 'article.create',
-      entity: ['article', saved.article.id],
-      summary: `Created “${saved.article.title}”`,
-      at: now,
-    });
-    return saved;
-  });
+  const typedSlug = input.slug.trim();
+  const result = await withFreeSlugRetry(typedSlug === '', () =>
+    ctx.store.transaction(async (repos) => {
+      const slug = typedSlug || (await freeArticleSlug(repos, slugify(input.title)));
+      if (typedSlug && (await repos.articles.findBySlug(typedSlug)))
+        throw Errors.SLUG_TAKEN({ slug: typedSlug });
+      const draft = await draftFrom(repos, staff, { ...input, slug }, now, {
+        status: 'draft',
+        publishedAt: null,
+        isFeatured: false,
+        authorIds: [],
+      });
+      if (draft.authorIds.length === 0 && staff.personId !== null) draft.authorIds = [staff.personId];
+      const saved = await saveArticleIn(repos, draft, {
+        actor: revisionActor(staff),
+        now,
+        note: 'Created',
+        createdBy: staff.id,
+        rendered,
+        // Looked up above: an article another save puts under this slug meanwhile must make the
+        // insert fail on the index, not be taken for this one and overwritten.
+        isKnownNew: true,
+      });
+      await recordAudit(repos, {
+        actor: auditActor(staff),
+        action: 'article.create',
+        entity: ['article', saved.article.id],
+        summary: `Created “${saved.article.title}”`,
+        at: now,
+      });
+      return saved;
+    }),
+  );
   announceArticle(ctx, result);
   return result.article;
+}
+
+/**
+ * How often a new article named after its title tries the next free slug when another save
+ * took the one it picked between its read and its write (PostgreSQL runs such saves at once).
+ */
+const SLUG_ATTEMPTS = 5;
+
+async function withFreeSlugRetry<T>(isSlugDerived: boolean, save: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await save();
+    } catch (error) {
+      const isClash = isAppError(error) && error.code === 'SLUG_TAKEN';
+      if (!isSlugDerived || !isClash || attempt >= SLUG_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/**
+ * The slug a new article named after its title takes: the title's own, or the first of
+ * `-2`, `-3` … that no live article holds and no route reserves, as WordPress does.
+ */
+async function freeArticleSlug(repos: Pick<Repositories, 'articles'>, base: string): Promise<string> {
+  if (base === '') return base;
+  const candidates = numberedSlugs(base);
+  for (;;) {
+    const batch: string[] = [];
+    for (const candidate of candidates) {
+      batch.push(candidate);
+      if (batch.length === 20) break;
+    }
+    if (batch.length === 0) return base;
+    const owners = await repos.articles.slugOwners(batch);
+    const free = batch.find((slug) => !owners.has(slug) && !RESERVED_SLUGS.has(slug));
+    if (free) return free;
+  }
 }
 
 /**

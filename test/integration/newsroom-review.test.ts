@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { isAppError } from '../../src/errors.ts';
+import { blankArticleInput, createArticle } from '../../src/services/newsroom/editor.ts';
+import type { Staff } from '../../src/services/newsroom/staff.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addStaff } from '../helpers/newsroom.ts';
+
+function hasCode(code: string) {
+  return (error: unknown) => isAppError(error) && error.code === code;
+}
+
+function draftInput(title: string, slug = '') {
+  return { ...blankArticleInput('en'), title, slug, bodyMarkdown: 'A paragraph.\n' };
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`newsroom review findings on ${kind}`, () => {
+    let t: TestWiring;
+    let editor: Staff;
+
+    before(async () => {
+      t = await createTestWiring(kind);
+      editor = await addStaff(t.wiring, 'editor', 'Edna Editor');
+    });
+    after(async () => t.cleanup());
+
+    it('gives a new article titled like another the next free slug, and refuses a typed slug that is taken', async () => {
+      const ctx = t.wiring;
+      const first = await createArticle(ctx, editor, draftInput('Tidal power'));
+      const second = await createArticle(ctx, editor, draftInput('Tidal power'));
+      const third = await createArticle(ctx, editor, draftInput('Tidal Power!'));
+      assert.deepEqual(
+        [first.slug, second.slug, third.slug],
+        ['tidal-power', 'tidal-power-2', 'tidal-power-3'],
+      );
+      await assert.rejects(
+        createArticle(ctx, editor, draftInput('Another title', 'tidal-power-2')),
+        hasCode('SLUG_TAKEN'),
+      );
+      const reserved = await createArticle(ctx, editor, draftInput('Search'));
+      assert.equal(reserved.slug, 'search-2', 'a slug a route reserves counts as taken');
+    });
+
+    it('gives articles with the same title saved at once each their own slug', async () => {
+      const ctx = t.wiring;
+      const saved = await Promise.all(
+        Array.from({ length: 4 }, () => createArticle(ctx, editor, draftInput('Salt marsh budget'))),
+      );
+      assert.deepEqual(saved.map((a) => a.slug).sort(), [
+        'salt-marsh-budget',
+        'salt-marsh-budget-2',
+        'salt-marsh-budget-3',
+        'salt-marsh-budget-4',
+      ]);
+      const titles = await Promise.all(saved.map((a) => ctx.store.articles.findById(a.id)));
+      assert.ok(titles.every((a) => a?.title === 'Salt marsh budget'));
+    });
+  });
+}
