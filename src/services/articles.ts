@@ -1,5 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { renderedPlainText, renderMarkdown } from '../content/markdown.ts';
 import {
+  ARTICLE_DRAFT_FIELDS,
   type Article,
   type ArticleDraft,
   countWords,
@@ -67,6 +69,12 @@ export interface SaveOptions {
   isKnownNew?: boolean;
   /** The draft's authors and terms, when the caller has them already. */
   relations?: { people: Person[]; terms: Term[] };
+  /**
+   * An edit that says nothing the stored article does not (its terms in another order
+   * included: the order they were ticked in means nothing to readers) writes nothing: no
+   * version, no revision that would read "no differences".
+   */
+  isUnchangedSkipped?: boolean;
 }
 
 /** What new articles saved with `SaveOptions.deferred` still have to write. */
@@ -118,6 +126,8 @@ export interface SaveResult {
   previousSlug: string | null;
   /** Where the article was listed before the save (null when it was not published). */
   previousListing: ListedArticle | null;
+  /** Nothing was written: the edit changed nothing (see SaveOptions.isUnchangedSkipped). */
+  isUnchanged?: boolean;
 }
 
 /** What writing an article touches: the article, its people and terms, history, old addresses and the index. */
@@ -177,6 +187,19 @@ export async function saveArticleIn(
     version: (!existing && options.history?.at(-1)?.version) || (existing?.version ?? 0) + 1,
     createdBy: existing ? existing.createdBy : (options.createdBy ?? null),
   };
+
+  if (existing && options.isUnchangedSkipped && isSameArticle(existing, record, draft)) {
+    if (options.expectedVersion !== undefined && options.expectedVersion !== existing.version)
+      throw Errors.EDIT_CONFLICT();
+    const listed = listedState(existing);
+    return {
+      article: existing,
+      isNew: false,
+      previousSlug: null,
+      previousListing: listed,
+      isUnchanged: true,
+    };
+  }
 
   let id: number;
   if (existing) {
@@ -245,6 +268,22 @@ export async function saveArticleIn(
     );
   }
   return { article, isNew: !existing, previousSlug, previousListing: listedBefore };
+}
+
+/** Whether a save would store what the article holds already; terms are compared as a set, authors in order. */
+function isSameArticle(existing: Article, record: ArticleRecord, draft: ArticleDraft): boolean {
+  for (const field of ARTICLE_DRAFT_FIELDS) {
+    if (field === 'authorIds' || field === 'termIds') continue;
+    const stored: unknown = existing[field];
+    const saved: unknown = record[field as keyof ArticleRecord];
+    if (!isDeepStrictEqual(stored ?? null, saved ?? null)) return false;
+  }
+  const terms = new Set(existing.termIds);
+  return (
+    isDeepStrictEqual(existing.authorIds, draft.authorIds) &&
+    draft.termIds.length === terms.size &&
+    draft.termIds.every((id) => terms.has(id))
+  );
 }
 
 /** Saves an article in its own transaction and announces the change. */

@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isAppError } from '../../src/errors.ts';
-import { blankArticleInput, createArticle } from '../../src/services/newsroom/editor.ts';
+import {
+  blankArticleInput,
+  createArticle,
+  inputOf,
+  updateArticle,
+} from '../../src/services/newsroom/editor.ts';
+import { savePerson } from '../../src/services/newsroom/people-admin.ts';
+import { compareRevisions, listArticleRevisions } from '../../src/services/newsroom/revisions.ts';
 import type { Staff } from '../../src/services/newsroom/staff.ts';
+import { createTerm } from '../../src/services/newsroom/taxonomy-admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addStaff } from '../helpers/newsroom.ts';
 
@@ -55,6 +63,65 @@ for (const kind of DATABASE_KINDS) {
       ]);
       const titles = await Promise.all(saved.map((a) => ctx.store.articles.findById(a.id)));
       assert.ok(titles.every((a) => a?.title === 'Salt marsh budget'));
+    });
+
+    it('keeps no new version when only the order of the terms changed, but counts a new byline order', async () => {
+      const ctx = t.wiring;
+      const theme = (await ctx.store.taxonomies.listTaxonomies()).find((x) => x.slug === 'theme');
+      assert.ok(theme);
+      const term = (name: string) =>
+        createTerm(ctx, editor, { taxonomyId: theme.id, name, slug: '', description: '', parentId: null });
+      const [tides, salt] = [await term('Tides'), await term('Salinity')];
+      const article = await createArticle(ctx, editor, {
+        ...draftInput('Terms in another order'),
+        termIds: [tides.id, salt.id],
+      });
+      const reordered = await updateArticle(ctx, editor, {
+        id: article.id,
+        expectedVersion: article.version,
+        article: { ...inputOf(article), termIds: [salt.id, tides.id] },
+      });
+      assert.equal(reordered.version, article.version, 'nothing was saved');
+      assert.equal((await listArticleRevisions(ctx, article.id)).length, 1);
+      const unchanged = await updateArticle(ctx, editor, {
+        id: article.id,
+        expectedVersion: article.version,
+        article: inputOf(article),
+      });
+      assert.equal(unchanged.version, article.version, 'a save of nothing new keeps no version either');
+
+      const person = async (name: string) =>
+        (
+          await savePerson(ctx, editor, {
+            name,
+            slug: '',
+            bio: '',
+            email: '',
+            website: '',
+            links: [],
+            photo: '',
+          })
+        ).id;
+      const [ada, ben] = [await person('Ada Byline'), await person('Ben Byline')];
+      const credited = await updateArticle(ctx, editor, {
+        id: article.id,
+        expectedVersion: article.version,
+        article: { ...inputOf(article), authorIds: [ada, ben] },
+      });
+      const swapped = await updateArticle(ctx, editor, {
+        id: article.id,
+        expectedVersion: credited.version,
+        article: { ...inputOf(credited), authorIds: [ben, ada] },
+      });
+      assert.equal(swapped.version, credited.version + 1, 'the byline order is a change readers see');
+      const revisions = await listArticleRevisions(ctx, article.id);
+      const previous = revisions.find((r) => r.version === credited.version);
+      assert.ok(previous);
+      const diff = await compareRevisions(ctx, { articleId: article.id, fromId: previous.id });
+      assert.deepEqual(
+        diff.fields.map((f) => f.field),
+        ['Authors'],
+      );
     });
   });
 }

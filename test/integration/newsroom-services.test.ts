@@ -277,7 +277,7 @@ for (const kind of DATABASE_KINDS) {
       await updateArticle(ctx, editor, {
         id: article.id,
         expectedVersion: article.version,
-        article: inputOf(article),
+        article: { ...inputOf(article), summary: 'An editor’s summary.' },
       });
       const stale = await autosaveArticle(ctx, contributor, {
         id: article.id,
@@ -558,17 +558,18 @@ for (const kind of DATABASE_KINDS) {
         ...draftInput('Reordered terms', 'Body.\n'),
         termIds: [tides.id, salt.id],
       });
-      await updateArticle(ctx, editor, {
+      const edited = await updateArticle(ctx, editor, {
         id: article.id,
         expectedVersion: article.version,
-        article: { ...inputOf(article), termIds: [salt.id, tides.id] },
+        article: { ...inputOf(article), title: 'Reordered terms, retitled', termIds: [salt.id, tides.id] },
       });
       const [, first] = await listArticleRevisions(ctx, article.id);
       assert.ok(first);
       const diff = await compareRevisions(ctx, { articleId: article.id, fromId: first.id });
+      assert.equal(edited.version, article.version + 1);
       assert.deepEqual(
         diff.fields.map((f) => f.field),
-        [],
+        ['Title'],
       );
     });
 

@@ -98,7 +98,7 @@ describe('the article editor (in memory)', () => {
     await updateArticle(ctx, editor, {
       id: article.id,
       expectedVersion: article.version,
-      article: inputOf(article),
+      article: { ...inputOf(article), summary: 'Saved from another window.' },
     });
     const second = await autosaveArticle(ctx, editor, {
       id: article.id,

@@ -211,8 +211,10 @@ export async function updateArticle(
       now,
       expectedVersion: input.expectedVersion,
       rendered,
+      isUnchangedSkipped: true,
     });
     await repos.autosaves.remove(article.id, staff.id);
+    if (saved.isUnchanged) return saved;
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: 'article.edit',
@@ -222,7 +224,7 @@ export async function updateArticle(
     });
     return saved;
   });
-  announceArticle(ctx, result);
+  if (!result.isUnchanged) announceArticle(ctx, result);
   return result.article;
 }
 
