@@ -92,6 +92,8 @@ export function parseArticleListQuery(raw: RawListQuery): {
   }
   if (filters.from && filters.to && filters.from > filters.to) {
     errors.push({ field: 'to', message: 'must not be before “from”' });
+    // A wrong filter is left out, so that the list shown is the one the other filters ask for.
+    delete filters.to;
   }
   const after = value('after');
   if (after) {

@@ -216,21 +216,46 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(await idsOf('from=2026-11-02'), []);
     });
 
-    it('refuses a wrong filter with a 400 naming the field', async () => {
+    it('shows the list with a wrong filter left out and its message by the field, with a 400', async () => {
       const editor = await as('editor');
-      for (const [query, field] of [
-        ['sort=newest', 'sort'],
-        ['status=gone', 'status'],
-        ['from=2026-02-30', 'from'],
-        ['author=ana', 'author: no person is called “ana”'],
-        ['term=Atlantis', 'term: no term is called “Atlantis”'],
-        ['after=not-a-cursor', 'after'],
-        ['from=2026-11-02&to=2026-11-01', 'to'],
+      const everything = listedIds((await editor.get('/admin/articles')).body);
+      for (const [query, field, message] of [
+        ['sort=newest', 'sort', 'Must be one of updated, published, title'],
+        ['status=gone', 'status', 'Must be one of'],
+        ['from=2024-13-45', 'from', 'Must be a date written YYYY-MM-DD'],
+        ['from=2026-02-30', 'from', 'Must be a date written YYYY-MM-DD'],
+        ['to=yesterday', 'to', 'Must be a date written YYYY-MM-DD'],
+        ['author=ana', 'author', 'No person is called “ana”'],
+        ['term=Atlantis', 'term', 'No term is called “Atlantis”'],
+        ['from=2026-11-02&to=2026-11-01', 'to', 'Must not be before “from”'],
       ] as const) {
         const response = await editor.get(`/admin/articles?${query}`);
         assert.equal(response.statusCode, 400, query);
-        assert.match(response.body, new RegExp(field), query);
+        assert.match(response.body, /<form method="get" action="\/admin\/articles"/, query);
+        assert.match(response.body, new RegExp(`id="list-${field}"[^>]*aria-invalid="true"`), query);
+        assert.match(
+          response.body,
+          new RegExp(`<p class="field-error" id="list-${field}-error">${message}`),
+          query,
+        );
+        assert.match(
+          response.body,
+          new RegExp(`<a href="#list-${field}">`),
+          `${query}: the summary links to the field`,
+        );
+        if (!query.includes('&')) assert.deepEqual(listedIds(response.body), everything, query);
       }
+      const typed = await editor.get('/admin/articles?from=2024-13-45&status=draft');
+      assert.match(
+        typed.body,
+        /id="list-from" name="from" type="date" value="2024-13-45"/,
+        'what was typed stays',
+      );
+      assert.match(typed.body, /<option value="draft" selected>/, 'the filters that are right stay in use');
+      const page = await editor.get('/admin/articles?after=not-a-cursor');
+      assert.equal(page.statusCode, 400);
+      assert.match(page.body, /Page: Is not a page of this list: start again from the first page/);
+      assert.deepEqual(listedIds(page.body), everything, 'the first page instead');
     });
 
     it('shows a contributor only their own articles', async () => {

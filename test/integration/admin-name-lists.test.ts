@@ -150,14 +150,36 @@ for (const kind of DATABASE_KINDS) {
 
     it('refuses a wrong order or page with a 400 naming the field, and contributors altogether', async () => {
       const editor = await as('editor');
-      for (const url of ['/admin/taxonomies/region?sort=size', '/admin/pages?sort=size']) {
+      for (const [url, prefix, label] of [
+        ['/admin/taxonomies/region?sort=size', 'terms', 'Name'],
+        ['/admin/pages?sort=size', 'pages', 'Title'],
+      ] as const) {
         const response = await editor.get(url);
         assert.equal(response.statusCode, 400, url);
-        assert.match(response.body, /sort/, url);
+        assert.match(
+          response.body,
+          new RegExp(
+            `id="${prefix}-sort" name="sort" aria-invalid="true" aria-describedby="${prefix}-sort-error"`,
+          ),
+          url,
+        );
+        assert.match(
+          response.body,
+          new RegExp(
+            `<p class="field-error" id="${prefix}-sort-error">Must be one of position, name, updated`,
+          ),
+          url,
+        );
+        assert.ok(listedNames(response.body, label).length > 0, `${url}: the list is still shown`);
       }
       const badCursor = await editor.get('/admin/taxonomies/region?after=xyz');
       assert.equal(badCursor.statusCode, 400);
-      assert.match(badCursor.body, /after/);
+      assert.match(badCursor.body, /Page: Is not a page of this list/);
+      assert.deepEqual(
+        listedNames(badCursor.body, 'Name'),
+        listedNames((await editor.get('/admin/taxonomies/region')).body, 'Name'),
+        'the first page instead',
+      );
       const contributor = await as('contributor');
       assert.equal((await contributor.get('/admin/taxonomies/region')).statusCode, 403);
       assert.equal((await contributor.get('/admin/pages')).statusCode, 403);
@@ -221,7 +243,10 @@ for (const kind of DATABASE_KINDS) {
       const editor = await as('editor');
       const shared = await editor.get('/admin/articles?term=Europe');
       assert.equal(shared.statusCode, 400);
-      assert.match(shared.body, /term: “Europe” names 2 terms: write one of region\/europe, tag\/europe/);
+      assert.match(
+        shared.body,
+        /id="list-term-error">“Europe” names 2 terms: write one of region\/europe, tag\/europe/,
+      );
       const namesake = await editor.get('/admin/articles?author=Ana%20Reis');
       assert.equal(namesake.statusCode, 400);
       assert.match(namesake.body, /ana-reis, ana-reis-2/);

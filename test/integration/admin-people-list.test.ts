@@ -86,10 +86,22 @@ for (const kind of DATABASE_KINDS) {
 
     it('refuses a wrong order or page with a 400 naming the field, and contributors altogether', async () => {
       const editor = await as('editor');
-      const sort = await editor.get('/admin/people?sort=age');
+      const sort = await editor.get('/admin/people?sort=age&q=%20');
       assert.equal(sort.statusCode, 400);
-      assert.match(sort.body, /sort/);
-      assert.equal((await editor.get('/admin/people?after=xyz')).statusCode, 400);
+      assert.match(
+        sort.body,
+        /id="people-sort" name="sort" aria-invalid="true" aria-describedby="people-sort-error"/,
+      );
+      assert.match(sort.body, /<p class="field-error" id="people-sort-error">Must be one of name, updated/);
+      assert.match(sort.body, /<a href="#people-sort">Sort by<\/a>/);
+      assert.match(sort.body, /<table class="stack-table people-list">/, 'the list is still shown');
+      const long = await editor.get(`/admin/people?q=${'x'.repeat(201)}`);
+      assert.equal(long.statusCode, 400);
+      assert.match(long.body, /<p class="field-error" id="people-q-error">Must be at most 200 characters/);
+      assert.match(long.body, new RegExp(`value="${'x'.repeat(201)}"`), 'what was typed stays');
+      const page = await editor.get('/admin/people?after=xyz');
+      assert.equal(page.statusCode, 400);
+      assert.match(page.body, /Page: Is not a page of this list/);
       const contributor = await as('contributor');
       assert.equal((await contributor.get('/admin/people')).statusCode, 403);
     });

@@ -96,8 +96,13 @@ for (const kind of DATABASE_KINDS) {
       const many = await browser.get(`/admin/media?q=${encodeURIComponent('harbour '.repeat(400))}`);
       assert.equal(many.statusCode, 200);
       assert.equal(idsOn(many.body).length, 15);
-      assert.equal((await browser.get('/admin/media?before=abc')).statusCode, 400);
-      assert.equal((await browser.get('/admin/media?before=0')).statusCode, 400);
+      const newest = await browser.get('/admin/media');
+      for (const before of ['abc', '0', '1e309']) {
+        const wrong = await browser.get(`/admin/media?before=${before}`);
+        assert.equal(wrong.statusCode, 400, before);
+        assert.match(wrong.body, /Page: Is not a page of this list: start again from the first page/, before);
+        assert.deepEqual(idsOn(wrong.body), idsOn(newest.body), `${before}: the newest images instead`);
+      }
       const past = await browser.get(`/admin/media?before=${ids[0]}`);
       assert.equal(past.statusCode, 200);
       assert.match(past.body, /No images older than these/);

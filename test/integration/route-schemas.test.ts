@@ -72,6 +72,8 @@ for (const kind of DATABASE_KINDS) {
       for (const before of ['abc', '1e309']) {
         const audit = await client.get(`/admin/audit?before=${before}`);
         assert.equal(audit.statusCode, 400, before);
+        assert.match(audit.body, /Page: Is not a page of this list/, 'the log is shown with the message');
+        assert.match(audit.body, /aria-label="Entries"/, 'the log is shown with the message');
       }
       const api = await app.inject({ method: 'GET', url: '/api/search?q=water&page=-1' });
       assert.equal(api.statusCode, 400);

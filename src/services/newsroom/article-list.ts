@@ -2,6 +2,7 @@ import { type ArticleListFilters, dayAfter } from '../../domain/article-list-que
 import { can, canOnItem } from '../../domain/permissions.ts';
 import type { AdminArticleCursor, AdminArticleRow } from '../../domain/ports/article-admin-store.ts';
 import { isOwnArticle } from '../../domain/workflow.ts';
+import { type FieldError, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { type PersonChoice, resolvePersonChoice, resolveTermChoice, type TermChoice } from './pickers.ts';
 import type { Staff } from './staff.ts';
@@ -33,11 +34,29 @@ export async function listArticlesFor(
   /** The author and term the filters named, as their fields show them again. */
   author?: PersonChoice;
   term?: TermChoice;
+  /** Filters named no one or nothing (an unknown author, say): left out of the list. */
+  problems: FieldError[];
 }> {
   const pageSize = options.pageSize ?? ARTICLE_LIST_PAGE_SIZE;
   const seesAll = can(staff.role, 'article.edit_any');
-  const author = filters.author ? await resolvePersonChoice(ctx, filters.author, 'author') : undefined;
-  const term = filters.term ? await resolveTermChoice(ctx, filters.term, 'term') : undefined;
+  const problems: FieldError[] = [];
+  // An author or term that names no one (or several) is left out of the filters and said by its
+  // field: the rest of the list stays in view.
+  const chosen = async <T>(resolve: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await resolve();
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'VALIDATION_FAILED') throw error;
+      problems.push(...(error.details ?? []));
+      return undefined;
+    }
+  };
+  const author = filters.author
+    ? await chosen(() => resolvePersonChoice(ctx, filters.author ?? '', 'author'))
+    : undefined;
+  const term = filters.term
+    ? await chosen(() => resolveTermChoice(ctx, filters.term ?? '', 'term'))
+    : undefined;
   const found = await ctx.store.articleAdmin.list({
     sort: filters.sort,
     limit: pageSize + 1,
@@ -76,6 +95,7 @@ export async function listArticlesFor(
   return {
     rows,
     next: hasMore ? { key: key(last), id: last.id } : null,
+    problems,
     ...(author ? { author } : {}),
     ...(term ? { term } : {}),
   };

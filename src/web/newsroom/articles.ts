@@ -79,7 +79,7 @@ import {
   versionOf,
 } from './article-form.ts';
 import type { AdminDeps } from './deps.ts';
-import { type FormProblem, formRoute, stringValues } from './forms.ts';
+import { type FormProblem, formRoute, listFilterProblems, stringValues } from './forms.ts';
 import { currentUser } from './guard.ts';
 
 const EDITOR_BODY_LIMIT = 4 * 1024 * 1024;
@@ -248,11 +248,11 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     async (request, reply) => {
       const staff = staffOf(request);
       const { filters, errors } = parseArticleListQuery(request.query);
-      if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
-      const [{ rows, next, author, term }, timeZone] = await Promise.all([
+      const [{ rows, next, author, term, problems }, timeZone] = await Promise.all([
         listArticlesFor(ctx, staff, filters),
         siteTimeZone(ctx),
       ]);
+      const wrong = listFilterProblems([...errors, ...problems], request.query);
       const shown = {
         ...filters,
         ...(author ? { author: author.display } : {}),
@@ -260,7 +260,8 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       };
       return deps.page(request, reply, {
         title: filters.status === 'review' ? 'Review queue' : 'Articles',
-        notice: NOTICES[request.query.notice ?? ''],
+        status: wrong ? 400 : 200,
+        notice: wrong ? undefined : NOTICES[request.query.notice ?? ''],
         body: (csrf) =>
           articleListView(
             {
@@ -272,6 +273,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
               canCreate: can(staff.role, 'article.create'),
               canRestore: can(staff.role, 'article.restore'),
               bulkActions: bulkActionsFor(staff),
+              ...(wrong ? { problems: wrong } : {}),
             },
             csrf,
           ),

@@ -1,13 +1,15 @@
 import Type from 'typebox';
 import { listAudit } from '../../services/audit.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
-import { Id, type TypedApp } from '../schemas.ts';
+import { OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { adminTime } from '../views/newsroom/admin-time.ts';
+import { filterSummary } from '../views/newsroom/list-filters.ts';
 import type { AdminDeps } from './deps.ts';
+import { listFilterProblems, pageTokenOf } from './forms.ts';
 
 const PAGE = 50;
-const AuditQuery = Type.Object({ before: Type.Optional(Id) }, { additionalProperties: true });
+const AuditQuery = Type.Object({ before: OptionalText }, { additionalProperties: true });
 
 /** The audit log: who did what, newest first. Admins only. */
 export async function auditPages(app: TypedApp, deps: AdminDeps): Promise<void> {
@@ -15,7 +17,8 @@ export async function auditPages(app: TypedApp, deps: AdminDeps): Promise<void> 
     '/audit',
     { config: { access: 'audit.view' }, schema: { querystring: AuditQuery } },
     async (request, reply) => {
-      const { before } = request.query;
+      const { id: before, errors } = pageTokenOf(request.query.before, 'before');
+      const problems = listFilterProblems(errors, request.query);
       const [entries, { timeZone }] = await Promise.all([
         listAudit(deps.ctx, { limit: PAGE, ...(before ? { beforeId: before } : {}) }),
         loadSiteSettings(deps.ctx),
@@ -23,7 +26,8 @@ export async function auditPages(app: TypedApp, deps: AdminDeps): Promise<void> 
       const last = entries.at(-1);
       return deps.page(request, reply, {
         title: 'Audit log',
-        body: html`<section class="panel" aria-label="Entries">
+        status: problems ? 400 : 200,
+        body: html`${filterSummary(problems, {})}<section class="panel" aria-label="Entries">
 ${
   entries.length === 0
     ? html`<p class="empty">No entries${before ? ' before this point' : ' yet'}.</p>`

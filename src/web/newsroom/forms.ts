@@ -21,9 +21,11 @@ import type {
   RouteGenericInterface,
   RouteHandlerMethod,
 } from 'fastify';
+import { isRecordId, parseWholeNumber } from '../../domain/limits.ts';
 import { type AppError, type FieldError, isAppError } from '../../errors.ts';
 import type { TypedApp, TypedReply, TypedRequest } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import type { ListFilterProblems } from '../views/newsroom/list-filters.ts';
 
 /** Messages by field name. */
 export type FieldErrors = Record<string, string>;
@@ -206,4 +208,28 @@ export function errorSummary(
 export function formAlert(error: AppError | string | undefined): SafeHtml {
   if (!error) return html``;
   return html`<div class="alert" role="alert"><p>${typeof error === 'string' ? error : error.message}</p></div>`;
+}
+
+/**
+ * A list's wrong filters as its page shows them, with the values as typed; undefined when every
+ * filter is right. The list is answered with a 400 and these messages by their fields.
+ */
+export function listFilterProblems(
+  errors: FieldError[],
+  query: Record<string, string | undefined>,
+): ListFilterProblems | undefined {
+  if (errors.length === 0) return undefined;
+  return { errors: toFieldErrors(errors), typed: { ...query } };
+}
+
+/**
+ * A list's "older than" page token (a row id) read from its address, or the field error that
+ * says it is not one: the list then starts from its first page.
+ */
+export function pageTokenOf(value: string | undefined, field: string): { id?: number; errors: FieldError[] } {
+  const text = value?.trim() ?? '';
+  if (text === '') return { errors: [] };
+  const id = parseWholeNumber(text);
+  if (isRecordId(id)) return { id, errors: [] };
+  return { errors: [{ field, message: 'is not a page of this list: start again from the first page' }] };
 }

@@ -15,11 +15,12 @@ import {
   thumbnailOf,
   uploadImage,
 } from '../../services/newsroom/media.ts';
-import { Id, IdParams, OptionalText, type TypedApp } from '../schemas.ts';
+import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { newsroomJs } from '../views/newsroom/assets.ts';
+import { filterSummary, type ListFilterProblems } from '../views/newsroom/list-filters.ts';
 import type { AdminDeps } from './deps.ts';
-import { csrfField } from './forms.ts';
+import { csrfField, listFilterProblems, pageTokenOf } from './forms.ts';
 import { currentUser } from './guard.ts';
 
 /** A multipart upload: the file arrives as a Buffer (checked in the handler), the rest as text. */
@@ -44,7 +45,7 @@ const LibraryQuery = Type.Object({
   uploaded: OptionalText,
   q: OptionalText,
   notice: OptionalText,
-  before: Type.Optional(Id),
+  before: OptionalText,
 });
 /** Images on one page of the library. */
 const LIBRARY_PAGE = 60;
@@ -152,6 +153,7 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
       query?: string | undefined;
       notice?: string | undefined;
       before?: number | undefined;
+      problems?: ListFilterProblems | undefined;
     } = {},
   ) => {
     const query = state.query?.trim() ?? '';
@@ -171,7 +173,7 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
             : undefined;
     return deps.page(request, reply, {
       title: 'Images',
-      status: state.status ?? 200,
+      status: state.status ?? (state.problems ? 400 : 200),
       notice,
       body: (
         csrf,
@@ -186,7 +188,7 @@ ${state.error ? html`<div class="alert" role="alert"><p>The image was not upload
   <button type="submit">Upload</button>
   <p class="hint">JPEG, PNG, WebP, GIF, AVIF or TIFF up to 15 MB. Metadata (camera, location) is removed; sizes for phones and wide screens are made automatically.</p>
 </form>
-<form method="get" action="/admin/media" class="media-search" role="search">
+${filterSummary(state.problems, {})}<form method="get" action="/admin/media" class="media-search" role="search">
   <label for="media-q">Search images</label>
   <input type="search" id="media-q" name="q" value="${query}" placeholder="Description or file name">
   <button type="submit" class="secondary">Search</button>
@@ -229,13 +231,16 @@ ${state.before ? html`<p><a href="/admin/media${query ? `?q=${encodeURIComponent
   app.get(
     '/media',
     { config: { access: 'media.upload' }, schema: { querystring: LibraryQuery } },
-    async (request, reply) =>
-      libraryPage(request, reply, {
+    async (request, reply) => {
+      const { id: before, errors } = pageTokenOf(request.query.before, 'before');
+      return libraryPage(request, reply, {
         uploaded: request.query.uploaded,
         query: request.query.q,
         notice: request.query.notice,
-        before: request.query.before,
-      }),
+        before,
+        problems: listFilterProblems(errors, request.query),
+      });
+    },
   );
 
   app.get(

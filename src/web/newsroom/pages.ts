@@ -5,7 +5,6 @@ import { parseNameListQuery } from '../../domain/name-list-query.ts';
 import type { Page } from '../../domain/page.ts';
 import { pagePath } from '../../domain/paths.ts';
 import type { NameListSort } from '../../domain/ports/admin-list-store.ts';
-import { Errors } from '../../errors.ts';
 import { findPageById, listPagesPage, savePage } from '../../services/newsroom/page-admin.ts';
 import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
@@ -18,6 +17,7 @@ import {
   fieldId,
   formField,
   formRoute,
+  listFilterProblems,
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -133,10 +133,11 @@ ${errorSummary(problem, LABELS)}
     { config: { access: 'page.manage' }, schema: { querystring: PageListQuery } },
     async (request, reply) => {
       const { filters, errors } = parseNameListQuery(request.query);
-      if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+      const problems = listFilterProblems(errors, request.query);
       const { rows, next } = await listPagesPage(ctx, currentUser(request), filters);
       return deps.page(request, reply, {
         title: 'Pages',
+        status: problems ? 400 : 200,
         body: html`<p><a class="button" href="/admin/pages/new">Add a page</a></p>
 ${nameListForm({
   action: '/admin/pages',
@@ -145,6 +146,7 @@ ${nameListForm({
   ariaLabel: 'Search pages',
   filters,
   sortLabels: PAGE_SORT_LABELS,
+  problems,
 })}
 ${
   rows.length === 0

@@ -6,7 +6,6 @@ import { PEOPLE_LIST_SORTS, parsePeopleListQuery } from '../../domain/people-lis
 import type { Person, PersonLink } from '../../domain/person.ts';
 import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
 import type { PeopleSort } from '../../domain/ports/people-admin-store.ts';
-import { Errors } from '../../errors.ts';
 import {
   listPeoplePage,
   loadPerson,
@@ -15,8 +14,17 @@ import {
 } from '../../services/newsroom/people-admin.ts';
 import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
+import { filterFieldState, filterSummary, filterValue } from '../views/newsroom/list-filters.ts';
 import type { AdminDeps } from './deps.ts';
-import { csrfField, errorSummary, type FieldErrors, formField, formRoute, stringValues } from './forms.ts';
+import {
+  csrfField,
+  errorSummary,
+  type FieldErrors,
+  formField,
+  formRoute,
+  listFilterProblems,
+  stringValues,
+} from './forms.ts';
 import { currentUser } from './guard.ts';
 
 const LABELS: Record<string, string> = {
@@ -145,7 +153,9 @@ ${errorSummary(problem, LABELS)}
     { config: { access: 'person.manage' }, schema: { querystring: PeopleQuery } },
     async (request, reply) => {
       const { filters, errors } = parsePeopleListQuery(request.query);
-      if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+      const problems = listFilterProblems(errors, request.query);
+      const q = filterFieldState(problems, 'q', 'people-q');
+      const sort = filterFieldState(problems, 'sort', 'people-sort');
       const { rows, next } = await listPeoplePage(ctx, currentUser(request), filters);
       const query = (after?: AdminArticleCursor) => {
         const params = new URLSearchParams();
@@ -157,11 +167,15 @@ ${errorSummary(problem, LABELS)}
       };
       return deps.page(request, reply, {
         title: 'People',
+        status: problems ? 400 : 200,
         body: html`<p><a class="button" href="/admin/people/new">Add a person</a></p>
-<form method="get" action="/admin/people" class="panel list-filters" role="search" aria-label="Search people">
-  <div class="field"><label for="people-q">Search names, addresses and email</label><input id="people-q" name="q" type="search" maxlength="200" value="${filters.text ?? ''}"></div>
-  <div class="field"><label for="people-sort">Sort by</label><select id="people-sort" name="sort">${PEOPLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${PEOPLE_SORT_LABELS[s]}</option>`)}</select></div>
-  <div class="actions"><button type="submit">Search</button>${filters.text || filters.sort !== 'name' ? html` <a href="/admin/people">Clear</a>` : ''}</div>
+${filterSummary(problems, {
+  q: { id: 'people-q', label: 'Search names, addresses and email' },
+  sort: { id: 'people-sort', label: 'Sort by' },
+})}<form method="get" action="/admin/people" class="panel list-filters" role="search" aria-label="Search people">
+  <div class="field${q.className}"><label for="people-q">Search names, addresses and email</label><input id="people-q" name="q" type="search" maxlength="200" value="${filterValue(problems, 'q', filters.text)}"${q.invalid}>${q.message}</div>
+  <div class="field${sort.className}"><label for="people-sort">Sort by</label><select id="people-sort" name="sort"${sort.invalid}>${PEOPLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${PEOPLE_SORT_LABELS[s]}</option>`)}</select>${sort.message}</div>
+  <div class="actions"><button type="submit">Search</button>${filters.text || filters.sort !== 'name' || problems ? html` <a href="/admin/people">Clear</a>` : ''}</div>
 </form>
 ${
   rows.length === 0

@@ -4,7 +4,6 @@ import { parseNameListQuery } from '../../domain/name-list-query.ts';
 import { termPath } from '../../domain/paths.ts';
 import type { NameListSort } from '../../domain/ports/admin-list-store.ts';
 import type { Taxonomy } from '../../domain/taxonomy.ts';
-import { Errors } from '../../errors.ts';
 import {
   createTaxonomy,
   createTerm,
@@ -33,6 +32,7 @@ import {
   fieldId,
   formField,
   formRoute,
+  listFilterProblems,
   stringValues,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -180,7 +180,7 @@ export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<voi
     } = {},
   ) => {
     const { filters, errors } = parseNameListQuery(state.query ?? {});
-    if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
+    const problems = listFilterProblems(errors, state.query ?? {});
     const staff = currentUser(request);
     const [{ taxonomy, taxonomies, rows, next }, { timeZone }] = await Promise.all([
       listTermsPage(ctx, staff, slug, filters),
@@ -191,9 +191,9 @@ export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<voi
     const isPositioned = filters.sort === 'position' && !filters.text;
     return deps.page(request, reply, {
       title: taxonomy.pluralName,
-      status: state.status ?? 200,
+      status: state.status ?? (problems ? 400 : 200),
       notice:
-        state.problem || state.settingsProblem
+        state.problem || state.settingsProblem || problems
           ? undefined
           : notice === 'saved'
             ? 'Saved.'
@@ -212,6 +212,7 @@ ${nameListForm({
   ariaLabel: `Search ${taxonomy.pluralName.toLowerCase()}`,
   filters,
   sortLabels: TERM_SORT_LABELS,
+  problems,
 })}
 ${
   rows.length === 0

@@ -12,6 +12,7 @@ import { csrfField, errorSummary, type FieldErrors, formField } from '../../news
 import { html, type SafeHtml } from '../html.ts';
 import { adminTime } from './admin-time.ts';
 import { newsroomJs } from './assets.ts';
+import { filterFieldState, filterSummary, filterValue, type ListFilterProblems } from './list-filters.ts';
 import { pickerField } from './picker-field.ts';
 
 export interface ArticleListModel {
@@ -28,7 +29,19 @@ export interface ArticleListModel {
   bulkActions: BulkAction[];
   /** The site's time zone: dates show in it. */
   timeZone: string;
+  /** Filters left out of the list for being wrong, with what was typed. */
+  problems?: ListFilterProblems;
 }
+
+const LIST_FIELDS: Record<string, { id: string; label: string }> = {
+  q: { id: 'list-q', label: 'Search titles and text' },
+  status: { id: 'list-status', label: 'Status' },
+  author: { id: 'list-author', label: 'Author' },
+  term: { id: 'list-term', label: 'Term' },
+  from: { id: 'list-from', label: 'From' },
+  to: { id: 'list-to', label: 'Until' },
+  sort: { id: 'list-sort', label: 'Sort by' },
+};
 
 const BULK_LABELS: Record<BulkAction, string> = {
   submit: 'Submit for review',
@@ -52,6 +65,15 @@ export function articleListView(model: ArticleListModel, csrf: string): SafeHtml
   const hasFilters = Boolean(
     filters.text || filters.status || filters.author || filters.term || filters.from || filters.to,
   );
+  const { problems } = model;
+  const state = (name: string) => filterFieldState(problems, name, LIST_FIELDS[name]?.id ?? name);
+  const q = state('q');
+  const status = state('status');
+  const author = state('author');
+  const term = state('term');
+  const from = state('from');
+  const to = state('to');
+  const sort = state('sort');
   return html`${model.canCreate ? html`<p><a class="button" href="/admin/articles/new">Write an article</a></p>` : ''}
 <nav aria-label="Filter by status" class="status-filter"><ul>
   ${statuses.map(
@@ -60,17 +82,18 @@ export function articleListView(model: ArticleListModel, csrf: string): SafeHtml
   )}
   ${model.canRestore ? html`<li><a href="/admin/articles/deleted">Deleted</a></li>` : ''}
 </ul></nav>
+${filterSummary(problems, LIST_FIELDS)}
 <form method="get" action="/admin/articles" class="panel list-filters" role="search" aria-label="Search and filter articles">
-  <div class="field field--wide"><label for="list-q">Search titles and text</label><input id="list-q" name="q" type="search" value="${filters.text ?? ''}" maxlength="200"></div>
-  <div class="field"><label for="list-status">Status</label><select id="list-status" name="status">
+  <div class="field field--wide${q.className}"><label for="list-q">Search titles and text</label><input id="list-q" name="q" type="search" value="${filterValue(problems, 'q', filters.text)}" maxlength="200"${q.invalid}>${q.message}</div>
+  <div class="field${status.className}"><label for="list-status">Status</label><select id="list-status" name="status"${status.invalid}>
     <option value="">Any</option>${ARTICLE_STATUSES.map((s) => html`<option value="${s}"${filters.status === s ? html` selected` : ''}>${STATUS_LABELS[s]}</option>`)}
-  </select></div>
-  ${pickerField({ id: 'list-author', name: 'author', label: 'Author', value: filters.author, source: '/admin/suggest/people', describedBy: 'list-pickers-hint' })}
-  ${pickerField({ id: 'list-term', name: 'term', label: 'Term', value: filters.term, source: '/admin/suggest/terms', describedBy: 'list-pickers-hint' })}
-  <div class="field"><label for="list-from">${dateLabel} from</label><input id="list-from" name="from" type="date" value="${filters.from ?? ''}"></div>
-  <div class="field"><label for="list-to">${dateLabel} until</label><input id="list-to" name="to" type="date" value="${filters.to ?? ''}"></div>
-  <div class="field"><label for="list-sort">Sort by</label><select id="list-sort" name="sort">${ARTICLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${SORT_LABELS[s]}</option>`)}</select></div>
-  <div class="actions"><button type="submit">Search</button>${hasFilters || filters.sort !== 'updated' ? html` <a href="/admin/articles">Clear</a>` : ''}</div>
+  </select>${status.message}</div>
+  ${pickerField({ id: 'list-author', name: 'author', label: 'Author', value: filterValue(problems, 'author', filters.author), source: '/admin/suggest/people', describedBy: 'list-pickers-hint', error: author.error })}
+  ${pickerField({ id: 'list-term', name: 'term', label: 'Term', value: filterValue(problems, 'term', filters.term), source: '/admin/suggest/terms', describedBy: 'list-pickers-hint', error: term.error })}
+  <div class="field${from.className}"><label for="list-from">${dateLabel} from</label><input id="list-from" name="from" type="date" value="${filterValue(problems, 'from', filters.from)}"${from.invalid}>${from.message}</div>
+  <div class="field${to.className}"><label for="list-to">${dateLabel} until</label><input id="list-to" name="to" type="date" value="${filterValue(problems, 'to', filters.to)}"${to.invalid}>${to.message}</div>
+  <div class="field${sort.className}"><label for="list-sort">Sort by</label><select id="list-sort" name="sort"${sort.invalid}>${ARTICLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${SORT_LABELS[s]}</option>`)}</select>${sort.message}</div>
+  <div class="actions"><button type="submit">Search</button>${hasFilters || filters.sort !== 'updated' || problems ? html` <a href="/admin/articles">Clear</a>` : ''}</div>
   <p class="hint list-filters__hint" id="list-pickers-hint">Author and term: a name or an address name (for a term also taxonomy/address name, such as region/europe), with suggestions as you type; empty for any.</p>
 </form>
 ${

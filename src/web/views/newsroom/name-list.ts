@@ -3,6 +3,7 @@ import { NAME_LIST_SORTS, type NameListFilters } from '../../../domain/name-list
 import type { NameListSort } from '../../../domain/ports/admin-list-store.ts';
 import type { AdminArticleCursor } from '../../../domain/ports/article-admin-store.ts';
 import { html, type SafeHtml } from '../html.ts';
+import { filterFieldState, filterSummary, filterValue, type ListFilterProblems } from './list-filters.ts';
 
 /** The query string of a term or page list with these filters, starting after `after`. */
 export function nameListQuery(filters: NameListFilters, after?: AdminArticleCursor): string {
@@ -22,12 +23,19 @@ export function nameListForm(list: {
   ariaLabel: string;
   filters: NameListFilters;
   sortLabels: Record<NameListSort, string>;
+  /** Filters left out of the list for being wrong, shown by their fields. */
+  problems?: ListFilterProblems | undefined;
 }): SafeHtml {
-  const { filters, idPrefix } = list;
-  const isFiltered = Boolean(filters.text) || filters.sort !== 'position';
-  return html`<form method="get" action="${list.action}" class="panel list-filters" role="search" aria-label="${list.ariaLabel}">
-  <div class="field"><label for="${idPrefix}-q">${list.searchLabel}</label><input id="${idPrefix}-q" name="q" type="search" maxlength="200" value="${filters.text ?? ''}"></div>
-  <div class="field"><label for="${idPrefix}-sort">Sort by</label><select id="${idPrefix}-sort" name="sort">${NAME_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${list.sortLabels[s]}</option>`)}</select></div>
+  const { filters, idPrefix, problems } = list;
+  const isFiltered = Boolean(filters.text) || filters.sort !== 'position' || problems !== undefined;
+  const q = filterFieldState(problems, 'q', `${idPrefix}-q`);
+  const sort = filterFieldState(problems, 'sort', `${idPrefix}-sort`);
+  return html`${filterSummary(problems, {
+    q: { id: `${idPrefix}-q`, label: list.searchLabel },
+    sort: { id: `${idPrefix}-sort`, label: 'Sort by' },
+  })}<form method="get" action="${list.action}" class="panel list-filters" role="search" aria-label="${list.ariaLabel}">
+  <div class="field${q.className}"><label for="${idPrefix}-q">${list.searchLabel}</label><input id="${idPrefix}-q" name="q" type="search" maxlength="200" value="${filterValue(problems, 'q', filters.text)}"${q.invalid}>${q.message}</div>
+  <div class="field${sort.className}"><label for="${idPrefix}-sort">Sort by</label><select id="${idPrefix}-sort" name="sort"${sort.invalid}>${NAME_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${list.sortLabels[s]}</option>`)}</select>${sort.message}</div>
   <div class="actions"><button type="submit">Search</button>${isFiltered ? html` <a href="${list.action}">Clear</a>` : ''}</div>
 </form>`;
 }
