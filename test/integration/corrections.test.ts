@@ -165,6 +165,48 @@ for (const kind of DATABASE_KINDS) {
       assert.match(editorPage.body, /<strong>withdrawn<\/strong>/);
       assert.match(editorPage.body, /It read: The dam is 40 m high, not 400 m\./);
     });
+
+    it('keeps the corrections that stand in the JSON-LD when another is withdrawn, beside a dated withdrawal', async () => {
+      const id = await addArticle(t.wiring, {
+        slug: 'river-flow',
+        title: 'The river',
+        body: 'The river carries 90 m³/s.',
+        publishedAt: '2026-11-01T10:00:00.000Z',
+      });
+      const editor = await as('editor');
+      const add = async (kind: 'correction' | 'update', note: string) => {
+        await editor.get(`/admin/articles/${id}`);
+        const response = await editor.post(`/admin/articles/${id}/corrections`, { kind, note });
+        assert.equal(response.statusCode, 303);
+        t.setNow(new Date(t.wiring.now().getTime() + 3_600_000));
+      };
+      await add('correction', 'The flow is 9 m³/s.');
+      await add('update', 'The gauge was moved in 2025.');
+      await add('correction', 'The river rises in the north.');
+      const [flow, gauge, source] = await t.wiring.store.corrections.listFor(id);
+      assert.ok(flow && gauge && source);
+      // Read once before, so that a cached page would show if the withdrawal left it in place.
+      assert.equal(jsonLdOf((await app.inject({ url: '/articles/river-flow' })).body).correction?.length, 3);
+      await editor.get(`/admin/articles/${id}`);
+      const withdrawn = await editor.post(`/admin/articles/${id}/corrections/${gauge.id}/withdraw`, {
+        reason: 'The gauge never moved.',
+      });
+      assert.equal(withdrawn.statusCode, 303);
+      const page = (await app.inject({ url: '/articles/river-flow' })).body;
+      const entries = jsonLdOf(page).correction ?? [];
+      const texts = entries.map((c) => c.text);
+      assert.ok(texts.includes('The flow is 9 m³/s.'), texts.join(' | '));
+      assert.ok(texts.includes('The river rises in the north.'), texts.join(' | '));
+      assert.ok(!texts.includes('The gauge was moved in 2025.'), 'the withdrawn text is not repeated');
+      const withdrawal = entries.find((c) => /was withdrawn: The gauge never moved\.$/.test(c.text ?? ''));
+      assert.ok(withdrawal, texts.join(' | '));
+      assert.equal(withdrawal['@type'], 'CorrectionComment');
+      const stored = (await t.wiring.store.corrections.listFor(id)).find((c) => c.id === gauge.id);
+      assert.equal(withdrawal.datePublished, stored?.withdrawnAt);
+      assert.equal(entries.length, 3);
+      assert.match(page, /The flow is 9 m³\/s\./);
+      assert.match(page, /The river rises in the north\./);
+    });
   });
 
   describe(`corrections moved through an export on ${kind}`, () => {
