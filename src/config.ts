@@ -81,7 +81,7 @@ export const ConfigSchema = Type.Object({
       maxPages: Type.Integer({ minimum: 0, default: 2000 }),
       /** Memory the page cache may hold, in megabytes, every encoding of every page counted. */
       maxMegabytes: Type.Integer({ minimum: 1, default: 32 }),
-      /** max-age in seconds sent to browsers and shared caches for reader pages. */
+      /** Seconds shared caches (a CDN) may keep a reader page (s-maxage); browsers always revalidate. */
       httpMaxAge: Type.Integer({ minimum: 0, default: 60 }),
     },
     { default: {} },

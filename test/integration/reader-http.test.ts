@@ -4,7 +4,9 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { seedDemo } from '../../src/services/demo.ts';
+import { transitionArticle } from '../../src/services/newsroom/workflow.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addStaff } from '../helpers/newsroom.ts';
 
 const ARTICLE = '/articles/velmar-basin-water-accounts';
 
@@ -66,6 +68,37 @@ for (const kind of DATABASE_KINDS) {
         headers: { 'accept-encoding': 'gzip', 'if-none-match': etag },
       });
       assert.equal(otherEncoding.statusCode, 200);
+    });
+
+    test('has browsers ask again for every reader page, answering 304 while it is unchanged, so an unpublished article goes at once', async () => {
+      const article = await t.wiring.store.articles.findBySlug(ARTICLE.slice('/articles/'.length));
+      assert.ok(article);
+      const term = await t.wiring.store.taxonomies.findTermById(article.termIds[0] ?? 0);
+      assert.ok(term);
+      const taxonomy = (await t.wiring.store.taxonomies.listTaxonomies()).find(
+        (x) => x.id === term.taxonomyId,
+      );
+      for (const url of ['/', ARTICLE, `/${taxonomy?.slug}/${term.slug}`]) {
+        const page = await app.inject(url);
+        assert.equal(page.statusCode, 200, url);
+        const directives = String(page.headers['cache-control']).split(/,\s*/);
+        assert.ok(
+          directives.includes('max-age=0') && directives.includes('must-revalidate'),
+          `${url}: ${directives}`,
+        );
+        assert.ok(!directives.some((d) => d.startsWith('stale-while-revalidate')), `${url}: ${directives}`);
+        assert.ok(directives.includes('s-maxage=60'), `${url}: shared caches keep their lifetime`);
+        const again = await app.inject({ url, headers: { 'if-none-match': String(page.headers.etag) } });
+        assert.equal(again.statusCode, 304, url);
+        assert.equal(again.headers['cache-control'], page.headers['cache-control']);
+      }
+      const etag = String((await app.inject(ARTICLE)).headers.etag);
+      const editor = await addStaff(t.wiring, 'editor', 'Cache Editor');
+      await transitionArticle(t.wiring, editor, { articleId: article.id, action: 'unpublish' });
+      const gone = await app.inject({ url: ARTICLE, headers: { 'if-none-match': etag } });
+      assert.notEqual(gone.statusCode, 304, 'the unpublished article is not confirmed as still there');
+      assert.notEqual(gone.statusCode, 200);
+      await transitionArticle(t.wiring, editor, { articleId: article.id, action: 'publish' });
     });
 
     test('answers HEAD with the headers of the page and no body', async () => {

@@ -86,7 +86,11 @@ function isEtagMatch(ifNoneMatch: string | undefined, etag: string): boolean {
 /** Reader pages: server-rendered, cached in memory, readable without JavaScript. */
 export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promise<void> {
   const { reader, cache, assets } = deps;
-  const cacheControl = `public, max-age=${deps.httpMaxAge}, stale-while-revalidate=60`;
+  // Browsers ask again every time (a 304 while the ETag matches costs a few bytes), so that an
+  // article unpublished, deleted or corrected is gone or changed at once; shared caches (a CDN)
+  // keep the configured lifetime. A browser lifetime, or stale-while-revalidate, showed a deleted
+  // article for up to two minutes.
+  const cacheControl = `public, max-age=0, must-revalidate, s-maxage=${deps.httpMaxAge}`;
 
   /** Serves a cached page, or renders, caches and serves it; answers 304 when the browser has it. */
   /** Renders in progress, by cache key; each entry lives as long as its render. */
