@@ -16,9 +16,9 @@ import { keepRevision } from './revision-log.ts';
 /** Creates the default taxonomies that do not exist yet. Safe to run at every start. */
 export async function ensureDefaultTaxonomies(repos: Pick<Repositories, 'taxonomies'>): Promise<void> {
   const existing = new Set((await repos.taxonomies.listTaxonomies()).map((t) => t.slug));
-  for (const taxonomy of DEFAULT_TAXONOMIES) {
-    if (!existing.has(taxonomy.slug)) await repos.taxonomies.insertTaxonomy(taxonomy);
-  }
+  const missing = DEFAULT_TAXONOMIES.filter((taxonomy) => !existing.has(taxonomy.slug));
+  // Two processes starting on a new database both find them missing: the second adds none.
+  if (missing.length > 0) await repos.taxonomies.insertMissingTaxonomies(missing);
 }
 
 export interface TermRef {

@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, type Driver, Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type Driver,
+  Kysely,
+  type LogEvent,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { type AppError, Errors, isAppError } from '../errors.ts';
@@ -163,7 +171,17 @@ export interface MigrationReport {
   failed: { name: string; message: string } | null;
 }
 
-/** Applies every pending migration (or those up to `upTo`, for tests of a later one), each in its own transaction; returns what ran and what failed. */
+type MigrationResults = Awaited<ReturnType<Migrator['migrateToLatest']>>;
+
+/**
+ * Applies every pending migration (or those up to `upTo`, for tests of a later one) in one
+ * transaction that holds the database's migration lock, so that two processes starting on a
+ * fresh database (the server and `pressroom user create`, say) run them once, one after the
+ * other: the second finds nothing left to do. On PostgreSQL Kysely takes an advisory lock and a
+ * transaction; SQLite gets neither from Kysely, so the run is wrapped in BEGIN IMMEDIATE, which
+ * takes the write lock at once (another process waits its turn, up to busy_timeout). A failure
+ * rolls the whole run back. Returns what ran and what failed.
+ */
 export async function migrateToLatest(
   handle: DatabaseHandle,
   options: { upTo?: string } = {},
@@ -173,26 +191,51 @@ export async function migrateToLatest(
   for (const [name, migration] of Object.entries(MIGRATIONS)) {
     migrations[name] = { up: (db) => migration.up(db, ctx) };
   }
-  const migrator = new Migrator({
-    db: handle.db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: 'schema_migrations',
-    migrationLockTableName: 'schema_migrations_lock',
-    // Features developed side by side may land their migrations in either order.
-    allowUnorderedMigrations: true,
-  });
-  let result: Awaited<ReturnType<Migrator['migrateToLatest']>>;
+  const run = (db: Kysely<Database>): Promise<MigrationResults> => {
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => migrations },
+      migrationTableName: 'schema_migrations',
+      migrationLockTableName: 'schema_migrations_lock',
+      // Features developed side by side may land their migrations in either order.
+      allowUnorderedMigrations: true,
+    });
+    return options.upTo ? migrator.migrateTo(options.upTo) : migrator.migrateToLatest();
+  };
+  let result: MigrationResults;
   try {
-    result = await (options.upTo ? migrator.migrateTo(options.upTo) : migrator.migrateToLatest());
+    result = handle.dialect === 'sqlite' ? await runLockedOnSqlite(handle.db, run) : await run(handle.db);
   } catch (cause) {
     throw databaseUnavailable(handle, cause);
   }
-  const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   const failedResult = (result.results ?? []).find((r) => r.status === 'Error');
   const failed = result.error
     ? { name: failedResult?.migrationName ?? '(unknown)', message: driverMessage(result.error) }
     : null;
+  // A failed run was rolled back whole: nothing of it is applied.
+  const applied = failed
+    ? []
+    : (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   return { applied, failed };
+}
+
+/** Runs the migrator on one SQLite connection inside BEGIN IMMEDIATE; commits only a run without error. */
+async function runLockedOnSqlite(
+  db: Kysely<Database>,
+  run: (db: Kysely<Database>) => Promise<MigrationResults>,
+): Promise<MigrationResults> {
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    let result: MigrationResults;
+    try {
+      result = await run(connection);
+    } catch (error) {
+      await sql`rollback`.execute(connection);
+      throw error;
+    }
+    await sql.raw(result.error ? 'rollback' : 'commit').execute(connection);
+    return result;
+  });
 }
 
 /** Wraps a low-level connection error in a message that says which database could not be reached. */

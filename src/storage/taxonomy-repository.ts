@@ -47,6 +47,24 @@ export class TaxonomyRepository implements TaxonomyStore {
     return rows.map(toTaxonomy);
   }
 
+  async insertMissingTaxonomies(taxonomies: Omit<Taxonomy, 'id'>[]): Promise<void> {
+    if (taxonomies.length === 0) return;
+    await this.db
+      .insertInto('taxonomies')
+      .values(
+        taxonomies.map((taxonomy) => ({
+          slug: taxonomy.slug,
+          name: taxonomy.name,
+          plural_name: taxonomy.pluralName,
+          is_hierarchical: taxonomy.isHierarchical ? 1 : 0,
+          is_multiple: taxonomy.isMultiple ? 1 : 0,
+          position: taxonomy.position,
+        })),
+      )
+      .onConflict((conflict) => conflict.column('slug').doNothing())
+      .execute();
+  }
+
   async insertTaxonomy(taxonomy: Omit<Taxonomy, 'id'>): Promise<number> {
     const { id } = await this.db
       .insertInto('taxonomies')

@@ -6,6 +6,11 @@ export type TermRecord = Omit<Term, 'id'>;
 export interface TaxonomyStore {
   listTaxonomies(): Promise<Taxonomy[]>;
   insertTaxonomy(taxonomy: Omit<Taxonomy, 'id'>): Promise<number>;
+  /**
+   * Adds the taxonomies whose slug no taxonomy has, leaving the others as they are; safe when
+   * another process adds the same ones at the same moment (two first starts at once).
+   */
+  insertMissingTaxonomies(taxonomies: Omit<Taxonomy, 'id'>[]): Promise<void>;
   findTermById(id: number): Promise<Term | undefined>;
   findTerm(taxonomyId: number, slug: string): Promise<Term | undefined>;
   /** Case-insensitive match on the term's name within one taxonomy. */

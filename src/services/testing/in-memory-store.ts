@@ -316,6 +316,10 @@ class MemoryTaxonomies implements TaxonomyStore {
     this.s().taxonomies.set(id, { ...taxonomy, id });
     return id;
   }
+  async insertMissingTaxonomies(taxonomies: Omit<Taxonomy, 'id'>[]) {
+    const existing = new Set([...this.s().taxonomies.values()].map((t) => t.slug));
+    for (const taxonomy of taxonomies) if (!existing.has(taxonomy.slug)) await this.insertTaxonomy(taxonomy);
+  }
   async findTermById(id: number) {
     return copy(this.s().terms.get(id));
   }
