@@ -64,10 +64,10 @@ export class SiteStructure {
    */
   listedTermIds(): Promise<ReadonlySet<number>> {
     return this.keep('listed-terms', async () => {
-      const [counts, terms] = await Promise.all([
-        this.store.taxonomies.publishedCounts(),
-        this.store.taxonomies.listTerms(),
-      ]);
+      // The terms with published articles and their ancestors: a site with many tags made for
+      // drafts, or left by unpublished articles, does not have them all read.
+      const counts = await this.store.taxonomies.publishedCounts();
+      const terms = counts.size ? await this.store.taxonomies.findTermsWithAncestors([...counts.keys()]) : [];
       const parentOf = new Map(terms.map((t) => [t.id, t.parentId]));
       const listed = new Set<number>();
       for (const id of counts.keys()) {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { TaxonomyStore, TermRecord } from '../domain/ports/taxonomy-store.ts';
 import type { Taxonomy, Term } from '../domain/taxonomy.ts';
 import { parameterChunks } from './chunks.ts';
@@ -125,6 +125,23 @@ export class TaxonomyRepository implements TaxonomyStore {
     const rows = await this.db.selectFrom('terms').selectAll().where('id', 'in', ids).execute();
     const byId = new Map(rows.map((r) => [r.id, toTerm(r)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async findTermsWithAncestors(ids: readonly number[]): Promise<Term[]> {
+    const found = new Map<number, Term>();
+    for (const chunk of parameterChunks([...new Set(ids)], 1)) {
+      // UNION (not UNION ALL) drops the rows already found, so the walk ends even on a cycle.
+      const { rows } = await sql<Selectable<TermsTable>>`
+        with recursive lineage(id) as (
+          select id from terms where id in (${sql.join(chunk)})
+          union
+          select terms.parent_id from terms join lineage on terms.id = lineage.id
+          where terms.parent_id is not null
+        )
+        select terms.* from terms where terms.id in (select id from lineage)`.execute(this.db);
+      for (const row of rows) found.set(row.id, toTerm(row));
+    }
+    return [...found.values()];
   }
 
   async listTerms(taxonomyId?: number): Promise<Term[]> {

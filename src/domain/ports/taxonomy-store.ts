@@ -18,6 +18,11 @@ export interface TaxonomyStore {
   /** Every term of one taxonomy with this name, case aside (a few: names repeat under different parents). */
   findTermsByName(taxonomyId: number, name: string): Promise<Term[]>;
   findTermsByIds(ids: number[]): Promise<Term[]>;
+  /**
+   * These terms and every ancestor of each (parents, their parents…), in no particular order:
+   * what a term's place in its tree needs, read without reading the rest of the terms.
+   */
+  findTermsWithAncestors(ids: readonly number[]): Promise<Term[]>;
   listTerms(taxonomyId?: number): Promise<Term[]>;
   /**
    * At most `limit` terms of one taxonomy, the first by position: read from an index, so that

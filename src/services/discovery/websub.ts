@@ -42,10 +42,13 @@ export class WebSubPinger {
     for (const person of await repos.people.findByIds(article.authorIds)) {
       scopes.push({ kind: 'author', slug: person.slug });
     }
-    const terms = await repos.taxonomies.findTermsByIds(article.termIds);
-    const taxonomies = await repos.taxonomies.listTaxonomies();
-    const all = terms.length ? await repos.taxonomies.listTerms() : [];
-    const byId = new Map(all.map((t) => [t.id, t]));
+    // The article's terms and their ancestors only: a publish must not read every tag there is.
+    const lineage = article.termIds.length
+      ? await repos.taxonomies.findTermsWithAncestors(article.termIds)
+      : [];
+    const byId = new Map(lineage.map((t) => [t.id, t]));
+    const terms = article.termIds.flatMap((id) => byId.get(id) ?? []);
+    const taxonomies = terms.length ? await repos.taxonomies.listTaxonomies() : [];
     const seen = new Set<number>();
     for (const term of terms) {
       // A term's feed includes its descendants, so its ancestors' feeds change too.

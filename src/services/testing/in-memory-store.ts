@@ -320,6 +320,16 @@ class MemoryTaxonomies implements TaxonomyStore {
     const existing = new Set([...this.s().taxonomies.values()].map((t) => t.slug));
     for (const taxonomy of taxonomies) if (!existing.has(taxonomy.slug)) await this.insertTaxonomy(taxonomy);
   }
+  async findTermsWithAncestors(ids: readonly number[]) {
+    const found = new Map<number, Term>();
+    for (const id of ids) {
+      for (let term = this.s().terms.get(id); term && !found.has(term.id); ) {
+        found.set(term.id, { ...term });
+        term = term.parentId === null ? undefined : this.s().terms.get(term.parentId);
+      }
+    }
+    return [...found.values()];
+  }
   async findTermById(id: number) {
     return copy(this.s().terms.get(id));
   }
