@@ -106,7 +106,9 @@ export async function findOrCreateTerm(
   const nextParent = ref.parentName ? parentId : existing.parentId;
   if (description === existing.description && nextParent === existing.parentId) return existing;
   if (nextParent !== null) {
-    const parents = new Map((await repos.taxonomies.listTerms(taxonomy.id)).map((t) => [t.id, t.parentId]));
+    // A cycle can only run through the new parent's ancestors: those are read, not the taxonomy.
+    const lineage = await repos.taxonomies.findTermsWithAncestors([nextParent]);
+    const parents = new Map(lineage.map((t) => [t.id, t.parentId]));
     if (wouldCreateCycle(existing.id, nextParent, parents)) {
       throw Errors.TERM_CYCLE({ name });
     }

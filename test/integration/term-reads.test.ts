@@ -5,6 +5,7 @@ import pino from 'pino';
 import { parseConfig } from '../../src/config.ts';
 import { WebSubPinger } from '../../src/services/discovery/websub.ts';
 import { SiteStructure } from '../../src/services/site-structure.ts';
+import { findOrCreateTerm } from '../../src/services/taxonomies.ts';
 import { addTerm } from '../../src/services/testing/fixtures.ts';
 import { createWiring, type Wiring } from '../../src/wiring.ts';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../helpers/databases.ts';
@@ -59,23 +60,28 @@ for (const kind of DATABASE_KINDS) {
         terms: { region: ['Portugal'] },
       });
       const now = '2026-11-20T12:00:00.000Z';
-      for (let from = 0; from < TAGS; from += 500) {
-        await wiring.database.db
-          .insertInto('terms')
-          .values(
-            Array.from({ length: 500 }, (_, i) => ({
-              taxonomy_id: tag.id,
-              slug: `tag-${from + i}`,
-              name: `Tag ${from + i}`,
-              parent_id: null,
-              description: null,
-              position: 0,
-              created_at: now,
-              updated_at: now,
-            })) as never,
-          )
-          .execute();
-      }
+      // Tags, and as many regions with no parent: the region tree is one of many terms.
+      for (const [taxonomyId, prefix] of [
+        [tag.id, 'tag'],
+        [region.id, 'place'],
+      ] as const)
+        for (let from = 0; from < TAGS; from += 500) {
+          await wiring.database.db
+            .insertInto('terms')
+            .values(
+              Array.from({ length: 500 }, (_, i) => ({
+                taxonomy_id: taxonomyId,
+                slug: `${prefix}-${from + i}`,
+                name: `${prefix} ${from + i}`,
+                parent_id: null,
+                description: null,
+                position: 0,
+                created_at: now,
+                updated_at: now,
+              })) as never,
+            )
+            .execute();
+        }
     });
     after(async () => {
       await wiring.close();
@@ -111,6 +117,24 @@ for (const kind of DATABASE_KINDS) {
         [...lineage.values()].sort((a, b) => a - b),
       );
       assert.ok(rows < 40, `read ${rows} rows`);
+    });
+
+    it('moves an imported term under another parent checking for a cycle along that parent’s ancestors only', async () => {
+      const region = (await wiring.store.taxonomies.listTaxonomies()).find((t) => t.slug === 'region');
+      assert.ok(region);
+      const { result: moved, rows } = await rowsRead(() =>
+        wiring.store.transaction((repos) =>
+          findOrCreateTerm(repos, region, { name: 'Portugal', parentName: 'World' }, wiring.now()),
+        ),
+      );
+      assert.equal(moved.parentId, lineage.get('world'));
+      assert.ok(rows < 40, `read ${rows} rows`);
+      await assert.rejects(
+        wiring.store.transaction((repos) =>
+          findOrCreateTerm(repos, region, { name: 'World', parentName: 'Portugal' }, wiring.now()),
+        ),
+        (error: Error & { code?: string }) => error.code === 'TERM_CYCLE',
+      );
     });
   });
 }
