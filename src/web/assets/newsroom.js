@@ -656,9 +656,10 @@
   window.addEventListener('pageshow', () => {
     isLeaving = false;
   });
-  // Co-authors in byline order: each row gets "Move up" and "Move down" buttons (keyboard) and a
-  // handle to drag it by; the names move between the fields, which the form sends in order.
-  // Without JavaScript the order is the order they are typed in.
+  // Co-authors in byline order: each row (a chosen author, or a field to type one into) gets
+  // "Move up" and "Move down" buttons (keyboard) and a handle to drag it by; the rows move, and
+  // the form sends the names in their order. Without JavaScript the order is the order they are
+  // typed in.
   const authorList = form.querySelector('ol.author-list');
   if (authorList) {
     const rows = () => [...authorList.querySelectorAll(':scope > li')];
@@ -667,22 +668,31 @@
     announcer.className = 'visually-hidden';
     announcer.setAttribute('role', 'status');
     authorList.after(announcer);
+    // Labels say each row's place, so they are written again after every move.
+    const label = () => {
+      rows().forEach((row, i) => {
+        for (const direction of ['up', 'down'])
+          row
+            .querySelector(`.author-move--${direction}`)
+            ?.setAttribute('aria-label', `Move author ${i + 1} ${direction}`);
+        const entry = row.querySelector('input[name="author"]:not([type="hidden"])');
+        const entryLabel = entry && row.querySelector(`label[for="${entry.id}"]`);
+        if (entryLabel) entryLabel.textContent = `Author ${i + 1}`;
+      });
+    };
     const move = (from, to, focusSelector) => {
       const list = rows();
       if (to < 0 || to >= list.length || from === to) return;
-      const names = list.map((row) => nameIn(row).value);
-      const [moved] = names.splice(from, 1);
-      names.splice(to, 0, moved);
-      list.forEach((row, i) => {
-        nameIn(row).value = names[i];
-      });
-      announcer.textContent = moved.trim()
-        ? `${moved.trim()} is now author ${to + 1} of ${list.length}.`
-        : '';
-      nameIn(list[to]).dispatchEvent(new Event('input', { bubbles: true }));
-      if (focusSelector) list[to].querySelector(focusSelector)?.focus();
+      const [moved] = list.splice(from, 1);
+      list.splice(to, 0, moved);
+      authorList.append(...list);
+      label();
+      const name = nameIn(moved).value.trim();
+      announcer.textContent = name ? `${name} is now author ${to + 1} of ${list.length}.` : '';
+      nameIn(moved).dispatchEvent(new Event('input', { bubbles: true }));
+      if (focusSelector) moved.querySelector(focusSelector)?.focus();
     };
-    rows().forEach((row, index) => {
+    for (const row of rows()) {
       row.classList.add('author-list__row');
       // Dragging follows the pointer (mouse, pen or touch) and drops on the row under it.
       const handle = document.createElement('span');
@@ -699,7 +709,7 @@
         row.classList.remove('author-list__row--dragged');
         const over = document.elementFromPoint(event.clientX, event.clientY)?.closest('.author-list__row');
         const to = rows().indexOf(over);
-        if (to >= 0) move(index, to);
+        if (to >= 0) move(rows().indexOf(row), to);
       });
       handle.addEventListener('pointercancel', () => row.classList.remove('author-list__row--dragged'));
       const buttons = [
@@ -710,13 +720,16 @@
         button.type = 'button';
         button.className = `author-move author-move--${direction}`;
         button.textContent = arrow;
-        button.setAttribute('aria-label', `Move author ${index + 1} ${direction}`);
-        button.addEventListener('click', () => move(index, index + step, `.author-move--${direction}`));
+        button.addEventListener('click', () => {
+          const at = rows().indexOf(row);
+          move(at, at + step, `.author-move--${direction}`);
+        });
         return button;
       });
       row.prepend(handle);
       row.append(...buttons);
-    });
+    }
+    label();
   }
   window.addEventListener('beforeunload', (event) => {
     if (isDirty) event.preventDefault();

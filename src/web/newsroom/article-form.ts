@@ -23,14 +23,27 @@ export function versionOf(text: string | undefined): number | undefined {
   return version !== undefined && version >= 0 && version <= INTEGER_MAX ? version : undefined;
 }
 
-/** A form body (as parseFormBody reads it) as form values, without the CSRF token. */
+/**
+ * A form body (as parseFormBody reads it) as form values, without the CSRF token. The authors
+ * ticked "Remove" (`author_remove`) are taken off the byline here, so that every use of the form
+ * (a save, an autosave, a preview, the form shown again) sees the same byline.
+ */
 export function formValues(body: Record<string, unknown>): ArticleFormValues {
   const values: ArticleFormValues = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === '_csrf') continue;
+    if (key === '_csrf' || key === 'author_remove') continue;
     if (typeof value === 'string') values[key] = value;
     else if (Array.isArray(value)) values[key] = value.filter((v): v is string => typeof v === 'string');
   }
+  const ticked = body.author_remove;
+  const removed = new Set(
+    (typeof ticked === 'string' ? [ticked] : Array.isArray(ticked) ? ticked : [])
+      .filter((name): name is string => typeof name === 'string')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  if (removed.size > 0)
+    values.author = many(values, 'author').filter((name) => !removed.has(name.trim().toLowerCase()));
   return values;
 }
 

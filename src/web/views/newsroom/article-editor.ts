@@ -141,21 +141,29 @@ function checkbox(name: string, label: string, isChecked: boolean, hint?: string
 
 function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   const names = many(model.values, 'author').filter((n) => n.trim());
-  const rows = [...names, ...Array.from({ length: Math.max(1, 3 - names.length) }, () => '')];
+  const empties = Math.max(1, 3 - names.length);
   const error = errors.author;
+  // Names already on the byline are chosen entries, each with a box that takes it off at the
+  // next save (with or without JavaScript); names are typed only into empty fields after them,
+  // so that typing a co-author never runs into the name before it.
+  const entryField = (index: number, slot: number) => {
+    const label =
+      names.length === 0 && slot === 0 ? `Author ${index + 1}` : `Add a co-author (author ${index + 1})`;
+    return html`<li><label class="visually-hidden" for="author-${index}">${label}</label><input id="author-${index}" name="author" value="" placeholder="${names.length === 0 && slot === 0 ? 'Name' : 'Add a co-author'}" autocomplete="off" spellcheck="false" aria-describedby="authors-hint"${
+      model.canCreditOthers
+        ? html` data-suggest="/admin/suggest/people" data-suggest-list="author-${index}-options"`
+        : ''
+    }>${model.canCreditOthers ? html`<datalist id="author-${index}-options"></datalist>` : ''}</li>`;
+  };
   return html`<fieldset class="field${error ? ' field--invalid' : ''}" id="${fieldId('author')}">
   <legend>Authors, in byline order</legend>
   <p class="hint" id="authors-hint">${bylineHint(model)}</p>
   <ol class="author-list">
-    ${rows.map(
+    ${names.map(
       (name, index) =>
-        // Editors pick anyone: suggestions come as they type (a site may have thousands of people).
-        html`<li><label class="visually-hidden" for="author-${index}">Author ${index + 1}</label><input id="author-${index}" name="author" value="${name}" autocomplete="off" spellcheck="false" aria-describedby="authors-hint"${
-          model.canCreditOthers
-            ? html` data-suggest="/admin/suggest/people" data-suggest-list="author-${index}-options"`
-            : ''
-        }>${model.canCreditOthers ? html`<datalist id="author-${index}-options"></datalist>` : ''}</li>`,
+        html`<li class="author-chip"><input type="hidden" name="author" value="${name}"><span class="author-chip__name">${name}</span> <span class="author-chip__remove"><input type="checkbox" id="author-${index}-remove" name="author_remove" value="${name}"><label for="author-${index}-remove">Remove<span class="visually-hidden"> ${name} from the byline</span></label></span></li>`,
     )}
+    ${Array.from({ length: empties }, (_, slot) => entryField(names.length + slot, slot))}
   </ol>
   ${error ? html`<p class="field-error" id="${fieldId('author')}-error">${error}</p>` : ''}
 </fieldset>`;

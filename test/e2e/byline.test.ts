@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { toIsoTimestamp } from '../../src/domain/article.ts';
+import { findOrCreatePerson } from '../../src/services/people.ts';
+import { createUser } from '../../src/services/users.ts';
+import { TEST_PASSWORD } from '../helpers/admin.ts';
+import {
+  browserSkipReason,
+  launchChromium,
+  type ReaderServer,
+  startReaderServer,
+} from '../helpers/reader-server.ts';
+
+const skipReason = browserSkipReason();
+const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output');
+
+async function signIn(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin`);
+}
+
+describe('the byline of a new article in Chromium', { skip: skipReason ?? false }, () => {
+  let server: ReaderServer;
+  let browser: Browser;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startReaderServer();
+    const wiring = server.testWiring.wiring;
+    const user = await createUser(wiring, {
+      email: 'byline@example.org',
+      name: 'Lena Marsh',
+      role: 'editor',
+      password: TEST_PASSWORD,
+    });
+    const now = wiring.now();
+    const person = await wiring.store.transaction((repos) =>
+      findOrCreatePerson(repos, { name: 'Lena Marsh' }, now),
+    );
+    await wiring.store.users.update(user.id, { personId: person.id }, toIsoTimestamp(now));
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const javaScript of [true, false]) {
+    test(`shows the writer as a chosen author beside an empty field for a co-author, JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
+      const base = server.baseUrl;
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        javaScriptEnabled: javaScript,
+      });
+      const page = await context.newPage();
+      try {
+        await signIn(page, base, 'byline@example.org');
+        await page.goto(`${base}/admin/articles/new`);
+        const byline = page.getByRole('group', { name: 'Authors, in byline order' });
+        // The writer's own name is a chosen entry, not text in a field one types into.
+        // A field with suggestions is a combobox to the browser, a plain text box without JavaScript.
+        const entry = byline.locator('input[name="author"]:not([type="hidden"])').first();
+        assert.equal(await entry.inputValue(), '');
+        assert.equal(await entry.getAttribute('placeholder'), 'Add a co-author');
+        assert.match((await byline.locator('.author-chip').first().textContent()) ?? '', /Lena Marsh/);
+        await entry.click();
+        await byline.screenshot({
+          path: path.join(SCREENSHOTS, `newsroom-byline-chip-${javaScript ? 'js' : 'no-js'}.png`),
+        });
+        await page.keyboard.type(`Co Author ${javaScript ? 'One' : 'Two'}`);
+        await page.locator('#field-title').fill(`Written by two, JavaScript ${javaScript ? 'on' : 'off'}`);
+        await page.locator('#field-body').fill('Two hands.');
+        await page.locator('#article-form button.save-button').click();
+        await page.waitForURL(/\/admin\/articles\/\d+\?notice=(created|saved)/);
+        const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+        const wiring = server.testWiring.wiring;
+        const saved = await wiring.store.articles.findById(id);
+        const people = await wiring.store.people.findByIds(saved?.authorIds ?? []);
+        assert.deepEqual(
+          people.map((p) => p.name),
+          ['Lena Marsh', `Co Author ${javaScript ? 'One' : 'Two'}`],
+        );
+
+        // Removing a chosen author works without JavaScript too.
+        await page
+          .getByRole('group', { name: 'Authors, in byline order' })
+          .getByRole('checkbox', { name: 'Remove Lena Marsh from the byline' })
+          .check();
+        await page.locator('#article-form button.save-button').click();
+        await page.waitForURL(/\/admin\/articles\/\d+\?notice=saved/);
+        const after = await wiring.store.articles.findById(id);
+        const left = await wiring.store.people.findByIds(after?.authorIds ?? []);
+        assert.deepEqual(
+          left.map((p) => p.name),
+          [`Co Author ${javaScript ? 'One' : 'Two'}`],
+        );
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
