@@ -1,12 +1,17 @@
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { Errors } from '../errors.ts';
+import { parseLinkLabel } from './link-label.ts';
 import { markupProblem, mayHoldTable } from './markup-limits.ts';
 import { INLINE_RENDER_CHARS, runOffThread } from './render-pool.ts';
 
 // Raw HTML is allowed in the source (imports bring plenty) because everything goes through
 // the sanitizer below; the sanitizer, not the parser, is what keeps pages safe.
 const parser = new MarkdownIt({ html: true, linkify: true, typographer: true });
+/** The parser renderMarkdownNow uses, for tests that count its work. */
+export const markdownParser = parser;
+// markdown-it's own scans each unclosed `[` to the end of its paragraph: quadratic (link-label.ts).
+parser.helpers.parseLinkLabel = parseLinkLabel;
 
 /**
  * An image alone on its line with an emphasized line under it, in one paragraph, is a figure
