@@ -29,8 +29,14 @@ let timeLimitMs = RENDER_TIME_LIMIT_MS;
 export function allowRenderTime(ms: number): void {
   timeLimitMs = ms;
 }
-/** Inputs shorter than this render on the calling thread: a worker round trip would cost more. */
-export const INLINE_RENDER_CHARS = 32_000;
+/**
+ * Inputs shorter than this render on the calling thread: a worker round trip would cost more.
+ * Small, because the event loop must not spend more than a few milliseconds on one person's
+ * text whatever its shape: Markdown's worst inputs (runs of `[`, `*_`, entities) cost up to
+ * 3 µs a character even where they grow linearly, and at 32,000 characters sixteen parallel
+ * previews of them held /healthz for five seconds.
+ */
+export const INLINE_RENDER_CHARS = 4_000;
 
 const MAX_THREADS = 2;
 /**
