@@ -75,4 +75,15 @@ export class AuthTokenRepository implements AuthTokenStore {
   async deleteById(id: number): Promise<void> {
     await this.db.deleteFrom('auth_tokens').where('id', '=', id).execute();
   }
+
+  async countSince(userId: number, kind: AuthTokenKind, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('auth_tokens')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('user_id', '=', userId)
+      .where('kind', '=', kind)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
 }

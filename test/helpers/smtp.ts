@@ -9,6 +9,11 @@ export interface SmtpCapture {
   nextMessage(): Promise<ParsedMail>;
   /** Makes the server refuse the next messages (to test failures), or accept them again. */
   setRefusing(isRefusing: boolean): void;
+  /**
+   * Makes the server keep the next senders waiting for its answer to their message (a slow mail
+   * server), until the returned function is called. Messages are recorded as they arrive.
+   */
+  holdReplies(): () => void;
   close(): Promise<void>;
 }
 
@@ -17,6 +22,7 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
   const waiting: ((mail: ParsedMail) => void)[] = [];
   let taken = 0;
   let isRefusing = false;
+  let held: (() => void)[] | undefined;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -37,7 +43,8 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
             taken++;
             resolve(mail);
           }
-          callback();
+          if (held) held.push(() => callback());
+          else callback();
         })
         .catch(callback);
     },
@@ -58,6 +65,14 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     },
     setRefusing: (value) => {
       isRefusing = value;
+    },
+    holdReplies: () => {
+      const replies: (() => void)[] = [];
+      held = replies;
+      return () => {
+        if (held === replies) held = undefined;
+        for (const reply of replies.splice(0)) reply();
+      };
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

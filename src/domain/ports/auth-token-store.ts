@@ -24,4 +24,6 @@ export interface AuthTokenStore {
   /** Voids every unused token of a kind for a user (a newer link replaces older ones). */
   voidForUser(userId: number, kind: AuthTokenKind, usedAt: string): Promise<void>;
   deleteById(id: number): Promise<void>;
+  /** How many tokens of a kind were made for a user at or after `since` (to limit the mail they cost). */
+  countSince(userId: number, kind: AuthTokenKind, since: string): Promise<number>;
 }

@@ -7,8 +7,8 @@ import {
   checkToken,
   login,
   logout,
-  requestPasswordReset,
   resetPassword,
+  startPasswordReset,
   startSession,
 } from '../../services/auth.ts';
 import { acceptInvitation } from '../../services/users.ts';
@@ -218,7 +218,7 @@ ${errorSummary(state.problem, { email: 'Email' })}
           status: 400,
         });
       }
-      await requestPasswordReset(ctx, { email });
+      startPasswordReset(ctx, { email });
       return forgotPage(request, reply, { email, isSent: true });
     },
   );

@@ -23,7 +23,7 @@ import fp from 'fastify-plugin';
 import { can } from '../../domain/permissions.ts';
 import type { Role } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
-import { type AuthContext, validateSession } from '../../services/auth.ts';
+import { type AuthContext, settleBackgroundWork, validateSession } from '../../services/auth.ts';
 import type { Reader } from '../../services/reader.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { describeError, errorTitle, sendError, wantsJson } from '../errors.ts';
@@ -112,6 +112,8 @@ async function adminScope(
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, { global: false });
   app.decorateRequest('admin', null);
+  // Mail that answered requests left to send finishes before the database closes.
+  app.addHook('onClose', async () => settleBackgroundWork());
 
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
