@@ -94,6 +94,11 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const { pageCache: cache, reader, discovery } = web;
   const assets = assetUrls();
   app.decorate('pageCache', cache);
+  // Before any plugin is registered: a plugin's scope keeps the error handler it was registered
+  // under, and /assets/ registered earlier answered a NUL in its address with the framework's 500.
+  app.setErrorHandler(async (error, request, reply) => {
+    await sendError(request, reply, describeError(error, request), renderErrorPage);
+  });
 
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(protectiveHeaders);

@@ -101,6 +101,34 @@ describe('answers to malformed requests, over a real socket', () => {
     });
   });
 
+  test('a NUL or a bad escape under every static prefix gets our error page, never a 500', async () => {
+    // /assets/ was registered before our error handler, so its scope kept the framework's: a NUL
+    // in its address answered 500 with Fastify's bare JSON.
+    const reference = parse(await send(port, get('/')));
+    for (const prefix of ['/assets/', '/media/']) {
+      for (const rest of [
+        'x%00.css',
+        '%00',
+        'a%00b/c.png',
+        '%ff',
+        'x%E0%A4%A.css',
+        '%2e%2e%2f%00',
+        '..%00%2f',
+      ]) {
+        const target = `${prefix}${rest}`;
+        const answer = parse(await send(port, get(target)));
+        assert.ok([400, 404].includes(answer.status), `${target}: ${answer.status}`);
+        assert.match(answer.headers['content-type'] ?? '', /^text\/html/, target);
+        assert.match(answer.body, /^<!doctype html>/i, target);
+        assert.equal(
+          answer.headers['content-security-policy'],
+          reference.headers['content-security-policy'],
+          `${target}: protective headers`,
+        );
+      }
+    }
+  });
+
   test('a body larger than its route takes is refused from its length, before it is read', async () => {
     // Each would be read in full under the server's 1 MB limit; none of these routes takes more
     // than a few short fields. Only the start of each body is sent: an answer that waited for
