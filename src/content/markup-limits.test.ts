@@ -88,3 +88,18 @@ test('finds tables in CRLF text, and tests blank lines in linear time', () => {
   const elapsed = performance.now() - started;
   assert.ok(elapsed < 500, `took ${Math.round(elapsed)} ms`);
 });
+
+test('autolinks are not open tags: a body of many paragraphs with one each is not nested', () => {
+  for (const autolink of [
+    '<https://example.org/a>',
+    '<ana@example.org>',
+    '<first.last+x@example.org>',
+    '<mailto:a@b.org>',
+  ]) {
+    const body = Array.from({ length: 150 }, (_, i) => `Paragraph ${i}, see ${autolink}.`).join('\n\n');
+    assert.equal(markupProblem(body), undefined, autolink);
+    assert.equal(markupDepth(body), 0, autolink);
+  }
+  // Tags whose name is followed by attributes, a line end or a slash still count.
+  assert.equal(markupDepth('<span class="x"><em\n>a<b/>'), 3);
+});

@@ -103,7 +103,12 @@ export function markupShape(text: string, limit = MAX_MARKUP_DEPTH): MarkupShape
       nameEnd++;
       while (nameEnd < end && isTagNameChar(text.charCodeAt(nameEnd))) nameEnd++;
     }
-    if (nameEnd > nameStart) {
+    // A name must end the tag or be followed by whitespace or "/", as Markdown reads a tag:
+    // `<https://example.org>` and `<ana@example.org>` are autolinks, not open elements, and a
+    // body of 101 paragraphs with one each was refused as nested 101 deep.
+    const after = text.charCodeAt(nameEnd);
+    const isTag = nameEnd === end || after === SLASH || after === 0x20 || (after >= 0x09 && after <= 0x0d);
+    if (nameEnd > nameStart && isTag) {
       const name = nameKey(text, nameStart, nameEnd);
       if (isClosing) {
         let open = size - 1;
