@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import argon2 from 'argon2';
 import type { Mailer } from '../adapters/mailer.ts';
 import type { Config } from '../config.ts';
@@ -74,11 +75,38 @@ export function attemptKeys(input: { email: string; ip?: string | undefined; max
   keys: string[];
   limits: number[];
 } {
-  const { email, ip, maxFailures } = input;
+  const { email, maxFailures } = input;
+  const ip = input.ip ? addressGroup(input.ip) : undefined;
   return {
     keys: [`pair:${ip ?? ''}|${email}`, `email:${email}`, ...(ip ? [`ip:${ip}`] : [])],
     limits: [maxFailures, maxFailures * 4, ...(ip ? [maxFailures * 4] : [])],
   };
+}
+
+/**
+ * The part of a client's address that stands for the client in sign-in counts: an IPv4 address
+ * as it is (also when written as IPv4-mapped IPv6, `::ffff:192.0.2.1`), and an IPv6 address by
+ * its /64 network, which one subscriber usually holds whole: counted address by address, one
+ * machine could guess from 2^64 of them.
+ *
+ * @example addressGroup('2001:db8:1:2:aaaa::1') === '2001:db8:1:2::/64'
+ */
+export function addressGroup(ip: string): string {
+  const address = ip.trim().toLowerCase();
+  const mapped = /^(?:0{0,4}:){0,5}(?::|0{0,4}:)?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(address);
+  if (mapped?.[1] && isIPv4(mapped[1])) return mapped[1];
+  if (!isIPv6(address)) return address;
+  // Drop a zone (fe80::1%eth0), then write out the groups the "::" stands for.
+  const plain = address.split('%')[0] ?? address;
+  const [head = '', tail] = plain.split('::');
+  const headGroups = head ? head.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (::1.2.3.4) fills two groups; it lies past the first four either way.
+  const tailCount = tailGroups.reduce((count, group) => count + (group.includes('.') ? 2 : 1), 0);
+  const groups =
+    tail === undefined ? headGroups : [...headGroups, ...Array(8 - headGroups.length - tailCount).fill('0')];
+  const network = groups.slice(0, 4).map((group) => (Number.parseInt(group, 16) || 0).toString(16));
+  return `${network.join(':')}::/64`;
 }
 
 /**
