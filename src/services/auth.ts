@@ -509,15 +509,26 @@ export async function requestPasswordReset(
   return { link };
 }
 
+interface IssuedToken {
+  token: string;
+  tokenId: number;
+}
+
 /**
  * A new reset link, which voids the user's earlier ones; none (undefined) when one was made
  * within `minIntervalMinutes`.
  */
+async function issueResetToken(ctx: AuthContext, user: User): Promise<IssuedToken>;
+async function issueResetToken(
+  ctx: AuthContext,
+  user: User,
+  options: { minIntervalMinutes: number },
+): Promise<IssuedToken | undefined>;
 async function issueResetToken(
   ctx: AuthContext,
   user: User,
   options: { minIntervalMinutes?: number } = {},
-): Promise<{ token: string; tokenId: number } | undefined> {
+): Promise<IssuedToken | undefined> {
   const token = newToken();
   const now = ctx.now();
   const tokenId = await ctx.store.transaction(async (repos) => {
@@ -553,9 +564,8 @@ export async function createResetLink(
   if (user.isDisabled) {
     throw Errors.PERMISSION_DENIED({ reason: `${user.email} is disabled; enable it first.` });
   }
-  const issued = await issueResetToken(ctx, user);
-  if (!issued) throw new Error('a reset link without an interval is always issued');
-  return { user, link: tokenLink(ctx, 'reset', issued.token) };
+  const { token } = await issueResetToken(ctx, user);
+  return { user, link: tokenLink(ctx, 'reset', token) };
 }
 
 /** Sets a new password from a reset link, uses the link up, and signs the user out everywhere. */
