@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import type { DestinationStream } from 'pino';
 import Type from 'typebox';
 import { closeRenderPools } from './content/render-pool.ts';
 import { trimEndOf } from './domain/text.ts';
@@ -27,6 +28,8 @@ import { createWebParts, type Wiring } from './wiring.ts';
 export interface AppOptions {
   /** Tests pass false to keep output quiet. */
   shouldLog?: boolean;
+  /** Tests that read the log pass where to write it, and from which level. */
+  log?: { stream: DestinationStream; level: string };
 }
 
 /** Builds the web application without listening; tests drive it with app.inject(). */
@@ -35,7 +38,12 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const { server } = config;
   const protectiveHeaders = securityHeaders(undefined, { isHttps: wiring.siteUrl.startsWith('https://') });
   const app = Fastify({
-    logger: options.shouldLog === false ? false : loggerOptions(config),
+    logger:
+      options.shouldLog === false
+        ? false
+        : options.log
+          ? { ...loggerOptions(config), level: options.log.level, stream: options.log.stream }
+          : loggerOptions(config),
     logController: new LogController({ disableRequestLogging: !config.log.requests }),
     trustProxy: server.trustProxy,
     // Node's defaults let a client hold a connection for minutes: headers get 60 s, and Fastify

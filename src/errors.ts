@@ -139,6 +139,7 @@ const CATALOGUE = {
       `Search terms are limited to ${p.limit} characters; this query has ${p.length}.`,
   ),
   HOST_MISSING: entry('invalid', () => 'The request has no Host header, which HTTP/1.1 requires.'),
+  REQUEST_INCOMPLETE: entry('invalid', () => 'The connection closed before the whole request arrived.'),
   LOGIN_FAILED: entry(
     'invalid',
     () => 'The email or the password is wrong.',

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorKind, isAppError } from '../errors.ts';
+import { type ErrorKind, Errors, isAppError } from '../errors.ts';
 import { escapeHtml } from './views/html.ts';
 
 export const STATUS_BY_KIND: Record<ErrorKind, number> = {
@@ -55,6 +55,12 @@ export function describeError(error: unknown, request: FastifyRequest): ErrorRep
   }
   const refusal = requestRefusalOf(fastifyError, request);
   if (refusal) return refusal;
+  if (isClientGone(fastifyError, request)) {
+    // A closed tab or a dropped network in the middle of a body: no one reads the answer, and
+    // nothing here went wrong.
+    request.log.info({ err: error }, 'the client closed the connection before its request arrived whole');
+    return describeError(Errors.REQUEST_INCOMPLETE(), request);
+  }
   request.log.error({ err: error }, 'unhandled error');
   return requestError('INTERNAL');
 }
@@ -194,6 +200,12 @@ function requestRefusalOf(error: FastifyError, request: FastifyRequest): ErrorRe
 
 function sizeOf(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+}
+
+/** Whether the error is the request's own connection closing under it (Node's "aborted"). */
+function isClientGone(error: FastifyError, request: FastifyRequest): boolean {
+  const isReset = error.code === 'ECONNRESET' || error.code === 'ECONNABORTED' || error.message === 'aborted';
+  return isReset && (request.raw.destroyed || request.raw.socket?.destroyed !== false);
 }
 
 declare module 'fastify' {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -177,6 +178,87 @@ describe('answers to malformed requests, over a real socket', () => {
         ),
       );
       assert.equal(answer.status, 403, target);
+    }
+  });
+});
+
+describe('clients that drop the connection', () => {
+  test('a reset right after a sign-in, or in the middle of a body, logs nothing at error level', async () => {
+    const t = await createTestWiring('sqlite');
+    const lines: { level: number; msg?: string; err?: { message?: string } }[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const app = await buildApp(t.wiring, { log: { stream, level: 'debug' } });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const form = 'email=ana%40example.org&password=wrong&_csrf=x';
+      // With `pauseMs`, the reset comes once the server has had time to start reading the body.
+      const resetAfter = (request: string, pauseMs = 0) =>
+        new Promise<void>((resolve) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.write(request, () => {
+              if (pauseMs === 0) socket.resetAndDestroy();
+              else setTimeout(() => socket.resetAndDestroy(), pauseMs);
+            });
+          });
+          socket.on('error', () => {});
+          socket.on('close', () => resolve());
+        });
+      const post = (length: number, body: string) =>
+        `POST /admin/login HTTP/1.1\r\nHost: review.example\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${length}\r\n\r\n${body}`;
+      for (let i = 0; i < 10; i++) {
+        await resetAfter(post(form.length, form));
+        await resetAfter(post(form.length + 200, form));
+      }
+      for (let i = 0; i < 3; i++) await resetAfter(post(form.length + 200, form), 300);
+      // A signed-in upload and a JSON preview, cut in the middle of their bodies.
+      const writer = await clientAs(
+        app,
+        t.wiring,
+        await makeUser(t.wiring, 'contributor', 'cut@example.org'),
+        sessionCookieName(t.wiring.siteUrl),
+      );
+      await writer.get('/admin/articles/new');
+      const signedIn = `Host: review.example\r\nSec-Fetch-Site: same-origin\r\nCookie: ${writer.cookieHeader()}\r\nX-CSRF-Token: ${writer.csrf}\r\n`;
+      const part = `--b\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n${'x'.repeat(2000)}`;
+      for (let i = 0; i < 3; i++) {
+        await resetAfter(
+          `POST /admin/media HTTP/1.1\r\n${signedIn}Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n${part}`,
+          300,
+        );
+        await resetAfter(
+          `POST /admin/preview HTTP/1.1\r\n${signedIn}Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"markdown":"${'x'.repeat(2000)}`,
+          300,
+        );
+      }
+      // The requests are over once the server holds no connection and its log has been quiet
+      // for a while (a request whose client is gone logs no completion).
+      const started = Date.now();
+      let seen = -1;
+      while (Date.now() - started < 20_000) {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const open = await new Promise<number>((resolve) => app.server.getConnections((_, n) => resolve(n)));
+        if (open === 0 && lines.length === seen) break;
+        seen = lines.length;
+      }
+      const errors = lines.filter((line) => line.level >= 50);
+      assert.deepEqual(
+        errors.map((line) => `${line.msg}: ${line.err?.message ?? ''}`),
+        [],
+        'no error-level line',
+      );
+      assert.ok(
+        lines.some((line) => line.msg === 'incoming request'),
+        'the requests were logged',
+      );
+    } finally {
+      await app.close();
+      await t.cleanup();
     }
   });
 });

@@ -23,7 +23,12 @@ import fp from 'fastify-plugin';
 import { can } from '../../domain/permissions.ts';
 import type { Role } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
-import { type AuthContext, settleBackgroundWork, validateSession } from '../../services/auth.ts';
+import {
+  type AuthContext,
+  addressGroup,
+  settleBackgroundWork,
+  validateSession,
+} from '../../services/auth.ts';
 import type { Reader } from '../../services/reader.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { describeError, errorTitle, sendError, wantsJson } from '../errors.ts';
@@ -110,7 +115,12 @@ async function adminScope(
   const siteOrigin = originOf(ctx.siteUrl) ?? '';
 
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    // As sign-ins are counted (an IPv6 /64 as one address). A request whose client has already
+    // gone has no address left to read, and the limiter's own key threw on it.
+    keyGenerator: (request) => addressGroup(request.ip ?? request.socket?.remoteAddress ?? 'gone'),
+  });
   app.decorateRequest('admin', null);
   // Mail that answered requests left to send finishes before the database closes.
   app.addHook('onClose', async () => settleBackgroundWork());
