@@ -2,7 +2,7 @@ import type { FieldError } from '../errors.ts';
 import { isRecordId, lengthErrors } from './limits.ts';
 import { slugProblem } from './slug.ts';
 import { stripXmlForbidden } from './text.ts';
-import { isHttpUrl, isLinkTarget } from './url.ts';
+import { isHttpUrl, isLinkTarget, urlFieldMessage } from './url.ts';
 
 export const ARTICLE_STATUSES = ['draft', 'review', 'scheduled', 'published', 'unpublished'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
@@ -197,7 +197,10 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
   if (draft.source !== null) {
     if (draft.source.name.trim().length === 0) errors.push({ field: 'source', message: 'must not be empty' });
     if (draft.source.url !== null && !isTooLong('source_url') && !isHttpUrl(draft.source.url)) {
-      errors.push({ field: 'source_url', message: 'must be an http or https URL' });
+      errors.push({
+        field: 'source_url',
+        message: urlFieldMessage(draft.source.url, 'must be an http or https URL'),
+      });
     }
   }
   // Site paths (/media/…) and http(s) URLs only: no other scheme (javascript:, data:), no
@@ -209,17 +212,23 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
   ) {
     errors.push({
       field: 'featured_image',
-      message: 'must be an http or https URL, or an address on this site',
+      message: urlFieldMessage(
+        draft.featuredImage,
+        'must be an http or https URL, or an address on this site',
+      ),
     });
   }
   if (draft.socialImage !== null && !isTooLong('social_image') && !isLinkTarget(draft.socialImage.trim())) {
     errors.push({
       field: 'social_image',
-      message: 'must be an http or https URL, or an address on this site',
+      message: urlFieldMessage(draft.socialImage, 'must be an http or https URL, or an address on this site'),
     });
   }
   if (draft.canonicalUrl !== null && !isTooLong('canonical_url') && !isHttpUrl(draft.canonicalUrl)) {
-    errors.push({ field: 'canonical_url', message: 'must be an http or https URL' });
+    errors.push({
+      field: 'canonical_url',
+      message: urlFieldMessage(draft.canonicalUrl, 'must be an http or https URL'),
+    });
   }
   if (!isTooLong('language') && !LANGUAGE_TAG.test(draft.language)) {
     errors.push({ field: 'language', message: 'must be a language tag such as en or pt-BR' });

@@ -2,7 +2,7 @@ import type { FieldError } from '../errors.ts';
 import { lengthErrors, tooLong } from './limits.ts';
 import { slugProblem } from './slug.ts';
 import { hasXmlForbidden } from './text.ts';
-import { isHttpUrl, isSitePath } from './url.ts';
+import { isHttpUrl, isSitePath, urlFieldMessage } from './url.ts';
 
 /** An author. Needs no login; guest authors are common. */
 export interface Person {
@@ -74,7 +74,10 @@ export function validatePerson(fields: PersonFields): FieldError[] {
     errors.push({ field: 'email', message: 'must be an email address' });
   // Views put these in an href or src, so a javascript: or data: URL would run in readers' browsers.
   if (fields.website && !isTooLong('website') && !isHttpUrl(fields.website))
-    errors.push({ field: 'website', message: 'must be an http or https URL' });
+    errors.push({
+      field: 'website',
+      message: urlFieldMessage(fields.website, 'must be an http or https URL'),
+    });
   const photo = fields.photo;
   if (
     photo &&
@@ -82,7 +85,10 @@ export function validatePerson(fields: PersonFields): FieldError[] {
     !(isSitePath(photo) && photo.startsWith('/media/')) &&
     !isHttpUrl(photo)
   )
-    errors.push({ field: 'photo', message: 'must be an uploaded image or an http(s) URL' });
+    errors.push({
+      field: 'photo',
+      message: urlFieldMessage(photo, 'must be an uploaded image or an http(s) URL'),
+    });
   for (const [index, link] of (fields.links ?? []).entries()) {
     const field = `links_${index}`;
     const problem = tooLong(link.label, PERSON_LIMITS.linkLabel) ?? tooLong(link.url, PERSON_LIMITS.url);
@@ -92,7 +98,8 @@ export function validatePerson(fields: PersonFields): FieldError[] {
     // refused here, in the label as in the address, rather than removed to leave something else.
     else if (hasXmlForbidden(link.label))
       errors.push({ field, message: 'has a control character in its label' });
-    else if (!isHttpUrl(link.url)) errors.push({ field, message: 'must be an http or https URL' });
+    else if (!isHttpUrl(link.url))
+      errors.push({ field, message: urlFieldMessage(link.url, 'must be an http or https URL') });
   }
   return errors;
 }

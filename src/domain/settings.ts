@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { ARTICLE_LIMITS } from './article.ts';
 import { isTimeZone } from './time-zone.ts';
-import { isLinkTarget } from './url.ts';
+import { isLinkTarget, urlFieldMessage } from './url.ts';
 
 /** Site-wide settings. Texts are Markdown; every one is editable, none is a template literal. */
 export interface SiteSettings {
@@ -154,7 +154,10 @@ export function validateSettingValues(values: Record<string, string>): FieldErro
         message: 'must be a time zone such as UTC, Europe/Berlin or Africa/Nairobi',
       });
     } else if ((field === 'membershipUrl' || field === 'commentsUrl') && trimmed && !isLinkTarget(trimmed)) {
-      errors.push({ field: key, message: 'must be a path starting with / or an http(s) address' });
+      errors.push({
+        field: key,
+        message: urlFieldMessage(trimmed, 'must be a path starting with / or an http(s) address'),
+      });
     }
   }
   return errors;

@@ -9,10 +9,34 @@ export function isHttpUrl(value: string | null | undefined): value is string {
   if (!value || UNSAFE_CHARACTERS.test(value) || !/^https?:\/\/[^/]/i.test(value)) return false;
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hostname !== '' &&
+      // "https://user:pass@host/" shows readers a password, or dresses one host up as another
+      // ("https://bank.example@evil.example/").
+      url.username === '' &&
+      url.password === ''
+    );
   } catch {
     return false;
   }
+}
+
+/** Whether a URL carries a user name or password before its host (`https://user:pass@host/`). */
+export function hasUserinfo(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** The message for a URL field whose value was refused: `otherwise`, or why when it has userinfo. */
+export function urlFieldMessage(value: string, otherwise: string): string {
+  return hasUserinfo(value)
+    ? 'must not carry a user name or password (the "name:password@" before the host)'
+    : otherwise;
 }
 
 /**

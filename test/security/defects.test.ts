@@ -657,6 +657,39 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(await t.wiring.store.articles.findBySlug('pictured'), undefined);
       });
 
+      test('a user name or password in any address field is refused, by the field, saying so', async () => {
+        const editor = await as('editor');
+        await editor.get('/admin/articles/new');
+        for (const [field, value] of [
+          ['featured_image', 'https://user:pass@images.example/a.jpg'],
+          ['social_image', 'https://bank.example@evil.example/card.png'],
+          ['canonical_url', 'https://user@first.example/article'],
+          ['source_url', 'http://a:b@outlet.example/'],
+        ] as const) {
+          const res = await editor.post('/admin/articles', {
+            title: 'Userinfo',
+            slug: 'userinfo',
+            body: 'Text.',
+            language: 'en',
+            visibility: 'public',
+            featured_image_alt: 'A picture',
+            ...(field === 'source_url' ? { source: 'The outlet' } : {}),
+            [field]: value,
+          });
+          assert.equal(res.statusCode, 400, field);
+          const message = new RegExp(`id="field-${field}-error"[^>]*>([^<]*)<`).exec(res.body)?.[1] ?? '';
+          assert.match(message, /user name or password/, `${field}: ${message}`);
+        }
+        assert.equal(await t.wiring.store.articles.findBySlug('userinfo'), undefined);
+        await editor.get('/admin/people/new');
+        const person = await editor.post('/admin/people', {
+          name: 'Userinfo Person',
+          website: 'https://me:secret@site.example/',
+        });
+        assert.equal(person.statusCode, 400);
+        assert.match(person.body, /id="field-website-error"[^>]*>[^<]*user name or password/);
+      });
+
       test('a control character in any address field is refused, never stripped into another address', async () => {
         const control = 'https://exa\u0001mple.org/';
         const editor = await as('editor');
