@@ -11,6 +11,7 @@ import type {
 } from '../domain/ports/article-store.ts';
 import { Errors } from '../errors.ts';
 import { parameterChunks } from './chunks.ts';
+import { runCompiled } from './compiled-query.ts';
 import type { ArticlesTable, Database } from './schema.ts';
 
 type ArticleRow = Selectable<ArticlesTable>;
@@ -187,7 +188,9 @@ export class ArticleRepository implements ArticleStore {
   }
 
   async findBySlug(slug: string): Promise<Article | undefined> {
-    const row = await this.live().where('slug', '=', slug).executeTakeFirst();
+    const [row] = await runCompiled(this.db, 'article by slug', [slug], ([value]) =>
+      this.live().where('slug', '=', value as string),
+    );
     return row ? (await this.withRelations([row]))[0] : undefined;
   }
 
@@ -200,12 +203,13 @@ export class ArticleRepository implements ArticleStore {
 
   async findSummariesByIds(ids: number[]): Promise<ArticleSummary[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('articles')
-      .select(SUMMARY_COLUMNS)
-      .where('id', 'in', ids)
-      .where('deleted_at', 'is', null)
-      .execute();
+    const rows = await runCompiled(this.db, 'article summaries by id', ids, (values) =>
+      this.db
+        .selectFrom('articles')
+        .select(SUMMARY_COLUMNS)
+        .where('id', 'in', values as number[])
+        .where('deleted_at', 'is', null),
+    );
     const articles = await this.withRelations(
       rows.map((row) => ({ ...row, body_markdown: '', body_html: '' })),
     );
@@ -589,18 +593,19 @@ export class ArticleRepository implements ArticleStore {
       rows.map((r) => r.id),
       2,
     )) {
-      const links = await this.db
-        .selectFrom('article_authors')
-        .select(['article_id', 'person_id as linked_id', 'position', sql<number>`0`.as('is_term')])
-        .where('article_id', 'in', ids)
-        .unionAll(
-          this.db
-            .selectFrom('article_terms')
-            .select(['article_id', 'term_id as linked_id', 'position', sql<number>`1`.as('is_term')])
-            .where('article_id', 'in', ids),
-        )
-        .orderBy('position')
-        .execute();
+      const links = await runCompiled(this.db, 'article authors and terms', ids, (values) =>
+        this.db
+          .selectFrom('article_authors')
+          .select(['article_id', 'person_id as linked_id', 'position', sql<number>`0`.as('is_term')])
+          .where('article_id', 'in', values as number[])
+          .unionAll(
+            this.db
+              .selectFrom('article_terms')
+              .select(['article_id', 'term_id as linked_id', 'position', sql<number>`1`.as('is_term')])
+              .where('article_id', 'in', values as number[]),
+          )
+          .orderBy('position'),
+      );
       for (const link of links) {
         const of = Number(link.is_term) === 1 ? termsOf : authorsOf;
         const list = of.get(link.article_id);

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Correction, CorrectionChange, CorrectionStore } from '../domain/ports/correction-store.ts';
 import { type CamelDatabase, camelCased } from './camel-case.ts';
+import { runCompiled } from './compiled-query.ts';
 import type { Database } from './schema.ts';
 
 /** Public, dated corrections and updates appended to articles. */
@@ -13,13 +14,14 @@ export class CorrectionRepository implements CorrectionStore {
   }
 
   async listFor(articleId: number): Promise<Correction[]> {
-    return this.db
-      .selectFrom('corrections')
-      .selectAll()
-      .where('articleId', '=', articleId)
-      .orderBy('createdAt')
-      .orderBy('id')
-      .execute();
+    return runCompiled(this.db, 'corrections of an article', [articleId], ([id]) =>
+      this.db
+        .selectFrom('corrections')
+        .selectAll()
+        .where('articleId', '=', id as number)
+        .orderBy('createdAt')
+        .orderBy('id'),
+    );
   }
 
   async find(articleId: number, id: number): Promise<Correction | undefined> {

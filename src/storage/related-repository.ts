@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { RelatedList, RelatedStore } from '../domain/ports/related-store.ts';
 import { parameterChunks } from './chunks.ts';
+import { runCompiled } from './compiled-query.ts';
 import type { Database } from './schema.ts';
 
 /** Related-article lists, one row per article, the ids comma-separated in ranking order. */
@@ -12,11 +13,12 @@ export class RelatedRepository implements RelatedStore {
   }
 
   async get(articleId: number): Promise<RelatedList | undefined> {
-    const row = await this.db
-      .selectFrom('article_related')
-      .select(['related_ids', 'computed_at'])
-      .where('article_id', '=', articleId)
-      .executeTakeFirst();
+    const [row] = await runCompiled(this.db, 'related articles', [articleId], ([id]) =>
+      this.db
+        .selectFrom('article_related')
+        .select(['related_ids', 'computed_at'])
+        .where('article_id', '=', id as number),
+    );
     if (!row) return undefined;
     const articleIds = row.related_ids === '' ? [] : row.related_ids.split(',').map(Number);
     return { articleIds: articleIds.filter(Number.isSafeInteger), computedAt: row.computed_at };
