@@ -53,6 +53,7 @@ export class WxrSpool {
   private readonly insertFile: SqliteDatabase.Statement;
   private readonly selectFile: SqliteDatabase.Statement;
   private readonly insertRelink: SqliteDatabase.Statement;
+  private readonly insertParentRedirect: SqliteDatabase.Statement;
   private uncommitted = 0;
 
   constructor() {
@@ -101,6 +102,9 @@ export class WxrSpool {
     this.insertFile = this.db.prepare('INSERT OR REPLACE INTO files (relative, url) VALUES (?, ?)');
     this.selectFile = this.db.prepare('SELECT url FROM files WHERE relative = ?');
     this.insertRelink = this.db.prepare('INSERT OR IGNORE INTO relinks (kind, id, item) VALUES (?, ?, ?)');
+    this.insertParentRedirect = this.db.prepare(
+      'INSERT OR REPLACE INTO parent_redirects (post_id, parent, link) VALUES (?, ?, ?)',
+    );
     this.db.exec('BEGIN');
   }
 
@@ -132,6 +136,7 @@ export class WxrSpool {
   /** Where the first item with this post id now lives. */
   setTargetPath(postId: string, path: string): void {
     this.updateTarget.run(path, postId);
+    this.wrote();
   }
 
   /** What became of an uploaded file: its address here, or null when it is not in the uploads folder. */
@@ -142,6 +147,7 @@ export class WxrSpool {
 
   setFile(relative: string, url: string | null): void {
     this.insertFile.run(relative, url);
+    this.wrote();
   }
 
   /**
@@ -150,13 +156,13 @@ export class WxrSpool {
    */
   addRelink(kind: 'article' | 'page', id: number, item: number | null = null): void {
     this.insertRelink.run(kind, id, item);
+    this.wrote();
   }
 
   /** Notes that an attachment's old addresses (`link`, its ids) are to lead to its parent's page. */
   addParentRedirect(postId: string, parent: string, link: string | null): void {
-    this.db
-      .prepare('INSERT OR REPLACE INTO parent_redirects (post_id, parent, link) VALUES (?, ?, ?)')
-      .run(postId, parent, link);
+    this.insertParentRedirect.run(postId, parent, link);
+    this.wrote();
   }
 
   /** The attachments noted by addParentRedirect whose parent was written, with where it lives. */
@@ -189,6 +195,15 @@ export class WxrSpool {
         item.attachmentUrl ?? item.guid,
         item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value ?? null,
       );
+    this.wrote();
+  }
+
+  /**
+   * Counts a write, committing every CHUNK. Writes are grouped in transactions in both phases:
+   * each write of the writing phase on its own was a commit that rewrote the file's pages, about
+   * 6 % of the import thread's time on 2,000 posts.
+   */
+  private wrote(): void {
     this.uncommitted += 1;
     if (this.uncommitted >= CHUNK) {
       this.db.exec('COMMIT; BEGIN');
@@ -196,9 +211,11 @@ export class WxrSpool {
     }
   }
 
-  /** Ends the reading phase. */
+  /** Ends the reading phase: what was read is committed, and the writing phase's writes are grouped in their turn. */
   finish(): void {
     if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.db.exec('BEGIN');
+    this.uncommitted = 0;
   }
 
   /** The attachment with this post id, if the file has one. */
