@@ -70,9 +70,11 @@ export function envFor(node, env = process.env) {
 export const PARENT_PID = 'PRESSROOM_PARENT_PID';
 
 /**
- * Runs `node args` in this terminal and ends this process the way the child ended. Signals a
- * process manager sends to this process are passed on; Ctrl-C already reaches both processes.
- * SIGKILL cannot be passed on: the child watches for this process to go (watchParent).
+ * Runs `node args` in this terminal and ends this process the way the child ended. Stop signals
+ * sent to this process are passed on, SIGINT too (`kill -INT` to this pid alone). One sent to the
+ * whole process group (Ctrl-C, systemd, `timeout`) thus reaches the child twice; the child takes
+ * a repeat within a second as the same request (src/stop-signals.ts). SIGKILL cannot be passed
+ * on: the child watches for this process to go (watchParent).
  */
 export function runOn(node, args) {
   const child = spawn(node, args, {
@@ -80,7 +82,7 @@ export function runOn(node, args) {
     env: { ...envFor(node), [PARENT_PID]: String(process.pid) },
   });
   const forward = (signal) => () => child.kill(signal);
-  const forwarders = { SIGTERM: forward('SIGTERM'), SIGHUP: forward('SIGHUP'), SIGINT: () => {} };
+  const forwarders = { SIGTERM: forward('SIGTERM'), SIGHUP: forward('SIGHUP'), SIGINT: forward('SIGINT') };
   for (const [signal, handler] of Object.entries(forwarders)) process.on(signal, handler);
   child.on('error', (error) => {
     process.stderr.write(`Could not start ${node}: ${error.message}\n`);

@@ -5,6 +5,7 @@ import { jobRunnerFor } from './jobs/job-runner-for.ts';
 import { createLogger } from './logger.ts';
 import { isServerWorker, leaveServerWorkers, startServerWorkers } from './server-workers.ts';
 import { isPublicationEmpty, seedDemo } from './services/demo.ts';
+import { isSameStopRequest } from './stop-signals.ts';
 import { createWiring, type Wiring } from './wiring.ts';
 
 /**
@@ -52,8 +53,7 @@ export async function startServer(
     await running.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void close('SIGINT'));
-  process.once('SIGTERM', () => void close('SIGTERM'));
+  onStopSignals(close);
   process.stdout.write(banner);
 }
 
@@ -74,8 +74,7 @@ async function serve(wiring: Wiring, config: Config): Promise<void> {
     await wiring.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void close('SIGINT'));
-  process.once('SIGTERM', () => void close('SIGTERM'));
+  onStopSignals(close);
   try {
     await app.listen({ port: config.server.port, host: config.server.host });
   } catch (cause) {
@@ -85,6 +84,28 @@ async function serve(wiring: Wiring, config: Config): Promise<void> {
     throw listenError(cause, config.server.host, config.server.port);
   }
   jobs.start();
+}
+
+/**
+ * Calls `close` on the first SIGINT or SIGTERM. Another, a second or more later, ends the process
+ * at once as the signal does by default; one sooner is the same signal heard twice, through the
+ * launcher and from the process group (see isSameStopRequest), and closing goes on.
+ */
+function onStopSignals(close: (signal: string) => Promise<void>): void {
+  let firstAt = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    if (firstAt === 0) {
+      firstAt = Date.now();
+      void close(signal);
+      return;
+    }
+    if (isSameStopRequest(firstAt)) return;
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
 }
 
 /** What a terminal shows once the server answers: where, on which database, and the first step. */

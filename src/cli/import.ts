@@ -11,6 +11,7 @@ import { type ImportReport, importMarkdown } from '../services/import/markdown.t
 import { listsOf, type ReportLists, ReportSpool } from '../services/import/report-spool.ts';
 import type { ImportProgress, MigrationReport, ReportKind } from '../services/import/session.ts';
 import { importWordPress, type TaxonomyMapping } from '../services/import/wordpress.ts';
+import { isSameStopRequest } from '../stop-signals.ts';
 import { type CliIo, stdio, usageError, withWiring } from './runtime.ts';
 
 /** How long one body may take to render during a command-line import (the server allows 5 s). */
@@ -194,19 +195,24 @@ const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 /**
  * While an import runs, a stop signal (a process manager's SIGTERM, Ctrl-C, a closed terminal)
  * asks it to stop after the batch it is writing, so that it can report what it did; a second one
- * ends the process at once (the open transaction is rolled back by the database).
+ * ends the process at once (the open transaction is rolled back by the database). A second one is
+ * only one heard a second or more after the first: one signal to the process group reaches this
+ * process twice when the launcher runs it (see isSameStopRequest).
  */
 function stopOnSignals(): { signal: AbortSignal; exitCode(): number; release(): void } {
   const controller = new AbortController();
   let received: keyof typeof SIGNAL_EXIT_CODES | null = null;
+  let receivedAt = 0;
   const handlers = Object.keys(SIGNAL_EXIT_CODES).map((name) => {
     const signal = name as keyof typeof SIGNAL_EXIT_CODES;
     const handler = () => {
       if (received) {
+        if (isSameStopRequest(receivedAt)) return;
         stdio.err(`${signal} again: stopping at once; the batch being written is rolled back.`);
         process.exit(SIGNAL_EXIT_CODES[signal]);
       }
       received = signal;
+      receivedAt = Date.now();
       stdio.err(`${signal}: stopping after the batch being written (${signal} again to stop at once)…`);
       controller.abort(signal);
     };

@@ -2,12 +2,13 @@
 // is too old for the sources. A process manager that kills the launcher with SIGKILL, which it
 // cannot pass on, must not leave that child (an import, a server) running with no one waiting.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { after, type TestContext, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { skipOrFail } from '../helpers/prerequisites.ts';
 import { freePort } from '../helpers/reader-server.ts';
 import { REPO_ROOT } from '../helpers/server-process.ts';
 
@@ -159,4 +160,111 @@ test('an import the launcher runs in a child process stops when the launcher is 
     if (childPid && isRunning(childPid)) process.kill(childPid, 'SIGKILL');
     if (launcher.exitCode === null && launcher.signalCode === null) launcher.kill('SIGKILL');
   }
+});
+
+// The machine's own Node, when it is older than the sources need: bin/pressroom then runs the
+// command in a child process on the Node 24 npm installed beside the code.
+function oldNode(t: TestContext): string | undefined {
+  const candidate = '/usr/bin/node';
+  const version = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+  const major = Number(/^v(\d+)/.exec(version.stdout ?? '')?.[1] ?? 0);
+  if (version.error || major === 0 || major >= 22) {
+    skipOrFail(t, `no Node.js older than 22 at ${candidate}`);
+    return undefined;
+  }
+  return candidate;
+}
+
+/**
+ * Starts `bin/pressroom import wordpress` on the machine's old Node, as the leader of a process
+ * group of its own (as under systemd or `timeout`), and sends `signal` to `target` once it writes.
+ */
+async function stopLaunchedImport(
+  t: TestContext,
+  options: { name: string; signal: NodeJS.Signals; target: 'child-then-launcher' | 'launcher' },
+): Promise<{ output: string; code: number | null; reportFile: string } | undefined> {
+  const nodePath = oldNode(t);
+  if (!nodePath) return undefined;
+  const file = path.join(dir, `${options.name}.xml`);
+  writeFileSync(file, bigExport(20_000));
+  const reportFile = path.join(dir, `${options.name}-report.json`);
+  const launcher = spawn(nodePath, [BIN, 'import', 'wordpress', file, '--progress', '--report', reportFile], {
+    cwd: REPO_ROOT,
+    detached: true,
+    env: {
+      ...process.env,
+      // The old Node first on PATH, as on the machine: the launcher finds Node 24 by itself.
+      PATH: `${path.dirname(nodePath)}${path.delimiter}${process.env.PATH ?? ''}`,
+      DATABASE_URL: `sqlite:${path.join(dir, `${options.name}.db`)}`,
+      PRESSROOM_DATA: dir,
+      PRESSROOM_DEMO__SEED_ON_FIRST_RUN: 'false',
+      PRESSROOM_LOG__LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: string) => {
+    output = (output + chunk).slice(-16_000);
+  };
+  launcher.stdout.setEncoding('utf8').on('data', keep);
+  launcher.stderr.setEncoding('utf8').on('data', keep);
+  const exited = new Promise<number | null>((resolve) => launcher.on('exit', (code) => resolve(code)));
+  const pid = launcher.pid ?? 0;
+  try {
+    assert.ok(
+      await until(() => /writing \d+%/.test(output), 120_000),
+      `the import never started writing:\n${output}`,
+    );
+    if (options.target === 'child-then-launcher') {
+      // What one signal to the group does when the child handles its copy before the launcher
+      // passes its own on (a loaded machine): the child hears it twice. Sent to the group at
+      // once, the two deliveries often merge into one pending signal and hide the fault.
+      const childPid = Number(spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.trim());
+      assert.ok(childPid > 0, `no child of the launcher:\n${output}`);
+      process.kill(childPid, options.signal);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    process.kill(pid, options.signal);
+    const code = await Promise.race([
+      exited,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 60_000)),
+    ]);
+    return { output, code, reportFile };
+  } finally {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // Ended already.
+    }
+  }
+}
+
+test('one SIGTERM to the process group of an import the launcher runs stops it once, with its summary and report', async (t) => {
+  // The launcher passes the signal on to its child, which got it from the group already: the two
+  // deliveries of one signal must not count as the "again" that stops at once with no report.
+  const result = await stopLaunchedImport(t, {
+    name: 'group-term',
+    signal: 'SIGTERM',
+    target: 'child-then-launcher',
+  });
+  if (!result) return;
+  assert.doesNotMatch(result.output, /again: stopping at once/);
+  assert.match(
+    result.output,
+    /Stopped by SIGTERM after \d+ of 20000 items; run the same command again to finish/,
+  );
+  assert.match(result.output, /Source items: \d+ \(\d+ imported\)/);
+  assert.ok(existsSync(result.reportFile), `no --report was written:\n${result.output}`);
+  assert.equal(result.code, 143);
+});
+
+test('SIGINT sent to the launcher alone stops the import it runs, as SIGTERM does', async (t) => {
+  const result = await stopLaunchedImport(t, { name: 'launcher-int', signal: 'SIGINT', target: 'launcher' });
+  if (!result) return;
+  assert.match(
+    result.output,
+    /Stopped by SIGINT after \d+ of 20000 items; run the same command again to finish/,
+  );
+  assert.ok(existsSync(result.reportFile), `no --report was written:\n${result.output}`);
+  assert.equal(result.code, 130);
 });
