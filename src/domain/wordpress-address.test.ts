@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { wordPressAddress, wordPressQueryAddress, wordPressQueryFeed } from './wordpress-address.ts';
+import {
+  hasWordPressQueryKey,
+  wordPressAddress,
+  wordPressQueryAddress,
+  wordPressQueryFeed,
+} from './wordpress-address.ts';
 
 test('feeds of the site, of a listing and of a post, in RSS or Atom', () => {
   assert.deepEqual(wordPressAddress('/feed'), { kind: 'feed', base: null, format: 'rss' });
@@ -64,4 +69,18 @@ test('query addresses that name a post, page, attachment, category, tag or autho
   assert.equal(query('tag=a/b'), undefined);
   assert.equal(query('s=water'), undefined);
   assert.equal(query('p=12', '/blog/'), undefined);
+});
+
+test('query ids read as WordPress reads them, and WordPress keys told apart from other queries', () => {
+  const query = (text: string) => wordPressQueryAddress('/', new URLSearchParams(text));
+  assert.equal(query('p=0101'), '/?p=101');
+  assert.equal(query('p=0'), '/?p=0');
+  assert.equal(query('p=1&p=2'), '/?p=2');
+  assert.equal(query('p=1e3'), undefined);
+  const hasKey = (text: string, path = '/') => hasWordPressQueryKey(path, new URLSearchParams(text));
+  assert.equal(hasKey('p=-1'), true);
+  assert.equal(hasKey('p[]=101'), true);
+  assert.equal(hasKey('tag[x]=rivers'), true);
+  assert.equal(hasKey('post=42&utm_source=mail'), false);
+  assert.equal(hasKey('p=1', '/blog/'), false);
 });

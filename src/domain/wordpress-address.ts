@@ -81,10 +81,27 @@ const QUERY_VALUES: Record<(typeof QUERY_KEYS)[number], RegExp> = {
 export function wordPressQueryAddress(path: string, query: URLSearchParams): string | undefined {
   if (path !== '/' && path !== '/index.php') return undefined;
   for (const key of QUERY_KEYS) {
-    const value = query.get(key);
-    if (value === null) continue;
-    const normal = key === 'tag' ? value.toLowerCase() : value;
-    return QUERY_VALUES[key].test(normal) ? `/?${key}=${encodeURIComponent(normal)}` : undefined;
+    // PHP keeps the last of repeated keys (?p=1&p=2 is post 2).
+    const value = query.getAll(key).at(-1);
+    if (value === undefined) continue;
+    if (!QUERY_VALUES[key].test(value.toLowerCase())) return undefined;
+    // WordPress reads ids as integers: ?p=0101 is post 101.
+    const normal = key === 'tag' ? value.toLowerCase() : value.replace(/^0+(?=\d)/, '');
+    return `/?${key}=${encodeURIComponent(normal)}`;
   }
   return undefined;
+}
+
+/**
+ * Whether a query on the home page carries one of WordPress's keys for one thing (?p=, ?cat=...),
+ * as itself or as PHP's array form (?p[]=), whatever its value: such an address was a link to
+ * something on the old site, and one that names nothing is not the home page.
+ */
+export function hasWordPressQueryKey(path: string, query: URLSearchParams): boolean {
+  if (path !== '/' && path !== '/index.php') return false;
+  for (const key of query.keys()) {
+    const name = key.replace(/\[.*$/, '');
+    if ((QUERY_KEYS as readonly string[]).includes(name)) return true;
+  }
+  return false;
 }

@@ -121,8 +121,45 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a WordPress query key whose value names nothing answers 404, not the home page', async () => {
+      for (const url of [
+        '/?p=42x',
+        '/?p=-1',
+        '/?p[]=101',
+        '/?p=1e3',
+        '/?p=0x65',
+        '/?p=101abc',
+        '/?p=+101',
+        '/?p=%E2%80%AE101',
+        '/?p=',
+        '/?page_id[]=51',
+        '/?cat=-3',
+        '/?tag[]=rivers',
+        '/?tag=%2F%2Fevil.example',
+        '/?author=2.0',
+        '/?attachment_id=%20201',
+      ]) {
+        const res = await fetch(`${base}${url}`, { redirect: 'manual' });
+        assert.equal(res.status, 404, url);
+        assert.equal(res.headers.get('location'), null, url);
+        await res.body?.cancel();
+      }
+    });
+
+    test('a WordPress query id is read as WordPress reads it: leading zeros dropped, the last of repeated keys', async () => {
+      for (const url of ['/?p=042', '/?p=999999&p=42', '/index.php?p=0042']) {
+        const res = await fetch(`${base}${url}`, { redirect: 'manual' });
+        assert.equal(res.status, 301, url);
+        assert.equal(res.headers.get('location'), '/articles/river-accounts', url);
+        await res.body?.cancel();
+      }
+      const res = await fetch(`${base}/?p=42&p=999999`, { redirect: 'manual' });
+      assert.equal(res.status, 404);
+      await res.body?.cancel();
+    });
+
     test('another query is the home page, not a redirect', async () => {
-      for (const url of ['/?p=42x', '/?post=42', '/?utm_source=mail']) {
+      for (const url of ['/?post=42', '/?utm_source=mail', '/?s=water']) {
         const res = await fetch(`${base}${url}`, { redirect: 'manual' });
         assert.equal(res.status, 200, url);
         assert.equal(res.headers.get('location'), null, url);

@@ -1,13 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { feedPathOf } from '../../domain/paths.ts';
-import { wordPressQueryAddress, wordPressQueryFeed } from '../../domain/wordpress-address.ts';
+import {
+  hasWordPressQueryKey,
+  wordPressQueryAddress,
+  wordPressQueryFeed,
+} from '../../domain/wordpress-address.ts';
 import { Errors } from '../../errors.ts';
 import type { Reader } from '../../services/reader.ts';
 
 /**
  * WordPress links of the form /?p=123, /?page_id=45, /?attachment_id=201, /?cat=3, /?tag=rivers
  * and /?author=2 land on the home page route, so the not-found handler never sees them; this
- * answers them with the redirect an import recorded, or 404 when there is none.
+ * answers them with the redirect an import recorded, or 404 when there is none or the value is no
+ * id or slug WordPress would have made (?p=-1, ?p[]=101).
  * /?feed=rss2 (and atom, and the comments feed, which has no equivalent here) leads to the site's feed.
  */
 export async function legacyRedirects(
@@ -21,7 +26,11 @@ export async function legacyRedirects(
     const query = new URLSearchParams(request.url.slice(at + 1));
     // What the address names comes first (a post's or a category's feed leads to it), then a
     // feed of the whole site.
-    const old = wordPressQueryAddress(request.url.slice(0, at) || '/', query);
+    const path = request.url.slice(0, at) || '/';
+    const old = wordPressQueryAddress(path, query);
+    // A WordPress key whose value no import could have recorded (?p=-1, ?p[]=101, ?tag=//x.example)
+    // names nothing here either: 404, as for an id no import saw.
+    if (!old && hasWordPressQueryKey(path, query)) throw Errors.NOT_FOUND();
     if (!old) {
       const format = wordPressQueryFeed(query.get('feed') ?? '');
       if (format)
