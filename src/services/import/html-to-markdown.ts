@@ -440,6 +440,16 @@ turndown.addRule('table', {
       ? `\n\n${content.replace(/\n{2,}/g, '\n').trim()}\n\n`
       : `\n\n${tableAsHtml(node as HTMLElement)}\n\n`,
 });
+// A "|" in a cell ends the cell in a pipe table: "1,204 | pending" made a row with one column
+// too many and lost the text after it. Escaped as "\|", which pipe tables read as a "|" of the
+// cell, in code spans and link addresses too.
+turndown.addRule('tableCell', {
+  filter: ['th', 'td'],
+  replacement: (content, node) => {
+    const first = node.parentNode?.firstChild === node;
+    return `${first ? '| ' : ' '}${content.replace(/\|/g, '\\|')} |`;
+  },
+});
 // turndown-plugin-gfm reads an attribute of every child of a heading row, text and comments
 // included, and throws on them (WordPress bodies have whitespace and <?php ?> there).
 turndown.addRule('tableRow', {

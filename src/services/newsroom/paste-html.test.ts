@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { renderMarkdownNow } from '../../content/markdown.ts';
 import { pastedHtmlToMarkdown } from './paste-html.ts';
 
 describe('pasting from word processors and web pages', () => {
@@ -24,6 +25,18 @@ describe('pasting from word processors and web pages', () => {
   it('keeps a pasted bare URL with underscores one working link', () => {
     const markdown = pastedHtmlToMarkdown('<p>See https://example.com/a_b_c?utm_source=x_y for more.</p>');
     assert.equal(markdown, 'See <https://example.com/a_b_c?utm_source=x_y> for more.');
+  });
+
+  it('keeps a table cell holding a pipe one cell, in text, code and links', () => {
+    const markdown = pastedHtmlToMarkdown(
+      '<table><tr><th>Item</th><th>Count</th></tr><tr><td>Forms</td><td>1,204 | pending</td></tr><tr><td><code>x|y</code></td><td><a href="https://example.org/a|b">l|k</a></td></tr></table>',
+    );
+    assert.match(markdown, /^\| Forms \| 1,204 \\\| pending \|$/m);
+    const html = renderMarkdownNow(markdown);
+    assert.match(html, /<td>1,204 \| pending<\/td>/);
+    assert.match(html, /<td><code>x\|y<\/code><\/td>/);
+    assert.match(html, /<td><a href="https:\/\/example\.org\/a%7Cb"[^>]*>l\|k<\/a><\/td>/);
+    assert.equal(html.match(/<td>/g)?.length, 4);
   });
 });
 
