@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { stripXmlForbidden } from '../domain/text.ts';
+import type { FieldError } from '../errors.ts';
 import { Errors } from '../errors.ts';
 
 const ENCODED_NUL = /%00/i;
@@ -47,6 +48,53 @@ function cleanBody(value: unknown, field: string, depth = 0): unknown {
     object[key] = cleanBody(item, field === 'body' ? key : `${field}.${key}`, depth + 1);
   }
   return value;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route is a list whose query holds filters: a filter given twice counts with its last
+     * value, and one holding a NUL is dropped and reported by its field (listQueryProblems), so
+     * the list is shown with a message by the field rather than an error page.
+     */
+    listQuery?: boolean;
+  }
+}
+
+/** What the guard took out of a list's query, by the query it left: messages and values as typed. */
+const listQueryDropped = new WeakMap<object, { errors: FieldError[]; typed: Record<string, string> }>();
+
+/** The filters the guard dropped from a list's query (see listQuery), with what was typed in them. */
+export function listQueryProblems(query: object): { errors: FieldError[]; typed: Record<string, string> } {
+  return listQueryDropped.get(query) ?? { errors: [], typed: {} };
+}
+
+/**
+ * A list's query as its filters read it: a repeated key ("?status=draft&status=review") keeps its
+ * last value, and a value holding a NUL is taken out and remembered as that field's problem.
+ * Anything but the query with a NUL is refused as on every route.
+ */
+function foldListQuery(request: FastifyRequest): void {
+  const at = request.url.indexOf('?');
+  const path = at === -1 ? request.url : request.url.slice(0, at);
+  if (ENCODED_NUL.test(path) || path.includes('\u0000')) throw nulRefused('address');
+  const query = request.query as Record<string, unknown> | null;
+  if (query === null || typeof query !== 'object') return;
+  const errors: FieldError[] = [];
+  const typed: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    const last = Array.isArray(value) ? value.at(-1) : value;
+    if (key.includes('\u0000')) {
+      delete query[key];
+    } else if (typeof last === 'string' && last.includes('\u0000')) {
+      delete query[key];
+      errors.push({ field: key, message: 'contains a NUL character, which is not allowed' });
+      typed[key] = last.replaceAll('\u0000', '');
+    } else {
+      query[key] = last;
+    }
+  }
+  if (errors.length > 0) listQueryDropped.set(query, { errors, typed });
 }
 
 type NumberKind = 'integer' | 'number';
@@ -116,7 +164,8 @@ export const inputGuard = fp(
     // preValidation rather than onRequest: by then cookies and sessions are read, so the error
     // page can be rendered as usual (the admin's needs its CSRF cookie).
     app.addHook('preValidation', async (request) => {
-      if (ENCODED_NUL.test(request.url) || request.url.includes('\u0000')) throw nulRefused('address');
+      if (request.routeOptions.config.listQuery) foldListQuery(request);
+      else if (ENCODED_NUL.test(request.url) || request.url.includes('\u0000')) throw nulRefused('address');
       const schema = request.routeOptions.schema;
       if (schema) {
         refuseDisguisedNumbers(request.params, schema.params);

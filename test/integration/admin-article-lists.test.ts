@@ -258,6 +258,37 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(listedIds(page.body), everything, 'the first page instead');
     });
 
+    it('reads a filter given twice by its last value, and one holding a NUL as wrong by its field', async () => {
+      const editor = await as('editor');
+      for (const [key, first, last] of [
+        ['status', 'draft', 'review'],
+        ['author', 'nobody', 'ana'],
+        ['q', 'a', 'b'],
+        ['sort', 'title', 'published'],
+        ['from', '2026-01-01', '2026-11-02'],
+        ['term', 'Atlantis', 'Europe'],
+        ['after', 'xyz', 'abc'],
+      ] as const) {
+        const twice = await editor.get(`/admin/articles?${key}=${first}&${key}=${last}`);
+        const once = await editor.get(`/admin/articles?${key}=${last}`);
+        assert.equal(twice.statusCode, once.statusCode, key);
+        assert.doesNotMatch(twice.body, /Invalid querystring|must be string/, key);
+        assert.match(twice.body, /<form method="get" action="\/admin\/articles"/, key);
+        assert.deepEqual(listedIds(twice.body), listedIds(once.body), key);
+      }
+      const everything = listedIds((await editor.get('/admin/articles')).body);
+      const nul = await editor.get('/admin/articles?q=%00');
+      assert.equal(nul.statusCode, 400);
+      assert.match(nul.body, /id="list-q"[^>]*aria-invalid="true"/);
+      assert.match(nul.body, /<p class="field-error" id="list-q-error">Contains a NUL character/);
+      assert.deepEqual(listedIds(nul.body), everything, 'the list without that filter');
+      const typed = await editor.get('/admin/articles?q=har%00bour&status=draft&status=draft');
+      assert.equal(typed.statusCode, 400);
+      assert.match(typed.body, /id="list-q" name="q" type="search" value="harbour"/);
+      assert.match(typed.body, /<option value="draft" selected>/);
+      assert.equal((await editor.get('/admin/articles/%00?q=a')).statusCode, 400);
+    });
+
     it('shows a contributor only their own articles', async () => {
       const contributor = await as('contributor');
       const ids = listedIds((await contributor.get('/admin/articles')).body).sort((a, b) => a - b);

@@ -180,6 +180,31 @@ for (const kind of DATABASE_KINDS) {
         listedNames((await editor.get('/admin/taxonomies/region')).body, 'Name'),
         'the first page instead',
       );
+      for (const [twice, once, label] of [
+        ['/admin/taxonomies/region?q=a&q=e', '/admin/taxonomies/region?q=e', 'Name'],
+        ['/admin/pages?sort=name&sort=name', '/admin/pages?sort=name', 'Title'],
+      ] as const) {
+        const response = await editor.get(twice);
+        assert.equal(response.statusCode, 200, twice);
+        assert.deepEqual(
+          listedNames(response.body, label),
+          listedNames((await editor.get(once)).body, label),
+          twice,
+        );
+      }
+      for (const [url, prefix, label] of [
+        ['/admin/taxonomies/region?q=%00', 'terms', 'Name'],
+        ['/admin/pages?q=%00', 'pages', 'Title'],
+      ] as const) {
+        const response = await editor.get(url);
+        assert.equal(response.statusCode, 400, url);
+        assert.match(
+          response.body,
+          new RegExp(`<p class="field-error" id="${prefix}-q-error">Contains a NUL`),
+          url,
+        );
+        assert.ok(listedNames(response.body, label).length > 0, `${url}: the list is still shown`);
+      }
       const contributor = await as('contributor');
       assert.equal((await contributor.get('/admin/taxonomies/region')).statusCode, 403);
       assert.equal((await contributor.get('/admin/pages')).statusCode, 403);

@@ -102,6 +102,17 @@ for (const kind of DATABASE_KINDS) {
       const page = await editor.get('/admin/people?after=xyz');
       assert.equal(page.statusCode, 400);
       assert.match(page.body, /Page: Is not a page of this list/);
+      const twice = await editor.get('/admin/people?q=a&q=b&sort=name&sort=updated');
+      assert.deepEqual(
+        listedNames(twice.body),
+        listedNames((await editor.get('/admin/people?q=b&sort=updated')).body),
+        'a key given twice counts with its last value',
+      );
+      assert.equal(twice.statusCode, 200);
+      const nul = await editor.get('/admin/people?q=%00');
+      assert.equal(nul.statusCode, 400);
+      assert.match(nul.body, /<p class="field-error" id="people-q-error">Contains a NUL character/);
+      assert.match(nul.body, /<table class="stack-table people-list">/, 'the list is still shown');
       const contributor = await as('contributor');
       assert.equal((await contributor.get('/admin/people')).statusCode, 403);
     });

@@ -103,6 +103,13 @@ for (const kind of DATABASE_KINDS) {
         assert.match(wrong.body, /Page: Is not a page of this list: start again from the first page/, before);
         assert.deepEqual(idsOn(wrong.body), idsOn(newest.body), `${before}: the newest images instead`);
       }
+      const twice = await browser.get('/admin/media?q=nothing-like-it&q=harbour');
+      assert.equal(twice.statusCode, 200);
+      assert.deepEqual(idsOn(twice.body), idsOn((await browser.get('/admin/media?q=harbour')).body));
+      const nul = await browser.get('/admin/media?q=%00');
+      assert.equal(nul.statusCode, 400);
+      assert.match(nul.body, /<p class="field-error" id="media-q-error">Contains a NUL character/);
+      assert.deepEqual(idsOn(nul.body), idsOn(newest.body), 'the newest images instead');
       const past = await browser.get(`/admin/media?before=${ids[0]}`);
       assert.equal(past.statusCode, 200);
       assert.match(past.body, /No images older than these/);

@@ -244,7 +244,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
 
   app.get(
     '/articles',
-    { config: { access: 'article.create' }, schema: { querystring: ListQuery } },
+    { config: { access: 'article.create', listQuery: true }, schema: { querystring: ListQuery } },
     async (request, reply) => {
       const staff = staffOf(request);
       const { filters, errors } = parseArticleListQuery(request.query);

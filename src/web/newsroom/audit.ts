@@ -15,7 +15,7 @@ const AuditQuery = Type.Object({ before: OptionalText }, { additionalProperties:
 export async function auditPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   app.get(
     '/audit',
-    { config: { access: 'audit.view' }, schema: { querystring: AuditQuery } },
+    { config: { access: 'audit.view', listQuery: true }, schema: { querystring: AuditQuery } },
     async (request, reply) => {
       const { id: before, errors } = pageTokenOf(request.query.before, 'before');
       const problems = listFilterProblems(errors, request.query);

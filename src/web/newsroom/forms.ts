@@ -23,6 +23,7 @@ import type {
 } from 'fastify';
 import { isRecordId, parseWholeNumber } from '../../domain/limits.ts';
 import { type AppError, type FieldError, isAppError } from '../../errors.ts';
+import { listQueryProblems } from '../input-guard.ts';
 import type { TypedApp, TypedReply, TypedRequest } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import type { ListFilterProblems } from '../views/newsroom/list-filters.ts';
@@ -218,8 +219,10 @@ export function listFilterProblems(
   errors: FieldError[],
   query: Record<string, string | undefined>,
 ): ListFilterProblems | undefined {
-  if (errors.length === 0) return undefined;
-  return { errors: toFieldErrors(errors), typed: { ...query } };
+  const dropped = listQueryProblems(query);
+  const all = [...dropped.errors, ...errors];
+  if (all.length === 0) return undefined;
+  return { errors: toFieldErrors(all), typed: { ...query, ...dropped.typed } };
 }
 
 /**

@@ -18,7 +18,12 @@ import {
 import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { newsroomJs } from '../views/newsroom/assets.ts';
-import { filterSummary, type ListFilterProblems } from '../views/newsroom/list-filters.ts';
+import {
+  filterFieldState,
+  filterSummary,
+  filterValue,
+  type ListFilterProblems,
+} from '../views/newsroom/list-filters.ts';
 import type { AdminDeps } from './deps.ts';
 import { csrfField, listFilterProblems, pageTokenOf } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -157,6 +162,7 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
     } = {},
   ) => {
     const query = state.query?.trim() ?? '';
+    const searchState = filterFieldState(state.problems, 'q', 'media-q');
     const images = await searchImages(ctx, { query, limit: LIBRARY_PAGE, beforeId: state.before });
     const oldest = images.at(-1)?.media.id;
     const withQuery = query ? `q=${encodeURIComponent(query)}&` : '';
@@ -188,9 +194,9 @@ ${state.error ? html`<div class="alert" role="alert"><p>The image was not upload
   <button type="submit">Upload</button>
   <p class="hint">JPEG, PNG, WebP, GIF, AVIF or TIFF up to 15 MB. Metadata (camera, location) is removed; sizes for phones and wide screens are made automatically.</p>
 </form>
-${filterSummary(state.problems, {})}<form method="get" action="/admin/media" class="media-search" role="search">
+${filterSummary(state.problems, { q: { id: 'media-q', label: 'Search images' } })}<form method="get" action="/admin/media" class="media-search" role="search">
   <label for="media-q">Search images</label>
-  <input type="search" id="media-q" name="q" value="${query}" placeholder="Description or file name">
+  <input type="search" id="media-q" name="q" value="${filterValue(state.problems, 'q', query)}" placeholder="Description or file name"${searchState.invalid}>${searchState.message}
   <button type="submit" class="secondary">Search</button>
 </form>
 ${
@@ -230,7 +236,7 @@ ${state.before ? html`<p><a href="/admin/media${query ? `?q=${encodeURIComponent
 
   app.get(
     '/media',
-    { config: { access: 'media.upload' }, schema: { querystring: LibraryQuery } },
+    { config: { access: 'media.upload', listQuery: true }, schema: { querystring: LibraryQuery } },
     async (request, reply) => {
       const { id: before, errors } = pageTokenOf(request.query.before, 'before');
       return libraryPage(request, reply, {

@@ -130,7 +130,7 @@ ${errorSummary(problem, LABELS)}
 
   app.get(
     '/pages',
-    { config: { access: 'page.manage' }, schema: { querystring: PageListQuery } },
+    { config: { access: 'page.manage', listQuery: true }, schema: { querystring: PageListQuery } },
     async (request, reply) => {
       const { filters, errors } = parseNameListQuery(request.query);
       const problems = listFilterProblems(errors, request.query);

@@ -150,7 +150,7 @@ ${errorSummary(problem, LABELS)}
 
   app.get(
     '/people',
-    { config: { access: 'person.manage' }, schema: { querystring: PeopleQuery } },
+    { config: { access: 'person.manage', listQuery: true }, schema: { querystring: PeopleQuery } },
     async (request, reply) => {
       const { filters, errors } = parsePeopleListQuery(request.query);
       const problems = listFilterProblems(errors, request.query);

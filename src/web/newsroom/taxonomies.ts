@@ -316,7 +316,10 @@ ${taxonomyForm(state.values ?? { is_multiple: '1' }, state.problem, csrf, { acti
 
   app.get(
     '/taxonomies/:slug',
-    { config: { access: 'taxonomy.manage' }, schema: { params: SlugParams, querystring: TermListQuery } },
+    {
+      config: { access: 'taxonomy.manage', listQuery: true },
+      schema: { params: SlugParams, querystring: TermListQuery },
+    },
     async (request, reply) =>
       listPage(request, reply, request.params.slug, { notice: request.query.notice, query: request.query }),
   );
