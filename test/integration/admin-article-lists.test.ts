@@ -425,15 +425,24 @@ for (const kind of DATABASE_KINDS) {
       assert.match(unknown.body, /term: no term is called “Atlantis”/);
     });
 
-    it('refuses a bulk action without articles, or moving without a term, naming the field', async () => {
+    it('sends a bulk action without articles, or moving without a term, back to its list with what to do', async () => {
       const editor = await as('editor');
-      await editor.get('/admin/articles');
-      const none = await bulk(editor, 'publish', []);
-      assert.equal(none.statusCode, 400);
-      assert.match(none.body, /choose at least one article/);
-      const noTerm = await bulk(editor, 'move', [articles[0]!.id]);
-      assert.equal(noTerm.statusCode, 400);
-      assert.match(noTerm.body, /choose the term to move them to/);
+      const list = await editor.get('/admin/articles?from=2000-01-01&sort=title');
+      assert.match(list.body, /<input type="hidden" name="list" value="from=2000-01-01&amp;sort=title">/);
+      const none = await bulk(editor, 'publish', [], { list: 'from=2000-01-01&sort=title&evil=1' });
+      assert.equal(none.statusCode, 303);
+      assert.equal(none.headers.location, '/admin/articles?from=2000-01-01&sort=title&notice=bulk-none');
+      const shown = await editor.get(String(none.headers.location));
+      assert.equal(shown.statusCode, 200);
+      assert.match(shown.body, /Nothing was done: tick the articles to apply the action to/);
+      assert.doesNotMatch(shown.body, /id: choose/);
+      const noTerm = await bulk(editor, 'move', [articles[0]!.id], { term: ' ' });
+      assert.equal(noTerm.statusCode, 303);
+      assert.equal(noTerm.headers.location, '/admin/articles?notice=bulk-no-term');
+      assert.match(
+        (await editor.get(String(noTerm.headers.location))).body,
+        /Nothing was moved: choose the term to move the ticked articles to/,
+      );
       const badId = await bulk(editor, 'publish', [0]);
       assert.equal(badId.statusCode, 400);
     });

@@ -129,7 +129,31 @@ const BulkForm = Type.Object({
   action: Type.Union(BULK_ACTIONS.map((action) => Type.Literal(action))),
   id: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: MAX_BULK_ARTICLES })])),
   term: OptionalText,
+  list: OptionalText,
 });
+
+/** The filters of the article list's address, kept when a bulk action sends the list back. */
+const LIST_KEYS = ['q', 'status', 'author', 'term', 'from', 'to', 'sort', 'after'] as const;
+
+/** The list's filters in `given` as a query string, anything else left out. */
+function listFilterParams(given: { get(key: string): string | null | undefined }): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of LIST_KEYS) {
+    const value = given.get(key);
+    if (value) params.set(key, value);
+  }
+  return params;
+}
+
+/**
+ * The article list's address with the filters of `query` (the list's query string the bulk form
+ * carries) and a notice, for a bulk action with nothing to act on.
+ */
+function listAddressWith(query: string | undefined, notice: string): string {
+  const params = listFilterParams(new URLSearchParams(query ?? ''));
+  params.set('notice', notice);
+  return `/admin/articles?${params.toString()}`;
+}
 
 const WorkflowForm = Type.Object({
   action: Type.Union(WORKFLOW_ACTIONS.map((action) => Type.Literal(action))),
@@ -269,6 +293,9 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
               filters: shown,
               nextQuery: next ? listQueryString(shown, next) : null,
               firstQuery: listQueryString(shown),
+              listQuery: listFilterParams({
+                get: (key) => request.query[key as keyof typeof request.query],
+              }).toString(),
               timeZone,
               canCreate: can(staff.role, 'article.create'),
               canRestore: can(staff.role, 'article.restore'),
@@ -285,7 +312,13 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     '/articles/bulk',
     { config: { access: 'article.submit' }, schema: { body: BulkForm } },
     async (request, reply) => {
-      const { action, id, term } = request.body;
+      const { action, id, term, list } = request.body;
+      // Nothing ticked, or no term to move to: the list again with what to do, not an error page.
+      if (id === undefined || (Array.isArray(id) && id.length === 0)) {
+        return reply.redirect(listAddressWith(list, 'bulk-none'), 303);
+      }
+      if (action === 'move' && !term?.trim())
+        return reply.redirect(listAddressWith(list, 'bulk-no-term'), 303);
       const articleIds: number[] = [];
       for (const value of typeof id === 'string' ? [id] : (id ?? [])) {
         if (!/^\d{1,15}$/.test(value.trim()) || Number(value) < 1) {
@@ -942,6 +975,8 @@ const NOTICES: Record<string, string> = {
   'correction-withdrawn': 'Correction withdrawn; readers are told it was, and why.',
   deleted: 'Article deleted. Its history is kept, and an admin can restore it.',
   undeleted: 'Article restored, as it was left: publish it again when it is ready.',
+  'bulk-none': 'Nothing was done: tick the articles to apply the action to, then apply it again.',
+  'bulk-no-term': 'Nothing was moved: choose the term to move the ticked articles to, then apply it again.',
 };
 
 /** What the banner over a preview of the saved article says, by its status. */

@@ -22,6 +22,8 @@ export interface ArticleListModel {
   nextQuery: string | null;
   /** The query string of the first page with the same filters. */
   firstQuery: string;
+  /** The query string of this page, for a bulk action to come back to. */
+  listQuery?: string;
   canCreate: boolean;
   /** Admins also get a link to the deleted articles. */
   canRestore: boolean;
@@ -101,6 +103,7 @@ ${
     ? html`<p class="empty">${filters.after ? 'No more articles.' : 'No articles match.'}</p>`
     : html`<form method="post" action="/admin/articles/bulk" id="bulk-form">
 ${csrfField(csrf)}
+<input type="hidden" name="list" value="${model.listQuery ?? ''}">
 ${
   model.bulkActions.length > 0
     ? html`<fieldset class="bulk-bar"><legend>With the selected articles</legend>
