@@ -50,6 +50,38 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(reserved.slug, 'search-2', 'a slug a route reserves counts as taken');
     });
 
+    it('keeps another article’s old address from a new article, typed or made from the title', async () => {
+      const ctx = t.wiring;
+      const moved = await createArticle(ctx, editor, draftInput('Harbour fees'));
+      const renamed = await updateArticle(ctx, editor, {
+        id: moved.id,
+        expectedVersion: moved.version,
+        article: { ...draftInput('Harbour fees', 'harbour-charges') },
+      });
+      assert.equal(renamed.slug, 'harbour-charges');
+      assert.equal(
+        (await ctx.store.redirects.find('/articles/harbour-fees'))?.toPath,
+        '/articles/harbour-charges',
+      );
+      await assert.rejects(
+        createArticle(ctx, editor, draftInput('Another title', 'harbour-fees')),
+        (error) => {
+          assert.ok(isAppError(error) && error.code === 'VALIDATION_FAILED');
+          assert.deepEqual(error.details, [
+            { field: 'slug', message: 'is the old address of “Harbour fees”; choose another' },
+          ]);
+          return true;
+        },
+      );
+      const namesake = await createArticle(ctx, editor, draftInput('Harbour fees'));
+      assert.equal(namesake.slug, 'harbour-fees-2', 'the old address is skipped as taken');
+      assert.equal(
+        (await ctx.store.redirects.find('/articles/harbour-fees'))?.toPath,
+        '/articles/harbour-charges',
+        'the redirect still leads to the article that moved',
+      );
+    });
+
     it('gives articles with the same title saved at once each their own slug', async () => {
       const ctx = t.wiring;
       const saved = await Promise.all(

@@ -11,6 +11,7 @@ import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
 import { PERSON_LIMITS, type Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
+import type { Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { settingsFromStored } from '../../domain/settings.ts';
 import { numberedSlugs, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
@@ -114,6 +115,7 @@ export async function createArticle(
       const slug = typedSlug || (await freeArticleSlug(repos, slugify(input.title)));
       if (typedSlug && (await repos.articles.findBySlug(typedSlug)))
         throw Errors.SLUG_TAKEN({ slug: typedSlug });
+      if (typedSlug) await refuseOldAddress(repos, typedSlug);
       const draft = await draftFrom(repos, staff, { ...input, slug }, now, {
         status: 'draft',
         publishedAt: null,
@@ -166,7 +168,10 @@ async function withFreeSlugRetry<T>(isSlugDerived: boolean, save: () => Promise<
  * The slug a new article named after its title takes: the title's own, or the first of
  * `-2`, `-3` … that no live article holds and no route reserves, as WordPress does.
  */
-async function freeArticleSlug(repos: Pick<Repositories, 'articles'>, base: string): Promise<string> {
+async function freeArticleSlug(
+  repos: Pick<Repositories, 'articles' | 'redirects'>,
+  base: string,
+): Promise<string> {
   if (base === '') return base;
   const candidates = numberedSlugs(base);
   for (;;) {
@@ -176,10 +181,45 @@ async function freeArticleSlug(repos: Pick<Repositories, 'articles'>, base: stri
       if (batch.length === 20) break;
     }
     if (batch.length === 0) return base;
-    const owners = await repos.articles.slugOwners(batch);
-    const free = batch.find((slug) => !owners.has(slug) && !RESERVED_SLUGS.has(slug));
+    const [owners, redirects] = await Promise.all([
+      repos.articles.slugOwners(batch),
+      repos.redirects.findMany(batch.map(articlePath)),
+    ]);
+    const moved = new Set(redirects.filter(isMoveToArticle).map((r) => r.fromPath));
+    const free = batch.find(
+      (slug) => !owners.has(slug) && !RESERVED_SLUGS.has(slug) && !moved.has(articlePath(slug)),
+    );
     if (free) return free;
   }
+}
+
+/** Whether a redirect is an article's old address, moved to an article's current one. */
+function isMoveToArticle(redirect: Redirect): boolean {
+  return redirect.statusCode >= 300 && redirect.statusCode < 400 && redirect.toPath.startsWith('/articles/');
+}
+
+/**
+ * Refuses a typed slug that is another article's old address (the redirect its slug change
+ * left): the new article would take the redirect over, and readers of the old links would land
+ * on it instead of the article they were given.
+ */
+async function refuseOldAddress(
+  repos: Pick<Repositories, 'articles' | 'redirects'>,
+  slug: string,
+): Promise<void> {
+  const redirect = await repos.redirects.find(articlePath(slug));
+  if (!redirect || !isMoveToArticle(redirect)) return;
+  let target: string;
+  try {
+    target = decodeURIComponent(redirect.toPath.slice('/articles/'.length));
+  } catch {
+    return;
+  }
+  const article = await repos.articles.findBySlug(target);
+  if (!article) return;
+  throw Errors.VALIDATION_FAILED({
+    details: [{ field: 'slug', message: `is the old address of “${article.title}”; choose another` }],
+  });
 }
 
 /**
