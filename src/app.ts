@@ -113,12 +113,6 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     const isHostMissing = request.raw.httpVersion !== '1.0' && request.headers.host === undefined;
     done(isHostMissing ? Errors.HOST_MISSING() : undefined);
   });
-  // Before any plugin is registered: a plugin's routes keep the error handler in place when it
-  // was registered, and the assets' got the framework's, which answered an AppError (a NUL in
-  // the query) 500 in its own shape.
-  app.setErrorHandler(async (error, request, reply) => {
-    await sendError(request, reply, describeError(error, request), renderErrorPage);
-  });
   await app.register(bodyDeadline, {
     graceMs: server.bodyTimeoutSeconds * 1000,
     minBytesPerSecond: server.minBodyKilobytesPerSecond * 1024,
