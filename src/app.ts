@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import type { DestinationStream } from 'pino';
@@ -15,6 +16,7 @@ import { inputGuard } from './web/input-guard.ts';
 import { lazySchemaCompilers } from './web/lazy-schemas.ts';
 import { adminPlugin } from './web/newsroom/index.ts';
 import type { PageCache } from './web/page-cache.ts';
+import { CachedAnswers } from './web/public/cached-answers.ts';
 import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
@@ -37,7 +39,31 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const { config } = wiring;
   const { server } = config;
   const protectiveHeaders = securityHeaders(undefined, { isHttps: wiring.siteUrl.startsWith('https://') });
+  // Node's defaults let a client hold a connection for minutes: headers get 60 s, and Fastify
+  // turns the whole-request timeout off. See body-deadline.ts for the body's own deadline.
+  const httpOptions = {
+    headersTimeout: server.headersTimeoutSeconds * 1000,
+    // How often Node checks those timeouts (30 s by default, which would stretch them).
+    connectionsCheckingInterval: 1000,
+    // Node would answer a request without Host itself, bare; the hook below refuses it as any
+    // other bad request is refused.
+    requireHostHeader: false,
+  };
+  const connectionTimeout = server.idleTimeoutSeconds * 1000;
+  const keepAliveTimeout = server.keepAliveTimeoutSeconds * 1000;
+  // Set once the page cache exists, below; the server answers kept reader pages before the app.
+  let answers: CachedAnswers | undefined;
   const app = Fastify({
+    // What Fastify itself does to make its server, with kept pages answered first.
+    serverFactory: (handler) => {
+      const made = createServer(httpOptions, (request, response) => {
+        if (answers?.answer(request, response)) return;
+        handler(request, response);
+      });
+      made.keepAliveTimeout = keepAliveTimeout;
+      made.setTimeout(connectionTimeout);
+      return made;
+    },
     logger:
       options.shouldLog === false
         ? false
@@ -46,16 +72,6 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
           : loggerOptions(config),
     logController: new LogController({ disableRequestLogging: !config.log.requests }),
     trustProxy: server.trustProxy,
-    // Node's defaults let a client hold a connection for minutes: headers get 60 s, and Fastify
-    // turns the whole-request timeout off. See body-deadline.ts for the body's own deadline.
-    http: {
-      headersTimeout: server.headersTimeoutSeconds * 1000,
-      // How often Node checks those timeouts (30 s by default, which would stretch them).
-      connectionsCheckingInterval: 1000,
-      // Node would answer a request without Host itself, bare; the hook below refuses it as any
-      // other bad request is refused.
-      requireHostHeader: false,
-    },
     // Answers to requests refused before any route runs: our error page and headers, not the
     // framework's bare JSON.
     clientErrorHandler: (error, socket) => {
@@ -84,8 +100,8 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
         .catch(() => plainErrorPage(shown, request.id))
         .then((page) => reply.type('text/html; charset=utf-8').send(page));
     },
-    connectionTimeout: server.idleTimeoutSeconds * 1000,
-    keepAliveTimeout: server.keepAliveTimeoutSeconds * 1000,
+    connectionTimeout,
+    keepAliveTimeout,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
@@ -102,6 +118,23 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const { pageCache: cache, reader, discovery } = web;
   const assets = assetUrls();
   app.decorate('pageCache', cache);
+  const logAnswer = (request: IncomingMessage, response: ServerResponse) => {
+    app.log.info(
+      {
+        req: { method: request.method, url: request.url, host: request.headers.host },
+        res: { statusCode: response.statusCode },
+        fromCache: true,
+      },
+      'request completed',
+    );
+  };
+  answers = new CachedAnswers({
+    cache,
+    maxPages: config.cache.maxPages,
+    headers: protectiveHeaders,
+    sharedMaxAge: config.cache.httpMaxAge,
+    onAnswered: config.log.requests && options.shouldLog !== false ? logAnswer : undefined,
+  });
   // Before any plugin is registered: a plugin's scope keeps the error handler it was registered
   // under, and /assets/ registered earlier answered a NUL in its address with the framework's 500.
   app.setErrorHandler(async (error, request, reply) => {
@@ -202,7 +235,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     httpMaxAge: config.cache.httpMaxAge,
   });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });
-  await app.register(readerRoutes, { reader, cache, assets, httpMaxAge: config.cache.httpMaxAge, discovery });
+  await app.register(readerRoutes, { reader, cache, assets, answers, discovery });
   return app;
 }
 

@@ -23,13 +23,15 @@ import {
   taxonomyIndexView,
   termView,
 } from '../views/listing.ts';
+import { type CachedAnswers, isEtagMatch } from './cached-answers.ts';
 import { readerExtras } from './discovery-routes.ts';
 
 export interface ReaderRouteDeps {
   reader: Reader;
   cache: PageCache;
   assets: AssetUrls;
-  httpMaxAge: number;
+  /** Answers kept pages before the framework; reader pages send its headers. */
+  answers: CachedAnswers;
   /** Feed links, most-read and related lists; pages render without them when absent. */
   discovery?: Discovery;
 }
@@ -76,26 +78,18 @@ const SlugParam = Type.String({ minLength: 1, maxLength: 200 });
 
 type Rendered = { body: SafeHtml; meta: PageMeta; tags: string[] } | undefined;
 
-/** If-None-Match matching (weak comparison, as RFC 9110 asks for GET). */
-function isEtagMatch(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch === etag || ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
-}
-
 /** Reader pages: server-rendered, cached in memory, readable without JavaScript. */
 export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promise<void> {
-  const { reader, cache, assets } = deps;
-  // Browsers ask again every time (a 304 while the ETag matches costs a few bytes), so that an
-  // article unpublished, deleted or corrected is gone or changed at once; shared caches (a CDN)
-  // keep the configured lifetime. A browser lifetime, or stale-while-revalidate, showed a deleted
-  // article for up to two minutes.
-  const cacheControl = `public, max-age=0, must-revalidate, s-maxage=${deps.httpMaxAge}`;
+  const { reader, cache, assets, answers } = deps;
+  const pageHeaders = answers.pageHeaders();
 
-  /** Serves a cached page, or renders, caches and serves it; answers 304 when the browser has it. */
   /** Renders in progress, by cache key; each entry lives as long as its render. */
   const rendering = new Map<string, Promise<CachedPage | undefined>>();
 
+  /**
+   * Serves a cached page, or renders, caches and serves it; answers 304 when the browser has it.
+   * A kept page's address is handed to `answers`, which answers it from then on.
+   */
   async function serve(
     request: FastifyRequest,
     reply: FastifyReply,
@@ -126,14 +120,11 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
       entry = await pending;
       if (!entry) return notFound(request, reply);
     }
+    if (cache.get(key) === entry) answers.remember(request.url, key);
     const encoding = preferredEncoding(request.headers['accept-encoding']);
     // Each encoding is its own representation, so it gets its own strong ETag.
     const { bytes, etag } = entry.encoded(encoding);
-    reply
-      .header('cache-control', cacheControl)
-      .header('vary', 'accept-encoding')
-      .header('etag', etag)
-      .header('content-type', 'text/html; charset=utf-8');
+    reply.headers(pageHeaders).header('etag', etag);
     if (isEtagMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
     return reply.code(entry.status).send(bytes);
