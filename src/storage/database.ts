@@ -219,22 +219,45 @@ export async function migrateToLatest(
   return { applied, failed };
 }
 
-/** Runs the migrator on one SQLite connection inside BEGIN IMMEDIATE; commits only a run without error. */
+/**
+ * Runs the migrator on one SQLite connection inside BEGIN IMMEDIATE; commits only a run without
+ * error. Foreign keys are off for the run, as SQLite asks for a table made again in a new shape
+ * (a drop would otherwise delete the rows referring to it), and checked before the commit: a run
+ * that leaves a dangling reference is rolled back like a failed one.
+ */
 async function runLockedOnSqlite(
   db: Kysely<Database>,
   run: (db: Kysely<Database>) => Promise<MigrationResults>,
 ): Promise<MigrationResults> {
   return db.connection().execute(async (connection) => {
-    await sql`begin immediate`.execute(connection);
-    let result: MigrationResults;
+    // Only outside a transaction does this pragma take effect.
+    await sql`pragma foreign_keys = off`.execute(connection);
     try {
-      result = await run(connection);
-    } catch (error) {
-      await sql`rollback`.execute(connection);
-      throw error;
+      await sql`begin immediate`.execute(connection);
+      let result: MigrationResults;
+      try {
+        result = await run(connection);
+        if (!result.error) {
+          const dangling = await sql<{ table: string }>`pragma foreign_key_check`.execute(connection);
+          const first = dangling.rows[0];
+          if (first) {
+            result = {
+              ...result,
+              error: new Error(
+                `the migrations left ${dangling.rows.length} row(s) of ${first.table} without their parent`,
+              ),
+            };
+          }
+        }
+      } catch (error) {
+        await sql`rollback`.execute(connection);
+        throw error;
+      }
+      await sql.raw(result.error ? 'rollback' : 'commit').execute(connection);
+      return result;
+    } finally {
+      await sql`pragma foreign_keys = on`.execute(connection);
     }
-    await sql.raw(result.error ? 'rollback' : 'commit').execute(connection);
-    return result;
   });
 }
 

@@ -20,6 +20,7 @@ import * as articleSearchAndSocial from './0017-article-search-and-social.ts';
 import * as mediaCaptions from './0018-media-captions.ts';
 import * as mediaUploadedBy from './0019-media-uploaded-by.ts';
 import * as correctionChanges from './0020-correction-changes.ts';
+import * as articleBodiesLast from './0021-article-bodies-last.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -52,4 +53,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0018-media-captions': mediaCaptions,
   '0019-media-uploaded-by': mediaUploadedBy,
   '0020-correction-changes': correctionChanges,
+  '0021-article-bodies-last': articleBodiesLast,
 };
