@@ -17,6 +17,10 @@ const MAX_ADDRESS_LENGTH = 1024;
  * the framework would refuse or redirect never reach a route, so they are never remembered.
  * When the page is dropped (an edit, the byte limit), the address finds nothing and goes to
  * the framework again, which renders and keeps the page anew.
+ *
+ * Answers vary only by Accept-Encoding and If-None-Match. A route whose answer depends on any
+ * other part of the request (a cookie, an Accept header asking for another format) must not
+ * hand its addresses to `remember`.
  */
 export class CachedAnswers {
   private readonly cache: PageCache;
