@@ -1,4 +1,4 @@
-import { assertRenderable, renderMarkdownNow } from '../content/markdown.ts';
+import { checkRenderable, renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import {
@@ -20,12 +20,30 @@ export interface RenderedSettings extends SiteSettings {
   html: Record<(typeof MARKDOWN_SETTINGS)[number], string>;
 }
 
+/**
+ * The settings with their Markdown rendered as article bodies are: a long text in the render
+ * pool, with its time limit, never on the event loop (each of these texts may be 20,000
+ * characters, and every reader page waits for them after a change).
+ */
 export async function loadSettings(repos: Pick<Repositories, 'settings'>): Promise<RenderedSettings> {
   const settings = settingsFromStored(await repos.settings.getAll());
-  const html = Object.fromEntries(
-    MARKDOWN_SETTINGS.map((key) => [key, renderMarkdownNow(settings[key])]),
-  ) as RenderedSettings['html'];
-  return { ...settings, html };
+  const rendered = await Promise.all(
+    MARKDOWN_SETTINGS.map(async (key) => [key, await renderMarkdown(settings[key], { field: key })] as const),
+  );
+  return { ...settings, html: Object.fromEntries(rendered) as RenderedSettings['html'] };
+}
+
+/**
+ * Renders the Markdown texts among `values` (by snake_case key) as pages will, so that one that
+ * cannot be rendered within the limits is refused by its field when saved, not when read.
+ */
+async function checkMarkdownSettings(values: Record<string, string>): Promise<void> {
+  const markdown: readonly string[] = MARKDOWN_SETTINGS;
+  await Promise.all(
+    Object.entries(values)
+      .filter(([key]) => markdown.includes(settingFieldForKey(key) ?? ''))
+      .map(([key, value]) => renderMarkdown(value, { field: key })),
+  );
 }
 
 /** Updates settings given by snake_case key; unknown keys are refused by name. Keeps a revision. */
@@ -43,8 +61,9 @@ export async function updateSettingsIn(
       })),
     });
   }
-  // These texts are rendered on the request thread for every page, so their shape is checked here.
-  for (const [key, value] of Object.entries(values)) assertRenderable(String(value), key);
+  // These texts are rendered for every page, so their shape is checked here (a long one off the
+  // event loop).
+  for (const [key, value] of Object.entries(values)) await checkRenderable(String(value), key);
   const now = toIsoTimestamp(options.now);
   for (const [key, value] of Object.entries(values)) await repos.settings.set(key, String(value), now);
   const all = Object.fromEntries(await repos.settings.getAll());
@@ -85,6 +104,7 @@ export async function editSettings(
   const normalized = Object.fromEntries(
     Object.entries(values).map(([key, value]) => [key, key === 'page_size' ? value.trim() : value]),
   );
+  await checkMarkdownSettings(normalized);
   const now = ctx.now();
   const changed = await ctx.store.transaction(async (repos) => {
     const before = settingsFromStored(await repos.settings.getAll());

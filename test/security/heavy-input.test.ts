@@ -212,6 +212,57 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('site settings in Markdown at their slowest are rendered off the event loop, within the limits', async (context) => {
+      // The five Markdown settings, 20,000 characters each, were rendered on the event loop by
+      // the first reader page after every change. Counted in this thread's processor time, the
+      // first page after saving them costs no more than after saving plain words.
+      const admin = await clientAs(
+        app,
+        t.wiring,
+        await makeUser(t.wiring, 'admin', 'settings@heavy.example'),
+        sessionCookieName(t.wiring.siteUrl),
+      );
+      const keys = [
+        'note_to_readers',
+        'republishing_permission',
+        'disclaimer',
+        'fair_use_notice',
+        'media_inquiries',
+      ];
+      const fill = (unit: string) => unit.repeat(Math.floor(19_990 / unit.length));
+      const firstPageAfterSaving = async (text: string) => {
+        await admin.get('/admin/settings');
+        const saved = await admin.post('/admin/settings', Object.fromEntries(keys.map((key) => [key, text])));
+        assert.equal(saved.statusCode, 303, saved.body.slice(0, 500));
+        const cpuBefore = process.threadCpuUsage();
+        const page = await app.inject('/');
+        const cpu = process.threadCpuUsage(cpuBefore);
+        assert.equal(page.statusCode, 200);
+        return (cpu.user + cpu.system) / 1000;
+      };
+      try {
+        const plainMs = await firstPageAfterSaving(fill('plain words '));
+        for (const unit of ['_![', '*_a']) {
+          const slowMs = await firstPageAfterSaving(fill(unit));
+          context.diagnostic(
+            `${JSON.stringify(unit)}: event loop ${Math.round(slowMs)} ms, plain words ${Math.round(plainMs)} ms`,
+          );
+          assert.ok(
+            slowMs < plainMs * 2 + 60,
+            `${JSON.stringify(unit)} cost the event loop ${Math.round(slowMs)} ms, plain words ${Math.round(plainMs)} ms`,
+          );
+        }
+        // Rendered with the render pool's limits: nesting too deep is refused by its field on save.
+        await admin.get('/admin/settings');
+        const deep = await admin.post('/admin/settings', { disclaimer: '<span>'.repeat(3_000) });
+        assert.equal(deep.statusCode, 400);
+        assert.match(deep.body, /nested/i);
+      } finally {
+        await admin.get('/admin/settings');
+        await admin.post('/admin/settings', Object.fromEntries(keys.map((key) => [key, ''])));
+      }
+    });
+
     test('an address of thousands of slashes is answered 404 without holding the event loop', async () => {
       // A server reads at most 16 KB of request line (16,000 slashes took 0.46 s); inject has no
       // such limit, which makes a quadratic cost plain: 50,000 took 3.6 s.
