@@ -195,6 +195,11 @@ const CATALOGUE = {
     'unavailable',
     () => 'The server is busy with other people’s long texts. Wait a moment and try again.',
   ),
+  UPLOADS_BUSY: entry('unavailable', (p: { isOwn: boolean }) =>
+    p.isOwn
+      ? 'Your other uploads are still being received or processed. Wait for them to finish and try again.'
+      : 'The server is busy with other people’s uploads. Wait a moment and try again.',
+  ),
   BACKUP_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
   RESTORE_REFUSED: entry('invalid', (p: { reason: string }) => p.reason),
 } satisfies Record<string, ErrorEntry<never>>;

@@ -229,7 +229,12 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 60;
 /** What a 503 asks clients to wait before trying again. */
 export const RETRY_AFTER_SECONDS = 30;
 const BUSY_RETRY_AFTER_SECONDS = 5;
-const BUSY_WITH_LONG_TEXTS = new Set<string>(['EDITOR_BUSY', 'RENDER_BUSY', 'LARGE_REQUESTS_BUSY']);
+const BUSY_WITH_LONG_TEXTS = new Set<string>([
+  'EDITOR_BUSY',
+  'RENDER_BUSY',
+  'LARGE_REQUESTS_BUSY',
+  'UPLOADS_BUSY',
+]);
 
 export type ErrorPageRenderer = (reply: ErrorReply, requestId: string) => Promise<string>;
 

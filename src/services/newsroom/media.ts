@@ -122,11 +122,16 @@ export async function storeImage(
   // Random too: the same image uploaded twice in one millisecond must not collide on its name.
   const base = `${hash}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-  // Orientation applied first, so the variants' widths are the widths readers see.
+  // Orientation applied first, so the variants' widths are the widths readers see. The image is
+  // brought down to the widest variant as it is decoded, and kept losslessly at that size: every
+  // variant is made from it. Kept at full size, a 59-megapixel PNG was held decoded and
+  // re-encoded whole, then decoded whole again for each of its nine variants.
   let oriented: { data: Buffer; info: { width: number; height: number } };
   try {
     oriented = await sharp(input.bytes, { limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
+      .resize({ width: MAX_WIDTH, withoutEnlargement: true })
+      .png({ compressionLevel: 0 })
       .toBuffer({ resolveWithObject: true });
   } catch (cause) {
     throw Errors.MEDIA_INVALID(
@@ -134,10 +139,12 @@ export async function storeImage(
       { cause },
     );
   }
-  const { width, height } = oriented.info;
-  const widths = [...new Set([...VARIANT_WIDTHS.filter((w) => w < width), Math.min(width, MAX_WIDTH)])].sort(
-    (a, b) => a - b,
-  );
+  // The image's own size, as readers see it (turned upright), not the size kept for the variants.
+  const { width, height } = metadata.autoOrient ?? oriented.info;
+  const keptWidth = oriented.info.width;
+  const widths = [
+    ...new Set([...VARIANT_WIDTHS.filter((w) => w < keptWidth), Math.min(keptWidth, MAX_WIDTH)]),
+  ].sort((a, b) => a - b);
 
   const written: { path: string; format: string; width: number; height: number; size: number }[] = [];
   try {

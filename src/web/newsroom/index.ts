@@ -178,25 +178,28 @@ async function adminScope(
   // parsed form, the copy sent to a render thread, the answer) until it is answered, and many at
   // once left the event loop collecting garbage for seconds. Past the bound, a quick 503 with
   // Retry-After, before the body is read.
-  const largeRequestsByUser = new Map<number, number>();
-  let largeRequests = 0;
+  //
+  // Uploads are bounded the same way, apart: an image is decoded off the event loop, but each
+  // holds its file and decoded pixels in memory until it is answered (sixteen parallel uploads of
+  // 59-megapixel PNGs took the server from 740 to 1,110 MB).
+  const largeRequests = slotCounter({ perUser: MAX_LARGE_REQUESTS_PER_USER, total: MAX_LARGE_REQUESTS });
+  const uploads = slotCounter({ perUser: MAX_UPLOADS_PER_USER, total: MAX_UPLOADS });
   const holdLargeRequestSlot = (request: FastifyRequest, reply: FastifyReply): void => {
-    const length = Number(request.headers['content-length'] ?? Number.POSITIVE_INFINITY);
-    // Uploads are exempt: images are decoded and resized off the event loop.
+    if (!request.admin) return;
     const isUpload = (request.headers['content-type'] ?? '').startsWith('multipart/');
-    if (!request.admin || length < LARGE_REQUEST_BYTES || isUpload) return;
+    const length = Number(request.headers['content-length'] ?? Number.POSITIVE_INFINITY);
     const userId = request.admin.user.id;
-    const held = largeRequestsByUser.get(userId) ?? 0;
-    if (held >= MAX_LARGE_REQUESTS_PER_USER) throw Errors.LARGE_REQUESTS_BUSY();
-    if (largeRequests >= MAX_LARGE_REQUESTS) throw Errors.EDITOR_BUSY();
-    largeRequestsByUser.set(userId, held + 1);
-    largeRequests++;
-    reply.raw.once('close', () => {
-      largeRequests--;
-      const left = (largeRequestsByUser.get(userId) ?? 1) - 1;
-      if (left > 0) largeRequestsByUser.set(userId, left);
-      else largeRequestsByUser.delete(userId);
-    });
+    if (isUpload) {
+      const refusal = uploads.take(userId);
+      if (refusal === 'own') throw Errors.UPLOADS_BUSY({ isOwn: true });
+      if (refusal === 'all') throw Errors.UPLOADS_BUSY({ isOwn: false });
+    } else {
+      if (length < LARGE_REQUEST_BYTES) return;
+      const refusal = largeRequests.take(userId);
+      if (refusal === 'own') throw Errors.LARGE_REQUESTS_BUSY();
+      if (refusal === 'all') throw Errors.EDITOR_BUSY();
+    }
+    reply.raw.once('close', () => (isUpload ? uploads : largeRequests).give(userId));
   };
 
   // A form or upload from someone not allowed to send it is refused before its body is read, so
@@ -348,6 +351,34 @@ const LARGE_REQUEST_BYTES = 256 * 1024;
 const MAX_LARGE_REQUESTS_PER_USER = 2;
 /** Large requests the whole server works on at once: two per render thread. */
 export const MAX_LARGE_REQUESTS = 4;
+/** Uploads one person sends at once (a few images dropped together), and everyone's together. */
+export const MAX_UPLOADS_PER_USER = 2;
+export const MAX_UPLOADS = 4;
+
+/**
+ * Slots held per person and in total. take() says which bound is reached ('own' or 'all'), or
+ * takes a slot and says nothing; give() hands one back.
+ */
+function slotCounter(bounds: { perUser: number; total: number }) {
+  const byUser = new Map<number, number>();
+  let total = 0;
+  return {
+    take(userId: number): 'own' | 'all' | undefined {
+      const held = byUser.get(userId) ?? 0;
+      if (held >= bounds.perUser) return 'own';
+      if (total >= bounds.total) return 'all';
+      byUser.set(userId, held + 1);
+      total++;
+      return undefined;
+    },
+    give(userId: number): void {
+      total--;
+      const left = (byUser.get(userId) ?? 1) - 1;
+      if (left > 0) byUser.set(userId, left);
+      else byUser.delete(userId);
+    },
+  };
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
