@@ -10,7 +10,15 @@ import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
 import { bodyDeadline } from './web/body-deadline.ts';
-import { clientErrorAnswer, describeError, errorTitle, plainErrorPage, sendError } from './web/errors.ts';
+import {
+  clientErrorAnswer,
+  describeError,
+  errorTitle,
+  expectationFailed,
+  plainErrorPage,
+  sendError,
+} from './web/errors.ts';
+import { answerExpectations, isUnmetExpectation } from './web/expectations.ts';
 import { parseFormBody } from './web/form-body.ts';
 import { inputGuard } from './web/input-guard.ts';
 import { lazySchemaCompilers } from './web/lazy-schemas.ts';
@@ -109,6 +117,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     ajv: { plugins: [finiteNumbers] },
     schemaController: lazySchemaCompilers(),
   }).withTypeProvider<TypeBoxTypeProvider>();
+  answerExpectations(app.server);
 
   const web = createWebParts(wiring);
   app.addHook('onClose', async () => {
@@ -144,7 +153,8 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(protectiveHeaders);
     const isHostMissing = request.raw.httpVersion !== '1.0' && request.headers.host === undefined;
-    done(isHostMissing ? Errors.HOST_MISSING() : undefined);
+    if (isHostMissing) done(Errors.HOST_MISSING());
+    else done(isUnmetExpectation(request.headers.expect) ? expectationFailed() : undefined);
   });
   await app.register(bodyDeadline, {
     graceMs: server.bodyTimeoutSeconds * 1000,

@@ -123,6 +123,12 @@ export const REQUEST_ERRORS = {
     message: 'The request’s body could not be read: it is cut short or not in the form its type says.',
     field: 'body',
   },
+  EXPECTATION_FAILED: {
+    status: 417,
+    message:
+      'This server does not meet the request’s Expect header: the only expectation it understands is “100-continue”. Send the request without it.',
+    field: 'expect',
+  },
   TOO_MANY_REQUESTS: {
     status: 429,
     message: 'Too many attempts from your address. Wait a minute and try again.',
@@ -144,7 +150,7 @@ export function requestError(code: RequestErrorCode, message?: string): ErrorRep
   };
 }
 
-/** The framework's and its plugins' codes for refusals, and ours for each. */
+/** The framework's and its plugins' codes for refusals (and the one raised here), and ours for each. */
 const FRAMEWORK_CODES: Record<string, RequestErrorCode> = {
   FST_ERR_BAD_URL: 'ADDRESS_MALFORMED',
   FST_ERR_MAX_PARAM_LENGTH: 'ADDRESS_TOO_LONG',
@@ -163,7 +169,16 @@ const FRAMEWORK_CODES: Record<string, RequestErrorCode> = {
   FST_INVALID_JSON_FIELD_ERROR: 'BODY_NOT_JSON',
   FST_PROTO_VIOLATION: 'BODY_MALFORMED',
   FST_MP_PREMATURE_CLOSE: 'BODY_MALFORMED',
+  PRESSROOM_EXPECTATION_UNMET: 'EXPECTATION_FAILED',
 };
+
+/** The refusal of a request whose Expect header asks for what no route can promise. */
+export function expectationFailed(): Error {
+  return Object.assign(new Error('Expect header not understood'), {
+    code: 'PRESSROOM_EXPECTATION_UNMET',
+    statusCode: 417,
+  });
+}
 
 /** For a status the framework or a plugin gave without a code we know. */
 const CODES_BY_STATUS: Record<number, RequestErrorCode> = {
