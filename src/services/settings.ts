@@ -27,10 +27,11 @@ export interface RenderedSettings extends SiteSettings {
  */
 export async function loadSettings(repos: Pick<Repositories, 'settings'>): Promise<RenderedSettings> {
   const settings = settingsFromStored(await repos.settings.getAll());
-  const rendered = await Promise.all(
-    MARKDOWN_SETTINGS.map(async (key) => [key, await renderMarkdown(settings[key], { field: key })] as const),
-  );
-  return { ...settings, html: Object.fromEntries(rendered) as RenderedSettings['html'] };
+  // One at a time: together they would take five of the pool's six places, and readers' pages
+  // would be refused as busy while editors preview.
+  const html: Partial<RenderedSettings['html']> = {};
+  for (const key of MARKDOWN_SETTINGS) html[key] = await renderMarkdown(settings[key], { field: key });
+  return { ...settings, html: html as RenderedSettings['html'] };
 }
 
 /**
@@ -39,11 +40,9 @@ export async function loadSettings(repos: Pick<Repositories, 'settings'>): Promi
  */
 async function checkMarkdownSettings(values: Record<string, string>): Promise<void> {
   const markdown: readonly string[] = MARKDOWN_SETTINGS;
-  await Promise.all(
-    Object.entries(values)
-      .filter(([key]) => markdown.includes(settingFieldForKey(key) ?? ''))
-      .map(([key, value]) => renderMarkdown(value, { field: key })),
-  );
+  for (const [key, value] of Object.entries(values)) {
+    if (markdown.includes(settingFieldForKey(key) ?? '')) await renderMarkdown(value, { field: key });
+  }
 }
 
 /** Updates settings given by snake_case key; unknown keys are refused by name. Keeps a revision. */
