@@ -666,6 +666,35 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(new Set(uploads.map((u) => u.media.url)).size, 6);
     });
 
+    it('a large image is stored at most 1,600 px wide, reported upright at its own size; over 60 megapixels is refused', async () => {
+      const ctx = { ...t.wiring, media: new LocalMediaStore(mediaDir(t.database.dataDir)) };
+      // Turned a quarter by its EXIF orientation: readers see it 2,000 wide and 3,000 high.
+      const sideways = await sharp({
+        create: { width: 3000, height: 2000, channels: 3, background: '#557799' },
+      })
+        .withMetadata({ orientation: 6 })
+        .jpeg()
+        .toBuffer();
+      const uploaded = await uploadImage(ctx, contributor, {
+        bytes: sideways,
+        filename: 'tall.jpg',
+        alt: '',
+      });
+      assert.deepEqual([uploaded.width, uploaded.height], [2000, 3000]);
+      assert.deepEqual(
+        [...new Set(uploaded.variants.map((v) => `${v.width}×${v.height}`))],
+        ['480×720', '960×1440', '1600×2400'],
+      );
+      // A small file that decodes to more pixels than the limit (a "pixel bomb").
+      const bomb = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer();
+      await assert.rejects(
+        uploadImage(ctx, contributor, { bytes: bomb, filename: 'bomb.png', alt: '' }),
+        hasCode('MEDIA_INVALID'),
+      );
+    });
+
     it('stores uploaded images as metadata-free variants and refuses what is not an image', async () => {
       const ctx = { ...t.wiring, media: new LocalMediaStore(mediaDir(t.database.dataDir)) };
       const jpeg = await sharp({ create: { width: 1200, height: 800, channels: 3, background: '#336699' } })
