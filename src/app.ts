@@ -65,7 +65,8 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     // What Fastify itself does to make its server, with kept pages answered first.
     serverFactory: (handler) => {
       const made = createServer(httpOptions, (request, response) => {
-        if (answers?.answer(request, response)) return;
+        // A request with an expectation goes to the app, which refuses any but 100-continue.
+        if (request.headers.expect === undefined && answers?.answer(request, response)) return;
         handler(request, response);
       });
       made.keepAliveTimeout = keepAliveTimeout;
