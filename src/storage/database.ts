@@ -237,7 +237,10 @@ async function runLockedOnSqlite(
       let result: MigrationResults;
       try {
         result = await run(connection);
-        if (!result.error) {
+        // Checked only after a run that changed something: the check reads every table, and a
+        // start with nothing to migrate must not read the archive.
+        const hasApplied = (result.results ?? []).some((r) => r.status === 'Success');
+        if (!result.error && hasApplied) {
           const dangling = await sql<{ table: string }>`pragma foreign_key_check`.execute(connection);
           const first = dangling.rows[0];
           if (first) {

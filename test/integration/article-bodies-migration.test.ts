@@ -163,3 +163,26 @@ describe('migrations on SQLite', () => {
     }
   });
 });
+
+describe('a start with nothing to migrate on SQLite', () => {
+  it('reads no table of the archive to check references', async () => {
+    const database = await createTestDatabase('sqlite');
+    const first = openDatabase({ url: database.url });
+    assert.equal((await migrateToLatest(first)).failed, null);
+    await first.close();
+    const queries: string[] = [];
+    const handle = openDatabase({ url: database.url, onQuery: (query) => queries.push(query.sql) });
+    try {
+      const report = await migrateToLatest(handle);
+      assert.deepEqual(report.applied, []);
+      assert.ok(queries.length > 0, 'the queries of the run are seen');
+      assert.deepEqual(
+        queries.filter((q) => /foreign_key_check/i.test(q)),
+        [],
+      );
+    } finally {
+      await handle.close();
+      await database.drop();
+    }
+  });
+});
