@@ -603,9 +603,11 @@ export class ArticleRepository implements ArticleStore {
               .selectFrom('article_terms')
               .select(['article_id', 'term_id as linked_id', 'position', sql<number>`1`.as('is_term')])
               .where('article_id', 'in', values as number[]),
-          )
-          .orderBy('position'),
+          ),
       );
+      // Put in order here: an ORDER BY made SQLite sort the rows of both tables in a temporary
+      // B-tree, which cost it about 40 % more than reading them.
+      links.sort((a, b) => a.position - b.position);
       for (const link of links) {
         const of = Number(link.is_term) === 1 ? termsOf : authorsOf;
         const list = of.get(link.article_id);
