@@ -378,9 +378,22 @@ export function etagOf(body: string | Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 }
 
+/** Answers for the Accept-Encoding values seen most: browsers send one of a handful. */
+const encodingByHeader = new Map<string, ContentEncoding>();
+const ENCODING_HEADERS_KEPT = 32;
+
 /** The best encoding the client accepts (brotli, then gzip), honouring q=0 refusals. */
 export function preferredEncoding(acceptEncoding: string | undefined): ContentEncoding {
   if (!acceptEncoding) return 'identity';
+  let encoding = encodingByHeader.get(acceptEncoding);
+  if (encoding === undefined) {
+    encoding = negotiatedEncoding(acceptEncoding);
+    if (encodingByHeader.size < ENCODING_HEADERS_KEPT) encodingByHeader.set(acceptEncoding, encoding);
+  }
+  return encoding;
+}
+
+function negotiatedEncoding(acceptEncoding: string): ContentEncoding {
   const accepted = new Set<string>();
   for (const part of acceptEncoding.split(',')) {
     const [name = '', ...params] = part.trim().toLowerCase().split(';');
