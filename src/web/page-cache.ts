@@ -21,11 +21,13 @@ export interface CachedPage {
   /** When it was rendered (ms since the epoch), for documents that expire. */
   renderedAt: number;
   /**
-   * The body in an encoding, with the ETag of exactly those bytes. A compressed copy is made
-   * on first demand at a fast level (well under a millisecond for a page), then made again at
-   * the best level on the thread pool, off the event loop, and swapped in when ready.
+   * The body in an encoding, with its ETag. A compressed copy is made on first demand at a fast
+   * level (well under a millisecond for a page), then made again at the best level on the thread
+   * pool, off the event loop, and swapped in when ready (`isBest`). A compressed copy's ETag is
+   * weak and names the encoding, not the compressed bytes, so it stays the same across that
+   * swap: a client that revalidates gets a 304 instead of a second full transfer.
    */
-  encoded(encoding: ContentEncoding): { bytes: Buffer; etag: string };
+  encoded(encoding: ContentEncoding): { bytes: Buffer; etag: string; isBest: boolean };
 }
 
 export interface PageCacheLimits {
@@ -274,7 +276,9 @@ export class PageCache {
     options: { status: number; tags: ReadonlySet<string>; lastModified: Date; isKept: boolean },
   ): Entry {
     const etag = etagOf(bytes);
-    const copies: Partial<Record<'br' | 'gzip', { bytes: Buffer; etag: string; isBest: boolean }>> = {};
+    const copies: Partial<Record<'br' | 'gzip', { bytes: Buffer; isBest: boolean }>> = {};
+    // Weak: the fast and the best copy are different bytes of the same representation.
+    const etags = { br: `W/${etag.slice(0, -1)}-br"`, gzip: `W/${etag.slice(0, -1)}-gzip"` };
     const upgrading = new Set<string>();
     const entry: Entry = {
       key,
@@ -285,14 +289,14 @@ export class PageCache {
       renderedAt: Date.now(),
       size: bytes.length + ENTRY_OVERHEAD,
       encoded: (encoding) => {
-        if (encoding === 'identity') return { bytes, etag };
+        if (encoding === 'identity') return { bytes, etag, isBest: true };
         let copy = copies[encoding];
         if (!copy) {
           const fast =
             encoding === 'br' ? brotliCompressSync(bytes, FAST_BROTLI) : gzipSync(bytes, { level: 1 });
           // Kept for as long as the page: exactly its size, not zlib's whole output chunk.
           const fastCopy = exactBuffer(fast);
-          copy = { bytes: fastCopy, etag: `${etag.slice(0, -1)}-${encoding}1"`, isBest: false };
+          copy = { bytes: fastCopy, isBest: false };
           copies[encoding] = copy;
           this.resize(entry, fastCopy.length);
         }
@@ -305,11 +309,7 @@ export class PageCache {
               finished();
               const current = copies[encoding];
               if (error || !current || this.pages.get(key) !== entry) return;
-              copies[encoding] = {
-                bytes: exactBuffer(best),
-                etag: `${etag.slice(0, -1)}-${encoding}"`,
-                isBest: true,
-              };
+              copies[encoding] = { bytes: exactBuffer(best), isBest: true };
               this.resize(entry, best.length - current.bytes.length);
             };
             if (encoding === 'br') brotliCompress(bytes, BEST_BROTLI(bytes.length), done);
@@ -318,7 +318,7 @@ export class PageCache {
           // Too many waiting: a later request for this copy asks again.
           if (!isTaken) upgrading.delete(encoding);
         }
-        return { bytes: copy.bytes, etag: copy.etag };
+        return { bytes: copy.bytes, etag: etags[encoding], isBest: copy.isBest };
       },
     };
     return entry;
@@ -376,6 +376,16 @@ export function exactBuffer(buffer: Buffer): Buffer {
 
 export function etagOf(body: string | Buffer): string {
   return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+/**
+ * If-None-Match matching by weak comparison, as RFC 9110 asks for GET: `W/"x"` and `"x"` match.
+ */
+export function isEtagMatch(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
 }
 
 /** Answers for the Accept-Encoding values seen most: browsers send one of a handful. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type PageCache, preferredEncoding } from '../page-cache.ts';
+import { isEtagMatch, type PageCache, preferredEncoding } from '../page-cache.ts';
 
 /** Addresses remembered per kept page, at most, before the oldest are forgotten. */
 const ADDRESSES_PER_PAGE = 2;
@@ -102,11 +102,4 @@ export class CachedAnswers {
     this.onAnswered?.(request, response);
     return true;
   }
-}
-
-/** If-None-Match matching (weak comparison, as RFC 9110 asks for GET). */
-export function isEtagMatch(ifNoneMatch: string | undefined, etag: string): boolean {
-  if (!ifNoneMatch) return false;
-  if (ifNoneMatch === etag || ifNoneMatch.trim() === '*') return true;
-  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }

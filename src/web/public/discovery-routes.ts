@@ -11,7 +11,7 @@ import { robotsTxt, sitemapFile, sitemapIndex } from '../../services/discovery/s
 import { isLikelyBot } from '../../services/discovery/views.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
 import type { Wiring } from '../../wiring.ts';
-import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.ts';
+import { type CachedPage, isEtagMatch, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { Id, type TypedApp } from '../schemas.ts';
 import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from '../views/discovery.ts';
 import { html, type SafeHtml } from '../views/html.ts';
@@ -58,8 +58,7 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     const ifNoneMatch = request.headers['if-none-match'];
     const ifModifiedSince = request.headers['if-modified-since'];
     if (ifNoneMatch !== undefined) {
-      if (ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*'))
-        return reply.code(304).send();
+      if (isEtagMatch(ifNoneMatch, etag)) return reply.code(304).send();
     } else if (ifModifiedSince && Date.parse(ifModifiedSince) >= lastModified.getTime()) {
       return reply.code(304).send();
     }

@@ -8,7 +8,7 @@ import { typedServerName } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
 import type { Listing, Reader, SiteModel } from '../../services/reader.ts';
-import { type CachedPage, type PageCache, preferredEncoding } from '../page-cache.ts';
+import { type CachedPage, isEtagMatch, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { PageNumber, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
 import { html, type SafeHtml } from '../views/html.ts';
@@ -23,7 +23,7 @@ import {
   taxonomyIndexView,
   termView,
 } from '../views/listing.ts';
-import { type CachedAnswers, isEtagMatch } from './cached-answers.ts';
+import type { CachedAnswers } from './cached-answers.ts';
 import { readerExtras } from './discovery-routes.ts';
 
 export interface ReaderRouteDeps {
@@ -122,7 +122,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     }
     if (cache.get(key) === entry) answers.remember(request.url, key);
     const encoding = preferredEncoding(request.headers['accept-encoding']);
-    // Each encoding is its own representation, so it gets its own strong ETag.
+    // Each encoding is its own representation, so it gets its own ETag.
     const { bytes, etag } = entry.encoded(encoding);
     reply.headers(pageHeaders).header('etag', etag);
     if (isEtagMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
