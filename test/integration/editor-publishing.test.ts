@@ -212,6 +212,10 @@ for (const kind of DATABASE_KINDS) {
       assert.match(fresh.body, /<h1[^>]*>Never saved<\/h1>/);
       assert.match(fresh.body, /A line above\./);
       assert.match(fresh.body, /not saved yet/);
+      // Undated: the byline's meta line names the publication and the reading time, no stray comma.
+      const meta = /<p class="article__meta">([\s\S]*?)<\/p>/.exec(fresh.body)?.[1] ?? '';
+      assert.doesNotMatch(meta, /,|<time/, meta);
+      assert.match(meta, /<\/span>\s*<span class="reading-time">· 1 min read<\/span>/, meta);
       assert.equal((await titled('Never saved')).length, 0);
 
       const created = await author.post('/admin/articles', { ...FORM, title: 'Saved once' });

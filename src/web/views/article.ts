@@ -52,8 +52,13 @@ export function articleView(model: ArticlePageModel, site: SiteModel): SafeHtml 
     <h1 class="article__title">${article.title}</h1>
     ${article.subtitle ? html`<p class="article__subtitle">${article.subtitle}</p>` : ''}
     ${byline(authors, model.authorPhotos)}
-    <p class="article__meta"><span class="publication">${settings.siteName}</span>,
-      <time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, settings.language, settings.timeZone)}</time>
+    <p class="article__meta"><span class="publication">${settings.siteName}</span>${
+      // A draft previewed before it has a date shows no date, and no comma before the gap.
+      article.publishedAt
+        ? html`,
+      <time datetime="${article.publishedAt}">${formatDate(article.publishedAt, settings.language, settings.timeZone)}</time>`
+        : ''
+    }
       <span class="reading-time">· ${model.readingMinutes} min read</span></p>
     ${
       model.classification.length
