@@ -173,6 +173,27 @@ describe('the article lists in Chromium', { skip: skipReason ?? false }, () => {
     await context.close();
   });
 
+  test('a mistyped date filter comes back as typed, beside its message, not as an empty date picker', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, base, 'desk@example.org');
+    await page.goto(`${base}/admin/articles?from=2026-13-45&to=yesterday`);
+    assert.equal(await page.locator('#list-from').inputValue(), '2026-13-45');
+    assert.equal(await page.locator('#list-to').inputValue(), 'yesterday');
+    assert.match((await page.locator('#list-from-error').textContent()) ?? '', /date/);
+    assert.equal(await page.locator('#list-from').getAttribute('aria-describedby'), 'list-from-error');
+    // Put right, the field is a date picker again and the filter applies.
+    await page.locator('#list-from').fill('2020-01-01');
+    await page.locator('#list-to').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/from=2020-01-01/);
+    assert.equal(await page.locator('#list-from').getAttribute('type'), 'date');
+    assert.equal(await page.locator('#list-from').inputValue(), '2020-01-01');
+    assert.equal(await page.locator('#list-from-error').count(), 0);
+    await context.close();
+  });
+
   test('an editor pages through the whole list to its end', async () => {
     const base = server.baseUrl;
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });

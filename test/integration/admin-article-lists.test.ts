@@ -248,8 +248,8 @@ for (const kind of DATABASE_KINDS) {
       const typed = await editor.get('/admin/articles?from=2024-13-45&status=draft');
       assert.match(
         typed.body,
-        /id="list-from" name="from" type="date" value="2024-13-45"/,
-        'what was typed stays',
+        /id="list-from" name="from" type="text" placeholder="YYYY-MM-DD" value="2024-13-45"/,
+        'what was typed stays, in a box that can show it (a date picker blanks it)',
       );
       assert.match(typed.body, /<option value="draft" selected>/, 'the filters that are right stay in use');
       const page = await editor.get('/admin/articles?after=not-a-cursor');

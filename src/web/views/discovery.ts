@@ -3,6 +3,7 @@ import type { SnippetPart } from '../../domain/search-query.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import type { SearchOutcome } from '../../services/discovery/search.ts';
 import type { ArticleCard, SiteModel } from '../../services/reader.ts';
+import { dateInputAttributes } from './date-input.ts';
 import { formatDate } from './format.ts';
 import { html, type SafeHtml } from './html.ts';
 
@@ -95,8 +96,8 @@ export function searchView(
             )}</select>`
           : html`<input id="search-author" name="author" value="${v.author}" maxlength="200" placeholder="Any (type a name)">`
       }</p>
-      <p><label for="search-from">Published from</label> <input id="search-from" type="date" name="from" value="${v.from}">
-      <label for="search-to">to</label> <input id="search-to" type="date" name="to" value="${v.to}"></p>
+      <p><label for="search-from">Published from</label> <input id="search-from"${dateInputAttributes(v.from, 'date')} name="from" value="${v.from}">
+      <label for="search-to">to</label> <input id="search-to"${dateInputAttributes(v.to, 'date')} name="to" value="${v.to}"></p>
     </details>
     <p><button type="submit">Search</button></p>
   </form>

@@ -9,6 +9,7 @@ import type { BulkAction, BulkOutcome } from '../../../services/newsroom/bulk-ar
 import type { DeletedArticleRow, DeletionPlan } from '../../../services/newsroom/deletion.ts';
 import type { RevisionSummary } from '../../../services/newsroom/revisions.ts';
 import { csrfField, errorSummary, type FieldErrors, formField } from '../../newsroom/forms.ts';
+import { dateInputAttributes } from '../date-input.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminTime } from './admin-time.ts';
 import { newsroomJs } from './assets.ts';
@@ -92,8 +93,8 @@ ${filterSummary(problems, LIST_FIELDS)}
   </select>${status.message}</div>
   ${pickerField({ id: 'list-author', name: 'author', label: 'Author', value: filterValue(problems, 'author', filters.author), source: '/admin/suggest/people', describedBy: 'list-pickers-hint', error: author.error })}
   ${pickerField({ id: 'list-term', name: 'term', label: 'Term', value: filterValue(problems, 'term', filters.term), source: '/admin/suggest/terms', describedBy: 'list-pickers-hint', error: term.error })}
-  <div class="field${from.className}"><label for="list-from">${dateLabel} from</label><input id="list-from" name="from" type="date" value="${filterValue(problems, 'from', filters.from)}"${from.invalid}>${from.message}</div>
-  <div class="field${to.className}"><label for="list-to">${dateLabel} until</label><input id="list-to" name="to" type="date" value="${filterValue(problems, 'to', filters.to)}"${to.invalid}>${to.message}</div>
+  <div class="field${from.className}"><label for="list-from">${dateLabel} from</label><input id="list-from" name="from"${dateInputAttributes(filterValue(problems, 'from', filters.from), 'date')} value="${filterValue(problems, 'from', filters.from)}"${from.invalid}>${from.message}</div>
+  <div class="field${to.className}"><label for="list-to">${dateLabel} until</label><input id="list-to" name="to"${dateInputAttributes(filterValue(problems, 'to', filters.to), 'date')} value="${filterValue(problems, 'to', filters.to)}"${to.invalid}>${to.message}</div>
   <div class="field${sort.className}"><label for="list-sort">Sort by</label><select id="list-sort" name="sort"${sort.invalid}>${ARTICLE_LIST_SORTS.map((s) => html`<option value="${s}"${filters.sort === s ? html` selected` : ''}>${SORT_LABELS[s]}</option>`)}</select>${sort.message}</div>
   <div class="actions"><button type="submit">Search</button>${hasFilters || filters.sort !== 'updated' || problems ? html` <a href="/admin/articles">Clear</a>` : ''}</div>
   <p class="hint list-filters__hint" id="list-pickers-hint">Author and term: a name or an address name (for a term also taxonomy/address name, such as region/europe), with suggestions as you type; empty for any.</p>

@@ -7,6 +7,7 @@ import { utcToZoned } from '../../../domain/time-zone.ts';
 import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.ts';
 import { type ArticleFormValues, many, one } from '../../newsroom/article-form.ts';
 import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../newsroom/forms.ts';
+import { dateInputAttributes } from '../date-input.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminDay, adminTime } from './admin-time.ts';
 import { newsroomJs } from './assets.ts';
@@ -126,7 +127,7 @@ function dateTimeField(field: {
   const id = fieldId(field.name);
   return html`<div class="field${field.error ? ' field--invalid' : ''}">
   <label for="${id}">${field.label}</label>
-  <input type="datetime-local" id="${id}" name="${field.name}" value="${field.value}"${field.error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
+  <input${dateInputAttributes(field.value, 'datetime-local')} id="${id}" name="${field.name}" value="${field.value}"${field.error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
   ${field.error ? html`<p class="field-error" id="${id}-error">${field.error}</p>` : ''}
 </div>`;
 }
