@@ -339,9 +339,15 @@ for (const kind of DATABASE_KINDS) {
     const outcomesOf = (body: string) =>
       [
         ...body.matchAll(
-          /<tr class="bulk-(done|refused)">\s*<td[^>]*>(?:<a[^>]*>)?([^<]*)(?:<\/a>)?<\/td>\s*<td[^>]*>(.*?)<\/td>/gs,
+          /<tr class="bulk-(done|refused)">\s*<td[^>]*>(?:<a[^>]*>)?([^<]*)(?:<\/a>)?(.*?)<\/td>\s*<td[^>]*>(.*?)<\/td>/gs,
         ),
-      ].map((m) => ({ isDone: m[1] === 'done', title: m[2], result: (m[3] ?? '').replace(/<[^>]+>/g, '') }));
+      ].map((m) => ({
+        isDone: m[1] === 'done',
+        title: m[2],
+        which: (m[3] ?? '').replace(/<[^>]+>/g, '').trim(),
+        links: [...(m[3] ?? '').matchAll(/href="([^"]+)"/g)].map((h) => h[1]),
+        result: (m[4] ?? '').replace(/<[^>]+>/g, ''),
+      }));
     const bulk = (client: AdminClient, action: string, ids: number[], extra: Record<string, string> = {}) =>
       app.inject({
         method: 'POST',
@@ -408,6 +414,41 @@ for (const kind of DATABASE_KINDS) {
       // Publishing what is already published is refused by the workflow, as one at a time.
       const again = await bulk(editor, 'publish', [chosen[0]!.id]);
       assert.match(again.body, /0 done, 1 refused/);
+    });
+
+    it('tells apart two articles of one title in the bulk results, by address, status and number', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/articles');
+      const twins = [];
+      for (const slug of ['harbour-dues-2025', 'harbour-dues-2026']) {
+        const created = await editor.post('/admin/articles', {
+          title: 'Harbour dues',
+          slug,
+          body: 'Dues rise.',
+          language: 'en',
+          visibility: 'public',
+        });
+        twins.push(Number(/articles\/(\d+)/.exec(String(created.headers.location))?.[1]));
+      }
+      await bulk(editor, 'publish', [twins[0]!]);
+      const response = await bulk(editor, 'publish', twins);
+      const rows = outcomesOf(response.body);
+      assert.deepEqual(
+        rows.map((o) => o.title),
+        ['Harbour dues', 'Harbour dues'],
+      );
+      assert.match(
+        rows[0]!.which,
+        new RegExp(`^/articles/harbour-dues-2025 · Published · no\\. ${twins[0]}$`),
+      );
+      assert.deepEqual(rows[0]!.links, ['/articles/harbour-dues-2025']);
+      for (const id of twins)
+        assert.match(response.body, new RegExp(`<a href="/admin/articles/${id}">Harbour dues</a>`));
+      assert.match(
+        rows[1]!.which,
+        new RegExp(`^/articles/harbour-dues-2026 · Published · no\\. ${twins[1]}$`),
+      );
+      assert.notEqual(rows[0]!.which, rows[1]!.which);
     });
 
     it('moves articles to a term in place of their terms of that taxonomy', async () => {

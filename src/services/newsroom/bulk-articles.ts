@@ -1,4 +1,4 @@
-import type { Article } from '../../domain/article.ts';
+import type { Article, ArticleStatus } from '../../domain/article.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
 import { AppError, Errors } from '../../errors.ts';
 import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
@@ -19,6 +19,12 @@ export interface BulkOutcome {
   articleId: number;
   /** The title when the article could be read; otherwise empty. */
   title: string;
+  /**
+   * Its address name and status when it could be read: two articles may share a title, and the
+   * results must tell them apart.
+   */
+  slug?: string;
+  status?: ArticleStatus;
   isDone: boolean;
   /** Why it was refused, as the single action would have said it. */
   reason?: string;
@@ -62,11 +68,23 @@ export async function bulkArticleAction(
               articleId,
               action: input.action as Exclude<BulkAction, 'move'>,
             });
-      outcomes.push({ articleId, title: article.title, isDone: true });
+      outcomes.push({
+        articleId,
+        title: article.title,
+        slug: article.slug,
+        status: article.status,
+        isDone: true,
+      });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const stored = await ctx.store.articles.findById(articleId);
-      outcomes.push({ articleId, title: stored?.title ?? '', isDone: false, reason: err.message });
+      outcomes.push({
+        articleId,
+        title: stored?.title ?? '',
+        ...(stored ? { slug: stored.slug, status: stored.status } : {}),
+        isDone: false,
+        reason: err.message,
+      });
     }
   }
   return outcomes;

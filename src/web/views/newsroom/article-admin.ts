@@ -156,7 +156,15 @@ export function bulkResultView(model: { action: BulkAction; outcomes: BulkOutcom
 <tbody>
 ${model.outcomes.map(
   (o) => html`<tr class="${o.isDone ? 'bulk-done' : 'bulk-refused'}">
-  <td data-label="Article">${o.title ? html`<a href="/admin/articles/${o.articleId}">${o.title}</a>` : html`Article ${o.articleId}`}</td>
+  <td data-label="Article">${o.title ? html`<a href="/admin/articles/${o.articleId}">${o.title}</a>` : html`Article ${o.articleId}`}${
+    o.slug && o.status
+      ? html` <span class="hint bulk-results__which">${
+          o.status === 'published'
+            ? html`<a href="${articlePath(o.slug)}">${articlePath(o.slug)}</a>`
+            : html`<code>${articlePath(o.slug)}</code>`
+        } · ${STATUS_LABELS[o.status]} · no. ${o.articleId}</span>`
+      : ''
+  }</td>
   <td data-label="Result">${o.isDone ? html`<strong>Done</strong>` : html`<strong>Refused:</strong> ${o.reason ?? ''}`}</td>
 </tr>`,
 )}
