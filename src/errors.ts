@@ -78,8 +78,17 @@ const CATALOGUE = {
   ),
   SLUG_TAKEN: entry(
     'conflict',
-    (p: { slug: string }) => `Another article already uses the slug "${p.slug}"`,
-    () => [{ field: 'slug', message: 'is already used by another article' }],
+    (p: { slug: string; title?: string }) =>
+      p.title === undefined
+        ? `Another article already uses the slug "${p.slug}"`
+        : `The article “${p.title}” already uses the slug "${p.slug}"`,
+    (p) => [
+      {
+        field: 'slug',
+        message:
+          p.title === undefined ? 'is already used by another article' : `is already used by “${p.title}”`,
+      },
+    ],
   ),
   EMAIL_TAKEN: entry(
     'conflict',

@@ -8,6 +8,7 @@ import {
   slugProblem,
   slugWithSuffix,
   spelledSlug,
+  tidySlug,
 } from './slug.ts';
 
 test('folds accents and joins words with hyphens', () => {
@@ -83,4 +84,12 @@ test('spells out the symbols that set names such as C#, C++ and .NET apart', () 
   // Other symbols are dropped as slugify drops them.
   assert.equal(spelledSlug('Law & Justice'), 'law-justice');
   assert.equal(spelledSlug('#hashtag'), 'hashtag');
+});
+
+test('tidies a typed slug into one, keeping one already right and one with nothing to keep', () => {
+  assert.equal(tidySlug(' Harbour Dues 2026! '), 'harbour-dues-2026');
+  assert.equal(tidySlug('São Paulo'), 'sao-paulo');
+  assert.equal(tidySlug('water-ledger'), 'water-ledger');
+  assert.equal(tidySlug('!!!'), '!!!');
+  assert.equal(tidySlug('  '), '');
 });

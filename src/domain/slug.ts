@@ -140,6 +140,18 @@ export function isValidSlug(slug: string): boolean {
   );
 }
 
+/**
+ * A typed slug tidied into one: lower case, spaces and what a slug cannot hold turned into
+ * hyphens, accents folded. A typed slug that is already one is kept as it is; one with nothing
+ * a slug can hold is kept too, for the validator to refuse with its message.
+ * @example tidySlug(' Harbour Dues 2026! ') // 'harbour-dues-2026'
+ */
+export function tidySlug(typed: string): string {
+  const trimmed = typed.trim();
+  if (trimmed === '' || isValidSlug(trimmed)) return trimmed;
+  return slugify(trimmed) || trimmed;
+}
+
 /** Problem with a proposed slug, or undefined when it is fine. */
 export function slugProblem(slug: string): string | undefined {
   if (slug.length === 0) return 'must not be empty';

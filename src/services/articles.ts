@@ -160,7 +160,7 @@ export async function saveArticleIn(
   if (existing && options.id !== undefined) {
     const clash = await repos.articles.findBySlug(draft.slug);
     if (clash && clash.id !== existing.id) {
-      throw Errors.SLUG_TAKEN({ slug: draft.slug });
+      throw Errors.SLUG_TAKEN({ slug: draft.slug, title: clash.title });
     }
   }
   const { people, terms } =

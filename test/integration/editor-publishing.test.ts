@@ -201,6 +201,46 @@ for (const kind of DATABASE_KINDS) {
       assert.match(page.body, /<img class="article__image" src="\/media\/undescribed\.jpg" alt="">/);
     });
 
+    it('tidies a typed slug and says so, and names the article that already uses one', async () => {
+      const author = await as('author');
+      const created = await author.post('/admin/articles', {
+        ...FORM,
+        title: 'Tide tables',
+        slug: ' Tide Tables: 2026! ',
+      });
+      assert.equal(created.statusCode, 303, created.body);
+      const location = String(created.headers.location);
+      assert.match(location, /\?notice=created&tidied=1$/);
+      const id = Number(/articles\/(\d+)/.exec(location)?.[1]);
+      assert.equal((await t.wiring.store.articles.findById(id))?.slug, 'tide-tables-2026');
+      const editor = await author.get(location);
+      assert.match(editor.body, /The address name was tidied to <code>tide-tables-2026<\/code>/);
+      // A slug already right is saved without a word about tidying.
+      const plain = await author.post('/admin/articles', {
+        ...FORM,
+        title: 'Neap tides',
+        slug: 'neap-tides',
+      });
+      assert.doesNotMatch(String(plain.headers.location), /tidied/);
+      // Taken, typed new or changed to: the message by the field names the article that has it.
+      const clash = await author.post('/admin/articles', {
+        ...FORM,
+        title: 'Other',
+        slug: 'Tide tables 2026',
+      });
+      assert.equal(clash.statusCode, 400);
+      assert.match(clash.body, /is already used by “Tide tables”/i);
+      const plainId = Number(/articles\/(\d+)/.exec(String(plain.headers.location))?.[1]);
+      const renamed = await author.post(`/admin/articles/${plainId}`, {
+        ...FORM,
+        title: 'Neap tides',
+        slug: 'tide-tables-2026',
+        version: '1',
+      });
+      assert.equal(renamed.statusCode, 400);
+      assert.match(renamed.body, /is already used by “Tide tables”/i);
+    });
+
     it('previews the unsaved form, new or saved, and nobody else’s article', async () => {
       const author = await as('author');
       const fresh = await author.post('/admin/articles/preview', {

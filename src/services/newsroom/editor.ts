@@ -14,7 +14,7 @@ import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { Redirect } from '../../domain/ports/redirect-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { settingsFromStored } from '../../domain/settings.ts';
-import { numberedSlugs, RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
+import { numberedSlugs, RESERVED_SLUGS, slugify, tidySlug } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
 import {
   availableTransitions,
@@ -109,12 +109,12 @@ export async function createArticle(
   if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
   const now = ctx.now();
   const rendered = await renderBodyOutside(input.bodyMarkdown);
-  const typedSlug = input.slug.trim();
+  const typedSlug = tidySlug(input.slug);
   const result = await withFreeSlugRetry(typedSlug === '', () =>
     ctx.store.transaction(async (repos) => {
       const slug = typedSlug || (await freeArticleSlug(repos, slugify(input.title)));
-      if (typedSlug && (await repos.articles.findBySlug(typedSlug)))
-        throw Errors.SLUG_TAKEN({ slug: typedSlug });
+      const owner = typedSlug ? await repos.articles.findBySlug(typedSlug) : undefined;
+      if (owner) throw Errors.SLUG_TAKEN({ slug: typedSlug, title: owner.title });
       if (typedSlug) await refuseOldAddress(repos, typedSlug);
       const draft = await draftFrom(repos, staff, { ...input, slug }, now, {
         status: 'draft',
@@ -486,7 +486,7 @@ async function draftFrom(
     }
   }
   const draft: ArticleDraft = {
-    slug: input.slug.trim() || slugify(input.title),
+    slug: tidySlug(input.slug) || slugify(input.title),
     title: input.title,
     subtitle: input.subtitle.trim() || null,
     summary: input.summary.trim() || null,

@@ -109,6 +109,8 @@ const ArticleForm = Type.Object(
 
 const EditorQuery = Type.Object({
   notice: OptionalText,
+  /** "1" after a save that tidied the typed slug. */
+  tidied: OptionalText,
   uploaded: OptionalText,
   restore: OptionalText,
 });
@@ -225,11 +227,15 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   const afterSave = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    saved: { id: number; version: number },
-    body: { intent?: string | undefined; confirmed?: string | undefined },
+    saved: { id: number; version: number; slug: string },
+    body: { intent?: string | undefined; confirmed?: string | undefined; slug?: string | undefined },
     notice: string,
   ) => {
-    if (body.intent !== 'publish') return reply.redirect(`/admin/articles/${saved.id}?notice=${notice}`, 303);
+    // Said once, after the save that tidied what was typed; the page then shows the slug saved.
+    const typed = (body.slug ?? '').trim();
+    const tidied = typed !== '' && typed !== saved.slug ? '&tidied=1' : '';
+    if (body.intent !== 'publish')
+      return reply.redirect(`/admin/articles/${saved.id}?notice=${notice}${tidied}`, 303);
     if (body.confirmed !== '1') return reply.redirect(`/admin/articles/${saved.id}/publish`, 303);
     await transitionArticle(ctx, staffOf(request), {
       articleId: saved.id,
@@ -247,7 +253,12 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     request: FastifyRequest,
     reply: FastifyReply,
     given: EditorModel,
-    state: { status?: number; notice?: string | undefined; uploaded?: string | undefined } = {},
+    state: {
+      status?: number;
+      notice?: string | undefined;
+      uploaded?: string | undefined;
+      tidied?: string | undefined;
+    } = {},
   ) => {
     // A form sent back may hold terms the page did not load (of a large taxonomy).
     const model = await withChosen(ctx, given, {
@@ -258,10 +269,15 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     const notice = uploaded?.startsWith('/media/')
       ? html`Image uploaded: <code>${uploaded}</code>. Put the address in “Featured image”, or in the body as <code>![description](${uploaded})</code>.`
       : NOTICES[state.notice ?? ''];
+    const slug = model.article?.slug;
+    const shownNotice =
+      notice && state.tidied === '1' && slug
+        ? html`${notice} The address name was tidied to <code>${slug}</code>: lower case, hyphens between words, without characters an address cannot hold.`
+        : notice;
     return deps.page(request, reply, {
       title: model.article ? `Edit: ${model.article.title}` : 'New article',
       status: state.status ?? 200,
-      notice: model.problem || model.workflowProblem || model.correctionProblem ? undefined : notice,
+      notice: model.problem || model.workflowProblem || model.correctionProblem ? undefined : shownNotice,
       body: (csrf) => articleEditorView(model, csrf),
     });
   };
@@ -424,7 +440,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
           autosave: autosave && !isRestoring ? { savedAt: autosave.savedAt } : undefined,
         }),
         // Only what the editor's address may say: an undeclared ?status= set the answer's status.
-        { notice: request.query.notice, uploaded: request.query.uploaded },
+        { notice: request.query.notice, uploaded: request.query.uploaded, tidied: request.query.tidied },
       );
     },
   );
