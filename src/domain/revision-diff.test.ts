@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import { diffFields, MAX_DIFF_ROWS, sideBySide } from './revision-diff.ts';
 
 describe('side-by-side revision diff', () => {
@@ -89,4 +89,22 @@ describe('side-by-side revision diff', () => {
       ['body'],
     );
   });
+});
+
+test('shows a line that moved as moved on both sides, not as removed and added', () => {
+  const [authors] = diffFields(
+    { Authors: 'Ana Ruiz\nBo Chen\nCy Dale' },
+    { Authors: 'Bo Chen\nCy Dale\nAna Ruiz' },
+  );
+  const kinds = (authors?.rows ?? []).flatMap((row) => [
+    row.left ? `${row.left.kind} ${row.left.text}` : '',
+    row.right ? `${row.right.kind} ${row.right.text}` : '',
+  ]);
+  assert.ok(kinds.includes('moved Ana Ruiz'), kinds.join(' | '));
+  assert.ok(!kinds.some((k) => k.startsWith('removed') || k.startsWith('added')), kinds.join(' | '));
+  // A co-author swapped for another is still removed and added.
+  const [swapped] = diffFields({ Authors: 'Ana Ruiz\nBo Chen' }, { Authors: 'Ana Ruiz\nDee Ng' });
+  const swappedKinds = (swapped?.rows ?? []).flatMap((row) => [row.left?.kind, row.right?.kind]);
+  assert.ok(swappedKinds.includes('removed') && swappedKinds.includes('added'));
+  assert.ok(!swappedKinds.includes('moved'));
 });

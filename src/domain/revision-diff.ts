@@ -11,8 +11,8 @@ export interface DiffSegment {
  * facing its replacement carries its words as segments, so the few that changed stand out.
  */
 export interface DiffRow {
-  left: { text: string; kind: 'same' | 'removed'; segments?: DiffSegment[] } | null;
-  right: { text: string; kind: 'same' | 'added'; segments?: DiffSegment[] } | null;
+  left: { text: string; kind: 'same' | 'removed' | 'moved'; segments?: DiffSegment[] } | null;
+  right: { text: string; kind: 'same' | 'added' | 'moved'; segments?: DiffSegment[] } | null;
   /** A row standing for this many lines not shown (both sides null): unchanged ones, or past the limit. */
   omitted?: { lines: number; isUnchanged: boolean };
 }
@@ -183,5 +183,41 @@ export function diffFields(before: Record<string, string>, after: Record<string,
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return fields
     .filter((field) => (before[field] ?? '') !== (after[field] ?? ''))
-    .map((field) => ({ field, rows: sideBySide(before[field] ?? '', after[field] ?? '') }));
+    .map((field) => ({ field, rows: withMoves(sideBySide(before[field] ?? '', after[field] ?? '')) }));
+}
+
+/**
+ * The rows with each line that left one place and came back unchanged at another (a co-author
+ * moved down the byline, a paragraph moved) marked as moved on both sides, not as removed there
+ * and added here.
+ */
+function withMoves(rows: DiffRow[]): DiffRow[] {
+  const removed = new Map<string, number>();
+  for (const row of rows)
+    if (row.left?.kind === 'removed' && row.left.text.trim())
+      removed.set(row.left.text, (removed.get(row.left.text) ?? 0) + 1);
+  const moved = new Map<string, number>();
+  for (const row of rows) {
+    const text = row.right?.kind === 'added' ? row.right.text : undefined;
+    if (text === undefined || (moved.get(text) ?? 0) >= (removed.get(text) ?? 0)) continue;
+    moved.set(text, (moved.get(text) ?? 0) + 1);
+  }
+  if (moved.size === 0) return rows;
+  const left = new Map(moved);
+  const right = new Map(moved);
+  const take = (counts: Map<string, number>, text: string) => {
+    const n = counts.get(text) ?? 0;
+    if (n > 0) counts.set(text, n - 1);
+    return n > 0;
+  };
+  return rows.map((row) => {
+    const l = row.left?.kind === 'removed' && take(left, row.left.text);
+    const r = row.right?.kind === 'added' && take(right, row.right.text);
+    if (!l && !r) return row;
+    return {
+      ...row,
+      left: l && row.left ? { text: row.left.text, kind: 'moved' } : row.left,
+      right: r && row.right ? { text: row.right.text, kind: 'moved' } : row.right,
+    };
+  });
 }

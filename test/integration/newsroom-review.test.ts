@@ -154,6 +154,13 @@ for (const kind of DATABASE_KINDS) {
         diff.fields.map((f) => f.field),
         ['Authors'],
       );
+      // The history shows the co-author moved, not removed and added again.
+      const marks = (diff.fields[0]?.rows ?? []).flatMap((row) =>
+        [row.left, row.right].flatMap((side) =>
+          side && side.kind !== 'same' ? [`${side.kind} ${side.text}`] : [],
+        ),
+      );
+      assert.ok(marks.length > 0 && marks.every((m) => m.startsWith('moved ')), marks.join(' | '));
     });
   });
 }

@@ -222,10 +222,16 @@ function omittedText(omitted: NonNullable<DiffRow['omitted']>): string {
     : `… ${lines} more not shown: the comparison shows the first ${MAX_DIFF_ROWS.toLocaleString('en')} rows. Compare versions closer together to see the rest.`;
 }
 
+const DIFF_MARKS: Record<string, { sign: string; label: string } | undefined> = {
+  removed: { sign: '−', label: 'removed' },
+  added: { sign: '+', label: 'added' },
+  moved: { sign: '↕', label: 'moved' },
+};
+
 function cell(side: DiffRow['left'] | DiffRow['right'], label: string): SafeHtml {
   if (!side) return html`<td class="diff-gap" data-label="${label}"></td>`;
-  const mark = side.kind === 'removed' ? '−' : side.kind === 'added' ? '+' : '';
-  return html`<td class="diff-${side.kind}" data-label="${label}">${mark ? html`<span class="visually-hidden">${side.kind === 'removed' ? 'removed: ' : 'added: '}</span><span aria-hidden="true" class="diff-mark">${mark}</span>` : ''}${cellText(side)}</td>`;
+  const mark = DIFF_MARKS[side.kind];
+  return html`<td class="diff-${side.kind}" data-label="${label}">${mark ? html`<span class="visually-hidden">${mark.label}: </span><span aria-hidden="true" class="diff-mark">${mark.sign}</span>` : ''}${cellText(side)}</td>`;
 }
 
 /** A side-by-side comparison of a revision with the current article (or another revision). */
@@ -241,7 +247,7 @@ export function revisionDiffView(
 ): SafeHtml {
   const { article, from } = model;
   return html`<p class="editor-links"><a href="/admin/articles/${article.id}/revisions">← History</a> · <a href="/admin/articles/${article.id}">Editor</a></p>
-<p>Version ${from.version} (${adminTime(from.createdAt, model.timeZone)}, ${from.actorName}) compared with the current version ${article.version}: <span class="diff-removed">removed</span>, <span class="diff-added">added</span>.</p>
+<p>Version ${from.version} (${adminTime(from.createdAt, model.timeZone)}, ${from.actorName}) compared with the current version ${article.version}: <span class="diff-removed">removed</span>, <span class="diff-added">added</span>, <span class="diff-moved">moved</span>.</p>
 ${model.fields.length === 0 ? html`<p class="empty">No differences.</p>` : ''}
 ${model.fields.map(
   (field) => html`<section class="panel diff">
