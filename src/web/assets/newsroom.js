@@ -658,10 +658,12 @@
   });
   // Co-authors in byline order: each row (a chosen author, or a field to type one into) gets
   // "Move up" and "Move down" buttons (keyboard) and a handle to drag it by; the rows move, and
-  // the form sends the names in their order. Without JavaScript the order is the order they are
-  // typed in.
+  // the form sends the names in their order. Without JavaScript each chosen author has a place
+  // number to change instead.
   const authorList = form.querySelector('ol.author-list');
   if (authorList) {
+    // The place numbers are the way to reorder without JavaScript; here the rows move instead.
+    for (const place of authorList.querySelectorAll('.author-chip__place')) place.remove();
     const rows = () => [...authorList.querySelectorAll(':scope > li')];
     const nameIn = (row) => row.querySelector('input[name="author"]');
     const announcer = document.createElement('p');

@@ -31,7 +31,7 @@ export function versionOf(text: string | undefined): number | undefined {
 export function formValues(body: Record<string, unknown>): ArticleFormValues {
   const values: ArticleFormValues = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === '_csrf' || key === 'author_remove') continue;
+    if (key === '_csrf' || key === 'author_remove' || key === 'author_place') continue;
     if (typeof value === 'string') values[key] = value;
     else if (Array.isArray(value)) values[key] = value.filter((v): v is string => typeof v === 'string');
   }
@@ -42,9 +42,28 @@ export function formValues(body: Record<string, unknown>): ArticleFormValues {
       .map((name) => name.trim().toLowerCase())
       .filter(Boolean),
   );
+  const places = body.author_place;
+  if (places !== undefined) values.author = inPlaceOrder(many(values, 'author'), places);
   if (removed.size > 0)
     values.author = many(values, 'author').filter((name) => !removed.has(name.trim().toLowerCase()));
   return values;
+}
+
+/**
+ * The byline in the order of the places typed beside the chosen authors (the way to reorder
+ * without JavaScript). The chosen authors come first in the form, one place each; names typed
+ * into the empty fields after them follow. A place that is not a number keeps its author where
+ * it was; two authors given one place keep their order.
+ */
+function inPlaceOrder(names: string[], places: unknown): string[] {
+  const typed = (Array.isArray(places) ? places : [places]).filter((p): p is string => typeof p === 'string');
+  if (typed.length === 0 || typed.length > names.length) return names;
+  const chosen = names.slice(0, typed.length).map((name, index) => {
+    const place = Number(typed[index]?.trim());
+    return { name, index, place: typed[index]?.trim() && Number.isFinite(place) ? place : index + 1 };
+  });
+  chosen.sort((a, b) => a.place - b.place || a.index - b.index);
+  return [...chosen.map((c) => c.name), ...names.slice(typed.length)];
 }
 
 /** The form values that show a stored article (or an autosaved input) in the editor. */

@@ -414,7 +414,12 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     },
     async (request, reply, problem) => {
       const page = await loadEditor(ctx, staffOf(request), null);
-      return sendEditor(request, reply, editorModel(page, formValues(request.body), { problem }), {
+      const values = bylineAsSaved(
+        formValues(request.body),
+        problem,
+        page.ownPerson ? [page.ownPerson.name] : [],
+      );
+      return sendEditor(request, reply, editorModel(page, values, { problem }), {
         status: 400,
       });
     },
@@ -478,8 +483,11 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const isConflict = problem.error.code === 'EDIT_CONFLICT';
       // The page shows the article as stored now: after a conflict, the version that won.
       const page = await loadEditor(ctx, staffOf(request), request.params.id);
-      const values = formValues(request.body);
       const current = page.article;
+      const savedNames = (current?.authorIds ?? []).flatMap(
+        (id) => page.people.find((p) => p.id === id)?.name ?? [],
+      );
+      const values = bylineAsSaved(formValues(request.body), problem, savedNames);
       // After a conflict the form carries the saved version: saving again is a deliberate overwrite.
       const kept = isConflict && current ? { ...values, version: String(current.version) } : values;
       return sendEditor(
@@ -994,6 +1002,27 @@ const NOTICES: Record<string, string> = {
   'bulk-none': 'Nothing was done: tick the articles to apply the action to, then apply it again.',
   'bulk-no-term': 'Nothing was moved: choose the term to move the ticked articles to, then apply it again.',
 };
+
+/**
+ * The byline as the form shows it after a save that refused some of its names: only the people
+ * already saved on it stay chosen; the names refused go back into the fields to type in, as typed,
+ * beside the message. Shown as chosen, a refused co-author looked as if it had been added.
+ */
+function bylineAsSaved(
+  values: ArticleFormValues,
+  problem: FormProblem,
+  savedNames: readonly string[],
+): ArticleFormValues {
+  if (!problem.errors.author && !problem.errors.authors) return values;
+  const key = (name: string) => name.trim().toLowerCase();
+  const saved = new Set(savedNames.map(key));
+  const names = many(values, 'author').filter((name) => name.trim());
+  return {
+    ...values,
+    author: names.filter((name) => saved.has(key(name))),
+    author_typed: names.filter((name) => !saved.has(key(name))),
+  };
+}
 
 /** What the banner over a preview of the saved article says, by its status. */
 function storedPreviewBanner(status: Article['status']): string {

@@ -142,7 +142,9 @@ function checkbox(name: string, label: string, isChecked: boolean, hint?: string
 
 function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   const names = many(model.values, 'author').filter((n) => n.trim());
-  const empties = Math.max(1, 3 - names.length);
+  // Names a save refused, put back where they were typed rather than shown as chosen.
+  const typed = many(model.values, 'author_typed').filter((n) => n.trim());
+  const empties = Math.max(1 + typed.length, 3 - names.length);
   const error = errors.author;
   // Names already on the byline are chosen entries, each with a box that takes it off at the
   // next save (with or without JavaScript); names are typed only into empty fields after them,
@@ -150,7 +152,11 @@ function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   const entryField = (index: number, slot: number) => {
     const label =
       names.length === 0 && slot === 0 ? `Author ${index + 1}` : `Add a co-author (author ${index + 1})`;
-    return html`<li><label class="visually-hidden" for="author-${index}">${label}</label><input id="author-${index}" name="author" value="" placeholder="${names.length === 0 && slot === 0 ? 'Name' : 'Add a co-author'}" autocomplete="off" spellcheck="false" aria-describedby="authors-hint"${
+    return html`<li><label class="visually-hidden" for="author-${index}">${label}</label><input id="author-${index}" name="author" value="${typed[slot] ?? ''}"${
+      typed[slot] !== undefined && error
+        ? html` aria-invalid="true" aria-describedby="${fieldId('author')}-error authors-hint"`
+        : html` aria-describedby="authors-hint"`
+    } placeholder="${names.length === 0 && slot === 0 ? 'Name' : 'Add a co-author'}" autocomplete="off" spellcheck="false"${
       model.canCreditOthers
         ? html` data-suggest="/admin/suggest/people" data-suggest-list="author-${index}-options"`
         : ''
@@ -162,7 +168,13 @@ function authorFields(model: EditorModel, errors: FieldErrors): SafeHtml {
   <ol class="author-list">
     ${names.map(
       (name, index) =>
-        html`<li class="author-chip"><input type="hidden" name="author" value="${name}"><span class="author-chip__name">${name}</span> <span class="author-chip__remove"><input type="checkbox" id="author-${index}-remove" name="author_remove" value="${name}"><label for="author-${index}-remove">Remove<span class="visually-hidden"> ${name} from the byline</span></label></span></li>`,
+        html`<li class="author-chip"><input type="hidden" name="author" value="${name}">${
+          // Without JavaScript, each chosen author's place is a number to change (with it, the
+          // script takes these away and offers move buttons and dragging instead).
+          names.length > 1
+            ? html`<span class="author-chip__place"><label for="author-${index}-place"><span class="visually-hidden">Place of ${name} in the byline</span><span aria-hidden="true">No.</span></label> <input type="number" id="author-${index}-place" name="author_place" value="${index + 1}" min="1" max="${names.length}" inputmode="numeric"></span> `
+            : ''
+        }<span class="author-chip__name">${name}</span> <span class="author-chip__remove"><input type="checkbox" id="author-${index}-remove" name="author_remove" value="${name}"><label for="author-${index}-remove">Remove<span class="visually-hidden"> ${name} from the byline</span></label></span></li>`,
     )}
     ${Array.from({ length: empties }, (_, slot) => entryField(names.length + slot, slot))}
   </ol>
