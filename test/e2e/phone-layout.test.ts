@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { createUser } from '../../src/services/users.ts';
+import { TEST_PASSWORD } from '../helpers/admin.ts';
+import {
+  browserSkipReason,
+  launchChromium,
+  type ReaderServer,
+  startReaderServer,
+} from '../helpers/reader-server.ts';
+
+const skipReason = browserSkipReason();
+const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output');
+const PHONE = { width: 390, height: 844 };
+
+async function signIn(page: Page, base: string, email: string): Promise<void> {
+  await page.goto(`${base}/admin/login`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/admin`);
+}
+
+describe('the reader header and the editor on a 390 px phone in Chromium', {
+  skip: skipReason ?? false,
+}, () => {
+  let server: ReaderServer;
+  let browser: Browser;
+
+  before(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    server = await startReaderServer({
+      // More sections than a phone's width holds, as a publication with a few pages has.
+      prepare: async (wiring) => {
+        await createUser(wiring, {
+          email: 'phone@example.org',
+          name: 'Ines Prado',
+          role: 'editor',
+          password: TEST_PASSWORD,
+        });
+      },
+    });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('the sections line that runs past the edge shows that it scrolls, with or without JavaScript', async () => {
+    // Without JavaScript the header is the same stylesheet's: looked at in a screenshot.
+    const plain = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
+    const noScript = await plain.newPage();
+    await noScript.goto(server.baseUrl);
+    await noScript.screenshot({ path: path.join(SCREENSHOTS, 'phone-header-no-js.png') });
+    await plain.close();
+    const context = await browser.newContext({ viewport: PHONE, bypassCSP: true });
+    const page = await context.newPage();
+    try {
+      await page.goto(server.baseUrl);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'phone-header-js.png') });
+      const list = page.locator('.site-nav ul');
+      const overflow = await list.evaluate((ul) => ({ scroll: ul.scrollWidth, client: ul.clientWidth }));
+      assert.ok(
+        overflow.scroll > overflow.client,
+        `the demo's sections overflow at 390 px: ${JSON.stringify(overflow)}`,
+      );
+      // The sections' names hidden, so that only the line's own background is compared: the far
+      // edge is shaded while more sections lie beyond it, and plain once scrolled to the end.
+      await page.addStyleTag({ content: '.site-nav a { color: transparent !important; }' });
+      const box = await list.boundingBox();
+      assert.ok(box);
+      const pixel = () =>
+        page.screenshot({
+          clip: { x: box.x + box.width - 3, y: box.y + box.height / 2, width: 1, height: 1 },
+        });
+      const before = await pixel();
+      await list.evaluate((ul) => {
+        ul.scrollLeft = ul.scrollWidth;
+      });
+      const atEnd = await pixel();
+      assert.notDeepEqual(before, atEnd, 'the edge looks different while more sections lie beyond it');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the editor’s action bar stays compact on a phone', async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    try {
+      await signIn(page, server.baseUrl, 'phone@example.org');
+      await page.goto(`${server.baseUrl}/admin/articles/new`);
+      await page.locator('#field-title').fill('A phone draft');
+      await page.locator('#field-body').fill('Written on the train.');
+      const bar = page.locator('.sticky-actions');
+      const box = await bar.boundingBox();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'phone-editor-actions.png') });
+      assert.ok(box);
+      assert.ok(box.height <= 84, `the action bar is ${box.height} px of 844`);
+      for (const name of ['Create draft', 'Publish…', /Preview/]) {
+        const button = bar.getByRole('button', { name });
+        const b = await button.boundingBox();
+        assert.ok(b && b.height >= 24 && b.width >= 24, `${String(name)} stays a target to tap (WCAG 2.5.8)`);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+});
