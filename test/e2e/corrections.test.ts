@@ -84,7 +84,7 @@ describe('corrections in Chromium', { skip: skipReason ?? false }, () => {
     const reader = await readers.newPage();
     await reader.goto(`${base}/articles/${article.slug}`);
     const aside = reader.locator('aside.corrections');
-    assert.match((await aside.textContent()) ?? '', /it is 40 m\.\s*\(revised/);
+    assert.match((await aside.textContent()) ?? '', /it is 40 m\.\s*\(edited/);
     let ld = await ldCorrections(reader);
     assert.equal(ld.length, 1);
     assert.equal(ld[0]?.text, 'An earlier version put the dam at 400 m; it is 40 m.');

@@ -162,6 +162,11 @@ describe('the editor with the image library, in Chromium', { skip: skipReason ??
     await page.keyboard.type('Storm surge today');
     await page.waitForURL(/\/admin\/articles\/\d+$/);
     await page.getByText(/Draft saved at|Autosaved at/).waitFor();
+    // Written as the newsroom writes times: 24-hour, in the site's zone, named; no AM/PM.
+    assert.match(
+      (await page.locator('.autosave-status').textContent()) ?? '',
+      /(Draft saved|Autosaved) at \d\d:\d\d UTC\b/,
+    );
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-title');
     assert.equal(await title.inputValue(), 'Storm surge today');
     await shoot(page, 'editor-autosaved-1280');

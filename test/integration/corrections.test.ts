@@ -112,7 +112,17 @@ for (const kind of DATABASE_KINDS) {
       });
       assert.equal(edited.statusCode, 303);
       let page = (await app.inject({ url: '/articles/dam-height' })).body;
-      assert.match(page, /The dam is 40 m high, not 400 m\. <span class="corrections__revised">\(revised/);
+      // The reader sees the note's kind and the newsroom's wording ("edited", not "revised").
+      assert.match(
+        page,
+        /<strong class="corrections__kind">Correction<\/strong>, <time datetime="[^"]+">[^<]+<\/time>: The dam is 40 m high, not 400 m\. <span class="corrections__revised">\(edited/,
+      );
+      const admin = (await editor.get(`/admin/articles/${id}`)).body;
+      assert.match(
+        admin,
+        /<strong>Correction<\/strong>, [^:]+: The dam is 40 m high, not 400 m\. <span class="hint">\(edited/,
+      );
+      await editor.get(`/admin/articles/${id}`);
       let ld = jsonLdOf(page);
       assert.equal(ld.correction?.[0]?.text, 'The dam is 40 m high, not 400 m.');
       assert.equal(ld.correction?.[0]?.datePublished, added.createdAt);

@@ -11,6 +11,17 @@ import { auditActor, permissionDenied, revisionActor, type Staff } from './staff
 export const CORRECTION_KINDS = ['correction', 'update'] as const;
 export type CorrectionKind = (typeof CORRECTION_KINDS)[number];
 
+/** What each kind of note is called, in the newsroom and on the reader's page alike. */
+export const CORRECTION_LABELS: Record<CorrectionKind, string> = {
+  correction: 'Correction',
+  update: 'Update',
+};
+
+/** The label of a note's kind ("Correction"), a kind stored before this list knew it shown as it is. */
+export function correctionLabel(kind: string): string {
+  return CORRECTION_LABELS[kind as CorrectionKind] ?? kind.charAt(0).toUpperCase() + kind.slice(1);
+}
+
 const MAX_NOTE = 2000;
 const MAX_REASON = 1000;
 

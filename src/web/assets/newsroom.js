@@ -486,7 +486,17 @@
   const saveButton = form.querySelector('.save-button');
   const previewButton = form.querySelector('.preview-button');
   const publishButton = form.querySelector('.publish-button');
-  const timeOf = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  // Times as the rest of the newsroom writes them: 24-hour, in the site's time zone, the zone
+  // named ("09:30 CET"), not in the browser's zone with AM/PM.
+  const timeZone = form.dataset.timeZone || 'UTC';
+  const timeOf = (iso) =>
+    new Date(iso).toLocaleTimeString('en-GB', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone,
+      timeZoneName: 'short',
+    });
 
   // Autosave: a moment after each change, and when the tab is hidden. A new article becomes a
   // draft at its first autosave with a title; the form then edits that draft, focus and text kept.

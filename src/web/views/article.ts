@@ -4,6 +4,7 @@ import type { Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { ResponsiveImage } from '../../domain/responsive-image.ts';
 import { absoluteUrl } from '../../domain/url.ts';
+import { correctionLabel } from '../../services/newsroom/corrections.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
 import { bodyWithPictures } from './body-images.ts';
 import { formatDate } from './format.ts';
@@ -248,15 +249,16 @@ ${sections.map((s) => html`<meta property="article:section" content="${s}">`)}
  * version stands. Its text is not repeated, since it may be what was wrong.
  */
 function withdrawalText(c: Correction, settings: { language: string; timeZone: string }): string {
-  const noun = c.kind === 'update' ? 'An update' : 'A correction';
+  const noun = `${c.kind === 'update' ? 'An' : 'A'} ${correctionLabel(c.kind).toLowerCase()}`;
   return `${noun} of ${formatDate(c.createdAt, settings.language, settings.timeZone)} was withdrawn: ${c.withdrawnReason ?? ''}`;
 }
 
 function correctionItem(c: Correction, settings: { language: string; timeZone: string }): SafeHtml {
   if (c.withdrawnAt !== null)
     return html`<li class="corrections__withdrawn"><time datetime="${c.withdrawnAt}">${formatDate(c.withdrawnAt, settings.language, settings.timeZone)}</time>: ${withdrawalText(c, settings)}</li>`;
-  const revised = c.updatedAt
-    ? html` <span class="corrections__revised">(revised <time datetime="${c.updatedAt}">${formatDate(c.updatedAt, settings.language, settings.timeZone)}</time>)</span>`
+  // The same words as the newsroom's list: the kind, the day, the note, "(edited …)".
+  const edited = c.updatedAt
+    ? html` <span class="corrections__revised">(edited <time datetime="${c.updatedAt}">${formatDate(c.updatedAt, settings.language, settings.timeZone)}</time>)</span>`
     : '';
-  return html`<li><time datetime="${c.createdAt}">${formatDate(c.createdAt, settings.language, settings.timeZone)}</time>: ${c.note}${revised}</li>`;
+  return html`<li class="corrections__item corrections__item--${c.kind}"><strong class="corrections__kind">${correctionLabel(c.kind)}</strong>, <time datetime="${c.createdAt}">${formatDate(c.createdAt, settings.language, settings.timeZone)}</time>: ${c.note}${edited}</li>`;
 }

@@ -5,6 +5,7 @@ import type { ChecklistItem } from '../../../domain/publish-checklist.ts';
 import { type Taxonomy, type Term, termTree } from '../../../domain/taxonomy.ts';
 import { utcToZoned } from '../../../domain/time-zone.ts';
 import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.ts';
+import { correctionLabel } from '../../../services/newsroom/corrections.ts';
 import { type ArticleFormValues, many, one } from '../../newsroom/article-form.ts';
 import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../newsroom/forms.ts';
 import { dateInputAttributes } from '../date-input.ts';
@@ -313,7 +314,7 @@ const KIND_OPTIONS = [
  * away until asked for (opened again when one of them was refused).
  */
 function correctionItem(model: EditorModel, c: Correction, csrf: string, zone: string): SafeHtml {
-  const label = c.kind === 'update' ? 'Update' : 'Correction';
+  const label = correctionLabel(c.kind);
   const day = adminDay(c.createdAt, zone);
   if (c.withdrawnAt !== null) {
     return html`<li class="correction correction--withdrawn"><strong>${label}</strong>, ${day}, <strong>withdrawn</strong> ${adminDay(c.withdrawnAt, zone)}: ${c.withdrawnReason ?? ''}
@@ -411,7 +412,7 @@ ${
 <div class="editor-grid">
 <div class="editor-status">${workflowPanel(model, csrf)}</div>
 <form method="post" action="${action}" id="article-form" class="editor-main" novalidate
-  data-autosave="${article ? `/admin/articles/${article.id}/autosave` : '/admin/articles/autosave'}" data-new="${article ? '' : '1'}" data-csrf="${csrf}">
+  data-autosave="${article ? `/admin/articles/${article.id}/autosave` : '/admin/articles/autosave'}" data-new="${article ? '' : '1'}" data-csrf="${csrf}" data-time-zone="${model.timeZone ?? 'UTC'}">
   ${csrfField(csrf)}
   ${article ? html`<input type="hidden" name="version" value="${one(values, 'version')}">` : ''}
   <section class="panel">
