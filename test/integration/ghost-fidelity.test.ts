@@ -243,6 +243,81 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a tweet embed becomes the same quote, with its author and a link to it, from html, mobiledoc or lexical', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        // Ghost keeps Twitter's embed code (a blockquote and its script) in the card and the html.
+        const tweet =
+          '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Low tide at 6:12, the quay is dry.</p>&mdash; Harbour Master (@harbourmaster) <a href="https://twitter.com/harbourmaster/status/1234567890?ref_src=twsrc%5Etfw">May 1, 2021</a></blockquote>\n<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>';
+        const payload = {
+          url: 'https://twitter.com/harbourmaster/status/1234567890',
+          html: tweet,
+          type: 'rich',
+          metadata: { author_name: 'Harbour Master', provider_name: 'Twitter' },
+          caption: '',
+        };
+        const file = write(
+          'tweet.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 't1',
+                title: 'Tweet from html',
+                slug: 'tweet-from-html',
+                html: `<p>Before the card.</p><figure class="kg-card kg-embed-card">${tweet}</figure>`,
+              }),
+              ghostPost({
+                id: 't2',
+                title: 'Tweet from mobiledoc',
+                slug: 'tweet-from-mobiledoc',
+                mobiledoc: JSON.stringify({
+                  version: '0.3.1',
+                  atoms: [],
+                  markups: [],
+                  cards: [['embed', payload]],
+                  sections: [
+                    [1, 'p', [[0, [], 0, 'Before the card.']]],
+                    [10, 0],
+                  ],
+                }),
+              }),
+              ghostPost({
+                id: 't3',
+                title: 'Tweet from lexical',
+                slug: 'tweet-from-lexical',
+                lexical: lexical({ ...payload, type: 'embed', embedType: 'twitter' }),
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        assert.equal(report.counts.embed.imported, 3);
+        assert.ok(
+          report.warnings.some((w) => /embedded players.*Twitter\/X ×3/.test(w)),
+          report.warnings.join('\n'),
+        );
+        const bodies = [];
+        for (const slug of ['tweet-from-html', 'tweet-from-mobiledoc', 'tweet-from-lexical']) {
+          const article = await t.wiring.store.articles.findBySlug(slug);
+          bodies.push({ slug, markdown: article?.bodyMarkdown, html: article?.bodyHtml });
+        }
+        const [html, ...others] = bodies;
+        assert.equal(
+          html?.markdown,
+          'Before the card.\n\n> Low tide at 6:12, the quay is dry.\n>\n> — Harbour Master (@harbourmaster) · [▶ View on Twitter/X: May 1, 2021](https://twitter.com/harbourmaster/status/1234567890)',
+        );
+        assert.doesNotMatch(html?.html ?? '', /<script|platform\.twitter\.com|<iframe/);
+        for (const other of others)
+          assert.deepEqual(
+            { markdown: other.markdown, html: other.html },
+            { markdown: html?.markdown, html: html?.html },
+            other.slug,
+          );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('a re-run reports embedded players unchanged, and names only those it wrote', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

@@ -506,6 +506,63 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('embed blocks, embed shortcodes and a classic player become labelled embed links, counted in the report', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'embeds.example';
+        const block = (slug: string, url: string) =>
+          `<!-- wp:embed {"url":"${url}","type":"rich","providerNameSlug":"${slug}"} -->\n<figure class="wp-block-embed is-type-rich is-provider-${slug} wp-block-embed-${slug}"><div class="wp-block-embed__wrapper">\n${url}\n</div></figure>\n<!-- /wp:embed -->`;
+        const file = write(
+          'embeds.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 31,
+              slug: 'players',
+              title: 'Players',
+              body: [
+                block('youtube', 'https://www.youtube.com/watch?v=abcdefghijk'),
+                block('twitter', 'https://twitter.com/harbourmaster/status/1234567890'),
+                '[embed]https://vimeo.com/76979871[/embed]',
+                '[youtube https://youtu.be/abcdefghijk]',
+                '<iframe src="https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC"></iframe>',
+              ].join('\n\n'),
+            }),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        assert.equal(itemLine(report, 'item', '31').outcome, 'imported');
+        assert.equal(report.counts.embed.imported, 5);
+        assert.ok(
+          report.warnings.some((w) =>
+            /embedded players and embed blocks were kept as links.*\(YouTube ×2, Twitter\/X ×1, Vimeo ×1, Spotify ×1\)/.test(
+              w,
+            ),
+          ),
+          report.warnings.join('\n'),
+        );
+        const article = await t.wiring.store.articles.findBySlug('players');
+        assert.equal(
+          article?.bodyMarkdown,
+          [
+            '[▶ Watch on YouTube](https://www.youtube.com/watch?v=abcdefghijk)',
+            '[▶ View on Twitter/X](https://twitter.com/harbourmaster/status/1234567890)',
+            '[▶ Watch on Vimeo](https://vimeo.com/76979871)',
+            '[▶ Watch on YouTube](https://www.youtube.com/watch?v=abcdefghijk)',
+            '[▶ Listen on Spotify](https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC)',
+          ].join('\n\n'),
+        );
+        assert.doesNotMatch(article?.bodyHtml ?? '', /<iframe/);
+        // A second run writes nothing: the embeds read unchanged.
+        const again = await importWordPress(t.wiring, file);
+        assert.equal(again.counts.embed.unchanged, 5);
+        assert.equal(again.counts.embed.imported, 0);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("a note referred to twice gives each reference its own id and links back to both; a note id with a quote is found; a note's relative or hostile image is left out and reported", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

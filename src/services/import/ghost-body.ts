@@ -72,6 +72,10 @@ function card(name: string, payload: Json): string {
       const url = player?.src ?? str(payload.url);
       const title = player ? player.title : str((payload.metadata as Json | undefined)?.title);
       const caption = str(payload.caption);
+      // Markup with no player (a tweet's blockquote, say) is what the html export holds in the
+      // card's figure: the converter keeps its text, without the provider's script.
+      if (!player && /<blockquote\b/i.test(str(payload.html)))
+        return `<figure class="kg-card kg-embed-card">${str(payload.html)}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
       if (!url) return '';
       return `<figure><iframe src="${escapeHtml(url)}" title="${escapeHtml(title)}"></iframe>${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
     }

@@ -28,7 +28,7 @@ test('links embeds and media, drops galleries, keeps and reports unknown shortco
     '[embed]https://youtu.be/x[/embed] [audio mp3="https://example.org/a.mp3"][/audio] [gallery ids="1,2"] [foo bar="1"] [just brackets] [[escaped]]',
     notes,
   );
-  assert.match(html, /<a href="https:\/\/youtu.be\/x">/);
+  assert.match(html, /<iframe src="https:\/\/youtu.be\/x">/);
   assert.match(html, /<a href="https:\/\/example.org\/a.mp3">/);
   assert.doesNotMatch(html, /gallery/);
   assert.match(html, /\[foo bar="1"\]/);
@@ -431,4 +431,76 @@ describe('links no reader page may carry', () => {
       /^2 links no page may carry became their text \(javascript: "a", data: "b"\)$/,
     );
   });
+});
+
+test('WordPress embed blocks, [embed], [youtube] and [tweet] shortcodes and a classic player all become the labelled embed link, counted by provider', () => {
+  const block = (slug: string, url: string, caption = '') =>
+    `<!-- wp:embed {"url":"${url}","providerNameSlug":"${slug}"} -->\n<figure class="wp-block-embed is-type-video is-provider-${slug} wp-block-embed-${slug}"><div class="wp-block-embed__wrapper">\n${url}\n</div>${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>\n<!-- /wp:embed -->`;
+  const sources = [
+    block('youtube', 'https://www.youtube.com/watch?v=abcdefghijk', 'The harbour'),
+    '[embed]https://www.youtube.com/watch?v=abcdefghijk[/embed]',
+    '[youtube https://www.youtube.com/watch?v=abcdefghijk]',
+    '<iframe src="https://www.youtube.com/embed/abcdefghijk" width="560"></iframe>',
+  ];
+  const converted = sources.map((html) => htmlToMarkdown(html, { isWordPress: true }));
+  const watch = '[▶ Watch on YouTube](https://www.youtube.com/watch?v=abcdefghijk)';
+  assert.equal(converted[0]?.markdown, `${watch}\n\n*The harbour*`);
+  for (const body of converted.slice(1)) assert.equal(body.markdown, watch);
+  for (const body of converted) assert.deepEqual(body.embeds, ['YouTube']);
+  const others: [string, string, string][] = [
+    [block('vimeo', 'https://vimeo.com/76979871'), '[▶ Watch on Vimeo](https://vimeo.com/76979871)', 'Vimeo'],
+    [
+      block('spotify', 'https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC'),
+      '[▶ Listen on Spotify](https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC)',
+      'Spotify',
+    ],
+    [
+      block('twitter', 'https://twitter.com/harbourmaster/status/1234567890'),
+      '[▶ View on Twitter/X](https://twitter.com/harbourmaster/status/1234567890)',
+      'Twitter/X',
+    ],
+    [
+      '[tweet https://x.com/harbourmaster/status/1234567890?s=20]',
+      '[▶ View on Twitter/X](https://x.com/harbourmaster/status/1234567890)',
+      'Twitter/X',
+    ],
+    [
+      '[soundcloud url="https://api.soundcloud.com/tracks/293" params="auto_play=false" width="100%"]',
+      '[▶ Listen on SoundCloud](https://api.soundcloud.com/tracks/293)',
+      'SoundCloud',
+    ],
+    [
+      block('soundcloud', 'https://soundcloud.com/harbour-band/low-tide'),
+      '[▶ Listen on SoundCloud](https://soundcloud.com/harbour-band/low-tide)',
+      'SoundCloud',
+    ],
+    [
+      '<iframe src="https://w.soundcloud.com/player/?url=https%3A//api.soundcloud.com/tracks/293&amp;color=ff5500"></iframe>',
+      '[▶ Listen on SoundCloud](https://api.soundcloud.com/tracks/293)',
+      'SoundCloud',
+    ],
+  ];
+  for (const [html, markdown, provider] of others) {
+    const body = htmlToMarkdown(html, { isWordPress: true });
+    assert.equal(body.markdown, markdown, html);
+    assert.deepEqual(body.embeds, [provider], html);
+  }
+  // A file is not a player: it stays a plain link, and is no embed.
+  const file = htmlToMarkdown('[video mp4="https://files.example/harbour.mp4"][/video]', {
+    isWordPress: true,
+  });
+  assert.equal(file.markdown, '[https://files.example/harbour.mp4](https://files.example/harbour.mp4)');
+  assert.deepEqual(file.embeds, []);
+});
+
+test("a tweet's embed code becomes its text as a quote, its author and a link to it, without Twitter's script", () => {
+  const body = htmlToMarkdown(
+    '<blockquote class="twitter-tweet"><p lang="en" dir="ltr">Low tide at 6:12 <a href="https://t.co/abc">pic.twitter.com/abc</a></p>&mdash; Harbour Master (@harbourmaster) <a href="https://twitter.com/harbourmaster/status/1234567890?ref_src=twsrc%5Etfw">May 1, 2021</a></blockquote>\n<script async src="https://platform.twitter.com/widgets.js" charset="utf-8"></script>',
+  );
+  assert.equal(
+    body.markdown,
+    '> Low tide at 6:12 [pic.twitter.com/abc](https://t.co/abc)\n>\n> — Harbour Master (@harbourmaster) · [▶ View on Twitter/X: May 1, 2021](https://twitter.com/harbourmaster/status/1234567890)',
+  );
+  assert.deepEqual(body.embeds, ['Twitter/X']);
+  assert.doesNotMatch(body.markdown, /platform\.twitter\.com/);
 });

@@ -215,7 +215,38 @@ const PLAYERS: { pattern: RegExp; page: (m: RegExpExecArray) => string; provider
     provider: 'Spotify',
     verb: 'Listen',
   },
+  {
+    pattern: /^https:\/\/(?:www\.|mobile\.)?(twitter|x)\.com\/(\w{1,15})\/status(?:es)?\/(\d+)/i,
+    page: (m) => `https://${(m[1] ?? 'x').toLowerCase()}.com/${m[2]}/status/${m[3]}`,
+    provider: 'Twitter/X',
+    verb: 'View',
+  },
+  {
+    // The player's own address carries the track's page (or API address) as its url parameter.
+    pattern: /^https:\/\/w\.soundcloud\.com\/player\/?\?(?:.*&)?url=([^&#]+)/,
+    page: (m) => soundCloudPage(m[1] ?? ''),
+    provider: 'SoundCloud',
+    verb: 'Listen',
+  },
+  {
+    pattern: /^https:\/\/(?:www\.|m\.|api\.)?soundcloud\.com\/[\w-]+(?:\/[\w-]+)*/,
+    page: (m) => m[0].replace('://m.', '://'),
+    provider: 'SoundCloud',
+    verb: 'Listen',
+  },
 ];
+
+/** A SoundCloud player's url parameter as an address a reader can open. */
+function soundCloudPage(encoded: string): string {
+  let url: string;
+  try {
+    url = decodeURIComponent(encoded);
+  } catch {
+    url = encoded;
+  }
+  url = url.replace(/^http:/i, 'https:');
+  return /^https:\/\/(?:api\.)?soundcloud\.com\//.test(url) ? url : 'https://soundcloud.com/';
+}
 
 /**
  * An embedded player as a link to the provider's own page: the reader's browser asks nothing of
@@ -254,9 +285,20 @@ turndown.addRule('embeddedPlayer', {
     const link = embedLink(element.getAttribute('src') ?? '', element.getAttribute('title'));
     if (!link) return '';
     embedsFound.push(link.provider);
-    return `\n\n[▶ ${escapeMarkdown(link.label)}](${link.url.replace(/[()\s]/g, encodeURIComponent)})\n\n`;
+    return `\n\n${embedMarkdown(link)}\n\n`;
   },
 });
+/** The Markdown of an embed kept as a link: the same for a player, a block or a shortcode. */
+function embedMarkdown(link: { url: string; label: string }): string {
+  return `[▶ ${escapeMarkdown(link.label)}](${link.url.replace(/[()\s]/g, encodeURIComponent)})`;
+}
+
+function hasClass(node: Node, name: string): boolean {
+  return ` ${(node as HTMLElement).getAttribute?.('class') ?? ''} `
+    .replace(/\s+/g, ' ')
+    .includes(` ${name} `);
+}
+
 turndown.addRule('refusedImage', {
   filter: (node) =>
     node.nodeName === 'IMG' &&
@@ -320,6 +362,66 @@ turndown.addRule('bookmarkCard', {
       ...(source ? [`*${escapeMarkdown(source)}*`] : []),
     ];
     return `\n\n${lines.join('  \n')}${caption ? `\n\n*${escapeMarkdown(caption)}*` : ''}\n\n`;
+  },
+});
+// Added after the figure rule, which it overrides for these figures.
+/**
+ * WordPress's embed block (an address in a figure, which WordPress turns into a player when it
+ * renders the page) as the same link an embedded player becomes, its caption after it.
+ */
+turndown.addRule('wordPressEmbedBlock', {
+  filter: (node) =>
+    node.nodeName === 'FIGURE' &&
+    (hasClass(node, 'wp-block-embed') ||
+      /(^|\s)wp-block-embed-[\w-]+/.test((node as HTMLElement).getAttribute('class') ?? '')) &&
+    !(node as HTMLElement).querySelector('iframe'),
+  replacement: (content, node) => {
+    const figure = node as HTMLElement;
+    const caption = (figure.querySelector('figcaption')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const wrapper = figure.querySelector('.wp-block-embed__wrapper') ?? figure;
+    const address = Array.from(wrapper.childNodes)
+      .filter((child) => child.nodeName !== 'FIGCAPTION')
+      .map((child) => child.textContent ?? '')
+      .join(' ')
+      .trim()
+      .split(/\s+/)[0];
+    const link = address && /^https?:\/\//i.test(address) ? embedLink(address, null) : null;
+    if (!link) return `\n\n${content}\n\n`;
+    embedsFound.push(link.provider);
+    return `\n\n${embedMarkdown(link)}${caption ? `\n\n*${escapeMarkdown(caption)}*` : ''}\n\n`;
+  },
+});
+
+/**
+ * A tweet as Twitter's embed code gives it (a blockquote the widget script would replace): its
+ * text as a quote, then its author and a link to it. The script is dropped, so readers'
+ * browsers ask nothing of Twitter/X until they follow the link.
+ */
+turndown.addRule('tweet', {
+  filter: (node) => node.nodeName === 'BLOCKQUOTE' && hasClass(node, 'twitter-tweet'),
+  replacement: (content, node) => {
+    const quote = node as HTMLElement;
+    const status = Array.from(quote.querySelectorAll('a[href]'))
+      .reverse()
+      .map((a) => ({ a, link: embedLink(a.getAttribute('href') ?? '', a.textContent) }))
+      .find((found) => found.link?.provider === 'Twitter/X');
+    if (!status?.link) return `\n\n${content.trim().replace(/^/gm, '> ')}\n\n`;
+    const paragraphs = elementChildren(quote)
+      .filter((child) => child.nodeName === 'P')
+      .map((p) => turndown.turndown(p.cloneNode(true) as HTMLElement).trim())
+      .filter(Boolean);
+    // The author is the text between the tweet's paragraphs and the link to it: "— Name (@handle)".
+    const author = Array.from(quote.childNodes)
+      .filter((child) => child.nodeName !== 'P' && child !== status.a)
+      .map((child) => child.textContent ?? '')
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .replace(/^[\s\u2014\u2013-]+/, '')
+      .trim();
+    embedsFound.push(status.link.provider);
+    const byline = `— ${author ? `${escapeMarkdown(author)} · ` : ''}${embedMarkdown(status.link)}`;
+    const lines = [...paragraphs, byline].map((line) => line.replace(/^/gm, '> '));
+    return `\n\n${lines.join('\n>\n')}\n\n`;
   },
 });
 // Code lifted out of the body being converted, for the table rule to put back as HTML.
@@ -694,6 +796,14 @@ export function autoParagraph(html: string): string {
     .replace(/\uE000(\d+)\uE000/g, (_m, index: string) => preserved[Number(index)] ?? '');
 }
 
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -701,7 +811,19 @@ function escapeHtml(text: string): string {
 // An opening shortcode; its closing tag, when it has one, is paired by replaceEnclosed.
 // Attributes hold no brackets (as in WordPress's own pattern), so a stray "[b " ends at the next one.
 const SHORTCODE_OPEN = /\[(\[?)([a-zA-Z][\w-]*)(\s[^\][]*)?\]/g;
-const LINKED = new Set(['embed', 'video', 'audio', 'youtube', 'vimeo', 'soundcloud', 'playlist']);
+const LINKED = new Set([
+  'embed',
+  'video',
+  'audio',
+  'youtube',
+  'vimeo',
+  'soundcloud',
+  'playlist',
+  'tweet',
+  'spotify',
+]);
+/** Shortcodes WordPress (or Jetpack) renders as a third party's player: they become its link, as a player does. */
+const PLAYER_SHORTCODES = new Set(['embed', 'youtube', 'vimeo', 'soundcloud', 'tweet', 'spotify']);
 const DROPPED = new Set(['gallery', 'contact-form-7', 'contact-form', 'ninja_form', 'gravityform']);
 
 function attributesOf(text: string): Record<string, string> {
@@ -778,6 +900,9 @@ function expandShortcode(
       '';
     if (/^https?:\/\//i.test(url)) {
       notes.push({ name, outcome: 'converted' });
+      // The converter makes a player's frame the link every embed becomes, labelled and counted.
+      if (PLAYER_SHORTCODES.has(name) || embedLink(url, null)?.provider !== hostOf(url))
+        return `<iframe src="${escapeHtml(url)}"></iframe>`;
       return `<p><a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`;
     }
     notes.push({ name, outcome: 'skipped' });

@@ -409,6 +409,9 @@ class WordPressWriter {
   /** Images at other sites' addresses made links, for the report's summary. */
   private readonly externalImages = new ExternalImageTally();
 
+  /** Embedded players and embed blocks kept as links, by provider, among the items this run wrote. */
+  private readonly embeds = new Map<string, number>();
+
   /** The old site's origin, for a relative address of a file that did not come across. */
   private readonly origin: string | null;
 
@@ -685,6 +688,10 @@ class WordPressWriter {
   finish(): void {
     const external = this.externalImages.summary();
     if (external) this.session.warn(external);
+    if (this.embeds.size > 0)
+      this.session.warn(
+        `embedded players and embed blocks were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...this.embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
+      );
     for (const [kind, made] of Object.entries(this.madeForPosts))
       if (made.size > 0)
         this.session.warn(
@@ -797,8 +804,24 @@ class WordPressWriter {
         `the <!--more--> link text "${clipText(body.moreText, 80)}" is not kept (listings link to the article with their own words)`,
       );
     const key = { sourceId, isRepeat, hasForwardLinks: relinked.hasForwardLinks };
-    if (item.postType === 'page') return this.writePage(item, ref, key, body.markdown);
-    return this.writePost(item, ref, key, body, { rendered, comments: prepared?.comments ?? null });
+    const done =
+      item.postType === 'page'
+        ? await this.writePage(item, ref, key, body.markdown)
+        : await this.writePost(item, ref, key, body, { rendered, comments: prepared?.comments ?? null });
+    this.countEmbeds(body.embeds, done.outcome);
+    return done;
+  }
+
+  /**
+   * Counts an item's embeds as what became of the item: a re-run that leaves it as it was
+   * reports them unchanged. Only those this run wrote are named at the end.
+   */
+  private countEmbeds(providers: string[], outcome: ItemOutcome): void {
+    for (const provider of providers) {
+      this.session.report.counts.embed[outcome] += 1;
+      if (outcome === 'imported' || outcome === 'updated')
+        this.embeds.set(provider, (this.embeds.get(provider) ?? 0) + 1);
+    }
   }
 
   private async writePage(
