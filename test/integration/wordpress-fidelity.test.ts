@@ -499,7 +499,10 @@ for (const kind of DATABASE_KINDS) {
         );
         const lost = itemLine(report, 'item', '22');
         assert.equal(lost.outcome, 'imported');
-        assert.match(lost.reason ?? '', /footnote reference 1 has no note in the post's footnotes/);
+        assert.match(
+          lost.reason ?? '',
+          /footnote reference "9a9a-cc" \(shown as 1\) has no note in the post's footnotes/,
+        );
         assert.equal((await t.wiring.store.articles.findBySlug('lost-note'))?.bodyMarkdown, 'A claim1.');
       } finally {
         await t.cleanup();

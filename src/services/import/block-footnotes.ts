@@ -8,6 +8,7 @@
  */
 
 import { decodeHTML } from 'entities';
+import { clipText } from '../../domain/text.ts';
 import { footnotesToAnchors } from './markdown-footnotes.ts';
 
 const MARK = '\uE016';
@@ -81,7 +82,9 @@ export function liftBlockFootnotes(content: string, meta: string | null | undefi
     const note = byId.get(id);
     const shown = inner.replace(/<[^>]*>/g, '').trim();
     if (!note) {
-      missing.push(shown || id);
+      // Named by its id, which the post's markup and meta share; the number is only where it stood.
+      const name = `"${clipText(id, 40)}"${shown ? ` (shown as ${clipText(shown, 10)})` : ''}`;
+      if (!missing.includes(name)) missing.push(name);
       return shown ? `<sup>${shown}</sup>` : '';
     }
     notes.push(note);
@@ -91,7 +94,7 @@ export function liftBlockFootnotes(content: string, meta: string | null | undefi
   for (const note of read.notes) if (!order.has(note.id)) notes.push(note);
   if (missing.length > 0)
     problems.push(
-      `footnote reference${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no note in the post's footnotes; the number is kept as text`,
+      `footnote reference${missing.length === 1 ? '' : 's'} ${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no note in the post's footnotes; its number is kept as text`,
     );
   return { html, notes, problems };
 }

@@ -87,9 +87,9 @@ describe("the block editor's footnotes (WordPress 6.3 and later)", () => {
     });
     assert.equal(body.markdown, 'Claim1.');
     assert.equal(body.footnoteProblems.length, 1);
-    assert.match(body.footnoteProblems[0] ?? '', /footnote reference 1 has no note/);
+    assert.match(body.footnoteProblems[0] ?? '', /footnote reference "gone" \(shown as 1\) has no note/);
     const broken = wordPressBody(`<p>Claim${ref('a', 1)}.</p>`, { footnotes: '[{"content":' });
     assert.match(broken.footnoteProblems.join('\n'), /footnotes meta is not JSON/);
-    assert.match(broken.footnoteProblems.join('\n'), /footnote reference 1 has no note/);
+    assert.match(broken.footnoteProblems.join('\n'), /footnote reference "a" \(shown as 1\) has no note/);
   });
 });
