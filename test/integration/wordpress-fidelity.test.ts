@@ -448,6 +448,39 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a note on a dropped link around code names the code, never an internal placeholder', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'marks.example';
+        const file = write(
+          'marks.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 12,
+              slug: 'marked',
+              title: 'Marked',
+              body: '<p><a href="javascript:run()">Run <code>make all</code></a></p><a href="javascript:show()"><pre>tail -f log</pre></a><p><a href="javascript:go()">see [code]ls -l[/code]</a></p>',
+            }),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const texts = [
+          ...report.items.map((item) => item.reason ?? ''),
+          ...report.warnings,
+          ...report.skipped.map((entry) => entry.reason),
+        ];
+        for (const text of texts) assert.doesNotMatch(text, /[\uE000-\uF8FF]/, JSON.stringify(text));
+        assert.match(
+          itemLine(report, 'item', '12').reason ?? '',
+          /"Run make all".*"tail -f log".*"see ls -l"/,
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("the block editor's footnotes keep their notes from the footnotes meta; a reference with no note is reported on its line", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

@@ -307,6 +307,14 @@ function inlineCode(code: string): string {
  * Puts lifted code back into converted Markdown as fenced blocks (or inline code), indented
  * like the line the marker sits on, so code inside a list item or quote stays there.
  */
+/** Text for a report (a link's text, an image's alt): each lifted piece as its code, on one line. */
+export function restoreCodeText(text: string, blocks: CodeBlock[]): string {
+  if (!text.includes(MARK)) return text;
+  return text.replace(/\uE010(\d+)\uE010/g, (_m, index: string) =>
+    (blocks[Number(index)]?.code ?? '').replace(/\s+/g, ' ').trim(),
+  );
+}
+
 export function restoreCode(markdown: string, blocks: CodeBlock[]): string {
   if (blocks.length === 0) return markdown;
   return markdown

@@ -4,7 +4,7 @@ import { gfm } from 'turndown-plugin-gfm';
 import { assertRenderable, bareLinksIn, FOOTNOTE_ID } from '../../content/markdown.ts';
 import { clipText } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
-import { type CodeBlock, liftCode, restoreCode, type ShortcodeNote } from './code-blocks.ts';
+import { type CodeBlock, liftCode, restoreCode, restoreCodeText, type ShortcodeNote } from './code-blocks.ts';
 import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
 import { liftFootnotes, restoreFootnotes } from './html-footnotes.ts';
 import { type FootnoteCounter, footnotesToAnchors } from './markdown-footnotes.ts';
@@ -1002,7 +1002,10 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     liftedCode = [];
     embeds = embedsFound;
     embedsFound = [];
-    droppedLinks.push(...droppedLinksFound);
+    // Their text is the DOM's, where lifted code is still a placeholder.
+    droppedLinks.push(
+      ...droppedLinksFound.map((link) => ({ ...link, text: restoreCodeText(link.text, lifted.blocks) })),
+    );
     droppedLinksFound = [];
   }
   const markdown = restoreMarkdownCards(

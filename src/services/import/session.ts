@@ -512,7 +512,7 @@ export class ImportSession {
       id: itemTitle(entry.id ?? '(no id)'),
       title: itemTitle(entry.title),
       outcome: entry.outcome,
-      ...(reason ? { reason } : {}),
+      ...(reason ? { reason: withoutPlaceholders(reason) } : {}),
     });
     return this.itemsRecorded - 1;
   }
@@ -531,7 +531,7 @@ export class ImportSession {
   skip(kind: ReportKind, ref: string, reason: string): void {
     this.count(kind, 'skipped');
     this.lastReason = reason;
-    this.sink.skipped({ kind, ref, reason });
+    this.sink.skipped({ kind, ref, reason: withoutPlaceholders(reason) });
   }
 
   /**
@@ -542,7 +542,7 @@ export class ImportSession {
     this.count(kind, 'failed');
     this.lastReason = reason;
     this.isLastRefused = true;
-    this.sink.skipped({ kind, ref, reason, isFailed: true });
+    this.sink.skipped({ kind, ref, reason: withoutPlaceholders(reason), isFailed: true });
   }
 
   /**
@@ -556,7 +556,7 @@ export class ImportSession {
   }
 
   warn(message: string): void {
-    this.sink.warning(message);
+    this.sink.warning(withoutPlaceholders(message));
   }
 
   /**
@@ -1301,4 +1301,14 @@ export function sameDraft(a: ArticleDraft, b: ArticleDraft): boolean {
       license: d.license?.trim() || null,
     });
   return normal(a) === normal(b);
+}
+
+/**
+ * A report text without the private-use characters the converters mark places with while they
+ * work (U+E000 to U+F8FF): one left in a note by a path that did not put back what it marked
+ * would show as a box and a number. A marked place ("\uE010" "3" "\uE010") becomes "…".
+ */
+export function withoutPlaceholders(text: string): string {
+  if (!/[\uE000-\uF8FF]/.test(text)) return text;
+  return text.replace(/([\uE000-\uF8FF])\d*\1/g, '…').replace(/[\uE000-\uF8FF]/g, '');
 }
