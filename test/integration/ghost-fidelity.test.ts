@@ -482,6 +482,66 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("a mobiledoc section that points at a card or atom the document does not hold is noted on its post's line", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const file = write(
+          'broken-mobiledoc.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'm1',
+                title: 'Lost card',
+                slug: 'lost-card',
+                mobiledoc: JSON.stringify({
+                  version: '0.3.1',
+                  atoms: [],
+                  markups: [],
+                  cards: [],
+                  sections: [[10, 0]],
+                }),
+              }),
+              ghostPost({
+                id: 'm2',
+                title: 'Lost atom',
+                slug: 'lost-atom',
+                mobiledoc: JSON.stringify({
+                  version: '0.3.1',
+                  atoms: [],
+                  markups: [],
+                  cards: [],
+                  sections: [
+                    [
+                      1,
+                      'p',
+                      [
+                        [0, [], 0, 'Kept. '],
+                        [1, [], 0, 3],
+                      ],
+                    ],
+                  ],
+                }),
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        const lost = itemLine(report, 'post', 'm1');
+        assert.equal(lost.outcome, 'imported');
+        assert.match(
+          lost.reason ?? '',
+          /its body is damaged: section 1 refers to card 0, which the mobiledoc does not hold \(0 cards\); it was left out/,
+        );
+        assert.equal((await t.wiring.store.articles.findBySlug('lost-card'))?.bodyMarkdown, '');
+        assert.match(
+          itemLine(report, 'post', 'm2').reason ?? '',
+          /text refers to atom 3, which the mobiledoc does not hold/,
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("links to the Ghost site's own posts and pages point at their new addresses, forward ones too", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

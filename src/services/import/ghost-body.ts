@@ -146,14 +146,28 @@ const SILENT_CARDS = new Set(['paywall', 'signup', 'email-cta', 'email', 'transi
 /** Names of the cards the body being rendered lost, while lexicalToHtml or mobiledocToHtml runs. */
 let droppedCards: string[] | null = null;
 
+/** What the body being rendered refers to but does not hold (a card, an atom), for its report line. */
+let brokenReferences: string[] | null = null;
+
+/** A rendered structured body, with what of it could not be kept. */
+export interface RenderedGhostBody {
+  html: string;
+  /** Names of the cards left out. */
+  droppedCards: string[];
+  /** Sections or text referring to cards or atoms the document does not hold. */
+  brokenReferences: string[];
+}
+
 /** Runs a render, collecting the names of the cards it could not keep. */
-function collectingDropped(render: () => string): { html: string; droppedCards: string[] } {
+function collectingDropped(render: () => string): RenderedGhostBody {
   droppedCards = [];
+  brokenReferences = [];
   try {
     const html = render();
-    return { html, droppedCards };
+    return { html, droppedCards, brokenReferences };
   } finally {
     droppedCards = null;
+    brokenReferences = null;
   }
 }
 
@@ -180,7 +194,12 @@ export function mobiledocToHtml(source: string): string {
         open.push(tag);
       }
       if (type === 0) out += escapeHtml(str(value));
-      else if (type === 1) out += escapeHtml(str(atoms[Number(value)]?.[1]));
+      else if (type === 1) {
+        const atom = atoms[Number(value)];
+        if (!atom)
+          brokenReferences?.push(`text refers to atom ${String(value)}, which the mobiledoc does not hold`);
+        out += escapeHtml(str(atom?.[1]));
+      }
       for (let i = 0; i < closes; i += 1) out += `</${open.pop() ?? 'span'}>`;
     }
     while (open.length > 0) out += `</${open.pop()}>`;
@@ -188,7 +207,7 @@ export function mobiledocToHtml(source: string): string {
   };
   const sections = (Array.isArray(doc.sections) ? doc.sections : []) as unknown[][];
   return sections
-    .map((section) => {
+    .map((section, index) => {
       const kind = section[0];
       if (kind === 1) {
         const tag = str(section[1]).toLowerCase() || 'p';
@@ -207,8 +226,15 @@ export function mobiledocToHtml(source: string): string {
       if (kind === 2) return card('image', { src: section[1] });
       if (kind === 10) {
         const entry = cards[Number(section[1])];
-        return entry ? card(entry[0], entry[1] ?? {}) : '';
+        if (entry) return card(entry[0], entry[1] ?? {});
+        brokenReferences?.push(
+          `section ${index + 1} refers to card ${String(section[1])}, which the mobiledoc does not hold (${cards.length} card${cards.length === 1 ? '' : 's'}); it was left out`,
+        );
+        return '';
       }
+      brokenReferences?.push(
+        `section ${index + 1} is of a kind (${JSON.stringify(kind)}) mobiledoc does not define; it was left out`,
+      );
       return '';
     })
     .join('\n');
@@ -282,12 +308,12 @@ export function lexicalToHtml(source: string): string {
 }
 
 /** lexicalToHtml, with the names of the cards it could not keep. */
-export function lexicalToHtmlNoting(source: string): { html: string; droppedCards: string[] } {
+export function lexicalToHtmlNoting(source: string): RenderedGhostBody {
   return collectingDropped(() => lexicalToHtml(source));
 }
 
 /** mobiledocToHtml, with the names of the cards it could not keep. */
-export function mobiledocToHtmlNoting(source: string): { html: string; droppedCards: string[] } {
+export function mobiledocToHtmlNoting(source: string): RenderedGhostBody {
   return collectingDropped(() => mobiledocToHtml(source));
 }
 

@@ -117,18 +117,28 @@ interface GhostRelink {
 export function ghostBodyMarkdown(
   post: Row,
   images: ImageUrls = new Map(),
-): { markdown: string; embeds: string[]; droppedCards: string[]; droppedLinks: DroppedLink[] } {
+): {
+  markdown: string;
+  embeds: string[];
+  droppedCards: string[];
+  brokenReferences: string[];
+  droppedLinks: DroppedLink[];
+} {
   const source = (value: unknown) => {
     const raw = text(value);
     return withoutGhostUrl(raw === null ? null : rewriteGhostImages(raw, images));
   };
   const converted = (
     body: { markdown: string; embeds: string[]; droppedLinks: DroppedLink[] },
-    droppedCards: string[] = [],
+    rendered: { droppedCards: string[]; brokenReferences: string[] } = {
+      droppedCards: [],
+      brokenReferences: [],
+    },
   ) => ({
     markdown: withoutMissingImages(body.markdown),
     embeds: body.embeds,
-    droppedCards,
+    droppedCards: rendered.droppedCards,
+    brokenReferences: rendered.brokenReferences,
     droppedLinks: body.droppedLinks,
   });
   const html = source(post.html);
@@ -136,12 +146,12 @@ export function ghostBodyMarkdown(
   const lexical = source(post.lexical);
   if (lexical?.trim()) {
     const rendered = lexicalToHtmlNoting(lexical);
-    return converted(htmlToMarkdown(rendered.html), rendered.droppedCards);
+    return converted(htmlToMarkdown(rendered.html), rendered);
   }
   const mobiledoc = source(post.mobiledoc);
   if (mobiledoc?.trim()) {
     const rendered = mobiledocToHtmlNoting(mobiledoc);
-    return converted(htmlToMarkdown(rendered.html), rendered.droppedCards);
+    return converted(htmlToMarkdown(rendered.html), rendered);
   }
   const droppedLinks: DroppedLink[] = [];
   const markdown = withoutRefusedLinks(source(post.markdown)?.trim() ?? '', droppedLinks);
@@ -490,6 +500,12 @@ class GhostWriter {
           `${[...new Set(converted.droppedCards)].map((n) => `the "${n}" card`).join(', ')} could not be kept and ${converted.droppedCards.length === 1 ? 'was' : 'were'} left out`,
         );
       }
+      const broken = [...new Set(converted.brokenReferences)];
+      if (broken.length > 0)
+        session.note(
+          ref,
+          `its body is damaged: ${broken.slice(0, 3).join('; ')}${broken.length > 3 ? ` and ${broken.length - 3} more` : ''}`,
+        );
     } catch (error) {
       // One body the converter cannot handle must not cost the rest of the import.
       const reason = `its content could not be converted (${error instanceof Error ? error.message : String(error)})`;
