@@ -73,7 +73,11 @@ export function printMigrationReport(
   }
   const failures = byOutcome.get('failed') ?? 0;
   if (report.isRolledBack)
-    io.err(`Nothing was imported from ${report.source}: ${failures} item(s) failed and --strict was given.`);
+    io.err(
+      report.stoppedBy
+        ? `Nothing was imported from ${report.source}: the import was stopped by ${report.stoppedBy} and --strict was given.`
+        : `Nothing was imported from ${report.source}: ${failures} item(s) failed and --strict was given.`,
+    );
   io.out(`Imported from ${report.source}:`);
   io.out(`  ${'what'.padEnd(12)} ${ITEM_OUTCOMES.map((o) => o.padStart(9)).join(' ')}`);
   for (const [kind, label] of Object.entries(KIND_LABELS) as [ReportKind, string][]) {

@@ -25,7 +25,7 @@ const POSTS = 2 * WORDPRESS_BATCH_ITEMS + 100;
  * A WXR file of POSTS small posts; the first links to the last by its ?p= address, the second to
  * the third (written after it, in the same batch).
  */
-function writeExport(file: string): void {
+function writeExport(file: string, options: { firstPostExtra?: string } = {}): void {
   const items: string[] = [];
   for (let id = 1; id <= POSTS; id += 1) {
     const body =
@@ -35,7 +35,7 @@ function writeExport(file: string): void {
           ? `<p>Then <a href="https://${SITE}/?p=3">the third</a>.</p>`
           : `<p>Post number ${id}.</p>`;
     items.push(`<item><title>Post ${id}</title><link>https://${SITE}/?p=${id}</link>
-<dc:creator><![CDATA[admin]]></dc:creator><content:encoded><![CDATA[${body}]]></content:encoded>
+<dc:creator><![CDATA[admin]]></dc:creator>${id === 1 ? (options.firstPostExtra ?? '') : ''}<content:encoded><![CDATA[${body}]]></content:encoded>
 <wp:post_id>${id}</wp:post_id><wp:post_date_gmt>2021-03-01 10:00:00</wp:post_date_gmt>
 <wp:post_name>post-${id}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`);
   }
@@ -203,6 +203,32 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(
           (await t.wiring.store.articles.findBySlug('post-1'))?.bodyMarkdown,
           'See [the second](/articles/post-2).',
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('a WordPress import stopped after a batch keeps the notes its written items call for in its summary', async () => {
+      const t = await createTestWiring(kind);
+      try {
+        const file = path.join(t.database.dataDir, 'stop-notes.xml');
+        writeExport(file, {
+          firstPostExtra:
+            '<category domain="post_format" nicename="post-format-aside"><![CDATA[Aside]]></category>',
+        });
+        const stop = new AbortController();
+        const report = await importWordPress(t.wiring, file, {
+          workers: 0,
+          stopSignal: stop.signal,
+          onProgress: (progress) => {
+            if (progress.phase === 'writing' && progress.done === 10) stop.abort('SIGTERM');
+          },
+        });
+        assert.match(report.stoppedBy ?? '', /^SIGTERM after \d+ of \d+ items$/);
+        assert.ok(
+          report.warnings.some((w) => /taxonomy "post_format", which is not mapped.*Aside ×1/.test(w)),
+          report.warnings.join('\n'),
         );
       } finally {
         await t.cleanup();

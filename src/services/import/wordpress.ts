@@ -253,6 +253,8 @@ export async function importWordPress(
           await session.beginBatch({ sources: [], slugs: [], redirects: [] });
           await writer.relinkForward();
           await writer.parentRedirects();
+          // A stopped import's summary says what the items it wrote call for, as a whole one does.
+          if (session.report.stoppedBy) writer.finish();
           await session.endBatch();
         });
       } finally {
