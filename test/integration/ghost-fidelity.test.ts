@@ -542,6 +542,67 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('an image path that leads out of the images folder, in a body or a feature image, is left out with a note naming it', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const imagesDir = path.join(folder, 'escape-images');
+        mkdirSync(imagesDir, { recursive: true });
+        const file = write(
+          'escape.json',
+          ghostExport({
+            users: [{ id: 'u1', name: 'Ana', slug: 'ana', profile_image: '../../etc/group' }],
+            posts: [
+              ghostPost({
+                id: 'e1',
+                title: 'Escape',
+                slug: 'escape',
+                html: '<p>Look.</p><img src="__GHOST_URL__/content/images/../../../../etc/passwd" alt="Passwords"><p>Also <a href="/content/images/%2e%2e/%2e%2e/etc/hosts">this</a>.</p>',
+              }),
+              ghostPost({
+                id: 'e2',
+                title: 'Shadow',
+                slug: 'shadow',
+                html: '<p>Text.</p>',
+                feature_image: '../../etc/shadow',
+              }),
+            ],
+            posts_authors: [{ id: 'pa1', post_id: 'e1', author_id: 'u1', sort_order: 0 }],
+          }),
+        );
+        const report = await importGhost(t.wiring, file, {
+          imagesDir,
+          media: new LocalMediaStore(path.join(folder, 'escape-media')),
+        });
+        const escaping = await t.wiring.store.articles.findBySlug('escape');
+        assert.ok(escaping);
+        assert.doesNotMatch(escaping.bodyMarkdown, /etc\/passwd|etc\/hosts|\.\.\/|%2e/i);
+        assert.doesNotMatch(escaping.bodyHtml, /etc\/passwd|etc\/hosts|content\/images/);
+        for (const escaped of ['../../../../etc/passwd', '../../etc/hosts']) {
+          const line = itemLine(report, 'image', escaped);
+          assert.equal(line.outcome, 'skipped');
+          assert.match(line.reason ?? '', /leads out of the images folder/);
+          assert.ok(
+            report.skipped.some(
+              (s) => s.ref === `image ${escaped}` && /leads out of the images folder/.test(s.reason),
+            ),
+            JSON.stringify(report.skipped),
+          );
+        }
+        const shadow = await t.wiring.store.articles.findBySlug('shadow');
+        assert.equal(shadow?.featuredImage, null);
+        assert.match(
+          itemLine(report, 'post', 'e2').reason ?? '',
+          /feature image "\.\.\/\.\.\/etc\/shadow" is neither an http\(s\) address nor one of the site's images; left out/,
+        );
+        assert.match(
+          itemLine(report, 'user', 'u1').reason ?? '',
+          /profile image "\.\.\/\.\.\/etc\/group" is neither/,
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("links to the Ghost site's own posts and pages point at their new addresses, forward ones too", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

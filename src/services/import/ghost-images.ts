@@ -64,10 +64,16 @@ export function ghostImagePaths(texts: Iterable<string | null | undefined>): str
       } catch {
         // Keep it as written.
       }
-      if (relative && !relative.split('/').some((part) => part === '..' || part === '')) found.add(relative);
+      // One that leads out of the folder (../../etc/passwd) is listed too, to be skipped.
+      if (relative) found.add(relative);
     }
   }
   return [...found].sort();
+}
+
+/** Whether a path below content/images stays inside it: no "..", "." or empty parts. */
+export function isInsideImages(relative: string): boolean {
+  return !relative.split('/').some((part) => part === '..' || part === '.' || part === '');
 }
 
 /** Ghost's resized copies live under size/w600/ (and format/webp/); the original is the path without. */
@@ -99,6 +105,16 @@ export async function placeGhostImages(
     for (const item of await ctx.store.media.listAll())
       if (item.sourceId?.startsWith('ghost#image:')) known.set(item.sourceId, item.url);
   for (const relative of paths) {
+    // Neither copied nor linked at the old site: it names no image of the site.
+    if (!isInsideImages(relative)) {
+      onPlaced({
+        path: relative,
+        url: null,
+        outcome: 'skipped',
+        reason: 'leads out of the images folder (../); not an image of the site, left out',
+      });
+      continue;
+    }
     const fallback = atOldSite(relative);
     const missing = (reason: string): PlacedImage => ({
       path: relative,

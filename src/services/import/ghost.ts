@@ -3,6 +3,7 @@ import { toPlainText } from '../../content/markdown.ts';
 import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
 import { isImpossibleDate } from '../../domain/dates.ts';
 import { articlePath, pagePath } from '../../domain/paths.ts';
+import { clipText } from '../../domain/text.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -17,6 +18,8 @@ import {
   type GhostImageOptions,
   ghostImagePaths,
   type ImageUrls,
+  isInsideImages,
+  MISSING_IMAGE,
   placeGhostImages,
   removeGhostImages,
   rewriteGhostImages,
@@ -208,8 +211,12 @@ export async function importGhost(
       throw failed(file, `there is no taxonomy "${taxonomySlug}" to put Ghost tags in`);
     // An export writes the site's own address as __GHOST_URL__ and records it nowhere: without
     // the images or that address, its images could only become paths this site does not have.
-    const imageCount = spool.imageCount(origin);
-    if (imageCount > 0 && !options.imagesDir && !options.oldUrl)
+    // Paths that lead out of the images folder name no image of the site: they are only skipped.
+    const imageCount =
+      options.imagesDir || options.oldUrl || spool.imageCount(origin) === 0
+        ? 0
+        : [...spool.imagePaths(origin)].filter(isInsideImages).length;
+    if (imageCount > 0)
       throw failed(
         file,
         `it refers to ${imageCount} image(s) on the Ghost site (below /content/images/), and an export does not record that site's address. Give --images DIR (a copy of Ghost's content/images folder) to copy them into the media library, or --old-url URL (the Ghost site's address) to link to them there, or both. Nothing was imported.`,
@@ -353,11 +360,22 @@ class GhostWriter {
     return page ? pagePath(page.slug) : undefined;
   }
 
-  /** An image field's value: where the image now lives, else an absolute URL, else null. */
-  private imageUrl(value: string | null): string | null {
+  /**
+   * An image field's value: where the image now lives, else an absolute URL, else null. A value
+   * that is neither (a path such as "../../etc/shadow") is noted on the item's line, named as the
+   * field; an image of the site's own that could not be placed is listed among the images.
+   */
+  private imageUrl(value: string | null, noting?: { ref: string; field: string }): string | null {
     if (value === null) return null;
     const rewritten = rewriteGhostImages(value, this.images);
-    return rewritten.startsWith('/media/') ? rewritten : absoluteUrl(rewritten);
+    if (rewritten.startsWith('/media/')) return rewritten;
+    const url = absoluteUrl(rewritten);
+    if (url === null && noting && value.trim() !== '' && !rewritten.includes(MISSING_IMAGE))
+      this.session.note(
+        noting.ref,
+        `${noting.field} "${clipText(value.trim(), 80)}" is neither an http(s) address nor one of the site's images; left out`,
+      );
+    return url;
   }
 
   writeImages(): void {
@@ -395,7 +413,10 @@ class GhostWriter {
         slug: text(user.slug) ?? undefined,
         bio: text(user.bio),
         website: absoluteUrl(text(user.website)),
-        photo: this.imageUrl(text(user.profile_image) ?? text(user.image)),
+        photo: this.imageUrl(text(user.profile_image) ?? text(user.image), {
+          ref: `user ${id}`,
+          field: 'profile image',
+        }),
       });
       this.spool.putMade('user', id, person.id);
       session.item({ kind: 'user', id, title: name, ...session.lastDone() });
@@ -557,7 +578,10 @@ class GhostWriter {
       .linked(this.origin, 'posts_tags', id)
       .flatMap((ghostId) => this.spool.made('tag', ghostId) ?? []);
     const canonical = absoluteUrl(text(post.canonical_url));
-    let feature = this.imageUrl(text(post.feature_image) ?? text(post.image));
+    let feature = this.imageUrl(text(post.feature_image) ?? text(post.image), {
+      ref,
+      field: 'feature image',
+    });
     const meta = this.spool.postMeta(this.origin, id);
     const featureAlt = (text(post.feature_image_alt) ?? text(meta?.feature_image_alt))?.trim() || null;
     // A feature image at another site's address would be loaded from there by every listing and
