@@ -131,6 +131,44 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('an export of an instance with an empty media folder and the export of its import are the same folders', async () => {
+      const source = await createTestWiring(kind);
+      const target = await createTestWiring(kind);
+      const first = mkdtempSync(path.join(tmpdir(), 'pressroom-md-empty-1-'));
+      const second = mkdtempSync(path.join(tmpdir(), 'pressroom-md-empty-2-'));
+      try {
+        await source.wiring.store.transaction((repos) => ensureDefaultTaxonomies(repos));
+        await addArticle(source.wiring, {
+          slug: 'no-pictures',
+          title: 'No pictures',
+          body: 'Words only.',
+          publishedAt: '2026-11-01T00:00:00.000Z',
+        });
+        // A media folder with nothing in it but an emptied month (its image deleted).
+        mkdirSync(path.join(mediaDir(source.database.dataDir), '2026', '11'), { recursive: true });
+        await exportMarkdown(source.wiring.store, first, { mediaDir: mediaDir(source.database.dataDir) });
+        const targetMedia = new LocalMediaStore(mediaDir(target.database.dataDir));
+        const report = await importMarkdown(target.wiring, first, { media: targetMedia });
+        assert.equal(report.failed, 0, JSON.stringify(report.outcomes.filter((o) => o.status === 'failed')));
+        await exportMarkdown(target.wiring.store, second, { mediaDir: mediaDir(target.database.dataDir) });
+        const entries = (root: string) =>
+          readdirSync(root, { recursive: true, withFileTypes: true })
+            .map(
+              (entry) =>
+                `${path.relative(root, path.join(entry.parentPath, entry.name))}${entry.isDirectory() ? '/' : ''}`,
+            )
+            .sort();
+        assert.deepEqual(entries(second), entries(first));
+        assert.ok(entries(first).includes('media/'), 'media/ is always written');
+        assert.deepEqual(readdirSync(path.join(first, 'media')), []);
+      } finally {
+        await source.cleanup();
+        await target.cleanup();
+        rmSync(first, { recursive: true, force: true });
+        rmSync(second, { recursive: true, force: true });
+      }
+    });
+
     test('refuses media paths that would leave the media folder: links, "..", absolute paths', async () => {
       const target = await createTestWiring(kind);
       const folder = mkdtempSync(path.join(tmpdir(), 'pressroom-md-media-bad-'));

@@ -1,4 +1,4 @@
-import { cp, type FileHandle, mkdir, open, stat, writeFile } from 'node:fs/promises';
+import { cp, type FileHandle, mkdir, open, readdir, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import type { Comment } from '../../domain/comment.ts';
@@ -273,16 +273,32 @@ export async function exportMarkdown(
   await writeYamlList(path.join(folder, 'import-sources.yaml'), (write) =>
     store.archive.dumpImportSources((rows) => write(rows.filter((row) => row.source !== MARKDOWN_SOURCE))),
   );
+  // media/ is always written, and holds folders only where there are files: an instance whose
+  // media folder is missing, empty or has folders emptied by deletions exports the same folder
+  // as one that never had any, so an export of an import of an export is the same again.
+  const media = path.join(folder, 'media');
+  await mkdir(media, { recursive: true });
   let hasMedia = false;
   try {
     if ((await stat(options.mediaDir)).isDirectory()) {
-      await cp(options.mediaDir, path.join(folder, 'media'), { recursive: true });
-      hasMedia = true;
+      await cp(options.mediaDir, media, { recursive: true });
+      hasMedia = !(await withoutEmptyFolders(media));
     }
   } catch {
     // No media folder yet: nothing to copy.
   }
   return { articles: articleCount, pages: pages.length, media: hasMedia };
+}
+
+/** Removes the folders below `folder` that hold no file, however deep; returns whether it is empty. */
+async function withoutEmptyFolders(folder: string): Promise<boolean> {
+  let isEmpty = true;
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    if (entry.isDirectory() && (await withoutEmptyFolders(full))) await rmdir(full);
+    else isEmpty = false;
+  }
+  return isEmpty;
 }
 
 /** Writes an entity's revisions (oldest first) beside it; an entity with none gets no file. */
