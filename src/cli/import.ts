@@ -51,6 +51,7 @@ const KIND_LABELS: Record<ReportKind, string> = {
   term: 'terms',
   comment: 'comments',
   media: 'media',
+  file: 'files',
   embed: 'embeds',
   redirect: 'redirects',
   item: 'other items',

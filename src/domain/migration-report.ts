@@ -6,6 +6,7 @@ export type ReportKind =
   | 'term'
   | 'comment'
   | 'media'
+  | 'file'
   | 'embed'
   | 'redirect'
   | 'item';
@@ -99,6 +100,7 @@ export function emptyReport(source: string): MigrationReport {
       term: zero(),
       comment: zero(),
       media: zero(),
+      file: zero(),
       embed: zero(),
       redirect: zero(),
       item: zero(),

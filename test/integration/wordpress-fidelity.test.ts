@@ -709,6 +709,53 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('files --uploads copies for bodies are counted in the report, once each, and read unchanged on a re-run', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const uploads = path.join(folder, 'body-uploads');
+        mkdirSync(path.join(uploads, '2020', '06'), { recursive: true });
+        writeFileSync(path.join(uploads, '2020', '06', 'quay.jpg'), 'bytes of the quay');
+        writeFileSync(path.join(uploads, '2020', '06', 'report.pdf'), 'bytes of a report');
+        const site = 'files.example';
+        const file = write(
+          'body-files.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 51,
+              slug: 'with-files',
+              title: 'With files',
+              body: `<p><img src="https://${site}/wp-content/uploads/2020/06/quay.jpg" alt="Quay"> <a href="https://${site}/wp-content/uploads/2020/06/report.pdf">Report</a></p>`,
+            }) +
+              post(site, {
+                id: 52,
+                slug: 'same-file',
+                title: 'Same file',
+                body: `<p><img src="https://${site}/wp-content/uploads/2020/06/quay.jpg" alt="Quay again"></p>`,
+              }),
+          ),
+        );
+        const mediaDir = mediaDirOf(t.wiring.config.data.dir);
+        const report = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
+        assert.match(
+          (await t.wiring.store.articles.findBySlug('with-files'))?.bodyMarkdown ?? '',
+          /\/media\/wordpress\/2020\/06\/quay\.jpg[\s\S]*\/media\/wordpress\/2020\/06\/report\.pdf/,
+        );
+        assert.deepEqual(report.counts.file, {
+          imported: 2,
+          updated: 0,
+          unchanged: 0,
+          skipped: 0,
+          failed: 0,
+        });
+        const again = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
+        assert.deepEqual(again.counts.file, { imported: 0, updated: 0, unchanged: 2, skipped: 0, failed: 0 });
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('old attachment addresses and ?cat=, ?tag=, ?author= queries answer 301 to the file, post, term or author', async () => {
       const t: TestWiring = await createTestWiring(kind);
       const uploads = path.join(folder, 'query-uploads');

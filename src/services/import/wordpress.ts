@@ -1232,6 +1232,11 @@ class WordPressWriter {
         await this.files.copy(from, path.join(this.options.mediaDir as string, ...localPath.split('/')), {
           isKnownDifferent: occupant === 'ours',
         });
+      // Counted apart from the items (an attachment's media entry, a post's body that uses it):
+      // once per file and run, as what became of the file in the media folder.
+      this.session.report.counts.file[
+        occupant === 'same' ? 'unchanged' : occupant === 'ours' ? 'updated' : 'imported'
+      ] += 1;
     }
     this.spool.setFile(relative, localPath);
     return localPath;
