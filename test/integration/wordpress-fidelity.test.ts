@@ -756,6 +756,46 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("an image at another site's address in a comment becomes a link to it, noted on the comment's line", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'comments.example';
+        const file = write(
+          'comment-images.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 61,
+              slug: 'discussed',
+              title: 'Discussed',
+              extra: `<wp:comment><wp:comment_id>9</wp:comment_id><wp:comment_author><![CDATA[Reader]]></wp:comment_author><wp:comment_date_gmt>2020-06-02 10:00:00</wp:comment_date_gmt><wp:comment_content><![CDATA[Look: <img src="https://cdn.example/cat.gif" alt="A cat">]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_type></wp:comment_type><wp:comment_parent>0</wp:comment_parent></wp:comment>`,
+            }),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        assert.match(
+          itemLine(report, 'comment', '9').reason ?? '',
+          /external image kept as a link[^;]*https:\/\/cdn\.example\/cat\.gif/,
+        );
+        assert.ok(
+          report.warnings.some((w) =>
+            /^1 external image was kept as a link|^1 external images? (was|were) kept/.test(w),
+          ),
+          report.warnings.join('\n'),
+        );
+        const article = await t.wiring.store.articles.findBySlug('discussed');
+        const [comment] = await t.wiring.store.comments.listForArticle(article?.id ?? 0);
+        assert.doesNotMatch(comment?.body ?? '', /!\[/);
+        assert.match(
+          comment?.body ?? '',
+          /\[Image: A cat, on cdn\.example\]\(https:\/\/cdn\.example\/cat\.gif\)/,
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('old attachment addresses and ?cat=, ?tag=, ?author= queries answer 301 to the file, post, term or author', async () => {
       const t: TestWiring = await createTestWiring(kind);
       const uploads = path.join(folder, 'query-uploads');

@@ -1051,7 +1051,13 @@ class WordPressWriter {
         });
         continue;
       }
-      const body = text.markdown;
+      // A reader's comment showing another site's image would have every reader's browser load it.
+      const linked = linkExternalImages(text.markdown, this.hosts);
+      const body = linked.markdown;
+      if (linked.images.length > 0) {
+        this.session.note(commentRef, externalImagesNote(linked.images));
+        this.externalImages.add(linked.images);
+      }
       if (text.droppedLinks.length > 0) this.session.note(commentRef, droppedLinksNote(text.droppedLinks));
       if (!body.trim()) {
         this.session.skip('comment', commentRef, 'is empty');
