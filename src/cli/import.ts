@@ -329,13 +329,23 @@ export function registerImport(program: Command): Command {
     .description('import Markdown articles with YAML front matter (a file, or every .md file in a folder)')
     .argument('<path>', 'a .md file or a folder')
     .action(async (target: string) => {
-      const report = await withImportWiring((wiring) =>
-        importMarkdown(wiring, target, {
-          actor: 'cli',
-          media: new LocalMediaStore(dataPath(wiring.config, 'media')),
-        }),
-      );
-      if (!printImportReport(report)) process.exitCode = 1;
+      const stop = stopOnSignals();
+      try {
+        const report = await withImportWiring((wiring) =>
+          importMarkdown(wiring, target, {
+            actor: 'cli',
+            media: new LocalMediaStore(dataPath(wiring.config, 'media')),
+            stopSignal: stop.signal,
+          }),
+        );
+        const isClean = printImportReport(report);
+        if (report.stoppedBy) {
+          stdio.err(`Stopped by ${report.stoppedBy}; run the same command again to finish.`);
+          process.exitCode = stop.exitCode();
+        } else if (!isClean) process.exitCode = 1;
+      } finally {
+        stop.release();
+      }
     });
   command
     .command('wordpress')
@@ -451,8 +461,21 @@ export function registerImport(program: Command): Command {
     .description('import a Pressroom export (from `pressroom export`) into this instance')
     .argument('<file>', 'the .json file written by pressroom export')
     .action(async (file: string) => {
-      const report = await withImportWiring((wiring) => importJson(wiring, file, { actor: 'cli' }));
-      if (printMigrationReport(report) > 0) process.exitCode = 1;
+      const stop = stopOnSignals();
+      try {
+        const report = await withImportWiring((wiring) =>
+          importJson(wiring, file, { actor: 'cli', stopSignal: stop.signal }),
+        );
+        const failures = printMigrationReport(report);
+        if (report.stoppedBy) {
+          stdio.err(
+            `Stopped by ${report.stoppedBy}; nothing was imported. Run the same command again to import.`,
+          );
+          process.exitCode = stop.exitCode();
+        } else if (failures > 0) process.exitCode = 1;
+      } finally {
+        stop.release();
+      }
     });
   return command;
 }

@@ -38,7 +38,7 @@ function list(value: unknown, name: string, file: string): Row[] {
 export async function importJson(
   ctx: ServiceContext,
   file: string,
-  options: { actor?: string; replace?: boolean } = {},
+  options: { actor?: string; replace?: boolean; stopSignal?: AbortSignal } = {},
 ): Promise<MigrationReport> {
   let text: string;
   try {
@@ -78,6 +78,18 @@ export async function importJson(
   const loadable = rowsThatFit(sections, report, file);
   // Checked and rendered before the load's transaction opens: rendering a long body takes a worker.
   const checked = await checkExportSections(loadable, report);
+  // The load is one transaction: a stop asked for while the file was read and checked (which
+  // takes most of the time of a large one) stops before it, with nothing written. One asked for
+  // during the load lets it finish whole.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (options.stopSignal?.aborted) {
+    const reason =
+      typeof options.stopSignal.reason === 'string' ? options.stopSignal.reason : 'a request to stop';
+    const stopped = emptyReport(report.source);
+    stopped.stoppedBy = `${reason} before anything was written`;
+    stopped.warnings.push(`nothing was imported: the import was stopped by ${stopped.stoppedBy}`);
+    return stopped;
+  }
   await ctx.store.archive.load(checked, report, { replace: options.replace ?? false, origin: file });
   // Rows were loaded around article saves: the search index is built here, where it happened.
   await rebuildSearchIndex(ctx);

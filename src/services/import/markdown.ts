@@ -9,6 +9,7 @@ import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../art
 import type { ServiceContext } from '../context.ts';
 import { findOrCreatePerson } from '../people.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
+import { externalImagesNote, linkExternalImages, linkToExternalImage } from './external-images.ts';
 import { type ArticleFile, parseArticleFile } from './front-matter.ts';
 import {
   exportedHistory,
@@ -46,7 +47,11 @@ export type { ImportFileOutcome };
  * people.yaml) ended each way, in the outcomes every importer reports, and each file's outcome.
  * The counts add up to the outcomes listed.
  */
-export type ImportReport = Record<ItemOutcome, number> & { outcomes: ImportFileOutcome[] };
+export type ImportReport = Record<ItemOutcome, number> & {
+  outcomes: ImportFileOutcome[];
+  /** Set when the import was asked to stop (SIGTERM, Ctrl-C) between two files: what asked, and how far it got. */
+  stoppedBy?: string;
+};
 
 /** Lists the .md files at a path: the file itself, or every .md file below a folder, sorted. */
 export async function markdownFilesAt(target: string): Promise<string[]> {
@@ -77,7 +82,7 @@ export async function markdownFilesAt(target: string): Promise<string[]> {
 export async function importMarkdown(
   ctx: ServiceContext,
   target: string,
-  options: { actor?: string; media?: MediaStore } = {},
+  options: { actor?: string; media?: MediaStore; stopSignal?: AbortSignal } = {},
 ): Promise<ImportReport> {
   const actor = options.actor ?? 'import';
   const report: ImportReport = { imported: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0, outcomes: [] };
@@ -101,8 +106,18 @@ export async function importMarkdown(
     for (const outcome of await importMediaLibrary(ctx, target, options.media)) add(outcome);
   }
   const files = await markdownFilesAt(isPublication ? path.join(target, 'articles') : target);
-  for (const file of files)
-    add(await importOneFile(ctx, file, { actor, placed, folder: isPublication ? target : null }));
+  const ownHosts = new Set([hostOf(ctx.siteUrl)].filter(Boolean));
+  let done = 0;
+  for (const file of files) {
+    // Each file is written in its own transaction: asked to stop, the import stops between two,
+    // and running it again finishes it (a file already imported reads unchanged).
+    if (await isStopRequested(options.stopSignal)) {
+      report.stoppedBy = `${stopReason(options.stopSignal)} after ${done} of ${files.length} files`;
+      return report;
+    }
+    add(await importOneFile(ctx, file, { actor, placed, folder: isPublication ? target : null, ownHosts }));
+    done += 1;
+  }
   if (isPublication) {
     for (const outcome of await importPagesCommentsRedirects(ctx, target, actor, placed)) add(outcome);
     const file = path.join(target, 'import-sources.yaml');
@@ -115,6 +130,50 @@ export async function importMarkdown(
       });
   }
   return report;
+}
+
+/**
+ * An article file with the images of other sites (in its body, or as its image) made links to
+ * them, and what its report line says of them; null when it has none.
+ */
+function externalImagesAsLinks(
+  file: ArticleFile,
+  ownHosts: ReadonlySet<string>,
+): { article: ArticleFile; note: string } | null {
+  const body = linkExternalImages(file.body, ownHosts);
+  const image = file.image ? linkToExternalImage(file.image, file.imageAlt ?? '', ownHosts) : null;
+  if (body.images.length === 0 && !image) return null;
+  const notes = [
+    ...(body.images.length > 0 ? [externalImagesNote(body.images)] : []),
+    ...(image ? [`image ${externalImagesNote(image.images)}`] : []),
+  ];
+  return {
+    article: {
+      ...file,
+      body: image ? `${image.markdown}\n\n${body.markdown}` : body.markdown,
+      ...(image ? { image: null, imageAlt: null } : {}),
+    },
+    note: notes.join('; '),
+  };
+}
+
+/** Whether a stop was asked for; the event loop is let turn first, so a signal is heard during writes. */
+async function isStopRequested(signal: AbortSignal | undefined): Promise<boolean> {
+  if (!signal) return false;
+  await new Promise((resolve) => setImmediate(resolve));
+  return signal.aborted;
+}
+
+function stopReason(signal: AbortSignal | undefined): string {
+  return typeof signal?.reason === 'string' ? signal.reason : 'a request to stop';
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+  } catch {
+    return '';
+  }
 }
 
 /** An article file read and checked, or why it cannot be imported. */
@@ -162,23 +221,28 @@ async function publicationFolderProblems(ctx: ServiceContext, folder: string): P
 async function importOneFile(
   ctx: ServiceContext,
   file: string,
-  options: { actor: string; placed: PlacedItems; folder: string | null },
+  options: { actor: string; placed: PlacedItems; folder: string | null; ownHosts: ReadonlySet<string> },
 ): Promise<ImportFileOutcome> {
   const taxonomySlugs = (await ctx.store.taxonomies.listTaxonomies()).map((t) => t.slug);
   const parsed = await readArticleFile(file, taxonomySlugs);
   if (!parsed.ok) return { file, status: 'failed', errors: parsed.errors };
   const history = await exportedHistory(options.folder, 'articles', parsed.value.slug);
+  // Files from elsewhere (a static site's posts) get the WordPress and Ghost imports' treatment of
+  // other sites' images; this instance's own export is read back as it was written.
+  const linked = options.folder === null ? externalImagesAsLinks(parsed.value, options.ownHosts) : null;
+  const article = linked?.article ?? parsed.value;
   try {
     const result = await ctx.store.transaction((repos) =>
-      storeArticleFile(repos, parsed.value, { actor: options.actor, now: ctx.now(), ref: file, history }),
+      storeArticleFile(repos, article, { actor: options.actor, now: ctx.now(), ref: file, history }),
     );
     options.placed.articles.set(parsed.value.slug, result.article.id);
     if (result.outcome === 'imported' || result.outcome === 'updated') announceArticle(ctx, result);
+    const warnings = [result.warning, linked?.note].filter(Boolean);
     return {
       file,
       status: result.outcome,
       slug: result.article.slug,
-      ...(result.warning ? { warning: result.warning } : {}),
+      ...(warnings.length > 0 ? { warning: warnings.join('; ') } : {}),
     };
   } catch (error) {
     if (isAppError(error))
