@@ -159,8 +159,7 @@ for (const kind of DATABASE_KINDS) {
             )
             .sort();
         assert.deepEqual(entries(second), entries(first));
-        assert.ok(entries(first).includes('media/'), 'media/ is always written');
-        assert.deepEqual(readdirSync(path.join(first, 'media')), []);
+        assert.ok(!entries(first).some((entry) => entry.startsWith('media/')), 'no empty media/ is written');
       } finally {
         await source.cleanup();
         await target.cleanup();

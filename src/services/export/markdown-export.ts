@@ -273,16 +273,16 @@ export async function exportMarkdown(
   await writeYamlList(path.join(folder, 'import-sources.yaml'), (write) =>
     store.archive.dumpImportSources((rows) => write(rows.filter((row) => row.source !== MARKDOWN_SOURCE))),
   );
-  // media/ is always written, and holds folders only where there are files: an instance whose
-  // media folder is missing, empty or has folders emptied by deletions exports the same folder
-  // as one that never had any, so an export of an import of an export is the same again.
+  // media/ is written only when there are files, and holds folders only where there are: an
+  // instance whose media folder is missing, empty or has folders emptied by deletions exports
+  // the same as one that never had any, so an export of an import of an export is the same again.
   const media = path.join(folder, 'media');
-  await mkdir(media, { recursive: true });
   let hasMedia = false;
   try {
     if ((await stat(options.mediaDir)).isDirectory()) {
       await cp(options.mediaDir, media, { recursive: true });
       hasMedia = !(await withoutEmptyFolders(media));
+      if (!hasMedia) await rmdir(media);
     }
   } catch {
     // No media folder yet: nothing to copy.
