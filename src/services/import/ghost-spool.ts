@@ -139,6 +139,15 @@ export class GhostSpool {
         this.run('insertSlug', origin, slug, id, isGhostPage(row) ? 1 : 0);
     }
     for (const imagePath of imagePaths) this.run('insertImage', origin, imagePath);
+    this.wrote();
+  }
+
+  /**
+   * Counts a write, committing every CHUNK. Writes are grouped in transactions in both phases,
+   * as the WordPress spool's are: each write of the writing phase (where an image went, what a
+   * user, tag or post became) on its own was a commit of its own.
+   */
+  private wrote(): void {
     this.uncommitted += 1;
     if (this.uncommitted >= CHUNK) {
       this.db.exec('COMMIT; BEGIN');
@@ -146,9 +155,11 @@ export class GhostSpool {
     }
   }
 
-  /** Ends the reading phase. */
+  /** Ends the reading phase: what was read is committed, and the writing phase's writes are grouped in their turn. */
   finish(): void {
     if (this.db.inTransaction) this.db.exec('COMMIT');
+    this.db.exec('BEGIN');
+    this.uncommitted = 0;
   }
 
   /** How many rows of a list the file has. */
@@ -221,6 +232,7 @@ export class GhostSpool {
   /** Records where an image went. */
   placeImage(origin: GhostOrigin, image: PlacedImage): void {
     this.run('placeImage', image.url, image.outcome, image.reason ?? null, origin, image.path);
+    this.wrote();
   }
 
   /** Where an image now lives: null when it could not be placed, undefined when the file never referred to it. */
@@ -231,6 +243,7 @@ export class GhostSpool {
   /** Remembers what a user or tag of the file became (a person's or term's id). */
   putMade(kind: 'user' | 'tag', sourceId: string, entityId: number): void {
     this.run('putMade', kind, sourceId, entityId);
+    this.wrote();
   }
 
   /** What a user or tag of the file became, if it was written. */
@@ -263,6 +276,7 @@ export class GhostSpool {
   /** Records where a post or page of the file now lives. */
   setPath(origin: GhostOrigin, postId: string, path: string): void {
     this.run('setPath', path, origin, postId);
+    this.wrote();
   }
 
   /**
@@ -271,6 +285,7 @@ export class GhostSpool {
    */
   addRelink(kind: 'article' | 'page', id: number, item: number | null = null): void {
     this.run('insertRelink', kind, id, item);
+    this.wrote();
   }
 
   /** The articles and pages noted by addRelink. */
