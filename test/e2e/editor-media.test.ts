@@ -217,4 +217,43 @@ describe('the editor with the image library, in Chromium', { skip: skipReason ??
     await picker.getByRole('button', { name: 'Close' }).click();
     await context.close();
   });
+
+  test('a person created from the byline is offered a bio and a photo picked from the library', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, base, 'desk@example.org');
+      await page.goto(`${base}/admin/articles/new`);
+      await page.getByLabel('Title', { exact: true }).fill('Guest column on tides');
+      await page.getByLabel('Body (Markdown)').fill('A guest writes.');
+      const byline = page.getByRole('group', { name: 'Authors, in byline order' });
+      await byline.locator('input[name="author"]:not([type="hidden"])').first().click();
+      await page.keyboard.type('Ines Okafor');
+      await page.locator('#article-form button.save-button').click();
+      await page.waitForURL(/\/admin\/articles\/\d+\?notice=(created|saved)/);
+      const offer = page.locator('.notice').getByRole('link', { name: 'add Ines Okafor’s bio and photo' });
+      await offer.click();
+      await page.waitForURL(/\/admin\/people\/\d+$/);
+
+      await page.getByRole('button', { name: 'Choose a photo' }).click();
+      await page
+        .getByRole('dialog', { name: 'Choose a photo' })
+        .getByRole('button', { name: /^Choose: A tide gauge/ })
+        .click();
+      const photo = await page.getByLabel('Photo', { exact: true }).inputValue();
+      assert.match(photo, /^\/media\/.+\.png$/);
+      assert.equal(await page.locator('.featured-thumb').getAttribute('src'), photo);
+      await page.getByLabel('Bio').fill('Ines Okafor studies coasts.');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/notice=saved/);
+      const person = (await server.testWiring.wiring.store.people.list()).find(
+        (p) => p.name === 'Ines Okafor',
+      );
+      assert.equal(person?.photo, photo);
+      assert.equal(person?.bio, 'Ines Okafor studies coasts.');
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -100,12 +100,21 @@ export function inputOf(article: Article): ArticleInput {
   };
 }
 
+/** A person a save created from a name typed on the byline, who has no bio or photo yet. */
+export interface NewPerson {
+  id: number;
+  name: string;
+}
+
+/** A saved article, with the people its save created from the byline. */
+export type SavedArticle = Article & { createdPeople: NewPerson[] };
+
 /** Creates a draft. The writer's own person is put on the byline when no author is named. */
 export async function createArticle(
   ctx: ServiceContext,
   staff: Staff,
   input: ArticleInput,
-): Promise<Article> {
+): Promise<SavedArticle> {
   if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
   const now = ctx.now();
   const rendered = await renderBodyOutside(input.bodyMarkdown);
@@ -116,12 +125,15 @@ export async function createArticle(
       const owner = typedSlug ? await repos.articles.findBySlug(typedSlug) : undefined;
       if (owner) throw Errors.SLUG_TAKEN({ slug: typedSlug, title: owner.title });
       if (typedSlug) await refuseOldAddress(repos, typedSlug);
-      const draft = await draftFrom(repos, staff, { ...input, slug }, now, {
-        status: 'draft',
-        publishedAt: null,
-        isFeatured: false,
-        authorIds: [],
-      });
+      const createdPeople: NewPerson[] = [];
+      const draft = await draftFrom(
+        repos,
+        staff,
+        { ...input, slug },
+        now,
+        { status: 'draft', publishedAt: null, isFeatured: false, authorIds: [] },
+        createdPeople,
+      );
       if (draft.authorIds.length === 0 && staff.personId !== null) draft.authorIds = [staff.personId];
       const saved = await saveArticleIn(repos, draft, {
         actor: revisionActor(staff),
@@ -140,11 +152,11 @@ export async function createArticle(
         summary: `Created “${saved.article.title}”`,
         at: now,
       });
-      return saved;
+      return { ...saved, createdPeople };
     }),
   );
   announceArticle(ctx, result);
-  return result.article;
+  return { ...result.article, createdPeople: result.createdPeople };
 }
 
 /**
@@ -230,21 +242,30 @@ export async function updateArticle(
   ctx: ServiceContext,
   staff: Staff,
   input: { id: number; expectedVersion: number; article: ArticleInput },
-): Promise<Article> {
+): Promise<SavedArticle> {
   const now = ctx.now();
   const rendered = await renderBodyOutside(input.article.bodyMarkdown);
+  const createdPeople: NewPerson[] = [];
   const result = await ctx.store.transaction(async (repos) => {
+    createdPeople.length = 0;
     const { article, isOwn } = await loadArticle(repos, staff, input.id);
     if (!mayEditArticle(staff.role, article.status, isOwn)) {
       throw permissionDenied(`Your role (${staff.role}) may not edit “${article.title}” now.`);
     }
     if (article.version !== input.expectedVersion) throw Errors.EDIT_CONFLICT();
-    const draft = await draftFrom(repos, staff, input.article, now, {
-      status: article.status,
-      publishedAt: article.publishedAt,
-      isFeatured: article.isFeatured,
-      authorIds: article.authorIds,
-    });
+    const draft = await draftFrom(
+      repos,
+      staff,
+      input.article,
+      now,
+      {
+        status: article.status,
+        publishedAt: article.publishedAt,
+        isFeatured: article.isFeatured,
+        authorIds: article.authorIds,
+      },
+      createdPeople,
+    );
     const saved = await saveArticleIn(repos, draft, {
       id: article.id,
       actor: revisionActor(staff),
@@ -265,7 +286,7 @@ export async function updateArticle(
     return saved;
   });
   if (!result.isUnchanged) announceArticle(ctx, result);
-  return result.article;
+  return { ...result.article, createdPeople: [...createdPeople] };
 }
 
 /**
@@ -375,6 +396,7 @@ async function draftFrom(
   input: ArticleInput,
   now: Date,
   stored: Pick<ArticleDraft, 'status' | 'publishedAt' | 'isFeatured' | 'authorIds'>,
+  createdPeople: NewPerson[] = [],
 ): Promise<ArticleDraft> {
   const { authorIds: storedAuthorIds, ...workflow } = stored;
   const bylineErrors = await bylineProblems(repos, staff, input, storedAuthorIds);
@@ -424,7 +446,11 @@ async function draftFrom(
   }
   for (const name of isWriterWithoutPerson ? [] : newAuthorNames) {
     try {
-      const person = await findOrCreatePerson(repos, { name }, now);
+      const person = await findOrCreatePerson(repos, { name }, now, undefined, {
+        onCreated: async (created) => {
+          createdPeople.push({ id: created.id, name: created.name });
+        },
+      });
       if (!authorIds.includes(person.id)) authorIds.push(person.id);
     } catch (error) {
       if (!isAppError(error) || error.kind !== 'invalid') throw error;

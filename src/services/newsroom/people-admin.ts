@@ -2,6 +2,7 @@ import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { personPath } from '../../domain/paths.ts';
 import type { PeopleListFilters } from '../../domain/people-list-query.ts';
+import { can } from '../../domain/permissions.ts';
 import { type Person, type PersonLink, validatePerson } from '../../domain/person.ts';
 import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
 import type { PeopleAdminRow } from '../../domain/ports/people-admin-store.ts';
@@ -63,6 +64,23 @@ export async function loadPerson(ctx: ServiceContext, staff: Staff, id: number):
   const person = await ctx.store.people.findById(id);
   if (!person) throw Errors.PERSON_NOT_FOUND({ id });
   return person;
+}
+
+/** How many new people one notice names (a save creates at most a few). */
+const MAX_NAMED_NEW_PEOPLE = 20;
+
+/**
+ * The people among `ids` still without a bio or a photo, for the notice after a save that created
+ * them from the byline; none for a role that may not edit people (the links would be refused).
+ */
+export async function peopleWithoutProfile(
+  ctx: ServiceContext,
+  staff: Staff,
+  ids: readonly number[],
+): Promise<Pick<Person, 'id' | 'name'>[]> {
+  if (!can(staff.role, 'person.manage') || ids.length === 0) return [];
+  const found = await ctx.store.people.findByIds(ids.slice(0, MAX_NAMED_NEW_PEOPLE));
+  return found.filter((p) => p.bio === null && p.photo === null).map((p) => ({ id: p.id, name: p.name }));
 }
 
 /** The fields of a person as the form gives them, trimmed and with empty ones null, as stored. */

@@ -67,6 +67,153 @@
     });
   }
 
+  const escapeHtml = (text) =>
+    text.replace(
+      /[&<>"']/g,
+      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+    );
+
+  // The image library as a dialog, for the editor and for a person's photo: search, upload in
+  // place, pick. `uploadImage(file)` stores a file and answers { id, url, thumb, alt }; the
+  // returned function opens the dialog and resolves with the chosen image ({ url, alt, … }) or
+  // null, the page's form never left.
+  const imagePicker = (uploadImage) => {
+    const dialog = document.createElement('dialog');
+    dialog.className = 'media-picker';
+    dialog.setAttribute('aria-labelledby', 'picker-heading');
+    dialog.innerHTML = `<div class="picker-head"><h2 id="picker-heading">Choose an image</h2>
+  <button type="button" class="secondary picker-close">Close</button></div>
+  <div class="picker-tools"><label for="picker-q">Search</label><input type="search" id="picker-q" placeholder="Description or file name" autocomplete="off">
+  <label class="button secondary picker-upload">Upload new…<input type="file" accept="image/*" class="visually-hidden"></label></div>
+  <p class="picker-status hint" role="status" aria-live="polite"></p>
+  <ul class="picker-grid"></ul>`;
+    document.body.appendChild(dialog);
+    const grid = dialog.querySelector('.picker-grid');
+    const search = dialog.querySelector('#picker-q');
+    const pickerStatus = dialog.querySelector('.picker-status');
+    const uploadInput = dialog.querySelector('.picker-upload input');
+    let images = [];
+    let resolvePick = null;
+
+    const showImages = (list) => {
+      images = list;
+      grid.innerHTML = list
+        .map(
+          (
+            image,
+            i,
+          ) => `<li><button type="button" class="picker-item" data-index="${i}" aria-label="Choose: ${escapeHtml(image.alt || image.title || image.url)}">
+  <img src="${escapeHtml(image.thumb)}" alt="" loading="lazy"><span class="picker-alt">${image.alt ? escapeHtml(image.alt) : '<em>No description</em>'}</span></button></li>`,
+        )
+        .join('');
+      pickerStatus.textContent =
+        list.length === 0
+          ? 'No image matches. Upload one above.'
+          : `${list.length} ${list.length === 1 ? 'image' : 'images'}.`;
+    };
+
+    const loadImages = async () => {
+      try {
+        const response = await fetch(`/admin/media/picker?q=${encodeURIComponent(search.value)}`, {
+          headers: { accept: 'application/json' },
+          credentials: 'same-origin',
+        });
+        if (!response.ok) throw new Error(`The server answered ${response.status}`);
+        showImages((await response.json()).images);
+      } catch (error) {
+        pickerStatus.textContent = `The library could not be loaded: ${error.message}`;
+      }
+    };
+
+    let searchTimer;
+    search.addEventListener('input', () => {
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(loadImages, 250);
+    });
+    grid.addEventListener('click', (event) => {
+      const item = event.target.closest('.picker-item');
+      if (!item) return;
+      const image = images[Number(item.dataset.index)];
+      const resolve = resolvePick;
+      resolvePick = null;
+      dialog.close();
+      resolve?.(image ?? null);
+    });
+    uploadInput.addEventListener('change', async () => {
+      const file = uploadInput.files?.[0];
+      if (!file) return;
+      try {
+        const uploaded = await uploadImage(file);
+        pickerStatus.textContent = `Uploaded ${file.name}. Choose it below.`;
+        showImages([
+          {
+            id: uploaded.id,
+            url: uploaded.url,
+            thumb: uploaded.thumb,
+            alt: uploaded.alt || '',
+            title: file.name,
+          },
+          ...images,
+        ]);
+        grid.querySelector('.picker-item')?.focus();
+      } catch (error) {
+        pickerStatus.textContent = `Could not upload ${file.name}: ${error.message}`;
+      }
+      uploadInput.value = '';
+    });
+    dialog.querySelector('.picker-close').addEventListener('click', () => dialog.close());
+    dialog.addEventListener('close', () => {
+      const resolve = resolvePick;
+      resolvePick = null;
+      resolve?.(null);
+    });
+
+    const openPicker = (heading) => {
+      dialog.querySelector('#picker-heading').textContent = heading;
+      dialog.showModal();
+      search.focus();
+      loadImages();
+      return new Promise((resolve) => {
+        resolvePick = resolve;
+      });
+    };
+    return openPicker;
+  };
+
+  // A person's photo, chosen in the image library (or uploaded there) rather than pasted.
+  const choosePhoto = document.querySelector('[data-picker="photo"]');
+  const photo = choosePhoto?.form?.querySelector('input[name="photo"]');
+  if (choosePhoto && photo) {
+    const personCsrf = choosePhoto.form.querySelector('input[name="_csrf"]')?.value || '';
+    const photoThumb = choosePhoto.form.querySelector('.featured-thumb');
+    const openPhotoPicker = imagePicker(async (file) => {
+      const data = new FormData();
+      data.append('_csrf', personCsrf);
+      data.append('alt', '');
+      data.append('file', file);
+      const response = await fetch('/admin/media', {
+        method: 'POST',
+        body: data,
+        headers: { accept: 'application/json', 'x-csrf-token': personCsrf },
+        credentials: 'same-origin',
+      });
+      const json = await response.json().catch(() => ({}));
+      if (!response.ok) throw new Error(json.message || `The server answered ${response.status}`);
+      return json;
+    });
+    choosePhoto.hidden = false;
+    choosePhoto.addEventListener('click', async () => {
+      const image = await openPhotoPicker('Choose a photo');
+      choosePhoto.focus();
+      if (!image) return;
+      photo.value = image.url;
+      if (photoThumb) {
+        photoThumb.src = image.url;
+        photoThumb.hidden = false;
+      }
+    });
+  }
+
   const form = document.getElementById('article-form');
   if (!form) return;
 
@@ -236,113 +383,7 @@
     }
   };
 
-  const escapeHtml = (text) =>
-    text.replace(
-      /[&<>"']/g,
-      (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
-    );
-
-  // The image library as a dialog: search, upload in place, pick. Resolves with the chosen
-  // image ({ url, alt, … }) or null; the article's form is never left.
-  const dialog = document.createElement('dialog');
-  dialog.className = 'media-picker';
-  dialog.setAttribute('aria-labelledby', 'picker-heading');
-  dialog.innerHTML = `<div class="picker-head"><h2 id="picker-heading">Choose an image</h2>
-<button type="button" class="secondary picker-close">Close</button></div>
-<div class="picker-tools"><label for="picker-q">Search</label><input type="search" id="picker-q" placeholder="Description or file name" autocomplete="off">
-<label class="button secondary picker-upload">Upload new…<input type="file" accept="image/*" class="visually-hidden"></label></div>
-<p class="picker-status hint" role="status" aria-live="polite"></p>
-<ul class="picker-grid"></ul>`;
-  document.body.appendChild(dialog);
-  const grid = dialog.querySelector('.picker-grid');
-  const search = dialog.querySelector('#picker-q');
-  const pickerStatus = dialog.querySelector('.picker-status');
-  const uploadInput = dialog.querySelector('.picker-upload input');
-  let images = [];
-  let resolvePick = null;
-
-  const showImages = (list) => {
-    images = list;
-    grid.innerHTML = list
-      .map(
-        (
-          image,
-          i,
-        ) => `<li><button type="button" class="picker-item" data-index="${i}" aria-label="Choose: ${escapeHtml(image.alt || image.title || image.url)}">
-<img src="${escapeHtml(image.thumb)}" alt="" loading="lazy"><span class="picker-alt">${image.alt ? escapeHtml(image.alt) : '<em>No description</em>'}</span></button></li>`,
-      )
-      .join('');
-    pickerStatus.textContent =
-      list.length === 0
-        ? 'No image matches. Upload one above.'
-        : `${list.length} ${list.length === 1 ? 'image' : 'images'}.`;
-  };
-
-  const loadImages = async () => {
-    try {
-      const response = await fetch(`/admin/media/picker?q=${encodeURIComponent(search.value)}`, {
-        headers: { accept: 'application/json' },
-        credentials: 'same-origin',
-      });
-      if (!response.ok) throw new Error(`The server answered ${response.status}`);
-      showImages((await response.json()).images);
-    } catch (error) {
-      pickerStatus.textContent = `The library could not be loaded: ${error.message}`;
-    }
-  };
-
-  let searchTimer;
-  search.addEventListener('input', () => {
-    clearTimeout(searchTimer);
-    searchTimer = setTimeout(loadImages, 250);
-  });
-  grid.addEventListener('click', (event) => {
-    const item = event.target.closest('.picker-item');
-    if (!item) return;
-    const image = images[Number(item.dataset.index)];
-    const resolve = resolvePick;
-    resolvePick = null;
-    dialog.close();
-    resolve?.(image ?? null);
-  });
-  uploadInput.addEventListener('change', async () => {
-    const file = uploadInput.files?.[0];
-    if (!file) return;
-    try {
-      const uploaded = await uploadImage(file);
-      pickerStatus.textContent = `Uploaded ${file.name}. Choose it below.`;
-      showImages([
-        {
-          id: uploaded.id,
-          url: uploaded.url,
-          thumb: uploaded.thumb,
-          alt: uploaded.alt || '',
-          title: file.name,
-        },
-        ...images,
-      ]);
-      grid.querySelector('.picker-item')?.focus();
-    } catch (error) {
-      pickerStatus.textContent = `Could not upload ${file.name}: ${error.message}`;
-    }
-    uploadInput.value = '';
-  });
-  dialog.querySelector('.picker-close').addEventListener('click', () => dialog.close());
-  dialog.addEventListener('close', () => {
-    const resolve = resolvePick;
-    resolvePick = null;
-    resolve?.(null);
-  });
-
-  const openPicker = (heading) => {
-    dialog.querySelector('#picker-heading').textContent = heading;
-    dialog.showModal();
-    search.focus();
-    loadImages();
-    return new Promise((resolve) => {
-      resolvePick = resolve;
-    });
-  };
+  const openPicker = imagePicker(uploadImage);
 
   const markdownAlt = (text) => text.replace(/[[\]\\]/g, '\\$&');
 

@@ -46,6 +46,7 @@ import {
   withChosen,
 } from '../../services/newsroom/editor.ts';
 import { convertPastedHtml } from '../../services/newsroom/paste.ts';
+import { peopleWithoutProfile } from '../../services/newsroom/people-admin.ts';
 import { checklistFor, loadPreviewable, previewArticle } from '../../services/newsroom/preview.ts';
 import {
   compareRevisions,
@@ -107,10 +108,19 @@ const ArticleForm = Type.Object(
   { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
 );
 
+/** Ids as an address lists them ("3,17"); anything else in the list is left out. */
+function idList(text: string | undefined): number[] {
+  return (text ?? '')
+    .split(',')
+    .map((part) => Number(part))
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+}
+
 const EditorQuery = Type.Object({
   notice: OptionalText,
   /** "1" after a save that tidied the typed slug. */
   tidied: OptionalText,
+  new_people: OptionalText,
   uploaded: OptionalText,
   restore: OptionalText,
 });
@@ -227,22 +237,26 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   const afterSave = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    saved: { id: number; version: number; slug: string },
+    saved: { id: number; version: number; slug: string; createdPeople: readonly { id: number }[] },
     body: { intent?: string | undefined; confirmed?: string | undefined; slug?: string | undefined },
     notice: string,
   ) => {
     // Said once, after the save that tidied what was typed; the page then shows the slug saved.
     const typed = (body.slug ?? '').trim();
     const tidied = typed !== '' && typed !== saved.slug ? '&tidied=1' : '';
+    // People the save made from names typed on the byline: the editor offers their profiles next.
+    const newPeople = saved.createdPeople.length
+      ? `&new_people=${saved.createdPeople.map((p) => p.id).join(',')}`
+      : '';
     if (body.intent !== 'publish')
-      return reply.redirect(`/admin/articles/${saved.id}?notice=${notice}${tidied}`, 303);
+      return reply.redirect(`/admin/articles/${saved.id}?notice=${notice}${tidied}${newPeople}`, 303);
     if (body.confirmed !== '1') return reply.redirect(`/admin/articles/${saved.id}/publish`, 303);
     await transitionArticle(ctx, staffOf(request), {
       articleId: saved.id,
       action: 'publish',
       expectedVersion: saved.version,
     });
-    return reply.redirect(`/admin/articles/${saved.id}?notice=publish`, 303);
+    return reply.redirect(`/admin/articles/${saved.id}?notice=publish${newPeople}`, 303);
   };
 
   /** The stored article as form values. */
@@ -258,6 +272,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       notice?: string | undefined;
       uploaded?: string | undefined;
       tidied?: string | undefined;
+      newPeople?: string | undefined;
     } = {},
   ) => {
     // A form sent back may hold terms the page did not load (of a large taxonomy).
@@ -266,18 +281,26 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       termIds: many(given.values, 'term').map((id) => Number(id)),
     });
     const { uploaded } = state;
-    const notice = uploaded?.startsWith('/media/')
+    const newPeople = await peopleWithoutProfile(ctx, staffOf(request), idList(state.newPeople));
+    const told = uploaded?.startsWith('/media/')
       ? html`Image uploaded: <code>${uploaded}</code>. Put the address in “Featured image”, or in the body as <code>![description](${uploaded})</code>.`
       : NOTICES[state.notice ?? ''];
     const slug = model.article?.slug;
-    const shownNotice =
-      notice && state.tidied === '1' && slug
-        ? html`${notice} The address name was tidied to <code>${slug}</code>: lower case, hyphens between words, without characters an address cannot hold.`
-        : notice;
+    const shown =
+      told && state.tidied === '1' && slug
+        ? html`${told} The address name was tidied to <code>${slug}</code>: lower case, hyphens between words, without characters an address cannot hold.`
+        : told;
+    const notice =
+      newPeople.length === 0
+        ? shown
+        : html`${shown ?? ''} New on the byline, with no bio or photo yet: ${newPeople.map(
+            (p, i) =>
+              html`${i > 0 ? ', ' : ''}<a href="/admin/people/${p.id}">add ${p.name}’s bio and photo</a>`,
+          )}.`;
     return deps.page(request, reply, {
       title: model.article ? `Edit: ${model.article.title}` : 'New article',
       status: state.status ?? 200,
-      notice: model.problem || model.workflowProblem || model.correctionProblem ? undefined : shownNotice,
+      notice: model.problem || model.workflowProblem || model.correctionProblem ? undefined : notice,
       body: (csrf) => articleEditorView(model, csrf),
     });
   };
@@ -445,7 +468,12 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
           autosave: autosave && !isRestoring ? { savedAt: autosave.savedAt } : undefined,
         }),
         // Only what the editor's address may say: an undeclared ?status= set the answer's status.
-        { notice: request.query.notice, uploaded: request.query.uploaded, tidied: request.query.tidied },
+        {
+          notice: request.query.notice,
+          uploaded: request.query.uploaded,
+          tidied: request.query.tidied,
+          newPeople: request.query.new_people,
+        },
       );
     },
   );

@@ -14,6 +14,7 @@ import {
 } from '../../services/newsroom/people-admin.ts';
 import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
+import { newsroomJs } from '../views/newsroom/assets.ts';
 import { filterFieldState, filterSummary, filterValue } from '../views/newsroom/list-filters.ts';
 import type { AdminDeps } from './deps.ts';
 import {
@@ -142,9 +143,14 @@ ${errorSummary(problem, LABELS)}
   ${field('email', 'Email', { type: 'email', hint: 'Public contact, shown to readers.' })}
   ${field('website', 'Website', { type: 'url' })}
   ${field('links', 'Other links', { type: 'textarea', rows: 3, hint: 'One per line: Label | https://…' })}
-  ${field('photo', 'Photo', { hint: 'An uploaded image’s address (/media/…, see Images) or an https:// address.' })}
+  <div class="featured-pick">
+    ${/^(\/media\/|https:\/\/)/.test(values.photo ?? '') ? html`<img class="featured-thumb" src="${values.photo}" alt="">` : html`<img class="featured-thumb" alt="" hidden>`}
+    <button type="button" class="secondary" data-picker="photo" hidden>Choose a photo</button>
+  </div>
+  ${field('photo', 'Photo', { hint: 'Choose or upload one in the image library, or write an image’s address (/media/… or https://…).' })}
   <div class="actions"><button type="submit">${person ? 'Save' : 'Add person'}</button></div>
-</form>`,
+</form>
+<script src="${newsroomJs()}" defer></script>`,
     });
   };
 
