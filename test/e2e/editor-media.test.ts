@@ -142,7 +142,7 @@ describe('the editor with the image library, in Chromium', { skip: skipReason ??
     await signIn(page, base, 'desk@example.org');
     await page.goto(`${base}/admin/articles/new`);
 
-    // Preview before any save: the form as it is now (without a title, nothing is autosaved yet).
+    // Preview before any save: the form as it is now.
     await page.getByLabel('Epigraph', { exact: true }).fill('The sea keeps its own books.');
     await page.getByLabel('Body (Markdown)').fill('Surges are **rising**.');
     const [preview] = await Promise.all([
@@ -152,16 +152,30 @@ describe('the editor with the image library, in Chromium', { skip: skipReason ??
     await preview.waitForLoadState();
     assert.match(await preview.content(), /The sea keeps its own books/);
     assert.match(await preview.content(), /<strong>rising<\/strong>/);
-    assert.match((await preview.locator('.preview-banner').textContent()) ?? '', /not saved yet/);
+    // Not saved yet, or already the draft the first autosave made.
+    assert.match(
+      (await preview.locator('.preview-banner').textContent()) ?? '',
+      /not saved yet|unsaved changes to a draft/,
+    );
     await preview.close();
-    assert.match(page.url(), /\/admin\/articles\/new$/);
 
-    // The autosave makes it a draft once it has a title: the address changes, the cursor stays.
+    // The first autosave makes it a draft even before it has a title: the address changes, and
+    // it is stored as an untitled draft.
+    await page.waitForURL(/\/admin\/articles\/\d+$/);
+    await page.getByText(/Draft saved at .*Untitled draft/).waitFor();
+    const draftId = Number(/\/admin\/articles\/(\d+)$/.exec(page.url())?.[1]);
+    const draft = await server.testWiring.wiring.store.articles.findById(draftId);
+    assert.equal(draft?.title, 'Untitled draft');
+    assert.equal(draft?.status, 'draft');
+    assert.equal(draft?.bodyMarkdown, 'Surges are **rising**.');
+
+    // Typing the title then goes on autosaving that draft, the cursor kept.
     const title = page.getByLabel('Title', { exact: true });
+    assert.equal(await title.getAttribute('placeholder'), 'Untitled draft');
     await title.focus();
     await page.keyboard.type('Storm surge today');
-    await page.waitForURL(/\/admin\/articles\/\d+$/);
-    await page.getByText(/Draft saved at|Autosaved at/).waitFor();
+    await page.getByText(/Autosaved at/).waitFor();
+    assert.match(page.url(), new RegExp(`/admin/articles/${draftId}$`));
     // Written as the newsroom writes times: 24-hour, in the site's zone, named; no AM/PM.
     assert.match(
       (await page.locator('.autosave-status').textContent()) ?? '',

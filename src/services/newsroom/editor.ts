@@ -159,6 +159,25 @@ export async function createArticle(
   return { ...result.article, createdPeople: result.createdPeople };
 }
 
+/** The title a new article takes when its first autosave comes before anyone typed a title. */
+export const UNTITLED_TITLE = 'Untitled draft';
+
+/**
+ * A new article's first autosave: it becomes a draft from the first change, titled "Untitled
+ * draft" (and `isUntitled`) when it has no title yet, under an address of its own
+ * (`untitled-…`) rather than one counted up past every earlier untitled draft.
+ */
+export async function createDraftFromAutosave(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: ArticleInput,
+): Promise<SavedArticle & { isUntitled: boolean }> {
+  if (input.title.trim() !== '') return { ...(await createArticle(ctx, staff, input)), isUntitled: false };
+  const slug = input.slug.trim() || `untitled-${ctx.now().getTime().toString(36)}`;
+  const article = await createArticle(ctx, staff, { ...input, title: UNTITLED_TITLE, slug });
+  return { ...article, isUntitled: true };
+}
+
 /**
  * How often a new article named after its title tries the next free slug when another save
  * took the one it picked between its read and its write (PostgreSQL runs such saves at once).

@@ -540,7 +540,7 @@
     });
 
   // Autosave: a moment after each change, and when the tab is hidden. A new article becomes a
-  // draft at its first autosave with a title; the form then edits that draft, focus and text kept.
+  // draft at its first autosave, titled or not; the form then edits that draft, focus and text kept.
   let isNew = form.dataset.new === '1';
   let saving = null;
   let autosaveTimer;
@@ -581,10 +581,6 @@
     const data = snapshotOf();
     const snapshot = data.toString();
     if (!isDirty || snapshot === lastAutosaved) return;
-    if (isNew && !data.get('title')?.trim()) {
-      say('Saved as a draft as soon as it has a title.');
-      return;
-    }
     say('Saving…');
     saving = (async () => {
       try {
@@ -593,7 +589,14 @@
         if (isNew) {
           becomeDraft(result);
           lastAutosaved = snapshotOf().toString();
-          say(`Draft saved at ${timeOf(result.savedAt)}.`);
+          const titleField = form.querySelector('input[name="title"]');
+          // Saved as "Untitled draft": the field stays empty for the title still to come.
+          if (result.isUntitled && titleField && !titleField.value.trim()) {
+            titleField.placeholder = 'Untitled draft';
+            say(`Draft saved at ${timeOf(result.savedAt)}, as “Untitled draft”: give it a title.`);
+          } else {
+            say(`Draft saved at ${timeOf(result.savedAt)}.`);
+          }
         } else {
           say(
             result.isStale

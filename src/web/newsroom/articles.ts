@@ -31,6 +31,7 @@ import {
   autosaveArticle,
   blankArticleInput,
   createArticle,
+  createDraftFromAutosave,
   discardAutosave,
   type EditorPage,
   findAutosave,
@@ -581,6 +582,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
         response: {
           200: Type.Object({
             id: Type.Integer(),
+            isUntitled: Type.Boolean(),
             version: Type.Integer(),
             savedAt: Type.String(),
             editUrl: Type.String(),
@@ -595,9 +597,10 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const values = formValues(request.body);
       const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
       const input = parseArticleForm(values, people, taxonomies, [staffOf(request).personId]);
-      const article = await createArticle(ctx, staffOf(request), input);
+      const article = await createDraftFromAutosave(ctx, staffOf(request), input);
       return reply.send({
         id: article.id,
+        isUntitled: article.isUntitled,
         version: article.version,
         savedAt: article.updatedAt,
         editUrl: `/admin/articles/${article.id}`,

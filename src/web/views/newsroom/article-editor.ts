@@ -481,7 +481,7 @@ ${
   <div class="actions sticky-actions"><button type="submit" class="save-button">${article ? 'Save' : 'Create draft'}</button>
   ${model.canPublish ? html`<button type="submit" name="intent" value="publish" class="publish-button">Publish…</button>` : ''}
   <button type="submit" class="secondary preview-button" formaction="${article ? `/admin/articles/${article.id}/preview` : '/admin/articles/preview'}" formtarget="_blank">Preview<span class="visually-hidden"> in a new tab, as it is now</span></button>
-  <p class="autosave-status hint" role="status" aria-live="polite">${article ? '' : 'Saved as a draft as soon as it has a title.'}</p></div>
+  <p class="autosave-status hint" role="status" aria-live="polite">${article ? '' : 'Saved as a draft from the first change.'}</p></div>
 </form>
 <aside class="editor-side">
   ${uploadPanel(model, csrf)}
