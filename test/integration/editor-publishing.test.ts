@@ -59,17 +59,25 @@ for (const kind of DATABASE_KINDS) {
       await t.cleanup();
     });
 
-    it('makes a new article a draft, with a revision, at its first autosave; not before it has a title', async () => {
+    it('makes a new article a draft, with a revision, at its first autosave, titled or not', async () => {
       const writer = await as('contributor');
-      const untitled = await writer.post('/admin/articles/autosave', { ...FORM, title: '' });
-      assert.equal(untitled.statusCode, 400);
-      assert.deepEqual(
-        JSON.parse(untitled.body).details.map((d: { field: string }) => d.field),
-        ['title'],
-      );
+      // Typed before any title: an untitled draft, each under an address of its own.
+      for (const body of ['Typed first.', 'Typed first, again.']) {
+        const untitled = await writer.post('/admin/articles/autosave', { ...FORM, title: '', body });
+        assert.equal(untitled.statusCode, 200, untitled.body);
+        const made = JSON.parse(untitled.body);
+        assert.equal(made.isUntitled, true);
+        const stored = await t.wiring.store.articles.findById(made.id);
+        assert.equal(stored?.title, 'Untitled draft');
+        assert.equal(stored?.status, 'draft');
+        assert.equal(stored?.bodyMarkdown, body);
+        assert.match(stored?.slug ?? '', /^untitled-[0-9a-z]+(-\d+)?$/);
+      }
+      assert.equal((await titled('Untitled draft')).length, 2);
       const first = await writer.post('/admin/articles/autosave', { ...FORM, title: 'Autosaved first' });
       assert.equal(first.statusCode, 200, first.body);
       const result = JSON.parse(first.body);
+      assert.equal(result.isUntitled, false);
       assert.equal(result.editUrl, `/admin/articles/${result.id}`);
       assert.equal(result.version, 1);
       const [draft] = await titled('Autosaved first');

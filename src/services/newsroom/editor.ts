@@ -114,6 +114,7 @@ export async function createArticle(
   ctx: ServiceContext,
   staff: Staff,
   input: ArticleInput,
+  options: { slugBase?: string } = {},
 ): Promise<SavedArticle> {
   if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
   const now = ctx.now();
@@ -121,7 +122,7 @@ export async function createArticle(
   const typedSlug = tidySlug(input.slug);
   const result = await withFreeSlugRetry(typedSlug === '', () =>
     ctx.store.transaction(async (repos) => {
-      const slug = typedSlug || (await freeArticleSlug(repos, slugify(input.title)));
+      const slug = typedSlug || (await freeArticleSlug(repos, options.slugBase ?? slugify(input.title)));
       const owner = typedSlug ? await repos.articles.findBySlug(typedSlug) : undefined;
       if (owner) throw Errors.SLUG_TAKEN({ slug: typedSlug, title: owner.title });
       if (typedSlug) await refuseOldAddress(repos, typedSlug);
@@ -173,8 +174,8 @@ export async function createDraftFromAutosave(
   input: ArticleInput,
 ): Promise<SavedArticle & { isUntitled: boolean }> {
   if (input.title.trim() !== '') return { ...(await createArticle(ctx, staff, input)), isUntitled: false };
-  const slug = input.slug.trim() || `untitled-${ctx.now().getTime().toString(36)}`;
-  const article = await createArticle(ctx, staff, { ...input, title: UNTITLED_TITLE, slug });
+  const slugBase = `untitled-${ctx.now().getTime().toString(36)}`;
+  const article = await createArticle(ctx, staff, { ...input, title: UNTITLED_TITLE }, { slugBase });
   return { ...article, isUntitled: true };
 }
 
