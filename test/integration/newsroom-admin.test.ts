@@ -357,6 +357,36 @@ for (const kind of DATABASE_KINDS) {
       assert.match(fake.body, /not an image we accept/);
     });
 
+    it('finds an uploaded image by the name its file had, in the picker and the library', async () => {
+      const contributor = await as('contributor');
+      const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#456' } })
+        .png()
+        .toBuffer();
+      const body = multipart(
+        { _csrf: contributor.csrf, alt: '' },
+        { name: 'estuary-survey-07.png', type: 'image/png', bytes: png },
+      );
+      const sent = await app.inject({
+        method: 'POST',
+        url: '/admin/media',
+        headers: {
+          cookie: [...contributor.cookies].map(([n, v]) => `${n}=${v}`).join('; '),
+          'content-type': body.contentType,
+          accept: 'text/html',
+        },
+        payload: body.payload,
+      });
+      assert.equal(sent.statusCode, 303, sent.body);
+      const url = decodeURIComponent(/uploaded=([^&]+)/.exec(String(sent.headers.location))?.[1] ?? '');
+      const picker = await contributor.get('/admin/media/picker?q=estuary-survey');
+      assert.deepEqual(
+        JSON.parse(picker.body).images.map((i: { url: string; title: string }) => [i.url, i.title]),
+        [[url, 'estuary-survey-07.png']],
+      );
+      const library = await contributor.get('/admin/media?q=estuary-survey-07');
+      assert.match(library.body, new RegExp(`value="${url}"`));
+    });
+
     it('manages terms, people and pages with errors next to the fields', async () => {
       const editor = await as('editor');
       await editor.get('/admin/taxonomies/theme');

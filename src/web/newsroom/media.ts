@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { can } from '../../domain/permissions.ts';
-import { Errors, isAppError } from '../../errors.ts';
+import { isAppError } from '../../errors.ts';
 import {
   canDescribe,
   deleteImage,
@@ -27,6 +27,7 @@ import {
 import type { AdminDeps } from './deps.ts';
 import { csrfField, listFilterProblems, pageTokenOf } from './forms.ts';
 import { currentUser } from './guard.ts';
+import { keepUploadedFile, refuseMalformedUpload, uploadedFileName } from './uploaded-file.ts';
 
 /** A multipart upload: the file arrives as a Buffer (checked in the handler), the rest as text. */
 const UploadForm = Type.Object({
@@ -88,23 +89,11 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
       // An oversized file arrives cut at the limit; the service then refuses it with a clear message.
       throwFileSizeLimit: false,
       limits: { fileSize: MAX_UPLOAD_BYTES + 1, files: 1, fields: 10 },
+      // The file's own name is kept as the image's title, which the library's search reads.
+      onFile: keepUploadedFile,
     });
 
-    // Busboy reports a truncated body or a missing boundary as a plain Error: the sender's
-    // mistake, not ours.
-    scope.setErrorHandler(async (error) => {
-      const message = error instanceof Error ? error.message : '';
-      if (!isAppError(error) && /multipart|boundary|unexpected end/i.test(message)) {
-        throw Errors.MEDIA_INVALID(
-          {
-            reason: 'The upload arrived incomplete or malformed. Choose the file again and retry.',
-            fieldMessage: 'arrived incomplete or malformed',
-          },
-          { cause: error },
-        );
-      }
-      throw error;
-    });
+    scope.setErrorHandler(refuseMalformedUpload);
 
     scope.withTypeProvider<TypeBoxTypeProvider>().post(
       '/media',
@@ -121,7 +110,7 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
         try {
           const uploaded = await uploadImage({ ...ctx, media: store }, staff, {
             bytes,
-            filename,
+            filename: filename || uploadedFileName(request) || '',
             alt,
           });
           if (wantsJson(request)) {
