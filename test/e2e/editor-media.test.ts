@@ -270,4 +270,60 @@ describe('the editor with the image library, in Chromium', { skip: skipReason ??
       await context.close();
     }
   });
+
+  for (const javaScript of [false, true]) {
+    test(`uploading from the editor keeps the unsaved article and finds the image by its file name, JavaScript ${javaScript ? 'on' : 'off'}`, async () => {
+      const base = server.baseUrl;
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 900 },
+        javaScriptEnabled: javaScript,
+      });
+      const page = await context.newPage();
+      try {
+        await signIn(page, base, 'desk@example.org');
+        await page.goto(`${base}/admin/articles/new`);
+        // The library opens beside the editor, never in its place.
+        if (!javaScript) {
+          const library = page.getByRole('link', { name: /^Open the image library/ });
+          assert.equal(await library.getAttribute('target'), '_blank');
+          assert.equal(await library.getAttribute('rel'), 'noopener');
+        }
+        const name = javaScript ? 'breakwater-js' : 'breakwater-nojs';
+        await page.getByLabel('Title', { exact: true }).fill(`The ${name} article`);
+        await page.getByLabel('Body (Markdown)').fill('Typed before the upload.');
+        const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#97702a' } })
+          .png()
+          .toBuffer();
+        await page
+          .locator('#upload-file')
+          .setInputFiles({ name: `${name}-2026.png`, mimeType: 'image/png', buffer: png });
+        await page.getByLabel('Description (alt text)').fill('');
+        await page.getByRole('button', { name: 'Save and upload' }).click();
+        await page.waitForURL(/\/admin\/articles\/\d+\?uploaded=/);
+        assert.equal(await page.getByLabel('Title', { exact: true }).inputValue(), `The ${name} article`);
+        assert.equal(await page.getByLabel('Body (Markdown)').inputValue(), 'Typed before the upload.');
+        const address = (await page.locator('.notice code').first().textContent()) ?? '';
+        assert.match(address, /^\/media\/.+\.png$/);
+
+        // The image has no description: its file name finds it, in the picker and the library.
+        const found = await page.evaluate(
+          async (q) =>
+            (
+              await (
+                await fetch(`/admin/media/picker?q=${q}`, { headers: { accept: 'application/json' } })
+              ).json()
+            ).images,
+          name,
+        );
+        assert.deepEqual(
+          found.map((image: { url: string }) => image.url),
+          [address],
+        );
+        await page.goto(`${base}/admin/media?q=${name}-2026`);
+        assert.equal(await page.locator('.media-grid li').count(), 1);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

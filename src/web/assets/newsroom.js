@@ -565,6 +565,7 @@
     version.value = String(result.version);
     if (saveButton) saveButton.textContent = 'Save';
     previewButton?.setAttribute('formaction', result.previewUrl);
+    document.querySelector('.upload-button')?.setAttribute('formaction', `${result.editUrl}/upload`);
     for (const back of document.querySelectorAll('input[name="return_to"]')) back.value = result.editUrl;
     history.replaceState(history.state, '', result.editUrl);
     const title = form.querySelector('input[name="title"]')?.value.trim() ?? '';

@@ -31,7 +31,9 @@ export function versionOf(text: string | undefined): number | undefined {
 export function formValues(body: Record<string, unknown>): ArticleFormValues {
   const values: ArticleFormValues = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === '_csrf' || key === 'author_remove' || key === 'author_place') continue;
+    // The upload panel's fields travel with the article's form, but are not the article's.
+    if (key === '_csrf' || key === 'author_remove' || key === 'author_place' || key.startsWith('upload_'))
+      continue;
     if (typeof value === 'string') values[key] = value;
     else if (Array.isArray(value)) values[key] = value.filter((v): v is string => typeof v === 'string');
   }

@@ -1,5 +1,7 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { renderMarkdown } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
 import {
@@ -11,7 +13,7 @@ import { can, canOnItem } from '../../domain/permissions.ts';
 import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
 import { zonedToUtc } from '../../domain/time-zone.ts';
 import { availableTransitions, mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
-import { Errors } from '../../errors.ts';
+import { Errors, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { listArticlesFor } from '../../services/newsroom/article-list.ts';
 import {
@@ -46,6 +48,7 @@ import {
   updateArticle,
   withChosen,
 } from '../../services/newsroom/editor.ts';
+import { MAX_UPLOAD_BYTES, uploadImage } from '../../services/newsroom/media.ts';
 import { convertPastedHtml } from '../../services/newsroom/paste.ts';
 import { peopleWithoutProfile } from '../../services/newsroom/people-admin.ts';
 import { checklistFor, loadPreviewable, previewArticle } from '../../services/newsroom/preview.ts';
@@ -83,6 +86,7 @@ import {
 import type { AdminDeps } from './deps.ts';
 import { type FormProblem, formRoute, listFilterProblems, stringValues } from './forms.ts';
 import { currentUser } from './guard.ts';
+import { keepUploadedFile, refuseMalformedUpload, uploadedFileName } from './uploaded-file.ts';
 
 const EDITOR_BODY_LIMIT = 4 * 1024 * 1024;
 
@@ -108,6 +112,21 @@ const ArticleForm = Type.Object(
   },
   { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
 );
+
+/** The editor's form sent with an image from its upload panel (multipart). */
+const UploadArticleForm = Type.Object(
+  {
+    ...ArticleForm.properties,
+    upload_file: Type.Optional(Type.Unknown()),
+    upload_alt: OptionalText,
+  },
+  { additionalProperties: Type.Union([Type.String(), Type.Array(Type.String())]) },
+);
+
+/** Refused before the article is saved: a role that may not upload keeps its form as sent. */
+function requireUpload(staff: Staff): void {
+  if (!can(staff.role, 'media.upload')) throw permissionDenied('Your role may not upload files.');
+}
 
 /** Ids as an address lists them ("3,17"); anything else in the list is left out. */
 function idList(text: string | undefined): number[] {
@@ -573,6 +592,126 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   );
 
   // A new article's first autosave creates it as a draft; the editor then goes on editing it.
+  // "Save and upload" in the editor's upload panel: the article's whole form arrives as
+  // multipart with the image, so without JavaScript an upload never throws away what was typed.
+  // The article is saved first (a new one becomes a draft, untitled if need be), then the image
+  // is stored; its address comes back in the editor's notice.
+  await app.register(async (scope) => {
+    await scope.register(fastifyMultipart, {
+      attachFieldsToBody: 'keyValues',
+      throwFileSizeLimit: false,
+      limits: {
+        fileSize: MAX_UPLOAD_BYTES + 1,
+        files: 1,
+        fieldSize: EDITOR_BODY_LIMIT,
+        fields: MAX_AUTHORS + MAX_NEW_PEOPLE_PER_SAVE + MAX_TERMS_PER_SAVE + 100,
+      },
+      onFile: keepUploadedFile,
+    });
+    scope.setErrorHandler(refuseMalformedUpload);
+    const typed = scope.withTypeProvider<TypeBoxTypeProvider>();
+    const saveAndUpload = async (request: FastifyRequest, reply: FastifyReply, id: number | null) => {
+      const staff = staffOf(request);
+      const body = request.body as Static<typeof UploadArticleForm>;
+      const values = formValues(body);
+      const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
+      let saved: { id: number };
+      if (id === null) {
+        const input = parseArticleForm(values, people, taxonomies, [staff.personId]);
+        saved = await createDraftFromAutosave(ctx, staff, input);
+      } else {
+        const page = await loadEditor(ctx, staff, id);
+        saved = await updateArticle(ctx, staff, {
+          id,
+          expectedVersion: versionOf(body.version) ?? -1,
+          article: parseArticleForm(values, people, taxonomies, [
+            ...(page.article?.authorIds ?? []),
+            staff.personId,
+          ]),
+        });
+      }
+      const bytes = Buffer.isBuffer(body.upload_file) ? body.upload_file : Buffer.alloc(0);
+      if (bytes.length === 0) return reply.redirect(`/admin/articles/${saved.id}?notice=saved`, 303);
+      try {
+        const uploaded = await uploadImage({ ...ctx, media: app.mediaStore }, staff, {
+          bytes,
+          filename: uploadedFileName(request) ?? '',
+          alt: body.upload_alt ?? '',
+        });
+        return reply.redirect(
+          `/admin/articles/${saved.id}?uploaded=${encodeURIComponent(uploaded.media.url)}`,
+          303,
+        );
+      } catch (error) {
+        if (!isAppError(error) || error.kind !== 'invalid') throw error;
+        // The article is saved; only the image is refused: the editor again, the reason by the file.
+        const page = await loadEditor(ctx, staff, saved.id);
+        return sendEditor(
+          request,
+          reply,
+          editorModel(page, storedValues(page), { uploadError: error.message }),
+          {
+            status: 400,
+            notice: 'saved',
+          },
+        );
+      }
+    };
+    const rerender = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      id: number | null,
+      problem: FormProblem,
+    ) => {
+      const isConflict = problem.error.code === 'EDIT_CONFLICT';
+      const page = await loadEditor(ctx, staffOf(request), id);
+      const values = formValues(request.body as Record<string, unknown>);
+      const current = page.article;
+      const kept = isConflict && current ? { ...values, version: String(current.version) } : values;
+      return sendEditor(
+        request,
+        reply,
+        editorModel(page, kept, {
+          problem: {
+            ...problem,
+            message: `${problem.message} The image was not uploaded: choose it again after fixing this.`,
+          },
+          conflict: isConflict && current ? current : undefined,
+        }),
+        { status: isConflict ? 409 : 400 },
+      );
+    };
+    const uploadBodyLimit = MAX_UPLOAD_BYTES + EDITOR_BODY_LIMIT + 1024 * 1024;
+    formRoute(
+      typed,
+      '/articles/upload',
+      {
+        config: { access: 'article.create' },
+        schema: { body: UploadArticleForm },
+        bodyLimit: uploadBodyLimit,
+      },
+      async (request, reply) => {
+        requireUpload(staffOf(request));
+        return saveAndUpload(request, reply, null);
+      },
+      async (request, reply, problem) => rerender(request, reply, null, problem),
+    );
+    formRoute(
+      typed,
+      '/articles/:id/upload',
+      {
+        config: { access: 'article.create', checkBeforeBody: mayEditBeforeBody },
+        schema: { params: IdParams, body: UploadArticleForm },
+        bodyLimit: uploadBodyLimit,
+      },
+      async (request, reply) => {
+        requireUpload(staffOf(request));
+        return saveAndUpload(request, reply, request.params.id);
+      },
+      async (request, reply, problem) => rerender(request, reply, request.params.id, problem),
+    );
+  });
+
   app.post(
     '/articles/autosave',
     {

@@ -67,6 +67,8 @@ export interface EditorModel {
   /** When another save won: the stored article the user must reconcile with. */
   conflict?: Article | undefined;
   autosave?: { savedAt: string } | undefined;
+  /** Why the image sent with the article (the upload panel) was not stored. */
+  uploadError?: string | undefined;
   actions: WorkflowAction[];
   corrections: Correction[];
   canCorrect: boolean;
@@ -370,17 +372,19 @@ function correctionItem(model: EditorModel, c: Correction, csrf: string, zone: s
   </details></li>`;
 }
 
-function uploadPanel(model: EditorModel, csrf: string): SafeHtml {
-  const back = model.article ? `/admin/articles/${model.article.id}` : '/admin/articles/new';
+function uploadPanel(model: EditorModel): SafeHtml {
+  // The panel's fields and button belong to the article's form (form="article-form"): the upload
+  // sends the article as it is now along, which is saved first, so nothing typed is lost.
+  const action = model.article ? `/admin/articles/${model.article.id}/upload` : '/admin/articles/upload';
+  const error = model.uploadError;
   return html`<section class="panel" aria-labelledby="upload-heading">
   <h2 id="upload-heading">Upload an image</h2>
-  <form method="post" action="/admin/media" enctype="multipart/form-data" class="upload-form">
-    ${csrfField(csrf)}<input type="hidden" name="return_to" value="${back}">
-    <div class="field"><label for="upload-file">Image file</label><input type="file" id="upload-file" name="file" accept="image/jpeg,image/png,image/webp,image/gif,image/avif,image/tiff" required></div>
-    <div class="field"><label for="upload-alt">Description (alt text)</label><input id="upload-alt" name="alt"></div>
-    <button type="submit" class="secondary">Upload</button>
-    <p class="hint">JPEG, PNG, WebP, GIF, AVIF or TIFF up to 15 MB. Or drop an image on the body text.</p>
-  </form>
+  <div class="upload-form">
+    <div class="field${error ? ' field--invalid' : ''}"><label for="upload-file">Image file</label><input type="file" id="upload-file" name="upload_file" form="article-form" accept="image/jpeg,image/png,image/webp,image/gif,image/avif,image/tiff"${error ? html` aria-invalid="true" aria-describedby="upload-file-error"` : ''}>${error ? html`<p class="field-error" id="upload-file-error">${error}</p>` : ''}</div>
+    <div class="field"><label for="upload-alt">Description (alt text)</label><input id="upload-alt" name="upload_alt" form="article-form"></div>
+    <button type="submit" class="secondary upload-button" form="article-form" formaction="${action}" formenctype="multipart/form-data" formnovalidate>Save and upload</button>
+    <p class="hint">Saves the article as it is now, then uploads the image. JPEG, PNG, WebP, GIF, AVIF or TIFF up to 15 MB. Or drop an image on the body text.</p>
+  </div>
 </section>`;
 }
 
@@ -450,7 +454,7 @@ ${
   <div class="featured-pick">
     ${one(values, 'featured_image').startsWith('/media/') || one(values, 'featured_image').startsWith('https://') ? html`<img class="featured-thumb" src="${one(values, 'featured_image')}" alt="">` : html`<img class="featured-thumb" alt="" hidden>`}
     <button type="button" class="secondary" data-picker="featured" hidden>Choose featured image</button>
-    <a href="/admin/media" class="picker-fallback">Open the image library</a>
+    <a href="/admin/media" class="picker-fallback" target="_blank" rel="noopener">Open the image library<span class="visually-hidden"> (in a new tab)</span></a>
   </div>
   ${field('featured_image', 'Featured image', { hint: 'An uploaded image’s address (/media/…) or an https:// address.' })}
   ${field('featured_image_alt', 'Featured image description', { hint: 'What the image shows, for readers who cannot see it.' })}
@@ -484,7 +488,7 @@ ${
   <p class="autosave-status hint" role="status" aria-live="polite">${article ? '' : 'Saved as a draft from the first change.'}</p></div>
 </form>
 <aside class="editor-side">
-  ${uploadPanel(model, csrf)}
+  ${uploadPanel(model)}
   ${correctionsPanel(model, csrf)}
 </aside>
 </div>
