@@ -450,6 +450,18 @@ for (const kind of DATABASE_KINDS) {
       assert.match(section('dash-scheduled'), /Future Piece/);
       assert.match(section('dash-published'), /Out Piece/);
       assert.doesNotMatch(section('dash-published'), /Future Piece/);
+      // A list shorter than its page links nowhere further.
+      assert.doesNotMatch(section('dash-review'), /status=review/);
+
+      // Past the ten a list shows, the heading counts them all and links to the whole list.
+      for (let i = 1; i <= 13; i++) {
+        await saveArticle(t.wiring, draft(`Queued Piece ${i}`, 'review', null), { actor: 'test' });
+      }
+      const full = await client.get('/admin');
+      const review = /id="dash-review"[\s\S]*?<\/section>/.exec(full.body)?.[0] ?? '';
+      assert.match(review, /Awaiting review \(14\)/);
+      assert.equal((review.match(/<li>/g) ?? []).length, 10);
+      assert.match(review, /<a href="\/admin\/articles\?status=review">The whole review queue \(14\) →<\/a>/);
     });
   });
 }

@@ -1,7 +1,7 @@
 import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
 import type { ArticleSummaryRow } from '../../domain/ports/dashboard-store.ts';
-import { loadDashboard } from '../../services/dashboard.ts';
+import { COUNT_CAP, loadDashboard } from '../../services/dashboard.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { NoticeQuery, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
@@ -32,6 +32,17 @@ function articleList(
   )}</ul>`;
 }
 
+/** A count as the dashboard shows it: exact up to the cap, "10,000+" past it. */
+function shownCount(count: number): string {
+  return count > COUNT_CAP ? `${COUNT_CAP.toLocaleString('en')}+` : count.toLocaleString('en');
+}
+
+/** Under a list that shows only the first few: the article list with the same status. */
+function fullListLink(status: string, count: number, shown: number, label: string): SafeHtml {
+  if (count <= shown) return html``;
+  return html`<p class="more"><a href="/admin/articles?status=${status}">${label} (${shownCount(count)}) →</a></p>`;
+}
+
 /** The dashboard: what awaits review, what is scheduled, what went out recently. */
 export async function dashboardPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   app.get(
@@ -59,20 +70,24 @@ export async function dashboardPages(app: TypedApp, deps: AdminDeps): Promise<vo
         }</p>
 <div class="panels">
   <section class="panel" aria-labelledby="dash-review">
-    <h2 id="dash-review">Awaiting review (${board.awaitingReview.length})</h2>
+    <h2 id="dash-review">Awaiting review (${shownCount(board.counts.review)})</h2>
     ${articleList('review', board.awaitingReview, 'Nothing is waiting for review.', (r) => `Submitted ${date(r.updatedAt)}`)}
+    ${fullListLink('review', board.counts.review, board.awaitingReview.length, 'The whole review queue')}
   </section>
   <section class="panel" aria-labelledby="dash-scheduled">
-    <h2 id="dash-scheduled">Scheduled (${board.scheduled.length})</h2>
+    <h2 id="dash-scheduled">Scheduled (${shownCount(board.counts.scheduled)})</h2>
     ${articleList('scheduled', board.scheduled, 'Nothing is scheduled.', (r) => `Goes out ${date(r.publishedAt)}`)}
+    ${fullListLink('scheduled', board.counts.scheduled, board.scheduled.length, 'All scheduled articles')}
   </section>
   <section class="panel" aria-labelledby="dash-published">
     <h2 id="dash-published">Recently published</h2>
     ${articleList('published', board.recentlyPublished, 'Nothing published yet.', (r) => `Published ${date(r.publishedAt)}`)}
+    ${fullListLink('published', board.counts.published, board.recentlyPublished.length, 'All published articles')}
   </section>
   <section class="panel" aria-labelledby="dash-drafts">
-    <h2 id="dash-drafts">Drafts (${board.drafts.length})</h2>
+    <h2 id="dash-drafts">Drafts (${shownCount(board.counts.draft)})</h2>
     ${articleList('draft', board.drafts, 'No drafts.', (r) => `Last saved ${date(r.updatedAt)}`)}
+    ${fullListLink('draft', board.counts.draft, board.drafts.length, 'All drafts')}
   </section>
 </div>`,
       });
