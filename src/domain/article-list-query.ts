@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { ARTICLE_STATUSES, type ArticleStatus } from './article.ts';
 import type { AdminArticleCursor, AdminArticleSort } from './ports/article-admin-store.ts';
+import { zonedToUtc } from './time-zone.ts';
 
 /** The admin article list's filters, as read from its address. */
 export interface ArticleListFilters {
@@ -105,7 +106,21 @@ export function parseArticleListQuery(raw: RawListQuery): {
   return { filters, errors };
 }
 
-/** The instant after the last day of a range ("2026-11-30" → "2026-12-01T00:00:00.000Z"). */
-export function dayAfter(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+/**
+ * A list's day range as instants in the site's time zone: from the start of `from` to the start
+ * of the day after `to`, as the newsroom's calendar has them ("2026-11-30" in Berlin starts at
+ * 2026-11-29T23:00:00.000Z).
+ */
+export function dayRangeIn(
+  range: { from?: string | undefined; to?: string | undefined },
+  timeZone: string,
+): { from?: string; to?: string } {
+  const startOf = (day: string) =>
+    zonedToUtc(`${day}T00:00`, timeZone) ?? new Date(Date.parse(`${day}T00:00:00Z`)).toISOString();
+  const nextDay = (day: string) =>
+    new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return {
+    ...(range.from ? { from: startOf(range.from) } : {}),
+    ...(range.to ? { to: startOf(nextDay(range.to)) } : {}),
+  };
 }

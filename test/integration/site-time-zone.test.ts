@@ -87,5 +87,32 @@ for (const kind of DATABASE_KINDS) {
         assert.match(page.body, /<time datetime="2026-11-19T23:30:00.000Z">November 20, 2026<\/time>/, path);
       }
     });
+
+    it("filters the article list by days of the site zone's calendar", async () => {
+      const admin = await as('admin');
+      assert.equal((await admin.post('/admin/settings', { time_zone: 'Europe/Berlin' })).statusCode, 303);
+      // 23:30 UTC on the 9th is the 10th in Berlin; 23:30 UTC on the 10th is the 11th.
+      const ids: number[] = [];
+      for (const [slug, publishedAt] of [
+        ['berlin-tenth', '2026-11-09T23:30:00.000Z'],
+        ['berlin-eleventh', '2026-11-10T23:30:00.000Z'],
+      ] as const) {
+        const saved = await saveArticle(
+          t.wiring,
+          articleDraft({ slug, title: slug, status: 'published', publishedAt }),
+          { actor: 'cli' },
+        );
+        ids.push(saved.article.id);
+      }
+      const editor = await as('editor');
+      const listed = async (query: string) => {
+        const page = await editor.get(`/admin/articles?sort=published&${query}`);
+        assert.equal(page.statusCode, 200, query);
+        return ids.filter((id) => new RegExp(`href="/admin/articles/${id}"`).test(page.body));
+      };
+      assert.deepEqual(await listed('from=2026-11-10&to=2026-11-10'), [ids[0]]);
+      assert.deepEqual(await listed('from=2026-11-11&to=2026-11-11'), [ids[1]]);
+      assert.deepEqual(await listed('to=2026-11-09'), []);
+    });
   });
 }

@@ -1,9 +1,10 @@
-import { type ArticleListFilters, dayAfter } from '../../domain/article-list-query.ts';
+import { type ArticleListFilters, dayRangeIn } from '../../domain/article-list-query.ts';
 import { can, canOnItem } from '../../domain/permissions.ts';
 import type { AdminArticleCursor, AdminArticleRow } from '../../domain/ports/article-admin-store.ts';
 import { isOwnArticle } from '../../domain/workflow.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
+import { loadSiteSettings } from '../settings.ts';
 import { type PersonChoice, resolvePersonChoice, resolveTermChoice, type TermChoice } from './pickers.ts';
 import type { Staff } from './staff.ts';
 
@@ -64,8 +65,8 @@ export async function listArticlesFor(
     ...(filters.status ? { status: filters.status } : {}),
     ...(author ? { authorPersonId: author.id } : {}),
     ...(term ? { termId: term.id } : {}),
-    ...(filters.from ? { from: filters.from } : {}),
-    ...(filters.to ? { to: dayAfter(filters.to) } : {}),
+    // Days are the newsroom's, in the site's time zone, as every date it shows.
+    ...(filters.from || filters.to ? dayRangeIn(filters, (await loadSiteSettings(ctx)).timeZone) : {}),
     ...(filters.after ? { after: filters.after } : {}),
     ...(seesAll ? {} : { ownedBy: { userId: staff.id, personId: staff.personId } }),
   });
