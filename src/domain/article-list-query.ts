@@ -17,13 +17,15 @@ export interface ArticleListFilters {
   to?: string;
   sort: AdminArticleSort;
   after?: AdminArticleCursor;
+  /** The page that ends just before this row (a "previous page" link). */
+  before?: AdminArticleCursor;
 }
 
 export const ARTICLE_LIST_SORTS: readonly AdminArticleSort[] = ['updated', 'published', 'title'];
 
 /** The raw query string of the list: every value as typed. */
 export type RawListQuery = Partial<
-  Record<'q' | 'status' | 'author' | 'term' | 'from' | 'to' | 'sort' | 'after', string>
+  Record<'q' | 'status' | 'author' | 'term' | 'from' | 'to' | 'sort' | 'after' | 'before', string>
 >;
 
 const MAX_TEXT = 200;
@@ -96,13 +98,15 @@ export function parseArticleListQuery(raw: RawListQuery): {
     // A wrong filter is left out, so that the list shown is the one the other filters ask for.
     delete filters.to;
   }
-  const after = value('after');
-  if (after) {
-    const cursor = decodeCursor(after);
-    if (cursor) filters.after = cursor;
-    else
-      errors.push({ field: 'after', message: 'is not a page of this list: start again from the first page' });
+  for (const field of ['after', 'before'] as const) {
+    const token = value(field);
+    if (!token) continue;
+    const cursor = decodeCursor(token);
+    if (cursor) filters[field] = cursor;
+    else errors.push({ field, message: 'is not a page of this list: start again from the first page' });
   }
+  // Both at once is no page: the later one (back towards the start) wins.
+  if (filters.after && filters.before) delete filters.after;
   return { filters, errors };
 }
 

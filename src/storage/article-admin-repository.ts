@@ -29,6 +29,16 @@ export class ArticleAdminRepository implements ArticleAdminStore {
     this.dialect = dialect;
   }
 
+  async count(query: Omit<AdminArticleQuery, 'after' | 'before' | 'limit'>, cap: number): Promise<number> {
+    // The list's own query, cut at the cap: it reads the same index range, never further.
+    const matching = adminArticleListQuery(this.db, this.dialect, { ...query, limit: cap });
+    const row = await this.db
+      .selectFrom(matching.as('matching'))
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async list(query: AdminArticleQuery): Promise<AdminArticleRow[]> {
     const rows = await adminArticleListQuery(this.db, this.dialect, query).execute();
     const authors = new Map<number, number[]>();
@@ -126,6 +136,12 @@ export function adminArticleListQuery(db: Kysely<Database>, dialect: DialectName
       }
       return eb.or(mine);
     });
+  }
+  if (query.before) {
+    const { key, id } = query.before;
+    select = select.where((eb) => eb(eb.refTuple(column, 'id'), isAscending ? '<' : '>', eb.tuple(key, id)));
+    const back = isAscending ? 'desc' : 'asc';
+    return select.orderBy(column, back).orderBy('id', back).limit(query.limit);
   }
   if (query.after) {
     const { key, id } = query.after;

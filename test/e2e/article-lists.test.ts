@@ -201,15 +201,30 @@ describe('the article lists in Chromium', { skip: skipReason ?? false }, () => {
     await signIn(page, base, 'desk@example.org');
     await page.goto(`${base}/admin/articles?sort=title`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'article-list-1280.png'), fullPage: false });
+    const stored = await server.testWiring.wiring.store.articles.listAll();
+    assert.match(
+      (await page.locator('.list-count').textContent()) ?? '',
+      new RegExp(`^${stored.length} articles match\\.$`),
+    );
+    // With JavaScript, one box ticks every row of the page for a bulk action.
+    const selectAll = page.getByRole('checkbox', { name: 'Select all articles on this page' });
+    await selectAll.check();
+    const boxes = page.locator('tbody input[name="id"]');
+    assert.equal(await page.locator('tbody input[name="id"]:checked').count(), await boxes.count());
+    await boxes.first().uncheck();
+    assert.equal(await selectAll.isChecked(), false);
+    await selectAll.uncheck();
     const seen: string[] = [];
+    const pageTitles: string[][] = [];
     for (let pages = 0; pages < 20; pages++) {
-      seen.push(...(await rowTitles(page)));
+      const titles = await rowTitles(page);
+      pageTitles.push(titles);
+      seen.push(...titles);
       const next = page.getByRole('link', { name: 'Next page →' });
       if ((await next.count()) === 0) break;
       await next.click();
       await page.waitForLoadState();
     }
-    const stored = await server.testWiring.wiring.store.articles.listAll();
     assert.equal(seen.length, stored.length);
     assert.equal(new Set(seen).size === seen.length || seen.length === stored.length, true);
     assert.deepEqual(
@@ -217,6 +232,11 @@ describe('the article lists in Chromium', { skip: skipReason ?? false }, () => {
       [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
     );
     assert.equal(await page.getByRole('link', { name: '← First page' }).count(), 1);
+    // And back: each previous page is the page seen before it.
+    assert.ok(pageTitles.length > 1, 'the list has more than one page');
+    await page.getByRole('link', { name: '← Previous page' }).click();
+    await page.waitForLoadState();
+    assert.deepEqual(await rowTitles(page), pageTitles.at(-2));
     await context.close();
   });
 

@@ -152,6 +152,43 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    it('pages back by keyset to the first page, and counts the matches up to a cap', async () => {
+      const editor = users.get('editor')!;
+      for (const sort of ['updated', 'published', 'title'] as const) {
+        const pages: number[][] = [];
+        let after: { key: string; id: number } | undefined;
+        let result = await listArticlesFor(t.wiring, editor, { sort }, { pageSize: 2 });
+        assert.equal(result.previous, null, sort);
+        assert.equal(result.total, expectedOrder(sort).length, sort);
+        for (;;) {
+          pages.push(result.rows.map((r) => r.article.id));
+          if (!result.next) break;
+          after = result.next;
+          result = await listArticlesFor(t.wiring, editor, { sort, after }, { pageSize: 2 });
+        }
+        // From the last page back to the first, each previous page is the one seen before it.
+        for (let i = pages.length - 1; i > 0; i--) {
+          assert.ok(result.previous, `${sort} page ${i}`);
+          result = await listArticlesFor(
+            t.wiring,
+            editor,
+            { sort, before: result.previous },
+            { pageSize: 2 },
+          );
+          assert.deepEqual(
+            result.rows.map((r) => r.article.id),
+            pages[i - 1],
+            `${sort} page ${i - 1}`,
+          );
+          assert.ok(result.next, `${sort} page ${i - 1} leads on`);
+        }
+        assert.equal(result.previous, null, `${sort}: the first page has none before it`);
+      }
+      const page = await (await as('editor')).get('/admin/articles?status=published');
+      const published = articles.filter((a) => a.publishedAt !== null).length;
+      assert.match(page.body, new RegExp(`${published} articles match\\.`));
+    });
+
     it('follows the next-page links to the last page', async () => {
       const editor = await as('editor');
       const ids: number[] = [];

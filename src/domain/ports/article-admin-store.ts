@@ -25,6 +25,8 @@ export interface AdminArticleQuery {
   /** Only articles this user created or whose byline holds this person (contributors and authors). */
   ownedBy?: { userId: number; personId: number | null };
   after?: AdminArticleCursor;
+  /** The page before this row instead: rows come nearest first, in the list's reverse order. */
+  before?: AdminArticleCursor;
   limit: number;
 }
 
@@ -45,4 +47,6 @@ export interface AdminArticleRow {
 export interface ArticleAdminStore {
   /** Up to `limit` rows in the query's order, starting after the cursor. */
   list(query: AdminArticleQuery): Promise<AdminArticleRow[]>;
+  /** How many articles the query's conditions match, counted no further than `cap`. */
+  count(query: Omit<AdminArticleQuery, 'after' | 'before' | 'limit'>, cap: number): Promise<number>;
 }

@@ -19,6 +19,9 @@ export interface ArticleRow {
   canDelete: boolean;
 }
 
+/** The article list counts its matches no further than this: past it, "more than 10,000". */
+export const ARTICLE_COUNT_CAP = 10_000;
+
 /**
  * One page of the articles a staff member works on: everyone's for editors, one's own for
  * contributors and authors, narrowed by the filters. `next` starts the following page, or is
@@ -32,6 +35,10 @@ export async function listArticlesFor(
 ): Promise<{
   rows: ArticleRow[];
   next: AdminArticleCursor | null;
+  /** Ends the page before this one (its first row), null on the first page. */
+  previous: AdminArticleCursor | null;
+  /** How many articles the filters match in all, up to ARTICLE_COUNT_CAP + 1 ("more than"). */
+  total: number;
   /** The author and term the filters named, as their fields show them again. */
   author?: PersonChoice;
   term?: TermChoice;
@@ -58,19 +65,28 @@ export async function listArticlesFor(
   const term = filters.term
     ? await chosen(() => resolveTermChoice(ctx, filters.term ?? '', 'term'))
     : undefined;
-  const found = await ctx.store.articleAdmin.list({
+  const conditions = {
     sort: filters.sort,
-    limit: pageSize + 1,
     ...(filters.text ? { text: filters.text } : {}),
     ...(filters.status ? { status: filters.status } : {}),
     ...(author ? { authorPersonId: author.id } : {}),
     ...(term ? { termId: term.id } : {}),
     // Days are the newsroom's, in the site's time zone, as every date it shows.
     ...(filters.from || filters.to ? dayRangeIn(filters, (await loadSiteSettings(ctx)).timeZone) : {}),
-    ...(filters.after ? { after: filters.after } : {}),
     ...(seesAll ? {} : { ownedBy: { userId: staff.id, personId: staff.personId } }),
-  });
-  const page = found.slice(0, pageSize);
+  };
+  const [found, total] = await Promise.all([
+    ctx.store.articleAdmin.list({
+      ...conditions,
+      limit: pageSize + 1,
+      ...(filters.after ? { after: filters.after } : {}),
+      ...(filters.before ? { before: filters.before } : {}),
+    }),
+    ctx.store.articleAdmin.count(conditions, ARTICLE_COUNT_CAP + 1),
+  ]);
+  // Going back, rows come nearest first: the page is the nearest pageSize of them, put in order.
+  const isBack = filters.before !== undefined;
+  const page = isBack ? found.slice(0, pageSize).reverse() : found.slice(0, pageSize);
   const people = await ctx.store.people.findByIds([...new Set(page.flatMap((r) => r.authorIds))]);
   const names = new Map(people.map((p) => [p.id, p.name]));
   const rows = page.map((article) => {
@@ -86,7 +102,10 @@ export async function listArticlesFor(
     };
   });
   const last = page.at(-1);
-  const hasMore = found.length > pageSize && last !== undefined;
+  const first = page[0];
+  // Back from a later page, there is always one after; forward, one more row than a page.
+  const hasMore = last !== undefined && (isBack || found.length > pageSize);
+  const hasEarlier = first !== undefined && (isBack ? found.length > pageSize : filters.after !== undefined);
   const key = (row: AdminArticleRow) =>
     filters.sort === 'title'
       ? row.title
@@ -96,6 +115,8 @@ export async function listArticlesFor(
   return {
     rows,
     next: hasMore ? { key: key(last), id: last.id } : null,
+    previous: hasEarlier ? { key: key(first), id: first.id } : null,
+    total,
     problems,
     ...(author ? { author } : {}),
     ...(term ? { term } : {}),

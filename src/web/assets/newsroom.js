@@ -20,6 +20,23 @@
     });
   }
 
+  // "Select all" over a list's bulk checkboxes; without JavaScript each row is ticked by itself.
+  for (const all of document.querySelectorAll('input.select-all')) {
+    const table = all.closest('table');
+    if (!table) continue;
+    const boxes = () => [...table.querySelectorAll('tbody input[type="checkbox"][name="id"]')];
+    all.hidden = false;
+    all.addEventListener('change', () => {
+      for (const box of boxes()) box.checked = all.checked;
+    });
+    table.addEventListener('change', (event) => {
+      if (event.target === all) return;
+      const list = boxes();
+      all.checked = list.length > 0 && list.every((box) => box.checked);
+      all.indeterminate = !all.checked && list.some((box) => box.checked);
+    });
+  }
+
   // Type-ahead pickers: a plain text field the server reads as a name or a slug; here a datalist
   // under it is filled, as one types, with the few names the server suggests.
   for (const input of document.querySelectorAll('input[data-suggest]')) {

@@ -15,7 +15,7 @@ import { zonedToUtc } from '../../domain/time-zone.ts';
 import { availableTransitions, mayEditArticle, WORKFLOW_ACTIONS } from '../../domain/workflow.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
-import { listArticlesFor } from '../../services/newsroom/article-list.ts';
+import { ARTICLE_COUNT_CAP, listArticlesFor } from '../../services/newsroom/article-list.ts';
 import {
   BULK_ACTIONS,
   type BulkAction,
@@ -155,6 +155,7 @@ const ListQuery = Type.Object({
   to: OptionalText,
   sort: OptionalText,
   after: OptionalText,
+  before: OptionalText,
 });
 
 const BulkForm = Type.Object({
@@ -165,7 +166,7 @@ const BulkForm = Type.Object({
 });
 
 /** The filters of the article list's address, kept when a bulk action sends the list back. */
-const LIST_KEYS = ['q', 'status', 'author', 'term', 'from', 'to', 'sort', 'after'] as const;
+const LIST_KEYS = ['q', 'status', 'author', 'term', 'from', 'to', 'sort', 'after', 'before'] as const;
 
 /** The list's filters in `given` as a query string, anything else left out. */
 function listFilterParams(given: { get(key: string): string | null | undefined }): URLSearchParams {
@@ -331,7 +332,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     async (request, reply) => {
       const staff = staffOf(request);
       const { filters, errors } = parseArticleListQuery(request.query);
-      const [{ rows, next, author, term, problems }, timeZone] = await Promise.all([
+      const [{ rows, next, previous, total, author, term, problems }, timeZone] = await Promise.all([
         listArticlesFor(ctx, staff, filters),
         siteTimeZone(ctx),
       ]);
@@ -350,8 +351,11 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
             {
               rows,
               filters: shown,
-              nextQuery: next ? listQueryString(shown, next) : null,
+              nextQuery: next ? listQueryString(shown, { after: next }) : null,
+              previousQuery: previous ? listQueryString(shown, { before: previous }) : null,
               firstQuery: listQueryString(shown),
+              total,
+              totalCap: ARTICLE_COUNT_CAP,
               listQuery: listFilterParams({
                 get: (key) => request.query[key as keyof typeof request.query],
               }).toString(),
@@ -1227,7 +1231,10 @@ function bulkActionsFor(staff: Staff): BulkAction[] {
 }
 
 /** The list's address query for these filters, starting after `after` when given ("" for none). */
-function listQueryString(filters: ArticleListFilters, after?: AdminArticleCursor): string {
+function listQueryString(
+  filters: ArticleListFilters,
+  page: { after?: AdminArticleCursor; before?: AdminArticleCursor } = {},
+): string {
   const params = new URLSearchParams();
   if (filters.text) params.set('q', filters.text);
   if (filters.status) params.set('status', filters.status);
@@ -1236,7 +1243,8 @@ function listQueryString(filters: ArticleListFilters, after?: AdminArticleCursor
   if (filters.from) params.set('from', filters.from);
   if (filters.to) params.set('to', filters.to);
   if (filters.sort !== 'updated') params.set('sort', filters.sort);
-  if (after) params.set('after', encodeCursor(after));
+  if (page.after) params.set('after', encodeCursor(page.after));
+  if (page.before) params.set('before', encodeCursor(page.before));
   const query = params.toString();
   return query ? `?${query}` : '';
 }

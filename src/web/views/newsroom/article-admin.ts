@@ -16,13 +16,29 @@ import { newsroomJs } from './assets.ts';
 import { filterFieldState, filterSummary, filterValue, type ListFilterProblems } from './list-filters.ts';
 import { pickerField } from './picker-field.ts';
 
+/** "364 articles match", or "More than 10,000 articles match" past the count's cap. */
+function matchCount(model: ArticleListModel): SafeHtml | string {
+  if (model.total === undefined) return '';
+  const cap = model.totalCap ?? Number.POSITIVE_INFINITY;
+  const count =
+    model.total > cap
+      ? `More than ${cap.toLocaleString('en')} articles`
+      : `${model.total.toLocaleString('en')} ${model.total === 1 ? 'article' : 'articles'}`;
+  return html`<p class="list-count" role="status">${count} ${model.total === 1 ? 'matches' : 'match'}.</p>`;
+}
+
 export interface ArticleListModel {
   rows: ArticleRow[];
   filters: ArticleListFilters;
   /** The query string of the next page, or null on the last one. */
   nextQuery: string | null;
+  /** The query string of the page before, or null on the first one. */
+  previousQuery?: string | null;
   /** The query string of the first page with the same filters. */
   firstQuery: string;
+  /** How many articles match, counted up to `totalCap` + 1 ("more than"). */
+  total?: number;
+  totalCap?: number;
   /** The query string of this page, for a bulk action to come back to. */
   listQuery?: string;
   canCreate: boolean;
@@ -114,9 +130,10 @@ ${
 </fieldset>`
     : ''
 }
+${matchCount(model)}
 <div class="table-wrap"><table class="stack-table article-list">
 <caption class="visually-hidden">Articles, ${SORT_LABELS[filters.sort].toLowerCase()}</caption>
-<thead><tr>${model.bulkActions.length > 0 ? html`<th scope="col"><span class="visually-hidden">Select</span></th>` : ''}<th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Status</th><th scope="col">${dateLabel}</th><th scope="col">Actions</th></tr></thead>
+<thead><tr>${model.bulkActions.length > 0 ? html`<th scope="col"><span class="visually-hidden">Select</span><input type="checkbox" class="select-all" aria-label="Select all articles on this page" hidden></th>` : ''}<th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Status</th><th scope="col">${dateLabel}</th><th scope="col">Actions</th></tr></thead>
 <tbody>
 ${model.rows.map(
   ({ article, authors, canDelete }) => html`<tr>
@@ -139,7 +156,7 @@ ${model.rows.map(
 </tbody></table></div>
 </form>`
 }
-<nav aria-label="Pages of the list" class="pager">${filters.after ? html`<a href="/admin/articles${model.firstQuery}">← First page</a>` : ''}${
+<nav aria-label="Pages of the list" class="pager">${model.previousQuery ? html`<a href="/admin/articles${model.firstQuery}">← First page</a> <a href="/admin/articles${model.previousQuery}" rel="prev">← Previous page</a>` : ''}${
     model.nextQuery ? html` <a href="/admin/articles${model.nextQuery}" rel="next">Next page →</a>` : ''
   }</nav>
 <script src="${newsroomJs()}" defer></script>`;
