@@ -387,6 +387,67 @@ for (const kind of DATABASE_KINDS) {
       assert.match(library.body, new RegExp(`value="${url}"`));
     });
 
+    it('merges the terms ticked on a taxonomy list into one, each as a merge alone, and says what is wrong by the field', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/taxonomies/theme');
+      for (const name of ['Oceans', 'Seas', 'Marine', 'Coasts']) {
+        assert.equal(
+          (await editor.post('/admin/taxonomies/theme/terms', { name, slug: '' })).statusCode,
+          303,
+        );
+      }
+      const terms = await t.wiring.store.taxonomies.listTerms();
+      const idOf = (name: string) => terms.find((x) => x.name === name)!.id;
+      const bulk = (ids: number[], into: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/admin/taxonomies/theme/merge',
+          headers: { cookie: editor.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams([
+            ['_csrf', editor.csrf],
+            ...ids.map((id) => ['id', String(id)]),
+            ['into', into],
+          ]).toString(),
+        });
+      const list = await editor.get('/admin/taxonomies/theme');
+      assert.match(list.body, new RegExp(`name="id" value="${idOf('Seas')}" form="terms-bulk"`));
+
+      // Nothing ticked, or no such term to merge into: the list again, the message by the field.
+      const none = await bulk([], 'Oceans');
+      assert.equal(none.statusCode, 400);
+      assert.match(none.body, /id="bulk-into-error">Choose the terms to merge/);
+      const unknown = await bulk([idOf('Seas')], 'Atlantis');
+      assert.equal(unknown.statusCode, 400);
+      assert.match(unknown.body, /id="bulk-into-error"/);
+      assert.match(unknown.body, /Atlantis/);
+      assert.ok(
+        await t.wiring.store.taxonomies.findTermsByIds([idOf('Seas')]).then((found) => found.length === 1),
+      );
+
+      const merged = await bulk([idOf('Seas'), idOf('Marine'), idOf('Oceans')], 'Oceans');
+      assert.equal(merged.statusCode, 303, merged.body);
+      assert.equal(merged.headers.location, '/admin/taxonomies/theme?notice=merged');
+      const left = (await t.wiring.store.taxonomies.listTerms()).map((x) => x.name);
+      assert.ok(left.includes('Oceans') && left.includes('Coasts'));
+      assert.ok(!left.includes('Seas') && !left.includes('Marine'));
+      assert.equal((await t.wiring.store.redirects.find('/theme/seas'))?.toPath, '/theme/oceans');
+      assert.equal((await t.wiring.store.redirects.find('/theme/marine'))?.toPath, '/theme/oceans');
+      // A writer may not: the same permission as one merge.
+      const author = await as('author');
+      await author.get('/admin');
+      const refused = await app.inject({
+        method: 'POST',
+        url: '/admin/taxonomies/theme/merge',
+        headers: { cookie: author.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams([
+          ['_csrf', author.csrf],
+          ['id', String(idOf('Coasts'))],
+          ['into', 'Oceans'],
+        ]).toString(),
+      });
+      assert.equal(refused.statusCode, 403);
+    });
+
     it('manages terms, people and pages with errors next to the fields', async () => {
       const editor = await as('editor');
       await editor.get('/admin/taxonomies/theme');

@@ -291,6 +291,51 @@ export async function mergeTerms(
   return result;
 }
 
+/** How many terms one bulk merge takes: a page of the term list. */
+export const MAX_BULK_TERMS = 100;
+
+/**
+ * Merges each chosen term of a taxonomy into the one named `into`, one at a time, each exactly
+ * as {@link mergeTerms} does alone (checks, transaction, redirect, revision, audit entry). The
+ * term merged into is skipped if chosen too. Returns the term merged into and, per chosen term,
+ * whether it was merged or why not.
+ */
+export async function mergeTermsInBulk(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { taxonomySlug: string; ids: readonly number[]; into: string },
+): Promise<{ into: Term; results: { id: number; name: string; error?: string }[] }> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const ids = [...new Set(input.ids)].filter(isRecordId);
+  if (ids.length === 0)
+    throw Errors.VALIDATION_FAILED({ details: [{ field: 'id', message: 'choose the terms to merge' }] });
+  if (ids.length > MAX_BULK_TERMS)
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'id', message: `may merge at most ${MAX_BULK_TERMS} terms at once` }],
+    });
+  if (!input.into.trim())
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'into', message: 'choose the term to merge into' }],
+    });
+  const { taxonomy } = await loadTaxonomyAdmin(ctx, staff, input.taxonomySlug);
+  const into = await termNamed(ctx.store, taxonomy, input.into, 'into');
+  const results: { id: number; name: string; error?: string }[] = [];
+  for (const term of await ctx.store.taxonomies.findTermsByIds(ids.filter((id) => id !== into.id))) {
+    if (term.taxonomyId !== taxonomy.id) {
+      results.push({ id: term.id, name: term.name, error: `is not a ${taxonomy.name.toLowerCase()}` });
+      continue;
+    }
+    try {
+      await mergeTerms(ctx, staff, { fromId: term.id, intoId: into.id });
+      results.push({ id: term.id, name: term.name });
+    } catch (error) {
+      if (!isAppError(error) || error.kind === 'unavailable') throw error;
+      results.push({ id: term.id, name: term.name, error: error.message });
+    }
+  }
+  return { into, results };
+}
+
 /** Sets the order of a taxonomy's terms (listing and navigation order). */
 export async function reorderTerms(
   ctx: ServiceContext,

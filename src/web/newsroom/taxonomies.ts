@@ -11,7 +11,9 @@ import {
   listTermsPage,
   loadTaxonomyAdmin,
   loadTermAdmin,
+  MAX_BULK_TERMS,
   mergeTerms,
+  mergeTermsInBulk,
   moveTerm,
   type TaxonomyInput,
   updateTaxonomy,
@@ -43,6 +45,7 @@ const LABELS = {
   description: 'Description',
   parent: 'Parent',
   into: 'Merge into',
+  id: 'Selected terms',
   plural_name: 'Plural name',
   is_hierarchical: 'Hierarchical',
 };
@@ -105,6 +108,12 @@ const TermForm = Type.Object({
 
 /** The term to merge into: its name or slug, as typed in its picker. */
 const MergeForm = Type.Object({ into: OptionalText });
+
+/** Terms ticked on the list, merged into one named term. */
+const BulkMergeForm = Type.Object({
+  id: Type.Optional(Type.Array(Type.String(), { maxItems: MAX_BULK_TERMS })),
+  into: OptionalText,
+});
 
 const TermListQuery = Type.Object({
   notice: OptionalText,
@@ -174,6 +183,8 @@ export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<voi
       problem?: Problem;
       settingsValues?: Record<string, string>;
       settingsProblem?: Problem;
+      bulkProblem?: Problem;
+      bulkValues?: { ids: string[]; into: string };
       status?: number;
       notice?: string | undefined;
       query?: Type.Static<typeof TermListQuery>;
@@ -193,7 +204,7 @@ export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<voi
       title: taxonomy.pluralName,
       status: state.status ?? (problems ? 400 : 200),
       notice:
-        state.problem || state.settingsProblem || problems
+        state.problem || state.settingsProblem || state.bulkProblem || problems
           ? undefined
           : notice === 'saved'
             ? 'Saved.'
@@ -217,10 +228,26 @@ ${nameListForm({
 ${
   rows.length === 0
     ? html`<p class="empty">${filters.after ? `No more ${taxonomy.pluralName.toLowerCase()}.` : filters.text ? 'None matches.' : `No ${taxonomy.pluralName.toLowerCase()} yet.`}</p>`
-    : html`<div class="table-wrap"><table class="stack-table term-list">
-<thead><tr><th scope="col">Name</th><th scope="col">Address</th>${taxonomy.isHierarchical ? html`<th scope="col">Parent</th>` : ''}${filters.sort === 'updated' ? html`<th scope="col">Last changed</th>` : ''}${isPositioned ? html`<th scope="col">Order</th>` : ''}</tr></thead>
+    : html`${errorSummary(state.bulkProblem, LABELS)}<form method="post" action="${path}/merge" id="terms-bulk" class="panel bulk-bar" novalidate>
+  ${csrfField(csrf)}
+  ${pickerField({
+    id: 'bulk-into',
+    name: 'into',
+    label: `Merge the selected ${taxonomy.pluralName.toLowerCase()} into`,
+    value: state.bulkValues?.into ?? '',
+    source: `/admin/suggest/terms?taxonomy=${taxonomy.slug}`,
+    hint: `Tick ${taxonomy.pluralName.toLowerCase()} below. Their articles move over, their addresses redirect there, and they are deleted.`,
+    ...(state.bulkProblem?.errors.into || state.bulkProblem?.errors.id
+      ? { error: state.bulkProblem.errors.into ?? state.bulkProblem.errors.id }
+      : {}),
+  })}
+  <div class="actions"><button type="submit" class="danger">Merge the selected</button></div>
+</form>
+<div class="table-wrap"><table class="stack-table term-list">
+<thead><tr><th scope="col"><span class="visually-hidden">Select</span><input type="checkbox" class="select-all" aria-label="Select all on this page" hidden></th><th scope="col">Name</th><th scope="col">Address</th>${taxonomy.isHierarchical ? html`<th scope="col">Parent</th>` : ''}${filters.sort === 'updated' ? html`<th scope="col">Last changed</th>` : ''}${isPositioned ? html`<th scope="col">Order</th>` : ''}</tr></thead>
 <tbody>${rows.map(
         (term) => html`<tr>
+  <td data-label="Select"><input type="checkbox" name="id" value="${term.id}" form="terms-bulk" aria-label="Select “${term.name}”"${state.bulkValues?.ids.includes(String(term.id)) ? html` checked` : ''}></td>
   <td data-label="Name"><a href="/admin/terms/${term.id}">${term.name}</a></td>
   <td data-label="Address"><a href="${termPath(taxonomy.slug, term.slug)}">${termPath(taxonomy.slug, term.slug)}</a></td>
   ${taxonomy.isHierarchical ? html`<td data-label="Parent">${term.parentName ?? '—'}</td>` : ''}
@@ -434,6 +461,37 @@ ${errorSummary(state.mergeProblem, LABELS)}
       termPage(request, reply, request.params.id, {
         mergeProblem: problem,
         mergeValue: request.body.into ?? '',
+        status: 400,
+      }),
+  );
+
+  formRoute(
+    app,
+    '/taxonomies/:slug/merge',
+    { config: { access: 'taxonomy.manage' }, schema: { params: SlugParams, body: BulkMergeForm } },
+    async (request, reply) => {
+      const { into, results } = await mergeTermsInBulk(ctx, currentUser(request), {
+        taxonomySlug: request.params.slug,
+        ids: (request.body.id ?? []).map((id) => Number(id)),
+        into: request.body.into ?? '',
+      });
+      const refused = results.filter((r) => r.error !== undefined);
+      if (refused.length === 0)
+        return reply.redirect(`/admin/taxonomies/${request.params.slug}?notice=merged`, 303);
+      const merged = results.length - refused.length;
+      return listPage(request, reply, request.params.slug, {
+        bulkProblem: {
+          errors: { id: refused.map((r) => `“${r.name}” ${r.error}`).join('; ') },
+          message: `${merged} merged into “${into.name}”; ${refused.length} not merged.`,
+        },
+        bulkValues: { ids: refused.map((r) => String(r.id)), into: request.body.into ?? '' },
+        status: 400,
+      });
+    },
+    async (request, reply, problem) =>
+      listPage(request, reply, request.params.slug, {
+        bulkProblem: problem,
+        bulkValues: { ids: request.body.id ?? [], into: request.body.into ?? '' },
         status: 400,
       }),
   );
