@@ -411,14 +411,20 @@ for (const kind of DATABASE_KINDS) {
         });
       const list = await editor.get('/admin/taxonomies/theme');
       assert.match(list.body, new RegExp(`name="id" value="${idOf('Seas')}" form="terms-bulk"`));
+      // Its three forms (merge, add a term, settings) share field names, never ids.
+      const ids = [...list.body.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(
+        ids.filter((id, i) => ids.indexOf(id) !== i),
+        [],
+      );
 
       // Nothing ticked, or no such term to merge into: the list again, the message by the field.
       const none = await bulk([], 'Oceans');
       assert.equal(none.statusCode, 400);
-      assert.match(none.body, /id="bulk-into-error">Choose the terms to merge/);
+      assert.match(none.body, /id="field-bulk-into-error">Choose the terms to merge/);
       const unknown = await bulk([idOf('Seas')], 'Atlantis');
       assert.equal(unknown.statusCode, 400);
-      assert.match(unknown.body, /id="bulk-into-error"/);
+      assert.match(unknown.body, /id="field-bulk-into-error"/);
       assert.match(unknown.body, /Atlantis/);
       assert.ok(
         await t.wiring.store.taxonomies.findTermsByIds([idOf('Seas')]).then((found) => found.length === 1),

@@ -129,6 +129,8 @@ export function fieldId(name: string): string {
 
 export interface FieldOptions {
   name: string;
+  /** Put before the name in the field's id, for a page with two forms that share field names. */
+  idPrefix?: string;
   label: string;
   value?: string | number | null | undefined;
   error?: string | undefined;
@@ -145,7 +147,7 @@ export interface FieldOptions {
 
 /** A labelled field with its hint and error, accessible: aria-invalid and aria-describedby. */
 export function formField(field: FieldOptions): SafeHtml {
-  const id = fieldId(field.name);
+  const id = fieldId(`${field.idPrefix ?? ''}${field.name}`);
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [field.error ? errorId : '', field.hint ? hintId : ''].filter(Boolean).join(' ');
@@ -193,6 +195,8 @@ export function csrfField(token: string): SafeHtml {
 export function errorSummary(
   problem: { errors: FieldErrors; message?: string } | undefined,
   labels: Record<string, string> = {},
+  /** The fields' idPrefix (see FieldOptions), so the links reach them. */
+  idPrefix = '',
 ): SafeHtml {
   if (!problem) return html``;
   const entries = Object.entries(problem.errors);
@@ -201,7 +205,7 @@ export function errorSummary(
   }
   return html`<div class="alert" role="alert">
   <p><strong>${entries.length === 1 ? 'One field needs' : `${entries.length} fields need`} your attention:</strong></p>
-  <ul>${entries.map(([name, message]) => html`<li><a href="#${fieldId(name)}">${labels[name] ?? name}</a>: ${message}</li>`)}</ul>
+  <ul>${entries.map(([name, message]) => html`<li><a href="#${fieldId(`${idPrefix}${name}`)}">${labels[name] ?? name}</a>: ${message}</li>`)}</ul>
 </div>`;
 }
 

@@ -59,8 +59,14 @@ function taxonomyInputOf(values: Record<string, string>): TaxonomyInput {
   };
 }
 
-function checkField(name: string, label: string, isChecked: boolean, error?: string): SafeHtml {
-  const id = fieldId(name);
+function checkField(
+  name: string,
+  label: string,
+  isChecked: boolean,
+  options: { error?: string | undefined; idPrefix?: string } = {},
+): SafeHtml {
+  const { error } = options;
+  const id = fieldId(`${options.idPrefix ?? ''}${name}`);
   return html`<div class="field field--check${error ? ' field--invalid' : ''}">
   <input type="checkbox" id="${id}" name="${name}" value="1"${isChecked ? html` checked` : ''}${error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}>
   <label for="${id}">${label}</label>
@@ -70,19 +76,24 @@ function checkField(name: string, label: string, isChecked: boolean, error?: str
 
 type Problem = { errors: FieldErrors; message: string } | undefined;
 
+/** The id prefix of the settings form's fields on a taxonomy's page. */
+const SETTINGS_PREFIX = 'settings-';
+
 function taxonomyForm(
   values: Record<string, string>,
   problem: Problem,
   csrf: string,
   target: { action: string; submit: string; isNew: boolean },
 ): SafeHtml {
+  // On a taxonomy's page this form sits under the add-a-term form, whose fields share its names.
+  const idPrefix = target.isNew ? '' : SETTINGS_PREFIX;
   return html`<form method="post" action="${target.action}" novalidate class="panel">
   ${csrfField(csrf)}
-  ${formField({ name: 'name', label: 'Name', value: values.name, error: problem?.errors.name, hint: 'Singular, e.g. “Region”.' })}
-  ${formField({ name: 'plural_name', label: 'Plural name', value: values.plural_name, error: problem?.errors.plural_name, hint: 'For listings, e.g. “Regions”.' })}
+  ${formField({ name: 'name', idPrefix, label: 'Name', value: values.name, error: problem?.errors.name, hint: 'Singular, e.g. “Region”.' })}
+  ${formField({ name: 'plural_name', idPrefix, label: 'Plural name', value: values.plural_name, error: problem?.errors.plural_name, hint: 'For listings, e.g. “Regions”.' })}
   ${target.isNew ? formField({ name: 'slug', label: 'URL slug', value: values.slug, error: problem?.errors.slug, hint: 'Listings live at /slug/term. Fixed once created.' }) : ''}
-  ${checkField('is_hierarchical', 'Hierarchical (terms can have parents)', values.is_hierarchical === '1', problem?.errors.is_hierarchical)}
-  ${checkField('is_multiple', 'An article may have several', values.is_multiple === '1')}
+  ${checkField('is_hierarchical', 'Hierarchical (terms can have parents)', values.is_hierarchical === '1', { error: problem?.errors.is_hierarchical, idPrefix })}
+  ${checkField('is_multiple', 'An article may have several', values.is_multiple === '1', { idPrefix })}
   <div class="actions"><button type="submit"${target.isNew ? '' : html` class="secondary"`}>${target.submit}</button></div>
 </form>`;
 }
@@ -228,18 +239,16 @@ ${nameListForm({
 ${
   rows.length === 0
     ? html`<p class="empty">${filters.after ? `No more ${taxonomy.pluralName.toLowerCase()}.` : filters.text ? 'None matches.' : `No ${taxonomy.pluralName.toLowerCase()} yet.`}</p>`
-    : html`${errorSummary(state.bulkProblem, LABELS)}<form method="post" action="${path}/merge" id="terms-bulk" class="panel bulk-bar" novalidate>
+    : html`${errorSummary(state.bulkProblem, LABELS, 'bulk-')}<form method="post" action="${path}/merge" id="terms-bulk" class="panel bulk-bar" novalidate>
   ${csrfField(csrf)}
   ${pickerField({
-    id: 'bulk-into',
+    id: fieldId('bulk-into'),
     name: 'into',
     label: `Merge the selected ${taxonomy.pluralName.toLowerCase()} into`,
     value: state.bulkValues?.into ?? '',
     source: `/admin/suggest/terms?taxonomy=${taxonomy.slug}`,
     hint: `Tick ${taxonomy.pluralName.toLowerCase()} below. Their articles move over, their addresses redirect there, and they are deleted.`,
-    ...(state.bulkProblem?.errors.into || state.bulkProblem?.errors.id
-      ? { error: state.bulkProblem.errors.into ?? state.bulkProblem.errors.id }
-      : {}),
+    ...(state.bulkProblem?.errors.into ? { error: state.bulkProblem.errors.into } : {}),
   })}
   <div class="actions"><button type="submit" class="danger">Merge the selected</button></div>
 </form>
@@ -267,7 +276,7 @@ ${nameListPager(path, filters, next)}
 ${errorSummary(state.problem, LABELS)}
 ${termForm(taxonomy, state.values ?? {}, state.problem, csrf, { action: `/admin/taxonomies/${taxonomy.slug}/terms`, submit: `Add ${taxonomy.name.toLowerCase()}` })}
 <h2>${taxonomy.pluralName}: settings</h2>
-${errorSummary(state.settingsProblem, LABELS)}
+${errorSummary(state.settingsProblem, LABELS, SETTINGS_PREFIX)}
 ${taxonomyForm(
   state.settingsValues ?? {
     name: taxonomy.name,
@@ -481,7 +490,7 @@ ${errorSummary(state.mergeProblem, LABELS)}
       const merged = results.length - refused.length;
       return listPage(request, reply, request.params.slug, {
         bulkProblem: {
-          errors: { id: refused.map((r) => `“${r.name}” ${r.error}`).join('; ') },
+          errors: { into: refused.map((r) => `“${r.name}” ${r.error}`).join('; ') },
           message: `${merged} merged into “${into.name}”; ${refused.length} not merged.`,
         },
         bulkValues: { ids: refused.map((r) => String(r.id)), into: request.body.into ?? '' },
@@ -490,7 +499,11 @@ ${errorSummary(state.mergeProblem, LABELS)}
     },
     async (request, reply, problem) =>
       listPage(request, reply, request.params.slug, {
-        bulkProblem: problem,
+        // Nothing ticked is said by the one field the form has.
+        bulkProblem: {
+          ...problem,
+          errors: { into: problem.errors.into ?? problem.errors.id ?? problem.message },
+        },
         bulkValues: { ids: request.body.id ?? [], into: request.body.into ?? '' },
         status: 400,
       }),
