@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { isRecordId, lengthErrors } from './limits.ts';
 import { slugProblem } from './slug.ts';
-import { stripXmlForbidden } from './text.ts';
+import { cleanLine, stripXmlForbidden } from './text.ts';
 import { isHttpUrl, isLinkTarget, urlFieldMessage } from './url.ts';
 
 export const ARTICLE_STATUSES = ['draft', 'review', 'scheduled', 'published', 'unpublished'] as const;
@@ -261,21 +261,23 @@ export function articleRelationErrors(draft: Pick<ArticleDraft, 'authorIds' | 't
  */
 export function withCleanText(draft: ArticleDraft): ArticleDraft {
   const clean = (value: string | null): string | null => (value === null ? null : stripXmlForbidden(value));
+  // One-line fields shown inside a line of other text: no bidirectional controls either.
+  const line = (value: string | null): string | null => (value === null ? null : cleanLine(value));
   return {
     ...draft,
     slug: stripXmlForbidden(draft.slug),
-    title: stripXmlForbidden(draft.title),
-    subtitle: clean(draft.subtitle),
+    title: cleanLine(draft.title),
+    subtitle: line(draft.subtitle),
     summary: clean(draft.summary),
     epigraph: draft.epigraph
-      ? { text: stripXmlForbidden(draft.epigraph.text), attribution: clean(draft.epigraph.attribution) }
+      ? { text: stripXmlForbidden(draft.epigraph.text), attribution: line(draft.epigraph.attribution) }
       : null,
     bodyMarkdown: stripXmlForbidden(draft.bodyMarkdown),
-    source: draft.source ? { name: stripXmlForbidden(draft.source.name), url: draft.source.url } : null,
+    source: draft.source ? { name: cleanLine(draft.source.name), url: draft.source.url } : null,
     license: clean(draft.license),
     language: stripXmlForbidden(draft.language),
-    featuredImageAlt: clean(draft.featuredImageAlt),
-    seoTitle: clean(draft.seoTitle),
+    featuredImageAlt: line(draft.featuredImageAlt),
+    seoTitle: line(draft.seoTitle),
     seoDescription: clean(draft.seoDescription),
   };
 }

@@ -13,6 +13,21 @@ export function stripXmlForbidden(text: string): string {
   return XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN_ALL, '') : text;
 }
 
+// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). Left
+// unbalanced in a title or a name, one reverses the text after it on the page ("By <name>,
+// <publication>" read backwards); a one-line field never needs them (the page sets direction).
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
+
+/**
+ * A one-line text (a title, a name) without the characters XML forbids and without bidirectional
+ * controls, which would reorder the page's text after it.
+ * @example cleanLine('Report \u202Eevil') // 'Report evil'
+ */
+export function cleanLine(text: string): string {
+  const stripped = stripXmlForbidden(text);
+  return BIDI_CONTROLS.test(stripped) ? stripped.replace(BIDI_CONTROLS, '') : stripped;
+}
+
 /**
  * The text without the characters of `chars` it ends with. In linear time: a pattern such as
  * /\/+$/ is tried from every character of a run, and a request for a path of 16,000 slashes held

@@ -3,7 +3,7 @@ import { toIsoTimestamp } from '../domain/article.ts';
 import { PERSON_LIMITS, type Person, validatePerson } from '../domain/person.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { slugify } from '../domain/slug.ts';
-import { clipText, stripXmlForbidden } from '../domain/text.ts';
+import { cleanLine, clipText, stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
 
@@ -41,7 +41,7 @@ export async function findOrCreatePerson(
   actor = 'import',
   policy: FoundPersonPolicy = {},
 ): Promise<Person> {
-  const name = stripXmlForbidden(ref.name).trim();
+  const name = cleanLine(ref.name).trim();
   const slug = stripXmlForbidden(ref.slug ?? '').trim() || slugify(name);
   if (!name)
     throw Errors.VALIDATION_FAILED({
@@ -179,7 +179,7 @@ export async function createOwnPerson(
   actor: string,
 ): Promise<Person> {
   // Staff names are as long as people's; one from before that rule is cut rather than refused.
-  const clean = clipText(stripXmlForbidden(name).trim(), PERSON_LIMITS.name);
+  const clean = clipText(cleanLine(name).trim(), PERSON_LIMITS.name);
   if (!clean)
     throw Errors.VALIDATION_FAILED({ details: [{ field: 'authors', message: 'your name is empty' }] });
   // A name that reads like an existing author's would be a byline readers cannot tell from theirs.

@@ -59,6 +59,27 @@ for (const kind of DATABASE_KINDS) {
       await t.cleanup();
     });
 
+    it('keeps bidirectional overrides out of titles, names and sources, so they cannot reverse the page', async () => {
+      const editor = await as('editor');
+      const saved = await editor.post('/admin/articles', {
+        ...FORM,
+        title: 'Tides \u202Eof the north\u202C report',
+        subtitle: 'Sub\u2067title',
+        source_name: 'The \u202DGazette',
+        author: 'Nadia \u202EKarimi',
+      });
+      assert.equal(saved.statusCode, 303, saved.body);
+      const [article] = await titled('Tides of the north report');
+      assert.ok(article, 'stored without the controls');
+      assert.equal(article.subtitle, 'Subtitle');
+      assert.equal(article.source?.name, 'The Gazette');
+      const people = await t.wiring.store.people.findByIds(article.authorIds);
+      assert.deepEqual(
+        people.map((p) => p.name),
+        ['Nadia Karimi'],
+      );
+    });
+
     it('makes a new article a draft, with a revision, at its first autosave, titled or not', async () => {
       const writer = await as('contributor');
       // Typed before any title: an untitled draft, each under an address of its own.

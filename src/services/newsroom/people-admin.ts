@@ -8,6 +8,7 @@ import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.
 import type { PeopleAdminRow } from '../../domain/ports/people-admin-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { slugify } from '../../domain/slug.ts';
+import { cleanLine } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -85,7 +86,7 @@ export async function peopleWithoutProfile(
 
 /** The fields of a person as the form gives them, trimmed and with empty ones null, as stored. */
 function fieldsOf(input: PersonInput) {
-  const name = input.name.trim();
+  const name = cleanLine(input.name).trim();
   return {
     name,
     slug: input.slug.trim() || slugify(name),
