@@ -31,9 +31,17 @@ const MAX_BODY_DEPTH = 32;
  * MAX_BODY_DEPTH, and strips the other characters XML 1.0 forbids from text fields, so nothing
  * stored can break a feed or sitemap.
  */
-function cleanBody(value: unknown, field: string, depth = 0): unknown {
+function cleanBody(value: unknown, field: string, depth = 0, nuls?: FieldError[]): unknown {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw nulRefused(field);
+    if (value.includes('\u0000')) {
+      if (!nuls) throw nulRefused(field);
+      // A form's field: said by the field when the form is shown again, with the rest as typed.
+      const name = field.replace(/\[\d+\]$/, '');
+      if (!nuls.some((e) => e.field === name))
+        nuls.push({ field: name, message: 'contains a NUL character, which is not allowed' });
+      const kept = value.replaceAll('\u0000', '');
+      return VERBATIM_FIELDS.test(field) ? kept : stripXmlForbidden(kept);
+    }
     return VERBATIM_FIELDS.test(field) ? value : stripXmlForbidden(value);
   }
   if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return value;
@@ -42,10 +50,10 @@ function cleanBody(value: unknown, field: string, depth = 0): unknown {
       details: [{ field, message: `nests lists or objects more than ${MAX_BODY_DEPTH} levels deep` }],
     });
   }
-  if (Array.isArray(value)) return value.map((item, i) => cleanBody(item, `${field}[${i}]`, depth + 1));
+  if (Array.isArray(value)) return value.map((item, i) => cleanBody(item, `${field}[${i}]`, depth + 1, nuls));
   const object = value as Record<string, unknown>;
   for (const [key, item] of Object.entries(object)) {
-    object[key] = cleanBody(item, field === 'body' ? key : `${field}.${key}`, depth + 1);
+    object[key] = cleanBody(item, field === 'body' ? key : `${field}.${key}`, depth + 1, nuls);
   }
   return value;
 }
@@ -58,7 +66,20 @@ declare module 'fastify' {
      * the list is shown with a message by the field rather than an error page.
      */
     listQuery?: boolean;
+    /**
+     * The route is a form shown again when refused (formRoute): a field holding a NUL is not
+     * an error page but that field's problem (formInputProblems), taken out of what was sent.
+     */
+    isForm?: boolean;
   }
+}
+
+/** Fields of a form's body the guard found a NUL in, by the body it left. */
+const formNuls = new WeakMap<object, FieldError[]>();
+
+/** The fields of a form's body that held a NUL (see isForm): the form shows them as its errors. */
+export function formInputProblems(body: unknown): FieldError[] {
+  return body !== null && typeof body === 'object' ? (formNuls.get(body) ?? []) : [];
 }
 
 /** What the guard took out of a list's query, by the query it left: messages and values as typed. */
@@ -172,7 +193,17 @@ export const inputGuard = fp(
         refuseDisguisedNumbers(request.query, schema.querystring);
         refuseDisguisedNumbers(request.body, schema.body);
       }
-      if (request.body !== undefined && request.body !== null) cleanBody(request.body, 'body');
+      if (request.body !== undefined && request.body !== null) {
+        // Only a signed-in sender's form is shown again: a visitor's (sign-in, reset) gets the 400,
+        // before its CSRF token is even looked at.
+        const isForm =
+          request.routeOptions.config.isForm === true &&
+          typeof request.body === 'object' &&
+          Boolean((request as { admin?: unknown }).admin);
+        const nuls: FieldError[] = [];
+        cleanBody(request.body, 'body', 0, isForm ? nuls : undefined);
+        if (nuls.length > 0) formNuls.set(request.body as object, nuls);
+      }
     });
   },
   { name: 'pressroom-input-guard' },

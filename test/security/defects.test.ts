@@ -1186,6 +1186,14 @@ for (const kind of DATABASE_KINDS) {
           visibility: 'public',
         });
         assert.equal(res.statusCode, 400);
+        // The editor again, the message by each field, the text kept (without the NUL).
+        assert.match(res.body, /id="article-form"/);
+        assert.match(res.body, /id="field-title-error">Contains a NUL character/);
+        assert.match(
+          res.body,
+          /Contains a NUL character, which is not allowed<\/p>\s*<\/div>|field-body-error/,
+        );
+        assert.match(res.body, /value="Nultitle"/);
         assert.equal(before, null);
         assert.equal(await t.wiring.store.articles.findBySlug('nul-title'), undefined);
       });

@@ -22,8 +22,8 @@ import type {
   RouteHandlerMethod,
 } from 'fastify';
 import { isRecordId, parseWholeNumber } from '../../domain/limits.ts';
-import { type AppError, type FieldError, isAppError } from '../../errors.ts';
-import { listQueryProblems } from '../input-guard.ts';
+import { type AppError, Errors, type FieldError, isAppError } from '../../errors.ts';
+import { formInputProblems, listQueryProblems } from '../input-guard.ts';
 import type { TypedApp, TypedReply, TypedRequest } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import type { ListFilterProblems } from '../views/newsroom/list-filters.ts';
@@ -76,6 +76,8 @@ export function formRoute<S extends FastifySchema>(
 ): void {
   const handler = async (request: TypedRequest<S>, reply: TypedReply<S>): Promise<unknown> => {
     try {
+      const nuls = formInputProblems(request.body);
+      if (nuls.length > 0) throw Errors.VALIDATION_FAILED({ details: nuls });
       return await submit(request, reply);
     } catch (error) {
       const problem = fieldErrorsOf(error);
@@ -89,6 +91,7 @@ export function formRoute<S extends FastifySchema>(
     method: 'POST',
     url,
     ...options,
+    config: { ...options.config, isForm: true },
     handler: handler as RouteHandlerMethod<
       RawServerDefault,
       RawRequestDefaultExpression,
