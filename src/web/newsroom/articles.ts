@@ -615,6 +615,15 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     scope.setErrorHandler(refuseMalformedUpload);
     const typed = scope.withTypeProvider<TypeBoxTypeProvider>();
     const saveAndUpload = async (request: FastifyRequest, reply: FastifyReply, id: number | null) => {
+      // Only the editor's form with its file: anything else saves nothing (a JSON body here
+      // would otherwise make a draft).
+      if (!request.isMultipart()) {
+        throw Errors.VALIDATION_FAILED({
+          details: [
+            { field: 'upload_file', message: 'arrived without the form’s file: choose the image again' },
+          ],
+        });
+      }
       const staff = staffOf(request);
       const body = request.body as Static<typeof UploadArticleForm>;
       const values = formValues(body);
