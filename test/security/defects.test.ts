@@ -152,6 +152,11 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(audit.length, 1);
         const unknown = await admin.post(`/admin/users/${real.id}/person`, { person_id: '999999' });
         assert.equal(unknown.statusCode, 400);
+        // A form without the menu's field (a malformed or forged one) unlinks nothing.
+        const fieldless = await admin.post(`/admin/users/${real.id}/person`, { title: 'a' });
+        assert.equal(fieldless.statusCode, 400);
+        assert.match(fieldless.body, /Author is missing/);
+        assert.equal((await t.wiring.store.users.findById(real.id))?.personId, nadia.id);
         const unlinked = await admin.post(`/admin/users/${real.id}/person`, { person_id: '' });
         assert.equal(unlinked.statusCode, 303);
         assert.equal((await t.wiring.store.users.findById(real.id))?.personId, null);

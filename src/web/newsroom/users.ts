@@ -221,9 +221,16 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
     },
     async (request, reply) => {
       const { id } = request.params;
-      const raw = (request.body.person_id ?? '').trim();
+      // The form's menu always sends the field ("" for none): a request without it unlinks nothing.
+      const given = request.body.person_id;
+      const raw = (given ?? '').trim();
       const personId = raw === '' ? null : (parseWholeNumber(raw) ?? Number.NaN);
       try {
+        if (given === undefined) {
+          throw Errors.VALIDATION_FAILED({
+            details: [{ field: 'person_id', message: 'is missing: choose an author, or none' }],
+          });
+        }
         if (personId !== null && !isRecordId(personId)) {
           throw Errors.VALIDATION_FAILED({
             details: [{ field: 'person_id', message: 'is not a known person' }],
