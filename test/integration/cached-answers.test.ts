@@ -171,6 +171,22 @@ describe('kept reader pages answered before the app', () => {
       assert.equal(answer.status, status, url);
       assert.equal(answer.isFromCache, false, url);
     }
+    // A slug decoded from %2F or %3F must not reach another page's key: each of these is what
+    // it is with the cache off, a page not found, even with the pages they spell out kept.
+    await get('/region/east-africa');
+    await get(ARTICLE);
+    for (const url of [
+      '/region%2Feast-africa%3Fpage=1',
+      '/region%2Feast-africa',
+      `/articles%2F${ARTICLE.slice('/articles/'.length)}`,
+      '/articles%3Fpage=1',
+    ]) {
+      for (const method of ['GET', 'HEAD']) {
+        const answer = await get(url, { method });
+        assert.equal(answer.status, 404, `${method} ${url}`);
+        assert.equal(answer.isFromCache, false, `${method} ${url}`);
+      }
+    }
     // A request without Host, and a GET with a body, are refused or read by the app as before.
     const noHost = parse(await send(port, 'GET / HTTP/1.1\r\nConnection: close\r\n\r\n'));
     assert.equal(noHost.status, 400);

@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { decodeListingPosition, type ListingPosition } from '../../domain/listing.ts';
-import { pagePath, personPath, termPath } from '../../domain/paths.ts';
+import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.ts';
 import { typedServerName } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
@@ -194,7 +194,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     { schema: { params: Type.Object({ slug: SlugParam }) } },
     async (request, reply) => {
       const { slug } = request.params;
-      return serve(request, reply, `/articles/${slug}`, async (site) => {
+      return serve(request, reply, articlePath(slug), async (site) => {
         const model = await reader.article(slug);
         if (!model) return undefined;
         const extras = await readerExtras.article(deps.discovery, model.article, site);
@@ -308,7 +308,9 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     async (request, reply) => {
       const { taxonomy: slug } = request.params;
       const pageNumber = request.query.page ?? 1;
-      const address = pageNumber === 1 ? `/${slug}` : `/${slug}?page=${pageNumber}`;
+      // Keys spell slugs as addresses do: a slug decoded from `%2F` or `%3F` must not name
+      // another page's key (/region%2Feurope%3Fpage=1 is not /region/europe?page=1).
+      const address = pageNumber === 1 ? pagePath(slug) : `${pagePath(slug)}?page=${pageNumber}`;
       return serve(request, reply, address, async (site) => {
         const index = await reader.taxonomyIndex(slug, pageNumber);
         if (index) {
