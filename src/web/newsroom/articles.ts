@@ -61,6 +61,7 @@ import { loadEditableArticle, permissionDenied, type Staff } from '../../service
 import { loadTransitionable, transitionArticle } from '../../services/newsroom/workflow.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
+import { guardBody } from '../input-guard.ts';
 import { Id, IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
 import { html } from '../views/html.ts';
@@ -613,6 +614,8 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       onFile: keepUploadedFile,
     });
     scope.setErrorHandler(refuseMalformedUpload);
+    // The fields arrive in the body in the multipart plugin's own hook, after the input guard's.
+    scope.addHook('preValidation', async (request) => guardBody(request));
     const typed = scope.withTypeProvider<TypeBoxTypeProvider>();
     const saveAndUpload = async (request: FastifyRequest, reply: FastifyReply, id: number | null) => {
       // Only the editor's form with its file: anything else saves nothing (a JSON body here

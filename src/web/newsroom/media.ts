@@ -15,6 +15,7 @@ import {
   thumbnailOf,
   uploadImage,
 } from '../../services/newsroom/media.ts';
+import { guardBody } from '../input-guard.ts';
 import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { newsroomJs } from '../views/newsroom/assets.ts';
@@ -94,6 +95,8 @@ export async function mediaPages(app: TypedApp, deps: AdminDeps): Promise<void> 
     });
 
     scope.setErrorHandler(refuseMalformedUpload);
+    // The fields arrive in the body in the multipart plugin's own hook, after the input guard's.
+    scope.addHook('preValidation', async (request) => guardBody(request));
 
     scope.withTypeProvider<TypeBoxTypeProvider>().post(
       '/media',

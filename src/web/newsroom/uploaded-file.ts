@@ -1,5 +1,6 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { stripXmlForbidden } from '../../domain/text.ts';
 import { Errors, isAppError } from '../../errors.ts';
 
 // The file a multipart form sent, as its bytes in the body (attachFieldsToBody: 'keyValues'
@@ -9,7 +10,9 @@ const fileNames = new WeakMap<FastifyRequest, string>();
 /** The multipart plugin's onFile: reads the file into the body and remembers its name. */
 export async function keepUploadedFile(this: FastifyRequest, part: MultipartFile): Promise<void> {
   part.value = await part.toBuffer();
-  if (part.filename) fileNames.set(this, part.filename);
+  // Kept as the image's title: without what no stored text may hold (a NUL, what XML forbids).
+  const name = stripXmlForbidden((part.filename ?? '').replaceAll('\u0000', ''));
+  if (name) fileNames.set(this, name);
 }
 
 /** The name the uploaded file had where it came from ("harbour-wall.jpg"), if it had one. */
