@@ -247,7 +247,7 @@ async function runLockedOnSqlite(
             result = {
               ...result,
               error: new Error(
-                `the migrations left ${dangling.rows.length} row(s) of ${first.table} without their parent`,
+                `${dangling.rows.length} row(s) of ${first.table} refer to rows that do not exist ("pragma foreign_key_check" lists them; delete or repair them, then start again); nothing was migrated`,
               ),
             };
           }

@@ -63,7 +63,11 @@ export async function up(db: Kysely<unknown>, ctx: MigrationContext): Promise<vo
   );
   const seq = Math.max(sequence.rows[0]?.seq ?? 0, kept.rows[0]?.seq ?? 0);
   await sql`delete from sqlite_sequence where name = 'articles'`.execute(db);
-  if (seq > 0) await sql`insert into sqlite_sequence (name, seq) values ('articles', ${seq})`.execute(db);
+  // Bound as an integer: a JavaScript number is bound as a real, and the sequence read 9.0.
+  if (seq > 0)
+    await sql`insert into sqlite_sequence (name, seq) values ('articles', cast(${seq} as integer))`.execute(
+      db,
+    );
   // The query planner's statistics of the old table went with it.
   const hasStatistics = await sql<{ name: string }>`
     select name from sqlite_master where type = 'table' and name = 'sqlite_stat1'`.execute(db);
