@@ -15,6 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { mediaDir as mediaDirOf } from '../../src/adapters/media-store.ts';
 import { buildApp } from '../../src/app.ts';
+import { htmlToMarkdown } from '../../src/services/import/html-to-markdown.ts';
 import type { MigrationReport } from '../../src/services/import/session.ts';
 import { importWordPress } from '../../src/services/import/wordpress.ts';
 import { addTerm } from '../../src/services/testing/fixtures.ts';
@@ -751,6 +752,55 @@ for (const kind of DATABASE_KINDS) {
         });
         const again = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
         assert.deepEqual(again.counts.file, { imported: 0, updated: 0, unchanged: 2, skipped: 0, failed: 0 });
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('audio and video blocks become links to their files, copied with --uploads and counted, captions kept', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const uploads = path.join(folder, 'media-block-uploads');
+        mkdirSync(path.join(uploads, '2020', '01'), { recursive: true });
+        writeFileSync(path.join(uploads, '2020', '01', 'b.mp3'), 'bytes of a song');
+        writeFileSync(path.join(uploads, '2020', '01', 'w.mp4'), 'bytes of a film');
+        const site = 'blog4.example.org';
+        const file = write(
+          'media-blocks.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 53,
+              slug: 'with-players',
+              title: 'With players',
+              body: `<!-- wp:audio {"id":5} --><figure class="wp-block-audio"><audio controls src="https://${site}/wp-content/uploads/2020/01/b.mp3"></audio><figcaption>Audio cap</figcaption></figure><!-- /wp:audio -->
+
+<!-- wp:video {"id":6} --><figure class="wp-block-video"><video controls src="https://${site}/wp-content/uploads/2020/01/w.mp4"></video><figcaption>Video cap</figcaption></figure><!-- /wp:video -->`,
+            }),
+          ),
+        );
+        const mediaDir = mediaDirOf(t.wiring.config.data.dir);
+        const report = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
+        const body = (await t.wiring.store.articles.findBySlug('with-players'))?.bodyMarkdown ?? '';
+        assert.match(body, /\]\(\/media\/wordpress\/2020\/01\/b\.mp3\)\s+Audio cap/);
+        assert.match(body, /\]\(\/media\/wordpress\/2020\/01\/w\.mp4\)\s+Video cap/);
+        assert.doesNotMatch(body, /blog4\.example\.org/);
+        assert.deepEqual(report.counts.file, {
+          imported: 2,
+          updated: 0,
+          unchanged: 0,
+          skipped: 0,
+          failed: 0,
+        });
+        assert.ok(existsSync(path.join(mediaDir, 'wordpress', '2020', '01', 'b.mp3')));
+        assert.ok(existsSync(path.join(mediaDir, 'wordpress', '2020', '01', 'w.mp4')));
+        // Without the uploads folder, the link leads to the file at the old address.
+        const plain = htmlToMarkdown(
+          `<figure class="wp-block-audio"><audio controls><source src="https://${site}/a.ogg"></audio></figure>`,
+          { isWordPress: true },
+        );
+        assert.equal(plain.markdown, `[https://${site}/a.ogg](https://${site}/a.ogg)`);
       } finally {
         await t.cleanup();
       }

@@ -305,6 +305,25 @@ turndown.addRule('refusedImage', {
     refusedImageReason((node as HTMLElement).getAttribute('src') ?? '') !== undefined,
   replacement: (_content, node) => refusedImageText(node as HTMLElement) ?? '',
 });
+/** The file an audio or video element plays: its src, or its first source's. */
+function mediaSource(element: HTMLElement): string {
+  const own = element.getAttribute('src')?.trim();
+  if (own) return own;
+  return element.querySelector('source[src]')?.getAttribute('src')?.trim() ?? '';
+}
+
+// An audio or video element (WordPress's audio and video blocks, a player written by hand) plays
+// a file: it becomes a link to the file, as the [audio] and [video] shortcodes do, so an
+// importer can copy the file and point the link at the copy. One with no file leaves nothing.
+turndown.addRule('mediaFile', {
+  filter: ['audio', 'video'],
+  replacement: (_content, node) => {
+    const src = mediaSource(node as HTMLElement);
+    if (!src || refusedScheme(src)) return '';
+    const href = src.replace(/[()\s]/g, encodeURIComponent);
+    return `\n\n[${escapeMarkdown(src)}](${href})\n\n`;
+  },
+});
 turndown.addRule('figure', {
   filter: 'figure',
   replacement: (content, node) => {
