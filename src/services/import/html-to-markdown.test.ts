@@ -195,7 +195,7 @@ test('keeps bare URLs and email addresses exactly as written, in the link and it
     'https://example.com/*star*/[1]/`tick`/x',
     'https://www.instagram.com/p/CE_x_Yz/',
   ];
-  const html = `${urls[0]}\n\nSee ${urls[1]} for more, ${urls[2]} and ${urls[3]}; mail john_doe@example.com.`;
+  const html = `Watch ${urls[0]}\n\nSee ${urls[1]} for more, ${urls[2]} and ${urls[3]}; mail john_doe@example.com.`;
   // Both ways in: plain text (no markup) and HTML.
   for (const source of [html, `<p>${html.replace(/\n\n/g, '</p><p>')}</p>`]) {
     const rendered = renderMarkdownNow(htmlToMarkdown(source, { isWordPress: true }).markdown);
@@ -503,4 +503,51 @@ test("a tweet's embed code becomes its text as a quote, its author and a link to
   );
   assert.deepEqual(body.embeds, ['Twitter/X']);
   assert.doesNotMatch(body.markdown, /platform\.twitter\.com/);
+});
+
+test("WordPress.com's classic player shortcodes and a player's address alone on its line become the labelled embed link", () => {
+  const cases: [string, string, string][] = [
+    [
+      '[youtube=http://www.youtube.com/watch?v=dQw4w9WgXcQ&w=560&h=315]',
+      '[▶ Watch on YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)',
+      'YouTube',
+    ],
+    [
+      '[youtube=http://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;w=560&amp;h=315]',
+      '[▶ Watch on YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)',
+      'YouTube',
+    ],
+    ['[vimeo=https://vimeo.com/76979871]', '[▶ Watch on Vimeo](https://vimeo.com/76979871)', 'Vimeo'],
+    ['[vimeo 76979871]', '[▶ Watch on Vimeo](https://vimeo.com/76979871)', 'Vimeo'],
+    ['[youtube dQw4w9WgXcQ]', '[▶ Watch on YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)', 'YouTube'],
+    ['[tweet 20]', '[▶ View on Twitter/X](https://twitter.com/i/status/20)', 'Twitter/X'],
+    [
+      '[spotify id="spotify:track:4uLU6hMCjMI75M1A2tKUQC"]',
+      '[▶ Listen on Spotify](https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC)',
+      'Spotify',
+    ],
+    [
+      'Intro\n\nhttp://www.youtube.com/watch?v=dQw4w9WgXcQ\n\nEnd',
+      'Intro\n\n[▶ Watch on YouTube](https://www.youtube.com/watch?v=dQw4w9WgXcQ)\n\nEnd',
+      'YouTube',
+    ],
+    ['<p>https://vimeo.com/76979871</p>', '[▶ Watch on Vimeo](https://vimeo.com/76979871)', 'Vimeo'],
+    [
+      'Said:\n\n  https://twitter.com/jack/status/20  \n\nso',
+      'Said:\n\n[▶ View on Twitter/X](https://twitter.com/jack/status/20)\n\nso',
+      'Twitter/X',
+    ],
+  ];
+  for (const [html, markdown, provider] of cases) {
+    const body = htmlToMarkdown(html, { isWordPress: true });
+    assert.equal(body.markdown, markdown, html);
+    assert.deepEqual(body.embeds, [provider], html);
+  }
+  // An address within prose, or of a page that is no player, stays a link; "[x=1]" is text.
+  const prose = htmlToMarkdown('See https://vimeo.com/1 here\n\nhttps://example.com/page\n\n[x=1]', {
+    isWordPress: true,
+  });
+  assert.equal(prose.markdown, 'See <https://vimeo.com/1> here\n\n<https://example.com/page>\n\n\\[x=1\\]');
+  assert.deepEqual(prose.embeds, []);
+  assert.deepEqual(prose.shortcodes, []);
 });

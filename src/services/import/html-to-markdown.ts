@@ -829,7 +829,8 @@ function escapeHtml(text: string): string {
 
 // An opening shortcode; its closing tag, when it has one, is paired by replaceEnclosed.
 // Attributes hold no brackets (as in WordPress's own pattern), so a stray "[b " ends at the next one.
-const SHORTCODE_OPEN = /\[(\[?)([a-zA-Z][\w-]*)(\s[^\][]*)?\]/g;
+// WordPress.com's own players also take their address after "=": [youtube=https://…].
+const SHORTCODE_OPEN = /\[(\[?)([a-zA-Z][\w-]*)((?:\s|=)[^\][]*)?\]/g;
 const LINKED = new Set([
   'embed',
   'video',
@@ -851,6 +852,55 @@ function attributesOf(text: string): Record<string, string> {
     attributes[(match[1] ?? '').toLowerCase()] = match[2] ?? match[3] ?? match[4] ?? '';
   }
   return attributes;
+}
+
+/**
+ * A player's address alone on its line (or alone in a paragraph), which WordPress shows as the
+ * player itself, becomes that player's frame, and so the same labelled link every embed becomes.
+ * Only the players the converter knows are embedded so; any other address stays as it is.
+ */
+export function autoEmbed(html: string): string {
+  const embed = (whole: string, before: string, url: string, after: string) => {
+    const address = url.replace(/&amp;/g, '&');
+    const link = embedLink(address, null);
+    if (!link || link.provider === hostOf(link.url)) return whole;
+    return `${before}<iframe src="${escapeHtml(address)}"></iframe>${after}`;
+  };
+  // An embed block's address is the block's own, converted with its caption.
+  return html
+    .split(/(<figure\b[^>]*\bwp-block-embed[\s\S]*?<\/figure>)/i)
+    .map((part, index) =>
+      index % 2 === 1
+        ? part
+        : part
+            .replace(/^([ \t]*)(https?:\/\/[^\s<>"]+)([ \t]*)$/gim, embed)
+            .replace(/(<p(?: [^>]*)?>\s*)(https?:\/\/[^\s<>"]+)(\s*<\/p>)/gi, embed),
+    )
+    .join('');
+}
+
+/**
+ * The address of the player a WordPress.com shortcode names by its address after "="
+ * ([youtube=https://…], [vimeo=…]) or by its provider's id alone ([vimeo 76979871],
+ * [youtube dQw4w9WgXcQ], [tweet 20], [spotify id="spotify:track:…"]), or '' when it names
+ * none that way.
+ */
+function playerAddress(
+  name: string,
+  rawAttributes: string,
+  attributes: Record<string, string>,
+  inner: string | undefined,
+): string {
+  const raw = rawAttributes.trim();
+  if (raw.startsWith('=')) return raw.slice(1).trim().replace(/&amp;/g, '&');
+  const first = (inner?.trim() || attributes.id || attributes.tweet || raw.split(/\s+/)[0] || '').trim();
+  if (/^https?:\/\//i.test(first)) return '';
+  if (name === 'vimeo' && /^\d+$/.test(first)) return `https://vimeo.com/${first}`;
+  if (name === 'youtube' && /^[\w-]{6,20}$/.test(first)) return `https://www.youtube.com/watch?v=${first}`;
+  if (name === 'tweet' && /^\d+$/.test(first)) return `https://twitter.com/i/status/${first}`;
+  const spotify = /^spotify:(track|album|playlist|episode|show|artist):(\w+)$/.exec(first);
+  if (name === 'spotify' && spotify) return `https://open.spotify.com/${spotify[1]}/${spotify[2]}`;
+  return '';
 }
 
 /**
@@ -894,7 +944,10 @@ function expandShortcode(
   // [[name]] is WordPress's escape for a literal shortcode.
   if (open && close) return whole.slice(1, -1);
   const name = rawName.toLowerCase();
-  const attributes = attributesOf(rawAttributes ?? '');
+  // "[name=…]" is WordPress.com's form for its players only; elsewhere it is text.
+  const isEqualsForm = (rawAttributes ?? '').startsWith('=');
+  if (isEqualsForm && !PLAYER_SHORTCODES.has(name)) return whole;
+  const attributes = isEqualsForm ? {} : attributesOf(rawAttributes ?? '');
   if (name === 'caption' || name === 'wp_caption') {
     notes.push({ name, outcome: 'converted' });
     const body = inner ?? '';
@@ -904,6 +957,7 @@ function expandShortcode(
   }
   if (LINKED.has(name)) {
     const url =
+      playerAddress(name, rawAttributes ?? '', attributes, inner) ||
       inner?.trim() ||
       attributes.src ||
       attributes.url ||
@@ -960,7 +1014,7 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
     notes: shortcodes,
   });
   let source = lifted.html;
-  if (options.isWordPress) source = expandShortcodes(source, shortcodes);
+  if (options.isWordPress) source = autoEmbed(expandShortcodes(source, shortcodes));
   // PHP left in a body (a table's heading cell is a common place) is text the post shows, but an
   // HTML parser reads it as a processing instruction and drops it: it is kept as code.
   if (options.isWordPress) source = source.replace(PHP_BLOCK, (php) => `<code>${escapeHtml(php)}</code>`);
