@@ -452,6 +452,63 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('audio, video and files of the Ghost site are linked at its old address with --old-url, listed, never at /content/ here', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const html =
+          '<p>Listen:</p><audio src="__GHOST_URL__/content/media/2024/01/ep%201.mp3"></audio>' +
+          '<figure class="kg-card kg-video-card"><video src="__GHOST_URL__/content/media/2024/01/tour.mp4" poster="__GHOST_URL__/content/media/2024/01/tour_thumb.jpg"></video><figcaption>The tour</figcaption></figure>' +
+          '<p><a href="__GHOST_URL__/content/files/2024/01/report.pdf">The report</a></p>';
+        const file = write(
+          'files.json',
+          ghostExport({
+            posts: [
+              ghostPost({ id: 'f1', title: 'With files', slug: 'with-files', html }),
+              ghostPost({
+                id: 'f2',
+                title: 'With cards',
+                slug: 'with-cards',
+                lexical: lexical(
+                  { type: 'audio', src: '__GHOST_URL__/content/media/2024/01/a.mp3', title: 'Episode' },
+                  { type: 'file', src: '__GHOST_URL__/content/files/2024/01/f.pdf', fileTitle: 'Notes' },
+                ),
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file, { oldUrl: 'https://old-ghost.example/' });
+        const old = 'https://old-ghost.example/content';
+        const withFiles = (await t.wiring.store.articles.findBySlug('with-files'))?.bodyMarkdown ?? '';
+        assert.match(withFiles, new RegExp(`\\(${old}/media/2024/01/ep%201\\.mp3\\)`));
+        assert.match(withFiles, new RegExp(`\\(${old}/media/2024/01/tour\\.mp4\\)\\s+The tour`));
+        assert.match(withFiles, new RegExp(`\\[The report\\]\\(${old}/files/2024/01/report\\.pdf\\)`));
+        const withCards = (await t.wiring.store.articles.findBySlug('with-cards'))?.bodyMarkdown ?? '';
+        assert.match(withCards, new RegExp(`\\[Episode\\]\\(${old}/media/2024/01/a\\.mp3\\)`));
+        assert.match(withCards, new RegExp(`\\[Notes\\]\\(${old}/files/2024/01/f\\.pdf\\)`));
+        for (const body of [withFiles, withCards]) assert.doesNotMatch(body, /\]\(\/content\//);
+        assert.match(
+          itemLine(report, 'post', 'f1').reason ?? '',
+          /3 audio, video or other file\(s\) linked at the old site: .*ep%201\.mp3.*tour\.mp4.*report\.pdf/,
+        );
+        // Without the old site's address, the labels stay as text, and each file is named.
+        const t2: TestWiring = await createTestWiring(kind);
+        try {
+          const bare = await importGhost(t2.wiring, file);
+          const body = (await t2.wiring.store.articles.findBySlug('with-files'))?.bodyMarkdown ?? '';
+          assert.doesNotMatch(body, /content\/|ghost-file/);
+          assert.match(body, /ep 1\.mp3[\s\S]*tour\.mp4\s+The tour\s+The report/);
+          assert.match(
+            itemLine(bare, 'post', 'f1').reason ?? '',
+            /3 audio, video or other file\(s\) of the Ghost site not linked.*give --old-url.*content\/files\/2024\/01\/report\.pdf/,
+          );
+        } finally {
+          await t2.cleanup();
+        }
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("a card of a kind that cannot be kept is named on its post's line and among the notes", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

@@ -109,6 +109,69 @@ function absoluteUrl(value: string | null): string | null {
   return isHttpUrl(url) ? url : null;
 }
 
+// Ghost's audio, video and other files (content/media, content/files), which this site does not have.
+const FILE_REF = /(?:__GHOST_URL__|(?<![\w.~%:/-]))\/content\/(media|files)\/([^"'\s)\\<>?#]+)/g;
+// Where a file stands while its body is converted when the old site's address is not known.
+const UNLINKED_FILE = 'https://ghost-file.invalid/content/';
+
+/** A file of the Ghost site a body refers to: its path below content/, and where it is linked now. */
+export interface GhostFileRef {
+  path: string;
+  url: string | null;
+}
+
+/**
+ * Points a body's references to the Ghost site's audio, video and files at their address at the
+ * old site (`oldUrl`), noting each; without it, at UNLINKED_FILE, which unlinkFiles then takes out.
+ */
+function rewriteGhostFiles(raw: string, oldUrl: string | undefined, files: GhostFileRef[]): string {
+  const origin = oldUrl === undefined ? undefined : oldUrl.replace(/\/+$/, '');
+  return raw.replace(FILE_REF, (_whole, folder: string, rest: string) => {
+    const path = `content/${folder}/${rest}`;
+    const url = origin ? `${origin}/${path}` : null;
+    if (!files.some((file) => file.path === path)) files.push({ path, url });
+    return url ?? `${UNLINKED_FILE}${folder}/${rest}`;
+  });
+}
+
+/** Links to files that could not be linked become their text (a bare address, the file's name). */
+function unlinkFiles(markdown: string): string {
+  const prefix = UNLINKED_FILE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return markdown.replace(
+    new RegExp(`\\[([^\\]]*)\\]\\(${prefix}[^)\\s]*\\)`, 'g'),
+    (_whole, label: string) =>
+      label.includes('ghost-file.invalid') ? decodeURIComponentSafe(label.split('/').pop() ?? '') : label,
+  );
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** What an item's report line says of the Ghost site's audio, video and files its body uses. */
+export function ghostFilesNote(files: GhostFileRef[]): string | undefined {
+  if (files.length === 0) return undefined;
+  const list = (found: GhostFileRef[]) =>
+    found
+      .slice(0, 5)
+      .map((file) => file.url ?? file.path)
+      .join(', ') + (found.length > 5 ? ` and ${found.length - 5} more` : '');
+  const linked = files.filter((file) => file.url !== null);
+  const unlinked = files.filter((file) => file.url === null);
+  const notes: string[] = [];
+  if (linked.length > 0)
+    notes.push(`${linked.length} audio, video or other file(s) linked at the old site: ${list(linked)}`);
+  if (unlinked.length > 0)
+    notes.push(
+      `${unlinked.length} audio, video or other file(s) of the Ghost site not linked, their labels kept as text (give --old-url to link to them there): ${list(unlinked)}`,
+    );
+  return notes.join('; ');
+}
+
 /** A post whose body links to posts written after it, and whether it read unchanged. */
 interface GhostRelink {
   kind: 'article' | 'page';
@@ -120,16 +183,21 @@ interface GhostRelink {
 export function ghostBodyMarkdown(
   post: Row,
   images: ImageUrls = new Map(),
+  oldUrl?: string,
 ): {
   markdown: string;
   embeds: string[];
   droppedCards: string[];
   brokenReferences: string[];
   droppedLinks: DroppedLink[];
+  files: GhostFileRef[];
 } {
+  const files: GhostFileRef[] = [];
   const source = (value: unknown) => {
     const raw = text(value);
-    return withoutGhostUrl(raw === null ? null : rewriteGhostImages(raw, images));
+    return withoutGhostUrl(
+      raw === null ? null : rewriteGhostFiles(rewriteGhostImages(raw, images), oldUrl, files),
+    );
   };
   const converted = (
     body: { markdown: string; embeds: string[]; droppedLinks: DroppedLink[] },
@@ -138,11 +206,15 @@ export function ghostBodyMarkdown(
       brokenReferences: [],
     },
   ) => ({
-    markdown: withoutMissingImages(body.markdown),
+    markdown: unlinkFiles(withoutMissingImages(body.markdown)),
     embeds: body.embeds,
     droppedCards: rendered.droppedCards,
     brokenReferences: rendered.brokenReferences,
     droppedLinks: body.droppedLinks,
+    // Those the body still links to (a video's poster, say, is no part of it).
+    files: files.filter((file) =>
+      body.markdown.includes(file.url ?? `${UNLINKED_FILE}${file.path.slice('content/'.length)}`),
+    ),
   });
   const html = source(post.html);
   if (html?.trim()) return converted(htmlToMarkdown(html));
@@ -314,7 +386,11 @@ class GhostWriter {
     this.taxonomySlug = options.taxonomySlug;
     this.images = { get: (imagePath) => spool.imageUrl(origin, imagePath) };
     this.hosts = new Set(options.oldUrl ? [hostOf(options.oldUrl)].filter((host) => host !== '') : []);
+    this.oldUrl = options.oldUrl;
   }
+
+  /** The Ghost site's address (--old-url), where its audio, video and files are linked. */
+  private readonly oldUrl: string | undefined;
 
   /**
    * Points a body's links to the Ghost site's own posts and pages (`__GHOST_URL__/slug/`, written
@@ -504,7 +580,9 @@ class GhostWriter {
     let embeds: string[];
     let hasForwardLinks = false;
     try {
-      const converted = ghostBodyMarkdown(post, this.images);
+      const converted = ghostBodyMarkdown(post, this.images, this.oldUrl);
+      const filesNote = ghostFilesNote(converted.files);
+      if (filesNote) session.note(ref, filesNote);
       body = converted.markdown;
       embeds = converted.embeds;
       ({ markdown: body, hasForwardLinks } = await this.relinked(body));
