@@ -806,6 +806,38 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test("Jetpack Photon copies of the site's own uploads (i0–i3.wp.com) are copied with --uploads like the plain address", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const uploads = path.join(folder, 'photon-uploads');
+        mkdirSync(path.join(uploads, '2020', '01'), { recursive: true });
+        writeFileSync(path.join(uploads, '2020', '01', 'g.jpg'), 'bytes of a photo');
+        const site = 'blog5.example.org';
+        const file = write(
+          'photon.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 54,
+              slug: 'through-photon',
+              title: 'Through Photon',
+              body: `<p><img src="https://i0.wp.com/${site}/wp-content/uploads/2020/01/g.jpg?w=640&amp;ssl=1" alt="G"> <img src="https://i2.wp.com/${site}/wp-content/uploads/2020/01/g.jpg?resize=300%2C200" alt="G small"></p>`,
+            }),
+          ),
+        );
+        const mediaDir = mediaDirOf(t.wiring.config.data.dir);
+        const report = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
+        const body = (await t.wiring.store.articles.findBySlug('through-photon'))?.bodyMarkdown ?? '';
+        assert.match(body, /!\[G\]\(\/media\/wordpress\/2020\/01\/g\.jpg\)/);
+        assert.match(body, /!\[G small\]\(\/media\/wordpress\/2020\/01\/g\.jpg\)/);
+        assert.doesNotMatch(body, /wp\.com/);
+        assert.equal(report.counts.file.imported, 1);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("an image at another site's address in a comment becomes a link to it, noted on the comment's line", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

@@ -66,3 +66,23 @@ test('uploads: the path below wp-content/uploads, and the files a variant stands
   assert.deepEqual(uploadCandidates('p-scaled.jpg'), ['p-scaled.jpg', 'p-rotated.jpg', 'p.jpg']);
   assert.equal(mediaUrlOf('wordpress/2019/05/café 1.jpg'), '/media/wordpress/2019/05/caf%C3%A9%201.jpg');
 });
+
+test("Jetpack's image CDN (Photon) copies of the site's own files are the site's, without Photon's parameters", () => {
+  const seen: string[] = [];
+  const text = [
+    '![g](https://i0.wp.com/old.example/wp-content/uploads/2020/01/g.jpg?w=640&ssl=1)',
+    '![h](https://i3.wp.com/www.old.example/wp-content/uploads/2020/01/h.png).',
+    '![o](https://i1.wp.com/other.example/wp-content/uploads/2020/01/o.jpg) ![p](https://i9.wp.com/old.example/p.jpg)',
+  ].join('\n');
+  const mapped = mapOldSiteRefs(text, hosts, (ref) => {
+    seen.push(ref.path);
+    assert.ok(ref.isAbsolute);
+    assert.equal(uploadPathOf(ref.written)?.startsWith('2020/01/'), true);
+    return `NEW${ref.path}`;
+  });
+  assert.deepEqual(seen, ['/wp-content/uploads/2020/01/g.jpg', '/wp-content/uploads/2020/01/h.png']);
+  assert.match(mapped, /!\[g\]\(NEW\/wp-content\/uploads\/2020\/01\/g\.jpg\)/);
+  assert.match(mapped, /!\[h\]\(NEW\/wp-content\/uploads\/2020\/01\/h\.png\)\.$/m);
+  assert.match(mapped, /i1\.wp\.com\/other\.example/);
+  assert.match(mapped, /i9\.wp\.com\/old\.example/);
+});

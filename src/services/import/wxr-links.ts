@@ -50,6 +50,7 @@ export interface OldSiteRef {
 const ABSOLUTE = /(?:https?:)?\/\/([a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::\d+)?((?:[/?#][^\s"'<>()[\]\\]*)?)/gi;
 // Relative references only where they are addresses: a Markdown link or image, an href or src.
 const RELATIVE = /(\]\(<?|\b(?:href|src)=["']?)(\/(?![/\\])[^\s"'<>()\\]*)/gi;
+const PHOTON_HOST = /^i[0-3]\.wp\.com$/i;
 const SRCSET = /\bsrcset=(["'])([^"']*)\1/gi;
 /** Marks an address already mapped, so that a later pass does not map what it became. */
 const MAPPED = '\uE01A';
@@ -69,12 +70,21 @@ export function mapOldSiteRefs(
     const to = map(ref);
     return to === undefined ? undefined : mark + to;
   };
-  let result = text.replace(ABSOLUTE, (whole: string, host: string, rest: string, offset: number) => {
+  let result = text.replace(ABSOLUTE, (whole: string, host: string, written_: string, offset: number) => {
+    let rest = written_;
     // A scheme-relative match inside a longer address ("https://other.example//old.example") is not one.
     if (whole.startsWith('//') && offset > 0 && /[\w:/.-]/.test(text[offset - 1] ?? '')) return whole;
-    if (!hosts.has(host.toLowerCase().replace(/^www\./, ''))) return whole;
-    const trailing = rest.slice(trimEndOf(rest, '.,;:!?').length);
-    const path = rest.slice(0, rest.length - trailing.length) || '/';
+    let isOwn = hosts.has(host.toLowerCase().replace(/^www\./, ''));
+    // Jetpack's image CDN (Photon) serves the site's own files at i0–i3.wp.com/<host>/<path>.
+    const photon = !isOwn && PHOTON_HOST.test(host) ? /^\/([^/?#]+)(\/[^?#]*)/.exec(rest) : null;
+    if (photon && hosts.has((photon[1] ?? '').toLowerCase().replace(/^www\./, ''))) {
+      isOwn = true;
+      // Photon's own parameters (size, quality, ssl) are no part of the file's address.
+      rest = photon[2] ?? '/';
+    }
+    if (!isOwn) return whole;
+    const trailing = written_.slice(trimEndOf(written_, '.,;:!?').length);
+    const path = trimEndOf(rest, '.,;:!?') || '/';
     const written = whole.slice(0, whole.length - trailing.length);
     return (mapped({ written, path, isAbsolute: true }) ?? written) + trailing;
   });
