@@ -63,7 +63,9 @@ export async function checkExportSections(
   // Comments and corrections travel inside their article: a bad one is left out, not the article.
   for (const article of articles) {
     const ref = String(article.deleted_slug ?? article.slug);
-    article.comments = keepComments(article.comments, ref, refuse);
+    article.comments = keepComments(article.comments, ref, refuse, (warning) =>
+      report.warnings.push(warning),
+    );
     article.corrections = await keep(
       'correction',
       Array.isArray(article.corrections) ? article.corrections : [],
@@ -194,11 +196,13 @@ function keepComments(
   value: unknown,
   articleRef: string,
   refuse: (kind: string, id: string, title: string, errors: FieldError[]) => void,
+  warn: (warning: string) => void,
 ): ExportRow[] {
   const comments = Array.isArray(value) ? (value as unknown[]) : [];
-  // Replies name their parent by its place in the list: the places move as comments are left out.
+  // Replies name their parent by its place in the list, which may come after theirs: the places
+  // move as comments are left out, so parents are found once every comment has been checked.
   const places = new Map<number, number>();
-  const kept: ExportRow[] = [];
+  const kept: { row: ExportRow; index: number }[] = [];
   for (const [index, original] of comments.entries()) {
     const row = isObject(original) ? { ...original } : {};
     const f = new Fields(row);
@@ -218,16 +222,70 @@ function keepComments(
       refuse('comment', `${articleRef}#${index}`, name, f.errors);
       continue;
     }
-    const parent = typeof row.parent === 'number' ? places.get(row.parent) : undefined;
     places.set(index, kept.length);
     kept.push({
-      ...row,
-      author_name: stripXmlForbidden(name),
-      body: stripXmlForbidden(body),
-      parent: parent ?? null,
+      row: { ...row, author_name: stripXmlForbidden(name), body: stripXmlForbidden(body) },
+      index,
     });
   }
-  return kept;
+  const parents = threadParents(
+    kept.map(({ row }) => row.parent),
+    (at) => kept[at]?.index ?? at,
+    places,
+    (at, problem) => {
+      const { row, index } = kept[at] ?? { row: {}, index: at };
+      warn(
+        `comment ${articleRef}#${index} (${String(row.author_name ?? '')}): ${problem}; it is kept as a comment of its own`,
+      );
+    },
+  );
+  return kept.map(({ row }, at) => ({ ...row, parent: parents[at] ?? null }));
+}
+
+/**
+ * The parent of each of a list's comments as a place in the list that is kept, from the parents
+ * the file gives by their places in its own list (`places` maps those to the kept list's). A
+ * parent that is the comment itself, is not in the file, was left out or makes a loop is none,
+ * and `problem` says which.
+ */
+export function threadParents(
+  given: unknown[],
+  originalIndex: (at: number) => number,
+  places: ReadonlyMap<number, number>,
+  problem: (at: number, what: string) => void,
+): (number | null)[] {
+  const parents = given.map((parent, at): number | null => {
+    if (parent === null || parent === undefined) return null;
+    const own = originalIndex(at);
+    if (typeof parent !== 'number' || !Number.isInteger(parent)) {
+      problem(at, `its parent (${JSON.stringify(parent)}) is not a place in the list`);
+      return null;
+    }
+    if (parent === own) {
+      problem(at, 'it names itself as its parent');
+      return null;
+    }
+    const place = places.get(parent);
+    if (place === undefined) {
+      problem(at, `its parent (comment #${parent}) is not in the file or was left out`);
+      return null;
+    }
+    return place;
+  });
+  // A loop of replies (each a reply to the next) has no first comment: the loop is cut.
+  for (let start = 0; start < parents.length; start += 1) {
+    const seen = new Set<number>([start]);
+    let at = parents[start];
+    while (at !== null && at !== undefined && !seen.has(at)) {
+      seen.add(at);
+      at = parents[at];
+    }
+    if (at !== null && at !== undefined && at === start) {
+      problem(start, 'its replies lead back to it (a loop)');
+      parents[start] = null;
+    }
+  }
+  return parents;
 }
 
 function checkCorrection(row: ExportRow): FieldError[] {

@@ -177,11 +177,18 @@ function rowsThatFit(sections: ExportSections, report: MigrationReport, file: st
           places.set(index, kept.length);
           kept.push(item);
         }
+        const owner = String(row[ref] ?? '?');
         copy[key] =
           key === 'comments'
-            ? kept.map((item) =>
-                typeof item.parent === 'number' ? { ...item, parent: places.get(item.parent) ?? null } : item,
-              )
+            ? kept.map((item, at) => {
+                if (typeof item.parent !== 'number') return item;
+                const parent = places.get(item.parent);
+                if (parent === undefined)
+                  report.warnings.push(
+                    `comment ${owner}#${[...places].find(([, place]) => place === at)?.[0] ?? at} (${String(item.author_name ?? '')}): its parent (comment #${item.parent}) is not in the file or was left out; it is kept as a comment of its own`,
+                  );
+                return { ...item, parent: parent ?? null };
+              })
             : kept;
         if (row[key] === undefined) delete copy[key];
       }

@@ -26,6 +26,7 @@ import { savePageIn } from '../pages.ts';
 import { type FoundPersonPolicy, findOrCreatePerson } from '../people.ts';
 import { keepRevision } from '../revision-log.ts';
 import { updateSettingsIn } from '../settings.ts';
+import { threadParents } from './export-rows.ts';
 import { readTimestamp } from './front-matter.ts';
 import {
   exportedHistories,
@@ -604,6 +605,23 @@ export async function importPeopleAndTaxonomies(
   return outcomes;
 }
 
+/** The places of a list's comments in an order that has each parent before its replies. */
+function parentsFirst(parents: (number | null)[]): number[] {
+  const order: number[] = [];
+  const placed = new Set<number>();
+  const place = (at: number) => {
+    // Parents are free of loops (threadParents cut them), so the walk up ends.
+    const chain: number[] = [];
+    for (let up: number | null = at; up !== null && !placed.has(up); up = parents[up] ?? null) chain.push(up);
+    for (const next of chain.reverse()) {
+      placed.add(next);
+      order.push(next);
+    }
+  };
+  for (let at = 0; at < parents.length; at += 1) place(at);
+  return order;
+}
+
 /** pages/*.md, comments.yaml and redirects.yaml: read after the articles they refer to. */
 export async function importPagesCommentsRedirects(
   ctx: ServiceContext,
@@ -619,6 +637,7 @@ export async function importPagesCommentsRedirects(
     .map((name) => path.join(pagesDir, name));
   for (const file of pageFiles) outcomes.push(await importPageFile(ctx, file, { actor, folder, placed }));
 
+  const threadProblems: string[] = [];
   const comments = await part(
     ctx,
     path.join(folder, 'comments.yaml'),
@@ -633,8 +652,17 @@ export async function importPagesCommentsRedirects(
         return list;
       };
       const articleIds = new Map<string, number>();
+      // Replies name their parent by its place in the list, which may come after theirs: each
+      // parent is written before its replies.
+      const parents = threadParents(
+        rows.map((row) => row.parent),
+        (at) => at,
+        new Map(rows.map((_row, at) => [at, at])),
+        (at, what) => threadProblems.push(`comment [${at}]: ${what}; it is kept as a comment of its own`),
+      );
       const ids: number[] = [];
-      for (const [index, row] of rows.entries()) {
+      for (const index of parentsFirst(parents)) {
+        const row = rows[index] as Row;
         const slug = text(row, 'article');
         let articleId = slug ? articleIds.get(slug) : undefined;
         if (slug && articleId === undefined) {
@@ -648,7 +676,7 @@ export async function importPagesCommentsRedirects(
             field: `[${index}]`,
             message: 'needs the slug of an imported article, a body and a created time',
           });
-          ids.push(-1);
+          ids[index] = -1;
           continue;
         }
         const sourceId = text(row, 'source');
@@ -664,7 +692,7 @@ export async function importPagesCommentsRedirects(
           problems.push({ field: 'status', message: `must be one of ${COMMENT_STATUSES.join(', ')}` });
         if (problems.length > 0) {
           errors.push(...problems.map((p) => ({ field: `[${index}].${p.field}`, message: p.message })));
-          ids.push(-1);
+          ids[index] = -1;
           continue;
         }
         // A comment written here has no origin of its own: the same one read back is the one on
@@ -678,7 +706,7 @@ export async function importPagesCommentsRedirects(
                 c.authorName === fields.authorName &&
                 c.body === body,
             )?.id;
-        const parentIndex = typeof row.parent === 'number' ? row.parent : null;
+        const parentIndex = parents[index] ?? null;
         const record = {
           articleId,
           parentId:
@@ -697,15 +725,17 @@ export async function importPagesCommentsRedirects(
             await repos.comments.update(knownId, record);
             changes.count += 1;
           }
-          ids.push(knownId);
+          ids[index] = knownId;
         } else {
-          ids.push(await repos.comments.insert(record));
+          ids[index] = await repos.comments.insert(record);
           commentsByArticle.delete(articleId);
           changes.count += 1;
         }
       }
     },
   );
+  if (comments && threadProblems.length > 0)
+    comments.warning = [comments.warning, ...threadProblems].filter(Boolean).join('; ');
   if (comments) outcomes.push(comments);
 
   const corrections = await part(
