@@ -84,3 +84,11 @@ test('query ids read as WordPress reads them, and WordPress keys told apart from
   assert.equal(hasKey('post=42&utm_source=mail'), false);
   assert.equal(hasKey('p=1', '/blog/'), false);
 });
+
+test("Ghost's feeds and AMP copies have their forms too", () => {
+  assert.deepEqual(wordPressAddress('/rss'), { kind: 'feed', base: null, format: 'rss' });
+  assert.deepEqual(wordPressAddress('/tag/news/rss'), { kind: 'feed', base: '/tag/news', format: 'rss' });
+  assert.deepEqual(wordPressAddress('/author/ana/rss'), { kind: 'feed', base: '/author/ana', format: 'rss' });
+  assert.deepEqual(wordPressAddress('/a-post/amp'), { kind: 'amp', base: '/a-post' });
+  assert.equal(wordPressAddress('/a/b/amp'), undefined);
+});

@@ -9,12 +9,17 @@ export type WordPressAddress =
   /** Page N of a listing: of the whole site (base null), or of a term or an author. */
   | { kind: 'page'; base: string | null; page: number }
   /** A date archive (/2019/, /2019/05/, /2019/05/12/). */
-  | { kind: 'archive' };
+  | { kind: 'archive' }
+  /** Ghost's AMP copy of a post (/<post>/amp/): the post itself. */
+  | { kind: 'amp'; base: string };
 
 /** The highest listing page an old address may ask for (WordPress paginates without limit). */
 const MAX_PAGE = 100_000;
 
 const FEED_SUFFIX = /^(.*?)\/feed(?:\/(rss2?|rdf|atom))?$/;
+// Ghost's feeds: /rss/, /tag/<slug>/rss/, /author/<slug>/rss/.
+const GHOST_FEED_SUFFIX = /^(.*?)\/rss$/;
+const AMP_SUFFIX = /^(\/[^/]+)\/amp$/;
 const PAGE_SUFFIX = /^(.*?)\/page\/(\d{1,6})$/;
 const DATE_ARCHIVE = /^\/\d{4}(?:\/(?:0[1-9]|1[0-2])(?:\/(?:0[1-9]|[12]\d|3[01]))?)?$/;
 const QUERY_FEED = /^(?:rss2?|rdf|atom|comments-rss2|comments-atom)$/;
@@ -24,8 +29,14 @@ const QUERY_FEED = /^(?:rss2?|rdf|atom|comments-rss2|comments-atom)$/;
  * @example wordPressAddress('/category/news/feed') // { kind: 'feed', base: '/category/news', format: 'rss' }
  * @example wordPressAddress('/feed/atom') // { kind: 'feed', base: null, format: 'atom' }
  * @example wordPressAddress('/author/ana/page/2') // { kind: 'page', base: '/author/ana', page: 2 }
+ * @example wordPressAddress('/tag/news/rss') // { kind: 'feed', base: '/tag/news', format: 'rss' } (Ghost's)
+ * @example wordPressAddress('/a-post/amp') // { kind: 'amp', base: '/a-post' } (Ghost's)
  */
 export function wordPressAddress(path: string): WordPressAddress | undefined {
+  const ghostFeed = GHOST_FEED_SUFFIX.exec(path);
+  if (ghostFeed) return { kind: 'feed', base: ghostFeed[1] || null, format: 'rss' };
+  const amp = AMP_SUFFIX.exec(path);
+  if (amp) return { kind: 'amp', base: amp[1] ?? '' };
   const feed = FEED_SUFFIX.exec(path);
   if (feed) {
     const base = feed[1] ?? '';

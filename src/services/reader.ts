@@ -362,17 +362,19 @@ export class Reader {
     if (!address) return undefined;
     const moved = (to: string) => ({ kind: 'moved', to }) as const;
     if (address.kind === 'archive') return moved('/articles');
-    if (address.base === null)
+    if (address.kind !== 'amp' && address.base === null)
       return moved(address.kind === 'feed' ? feedPathOf('', address.format) : `/?page=${address.page}`);
-    const base = await this.redirectOf(address.base);
+    const base = await this.redirectOf(address.base ?? '/');
     const target =
       base?.kind === 'moved'
         ? base.to
-        : ((await this.isListingPath(address.base)) && (await this.isVisibleTarget(address.base))) ||
-            (await this.isPagePath(address.base))
+        : ((await this.isListingPath(address.base ?? '/')) &&
+              (await this.isVisibleTarget(address.base ?? '/'))) ||
+            (await this.isPagePath(address.base ?? '/'))
           ? address.base
           : null;
     if (target === null) return undefined;
+    if (address.kind === 'amp') return moved(target);
     // A post's own feed held its comments, and a page has none: the post or page is the nearest.
     if (!(await this.isListingPath(target))) return moved(target);
     return moved(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { LocalMediaStore } from '../../src/adapters/media-store.ts';
+import { buildApp } from '../../src/app.ts';
 import { importGhost } from '../../src/services/import/ghost.ts';
 import type { MigrationReport } from '../../src/services/import/session.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -505,6 +506,41 @@ for (const kind of DATABASE_KINDS) {
           await t2.cleanup();
         }
       } finally {
+        await t.cleanup();
+      }
+    });
+
+    test("Ghost's author, tag, feed and AMP addresses answer 301 to their equivalents here", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      const app = await buildApp(t.wiring, { shouldLog: false });
+      try {
+        const file = write(
+          'addresses.json',
+          ghostExport({
+            posts: [ghostPost({ id: 'a1', title: 'First post', slug: 'first-post', html: '<p>Text.</p>' })],
+            users: [{ id: 'u1', name: 'Ana Writer', slug: 'ana' }],
+            tags: [{ id: 't1', name: 'Harbour news', slug: 'harbour-news' }],
+            posts_authors: [{ post_id: 'a1', author_id: 'u1', sort_order: 0 }],
+            posts_tags: [{ post_id: 'a1', tag_id: 't1', sort_order: 0 }],
+          }),
+        );
+        await importGhost(t.wiring, file, { tagTaxonomy: 'theme' });
+        const moved = async (url: string) => {
+          const reply = await app.inject({ method: 'GET', url });
+          assert.equal(reply.statusCode, 301, url);
+          return reply.headers.location;
+        };
+        assert.equal(await moved('/author/ana/'), '/authors/ana');
+        assert.equal(await moved('/author/ana/rss/'), '/authors/ana/feed.xml');
+        assert.equal(await moved('/tag/harbour-news/'), '/theme/harbour-news');
+        assert.equal(await moved('/tag/harbour-news/rss/'), '/theme/harbour-news/feed.xml');
+        assert.equal(await moved('/rss/'), '/feed.xml');
+        assert.equal(await moved('/first-post/amp/'), '/articles/first-post');
+        // Addresses of nothing the import brought still answer 404.
+        for (const url of ['/author/nobody/', '/tag/nothing/rss/', '/no-such-post/amp/'])
+          assert.equal((await app.inject({ method: 'GET', url })).statusCode, 404, url);
+      } finally {
+        await app.close();
         await t.cleanup();
       }
     });

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { toPlainText } from '../../content/markdown.ts';
 import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
 import { isImpossibleDate } from '../../domain/dates.ts';
-import { articlePath, pagePath } from '../../domain/paths.ts';
+import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.ts';
 import { clipText } from '../../domain/text.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import { AppError, Errors } from '../../errors.ts';
@@ -495,7 +495,11 @@ class GhostWriter {
         }),
       });
       this.spool.putMade('user', id, person.id);
-      session.item({ kind: 'user', id, title: name, ...session.lastDone() });
+      const done = session.lastDone();
+      // Ghost's author page, /author/<slug>/ (and its feed, /author/<slug>/rss/, through it).
+      const ghostSlug = text(user.slug)?.trim();
+      if (ghostSlug) await session.redirect(`/author/${ghostSlug}`, personPath(person.slug), `user ${id}`);
+      session.item({ kind: 'user', id, title: name, ...done });
     }
   }
 
@@ -529,7 +533,10 @@ class GhostWriter {
         description: text(tag.description),
       });
       this.spool.putMade('tag', id, term.id);
-      session.item({ kind: 'tag', id, title: name || slug, ...session.lastDone() });
+      const done = session.lastDone();
+      // Ghost's tag page, /tag/<slug>/ (and its feed, /tag/<slug>/rss/, through it).
+      if (slug) await session.redirect(`/tag/${slug}`, termPath(taxonomy.slug, term.slug), ref);
+      session.item({ kind: 'tag', id, title: name || slug, ...done });
     }
   }
 
