@@ -158,7 +158,8 @@ for (const kind of DATABASE_KINDS) {
       );
       assert.match(
         body,
-        /!\[The lamp\]\(https:\/\/lighthouse\.example\/wp-content\/uploads\/2012\/03\/lamp\.png\)/,
+        // An upload not copied (no --uploads) is a link to the old site's file, not an image it serves.
+        /\[Image: The lamp, on lighthouse\.example\]\(https:\/\/lighthouse\.example\/wp-content\/uploads\/2012\/03\/lamp\.png\)/,
       );
       assert.match(body, /```python\ndef keep\(lines\):\n {4}return \[l for l in lines if l < "z"\]\n```/);
       assert.match(body, /```php\n<\?php echo "<b>raw<\/b>"; \?>\n```/);
@@ -172,7 +173,7 @@ for (const kind of DATABASE_KINDS) {
       assert.match(html, /<td>lit 1871<br \/>rebuilt 1902<\/td>/);
       assert.match(
         html,
-        /<img src="https:\/\/lighthouse\.example\/wp-content\/uploads\/2012\/03\/lamp\.png"/,
+        /<a href="https:\/\/lighthouse\.example\/wp-content\/uploads\/2012\/03\/lamp\.png"[^>]*>Image: The lamp, on lighthouse\.example<\/a>/,
       );
     });
 

@@ -153,14 +153,15 @@ for (const kind of DATABASE_KINDS) {
       assert.match(body, /!\[Big\]\(\/media\/wordpress\/2020\/06\/big-scaled\.jpg\)/);
       assert.match(body, /!\[Edited\]\(\/media\/wordpress\/2020\/06\/edited\.jpg\)/);
       assert.match(body, /\[The report\]\(\/media\/wordpress\/2020\/06\/report\.pdf\)/);
-      // Not in the uploads folder: keeps its address at the old site, and is listed.
+      // Not in the uploads folder: a link to its address at the old site (readers' pages ask
+      // nothing of it), and listed.
       assert.match(
         body,
-        /!\[Gone\]\(https:\/\/old\.example\/wp-content\/uploads\/2020\/06\/gone-300x169\.jpg\)/,
+        /\[Image: Gone, on old\.example\]\(https:\/\/old\.example\/wp-content\/uploads\/2020\/06\/gone-300x169\.jpg\)/,
       );
       assert.match(
         second.bodyMarkdown,
-        /!\[Gone again\]\(https:\/\/old\.example\/wp-content\/uploads\/2020\/06\/gone\.jpg\)/,
+        /\[Image: Gone again, on old\.example\]\(https:\/\/old\.example\/wp-content\/uploads\/2020\/06\/gone\.jpg\)/,
       );
       assert.equal(second.featuredImage, '/media/wordpress/2020/06/photo.jpg');
       assert.equal(second.featuredImageAlt, 'A river');

@@ -118,6 +118,14 @@ const SOURCE_URL_KEYS = [
 const SOURCE_NAME_KEYS = ['syndication_source', 'original_source_name', 'source_name', '_source_name'];
 
 /** Where WordPress lists a taxonomy's terms by default (other taxonomies: under their own name). */
+/**
+ * The hosts whose images an imported body may keep as images once its references to the old
+ * site are pointed here: none. An image still at the old site's address (outside
+ * wp-content/uploads, or an upload not copied) would be requested from that host by every
+ * reader, as another site's would: it becomes a link to it, listed in the report.
+ */
+const STILL_REMOTE: ReadonlySet<string> = new Set();
+
 const WORDPRESS_TERM_BASES: Record<string, string> = {
   category: 'category',
   post_tag: 'tag',
@@ -784,7 +792,7 @@ class WordPressWriter {
     }
     const converted_ = converted.body;
     const relinked = await this.rewriteBody(converted_.markdown, ref);
-    const linked = linkExternalImages(relinked.markdown, this.hosts);
+    const linked = linkExternalImages(relinked.markdown, STILL_REMOTE);
     if (linked.images.length > 0) {
       this.session.note(ref, externalImagesNote(linked.images));
       this.externalImages.add(linked.images);
@@ -931,7 +939,9 @@ class WordPressWriter {
     let featuredUrl = attachment?.url ? await this.featuredUrl(attachment.url, ref) : null;
     // A featured image at another site's address would be loaded from there by every listing
     // and article page: it becomes a link at the head of the body instead.
-    const external = featuredUrl ? linkToExternalImage(featuredUrl, attachment?.alt ?? '', this.hosts) : null;
+    const external = featuredUrl
+      ? linkToExternalImage(featuredUrl, attachment?.alt ?? '', STILL_REMOTE)
+      : null;
     if (external) {
       this.session.note(ref, `featured ${externalImagesNote(external.images)}`);
       this.externalImages.add(external.images);
@@ -1052,7 +1062,7 @@ class WordPressWriter {
         continue;
       }
       // A reader's comment showing another site's image would have every reader's browser load it.
-      const linked = linkExternalImages(text.markdown, this.hosts);
+      const linked = linkExternalImages(text.markdown, STILL_REMOTE);
       const body = linked.markdown;
       if (linked.images.length > 0) {
         this.session.note(commentRef, externalImagesNote(linked.images));
