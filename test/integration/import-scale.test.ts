@@ -137,10 +137,11 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(report.counts.media.imported, posts);
         assert.equal(await t.wiring.store.articles.count(), posts);
         assert.equal((await t.wiring.store.listings.get('site')).count, posts);
-        // A featured image listed after its post is found all the same.
+        // A featured image listed after its post is found all the same. Still at the old site
+        // (no --uploads given), it is not hotlinked: the post's line in the report names it.
         const last = await t.wiring.store.articles.findBySlug(`post-${posts}`);
-        assert.equal(last?.featuredImage, `https://many.example/wp-content/uploads/img-${posts}.jpg`);
-        assert.equal(last?.featuredImageAlt, `Picture ${posts}`);
+        assert.equal(last?.featuredImage, null);
+        assert.match(JSON.stringify(report.items), new RegExp(`img-${posts}\\.jpg`));
         // The export reads redirects and import mappings in batches; every one comes out, by natural key.
         const parts: string[] = [];
         await exportPublication(t.wiring, {
