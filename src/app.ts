@@ -65,8 +65,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     // What Fastify itself does to make its server, with kept pages answered first.
     serverFactory: (handler) => {
       const made = createServer(httpOptions, (request, response) => {
-        // A request with an expectation goes to the app, which refuses any but 100-continue.
-        if (request.headers.expect === undefined && answers?.answer(request, response)) return;
+        if (answers?.answer(request, response)) return;
         handler(request, response);
       });
       made.keepAliveTimeout = keepAliveTimeout;

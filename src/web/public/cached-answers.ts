@@ -80,8 +80,10 @@ export class CachedAnswers {
   answer(request: IncomingMessage, response: ServerResponse): boolean {
     const { method, url, headers } = request;
     if ((method !== 'GET' && method !== 'HEAD') || url === undefined) return false;
-    // What the app refuses or checks (no Host, a body) is left to it.
+    // What the app refuses or checks (no Host, a body, an expectation: the app refuses any but
+    // 100-continue) is left to it.
     if (headers.host === undefined || headers['content-length'] !== undefined) return false;
+    if (headers.expect !== undefined) return false;
     if (headers['transfer-encoding'] !== undefined) return false;
     const key = this.keysByAddress.get(url);
     if (key === undefined) return false;
