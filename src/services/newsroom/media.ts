@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Metadata } from 'sharp';
 import type { MediaStore } from '../../adapters/media-store.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
@@ -7,23 +6,13 @@ import type { MediaItem, MediaUse, MediaVariant } from '../../domain/ports/media
 import { Errors } from '../../errors.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import { ImageProcessFailed, processImage } from './image-processes.ts';
+import { MAX_INPUT_PIXELS, type VariantsResult } from './image-variants.ts';
 import { auditActor, permissionDenied, requireCan, type Staff } from './staff.ts';
 
-export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
-/** Decoding more pixels than this is refused: a small file can expand into gigabytes (a "pixel bomb"). */
-const MAX_INPUT_PIXELS = 60_000_000;
-export const VARIANT_WIDTHS = [480, 960, 1600] as const;
-const MAX_WIDTH = 1600;
+export { VARIANT_WIDTHS } from './image-variants.ts';
 
-/** Raster formats accepted, by what the bytes are (never by file name or declared type). SVG is refused: it can carry script. */
-const ACCEPTED: Record<string, { fallback: 'jpeg' | 'png' }> = {
-  jpeg: { fallback: 'jpeg' },
-  png: { fallback: 'png' },
-  webp: { fallback: 'jpeg' },
-  gif: { fallback: 'png' },
-  heif: { fallback: 'jpeg' },
-  tiff: { fallback: 'jpeg' },
-};
+export const MAX_UPLOAD_BYTES = 15 * 1024 * 1024;
 
 const MIME: Record<string, string> = {
   jpeg: 'image/jpeg',
@@ -95,26 +84,26 @@ export async function storeImage(
   const sniffed = sniffImageType(input.bytes);
   if (!sniffed)
     throw Errors.MEDIA_INVALID({
-      reason: 'This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.',
+      reason: NOT_ACCEPTED,
     });
-  // The image library (and libvips) is loaded at the first upload, not when the server starts.
-  const { default: sharp } = await import('sharp');
-  let metadata: Metadata;
+  // The image is read and its variants made in a child process (image-processes.ts).
+  let made: VariantsResult;
   try {
-    metadata = await sharp(input.bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    made = await processImage(input.bytes);
   } catch (cause) {
+    if (!(cause instanceof ImageProcessFailed)) throw cause;
     throw Errors.MEDIA_INVALID(
-      { reason: 'The image is damaged or cannot be read.', fieldMessage: 'cannot be read as an image' },
+      cause.timedOut
+        ? {
+            reason: 'The image took too long to process: upload a smaller one.',
+            fieldMessage: 'took too long to process',
+          }
+        : { reason: 'The image is damaged or cannot be read.', fieldMessage: 'cannot be read as an image' },
       { cause },
     );
   }
-  const format: string | undefined = metadata.format;
-  const accepted = format ? ACCEPTED[format] : undefined;
-  if (!accepted)
-    throw Errors.MEDIA_INVALID({
-      reason: 'This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.',
-    });
-  const fallback = accepted.fallback === 'png' || metadata.hasAlpha ? 'png' : 'jpeg';
+  if (!made.ok) throw Errors.MEDIA_INVALID(problemOf(made));
+  const { fallback, width, height } = made;
 
   const hash = createHash('sha256').update(input.bytes).digest('hex').slice(0, 16);
   const now = ctx.now();
@@ -122,48 +111,21 @@ export async function storeImage(
   // Random too: the same image uploaded twice in one millisecond must not collide on its name.
   const base = `${hash}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 
-  // Orientation applied first, so the variants' widths are the widths readers see. The image is
-  // brought down to the widest variant as it is decoded, and kept losslessly at that size: every
-  // variant is made from it. Kept at full size, a 59-megapixel PNG was held decoded and
-  // re-encoded whole, then decoded whole again for each of its nine variants.
-  let oriented: { data: Buffer; info: { width: number; height: number } };
-  try {
-    oriented = await sharp(input.bytes, { limitInputPixels: MAX_INPUT_PIXELS })
-      .rotate()
-      .resize({ width: MAX_WIDTH, withoutEnlargement: true })
-      .png({ compressionLevel: 0 })
-      .toBuffer({ resolveWithObject: true });
-  } catch (cause) {
-    throw Errors.MEDIA_INVALID(
-      { reason: 'The image is damaged or cannot be read.', fieldMessage: 'cannot be read as an image' },
-      { cause },
-    );
-  }
-  // The image's own size, as readers see it (turned upright), not the size kept for the variants.
-  const { width, height } = metadata.autoOrient ?? oriented.info;
-  const keptWidth = oriented.info.width;
-  const widths = [
-    ...new Set([...VARIANT_WIDTHS.filter((w) => w < keptWidth), Math.min(keptWidth, MAX_WIDTH)]),
-  ].sort((a, b) => a - b);
-
   const written: { path: string; format: string; width: number; height: number; size: number }[] = [];
   try {
-    for (const w of widths) {
-      for (const out of ['avif', 'webp', fallback] as const) {
-        let pipeline = sharp(oriented.data).resize({ width: w, withoutEnlargement: true });
-        pipeline =
-          out === 'avif'
-            ? pipeline.avif({ quality: 55, effort: 2 })
-            : out === 'webp'
-              ? pipeline.webp({ quality: 78 })
-              : out === 'png'
-                ? pipeline.png({ compressionLevel: 9 })
-                : pipeline.jpeg({ quality: 82, mozjpeg: true });
-        const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
-        const file = `${folder}/${base}-${w}.${out === 'jpeg' ? 'jpg' : out}`;
-        await ctx.media.put(file, data);
-        written.push({ path: file, format: out, width: info.width, height: info.height, size: data.length });
-      }
+    for (const variant of made.variants) {
+      const file = `${folder}/${base}-${variant.width}.${variant.format === 'jpeg' ? 'jpg' : variant.format}`;
+      await ctx.media.put(
+        file,
+        Buffer.from(variant.data.buffer, variant.data.byteOffset, variant.data.byteLength),
+      );
+      written.push({
+        path: file,
+        format: variant.format,
+        width: variant.width,
+        height: variant.height,
+        size: variant.data.byteLength,
+      });
     }
   } catch (error) {
     await Promise.all(written.map((w) => ctx.media.remove(w.path).catch(() => {})));
@@ -212,6 +174,29 @@ export async function storeImage(
   } catch (error) {
     await Promise.all(written.map((w) => ctx.media.remove(w.path).catch(() => {})));
     throw error;
+  }
+}
+
+const NOT_ACCEPTED = 'This is not an image we accept: upload a JPEG, PNG, WebP, GIF, AVIF or TIFF file.';
+
+/** What the uploader is told about an image that could not be made into variants. */
+function problemOf(made: Extract<VariantsResult, { ok: false }>): { reason: string; fieldMessage?: string } {
+  switch (made.problem) {
+    case 'format':
+      return { reason: NOT_ACCEPTED };
+    case 'too-large': {
+      const megapixels = Math.round((made.pixels ?? 0) / 1e6);
+      const limit = MAX_INPUT_PIXELS / 1e6;
+      return {
+        reason: `The image has ${megapixels} megapixels; at most ${limit} are accepted. Make it smaller and upload it again.`,
+        fieldMessage: `has ${megapixels} megapixels (at most ${limit})`,
+      };
+    }
+    default:
+      return {
+        reason: 'The image is damaged or cannot be read.',
+        fieldMessage: 'cannot be read as an image',
+      };
   }
 }
 
