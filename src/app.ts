@@ -243,6 +243,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     cache,
     assets,
     httpMaxAge: config.cache.httpMaxAge,
+    answers,
   });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });
   await app.register(readerRoutes, { reader, cache, assets, answers, discovery });

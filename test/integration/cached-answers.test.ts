@@ -124,6 +124,63 @@ describe('kept reader pages answered before the app', () => {
     }
   });
 
+  test('answers kept feeds, sitemaps and search pages exactly as the app did', async () => {
+    const index = (await request(port, '/sitemap.xml')).body.toString();
+    const month = /\/sitemaps\/articles-[0-9-]+\.xml/.exec(index)?.[0];
+    assert.ok(month, 'the sitemap index names a monthly sitemap');
+    app.pageCache.clear();
+    const urls = [
+      '/feed.xml',
+      '/feed.atom',
+      '/feed.json',
+      '/authors/nadia-korvell/feed.xml',
+      '/region/east-africa/feed.atom',
+      '/sitemap.xml',
+      month,
+      '/sitemaps/news.xml',
+      '/search?q=water',
+    ];
+    for (const url of urls) {
+      for (const encoding of ['identity', 'gzip', 'br']) {
+        const headers = { 'accept-encoding': encoding };
+        const first = await get(url, { headers });
+        assert.equal(first.status, 200, `${url} ${encoding}`);
+        assert.equal(first.isFromCache, false, `${url}: the first request is rendered by the app`);
+        const second = await get(url, { headers });
+        assert.equal(second.isFromCache, true, `${url} ${encoding}: the second is answered from the cache`);
+        const isCompressed = encoding !== 'identity';
+        assert.deepEqual(steady(second.headers, isCompressed), steady(first.headers, isCompressed), url);
+        assert.ok(decoded(second).equals(decoded(first)), `${url} ${encoding}: the same document`);
+        app.pageCache.clear();
+      }
+    }
+  });
+
+  test('a kept feed answers If-Modified-Since and If-None-Match as the app does, and an old copy goes back to the app', async () => {
+    const first = await get('/feed.xml');
+    const lastModified = String(first.headers['last-modified']);
+    const since = await get('/feed.xml', { headers: { 'if-modified-since': lastModified } });
+    assert.equal(since.isFromCache, true);
+    assert.equal(since.status, 304);
+    assert.equal(since.headers['last-modified'], lastModified);
+    // An ETag that does not match wins over a date that does: the whole feed again.
+    const both = await get('/feed.xml', {
+      headers: { 'if-none-match': 'W/"other"', 'if-modified-since': lastModified },
+    });
+    assert.equal(both.isFromCache, true);
+    assert.equal(both.status, 200);
+    const earlier = new Date(Date.parse(lastModified) - 1000).toUTCString();
+    assert.equal((await get('/feed.xml', { headers: { 'if-modified-since': earlier } })).status, 200);
+    // Feeds and sitemaps depend on the clock: a copy past its time is the app's to make again.
+    const kept = app.pageCache.get('feed:/feed.xml');
+    assert.ok(kept);
+    kept.renderedAt -= 10 * 60_000;
+    const stale = await get('/feed.xml');
+    assert.equal(stale.isFromCache, false);
+    assert.equal(stale.status, 200);
+    assert.equal((await get('/feed.xml')).isFromCache, true);
+  });
+
   test('answers HEAD and a matching If-None-Match from the cache with the page headers', async () => {
     const page = await get(ARTICLE);
     const head = await get(ARTICLE, { method: 'HEAD' });

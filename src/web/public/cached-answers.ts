@@ -6,6 +6,16 @@ const ADDRESSES_PER_PAGE = 2;
 /** Longer addresses are left to the framework: a cache key is never that long. */
 const MAX_ADDRESS_LENGTH = 1024;
 
+/** How the answers for a kind of address are made, besides the page's bytes and ETag. */
+export interface AnswerKind {
+  /** Header names and values in turn: content type, caching, vary. */
+  readonly headers: readonly string[];
+  /** Sends Last-Modified and honours If-Modified-Since when no If-None-Match is sent. */
+  readonly hasLastModified: boolean;
+  /** A copy older than this many milliseconds is left to the app, which renders it again. */
+  readonly ttlMs: number | undefined;
+}
+
 /**
  * Reader pages answered straight from the page cache, before the framework sees the request.
  *
@@ -18,17 +28,23 @@ const MAX_ADDRESS_LENGTH = 1024;
  * When the page is dropped (an edit, the byte limit), the address finds nothing and goes to
  * the framework again, which renders and keeps the page anew.
  *
- * Answers vary only by Accept-Encoding and If-None-Match. A route whose answer depends on any
- * other part of the request (a cookie, an Accept header asking for another format) must not
- * hand its addresses to `remember`.
+ * Feeds, sitemaps and search pages are answered the same way, each with its own kind of answer
+ * (its content type and cache lifetime, Last-Modified, and for feeds and sitemaps a copy's time
+ * to live, after which the app renders it again).
+ *
+ * Answers vary only by Accept-Encoding, If-None-Match and (where Last-Modified is sent)
+ * If-Modified-Since. A route whose answer depends on any other part of the request (a cookie,
+ * an Accept header asking for another format) must not hand its addresses to `remember`.
  */
 export class CachedAnswers {
   private readonly cache: PageCache;
-  /** Cache key by address, oldest first. */
-  private readonly keysByAddress = new Map<string, string>();
+  /** Cache key and kind of answer by address, oldest first. */
+  private readonly byAddress = new Map<string, { key: string; kind: AnswerKind }>();
   private readonly maxAddresses: number;
-  /** Header names and values in turn, as Node's writeHead takes them. */
-  private readonly fixedHeaders: readonly string[];
+  /** The protective headers, names and values in turn, as Node's writeHead takes them. */
+  private readonly protectiveHeaders: readonly string[];
+  /** The kind of answer of a reader page. */
+  private readonly pageKind: AnswerKind;
   /** Called after each answer, for the request log. */
   private readonly onAnswered: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
 
@@ -51,7 +67,8 @@ export class CachedAnswers {
     // the configured lifetime. A browser lifetime, or stale-while-revalidate, showed a deleted
     // article for up to two minutes.
     this.cacheControl = `public, max-age=0, must-revalidate, s-maxage=${options.sharedMaxAge}`;
-    this.fixedHeaders = Object.entries({ ...options.headers, ...this.pageHeaders() }).flat();
+    this.protectiveHeaders = Object.entries(options.headers).flat();
+    this.pageKind = this.kindOf(this.pageHeaders(), { hasLastModified: false });
     this.onAnswered = options.onAnswered;
   }
 
@@ -64,15 +81,31 @@ export class CachedAnswers {
     };
   }
 
-  /** Remembers that a reader route answered `address` with the page kept under `key`. */
-  remember(address: string, key: string): void {
+  /** A kind of answer with these headers (content type, caching), for `remember`. */
+  kindOf(
+    headers: Readonly<Record<string, string>>,
+    options: { hasLastModified: boolean; ttlMs?: number },
+  ): AnswerKind {
+    return {
+      headers: [...this.protectiveHeaders, ...Object.entries(headers).flat()],
+      hasLastModified: options.hasLastModified,
+      ttlMs: options.ttlMs,
+    };
+  }
+
+  /**
+   * Remembers that a route answered `address` with the page kept under `key`, as a reader page
+   * unless another kind of answer is given.
+   */
+  remember(address: string, key: string, kind: AnswerKind = this.pageKind): void {
     if (this.maxAddresses === 0 || address.length > MAX_ADDRESS_LENGTH) return;
-    if (this.keysByAddress.get(address) === key) return;
-    this.keysByAddress.delete(address);
-    this.keysByAddress.set(address, key);
-    if (this.keysByAddress.size > this.maxAddresses) {
-      const oldest = this.keysByAddress.keys().next().value;
-      if (oldest !== undefined) this.keysByAddress.delete(oldest);
+    const known = this.byAddress.get(address);
+    if (known?.key === key && known.kind === kind) return;
+    this.byAddress.delete(address);
+    this.byAddress.set(address, { key, kind });
+    if (this.byAddress.size > this.maxAddresses) {
+      const oldest = this.byAddress.keys().next().value;
+      if (oldest !== undefined) this.byAddress.delete(oldest);
     }
   }
 
@@ -85,14 +118,24 @@ export class CachedAnswers {
     if (headers.host === undefined || headers['content-length'] !== undefined) return false;
     if (headers.expect !== undefined) return false;
     if (headers['transfer-encoding'] !== undefined) return false;
-    const key = this.keysByAddress.get(url);
-    if (key === undefined) return false;
-    const entry = this.cache.get(key);
+    const remembered = this.byAddress.get(url);
+    if (remembered === undefined) return false;
+    const { kind } = remembered;
+    const entry = this.cache.get(remembered.key);
     if (!entry) return false;
+    if (kind.ttlMs !== undefined && Date.now() - entry.renderedAt > kind.ttlMs) return false;
     const encoding = preferredEncoding(headers['accept-encoding']);
     const { bytes, etag } = entry.encoded(encoding);
-    const answer = [...this.fixedHeaders, 'etag', etag];
-    if (isEtagMatch(headers['if-none-match'], etag)) {
+    const answer = [...kind.headers, 'etag', etag];
+    let isNotModified = isEtagMatch(headers['if-none-match'], etag);
+    if (kind.hasLastModified) {
+      // Whole seconds, as the header writes them.
+      const lastModified = Math.floor(entry.lastModified.getTime() / 1000) * 1000;
+      answer.push('last-modified', new Date(lastModified).toUTCString());
+      const since = headers['if-modified-since'];
+      if (headers['if-none-match'] === undefined && since) isNotModified = Date.parse(since) >= lastModified;
+    }
+    if (isNotModified) {
       response.writeHead(304, answer);
       response.end();
     } else {

@@ -16,6 +16,7 @@ import { Id, type TypedApp } from '../schemas.ts';
 import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from '../views/discovery.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { type AssetUrls, layout } from '../views/layout.ts';
+import type { AnswerKind, CachedAnswers } from './cached-answers.ts';
 
 export interface DiscoveryRouteDeps {
   wiring: Wiring;
@@ -24,6 +25,7 @@ export interface DiscoveryRouteDeps {
   cache: PageCache;
   assets: AssetUrls;
   httpMaxAge: number;
+  answers: CachedAnswers;
 }
 
 /** Feeds and sitemaps depend on the clock (scheduled articles appear); cached copies expire. */
@@ -43,9 +45,36 @@ const SearchQuerystring = Type.Object(
 
 /** Feeds, sitemaps, robots.txt, search (page and JSON) and the read counter. */
 export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): Promise<void> {
-  const { wiring, discovery, reader, cache, assets } = deps;
-  /** Sends a cached entry in the encoding the client prefers, answering 304 to a matching conditional GET. */
-  function sendEntry(request: FastifyRequest, reply: FastifyReply, entry: CachedPage, type: string): unknown {
+  const { wiring, discovery, reader, cache, assets, answers } = deps;
+  /** The kind of answer of each content type and time to live, for the server's cached answers. */
+  const kinds = new Map<string, AnswerKind>();
+  const kindOf = (type: string, ttlMs: number | undefined): AnswerKind => {
+    const name = `${type} ${ttlMs}`;
+    let kind = kinds.get(name);
+    if (!kind) {
+      const headers = {
+        'cache-control': `public, max-age=${deps.httpMaxAge}`,
+        vary: 'accept-encoding',
+        'content-type': type,
+      };
+      kind = answers.kindOf(headers, { hasLastModified: true, ...(ttlMs === undefined ? {} : { ttlMs }) });
+      kinds.set(name, kind);
+    }
+    return kind;
+  };
+
+  /**
+   * Sends a cached entry in the encoding the client prefers, answering 304 to a matching
+   * conditional GET. The address is then answered by the server from the kept copy (see
+   * CachedAnswers) for as long as the copy is kept and, with `ttlMs`, no older than that.
+   */
+  function sendEntry(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kept: { key: string; entry: CachedPage; type: string; ttlMs?: number },
+  ): unknown {
+    const { entry, type } = kept;
+    if (cache.get(kept.key) === entry) answers.remember(request.url, kept.key, kindOf(type, kept.ttlMs));
     const encoding = preferredEncoding(request.headers['accept-encoding']);
     const { bytes, etag } = entry.encoded(encoding);
     const lastModified = new Date(Math.floor(entry.lastModified.getTime() / 1000) * 1000);
@@ -76,8 +105,9 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     options: { key: string; type: string; ttlMs?: number },
     render: () => Promise<{ body: string; lastModified: Date; tags: string[] } | undefined>,
   ): Promise<unknown> {
+    const ttlMs = options.ttlMs ?? GENERATED_TTL_MS;
     let entry: CachedPage | undefined = cache.get(options.key);
-    if (!entry || Date.now() - entry.renderedAt > (options.ttlMs ?? GENERATED_TTL_MS)) {
+    if (!entry || Date.now() - entry.renderedAt > ttlMs) {
       const generation = cache.generation;
       const rendered = await render();
       if (!rendered) {
@@ -95,7 +125,7 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
         generation,
       );
     }
-    return sendEntry(request, reply, entry, options.type);
+    return sendEntry(request, reply, { key: options.key, entry, type: options.type, ttlMs });
   }
 
   async function serveFeed(request: FastifyRequest, reply: FastifyReply, scope: FeedScope, file: string) {
@@ -244,7 +274,7 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
         generation,
       );
     }
-    return sendEntry(request, reply, entry, 'text/html; charset=utf-8');
+    return sendEntry(request, reply, { key, entry, type: 'text/html; charset=utf-8' });
   });
 
   app.get('/api/search', { schema: { querystring: SearchQuerystring } }, async (request, reply) => {
