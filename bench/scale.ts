@@ -224,7 +224,7 @@ async function benchDatabase(
     const t0 = performance.now();
     const server = startServer({ port, url, dataDir, isCached });
     try {
-      await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000);
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000, server);
       startSeconds[cache] = (performance.now() - t0) / 1000;
       process.stdout.write(
         `  memory counted (cache ${cache}): bin/pressroom (pid ${server.child.pid}) and every process below it, RSS summed:\n${describeTree(processTree(server.child.pid), '    ')}`,
@@ -311,7 +311,7 @@ async function timeEmptyStart(
     const t0 = performance.now();
     const server = startServer({ port, url, dataDir, isCached: true });
     try {
-      await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000);
+      await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000, server);
       return (performance.now() - t0) / 1000;
     } finally {
       await server.stop();
@@ -378,14 +378,24 @@ function report(reports: DatabaseReport[]): void {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-scale-'));
 const reports: DatabaseReport[] = [];
+/** A database whose run failed is named with its error; the others' figures are still printed. */
+const failures: string[] = [];
 try {
-  if (args.only !== 'postgres')
-    reports.push(await benchDatabase('sqlite', `sqlite:${path.join(dir, 'scale.db')}`, dir, 1));
+  if (args.only !== 'postgres') {
+    await benchDatabase('sqlite', `sqlite:${path.join(dir, 'scale.db')}`, dir, 1).then(
+      (done) => reports.push(done),
+      (error: unknown) => failures.push(`sqlite: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }
   const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (adminUrl && args.only !== 'sqlite') {
     const database = await temporaryPostgres(adminUrl, 'pressroom_scale');
     try {
-      reports.push(await benchDatabase('postgres', database.url, dir, 2));
+      await benchDatabase('postgres', database.url, dir, 2).then(
+        (done) => reports.push(done),
+        (error: unknown) =>
+          failures.push(`postgres: ${error instanceof Error ? error.message : String(error)}`),
+      );
     } finally {
       await database.drop();
     }
@@ -395,6 +405,8 @@ try {
     );
   }
   report(reports);
+  for (const failure of failures) process.stdout.write(`\nFAILED ${failure}\n`);
+  if (failures.length > 0) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

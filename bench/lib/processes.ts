@@ -18,11 +18,20 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls a URL until it answers 2xx, or throws after the timeout. */
-export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Polls a URL until it answers 2xx, or throws after the timeout. With the process that should
+ * answer, throws as soon as it exits, and the error carries what it wrote to stderr.
+ */
+export async function waitForHttp(url: string, timeoutMs = 60_000, server?: RunningProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
+  const said = () => (server ? `; its stderr: ${server.stderr().trim() || '(nothing)'}` : '');
   while (Date.now() < deadline) {
+    if (server && (server.child.exitCode !== null || server.child.signalCode !== null)) {
+      throw new Error(
+        `${url}: the server exited (${server.child.signalCode ?? `code ${server.child.exitCode}`})${said()}`,
+      );
+    }
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -32,7 +41,7 @@ export async function waitForHttp(url: string, timeoutMs = 60_000): Promise<void
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`, { cause: lastError });
+  throw new Error(`${url} did not answer within ${timeoutMs} ms${said()}`, { cause: lastError });
 }
 
 export interface RunningProcess {
