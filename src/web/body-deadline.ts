@@ -1,5 +1,6 @@
 import { errorCodes, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { Errors } from '../errors.ts';
 
 /** How long a request body may take: a grace, plus its size at the slowest pace waited for. */
 export interface BodyPace {
@@ -50,6 +51,12 @@ export const bodyDeadline = fp(
       app.server.requestTimeout = options.headersTimeoutMs + bodyDeadlineMs(largestBody, pace);
     });
     app.addHook('onRequest', (request, reply, done) => {
+      // A body sent where no route answers is refused before any of it is read (the answer
+      // closes the connection, below), as a body the route's checks refuse is.
+      if (request.is404 && hasUnreadBody(request)) {
+        done(Errors.NOT_FOUND());
+        return;
+      }
       const raw = request.raw;
       const declared = Number(raw.headers['content-length']);
       const isChunked = raw.headers['transfer-encoding'] !== undefined;

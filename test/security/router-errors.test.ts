@@ -35,6 +35,12 @@ const MALFORMED: [string, string, number, boolean][] = [
   ['an unknown address', get('/no/such/page'), 404, false],
   ['an unknown API address', get('/api/no-such-thing'), 404, true],
   [
+    'a body sent where no route takes one',
+    'POST /api/search HTTP/1.1\r\nHost: review.example\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{x',
+    404,
+    true,
+  ],
+  [
     'a body of a type nobody reads',
     'POST /admin/login HTTP/1.1\r\nHost: review.example\r\nContent-Type: text/x-weird\r\nContent-Length: 2\r\nConnection: close\r\n\r\nab',
     415,
@@ -42,7 +48,7 @@ const MALFORMED: [string, string, number, boolean][] = [
   ],
   [
     'JSON that does not parse',
-    'POST /api/search HTTP/1.1\r\nHost: review.example\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{x',
+    'POST /admin/login HTTP/1.1\r\nHost: review.example\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{x',
     400,
     true,
   ],

@@ -247,6 +247,26 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a body sent to an address no route answers gets its 404 before the body is read', async () => {
+      // Within the body limit, and only its first kilobyte sent: the answer must not wait for the rest.
+      for (const target of ['/no-such-page', '/admin/no-such-form', '/articles']) {
+        const held = open(port, headOf({ target, client: editor, length: 512 * 1024, type: 'text/plain' }));
+        try {
+          held.socket.write(randomBytes(1024));
+          const answered = await Promise.race([
+            held.receivedText('\r\n\r\n').then(() => true),
+            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 800)),
+          ]);
+          assert.ok(answered, `${target}: answered before the body arrived`);
+          const answer = parse(held.received());
+          assert.equal(answer.status, 404, target);
+          assert.equal(answer.headers.connection, 'close', target);
+        } finally {
+          held.socket.destroy();
+        }
+      }
+    });
+
     test('uploads are taken a few at a time per person and in all; past that a 503 with Retry-After', async () => {
       const uploaders = [
         editor,
