@@ -8,6 +8,7 @@ import {
   slugProblem,
   slugWithSuffix,
   spelledSlug,
+  termSlug,
   tidySlug,
 } from './slug.ts';
 
@@ -92,4 +93,11 @@ test('tidies a typed slug into one, keeping one already right and one with nothi
   assert.equal(tidySlug('water-ledger'), 'water-ledger');
   assert.equal(tidySlug('!!!'), '!!!');
   assert.equal(tidySlug('  '), '');
+});
+
+test('termSlug keeps a name that is a slug already and spells out the rest', () => {
+  assert.equal(termSlug('rivers'), 'rivers');
+  assert.equal(termSlug('C#'), 'c-sharp');
+  assert.equal(termSlug('C++'), 'c-plus-plus');
+  assert.equal(termSlug('Law & Justice'), 'law-justice');
 });

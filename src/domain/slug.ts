@@ -101,6 +101,17 @@ export function spelledSlug(text: string): string {
   );
 }
 
+/**
+ * The slug a term gets from its name when none is given: the name itself when it is a slug
+ * already, else the name spelt out (spelledSlug). Every importer and the editor make term slugs
+ * with it, so that a tag `C#` is `c-sharp` wherever it comes from.
+ * @example termSlug('C#') // 'c-sharp'
+ * @example termSlug('rivers') // 'rivers'
+ */
+export function termSlug(name: string): string {
+  return isValidSlug(name) ? name : spelledSlug(name);
+}
+
 /** Whether slugify(text) had to cut the slug short (it is longer than a slug may be). */
 export function isSlugCut(text: string): boolean {
   return wholeSlug(text).length > MAX_SLUG_LENGTH;

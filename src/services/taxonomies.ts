@@ -1,7 +1,7 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Repositories } from '../domain/ports/store.ts';
-import { slugify, spelledSlug } from '../domain/slug.ts';
+import { spelledSlug, termSlug } from '../domain/slug.ts';
 import {
   DEFAULT_TAXONOMIES,
   type Taxonomy,
@@ -40,7 +40,7 @@ export async function findOrCreateTerm(
   actor = 'import',
 ): Promise<Term> {
   const name = stripXmlForbidden(ref.name).trim();
-  const slug = slugify(name);
+  const slug = termSlug(name);
   if (!name || !slug)
     throw Errors.VALIDATION_FAILED({
       details: [{ field: taxonomy.slug, message: `"${ref.name}" is not a usable term name` }],
@@ -70,8 +70,9 @@ export async function findOrCreateTerm(
     }
     parentId = (await findOrCreateTerm(repos, taxonomy, { name: ref.parentName }, now, actor)).id;
   }
-  // "Sao Paulo" is "São Paulo" written plainly; "C" is not "C#", though both make `c`: a
-  // name that only shares its slug with another term is a term of its own, under a slug of its own.
+  // "Sao Paulo" is "São Paulo" written plainly; "Law & Justice" is not "Law Justice", though both
+  // make `law-justice`: a name that only shares its slug with another term is a term of its own,
+  // under a slug of its own.
   let existing = await repos.taxonomies.findTerm(taxonomy.id, slug);
   let newSlug = slug;
   if (existing && !isSameTermName(existing.name, name)) {

@@ -145,6 +145,17 @@ for (const kind of DATABASE_KINDS) {
       ]);
     });
 
+    test('a term named F# or .NET gets the slug the WordPress and Ghost imports give it, with no clash needed', async () => {
+      writeFileSync(path.join(dir, 'lang-fsharp.md'), '---\ntitle: On F sharp\ntheme: [F#, .NET]\n---\nbody');
+      assert.equal((await importMarkdown(t.wiring, path.join(dir, 'lang-fsharp.md'))).failed, 0);
+      const article = (await t.wiring.store.articles.findBySlug('on-f-sharp'))!;
+      const terms = await t.wiring.store.taxonomies.findTermsByIds(article.termIds);
+      assert.deepEqual(terms.map((term) => `${term.name}=${term.slug}`).sort(), [
+        '.NET=dot-net',
+        'F#=f-sharp',
+      ]);
+    });
+
     test('a file holding the character U+FFFD is read; bytes that are not UTF-8 refuse it', async () => {
       const kept = path.join(dir, 'mojibake.md');
       writeFileSync(kept, '---\ntitle: Caf\uFFFD au lait\n---\nAn old archive\u2019s caf\uFFFD.');

@@ -36,7 +36,7 @@ import {
   RESERVED_SLUGS,
   slugify,
   slugWithSuffix,
-  spelledSlug,
+  termSlug,
 } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
 import { clipText, trimEndOf } from '../../domain/text.ts';
@@ -854,9 +854,8 @@ export class ImportSession {
 
   /** A term's slug made of `text`: kept as it is when it is a slug already, else spelt out (spelledSlug). */
   private termSlugOf(ref: string, text: string): string {
-    if (isValidSlug(text)) return text;
-    if (isSlugCut(text)) this.note(ref, 'slug shortened to 120 characters');
-    return spelledSlug(text);
+    if (!isValidSlug(text) && isSlugCut(text)) this.note(ref, 'slug shortened to 120 characters');
+    return termSlug(text);
   }
 
   /** Whether a term found here by slug or name is the source term `name` (sourceId), not another. */
