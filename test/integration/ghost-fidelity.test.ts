@@ -670,7 +670,8 @@ for (const kind of DATABASE_KINDS) {
         assert.ok(escaping);
         assert.doesNotMatch(escaping.bodyMarkdown, /etc\/passwd|etc\/hosts|\.\.\/|%2e/i);
         assert.doesNotMatch(escaping.bodyHtml, /etc\/passwd|etc\/hosts|content\/images/);
-        for (const escaped of ['../../../../etc/passwd', '../../etc/hosts']) {
+        // Named as the source writes them.
+        for (const escaped of ['../../../../etc/passwd', '%2e%2e/%2e%2e/etc/hosts']) {
           const line = itemLine(report, 'image', escaped);
           assert.equal(line.outcome, 'skipped');
           assert.match(line.reason ?? '', /leads out of the images folder/);
@@ -681,6 +682,10 @@ for (const kind of DATABASE_KINDS) {
             JSON.stringify(report.skipped),
           );
         }
+        // Named once, among the images: the post's line does not name it again as a dropped image.
+        assert.equal(report.items.filter((item) => item.kind === 'image').length, 2);
+        assert.doesNotMatch(itemLine(report, 'post', 'e1').reason ?? '', /relative address|Passwords/);
+        assert.doesNotMatch(JSON.stringify(report), /"\.\.\/\.\.\/etc\/hosts|image \.\.\/\.\.\/etc\/hosts/);
         const shadow = await t.wiring.store.articles.findBySlug('shadow');
         assert.equal(shadow?.featuredImage, null);
         assert.match(

@@ -47,33 +47,51 @@ const IMAGE_REF = /(?:__GHOST_URL__|(?<![\w.~%:/-]))\/content\/images\/([^"'\s)\
 
 /**
  * Stands for an image that could not be placed: rewriteGhostImages writes it in place of the
- * reference, and withoutMissingImages then takes the image out of the converted body.
+ * reference, and withoutMissingImages then takes the image out of the converted body. An address
+ * (one that can lead nowhere) rather than a marker: the converter treats it as any image's, so the
+ * image is left out once, by the import, and named once, among the images.
  */
-export const MISSING_IMAGE = '\uE013';
+export const MISSING_IMAGE = 'https://missing-image.invalid/ghost';
+const MISSING = MISSING_IMAGE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const IMPORT_ACTOR = { userId: null, label: 'import' };
 
-/** The image paths (below content/images) that the given texts refer to, each once. */
+/** The image paths (below content/images) that the given texts refer to, each once (see imageKey). */
 export function ghostImagePaths(texts: Iterable<string | null | undefined>): string[] {
   const found = new Set<string>();
   for (const text of texts) {
     if (!text) continue;
     for (const match of text.matchAll(IMAGE_REF)) {
-      let relative = match[1] ?? '';
-      try {
-        relative = decodeURIComponent(relative);
-      } catch {
-        // Keep it as written.
-      }
       // One that leads out of the folder (../../etc/passwd) is listed too, to be skipped.
-      if (relative) found.add(relative);
+      const key = imageKey(match[1] ?? '');
+      if (key) found.add(key);
     }
   }
   return [...found].sort();
 }
 
-/** Whether a path below content/images stays inside it: no "..", "." or empty parts. */
+function decoded(relative: string): string {
+  try {
+    return decodeURIComponent(relative);
+  } catch {
+    return relative;
+  }
+}
+
+/**
+ * What an image reference is known by: its path decoded (the file's name, "a b.png" for
+ * "a%20b.png"), or, for one that leads out of the folder, the path as the source writes it
+ * ("%2e%2e/etc/passwd"), which is how the report names it.
+ */
+function imageKey(written: string): string {
+  const path = decoded(written);
+  return isInsideImages(path) ? path : written;
+}
+
+/** Whether a path below content/images (decoded or not) stays inside it: no "..", "." or empty parts. */
 export function isInsideImages(relative: string): boolean {
-  return !relative.split('/').some((part) => part === '..' || part === '.' || part === '');
+  return !decoded(relative)
+    .split('/')
+    .some((part) => part === '..' || part === '.' || part === '');
 }
 
 /** Ghost's resized copies live under size/w600/ (and format/webp/); the original is the path without. */
@@ -201,26 +219,24 @@ export async function removeGhostImages(
  */
 export function rewriteGhostImages(text: string, urls: ImageUrls): string {
   return text.replace(IMAGE_REF, (whole, relative: string) => {
-    let key = relative;
-    try {
-      key = decodeURIComponent(relative);
-    } catch {
-      // Keep it as written.
-    }
-    const url = urls.get(key);
+    const url = urls.get(imageKey(relative));
     if (url === undefined) return whole;
     return url ?? MISSING_IMAGE;
   });
 }
 
-/** Takes images that could not be placed out of a converted body (a linked one with its link); captions stay. */
+/**
+ * Takes images that could not be placed out of a converted body (a linked one with its link);
+ * captions stay, and a link to one becomes its text.
+ */
 export function withoutMissingImages(markdown: string): string {
   if (!markdown.includes(MISSING_IMAGE)) return markdown;
   return markdown
-    .replace(/\[!\[[^\]]*\]\(\uE013[^)]*\)\]\([^)]*\)/g, '')
-    .replace(/!\[[^\]]*\]\(\uE013[^)]*\)/g, '')
-    .replace(/<img\b[^>]*\uE013[^>]*>/gi, '')
-    .replace(/\uE013/g, '')
+    .replace(new RegExp(`\\[!\\[[^\\]]*\\]\\(${MISSING}[^)]*\\)\\]\\([^)]*\\)`, 'g'), '')
+    .replace(new RegExp(`!\\[[^\\]]*\\]\\(${MISSING}[^)]*\\)`, 'g'), '')
+    .replace(new RegExp(`\\[([^\\]]*)\\]\\(${MISSING}[^)]*\\)`, 'g'), '$1')
+    .replace(new RegExp(`<img\\b[^>]*${MISSING}[^>]*>`, 'gi'), '')
+    .replaceAll(MISSING_IMAGE, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

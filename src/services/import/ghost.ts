@@ -34,6 +34,7 @@ import {
   htmlToMarkdown,
   withoutRefusedLinks,
 } from './html-to-markdown.ts';
+import { restorePrivateUse, setAsidePrivateUse } from './private-use.ts';
 import {
   type BatchRunner,
   decodeSlug,
@@ -193,10 +194,13 @@ export function ghostBodyMarkdown(
   files: GhostFileRef[];
 } {
   const files: GhostFileRef[] = [];
+  // The author's own private-use characters are set aside before anything marks places in the body.
   const source = (value: unknown) => {
     const raw = text(value);
     return withoutGhostUrl(
-      raw === null ? null : rewriteGhostFiles(rewriteGhostImages(raw, images), oldUrl, files),
+      raw === null
+        ? null
+        : rewriteGhostFiles(rewriteGhostImages(setAsidePrivateUse(raw), images), oldUrl, files),
     );
   };
   const converted = (
@@ -206,11 +210,11 @@ export function ghostBodyMarkdown(
       brokenReferences: [],
     },
   ) => ({
-    markdown: unlinkFiles(withoutMissingImages(body.markdown)),
+    markdown: restorePrivateUse(unlinkFiles(withoutMissingImages(body.markdown))),
     embeds: body.embeds,
     droppedCards: rendered.droppedCards,
     brokenReferences: rendered.brokenReferences,
-    droppedLinks: body.droppedLinks,
+    droppedLinks: body.droppedLinks.map((link) => ({ ...link, text: restorePrivateUse(link.text) })),
     // Those the body still links to (a video's poster, say, is no part of it).
     files: files.filter((file) =>
       body.markdown.includes(file.url ?? `${UNLINKED_FILE}${file.path.slice('content/'.length)}`),
@@ -445,8 +449,10 @@ class GhostWriter {
     if (value === null) return null;
     const rewritten = rewriteGhostImages(value, this.images);
     if (rewritten.startsWith('/media/')) return rewritten;
+    // Listed among the images already, with the reason.
+    if (rewritten.includes(MISSING_IMAGE)) return null;
     const url = absoluteUrl(rewritten);
-    if (url === null && noting && value.trim() !== '' && !rewritten.includes(MISSING_IMAGE))
+    if (url === null && noting && value.trim() !== '')
       this.session.note(
         noting.ref,
         `${noting.field} "${clipText(value.trim(), 80)}" is neither an http(s) address nor one of the site's images; left out`,

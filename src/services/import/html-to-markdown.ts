@@ -8,6 +8,7 @@ import { type CodeBlock, liftCode, restoreCode, restoreCodeText, type ShortcodeN
 import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
 import { liftFootnotes, restoreFootnotes } from './html-footnotes.ts';
 import { type FootnoteCounter, footnotesToAnchors } from './markdown-footnotes.ts';
+import { restorePrivateUse, setAsidePrivateUse } from './private-use.ts';
 
 export type { ShortcodeNote };
 
@@ -1002,8 +1003,20 @@ export function cleanText(text: string): string {
 
 const PHP_BLOCK = /<\?(?:php\b|=)[\s\S]*?(?:\?>|$)/gi;
 
-/** Converts a post body (WordPress or Ghost HTML) to clean Markdown, reporting shortcodes. */
+/**
+ * Converts a post body (WordPress or Ghost HTML) to clean Markdown, reporting shortcodes. The
+ * author's own private-use characters come across as written (see private-use.ts).
+ */
 export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } = {}): ConvertedBody {
+  const converted = convertHtml(setAsidePrivateUse(html), options);
+  return {
+    ...converted,
+    markdown: restorePrivateUse(converted.markdown),
+    droppedLinks: converted.droppedLinks.map((link) => ({ ...link, text: restorePrivateUse(link.text) })),
+  };
+}
+
+function convertHtml(html: string, options: { isWordPress?: boolean }): ConvertedBody {
   // The converter's HTML parser, like the sanitizer, slows down badly on deeply nested tags.
   assertRenderable(html, 'body');
   const shortcodes: ShortcodeNote[] = [];

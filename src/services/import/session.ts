@@ -1304,10 +1304,11 @@ export function sameDraft(a: ArticleDraft, b: ArticleDraft): boolean {
 
 /**
  * A report text without the private-use characters the converters mark places with while they
- * work (U+E000 to U+F8FF): one left in a note by a path that did not put back what it marked
- * would show as a box and a number. A marked place ("\uE010" "3" "\uE010") becomes "…".
+ * work (U+E000 to U+E0FF): one left in a note by a path that did not put back what it marked
+ * would show as a box and a number. A marked place ("\uE010" "3" "\uE010") becomes "…". An
+ * author's own private-use characters above that range (an icon font's) are kept.
  */
 export function withoutPlaceholders(text: string): string {
-  if (!/[\uE000-\uF8FF]/.test(text)) return text;
-  return text.replace(/([\uE000-\uF8FF])\d*\1/g, '…').replace(/[\uE000-\uF8FF]/g, '');
+  if (!/[\uE000-\uE0FF]/.test(text)) return text;
+  return text.replace(/([\uE000-\uE0FF])\d*\1/g, '…').replace(/[\uE000-\uE0FF]/g, '');
 }

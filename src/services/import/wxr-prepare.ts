@@ -7,6 +7,7 @@ import type { RenderedBody } from '../articles.ts';
 import { liftBlockFootnotes, restoreBlockFootnotes, withoutBlockFootnoteMarks } from './block-footnotes.ts';
 import { liftCode } from './code-blocks.ts';
 import { type ConvertedBody, cleanText, type DroppedLink, htmlToMarkdown } from './html-to-markdown.ts';
+import { restorePrivateUse, setAsidePrivateUse } from './private-use.ts';
 import type { WxrItem } from './wxr-reader.ts';
 import type { SpooledItem } from './wxr-spool.ts';
 
@@ -52,7 +53,21 @@ function topLevelMore(content: string): { index: number; length: number } | null
  * editor's footnotes (`footnotes`: the post's meta of that name) end the whole body.
  */
 export function wordPressBody(content: string, options: { footnotes?: string | null } = {}): WordPressBody {
-  const lifted = liftBlockFootnotes(content, options.footnotes);
+  // The author's own private-use characters are set aside before anything marks places in the body.
+  const body = convertedBody(setAsidePrivateUse(content), setAsidePrivateUse(options.footnotes ?? ''));
+  const restoreAll = (texts: string[]) => texts.map(restorePrivateUse);
+  return {
+    ...body,
+    markdown: restorePrivateUse(body.markdown),
+    droppedLinks: body.droppedLinks.map((link) => ({ ...link, text: restorePrivateUse(link.text) })),
+    teaser: body.teaser === null ? null : restorePrivateUse(body.teaser),
+    moreText: body.moreText === null ? null : restorePrivateUse(body.moreText),
+    footnoteProblems: restoreAll(body.footnoteProblems),
+  };
+}
+
+function convertedBody(content: string, footnotes: string): WordPressBody {
+  const lifted = liftBlockFootnotes(content, footnotes);
   const droppedLinks: DroppedLink[] = [];
   const withNotes = (markdown: string) =>
     restoreBlockFootnotes(markdown, lifted.notes, (note) => {
