@@ -30,6 +30,8 @@ function ghostExport(data: {
   users?: Row[];
   posts_tags?: Row[];
   posts_authors?: Row[];
+  settings?: Row[];
+  members?: Row[];
 }) {
   return JSON.stringify({
     db: [{ meta: { exported_on: 1620000000000, version: '5.0.0' }, data: { tags: [], users: [], ...data } }],
@@ -696,6 +698,60 @@ for (const kind of DATABASE_KINDS) {
           itemLine(report, 'user', 'u1').reason ?? '',
           /profile image "\.\.\/\.\.\/etc\/group" is neither/,
         );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
+    test('Ghost signup and paywall cards, code injection and members are counted in the report as left out', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const file = write(
+          'ghost-left-out.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'c1',
+                title: 'Lexical',
+                slug: 'lexical-cards',
+                lexical: lexical({ type: 'signup', header: 'Join us' }, { type: 'paywall' }),
+                codeinjection_head: '<script>track()</script>',
+              }),
+              ghostPost({
+                id: 'c2',
+                title: 'Html',
+                slug: 'html-cards',
+                html: '<p>Free part.</p><!--members-only--><p>Paid part.</p><div class="kg-card kg-signup-card"><h2 class="kg-signup-card-heading">Sign up</h2><form><input type="email"></form></div>',
+                codeinjection_foot: '<style>p{}</style>',
+              }),
+              ghostPost({ id: 'c3', title: 'Plain', slug: 'plain', html: '<p>Nothing left out.</p>' }),
+            ],
+            settings: [
+              {
+                id: 's1',
+                key: 'codeinjection_head',
+                value: '<script src="https://stats.example/a.js"></script>',
+              },
+              { id: 's2', key: 'codeinjection_foot', value: '' },
+              { id: 's3', key: 'title', value: 'A site' },
+            ],
+            members: [
+              { id: 'm1', email: 'a@example.org' },
+              { id: 'm2', email: 'b@example.org' },
+              { id: 'm3', email: 'c@example.org' },
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        const said = report.warnings.join('\n');
+        assert.match(said, /2 "signup" cards? .*left out/);
+        assert.match(said, /2 "paywall" cards? .*left out/);
+        assert.match(said, /code injection of 2 posts .*left out/);
+        assert.match(said, /the site's code injection \(head\) .*left out/);
+        assert.match(said, /3 members .*not imported/);
+        assert.doesNotMatch(said, /a@example\.org/);
+        const html = await t.wiring.store.articles.findBySlug('html-cards');
+        assert.equal(html?.bodyMarkdown, 'Free part.\n\nPaid part.');
       } finally {
         await t.cleanup();
       }

@@ -111,9 +111,10 @@ function card(name: string, payload: Json): string {
       return `<p><a href="${escapeHtml(src)}">${escapeHtml(label)}</a> (${name})</p>${block(caption)}`;
     }
     default:
-      // Cards that show readers nothing of the post (signup forms, the paywall marker) go
-      // quietly; any other is named in the import report.
-      if (!SILENT_CARDS.has(name)) droppedCards?.push(name);
+      // Cards that show readers nothing of the post (signup forms, the paywall marker) are
+      // counted for the report's summary; any other is named on its post's line.
+      if (SILENT_CARDS.has(name)) silentCards?.push(name);
+      else droppedCards?.push(name);
       return '';
   }
 }
@@ -146,6 +147,9 @@ const SILENT_CARDS = new Set(['paywall', 'signup', 'email-cta', 'email', 'transi
 /** Names of the cards the body being rendered lost, while lexicalToHtml or mobiledocToHtml runs. */
 let droppedCards: string[] | null = null;
 
+/** Names of the cards of SILENT_CARDS the body being rendered had, likewise. */
+let silentCards: string[] | null = null;
+
 /** What the body being rendered refers to but does not hold (a card, an atom), for its report line. */
 let brokenReferences: string[] | null = null;
 
@@ -154,6 +158,8 @@ export interface RenderedGhostBody {
   html: string;
   /** Names of the cards left out. */
   droppedCards: string[];
+  /** Names of the cards with nothing of the post's own (signup, paywall…), left out too. */
+  silentCards: string[];
   /** Sections or text referring to cards or atoms the document does not hold. */
   brokenReferences: string[];
 }
@@ -161,12 +167,14 @@ export interface RenderedGhostBody {
 /** Runs a render, collecting the names of the cards it could not keep. */
 function collectingDropped(render: () => string): RenderedGhostBody {
   droppedCards = [];
+  silentCards = [];
   brokenReferences = [];
   try {
     const html = render();
-    return { html, droppedCards, brokenReferences };
+    return { html, droppedCards, silentCards, brokenReferences };
   } finally {
     droppedCards = null;
+    silentCards = null;
     brokenReferences = null;
   }
 }

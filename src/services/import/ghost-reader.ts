@@ -7,8 +7,20 @@ import { type AppError, Errors } from '../../errors.ts';
 
 type Row = Record<string, unknown>;
 
-/** The lists of a Ghost export an import reads; any other (settings, members…) is passed over. */
-export const GHOST_TABLES = ['posts', 'users', 'tags', 'posts_tags', 'posts_authors', 'posts_meta'] as const;
+/**
+ * The lists of a Ghost export an import reads; any other is passed over. Settings and members
+ * are read only to say what of them is left out (code injection, how many members).
+ */
+export const GHOST_TABLES = [
+  'posts',
+  'users',
+  'tags',
+  'posts_tags',
+  'posts_authors',
+  'posts_meta',
+  'settings',
+  'members',
+] as const;
 export type GhostTable = (typeof GHOST_TABLES)[number];
 
 /**

@@ -189,6 +189,8 @@ export function ghostBodyMarkdown(
   markdown: string;
   embeds: string[];
   droppedCards: string[];
+  /** Cards with nothing of the post's own (signup, paywall…), left out: for the summary. */
+  silentCards: string[];
   brokenReferences: string[];
   droppedLinks: DroppedLink[];
   files: GhostFileRef[];
@@ -205,14 +207,16 @@ export function ghostBodyMarkdown(
   };
   const converted = (
     body: { markdown: string; embeds: string[]; droppedLinks: DroppedLink[] },
-    rendered: { droppedCards: string[]; brokenReferences: string[] } = {
+    rendered: { droppedCards: string[]; silentCards: string[]; brokenReferences: string[] } = {
       droppedCards: [],
+      silentCards: [],
       brokenReferences: [],
     },
   ) => ({
     markdown: restorePrivateUse(unlinkFiles(withoutMissingImages(body.markdown))),
     embeds: body.embeds,
     droppedCards: rendered.droppedCards,
+    silentCards: rendered.silentCards,
     brokenReferences: rendered.brokenReferences,
     droppedLinks: body.droppedLinks.map((link) => ({ ...link, text: restorePrivateUse(link.text) })),
     // Those the body still links to (a video's poster, say, is no part of it).
@@ -221,7 +225,12 @@ export function ghostBodyMarkdown(
     ),
   });
   const html = source(post.html);
-  if (html?.trim()) return converted(htmlToMarkdown(html));
+  if (html?.trim())
+    return converted(htmlToMarkdown(html), {
+      droppedCards: [],
+      silentCards: silentCardsInHtml(html),
+      brokenReferences: [],
+    });
   const lexical = source(post.lexical);
   if (lexical?.trim()) {
     const rendered = lexicalToHtmlNoting(lexical);
@@ -235,6 +244,26 @@ export function ghostBodyMarkdown(
   const droppedLinks: DroppedLink[] = [];
   const markdown = withoutRefusedLinks(source(post.markdown)?.trim() ?? '', droppedLinks);
   return converted({ markdown, embeds: [], droppedLinks });
+}
+
+// In a post's html, the paywall card is a comment and the signup card a form in a div of its own.
+const PAYWALL_IN_HTML = /<!--\s*members-only\s*-->/g;
+const SIGNUP_IN_HTML = /<div\b[^>]*\bclass\s*=\s*["'][^"']*\bkg-signup-card\b/gi;
+
+/** The paywall and signup cards of a post's html, by name, as the structured bodies name them. */
+function silentCardsInHtml(html: string): string[] {
+  return [
+    ...Array.from(html.matchAll(PAYWALL_IN_HTML), () => 'paywall'),
+    ...Array.from(html.matchAll(SIGNUP_IN_HTML), () => 'signup'),
+  ];
+}
+
+/** What a Ghost site has that no article, page, person or term here holds: counted for the report. */
+interface GhostLeftOut {
+  /** Members (subscribers): never read beyond counting them. */
+  members: number;
+  /** The site's code injection settings that hold something: "head", "foot". */
+  siteCodeInjection: Set<string>;
 }
 
 /**
@@ -270,9 +299,22 @@ export async function importGhost(
     throw Errors.IMPORT_FAILED({ reason: `Cannot read ${file}` }, { cause });
   }
   const spool = new GhostSpool();
+  const leftOut: Record<GhostOrigin, GhostLeftOut> = {
+    db: { members: 0, siteCodeInjection: new Set() },
+    top: { members: 0, siteCodeInjection: new Set() },
+  };
   try {
     const { origin } = await readGhostExport(file, {
       onRow: (table, row, rowOrigin) => {
+        if (table === 'members') {
+          leftOut[rowOrigin].members += 1;
+          return;
+        }
+        if (table === 'settings') {
+          const key = /^codeinjection_(head|foot)$/.exec(text(row.key) ?? '')?.[1];
+          if (key && text(row.value)?.trim()) leftOut[rowOrigin].siteCodeInjection.add(key);
+          return;
+        }
         const images =
           table === 'posts' || table === 'users'
             ? ghostImagePaths(IMAGE_FIELDS.map((key) => text(row[key])))
@@ -314,7 +356,11 @@ export async function importGhost(
       // Every Ghost site imports under one source: what another export made is not this one's.
       isOwnSourceId: (sourceId) => spool.hasSourceId(sourceId),
     });
-    const writer = new GhostWriter(session, spool, origin, { taxonomySlug, oldUrl: options.oldUrl });
+    const writer = new GhostWriter(session, spool, origin, {
+      taxonomySlug,
+      oldUrl: options.oldUrl,
+      leftOut: leftOut[origin],
+    });
     const total = spool.count(origin, 'posts');
     const batchSize = options.isStrict ? Number.POSITIVE_INFINITY : (options.batchPosts ?? GHOST_BATCH_POSTS);
     /** Writes everything, each batch through `inBatch` (its own transaction, or the one strict import's). */
@@ -377,13 +423,20 @@ class GhostWriter {
   private readonly hosts: Set<string>;
   /** Images at other sites' addresses made links, for the report's summary. */
   private readonly externalImages = new ExternalImageTally();
+  /** What of the site no item holds (members, its code injection), for the report's summary. */
+  private readonly leftOut: GhostLeftOut;
+  /** Cards left out with nothing of their post's own (signup, paywall…), by name. */
+  private readonly silentCards = new Map<string, number>();
+  /** Posts whose code injection (their own scripts and styles) is left out. */
+  private postsWithCodeInjection = 0;
 
   constructor(
     session: ImportSession,
     spool: GhostSpool,
     origin: GhostOrigin,
-    options: { taxonomySlug: string; oldUrl?: string | undefined },
+    options: { taxonomySlug: string; oldUrl?: string | undefined; leftOut: GhostLeftOut },
   ) {
+    this.leftOut = options.leftOut;
     this.session = session;
     this.spool = spool;
     this.origin = origin;
@@ -594,6 +647,8 @@ class GhostWriter {
     let hasForwardLinks = false;
     try {
       const converted = ghostBodyMarkdown(post, this.images, this.oldUrl);
+      for (const name of converted.silentCards)
+        this.silentCards.set(name, (this.silentCards.get(name) ?? 0) + 1);
       const filesNote = ghostFilesNote(converted.files);
       if (filesNote) session.note(ref, filesNote);
       body = converted.markdown;
@@ -674,6 +729,8 @@ class GhostWriter {
       field: 'feature image',
     });
     const meta = this.spool.postMeta(this.origin, id);
+    if (['codeinjection_head', 'codeinjection_foot'].some((key) => text(post[key] ?? meta?.[key])?.trim()))
+      this.postsWithCodeInjection += 1;
     const featureAlt = (text(post.feature_image_alt) ?? text(meta?.feature_image_alt))?.trim() || null;
     // A feature image at another site's address would be loaded from there by every listing and
     // article page: it becomes a link at the head of the body instead.
@@ -773,6 +830,12 @@ class GhostWriter {
       this.pendingRelink = { kind, id: entityId, isUnchanged: outcome === 'unchanged' };
   }
 
+  /** Says what of the site no item holds, kind by kind (see leftOutNotes). */
+  private warnLeftOut(): void {
+    for (const note of leftOutNotes(this.silentCards, this.postsWithCodeInjection, this.leftOut))
+      this.session.warn(note);
+  }
+
   /** Notes what only the whole import knows, in the last batch. */
   async finish(): Promise<void> {
     // Links to posts written after the one that links to them, now that every post is written.
@@ -786,12 +849,47 @@ class GhostWriter {
     }
     const external = this.externalImages.summary();
     if (external) this.session.warn(external);
+    this.warnLeftOut();
     if (this.embeds.size > 0)
       this.session.warn(
         `embedded players and bookmark cards were kept as links to their own pages, so readers' browsers contact no third party until they follow one (${[...this.embeds].map(([provider, n]) => `${provider} ×${n}`).join(', ')})`,
       );
   }
 }
+
+/** What a Ghost export has that no item here holds, one line for each kind, with counts. */
+function leftOutNotes(
+  cards: ReadonlyMap<string, number>,
+  postsWithCodeInjection: number,
+  leftOut: GhostLeftOut,
+): string[] {
+  const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const notes = [...cards].map(
+    ([name, n]) =>
+      `${plural(n, `"${name}" card`)} left out: ${CARD_REASONS[name] ?? 'it shows nothing of its post here'}`,
+  );
+  if (postsWithCodeInjection > 0)
+    notes.push(
+      `the code injection of ${plural(postsWithCodeInjection, 'post')} (their own scripts and styles) left out: this site runs no code from imported content`,
+    );
+  if (leftOut.siteCodeInjection.size > 0)
+    notes.push(
+      `the site's code injection (${[...leftOut.siteCodeInjection].sort().join(' and ')}) left out: this site runs no code from imported content; add what you need to the theme`,
+    );
+  if (leftOut.members > 0)
+    notes.push(
+      `${plural(leftOut.members, 'member')} (subscribers) not imported: this site has no member accounts; export them from Ghost's Members page for your newsletter tool`,
+    );
+  return notes;
+}
+
+/** Why a card with nothing of its post's own is left out, by name. */
+const CARD_REASONS: Record<string, string> = {
+  signup: 'this site has no member signup form',
+  paywall: 'this site has no paywall inside a post; the text on both sides of it is kept',
+  'email-cta': 'it was shown only in newsletters',
+  email: 'it was shown only in newsletters',
+};
 
 /** The host of an address, lower case and without "www.", or "" when it is none. */
 function hostOf(url: string): string {

@@ -300,6 +300,13 @@ function hasClass(node: Node, name: string): boolean {
     .includes(` ${name} `);
 }
 
+// Ghost's signup card is a form for the old site's members (with its heading and fine print):
+// nothing of the post's own; the Ghost import counts it among what it left out.
+turndown.addRule('ghostSignupCard', {
+  filter: (node) => node.nodeName === 'DIV' && hasClass(node, 'kg-signup-card'),
+  replacement: () => '',
+});
+
 turndown.addRule('refusedImage', {
   filter: (node) =>
     node.nodeName === 'IMG' &&
