@@ -187,7 +187,12 @@ async function runMigration(
           : `Stopped by ${report.stoppedBy}; run the same command again to finish (it also points the links that still lead to the old site).`,
       );
       process.exitCode = stop.exitCode();
-    } else if (failures > 0) process.exitCode = 1;
+    } else {
+      // Heard during the last batch, after the last point where the import could stop.
+      if (stop.signal.aborted)
+        stdio.err(`${String(stop.signal.reason)} came too late to stop the import: everything was imported.`);
+      if (failures > 0) process.exitCode = 1;
+    }
   } finally {
     stop.release();
     spool.close();

@@ -113,5 +113,40 @@ for (const kind of DATABASE_KINDS) {
         await t.cleanup();
       }
     });
+
+    test('a JSON import asked to stop during its load, one transaction, finishes it and says the stop came too late', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const file = path.join(folder, `late-stop-${kind}.json`);
+        writeFileSync(
+          file,
+          JSON.stringify({
+            format: 'pressroom-export',
+            version: 1,
+            people: [{ slug: 'ana', name: 'Ana', links: '[]', created_at: STAMP, updated_at: STAMP }],
+          }),
+        );
+        const stop = new AbortController();
+        // The signal arrives while the load runs, after the last point where it could stop it.
+        const archive = t.wiring.store.archive;
+        const load = archive.load.bind(archive);
+        archive.load = (...args: Parameters<typeof archive.load>) => {
+          stop.abort('SIGTERM');
+          return load(...args);
+        };
+        const report = await importJson(t.wiring, file, { stopSignal: stop.signal });
+        assert.equal(report.stoppedBy, undefined);
+        assert.equal(report.counts.person.imported, 1);
+        assert.ok(
+          report.warnings.some((w) =>
+            /SIGTERM came during the load.*too late to stop it: everything above was imported/.test(w),
+          ),
+          report.warnings.join('\n'),
+        );
+        assert.ok(await t.wiring.store.people.findBySlug('ana'));
+      } finally {
+        await t.cleanup();
+      }
+    });
   });
 }

@@ -94,6 +94,16 @@ export async function importJson(
   // Rows were loaded around article saves: the search index is built here, where it happened.
   await rebuildSearchIndex(ctx);
   ctx.changes.publish({ kind: 'everything' });
+  // A stop asked for during the load came too late to stop it: the report says so, rather than
+  // leaving whoever asked to wonder what was kept.
+  await new Promise((resolve) => setImmediate(resolve));
+  if (options.stopSignal?.aborted) {
+    const reason =
+      typeof options.stopSignal.reason === 'string' ? options.stopSignal.reason : 'a request to stop';
+    report.warnings.push(
+      `${reason} came during the load, which is one transaction, too late to stop it: everything above was imported`,
+    );
+  }
   return report;
 }
 
