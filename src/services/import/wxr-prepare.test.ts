@@ -32,6 +32,14 @@ describe('WordPress bodies and <!--more-->', () => {
     assert.equal(body.markdown, '-   One\n-   Two three\n-   Four\n\nEnd.');
   });
 
+  test('a teaser made from the body leaves out embed labels and figure captions', () => {
+    const body = wordPressBody(
+      '<p>Intro.</p><figure><img src="https://example.org/a.png" alt="Quay"><figcaption>Photo: Ana Lind</figcaption></figure>\n\n[youtube https://youtu.be/abcdefgh]\n\n<p>More <em>text</em>.</p><!--more--><p>Rest.</p>',
+    );
+    assert.equal(body.teaser, 'Intro. More text.');
+    assert.match(body.markdown, /\*Photo: Ana Lind\*[\s\S]*▶ Watch on YouTube/);
+  });
+
   test('the first <!--more--> outside code and lists is the break', () => {
     const body = wordPressBody(
       '<pre>x\n<!--more-->\ny</pre><ol><li>a<!--more--></li></ol><p>Teaser.</p><!--more--><p>Rest.</p>',

@@ -91,7 +91,8 @@ function convertedBody(content: string, footnotes: string): WordPressBody {
   }
   const before = htmlToMarkdown(html.slice(0, at.index), { isWordPress: true });
   const after = htmlToMarkdown(html.slice(at.index + at.length), { isWordPress: true });
-  const teaser = renderedPlainText(renderMarkdownNow(withoutBlockFootnoteMarks(before.markdown))) || null;
+  const teaser =
+    renderedPlainText(renderMarkdownNow(teaserMarkdown(withoutBlockFootnoteMarks(before.markdown)))) || null;
   const custom = /^<!--more\s([^>]*)-->$/i.exec(html.slice(at.index, at.index + at.length))?.[1];
   const moreText = custom ? cleanText(custom).replace(/\s+/g, ' ').trim() || null : null;
   const markdown = withNotes(
@@ -106,6 +107,30 @@ function convertedBody(content: string, footnotes: string): WordPressBody {
     moreText,
     footnoteProblems: lifted.problems,
   };
+}
+
+// An embed kept as a link ("▶ Watch on YouTube"): its label is the converter's words, not the author's.
+const EMBED_LINK = /\[▶ (?:[^\]\\]|\\.)*\]\([^)\s]*\)/g;
+// A paragraph that is an image, linked or not, and one that is wholly emphasised (a caption).
+const IMAGE_PARAGRAPH = /^\[?!\[/;
+const CAPTION_PARAGRAPH = /^\*[^*\n][\s\S]*\*$/;
+
+/**
+ * The Markdown a teaser made from the body is taken from: without the labels of embeds kept as
+ * links, nor the captions the converter writes under figures and embeds (a teaser is the
+ * author's prose, not "Photo: …" or "▶ Watch on YouTube").
+ */
+function teaserMarkdown(markdown: string): string {
+  const paragraphs = markdown.split(/\n{2,}/);
+  return paragraphs
+    .filter((paragraph, index) => {
+      const previous = paragraphs[index - 1]?.trim() ?? '';
+      const isUnderFigure =
+        IMAGE_PARAGRAPH.test(previous) || (previous !== '' && previous.replace(EMBED_LINK, '').trim() === '');
+      return !(isUnderFigure && CAPTION_PARAGRAPH.test(paragraph.trim()));
+    })
+    .map((paragraph) => paragraph.replace(EMBED_LINK, ''))
+    .join('\n\n');
 }
 
 /** Something that could not be converted, and why. */
