@@ -182,6 +182,7 @@ const CATALOGUE = {
     (p: { reason?: string }) =>
       p.reason ?? 'Your role does not allow this. Ask an editor or an admin if you need it.',
   ),
+  PERSON_IN_USE: entry('conflict', (p: { reason: string }) => p.reason),
   LAST_ADMIN: entry(
     'conflict',
     () => 'This would leave the publication without an active admin. Make someone else admin first.',

@@ -52,7 +52,7 @@ export const PERMISSIONS = {
   'article.delete_own': { description: 'Delete one’s own articles', roles: ['author', 'editor', 'admin'] },
   'article.delete_any': { description: 'Delete anyone’s articles', roles: ['editor', 'admin'] },
   'article.redirect_offsite': {
-    description: 'Send a deleted article’s address to another site (others: only within this one)',
+    description: 'Send a deleted article’s or page’s address to another site (others: only within this one)',
     roles: ['editor', 'admin'],
   },
   'article.restore': {

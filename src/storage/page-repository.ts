@@ -67,4 +67,8 @@ export class PageRepository implements PageStore {
   async update(id: number, record: PageRecord): Promise<void> {
     await this.db.updateTable('pages').set(toRow(record)).where('id', '=', id).execute();
   }
+
+  async delete(id: number): Promise<void> {
+    await this.db.deleteFrom('pages').where('id', '=', id).execute();
+  }
 }

@@ -96,4 +96,8 @@ export class PersonRepository implements PersonStore {
   async update(id: number, record: PersonRecord): Promise<void> {
     await this.db.updateTable('people').set(toRow(record)).where('id', '=', id).execute();
   }
+
+  async delete(id: number): Promise<void> {
+    await this.db.deleteFrom('people').where('id', '=', id).execute();
+  }
 }

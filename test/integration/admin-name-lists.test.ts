@@ -18,7 +18,7 @@ const REGIONS = ['Europe', 'europa', 'Eastern Europe', 'Asia', '100% Africa', 'A
 function listedNames(body: string, label: string): string[] {
   return [
     ...body.matchAll(
-      new RegExp(`<td data-label="${label}"><a href="/admin/(?:terms|pages)/\\d+">([^<]+)</a>`, 'g'),
+      new RegExp(`<td data-label="${label}"><a href="/admin/(?:terms|pages)/\\d+"[^>]*>([^<]+)</a>`, 'g'),
     ),
   ].map((m) => (m[1] ?? '').replaceAll('&amp;', '&'));
 }

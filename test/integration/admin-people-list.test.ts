@@ -10,7 +10,7 @@ import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/da
 const NAMES = ['Ana Reis', 'Ben Okafor', 'Carla Mendes', 'ana beatriz', 'Zoe Lam'];
 
 function listedNames(body: string): string[] {
-  return [...body.matchAll(/<td data-label="Name"><a href="\/admin\/people\/\d+">([^<]+)<\/a>/g)].map(
+  return [...body.matchAll(/<td data-label="Name"><a href="\/admin\/people\/\d+"[^>]*>([^<]+)<\/a>/g)].map(
     (m) => m[1] ?? '',
   );
 }

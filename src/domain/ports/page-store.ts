@@ -9,4 +9,6 @@ export interface PageStore {
   list(): Promise<Page[]>;
   insert(record: PageRecord): Promise<number>;
   update(id: number, record: PageRecord): Promise<void>;
+  /** Removes the row (its revisions stay, in the revision log). */
+  delete(id: number): Promise<void>;
 }

@@ -12,4 +12,6 @@ export interface PersonStore {
   list(): Promise<Person[]>;
   insert(record: PersonRecord): Promise<number>;
   update(id: number, record: PersonRecord): Promise<void>;
+  /** Removes the row; the caller has checked that no byline or account refers to it. */
+  delete(id: number): Promise<void>;
 }

@@ -88,7 +88,7 @@ export async function deleteArticle(
 ): Promise<{ article: Article; address: AddressOutcome }> {
   const now = ctx.now();
   const stamp = toIsoTimestamp(now);
-  const requested = normalizeRedirectTarget(input.redirectTo, {
+  const requested = requestedRedirect(input.redirectTo, {
     siteUrl: ctx.siteUrl,
     mayLeaveSite: can(staff.role, 'article.redirect_offsite'),
   });
@@ -98,7 +98,7 @@ export async function deleteArticle(
       throw Errors.EDIT_CONFLICT();
     }
     const path = hasBeenPublished(article, now) ? articlePath(article.slug) : null;
-    const target = requested === null ? null : await redirectTarget(repos, requested, path);
+    const target = await checkedRedirect(repos, { requested, path, what: 'article' });
     const listedBefore = listedState(article);
     // Off the site first: a deleted article is never published or scheduled, so every reader
     // query (they all ask for published articles) passes it by whatever else it checks.
@@ -116,14 +116,7 @@ export async function deleteArticle(
     await repos.search.remove(article.id);
     await repos.jobs.cancel(publishJobKey(article.id));
 
-    let address: AddressOutcome = { kind: 'none' };
-    if (path !== null && target !== null) {
-      await repos.redirects.put({ fromPath: path, toPath: target, statusCode: 301 }, stamp);
-      address = { kind: 'moved', path, to: target };
-    } else if (path !== null) {
-      await repos.redirects.markGone(path, stamp);
-      address = { kind: 'gone', path };
-    }
+    const address = await leaveAddress(repos, { path, target, stamp });
     const deleted: Article = { ...article, status, publishedAt, version, updatedAt: stamp };
     const was = STATUS_LABELS[article.status].toLowerCase();
     await repos.revisions.add({
@@ -252,9 +245,10 @@ async function loadDeletable(
  * The redirect target as it will be stored: a site path, or an http(s) URL for those who may
  * send readers elsewhere (refused like any link a writer sets, see domain/url.ts: no "//host",
  * "/\\host", other scheme, space or control character), percent-encoded so that it is a valid
- * Location as it stands. This site's own full URL counts as its path. Null for none.
+ * Location as it stands. This site's own full URL counts as its path. Null for none. Deleting a
+ * page or a person reads its redirect with this too.
  */
-function normalizeRedirectTarget(
+export function requestedRedirect(
   value: string | undefined,
   options: { siteUrl: string; mayLeaveSite: boolean },
 ): string | null {
@@ -294,30 +288,70 @@ function pathOf(url: URL): string {
   return `${url.pathname}${url.search}${url.hash}`;
 }
 
-/** Checks the target against the article's address and what the site already redirects. */
-async function redirectTarget(
+/** What is deleted, as the refusals about its address name it. */
+export type DeletedThing = 'article' | 'page' | 'author page';
+
+/**
+ * The redirect `requested` checked against the deleted thing's address `path` (null: readers know
+ * none) and what the site already redirects, or null for none; call it in the deletion's
+ * transaction, before {@link leaveAddress}.
+ */
+export async function checkedRedirect(
   repos: Pick<Repositories, 'redirects'>,
-  target: string,
-  path: string | null,
-): Promise<string> {
+  input: {
+    requested: string | null;
+    path: string | null;
+    what: DeletedThing;
+    /** The form field a refusal names. */
+    field?: string;
+  },
+): Promise<string | null> {
+  const { requested: target, path, what } = input;
+  const problem = (message: string) => redirectProblem(message, input.field);
+  if (target === null) return null;
   if (path === null) {
-    throw redirectProblem('is only for an article that was published: this one has no address readers know');
+    const subject = {
+      article: 'an article that was published: this one',
+      page: 'a page that is published: this one',
+      'author page': 'someone whose author page readers may know: this person',
+    }[what];
+    throw problem(`is only for ${subject} has no address readers know`);
   }
   const bare = target.split(/[?#]/, 1)[0] ?? target;
-  if (trimEndOf(bare, '/') === path) throw redirectProblem('must be another address than the article’s own');
+  if (trimEndOf(bare, '/') === path) throw problem(`must be another address than the ${what}’s own`);
   if (!target.startsWith('/')) return target;
   // An address that itself redirects: point straight at where it leads, so that none chains.
   const existing: Redirect | undefined = await repos.redirects.find(trimEndOf(bare, '/') || '/');
-  if (existing?.statusCode === 410) throw redirectProblem('leads to an address that is gone too');
-  if (existing && existing.toPath === path) throw redirectProblem('leads back to the article’s own address');
+  if (existing?.statusCode === 410) throw problem('leads to an address that is gone too');
+  if (existing && existing.toPath === path) throw problem(`leads back to the ${what}’s own address`);
   return existing ? existing.toPath : target;
 }
 
-function redirectProblem(message: string) {
-  return Errors.VALIDATION_FAILED({ details: [{ field: 'redirect_to', message }] });
+/**
+ * What a deletion leaves at the address readers knew (`path`; null: none): a permanent redirect
+ * to `target` (from {@link checkedRedirect}), or 410 Gone. One rule for articles, pages and
+ * author pages.
+ */
+export async function leaveAddress(
+  repos: Pick<Repositories, 'redirects'>,
+  input: { path: string | null; target: string | null; stamp: string },
+): Promise<AddressOutcome> {
+  const { path, target, stamp } = input;
+  if (path === null) return { kind: 'none' };
+  if (target !== null) {
+    await repos.redirects.put({ fromPath: path, toPath: target, statusCode: 301 }, stamp);
+    return { kind: 'moved', path, to: target };
+  }
+  await repos.redirects.markGone(path, stamp);
+  return { kind: 'gone', path };
 }
 
-function addressNote(address: AddressOutcome): string {
+function redirectProblem(message: string, field = 'redirect_to') {
+  return Errors.VALIDATION_FAILED({ details: [{ field, message }] });
+}
+
+/** "; /about answers 410 Gone", for a revision note or an audit summary; empty when no address changed. */
+export function addressNote(address: AddressOutcome): string {
   switch (address.kind) {
     case 'none':
       return '';

@@ -296,6 +296,9 @@ class MemoryPeople implements PersonStore {
   async update(id: number, record: PersonRecord) {
     this.s().people.set(id, { ...structuredClone(record), id });
   }
+  async delete(id: number) {
+    this.s().people.delete(id);
+  }
 }
 
 class MemoryTaxonomies implements TaxonomyStore {
@@ -416,6 +419,9 @@ class MemoryPages implements PageStore {
   }
   async update(id: number, record: PageRecord) {
     this.s().pages.set(id, { ...record, id });
+  }
+  async delete(id: number) {
+    this.s().pages.delete(id);
   }
 }
 

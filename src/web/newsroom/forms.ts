@@ -243,3 +243,36 @@ export function pageTokenOf(value: string | undefined, field: string): { id?: nu
   if (isRecordId(id)) return { id, errors: [] };
   return { errors: [{ field, message: 'is not a page of this list: start again from the first page' }] };
 }
+
+/**
+ * Only the list's own filters (`keys`) of `given` as a query string (no "?"), for a bulk form to
+ * carry and its results to lead back to; anything else in it is left out.
+ */
+export function keptListQuery(
+  given: string | Record<string, string | undefined> | undefined,
+  keys: readonly string[],
+): string {
+  const source =
+    typeof given === 'string' || given === undefined
+      ? new URLSearchParams(given ?? '')
+      : { get: (key: string) => given[key] ?? null };
+  const params = new URLSearchParams();
+  for (const key of keys) {
+    const value = source.get(key);
+    if (value) params.set(key, value);
+  }
+  return params.toString();
+}
+
+/** The ids a bulk form ticked (one "id" field or several), or VALIDATION_FAILED naming one that is not an id. */
+export function tickedIds(id: string | string[] | undefined, noun: string): number[] {
+  const ids: number[] = [];
+  for (const value of typeof id === 'string' ? [id] : (id ?? [])) {
+    const number = parseWholeNumber(value.trim());
+    if (!isRecordId(number)) {
+      throw Errors.VALIDATION_FAILED({ details: [{ field: 'id', message: `“${value}” is not ${noun} id` }] });
+    }
+    ids.push(number);
+  }
+  return ids;
+}

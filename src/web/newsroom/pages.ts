@@ -5,20 +5,40 @@ import { parseNameListQuery } from '../../domain/name-list-query.ts';
 import type { Page } from '../../domain/page.ts';
 import { pagePath } from '../../domain/paths.ts';
 import type { NameListSort } from '../../domain/ports/admin-list-store.ts';
-import { findPageById, listPagesPage, savePage } from '../../services/newsroom/page-admin.ts';
+import { MAX_BULK_ITEMS } from '../../services/newsroom/bulk-items.ts';
+import {
+  bulkPageAction,
+  deletePage,
+  findPageById,
+  listPagesPage,
+  PAGE_BULK_ACTIONS,
+  type PageBulkAction,
+  planPageDeletion,
+  planPagesDeletion,
+  savePage,
+} from '../../services/newsroom/page-admin.ts';
 import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
+import { newsroomJs } from '../views/newsroom/assets.ts';
+import {
+  type BulkListOrigin,
+  bulkDeleteConfirmView,
+  bulkItemsResultView,
+} from '../views/newsroom/bulk-items.ts';
 import { nameListForm, nameListPager } from '../views/newsroom/name-list.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
   type FieldErrors,
+  type FormProblem,
   fieldId,
   formField,
   formRoute,
+  keptListQuery,
   listFilterProblems,
   stringValues,
+  tickedIds,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
 
@@ -42,7 +62,54 @@ const PageForm = Type.Object({
 
 const PAGE_BODY_LIMIT = 4 * 1024 * 1024;
 
-const PageListQuery = Type.Object({ q: OptionalText, sort: OptionalText, after: OptionalText });
+const PageListQuery = Type.Object({
+  notice: OptionalText,
+  q: OptionalText,
+  sort: OptionalText,
+  after: OptionalText,
+});
+
+/** The pages list's own filters, kept when a bulk action leads back to it. */
+const PAGE_LIST_KEYS = ['q', 'sort', 'after'] as const;
+
+const PageBulkForm = Type.Object({
+  action: Type.Union(PAGE_BULK_ACTIONS.map((action) => Type.Literal(action))),
+  id: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: MAX_BULK_ITEMS })])),
+  /** The list's query string, to lead back to it with its filters. */
+  list: OptionalText,
+  /** "1" once the editor confirmed a bulk deletion. */
+  confirmed: OptionalText,
+});
+
+const PageDeleteForm = Type.Object({ redirect_to: OptionalText });
+
+const PAGE_BULK_LABELS: Record<PageBulkAction, string> = {
+  show: 'Show in the navigation',
+  hide: 'Hide from the navigation',
+  delete: 'Delete…',
+};
+
+const PAGE_BULK_DONE: Record<PageBulkAction, string> = {
+  show: 'Shown in the navigation',
+  hide: 'Hidden from the navigation',
+  delete: 'Deleted',
+};
+
+const PAGE_LIST_NOTICES: Record<string, string> = {
+  deleted: 'Page deleted. Its history is kept.',
+  'bulk-none': 'Nothing was done: tick the pages to apply the action to, then apply it again.',
+};
+
+/** The pages list as a bulk action's pages lead back to it. */
+function pagesOrigin(listQuery: string): BulkListOrigin {
+  return {
+    listPath: '/admin/pages',
+    listQuery,
+    noun: 'pages',
+    one: 'page',
+    itemPath: (id) => `/admin/pages/${id}`,
+  };
+}
 
 const PAGE_SORT_LABELS: Record<NameListSort, string> = {
   position: 'Navigation order',
@@ -106,7 +173,7 @@ export async function staticPagePages(app: TypedApp, deps: AdminDeps): Promise<v
       notice: !problem && state.notice === 'saved' ? 'Saved.' : undefined,
       body: (
         csrf,
-      ) => html`<p class="editor-links"><a href="/admin/pages">← Pages</a>${page?.status === 'published' ? html` · <a href="${pagePath(page.slug)}">View on the site</a>` : ''}</p>
+      ) => html`<p class="editor-links"><a href="/admin/pages">← Pages</a>${page?.status === 'published' ? html` · <a href="${pagePath(page.slug)}">View on the site</a>` : ''}${page ? html` · <a href="/admin/pages/${page.id}/delete">Delete…</a>` : ''}</p>
 ${errorSummary(problem, LABELS)}
 <form method="post" action="${page ? `/admin/pages/${page.id}` : '/admin/pages'}" novalidate class="panel">
   ${csrfField(csrf)}
@@ -135,10 +202,12 @@ ${errorSummary(problem, LABELS)}
       const { filters, errors } = parseNameListQuery(request.query);
       const problems = listFilterProblems(errors, request.query);
       const { rows, next } = await listPagesPage(ctx, currentUser(request), filters);
+      const listQuery = keptListQuery(request.query, PAGE_LIST_KEYS);
       return deps.page(request, reply, {
         title: 'Pages',
         status: problems ? 400 : 200,
-        body: html`<p><a class="button" href="/admin/pages/new">Add a page</a></p>
+        notice: problems ? undefined : PAGE_LIST_NOTICES[request.query.notice ?? ''],
+        body: (csrf) => html`<p><a class="button" href="/admin/pages/new">Add a page</a></p>
 ${nameListForm({
   action: '/admin/pages',
   idPrefix: 'pages',
@@ -151,16 +220,143 @@ ${nameListForm({
 ${
   rows.length === 0
     ? html`<p class="empty">${filters.after ? 'No more pages.' : filters.text ? 'No page matches.' : 'No pages yet.'}</p>`
-    : html`<div class="table-wrap"><table class="stack-table page-list">
-<thead><tr><th scope="col">Title</th><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Order</th></tr></thead>
+    : html`<form method="post" action="/admin/pages/bulk" id="pages-bulk" class="panel bulk-bar" novalidate>
+  ${csrfField(csrf)}<input type="hidden" name="list" value="${listQuery}">
+  <div class="field"><label for="pages-bulk-action">With the selected pages</label><select id="pages-bulk-action" name="action">${PAGE_BULK_ACTIONS.map((a) => html`<option value="${a}">${PAGE_BULK_LABELS[a]}</option>`)}</select></div>
+  <div class="actions"><button type="submit">Apply to selected</button></div>
+</form>
+<div class="table-wrap"><table class="stack-table page-list">
+<thead><tr><th scope="col"><span class="visually-hidden">Select</span><input type="checkbox" class="select-all" aria-label="Select all pages on this page of the list" hidden></th><th scope="col">Title</th><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Order</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.map(
-        (p) => html`<tr><td data-label="Title"><a href="/admin/pages/${p.id}">${p.title}</a></td>
-<td data-label="Address">${pagePath(p.slug)}</td><td data-label="Status">${p.status === 'published' ? 'Published' : 'Draft'}${p.showInNavigation ? ', in navigation' : ''}</td><td data-label="Order">${p.position}</td></tr>`,
+        (
+          p,
+        ) => html`<tr><td data-label="Select"><input type="checkbox" name="id" value="${p.id}" form="pages-bulk" aria-label="Select “${p.title}”"></td><td data-label="Title"><a href="/admin/pages/${p.id}" id="page-title-${p.id}">${p.title}</a></td>
+<td data-label="Address">${pagePath(p.slug)}</td><td data-label="Status">${p.status === 'published' ? 'Published' : 'Draft'}${p.showInNavigation ? ', in navigation' : ''}</td><td data-label="Order">${p.position}</td>
+<td data-label="Actions" class="row-actions"><a href="/admin/pages/${p.id}/delete" aria-describedby="page-title-${p.id}">Delete…</a></td></tr>`,
       )}</tbody></table></div>`
 }
-${nameListPager('/admin/pages', filters, next)}`,
+${nameListPager('/admin/pages', filters, next)}
+<script src="${newsroomJs()}" defer></script>`,
       });
     },
+  );
+
+  app.post(
+    '/pages/bulk',
+    { config: { access: 'page.manage' }, schema: { body: PageBulkForm } },
+    async (request, reply) => {
+      const { action, id, confirmed } = request.body;
+      const listQuery = keptListQuery(request.body.list, PAGE_LIST_KEYS);
+      const pageIds = tickedIds(id, 'a page');
+      if (pageIds.length === 0) {
+        return reply.redirect(`/admin/pages?${listQuery ? `${listQuery}&` : ''}notice=bulk-none`, 303);
+      }
+      const staff = currentUser(request);
+      if (action === 'delete' && confirmed !== '1') {
+        const plans = await planPagesDeletion(ctx, staff, pageIds);
+        const published = plans.filter((plan) => plan.publicPath !== null).length;
+        return deps.page(request, reply, {
+          title: 'Delete pages',
+          body: (csrf) =>
+            bulkDeleteConfirmView(
+              {
+                ...pagesOrigin(listQuery),
+                action: '/admin/pages/bulk',
+                items: plans.map(({ page }) => ({
+                  id: page.id,
+                  name: page.title,
+                  path: pagePath(page.slug),
+                })),
+                consequences: html`<ul class="list">
+  ${published > 0 ? html`<li>The address of each published page (${published}) will answer <strong>410 Gone</strong>; a draft’s address changes nothing. To send readers of one elsewhere, delete it on its own.</li>` : html`<li>They are drafts: no address on the site changes.</li>`}
+  <li>They leave the site navigation. Their history is kept in the revision log.</li>
+</ul>`,
+                buttonLabel: plans.length === 1 ? 'Delete the page' : `Delete the ${plans.length} pages`,
+              },
+              csrf,
+            ),
+        });
+      }
+      const outcomes = await bulkPageAction(ctx, staff, { action, pageIds });
+      return deps.page(request, reply, {
+        title: 'Bulk action',
+        body: bulkItemsResultView({
+          ...pagesOrigin(listQuery),
+          actionLabel: PAGE_BULK_DONE[action],
+          isDeletion: action === 'delete',
+          outcomes,
+        }),
+      });
+    },
+  );
+
+  /** A page's deletion confirmation, with what was typed and the problem when it is shown again. */
+  const sendDeleteConfirm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    pageId: number,
+    state: { values?: Record<string, string>; problem?: FormProblem } = {},
+  ) => {
+    const plan = await planPageDeletion(ctx, currentUser(request), pageId);
+    const { page, publicPath } = plan;
+    return deps.page(request, reply, {
+      title: `Delete: ${page.title}`,
+      status: state.problem?.status ?? 200,
+      body: (
+        csrf,
+      ) => html`<p class="editor-links"><a href="/admin/pages/${page.id}">← Back to the page</a></p>
+${errorSummary(state.problem, { redirect_to: 'Redirect to' })}
+<section class="panel" aria-labelledby="delete-heading">
+<h2 id="delete-heading">Delete the page “${page.title}”?</h2>
+<ul class="list">
+  ${page.showInNavigation ? html`<li>It leaves the site navigation.</li>` : ''}
+  ${
+    publicPath
+      ? html`<li>Its address <code>${publicPath}</code> will answer <strong>410 Gone</strong> (removed for good), unless you send readers elsewhere below.</li>`
+      : html`<li>It is a draft, so no address on the site changes.</li>`
+  }
+  <li>Its history is kept: ${plan.revisionCount} revision${plan.revisionCount === 1 ? '' : 's'}, and one more recording the deletion.</li>
+</ul>
+<form method="post" action="/admin/pages/${page.id}/delete" novalidate>
+  ${csrfField(csrf)}
+  ${
+    publicPath
+      ? formField({
+          name: 'redirect_to',
+          label: 'Redirect to (optional)',
+          value: state.values?.redirect_to ?? '',
+          error: state.problem?.errors.redirect_to,
+          hint: plan.mayRedirectElsewhere
+            ? html`An address on this site, such as <code>/membership</code>, or a full http(s) URL. Leave it empty to answer 410 Gone.`
+            : html`An address on this site, such as <code>/membership</code>. Leave it empty to answer 410 Gone.`,
+        })
+      : ''
+  }
+  <div class="actions"><button type="submit" class="danger">Delete the page</button> <a href="/admin/pages/${page.id}">Cancel</a></div>
+</form>
+</section>`,
+    });
+  };
+
+  app.get(
+    '/pages/:id/delete',
+    { config: { access: 'page.manage' }, schema: { params: IdParams } },
+    async (request, reply) => sendDeleteConfirm(request, reply, request.params.id),
+  );
+
+  formRoute(
+    app,
+    '/pages/:id/delete',
+    { config: { access: 'page.manage' }, schema: { params: IdParams, body: PageDeleteForm } },
+    async (request, reply) => {
+      await deletePage(ctx, currentUser(request), {
+        pageId: request.params.id,
+        ...(request.body.redirect_to ? { redirectTo: request.body.redirect_to } : {}),
+      });
+      return reply.redirect('/admin/pages?notice=deleted', 303);
+    },
+    async (request, reply, problem) =>
+      sendDeleteConfirm(request, reply, request.params.id, { values: stringValues(request.body), problem }),
   );
 
   app.get('/pages/new', { config: { access: 'page.manage' } }, async (request, reply) =>

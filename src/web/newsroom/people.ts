@@ -6,25 +6,41 @@ import { PEOPLE_LIST_SORTS, parsePeopleListQuery } from '../../domain/people-lis
 import type { Person, PersonLink } from '../../domain/person.ts';
 import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
 import type { PeopleSort } from '../../domain/ports/people-admin-store.ts';
+import { MAX_BULK_ITEMS } from '../../services/newsroom/bulk-items.ts';
 import {
+  deletePeopleInBulk,
+  deletePerson,
   listPeoplePage,
   loadPerson,
   type PersonInput,
+  planPeopleDeletion,
+  planPersonDeletion,
   savePerson,
 } from '../../services/newsroom/people-admin.ts';
 import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
 import { newsroomJs } from '../views/newsroom/assets.ts';
+import {
+  type BulkListOrigin,
+  bulkDeleteConfirmView,
+  bulkItemsResultView,
+} from '../views/newsroom/bulk-items.ts';
 import { filterFieldState, filterSummary, filterValue } from '../views/newsroom/list-filters.ts';
+import { pickerField } from '../views/newsroom/picker-field.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
   errorSummary,
   type FieldErrors,
+  type FormProblem,
+  fieldId,
+  formAlert,
   formField,
   formRoute,
+  keptListQuery,
   listFilterProblems,
   stringValues,
+  tickedIds,
 } from './forms.ts';
 import { currentUser } from './guard.ts';
 
@@ -44,6 +60,36 @@ const PeopleQuery = Type.Object({
   sort: OptionalText,
   after: OptionalText,
 });
+
+/** The people list's own filters, kept when a bulk action leads back to it. */
+const PEOPLE_LIST_KEYS = ['q', 'sort', 'after'] as const;
+
+const PeopleBulkForm = Type.Object({
+  action: Type.Literal('delete'),
+  id: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String(), { maxItems: MAX_BULK_ITEMS })])),
+  /** The list's query string, to lead back to it with its filters. */
+  list: OptionalText,
+  /** "1" once the editor confirmed the deletion. */
+  confirmed: OptionalText,
+});
+
+const PersonDeleteForm = Type.Object({ replacement: OptionalText });
+
+const PEOPLE_LIST_NOTICES: Record<string, string> = {
+  deleted: 'Person deleted. Their history is kept.',
+  'bulk-none': 'Nothing was deleted: tick the people to delete, then apply it again.',
+};
+
+/** The people list as a bulk action's results lead back to it. */
+function peopleOrigin(listQuery: string): BulkListOrigin {
+  return {
+    listPath: '/admin/people',
+    listQuery,
+    noun: 'people',
+    one: 'person',
+    itemPath: (id) => `/admin/people/${id}`,
+  };
+}
 
 const PEOPLE_SORT_LABELS: Record<PeopleSort, string> = { name: 'Name (A–Z)', updated: 'Last changed' };
 
@@ -133,7 +179,7 @@ export async function peoplePages(app: TypedApp, deps: AdminDeps): Promise<void>
       notice: !problem && state.notice === 'saved' ? 'Saved.' : undefined,
       body: (
         csrf,
-      ) => html`<p class="editor-links"><a href="/admin/people">← People</a>${person ? html` · <a href="${personPath(person.slug)}">Author page</a>` : ''}</p>
+      ) => html`<p class="editor-links"><a href="/admin/people">← People</a>${person ? html` · <a href="${personPath(person.slug)}">Author page</a> · <a href="/admin/people/${person.id}/delete">Delete…</a>` : ''}</p>
 ${errorSummary(problem, LABELS)}
 <form method="post" action="${person ? `/admin/people/${person.id}` : '/admin/people'}" novalidate class="panel">
   ${csrfField(csrf)}
@@ -171,10 +217,12 @@ ${errorSummary(problem, LABELS)}
         const text = params.toString();
         return text ? `?${text}` : '';
       };
+      const listQuery = keptListQuery(request.query, PEOPLE_LIST_KEYS);
       return deps.page(request, reply, {
         title: 'People',
         status: problems ? 400 : 200,
-        body: html`<p><a class="button" href="/admin/people/new">Add a person</a></p>
+        notice: problems ? undefined : PEOPLE_LIST_NOTICES[request.query.notice ?? ''],
+        body: (csrf) => html`<p><a class="button" href="/admin/people/new">Add a person</a></p>
 ${filterSummary(problems, {
   q: { id: 'people-q', label: 'Search names, addresses and email' },
   sort: { id: 'people-sort', label: 'Sort by' },
@@ -186,18 +234,146 @@ ${filterSummary(problems, {
 ${
   rows.length === 0
     ? html`<p class="empty">${filters.after ? 'No more people.' : 'No one matches.'}</p>`
-    : html`<div class="table-wrap"><table class="stack-table people-list">
-<thead><tr><th scope="col">Name</th><th scope="col">Contact</th><th scope="col">Author page</th></tr></thead>
+    : html`<form method="post" action="/admin/people/bulk" id="people-bulk" class="panel bulk-bar" novalidate>
+  ${csrfField(csrf)}<input type="hidden" name="list" value="${listQuery}"><input type="hidden" name="action" value="delete">
+  <p class="hint">Tick people below to delete them together. Someone on a byline or linked to a staff account is not deleted; the next page says who and why.</p>
+  <div class="actions"><button type="submit" class="danger">Delete the selected…</button></div>
+</form>
+<div class="table-wrap"><table class="stack-table people-list">
+<thead><tr><th scope="col"><span class="visually-hidden">Select</span><input type="checkbox" class="select-all" aria-label="Select all people on this page of the list" hidden></th><th scope="col">Name</th><th scope="col">Contact</th><th scope="col">Author page</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.map(
-        (p) => html`<tr><td data-label="Name"><a href="/admin/people/${p.id}">${p.name}</a></td>
-<td data-label="Contact">${p.email ?? '—'}</td><td data-label="Author page"><a href="${personPath(p.slug)}">${personPath(p.slug)}</a></td></tr>`,
+        (
+          p,
+        ) => html`<tr><td data-label="Select"><input type="checkbox" name="id" value="${p.id}" form="people-bulk" aria-label="Select “${p.name}”"></td><td data-label="Name"><a href="/admin/people/${p.id}" id="person-name-${p.id}">${p.name}</a></td>
+<td data-label="Contact">${p.email ?? '—'}</td><td data-label="Author page"><a href="${personPath(p.slug)}">${personPath(p.slug)}</a></td>
+<td data-label="Actions" class="row-actions"><a href="/admin/people/${p.id}/delete" aria-describedby="person-name-${p.id}">Delete…</a></td></tr>`,
       )}</tbody></table></div>`
 }
 <nav aria-label="Pages of the list" class="pager">${filters.after ? html`<a href="/admin/people${query()}">← First page</a>` : ''}${
           next ? html` <a href="/admin/people${query(next)}" rel="next">Next page →</a>` : ''
-        }</nav>`,
+        }</nav>
+<script src="${newsroomJs()}" defer></script>`,
       });
     },
+  );
+
+  app.post(
+    '/people/bulk',
+    { config: { access: 'person.manage' }, schema: { body: PeopleBulkForm } },
+    async (request, reply) => {
+      const listQuery = keptListQuery(request.body.list, PEOPLE_LIST_KEYS);
+      const personIds = tickedIds(request.body.id, 'a person');
+      if (personIds.length === 0) {
+        return reply.redirect(`/admin/people?${listQuery ? `${listQuery}&` : ''}notice=bulk-none`, 303);
+      }
+      const staff = currentUser(request);
+      if (request.body.confirmed !== '1') {
+        const plans = await planPeopleDeletion(ctx, staff, personIds);
+        const deletable = plans.filter((plan) => plan.refusal === null).length;
+        return deps.page(request, reply, {
+          title: 'Delete people',
+          body: (csrf) =>
+            bulkDeleteConfirmView(
+              {
+                ...peopleOrigin(listQuery),
+                action: '/admin/people/bulk',
+                items: plans.map(({ person, refusal }) => ({
+                  id: person.id,
+                  name: person.name,
+                  path: personPath(person.slug),
+                  refusal,
+                })),
+                consequences: html`<ul class="list">
+  <li>The author page of each one deleted will answer <strong>410 Gone</strong>. To send readers to someone else’s author page, delete that person on their own.</li>
+  <li>What they were is kept in the revision log.</li>
+</ul>`,
+                buttonLabel:
+                  deletable === plans.length
+                    ? `Delete ${plans.length === 1 ? 'this person' : `these ${plans.length} people`}`
+                    : `Delete the ${deletable} who can be`,
+              },
+              csrf,
+            ),
+        });
+      }
+      const outcomes = await deletePeopleInBulk(ctx, staff, { personIds });
+      return deps.page(request, reply, {
+        title: 'Bulk action',
+        body: bulkItemsResultView({
+          ...peopleOrigin(listQuery),
+          actionLabel: 'Deleted',
+          isDeletion: true,
+          outcomes,
+        }),
+      });
+    },
+  );
+
+  /** A person's deletion confirmation (or why they may not be deleted), shown again with a problem. */
+  const sendDeleteConfirm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    personId: number,
+    state: { values?: Record<string, string>; problem?: FormProblem } = {},
+  ) => {
+    const { person, refusal } = await planPersonDeletion(ctx, currentUser(request), personId);
+    const fieldProblem =
+      state.problem && Object.keys(state.problem.errors).length > 0 ? state.problem : undefined;
+    return deps.page(request, reply, {
+      title: `Delete: ${person.name}`,
+      status: state.problem?.status ?? (refusal ? 409 : 200),
+      body: (
+        csrf,
+      ) => html`<p class="editor-links"><a href="/admin/people/${person.id}">← Back to ${person.name}</a></p>
+${fieldProblem ? errorSummary(fieldProblem, { replacement: 'Send readers to' }) : formAlert(refusal ?? state.problem?.message)}
+<section class="panel" aria-labelledby="delete-heading">
+<h2 id="delete-heading">Delete ${person.name}?</h2>
+${
+  refusal
+    ? html`<p>${person.name} cannot be deleted while that is so.</p>
+<div class="actions"><a class="button" href="/admin/people/${person.id}">Back to ${person.name}</a></div>`
+    : html`<ul class="list">
+  <li>Their author page <code>${personPath(person.slug)}</code> will answer <strong>410 Gone</strong> (removed for good), unless you send its readers to someone else’s below.</li>
+  <li>What they were is kept: the deletion is recorded in the revision log and the audit log.</li>
+</ul>
+<form method="post" action="/admin/people/${person.id}/delete" novalidate>
+  ${csrfField(csrf)}
+  ${pickerField({
+    id: fieldId('replacement'),
+    name: 'replacement',
+    label: 'Send readers to the author page of (optional)',
+    value: state.values?.replacement ?? '',
+    source: '/admin/suggest/people',
+    hint: 'A name or an address name, with suggestions as you type. Leave it empty to answer 410 Gone.',
+    ...(state.problem?.errors.replacement ? { error: state.problem.errors.replacement } : {}),
+  })}
+  <div class="actions"><button type="submit" class="danger">Delete ${person.name}</button> <a href="/admin/people/${person.id}">Cancel</a></div>
+</form>
+<script src="${newsroomJs()}" defer></script>`
+}
+</section>`,
+    });
+  };
+
+  app.get(
+    '/people/:id/delete',
+    { config: { access: 'person.manage' }, schema: { params: IdParams } },
+    async (request, reply) => sendDeleteConfirm(request, reply, request.params.id),
+  );
+
+  formRoute(
+    app,
+    '/people/:id/delete',
+    { config: { access: 'person.manage' }, schema: { params: IdParams, body: PersonDeleteForm } },
+    async (request, reply) => {
+      await deletePerson(ctx, currentUser(request), {
+        personId: request.params.id,
+        ...(request.body.replacement ? { replacement: request.body.replacement } : {}),
+      });
+      return reply.redirect('/admin/people?notice=deleted', 303);
+    },
+    async (request, reply, problem) =>
+      sendDeleteConfirm(request, reply, request.params.id, { values: stringValues(request.body), problem }),
   );
 
   app.get('/people/new', { config: { access: 'person.manage' } }, async (request, reply) =>
