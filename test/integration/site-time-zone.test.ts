@@ -60,12 +60,12 @@ for (const kind of DATABASE_KINDS) {
       const stored = await t.wiring.store.articles.findById(id);
       assert.equal(stored?.publishedAt, '2027-07-01T07:30:00.000Z');
       const after = await editor.get(`/admin/articles/${id}`);
-      assert.match(after.body, /Goes live 1 July 2027, 09:30 CEST\./);
+      assert.match(after.body, /Goes live July 1, 2027, 09:30 CEST\./);
       assert.match(after.body, /name="publish_at" value="2027-07-01T09:30"/);
       const list = await editor.get('/admin/articles');
-      assert.match(list.body, /1 July 2027, 09:30 CEST/);
+      assert.match(list.body, /July 1, 2027, 09:30 CEST/);
       const history = await editor.get(`/admin/articles/${id}/revisions`);
-      assert.match(history.body, /20 November 2026, 13:00 CET/);
+      assert.match(history.body, /November 20, 2026, 13:00 CET/);
     });
 
     it("dates the reader pages on the site zone's calendar", async () => {
@@ -86,6 +86,34 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(page.statusCode, 200, path);
         assert.match(page.body, /<time datetime="2026-11-19T23:30:00.000Z">November 20, 2026<\/time>/, path);
       }
+    });
+
+    it('writes the admin’s dates as the reader pages write them, in the site’s language', async () => {
+      const admin = await as('admin');
+      const saved = await saveArticle(
+        t.wiring,
+        articleDraft({
+          slug: 'tide-gauge-dates',
+          status: 'published',
+          publishedAt: '2026-11-20T10:00:00.000Z',
+        }),
+        { actor: 'cli' },
+      );
+      const editor = await as('editor');
+      for (const [language, day] of [
+        ['en-US', 'November 20, 2026'],
+        ['en-GB', '20 November 2026'],
+        ['de', '20. November 2026'],
+      ] as const) {
+        assert.equal((await admin.post('/admin/settings', { language })).statusCode, 303, language);
+        const reader = await app.inject('/articles/tide-gauge-dates');
+        assert.match(reader.body, new RegExp(`>${day}</time>`), `${language}: the reader page`);
+        const list = await editor.get('/admin/articles?sort=published');
+        assert.match(list.body, new RegExp(`${day}, \\d\\d:\\d\\d`), `${language}: the article list`);
+        const history = await editor.get(`/admin/articles/${saved.article.id}/revisions`);
+        assert.match(history.body, new RegExp(`${day}, \\d\\d:\\d\\d`), `${language}: the history`);
+      }
+      assert.equal((await admin.post('/admin/settings', { language: 'en' })).statusCode, 303);
     });
 
     it("filters the article list by days of the site zone's calendar", async () => {

@@ -42,7 +42,7 @@ export async function accountPages(app: TypedApp, deps: AdminDeps): Promise<void
     { config: { access: 'account.manage_own' }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
       const user = currentUser(request);
-      const [sessions, { timeZone }] = await Promise.all([listOwnSessions(ctx, user), loadSiteSettings(ctx)]);
+      const [sessions, calendar] = await Promise.all([listOwnSessions(ctx, user), loadSiteSettings(ctx)]);
       const currentId = request.admin?.session.id;
       return deps.page(request, reply, {
         title: 'Your account',
@@ -58,7 +58,7 @@ export async function accountPages(app: TypedApp, deps: AdminDeps): Promise<void
           (
             s,
           ) => html`<li>${browserName(s.userAgent)}${s.id === currentId ? html` <strong>(this one)</strong>` : ''}<br>
-<span class="meta">Signed in ${adminDay(s.createdAt, timeZone)}${s.ip ? ` from ${s.ip}` : ''}; last used ${adminTime(s.lastSeenAt, timeZone)}</span></li>`,
+<span class="meta">Signed in ${adminDay(s.createdAt, calendar)}${s.ip ? ` from ${s.ip}` : ''}; last used ${adminTime(s.lastSeenAt, calendar)}</span></li>`,
         )}</ul>
 <form method="post" action="/admin/account/logout-everywhere">
   ${csrfField(csrf)}

@@ -333,9 +333,9 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     async (request, reply) => {
       const staff = staffOf(request);
       const { filters, errors } = parseArticleListQuery(request.query);
-      const [{ rows, next, previous, total, author, term, problems }, timeZone] = await Promise.all([
+      const [{ rows, next, previous, total, author, term, problems }, calendar] = await Promise.all([
         listArticlesFor(ctx, staff, filters),
-        siteTimeZone(ctx),
+        loadSiteSettings(ctx),
       ]);
       const wrong = listFilterProblems([...errors, ...problems], request.query);
       const shown = {
@@ -360,7 +360,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
               listQuery: listFilterParams({
                 get: (key) => request.query[key as keyof typeof request.query],
               }).toString(),
-              timeZone,
+              calendar,
               canCreate: can(staff.role, 'article.create'),
               canRestore: can(staff.role, 'article.restore'),
               bulkActions: bulkActionsFor(staff),
@@ -408,14 +408,14 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     '/articles/deleted',
     { config: { access: 'article.restore' }, schema: { querystring: NoticeQuery } },
     async (request, reply) => {
-      const [rows, timeZone] = await Promise.all([
+      const [rows, calendar] = await Promise.all([
         listDeletedArticles(ctx, staffOf(request)),
-        siteTimeZone(ctx),
+        loadSiteSettings(ctx),
       ]);
       return deps.page(request, reply, {
         title: 'Deleted articles',
         notice: NOTICES[request.query.notice ?? ''],
-        body: (csrf) => deletedArticlesView(rows, timeZone, csrf),
+        body: (csrf) => deletedArticlesView(rows, calendar, csrf),
       });
     },
   );
@@ -939,16 +939,16 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         request.params.id,
         'You can only see the history of your own articles.',
       );
-      const [revisions, timeZone] = await Promise.all([
+      const [revisions, calendar] = await Promise.all([
         listArticleRevisions(ctx, article.id),
-        siteTimeZone(ctx),
+        loadSiteSettings(ctx),
       ]);
       return deps.page(request, reply, {
         title: `History: ${article.title}`,
         notice: NOTICES[request.query.notice ?? ''],
         body: (csrf) =>
           revisionListView(
-            { article, revisions, canRestore: mayEditArticle(staff.role, article.status, isOwn), timeZone },
+            { article, revisions, canRestore: mayEditArticle(staff.role, article.status, isOwn), calendar },
             csrf,
           ),
       });
@@ -966,9 +966,9 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         request.params.id,
         'You can only compare your own articles.',
       );
-      const [diff, timeZone] = await Promise.all([
+      const [diff, calendar] = await Promise.all([
         compareRevisions(ctx, { articleId: article.id, fromId: request.params.revisionId }),
-        siteTimeZone(ctx),
+        loadSiteSettings(ctx),
       ]);
       return deps.page(request, reply, {
         title: `Compare version ${diff.from.version} with the current one`,
@@ -979,7 +979,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
               from: diff.from,
               fields: diff.fields,
               canRestore: mayEditArticle(staff.role, article.status, isOwn),
-              timeZone,
+              calendar,
             },
             csrf,
           ),

@@ -19,7 +19,7 @@ export async function auditPages(app: TypedApp, deps: AdminDeps): Promise<void> 
     async (request, reply) => {
       const { id: before, errors } = pageTokenOf(request.query.before, 'before');
       const problems = listFilterProblems(errors, request.query);
-      const [entries, { timeZone }] = await Promise.all([
+      const [entries, calendar] = await Promise.all([
         listAudit(deps.ctx, { limit: PAGE, ...(before ? { beforeId: before } : {}) }),
         loadSiteSettings(deps.ctx),
       ]);
@@ -35,7 +35,7 @@ ${
   <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Action</th><th scope="col">What</th></tr></thead>
   <tbody>${entries.map(
     (e) => html`<tr>
-    <td data-label="When"><time datetime="${e.createdAt}">${adminTime(e.createdAt, timeZone)}</time></td>
+    <td data-label="When"><time datetime="${e.createdAt}">${adminTime(e.createdAt, calendar)}</time></td>
     <td data-label="Who">${e.actorLabel}</td>
     <td data-label="Action"><code>${e.action}</code></td>
     <td data-label="What">${e.summary}</td>

@@ -54,7 +54,7 @@ export async function dashboardPages(app: TypedApp, deps: AdminDeps): Promise<vo
         loadDashboard(deps.ctx, user),
         loadSiteSettings(deps.ctx),
       ]);
-      const date = (iso: string | null) => adminDay(iso, settings.timeZone);
+      const date = (iso: string | null) => adminDay(iso, settings);
       const scope = board.isOwnOnly ? 'Showing your articles' : 'Showing everyone’s articles';
       return deps.page(request, reply, {
         title: 'Dashboard',

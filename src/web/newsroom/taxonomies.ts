@@ -204,7 +204,7 @@ export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<voi
     const { filters, errors } = parseNameListQuery(state.query ?? {});
     const problems = listFilterProblems(errors, state.query ?? {});
     const staff = currentUser(request);
-    const [{ taxonomy, taxonomies, rows, next }, { timeZone }] = await Promise.all([
+    const [{ taxonomy, taxonomies, rows, next }, calendar] = await Promise.all([
       listTermsPage(ctx, staff, slug, filters),
       loadSiteSettings(ctx),
     ]);
@@ -260,7 +260,7 @@ ${
   <td data-label="Name"><a href="/admin/terms/${term.id}">${term.name}</a></td>
   <td data-label="Address"><a href="${termPath(taxonomy.slug, term.slug)}">${termPath(taxonomy.slug, term.slug)}</a></td>
   ${taxonomy.isHierarchical ? html`<td data-label="Parent">${term.parentName ?? '—'}</td>` : ''}
-  ${filters.sort === 'updated' ? html`<td data-label="Last changed">${adminTime(term.updatedAt, timeZone)}</td>` : ''}
+  ${filters.sort === 'updated' ? html`<td data-label="Last changed">${adminTime(term.updatedAt, calendar)}</td>` : ''}
   ${
     isPositioned
       ? html`<td data-label="Order"><form method="post" action="/admin/terms/${term.id}/move" class="inline-form">${csrfField(csrf)}

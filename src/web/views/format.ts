@@ -1,9 +1,16 @@
+/** The settings that decide how a date is written: the site's language and its time zone. */
+export interface SiteCalendar {
+  language: string;
+  timeZone: string;
+}
+
 /** Building a formatter costs far more than using one: a listing formats dozens of dates. */
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * Dates as readers see them, in the publication's language and on the publication's calendar
- * (its time zone setting), so every reader sees the day the newsroom published on.
+ * (its time zone setting), so every reader sees the day the newsroom published on. The admin
+ * writes its dates with this too (see adminDay), so that both say a day the same way.
  */
 export function formatDate(iso: string | null, language = 'en', timeZone = 'UTC'): string {
   if (!iso) return '';

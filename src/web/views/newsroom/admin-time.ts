@@ -1,25 +1,20 @@
 import { utcToZoned, zoneAbbreviation } from '../../../domain/time-zone.ts';
+import { formatDate, type SiteCalendar } from '../format.ts';
 
-/** Date formatters by time zone: building one costs far more than using it. */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** The day of an instant in the site's time zone, as the admin writes it ("1 December 2026"). */
-export function adminDay(iso: string | null | undefined, timeZone: string): string {
+/**
+ * The day of an instant in the site's time zone, written as the reader pages write it, in the
+ * site's language ("December 1, 2026" in en and en-US, "1 December 2026" in en-GB).
+ */
+export function adminDay(iso: string | null | undefined, calendar: SiteCalendar): string {
   if (!iso) return '—';
-  let format = dayFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { year: 'numeric', month: 'long', day: 'numeric', timeZone });
-    if (dayFormats.size >= 32) dayFormats.clear();
-    dayFormats.set(timeZone, format);
-  }
-  const instant = Date.parse(iso);
-  return Number.isNaN(instant) ? iso : format.format(instant);
+  if (Number.isNaN(Date.parse(iso))) return iso;
+  return formatDate(iso, calendar.language, calendar.timeZone);
 }
 
-/** An instant in the site's time zone, with the zone named ("1 December 2026, 09:30 CET"). */
-export function adminTime(iso: string | null | undefined, timeZone: string): string {
+/** An instant in the site's time zone, with the zone named ("December 1, 2026, 09:30 CET"). */
+export function adminTime(iso: string | null | undefined, calendar: SiteCalendar): string {
   if (!iso) return '—';
-  const local = utcToZoned(iso, timeZone);
+  const local = utcToZoned(iso, calendar.timeZone);
   if (!local) return iso;
-  return `${adminDay(iso, timeZone)}, ${local.slice(11, 16)} ${zoneAbbreviation(iso, timeZone)}`;
+  return `${adminDay(iso, calendar)}, ${local.slice(11, 16)} ${zoneAbbreviation(iso, calendar.timeZone)}`;
 }

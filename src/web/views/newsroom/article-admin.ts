@@ -10,6 +10,7 @@ import type { DeletedArticleRow, DeletionPlan } from '../../../services/newsroom
 import type { RevisionSummary } from '../../../services/newsroom/revisions.ts';
 import { csrfField, errorSummary, type FieldErrors, formField } from '../../newsroom/forms.ts';
 import { dateInputAttributes } from '../date-input.ts';
+import type { SiteCalendar } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminTime } from './admin-time.ts';
 import { newsroomJs } from './assets.ts';
@@ -46,8 +47,8 @@ export interface ArticleListModel {
   canRestore: boolean;
   /** Which bulk actions the role may take at all (each article is still checked on its own). */
   bulkActions: BulkAction[];
-  /** The site's time zone: dates show in it. */
-  timeZone: string;
+  /** The site's time zone and language: dates show in them, as on the reader pages. */
+  calendar: SiteCalendar;
   /** Filters left out of the list for being wrong, with what was typed. */
   problems?: ListFilterProblems;
 }
@@ -142,10 +143,10 @@ ${model.rows.map(
   <td data-label="Authors">${authors || '—'}</td>
   <td data-label="Status"><span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span>${
     article.status === 'scheduled'
-      ? html` <span class="meta">${adminTime(article.publishedAt, model.timeZone)}</span>`
+      ? html` <span class="meta">${adminTime(article.publishedAt, model.calendar)}</span>`
       : ''
   }</td>
-  <td data-label="${dateLabel}">${adminTime(filters.sort === 'published' ? article.publishedAt : article.updatedAt, model.timeZone)}</td>
+  <td data-label="${dateLabel}">${adminTime(filters.sort === 'published' ? article.publishedAt : article.updatedAt, model.calendar)}</td>
   <td data-label="Actions" class="row-actions">${
     article.status === 'published'
       ? html`<a href="${articlePath(article.slug)}" aria-describedby="title-${article.id}">View</a>`
@@ -190,7 +191,7 @@ ${model.outcomes.map(
 
 /** An article's revisions, newest first, with compare and restore. */
 export function revisionListView(
-  model: { article: Article; revisions: RevisionSummary[]; canRestore: boolean; timeZone: string },
+  model: { article: Article; revisions: RevisionSummary[]; canRestore: boolean; calendar: SiteCalendar },
   csrf: string,
 ): SafeHtml {
   const { article } = model;
@@ -201,7 +202,7 @@ export function revisionListView(
 ${model.revisions.map(
   (r, index) => html`<tr>
   <td data-label="Version">${r.version}${index === 0 ? html` <span class="badge">current</span>` : ''}</td>
-  <td data-label="Saved">${adminTime(r.createdAt, model.timeZone)}</td>
+  <td data-label="Saved">${adminTime(r.createdAt, model.calendar)}</td>
   <td data-label="By">${r.actorName}</td>
   <td data-label="Note">${r.note ?? ''}</td>
   <td data-label="Actions">${
@@ -258,13 +259,13 @@ export function revisionDiffView(
     from: RevisionSummary;
     fields: FieldDiff[];
     canRestore: boolean;
-    timeZone: string;
+    calendar: SiteCalendar;
   },
   csrf: string,
 ): SafeHtml {
   const { article, from } = model;
   return html`<p class="editor-links"><a href="/admin/articles/${article.id}/revisions">← History</a> · <a href="/admin/articles/${article.id}">Editor</a></p>
-<p>Version ${from.version} (${adminTime(from.createdAt, model.timeZone)}, ${from.actorName}) compared with the current version ${article.version}: <span class="diff-removed">removed</span>, <span class="diff-added">added</span>, <span class="diff-moved">moved</span>.</p>
+<p>Version ${from.version} (${adminTime(from.createdAt, model.calendar)}, ${from.actorName}) compared with the current version ${article.version}: <span class="diff-removed">removed</span>, <span class="diff-added">added</span>, <span class="diff-moved">moved</span>.</p>
 ${model.fields.length === 0 ? html`<p class="empty">No differences.</p>` : ''}
 ${model.fields.map(
   (field) => html`<section class="panel diff">
@@ -336,7 +337,11 @@ ${errorSummary(model.problem, { redirect_to: 'Redirect to' })}
 }
 
 /** Deleted articles, for admins, each with a restore button. */
-export function deletedArticlesView(rows: DeletedArticleRow[], timeZone: string, csrf: string): SafeHtml {
+export function deletedArticlesView(
+  rows: DeletedArticleRow[],
+  calendar: SiteCalendar,
+  csrf: string,
+): SafeHtml {
   return html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>
 <p>Deleted articles keep their history. Restoring one brings it back as unpublished, at its old address once it is published again.</p>
 ${
@@ -350,7 +355,7 @@ ${rows.map(
   <td data-label="Title">${article.title}</td>
   <td data-label="Authors">${authors || '—'}</td>
   <td data-label="Address"><code>${articlePath(article.slug)}</code></td>
-  <td data-label="Deleted">${adminTime(deletedAt, timeZone)}</td>
+  <td data-label="Deleted">${adminTime(deletedAt, calendar)}</td>
   <td data-label="Actions"><form method="post" action="/admin/articles/${article.id}/restore" class="inline-form">
     ${csrfField(csrf)}<button type="submit" class="secondary">Restore<span class="visually-hidden"> “${article.title}”</span></button></form></td>
 </tr>`,

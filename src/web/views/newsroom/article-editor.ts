@@ -9,6 +9,7 @@ import { correctionLabel } from '../../../services/newsroom/corrections.ts';
 import { type ArticleFormValues, many, one } from '../../newsroom/article-form.ts';
 import { csrfField, errorSummary, type FieldErrors, fieldId, formField } from '../../newsroom/forms.ts';
 import { dateInputAttributes } from '../date-input.ts';
+import type { SiteCalendar } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminDay, adminTime } from './admin-time.ts';
 import { newsroomJs } from './assets.ts';
@@ -44,6 +45,11 @@ export const EDITOR_LABELS: Record<string, string> = {
   social_image: 'Social image',
   publish_at: 'Publish at',
 };
+
+/** How the editor writes dates: in the site's time zone and language, as the reader pages do. */
+function calendarOf(model: EditorModel): SiteCalendar {
+  return { language: model.language ?? 'en', timeZone: model.timeZone ?? 'UTC' };
+}
 
 /** Service field errors keyed by the form's field names. */
 export function editorErrors(errors: FieldErrors): FieldErrors {
@@ -92,6 +98,8 @@ export interface EditorModel {
   publicUrl: string | null;
   /** The site's time zone: the editor shows and reads times in it. */
   timeZone?: string | undefined;
+  /** The publication's language: the editor writes dates in it, as the reader pages do. */
+  language?: string | undefined;
   /** The site's name and address, for the search result and social card previews. */
   siteName?: string | undefined;
   siteUrl?: string | undefined;
@@ -231,7 +239,7 @@ function workflowPanel(model: EditorModel, csrf: string): SafeHtml {
   const zone = model.timeZone ?? 'UTC';
   return html`<section class="panel workflow" aria-labelledby="workflow-heading">
   <h2 id="workflow-heading">Status: <span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span></h2>
-  ${article.status === 'scheduled' ? html`<p>Goes live ${adminTime(article.publishedAt, zone)}.</p>` : ''}
+  ${article.status === 'scheduled' ? html`<p>Goes live ${adminTime(article.publishedAt, calendarOf(model))}.</p>` : ''}
   ${article.status === 'published' && model.publicUrl ? html`<p><a href="${model.publicUrl}">View on the site</a></p>` : ''}
   ${problem ? errorSummary(problem, EDITOR_LABELS) : ''}
   ${model.actions.length === 0 ? html`<p class="hint">Nothing you can change here now.</p>` : ''}
@@ -276,13 +284,13 @@ function correctionsPanel(model: EditorModel, csrf: string): SafeHtml {
   const forNew = problem?.correctionId === undefined ? problem : undefined;
   // A refusal that names no field (the correction was withdrawn meanwhile) shows above them all.
   const refusal = problem && Object.keys(problem.errors).length === 0 ? problem.message : undefined;
-  const zone = model.timeZone ?? 'UTC';
+  const calendar = calendarOf(model);
   return html`<section class="panel" aria-labelledby="corrections-heading">
   <h2 id="corrections-heading">Corrections and updates</h2>
   ${refusal ? html`<div class="alert" role="alert"><p>${refusal}</p></div>` : ''}
   ${
     model.corrections.length
-      ? html`<ul class="list corrections-list">${model.corrections.map((c) => correctionItem(model, c, csrf, zone))}</ul>`
+      ? html`<ul class="list corrections-list">${model.corrections.map((c) => correctionItem(model, c, csrf, calendar))}</ul>`
       : html`<p class="hint">None. Notes added here show, dated, at the end of the article and in its structured data.</p>`
   }
   ${
@@ -315,14 +323,16 @@ const KIND_OPTIONS = [
  * One correction: what readers see of it, and for editors its edit and withdraw forms, folded
  * away until asked for (opened again when one of them was refused).
  */
-function correctionItem(model: EditorModel, c: Correction, csrf: string, zone: string): SafeHtml {
+function correctionItem(model: EditorModel, c: Correction, csrf: string, calendar: SiteCalendar): SafeHtml {
   const label = correctionLabel(c.kind);
-  const day = adminDay(c.createdAt, zone);
+  const day = adminDay(c.createdAt, calendar);
   if (c.withdrawnAt !== null) {
-    return html`<li class="correction correction--withdrawn"><strong>${label}</strong>, ${day}, <strong>withdrawn</strong> ${adminDay(c.withdrawnAt, zone)}: ${c.withdrawnReason ?? ''}
+    return html`<li class="correction correction--withdrawn"><strong>${label}</strong>, ${day}, <strong>withdrawn</strong> ${adminDay(c.withdrawnAt, calendar)}: ${c.withdrawnReason ?? ''}
   <p class="hint">It read: ${c.note}</p></li>`;
   }
-  const edited = c.updatedAt ? html` <span class="hint">(edited ${adminDay(c.updatedAt, zone)})</span>` : '';
+  const edited = c.updatedAt
+    ? html` <span class="hint">(edited ${adminDay(c.updatedAt, calendar)})</span>`
+    : '';
   if (!model.canCorrect || !model.article)
     return html`<li class="correction"><strong>${label}</strong>, ${day}: ${c.note}${edited}</li>`;
   const base = `/admin/articles/${model.article.id}/corrections/${c.id}`;
@@ -400,7 +410,7 @@ ${model.problem ? errorSummary({ ...model.problem, errors }, EDITOR_LABELS) : ''
 ${
   model.conflict
     ? html`<section class="panel conflict" aria-labelledby="conflict-heading">
-  <h2 id="conflict-heading">The saved version (version ${model.conflict.version}, ${adminTime(model.conflict.updatedAt, model.timeZone ?? 'UTC')})</h2>
+  <h2 id="conflict-heading">The saved version (version ${model.conflict.version}, ${adminTime(model.conflict.updatedAt, calendarOf(model))})</h2>
   <p>Your text is in the form below, unchanged. Copy what you need from the saved version, then save: saving now replaces version ${model.conflict.version}.</p>
   <details><summary>Saved body</summary><pre class="conflict-body">${model.conflict.bodyMarkdown}</pre></details>
 </section>`
@@ -408,7 +418,7 @@ ${
 }
 ${
   model.autosave && article
-    ? html`<div class="notice autosave-offer" role="status"><p>You have unsaved changes from ${adminTime(model.autosave.savedAt, model.timeZone ?? 'UTC')}.</p>
+    ? html`<div class="notice autosave-offer" role="status"><p>You have unsaved changes from ${adminTime(model.autosave.savedAt, calendarOf(model))}.</p>
   <p><a class="button secondary" href="/admin/articles/${article.id}?restore=autosave">Restore them</a>
   <form method="post" action="/admin/articles/${article.id}/autosave/discard" class="inline">${csrfField(csrf)}<button type="submit" class="link-dark">Discard</button></form></p></div>`
     : ''
