@@ -492,15 +492,31 @@ for (const kind of DATABASE_KINDS) {
       const editor = await as('editor');
       await editor.get('/admin/articles');
       const article = articles[0]!;
-      const response = await bulk(editor, 'move', [article.id], { term: 'ASIA' });
-      assert.match(response.body, /1 done, 0 refused/);
+      const response = await bulk(editor, 'move', [article.id], { term: 'ASIA', list: 'sort=title&q=a' });
+      assert.match(response.body, /Moved to “Asia”: 1 done, 0 refused/);
+      assert.match(
+        response.body,
+        /<a href="\/admin\/articles\?q=a&amp;sort=title">← Back to the articles<\/a>/,
+      );
       const stored = await t.wiring.store.articles.findById(article.id);
       assert.deepEqual([...(stored?.termIds ?? [])].sort(), [terms.asia, terms.water].sort());
       const [latest] = await t.wiring.store.revisions.list('article', article.id);
       assert.ok(latest);
-      const unknown = await bulk(editor, 'move', [article.id], { term: 'Atlantis' });
+      // A term no one has brings the list back, the article still ticked, the message by the field.
+      const unknown = await bulk(editor, 'move', [article.id], { term: 'Atlantis', list: 'sort=title' });
       assert.equal(unknown.statusCode, 400);
-      assert.match(unknown.body, /term: no term is called “Atlantis”/);
+      assert.match(unknown.body, /id="bulk-form"/);
+      assert.match(
+        unknown.body,
+        /<select id="list-sort" name="sort"[^>]*>.*<option value="title" selected>/s,
+      );
+      assert.match(unknown.body, /<p class="field-error" id="bulk-term-error">No term is called “Atlantis”/);
+      assert.match(unknown.body, /id="bulk-term" name="term" type="text" value="Atlantis"/);
+      assert.match(
+        unknown.body,
+        new RegExp(`name="id" value="${article.id}" id="pick-${article.id}"[^>]* checked`),
+      );
+      assert.match(unknown.body, /<option value="move" selected>/);
     });
 
     it('sends a bulk action without articles, or moving without a term, back to its list with what to do', async () => {
@@ -523,6 +539,17 @@ for (const kind of DATABASE_KINDS) {
       );
       const badId = await bulk(editor, 'publish', [0]);
       assert.equal(badId.statusCode, 400);
+    });
+
+    it('highlights the status filter in use when other filters are on too', async () => {
+      const editor = await as('editor');
+      const body = (await editor.get('/admin/articles?status=draft&sort=title&q=a')).body;
+      assert.match(body, /<a href="\/admin\/articles\?status=draft"[^>]* aria-current="true">Draft<\/a>/);
+      assert.equal(
+        body.match(/aria-current="(page|true)">(All|Draft|In review|Scheduled|Published|Unpublished)</g)
+          ?.length,
+        1,
+      );
     });
 
     it('offers deleting from the list to those who may, and the confirmation page from there', async () => {

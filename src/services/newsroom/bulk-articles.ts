@@ -1,4 +1,5 @@
 import type { Article, ArticleStatus } from '../../domain/article.ts';
+import type { Term } from '../../domain/taxonomy.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
 import { AppError, Errors } from '../../errors.ts';
 import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
@@ -33,13 +34,14 @@ export interface BulkOutcome {
 /**
  * Applies one action to each article in turn, each exactly as its single action does (the
  * same permission and workflow checks, its own transaction, revision and audit entry), and
- * reports each one: done, or refused and why. One refusal does not stop the others.
+ * reports each one: done, or refused and why, with the term moved to for a move. One refusal
+ * does not stop the others.
  */
 export async function bulkArticleAction(
   ctx: ServiceContext,
   staff: Staff,
   input: { action: BulkAction; articleIds: number[]; termId?: number; term?: string },
-): Promise<BulkOutcome[]> {
+): Promise<{ outcomes: BulkOutcome[]; term?: Term }> {
   const ids = [...new Set(input.articleIds)];
   if (ids.length === 0) {
     throw Errors.VALIDATION_FAILED({ details: [{ field: 'id', message: 'choose at least one article' }] });
@@ -57,6 +59,13 @@ export async function bulkArticleAction(
     throw Errors.VALIDATION_FAILED({
       details: [{ field: 'term', message: 'choose the term to move them to' }],
     });
+  }
+  const term =
+    input.action === 'move' && termId !== undefined
+      ? await ctx.store.taxonomies.findTermById(termId)
+      : undefined;
+  if (input.action === 'move' && !term) {
+    throw Errors.VALIDATION_FAILED({ details: [{ field: 'term', message: `no term has the id ${termId}` }] });
   }
   const outcomes: BulkOutcome[] = [];
   for (const articleId of ids) {
@@ -87,7 +96,7 @@ export async function bulkArticleAction(
       });
     }
   }
-  return outcomes;
+  return term ? { outcomes, term } : { outcomes };
 }
 
 /**

@@ -68,6 +68,7 @@ import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 import {
   articleListView,
+  type BulkFormState,
   bulkResultView,
   deleteConfirmView,
   deletedArticlesView,
@@ -85,7 +86,15 @@ import {
   versionOf,
 } from './article-form.ts';
 import type { AdminDeps } from './deps.ts';
-import { type FormProblem, formRoute, listFilterProblems, stringValues } from './forms.ts';
+import {
+  type FormProblem,
+  fieldErrorsOf,
+  formRoute,
+  keptListQuery,
+  listFilterProblems,
+  stringValues,
+  tickedIds,
+} from './forms.ts';
 import { currentUser } from './guard.ts';
 import { keepUploadedFile, refuseMalformedUpload, uploadedFileName } from './uploaded-file.ts';
 
@@ -169,22 +178,12 @@ const BulkForm = Type.Object({
 /** The filters of the article list's address, kept when a bulk action sends the list back. */
 const LIST_KEYS = ['q', 'status', 'author', 'term', 'from', 'to', 'sort', 'after', 'before'] as const;
 
-/** The list's filters in `given` as a query string, anything else left out. */
-function listFilterParams(given: { get(key: string): string | null | undefined }): URLSearchParams {
-  const params = new URLSearchParams();
-  for (const key of LIST_KEYS) {
-    const value = given.get(key);
-    if (value) params.set(key, value);
-  }
-  return params;
-}
-
 /**
  * The article list's address with the filters of `query` (the list's query string the bulk form
  * carries) and a notice, for a bulk action with nothing to act on.
  */
 function listAddressWith(query: string | undefined, notice: string): string {
-  const params = listFilterParams(new URLSearchParams(query ?? ''));
+  const params = new URLSearchParams(keptListQuery(query, LIST_KEYS));
   params.set('notice', notice);
   return `/admin/articles?${params.toString()}`;
 }
@@ -327,49 +326,59 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     });
   };
 
+  /**
+   * The article list for the filters of `query`; after a refused bulk action, with what was
+   * chosen still chosen and the problem by its field.
+   */
+  const sendArticleList = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    query: Static<typeof ListQuery>,
+    bulk?: BulkFormState,
+  ) => {
+    const staff = staffOf(request);
+    const { filters, errors } = parseArticleListQuery(query);
+    const [{ rows, next, previous, total, author, term, problems }, calendar] = await Promise.all([
+      listArticlesFor(ctx, staff, filters),
+      loadSiteSettings(ctx),
+    ]);
+    const wrong = listFilterProblems([...errors, ...problems], query);
+    const shown = {
+      ...filters,
+      ...(author ? { author: author.display } : {}),
+      ...(term ? { term: term.display } : {}),
+    };
+    return deps.page(request, reply, {
+      title: filters.status === 'review' ? 'Review queue' : 'Articles',
+      status: wrong || bulk ? 400 : 200,
+      notice: wrong || bulk ? undefined : NOTICES[query.notice ?? ''],
+      body: (csrf) =>
+        articleListView(
+          {
+            rows,
+            filters: shown,
+            nextQuery: next ? listQueryString(shown, { after: next }) : null,
+            previousQuery: previous ? listQueryString(shown, { before: previous }) : null,
+            firstQuery: listQueryString(shown),
+            total,
+            totalCap: ARTICLE_COUNT_CAP,
+            listQuery: keptListQuery(query, LIST_KEYS),
+            calendar,
+            canCreate: can(staff.role, 'article.create'),
+            canRestore: can(staff.role, 'article.restore'),
+            bulkActions: bulkActionsFor(staff),
+            ...(wrong ? { problems: wrong } : {}),
+            ...(bulk ? { bulk } : {}),
+          },
+          csrf,
+        ),
+    });
+  };
+
   app.get(
     '/articles',
     { config: { access: 'article.create', listQuery: true }, schema: { querystring: ListQuery } },
-    async (request, reply) => {
-      const staff = staffOf(request);
-      const { filters, errors } = parseArticleListQuery(request.query);
-      const [{ rows, next, previous, total, author, term, problems }, calendar] = await Promise.all([
-        listArticlesFor(ctx, staff, filters),
-        loadSiteSettings(ctx),
-      ]);
-      const wrong = listFilterProblems([...errors, ...problems], request.query);
-      const shown = {
-        ...filters,
-        ...(author ? { author: author.display } : {}),
-        ...(term ? { term: term.display } : {}),
-      };
-      return deps.page(request, reply, {
-        title: filters.status === 'review' ? 'Review queue' : 'Articles',
-        status: wrong ? 400 : 200,
-        notice: wrong ? undefined : NOTICES[request.query.notice ?? ''],
-        body: (csrf) =>
-          articleListView(
-            {
-              rows,
-              filters: shown,
-              nextQuery: next ? listQueryString(shown, { after: next }) : null,
-              previousQuery: previous ? listQueryString(shown, { before: previous }) : null,
-              firstQuery: listQueryString(shown),
-              total,
-              totalCap: ARTICLE_COUNT_CAP,
-              listQuery: listFilterParams({
-                get: (key) => request.query[key as keyof typeof request.query],
-              }).toString(),
-              calendar,
-              canCreate: can(staff.role, 'article.create'),
-              canRestore: can(staff.role, 'article.restore'),
-              bulkActions: bulkActionsFor(staff),
-              ...(wrong ? { problems: wrong } : {}),
-            },
-            csrf,
-          ),
-      });
-    },
+    async (request, reply) => sendArticleList(request, reply, request.query),
   );
 
   app.post(
@@ -383,24 +392,30 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       }
       if (action === 'move' && !term?.trim())
         return reply.redirect(listAddressWith(list, 'bulk-no-term'), 303);
-      const articleIds: number[] = [];
-      for (const value of typeof id === 'string' ? [id] : (id ?? [])) {
-        if (!/^\d{1,15}$/.test(value.trim()) || Number(value) < 1) {
-          throw Errors.VALIDATION_FAILED({
-            details: [{ field: 'id', message: `“${value}” is not an article id` }],
-          });
-        }
-        articleIds.push(Number(value));
+      const articleIds = tickedIds(id, 'an article');
+      const listQuery = keptListQuery(list, LIST_KEYS);
+      try {
+        const { outcomes, term: movedTo } = await bulkArticleAction(ctx, staffOf(request), {
+          action,
+          articleIds,
+          ...(action === 'move' && term?.trim() ? { term } : {}),
+        });
+        return deps.page(request, reply, {
+          title: 'Bulk action',
+          body: bulkResultView({ action, outcomes, listQuery, ...(movedTo ? { term: movedTo } : {}) }),
+        });
+      } catch (error) {
+        // A term no one has (or several share): the list again, as it was, the message by the field.
+        const problem = fieldErrorsOf(error);
+        if (!problem?.errors.term) throw error;
+        const query = Object.fromEntries(new URLSearchParams(listQuery));
+        return sendArticleList(request, reply, query, {
+          action,
+          articleIds,
+          term: term ?? '',
+          termError: problem.errors.term,
+        });
       }
-      const outcomes = await bulkArticleAction(ctx, staffOf(request), {
-        action,
-        articleIds,
-        ...(action === 'move' && term?.trim() ? { term } : {}),
-      });
-      return deps.page(request, reply, {
-        title: 'Bulk action',
-        body: bulkResultView({ action, outcomes }),
-      });
     },
   );
 

@@ -3,6 +3,7 @@ import { ARTICLE_LIST_SORTS, type ArticleListFilters } from '../../../domain/art
 import { articlePath } from '../../../domain/paths.ts';
 import type { AdminArticleSort } from '../../../domain/ports/article-admin-store.ts';
 import { type DiffRow, type FieldDiff, MAX_DIFF_ROWS } from '../../../domain/revision-diff.ts';
+import type { Term } from '../../../domain/taxonomy.ts';
 import { STATUS_LABELS } from '../../../domain/workflow.ts';
 import type { ArticleRow } from '../../../services/newsroom/article-list.ts';
 import type { BulkAction, BulkOutcome } from '../../../services/newsroom/bulk-articles.ts';
@@ -28,6 +29,14 @@ function matchCount(model: ArticleListModel): SafeHtml | string {
   return html`<p class="list-count" role="status">${count} ${model.total === 1 ? 'matches' : 'match'}.</p>`;
 }
 
+/** A bulk action sent back to the list: what was chosen, and why it was not done. */
+export interface BulkFormState {
+  action: BulkAction;
+  articleIds: number[];
+  term: string;
+  termError: string;
+}
+
 export interface ArticleListModel {
   rows: ArticleRow[];
   filters: ArticleListFilters;
@@ -51,6 +60,8 @@ export interface ArticleListModel {
   calendar: SiteCalendar;
   /** Filters left out of the list for being wrong, with what was typed. */
   problems?: ListFilterProblems;
+  /** A refused bulk action, shown again as it was sent. */
+  bulk?: BulkFormState;
 }
 
 const LIST_FIELDS: Record<string, { id: string; label: string }> = {
@@ -85,6 +96,18 @@ export function articleListView(model: ArticleListModel, csrf: string): SafeHtml
   const hasFilters = Boolean(
     filters.text || filters.status || filters.author || filters.term || filters.from || filters.to,
   );
+  // The status in use stays marked when other filters narrow the list too; only the link's own
+  // address is "the page".
+  const isStatusOnly =
+    !(
+      filters.text ||
+      filters.author ||
+      filters.term ||
+      filters.from ||
+      filters.to ||
+      filters.after ||
+      filters.before
+    ) && filters.sort === 'updated';
   const { problems } = model;
   const state = (name: string) => filterFieldState(problems, name, LIST_FIELDS[name]?.id ?? name);
   const q = state('q');
@@ -98,7 +121,7 @@ export function articleListView(model: ArticleListModel, csrf: string): SafeHtml
 <nav aria-label="Filter by status" class="status-filter"><ul>
   ${statuses.map(
     (status) =>
-      html`<li><a href="/admin/articles${status === 'all' ? '' : `?status=${status}`}"${current === status && !hasFilters ? html` aria-current="page"` : ''}>${status === 'all' ? 'All' : STATUS_LABELS[status]}</a></li>`,
+      html`<li><a href="/admin/articles${status === 'all' ? '' : `?status=${status}`}"${current === status ? html` aria-current="${isStatusOnly ? 'page' : 'true'}"` : ''}>${status === 'all' ? 'All' : STATUS_LABELS[status]}</a></li>`,
   )}
   ${model.canRestore ? html`<li><a href="/admin/articles/deleted">Deleted</a></li>` : ''}
 </ul></nav>
@@ -125,8 +148,8 @@ ${csrfField(csrf)}
 ${
   model.bulkActions.length > 0
     ? html`<fieldset class="bulk-bar"><legend>With the selected articles</legend>
-  <div class="field"><label for="bulk-action">Action</label><select id="bulk-action" name="action">${model.bulkActions.map((a) => html`<option value="${a}">${BULK_LABELS[a]}</option>`)}</select></div>
-  ${model.bulkActions.includes('move') ? pickerField({ id: 'bulk-term', name: 'term', label: 'Term to move to', value: '', source: '/admin/suggest/terms', describedBy: 'list-pickers-hint' }) : ''}
+  <div class="field"><label for="bulk-action">Action</label><select id="bulk-action" name="action">${model.bulkActions.map((a) => html`<option value="${a}"${model.bulk?.action === a ? html` selected` : ''}>${BULK_LABELS[a]}</option>`)}</select></div>
+  ${model.bulkActions.includes('move') ? pickerField({ id: 'bulk-term', name: 'term', label: 'Term to move to', value: model.bulk?.term ?? '', source: '/admin/suggest/terms', describedBy: 'list-pickers-hint', ...(model.bulk ? { error: model.bulk.termError } : {}) }) : ''}
   <div class="actions"><button type="submit">Apply to selected</button></div>
 </fieldset>`
     : ''
@@ -138,7 +161,7 @@ ${matchCount(model)}
 <tbody>
 ${model.rows.map(
   ({ article, authors, canDelete }) => html`<tr>
-  ${model.bulkActions.length > 0 ? html`<td data-label="Select"><input type="checkbox" name="id" value="${article.id}" id="pick-${article.id}" aria-label="Select “${article.title}”"></td>` : ''}
+  ${model.bulkActions.length > 0 ? html`<td data-label="Select"><input type="checkbox" name="id" value="${article.id}" id="pick-${article.id}" aria-label="Select “${article.title}”"${model.bulk?.articleIds.includes(article.id) ? html` checked` : ''}></td>` : ''}
   <td data-label="Title"><a href="/admin/articles/${article.id}" id="title-${article.id}">${article.title}</a></td>
   <td data-label="Authors">${authors || '—'}</td>
   <td data-label="Status"><span class="badge badge--${article.status}">${STATUS_LABELS[article.status]}</span>${
@@ -163,12 +186,22 @@ ${model.rows.map(
 <script src="${newsroomJs()}" defer></script>`;
 }
 
-/** What a bulk action did to each chosen article. */
-export function bulkResultView(model: { action: BulkAction; outcomes: BulkOutcome[] }): SafeHtml {
+/**
+ * What a bulk action did to each chosen article, the term named for a move, with a link back
+ * to the list as it was filtered (`listQuery`).
+ */
+export function bulkResultView(model: {
+  action: BulkAction;
+  outcomes: BulkOutcome[];
+  listQuery: string;
+  term?: Pick<Term, 'name'>;
+}): SafeHtml {
   const done = model.outcomes.filter((o) => o.isDone).length;
   const refused = model.outcomes.length - done;
-  return html`<p class="editor-links"><a href="/admin/articles">← Back to the articles</a></p>
-<p role="status">${BULK_LABELS[model.action]}: ${done} done, ${refused} refused.</p>
+  const label =
+    model.action === 'move' && model.term ? `Moved to “${model.term.name}”` : BULK_LABELS[model.action];
+  return html`<p class="editor-links"><a href="/admin/articles${model.listQuery ? `?${model.listQuery}` : ''}">← Back to the articles</a></p>
+<p role="status">${label}: ${done} done, ${refused} refused.</p>
 <div class="table-wrap"><table class="stack-table bulk-results">
 <thead><tr><th scope="col">Article</th><th scope="col">Result</th></tr></thead>
 <tbody>
