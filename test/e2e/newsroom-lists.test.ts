@@ -221,6 +221,10 @@ describe('the newsroom’s lists, pickers, search fields and captions in Chromiu
       const body = page.getByLabel('Body (Markdown)');
       await body.fill('Four words right here.');
       await page.getByText('4 words · 1 min read').waitFor();
+      // An empty body has no reading time to speak of.
+      await body.fill('');
+      await page.locator('#word-count', { hasText: /^0 words$/ }).waitFor();
+      await body.fill('Four words right here.');
       assert.equal(await horizontalOverflow(page), 0);
       // The card shows no broken image for an address that does not load.
       await page.locator('.social-preview__image[hidden]').waitFor({ state: 'attached' });

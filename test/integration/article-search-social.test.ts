@@ -76,6 +76,8 @@ for (const kind of DATABASE_KINDS) {
         page,
         new RegExp(`id="word-count"[^>]*>${stored?.wordCount.toLocaleString('en')} words · 2 min read<`),
       );
+      // A new article's empty body has no reading time to speak of.
+      assert.match((await editor.get('/admin/articles/new')).body, /id="word-count"[^>]*>0 words</);
       const [latest] = await t.wiring.store.revisions.list('article', articleId);
       assert.ok(latest);
       const history = (await editor.get(`/admin/articles/${articleId}/revisions`)).body;

@@ -250,7 +250,9 @@
     const words = countWords(body?.value || '');
     const perMinute = Number(wordCount.dataset.wordsPerMinute) || 230;
     const minutes = Math.max(1, Math.round(words / perMinute));
-    wordCount.textContent = `${words.toLocaleString('en')} ${words === 1 ? 'word' : 'words'} · ${minutes} min read`;
+    const count = `${words.toLocaleString('en')} ${words === 1 ? 'word' : 'words'}`;
+    // As the server writes it (wordCountText): an empty body has no reading time.
+    wordCount.textContent = words === 0 ? count : `${count} · ${minutes} min read`;
   };
 
   // The search result and social card previews follow the fields they show.

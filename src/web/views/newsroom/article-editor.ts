@@ -514,8 +514,10 @@ function wordCountView(body: string): SafeHtml {
   return html`<p class="word-count hint" id="word-count" aria-live="polite" data-words-per-minute="${WORDS_PER_MINUTE}">${wordCountText(words)}</p>`;
 }
 
+/** "230 words · 1 min read"; an empty body is "0 words", with no reading time to speak of. */
 function wordCountText(words: number): string {
-  return `${words.toLocaleString('en')} ${words === 1 ? 'word' : 'words'} · ${readingMinutes(words)} min read`;
+  const count = `${words.toLocaleString('en')} ${words === 1 ? 'word' : 'words'}`;
+  return words === 0 ? count : `${count} · ${readingMinutes(words)} min read`;
 }
 
 /** The host of the site's address, as search results show it. */
