@@ -166,7 +166,16 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'buffer' },
-    (_request, body: Buffer, done) => done(null, parseFormBody(body)),
+    (_request, body: Buffer, done) => {
+      let fields: ReturnType<typeof parseFormBody>;
+      try {
+        fields = parseFormBody(body);
+      } catch (error) {
+        done(error as Error, undefined);
+        return;
+      }
+      done(null, fields);
+    },
   );
   await app.register(assetRoutes);
 

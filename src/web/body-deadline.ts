@@ -51,9 +51,9 @@ export const bodyDeadline = fp(
       app.server.requestTimeout = options.headersTimeoutMs + bodyDeadlineMs(largestBody, pace);
     });
     app.addHook('onRequest', (request, reply, done) => {
-      // A body sent where no route answers is refused before any of it is read (the answer
-      // closes the connection, below), as a body the route's checks refuse is.
-      if (request.is404 && hasUnreadBody(request)) {
+      // A body sent where no route answers is refused unparsed (and, while it is still arriving,
+      // unread: the answer closes the connection, below), as a body the route's checks refuse is.
+      if (request.is404 && hasBody(request)) {
         done(Errors.NOT_FOUND());
         return;
       }
@@ -85,6 +85,12 @@ export const bodyDeadline = fp(
   },
   { name: 'pressroom-body-deadline' },
 );
+
+/** Whether the request comes with a body, arrived or not. */
+function hasBody(request: FastifyRequest): boolean {
+  const headers = request.raw.headers;
+  return Number(headers['content-length']) > 0 || headers['transfer-encoding'] !== undefined;
+}
 
 /** Whether the request's body is still arriving (a body sent whole with its headers has arrived). */
 function hasUnreadBody(request: FastifyRequest): boolean {

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { stripXmlForbidden } from '../domain/text.ts';
 import type { FieldError } from '../errors.ts';
 import { Errors } from '../errors.ts';
+import { tooManyFields } from './form-body.ts';
 
 const ENCODED_NUL = /%00/i;
 
@@ -31,7 +32,20 @@ const MAX_BODY_DEPTH = 32;
  * MAX_BODY_DEPTH, and strips the other characters XML 1.0 forbids from text fields, so nothing
  * stored can break a feed or sitemap.
  */
-function cleanBody(value: unknown, field: string, depth = 0, nuls?: FieldError[]): unknown {
+/**
+ * How many values (strings, numbers, lists and objects alike) a body may hold, counted as it is
+ * walked. JSON of 36,000 small objects in 850 KB cost the walk 150 ms of the event loop.
+ */
+const MAX_BODY_VALUES = 10_000;
+
+function cleanBody(
+  value: unknown,
+  field: string,
+  depth = 0,
+  nuls?: FieldError[],
+  seen: { values: number } = { values: 0 },
+): unknown {
+  if (++seen.values > MAX_BODY_VALUES) throw tooManyFields(MAX_BODY_VALUES);
   if (typeof value === 'string') {
     if (value.includes('\u0000')) {
       if (!nuls) throw nulRefused(field);
@@ -50,10 +64,11 @@ function cleanBody(value: unknown, field: string, depth = 0, nuls?: FieldError[]
       details: [{ field, message: `nests lists or objects more than ${MAX_BODY_DEPTH} levels deep` }],
     });
   }
-  if (Array.isArray(value)) return value.map((item, i) => cleanBody(item, `${field}[${i}]`, depth + 1, nuls));
+  if (Array.isArray(value))
+    return value.map((item, i) => cleanBody(item, `${field}[${i}]`, depth + 1, nuls, seen));
   const object = value as Record<string, unknown>;
   for (const [key, item] of Object.entries(object)) {
-    object[key] = cleanBody(item, field === 'body' ? key : `${field}.${key}`, depth + 1, nuls);
+    object[key] = cleanBody(item, field === 'body' ? key : `${field}.${key}`, depth + 1, nuls, seen);
   }
   return value;
 }
