@@ -142,9 +142,15 @@ const NAMED_ENV: Record<string, [string, string]> = {
 
 /**
  * PRESSROOM_ variables that are not settings: the file to read settings from, the CLI's password,
- * and the launcher's process id (bin/node-runtime.mjs).
+ * the launcher's process id (bin/node-runtime.mjs), and the memory an image's child process may
+ * use (read by that process itself, services/newsroom/image-limits.ts).
  */
-const OTHER_ENV = new Set(['PRESSROOM_CONFIG', 'PRESSROOM_PASSWORD', 'PRESSROOM_PARENT_PID']);
+const OTHER_ENV = new Set([
+  'PRESSROOM_CONFIG',
+  'PRESSROOM_PASSWORD',
+  'PRESSROOM_PARENT_PID',
+  'PRESSROOM_IMAGE_MEMORY_MB',
+]);
 
 type Raw = Record<string, Record<string, unknown>>;
 type Problem = { field: string; message: string };

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { LocalMediaStore, mediaDir } from '../../src/adapters/media-store.ts';
 import { isAppError } from '../../src/errors.ts';
+import { IMAGE_MEMORY_ENV } from '../../src/services/newsroom/image-limits.ts';
 import { uploadImage } from '../../src/services/newsroom/media.ts';
 import { makeUser } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -48,6 +49,32 @@ for (const kind of DATABASE_KINDS) {
       const grown = process.memoryUsage().rss - before;
       test.diagnostic(`the server grew by ${megabytes(grown)} MB`);
       assert.ok(grown < 100 * 1024 * 1024, `the server grew by ${megabytes(grown)} MB`);
+    });
+
+    it('an image whose process grows past its memory limit is refused as too large to process', async () => {
+      const ctx = { ...t.wiring, media: new LocalMediaStore(mediaDir(t.database.dataDir)) };
+      const staff = await makeUser(t.wiring, 'contributor');
+      const big = await plainPng(9000, 6555);
+      // Read by each image process as it starts; a 59-megapixel 16-bit PNG needs about 370 MB.
+      // Processes left waiting by earlier uploads leave after 2 s of rest: the next one is new.
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      process.env[IMAGE_MEMORY_ENV] = '120';
+      try {
+        await assert.rejects(
+          uploadImage(ctx, staff, { bytes: big, filename: 'hungry.png', alt: '' }),
+          (error: unknown) =>
+            isAppError(error) && /needs more memory to process than is allowed/.test(error.message),
+        );
+      } finally {
+        delete process.env[IMAGE_MEMORY_ENV];
+      }
+      // The next image gets a process with the usual limit, and is stored.
+      const stored = await uploadImage(ctx, staff, {
+        bytes: await plainPng(400, 300),
+        filename: 'small.png',
+        alt: '',
+      });
+      assert.equal(stored.width, 400);
     });
 
     it('an image over the pixel limit is refused naming its size; a damaged one as damaged', async () => {

@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { IMAGE_MEMORY_EXIT_CODE } from './image-limits.ts';
 import type { VariantsResult } from './image-variants.ts';
 
 /**
@@ -28,12 +29,12 @@ interface Idle {
 const idle: Idle[] = [];
 let nextId = 1;
 
-/** Thrown when an image's process failed, ran out of time or was killed. */
+/** Thrown when an image's process failed, ran out of time or memory, or was killed. */
 export class ImageProcessFailed extends Error {
-  readonly timedOut: boolean;
-  constructor(message: string, timedOut = false) {
+  readonly reason: 'failed' | 'time' | 'memory';
+  constructor(message: string, reason: 'failed' | 'time' | 'memory' = 'failed') {
     super(message);
-    this.timedOut = timedOut;
+    this.reason = reason;
   }
 }
 
@@ -112,7 +113,9 @@ export function processImage(bytes: Uint8Array): Promise<VariantsResult> {
     };
     const onExit = (code: number | null, signal: string | null) => {
       finish();
-      reject(new ImageProcessFailed(`the image process stopped (${signal ?? `exit code ${code}`})`));
+      if (code === IMAGE_MEMORY_EXIT_CODE)
+        reject(new ImageProcessFailed('the image needed more memory than its process may use', 'memory'));
+      else reject(new ImageProcessFailed(`the image process stopped (${signal ?? `exit code ${code}`})`));
     };
     const onError = (error: Error) => {
       finish();
@@ -122,7 +125,7 @@ export function processImage(bytes: Uint8Array): Promise<VariantsResult> {
     const timer = setTimeout(() => {
       finish();
       child.kill('SIGKILL');
-      reject(new ImageProcessFailed('the image took too long to process', true));
+      reject(new ImageProcessFailed('the image took too long to process', 'time'));
     }, IMAGE_TIME_LIMIT_MS);
     child.on('message', onMessage);
     child.once('exit', onExit);

@@ -92,15 +92,21 @@ export async function storeImage(
     made = await processImage(input.bytes);
   } catch (cause) {
     if (!(cause instanceof ImageProcessFailed)) throw cause;
-    throw Errors.MEDIA_INVALID(
-      cause.timedOut
-        ? {
-            reason: 'The image took too long to process: upload a smaller one.',
-            fieldMessage: 'took too long to process',
-          }
-        : { reason: 'The image is damaged or cannot be read.', fieldMessage: 'cannot be read as an image' },
-      { cause },
-    );
+    const problem = {
+      time: {
+        reason: 'The image took too long to process: upload a smaller one.',
+        fieldMessage: 'took too long to process',
+      },
+      memory: {
+        reason: 'The image needs more memory to process than is allowed: upload a smaller one.',
+        fieldMessage: 'needs too much memory to process',
+      },
+      failed: {
+        reason: 'The image is damaged or cannot be read.',
+        fieldMessage: 'cannot be read as an image',
+      },
+    }[cause.reason];
+    throw Errors.MEDIA_INVALID(problem, { cause });
   }
   if (!made.ok) throw Errors.MEDIA_INVALID(problemOf(made));
   const { fallback, width, height } = made;
