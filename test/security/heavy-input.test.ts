@@ -137,14 +137,15 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await t.wiring.store.articles.findById(id))?.bodyMarkdown, 'A short body.');
     });
 
-    test('a form repeating the author or term field tens of thousands of times is refused, naming the field and the limit', async () => {
+    test("a form repeating the author or term field up to the form's field limit is refused, naming the field and its own limit", async () => {
       await editor.get('/admin/articles/new');
       for (const [field, value, limit] of [
         ['author', (i: number) => `Person ${i}`, 60],
         ['term', (i: number) => String(i + 1), 1000],
       ] as const) {
         const form = new URLSearchParams({ _csrf: editor.csrf, title: 'Crowded', body: 'Text.' });
-        for (let i = 0; i < 50_000; i++) form.append(field, value(i));
+        // Just under the 2,000 fields a form may have at all (test/security/body-costs.test.ts).
+        for (let i = 0; i < 1_990; i++) form.append(field, value(i));
         const started = performance.now();
         // Matching each name against those before it took time with their square: 12 s here.
         const refused = await app.inject({
