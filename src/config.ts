@@ -110,6 +110,8 @@ export const ConfigSchema = Type.Object({
       loginWindowMinutes: Type.Integer({ minimum: 1, default: 15 }),
       /** Per-process cap on login and password-reset POSTs per client address per minute. */
       formRateLimitPerMinute: Type.Integer({ minimum: 1, default: 30 }),
+      /** Megabytes of revisions and images one contributor or author may save in 24 hours (0: no limit). */
+      dailyWriteMegabytes: Type.Integer({ minimum: 0, default: 200 }),
     },
     { default: {} },
   ),

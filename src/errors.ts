@@ -193,6 +193,11 @@ const CATALOGUE = {
     (p: { reason: string; fieldMessage?: string }) => p.reason,
     (p) => [{ field: 'file', message: p.fieldMessage ?? p.reason }],
   ),
+  DAILY_WRITE_LIMIT: entry(
+    'throttled',
+    (p: { megabytes: number; role: string }) =>
+      `You have saved ${p.megabytes} MB of texts and images in the last 24 hours, the most an account with the ${p.role} role may. Nothing was lost from what you saved before; ask an editor to save this for you, or try again later.`,
+  ),
   RENDER_BUSY: entry(
     'unavailable',
     () => 'The server is busy rendering other texts. Wait a moment and try again.',

@@ -91,6 +91,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
       now: options.now ?? (() => new Date()),
       changes,
       siteUrl: siteUrl(config),
+      dailyWriteMegabytes: config.auth.dailyWriteMegabytes,
       mailer,
       close: async () => {
         mailer.close();

@@ -48,4 +48,9 @@ export interface ServiceContext {
   changes: ChangeBus;
   /** Public base URL without trailing slash. */
   siteUrl: string;
+  /**
+   * How many megabytes of revisions and images one contributor or author may save in 24 hours
+   * (0: no limit); without it, DEFAULT_DAILY_WRITE_MEGABYTES (newsroom/write-quota.ts).
+   */
+  dailyWriteMegabytes?: number;
 }

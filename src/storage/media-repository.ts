@@ -51,6 +51,17 @@ export class MediaRepository implements MediaIndexStore {
     this.db = db;
   }
 
+  async bytesUploadedSince(userId: number, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('media')
+      .innerJoin('media_variants', 'media_variants.media_id', 'media.id')
+      .select((eb) => eb.fn.sum<number | string | null>('media_variants.byte_size').as('bytes'))
+      .where('media.uploaded_by', '=', userId)
+      .where('media.created_at', '>=', since)
+      .executeTakeFirst();
+    return Number(row?.bytes ?? 0);
+  }
+
   async findById(id: number): Promise<MediaItem | undefined> {
     const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toMedia(row);

@@ -20,7 +20,7 @@ export class RevisionRepository implements RevisionStore {
         version: revision.version,
         actor: revision.actor,
         note: revision.note,
-        snapshot: JSON.stringify(revision.snapshot),
+        ...snapshotColumns(revision.snapshot),
         created_at: revision.createdAt,
       })
       .returning('id')
@@ -29,7 +29,7 @@ export class RevisionRepository implements RevisionStore {
   }
 
   async addMany(revisions: Omit<Revision, 'id'>[]): Promise<void> {
-    for (const chunk of parameterChunks(revisions, 7))
+    for (const chunk of parameterChunks(revisions, 8))
       await this.db
         .insertInto('revisions')
         .values(
@@ -39,7 +39,7 @@ export class RevisionRepository implements RevisionStore {
             version: revision.version,
             actor: revision.actor,
             note: revision.note,
-            snapshot: JSON.stringify(revision.snapshot),
+            ...snapshotColumns(revision.snapshot),
             created_at: revision.createdAt,
           })),
         )
@@ -84,6 +84,16 @@ export class RevisionRepository implements RevisionStore {
     return rows.map(toSummary);
   }
 
+  async bytesSavedSince(actor: string, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('revisions')
+      .select((eb) => eb.fn.sum<number | string | null>('byte_size').as('bytes'))
+      .where('actor', '=', actor)
+      .where('created_at', '>=', since)
+      .executeTakeFirst();
+    return Number(row?.bytes ?? 0);
+  }
+
   async find(entityType: string, entityId: number, id: number): Promise<Revision | undefined> {
     const r = await this.db
       .selectFrom('revisions')
@@ -96,7 +106,13 @@ export class RevisionRepository implements RevisionStore {
   }
 }
 
-type SummaryRow = Omit<Selectable<RevisionsTable>, 'snapshot'>;
+/** A snapshot as stored, with its size in bytes (what a day's writing quota counts). */
+function snapshotColumns(snapshot: unknown): { snapshot: string; byte_size: number } {
+  const text = JSON.stringify(snapshot);
+  return { snapshot: text, byte_size: Buffer.byteLength(text) };
+}
+
+type SummaryRow = Omit<Selectable<RevisionsTable>, 'snapshot' | 'byte_size'>;
 
 function toSummary(r: SummaryRow): RevisionSummaryRow {
   return {

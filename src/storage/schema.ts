@@ -164,6 +164,8 @@ export interface RevisionsTable {
   note: string | null;
   snapshot: string;
   created_at: string;
+  /** The snapshot's size in bytes (empty for revisions kept before sizes were). */
+  byte_size: number | null;
 }
 
 export interface RedirectsTable {

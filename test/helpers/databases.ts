@@ -57,6 +57,8 @@ export interface TestWiringOptions {
   siteUrl?: string;
   /** Settings of the config's server section (timeouts, say) for this wiring's app. */
   server?: Record<string, unknown>;
+  /** Settings of the config's auth section (limits, say). */
+  auth?: Record<string, unknown>;
 }
 
 export interface TestWiring {
@@ -96,6 +98,7 @@ export async function openTestWiring(
     site: { url: options.siteUrl ?? 'https://review.example' },
     log: { level: 'silent' },
     ...(options.server ? { server: options.server } : {}),
+    ...(options.auth ? { auth: options.auth } : {}),
   });
   const wiring = await createWiring({ config, log: pino({ level: 'silent' }), now: () => now });
   return {

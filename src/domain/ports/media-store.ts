@@ -44,6 +44,8 @@ export interface MediaIndexStore {
   /** Uploaded images (with a local file) matching every word, newest first, at most `limit`. */
   searchUploads(query: MediaSearch): Promise<MediaItem[]>;
   insert(record: MediaRecord): Promise<number>;
+  /** The bytes of the files (every variant) of the images `userId` uploaded at or after `since`. */
+  bytesUploadedSince(userId: number, since: string): Promise<number>;
   update(id: number, record: MediaRecord): Promise<void>;
   /** Removes the entry and its variants' rows (the files are the media store's). */
   remove(id: number): Promise<void>;

@@ -26,6 +26,8 @@ export interface RevisionStore {
     entityId: number,
     revisions: Omit<Revision, 'id' | 'entityType' | 'entityId'>[],
   ): Promise<void>;
+  /** The size in bytes of the revisions `actor` saved at or after `since` (an ISO time). */
+  bytesSavedSince(actor: string, since: string): Promise<number>;
   /** Revisions of one entity, newest first. */
   list(entityType: string, entityId: number): Promise<Revision[]>;
   /**

@@ -30,6 +30,7 @@ import { createOwnPerson, findOrCreatePerson } from '../people.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
 import { bylineProblems, ownPersonOf } from './byline.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
+import { checkDailyWrite, sizeOfSave } from './write-quota.ts';
 
 /**
  * What the article editor submits: the draft's fields (status and date are the workflow's), with
@@ -122,6 +123,7 @@ export async function createArticle(
   const typedSlug = tidySlug(input.slug);
   const result = await withFreeSlugRetry(typedSlug === '', () =>
     ctx.store.transaction(async (repos) => {
+      await checkDailyWrite(ctx, repos, staff, sizeOfSave(input));
       const slug = typedSlug || (await freeArticleSlug(repos, options.slugBase ?? slugify(input.title)));
       const owner = typedSlug ? await repos.articles.findBySlug(typedSlug) : undefined;
       if (owner) throw Errors.SLUG_TAKEN({ slug: typedSlug, title: owner.title });
@@ -273,6 +275,7 @@ export async function updateArticle(
       throw permissionDenied(`Your role (${staff.role}) may not edit “${article.title}” now.`);
     }
     if (article.version !== input.expectedVersion) throw Errors.EDIT_CONFLICT();
+    await checkDailyWrite(ctx, repos, staff, sizeOfSave(input.article));
     const draft = await draftFrom(
       repos,
       staff,

@@ -9,6 +9,7 @@ import type { ServiceContext } from '../context.ts';
 import { ImageProcessFailed, processImage } from './image-processes.ts';
 import { MAX_INPUT_PIXELS, type VariantsResult } from './image-variants.ts';
 import { auditActor, permissionDenied, requireCan, type Staff } from './staff.ts';
+import { checkDailyWrite } from './write-quota.ts';
 
 export { VARIANT_WIDTHS } from './image-variants.ts';
 
@@ -58,6 +59,7 @@ export async function uploadImage(
   input: { bytes: Buffer; filename: string; alt: string },
 ): Promise<UploadedImage> {
   requireCan(staff, 'media.upload', 'Your role may not upload files.');
+  await checkDailyWrite(ctx, ctx.store, staff, input.bytes.length);
   return storeImage(ctx, auditActor(staff), { ...input, uploadedBy: staff.id });
 }
 

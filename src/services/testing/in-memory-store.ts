@@ -469,6 +469,11 @@ class MemoryRevisions implements RevisionStore {
   async listSummaries(entityType: string, entityId: number) {
     return (await this.list(entityType, entityId)).map(({ snapshot: _snapshot, ...summary }) => summary);
   }
+  async bytesSavedSince(actor: string, since: string) {
+    return this.s()
+      .revisions.filter((r) => r.actor === actor && r.createdAt >= since)
+      .reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify(r.snapshot)), 0);
+  }
   async find(entityType: string, entityId: number, id: number) {
     const found = this.s().revisions.find(
       (r) => r.id === id && r.entityType === entityType && r.entityId === entityId,

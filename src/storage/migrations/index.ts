@@ -21,6 +21,7 @@ import * as mediaCaptions from './0018-media-captions.ts';
 import * as mediaUploadedBy from './0019-media-uploaded-by.ts';
 import * as correctionChanges from './0020-correction-changes.ts';
 import * as articleBodiesLast from './0021-article-bodies-last.ts';
+import * as dailyWriteQuota from './0022-daily-write-quota.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -54,4 +55,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0019-media-uploaded-by': mediaUploadedBy,
   '0020-correction-changes': correctionChanges,
   '0021-article-bodies-last': articleBodiesLast,
+  '0022-daily-write-quota': dailyWriteQuota,
 };
