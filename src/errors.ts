@@ -90,6 +90,12 @@ const CATALOGUE = {
       },
     ],
   ),
+  ALREADY_IN_USE: entry(
+    'conflict',
+    (p: { field: string }) =>
+      `${p.field}: already in use. Someone else may have saved the same one a moment ago: reload to see it.`,
+    (p) => [{ field: p.field, message: 'is already in use' }],
+  ),
   EMAIL_TAKEN: entry(
     'conflict',
     (p: { email: string }) => `A user with the email ${p.email} already exists`,

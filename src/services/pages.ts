@@ -6,6 +6,7 @@ import type { Repositories } from '../domain/ports/store.ts';
 import { slugify } from '../domain/slug.ts';
 import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
+import { findingTheWinner } from './unique-races.ts';
 
 export interface PageDraft {
   slug: string;
@@ -29,21 +30,34 @@ export interface PageSaveResult {
  * by `id` when given (the editor), else by slug (imports and the demo); an empty slug is made
  * from the title.
  */
-export async function savePageIn(
+export function savePageIn(
   repos: Pick<Repositories, 'pages' | 'redirects' | 'revisions'>,
   input: PageDraft,
-  options: {
-    actor: string;
-    now: Date;
-    id?: number;
-    /** A new page (the editor's "New page"): a page already at its slug is a clash, not the page to update. */
-    isNew?: boolean;
-    /** When the page was made and last changed where it comes from (an import or restore). */
-    createdAt?: string | null;
-    modifiedAt?: string | null;
-    /** Said with the revision kept (an import names itself). */
-    note?: string;
-  },
+  options: PageSaveOptions,
+): Promise<PageSaveResult> {
+  // Matched by slug (an import), a page made by a parallel save of the same slug is the one to update.
+  if (options.id === undefined && !options.isNew)
+    return findingTheWinner(() => savePage(repos, input, options));
+  return savePage(repos, input, options);
+}
+
+interface PageSaveOptions {
+  actor: string;
+  now: Date;
+  id?: number;
+  /** A new page (the editor's "New page"): a page already at its slug is a clash, not the page to update. */
+  isNew?: boolean;
+  /** When the page was made and last changed where it comes from (an import or restore). */
+  createdAt?: string | null;
+  modifiedAt?: string | null;
+  /** Said with the revision kept (an import names itself). */
+  note?: string;
+}
+
+async function savePage(
+  repos: Pick<Repositories, 'pages' | 'redirects' | 'revisions'>,
+  input: PageDraft,
+  options: PageSaveOptions,
 ): Promise<PageSaveResult> {
   const title = input.title.trim();
   const slug = input.slug.trim() || slugify(title);

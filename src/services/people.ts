@@ -6,6 +6,7 @@ import { slugify } from '../domain/slug.ts';
 import { cleanLine, clipText, stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
+import { findingTheWinner } from './unique-races.ts';
 
 /** An author as named in an import: a name, maybe with a slug and profile fields. */
 export interface PersonRef {
@@ -34,12 +35,23 @@ export interface FoundPersonPolicy {
  * profile (made by hand or by another source) unless `policy.mayUpdateProfile` allows the
  * reference's profile fields to fill in or replace it.
  */
-export async function findOrCreatePerson(
+export function findOrCreatePerson(
   repos: Pick<Repositories, 'people' | 'revisions'>,
   ref: PersonRef,
   now: Date,
   actor = 'import',
   policy: FoundPersonPolicy = {},
+): Promise<Person> {
+  // Two imports or bylines naming one new person at once: the one that loses finds the winner's.
+  return findingTheWinner(() => findOrCreatePersonOnce(repos, ref, now, actor, policy));
+}
+
+async function findOrCreatePersonOnce(
+  repos: Pick<Repositories, 'people' | 'revisions'>,
+  ref: PersonRef,
+  now: Date,
+  actor: string,
+  policy: FoundPersonPolicy,
 ): Promise<Person> {
   const name = cleanLine(ref.name).trim();
   const slug = stripXmlForbidden(ref.slug ?? '').trim() || slugify(name);
@@ -196,22 +208,25 @@ export async function createOwnPerson(
     });
   }
   const base = slugify(clean) || 'author';
-  let slug = base;
-  for (let n = 2; await repos.people.findBySlug(slug); n++) slug = `${base}-${n}`;
-  const timestamp = toIsoTimestamp(now);
-  const record = {
-    slug,
-    name: clean,
-    bio: null,
-    bioHtml: null,
-    email: null,
-    website: null,
-    links: [],
-    photo: null,
-    createdAt: timestamp,
-    updatedAt: timestamp,
-  };
-  return insertPerson(repos, record, actor);
+  // A slug found free may be taken by a parallel save before the insert: the next try finds the next one.
+  return findingTheWinner(async () => {
+    let slug = base;
+    for (let n = 2; await repos.people.findBySlug(slug); n++) slug = `${base}-${n}`;
+    const timestamp = toIsoTimestamp(now);
+    const record = {
+      slug,
+      name: clean,
+      bio: null,
+      bioHtml: null,
+      email: null,
+      website: null,
+      links: [],
+      photo: null,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    };
+    return insertPerson(repos, record, actor);
+  });
 }
 
 /** Stores a new person with its first revision. */

@@ -12,6 +12,7 @@ import {
 import { stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
+import { findingTheWinner } from './unique-races.ts';
 
 /** Creates the default taxonomies that do not exist yet. Safe to run at every start. */
 export async function ensureDefaultTaxonomies(repos: Pick<Repositories, 'taxonomies'>): Promise<void> {
@@ -32,12 +33,23 @@ export interface TermRef {
  * Finds a term by slug or name within a taxonomy, or creates it. A description or parent
  * given in the reference updates the stored term.
  */
-export async function findOrCreateTerm(
+export function findOrCreateTerm(
   repos: Pick<Repositories, 'taxonomies' | 'revisions'>,
   taxonomy: Taxonomy,
   ref: TermRef,
   now: Date,
   actor = 'import',
+): Promise<Term> {
+  // Two imports or saves naming one new term at once: the one that loses finds the winner's.
+  return findingTheWinner(() => findOrCreateTermOnce(repos, taxonomy, ref, now, actor));
+}
+
+async function findOrCreateTermOnce(
+  repos: Pick<Repositories, 'taxonomies' | 'revisions'>,
+  taxonomy: Taxonomy,
+  ref: TermRef,
+  now: Date,
+  actor: string,
 ): Promise<Term> {
   const name = stripXmlForbidden(ref.name).trim();
   const slug = termSlug(name);

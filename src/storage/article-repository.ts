@@ -9,7 +9,7 @@ import type {
   DeletedArticle,
   PublishedQuery,
 } from '../domain/ports/article-store.ts';
-import { Errors } from '../errors.ts';
+import { Errors, isAppError } from '../errors.ts';
 import { parameterChunks } from './chunks.ts';
 import { runCompiled } from './compiled-query.ts';
 import type { ArticlesTable, Database } from './schema.ts';
@@ -21,9 +21,11 @@ type ArticleRow = Selectable<ArticlesTable>;
  * two saves that both found a slug free from both taking it.
  */
 function isSlugClash(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
-  if (code === 'SQLITE_CONSTRAINT_UNIQUE') return /\barticles\.slug\b/.test(error.message);
+  // The connection reports a unique-index error as ALREADY_IN_USE, with the driver's error as cause.
+  const raw = isAppError(error) ? error.cause : error;
+  if (!(raw instanceof Error)) return false;
+  const { code, constraint } = raw as { code?: unknown; constraint?: unknown };
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE') return /\barticles\.slug\b/.test(raw.message);
   return code === '23505' && constraint === 'articles_slug_key';
 }
 

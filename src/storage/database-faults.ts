@@ -1,5 +1,6 @@
 import type { DatabaseConnection, Dialect, Driver, QueryResult } from 'kysely';
 import { type AppError, Errors, isAppError } from '../errors.ts';
+import { uniqueClash } from './unique-clash.ts';
 
 /**
  * Failures that come from the state of the machine rather than from a bug: the database cannot
@@ -60,8 +61,9 @@ export function databaseFault(error: unknown): AppError | undefined {
   return undefined;
 }
 
+/** A database failure as its AppError: a fault of the machine, or a lost race for a unique value. */
 function translated(error: unknown): unknown {
-  return databaseFault(error) ?? error;
+  return databaseFault(error) ?? uniqueClash(error) ?? error;
 }
 
 /**

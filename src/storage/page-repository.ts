@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Page } from '../domain/page.ts';
 import type { PageRecord, PageStore } from '../domain/ports/page-store.ts';
+import { Errors } from '../errors.ts';
 import type { Database, PagesTable } from './schema.ts';
 
 function toPage(row: Selectable<PagesTable>): Page {
@@ -55,13 +56,16 @@ export class PageRepository implements PageStore {
     return rows.map(toPage);
   }
 
+  /** Throws ALREADY_IN_USE when the slug is taken, leaving the transaction usable to read the one that took it. */
   async insert(record: PageRecord): Promise<number> {
-    const { id } = await this.db
+    const row = await this.db
       .insertInto('pages')
       .values(toRow(record))
+      .onConflict((oc) => oc.doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
-    return id;
+      .executeTakeFirst();
+    if (!row) throw Errors.ALREADY_IN_USE({ field: 'slug' });
+    return row.id;
   }
 
   async update(id: number, record: PageRecord): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Person, PersonLink } from '../domain/person.ts';
 import type { PersonRecord, PersonStore } from '../domain/ports/person-store.ts';
+import { Errors } from '../errors.ts';
 import type { Database, PeopleTable } from './schema.ts';
 
 function parseLinks(json: string): PersonLink[] {
@@ -84,13 +85,16 @@ export class PersonRepository implements PersonStore {
     return rows.map(toPerson);
   }
 
+  /** Throws ALREADY_IN_USE when the slug is taken, leaving the transaction usable to read the one that took it. */
   async insert(record: PersonRecord): Promise<number> {
-    const { id } = await this.db
+    const row = await this.db
       .insertInto('people')
       .values(toRow(record))
+      .onConflict((oc) => oc.doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
-    return id;
+      .executeTakeFirst();
+    if (!row) throw Errors.ALREADY_IN_USE({ field: 'slug' });
+    return row.id;
   }
 
   async update(id: number, record: PersonRecord): Promise<void> {

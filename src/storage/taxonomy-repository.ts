@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { TaxonomyStore, TermRecord } from '../domain/ports/taxonomy-store.ts';
 import type { Taxonomy, Term } from '../domain/taxonomy.ts';
+import { Errors } from '../errors.ts';
 import { parameterChunks } from './chunks.ts';
 import type { Database, TaxonomiesTable, TermsTable } from './schema.ts';
 
@@ -169,13 +170,16 @@ export class TaxonomyRepository implements TaxonomyStore {
     return new Map(rows.map((r) => [r.id, { createdAt: r.created_at, updatedAt: r.updated_at }]));
   }
 
+  /** Throws ALREADY_IN_USE when the taxonomy has the slug, leaving the transaction usable to read that term. */
   async insertTerm(record: TermRecord, now: string): Promise<number> {
-    const { id } = await this.db
+    const row = await this.db
       .insertInto('terms')
       .values({ ...termRow(record), created_at: now, updated_at: now })
+      .onConflict((oc) => oc.doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
-    return id;
+      .executeTakeFirst();
+    if (!row) throw Errors.ALREADY_IN_USE({ field: 'slug' });
+    return row.id;
   }
 
   async updateTerm(id: number, record: TermRecord, now: string): Promise<void> {

@@ -39,6 +39,7 @@ import type { UserStore } from '../../domain/ports/user-store.ts';
 import { searchWords } from '../../domain/search-query.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import type { Role, User } from '../../domain/user.ts';
+import { Errors } from '../../errors.ts';
 import { ChangeBus, type ContentChange, type ServiceContext } from '../context.ts';
 
 /** Everything the in-memory store holds; copied before a transaction and put back if it fails. */
@@ -288,7 +289,7 @@ class MemoryPeople implements PersonStore {
       .map((p) => structuredClone(p));
   }
   async insert(record: PersonRecord) {
-    if (this.all().some((p) => p.slug === record.slug)) throw new Error('UNIQUE people.slug');
+    if (this.all().some((p) => p.slug === record.slug)) throw Errors.ALREADY_IN_USE({ field: 'slug' });
     const id = this.s().nextId++;
     this.s().people.set(id, { ...structuredClone(record), id });
     return id;
@@ -374,7 +375,7 @@ class MemoryTaxonomies implements TaxonomyStore {
   }
   async insertTerm(record: TermRecord) {
     if (this.terms().some((t) => t.taxonomyId === record.taxonomyId && t.slug === record.slug))
-      throw new Error('UNIQUE terms.taxonomy_id, terms.slug');
+      throw Errors.ALREADY_IN_USE({ field: 'slug' });
     const id = this.s().nextId++;
     this.s().terms.set(id, { ...record, id });
     return id;
@@ -412,7 +413,7 @@ class MemoryPages implements PageStore {
   }
   async insert(record: PageRecord) {
     if ([...this.s().pages.values()].some((p) => p.slug === record.slug))
-      throw new Error('UNIQUE pages.slug');
+      throw Errors.ALREADY_IN_USE({ field: 'slug' });
     const id = this.s().nextId++;
     this.s().pages.set(id, { ...record, id });
     return id;
