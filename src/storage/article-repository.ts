@@ -7,6 +7,7 @@ import type {
   ArticleStateChange,
   ArticleStore,
   DeletedArticle,
+  DueArticle,
   PublishedQuery,
 } from '../domain/ports/article-store.ts';
 import { Errors, isAppError } from '../errors.ts';
@@ -430,17 +431,21 @@ export class ArticleRepository implements ArticleStore {
    * Ids of scheduled articles whose time has come, oldest first. Served by the
    * (status, published_at) index, so its cost follows the number due, not the archive.
    */
-  async listDueScheduled(now: string, limit: number): Promise<number[]> {
-    const rows = await this.db
+  async listDueScheduled(now: string, limit: number, after?: DueArticle): Promise<DueArticle[]> {
+    let query = this.db
       .selectFrom('articles')
-      .select('id')
+      .select(['id', 'published_at'])
       .where('status', '=', 'scheduled')
-      .where('published_at', '<=', now)
-      .orderBy('published_at')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.id);
+      .where('published_at', '<=', now);
+    if (after)
+      query = query.where((eb) =>
+        eb.or([
+          eb('published_at', '>', after.publishedAt),
+          eb.and([eb('published_at', '=', after.publishedAt), eb('id', '>', after.id)]),
+        ]),
+      );
+    const rows = await query.orderBy('published_at').orderBy('id').limit(limit).execute();
+    return rows.flatMap((r) => (r.published_at === null ? [] : [{ id: r.id, publishedAt: r.published_at }]));
   }
 
   /**

@@ -172,7 +172,13 @@ for (const kind of KINDS) {
       const id = await store.articles.insert(
         record('c-scheduled', { status: 'scheduled', publishedAt: '2026-02-28T00:00:00.000Z' }),
       );
-      assert.deepEqual(await store.articles.listDueScheduled(AT, 10), [id]);
+      assert.deepEqual(await store.articles.listDueScheduled(AT, 10), [
+        { id, publishedAt: '2026-02-28T00:00:00.000Z' },
+      ]);
+      assert.deepEqual(
+        await store.articles.listDueScheduled(AT, 10, { id, publishedAt: '2026-02-28T00:00:00.000Z' }),
+        [],
+      );
       assert.equal(await store.articles.claimDueScheduled(id, AT), true);
       assert.equal(await store.articles.claimDueScheduled(id, AT), false);
       assert.equal((await store.articles.findById(id))?.status, 'published');

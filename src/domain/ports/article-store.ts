@@ -34,6 +34,12 @@ export interface ArticleStateChange {
   updatedAt: string;
 }
 
+/** A scheduled article whose time has come, and the time: where the next batch starts. */
+export interface DueArticle {
+  id: number;
+  publishedAt: string;
+}
+
 /**
  * Articles with their ordered authors and terms. A deleted article is kept (its revisions,
  * corrections and comments stay attached) but every read here passes it by, except
@@ -77,10 +83,11 @@ export interface ArticleStore {
     limit: number,
   ): Promise<number[]>;
   /**
-   * Ids of scheduled articles whose time has come, oldest first. Served by the
-   * (status, published_at) index, so its cost follows the number due, not the archive.
+   * Scheduled articles whose time has come, oldest first (by time, then id), after `after` when
+   * given. Served by the (status, published_at) index, so its cost follows the number due, not
+   * the archive.
    */
-  listDueScheduled(now: string, limit: number): Promise<number[]>;
+  listDueScheduled(now: string, limit: number, after?: DueArticle): Promise<DueArticle[]>;
   /**
    * Claims a due scheduled article for publication: one conditional update, so of several
    * processes exactly one gets true. Run it first in its transaction.

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import pino from 'pino';
 import { isAppError } from '../../errors.ts';
 import { seedBasics, staffMember } from '../testing/fixtures.ts';
 import { createMemoryContext } from '../testing/in-memory-store.ts';
@@ -86,5 +87,47 @@ describe('the editorial workflow (in memory)', () => {
     const unpublished = await transitionArticle(ctx, editor, { articleId: draft.id, action: 'unpublish' });
     assert.equal(unpublished.status, 'unpublished');
     assert.equal(await ctx.store.search.count(), 0);
+  });
+
+  test('due articles that cannot be published are skipped, logged once and tried later; the rest go live', async () => {
+    const { ctx, editor } = await newsroom();
+    const lines: { msg: string; articleId?: number }[] = [];
+    ctx.log = pino({ level: 'info' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const ids: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const article = await createArticle(ctx, editor, {
+        ...blankArticleInput('en'),
+        title: `Due ${i}`,
+        bodyMarkdown: 'Words.',
+      });
+      await transitionArticle(ctx, editor, {
+        articleId: article.id,
+        action: 'schedule',
+        publishAt: `2026-03-02T08:00:${String(i).padStart(2, '0')}Z`,
+      });
+      ids.push(article.id);
+    }
+    // The 24 oldest due articles break (an empty title cannot be saved); the newest is fine.
+    for (const id of ids.slice(0, 24)) {
+      const article = (await ctx.store.articles.findById(id))!;
+      await ctx.store.articles.update(id, { ...article, title: '' }, article.version);
+    }
+    ctx.clock.set('2026-03-02T09:00:00.000Z');
+    assert.equal(await publishDueArticles(ctx), 1);
+    assert.equal((await ctx.store.articles.findById(ids[24]!))?.status, 'published');
+    const failures = () => lines.filter((l) => l.msg === 'could not publish a scheduled article');
+    assert.deepEqual(
+      failures().map((l) => l.articleId),
+      ids.slice(0, 24),
+    );
+    // The next polls leave them alone until their back-off runs out; then each is tried once more.
+    assert.equal(await publishDueArticles(ctx), 0);
+    assert.equal(failures().length, 24);
+    ctx.clock.set('2026-03-02T10:00:00.000Z');
+    const fixed = (await ctx.store.articles.findById(ids[3]!))!;
+    await ctx.store.articles.update(ids[3]!, { ...fixed, title: 'Mended' }, fixed.version);
+    assert.equal(await publishDueArticles(ctx), 1);
+    assert.equal((await ctx.store.articles.findById(ids[3]!))?.status, 'published');
+    assert.equal(failures().length, 24, 'a failure already told is not logged again as an error');
   });
 });

@@ -1,4 +1,5 @@
 import { type Article, toIsoTimestamp } from '../../domain/article.ts';
+import type { DueArticle } from '../../domain/ports/article-store.ts';
 import {
   availableTransitions,
   mayTransition,
@@ -153,34 +154,71 @@ export async function publishScheduledArticle(
   return 'published';
 }
 
+/** A due article that failed to publish: when to try it again, and how long to wait after that. */
+interface PublishBackoff {
+  retryAt: number;
+  waitMs: number;
+}
+
+const FIRST_RETRY_MS = 5 * 60_000;
+const LONGEST_RETRY_MS = 6 * 60 * 60_000;
+
+/**
+ * Per store (one per process), the due articles that failed, so each poll skips them until their
+ * wait is over instead of failing on them again. Only articles still due are kept, so it holds
+ * at most the due list.
+ */
+const backoffs = new WeakMap<object, Map<number, PublishBackoff>>();
+
 /**
  * Publishes every scheduled article whose time has come, however it was saved (the editor,
  * an import, a restore). Every process runs this on each poll; the claim in
  * publishScheduledArticle makes each article go live once. Returns how many this call published.
+ *
+ * An article that cannot be published (say, imported with a broken field) is logged once, with
+ * the reason, and left for a while (5 minutes, doubling up to 6 hours) while the poll goes on
+ * past it: however many of the oldest fail, the ones after them are published.
  */
 export async function publishDueArticles(
   ctx: ServiceContext,
   options: { batch?: number } = {},
 ): Promise<number> {
   const batch = options.batch ?? 20;
+  const failed = backoffs.get(ctx.store) ?? new Map<number, PublishBackoff>();
+  backoffs.set(ctx.store, failed);
+  const stillDue = new Set<number>();
+  const now = toIsoTimestamp(ctx.now());
   let published = 0;
+  let after: DueArticle | undefined;
   for (;;) {
-    const due = await ctx.store.articles.listDueScheduled(toIsoTimestamp(ctx.now()), batch);
-    let progressed = 0;
-    for (const id of due) {
+    const due = await ctx.store.articles.listDueScheduled(now, batch, after);
+    for (const { id } of due) {
+      stillDue.add(id);
+      const backoff = failed.get(id);
+      if (backoff && backoff.retryAt > ctx.now().getTime()) continue;
       try {
         if ((await publishScheduledArticle(ctx, id)) === 'published') {
           published++;
-          progressed++;
           ctx.log.info({ articleId: id }, 'published on schedule');
         }
+        failed.delete(id);
       } catch (err) {
-        // One article that cannot be saved (say, imported with a broken field) must not hold up the rest.
-        ctx.log.error({ err, articleId: id }, 'could not publish a scheduled article');
+        if (backoff) {
+          ctx.log.debug({ err, articleId: id }, 'still cannot publish a scheduled article');
+        } else {
+          const reason = err instanceof Error ? err.message : String(err);
+          ctx.log.error({ err, articleId: id, reason }, 'could not publish a scheduled article');
+        }
+        const waitMs = backoff ? Math.min(backoff.waitMs * 2, LONGEST_RETRY_MS) : FIRST_RETRY_MS;
+        failed.set(id, { retryAt: ctx.now().getTime() + waitMs, waitMs });
       }
     }
-    if (due.length < batch || progressed === 0) return published;
+    after = due.at(-1);
+    if (due.length < batch) break;
   }
+  // Published, unscheduled or deleted meanwhile: nothing left to wait for.
+  for (const id of failed.keys()) if (!stillDue.has(id)) failed.delete(id);
+  return published;
 }
 
 function parseFutureTime(value: string | undefined, now: Date): string {

@@ -199,12 +199,21 @@ class MemoryArticles implements ArticleStore {
       .sort((a, b) => a - b)
       .slice(0, limit);
   }
-  async listDueScheduled(now: string, limit: number) {
+  async listDueScheduled(now: string, limit: number, after?: { id: number; publishedAt: string }) {
     return [...this.s().articles.values()]
-      .filter((a) => a.status === 'scheduled' && a.publishedAt !== null && a.publishedAt <= now)
-      .sort((a, b) => (a.publishedAt ?? '').localeCompare(b.publishedAt ?? '') || a.id - b.id)
-      .slice(0, limit)
-      .map((a) => a.id);
+      .flatMap((a) =>
+        a.status === 'scheduled' && a.publishedAt !== null && a.publishedAt <= now
+          ? [{ id: a.id, publishedAt: a.publishedAt }]
+          : [],
+      )
+      .filter(
+        (a) =>
+          !after ||
+          a.publishedAt > after.publishedAt ||
+          (a.publishedAt === after.publishedAt && a.id > after.id),
+      )
+      .sort((a, b) => a.publishedAt.localeCompare(b.publishedAt) || a.id - b.id)
+      .slice(0, limit);
   }
   async claimDueScheduled(id: number, now: string) {
     const article = this.s().articles.get(id);
