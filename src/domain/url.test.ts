@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { absoluteUrl, isHttpUrl, isLinkTarget, isSitePath, typedServerName } from './url.ts';
+import { absoluteUrl, adminReturnPath, isHttpUrl, isLinkTarget, isSitePath, typedServerName } from './url.ts';
 
 test('accepts only absolute http and https URLs', () => {
   assert.equal(isHttpUrl('https://example.org/a?b=c'), true);
@@ -90,4 +90,24 @@ test('reads a server name as a reader types it, and nothing that could lead else
   ]) {
     assert.equal(typedServerName(bad), undefined, JSON.stringify(bad));
   }
+});
+
+test('the sign-in form sends people back only to admin paths, resolved as the browser would', () => {
+  for (const hostile of [
+    '//evil.example',
+    '/\\evil.example',
+    '/admin/./../../evil',
+    '/admin/..%2f..%2fevil',
+    '/admin/%2e%2e/evil',
+    '/admin/%252e%252e/evil',
+    '/admin/%5cevil',
+    'https://evil.example/admin',
+    '/administrator',
+    '/admin/\u2028x',
+    42,
+    undefined,
+  ])
+    assert.equal(adminReturnPath(hostile), '/admin', String(hostile));
+  assert.equal(adminReturnPath('/admin/people/../articles?status=draft'), '/admin/articles?status=draft');
+  assert.equal(adminReturnPath('/admin'), '/admin');
 });

@@ -61,10 +61,38 @@ for (const kind of DATABASE_KINDS) {
         '/admin\t/x',
         'javascript:alert(1)',
         '/administrator',
+        '/admin/./../../evil',
+        '/admin/../evil',
+        '/admin/..',
+        '/admin/..%2f..%2fevil',
+        '/admin/%2e%2e/evil',
+        '/admin/%2E%2E%2Fevil',
+        '/admin/.%2e/.%2e/evil',
+        '/admin%2f..%2fevil',
+        '/admin/%5c%5cevil.example',
+        '/admin/%252e%252e/evil',
+        '/\\evil.example',
+        '\\evil.example',
+        '///evil.example',
+        '/%2fevil.example',
+        '/admin@evil.example',
+        '/admin:8080',
+        'admin',
+        '',
       ]) {
         const response = await client.get(`/admin/login?next=${encodeURIComponent(next)}`);
         assert.equal(response.statusCode, 303, next);
         assert.equal(response.headers.location, '/admin', next);
+      }
+      // Paths inside the admin come back resolved: `.` segments and the like are tidied, not refused.
+      const resolved: [string, string][] = [
+        ['/admin/./articles', '/admin/articles'],
+        ['/admin/people/../articles?status=draft', '/admin/articles?status=draft'],
+        ['/admin/articles#top', '/admin/articles'],
+      ];
+      for (const [next, location] of resolved) {
+        const response = await client.get(`/admin/login?next=${encodeURIComponent(next)}`);
+        assert.equal(response.headers.location, location, next);
       }
       const kept = await client.get(
         `/admin/login?next=${encodeURIComponent('/admin/articles?status=draft')}`,

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
+import { adminReturnPath } from '../../domain/url.ts';
 import { MIN_PASSWORD_LENGTH } from '../../domain/user.ts';
 import { isAppError } from '../../errors.ts';
 import {
@@ -52,19 +53,6 @@ const NOTICES: Record<string, string> = {
     'Sign in with your password: this link lets this browser in once, while sign-ins to your account are paused.',
 };
 
-/**
- * Only paths inside the admin, so the sign-in form cannot send anyone elsewhere; and only
- * printable ASCII, so the address is a valid Location header as it stands.
- */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' &&
-    /^\/admin(?:[/?][\x21-\x7e]*)?$/.test(next) &&
-    !next.includes('//') &&
-    !next.includes('\\')
-    ? next
-    : '/admin';
-}
-
 function clientOf(request: FastifyRequest): ClientInfo {
   return { ip: request.ip, userAgent: request.headers['user-agent'] };
 }
@@ -110,7 +98,7 @@ export async function authPages(app: TypedApp, deps: AdminDeps): Promise<void> {
 ${formAlert(state.alert)}
 <form method="post" action="/admin/login" novalidate>
   ${csrfField(csrf)}
-  <input type="hidden" name="next" value="${safeNext(state.values.next)}">
+  <input type="hidden" name="next" value="${adminReturnPath(state.values.next)}">
   ${state.values.unlock ? html`<input type="hidden" name="unlock" value="${state.values.unlock}">` : ''}
   ${formField({ name: 'email', label: 'Email', type: 'email', value: state.values.email, error: state.problem?.errors.email, autocomplete: 'username', isRequired: true })}
   ${formField({ name: 'password', label: 'Password', type: 'password', error: state.problem?.errors.password, autocomplete: 'current-password', isRequired: true })}
@@ -125,7 +113,7 @@ ${formAlert(state.alert)}
     { config: { access: 'public' }, schema: { querystring: LoginQuery } },
     async (request, reply) => {
       const { next, notice, unlock } = request.query;
-      if (request.admin) return reply.redirect(safeNext(next), 303);
+      if (request.admin) return reply.redirect(adminReturnPath(next), 303);
       return loginPage(request, reply, {
         values: { next: next ?? '/admin', ...(unlock ? { unlock } : {}) },
         notice: unlock ? 'unlock' : notice,
@@ -149,7 +137,7 @@ ${formAlert(state.alert)}
         const previous = request.cookies[cookies.session];
         if (previous) await logout(ctx, previous);
         setSession(reply, token);
-        return reply.redirect(safeNext(next), 303);
+        return reply.redirect(adminReturnPath(next), 303);
       } catch (error) {
         if (!isAppError(error) || error.kind !== 'throttled') throw error;
         reply.header('retry-after', String(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
