@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { lengthErrors, tooLong } from './limits.ts';
 import { slugProblem } from './slug.ts';
-import { hasXmlForbidden } from './text.ts';
+import { BIDI_MESSAGE, hasBidiControls, hasXmlForbidden } from './text.ts';
 import { isHttpUrl, isSitePath, urlFieldMessage } from './url.ts';
 
 /** An author. Needs no login; guest authors are common. */
@@ -66,6 +66,8 @@ export function validatePerson(fields: PersonFields): FieldError[] {
   ]);
   const isTooLong = (field: string) => errors.some((e) => e.field === field);
   if (!fields.name) errors.push({ field: 'name', message: 'must not be empty' });
+  // Doors clean names (cleanLine) first; one that did not is refused rather than stored.
+  else if (hasBidiControls(fields.name)) errors.push({ field: 'name', message: BIDI_MESSAGE });
   // An empty name already explains an empty derived slug.
   const slug = fields.slug;
   const slugIssue = slug !== undefined && (fields.name || slug) ? slugProblem(slug) : undefined;

@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.ts';
 import { ARTICLE_LIMITS } from './article.ts';
+import { cleanLine } from './text.ts';
 import { isTimeZone } from './time-zone.ts';
 import { isLinkTarget, urlFieldMessage } from './url.ts';
 
@@ -122,6 +123,22 @@ const SETTING_LIMITS: Partial<Record<keyof SiteSettings, number>> = {
   timeZone: 64,
 };
 const REQUIRED_SETTINGS: (keyof SiteSettings)[] = ['siteName', 'language', 'defaultLicense', 'timeZone'];
+
+/** Settings shown on one line (the site's name and tagline), cleaned as names are. */
+const ONE_LINE_SETTINGS = new Set(['site_name', 'site_tagline']);
+
+/**
+ * The values as they are stored: the one-line ones without the characters XML forbids and
+ * without direction controls (cleanLine), whichever door they come by (the form, an import).
+ */
+export function cleanSettingValues(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([key, value]) => [
+      key,
+      ONE_LINE_SETTINGS.has(key) ? cleanLine(value) : value,
+    ]),
+  );
+}
 
 /** Every problem with setting values given by snake_case key, as messages to show next to each field. */
 export function validateSettingValues(values: Record<string, string>): FieldError[] {

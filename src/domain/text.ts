@@ -13,10 +13,21 @@ export function stripXmlForbidden(text: string): string {
   return XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN_ALL, '') : text;
 }
 
-// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069). Left
-// unbalanced in a title or a name, one reverses the text after it on the page ("By <name>,
-// <publication>" read backwards); a one-line field never needs them (the page sets direction).
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
+// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the
+// direction marks (U+200E, U+200F, U+061C). Left in a title or a name, one reorders the text
+// after it on the page ("By <name>, <publication>" read backwards, "gpj.exe" shown as "exe.jpg");
+// a one-line field never needs them (the page sets direction).
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+const BIDI_CONTROLS = new RegExp(BIDI_CONTROL.source, 'gu');
+
+/** What a field that holds a bidirectional control is told. */
+export const BIDI_MESSAGE =
+  'must not contain invisible text-direction characters (U+202A–202E, U+2066–2069, U+200E/F, U+061C)';
+
+/** Whether the text holds a bidirectional control or direction mark. */
+export function hasBidiControls(text: string): boolean {
+  return BIDI_CONTROL.test(text);
+}
 
 /**
  * A one-line text (a title, a name) without the characters XML forbids and without bidirectional
@@ -25,7 +36,7 @@ const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/gu;
  */
 export function cleanLine(text: string): string {
   const stripped = stripXmlForbidden(text);
-  return BIDI_CONTROLS.test(stripped) ? stripped.replace(BIDI_CONTROLS, '') : stripped;
+  return BIDI_CONTROL.test(stripped) ? stripped.replace(BIDI_CONTROLS, '') : stripped;
 }
 
 /**

@@ -1,8 +1,11 @@
+import { BIDI_MESSAGE, hasBidiControls } from './text.ts';
+
 // Browsers drop tabs and newlines inside URLs and read a backslash as a slash, so
-// "java\tscript:" runs script and "/\evil.example" leaves the site. Such values are refused
-// outright rather than cleaned: no honest link contains them.
+// "java\tscript:" runs script and "/\evil.example" leaves the site; a bidirectional control
+// shows an address other than the one it is ("/\u202Egpj.exe" reads ".../exe.jpg"). Such values
+// are refused outright rather than cleaned: no honest link contains them.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-const UNSAFE_CHARACTERS = /[\s\u0000-\u001f\u007f\\]/;
+const UNSAFE_CHARACTERS = /[\s\u0000-\u001f\u007f\\\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
 /** Whether a value is an absolute http or https URL with a host: the only kinds we link to or fetch. */
 export function isHttpUrl(value: string | null | undefined): value is string {
@@ -34,6 +37,7 @@ export function hasUserinfo(value: string): boolean {
 
 /** The message for a URL field whose value was refused: `otherwise`, or why when it has userinfo. */
 export function urlFieldMessage(value: string, otherwise: string): string {
+  if (hasBidiControls(value)) return BIDI_MESSAGE;
   return hasUserinfo(value)
     ? 'must not carry a user name or password (the "name:password@" before the host)'
     : otherwise;

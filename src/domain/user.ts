@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { lengthErrors } from './limits.ts';
 import { PERSON_LIMITS } from './person.ts';
+import { BIDI_MESSAGE, hasBidiControls } from './text.ts';
 
 /** Staff roles, from least to most powerful. */
 export const ROLES = ['contributor', 'author', 'editor', 'admin'] as const;
@@ -41,6 +42,7 @@ export function validateNewUser(input: {
     errors.push({ field: 'email', message: 'must be an email address' });
   }
   if (!input.name.trim()) errors.push({ field: 'name', message: 'must not be empty' });
+  else if (hasBidiControls(input.name)) errors.push({ field: 'name', message: BIDI_MESSAGE });
   if (!ROLES.includes(input.role as Role))
     errors.push({ field: 'role', message: `must be one of ${ROLES.join(', ')}` });
   if (input.password.length < MIN_PASSWORD_LENGTH) {

@@ -2,6 +2,7 @@ import { checkRenderable, renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import {
+  cleanSettingValues,
   MARKDOWN_SETTINGS,
   SETTING_KEYS,
   type SiteSettings,
@@ -62,6 +63,7 @@ export async function updateSettingsIn(
   }
   // These texts are rendered for every page, so their shape is checked here (a long one off the
   // event loop).
+  values = cleanSettingValues(values);
   for (const [key, value] of Object.entries(values)) await checkRenderable(String(value), key);
   const now = toIsoTimestamp(options.now);
   for (const [key, value] of Object.entries(values)) await repos.settings.set(key, String(value), now);
@@ -100,8 +102,10 @@ export async function editSettings(
 ): Promise<{ changed: string[] }> {
   const errors = validateSettingValues(values);
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
-  const normalized = Object.fromEntries(
-    Object.entries(values).map(([key, value]) => [key, key === 'page_size' ? value.trim() : value]),
+  const normalized = cleanSettingValues(
+    Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key, key === 'page_size' ? value.trim() : value]),
+    ),
   );
   await checkMarkdownSettings(normalized);
   const now = ctx.now();

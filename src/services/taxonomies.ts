@@ -9,7 +9,7 @@ import {
   validateTerm,
   wouldCreateCycle,
 } from '../domain/taxonomy.ts';
-import { stripXmlForbidden } from '../domain/text.ts';
+import { cleanLine, stripXmlForbidden } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import { keepRevision } from './revision-log.ts';
 import { findingTheWinner } from './unique-races.ts';
@@ -51,7 +51,7 @@ async function findOrCreateTermOnce(
   now: Date,
   actor: string,
 ): Promise<Term> {
-  const name = stripXmlForbidden(ref.name).trim();
+  const name = cleanLine(ref.name).trim();
   const slug = termSlug(name);
   if (!name || !slug)
     throw Errors.VALIDATION_FAILED({

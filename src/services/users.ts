@@ -1,6 +1,7 @@
 import argon2 from 'argon2';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Repositories } from '../domain/ports/store.ts';
+import { cleanLine } from '../domain/text.ts';
 import {
   parseRole,
   ROLES,
@@ -30,6 +31,8 @@ export async function createUser(
   input: { email: string; name: string; role: string; password: string },
   options: { actor?: Actor } = {},
 ): Promise<User> {
+  // Direction controls in a name would reorder the text around it wherever it is shown.
+  input = { ...input, name: cleanLine(input.name) };
   const errors = validateNewUser(input);
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
@@ -96,7 +99,7 @@ export async function inviteUser(
   input: { email: string; name: string; role: string },
 ): Promise<{ user: User; link: string; isMailSent: boolean }> {
   const email = input.email.trim().toLowerCase();
-  const name = input.name.trim();
+  const name = cleanLine(input.name).trim();
   const errors = validateInvitation({ email, name, role: input.role });
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   if (await ctx.store.users.findByEmail(email)) throw emailTaken(email);
@@ -161,7 +164,7 @@ export async function acceptInvitation(
   input: { token: string; name: string; password: string },
 ): Promise<User> {
   const { record, user } = await checkToken(ctx, input.token, 'invite');
-  const name = input.name.trim();
+  const name = cleanLine(input.name).trim();
   const errors = [
     ...(name ? [] : [{ field: 'name', message: 'must not be empty' }]),
     ...(name.length > USER_LIMITS.name

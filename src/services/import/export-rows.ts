@@ -15,7 +15,7 @@ import { validatePage } from '../../domain/page.ts';
 import { type PersonLink, validatePerson } from '../../domain/person.ts';
 import { validateSettingValues } from '../../domain/settings.ts';
 import { slugProblem } from '../../domain/slug.ts';
-import { stripXmlForbidden } from '../../domain/text.ts';
+import { cleanLine, stripXmlForbidden } from '../../domain/text.ts';
 import { isHttpUrl, isLinkTarget } from '../../domain/url.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
 
@@ -318,7 +318,7 @@ async function checkPerson(row: ExportRow): Promise<FieldError[]> {
   f.text('updated_at');
   if (f.errors.length > 0) return f.errors;
   const errors = validatePerson({
-    name: name.trim(),
+    name: cleanLine(name).trim(),
     slug,
     bio: bio?.trim() || null,
     email: email?.trim() || null,
@@ -331,7 +331,7 @@ async function checkPerson(row: ExportRow): Promise<FieldError[]> {
   if (errors.length > 0) return errors;
   const cleanBio = bio === null ? null : stripXmlForbidden(bio).trim() || null;
   Object.assign(row, {
-    name: stripXmlForbidden(name).trim(),
+    name: cleanLine(name).trim(),
     links: JSON.stringify(links),
     bio: cleanBio,
     bio_html: cleanBio === null ? null : await renderMarkdown(cleanBio, { field: 'bio' }),

@@ -18,7 +18,7 @@ import type { Repositories } from '../../domain/ports/store.ts';
 import { validateSettingValues } from '../../domain/settings.ts';
 import { slugProblem } from '../../domain/slug.ts';
 import { validateTaxonomy, validateTerm } from '../../domain/taxonomy.ts';
-import { stripXmlForbidden } from '../../domain/text.ts';
+import { cleanLine, stripXmlForbidden } from '../../domain/text.ts';
 import { isLinkTarget } from '../../domain/url.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
@@ -229,7 +229,8 @@ function normalComment(c: Partial<Omit<Comment, 'id'>>): unknown[] {
 
 /** A row of people.yaml checked as the people editor checks a person, or null with its errors. */
 function personRow(row: Row, index: number, errors: FieldError[]) {
-  const name = text(row, 'name');
+  const typed = text(row, 'name');
+  const name = typed === null ? null : cleanLine(typed);
   const slug = text(row, 'slug');
   if (!name || !slug || slugProblem(slug)) {
     errors.push({ field: `[${index}]`, message: 'needs a name and a valid slug' });

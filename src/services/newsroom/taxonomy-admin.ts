@@ -8,6 +8,7 @@ import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.
 import type { Repositories } from '../../domain/ports/store.ts';
 import { RESERVED_SLUGS, slugify } from '../../domain/slug.ts';
 import { type Taxonomy, type Term, validateTaxonomy, validateTerm } from '../../domain/taxonomy.ts';
+import { cleanLine } from '../../domain/text.ts';
 import { Errors, type FieldError, isAppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -393,7 +394,7 @@ async function validTerm(
   input: TermInput,
   existing: Term | undefined,
 ): Promise<Omit<Term, 'id' | 'position'> & { position: number }> {
-  const name = input.name.trim();
+  const name = cleanLine(input.name).trim();
   const slug = input.slug.trim() || slugify(name);
   const description = input.description.trim() || null;
   const errors = validateTerm({ slug, name });
@@ -486,8 +487,12 @@ export async function createTaxonomy(
   requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
   const now = ctx.now();
   const taxonomy = await ctx.store.transaction(async (repos) => {
-    const slug = input.slug.trim() || slugify(input.name.trim());
-    const errors = validateTaxonomy({ slug, name: input.name.trim(), pluralName: input.pluralName.trim() });
+    const slug = input.slug.trim() || slugify(cleanLine(input.name).trim());
+    const errors = validateTaxonomy({
+      slug,
+      name: cleanLine(input.name).trim(),
+      pluralName: input.pluralName.trim(),
+    });
     const isSlugWellFormed = !errors.some((e) => e.field === 'slug');
     if (isSlugWellFormed && RESERVED_SLUGS.has(slug))
       errors.push({ field: 'slug', message: `"${slug}" is reserved for the site` });
@@ -502,7 +507,7 @@ export async function createTaxonomy(
     const position = Math.max(0, ...(await repos.taxonomies.listTaxonomies()).map((t) => t.position)) + 1;
     const record = {
       slug,
-      name: input.name.trim(),
+      name: cleanLine(input.name).trim(),
       pluralName: input.pluralName.trim(),
       isHierarchical: input.isHierarchical,
       isMultiple: input.isMultiple,
@@ -533,7 +538,10 @@ export async function updateTaxonomy(
   const taxonomy = await ctx.store.transaction(async (repos) => {
     const existing = await findTaxonomy(repos, input.id);
     // The slug is fixed once created: only the names are checked.
-    const errors = validateTaxonomy({ name: input.name.trim(), pluralName: input.pluralName.trim() });
+    const errors = validateTaxonomy({
+      name: cleanLine(input.name).trim(),
+      pluralName: input.pluralName.trim(),
+    });
     const terms = await repos.taxonomies.listTerms(existing.id);
     if (!input.isHierarchical && terms.some((t) => t.parentId !== null)) {
       errors.push({
@@ -543,7 +551,7 @@ export async function updateTaxonomy(
     }
     if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
     const fields = {
-      name: input.name.trim(),
+      name: cleanLine(input.name).trim(),
       pluralName: input.pluralName.trim(),
       isHierarchical: input.isHierarchical,
       isMultiple: input.isMultiple,
