@@ -483,7 +483,7 @@ for (const kind of DATABASE_KINDS) {
         const old = 'https://old-ghost.example/content';
         const withFiles = (await t.wiring.store.articles.findBySlug('with-files'))?.bodyMarkdown ?? '';
         assert.match(withFiles, new RegExp(`\\(${old}/media/2024/01/ep%201\\.mp3\\)`));
-        assert.match(withFiles, new RegExp(`\\(${old}/media/2024/01/tour\\.mp4\\)\\s+The tour`));
+        assert.match(withFiles, new RegExp(`\\(${old}/media/2024/01/tour\\.mp4\\) \\(video\\)\\s+The tour`));
         assert.match(withFiles, new RegExp(`\\[The report\\]\\(${old}/files/2024/01/report\\.pdf\\)`));
         const withCards = (await t.wiring.store.articles.findBySlug('with-cards'))?.bodyMarkdown ?? '';
         assert.match(withCards, new RegExp(`\\[Episode\\]\\(${old}/media/2024/01/a\\.mp3\\)`));
@@ -499,7 +499,7 @@ for (const kind of DATABASE_KINDS) {
           const bare = await importGhost(t2.wiring, file);
           const body = (await t2.wiring.store.articles.findBySlug('with-files'))?.bodyMarkdown ?? '';
           assert.doesNotMatch(body, /content\/|ghost-file/);
-          assert.match(body, /ep 1\.mp3[\s\S]*tour\.mp4\s+The tour\s+The report/);
+          assert.match(body, /ep 1\.mp3[\s\S]*tour\.mp4 \(video\)\s+The tour\s+The report/);
           assert.match(
             itemLine(bare, 'post', 'f1').reason ?? '',
             /3 audio, video or other file\(s\) of the Ghost site not linked.*give --old-url.*content\/files\/2024\/01\/report\.pdf/,
@@ -509,6 +509,86 @@ for (const kind of DATABASE_KINDS) {
         }
       } finally {
         await t.cleanup();
+      }
+    });
+
+    test("Ghost's audio, video and file cards in html become links with their title, never player clutter or a stand-in host", async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      const t2: TestWiring = await createTestWiring(kind);
+      try {
+        const controls =
+          '<button class="kg-audio-play-icon"><svg viewBox="0 0 24 24"><path d="M2 1"></path></svg></button>' +
+          '<span class="kg-audio-current-time">0:00</span><div class="kg-audio-time">/<span class="kg-audio-duration">12:34</span></div>' +
+          '<input type="range" class="kg-audio-seek-slider" max="100" value="0"><button class="kg-audio-playback-rate">1&#215;</button>';
+        const audioCard =
+          '<div class="kg-card kg-audio-card"><img src="" alt="audio-thumbnail" class="kg-audio-thumbnail kg-audio-hide">' +
+          '<div class="kg-audio-player-container"><audio src="__GHOST_URL__/content/media/2023/03/harbour.mp3" preload="metadata"></audio>' +
+          `<div class="kg-audio-title">Harbour sounds</div><div class="kg-audio-player">${controls}</div></div></div>`;
+        const videoCard =
+          '<figure class="kg-card kg-video-card"><div class="kg-video-container"><video src="__GHOST_URL__/content/media/2023/03/quay.mp4" poster="https://img.spacergif.org/v1/640x360/0a/spacer.png" playsinline preload="metadata"></video>' +
+          '<div class="kg-video-overlay"><button class="kg-video-large-play-icon"><svg></svg></button></div>' +
+          '<div class="kg-video-player-container"><div class="kg-video-player"><span class="kg-video-current-time">0:00</span><div class="kg-video-time">/<span class="kg-video-duration">1:02</span></div></div></div></div>' +
+          '<figcaption>Along the quay</figcaption></figure>';
+        const fileCard =
+          '<div class="kg-card kg-file-card"><a class="kg-file-card-container" href="__GHOST_URL__/content/files/2023/03/tides.pdf" title="Download" download>' +
+          '<div class="kg-file-card-contents"><div class="kg-file-card-title">Tide tables</div><div class="kg-file-card-caption">For March</div>' +
+          '<div class="kg-file-card-metadata"><div class="kg-file-card-filename">tides.pdf</div><div class="kg-file-card-filesize">88 KB</div></div></div>' +
+          '<div class="kg-file-card-icon"><svg></svg></div></a></div>';
+        const file = write(
+          'media-cards.json',
+          ghostExport({
+            posts: [
+              ghostPost({
+                id: 'm1',
+                title: 'Cards in html',
+                slug: 'cards-in-html',
+                html: `<p>Intro.</p>${audioCard}${videoCard}${fileCard}`,
+              }),
+              ghostPost({
+                id: 'm2',
+                title: 'Cards in an html card',
+                slug: 'cards-in-html-card',
+                lexical: lexical(
+                  { type: 'html', html: `${audioCard}${fileCard}` },
+                  { type: 'video', src: '', caption: 'A video never uploaded' },
+                ),
+              }),
+            ],
+          }),
+        );
+        const linked = await importGhost(t.wiring, file, { oldUrl: 'https://old-ghost.example' });
+        const old = 'https://old-ghost.example/content';
+        const inHtml = (await t.wiring.store.articles.findBySlug('cards-in-html'))?.bodyMarkdown ?? '';
+        assert.equal(
+          inHtml,
+          `Intro.\n\n[Harbour sounds](${old}/media/2023/03/harbour.mp3) (audio)\n\n` +
+            `[quay.mp4](${old}/media/2023/03/quay.mp4) (video)\n\nAlong the quay\n\n` +
+            `[Tide tables](${old}/files/2023/03/tides.pdf) (file)\n\nFor March`,
+        );
+        const inCard = (await t.wiring.store.articles.findBySlug('cards-in-html-card'))?.bodyMarkdown ?? '';
+        assert.match(inCard, new RegExp(`\\[Harbour sounds\\]\\(${old}/media/2023/03/harbour\\.mp3\\)`));
+        assert.match(inCard, new RegExp(`\\[Tide tables\\]\\(${old}/files/2023/03/tides\\.pdf\\)`));
+        assert.ok(
+          linked.warnings.some((w) => w.includes('"Cards in an html card"') && /"video" card/.test(w)),
+          linked.warnings.join('\n'),
+        );
+        // Without the old site's address: the titles as text, no stand-in address anywhere.
+        const bare = await importGhost(t2.wiring, file);
+        for (const slug of ['cards-in-html', 'cards-in-html-card']) {
+          const article = await t2.wiring.store.articles.findBySlug(slug);
+          assert.doesNotMatch(
+            `${article?.bodyMarkdown}${article?.bodyHtml}`,
+            /\.invalid|0:00|1×|12:34|88 KB/,
+          );
+          assert.match(article?.bodyMarkdown ?? '', /Harbour sounds \(audio\)[\s\S]*Tide tables \(file\)/);
+        }
+        assert.match(
+          itemLine(bare, 'post', 'm1').reason ?? '',
+          /3 audio, video or other file\(s\) of the Ghost site not linked/,
+        );
+      } finally {
+        await t.cleanup();
+        await t2.cleanup();
       }
     });
 

@@ -104,7 +104,10 @@ function card(name: string, payload: Json): string {
     case 'audio':
     case 'file': {
       const src = str(payload.src);
-      if (!src) return '';
+      if (!src) {
+        droppedCards?.push(name);
+        return '';
+      }
       const label =
         str(payload.title) || str(payload.fileTitle) || str(payload.fileName) || fileNameOf(src) || src;
       const caption = str(payload.caption) || str(payload.fileCaption);

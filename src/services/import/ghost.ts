@@ -135,14 +135,24 @@ function rewriteGhostFiles(raw: string, oldUrl: string | undefined, files: Ghost
   });
 }
 
-/** Links to files that could not be linked become their text (a bare address, the file's name). */
+/**
+ * Links to files that could not be linked become their text (a bare address, the file's name),
+ * whatever form the link took (with a title, in angle brackets); an address left anywhere else
+ * becomes the file's name. No page may lead to the stand-in's host.
+ */
 function unlinkFiles(markdown: string): string {
   const prefix = UNLINKED_FILE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return markdown.replace(
-    new RegExp(`\\[([^\\]]*)\\]\\(${prefix}[^)\\s]*\\)`, 'g'),
-    (_whole, label: string) =>
-      label.includes('ghost-file.invalid') ? decodeURIComponentSafe(label.split('/').pop() ?? '') : label,
-  );
+  const nameOf = (address: string) => decodeURIComponentSafe(address.split('/').pop() ?? '');
+  return markdown
+    .replace(
+      new RegExp(
+        `(!?)\\[((?:\\\\.|[^\\]\\\\])*)\\]\\(<?${prefix}[^)\\s>]*>?(?:\\s+"(?:\\\\.|[^"\\\\])*")?\\)`,
+        'g',
+      ),
+      (_whole, _bang: string, label: string) =>
+        label.includes('ghost-file.invalid') ? nameOf(label) : label,
+    )
+    .replace(new RegExp(`${prefix}[^\\s)<>"\\]]*`, 'g'), (address) => nameOf(address));
 }
 
 function decodeURIComponentSafe(text: string): string {
@@ -193,6 +203,8 @@ export function ghostBodyMarkdown(
   silentCards: string[];
   brokenReferences: string[];
   droppedLinks: DroppedLink[];
+  /** Audio, video and file cards with no file to link to, kept as their text. */
+  mediaLeftOut: string[];
   files: GhostFileRef[];
 } {
   const files: GhostFileRef[] = [];
@@ -206,7 +218,7 @@ export function ghostBodyMarkdown(
     );
   };
   const converted = (
-    body: { markdown: string; embeds: string[]; droppedLinks: DroppedLink[] },
+    body: { markdown: string; embeds: string[]; droppedLinks: DroppedLink[]; mediaLeftOut?: string[] },
     rendered: { droppedCards: string[]; silentCards: string[]; brokenReferences: string[] } = {
       droppedCards: [],
       silentCards: [],
@@ -219,6 +231,7 @@ export function ghostBodyMarkdown(
     silentCards: rendered.silentCards,
     brokenReferences: rendered.brokenReferences,
     droppedLinks: body.droppedLinks.map((link) => ({ ...link, text: restorePrivateUse(link.text) })),
+    mediaLeftOut: (body.mediaLeftOut ?? []).map(restorePrivateUse),
     // Those the body still links to (a video's poster, say, is no part of it).
     files: files.filter((file) =>
       body.markdown.includes(file.url ?? `${UNLINKED_FILE}${file.path.slice('content/'.length)}`),
@@ -661,6 +674,11 @@ class GhostWriter {
         this.externalImages.add(linked.images);
       }
       if (converted.droppedLinks.length > 0) session.note(ref, droppedLinksNote(converted.droppedLinks));
+      if (converted.mediaLeftOut.length > 0)
+        session.note(
+          ref,
+          `${converted.mediaLeftOut.join(', ')}: no file to link to, kept as ${converted.mediaLeftOut.length === 1 ? 'its' : 'their'} text`,
+        );
       if (converted.droppedCards.length > 0) {
         session.note(
           ref,

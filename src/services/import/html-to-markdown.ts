@@ -19,6 +19,8 @@ export interface ConvertedBody {
   embeds: string[];
   /** Links that could not be kept (a javascript: address, say), which became their text. */
   droppedLinks: DroppedLink[];
+  /** Audio, video and file cards with no file that could be linked, kept as their text. */
+  mediaLeftOut?: string[];
 }
 
 /** A link whose address no reader page may carry, kept as its text only. */
@@ -100,6 +102,8 @@ export function droppedLinksNote(links: DroppedLink[]): string {
 
 // Links dropped from the body being converted, for the report.
 let droppedLinksFound: DroppedLink[] = [];
+// Audio, video and file cards with no file to link to, in the body being converted, for the report.
+let mediaLeftOutFound: string[] = [];
 
 const turndown = new TurndownService({
   headingStyle: 'atx',
@@ -416,6 +420,63 @@ turndown.addRule('wordPressEmbedBlock', {
     if (!link) return `\n\n${content}\n\n`;
     embedsFound.push(link.provider);
     return `\n\n${embedMarkdown(link)}${caption ? `\n\n*${escapeMarkdown(caption)}*` : ''}\n\n`;
+  },
+});
+
+/** The file name at the end of an address, decoded where it can be. */
+function fileNameOf(src: string): string {
+  const last = src.split(/[?#]/, 1)[0]?.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+const GHOST_MEDIA_CARDS: [string, 'audio' | 'video' | 'file'][] = [
+  ['kg-audio-card', 'audio'],
+  ['kg-video-card', 'video'],
+  ['kg-file-card', 'file'],
+];
+
+/**
+ * Ghost's audio, video and file cards as its html holds them: a player's buttons, times and
+ * sliders around the file, which would come across as clutter ("0:00", "1×"). Each becomes what
+ * the same card in a lexical or mobiledoc body becomes: a link to the file with its title, the
+ * kind of file after it, the caption below. A card with no file it can link to keeps its text
+ * and is named among what the body lost.
+ */
+turndown.addRule('ghostMediaCard', {
+  filter: (node) =>
+    (node.nodeName === 'DIV' || node.nodeName === 'FIGURE') &&
+    GHOST_MEDIA_CARDS.some(([name]) => hasClass(node, name)),
+  replacement: (_content, node) => {
+    const card = node as HTMLElement;
+    const kind = GHOST_MEDIA_CARDS.find(([name]) => hasClass(card, name))?.[1] ?? 'file';
+    const part = (selector: string) =>
+      (card.querySelector(selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const player = kind === 'file' ? null : card.querySelector(kind);
+    const src = (
+      player
+        ? mediaSource(player as HTMLElement)
+        : (card.querySelector('a[href]')?.getAttribute('href') ?? '')
+    ).trim();
+    const title =
+      kind === 'audio'
+        ? part('.kg-audio-title')
+        : kind === 'file'
+          ? part('.kg-file-card-title') || part('.kg-file-card-filename')
+          : '';
+    const caption = kind === 'file' ? part('.kg-file-card-caption') : part('figcaption');
+    const label = title || fileNameOf(src) || kind;
+    const after = caption ? `\n\n${escapeMarkdown(caption)}` : '';
+    const refused = src ? refusedScheme(src) : undefined;
+    if (!src || refused) {
+      mediaLeftOutFound.push(`the ${kind} card "${label}" (${src ? `a ${refused}: address` : 'no file'})`);
+      return `\n\n${escapeMarkdown(label)} (${kind})${after}\n\n`;
+    }
+    const href = src.replace(/[()\s]/g, encodeURIComponent);
+    return `\n\n[${escapeMarkdown(label)}](${href}) (${kind})${after}\n\n`;
   },
 });
 
@@ -1077,9 +1138,11 @@ function convertHtml(html: string, options: { isWordPress?: boolean }): Converte
   liftedCode = lifted.blocks;
   embedsFound = [];
   droppedLinksFound = [];
+  mediaLeftOutFound = [];
   bareLinks = [];
   let converted: string;
   let embeds: string[];
+  let mediaLeftOut: string[];
   try {
     const largeTables: string[] = [];
     source = liftLargeTables(source, largeTables);
@@ -1095,6 +1158,8 @@ function convertHtml(html: string, options: { isWordPress?: boolean }): Converte
     liftedCode = [];
     embeds = embedsFound;
     embedsFound = [];
+    mediaLeftOut = mediaLeftOutFound;
+    mediaLeftOutFound = [];
     // Their text is the DOM's, where lifted code is still a placeholder.
     droppedLinks.push(
       ...droppedLinksFound.map((link) => ({ ...link, text: restoreCodeText(link.text, lifted.blocks) })),
@@ -1114,5 +1179,5 @@ function convertHtml(html: string, options: { isWordPress?: boolean }): Converte
     ),
     cards,
   );
-  return { markdown: cleanText(withNotes(markdown)), shortcodes, embeds, droppedLinks };
+  return { markdown: cleanText(withNotes(markdown)), shortcodes, embeds, droppedLinks, mediaLeftOut };
 }
