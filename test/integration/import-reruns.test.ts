@@ -139,6 +139,44 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await t.wiring.store.articles.findBySlug('swell'))?.bodyMarkdown, 'A big swell.');
     });
 
+    test('titles and names with bidirectional controls read unchanged on every re-run, with no new revision', async () => {
+      const rtl = '\u202Bمرفأ\u202C \u2067Harbour\u2069 \u202Enews';
+      const site = file(
+        'bidi.xml',
+        wxr(item({ id: 701, type: 'post', slug: 'bidi-tides', body: '<p>Tides.</p>' }))
+          .replace('<title>bidi-tides</title>', `<title>${rtl}</title>`)
+          .replace('Kit Keeper', `Kit \u2067Keeper\u2069`),
+      );
+      const ghostExport = JSON.parse(
+        ghost('<p>Ropes.</p>', rtl).replaceAll('"moorings"', '"bidi-moorings"').replace('"g1"', '"g-bidi"'),
+      );
+      Object.assign(ghostExport.db[0].data, {
+        users: [{ id: 'u-bidi', name: 'Ana \u202EWriter', slug: 'ana-bidi' }],
+        posts_authors: [{ post_id: 'g-bidi', author_id: 'u-bidi', sort_order: 0 }],
+      });
+      const ghostFile = file('bidi-ghost.json', JSON.stringify(ghostExport));
+      const history = async (slug: string) => {
+        const article = await t.wiring.store.articles.findBySlug(slug);
+        assert.ok(article, slug);
+        return (await t.wiring.store.revisions.list('article', article.id)).length;
+      };
+      await importWordPress(t.wiring, site);
+      await importGhost(t.wiring, ghostFile);
+      const before = [await history('bidi-tides'), await history('bidi-moorings')];
+      for (let run = 0; run < 2; run += 1) {
+        const wordpress = await importWordPress(t.wiring, site);
+        assert.equal(wordpress.counts.article.updated, 0, `WordPress run ${run + 2}`);
+        assert.equal(wordpress.counts.article.unchanged, 1);
+        assert.equal(wordpress.counts.person.updated, 0);
+        const fromGhost = await importGhost(t.wiring, ghostFile);
+        assert.equal(fromGhost.counts.article.updated, 0, `Ghost run ${run + 2}`);
+        assert.equal(fromGhost.counts.article.unchanged, 1);
+        assert.equal(fromGhost.counts.person.updated, 0, `Ghost run ${run + 2}`);
+      }
+      assert.deepEqual([await history('bidi-tides'), await history('bidi-moorings')], before);
+      assert.equal((await t.wiring.store.articles.findBySlug('bidi-tides'))?.title, 'مرفأ Harbour news');
+    });
+
     test('a Ghost post edited here is left as it was by a re-run', async () => {
       const source = file('ghost.json', ghost('<p>Ropes and cleats.</p>'));
       await importGhost(t.wiring, source);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { renderMarkdown } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
-import { ARTICLE_LIMITS, type ArticleDraft, toIsoTimestamp } from '../../domain/article.ts';
+import { ARTICLE_LIMITS, type ArticleDraft, toIsoTimestamp, withCleanText } from '../../domain/article.ts';
 import type { Comment } from '../../domain/comment.ts';
 import { tooLong } from '../../domain/limits.ts';
 import {
@@ -39,7 +39,7 @@ import {
   termSlug,
 } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
-import { clipText, trimEndOf } from '../../domain/text.ts';
+import { cleanLine, clipText, trimEndOf } from '../../domain/text.ts';
 import { wordPressQueryAddress } from '../../domain/wordpress-address.ts';
 import { isAppError } from '../../errors.ts';
 import {
@@ -639,7 +639,8 @@ export class ImportSession {
       isNameKept?: boolean;
     },
   ): Promise<Person> {
-    const fullName = cleanText(ref.name).trim();
+    // As a person's name is stored (without bidirectional controls), so that a re-run finds it unchanged.
+    const fullName = cleanLine(cleanText(ref.name)).trim();
     const name =
       this.clipped(`author “${clipText(fullName, 60)}”`, 'name', fullName, PERSON_LIMITS.name) ||
       'Unknown author';
@@ -778,7 +779,7 @@ export class ImportSession {
     taxonomy: Taxonomy,
     ref: { name: string; slug: string | null; description?: string | null; parentId?: number | null },
   ): Promise<Term> {
-    const fullName = cleanText(ref.name).trim();
+    const fullName = cleanLine(cleanText(ref.name)).trim();
     const termRef = `term “${clipText(fullName || (ref.slug ?? ''), 60)}”`;
     const name = this.clipped(termRef, 'name', fullName, TERM_LIMITS.name) || ref.slug || '';
     // The source's own slug when it has one (WordPress and Ghost keep their terms' slugs
@@ -937,7 +938,12 @@ export class ImportSession {
       slug,
       publishedAt: dates.isUndated && existing?.publishedAt ? existing.publishedAt : draft.publishedAt,
       // Clipped rather than refused: a long title or excerpt is still the item's, only shorter.
-      title: this.clipped(ref, 'title', cleanText(draft.title).trim() || 'Untitled', ARTICLE_LIMITS.title),
+      title: this.clipped(
+        ref,
+        'title',
+        cleanLine(cleanText(draft.title)).trim() || 'Untitled',
+        ARTICLE_LIMITS.title,
+      ),
       summary: draft.summary
         ? this.clipped(ref, 'excerpt', cleanText(draft.summary).trim(), ARTICLE_LIMITS.summary) || null
         : null,
@@ -1289,8 +1295,11 @@ export function normalizePath(urlOrPath: string): string | null {
 
 /** Whether two drafts save the same article (dates compared as times, blank texts as none). */
 export function sameDraft(a: ArticleDraft, b: ArticleDraft): boolean {
-  const normal = (d: ArticleDraft) =>
-    JSON.stringify({
+  // Both sides as saving stores them (withCleanText): a source's title with bidirectional
+  // controls is stored without them, and must not read as changed on every re-run.
+  const normal = (draft: ArticleDraft) => {
+    const d = withCleanText(draft);
+    return JSON.stringify({
       ...d,
       bodyMarkdown: d.bodyMarkdown,
       publishedAt: d.publishedAt === null ? null : toIsoTimestamp(d.publishedAt),
@@ -1299,6 +1308,7 @@ export function sameDraft(a: ArticleDraft, b: ArticleDraft): boolean {
       summary: d.summary?.trim() || null,
       license: d.license?.trim() || null,
     });
+  };
   return normal(a) === normal(b);
 }
 
