@@ -37,3 +37,18 @@ export function parseStrictDate(text: string): Date | null {
 export function isImpossibleDate(text: string): boolean {
   return DATE_TIME.test(text.trim()) && parseStrictDate(text) === null;
 }
+
+/**
+ * Why a stored timestamp (as an export writes one) cannot be kept, or undefined when it can: a
+ * day or time that does not exist, text that is no date, or a year outside 1 to 9999, which
+ * the databases and every page that shows a date cannot hold.
+ * @example timestampProblem('2023-02-30T10:00:00Z') // 'is not a real date (no such day or time)'
+ */
+export function timestampProblem(text: string): string | undefined {
+  if (isImpossibleDate(text)) return 'is not a real date (no such day or time)';
+  const time = Date.parse(text.trim());
+  if (Number.isNaN(time)) return 'is not a date';
+  const year = new Date(time).getUTCFullYear();
+  if (year < 1 || year > 9999) return 'is not a date between the years 1 and 9999';
+  return undefined;
+}

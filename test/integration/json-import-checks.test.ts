@@ -327,3 +327,95 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+for (const kind of DATABASE_KINDS) {
+  describe(`impossible dates in a hand-made export on ${kind}`, () => {
+    test('a row with a date that does not exist fails alone, naming the field', async () => {
+      const t = await createTestWiring(kind);
+      try {
+        const document = {
+          ...DOCUMENT,
+          settings: [],
+          people: [person('ana-reis'), person('leap-person', { created_at: '2023-02-29T10:00:00.000Z' })],
+          articles: [
+            article('good-date', {
+              comments: [
+                {
+                  parent: null,
+                  author_name: 'Reader',
+                  author_email: null,
+                  author_url: null,
+                  body: 'Kept.',
+                  status: 'approved',
+                  kind: 'comment',
+                  created_at: STAMP,
+                },
+                {
+                  parent: null,
+                  author_name: 'Time traveller',
+                  author_email: null,
+                  author_url: null,
+                  body: 'From month 13.',
+                  status: 'approved',
+                  kind: 'comment',
+                  created_at: '2023-13-01T00:00:00.000Z',
+                },
+              ],
+            }),
+            article('feb-thirtieth', { published_at: '2023-02-30T10:00:00.000Z' }),
+            article('month-thirteen', { created_at: '2023-13-01T10:00:00.000Z' }),
+            article('far-future', { updated_at: '99999-01-01T00:00:00.000Z' }),
+            article('expanded-year', { published_at: '+099999-01-01T00:00:00.000Z' }),
+          ],
+          pages: [
+            {
+              slug: 'about',
+              title: 'About',
+              body_markdown: 'Who.',
+              body_html: '',
+              status: 'published',
+              show_in_navigation: 0,
+              position: 0,
+              created_at: STAMP,
+              updated_at: '2023-04-31T00:00:00.000Z',
+            },
+          ],
+          media: [],
+          redirects: [
+            {
+              from_path: '/old-when',
+              to_path: '/articles/good-date',
+              status_code: 301,
+              created_at: '2023-00-10',
+            },
+          ],
+        };
+        const file = path.join(t.database.dataDir, 'dates.json');
+        writeFileSync(file, JSON.stringify(document));
+        const report = await importJson(t.wiring, file);
+        const reason = (kind: string, id: string) =>
+          report.items.find((i) => i.kind === kind && i.id === id && i.outcome === 'failed')?.reason ?? '';
+        for (const [slug, field] of [
+          ['feb-thirtieth', 'published_at'],
+          ['month-thirteen', 'created_at'],
+          ['far-future', 'updated_at'],
+          ['expanded-year', 'published_at'],
+        ] as const) {
+          assert.match(reason('article', slug), new RegExp(`^${field} .*date`), slug);
+          assert.equal(await t.wiring.store.articles.findBySlug(slug), undefined, slug);
+        }
+        assert.match(reason('person', 'leap-person'), /^created_at .*date/);
+        assert.match(reason('page', 'about'), /^updated_at .*date/);
+        assert.match(reason('redirect', '/old-when'), /^created_at .*date/);
+        assert.match(reason('comment', 'good-date#1'), /created_at .*date/);
+        const kept = await t.wiring.store.articles.findBySlug('good-date');
+        assert.ok(kept);
+        assert.equal(await t.wiring.store.people.findBySlug('leap-person'), undefined);
+        assert.equal(report.counts.article.imported, 1);
+        assert.equal(report.counts.article.failed, 4);
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}

@@ -9,6 +9,7 @@ import {
   withCleanText,
 } from '../../domain/article.ts';
 import { COMMENT_STATUSES } from '../../domain/comment.ts';
+import { timestampProblem } from '../../domain/dates.ts';
 import type { ExportRow, ExportSections } from '../../domain/export-format.ts';
 import type { MigrationReport, ReportKind } from '../../domain/migration-report.ts';
 import { validatePage } from '../../domain/page.ts';
@@ -109,6 +110,10 @@ export function mediaRowProblems(row: ExportRow): FieldError[] {
     });
   if (typeof row.created_at !== 'string' || !row.created_at)
     errors.push({ field: 'created_at', message: 'is required' });
+  else {
+    const problem = timestampProblem(row.created_at);
+    if (problem) errors.push({ field: 'created_at', message: problem });
+  }
   for (const key of ['mime', 'alt', 'caption', 'title', 'source_id'])
     if (row[key] !== null && row[key] !== undefined && typeof row[key] !== 'string')
       errors.push({ field: key, message: 'must be text' });
@@ -138,7 +143,7 @@ async function checkArticle(row: ExportRow): Promise<FieldError[]> {
       epigraph === null ? null : { text: epigraph, attribution: f.optionalText('epigraph_attribution') },
     bodyMarkdown: f.text('body_markdown'),
     status: f.text('status') as ArticleStatus,
-    publishedAt: f.optionalText('published_at'),
+    publishedAt: f.optionalDate('published_at'),
     source: sourceName === null ? null : { name: sourceName, url: sourceUrl },
     canonicalUrl: f.optionalText('canonical_url'),
     license: f.optionalText('license'),
@@ -154,8 +159,8 @@ async function checkArticle(row: ExportRow): Promise<FieldError[]> {
     authorIds: [],
     termIds: [],
   };
-  f.text('created_at');
-  f.text('updated_at');
+  f.date('created_at');
+  f.date('updated_at');
   f.count('version', 1);
   if (f.errors.length > 0) return f.errors;
   // Addresses are checked as given: a control character in one refuses it, never cleans it.
@@ -210,7 +215,7 @@ function keepComments(
     const body = f.text('body');
     const name = f.text('author_name');
     f.optionalText('author_email');
-    f.text('created_at');
+    f.date('created_at');
     if (!(COMMENT_STATUSES as readonly unknown[]).includes(row.status))
       f.errors.push({ field: 'status', message: `must be one of ${COMMENT_STATUSES.join(', ')}` });
     if (!['comment', 'pingback', 'trackback'].includes(String(row.kind)))
@@ -292,9 +297,9 @@ function checkCorrection(row: ExportRow): FieldError[] {
   const f = new Fields(row);
   const note = f.text('note');
   f.text('kind');
-  f.text('created_at');
-  f.optionalText('updated_at');
-  const withdrawnAt = f.optionalText('withdrawn_at');
+  f.date('created_at');
+  f.optionalDate('updated_at');
+  const withdrawnAt = f.optionalDate('withdrawn_at');
   const reason = f.optionalText('withdrawn_reason');
   if (withdrawnAt !== null && !reason)
     f.errors.push({ field: 'withdrawn_reason', message: 'must say why the correction was withdrawn' });
@@ -314,8 +319,8 @@ async function checkPerson(row: ExportRow): Promise<FieldError[]> {
   const website = f.optionalText('website');
   const photo = f.optionalText('photo');
   const links = linksOf(row.links, f.errors);
-  f.text('created_at');
-  f.text('updated_at');
+  f.date('created_at');
+  f.date('updated_at');
   if (f.errors.length > 0) return f.errors;
   const errors = validatePerson({
     name: cleanLine(name).trim(),
@@ -368,8 +373,8 @@ async function checkPage(row: ExportRow): Promise<FieldError[]> {
     showInNavigation: f.flag('show_in_navigation', false),
     position: f.count('position', 0),
   };
-  f.text('created_at');
-  f.text('updated_at');
+  f.date('created_at');
+  f.date('updated_at');
   if (f.errors.length > 0) return f.errors;
   const errors = validatePage({
     slug: draft.slug.trim(),
@@ -416,8 +421,8 @@ async function checkTerm(row: ExportRow): Promise<FieldError[]> {
   f.optionalText('parent');
   const description = f.optionalText('description');
   f.count('position', 0);
-  f.text('created_at');
-  f.text('updated_at');
+  f.date('created_at');
+  f.date('updated_at');
   if (f.errors.length > 0) return f.errors;
   const clean = description === null ? null : stripXmlForbidden(description).trim() || null;
   Object.assign(row, {
@@ -433,7 +438,7 @@ const REDIRECT_STATUSES = [301, 302, 307, 308];
 function checkRedirect(row: ExportRow): FieldError[] {
   const f = new Fields(row);
   const from = f.text('from_path');
-  f.text('created_at');
+  f.date('created_at');
   // Only matched against requests, never sent to a browser: any path will do.
   if (!from.startsWith('/'))
     f.errors.push({ field: 'from_path', message: 'must be a path, starting with /' });
@@ -455,7 +460,7 @@ function checkSetting(row: ExportRow): FieldError[] {
   const f = new Fields(row);
   const key = f.text('key');
   const value = f.text('value');
-  f.text('updated_at');
+  f.date('updated_at');
   if (f.errors.length > 0) return f.errors;
   const errors = validateSettingValues({ [key]: value });
   if (errors.length > 0) return errors;
@@ -490,6 +495,23 @@ class Fields {
     if (typeof value === 'string') return value;
     this.errors.push({ field: key, message: 'must be text or null' });
     return null;
+  }
+
+  /** A timestamp: text naming a day and time that exist (see timestampProblem). */
+  date(key: string): string {
+    const value = this.text(key);
+    return typeof this.row[key] === 'string' ? this.checkedDate(key, value) : value;
+  }
+
+  optionalDate(key: string): string | null {
+    const value = this.optionalText(key);
+    return value === null ? null : this.checkedDate(key, value);
+  }
+
+  private checkedDate(key: string, value: string): string {
+    const problem = timestampProblem(value);
+    if (problem) this.errors.push({ field: key, message: `${problem} ("${value.slice(0, 40)}")` });
+    return value;
   }
 
   flag(key: string, byDefault?: boolean): boolean {
