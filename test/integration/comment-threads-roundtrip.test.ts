@@ -157,3 +157,78 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+/** A post of these comments ([id, parent, body]). */
+function postWith(id: number, slug: string, comments: [number, number, string][]): string {
+  return `<item>
+    <title>${slug}</title>
+    <link>https://threads.example/2020/06/${slug}/</link>
+    <dc:creator><![CDATA[admin]]></dc:creator>
+    <content:encoded><![CDATA[<p>Text.</p>]]></content:encoded>
+    <wp:post_id>${id}</wp:post_id>
+    <wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>${slug}</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+    ${comments
+      .map(
+        ([cid, parent, body]) =>
+          `<wp:comment><wp:comment_id>${cid}</wp:comment_id><wp:comment_author><![CDATA[Reader ${cid}]]></wp:comment_author><wp:comment_date_gmt>2020-06-02 10:00:00</wp:comment_date_gmt><wp:comment_content><![CDATA[${body}]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>${parent}</wp:comment_parent></wp:comment>`,
+      )
+      .join('\n')}
+  </item>`;
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`impossible comment threads in a WordPress export on ${kind}`, () => {
+    test('a comment replying to itself, in a loop or to another post’s comment is kept as a comment of its own, and noted', async () => {
+      const t = await createTestWiring(kind);
+      const folder = mkdtempSync(path.join(tmpdir(), 'pressroom-bad-threads-'));
+      try {
+        const file = path.join(folder, 'bad-threads.xml');
+        writeFileSync(
+          file,
+          WXR.replace(
+            /<item>[\s\S]*<\/item>/,
+            postWith(1, 'first', [
+              [11, 0, 'Root'],
+              [12, 12, 'Talks to itself'],
+              [13, 14, 'Loop one'],
+              [14, 13, 'Loop two'],
+              [15, 11, 'A real reply'],
+            ]) + postWith(2, 'second', [[21, 11, 'Reply to another post']]),
+          ),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const expected = {
+          Root: null,
+          'Talks to itself': null,
+          'Loop one': null,
+          'Loop two': null,
+          'A real reply': 'Root',
+          'Reply to another post': null,
+        };
+        assert.deepEqual(await threads(t), expected);
+        for (const [id, problem] of [
+          [12, /itself/],
+          [13, /loop/],
+          [14, /loop/],
+          [21, /another post/],
+        ] as const) {
+          const warning = report.warnings.find((w) => w.startsWith(`comment ${id} on `)) ?? '';
+          assert.match(warning, problem, `comment ${id}: ${report.warnings.join('\n')}`);
+          assert.match(warning, /comment of its own/);
+          const line = report.items.find((i) => i.kind === 'comment' && i.id === String(id));
+          assert.match(line?.reason ?? '', problem, `comment ${id}'s own report line`);
+        }
+        // A re-run finds the same threads and says so again.
+        const again = await importWordPress(t.wiring, file);
+        assert.deepEqual(await threads(t), expected);
+        assert.equal(again.counts.comment.updated, 0);
+      } finally {
+        await t.cleanup();
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+  });
+}

@@ -1023,7 +1023,8 @@ class WordPressWriter {
     prepared: PreparedItem['comments'] | null,
   ): Promise<void> {
     const ids = new Map<string, number>();
-    const parents: [number, string][] = [];
+    const parents: [number, string | null][] = [];
+    const threadProblems = await this.threadProblems(item, articleId);
     // Threading needs the ids of the post's comments at once; other comments wait for the batch's end.
     const isThreaded = item.comments.some((c) => c.parent && c.parent !== '0');
     for (const [index, comment] of item.comments.entries()) {
@@ -1126,6 +1127,9 @@ class WordPressWriter {
         id = await this.session.addComment(sourceId, record, { isIdNeeded: isThreaded });
         this.session.count('comment', 'imported');
       }
+      const threadProblem = threadProblems.get(comment.id);
+      if (threadProblem)
+        this.session.note(commentRef, `${threadProblem}; it is kept as a comment of its own`);
       this.session.item({
         kind: 'comment',
         id: comment.id,
@@ -1134,16 +1138,63 @@ class WordPressWriter {
       });
       if (id === undefined) continue;
       ids.set(comment.id, id);
-      if (comment.parent && comment.parent !== '0') parents.push([id, comment.parent]);
+      if (comment.parent && comment.parent !== '0')
+        parents.push([id, threadProblem === undefined ? comment.parent : null]);
     }
     for (const [id, parentSourceId] of parents) {
       const parentId =
-        ids.get(parentSourceId) ?? (await this.session.mapped('comment', `comment:${parentSourceId}`));
+        parentSourceId === null
+          ? null
+          : (ids.get(parentSourceId) ?? (await this.session.mapped('comment', `comment:${parentSourceId}`)));
       if (parentId === undefined) continue;
       const comment = await this.session.repos.comments.findById(id);
       if (comment && comment.parentId !== parentId)
         await this.session.repos.comments.update(id, { ...comment, parentId });
     }
+  }
+
+  /**
+   * Why a comment of the post cannot reply to the comment it names, by the comment's id: it
+   * names itself, a comment of another post or one not among the post's comments, or it is part
+   * of a loop of replies (A to B to A). Each such comment is kept as a comment of its own.
+   */
+  private async threadProblems(item: WxrItem, articleId: number): Promise<Map<string, string>> {
+    const problems = new Map<string, string>();
+    const parentOf = new Map<string, string>();
+    for (const comment of item.comments)
+      if (comment.parent && comment.parent !== '0') parentOf.set(comment.id, comment.parent);
+    const inPost = new Set(item.comments.map((comment) => comment.id));
+    for (const [id, parent] of parentOf) {
+      if (parent === id) problems.set(id, 'it names itself as the comment it replies to');
+      else if (!inPost.has(parent)) {
+        const known = await this.session.mapped('comment', `comment:${parent}`);
+        const found =
+          known === undefined
+            ? undefined
+            : (this.session.batchComment(known) ?? (await this.session.repos.comments.findById(known)));
+        // One kept from an earlier run of the same post (since left out of the file) is its parent still.
+        if (found?.articleId === articleId) continue;
+        problems.set(
+          id,
+          found
+            ? `the comment it replies to (${parent}) is a comment of another post`
+            : `the comment it replies to (${parent}) is not among this post's comments`,
+        );
+      }
+    }
+    // Replies that lead back to themselves have no first comment: each of the loop stands alone.
+    for (const start of parentOf.keys()) {
+      if (problems.has(start)) continue;
+      const path = [start];
+      let at = parentOf.get(start);
+      while (at !== undefined && !path.includes(at) && !problems.has(at)) {
+        path.push(at);
+        at = parentOf.get(at);
+      }
+      if (at === start)
+        for (const member of path) problems.set(member, 'its replies lead back to it (a loop)');
+    }
+    return problems;
   }
 
   private async writeAttachment(item: WxrItem, ref: string, sourceId: string): Promise<ItemDone> {
