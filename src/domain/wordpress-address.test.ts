@@ -4,6 +4,7 @@ import {
   hasWordPressQueryKey,
   wordPressAddress,
   wordPressQueryAddress,
+  wordPressQueryAddressAt,
   wordPressQueryFeed,
 } from './wordpress-address.ts';
 
@@ -69,6 +70,16 @@ test('query addresses that name a post, page, attachment, category, tag or autho
   assert.equal(query('tag=a/b'), undefined);
   assert.equal(query('s=water'), undefined);
   assert.equal(query('p=12', '/blog/'), undefined);
+});
+
+test('query addresses of a site in a folder of its host are kept under the folder', () => {
+  const at = (path: string, text: string) => wordPressQueryAddressAt(path, new URLSearchParams(text));
+  assert.equal(at('/blog/', 'p=123'), '/blog/?p=123');
+  assert.equal(at('/blog', 'p=0123'), '/blog/?p=123');
+  assert.equal(at('/blog/index.php', 'page_id=7'), '/blog/?page_id=7');
+  assert.equal(at('/', 'cat=3'), '/?cat=3');
+  assert.equal(at('/index.php', 'p=1'), '/?p=1');
+  assert.equal(at('/blog/', 's=water'), undefined);
 });
 
 test('query ids read as WordPress reads them, and WordPress keys told apart from other queries', () => {

@@ -2,6 +2,8 @@
 // the site moved here: feeds, listing pages and date archives. Pure: the reader service looks up
 // what the parts became.
 
+import { trimEndOf } from './text.ts';
+
 /** What an old WordPress address asks for, once its feed or page suffix is taken off. */
 export type WordPressAddress =
   /** A feed: of the whole site (base null), or of what `base` was (a term, an author, a post). */
@@ -101,6 +103,18 @@ export function wordPressQueryAddress(path: string, query: URLSearchParams): str
     return `/?${key}=${encodeURIComponent(normal)}`;
   }
   return undefined;
+}
+
+/**
+ * wordPressQueryAddress for a site that may live in a folder of its host (https://old.example/blog):
+ * the query address at any path, under that path (`/blog/?p=12` for /blog/?p=12 and
+ * /blog/index.php?p=12; `/?p=12` at the root), or undefined when it names none of those.
+ * @example wordPressQueryAddressAt('/blog/index.php', new URLSearchParams('p=12')) // '/blog/?p=12'
+ */
+export function wordPressQueryAddressAt(path: string, query: URLSearchParams): string | undefined {
+  const folder = trimEndOf(path.replace(/\/index\.php$/, '/'), '/');
+  const address = wordPressQueryAddress('/', query);
+  return address === undefined ? undefined : `${folder}${address}`;
 }
 
 /**

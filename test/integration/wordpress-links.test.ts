@@ -197,3 +197,94 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+/** A site that lived in a folder of its host (https://old.example/blog), not at its root. */
+const SUBDIRECTORY_WXR = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>The Folder Gazette</title>
+  <link>https://old.example/blog</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>https://old.example/blog</wp:base_site_url>
+  <wp:base_blog_url>https://old.example/blog</wp:base_blog_url>
+  <wp:author><wp:author_id>2</wp:author_id><wp:author_login>ana</wp:author_login><wp:author_display_name><![CDATA[Ana Reis]]></wp:author_display_name></wp:author>
+  <wp:category><wp:term_id>3</wp:term_id><wp:category_nicename>news</wp:category_nicename><wp:category_parent></wp:category_parent><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>
+  <item>
+    <title>Dated</title>
+    <link>https://old.example/blog/2019/05/dated/</link>
+    <dc:creator><![CDATA[ana]]></dc:creator>
+    <content:encoded><![CDATA[<p>See <a href="https://old.example/blog/?p=124">the plain one</a>.</p>]]></content:encoded>
+    <wp:post_id>123</wp:post_id>
+    <wp:post_date_gmt>2019-05-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>dated</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+    <category domain="category" nicename="news"><![CDATA[News]]></category>
+  </item>
+  <item>
+    <title>Plain</title>
+    <link>https://old.example/blog/?p=124</link>
+    <dc:creator><![CDATA[ana]]></dc:creator>
+    <content:encoded><![CDATA[<p>Plain permalinks.</p>]]></content:encoded>
+    <wp:post_id>124</wp:post_id>
+    <wp:post_date_gmt>2019-05-02 10:00:00</wp:post_date_gmt>
+    <wp:post_name>plain</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>post</wp:post_type>
+  </item>
+  <item>
+    <title>Colophon</title>
+    <link>https://old.example/blog/colophon/</link>
+    <dc:creator><![CDATA[ana]]></dc:creator>
+    <content:encoded><![CDATA[<p>Set in type.</p>]]></content:encoded>
+    <wp:post_id>125</wp:post_id>
+    <wp:post_date_gmt>2019-05-03 10:00:00</wp:post_date_gmt>
+    <wp:post_name>colophon</wp:post_name>
+    <wp:status>publish</wp:status>
+    <wp:post_type>page</wp:post_type>
+  </item>
+</channel>
+</rss>
+`;
+
+for (const kind of DATABASE_KINDS) {
+  describe(`a WordPress site in a folder of its host on ${kind}`, () => {
+    test('its permalinks and ?p=, ?page_id=, ?cat= and ?author= links under the folder lead to the new pages', async () => {
+      const t = await createTestWiring(kind);
+      const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-wp-folder-'));
+      const app = await buildApp(t.wiring, { shouldLog: false });
+      try {
+        const file = path.join(dir, 'export.xml');
+        writeFileSync(file, SUBDIRECTORY_WXR);
+        await importWordPress(t.wiring, file);
+        const moved = async (url: string) => {
+          const reply = await app.inject({ method: 'GET', url });
+          assert.equal(reply.statusCode, 301, `${url} answered ${reply.statusCode}`);
+          return reply.headers.location;
+        };
+        assert.equal(await moved('/blog/2019/05/dated/'), '/articles/dated');
+        assert.equal(await moved('/blog/?p=123'), '/articles/dated');
+        assert.equal(await moved('/blog/index.php?p=123'), '/articles/dated');
+        assert.equal(await moved('/blog/?p=124'), '/articles/plain');
+        assert.equal(await moved('/blog/?page_id=125'), '/colophon');
+        assert.equal(await moved('/blog/colophon/'), '/colophon');
+        assert.match(String(await moved('/blog/?cat=3')), /\/news$/);
+        assert.match(String(await moved('/blog/category/news/')), /\/news$/);
+        assert.match(String(await moved('/blog/?author=2')), /ana/);
+        // The folder itself is not a post: the plain permalink gave it no redirect.
+        assert.notEqual(
+          (await app.inject({ method: 'GET', url: '/blog/' })).headers.location,
+          '/articles/plain',
+        );
+        // A link in a body by ?p= under the folder leads to the post too.
+        const dated = await t.wiring.store.articles.findBySlug('dated');
+        assert.match(dated?.bodyMarkdown ?? '', /\[the plain one\]\(\/articles\/plain\)/);
+      } finally {
+        await app.close();
+        await t.cleanup();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}

@@ -40,7 +40,7 @@ import {
 } from '../../domain/slug.ts';
 import { type Taxonomy, TERM_LIMITS, type Term } from '../../domain/taxonomy.ts';
 import { cleanLine, clipText, trimEndOf } from '../../domain/text.ts';
-import { wordPressQueryAddress } from '../../domain/wordpress-address.ts';
+import { wordPressQueryAddressAt } from '../../domain/wordpress-address.ts';
 import { isAppError } from '../../errors.ts';
 import {
   type DeferredArticleWrites,
@@ -1273,8 +1273,8 @@ export function decodeSlug(slug: string): string {
 
 /**
  * The path a redirect is looked up by: decoded, without a trailing slash, query kept only for
- * WordPress's links by id or slug on the home page (?p=, ?page_id=, ?attachment_id=, ?cat=,
- * ?tag=, ?author=: see wordPressQueryAddress). Absolute URLs are reduced to their path.
+ * WordPress's links by id or slug on the home page, or a folder's for a site in one (?p=,
+ * ?page_id=, ?attachment_id=, ?cat=, ?tag=, ?author=: see wordPressQueryAddressAt). Absolute URLs are reduced to their path.
  */
 export function normalizePath(urlOrPath: string): string | null {
   let url: URL;
@@ -1290,7 +1290,8 @@ export function normalizePath(urlOrPath: string): string | null {
     // Keep the encoded form; the not-found handler falls back to it too.
   }
   path = trimEndOf(path, '/') || '/';
-  return wordPressQueryAddress(path, url.searchParams) ?? path;
+  // At any path: a site in a folder of its host answered /blog/?p=12 as the root one answers /?p=12.
+  return wordPressQueryAddressAt(path, url.searchParams) ?? path;
 }
 
 /** Whether two drafts save the same article (dates compared as times, blank texts as none). */

@@ -44,6 +44,7 @@ import {
   type OldSiteRef,
   oldSiteHosts,
   oldSiteOrigin,
+  oldSitePath,
   uploadCandidates,
   uploadPathOf,
 } from './wxr-links.ts';
@@ -186,10 +187,10 @@ export async function importWordPress(
   const spool = new WxrSpool();
   try {
     const read = await readWxr(file, {
-      onItem: (item) => {
+      onItem: (item, channel) => {
         const isWritten = isImported(item);
         spool.add(item, isWritten);
-        if (isWritten) spool.addLinks(linkTargetOf(item));
+        if (isWritten) spool.addLinks(linkTargetOf(item, oldSitePath(channel)));
       },
       onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }),
     });
@@ -403,6 +404,8 @@ class WordPressWriter {
   private readonly session: ImportSession;
 
   private readonly channel: WxrChannel;
+  /** The folder of its host the old site lived in, or "" (see oldSitePath). */
+  private readonly sitePath: string;
 
   private readonly mapping: TaxonomyMapping;
 
@@ -442,6 +445,7 @@ class WordPressWriter {
     this.session = session;
 
     this.channel = channel;
+    this.sitePath = oldSitePath(channel);
     this.hosts = oldSiteHosts(channel);
     this.origin = oldSiteOrigin(channel);
     this.siteFolder = siteKey(channel)
@@ -476,13 +480,13 @@ class WordPressWriter {
       const done = this.session.lastDone();
       // WordPress's author archive, /author/<nicename>/ (and its feed and pages, through it).
       await this.session.redirect(
-        `/author/${slugifyLogin(author.login)}`,
+        `${this.sitePath}/author/${slugifyLogin(author.login)}`,
         personPath(person.slug),
         `author ${author.login}`,
       );
       if (author.id && /^\d+$/.test(author.id))
         await this.session.redirect(
-          `/?author=${author.id}`,
+          `${this.sitePath}/?author=${author.id}`,
           personPath(person.slug),
           `author ${author.login}`,
         );
@@ -568,12 +572,13 @@ class WordPressWriter {
     }
     const target = termPath(taxonomy.slug, found.slug);
     const ref = `term ${term.taxonomy}:${term.slug}`;
-    await this.session.redirect(`/${base}/${slugs.join('/')}`, target, ref);
-    if (slugs.length > 1) await this.session.redirect(`/${base}/${term.slug}`, target, ref);
+    await this.session.redirect(`${this.sitePath}/${base}/${slugs.join('/')}`, target, ref);
+    if (slugs.length > 1) await this.session.redirect(`${this.sitePath}/${base}/${term.slug}`, target, ref);
     // The query forms WordPress answers without pretty permalinks: ?cat=<id>, ?tag=<slug>.
     if (term.taxonomy === 'category' && term.id && /^\d+$/.test(term.id))
-      await this.session.redirect(`/?cat=${term.id}`, target, ref);
-    if (term.taxonomy === 'post_tag') await this.session.redirect(`/?tag=${term.slug}`, target, ref);
+      await this.session.redirect(`${this.sitePath}/?cat=${term.id}`, target, ref);
+    if (term.taxonomy === 'post_tag')
+      await this.session.redirect(`${this.sitePath}/?tag=${term.slug}`, target, ref);
   }
 
   private async termFor(
@@ -651,13 +656,13 @@ class WordPressWriter {
       keys.sources.push({ entityType, sourceId: `post:${item.postId}` });
       if (entityType === 'media') {
         redirect(item.link);
-        redirect(`/?p=${item.postId}`);
-        redirect(`/?attachment_id=${item.postId}`);
+        redirect(`${this.sitePath}/?p=${item.postId}`);
+        redirect(`${this.sitePath}/?attachment_id=${item.postId}`);
       }
       if (entityType !== 'article') continue;
       keys.slugs.push(articleSlugBase(item.postName ?? '', item.title));
       redirect(item.link);
-      redirect(`/?p=${item.postId}`);
+      redirect(`${this.sitePath}/?p=${item.postId}`);
       for (const old of oldSlugLinks(item)) redirect(old);
       for (const comment of item.comments)
         keys.sources.push({ entityType: 'comment', sourceId: `comment:${comment.id}` });
@@ -865,7 +870,7 @@ class WordPressWriter {
     await this.session.redirect(item.link, target, ref);
     // The id's link leads to the first item that has it; a repeat leading there too would take
     // it over on every run.
-    if (!isRepeat) await this.session.redirect(`/?page_id=${item.postId}`, target, ref);
+    if (!isRepeat) await this.session.redirect(`${this.sitePath}/?page_id=${item.postId}`, target, ref);
     return done;
   }
 
@@ -1005,7 +1010,7 @@ class WordPressWriter {
     if (!isRepeat) this.spool.setTargetPath(item.postId as string, saved.path);
     if (hasForwardLinks) this.relinkLater('article', saved.id, done);
     await this.session.redirect(item.link, saved.path, ref);
-    if (!isRepeat) await this.session.redirect(`/?p=${item.postId}`, saved.path, ref);
+    if (!isRepeat) await this.session.redirect(`${this.sitePath}/?p=${item.postId}`, saved.path, ref);
     // Addresses the post had before its slug was changed, which WordPress still answered.
     for (const old of oldSlugLinks(item)) await this.session.redirect(old, saved.path, ref);
     // The post's line, with what its redirects noted, before its comments' lines.
@@ -1440,8 +1445,8 @@ class WordPressWriter {
     ref: string,
   ): Promise<void> {
     await this.session.redirect(item.link, target, ref);
-    await this.session.redirect(`/?p=${item.postId}`, target, ref);
-    await this.session.redirect(`/?attachment_id=${item.postId}`, target, ref);
+    await this.session.redirect(`${this.sitePath}/?p=${item.postId}`, target, ref);
+    await this.session.redirect(`${this.sitePath}/?attachment_id=${item.postId}`, target, ref);
   }
 
   /**
@@ -1472,12 +1477,12 @@ class WordPressWriter {
  * What links in bodies may name an item by: the old addresses of a post, page or attachment page
  * (as redirects are looked up: see normalizePath), and a post's or page's slug.
  */
-function linkTargetOf(item: WxrItem): Parameters<WxrSpool['addLinks']>[0] {
+function linkTargetOf(item: WxrItem, sitePath: string): Parameters<WxrSpool['addLinks']>[0] {
   const kind = item.postType === 'page' ? 'page' : item.postType === 'attachment' ? 'media' : 'article';
   const links = [
     item.link,
-    `/?p=${item.postId}`,
-    ...(kind === 'page' ? [`/?page_id=${item.postId}`] : []),
+    `${sitePath}/?p=${item.postId}`,
+    ...(kind === 'page' ? [`${sitePath}/?page_id=${item.postId}`] : []),
     ...(kind === 'media' ? [] : oldSlugLinks(item)),
   ];
   return {

@@ -40,6 +40,22 @@ export function oldSiteOrigin(
   return null;
 }
 
+/**
+ * The folder of its host the old site lived in ("/blog" for https://old.example/blog), or "" for
+ * a site at the root: the site answered its query addresses (?p=12) and archives below it.
+ */
+export function oldSitePath(channel: Pick<WxrChannel, 'link' | 'baseBlogUrl'>): string {
+  for (const url of [channel.link, channel.baseBlogUrl]) {
+    if (!url) continue;
+    try {
+      return trimEndOf(new URL(url).pathname, '/');
+    } catch {
+      // Try the next.
+    }
+  }
+  return '';
+}
+
 /** A reference to the old site: the text as written, and its path with query and fragment. */
 export interface OldSiteRef {
   written: string;

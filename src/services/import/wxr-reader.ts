@@ -89,7 +89,8 @@ export interface WxrChannel {
 
 export interface WxrReadOptions {
   /** Called with every item, in file order, as soon as it is complete. */
-  onItem(item: WxrItem): void;
+  /** Each item, with the channel as read so far (WordPress writes the channel's fields first). */
+  onItem(item: WxrItem, channel: Readonly<WxrChannel>): void;
   onProgress?(bytesRead: number, totalBytes: number): void;
   /** Longest text kept for one field (default MAX_FIELD_CHARS). */
   maxFieldChars?: number;
@@ -367,7 +368,7 @@ export async function readWxr(file: string, options: WxrReadOptions): Promise<Wx
       case 'item': {
         const item = itemFrom(record);
         repairLog.closeItem(item, { start: record.start, end: parser.position });
-        options.onItem(item);
+        options.onItem(item, channel);
         return;
       }
       case 'author': {

@@ -3,6 +3,7 @@ import { feedPathOf } from '../../domain/paths.ts';
 import {
   hasWordPressQueryKey,
   wordPressQueryAddress,
+  wordPressQueryAddressAt,
   wordPressQueryFeed,
 } from '../../domain/wordpress-address.ts';
 import { Errors } from '../../errors.ts';
@@ -21,9 +22,25 @@ export async function legacyRedirects(
 ): Promise<void> {
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return;
-    if (!/^\/(?:index\.php)?\?/.test(request.url)) return;
     const at = request.url.indexOf('?');
+    if (at < 0) return;
     const query = new URLSearchParams(request.url.slice(at + 1));
+    if (!/^\/(?:index\.php)?\?/.test(request.url)) {
+      // A site that lived in a folder of its host (/blog/?p=12, /blog/index.php?p=12): only an
+      // address an import recorded is answered; any other goes on to the page it names.
+      let folder = request.url.slice(0, at);
+      try {
+        folder = decodeURI(folder);
+      } catch {
+        // Recorded decoded where it could be; kept as written otherwise (see normalizePath).
+      }
+      const old = wordPressQueryAddressAt(folder, query);
+      const address = old === undefined ? undefined : await deps.reader.oldAddress(old);
+      if (address?.kind === 'gone') throw Errors.GONE();
+      if (address?.kind === 'moved')
+        return reply.header('cache-control', deps.cacheControl).redirect(address.to, 301);
+      return;
+    }
     // What the address names comes first (a post's or a category's feed leads to it), then a
     // feed of the whole site.
     const path = request.url.slice(0, at) || '/';
