@@ -592,6 +592,71 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('Spotify embed cards keep their episode and its title, whatever player markup they hold', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const id = '4rOoJ6Egrf8K2IrywzwOMk';
+        const mobiledoc = JSON.stringify({
+          version: '0.3.1',
+          atoms: [],
+          markups: [],
+          cards: [
+            [
+              'embed',
+              {
+                url: `https://open.spotify.com/episode/${id}`,
+                html: `<iframe src="https://open.spotify.com/embed-podcast/episode/${id}" width="100%" height="232" frameborder="0"></iframe>`,
+                type: 'rich',
+                metadata: { title: 'Harbour talk' },
+              },
+            ],
+          ],
+          sections: [[10, 0]],
+        });
+        const file = write(
+          'spotify.json',
+          ghostExport({
+            posts: [
+              ghostPost({ id: 's1', title: 'Old pod', slug: 'old-pod', mobiledoc }),
+              ghostPost({
+                id: 's2',
+                title: 'New pod',
+                slug: 'new-pod',
+                lexical: lexical({
+                  type: 'embed',
+                  url: `https://open.spotify.com/intl-de/episode/${id}`,
+                  html: '',
+                  embedType: 'rich',
+                  metadata: { title: 'Harbour talk' },
+                }),
+              }),
+              ghostPost({
+                id: 's3',
+                title: 'Html pod',
+                slug: 'html-pod',
+                html: `<figure class="kg-card kg-embed-card"><iframe style="border-radius: 12px" width="100%" height="152" title="Spotify Embed: Harbour talk" frameborder="0" src="https://open.spotify.com/embed/episode/${id}?utm_source=oembed"></iframe></figure>`,
+              }),
+            ],
+          }),
+        );
+        const report = await importGhost(t.wiring, file);
+        const expected = `[▶ Listen on Spotify: Harbour talk](https://open.spotify.com/episode/${id})`;
+        // A player without a title converts as the same player in the post's html would: untitled.
+        assert.equal(
+          (await t.wiring.store.articles.findBySlug('old-pod'))?.bodyMarkdown,
+          `[▶ Listen on Spotify](https://open.spotify.com/episode/${id})`,
+        );
+        assert.equal(
+          (await t.wiring.store.articles.findBySlug('new-pod'))?.bodyMarkdown,
+          `Before the card.\n\n${expected}`,
+        );
+        assert.equal((await t.wiring.store.articles.findBySlug('html-pod'))?.bodyMarkdown, expected);
+        assert.equal(report.counts.embed.imported, 3);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("Ghost's author, tag, feed and AMP addresses answer 301 to their equivalents here", async () => {
       const t: TestWiring = await createTestWiring(kind);
       const app = await buildApp(t.wiring, { shouldLog: false });

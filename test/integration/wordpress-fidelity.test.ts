@@ -94,6 +94,46 @@ for (const kind of DATABASE_KINDS) {
       return file;
     };
 
+    test('Spotify players in every form WordPress wrote them become links to the episode, with their title', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const id = '4rOoJ6Egrf8K2IrywzwOMk';
+        const body = [
+          '<p>One.</p>',
+          `<iframe src="https://open.spotify.com/embed/intl-de/episode/${id}?utm_source=generator" title="Spotify Embed: Harbour talk" width="100%" height="152"></iframe>`,
+          '<p>Two.</p>',
+          `https://open.spotify.com/intl-fr/episode/${id}?si=a1b2`,
+          '<p>Three.</p>',
+          `[spotify id="https://open.spotify.com/episode/${id}" width="300"]`,
+          '<p>Four.</p>',
+          `<iframe src="https://embed.spotify.com/?uri=spotify:episode:${id}" width="300" height="80"></iframe>`,
+        ].join('\n\n');
+        const file = write(
+          'spotify.xml',
+          wxr('spotify.example', '', post('spotify.example', { id: 1, slug: 'pods', title: 'Pods', body })),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const markdown = (await t.wiring.store.articles.findBySlug('pods'))?.bodyMarkdown ?? '';
+        const link = `(https://open.spotify.com/episode/${id})`;
+        assert.equal(
+          markdown,
+          [
+            'One.',
+            `[▶ Listen on Spotify: Harbour talk]${link}`,
+            'Two.',
+            `[▶ Listen on Spotify]${link}`,
+            'Three.',
+            `[▶ Listen on Spotify]${link}`,
+            'Four.',
+            `[▶ Listen on Spotify]${link}`,
+          ].join('\n\n'),
+        );
+        assert.equal(report.counts.embed.imported, 4);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('a post with no date keeps the date its first import gave it: a later run a day on changes nothing', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

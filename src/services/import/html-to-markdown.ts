@@ -214,8 +214,17 @@ const PLAYERS: { pattern: RegExp; page: (m: RegExpExecArray) => string; provider
     verb: 'Watch',
   },
   {
+    // The player (embed/, embed-podcast/) and the page, in any locale (intl-de/): one page.
     pattern:
-      /^https:\/\/open\.spotify\.com\/(?:embed(?:-podcast)?\/)?(track|album|playlist|episode|show|artist)\/(\w+)/,
+      /^https:\/\/open\.spotify\.com\/(?:embed(?:-podcast)?\/)?(?:intl-[\w-]+\/)?(track|album|playlist|episode|show|artist)\/(\w+)/,
+    page: (m) => `https://open.spotify.com/${m[1]}/${m[2]}`,
+    provider: 'Spotify',
+    verb: 'Listen',
+  },
+  {
+    // The player before 2018 named what it played by its Spotify URI: ?uri=spotify:episode:<id>.
+    pattern:
+      /^https:\/\/(?:embed|open)\.spotify\.com\/(?:embed\/?)?\?(?:.*&)?uri=spotify(?::|%3A)(track|album|playlist|episode|show|artist)(?::|%3A)(\w+)/i,
     page: (m) => `https://open.spotify.com/${m[1]}/${m[2]}`,
     provider: 'Spotify',
     verb: 'Listen',
@@ -272,7 +281,9 @@ export function embedLink(
   for (const player of PLAYERS) {
     const match = player.pattern.exec(url);
     if (match) {
-      const label = `${player.verb} on ${player.provider}${title?.trim() ? `: ${title.trim()}` : ''}`;
+      // Players name themselves in their title ("Spotify Embed: <title>"): the label says whose it is.
+      const own = title?.trim().replace(new RegExp(`^${escapeRegExp(player.provider)} Embed:\\s*`, 'i'), '');
+      const label = `${player.verb} on ${player.provider}${own ? `: ${own}` : ''}`;
       return { url: player.page(match), label, provider: player.provider };
     }
   }
@@ -1030,6 +1041,8 @@ function expandShortcode(
       inner?.trim() ||
       attributes.src ||
       attributes.url ||
+      // [spotify id="https://open.spotify.com/…"]: an address where an id belongs.
+      (/^https?:\/\//i.test(attributes.id ?? '') ? attributes.id : '') ||
       attributes.mp4 ||
       attributes.m4v ||
       attributes.webm ||
