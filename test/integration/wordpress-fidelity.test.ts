@@ -134,6 +134,35 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('VideoPress shortcodes become links to the video, and every unknown shortcode is named once on its post', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const body = [
+          '<p>Watch:</p>',
+          '[wpvideo bd2G0c0g]',
+          '[videopress OcobLTqC w=640 h=360]',
+          '<p>A [members_only] part, [members_only] again, and [poll id="7"].</p>',
+          '<p>Prose in brackets [sic] is no shortcode.</p>',
+        ].join('\n\n');
+        const file = write(
+          'videopress.xml',
+          wxr('vp.example', '', post('vp.example', { id: 1, slug: 'vp', title: 'Videos', body })),
+        );
+        const report = await importWordPress(t.wiring, file);
+        const markdown = (await t.wiring.store.articles.findBySlug('vp'))?.bodyMarkdown ?? '';
+        assert.match(markdown, /\[▶ Watch on VideoPress\]\(https:\/\/videopress\.com\/v\/bd2G0c0g\)/);
+        assert.match(markdown, /\[▶ Watch on VideoPress\]\(https:\/\/videopress\.com\/v\/OcobLTqC\)/);
+        assert.doesNotMatch(markdown, /wpvideo|videopress /);
+        const about = (name: string) => report.warnings.filter((w) => w.includes(`[${name}]`));
+        assert.equal(about('members_only').length, 1, report.warnings.join('\n'));
+        assert.match(about('members_only')[0] ?? '', /"Videos".*unknown shortcode/);
+        assert.equal(about('poll').length, 1, report.warnings.join('\n'));
+        assert.equal(about('sic').length, 0);
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('a post with no date keeps the date its first import gave it: a later run a day on changes nothing', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

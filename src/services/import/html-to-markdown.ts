@@ -230,6 +230,12 @@ const PLAYERS: { pattern: RegExp; page: (m: RegExpExecArray) => string; provider
     verb: 'Listen',
   },
   {
+    pattern: /^https:\/\/(?:videopress\.com|video\.wordpress\.com)\/(?:v|embed)\/(\w{4,20})/,
+    page: (m) => `https://videopress.com/v/${m[1]}`,
+    provider: 'VideoPress',
+    verb: 'Watch',
+  },
+  {
     pattern: /^https:\/\/(?:www\.|mobile\.)?(twitter|x)\.com\/(\w{1,15})\/status(?:es)?\/(\d+)/i,
     page: (m) => `https://${(m[1] ?? 'x').toLowerCase()}.com/${m[2]}/status/${m[3]}`,
     provider: 'Twitter/X',
@@ -921,9 +927,20 @@ const LINKED = new Set([
   'playlist',
   'tweet',
   'spotify',
+  'wpvideo',
+  'videopress',
 ]);
 /** Shortcodes WordPress (or Jetpack) renders as a third party's player: they become its link, as a player does. */
-const PLAYER_SHORTCODES = new Set(['embed', 'youtube', 'vimeo', 'soundcloud', 'tweet', 'spotify']);
+const PLAYER_SHORTCODES = new Set([
+  'embed',
+  'youtube',
+  'vimeo',
+  'soundcloud',
+  'tweet',
+  'spotify',
+  'wpvideo',
+  'videopress',
+]);
 const DROPPED = new Set(['gallery', 'contact-form-7', 'contact-form', 'ninja_form', 'gravityform']);
 
 function attributesOf(text: string): Record<string, string> {
@@ -978,6 +995,9 @@ function playerAddress(
   if (name === 'vimeo' && /^\d+$/.test(first)) return `https://vimeo.com/${first}`;
   if (name === 'youtube' && /^[\w-]{6,20}$/.test(first)) return `https://www.youtube.com/watch?v=${first}`;
   if (name === 'tweet' && /^\d+$/.test(first)) return `https://twitter.com/i/status/${first}`;
+  // VideoPress (Jetpack, WordPress.com) names a video by its guid: [wpvideo bd2G0c0g].
+  if ((name === 'wpvideo' || name === 'videopress') && /^\w{4,20}$/.test(first))
+    return `https://videopress.com/v/${first}`;
   const spotify = /^spotify:(track|album|playlist|episode|show|artist):(\w+)$/.exec(first);
   if (name === 'spotify' && spotify) return `https://open.spotify.com/${spotify[1]}/${spotify[2]}`;
   return '';
@@ -1068,7 +1088,9 @@ function expandShortcode(
     return '';
   }
   // Text in square brackets is common in prose; only shortcode-looking text is reported.
-  if (inner !== undefined || /=/.test(rawAttributes ?? '')) notes.push({ name, outcome: 'kept' });
+  // A name no prose uses ([members_only], [contact-form]) or one with attributes is a shortcode too.
+  if (inner !== undefined || /=/.test(rawAttributes ?? '') || /[_-]/.test(name))
+    notes.push({ name, outcome: 'kept' });
   return whole;
 }
 

@@ -805,7 +805,9 @@ class WordPressWriter {
     const body = { ...converted_, markdown: linked.markdown };
     // The body rendered ahead is of the text before its links were pointed here.
     const rendered = linked.markdown === converted_.markdown ? converted.rendered : null;
-    for (const note of body.shortcodes) {
+    // Each shortcode once per post, however often the post uses it.
+    const shortcodes = new Map(body.shortcodes.map((note) => [`${note.outcome}:${note.name}`, note]));
+    for (const note of shortcodes.values()) {
       if (note.outcome === 'skipped') this.session.warn(`${ref}: shortcode [${note.name}] was dropped`);
       if (note.outcome === 'kept')
         this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
