@@ -61,3 +61,17 @@ test('does not expand a billion-laughs alias bomb', () => {
   assert.equal(result.ok, false);
   assert.match(result.ok ? '' : (result.errors[0]?.message ?? ''), /alias/i);
 });
+
+test('an excerpt or description written by another generator is the summary', () => {
+  for (const key of ['excerpt', 'description']) {
+    const result = parseArticleFile(
+      `---\ntitle: T\ndate: 2026-01-02\n${key}: The gist\n---\nBody`,
+      TAXONOMIES,
+    );
+    assert.ok(result.ok, JSON.stringify(result));
+    assert.equal(result.value.summary, 'The gist', key);
+  }
+  const both = parseArticleFile('---\ntitle: T\nsummary: One\nexcerpt: Two\n---\nBody', TAXONOMIES);
+  assert.ok(!both.ok);
+  assert.match(JSON.stringify(both.errors), /excerpt/);
+});

@@ -51,6 +51,9 @@ const FIELD_KEYS = new Set([
   'slug',
   'subtitle',
   'summary',
+  // What other generators call the summary (Jekyll's excerpt, Hugo's and Eleventy's description).
+  'excerpt',
+  'description',
   'epigraph',
   'source',
   'source_url',
@@ -216,6 +219,11 @@ function readFields(
     errors.push({ field: 'epigraph', message: 'must be a text or { text, attribution }' });
   }
 
+  const summaries = (['summary', 'excerpt', 'description'] as const).filter((key) => str(key) !== null);
+  const summary = summaries[0] === undefined ? null : str(summaries[0]);
+  for (const key of summaries.slice(1))
+    if (str(key) !== summary)
+      errors.push({ field: key, message: `differs from ${summaries[0]}: give the summary once` });
   const status = (str('status') ?? 'published') as ArticleStatus;
   if (!ARTICLE_STATUSES.includes(status))
     errors.push({ field: 'status', message: `must be one of ${ARTICLE_STATUSES.join(', ')}` });
@@ -233,7 +241,7 @@ function readFields(
     authors,
     terms,
     subtitle: str('subtitle'),
-    summary: str('summary'),
+    summary,
     epigraph,
     source,
     sourceUrl,
