@@ -852,8 +852,8 @@ for (const kind of DATABASE_KINDS) {
         const mediaDir = mediaDirOf(t.wiring.config.data.dir);
         const report = await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
         const body = (await t.wiring.store.articles.findBySlug('with-players'))?.bodyMarkdown ?? '';
-        assert.match(body, /\]\(\/media\/wordpress\/2020\/01\/b\.mp3\)\s+Audio cap/);
-        assert.match(body, /\]\(\/media\/wordpress\/2020\/01\/w\.mp4\)\s+Video cap/);
+        assert.match(body, /\]\(\/media\/wordpress\/2020\/01\/b\.mp3\)\s+\*Audio cap\*/);
+        assert.match(body, /\]\(\/media\/wordpress\/2020\/01\/w\.mp4\)\s+\*Video cap\*/);
         assert.doesNotMatch(body, /blog4\.example\.org/);
         assert.deepEqual(report.counts.file, {
           imported: 2,

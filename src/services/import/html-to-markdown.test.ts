@@ -395,7 +395,7 @@ describe('links no reader page may carry', () => {
     );
     assert.equal(
       markdown,
-      'Chart: Rainfall by month \n\nMap\n\nThe basin\n\n![kept](/wp-content/uploads/a.png)',
+      'Chart: Rainfall by month \n\nMap\n\n*The basin*\n\n![kept](/wp-content/uploads/a.png)',
     );
     assert.deepEqual(
       droppedLinks.map((link) => [link.scheme, link.text, link.isImage]),
@@ -550,4 +550,88 @@ test("WordPress.com's classic player shortcodes and a player's address alone on 
   assert.equal(prose.markdown, 'See <https://vimeo.com/1> here\n\n<https://example.com/page>\n\n\\[x=1\\]');
   assert.deepEqual(prose.embeds, []);
   assert.deepEqual(prose.shortcodes, []);
+});
+
+describe('figures keep everything in them', () => {
+  const image = (name: string, caption: string) =>
+    `<figure class="wp-block-image size-large"><img src="https://example.org/${name}.jpg" alt="${name} alt"/><figcaption class="wp-element-caption">${caption}</figcaption></figure>`;
+
+  test('a gallery of nested image figures keeps every image, its alt text and its caption', () => {
+    const { markdown } = htmlToMarkdown(
+      `<!-- wp:gallery --><figure class="wp-block-gallery has-nested-images columns-3">${image('a', 'First')}${image('b', 'Second')}${image('c', 'Third')}<figcaption class="blocks-gallery-caption">The harbour</figcaption></figure><!-- /wp:gallery --><p>After.</p>`,
+      { isWordPress: true },
+    );
+    assert.equal(
+      markdown,
+      [
+        '![a alt](https://example.org/a.jpg)',
+        '*First*',
+        '![b alt](https://example.org/b.jpg)',
+        '*Second*',
+        '![c alt](https://example.org/c.jpg)',
+        '*Third*',
+        '*The harbour*',
+        'After.',
+      ].join('\n\n'),
+    );
+  });
+
+  test('an older gallery grid (a list of figures) keeps every image and caption, not as a list', () => {
+    const item = (name: string, caption: string) =>
+      `<li class="blocks-gallery-item"><figure><a href="https://example.org/${name}-page"><img src="https://example.org/${name}.jpg" alt="${name} alt" data-id="7"/></a><figcaption class="blocks-gallery-item__caption">${caption}</figcaption></figure></li>`;
+    const { markdown } = htmlToMarkdown(
+      `<figure class="wp-block-gallery columns-2 is-cropped"><ul class="blocks-gallery-grid">${item('a', 'One')}${item('b', 'Two')}</ul></figure>`,
+      { isWordPress: true },
+    );
+    assert.equal(
+      markdown,
+      [
+        '[![a alt](https://example.org/a.jpg)](https://example.org/a-page)',
+        '*One*',
+        '[![b alt](https://example.org/b.jpg)](https://example.org/b-page)',
+        '*Two*',
+      ].join('\n\n'),
+    );
+  });
+
+  test('a figure with several images keeps them all; Ghost gallery cards too', () => {
+    const plain = htmlToMarkdown(
+      '<figure><img src="https://example.org/a.jpg" alt="A"><img src="https://example.org/b.jpg" alt="B"><figcaption>Both</figcaption></figure>',
+    );
+    assert.equal(plain.markdown, '![A](https://example.org/a.jpg)![B](https://example.org/b.jpg)\n\n*Both*');
+    const ghost = htmlToMarkdown(
+      '<figure class="kg-card kg-gallery-card kg-width-wide"><div class="kg-gallery-container"><div class="kg-gallery-row"><div class="kg-gallery-image"><img src="https://example.org/a.jpg" alt="A"></div><div class="kg-gallery-image"><img src="https://example.org/b.jpg" alt="B"></div></div></div><figcaption>Row</figcaption></figure>',
+    );
+    assert.match(ghost.markdown, /!\[A\]\(https:\/\/example\.org\/a\.jpg\)/);
+    assert.match(ghost.markdown, /!\[B\]\(https:\/\/example\.org\/b\.jpg\)/);
+    assert.match(ghost.markdown, /\*Row\*$/);
+  });
+
+  test('a table figure keeps its table, images in cells and its caption', () => {
+    const { markdown } = htmlToMarkdown(
+      '<figure class="wp-block-table"><table><thead><tr><th>Port</th><th>Flag</th></tr></thead><tbody><tr><td>Aveiro</td><td><img src="https://example.org/pt.png" alt="pt"></td></tr><tr><td>Vigo</td><td>es</td></tr></tbody></table><figcaption>Ports</figcaption></figure>',
+      { isWordPress: true },
+    );
+    assert.equal(
+      markdown,
+      '| Port | Flag |\n| --- | --- |\n| Aveiro | ![pt](https://example.org/pt.png) |\n| Vigo | es |\n\n*Ports*',
+    );
+  });
+
+  test('a pullquote or quote keeps its quote and its citation; an image in it does not replace them', () => {
+    const { markdown } = htmlToMarkdown(
+      '<figure class="wp-block-pullquote"><blockquote><p>The sea <em>keeps</em> nothing.</p><p>Second line.</p><cite>Ana Lind, <a href="https://example.org/talk">a talk</a></cite></blockquote></figure>' +
+        '<figure class="wp-block-pullquote"><blockquote><p><img src="https://example.org/q.png" alt="q"> Said once.</p><cite>Someone</cite></blockquote></figure>' +
+        '<blockquote class="wp-block-quote"><p>Plain quote.</p><cite>Quoted</cite></blockquote>',
+      { isWordPress: true },
+    );
+    assert.equal(
+      markdown,
+      [
+        '> The sea *keeps* nothing.\n> \n> Second line.\n> \n> — Ana Lind, [a talk](https://example.org/talk)',
+        '> ![q](https://example.org/q.png) Said once.\n> \n> — Someone',
+        '> Plain quote.\n> \n> — Quoted',
+      ].join('\n\n'),
+    );
+  });
 });

@@ -353,22 +353,34 @@ turndown.addRule('mediaFile', {
     return `\n\n[${escapeMarkdown(src)}](${href})\n\n`;
   },
 });
+// A figure holds whatever its block holds: one image, a gallery of image figures (or a list of
+// them), a table, a pullquote. Each child is converted in its place, so nothing after the first
+// image is lost; the caption follows what it captions. (Embed and bookmark figures have rules
+// of their own, added after this one.)
 turndown.addRule('figure', {
   filter: 'figure',
-  replacement: (content, node) => {
-    const element = node as HTMLElement;
-    const image = element.querySelector('img');
-    const caption = element.querySelector('figcaption')?.textContent?.trim() ?? '';
-    if (!image) return `\n\n${content}\n\n`;
-    // The image was converted (and noted) as part of the figure's content, caption and all.
-    if (refusedImageReason(image.getAttribute('src') ?? '')) return `\n\n${content.trim()}\n\n`;
-    const alt = (image.getAttribute('alt') ?? '').replace(/[[\]]/g, '');
-    const src = image.getAttribute('src') ?? '';
-    const link = image.parentElement?.tagName === 'A' ? image.parentElement.getAttribute('href') : null;
-    const picture = `![${alt}](${src})`;
-    const body = link ? `[${picture}](${link})` : picture;
-    return `\n\n${body}${caption ? `\n\n*${caption.replace(/\*/g, '\\*')}*` : ''}\n\n`;
+  replacement: (content) => `\n\n${content.trim()}\n\n`,
+});
+turndown.addRule('figureCaption', {
+  filter: 'figcaption',
+  replacement: (_content, node) => {
+    const caption = (node.textContent ?? '').replace(/\s+/g, ' ').trim();
+    return caption ? `\n\n*${caption.replace(/\*/g, '\\*')}*\n\n` : '';
   },
+});
+// WordPress's older gallery markup is a list of figures: its items are the gallery's pictures,
+// not a bulleted list.
+turndown.addRule('galleryGrid', {
+  filter: (node) =>
+    ((node.nodeName === 'UL' || node.nodeName === 'OL') && hasClass(node, 'blocks-gallery-grid')) ||
+    (node.nodeName === 'LI' && hasClass(node, 'blocks-gallery-item')),
+  replacement: (content) => `\n\n${content.trim()}\n\n`,
+});
+// A quote's citation (the quote and pullquote blocks write it as <cite> after the paragraphs)
+// stays in the quote, on a line of its own.
+turndown.addRule('quoteCitation', {
+  filter: (node) => node.nodeName === 'CITE' && node.parentNode?.nodeName === 'BLOCKQUOTE',
+  replacement: (content) => (content.trim() ? `\n\n— ${content.trim()}\n\n` : ''),
 });
 
 /** Whether an element is one of Ghost's bookmark cards (its figure, or the link that is the card). */
