@@ -474,6 +474,47 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a post with a <pre> left unclosed keeps the rest of its text, and its line says the markup was repaired', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'open-pre.example';
+        const body =
+          'Count them:\n\n<pre>for (i = 0; i<n; i++) {\n  total += a[i];\n}\n\nThe loop adds the numbers up, one by one.\n\n<p>Then <a href="https://example.org/next">read on</a>.</p>';
+        const file = write(
+          'open-pre.xml',
+          wxr(
+            site,
+            '',
+            post(site, { id: 31, slug: 'open-pre', title: 'Open pre', body }) +
+              post(site, {
+                id: 32,
+                slug: 'closed-pre',
+                title: 'Closed pre',
+                body: '<pre>x</pre><p>Fine.</p>',
+              }),
+          ),
+        );
+        // Converted on the import thread and in a worker thread, as large files are.
+        for (const workers of [0, 1]) {
+          const report = await importWordPress(t.wiring, file, { workers });
+          const line = itemLine(report, 'item', '31');
+          assert.match(
+            line.reason ?? '',
+            /markup repaired: a <pre> without <\/pre> was closed where its code ends, before "The loop adds/,
+          );
+          assert.doesNotMatch(itemLine(report, 'item', '32').reason ?? '', /repaired/);
+          const article = await t.wiring.store.articles.findBySlug('open-pre');
+          assert.equal(
+            article?.bodyMarkdown,
+            'Count them:\n\n```\nfor (i = 0; i<n; i++) {\n  total += a[i];\n}\n```\n\nThe loop adds the numbers up, one by one.\n\nThen [read on](https://example.org/next).',
+          );
+          assert.match(article?.bodyHtml ?? '', /<p>The loop adds the numbers up, one by one\.<\/p>/);
+        }
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("a post's own <!--more--> text and its javascript: links are reported on its line; the links keep their text", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

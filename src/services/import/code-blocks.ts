@@ -1,4 +1,5 @@
 import { decodeHTML } from 'entities';
+import { clipText } from '../../domain/text.ts';
 import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
 
 /** What happened to one shortcode found in a body. */
@@ -66,13 +67,18 @@ function languageName(raw: string | undefined | null): string | null {
   return /^[a-z0-9][\w+#.-]{0,30}$/.test(name) ? name : null;
 }
 
+/**
+ * A tag as HTML writes one, attributes and all: "<b && c>" in `if (a<b && c>d)` is code, not a
+ * bold tag to remove.
+ */
+const FORMATTING_TAG =
+  /<\/?([a-zA-Z][\w-]*)((?:\s+[\w:.-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?)*)\s*\/?>/g;
+
 /** The text of a plain `<pre>`: formatting tags removed, line breaks kept, entities decoded. */
 function preText(inner: string): string {
   const text = inner
     .replace(/<br\s*\/?>\n?/gi, '\n')
-    .replace(/<\/?([a-zA-Z][\w-]*)\b[^<>]*>/g, (tag, name: string) =>
-      FORMATTING_TAGS.has(name.toLowerCase()) ? '' : tag,
-    );
+    .replace(FORMATTING_TAG, (tag, name: string) => (FORMATTING_TAGS.has(name.toLowerCase()) ? '' : tag));
   return decodeHTML(text);
 }
 
@@ -244,14 +250,15 @@ function preBlock(rawAttributes: string, inner: string): CodeBlock {
 
 /**
  * Lifts code out of an HTML body before it is converted: `<pre>` blocks (with or without
- * `<code>`) and code shortcodes. Returns the body with a marker in place of each, and the code
- * as written. Converters never see the code, so they cannot reflow, escape or parse it.
+ * `<code>`) and code shortcodes. Returns the body with a marker in place of each, the code as
+ * written, and a note for each `<pre>` left open that was closed where its code ends. Converters never see the code, so they cannot reflow, escape or parse it.
  */
 export function liftCode(
   html: string,
   options: { isWordPress?: boolean; notes?: ShortcodeNote[] } = {},
-): { html: string; blocks: CodeBlock[] } {
+): { html: string; blocks: CodeBlock[]; repairs: string[] } {
   const blocks: CodeBlock[] = [];
+  const repairs: string[] = [];
   const place = (block: CodeBlock) => {
     const mark = `${MARK}${blocks.push(block) - 1}${MARK}`;
     return block.isInline ? `<code>${mark}</code>` : `\n\n<p>${mark}</p>\n\n`;
@@ -278,14 +285,77 @@ export function liftCode(
       },
     );
   }
+  const all = out;
   out = replaceEnclosed(
-    out,
+    all,
     PRE_OPEN,
     () => PRE_CLOSE,
-    (match, enclosed) =>
-      enclosed ? { text: place(preBlock(match[1] ?? '', enclosed.inner)), end: enclosed.end } : null,
+    (match, enclosed) => {
+      const openEnd = match.index + match[0].length;
+      // The </pre> found may be a later <pre>'s: this one was left open before it.
+      PRE_START.lastIndex = openEnd;
+      const nextPre = PRE_START.exec(all)?.index ?? all.length;
+      if (enclosed && nextPre >= openEnd + enclosed.inner.length)
+        return { text: place(preBlock(match[1] ?? '', enclosed.inner)), end: enclosed.end };
+      const limit = nextPre;
+      const end = unclosedCodeEnd(all, openEnd, limit);
+      const rest = all
+        .slice(end, limit)
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      repairs.push(
+        rest
+          ? `markup repaired: a <pre> without </pre> was closed where its code ends, before "${clipText(rest, 60)}"`
+          : 'markup repaired: a <pre> without </pre> was taken as code to the end of the post',
+      );
+      return { text: place(preBlock(match[1] ?? '', all.slice(openEnd, end))), end };
+    },
   );
-  return { html: out, blocks };
+  return { html: out, blocks, repairs };
+}
+
+const PRE_START = /<pre\b/gi;
+/** What opens a paragraph the editor wrote, not code: a paragraph, a heading or a block's comment. */
+const EDITOR_BLOCK = /^<(?:p|h[1-6])\b[^>]*>|^<!-- \/?wp:/i;
+/** Signs of code in a paragraph: its punctuation, a call or an index, a comment's opening. */
+const CODE_SIGNS = /[;{}=$\\|<>]|\w[([]|^\s*(?:#|\/\/|\/\*|--)/;
+/** A paragraph of prose ends a sentence. */
+const SENTENCE_END = /[.!?:…。！？]["'”’)]*$/u;
+const WRITTEN_WITHOUT_SPACES = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{6}/;
+
+/** Whether a paragraph after a blank line reads as prose (or as the editor's markup), not as code. */
+function isProse(paragraph: string): boolean {
+  const trimmed = paragraph.trim();
+  const text = trimmed
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<\/?[a-zA-Z][^<>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (EDITOR_BLOCK.test(trimmed)) return !CODE_SIGNS.test(text);
+  if (!/^[\p{L}"'“‘(]/u.test(text) || CODE_SIGNS.test(text) || !SENTENCE_END.test(text)) return false;
+  return text.split(' ').length >= 3 || WRITTEN_WITHOUT_SPACES.test(text);
+}
+
+/**
+ * Where the code of a `<pre>` with no `</pre>` of its own ends (old posts have them; a browser
+ * would show the rest of the post as code, and an HTML parser reads `i<n` in it as a tag that
+ * swallows what follows): after its `</code>`, else at the first blank line followed by prose,
+ * else at `limit` (the next `<pre>`, or the end of the body), so that no text is lost.
+ */
+function unclosedCodeEnd(html: string, from: number, limit: number): number {
+  const region = html.slice(from, limit);
+  if (/^\s*<code\b/i.test(region)) {
+    const close = /<\/code\s*>/i.exec(region);
+    if (close) return from + close.index + close[0].length;
+  }
+  for (const gap of region.matchAll(/\n[ \t]*\n\s*/g)) {
+    const after = gap.index + gap[0].length;
+    // A paragraph is read only so far: a long one is prose or code by its start.
+    const paragraph = region.slice(after, after + 2_000).split(/\n[ \t]*\n/, 1)[0] ?? '';
+    if (isProse(paragraph)) return from + gap.index;
+  }
+  return limit;
 }
 
 /** A fence longer than any run of backticks in the code. */

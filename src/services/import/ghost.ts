@@ -205,6 +205,8 @@ export function ghostBodyMarkdown(
   droppedLinks: DroppedLink[];
   /** Audio, video and file cards with no file to link to, kept as their text. */
   mediaLeftOut: string[];
+  /** Broken markup mended so that nothing after it is lost. */
+  repairs: string[];
   files: GhostFileRef[];
 } {
   const files: GhostFileRef[] = [];
@@ -218,7 +220,13 @@ export function ghostBodyMarkdown(
     );
   };
   const converted = (
-    body: { markdown: string; embeds: string[]; droppedLinks: DroppedLink[]; mediaLeftOut?: string[] },
+    body: {
+      markdown: string;
+      embeds: string[];
+      droppedLinks: DroppedLink[];
+      mediaLeftOut?: string[];
+      repairs?: string[];
+    },
     rendered: { droppedCards: string[]; silentCards: string[]; brokenReferences: string[] } = {
       droppedCards: [],
       silentCards: [],
@@ -232,6 +240,7 @@ export function ghostBodyMarkdown(
     brokenReferences: rendered.brokenReferences,
     droppedLinks: body.droppedLinks.map((link) => ({ ...link, text: restorePrivateUse(link.text) })),
     mediaLeftOut: (body.mediaLeftOut ?? []).map(restorePrivateUse),
+    repairs: (body.repairs ?? []).map(restorePrivateUse),
     // Those the body still links to (a video's poster, say, is no part of it).
     files: files.filter((file) =>
       body.markdown.includes(file.url ?? `${UNLINKED_FILE}${file.path.slice('content/'.length)}`),
@@ -679,6 +688,7 @@ class GhostWriter {
           ref,
           `${converted.mediaLeftOut.join(', ')}: no file to link to, kept as ${converted.mediaLeftOut.length === 1 ? 'its' : 'their'} text`,
         );
+      for (const repair of converted.repairs) session.note(ref, repair);
       if (converted.droppedCards.length > 0) {
         session.note(
           ref,

@@ -635,3 +635,45 @@ describe('figures keep everything in them', () => {
     );
   });
 });
+
+describe('a <pre> left unclosed', () => {
+  test('ends where its code does: the prose after a blank line comes across as prose, and is reported', () => {
+    const { markdown, repairs } = htmlToMarkdown(
+      'Try this:\n\n<pre>for (i = 0; i<n; i++) {\n  total += a[i];\n}\n\nThe loop above adds the numbers up. It is slow.\n\n<p>See <a href="https://example.org/more">more</a>.</p>',
+      { isWordPress: true },
+    );
+    assert.equal(
+      markdown,
+      'Try this:\n\n```\nfor (i = 0; i<n; i++) {\n  total += a[i];\n}\n```\n\nThe loop above adds the numbers up. It is slow.\n\nSee [more](https://example.org/more).',
+    );
+    assert.equal(repairs.length, 1);
+    assert.match(repairs[0] ?? '', /<pre> without <\/pre>.*closed where its code ends.*"The loop above adds/);
+  });
+
+  test('ends at its </code>, or at the next <pre>, whose own </pre> does not close it', () => {
+    const code = htmlToMarkdown('<pre><code>x = 1\n\ny = 2</code>\n\n<p>Then prose.</p>');
+    assert.equal(code.markdown, '```\nx = 1\n\ny = 2\n```\n\nThen prose.');
+    assert.equal(code.repairs.length, 1);
+    const next = htmlToMarkdown('<pre>first()\n\n<p>Between.</p>\n<pre>second()</pre><p>After.</p>', {
+      isWordPress: true,
+    });
+    assert.equal(next.markdown, '```\nfirst()\n```\n\nBetween.\n\n```\nsecond()\n```\n\nAfter.');
+    assert.equal(next.repairs.length, 1);
+  });
+
+  test('with no sign of where its code ends, runs to the end of the post: all of the text kept, and reported', () => {
+    const { markdown, repairs } = htmlToMarkdown('<p>Intro.</p><pre>if (a<b) {\n  go();\n}\n\nreturn c;', {
+      isWordPress: true,
+    });
+    assert.equal(markdown, 'Intro.\n\n```\nif (a<b) {\n  go();\n}\n\nreturn c;\n```');
+    assert.match(repairs[0] ?? '', /<pre> without <\/pre>.*to the end of the post/);
+  });
+
+  test('a closed <pre> is no repair; a comparison in it is code, not a bold tag to remove', () => {
+    assert.deepEqual(htmlToMarkdown('<pre>a\n\nb</pre><p>Prose here, as said.</p>').repairs, []);
+    assert.equal(
+      htmlToMarkdown('<pre>if (a<b && c>d) return;\n<b>x</b></pre>').markdown,
+      '```\nif (a<b && c>d) return;\nx\n```',
+    );
+  });
+});

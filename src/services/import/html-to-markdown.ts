@@ -21,6 +21,8 @@ export interface ConvertedBody {
   droppedLinks: DroppedLink[];
   /** Audio, video and file cards with no file that could be linked, kept as their text. */
   mediaLeftOut?: string[];
+  /** Broken markup mended so that nothing after it is lost (a <pre> left open), for the report. */
+  repairs: string[];
 }
 
 /** A link whose address no reader page may carry, kept as its text only. */
@@ -1159,7 +1161,8 @@ function convertHtml(html: string, options: { isWordPress?: boolean }): Converte
           }),
           { next: 1 },
         );
-  if (!source.trim()) return { markdown: '', shortcodes, embeds: [], droppedLinks };
+  const repairs = lifted.repairs;
+  if (!source.trim()) return { markdown: '', shortcodes, embeds: [], droppedLinks, repairs };
   // Text without markup (most comments, many old posts) needs no HTML parser, which costs
   // more than the rest of the import of a short comment.
   if (!/[<&]/.test(source)) {
@@ -1177,6 +1180,7 @@ function convertHtml(html: string, options: { isWordPress?: boolean }): Converte
       shortcodes,
       embeds: [],
       droppedLinks,
+      repairs,
     };
   }
   if (options.isWordPress) source = autoParagraph(source);
@@ -1226,5 +1230,12 @@ function convertHtml(html: string, options: { isWordPress?: boolean }): Converte
     ),
     cards,
   );
-  return { markdown: cleanText(withNotes(markdown)), shortcodes, embeds, droppedLinks, mediaLeftOut };
+  return {
+    markdown: cleanText(withNotes(markdown)),
+    shortcodes,
+    embeds,
+    droppedLinks,
+    mediaLeftOut,
+    repairs,
+  };
 }

@@ -813,6 +813,7 @@ class WordPressWriter {
         this.session.warn(`${ref}: unknown shortcode [${note.name}] was kept as text`);
     }
     if (body.droppedLinks.length > 0) this.session.note(ref, droppedLinksNote(body.droppedLinks));
+    for (const repair of body.repairs) this.session.note(ref, repair);
     for (const problem of body.footnoteProblems) this.session.note(ref, problem);
     // Articles have no field for a teaser's link text: the listings' own "Read more" is shown.
     if (body.moreText)

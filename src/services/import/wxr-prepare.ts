@@ -103,6 +103,7 @@ function convertedBody(content: string, footnotes: string): WordPressBody {
     shortcodes: [...before.shortcodes, ...after.shortcodes],
     embeds: [...before.embeds, ...after.embeds],
     droppedLinks: [...before.droppedLinks, ...after.droppedLinks, ...droppedLinks],
+    repairs: [...before.repairs, ...after.repairs],
     teaser,
     moreText,
     footnoteProblems: lifted.problems,
