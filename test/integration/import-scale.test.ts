@@ -321,13 +321,14 @@ describe('converting items ahead of writing them', () => {
       spool.finish();
       const failures: unknown[] = [];
       const seen: string[] = [];
-      for await (const { item, prepared } of preparedItems(spool.items(), {
+      for await (const spooled of preparedItems(spool.items(), {
         workers: 2,
         isImported: () => true,
         onWorkerError: (error) => failures.push(error),
       })) {
+        const { item, prepared } = spooled;
         seen.push(item.postId ?? '');
-        const own = prepareWxrItem(prepareTaskOf(item, true));
+        const own = prepareWxrItem(prepareTaskOf(spooled, true));
         assert.deepEqual(prepared, own, `item ${item.postId}`);
         if (item.postType === 'post') {
           assert.ok(

@@ -474,6 +474,85 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('[gallery] becomes the images of its attachments, each with its alt text and caption; a missing id is reported', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'gallery.example';
+        const attachment = (
+          id: number,
+          fields: { parent: number; order: number; alt?: string; caption?: string },
+        ) =>
+          `<item>
+    <title>photo-${id}</title>
+    <link>https://${site}/photo-${id}/</link>
+    <excerpt:encoded><![CDATA[${fields.caption ?? ''}]]></excerpt:encoded>
+    <wp:post_id>${id}</wp:post_id>
+    <wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>photo-${id}</wp:post_name>
+    <wp:status>inherit</wp:status>
+    <wp:post_parent>${fields.parent}</wp:post_parent>
+    <wp:menu_order>${fields.order}</wp:menu_order>
+    <wp:post_type>attachment</wp:post_type>
+    <wp:attachment_url>https://${site}/wp-content/uploads/2020/06/photo-${id}.jpg</wp:attachment_url>
+    ${fields.alt ? `<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[${fields.alt}]]></wp:meta_value></wp:postmeta>` : ''}
+  </item>`;
+        const file = write(
+          'gallery.xml',
+          wxr(
+            site,
+            '',
+            // Attachments before and after the posts that show them, as exports list them.
+            `${attachment(101, { parent: 50, order: 2, alt: 'The quay', caption: 'Quay at dawn' })}
+  ${post(site, { id: 50, slug: 'own-photos', title: 'Own photos', body: '<p>Our pictures:</p>\n\n[gallery columns="2"]\n\n<p>The end.</p>' })}
+  ${post(site, { id: 51, slug: 'chosen-photos', title: 'Chosen photos', body: 'Chosen:\n\n[gallery ids="103,999,101"]\n\n[code][gallery][/code]' })}
+  ${attachment(102, { parent: 50, order: 1, alt: 'The boats' })}
+  ${attachment(103, { parent: 7, order: 0, caption: 'Elsewhere' })}`,
+          ),
+        );
+        // Without --uploads, an image of the old site is kept as a link to it, its alt text in the label.
+        const shown = (alt: string, id: number) =>
+          `[Image: ${alt}, on ${site}](https://${site}/wp-content/uploads/2020/06/photo-${id}.jpg)`;
+        for (const workers of [0, 1]) {
+          const report = await importWordPress(t.wiring, file, { workers });
+          const own = await t.wiring.store.articles.findBySlug('own-photos');
+          // The post's own attached images, in their menu order.
+          assert.equal(
+            own?.bodyMarkdown,
+            [
+              'Our pictures:',
+              shown('The boats', 102),
+              shown('The quay', 101),
+              '*Quay at dawn*',
+              'The end.',
+            ].join('\n\n'),
+          );
+          const chosen = await t.wiring.store.articles.findBySlug('chosen-photos');
+          assert.equal(
+            chosen?.bodyMarkdown,
+            [
+              'Chosen:',
+              shown('photo-103.jpg', 103),
+              '*Elsewhere*',
+              shown('The quay', 101),
+              '*Quay at dawn*',
+              '```\n[gallery]\n```',
+            ].join('\n\n'),
+          );
+          assert.match(
+            itemLine(report, 'item', '51').reason ?? '',
+            /\[gallery\]: attachment 999 is not in the file/,
+          );
+          assert.doesNotMatch(itemLine(report, 'item', '50').reason ?? '', /\[gallery\]/);
+          assert.ok(
+            !report.warnings.some((w) => /\[gallery\] was dropped/.test(w)),
+            report.warnings.join('\n'),
+          );
+        }
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('a post with a <pre> left unclosed keeps the rest of its text, and its line says the markup was repaired', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

@@ -7,6 +7,8 @@ export interface ShortcodeNote {
   name: string;
   /** converted: turned into Markdown; skipped: dropped; kept: left as text. */
   outcome: 'converted' | 'skipped' | 'kept';
+  /** What the report should add (a gallery's attachments that are not in the file). */
+  detail?: string;
 }
 
 /** A piece of code lifted out of a body before conversion, put back as Markdown afterwards. */

@@ -9,6 +9,7 @@ import { escapeRegExp, replaceEnclosed } from './enclosed.ts';
 import { liftFootnotes, restoreFootnotes } from './html-footnotes.ts';
 import { type FootnoteCounter, footnotesToAnchors } from './markdown-footnotes.ts';
 import { restorePrivateUse, setAsidePrivateUse } from './private-use.ts';
+import { type Galleries, galleryHtml, galleryProblem } from './wordpress-gallery.ts';
 
 export type { ShortcodeNote };
 
@@ -955,7 +956,7 @@ const PLAYER_SHORTCODES = new Set([
   'wpvideo',
   'videopress',
 ]);
-const DROPPED = new Set(['gallery', 'contact-form-7', 'contact-form', 'ninja_form', 'gravityform']);
+const DROPPED = new Set(['contact-form-7', 'contact-form', 'ninja_form', 'gravityform']);
 
 function attributesOf(text: string): Record<string, string> {
   const attributes: Record<string, string> = {};
@@ -1019,10 +1020,15 @@ function playerAddress(
 
 /**
  * Replaces WordPress shortcodes with HTML: [caption] becomes a figure, [embed], [video] and
- * [audio] a link, [gallery] is dropped; anything else that looks like a shortcode is kept as
+ * [audio] a link, [gallery] the images of `galleries` (resolved against the export's
+ * attachments; dropped without them); anything else that looks like a shortcode is kept as
  * text. Every one found is noted so the import report can say what happened.
  */
-export function expandShortcodes(html: string, notes: ShortcodeNote[]): string {
+export function expandShortcodes(
+  html: string,
+  notes: ShortcodeNote[],
+  options: { galleries?: Galleries | null } = {},
+): string {
   return replaceEnclosed(
     html,
     SHORTCODE_OPEN,
@@ -1039,7 +1045,7 @@ export function expandShortcodes(html: string, notes: ShortcodeNote[]): string {
         match[3],
         enclosed?.inner,
         close,
-        notes,
+        { notes, galleries: options.galleries ?? null },
       );
       return { text, end };
     },
@@ -1053,7 +1059,7 @@ function expandShortcode(
   rawAttributes: string | undefined,
   inner: string | undefined,
   close: string,
-  notes: ShortcodeNote[],
+  { notes, galleries }: { notes: ShortcodeNote[]; galleries: Galleries | null },
 ): string {
   // [[name]] is WordPress's escape for a literal shortcode.
   if (open && close) return whole.slice(1, -1);
@@ -1097,6 +1103,16 @@ function expandShortcode(
     notes.push({ name, outcome: 'skipped' });
     return '';
   }
+  if (name === 'gallery') {
+    const gallery = galleries?.[(rawAttributes ?? '').trim()];
+    const problem = galleries ? galleryProblem(gallery) : undefined;
+    if (!gallery || gallery.images.length === 0) {
+      notes.push({ name, outcome: 'skipped', ...(problem ? { detail: problem } : {}) });
+      return '';
+    }
+    notes.push({ name, outcome: 'converted', ...(problem ? { detail: problem } : {}) });
+    return galleryHtml(gallery);
+  }
   if (DROPPED.has(name)) {
     notes.push({ name, outcome: 'skipped' });
     return '';
@@ -1124,7 +1140,10 @@ const PHP_BLOCK = /<\?(?:php\b|=)[\s\S]*?(?:\?>|$)/gi;
  * Converts a post body (WordPress or Ghost HTML) to clean Markdown, reporting shortcodes. The
  * author's own private-use characters come across as written (see private-use.ts).
  */
-export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } = {}): ConvertedBody {
+export function htmlToMarkdown(
+  html: string,
+  options: { isWordPress?: boolean; galleries?: Galleries | null } = {},
+): ConvertedBody {
   const converted = convertHtml(setAsidePrivateUse(html), options);
   return {
     ...converted,
@@ -1133,7 +1152,10 @@ export function htmlToMarkdown(html: string, options: { isWordPress?: boolean } 
   };
 }
 
-function convertHtml(html: string, options: { isWordPress?: boolean }): ConvertedBody {
+function convertHtml(
+  html: string,
+  options: { isWordPress?: boolean; galleries?: Galleries | null },
+): ConvertedBody {
   // The converter's HTML parser, like the sanitizer, slows down badly on deeply nested tags.
   assertRenderable(html, 'body');
   const shortcodes: ShortcodeNote[] = [];
@@ -1144,7 +1166,8 @@ function convertHtml(html: string, options: { isWordPress?: boolean }): Converte
     notes: shortcodes,
   });
   let source = lifted.html;
-  if (options.isWordPress) source = autoEmbed(expandShortcodes(source, shortcodes));
+  if (options.isWordPress)
+    source = autoEmbed(expandShortcodes(source, shortcodes, { galleries: options.galleries ?? null }));
   // PHP left in a body (a table's heading cell is a common place) is text the post shows, but an
   // HTML parser reads it as a processing instruction and drops it: it is kept as code.
   if (options.isWordPress) source = source.replace(PHP_BLOCK, (php) => `<code>${escapeHtml(php)}</code>`);

@@ -37,6 +37,7 @@ import {
   stopRequested,
   writeImport,
 } from './session.ts';
+import type { Galleries } from './wordpress-gallery.ts';
 import { hasSameBytes, WrittenFiles } from './written-files.ts';
 import {
   mapOldSiteRefs,
@@ -675,10 +676,11 @@ class WordPressWriter {
     item,
     isRepeat,
     prepared,
+    galleries,
   }: SpooledItem & { prepared: PreparedItem | null }): Promise<void> {
     const ref = `${item.postType} ${item.postId ?? '(no id)'} "${item.title || item.postName || ''}" (line ${item.line})`;
     this.pendingRelink = null;
-    const done = await this.writeOne(item, ref, isRepeat, prepared);
+    const done = await this.writeOne(item, ref, isRepeat, prepared, galleries ?? null);
     const index = this.session.item({
       kind: 'item',
       id: item.postId ?? `line ${item.line}`,
@@ -744,6 +746,7 @@ class WordPressWriter {
     ref: string,
     isRepeat: boolean,
     prepared: PreparedItem | null,
+    galleries: Galleries | null,
   ): Promise<ItemDone> {
     if (!item.postId || !/^\d+$/.test(item.postId))
       return this.skipped('item', item, ref, 'has no numeric wp:post_id in the WordPress namespace');
@@ -782,7 +785,7 @@ class WordPressWriter {
     } else {
       try {
         converted = {
-          body: wordPressBody(item.content, { footnotes: footnotesMetaOf(item) }),
+          body: wordPressBody(item.content, { footnotes: footnotesMetaOf(item), galleries }),
           rendered: null,
         };
       } catch (error) {
@@ -805,6 +808,8 @@ class WordPressWriter {
     const body = { ...converted_, markdown: linked.markdown };
     // The body rendered ahead is of the text before its links were pointed here.
     const rendered = linked.markdown === converted_.markdown ? converted.rendered : null;
+    for (const note of body.shortcodes)
+      if (note.detail) this.session.note(ref, `[${note.name}]: ${note.detail}`);
     // Each shortcode once per post, however often the post uses it.
     const shortcodes = new Map(body.shortcodes.map((note) => [`${note.outcome}:${note.name}`, note]));
     for (const note of shortcodes.values()) {

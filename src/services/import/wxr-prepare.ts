@@ -8,6 +8,7 @@ import { liftBlockFootnotes, restoreBlockFootnotes, withoutBlockFootnoteMarks } 
 import { liftCode } from './code-blocks.ts';
 import { type ConvertedBody, cleanText, type DroppedLink, htmlToMarkdown } from './html-to-markdown.ts';
 import { restorePrivateUse, setAsidePrivateUse } from './private-use.ts';
+import type { Galleries } from './wordpress-gallery.ts';
 import type { WxrItem } from './wxr-reader.ts';
 import type { SpooledItem } from './wxr-spool.ts';
 
@@ -52,9 +53,16 @@ function topLevelMore(content: string): { index: number; length: number } | null
  * kept as a comment in the Markdown, and the text before it becomes the teaser. The block
  * editor's footnotes (`footnotes`: the post's meta of that name) end the whole body.
  */
-export function wordPressBody(content: string, options: { footnotes?: string | null } = {}): WordPressBody {
+export function wordPressBody(
+  content: string,
+  options: { footnotes?: string | null; galleries?: Galleries | null } = {},
+): WordPressBody {
   // The author's own private-use characters are set aside before anything marks places in the body.
-  const body = convertedBody(setAsidePrivateUse(content), setAsidePrivateUse(options.footnotes ?? ''));
+  const body = convertedBody(
+    setAsidePrivateUse(content),
+    setAsidePrivateUse(options.footnotes ?? ''),
+    options.galleries ?? null,
+  );
   const restoreAll = (texts: string[]) => texts.map(restorePrivateUse);
   return {
     ...body,
@@ -66,7 +74,7 @@ export function wordPressBody(content: string, options: { footnotes?: string | n
   };
 }
 
-function convertedBody(content: string, footnotes: string): WordPressBody {
+function convertedBody(content: string, footnotes: string, galleries: Galleries | null): WordPressBody {
   const lifted = liftBlockFootnotes(content, footnotes);
   const droppedLinks: DroppedLink[] = [];
   const withNotes = (markdown: string) =>
@@ -78,7 +86,7 @@ function convertedBody(content: string, footnotes: string): WordPressBody {
   const html = lifted.html;
   const at = topLevelMore(html);
   if (!at) {
-    const whole = htmlToMarkdown(html, { isWordPress: true });
+    const whole = htmlToMarkdown(html, { isWordPress: true, galleries });
     const markdown = withNotes(whole.markdown);
     return {
       ...whole,
@@ -89,8 +97,8 @@ function convertedBody(content: string, footnotes: string): WordPressBody {
       footnoteProblems: lifted.problems,
     };
   }
-  const before = htmlToMarkdown(html.slice(0, at.index), { isWordPress: true });
-  const after = htmlToMarkdown(html.slice(at.index + at.length), { isWordPress: true });
+  const before = htmlToMarkdown(html.slice(0, at.index), { isWordPress: true, galleries });
+  const after = htmlToMarkdown(html.slice(at.index + at.length), { isWordPress: true, galleries });
   const teaser =
     renderedPlainText(renderMarkdownNow(teaserMarkdown(withoutBlockFootnoteMarks(before.markdown)))) || null;
   const custom = /^<!--more\s([^>]*)-->$/i.exec(html.slice(at.index, at.index + at.length))?.[1];
@@ -154,6 +162,8 @@ export interface PrepareTask {
   content: string | null;
   /** The post's `footnotes` meta: the block editor's notes. */
   footnotes: string | null;
+  /** Its [gallery] shortcodes, resolved against the file's attachments. */
+  galleries: Galleries | null;
   comments: string[];
 }
 
@@ -181,7 +191,7 @@ export function prepareWxrItem(task: PrepareTask): PreparedItem {
   let body: PreparedItem['body'] = null;
   if (task.content !== null) {
     try {
-      const converted = wordPressBody(task.content, { footnotes: task.footnotes });
+      const converted = wordPressBody(task.content, { footnotes: task.footnotes, galleries: task.galleries });
       body = { converted, rendered: task.postType === 'post' ? renderAhead(converted.markdown) : null };
     } catch (error) {
       body = { error: messageOf(error) };
@@ -199,12 +209,13 @@ export function prepareWxrItem(task: PrepareTask): PreparedItem {
 }
 
 /** What of an item gets prepared: bodies of posts and pages, comments of posts. */
-export function prepareTaskOf(item: WxrItem, isImported: boolean): PrepareTask {
+export function prepareTaskOf({ item, galleries }: SpooledItem, isImported: boolean): PrepareTask {
   const hasBody = isImported && (item.postType === 'post' || item.postType === 'page');
   return {
     postType: item.postType,
     content: hasBody ? item.content : null,
     footnotes: hasBody ? footnotesMetaOf(item) : null,
+    galleries: hasBody ? (galleries ?? null) : null,
     comments: hasBody && item.postType === 'post' ? item.comments.map((c) => c.content) : [],
   };
 }
@@ -276,7 +287,7 @@ export async function* preparedItems(
           if (chunk.length === CHUNK) break;
         }
         if (chunk.length === 0) break;
-        const tasks = chunk.map(({ item }) => prepareTaskOf(item, options.isImported(item)));
+        const tasks = chunk.map((spooled) => prepareTaskOf(spooled, options.isImported(spooled.item)));
         queue.push({
           items: chunk,
           prepared: (pool.run(tasks) as Promise<PreparedItem[]>).catch((error: unknown) => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
+import { type Galleries, type GalleryImage, resolveGalleries } from './wordpress-gallery.ts';
 import type { WxrItem } from './wxr-reader.ts';
 
 /** What a post needs to know about its featured image, an attachment listed anywhere in the file. */
@@ -21,6 +22,8 @@ export interface LinkTarget {
 export interface SpooledItem {
   item: WxrItem;
   isRepeat: boolean;
+  /** Its body's [gallery] shortcodes, resolved against the file's attachments (which may follow it). */
+  galleries?: Galleries | null;
 }
 
 /** Items read per query when the spool is read back. */
@@ -43,6 +46,8 @@ export class WxrSpool {
   private readonly insertSeen: SqliteDatabase.Statement;
   private readonly insertAttachment: SqliteDatabase.Statement;
   private readonly selectAttachment: SqliteDatabase.Statement;
+  private readonly selectGalleryImage: SqliteDatabase.Statement;
+  private readonly selectAttached: SqliteDatabase.Statement;
   private readonly selectPage: SqliteDatabase.Statement;
   private readonly insertLink: SqliteDatabase.Statement;
   private readonly insertTarget: SqliteDatabase.Statement;
@@ -66,7 +71,10 @@ export class WxrSpool {
       this.db.exec(`
         CREATE TABLE items (seq INTEGER PRIMARY KEY, is_repeat INTEGER NOT NULL, item TEXT NOT NULL);
         CREATE TABLE seen (post_id TEXT PRIMARY KEY) WITHOUT ROWID;
-        CREATE TABLE attachments (post_id TEXT PRIMARY KEY, url TEXT, alt TEXT) WITHOUT ROWID;
+        CREATE TABLE attachments (
+          post_id TEXT PRIMARY KEY, url TEXT, alt TEXT, caption TEXT, parent TEXT, menu_order INTEGER
+        ) WITHOUT ROWID;
+        CREATE INDEX attachments_by_parent ON attachments (parent);
         CREATE TABLE links (path TEXT PRIMARY KEY, post_id TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE slugs (slug TEXT PRIMARY KEY, post_id TEXT NOT NULL) WITHOUT ROWID;
         CREATE TABLE targets (post_id TEXT PRIMARY KEY, kind TEXT NOT NULL, path TEXT) WITHOUT ROWID;
@@ -82,9 +90,16 @@ export class WxrSpool {
     this.insertSeen = this.db.prepare('INSERT OR IGNORE INTO seen (post_id) VALUES (?)');
     // A later attachment with the same id wins, as it would in WordPress.
     this.insertAttachment = this.db.prepare(
-      'INSERT OR REPLACE INTO attachments (post_id, url, alt) VALUES (?, ?, ?)',
+      'INSERT OR REPLACE INTO attachments (post_id, url, alt, caption, parent, menu_order) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.selectAttachment = this.db.prepare('SELECT url, alt FROM attachments WHERE post_id = ?');
+    this.selectGalleryImage = this.db.prepare(
+      'SELECT post_id AS id, url, alt, caption FROM attachments WHERE post_id = ?',
+    );
+    // WordPress's gallery order: menu order, then id.
+    this.selectAttached = this.db.prepare(
+      'SELECT post_id AS id, url, alt, caption FROM attachments WHERE parent = ? ORDER BY menu_order, CAST(post_id AS INTEGER), post_id',
+    );
     this.selectPage = this.db.prepare(
       'SELECT seq, is_repeat, item FROM items WHERE seq > ? ORDER BY seq LIMIT ?',
     );
@@ -194,6 +209,9 @@ export class WxrSpool {
         item.postId,
         item.attachmentUrl ?? item.guid,
         item.meta.find((m) => m.key === '_wp_attachment_image_alt')?.value ?? null,
+        item.excerpt || null,
+        item.postParent,
+        Number.parseInt(item.menuOrder ?? '', 10) || 0,
       );
     this.wrote();
   }
@@ -223,12 +241,23 @@ export class WxrSpool {
     return this.selectAttachment.get(postId) as SpooledAttachment | undefined;
   }
 
-  /** The items in file order, read back a page at a time. */
+  /** The items in file order, read back a page at a time, with their galleries resolved. */
   *items(): Generator<SpooledItem> {
+    const lookup = {
+      attachment: (postId: string) => this.selectGalleryImage.get(postId) as GalleryImage | undefined,
+      attachmentsOf: (parentId: string) => this.selectAttached.all(parentId) as GalleryImage[],
+    };
     let after = 0;
     for (;;) {
       const rows = this.selectPage.all(after, PAGE) as { seq: number; is_repeat: number; item: string }[];
-      for (const row of rows) yield { item: JSON.parse(row.item) as WxrItem, isRepeat: row.is_repeat === 1 };
+      for (const row of rows) {
+        const item = JSON.parse(row.item) as WxrItem;
+        const galleries =
+          item.postType === 'post' || item.postType === 'page'
+            ? resolveGalleries(item.content, item.postId, lookup)
+            : null;
+        yield { item, isRepeat: row.is_repeat === 1, ...(galleries ? { galleries } : {}) };
+      }
       const last = rows.at(-1);
       if (!last || rows.length < PAGE) return;
       after = last.seq;
