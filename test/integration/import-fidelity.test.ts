@@ -271,7 +271,7 @@ for (const kind of DATABASE_KINDS) {
         assert.match(
           film?.bodyMarkdown ?? '',
           // The card's player has no title, as the post's html would have none: the same label.
-          /Before the video\.\n\n\[▶ Watch on YouTube\]\(https:\/\/www\.youtube\.com\/watch\?v=dQw4w9WgXcQ\)\n\nFilmed from the pier/,
+          /Before the video\.\n\n\[▶ Watch on YouTube\]\(https:\/\/www\.youtube\.com\/watch\?v=dQw4w9WgXcQ\)\n\n\*Filmed from the pier\*/,
         );
         assert.match(film?.bodyMarkdown ?? '', /After the video\./);
         const shanty = await fresh.wiring.store.articles.findBySlug('shanty');
