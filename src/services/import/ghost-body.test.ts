@@ -113,3 +113,28 @@ test('video, audio and file cards become links to their files; a card that canno
   // Outside the noting call, nothing is collected.
   assert.equal(lexicalToHtml(JSON.stringify(doc)), html);
 });
+
+test("a gallery card keeps every image with its caption, and the gallery's own caption", () => {
+  const doc = {
+    version: '0.3.1',
+    atoms: [],
+    markups: [],
+    cards: [
+      [
+        'gallery',
+        {
+          images: [
+            { src: 'https://example.org/a.png', alt: 'A', caption: 'First' },
+            { src: 'https://example.org/b.png', alt: 'B' },
+          ],
+          caption: 'The <em>whole</em> row',
+        },
+      ],
+    ],
+    sections: [[10, 0]],
+  };
+  assert.equal(
+    mobiledocToHtml(JSON.stringify(doc)),
+    '<figure class="kg-card kg-gallery-card"><figure><img src="https://example.org/a.png" alt="A"><figcaption>First</figcaption></figure><figure><img src="https://example.org/b.png" alt="B"></figure><figcaption>The <em>whole</em> row</figcaption></figure>',
+  );
+});

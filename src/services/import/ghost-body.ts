@@ -32,7 +32,11 @@ function card(name: string, payload: Json): string {
     }
     case 'gallery': {
       const images = Array.isArray(payload.images) ? (payload.images as Json[]) : [];
-      return images.map((image) => card('image', image)).join('');
+      const figures = images.map((image) => card('image', image)).join('');
+      const caption = str(payload.caption);
+      if (!figures && !caption) return '';
+      // The gallery's own caption, under all of its images, as Ghost shows it.
+      return `<figure class="kg-card kg-gallery-card">${figures}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
     }
     case 'markdown':
     case 'card-markdown':
