@@ -483,7 +483,7 @@ for (const kind of DATABASE_KINDS) {
         const old = 'https://old-ghost.example/content';
         const withFiles = (await t.wiring.store.articles.findBySlug('with-files'))?.bodyMarkdown ?? '';
         assert.match(withFiles, new RegExp(`\\(${old}/media/2024/01/ep%201\\.mp3\\)`));
-        assert.match(withFiles, new RegExp(`\\(${old}/media/2024/01/tour\\.mp4\\) \\(video\\)\\s+\\*The tour\\*`));
+        assert.match(withFiles, new RegExp(`\\(${old}/media/2024/01/tour\\.mp4\\) \\(video\\)\\s+The tour`));
         assert.match(withFiles, new RegExp(`\\[The report\\]\\(${old}/files/2024/01/report\\.pdf\\)`));
         const withCards = (await t.wiring.store.articles.findBySlug('with-cards'))?.bodyMarkdown ?? '';
         assert.match(withCards, new RegExp(`\\[Episode\\]\\(${old}/media/2024/01/a\\.mp3\\)`));
@@ -499,7 +499,7 @@ for (const kind of DATABASE_KINDS) {
           const bare = await importGhost(t2.wiring, file);
           const body = (await t2.wiring.store.articles.findBySlug('with-files'))?.bodyMarkdown ?? '';
           assert.doesNotMatch(body, /content\/|ghost-file/);
-          assert.match(body, /ep 1\.mp3[\s\S]*tour\.mp4 \(video\)\s+\*The tour\*\s+The report/);
+          assert.match(body, /ep 1\.mp3[\s\S]*tour\.mp4 \(video\)\s+The tour\s+The report/);
           assert.match(
             itemLine(bare, 'post', 'f1').reason ?? '',
             /3 audio, video or other file\(s\) of the Ghost site not linked.*give --old-url.*content\/files\/2024\/01\/report\.pdf/,
