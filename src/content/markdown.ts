@@ -3,7 +3,7 @@ import sanitizeHtml from 'sanitize-html';
 import { Errors } from '../errors.ts';
 import { parseLinkLabel } from './link-label.ts';
 import { markupProblem, mayHoldTable } from './markup-limits.ts';
-import { INLINE_RENDER_CHARS, runOffThread } from './render-pool.ts';
+import { INLINE_RENDER_CHARS, RENDER_WORKER, runOffThread } from './render-pool.ts';
 
 // Raw HTML is allowed in the source (imports bring plenty) because everything goes through
 // the sanitizer below; the sanitizer, not the parser, is what keeps pages safe.
@@ -157,8 +157,6 @@ export function renderMarkdownNow(markdown: string): string {
   return sanitizeHtml(parser.render(markdown), SANITIZE_OPTIONS).trim();
 }
 
-const WORKER = new URL('./render-worker.ts', import.meta.url);
-
 /**
  * Renders Markdown to sanitized HTML, refusing (as an error on `field`) markup nested too deeply
  * to sanitize in reasonable time. A long text is checked and rendered in a worker thread with a
@@ -175,7 +173,7 @@ export async function renderMarkdown(
     return renderMarkdownNow(markdown);
   }
   return runOffThread<string>(
-    WORKER,
+    RENDER_WORKER,
     { source: markdown },
     { field, markup: markdown, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
   );
@@ -187,7 +185,11 @@ export async function renderMarkdown(
  */
 export async function checkRenderable(markdown: string, field: string): Promise<void> {
   if (markdown.length < INLINE_RENDER_CHARS) return assertRenderable(markdown, field);
-  await runOffThread<string>(WORKER, { source: markdown, isCheckOnly: true }, { field, markup: markdown });
+  await runOffThread<string>(
+    RENDER_WORKER,
+    { source: markdown, isCheckOnly: true },
+    { field, markup: markdown },
+  );
 }
 
 /** Throws a field error when the markup is nested too deeply to render safely. */

@@ -38,6 +38,9 @@ export function allowRenderTime(ms: number): void {
  */
 export const INLINE_RENDER_CHARS = 4_000;
 
+/** The render pool's own worker: renders Markdown, and compares long versions (render-worker.ts). */
+export const RENDER_WORKER = new URL('./render-worker.ts', import.meta.url);
+
 const MAX_THREADS = 2;
 /**
  * Tasks that may wait for a thread. A flood of large renders is refused as busy rather than

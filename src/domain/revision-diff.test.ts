@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it, test } from 'node:test';
-import { diffFields, MAX_DIFF_ROWS, sideBySide } from './revision-diff.ts';
+import {
+  changedChars,
+  diffFields,
+  MAX_DIFF_ROWS,
+  MAX_WHOLE_CHARS,
+  sideBySide,
+  wholeFields,
+} from './revision-diff.ts';
 
 describe('side-by-side revision diff', () => {
   it('puts a replaced line opposite its replacement', () => {
@@ -107,4 +114,34 @@ test('shows a line that moved as moved on both sides, not as removed and added',
   const swappedKinds = (swapped?.rows ?? []).flatMap((row) => [row.left?.kind, row.right?.kind]);
   assert.ok(swappedKinds.includes('removed') && swappedKinds.includes('added'));
   assert.ok(!swappedKinds.includes('moved'));
+});
+
+describe('changed characters and whole fields', () => {
+  it('counts only what lies between the start and the end both versions share', () => {
+    assert.equal(changedChars({ Body: 'abcXYZdef' }, { Body: 'abc12def' }), 5);
+    assert.equal(changedChars({ Body: 'same', Title: 'a' }, { Body: 'same', Title: 'ab' }), 1);
+    assert.equal(changedChars({ Body: 'aaaa' }, { Body: 'aa' }), 2);
+    assert.equal(changedChars({ Title: 'new' }, {}), 3);
+  });
+
+  it('shows each changed field whole, old facing new, cut at the limit with the rest counted', () => {
+    const long = 'x'.repeat(MAX_WHOLE_CHARS + 5);
+    assert.deepEqual(
+      wholeFields({ Title: 'Old', Body: long, Slug: 's' }, { Title: 'New', Body: '', Slug: 's' }),
+      [
+        {
+          field: 'Title',
+          isWhole: true,
+          rows: [{ left: { text: 'Old', kind: 'removed' }, right: { text: 'New', kind: 'added' } }],
+        },
+        {
+          field: 'Body',
+          isWhole: true,
+          rows: [
+            { left: { text: long.slice(0, MAX_WHOLE_CHARS), omittedChars: 5, kind: 'removed' }, right: null },
+          ],
+        },
+      ],
+    );
+  });
 });

@@ -11,8 +11,18 @@ export interface DiffSegment {
  * facing its replacement carries its words as segments, so the few that changed stand out.
  */
 export interface DiffRow {
-  left: { text: string; kind: 'same' | 'removed' | 'moved'; segments?: DiffSegment[] } | null;
-  right: { text: string; kind: 'same' | 'added' | 'moved'; segments?: DiffSegment[] } | null;
+  left: {
+    text: string;
+    kind: 'same' | 'removed' | 'moved';
+    segments?: DiffSegment[];
+    omittedChars?: number;
+  } | null;
+  right: {
+    text: string;
+    kind: 'same' | 'added' | 'moved';
+    segments?: DiffSegment[];
+    omittedChars?: number;
+  } | null;
   /** A row standing for this many lines not shown (both sides null): unchanged ones, or past the limit. */
   omitted?: { lines: number; isUnchanged: boolean };
 }
@@ -64,7 +74,15 @@ export function wordSegments(
 export interface FieldDiff {
   field: string;
   rows: DiffRow[];
+  /**
+   * Set when the field was too large to compare line by line: its one row holds the two
+   * versions whole (each cut at MAX_WHOLE_CHARS, with the characters left out counted).
+   */
+  isWhole?: boolean;
 }
+
+/** The most characters of each version a field shown whole holds: the page stays one a browser opens. */
+export const MAX_WHOLE_CHARS = 200_000;
 
 function splitLines(value: string): string[] {
   if (value === '') return [];
@@ -220,4 +238,57 @@ function withMoves(rows: DiffRow[]): DiffRow[] {
       right: r && row.right ? { text: row.right.text, kind: 'moved' } : row.right,
     };
   });
+}
+
+/**
+ * How many characters differ between two flat records of text, counting in each field what lies
+ * between the start and the end both versions share. Linear, and cheap: it says how costly a
+ * comparison will be before it is made.
+ */
+export function changedChars(before: Record<string, string>, after: Record<string, string>): number {
+  let changed = 0;
+  for (const field of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const old = before[field] ?? '';
+    const next = after[field] ?? '';
+    if (old === next) continue;
+    const shorter = Math.min(old.length, next.length);
+    let head = 0;
+    while (head < shorter && old.charCodeAt(head) === next.charCodeAt(head)) head++;
+    let tail = 0;
+    while (
+      tail < shorter - head &&
+      old.charCodeAt(old.length - 1 - tail) === next.charCodeAt(next.length - 1 - tail)
+    )
+      tail++;
+    changed += old.length + next.length - 2 * (head + tail);
+  }
+  return changed;
+}
+
+/**
+ * The fields that differ, each shown whole, the old version facing the new: for versions too
+ * large to compare line by line.
+ */
+export function wholeFields(before: Record<string, string>, after: Record<string, string>): FieldDiff[] {
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  const cut = (text: string) =>
+    text.length > MAX_WHOLE_CHARS
+      ? { text: text.slice(0, MAX_WHOLE_CHARS), omittedChars: text.length - MAX_WHOLE_CHARS }
+      : { text };
+  return fields
+    .filter((field) => (before[field] ?? '') !== (after[field] ?? ''))
+    .map((field) => {
+      const old = before[field] ?? '';
+      const next = after[field] ?? '';
+      return {
+        field,
+        isWhole: true,
+        rows: [
+          {
+            left: old === '' ? null : { ...cut(old), kind: 'removed' },
+            right: next === '' ? null : { ...cut(next), kind: 'added' },
+          },
+        ],
+      };
+    });
 }

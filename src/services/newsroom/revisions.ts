@@ -1,13 +1,14 @@
 import type { Article, ArticleDraft } from '../../domain/article.ts';
 import type { RevisionSummaryRow } from '../../domain/ports/revision-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
-import { diffFields, type FieldDiff } from '../../domain/revision-diff.ts';
+import type { FieldDiff } from '../../domain/revision-diff.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
 import { Errors } from '../../errors.ts';
 import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { bylineProblems } from './byline.ts';
+import { compareTexts } from './revision-comparison.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
 export interface RevisionSummary {
@@ -61,7 +62,7 @@ export async function compareRevisions(
     textFields(ctx.store, from.snapshot as ArticleDraft),
     textFields(ctx.store, after),
   ]);
-  return { from: fromSummary, to, fields: diffFields(beforeText, afterText) };
+  return { from: fromSummary, to, fields: await compareTexts(beforeText, afterText) };
 }
 
 /**

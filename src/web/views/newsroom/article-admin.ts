@@ -256,6 +256,8 @@ ${model.revisions.map(
 
 /** A changed line's text, its changed words marked as deleted (left) or inserted (right). */
 function cellText(side: NonNullable<DiffRow['left'] | DiffRow['right']>): SafeHtml | string {
+  if (side.omittedChars)
+    return html`${side.text}<span class="diff-cut">… ${side.omittedChars.toLocaleString('en')} more characters not shown</span>`;
   if (!side.segments) return side.text || ' ';
   return html`${side.segments.map((segment) =>
     !segment.isChanged
@@ -303,7 +305,8 @@ ${model.fields.length === 0 ? html`<p class="empty">No differences.</p>` : ''}
 ${model.fields.map(
   (field) => html`<section class="panel diff">
   <h2>${field.field}</h2>
-  <div class="table-wrap"><table class="diff-table">
+  ${field.isWhole ? html`<p class="hint">Too large to compare line by line: the two versions are shown whole, side by side.</p>` : ''}
+  <div class="table-wrap"><table class="diff-table${field.isWhole ? ' diff-whole' : ''}">
   <thead><tr><th scope="col">Version ${from.version}</th><th scope="col">Current</th></tr></thead>
   <tbody>${field.rows.map((row) =>
     row.omitted
