@@ -40,6 +40,52 @@ describe('pasting from word processors and web pages', () => {
   });
 });
 
+describe('pasting nested lists from Google Docs', () => {
+  const item = (level: number, text: string) =>
+    `<li dir="ltr" style="list-style-type:disc;font-size:11pt;margin-left:${(level - 1) * 36}pt" aria-level="${level}"><p dir="ltr" style="line-height:1.38" role="presentation"><span style="font-weight:400">${text}</span></p></li>`;
+  const docs = (body: string) =>
+    `<meta charset="utf-8"><b style="font-weight:normal;" id="docs-internal-guid-1">${body}</b>`;
+  const nested = /^- {3}Ports\n {4}- {3}Mombasa\n {8}- {3}Berth 4\n- {3}Levies$/m;
+
+  it('nests a list Google Docs writes inside the list, beside its items', () => {
+    const markdown = pastedHtmlToMarkdown(
+      docs(
+        `<ul style="padding-inline-start:48px">${item(1, 'Ports')}<ul style="padding-inline-start:48px">${item(2, 'Mombasa')}<ul>${item(3, 'Berth 4')}</ul></ul>${item(1, 'Levies')}</ul>`,
+      ),
+    );
+    assert.match(markdown, nested);
+    assert.match(renderMarkdownNow(markdown), /<li>Ports\n<ul>\n<li>Mombasa\n<ul>\n<li>Berth 4<\/li>/);
+  });
+
+  it('nests one flat list by the aria-level of its items', () => {
+    const markdown = pastedHtmlToMarkdown(
+      docs(`<ul>${item(1, 'Ports')}${item(2, 'Mombasa')}${item(3, 'Berth 4')}${item(1, 'Levies')}</ul>`),
+    );
+    assert.match(markdown, nested);
+  });
+
+  it('nests lists split by level by their items’ indent, when there is no aria-level', () => {
+    const plain = (level: number, text: string) =>
+      `<ul><li style="margin-left: ${(level - 1) * 0.5}in"><p>${text}</p></li></ul>`;
+    const markdown = pastedHtmlToMarkdown(
+      plain(1, 'Ports') + plain(2, 'Mombasa') + plain(3, 'Berth 4') + plain(1, 'Levies'),
+    );
+    assert.match(markdown, nested);
+  });
+
+  it('keeps numbered and bulleted levels apart, and a list nested in its item as it is', () => {
+    const markdown = pastedHtmlToMarkdown(
+      docs(
+        `<ol>${item(1, 'Audit')}<ul>${item(2, 'ledger')}${item(2, 'receipts')}</ul>${item(1, 'Publish')}</ol><ul><li><p>Sources</p><ul><li><p>Port authority</p></li></ul></li></ul>`,
+      ),
+    );
+    assert.match(
+      markdown,
+      /^1\. {2}Audit\n {4}- {3}ledger\n {4}- {3}receipts\n2\. {2}Publish\n\n- {3}Sources\n {4}- {3}Port authority$/m,
+    );
+  });
+});
+
 describe('pasting from Word', () => {
   const wordClipboard = readFileSync(
     new URL('../../../test/fixtures/paste/word-list-table.html', import.meta.url),
@@ -61,6 +107,18 @@ describe('pasting from Word', () => {
     );
     assert.match(markdown, /^- {3}First item\n- {3}Second item\n\n1\. {2}Numbered$/m);
     assert.doesNotMatch(markdown, /·/);
+  });
+
+  it('nests Word’s list paragraphs three levels deep', () => {
+    const paragraph = (level: number, marker: string, text: string) =>
+      `<p class=MsoListParagraphCxSpMiddle style='margin-left:${level * 36}pt;text-indent:-18.0pt;mso-list:l0 level${level} lfo1'><![if !supportLists]><span style='mso-list:Ignore'>${marker}<span>&nbsp;</span></span><![endif]>${text}</p>`;
+    const markdown = pastedHtmlToMarkdown(
+      paragraph(1, '·', 'Ports') +
+        paragraph(2, 'o', 'Mombasa') +
+        paragraph(3, '§', 'Berth 4') +
+        paragraph(1, '·', 'Levies'),
+    );
+    assert.match(markdown, /^- {3}Ports\n {4}- {3}Mombasa\n {8}- {3}Berth 4\n- {3}Levies$/m);
   });
 
   it('keeps Word’s bold and italic, whatever its bidi styles say', () => {
@@ -97,6 +155,8 @@ describe('pasting from Word', () => {
     const started = performance.now();
     pastedHtmlToMarkdown(`${'<p style="mso-list:l0 level1 lfo1">'.repeat(20_000)}end`);
     pastedHtmlToMarkdown(`${'<!--[if gte mso 9]>'.repeat(50_000)}end`);
+    pastedHtmlToMarkdown(`${'<ul><li aria-level="2">x</li></ul>'.repeat(6_000)}`);
+    pastedHtmlToMarkdown(`<ul>${'<li aria-level="3"><p>x</p></li><ul>'.repeat(80)}`);
     assert.ok(performance.now() - started < 10_000);
   });
 });

@@ -2,7 +2,13 @@
 // paste (or in a worker), not when the server starts.
 import sanitizeHtml from 'sanitize-html';
 import { htmlToMarkdown } from '../import/html-to-markdown.ts';
-import { tablesWithHeadings, wordListsToHtml } from './word-html.ts';
+import {
+  listItemLevel,
+  listItemsUnwrapped,
+  listsNestedByLevel,
+  tablesWithHeadings,
+  wordListsToHtml,
+} from './word-html.ts';
 
 const MAX_PASTE = 2_000_000;
 
@@ -64,11 +70,17 @@ export function pastedHtmlToMarkdown(pasted: string): string {
       img: ['src', 'alt'],
       td: ['colspan', 'rowspan'],
       th: ['colspan', 'rowspan'],
+      li: ['data-level'],
     },
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['http', 'https'] },
     nonTextTags: ['style', 'script', 'textarea', 'option', 'noscript', 'title', 'head', 'xml'],
     transformTags: {
+      li: (tagName, attribs) => {
+        const level = listItemLevel(attribs);
+        const kept: Record<string, string> = level === undefined ? {} : { 'data-level': String(level) };
+        return { tagName, attribs: kept };
+      },
       // Google Docs wraps a whole paste in <b style="font-weight:normal">: not bold at all.
       b: (tagName, attribs) =>
         hasStyle(styleOf(attribs), 'font-weight', /^(?:normal|[1-4]00)$/)
@@ -85,6 +97,8 @@ export function pastedHtmlToMarkdown(pasted: string): string {
     },
     exclusiveFilter: (frame) => frame.tag === 'a' && !frame.attribs.href && !frame.text.trim(),
   });
-  const withoutSpans = tablesWithHeadings(cleaned.replace(/<\/?span>/g, '').replace(/&nbsp;/g, ' '));
+  const withoutSpans = tablesWithHeadings(
+    listItemsUnwrapped(listsNestedByLevel(cleaned.replace(/<\/?span>/g, '').replace(/&nbsp;/g, ' '))),
+  );
   return htmlToMarkdown(withoutSpans).markdown;
 }

@@ -103,6 +103,121 @@ export function wordListsToHtml(html: string): string {
   );
 }
 
+/** A length in points: "36pt", "48px", "0.5in", "1.27cm", "3em"; 0 for anything else. */
+function points(length: string): number {
+  const match = /^(-?\d*\.?\d+)(pt|px|in|cm|mm|em|rem)?$/.exec(length.trim().toLowerCase());
+  if (!match) return 0;
+  const factor = { pt: 1, px: 0.75, in: 72, cm: 72 / 2.54, mm: 72 / 25.4, em: 12, rem: 12 }[match[2] ?? 'px'];
+  return Number(match[1]) * (factor ?? 0);
+}
+
+/**
+ * The nesting level a pasted list item states, 1 and up, or undefined when it states none:
+ * Google Docs writes `aria-level`, and older versions (and LibreOffice) only indent the item,
+ * half an inch a level.
+ */
+export function listItemLevel(attribs: Record<string, string>): number | undefined {
+  const aria = Number(attribs['aria-level']);
+  if (Number.isInteger(aria) && aria >= 1) return Math.min(aria, 9);
+  const indent = /(?:^|;)\s*margin-left\s*:\s*([^;]+)/i.exec(attribs.style ?? '')?.[1];
+  if (indent === undefined) return undefined;
+  return Math.min(9, 1 + Math.max(0, Math.round(points(indent) / 36)));
+}
+
+const LIST_TAG = /<(\/?)(ul|ol|li)\b([^<>]*)>/g;
+const LEVEL_ATTRIBUTE = /\sdata-level="(\d+)"/;
+
+interface ListRun {
+  items: ListItem[];
+  end: number;
+  /** Whether the lists' markup does not say their nesting as HTML does (levels, a list beside items). */
+  isFlat: boolean;
+}
+
+/**
+ * The items of the list whose opening tag ends at `from`, each at its level, up to its closing
+ * tag. Lists inside it are read in the same loop: pasted lists can be nested thousands deep.
+ */
+function readList(html: string, from: number, tag: 'ul' | 'ol', run: ListRun): number {
+  const lists = [{ tag, level: 1 }];
+  let at = from;
+  LIST_TAG.lastIndex = at;
+  while (lists.length > 0) {
+    const match = LIST_TAG.exec(html);
+    const current = lists[lists.length - 1];
+    if (!match || !current) return html.length;
+    const between = html.slice(at, match.index);
+    const last = run.items[run.items.length - 1];
+    if (between.trim() && last) last.html += between;
+    const [whole, closing, name, attributes = ''] = match;
+    at = match.index + whole.length;
+    if (closing) {
+      // The sanitizer's output is well formed: this closes the list being read.
+      lists.pop();
+    } else if (name === 'li') {
+      const start = at;
+      let depth = 1;
+      let close = html.length;
+      for (let inner = LIST_TAG.exec(html); inner && depth > 0; inner = LIST_TAG.exec(html)) {
+        if (inner[2] !== 'li') continue;
+        depth += inner[1] ? -1 : 1;
+        close = inner.index;
+        at = inner.index + inner[0].length;
+      }
+      if (depth > 0) return html.length;
+      const stated = LEVEL_ATTRIBUTE.exec(attributes)?.[1];
+      if (stated) run.isFlat = true;
+      run.items.push({
+        list: '',
+        level: stated ? Number(stated) : current.level,
+        tag: current.tag,
+        html: html.slice(start, close),
+      });
+    } else {
+      // A list straight inside a list, not inside an item: it belongs to the item before it.
+      run.isFlat = true;
+      lists.push({ tag: name as 'ul' | 'ol', level: (last?.level ?? current.level - 1) + 1 });
+    }
+    LIST_TAG.lastIndex = at;
+  }
+  return at;
+}
+
+/**
+ * Sanitized lists nested as their items say (`data-level`, from listItemLevel) or as Google Docs
+ * writes them (a list beside the items of its parent list), in one list per run of lists: Google
+ * Docs also starts a new list at every change of level. Lists nested as HTML nests them are
+ * left as they are.
+ */
+export function listsNestedByLevel(html: string): string {
+  if (!/<li data-level=|<\/li>\s*<[uo]l>|<[uo]l>\s*<[uo]l>/.test(html)) return html;
+  let out = '';
+  let at = 0;
+  const opening = /<(ul|ol)>/g;
+  for (let match = opening.exec(html); match; match = opening.exec(html)) {
+    const run: ListRun = { items: [], end: 0, isFlat: false };
+    let end = readList(html, match.index + match[0].length, match[1] as 'ul' | 'ol', run);
+    const following = /\s*<(ul|ol)>/y;
+    following.lastIndex = end;
+    for (let next = following.exec(html); next; next = following.exec(html)) {
+      end = readList(html, end + next[0].length, next[1] as 'ul' | 'ol', run);
+      following.lastIndex = end;
+    }
+    out += html.slice(at, match.index) + (run.isFlat ? listHtml(run.items) : html.slice(match.index, end));
+    at = end;
+    opening.lastIndex = end;
+  }
+  return (out + html.slice(at)).replace(/<li data-level="\d+">/g, '<li>');
+}
+
+/**
+ * A list item's one paragraph as its text, as Google Docs and LibreOffice wrap every item: a list
+ * of paragraphs would become a loose list, a blank line between every item.
+ */
+export function listItemsUnwrapped(html: string): string {
+  return html.replace(/<li>\s*<p>((?:(?!<\/?p>)[\s\S])*)<\/p>\s*(?=<\/li>|<ul>|<ol>)/g, '<li>$1');
+}
+
 /** A cell's content without the one paragraph Word wraps it in. */
 function unwrapCell(content: string): string {
   const only = /^\s*<p>([\s\S]*)<\/p>\s*$/.exec(content);
