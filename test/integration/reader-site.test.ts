@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { draftOf, saveArticle } from '../../src/services/articles.ts';
 import { seedDemo } from '../../src/services/demo.ts';
+import { pastedHtmlToMarkdown } from '../../src/services/newsroom/paste-html.ts';
 import { updateSettings } from '../../src/services/settings.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
@@ -173,6 +174,24 @@ for (const kind of DATABASE_KINDS) {
       assert.match(page.body, /<h1 class="article__title">Shade &lt;b&gt;Is&lt;\/b&gt; Infrastructure<\/h1>/);
       const home = await app.inject('/');
       assert.match(home.body, /shade-is-infrastructure/);
+    });
+
+    test('a pasted superscript, subscript and struck-through word show on the article page', async () => {
+      assert.equal((await app.inject('/articles/shade-is-infrastructure')).statusCode, 200);
+      const article = (await t.wiring.store.articles.findBySlug('shade-is-infrastructure'))!;
+      const pasted = pastedHtmlToMarkdown(
+        '<p>CO<sub>2</sub> at 10<span style="vertical-align:super">6</span> tonnes, <s>estimated</s> measured.</p>',
+      );
+      await saveArticle(
+        t.wiring,
+        { ...draftOf(article), bodyMarkdown: pasted },
+        { actor: 'test', id: article.id },
+      );
+      const page = await app.inject('/articles/shade-is-infrastructure');
+      assert.match(
+        page.body,
+        /<p>CO<sub>2<\/sub> at 10<sup>6<\/sup> tonnes, <s>estimated<\/s> measured\.<\/p>/,
+      );
     });
 
     test('site-wide texts come from settings, and a change shows at once', async () => {

@@ -726,7 +726,10 @@ for (const kind of DATABASE_KINDS) {
           lost.reason ?? '',
           /footnote reference "9a9a-cc" \(shown as 1\) has no note in the post's footnotes/,
         );
-        assert.equal((await t.wiring.store.articles.findBySlug('lost-note'))?.bodyMarkdown, 'A claim1.');
+        assert.equal(
+          (await t.wiring.store.articles.findBySlug('lost-note'))?.bodyMarkdown,
+          'A claim<sup>1</sup>.',
+        );
       } finally {
         await t.cleanup();
       }

@@ -116,6 +116,19 @@ const turndown = new TurndownService({
   hr: '---',
 });
 turndown.use(gfm);
+// The plugin writes ~text~, which Markdown (and our renderer) does not read as struck through.
+turndown.addRule('strikethrough', {
+  filter: (node) => node.nodeName === 'DEL' || node.nodeName === 'S' || node.nodeName === 'STRIKE',
+  replacement: (content) => (content.trim() ? `~~${content}~~` : content),
+});
+// Markdown has no superscript or subscript; the renderer keeps these tags as they are written.
+turndown.addRule('superscript', {
+  filter: ['sup', 'sub'],
+  replacement: (content, node) => {
+    const tag = node.nodeName.toLowerCase();
+    return content.trim() ? `<${tag}>${content}</${tag}>` : content;
+  },
+});
 turndown.remove(['script', 'style', 'noscript', 'template', 'object', 'embed', 'form']);
 
 const escapeTurndown = turndown.escape.bind(turndown);

@@ -89,11 +89,11 @@ describe("the block editor's footnotes (WordPress 6.3 and later)", () => {
     );
   });
 
-  test('a reference whose note is missing keeps its number as text and is reported; an unreadable meta is reported', () => {
+  test('a reference whose note is missing keeps its number as a superscript and is reported; an unreadable meta is reported', () => {
     const body = wordPressBody(`<p>Claim${ref('gone', 1)}.</p><!-- wp:footnotes /-->`, {
       footnotes: '[]',
     });
-    assert.equal(body.markdown, 'Claim1.');
+    assert.equal(body.markdown, 'Claim<sup>1</sup>.');
     assert.equal(body.footnoteProblems.length, 1);
     assert.match(body.footnoteProblems[0] ?? '', /footnote reference "gone" \(shown as 1\) has no note/);
     const broken = wordPressBody(`<p>Claim${ref('a', 1)}.</p>`, { footnotes: '[{"content":' });

@@ -25,6 +25,38 @@ function hasStyle(style: string, property: string, values: RegExp): boolean {
   return false;
 }
 
+/** The tags a span's styles stand for: bold, italic, struck through, superscript, subscript. */
+function spanMarks(style: string): string[] {
+  const marks: string[] = [];
+  if (hasStyle(style, 'font-weight', /^(?:bold|bolder|[6-9]00)$/)) marks.push('strong');
+  if (hasStyle(style, 'font-style', /^(?:italic|oblique)$/)) marks.push('em');
+  if (
+    hasStyle(style, 'text-decoration', /line-through/) ||
+    hasStyle(style, 'text-decoration-line', /line-through/)
+  )
+    marks.push('s');
+  if (hasStyle(style, 'vertical-align', /^super$/)) marks.push('sup');
+  else if (hasStyle(style, 'vertical-align', /^sub$/)) marks.push('sub');
+  return marks;
+}
+
+/** Sanitized spans as the tags their styles stood for (spanMarks), or as nothing. */
+function spansAsMarks(html: string): string {
+  const closings: string[] = [];
+  // The sanitizer's output is well formed: every </span> closes the last span opened.
+  return html.replace(/<span(?: data-marks="([a-z ]+)")?>|<\/span>/g, (tag, marks?: string) => {
+    if (tag === '</span>') return closings.pop() ?? '';
+    const tags = (marks ?? '').split(' ').filter(Boolean);
+    closings.push(
+      tags
+        .map((name) => `</${name}>`)
+        .reverse()
+        .join(''),
+    );
+    return tags.map((name) => `<${name}>`).join('');
+  });
+}
+
 /**
  * Turns HTML pasted from a word processor (Word, Google Docs, LibreOffice) or a web page into
  * clean Markdown: keeps headings, emphasis, links, lists, quotes and tables; drops styles,
@@ -63,6 +95,9 @@ export function pastedHtmlToMarkdown(pasted: string): string {
       'hr',
       'sup',
       'sub',
+      's',
+      'strike',
+      'del',
       'span',
     ],
     allowedAttributes: {
@@ -71,6 +106,7 @@ export function pastedHtmlToMarkdown(pasted: string): string {
       td: ['colspan', 'rowspan'],
       th: ['colspan', 'rowspan'],
       li: ['data-level'],
+      span: ['data-marks'],
     },
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['http', 'https'] },
@@ -86,19 +122,18 @@ export function pastedHtmlToMarkdown(pasted: string): string {
         hasStyle(styleOf(attribs), 'font-weight', /^(?:normal|[1-4]00)$/)
           ? { tagName: 'span', attribs: {} }
           : { tagName, attribs },
-      // Word processors mark emphasis with styles on spans rather than tags.
+      // Word processors (Google Docs above all) mark emphasis, strikethrough and superscript with
+      // styles on spans rather than tags, often several on one span: spansAsMarks makes them tags.
       span: (_tagName, attribs) => {
-        const style = styleOf(attribs);
-        if (hasStyle(style, 'font-weight', /^(?:bold|bolder|[6-9]00)$/))
-          return { tagName: 'strong', attribs: {} };
-        if (hasStyle(style, 'font-style', /^(?:italic|oblique)$/)) return { tagName: 'em', attribs: {} };
-        return { tagName: 'span', attribs: {} };
+        const marks = spanMarks(styleOf(attribs));
+        const kept: Record<string, string> = marks.length > 0 ? { 'data-marks': marks.join(' ') } : {};
+        return { tagName: 'span', attribs: kept };
       },
     },
     exclusiveFilter: (frame) => frame.tag === 'a' && !frame.attribs.href && !frame.text.trim(),
   });
   const withoutSpans = tablesWithHeadings(
-    listItemsUnwrapped(listsNestedByLevel(cleaned.replace(/<\/?span>/g, '').replace(/&nbsp;/g, ' '))),
+    listItemsUnwrapped(listsNestedByLevel(spansAsMarks(cleaned).replace(/&nbsp;/g, ' '))),
   );
   return htmlToMarkdown(withoutSpans).markdown;
 }
