@@ -112,4 +112,36 @@ describe('the reader header and the editor on a 390 px phone in Chromium', {
       await context.close();
     }
   });
+
+  test('the lists’ “Select all” is visible and ticks every row on a phone', async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    try {
+      await signIn(page, server.baseUrl, 'phone@example.org');
+      for (const list of ['/admin/articles', '/admin/pages', '/admin/people']) {
+        await page.goto(`${server.baseUrl}${list}`);
+        const all = page.getByRole('checkbox', { name: /^Select all/ });
+        await all.waitFor({ state: 'visible' });
+        const box = await all.boundingBox();
+        assert.ok(
+          box && box.width >= 12 && box.x >= 0 && box.x + box.width <= PHONE.width,
+          `${list}: ${JSON.stringify(box)}`,
+        );
+        const field = await page.locator('.select-all-field').boundingBox();
+        assert.ok(
+          field && field.height >= 24,
+          `${list}: the “Select all” field is a target to tap (WCAG 2.5.8)`,
+        );
+        await all.scrollIntoViewIfNeeded();
+        if (list === '/admin/articles')
+          await page.screenshot({ path: path.join(SCREENSHOTS, 'phone-article-list.png') });
+        await page.getByText('Select all', { exact: true }).click();
+        const rows = page.locator('tbody input[type="checkbox"][name="id"]');
+        assert.ok((await rows.count()) > 0, list);
+        for (const row of await rows.all()) assert.equal(await row.isChecked(), true, list);
+      }
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -25,6 +25,8 @@
     const table = all.closest('table');
     if (!table) continue;
     const boxes = () => [...table.querySelectorAll('tbody input[type="checkbox"][name="id"]')];
+    const field = all.closest('.select-all-field');
+    if (field) field.hidden = false;
     all.hidden = false;
     all.addEventListener('change', () => {
       for (const box of boxes()) box.checked = all.checked;

@@ -226,7 +226,7 @@ ${
   <div class="actions"><button type="submit">Apply to selected</button></div>
 </form>
 <div class="table-wrap"><table class="stack-table page-list">
-<thead><tr><th scope="col"><span class="visually-hidden">Select</span><input type="checkbox" class="select-all" aria-label="Select all pages on this page of the list" hidden></th><th scope="col">Title</th><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Order</th><th scope="col">Actions</th></tr></thead>
+<thead><tr><th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all pages on this page of the list"><span class="select-all-text">Select all</span></label></th><th scope="col">Title</th><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Order</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.map(
         (
           p,

@@ -240,7 +240,7 @@ ${
   <div class="actions"><button type="submit" class="danger">Delete the selected…</button></div>
 </form>
 <div class="table-wrap"><table class="stack-table people-list">
-<thead><tr><th scope="col"><span class="visually-hidden">Select</span><input type="checkbox" class="select-all" aria-label="Select all people on this page of the list" hidden></th><th scope="col">Name</th><th scope="col">Contact</th><th scope="col">Author page</th><th scope="col">Actions</th></tr></thead>
+<thead><tr><th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all people on this page of the list"><span class="select-all-text">Select all</span></label></th><th scope="col">Name</th><th scope="col">Contact</th><th scope="col">Author page</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.map(
         (
           p,

@@ -253,7 +253,7 @@ ${
   <div class="actions"><button type="submit" class="danger">Merge the selected</button></div>
 </form>
 <div class="table-wrap"><table class="stack-table term-list">
-<thead><tr><th scope="col"><span class="visually-hidden">Select</span><input type="checkbox" class="select-all" aria-label="Select all on this page" hidden></th><th scope="col">Name</th><th scope="col">Address</th>${taxonomy.isHierarchical ? html`<th scope="col">Parent</th>` : ''}${filters.sort === 'updated' ? html`<th scope="col">Last changed</th>` : ''}${isPositioned ? html`<th scope="col">Order</th>` : ''}</tr></thead>
+<thead><tr><th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all on this page"><span class="select-all-text">Select all</span></label></th><th scope="col">Name</th><th scope="col">Address</th>${taxonomy.isHierarchical ? html`<th scope="col">Parent</th>` : ''}${filters.sort === 'updated' ? html`<th scope="col">Last changed</th>` : ''}${isPositioned ? html`<th scope="col">Order</th>` : ''}</tr></thead>
 <tbody>${rows.map(
         (term) => html`<tr>
   <td data-label="Select"><input type="checkbox" name="id" value="${term.id}" form="terms-bulk" aria-label="Select “${term.name}”"${state.bulkValues?.ids.includes(String(term.id)) ? html` checked` : ''}></td>

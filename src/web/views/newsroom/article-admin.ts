@@ -157,7 +157,7 @@ ${
 ${matchCount(model)}
 <div class="table-wrap"><table class="stack-table article-list">
 <caption class="visually-hidden">Articles, ${SORT_LABELS[filters.sort].toLowerCase()}</caption>
-<thead><tr>${model.bulkActions.length > 0 ? html`<th scope="col"><span class="visually-hidden">Select</span><input type="checkbox" class="select-all" aria-label="Select all articles on this page" hidden></th>` : ''}<th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Status</th><th scope="col">${dateLabel}</th><th scope="col">Actions</th></tr></thead>
+<thead><tr>${model.bulkActions.length > 0 ? html`<th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all articles on this page"><span class="select-all-text">Select all</span></label></th>` : ''}<th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Status</th><th scope="col">${dateLabel}</th><th scope="col">Actions</th></tr></thead>
 <tbody>
 ${model.rows.map(
   ({ article, authors, canDelete }) => html`<tr>
