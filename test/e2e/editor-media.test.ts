@@ -213,6 +213,48 @@ describe('the editor with the image library, in Chromium', { skip: skipReason ??
     await context.close();
   });
 
+  test('uploading in the featured-image picker asks for a description, picks the new image and says so', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, base, 'desk@example.org');
+      await page.goto(`${base}/admin/articles/new`);
+      await page.getByLabel('Title', { exact: true }).fill('Dredging the channel');
+      await page.getByRole('button', { name: 'Choose featured image' }).click();
+      const picker = page.getByRole('dialog', { name: 'Choose the featured image' });
+      await picker.getByLabel('Description of a new image (alt text)').fill('A dredger at dawn');
+      const png = await sharp({ create: { width: 640, height: 400, channels: 3, background: '#2a6f97' } })
+        .png()
+        .toBuffer();
+      await picker
+        .locator('.picker-upload input[type="file"]')
+        .setInputFiles({ name: 'dredger.png', mimeType: 'image/png', buffer: png });
+      await picker.waitFor({ state: 'hidden' });
+      const featured = await page.getByLabel('Featured image', { exact: true }).inputValue();
+      assert.match(featured, /^\/media\/.+\.png$/);
+      assert.equal(await page.getByLabel('Featured image description').inputValue(), 'A dredger at dawn');
+      assert.equal(await page.locator('.featured-thumb').getAttribute('src'), featured);
+      assert.match(
+        (await page.locator('.autosave-status').textContent()) ?? '',
+        /Uploaded dredger\.png and chose it as the featured image/,
+      );
+      await shoot(page, 'editor-featured-uploaded-1280');
+      // The description is the library's too, for the next article that uses the image.
+      const found = await page.evaluate(
+        async () =>
+          (
+            await (
+              await fetch('/admin/media/picker?q=dredger', { headers: { accept: 'application/json' } })
+            ).json()
+          ).images,
+      );
+      assert.equal(found[0]?.alt, 'A dredger at dawn');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the editor and the picker fit a phone', async () => {
     const base = server.baseUrl;
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });

@@ -93,9 +93,10 @@
     );
 
   // The image library as a dialog, for the editor and for a person's photo: search, upload in
-  // place, pick. `uploadImage(file)` stores a file and answers { id, url, thumb, alt }; the
+  // place, pick. `uploadImage(file, alt)` stores a file and answers { id, url, thumb, alt }; the
   // returned function opens the dialog and resolves with the chosen image ({ url, alt, … }) or
-  // null, the page's form never left.
+  // null, the page's form never left. An image uploaded in the dialog is the one chosen
+  // (`isUploaded` set), with the description written for it beside the upload button.
   const imagePicker = (uploadImage) => {
     const dialog = document.createElement('dialog');
     dialog.className = 'media-picker';
@@ -103,7 +104,9 @@
     dialog.innerHTML = `<div class="picker-head"><h2 id="picker-heading">Choose an image</h2>
   <button type="button" class="secondary picker-close">Close</button></div>
   <div class="picker-tools"><label for="picker-q">Search</label><input type="search" id="picker-q" placeholder="Description or file name" autocomplete="off">
-  <label class="button secondary picker-upload">Upload new…<input type="file" accept="image/*" class="visually-hidden"></label></div>
+  <div class="picker-new"><label for="picker-upload-alt">Description of a new image (alt text)</label><input type="text" id="picker-upload-alt" maxlength="1000" aria-describedby="picker-upload-hint" autocomplete="off">
+  <p class="hint" id="picker-upload-hint">What the image shows, for readers who cannot see it. The uploaded image is chosen at once.</p>
+  <label class="button secondary picker-upload">Upload new…<input type="file" accept="image/*" class="visually-hidden"></label></div></div>
   <p class="picker-status hint" role="status" aria-live="polite"></p>
   <ul class="picker-grid"></ul>`;
     document.body.appendChild(dialog);
@@ -111,6 +114,7 @@
     const search = dialog.querySelector('#picker-q');
     const pickerStatus = dialog.querySelector('.picker-status');
     const uploadInput = dialog.querySelector('.picker-upload input');
+    const uploadAlt = dialog.querySelector('#picker-upload-alt');
     let images = [];
     let resolvePick = null;
 
@@ -161,20 +165,22 @@
     uploadInput.addEventListener('change', async () => {
       const file = uploadInput.files?.[0];
       if (!file) return;
+      const alt = uploadAlt.value.trim();
+      pickerStatus.textContent = `Uploading ${file.name}…`;
       try {
-        const uploaded = await uploadImage(file);
-        pickerStatus.textContent = `Uploaded ${file.name}. Choose it below.`;
-        showImages([
-          {
-            id: uploaded.id,
-            url: uploaded.url,
-            thumb: uploaded.thumb,
-            alt: uploaded.alt || '',
-            title: file.name,
-          },
-          ...images,
-        ]);
-        grid.querySelector('.picker-item')?.focus();
+        const uploaded = await uploadImage(file, alt);
+        uploadAlt.value = '';
+        const resolve = resolvePick;
+        resolvePick = null;
+        dialog.close();
+        resolve?.({
+          id: uploaded.id,
+          url: uploaded.url,
+          thumb: uploaded.thumb,
+          alt: uploaded.alt || alt,
+          title: file.name,
+          isUploaded: true,
+        });
       } catch (error) {
         pickerStatus.textContent = `Could not upload ${file.name}: ${error.message}`;
       }
@@ -205,10 +211,10 @@
   if (choosePhoto && photo) {
     const personCsrf = choosePhoto.form.querySelector('input[name="_csrf"]')?.value || '';
     const photoThumb = choosePhoto.form.querySelector('.featured-thumb');
-    const openPhotoPicker = imagePicker(async (file) => {
+    const openPhotoPicker = imagePicker(async (file, alt) => {
       const data = new FormData();
       data.append('_csrf', personCsrf);
-      data.append('alt', '');
+      data.append('alt', alt || '');
       data.append('file', file);
       const response = await fetch('/admin/media', {
         method: 'POST',
@@ -370,15 +376,13 @@
     if (status) status.textContent = message;
   };
 
-  const uploadImage = async (file) => {
+  const uploadImage = async (file, alt = '') => {
     const data = new FormData();
     data.append('_csrf', csrf);
-    data.append('alt', '');
+    data.append('alt', alt);
     data.append('file', file);
     say(`Uploading ${file.name}…`);
-    const result = await post('/admin/media', data);
-    say(`Uploaded ${file.name}. Describe it in the brackets for readers who cannot see it.`);
-    return result;
+    return post('/admin/media', data);
   };
 
   const insertImages = async (files) => {
@@ -387,6 +391,7 @@
       try {
         const { url } = await uploadImage(file);
         insertAtCursor(`\n\n![Describe the image](${url})\n\n`);
+        say(`Uploaded ${file.name}. Describe it in the brackets for readers who cannot see it.`);
       } catch (error) {
         say(`Could not upload ${file.name}: ${error.message}`);
       }
@@ -430,8 +435,12 @@
       // A caption on the line under the image, in emphasis: the page shows it as the image's caption.
       const caption = image.caption ? `\n*${image.caption.replace(/[\\`*_[\]<>]/g, '\\$&')}*` : '';
       insertAtCursor(`\n\n![${alt}](${image.url})${caption}\n\n`);
+      const uploaded = image.isUploaded ? `Uploaded ${image.title} and inserted it. ` : '';
       if (!image.alt)
-        say('The image has no description yet: write one in the brackets, or in the image library.');
+        say(
+          `${uploaded}The image has no description yet: write one in the brackets, or in the image library.`,
+        );
+      else if (uploaded) say(uploaded.trim());
     },
     preview: (button) => {
       const isOn = button.getAttribute('aria-pressed') !== 'true';
@@ -538,10 +547,11 @@
       if (featuredAlt && (image.alt || !featuredAlt.value.trim())) featuredAlt.value = image.alt;
       showFeatured();
       form.dispatchEvent(new Event('input', { bubbles: true }));
+      const uploaded = image.isUploaded ? `Uploaded ${image.title} and chose it as the featured image. ` : '';
       if (featuredAlt && !featuredAlt.value.trim()) {
         featuredAlt.focus();
-        say('The image has no description yet: write one, for readers who cannot see it.');
-      }
+        say(`${uploaded}The image has no description yet: write one, for readers who cannot see it.`);
+      } else if (uploaded) say(uploaded.trim());
     });
   }
 
