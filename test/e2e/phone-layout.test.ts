@@ -144,4 +144,25 @@ describe('the reader header and the editor on a 390 px phone in Chromium', {
       await context.close();
     }
   });
+
+  test('before an article has a slug, the search preview shows the address its title will give it', async () => {
+    const context = await browser.newContext({ viewport: PHONE });
+    const page = await context.newPage();
+    try {
+      await signIn(page, server.baseUrl, 'phone@example.org');
+      await page.goto(`${server.baseUrl}/admin/articles/new`);
+      const url = page.locator('.search-preview__url');
+      assert.doesNotMatch((await url.textContent()) ?? '', /your-article/);
+      await page.locator('#field-title').fill('Tides & Storms of São Tomé');
+      await page.waitForFunction(() =>
+        document.querySelector('.search-preview__url')?.textContent?.includes('tides-storms-of-sao-tome'),
+      );
+      await page.locator('#field-slug').fill('tides');
+      await page.waitForFunction(() =>
+        document.querySelector('.search-preview__url')?.textContent?.endsWith('› tides'),
+      );
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -267,6 +267,16 @@
   const previews = form.querySelector('.seo-previews');
   const fieldText = (name) => (form.elements.namedItem(name)?.value || '').replace(/\s+/g, ' ').trim();
   const clip = (text, limit) => (text.length <= limit ? text : `${text.slice(0, limit - 1).trimEnd()}…`);
+  const slugOf = (text) =>
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/['’ʻʼʽ]/g, '')
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 120)
+      .replace(/-+$/, '');
   const showPreviews = () => {
     if (!previews) return;
     const title = fieldText('seo_title') || fieldText('title') || 'Untitled';
@@ -284,7 +294,11 @@
           : '';
     }
     const slug = previews.querySelector('[data-preview="slug"]');
-    if (slug && fieldText('slug')) slug.textContent = fieldText('slug');
+    // Before there is a slug, the one the title will give (domain/slug.ts slugify, for the
+    // Latin, Greek and Cyrillic titles most are; the server's is the word on others).
+    if (slug)
+      slug.textContent =
+        fieldText('slug') || previews.dataset.savedSlug || slugOf(fieldText('title')) || slug.textContent;
     const img = previews.querySelector('[data-preview="image"]');
     if (img) {
       const isShown = image.startsWith('/media/') || image.startsWith('https://');

@@ -2,6 +2,7 @@ import { type Article, countWords, readingMinutes, WORDS_PER_MINUTE } from '../.
 import type { Person } from '../../../domain/person.ts';
 import type { Correction } from '../../../domain/ports/correction-store.ts';
 import type { ChecklistItem } from '../../../domain/publish-checklist.ts';
+import { slugify } from '../../../domain/slug.ts';
 import { type Taxonomy, type Term, termTree } from '../../../domain/taxonomy.ts';
 import { utcToZoned } from '../../../domain/time-zone.ts';
 import { STATUS_LABELS, TRANSITIONS, type WorkflowAction } from '../../../domain/workflow.ts';
@@ -544,7 +545,8 @@ function searchAndSocialPanel(
 ): SafeHtml {
   const { values } = model;
   const siteUrl = (model.siteUrl ?? '').replace(/\/$/, '');
-  const slug = one(values, 'slug').trim() || model.article?.slug || 'your-article';
+  // Before there is a slug, the one the title will give the article when it is saved.
+  const slug = one(values, 'slug').trim() || model.article?.slug || slugify(one(values, 'title')) || '…';
   const title = one(values, 'seo_title').trim() || one(values, 'title').trim() || 'Untitled';
   const description =
     one(values, 'seo_description').trim() || one(values, 'summary').trim() || one(values, 'subtitle').trim();
@@ -557,7 +559,7 @@ function searchAndSocialPanel(
   ${field('seo_title', 'Search title', { hint: `The page’s whole title in search results and on social cards. About ${SEARCH_TITLE_CHARS} characters show.` })}
   ${field('seo_description', 'Search description', { type: 'textarea', rows: 3, hint: `In place of the summary. About ${SEARCH_DESCRIPTION_CHARS} characters show.` })}
   ${field('social_image', 'Social image', { hint: 'The image social cards show, in place of the featured image: an uploaded image’s address (/media/…) or an https:// address.' })}
-  <div class="seo-previews" data-site-url="${siteUrl}">
+  <div class="seo-previews" data-site-url="${siteUrl}" data-saved-slug="${model.article?.slug ?? ''}">
     <figure class="search-preview">
       <figcaption>In search results</figcaption>
       <p class="search-preview__url">${host} › articles › <span data-preview="slug">${slug}</span></p>
