@@ -48,6 +48,42 @@ export async function bylineProblems(
   return errors;
 }
 
+/** A place on a byline as the editor's form gives it: a chosen person, or a name typed for a new one. */
+export type BylineEntry = { personId: number } | { name: string };
+
+/**
+ * The byline in the form's order: `authorIds` with each of `newAuthorNames` at its place in
+ * `newAuthorPlaces` (0-based, over the whole byline). Without places (an input from before they
+ * were kept, or places that do not fit), the typed names follow the chosen people.
+ *
+ * @example bylineEntries({ authorIds: [4], newAuthorNames: ['Pia'], newAuthorPlaces: [0] })
+ *   // [{ name: 'Pia' }, { personId: 4 }]
+ */
+export function bylineEntries(input: {
+  authorIds: readonly number[];
+  newAuthorNames: readonly string[];
+  newAuthorPlaces?: readonly number[] | undefined;
+}): BylineEntry[] {
+  const names = input.newAuthorNames;
+  const people: BylineEntry[] = input.authorIds.map((personId) => ({ personId }));
+  const typed: BylineEntry[] = names.map((name) => ({ name }));
+  const places = input.newAuthorPlaces;
+  const total = people.length + typed.length;
+  const isFitting =
+    Array.isArray(places) &&
+    places.length === names.length &&
+    new Set(places).size === places.length &&
+    places.every((place) => Number.isInteger(place) && place >= 0 && place < total);
+  if (!isFitting) return [...people, ...typed];
+  const entries: (BylineEntry | undefined)[] = Array.from({ length: total });
+  names.forEach((name, i) => {
+    entries[places[i] as number] = { name };
+  });
+  let next = 0;
+  for (let at = 0; at < total; at++) if (!entries[at]) entries[at] = people[next++];
+  return entries.filter((entry): entry is BylineEntry => entry !== undefined);
+}
+
 /** The person the staff member writes as, read from the stored account (the caller's copy may predate a link). */
 export async function ownPersonOf(repos: Pick<Repositories, 'users'>, staff: Staff): Promise<number | null> {
   return staff.personId ?? (await repos.users.findById(staff.id))?.personId ?? null;

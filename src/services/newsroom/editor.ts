@@ -28,7 +28,7 @@ import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { createOwnPerson, findOrCreatePerson } from '../people.ts';
 import { findOrCreateTerm } from '../taxonomies.ts';
-import { bylineProblems, ownPersonOf } from './byline.ts';
+import { bylineEntries, bylineProblems, ownPersonOf } from './byline.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 import { checkDailyWrite, sizeOfSave } from './write-quota.ts';
 
@@ -39,8 +39,13 @@ import { checkDailyWrite, sizeOfSave } from './write-quota.ts';
 export interface ArticleInput extends Omit<ArticleDraft, 'status' | 'publishedAt' | 'subtitle' | 'summary'> {
   subtitle: string;
   summary: string;
-  /** People to create (or find) by name, after `authorIds` on the byline. */
+  /** People to create (or find) by name, after `authorIds` on the byline unless placed. */
   newAuthorNames: string[];
+  /**
+   * Each of `newAuthorNames`' place on the whole byline (0-based), as the form ordered them: a
+   * co-author typed and moved above the chosen ones stays there. Absent: after `authorIds`.
+   */
+  newAuthorPlaces?: number[];
   /** Terms to create (or find) by name, per taxonomy slug. */
   newTerms: { taxonomySlug: string; name: string }[];
 }
@@ -467,6 +472,7 @@ async function draftFrom(
       isOwnNameTyped = true;
     }
   }
+  const personOfName = new Map<string, number>();
   for (const name of isWriterWithoutPerson ? [] : newAuthorNames) {
     try {
       const person = await findOrCreatePerson(repos, { name }, now, undefined, {
@@ -474,11 +480,20 @@ async function draftFrom(
           createdPeople.push({ id: created.id, name: created.name });
         },
       });
+      personOfName.set(name, person.id);
       if (!authorIds.includes(person.id)) authorIds.push(person.id);
     } catch (error) {
       if (!isAppError(error) || error.kind !== 'invalid') throw error;
       for (const detail of error.details ?? []) errors.push({ field: 'authors', message: detail.message });
     }
+  }
+  // The new people take the places the form gave their names, not the end of the byline.
+  if (!isWriterWithoutPerson && personOfName.size > 0) {
+    const ordered = bylineEntries(input).flatMap((entry) => {
+      const id = 'personId' in entry ? entry.personId : personOfName.get(entry.name.trim());
+      return id === undefined ? [] : [id];
+    });
+    authorIds.splice(0, authorIds.length, ...new Set(ordered));
   }
   const termIds = [...input.termIds];
   const taxonomies = await repos.taxonomies.listTaxonomies();

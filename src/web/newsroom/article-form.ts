@@ -2,6 +2,7 @@ import { INTEGER_MAX, parseWholeNumber } from '../../domain/limits.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Taxonomy } from '../../domain/taxonomy.ts';
 import { Errors } from '../../errors.ts';
+import { bylineEntries } from '../../services/newsroom/byline.ts';
 import type { ArticleInput } from '../../services/newsroom/editor.ts';
 
 /** The editor form as submitted: strings, or lists for repeated names (authors, terms). */
@@ -74,7 +75,11 @@ export function valuesOfInput(
   people: readonly Pick<Person, 'id' | 'name'>[],
   version: number | null,
 ): ArticleFormValues {
-  const names = input.authorIds.map((id) => people.find((p) => p.id === id)?.name ?? '').filter(Boolean);
+  const names = bylineEntries(input)
+    .map((entry) =>
+      'name' in entry ? entry.name : (people.find((p) => p.id === entry.personId)?.name ?? ''),
+    )
+    .filter(Boolean);
   return {
     title: input.title,
     subtitle: input.subtitle,
@@ -83,7 +88,7 @@ export function valuesOfInput(
     epigraph_text: input.epigraph?.text ?? '',
     epigraph_attribution: input.epigraph?.attribution ?? '',
     body: input.bodyMarkdown,
-    author: [...names, ...input.newAuthorNames],
+    author: names,
     term: input.termIds.map(String),
     source_name: input.source?.name ?? '',
     source_url: input.source?.url ?? '',
@@ -127,6 +132,9 @@ export function parseArticleForm(
   }
   const authorIds = new Set<number>();
   const newAuthorNames = new Set<string>();
+  // Each typed name's place among everyone on the byline, so a new co-author keeps the place
+  // the form gave them.
+  const newAuthorPlaces: number[] = [];
   for (const name of many(values, 'author')
     .map((n) => n.trim())
     .filter(Boolean)) {
@@ -146,7 +154,10 @@ export function parseArticleForm(
       });
     }
     if (person) authorIds.add(person.id);
-    else newAuthorNames.add(name);
+    else if (!newAuthorNames.has(name)) {
+      newAuthorPlaces.push(authorIds.size + newAuthorNames.size);
+      newAuthorNames.add(name);
+    }
   }
   // A term id that is not plain digits is passed on as NaN, for the article's validation to refuse.
   const termIds = [
@@ -177,6 +188,8 @@ export function parseArticleForm(
     bodyMarkdown: one(values, 'body').replace(/\r\n/g, '\n'),
     authorIds: [...authorIds],
     newAuthorNames: [...newAuthorNames],
+    // Only with typed names: an input without them compares equal to the stored article's.
+    ...(newAuthorPlaces.length > 0 ? { newAuthorPlaces } : {}),
     termIds,
     newTerms,
     source: sourceName || sourceUrl ? { name: sourceName, url: sourceUrl || null } : null,

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { toIsoTimestamp } from '../../src/domain/article.ts';
+import { findOrCreatePerson } from '../../src/services/people.ts';
+import { createUser } from '../../src/services/users.ts';
+import { TEST_PASSWORD } from '../helpers/admin.ts';
+import { signIn } from '../helpers/browser-pages.ts';
+import {
+  browserSkipReason,
+  launchChromium,
+  type ReaderServer,
+  startReaderServer,
+} from '../helpers/reader-server.ts';
+
+const skipReason = browserSkipReason();
+
+describe('a new article’s first autosave, in Chromium', { skip: skipReason ?? false }, () => {
+  let server: ReaderServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startReaderServer();
+    const wiring = server.testWiring.wiring;
+    const user = await createUser(wiring, {
+      email: 'first@example.org',
+      name: 'Lena Marsh',
+      role: 'editor',
+      password: TEST_PASSWORD,
+    });
+    const now = wiring.now();
+    const person = await wiring.store.transaction((repos) =>
+      findOrCreatePerson(repos, { name: 'Lena Marsh' }, now),
+    );
+    await wiring.store.users.update(user.id, { personId: person.id }, toIsoTimestamp(now));
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const bylineOf = async (id: number): Promise<string[]> => {
+    const { store } = server.testWiring.wiring;
+    const article = await store.articles.findById(id);
+    return (await store.people.findByIds(article?.authorIds ?? [])).map((p) => p.name);
+  };
+
+  test('keeps the byline chosen before the first autosave, in its order, in the draft and on the page', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, base, 'first@example.org');
+      await page.goto(`${base}/admin/articles/new`);
+      const byline = page.getByRole('group', { name: 'Authors, in byline order' });
+      // A new co-author typed and moved above the writer, before anything is saved.
+      await byline.locator('input[name="author"]:not([type="hidden"])').first().fill('Pia Early');
+      await page.getByRole('button', { name: 'Move author 2 up' }).click();
+      // And every other kind of field: text, checkboxes, a term.
+      await page.getByLabel('Subtitle').fill('Set early');
+      await page.getByLabel('Summary').fill('A summary typed first.');
+      await page.getByLabel('Search title').fill('Early search title');
+      await page.getByLabel('Featured on the home page').check();
+      await page.getByLabel('Comments on').uncheck();
+      const term = page.locator('input[name="term"]').first();
+      await term.check();
+      const termId = Number(await term.getAttribute('value'));
+      await page.getByLabel('Body (Markdown)').fill('Before any save.');
+      await page.waitForURL(/\/admin\/articles\/\d+$/);
+      await page.getByText(/Draft saved at/).waitFor();
+      const id = Number(/\/admin\/articles\/(\d+)$/.exec(page.url())?.[1]);
+      assert.deepEqual(await bylineOf(id), ['Pia Early', 'Lena Marsh']);
+      const draft = await server.testWiring.wiring.store.articles.findById(id);
+      assert.equal(draft?.subtitle, 'Set early');
+      assert.equal(draft?.summary, 'A summary typed first.');
+      assert.equal(draft?.seoTitle, 'Early search title');
+      assert.equal(draft?.isFeatured, true);
+      assert.equal(draft?.hasComments, false);
+      assert.deepEqual(draft?.termIds, [termId]);
+      assert.equal(draft?.bodyMarkdown, 'Before any save.');
+      // The page still holds that byline, in that order.
+      const names = async () =>
+        (
+          await page
+            .locator('#article-form input[name="author"]')
+            .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))
+        ).filter(Boolean);
+      assert.deepEqual(await names(), ['Pia Early', 'Lena Marsh']);
+      await page.getByLabel('Title', { exact: true }).fill('Early bylines');
+      await page.getByText(/Autosaved at/).waitFor();
+      await page.keyboard.press('Control+s');
+      await page.waitForURL(/notice=saved/);
+      assert.deepEqual(await bylineOf(id), ['Pia Early', 'Lena Marsh']);
+      assert.deepEqual(await names(), ['Pia Early', 'Lena Marsh']);
+    } finally {
+      await context.close();
+    }
+  });
+});
