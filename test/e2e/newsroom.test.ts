@@ -260,7 +260,12 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
     // Unpublish and publish again by hand.
     await page.getByRole('button', { name: 'Unpublish' }).click();
     await page.waitForURL(/notice=unpublish/);
-    await page.getByRole('button', { name: 'Publish now' }).click();
+    // The Status panel's Publish saves the form and asks, as the form's own Publish does.
+    await page.locator('section.workflow').getByRole('button', { name: 'Publish now' }).click();
+    await page
+      .getByRole('dialog', { name: 'Before publishing' })
+      .getByRole('button', { name: 'Publish now' })
+      .click();
     await page.waitForURL(/notice=publish/);
 
     // A public correction.
@@ -322,7 +327,11 @@ describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
     await page.locator('#field-body').fill('Authors publish **their own** work without review.');
     await page.locator('#article-form button.save-button').click();
     await page.waitForURL(/\/admin\/articles\/\d+\?notice=(created|saved)/);
-    await page.getByRole('button', { name: 'Publish now' }).click();
+    await page.locator('section.workflow').getByRole('button', { name: 'Publish now' }).click();
+    await page
+      .getByRole('dialog', { name: 'Before publishing' })
+      .getByRole('button', { name: 'Publish now' })
+      .click();
     await page.waitForURL(/notice=publish/);
     const published = await page.goto(`${base}/articles/a-column-written-and-published-by-its-author`);
     assert.equal(published?.status(), 200);

@@ -688,6 +688,10 @@
 <button type="button" class="secondary cancel-publish">Not yet</button></div>`;
   document.body.appendChild(publishDialog);
   let isConfirmed = false;
+  // Every Publish button of the form (under it, and in the Status panel, tied to it by form=)
+  // saves the form and goes through the checklist; the one pressed is pressed again once confirmed.
+  const isPublishButton = (button) => button?.name === 'intent' && button.value === 'publish';
+  let pendingPublish = publishButton;
   publishDialog.querySelector('.cancel-publish').addEventListener('click', () => publishDialog.close());
   publishDialog.querySelector('.confirm-publish').addEventListener('click', () => {
     isConfirmed = true;
@@ -700,7 +704,7 @@
       form.append(confirmed);
     }
     confirmed.value = '1';
-    form.requestSubmit(publishButton);
+    form.requestSubmit(pendingPublish ?? undefined);
   });
   const showChecklist = async () => {
     const list = publishDialog.querySelector('.checklist');
@@ -729,8 +733,9 @@
 
   form.addEventListener('submit', async (event) => {
     if (event.submitter === previewButton) return;
-    if (event.submitter === publishButton && !isConfirmed) {
+    if (isPublishButton(event.submitter) && !isConfirmed) {
       event.preventDefault();
+      pendingPublish = event.submitter;
       showChecklist();
       return;
     }

@@ -247,8 +247,12 @@ function workflowPanel(model: EditorModel, csrf: string): SafeHtml {
   <div class="workflow-actions">
   ${model.actions
     .filter((a) => a !== 'schedule')
-    .map(
-      (action) => html`<form method="post" action="/admin/articles/${article.id}/workflow">
+    .map((action) =>
+      // Publishing from here is the form's own Publish: the unsaved edits are saved first and
+      // the checklist confirmed, as from the button under the form.
+      action === 'publish' && model.canPublish
+        ? html`<button type="submit" form="article-form" name="intent" value="publish" class="publish-button">${TRANSITIONS[action].label}</button>`
+        : html`<form method="post" action="/admin/articles/${article.id}/workflow">
     ${csrfField(csrf)}<input type="hidden" name="version" value="${version}"><input type="hidden" name="action" value="${action}">
     <button type="submit"${action === 'unpublish' || action === 'return' ? html` class="secondary"` : ''}>${TRANSITIONS[action].label}</button>
   </form>`,
@@ -425,7 +429,13 @@ ${
     : ''
 }
 <div class="editor-grid">
-<div class="editor-status">${workflowPanel(model, csrf)}</div>
+${
+  // The Status panel's Publish belongs to the article's form but comes before it: this Save,
+  // first of the form's buttons, stays the one Enter in a field presses.
+  model.canPublish && article
+    ? html`<button type="submit" form="article-form" class="implicit-save" hidden tabindex="-1">Save</button>`
+    : ''
+}<div class="editor-status">${workflowPanel(model, csrf)}</div>
 <form method="post" action="${action}" id="article-form" class="editor-main" novalidate
   data-autosave="${article ? `/admin/articles/${article.id}/autosave` : '/admin/articles/autosave'}" data-new="${article ? '' : '1'}" data-csrf="${csrf}" data-time-zone="${model.timeZone ?? 'UTC'}">
   ${csrfField(csrf)}

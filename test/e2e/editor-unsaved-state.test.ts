@@ -15,7 +15,7 @@ import {
 
 const skipReason = browserSkipReason();
 
-describe('a new article’s first autosave, in Chromium', { skip: skipReason ?? false }, () => {
+describe('the editor keeps its unsaved state, in Chromium', { skip: skipReason ?? false }, () => {
   let server: ReaderServer;
   let browser: Browser;
 
@@ -94,6 +94,70 @@ describe('a new article’s first autosave, in Chromium', { skip: skipReason ?? 
       await page.waitForURL(/notice=saved/);
       assert.deepEqual(await bylineOf(id), ['Pia Early', 'Lena Marsh']);
       assert.deepEqual(await names(), ['Pia Early', 'Lena Marsh']);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('publishing from the Status panel saves the unsaved edits first and shows the checklist', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, base, 'first@example.org');
+      await page.goto(`${base}/admin/articles/new`);
+      await page.getByLabel('Title', { exact: true }).fill('Status panel draft');
+      await page.getByLabel('Body (Markdown)').fill('First words.');
+      await page.locator('#article-form button.save-button').click();
+      await page.waitForURL(/\/admin\/articles\/\d+\?notice=created/);
+      const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+
+      // Edited, not saved, then published from the Status panel rather than the form's button.
+      await page.getByLabel('Title', { exact: true }).fill('Status panel, edited');
+      await page.getByLabel('Body (Markdown)').fill('Edited words.');
+      const panel = page.locator('section.workflow');
+      await panel.getByRole('button', { name: 'Publish now' }).click();
+      const check = page.getByRole('dialog', { name: 'Before publishing' });
+      await check.getByText(/things are missing|One thing is missing|Everything is in place/).waitFor();
+      // Not published before the checklist is confirmed.
+      assert.equal((await server.testWiring.wiring.store.articles.findById(id))?.status, 'draft');
+      await check.getByRole('button', { name: 'Publish now' }).click();
+      await page.waitForURL(/\/admin\/articles\/\d+\?notice=publish/);
+      const article = await server.testWiring.wiring.store.articles.findById(id);
+      assert.equal(article?.status, 'published');
+      assert.equal(article?.title, 'Status panel, edited');
+      assert.equal(article?.bodyMarkdown, 'Edited words.');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('without JavaScript, the Status panel’s Publish saves the form and asks to confirm the checklist', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      javaScriptEnabled: false,
+    });
+    const page = await context.newPage();
+    try {
+      await signIn(page, base, 'first@example.org');
+      await page.goto(`${base}/admin/articles/new`);
+      await page.getByLabel('Title', { exact: true }).fill('No script draft');
+      await page.getByLabel('Body (Markdown)').fill('First words.');
+      await page.locator('#article-form button.save-button').click();
+      await page.waitForURL(/\/admin\/articles\/\d+\?notice=created/);
+      const id = Number(/\/admin\/articles\/(\d+)/.exec(page.url())?.[1]);
+      // Enter in a field still saves, not publishes (the panel's button comes first on the page).
+      await page.getByLabel('Title', { exact: true }).fill('No script, entered');
+      await page.getByLabel('Title', { exact: true }).press('Enter');
+      await page.waitForURL(/notice=saved/);
+      assert.equal((await server.testWiring.wiring.store.articles.findById(id))?.title, 'No script, entered');
+      await page.getByLabel('Title', { exact: true }).fill('No script, edited');
+      await page.locator('section.workflow').getByRole('button', { name: 'Publish now' }).click();
+      await page.waitForURL(new RegExp(`/admin/articles/${id}/publish$`));
+      assert.equal((await server.testWiring.wiring.store.articles.findById(id))?.title, 'No script, edited');
+      assert.equal((await server.testWiring.wiring.store.articles.findById(id))?.status, 'draft');
+      assert.match((await page.locator('main').textContent()) ?? '', /Summary/);
     } finally {
       await context.close();
     }
