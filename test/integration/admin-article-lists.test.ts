@@ -488,18 +488,26 @@ for (const kind of DATABASE_KINDS) {
       assert.notEqual(rows[0]!.which, rows[1]!.which);
     });
 
-    it('moves articles to a term in place of their terms of that taxonomy', async () => {
+    it('files articles under a term of a taxonomy that takes several, keeping their other terms', async () => {
       const editor = await as('editor');
       await editor.get('/admin/articles');
       const article = articles[0]!;
+      const before = await t.wiring.store.articles.findById(article.id);
       const response = await bulk(editor, 'move', [article.id], { term: 'ASIA', list: 'sort=title&q=a' });
-      assert.match(response.body, /Moved to “Asia”: 1 done, 0 refused/);
+      assert.match(
+        response.body,
+        /Added to “Asia”: 1 done, 0 refused\. An article may have several regions: the ones it had are kept, with its other terms\./,
+      );
       assert.match(
         response.body,
         /<a href="\/admin\/articles\?q=a&amp;sort=title">← Back to the articles<\/a>/,
       );
       const stored = await t.wiring.store.articles.findById(article.id);
-      assert.deepEqual([...(stored?.termIds ?? [])].sort(), [terms.asia, terms.water].sort());
+      assert.deepEqual(
+        [...(stored?.termIds ?? [])].sort(),
+        [...new Set([...(before?.termIds ?? []), terms.asia])].sort(),
+      );
+      assert.ok(stored?.termIds.includes(terms.water));
       const [latest] = await t.wiring.store.revisions.list('article', article.id);
       assert.ok(latest);
       // A term no one has brings the list back, the article still ticked, the message by the field.
@@ -517,6 +525,46 @@ for (const kind of DATABASE_KINDS) {
         new RegExp(`name="id" value="${article.id}" id="pick-${article.id}"[^>]* checked`),
       );
       assert.match(unknown.body, /<option value="move" selected>/);
+    });
+
+    it('adds a tag without dropping any term, and replaces only the term of a taxonomy that takes one', async () => {
+      const editor = await as('editor');
+      await editor.get('/admin/articles');
+      const article = articles[3]!;
+      const { store } = t.wiring;
+      const tagTaxonomy = (await store.taxonomies.listTaxonomies()).find((x) => x.slug === 'tag')!;
+      const seriesId = await store.taxonomies.insertTaxonomy({
+        slug: 'bulk-series',
+        name: 'Bulk series',
+        pluralName: 'Bulk series',
+        isHierarchical: false,
+        isMultiple: false,
+        position: 9,
+      });
+      const ids = await store.transaction(async (repos) => ({
+        tag: await addTerm(repos, { taxonomyId: tagTaxonomy.id, slug: 'harbours', name: 'Harbours' }),
+        first: await addTerm(repos, { taxonomyId: seriesId, slug: 'series-one', name: 'Series one' }),
+        second: await addTerm(repos, { taxonomyId: seriesId, slug: 'series-two', name: 'Series two' }),
+      }));
+      const start = [...((await store.articles.findById(article.id))?.termIds ?? [])];
+      assert.ok(start.length >= 2);
+      const termsNow = async () => [...((await store.articles.findById(article.id))?.termIds ?? [])].sort();
+
+      const first = await bulk(editor, 'move', [article.id], { term: 'series-one' });
+      assert.match(first.body, /Moved to “Series one”: 1 done, 0 refused\./);
+      assert.deepEqual(await termsNow(), [...start, ids.first].sort());
+      const tagged = await bulk(editor, 'move', [article.id], { term: 'harbours' });
+      assert.match(
+        tagged.body,
+        /Added to “Harbours”: 1 done, 0 refused\. An article may have several tags: the ones it had are kept, with its other terms\./,
+      );
+      assert.deepEqual(await termsNow(), [...start, ids.first, ids.tag].sort());
+      const moved = await bulk(editor, 'move', [article.id], { term: 'series-two' });
+      assert.match(
+        moved.body,
+        /Moved to “Series two”: 1 done, 0 refused\. An article has one bulk series: this one replaces the one it had; its other terms are kept\./,
+      );
+      assert.deepEqual(await termsNow(), [...start, ids.second, ids.tag].sort());
     });
 
     it('sends a bulk action without articles, or moving without a term, back to its list with what to do', async () => {

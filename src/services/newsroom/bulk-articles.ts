@@ -1,5 +1,5 @@
 import type { Article, ArticleStatus } from '../../domain/article.ts';
-import type { Term } from '../../domain/taxonomy.ts';
+import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
 import { mayEditArticle } from '../../domain/workflow.ts';
 import { AppError, Errors } from '../../errors.ts';
 import { announceArticle, draftOf, saveArticleIn } from '../articles.ts';
@@ -41,7 +41,7 @@ export async function bulkArticleAction(
   ctx: ServiceContext,
   staff: Staff,
   input: { action: BulkAction; articleIds: number[]; termId?: number; term?: string },
-): Promise<{ outcomes: BulkOutcome[]; term?: Term }> {
+): Promise<{ outcomes: BulkOutcome[]; term?: Term; taxonomy?: Taxonomy }> {
   const ids = [...new Set(input.articleIds)];
   if (ids.length === 0) {
     throw Errors.VALIDATION_FAILED({ details: [{ field: 'id', message: 'choose at least one article' }] });
@@ -96,12 +96,31 @@ export async function bulkArticleAction(
       });
     }
   }
-  return term ? { outcomes, term } : { outcomes };
+  if (!term) return { outcomes };
+  const taxonomy = (await ctx.store.taxonomies.listTaxonomies()).find((t) => t.id === term.taxonomyId);
+  return taxonomy ? { outcomes, term, taxonomy } : { outcomes, term };
 }
 
 /**
- * Files an article under a term in place of its terms of the same taxonomy ("move to Europe"
- * replaces its region), with the editor's permission check, a revision and an audit entry.
+ * The article's terms once filed under `term`. A taxonomy that takes several terms (tags, and
+ * by default regions and themes) gains the term beside the ones the article has; one that takes
+ * a single term (a series) has its term replaced. Other taxonomies' terms are always kept.
+ */
+export function termsAfterMove(
+  termIds: readonly number[],
+  current: readonly Pick<Term, 'id' | 'taxonomyId'>[],
+  term: Pick<Term, 'id' | 'taxonomyId'>,
+  taxonomy: Pick<Taxonomy, 'isMultiple'> | undefined,
+): number[] {
+  if (termIds.includes(term.id)) return [...termIds];
+  if (taxonomy?.isMultiple ?? true) return [...termIds, term.id];
+  const replaced = new Set(current.filter((t) => t.taxonomyId === term.taxonomyId).map((t) => t.id));
+  return [...termIds.filter((id) => !replaced.has(id)), term.id];
+}
+
+/**
+ * Files an article under a term (see {@link termsAfterMove}: added, or in place of the one term
+ * its taxonomy allows), with the editor's permission check, a revision and an audit entry.
  */
 export async function moveArticleToTerm(
   ctx: ServiceContext,
@@ -116,9 +135,12 @@ export async function moveArticleToTerm(
     }
     const term = await repos.taxonomies.findTermById(input.termId);
     if (!term) throw Errors.TERM_NOT_FOUND({ id: input.termId });
-    const current = await repos.taxonomies.findTermsByIds(article.termIds);
-    const sameTaxonomy = new Set(current.filter((t) => t.taxonomyId === term.taxonomyId).map((t) => t.id));
-    const termIds = [...article.termIds.filter((id) => !sameTaxonomy.has(id)), term.id];
+    const [current, taxonomies] = await Promise.all([
+      repos.taxonomies.findTermsByIds(article.termIds),
+      repos.taxonomies.listTaxonomies(),
+    ]);
+    const taxonomy = taxonomies.find((t) => t.id === term.taxonomyId);
+    const termIds = termsAfterMove(article.termIds, current, term, taxonomy);
     const saved = await saveArticleIn(
       repos,
       { ...draftOf(article), termIds },

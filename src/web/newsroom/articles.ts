@@ -395,14 +395,24 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       const articleIds = tickedIds(id, 'an article');
       const listQuery = keptListQuery(list, LIST_KEYS);
       try {
-        const { outcomes, term: movedTo } = await bulkArticleAction(ctx, staffOf(request), {
+        const {
+          outcomes,
+          term: movedTo,
+          taxonomy,
+        } = await bulkArticleAction(ctx, staffOf(request), {
           action,
           articleIds,
           ...(action === 'move' && term?.trim() ? { term } : {}),
         });
         return deps.page(request, reply, {
           title: 'Bulk action',
-          body: bulkResultView({ action, outcomes, listQuery, ...(movedTo ? { term: movedTo } : {}) }),
+          body: bulkResultView({
+            action,
+            outcomes,
+            listQuery,
+            ...(movedTo ? { term: movedTo } : {}),
+            ...(taxonomy ? { taxonomy } : {}),
+          }),
         });
       } catch (error) {
         // A term no one has (or several share): the list again, as it was, the message by the field.

@@ -3,7 +3,7 @@ import { ARTICLE_LIST_SORTS, type ArticleListFilters } from '../../../domain/art
 import { articlePath } from '../../../domain/paths.ts';
 import type { AdminArticleSort } from '../../../domain/ports/article-admin-store.ts';
 import { type DiffRow, type FieldDiff, MAX_DIFF_ROWS } from '../../../domain/revision-diff.ts';
-import type { Term } from '../../../domain/taxonomy.ts';
+import type { Taxonomy, Term } from '../../../domain/taxonomy.ts';
 import { STATUS_LABELS } from '../../../domain/workflow.ts';
 import type { ArticleRow } from '../../../services/newsroom/article-list.ts';
 import type { BulkAction, BulkOutcome } from '../../../services/newsroom/bulk-articles.ts';
@@ -195,13 +195,24 @@ export function bulkResultView(model: {
   outcomes: BulkOutcome[];
   listQuery: string;
   term?: Pick<Term, 'name'>;
+  taxonomy?: Pick<Taxonomy, 'name' | 'pluralName' | 'isMultiple'>;
 }): SafeHtml {
   const done = model.outcomes.filter((o) => o.isDone).length;
   const refused = model.outcomes.length - done;
+  const isAdded = model.taxonomy?.isMultiple ?? true;
   const label =
-    model.action === 'move' && model.term ? `Moved to “${model.term.name}”` : BULK_LABELS[model.action];
+    model.action === 'move' && model.term
+      ? `${isAdded ? 'Added to' : 'Moved to'} “${model.term.name}”`
+      : BULK_LABELS[model.action];
+  // What a move did to the terms the articles had, which depends on the taxonomy.
+  const how =
+    model.action === 'move' && model.term && model.taxonomy
+      ? isAdded
+        ? ` An article may have several ${model.taxonomy.pluralName.toLowerCase()}: the ones it had are kept, with its other terms.`
+        : ` An article has one ${model.taxonomy.name.toLowerCase()}: this one replaces the one it had; its other terms are kept.`
+      : '';
   return html`<p class="editor-links"><a href="/admin/articles${model.listQuery ? `?${model.listQuery}` : ''}">← Back to the articles</a></p>
-<p role="status">${label}: ${done} done, ${refused} refused.</p>
+<p role="status">${label}: ${done} done, ${refused} refused.${how}</p>
 <div class="table-wrap"><table class="stack-table bulk-results">
 <thead><tr><th scope="col">Article</th><th scope="col">Result</th></tr></thead>
 <tbody>
