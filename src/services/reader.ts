@@ -9,6 +9,7 @@ import type { Correction } from '../domain/ports/correction-store.ts';
 import type { MediaVariant } from '../domain/ports/media-store.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { type ResponsiveImage, responsiveImage, uploadedImageUrls } from '../domain/responsive-image.ts';
+import { slugify } from '../domain/slug.ts';
 import {
   ancestorsOf,
   descendantIds,
@@ -194,11 +195,21 @@ export class Reader {
     return this.articleModel(article);
   }
 
-  /** The page model of any article, whatever its status: for the admin's preview of drafts. */
-  async articleModel(article: Article): Promise<ArticlePageModel | undefined> {
+  /**
+   * The page model of any article, whatever its status: for the admin's preview of drafts.
+   * `newAuthors` are names typed on the byline for people a save will make, shown in their places.
+   */
+  async articleModel(
+    article: Article,
+    options: { newAuthors?: readonly { name: string; place: number }[] } = {},
+  ): Promise<ArticlePageModel | undefined> {
     const [summary] = await this.cards([article]);
     if (!summary) return undefined;
-    const card = { ...summary, article };
+    const authors = [...summary.authors];
+    for (const { name, place } of options.newAuthors ?? []) {
+      authors.splice(Math.min(place, authors.length), 0, standInPerson(name, article.updatedAt));
+    }
+    const card = { ...summary, article, authors };
     const settings = await this.structure.settings();
     const absoluteUrl = `${this.ctx.siteUrl}${card.url}`;
     const classification: ArticlePageModel['classification'] = [];
@@ -572,4 +583,21 @@ function decodedSegment(segment: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** A person not made yet (a name typed on an unsaved byline), as a preview shows them. */
+function standInPerson(name: string, at: string): Person {
+  return {
+    id: 0,
+    slug: slugify(name),
+    name,
+    bio: null,
+    bioHtml: null,
+    email: null,
+    website: null,
+    links: [],
+    photo: null,
+    createdAt: at,
+    updatedAt: at,
+  };
 }

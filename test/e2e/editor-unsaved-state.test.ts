@@ -162,4 +162,30 @@ describe('the editor keeps its unsaved state, in Chromium', { skip: skipReason ?
       await context.close();
     }
   });
+
+  test('the preview of unsaved state shows a byline name typed for a person not saved yet, in its place', async () => {
+    const base = server.baseUrl;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await signIn(page, base, 'first@example.org');
+      await page.goto(`${base}/admin/articles/new`);
+      const byline = page.getByRole('group', { name: 'Authors, in byline order' });
+      await byline.locator('input[name="author"]:not([type="hidden"])').first().fill('Noor Unsaved');
+      await page.getByRole('button', { name: 'Move author 2 up' }).click();
+      const [preview] = await Promise.all([
+        context.waitForEvent('page'),
+        page.getByRole('button', { name: /^Preview in a new tab/ }).click(),
+      ]);
+      await preview.waitForLoadState();
+      const shown = (await preview.locator('.byline').first().textContent()) ?? '';
+      assert.match(shown, /Noor Unsaved.*Lena Marsh/s);
+      await preview.close();
+      // Nobody was made by the preview itself.
+      const people = await server.testWiring.wiring.store.people.list();
+      assert.equal(people.filter((p) => p.name === 'Noor Unsaved').length <= 1, true);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -12,6 +12,7 @@ import { slugify } from '../../domain/slug.ts';
 import { Errors } from '../../errors.ts';
 import { renderBodyOutside } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
+import { bylineEntries } from './byline.ts';
 import type { ArticleInput } from './editor.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from './staff.ts';
 
@@ -27,13 +28,19 @@ export function loadPreviewable(
 /**
  * The article as the editor holds it now, unsaved: the stored article (or a new draft) with the
  * form's fields laid over it and the body rendered as a save would (off the event loop when
- * long). Nothing is stored. Authors typed by a name nobody has yet are not shown.
+ * long). Nothing is stored: authors typed by a name nobody has yet come back as `newAuthors`,
+ * each with its place on the byline, for the preview to show as the save will make them.
  */
 export async function previewArticle(
   ctx: ServiceContext,
   staff: Staff,
   input: { id: number | null; article: ArticleInput },
-): Promise<{ article: Article; isUnsaved: true; storedStatus: Article['status'] | null }> {
+): Promise<{
+  article: Article;
+  isUnsaved: true;
+  storedStatus: Article['status'] | null;
+  newAuthors: { name: string; place: number }[];
+}> {
   if (!can(staff.role, 'article.create')) throw permissionDenied('Your role may not write articles.');
   // As a save checks them: an id no row can have (1e309, 1.5) is refused before a query asks
   // for it (PostgreSQL refused NaN with a 500).
@@ -42,13 +49,21 @@ export async function previewArticle(
   const stored = input.id === null ? null : (await loadPreviewable(ctx, staff, input.id)).article;
   const rendered = await renderBodyOutside(input.article.bodyMarkdown);
   const now = toIsoTimestamp(ctx.now());
-  const { newAuthorNames: _names, newTerms: _terms, ...fields } = input.article;
+  const { newAuthorNames, newAuthorPlaces: _places, newTerms: _terms, ...fields } = input.article;
+  const names = newAuthorNames.map((name) => name.trim()).filter(Boolean);
+  const hasByline = fields.authorIds.length > 0 || names.length > 0;
   const authorIds =
-    fields.authorIds.length > 0 || !stored
-      ? fields.authorIds.length > 0 || staff.personId === null
+    hasByline || !stored
+      ? hasByline || staff.personId === null
         ? fields.authorIds
         : [staff.personId]
       : stored.authorIds;
+  // Where each typed name stands among the people on the byline, as the save will put it.
+  const newAuthors = hasByline
+    ? bylineEntries(input.article).flatMap((entry, place) =>
+        'name' in entry && entry.name.trim() ? [{ name: entry.name.trim(), place }] : [],
+      )
+    : [];
   const article: Article = {
     id: stored?.id ?? 0,
     status: stored?.status ?? 'draft',
@@ -69,7 +84,7 @@ export async function previewArticle(
     bodyMarkdown: rendered.markdown,
     bodyHtml: rendered.html,
   };
-  return { article, isUnsaved: true, storedStatus: stored?.status ?? null };
+  return { article, isUnsaved: true, storedStatus: stored?.status ?? null, newAuthors };
 }
 
 /** What to check before publishing the editor's current form (see {@link publishChecklist}). */

@@ -840,8 +840,13 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   );
 
   /** An article (stored or as the editor holds it) as readers will see it, with a banner. */
-  const sendPreview = async (reply: FastifyReply, article: Article, banner: string) => {
-    const [site, model] = await Promise.all([reader.site(), reader.articleModel(article)]);
+  const sendPreview = async (
+    reply: FastifyReply,
+    article: Article,
+    banner: string,
+    newAuthors: readonly { name: string; place: number }[] = [],
+  ) => {
+    const [site, model] = await Promise.all([reader.site(), reader.articleModel(article, { newAuthors })]);
     if (!model) throw permissionDenied('This article cannot be previewed.');
     const meta = {
       ...articleMeta(model, site),
@@ -880,14 +885,17 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
     const values = formValues(body);
     const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
     const input = parseArticleForm(values, people, taxonomies, [staffOf(request).personId]);
-    const { article, storedStatus } = await previewArticle(ctx, staffOf(request), { id, article: input });
+    const { article, storedStatus, newAuthors } = await previewArticle(ctx, staffOf(request), {
+      id,
+      article: input,
+    });
     const what =
       storedStatus === null
         ? 'Preview of a new article, not saved yet'
         : storedStatus === 'published'
           ? 'Preview of your unsaved changes to this published article: readers still see the saved version'
           : `Preview of your unsaved changes to a ${storedStatus} article`;
-    return sendPreview(reply, article, `${what}, as readers will see it.`);
+    return sendPreview(reply, article, `${what}, as readers will see it.`, newAuthors);
   };
 
   app.post(
