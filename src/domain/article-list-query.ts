@@ -128,3 +128,20 @@ export function dayRangeIn(
     ...(range.to ? { to: startOf(nextDay(range.to)) } : {}),
   };
 }
+
+/**
+ * What a search box's text looks for: each quoted phrase as written (its words together, in
+ * that order), and each other word anywhere. An unclosed quote runs to the end.
+ *
+ * @example searchTerms('river "climate policy"') // ['climate policy', 'river']
+ */
+export function searchTerms(text: string): string[] {
+  const phrases: string[] = [];
+  const rest = text.replace(/"([^"]*)("|$)/g, (_, phrase: string) => {
+    const tidy = phrase.replace(/\s+/g, ' ').trim();
+    if (tidy) phrases.push(tidy);
+    return ' ';
+  });
+  const words = rest.split(/\s+/).filter(Boolean);
+  return [...new Set([...phrases, ...words])];
+}

@@ -1,5 +1,6 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type { ArticleStatus } from '../domain/article.ts';
+import { searchTerms } from '../domain/article-list-query.ts';
 import type {
   AdminArticleQuery,
   AdminArticleRow,
@@ -88,8 +89,9 @@ export function adminArticleListQuery(db: Kysely<Database>, dialect: DialectName
   if (query.status) select = select.where('status', '=', query.status);
   if (query.from) select = select.where(dateColumn, '>=', query.from);
   if (query.to) select = select.where(dateColumn, '<', query.to);
-  if (query.text) {
-    const pattern = likePattern(query.text);
+  // Every word and quoted phrase, each in the title or the text.
+  for (const term of query.text ? searchTerms(query.text) : []) {
+    const pattern = likePattern(term);
     select = select.where(
       (eb) =>
         sql<SqlBool>`(${eb.ref('title')} ${like} ${pattern} ESCAPE '\\' OR ${eb.ref('body_markdown')} ${like} ${pattern} ESCAPE '\\')`,

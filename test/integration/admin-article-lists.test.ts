@@ -225,6 +225,17 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(await idsOf('q=100%25'), [byTitle('The river ledger')]);
       assert.deepEqual(await idsOf('q=0%25'), [byTitle('The river ledger')]);
       assert.deepEqual(await idsOf('q=_'), []);
+      // Words are each looked for anywhere; a quoted phrase as written, its words in that order.
+      assert.deepEqual(await idsOf(`q=${encodeURIComponent('ledger aquifer')}`), [
+        byTitle('The river ledger'),
+      ]);
+      assert.deepEqual(await idsOf(`q=${encodeURIComponent('"aquifer ledger"')}`), [
+        byTitle('The river ledger'),
+      ]);
+      assert.deepEqual(await idsOf(`q=${encodeURIComponent('"ledger aquifer"')}`), []);
+      assert.deepEqual(await idsOf(`q=${encodeURIComponent('river "an aquifer"')}`), [
+        byTitle('The river ledger'),
+      ]);
       assert.deepEqual(
         await idsOf('status=published'),
         articles.filter((a) => a.publishedAt).map((a) => a.id),
