@@ -1,5 +1,6 @@
 import { renderMarkdown } from '../content/markdown.ts';
 import { toIsoTimestamp } from '../domain/article.ts';
+import { nameSkeleton } from '../domain/name-skeleton.ts';
 import { PERSON_LIMITS, type Person, validatePerson } from '../domain/person.ts';
 import type { Repositories } from '../domain/ports/store.ts';
 import { slugify } from '../domain/slug.ts';
@@ -124,59 +125,6 @@ async function findOrCreatePersonOnce(
   return created;
 }
 
-/** Letters of other scripts that look like Latin ones, as lookalike names use them. */
-const LOOKALIKES: Record<string, string> = {
-  а: 'a',
-  в: 'b',
-  е: 'e',
-  ё: 'e',
-  к: 'k',
-  м: 'm',
-  н: 'h',
-  о: 'o',
-  р: 'p',
-  с: 'c',
-  т: 't',
-  у: 'y',
-  х: 'x',
-  і: 'i',
-  ї: 'i',
-  ј: 'j',
-  ѕ: 's',
-  ԁ: 'd',
-  һ: 'h',
-  ԛ: 'q',
-  ԝ: 'w',
-  α: 'a',
-  β: 'b',
-  ε: 'e',
-  η: 'n',
-  ι: 'i',
-  κ: 'k',
-  ν: 'v',
-  ο: 'o',
-  ρ: 'p',
-  τ: 't',
-  υ: 'u',
-  χ: 'x',
-  ı: 'i',
-  ɡ: 'g',
-};
-
-/**
- * A name as it looks rather than as it is spelled: compatibility forms folded (NFKC), invisible
- * characters removed, case and spacing ignored, lookalike letters of other scripts read as Latin.
- */
-export function nameSkeleton(name: string): string {
-  return name
-    .normalize('NFKC')
-    .replace(/[\p{Default_Ignorable_Code_Point}\p{Cf}]/gu, '')
-    .toLowerCase()
-    .replace(/./gu, (letter) => LOOKALIKES[letter] ?? letter)
-    .replace(/\s+/gu, ' ')
-    .trim();
-}
-
 /**
  * A new person for a staff member who writes under their own name: always a new record (with
  * a free slug such as "nadia-korvell-2"), never an existing person who happens to share the
@@ -195,8 +143,13 @@ export async function createOwnPerson(
   if (!clean)
     throw Errors.VALIDATION_FAILED({ details: [{ field: 'authors', message: 'your name is empty' }] });
   // A name that reads like an existing author's would be a byline readers cannot tell from theirs.
+  // Looked up by skeleton (stored with each person), so a namesake is found whatever their slug
+  // and however either name is spelled; and by the slug the name reads as, for a person whose
+  // page address is that name while their display name is something else.
   const namesake =
-    (await repos.people.findByName(clean)) ?? (await repos.people.findBySlug(slugify(nameSkeleton(clean))));
+    (await repos.people.findByName(clean)) ??
+    (await repos.people.findByNameSkeleton(clean)) ??
+    (await repos.people.findBySlug(slugify(nameSkeleton(clean))));
   if (namesake) {
     throw Errors.VALIDATION_FAILED({
       details: [

@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { nameSkeleton } from '../domain/name-skeleton.ts';
 import type { Person, PersonLink } from '../domain/person.ts';
 import type { PersonRecord, PersonStore } from '../domain/ports/person-store.ts';
 import { Errors } from '../errors.ts';
@@ -41,6 +42,7 @@ function toRow(record: PersonRecord): Omit<Selectable<PeopleTable>, 'id'> {
     photo: record.photo,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
+    name_skeleton: nameSkeleton(record.name),
   };
 }
 
@@ -68,6 +70,19 @@ export class PersonRepository implements PersonStore {
       .selectFrom('people')
       .selectAll()
       .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
+      .orderBy('id')
+      .executeTakeFirst();
+    return row && toPerson(row);
+  }
+
+  /** The earliest person whose name reads like `name` (same skeleton), however it is spelled. */
+  async findByNameSkeleton(name: string): Promise<Person | undefined> {
+    const skeleton = nameSkeleton(name);
+    if (!skeleton) return undefined;
+    const row = await this.db
+      .selectFrom('people')
+      .selectAll()
+      .where('name_skeleton', '=', skeleton)
       .orderBy('id')
       .executeTakeFirst();
     return row && toPerson(row);

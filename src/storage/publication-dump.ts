@@ -275,7 +275,11 @@ export async function dumpPublication(
   );
   await field(
     'people',
-    people.map((p) => ({ ...omit(p, 'id'), revisions: personRevisions.get(p.id as number) ?? [] })),
+    // The name skeleton is worked out again from the name wherever the file is loaded.
+    people.map((p) => ({
+      ...omit(p, 'id', 'name_skeleton'),
+      revisions: personRevisions.get(p.id as number) ?? [],
+    })),
   );
 
   await w(',\n  "articles": [');

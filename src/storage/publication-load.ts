@@ -6,6 +6,7 @@ import {
   type MigrationReport,
   type ReportKind,
 } from '../domain/migration-report.ts';
+import { nameSkeleton } from '../domain/name-skeleton.ts';
 import { articlePath, pagePath } from '../domain/paths.ts';
 import { importedPageSlugs, numberedSlugs } from '../domain/slug.ts';
 import { type AppError, Errors } from '../errors.ts';
@@ -301,7 +302,11 @@ export async function loadPublication(
   for (const p of sections.people) {
     const slug = String(p.slug);
     const existing = await findId('people', { slug });
-    const row = clean('people', p, 'revisions');
+    // The skeleton is the name's, whatever the file says (an export made here leaves it out).
+    const row = {
+      ...clean('people', p, 'revisions', 'name_skeleton'),
+      name_skeleton: nameSkeleton(String(p.name ?? '')),
+    };
     const revisions = list(p.revisions, 'revisions', file);
     const item = { noun: 'person', ref: slug, title: p.name };
     if (existing === undefined) {

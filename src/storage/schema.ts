@@ -50,6 +50,8 @@ export interface PeopleTable {
   photo: string | null;
   created_at: string;
   updated_at: string;
+  /** nameSkeleton(name), kept by the repository on every write; null only before a write by hand. */
+  name_skeleton: string | null;
 }
 
 export interface TaxonomiesTable {

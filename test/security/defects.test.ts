@@ -68,6 +68,10 @@ for (const kind of DATABASE_KINDS) {
           'NADIA  korvell',
           'Nadia\u200b Korvell',
           'N\u0430dia Korvell',
+          '\u039dadia Korvell',
+          '\uff2e\uff41\uff44\uff49\uff41 \uff2b\uff4f\uff52\uff56\uff45\uff4c\uff4c',
+          ' Nadia \u200d  Korvell ',
+          'N\u00e1dia Korvell',
         ].entries()) {
           const impostor = await createUser(t.wiring, {
             email: `impostor-${i}@defects.example`,
@@ -122,6 +126,44 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(created.statusCode, 303);
         const linked = await t.wiring.store.users.findById(other.id);
         assert.equal((await t.wiring.store.people.findById(linked?.personId ?? 0))?.slug, 'ilse-brandt');
+      });
+
+      test('a writer is refused a person whose name reads like one stored with lookalike letters under an unrelated slug', async () => {
+        const admin = await as('admin');
+        await admin.get('/admin/people/new');
+        // Stored with a Cyrillic "о" and a Greek "Α", on a slug that has nothing to do with the name.
+        const made = await admin.post('/admin/people', {
+          name: 'Ilse Br\u0391ndt-K\u043ehl',
+          slug: 'columnist-7',
+        });
+        assert.equal(made.statusCode, 303, made.body);
+        const stored = (await t.wiring.store.people.findBySlug('columnist-7'))!;
+        const peopleBefore = (await t.wiring.store.people.list()).length;
+        for (const [i, name] of [
+          'Ilse Brandt-Kohl',
+          'ILSE  BRANDT\u2011KOHL',
+          'Ilse Br\u00e4ndt-Kohl',
+        ].entries()) {
+          const writer = await createUser(t.wiring, {
+            email: `brandt-${i}@defects.example`,
+            name,
+            role: 'contributor',
+            password: TEST_PASSWORD,
+          });
+          const client = await clientAs(app, t.wiring, writer, sessionCookieName(t.wiring.siteUrl));
+          await client.get('/admin/articles/new');
+          const refused = await client.post('/admin/articles', {
+            title: `Brandt ${i}`,
+            body: 'Text.',
+            language: 'en',
+            visibility: 'public',
+          });
+          assert.equal(refused.statusCode, 400, name);
+          assert.match(refused.body, /reads like the name of Ilse Br.ndt-K.hl, an author here already/);
+          assert.equal((await t.wiring.store.users.findById(writer.id))?.personId, null);
+        }
+        assert.equal((await t.wiring.store.people.list()).length, peopleBefore);
+        assert.equal((await t.wiring.store.people.findById(stored.id))?.slug, 'columnist-7');
       });
 
       test('only the user admin links an account to a person, explicitly', async () => {

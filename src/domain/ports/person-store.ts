@@ -8,6 +8,8 @@ export interface PersonStore {
   findBySlug(slug: string): Promise<Person | undefined>;
   /** Case-insensitive match on the display name. */
   findByName(name: string): Promise<Person | undefined>;
+  /** The earliest person whose name reads like `name` (lookalike letters, case, spacing aside). */
+  findByNameSkeleton(name: string): Promise<Person | undefined>;
   findByIds(ids: number[]): Promise<Person[]>;
   list(): Promise<Person[]>;
   insert(record: PersonRecord): Promise<number>;

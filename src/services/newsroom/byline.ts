@@ -1,4 +1,5 @@
 import type { Article } from '../../domain/article.ts';
+import { nameSkeleton } from '../../domain/name-skeleton.ts';
 import { can } from '../../domain/permissions.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import type { FieldError } from '../../errors.ts';
@@ -29,7 +30,7 @@ export async function bylineProblems(
   const isOwnName = (name: string) =>
     (options.isOwnNameSelf ?? true) &&
     ownPersonId === null &&
-    name.trim().toLowerCase() === staff.name.trim().toLowerCase();
+    nameSkeleton(name) === nameSkeleton(staff.name);
   for (const name of input.newAuthorNames.map((n) => n.trim()).filter(Boolean)) {
     if (isOwnName(name)) continue;
     errors.push({

@@ -6,6 +6,7 @@
 import { pino } from 'pino';
 import type { Article, ArticleSummary } from '../../domain/article.ts';
 import { type ListingCount, listingScopesOf } from '../../domain/listing.ts';
+import { nameSkeleton } from '../../domain/name-skeleton.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Person } from '../../domain/person.ts';
 import type {
@@ -286,6 +287,14 @@ class MemoryPeople implements PersonStore {
   }
   async findByName(name: string) {
     return copy(this.all().find((p) => p.name.toLowerCase() === name.toLowerCase()));
+  }
+  async findByNameSkeleton(name: string) {
+    const skeleton = nameSkeleton(name);
+    return copy(
+      this.all()
+        .sort((a, b) => a.id - b.id)
+        .find((p) => skeleton !== '' && nameSkeleton(p.name) === skeleton),
+    );
   }
   async findByIds(ids: number[]) {
     return this.all()

@@ -22,6 +22,7 @@ import * as mediaUploadedBy from './0019-media-uploaded-by.ts';
 import * as correctionChanges from './0020-correction-changes.ts';
 import * as articleBodiesLast from './0021-article-bodies-last.ts';
 import * as dailyWriteQuota from './0022-daily-write-quota.ts';
+import * as personNameSkeletons from './0023-person-name-skeletons.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -56,4 +57,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0020-correction-changes': correctionChanges,
   '0021-article-bodies-last': articleBodiesLast,
   '0022-daily-write-quota': dailyWriteQuota,
+  '0023-person-name-skeletons': personNameSkeletons,
 };
