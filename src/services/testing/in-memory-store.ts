@@ -996,6 +996,9 @@ export function createMemoryContext(options: { now?: string } = {}): ServiceCont
       },
     },
     log: pino({ level: 'silent' }),
+    // No day's writing quota: it reads the media index this store does not hold, and is tested
+    // on a database (test/security/write-quota.test.ts).
+    dailyWriteMegabytes: 0,
     changes,
     changed,
     siteUrl: 'https://press.example',
