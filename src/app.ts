@@ -10,6 +10,7 @@ import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
 import { bodyDeadline } from './web/body-deadline.ts';
+import { boundaryProblem, jsonValuesOver } from './web/body-shape.ts';
 import {
   clientErrorAnswer,
   describeError,
@@ -19,8 +20,8 @@ import {
   sendError,
 } from './web/errors.ts';
 import { answerExpectations, isUnmetExpectation } from './web/expectations.ts';
-import { parseFormBody } from './web/form-body.ts';
-import { inputGuard } from './web/input-guard.ts';
+import { parseFormBody, tooManyFields } from './web/form-body.ts';
+import { inputGuard, MAX_BODY_VALUES } from './web/input-guard.ts';
 import { lazySchemaCompilers } from './web/lazy-schemas.ts';
 import { adminPlugin } from './web/newsroom/index.ts';
 import type { PageCache } from './web/page-cache.ts';
@@ -153,7 +154,10 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   app.addHook('onRequest', (request, reply, done) => {
     reply.headers(protectiveHeaders);
     const isHostMissing = request.raw.httpVersion !== '1.0' && request.headers.host === undefined;
+    const boundary = boundaryProblem(request.headers['content-type']);
     if (isHostMissing) done(Errors.HOST_MISSING());
+    else if (boundary)
+      done(Errors.VALIDATION_FAILED({ details: [{ field: 'content-type', message: boundary }] }));
     else done(isUnmetExpectation(request.headers.expect) ? expectationFailed() : undefined);
   });
   await app.register(bodyDeadline, {
@@ -163,6 +167,13 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     headers: protectiveHeaders,
   });
   await app.register(inputGuard);
+  // JSON is counted before it is parsed: parsing a body of 300,000 tiny values is itself the cost.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body: Buffer, done) => {
+    if (jsonValuesOver(body, MAX_BODY_VALUES)) done(tooManyFields(MAX_BODY_VALUES), undefined);
+    else parseJson(request, body.toString('utf8'), done);
+  });
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'buffer' },

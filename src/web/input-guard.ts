@@ -36,7 +36,7 @@ const MAX_BODY_DEPTH = 32;
  * How many values (strings, numbers, lists and objects alike) a body may hold, counted as it is
  * walked. JSON of 36,000 small objects in 850 KB cost the walk 150 ms of the event loop.
  */
-const MAX_BODY_VALUES = 10_000;
+export const MAX_BODY_VALUES = 10_000;
 
 function cleanBody(
   value: unknown,
