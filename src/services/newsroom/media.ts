@@ -59,7 +59,7 @@ export async function uploadImage(
   input: { bytes: Buffer; filename: string; alt: string },
 ): Promise<UploadedImage> {
   requireCan(staff, 'media.upload', 'Your role may not upload files.');
-  await checkDailyWrite(ctx, ctx.store, staff, input.bytes.length);
+  await checkDailyWrite(ctx, ctx.store, staff, () => input.bytes.length);
   return storeImage(ctx, auditActor(staff), { ...input, uploadedBy: staff.id });
 }
 

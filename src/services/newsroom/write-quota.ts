@@ -23,13 +23,14 @@ function limitBytes(ctx: Pick<ServiceContext, 'dailyWriteMegabytes'>): number {
 
 /**
  * Refuses a save or upload of `adding` bytes that would take `staff` past the day's quota
- * (the last 24 hours of their revisions and uploads). A quota of 0 is no limit.
+ * (the last 24 hours of their revisions and uploads). A quota of 0 is no limit. `adding` is
+ * asked for only when the role is counted: sizing a save writes out its whole body.
  */
 export async function checkDailyWrite(
   ctx: Pick<ServiceContext, 'dailyWriteMegabytes' | 'now'>,
   repos: Pick<Repositories, 'revisions' | 'media'>,
   staff: Staff,
-  adding: number,
+  adding: () => number,
 ): Promise<void> {
   const limit = limitBytes(ctx);
   if (limit === 0 || !COUNTED_ROLES.has(staff.role)) return;
@@ -37,11 +38,11 @@ export async function checkDailyWrite(
   const saved =
     (await repos.revisions.bytesSavedSince(revisionActor(staff), since)) +
     (await repos.media.bytesUploadedSince(staff.id, since));
-  if (saved + adding > limit)
+  if (saved + adding() > limit)
     throw Errors.DAILY_WRITE_LIMIT({ megabytes: Math.round(limit / 1024 / 1024), role: staff.role });
 }
 
-/** About what a save of `input` keeps as its revision, in bytes. */
-export function sizeOfSave(input: unknown): number {
-  return Buffer.byteLength(JSON.stringify(input));
+/** About what a save of `input` keeps as its revision, in bytes, when asked. */
+export function sizeOfSave(input: unknown): () => number {
+  return () => Buffer.byteLength(JSON.stringify(input));
 }
