@@ -10,6 +10,29 @@ import { Worker } from 'node:worker_threads';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * V8 flags for the memory of the command `args` names (`serve`, `import wordpress`, …), unless
+ * `given` (the flags and NODE_OPTIONS it was started with) already sets them.
+ *
+ * V8 sizes its young generation for throughput on big machines (up to 3 × 16 MB here), which a
+ * server answering small requests does not need: 2 MB semi-spaces keep the server's memory about
+ * 40 MB smaller at the same speed. Streaming imports, exports and backups read the archive a
+ * batch at a time and keep little in memory, but V8 grows its heap lazily up to far more than
+ * they need (an export of 10,000 articles reached 311 MB; capped, 140 MB at the same speed).
+ */
+export function memoryFlags(args, given) {
+  const [command, kind] = args;
+  const isStreaming =
+    (command === 'import' && (kind === 'wordpress' || kind === 'ghost')) ||
+    command === 'export' ||
+    command === 'backup';
+  const flags = [];
+  if ((command === 'serve' || isStreaming) && !/max-semi-space-size/.test(given))
+    flags.push(isStreaming ? '--max-semi-space-size=4' : '--max-semi-space-size=2');
+  if (isStreaming && !/max-old-space-size/.test(given)) flags.push('--max-old-space-size=192');
+  return flags;
+}
+
 /** Whether this Node runs our TypeScript as it is: type stripping without a flag came in 22.18. */
 export function isSupportedNode(version = process.versions.node) {
   const [major, minor] = version.split('.').map(Number);

@@ -268,3 +268,21 @@ test('SIGINT sent to the launcher alone stops the import it runs, as SIGTERM doe
   assert.ok(existsSync(result.reportFile), `no --report was written:\n${result.output}`);
   assert.equal(result.code, 130);
 });
+
+test('the launcher caps the heap of commands that stream the archive, and leaves given flags alone', async () => {
+  const { memoryFlags } = (await import(RUNTIME)) as {
+    memoryFlags: (args: string[], given: string) => string[];
+  };
+  const capped = ['--max-semi-space-size=4', '--max-old-space-size=192'];
+  assert.deepEqual(memoryFlags(['import', 'wordpress', 'a.xml'], ''), capped);
+  assert.deepEqual(memoryFlags(['import', 'ghost', 'a.json'], ''), capped);
+  assert.deepEqual(memoryFlags(['export', '--output', 'a.json'], ''), capped);
+  assert.deepEqual(memoryFlags(['export', '--format', 'markdown', '-o', 'dir'], ''), capped);
+  assert.deepEqual(memoryFlags(['backup'], ''), capped);
+  assert.deepEqual(memoryFlags(['serve'], ''), ['--max-semi-space-size=2']);
+  // A JSON import or a restore reads the whole document at once: no cap that could stop it.
+  assert.deepEqual(memoryFlags(['import', 'json', 'a.json'], ''), []);
+  assert.deepEqual(memoryFlags(['restore', 'a.json'], ''), []);
+  assert.deepEqual(memoryFlags(['export'], '--max-old-space-size=4096'), ['--max-semi-space-size=4']);
+  assert.deepEqual(memoryFlags(['export'], '--max-old-space-size=4096 --max-semi-space-size=16'), []);
+});
