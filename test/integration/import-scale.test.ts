@@ -65,6 +65,33 @@ ${items.join('\n')}
 `;
 }
 
+/**
+ * A WordPress export of `posts` posts whose bodies refer to the old site: an upload by its
+ * absolute and by its relative address, an image at another site, and in every fifth post a link
+ * to the first post (where that went is known only once it is written).
+ */
+function oldSiteRefsExport(posts: number): string {
+  const body = (i: number) =>
+    `<p>Text ${i}.</p><p><img src="https://refs.example/wp-content/uploads/2021/03/a-${i}.jpg" alt="A ${i}"></p>` +
+    `<p><img src="/wp-content/uploads/2021/03/b-${i}.png" alt="B ${i}"> and <img src="https://other.example/c-${i}.gif" alt="C"></p>` +
+    (i % 5 === 0 ? `<p>See <a href="https://refs.example/2021/03/post-1/">the first</a>.</p>` : '');
+  const items = Array.from(
+    { length: posts },
+    (_, n) => `<item><title>Post ${n + 1}</title><link>https://refs.example/2021/03/post-${n + 1}/</link>
+<dc:creator><![CDATA[writer]]></dc:creator><content:encoded><![CDATA[${body(n + 1)}]]></content:encoded>
+<wp:post_id>${n + 1}</wp:post_id><wp:post_date_gmt>2021-03-01 10:00:00</wp:post_date_gmt>
+<wp:post_name>post-${n + 1}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Refs</title><link>https://refs.example</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://refs.example</wp:base_site_url>
+<wp:author><wp:author_login><![CDATA[writer]]></wp:author_login><wp:author_display_name><![CDATA[Wren Writer]]></wp:author_display_name></wp:author>
+${items.join('\n')}
+</channel></rss>
+`;
+}
+
 /** The one-bad-item fixture with its second post nested deeper than any converter follows. */
 function withUnconvertibleItem(folder: string): string {
   const nested = `${'<em>'.repeat(60_000)}deep${'</em>'.repeat(60_000)}`;
@@ -228,8 +255,10 @@ for (const kind of DATABASE_KINDS) {
         path.join(FIXTURES, 'wordpress-fidelity.xml'),
         withUnconvertibleItem(folder),
         path.join(folder, 'some.xml'),
+        path.join(folder, 'refs.xml'),
       ];
       writeFileSync(files[2] as string, exportOf(40));
+      writeFileSync(files[3] as string, oldSiteRefsExport(30));
       for (const file of files) {
         const results: { report: MigrationReport; content: Awaited<ReturnType<typeof contentOf>> }[] = [];
         for (const workers of [0, 2]) {
@@ -311,6 +340,55 @@ for (const kind of DATABASE_KINDS) {
 }
 
 describe('converting items ahead of writing them', () => {
+  test('a body whose references to the old site need no lookup is rendered ahead as the writer saves it', async () => {
+    const t = await createTestWiring('sqlite');
+    const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-prepare-'));
+    try {
+      const file = path.join(dir, 'refs.xml');
+      writeFileSync(file, oldSiteRefsExport(20));
+      await importWordPress(t.wiring, file, { workers: 1 });
+      const rewrite = { hosts: ['refs.example'], origin: 'https://refs.example', hasUploads: false };
+      const spool = new WxrSpool();
+      try {
+        await readWxr(file, { onItem: (item) => spool.add(item, true) });
+        spool.finish();
+        let renderedAhead = 0;
+        for await (const spooled of preparedItems(spool.items(), {
+          workers: 1,
+          isImported: () => true,
+          rewrite,
+        })) {
+          const saved = await t.wiring.store.articles.findBySlug(spooled.item.postName ?? '');
+          const body = spooled.prepared?.body;
+          assert.ok(saved && body && 'converted' in body, `post ${spooled.item.postId}`);
+          if (Number(spooled.item.postId) % 5 === 0) {
+            // It links to another post: only the writer knows where that went.
+            assert.equal(body.rendered, null);
+            continue;
+          }
+          assert.equal(body.renderedFrom, saved.bodyMarkdown, `post ${spooled.item.postId}`);
+          assert.equal(body.rendered?.html, saved.bodyHtml);
+          renderedAhead += 1;
+        }
+        assert.equal(renderedAhead, 16);
+        // With an uploads folder, where each upload went is the writer's to find out.
+        const withUploads = prepareWxrItem(
+          prepareTaskOf([...spool.items()][0] as Parameters<typeof prepareTaskOf>[0], true, {
+            ...rewrite,
+            hasUploads: true,
+          }),
+        );
+        assert.ok(withUploads.body && 'converted' in withUploads.body);
+        assert.equal(withUploads.body.rendered, null);
+      } finally {
+        spool.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await t.cleanup();
+    }
+  });
+
   test('worker threads convert every post body and comment, in file order, as the import thread would', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-prepare-'));
     const spool = new WxrSpool();

@@ -54,6 +54,7 @@ import {
   footnotesMetaOf,
   type PreparedItem,
   preparedItems,
+  STILL_REMOTE,
   type WordPressBody,
   wordPressBody,
 } from './wxr-prepare.ts';
@@ -120,14 +121,6 @@ const SOURCE_URL_KEYS = [
 const SOURCE_NAME_KEYS = ['syndication_source', 'original_source_name', 'source_name', '_source_name'];
 
 /** Where WordPress lists a taxonomy's terms by default (other taxonomies: under their own name). */
-/**
- * The hosts whose images an imported body may keep as images once its references to the old
- * site are pointed here: none. An image still at the old site's address (outside
- * wp-content/uploads, or an upload not copied) would be requested from that host by every
- * reader, as another site's would: it becomes a link to it, listed in the report.
- */
-const STILL_REMOTE: ReadonlySet<string> = new Set();
-
 const WORDPRESS_TERM_BASES: Record<string, string> = {
   category: 'category',
   post_tag: 'tag',
@@ -217,6 +210,11 @@ export async function importWordPress(
       let isWorkerFailureLogged = false;
       const items = preparedItems(spool.items(), {
         workers,
+        rewrite: {
+          hosts: [...oldSiteHosts(read.channel)],
+          origin: oldSiteOrigin(read.channel),
+          hasUploads: Boolean(options.uploadsDir && options.mediaDir),
+        },
         // The next batch is converted while this one is written.
         ahead: 2 * WORDPRESS_BATCH_ITEMS,
         isImported,
@@ -778,15 +776,21 @@ class WordPressWriter {
       return { outcome: 'failed', reason };
     }
     // One body the converter cannot handle must not cost the rest of the import.
-    let converted: { body: WordPressBody; rendered: RenderedBody | null } | { error: string };
+    let converted:
+      | { body: WordPressBody; rendered: RenderedBody | null; renderedFrom: string | null }
+      | { error: string };
     const ahead = prepared?.body;
     if (ahead) {
-      converted = 'error' in ahead ? ahead : { body: ahead.converted, rendered: ahead.rendered };
+      converted =
+        'error' in ahead
+          ? ahead
+          : { body: ahead.converted, rendered: ahead.rendered, renderedFrom: ahead.renderedFrom };
     } else {
       try {
         converted = {
           body: wordPressBody(item.content, { footnotes: footnotesMetaOf(item), galleries }),
           rendered: null,
+          renderedFrom: null,
         };
       } catch (error) {
         converted = { error: error instanceof Error ? error.message : String(error) };
@@ -806,8 +810,8 @@ class WordPressWriter {
       this.externalImages.add(linked.images);
     }
     const body = { ...converted_, markdown: linked.markdown };
-    // The body rendered ahead is of the text before its links were pointed here.
-    const rendered = linked.markdown === converted_.markdown ? converted.rendered : null;
+    // The body rendered ahead is of the text the worker expected the links to be pointed to.
+    const rendered = linked.markdown === converted.renderedFrom ? converted.rendered : null;
     for (const note of body.shortcodes)
       if (note.detail) this.session.note(ref, `[${note.name}]: ${note.detail}`);
     // Each shortcode once per post, however often the post uses it.

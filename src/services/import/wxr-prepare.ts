@@ -6,9 +6,11 @@ import { stripXmlForbidden } from '../../domain/text.ts';
 import type { RenderedBody } from '../articles.ts';
 import { liftBlockFootnotes, restoreBlockFootnotes, withoutBlockFootnoteMarks } from './block-footnotes.ts';
 import { liftCode } from './code-blocks.ts';
+import { linkExternalImages } from './external-images.ts';
 import { type ConvertedBody, cleanText, type DroppedLink, htmlToMarkdown } from './html-to-markdown.ts';
 import { restorePrivateUse, setAsidePrivateUse } from './private-use.ts';
 import type { Galleries } from './wordpress-gallery.ts';
+import { mapOldSiteRefs, uploadPathOf } from './wxr-links.ts';
 import type { WxrItem } from './wxr-reader.ts';
 import type { SpooledItem } from './wxr-spool.ts';
 
@@ -20,6 +22,14 @@ export interface WordPressBody extends ConvertedBody {
   /** What the report should say about the block editor's footnotes (a reference with no note). */
   footnoteProblems: string[];
 }
+
+/**
+ * The hosts whose images an imported body may keep as images once its references to the old
+ * site are pointed here: none. An image still at the old site's address (outside
+ * wp-content/uploads, or an upload not copied) would be requested from that host by every
+ * reader, as another site's would: it becomes a link to it, listed in the report.
+ */
+export const STILL_REMOTE: ReadonlySet<string> = new Set();
 
 const MORE = /<!--more(?:\s[^>]*)?-->/gi;
 const SENTINEL = /\uE011(\d+)\uE011/g;
@@ -152,7 +162,15 @@ export interface Unconvertible {
  * comments' texts converted to Markdown, and a post's body rendered (what saving it would render).
  */
 export interface PreparedItem {
-  body: { converted: WordPressBody; rendered: RenderedBody | null } | Unconvertible | null;
+  body:
+    | {
+        converted: WordPressBody;
+        rendered: RenderedBody | null;
+        /** The Markdown `rendered` was made from: the writer uses it only for a body that came out the same. */
+        renderedFrom: string | null;
+      }
+    | Unconvertible
+    | null;
   comments: ({ markdown: string; droppedLinks: DroppedLink[] } | Unconvertible)[];
 }
 
@@ -165,6 +183,35 @@ export interface PrepareTask {
   /** Its [gallery] shortcodes, resolved against the file's attachments. */
   galleries: Galleries | null;
   comments: string[];
+  /** How the writer will point the body's references to the old site; null: render the body as converted. */
+  rewrite: BodyRewrite | null;
+}
+
+/** What a worker knows of how the writer points a body's references to the old site. */
+export interface BodyRewrite {
+  /** The old site's hosts (see oldSiteHosts). */
+  hosts: string[];
+  /** The old site's origin, which a relative address of a file that does not come across gets back. */
+  origin: string | null;
+  /** Whether an uploads folder was given: then only the writer knows where each upload went. */
+  hasUploads: boolean;
+}
+
+/**
+ * The body the writer will save, worked out ahead where that needs no lookup (see the writer's
+ * rewriteBody): with no uploads folder, the old site's uploads keep their address (a relative one
+ * gets the old origin back), and images still at other sites become links. Null when the body
+ * refers to the old site's posts or pages, or to uploads an uploads folder may hold: where those
+ * went is known only as items are written.
+ */
+export function predictedBody(markdown: string, rewrite: BodyRewrite): string | null {
+  let isPredictable = true;
+  const rewritten = mapOldSiteRefs(markdown, new Set(rewrite.hosts), (found) => {
+    const upload = uploadPathOf(found.isAbsolute ? found.written : found.path);
+    if (!upload || rewrite.hasUploads) isPredictable = false;
+    return found.isAbsolute || !rewrite.origin ? undefined : `${rewrite.origin}${found.path}`;
+  });
+  return isPredictable ? linkExternalImages(rewritten, STILL_REMOTE).markdown : null;
 }
 
 function messageOf(error: unknown): string {
@@ -192,7 +239,11 @@ export function prepareWxrItem(task: PrepareTask): PreparedItem {
   if (task.content !== null) {
     try {
       const converted = wordPressBody(task.content, { footnotes: task.footnotes, galleries: task.galleries });
-      body = { converted, rendered: task.postType === 'post' ? renderAhead(converted.markdown) : null };
+      // Rendered as the writer will save it: a body whose links the writer changes after all is
+      // rendered again there.
+      const final = task.rewrite ? predictedBody(converted.markdown, task.rewrite) : converted.markdown;
+      const rendered = task.postType === 'post' && final !== null ? renderAhead(final) : null;
+      body = { converted, rendered, renderedFrom: rendered ? final : null };
     } catch (error) {
       body = { error: messageOf(error) };
     }
@@ -209,7 +260,11 @@ export function prepareWxrItem(task: PrepareTask): PreparedItem {
 }
 
 /** What of an item gets prepared: bodies of posts and pages, comments of posts. */
-export function prepareTaskOf({ item, galleries }: SpooledItem, isImported: boolean): PrepareTask {
+export function prepareTaskOf(
+  { item, galleries }: SpooledItem,
+  isImported: boolean,
+  rewrite: BodyRewrite | null = null,
+): PrepareTask {
   const hasBody = isImported && (item.postType === 'post' || item.postType === 'page');
   return {
     postType: item.postType,
@@ -217,6 +272,7 @@ export function prepareTaskOf({ item, galleries }: SpooledItem, isImported: bool
     footnotes: hasBody ? footnotesMetaOf(item) : null,
     galleries: hasBody ? (galleries ?? null) : null,
     comments: hasBody && item.postType === 'post' ? item.comments.map((c) => c.content) : [],
+    rewrite,
   };
 }
 
@@ -250,6 +306,8 @@ export async function* preparedItems(
     /** How far ahead of the writer items are converted: a writer that takes items by the batch wants a batch more. */
     ahead?: number;
     isImported: (item: WxrItem) => boolean;
+    /** How the writer points bodies' references to the old site, so that bodies are rendered as saved. */
+    rewrite?: BodyRewrite;
     /** Told when a worker fails (the writer then converts that chunk's items itself). */
     onWorkerError?: (error: unknown) => void;
   },
@@ -287,7 +345,9 @@ export async function* preparedItems(
           if (chunk.length === CHUNK) break;
         }
         if (chunk.length === 0) break;
-        const tasks = chunk.map((spooled) => prepareTaskOf(spooled, options.isImported(spooled.item)));
+        const tasks = chunk.map((spooled) =>
+          prepareTaskOf(spooled, options.isImported(spooled.item), options.rewrite ?? null),
+        );
         queue.push({
           items: chunk,
           prepared: (pool.run(tasks) as Promise<PreparedItem[]>).catch((error: unknown) => {
