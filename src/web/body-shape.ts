@@ -1,7 +1,17 @@
 // Checks on a body's shape made before it is parsed, where parsing itself is the cost or the risk.
 
-/** The longest multipart boundary RFC 2046 allows; busboy throws (a 500) past 256. */
+/** The longest multipart boundary RFC 2046 allows; busboy throws (a 500) past 252. */
 const MAX_BOUNDARY_CHARS = 70;
+
+/**
+ * The longest multipart content type taken. busboy reads a boundary in forms the match below does
+ * not (`boundary*=utf-8''…`, a quoted one with escaped quotes, a space before `=`, one after a
+ * quoted parameter holding `;boundary=`), and throws once `\r\n--` and the boundary pass 256
+ * characters. Whatever the form, the boundary it reads is no longer than the header, so a header
+ * of at most this length can never make it throw; an ordinary one (a 70-character boundary, quoted,
+ * with a charset) is about 120.
+ */
+const MAX_MULTIPART_TYPE_CHARS = 200;
 
 const BOUNDARY = /;\s*boundary=(?:"([^"]*)"|([^;\s]*))/i;
 
@@ -10,8 +20,11 @@ export function boundaryProblem(contentType: string | undefined): string | null 
   if (!contentType || !/^\s*multipart\//i.test(contentType)) return null;
   const match = BOUNDARY.exec(contentType);
   const boundary = match?.[1] ?? match?.[2] ?? '';
-  return boundary.length > MAX_BOUNDARY_CHARS
-    ? `has a multipart boundary longer than ${MAX_BOUNDARY_CHARS} characters`
+  if (boundary.length > MAX_BOUNDARY_CHARS) {
+    return `has a multipart boundary longer than ${MAX_BOUNDARY_CHARS} characters`;
+  }
+  return contentType.length > MAX_MULTIPART_TYPE_CHARS
+    ? `is longer than ${MAX_MULTIPART_TYPE_CHARS} characters for a multipart body`
     : null;
 }
 

@@ -132,5 +132,45 @@ for (const kind of DATABASE_KINDS) {
         assert.match(refused.body, /boundary longer than 70 characters/);
       }
     });
+
+    test('a long boundary written any way the multipart parser reads it is refused with a 400, not a 500', async () => {
+      const user = await makeUser(t.wiring, 'contributor', 'boundary-forms@costs.example');
+      const writer = await clientAs(app, t.wiring, user, sessionCookieName(t.wiring.siteUrl));
+      await writer.get('/admin/articles/new');
+      const long = 'b'.repeat(300);
+      // Each of these gives the parser a 300-character boundary (past its 256, it throws), while
+      // a plain `boundary=` match finds none, or a short one.
+      const types = [
+        `multipart/form-data; boundary*=utf-8''${long}`,
+        `multipart/form-data; boundary="\\"${long}"`,
+        `multipart/form-data; boundary =${long}`,
+        `multipart/form-data; note="a;boundary=x"; boundary=${long}`,
+      ];
+      for (const url of ['/admin/media', '/admin/articles/upload']) {
+        for (const type of types) {
+          const answer = await app.inject({
+            method: 'POST',
+            url,
+            headers: { 'content-type': type, accept: 'application/json', cookie: writer.cookieHeader() },
+            payload: `--${long}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${writer.csrf}\r\n--${long}--\r\n`,
+          });
+          assert.equal(answer.statusCode, 400, `${url} ${type.slice(0, 45)}: ${answer.body.slice(0, 200)}`);
+        }
+      }
+      // An ordinary type with a 70-character boundary and a charset is not refused for its length.
+      const boundary = 'c'.repeat(70);
+      const ordinary = await app.inject({
+        method: 'POST',
+        url: '/admin/media',
+        headers: {
+          'content-type': `multipart/form-data; charset=utf-8; boundary="${boundary}"`,
+          accept: 'application/json',
+          cookie: writer.cookieHeader(),
+        },
+        payload: `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${writer.csrf}\r\n--${boundary}--\r\n`,
+      });
+      assert.doesNotMatch(ordinary.body, /content-type/, ordinary.body.slice(0, 200));
+      assert.notEqual(ordinary.statusCode, 500);
+    });
   });
 }
