@@ -202,6 +202,8 @@ function requestRefusalOf(error: FastifyError, request: FastifyRequest): ErrorRe
   const code = known ?? CODES_BY_STATUS[status ?? 400] ?? 'BAD_REQUEST';
   // A refusal not mapped yet is answered as a bad request, and told to the operator.
   if (!known && error.code) request.log.warn({ code: error.code, status }, 'a refusal with no code of ours');
+  const tooMany = error.code ? TOO_MANY_PARTS[error.code] : undefined;
+  if (tooMany) return requestError(code, tooMany);
   if (code === 'BODY_TOO_LARGE' && error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
     const limit = request.routeOptions.bodyLimit;
     if (typeof limit === 'number')
@@ -212,6 +214,14 @@ function requestRefusalOf(error: FastifyError, request: FastifyRequest): ErrorRe
   }
   return requestError(code);
 }
+
+/** What a multipart form had too many of: its size was not the trouble. */
+const TOO_MANY_PARTS: Record<string, string> = {
+  FST_PARTS_LIMIT:
+    'The request sends more form fields and files than this address takes: send only the form’s own.',
+  FST_FIELDS_LIMIT: 'The request sends more form fields than this address takes: send only the form’s own.',
+  FST_FILES_LIMIT: 'The request sends more files than this address takes: send one at a time.',
+};
 
 function sizeOf(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;

@@ -206,6 +206,29 @@ for (const kind of DATABASE_KINDS) {
       );
     });
 
+    test('a form with more fields or files than an upload takes is told which, not that it is too large', async () => {
+      const part = (name: string, value: string, file = '') =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${file ? `; filename="${file}"\r\nContent-Type: image/png` : ''}\r\n\r\n${value}\r\n`;
+      const post = (parts: string[]) =>
+        app.inject({
+          method: 'POST',
+          url: '/admin/media',
+          headers: {
+            cookie: editor.cookieHeader(),
+            origin: 'http://127.0.0.1',
+            accept: 'application/json',
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+          },
+          payload: [part('_csrf', editor.csrf), ...parts, `--${boundary}--\r\n`].join(''),
+        });
+      const fields = await post(Array.from({ length: 40 }, (_, i) => part(`f${i}`, 'x')));
+      assert.equal(fields.statusCode, 413, fields.body);
+      assert.match(fields.json().message, /more form fields than this address takes/);
+      const files = await post([part('file', 'a', 'a.png'), part('file', 'b', 'b.png')]);
+      assert.equal(files.statusCode, 413, files.body);
+      assert.match(files.json().message, /more files than this address takes/);
+    });
+
     test('a declared length over the upload limit is refused at once, naming the limit', async () => {
       const held = open(port, headOf({ target: '/admin/media', client: editor, length: 20 * 1024 * 1024 }));
       held.socket.write(
