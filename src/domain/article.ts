@@ -71,6 +71,13 @@ export interface Article extends ArticleDraft {
  */
 export type ArticleSummary = Omit<Article, 'bodyMarkdown' | 'bodyHtml'>;
 
+/**
+ * An article as readers get its text: the rendered HTML without the Markdown it came from.
+ * Feeds and search results show the HTML; reading the Markdown as well doubled what they
+ * moved out of the database.
+ */
+export type ArticleForReaders = Omit<Article, 'bodyMarkdown'>;
+
 // A record, not a list, so that adding a field to ArticleDraft fails to compile until it is named here.
 const DRAFT_FIELDS: Record<keyof ArticleDraft, true> = {
   slug: true,

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Article, ArticleStatus, ArticleSummary, Visibility } from '../domain/article.ts';
+import type {
+  Article,
+  ArticleForReaders,
+  ArticleStatus,
+  ArticleSummary,
+  Visibility,
+} from '../domain/article.ts';
 import type { ListingPosition } from '../domain/listing.ts';
 import type {
   ArticleRecord,
@@ -217,6 +223,25 @@ export class ArticleRepository implements ArticleStore {
       rows.map((row) => ({ ...row, body_markdown: '', body_html: '' })),
     );
     const byId = new Map(articles.map((a) => [a.id, summaryOf(a)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async findForReadersByIds(ids: number[]): Promise<ArticleForReaders[]> {
+    if (ids.length === 0) return [];
+    const rows = await runCompiled(this.db, 'articles for readers by id', ids, (values) =>
+      this.db
+        .selectFrom('articles')
+        .select([...SUMMARY_COLUMNS, 'body_html'])
+        .where('id', 'in', values as number[])
+        .where('deleted_at', 'is', null),
+    );
+    const articles = await this.withRelations(rows.map((row) => ({ ...row, body_markdown: '' })));
+    const byId = new Map(
+      articles.map(({ bodyMarkdown: _markdown, ...article }): [number, ArticleForReaders] => [
+        article.id,
+        article,
+      ]),
+    );
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 

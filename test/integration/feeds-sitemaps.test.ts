@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { FEED_ITEMS } from '../../src/services/discovery/feeds.ts';
 import { sitemapFile, sitemapIndex } from '../../src/services/discovery/sitemaps.ts';
 import { WebSubPinger } from '../../src/services/discovery/websub.ts';
 import { updateSettings } from '../../src/services/settings.ts';
+import { createWiring } from '../../src/wiring.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addArticle, feedparse, hasFeedparser, toSeconds } from '../helpers/discovery-fixtures.ts';
 import { atomProblems, jsonFeedProblems } from '../helpers/feed-schemas.ts';
@@ -223,6 +225,47 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(after.statusCode, 200);
       assert.notEqual(after.headers.etag, etag);
       assert.match(after.body, /Fresh news/);
+    });
+
+    test('feeds and search read the HTML of the articles they show, never their Markdown', async () => {
+      // A feed holds 30 bodies: reading each article's Markdown as well doubled what every
+      // uncached feed moved out of the database (about 3.5 KB an article, more on PostgreSQL,
+      // which must also unpack it).
+      const seen: string[] = [];
+      const observed = await createWiring({
+        config: { ...t.wiring.config, cache: { ...t.wiring.config.cache, maxPages: 0 } },
+        log: pino({ level: 'silent' }),
+        now: t.wiring.now,
+        shouldShareChanges: false,
+        onQuery: (query) => {
+          seen.push(query.sql);
+        },
+      });
+      const observedApp = await buildApp(observed, { shouldLog: false });
+      try {
+        for (const url of [
+          '/feed.xml',
+          '/feed.atom',
+          '/feed.json',
+          '/region/europe/feed.xml',
+          '/authors/ana-reis/feed.atom',
+          '/search?q=ports',
+        ]) {
+          seen.length = 0;
+          const res = await observedApp.inject(url);
+          assert.equal(res.statusCode, 200, url);
+          const articleReads = seen.filter((q) => /\bfrom "articles"/i.test(q));
+          assert.ok(articleReads.length > 0, `${url} read no articles`);
+          for (const q of articleReads) {
+            assert.doesNotMatch(q, /select \*|body_markdown/i, `${url}: ${q}`);
+          }
+        }
+        const search = await observedApp.inject('/search?q=ports');
+        assert.match(search.body, /<mark>ports<\/mark>/i);
+      } finally {
+        await observedApp.close();
+        await observed.close();
+      }
     });
 
     test('sends summaries only when feed_full_text is off', async (c) => {

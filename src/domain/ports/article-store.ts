@@ -1,4 +1,4 @@
-import type { Article, ArticleStatus, ArticleSummary } from '../article.ts';
+import type { Article, ArticleForReaders, ArticleStatus, ArticleSummary } from '../article.ts';
 import type { ListingPosition } from '../listing.ts';
 
 /** Columns written when an article is saved; id and relations are handled separately. */
@@ -51,6 +51,8 @@ export interface ArticleStore {
   findByIds(ids: number[]): Promise<Article[]>;
   /** The same articles without their bodies, in the order of `ids`: for listings and cards. */
   findSummariesByIds(ids: number[]): Promise<ArticleSummary[]>;
+  /** The same articles with their HTML but not their Markdown, in the order of `ids`: for feeds and search. */
+  findForReadersByIds(ids: number[]): Promise<ArticleForReaders[]>;
   insert(record: ArticleRecord): Promise<number>;
   /** Writes the record only if the stored version is `expectedVersion`; returns whether it did. */
   update(id: number, record: ArticleRecord, expectedVersion: number): Promise<boolean>;

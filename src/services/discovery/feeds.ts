@@ -1,5 +1,5 @@
 import { excerpt, renderedPlainTextStart } from '../../content/markdown.ts';
-import type { Article } from '../../domain/article.ts';
+import type { ArticleForReaders } from '../../domain/article.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import { descendantIds } from '../../domain/taxonomy.ts';
@@ -81,7 +81,7 @@ function imageType(url: string): string {
   return IMAGE_TYPES[extension] ?? 'image/jpeg';
 }
 
-function summaryOf(article: Article): string {
+function summaryOf(article: ArticleForReaders): string {
   return article.summary ?? excerpt(renderedPlainTextStart(article.bodyHtml, 300), 300);
 }
 
@@ -122,7 +122,9 @@ export async function buildFeed(
     description = `Articles by ${person.name}`;
     tags = [CacheTags.person(person.id), CacheTags.personListing(person.id), CacheTags.anyListing];
   }
-  const { articles } = await repos.articles.listPublished({ now, limit: FEED_ITEMS, offset: 0, ...filter });
+  const articles = await repos.articles.findForReadersByIds(
+    await repos.articles.publishedIds({ now, limit: FEED_ITEMS, offset: 0, ...filter }),
+  );
   const cards = await reader.cards(articles);
   const base = `${ctx.siteUrl}${scopePath(scope)}`;
   const feedUrl = (f: FeedFormat) => `${base}/${FEED_FORMATS[f].file}`;
@@ -173,7 +175,7 @@ export async function buildFeed(
   };
 }
 
-function hasFullText(article: Article, isFullText: boolean): boolean {
+function hasFullText(article: ArticleForReaders, isFullText: boolean): boolean {
   // Members-only articles never go out in full.
   return isFullText && article.visibility === 'public';
 }
@@ -211,7 +213,7 @@ interface FeedEntry {
 function feedEntry(
   siteUrl: string,
   card: ArticleCard,
-  article: Article,
+  article: ArticleForReaders,
   isFullText: boolean,
 ): FeedEntry | null {
   const image = absoluteUrl(article.featuredImage, siteUrl);

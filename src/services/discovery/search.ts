@@ -305,7 +305,7 @@ export class Search {
       limit: pageSize,
       offset: (page - 1) * pageSize,
     });
-    const articles = await repos.articles.findByIds(hits.map((h) => h.articleId));
+    const articles = await repos.articles.findForReadersByIds(hits.map((h) => h.articleId));
     const cards = await this.reader.cards(articles);
     const bodyOf = new Map(articles.map((a) => [a.id, a.bodyHtml]));
     const results = cards.map((card, i) => {

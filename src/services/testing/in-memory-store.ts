@@ -4,7 +4,7 @@
 // service's tests need no database; the integration tests under test/ run the real ones.
 // Only tests import this folder (src/architecture.test.ts checks it).
 import { pino } from 'pino';
-import type { Article, ArticleSummary } from '../../domain/article.ts';
+import type { Article, ArticleForReaders, ArticleSummary } from '../../domain/article.ts';
 import { type ListingCount, listingScopesOf } from '../../domain/listing.ts';
 import { nameSkeleton } from '../../domain/name-skeleton.ts';
 import type { Page } from '../../domain/page.ts';
@@ -119,6 +119,9 @@ class MemoryArticles implements ArticleStore {
       const article = this.s().articles.get(r.articleId);
       if (article) Object.assign(article, { authorIds: [...r.authorIds], termIds: [...r.termIds] });
     }
+  }
+  async findForReadersByIds(ids: number[]): Promise<ArticleForReaders[]> {
+    return (await this.findByIds(ids)).map(({ bodyMarkdown: _markdown, ...article }) => article);
   }
   async findSummariesByIds(ids: number[]): Promise<ArticleSummary[]> {
     return (await this.findByIds(ids)).map(
