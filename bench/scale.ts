@@ -4,10 +4,15 @@
 //
 //   npm run bench:scale [-- --articles 100000 --duration 5 --connections 50 --mixed 60 --only sqlite --workers 2]
 //
+// --keep DIR keeps the generated archives for the next run with the same --articles: the SQLite
+// file in DIR, and on PostgreSQL a database named pressroom_scale_kept_<articles>, with what
+// each holds noted in DIR. Generating 100,000 articles takes minutes (PostgreSQL the longest);
+// a kept archive is used again as it is.
+//
 // PostgreSQL runs when BENCH_DATABASE_URL (or TEST_DATABASE_URL) names a server where a database
 // may be created. Everything listens on 127.0.0.1 and every run is bounded in time.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -16,8 +21,8 @@ import { parseConfig } from '../src/config.ts';
 import { createWiring } from '../src/wiring.ts';
 import { type ArchiveInfo, generateArchive, readerPages } from './lib/archive.ts';
 import { explainPages, type PagePlan } from './lib/plans.ts';
-import { temporaryPostgres } from './lib/postgres.ts';
-import { describeTree, processTree, totalRssMb } from './lib/process-tree.ts';
+import { keptPostgres, temporaryPostgres } from './lib/postgres.ts';
+import { cpuSecondsOfTree, describeTree, processTree, totalRssMb } from './lib/process-tree.ts';
 import { REPO_ROOT, type RunningProcess, startProcess, waitForHttp } from './lib/processes.ts';
 
 const WRK = '/usr/bin/wrk';
@@ -33,6 +38,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     workers: { type: 'string', default: '1' },
     'base-port': { type: 'string', default: process.env.BENCH_BASE_PORT ?? '19300' },
+    keep: { type: 'string' },
   },
 });
 const ARTICLES = Number(args.articles);
@@ -163,8 +169,14 @@ http {
 
 interface DatabaseReport {
   database: string;
-  generateSeconds: number;
+  /** Seconds the archive took to generate; null when a kept one was used. */
+  generateSeconds: number | null;
   startSeconds: { off: number; on: number };
+  /**
+   * Processor time the server used up to its first answer, in seconds. On a machine shared with
+   * other work the clock mostly measures the wait for a processor; this is what start-up costs.
+   */
+  startCpuSeconds: { off: number | undefined; on: number | undefined; empty: number | undefined };
   rows: Row[];
   nginx: Measure;
   mixed: { measure: Measure; peakMb: number; idleMb: number; startPeakMb: number };
@@ -187,30 +199,46 @@ async function benchDatabase(
     site: { url: 'http://127.0.0.1' },
     log: { level: 'silent' },
   });
-  process.stdout.write(`\n${database}: generating ${ARTICLES} articles…\n`);
-  const wiring = await createWiring({ config, log: pino({ level: 'silent' }), shouldShareChanges: false });
-  const started = performance.now();
+  // A kept archive notes what it holds beside it; without the note it is generated again.
+  const infoFile = args.keep ? path.join(dir, `${database}-${ARTICLES}.json`) : undefined;
   let info: ArchiveInfo;
-  try {
-    info = await generateArchive(wiring, {
-      articles: ARTICLES,
-      now,
-      onProgress: (done) => {
-        if (done % 20_000 === 0) process.stdout.write(`  ${done}\n`);
-      },
-    });
-  } finally {
-    await wiring.close();
+  let generateSeconds: number | null = null;
+  if (infoFile && existsSync(infoFile)) {
+    info = JSON.parse(readFileSync(infoFile, 'utf8')) as ArchiveInfo;
+    process.stdout.write(
+      `\n${database}: using the kept archive of ${ARTICLES} articles; explaining queries…\n`,
+    );
+  } else {
+    process.stdout.write(`\n${database}: generating ${ARTICLES} articles…\n`);
+    const wiring = await createWiring({ config, log: pino({ level: 'silent' }), shouldShareChanges: false });
+    const started = performance.now();
+    try {
+      info = await generateArchive(wiring, {
+        articles: ARTICLES,
+        now,
+        onProgress: (done) => {
+          if (done % 20_000 === 0) process.stdout.write(`  ${done}\n`);
+        },
+      });
+    } finally {
+      await wiring.close();
+    }
+    generateSeconds = (performance.now() - started) / 1000;
+    if (infoFile) writeFileSync(infoFile, JSON.stringify(info));
+    process.stdout.write(`  generated in ${generateSeconds.toFixed(1)} s; explaining queries…\n`);
   }
-  const generateSeconds = (performance.now() - started) / 1000;
-  process.stdout.write(`  generated in ${generateSeconds.toFixed(1)} s; explaining queries…\n`);
   const pages = readerPages(info);
   const plans = await explainPages(config, pages);
 
   const rows: Row[] = [];
   const startSeconds = { off: 0, on: 0 };
+  const startCpuSeconds: DatabaseReport['startCpuSeconds'] = {
+    off: undefined,
+    on: undefined,
+    empty: undefined,
+  };
   const port = BASE_PORT + portOffset;
-  const emptyStartSeconds = await timeEmptyStart(
+  const { seconds: emptyStartSeconds, cpuSeconds: emptyCpu } = await timeEmptyStart(
     database === 'sqlite' ? `sqlite:${path.join(dataDir, 'empty.db')}` : null,
     url,
     dataDir,
@@ -226,6 +254,7 @@ async function benchDatabase(
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000, server);
       startSeconds[cache] = (performance.now() - t0) / 1000;
+      startCpuSeconds[cache] = cpuSecondsOfTree(server.child.pid ?? -1);
       process.stdout.write(
         `  memory counted (cache ${cache}): bin/pressroom (pid ${server.child.pid}) and every process below it, RSS summed:\n${describeTree(processTree(server.child.pid), '    ')}`,
       );
@@ -284,7 +313,18 @@ async function benchDatabase(
       await server.stop();
     }
   }
-  return { database, generateSeconds, startSeconds, emptyStartSeconds, rows, nginx, mixed, plans };
+  startCpuSeconds.empty = emptyCpu;
+  return {
+    database,
+    generateSeconds,
+    startSeconds,
+    startCpuSeconds,
+    emptyStartSeconds,
+    rows,
+    nginx,
+    mixed,
+    plans,
+  };
 }
 
 /**
@@ -296,7 +336,7 @@ async function timeEmptyStart(
   archiveUrl: string,
   dataDir: string,
   port: number,
-): Promise<number> {
+): Promise<{ seconds: number; cpuSeconds: number | undefined }> {
   let url = sqliteUrl;
   let drop = async () => {};
   if (!url) {
@@ -312,7 +352,10 @@ async function timeEmptyStart(
     const server = startServer({ port, url, dataDir, isCached: true });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, 120_000, server);
-      return (performance.now() - t0) / 1000;
+      return {
+        seconds: (performance.now() - t0) / 1000,
+        cpuSeconds: cpuSecondsOfTree(server.child.pid ?? -1),
+      };
     } finally {
       await server.stop();
     }
@@ -324,6 +367,8 @@ async function timeEmptyStart(
 function pad(text: string, width: number, isRight = false): string {
   return isRight ? text.padStart(width) : text.padEnd(width);
 }
+
+const cpu = (seconds: number | undefined) => (seconds === undefined ? 'n/a' : `${seconds.toFixed(2)} s`);
 
 function report(reports: DatabaseReport[]): void {
   const out: string[] = [];
@@ -349,7 +394,7 @@ function report(reports: DatabaseReport[]): void {
   }
   for (const r of reports) {
     out.push(
-      `\n${r.database}: archive generated in ${r.generateSeconds.toFixed(1)} s; start-up to first answer (/healthz) ${r.startSeconds.off.toFixed(2)} s (cache off), ${r.startSeconds.on.toFixed(2)} s (cache on), ${r.emptyStartSeconds.toFixed(2)} s on an empty database; RSS before mixed load ${r.mixed.idleMb.toFixed(0)} MB, peak during it ${r.mixed.peakMb.toFixed(0)} MB (peak since start, start-up included: ${r.mixed.startPeakMb.toFixed(0)} MB)`,
+      `\n${r.database}: ${r.generateSeconds === null ? 'kept archive used' : `archive generated in ${r.generateSeconds.toFixed(1)} s`}; start-up to first answer (/healthz) ${r.startSeconds.off.toFixed(2)} s (cache off), ${r.startSeconds.on.toFixed(2)} s (cache on), ${r.emptyStartSeconds.toFixed(2)} s on an empty database (processor time up to it: ${cpu(r.startCpuSeconds.off)}, ${cpu(r.startCpuSeconds.on)}, ${cpu(r.startCpuSeconds.empty)}); RSS before mixed load ${r.mixed.idleMb.toFixed(0)} MB, peak during it ${r.mixed.peakMb.toFixed(0)} MB (peak since start, start-up included: ${r.mixed.startPeakMb.toFixed(0)} MB)`,
     );
   }
   out.push(
@@ -376,20 +421,34 @@ function report(reports: DatabaseReport[]): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-scale-'));
+const dir = args.keep ? path.resolve(args.keep) : mkdtempSync(path.join(tmpdir(), 'pressroom-scale-'));
+if (args.keep) mkdirSync(dir, { recursive: true });
+
+/** The PostgreSQL database of this run: a new one, or with --keep the kept one (emptied if its note is missing). */
+async function runDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!args.keep) return temporaryPostgres(adminUrl, 'pressroom_scale');
+  const kept = await keptPostgres(adminUrl, `pressroom_scale_kept_${ARTICLES}`, {
+    isFresh: !existsSync(path.join(dir, `postgres-${ARTICLES}.json`)),
+  });
+  return { url: kept, drop: async () => {} };
+}
 const reports: DatabaseReport[] = [];
 /** A database whose run failed is named with its error; the others' figures are still printed. */
 const failures: string[] = [];
 try {
   if (args.only !== 'postgres') {
-    await benchDatabase('sqlite', `sqlite:${path.join(dir, 'scale.db')}`, dir, 1).then(
+    const file = path.join(dir, args.keep ? `scale-${ARTICLES}.db` : 'scale.db');
+    // A kept file without its note may hold half an archive: it is generated again.
+    if (args.keep && !existsSync(path.join(dir, `sqlite-${ARTICLES}.json`)))
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+    await benchDatabase('sqlite', `sqlite:${file}`, dir, 1).then(
       (done) => reports.push(done),
       (error: unknown) => failures.push(`sqlite: ${error instanceof Error ? error.message : String(error)}`),
     );
   }
   const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (adminUrl && args.only !== 'sqlite') {
-    const database = await temporaryPostgres(adminUrl, 'pressroom_scale');
+    const database = await runDatabase(adminUrl);
     try {
       await benchDatabase('postgres', database.url, dir, 2).then(
         (done) => reports.push(done),
@@ -408,5 +467,5 @@ try {
   for (const failure of failures) process.stdout.write(`\nFAILED ${failure}\n`);
   if (failures.length > 0) process.exitCode = 1;
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!args.keep) rmSync(dir, { recursive: true, force: true });
 }

@@ -4,11 +4,12 @@
 // an older one measures the path where bin/pressroom re-runs itself on the Node 24 npm
 // installed beside the code.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { cpuSecondsOfTree } from './lib/process-tree.ts';
 import { freePort, REPO_ROOT } from './lib/processes.ts';
 
 const { values: args } = parseArgs({
@@ -21,46 +22,6 @@ const { values: args } = parseArgs({
 const rounds = Number(args.rounds);
 const port = args.port ? Number(args.port) : await freePort();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'pressroom-startup-'));
-
-/**
- * CPU seconds (user + system) used so far by a process and its descendants, from Linux's /proc;
- * undefined elsewhere. On a busy machine wall time mostly measures the queue for the CPUs, while
- * CPU time still compares the two ways to start.
- */
-function cpuSecondsOfTree(root: number): number | undefined {
-  const ticksPerSecond = 100; // USER_HZ, 100 on Linux
-  const stats = new Map<number, { parent: number; ticks: number }>();
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        // Fields after the command name, which may itself hold spaces and brackets.
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        stats.set(Number(entry), {
-          parent: Number(fields[1]),
-          ticks: Number(fields[11]) + Number(fields[12]),
-        });
-      } catch {
-        // the process ended while we read
-      }
-    }
-  } catch {
-    return undefined;
-  }
-  let ticks = 0;
-  const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [pid, { parent }] of stats)
-      if (!inTree.has(pid) && inTree.has(parent)) {
-        inTree.add(pid);
-        grew = true;
-      }
-  }
-  for (const pid of inTree) ticks += stats.get(pid)?.ticks ?? 0;
-  return stats.has(root) ? ticks / ticksPerSecond : undefined;
-}
 
 /** Milliseconds and CPU seconds from spawn to the first 200 from /healthz; the server is stopped afterwards. */
 async function timeOneStart(node: string): Promise<{ ms: number; cpu: number | undefined }> {
