@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { type ArchiveInfo, generateArchive, readerPages } from '../../bench/lib/archive.ts';
 import { explainPages } from '../../bench/lib/plans.ts';
+import { cpuSecondsOfTree } from '../../bench/lib/process-tree.ts';
 import { freePort, REPO_ROOT, startProcess, waitForHttp } from '../../bench/lib/processes.ts';
 import { buildApp } from '../../src/app.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
@@ -56,10 +57,15 @@ for (const kind of DATABASE_KINDS) {
       try {
         await waitForHttp(`http://127.0.0.1:${port}/`, 60_000);
         const seconds = (performance.now() - started) / 1000;
+        // Processor time, which a busy machine's queue for the processors does not lengthen: work
+        // that read the archive at start would show here whatever the load.
+        const cpuSeconds = server.child.pid === undefined ? undefined : cpuSecondsOfTree(server.child.pid);
         const response = await fetch(`http://127.0.0.1:${port}/articles/${info.articleSlugs[0]}`);
         assert.equal(response.status, 200);
+        const said = `first answer after ${seconds.toFixed(1)} s, ${cpuSeconds?.toFixed(2)} s of processor time: ${server.stderr()}`;
+        if (cpuSeconds !== undefined) assert.ok(cpuSeconds < 6, said);
         // Generous for a loaded CI machine; the benchmark reports the real figure.
-        assert.ok(seconds < 20, `first answer after ${seconds.toFixed(1)} s: ${server.stderr()}`);
+        assert.ok(seconds < 45, said);
       } finally {
         await server.stop();
       }
