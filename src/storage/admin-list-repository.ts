@@ -93,6 +93,21 @@ export function adminListQueries(dialect: DialectName) {
         ${first} AS sort_key FROM pages WHERE ${beginsWith('title', query.text)} AND ${after}
         ${orderBy} LIMIT ${query.limit}`;
     },
+    /**
+     * How many terms match, counted no further than `cap`: the list's own walk of the index,
+     * cut at the cap, so an unfiltered count reads at most `cap` index entries, never the table.
+     */
+    countTerms(query: Omit<NameListQuery, 'after' | 'limit'> & { taxonomyId: number }, cap: number) {
+      return sql<{
+        n: number | string;
+      }>`SELECT count(*) AS n FROM (${this.terms({ ...query, limit: cap })}) AS matching`;
+    },
+    /** How many pages match, counted no further than `cap` (as countTerms). */
+    countPages(query: Omit<NameListQuery, 'after' | 'limit'>, cap: number) {
+      return sql<{
+        n: number | string;
+      }>`SELECT count(*) AS n FROM (${this.pages({ ...query, limit: cap })}) AS matching`;
+    },
     suggestPeople(text: string, limit: number) {
       return sql<PersonChoiceRow>`SELECT id, slug, name FROM people WHERE ${beginsWith('name', text)}
         ORDER BY ${key('name')}, id LIMIT ${limit}`;
@@ -156,6 +171,19 @@ export class AdminListRepository implements AdminListStore {
       updatedAt: row.updated_at,
       key: String(row.sort_key),
     }));
+  }
+
+  async countTerms(
+    query: Omit<NameListQuery, 'after' | 'limit'> & { taxonomyId: number },
+    cap: number,
+  ): Promise<number> {
+    const { rows } = await this.queries.countTerms(query, cap).execute(this.db);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async countPages(query: Omit<NameListQuery, 'after' | 'limit'>, cap: number): Promise<number> {
+    const { rows } = await this.queries.countPages(query, cap).execute(this.db);
+    return Number(rows[0]?.n ?? 0);
   }
 
   async suggestPeople(text: string, limit: number): Promise<PersonChoiceRow[]> {

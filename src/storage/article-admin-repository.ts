@@ -31,12 +31,7 @@ export class ArticleAdminRepository implements ArticleAdminStore {
   }
 
   async count(query: Omit<AdminArticleQuery, 'after' | 'before' | 'limit'>, cap: number): Promise<number> {
-    // The list's own query, cut at the cap: it reads the same index range, never further.
-    const matching = adminArticleListQuery(this.db, this.dialect, { ...query, limit: cap });
-    const row = await this.db
-      .selectFrom(matching.as('matching'))
-      .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-      .executeTakeFirst();
+    const row = await adminArticleCountQuery(this.db, this.dialect, query, cap).executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 
@@ -72,6 +67,21 @@ export class ArticleAdminRepository implements ArticleAdminStore {
       authorIds: authors.get(row.id) ?? [],
     }));
   }
+}
+
+/**
+ * How many articles match, counted no further than `cap`: the list's own query, cut at the cap,
+ * reads the same index range and never further (exported so tests can read its plan).
+ */
+export function adminArticleCountQuery(
+  db: Kysely<Database>,
+  dialect: DialectName,
+  query: Omit<AdminArticleQuery, 'after' | 'before' | 'limit'>,
+  cap: number,
+) {
+  return db
+    .selectFrom(adminArticleListQuery(db, dialect, { ...query, limit: cap }).as('matching'))
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
 }
 
 /** The page query of the admin's article list (exported so tests can read its plan). */

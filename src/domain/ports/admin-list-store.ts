@@ -62,6 +62,13 @@ export interface TermChoiceRow {
 export interface AdminListStore {
   terms(query: NameListQuery & { taxonomyId: number }): Promise<TermListRow[]>;
   pages(query: NameListQuery): Promise<PageListRow[]>;
+  /** How many terms the search matches, counted up to `cap` at most (read from the list's index). */
+  countTerms(
+    query: Omit<NameListQuery, 'after' | 'limit'> & { taxonomyId: number },
+    cap: number,
+  ): Promise<number>;
+  /** How many pages the search matches, counted up to `cap` at most. */
+  countPages(query: Omit<NameListQuery, 'after' | 'limit'>, cap: number): Promise<number>;
   /** People whose name begins with `text` (case aside), A–Z. */
   suggestPeople(text: string, limit: number): Promise<PersonChoiceRow[]>;
   /** Terms of these taxonomies whose name begins with `text` (case aside), A–Z within each taxonomy. */

@@ -24,4 +24,6 @@ export interface PeopleAdminRow {
 /** The admin's people list, one page at a time. */
 export interface PeopleAdminStore {
   list(query: PeopleAdminQuery): Promise<PeopleAdminRow[]>;
+  /** How many people the search matches, counted up to `cap` at most (read from the list's index). */
+  count(query: Omit<PeopleAdminQuery, 'after' | 'limit'>, cap: number): Promise<number>;
 }

@@ -5,6 +5,7 @@ import { isOwnArticle } from '../../domain/workflow.ts';
 import { type FieldError, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadSiteSettings } from '../settings.ts';
+import { LIST_COUNT_CAP, matchTotal } from './list-count.ts';
 import { type PersonChoice, resolvePersonChoice, resolveTermChoice, type TermChoice } from './pickers.ts';
 import type { Staff } from './staff.ts';
 
@@ -20,7 +21,7 @@ export interface ArticleRow {
 }
 
 /** The article list counts its matches no further than this: past it, "more than 10,000". */
-export const ARTICLE_COUNT_CAP = 10_000;
+export const ARTICLE_COUNT_CAP = LIST_COUNT_CAP;
 
 /**
  * One page of the articles a staff member works on: everyone's for editors, one's own for
@@ -75,15 +76,16 @@ export async function listArticlesFor(
     ...(filters.from || filters.to ? dayRangeIn(filters, (await loadSiteSettings(ctx)).timeZone) : {}),
     ...(seesAll ? {} : { ownedBy: { userId: staff.id, personId: staff.personId } }),
   };
-  const [found, total] = await Promise.all([
-    ctx.store.articleAdmin.list({
-      ...conditions,
-      limit: pageSize + 1,
-      ...(filters.after ? { after: filters.after } : {}),
-      ...(filters.before ? { before: filters.before } : {}),
-    }),
-    ctx.store.articleAdmin.count(conditions, ARTICLE_COUNT_CAP + 1),
-  ]);
+  const found = await ctx.store.articleAdmin.list({
+    ...conditions,
+    limit: pageSize + 1,
+    ...(filters.after ? { after: filters.after } : {}),
+    ...(filters.before ? { before: filters.before } : {}),
+  });
+  const total = await matchTotal(
+    { found: found.length, pageSize, isFirstPage: !filters.after && !filters.before },
+    (cap) => ctx.store.articleAdmin.count(conditions, cap),
+  );
   // Going back, rows come nearest first: the page is the nearest pageSize of them, put in order.
   const isBack = filters.before !== undefined;
   const page = isBack ? found.slice(0, pageSize).reverse() : found.slice(0, pageSize);

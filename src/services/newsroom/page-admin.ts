@@ -18,6 +18,7 @@ import {
   leaveAddress,
   requestedRedirect,
 } from './deletion.ts';
+import { matchTotal } from './list-count.ts';
 import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 
 /** How many pages one page of the admin list shows. */
@@ -29,18 +30,26 @@ export async function listPagesPage(
   staff: Staff,
   filters: NameListFilters,
   options: { pageSize?: number } = {},
-): Promise<{ rows: PageListRow[]; next: AdminArticleCursor | null }> {
+): Promise<{
+  rows: PageListRow[];
+  next: AdminArticleCursor | null;
+  /** How many pages match in all, up to LIST_COUNT_CAP + 1 ("more than"). */
+  total: number;
+}> {
   requireCan(staff, 'page.manage', 'Only editors may manage pages.');
   const pageSize = options.pageSize ?? PAGE_LIST_PAGE_SIZE;
+  const conditions = { sort: filters.sort, ...(filters.text ? { text: filters.text } : {}) };
   const found = await ctx.store.adminLists.pages({
-    sort: filters.sort,
+    ...conditions,
     limit: pageSize + 1,
-    ...(filters.text ? { text: filters.text } : {}),
     ...(filters.after ? { after: filters.after } : {}),
   });
+  const total = await matchTotal({ found: found.length, pageSize, isFirstPage: !filters.after }, (cap) =>
+    ctx.store.adminLists.countPages(conditions, cap),
+  );
   const rows = found.slice(0, pageSize);
   const last = rows.at(-1);
-  return { rows, next: found.length > pageSize && last ? { key: last.key, id: last.id } : null };
+  return { rows, next: found.length > pageSize && last ? { key: last.key, id: last.id } : null, total };
 }
 
 /** Finds a page by id. */

@@ -15,6 +15,7 @@ import type { ServiceContext } from '../context.ts';
 import { keepRevision } from '../revision-log.ts';
 import { actOnEach, type BulkItemOutcome, chosenIds } from './bulk-items.ts';
 import { type AddressOutcome, addressNote, checkedRedirect, leaveAddress } from './deletion.ts';
+import { matchTotal } from './list-count.ts';
 import { resolvePersonChoice } from './pickers.ts';
 import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 
@@ -44,22 +45,30 @@ export async function listPeoplePage(
   staff: Staff,
   filters: PeopleListFilters,
   options: { pageSize?: number } = {},
-): Promise<{ rows: PeopleAdminRow[]; next: AdminArticleCursor | null }> {
+): Promise<{
+  rows: PeopleAdminRow[];
+  next: AdminArticleCursor | null;
+  /** How many people match in all, up to LIST_COUNT_CAP + 1 ("more than"). */
+  total: number;
+}> {
   requireCan(staff, 'person.manage', 'Only editors may manage people.');
   const pageSize = options.pageSize ?? PEOPLE_PAGE_SIZE;
+  const conditions = { sort: filters.sort, ...(filters.text ? { text: filters.text } : {}) };
   const found = await ctx.store.peopleAdmin.list({
-    sort: filters.sort,
+    ...conditions,
     limit: pageSize + 1,
-    ...(filters.text ? { text: filters.text } : {}),
     ...(filters.after ? { after: filters.after } : {}),
   });
+  const total = await matchTotal({ found: found.length, pageSize, isFirstPage: !filters.after }, (cap) =>
+    ctx.store.peopleAdmin.count(conditions, cap),
+  );
   const rows = found.slice(0, pageSize);
   const last = rows.at(-1);
   const next =
     found.length > pageSize && last
       ? { key: filters.sort === 'name' ? last.name : last.updatedAt, id: last.id }
       : null;
-  return { rows, next };
+  return { rows, next, total };
 }
 
 /** One author to edit, or PERSON_NOT_FOUND. */

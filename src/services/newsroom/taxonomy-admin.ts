@@ -13,6 +13,7 @@ import { Errors, type FieldError, isAppError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
 import { keepRevision } from '../revision-log.ts';
+import { matchTotal } from './list-count.ts';
 import { auditActor, requireCan, revisionActor, type Staff } from './staff.ts';
 
 export interface TermInput {
@@ -57,19 +58,27 @@ export async function listTermsPage(
   taxonomies: Taxonomy[];
   rows: (TermListRow & { parentName: string | null })[];
   next: AdminArticleCursor | null;
+  /** How many terms match in all, up to LIST_COUNT_CAP + 1 ("more than"). */
+  total: number;
 }> {
   requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
   const taxonomies = await ctx.store.taxonomies.listTaxonomies();
   const taxonomy = taxonomies.find((t) => t.slug === slug);
   if (!taxonomy) throw Errors.TAXONOMY_NOT_FOUND({ id: slug });
   const pageSize = options.pageSize ?? TERM_PAGE_SIZE;
-  const found = await ctx.store.adminLists.terms({
+  const conditions = {
     taxonomyId: taxonomy.id,
     sort: filters.sort,
-    limit: pageSize + 1,
     ...(filters.text ? { text: filters.text } : {}),
+  };
+  const found = await ctx.store.adminLists.terms({
+    ...conditions,
+    limit: pageSize + 1,
     ...(filters.after ? { after: filters.after } : {}),
   });
+  const total = await matchTotal({ found: found.length, pageSize, isFirstPage: !filters.after }, (cap) =>
+    ctx.store.adminLists.countTerms(conditions, cap),
+  );
   const page = found.slice(0, pageSize);
   const parentIds = [...new Set(page.flatMap((t) => (t.parentId === null ? [] : [t.parentId])))];
   const parents = new Map((await ctx.store.taxonomies.findTermsByIds(parentIds)).map((t) => [t.id, t.name]));
@@ -82,6 +91,7 @@ export async function listTermsPage(
       parentName: t.parentId === null ? null : (parents.get(t.parentId) ?? null),
     })),
     next: found.length > pageSize && last ? { key: last.key, id: last.id } : null,
+    total,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Page } from '../../domain/page.ts';
 import { pagePath } from '../../domain/paths.ts';
 import type { NameListSort } from '../../domain/ports/admin-list-store.ts';
 import { MAX_BULK_ITEMS } from '../../services/newsroom/bulk-items.ts';
+import { LIST_COUNT_CAP } from '../../services/newsroom/list-count.ts';
 import {
   bulkPageAction,
   deletePage,
@@ -25,6 +26,7 @@ import {
   bulkDeleteConfirmView,
   bulkItemsResultView,
 } from '../views/newsroom/bulk-items.ts';
+import { emptyList, matchCount } from '../views/newsroom/list-filters.ts';
 import { nameListForm, nameListPager } from '../views/newsroom/name-list.ts';
 import type { AdminDeps } from './deps.ts';
 import {
@@ -201,7 +203,7 @@ ${errorSummary(problem, LABELS)}
     async (request, reply) => {
       const { filters, errors } = parseNameListQuery(request.query);
       const problems = listFilterProblems(errors, request.query);
-      const { rows, next } = await listPagesPage(ctx, currentUser(request), filters);
+      const { rows, next, total } = await listPagesPage(ctx, currentUser(request), filters);
       const listQuery = keptListQuery(request.query, PAGE_LIST_KEYS);
       return deps.page(request, reply, {
         title: 'Pages',
@@ -219,12 +221,21 @@ ${nameListForm({
 })}
 ${
   rows.length === 0
-    ? html`<p class="empty">${filters.after ? 'No more pages.' : filters.text ? 'No page matches.' : 'No pages yet.'}</p>`
+    ? emptyList({
+        isLaterPage: Boolean(filters.after),
+        isFiltered: Boolean(filters.text),
+        noMore: 'No more pages.',
+        noneMatch: 'No page matches.',
+        noneYet: 'No pages yet.',
+        clearHref: '/admin/pages',
+        add: { href: '/admin/pages/new', label: 'Add the first page' },
+      })
     : html`<form method="post" action="/admin/pages/bulk" id="pages-bulk" class="panel bulk-bar" novalidate>
   ${csrfField(csrf)}<input type="hidden" name="list" value="${listQuery}">
   <div class="field"><label for="pages-bulk-action">With the selected pages</label><select id="pages-bulk-action" name="action">${PAGE_BULK_ACTIONS.map((a) => html`<option value="${a}">${PAGE_BULK_LABELS[a]}</option>`)}</select></div>
   <div class="actions"><button type="submit">Apply to selected</button></div>
 </form>
+${matchCount(total, LIST_COUNT_CAP, { one: 'page', many: 'pages' })}
 <div class="table-wrap"><table class="stack-table page-list">
 <thead><tr><th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all pages on this page of the list"><span class="select-all-text">Select all</span></label></th><th scope="col">Title</th><th scope="col">Address</th><th scope="col">Status</th><th scope="col">Order</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.map(

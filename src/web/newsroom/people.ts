@@ -7,6 +7,7 @@ import type { Person, PersonLink } from '../../domain/person.ts';
 import type { AdminArticleCursor } from '../../domain/ports/article-admin-store.ts';
 import type { PeopleSort } from '../../domain/ports/people-admin-store.ts';
 import { MAX_BULK_ITEMS } from '../../services/newsroom/bulk-items.ts';
+import { LIST_COUNT_CAP } from '../../services/newsroom/list-count.ts';
 import {
   deletePeopleInBulk,
   deletePerson,
@@ -25,7 +26,13 @@ import {
   bulkDeleteConfirmView,
   bulkItemsResultView,
 } from '../views/newsroom/bulk-items.ts';
-import { filterFieldState, filterSummary, filterValue } from '../views/newsroom/list-filters.ts';
+import {
+  emptyList,
+  filterFieldState,
+  filterSummary,
+  filterValue,
+  matchCount,
+} from '../views/newsroom/list-filters.ts';
 import { pickerField } from '../views/newsroom/picker-field.ts';
 import type { AdminDeps } from './deps.ts';
 import {
@@ -208,7 +215,7 @@ ${errorSummary(problem, LABELS)}
       const problems = listFilterProblems(errors, request.query);
       const q = filterFieldState(problems, 'q', 'people-q');
       const sort = filterFieldState(problems, 'sort', 'people-sort');
-      const { rows, next } = await listPeoplePage(ctx, currentUser(request), filters);
+      const { rows, next, total } = await listPeoplePage(ctx, currentUser(request), filters);
       const query = (after?: AdminArticleCursor) => {
         const params = new URLSearchParams();
         if (filters.text) params.set('q', filters.text);
@@ -233,12 +240,21 @@ ${filterSummary(problems, {
 </form>
 ${
   rows.length === 0
-    ? html`<p class="empty">${filters.after ? 'No more people.' : 'No one matches.'}</p>`
+    ? emptyList({
+        isLaterPage: Boolean(filters.after),
+        isFiltered: Boolean(filters.text),
+        noMore: 'No more people.',
+        noneMatch: 'No one matches.',
+        noneYet: 'No people yet: authors appear here once added, or once a byline names them.',
+        clearHref: '/admin/people',
+        add: { href: '/admin/people/new', label: 'Add the first person' },
+      })
     : html`<form method="post" action="/admin/people/bulk" id="people-bulk" class="panel bulk-bar" novalidate>
   ${csrfField(csrf)}<input type="hidden" name="list" value="${listQuery}"><input type="hidden" name="action" value="delete">
   <p class="hint">Tick people below to delete them together. Someone on a byline or linked to a staff account is not deleted; the next page says who and why.</p>
   <div class="actions"><button type="submit" class="danger">Delete the selected…</button></div>
 </form>
+${matchCount(total, LIST_COUNT_CAP, { one: 'person', many: 'people' })}
 <div class="table-wrap"><table class="stack-table people-list">
 <thead><tr><th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all people on this page of the list"><span class="select-all-text">Select all</span></label></th><th scope="col">Name</th><th scope="col">Contact</th><th scope="col">Author page</th><th scope="col">Actions</th></tr></thead>
 <tbody>${rows.map(

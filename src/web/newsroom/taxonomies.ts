@@ -4,6 +4,7 @@ import { parseNameListQuery } from '../../domain/name-list-query.ts';
 import { termPath } from '../../domain/paths.ts';
 import type { NameListSort } from '../../domain/ports/admin-list-store.ts';
 import type { Taxonomy } from '../../domain/taxonomy.ts';
+import { LIST_COUNT_CAP } from '../../services/newsroom/list-count.ts';
 import {
   createTaxonomy,
   createTerm,
@@ -24,6 +25,7 @@ import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { adminTime } from '../views/newsroom/admin-time.ts';
 import { newsroomJs } from '../views/newsroom/assets.ts';
+import { emptyList, matchCount } from '../views/newsroom/list-filters.ts';
 import { nameListForm, nameListPager } from '../views/newsroom/name-list.ts';
 import { pickerField } from '../views/newsroom/picker-field.ts';
 import type { AdminDeps } from './deps.ts';
@@ -204,7 +206,7 @@ export async function taxonomyPages(app: TypedApp, deps: AdminDeps): Promise<voi
     const { filters, errors } = parseNameListQuery(state.query ?? {});
     const problems = listFilterProblems(errors, state.query ?? {});
     const staff = currentUser(request);
-    const [{ taxonomy, taxonomies, rows, next }, calendar] = await Promise.all([
+    const [{ taxonomy, taxonomies, rows, next, total }, calendar] = await Promise.all([
       listTermsPage(ctx, staff, slug, filters),
       loadSiteSettings(ctx),
     ]);
@@ -238,7 +240,15 @@ ${nameListForm({
 })}
 ${
   rows.length === 0
-    ? html`<p class="empty">${filters.after ? `No more ${taxonomy.pluralName.toLowerCase()}.` : filters.text ? 'None matches.' : `No ${taxonomy.pluralName.toLowerCase()} yet.`}</p>`
+    ? emptyList({
+        isLaterPage: Boolean(filters.after),
+        isFiltered: Boolean(filters.text),
+        noMore: `No more ${taxonomy.pluralName.toLowerCase()}.`,
+        noneMatch: `No ${taxonomy.name.toLowerCase()} matches.`,
+        noneYet: `No ${taxonomy.pluralName.toLowerCase()} yet.`,
+        clearHref: path,
+        add: { href: '#add-term', label: `Add the first ${taxonomy.name.toLowerCase()}` },
+      })
     : html`${errorSummary(state.bulkProblem, LABELS, 'bulk-')}<form method="post" action="${path}/merge" id="terms-bulk" class="panel bulk-bar" novalidate>
   ${csrfField(csrf)}
   ${pickerField({
@@ -252,6 +262,7 @@ ${
   })}
   <div class="actions"><button type="submit" class="danger">Merge the selected</button></div>
 </form>
+${matchCount(total, LIST_COUNT_CAP, { one: taxonomy.name.toLowerCase(), many: taxonomy.pluralName.toLowerCase() })}
 <div class="table-wrap"><table class="stack-table term-list">
 <thead><tr><th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all on this page"><span class="select-all-text">Select all</span></label></th><th scope="col">Name</th><th scope="col">Address</th>${taxonomy.isHierarchical ? html`<th scope="col">Parent</th>` : ''}${filters.sort === 'updated' ? html`<th scope="col">Last changed</th>` : ''}${isPositioned ? html`<th scope="col">Order</th>` : ''}</tr></thead>
 <tbody>${rows.map(

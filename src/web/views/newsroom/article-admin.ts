@@ -15,19 +15,15 @@ import type { SiteCalendar } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminTime } from './admin-time.ts';
 import { newsroomJs } from './assets.ts';
-import { filterFieldState, filterSummary, filterValue, type ListFilterProblems } from './list-filters.ts';
+import {
+  emptyList,
+  filterFieldState,
+  filterSummary,
+  filterValue,
+  type ListFilterProblems,
+  matchCount,
+} from './list-filters.ts';
 import { pickerField } from './picker-field.ts';
-
-/** "364 articles match", or "More than 10,000 articles match" past the count's cap. */
-function matchCount(model: ArticleListModel): SafeHtml | string {
-  if (model.total === undefined) return '';
-  const cap = model.totalCap ?? Number.POSITIVE_INFINITY;
-  const count =
-    model.total > cap
-      ? `More than ${cap.toLocaleString('en')} articles`
-      : `${model.total.toLocaleString('en')} ${model.total === 1 ? 'article' : 'articles'}`;
-  return html`<p class="list-count" role="status">${count} ${model.total === 1 ? 'matches' : 'match'}.</p>`;
-}
 
 /** A bulk action sent back to the list: what was chosen, and why it was not done. */
 export interface BulkFormState {
@@ -141,7 +137,17 @@ ${filterSummary(problems, LIST_FIELDS)}
 </form>
 ${
   model.rows.length === 0
-    ? html`<p class="empty">${filters.after ? 'No more articles.' : 'No articles match.'}</p>`
+    ? emptyList({
+        isLaterPage: Boolean(filters.after || filters.before),
+        isFiltered: hasFilters,
+        noMore: 'No more articles.',
+        noneMatch: 'No articles match these filters.',
+        noneYet: 'No articles yet.',
+        clearHref: '/admin/articles',
+        ...(model.canCreate
+          ? { add: { href: '/admin/articles/new', label: 'Write the first article' } }
+          : {}),
+      })
     : html`<form method="post" action="/admin/articles/bulk" id="bulk-form">
 ${csrfField(csrf)}
 <input type="hidden" name="list" value="${model.listQuery ?? ''}">
@@ -154,7 +160,7 @@ ${
 </fieldset>`
     : ''
 }
-${matchCount(model)}
+${model.total === undefined ? '' : matchCount(model.total, model.totalCap ?? Number.POSITIVE_INFINITY, { one: 'article', many: 'articles' })}
 <div class="table-wrap"><table class="stack-table article-list">
 <caption class="visually-hidden">Articles, ${SORT_LABELS[filters.sort].toLowerCase()}</caption>
 <thead><tr>${model.bulkActions.length > 0 ? html`<th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all articles on this page"><span class="select-all-text">Select all</span></label></th>` : ''}<th scope="col">Title</th><th scope="col">Authors</th><th scope="col">Status</th><th scope="col">${dateLabel}</th><th scope="col">Actions</th></tr></thead>

@@ -55,3 +55,44 @@ export function filterSummary(
   })}</ul>
 </div>`;
 }
+
+/**
+ * How many rows a list's filters match, above the list: "1,234 articles match", "1 article
+ * matches", or "More than 10,000 articles match" past `cap` (where the count stops reading).
+ */
+export function matchCount(total: number, cap: number, noun: { one: string; many: string }): SafeHtml {
+  const text =
+    total > cap
+      ? `More than ${cap.toLocaleString('en')} ${noun.many} match.`
+      : total === 1
+        ? `1 ${noun.one} matches.`
+        : `${total.toLocaleString('en')} ${noun.many} match.`;
+  return html`<p class="list-count" role="status">${text}</p>`;
+}
+
+/**
+ * What an empty list says instead of a table: there are none yet (and how to add the first),
+ * none match the filters (and how to clear them), or there are no more past this page.
+ */
+export function emptyList(list: {
+  isLaterPage: boolean;
+  isFiltered: boolean;
+  /** "No more pages." */
+  noMore: string;
+  /** "No page matches." */
+  noneMatch: string;
+  /** "No pages yet." */
+  noneYet: string;
+  /** The list without filters. */
+  clearHref: string;
+  /** Where the first one is added, and how the link says it. */
+  add?: { href: string; label: string };
+}): SafeHtml {
+  if (list.isLaterPage) return html`<p class="empty" role="status">${list.noMore}</p>`;
+  if (list.isFiltered) {
+    return html`<div class="empty-state" role="status"><p class="empty">${list.noneMatch}</p><p><a href="${list.clearHref}">Clear the search and filters</a></p></div>`;
+  }
+  return html`<div class="empty-state" role="status"><p class="empty">${list.noneYet}</p>${
+    list.add ? html`<p><a class="button" href="${list.add.href}">${list.add.label}</a></p>` : ''
+  }</div>`;
+}
