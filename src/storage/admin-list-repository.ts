@@ -10,6 +10,12 @@ import type {
 import type { DialectName } from './migrations/helpers.ts';
 import type { Database } from './schema.ts';
 
+/**
+ * How many characters a picker's text needs before names holding it further in are suggested
+ * too ("reis" finds "Ana Reis"): one letter is in nearly every name.
+ */
+const MIN_CONTAINED_LENGTH = 2;
+
 /** The highest code point: every text that begins with `p` sorts below `p` followed by it, byte-wise. */
 const LAST_CHARACTER = 0x10ffff;
 
@@ -57,6 +63,12 @@ export function adminListQueries(dialect: DialectName) {
     text === undefined
       ? sql<boolean>`1 = 1`
       : sql<boolean>`(${key(column)} >= lower(${text}) AND ${key(column)} < lower(${text}) || ${last})`;
+  // A name holding `text` anywhere but at its start (the prefix is the index range above):
+  // matched by reading the names in order, which the pickers do only once the prefix ran short.
+  const holdsLater = (column: string, text: string): RawBuilder<boolean> => {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return sql<boolean>`(lower(${sql.ref(column)}) LIKE lower(${pattern}) ESCAPE '\\' AND NOT ${beginsWith(column, text)})`;
+  };
   const order = (query: NameListQuery, nameColumn: string) => {
     const direction = query.sort === 'updated' ? sql`DESC` : sql`ASC`;
     const first =
@@ -110,6 +122,15 @@ export function adminListQueries(dialect: DialectName) {
     },
     suggestPeople(text: string, limit: number) {
       return sql<PersonChoiceRow>`SELECT id, slug, name FROM people WHERE ${beginsWith('name', text)}
+        ORDER BY ${key('name')}, id LIMIT ${limit}`;
+    },
+    suggestPeopleContaining(text: string, limit: number) {
+      return sql<PersonChoiceRow>`SELECT id, slug, name FROM people WHERE ${holdsLater('name', text)}
+        ORDER BY ${key('name')}, id LIMIT ${limit}`;
+    },
+    suggestTermsContaining(text: string, taxonomyId: number, limit: number) {
+      return sql<TermChoiceDbRow>`SELECT id, taxonomy_id, slug, name FROM terms
+        WHERE taxonomy_id = ${taxonomyId} AND ${holdsLater('name', text)}
         ORDER BY ${key('name')}, id LIMIT ${limit}`;
     },
     suggestTerms(text: string, taxonomyId: number, limit: number) {
@@ -187,7 +208,10 @@ export class AdminListRepository implements AdminListStore {
   }
 
   async suggestPeople(text: string, limit: number): Promise<PersonChoiceRow[]> {
-    return (await this.queries.suggestPeople(text, limit).execute(this.db)).rows;
+    const { rows } = await this.queries.suggestPeople(text, limit).execute(this.db);
+    if (rows.length >= limit || [...text].length < MIN_CONTAINED_LENGTH) return rows;
+    const later = await this.queries.suggestPeopleContaining(text, limit - rows.length).execute(this.db);
+    return [...rows, ...later.rows];
   }
 
   async suggestTerms(text: string, taxonomyIds: number[], limit: number): Promise<TermChoiceRow[]> {
@@ -196,6 +220,14 @@ export class AdminListRepository implements AdminListStore {
     for (const taxonomyId of taxonomyIds) {
       const { rows } = await this.queries.suggestTerms(text, taxonomyId, limit).execute(this.db);
       found.push(...rows.map(toTermChoice));
+    }
+    if (found.length >= limit || [...text].length < MIN_CONTAINED_LENGTH) return found;
+    for (const taxonomyId of taxonomyIds) {
+      const { rows } = await this.queries
+        .suggestTermsContaining(text, taxonomyId, limit - found.length)
+        .execute(this.db);
+      found.push(...rows.map(toTermChoice));
+      if (found.length >= limit) break;
     }
     return found;
   }

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { toIsoTimestamp } from '../../src/domain/article.ts';
 import { findOrCreatePerson } from '../../src/services/people.ts';
+import { addTerm } from '../../src/services/testing/fixtures.ts';
 import { createUser } from '../../src/services/users.ts';
 import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { horizontalOverflow, seriousViolations, shoot, signIn } from '../helpers/browser-pages.ts';
@@ -19,6 +20,7 @@ const EMAIL = 'details@example.org';
 describe('the newsroom’s smaller details, in Chromium', { skip: skipReason ?? false }, () => {
   let server: ReaderServer;
   let browser: Browser;
+  const termIds = new Map<string, number>();
 
   before(async () => {
     server = await startReaderServer();
@@ -34,6 +36,18 @@ describe('the newsroom’s smaller details, in Chromium', { skip: skipReason ?? 
       findOrCreatePerson(repos, { name: 'Tove Lindqvist' }, now),
     );
     await wiring.store.users.update(user.id, { personId: person.id }, toIsoTimestamp(now));
+    const tagId = (await wiring.store.taxonomies.listTaxonomies()).find((x) => x.slug === 'tag')!.id;
+    for (const [slug, name] of [
+      ['coastal-erosion', 'Coastal erosion'],
+      ['erosion', 'Erosion'],
+      ['soil-loss', 'Soil loss'],
+      ['sediment', 'Sediment'],
+    ] as const) {
+      termIds.set(
+        name,
+        await wiring.store.transaction((repos) => addTerm(repos, { taxonomyId: tagId, slug, name })),
+      );
+    }
     browser = await launchChromium();
   });
 
@@ -74,6 +88,68 @@ describe('the newsroom’s smaller details, in Chromium', { skip: skipReason ?? 
       } finally {
         await page.context().close();
       }
+    }
+  });
+
+  test('the merge picker finds a name by any part of it, and merging asks first in a dialog naming both', async () => {
+    const page = await signedIn();
+    try {
+      const base = server.baseUrl;
+      const from = termIds.get('Coastal erosion')!;
+      await page.goto(`${base}/admin/terms/${from}`);
+      const field = page.getByLabel('Merge “Coastal erosion” into');
+      await field.pressSequentially('rosi', { delay: 30 });
+      const options = page.locator(`#${await field.getAttribute('data-suggest-list')} option`);
+      await page.waitForFunction(
+        (id) => (document.getElementById(id ?? '')?.children.length ?? 0) > 0,
+        await field.getAttribute('data-suggest-list'),
+      );
+      const values = await options.evaluateAll((list) => list.map((o) => (o as HTMLOptionElement).value));
+      assert.ok(values.includes('Erosion'), `“rosi” finds “Erosion”: ${values.join(', ')}`);
+      await field.fill('Erosion');
+      await page.getByRole('button', { name: 'Merge', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Merge “Coastal erosion” into “Erosion”?' });
+      await dialog.waitFor();
+      await shoot(page, 'merge-dialog-1280');
+      assert.deepEqual(await seriousViolations(page), []);
+      // Cancel leaves everything as it was.
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      assert.ok(await server.testWiring.wiring.store.taxonomies.findTermById(from));
+      await page.getByRole('button', { name: 'Merge', exact: true }).click();
+      await dialog.getByRole('button', { name: 'Merge into “Erosion”' }).click();
+      await page.waitForURL(/notice=merged/);
+      assert.equal(await server.testWiring.wiring.store.taxonomies.findTermById(from), undefined);
+
+      // The list's bulk merge names every term ticked.
+      await page.goto(`${base}/admin/taxonomies/tag`);
+      await page.getByLabel('Select “Soil loss”').check();
+      await page.getByLabel('Select “Sediment”').check();
+      await page.getByLabel('Merge the selected tags into').fill('Erosion');
+      await page.getByRole('button', { name: 'Merge the selected' }).click();
+      const bulk = page.getByRole('dialog', { name: 'Merge “Soil loss” and “Sediment” into “Erosion”?' });
+      await bulk.waitFor();
+      await bulk.getByRole('button', { name: 'Cancel' }).click();
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('without JavaScript, merging shows a page that names both and asks to confirm', async () => {
+    const page = await signedIn({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    try {
+      const from = termIds.get('Soil loss')!;
+      await page.goto(`${server.baseUrl}/admin/terms/${from}`);
+      await page.getByLabel('Merge “Soil loss” into').fill('erosion');
+      await page.getByRole('button', { name: 'Merge', exact: true }).click();
+      await page.getByRole('heading', { name: 'Merge “Soil loss” into “Erosion”?' }).waitFor();
+      assert.ok(await server.testWiring.wiring.store.taxonomies.findTermById(from), 'not merged yet');
+      assert.equal(await horizontalOverflow(page), 0);
+      await shoot(page, 'merge-confirm-390-nojs');
+      await page.getByRole('button', { name: 'Merge into “Erosion”' }).click();
+      await page.waitForURL(/notice=merged/);
+      assert.equal(await server.testWiring.wiring.store.taxonomies.findTermById(from), undefined);
+    } finally {
+      await page.context().close();
     }
   });
 });

@@ -239,7 +239,7 @@ for (const kind of DATABASE_KINDS) {
       ]);
     });
 
-    it('suggests people and terms by the beginning of their name, telling namesakes apart', async () => {
+    it('suggests people and terms by the beginning of their name first, telling namesakes apart', async () => {
       const contributor = await as('contributor');
       const suggest = async (url: string) =>
         ((await contributor.get(url)).json() as { suggestions: { value: string; label: string }[] })
@@ -253,10 +253,13 @@ for (const kind of DATABASE_KINDS) {
         { value: 'europa', label: 'Region' },
         { value: 'region/europe', label: 'Region' },
         { value: 'tag/europe', label: 'Tag' },
+        // After the names that begin with it, those that hold it further in.
+        { value: 'Eastern Europe', label: 'Region' },
       ]);
       assert.deepEqual(await suggest('/admin/suggest/terms?q=eu&taxonomy=region'), [
         { value: 'europa', label: 'europa' },
         { value: 'Europe', label: 'europe' },
+        { value: 'Eastern Europe', label: 'eastern-europe' },
       ]);
       assert.deepEqual(await suggest('/admin/suggest/terms?q=tag/eu'), [
         { value: 'tag/europe', label: 'Tag' },
@@ -310,10 +313,13 @@ for (const kind of DATABASE_KINDS) {
       assert.match(page.body, /id="field-parent"[^>]*value="europe"/);
       assert.doesNotMatch(page.body, /<option value="\d+"/);
       const arctic = ids.get('Arctic')!;
-      const merged = await editor.post(`/admin/terms/${arctic}/merge`, { into: 'oceania' });
+      const merged = await editor.post(`/admin/terms/${arctic}/merge`, { into: 'oceania', confirmed: '1' });
       assert.equal(merged.statusCode, 303);
       assert.equal(await t.wiring.store.taxonomies.findTermById(arctic), undefined);
-      const nowhere = await editor.post(`/admin/terms/${ids.get('Asia')}/merge`, { into: 'Europe ' });
+      const nowhere = await editor.post(`/admin/terms/${ids.get('Asia')}/merge`, {
+        into: 'Europe ',
+        confirmed: '1',
+      });
       assert.equal(nowhere.statusCode, 303, 'a name within the taxonomy is not shared with the tag');
     });
 

@@ -447,7 +447,7 @@ for (const kind of DATABASE_KINDS) {
       }
       const terms = await t.wiring.store.taxonomies.listTerms();
       const idOf = (name: string) => terms.find((x) => x.name === name)!.id;
-      const bulk = (ids: number[], into: string) =>
+      const bulk = (ids: number[], into: string, confirmed = '1') =>
         app.inject({
           method: 'POST',
           url: '/admin/taxonomies/theme/merge',
@@ -456,6 +456,7 @@ for (const kind of DATABASE_KINDS) {
             ['_csrf', editor.csrf],
             ...ids.map((id) => ['id', String(id)]),
             ['into', into],
+            ['confirmed', confirmed],
           ]).toString(),
         });
       const list = await editor.get('/admin/taxonomies/theme');
@@ -479,6 +480,14 @@ for (const kind of DATABASE_KINDS) {
         await t.wiring.store.taxonomies.findTermsByIds([idOf('Seas')]).then((found) => found.length === 1),
       );
 
+      // Unconfirmed, a page names both sides and asks; nothing is merged yet.
+      const asked = await bulk([idOf('Seas'), idOf('Marine'), idOf('Oceans')], 'Oceans', '');
+      assert.equal(asked.statusCode, 200);
+      assert.match(asked.body, /<h2 id="merge-heading">Merge “Seas” and “Marine” into “Oceans”\?<\/h2>/);
+      assert.equal(
+        (await t.wiring.store.taxonomies.findTermsByIds([idOf('Seas'), idOf('Marine')])).length,
+        2,
+      );
       const merged = await bulk([idOf('Seas'), idOf('Marine'), idOf('Oceans')], 'Oceans');
       assert.equal(merged.statusCode, 303, merged.body);
       assert.equal(merged.headers.location, '/admin/taxonomies/theme?notice=merged');

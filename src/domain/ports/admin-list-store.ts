@@ -69,9 +69,15 @@ export interface AdminListStore {
   ): Promise<number>;
   /** How many pages the search matches, counted up to `cap` at most. */
   countPages(query: Omit<NameListQuery, 'after' | 'limit'>, cap: number): Promise<number>;
-  /** People whose name begins with `text` (case aside), A–Z. */
+  /**
+   * People whose name begins with `text` (case aside), A–Z; then, while there is room and
+   * `text` has two characters or more, those whose name holds it further in, A–Z.
+   */
   suggestPeople(text: string, limit: number): Promise<PersonChoiceRow[]>;
-  /** Terms of these taxonomies whose name begins with `text` (case aside), A–Z within each taxonomy. */
+  /**
+   * Terms of these taxonomies whose name begins with `text` (case aside), A–Z within each
+   * taxonomy; then, while there is room, those whose name holds it further in (as suggestPeople).
+   */
   suggestTerms(text: string, taxonomyIds: number[], limit: number): Promise<TermChoiceRow[]>;
   /** People whose slug is `slug` or whose name is `name` (case aside). */
   peopleCalled(name: string, slug: string): Promise<PersonChoiceRow[]>;

@@ -36,7 +36,7 @@ function cleanText(text: string): string {
   return text.trim().replace(/\s+/g, ' ').slice(0, 300);
 }
 
-/** People whose name begins with `text`, for the author pickers. */
+/** People whose name begins with `text`, then those whose name holds it further in, for the author pickers. */
 export async function suggestPeople(ctx: ServiceContext, staff: Staff, text: string): Promise<Suggestion[]> {
   requireCan(staff, 'article.create');
   const typed = cleanText(text);
@@ -51,7 +51,7 @@ export async function suggestPeople(ctx: ServiceContext, staff: Staff, text: str
 }
 
 /**
- * Terms whose name begins with `text`, for the term pickers: of every taxonomy, or of the one
+ * Terms whose name begins with `text` (then those holding it further in), for the term pickers: of every taxonomy, or of the one
  * named by `taxonomy` (a slug), whose pickers take a name or slug within it.
  */
 export async function suggestTerms(
@@ -74,7 +74,14 @@ export async function suggestTerms(
       SUGGESTION_LIMIT,
     )
   )
-    .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()) || a.id - b.id)
+    // Names that begin with what was typed first, then those that hold it further in.
+    .sort(
+      (a, b) =>
+        Number(!a.name.toLowerCase().startsWith(scoped.text.toLowerCase())) -
+          Number(!b.name.toLowerCase().startsWith(scoped.text.toLowerCase())) ||
+        a.name.toLowerCase().localeCompare(b.name.toLowerCase()) ||
+        a.id - b.id,
+    )
     .slice(0, SUGGESTION_LIMIT);
   const names = new Map(taxonomies.map((t) => [t.id, t]));
   const counts = sameNameCounts(rows.map((r) => r.name));

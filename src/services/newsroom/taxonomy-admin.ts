@@ -302,6 +302,47 @@ export async function mergeTerms(
   return result;
 }
 
+/** What a merge's confirmation names: the terms merged, the one they go into, and their taxonomy. */
+export interface TermMergePlan {
+  taxonomy: Taxonomy;
+  from: Term[];
+  into: Term;
+}
+
+/**
+ * What merging would do, checked as the merge checks it (the term merged into exists in the
+ * taxonomy and is not among those merged), for the confirmation that names both before anything
+ * changes. `fromIds` are one term (its own page) or those ticked on the taxonomy's list.
+ */
+export async function planTermMerge(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { fromIds: readonly number[]; into: string; taxonomySlug?: string },
+): Promise<TermMergePlan> {
+  requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
+  const ids = [...new Set(input.fromIds)].filter(isRecordId);
+  if (ids.length === 0)
+    throw Errors.VALIDATION_FAILED({ details: [{ field: 'id', message: 'choose the terms to merge' }] });
+  if (ids.length > MAX_BULK_TERMS)
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'id', message: `may merge at most ${MAX_BULK_TERMS} terms at once` }],
+    });
+  if (!input.into.trim())
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'into', message: 'choose the term to merge into' }],
+    });
+  const taxonomy =
+    input.taxonomySlug !== undefined
+      ? (await loadTaxonomyAdmin(ctx, staff, input.taxonomySlug)).taxonomy
+      : await findTaxonomy(ctx.store, (await findTerm(ctx.store, ids[0] ?? 0)).taxonomyId);
+  const into = await termNamed(ctx.store, taxonomy, input.into, 'into');
+  const from = (await ctx.store.taxonomies.findTermsByIds(ids)).filter(
+    (t) => t.taxonomyId === taxonomy.id && t.id !== into.id,
+  );
+  if (from.length === 0) throw Errors.TERM_MERGE_INVALID({ reason: 'A term cannot be merged into itself.' });
+  return { taxonomy, from, into };
+}
+
 /** How many terms one bulk merge takes: a page of the term list. */
 export const MAX_BULK_TERMS = 100;
 

@@ -39,6 +39,62 @@
     });
   }
 
+  // Merging terms asks first, in a dialog naming both sides; without JavaScript the server shows
+  // the same question as a page. Confirmed, the form goes with confirmed=1.
+  for (const form of document.querySelectorAll('form[data-merge-confirm]')) {
+    const dialog = document.createElement('dialog');
+    dialog.className = 'confirm-dialog';
+    dialog.setAttribute('aria-labelledby', 'merge-dialog-heading');
+    dialog.innerHTML = `<h2 id="merge-dialog-heading"></h2>
+<p class="merge-dialog-text">Their articles move over, their addresses redirect there, and they are deleted; their history is kept.</p>
+<div class="actions"><button type="button" class="danger merge-confirm">Merge</button>
+<button type="button" class="secondary merge-cancel">Cancel</button></div>`;
+    document.body.appendChild(dialog);
+    let isConfirmed = false;
+    const fromNames = () =>
+      form.dataset.mergeFrom !== undefined
+        ? [form.dataset.mergeFrom]
+        : // getAttribute: form.id would be its ticked "id" boxes, which belong to it by form=.
+          [...document.querySelectorAll(`input[name="id"][form="${form.getAttribute('id')}"]:checked`)].map(
+            (box) => box.dataset.name || '',
+          );
+    const quoted = (names) => {
+      const list = names.slice(0, 5).map((n) => `“${n}”`);
+      const more = names.length - list.length;
+      if (more > 0) return `${list.join(', ')} and ${more} more`;
+      return list.length > 1 ? `${list.slice(0, -1).join(', ')} and ${list.at(-1)}` : list[0] || '';
+    };
+    dialog.querySelector('.merge-cancel').addEventListener('click', () => dialog.close());
+    dialog.querySelector('.merge-confirm').addEventListener('click', () => {
+      isConfirmed = true;
+      dialog.close();
+      let confirmed = form.querySelector('input[name="confirmed"]');
+      if (!confirmed) {
+        confirmed = document.createElement('input');
+        confirmed.type = 'hidden';
+        confirmed.name = 'confirmed';
+        form.append(confirmed);
+      }
+      confirmed.value = '1';
+      form.requestSubmit();
+    });
+    form.addEventListener('submit', (event) => {
+      const into = form.querySelector('input[name="into"]')?.value.trim() || '';
+      const names = fromNames();
+      // Nothing to name (no term typed or ticked): the server says what is missing, by its field.
+      if (isConfirmed || !into || names.length === 0) return;
+      event.preventDefault();
+      dialog.querySelector('h2').textContent = `Merge ${quoted(names)} into “${into}”?`;
+      dialog.querySelector('.merge-confirm').textContent = `Merge into “${into}”`;
+      dialog.querySelector('.merge-dialog-text').textContent =
+        names.length === 1
+          ? 'Its articles move over, its address redirects there, and it is deleted; its history is kept.'
+          : 'Their articles move over, their addresses redirect there, and they are deleted; their history is kept.';
+      dialog.showModal();
+      dialog.querySelector('.merge-cancel').focus();
+    });
+  }
+
   // Type-ahead pickers: a plain text field the server reads as a name or a slug; here a datalist
   // under it is filled, as one types, with the few names the server suggests.
   for (const input of document.querySelectorAll('input[data-suggest]')) {

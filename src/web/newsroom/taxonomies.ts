@@ -16,7 +16,9 @@ import {
   mergeTerms,
   mergeTermsInBulk,
   moveTerm,
+  planTermMerge,
   type TaxonomyInput,
+  type TermMergePlan,
   updateTaxonomy,
   updateTerm,
 } from '../../services/newsroom/taxonomy-admin.ts';
@@ -120,13 +122,50 @@ const TermForm = Type.Object({
 });
 
 /** The term to merge into: its name or slug, as typed in its picker. */
-const MergeForm = Type.Object({ into: OptionalText });
+const MergeForm = Type.Object({ into: OptionalText, confirmed: OptionalText });
 
 /** Terms ticked on the list, merged into one named term. */
 const BulkMergeForm = Type.Object({
   id: Type.Optional(Type.Array(Type.String(), { maxItems: MAX_BULK_TERMS })),
   into: OptionalText,
+  confirmed: OptionalText,
 });
+
+/** "“Arctic”", "“Arctic” and “Polar”", "“Arctic”, “Polar” and 3 more": the terms a merge takes. */
+function namedTerms(names: readonly string[]): string {
+  const quoted = names.slice(0, 5).map((n) => `“${n}”`);
+  const more = names.length - quoted.length;
+  if (more > 0) return `${quoted.join(', ')} and ${more} more`;
+  return quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}` : (quoted[0] ?? '');
+}
+
+/**
+ * The confirmation of a merge (the way without JavaScript; with it, a dialog asks the same):
+ * both sides named, what merging does, and a button that sends the same choice again, confirmed.
+ */
+function mergeConfirmView(
+  plan: TermMergePlan,
+  form: { action: string; backHref: string; ids?: readonly number[] },
+  csrf: string,
+): SafeHtml {
+  const { taxonomy, from, into } = plan;
+  const names = namedTerms(from.map((t) => t.name));
+  const isOne = from.length === 1;
+  return html`<p class="editor-links"><a href="${form.backHref}">← Back</a></p>
+<section class="panel" aria-labelledby="merge-heading">
+<h2 id="merge-heading">Merge ${names} into “${into.name}”?</h2>
+<ul>
+  <li>${isOne ? 'Its articles move' : 'Their articles move'} to “${into.name}” (${termPath(taxonomy.slug, into.slug)}).</li>
+  <li>${isOne ? html`Its address, <code>${termPath(taxonomy.slug, from[0]?.slug ?? '')}</code>, redirects` : 'Their addresses redirect'} there.</li>
+  <li>${names} ${isOne ? 'is' : 'are'} deleted; ${isOne ? 'its' : 'their'} history is kept.</li>
+</ul>
+<form method="post" action="${form.action}">
+  ${csrfField(csrf)}<input type="hidden" name="into" value="${into.slug}"><input type="hidden" name="confirmed" value="1">
+  ${(form.ids ?? []).map((id) => html`<input type="hidden" name="id" value="${id}">`)}
+  <div class="actions"><button type="submit" class="danger">Merge into “${into.name}”</button> <a href="${form.backHref}">Cancel</a></div>
+</form>
+</section>`;
+}
 
 const TermListQuery = Type.Object({
   notice: OptionalText,
@@ -249,7 +288,7 @@ ${
         clearHref: path,
         add: { href: '#add-term', label: `Add the first ${taxonomy.name.toLowerCase()}` },
       })
-    : html`${errorSummary(state.bulkProblem, LABELS, 'bulk-')}<form method="post" action="${path}/merge" id="terms-bulk" class="panel bulk-bar" novalidate>
+    : html`${errorSummary(state.bulkProblem, LABELS, 'bulk-')}<form method="post" action="${path}/merge" id="terms-bulk" class="panel bulk-bar" novalidate data-merge-confirm>
   ${csrfField(csrf)}
   ${pickerField({
     id: fieldId('bulk-into'),
@@ -267,7 +306,7 @@ ${matchCount(total, LIST_COUNT_CAP, { one: taxonomy.name.toLowerCase(), many: ta
 <thead><tr><th scope="col"><span class="visually-hidden">Select</span><label class="select-all-field" hidden><input type="checkbox" class="select-all" aria-label="Select all on this page"><span class="select-all-text">Select all</span></label></th><th scope="col">Name</th><th scope="col">Address</th>${taxonomy.isHierarchical ? html`<th scope="col">Parent</th>` : ''}${filters.sort === 'updated' ? html`<th scope="col">Last changed</th>` : ''}${isPositioned ? html`<th scope="col">Order</th>` : ''}</tr></thead>
 <tbody>${rows.map(
         (term) => html`<tr>
-  <td data-label="Select"><input type="checkbox" name="id" value="${term.id}" form="terms-bulk" aria-label="Select “${term.name}”"${state.bulkValues?.ids.includes(String(term.id)) ? html` checked` : ''}></td>
+  <td data-label="Select"><input type="checkbox" name="id" value="${term.id}" form="terms-bulk" data-name="${term.name}" aria-label="Select “${term.name}”"${state.bulkValues?.ids.includes(String(term.id)) ? html` checked` : ''}></td>
   <td data-label="Name"><a href="/admin/terms/${term.id}">${term.name}</a></td>
   <td data-label="Address"><a href="${termPath(taxonomy.slug, term.slug)}">${termPath(taxonomy.slug, term.slug)}</a></td>
   ${taxonomy.isHierarchical ? html`<td data-label="Parent">${term.parentName ?? '—'}</td>` : ''}
@@ -417,7 +456,7 @@ ${errorSummary(state.problem, LABELS)}
 ${termForm(taxonomy, values, state.problem, csrf, { action: `/admin/terms/${term.id}`, submit: 'Save' })}
 <h2>Merge into another ${taxonomy.name.toLowerCase()}</h2>
 ${errorSummary(state.mergeProblem, LABELS)}
-<form method="post" action="/admin/terms/${term.id}/merge" class="panel" novalidate>
+<form method="post" action="/admin/terms/${term.id}/merge" class="panel" novalidate data-merge-confirm data-merge-from="${term.name}">
   ${csrfField(csrf)}
   ${pickerField({
     id: fieldId('into'),
@@ -474,6 +513,18 @@ ${errorSummary(state.mergeProblem, LABELS)}
           status: 400,
         });
       }
+      if (request.body.confirmed !== '1') {
+        const plan = await planTermMerge(ctx, currentUser(request), { fromIds: [id], into });
+        return deps.page(request, reply, {
+          title: `Merge ${plan.taxonomy.name.toLowerCase()} “${plan.from[0]?.name ?? ''}”`,
+          body: (csrf) =>
+            mergeConfirmView(
+              plan,
+              { action: `/admin/terms/${id}/merge`, backHref: `/admin/terms/${id}` },
+              csrf,
+            ),
+        });
+      }
       const merged = await mergeTerms(ctx, currentUser(request), { fromId: id, into });
       return reply.redirect(`/admin/terms/${merged.into.id}?notice=merged`, 303);
     },
@@ -490,9 +541,27 @@ ${errorSummary(state.mergeProblem, LABELS)}
     '/taxonomies/:slug/merge',
     { config: { access: 'taxonomy.manage' }, schema: { params: SlugParams, body: BulkMergeForm } },
     async (request, reply) => {
+      const ids = (request.body.id ?? []).map((id) => Number(id));
+      if (request.body.confirmed !== '1') {
+        const path = `/admin/taxonomies/${request.params.slug}`;
+        const plan = await planTermMerge(ctx, currentUser(request), {
+          fromIds: ids,
+          into: request.body.into ?? '',
+          taxonomySlug: request.params.slug,
+        });
+        return deps.page(request, reply, {
+          title: `Merge ${plan.taxonomy.pluralName.toLowerCase()}`,
+          body: (csrf) =>
+            mergeConfirmView(
+              plan,
+              { action: `${path}/merge`, backHref: path, ids: plan.from.map((t) => t.id) },
+              csrf,
+            ),
+        });
+      }
       const { into, results } = await mergeTermsInBulk(ctx, currentUser(request), {
         taxonomySlug: request.params.slug,
-        ids: (request.body.id ?? []).map((id) => Number(id)),
+        ids,
         into: request.body.into ?? '',
       });
       const refused = results.filter((r) => r.error !== undefined);
