@@ -152,4 +152,54 @@ describe('the newsroom’s smaller details, in Chromium', { skip: skipReason ?? 
       await page.context().close();
     }
   });
+
+  test('an autosave while a new co-author is half typed creates no one; the save creates the whole name', async () => {
+    const page = await signedIn();
+    try {
+      const { store } = server.testWiring.wiring;
+      const called = async (name: string) =>
+        (await store.people.list()).filter((p) => p.name === name).length;
+      await page.goto(`${server.baseUrl}/admin/articles/new`);
+      await page.getByLabel('Title', { exact: true }).fill('Half-typed byline');
+      const byline = page.getByRole('group', { name: 'Authors, in byline order' });
+      await byline.locator('input[name="author"]:not([type="hidden"])').first().pressSequentially('Ines Alv');
+      // The writer pauses mid-name: the first autosave makes the draft.
+      await page.waitForURL(/\/admin\/articles\/\d+$/);
+      await page.getByText(/Draft saved at/).waitFor();
+      assert.equal(await called('Ines Alv'), 0);
+      await byline.locator('input[name="author"]:not([type="hidden"])').first().pressSequentially('arado');
+      await page.keyboard.press('Control+s');
+      await page.waitForURL(/notice=saved/);
+      assert.equal(await called('Ines Alvarado'), 1);
+      assert.equal(await called('Ines Alv'), 0);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  test('no leave-page prompt after a successful save', async () => {
+    const page = await signedIn();
+    try {
+      await page.goto(`${server.baseUrl}/admin/articles/new`);
+      await page.getByLabel('Title', { exact: true }).fill('Saved and left');
+      await page.getByLabel('Body (Markdown)').fill('Words enough.');
+      await page.getByText(/Draft saved at/).waitFor();
+      await page.getByLabel('Body (Markdown)').fill('Words enough, and more.');
+      await page.keyboard.press('Control+s');
+      await page.waitForURL(/notice=saved/);
+      await page.waitForLoadState('load');
+      // The editor as the save left it: a click anywhere, then away.
+      await page.getByLabel('Body (Markdown)').click();
+      let prompts = 0;
+      page.on('dialog', async (dialog) => {
+        prompts += 1;
+        await dialog.accept();
+      });
+      await page.getByRole('link', { name: 'Articles', exact: true }).first().click();
+      await page.waitForURL(/\/admin\/articles$/);
+      assert.equal(prompts, 0, 'no prompt after a save');
+    } finally {
+      await page.context().close();
+    }
+  });
 });

@@ -179,11 +179,35 @@ export async function createDraftFromAutosave(
   ctx: ServiceContext,
   staff: Staff,
   input: ArticleInput,
+  options: { isSave?: boolean } = {},
 ): Promise<SavedArticle & { isUntitled: boolean }> {
-  if (input.title.trim() !== '') return { ...(await createArticle(ctx, staff, input)), isUntitled: false };
-  const slugBase = `untitled-${ctx.now().getTime().toString(36)}`;
-  const article = await createArticle(ctx, staff, { ...input, title: UNTITLED_TITLE }, { slugBase });
-  return { ...article, isUntitled: true };
+  // An autosave comes while the writer may be half-way through a new author's or term's name:
+  // creating "Ines Alv" would put a person (or a tag) in every picker and on the site. As in
+  // Gutenberg and Ghost, where a tag is made only from a committed token, names are created by
+  // the writer's own save; the draft is made without them and the autosave keeps them aside.
+  const hasTypedNames = input.newAuthorNames.length > 0 || input.newTerms.length > 0;
+  const isHeldBack = !options.isSave && hasTypedNames;
+  const { newAuthorPlaces: _places, ...rest } = input;
+  const draftInput: ArticleInput = isHeldBack ? { ...rest, newAuthorNames: [], newTerms: [] } : input;
+  const isUntitled = input.title.trim() === '';
+  const article = isUntitled
+    ? await createArticle(
+        ctx,
+        staff,
+        { ...draftInput, title: UNTITLED_TITLE },
+        { slugBase: `untitled-${ctx.now().getTime().toString(36)}` },
+      )
+    : await createArticle(ctx, staff, draftInput);
+  if (isHeldBack) {
+    await ctx.store.autosaves.put({
+      articleId: article.id,
+      userId: staff.id,
+      baseVersion: article.version,
+      snapshot: input,
+      savedAt: article.updatedAt,
+    });
+  }
+  return { ...article, isUntitled };
 }
 
 /**

@@ -659,7 +659,8 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       let saved: { id: number };
       if (id === null) {
         const input = parseArticleForm(values, people, taxonomies, [staff.personId]);
-        saved = await createDraftFromAutosave(ctx, staff, input);
+        // The writer pressed a button: a save, so the names typed are created.
+        saved = await createDraftFromAutosave(ctx, staff, input, { isSave: true });
       } else {
         const page = await loadEditor(ctx, staff, id);
         saved = await updateArticle(ctx, staff, {
