@@ -19,9 +19,42 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** Every time zone the runtime knows, for a settings list. */
+/**
+ * Zones the runtime still lists under an outdated name (ICU keeps CLDR's, which changed names
+ * more slowly than the IANA database), with the name IANA gives them now. The old names stay
+ * valid for a site set to one of them; the settings list offers the new ones.
+ */
+const RENAMED_ZONES: Readonly<Record<string, string>> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** The current IANA name of a zone ("Asia/Calcutta" is "Asia/Kolkata" now); other names as given. */
+export function currentTimeZoneName(name: string): string {
+  const renamed = RENAMED_ZONES[name];
+  return renamed !== undefined && isTimeZone(renamed) ? renamed : name;
+}
+
+/** Every time zone the runtime knows, by its current name, A–Z, for a settings list. */
 export function timeZoneNames(): string[] {
-  const names = Intl.supportedValuesOf('timeZone');
+  const names = [...new Set(Intl.supportedValuesOf('timeZone').map(currentTimeZoneName))].sort();
   return names.includes('UTC') ? names : ['UTC', ...names];
 }
 

@@ -39,6 +39,33 @@ for (const kind of DATABASE_KINDS) {
       assert.match((await admin.get('/admin/settings')).body, /<option value="Europe\/Berlin" selected>/);
     });
 
+    it('offers the current names of zones, not the outdated ones, and shows a site kept on an old name under its new one', async () => {
+      const admin = await as('admin');
+      const form = (await admin.get('/admin/settings')).body;
+      for (const current of [
+        'Asia/Kolkata',
+        'Europe/Kyiv',
+        'Asia/Ho_Chi_Minh',
+        'America/Nuuk',
+        'Asia/Kathmandu',
+      ]) {
+        assert.match(form, new RegExp(`<option value="${current}">`), current);
+      }
+      for (const outdated of [
+        'Asia/Calcutta',
+        'Europe/Kiev',
+        'Asia/Saigon',
+        'America/Godthab',
+        'Asia/Katmandu',
+      ]) {
+        assert.doesNotMatch(form, new RegExp(`value="${outdated}"`), outdated);
+      }
+      // A site set to an old name before keeps working, and the list shows it chosen.
+      await t.wiring.store.settings.set('time_zone', 'Asia/Calcutta', '2026-11-20T12:00:00.000Z');
+      assert.match((await admin.get('/admin/settings')).body, /<option value="Asia\/Kolkata" selected>/);
+      assert.equal((await admin.post('/admin/settings', { time_zone: 'Europe/Berlin' })).statusCode, 303);
+    });
+
     it('reads a scheduled time in the site zone, stores it in UTC and shows it back in the zone', async () => {
       const editor = await as('editor');
       await editor.get('/admin/articles/new');

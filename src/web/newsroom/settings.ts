@@ -6,7 +6,7 @@ import {
   SETTING_KEYS,
   type SiteSettings,
 } from '../../domain/settings.ts';
-import { timeZoneNames } from '../../domain/time-zone.ts';
+import { currentTimeZoneName, timeZoneNames } from '../../domain/time-zone.ts';
 import { editSettings, loadSiteSettings } from '../../services/settings.ts';
 import { NoticeQuery, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
@@ -129,7 +129,8 @@ export async function settingsPages(app: TypedApp, deps: AdminDeps): Promise<voi
     return formField({
       name: key,
       label: f.label,
-      value: state.values[key],
+      // A site set to a zone's old name ("Asia/Calcutta") sees it chosen under its current one.
+      value: f.field === 'timeZone' ? currentTimeZoneName(state.values[key] ?? '') : state.values[key],
       error: state.problem?.errors[key],
       hint: f.hint,
       type: f.type ?? 'text',
