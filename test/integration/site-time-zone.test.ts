@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { Role, User } from '../../src/domain/user.ts';
 import { saveArticle } from '../../src/services/articles.ts';
+import { addCorrection, editCorrection } from '../../src/services/newsroom/corrections.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -63,6 +64,42 @@ for (const kind of DATABASE_KINDS) {
       // A site set to an old name before keeps working, and the list shows it chosen.
       await t.wiring.store.settings.set('time_zone', 'Asia/Calcutta', '2026-11-20T12:00:00.000Z');
       assert.match((await admin.get('/admin/settings')).body, /<option value="Asia\/Kolkata" selected>/);
+      assert.equal((await admin.post('/admin/settings', { time_zone: 'Europe/Berlin' })).statusCode, 303);
+    });
+
+    it('dates a correction in the history and the audit log by the site zone’s calendar, not UTC’s', async () => {
+      const admin = await as('admin');
+      // 12:00 UTC on November 20 is already November 21 in Auckland (UTC+13).
+      assert.equal((await admin.post('/admin/settings', { time_zone: 'Pacific/Auckland' })).statusCode, 303);
+      const saved = await saveArticle(
+        t.wiring,
+        articleDraft({
+          slug: 'auckland-correction',
+          status: 'published',
+          publishedAt: '2026-11-19T10:00:00.000Z',
+        }),
+        { actor: 'cli' },
+      );
+      const editor = users.get('editor') as User;
+      const correction = await addCorrection(t.wiring, editor, {
+        articleId: saved.article.id,
+        kind: 'correction',
+        note: 'The gauge is in Onehunga.',
+      });
+      await editCorrection(t.wiring, editor, {
+        articleId: saved.article.id,
+        correctionId: correction.id,
+        kind: 'correction',
+        note: 'The gauge is at Onehunga wharf.',
+      });
+      const notes = (await t.wiring.store.revisions.list('article', saved.article.id)).map(
+        (r) => r.note ?? '',
+      );
+      assert.ok(
+        notes.some((n) => n.includes('Edited a correction of 2026-11-21')),
+        notes.join(' | '),
+      );
+      assert.ok(!notes.some((n) => n.includes('2026-11-20')), notes.join(' | '));
       assert.equal((await admin.post('/admin/settings', { time_zone: 'Europe/Berlin' })).statusCode, 303);
     });
 

@@ -2,10 +2,12 @@ import { type Article, toIsoTimestamp } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
+import { utcToZoned } from '../../domain/time-zone.ts';
 import { Errors, type FieldError } from '../../errors.ts';
 import { draftOf } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import { loadSiteSettings } from '../settings.ts';
 import { auditActor, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
 export const CORRECTION_KINDS = ['correction', 'update'] as const;
@@ -76,6 +78,7 @@ export async function editCorrection(
   const note = checkedNote(input);
   const now = ctx.now();
   const stamp = toIsoTimestamp(now);
+  const { timeZone } = await loadSiteSettings(ctx);
   const { correction, slug } = await ctx.store.transaction(async (repos) => {
     const article = await articleOf(repos, input.articleId);
     const before = await standingCorrection(repos, article.id, input.correctionId);
@@ -88,13 +91,13 @@ export async function editCorrection(
       staff,
       article,
       stamp,
-      `Edited ${kindLabel(before.kind)} of ${day(before.createdAt)}; it read: “${before.note}”`,
+      `Edited ${kindLabel(before.kind)} of ${dayIn(before.createdAt, timeZone)}; it read: “${before.note}”`,
     );
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: 'article.correct',
       entity: ['article', article.id],
-      summary: `Edited ${kindLabel(before.kind)} of ${day(before.createdAt)} on “${article.title}”`,
+      summary: `Edited ${kindLabel(before.kind)} of ${dayIn(before.createdAt, timeZone)} on “${article.title}”`,
       at: now,
     });
     return { correction: changed, slug: article.slug };
@@ -122,6 +125,7 @@ export async function withdrawCorrection(
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const now = ctx.now();
   const stamp = toIsoTimestamp(now);
+  const { timeZone } = await loadSiteSettings(ctx);
   const { correction, slug } = await ctx.store.transaction(async (repos) => {
     const article = await articleOf(repos, input.articleId);
     const before = await standingCorrection(repos, article.id, input.correctionId);
@@ -132,13 +136,13 @@ export async function withdrawCorrection(
       staff,
       article,
       stamp,
-      `Withdrew ${kindLabel(before.kind)} of ${day(before.createdAt)} (“${before.note}”): ${reason}`,
+      `Withdrew ${kindLabel(before.kind)} of ${dayIn(before.createdAt, timeZone)} (“${before.note}”): ${reason}`,
     );
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: 'article.correct',
       entity: ['article', article.id],
-      summary: `Withdrew ${kindLabel(before.kind)} of ${day(before.createdAt)} on “${article.title}”`,
+      summary: `Withdrew ${kindLabel(before.kind)} of ${dayIn(before.createdAt, timeZone)} on “${article.title}”`,
       at: now,
     });
     return { correction: withdrawn, slug: article.slug };
@@ -210,6 +214,7 @@ function kindLabel(kind: string): string {
   return kind === 'update' ? 'an update' : 'a correction';
 }
 
-function day(stamp: string): string {
-  return stamp.slice(0, 10);
+/** The day of an instant on the site zone's calendar ("2026-11-21"), as the newsroom dates things. */
+function dayIn(stamp: string, timeZone: string): string {
+  return (utcToZoned(stamp, timeZone) || stamp).slice(0, 10);
 }
