@@ -202,4 +202,34 @@ describe('the newsroom’s smaller details, in Chromium', { skip: skipReason ?? 
       await page.context().close();
     }
   });
+
+  test('“Writes as” fits a phone: the author list and its button stay inside the row, at 390 px', async () => {
+    const page = await signedIn({ viewport: { width: 390, height: 844 } });
+    try {
+      await page.goto(`${server.baseUrl}/admin/users`);
+      await shoot(page, 'users-390');
+      assert.equal(await horizontalOverflow(page), 0);
+      const boxes = await page.evaluate(() =>
+        [...document.querySelectorAll('td[data-label="Writes as"]')].map((cell) => {
+          const td = (cell.closest('.panel') ?? cell).getBoundingClientRect();
+          const select = cell.querySelector('select')?.getBoundingClientRect();
+          const button = cell.querySelector('button')?.getBoundingClientRect();
+          return {
+            td: td.right,
+            select: select?.right ?? 0,
+            button: button?.right ?? 0,
+            selectWidth: select?.width ?? 0,
+          };
+        }),
+      );
+      assert.ok(boxes.length > 0);
+      for (const box of boxes) {
+        assert.ok(box.select <= box.td + 0.5 && box.button <= box.td + 0.5, JSON.stringify(box));
+        assert.ok(box.selectWidth >= 150, `the list is wide enough to read: ${JSON.stringify(box)}`);
+      }
+      assert.deepEqual(await seriousViolations(page), []);
+    } finally {
+      await page.context().close();
+    }
+  });
 });
