@@ -529,6 +529,98 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('with --old-url only, Ghost images stay at the old site and each is listed once, naming the posts that use it', async () => {
+      const fresh = await createTestWiring(kind);
+      const src = (p: string) => `__GHOST_URL__/content/images/${p}`;
+      // Ghost's html writes every image card with a srcset of its resized copies.
+      const card = (p: string, alt: string) =>
+        `<figure class="kg-card kg-image-card"><img src="${src(p)}" class="kg-image" alt="${alt}" srcset="${src(`size/w600/${p}`)} 600w, ${src(`size/w1000/${p}`)} 1000w, ${src(p)} 1600w"></figure>`;
+      const file = path.join(folder, `old-url-only-${kind}.json`);
+      writeFileSync(
+        file,
+        JSON.stringify({
+          db: [
+            {
+              meta: { exported_on: 1690000000000, version: '5.60.0' },
+              data: {
+                posts: [
+                  {
+                    id: 'p1',
+                    slug: 'harbour-lights',
+                    title: 'Harbour lights',
+                    type: 'post',
+                    status: 'published',
+                    published_at: '2023-05-02T10:00:00.000Z',
+                    feature_image: src('2023/05/feature.jpg'),
+                    html: `<p>Before.</p>${card('2023/05/quay.png', 'Quay')}<p>After.</p>`,
+                    lexical: JSON.stringify({
+                      root: {
+                        type: 'root',
+                        children: [
+                          { type: 'paragraph', children: [{ type: 'text', text: 'Before.' }] },
+                          { type: 'image', src: src('2023/05/quay.png'), alt: 'Quay' },
+                          { type: 'paragraph', children: [{ type: 'text', text: 'After.' }] },
+                        ],
+                      },
+                    }),
+                  },
+                  {
+                    id: 'p2',
+                    slug: 'night-ferry',
+                    title: 'Night ferry',
+                    type: 'post',
+                    status: 'published',
+                    published_at: '2023-05-03T10:00:00.000Z',
+                    html: `<p>Again.</p>${card('2023/05/quay.png', 'Quay again')}`,
+                  },
+                ],
+                users: [
+                  {
+                    id: 'u1',
+                    name: 'Ines Harbour',
+                    slug: 'ines',
+                    email: 'ines@example.com',
+                    profile_image: src('2023/05/ines.jpg'),
+                  },
+                ],
+                tags: [],
+              },
+            },
+          ],
+        }),
+      );
+      try {
+        const report = await importGhost(fresh.wiring, file, { oldUrl: 'https://old.example/' });
+        const first = await fresh.wiring.store.articles.findBySlug('harbour-lights');
+        const second = await fresh.wiring.store.articles.findBySlug('night-ferry');
+        assert.equal(first?.featuredImage, 'https://old.example/content/images/2023/05/feature.jpg');
+        assert.match(
+          first?.bodyMarkdown ?? '',
+          /!\[Quay\]\(https:\/\/old\.example\/content\/images\/2023\/05\/quay\.png\)/,
+        );
+        assert.match(second?.bodyMarkdown ?? '', /https:\/\/old\.example\/content\/images\/[^)]*quay\.png/);
+        for (const body of [first?.bodyHtml, second?.bodyHtml, first?.bodyMarkdown, second?.bodyMarkdown])
+          assert.doesNotMatch(body ?? '', /(?<!old\.example)\/content\/images\//);
+        const person = await fresh.wiring.store.people.findBySlug('ines');
+        assert.equal(person?.photo, 'https://old.example/content/images/2023/05/ines.jpg');
+        // One line per image (its resized copies are the same image), naming who uses it.
+        const skipped = report.skipped.filter((s) => s.kind === 'media');
+        assert.deepEqual(skipped.map((s) => s.ref).sort(), [
+          'image 2023/05/feature.jpg',
+          'image 2023/05/ines.jpg',
+          'image 2023/05/quay.png',
+        ]);
+        const reasonOf = (ref: string) => skipped.find((s) => s.ref === ref)?.reason ?? '';
+        assert.match(reasonOf('image 2023/05/feature.jpg'), /post p1 "Harbour lights"/);
+        assert.match(reasonOf('image 2023/05/quay.png'), /post p1 "Harbour lights".*post p2 "Night ferry"/);
+        assert.match(reasonOf('image 2023/05/ines.jpg'), /user u1 "Ines Harbour"/);
+        for (const s of skipped) assert.match(s.reason, /stays at https:\/\/old\.example\/content\/images\//);
+        assert.equal(outcomesOf(report, 'image').length, 3);
+      } finally {
+        await fresh.cleanup();
+      }
+    });
+
     test('the report lists every item of our fixtures, checked against an independent parse', async () => {
       const ghostText = readFileSync(ours('ghost-fidelity.json'), 'utf8');
       const ghostExpected = ghostSourceItems(ghostText);

@@ -95,7 +95,7 @@ export function isInsideImages(relative: string): boolean {
 }
 
 /** Ghost's resized copies live under size/w600/ (and format/webp/); the original is the path without. */
-function originalOf(relative: string): string {
+export function originalImageOf(relative: string): string {
   return relative.replace(/^size\/w\d+(?:h\d+)?\//, '').replace(/^format\/\w+\//, '');
 }
 
@@ -146,7 +146,7 @@ export async function placeGhostImages(
       onPlaced(missing('not copied (no --images folder given)'));
       continue;
     }
-    const original = originalOf(relative);
+    const original = originalImageOf(relative);
     const sourceId = keptSourceId(`ghost#image:${original}`);
     const earlier = known.get(sourceId);
     if (earlier) {

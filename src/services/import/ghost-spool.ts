@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import type { PlacedImage } from './ghost-images.ts';
+import { originalImageOf, type PlacedImage } from './ghost-images.ts';
 import type { GhostOrigin, GhostTable } from './ghost-reader.ts';
 
 type Row = Record<string, unknown>;
@@ -49,8 +49,12 @@ export class GhostSpool {
         CREATE TABLE links (seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, kind TEXT NOT NULL,
           post_id TEXT NOT NULL, target_id TEXT NOT NULL, sort_order REAL NOT NULL);
         CREATE INDEX links_post ON links (origin, kind, post_id, sort_order, seq);
-        CREATE TABLE images (origin TEXT NOT NULL, path TEXT NOT NULL, url TEXT, outcome TEXT,
-          reason TEXT, PRIMARY KEY (origin, path)) WITHOUT ROWID;
+        CREATE TABLE images (origin TEXT NOT NULL, path TEXT NOT NULL, original TEXT NOT NULL, url TEXT,
+          outcome TEXT, reason TEXT, PRIMARY KEY (origin, path)) WITHOUT ROWID;
+        CREATE INDEX images_original ON images (origin, original, path);
+        CREATE TABLE image_users (seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, original TEXT NOT NULL,
+          label TEXT NOT NULL);
+        CREATE UNIQUE INDEX image_users_label ON image_users (origin, original, label);
         CREATE TABLE meta (origin TEXT NOT NULL, post_id TEXT NOT NULL, row TEXT NOT NULL,
           PRIMARY KEY (origin, post_id)) WITHOUT ROWID;
         CREATE TABLE made (kind TEXT NOT NULL, source_id TEXT NOT NULL, entity_id INTEGER NOT NULL,
@@ -71,7 +75,14 @@ export class GhostSpool {
       insertLink: prepare(
         'INSERT INTO links (origin, kind, post_id, target_id, sort_order) VALUES (?, ?, ?, ?, ?)',
       ),
-      insertImage: prepare('INSERT OR IGNORE INTO images (origin, path) VALUES (?, ?)'),
+      insertImage: prepare('INSERT OR IGNORE INTO images (origin, path, original) VALUES (?, ?, ?)'),
+      insertImageUser: prepare(
+        'INSERT OR IGNORE INTO image_users (origin, original, label) VALUES (?, ?, ?)',
+      ),
+      selectImageUsers: prepare(
+        'SELECT label FROM image_users WHERE origin = ? AND original = ? ORDER BY seq LIMIT ?',
+      ),
+      countImageUsers: prepare('SELECT count(*) AS n FROM image_users WHERE origin = ? AND original = ?'),
       selectRows: prepare(
         'SELECT seq, is_repeat, row FROM rows WHERE origin = ? AND kind = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
@@ -80,7 +91,7 @@ export class GhostSpool {
         'SELECT target_id FROM links WHERE origin = ? AND kind = ? AND post_id = ? ORDER BY sort_order, seq',
       ),
       selectImages: prepare(
-        'SELECT path, url, outcome, reason FROM images WHERE origin = ? AND path > ? ORDER BY path LIMIT ?',
+        'SELECT path, original, url, outcome, reason FROM images WHERE origin = ? AND (original, path) > (?, ?) ORDER BY original, path LIMIT ?',
       ),
       countImages: prepare('SELECT count(*) AS n FROM images WHERE origin = ?'),
       placeImage: prepare('UPDATE images SET url = ?, outcome = ?, reason = ? WHERE origin = ? AND path = ?'),
@@ -114,8 +125,9 @@ export class GhostSpool {
   /**
    * Adds the next row of one of the file's lists. Posts, users and tags are kept whole (but a
    * post keeps only the body the import reads, see `keptBody`); the join lists as indexed links.
+   * `usedBy` names the row (a post or user) that refers to `imagePaths`, for the report.
    */
-  add(table: GhostTable, row: Row, origin: GhostOrigin, imagePaths: string[]): void {
+  add(table: GhostTable, row: Row, origin: GhostOrigin, imagePaths: string[], usedBy?: string): void {
     if (table === 'posts_tags' || table === 'posts_authors') {
       const postId = text(row.post_id);
       const targetId = text(table === 'posts_tags' ? row.tag_id : row.author_id);
@@ -138,7 +150,11 @@ export class GhostSpool {
       if (id !== null && !isRepeat && slug)
         this.run('insertSlug', origin, slug, id, isGhostPage(row) ? 1 : 0);
     }
-    for (const imagePath of imagePaths) this.run('insertImage', origin, imagePath);
+    for (const imagePath of imagePaths) {
+      const original = originalImageOf(imagePath);
+      this.run('insertImage', origin, imagePath, original);
+      if (usedBy) this.run('insertImageUser', origin, original, usedBy);
+    }
     this.wrote();
   }
 
@@ -201,27 +217,41 @@ export class GhostSpool {
     return this.get<{ n: number }>('countImages', origin)?.n ?? 0;
   }
 
-  /** The images the file refers to, each once, sorted by path, with where they were placed. */
-  *images(origin: GhostOrigin): Generator<PlacedImage> {
-    let after = '';
+  /**
+   * The images the file refers to, each path once, with where they were placed: sorted by the
+   * original image (a resized copy, size/w600/<path>, is the same image as <path>), then by path.
+   */
+  *images(origin: GhostOrigin): Generator<PlacedImage & { original: string }> {
+    let after = ['', ''];
     for (;;) {
       const page = this.all<{
         path: string;
+        original: string;
         url: string | null;
         outcome: string | null;
         reason: string | null;
-      }>('selectImages', origin, after, PAGE);
+      }>('selectImages', origin, after[0], after[1], PAGE);
       for (const entry of page)
         yield {
           path: entry.path,
+          original: entry.original,
           url: entry.url,
           outcome: (entry.outcome ?? 'skipped') as PlacedImage['outcome'],
           ...(entry.reason ? { reason: entry.reason } : {}),
         };
       const last = page.at(-1);
       if (!last || page.length < PAGE) return;
-      after = last.path;
+      after = [last.original, last.path];
     }
+  }
+
+  /** The first `limit` posts and users (as labelled when added) that refer to an image or its resized copies, and how many do. */
+  imageUsers(origin: GhostOrigin, original: string, limit: number): { labels: string[]; count: number } {
+    const labels = this.all<{ label: string }>('selectImageUsers', origin, original, limit).map(
+      (r) => r.label,
+    );
+    const count = this.get<{ n: number }>('countImageUsers', origin, original)?.n ?? 0;
+    return { labels, count };
   }
 
   /** The paths of the images the file refers to, each once, sorted. */

@@ -20,6 +20,8 @@ import {
   type ImageUrls,
   isInsideImages,
   MISSING_IMAGE,
+  originalImageOf,
+  type PlacedImage,
   placeGhostImages,
   removeGhostImages,
   rewriteGhostImages,
@@ -53,6 +55,16 @@ type Row = Record<string, unknown>;
 
 /** Posts written per transaction (unless strict), as for WordPress: short enough not to hold up other writers. */
 export const GHOST_BATCH_POSTS = 500;
+
+/** How many of the posts and people using a missing image its report line names. */
+const IMAGE_USERS_NAMED = 3;
+
+/** How the report names a post or user that refers to images, as the post's or user's own line does. */
+function usedBy(table: GhostTable, row: Row): string {
+  const id = text(row.id) ?? '(no id)';
+  const name = table === 'users' ? text(row.name) : text(row.title);
+  return `${table === 'users' ? 'user' : 'post'} ${id} "${clipText(name?.trim() || text(row.slug)?.trim() || '', 80)}"`;
+}
 
 /** The fields of a post or user that may refer to an image below content/images. */
 const IMAGE_FIELDS = ['html', 'lexical', 'mobiledoc', 'markdown', 'feature_image', 'image', 'profile_image'];
@@ -341,7 +353,13 @@ export async function importGhost(
           table === 'posts' || table === 'users'
             ? ghostImagePaths(IMAGE_FIELDS.map((key) => text(row[key])))
             : [];
-        spool.add(table, spooledRow(table, row), rowOrigin, images);
+        spool.add(
+          table,
+          spooledRow(table, row),
+          rowOrigin,
+          images,
+          images.length > 0 ? usedBy(table, row) : undefined,
+        );
       },
       onProgress: (done, total) => options.onProgress?.({ phase: 'reading', done, total }),
     });
@@ -355,7 +373,7 @@ export async function importGhost(
     const imageCount =
       options.imagesDir || options.oldUrl || spool.imageCount(origin) === 0
         ? 0
-        : [...spool.imagePaths(origin)].filter(isInsideImages).length;
+        : new Set([...spool.imagePaths(origin)].filter(isInsideImages).map(originalImageOf)).size;
     if (imageCount > 0)
       throw failed(
         file,
@@ -535,19 +553,46 @@ class GhostWriter {
     return url;
   }
 
+  /**
+   * Lists each image once: its resized copies (size/w600/…) are the same image, and the one
+   * line names the posts and people that use it, so a missing one can be found and replaced.
+   */
   writeImages(): void {
     const session = this.session;
     let missing = 0;
     let placed = 0;
-    for (const image of this.spool.images(this.origin)) {
-      session.item({ kind: 'image', id: image.path, outcome: image.outcome, reason: image.reason });
+    const write = (group: (PlacedImage & { original: string })[]) => {
+      const image = group.find((one) => one.path === one.original) ?? (group[0] as PlacedImage);
+      const outcome = group.some((one) => one.outcome === 'imported')
+        ? 'imported'
+        : group.some((one) => one.outcome === 'unchanged')
+          ? 'unchanged'
+          : image.outcome;
+      const id = group[0]?.original ?? image.path;
+      let reason = image.reason;
+      if (outcome === 'skipped') {
+        const { labels, count } = this.spool.imageUsers(this.origin, id, IMAGE_USERS_NAMED);
+        const more = count - labels.length;
+        const users =
+          labels.length > 0 ? `; used by ${labels.join(', ')}${more > 0 ? ` and ${more} more` : ''}` : '';
+        reason = `${reason ?? 'not copied'}${users}`;
+      }
+      session.item({ kind: 'image', id, outcome, reason });
       // Each image not copied is listed with the others skipped, not only in the full report.
-      if (image.outcome === 'skipped')
-        session.skip('media', `image ${image.path}`, image.reason ?? 'not copied');
-      else session.count('media', image.outcome);
+      if (outcome === 'skipped') session.skip('media', `image ${id}`, reason ?? 'not copied');
+      else session.count('media', outcome);
       placed += 1;
-      if (image.outcome === 'skipped') missing += 1;
+      if (outcome === 'skipped') missing += 1;
+    };
+    let group: (PlacedImage & { original: string })[] = [];
+    for (const image of this.spool.images(this.origin)) {
+      if (group.length > 0 && group[0]?.original !== image.original) {
+        write(group);
+        group = [];
+      }
+      group.push(image);
     }
+    if (group.length > 0) write(group);
     if (missing > 0)
       session.warn(
         `${missing} of ${placed} image(s) were not copied into the media library (each is listed with the reason: linked at the old site when its address was given, else left out)`,
