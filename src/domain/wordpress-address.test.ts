@@ -28,10 +28,15 @@ test('feeds of the site, of a listing and of a post, in RSS or Atom', () => {
 test('listing pages and date archives', () => {
   assert.deepEqual(wordPressAddress('/page/2'), { kind: 'page', base: null, page: 2 });
   assert.deepEqual(wordPressAddress('/author/ana/page/3'), { kind: 'page', base: '/author/ana', page: 3 });
-  assert.deepEqual(wordPressAddress('/2019'), { kind: 'archive' });
-  assert.deepEqual(wordPressAddress('/2019/05'), { kind: 'archive' });
-  assert.deepEqual(wordPressAddress('/2019/05/31'), { kind: 'archive' });
-  assert.deepEqual(wordPressAddress('/2019/05/page/4'), { kind: 'archive' });
+  assert.deepEqual(wordPressAddress('/2019'), { kind: 'archive', base: null });
+  assert.deepEqual(wordPressAddress('/2019/05'), { kind: 'archive', base: null });
+  assert.deepEqual(wordPressAddress('/2019/05/31'), { kind: 'archive', base: null });
+  assert.deepEqual(wordPressAddress('/2019/05/page/4'), { kind: 'archive', base: null });
+  // Under what may be the folder a site lived in (the reader checks it was).
+  assert.deepEqual(wordPressAddress('/blog/2019/05'), { kind: 'archive', base: '/blog' });
+  assert.deepEqual(wordPressAddress('/blog/2019/05/page/2'), { kind: 'archive', base: '/blog' });
+  assert.deepEqual(wordPressAddress('/blog/feed/atom'), { kind: 'feed', base: '/blog', format: 'atom' });
+  assert.deepEqual(wordPressAddress('/blog/page/2'), { kind: 'page', base: '/blog', page: 2 });
 });
 
 test('what is none of those has no WordPress form', () => {

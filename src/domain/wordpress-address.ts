@@ -10,8 +10,11 @@ export type WordPressAddress =
   | { kind: 'feed'; base: string | null; format: 'rss' | 'atom' }
   /** Page N of a listing: of the whole site (base null), or of a term or an author. */
   | { kind: 'page'; base: string | null; page: number }
-  /** A date archive (/2019/, /2019/05/, /2019/05/12/). */
-  | { kind: 'archive' }
+  /**
+   * A date archive (/2019/, /2019/05/, /2019/05/12/), of the site at the root (base null) or,
+   * for one that may have lived in a folder of its host, under `base` (/blog/2019/05/).
+   */
+  | { kind: 'archive'; base: string | null }
   /** Ghost's AMP copy of a post (/<post>/amp/): the post itself. */
   | { kind: 'amp'; base: string };
 
@@ -24,6 +27,7 @@ const GHOST_FEED_SUFFIX = /^(.*?)\/rss$/;
 const AMP_SUFFIX = /^(\/[^/]+)\/amp$/;
 const PAGE_SUFFIX = /^(.*?)\/page\/(\d{1,6})$/;
 const DATE_ARCHIVE = /^\/\d{4}(?:\/(?:0[1-9]|1[0-2])(?:\/(?:0[1-9]|[12]\d|3[01]))?)?$/;
+const FOLDER_DATE_ARCHIVE = /^(\/.+?)\/\d{4}(?:\/(?:0[1-9]|1[0-2])(?:\/(?:0[1-9]|[12]\d|3[01]))?)?$/;
 const QUERY_FEED = /^(?:rss2?|rdf|atom|comments-rss2|comments-atom)$/;
 
 /**
@@ -53,11 +57,16 @@ export function wordPressAddress(path: string): WordPressAddress | undefined {
     if (page < 1 || page > MAX_PAGE) return undefined;
     const base = paged[1] ?? '';
     if (base === '') return { kind: 'page', base: null, page };
-    if (DATE_ARCHIVE.test(base)) return { kind: 'archive' };
-    return { kind: 'page', base, page };
+    return dateArchive(base) ?? { kind: 'page', base, page };
   }
-  if (DATE_ARCHIVE.test(path)) return { kind: 'archive' };
-  return undefined;
+  return dateArchive(path);
+}
+
+/** A date archive at the root (/2019/05) or under what may be a folder (/blog/2019/05), or undefined. */
+function dateArchive(path: string): WordPressAddress | undefined {
+  if (DATE_ARCHIVE.test(path)) return { kind: 'archive', base: null };
+  const folder = FOLDER_DATE_ARCHIVE.exec(path)?.[1];
+  return folder === undefined ? undefined : { kind: 'archive', base: folder };
 }
 
 /**

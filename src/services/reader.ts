@@ -364,7 +364,9 @@ export class Reader {
    * address with no redirect of its own that has a WordPress form (a feed, a listing page, a date
    * archive: see wordPressAddress) leads to the nearest equivalent here, through the redirect its
    * base has (a term, an author or a post an import brought) or to the site's own listings and
-   * pages. At most three indexed look-ups; the taxonomies come from the site structure kept in memory.
+   * pages; a base an import recorded as the old site's home (a WordPress site in a folder of its
+   * host, /blog) stands for the site. A few indexed look-ups; the taxonomies come from the site
+   * structure kept in memory.
    */
   async oldAddress(path: string): Promise<{ kind: 'moved'; to: string } | { kind: 'gone' } | undefined> {
     const direct = await this.redirectOf(path);
@@ -372,10 +374,24 @@ export class Reader {
     const address = wordPressAddress(path);
     if (!address) return undefined;
     const moved = (to: string) => ({ kind: 'moved', to }) as const;
-    if (address.kind === 'archive') return moved('/articles');
-    if (address.kind !== 'amp' && address.base === null)
-      return moved(address.kind === 'feed' ? feedPathOf('', address.format) : `/?page=${address.page}`);
-    const base = await this.redirectOf(address.base ?? '/');
+    // The site's own: its feed, a page of its listing, its articles for a date archive.
+    const ofSite = () =>
+      address.kind === 'feed'
+        ? moved(feedPathOf('', address.format))
+        : address.kind === 'page'
+          ? moved(`/?page=${address.page}`)
+          : moved('/articles');
+    if (address.kind !== 'amp' && address.base === null) return ofSite();
+    let base = await this.redirectOf(address.base ?? '/');
+    // The site's comments feed under a folder (/blog/comments/feed): the folder's feed.
+    if (!base && address.kind === 'feed' && address.base?.endsWith('/comments')) {
+      const folder = await this.redirectOf(address.base.slice(0, -'/comments'.length));
+      if (folder?.kind === 'moved' && folder.to === '/') base = folder;
+    }
+    // A folder an import recorded as the old site's home (https://old.example/blog): its feeds,
+    // listing pages and date archives are the site's.
+    if (address.kind !== 'amp' && base?.kind === 'moved' && base.to === '/') return ofSite();
+    if (address.kind === 'archive') return undefined;
     const target =
       base?.kind === 'moved'
         ? base.to

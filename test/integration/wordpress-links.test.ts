@@ -286,5 +286,48 @@ for (const kind of DATABASE_KINDS) {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+
+    test('its home, feeds, listing pages and date archives under the folder lead to ours', async () => {
+      const t = await createTestWiring(kind);
+      const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-wp-folder-feeds-'));
+      const app = await buildApp(t.wiring, { shouldLog: false });
+      try {
+        const file = path.join(dir, 'export.xml');
+        writeFileSync(file, SUBDIRECTORY_WXR);
+        await importWordPress(t.wiring, file);
+        const moved = async (url: string) => {
+          const reply = await app.inject({ method: 'GET', url });
+          assert.equal(reply.statusCode, 301, `${url} answered ${reply.statusCode}`);
+          return String(reply.headers.location);
+        };
+        assert.equal(await moved('/blog/'), '/');
+        assert.equal(await moved('/blog'), '/');
+        assert.equal(await moved('/blog/index.php'), '/');
+        assert.equal(await moved('/blog/feed/'), '/feed.xml');
+        assert.equal(await moved('/blog/feed/rss2/'), '/feed.xml');
+        assert.equal(await moved('/blog/feed/atom/'), '/feed.atom');
+        assert.equal(await moved('/blog/comments/feed/'), '/feed.xml');
+        assert.equal(await moved('/blog/?feed=rss2'), '/feed.xml');
+        assert.equal(await moved('/blog/?feed=atom'), '/feed.atom');
+        assert.equal(await moved('/blog/page/2/'), '/?page=2');
+        assert.equal(await moved('/blog/2019/'), '/articles');
+        assert.equal(await moved('/blog/2019/05/'), '/articles');
+        assert.equal(await moved('/blog/2019/05/page/2/'), '/articles');
+        const news = await moved('/blog/category/news/');
+        assert.equal(await moved('/blog/category/news/feed/'), `${news}/feed.xml`);
+        assert.equal(await moved('/blog/category/news/page/2/'), `${news}?page=2`);
+        const author = await moved('/blog/author/ana/');
+        assert.equal(await moved('/blog/author/ana/feed/'), `${author}/feed.xml`);
+        // A post's own feed (its comments) leads to the post.
+        assert.equal(await moved('/blog/2019/05/dated/feed/'), '/articles/dated');
+        // Outside the folder, nothing was the old site's.
+        assert.equal((await app.inject({ method: 'GET', url: '/elsewhere/feed/' })).statusCode, 404);
+        assert.equal((await app.inject({ method: 'GET', url: '/elsewhere/2019/05/' })).statusCode, 404);
+      } finally {
+        await app.close();
+        await t.cleanup();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 }

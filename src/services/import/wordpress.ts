@@ -464,6 +464,13 @@ class WordPressWriter {
   }
 
   async writeChannel(): Promise<void> {
+    // A site in a folder of its host (https://old.example/blog): the folder was its home page, and
+    // its feeds, listing pages and date archives (/blog/feed/, /blog/page/2/) lead to ours through
+    // this redirect (see Reader.oldAddress).
+    if (this.sitePath !== '') {
+      await this.session.redirect(this.sitePath, '/', 'site');
+      await this.session.redirect(`${this.sitePath}/index.php`, '/', 'site');
+    }
     for (const author of this.channel.authors) {
       const name =
         author.displayName?.trim() ||

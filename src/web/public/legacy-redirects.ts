@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { feedPathOf } from '../../domain/paths.ts';
+import { trimEndOf } from '../../domain/text.ts';
 import {
   hasWordPressQueryKey,
   wordPressQueryAddress,
@@ -35,7 +36,13 @@ export async function legacyRedirects(
         // Recorded decoded where it could be; kept as written otherwise (see normalizePath).
       }
       const old = wordPressQueryAddressAt(folder, query);
-      const address = old === undefined ? undefined : await deps.reader.oldAddress(old);
+      // ?feed=rss2 under the folder: its feed (/blog/feed/, which leads to ours when the folder was the site's home).
+      const format = old === undefined ? wordPressQueryFeed(query.get('feed') ?? '') : undefined;
+      const feed = format
+        ? `${trimEndOf(folder.replace(/\/index\.php$/, '/'), '/')}/feed${format === 'atom' ? '/atom' : ''}`
+        : undefined;
+      const lookup = old ?? feed;
+      const address = lookup === undefined ? undefined : await deps.reader.oldAddress(lookup);
       if (address?.kind === 'gone') throw Errors.GONE();
       if (address?.kind === 'moved')
         return reply.header('cache-control', deps.cacheControl).redirect(address.to, 301);
