@@ -553,6 +553,61 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('[gallery link=…] is honoured: each image links to its file (file, attachment, the default) or to nothing (none)', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const uploads = path.join(folder, 'gallery-link-uploads');
+        mkdirSync(path.join(uploads, '2020', '06'), { recursive: true });
+        writeFileSync(path.join(uploads, '2020', '06', 'photo-201.jpg'), 'bytes of a photo');
+        const site = 'gallery-links.example';
+        const file = write(
+          'gallery-links.xml',
+          wxr(
+            site,
+            '',
+            `${post(site, {
+              id: 60,
+              slug: 'linked-galleries',
+              title: 'Linked galleries',
+              body: [
+                'File:',
+                '[gallery ids="201" link="file"]',
+                'None:',
+                '[gallery ids="201" link="none"]',
+                'Attachment:',
+                '[gallery ids="201" link="attachment"]',
+                'Default:',
+                '[gallery ids="201" columns="1"]',
+              ].join('\n\n'),
+            })}
+  <item>
+    <title>photo-201</title>
+    <link>https://${site}/2020/06/linked-galleries/photo-201/</link>
+    <wp:post_id>201</wp:post_id>
+    <wp:post_date_gmt>2020-06-01 10:00:00</wp:post_date_gmt>
+    <wp:post_name>photo-201</wp:post_name>
+    <wp:status>inherit</wp:status>
+    <wp:post_parent>60</wp:post_parent>
+    <wp:post_type>attachment</wp:post_type>
+    <wp:attachment_url>https://${site}/wp-content/uploads/2020/06/photo-201.jpg</wp:attachment_url>
+    <wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[The quay]]></wp:meta_value></wp:postmeta>
+  </item>`,
+          ),
+        );
+        const mediaDir = mediaDirOf(t.wiring.config.data.dir);
+        await importWordPress(t.wiring, file, { uploadsDir: uploads, mediaDir });
+        const body = (await t.wiring.store.articles.findBySlug('linked-galleries'))?.bodyMarkdown;
+        const image = '![The quay](/media/wordpress/2020/06/photo-201.jpg)';
+        const linked = `[${image}](/media/wordpress/2020/06/photo-201.jpg)`;
+        assert.equal(
+          body,
+          ['File:', linked, 'None:', image, 'Attachment:', linked, 'Default:', linked].join('\n\n'),
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test('a post with a <pre> left unclosed keeps the rest of its text, and its line says the markup was repaired', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type GalleryImage, galleryProblem, resolveGalleries } from './wordpress-gallery.ts';
+import { type GalleryImage, galleryHtml, galleryProblem, resolveGalleries } from './wordpress-gallery.ts';
 
 const image = (id: string, url: string | null = `https://example.org/${id}.jpg`): GalleryImage => ({
   id,
@@ -43,4 +43,25 @@ test('galleries name their images by ids (or include), or take the post’s own 
     galleryProblem(resolveGalleries('[gallery]', '5', lookup)?.['']),
     'the post has no attached images in the file',
   );
+});
+
+test('a gallery honours link=: the file, none, or the attachment page (WordPress’s default), which here is the file', () => {
+  const galleries = resolveGalleries(
+    '[gallery ids="1" link="file"] [gallery ids="1" link="none"] [gallery ids="1" link="attachment"] [gallery ids="1"] [gallery ids="1" link=\'NONE\']',
+    '9',
+    lookup,
+  );
+  const html = (key: string) => {
+    const gallery = galleries?.[key];
+    assert.ok(gallery, key);
+    return galleryHtml(gallery);
+  };
+  const linked = '<a href="https://example.org/1.jpg"><img src="https://example.org/1.jpg" alt=""></a>';
+  assert.match(html('ids="1" link="file"'), new RegExp(linked.replace(/[.?]/g, '\\$&')));
+  assert.match(html('ids="1" link="attachment"'), new RegExp(linked.replace(/[.?]/g, '\\$&')));
+  assert.match(html('ids="1"'), new RegExp(linked.replace(/[.?]/g, '\\$&')));
+  for (const key of ['ids="1" link="none"', 'ids="1" link=\'NONE\'']) {
+    assert.doesNotMatch(html(key), /<a\b/, key);
+    assert.match(html(key), /<img src="https:\/\/example\.org\/1\.jpg" alt="">/, key);
+  }
 });

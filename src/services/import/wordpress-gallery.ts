@@ -7,9 +7,17 @@ export interface GalleryImage {
   caption: string | null;
 }
 
-/** What a [gallery] shortcode shows: its images, and the ids it names that the file lacks. */
+/**
+ * Where a gallery's images lead (its `link` attribute): the image file, nowhere, or (WordPress's
+ * default, any other value) the attachment's page, which here is the file: an import leads the
+ * attachment pages' addresses there.
+ */
+export type GalleryLink = 'file' | 'none' | 'attachment';
+
+/** What a [gallery] shortcode shows: its images, where they lead, and the ids it names that the file lacks. */
 export interface ResolvedGallery {
   images: GalleryImage[];
+  link: GalleryLink;
   /** Ids named by the shortcode with no attachment of the file, or one that is no image. */
   missing: string[];
 }
@@ -74,7 +82,8 @@ export function resolveGalleries(
       for (const image of lookup.attachmentsOf(postId))
         if (isImage(image) && !excluded.has(image.id)) images.push(image);
     }
-    galleries[key] = { images, missing };
+    const link = (attributes.link ?? '').trim().toLowerCase();
+    galleries[key] = { images, link: link === 'file' || link === 'none' ? link : 'attachment', missing };
   }
   return galleries;
 }
@@ -83,11 +92,17 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** A gallery as the block editor writes one: a figure of image figures, each with its caption. */
+/**
+ * A gallery as the block editor writes one: a figure of image figures, each with its caption,
+ * each image a link to its file unless the gallery's images lead nowhere (link="none").
+ */
 export function galleryHtml(gallery: ResolvedGallery): string {
   const figures = gallery.images.map((image) => {
     const caption = image.caption?.trim();
-    return `<figure class="wp-block-image"><img src="${escapeHtml(image.url?.trim() ?? '')}" alt="${escapeHtml(image.alt?.trim() ?? '')}">${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
+    const url = escapeHtml(image.url?.trim() ?? '');
+    const img = `<img src="${url}" alt="${escapeHtml(image.alt?.trim() ?? '')}">`;
+    const shown = gallery.link === 'none' || url === '' ? img : `<a href="${url}">${img}</a>`;
+    return `<figure class="wp-block-image">${shown}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
   });
   return `<figure class="wp-block-gallery">${figures.join('')}</figure>`;
 }
