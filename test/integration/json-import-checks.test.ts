@@ -419,3 +419,87 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+for (const kind of DATABASE_KINDS) {
+  describe(`impossible dates in revisions of a hand-made export on ${kind}`, () => {
+    test('a revision whose date (or a date it saved) does not exist is left out alone, naming the field and value', async () => {
+      const t = await createTestWiring(kind);
+      try {
+        const revision = (version: number, createdAt: string, snapshot: Record<string, unknown> = {}) => ({
+          version,
+          actor: 'import',
+          note: null,
+          created_at: createdAt,
+          snapshot: { title: `Version ${version}`, publishedAt: STAMP, ...snapshot },
+        });
+        const document = {
+          ...DOCUMENT,
+          settings: [],
+          settingsRevisions: [
+            { version: 1, actor: 'import', note: null, created_at: STAMP, snapshot: {} },
+            { version: 2, actor: 'import', note: null, created_at: '2023-02-29T00:00:00.000Z', snapshot: {} },
+          ],
+          people: [
+            person('ana-reis', {
+              revisions: [
+                { version: 1, actor: 'import', note: null, created_at: STAMP, snapshot: { name: 'Ana' } },
+                {
+                  version: 2,
+                  actor: 'import',
+                  note: null,
+                  created_at: '99999-01-01T00:00:00.000Z',
+                  snapshot: { name: 'Ana Reis' },
+                },
+              ],
+            }),
+          ],
+          articles: [
+            article('with-history', {
+              version: 4,
+              revisions: [
+                revision(1, STAMP),
+                revision(2, '2023-02-30T10:00:00.000Z'),
+                revision(3, STAMP, { publishedAt: '2023-13-01T00:00:00.000Z' }),
+                revision(4, '2026-11-02 08:00:00'),
+              ],
+            }),
+          ],
+          pages: [],
+          media: [],
+          redirects: [],
+        };
+        const file = path.join(t.database.dataDir, 'revision-dates.json');
+        writeFileSync(file, JSON.stringify(document));
+        const report = await importJson(t.wiring, file);
+        const kept = await t.wiring.store.articles.findBySlug('with-history');
+        assert.ok(kept, 'the article is imported: only its bad revisions are left out');
+        assert.equal(report.counts.article.imported, 1);
+        const versions = (await t.wiring.store.revisions.list('article', kept.id))
+          .map((r) => r.version)
+          .sort();
+        assert.deepEqual(versions, [1, 4]);
+        const skipped = (ref: string) => report.skipped.find((s) => s.ref === ref)?.reason ?? '';
+        assert.match(
+          skipped('revision 2 of article with-history'),
+          /^created_at is not a real date.*"2023-02-30T10:00:00\.000Z"/,
+        );
+        assert.match(
+          skipped('revision 3 of article with-history'),
+          /^snapshot\.publishedAt is not a real date.*"2023-13-01T00:00:00\.000Z"/,
+        );
+        assert.match(skipped('revision 2 of person ana-reis'), /^created_at .*"99999-01-01T00:00:00\.000Z"/);
+        assert.match(
+          skipped('settings revision 2'),
+          /^created_at is not a real date.*"2023-02-29T00:00:00\.000Z"/,
+        );
+        const ana = await t.wiring.store.people.findBySlug('ana-reis');
+        assert.deepEqual(
+          (await t.wiring.store.revisions.list('person', ana?.id ?? 0)).map((r) => r.version),
+          [1],
+        );
+      } finally {
+        await t.cleanup();
+      }
+    });
+  });
+}

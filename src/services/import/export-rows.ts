@@ -187,6 +187,27 @@ async function checkArticle(row: ExportRow): Promise<FieldError[]> {
   return [];
 }
 
+/**
+ * The problems of a revision row (of an article, page, person, term or the settings) that keep
+ * it out, as an article's dates do theirs: its created_at, and each date its snapshot saved
+ * (publishedAt, updatedAt…), must name a day and time that exist. History such a date is part
+ * of could not be shown or restored.
+ */
+export function revisionRowProblems(row: ExportRow): FieldError[] {
+  if (!isObject(row)) return [{ field: '(row)', message: 'must be an object' }];
+  const f = new Fields(row);
+  f.date('created_at');
+  const snapshot = row.snapshot;
+  if (isObject(snapshot))
+    for (const [key, value] of Object.entries(snapshot)) {
+      if (!/(?:At|_at)$/.test(key) || typeof value !== 'string' || value === '') continue;
+      const problem = timestampProblem(value);
+      if (problem)
+        f.errors.push({ field: `snapshot.${key}`, message: `${problem} ("${value.slice(0, 40)}")` });
+    }
+  return f.errors;
+}
+
 /** The draft's field names as the export's columns, so a reason names what to fix in the file. */
 function articleField(error: FieldError): FieldError {
   const columns: Record<string, string> = {

@@ -12,7 +12,7 @@ import { clipText } from '../../domain/text.ts';
 import { type AppError, Errors, type FieldError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { rebuildSearchIndex } from '../discovery/search.ts';
-import { checkExportSections } from './export-rows.ts';
+import { checkExportSections, revisionRowProblems } from './export-rows.ts';
 
 type Row = Record<string, unknown>;
 
@@ -149,7 +149,10 @@ function rowsThatFit(sections: ExportSections, report: MigrationReport, file: st
     const { kind, noun, ref } = SECTION_ROWS[section];
     fitting[section] = sections[section].flatMap((row) => {
       const name = `${noun} ${String(row[ref] ?? '?')}`;
-      const errors = exportRowErrors(section, row);
+      const errors = [
+        ...exportRowErrors(section, row),
+        ...(section === 'settingsRevisions' ? revisionRowProblems(row) : []),
+      ];
       if (errors.length > 0) {
         // The settings' history is history, not an item of its own.
         skip(
@@ -169,7 +172,10 @@ function rowsThatFit(sections: ExportSections, report: MigrationReport, file: st
         const places = new Map<number, number>();
         const kept: ExportRow[] = [];
         for (const [index, item] of items.entries()) {
-          const itemErrors = exportRowErrors(nestedKind, item);
+          const itemErrors = [
+            ...exportRowErrors(nestedKind, item),
+            ...(key === 'revisions' ? revisionRowProblems(item) : []),
+          ];
           if (itemErrors.length > 0) {
             const owner = String(row[ref] ?? '?');
             skip(
