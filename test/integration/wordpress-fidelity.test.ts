@@ -649,6 +649,53 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a comment with a <pre> left unclosed keeps the rest of its text, and its own line says the markup was repaired', async () => {
+      const t: TestWiring = await createTestWiring(kind);
+      try {
+        const site = 'open-pre-comment.example';
+        const comment = (id: number, body: string) =>
+          `<wp:comment><wp:comment_id>${id}</wp:comment_id><wp:comment_author><![CDATA[Reader ${id}]]></wp:comment_author><wp:comment_date_gmt>2020-06-02 10:00:00</wp:comment_date_gmt><wp:comment_content><![CDATA[${body}]]></wp:comment_content><wp:comment_approved>1</wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>`;
+        const file = write(
+          'open-pre-comment.xml',
+          wxr(
+            site,
+            '',
+            post(site, {
+              id: 33,
+              slug: 'discussed',
+              title: 'Discussed',
+              extra: [
+                comment(
+                  71,
+                  'Try this:\n\n<pre>while (x<y) {\n  x++;\n}\n\nIt worked for me, thanks for the post.',
+                ),
+                comment(72, '<pre>fine</pre><p>Closed properly.</p>'),
+              ].join('\n'),
+            }),
+          ),
+        );
+        for (const workers of [0, 1]) {
+          const report = await importWordPress(t.wiring, file, { workers });
+          assert.match(
+            itemLine(report, 'comment', '71').reason ?? '',
+            /markup repaired: a <pre> without <\/pre> was closed where its code ends, before "It worked for me/,
+          );
+          assert.doesNotMatch(itemLine(report, 'comment', '72').reason ?? '', /repaired/);
+          assert.doesNotMatch(itemLine(report, 'item', '33').reason ?? '', /repaired/);
+          const article = await t.wiring.store.articles.findBySlug('discussed');
+          const bodies = (await t.wiring.store.comments.listForArticle(article?.id ?? 0)).map((c) => c.body);
+          assert.ok(
+            bodies.includes(
+              'Try this:\n\n```\nwhile (x<y) {\n  x++;\n}\n```\n\nIt worked for me, thanks for the post.',
+            ),
+            bodies.join('\n---\n'),
+          );
+        }
+      } finally {
+        await t.cleanup();
+      }
+    });
+
     test("a post's own <!--more--> text and its javascript: links are reported on its line; the links keep their text", async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {

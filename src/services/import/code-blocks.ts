@@ -309,7 +309,7 @@ export function liftCode(
       repairs.push(
         rest
           ? `markup repaired: a <pre> without </pre> was closed where its code ends, before "${clipText(rest, 60)}"`
-          : 'markup repaired: a <pre> without </pre> was taken as code to the end of the post',
+          : 'markup repaired: a <pre> without </pre> was taken as code to the end of the text',
       );
       return { text: place(preBlock(match[1] ?? '', all.slice(openEnd, end))), end };
     },

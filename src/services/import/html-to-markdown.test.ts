@@ -666,7 +666,7 @@ describe('a <pre> left unclosed', () => {
       isWordPress: true,
     });
     assert.equal(markdown, 'Intro.\n\n```\nif (a<b) {\n  go();\n}\n\nreturn c;\n```');
-    assert.match(repairs[0] ?? '', /<pre> without <\/pre>.*to the end of the post/);
+    assert.match(repairs[0] ?? '', /<pre> without <\/pre>.*to the end of the text/);
   });
 
   test('a closed <pre> is no repair; a comparison in it is code, not a bold tag to remove', () => {

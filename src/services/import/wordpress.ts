@@ -1068,8 +1068,8 @@ class WordPressWriter {
       let text = prepared?.[index];
       if (!text) {
         try {
-          const { markdown, droppedLinks } = htmlToMarkdown(comment.content, { isWordPress: true });
-          text = { markdown, droppedLinks };
+          const { markdown, droppedLinks, repairs } = htmlToMarkdown(comment.content, { isWordPress: true });
+          text = { markdown, droppedLinks, repairs };
         } catch (error) {
           text = { error: error instanceof Error ? error.message : String(error) };
         }
@@ -1094,6 +1094,8 @@ class WordPressWriter {
         this.externalImages.add(linked.images);
       }
       if (text.droppedLinks.length > 0) this.session.note(commentRef, droppedLinksNote(text.droppedLinks));
+      // Broken markup mended so that nothing after it is lost, on the comment's line as on a post's.
+      for (const repair of text.repairs) this.session.note(commentRef, repair);
       if (!body.trim()) {
         this.session.skip('comment', commentRef, 'is empty');
         this.session.item({

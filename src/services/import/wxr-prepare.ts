@@ -171,7 +171,7 @@ export interface PreparedItem {
       }
     | Unconvertible
     | null;
-  comments: ({ markdown: string; droppedLinks: DroppedLink[] } | Unconvertible)[];
+  comments: ({ markdown: string; droppedLinks: DroppedLink[]; repairs: string[] } | Unconvertible)[];
 }
 
 /** What preparing an item needs of it (all a worker thread is sent). */
@@ -250,8 +250,8 @@ export function prepareWxrItem(task: PrepareTask): PreparedItem {
   }
   const comments = task.comments.map((content) => {
     try {
-      const { markdown, droppedLinks } = htmlToMarkdown(content, { isWordPress: true });
-      return { markdown, droppedLinks };
+      const { markdown, droppedLinks, repairs } = htmlToMarkdown(content, { isWordPress: true });
+      return { markdown, droppedLinks, repairs };
     } catch (error) {
       return { error: messageOf(error) };
     }
