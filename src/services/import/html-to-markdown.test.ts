@@ -677,3 +677,27 @@ describe('a <pre> left unclosed', () => {
     );
   });
 });
+
+describe('emphasis left open around paragraphs', () => {
+  test('an <i>, <em>, <b> or <strong> never closed keeps its words emphasised, and the blocks after it come across without stray asterisks', () => {
+    const { markdown, repairs } = htmlToMarkdown(
+      '<p>This is <b>bold and <i>italic</b> crossed.</p>\n<div><p>An unclosed div:</p>\n<ul><li>one<li>two</ul></div>\n<blockquote>Quoted <em>text\n<p>After the quote.</p></blockquote><p>Done.</p>',
+      { isWordPress: true },
+    );
+    assert.equal(
+      markdown,
+      // The words after the quote are in the <em> still open, as a browser shows them.
+      'This is **bold and *italic*** *crossed.*\n\nAn unclosed div:\n\n-   one\n-   two\n\n> Quoted *text*\n> \n> After the quote.\n\n*Done.*',
+    );
+    const html = renderMarkdownNow(markdown);
+    assert.doesNotMatch(html, /<li><\/li>|\*/);
+    assert.equal(repairs.length, 1);
+    assert.match(repairs[0] ?? '', /markup repaired: .*left open/);
+  });
+
+  test('emphasis that holds only inline text is no repair', () => {
+    const { markdown, repairs } = htmlToMarkdown('<p><em>All</em> of <strong>it <em>here</em></strong>.</p>');
+    assert.equal(markdown, '*All* of **it *here***.');
+    assert.deepEqual(repairs, []);
+  });
+});

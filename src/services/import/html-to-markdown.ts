@@ -708,6 +708,78 @@ turndown.addRule('tableRow', {
   },
 });
 
+// Emphasis an author left open (<i>italic</b> …, <em>text<p>…) is carried by the HTML parser over
+// every paragraph after it, as browsers do: Markdown cannot wrap blocks in *…*, and the
+// delimiters were left alone on lines of their own ("*", a list with an empty item when
+// rendered). Each run of the element's inline text keeps it; the blocks inside come across plain.
+const FORMATTING = new Set(['EM', 'I', 'STRONG', 'B', 'S', 'DEL', 'STRIKE', 'U']);
+const BLOCKS = new Set([
+  'ADDRESS',
+  'ARTICLE',
+  'ASIDE',
+  'BLOCKQUOTE',
+  'DETAILS',
+  'DIV',
+  'DL',
+  'FIELDSET',
+  'FIGURE',
+  'FOOTER',
+  'FORM',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'HEADER',
+  'HR',
+  'LI',
+  'MAIN',
+  'NAV',
+  'OL',
+  'P',
+  'PRE',
+  'SECTION',
+  'TABLE',
+  'UL',
+]);
+// Elements already split: the rule's filter runs once a node, but must never split one twice.
+const splitFormatting = new WeakSet<Node>();
+// Whether the body being converted had emphasis left open around blocks, for the report.
+let formattingRepaired = false;
+
+/** Whether a node is a block, or emphasis holding one (which is split in its turn). */
+function isBlockish(node: Node): boolean {
+  if (node.nodeType !== 1) return false;
+  if (BLOCKS.has(node.nodeName)) return true;
+  return FORMATTING.has(node.nodeName) && Array.prototype.some.call(node.childNodes, isBlockish);
+}
+
+turndown.addRule('formattingAroundBlocks', {
+  filter: (node) => {
+    if (splitFormatting.has(node)) return true;
+    if (!FORMATTING.has(node.nodeName) || !Array.prototype.some.call(node.childNodes, isBlockish))
+      return false;
+    splitFormatting.add(node);
+    let run: Node[] = [];
+    const wrapRun = (before: Node | null) => {
+      if (run.length === 0) return;
+      const wrap = node.cloneNode(false);
+      node.insertBefore(wrap, before);
+      for (const child of run) wrap.appendChild(child);
+      run = [];
+    };
+    for (const child of Array.from(node.childNodes)) {
+      if (isBlockish(child)) wrapRun(child);
+      else run.push(child);
+    }
+    wrapRun(null);
+    formattingRepaired = true;
+    return true;
+  },
+  replacement: (content) => content,
+});
+
 /**
  * The converter builds a DOM of the whole body, and its table rules look at every cell's
  * siblings: a 400 × 400 table (1.9 MB) took more than a gigabyte. Tables with more cells than
@@ -1197,7 +1269,7 @@ function convertHtml(
           }),
           { next: 1 },
         );
-  const repairs = lifted.repairs;
+  const repairs = [...lifted.repairs];
   if (!source.trim()) return { markdown: '', shortcodes, embeds: [], droppedLinks, repairs };
   // Text without markup (most comments, many old posts) needs no HTML parser, which costs
   // more than the rest of the import of a short comment.
@@ -1230,6 +1302,7 @@ function convertHtml(
   let converted: string;
   let embeds: string[];
   let mediaLeftOut: string[];
+  formattingRepaired = false;
   try {
     const largeTables: string[] = [];
     source = liftLargeTables(source, largeTables);
@@ -1252,6 +1325,12 @@ function convertHtml(
       ...droppedLinksFound.map((link) => ({ ...link, text: restoreCodeText(link.text, lifted.blocks) })),
     );
     droppedLinksFound = [];
+  }
+  if (formattingRepaired) {
+    formattingRepaired = false;
+    repairs.push(
+      'markup repaired: emphasis (<i>, <b>…) left open around paragraphs was closed where its words end',
+    );
   }
   const markdown = restoreMarkdownCards(
     restoreCode(
