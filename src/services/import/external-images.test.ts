@@ -42,3 +42,24 @@ test('leaves images in code as written', () => {
     'Image: y z.jpg, on cdn.example',
   );
 });
+
+test('an image linked to its own file (full size, or with a resizing query) becomes one link, to the file', () => {
+  const result = linkExternalImages(
+    [
+      '[![A](https://files.example/2012/03/a.jpg?w=1024)](https://files.example/2012/03/a.jpg)',
+      '[![B](https://files.example/2020/06/b-300x200.jpg)](https://files.example/2020/06/b.jpg)',
+      '[![C](https://files.example/c.png)](https://files.example/c.png?w=2048&h=1024)',
+      '[![D](https://files.example/d-300x200.jpg)](https://files.example/other.jpg)',
+    ].join('\n\n'),
+    OWN,
+  );
+  assert.equal(
+    result.markdown,
+    [
+      '[Image: A, on files.example](https://files.example/2012/03/a.jpg)',
+      '[Image: B, on files.example](https://files.example/2020/06/b.jpg)',
+      '[Image: C, on files.example](https://files.example/c.png?w=2048&h=1024)',
+      '[Image: D, on files.example](https://files.example/d-300x200.jpg) ([link](https://files.example/other.jpg))',
+    ].join('\n\n'),
+  );
+});

@@ -50,6 +50,25 @@ export function externalImageLabel(url: string, alt: string): string {
   return `Image: ${name}, on ${hostOf(url)}`;
 }
 
+/**
+ * Whether two addresses are one image: the same file at the same origin, but for a query or
+ * fragment (WordPress.com's ?w=1024) or WordPress's size suffix (-300x200) on the first.
+ * @example isSameImage('https://a.example/x-300x200.jpg?w=2', 'https://a.example/x.jpg') // true
+ */
+function isSameImage(image: string, file: string): boolean {
+  let shown: URL;
+  let linked: URL;
+  try {
+    shown = new URL(image);
+    linked = new URL(file);
+  } catch {
+    return false;
+  }
+  if (shown.origin !== linked.origin) return false;
+  const path = shown.pathname;
+  return path === linked.pathname || path.replace(/-\d+x\d+(?=\.\w+$)/, '') === linked.pathname;
+}
+
 function escapeMarkdownText(text: string): string {
   return text.replace(/([\\[\]*_`<>])/g, '\\$1');
 }
@@ -95,7 +114,11 @@ export function linkExternalImages(
         if (!isExternal(url)) return whole;
         found(url);
         const link = `[${escapeMarkdownText(externalImageLabel(url, unescapeMarkdown(alt)))}](${url})`;
-        return href === url ? link : `${link} ([link](${href}))`;
+        if (href === url) return link;
+        // A thumbnail linked to its own file (WordPress's "link to media file"): one link, to the file.
+        if (isSameImage(url, href))
+          return `[${escapeMarkdownText(externalImageLabel(href, unescapeMarkdown(alt)))}](${href})`;
+        return `${link} ([link](${href}))`;
       })
       .replace(MARKDOWN_IMAGE, (whole, alt: string, url: string) => {
         if (!isExternal(url)) return whole;
