@@ -611,6 +611,37 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a Markdown export whose history holds a date that does not exist is refused, naming the file, field and value', async () => {
+      const source = await createTestWiring(kind);
+      const target = await createTestWiring(kind);
+      try {
+        const wxr = path.join(folder, 'history-dates.xml');
+        writeFileSync(wxr, generatedWxr(2));
+        await importWordPress(source.wiring, wxr);
+        const out = path.join(folder, 'history-dates');
+        await exportMarkdown(source.wiring.store, out, { mediaDir: path.join(folder, 'no-media') });
+        const history = path.join(out, 'history', 'articles', 'dispatch-1.yaml');
+        const { readFileSync } = await import('node:fs');
+        const text = readFileSync(history, 'utf8');
+        assert.match(text, /^ {2}created_at: .*$/m);
+        writeFileSync(
+          history,
+          text.replace(/^ {2}created_at: .*$/m, '  created_at: "2023-02-30T10:00:00.000Z"'),
+        );
+        const report = await importMarkdown(target.wiring, out);
+        const failed = report.outcomes.filter((o) => o.status === 'failed');
+        assert.deepEqual(
+          failed.map((o) => [path.basename(o.file), o.errors?.[0]?.field.replace(/\d+/, 'N')]),
+          [['dispatch-1.yaml', '[N].created_at']],
+        );
+        assert.match(failed[0]?.errors?.[0]?.message ?? '', /not a real date.*2023-02-30T10:00:00\.000Z/);
+        assert.equal(await target.wiring.store.articles.count(), 0);
+      } finally {
+        await source.cleanup();
+        await target.cleanup();
+      }
+    });
+
     test('a Markdown import reports each file in the same words, and a re-run finds everything unchanged without touching dates', async () => {
       const t = await createTestWiring(kind);
       try {

@@ -8,6 +8,7 @@ import type { Revision } from '../../domain/ports/revision-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import type { FieldError } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
+import { revisionRowProblems } from './export-rows.ts';
 
 /**
  * The revision history and import mappings of a Markdown export (history/ and
@@ -45,6 +46,10 @@ function revisionProblems(row: Row, where: string): FieldError[] {
     errors.push({ field: `${where}.note`, message: 'must be text or null' });
   if (typeof row.created_at !== 'string' || Number.isNaN(Date.parse(row.created_at)))
     errors.push({ field: `${where}.created_at`, message: 'must be a date and time (ISO 8601)' });
+  // Checked as the JSON import checks them (30 February, month 13, year 99999 are refused).
+  else
+    for (const e of revisionRowProblems(row))
+      errors.push({ field: `${where}.${e.field}`, message: e.message });
   if (typeof row.snapshot !== 'object' || row.snapshot === null || Array.isArray(row.snapshot))
     errors.push({ field: `${where}.snapshot`, message: 'must be a mapping of the saved fields' });
   for (const e of exportRowErrors('articles.revisions', row))
