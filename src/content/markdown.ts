@@ -2,7 +2,7 @@ import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { Errors } from '../errors.ts';
 import { parseLinkLabel } from './link-label.ts';
-import { markupProblem, mayHoldTable } from './markup-limits.ts';
+import { type MarkupParser, markupProblem, mayHoldTable } from './markup-limits.ts';
 import { INLINE_RENDER_CHARS, RENDER_WORKER, runOffThread } from './render-pool.ts';
 
 // Raw HTML is allowed in the source (imports bring plenty) because everything goes through
@@ -192,9 +192,12 @@ export async function checkRenderable(markdown: string, field: string): Promise<
   );
 }
 
-/** Throws a field error when the markup is nested too deeply to render safely. */
-export function assertRenderable(markup: string, field: string): void {
-  const problem = markupProblem(markup);
+/**
+ * Throws a field error when the markup is nested too deeply to render safely: as the sanitizer's
+ * parser nests it, or (`parser` 'browser') as an HTML5 parser such as the importers' does.
+ */
+export function assertRenderable(markup: string, field: string, parser: MarkupParser = 'sanitizer'): void {
+  const problem = markupProblem(markup, parser);
   if (problem) throw Errors.VALIDATION_FAILED({ details: [{ field, message: problem }] });
 }
 

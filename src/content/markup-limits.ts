@@ -75,6 +75,106 @@ const IMPLIED_ENDS = new Map<number, { closes: Set<number>; boundary: Set<number
   ...[...SECTIONS].map((name) => [name, { closes: SECTIONS, boundary: ROW_BOUNDARY }] as const),
 ]);
 
+/**
+ * Start tags before which a browser (an HTML5 parser) closes an open paragraph, with everything
+ * left open inside it, unless a table, cell or button stands between: legacy HTML that opens
+ * `<p><font>` on every line nests one level deep there, not a level per line.
+ */
+const CLOSES_PARAGRAPH = keysOf([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'center',
+  'details',
+  'dialog',
+  'dir',
+  'div',
+  'dl',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'listing',
+  'main',
+  'menu',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'search',
+  'section',
+  'summary',
+  'table',
+  'ul',
+]);
+const P = nameKey('p', 0, 1);
+const LI = nameKey('li', 0, 2);
+const DEFINITIONS = keysOf(['dd', 'dt']);
+const PARAGRAPH_SCOPE = keysOf([
+  'applet',
+  'button',
+  'caption',
+  'html',
+  'marquee',
+  'object',
+  'table',
+  'td',
+  'template',
+  'th',
+]);
+/** Where a browser stops looking for an open list item (or term, or definition) to close. */
+const LIST_SCOPE = keysOf([
+  'applet',
+  'article',
+  'aside',
+  'blockquote',
+  'button',
+  'caption',
+  'details',
+  'dl',
+  'fieldset',
+  'figure',
+  'footer',
+  'form',
+  'header',
+  'html',
+  'main',
+  'marquee',
+  'menu',
+  'nav',
+  'object',
+  'ol',
+  'section',
+  'table',
+  'td',
+  'template',
+  'th',
+  'ul',
+]);
+
+/** Whose nesting markupShape counts: the sanitizer's parser (htmlparser2) or a browser's. */
+export type MarkupParser = 'sanitizer' | 'browser';
+
+/** The place in the stack of the nearest open `names`, searching down to a `boundary`; -1 if none. */
+function openBelow(stack: Uint32Array, size: number, names: Set<number>, boundary: Set<number>): number {
+  for (let open = size - 1; open >= 0; open--) {
+    const name = stack[open] as number;
+    if (names.has(name)) return open;
+    if (boundary.has(name)) return -1;
+  }
+  return -1;
+}
+
 /** What markupShape finds: how deeply the tags nest, and how many HTML table cells open. */
 export interface MarkupShape {
   depth: number;
@@ -87,7 +187,14 @@ export interface MarkupShape {
  * resumes after it). Stops past `limit` levels. It allocates nothing per tag: a 4 MB body costs
  * milliseconds here.
  */
-export function markupShape(text: string, limit = MAX_MARKUP_DEPTH): MarkupShape {
+export function markupShape(
+  text: string,
+  limit = MAX_MARKUP_DEPTH,
+  parser: MarkupParser = 'sanitizer',
+): MarkupShape {
+  const isBrowser = parser === 'browser';
+  const paragraphs = new Set([P]);
+  const items = new Set([LI]);
   const stack = new Uint32Array(limit + 1);
   let size = 0;
   let deepest = 0;
@@ -123,9 +230,19 @@ export function markupShape(text: string, limit = MAX_MARKUP_DEPTH): MarkupShape
           while (open >= 0 && !implied.closes.has(stack[open]!) && !implied.boundary.has(stack[open]!))
             open--;
           if (open >= 0 && implied.closes.has(stack[open]!)) size = open;
+        } else if (isBrowser && (name === LI || DEFINITIONS.has(name))) {
+          // A browser closes the list item before, and whatever was left open in it.
+          const open = openBelow(stack, size, name === LI ? items : DEFINITIONS, LIST_SCOPE);
+          if (open >= 0) size = open;
         } else if (SELF_CLOSING_SIBLINGS.has(name) && size > 0 && stack[size - 1] === name) {
           // "<b/>" opens a <b> all the same: HTML ignores the slash on elements that are not void.
           size--;
+        }
+        if (isBrowser && CLOSES_PARAGRAPH.has(name)) {
+          // Formatting elements left open are opened again in the next paragraph, at most three
+          // of a kind (HTML's "Noah's Ark" rule): a bounded few levels this count leaves out.
+          const open = openBelow(stack, size, paragraphs, PARAGRAPH_SCOPE);
+          if (open >= 0) size = open;
         }
         stack[size++] = name;
         if (size > deepest) deepest = size;
@@ -184,10 +301,10 @@ export function tableCells(text: string): number {
 }
 
 /** What is wrong with the markup's shape, as a field message, or undefined when it may be rendered. */
-export function markupProblem(text: string): string | undefined {
+export function markupProblem(text: string, parser: MarkupParser = 'sanitizer'): string | undefined {
   const tooLong = lengthProblem(text, MAX_MARKUP_CHARS);
   if (tooLong) return tooLong;
-  const shape = markupShape(text);
+  const shape = markupShape(text, MAX_MARKUP_DEPTH, parser);
   if (shape.depth > MAX_MARKUP_DEPTH) {
     return `has HTML nested more than ${MAX_MARKUP_DEPTH} levels deep (often tags left unclosed); close or remove them`;
   }

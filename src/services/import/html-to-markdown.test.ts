@@ -701,3 +701,16 @@ describe('emphasis left open around paragraphs', () => {
     assert.deepEqual(repairs, []);
   });
 });
+
+test('legacy HTML that leaves <p><font>, <p><b> or <li><a> open on every line converts, as browsers read it', () => {
+  const lines = Array.from({ length: 150 }, (_, i) => `<p><font face="Arial"><b>Line ${i}`).join('\n');
+  const converted = htmlToMarkdown(lines, { isWordPress: true });
+  assert.match(converted.markdown, /Line 0/);
+  assert.match(converted.markdown, /Line 149/);
+  const list = htmlToMarkdown(
+    `<ul>${Array.from({ length: 150 }, (_, i) => `<li><a href="/x${i}">Item ${i}`).join('\n')}</ul>`,
+  );
+  assert.match(list.markdown, /\[Item 149\]\(\/x149\)/);
+  // What browsers nest 150 deep is refused still.
+  assert.throws(() => htmlToMarkdown('<div><span>'.repeat(150)), /nested more than 100 levels/);
+});

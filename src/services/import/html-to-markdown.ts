@@ -2,6 +2,7 @@ import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 import { gfm } from 'turndown-plugin-gfm';
 import { assertRenderable, bareLinksIn, FOOTNOTE_ID } from '../../content/markdown.ts';
+import { MAX_MARKUP_DEPTH, markupShape } from '../../content/markup-limits.ts';
 import { clipText } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
 import { type CodeBlock, liftCode, restoreCode, restoreCodeText, type ShortcodeNote } from './code-blocks.ts';
@@ -824,6 +825,9 @@ function liftLargeTables(html: string, tables: string[]): string {
     const end = match.index + match[0].length;
     const table = html.slice(start, end);
     if (countOf(table, /<t[dh][\s>/]/gi) <= MAX_CONVERTED_TABLE_CELLS) continue;
+    // The sanitizer reads it as written: tags left open nest there as browsers do not nest them.
+    // Such a table is left to the converter, which sanitizes it as its parser wrote it out.
+    if (markupShape(table).depth > MAX_MARKUP_DEPTH) continue;
     out += `${html.slice(copied, start)}<p>${LARGE_TABLE}${tables.push(tableHtmlAsHtml(table)) - 1}${LARGE_TABLE}</p>`;
     copied = end;
   }
@@ -1241,8 +1245,10 @@ function convertHtml(
   html: string,
   options: { isWordPress?: boolean; galleries?: Galleries | null },
 ): ConvertedBody {
-  // The converter's HTML parser, like the sanitizer, slows down badly on deeply nested tags.
-  assertRenderable(html, 'body');
+  // The converter's HTML parser, like the sanitizer, slows down badly on deeply nested tags. It
+  // builds the tree as browsers do, so tags a browser closes by itself (legacy `<p><font>` on
+  // every line) are no nesting.
+  assertRenderable(html, 'body', 'browser');
   const shortcodes: ShortcodeNote[] = [];
   const cards: string[] = [];
   const droppedLinks: DroppedLink[] = [];
