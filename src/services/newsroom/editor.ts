@@ -621,6 +621,17 @@ async function draftFrom(
       authorIds.push(person.id);
     }
     draft.authorIds = authorIds;
+  } else if (authorIds.length === 0 && newAuthorNames.length === 0) {
+    // An empty byline from a writer who has a person means them, as a new article's does
+    // (createArticle), and as WordPress and Ghost make the current user the author. The case that
+    // lost bylines: a new article's first autosave made the writer's person and credited it, but
+    // the form, opened before that person existed, still sends an empty author field, and its
+    // Publish took the byline off again. A writer who may not credit others always writes under
+    // their own name; an editor only keeps their own place (an editor who clears the byline of
+    // someone else's article, or of an authorless one, is not put on it).
+    const own = await ownPersonOf(repos, staff);
+    const isOnlyOwn = storedAuthorIds.length === 1 && storedAuthorIds[0] === own;
+    if (own !== null && (!can(staff.role, 'byline.credit_others') || isOnlyOwn)) authorIds.push(own);
   }
   // An empty title already explains an empty derived slug.
   const isSlugDerived = !input.slug.trim() && !input.title.trim();
