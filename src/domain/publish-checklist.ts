@@ -11,6 +11,16 @@ export interface ChecklistItem {
   note: string;
 }
 
+/**
+ * Another article holds the slug the form asks for: `takenBy` is its title, `free` the first of
+ * `-2`, `-3` … that is free. A slug made from the title takes `free` when saved; a slug typed
+ * by hand is refused.
+ */
+export interface AddressClash {
+  takenBy: string;
+  free: string;
+}
+
 /** The taxonomies an article is expected to be filed under before it goes out. */
 const FILING_TAXONOMIES = ['region', 'theme'];
 
@@ -28,6 +38,7 @@ export function publishChecklist(
     termIds: number[];
   },
   filing: { taxonomies: Taxonomy[]; terms: Term[] },
+  address?: AddressClash,
 ): ChecklistItem[] {
   const expected = filing.taxonomies.filter((t) => FILING_TAXONOMIES.includes(t.slug));
   const named = expected.length > 0 ? expected : filing.taxonomies;
@@ -68,11 +79,25 @@ export function publishChecklist(
       isDone: isFiled,
       note: isFiled ? 'Filed.' : `None: the article appears on no ${names} page.`,
     },
-    {
-      key: 'slug',
-      label: 'Address',
-      isDone: slug !== '',
-      note: slug ? articlePath(slug) : 'None can be made from the title: give the article a URL slug.',
-    },
+    addressItem(slug, article.slug.trim() !== '', address),
   ];
+}
+
+function addressItem(slug: string, isTyped: boolean, clash: AddressClash | undefined): ChecklistItem {
+  const item = { key: 'slug', label: 'Address' } as const;
+  if (slug === '')
+    return { ...item, isDone: false, note: 'None can be made from the title: give the article a URL slug.' };
+  if (!clash) return { ...item, isDone: true, note: articlePath(slug) };
+  if (!isTyped) {
+    return {
+      ...item,
+      isDone: true,
+      note: `${articlePath(clash.free)}: ${articlePath(slug)} is the address of “${clash.takenBy}”.`,
+    };
+  }
+  return {
+    ...item,
+    isDone: false,
+    note: `${articlePath(slug)} is the address of “${clash.takenBy}”: publishing is refused until the URL slug is changed. “${clash.free}” is free.`,
+  };
 }

@@ -229,11 +229,13 @@ async function withFreeSlugRetry<T>(isSlugDerived: boolean, save: () => Promise<
 
 /**
  * The slug a new article named after its title takes: the title's own, or the first of
- * `-2`, `-3` … that no live article holds and no route reserves, as WordPress does.
+ * `-2`, `-3` … that no live article holds and no route reserves, as WordPress does. The slug
+ * of `ownId` (the article being saved) counts as free.
  */
-async function freeArticleSlug(
+export async function freeArticleSlug(
   repos: Pick<Repositories, 'articles' | 'redirects'>,
   base: string,
+  ownId?: number,
 ): Promise<string> {
   if (base === '') return base;
   const candidates = numberedSlugs(base);
@@ -249,8 +251,9 @@ async function freeArticleSlug(
       repos.redirects.findMany(batch.map(articlePath)),
     ]);
     const moved = new Set(redirects.filter(isMoveToArticle).map((r) => r.fromPath));
+    const isOthers = (slug: string) => owners.has(slug) && owners.get(slug) !== ownId;
     const free = batch.find(
-      (slug) => !owners.has(slug) && !RESERVED_SLUGS.has(slug) && !moved.has(articlePath(slug)),
+      (slug) => !isOthers(slug) && !RESERVED_SLUGS.has(slug) && !moved.has(articlePath(slug)),
     );
     if (free) return free;
   }
@@ -305,10 +308,15 @@ export async function updateArticle(
     }
     if (article.version !== input.expectedVersion) throw Errors.EDIT_CONFLICT();
     await checkDailyWrite(ctx, repos, staff, sizeOfSave(input.article));
+    // A slug left empty is the title's, or the next free one, as when the article was created:
+    // its first autosave took `-2` beside another article's, and the form, which still shows the
+    // field empty, must not take the clashing one back on the next save.
+    const base = tidySlug(input.article.slug) ? '' : slugify(input.article.title);
+    const slug = base && (await freeArticleSlug(repos, base, article.id));
     const draft = await draftFrom(
       repos,
       staff,
-      input.article,
+      slug ? { ...input.article, slug } : input.article,
       now,
       {
         status: article.status,

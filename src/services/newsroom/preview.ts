@@ -7,13 +7,13 @@ import {
 } from '../../domain/article.ts';
 import { isRecordId } from '../../domain/limits.ts';
 import { can } from '../../domain/permissions.ts';
-import { type ChecklistItem, publishChecklist } from '../../domain/publish-checklist.ts';
-import { slugify } from '../../domain/slug.ts';
+import { type AddressClash, type ChecklistItem, publishChecklist } from '../../domain/publish-checklist.ts';
+import { slugify, tidySlug } from '../../domain/slug.ts';
 import { Errors } from '../../errors.ts';
 import { renderBodyOutside } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
 import { bylineEntries } from './byline.ts';
-import type { ArticleInput } from './editor.ts';
+import { type ArticleInput, freeArticleSlug } from './editor.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from './staff.ts';
 
 /** Loads a stored article the user may preview changes to (their own, or any an editor), or refuses. */
@@ -88,7 +88,11 @@ export async function previewArticle(
 }
 
 /** What to check before publishing the editor's current form (see {@link publishChecklist}). */
-export async function checklistFor(ctx: ServiceContext, input: ArticleInput): Promise<ChecklistItem[]> {
+export async function checklistFor(
+  ctx: ServiceContext,
+  input: ArticleInput,
+  articleId?: number,
+): Promise<ChecklistItem[]> {
   // Only the chosen terms: the checklist asks which taxonomies they are in.
   const termIds = input.termIds.filter((id) => isRecordId(id));
   const [taxonomies, terms] = await Promise.all([
@@ -103,5 +107,23 @@ export async function checklistFor(ctx: ServiceContext, input: ArticleInput): Pr
   return publishChecklist(
     { ...input, termIds: [...input.termIds, ...typed.map((t) => t.id)] },
     { taxonomies, terms: [...terms, ...typed] },
+    await addressClash(ctx, input, articleId),
   );
+}
+
+/**
+ * Whether another article holds the slug the form asks for (typed, or made from the title), and
+ * the first free one: a save then takes it (a slug from the title) or refuses (a typed one).
+ */
+async function addressClash(
+  ctx: ServiceContext,
+  input: Pick<ArticleInput, 'slug' | 'title'>,
+  articleId: number | undefined,
+): Promise<AddressClash | undefined> {
+  const slug = tidySlug(input.slug) || slugify(input.title);
+  if (slug === '') return undefined;
+  const ownerId = (await ctx.store.articles.slugOwners([slug])).get(slug);
+  if (ownerId === undefined || ownerId === articleId) return undefined;
+  const owner = await ctx.store.articles.findById(ownerId);
+  return { takenBy: owner?.title ?? slug, free: await freeArticleSlug(ctx.store, slug, articleId) };
 }

@@ -770,7 +770,10 @@
     publishDialog.showModal();
     publishDialog.querySelector('.confirm-publish').focus();
     try {
-      const { items } = await post('/admin/articles/checklist', snapshotOf());
+      // A saved article's own slug is no clash: the checklist is told which article it is.
+      const savedId = isNew ? null : /\/admin\/articles\/(\d+)$/.exec(new URL(form.action).pathname)?.[1];
+      const query = savedId ? `?article=${savedId}` : '';
+      const { items } = await post(`/admin/articles/checklist${query}`, snapshotOf());
       list.innerHTML = items
         .map(
           (item) =>

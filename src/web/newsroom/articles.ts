@@ -920,6 +920,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
     {
       config: { access: 'article.create', isJsonOnly: true },
       schema: {
+        querystring: Type.Object({ article: Type.Optional(Type.Integer({ minimum: 1 })) }),
         body: ArticleForm,
         response: {
           200: Type.Object({
@@ -940,7 +941,8 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
       const values = formValues(request.body);
       const { people, taxonomies } = await loadFormChoices(ctx, many(values, 'author'));
       const input = parseArticleForm(values, people, taxonomies, [staffOf(request).personId]);
-      return reply.send({ items: await checklistFor(ctx, input) });
+      // The article the form edits, if saved: its own slug is no clash.
+      return reply.send({ items: await checklistFor(ctx, input, request.query.article) });
     },
   );
 
@@ -953,7 +955,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
       if (!article || !page.canPublish) {
         throw permissionDenied('Your role may not publish this article now.');
       }
-      const items = await checklistFor(ctx, inputOf(article));
+      const items = await checklistFor(ctx, inputOf(article), article.id);
       return deps.page(request, reply, {
         title: `Publish: ${article.title}`,
         notice: 'Saved.',

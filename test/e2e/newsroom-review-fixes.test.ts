@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { createUser } from '../../src/services/users.ts';
+import { TEST_PASSWORD } from '../helpers/admin.ts';
+import { signIn } from '../helpers/browser-pages.ts';
+import {
+  browserSkipReason,
+  launchChromium,
+  type ReaderServer,
+  startReaderServer,
+} from '../helpers/reader-server.ts';
+
+const skipReason = browserSkipReason();
+
+describe('what an outside review of the newsroom found, in Chromium', { skip: skipReason ?? false }, () => {
+  let server: ReaderServer;
+  let browser: Browser;
+
+  before(async () => {
+    server = await startReaderServer();
+    // As `pressroom user create --role author` makes one: an account with no person yet.
+    await createUser(server.testWiring.wiring, {
+      email: 'au@example.org',
+      name: 'Aul Author',
+      role: 'author',
+      password: TEST_PASSWORD,
+    });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const withPage = async (run: (page: Page) => Promise<void>) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    try {
+      await run(page);
+    } finally {
+      await context.close();
+    }
+  };
+
+  /** Writes a new article as the author, with the byline left empty, and publishes it through the checklist. */
+  const writeAndPublish = async (page: Page, title: string): Promise<{ id: number; checklist: string }> => {
+    await page.goto(`${server.baseUrl}/admin/articles/new`);
+    await page.getByLabel('Title', { exact: true }).fill(title);
+    await page.getByLabel('Body (Markdown)').fill('The tide came in at noon.');
+    await page.waitForURL(/\/admin\/articles\/\d+$/);
+    await page.getByText(/Draft saved at/).waitFor();
+    const id = Number(/\/admin\/articles\/(\d+)$/.exec(page.url())?.[1]);
+    await page.locator('#article-form').getByRole('button', { name: 'Publish…' }).click();
+    const check = page.getByRole('dialog', { name: 'Before publishing' });
+    await check.getByText(/things are missing|One thing is missing|Everything is in place/).waitFor();
+    const checklist = (await check.locator('.checklist').textContent()) ?? '';
+    await check.getByRole('button', { name: 'Publish now' }).click();
+    await page.waitForURL(/\/admin\/articles\/\d+\?notice=publish/);
+    return { id, checklist };
+  };
+
+  test('an author with no person who leaves the byline empty publishes under their own name', async () => {
+    await withPage(async (page) => {
+      await signIn(page, server.baseUrl, 'au@example.org');
+      const { id } = await writeAndPublish(page, 'Harbour wall notes');
+      const { store } = server.testWiring.wiring;
+      const article = await store.articles.findById(id);
+      assert.equal(article?.status, 'published');
+      const byline = await store.people.findByIds(article?.authorIds ?? []);
+      assert.deepEqual(
+        byline.map((p) => p.name),
+        ['Aul Author'],
+      );
+      const authorPage = await page.goto(`${server.baseUrl}/authors/${byline[0]?.slug}`);
+      assert.equal(authorPage?.status(), 200);
+      await page.goto(`${server.baseUrl}/admin`);
+      assert.equal(await page.getByText('Nothing published yet').count(), 0);
+    });
+  });
+
+  test('a title whose address another article holds: the checklist names the free one, and it is published there', async () => {
+    await withPage(async (page) => {
+      await signIn(page, server.baseUrl, 'au@example.org');
+      const { id, checklist } = await writeAndPublish(page, 'Harbour wall notes');
+      assert.match(checklist, /Address \(done\): \/articles\/harbour-wall-notes-2: /);
+      assert.match(checklist, /“Harbour wall notes”/);
+      const article = await server.testWiring.wiring.store.articles.findById(id);
+      assert.equal(article?.status, 'published');
+      assert.equal(article?.slug, 'harbour-wall-notes-2');
+    });
+  });
+});
