@@ -91,4 +91,33 @@ describe('what an outside review of the newsroom found, in Chromium', { skip: sk
       assert.equal(article?.slug, 'harbour-wall-notes-2');
     });
   });
+
+  test('a paste the server cannot clean keeps the text, and says so', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.baseUrl });
+    const page = await context.newPage();
+    try {
+      await signIn(page, server.baseUrl, 'au@example.org');
+      await page.goto(`${server.baseUrl}/admin/articles/new`);
+      await page.route('**/admin/paste', (route) =>
+        route.fulfill({ status: 503, contentType: 'application/json', body: '{"message":"Busy"}' }),
+      );
+      // A real paste (Ctrl+V): its clipboard data is readable only while the event is handled.
+      await page.evaluate(async () => {
+        const item = new ClipboardItem({
+          'text/html': new Blob(['<p>Port <b>levies</b> rose.</p>'], { type: 'text/html' }),
+          'text/plain': new Blob(['Port levies rose.'], { type: 'text/plain' }),
+        });
+        await navigator.clipboard.write([item]);
+      });
+      const body = page.getByLabel('Body (Markdown)');
+      await body.fill('Before. ');
+      await body.press('End');
+      await body.press('Control+V');
+      await page.getByText(/Pasted as plain text/).waitFor();
+      assert.equal(await body.inputValue(), 'Before. Port levies rose.');
+    } finally {
+      await context.close();
+    }
+  });
 });

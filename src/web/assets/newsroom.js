@@ -546,6 +546,11 @@
     body.addEventListener('paste', async (event) => {
       const html = event.clipboardData?.getData('text/html');
       if (!html) return;
+      // Read before any await: a paste's clipboard data is empty once its handler has returned.
+      const plain =
+        event.clipboardData.getData('text/plain') ||
+        new DOMParser().parseFromString(html, 'text/html').body.textContent ||
+        '';
       event.preventDefault();
       const start = body.selectionStart;
       const end = body.selectionEnd;
@@ -557,8 +562,11 @@
         body.setRangeText(markdown, start, end, 'end');
         body.dispatchEvent(new Event('input', { bubbles: true }));
         say('Pasted as Markdown.');
-      } catch {
-        body.setRangeText(event.clipboardData.getData('text/plain'), start, end, 'end');
+      } catch (error) {
+        // The text is never lost: pasted as it is, and the writer told the formatting was not kept.
+        body.setRangeText(plain, start, end, 'end');
+        body.dispatchEvent(new Event('input', { bubbles: true }));
+        say(`Pasted as plain text: the formatting could not be kept (${error.message}).`);
       }
     });
     body.addEventListener('dragover', (event) => {
