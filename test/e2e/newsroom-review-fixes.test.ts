@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { createUser } from '../../src/services/users.ts';
 import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { signIn } from '../helpers/browser-pages.ts';
@@ -119,5 +120,58 @@ describe('what an outside review of the newsroom found, in Chromium', { skip: sk
     } finally {
       await context.close();
     }
+  });
+
+  test('the media picker’s images stay readable when hovered and focused', async () => {
+    await createUser(server.testWiring.wiring, {
+      email: 'desk@example.org',
+      name: 'Mara Ellison',
+      role: 'editor',
+      password: TEST_PASSWORD,
+    });
+    await withPage(async (page) => {
+      await signIn(page, server.baseUrl, 'desk@example.org');
+      const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#2a6f97' } })
+        .png()
+        .toBuffer();
+      await page.goto(`${server.baseUrl}/admin/media`);
+      await page
+        .locator('#upload-file')
+        .setInputFiles({ name: 'gauge.png', mimeType: 'image/png', buffer: png });
+      await page.getByLabel('Description (alt text)').fill('A tide gauge');
+      await page.getByRole('button', { name: 'Upload' }).click();
+      await page.waitForURL(/uploaded=/);
+      await page.goto(`${server.baseUrl}/admin/articles/new`);
+      await page.getByRole('button', { name: 'Choose featured image' }).click();
+      const picker = page.getByRole('dialog', { name: 'Choose the featured image' });
+      const item = picker.getByRole('button', { name: /^Choose: A tide gauge/ });
+      await item.waitFor();
+      const contrast = () =>
+        item.evaluate((button) => {
+          const luminance = (css: string) => {
+            const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+              const c = Number(v) / 255;
+              return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+            });
+            return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+          };
+          const text = button.querySelector('.picker-alt') ?? button;
+          const [a, b] = [
+            luminance(getComputedStyle(button).backgroundColor),
+            luminance(getComputedStyle(text).color),
+          ];
+          return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        });
+      assert.ok((await contrast()) >= 4.5, `at rest: ${await contrast()}`);
+      await item.hover();
+      assert.ok((await contrast()) >= 4.5, `hovered: ${await contrast()}`);
+      await page.mouse.move(0, 0);
+      await item.focus();
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Tab');
+      assert.equal(await item.evaluate((button) => button.matches(':focus-visible')), true);
+      assert.ok((await contrast()) >= 4.5, `focused: ${await contrast()}`);
+      assert.notEqual(await item.evaluate((button) => getComputedStyle(button).outlineStyle), 'none');
+    });
   });
 });
