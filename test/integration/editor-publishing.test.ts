@@ -285,6 +285,8 @@ for (const kind of DATABASE_KINDS) {
       const meta = /<p class="article__meta">([\s\S]*?)<\/p>/.exec(fresh.body)?.[1] ?? '';
       assert.doesNotMatch(meta, /,|<time/, meta);
       assert.match(meta, /<\/span>\s*<span class="reading-time">· 1 min read<\/span>/, meta);
+      // No share links, Copy link or forwarding: the address they would give does not exist yet.
+      assert.doesNotMatch(fresh.body, /class="share"|Copy link|Forward this article/);
       assert.equal((await titled('Never saved')).length, 0);
 
       const created = await author.post('/admin/articles', { ...FORM, title: 'Saved once' });

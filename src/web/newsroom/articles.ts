@@ -858,7 +858,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     const back = article.id ? `/admin/articles/${article.id}` : '/admin/articles/new';
     const top = html`<link rel="stylesheet" href="${newsroomCss()}"><div class="preview-banner" role="note">
 ${banner} <a href="${back}">Back to the editor</a></div>`;
-    const page = layout(site, meta, assets, html`${top}${articleView(model, site)}`);
+    const page = layout(site, meta, assets, html`${top}${articleView(model, site, { isPreview: true })}`);
     return reply
       .type('text/html; charset=utf-8')
       .header('x-robots-tag', 'noindex')

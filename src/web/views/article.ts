@@ -41,8 +41,15 @@ function contactLine(person: Person): SafeHtml {
     : html``;
 }
 
-/** The reference article page, DESIGN items 1 to 10 in order. */
-export function articleView(model: ArticlePageModel, site: SiteModel): SafeHtml {
+/**
+ * The reference article page, DESIGN items 1 to 10 in order. A preview (`isPreview`) leaves out
+ * the share links and forwarding: the address they give may not exist yet, or not be public.
+ */
+export function articleView(
+  model: ArticlePageModel,
+  site: SiteModel,
+  options: { isPreview?: boolean } = {},
+): SafeHtml {
   const { article, authors, attribution } = model;
   const { settings } = site;
   const commentsHref = settings.commentsUrl
@@ -108,9 +115,13 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
   <section class="note-to-readers" aria-labelledby="note-title">
     <h2 id="note-title" class="visually-hidden">Note to readers</h2>
     <div class="note-to-readers__text">${raw(settings.html.noteToReaders)}</div>
-    ${shareBar({ url: model.absoluteUrl, title: article.title, summary: article.summary ?? '', siteName: settings.siteName })}
+    ${
+      options.isPreview
+        ? ''
+        : html`${shareBar({ url: model.absoluteUrl, title: article.title, summary: article.summary ?? '', siteName: settings.siteName })}
     <p class="note-to-readers__actions"><a href="${`mailto:?subject=${encodeURIComponent(article.title)}&body=${encodeURIComponent(`${article.title}\n${model.absoluteUrl}\n\n${attribution.text}`)}`}">Forward this article to your email lists</a> ·
-      <a href="#republish">Cross-post it on your blog or forum</a></p>
+      <a href="#republish">Cross-post it on your blog or forum</a></p>`
+    }
   </section>
   ${
     authors.some((a) => a.bio)
