@@ -7,6 +7,7 @@
 /** Formatters by zone: building one costs far more than using it. */
 const partFormats = new Map<string, Intl.DateTimeFormat>();
 const nameFormats = new Map<string, Intl.DateTimeFormat>();
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** Whether the runtime knows this IANA time zone name. */
 export function isTimeZone(name: string): boolean {
@@ -143,4 +144,30 @@ export function zoneAbbreviation(iso: string, timeZone: string): string {
   const instant = Date.parse(iso);
   const parts = format.formatToParts(Number.isNaN(instant) ? new Date() : new Date(instant));
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+/**
+ * An instant's day in the publication's language on the zone's calendar ("December 2, 2026"):
+ * how reader pages and the admin write a date, and how the history notes one.
+ */
+export function calendarDay(iso: string, language: string, timeZone: string): string {
+  try {
+    const key = `${language} ${timeZone}`;
+    let format = dayFormats.get(key);
+    if (!format) {
+      format = new Intl.DateTimeFormat(language, {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        timeZone,
+      });
+      // Languages come from articles and the zone from the settings: a handful in practice,
+      // never an unbounded set in memory.
+      if (dayFormats.size >= 64) dayFormats.clear();
+      dayFormats.set(key, format);
+    }
+    return format.format(new Date(iso));
+  } catch {
+    return iso.slice(0, 10);
+  }
 }

@@ -165,7 +165,7 @@ for (const kind of DATABASE_KINDS) {
       const notes = (await t.wiring.store.revisions.listSummaries('article', id)).map((r) => r.note);
       assert.match(
         notes[0] ?? '',
-        /^Withdrew a correction of \d{4}-\d\d-\d\d \(“The dam is 40 m high, not 400 m\.”\): The first/,
+        /^Withdrew a correction of [A-Z][a-z]+ \d{1,2}, \d{4} \(“The dam is 40 m high, not 400 m\.”\): The first/,
       );
       assert.match(notes[1] ?? '', /^Edited a correction of .*; it read: “The dam is 40 m high\.”$/);
       assert.match(notes[2] ?? '', /^Added a correction: “The dam is 40 m high\.”$/);

@@ -96,10 +96,10 @@ for (const kind of DATABASE_KINDS) {
         (r) => r.note ?? '',
       );
       assert.ok(
-        notes.some((n) => n.includes('Edited a correction of 2026-11-21')),
+        notes.some((n) => n.includes('Edited a correction of November 21, 2026')),
         notes.join(' | '),
       );
-      assert.ok(!notes.some((n) => n.includes('2026-11-20')), notes.join(' | '));
+      assert.ok(!notes.some((n) => n.includes('November 20')), notes.join(' | '));
       assert.equal((await admin.post('/admin/settings', { time_zone: 'Europe/Berlin' })).statusCode, 303);
     });
 

@@ -2,7 +2,7 @@ import { type Article, toIsoTimestamp } from '../../domain/article.ts';
 import { can } from '../../domain/permissions.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
-import { utcToZoned } from '../../domain/time-zone.ts';
+import { calendarDay } from '../../domain/time-zone.ts';
 import { Errors, type FieldError } from '../../errors.ts';
 import { draftOf } from '../articles.ts';
 import { recordAudit } from '../audit.ts';
@@ -78,7 +78,7 @@ export async function editCorrection(
   const note = checkedNote(input);
   const now = ctx.now();
   const stamp = toIsoTimestamp(now);
-  const { timeZone } = await loadSiteSettings(ctx);
+  const calendar = await loadSiteSettings(ctx);
   const { correction, slug } = await ctx.store.transaction(async (repos) => {
     const article = await articleOf(repos, input.articleId);
     const before = await standingCorrection(repos, article.id, input.correctionId);
@@ -91,13 +91,13 @@ export async function editCorrection(
       staff,
       article,
       stamp,
-      `Edited ${kindLabel(before.kind)} of ${dayIn(before.createdAt, timeZone)}; it read: “${before.note}”`,
+      `Edited ${kindLabel(before.kind)} of ${dayIn(before.createdAt, calendar)}; it read: “${before.note}”`,
     );
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: 'article.correct',
       entity: ['article', article.id],
-      summary: `Edited ${kindLabel(before.kind)} of ${dayIn(before.createdAt, timeZone)} on “${article.title}”`,
+      summary: `Edited ${kindLabel(before.kind)} of ${dayIn(before.createdAt, calendar)} on “${article.title}”`,
       at: now,
     });
     return { correction: changed, slug: article.slug };
@@ -125,7 +125,7 @@ export async function withdrawCorrection(
   if (errors.length > 0) throw Errors.VALIDATION_FAILED({ details: errors });
   const now = ctx.now();
   const stamp = toIsoTimestamp(now);
-  const { timeZone } = await loadSiteSettings(ctx);
+  const calendar = await loadSiteSettings(ctx);
   const { correction, slug } = await ctx.store.transaction(async (repos) => {
     const article = await articleOf(repos, input.articleId);
     const before = await standingCorrection(repos, article.id, input.correctionId);
@@ -136,13 +136,13 @@ export async function withdrawCorrection(
       staff,
       article,
       stamp,
-      `Withdrew ${kindLabel(before.kind)} of ${dayIn(before.createdAt, timeZone)} (“${before.note}”): ${reason}`,
+      `Withdrew ${kindLabel(before.kind)} of ${dayIn(before.createdAt, calendar)} (“${before.note}”): ${reason}`,
     );
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: 'article.correct',
       entity: ['article', article.id],
-      summary: `Withdrew ${kindLabel(before.kind)} of ${dayIn(before.createdAt, timeZone)} on “${article.title}”`,
+      summary: `Withdrew ${kindLabel(before.kind)} of ${dayIn(before.createdAt, calendar)} on “${article.title}”`,
       at: now,
     });
     return { correction: withdrawn, slug: article.slug };
@@ -214,7 +214,10 @@ function kindLabel(kind: string): string {
   return kind === 'update' ? 'an update' : 'a correction';
 }
 
-/** The day of an instant on the site zone's calendar ("2026-11-21"), as the newsroom dates things. */
-function dayIn(stamp: string, timeZone: string): string {
-  return (utcToZoned(stamp, timeZone) || stamp).slice(0, 10);
+/**
+ * The day of an instant on the site zone's calendar, written as the admin and the reader pages
+ * write a date ("November 21, 2026"), not as a stamp ("2026-11-21").
+ */
+function dayIn(stamp: string, calendar: { language: string; timeZone: string }): string {
+  return calendarDay(stamp, calendar.language, calendar.timeZone);
 }
