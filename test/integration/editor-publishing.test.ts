@@ -272,6 +272,9 @@ for (const kind of DATABASE_KINDS) {
 
     it('previews the unsaved form, new or saved, and nobody else’s article', async () => {
       const author = await as('author');
+      // A blank new article does not claim to be saved: it becomes a draft once something is typed.
+      const blank = await author.get('/admin/articles/new');
+      assert.match(blank.body, /class="autosave-status hint"[^>]*>Not saved yet/);
       const fresh = await author.post('/admin/articles/preview', {
         ...FORM,
         title: 'Never saved',

@@ -506,7 +506,7 @@ ${
   <div class="actions sticky-actions"><button type="submit" class="save-button">${article ? 'Save' : 'Create draft'}</button>
   ${model.canPublish ? html`<button type="submit" name="intent" value="publish" class="publish-button">Publish…</button>` : ''}
   <button type="submit" class="secondary preview-button" formaction="${article ? `/admin/articles/${article.id}/preview` : '/admin/articles/preview'}" formtarget="_blank">Preview<span class="visually-hidden"> in a new tab, as it is now</span></button>
-  <p class="autosave-status hint" role="status" aria-live="polite">${article ? '' : 'Saved as a draft from the first change.'}</p></div>
+  <p class="autosave-status hint" role="status" aria-live="polite">${article ? '' : 'Not saved yet: it becomes a draft as soon as you start writing.'}</p></div>
 </form>
 <aside class="editor-side">
   ${uploadPanel(model)}
