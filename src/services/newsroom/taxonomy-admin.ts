@@ -320,17 +320,7 @@ export async function planTermMerge(
   input: { fromIds: readonly number[]; into: string; taxonomySlug?: string },
 ): Promise<TermMergePlan> {
   requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
-  const ids = [...new Set(input.fromIds)].filter(isRecordId);
-  if (ids.length === 0)
-    throw Errors.VALIDATION_FAILED({ details: [{ field: 'id', message: 'choose the terms to merge' }] });
-  if (ids.length > MAX_BULK_TERMS)
-    throw Errors.VALIDATION_FAILED({
-      details: [{ field: 'id', message: `may merge at most ${MAX_BULK_TERMS} terms at once` }],
-    });
-  if (!input.into.trim())
-    throw Errors.VALIDATION_FAILED({
-      details: [{ field: 'into', message: 'choose the term to merge into' }],
-    });
+  const ids = mergeChoice(input.fromIds, input.into);
   const taxonomy =
     input.taxonomySlug !== undefined
       ? (await loadTaxonomyAdmin(ctx, staff, input.taxonomySlug)).taxonomy
@@ -346,6 +336,22 @@ export async function planTermMerge(
 /** How many terms one bulk merge takes: a page of the term list. */
 export const MAX_BULK_TERMS = 100;
 
+/** The distinct ids of the terms chosen to merge, refused when there are none or too many, or no term to merge into. */
+function mergeChoice(chosen: readonly number[], into: string): number[] {
+  const ids = [...new Set(chosen)].filter(isRecordId);
+  if (ids.length === 0)
+    throw Errors.VALIDATION_FAILED({ details: [{ field: 'id', message: 'choose the terms to merge' }] });
+  if (ids.length > MAX_BULK_TERMS)
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'id', message: `may merge at most ${MAX_BULK_TERMS} terms at once` }],
+    });
+  if (!into.trim())
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'into', message: 'choose the term to merge into' }],
+    });
+  return ids;
+}
+
 /**
  * Merges each chosen term of a taxonomy into the one named `into`, one at a time, each exactly
  * as {@link mergeTerms} does alone (checks, transaction, redirect, revision, audit entry). The
@@ -358,17 +364,7 @@ export async function mergeTermsInBulk(
   input: { taxonomySlug: string; ids: readonly number[]; into: string },
 ): Promise<{ into: Term; results: { id: number; name: string; error?: string }[] }> {
   requireCan(staff, 'taxonomy.manage', 'Only editors may manage taxonomies.');
-  const ids = [...new Set(input.ids)].filter(isRecordId);
-  if (ids.length === 0)
-    throw Errors.VALIDATION_FAILED({ details: [{ field: 'id', message: 'choose the terms to merge' }] });
-  if (ids.length > MAX_BULK_TERMS)
-    throw Errors.VALIDATION_FAILED({
-      details: [{ field: 'id', message: `may merge at most ${MAX_BULK_TERMS} terms at once` }],
-    });
-  if (!input.into.trim())
-    throw Errors.VALIDATION_FAILED({
-      details: [{ field: 'into', message: 'choose the term to merge into' }],
-    });
+  const ids = mergeChoice(input.ids, input.into);
   const { taxonomy } = await loadTaxonomyAdmin(ctx, staff, input.taxonomySlug);
   const into = await termNamed(ctx.store, taxonomy, input.into, 'into');
   const results: { id: number; name: string; error?: string }[] = [];
