@@ -2,6 +2,18 @@
 // autosave. The form works without any of this; every request here goes to the admin's own
 // endpoints with the page's CSRF token.
 (() => {
+  /** Marks a form as confirmed (the server asks first without it: a merge, a publish). */
+  const markConfirmed = (form) => {
+    let confirmed = form.querySelector('input[name="confirmed"]');
+    if (!confirmed) {
+      confirmed = document.createElement('input');
+      confirmed.type = 'hidden';
+      confirmed.name = 'confirmed';
+      form.append(confirmed);
+    }
+    confirmed.value = '1';
+  };
+
   // "Copy address" in the image library.
   for (const button of document.querySelectorAll('button.copy-address')) {
     button.hidden = false;
@@ -68,14 +80,7 @@
     dialog.querySelector('.merge-confirm').addEventListener('click', () => {
       isConfirmed = true;
       dialog.close();
-      let confirmed = form.querySelector('input[name="confirmed"]');
-      if (!confirmed) {
-        confirmed = document.createElement('input');
-        confirmed.type = 'hidden';
-        confirmed.name = 'confirmed';
-        form.append(confirmed);
-      }
-      confirmed.value = '1';
+      markConfirmed(form);
       form.requestSubmit();
     });
     form.addEventListener('submit', (event) => {
@@ -760,14 +765,7 @@
   publishDialog.querySelector('.confirm-publish').addEventListener('click', () => {
     isConfirmed = true;
     publishDialog.close();
-    let confirmed = form.querySelector('input[name="confirmed"]');
-    if (!confirmed) {
-      confirmed = document.createElement('input');
-      confirmed.type = 'hidden';
-      confirmed.name = 'confirmed';
-      form.append(confirmed);
-    }
-    confirmed.value = '1';
+    markConfirmed(form);
     form.requestSubmit(pendingPublish ?? undefined);
   });
   const showChecklist = async () => {
