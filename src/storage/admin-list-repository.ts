@@ -7,6 +7,7 @@ import type {
   TermChoiceRow,
   TermListRow,
 } from '../domain/ports/admin-list-store.ts';
+import { likeContaining } from './like-pattern.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import type { Database } from './schema.ts';
 
@@ -66,7 +67,7 @@ export function adminListQueries(dialect: DialectName) {
   // A name holding `text` anywhere but at its start (the prefix is the index range above):
   // matched by reading the names in order, which the pickers do only once the prefix ran short.
   const holdsLater = (column: string, text: string): RawBuilder<boolean> => {
-    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = likeContaining(text);
     return sql<boolean>`(lower(${sql.ref(column)}) LIKE lower(${pattern}) ESCAPE '\\' AND NOT ${beginsWith(column, text)})`;
   };
   const order = (query: NameListQuery, nameColumn: string) => {

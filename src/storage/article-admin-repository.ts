@@ -6,15 +6,11 @@ import type {
   AdminArticleRow,
   ArticleAdminStore,
 } from '../domain/ports/article-admin-store.ts';
+import { likeContaining } from './like-pattern.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import type { Database } from './schema.ts';
 
 const SORT_COLUMNS = { updated: 'updated_at', published: 'published_at', title: 'title' } as const;
-
-/** `%`, `_` and the escape character itself are matched as written. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /**
  * The admin's article list. Each sort walks its own index (migration 0014) from the cursor and
@@ -101,7 +97,7 @@ export function adminArticleListQuery(db: Kysely<Database>, dialect: DialectName
   if (query.to) select = select.where(dateColumn, '<', query.to);
   // Every word and quoted phrase, each in the title or the text.
   for (const term of query.text ? searchTerms(query.text) : []) {
-    const pattern = likePattern(term);
+    const pattern = likeContaining(term);
     select = select.where(
       (eb) =>
         sql<SqlBool>`(${eb.ref('title')} ${like} ${pattern} ESCAPE '\\' OR ${eb.ref('body_markdown')} ${like} ${pattern} ESCAPE '\\')`,

@@ -7,6 +7,7 @@ import type {
   MediaUse,
 } from '../domain/ports/media-store.ts';
 import { parameterChunks } from './chunks.ts';
+import { likeContaining } from './like-pattern.ts';
 import type { Database, MediaTable } from './schema.ts';
 
 function toMedia(row: Selectable<MediaTable>): MediaItem {
@@ -36,11 +37,6 @@ function toRow(record: MediaRecord): Omit<Selectable<MediaTable>, 'id'> {
     source_id: record.sourceId,
     uploaded_by: record.uploadedBy ?? null,
   };
-}
-
-/** A LIKE pattern that finds `text` anywhere: its own % and _ (and the escape) taken literally. */
-function likeContaining(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** The media index. */

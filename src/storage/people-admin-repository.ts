@@ -4,13 +4,9 @@ import type {
   PeopleAdminRow,
   PeopleAdminStore,
 } from '../domain/ports/people-admin-store.ts';
+import { likeContaining } from './like-pattern.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import type { Database } from './schema.ts';
-
-/** `%`, `_` and the escape character itself are matched as written. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 /** The page query of the admin's people list (exported so tests can read its plan). */
 export function peopleAdminListQuery(db: Kysely<Database>, dialect: DialectName, query: PeopleAdminQuery) {
@@ -20,7 +16,7 @@ export function peopleAdminListQuery(db: Kysely<Database>, dialect: DialectName,
   const like = dialect === 'postgres' ? sql`ILIKE` : sql`LIKE`;
   let select = db.selectFrom('people').select(['id', 'slug', 'name', 'email', 'updated_at']);
   if (query.text) {
-    const pattern = likePattern(query.text);
+    const pattern = likeContaining(query.text);
     select = select.where(
       (eb) =>
         sql<SqlBool>`(${eb.ref('name')} ${like} ${pattern} ESCAPE '\\' OR ${eb.ref('slug')} ${like} ${pattern} ESCAPE '\\' OR ${eb.ref('email')} ${like} ${pattern} ESCAPE '\\')`,
