@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isTimeZone, timeZoneNames, utcToZoned, zoneAbbreviation, zonedToUtc } from './time-zone.ts';
+import {
+  calendarDay,
+  isTimeZone,
+  timeZoneNames,
+  utcToZoned,
+  zoneAbbreviation,
+  zonedToUtc,
+} from './time-zone.ts';
 
 describe('the site time zone', () => {
   it('knows IANA names and refuses others', () => {
@@ -39,5 +46,17 @@ describe('the site time zone', () => {
     assert.equal(zoneAbbreviation('2026-12-01T08:30:00.000Z', 'UTC'), 'UTC');
     assert.equal(zoneAbbreviation('2026-12-01T08:30:00.000Z', 'Europe/Berlin'), 'CET');
     assert.equal(zoneAbbreviation('2026-07-01T08:30:00.000Z', 'Europe/Berlin'), 'CEST');
+  });
+
+  it('writes an instant on each zone and language asked for, also once it has been written for another', () => {
+    const late = '2026-03-14T23:30:00.000Z';
+    assert.equal(calendarDay(late, 'en', 'UTC'), 'March 14, 2026');
+    assert.equal(calendarDay(late, 'en', 'Asia/Tokyo'), 'March 15, 2026');
+    assert.equal(calendarDay(late, 'de', 'UTC'), '14. März 2026');
+    assert.equal(calendarDay(late, 'en', 'UTC'), 'March 14, 2026');
+    assert.equal(calendarDay(late, 'en', 'Asia/Tokyo'), 'March 15, 2026');
+    // A value that is no instant is written as given, the first time and again.
+    assert.equal(calendarDay('not a date', 'en', 'UTC'), 'not a date');
+    assert.equal(calendarDay('not a date', 'en', 'UTC'), 'not a date');
   });
 });

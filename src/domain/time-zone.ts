@@ -147,12 +147,34 @@ export function zoneAbbreviation(iso: string, timeZone: string): string {
 }
 
 /**
+ * Days already written, by language, zone and instant. Formatting one through Intl costs tens
+ * of microseconds, and a listing writes dozens: the newest articles, shown on every listing and
+ * feed, are written again and again. Bounded, so it never grows with the archive.
+ */
+const writtenDays = new Map<string, string>();
+const WRITTEN_DAYS_MAX = 4096;
+
+/**
  * An instant's day in the publication's language on the zone's calendar ("December 2, 2026"):
  * how reader pages and the admin write a date, and how the history notes one.
  */
 export function calendarDay(iso: string, language: string, timeZone: string): string {
+  const key = `${language} ${timeZone}`;
+  const dayKey = `${key} ${iso}`;
+  const written = writtenDays.get(dayKey);
+  if (written !== undefined) return written;
+  const day = formattedDay(iso, key, { language, timeZone });
+  if (writtenDays.size >= WRITTEN_DAYS_MAX) writtenDays.clear();
+  writtenDays.set(dayKey, day);
+  return day;
+}
+
+function formattedDay(
+  iso: string,
+  key: string,
+  { language, timeZone }: { language: string; timeZone: string },
+): string {
   try {
-    const key = `${language} ${timeZone}`;
     let format = dayFormats.get(key);
     if (!format) {
       format = new Intl.DateTimeFormat(language, {
