@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import AjvCompiler from '@fastify/ajv-compiler';
 import Type, { type Static } from 'typebox';
-import Value from 'typebox/value';
 import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
 
@@ -324,12 +324,15 @@ export function loadConfig(
  */
 export function parseConfig(raw: Raw, options: { file?: string; problems?: Problem[] } = {}): Config {
   const { given, empty } = withoutEmptyValues(raw);
-  const withDefaults = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, given));
+  const validate = configValidator();
+  // Converts the texts from env to numbers and flags and fills in the defaults, in place.
+  const withDefaults = given;
+  const isValid = validate(withDefaults);
   const problems = [
     ...(options.problems ?? []),
     ...unknownSettings(raw, options.file),
     ...empty,
-    ...describeProblems([...Value.Errors(ConfigSchema, withDefaults)]),
+    ...(isValid ? [] : describeProblems(validate.errors ?? [])),
   ];
   if (problems.length > 0) {
     throw Errors.CONFIG_INVALID({
@@ -342,9 +345,37 @@ export function parseConfig(raw: Raw, options: { file?: string; problems?: Probl
   return deepFreeze(config);
 }
 
+type ConfigValidator = ((data: unknown) => boolean) & {
+  errors?: Array<{ instancePath: string; message?: string; keyword: string; params: unknown }> | null;
+};
+
+let validator: ConfigValidator | undefined;
+
+/**
+ * The configuration schema compiled by the validator the server already loads for its routes
+ * (ajv, through Fastify's compiler), converting texts and filling in defaults. TypeBox's own
+ * value functions would do the same, but loading them alone was about 300 more modules and a
+ * tenth of the server's start-up.
+ */
+function configValidator(): ConfigValidator {
+  validator ??= AjvCompiler()(
+    {},
+    { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false, strict: false } },
+  )({ schema: ConfigSchema, method: 'GET', url: '/', httpPart: 'body' }) as ConfigValidator;
+  return validator;
+}
+
+const FLAG_TEXTS = new Map([
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+]);
+
 /**
  * A copy of `raw` without the empty texts given for settings that are not text, each a problem:
- * converted, an empty PORT would become 0 (any free port) and an empty flag false.
+ * converted, an empty PORT would become 0 (any free port) and an empty flag false. A flag given
+ * as text reads as true or false in any case, or as 1 or 0.
  */
 function withoutEmptyValues(raw: Raw): { given: Raw; empty: Problem[] } {
   const given = structuredClone(raw);
@@ -358,6 +389,11 @@ function withoutEmptyValues(raw: Raw): { given: Raw; empty: Problem[] } {
     for (const [key, value] of Object.entries(values)) {
       const properties = Object.hasOwn(sections, section) ? sections[section]?.properties : undefined;
       const type = properties && Object.hasOwn(properties, key) ? properties[key]?.type : undefined;
+      const flag = typeof value === 'string' ? FLAG_TEXTS.get(value.trim().toLowerCase()) : undefined;
+      if (type === 'boolean' && flag !== undefined) {
+        values[key] = flag;
+        continue;
+      }
       if (typeof value !== 'string' || value.trim() !== '' || type === undefined || type === 'string')
         continue;
       empty.push({
@@ -375,7 +411,7 @@ function withoutEmptyValues(raw: Raw): { given: Raw; empty: Problem[] } {
  * those are folded into "must be one of …" rather than repeated.
  */
 function describeProblems(
-  errors: Array<{ instancePath: string; message: string; keyword: string; params: unknown }>,
+  errors: Array<{ instancePath: string; message?: string; keyword: string; params: unknown }>,
 ): Problem[] {
   const byField = new Map<string, { messages: string[]; allowed: string[] }>();
   for (const e of errors) {
@@ -384,7 +420,8 @@ function describeProblems(
     byField.set(field, entry);
     const allowed = (e.params as { allowedValue?: unknown } | undefined)?.allowedValue;
     if (e.keyword === 'const' && allowed !== undefined) entry.allowed.push(String(allowed));
-    else if (e.keyword !== 'anyOf' && !entry.messages.includes(e.message)) entry.messages.push(e.message);
+    else if (e.keyword !== 'anyOf' && e.message && !entry.messages.includes(e.message))
+      entry.messages.push(e.message);
   }
   return [...byField].flatMap(([field, { messages, allowed }]) => [
     ...(allowed.length > 0 ? [{ field, message: `must be one of ${allowed.join(', ')}` }] : []),
