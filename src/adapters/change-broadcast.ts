@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { ChangeBus, ContentChange } from '../services/context.ts';
 
@@ -23,14 +23,16 @@ export async function startPostgresBroadcast(options: {
 }): Promise<ChangeBroadcaster> {
   const { bus, log } = options;
   const originId = randomUUID();
-  const pool = new pg.Pool({ connectionString: options.url, max: 2 });
+  // Loaded here, not at the top: a server on SQLite never needs the PostgreSQL driver.
+  const { default: pgDriver } = await import('pg');
+  const pool = new pgDriver.Pool({ connectionString: options.url, max: 2 });
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   let listener: pg.Client | undefined;
   let isClosed = false;
 
   const connectListener = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: options.url });
+    const client = new pgDriver.Client({ connectionString: options.url });
     client.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
       try {

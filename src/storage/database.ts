@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -11,7 +12,7 @@ import {
   sql,
 } from 'kysely';
 import { type Migration, Migrator } from 'kysely/migration';
-import pg from 'pg';
+import type pg from 'pg';
 import { type AppError, Errors, isAppError } from '../errors.ts';
 import { withDatabaseFaults } from './database-faults.ts';
 import type { DialectName } from './migrations/helpers.ts';
@@ -29,6 +30,14 @@ export interface DatabaseHandle {
 }
 
 /** Parses `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
+/**
+ * The PostgreSQL driver, loaded when a PostgreSQL database is opened: a server on SQLite never
+ * needs its few dozen modules at start. It is CommonJS, so this stays synchronous.
+ */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
+
 export function parseDatabaseUrl(url: string): { dialect: DialectName; target: string } {
   if (url.startsWith('sqlite:'))
     return { dialect: 'sqlite', target: url.slice('sqlite:'.length) || './data/pressroom.db' };
@@ -101,7 +110,7 @@ export function openDatabase(options: {
       close: () => db.destroy(),
     };
   }
-  const pool = new pg.Pool({ connectionString: target, max: options.poolSize ?? 10 });
+  const pool = new (loadPg().Pool)({ connectionString: target, max: options.poolSize ?? 10 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   // A connection can also fail while a request holds it between two queries (an administrator
