@@ -30,6 +30,7 @@ import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
+import { webmentionRoutes } from './web/public/webmention-routes.ts';
 import { finiteNumbers } from './web/schemas.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { layout } from './web/views/layout.ts';
@@ -265,8 +266,12 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     httpMaxAge: config.cache.httpMaxAge,
     answers,
   });
+  await app.register(webmentionRoutes, {
+    ctx: wiring,
+    rateLimitPerMinute: config.webmention.rateLimitPerMinute,
+  });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });
-  await app.register(readerRoutes, { reader, cache, assets, answers, discovery });
+  await app.register(readerRoutes, { reader, cache, assets, answers, discovery, siteUrl: wiring.siteUrl });
   return app;
 }
 

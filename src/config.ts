@@ -122,6 +122,18 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  webmention: Type.Object(
+    {
+      /**
+       * Fetch webmention sources on private, loopback and link-local addresses too. Leave off: a
+       * stranger could otherwise make the server read its own network. Tests serve sources locally.
+       */
+      allowPrivateAddresses: Type.Boolean({ default: false }),
+      /** Per-process cap on webmentions received per client address per minute. */
+      rateLimitPerMinute: Type.Integer({ minimum: 1, default: 20 }),
+    },
+    { default: {} },
+  ),
   demo: Type.Object(
     {
       /** Load the demo publication into an empty database on first start. */

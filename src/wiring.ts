@@ -92,6 +92,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
       changes,
       siteUrl: siteUrl(config),
       dailyWriteMegabytes: config.auth.dailyWriteMegabytes,
+      webmention: { allowPrivateAddresses: config.webmention.allowPrivateAddresses },
       mailer,
       close: async () => {
         mailer.close();

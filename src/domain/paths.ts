@@ -25,3 +25,6 @@ export function pagePath(slug: string): string {
 export function feedPathOf(listingPath: string, format: 'rss' | 'atom'): string {
   return `${listingPath}/feed.${format === 'atom' ? 'atom' : 'xml'}`;
 }
+
+/** Where other sites send webmentions of our articles (https://www.w3.org/TR/webmention/). */
+export const WEBMENTION_PATH = '/webmention';

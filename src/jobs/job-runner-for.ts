@@ -2,6 +2,7 @@ import type { ServiceContext } from '../services/context.ts';
 import { publishDueArticles } from '../services/newsroom/workflow.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
 import { JobRunner } from './runner.ts';
+import { verifyWebmentionHandler } from './verify-webmention.ts';
 
 /** The job runner with every job kind this application knows, for the server and tests. */
 export function jobRunnerFor(
@@ -12,7 +13,7 @@ export function jobRunnerFor(
     store: ctx.store,
     log: ctx.log.child({ module: 'jobs' }),
     now: ctx.now,
-    handlers: { ...publishScheduledHandler(ctx) },
+    handlers: { ...publishScheduledHandler(ctx), ...verifyWebmentionHandler(ctx) },
     recurring: { 'publish-due-articles': () => publishDueArticles(ctx) },
     ...options,
   });

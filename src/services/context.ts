@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Store } from '../domain/ports/store.ts';
+import type { WebmentionSettings } from '../domain/webmention.ts';
 
 /** What changed, so caches can drop exactly the pages that show it. */
 export type ContentChange =
@@ -53,4 +54,6 @@ export interface ServiceContext {
    * (0: no limit); without it, DEFAULT_DAILY_WRITE_MEGABYTES (newsroom/write-quota.ts).
    */
   dailyWriteMegabytes?: number;
+  /** How webmention sources are fetched; without it, the safe defaults (no private addresses). */
+  webmention?: WebmentionSettings;
 }

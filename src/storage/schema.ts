@@ -30,6 +30,7 @@ export interface Database {
   article_views: ArticleViewsTable;
   listing_counts: ListingCountsTable;
   article_related: ArticleRelatedTable;
+  webmentions: WebmentionsTable;
 }
 
 export interface SettingsTable {
@@ -328,4 +329,19 @@ export interface ArticleAutosavesTable {
   base_version: number;
   snapshot: string;
   saved_at: string;
+}
+
+/** A webmention of one of our articles by another page, as last checked (verified, removed or refused). */
+export interface WebmentionsTable {
+  id: Generated<number>;
+  article_id: number;
+  source: string;
+  target: string;
+  status: string;
+  source_title: string | null;
+  reason: string | null;
+  first_verified_at: string | null;
+  last_verified_at: string | null;
+  received_at: string;
+  updated_at: string;
 }

@@ -33,6 +33,7 @@ import { TaxonomyRepository } from './taxonomy-repository.ts';
 import { TermAdminRepository } from './term-admin-repository.ts';
 import { UserRepository } from './user-repository.ts';
 import { ViewRepository } from './view-repository.ts';
+import { WebmentionRepository } from './webmention-repository.ts';
 
 function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: DialectName): Repositories {
   return {
@@ -65,6 +66,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     autosaves: new AutosaveRepository(db),
     termAdmin: new TermAdminRepository(db),
     adminLists: new AdminListRepository(db, dialect),
+    webmentions: new WebmentionRepository(db),
   };
 }
 

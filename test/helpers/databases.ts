@@ -59,6 +59,8 @@ export interface TestWiringOptions {
   server?: Record<string, unknown>;
   /** Settings of the config's auth section (limits, say). */
   auth?: Record<string, unknown>;
+  /** Settings of the config's webmention section (private addresses for local sources, say). */
+  webmention?: Record<string, unknown>;
 }
 
 export interface TestWiring {
@@ -99,6 +101,7 @@ export async function openTestWiring(
     log: { level: 'silent' },
     ...(options.server ? { server: options.server } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
+    ...(options.webmention ? { webmention: options.webmention } : {}),
   });
   const wiring = await createWiring({ config, log: pino({ level: 'silent' }), now: () => now });
   return {

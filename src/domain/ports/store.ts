@@ -26,6 +26,7 @@ import type { SitemapStore } from './sitemap-store.ts';
 import type { TaxonomyStore, TermAdminStore } from './taxonomy-store.ts';
 import type { UserStore } from './user-store.ts';
 import type { ViewStore } from './view-store.ts';
+import type { WebmentionStore } from './webmention-store.ts';
 
 /**
  * All repositories over one connection or one transaction. A service that needs only a few
@@ -61,6 +62,7 @@ export interface Repositories {
   autosaves: AutosaveStore;
   termAdmin: TermAdminStore;
   adminLists: AdminListStore;
+  webmentions: WebmentionStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */

@@ -59,6 +59,7 @@ import {
 } from '../../services/newsroom/revisions.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { loadTransitionable, transitionArticle } from '../../services/newsroom/workflow.ts';
+import { mentionsOf } from '../../services/republishing/webmentions.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
 import { guardBody } from '../input-guard.ts';
@@ -77,6 +78,7 @@ import {
 } from '../views/newsroom/article-admin.ts';
 import { articleEditorView, type EditorModel, publishConfirmView } from '../views/newsroom/article-editor.ts';
 import { newsroomCss } from '../views/newsroom/assets.ts';
+import { mentionListView } from '../views/newsroom/mentions.ts';
 import {
   type ArticleFormValues,
   formValues,
@@ -960,6 +962,24 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         title: `Publish: ${article.title}`,
         notice: 'Saved.',
         body: (csrf) => publishConfirmView({ article, items }, csrf),
+      });
+    },
+  );
+
+  app.get(
+    '/articles/:id/mentions',
+    { config: { access: 'article.create' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { article } = await loadEditableArticle(
+        ctx.store,
+        staffOf(request),
+        request.params.id,
+        'You can only see the mentions of your own articles.',
+      );
+      const [mentions, calendar] = await Promise.all([mentionsOf(ctx, article.id), loadSiteSettings(ctx)]);
+      return deps.page(request, reply, {
+        title: `Mentions: ${article.title}`,
+        body: () => mentionListView({ article, mentions, calendar }),
       });
     },
   );

@@ -23,8 +23,9 @@ import {
   taxonomyIndexView,
   termView,
 } from '../views/listing.ts';
-import type { CachedAnswers } from './cached-answers.ts';
+import type { AnswerKind, CachedAnswers } from './cached-answers.ts';
 import { readerExtras } from './discovery-routes.ts';
+import { webmentionLinkHeader } from './webmention-routes.ts';
 
 export interface ReaderRouteDeps {
   reader: Reader;
@@ -32,6 +33,8 @@ export interface ReaderRouteDeps {
   assets: AssetUrls;
   /** Answers kept pages before the framework; reader pages send its headers. */
   answers: CachedAnswers;
+  /** Public base URL without trailing slash (the webmention endpoint articles advertise is under it). */
+  siteUrl: string;
   /** Feed links, most-read and related lists; pages render without them when absent. */
   discovery?: Discovery;
 }
@@ -82,6 +85,12 @@ type Rendered = { body: SafeHtml; meta: PageMeta; tags: string[] } | undefined;
 export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promise<void> {
   const { reader, cache, assets, answers } = deps;
   const pageHeaders = answers.pageHeaders();
+  // Articles also advertise where webmentions of them are received, cached answers included.
+  const articleHeaders = { ...pageHeaders, link: webmentionLinkHeader(deps.siteUrl) };
+  const articleAnswers = {
+    headers: articleHeaders,
+    kind: answers.kindOf(articleHeaders, { hasLastModified: false }),
+  };
 
   /** Renders in progress, by cache key; each entry lives as long as its render. */
   const rendering = new Map<string, Promise<CachedPage | undefined>>();
@@ -95,6 +104,7 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     reply: FastifyReply,
     key: string,
     render: (site: SiteModel) => Promise<Rendered>,
+    answer: { headers: Record<string, string>; kind: AnswerKind } | undefined = undefined,
   ): Promise<unknown> {
     let entry: CachedPage | undefined = cache.get(key);
     if (!entry) {
@@ -120,11 +130,11 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
       entry = await pending;
       if (!entry) return notFound(request, reply);
     }
-    if (cache.get(key) === entry) answers.remember(request.url, key);
+    if (cache.get(key) === entry) answers.remember(request.url, key, answer?.kind);
     const encoding = preferredEncoding(request.headers['accept-encoding']);
     // Each encoding is its own representation, so it gets its own ETag.
     const { bytes, etag } = entry.encoded(encoding);
-    reply.headers(pageHeaders).header('etag', etag);
+    reply.headers(answer?.headers ?? pageHeaders).header('etag', etag);
     if (isEtagMatch(request.headers['if-none-match'], etag)) return reply.code(304).send();
     if (encoding !== 'identity') reply.header('content-encoding', encoding);
     return reply.code(entry.status).send(bytes);
@@ -194,16 +204,22 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     { schema: { params: Type.Object({ slug: SlugParam }) } },
     async (request, reply) => {
       const { slug } = request.params;
-      return serve(request, reply, articlePath(slug), async (site) => {
-        const model = await reader.article(slug);
-        if (!model) return undefined;
-        const extras = await readerExtras.article(deps.discovery, model.article, site);
-        return {
-          body: html`${articleView(model, site)}${extras.html}`,
-          meta: { ...articleMeta(model, site), feeds: readerExtras.siteFeeds(site) },
-          tags: [...model.cacheTags, ...extras.tags],
-        };
-      });
+      return serve(
+        request,
+        reply,
+        articlePath(slug),
+        async (site) => {
+          const model = await reader.article(slug);
+          if (!model) return undefined;
+          const extras = await readerExtras.article(deps.discovery, model.article, site);
+          return {
+            body: html`${articleView(model, site)}${extras.html}`,
+            meta: { ...articleMeta(model, site), feeds: readerExtras.siteFeeds(site) },
+            tags: [...model.cacheTags, ...extras.tags],
+          };
+        },
+        articleAnswers,
+      );
     },
   );
 

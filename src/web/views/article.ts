@@ -1,5 +1,5 @@
 import { joinNames } from '../../domain/attribution.ts';
-import { personPath, termPath } from '../../domain/paths.ts';
+import { personPath, termPath, WEBMENTION_PATH } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { ResponsiveImage } from '../../domain/responsive-image.ts';
@@ -199,7 +199,8 @@ export function articleMeta(model: ArticlePageModel, site: SiteModel): PageMeta 
 <meta property="article:modified_time" content="${article.updatedAt}">
 ${authors.map((a) => html`<meta property="article:author" content="${site.siteUrl}${personPath(a.slug)}">`)}
 ${sections.map((s) => html`<meta property="article:section" content="${s}">`)}
-<meta name="author" content="${joinNames(authors.map((a) => a.name))}">`,
+<meta name="author" content="${joinNames(authors.map((a) => a.name))}">
+<link rel="webmention" href="${site.siteUrl}${WEBMENTION_PATH}">`,
     jsonLd: {
       '@context': 'https://schema.org',
       '@type': 'NewsArticle',

@@ -1,0 +1,13 @@
+import type { Webmention } from '../webmention.ts';
+
+/** What is written for a mention after a check; `id` is the store's. */
+export type WebmentionRecord = Omit<Webmention, 'id'>;
+
+/** Webmentions of our articles, one per article and source page. */
+export interface WebmentionStore {
+  find(articleId: number, source: string): Promise<Webmention | undefined>;
+  /** Writes the mention of `articleId` by `source`, adding it or replacing what was known. */
+  save(mention: WebmentionRecord): Promise<void>;
+  /** An article's mentions, the most recently verified (or checked) first. */
+  listFor(articleId: number): Promise<Webmention[]>;
+}

@@ -1,0 +1,432 @@
+import assert from 'node:assert/strict';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { buildApp } from '../../src/app.ts';
+import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
+import { mentionsOf } from '../../src/services/republishing/webmentions.ts';
+import { clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addArticle } from '../helpers/discovery-fixtures.ts';
+
+const SITE = 'https://review.example';
+const TARGET = `${SITE}/articles/dams`;
+
+type Handler = (response: import('node:http').ServerResponse) => void;
+
+/** A site elsewhere, on 127.0.0.1: pages by path, and how often each was asked for. */
+class SourceSite {
+  readonly pages = new Map<string, Handler>();
+  readonly hits = new Map<string, number>();
+  private server: Server | undefined;
+  port = 0;
+
+  async start(): Promise<void> {
+    this.server = createServer((request, response) => {
+      const path = request.url ?? '/';
+      this.hits.set(path, (this.hits.get(path) ?? 0) + 1);
+      const handler = this.pages.get(path);
+      if (handler) handler(response);
+      else response.writeHead(404).end('not here');
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server?.address() as AddressInfo | undefined)?.port ?? 0;
+  }
+
+  url(path: string, host = '127.0.0.1'): string {
+    return `http://${host}:${this.port}${path}`;
+  }
+
+  html(path: string, body: string, status = 200): void {
+    this.pages.set(path, (response) =>
+      response.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body),
+    );
+  }
+
+  redirect(path: string, to: string): void {
+    this.pages.set(path, (response) => response.writeHead(302, { location: to }).end());
+  }
+
+  totalHits(): number {
+    return [...this.hits.values()].reduce((a, b) => a + b, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+const linkingPage = (title: string, href = TARGET) =>
+  `<!doctype html><html><head><title>${title}</title></head><body><p>As <a href="${href}">the review reported</a>, the dam is low.</p></body></html>`;
+
+function mentionForm(fields: Record<string, string>) {
+  return {
+    method: 'POST' as const,
+    url: '/webmention',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(fields).toString(),
+  };
+}
+
+function get(
+  port: number,
+  path: string,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      { host: '127.0.0.1', port, path, headers: { host: 'review.example' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+      },
+    );
+    sent.on('error', reject);
+    sent.end();
+  });
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`webmentions on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    let articleId: number;
+    const sources = new SourceSite();
+    const logLines: Array<Record<string, unknown>> = [];
+
+    const send = (source: string, target = TARGET) => app.inject(mentionForm({ source, target }));
+    const runJobs = () => jobRunnerFor(t.wiring).runDue();
+    const mentionBy = async (source: string) =>
+      (await mentionsOf(t.wiring, articleId)).find((m) => m.source === source);
+
+    before(async () => {
+      t = await createTestWiring(kind, {
+        siteUrl: SITE,
+        webmention: { allowPrivateAddresses: true, rateLimitPerMinute: 1000 },
+      });
+      const stream = new Writable({
+        write(chunk, _encoding, done) {
+          for (const line of String(chunk).split('\n').filter(Boolean))
+            logLines.push(JSON.parse(line) as Record<string, unknown>);
+          done();
+        },
+      });
+      app = await buildApp(t.wiring, { log: { stream, level: 'info' } });
+      articleId = await addArticle(t.wiring, {
+        slug: 'dams',
+        title: 'The dams',
+        body: 'The dam is 40 m high.',
+        publishedAt: '2026-11-01T10:00:00.000Z',
+      });
+      await addArticle(t.wiring, {
+        slug: 'draft-dams',
+        title: 'Unfinished',
+        body: 'Not yet.',
+        status: 'draft',
+        publishedAt: '2026-11-01T10:00:00.000Z',
+      });
+      await t.wiring.store.redirects.put(
+        { fromPath: '/articles/old-dams', toPath: '/articles/dams', statusCode: 301 },
+        new Date().toISOString(),
+      );
+      await sources.start();
+    });
+    after(async () => {
+      await app.close();
+      await sources.stop();
+      await t.cleanup();
+    });
+
+    test('a page that links to the article is verified, stored and listed in the admin', async () => {
+      sources.html('/reply', linkingPage('A reply about dams'));
+      const source = sources.url('/reply');
+      const answer = await send(source);
+      assert.equal(answer.statusCode, 202, answer.body);
+      assert.equal(await mentionBy(source), undefined, 'nothing is stored before the check runs');
+      assert.equal(await runJobs(), 1);
+      const mention = await mentionBy(source);
+      assert.equal(mention?.status, 'verified');
+      assert.equal(mention?.sourceTitle, 'A reply about dams');
+      assert.equal(mention?.target, TARGET);
+      assert.ok(mention?.firstVerifiedAt);
+      assert.equal(mention?.lastVerifiedAt, mention?.firstVerifiedAt);
+
+      const editor = await clientAs(
+        app,
+        t.wiring,
+        await makeUser(t.wiring, 'editor'),
+        sessionCookieName(SITE),
+      );
+      const page = await editor.get(`/admin/articles/${articleId}/mentions`);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /A reply about dams/);
+      assert.match(page.body, /Verified/);
+      // A contributor who is not on the byline may not read it.
+      const contributor = await clientAs(
+        app,
+        t.wiring,
+        await makeUser(t.wiring, 'contributor'),
+        sessionCookieName(SITE),
+      );
+      assert.equal((await contributor.get(`/admin/articles/${articleId}/mentions`)).statusCode, 403);
+    });
+
+    test('a link through an old address of the article, relative links and an <img src> count', async () => {
+      sources.html('/old-address', linkingPage('Via the old slug', `${SITE}/articles/old-dams`));
+      const viaOld = sources.url('/old-address');
+      assert.equal((await send(viaOld, `${SITE}/articles/old-dams`)).statusCode, 202);
+      sources.html('/image', `<html><body><img src="${SITE}/articles/dams#top" alt=""></body></html>`);
+      const viaImage = sources.url('/image');
+      assert.equal((await send(viaImage)).statusCode, 202);
+      await runJobs();
+      assert.equal((await mentionBy(viaOld))?.status, 'verified');
+      assert.equal((await mentionBy(viaImage))?.status, 'verified');
+    });
+
+    test('a page that does not link back is not verified, and the reason is recorded and logged', async () => {
+      sources.html(
+        '/no-link',
+        `<html><head><title>Elsewhere</title></head><body><p>The review at ${TARGET} says so.</p><script>var a = '<a href="${TARGET}">';</script><!-- <a href="${TARGET}"> --></body></html>`,
+      );
+      const source = sources.url('/no-link');
+      assert.equal((await send(source)).statusCode, 202);
+      const lines: Array<Record<string, unknown>> = [];
+      const log = pino(
+        { level: 'info' },
+        new Writable({
+          write(chunk, _encoding, done) {
+            lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+            done();
+          },
+        }),
+      );
+      await jobRunnerFor({ ...t.wiring, log }).runDue();
+      const mention = await mentionBy(source);
+      assert.equal(mention?.status, 'refused');
+      assert.equal(mention?.firstVerifiedAt, null);
+      assert.match(mention?.reason ?? '', /does not link to the target/);
+      assert.ok(
+        lines.some(
+          (l) => l.msg === 'webmention not verified' && l.source === source && l.module === 'webmentions',
+        ),
+        'the refusal is logged',
+      );
+    });
+
+    test('an oversized source is refused, and reading stops at the limit', async () => {
+      const total = 24 * 1024 * 1024;
+      let written = 0;
+      let isClosedEarly = false;
+      const finished = new Promise<void>((resolve) => {
+        sources.pages.set('/huge', (response) => {
+          response.writeHead(200, { 'content-type': 'text/html' });
+          response.write(linkingPage('Huge'));
+          const chunk = Buffer.alloc(64 * 1024, 'x');
+          const pump = () => {
+            while (written < total) {
+              written += chunk.length;
+              if (!response.write(chunk)) return void response.once('drain', pump);
+            }
+            response.end();
+          };
+          response.once('close', () => {
+            isClosedEarly = written < total;
+            resolve();
+          });
+          pump();
+        });
+      });
+      const source = sources.url('/huge');
+      assert.equal((await send(source)).statusCode, 202);
+      await runJobs();
+      await finished;
+      const mention = await mentionBy(source);
+      assert.equal(mention?.status, 'refused');
+      assert.match(mention?.reason ?? '', /larger than 1048576 bytes/);
+      assert.ok(isClosedEarly, 'the connection was closed before the whole body was sent');
+      // The limit plus what socket buffers took in before the close.
+      assert.ok(written < 8 * 1024 * 1024, `only ${written} bytes were written`);
+    });
+
+    test('a redirect chain within the limit is followed; one beyond it is refused', async () => {
+      sources.html('/chain-end', linkingPage('After three redirects'));
+      sources.redirect('/a1', '/a2');
+      sources.redirect('/a2', sources.url('/a3'));
+      sources.redirect('/a3', '/chain-end');
+      const within = sources.url('/a1');
+      sources.html('/far-end', linkingPage('After four redirects'));
+      sources.redirect('/b1', '/b2');
+      sources.redirect('/b2', '/b3');
+      sources.redirect('/b3', '/b4');
+      sources.redirect('/b4', '/far-end');
+      const beyond = sources.url('/b1');
+      assert.equal((await send(within)).statusCode, 202);
+      assert.equal((await send(beyond)).statusCode, 202);
+      await runJobs();
+      assert.equal((await mentionBy(within))?.status, 'verified');
+      const refused = await mentionBy(beyond);
+      assert.equal(refused?.status, 'refused');
+      assert.match(refused?.reason ?? '', /more than 3 redirects/);
+      assert.equal(sources.hits.get('/b4'), 1, 'the third redirect is followed');
+      assert.equal(sources.hits.get('/far-end') ?? 0, 0, 'the fourth is not');
+    });
+
+    test('a source that removes the link, or is gone, withdraws its mention when sent again', async () => {
+      sources.html('/changing', linkingPage('First draft'));
+      const changing = sources.url('/changing');
+      await send(changing);
+      await runJobs();
+      const first = await mentionBy(changing);
+      assert.equal(first?.status, 'verified');
+
+      t.setNow(new Date('2026-11-21T12:00:00.000Z'));
+      sources.html(
+        '/changing',
+        '<html><head><title>Second draft</title></head><body>No link now.</body></html>',
+      );
+      assert.equal((await send(changing)).statusCode, 202);
+      await runJobs();
+      const removed = await mentionBy(changing);
+      assert.equal(removed?.status, 'removed');
+      assert.equal(removed?.firstVerifiedAt, first?.firstVerifiedAt, 'when it was first verified is kept');
+      assert.equal(removed?.lastVerifiedAt, first?.lastVerifiedAt);
+      assert.match(removed?.reason ?? '', /does not link/);
+
+      // Linking again brings it back; a 410 then withdraws it.
+      sources.html('/changing', linkingPage('Third draft'));
+      await send(changing);
+      await runJobs();
+      const back = await mentionBy(changing);
+      assert.equal(back?.status, 'verified');
+      assert.equal(back?.firstVerifiedAt, first?.firstVerifiedAt);
+      assert.equal(back?.lastVerifiedAt, '2026-11-21T12:00:00.000Z');
+      sources.html('/changing', 'Gone', 410);
+      await send(changing);
+      await runJobs();
+      const gone = await mentionBy(changing);
+      assert.equal(gone?.status, 'removed');
+      assert.match(gone?.reason ?? '', /410/);
+    });
+
+    test('bad input is refused with 400 naming the field', async () => {
+      const cases: Array<[Record<string, string>, string]> = [
+        [{ target: TARGET }, 'source'],
+        [{ source: sources.url('/reply') }, 'target'],
+        [{ source: 'not a url', target: TARGET }, 'source'],
+        [{ source: 'ftp://example.org/x', target: TARGET }, 'source'],
+        [{ source: sources.url('/reply'), target: 'javascript:alert(1)' }, 'target'],
+        [{ source: TARGET, target: TARGET }, 'source'],
+        [{ source: `${SITE}/articles/dams#comments`, target: TARGET }, 'source'],
+        [{ source: sources.url('/reply'), target: 'https://elsewhere.example/articles/dams' }, 'target'],
+        [{ source: sources.url('/reply'), target: `${SITE}/about` }, 'target'],
+        [{ source: sources.url('/reply'), target: `${SITE}/articles/no-such-article` }, 'target'],
+        [{ source: sources.url('/reply'), target: `${SITE}/articles/draft-dams` }, 'target'],
+      ];
+      for (const [fields, field] of cases) {
+        const answer = await app.inject(mentionForm(fields));
+        assert.equal(answer.statusCode, 400, `${JSON.stringify(fields)}: ${answer.body}`);
+        const body = answer.json() as { code: string; message: string; details: { field: string }[] };
+        assert.equal(body.code, 'VALIDATION_FAILED');
+        assert.equal(body.details[0]?.field, field, JSON.stringify(fields));
+        assert.ok(body.message.length > 0);
+      }
+      const empty = await app.inject({ method: 'POST', url: '/webmention' });
+      assert.equal(empty.statusCode, 400);
+      const jobs = await t.wiring.store.jobs.list({ status: 'pending', limit: 50 });
+      assert.equal(jobs.length, 0, 'nothing refused was queued');
+    });
+
+    test('takes no CSRF token and ignores the session cookie', async () => {
+      const admin = await clientAs(app, t.wiring, await makeUser(t.wiring, 'admin'), sessionCookieName(SITE));
+      sources.html('/cookie', linkingPage('With a cookie'));
+      const answer = await app.inject({
+        ...mentionForm({ source: sources.url('/cookie'), target: TARGET }),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: admin.cookieHeader(),
+          origin: 'https://elsewhere.example',
+        },
+      });
+      assert.equal(answer.statusCode, 202, answer.body);
+      assert.equal(answer.headers['set-cookie'], undefined);
+      assert.equal(answer.headers['cache-control'], 'no-store');
+    });
+
+    test('every article advertises the endpoint in its head and a Link header, cached answers too', async () => {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const first = await get(port, '/articles/dams');
+      const second = await get(port, '/articles/dams');
+      for (const answer of [first, second]) {
+        assert.equal(answer.status, 200);
+        assert.equal(answer.headers.link, `<${SITE}/webmention>; rel="webmention"`);
+        assert.match(answer.body, /<link rel="webmention" href="https:\/\/review\.example\/webmention">/);
+      }
+      assert.ok(
+        logLines.some(
+          (l) => l.fromCache === true && (l.req as { url?: string } | undefined)?.url === '/articles/dams',
+        ),
+        'the second answer came from the kept page',
+      );
+      // Other reader pages do not claim to receive mentions.
+      const home = await get(port, '/');
+      assert.equal(home.headers.link, undefined);
+    });
+  });
+
+  describe(`webmention sources on private addresses on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    const sources = new SourceSite();
+
+    before(async () => {
+      t = await createTestWiring(kind, { siteUrl: SITE });
+      app = await buildApp(t.wiring, { shouldLog: false });
+      await addArticle(t.wiring, {
+        slug: 'dams',
+        title: 'The dams',
+        body: 'The dam is 40 m high.',
+        publishedAt: '2026-11-01T10:00:00.000Z',
+      });
+      await sources.start();
+    });
+    after(async () => {
+      await app.close();
+      await sources.stop();
+      await t.cleanup();
+    });
+
+    test('are refused without a request reaching them, however the address is written', async () => {
+      sources.html('/reply', linkingPage('Local'));
+      const addresses = [
+        sources.url('/reply'),
+        sources.url('/reply', 'localhost'),
+        sources.url('/reply', '[::ffff:127.0.0.1]'),
+        sources.url('/reply', '0x7f.1'),
+      ];
+      for (const source of addresses) {
+        const answer = await app.inject(mentionForm({ source, target: TARGET }));
+        assert.equal(answer.statusCode, 202, answer.body);
+      }
+      await jobRunnerFor(t.wiring).runDue();
+      const article = await t.wiring.store.articles.findBySlug('dams');
+      const mentions = await mentionsOf(t.wiring, article?.id ?? 0);
+      assert.equal(mentions.length, addresses.length);
+      for (const mention of mentions) {
+        assert.equal(mention.status, 'refused', mention.source);
+        assert.match(mention.reason ?? '', /not a public address/, mention.source);
+      }
+      assert.equal(sources.totalHits(), 0, 'no request reached the local server');
+    });
+  });
+}
