@@ -131,6 +131,11 @@ const CATALOGUE = {
   ),
   DATABASE_UNAVAILABLE: entry('unavailable', (p: { reason: string }) => p.reason),
   SERVER_WORKERS_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
+  WEBMENTION_SOURCE_UNREACHABLE: entry(
+    'unavailable',
+    (p: { source: string; reason: string }) =>
+      `The page that sent a webmention (${p.source}) could not be fetched now: ${p.reason}. It will be tried again.`,
+  ),
   STORAGE_READ_ONLY: entry(
     'unavailable',
     () =>

@@ -318,6 +318,20 @@ for (const kind of DATABASE_KINDS) {
       assert.match(gone?.reason ?? '', /410/);
     });
 
+    test('a source that cannot answer now is tried again later, and nothing is recorded meanwhile', async () => {
+      sources.html('/busy', 'Busy', 503);
+      const source = sources.url('/busy');
+      assert.equal((await send(source)).statusCode, 202);
+      assert.equal(await runJobs(), 1);
+      assert.equal(await mentionBy(source), undefined);
+      const [job] = (await t.wiring.store.jobs.list({ status: 'pending', limit: 10 })).filter(
+        (j) => (j.payload as { source?: string }).source === source,
+      );
+      assert.match(job?.lastError ?? '', /could not be fetched now: the page answered 503/);
+      assert.equal(job?.attempts, 1);
+      await t.wiring.store.jobs.cancel(job?.dedupeKey ?? '');
+    });
+
     test('bad input is refused with 400 naming the field', async () => {
       const cases: Array<[Record<string, string>, string]> = [
         [{ target: TARGET }, 'source'],

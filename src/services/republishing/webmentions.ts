@@ -145,7 +145,8 @@ export async function verifyWebmention(
   const log = ctx.log.child({ module: 'webmentions' });
   const { articleId, source, target } = job;
   const fetched = await fetcher.fetch(source);
-  if (fetched.kind === 'failed') throw new Error(`webmention source unreachable: ${fetched.reason}`);
+  if (fetched.kind === 'failed')
+    throw Errors.WEBMENTION_SOURCE_UNREACHABLE({ source, reason: fetched.reason });
   let outcome: { isLinked: boolean; title: string | null; reason: string | null };
   if (fetched.kind === 'gone') outcome = { isLinked: false, title: null, reason: 'the source is gone (410)' };
   else if (fetched.kind === 'refused') outcome = { isLinked: false, title: null, reason: fetched.reason };
