@@ -1,6 +1,20 @@
 import assert from 'node:assert/strict';
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
-import { isPublicAddress } from './safe-fetcher.ts';
+import { isPublicAddress, SafeFetcher } from './safe-fetcher.ts';
+
+/** Runs `work` against a server on 127.0.0.1 answering with `listener`, then closes it. */
+async function withServer(listener: RequestListener, work: (url: string) => Promise<void>): Promise<void> {
+  const server = createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await work(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
 
 describe('isPublicAddress', () => {
   test('refuses private, loopback, link-local, unique-local, multicast and unspecified addresses', () => {
@@ -36,5 +50,67 @@ describe('isPublicAddress', () => {
     for (const address of ['93.184.215.14', '8.8.8.8', '172.32.0.1', '2606:4700::1111', '::ffff:8.8.8.8']) {
       assert.equal(isPublicAddress(address), true, address);
     }
+  });
+});
+
+describe('SafeFetcher', () => {
+  const local = (options: ConstructorParameters<typeof SafeFetcher>[0] = {}) =>
+    new SafeFetcher({ allowPrivateAddresses: true, ...options });
+
+  test('gives up on a page that does not answer within the whole-fetch deadline', async () => {
+    await withServer(
+      () => {},
+      async (url) => {
+        const started = Date.now();
+        const outcome = await local({ totalTimeoutMs: 300 }).fetch(`${url}/silent`);
+        assert.deepEqual(outcome, { kind: 'failed', reason: 'no answer within 300 ms' });
+        assert.ok(Date.now() - started < 3000);
+      },
+    );
+  });
+
+  test('gives up on a body that trickles past the deadline', async () => {
+    await withServer(
+      (_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        const timer = setInterval(() => response.write('<p>'), 50);
+        response.once('close', () => clearInterval(timer));
+      },
+      async (url) => {
+        const outcome = await local({ totalTimeoutMs: 400 }).fetch(`${url}/slow`);
+        assert.equal(outcome.kind, 'failed');
+      },
+    );
+  });
+
+  test('reads only the types it is asked for, and refuses a declared length over the limit unread', async () => {
+    let sent = 0;
+    await withServer(
+      (request, response) => {
+        if (request.url === '/pdf')
+          response.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF');
+        else {
+          response.writeHead(200, { 'content-type': 'text/html', 'content-length': String(5000) });
+          response.write('x'.repeat(100));
+          sent += 100;
+        }
+      },
+      async (url) => {
+        assert.deepEqual(await local().fetch(`${url}/pdf`), {
+          kind: 'refused',
+          reason: 'not a page we read (application/pdf)',
+        });
+        assert.deepEqual(await local({ maxBytes: 1000 }).fetch(`${url}/long`), {
+          kind: 'refused',
+          reason: 'larger than 1000 bytes',
+        });
+        assert.equal(sent, 100);
+      },
+    );
+  });
+
+  test('refuses an IPv6 loopback address written in the URL before connecting', async () => {
+    const outcome = await new SafeFetcher().fetch('http://[::1]:9/');
+    assert.deepEqual(outcome, { kind: 'refused', reason: '::1 is not a public address' });
   });
 });

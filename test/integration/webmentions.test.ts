@@ -442,5 +442,23 @@ for (const kind of DATABASE_KINDS) {
       }
       assert.equal(sources.totalHits(), 0, 'no request reached the local server');
     });
+
+    test('each address may send only so many a minute', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const answer = await app.inject({
+          ...mentionForm({ source: 'nope', target: TARGET }),
+          remoteAddress: '203.0.113.9',
+        });
+        statuses.push(answer.statusCode);
+      }
+      assert.deepEqual(statuses.slice(0, 20), Array(20).fill(400));
+      assert.deepEqual(statuses.slice(20), Array(5).fill(429));
+      const other = await app.inject({
+        ...mentionForm({ source: 'nope', target: TARGET }),
+        remoteAddress: '203.0.113.10',
+      });
+      assert.equal(other.statusCode, 400, 'another address is not held back');
+    });
   });
 }
