@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.ts';
+import { licenseProblem, OTHER_LICENSE_MAX, OTHER_LICENSE_PREFIX } from './license.ts';
 import { isRecordId, lengthErrors } from './limits.ts';
 import { slugProblem } from './slug.ts';
 import { cleanLine, stripXmlForbidden } from './text.ts';
@@ -125,7 +126,8 @@ export const ARTICLE_LIMITS = {
   epigraph: 2000,
   sourceName: 500,
   url: 2000,
-  license: 200,
+  /** A code, or a value kept from before as `other:<text>`. */
+  license: OTHER_LICENSE_PREFIX.length + OTHER_LICENSE_MAX,
   language: 35,
   /** Search engines show about 60 characters of a title and 160 of a description; the rest is room. */
   seoTitle: 300,
@@ -237,6 +239,9 @@ export function validateArticleDraft(draft: ArticleDraft): FieldError[] {
       message: urlFieldMessage(draft.canonicalUrl, 'must be an http or https URL'),
     });
   }
+  const licenseIssue =
+    draft.license !== null && !isTooLong('license') ? licenseProblem(draft.license) : undefined;
+  if (licenseIssue) errors.push({ field: 'license', message: licenseIssue });
   if (!isTooLong('language') && !LANGUAGE_TAG.test(draft.language)) {
     errors.push({ field: 'language', message: 'must be a language tag such as en or pt-BR' });
   }

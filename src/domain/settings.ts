@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.ts';
 import { ARTICLE_LIMITS } from './article.ts';
+import { licenseInput, licenseProblem } from './license.ts';
 import { cleanLine } from './text.ts';
 import { isTimeZone } from './time-zone.ts';
 import { isLinkTarget, urlFieldMessage } from './url.ts';
@@ -11,6 +12,7 @@ export interface SiteSettings {
   siteDescription: string;
   /** Language of the site's own texts, a BCP 47 tag. */
   language: string;
+  /** A license code (domain/license.ts): what articles that name none are under. */
   defaultLicense: string;
   noteToReaders: string;
   republishingPermission: string;
@@ -57,7 +59,8 @@ export const DEFAULT_SETTINGS: SiteSettings = {
   siteTagline: 'Independent research and analysis',
   siteDescription: 'Articles, analysis and in-depth reports.',
   language: 'en',
-  defaultLicense: 'All rights reserved',
+  // The texts below invite readers to cross-post: the publication's own terms say on what terms.
+  defaultLicense: 'site-terms',
   noteToReaders:
     'Please share this article with the buttons below, forward it to your email lists, and cross-post it on your blog or internet forum, with its source and a link back.',
   republishingPermission:
@@ -117,7 +120,7 @@ const SETTING_LIMITS: Partial<Record<keyof SiteSettings, number>> = {
   language: ARTICLE_LIMITS.language,
   siteTagline: 300,
   siteDescription: 1000,
-  defaultLicense: 200,
+  defaultLicense: ARTICLE_LIMITS.license,
   membershipCall: 300,
   commentsCall: 300,
   timeZone: 64,
@@ -129,13 +132,18 @@ const ONE_LINE_SETTINGS = new Set(['site_name', 'site_tagline']);
 
 /**
  * The values as they are stored: the one-line ones without the characters XML forbids and
- * without direction controls (cleanLine), whichever door they come by (the form, an import).
+ * without direction controls (cleanLine), and the default license as its code ("CC BY 4.0"
+ * becomes cc-by-4.0), whichever door they come by (the form, an import).
  */
 export function cleanSettingValues(values: Record<string, string>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(values).map(([key, value]) => [
       key,
-      ONE_LINE_SETTINGS.has(key) ? cleanLine(value) : value,
+      ONE_LINE_SETTINGS.has(key)
+        ? cleanLine(value)
+        : key === SETTING_KEYS.defaultLicense
+          ? (licenseInput(value) ?? value)
+          : value,
     ]),
   );
 }
@@ -170,6 +178,8 @@ export function validateSettingValues(values: Record<string, string>): FieldErro
         field: key,
         message: 'must be a time zone such as UTC, Europe/Berlin or Africa/Nairobi',
       });
+    } else if (field === 'defaultLicense' && licenseProblem(licenseInput(trimmed) ?? '')) {
+      errors.push({ field: key, message: licenseProblem(licenseInput(trimmed) ?? '') ?? '' });
     } else if ((field === 'membershipUrl' || field === 'commentsUrl') && trimmed && !isLinkTarget(trimmed)) {
       errors.push({
         field: key,

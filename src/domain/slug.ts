@@ -13,6 +13,7 @@ export const RESERVED_SLUGS = new Set([
   'sitemaps',
   'robots.txt',
   'share',
+  'republishing-terms',
   'health',
   'healthz',
   'login',

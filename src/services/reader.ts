@@ -1,6 +1,7 @@
 import { type Article, type ArticleSummary, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
 import { type Attribution, buildAttribution } from '../domain/attribution.ts';
 import { CacheTags } from '../domain/cache-tags.ts';
+import { type EffectiveLicense, effectiveLicense, licenseUrl } from '../domain/license.ts';
 import { type ListingPosition, listingScope } from '../domain/listing.ts';
 import type { Page } from '../domain/page.ts';
 import { articlePath, feedPathOf } from '../domain/paths.ts';
@@ -40,6 +41,10 @@ export interface ArticlePageModel extends ArticleCard {
   /** Terms grouped by taxonomy, in taxonomy order. */
   classification: { taxonomy: Taxonomy; terms: Term[] }[];
   attribution: Attribution;
+  /** The article's own license, else the site's default. */
+  license: EffectiveLicense;
+  /** Where rel=license points: the license's text, or the site's own terms; null for none. */
+  licenseUrl: string | null;
   /** Absolute URL of this page on this site. */
   absoluteUrl: string;
   /** Where rel=canonical points: the original when republished, else this page. */
@@ -212,6 +217,7 @@ export class Reader {
     const card = { ...summary, article, authors };
     const settings = await this.structure.settings();
     const absoluteUrl = `${this.ctx.siteUrl}${card.url}`;
+    const license = effectiveLicense(article.license, settings.defaultLicense);
     const classification: ArticlePageModel['classification'] = [];
     for (const { taxonomy, term } of card.terms) {
       let group = classification.find((g) => g.taxonomy.id === taxonomy.id);
@@ -232,6 +238,8 @@ export class Reader {
       classification,
       absoluteUrl,
       canonicalUrl: article.canonicalUrl ?? absoluteUrl,
+      license,
+      licenseUrl: licenseUrl(license, this.ctx.siteUrl),
       attribution: buildAttribution({
         authorNames: card.authors.map((a) => a.name),
         source: article.source,

@@ -1,6 +1,8 @@
 import { excerpt, renderedPlainTextStart } from '../../content/markdown.ts';
 import type { ArticleForReaders } from '../../domain/article.ts';
+import { buildAttribution } from '../../domain/attribution.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
+import { effectiveLicense, licenseUrl } from '../../domain/license.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import { descendantIds } from '../../domain/taxonomy.ts';
 import { stripXmlForbidden } from '../../domain/text.ts';
@@ -154,7 +156,14 @@ export async function buildFeed(
     // One unreadable row costs its item, never the whole feed.
     try {
       const article = articleById.get(card.article.id);
-      const entry = article && feedEntry(ctx.siteUrl, card, article, settings.feedFullText);
+      const entry =
+        article &&
+        feedEntry(card, article, {
+          siteUrl: ctx.siteUrl,
+          siteName: settings.siteName,
+          defaultLicense: settings.defaultLicense,
+          isFullText: settings.feedFullText,
+        });
       if (entry) items.push(entry);
       else ctx.log.warn({ articleId: card.article.id }, 'article with an unreadable date left out of a feed');
     } catch (error) {
@@ -207,19 +216,32 @@ interface FeedEntry {
   authors: { name: string; url: string }[];
   categories: { name: string; slug: string; url: string; scheme: string }[];
   image: { url: string; type: string } | null;
+  /** The article's license (its own or the site's default); `url` is null when it has none. */
+  license: { code: string | null; name: string; url: string | null; isCreativeCommons: boolean };
+  /** The copyright line with the license: "Copyright © A, Site, 2026. License: CC BY 4.0." */
+  rights: string;
 }
 
 /** An article as a feed entry, or null when its dates cannot be read. */
 function feedEntry(
-  siteUrl: string,
   card: ArticleCard,
   article: ArticleForReaders,
-  isFullText: boolean,
+  site: { siteUrl: string; siteName: string; defaultLicense: string; isFullText: boolean },
 ): FeedEntry | null {
+  const { siteUrl, isFullText } = site;
   const image = absoluteUrl(article.featuredImage, siteUrl);
   const published = new Date(article.publishedAt ?? article.updatedAt);
   const updated = new Date(article.updatedAt);
   if (Number.isNaN(published.getTime()) || Number.isNaN(updated.getTime())) return null;
+  const license = effectiveLicense(article.license, site.defaultLicense);
+  const { copyrightHolders, year } = buildAttribution({
+    authorNames: card.authors.map((a) => a.name),
+    source: article.source,
+    siteName: site.siteName,
+    siteUrl,
+    articleUrl: `${siteUrl}${card.url}`,
+    publishedAt: article.publishedAt,
+  });
   return {
     url: `${siteUrl}${card.url}`,
     title: article.title,
@@ -236,6 +258,15 @@ function feedEntry(
       scheme: `${siteUrl}/${encodeURIComponent(taxonomy.slug)}`,
     })),
     image: image ? { url: image, type: imageType(image) } : null,
+    license: {
+      code: license.code,
+      name: license.name,
+      url: licenseUrl(license, siteUrl),
+      isCreativeCommons: license.isCreativeCommons,
+    },
+    rights: `Copyright © ${copyrightHolders}, ${year}. ${
+      license.code === 'all-rights-reserved' ? 'All rights reserved.' : `License: ${license.name}.`
+    }`,
   };
 }
 
@@ -289,6 +320,13 @@ function rssDocument(channel: FeedChannel, entries: FeedEntry[]): string {
         entry.image
           ? element('enclosure', { url: entry.image.url, length: '0', type: entry.image.type })
           : '',
+        textElement('dc:rights', entry.rights),
+        // The Creative Commons module names only Creative Commons licenses; any license with an
+        // address (the site's own terms too) is also given as an Atom link, as Atom does.
+        entry.license.url && entry.license.isCreativeCommons
+          ? textElement('creativeCommons:license', entry.license.url)
+          : '',
+        entry.license.url ? element('atom:link', { rel: 'license', href: entry.license.url }) : '',
       ].join(''),
     ),
   );
@@ -311,6 +349,7 @@ function rssDocument(channel: FeedChannel, entries: FeedEntry[]): string {
       'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
       'xmlns:content': 'http://purl.org/rss/1.0/modules/content/',
       'xmlns:atom': 'http://www.w3.org/2005/Atom',
+      'xmlns:creativeCommons': 'http://backend.userland.com/creativeCommonsRssModule',
     },
     element('channel', {}, [...head, ...items].join('\n')),
   )}\n`;
@@ -339,6 +378,8 @@ function atomDocument(channel: FeedChannel, entries: FeedEntry[]): string {
         entry.image
           ? element('link', { rel: 'enclosure', href: entry.image.url, type: entry.image.type, length: '0' })
           : '',
+        entry.license.url ? element('link', { rel: 'license', href: entry.license.url }) : '',
+        textElement('rights', entry.rights, { type: 'text' }),
       ].join(''),
     ),
   );
@@ -384,6 +425,13 @@ function jsonFeedDocument(channel: FeedChannel, entries: FeedEntry[]): string {
       language: entry.language,
       ...(entry.authors.length > 0 ? { authors: entry.authors } : {}),
       tags: entry.categories.map((c) => c.name),
+      // JSON Feed has no license field; extensions are keys starting with an underscore.
+      _license: {
+        code: entry.license.code,
+        name: entry.license.name,
+        url: entry.license.url,
+        rights: entry.rights,
+      },
     })),
   };
   return JSON.stringify(feed, null, 2);

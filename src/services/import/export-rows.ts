@@ -11,10 +11,11 @@ import {
 import { COMMENT_STATUSES } from '../../domain/comment.ts';
 import { timestampProblem } from '../../domain/dates.ts';
 import type { ExportRow, ExportSections } from '../../domain/export-format.ts';
+import { licenseInput } from '../../domain/license.ts';
 import type { MigrationReport, ReportKind } from '../../domain/migration-report.ts';
 import { validatePage } from '../../domain/page.ts';
 import { type PersonLink, validatePerson } from '../../domain/person.ts';
-import { validateSettingValues } from '../../domain/settings.ts';
+import { cleanSettingValues, validateSettingValues } from '../../domain/settings.ts';
 import { slugProblem } from '../../domain/slug.ts';
 import { cleanLine, stripXmlForbidden } from '../../domain/text.ts';
 import { isHttpUrl, isLinkTarget } from '../../domain/url.ts';
@@ -146,7 +147,7 @@ async function checkArticle(row: ExportRow): Promise<FieldError[]> {
     publishedAt: f.optionalDate('published_at'),
     source: sourceName === null ? null : { name: sourceName, url: sourceUrl },
     canonicalUrl: f.optionalText('canonical_url'),
-    license: f.optionalText('license'),
+    license: licenseInput(f.optionalText('license')),
     language: f.text('language', 'en'),
     featuredImage: f.optionalText('featured_image'),
     featuredImageAlt: f.optionalText('featured_image_alt'),
@@ -487,6 +488,8 @@ function checkSetting(row: ExportRow): FieldError[] {
   if (errors.length > 0) return errors;
   // Settings are rendered for every page, so their shape is checked as the editor's are.
   assertRenderable(value, key);
+  // A default license written by hand in an older file is kept as its code.
+  row.value = cleanSettingValues({ [key]: value })[key] ?? value;
   return [];
 }
 

@@ -7,6 +7,7 @@ import {
   type Visibility,
 } from '../../domain/article.ts';
 import { isImpossibleDate, parseStrictDate } from '../../domain/dates.ts';
+import { licenseInput } from '../../domain/license.ts';
 import { slugify, slugProblem } from '../../domain/slug.ts';
 import { isHttpUrl } from '../../domain/url.ts';
 import type { FieldError } from '../../errors.ts';
@@ -246,7 +247,7 @@ function readFields(
     source,
     sourceUrl,
     canonicalUrl: str('canonical_url'),
-    license: str('license'),
+    license: licenseInput(str('license')),
     status,
     language: str('language'),
     visibility,

@@ -6,6 +6,7 @@ import {
   toIsoTimestamp,
   validateArticleDraft,
 } from '../../domain/article.ts';
+import { licenseInput } from '../../domain/license.ts';
 import { isRecordId, lengthErrors } from '../../domain/limits.ts';
 import { articlePath } from '../../domain/paths.ts';
 import { can } from '../../domain/permissions.ts';
@@ -598,7 +599,7 @@ async function draftFrom(
         ? { name: '', url: input.source.url.trim() }
         : null,
     canonicalUrl: input.canonicalUrl?.trim() || null,
-    license: input.license?.trim() || null,
+    license: licenseInput(input.license),
     language: input.language.trim(),
     featuredImage: input.featuredImage?.trim() || null,
     featuredImageAlt: input.featuredImageAlt?.trim() || null,
@@ -760,6 +761,8 @@ export interface EditorPage extends EditorChoices {
   /** The site's name and address, for the search result and social card previews. */
   siteName: string;
   siteUrl: string;
+  /** The site's default license code: what "Site default" in the license choice means. */
+  defaultLicense: string;
 }
 
 /**
@@ -812,6 +815,7 @@ export async function loadEditor(
     timeZone: settings.timeZone,
     siteName: settings.siteName,
     siteUrl: ctx.siteUrl,
+    defaultLicense: settings.defaultLicense,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Article, ArticleDraft } from '../../domain/article.ts';
+import { isStorableLicense, migratedLicense } from '../../domain/license.ts';
 import type { RevisionSummaryRow } from '../../domain/ports/revision-store.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import type { FieldDiff } from '../../domain/revision-diff.ts';
@@ -65,6 +66,10 @@ export async function compareRevisions(
   return { from: fromSummary, to, fields: await compareTexts(beforeText, afterText) };
 }
 
+function restoredLicense(license: string): string {
+  return isStorableLicense(license) ? license : migratedLicense(license);
+}
+
 /**
  * Brings back a revision's content as a new save (itself a revision), leaving the workflow
  * state (status, publication date) as it is now. People or terms deleted since are dropped.
@@ -107,6 +112,8 @@ export async function restoreRevision(
         publishedAt: article.publishedAt,
         authorIds: people.map((p) => p.id),
         termIds: terms.map((t) => t.id),
+        // A version from before licenses were codes holds the words: kept as the migration keeps them.
+        license: snapshot.license ? restoredLicense(snapshot.license) : null,
       },
       {
         id: article.id,

@@ -23,6 +23,7 @@ import * as correctionChanges from './0020-correction-changes.ts';
 import * as articleBodiesLast from './0021-article-bodies-last.ts';
 import * as dailyWriteQuota from './0022-daily-write-quota.ts';
 import * as personNameSkeletons from './0023-person-name-skeletons.ts';
+import * as licenseCodes from './0024-license-codes.ts';
 import * as webmentions from './0025-webmentions.ts';
 import type { MigrationContext } from './helpers.ts';
 
@@ -59,5 +60,6 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0021-article-bodies-last': articleBodiesLast,
   '0022-daily-write-quota': dailyWriteQuota,
   '0023-person-name-skeletons': personNameSkeletons,
+  '0024-license-codes': licenseCodes,
   '0025-webmentions': webmentions,
 };

@@ -10,6 +10,7 @@ import { currentTimeZoneName, timeZoneNames } from '../../domain/time-zone.ts';
 import { editSettings, loadSiteSettings } from '../../services/settings.ts';
 import { NoticeQuery, type TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
+import { licenseOptions } from '../views/newsroom/license-options.ts';
 import type { AdminDeps } from './deps.ts';
 import { csrfField, errorSummary, type FieldErrors, formField, formRoute } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -33,7 +34,8 @@ const SETTING_FIELDS: Partial<Record<keyof SiteSettings, FieldSpec>> = {
   },
   defaultLicense: {
     label: 'Default license',
-    hint: 'Applies to articles that name none, e.g. "CC BY-NC-ND 4.0".',
+    type: 'select',
+    hint: 'Applies to articles that choose none. The publication’s own terms are the Republishing permission text below.',
   },
   pageSize: { label: 'Articles per listing page', type: 'number', hint: 'From 1 to 100.' },
   feedFullText: { label: 'Feeds carry', type: 'select', hint: 'What RSS, Atom and JSON feeds include.' },
@@ -136,7 +138,14 @@ export async function settingsPages(app: TypedApp, deps: AdminDeps): Promise<voi
       type: f.type ?? 'text',
       rows: isMarkdown ? 5 : 3,
       ...(f.type === 'number' ? { min: 1, max: 100 } : {}),
-      ...(f.type === 'select' ? { options: selectOptions(f.field) } : {}),
+      ...(f.type === 'select'
+        ? {
+            options:
+              f.field === 'defaultLicense'
+                ? licenseOptions(state.values[key] ?? '', DEFAULT_SETTINGS.defaultLicense)
+                : selectOptions(f.field),
+          }
+        : {}),
     });
   })}
   <p class="hint">Navigation links are the pages marked "show in navigation".</p>

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
+import { SITE_TERMS_PATH } from '../../domain/license.ts';
 import { decodeListingPosition, type ListingPosition } from '../../domain/listing.ts';
 import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.ts';
 import { typedServerName } from '../../domain/url.ts';
@@ -11,7 +12,7 @@ import type { Listing, Reader, SiteModel } from '../../services/reader.ts';
 import { type CachedPage, isEtagMatch, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { PageNumber, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
-import { html, type SafeHtml } from '../views/html.ts';
+import { html, raw, type SafeHtml } from '../views/html.ts';
 import { type AssetUrls, layout, type PageMeta } from '../views/layout.ts';
 import {
   archiveView,
@@ -311,6 +312,22 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
           ).value,
         );
     },
+  );
+
+  // The publication's own republishing terms: where rel="license" points for articles under them.
+  app.get(SITE_TERMS_PATH, async (request, reply) =>
+    serve(request, reply, SITE_TERMS_PATH, async (site) => ({
+      body: html`<article class="static-page">
+  <h1>Republishing terms</h1>
+  <div class="static-page__body">${raw(site.settings.html.republishingPermission)}</div>
+</article>`,
+      meta: {
+        title: 'Republishing terms',
+        description: `On what terms articles of ${site.settings.siteName} may be republished.`,
+        canonicalUrl: `${site.siteUrl}${SITE_TERMS_PATH}`,
+      },
+      tags: [],
+    })),
   );
 
   app.get(

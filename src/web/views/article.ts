@@ -119,8 +119,12 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
       options.isPreview
         ? ''
         : html`${shareBar({ url: model.absoluteUrl, title: article.title, summary: article.summary ?? '', siteName: settings.siteName })}
-    <p class="note-to-readers__actions"><a href="${`mailto:?subject=${encodeURIComponent(article.title)}&body=${encodeURIComponent(`${article.title}\n${model.absoluteUrl}\n\n${attribution.text}`)}`}">Forward this article to your email lists</a> ·
-      <a href="#republish">Cross-post it on your blog or forum</a></p>`
+    <p class="note-to-readers__actions"><a href="${`mailto:?subject=${encodeURIComponent(article.title)}&body=${encodeURIComponent(`${article.title}\n${model.absoluteUrl}\n\n${attribution.text}`)}`}">Forward this article to your email lists</a>${
+      model.license.canRepublish
+        ? html` ·
+      <a href="#republish">Cross-post it on your blog or forum</a>`
+        : ''
+    }</p>`
     }
   </section>
   ${
@@ -135,7 +139,7 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
       ? html`<a href="${attribution.sourceUrl}" rel="noopener">${attribution.sourceName}</a>`
       : html`<a href="${model.absoluteUrl}">${attribution.sourceName}</a>`
   }.<br>
-    Copyright © ${attribution.copyrightHolders}, ${attribution.year}.${article.license ? html`<br>License: ${article.license}.` : ''}</p>
+    Copyright © ${attribution.copyrightHolders}, ${attribution.year}.${licenseLine(model)}</p>
   <ul class="article__links">
     ${article.hasComments ? html`<li><a href="${commentsHref}">${settings.commentsCall}</a></li>` : ''}
     <li><a href="${settings.membershipUrl}">${settings.membershipCall}</a></li>
@@ -160,12 +164,16 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
     <h2 class="legal__title">Disclaimer</h2>
     ${raw(settings.html.disclaimer)}
     <h2 class="legal__title" id="republish">Republishing</h2>
-    ${raw(settings.html.republishingPermission)}
-    <details class="republish-kit">
+    ${republishingTerms(model, settings.html.republishingPermission)}
+    ${
+      model.license.canRepublish
+        ? html`<details class="republish-kit">
       <summary>Copy-ready attribution</summary>
       <label for="attribution-text">Paste this under the article when you republish it</label>
       <textarea id="attribution-text" readonly rows="3">${attribution.text} ${model.absoluteUrl}</textarea>
-    </details>
+    </details>`
+        : ''
+    }
     <h2 class="legal__title">Fair use notice</h2>
     ${raw(settings.html.fairUseNotice)}
     <h2 class="legal__title">Media inquiries</h2>
@@ -228,7 +236,8 @@ ${sections.map((s) => html`<meta property="article:section" content="${s}">`)}
             sourceOrganization: { '@type': 'Organization', name: article.source.name },
           }
         : {}),
-      ...(article.license ? { license: article.license } : {}),
+      // schema.org's license is a URL (or a CreativeWork); a license kept only as words has none.
+      ...(model.licenseUrl ? { license: model.licenseUrl } : {}),
       copyrightHolder: authors.map((a) => ({ '@type': 'Person', name: a.name })),
       copyrightYear: model.attribution.year,
       isAccessibleForFree: article.visibility === 'public',
@@ -252,6 +261,33 @@ ${sections.map((s) => html`<meta property="article:section" content="${s}">`)}
         : {}),
     },
   };
+}
+
+/**
+ * The license after the copyright line: linked with rel=license to its text (or the site's own
+ * terms), as words when it was kept as words, and "All rights reserved" as a plain line.
+ */
+function licenseLine(model: ArticlePageModel): SafeHtml {
+  const { license, licenseUrl } = model;
+  if (license.code === 'all-rights-reserved') return html` All rights reserved.`;
+  return html`<br><span class="article__license">License: ${
+    licenseUrl ? html`<a rel="license" href="${licenseUrl}">${license.name}</a>` : license.name
+  }.</span>`;
+}
+
+/**
+ * What the Republishing section says: the publication's own terms (editable in the settings)
+ * for those, a Creative Commons license's terms with its link, or that nothing may be
+ * republished without asking.
+ */
+function republishingTerms(model: ArticlePageModel, ownTermsHtml: string): SafeHtml {
+  const { license, licenseUrl } = model;
+  if (license.code === 'site-terms') return raw(ownTermsHtml);
+  if (license.code === null)
+    return html`<p>This article is published under: ${license.name}. Ask the publication before republishing it.</p>`;
+  return html`<p>${license.terms}${
+    licenseUrl ? html` <a href="${licenseUrl}">Read the license (${license.name})</a>.` : ''
+  }</p>`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { type Article, countWords, readingMinutes, WORDS_PER_MINUTE } from '../.
 import type { Person } from '../../../domain/person.ts';
 import type { Correction } from '../../../domain/ports/correction-store.ts';
 import type { ChecklistItem } from '../../../domain/publish-checklist.ts';
+import { DEFAULT_SETTINGS } from '../../../domain/settings.ts';
 import { slugify } from '../../../domain/slug.ts';
 import { type Taxonomy, type Term, termTree } from '../../../domain/taxonomy.ts';
 import { utcToZoned } from '../../../domain/time-zone.ts';
@@ -14,6 +15,7 @@ import type { SiteCalendar } from '../format.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { adminDay, adminTime } from './admin-time.ts';
 import { newsroomJs } from './assets.ts';
+import { licenseOptions } from './license-options.ts';
 
 /** Where a service's field name shows its error in the editor form. */
 const FIELD_OF_ERROR: Record<string, string> = {
@@ -104,6 +106,8 @@ export interface EditorModel {
   /** The site's name and address, for the search result and social card previews. */
   siteName?: string | undefined;
   siteUrl?: string | undefined;
+  /** The site's default license code, named in the license choice's first option. */
+  defaultLicense?: string | undefined;
   /** The writer's own author page, if their account is linked to one, and their account name. */
   ownPerson?: Person | null | undefined;
   ownName?: string | undefined;
@@ -488,7 +492,15 @@ ${
   ${field('source_name', 'Original source', { hint: 'Only if the article first appeared elsewhere.' })}
   ${field('source_url', 'Original source address', { type: 'url' })}
   ${field('canonical_url', 'Canonical URL', { type: 'url', hint: 'Where search engines should send readers; empty for this site.' })}
-  ${field('license', 'License', { hint: 'Empty for the site’s default license.' })}
+  ${field('license', 'License', {
+    type: 'select',
+    options: licenseOptions(
+      one(values, 'license'),
+      model.defaultLicense ?? DEFAULT_SETTINGS.defaultLicense,
+      'Site default',
+    ),
+    hint: 'Who may republish the article, and how. The site default can be changed in the settings.',
+  })}
   <div class="field-pair">
   ${field('language', 'Language', { hint: 'A language tag such as en or pt-BR.' })}
   ${field('visibility', 'Visibility', {
