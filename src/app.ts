@@ -8,6 +8,7 @@ import { closeRenderPools } from './content/render-pool.ts';
 import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
+import type { RepublicationTracker } from './services/republishing/tracker.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
 import { bodyDeadline } from './web/body-deadline.ts';
 import { boundaryProblem, jsonValuesOver } from './web/body-shape.ts';
@@ -31,6 +32,7 @@ import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
 import { webmentionRoutes } from './web/public/webmention-routes.ts';
+import { trackerRoutes } from './web/public/tracker-routes.ts';
 import { finiteNumbers } from './web/schemas.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { layout } from './web/views/layout.ts';
@@ -129,6 +131,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const { pageCache: cache, reader, discovery } = web;
   const assets = assetUrls();
   app.decorate('pageCache', cache);
+  app.decorate('tracker', web.tracker);
   const logAnswer = (request: IncomingMessage, response: ServerResponse) => {
     app.log.info(
       {
@@ -270,6 +273,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     ctx: wiring,
     rateLimitPerMinute: config.webmention.rateLimitPerMinute,
   });
+  await app.register(trackerRoutes, { tracker: web.tracker });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });
   await app.register(readerRoutes, { reader, cache, assets, answers, discovery, siteUrl: wiring.siteUrl });
   return app;
@@ -295,5 +299,7 @@ function withinTime(work: Promise<void>, ms: number): Promise<void> {
 declare module 'fastify' {
   interface FastifyInstance {
     pageCache: PageCache;
+    /** The republication tracker's counter (tests and benchmarks flush it). */
+    tracker: RepublicationTracker;
   }
 }

@@ -134,6 +134,17 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  tracker: Type.Object(
+    {
+      /** Seconds between writes of the republication tracker's counts (each server process writes its own). */
+      flushSeconds: Type.Number({ exclusiveMinimum: 0, maximum: 300, default: 5 }),
+      /** Distinct pages (per article and day) held between writes; hits on new pages past it are not counted. */
+      maxPending: Type.Integer({ minimum: 1, default: 10_000 }),
+      /** Hits counted per client address per minute and process (0: no limit); the image is served all the same. */
+      hitsPerMinute: Type.Integer({ minimum: 0, default: 600 }),
+    },
+    { default: {} },
+  ),
   demo: Type.Object(
     {
       /** Load the demo publication into an empty database on first start. */

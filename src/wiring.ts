@@ -9,6 +9,7 @@ import { AppError, Errors } from './errors.ts';
 import { ChangeBus, type ServiceContext } from './services/context.ts';
 import { Discovery } from './services/discovery/discovery.ts';
 import { Reader } from './services/reader.ts';
+import { RepublicationTracker } from './services/republishing/tracker.ts';
 import { ensureDefaultTaxonomies } from './services/taxonomies.ts';
 import {
   type DatabaseHandle,
@@ -117,12 +118,15 @@ export interface WebParts {
   pageCache: PageCache;
   reader: Reader;
   discovery: Discovery;
+  /** Counts the tracking image of republished articles; its counts are written on close. */
+  tracker: RepublicationTracker;
   /** Stops discovery's timers and listeners and the cache's subscription to content changes. */
   close(): Promise<void>;
 }
 
 /**
- * Builds the media store, the page cache, the reader and discovery, and starts discovery. The
+ * Builds the media store, the page cache, the reader, discovery and the republication tracker,
+ * and starts the last two. The
  * page cache follows content changes; after read counts are written, pages showing most-read
  * lists are dropped at most once per MOST_READ_REFRESH_MS, so a busy site does not re-render
  * its home page on every flush.
@@ -144,14 +148,21 @@ export function createWebParts(wiring: Wiring): WebParts {
     },
   });
   discovery.start();
+  const tracker = new RepublicationTracker(wiring, {
+    flushMs: config.tracker.flushSeconds * 1000,
+    maxPending: config.tracker.maxPending,
+    hitsPerMinute: config.tracker.hitsPerMinute,
+  });
+  tracker.start();
   return {
     mediaStore: new LocalMediaStore(mediaDir(config.data.dir)),
     pageCache,
     reader: new Reader(wiring),
     discovery,
+    tracker,
     close: async () => {
       unsubscribe();
-      await discovery.stop();
+      await Promise.all([discovery.stop(), tracker.stop()]);
     },
   };
 }

@@ -16,6 +16,7 @@ export const RESERVED_SLUGS = new Set([
   'republishing-terms',
   'health',
   'healthz',
+  'r',
   'login',
   'logout',
   'members',

@@ -28,6 +28,8 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
   article_views: ArticleViewsTable;
+  republications: RepublicationsTable;
+  republication_views: RepublicationViewsTable;
   listing_counts: ListingCountsTable;
   article_related: ArticleRelatedTable;
   webmentions: WebmentionsTable;
@@ -288,6 +290,23 @@ export interface AuditLogTable {
 /** Reads per article per UTC day (YYYY-MM-DD), counted without cookies or personal data. */
 export interface ArticleViewsTable {
   article_id: number;
+  day: string;
+  count: number;
+}
+
+/** A page of another site that displayed an article (through the tracking image), with its totals. */
+export interface RepublicationsTable {
+  id: Generated<number>;
+  article_id: number;
+  host: string;
+  page: string;
+  views: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface RepublicationViewsTable {
+  republication_id: number;
   day: string;
   count: number;
 }

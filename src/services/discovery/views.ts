@@ -1,14 +1,8 @@
 import { isRecordId } from '../../domain/limits.ts';
+import type { ViewCount } from '../../domain/ports/view-store.ts';
+import { BatchedCounts } from '../batched-counts.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, Reader } from '../reader.ts';
-
-const BOT_PATTERN =
-  /bot|crawl|spider|slurp|facebookexternalhit|embedly|preview|monitor|curl|wget|python-requests|httpclient|go-http|axios|node-fetch|headless|lighthouse|pingdom|uptime|feedfetcher|scrapy|java\/|libwww|okhttp/i;
-
-/** Whether a User-Agent is obviously not a person reading (crawlers, previews, scripts, none at all). */
-export function isLikelyBot(userAgent: string | undefined): boolean {
-  return !userAgent || userAgent.length < 10 || BOT_PATTERN.test(userAgent);
-}
 
 /**
  * Counts reads in memory and writes them in one transaction every few seconds. It keeps
@@ -21,58 +15,44 @@ interface ViewCounterOptions {
 }
 
 export class ViewCounter {
-  private pending = new Map<string, number>();
-  private timer: NodeJS.Timeout | null = null;
-  private readonly maxPending: number;
-
+  private readonly counts: BatchedCounts<ViewCount>;
   private readonly ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>;
-  private readonly options: ViewCounterOptions;
 
   constructor(ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>, options: ViewCounterOptions = {}) {
     this.ctx = ctx;
-    this.options = options;
-    this.maxPending = options.maxPending ?? 10_000;
+    this.counts = new BatchedCounts<ViewCount>({
+      label: 'views',
+      log: ctx.log,
+      write: async (batch) => {
+        await ctx.store.transaction((repos) =>
+          repos.views.add(batch.map(({ item, count }) => ({ ...item, count }))),
+        );
+        return undefined;
+      },
+      ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
+      ...(options.maxPending !== undefined ? { maxPending: options.maxPending } : {}),
+      ...(options.onFlushed ? { onFlushed: options.onFlushed } : {}),
+    });
   }
 
   record(articleId: number): void {
     // No article has another id; one past the integer column would fail the whole flush.
     if (!isRecordId(articleId)) return;
-    const key = `${articleId}|${this.ctx.now().toISOString().slice(0, 10)}`;
-    // A flood of distinct ids must not grow memory without bound; excess reads are dropped.
-    if (!this.pending.has(key) && this.pending.size >= this.maxPending) return;
-    this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    const day = this.ctx.now().toISOString().slice(0, 10);
+    this.counts.add(`${articleId}|${day}`, { articleId, day, count: 0 });
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.flush(), this.options.flushMs ?? 5000);
-    this.timer.unref();
+    this.counts.start();
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
+  stop(): Promise<void> {
+    return this.counts.stop();
   }
 
   /** Writes pending counts; returns how many reads were written. */
-  async flush(): Promise<number> {
-    if (this.pending.size === 0) return 0;
-    const batch = this.pending;
-    this.pending = new Map();
-    const counts = [...batch].map(([key, count]) => {
-      const [id, day] = key.split('|') as [string, string];
-      return { articleId: Number(id), day, count };
-    });
-    try {
-      await this.ctx.store.transaction((repos) => repos.views.add(counts));
-    } catch (err) {
-      this.ctx.log.warn({ err }, 'views: could not write read counts');
-      return 0;
-    }
-    const total = counts.reduce((n, c) => n + c.count, 0);
-    this.options.onFlushed?.(total);
-    return total;
+  flush(): Promise<number> {
+    return this.counts.flush();
   }
 }
 

@@ -60,6 +60,7 @@ import {
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { loadTransitionable, transitionArticle } from '../../services/newsroom/workflow.ts';
 import { mentionsOf } from '../../services/republishing/webmentions.ts';
+import { republicationsOf } from '../../services/republishing/tracker.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
 import { guardBody } from '../input-guard.ts';
@@ -79,6 +80,7 @@ import {
 import { articleEditorView, type EditorModel, publishConfirmView } from '../views/newsroom/article-editor.ts';
 import { newsroomCss } from '../views/newsroom/assets.ts';
 import { mentionListView } from '../views/newsroom/mentions.ts';
+import { republicationListView } from '../views/newsroom/republications.ts';
 import {
   type ArticleFormValues,
   formValues,
@@ -1007,6 +1009,27 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
             { article, revisions, canRestore: mayEditArticle(staff.role, article.status, isOwn), calendar },
             csrf,
           ),
+      });
+    },
+  );
+
+  app.get(
+    '/articles/:id/republications',
+    { config: { access: 'article.create' }, schema: { params: IdParams } },
+    async (request, reply) => {
+      const { article } = await loadEditableArticle(
+        ctx.store,
+        staffOf(request),
+        request.params.id,
+        'You can only see where your own articles were republished.',
+      );
+      const [republications, calendar] = await Promise.all([
+        republicationsOf(ctx, article.id),
+        loadSiteSettings(ctx),
+      ]);
+      return deps.page(request, reply, {
+        title: `Republications: ${article.title}`,
+        body: () => republicationListView({ article, republications, calendar }),
       });
     },
   );

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Article } from '../../domain/article.ts';
+import { isLikelyBot } from '../../domain/bots.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { personPath, termPath } from '../../domain/paths.ts';
 import { isAppError } from '../../errors.ts';
@@ -8,7 +9,6 @@ import type { Discovery } from '../../services/discovery/discovery.ts';
 import { buildFeed, type FeedScope, feedFormatOf, feedLinks } from '../../services/discovery/feeds.ts';
 import type { SearchOutcome, SearchParams } from '../../services/discovery/search.ts';
 import { robotsTxt, sitemapFile, sitemapIndex } from '../../services/discovery/sitemaps.ts';
-import { isLikelyBot } from '../../services/discovery/views.ts';
 import type { Reader, SiteModel } from '../../services/reader.ts';
 import type { Wiring } from '../../wiring.ts';
 import { type CachedPage, isEtagMatch, type PageCache, preferredEncoding } from '../page-cache.ts';
@@ -17,6 +17,7 @@ import { mostReadBlock, relatedBlock, searchView, snippetHtml, viewBeacon } from
 import { html, type SafeHtml } from '../views/html.ts';
 import { type AssetUrls, layout } from '../views/layout.ts';
 import type { AnswerKind, CachedAnswers } from './cached-answers.ts';
+import { TRANSPARENT_GIF } from './transparent-gif.ts';
 
 export interface DiscoveryRouteDeps {
   wiring: Wiring;
@@ -30,7 +31,6 @@ export interface DiscoveryRouteDeps {
 
 /** Feeds and sitemaps depend on the clock (scheduled articles appear); cached copies expire. */
 const GENERATED_TTL_MS = 5 * 60_000;
-const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 const SlugParam = Type.String({ minLength: 1, maxLength: 200 });
 const SearchQuerystring = Type.Object(
   {
@@ -327,7 +327,7 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     { schema: { params: Type.Object({ file: Type.String({ pattern: '^[1-9][0-9]{0,9}\\.gif$' }) }) } },
     async (request, reply) => {
       countView(request, Number.parseInt(request.params.file, 10));
-      return reply.code(200).header('cache-control', 'no-store').type('image/gif').send(GIF);
+      return reply.code(200).header('cache-control', 'no-store').type('image/gif').send(TRANSPARENT_GIF);
     },
   );
 }

@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+
+/** One key's count since the last flush, with what it stands for. */
+export interface PendingCount<T> {
+  item: T;
+  count: number;
+}
+
+export interface BatchedCountsOptions<T> {
+  /** Writes one window's counts, all of them in one transaction; may return how many hits it kept. */
+  write: (counts: PendingCount<T>[]) => Promise<number | undefined>;
+  log: Pick<Logger, 'warn'>;
+  /** Named in the log when a write fails or counts are dropped. */
+  label: string;
+  flushMs?: number;
+  /** Distinct keys held between flushes; a hit on a new key past it is dropped (see `add`). */
+  maxPending?: number;
+  onFlushed?: (count: number) => void;
+}
+
+/**
+ * Counts in memory and writes them every few seconds, so a hit costs a map update and never a
+ * query. Each process keeps (and flushes) its own counts; `stop` writes what is left.
+ */
+export class BatchedCounts<T> {
+  private pending = new Map<string, PendingCount<T>>();
+  private timer: NodeJS.Timeout | null = null;
+  private dropped = 0;
+  private readonly maxPending: number;
+  private readonly options: BatchedCountsOptions<T>;
+
+  constructor(options: BatchedCountsOptions<T>) {
+    this.options = options;
+    this.maxPending = options.maxPending ?? 10_000;
+  }
+
+  /**
+   * Counts one hit on `key`. Once `maxPending` distinct keys wait for the flush, a hit on a key
+   * not among them is dropped (and false returned) while the waiting keys go on counting: a
+   * flood of distinct keys cannot grow memory, and the window's counts so far are kept.
+   * Returns the key's entry (its item as first given), or null when the hit was dropped.
+   */
+  add(key: string, item: T): PendingCount<T> | null {
+    const entry = this.pending.get(key);
+    if (entry) {
+      entry.count++;
+      return entry;
+    }
+    if (this.pending.size >= this.maxPending) {
+      this.dropped++;
+      return null;
+    }
+    const added = { item, count: 1 };
+    this.pending.set(key, added);
+    return added;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.flush(), this.options.flushMs ?? 5000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush();
+  }
+
+  /** Writes pending counts; returns how many hits were kept (0 when the write failed). */
+  async flush(): Promise<number> {
+    if (this.dropped > 0) {
+      this.options.log.warn(
+        { dropped: this.dropped, maxPending: this.maxPending },
+        `${this.options.label}: too many distinct keys in one window, hits on new ones dropped`,
+      );
+      this.dropped = 0;
+    }
+    if (this.pending.size === 0) return 0;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    let kept: number | undefined;
+    try {
+      kept = await this.options.write(batch);
+    } catch (err) {
+      this.options.log.warn({ err }, `${this.options.label}: could not write counts`);
+      return 0;
+    }
+    const total = kept ?? batch.reduce((n, c) => n + c.count, 0);
+    this.options.onFlushed?.(total);
+    return total;
+  }
+}

@@ -1,0 +1,168 @@
+import { isLikelyBot } from '../../domain/bots.ts';
+import { isRecordId } from '../../domain/limits.ts';
+import type {
+  Republication,
+  RepublicationHits,
+  Republisher,
+} from '../../domain/ports/republication-store.ts';
+import { hostOf, republicationPage } from '../../domain/republication.ts';
+import { BatchedCounts } from '../batched-counts.ts';
+import type { ServiceContext } from '../context.ts';
+
+export interface RepublicationTrackerOptions {
+  flushMs?: number;
+  /** Distinct (article, page, day) keys held between flushes; hits on new keys past it are dropped. */
+  maxPending?: number;
+  /** Hits counted per client address per minute (0: no limit); the image is answered all the same. */
+  hitsPerMinute?: number;
+  /** Addresses remembered for that limit in one minute; past it, hits from new addresses are not counted. */
+  maxAddresses?: number;
+  onFlushed?: (hits: number) => void;
+}
+
+/** What the tracking image's request says, as the route read it. Nothing of it is stored but the page. */
+export interface TrackingHit {
+  articleId: number;
+  referer: string | undefined;
+  userAgent: string | undefined;
+  /** Only to limit the hits one client adds in a minute; held in memory for that minute. */
+  clientAddress: string;
+  /** The Host the image was asked from: our own pages under any of our names are not republications. */
+  requestHost: string | undefined;
+}
+
+/** Why a hit was or was not counted (tests and the benchmark read it; readers never see it). */
+export type TrackingOutcome = 'counted' | 'no-page' | 'bot' | 'bad-id' | 'rate-limited' | 'full';
+
+/**
+ * Counts the tracking image of republished articles: per article, the page that displayed it
+ * (from the Referer, normalised) and a count per day, batched in memory and written every few
+ * seconds in one transaction. No cookie is read or set; no address or user agent is stored.
+ * Whether the article exists and is published is checked when writing, so the image answers
+ * the same for every id and nobody learns which ids are drafts.
+ */
+export class RepublicationTracker {
+  private readonly counts: BatchedCounts<RepublicationHits>;
+  private readonly ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>;
+  private readonly siteHost: string | null;
+  private readonly hitsPerMinute: number;
+  private readonly maxAddresses: number;
+  private minute = -1;
+  private readonly byAddress = new Map<string, number>();
+
+  constructor(
+    ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>,
+    options: RepublicationTrackerOptions = {},
+  ) {
+    this.ctx = ctx;
+    this.siteHost = hostOf(ctx.siteUrl);
+    this.hitsPerMinute = options.hitsPerMinute ?? 600;
+    this.maxAddresses = options.maxAddresses ?? 10_000;
+    this.counts = new BatchedCounts<RepublicationHits>({
+      label: 'republications',
+      log: ctx.log,
+      write: (batch) =>
+        ctx.store.transaction((repos) =>
+          repos.republications.add(batch.map(({ item, count }) => ({ ...item, count }))),
+        ),
+      ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
+      ...(options.maxPending !== undefined ? { maxPending: options.maxPending } : {}),
+      ...(options.onFlushed ? { onFlushed: options.onFlushed } : {}),
+    });
+  }
+
+  /** Counts one display of the tracking image, if it came from a person on another site's page. */
+  record(hit: TrackingHit): TrackingOutcome {
+    if (!isRecordId(hit.articleId)) return 'bad-id';
+    if (isLikelyBot(hit.userAgent)) return 'bot';
+    const ownHosts = [this.siteHost, hit.requestHost?.toLowerCase()].filter((h): h is string => !!h);
+    const shown = republicationPage(hit.referer, ownHosts);
+    if (!shown) return 'no-page';
+    const now = this.ctx.now();
+    if (!this.isWithinRate(hit.clientAddress, now)) return 'rate-limited';
+    const at = now.toISOString();
+    const day = at.slice(0, 10);
+    const entry = this.counts.add(`${hit.articleId}|${day}|${shown.page}`, {
+      articleId: hit.articleId,
+      host: shown.host,
+      page: shown.page,
+      day,
+      count: 0,
+      firstAt: at,
+      lastAt: at,
+    });
+    if (!entry) return 'full';
+    entry.item.lastAt = at;
+    return 'counted';
+  }
+
+  start(): void {
+    this.counts.start();
+  }
+
+  /** Stops the timer and writes what is pending (the server's stop path calls it). */
+  stop(): Promise<void> {
+    return this.counts.stop();
+  }
+
+  /** Writes pending counts now; returns how many hits were stored (those on published articles). */
+  flush(): Promise<number> {
+    return this.counts.flush();
+  }
+
+  /**
+   * One client (an address, or every reader behind one proxy) adds at most `hitsPerMinute`
+   * hits a minute: a script replaying the image cannot inflate a page's count past that, and
+   * the check is a map lookup. The map starts empty each minute and holds at most
+   * `maxAddresses`; when a flood of addresses fills it, hits from new ones wait for the next minute.
+   */
+  private isWithinRate(address: string, now: Date): boolean {
+    if (this.hitsPerMinute === 0) return true;
+    const minute = Math.floor(now.getTime() / 60_000);
+    if (minute !== this.minute) {
+      this.minute = minute;
+      this.byAddress.clear();
+    }
+    const seen = this.byAddress.get(address);
+    if (seen === undefined) {
+      if (this.byAddress.size >= this.maxAddresses) return false;
+      this.byAddress.set(address, 1);
+      return true;
+    }
+    if (seen >= this.hitsPerMinute) return false;
+    this.byAddress.set(address, seen + 1);
+    return true;
+  }
+}
+
+/** Most pages listed for one article. */
+export const MAX_REPUBLICATIONS_LISTED = 500;
+
+/** The pages that displayed an article, most recently seen first (at most MAX_REPUBLICATIONS_LISTED). */
+export function republicationsOf(
+  ctx: Pick<ServiceContext, 'store'>,
+  articleId: number,
+  options: { limit?: number } = {},
+): Promise<Republication[]> {
+  const limit = Math.min(Math.max(1, options.limit ?? MAX_REPUBLICATIONS_LISTED), MAX_REPUBLICATIONS_LISTED);
+  return ctx.store.republications.ofArticle(articleId, limit);
+}
+
+/**
+ * Sites that displayed our articles most over the last `days` UTC days (today included).
+ *
+ * @example topRepublishers(ctx, { days: 30, limit: 10 })
+ */
+export function topRepublishers(
+  ctx: Pick<ServiceContext, 'store' | 'now'>,
+  options: { days: number; limit?: number },
+): Promise<Republisher[]> {
+  const until = ctx.now();
+  const days = Math.max(1, Math.floor(options.days));
+  const since = new Date(until.getTime() - (days - 1) * 86_400_000);
+  return ctx.store.republications.topHosts({
+    sinceDay: since.toISOString().slice(0, 10),
+    untilDay: until.toISOString().slice(0, 10),
+    limit: Math.min(Math.max(1, options.limit ?? 20), 200),
+  });
+}
