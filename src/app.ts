@@ -31,8 +31,8 @@ import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
+import { TrackingImage, trackerRoutes } from './web/public/tracker-routes.ts';
 import { webmentionRoutes } from './web/public/webmention-routes.ts';
-import { trackerRoutes } from './web/public/tracker-routes.ts';
 import { finiteNumbers } from './web/schemas.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { layout } from './web/views/layout.ts';
@@ -65,10 +65,13 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const keepAliveTimeout = server.keepAliveTimeoutSeconds * 1000;
   // Set once the page cache exists, below; the server answers kept reader pages before the app.
   let answers: CachedAnswers | undefined;
+  // Likewise the republication tracker's image, set once the tracker exists.
+  let trackingImage: TrackingImage | undefined;
   const app = Fastify({
     // What Fastify itself does to make its server, with kept pages answered first.
     serverFactory: (handler) => {
       const made = createServer(httpOptions, (request, response) => {
+        if (trackingImage?.answerEarly(request, response)) return;
         if (answers?.answer(request, response)) return;
         handler(request, response);
       });
@@ -147,6 +150,12 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     maxPages: config.cache.maxPages,
     headers: protectiveHeaders,
     sharedMaxAge: config.cache.httpMaxAge,
+    onAnswered: config.log.requests && options.shouldLog !== false ? logAnswer : undefined,
+  });
+  trackingImage = new TrackingImage({
+    tracker: web.tracker,
+    headers: protectiveHeaders,
+    isBehindProxy: server.trustProxy,
     onAnswered: config.log.requests && options.shouldLog !== false ? logAnswer : undefined,
   });
   // Before any plugin is registered: a plugin's scope keeps the error handler it was registered
@@ -273,7 +282,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     ctx: wiring,
     rateLimitPerMinute: config.webmention.rateLimitPerMinute,
   });
-  await app.register(trackerRoutes, { tracker: web.tracker });
+  await app.register(trackerRoutes, { image: trackingImage });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });
   await app.register(readerRoutes, { reader, cache, assets, answers, discovery, siteUrl: wiring.siteUrl });
   return app;

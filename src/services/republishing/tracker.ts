@@ -5,7 +5,7 @@ import type {
   RepublicationHits,
   Republisher,
 } from '../../domain/ports/republication-store.ts';
-import { hostOf, republicationPage } from '../../domain/republication.ts';
+import { hostOf, type RepublicationPage, republicationPage } from '../../domain/republication.ts';
 import { BatchedCounts } from '../batched-counts.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -49,6 +49,12 @@ export class RepublicationTracker {
   private readonly maxAddresses: number;
   private minute = -1;
   private readonly byAddress = new Map<string, number>();
+  // The same few pages and browsers send most hits: their verdicts are remembered (a bounded
+  // map, emptied when full) rather than parsed again on every hit.
+  private readonly pages = new Map<string, RepublicationPage | null>();
+  private readonly agents = new Map<string, boolean>();
+  private second = -1;
+  private secondIso = '';
 
   constructor(
     ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>,
@@ -74,13 +80,12 @@ export class RepublicationTracker {
   /** Counts one display of the tracking image, if it came from a person on another site's page. */
   record(hit: TrackingHit): TrackingOutcome {
     if (!isRecordId(hit.articleId)) return 'bad-id';
-    if (isLikelyBot(hit.userAgent)) return 'bot';
-    const ownHosts = [this.siteHost, hit.requestHost?.toLowerCase()].filter((h): h is string => !!h);
-    const shown = republicationPage(hit.referer, ownHosts);
+    if (this.isBot(hit.userAgent)) return 'bot';
+    const shown = this.pageOf(hit.referer, hit.requestHost);
     if (!shown) return 'no-page';
-    const now = this.ctx.now();
+    const now = this.ctx.now().getTime();
     if (!this.isWithinRate(hit.clientAddress, now)) return 'rate-limited';
-    const at = now.toISOString();
+    const at = this.isoOf(now);
     const day = at.slice(0, 10);
     const entry = this.counts.add(`${hit.articleId}|${day}|${shown.page}`, {
       articleId: hit.articleId,
@@ -110,15 +115,49 @@ export class RepublicationTracker {
     return this.counts.flush();
   }
 
+  private isBot(userAgent: string | undefined): boolean {
+    if (userAgent === undefined) return true;
+    let isBot = this.agents.get(userAgent);
+    if (isBot === undefined) {
+      isBot = isLikelyBot(userAgent);
+      if (this.agents.size >= MEMO_SIZE) this.agents.clear();
+      this.agents.set(userAgent, isBot);
+    }
+    return isBot;
+  }
+
+  private pageOf(referer: string | undefined, requestHost: string | undefined): RepublicationPage | null {
+    if (referer === undefined) return null;
+    const key = `${requestHost ?? ''} ${referer}`;
+    let page = this.pages.get(key);
+    if (page === undefined) {
+      const ownHosts = [this.siteHost, requestHost?.toLowerCase()].filter((h): h is string => !!h);
+      page = republicationPage(referer, ownHosts);
+      if (this.pages.size >= MEMO_SIZE) this.pages.clear();
+      this.pages.set(key, page);
+    }
+    return page;
+  }
+
+  /** The time as an ISO string, to the millisecond, worked out once a second and patched after. */
+  private isoOf(ms: number): string {
+    const second = Math.floor(ms / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.secondIso = new Date(second * 1000).toISOString();
+    }
+    return `${this.secondIso.slice(0, 20)}${String(ms % 1000).padStart(3, '0')}Z`;
+  }
+
   /**
    * One client (an address, or every reader behind one proxy) adds at most `hitsPerMinute`
    * hits a minute: a script replaying the image cannot inflate a page's count past that, and
    * the check is a map lookup. The map starts empty each minute and holds at most
    * `maxAddresses`; when a flood of addresses fills it, hits from new ones wait for the next minute.
    */
-  private isWithinRate(address: string, now: Date): boolean {
+  private isWithinRate(address: string, now: number): boolean {
     if (this.hitsPerMinute === 0) return true;
-    const minute = Math.floor(now.getTime() / 60_000);
+    const minute = Math.floor(now / 60_000);
     if (minute !== this.minute) {
       this.minute = minute;
       this.byAddress.clear();
@@ -134,6 +173,9 @@ export class RepublicationTracker {
     return true;
   }
 }
+
+/** Referers and user agents whose verdict is remembered. */
+const MEMO_SIZE = 1000;
 
 /** Most pages listed for one article. */
 export const MAX_REPUBLICATIONS_LISTED = 500;

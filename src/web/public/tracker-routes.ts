@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Type from 'typebox';
 import type { RepublicationTracker } from '../../services/republishing/tracker.ts';
 import type { TypedApp } from '../schemas.ts';
@@ -8,38 +9,99 @@ export function trackingImagePath(articleId: number): string {
   return `/r/${articleId}.gif`;
 }
 
+const PREFIX = '/r/';
 const ID_FILE = /^([1-9][0-9]{0,9})\.gif$/;
 
 /**
- * The tracking image of republished articles: /r/<article id>.gif. Every address under /r/
- * answers the same image with the same headers, whatever the id (a draft, an unknown id,
- * garbage): nothing in the answer tells which articles exist. Never kept by the page cache or
- * any HTTP cache (each display must reach us), and no cookie is read or set.
+ * Answers the tracking image of republished articles, /r/<article id>.gif. Every address under
+ * /r/ gets the same image and headers, whatever the id (a draft, an unknown id, garbage):
+ * nothing in the answer tells which articles exist. No HTTP cache may keep it (each display must
+ * reach us), no cookie is read or set, and other sites may embed it.
+ *
+ * It is hit more than any page, so the server answers it before the app (as it answers kept
+ * pages: see CachedAnswers); the app's route answers the same way for requests that reach it.
  */
-export async function trackerRoutes(app: TypedApp, deps: { tracker: RepublicationTracker }): Promise<void> {
+export class TrackingImage {
+  private readonly tracker: RepublicationTracker;
+  private readonly answerHeaders: string[];
+  private readonly isBehindProxy: boolean;
+  private readonly onAnswered: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+
+  constructor(options: {
+    tracker: RepublicationTracker;
+    /** The site's protective headers (security-headers.ts). */
+    headers: Record<string, string>;
+    /** server.trustProxy: the client is the first X-Forwarded-For address. */
+    isBehindProxy: boolean;
+    onAnswered?: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
+  }) {
+    this.tracker = options.tracker;
+    this.isBehindProxy = options.isBehindProxy;
+    this.onAnswered = options.onAnswered;
+    const headers: Record<string, string> = {
+      ...options.headers,
+      'cache-control': 'no-store, max-age=0',
+      // Shown on other sites' pages: the site-wide same-origin resource policy would block it.
+      'cross-origin-resource-policy': 'cross-origin',
+      'content-type': 'image/gif',
+      'content-length': String(TRANSPARENT_GIF.length),
+    };
+    this.answerHeaders = Object.entries(headers).flat();
+  }
+
+  /** Answers a GET or HEAD under /r/ before the app does; false leaves any other request to the app. */
+  answerEarly(request: IncomingMessage, response: ServerResponse): boolean {
+    const { method, url, headers } = request;
+    if ((method !== 'GET' && method !== 'HEAD') || !url?.startsWith(PREFIX)) return false;
+    // What the app refuses or checks (no Host, a body, an expectation) is left to it.
+    if (headers.host === undefined || headers['content-length'] !== undefined) return false;
+    if (headers.expect !== undefined || headers['transfer-encoding'] !== undefined) return false;
+    const query = url.indexOf('?');
+    const file = url.slice(PREFIX.length, query === -1 ? undefined : query);
+    if (file.includes('/')) return false;
+    this.answer(request, response, { file, clientAddress: this.clientAddress(request) });
+    this.onAnswered?.(request, response);
+    return true;
+  }
+
+  /** Counts the hit (when it is one) and sends the image. */
+  answer(
+    request: IncomingMessage,
+    response: ServerResponse,
+    hit: { file: string; clientAddress: string },
+  ): void {
+    const id = ID_FILE.exec(hit.file)?.[1];
+    if (id !== undefined) {
+      this.tracker.record({
+        articleId: Number(id),
+        referer: request.headers.referer,
+        userAgent: request.headers['user-agent'],
+        clientAddress: hit.clientAddress,
+        requestHost: request.headers.host,
+      });
+    }
+    response.writeHead(200, this.answerHeaders);
+    response.end(request.method === 'HEAD' ? undefined : TRANSPARENT_GIF);
+  }
+
+  /** As Fastify's request.ip works it out under the same trustProxy setting (true or false). */
+  private clientAddress(request: IncomingMessage): string {
+    const socketAddress = request.socket.remoteAddress ?? '';
+    if (!this.isBehindProxy) return socketAddress;
+    const forwarded = request.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    return first || socketAddress;
+  }
+}
+
+/** The image's route in the app, for requests the server did not answer first (app.inject, say). */
+export async function trackerRoutes(app: TypedApp, deps: { image: TrackingImage }): Promise<void> {
   app.get(
     '/r/:file',
     { schema: { params: Type.Object({ file: Type.String({ maxLength: 40 }) }) } },
     async (request, reply) => {
-      const id = ID_FILE.exec(request.params.file)?.[1];
-      if (id !== undefined) {
-        deps.tracker.record({
-          articleId: Number(id),
-          referer: request.headers.referer,
-          userAgent: request.headers['user-agent'],
-          clientAddress: request.ip,
-          requestHost: request.host,
-        });
-      }
-      return (
-        reply
-          .code(200)
-          .header('cache-control', 'no-store, max-age=0')
-          // The image is shown on other sites' pages: the site-wide same-origin policy would block it.
-          .header('cross-origin-resource-policy', 'cross-origin')
-          .type('image/gif')
-          .send(TRANSPARENT_GIF)
-      );
+      reply.hijack();
+      deps.image.answer(request.raw, reply.raw, { file: request.params.file, clientAddress: request.ip });
     },
   );
 }
