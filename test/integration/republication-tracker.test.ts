@@ -98,6 +98,35 @@ for (const kind of DATABASE_KINDS) {
       t.setNow(new Date('2026-11-20T12:00:00.000Z'));
     });
 
+    test('answers the same way when the server answers the image before the app', async () => {
+      const served = await buildApp(t.wiring, { shouldLog: false });
+      try {
+        await served.listen({ port: 0, host: '127.0.0.1' });
+        const address = served.server.address();
+        const port = typeof address === 'object' && address ? address.port : 0;
+        const url = `http://127.0.0.1:${port}/r/${ids.other}.gif?cachebust=1`;
+        const headers = { 'user-agent': BROWSER, referer: 'https://early.example/copy?x=1' };
+        const got = await fetch(url, { headers });
+        assert.equal(got.status, 200);
+        assert.equal(got.headers.get('content-type'), 'image/gif');
+        assert.match(String(got.headers.get('cache-control')), /no-store/);
+        assert.equal(got.headers.get('cross-origin-resource-policy'), 'cross-origin');
+        assert.equal(got.headers.get('set-cookie'), null);
+        assert.ok(got.headers.get('x-content-type-options'), 'the site’s protective headers too');
+        assert.equal((await got.arrayBuffer()).byteLength, 42);
+        const head = await fetch(url, { method: 'HEAD', headers });
+        assert.equal(head.status, 200);
+        assert.equal(await head.text(), '');
+        // A HEAD is no display: it is answered, not counted.
+        assert.equal(await served.tracker.flush(), 1);
+        const early = (await pagesOf(ids.other!)).find((r) => r.host === 'early.example');
+        assert.equal(early?.page, 'https://early.example/copy');
+        assert.equal(early?.views, 1);
+      } finally {
+        await served.close();
+      }
+    });
+
     test('counts nothing for our own host, a bot, no Referer, a draft or an unknown id', async () => {
       const before = await pagesOf(ids.story!);
       await hit(`/r/${ids.story}.gif`, { referer: `${SITE}/2026/11/story` });

@@ -71,7 +71,8 @@ export class TrackingImage {
     hit: { file: string; clientAddress: string },
   ): void {
     const id = ID_FILE.exec(hit.file)?.[1];
-    if (id !== undefined) {
+    // Browsers GET images; a HEAD is a link checker's, not a display.
+    if (id !== undefined && request.method === 'GET') {
       this.tracker.record({
         articleId: Number(id),
         referer: request.headers.referer,
