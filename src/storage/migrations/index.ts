@@ -25,7 +25,7 @@ import * as dailyWriteQuota from './0022-daily-write-quota.ts';
 import * as personNameSkeletons from './0023-person-name-skeletons.ts';
 import * as licenseCodes from './0024-license-codes.ts';
 import * as webmentions from './0025-webmentions.ts';
-import * as republications from './0024-republications.ts';
+import * as republications from './0026-republications.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -63,5 +63,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0023-person-name-skeletons': personNameSkeletons,
   '0024-license-codes': licenseCodes,
   '0025-webmentions': webmentions,
-  '0024-republications': republications,
+  '0026-republications': republications,
 };
