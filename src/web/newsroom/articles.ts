@@ -59,8 +59,8 @@ import {
 } from '../../services/newsroom/revisions.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { loadTransitionable, transitionArticle } from '../../services/newsroom/workflow.ts';
-import { mentionsOf } from '../../services/republishing/webmentions.ts';
 import { republicationsOf } from '../../services/republishing/tracker.ts';
+import { mentionsOf } from '../../services/republishing/webmentions.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
 import { guardBody } from '../input-guard.ts';
