@@ -66,7 +66,8 @@ import { assetUrls } from '../assets.ts';
 import { guardBody } from '../input-guard.ts';
 import { Id, IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
-import { html } from '../views/html.ts';
+import type { SiteCalendar } from '../views/format.ts';
+import { html, type SafeHtml } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 import {
   articleListView,
@@ -214,6 +215,28 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
   const assets = assetUrls();
 
   const staffOf = (request: FastifyRequest): Staff => currentUser(request);
+  /**
+   * A page listing what was recorded about one article (its mentions, its republications), for
+   * staff who may edit that article: anyone else gets the refusal.
+   */
+  const articleListPage = async <T>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    page: {
+      articleId: number;
+      refusal: string;
+      heading: string;
+      list: (articleId: number) => Promise<T>;
+      view: (article: Article, list: T, calendar: SiteCalendar) => SafeHtml;
+    },
+  ): Promise<FastifyReply> => {
+    const { article } = await loadEditableArticle(ctx.store, staffOf(request), page.articleId, page.refusal);
+    const [list, calendar] = await Promise.all([page.list(article.id), loadSiteSettings(ctx)]);
+    return deps.page(request, reply, {
+      title: `${page.heading}: ${article.title}`,
+      body: () => page.view(article, list, calendar),
+    });
+  };
   // Every action on one article checks that its sender may take it on that article before the
   // body is read (the hook in index.ts calls checkBeforeBody): a text of up to 4 MB, or a form,
   // from someone who may not act on the article is refused unread. The service checks again
@@ -971,19 +994,14 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
   app.get(
     '/articles/:id/mentions',
     { config: { access: 'article.create' }, schema: { params: IdParams } },
-    async (request, reply) => {
-      const { article } = await loadEditableArticle(
-        ctx.store,
-        staffOf(request),
-        request.params.id,
-        'You can only see the mentions of your own articles.',
-      );
-      const [mentions, calendar] = await Promise.all([mentionsOf(ctx, article.id), loadSiteSettings(ctx)]);
-      return deps.page(request, reply, {
-        title: `Mentions: ${article.title}`,
-        body: () => mentionListView({ article, mentions, calendar }),
-      });
-    },
+    (request, reply) =>
+      articleListPage(request, reply, {
+        articleId: request.params.id,
+        refusal: 'You can only see the mentions of your own articles.',
+        heading: 'Mentions',
+        list: (articleId) => mentionsOf(ctx, articleId),
+        view: (article, mentions, calendar) => mentionListView({ article, mentions, calendar }),
+      }),
   );
 
   app.get(
@@ -1016,22 +1034,15 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
   app.get(
     '/articles/:id/republications',
     { config: { access: 'article.create' }, schema: { params: IdParams } },
-    async (request, reply) => {
-      const { article } = await loadEditableArticle(
-        ctx.store,
-        staffOf(request),
-        request.params.id,
-        'You can only see where your own articles were republished.',
-      );
-      const [republications, calendar] = await Promise.all([
-        republicationsOf(ctx, article.id),
-        loadSiteSettings(ctx),
-      ]);
-      return deps.page(request, reply, {
-        title: `Republications: ${article.title}`,
-        body: () => republicationListView({ article, republications, calendar }),
-      });
-    },
+    (request, reply) =>
+      articleListPage(request, reply, {
+        articleId: request.params.id,
+        refusal: 'You can only see where your own articles were republished.',
+        heading: 'Republications',
+        list: (articleId) => republicationsOf(ctx, articleId),
+        view: (article, republications, calendar) =>
+          republicationListView({ article, republications, calendar }),
+      }),
   );
 
   app.get(
