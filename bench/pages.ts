@@ -3,10 +3,11 @@
 //
 //   npm run bench:pages [-- --duration 10 --rounds 3 --connections 50 --threads 2]
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { savedPageLocation, startNginx } from './lib/nginx.ts';
 import {
   freePort,
   REPO_ROOT,
@@ -15,9 +16,16 @@ import {
   startProcess,
   waitForHttp,
 } from './lib/processes.ts';
+import {
+  machineNote,
+  median,
+  readWrkFigures,
+  requireWrkAndNginx,
+  runsTable,
+  WRK,
+  type WrkSummary,
+} from './lib/wrk.ts';
 
-const WRK = '/usr/bin/wrk';
-const NGINX = '/usr/sbin/nginx';
 const ARTICLE_PATH = '/articles/velmar-basin-water-accounts';
 
 const { values: args } = parseArgs({
@@ -33,13 +41,8 @@ const connections = Number(args.connections);
 const threads = Number(args.threads);
 const rounds = Math.max(1, Number(args.rounds));
 
-interface WrkResult {
-  name: string;
+interface WrkResult extends WrkSummary {
   url: string;
-  requestsPerSecond: number;
-  latencyAverage: string;
-  latencyP99: string;
-  errors: string;
 }
 
 const run = promisify(execFile);
@@ -57,55 +60,7 @@ async function wrk(name: string, url: string): Promise<WrkResult> {
   const { stdout } = await run(WRK, [...COMMON_WRK_ARGS, `-d${duration}s`, url], {
     timeout: (duration + 30) * 1000,
   });
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1];
-  if (!rps) throw new Error(`could not read wrk output for ${name}:\n${stdout}`);
-  const errors = /(Non-2xx or 3xx responses: \d+|Socket errors: .*)/g;
-  return {
-    name,
-    url,
-    requestsPerSecond: Number(rps),
-    latencyAverage: /Latency\s+(\S+)/.exec(stdout)?.[1] ?? '?',
-    latencyP99: /99%\s+(\S+)/.exec(stdout)?.[1] ?? '?',
-    errors: [...stdout.matchAll(errors)].map((m) => m[1]).join('; ') || 'none',
-  };
-}
-
-function median(results: WrkResult[]): WrkResult {
-  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  const middle = sorted[Math.floor(sorted.length / 2)];
-  if (!middle) throw new Error('no results');
-  return middle;
-}
-
-function nginxConfig(dir: string, port: number): string {
-  // Workers would otherwise drop to "nobody", who cannot read a private temp folder.
-  const user = process.getuid?.() === 0 ? 'user root;' : '';
-  return `${user}
-daemon off;
-worker_processes auto;
-pid ${path.join(dir, 'nginx.pid')};
-error_log ${path.join(dir, 'nginx-error.log')} warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path ${path.join(dir, 'client_body')};
-  proxy_temp_path ${path.join(dir, 'proxy')};
-  fastcgi_temp_path ${path.join(dir, 'fastcgi')};
-  uwsgi_temp_path ${path.join(dir, 'uwsgi')};
-  scgi_temp_path ${path.join(dir, 'scgi')};
-  server {
-    listen 127.0.0.1:${port};
-    root ${path.join(dir, 'www')};
-    location = ${ARTICLE_PATH} {
-      default_type "text/html; charset=utf-8";
-      try_files /article.html =404;
-    }
-  }
-}
-`;
+  return { name, url, ...readWrkFigures(name, stdout) };
 }
 
 const BARE_NODE_SERVER = `
@@ -119,9 +74,7 @@ http.createServer((req, res) => {
 `;
 
 async function main(): Promise<void> {
-  for (const tool of [WRK, NGINX]) {
-    if (!existsSync(tool)) throw new Error(`${tool} is needed for this benchmark`);
-  }
+  requireWrkAndNginx();
   const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-'));
   const running: RunningProcess[] = [];
   try {
@@ -135,15 +88,13 @@ async function main(): Promise<void> {
     mkdirSync(path.dirname(pageFile), { recursive: true });
     writeFileSync(pageFile, html);
 
-    const nginxPort = await freePort();
-    const nginxConf = path.join(dir, 'nginx.conf');
-    writeFileSync(nginxConf, nginxConfig(dir, nginxPort));
-    const nginx = startProcess(NGINX, ['-c', nginxConf, '-p', dir, '-e', path.join(dir, 'nginx-error.log')]);
-    running.push(nginx);
-    const nginxUrl = `http://127.0.0.1:${nginxPort}${ARTICLE_PATH}`;
-    await waitForHttp(nginxUrl, 10_000).catch((error) => {
-      throw new Error(`nginx did not start: ${nginx.stderr()}`, { cause: error });
+    const nginx = await startNginx({
+      dir,
+      port: await freePort(),
+      location: savedPageLocation(ARTICLE_PATH),
     });
+    running.push(nginx);
+    const nginxUrl = nginx.url;
 
     const barePort = await freePort();
     const bare = startProcess(process.execPath, ['-e', BARE_NODE_SERVER], {
@@ -153,15 +104,10 @@ async function main(): Promise<void> {
     const bareUrl = `http://127.0.0.1:${barePort}${ARTICLE_PATH}`;
     await waitForHttp(bareUrl, 10_000);
 
-    const load = loadavg()[0] ?? 0;
     process.stdout.write(
       `Article page: ${Buffer.byteLength(html)} bytes. wrk -t${threads} -c${connections} -d${duration}s, ` +
-        `${rounds} interleaved rounds, median shown; all on 127.0.0.1 ` +
-        `(${availableParallelism()} CPUs shared with wrk, load average ${load.toFixed(1)}).\n`,
+        `${rounds} interleaved rounds, median shown; ${machineNote()}`,
     );
-    if (load > availableParallelism()) {
-      process.stdout.write('Warning: the machine is busy; figures will be low and noisy.\n');
-    }
     const targets = [
       ['Pressroom', pressroomUrl],
       ['nginx (static file)', nginxUrl],
@@ -173,14 +119,7 @@ async function main(): Promise<void> {
       for (const [name, url] of targets) runs.get(name)?.push(await wrk(name, url));
     }
     const results = targets.map(([name]) => median(runs.get(name) ?? []));
-    process.stdout.write('\n');
-    for (const result of results) {
-      const all = (runs.get(result.name) ?? []).map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
-      process.stdout.write(
-        `${result.name.padEnd(30)} ${result.requestsPerSecond.toFixed(0).padStart(9)} req/s   ` +
-          `latency avg ${result.latencyAverage}, p99 ${result.latencyP99}   errors: ${result.errors}   (runs: ${all})\n`,
-      );
-    }
+    process.stdout.write(`\n${runsTable(results, runs, 30)}`);
     const [pressroomResult, nginxResult, bareResult] = results as [WrkResult, WrkResult, WrkResult];
     const ratio = (a: WrkResult, b: WrkResult) => (a.requestsPerSecond / b.requestsPerSecond).toFixed(2);
     process.stdout.write(

@@ -20,13 +20,12 @@ import pino from 'pino';
 import { parseConfig } from '../src/config.ts';
 import { createWiring } from '../src/wiring.ts';
 import { type ArchiveInfo, generateArchive, readerPages } from './lib/archive.ts';
+import { savedPageLocation, startNginx } from './lib/nginx.ts';
 import { explainPages, type PagePlan } from './lib/plans.ts';
 import { keptPostgres, temporaryPostgres } from './lib/postgres.ts';
 import { cpuSecondsOfTree, describeTree, processTree, totalRssMb } from './lib/process-tree.ts';
 import { REPO_ROOT, type RunningProcess, startProcess, waitForHttp } from './lib/processes.ts';
-
-const WRK = '/usr/bin/wrk';
-const NGINX = '/usr/sbin/nginx';
+import { WRK } from './lib/wrk.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -137,36 +136,6 @@ function startServer(options: {
   });
 }
 
-function nginxConfig(dir: string, port: number, articlePath: string): string {
-  const user = process.getuid?.() === 0 ? 'user root;' : '';
-  return `${user}
-daemon off;
-worker_processes auto;
-pid ${path.join(dir, 'nginx.pid')};
-error_log ${path.join(dir, 'nginx-error.log')} warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path ${path.join(dir, 'client_body')};
-  proxy_temp_path ${path.join(dir, 'proxy')};
-  fastcgi_temp_path ${path.join(dir, 'fastcgi')};
-  uwsgi_temp_path ${path.join(dir, 'uwsgi')};
-  scgi_temp_path ${path.join(dir, 'scgi')};
-  server {
-    listen 127.0.0.1:${port};
-    root ${path.join(dir, 'www')};
-    location = ${articlePath} {
-      default_type "text/html; charset=utf-8";
-      try_files /article.html =404;
-    }
-  }
-}
-`;
-}
-
 interface DatabaseReport {
   database: string;
   /** Seconds the archive took to generate; null when a kept one was used. */
@@ -275,22 +244,14 @@ async function benchDatabase(
         const nginxDir = path.join(dir, `nginx-${database}`);
         mkdirSync(path.join(nginxDir, 'www'), { recursive: true });
         writeFileSync(path.join(nginxDir, 'www', 'article.html'), html);
-        const nginxPort = BASE_PORT + 90 + portOffset;
-        const conf = path.join(nginxDir, 'nginx.conf');
-        writeFileSync(conf, nginxConfig(nginxDir, nginxPort, article.path));
-        const server2 = startProcess(NGINX, [
-          '-c',
-          conf,
-          '-p',
-          nginxDir,
-          '-e',
-          path.join(nginxDir, 'nginx-error.log'),
-        ]);
+        const server2 = await startNginx({
+          dir: nginxDir,
+          port: BASE_PORT + 90 + portOffset,
+          location: savedPageLocation(article.path),
+        });
         try {
-          const nginxUrl = `http://127.0.0.1:${nginxPort}${article.path}`;
-          await waitForHttp(nginxUrl, 10_000);
-          await wrk(nginxUrl, 1, single);
-          nginx = await wrk(nginxUrl, DURATION, single);
+          await wrk(server2.url, 1, single);
+          nginx = await wrk(server2.url, DURATION, single);
         } finally {
           await server2.stop();
         }

@@ -6,23 +6,24 @@
 //
 //   npm run bench:tracker [-- --duration 10 --rounds 3 --connections 50 --threads 2]
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import Database from 'better-sqlite3';
+import { startNginx } from './lib/nginx.ts';
 import { cpuSecondsOfTree } from './lib/process-tree.ts';
+import { freePort, REPO_ROOT, type RunningProcess, startPressroom } from './lib/processes.ts';
 import {
-  freePort,
-  REPO_ROOT,
-  type RunningProcess,
-  startPressroom,
-  startProcess,
-  waitForHttp,
-} from './lib/processes.ts';
+  machineNote,
+  median,
+  readWrkFigures,
+  requireWrkAndNginx,
+  runsTable,
+  WRK,
+  type WrkSummary,
+} from './lib/wrk.ts';
 
-const WRK = '/usr/bin/wrk';
-const NGINX = '/usr/sbin/nginx';
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 const REFERER = 'https://partner.example/world/republished-story.html';
 /** The page of the exact-count phase, kept apart from wrk's. */
@@ -44,18 +45,13 @@ const connections = Number(args.connections);
 const threads = Number(args.threads);
 const rounds = Math.max(1, Number(args.rounds));
 
-interface WrkResult {
-  name: string;
+interface WrkResult extends WrkSummary {
   /** Requests wrk wrote (answered or still in flight when it stopped). */
   requests: number;
   /** Requests wrk saw answered. */
   answered: number;
   /** CPU time the server's processes spent per answered request (µs): steadier than req/s on a busy machine. */
   cpuMicrosPerRequest?: number;
-  requestsPerSecond: number;
-  latencyAverage: string;
-  latencyP99: string;
-  errors: string;
 }
 
 const run = promisify(execFile);
@@ -90,58 +86,15 @@ async function wrk(name: string, url: string, seconds: number, script: string): 
   const { stdout } = await run(WRK, [...WRK_ARGS, '-s', script, `-d${seconds}s`, url], {
     timeout: (seconds + 30) * 1000,
   });
-  const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1];
+  const figures = readWrkFigures(name, stdout);
   const requests = /Requests sent: (\d+)/.exec(stdout)?.[1];
-  if (!rps || !requests) throw new Error(`could not read wrk output for ${name}:\n${stdout}`);
-  const errors = /(Non-2xx or 3xx responses: \d+|Socket errors: .*)/g;
+  if (!requests) throw new Error(`could not read wrk output for ${name}:\n${stdout}`);
   return {
     name,
     requests: Number(requests),
     answered: Number(/(\d+) requests in/.exec(stdout)?.[1] ?? 0),
-    requestsPerSecond: Number(rps),
-    latencyAverage: /Latency\s+(\S+)/.exec(stdout)?.[1] ?? '?',
-    latencyP99: /99%\s+(\S+)/.exec(stdout)?.[1] ?? '?',
-    errors: [...stdout.matchAll(errors)].map((m) => m[1]).join('; ') || 'none',
+    ...figures,
   };
-}
-
-function median(results: WrkResult[]): WrkResult {
-  const sorted = [...results].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-  const middle = sorted[Math.floor(sorted.length / 2)];
-  if (!middle) throw new Error('no results');
-  return middle;
-}
-
-function nginxConfig(dir: string, port: number): string {
-  // Workers would otherwise drop to "nobody", who cannot read a private temp folder.
-  const user = process.getuid?.() === 0 ? 'user root;' : '';
-  return `${user}
-daemon off;
-worker_processes auto;
-pid ${path.join(dir, 'nginx.pid')};
-error_log ${path.join(dir, 'nginx-error.log')} warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  sendfile on;
-  tcp_nopush on;
-  keepalive_requests 1000000;
-  client_body_temp_path ${path.join(dir, 'client_body')};
-  proxy_temp_path ${path.join(dir, 'proxy')};
-  fastcgi_temp_path ${path.join(dir, 'fastcgi')};
-  uwsgi_temp_path ${path.join(dir, 'uwsgi')};
-  scgi_temp_path ${path.join(dir, 'scgi')};
-  server {
-    listen 127.0.0.1:${port};
-    root ${path.join(dir, 'www')};
-    location = /pixel.gif {
-      default_type image/gif;
-      add_header Cache-Control "no-store, max-age=0";
-      try_files /pixel.gif =404;
-    }
-  }
-}
-`;
 }
 
 /** Views stored for one page showing the article, read from the database file. */
@@ -160,9 +113,7 @@ function storedViews(databaseFile: string, articleId: number, page: string): num
 }
 
 async function main(): Promise<void> {
-  for (const tool of [WRK, NGINX]) {
-    if (!existsSync(tool)) throw new Error(`${tool} is needed for this benchmark`);
-  }
+  requireWrkAndNginx();
   const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-'));
   const running: RunningProcess[] = [];
   try {
@@ -182,25 +133,23 @@ async function main(): Promise<void> {
 
     mkdirSync(path.join(dir, 'www'), { recursive: true });
     writeFileSync(path.join(dir, 'www', 'pixel.gif'), GIF);
-    const nginxPort = await freePort();
-    const nginxConf = path.join(dir, 'nginx.conf');
-    writeFileSync(nginxConf, nginxConfig(dir, nginxPort));
-    const nginx = startProcess(NGINX, ['-c', nginxConf, '-p', dir, '-e', path.join(dir, 'nginx-error.log')]);
-    running.push(nginx);
-    const nginxUrl = `http://127.0.0.1:${nginxPort}/pixel.gif`;
-    await waitForHttp(nginxUrl, 10_000).catch((error) => {
-      throw new Error(`nginx did not start: ${nginx.stderr()}`, { cause: error });
+    const nginx = await startNginx({
+      dir,
+      port: await freePort(),
+      location: {
+        path: '/pixel.gif',
+        directives: `default_type image/gif;
+add_header Cache-Control "no-store, max-age=0";
+try_files /pixel.gif =404;`,
+      },
     });
+    running.push(nginx);
+    const nginxUrl = nginx.url;
 
-    const load = loadavg()[0] ?? 0;
     process.stdout.write(
       `Tracking image (${GIF.length} bytes). wrk -t${threads} -c${connections} -d${duration}s with a Referer ` +
-        `and a browser's User-Agent, ${rounds} interleaved rounds, median shown; all on 127.0.0.1 ` +
-        `(${availableParallelism()} CPUs shared with wrk, load average ${load.toFixed(1)}).\n`,
+        `and a browser's User-Agent, ${rounds} interleaved rounds, median shown; ${machineNote()}`,
     );
-    if (load > availableParallelism()) {
-      process.stdout.write('Warning: the machine is busy; figures will be low and noisy.\n');
-    }
     const targets = [
       ['Pressroom /r/<id>.gif', pressroomUrl],
       ['nginx (static 1×1 GIF)', nginxUrl],
@@ -228,14 +177,7 @@ async function main(): Promise<void> {
       }
     }
     const results = targets.map(([name]) => median(runs.get(name) ?? []));
-    process.stdout.write('\n');
-    for (const result of results) {
-      const all = (runs.get(result.name) ?? []).map((r) => r.requestsPerSecond.toFixed(0)).join(', ');
-      process.stdout.write(
-        `${result.name.padEnd(26)} ${result.requestsPerSecond.toFixed(0).padStart(9)} req/s   ` +
-          `latency avg ${result.latencyAverage}, p99 ${result.latencyP99}   errors: ${result.errors}   (runs: ${all})\n`,
-      );
-    }
+    process.stdout.write(`\n${runsTable(results, runs, 26)}`);
     const [pressroomResult, nginxResult] = results as [WrkResult, WrkResult];
     const ratio = pressroomResult.requestsPerSecond / nginxResult.requestsPerSecond;
     process.stdout.write(`\nPressroom / nginx: ${ratio.toFixed(2)} (target ≥ 0.5)\n`);
