@@ -91,3 +91,32 @@ export class BatchedCounts<T> {
     return total;
   }
 }
+
+/** When a counter writes and how many keys it holds: what the counter's owner may set. */
+export type BatchedCountsTiming = Pick<BatchedCountsOptions<unknown>, 'flushMs' | 'maxPending' | 'onFlushed'>;
+
+/**
+ * A counter whose hits wait in a BatchedCounts: starting, stopping and flushing are the
+ * batch's; the subclass decides which hits count and under what key.
+ */
+export abstract class BatchedCounter<T> {
+  protected readonly counts: BatchedCounts<T>;
+
+  constructor(options: BatchedCountsOptions<T>) {
+    this.counts = new BatchedCounts<T>(options);
+  }
+
+  start(): void {
+    this.counts.start();
+  }
+
+  /** Stops the timer and writes what is pending (the server's stop path calls it). */
+  stop(): Promise<void> {
+    return this.counts.stop();
+  }
+
+  /** Writes pending counts now; returns how many hits were kept. */
+  flush(): Promise<number> {
+    return this.counts.flush();
+  }
+}

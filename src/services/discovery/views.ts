@@ -1,6 +1,6 @@
 import { isRecordId } from '../../domain/limits.ts';
 import type { ViewCount } from '../../domain/ports/view-store.ts';
-import { BatchedCounts } from '../batched-counts.ts';
+import { BatchedCounter, type BatchedCountsTiming } from '../batched-counts.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, Reader } from '../reader.ts';
 
@@ -8,19 +8,12 @@ import { type ArticleCard, Reader } from '../reader.ts';
  * Counts reads in memory and writes them in one transaction every few seconds. It keeps
  * an article id and a day, nothing about the reader: no cookie, address or agent is stored.
  */
-interface ViewCounterOptions {
-  flushMs?: number;
-  maxPending?: number;
-  onFlushed?: (views: number) => void;
-}
-
-export class ViewCounter {
-  private readonly counts: BatchedCounts<ViewCount>;
+export class ViewCounter extends BatchedCounter<ViewCount> {
   private readonly ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>;
 
-  constructor(ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>, options: ViewCounterOptions = {}) {
-    this.ctx = ctx;
-    this.counts = new BatchedCounts<ViewCount>({
+  constructor(ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>, options: BatchedCountsTiming = {}) {
+    super({
+      ...options,
       label: 'views',
       log: ctx.log,
       write: async (batch) => {
@@ -29,10 +22,8 @@ export class ViewCounter {
         );
         return undefined;
       },
-      ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
-      ...(options.maxPending !== undefined ? { maxPending: options.maxPending } : {}),
-      ...(options.onFlushed ? { onFlushed: options.onFlushed } : {}),
     });
+    this.ctx = ctx;
   }
 
   record(articleId: number): void {
@@ -40,19 +31,6 @@ export class ViewCounter {
     if (!isRecordId(articleId)) return;
     const day = this.ctx.now().toISOString().slice(0, 10);
     this.counts.add(`${articleId}|${day}`, { articleId, day, count: 0 });
-  }
-
-  start(): void {
-    this.counts.start();
-  }
-
-  stop(): Promise<void> {
-    return this.counts.stop();
-  }
-
-  /** Writes pending counts; returns how many reads were written. */
-  flush(): Promise<number> {
-    return this.counts.flush();
   }
 }
 

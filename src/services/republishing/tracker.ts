@@ -6,18 +6,16 @@ import type {
   Republisher,
 } from '../../domain/ports/republication-store.ts';
 import { hostOf, type RepublicationPage, republicationPage } from '../../domain/republication.ts';
-import { BatchedCounts } from '../batched-counts.ts';
+import { BatchedCounter, type BatchedCountsTiming } from '../batched-counts.ts';
 import type { ServiceContext } from '../context.ts';
 
-export interface RepublicationTrackerOptions {
-  flushMs?: number;
+export interface RepublicationTrackerOptions extends BatchedCountsTiming {
   /** Distinct (article, page, day) keys held between flushes; hits on new keys past it are dropped. */
   maxPending?: number;
   /** Hits counted per client address per minute (0: no limit); the image is answered all the same. */
   hitsPerMinute?: number;
   /** Addresses remembered for that limit in one minute; past it, hits from new addresses are not counted. */
   maxAddresses?: number;
-  onFlushed?: (hits: number) => void;
 }
 
 /** What the tracking image's request says, as the route read it. Nothing of it is stored but the page. */
@@ -41,8 +39,7 @@ export type TrackingOutcome = 'counted' | 'no-page' | 'bot' | 'bad-id' | 'rate-l
  * Whether the article exists and is published is checked when writing, so the image answers
  * the same for every id and nobody learns which ids are drafts.
  */
-export class RepublicationTracker {
-  private readonly counts: BatchedCounts<RepublicationHits>;
+export class RepublicationTracker extends BatchedCounter<RepublicationHits> {
   private readonly ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>;
   private readonly siteHost: string | null;
   private readonly hitsPerMinute: number;
@@ -60,21 +57,21 @@ export class RepublicationTracker {
     ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>,
     options: RepublicationTrackerOptions = {},
   ) {
-    this.ctx = ctx;
-    this.siteHost = hostOf(ctx.siteUrl);
-    this.hitsPerMinute = options.hitsPerMinute ?? 600;
-    this.maxAddresses = options.maxAddresses ?? 10_000;
-    this.counts = new BatchedCounts<RepublicationHits>({
+    const { hitsPerMinute, maxAddresses, ...timing } = options;
+    super({
+      ...timing,
       label: 'republications',
       log: ctx.log,
+      // Returns how many hits were stored (those on published articles): what flush() answers.
       write: (batch) =>
         ctx.store.transaction((repos) =>
           repos.republications.add(batch.map(({ item, count }) => ({ ...item, count }))),
         ),
-      ...(options.flushMs !== undefined ? { flushMs: options.flushMs } : {}),
-      ...(options.maxPending !== undefined ? { maxPending: options.maxPending } : {}),
-      ...(options.onFlushed ? { onFlushed: options.onFlushed } : {}),
     });
+    this.ctx = ctx;
+    this.siteHost = hostOf(ctx.siteUrl);
+    this.hitsPerMinute = hitsPerMinute ?? 600;
+    this.maxAddresses = maxAddresses ?? 10_000;
   }
 
   /** Counts one display of the tracking image, if it came from a person on another site's page. */
@@ -99,20 +96,6 @@ export class RepublicationTracker {
     if (!entry) return 'full';
     entry.item.lastAt = at;
     return 'counted';
-  }
-
-  start(): void {
-    this.counts.start();
-  }
-
-  /** Stops the timer and writes what is pending (the server's stop path calls it). */
-  stop(): Promise<void> {
-    return this.counts.stop();
-  }
-
-  /** Writes pending counts now; returns how many hits were stored (those on published articles). */
-  flush(): Promise<number> {
-    return this.counts.flush();
   }
 
   private isBot(userAgent: string | undefined): boolean {
