@@ -1,3 +1,4 @@
+import { decodeHTML } from 'entities';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 import { Errors } from '../errors.ts';
@@ -217,6 +218,66 @@ export function bareLinksIn(text: string): { index: number; lastIndex: number; r
     lastIndex: m.lastIndex,
     raw: m.raw,
   }));
+}
+
+/** An address of this site written from its root ("/media/a.jpg"), made absolute; any other left as it is. */
+function absoluteFrom(siteUrl: string, address: string | undefined): string | undefined {
+  return address?.startsWith('/') && !address.startsWith('//') ? `${siteUrl}${address}` : address;
+}
+
+/**
+ * A rendered body as another site may paste it: sanitized again by the same rules, with the
+ * site's own addresses (links, uploads) made absolute so they work from anywhere, and every
+ * image left out unless `includeImages` (a figure keeps its caption, where the credit is).
+ */
+export function republishableHtml(
+  bodyHtml: string,
+  options: { siteUrl: string; includeImages: boolean },
+): string {
+  const { siteUrl, includeImages } = options;
+  const transforms = SANITIZE_OPTIONS.transformTags ?? {};
+  const html = sanitizeHtml(bodyHtml, {
+    ...SANITIZE_OPTIONS,
+    allowedTags: includeImages
+      ? SANITIZE_OPTIONS.allowedTags
+      : (SANITIZE_OPTIONS.allowedTags || []).filter((tag) => tag !== 'img'),
+    transformTags: {
+      ...transforms,
+      a: (tagName, attribs) => {
+        const href = absoluteFrom(siteUrl, attribs.href);
+        if (href === undefined) return { tagName, attribs };
+        const isExternal = /^https?:\/\//i.test(href);
+        return { tagName, attribs: { ...attribs, href, ...(isExternal ? { rel: 'noopener' } : {}) } };
+      },
+      img: (tagName, attribs) => {
+        const src = absoluteFrom(siteUrl, attribs.src);
+        return { tagName, attribs: { ...attribs, ...(src === undefined ? {} : { src }) } };
+      },
+    },
+  });
+  // A paragraph that held only an image left out is left empty.
+  return (includeImages ? html : html.replace(/<p>\s*<\/p>\n?/g, '')).trim();
+}
+
+/**
+ * Plain text of sanitized HTML that keeps its paragraphs (a blank line between blocks, a line
+ * per list item): for copy-ready text, where toPlainText's single line would not do.
+ */
+export function plainTextWithParagraphs(html: string): string {
+  const marked = html
+    .replace(/<br\s*\/?>/g, '\n')
+    .replace(/\s*<li>/g, '\n- ')
+    .replace(
+      /<\/(?:p|h[1-6]|blockquote|pre|ul|ol|figure|figcaption|table|tr|dl|dd|details|aside)>/g,
+      '$&\n\n',
+    );
+  const text = decodeHTML(sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {} }));
+  return text
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** Strips all markup, leaving plain text (for descriptions, feeds and search). */

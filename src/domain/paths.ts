@@ -6,6 +6,11 @@ export function articlePath(slug: string): string {
   return `/articles/${encodeURIComponent(slug)}`;
 }
 
+/** An article's republish kit: its copy-ready HTML and text. */
+export function republishKitPath(slug: string): string {
+  return `${articlePath(slug)}/republish`;
+}
+
 /** An author page. */
 export function personPath(slug: string): string {
   return `/authors/${encodeURIComponent(slug)}`;

@@ -3,12 +3,14 @@
   document.querySelectorAll('[data-copy]').forEach((button) => {
     var field = document.querySelector(button.getAttribute('data-copy'));
     if (!field || !navigator.clipboard) return;
+    var label = button.textContent;
+    var done = button.getAttribute('data-copied') || 'Link copied';
     button.hidden = false;
     button.addEventListener('click', () => {
       navigator.clipboard.writeText(field.value).then(() => {
-        button.textContent = 'Link copied';
+        button.textContent = done;
         setTimeout(() => {
-          button.textContent = 'Copy link';
+          button.textContent = label;
         }, 2500);
       });
     });

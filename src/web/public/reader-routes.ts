@@ -4,11 +4,12 @@ import { excerpt, toPlainText } from '../../content/markdown.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { SITE_TERMS_PATH } from '../../domain/license.ts';
 import { decodeListingPosition, type ListingPosition } from '../../domain/listing.ts';
-import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.ts';
+import { articlePath, pagePath, personPath, republishKitPath, termPath } from '../../domain/paths.ts';
 import { typedServerName } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
 import type { Listing, Reader, SiteModel } from '../../services/reader.ts';
+import { buildRepublishKit } from '../../services/republishing/kit.ts';
 import { type CachedPage, isEtagMatch, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { PageNumber, type TypedApp } from '../schemas.ts';
 import { articleMeta, articleView } from '../views/article.ts';
@@ -24,8 +25,10 @@ import {
   taxonomyIndexView,
   termView,
 } from '../views/listing.ts';
+import { republishKitMeta, republishKitView } from '../views/republish-kit.ts';
 import type { AnswerKind, CachedAnswers } from './cached-answers.ts';
 import { readerExtras } from './discovery-routes.ts';
+import { trackingImagePath } from './tracker-routes.ts';
 import { webmentionLinkHeader } from './webmention-routes.ts';
 
 export interface ReaderRouteDeps {
@@ -221,6 +224,32 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
         },
         articleAnswers,
       );
+    },
+  );
+
+  // The republish kit: only for an article whose license lets it be republished; others have none.
+  app.get(
+    '/articles/:slug/republish',
+    { schema: { params: Type.Object({ slug: SlugParam }) } },
+    async (request, reply) => {
+      const { slug } = request.params;
+      return serve(request, reply, republishKitPath(slug), async (site) => {
+        const model = await reader.article(slug);
+        if (!model) return undefined;
+        const kit = buildRepublishKit(model, {
+          siteName: site.settings.siteName,
+          siteUrl: site.siteUrl,
+          language: site.settings.language,
+          timeZone: site.settings.timeZone,
+          trackingImageUrl: `${site.siteUrl}${trackingImagePath(model.article.id)}`,
+        });
+        if (!kit) return undefined;
+        return {
+          body: republishKitView(model, kit, site),
+          meta: republishKitMeta(model, site),
+          tags: model.cacheTags,
+        };
+      });
     },
   );
 

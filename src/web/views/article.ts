@@ -1,11 +1,12 @@
 import { joinNames } from '../../domain/attribution.ts';
-import { personPath, termPath, WEBMENTION_PATH } from '../../domain/paths.ts';
+import { personPath, republishKitPath, termPath, WEBMENTION_PATH } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
 import type { ResponsiveImage } from '../../domain/responsive-image.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import { correctionLabel } from '../../services/newsroom/corrections.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
+import { hasRepublishKit } from '../../services/republishing/kit.ts';
 import { bodyWithPictures } from './body-images.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
@@ -167,7 +168,12 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
     ${republishingTerms(model, settings.html.republishingPermission)}
     ${
       model.license.canRepublish
-        ? html`<details class="republish-kit">
+        ? html`${
+            hasRepublishKit(model)
+              ? html`<p class="republish-link"><a href="${republishKitPath(article.slug)}">Republish this article</a>: copy-ready HTML and text, and what the license lets you do.</p>`
+              : ''
+          }
+    <details class="republish-kit">
       <summary>Copy-ready attribution</summary>
       <label for="attribution-text">Paste this under the article when you republish it</label>
       <textarea id="attribution-text" readonly rows="3">${attribution.text} ${model.absoluteUrl}</textarea>
