@@ -34,7 +34,7 @@ export interface KitSite {
 /**
  * The text a kit may carry. Member-only text never appears in a kit: this is the one place
  * where it would be cut from the body. Until a body can mark where a members' part starts
- * (TODO #13: members), an article for members has no kit at all.
+ * (TODO #14: members), an article for members has no kit at all.
  */
 function kitBodyHtml(article: Article): string | undefined {
   if (article.visibility !== 'public') return undefined;
