@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { savedPageLocation, startNginx } from './lib/nginx.ts';
 import {
   freePort,
@@ -24,22 +24,12 @@ import {
   runsTable,
   WRK,
   type WrkSummary,
+  wrkRoundOptions,
 } from './lib/wrk.ts';
 
 const ARTICLE_PATH = '/articles/velmar-basin-water-accounts';
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    threads: { type: 'string', default: '2' },
-  },
-});
-const duration = Number(args.duration);
-const connections = Number(args.connections);
-const threads = Number(args.threads);
-const rounds = Math.max(1, Number(args.rounds));
+const { duration, connections, threads, rounds } = wrkRoundOptions();
 
 interface WrkResult extends WrkSummary {
   url: string;

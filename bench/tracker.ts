@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { startNginx } from './lib/nginx.ts';
 import { cpuSecondsOfTree } from './lib/process-tree.ts';
@@ -22,6 +22,7 @@ import {
   runsTable,
   WRK,
   type WrkSummary,
+  wrkRoundOptions,
 } from './lib/wrk.ts';
 
 const GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
@@ -32,18 +33,7 @@ const EXACT_HITS = 5000;
 const USER_AGENT =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 
-const { values: args } = parseArgs({
-  options: {
-    duration: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '3' },
-    connections: { type: 'string', default: '50' },
-    threads: { type: 'string', default: '2' },
-  },
-});
-const duration = Number(args.duration);
-const connections = Number(args.connections);
-const threads = Number(args.threads);
-const rounds = Math.max(1, Number(args.rounds));
+const { duration, connections, threads, rounds } = wrkRoundOptions();
 
 interface WrkResult extends WrkSummary {
   /** Requests wrk wrote (answered or still in flight when it stopped). */

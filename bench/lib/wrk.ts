@@ -2,6 +2,7 @@
 // target's interleaved runs, and the table printed from them.
 import { existsSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { NGINX } from './nginx.ts';
 
 export const WRK = '/usr/bin/wrk';
@@ -69,4 +70,30 @@ export function runsTable(results: WrkSummary[], runs: Map<string, WrkSummary[]>
       );
     })
     .join('');
+}
+
+/** How long and how hard each wrk round runs: the options bench:pages and bench:tracker share. */
+export interface WrkRoundOptions {
+  duration: number;
+  connections: number;
+  threads: number;
+  rounds: number;
+}
+
+/** Reads --duration, --rounds, --connections and --threads from the command line. */
+export function wrkRoundOptions(): WrkRoundOptions {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '50' },
+      threads: { type: 'string', default: '2' },
+    },
+  });
+  return {
+    duration: Number(values.duration),
+    connections: Number(values.connections),
+    threads: Number(values.threads),
+    rounds: Math.max(1, Number(values.rounds)),
+  };
 }
