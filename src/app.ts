@@ -8,6 +8,7 @@ import { closeRenderPools } from './content/render-pool.ts';
 import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
 import { loggerOptions } from './logger.ts';
+import type { ViewCounter } from './services/discovery/views.ts';
 import type { RepublicationTracker } from './services/republishing/tracker.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
 import { bodyDeadline } from './web/body-deadline.ts';
@@ -135,6 +136,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const assets = assetUrls();
   app.decorate('pageCache', cache);
   app.decorate('tracker', web.tracker);
+  app.decorate('viewCounter', discovery.views);
   const logAnswer = (request: IncomingMessage, response: ServerResponse) => {
     app.log.info(
       {
@@ -310,5 +312,7 @@ declare module 'fastify' {
     pageCache: PageCache;
     /** The republication tracker's counter (tests and benchmarks flush it). */
     tracker: RepublicationTracker;
+    /** The read counter (tests flush it). */
+    viewCounter: ViewCounter;
   }
 }

@@ -145,6 +145,16 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  reach: Type.Object(
+    {
+      /**
+       * Days for which reach keeps its detail (each referring site per article and day, each
+       * republishing page); older detail is rolled up into daily totals once a day.
+       */
+      detailDays: Type.Integer({ minimum: 1, maximum: 3650, default: 90 }),
+    },
+    { default: {} },
+  ),
   demo: Type.Object(
     {
       /** Load the demo publication into an empty database on first start. */

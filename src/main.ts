@@ -63,7 +63,7 @@ async function serve(wiring: Wiring, config: Config): Promise<void> {
   const app = await buildApp(wiring);
   // Scheduled articles are published by a poll in every process (publishDueArticles): nothing
   // at start reads the archive.
-  const jobs = jobRunnerFor(wiring);
+  const jobs = jobRunnerFor(wiring, { shouldScheduleDaily: true });
   let isClosing = false;
   const close = async (signal: string) => {
     if (isClosing) return;

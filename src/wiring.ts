@@ -93,6 +93,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
       changes,
       siteUrl: siteUrl(config),
       dailyWriteMegabytes: config.auth.dailyWriteMegabytes,
+      reachDetailDays: config.reach.detailDays,
       webmention: { allowPrivateAddresses: config.webmention.allowPrivateAddresses },
       mailer,
       close: async () => {

@@ -75,6 +75,11 @@ export const PERMISSIONS = {
   'person.manage': { description: 'Manage people (authors and their bios)', roles: ['editor', 'admin'] },
   'page.manage': { description: 'Manage pages (About, Membership...)', roles: ['editor', 'admin'] },
   'comment.moderate': { description: 'Moderate comments', roles: ['editor', 'admin'] },
+  'reach.view': {
+    description:
+      'See reach across the site (views, referring sites, republications, mentions, top articles) and export it as CSV',
+    roles: ['editor', 'admin'],
+  },
   'settings.manage': { description: 'Change site settings', roles: ['admin'] },
   'user.manage': { description: 'Invite staff, change roles, disable accounts', roles: ['admin'] },
   'audit.view': { description: 'Read the audit log', roles: ['admin'] },

@@ -1,20 +1,33 @@
 import type { ServiceContext } from '../services/context.ts';
 import { publishDueArticles } from '../services/newsroom/workflow.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
+import { dailyReachRollUp, rollUpReachHandler } from './roll-up-reach.ts';
 import { JobRunner } from './runner.ts';
 import { verifyWebmentionHandler } from './verify-webmention.ts';
 
-/** The job runner with every job kind this application knows, for the server and tests. */
+/**
+ * The job runner with every job kind this application knows, for the server and tests. With
+ * `shouldScheduleDaily` (the server's), it also puts each day's housekeeping on the queue: the
+ * reach roll-up.
+ */
 export function jobRunnerFor(
   ctx: ServiceContext,
-  options: { pollMs?: number; workerId?: string } = {},
+  options: { pollMs?: number; workerId?: string; shouldScheduleDaily?: boolean } = {},
 ): JobRunner {
+  const { shouldScheduleDaily, ...timing } = options;
   return new JobRunner({
     store: ctx.store,
     log: ctx.log.child({ module: 'jobs' }),
     now: ctx.now,
-    handlers: { ...publishScheduledHandler(ctx), ...verifyWebmentionHandler(ctx) },
-    recurring: { 'publish-due-articles': () => publishDueArticles(ctx) },
-    ...options,
+    handlers: {
+      ...publishScheduledHandler(ctx),
+      ...verifyWebmentionHandler(ctx),
+      ...rollUpReachHandler(ctx),
+    },
+    recurring: {
+      'publish-due-articles': () => publishDueArticles(ctx),
+      ...(shouldScheduleDaily ? { 'schedule-reach-roll-up': dailyReachRollUp(ctx) } : {}),
+    },
+    ...timing,
   });
 }

@@ -54,6 +54,8 @@ export interface ServiceContext {
    * (0: no limit); without it, DEFAULT_DAILY_WRITE_MEGABYTES (newsroom/write-quota.ts).
    */
   dailyWriteMegabytes?: number;
+  /** Days reach keeps its detail before the daily roll-up; without it, DEFAULT_REACH_DETAIL_DAYS (republishing/reach.ts). */
+  reachDetailDays?: number;
   /** How webmention sources are fetched; without it, the safe defaults (no private addresses). */
   webmention?: WebmentionSettings;
 }

@@ -28,6 +28,7 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   audit_log: AuditLogTable;
   article_views: ArticleViewsTable;
+  article_referrers: ArticleReferrersTable;
   republications: RepublicationsTable;
   republication_views: RepublicationViewsTable;
   listing_counts: ListingCountsTable;
@@ -291,6 +292,14 @@ export interface AuditLogTable {
 export interface ArticleViewsTable {
   article_id: number;
   day: string;
+  count: number;
+}
+
+/** Views per article, UTC day and referring host ('' once rolled up): only the host, nothing about the reader. */
+export interface ArticleReferrersTable {
+  article_id: number;
+  day: string;
+  host: string;
   count: number;
 }
 

@@ -21,6 +21,7 @@ import { PageRepository } from './page-repository.ts';
 import { PeopleAdminRepository } from './people-admin-repository.ts';
 import { PersonRepository } from './person-repository.ts';
 import { PublicationArchive } from './publication-archive.ts';
+import { ReachRepository } from './reach-repository.ts';
 import { RedirectRepository } from './redirect-repository.ts';
 import { RelatedRepository } from './related-repository.ts';
 import { RepublicationRepository } from './republication-repository.ts';
@@ -69,6 +70,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     adminLists: new AdminListRepository(db, dialect),
     webmentions: new WebmentionRepository(db),
     republications: new RepublicationRepository(db),
+    reach: new ReachRepository(db),
   };
 }
 

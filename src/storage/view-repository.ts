@@ -10,7 +10,7 @@ export class ViewRepository implements ViewStore {
     this.db = db;
   }
 
-  /** Adds counts; ids of articles that do not exist (or are not published) are ignored. */
+  /** Adds counts (and referring hosts' counts); ids of articles that do not exist (or are not published) are ignored. */
   async add(counts: ViewCount[]): Promise<void> {
     if (counts.length === 0) return;
     const ids = [...new Set(counts.map((c) => c.articleId))];
@@ -24,13 +24,37 @@ export class ViewRepository implements ViewStore {
           .execute()
       ).map((r) => r.id),
     );
-    const rows = counts.filter((c) => existing.has(c.articleId) && c.count > 0);
+    // Several entries of one window may share an article and day (one per referring host): a
+    // statement may not update the same row twice.
+    const views = new Map<string, { article_id: number; day: string; count: number }>();
+    const referrers: { article_id: number; day: string; host: string; count: number }[] = [];
+    for (const c of counts) {
+      if (!existing.has(c.articleId) || c.count <= 0) continue;
+      const key = `${c.articleId}|${c.day}`;
+      const row = views.get(key);
+      if (row) row.count += c.count;
+      else views.set(key, { article_id: c.articleId, day: c.day, count: c.count });
+      if (c.referrer)
+        referrers.push({ article_id: c.articleId, day: c.day, host: c.referrer, count: c.count });
+    }
+    const rows = [...views.values()];
     for (let i = 0; i < rows.length; i += 500) {
       await this.db
         .insertInto('article_views')
-        .values(rows.slice(i, i + 500).map((c) => ({ article_id: c.articleId, day: c.day, count: c.count })))
+        .values(rows.slice(i, i + 500))
         .onConflict((oc) =>
           oc.columns(['article_id', 'day']).doUpdateSet({ count: sql`article_views.count + excluded.count` }),
+        )
+        .execute();
+    }
+    for (let i = 0; i < referrers.length; i += 500) {
+      await this.db
+        .insertInto('article_referrers')
+        .values(referrers.slice(i, i + 500))
+        .onConflict((oc) =>
+          oc
+            .columns(['article_id', 'day', 'host'])
+            .doUpdateSet({ count: sql`article_referrers.count + excluded.count` }),
         )
         .execute();
     }

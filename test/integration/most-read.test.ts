@@ -66,11 +66,11 @@ for (const kind of DATABASE_KINDS) {
       await hit(ids.popular!, 'curl/8.5.0');
       assert.equal((await app.inject({ method: 'POST', url: '/api/views/abc' })).statusCode, 400);
       // The app's own counter flushes on close; here a second counter shows the same rules directly.
-      for (let i = 0; i < 5; i++) counter.record(ids.popular!);
-      for (let i = 0; i < 2; i++) counter.record(ids.middling!);
-      counter.record(ids.quiet!);
-      counter.record(ids.draft!);
-      counter.record(999_999);
+      for (let i = 0; i < 5; i++) counter.record({ articleId: ids.popular! });
+      for (let i = 0; i < 2; i++) counter.record({ articleId: ids.middling! });
+      counter.record({ articleId: ids.quiet! });
+      counter.record({ articleId: ids.draft! });
+      counter.record({ articleId: 999_999 });
       assert.equal(await counter.flush(), 10);
       const week = await discovery.mostRead('week');
       assert.deepEqual(

@@ -16,6 +16,7 @@ import type { MediaIndexStore, MediaVariantStore } from './media-store.ts';
 import type { PageStore } from './page-store.ts';
 import type { PeopleAdminStore } from './people-admin-store.ts';
 import type { PersonStore } from './person-store.ts';
+import type { ReachStore } from './reach-store.ts';
 import type { RedirectStore } from './redirect-store.ts';
 import type { RelatedStore } from './related-store.ts';
 import type { RepublicationStore } from './republication-store.ts';
@@ -65,6 +66,7 @@ export interface Repositories {
   adminLists: AdminListStore;
   webmentions: WebmentionStore;
   republications: RepublicationStore;
+  reach: ReachStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */

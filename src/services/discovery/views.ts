@@ -1,17 +1,33 @@
 import { isRecordId } from '../../domain/limits.ts';
 import type { ViewCount } from '../../domain/ports/view-store.ts';
+import { referringHost } from '../../domain/reach.ts';
+import { hostOf } from '../../domain/republication.ts';
 import { BatchedCounter, type BatchedCountsTiming } from '../batched-counts.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, Reader } from '../reader.ts';
 
+/** What a view beacon says: the article, and the host the reader came from as the browser reported it. */
+export interface ViewHit {
+  articleId: number;
+  /** The referring site's host (never more of its address); absent when the reader came from nowhere. */
+  referrer?: string | undefined;
+  /** The Host the beacon was sent to: our own pages under any of our names are not referrers. */
+  requestHost?: string | undefined;
+}
+
 /**
  * Counts reads in memory and writes them in one transaction every few seconds. It keeps
- * an article id and a day, nothing about the reader: no cookie, address or agent is stored.
+ * an article id, a day and the referring site's host, nothing about the reader: no cookie,
+ * address or agent is stored.
  */
 export class ViewCounter extends BatchedCounter<ViewCount> {
   private readonly ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>;
+  private readonly siteHost: string | null;
 
-  constructor(ctx: Pick<ServiceContext, 'store' | 'now' | 'log'>, options: BatchedCountsTiming = {}) {
+  constructor(
+    ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>,
+    options: BatchedCountsTiming = {},
+  ) {
     super({
       ...options,
       label: 'views',
@@ -24,13 +40,18 @@ export class ViewCounter extends BatchedCounter<ViewCount> {
       },
     });
     this.ctx = ctx;
+    this.siteHost = hostOf(ctx.siteUrl);
   }
 
-  record(articleId: number): void {
+  /** Counts one read (the caller has left bots out). */
+  record(hit: ViewHit): void {
+    const { articleId } = hit;
     // No article has another id; one past the integer column would fail the whole flush.
     if (!isRecordId(articleId)) return;
     const day = this.ctx.now().toISOString().slice(0, 10);
-    this.counts.add(`${articleId}|${day}`, { articleId, day, count: 0 });
+    const ownHosts = [this.siteHost, hit.requestHost?.toLowerCase()].filter((h): h is string => !!h);
+    const referrer = referringHost(hit.referrer, ownHosts);
+    this.counts.add(`${articleId}|${day}|${referrer ?? ''}`, { articleId, day, count: 0, referrer });
   }
 }
 

@@ -16,6 +16,16 @@
     });
   });
   // Counts a read: one anonymous beacon per page view, no cookie. Without scripts a <noscript> image does it.
+  // Of the page the reader came from, only its host is sent (the server drops our own).
   var beacon = document.querySelector('[data-view-beacon]');
-  if (beacon && navigator.sendBeacon) navigator.sendBeacon(beacon.getAttribute('data-view-beacon'));
+  if (beacon && navigator.sendBeacon) {
+    const target = beacon.getAttribute('data-view-beacon');
+    let from = '';
+    try {
+      from = document.referrer ? new URL(document.referrer).host : '';
+    } catch {
+      from = '';
+    }
+    navigator.sendBeacon(from ? target + '?ref=' + encodeURIComponent(from) : target);
+  }
 })();

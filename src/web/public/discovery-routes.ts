@@ -310,15 +310,23 @@ export async function discoveryRoutes(app: TypedApp, deps: DiscoveryRouteDeps): 
     });
   });
 
-  const countView = (request: FastifyRequest, id: number) => {
-    if (!isLikelyBot(request.headers['user-agent'])) discovery.views.record(id);
+  const countView = (request: FastifyRequest, id: number, referrer?: string) => {
+    if (isLikelyBot(request.headers['user-agent'])) return;
+    discovery.views.record({ articleId: id, referrer, requestHost: request.headers.host });
   };
-  // A beacon carries nothing worth reading: any body is refused before it is read.
+  // A beacon carries nothing worth reading: any body is refused before it is read. The page's
+  // script adds the host the reader came from (only the host) as `ref`.
   app.post(
     '/api/views/:id',
-    { schema: { params: Type.Object({ id: Id }) }, bodyLimit: 1024 },
+    {
+      schema: {
+        params: Type.Object({ id: Id }),
+        querystring: Type.Object({ ref: Type.Optional(Type.String({ maxLength: 300 })) }),
+      },
+      bodyLimit: 1024,
+    },
     async (request, reply) => {
-      countView(request, request.params.id);
+      countView(request, request.params.id, request.query.ref);
       return reply.code(204).header('cache-control', 'no-store').send();
     },
   );
