@@ -33,6 +33,8 @@ export interface ReachReport {
   topArticles: ArticleReach[];
   /** Referring sites and republishing pages are kept one by one from this day on; before it, as totals. */
   detailSince: string;
+  /** How many days of detail are kept. */
+  detailDays: number;
 }
 
 function detailDaysOf(ctx: Pick<ServiceContext, 'reachDetailDays'>): number {
@@ -83,6 +85,7 @@ export async function reachReport(
     mentions,
     topArticles,
     detailSince: detailSince(ctx),
+    detailDays: detailDaysOf(ctx),
   };
 }
 

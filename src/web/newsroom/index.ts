@@ -56,6 +56,7 @@ import { adminNavFor } from './nav.ts';
 import { staticPagePages } from './pages.ts';
 import { peoplePages } from './people.ts';
 import { pickerRoutes } from './pickers.ts';
+import { reachPages } from './reach.ts';
 import { settingsPages } from './settings.ts';
 import { taxonomyPages } from './taxonomies.ts';
 import { userPages } from './users.ts';
@@ -83,6 +84,7 @@ const SUB_PAGES: SubPage[] = [
   peoplePages,
   staticPagePages,
   pickerRoutes,
+  reachPages,
 ];
 
 const csrfTokens = new WeakMap<FastifyRequest, string>();

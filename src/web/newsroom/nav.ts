@@ -11,6 +11,7 @@ import type { AdminNavLink } from '../views/newsroom/layout.ts';
 export const ADMIN_NAV: { href: string; label: string; action: Action }[] = [
   { href: '/admin', label: 'Dashboard', action: 'dashboard.view' },
   { href: '/admin/articles', label: 'Articles', action: 'article.create' },
+  { href: '/admin/reach', label: 'Reach', action: 'reach.view' },
   { href: '/admin/media', label: 'Images', action: 'media.upload' },
   { href: '/admin/taxonomies', label: 'Taxonomies', action: 'taxonomy.manage' },
   { href: '/admin/people', label: 'People', action: 'person.manage' },

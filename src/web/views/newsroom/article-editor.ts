@@ -414,7 +414,7 @@ export function articleEditorView(model: EditorModel, csrf: string): SafeHtml {
   const field = (name: string, label: string, extra: Partial<Parameters<typeof formField>[0]> = {}) =>
     formField({ name, label, value: one(values, name), error: errors[name], ...extra });
   const action = article ? `/admin/articles/${article.id}` : '/admin/articles';
-  return html`${article ? html`<p class="editor-links"><a href="/admin/articles">← All articles</a> · <a href="/admin/articles/${article.id}/revisions">History (version ${article.version})</a> · <a href="/admin/articles/${article.id}/mentions">Mentions</a> · <a href="/admin/articles/${article.id}/republications">Republications</a></p>` : html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>`}
+  return html`${article ? html`<p class="editor-links"><a href="/admin/articles">← All articles</a> · <a href="/admin/articles/${article.id}/revisions">History (version ${article.version})</a> · <a href="/admin/articles/${article.id}/mentions">Mentions</a> · <a href="/admin/articles/${article.id}/republications">Republications</a> · <a href="/admin/articles/${article.id}/reach">Reach</a></p>` : html`<p class="editor-links"><a href="/admin/articles">← All articles</a></p>`}
 ${model.problem ? errorSummary({ ...model.problem, errors }, EDITOR_LABELS) : ''}
 ${
   model.conflict

@@ -12,7 +12,7 @@ export function republicationListView(model: {
 }): SafeHtml {
   const { article, republications } = model;
   const total = republications.reduce((n, r) => n + r.views, 0);
-  return html`<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a></p>
+  return html`<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a> · <a href="/admin/articles/${article.id}/reach">Reach: views, referring sites and republications over time</a></p>
 <p>Pages of other sites that showed this article, as its tracking image counted them: people’s
 views only (no bots, not this site’s own pages). Nothing about the readers is kept.</p>
 ${
