@@ -65,7 +65,8 @@ export function viewsChart(options: { id: string; days: DayViews[]; label: strin
     total === 0
       ? `No views from ${first} to ${last}.`
       : `${total.toLocaleString('en')} views from ${first} to ${last}; the most on ${busiest?.day} (${busiest?.views.toLocaleString('en')}).`;
-  return html`<figure class="reach-chart">
+  // The figure scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
+  return html`<figure class="reach-chart" tabindex="0" aria-label="${label} (chart)">
 <svg role="img" aria-labelledby="${id}-title" aria-describedby="${id}-desc" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" preserveAspectRatio="xMidYMid meet" xmlns="http://www.w3.org/2000/svg">
 <title id="${id}-title">${label}</title>
 <desc id="${id}-desc">${description}</desc>

@@ -52,7 +52,7 @@ function periodForm(action: string, model: ReachPageModel): SafeHtml {
   const isByDates = period.preset === null || Boolean(problems?.errors.from || problems?.errors.to);
   const fromValue = filterValue(problems, 'from', isByDates ? (model.typed.from ?? period.since) : '');
   const toValue = filterValue(problems, 'to', isByDates ? (model.typed.to ?? period.until) : '');
-  return html`<form method="get" action="${action}" class="panel list-filters reach-period" aria-label="Period">
+  return html`<form method="get" action="${action}" class="panel list-filters reach-period" aria-label="Choose the period">
   <div class="field${days.className}"><label for="${FIELDS.days.id}">Period</label><select id="${FIELDS.days.id}" name="days"${days.invalid}>${REACH_PERIODS.map(
     (n) => html`<option value="${n}"${period.preset === n ? html` selected` : ''}>Last ${n} days</option>`,
   )}</select>${days.message}</div>
@@ -66,7 +66,7 @@ function periodForm(action: string, model: ReachPageModel): SafeHtml {
 function daysTable(report: ReachReport): SafeHtml {
   return html`<details class="reach-table">
 <summary>Views per day as a table</summary>
-<div class="table-wrap"><table>
+<div class="table-wrap" role="region" aria-label="Views per day" tabindex="0"><table>
 <caption class="visually-hidden">Views per day</caption>
 <thead><tr><th scope="col">Day (UTC)</th><th scope="col" class="num">Views</th></tr></thead>
 <tbody>${report.days.map((d) => html`<tr><th scope="row">${d.day}</th><td class="num">${d.views.toLocaleString('en')}</td></tr>`)}</tbody>
@@ -87,7 +87,7 @@ function referrersPanel(base: string, report: ReachReport): SafeHtml {
 ${
   report.referrers.length === 0
     ? html`<p class="empty">No referring sites in this period.</p>`
-    : html`<div class="table-wrap"><table class="stack-table reach-referrers">
+    : html`<div class="table-wrap" role="region" aria-label="Referring sites" tabindex="0"><table class="stack-table reach-referrers">
 <thead><tr><th scope="col">Site</th><th scope="col" class="num">Views</th></tr></thead>
 <tbody>${report.referrers.map(
         (r) =>
@@ -106,7 +106,7 @@ function mentionsPanel(base: string, model: ReachPageModel): SafeHtml {
 ${
   report.mentions.length === 0
     ? html`<p class="empty">No mentions in this period.</p>`
-    : html`<div class="table-wrap"><table class="stack-table reach-mentions">
+    : html`<div class="table-wrap" role="region" aria-label="Mentions" tabindex="0"><table class="stack-table reach-mentions">
 <thead><tr><th scope="col">Page</th>${article ? '' : html`<th scope="col">Article</th>`}<th scope="col">First verified</th></tr></thead>
 <tbody>${report.mentions.map(
         (m) =>
@@ -123,13 +123,13 @@ ${csvLink(base, report.period, 'mentions', 'mentions')}`
 
 function republishersPanel(base: string, model: ReachPageModel): SafeHtml {
   const { report } = model;
-  return html`<section class="panel" aria-labelledby="reach-republishers">
+  return html`<section class="panel reach-wide" aria-labelledby="reach-republishers">
 <h2 id="reach-republishers">Republished on</h2>
 <p class="hint">Sites that showed our articles, as their tracking image counted (views in this period).</p>
 ${
   report.republishers.length === 0
     ? html`<p class="empty">No republication seen in this period.</p>`
-    : html`<div class="table-wrap"><table class="stack-table reach-republishers">
+    : html`<div class="table-wrap" role="region" aria-label="Republished on" tabindex="0"><table class="stack-table reach-republishers">
 <thead><tr><th scope="col">Site</th><th scope="col" class="num">Views</th><th scope="col" class="num">Articles</th><th scope="col">First seen</th><th scope="col">Last seen</th></tr></thead>
 <tbody>${report.republishers.map(
         (r) =>
@@ -148,7 +148,7 @@ function republicationsPanel(base: string, model: ReachPageModel): SafeHtml {
 ${
   report.republications.length === 0
     ? html`<p class="empty">No republication seen in this period.</p>`
-    : html`<div class="table-wrap"><table class="stack-table reach-republications">
+    : html`<div class="table-wrap" role="region" aria-label="Republications" tabindex="0"><table class="stack-table reach-republications">
 <thead><tr><th scope="col">Site</th><th scope="col">Page</th><th scope="col" class="num">Views in period</th><th scope="col" class="num">Views in all</th><th scope="col">First seen</th><th scope="col">Last seen</th></tr></thead>
 <tbody>${report.republications.map(
         (r) =>
@@ -169,7 +169,7 @@ function topArticlesPanel(base: string, report: ReachReport): SafeHtml {
 ${
   report.topArticles.length === 0
     ? html`<p class="empty">No views in this period.</p>`
-    : html`<div class="table-wrap"><table class="stack-table reach-articles">
+    : html`<div class="table-wrap" role="region" aria-label="Top articles" tabindex="0"><table class="stack-table reach-articles">
 <thead><tr><th scope="col">Article</th><th scope="col" class="num">Views</th></tr></thead>
 <tbody>${report.topArticles.map(
         (a) =>
@@ -219,8 +219,8 @@ ${csvLink(base, report.period, 'days', 'views per day')}
 <div class="panels reach-panels">
 ${article ? '' : topArticlesPanel(base, report)}
 ${referrersPanel(base, report)}
-${article ? '' : republishersPanel(base, model)}
 ${mentionsPanel(base, model)}
+${article ? '' : republishersPanel(base, model)}
 </div>
 ${article ? republicationsPanel(base, model) : ''}
 <p class="meta">Each site’s referrals and each republishing page are kept for ${count(report.detailDays, 'day', 'days')};
