@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { reachPeriod } from '../../src/domain/reach.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
+import { ViewCounter } from '../../src/services/discovery/views.ts';
 import {
   REACH_ROLL_UP_JOB,
   reachReport,
@@ -124,6 +125,38 @@ for (const kind of DATABASE_KINDS) {
       const report = await reachReport(t.wiring, { period: week(), articleId: ids.quiet! });
       assert.equal(report.days.at(-1)?.views, 7, 'every read by a person counts as a view');
       assert.deepEqual(report.referrers, [{ host: 'search.example', views: 2 }]);
+    });
+
+    test('still counts a read, without its host, when made-up hosts fill the batch', async () => {
+      const counter = new ViewCounter(t.wiring, { maxPending: 2 });
+      counter.record({ articleId: ids.other!, referrer: 'flood-1.example' });
+      counter.record({ articleId: ids.other!, referrer: 'flood-2.example' });
+      counter.record({ articleId: ids.other! });
+      counter.record({ articleId: ids.other!, referrer: 'flood-3.example' });
+      // The plain key was not held when the batch filled: those two reads were dropped, as any read on a new key is.
+      assert.equal(await counter.flush(), 2);
+      counter.record({ articleId: ids.other! });
+      counter.record({ articleId: ids.other!, referrer: 'flood-1.example' });
+      counter.record({ articleId: ids.other!, referrer: 'flood-4.example' });
+      assert.equal(await counter.flush(), 3);
+      const day = reachPeriod({ from: TODAY, to: TODAY }, TODAY).period;
+      const report = await reachReport(t.wiring, { period: day, articleId: ids.other! });
+      assert.equal(report.totalViews, 2 + 3);
+      assert.deepEqual(report.referrers, [
+        { host: 'flood-1.example', views: 2 },
+        { host: 'flood-2.example', views: 1 },
+      ]);
+      // Back to the week's figures the next tests expect.
+      await t.wiring.database.db
+        .deleteFrom('article_views')
+        .where('article_id', '=', ids.other!)
+        .where('day', '=', TODAY)
+        .execute();
+      await t.wiring.database.db
+        .deleteFrom('article_referrers')
+        .where('article_id', '=', ids.other!)
+        .where('day', '=', TODAY)
+        .execute();
     });
 
     test('reports a week site-wide: zero-filled days, top referrers, republishers, mentions, top articles', async () => {

@@ -51,7 +51,16 @@ export class ViewCounter extends BatchedCounter<ViewCount> {
     const day = this.ctx.now().toISOString().slice(0, 10);
     const ownHosts = [this.siteHost, hit.requestHost?.toLowerCase()].filter((h): h is string => !!h);
     const referrer = referringHost(hit.referrer, ownHosts);
-    this.counts.add(`${articleId}|${day}|${referrer ?? ''}`, { articleId, day, count: 0, referrer });
+    const counted = this.counts.add(`${articleId}|${day}|${referrer ?? ''}`, {
+      articleId,
+      day,
+      count: 0,
+      referrer,
+    });
+    // A flood of made-up referring hosts fills the batch with new keys: the read itself still
+    // counts, without its host, when the article's plain key is already held.
+    if (!counted && referrer)
+      this.counts.add(`${articleId}|${day}|`, { articleId, day, count: 0, referrer: null });
   }
 }
 
