@@ -48,9 +48,11 @@ export interface ReachPeriodInput {
   to?: string | undefined;
 }
 
-export type ReachPeriodOutcome =
-  | { period: ReachPeriod; problems: [] }
-  | { period: ReachPeriod; problems: { field: 'days' | 'from' | 'to'; message: string }[] };
+/** The period asked for, and what was wrong with the form (the default period is used then). */
+export interface ReachPeriodOutcome {
+  period: ReachPeriod;
+  problems: { field: 'days' | 'from' | 'to'; message: string }[];
+}
 
 /** The UTC day of a moment (YYYY-MM-DD). */
 export function utcDay(at: Date): string {

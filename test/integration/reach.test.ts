@@ -295,6 +295,9 @@ for (const kind of DATABASE_KINDS) {
       const days = await editorClient.get('/admin/reach.csv?days=7');
       assert.equal(days.body.split('\r\n')[0], 'day,views');
       assert.equal(days.body.split('\r\n')[1], '2026-11-14,5');
+      const wrongTable = await editorClient.get('/admin/reach.csv?days=7&table=passwords');
+      assert.equal(wrongTable.statusCode, 400);
+      assert.match(wrongTable.body, /Table must be one of/);
       const referrers = await editorClient.get('/admin/reach.csv?days=7&table=referrers');
       assert.equal(referrers.body.split('\r\n')[1], 'news.example,11');
 

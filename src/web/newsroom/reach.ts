@@ -37,7 +37,7 @@ export async function reachPages(app: TypedApp, deps: AdminDeps): Promise<void> 
     article?: Article,
   ): Promise<FastifyReply> => {
     const { period, problems } = periodOf(query);
-    const shown = listFilterProblems(problems as FieldError[], {
+    const shown = listFilterProblems(problems, {
       days: query.days,
       from: query.from,
       to: query.to,
@@ -66,12 +66,10 @@ export async function reachPages(app: TypedApp, deps: AdminDeps): Promise<void> 
     article?: Article,
   ): Promise<FastifyReply> => {
     const { period, problems } = periodOf(query);
-    const table = (query.table || 'days') as ReachTable;
+    const table = tables.find((name) => name === (query.table || 'days'));
     const details: FieldError[] = [...problems];
-    if (!tables.includes(table)) {
-      details.push({ field: 'table', message: `Table must be one of ${tables.join(', ')}.` });
-    }
-    if (details.length > 0) throw Errors.VALIDATION_FAILED({ details });
+    if (!table) details.push({ field: 'table', message: `Table must be one of ${tables.join(', ')}.` });
+    if (!table || details.length > 0) throw Errors.VALIDATION_FAILED({ details });
     const report = await reachReport(ctx, { period, ...(article ? { articleId: article.id } : {}) });
     const name = `reach-${article ? `article-${article.id}-` : ''}${period.since}-to-${period.until}-${table}.csv`;
     return reply

@@ -1,6 +1,6 @@
 import type { Article } from '../../../domain/article.ts';
 import { articlePath } from '../../../domain/paths.ts';
-import { REACH_PERIODS, type ReachPeriod, ROLLED_UP_HOST } from '../../../domain/reach.ts';
+import { REACH_PERIODS, REACH_TOP_LIMIT, type ReachPeriod, ROLLED_UP_HOST } from '../../../domain/reach.ts';
 import type { ReachReport } from '../../../services/republishing/reach.ts';
 import { dateInputAttributes } from '../date-input.ts';
 import type { SiteCalendar } from '../format.ts';
@@ -208,7 +208,7 @@ ${periodForm(base, model)}
 <h2 id="reach-views">Views, ${span}</h2>
 <ul class="reach-totals">
   <li><strong data-total-views>${report.totalViews.toLocaleString('en')}</strong> ${report.totalViews === 1 ? 'view' : 'views'}</li>
-  <li><strong>${referred.toLocaleString('en')}</strong> from other sites’ links${report.referrers.length >= 20 ? ' (top 20 sites)' : ''}</li>
+  <li><strong>${referred.toLocaleString('en')}</strong> from other sites’ links${report.referrers.length >= REACH_TOP_LIMIT ? ` (top ${REACH_TOP_LIMIT} sites)` : ''}</li>
   <li><strong>${republished.toLocaleString('en')}</strong> on republishing sites</li>
   <li><strong>${report.mentions.length.toLocaleString('en')}</strong> ${report.mentions.length === 1 ? 'mention' : 'mentions'}</li>
 </ul>
