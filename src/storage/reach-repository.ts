@@ -159,11 +159,15 @@ export class ReachRepository implements ReachStore {
     }));
   }
 
+  /**
+   * Each step names the detail as the partial indexes do (host <> '' as a literal, page <> host),
+   * so both databases read only the rows not yet rolled up.
+   */
   async rollUp(beforeDay: string): Promise<RollUpReport> {
     const referrerRows = await this.db
       .selectFrom('article_referrers')
       .where('day', '<', beforeDay)
-      .where('host', '<>', '')
+      .where(sql<boolean>`host <> ''`)
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     if (Number(referrerRows.n) > 0) {
@@ -177,7 +181,7 @@ export class ReachRepository implements ReachStore {
       await this.db
         .deleteFrom('article_referrers')
         .where('day', '<', beforeDay)
-        .where('host', '<>', '')
+        .where(sql<boolean>`host <> ''`)
         .execute();
     }
     // A page's row carries timestamps; one last seen before the day's start is older than it.

@@ -26,6 +26,6 @@
     } catch {
       from = '';
     }
-    navigator.sendBeacon(from ? target + '?ref=' + encodeURIComponent(from) : target);
+    navigator.sendBeacon(from ? `${target}?ref=${encodeURIComponent(from)}` : target);
   }
 })();
