@@ -21,7 +21,7 @@ const MAX_WORDS = 24;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const ASCII = /^\p{ASCII}*$/u;
 /** Snippets are cut from the start of a text: matches past this many characters are not looked for. */
-const SNIPPET_SCAN_LIMIT = 20_000;
+export const SNIPPET_SCAN_LIMIT = 20_000;
 
 /** Lower-cases and strips accents from Latin and Greek letters, so "Café" and "cafe" meet. */
 export function foldText(text: string): string {
