@@ -1,19 +1,28 @@
+import type { Mailer } from '../adapters/mailer.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { publishDueArticles } from '../services/newsroom/workflow.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
 import { JobRunner } from './runner.ts';
+import { reprintMailHandlers } from './send-reprint-mail.ts';
 import { verifyWebmentionHandler } from './verify-webmention.ts';
 
-/** The job runner with every job kind this application knows, for the server and tests. */
+/**
+ * The job runner with every job kind this application knows, for the server and tests. Without
+ * a mailer (the wiring has one), jobs that send mail fail and are tried again later.
+ */
 export function jobRunnerFor(
-  ctx: ServiceContext,
+  ctx: ServiceContext & { mailer?: Mailer },
   options: { pollMs?: number; workerId?: string } = {},
 ): JobRunner {
   return new JobRunner({
     store: ctx.store,
     log: ctx.log.child({ module: 'jobs' }),
     now: ctx.now,
-    handlers: { ...publishScheduledHandler(ctx), ...verifyWebmentionHandler(ctx) },
+    handlers: {
+      ...publishScheduledHandler(ctx),
+      ...verifyWebmentionHandler(ctx),
+      ...reprintMailHandlers(ctx, ctx.mailer),
+    },
     recurring: { 'publish-due-articles': () => publishDueArticles(ctx) },
     ...options,
   });

@@ -23,6 +23,7 @@ import { PersonRepository } from './person-repository.ts';
 import { PublicationArchive } from './publication-archive.ts';
 import { RedirectRepository } from './redirect-repository.ts';
 import { RelatedRepository } from './related-repository.ts';
+import { ReprintRequestRepository } from './reprint-request-repository.ts';
 import { RepublicationRepository } from './republication-repository.ts';
 import { RevisionRepository } from './revision-repository.ts';
 import type { Database } from './schema.ts';
@@ -69,6 +70,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     adminLists: new AdminListRepository(db, dialect),
     webmentions: new WebmentionRepository(db),
     republications: new RepublicationRepository(db),
+    reprintRequests: new ReprintRequestRepository(db),
   };
 }
 

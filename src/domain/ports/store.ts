@@ -18,6 +18,7 @@ import type { PeopleAdminStore } from './people-admin-store.ts';
 import type { PersonStore } from './person-store.ts';
 import type { RedirectStore } from './redirect-store.ts';
 import type { RelatedStore } from './related-store.ts';
+import type { ReprintRequestStore } from './reprint-request-store.ts';
 import type { RepublicationStore } from './republication-store.ts';
 import type { RevisionStore } from './revision-store.ts';
 import type { SearchIndex } from './search-index.ts';
@@ -65,6 +66,7 @@ export interface Repositories {
   adminLists: AdminListStore;
   webmentions: WebmentionStore;
   republications: RepublicationStore;
+  reprintRequests: ReprintRequestStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */

@@ -26,6 +26,7 @@ import * as personNameSkeletons from './0023-person-name-skeletons.ts';
 import * as licenseCodes from './0024-license-codes.ts';
 import * as webmentions from './0025-webmentions.ts';
 import * as republications from './0026-republications.ts';
+import * as reprintRequests from './0028-reprint-requests.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -64,4 +65,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0024-license-codes': licenseCodes,
   '0025-webmentions': webmentions,
   '0026-republications': republications,
+  '0028-reprint-requests': reprintRequests,
 };
