@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import type { EffectiveLicense } from './license.ts';
 import { lengthErrors } from './limits.ts';
-import { BIDI_MESSAGE, hasBidiControls } from './text.ts';
+import { BIDI_MESSAGE, cleanLine, hasBidiControls, stripXmlForbidden } from './text.ts';
 
 /** What a requester asks for: to reprint the article (commercially), or to translate it. */
 export const REPRINT_KINDS = ['reprint', 'translation'] as const;
@@ -84,13 +84,15 @@ function isKind(value: string): value is ReprintKind {
 export function readReprintRequest(
   input: ReprintRequestInput,
 ): { ok: true; value: ReprintRequestFields } | { ok: false; errors: FieldError[] } {
+  // Characters no page can show (XML's forbidden ones) are dropped, and direction controls from
+  // the one-line fields shown among others; a name keeps them, to be refused.
   const trimmed = {
-    requesterName: input.requesterName.trim(),
-    email: input.email.trim(),
-    organisation: input.organisation.trim(),
-    outlet: input.outlet.trim(),
-    targetLanguage: input.targetLanguage.trim(),
-    message: input.message.trim(),
+    requesterName: stripXmlForbidden(input.requesterName).trim(),
+    email: stripXmlForbidden(input.email).trim(),
+    organisation: cleanLine(input.organisation).trim(),
+    outlet: cleanLine(input.outlet).trim(),
+    targetLanguage: cleanLine(input.targetLanguage).trim(),
+    message: stripXmlForbidden(input.message).trim(),
   };
   const errors: FieldError[] = [];
   if (!isKind(input.kind)) errors.push({ field: 'kind', message: 'must be a reprint or a translation' });

@@ -15,6 +15,7 @@ import {
   replyTemplate,
   replyTextErrors,
 } from '../../domain/reprint-request.ts';
+import { stripXmlForbidden } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
 import { type Actor, recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -179,7 +180,7 @@ export async function decideReprintRequest(
   ctx: ServiceContext,
   input: { id: number; decision: ReprintDecision; replyText: string; actor: Actor },
 ): Promise<void> {
-  const replyText = input.replyText.replace(/\r\n?/g, '\n').trim();
+  const replyText = stripXmlForbidden(input.replyText).replace(/\r\n?/g, '\n').trim();
   const problems = replyTextErrors(replyText);
   if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
   const now = ctx.now();

@@ -56,6 +56,7 @@ import { adminNavFor } from './nav.ts';
 import { staticPagePages } from './pages.ts';
 import { peoplePages } from './people.ts';
 import { pickerRoutes } from './pickers.ts';
+import { reprintRequestPages } from './reprint-requests.ts';
 import { settingsPages } from './settings.ts';
 import { taxonomyPages } from './taxonomies.ts';
 import { userPages } from './users.ts';
@@ -82,6 +83,7 @@ const SUB_PAGES: SubPage[] = [
   taxonomyPages,
   peoplePages,
   staticPagePages,
+  reprintRequestPages,
   pickerRoutes,
 ];
 
