@@ -152,6 +152,14 @@ export function canAskPermission(license: EffectiveLicense): boolean {
   return !(license.canRepublish && license.canUseCommercially && license.canModify);
 }
 
+/**
+ * A license's name and terms in one sentence, without saying the name twice when the terms
+ * begin with it ("All rights reserved. All rights reserved. …").
+ */
+export function licenseSummary(license: Pick<EffectiveLicense, 'name' | 'terms'>): string {
+  return license.terms.startsWith(license.name) ? license.terms : `${license.name}. ${license.terms}`;
+}
+
 /** How a kind reads in a sentence ("a reprint", "a translation into French"). */
 export function describeRequest(request: Pick<ReprintRequest, 'kind' | 'targetLanguage'>): string {
   return request.kind === 'translation'
@@ -192,7 +200,7 @@ export function replyTemplate(input: {
   }
   lines.push(
     '',
-    `For reference, the article is published under: ${license.name}. ${license.terms}`,
+    `For reference, the article is published under these terms: ${licenseSummary(license)}`,
     '',
     'Kind regards,',
     siteName,

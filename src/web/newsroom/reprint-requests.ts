@@ -3,6 +3,7 @@ import Type from 'typebox';
 import { articlePath } from '../../domain/paths.ts';
 import {
   describeRequest,
+  licenseSummary,
   REPRINT_STATUSES,
   type ReprintDecision,
   type ReprintStatus,
@@ -140,7 +141,7 @@ ${before ? html`<p><a href="${BASE}?status=${status}">Newest requests</a></p>` :
   ${formField({
     name: 'reply',
     idPrefix: decision,
-    label: `Reply emailed to ${r.requesterName}`,
+    label: `${decision === 'approved' ? 'Approval' : 'Refusal'} emailed to ${r.requesterName}`,
     type: 'textarea',
     rows: 14,
     value: isThis ? (state.values?.reply ?? '') : templates[decision],
@@ -166,8 +167,7 @@ ${before ? html`<p><a href="${BASE}?status=${status}">Newest requests</a></p>` :
   <dt>Publication or outlet</dt><dd>${r.outlet ?? '—'}</dd>
   ${r.kind === 'translation' ? html`<dt>Language</dt><dd>${r.targetLanguage ?? '—'}</dd>` : ''}
   <dt>Intended use</dt><dd class="reprint-request__message">${r.message}</dd>
-  <dt>License</dt><dd>${license.name}</dd>
-  <dt>Its terms</dt><dd>${license.terms}</dd>
+  <dt>License</dt><dd>${licenseSummary(license)}</dd>
   <dt>Article</dt><dd><a href="${articleUrl}">${articleUrl}</a></dd>
 </dl>
 </section>

@@ -86,7 +86,11 @@ export function reprintRequestView(
   return html`<article class="reprint-form">
   <p class="reprint-form__back"><a href="${articlePath(article.slug)}">← Back to the article</a></p>
   <h1>Ask to reprint or translate “${article.title}”</h1>
-  <p>This article is published under <strong>${article.license.name}</strong>. ${article.license.terms}</p>
+  <p>This article is published under <strong>${article.license.name}</strong>${
+    article.license.terms.startsWith(article.license.name)
+      ? article.license.terms.slice(article.license.name.length)
+      : html`. ${article.license.terms}`
+  }</p>
   <p>For a commercial reprint, a translation, or any use these terms do not cover, ask here. An editor reads every request and answers by email.</p>
   ${errorSummary(errors)}
   <form method="post" action="${reprintRequestPath(article.slug)}" novalidate>
@@ -101,7 +105,7 @@ export function reprintRequestView(
     ${text('email', 'email', { max: REPRINT_REQUEST_LIMITS.email, isRequired: true, autocomplete: 'email', hint: 'The editors’ answer is sent here.' })}
     ${text('organisation', 'text', { max: REPRINT_REQUEST_LIMITS.organisation, autocomplete: 'organization' })}
     ${text('outlet', 'text', { max: REPRINT_REQUEST_LIMITS.outlet, hint: 'Where the article would appear: a newspaper, a website, a book.' })}
-    ${text('language', 'text', { max: REPRINT_REQUEST_LIMITS.targetLanguage, hint: 'Only for a translation.' })}
+    ${text('language', 'text', { max: REPRINT_REQUEST_LIMITS.targetLanguage, hint: 'Needed for a translation.' })}
     ${fieldBlock({
       name: 'message',
       error: errors.message,
