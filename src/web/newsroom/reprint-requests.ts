@@ -176,7 +176,13 @@ ${
     ? html`${decisionForm('approved', csrf)}${decisionForm('declined', csrf)}`
     : html`<section class="panel" aria-labelledby="decision-heading">
 <h2 id="decision-heading">${STATUS_LABELS[r.status]}${r.decidedByLabel ? html` by ${r.decidedByLabel}` : ''}${r.decidedAt ? html`, <time datetime="${r.decidedAt}">${adminTime(r.decidedAt, calendar)}</time>` : ''}</h2>
-<p>${r.replySentAt ? html`Reply emailed <time datetime="${r.replySentAt}">${adminTime(r.replySentAt, calendar)}</time>:` : 'Reply waiting to be emailed:'}</p>
+<p>${
+        r.replySentAt
+          ? html`Reply emailed <time datetime="${r.replySentAt}">${adminTime(r.replySentAt, calendar)}</time>:`
+          : ctx.mailer.isConfigured
+            ? 'Reply waiting to be emailed:'
+            : html`<strong>Email is not configured, so this reply was not sent:</strong> send it to ${r.email} yourself.`
+      }</p>
 <pre class="reprint-request__reply">${r.replyText ?? ''}</pre>
 </section>`
 }`,
