@@ -290,6 +290,14 @@ for (const kind of DATABASE_KINDS) {
 
       const queue = await editorClient.get('/admin/reprint-requests');
       assert.match(queue.body, /aria-current="page">Pending \(\d+\)/);
+      const pendingCount = await wiring.store.reprintRequests.countByStatus('pending');
+      assert.match(
+        queue.body,
+        new RegExp(
+          `Reprint requests <span class="admin-nav__count">${pendingCount}<span class="visually-hidden"> waiting`,
+        ),
+        'the menu counts what waits',
+      );
       assert.match(queue.body, new RegExp(`href="/admin/reprint-requests/${pending.id}"`));
       const detail = await editorClient.get(`/admin/reprint-requests/${pending.id}`);
       assert.equal(detail.statusCode, 200);
