@@ -6,15 +6,23 @@ import { fileURLToPath } from 'node:url';
 import { decodeHTML } from 'entities';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
-import { SmtpMailer } from '../../src/adapters/mailer.ts';
+import { SmtpMailer, UnconfiguredMailer } from '../../src/adapters/mailer.ts';
 import { buildApp } from '../../src/app.ts';
 import type { ArticleDraft } from '../../src/domain/article.ts';
 import { hasXmlForbidden } from '../../src/domain/text.ts';
 import type { User } from '../../src/domain/user.ts';
+import { isAppError } from '../../src/errors.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { saveArticle } from '../../src/services/articles.ts';
+import { SYSTEM_ACTOR } from '../../src/services/audit.ts';
 import { addressGroup } from '../../src/services/auth.ts';
-import { senderKeyOf } from '../../src/services/republishing/reprint-requests.ts';
+import {
+  decideReprintRequest,
+  listReprintRequests,
+  senderKeyOf,
+  sendReprintReply,
+  submitReprintRequest,
+} from '../../src/services/republishing/reprint-requests.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
 import type { Wiring } from '../../src/wiring.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
@@ -101,6 +109,17 @@ const VALID = {
   outlet: 'The Harbour Times (print)',
   language: '',
   message: 'We would like to reprint it in our Sunday edition, 40,000 copies.',
+};
+
+/** The same request as the service takes it. */
+const FIELDS = {
+  kind: 'reprint',
+  requesterName: VALID.name,
+  email: VALID.email,
+  organisation: VALID.organisation,
+  outlet: VALID.outlet,
+  targetLanguage: '',
+  message: VALID.message,
 };
 
 let nextAddress = 1;
@@ -350,6 +369,63 @@ for (const kind of DATABASE_KINDS) {
       assert.match(again.body, /already approved/);
       const approvedTab = await editorClient.get('/admin/reprint-requests?status=approved');
       assert.match(approvedTab.body, /aria-current="page">Approved \(1\)/);
+    });
+
+    test('declining is audited and mailed as such; the queue pages back by keyset', async () => {
+      const article = await wiring.store.articles.findBySlug('house-rules');
+      assert.ok(article);
+      const ids: number[] = [];
+      for (const name of ['First', 'Second', 'Third']) {
+        const result = await submitReprintRequest(wiring, {
+          slug: 'house-rules',
+          fields: { ...FIELDS, requesterName: name, email: `${name.toLowerCase()}@paging.example` },
+          honeypot: '',
+          sender: `paging-${name}`,
+        });
+        assert.equal(result.status, 'received');
+        if (result.status === 'received') ids.push(result.id);
+      }
+      const mine = (rows: { id: number }[]) => rows.map((r) => r.id).filter((id) => ids.includes(id));
+      const first = await listReprintRequests(wiring, { status: 'pending', limit: 2 });
+      assert.deepEqual(mine(first), [ids[2], ids[1]]);
+      const next = await listReprintRequests(wiring, {
+        status: 'pending',
+        limit: 2,
+        beforeId: first.at(-1)?.id,
+      });
+      assert.ok(mine(next).includes(ids[0] ?? 0));
+      assert.ok(!next.some((r) => first.some((f) => f.id === r.id)), 'no request on two pages');
+
+      const [id] = ids;
+      assert.ok(id);
+      // Without mail configured, the reply is refused to the queue (tried again) and not marked sent.
+      await decideReprintRequest(wiring, {
+        id,
+        decision: 'declined',
+        replyText: 'Not this time.',
+        actor: SYSTEM_ACTOR,
+      });
+      await assert.rejects(sendReprintReply(wiring, new UnconfiguredMailer(), id), /email is not configured/);
+      assert.equal((await wiring.store.reprintRequests.findById(id))?.replySentAt, null);
+      const [entry] = await wiring.store.audit.list({ limit: 1 });
+      assert.equal(entry?.action, 'reprint.decline');
+      const before = smtp.messages.length;
+      await runJobs();
+      const mail = smtp.messages
+        .slice(before)
+        .find((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '') === 'first@paging.example');
+      assert.ok(mail);
+      assert.match(mail.subject ?? '', /Your request for a reprint of “House rules”: declined/);
+      assert.match(mail.text ?? '', /Not this time\./);
+      await assert.rejects(
+        decideReprintRequest(wiring, {
+          id,
+          decision: 'approved',
+          replyText: 'Yes after all',
+          actor: SYSTEM_ACTOR,
+        }),
+        (error: unknown) => isAppError(error) && error.code === 'REPRINT_REQUEST_DECIDED',
+      );
     });
 
     test('authors are refused the queue and its decisions (403); a decision without its token too', async () => {
