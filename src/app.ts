@@ -32,6 +32,7 @@ import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
+import { reprintRoutes } from './web/public/reprint-routes.ts';
 import { TrackingImage, trackerRoutes } from './web/public/tracker-routes.ts';
 import { webmentionRoutes } from './web/public/webmention-routes.ts';
 import { finiteNumbers } from './web/schemas.ts';
@@ -283,6 +284,13 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   await app.register(webmentionRoutes, {
     ctx: wiring,
     rateLimitPerMinute: config.webmention.rateLimitPerMinute,
+  });
+  await app.register(reprintRoutes, {
+    ctx: wiring,
+    reader,
+    assets,
+    rateLimitPerMinute: config.reprint.rateLimitPerMinute,
+    dailyPerAddress: config.reprint.dailyPerAddress,
   });
   await app.register(trackerRoutes, { image: trackingImage });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });

@@ -134,6 +134,15 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  reprint: Type.Object(
+    {
+      /** Per-process cap on reprint and translation requests sent per client address per minute. */
+      rateLimitPerMinute: Type.Integer({ minimum: 1, default: 5 }),
+      /** Requests one client address may send in 24 hours, counted in the database (0: no limit). */
+      dailyPerAddress: Type.Integer({ minimum: 0, default: 10 }),
+    },
+    { default: {} },
+  ),
   tracker: Type.Object(
     {
       /** Seconds between writes of the republication tracker's counts (each server process writes its own). */

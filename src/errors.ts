@@ -226,6 +226,17 @@ const CATALOGUE = {
       ? 'Your other uploads are still being received or processed. Wait for them to finish and try again.'
       : 'The server is busy with other people’s uploads. Wait a moment and try again.',
   ),
+  REPRINT_REQUEST_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No reprint request with id ${p.id}.`),
+  REPRINT_REQUEST_DECIDED: entry(
+    'conflict',
+    (p: { status: string }) =>
+      `This request was already ${p.status} by someone else, and its reply sent: nothing was changed. Reload to see the decision.`,
+  ),
+  REPRINT_REQUESTS_DAILY_LIMIT: entry(
+    'throttled',
+    (p: { limit: number }) =>
+      `Your network has sent ${p.limit} requests in the last 24 hours, the most we take from one place. Please try again tomorrow, or write to the publication directly.`,
+  ),
   BACKUP_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
   RESTORE_REFUSED: entry('invalid', (p: { reason: string }) => p.reason),
 } satisfies Record<string, ErrorEntry<never>>;

@@ -11,6 +11,16 @@ export function republishKitPath(slug: string): string {
   return `${articlePath(slug)}/republish`;
 }
 
+/** The form that asks the publication for permission to reprint or translate an article. */
+export function reprintRequestPath(slug: string): string {
+  return `${articlePath(slug)}/reprint-request`;
+}
+
+/** Where the form leads once a request is sent. */
+export function reprintRequestSentPath(slug: string): string {
+  return `${reprintRequestPath(slug)}/sent`;
+}
+
 /** An author page. */
 export function personPath(slug: string): string {
   return `/authors/${encodeURIComponent(slug)}`;

@@ -74,6 +74,10 @@ export const PERMISSIONS = {
   'taxonomy.manage': { description: 'Manage taxonomies and terms', roles: ['editor', 'admin'] },
   'person.manage': { description: 'Manage people (authors and their bios)', roles: ['editor', 'admin'] },
   'page.manage': { description: 'Manage pages (About, Membership...)', roles: ['editor', 'admin'] },
+  'reprint.manage': {
+    description: 'Read reprint and translation requests, approve or decline them with a reply',
+    roles: ['editor', 'admin'],
+  },
   'comment.moderate': { description: 'Moderate comments', roles: ['editor', 'admin'] },
   'reach.view': {
     description:

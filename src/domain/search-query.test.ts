@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildSnippet, foldText, parseSearchQuery, textSearchConfig } from './search-query.ts';
+import {
+  buildSnippet,
+  foldText,
+  isHighlightMatch,
+  parseSearchQuery,
+  queryWords,
+  textSearchConfig,
+} from './search-query.ts';
 
 describe('search queries', () => {
   test('reads words, quoted phrases and prefixes', () => {
@@ -68,4 +75,80 @@ test('a snippet of a text made of one matching word is found in linear time', ()
     large < small * 10 + 20,
     `25,000 words ${small.toFixed(1)} ms, 100,000 words ${large.toFixed(1)} ms`,
   );
+});
+
+test('a snippet marks exactly the words that answer the query, whatever their case, accents or script', () => {
+  const vocabulary = [
+    'river',
+    'Rivers',
+    'RIVERBANK',
+    'rive',
+    'ledger',
+    'Ledgers',
+    'ledgerless',
+    'café',
+    'Cafe',
+    'CAFÉS',
+    'Über',
+    'uber',
+    'ÜBERALL',
+    'Ωμέγα',
+    'ωμεγα',
+    'Øre',
+    'øre',
+    'İstanbul',
+    'istanbul',
+    'ﬁscal',
+    'fiscal',
+    'e\u0301tude',
+    'Étude',
+    'etude',
+    '2026',
+    '2026s',
+    'x',
+    'Ba',
+    'basin',
+    'Basins',
+    'naïve',
+    'NAIVE',
+    'straße',
+    'STRASSE',
+    'Ǆemal',
+    'džemal',
+    'a',
+    'A',
+    'ab',
+    'Ａｂｃ',
+    'abc',
+    '١٢٣',
+    'Ʀiver',
+  ];
+  let seed = 11;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const pick = () => vocabulary[random(vocabulary.length)] ?? 'river';
+  let marked = 0;
+  for (let round = 0; round < 400; round++) {
+    const words = Array.from({ length: 30 }, pick);
+    const typed = Array.from({ length: 1 + random(3) }, () => pick() + (random(3) === 0 ? '*' : '')).join(
+      ' ',
+    );
+    const query = parseSearchQuery(typed);
+    const terms = queryWords(query);
+    const answers = (word: string) => terms.some((t) => isHighlightMatch(word, t));
+    const parts = buildSnippet(words.join(' '), query, 100_000);
+    for (const part of parts) {
+      if (part.isMatch) {
+        assert.ok(answers(part.text), `${part.text} marked for ${typed}`);
+        marked++;
+      } else {
+        for (const word of part.text.match(/[\p{L}\p{N}\p{M}]+/gu) ?? []) {
+          assert.ok(!answers(word), `${word} not marked for ${typed}`);
+        }
+      }
+    }
+  }
+  assert.ok(marked > 500, `${marked} words marked`);
 });

@@ -21,7 +21,7 @@ const MAX_WORDS = 24;
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 const ASCII = /^\p{ASCII}*$/u;
 /** Snippets are cut from the start of a text: matches past this many characters are not looked for. */
-const SNIPPET_SCAN_LIMIT = 20_000;
+export const SNIPPET_SCAN_LIMIT = 20_000;
 
 /** Lower-cases and strips accents from Latin and Greek letters, so "Café" and "cafe" meet. */
 export function foldText(text: string): string {
@@ -110,15 +110,37 @@ export function isHighlightMatch(word: string, term: QueryTerm): boolean {
 }
 
 /**
+ * Whether a word of a text answers one of the query's words, as isHighlightMatch says, but cheap
+ * for the many words that cannot: every match shares the query word's first letter, and a word
+ * that starts with an ASCII character folds to that character lower-cased, so most words are
+ * turned away before they are folded.
+ */
+export function highlighter(terms: QueryTerm[]): (word: string) => boolean {
+  const firsts = new Set(terms.map((t) => t.text.charAt(0)));
+  const isOpen = firsts.has('');
+  return (word) => {
+    const code = word.charCodeAt(0);
+    if (!isOpen && code < 0x80) {
+      const lower = code >= 0x41 && code <= 0x5a ? code + 0x20 : code;
+      if (!firsts.has(String.fromCharCode(lower))) return false;
+    }
+    return terms.some((t) => isHighlightMatch(word, t));
+  };
+}
+
+/**
  * Cuts a window of about `maxLength` characters around the densest run of matches in a
  * text and marks the matched words.
  */
 export function buildSnippet(text: string, query: SearchQuery, maxLength = 240): SnippetPart[] {
   const clean = text.slice(0, SNIPPET_SCAN_LIMIT).replace(/\s+/g, ' ').trim();
   if (clean === '') return [];
-  const terms = queryWords(query);
-  const words = [...clean.matchAll(/[\p{L}\p{N}\p{M}]+/gu)];
-  const hits = words.filter((w) => terms.some((t) => isHighlightMatch(w[0], t))).map((w) => w.index ?? 0);
+  const isMatch = highlighter(queryWords(query));
+  const hits: number[] = [];
+  const word = /[\p{L}\p{N}\p{M}]+/gu;
+  for (let match = word.exec(clean); match !== null; match = word.exec(clean)) {
+    if (isMatch(match[0])) hits.push(match.index);
+  }
   let start = 0;
   if (hits.length > 0) {
     // The window starting at each hit, counted with a second pointer that only moves forward:
@@ -150,7 +172,7 @@ export function buildSnippet(text: string, query: SearchQuery, maxLength = 240):
   if (start > 0) parts.push({ text: '… ', isMatch: false });
   let cursor = 0;
   for (const match of window.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
-    if (!terms.some((t) => isHighlightMatch(match[0], t))) continue;
+    if (!isMatch(match[0])) continue;
     const at = match.index ?? 0;
     if (at > cursor) parts.push({ text: window.slice(cursor, at), isMatch: false });
     parts.push({ text: match[0], isMatch: true });

@@ -5,12 +5,15 @@ import { tooLong } from './limits.ts';
  * and carriage return; lone surrogates; U+FFFE and U+FFFF). One of them in a title makes a whole
  * feed or sitemap unreadable, so they are stripped on the way in and again on the way out.
  */
-const XML_FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-const XML_FORBIDDEN_ALL = new RegExp(XML_FORBIDDEN.source, 'gu');
+const XML_FORBIDDEN_ALL = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+// The test that runs on every feed and sitemap value, a whole article body included: a class
+// over UTF-16 code units (surrogates allowed) is several times faster than the code-point class
+// above, and the engine's own well-formedness check finds a lone surrogate.
+const XML_FORBIDDEN_UNIT = /[^\t\n\r\u0020-\uFFFD]/;
 
 /** The text without the characters XML 1.0 forbids. */
 export function stripXmlForbidden(text: string): string {
-  return XML_FORBIDDEN.test(text) ? text.replace(XML_FORBIDDEN_ALL, '') : text;
+  return hasXmlForbidden(text) ? text.replace(XML_FORBIDDEN_ALL, '') : text;
 }
 
 // Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the
@@ -53,7 +56,7 @@ export function trimEndOf(text: string, chars: string): string {
 
 /** Whether the text holds a character XML 1.0 forbids. */
 export function hasXmlForbidden(text: string): boolean {
-  return XML_FORBIDDEN.test(text);
+  return XML_FORBIDDEN_UNIT.test(text) || !text.isWellFormed();
 }
 
 /**

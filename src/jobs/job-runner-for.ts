@@ -1,17 +1,20 @@
+import type { Mailer } from '../adapters/mailer.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { publishDueArticles } from '../services/newsroom/workflow.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
 import { dailyReachRollUp, rollUpReachHandler } from './roll-up-reach.ts';
 import { JobRunner } from './runner.ts';
+import { reprintMailHandlers } from './send-reprint-mail.ts';
 import { verifyWebmentionHandler } from './verify-webmention.ts';
 
 /**
- * The job runner with every job kind this application knows, for the server and tests. With
+ * The job runner with every job kind this application knows, for the server and tests. Without
+ * a mailer (the wiring has one), jobs that send mail fail and are tried again later. With
  * `shouldScheduleDaily` (the server's), it also puts each day's housekeeping on the queue: the
  * reach roll-up.
  */
 export function jobRunnerFor(
-  ctx: ServiceContext,
+  ctx: ServiceContext & { mailer?: Mailer },
   options: { pollMs?: number; workerId?: string; shouldScheduleDaily?: boolean } = {},
 ): JobRunner {
   const { shouldScheduleDaily, ...timing } = options;
@@ -23,6 +26,7 @@ export function jobRunnerFor(
       ...publishScheduledHandler(ctx),
       ...verifyWebmentionHandler(ctx),
       ...rollUpReachHandler(ctx),
+      ...reprintMailHandlers(ctx, ctx.mailer),
     },
     recurring: {
       'publish-due-articles': () => publishDueArticles(ctx),

@@ -34,6 +34,7 @@ export interface Database {
   listing_counts: ListingCountsTable;
   article_related: ArticleRelatedTable;
   webmentions: WebmentionsTable;
+  reprint_requests: ReprintRequestsTable;
 }
 
 export interface SettingsTable {
@@ -372,4 +373,24 @@ export interface WebmentionsTable {
   last_verified_at: string | null;
   received_at: string;
   updated_at: string;
+}
+
+export interface ReprintRequestsTable {
+  id: Generated<number>;
+  article_id: number;
+  kind: string;
+  requester_name: string;
+  email: string;
+  organisation: string | null;
+  outlet: string | null;
+  target_language: string | null;
+  message: string;
+  status: string;
+  decided_by: number | null;
+  decided_by_label: string | null;
+  decided_at: string | null;
+  reply_text: string | null;
+  reply_sent_at: string | null;
+  sender_key: string;
+  created_at: string;
 }

@@ -24,6 +24,7 @@ import { PublicationArchive } from './publication-archive.ts';
 import { ReachRepository } from './reach-repository.ts';
 import { RedirectRepository } from './redirect-repository.ts';
 import { RelatedRepository } from './related-repository.ts';
+import { ReprintRequestRepository } from './reprint-request-repository.ts';
 import { RepublicationRepository } from './republication-repository.ts';
 import { RevisionRepository } from './revision-repository.ts';
 import type { Database } from './schema.ts';
@@ -71,6 +72,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     webmentions: new WebmentionRepository(db),
     republications: new RepublicationRepository(db),
     reach: new ReachRepository(db),
+    reprintRequests: new ReprintRequestRepository(db),
   };
 }
 

@@ -61,6 +61,8 @@ export interface TestWiringOptions {
   auth?: Record<string, unknown>;
   /** Settings of the config's webmention section (private addresses for local sources, say). */
   webmention?: Record<string, unknown>;
+  /** Settings of the config's reprint section (request limits, say). */
+  reprint?: Record<string, unknown>;
 }
 
 export interface TestWiring {
@@ -102,6 +104,7 @@ export async function openTestWiring(
     ...(options.server ? { server: options.server } : {}),
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.webmention ? { webmention: options.webmention } : {}),
+    ...(options.reprint ? { reprint: options.reprint } : {}),
   });
   const wiring = await createWiring({ config, log: pino({ level: 'silent' }), now: () => now });
   return {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { SaxesParser } from 'saxes';
 import { buildApp } from '../../src/app.ts';
 import { FEED_ITEMS } from '../../src/services/discovery/feeds.ts';
 import { sitemapFile, sitemapIndex } from '../../src/services/discovery/sitemaps.ts';
@@ -279,6 +280,65 @@ for (const kind of DATABASE_KINDS) {
       else c.diagnostic('python3-feedparser absent');
       await updateSettings(t.wiring, { feed_full_text: 'true' }, 'test');
       assert.match((await app.inject('/feed.xml')).body, /content:encoded/);
+    });
+
+    test('full text travels as character data and reads back exactly, a stored "]]>" too', async () => {
+      await addArticle(t.wiring, {
+        slug: 'character-data',
+        title: 'Character data',
+        body: 'Placeholder.',
+        publishedAt: '2026-11-20T11:30:00.000Z',
+        authors: ['Ana Reis'],
+      });
+      // As an older version or a direct edit could have left it: markup, entities, a CDATA end.
+      const stored =
+        '<p>a ]]> b &amp; <em>c</em> x]]]]>y &lt;tag&gt; ]]</p><pre><code>if (a[b[0]]>1) {}</code></pre>';
+      await t.wiring.database.db
+        .updateTable('articles')
+        .set({ body_html: stored })
+        .where('slug', '=', 'character-data')
+        .execute();
+      for (const [url, item, content] of [
+        ['/feed.xml', 'item', 'content:encoded'],
+        ['/feed.atom', 'entry', 'content'],
+      ] as const) {
+        const fresh = await buildApp(t.wiring, { shouldLog: false });
+        try {
+          const res = await fresh.inject(url);
+          assert.equal(res.statusCode, 200);
+          assert.match(res.body, /<!\[CDATA\[/, `${url} holds character data`);
+          // Read as any XML parser would, the item's content is the stored HTML, unchanged.
+          const contents: string[] = [];
+          let depth = 0;
+          let inContent = false;
+          let text = '';
+          const parser = new SaxesParser({ xmlns: false });
+          parser.on('opentag', (tag) => {
+            if (tag.name === item) depth++;
+            if (depth > 0 && tag.name === content) {
+              inContent = true;
+              text = '';
+            }
+          });
+          parser.on('text', (chunk) => {
+            if (inContent) text += chunk;
+          });
+          parser.on('cdata', (chunk) => {
+            if (inContent) text += chunk;
+          });
+          parser.on('closetag', (tag) => {
+            if (tag.name === content && inContent) {
+              contents.push(text);
+              inContent = false;
+            }
+            if (tag.name === item) depth--;
+          });
+          parser.write(res.body).close();
+          assert.equal(contents[0], stored, url);
+        } finally {
+          await fresh.close();
+        }
+      }
     });
 
     test('pages announce their feeds with autodiscovery links', async () => {

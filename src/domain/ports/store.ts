@@ -19,6 +19,7 @@ import type { PersonStore } from './person-store.ts';
 import type { ReachStore } from './reach-store.ts';
 import type { RedirectStore } from './redirect-store.ts';
 import type { RelatedStore } from './related-store.ts';
+import type { ReprintRequestStore } from './reprint-request-store.ts';
 import type { RepublicationStore } from './republication-store.ts';
 import type { RevisionStore } from './revision-store.ts';
 import type { SearchIndex } from './search-index.ts';
@@ -67,6 +68,7 @@ export interface Repositories {
   webmentions: WebmentionStore;
   republications: RepublicationStore;
   reach: ReachStore;
+  reprintRequests: ReprintRequestStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */

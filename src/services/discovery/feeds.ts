@@ -297,6 +297,16 @@ function textElement(name: string, text: string, attributes: Record<string, stri
   return element(name, attributes, xmlText(text));
 }
 
+/**
+ * An element holding HTML as character data: the body goes in a CDATA section, one scan for
+ * `]]>` (split across two sections where it occurs) instead of escaping every `<`, `&` and `>`
+ * of a whole article. Readers see the same text either way.
+ */
+function htmlElement(name: string, html: string, attributes: Record<string, string> = {}): string {
+  const data = stripXmlForbidden(html).replaceAll(']]>', ']]]]><![CDATA[>');
+  return element(name, attributes, `<![CDATA[${data}]]>`);
+}
+
 /** Plain text as the HTML that RSS descriptions and Atom html summaries hold. */
 function textAsHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
@@ -314,7 +324,7 @@ function rssDocument(channel: FeedChannel, entries: FeedEntry[]): string {
         textElement('guid', entry.url, { isPermaLink: 'true' }),
         textElement('pubDate', entry.published.toUTCString()),
         textElement('description', textAsHtml(entry.summary)),
-        entry.contentHtml === null ? '' : textElement('content:encoded', entry.contentHtml),
+        entry.contentHtml === null ? '' : htmlElement('content:encoded', entry.contentHtml),
         ...entry.authors.map((a) => textElement('dc:creator', a.name)),
         ...entry.categories.map((c) => textElement('category', c.name, { domain: c.url })),
         entry.image
@@ -370,7 +380,7 @@ function atomDocument(channel: FeedChannel, entries: FeedEntry[]): string {
         textElement('updated', entry.updated.toISOString()),
         textElement('published', entry.published.toISOString()),
         textElement('summary', textAsHtml(entry.summary), { type: 'html' }),
-        entry.contentHtml === null ? '' : textElement('content', entry.contentHtml, { type: 'html' }),
+        entry.contentHtml === null ? '' : htmlElement('content', entry.contentHtml, { type: 'html' }),
         ...entry.authors.map(person),
         ...entry.categories.map((c) =>
           element('category', { label: c.name, term: c.slug, scheme: c.scheme }),

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { SNIPPET_SCAN_LIMIT } from '../../domain/search-query.ts';
 import { isAppError } from '../../errors.ts';
 import { draftOf, saveArticle } from '../articles.ts';
 import { addTerm, articleDraft, seedBasics } from '../testing/fixtures.ts';
 import { createMemoryContext } from '../testing/in-memory-store.ts';
-import { distinctiveWords, rebuildSearchIndex, Search } from './search.ts';
+import { distinctiveWords, htmlToText, rebuildSearchIndex, Search } from './search.ts';
 
 async function library() {
   const ctx = createMemoryContext({ now: '2026-03-01T09:00:00.000Z' });
@@ -150,5 +151,27 @@ describe('search (in memory)', () => {
     await search.related(aquifer);
     await search.relatedLists.flush();
     assert.equal((await ctx.store.related.get(aquifer.id))?.computedAt, '2026-03-02T09:00:01.000Z');
+  });
+});
+
+describe('snippet text of body HTML', () => {
+  test('reads tags and references away, and only the start of a long body', () => {
+    assert.equal(
+      htmlToText('<p>Tea &amp; <em>toast</em></p>\n<script>x()</script><p>&lt;b&gt; &quot;q&quot;</p>'),
+      'Tea & toast <b> "q"',
+    );
+    const paragraph = '<p>Rivers &amp; ports <a href="/x">link</a></p>';
+    const body = paragraph.repeat(200_000);
+    const text = htmlToText(body);
+    // Enough text for a snippet's whole scan, far from all of it, and nothing cut in half.
+    assert.ok(text.length > SNIPPET_SCAN_LIMIT, `${text.length} characters`);
+    assert.ok(text.length < body.length / 10, `${text.length} characters`);
+    assert.ok(`${htmlToText(paragraph.repeat(2000))} `.startsWith(text.slice(0, 10_000)));
+    assert.doesNotMatch(text, /[<>]|&(amp|lt|gt|quot)/);
+    // A cut inside a tag or a reference leaves that piece out.
+    for (let shift = 0; shift < paragraph.length; shift++) {
+      const cutText = htmlToText('x'.repeat(shift) + body);
+      assert.doesNotMatch(cutText, /[<>]|&(amp|lt|gt|quot)|&a|href/, `shift ${shift}`);
+    }
   });
 });

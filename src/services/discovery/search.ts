@@ -9,6 +9,7 @@ import {
   isEmptyQuery,
   parseSearchQuery,
   type SearchQuery,
+  SNIPPET_SCAN_LIMIT,
   type SnippetPart,
   searchWords,
   textSearchConfig,
@@ -153,11 +154,26 @@ export interface SearchOutcome {
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * Text of stored body HTML for snippets. The HTML was sanitized when saved, so stripping tags
- * is enough here, and far cheaper per request than running the sanitizer again.
+ * How much of a body's HTML a snippet reads: markup takes room, so a few times what the snippet
+ * scans of the text. A 2 MB body cost every search showing it the stripping of all of it.
  */
-function htmlToText(html: string): string {
-  return html
+const HTML_SCAN_LIMIT = 4 * SNIPPET_SCAN_LIMIT;
+
+/**
+ * Text of the start of stored body HTML for snippets. The HTML was sanitized when saved, so
+ * stripping tags is enough here, and far cheaper per request than running the sanitizer again.
+ * A tag or character reference cut at the limit is left out rather than shown half.
+ */
+export function htmlToText(html: string): string {
+  let head = html;
+  if (head.length > HTML_SCAN_LIMIT) {
+    head = head.slice(0, HTML_SCAN_LIMIT);
+    const open = head.lastIndexOf('<');
+    if (open > head.lastIndexOf('>')) head = head.slice(0, open);
+    const amp = head.lastIndexOf('&');
+    if (amp > head.lastIndexOf(';') && amp > head.length - 12) head = head.slice(0, amp);
+  }
+  return head
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
     .replace(/<[^>]*>/g, ' ')
     .replace(/&nbsp;/g, ' ')

@@ -27,6 +27,7 @@ import * as licenseCodes from './0024-license-codes.ts';
 import * as webmentions from './0025-webmentions.ts';
 import * as republications from './0026-republications.ts';
 import * as reach from './0027-reach.ts';
+import * as reprintRequests from './0028-reprint-requests.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -66,4 +67,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0025-webmentions': webmentions,
   '0026-republications': republications,
   '0027-reach': reach,
+  '0028-reprint-requests': reprintRequests,
 };

@@ -30,6 +30,7 @@ import {
   validateSession,
 } from '../../services/auth.ts';
 import type { Reader } from '../../services/reader.ts';
+import { pendingReprintCount } from '../../services/republishing/reprint-requests.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { describeError, errorTitle, sendError, wantsJson } from '../errors.ts';
 import type { TypedApp } from '../schemas.ts';
@@ -52,11 +53,12 @@ import { dashboardPages } from './dashboard.ts';
 import type { AdminCookies, AdminDeps } from './deps.ts';
 import { type AdminAccess, type AdminAuth, permissionDenied, requirePermission } from './guard.ts';
 import { mediaPages } from './media.ts';
-import { adminNavFor } from './nav.ts';
+import { adminNavFor, REPRINT_QUEUE_HREF } from './nav.ts';
 import { staticPagePages } from './pages.ts';
 import { peoplePages } from './people.ts';
 import { pickerRoutes } from './pickers.ts';
 import { reachPages } from './reach.ts';
+import { reprintRequestPages } from './reprint-requests.ts';
 import { settingsPages } from './settings.ts';
 import { taxonomyPages } from './taxonomies.ts';
 import { userPages } from './users.ts';
@@ -83,6 +85,7 @@ const SUB_PAGES: SubPage[] = [
   taxonomyPages,
   peoplePages,
   staticPagePages,
+  reprintRequestPages,
   pickerRoutes,
   reachPages,
 ];
@@ -276,6 +279,10 @@ async function adminScope(
 
   const siteName = async (): Promise<string> => (await loadSiteSettings(ctx)).siteName;
 
+  // One indexed count per page for those who answer requests: the pending ones show in the menu.
+  const waitingFor = async (role: Role): Promise<Record<string, number>> =>
+    can(role, 'reprint.manage') ? { [REPRINT_QUEUE_HREF]: await pendingReprintCount(ctx) } : {};
+
   const page: AdminDeps['page'] = async (request, reply, view) => {
     const token = csrfToken(reply);
     const auth: AdminAuth | null = request.admin;
@@ -286,7 +293,7 @@ async function adminScope(
       body,
       notice: view.notice,
       user: auth ? { name: auth.user.name, role: auth.user.role } : undefined,
-      nav: auth ? adminNavFor(auth.user.role as Role, request.url) : [],
+      nav: auth ? adminNavFor(auth.user.role as Role, request.url, await waitingFor(auth.user.role)) : [],
       csrfToken: token,
     });
     return reply

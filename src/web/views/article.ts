@@ -1,7 +1,14 @@
 import { joinNames } from '../../domain/attribution.ts';
-import { personPath, republishKitPath, termPath, WEBMENTION_PATH } from '../../domain/paths.ts';
+import {
+  personPath,
+  reprintRequestPath,
+  republishKitPath,
+  termPath,
+  WEBMENTION_PATH,
+} from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Correction } from '../../domain/ports/correction-store.ts';
+import { canAskPermission } from '../../domain/reprint-request.ts';
 import type { ResponsiveImage } from '../../domain/responsive-image.ts';
 import { absoluteUrl } from '../../domain/url.ts';
 import { correctionLabel } from '../../services/newsroom/corrections.ts';
@@ -178,6 +185,11 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
       <label for="attribution-text">Paste this under the article when you republish it</label>
       <textarea id="attribution-text" readonly rows="3">${attribution.text} ${model.absoluteUrl}</textarea>
     </details>`
+        : ''
+    }
+    ${
+      canAskPermission(model.license)
+        ? html`<p class="reprint-link"><a href="${reprintRequestPath(article.slug)}">Ask to reprint or translate this article</a>: commercial reprints, translations and other uses these terms do not cover, by request.</p>`
         : ''
     }
     <h2 class="legal__title">Fair use notice</h2>

@@ -1,4 +1,5 @@
-import { articlePath, republishKitPath } from '../../domain/paths.ts';
+import { articlePath, reprintRequestPath, republishKitPath } from '../../domain/paths.ts';
+import { canAskPermission } from '../../domain/reprint-request.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
 import type { RepublishKit } from '../../services/republishing/kit.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -36,6 +37,11 @@ export function republishKitView(model: ArticlePageModel, kit: RepublishKit, sit
     <ul class="kit__may">${kit.guidance.may.map((line) => html`<li>${line}</li>`)}</ul>
     <h2>What you may not do</h2>
     <ul class="kit__may-not">${kit.guidance.mayNot.map((line) => html`<li>${line}</li>`)}</ul>
+    ${
+      canAskPermission(license)
+        ? html`<p class="kit__ask">For anything else, such as a commercial reprint or a translation, <a href="${reprintRequestPath(article.slug)}">ask the publication for permission</a>.</p>`
+        : ''
+    }
     <p>The HTML below ends with an invisible image: it tells the publication where the article was republished and how often it was read there. It sets no cookie and records nothing about your readers.</p>
   </section>
   <h2>Copy-ready HTML</h2>

@@ -6,6 +6,8 @@ export interface AdminNavLink {
   href: string;
   label: string;
   isCurrent: boolean;
+  /** Things waiting there (pending requests), shown next to the label when above 0. */
+  waiting?: number;
 }
 
 export interface AdminPageModel {
@@ -38,7 +40,11 @@ export function adminLayout(page: AdminPageModel): SafeHtml {
       <ul>
         ${(page.nav ?? []).map(
           (link) =>
-            html`<li><a href="${link.href}"${link.isCurrent ? html` aria-current="page"` : ''}>${link.label}</a></li>`,
+            html`<li><a href="${link.href}"${link.isCurrent ? html` aria-current="page"` : ''}>${link.label}${
+              link.waiting
+                ? html` <span class="admin-nav__count">${link.waiting}<span class="visually-hidden"> waiting</span></span>`
+                : ''
+            }</a></li>`,
         )}
       </ul>
     </nav>
