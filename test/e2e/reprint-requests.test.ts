@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
 import type { Browser } from 'playwright-core';
-import { SmtpMailer } from '../../src/adapters/mailer.ts';
 import { buildApp } from '../../src/app.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { saveArticle } from '../../src/services/articles.ts';
@@ -13,7 +11,7 @@ import { makeUser } from '../helpers/admin.ts';
 import { horizontalOverflow, seriousViolations, shoot, signIn } from '../helpers/browser-pages.ts';
 import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
 import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
-import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
+import { mailerTo, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 
 describe('reprint requests in Chromium', { skip: browserSkipReason() }, () => {
   let t: TestWiring;
@@ -28,17 +26,7 @@ describe('reprint requests in Chromium', { skip: browserSkipReason() }, () => {
     siteUrl = `http://127.0.0.1:${port}`;
     t = await createTestWiring('sqlite', { siteUrl });
     smtp = await startSmtpCapture();
-    const mailer = new SmtpMailer(
-      {
-        host: '127.0.0.1',
-        port: smtp.port,
-        secure: false,
-        user: '',
-        password: '',
-        from: 'Desk <desk@review.example>',
-      },
-      pino({ level: 'silent' }),
-    );
+    const mailer = mailerTo(smtp);
     wiring = { ...t.wiring, mailer };
     await saveArticle(
       wiring,

@@ -1,5 +1,7 @@
 import { type ParsedMail, simpleParser } from 'mailparser';
+import pino from 'pino';
 import { SMTPServer } from 'smtp-server';
+import { SmtpMailer } from '../../src/adapters/mailer.ts';
 
 /** A real SMTP server on 127.0.0.1 that keeps every message it receives, parsed. */
 export interface SmtpCapture {
@@ -86,4 +88,19 @@ export function linkIn(mail: ParsedMail): string {
     );
   if (!match) throw new Error(`no link in the message: ${mail.text}`);
   return match[0];
+}
+
+/** The app's own mailer, sending to the capture as the desk's address. */
+export function mailerTo(smtp: SmtpCapture): SmtpMailer {
+  return new SmtpMailer(
+    {
+      host: '127.0.0.1',
+      port: smtp.port,
+      secure: false,
+      user: '',
+      password: '',
+      from: 'Desk <desk@review.example>',
+    },
+    pino({ level: 'silent' }),
+  );
 }

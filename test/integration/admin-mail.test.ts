@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import argon2 from 'argon2';
 import type { FastifyInstance } from 'fastify';
-import pino from 'pino';
-import { SmtpMailer } from '../../src/adapters/mailer.ts';
 import { buildApp } from '../../src/app.ts';
 import type { User } from '../../src/domain/user.ts';
 import {
@@ -17,7 +15,7 @@ import {
 import type { Wiring } from '../../src/wiring.ts';
 import { AdminClient, clientAs, makeUser, sessionCookieName, TEST_PASSWORD } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
-import { linkIn, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
+import { linkIn, mailerTo, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 
 const START = new Date('2026-11-20T12:00:00.000Z');
 
@@ -43,17 +41,7 @@ for (const kind of DATABASE_KINDS) {
     before(async () => {
       t = await createTestWiring(kind, { now: START });
       smtp = await startSmtpCapture();
-      const mailer = new SmtpMailer(
-        {
-          host: '127.0.0.1',
-          port: smtp.port,
-          secure: false,
-          user: '',
-          password: '',
-          from: 'Desk <desk@review.example>',
-        },
-        pino({ level: 'silent' }),
-      );
+      const mailer = mailerTo(smtp);
       wiring = { ...t.wiring, mailer };
       app = await buildApp(wiring, { shouldLog: false });
       admin = await makeUser(wiring, 'admin', 'chief@example.org');

@@ -5,8 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { decodeHTML } from 'entities';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
-import { SmtpMailer, UnconfiguredMailer } from '../../src/adapters/mailer.ts';
+import { UnconfiguredMailer } from '../../src/adapters/mailer.ts';
 import { buildApp } from '../../src/app.ts';
 import type { ArticleDraft } from '../../src/domain/article.ts';
 import { hasXmlForbidden } from '../../src/domain/text.ts';
@@ -27,7 +26,7 @@ import { articleDraft } from '../../src/services/testing/fixtures.ts';
 import type { Wiring } from '../../src/wiring.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
-import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
+import { mailerTo, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 
 const SITE = 'https://review.example';
 const PUBLISHED = { status: 'published' as const, publishedAt: '2026-11-01T09:00:00.000Z' };
@@ -148,17 +147,7 @@ for (const kind of DATABASE_KINDS) {
     before(async () => {
       t = await createTestWiring(kind, { siteUrl: SITE });
       smtp = await startSmtpCapture();
-      const mailer = new SmtpMailer(
-        {
-          host: '127.0.0.1',
-          port: smtp.port,
-          secure: false,
-          user: '',
-          password: '',
-          from: 'Desk <desk@review.example>',
-        },
-        pino({ level: 'silent' }),
-      );
+      const mailer = mailerTo(smtp);
       wiring = { ...t.wiring, mailer };
       app = await buildApp(wiring, { shouldLog: false });
       await publish({ slug: 'closed-book', title: 'Closed book', license: 'all-rights-reserved' });

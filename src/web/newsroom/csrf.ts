@@ -59,6 +59,25 @@ export function isAllowedOrigin(
   return normalized !== null && (normalized === site.siteOrigin || normalized === site.requestOrigin);
 }
 
+/** `isAllowedOrigin` for a request, read off its own headers and the address it was sent to. */
+export function isRequestFromSite(
+  request: {
+    headers: Readonly<Record<string, string | string[] | undefined>>;
+    protocol: string;
+    host: string;
+  },
+  siteOrigin: string,
+): boolean {
+  const header = (name: string) => {
+    const value = request.headers[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  return isAllowedOrigin(
+    { secFetchSite: header('sec-fetch-site'), origin: header('origin') },
+    { siteOrigin, requestOrigin: `${request.protocol}://${request.host}` },
+  );
+}
+
 /** The origin (scheme://host[:port]) of a URL, lower-cased with default ports dropped; null if unreadable. */
 export function originOf(url: string): string | null {
   try {

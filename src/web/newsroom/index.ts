@@ -41,7 +41,7 @@ import { articlePages } from './articles.ts';
 import { auditPages } from './audit.ts';
 import { authPages } from './auth-pages.ts';
 import {
-  isAllowedOrigin,
+  isRequestFromSite,
   isSameToken,
   isVisitorNonce,
   newVisitorNonce,
@@ -143,15 +143,7 @@ async function adminScope(
     // A state change sent from another site (or a sibling subdomain) is refused before anything
     // else, whatever cookies and token it carries.
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      const header = (name: string) => {
-        const value = request.headers[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      const isAllowed = isAllowedOrigin(
-        { secFetchSite: header('sec-fetch-site'), origin: header('origin') },
-        { siteOrigin, requestOrigin: `${request.protocol}://${request.host}` },
-      );
-      if (!isAllowed) throw Errors.CSRF_REFUSED();
+      if (!isRequestFromSite(request, siteOrigin)) throw Errors.CSRF_REFUSED();
     }
     const token = request.cookies[cookies.session];
     if (token) {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Errors } from '../../errors.ts';
 import {
-  isAllowedOrigin,
+  isRequestFromSite,
   isSameToken,
   isVisitorNonce,
   newVisitorNonce,
@@ -36,14 +36,7 @@ export function visitorForms(siteUrl: string) {
     },
     /** Throws CSRF_REFUSED unless the request comes from this site with this browser's token. */
     check(request: FastifyRequest, sent: string | undefined): void {
-      const header = (name: string) => {
-        const value = request.headers[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      const isAllowed = isAllowedOrigin(
-        { secFetchSite: header('sec-fetch-site'), origin: header('origin') },
-        { siteOrigin, requestOrigin: `${request.protocol}://${request.host}` },
-      );
+      const isAllowed = isRequestFromSite(request, siteOrigin);
       const nonce = nonceOf(request);
       if (!isAllowed || nonce === undefined || !isSameToken(visitorCsrfToken(nonce), sent ?? ''))
         throw Errors.CSRF_REFUSED();
