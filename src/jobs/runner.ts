@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { toIsoTimestamp } from '../domain/article.ts';
 import type { Job } from '../domain/ports/job-store.ts';
 import type { Store } from '../domain/ports/store.ts';
+import { isAppError } from '../errors.ts';
 
 /** Runs one kind of job. Handlers must be idempotent: a job may run again after a crash. */
 export type JobHandler = (job: Job) => Promise<void>;
@@ -118,7 +119,13 @@ export class JobRunner {
         toIsoTimestamp(new Date(now.getTime() + delay)),
         toIsoTimestamp(now),
       );
-      log.error({ err, jobId: job.id, kind: job.kind, attempt: job.attempts }, 'job failed');
+      const about = { jobId: job.id, kind: job.kind, attempt: job.attempts };
+      // An expected failure with its reason in its words (another site down, say) is no fault of
+      // ours and can come from anyone's input: a warning. A bug, or a failure whose cause the
+      // operator needs (the mail server, the disk), is an error with its stack.
+      if (isAppError(err) && err.cause === undefined)
+        log.warn({ ...about, code: err.code, reason: err.message }, 'job failed');
+      else log.error({ ...about, err }, 'job failed');
     }
   }
 }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
+import { Errors } from '../../src/errors.ts';
 import { JobRunner } from '../../src/jobs/runner.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 
@@ -36,6 +37,15 @@ for (const kind of DATABASE_KINDS) {
         now: () => now,
         workerId: 'test-worker',
         handlers: {
+          'source-down': async () => {
+            throw Errors.WEBMENTION_SOURCE_UNREACHABLE({
+              source: 'https://elsewhere.example/',
+              reason: 'ENOTFOUND',
+            });
+          },
+          'mail-down': async () => {
+            throw Errors.MAIL_FAILED({ reason: 'refused' }, { cause: new Error('connection refused') });
+          },
           flaky: async (job) => {
             attempts.push(job.attempts);
             if (job.attempts <= failUntilAttempt) throw new Error(`flaky failure ${job.attempts}`);
@@ -112,6 +122,28 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(await runner().runDue(), 0);
       assert.deepEqual(attempts, [1, 2, 3]);
       assert.equal((await t.wiring.store.jobs.list({ status: 'failed', limit: 10 })).length, 1);
+    });
+
+    test("another site's failure (an expected error with no cause) is a warning without a stack; a bug or an error with a cause is an error", async () => {
+      now = START;
+      const at = captured.lines.length;
+      await put('source-down', 'source-down', 3);
+      await put('mail-down', 'mail-down', 3);
+      failUntilAttempt = 1;
+      attempts = [];
+      await put('bug', 'flaky', 3);
+      assert.equal(await runner().runDue(), 3);
+      const failed = captured.lines.slice(at).filter((l) => l.msg === 'job failed');
+      const levelOf = (kind: string) => failed.find((l) => l.kind === kind);
+      const sourceDown = levelOf('source-down');
+      assert.equal(sourceDown?.level, 40, 'warn');
+      assert.equal(sourceDown?.err, undefined, 'no stack for an expected failure');
+      assert.match(String(sourceDown?.reason), /elsewhere\.example.*ENOTFOUND/);
+      assert.equal(sourceDown?.code, 'WEBMENTION_SOURCE_UNREACHABLE');
+      assert.equal(levelOf('mail-down')?.level, 50, 'the operator needs the cause');
+      assert.equal(levelOf('flaky')?.level, 50, 'a bug');
+      assert.ok((levelOf('flaky')?.err as { stack?: string } | undefined)?.stack);
+      assert.equal((await job('source-down')).status, 'pending', 'tried again all the same');
     });
 
     test('a job of a kind no handler knows fails with that reason instead of running or vanishing', async () => {
