@@ -123,6 +123,18 @@ export class RepublicationRepository implements RepublicationStore {
     }));
   }
 
+  async totalsOf(articleId: number): Promise<{ pages: number; views: number }> {
+    const row = await this.db
+      .selectFrom('republications')
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('pages'),
+        eb.fn.sum<number | string | null>('views').as('views'),
+      ])
+      .where('article_id', '=', articleId)
+      .executeTakeFirst();
+    return { pages: Number(row?.pages ?? 0), views: Number(row?.views ?? 0) };
+  }
+
   async topHosts(query: { sinceDay: string; untilDay: string; limit: number }): Promise<Republisher[]> {
     const rows = await this.db
       .selectFrom('republication_views as v')

@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import {
+  MAX_REPUBLICATIONS_LISTED,
   RepublicationTracker,
   republicationsOf,
   topRepublishers,
@@ -215,6 +216,34 @@ for (const kind of DATABASE_KINDS) {
         `/admin/articles/${ids.story}`,
       );
       assert.match(editorPage.body, new RegExp(`href="${url}"`));
+    });
+
+    test('the republications page counts every page and view, not only the pages it lists', async () => {
+      const viral = await addArticle(t.wiring, {
+        slug: 'viral',
+        title: 'Copied everywhere',
+        body: 'Text.',
+        publishedAt: '2026-11-01T00:00:00.000Z',
+      });
+      const pages = MAX_REPUBLICATIONS_LISTED + 20;
+      const hits = Array.from({ length: pages }, (_, i) => ({
+        articleId: viral,
+        host: `copy${i}.example`,
+        page: `https://copy${i}.example/reprint`,
+        day: '2026-11-10',
+        count: 3,
+        firstAt: '2026-11-10T10:00:00.000Z',
+        lastAt: `2026-11-10T10:${String(i % 60).padStart(2, '0')}:00.000Z`,
+      }));
+      assert.equal(await t.wiring.store.republications.add(hits), pages * 3);
+      const editor = await makeUser(t.wiring, 'editor');
+      const res = await (await clientAs(app, t.wiring, editor, sessionCookieName(SITE))).get(
+        `/admin/articles/${viral}/republications`,
+      );
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /data-republications="520">520 pages, 1,560 views\./);
+      assert.match(res.body, /The 500 most recently seen are listed\./);
+      assert.equal(res.body.match(/<td data-label="Site">/g)?.length, MAX_REPUBLICATIONS_LISTED);
     });
   });
 }

@@ -36,6 +36,8 @@ export interface RepublicationStore {
   add(hits: RepublicationHits[]): Promise<number>;
   /** An article's pages, most recently seen first. */
   ofArticle(articleId: number, limit: number): Promise<Republication[]>;
+  /** How many pages displayed an article, and their views in all (however many are listed). */
+  totalsOf(articleId: number): Promise<{ pages: number; views: number }>;
   /** Hosts by views between two UTC days (both included), most first. */
   topHosts(query: { sinceDay: string; untilDay: string; limit: number }): Promise<Republisher[]>;
 }

@@ -173,6 +173,14 @@ export function republicationsOf(
   return ctx.store.republications.ofArticle(articleId, limit);
 }
 
+/** How many pages displayed an article and their views in all, listed or not. */
+export function republicationTotalsOf(
+  ctx: Pick<ServiceContext, 'store'>,
+  articleId: number,
+): Promise<{ pages: number; views: number }> {
+  return ctx.store.republications.totalsOf(articleId);
+}
+
 /**
  * Sites that displayed our articles most over the last `days` UTC days (today included).
  *

@@ -59,7 +59,7 @@ import {
 } from '../../services/newsroom/revisions.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { loadTransitionable, transitionArticle } from '../../services/newsroom/workflow.ts';
-import { republicationsOf } from '../../services/republishing/tracker.ts';
+import { republicationsOf, republicationTotalsOf } from '../../services/republishing/tracker.ts';
 import { mentionsOf } from '../../services/republishing/webmentions.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
@@ -1039,9 +1039,15 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         articleId: request.params.id,
         refusal: 'You can only see where your own articles were republished.',
         heading: 'Republications',
-        list: (articleId) => republicationsOf(ctx, articleId),
-        view: (article, republications, calendar) =>
-          republicationListView({ article, republications, calendar }),
+        list: async (articleId) => {
+          const [republications, totals] = await Promise.all([
+            republicationsOf(ctx, articleId),
+            republicationTotalsOf(ctx, articleId),
+          ]);
+          return { republications, totals };
+        },
+        view: (article, { republications, totals }, calendar) =>
+          republicationListView({ article, republications, totals, calendar }),
       }),
   );
 

@@ -8,19 +8,25 @@ import { adminTime } from './admin-time.ts';
 export function republicationListView(model: {
   article: Article;
   republications: Republication[];
+  /** Every page that displayed it and their views, of which `republications` lists the latest. */
+  totals: { pages: number; views: number };
   calendar: SiteCalendar;
 }): SafeHtml {
   const { article, republications } = model;
-  const total = republications.reduce((n, r) => n + r.views, 0);
+  const { pages, views } = model.totals;
   return html`<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a> · <a href="/admin/articles/${article.id}/reach">Reach: views, referring sites and republications over time</a></p>
 <p>Pages of other sites that showed this article, as its tracking image counted them: people’s
 views only (no bots, not this site’s own pages). Nothing about the readers is kept.</p>
 ${
   republications.length === 0
     ? html`<p class="empty" data-republications="0">No republication seen yet.</p>`
-    : html`<p data-republications="${republications.length}">${republications.length.toLocaleString('en')} ${
-        republications.length === 1 ? 'page' : 'pages'
-      }, ${total.toLocaleString('en')} ${total === 1 ? 'view' : 'views'}.</p>
+    : html`<p data-republications="${pages}">${pages.toLocaleString('en')} ${pages === 1 ? 'page' : 'pages'}, ${views.toLocaleString('en')} ${
+        views === 1 ? 'view' : 'views'
+      }.${
+        pages > republications.length
+          ? ` The ${republications.length.toLocaleString('en')} most recently seen are listed.`
+          : ''
+      }</p>
 <div class="table-wrap"><table class="stack-table republications">
 <thead><tr><th scope="col">Site</th><th scope="col">Page</th><th scope="col">Views</th><th scope="col">First seen</th><th scope="col">Last seen</th></tr></thead>
 <tbody>
