@@ -55,15 +55,24 @@ export class WebmentionRepository implements WebmentionStore {
       .execute();
   }
 
-  async listFor(articleId: number): Promise<Webmention[]> {
+  async listFor(articleId: number, limit: number): Promise<Webmention[]> {
     const rows = await this.db
       .selectFrom('webmentions')
       .selectAll()
       .where('article_id', '=', articleId)
       .orderBy('updated_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(500)
+      .limit(limit)
       .execute();
     return rows.map(toWebmention);
+  }
+
+  async countFor(articleId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('webmentions')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('article_id', '=', articleId)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 }

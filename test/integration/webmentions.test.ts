@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../../src/app.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
-import { mentionsOf } from '../../src/services/republishing/webmentions.ts';
+import { MAX_MENTIONS_LISTED, mentionsOf } from '../../src/services/republishing/webmentions.ts';
 import { clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addArticle } from '../helpers/discovery-fixtures.ts';
@@ -179,6 +179,46 @@ for (const kind of DATABASE_KINDS) {
         sessionCookieName(SITE),
       );
       assert.equal((await contributor.get(`/admin/articles/${articleId}/mentions`)).statusCode, 403);
+    });
+
+    test('the mentions page says how many there are when it lists only the latest', async () => {
+      const busy = await addArticle(t.wiring, {
+        slug: 'much-discussed',
+        title: 'Much discussed',
+        body: 'Text.',
+        publishedAt: '2026-11-01T10:00:00.000Z',
+      });
+      const total = MAX_MENTIONS_LISTED + 10;
+      for (let i = 0; i < total; i++) {
+        const at = new Date(Date.UTC(2026, 10, 2, 0, 0, i)).toISOString();
+        await t.wiring.store.webmentions.save({
+          articleId: busy,
+          source: `https://blog${i}.example/post`,
+          target: `${SITE}/articles/much-discussed`,
+          status: 'verified',
+          sourceTitle: `Post ${i}`,
+          reason: null,
+          firstVerifiedAt: at,
+          lastVerifiedAt: at,
+          receivedAt: at,
+          updatedAt: at,
+        });
+      }
+      const editor = await clientAs(
+        app,
+        t.wiring,
+        await makeUser(t.wiring, 'editor'),
+        sessionCookieName(SITE),
+      );
+      const page = await editor.get(`/admin/articles/${busy}/mentions`);
+      assert.equal(page.statusCode, 200);
+      assert.match(
+        page.body,
+        /data-mentions="510">510 mentions\. The 500 most recently checked are listed\./,
+      );
+      assert.equal(page.body.match(/<td data-label="Page">/g)?.length, MAX_MENTIONS_LISTED);
+      assert.match(page.body, /Post 509/);
+      assert.doesNotMatch(page.body, />Post 9</);
     });
 
     test('a link through an old address of the article, relative links and an <img src> count', async () => {

@@ -8,6 +8,8 @@ export interface WebmentionStore {
   find(articleId: number, source: string): Promise<Webmention | undefined>;
   /** Writes the mention of `articleId` by `source`, adding it or replacing what was known. */
   save(mention: WebmentionRecord): Promise<void>;
-  /** An article's mentions, the most recently verified (or checked) first. */
-  listFor(articleId: number): Promise<Webmention[]>;
+  /** An article's mentions, the most recently verified (or checked) first, at most `limit`. */
+  listFor(articleId: number, limit: number): Promise<Webmention[]>;
+  /** How many mentions an article has, listed or not. */
+  countFor(articleId: number): Promise<number>;
 }

@@ -208,7 +208,18 @@ export async function verifyWebmention(
   return status;
 }
 
-/** The webmentions of an article, verified and removed ones and those refused, newest first. */
-export async function mentionsOf(ctx: ServiceContext, articleId: number): Promise<Webmention[]> {
-  return ctx.store.webmentions.listFor(articleId);
+/** Most mentions listed for one article. */
+export const MAX_MENTIONS_LISTED = 500;
+
+/** The webmentions of an article, verified and removed ones and those refused, newest first (at most MAX_MENTIONS_LISTED). */
+export async function mentionsOf(
+  ctx: Pick<ServiceContext, 'store'>,
+  articleId: number,
+): Promise<Webmention[]> {
+  return ctx.store.webmentions.listFor(articleId, MAX_MENTIONS_LISTED);
+}
+
+/** How many webmentions an article has, listed or not. */
+export async function mentionCountOf(ctx: Pick<ServiceContext, 'store'>, articleId: number): Promise<number> {
+  return ctx.store.webmentions.countFor(articleId);
 }

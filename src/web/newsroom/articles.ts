@@ -60,7 +60,7 @@ import {
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { loadTransitionable, transitionArticle } from '../../services/newsroom/workflow.ts';
 import { republicationsOf, republicationTotalsOf } from '../../services/republishing/tracker.ts';
-import { mentionsOf } from '../../services/republishing/webmentions.ts';
+import { mentionCountOf, mentionsOf } from '../../services/republishing/webmentions.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
 import { guardBody } from '../input-guard.ts';
@@ -999,8 +999,15 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         articleId: request.params.id,
         refusal: 'You can only see the mentions of your own articles.',
         heading: 'Mentions',
-        list: (articleId) => mentionsOf(ctx, articleId),
-        view: (article, mentions, calendar) => mentionListView({ article, mentions, calendar }),
+        list: async (articleId) => {
+          const [mentions, total] = await Promise.all([
+            mentionsOf(ctx, articleId),
+            mentionCountOf(ctx, articleId),
+          ]);
+          return { mentions, total };
+        },
+        view: (article, { mentions, total }, calendar) =>
+          mentionListView({ article, mentions, total, calendar }),
       }),
   );
 

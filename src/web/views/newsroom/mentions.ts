@@ -14,16 +14,23 @@ const STATUS_NAMES: Record<WebmentionStatus, string> = {
 export function mentionListView(model: {
   article: Article;
   mentions: Webmention[];
+  /** Every mention of the article, of which `mentions` lists the latest. */
+  total: number;
   calendar: SiteCalendar;
 }): SafeHtml {
-  const { article, mentions } = model;
+  const { article, mentions, total } = model;
   const when = (at: string | null) => (at ? adminTime(at, model.calendar) : '—');
   return html`<p class="editor-links"><a href="/admin/articles/${article.id}">← Back to the editor</a></p>
 <p>Pages elsewhere that told us (by <a href="https://www.w3.org/TR/webmention/">Webmention</a>) they link to this article. Each is checked by fetching it; one that stops linking, or is gone, is marked removed.</p>
 ${
   mentions.length === 0
     ? html`<p class="empty">No mentions yet.</p>`
-    : html`<div class="table-wrap"><table class="stack-table mentions">
+    : html`<p data-mentions="${total}">${total.toLocaleString('en')} ${total === 1 ? 'mention' : 'mentions'}.${
+        total > mentions.length
+          ? ` The ${mentions.length.toLocaleString('en')} most recently checked are listed.`
+          : ''
+      }</p>
+<div class="table-wrap"><table class="stack-table mentions">
 <thead><tr><th scope="col">Page</th><th scope="col">Status</th><th scope="col">First verified</th><th scope="col">Last verified</th><th scope="col">Last checked</th></tr></thead>
 <tbody>
 ${mentions.map(
