@@ -8,6 +8,9 @@ import type {
 } from '../domain/reprint-request.ts';
 import type { Database, ReprintRequestsTable } from './schema.ts';
 
+/** A request's sender once forgotten: no hash of an address is kept longer than it counts. */
+const FORGOTTEN_SENDER = '';
+
 type Row = Selectable<ReprintRequestsTable> & { article_title: string; article_slug: string };
 
 function toRequest(row: Row): ReprintRequestListed {
@@ -105,6 +108,16 @@ export class ReprintRequestRepository implements ReprintRequestStore {
       .where('created_at', '>=', since)
       .executeTakeFirst();
     return Number(row?.n ?? 0);
+  }
+
+  async forgetSendersBefore(before: string): Promise<number> {
+    const result = await this.db
+      .updateTable('reprint_requests')
+      .set({ sender_key: FORGOTTEN_SENDER })
+      .where('created_at', '<', before)
+      .where('sender_key', '<>', FORGOTTEN_SENDER)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
   }
 
   async decide(

@@ -360,6 +360,40 @@ for (const kind of DATABASE_KINDS) {
       assert.match(approvedTab.body, /aria-current="page">Approved \(1\)/);
     });
 
+    test('a sender’s hashed address is forgotten once it no longer counts towards the daily limit', async () => {
+      // An IPv4 address's hash is undone by hashing every address: it is kept only while needed.
+      const article = await wiring.store.articles.findBySlug('house-rules');
+      assert.ok(article);
+      const old = senderKeyOf(addressGroup('192.0.2.7'));
+      const recent = senderKeyOf(addressGroup('192.0.2.8'));
+      for (const [senderKey, hoursAgo] of [
+        [old, 25],
+        [recent, 23],
+      ] as const) {
+        await wiring.store.reprintRequests.insert({
+          ...{ kind: 'reprint', requesterName: 'Earlier', email: `earlier-${hoursAgo}@example.org` },
+          organisation: null,
+          outlet: null,
+          targetLanguage: null,
+          message: 'Sent before',
+          articleId: article.id,
+          senderKey,
+          createdAt: new Date(wiring.now().getTime() - hoursAgo * 3_600_000).toISOString(),
+        });
+      }
+      const result = await submitReprintRequest(wiring, {
+        slug: 'house-rules',
+        fields: { ...FIELDS, email: 'forgetting@example.org' },
+        honeypot: '',
+        sender: addressGroup('192.0.2.9'),
+      });
+      assert.equal(result.status, 'received');
+      const ever = '1970-01-01T00:00:00.000Z';
+      assert.equal(await wiring.store.reprintRequests.countFromSenderSince(old, ever), 0, 'forgotten');
+      assert.equal(await wiring.store.reprintRequests.countFromSenderSince(recent, ever), 1, 'still counted');
+      assert.equal((await pendingFor('earlier-25@example.org')).length, 1, 'the request itself is kept');
+    });
+
     test('declining is audited and mailed as such; the queue pages back by keyset', async () => {
       const article = await wiring.store.articles.findBySlug('house-rules');
       assert.ok(article);

@@ -11,6 +11,8 @@ export interface ReprintRequestStore {
   countByStatus(status: ReprintStatus): Promise<number>;
   /** How many requests came from one sender (a hashed address) since a time. */
   countFromSenderSince(senderKey: string, since: string): Promise<number>;
+  /** Forgets the senders of requests made before a time (they no longer count); returns how many. */
+  forgetSendersBefore(before: string): Promise<number>;
   /**
    * Records a decision on a request still pending; false when it was not pending any more (an
    * editor in another tab decided first), and nothing is changed then.

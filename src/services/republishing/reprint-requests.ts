@@ -91,12 +91,14 @@ export async function submitReprintRequest(
   const createdAt = toIsoTimestamp(now);
   const senderKey = senderKeyOf(input.sender);
   const limit = input.dailyLimit ?? DEFAULT_DAILY_REQUESTS_PER_ADDRESS;
+  const since = toIsoTimestamp(new Date(now.getTime() - DAY_MS));
   if (limit > 0) {
-    const since = toIsoTimestamp(new Date(now.getTime() - DAY_MS));
     if ((await ctx.store.reprintRequests.countFromSenderSince(senderKey, since)) >= limit)
       throw Errors.REPRINT_REQUESTS_DAILY_LIMIT({ limit }, { retryAfterSeconds: 3600 });
   }
   const id = await ctx.store.transaction(async (repos) => {
+    // The hash of an IPv4 address is undone by hashing them all: keep it only while it counts.
+    await repos.reprintRequests.forgetSendersBefore(since);
     const id = await repos.reprintRequests.insert({
       ...read.value,
       articleId: article.id,
