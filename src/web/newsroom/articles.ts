@@ -59,7 +59,11 @@ import {
 } from '../../services/newsroom/revisions.ts';
 import { loadEditableArticle, permissionDenied, type Staff } from '../../services/newsroom/staff.ts';
 import { loadTransitionable, transitionArticle } from '../../services/newsroom/workflow.ts';
-import { republicationsOf, republicationTotalsOf } from '../../services/republishing/tracker.ts';
+import {
+  MAX_REPUBLICATIONS_LISTED,
+  republicationsOf,
+  republicationTotalsOf,
+} from '../../services/republishing/tracker.ts';
 import { mentionCountOf, mentionsOf } from '../../services/republishing/webmentions.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { assetUrls } from '../assets.ts';
@@ -1047,10 +1051,12 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
         refusal: 'You can only see where your own articles were republished.',
         heading: 'Republications',
         list: async (articleId) => {
-          const [republications, totals] = await Promise.all([
-            republicationsOf(ctx, articleId),
-            republicationTotalsOf(ctx, articleId),
-          ]);
+          const republications = await republicationsOf(ctx, articleId);
+          // Counted again only when the list is cut: summing a much-copied article's pages takes a while.
+          const totals =
+            republications.length < MAX_REPUBLICATIONS_LISTED
+              ? { pages: republications.length, views: republications.reduce((n, r) => n + r.views, 0) }
+              : await republicationTotalsOf(ctx, articleId);
           return { republications, totals };
         },
         view: (article, { republications, totals }, calendar) =>
