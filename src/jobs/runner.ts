@@ -24,7 +24,15 @@ export interface JobRunnerOptions {
   lockMs?: number;
   /** Names this process in locked_by. */
   workerId?: string;
+  /**
+   * How long one run may go on claiming jobs before it ends and the next poll starts with the
+   * recurring work again: a queue of slow jobs (webmention sources that never answer, which
+   * anyone can send) must not hold scheduled publication back.
+   */
+  maxRunMs?: number;
 }
+
+const DEFAULT_MAX_RUN_MS = 30_000;
 
 const BACKOFF_MS = [30_000, 120_000, 600_000, 3_600_000];
 
@@ -80,14 +88,18 @@ export class JobRunner {
         log.error({ err, task: name }, 'recurring task failed');
       }
     }
+    const startedAt = this.options.now().getTime();
+    const maxRunMs = this.options.maxRunMs ?? DEFAULT_MAX_RUN_MS;
+    const hasTimeLeft = () => this.options.now().getTime() - startedAt < maxRunMs;
     for (;;) {
-      if (this.isStopped) break;
+      if (this.isStopped || !hasTimeLeft()) break;
       const now = this.options.now();
       const nowIso = toIsoTimestamp(now);
       const candidates = await store.jobs.listClaimable(nowIso, 10);
       if (candidates.length === 0) break;
       let claimedAny = false;
       for (const id of candidates) {
+        if (this.isStopped || !hasTimeLeft()) break;
         const lockedUntil = toIsoTimestamp(new Date(now.getTime() + (this.options.lockMs ?? 300_000)));
         const job = await store.jobs.claim(id, this.workerId, nowIso, lockedUntil);
         if (!job) continue;

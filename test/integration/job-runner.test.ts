@@ -155,6 +155,36 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(state.lastError, 'No handler for job kind "no-such-kind"');
     });
 
+    test('a long queue of slow jobs (slow sites sent as webmentions) does not hold the recurring work back', async () => {
+      now = START;
+      for (const key of ['slow-1', 'slow-2', 'slow-3', 'slow-4', 'slow-5']) await put(key, 'slow', 1);
+      let recurringRuns = 0;
+      const slowRunner = new JobRunner({
+        store: t.wiring.store,
+        log: captured.log,
+        now: () => now,
+        maxRunMs: 30 * SECOND,
+        handlers: {
+          // Each takes as long as a source that never answers (the fetch's 15 s and more).
+          slow: async () => {
+            now = new Date(now.getTime() + 20 * SECOND);
+          },
+        },
+        recurring: {
+          publishDue: async () => {
+            recurringRuns++;
+            return 0;
+          },
+        },
+      });
+      assert.equal(await slowRunner.runDue(), 2, 'stops claiming once its time is used');
+      assert.equal(recurringRuns, 1);
+      assert.equal(await slowRunner.runDue(), 2);
+      assert.equal(recurringRuns, 2, 'the recurring work ran again between the two');
+      await slowRunner.runDue();
+      assert.equal((await job('slow-5')).status, 'done', 'the rest of the queue still runs');
+    });
+
     test('a failing recurring task is logged and the queued jobs still run', async () => {
       now = START;
       attempts = [];
