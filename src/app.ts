@@ -284,6 +284,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   await app.register(webmentionRoutes, {
     ctx: wiring,
     rateLimitPerMinute: config.webmention.rateLimitPerMinute,
+    maxWaiting: config.webmention.maxWaiting,
   });
   await app.register(reprintRoutes, {
     ctx: wiring,

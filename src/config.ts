@@ -131,6 +131,12 @@ export const ConfigSchema = Type.Object({
       allowPrivateAddresses: Type.Boolean({ default: false }),
       /** Per-process cap on webmentions received per client address per minute. */
       rateLimitPerMinute: Type.Integer({ minimum: 1, default: 20 }),
+      /**
+       * Most webmentions waiting to be checked; past it a new one is refused (503) until the queue
+       * catches up. Each check of a source that never answers can take the queue 45 s, and
+       * senders at many addresses could otherwise keep it busy for hours.
+       */
+      maxWaiting: Type.Integer({ minimum: 1, default: 200 }),
     },
     { default: {} },
   ),

@@ -237,6 +237,10 @@ const CATALOGUE = {
     (p: { limit: number }) =>
       `Your network has sent ${p.limit} requests in the last 24 hours, the most we take from one place. Please try again tomorrow, or write to the publication directly.`,
   ),
+  WEBMENTIONS_BACKLOG: entry(
+    'unavailable',
+    () => 'Too many mentions are waiting to be checked. Send this one again in a while.',
+  ),
   BACKUP_FAILED: entry('unavailable', (p: { reason: string }) => p.reason),
   RESTORE_REFUSED: entry('invalid', (p: { reason: string }) => p.reason),
 } satisfies Record<string, ErrorEntry<never>>;

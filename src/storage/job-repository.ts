@@ -114,6 +114,17 @@ export class JobRepository implements JobStore {
     return rows.map((r) => r.id);
   }
 
+  async countWaiting(kind: string, atMost: number): Promise<number> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('status', 'in', ['pending', 'running'])
+      .where('kind', '=', kind)
+      .limit(atMost)
+      .execute();
+    return rows.length;
+  }
+
   /** Claims one job for `worker` until `lockedUntil`; returns it, or nothing when another process won. */
   async claim(id: number, worker: string, now: string, lockedUntil: string): Promise<Job | undefined> {
     const result = await this.db

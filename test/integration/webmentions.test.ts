@@ -501,4 +501,47 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(other.statusCode, 400, 'another address is not held back');
     });
   });
+
+  describe(`a backlog of webmentions on ${kind}`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+    const sources = new SourceSite();
+
+    before(async () => {
+      t = await createTestWiring(kind, {
+        siteUrl: SITE,
+        webmention: { allowPrivateAddresses: true, rateLimitPerMinute: 1000, maxWaiting: 2 },
+      });
+      app = await buildApp(t.wiring, { shouldLog: false });
+      await addArticle(t.wiring, {
+        slug: 'dams',
+        title: 'The dams',
+        body: 'The dam is 40 m high.',
+        publishedAt: '2026-11-01T10:00:00.000Z',
+      });
+      await sources.start();
+    });
+    after(async () => {
+      await app.close();
+      await sources.stop();
+      await t.cleanup();
+    });
+
+    test('past the most that may wait, a new mention is refused until the queue works through them', async () => {
+      for (const path of ['/one', '/two', '/three']) sources.html(path, linkingPage(path));
+      const send = (path: string) => app.inject(mentionForm({ source: sources.url(path), target: TARGET }));
+      assert.equal((await send('/one')).statusCode, 202);
+      assert.equal((await send('/two')).statusCode, 202);
+      const refused = await send('/three');
+      assert.equal(refused.statusCode, 503, refused.body);
+      assert.equal((refused.json() as { code: string }).code, 'WEBMENTIONS_BACKLOG');
+      assert.equal(
+        (await t.wiring.store.jobs.list({ status: 'pending', limit: 10 })).length,
+        2,
+        'the refused one was not queued',
+      );
+      assert.equal(await jobRunnerFor(t.wiring).runDue(), 2);
+      assert.equal((await send('/three')).statusCode, 202, 'taken again once the queue caught up');
+    });
+  });
 }

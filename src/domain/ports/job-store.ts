@@ -45,4 +45,6 @@ export interface JobStore {
   /** Records a failure: retried at `retryAt`, or given up when attempts are used up. */
   fail(id: number, worker: string, error: string, retryAt: string, now: string): Promise<void>;
   list(options: { status?: JobStatus; limit: number }): Promise<Job[]>;
+  /** How many jobs of a kind wait or run, counted up to `atMost` (the cost stays bounded). */
+  countWaiting(kind: string, atMost: number): Promise<number>;
 }

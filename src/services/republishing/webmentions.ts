@@ -37,6 +37,7 @@ const MAX_TITLE_LENGTH = 300;
 export async function receiveWebmention(
   ctx: ServiceContext,
   fields: { source: string | undefined; target: string | undefined },
+  limits: { maxWaiting: number },
 ): Promise<{ articleId: number }> {
   const problems = webmentionFieldProblems(fields);
   if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
@@ -47,6 +48,10 @@ export async function receiveWebmention(
     throw Errors.VALIDATION_FAILED({
       details: [{ field: 'target', message: 'is not the address of an article published on this site' }],
     });
+  }
+  if ((await ctx.store.jobs.countWaiting(WEBMENTION_JOB, limits.maxWaiting)) >= limits.maxWaiting) {
+    ctx.log.child({ module: 'webmentions' }).warn({ articleId, source }, 'webmention refused: too many waiting');
+    throw Errors.WEBMENTIONS_BACKLOG();
   }
   const receivedAt = toIsoTimestamp(ctx.now());
   const payload: WebmentionJob = { articleId, source, target, receivedAt };

@@ -734,6 +734,12 @@ class MemoryJobs implements JobStore {
       .slice(0, limit)
       .map((j) => j.id);
   }
+  async countWaiting(kind: string, atMost: number) {
+    return Math.min(
+      atMost,
+      this.all().filter((j) => j.kind === kind && (j.status === 'pending' || j.status === 'running')).length,
+    );
+  }
   async claim(id: number, worker: string, now: string, lockedUntil: string) {
     if (!(await this.listClaimable(now, Number.MAX_SAFE_INTEGER)).includes(id)) return undefined;
     const job = this.s().jobs.get(id) as Job;

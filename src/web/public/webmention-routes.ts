@@ -22,7 +22,7 @@ const UrlField = Type.Optional(Type.String({ maxLength: MAX_WEBMENTION_URL_LENGT
  */
 export async function webmentionRoutes(
   app: TypedApp,
-  options: { ctx: ServiceContext; rateLimitPerMinute: number },
+  options: { ctx: ServiceContext; rateLimitPerMinute: number; maxWaiting: number },
 ): Promise<void> {
   const { ctx } = options;
   await app.register(fastifyRateLimit, {
@@ -42,7 +42,11 @@ export async function webmentionRoutes(
       bodyLimit: 64 * 1024,
     },
     async (request, reply) => {
-      await receiveWebmention(ctx, { source: request.body.source, target: request.body.target });
+      await receiveWebmention(
+        ctx,
+        { source: request.body.source, target: request.body.target },
+        { maxWaiting: options.maxWaiting },
+      );
       return reply
         .code(202)
         .header('cache-control', 'no-store')
