@@ -50,7 +50,9 @@ export async function receiveWebmention(
     });
   }
   if ((await ctx.store.jobs.countWaiting(WEBMENTION_JOB, limits.maxWaiting)) >= limits.maxWaiting) {
-    ctx.log.child({ module: 'webmentions' }).warn({ articleId, source }, 'webmention refused: too many waiting');
+    ctx.log
+      .child({ module: 'webmentions' })
+      .warn({ articleId, source }, 'webmention refused: too many waiting');
     throw Errors.WEBMENTIONS_BACKLOG();
   }
   const receivedAt = toIsoTimestamp(ctx.now());
