@@ -10,6 +10,9 @@ export function trackingImagePath(articleId: number): string {
 }
 
 const PREFIX = '/r/';
+// The image as a string of its bytes: Node joins a latin1 string to the status line and headers
+// and sends them in one write, where a Buffer body makes a second chunk (a writev of two).
+const IMAGE_BYTES = TRANSPARENT_GIF.toString('latin1');
 const ID_FILE = /^([1-9][0-9]{0,9})\.gif$/;
 
 /**
@@ -82,7 +85,8 @@ export class TrackingImage {
       });
     }
     response.writeHead(200, this.answerHeaders);
-    response.end(request.method === 'HEAD' ? undefined : TRANSPARENT_GIF);
+    if (request.method === 'HEAD') response.end();
+    else response.end(IMAGE_BYTES, 'latin1');
   }
 
   /** As Fastify's request.ip works it out under the same trustProxy setting (true or false). */
