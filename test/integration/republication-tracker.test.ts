@@ -147,6 +147,54 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(await pagesOf(987655), []);
     });
 
+    test('a page is our own under the Host it was asked from, in any case, and counts when asked from elsewhere', async () => {
+      const tracker = new RepublicationTracker(t.wiring, { hitsPerMinute: 0 });
+      const record = (referer: string, requestHost: string) =>
+        tracker.record({
+          articleId: ids.story!,
+          referer,
+          userAgent: BROWSER,
+          clientAddress: '203.0.113.7',
+          requestHost,
+        });
+      assert.equal(record('https://mirror.example/a', 'MIRROR.example'), 'no-page');
+      assert.equal(record('https://Mirror.Example/a', 'mirror.example'), 'no-page');
+      // The same Referer, remembered, is another site's page when the image was asked from us.
+      assert.equal(record('https://mirror.example/a', 'review.example'), 'counted');
+      assert.equal(record('https://mirror.example/a', 'mirror.example:8443'), 'counted');
+      assert.equal(record('https://review.example/a', 'elsewhere.example'), 'no-page');
+      assert.equal(await tracker.flush(), 2);
+    });
+
+    test('a remembered page counts on each UTC day apart, with the window’s first and last hit to the millisecond', async () => {
+      const tracker = new RepublicationTracker(t.wiring, { hitsPerMinute: 0 });
+      const record = () =>
+        tracker.record({
+          articleId: ids.story!,
+          referer: 'https://days.example/story',
+          userAgent: BROWSER,
+          clientAddress: '203.0.113.8',
+          requestHost: 'review.example',
+        });
+      try {
+        t.setNow(new Date('2026-11-22T23:59:59.250Z'));
+        assert.equal(record(), 'counted');
+        t.setNow(new Date('2026-11-22T23:59:59.875Z'));
+        assert.equal(record(), 'counted');
+        t.setNow(new Date('2026-11-23T00:00:00.125Z'));
+        assert.equal(record(), 'counted');
+        assert.equal(await tracker.flush(), 3);
+        const [page] = (await pagesOf(ids.story!)).filter((r) => r.host === 'days.example');
+        assert.equal(page?.views, 3);
+        assert.equal(page?.firstSeen, '2026-11-22T23:59:59.250Z');
+        assert.equal(page?.lastSeen, '2026-11-23T00:00:00.125Z');
+        const top = await topRepublishers(t.wiring, { days: 1 });
+        assert.equal(top.find((r) => r.host === 'days.example')?.views, 1, 'one hit on the new day');
+      } finally {
+        t.setNow(new Date('2026-11-20T12:00:00.000Z'));
+      }
+    });
+
     test('holds at most maxPending distinct pages per window: new ones are dropped, known ones still count', async () => {
       const tracker = new RepublicationTracker(t.wiring, { maxPending: 5, hitsPerMinute: 0 });
       const record = (page: string) =>

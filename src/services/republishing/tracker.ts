@@ -1,10 +1,6 @@
 import { isLikelyBot } from '../../domain/bots.ts';
 import { isRecordId } from '../../domain/limits.ts';
-import type {
-  Republication,
-  RepublicationHits,
-  Republisher,
-} from '../../domain/ports/republication-store.ts';
+import type { Republication, Republisher } from '../../domain/ports/republication-store.ts';
 import { hostOf, type RepublicationPage, republicationPage } from '../../domain/republication.ts';
 import { BatchedCounter, type BatchedCountsTiming } from '../batched-counts.ts';
 import type { ServiceContext } from '../context.ts';
@@ -39,19 +35,20 @@ export type TrackingOutcome = 'counted' | 'no-page' | 'bot' | 'bad-id' | 'rate-l
  * Whether the article exists and is published is checked when writing, so the image answers
  * the same for every id and nobody learns which ids are drafts.
  */
-export class RepublicationTracker extends BatchedCounter<RepublicationHits> {
+export class RepublicationTracker extends BatchedCounter<PendingHits> {
   private readonly ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>;
-  private readonly siteHost: string | null;
+  private readonly ownHosts: string[];
   private readonly hitsPerMinute: number;
   private readonly maxAddresses: number;
   private minute = -1;
   private readonly byAddress = new Map<string, number>();
   // The same few pages and browsers send most hits: their verdicts are remembered (a bounded
-  // map, emptied when full) rather than parsed again on every hit.
-  private readonly pages = new Map<string, RepublicationPage | null>();
+  // map, emptied when full) rather than parsed again on every hit. A page is remembered by its
+  // Referer alone; whether it is one of ours under the Host asked for is a comparison per hit.
+  private readonly pages = new Map<string, ShownPage | null>();
   private readonly agents = new Map<string, boolean>();
   private second = -1;
-  private secondIso = '';
+  private day = '';
 
   constructor(
     ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>,
@@ -65,11 +62,22 @@ export class RepublicationTracker extends BatchedCounter<RepublicationHits> {
       // Returns how many hits were stored (those on published articles): what flush() answers.
       write: (batch) =>
         ctx.store.transaction((repos) =>
-          repos.republications.add(batch.map(({ item, count }) => ({ ...item, count }))),
+          repos.republications.add(
+            batch.map(({ item, count }) => ({
+              articleId: item.articleId,
+              host: item.host,
+              page: item.page,
+              day: item.day,
+              count,
+              firstAt: new Date(item.firstMs).toISOString(),
+              lastAt: new Date(item.lastMs).toISOString(),
+            })),
+          ),
         ),
     });
     this.ctx = ctx;
-    this.siteHost = hostOf(ctx.siteUrl);
+    const siteHost = hostOf(ctx.siteUrl);
+    this.ownHosts = siteHost === null ? [] : [siteHost];
     this.hitsPerMinute = hitsPerMinute ?? 600;
     this.maxAddresses = maxAddresses ?? 10_000;
   }
@@ -77,24 +85,23 @@ export class RepublicationTracker extends BatchedCounter<RepublicationHits> {
   /** Counts one display of the tracking image, if it came from a person on another site's page. */
   record(hit: TrackingHit): TrackingOutcome {
     if (!isRecordId(hit.articleId)) return 'bad-id';
+    // Many pages send no Referer (or one of ours): the user agent is read only for the others.
+    const shown = this.pageOf(hit.referer);
+    if (!shown || isSameHost(shown.page.host, hit.requestHost)) return 'no-page';
     if (this.isBot(hit.userAgent)) return 'bot';
-    const shown = this.pageOf(hit.referer, hit.requestHost);
-    if (!shown) return 'no-page';
     const now = this.ctx.now().getTime();
     if (!this.isWithinRate(hit.clientAddress, now)) return 'rate-limited';
-    const at = this.isoOf(now);
-    const day = at.slice(0, 10);
-    const entry = this.counts.add(`${hit.articleId}|${day}|${shown.page}`, {
+    const day = this.dayOf(now);
+    const entry = this.counts.add(keyOf(shown, hit.articleId, day), {
       articleId: hit.articleId,
-      host: shown.host,
-      page: shown.page,
+      host: shown.page.host,
+      page: shown.page.page,
       day,
-      count: 0,
-      firstAt: at,
-      lastAt: at,
+      firstMs: now,
+      lastMs: now,
     });
     if (!entry) return 'full';
-    entry.item.lastAt = at;
+    entry.item.lastMs = now;
     return 'counted';
   }
 
@@ -109,27 +116,26 @@ export class RepublicationTracker extends BatchedCounter<RepublicationHits> {
     return isBot;
   }
 
-  private pageOf(referer: string | undefined, requestHost: string | undefined): RepublicationPage | null {
+  private pageOf(referer: string | undefined): ShownPage | null {
     if (referer === undefined) return null;
-    const key = `${requestHost ?? ''} ${referer}`;
-    let page = this.pages.get(key);
-    if (page === undefined) {
-      const ownHosts = [this.siteHost, requestHost?.toLowerCase()].filter((h): h is string => !!h);
-      page = republicationPage(referer, ownHosts);
+    let shown = this.pages.get(referer);
+    if (shown === undefined) {
+      const page = republicationPage(referer, this.ownHosts);
+      shown = page && { page, day: '', keys: new Map() };
       if (this.pages.size >= MEMO_SIZE) this.pages.clear();
-      this.pages.set(key, page);
+      this.pages.set(referer, shown);
     }
-    return page;
+    return shown;
   }
 
-  /** The time as an ISO string, to the millisecond, worked out once a second and patched after. */
-  private isoOf(ms: number): string {
+  /** The UTC day (YYYY-MM-DD) of a time, worked out once a second. */
+  private dayOf(ms: number): string {
     const second = Math.floor(ms / 1000);
     if (second !== this.second) {
       this.second = second;
-      this.secondIso = new Date(second * 1000).toISOString();
+      this.day = new Date(second * 1000).toISOString().slice(0, 10);
     }
-    return `${this.secondIso.slice(0, 20)}${String(ms % 1000).padStart(3, '0')}Z`;
+    return this.day;
   }
 
   /**
@@ -155,6 +161,50 @@ export class RepublicationTracker extends BatchedCounter<RepublicationHits> {
     this.byAddress.set(address, seen + 1);
     return true;
   }
+}
+
+/** A window's hits on one article from one page on one day, as held until written. */
+interface PendingHits {
+  articleId: number;
+  host: string;
+  page: string;
+  day: string;
+  /** The window's first and last hit (epoch ms): made ISO strings when written, not per hit. */
+  firstMs: number;
+  lastMs: number;
+}
+
+/** A remembered page, with the counting keys of the articles it showed on `day`. */
+interface ShownPage {
+  page: RepublicationPage;
+  day: string;
+  keys: Map<number, string>;
+}
+
+/**
+ * The key a hit is counted under, made once per page, article and day: a key built per hit
+ * would be a new string to hash on every hit, where a kept one carries its hash.
+ */
+function keyOf(shown: ShownPage, articleId: number, day: string): string {
+  if (shown.day !== day || shown.keys.size >= MEMO_SIZE) {
+    shown.day = day;
+    shown.keys.clear();
+  }
+  let key = shown.keys.get(articleId);
+  if (key === undefined) {
+    key = `${articleId}|${day}|${shown.page.page}`;
+    shown.keys.set(articleId, key);
+  }
+  return key;
+}
+
+/** Whether the Host the image was asked from is the page's host: our own page under another of our names. */
+function isSameHost(pageHost: string, requestHost: string | undefined): boolean {
+  return (
+    requestHost !== undefined &&
+    requestHost.length === pageHost.length &&
+    requestHost.toLowerCase() === pageHost
+  );
 }
 
 /** Referers and user agents whose verdict is remembered. */
