@@ -57,6 +57,14 @@ describe('SafeFetcher', () => {
   const local = (options: ConstructorParameters<typeof SafeFetcher>[0] = {}) =>
     new SafeFetcher({ allowPrivateAddresses: true, ...options });
 
+  test('refuses a host that does not resolve at once, rather than failing to be tried again', async () => {
+    const fetched = await local().fetch('http://nothing-here.invalid/page');
+    assert.deepEqual(fetched, {
+      kind: 'refused',
+      reason: 'source host does not resolve (nothing-here.invalid)',
+    });
+  });
+
   test('gives up on a page that does not answer within the whole-fetch deadline', async () => {
     await withServer(
       () => {},

@@ -113,6 +113,10 @@ export class SafeFetcher implements PageFetcher {
         if (error instanceof FetchStop) return error.outcome;
         if (signal.aborted) return { kind: 'failed', reason: `no answer within ${this.totalTimeoutMs} ms` };
         const code = (error as NodeJS.ErrnoException).code;
+        // The name does not exist (NXDOMAIN, no address of any kind): asking again changes
+        // nothing. A resolver that cannot answer now (EAI_AGAIN) is a failure, tried again.
+        if (code === 'ENOTFOUND')
+          return { kind: 'refused', reason: `source host does not resolve (${hostnameOf(current)})` };
         return { kind: 'failed', reason: `cannot fetch ${current}: ${code ?? (error as Error).message}` };
       }
       if (hop.kind !== 'redirect') return hop;
@@ -250,6 +254,15 @@ export class SafeFetcher implements PageFetcher {
         });
       });
     });
+  }
+}
+
+/** The host name of a URL already parsed once, for a reason's text. */
+function hostnameOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
   }
 }
 

@@ -105,6 +105,21 @@ for (const kind of DATABASE_KINDS) {
     const logLines: Array<Record<string, unknown>> = [];
 
     const send = (source: string, target = TARGET) => app.inject(mentionForm({ source, target }));
+    /** Runs due jobs with a logger whose lines are returned. */
+    const runJobsLogged = async () => {
+      const lines: Array<Record<string, unknown>> = [];
+      const log = pino(
+        { level: 'info' },
+        new Writable({
+          write(chunk, _encoding, done) {
+            lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+            done();
+          },
+        }),
+      );
+      await jobRunnerFor({ ...t.wiring, log }).runDue();
+      return lines;
+    };
     const runJobs = () => jobRunnerFor(t.wiring).runDue();
     const mentionBy = async (source: string) =>
       (await mentionsOf(t.wiring, articleId)).find((m) => m.source === source);
@@ -362,14 +377,39 @@ for (const kind of DATABASE_KINDS) {
       sources.html('/busy', 'Busy', 503);
       const source = sources.url('/busy');
       assert.equal((await send(source)).statusCode, 202);
-      assert.equal(await runJobs(), 1);
+      const lines = await runJobsLogged();
+      assert.equal(lines.filter((l) => l.kind === 'verify-webmention').length, 1);
       assert.equal(await mentionBy(source), undefined);
+      const retry = lines.find((l) => l.msg === 'job failed' && l.kind === 'verify-webmention');
+      assert.equal(retry?.level, 40, 'another site’s trouble is a warning');
+      assert.match(String(retry?.reason), /the page answered 503/);
+      assert.equal(retry?.err, undefined, 'without a stack');
+      assert.ok(!lines.some((l) => Number(l.level) >= 50), 'nothing at error level');
       const [job] = (await t.wiring.store.jobs.list({ status: 'pending', limit: 10 })).filter(
         (j) => (j.payload as { source?: string }).source === source,
       );
       assert.match(job?.lastError ?? '', /could not be fetched now: the page answered 503/);
       assert.equal(job?.attempts, 1);
       await t.wiring.store.jobs.cancel(job?.dedupeKey ?? '');
+    });
+
+    test('a source whose host does not resolve is refused at once, without a retry or an error log', async () => {
+      // .invalid never resolves (RFC 6761).
+      const source = 'http://no-such-source.invalid/reply';
+      assert.equal((await send(source)).statusCode, 202);
+      const lines = await runJobsLogged();
+      const mention = await mentionBy(source);
+      assert.equal(mention?.status, 'refused');
+      assert.match(mention?.reason ?? '', /source host does not resolve \(no-such-source\.invalid\)/);
+      const pending = (await t.wiring.store.jobs.list({ status: 'pending', limit: 50 })).filter(
+        (j) => (j.payload as { source?: string }).source === source,
+      );
+      assert.deepEqual(pending, [], 'not queued again');
+      const refusal = lines.find((l) => l.msg === 'webmention not verified' && l.source === source);
+      assert.equal(refusal?.level, 40);
+      assert.equal(refusal?.err, undefined);
+      assert.ok(!lines.some((l) => Number(l.level) >= 50), 'nothing at error level');
+      assert.ok(!lines.some((l) => 'err' in l), 'no stack');
     });
 
     test('bad input is refused with 400 naming the field', async () => {
