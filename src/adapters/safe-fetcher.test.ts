@@ -53,6 +53,38 @@ describe('isPublicAddress', () => {
   });
 });
 
+describe('isPublicAddress on IPv6 addresses that carry an IPv4 one', () => {
+  test('judges 6to4, Teredo, IPv4-translated and ISATAP addresses by the IPv4 address inside', () => {
+    const refused = [
+      '2002:7f00:1::', // 6to4 of 127.0.0.1
+      '2002:a00:1::1', // 10.0.0.1
+      '2002:a9fe:a9fe::1', // 169.254.169.254
+      '2002:c0a8:101:1::1', // 192.168.1.1
+      '2002::1', // 0.0.0.0
+      '2001:0:4136:e378:8000:63bf:80ff:fffe', // Teredo, client 127.0.0.1 (stored inverted)
+      '2001:0:4136:e378:8000:63bf:f5ff:fffe', // Teredo, client 10.0.0.1
+      '2001:0:a00:1:8000:63bf:3fc0:1', // Teredo, server 10.0.0.1
+      '::ffff:0:7f00:1', // IPv4-translated 127.0.0.1
+      '::ffff:0:a9fe:a9fe',
+      '::127.0.0.1', // IPv4-compatible, long deprecated
+      '::8.8.8.8',
+      '64:ff9b:1::a00:1', // local-use NAT64
+      '2001:db8:1::5efe:a00:1', // ISATAP of 10.0.0.1
+      '2001:db8:1:0:200:5efe:7f00:1', // ISATAP of 127.0.0.1
+      '2002:7f00:1::%eth0',
+    ];
+    for (const address of refused) assert.equal(isPublicAddress(address), false, address);
+    const allowed = [
+      '2002:808:808::1', // 6to4 of 8.8.8.8
+      '2001:0:4136:e378:8000:63bf:f7f7:f7f7', // Teredo, client 8.8.8.8
+      '::ffff:0:808:808',
+      '2606:4700::5efe:808:808', // ISATAP of 8.8.8.8
+      '2001:4860:4860::8888',
+    ];
+    for (const address of allowed) assert.equal(isPublicAddress(address), true, address);
+  });
+});
+
 describe('SafeFetcher', () => {
   const local = (options: ConstructorParameters<typeof SafeFetcher>[0] = {}) =>
     new SafeFetcher({ allowPrivateAddresses: true, ...options });

@@ -22,9 +22,11 @@ const NOT_PUBLIC: ReadonlyArray<[string, number, 'ipv4' | 'ipv6']> = [
   ['198.18.0.0', 15, 'ipv4'], // benchmarking
   ['224.0.0.0', 4, 'ipv4'], // multicast
   ['240.0.0.0', 4, 'ipv4'], // reserved, and the broadcast address
-  ['::', 128, 'ipv6'], // unspecified
-  ['::1', 128, 'ipv6'],
+  ['192.88.99.0', 24, 'ipv4'], // the old 6to4 relays' anycast: it hands packets on to an address inside
+  ['::', 96, 'ipv6'], // unspecified, loopback, and the long-deprecated IPv4-compatible ::a.b.c.d
   ['64:ff9b::', 96, 'ipv6'], // NAT64: an IPv4 address behind a translator, private ones included
+  ['64:ff9b:1::', 48, 'ipv6'], // local-use NAT64, the same behind a site's own translator
+  ['100::', 64, 'ipv6'], // discard-only
   ['fc00::', 7, 'ipv6'], // unique local
   ['fe80::', 10, 'ipv6'], // link-local
   ['fec0::', 10, 'ipv6'], // the old site-local
@@ -37,11 +39,54 @@ const BLOCKED = (() => {
   return list;
 })();
 
-/** Whether an IP address is one anyone on the internet could reach (not private, loopback, link-local…). */
+/**
+ * Whether an IP address is one anyone on the internet could reach (not private, loopback,
+ * link-local…). An IPv6 address that carries an IPv4 one (6to4, Teredo, IPv4-translated,
+ * ISATAP) is judged by that one too: a host with a tunnel sends it to the IPv4 address inside.
+ */
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 0) return false;
-  return !BLOCKED.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (family === 4) return !BLOCKED.check(address, 'ipv4');
+  const bare = address.replace(/%.*$/, '');
+  if (BLOCKED.check(bare, 'ipv6')) return false;
+  return embeddedIpv4(bare).every((inside) => !BLOCKED.check(inside, 'ipv4'));
+}
+
+/** An IPv6 address (valid, without a zone) as its eight 16-bit groups. */
+function ipv6Groups(address: string): number[] {
+  let text = address;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const parse = (part: string) =>
+    part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16));
+  const first = parse(head);
+  const last = tail === undefined ? [] : parse(tail);
+  return [...first, ...Array<number>(8 - first.length - last.length).fill(0), ...last];
+}
+
+const ipv4Of = (high: number, low: number): string =>
+  `${high >>> 8}.${high & 0xff}.${low >>> 8}.${low & 0xff}`;
+
+/** The IPv4 addresses an IPv6 address carries, by the forms that carry one; none for the others. */
+function embeddedIpv4(address: string): string[] {
+  const g = ipv6Groups(address) as [number, number, number, number, number, number, number, number];
+  const inside: string[] = [];
+  // 6to4 (2002::/16): the IPv4 address follows the prefix.
+  if (g[0] === 0x2002) inside.push(ipv4Of(g[1], g[2]));
+  // Teredo (2001:0::/32): the server's address, then the client's with every bit inverted.
+  if (g[0] === 0x2001 && g[1] === 0) inside.push(ipv4Of(g[2], g[3]), ipv4Of(g[6] ^ 0xffff, g[7] ^ 0xffff));
+  const isZeroHigh = g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0;
+  // IPv4-mapped (::ffff:0:0/96; the block list matches those too) and IPv4-translated (::ffff:0:0:0/96).
+  if (isZeroHigh && ((g[4] === 0 && g[5] === 0xffff) || (g[4] === 0xffff && g[5] === 0)))
+    inside.push(ipv4Of(g[6], g[7]));
+  // ISATAP, under any prefix: an interface id of 0:5efe or 200:5efe, then the IPv4 address.
+  if ((g[4] === 0 || g[4] === 0x200) && g[5] === 0x5efe) inside.push(ipv4Of(g[6], g[7]));
+  return inside;
 }
 
 export interface SafeFetcherOptions {

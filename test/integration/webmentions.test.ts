@@ -507,6 +507,10 @@ for (const kind of DATABASE_KINDS) {
         sources.url('/reply', 'localhost'),
         sources.url('/reply', '[::ffff:127.0.0.1]'),
         sources.url('/reply', '0x7f.1'),
+        // 6to4 and Teredo addresses that carry 127.0.0.1, and IPv4-translated 169.254.169.254.
+        sources.url('/reply', '[2002:7f00:1::1]'),
+        sources.url('/reply', '[2001:0:4136:e378:8000:63bf:80ff:fffe]'),
+        sources.url('/reply', '[::ffff:0:a9fe:a9fe]'),
       ];
       for (const source of addresses) {
         const answer = await app.inject(mentionForm({ source, target: TARGET }));
