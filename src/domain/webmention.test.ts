@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hasLinkTo, normalizeMentionUrl, textMentions, webmentionFieldProblems } from './webmention.ts';
+import {
+  documentBase,
+  hasLinkTo,
+  normalizeMentionUrl,
+  textMentions,
+  webmentionFieldProblems,
+} from './webmention.ts';
 
 const TARGET = 'https://review.example/articles/dams';
 
@@ -43,6 +49,25 @@ describe('webmention rules', () => {
     );
     assert.ok(!hasLinkTo({ links: ['/articles/dams'], pageUrl: 'https://blog.example/', target: TARGET }));
     assert.ok(!hasLinkTo({ links: [`${TARGET}-2`], pageUrl: 'https://blog.example/', target: TARGET }));
+  });
+
+  test('resolves relative links against a page’s <base href> when it is an http(s) URL', () => {
+    const page = 'https://blog.example/posts/1';
+    assert.equal(documentBase(page, 'https://review.example/articles/'), 'https://review.example/articles/');
+    assert.equal(documentBase(page, '/archive/'), 'https://blog.example/archive/');
+    assert.equal(documentBase(page, ' https://review.example/ '), 'https://review.example/');
+    for (const ignored of [
+      undefined,
+      'javascript:alert(1)',
+      'data:text/html,x',
+      'ftp://review.example/',
+      'http://[bad',
+    ]) {
+      assert.equal(documentBase(page, ignored), page, String(ignored));
+    }
+    const base = documentBase(page, 'https://review.example/articles/');
+    assert.ok(hasLinkTo({ links: ['dams'], pageUrl: base, target: TARGET }));
+    assert.ok(!hasLinkTo({ links: ['dams'], pageUrl: page, target: TARGET }));
   });
 
   test('finds the target written out in plain text, not a longer URL that starts with it', () => {

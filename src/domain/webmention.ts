@@ -87,6 +87,20 @@ export function urlsInAttributes(attributes: Readonly<Record<string, string>>): 
 }
 
 /**
+ * The address a page's relative links resolve against: its `<base href>` (itself resolved
+ * against the page) when that is an http(s) URL, else the page's own address.
+ */
+export function documentBase(pageUrl: string, baseHref: string | undefined): string {
+  if (baseHref === undefined) return pageUrl;
+  try {
+    const base = new URL(baseHref.trim(), pageUrl);
+    return base.protocol === 'http:' || base.protocol === 'https:' ? base.toString() : pageUrl;
+  } catch {
+    return pageUrl;
+  }
+}
+
+/**
  * Whether a page links to `target`: one of `links` (as written in the page at `pageUrl`, so
  * relative ones count) is the target once both are normalised.
  */

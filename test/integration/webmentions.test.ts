@@ -248,6 +248,29 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await mentionBy(viaImage))?.status, 'verified');
     });
 
+    test('relative links resolve against the source’s <base href>, when it is an http(s) URL', async () => {
+      sources.html(
+        '/based',
+        `<html><head><title>Based</title><base href="${SITE}/articles/"></head><body><a href="dams">the review</a></body></html>`,
+      );
+      // Without the base, "dams" would point at the source's own site.
+      sources.html(
+        '/bad-base',
+        `<html><head><base href="javascript:void(0)/"><base href="${SITE}/articles/"></head><body><a href="/articles/dams">ours</a></body></html>`,
+      );
+      // A <base> that names the target is not a link to it.
+      sources.html('/base-only', `<html><head><base href="${TARGET}"></head><body>Nothing.</body></html>`);
+      const based = sources.url('/based');
+      const badBase = sources.url('/bad-base');
+      const baseOnly = sources.url('/base-only');
+      for (const source of [based, badBase, baseOnly]) assert.equal((await send(source)).statusCode, 202);
+      await runJobs();
+      assert.equal((await mentionBy(based))?.status, 'verified');
+      // The first <base> is not http(s): links resolve against the page, on 127.0.0.1.
+      assert.equal((await mentionBy(badBase))?.status, 'refused');
+      assert.equal((await mentionBy(baseOnly))?.status, 'refused');
+    });
+
     test('a page that does not link back is not verified, and the reason is recorded and logged', async () => {
       sources.html(
         '/no-link',

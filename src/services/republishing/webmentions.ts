@@ -4,6 +4,7 @@ import { isPubliclyVisible, toIsoTimestamp } from '../../domain/article.ts';
 import type { PageFetcher } from '../../domain/ports/page-fetcher.ts';
 import type { WebmentionRecord } from '../../domain/ports/webmention-store.ts';
 import {
+  documentBase,
   hasLinkTo,
   textMentions,
   urlsInAttributes,
@@ -110,10 +111,11 @@ async function publishedArticleAt(ctx: ServiceContext, path: string): Promise<nu
   return article && isPubliclyVisible(article, ctx.now()) ? article.id : undefined;
 }
 
-/** What a page's HTML says about itself for a mention: the URLs it points at and its title. */
-function readHtml(text: string): { links: string[]; title: string | null } {
+/** What a page's HTML says about itself for a mention: the URLs it points at, its title and its first <base href>. */
+function readHtml(text: string): { links: string[]; title: string | null; baseHref: string | undefined } {
   const links: string[] = [];
   let title: string | null = null;
+  let baseHref: string | undefined;
   // sanitize-html's parser (htmlparser2) reads the page as a browser would tokenize it: markup
   // inside scripts, comments and attribute values is not mistaken for a link.
   sanitizeHtml(text, {
@@ -122,7 +124,10 @@ function readHtml(text: string): { links: string[]; title: string | null } {
     allowVulnerableTags: true,
     transformTags: {
       '*': (tagName, attribs) => {
-        links.push(...urlsInAttributes(attribs));
+        // A <base> sets where the links point, as browsers read it (the first one with an
+        // href); it is no link itself.
+        if (tagName === 'base') baseHref ??= attribs.href;
+        else links.push(...urlsInAttributes(attribs));
         return { tagName, attribs };
       },
     },
@@ -134,7 +139,7 @@ function readHtml(text: string): { links: string[]; title: string | null } {
       return false;
     },
   });
-  return { links, title };
+  return { links, title, baseHref };
 }
 
 /**
@@ -162,7 +167,11 @@ export async function verifyWebmention(
     outcome = { isLinked, title: null, reason: isLinked ? null : 'the source does not link to the target' };
   } else {
     const page = readHtml(fetched.text);
-    const isLinked = hasLinkTo({ links: page.links, pageUrl: fetched.url, target });
+    const isLinked = hasLinkTo({
+      links: page.links,
+      pageUrl: documentBase(fetched.url, page.baseHref),
+      target,
+    });
     outcome = {
       isLinked,
       title: page.title,
