@@ -55,6 +55,27 @@ export class WebmentionRepository implements WebmentionStore {
       .execute();
   }
 
+  async prune(options: { articleId: number; status: WebmentionStatus; keep: number }): Promise<number> {
+    const { articleId, status, keep } = options;
+    // The unique (article_id, source) index finds an article's rows; they are few (see the caller).
+    const result = await this.db
+      .deleteFrom('webmentions')
+      .where('article_id', '=', articleId)
+      .where('status', '=', status)
+      .where('id', 'not in', (kept) =>
+        kept
+          .selectFrom('webmentions')
+          .select('id')
+          .where('article_id', '=', articleId)
+          .where('status', '=', status)
+          .orderBy('updated_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(keep),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async listFor(articleId: number, limit: number): Promise<Webmention[]> {
     const rows = await this.db
       .selectFrom('webmentions')

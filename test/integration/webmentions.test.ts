@@ -5,9 +5,15 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
+import { SafeFetcher } from '../../src/adapters/safe-fetcher.ts';
 import { buildApp } from '../../src/app.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
-import { MAX_MENTIONS_LISTED, mentionsOf } from '../../src/services/republishing/webmentions.ts';
+import {
+  MAX_MENTIONS_LISTED,
+  MAX_UNLISTED_MENTIONS,
+  mentionsOf,
+  verifyWebmention,
+} from '../../src/services/republishing/webmentions.ts';
 import { clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addArticle } from '../helpers/discovery-fixtures.ts';
@@ -433,6 +439,59 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(refusal?.err, undefined);
       assert.ok(!lines.some((l) => Number(l.level) >= 50), 'nothing at error level');
       assert.ok(!lines.some((l) => 'err' in l), 'no stack');
+    });
+
+    test('keeps at most MAX_UNLISTED_MENTIONS refused and as many removed mentions per article, the newest', async () => {
+      const other = await addArticle(t.wiring, {
+        slug: 'floods',
+        title: 'The floods',
+        body: 'Water.',
+        publishedAt: '2026-11-01T10:00:00.000Z',
+      });
+      const target = `${SITE}/articles/floods`;
+      const fetcher = new SafeFetcher({ allowPrivateAddresses: true });
+      const links = (path: string, isLinking: boolean) =>
+        sources.html(path, isLinking ? `<a href="${target}">x</a>` : '<p>nothing</p>');
+      const check = async (source: string, minute: number) => {
+        t.setNow(new Date(Date.UTC(2026, 10, 22, 0, minute)));
+        return verifyWebmention(t.wiring, fetcher, {
+          articleId: other,
+          source,
+          target,
+          receivedAt: new Date(Date.UTC(2026, 10, 22, 0, minute)).toISOString(),
+        });
+      };
+      const extra = 5;
+      try {
+        // Listed once, then withdrawn: removed mentions, beyond the cap too.
+        for (let i = 0; i < MAX_UNLISTED_MENTIONS + extra; i++) {
+          links(`/gone/${i}`, true);
+          assert.equal(await check(sources.url(`/gone/${i}`), i), 'verified');
+          links(`/gone/${i}`, false);
+          assert.equal(await check(sources.url(`/gone/${i}`), i), 'removed');
+        }
+        // Never linked: refused ones, past the cap.
+        for (let i = 0; i < MAX_UNLISTED_MENTIONS + extra; i++) {
+          links(`/spam/${i}`, false);
+          assert.equal(await check(sources.url(`/spam/${i}`), 300 + i), 'refused');
+        }
+        links('/kept', true);
+        assert.equal(await check(sources.url('/kept'), 600), 'verified');
+      } finally {
+        t.setNow(new Date('2026-11-20T12:00:00.000Z'));
+      }
+      const mentions = await mentionsOf(t.wiring, other);
+      const of = (status: string) => mentions.filter((m) => m.status === status).map((m) => m.source);
+      assert.equal(of('refused').length, MAX_UNLISTED_MENTIONS);
+      assert.equal(of('removed').length, MAX_UNLISTED_MENTIONS);
+      assert.deepEqual(of('verified'), [sources.url('/kept')]);
+      for (let i = 0; i < extra; i++) {
+        assert.ok(!of('refused').includes(sources.url(`/spam/${i}`)), 'the oldest refused go first');
+        assert.ok(!of('removed').includes(sources.url(`/gone/${i}`)), 'the oldest removed go first');
+      }
+      assert.ok(of('refused').includes(sources.url(`/spam/${MAX_UNLISTED_MENTIONS + extra - 1}`)));
+      // Another article's mentions are not touched.
+      assert.ok((await mentionsOf(t.wiring, articleId)).length > 0);
     });
 
     test('bad input is refused with 400 naming the field', async () => {

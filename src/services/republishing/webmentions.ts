@@ -31,6 +31,16 @@ export interface WebmentionJob {
 const MAX_TITLE_LENGTH = 300;
 
 /**
+ * Refused mentions kept per article, and as many removed ones: the most recently checked.
+ * Anyone may send mentions from ever new pages, so rows of mentions that are not listed as
+ * verified would otherwise grow without end; each check that writes one deletes the oldest
+ * beyond the cap in the same transaction (a bounded delete on one article's rows), rather than
+ * a periodic sweep by age that a burst could outrun between sweeps. Verified mentions are
+ * never pruned: each needs a real page that links to the article.
+ */
+export const MAX_UNLISTED_MENTIONS = 100;
+
+/**
  * Accepts a webmention: checks that both fields are http(s) URLs, that they differ, and that the
  * target is one of our published articles (at its address or an old one that redirects to it),
  * then queues the check of the source. Throws VALIDATION_FAILED naming the field otherwise.
@@ -217,6 +227,8 @@ export async function verifyWebmention(
       };
     }
     await repos.webmentions.save(record);
+    if (record.status !== 'verified')
+      await repos.webmentions.prune({ articleId, status: record.status, keep: MAX_UNLISTED_MENTIONS });
     return record.status;
   });
   if (status === 'verified') log.info({ articleId, source }, 'webmention verified');
