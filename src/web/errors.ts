@@ -53,14 +53,18 @@ export function describeError(error: unknown, request: FastifyRequest): ErrorRep
       details,
     };
   }
-  const refusal = requestRefusalOf(fastifyError, request);
-  if (refusal) return refusal;
+  // Before the refusals: the framework gives a body cut off by its sender a 400 of its own.
   if (isClientGone(fastifyError, request)) {
     // A closed tab or a dropped network in the middle of a body: no one reads the answer, and
-    // nothing here went wrong.
-    request.log.info({ err: error }, 'the client closed the connection before its request arrived whole');
+    // nothing here went wrong: no stack either.
+    request.log.info(
+      { code: fastifyError.code ?? null },
+      'the client closed the connection before its request arrived whole',
+    );
     return describeError(Errors.REQUEST_INCOMPLETE(), request);
   }
+  const refusal = requestRefusalOf(fastifyError, request);
+  if (refusal) return refusal;
   request.log.error({ err: error }, 'unhandled error');
   return requestError('INTERNAL');
 }

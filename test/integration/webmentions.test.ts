@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -557,6 +557,31 @@ for (const kind of DATABASE_KINDS) {
       // Other reader pages do not claim to receive mentions.
       const home = await get(port, '/');
       assert.equal(home.headers.link, undefined);
+    });
+
+    test('a sender that hangs up in the middle of its body is logged as gone, not as an unknown refusal', async () => {
+      if (!app.server.listening) await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as AddressInfo;
+      const before = logLines.length;
+      const socket = connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(
+        'POST /webmention HTTP/1.1\r\nHost: review.example\r\nContent-Type: application/x-www-form-urlencoded\r\n' +
+          'Content-Length: 100\r\n\r\nsource=https%3A%2F%2Fblog.example%2F',
+      );
+      // Once the server has the headers and part of the body, the sender goes.
+      for (let i = 0; i < 50 && !logLines.slice(before).some((l) => l.msg === 'incoming request'); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      socket.destroy();
+      const isGone = (l: Record<string, unknown>) =>
+        l.msg === 'the client closed the connection before its request arrived whole';
+      for (let i = 0; i < 100 && !logLines.slice(before).some(isGone); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      const lines = logLines.slice(before);
+      assert.ok(lines.some(isGone), JSON.stringify(lines.map((l) => l.msg)));
+      assert.ok(!lines.some((l) => l.msg === 'a refusal with no code of ours'));
+      assert.ok(!lines.some((l) => Number(l.level) >= 40), 'nothing at warning level or above');
+      assert.ok(!lines.some((l) => 'err' in l), 'no stack');
     });
   });
 
