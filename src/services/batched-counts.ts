@@ -26,6 +26,8 @@ export class BatchedCounts<T> {
   private pending = new Map<string, PendingCount<T>>();
   private timer: NodeJS.Timeout | null = null;
   private dropped = 0;
+  /** The flush in progress, or a settled promise: the next one waits for it. */
+  private writing: Promise<unknown> = Promise.resolve();
   private readonly maxPending: number;
   private readonly options: BatchedCountsOptions<T>;
 
@@ -67,8 +69,18 @@ export class BatchedCounts<T> {
     await this.flush();
   }
 
-  /** Writes pending counts; returns how many hits were kept (0 when the write failed). */
-  async flush(): Promise<number> {
+  /**
+   * Writes pending counts; returns how many hits were kept (0 when the write failed). A flush
+   * called while another writes (the timer's, say) starts when that one is done: what it answers,
+   * and what stop() leaves behind, is in the database.
+   */
+  flush(): Promise<number> {
+    const flushed = this.writing.then(() => this.writePending());
+    this.writing = flushed.catch(() => {});
+    return flushed;
+  }
+
+  private async writePending(): Promise<number> {
     if (this.dropped > 0) {
       this.options.log.warn(
         { dropped: this.dropped, maxPending: this.maxPending },
