@@ -507,6 +507,9 @@ for (const kind of DATABASE_KINDS) {
         [{ source: sources.url('/reply'), target: `${SITE}/about` }, 'target'],
         [{ source: sources.url('/reply'), target: `${SITE}/articles/no-such-article` }, 'target'],
         [{ source: sources.url('/reply'), target: `${SITE}/articles/draft-dams` }, 'target'],
+        // An escaped NUL, in a slug or an old address: no address of ours (PostgreSQL refuses to compare one).
+        [{ source: sources.url('/reply'), target: `${SITE}/articles/da%00ms` }, 'target'],
+        [{ source: sources.url('/reply'), target: `${SITE}/etc/passwd%00` }, 'target'],
       ];
       for (const [fields, field] of cases) {
         const answer = await app.inject(mentionForm(fields));

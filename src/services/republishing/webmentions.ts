@@ -103,6 +103,7 @@ export async function articleAt(ctx: ServiceContext, target: string): Promise<nu
   } catch {
     return undefined;
   }
+  if (decoded.includes('\u0000')) return undefined;
   // The not-found handler's own lookup: renamed slugs, imported WordPress addresses.
   const moved = await new Reader(ctx).oldAddress(decoded);
   return moved?.kind === 'moved' ? publishedArticleAt(ctx, moved.to) : undefined;
@@ -117,6 +118,8 @@ async function publishedArticleAt(ctx: ServiceContext, path: string): Promise<nu
   } catch {
     return undefined;
   }
+  // An escaped NUL is in no slug, and PostgreSQL refuses to compare text holding one.
+  if (slug.includes('\u0000')) return undefined;
   const article = await ctx.store.articles.findBySlug(slug);
   return article && isPubliclyVisible(article, ctx.now()) ? article.id : undefined;
 }
