@@ -103,7 +103,9 @@ export class TrackingImage {
 export async function trackerRoutes(app: TypedApp, deps: { image: TrackingImage }): Promise<void> {
   app.get(
     '/r/:file',
-    { schema: { params: Type.Object({ file: Type.String({ maxLength: 40 }) }) } },
+    // As long as the router reads a part (routerOptions.maxParamLength): any name under /r/
+    // gets the image, here as when the server answers first.
+    { schema: { params: Type.Object({ file: Type.String({ maxLength: 500 }) }) } },
     async (request, reply) => {
       reply.hijack();
       deps.image.answer(request.raw, reply.raw, { file: request.params.file, clientAddress: request.ip });
