@@ -286,9 +286,8 @@ function xmlAttribute(value: string): string {
 
 /** An element with escaped attributes and already-escaped content (or none: self-closing). */
 function element(name: string, attributes: Record<string, string>, content?: string): string {
-  const attrs = Object.entries(attributes)
-    .map(([key, value]) => ` ${key}="${xmlAttribute(value)}"`)
-    .join('');
+  let attrs = '';
+  for (const key in attributes) attrs += ` ${key}="${xmlAttribute(attributes[key] ?? '')}"`;
   return content === undefined ? `<${name}${attrs}/>` : `<${name}${attrs}>${content}</${name}>`;
 }
 
@@ -312,46 +311,48 @@ function textAsHtml(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
-/** RSS 2.0, with content:encoded for full text and dc:creator for each author. */
+// The documents below are built by appending to one string rather than joining arrays: the
+// engine then copies each article body once, when the reply is encoded, instead of at every
+// level of nesting.
+
+/** One RSS 2.0 item, with content:encoded for full text and dc:creator for each author. */
+function rssItem(entry: FeedEntry): string {
+  let item =
+    textElement('title', entry.title) +
+    textElement('link', entry.url) +
+    textElement('guid', entry.url, { isPermaLink: 'true' }) +
+    textElement('pubDate', entry.published.toUTCString()) +
+    textElement('description', textAsHtml(entry.summary));
+  if (entry.contentHtml !== null) item += htmlElement('content:encoded', entry.contentHtml);
+  for (const a of entry.authors) item += textElement('dc:creator', a.name);
+  for (const c of entry.categories) item += textElement('category', c.name, { domain: c.url });
+  if (entry.image) {
+    item += element('enclosure', { url: entry.image.url, length: '0', type: entry.image.type });
+  }
+  item += textElement('dc:rights', entry.rights);
+  // The Creative Commons module names only Creative Commons licenses; any license with an
+  // address (the site's own terms too) is also given as an Atom link, as Atom does.
+  if (entry.license.url && entry.license.isCreativeCommons) {
+    item += textElement('creativeCommons:license', entry.license.url);
+  }
+  if (entry.license.url) item += element('atom:link', { rel: 'license', href: entry.license.url });
+  return `<item>${item}</item>`;
+}
+
+/** RSS 2.0. */
 function rssDocument(channel: FeedChannel, entries: FeedEntry[]): string {
-  const items = entries.map((entry) =>
-    element(
-      'item',
-      {},
-      [
-        textElement('title', entry.title),
-        textElement('link', entry.url),
-        textElement('guid', entry.url, { isPermaLink: 'true' }),
-        textElement('pubDate', entry.published.toUTCString()),
-        textElement('description', textAsHtml(entry.summary)),
-        entry.contentHtml === null ? '' : htmlElement('content:encoded', entry.contentHtml),
-        ...entry.authors.map((a) => textElement('dc:creator', a.name)),
-        ...entry.categories.map((c) => textElement('category', c.name, { domain: c.url })),
-        entry.image
-          ? element('enclosure', { url: entry.image.url, length: '0', type: entry.image.type })
-          : '',
-        textElement('dc:rights', entry.rights),
-        // The Creative Commons module names only Creative Commons licenses; any license with an
-        // address (the site's own terms too) is also given as an Atom link, as Atom does.
-        entry.license.url && entry.license.isCreativeCommons
-          ? textElement('creativeCommons:license', entry.license.url)
-          : '',
-        entry.license.url ? element('atom:link', { rel: 'license', href: entry.license.url }) : '',
-      ].join(''),
-    ),
-  );
-  const head = [
-    textElement('title', channel.title),
-    textElement('link', channel.link),
-    textElement('description', channel.description),
-    textElement('lastBuildDate', channel.updated.toUTCString()),
-    textElement('docs', 'https://www.rssboard.org/rss-specification'),
-    textElement('generator', 'Pressroom'),
-    textElement('language', channel.language),
-    textElement('copyright', channel.copyright),
-    element('atom:link', { href: channel.feedUrl, rel: 'self', type: FEED_FORMATS.rss.type }),
-    channel.hub ? element('atom:link', { href: channel.hub, rel: 'hub' }) : '',
-  ];
+  let body =
+    textElement('title', channel.title) +
+    `\n${textElement('link', channel.link)}` +
+    `\n${textElement('description', channel.description)}` +
+    `\n${textElement('lastBuildDate', channel.updated.toUTCString())}` +
+    `\n${textElement('docs', 'https://www.rssboard.org/rss-specification')}` +
+    `\n${textElement('generator', 'Pressroom')}` +
+    `\n${textElement('language', channel.language)}` +
+    `\n${textElement('copyright', channel.copyright)}` +
+    `\n${element('atom:link', { href: channel.feedUrl, rel: 'self', type: FEED_FORMATS.rss.type })}` +
+    `\n${channel.hub ? element('atom:link', { href: channel.hub, rel: 'hub' }) : ''}`;
+  for (const entry of entries) body += `\n${rssItem(entry)}`;
   return `<?xml version="1.0" encoding="utf-8"?>\n${element(
     'rss',
     {
@@ -361,54 +362,55 @@ function rssDocument(channel: FeedChannel, entries: FeedEntry[]): string {
       'xmlns:atom': 'http://www.w3.org/2005/Atom',
       'xmlns:creativeCommons': 'http://backend.userland.com/creativeCommonsRssModule',
     },
-    element('channel', {}, [...head, ...items].join('\n')),
+    `<channel>${body}</channel>`,
   )}\n`;
+}
+
+/** An Atom author. */
+function atomPerson(p: { name: string; url: string }): string {
+  return `<author>${textElement('name', p.name)}${textElement('uri', p.url)}</author>`;
+}
+
+/** One Atom entry. */
+function atomEntry(entry: FeedEntry): string {
+  let item =
+    textElement('title', entry.title, { type: 'text' }) +
+    textElement('id', entry.url) +
+    element('link', { rel: 'alternate', href: entry.url }) +
+    textElement('updated', entry.updated.toISOString()) +
+    textElement('published', entry.published.toISOString()) +
+    textElement('summary', textAsHtml(entry.summary), { type: 'html' });
+  if (entry.contentHtml !== null) item += htmlElement('content', entry.contentHtml, { type: 'html' });
+  for (const a of entry.authors) item += atomPerson(a);
+  for (const c of entry.categories) {
+    item += element('category', { label: c.name, term: c.slug, scheme: c.scheme });
+  }
+  if (entry.image) {
+    item += element('link', { rel: 'enclosure', href: entry.image.url, type: entry.image.type, length: '0' });
+  }
+  if (entry.license.url) item += element('link', { rel: 'license', href: entry.license.url });
+  item += textElement('rights', entry.rights, { type: 'text' });
+  return `<entry>${item}</entry>`;
 }
 
 /** Atom (RFC 4287): titles are plain text, summaries and content HTML. */
 function atomDocument(channel: FeedChannel, entries: FeedEntry[]): string {
-  const person = (p: { name: string; url: string }) =>
-    element('author', {}, textElement('name', p.name) + textElement('uri', p.url));
-  const items = entries.map((entry) =>
-    element(
-      'entry',
-      {},
-      [
-        textElement('title', entry.title, { type: 'text' }),
-        textElement('id', entry.url),
-        element('link', { rel: 'alternate', href: entry.url }),
-        textElement('updated', entry.updated.toISOString()),
-        textElement('published', entry.published.toISOString()),
-        textElement('summary', textAsHtml(entry.summary), { type: 'html' }),
-        entry.contentHtml === null ? '' : htmlElement('content', entry.contentHtml, { type: 'html' }),
-        ...entry.authors.map(person),
-        ...entry.categories.map((c) =>
-          element('category', { label: c.name, term: c.slug, scheme: c.scheme }),
-        ),
-        entry.image
-          ? element('link', { rel: 'enclosure', href: entry.image.url, type: entry.image.type, length: '0' })
-          : '',
-        entry.license.url ? element('link', { rel: 'license', href: entry.license.url }) : '',
-        textElement('rights', entry.rights, { type: 'text' }),
-      ].join(''),
-    ),
-  );
-  const head = [
-    textElement('id', channel.id),
-    textElement('title', channel.title, { type: 'text' }),
-    textElement('updated', channel.updated.toISOString()),
-    textElement('generator', 'Pressroom'),
-    person({ name: channel.siteName, url: `${channel.siteUrl}/` }),
-    element('link', { rel: 'alternate', href: channel.link }),
-    element('link', { rel: 'self', href: channel.feedUrl }),
-    channel.hub ? element('link', { rel: 'hub', href: channel.hub }) : '',
-    textElement('subtitle', channel.description),
-    textElement('rights', channel.copyright),
-  ];
+  let body =
+    textElement('id', channel.id) +
+    `\n${textElement('title', channel.title, { type: 'text' })}` +
+    `\n${textElement('updated', channel.updated.toISOString())}` +
+    `\n${textElement('generator', 'Pressroom')}` +
+    `\n${atomPerson({ name: channel.siteName, url: `${channel.siteUrl}/` })}` +
+    `\n${element('link', { rel: 'alternate', href: channel.link })}` +
+    `\n${element('link', { rel: 'self', href: channel.feedUrl })}` +
+    `\n${channel.hub ? element('link', { rel: 'hub', href: channel.hub }) : ''}` +
+    `\n${textElement('subtitle', channel.description)}` +
+    `\n${textElement('rights', channel.copyright)}`;
+  for (const entry of entries) body += `\n${atomEntry(entry)}`;
   return `<?xml version="1.0" encoding="utf-8"?>\n${element(
     'feed',
     { xmlns: 'http://www.w3.org/2005/Atom', 'xml:lang': channel.language },
-    [...head, ...items].join('\n'),
+    body,
   )}\n`;
 }
 
