@@ -1,4 +1,5 @@
 import { Errors } from '../errors.ts';
+import { collapseWhitespace } from './text.ts';
 
 /** One word of a query; `isPrefix` when the reader typed `word*`. */
 export interface QueryTerm {
@@ -133,7 +134,7 @@ export function highlighter(terms: QueryTerm[]): (word: string) => boolean {
  * text and marks the matched words.
  */
 export function buildSnippet(text: string, query: SearchQuery, maxLength = 240): SnippetPart[] {
-  const clean = text.slice(0, SNIPPET_SCAN_LIMIT).replace(/\s+/g, ' ').trim();
+  const clean = collapseWhitespace(text.slice(0, SNIPPET_SCAN_LIMIT)).trim();
   if (clean === '') return [];
   const isMatch = highlighter(queryWords(query));
   const hits: number[] = [];

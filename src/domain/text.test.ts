@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hasXmlForbidden, stripXmlForbidden, trimEndOf } from './text.ts';
+import { collapseWhitespace, hasXmlForbidden, stripXmlForbidden, trimEndOf } from './text.ts';
 
 test('strips the characters XML 1.0 forbids and keeps everything it allows', () => {
   assert.equal(stripXmlForbidden('a\u0000b\u000bc\u001bd\u0007e\uFFFEf\uFFFF'), 'abcdef');
@@ -61,4 +61,23 @@ test('trims trailing characters of a set in linear time', () => {
   const started = performance.now();
   assert.equal(trimEndOf(`/${'/'.repeat(200_000)}x`, '/').length, 200_002);
   assert.ok(performance.now() - started < 500);
+});
+
+test('collapses white space exactly as replacing every run with one space does', () => {
+  const spaces = [' ', '  ', '\t', '\n', '\r\n', '\u00a0', '\u2028', '\u3000', ' \n ', '\ufeff'];
+  const words = ['', 'a', 'word', 'café', '😀', '&amp;'];
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  for (let i = 0; i < 500; i++) {
+    let text = '';
+    for (let j = next(12); j > 0; j--) {
+      text += (next(2) ? spaces[next(spaces.length)] : words[next(words.length)]) ?? '';
+    }
+    assert.equal(collapseWhitespace(text), text.replace(/\s+/g, ' '), JSON.stringify(text));
+  }
+  const plain = 'one two three';
+  assert.equal(collapseWhitespace(plain), plain);
 });

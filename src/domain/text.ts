@@ -73,3 +73,16 @@ export function clipText(text: string, limit: number): string {
   }
   return `${cut.trimEnd()}…`;
 }
+
+// A run of two or more white-space characters, or one that is not a plain space: what
+// collapsing changes. Matching every run instead (/\s+/) replaces each single space between
+// words with itself, one replacement per word.
+const WHITESPACE_TO_COLLAPSE = /\s{2,}|[^\S ]/g;
+
+/**
+ * The text with every run of white space as one space, as `text.replace(/\s+/g, ' ')` gives it,
+ * but several times faster on text whose words are already separated by single spaces.
+ */
+export function collapseWhitespace(text: string): string {
+  return text.replace(WHITESPACE_TO_COLLAPSE, ' ');
+}

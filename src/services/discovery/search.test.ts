@@ -174,4 +174,8 @@ describe('snippet text of body HTML', () => {
       assert.doesNotMatch(cutText, /[<>]|&(amp|lt|gt|quot)|&a|href/, `shift ${shift}`);
     }
   });
+
+  test('decodes each reference once and collapses white space', () => {
+    assert.equal(htmlToText('<p>a &amp;lt; b&nbsp;&nbsp;\n c</p>\t<p>&#39;d&#39;</p>'), "a &lt; b c 'd'");
+  });
 });
