@@ -130,15 +130,37 @@ export function highlighter(terms: QueryTerm[]): (word: string) => boolean {
 }
 
 /**
+ * A pattern finding the words of a text that highlighter() may accept: those starting with a
+ * query word's first ASCII character in either case, or with any other character. The engine
+ * then skips the many words that cannot match instead of handing each one back.
+ */
+function candidateWords(terms: QueryTerm[]): RegExp {
+  const firsts = new Set(terms.map((t) => t.text.charAt(0)));
+  if (firsts.has('')) return /[\p{L}\p{N}\p{M}]+/gu;
+  let ascii = '';
+  for (const first of firsts) {
+    if (/^[a-z0-9]$/.test(first)) {
+      ascii += first === first.toUpperCase() ? first : first + first.toUpperCase();
+    }
+  }
+  const start = ascii === '' ? '' : `[${ascii}]|`;
+  return new RegExp(
+    `(?<![\\p{L}\\p{N}\\p{M}])(?:${start}(?=[^\\0-\\x7F])[\\p{L}\\p{N}\\p{M}])[\\p{L}\\p{N}\\p{M}]*`,
+    'gu',
+  );
+}
+
+/**
  * Cuts a window of about `maxLength` characters around the densest run of matches in a
  * text and marks the matched words.
  */
 export function buildSnippet(text: string, query: SearchQuery, maxLength = 240): SnippetPart[] {
   const clean = collapseWhitespace(text.slice(0, SNIPPET_SCAN_LIMIT)).trim();
   if (clean === '') return [];
-  const isMatch = highlighter(queryWords(query));
+  const terms = queryWords(query);
+  const isMatch = highlighter(terms);
   const hits: number[] = [];
-  const word = /[\p{L}\p{N}\p{M}]+/gu;
+  const word = candidateWords(terms);
   for (let match = word.exec(clean); match !== null; match = word.exec(clean)) {
     if (isMatch(match[0])) hits.push(match.index);
   }
