@@ -434,3 +434,37 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+for (const kind of DATABASE_KINDS) {
+  test(`feeds escape markup and quotes in text and attributes, and leave plain values as they are, on ${kind}`, async () => {
+    const t = await createTestWiring(kind);
+    const app = await buildApp(t.wiring, { shouldLog: false });
+    try {
+      await addArticle(t.wiring, {
+        slug: 'quoted-term',
+        title: 'Plain title',
+        body: 'Body.',
+        publishedAt: '2026-11-19T10:00:00.000Z',
+        authors: ['Ann "Quill" O’Neil & Co <x>'],
+        terms: { theme: ['Say "when" & <go>'] },
+      });
+      const rss = (await app.inject('/feed.xml')).body;
+      assert.match(rss, /<title>Plain title<\/title>/);
+      assert.match(rss, /<dc:creator>Ann "Quill" O’Neil &amp; Co &lt;x&gt;<\/dc:creator>/);
+      assert.match(rss, /<category domain="[^"]+">Say "when" &amp; &lt;go&gt;<\/category>/);
+      const atom = (await app.inject('/feed.atom')).body;
+      assert.match(
+        atom,
+        /<category label="Say &quot;when&quot; &amp; &lt;go&gt;" term="[^"&<>]+" scheme="[^"]+"\/>/,
+      );
+      assert.match(atom, /<name>Ann "Quill" O’Neil &amp; Co &lt;x&gt;<\/name>/);
+      for (const body of [rss, atom]) {
+        const parser = new SaxesParser();
+        parser.write(body).close();
+      }
+    } finally {
+      await app.close();
+      await t.cleanup();
+    }
+  });
+}

@@ -276,12 +276,25 @@ function feedEntry(
  * stored value can break the document.
  */
 function xmlText(text: string): string {
-  return stripXmlForbidden(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return escapeMarkup(stripXmlForbidden(text));
 }
 
 /** An attribute value for XML, always written between double quotes. */
 function xmlAttribute(value: string): string {
-  return xmlText(value).replaceAll('"', '&quot;');
+  const text = stripXmlForbidden(value);
+  // Most values (addresses, slugs, types) hold nothing to escape: one test, no copy.
+  return ATTRIBUTE_SPECIAL.test(text) ? text.replace(ATTRIBUTE_SPECIALS, (c) => XML_ESCAPES[c] ?? c) : text;
+}
+
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const MARKUP_SPECIAL = /[&<>]/;
+const MARKUP_SPECIALS = /[&<>]/g;
+const ATTRIBUTE_SPECIAL = /[&<>"]/;
+const ATTRIBUTE_SPECIALS = /[&<>"]/g;
+
+/** `&`, `<` and `>` escaped; most titles, names and dates hold none, and are returned as they are. */
+function escapeMarkup(text: string): string {
+  return MARKUP_SPECIAL.test(text) ? text.replace(MARKUP_SPECIALS, (c) => XML_ESCAPES[c] ?? c) : text;
 }
 
 /** An element with escaped attributes and already-escaped content (or none: self-closing). */
@@ -308,7 +321,7 @@ function htmlElement(name: string, html: string, attributes: Record<string, stri
 
 /** Plain text as the HTML that RSS descriptions and Atom html summaries hold. */
 function textAsHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+  return escapeMarkup(text);
 }
 
 // The documents below are built by appending to one string rather than joining arrays: the
