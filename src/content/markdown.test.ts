@@ -73,6 +73,9 @@ test('an excerpt read from the start of a long rendered body is the excerpt of t
     );
   }
   assert.equal(renderedPlainTextStart('<p>Short &amp; sweet</p>', 300), 'Short & sweet');
+  // A reference the article shows as written stays written: decoded once, not twice.
+  assert.equal(renderedPlainText('<p>Write &amp;lt;b&amp;gt; for &lt;b&gt;</p>'), 'Write &lt;b&gt; for <b>');
+  assert.equal(toPlainText('<p>Write &amp;lt;b&amp;gt; for &lt;b&gt;</p>'), 'Write &lt;b&gt; for <b>');
 });
 
 test('refuses deep nesting at once, and stops a render that outlives its time limit', async () => {

@@ -1,7 +1,7 @@
 import { decodeHTML } from 'entities';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
-import { collapseWhitespace } from '../domain/text.ts';
+import { collapseWhitespace, decodeSanitizerReferences } from '../domain/text.ts';
 import { Errors } from '../errors.ts';
 import { parseLinkLabel } from './link-label.ts';
 import { type MarkupParser, markupProblem, mayHoldTable } from './markup-limits.ts';
@@ -283,13 +283,8 @@ export function plainTextWithParagraphs(html: string): string {
 
 /** Strips all markup, leaving plain text (for descriptions, feeds and search). */
 export function toPlainText(html: string): string {
-  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
-  return collapseWhitespace(text).trim();
+  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
+  return collapseWhitespace(decodeSanitizerReferences(text)).trim();
 }
 
 /**
@@ -299,14 +294,7 @@ export function toPlainText(html: string): string {
  * leaves exactly the text a second sanitizing pass would. Not for HTML from anywhere else.
  */
 export function renderedPlainText(html: string): string {
-  const text = html
-    .replace(/<[^>]*>/g, '')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'");
-  return collapseWhitespace(text).trim();
+  return collapseWhitespace(decodeSanitizerReferences(html.replace(/<[^>]*>/g, ''))).trim();
 }
 
 /**

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collapseWhitespace, hasXmlForbidden, stripXmlForbidden, trimEndOf } from './text.ts';
+import {
+  collapseWhitespace,
+  decodeSanitizerReferences,
+  hasXmlForbidden,
+  stripXmlForbidden,
+  trimEndOf,
+} from './text.ts';
 
 test('strips the characters XML 1.0 forbids and keeps everything it allows', () => {
   assert.equal(stripXmlForbidden('a\u0000b\u000bc\u001bd\u0007e\uFFFEf\uFFFF'), 'abcdef');
@@ -80,4 +86,17 @@ test('collapses white space exactly as replacing every run with one space does',
   }
   const plain = 'one two three';
   assert.equal(collapseWhitespace(plain), plain);
+});
+
+test('decodes the references the sanitizer writes once: a written reference stays written', () => {
+  assert.equal(
+    decodeSanitizerReferences('Tea &amp; toast, &amp;lt;b&amp;gt; &lt;i&gt;'),
+    'Tea & toast, &lt;b&gt; <i>',
+  );
+  assert.equal(
+    decodeSanitizerReferences('&quot;q&quot; it&#39;s&nbsp;here &amp;amp;'),
+    '"q" it\'s here &amp;',
+  );
+  assert.equal(decodeSanitizerReferences('no references'), 'no references');
+  assert.equal(decodeSanitizerReferences('&eacute; &#8217; &unknown;'), '&eacute; &#8217; &unknown;');
 });

@@ -86,3 +86,23 @@ const WHITESPACE_TO_COLLAPSE = /\s{2,}|[^\S ]/g;
 export function collapseWhitespace(text: string): string {
   return text.replace(WHITESPACE_TO_COLLAPSE, ' ');
 }
+
+/** The character references the sanitizer writes in text, and what each stands for. */
+const SANITIZER_REFERENCE = /&(?:nbsp|lt|gt|quot|#39|amp);/g;
+const SANITIZER_REFERENCES: Record<string, string> = {
+  '&nbsp;': ' ',
+  '&lt;': '<',
+  '&gt;': '>',
+  '&quot;': '"',
+  '&#39;': "'",
+  '&amp;': '&',
+};
+
+/**
+ * Text of sanitized HTML with its tags already taken out: the references decoded in one pass, so
+ * an article that shows "&lt;" (written "&amp;lt;") still reads "&lt;", not "<".
+ * @example decodeSanitizerReferences('Tea &amp; toast, &amp;lt;b&amp;gt;') // 'Tea & toast, &lt;b&gt;'
+ */
+export function decodeSanitizerReferences(text: string): string {
+  return text.includes('&') ? text.replace(SANITIZER_REFERENCE, (r) => SANITIZER_REFERENCES[r] ?? r) : text;
+}

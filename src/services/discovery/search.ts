@@ -15,7 +15,7 @@ import {
   textSearchConfig,
 } from '../../domain/search-query.ts';
 import { descendantIds, type Taxonomy, type Term } from '../../domain/taxonomy.ts';
-import { collapseWhitespace } from '../../domain/text.ts';
+import { collapseWhitespace, decodeSanitizerReferences } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, type Pagination, Reader } from '../reader.ts';
@@ -160,17 +160,6 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  */
 const HTML_SCAN_LIMIT = 4 * SNIPPET_SCAN_LIMIT;
 
-/** The references the sanitizer writes, decoded in one pass: "&amp;lt;" reads "&lt;". */
-const SNIPPET_ENTITY = /&(?:nbsp|lt|gt|quot|#39|amp);/g;
-const SNIPPET_ENTITIES: Record<string, string> = {
-  '&nbsp;': ' ',
-  '&lt;': '<',
-  '&gt;': '>',
-  '&quot;': '"',
-  '&#39;': "'",
-  '&amp;': '&',
-};
-
 /**
  * Text of the start of stored body HTML for snippets. The HTML was sanitized when saved, so
  * stripping tags is enough here, and far cheaper per request than running the sanitizer again.
@@ -185,11 +174,8 @@ export function htmlToText(html: string): string {
     const amp = head.lastIndexOf('&');
     if (amp > head.lastIndexOf(';') && amp > head.length - 12) head = head.slice(0, amp);
   }
-  const text = head
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(SNIPPET_ENTITY, (entity) => SNIPPET_ENTITIES[entity] ?? entity);
-  return collapseWhitespace(text).trim();
+  const text = head.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ');
+  return collapseWhitespace(decodeSanitizerReferences(text)).trim();
 }
 
 const CONFIGS_TTL_MS = 5 * 60_000;
