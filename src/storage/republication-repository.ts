@@ -3,7 +3,6 @@ import type {
   Republication,
   RepublicationHits,
   RepublicationStore,
-  Republisher,
 } from '../domain/ports/republication-store.ts';
 import type { Database } from './schema.ts';
 
@@ -133,30 +132,5 @@ export class RepublicationRepository implements RepublicationStore {
       .where('article_id', '=', articleId)
       .executeTakeFirst();
     return { pages: Number(row?.pages ?? 0), views: Number(row?.views ?? 0) };
-  }
-
-  async topHosts(query: { sinceDay: string; untilDay: string; limit: number }): Promise<Republisher[]> {
-    const rows = await this.db
-      .selectFrom('republication_views as v')
-      .innerJoin('republications as r', 'r.id', 'v.republication_id')
-      .where('v.day', '>=', query.sinceDay)
-      .where('v.day', '<=', query.untilDay)
-      .groupBy('r.host')
-      .select((eb) => [
-        'r.host',
-        eb.fn.sum<number>('v.count').as('views'),
-        sql<number>`count(DISTINCT r.article_id)`.as('articles'),
-        sql<number>`count(DISTINCT r.id)`.as('pages'),
-      ])
-      .orderBy('views', 'desc')
-      .orderBy('r.host')
-      .limit(query.limit)
-      .execute();
-    return rows.map((r) => ({
-      host: r.host,
-      views: Number(r.views),
-      articles: Number(r.articles),
-      pages: Number(r.pages),
-    }));
   }
 }

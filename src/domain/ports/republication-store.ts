@@ -38,6 +38,4 @@ export interface RepublicationStore {
   ofArticle(articleId: number, limit: number): Promise<Republication[]>;
   /** How many pages displayed an article, and their views in all (however many are listed). */
   totalsOf(articleId: number): Promise<{ pages: number; views: number }>;
-  /** Hosts by views between two UTC days (both included), most first. */
-  topHosts(query: { sinceDay: string; untilDay: string; limit: number }): Promise<Republisher[]>;
 }

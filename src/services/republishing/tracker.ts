@@ -236,16 +236,17 @@ export function republicationTotalsOf(
  *
  * @example topRepublishers(ctx, { days: 30, limit: 10 })
  */
-export function topRepublishers(
+export async function topRepublishers(
   ctx: Pick<ServiceContext, 'store' | 'now'>,
   options: { days: number; limit?: number },
 ): Promise<Republisher[]> {
   const until = ctx.now();
   const days = Math.max(1, Math.floor(options.days));
   const since = new Date(until.getTime() - (days - 1) * 86_400_000);
-  return ctx.store.republications.topHosts({
-    sinceDay: since.toISOString().slice(0, 10),
-    untilDay: until.toISOString().slice(0, 10),
+  const hosts = await ctx.store.reach.republishers({
+    since: since.toISOString().slice(0, 10),
+    until: until.toISOString().slice(0, 10),
     limit: Math.min(Math.max(1, options.limit ?? 20), 200),
   });
+  return hosts.map(({ host, views, articles, pages }) => ({ host, views, articles, pages }));
 }
