@@ -113,6 +113,8 @@ export type BatchedCountsTiming = Pick<BatchedCountsOptions<unknown>, 'flushMs' 
  */
 export abstract class BatchedCounter<T> {
   protected readonly counts: BatchedCounts<T>;
+  private second = -1;
+  private day = '';
 
   constructor(options: BatchedCountsOptions<T>) {
     this.counts = new BatchedCounts<T>(options);
@@ -130,5 +132,15 @@ export abstract class BatchedCounter<T> {
   /** Writes pending counts now; returns how many hits were kept. */
   flush(): Promise<number> {
     return this.counts.flush();
+  }
+
+  /** The UTC day (YYYY-MM-DD) of a time in ms, worked out once a second: hits are counted per day. */
+  protected dayOf(ms: number): string {
+    const second = Math.floor(ms / 1000);
+    if (second !== this.second) {
+      this.second = second;
+      this.day = new Date(second * 1000).toISOString().slice(0, 10);
+    }
+    return this.day;
   }
 }

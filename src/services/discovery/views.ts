@@ -48,7 +48,7 @@ export class ViewCounter extends BatchedCounter<ViewCount> {
     const { articleId } = hit;
     // No article has another id; one past the integer column would fail the whole flush.
     if (!isRecordId(articleId)) return;
-    const day = this.ctx.now().toISOString().slice(0, 10);
+    const day = this.dayOf(this.ctx.now().getTime());
     const ownHosts = [this.siteHost, hit.requestHost?.toLowerCase()].filter((h): h is string => !!h);
     const referrer = referringHost(hit.referrer, ownHosts);
     const counted = this.counts.add(`${articleId}|${day}|${referrer ?? ''}`, {

@@ -47,8 +47,6 @@ export class RepublicationTracker extends BatchedCounter<PendingHits> {
   // Referer alone; whether it is one of ours under the Host asked for is a comparison per hit.
   private readonly pages = new Map<string, ShownPage | null>();
   private readonly agents = new Map<string, boolean>();
-  private second = -1;
-  private day = '';
 
   constructor(
     ctx: Pick<ServiceContext, 'store' | 'now' | 'log' | 'siteUrl'>,
@@ -126,16 +124,6 @@ export class RepublicationTracker extends BatchedCounter<PendingHits> {
       this.pages.set(referer, shown);
     }
     return shown;
-  }
-
-  /** The UTC day (YYYY-MM-DD) of a time, worked out once a second. */
-  private dayOf(ms: number): string {
-    const second = Math.floor(ms / 1000);
-    if (second !== this.second) {
-      this.second = second;
-      this.day = new Date(second * 1000).toISOString().slice(0, 10);
-    }
-    return this.day;
   }
 
   /**
