@@ -23,15 +23,11 @@ import fp from 'fastify-plugin';
 import { can } from '../../domain/permissions.ts';
 import type { Role } from '../../domain/user.ts';
 import { Errors, isAppError } from '../../errors.ts';
-import {
-  type AuthContext,
-  addressGroup,
-  settleBackgroundWork,
-  validateSession,
-} from '../../services/auth.ts';
+import { type AuthContext, settleBackgroundWork, validateSession } from '../../services/auth.ts';
 import type { Reader } from '../../services/reader.ts';
 import { pendingReprintCount } from '../../services/republishing/reprint-requests.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
+import { clientGroupOf } from '../client-group.ts';
 import { describeError, errorTitle, sendError, wantsJson } from '../errors.ts';
 import type { TypedApp } from '../schemas.ts';
 import { html } from '../views/html.ts';
@@ -124,7 +120,7 @@ async function adminScope(
     global: false,
     // As sign-ins are counted (an IPv6 /64 as one address). A request whose client has already
     // gone has no address left to read, and the limiter's own key threw on it.
-    keyGenerator: (request) => addressGroup(request.ip ?? request.socket?.remoteAddress ?? 'gone'),
+    keyGenerator: (request) => clientGroupOf(request),
   });
   app.decorateRequest('admin', null);
   // Mail that answered requests left to send finishes before the database closes.

@@ -4,10 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { reprintRequestPath, reprintRequestSentPath } from '../../domain/paths.ts';
 import { Errors, isAppError } from '../../errors.ts';
-import { addressGroup } from '../../services/auth.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import type { Reader } from '../../services/reader.ts';
 import { requestableArticle, submitReprintRequest } from '../../services/republishing/reprint-requests.ts';
+import { clientGroupOf } from '../client-group.ts';
 import { formInputProblems } from '../input-guard.ts';
 import { toFieldErrors } from '../newsroom/forms.ts';
 import { OptionalText, type TypedApp } from '../schemas.ts';
@@ -62,7 +62,7 @@ export async function reprintRoutes(
   if (!app.hasRequestDecorator('cookies')) await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     global: false,
-    keyGenerator: (request) => addressGroup(request.ip ?? request.socket?.remoteAddress ?? 'gone'),
+    keyGenerator: (request) => clientGroupOf(request),
   });
 
   const send = async (
@@ -143,7 +143,7 @@ export async function reprintRoutes(
             message: body.message ?? '',
           },
           honeypot: body.leave_blank ?? '',
-          sender: addressGroup(request.ip ?? request.socket?.remoteAddress ?? 'gone'),
+          sender: clientGroupOf(request),
           dailyLimit: options.dailyPerAddress,
         });
       } catch (error) {

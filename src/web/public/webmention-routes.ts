@@ -2,9 +2,9 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import Type from 'typebox';
 import { WEBMENTION_PATH } from '../../domain/paths.ts';
 import { MAX_WEBMENTION_URL_LENGTH } from '../../domain/webmention.ts';
-import { addressGroup } from '../../services/auth.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { receiveWebmention } from '../../services/republishing/webmentions.ts';
+import { clientGroupOf } from '../client-group.ts';
 import type { TypedApp } from '../schemas.ts';
 
 /** The Link header value that advertises the endpoint (https://www.w3.org/TR/webmention/#sender-discovers-receiver-webmention-endpoint). */
@@ -27,7 +27,7 @@ export async function webmentionRoutes(
   const { ctx } = options;
   await app.register(fastifyRateLimit, {
     global: false,
-    keyGenerator: (request) => addressGroup(request.ip ?? request.socket?.remoteAddress ?? 'gone'),
+    keyGenerator: (request) => clientGroupOf(request),
   });
   app.post(
     WEBMENTION_PATH,
