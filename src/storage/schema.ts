@@ -35,6 +35,10 @@ export interface Database {
   article_related: ArticleRelatedTable;
   webmentions: WebmentionsTable;
   reprint_requests: ReprintRequestsTable;
+  member_tiers: MemberTiersTable;
+  members: MembersTable;
+  member_sessions: MemberSessionsTable;
+  member_tokens: MemberTokensTable;
 }
 
 export interface SettingsTable {
@@ -393,4 +397,61 @@ export interface ReprintRequestsTable {
   reply_sent_at: string | null;
   sender_key: string;
   created_at: string;
+}
+
+/** A level of membership an admin defines: free or supporting (paid through a provider attached later). */
+export interface MemberTiersTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  is_paid: ColumnType<number, number | undefined, number>;
+  price_label: string | null;
+  /** The payment provider that bills this tier, and its reference there: both empty until one is attached. */
+  provider: string | null;
+  provider_ref: string | null;
+  position: ColumnType<number, number | undefined, number>;
+  is_active: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A reader with an account. `email` is stored lower-cased; status is "pending" until the first link is followed, then "active". */
+export interface MembersTable {
+  id: Generated<number>;
+  email: string;
+  name: ColumnType<string, string | undefined, string>;
+  status: string;
+  tier_id: number | null;
+  confirmed_at: string | null;
+  /** When and how the member agreed to be written to (the sign-up form, a CSV import, ...). */
+  consent_at: string | null;
+  consent_source: string | null;
+  is_banned: ColumnType<number, number | undefined, number>;
+  /** Set by a hard bounce or a complaint: no newsletter goes to the address after it. */
+  bounced_at: string | null;
+  complained_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A member's signed-in browser, apart from staff sessions. `id` is the SHA-256 of the cookie's token. */
+export interface MemberSessionsTable {
+  id: string;
+  member_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+/** A single-use link mailed to a member: kind is "signup", "signin" or "email" (then new_email is the address to confirm). */
+export interface MemberTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  kind: string;
+  member_id: number;
+  new_email: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }

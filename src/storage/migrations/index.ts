@@ -28,6 +28,7 @@ import * as webmentions from './0025-webmentions.ts';
 import * as republications from './0026-republications.ts';
 import * as reach from './0027-reach.ts';
 import * as reprintRequests from './0028-reprint-requests.ts';
+import * as members from './0029-members.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -68,4 +69,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0026-republications': republications,
   '0027-reach': reach,
   '0028-reprint-requests': reprintRequests,
+  '0029-members': members,
 };
