@@ -8,7 +8,8 @@ import { isHttpUrl, isLinkTarget, urlFieldMessage } from './url.ts';
 export const ARTICLE_STATUSES = ['draft', 'review', 'scheduled', 'published', 'unpublished'] as const;
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 
-export const VISIBILITIES = ['public', 'members'] as const;
+/** Who reads an article in full: everyone, members, or members on a paid tier (see article-access.ts). */
+export const VISIBILITIES = ['public', 'members', 'paid'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
 export interface Epigraph {
@@ -57,6 +58,12 @@ export interface ArticleDraft {
 export interface Article extends ArticleDraft {
   id: number;
   bodyHtml: string;
+  /**
+   * What readers who may not read a gated article in full get of it: its text up to the
+   * preview marker, or its opening paragraphs, rendered and sanitized at save time; null for a
+   * public article.
+   */
+  previewHtml: string | null;
   createdAt: string;
   updatedAt: string;
   wordCount: number;
@@ -70,7 +77,7 @@ export interface Article extends ArticleDraft {
  * An article without its text (Markdown and HTML): what a listing, a card or a related list
  * shows. Reading a list of these leaves the bodies, the largest part of each row, unread.
  */
-export type ArticleSummary = Omit<Article, 'bodyMarkdown' | 'bodyHtml'>;
+export type ArticleSummary = Omit<Article, 'bodyMarkdown' | 'bodyHtml' | 'previewHtml'>;
 
 /**
  * An article as readers get its text: the rendered HTML without the Markdown it came from.

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { renderedPlainText, renderMarkdown } from '../content/markdown.ts';
+import { renderPreview } from '../content/preview.ts';
 import {
   ARTICLE_DRAFT_FIELDS,
   type Article,
@@ -167,6 +168,10 @@ export async function saveArticleIn(
     relationsIn(options.relations, draft) ?? (await assertRelationsExist(repos, draft));
 
   const now = toIsoTimestamp(options.now);
+  const bodyHtml =
+    options.rendered?.markdown === draft.bodyMarkdown
+      ? options.rendered.html
+      : await renderMarkdown(draft.bodyMarkdown, { field: 'body' });
   // Every field of the draft is stored; only the derived ones are spelled out here.
   const { authorIds: _authors, termIds: _terms, ...fields } = draftOf(draft);
   const record: ArticleRecord = {
@@ -177,10 +182,8 @@ export async function saveArticleIn(
     epigraph: draft.epigraph?.text.trim() ? draft.epigraph : null,
     license: emptyToNull(draft.license),
     publishedAt: draft.publishedAt === null ? null : toIsoTimestamp(draft.publishedAt),
-    bodyHtml:
-      options.rendered?.markdown === draft.bodyMarkdown
-        ? options.rendered.html
-        : await renderMarkdown(draft.bodyMarkdown, { field: 'body' }),
+    bodyHtml,
+    previewHtml: await renderPreview(draft, bodyHtml),
     wordCount: countWords(draft.bodyMarkdown),
     createdAt: existing?.createdAt ?? options.createdAt ?? now,
     updatedAt: options.modifiedAt && options.modifiedAt < now ? options.modifiedAt : now,

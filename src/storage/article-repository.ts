@@ -81,6 +81,7 @@ function toArticle(row: ArticleRow, authorIds: number[], termIds: number[]): Art
       row.epigraph_text === null ? null : { text: row.epigraph_text, attribution: row.epigraph_attribution },
     bodyMarkdown: row.body_markdown,
     bodyHtml: row.body_html,
+    previewHtml: row.preview_html,
     status: row.status as ArticleStatus,
     publishedAt: row.published_at,
     createdAt: row.created_at,
@@ -106,7 +107,7 @@ function toArticle(row: ArticleRow, authorIds: number[], termIds: number[]): Art
 }
 
 function summaryOf(article: Article): ArticleSummary {
-  const { bodyMarkdown: _markdown, bodyHtml: _html, ...summary } = article;
+  const { bodyMarkdown: _markdown, bodyHtml: _html, previewHtml: _preview, ...summary } = article;
   return summary;
 }
 
@@ -120,6 +121,7 @@ function toRow(record: ArticleRecord): Omit<ArticleRow, 'id' | 'deleted_at' | 'd
     epigraph_attribution: record.epigraph?.attribution ?? null,
     body_markdown: record.bodyMarkdown,
     body_html: record.bodyHtml,
+    preview_html: record.previewHtml,
     status: record.status,
     published_at: record.publishedAt,
     created_at: record.createdAt,
@@ -144,7 +146,10 @@ function toRow(record: ArticleRecord): Omit<ArticleRow, 'id' | 'deleted_at' | 'd
 }
 
 // A record, not a list, so that a new column fails to compile until it is named here.
-const SUMMARY_COLUMNS_RECORD: Record<Exclude<keyof ArticlesTable, 'body_markdown' | 'body_html'>, true> = {
+const SUMMARY_COLUMNS_RECORD: Record<
+  Exclude<keyof ArticlesTable, 'body_markdown' | 'body_html' | 'preview_html'>,
+  true
+> = {
   id: true,
   slug: true,
   title: true,
@@ -220,7 +225,7 @@ export class ArticleRepository implements ArticleStore {
         .where('deleted_at', 'is', null),
     );
     const articles = await this.withRelations(
-      rows.map((row) => ({ ...row, body_markdown: '', body_html: '' })),
+      rows.map((row) => ({ ...row, body_markdown: '', body_html: '', preview_html: null })),
     );
     const byId = new Map(articles.map((a) => [a.id, summaryOf(a)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
@@ -231,7 +236,7 @@ export class ArticleRepository implements ArticleStore {
     const rows = await runCompiled(this.db, 'articles for readers by id', ids, (values) =>
       this.db
         .selectFrom('articles')
-        .select([...SUMMARY_COLUMNS, 'body_html'])
+        .select([...SUMMARY_COLUMNS, 'body_html', 'preview_html'])
         .where('id', 'in', values as number[])
         .where('deleted_at', 'is', null),
     );

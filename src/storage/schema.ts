@@ -121,6 +121,8 @@ export interface ArticlesTable {
   deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** The slug readers knew, while the row's own slug is set aside for reuse. */
   deleted_slug: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The public preview of a gated article (migration 0030); null for a public one. */
+  preview_html: string | null;
 }
 
 /** The publication time of a published article, repeated for listings; NULL otherwise (see migration 0007). */

@@ -21,6 +21,7 @@ function record(slug: string, overrides: Partial<ArticleRecord> = {}): ArticleRe
     epigraph: null,
     bodyMarkdown: '',
     bodyHtml: '',
+    previewHtml: null,
     status: 'published',
     publishedAt: AT,
     createdAt: AT,

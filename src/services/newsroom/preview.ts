@@ -83,6 +83,8 @@ export async function previewArticle(
     title: fields.title.trim() || 'Untitled',
     bodyMarkdown: rendered.markdown,
     bodyHtml: rendered.html,
+    // Staff preview the whole text, gated or not.
+    previewHtml: null,
   };
   return { article, isUnsaved: true, storedStatus: stored?.status ?? null, newAuthors };
 }

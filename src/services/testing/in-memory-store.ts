@@ -125,7 +125,7 @@ class MemoryArticles implements ArticleStore {
   }
   async findSummariesByIds(ids: number[]): Promise<ArticleSummary[]> {
     return (await this.findByIds(ids)).map(
-      ({ bodyMarkdown: _markdown, bodyHtml: _html, ...summary }) => summary,
+      ({ bodyMarkdown: _markdown, bodyHtml: _html, previewHtml: _preview, ...summary }) => summary,
     );
   }
   async insert(record: ArticleRecord) {
