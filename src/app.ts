@@ -31,6 +31,7 @@ import { CachedAnswers } from './web/public/cached-answers.ts';
 import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
+import { anonymousReaders, readerForSessions } from './web/public/member-reader.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
 import { reprintRoutes } from './web/public/reprint-routes.ts';
 import { TrackingImage, trackerRoutes } from './web/public/tracker-routes.ts';
@@ -295,7 +296,15 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   });
   await app.register(trackerRoutes, { image: trackingImage });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });
-  await app.register(readerRoutes, { reader, cache, assets, answers, discovery, siteUrl: wiring.siteUrl });
+  await app.register(readerRoutes, {
+    reader,
+    cache,
+    assets,
+    answers,
+    discovery,
+    siteUrl: wiring.siteUrl,
+    readerFor: wiring.memberReader ? readerForSessions(wiring.memberReader) : anonymousReaders,
+  });
   return app;
 }
 

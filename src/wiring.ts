@@ -4,6 +4,7 @@ import { startPostgresBroadcast, startSqliteWatch } from './adapters/change-broa
 import { createMailer, type Mailer } from './adapters/mailer.ts';
 import { LocalMediaStore, mediaDir } from './adapters/media-store.ts';
 import { type Config, siteUrl } from './config.ts';
+import type { MemberReaderOfSession } from './domain/article-access.ts';
 import { CacheTags } from './domain/cache-tags.ts';
 import { AppError, Errors } from './errors.ts';
 import { ChangeBus, type ServiceContext } from './services/context.ts';
@@ -27,6 +28,11 @@ export interface Wiring extends ServiceContext {
   database: DatabaseHandle;
   /** Sends invitations and password resets (and later newsletters). */
   mailer: Mailer;
+  /**
+   * Who a member session token belongs to, for gated articles; unset, every reader is
+   * anonymous. Set it before building the app (buildApp reads it once).
+   */
+  memberReader?: MemberReaderOfSession;
   close(): Promise<void>;
 }
 

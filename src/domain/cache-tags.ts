@@ -18,6 +18,11 @@ export const CacheTags = {
   personListing: (id: number) => `listing:person:${id}`,
   monthListing: (month: string) => `listing:month:${month}`,
   mostRead: 'most-read',
+  /**
+   * A page that shows a gated article as anonymous readers see it (its preview): never the
+   * answer to a request that carries a member session, which is rendered for that member.
+   */
+  forAnonymousOnly: 'anonymous-only',
   /** Navigation pages, shown in every page's header and footer. */
   nav: 'nav',
   settings: 'settings',

@@ -1,4 +1,5 @@
 import { type Article, type ArticleSummary, isPubliclyVisible, readingMinutes } from '../domain/article.ts';
+import { asReadBy, canReadFull, type MemberReader } from '../domain/article-access.ts';
 import { type Attribution, buildAttribution } from '../domain/attribution.ts';
 import { CacheTags } from '../domain/cache-tags.ts';
 import { type EffectiveLicense, effectiveLicense, licenseUrl } from '../domain/license.ts';
@@ -38,6 +39,11 @@ export interface ArticleCard {
 
 export interface ArticlePageModel extends ArticleCard {
   article: Article;
+  /**
+   * Whether `article.bodyHtml` is the whole text. False for a gated article read by someone
+   * it is not for: the body is then its preview, and the page invites them to join.
+   */
+  isFullText: boolean;
   /** Terms grouped by taxonomy, in taxonomy order. */
   classification: { taxonomy: Taxonomy; terms: Term[] }[];
   attribution: Attribution;
@@ -194,10 +200,14 @@ export class Reader {
     };
   }
 
-  async article(slug: string): Promise<ArticlePageModel | undefined> {
+  /**
+   * An article's page as `member` (undefined: an anonymous reader) may read it: a gated
+   * article's body is its preview unless canReadFull says otherwise.
+   */
+  async article(slug: string, member?: MemberReader): Promise<ArticlePageModel | undefined> {
     const article = await this.repos.articles.findBySlug(slug);
     if (!article || !isPubliclyVisible(article, this.ctx.now())) return undefined;
-    return this.articleModel(article);
+    return this.articleModel(asReadBy(article, member), { isFullText: canReadFull(article, member) });
   }
 
   /**
@@ -206,7 +216,7 @@ export class Reader {
    */
   async articleModel(
     article: Article,
-    options: { newAuthors?: readonly { name: string; place: number }[] } = {},
+    options: { newAuthors?: readonly { name: string; place: number }[]; isFullText?: boolean } = {},
   ): Promise<ArticlePageModel | undefined> {
     const [summary] = await this.cards([article]);
     if (!summary) return undefined;
@@ -235,6 +245,7 @@ export class Reader {
     ]);
     return {
       ...card,
+      isFullText: options.isFullText ?? true,
       classification,
       absoluteUrl,
       canonicalUrl: article.canonicalUrl ?? absoluteUrl,

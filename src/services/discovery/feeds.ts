@@ -1,5 +1,6 @@
 import { excerpt, renderedPlainTextStart } from '../../content/markdown.ts';
 import type { ArticleForReaders } from '../../domain/article.ts';
+import { canReadFull, readableHtml } from '../../domain/article-access.ts';
 import { buildAttribution } from '../../domain/attribution.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { effectiveLicense, licenseUrl } from '../../domain/license.ts';
@@ -83,8 +84,9 @@ function imageType(url: string): string {
   return IMAGE_TYPES[extension] ?? 'image/jpeg';
 }
 
+/** The entry's summary: the article's own, else the start of what anonymous readers may read. */
 function summaryOf(article: ArticleForReaders): string {
-  return article.summary ?? excerpt(renderedPlainTextStart(article.bodyHtml, 300), 300);
+  return article.summary ?? excerpt(renderedPlainTextStart(readableHtml(article, undefined), 300), 300);
 }
 
 /**
@@ -184,9 +186,9 @@ export async function buildFeed(
   };
 }
 
+/** Feeds are read by anyone: a gated article goes out as its summary, never in full. */
 function hasFullText(article: ArticleForReaders, isFullText: boolean): boolean {
-  // Members-only articles never go out in full.
-  return isFullText && article.visibility === 'public';
+  return isFullText && canReadFull(article, undefined);
 }
 
 /** What every format says about the feed itself. */

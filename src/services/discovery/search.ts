@@ -1,5 +1,6 @@
 import { toPlainText } from '../../content/markdown.ts';
 import { type Article, isPubliclyVisible } from '../../domain/article.ts';
+import { asReadBy, isGated, readableHtml } from '../../domain/article-access.ts';
 import type { Person } from '../../domain/person.ts';
 import type { SearchDocument } from '../../domain/ports/search-index.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
@@ -46,13 +47,18 @@ export async function indexArticleIn(
   await repos.search.put(articleSearchDocument(article, people, terms, known.bodyText));
 }
 
-/** The index document of a published article, with the names of its people and terms. */
+/**
+ * The index document of a published article, with the names of its people and terms. A gated
+ * article is indexed by its preview alone: no search, result or snippet can show the rest.
+ * `bodyText` (the whole body's plain text, when the caller has it) is used for public ones only.
+ */
 export function articleSearchDocument(
   article: Article,
   people: Person[],
   terms: Term[],
   bodyText?: string,
 ): ReturnType<typeof searchDocument> {
+  const readable = asReadBy(article, undefined);
   return searchDocument({
     articleId: article.id,
     publishedAt: article.publishedAt ?? article.updatedAt,
@@ -62,8 +68,8 @@ export function articleSearchDocument(
     title: article.title,
     subtitle: article.subtitle,
     summary: article.summary,
-    bodyHtml: article.bodyHtml,
-    ...(bodyText === undefined ? {} : { bodyText }),
+    bodyHtml: readable.bodyHtml,
+    ...(bodyText === undefined || isGated(article) ? {} : { bodyText }),
     people: people.map((p) => p.name),
     terms: terms.map((t) => t.name),
   });
@@ -316,7 +322,8 @@ export class Search {
     });
     const articles = await repos.articles.findForReadersByIds(hits.map((h) => h.articleId));
     const cards = await this.reader.cards(articles);
-    const bodyOf = new Map(articles.map((a) => [a.id, a.bodyHtml]));
+    // Snippets quote what an anonymous reader may read: a gated article's preview.
+    const bodyOf = new Map(articles.map((a) => [a.id, readableHtml(a, undefined)]));
     const results = cards.map((card, i) => {
       const text = [card.article.summary, htmlToText(bodyOf.get(card.article.id) ?? '')]
         .filter(Boolean)

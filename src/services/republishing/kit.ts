@@ -1,6 +1,7 @@
 import { escapeUTF8 as esc } from 'entities';
 import { plainTextWithParagraphs, republishableHtml } from '../../content/markdown.ts';
 import type { Article } from '../../domain/article.ts';
+import { isGated } from '../../domain/article-access.ts';
 import { joinNames } from '../../domain/attribution.ts';
 import type { EffectiveLicense } from '../../domain/license.ts';
 import { calendarDay } from '../../domain/time-zone.ts';
@@ -32,12 +33,11 @@ export interface KitSite {
 }
 
 /**
- * The text a kit may carry. Member-only text never appears in a kit: this is the one place
- * where it would be cut from the body. Until a body can mark where a members' part starts
- * (TODO #14: members), an article for members has no kit at all.
+ * The text a kit may carry. A gated article (for members, or paying members) is not
+ * republishable: it has no kit at all, whoever asks, so a member cannot hand its text on either.
  */
 function kitBodyHtml(article: Article): string | undefined {
-  if (article.visibility !== 'public') return undefined;
+  if (isGated(article)) return undefined;
   return article.bodyHtml;
 }
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CacheTags } from '../../domain/cache-tags.ts';
 import { isEtagMatch, type PageCache, preferredEncoding } from '../page-cache.ts';
+import { hasMemberCookie } from './member-reader.ts';
 
 /** Addresses remembered per kept page, at most, before the oldest are forgotten. */
 const ADDRESSES_PER_PAGE = 2;
@@ -34,7 +36,9 @@ export interface AnswerKind {
  *
  * Answers vary only by Accept-Encoding, If-None-Match and (where Last-Modified is sent)
  * If-Modified-Since. A route whose answer depends on any other part of the request (a cookie,
- * an Accept header asking for another format) must not hand its addresses to `remember`.
+ * an Accept header asking for another format) must not hand its addresses to `remember`; the one
+ * exception is a page tagged CacheTags.forAnonymousOnly (a gated article's preview), which is
+ * answered here only to requests without a member cookie.
  */
 export class CachedAnswers {
   private readonly cache: PageCache;
@@ -123,6 +127,8 @@ export class CachedAnswers {
     const { kind } = remembered;
     const entry = this.cache.get(remembered.key);
     if (!entry) return false;
+    // A gated article's preview page is not for a member: the app renders theirs.
+    if (entry.tags.has(CacheTags.forAnonymousOnly) && hasMemberCookie(headers.cookie)) return false;
     if (kind.ttlMs !== undefined && Date.now() - entry.renderedAt > kind.ttlMs) return false;
     const encoding = preferredEncoding(headers['accept-encoding']);
     const { bytes, etag } = entry.encoded(encoding);

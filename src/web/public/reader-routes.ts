@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { excerpt, toPlainText } from '../../content/markdown.ts';
+import { isGated } from '../../domain/article-access.ts';
 import { CacheTags } from '../../domain/cache-tags.ts';
 import { SITE_TERMS_PATH } from '../../domain/license.ts';
 import { decodeListingPosition, type ListingPosition } from '../../domain/listing.ts';
@@ -8,7 +9,7 @@ import { articlePath, pagePath, personPath, republishKitPath, termPath } from '.
 import { typedServerName } from '../../domain/url.ts';
 import { Errors } from '../../errors.ts';
 import type { Discovery } from '../../services/discovery/discovery.ts';
-import type { Listing, Reader, SiteModel } from '../../services/reader.ts';
+import type { ArticlePageModel, Listing, Reader, SiteModel } from '../../services/reader.ts';
 import { buildRepublishKit } from '../../services/republishing/kit.ts';
 import { type CachedPage, isEtagMatch, type PageCache, preferredEncoding } from '../page-cache.ts';
 import { PageNumber, type TypedApp } from '../schemas.ts';
@@ -28,6 +29,7 @@ import {
 import { republishKitMeta, republishKitView } from '../views/republish-kit.ts';
 import type { AnswerKind, CachedAnswers } from './cached-answers.ts';
 import { readerExtras } from './discovery-routes.ts';
+import { anonymousReaders, hasMemberCookie, type ReaderFor } from './member-reader.ts';
 import { trackingImagePath } from './tracker-routes.ts';
 import { webmentionLinkHeader } from './webmention-routes.ts';
 
@@ -41,6 +43,8 @@ export interface ReaderRouteDeps {
   siteUrl: string;
   /** Feed links, most-read and related lists; pages render without them when absent. */
   discovery?: Discovery;
+  /** Who reads a request, for gated articles; every reader is anonymous without it. */
+  readerFor?: ReaderFor;
 }
 
 const PageQuery = Type.Object(
@@ -88,6 +92,7 @@ type Rendered = { body: SafeHtml; meta: PageMeta; tags: string[] } | undefined;
 /** Reader pages: server-rendered, cached in memory, readable without JavaScript. */
 export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promise<void> {
   const { reader, cache, assets, answers } = deps;
+  const readerFor = deps.readerFor ?? anonymousReaders;
   const pageHeaders = answers.pageHeaders();
   // Articles also advertise where webmentions of them are received, cached answers included.
   const articleHeaders = { ...pageHeaders, link: webmentionLinkHeader(deps.siteUrl) };
@@ -203,24 +208,53 @@ export async function readerRoutes(app: TypedApp, deps: ReaderRouteDeps): Promis
     });
   });
 
+  /** An article's page, with its related list and feeds, for the reader the model was read for. */
+  async function renderArticle(model: ArticlePageModel, site: SiteModel): Promise<Rendered> {
+    const extras = await readerExtras.article(deps.discovery, model.article, site);
+    return {
+      body: html`${articleView(model, site)}${extras.html}`,
+      meta: { ...articleMeta(model, site), feeds: readerExtras.siteFeeds(site) },
+      tags: [...model.cacheTags, ...extras.tags, ...(model.isFullText ? [] : [CacheTags.forAnonymousOnly])],
+    };
+  }
+
+  /**
+   * A gated article's whole page for the member who may read it, rendered for them alone: never
+   * kept in the page cache nor in a shared one. Undefined when the request is not theirs to
+   * answer (no member, a public article, or one their tier does not open): the shared page is.
+   */
+  async function serveMember(request: FastifyRequest, reply: FastifyReply, slug: string): Promise<unknown> {
+    const kept = cache.get(articlePath(slug));
+    // A kept page without the tag is of a public article: the same for everyone.
+    if (kept && !kept.tags.has(CacheTags.forAnonymousOnly)) return undefined;
+    const member = await readerFor(request);
+    if (!member) return undefined;
+    const model = await reader.article(slug, member);
+    if (!model || !isGated(model.article) || !model.isFullText) return undefined;
+    const site = await reader.site();
+    const rendered = await renderArticle(model, site);
+    if (!rendered) return undefined;
+    return reply
+      .headers({ ...articleHeaders, 'cache-control': 'private, no-store' })
+      .send(layout(site, rendered.meta, assets, rendered.body).value);
+  }
+
   app.get(
     '/articles/:slug',
     { schema: { params: Type.Object({ slug: SlugParam }) } },
     async (request, reply) => {
       const { slug } = request.params;
+      if (hasMemberCookie(request.headers.cookie)) {
+        const answered = await serveMember(request, reply, slug);
+        if (answered !== undefined) return answered;
+      }
       return serve(
         request,
         reply,
         articlePath(slug),
         async (site) => {
           const model = await reader.article(slug);
-          if (!model) return undefined;
-          const extras = await readerExtras.article(deps.discovery, model.article, site);
-          return {
-            body: html`${articleView(model, site)}${extras.html}`,
-            meta: { ...articleMeta(model, site), feeds: readerExtras.siteFeeds(site) },
-            tags: [...model.cacheTags, ...extras.tags],
-          };
+          return model && renderArticle(model, site);
         },
         articleAnswers,
       );

@@ -1,3 +1,5 @@
+import type { Article } from '../../domain/article.ts';
+import { isGated } from '../../domain/article-access.ts';
 import { joinNames } from '../../domain/attribution.ts';
 import {
   personPath,
@@ -108,9 +110,10 @@ export function articleView(
         ? html`<img class="article__image" src="${article.featuredImage}" alt="${article.featuredImageAlt ?? ''}">`
         : ''
   }
-  <div class="article__body">
+  <div class="article__body${isGated(article) && model.isFullText ? ` ${MEMBERS_ONLY_CLASS}` : ''}">
 ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
   </div>
+  ${model.isFullText ? '' : membersOnlyBox(article, settings)}
   ${
     model.corrections.length
       ? html`<aside class="corrections" aria-labelledby="corrections-title">
@@ -200,6 +203,22 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
 </article>`;
 }
 
+/** The class of the part of a gated article's page that is for members: the text, or the box in its place. */
+const MEMBERS_ONLY_CLASS = 'members-only';
+
+/**
+ * What a reader not allowed a gated article's text sees after its preview: whom the rest is
+ * for, and the way to the membership page (where members also sign in).
+ */
+function membersOnlyBox(article: Article, settings: SiteModel['settings']): SafeHtml {
+  const audience = article.visibility === 'paid' ? 'paying members' : 'members';
+  return html`<aside class="${MEMBERS_ONLY_CLASS}" aria-labelledby="members-only-title">
+    <h2 id="members-only-title" class="members-only__title">The rest of this article is for ${audience}</h2>
+    <p>${settings.membershipCall}</p>
+    <p><a class="members-only__join" href="${settings.membershipUrl}">Become a member, or sign in, to read on</a></p>
+  </aside>`;
+}
+
 /** Meta tags and schema.org NewsArticle for an article page. */
 export function articleMeta(model: ArticlePageModel, site: SiteModel): PageMeta {
   const { article, authors } = model;
@@ -258,7 +277,18 @@ ${sections.map((s) => html`<meta property="article:section" content="${s}">`)}
       ...(model.licenseUrl ? { license: model.licenseUrl } : {}),
       copyrightHolder: authors.map((a) => ({ '@type': 'Person', name: a.name })),
       copyrightYear: model.attribution.year,
-      isAccessibleForFree: article.visibility === 'public',
+      isAccessibleForFree: !isGated(article),
+      // Where the text for members is (or, to others, would be), as Google asks of paywalled
+      // content; the structured data never carries the text itself (no articleBody).
+      ...(isGated(article)
+        ? {
+            hasPart: {
+              '@type': 'WebPageElement',
+              isAccessibleForFree: false,
+              cssSelector: `.${MEMBERS_ONLY_CLASS}`,
+            },
+          }
+        : {}),
       ...(model.corrections.length
         ? {
             correction: model.corrections.map((c) =>
