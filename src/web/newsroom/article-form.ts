@@ -1,3 +1,4 @@
+import type { Visibility } from '../../domain/article.ts';
 import { INTEGER_MAX, parseWholeNumber } from '../../domain/limits.ts';
 import type { Person } from '../../domain/person.ts';
 import type { Taxonomy } from '../../domain/taxonomy.ts';
@@ -201,7 +202,8 @@ export function parseArticleForm(
     seoTitle: one(values, 'seo_title').trim() || null,
     seoDescription: one(values, 'seo_description').trim() || null,
     socialImage: one(values, 'social_image').trim() || null,
-    visibility: one(values, 'visibility') === 'members' ? 'members' : 'public',
+    // Anything but a known value is refused by validation, naming the field.
+    visibility: (one(values, 'visibility').trim() || 'public') as Visibility,
     hasComments: one(values, 'has_comments') === '1',
     isFeatured: one(values, 'is_featured') === '1',
   };

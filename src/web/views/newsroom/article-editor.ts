@@ -461,7 +461,7 @@ ${
       <textarea id="${fieldId('body')}" name="body" rows="22" class="md-source"${errors.body ? html` aria-invalid="true" aria-describedby="body-hint ${fieldId('body')}-error"` : html` aria-describedby="body-hint"`}>${one(values, 'body')}</textarea>
       <div class="md-preview article-body" aria-live="polite" aria-label="Preview" hidden></div>
     </div>
-    <p class="hint" id="body-hint">Paste from a word processor or a web page: it becomes clean Markdown. Drop an image here to upload it.</p>
+    <p class="hint" id="body-hint">Paste from a word processor or a web page: it becomes clean Markdown. Drop an image here to upload it. For an article for members, a line <code>&lt;!-- members-only --&gt;</code> ends what everyone may read.</p>
     ${wordCountView(one(values, 'body'))}
     ${errors.body ? html`<p class="field-error" id="${fieldId('body')}-error">${errors.body}</p>` : ''}
   </div>
@@ -508,7 +508,9 @@ ${
     options: [
       { value: 'public', label: 'Everyone' },
       { value: 'members', label: 'Members only' },
+      { value: 'paid', label: 'Paying members only' },
     ],
+    hint: html`Others read the body up to a line <code>&lt;!-- members-only --&gt;</code> (without one, its opening paragraphs), then an invitation to join. Such articles are not in full in feeds or search, and have no republish kit.`,
   })}
   </div>
   ${field('slug', 'URL slug', { hint: 'Empty: made from the title. Changing it keeps the old address working.' })}
