@@ -163,10 +163,23 @@ for (const kind of KINDS) {
       const full = await store.articles.findByIds([second, first]);
       assert.deepEqual(
         summaries,
-        full.map(({ bodyMarkdown: _markdown, bodyHtml: _html, ...summary }) => summary),
+        full.map(
+          ({ bodyMarkdown: _markdown, bodyHtml: _html, previewHtml: _preview, ...summary }) => summary,
+        ),
       );
       assert.equal('bodyHtml' in (summaries[0] ?? {}), false);
+      assert.equal('previewHtml' in (summaries[0] ?? {}), false);
       assert.deepEqual(await store.articles.findSummariesByIds([]), []);
+    });
+
+    it('keeps the preview of a gated article, and hands it to reads for readers', async () => {
+      const id = await store.articles.insert(
+        record('c-preview', { visibility: 'members', bodyHtml: '<p>All</p>', previewHtml: '<p>Start</p>' }),
+      );
+      assert.equal((await store.articles.findById(id))?.previewHtml, '<p>Start</p>');
+      const [forReaders] = await store.articles.findForReadersByIds([id]);
+      assert.equal(forReaders?.previewHtml, '<p>Start</p>');
+      assert.equal(forReaders?.visibility, 'members');
     });
 
     it('claims a due scheduled article once', async () => {
