@@ -37,6 +37,15 @@ describe('markdownBeforeMarker', () => {
     assert.equal(markdownBeforeMarker('<!-- members-only -->\nRest'), '');
   });
 
+  it('ends the preview at a WordPress <!--more--> line when the body has no marker of its own', () => {
+    assert.equal(markdownBeforeMarker('Teaser\n\n<!--more-->\n\nRest'), 'Teaser\n\n');
+    assert.equal(markdownBeforeMarker('Teaser\n<!--more Read on-->\nRest'), 'Teaser\n');
+    assert.equal(
+      markdownBeforeMarker('Teaser\n\n<!--more-->\n\nMore\n\n<!-- members-only -->\n\nRest'),
+      'Teaser\n\n<!--more-->\n\nMore\n\n',
+    );
+  });
+
   it('finds no marker in a body without one, in a fenced code block, or inside a line', () => {
     assert.equal(markdownBeforeMarker('Just text.'), undefined);
     assert.equal(markdownBeforeMarker('```html\n<!-- members-only -->\n```\nRest'), undefined);

@@ -31,6 +31,11 @@ export const MEMBER_SESSION_COOKIE = 'pressroom_member';
  */
 export const PREVIEW_MARKER = '<!-- members-only -->';
 const MARKER_LINE = /^ {0,3}<!--\s*members-only\s*-->\s*$/;
+/**
+ * WordPress's teaser break (kept on a line of its own by the WordPress import), which ends the
+ * preview when the body has no marker of its own: it is where the author ended the teaser.
+ */
+const MORE_LINE = /^ {0,3}<!--more(?:\s[^>]*)?-->\s*$/i;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 
 /** Whether the article's full text is for some readers only (members, or paying members). */
@@ -75,20 +80,23 @@ export function asReadBy<T extends Pick<Article, 'visibility' | 'bodyHtml' | 'pr
 }
 
 /**
- * The Markdown before the preview marker, or undefined when the body has none. A marker inside
- * a fenced code block is text, not a marker (a writer documenting it).
+ * The Markdown before the preview marker (else before a WordPress <!--more--> line), or
+ * undefined when the body has neither. A marker inside a fenced code block is text, not a
+ * marker (a writer documenting it).
  * @example markdownBeforeMarker('Intro\n\n<!-- members-only -->\n\nRest') // 'Intro\n\n'
  */
 export function markdownBeforeMarker(markdown: string): string | undefined {
   let fence: string | undefined;
   let offset = 0;
+  let more: number | undefined;
   for (const line of markdown.split('\n')) {
     const opening = FENCE.exec(line)?.[1];
     if (fence === undefined && opening) fence = opening;
     else if (fence !== undefined && opening && opening[0] === fence[0] && opening.length >= fence.length)
       fence = undefined;
     else if (fence === undefined && MARKER_LINE.test(line)) return markdown.slice(0, offset);
+    else if (fence === undefined && more === undefined && MORE_LINE.test(line)) more = offset;
     offset += line.length + 1;
   }
-  return undefined;
+  return more === undefined ? undefined : markdown.slice(0, more);
 }
