@@ -712,11 +712,11 @@ for (const kind of DATABASE_KINDS) {
         const line = itemLine(report, 'post', 'c1');
         assert.equal(line.outcome, 'imported');
         assert.match(line.reason ?? '', /the "mystery-widget" card could not be kept and was left out/);
-        // The paywall marker shows readers nothing: it goes quietly.
+        // The paywall card is kept as the preview marker, quietly.
         assert.doesNotMatch(line.reason ?? '', /paywall/);
         assert.ok(report.warnings.some((w) => /post c1 "With a widget": the "mystery-widget" card/.test(w)));
         const article = await t.wiring.store.articles.findBySlug('with-a-widget');
-        assert.equal(article?.bodyMarkdown, 'Before the card.');
+        assert.equal(article?.bodyMarkdown, 'Before the card.\n\n<!-- members-only -->');
       } finally {
         await t.cleanup();
       }
@@ -848,7 +848,7 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
-    test('Ghost signup and paywall cards, code injection and members are counted in the report as left out', async () => {
+    test('Ghost signup cards, code injection and members are counted in the report as left out; paywall cards become the preview marker', async () => {
       const t: TestWiring = await createTestWiring(kind);
       try {
         const file = write(
@@ -866,6 +866,7 @@ for (const kind of DATABASE_KINDS) {
                 id: 'c2',
                 title: 'Html',
                 slug: 'html-cards',
+                visibility: 'tiers',
                 html: '<p>Free part.</p><!--members-only--><p>Paid part.</p><div class="kg-card kg-signup-card"><h2 class="kg-signup-card-heading">Sign up</h2><form><input type="email"></form></div>',
                 codeinjection_foot: '<style>p{}</style>',
               }),
@@ -890,13 +891,17 @@ for (const kind of DATABASE_KINDS) {
         const report = await importGhost(t.wiring, file);
         const said = report.warnings.join('\n');
         assert.match(said, /2 "signup" cards? .*left out/);
-        assert.match(said, /2 "paywall" cards? .*left out/);
+        assert.doesNotMatch(said, /paywall/);
         assert.match(said, /code injection of 2 posts .*left out/);
         assert.match(said, /the site's code injection \(head\) .*left out/);
         assert.match(said, /3 members .*not imported/);
         assert.doesNotMatch(said, /a@example\.org/);
         const html = await t.wiring.store.articles.findBySlug('html-cards');
-        assert.equal(html?.bodyMarkdown, 'Free part.\n\nPaid part.');
+        assert.equal(html?.bodyMarkdown, 'Free part.\n\n<!-- members-only -->\n\nPaid part.');
+        assert.equal(html?.visibility, 'paid');
+        assert.equal(html?.previewHtml, '<p>Free part.</p>');
+        const cards = await t.wiring.store.articles.findBySlug('lexical-cards');
+        assert.equal(cards?.bodyMarkdown, 'Before the card.\n\n<!-- members-only -->');
       } finally {
         await t.cleanup();
       }

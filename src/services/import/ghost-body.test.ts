@@ -40,7 +40,7 @@ test('renders mobiledoc sections, markups, lists and cards', () => {
       '<figure><img src="https://example.org/a.png" alt=""><figcaption>A caption</figcaption></figure>',
       '<div data-markdown="true">**kept** as written</div>',
       '<hr>',
-      '',
+      '<!--members-only-->',
     ].join('\n'),
   );
 });

@@ -1,7 +1,7 @@
 /**
  * Renders Ghost's structured bodies (mobiledoc before Ghost 5, lexical after) to HTML, for posts
  * exported without their `html`. Covers the sections and cards Ghost's editor writes; cards with
- * no readable content (paywall, signup) render as nothing.
+ * no readable content (signup) render as nothing; the paywall card as Ghost's own marker comment.
  */
 import { decodeHTML } from 'entities';
 import { type AppError, Errors } from '../../errors.ts';
@@ -46,6 +46,10 @@ function card(name: string, payload: Json): string {
     case 'hr':
     case 'horizontalrule':
       return '<hr>';
+    // Where the free part of a post ends: written as Ghost's html writes it, for the import to
+    // keep as the preview marker.
+    case 'paywall':
+      return '<!--members-only-->';
     case 'code':
     case 'codeblock': {
       const language = str(payload.language).trim();
@@ -118,7 +122,7 @@ function card(name: string, payload: Json): string {
       return `<p><a href="${escapeHtml(src)}">${escapeHtml(label)}</a> (${name})</p>${block(caption)}`;
     }
     default:
-      // Cards that show readers nothing of the post (signup forms, the paywall marker) are
+      // Cards that show readers nothing of the post (signup forms, newsletter calls) are
       // counted for the report's summary; any other is named on its post's line.
       if (SILENT_CARDS.has(name)) silentCards?.push(name);
       else droppedCards?.push(name);
@@ -149,7 +153,7 @@ function fileNameOf(src: string): string {
 }
 
 /** Cards with no content of the post's own. */
-const SILENT_CARDS = new Set(['paywall', 'signup', 'email-cta', 'email', 'transistor', 'preview']);
+const SILENT_CARDS = new Set(['signup', 'email-cta', 'email', 'transistor', 'preview']);
 
 /** Names of the cards the body being rendered lost, while lexicalToHtml or mobiledocToHtml runs. */
 let droppedCards: string[] | null = null;
@@ -165,7 +169,7 @@ export interface RenderedGhostBody {
   html: string;
   /** Names of the cards left out. */
   droppedCards: string[];
-  /** Names of the cards with nothing of the post's own (signup, paywall…), left out too. */
+  /** Names of the cards with nothing of the post's own (signup, newsletter calls…), left out too. */
   silentCards: string[];
   /** Sections or text referring to cards or atoms the document does not hold. */
   brokenReferences: string[];

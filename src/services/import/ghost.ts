@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { toPlainText } from '../../content/markdown.ts';
-import { type ArticleStatus, isLanguageTag } from '../../domain/article.ts';
+import { type ArticleStatus, isLanguageTag, type Visibility } from '../../domain/article.ts';
+import { PREVIEW_MARKER } from '../../domain/article-access.ts';
 import { isImpossibleDate } from '../../domain/dates.ts';
 import { articlePath, pagePath, personPath, termPath } from '../../domain/paths.ts';
 import { clipText } from '../../domain/text.ts';
@@ -31,6 +32,7 @@ import {
 import { type GhostOrigin, type GhostTable, readGhostExport } from './ghost-reader.ts';
 import { GhostSpool, isGhostPage } from './ghost-spool.ts';
 import {
+  type ConvertedBody,
   type DroppedLink,
   droppedLinksNote,
   htmlToMarkdown,
@@ -211,7 +213,7 @@ export function ghostBodyMarkdown(
   markdown: string;
   embeds: string[];
   droppedCards: string[];
-  /** Cards with nothing of the post's own (signup, paywall…), left out: for the summary. */
+  /** Cards with nothing of the post's own (signup, newsletter calls…), left out: for the summary. */
   silentCards: string[];
   brokenReferences: string[];
   droppedLinks: DroppedLink[];
@@ -260,7 +262,7 @@ export function ghostBodyMarkdown(
   });
   const html = source(post.html);
   if (html?.trim())
-    return converted(htmlToMarkdown(html), {
+    return converted(markdownOfGhostHtml(html), {
       droppedCards: [],
       silentCards: silentCardsInHtml(html),
       brokenReferences: [],
@@ -268,12 +270,12 @@ export function ghostBodyMarkdown(
   const lexical = source(post.lexical);
   if (lexical?.trim()) {
     const rendered = lexicalToHtmlNoting(lexical);
-    return converted(htmlToMarkdown(rendered.html), rendered);
+    return converted(markdownOfGhostHtml(rendered.html), rendered);
   }
   const mobiledoc = source(post.mobiledoc);
   if (mobiledoc?.trim()) {
     const rendered = mobiledocToHtmlNoting(mobiledoc);
-    return converted(htmlToMarkdown(rendered.html), rendered);
+    return converted(markdownOfGhostHtml(rendered.html), rendered);
   }
   const droppedLinks: DroppedLink[] = [];
   const markdown = withoutRefusedLinks(source(post.markdown)?.trim() ?? '', droppedLinks);
@@ -281,15 +283,38 @@ export function ghostBodyMarkdown(
 }
 
 // In a post's html, the paywall card is a comment and the signup card a form in a div of its own.
-const PAYWALL_IN_HTML = /<!--\s*members-only\s*-->/g;
+const PAYWALL_IN_HTML = /<!--\s*members-only\s*-->/;
 const SIGNUP_IN_HTML = /<div\b[^>]*\bclass\s*=\s*["'][^"']*\bkg-signup-card\b/gi;
 
-/** The paywall and signup cards of a post's html, by name, as the structured bodies name them. */
+/** The signup cards of a post's html, by name, as the structured bodies name them. */
 function silentCardsInHtml(html: string): string[] {
-  return [
-    ...Array.from(html.matchAll(PAYWALL_IN_HTML), () => 'paywall'),
-    ...Array.from(html.matchAll(SIGNUP_IN_HTML), () => 'signup'),
-  ];
+  return Array.from(html.matchAll(SIGNUP_IN_HTML), () => 'signup');
+}
+
+/**
+ * A post's html as Markdown, its first paywall card kept as the preview marker of an article
+ * for members: the two sides are converted apart (a comment would not survive the converter),
+ * as the WordPress import does at <!--more-->.
+ */
+function markdownOfGhostHtml(html: string): ConvertedBody {
+  const paywall = PAYWALL_IN_HTML.exec(html);
+  if (!paywall) return htmlToMarkdown(html);
+  const before = htmlToMarkdown(html.slice(0, paywall.index));
+  const after = htmlToMarkdown(html.slice(paywall.index + paywall[0].length).replace(PAYWALL_IN_HTML, ''));
+  return {
+    markdown: [before.markdown, PREVIEW_MARKER, after.markdown].filter((part) => part.trim()).join('\n\n'),
+    shortcodes: [...before.shortcodes, ...after.shortcodes],
+    embeds: [...before.embeds, ...after.embeds],
+    droppedLinks: [...before.droppedLinks, ...after.droppedLinks],
+    mediaLeftOut: [...(before.mediaLeftOut ?? []), ...(after.mediaLeftOut ?? [])],
+    repairs: [...before.repairs, ...after.repairs],
+  };
+}
+
+/** Ghost's visibilities as ours: a post for chosen tiers is taken for paying members. */
+function visibilityOf(ghost: string | null): Visibility {
+  if (!ghost || ghost === 'public') return 'public';
+  return ghost === 'paid' || ghost === 'tiers' ? 'paid' : 'members';
 }
 
 /** What a Ghost site has that no article, page, person or term here holds: counted for the report. */
@@ -465,7 +490,7 @@ class GhostWriter {
   private readonly externalImages = new ExternalImageTally();
   /** What of the site no item holds (members, its code injection), for the report's summary. */
   private readonly leftOut: GhostLeftOut;
-  /** Cards left out with nothing of their post's own (signup, paywall…), by name. */
+  /** Cards left out with nothing of their post's own (signup, newsletter calls…), by name. */
   private readonly silentCards = new Map<string, number>();
   /** Posts whose code injection (their own scripts and styles) is left out. */
   private postsWithCodeInjection = 0;
@@ -843,7 +868,7 @@ class GhostWriter {
         seoTitle: (text(post.meta_title) ?? text(meta?.meta_title))?.trim() || null,
         seoDescription: (text(post.meta_description) ?? text(meta?.meta_description))?.trim() || null,
         socialImage: null,
-        visibility: visibility && visibility !== 'public' ? 'members' : 'public',
+        visibility: visibilityOf(visibility),
         isFeatured: post.featured === true || post.featured === 1,
         hasComments: true,
         authorIds: [...new Set(authorIds)],
@@ -959,7 +984,6 @@ function leftOutNotes(
 /** Why a card with nothing of its post's own is left out, by name. */
 const CARD_REASONS: Record<string, string> = {
   signup: 'this site has no member signup form',
-  paywall: 'this site has no paywall inside a post; the text on both sides of it is kept',
   'email-cta': 'it was shown only in newsletters',
   email: 'it was shown only in newsletters',
 };
