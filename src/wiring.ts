@@ -7,6 +7,7 @@ import { type Config, siteUrl } from './config.ts';
 import type { MemberReaderOfSession } from './domain/article-access.ts';
 import { CacheTags } from './domain/cache-tags.ts';
 import { AppError, Errors } from './errors.ts';
+import { fillMissingPreviews } from './services/article-previews.ts';
 import { ChangeBus, type ServiceContext } from './services/context.ts';
 import { Discovery } from './services/discovery/discovery.ts';
 import { Reader } from './services/reader.ts';
@@ -75,6 +76,10 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
     const mailer = createMailer(config.mail, log);
     if (options.shouldMigrate ?? true) await store.transaction((repos) => ensureDefaultTaxonomies(repos));
     const changes = new ChangeBus();
+    if (options.shouldMigrate ?? true) {
+      const { filled } = await fillMissingPreviews({ store, changes });
+      if (filled > 0) log.info({ articles: filled }, 'previews of gated articles filled');
+    }
     const sharing =
       options.shouldShareChanges === false
         ? undefined

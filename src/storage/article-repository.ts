@@ -495,6 +495,26 @@ export class ArticleRepository implements ArticleStore {
   }
 
   /** Whether any article exists, in any status, deleted ones too (reads one row, unlike count). */
+  async gatedWithoutPreview(afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('articles')
+      .select('id')
+      .where('id', '>', afterId)
+      // Written out, not bound: the partial index articles_gated (migration 0030) serves a
+      // query only when its condition says the same in so many words.
+      .where(sql<boolean>`visibility <> 'public'`)
+      .where('preview_html', 'is', null)
+      .where('deleted_at', 'is', null)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async setPreview(id: number, previewHtml: string | null): Promise<void> {
+    await this.db.updateTable('articles').set({ preview_html: previewHtml }).where('id', '=', id).execute();
+  }
+
   async hasAny(): Promise<boolean> {
     return (await this.db.selectFrom('articles').select('id').limit(1).executeTakeFirst()) !== undefined;
   }

@@ -5,7 +5,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import type { ArticleDraft } from '../../src/domain/article.ts';
 import { MEMBER_SESSION_COOKIE } from '../../src/domain/article-access.ts';
+import { fillMissingPreviews } from '../../src/services/article-previews.ts';
 import { saveArticle } from '../../src/services/articles.ts';
+import { searchDocument } from '../../src/services/discovery/search.ts';
 import { findOrCreatePerson } from '../../src/services/people.ts';
 import { addTerm, articleDraft } from '../../src/services/testing/fixtures.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -239,6 +241,38 @@ for (const kind of DATABASE_KINDS) {
       const paid = await get(port, '/articles/paid-ledger', paidMember);
       assert.ok(paid.body.includes(HIDDEN_PAID), 'a paying member reads it all');
       assert.equal(paid.headers['cache-control'], 'private, no-store');
+    });
+
+    it('fills the preview of a gated article saved before previews were kept, as the server does at start', async () => {
+      const { article } = await publish({
+        slug: 'older-ledger',
+        title: 'Older ledger',
+        visibility: 'members',
+        bodyMarkdown: `Old opening.\n\n<!-- members-only -->\n\nOld ${HIDDEN_MEMBERS}graph.`,
+      });
+      // As an older version left it: no preview, and the whole text in the search index.
+      await t.wiring.database.db
+        .updateTable('articles')
+        .set({ preview_html: null })
+        .where('id', '=', article.id)
+        .execute();
+      await t.wiring.store.search.put(
+        searchDocument({
+          ...article,
+          articleId: article.id,
+          publishedAt: article.publishedAt ?? '',
+          personIds: [],
+          people: [],
+          terms: [],
+        }),
+      );
+      const hidden = `/api/search?q=${HIDDEN_MEMBERS}graph`;
+      assert.equal(JSON.parse((await get(port, hidden)).body).total, 1, 'the old index holds it');
+      assert.ok(!(await get(port, '/articles/older-ledger')).body.includes(`${HIDDEN_MEMBERS}graph`));
+      assert.deepEqual(await fillMissingPreviews(t.wiring), { filled: 1 });
+      assert.equal(JSON.parse((await get(port, hidden)).body).total, 0);
+      const page = (await get(port, '/articles/older-ledger')).body;
+      assert.ok(page.includes('Old opening.') && !page.includes(`${HIDDEN_MEMBERS}graph`));
     });
 
     it('treats an unknown or expired session as anonymous, and public pages the same for members', async () => {

@@ -95,6 +95,13 @@ export interface ArticleStore {
    * processes exactly one gets true. Run it first in its transaction.
    */
   claimDueScheduled(id: number, now: string): Promise<boolean>;
+  /**
+   * Ids above `afterId` (by id, at most `limit`) of live gated articles (not public) that have
+   * no preview kept: saved before previews were (migration 0030).
+   */
+  gatedWithoutPreview(afterId: number, limit: number): Promise<number[]>;
+  /** Keeps an article's preview, rendered from what it holds now, touching nothing else. */
+  setPreview(id: number, previewHtml: string | null): Promise<void>;
   /** Whether any article exists, in any status (reads one row, unlike count). */
   hasAny(): Promise<boolean>;
   /** How many articles exist, in any status. */

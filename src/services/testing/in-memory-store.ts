@@ -226,6 +226,17 @@ class MemoryArticles implements ArticleStore {
     article.status = 'published';
     return true;
   }
+  async gatedWithoutPreview(afterId: number, limit: number) {
+    return [...this.s().articles.values()]
+      .filter((a) => a.id > afterId && a.visibility !== 'public' && a.previewHtml === null)
+      .map((a) => a.id)
+      .sort((a, b) => a - b)
+      .slice(0, limit);
+  }
+  async setPreview(id: number, previewHtml: string | null) {
+    const article = this.s().articles.get(id);
+    if (article) article.previewHtml = previewHtml;
+  }
   async hasAny() {
     return this.s().articles.size + this.s().deletedArticles.size > 0;
   }
