@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -11,6 +11,7 @@ import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
 import { addStaff } from '../helpers/newsroom.ts';
 import { parse, send } from '../helpers/raw-http.ts';
 import { freePort } from '../helpers/reader-server.ts';
+import { requestOverSocket, type SocketAnswer } from '../helpers/socket-get.ts';
 
 // Kept reader pages are answered by the HTTP server before the app routes the request
 // (src/web/public/cached-answers.ts). Only a listening server takes that path: app.inject()
@@ -18,36 +19,8 @@ import { freePort } from '../helpers/reader-server.ts';
 
 const ARTICLE = '/articles/velmar-basin-water-accounts';
 
-interface Answer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function request(
-  port: number,
-  path: string,
-  options: { method?: string; headers?: Record<string, string> } = {},
-): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    const sent = httpRequest(
-      { host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers: options.headers },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks),
-          }),
-        );
-      },
-    );
-    sent.on('error', reject);
-    sent.end();
-  });
-}
+type Answer = SocketAnswer;
+const request = requestOverSocket;
 
 /** The headers that do not change from one answer to the next. */
 function steady(headers: IncomingHttpHeaders, isCompressed: boolean): IncomingHttpHeaders {

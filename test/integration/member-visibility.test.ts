@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -13,6 +13,7 @@ import { addTerm, articleDraft } from '../../src/services/testing/fixtures.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addSignedInMember, memberReaderFrom } from '../helpers/member-sessions.ts';
 import { freePort } from '../helpers/reader-server.ts';
+import { requestOverSocket } from '../helpers/socket-get.ts';
 
 // Member-only text never leaves the site for anyone but a member it is for: every public output
 // (pages, feeds, search, related lists, the republish kit, the JSON API, sitemaps) is read over
@@ -54,23 +55,11 @@ interface Answer {
   body: string;
 }
 
-function get(port: number, path: string, cookie?: string): Promise<Answer> {
-  return new Promise<Answer>((resolve, reject) => {
-    const headers = cookie ? { cookie: `${MEMBER_SESSION_COOKIE}=${cookie}` } : {};
-    const sent = httpRequest({ host: '127.0.0.1', port, path, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }),
-      );
-    });
-    sent.on('error', reject);
-    sent.end();
-  });
+/** A GET over a socket, with the member cookie when a session token is given. */
+async function get(port: number, path: string, cookie?: string): Promise<Answer> {
+  const headers: Record<string, string> = cookie ? { cookie: `${MEMBER_SESSION_COOKIE}=${cookie}` } : {};
+  const answer = await requestOverSocket(port, path, { headers });
+  return { ...answer, body: answer.body.toString('utf8') };
 }
 
 for (const kind of DATABASE_KINDS) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -17,6 +17,7 @@ import {
 import { clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addArticle } from '../helpers/discovery-fixtures.ts';
+import { requestOverSocket } from '../helpers/socket-get.ts';
 
 const SITE = 'https://review.example';
 const TARGET = `${SITE}/articles/dams`;
@@ -78,28 +79,12 @@ function mentionForm(fields: Record<string, string>) {
   };
 }
 
-function get(
+async function get(
   port: number,
   path: string,
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const sent = httpRequest(
-      { host: '127.0.0.1', port, path, headers: { host: 'review.example' } },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () =>
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: response.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-      },
-    );
-    sent.on('error', reject);
-    sent.end();
-  });
+  const answer = await requestOverSocket(port, path, { headers: { host: 'review.example' } });
+  return { ...answer, body: answer.body.toString('utf8') };
 }
 
 for (const kind of DATABASE_KINDS) {
