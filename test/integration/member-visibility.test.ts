@@ -197,6 +197,11 @@ for (const kind of DATABASE_KINDS) {
         cssSelector: '.members-only',
       });
       assert.equal(jsonLd.articleBody, undefined);
+      assert.doesNotMatch(
+        page,
+        /Cross-post it on your blog|Copy-ready attribution/,
+        'not offered for republishing',
+      );
       const paid = (await get(port, '/articles/paid-ledger')).body;
       assert.ok(paid.includes('opening44'), 'the opening paragraph is the preview');
       assert.match(paid, /for paying members/);

@@ -62,6 +62,8 @@ export function articleView(
 ): SafeHtml {
   const { article, authors, attribution } = model;
   const { settings } = site;
+  // An article for members is not republishable, whatever its license says: no invitation to.
+  const isRepublishable = model.license.canRepublish && !isGated(article);
   const commentsHref = settings.commentsUrl
     ? settings.commentsUrl.replace('{slug}', encodeURIComponent(article.slug))
     : `mailto:?subject=${encodeURIComponent(`Comment: ${article.title}`)}`;
@@ -131,7 +133,7 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
         ? ''
         : html`${shareBar({ url: model.absoluteUrl, title: article.title, summary: article.summary ?? '', siteName: settings.siteName })}
     <p class="note-to-readers__actions"><a href="${`mailto:?subject=${encodeURIComponent(article.title)}&body=${encodeURIComponent(`${article.title}\n${model.absoluteUrl}\n\n${attribution.text}`)}`}">Forward this article to your email lists</a>${
-      model.license.canRepublish
+      isRepublishable
         ? html` ·
       <a href="#republish">Cross-post it on your blog or forum</a>`
         : ''
@@ -177,7 +179,7 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
     <h2 class="legal__title" id="republish">Republishing</h2>
     ${republishingTerms(model, settings.html.republishingPermission)}
     ${
-      model.license.canRepublish
+      isRepublishable
         ? html`${
             hasRepublishKit(model)
               ? html`<p class="republish-link"><a href="${republishKitPath(article.slug)}">Republish this article</a>: copy-ready HTML and text, and what the license lets you do.</p>`
