@@ -134,6 +134,11 @@ const DOCUMENT = {
       ],
     }),
     article('raw-html', { body_markdown: `Text.\n\n${EVIL_HTML}\n\n<a href="javascript:alert(1)">x</a>` }),
+    article('gated', {
+      visibility: 'members',
+      body_markdown: 'Open.\n\n<!-- members-only -->\n\nClosed.',
+      preview_html: `${EVIL_HTML}<p>Closed.</p>`,
+    }),
     article('bad-canonical', { canonical_url: 'javascript:alert(1)' }),
     article('bad-image', { featured_image: '/\\evil.example/x.jpg' }),
     article('bad-source', { source_name: 'Elsewhere', source_url: 'https://elsewhere.example/\u0001x' }),
@@ -210,6 +215,8 @@ for (const kind of DATABASE_KINDS) {
       const raw = await t.wiring.store.articles.findBySlug('raw-html');
       assert.ok(raw);
       assert.doesNotMatch(raw.bodyHtml, /<script|onerror|javascript:/i);
+      const gated = await t.wiring.store.articles.findBySlug('gated');
+      assert.equal(gated?.previewHtml, '<p>Open.</p>', 'the preview is made again too');
       const ana = await t.wiring.store.people.findBySlug('ana-reis');
       assert.equal(ana?.bioHtml, await renderMarkdown('Writes about *rivers*.'));
       const region = (await t.wiring.store.taxonomies.listTaxonomies()).find((x) => x.slug === 'region');
@@ -231,7 +238,7 @@ for (const kind of DATABASE_KINDS) {
         assert.ok(item, `no failure reported for ${slug}`);
         assert.match(item.reason ?? '', new RegExp(field), slug);
       }
-      assert.equal(report.counts.article.imported, 2);
+      assert.equal(report.counts.article.imported, 3);
       // Refused rows are counted as failed, as their items say, not as skipped.
       assert.equal(report.counts.article.failed, 4);
       assert.equal(report.counts.article.skipped, 0);

@@ -223,6 +223,8 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(!member.body.includes('The rest of this article is for'), 'no invitation to join');
       assert.equal(member.headers['cache-control'], 'private, no-store');
       assert.equal(member.headers.etag, undefined);
+      assert.match(String(member.headers['content-type']), /^text\/html; charset=utf-8/);
+      assert.ok(member.headers['content-security-policy'], 'the page carries the protective headers');
       const anonymous = await get(port, '/articles/members-ledger');
       assert.ok(!anonymous.body.includes(HIDDEN_MEMBERS), 'the kept page is still the preview');
       assert.match(String(anonymous.headers['cache-control']), /^public/);

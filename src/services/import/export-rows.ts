@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { assertRenderable, renderMarkdown } from '../../content/markdown.ts';
+import { renderPreview } from '../../content/preview.ts';
 import {
   type ArticleDraft,
   type ArticleStatus,
@@ -170,6 +171,7 @@ async function checkArticle(row: ExportRow): Promise<FieldError[]> {
     errors.push({ field: 'source_url', message: 'must be an http or https URL' });
   if (errors.length > 0) return errors;
   const clean = withCleanText(draft);
+  const bodyHtml = await renderMarkdown(clean.bodyMarkdown, { field: 'body_markdown' });
   Object.assign(row, {
     title: clean.title,
     subtitle: clean.subtitle,
@@ -177,7 +179,9 @@ async function checkArticle(row: ExportRow): Promise<FieldError[]> {
     epigraph_text: clean.epigraph?.text ?? null,
     epigraph_attribution: clean.epigraph?.attribution ?? null,
     body_markdown: clean.bodyMarkdown,
-    body_html: await renderMarkdown(clean.bodyMarkdown, { field: 'body_markdown' }),
+    body_html: bodyHtml,
+    // Like the body's HTML, the preview is never taken from the file.
+    preview_html: await renderPreview(clean, bodyHtml),
     word_count: countWords(clean.bodyMarkdown),
     source_name: clean.source?.name ?? null,
     license: clean.license,
