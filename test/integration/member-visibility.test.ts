@@ -69,6 +69,8 @@ for (const kind of DATABASE_KINDS) {
     let port: number;
     let freeMember: string;
     let paidMember: string;
+    /** Session look-ups made: none may be made for a request without the member cookie. */
+    let lookups = 0;
     const publish = (overrides: Partial<ArticleDraft> & { slug: string; title: string }) =>
       saveArticle(t.wiring, articleDraft({ ...PUBLISHED, ...overrides }), { actor: 'cli' });
 
@@ -76,7 +78,11 @@ for (const kind of DATABASE_KINDS) {
       port = await freePort();
       t = await createTestWiring(kind, { siteUrl: `http://127.0.0.1:${port}` });
       const { db } = t.wiring.database;
-      t.wiring.memberReader = memberReaderFrom(db, t.wiring.now);
+      const lookUp = memberReaderFrom(db, t.wiring.now);
+      t.wiring.memberReader = (token) => {
+        lookups++;
+        return lookUp(token);
+      };
       const { authorIds, termIds } = await t.wiring.store.transaction(async (repos) => {
         const region = (await repos.taxonomies.listTaxonomies()).find((x) => x.slug === 'region');
         assert.ok(region);
@@ -161,6 +167,7 @@ for (const kind of DATABASE_KINDS) {
             assert.ok(!answer.body.includes(hidden), `${path} (${round}) shows "${hidden}"`);
         }
       }
+      assert.equal(lookups, 0, 'no session is looked up for readers without the member cookie');
       // What was searched for finds nothing in the members' part, and the preview is searchable.
       const hidden = JSON.parse((await get(port, `/api/search?q=${HIDDEN_MEMBERS}`)).body);
       assert.equal(hidden.total, 0);
@@ -282,8 +289,11 @@ for (const kind of DATABASE_KINDS) {
       } finally {
         t.setNow(new Date('2026-11-20T12:00:00.000Z'));
       }
+      await get(port, '/articles/open-ledger');
+      const before = lookups;
       const open = await get(port, '/articles/open-ledger', freeMember);
       assert.match(String(open.headers['cache-control']), /^public/, 'a public article stays shared');
+      assert.equal(lookups, before, 'a kept public page is served to a member without a look-up');
     });
   });
 }
