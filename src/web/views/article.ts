@@ -213,11 +213,12 @@ const MEMBERS_ONLY_CLASS = 'members-only';
  * for, and the way to the membership page (where members also sign in).
  */
 function membersOnlyBox(article: Article, settings: SiteModel['settings']): SafeHtml {
-  const audience = article.visibility === 'paid' ? 'paying members' : 'members';
+  const isPaid = article.visibility === 'paid';
+  const audience = isPaid ? 'paying members' : 'members';
   return html`<aside class="${MEMBERS_ONLY_CLASS}" aria-labelledby="members-only-title">
     <h2 id="members-only-title" class="members-only__title">The rest of this article is for ${audience}</h2>
     <p>${settings.membershipCall}</p>
-    <p><a class="members-only__join" href="${settings.membershipUrl}">Become a member, or sign in, to read on</a></p>
+    <p><a class="members-only__join" href="${settings.membershipUrl}">Become a ${isPaid ? 'paying ' : ''}member, or sign in, to read on</a></p>
   </aside>`;
 }
 
