@@ -29,6 +29,7 @@ import * as republications from './0026-republications.ts';
 import * as reach from './0027-reach.ts';
 import * as reprintRequests from './0028-reprint-requests.ts';
 import * as members from './0029-members.ts';
+import * as memberLinkRequests from './0031-member-link-requests.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -70,4 +71,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0027-reach': reach,
   '0028-reprint-requests': reprintRequests,
   '0029-members': members,
+  '0031-member-link-requests': memberLinkRequests,
 };
