@@ -122,79 +122,66 @@ export async function memberRoutes(
     if (nuls.length > 0) throw Errors.VALIDATION_FAILED({ details: nuls });
   };
 
-  const joinPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    state: MemberFormState & { status?: number } = {},
-  ) =>
-    send(reply, {
-      status: state.status ?? 200,
-      title: 'Become a member',
-      canonicalPath: MEMBER_PATHS.join,
-      body: joinView({ siteName: await siteName(), csrfToken: forms.token(request, reply), ...state }),
-    });
-  const signInPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    state: MemberFormState & { status?: number } = {},
-  ) =>
-    send(reply, {
-      status: state.status ?? 200,
-      title: 'Sign in',
-      canonicalPath: MEMBER_PATHS.signIn,
-      body: signInView({ siteName: await siteName(), csrfToken: forms.token(request, reply), ...state }),
-    });
+  const postOptions = { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 };
 
-  app.get(MEMBER_PATHS.join, async (request, reply) => {
-    if (await signedIn(request, reply)) return reply.redirect(MEMBER_PATHS.account, 303);
-    return joinPage(request, reply);
-  });
-  app.post(
-    MEMBER_PATHS.join,
-    { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
+  /**
+   * A form that mails a link (join, sign in): its page, sent again with the errors of a refused
+   * post, and its post, which leads to "check your inbox" whatever the address.
+   */
+  const linkForm = (form: {
+    path: string;
+    title: string;
+    view: typeof joinView;
+    submit: (body: MemberFormBody, sender: string) => Promise<unknown>;
+  }) => {
+    const page = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      state: MemberFormState & { status?: number } = {},
+    ) =>
+      send(reply, {
+        status: state.status ?? 200,
+        title: form.title,
+        canonicalPath: form.path,
+        body: form.view({ siteName: await siteName(), csrfToken: forms.token(request, reply), ...state }),
+      });
+    app.get(form.path, async (request, reply) => {
+      if (await signedIn(request, reply)) return reply.redirect(MEMBER_PATHS.account, 303);
+      return page(request, reply);
+    });
+    app.post(form.path, postOptions, async (request, reply) => {
       const body = request.body;
       try {
         checkForm(request, body);
-        await signUpMember(ctx, {
-          email: body.email ?? '',
-          name: body.name ?? '',
-          honeypot: body.leave_blank ?? '',
-          sender: clientGroupOf(request),
-        });
+        await form.submit(body, clientGroupOf(request));
       } catch (error) {
         const errors = formErrorsOf(error);
         if (!errors) throw error;
-        return joinPage(request, reply, { status: 400, values: typed(body), errors });
+        return page(request, reply, { status: 400, values: typed(body), errors });
       }
       return reply.redirect(MEMBER_PATHS.checkInbox, 303);
-    },
-  );
+    });
+  };
 
-  app.get(MEMBER_PATHS.signIn, async (request, reply) => {
-    if (await signedIn(request, reply)) return reply.redirect(MEMBER_PATHS.account, 303);
-    return signInPage(request, reply);
+  linkForm({
+    path: MEMBER_PATHS.join,
+    title: 'Become a member',
+    view: joinView,
+    submit: (body, sender) =>
+      signUpMember(ctx, {
+        email: body.email ?? '',
+        name: body.name ?? '',
+        honeypot: body.leave_blank ?? '',
+        sender,
+      }),
   });
-  app.post(
-    MEMBER_PATHS.signIn,
-    { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
-      const body = request.body;
-      try {
-        checkForm(request, body);
-        await requestMemberSignIn(ctx, {
-          email: body.email ?? '',
-          honeypot: body.leave_blank ?? '',
-          sender: clientGroupOf(request),
-        });
-      } catch (error) {
-        const errors = formErrorsOf(error);
-        if (!errors) throw error;
-        return signInPage(request, reply, { status: 400, values: typed(body), errors });
-      }
-      return reply.redirect(MEMBER_PATHS.checkInbox, 303);
-    },
-  );
+  linkForm({
+    path: MEMBER_PATHS.signIn,
+    title: 'Sign in',
+    view: signInView,
+    submit: (body, sender) =>
+      requestMemberSignIn(ctx, { email: body.email ?? '', honeypot: body.leave_blank ?? '', sender }),
+  });
 
   app.get(MEMBER_PATHS.checkInbox, async (_request, reply) =>
     send(reply, {
@@ -227,25 +214,21 @@ export async function memberRoutes(
       body: confirmView({ kind, token, csrfToken: forms.token(request, reply) }),
     });
   });
-  app.post(
-    MEMBER_PATHS.confirm,
-    { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
-      checkForm(request, request.body);
-      let followed: Awaited<ReturnType<typeof followMemberLink>>;
-      try {
-        followed = await followMemberLink(ctx, request.body.token ?? '');
-      } catch (error) {
-        if (!isAppError(error) || !['AUTH_TOKEN_INVALID', 'MEMBER_EMAIL_TAKEN'].includes(error.code))
-          throw error;
-        return invalidLink(reply, error.code === 'MEMBER_EMAIL_TAKEN' ? 409 : 400, error.message);
-      }
-      // This browser's previous session (another member's, say) ends with the new one.
-      await signOutMember(ctx, request.cookies[cookie.name]);
-      reply.setCookie(cookie.name, followed.sessionToken, cookie.options);
-      return reply.redirect(`${MEMBER_PATHS.account}?notice=${AFTER_LINK[followed.kind]}`, 303);
-    },
-  );
+  app.post(MEMBER_PATHS.confirm, postOptions, async (request, reply) => {
+    checkForm(request, request.body);
+    let followed: Awaited<ReturnType<typeof followMemberLink>>;
+    try {
+      followed = await followMemberLink(ctx, request.body.token ?? '');
+    } catch (error) {
+      if (!isAppError(error) || !['AUTH_TOKEN_INVALID', 'MEMBER_EMAIL_TAKEN'].includes(error.code))
+        throw error;
+      return invalidLink(reply, error.code === 'MEMBER_EMAIL_TAKEN' ? 409 : 400, error.message);
+    }
+    // This browser's previous session (another member's, say) ends with the new one.
+    await signOutMember(ctx, request.cookies[cookie.name]);
+    reply.setCookie(cookie.name, followed.sessionToken, cookie.options);
+    return reply.redirect(`${MEMBER_PATHS.account}?notice=${AFTER_LINK[followed.kind]}`, 303);
+  });
 
   const accountPage = async (
     request: FastifyRequest,
@@ -283,61 +266,49 @@ export async function memberRoutes(
     return accountPage(request, reply, member, { notice: request.query.notice });
   });
 
-  app.post(
-    MEMBER_PATHS.accountName,
-    { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
-      const body = request.body;
-      const member = await memberOrSignIn(request, reply);
-      if (!member) return reply;
-      try {
-        checkForm(request, body);
-        await renameMember(ctx, member, body.name ?? '');
-      } catch (error) {
-        const errors = formErrorsOf(error);
-        if (!errors) throw error;
-        return accountPage(request, reply, member, { status: 400, name: { values: typed(body), errors } });
-      }
-      return reply.redirect(`${MEMBER_PATHS.account}?notice=name-saved`, 303);
-    },
-  );
+  app.post(MEMBER_PATHS.accountName, postOptions, async (request, reply) => {
+    const body = request.body;
+    const member = await memberOrSignIn(request, reply);
+    if (!member) return reply;
+    try {
+      checkForm(request, body);
+      await renameMember(ctx, member, body.name ?? '');
+    } catch (error) {
+      const errors = formErrorsOf(error);
+      if (!errors) throw error;
+      return accountPage(request, reply, member, { status: 400, name: { values: typed(body), errors } });
+    }
+    return reply.redirect(`${MEMBER_PATHS.account}?notice=name-saved`, 303);
+  });
 
-  app.post(
-    MEMBER_PATHS.accountEmail,
-    { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
-      const body = request.body;
-      const member = await memberOrSignIn(request, reply);
-      if (!member) return reply;
-      try {
-        checkForm(request, body);
-        await requestEmailChange(ctx, member, { email: body.email ?? '', sender: clientGroupOf(request) });
-      } catch (error) {
-        const errors = formErrorsOf(error);
-        if (!errors || !isAppError(error)) throw error;
-        const status = error.code === 'MEMBER_EMAIL_TAKEN' ? 409 : 400;
-        return accountPage(request, reply, member, { status, email: { values: typed(body), errors } });
-      }
-      return reply.redirect(`${MEMBER_PATHS.account}?notice=email-sent`, 303);
-    },
-  );
+  app.post(MEMBER_PATHS.accountEmail, postOptions, async (request, reply) => {
+    const body = request.body;
+    const member = await memberOrSignIn(request, reply);
+    if (!member) return reply;
+    try {
+      checkForm(request, body);
+      await requestEmailChange(ctx, member, { email: body.email ?? '', sender: clientGroupOf(request) });
+    } catch (error) {
+      const errors = formErrorsOf(error);
+      if (!errors || !isAppError(error)) throw error;
+      const status = error.code === 'MEMBER_EMAIL_TAKEN' ? 409 : 400;
+      return accountPage(request, reply, member, { status, email: { values: typed(body), errors } });
+    }
+    return reply.redirect(`${MEMBER_PATHS.account}?notice=email-sent`, 303);
+  });
 
   // A POST, not a link: the file is made for this browser's member, on their request only.
-  app.post(
-    MEMBER_PATHS.accountData,
-    { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
-      const member = await memberOrSignIn(request, reply);
-      if (!member) return reply;
-      checkForm(request, request.body);
-      const data = await memberDataExport(ctx, member);
-      return reply
-        .header('cache-control', 'no-store')
-        .header('content-disposition', 'attachment; filename="my-membership-data.json"')
-        .type('application/json; charset=utf-8')
-        .send(`${JSON.stringify(data, null, 2)}\n`);
-    },
-  );
+  app.post(MEMBER_PATHS.accountData, postOptions, async (request, reply) => {
+    const member = await memberOrSignIn(request, reply);
+    if (!member) return reply;
+    checkForm(request, request.body);
+    const data = await memberDataExport(ctx, member);
+    return reply
+      .header('cache-control', 'no-store')
+      .header('content-disposition', 'attachment; filename="my-membership-data.json"')
+      .type('application/json; charset=utf-8')
+      .send(`${JSON.stringify(data, null, 2)}\n`);
+  });
 
   app.get(MEMBER_PATHS.accountDelete, async (request, reply) => {
     const member = await memberOrSignIn(request, reply);
@@ -349,18 +320,14 @@ export async function memberRoutes(
       body: deleteAccountView({ member, csrfToken: forms.token(request, reply) }),
     });
   });
-  app.post(
-    MEMBER_PATHS.accountDelete,
-    { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
-      const member = await memberOrSignIn(request, reply);
-      if (!member) return reply;
-      checkForm(request, request.body);
-      await deleteMember(ctx, member);
-      reply.clearCookie(cookie.name, cookie.clearOptions);
-      return reply.redirect(MEMBER_PATHS.deleted, 303);
-    },
-  );
+  app.post(MEMBER_PATHS.accountDelete, postOptions, async (request, reply) => {
+    const member = await memberOrSignIn(request, reply);
+    if (!member) return reply;
+    checkForm(request, request.body);
+    await deleteMember(ctx, member);
+    reply.clearCookie(cookie.name, cookie.clearOptions);
+    return reply.redirect(MEMBER_PATHS.deleted, 303);
+  });
   app.get(MEMBER_PATHS.deleted, async (_request, reply) =>
     send(reply, {
       status: 200,
@@ -370,14 +337,10 @@ export async function memberRoutes(
     }),
   );
 
-  app.post(
-    MEMBER_PATHS.signOut,
-    { config: postConfig, schema: postSchema, bodyLimit: 16 * 1024 },
-    async (request, reply) => {
-      checkForm(request, request.body);
-      await signOutMember(ctx, request.cookies[cookie.name]);
-      reply.clearCookie(cookie.name, cookie.clearOptions);
-      return reply.redirect('/', 303);
-    },
-  );
+  app.post(MEMBER_PATHS.signOut, postOptions, async (request, reply) => {
+    checkForm(request, request.body);
+    await signOutMember(ctx, request.cookies[cookie.name]);
+    reply.clearCookie(cookie.name, cookie.clearOptions);
+    return reply.redirect('/', 303);
+  });
 }

@@ -137,6 +137,30 @@ const NOTICES: Record<string, string> = {
   'name-saved': 'Your name is saved.',
 };
 
+/** One part of the account page: a heading, a few words, and a form that posts with the CSRF token. */
+function accountSection(input: {
+  id: string;
+  heading: string;
+  intro?: string;
+  action: string;
+  csrfToken: string;
+  button: string;
+  errors?: Record<string, string> | undefined;
+  fields?: SafeHtml;
+}): SafeHtml {
+  const headingId = `account-${input.id}-heading`;
+  return html`<section aria-labelledby="${headingId}">
+    <h2 id="${headingId}">${input.heading}</h2>
+    ${input.intro ? html`<p>${input.intro}</p>` : ''}
+    ${readerFormErrors(ACCOUNT_FORM, input.errors ?? {})}
+    <form method="post" action="${input.action}"${input.fields ? html` novalidate` : ''}>
+      ${csrfField(input.csrfToken)}
+      ${input.fields ?? ''}
+      <button type="submit">${input.button}</button>
+    </form>
+  </section>`;
+}
+
 /** The signed-in member's account page: name, address, their data, deletion, sign-out. */
 export function accountView(input: {
   member: Member;
@@ -158,35 +182,33 @@ export function accountView(input: {
     <button type="submit">Sign out</button>
   </form>
 
-  <section aria-labelledby="account-name-heading">
-    <h2 id="account-name-heading">Name</h2>
-    ${readerFormErrors(ACCOUNT_FORM, nameState.errors ?? {})}
-    <form method="post" action="${MEMBER_PATHS.accountName}" novalidate>
-      ${csrfField(csrfToken)}
-      ${textField(ACCOUNT_FORM, nameState, { name: 'name', isRequired: false })}
-      <button type="submit">Save the name</button>
-    </form>
-  </section>
-
-  <section aria-labelledby="account-email-heading">
-    <h2 id="account-email-heading">Email address</h2>
-    <p>We send a link to the new address; your account moves to it once you open the link there.</p>
-    ${readerFormErrors(ACCOUNT_FORM, emailState.errors ?? {})}
-    <form method="post" action="${MEMBER_PATHS.accountEmail}" novalidate>
-      ${csrfField(csrfToken)}
-      ${textField(ACCOUNT_FORM, emailState, { name: 'email', isRequired: true })}
-      <button type="submit">Change the address</button>
-    </form>
-  </section>
-
-  <section aria-labelledby="account-data-heading">
-    <h2 id="account-data-heading">Your data</h2>
-    <p>Download everything we keep about you, as a JSON file.</p>
-    <form method="post" action="${MEMBER_PATHS.accountData}">
-      ${csrfField(csrfToken)}
-      <button type="submit">Download my data</button>
-    </form>
-  </section>
+  ${accountSection({
+    id: 'name',
+    heading: 'Name',
+    action: MEMBER_PATHS.accountName,
+    csrfToken,
+    button: 'Save the name',
+    errors: nameState.errors,
+    fields: textField(ACCOUNT_FORM, nameState, { name: 'name', isRequired: false }),
+  })}
+  ${accountSection({
+    id: 'email',
+    heading: 'Email address',
+    intro: 'We send a link to the new address; your account moves to it once you open the link there.',
+    action: MEMBER_PATHS.accountEmail,
+    csrfToken,
+    button: 'Change the address',
+    errors: emailState.errors,
+    fields: textField(ACCOUNT_FORM, emailState, { name: 'email', isRequired: true }),
+  })}
+  ${accountSection({
+    id: 'data',
+    heading: 'Your data',
+    intro: 'Download everything we keep about you, as a JSON file.',
+    action: MEMBER_PATHS.accountData,
+    csrfToken,
+    button: 'Download my data',
+  })}
 
   <section aria-labelledby="account-delete-heading">
     <h2 id="account-delete-heading">Delete the account</h2>
