@@ -197,6 +197,10 @@ export class MemberRepository implements MemberStore {
     return rows.map(toToken);
   }
 
+  async deleteTokensExpiredBefore(before: string): Promise<void> {
+    await this.db.deleteFrom('member_tokens').where('expires_at', '<', before).execute();
+  }
+
   async insertSession(session: MemberSession): Promise<void> {
     await this.db
       .insertInto('member_sessions')

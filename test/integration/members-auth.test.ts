@@ -545,6 +545,29 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('links a week past their expiry are deleted when a new one is made', async () => {
+      await joinedMember('sweep@example.org');
+      const member = await wiring.store.members.findByEmail('sweep@example.org');
+      assert.ok(member);
+      assert.deepEqual(
+        (await wiring.store.members.listTokens(member.id)).map((l) => l.kind),
+        ['signup'],
+      );
+      t.setNow(new Date(START.getTime() + 10 * 24 * 3_600_000));
+      try {
+        const visitor = new Visitor(app, address());
+        await visitor.get('/members/signin');
+        await visitor.post('/members/signin', { email: 'sweep@example.org' });
+        await runJobs();
+        assert.deepEqual(
+          (await wiring.store.members.listTokens(member.id)).map((l) => l.kind),
+          ['signin'],
+        );
+      } finally {
+        t.setNow(START);
+      }
+    });
+
     test('per minute, one address posts only so many forms', async () => {
       const visitor = new Visitor(app, address());
       await visitor.get('/members/signin');

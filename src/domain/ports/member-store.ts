@@ -25,6 +25,8 @@ export interface MemberStore {
   /** Voids the member's unused links of a kind (a newer one replaces them). */
   voidTokens(memberId: number, kind: MemberTokenKind, at: string): Promise<void>;
   listTokens(memberId: number): Promise<MemberToken[]>;
+  /** Deletes everyone's links that expired before a time (used or not): they open nothing any more. */
+  deleteTokensExpiredBefore(before: string): Promise<void>;
 
   insertSession(session: MemberSession): Promise<void>;
   findSession(id: string): Promise<MemberSession | undefined>;

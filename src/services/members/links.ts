@@ -14,7 +14,7 @@ import type { Repositories } from '../../domain/ports/store.ts';
 import { Errors } from '../../errors.ts';
 import { hashToken, newToken } from '../auth.ts';
 import { loadSiteSettings } from '../settings.ts';
-import { linkLifetimeMs, linkLifetimeText, type MembersContext } from './context.ts';
+import { DAY_MS, linkLifetimeMs, linkLifetimeText, type MembersContext } from './context.ts';
 import { openMemberSession } from './sessions.ts';
 
 /** The job kind that makes a member's link and mails it. */
@@ -92,6 +92,8 @@ export async function sendMemberLink(
   const now = ctx.now();
   const token = newToken();
   await ctx.store.transaction(async (repos) => {
+    // Links a week past their expiry are of no use, not even to show in the member's data.
+    await repos.members.deleteTokensExpiredBefore(toIsoTimestamp(new Date(now.getTime() - 7 * DAY_MS)));
     // A newer address replaces the one asked for before: only the latest link confirms.
     if (job.kind === 'email') await repos.members.voidTokens(member.id, 'email', toIsoTimestamp(now));
     await repos.members.insertToken({
