@@ -32,6 +32,7 @@ import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
 import { anonymousReaders, readerForSessions } from './web/public/member-reader.ts';
+import { memberRoutes } from './web/public/member-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
 import { reprintRoutes } from './web/public/reprint-routes.ts';
 import { TrackingImage, trackerRoutes } from './web/public/tracker-routes.ts';
@@ -293,6 +294,12 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     assets,
     rateLimitPerMinute: config.reprint.rateLimitPerMinute,
     dailyPerAddress: config.reprint.dailyPerAddress,
+  });
+  await app.register(memberRoutes, {
+    ctx: wiring,
+    reader,
+    assets,
+    rateLimitPerMinute: config.members.rateLimitPerMinute,
   });
   await app.register(trackerRoutes, { image: trackingImage });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });

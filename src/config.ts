@@ -149,6 +149,27 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  members: Type.Object(
+    {
+      /** Minutes a mailed sign-in link stays valid. */
+      signinLinkMinutes: Type.Integer({ minimum: 1, maximum: 1440, default: 30 }),
+      /** Hours a mailed sign-up confirmation link stays valid. */
+      signupLinkHours: Type.Integer({ minimum: 1, maximum: 720, default: 48 }),
+      /** Hours a link confirming a new email address stays valid. */
+      emailLinkHours: Type.Integer({ minimum: 1, maximum: 720, default: 48 }),
+      /** A member's session ends after this many days without a visit... */
+      sessionIdleDays: Type.Number({ exclusiveMinimum: 0, default: 30 }),
+      /** ...and after this many days in any case. */
+      sessionMaxDays: Type.Number({ exclusiveMinimum: 0, default: 365 }),
+      /** Per-process cap on members' form posts (join, sign in, account) per client address per minute. */
+      rateLimitPerMinute: Type.Integer({ minimum: 1, default: 10 }),
+      /** Links one client address may ask for in 24 hours, counted in the database (0: no limit). */
+      dailyLinksPerAddress: Type.Integer({ minimum: 0, default: 30 }),
+      /** Links one email address may be sent in 24 hours, counted in the database (0: no limit). */
+      dailyLinksPerEmail: Type.Integer({ minimum: 0, default: 5 }),
+    },
+    { default: {} },
+  ),
   tracker: Type.Object(
     {
       /** Seconds between writes of the republication tracker's counts (each server process writes its own). */

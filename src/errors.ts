@@ -237,6 +237,16 @@ const CATALOGUE = {
     (p: { limit: number }) =>
       `Your network has sent ${p.limit} requests in the last 24 hours, the most we take from one place. Please try again tomorrow, or write to the publication directly.`,
   ),
+  MEMBER_LINKS_LIMIT: entry('throttled', (p: { isForAddress: boolean }) =>
+    p.isForAddress
+      ? 'Several links have already been sent to this email address today. Use one of them, or try again tomorrow.'
+      : 'Your network has asked for many links today, the most we send for one place. Please try again tomorrow.',
+  ),
+  MEMBER_EMAIL_TAKEN: entry(
+    'conflict',
+    () => 'This email address belongs to another account: choose another one.',
+    () => [{ field: 'email', message: 'belongs to another account' }],
+  ),
   WEBMENTIONS_BACKLOG: entry(
     'unavailable',
     () => 'Too many mentions are waiting to be checked. Send this one again in a while.',

@@ -43,3 +43,21 @@ export function feedPathOf(listingPath: string, format: 'rss' | 'atom'): string 
 
 /** Where other sites send webmentions of our articles (https://www.w3.org/TR/webmention/). */
 export const WEBMENTION_PATH = '/webmention';
+
+/** Members' pages: joining, signing in by a mailed link, and the account. */
+export const MEMBER_PATHS = {
+  join: '/members/join',
+  signIn: '/members/signin',
+  /** Where the join and sign-in forms lead: "check your inbox". */
+  checkInbox: '/members/check-inbox',
+  /** The page a mailed link opens (a button that POSTs: mail scanners open links by themselves). */
+  confirm: '/members/confirm',
+  account: '/members/account',
+  accountName: '/members/account/name',
+  accountEmail: '/members/account/email',
+  accountData: '/members/account/data',
+  accountDelete: '/members/account/delete',
+  /** Where a deleted account leads. */
+  deleted: '/members/deleted',
+  signOut: '/members/signout',
+} as const;

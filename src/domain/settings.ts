@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { ARTICLE_LIMITS } from './article.ts';
 import { licenseInput, licenseProblem } from './license.ts';
+import { MEMBER_PATHS } from './paths.ts';
 import { cleanLine } from './text.ts';
 import { isTimeZone } from './time-zone.ts';
 import { isLinkTarget, urlFieldMessage } from './url.ts';
@@ -71,7 +72,8 @@ export const DEFAULT_SETTINGS: SiteSettings = {
     'This site may contain copyrighted material whose use has not been specifically authorized by the copyright owner. It is made available for analysis, commentary and education, which we believe is fair use. To use such material for other purposes, you must obtain permission from the copyright owner.',
   mediaInquiries: 'Media inquiries: write to the editors.',
   membershipCall: 'Support independent research: become a member.',
-  membershipUrl: '/membership',
+  // The members' sign-up page; a site that set its own link (a page of its own, say) keeps it.
+  membershipUrl: MEMBER_PATHS.join,
   commentsCall: 'Comment on this article',
   commentsUrl: '',
   pageSize: 12,

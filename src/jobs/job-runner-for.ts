@@ -1,20 +1,23 @@
 import type { Mailer } from '../adapters/mailer.ts';
+import type { Config } from '../config.ts';
 import type { ServiceContext } from '../services/context.ts';
 import { publishDueArticles } from '../services/newsroom/workflow.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
 import { dailyReachRollUp, rollUpReachHandler } from './roll-up-reach.ts';
 import { JobRunner } from './runner.ts';
+import { memberLinkHandlers } from './send-member-link.ts';
 import { reprintMailHandlers } from './send-reprint-mail.ts';
 import { verifyWebmentionHandler } from './verify-webmention.ts';
 
 /**
  * The job runner with every job kind this application knows, for the server and tests. Without
- * a mailer (the wiring has one), jobs that send mail fail and are tried again later. With
+ * a mailer (the wiring has one), jobs that send mail fail and are tried again later; without the
+ * config (the wiring has it), members' links are not sent. With
  * `shouldScheduleDaily` (the server's), it also puts each day's housekeeping on the queue: the
  * reach roll-up.
  */
 export function jobRunnerFor(
-  ctx: ServiceContext & { mailer?: Mailer },
+  ctx: ServiceContext & { mailer?: Mailer; config?: Pick<Config, 'members'> },
   options: { pollMs?: number; workerId?: string; shouldScheduleDaily?: boolean } = {},
 ): JobRunner {
   const { shouldScheduleDaily, ...timing } = options;
@@ -27,6 +30,7 @@ export function jobRunnerFor(
       ...verifyWebmentionHandler(ctx),
       ...rollUpReachHandler(ctx),
       ...reprintMailHandlers(ctx, ctx.mailer),
+      ...(ctx.config ? memberLinkHandlers({ ...ctx, config: ctx.config }, ctx.mailer) : {}),
     },
     recurring: {
       'publish-due-articles': () => publishDueArticles(ctx),

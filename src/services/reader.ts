@@ -563,7 +563,7 @@ export class Reader {
 
   /** The cards of these articles by id, read in one batch; ids not found are left out. */
   private async cardsOf(ids: number[]): Promise<Map<number, ArticleCard>> {
-    const articles = await this.repos.articles.findSummariesByIds([...new Set(ids)]);
+    const articles = await this.structure.articleSummaries([...new Set(ids)]);
     return new Map((await this.cards(articles)).map((card) => [card.article.id, card]));
   }
 

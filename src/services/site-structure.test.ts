@@ -121,4 +121,77 @@ describe('site structure (settings, pages, taxonomies, terms kept between reader
     assert.equal((await structure.people([personId])).length, 1);
     assert.equal(reads, 2, 'the overtaken read was not kept');
   });
+  test("articles' summaries are read once, and dropped when their article, a person or a term changes", async () => {
+    const { ctx, structure } = await setUp();
+    const saved = await saveArticle(
+      ctx,
+      articleDraft({
+        title: 'Rivers in court',
+        status: 'published',
+        publishedAt: '2026-02-01T09:00:00.000Z',
+      }),
+      {
+        actor: 'cli',
+      },
+    );
+    const other = await saveArticle(
+      ctx,
+      articleDraft({
+        title: 'Aquifers',
+        slug: 'aquifers',
+        status: 'published',
+        publishedAt: '2026-02-01T09:00:00.000Z',
+      }),
+      {
+        actor: 'cli',
+      },
+    );
+    let reads = 0;
+    const findSummariesByIds = ctx.store.articles.findSummariesByIds.bind(ctx.store.articles);
+    ctx.store.articles.findSummariesByIds = (ids) => {
+      reads += 1;
+      return findSummariesByIds(ids);
+    };
+    const titles = async (ids: number[]) => (await structure.articleSummaries(ids)).map((a) => a.title);
+    assert.deepEqual(await titles([saved.article.id, 999, other.article.id]), [
+      'Rivers in court',
+      'Aquifers',
+    ]);
+    assert.deepEqual(await titles([other.article.id, saved.article.id]), ['Aquifers', 'Rivers in court']);
+    assert.equal(reads, 1, 'the second read comes from what was kept');
+
+    // An edit of one article drops only its summary.
+    const article = (await ctx.store.articles.findById(saved.article.id))!;
+    await saveArticle(
+      ctx,
+      {
+        ...articleDraft({ status: 'published', publishedAt: '2026-02-01T09:00:00.000Z' }),
+        title: 'Rivers on trial',
+      },
+      {
+        actor: 'cli',
+        id: saved.article.id,
+        expectedVersion: article.version,
+      },
+    );
+    assert.deepEqual(await titles([saved.article.id, other.article.id]), ['Rivers on trial', 'Aquifers']);
+    assert.equal(reads, 2);
+    await titles([other.article.id]);
+    assert.equal(reads, 2, "the other article's summary was kept");
+
+    // A person or term change may rewrite any article's authors or terms; a page or the settings cannot.
+    ctx.changes.publish({ kind: 'page', slug: 'about' }, { isRemote: false });
+    ctx.changes.publish({ kind: 'settings' }, { isRemote: false });
+    await titles([other.article.id]);
+    assert.equal(reads, 2);
+    ctx.changes.publish({ kind: 'person', id: 1 }, { isRemote: false });
+    await titles([other.article.id]);
+    assert.equal(reads, 3);
+    ctx.changes.publish({ kind: 'term', id: 1 }, { isRemote: true });
+    await titles([other.article.id]);
+    assert.equal(reads, 4);
+    ctx.changes.publish({ kind: 'everything' }, { isRemote: true });
+    await titles([other.article.id]);
+    assert.equal(reads, 5);
+  });
 });

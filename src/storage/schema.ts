@@ -39,6 +39,7 @@ export interface Database {
   members: MembersTable;
   member_sessions: MemberSessionsTable;
   member_tokens: MemberTokensTable;
+  member_link_requests: MemberLinkRequestsTable;
 }
 
 export interface SettingsTable {
@@ -456,4 +457,11 @@ export interface MemberTokensTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+}
+
+/** One request for a member's link, under one hashed key (a sender's address group, or the address mailed); kept 24 hours. */
+export interface MemberLinkRequestsTable {
+  id: Generated<number>;
+  key: string;
+  created_at: string;
 }

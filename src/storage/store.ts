@@ -16,6 +16,7 @@ import { ListingRepository } from './listing-repository.ts';
 import { LoginAttemptRepository } from './login-attempt-repository.ts';
 import { MediaRepository } from './media-repository.ts';
 import { MediaVariantRepository } from './media-variant-repository.ts';
+import { MemberRepository } from './member-repository.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import { PageRepository } from './page-repository.ts';
 import { PeopleAdminRepository } from './people-admin-repository.ts';
@@ -73,6 +74,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     republications: new RepublicationRepository(db),
     reach: new ReachRepository(db),
     reprintRequests: new ReprintRequestRepository(db),
+    members: new MemberRepository(db),
   };
 }
 

@@ -63,6 +63,8 @@ export interface TestWiringOptions {
   webmention?: Record<string, unknown>;
   /** Settings of the config's reprint section (request limits, say). */
   reprint?: Record<string, unknown>;
+  /** Settings of the config's members section (link lifetimes and limits, say). */
+  members?: Record<string, unknown>;
 }
 
 export interface TestWiring {
@@ -105,6 +107,7 @@ export async function openTestWiring(
     ...(options.auth ? { auth: options.auth } : {}),
     ...(options.webmention ? { webmention: options.webmention } : {}),
     ...(options.reprint ? { reprint: options.reprint } : {}),
+    ...(options.members ? { members: options.members } : {}),
   });
   const wiring = await createWiring({ config, log: pino({ level: 'silent' }), now: () => now });
   return {

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { decodeHTML } from 'entities';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { UnconfiguredMailer } from '../../src/adapters/mailer.ts';
 import { buildApp } from '../../src/app.ts';
 import type { ArticleDraft } from '../../src/domain/article.ts';
@@ -27,78 +24,11 @@ import type { Wiring } from '../../src/wiring.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { mailerTo, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
+import { naughtyStrings, Visitor } from '../helpers/visitor.ts';
 
 const SITE = 'https://review.example';
 const PUBLISHED = { status: 'published' as const, publishedAt: '2026-11-01T09:00:00.000Z' };
 const FORM = '/articles/closed-book/reprint-request';
-
-const NAUGHTY = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'naughty',
-);
-
-/** A sample of the shared hostile strings (all the polyglots, the first of the others); none when absent. */
-function naughtyStrings(): string[] {
-  if (!existsSync(NAUGHTY)) return [];
-  const lines = (file: string) =>
-    readFileSync(path.join(NAUGHTY, file), 'utf8')
-      .split('\n')
-      .filter((line) => line.trim());
-  const blns = (JSON.parse(readFileSync(path.join(NAUGHTY, 'blns.json'), 'utf8')) as string[]).filter((s) =>
-    s.trim(),
-  );
-  return (
-    [...lines('XSS_Polyglots.txt'), ...blns.slice(0, 120), ...lines('xss-payload-list.txt').slice(0, 60)]
-      // A NUL is refused as such (its own test elsewhere); here the strings must be stored.
-      .filter((s) => !s.includes('\u0000'))
-  );
-}
-
-/** A reader's browser: its own address and cookies, and the token of the form it last loaded. */
-class Visitor {
-  private cookie = '';
-  csrf = '';
-  private readonly app: FastifyInstance;
-  readonly address: string;
-
-  constructor(app: FastifyInstance, address: string) {
-    this.app = app;
-    this.address = address;
-  }
-
-  async get(url: string): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({
-      method: 'GET',
-      url,
-      remoteAddress: this.address,
-      headers: this.cookie ? { cookie: this.cookie } : {},
-    });
-    const set = response.cookies.find((c) => c.name.endsWith('pressroom_visitor'));
-    if (set) this.cookie = `${set.name}=${set.value}`;
-    const token = /name="_csrf" value="([^"]+)"/.exec(response.body)?.[1];
-    if (token) this.csrf = token;
-    return response;
-  }
-
-  async post(
-    url: string,
-    form: Record<string, string>,
-    headers: Record<string, string> = {},
-  ): Promise<LightMyRequestResponse> {
-    return this.app.inject({
-      method: 'POST',
-      url,
-      remoteAddress: this.address,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: this.cookie, ...headers },
-      payload: new URLSearchParams({ _csrf: this.csrf, ...form }).toString(),
-    });
-  }
-}
 
 const VALID = {
   kind: 'reprint',

@@ -358,7 +358,7 @@ export class Search {
       ids = await this.rankRelated(article, now.toISOString(), limit * 2);
       this.relatedLists.keep(article.id, { articleIds: ids, computedAt: now.toISOString() });
     }
-    const candidates = await repos.articles.findSummariesByIds(ids ?? []);
+    const candidates = await SiteStructure.of(this.ctx).articleSummaries(ids ?? []);
     const position = new Map((ids ?? []).map((id, i) => [id, i]));
     const shown = candidates
       .filter((a) => a.id !== article.id && isPubliclyVisible(a, now))

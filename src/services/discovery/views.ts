@@ -5,6 +5,7 @@ import { hostOf } from '../../domain/republication.ts';
 import { BatchedCounter, type BatchedCountsTiming } from '../batched-counts.ts';
 import type { ServiceContext } from '../context.ts';
 import { type ArticleCard, Reader } from '../reader.ts';
+import { SiteStructure } from '../site-structure.ts';
 
 /** What a view beacon says: the article, and the host the reader came from as the browser reported it. */
 export interface ViewHit {
@@ -80,6 +81,6 @@ export async function mostRead(
     ...(options.termIds ? { termIds: options.termIds } : {}),
     limit: options.limit ?? 5,
   });
-  const articles = await ctx.store.articles.findSummariesByIds(top.map((t) => t.articleId));
+  const articles = await SiteStructure.of(ctx).articleSummaries(top.map((t) => t.articleId));
   return new Reader(ctx).cards(articles);
 }

@@ -11,13 +11,13 @@ import { clientGroupOf } from '../client-group.ts';
 import { formInputProblems } from '../input-guard.ts';
 import { toFieldErrors } from '../newsroom/forms.ts';
 import { OptionalText, type TypedApp } from '../schemas.ts';
-import type { SafeHtml } from '../views/html.ts';
-import { type AssetUrls, layout } from '../views/layout.ts';
+import type { AssetUrls } from '../views/layout.ts';
 import {
   type ReprintFormState,
   reprintRequestSentView,
   reprintRequestView,
 } from '../views/reprint-request.ts';
+import { uncachedPageSender } from './reader-page.ts';
 import { visitorForms } from './visitor-csrf.ts';
 
 const SlugParams = Type.Object({ slug: Type.String({ minLength: 1, maxLength: 200 }) });
@@ -65,29 +65,7 @@ export async function reprintRoutes(
     keyGenerator: (request) => clientGroupOf(request),
   });
 
-  const send = async (
-    reply: FastifyReply,
-    page: { status: number; title: string; canonicalPath: string; body: SafeHtml },
-  ) => {
-    const site = await reader.site();
-    return reply
-      .code(page.status)
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(
-        layout(
-          site,
-          {
-            title: page.title,
-            description: page.title,
-            canonicalUrl: `${site.siteUrl}${page.canonicalPath}`,
-            noIndex: true,
-          },
-          assets,
-          page.body,
-        ).value,
-      );
-  };
+  const send = uncachedPageSender(reader, assets);
 
   const articleOr404 = async (slug: string) => {
     const article = await requestableArticle(ctx, slug);

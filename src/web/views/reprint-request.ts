@@ -2,6 +2,7 @@ import type { EffectiveLicense } from '../../domain/license.ts';
 import { articlePath, reprintRequestPath } from '../../domain/paths.ts';
 import { REPRINT_REQUEST_LIMITS } from '../../domain/reprint-request.ts';
 import { html, type SafeHtml } from './html.ts';
+import { honeypotField, type ReaderFormParts, readerFormErrors, readerFormField } from './reader-form.ts';
 
 /** What the form shows about its article. */
 export interface ReprintFormArticle {
@@ -27,35 +28,10 @@ export const REPRINT_FORM_LABELS: Record<string, string> = {
   message: 'How you would use the article',
 };
 
-function fieldBlock(input: {
-  name: string;
-  control: (attributes: SafeHtml) => SafeHtml;
-  error: string | undefined;
-  hint?: string;
-  isRequired?: boolean;
-}): SafeHtml {
-  const id = `reprint-${input.name}`;
-  const describedBy = [input.error ? `${id}-error` : '', input.hint ? `${id}-hint` : '']
-    .filter(Boolean)
-    .join(' ');
-  const attributes = html`id="${id}" name="${input.name}"${input.isRequired ? html` required` : ''}${
-    input.error ? html` aria-invalid="true"` : ''
-  }${describedBy ? html` aria-describedby="${describedBy}"` : ''}`;
-  return html`<div class="reprint-form__field${input.error ? ' reprint-form__field--invalid' : ''}">
-    <label for="${id}">${REPRINT_FORM_LABELS[input.name] ?? input.name}${input.isRequired ? '' : html` <span class="reprint-form__optional">(optional)</span>`}</label>
-    ${input.hint ? html`<p class="reprint-form__hint" id="${id}-hint">${input.hint}</p>` : ''}
-    ${input.error ? html`<p class="reprint-form__error" id="${id}-error">${input.error}</p>` : ''}
-    ${input.control(attributes)}
-  </div>`;
-}
+const FORM: ReaderFormParts = { idPrefix: 'reprint', labels: REPRINT_FORM_LABELS };
 
-function errorSummary(errors: Record<string, string>): SafeHtml {
-  const entries = Object.entries(errors);
-  if (entries.length === 0) return html``;
-  return html`<div class="reprint-form__alert" role="alert" tabindex="-1">
-    <p><strong>${entries.length === 1 ? 'One field needs' : `${entries.length} fields need`} your attention:</strong></p>
-    <ul>${entries.map(([name, message]) => html`<li><a href="#reprint-${name}">${REPRINT_FORM_LABELS[name] ?? name}</a>: ${message}</li>`)}</ul>
-  </div>`;
+function fieldBlock(input: Parameters<typeof readerFormField>[1]): SafeHtml {
+  return readerFormField(FORM, input);
 }
 
 /**
@@ -83,8 +59,8 @@ export function reprintRequestView(
       control: (attributes) =>
         html`<input type="${type}" ${attributes} value="${values[name] ?? ''}" maxlength="${options.max}"${options.autocomplete ? html` autocomplete="${options.autocomplete}"` : ''}>`,
     });
-  return html`<article class="reprint-form">
-  <p class="reprint-form__back"><a href="${articlePath(article.slug)}">← Back to the article</a></p>
+  return html`<article class="reader-form">
+  <p class="reader-form__back"><a href="${articlePath(article.slug)}">← Back to the article</a></p>
   <h1>Ask to reprint or translate “${article.title}”</h1>
   <p>This article is published under <strong>${article.license.name}</strong>${
     article.license.terms.startsWith(article.license.name)
@@ -92,12 +68,12 @@ export function reprintRequestView(
       : html`. ${article.license.terms}`
   }</p>
   <p>For a commercial reprint, a translation, or any use these terms do not cover, ask here. An editor reads every request and answers by email.</p>
-  ${errorSummary(errors)}
+  ${readerFormErrors(FORM, errors)}
   <form method="post" action="${reprintRequestPath(article.slug)}" novalidate>
     <input type="hidden" name="_csrf" value="${csrfToken}">
-    <fieldset class="reprint-form__kinds${errors.kind ? ' reprint-form__field--invalid' : ''}" id="reprint-kind"${errors.kind ? html` aria-describedby="reprint-kind-error"` : ''}>
+    <fieldset class="reader-form__kinds${errors.kind ? ' reader-form__field--invalid' : ''}" id="reprint-kind"${errors.kind ? html` aria-describedby="reprint-kind-error"` : ''}>
       <legend>${REPRINT_FORM_LABELS.kind}</legend>
-      ${errors.kind ? html`<p class="reprint-form__error" id="reprint-kind-error">${errors.kind}</p>` : ''}
+      ${errors.kind ? html`<p class="reader-form__error" id="reprint-kind-error">${errors.kind}</p>` : ''}
       <label><input type="radio" name="kind" value="reprint"${kind === 'reprint' ? html` checked` : ''}> A reprint (commercial or otherwise beyond the terms above)</label>
       <label><input type="radio" name="kind" value="translation"${kind === 'translation' ? html` checked` : ''}> A translation</label>
     </fieldset>
@@ -114,11 +90,8 @@ export function reprintRequestView(
       control: (attributes) =>
         html`<textarea ${attributes} rows="7" maxlength="${REPRINT_REQUEST_LIMITS.message}">${values.message ?? ''}</textarea>`,
     })}
-    <div class="reprint-form__trap" aria-hidden="true">
-      <label for="reprint-leave-blank">Leave this field empty</label>
-      <input type="text" id="reprint-leave-blank" name="leave_blank" value="" tabindex="-1" autocomplete="off">
-    </div>
-    <p class="reprint-form__privacy">We use your details only to answer this request.</p>
+    ${honeypotField('reprint')}
+    <p class="reader-form__privacy">We use your details only to answer this request.</p>
     <button type="submit">Send the request</button>
   </form>
 </article>`;
@@ -126,7 +99,7 @@ export function reprintRequestView(
 
 /** The page shown once a request is sent. */
 export function reprintRequestSentView(article: { title: string; slug: string }): SafeHtml {
-  return html`<article class="reprint-form">
+  return html`<article class="reader-form">
   <h1>Thank you: your request is sent</h1>
   <p>An editor will read your request about “${article.title}” and answer by email, usually within a few working days.</p>
   <p><a href="${articlePath(article.slug)}">Back to the article</a></p>

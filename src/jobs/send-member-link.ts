@@ -1,0 +1,19 @@
+import { type Mailer, UnconfiguredMailer } from '../adapters/mailer.ts';
+import type { MembersContext } from '../services/members/context.ts';
+import { MEMBER_LINK_JOB, type MemberLinkJob, sendMemberLink } from '../services/members/links.ts';
+import type { JobHandler } from './runner.ts';
+
+/**
+ * Members' links by email: sign-up confirmations, sign-in links and new-address confirmations.
+ * The link is made as its mail is sent, so a retry after a refusal mails a fresh one.
+ */
+export function memberLinkHandlers(
+  ctx: MembersContext,
+  mailer: Mailer = new UnconfiguredMailer(),
+): Record<string, JobHandler> {
+  return {
+    [MEMBER_LINK_JOB]: async (job) => {
+      await sendMemberLink(ctx, mailer, job.payload as MemberLinkJob);
+    },
+  };
+}

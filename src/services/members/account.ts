@@ -1,0 +1,108 @@
+import { toIsoTimestamp } from '../../domain/article.ts';
+import { type Member, readMemberEmail, readMemberName } from '../../domain/member.ts';
+import { Errors } from '../../errors.ts';
+import type { MembersContext } from './context.ts';
+import { countLinkRequest, emailKeyOf } from './link-requests.ts';
+import { queueMemberLink } from './links.ts';
+
+/** Changes the signed-in member's name (it may be emptied); VALIDATION_FAILED names the problem. */
+export async function renameMember(ctx: MembersContext, member: Member, rawName: string): Promise<void> {
+  const name = readMemberName(rawName);
+  if (!name.ok) throw Errors.VALIDATION_FAILED({ details: name.errors });
+  await ctx.store.transaction((repos) =>
+    repos.members.rename(member.id, name.value, toIsoTimestamp(ctx.now())),
+  );
+}
+
+/**
+ * Asks to move the account to a new address: a link is mailed to that address, and the account
+ * keeps its old one until the link is followed. VALIDATION_FAILED for a wrong address or the
+ * current one; MEMBER_EMAIL_TAKEN when another account holds it (without saying whose);
+ * MEMBER_LINKS_LIMIT past the day's links.
+ */
+export async function requestEmailChange(
+  ctx: MembersContext,
+  member: Member,
+  input: { email: string; sender: string },
+): Promise<void> {
+  const email = readMemberEmail(input.email);
+  if (!email.ok) throw Errors.VALIDATION_FAILED({ details: email.errors });
+  if (email.value === member.email)
+    throw Errors.VALIDATION_FAILED({ details: [{ field: 'email', message: 'is already your address' }] });
+  await ctx.store.transaction(async (repos) => {
+    if (await repos.members.findByEmail(email.value)) throw Errors.MEMBER_EMAIL_TAKEN();
+    await countLinkRequest(ctx, repos, { sender: input.sender, email: email.value });
+    await queueMemberLink(ctx, repos, { memberId: member.id, kind: 'email', newEmail: email.value });
+  });
+  ctx.log.child({ module: 'members' }).info({ memberId: member.id }, 'member email change asked');
+}
+
+/** Everything kept about a member, as they download it ("download my data"). */
+export interface MemberDataExport {
+  exportedAt: string;
+  member: {
+    email: string;
+    name: string;
+    status: string;
+    tierId: number | null;
+    createdAt: string;
+    updatedAt: string;
+    confirmedAt: string | null;
+    consent: { at: string | null; source: string | null };
+    bouncedAt: string | null;
+    complainedAt: string | null;
+  };
+  /** Signed-in browsers; their ids are secrets and are left out. */
+  sessions: { createdAt: string; lastSeenAt: string; expiresAt: string }[];
+  /** Links mailed (their tokens are kept only as hashes, left out). */
+  links: {
+    kind: string;
+    newEmail: string | null;
+    createdAt: string;
+    expiresAt: string;
+    usedAt: string | null;
+  }[];
+}
+
+/** Everything we hold on the member, as a JSON-ready object. */
+export async function memberDataExport(ctx: MembersContext, member: Member): Promise<MemberDataExport> {
+  const [sessions, links] = await Promise.all([
+    ctx.store.members.listSessions(member.id),
+    ctx.store.members.listTokens(member.id),
+  ]);
+  return {
+    exportedAt: toIsoTimestamp(ctx.now()),
+    member: {
+      email: member.email,
+      name: member.name,
+      status: member.status,
+      tierId: member.tierId,
+      createdAt: member.createdAt,
+      updatedAt: member.updatedAt,
+      confirmedAt: member.confirmedAt,
+      consent: { at: member.consentAt, source: member.consentSource },
+      bouncedAt: member.bouncedAt,
+      complainedAt: member.complainedAt,
+    },
+    sessions: sessions.map(({ createdAt, lastSeenAt, expiresAt }) => ({ createdAt, lastSeenAt, expiresAt })),
+    links: links.map(({ kind, newEmail, createdAt, expiresAt, usedAt }) => ({
+      kind,
+      newEmail,
+      createdAt,
+      expiresAt,
+      usedAt,
+    })),
+  };
+}
+
+/**
+ * Deletes the member and everything kept on them: their sessions (every browser is signed out),
+ * their links, and the day's count of links to their address. One transaction.
+ */
+export async function deleteMember(ctx: MembersContext, member: Member): Promise<void> {
+  await ctx.store.transaction(async (repos) => {
+    await repos.members.delete(member.id);
+    await repos.members.forgetLinkRequests({ keys: [emailKeyOf(member.email)] });
+  });
+  ctx.log.child({ module: 'members' }).info({ memberId: member.id }, 'member deleted their account');
+}
