@@ -31,7 +31,8 @@ import { CachedAnswers } from './web/public/cached-answers.ts';
 import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
-import { anonymousReaders, readerForSessions } from './web/public/member-reader.ts';
+import { memberCookieName } from './web/public/member-cookie.ts';
+import { readerForSessions } from './web/public/member-reader.ts';
 import { memberRoutes } from './web/public/member-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
 import { reprintRoutes } from './web/public/reprint-routes.ts';
@@ -310,7 +311,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     answers,
     discovery,
     siteUrl: wiring.siteUrl,
-    readerFor: wiring.memberReader ? readerForSessions(wiring.memberReader) : anonymousReaders,
+    readerFor: readerForSessions(wiring.memberReader, memberCookieName(wiring.siteUrl)),
   });
   return app;
 }

@@ -10,6 +10,7 @@ import { AppError, Errors } from './errors.ts';
 import { fillMissingPreviews } from './services/article-previews.ts';
 import { ChangeBus, type ServiceContext } from './services/context.ts';
 import { Discovery } from './services/discovery/discovery.ts';
+import { memberReaderOf } from './services/members/readers.ts';
 import { Reader } from './services/reader.ts';
 import { RepublicationTracker } from './services/republishing/tracker.ts';
 import { ensureDefaultTaxonomies } from './services/taxonomies.ts';
@@ -30,10 +31,10 @@ export interface Wiring extends ServiceContext {
   /** Sends invitations and password resets (and later newsletters). */
   mailer: Mailer;
   /**
-   * Who a member session token belongs to, for gated articles; unset, every reader is
-   * anonymous. Set it before building the app (buildApp reads it once).
+   * Who a member session token belongs to, for gated articles (memberReaderOf: the members'
+   * own sessions). Tests may replace it before building the app, which reads it once.
    */
-  memberReader?: MemberReaderOfSession;
+  memberReader: MemberReaderOfSession;
   close(): Promise<void>;
 }
 
@@ -95,7 +96,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
                 return Number(rows[0]?.data_version ?? 0);
               },
             });
-    return {
+    const wiring: Wiring = {
       config,
       database,
       store,
@@ -107,12 +108,16 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
       reachDetailDays: config.reach.detailDays,
       webmention: { allowPrivateAddresses: config.webmention.allowPrivateAddresses },
       mailer,
+      // Replaced below, once the context it reads from exists.
+      memberReader: async () => undefined,
       close: async () => {
         mailer.close();
         await sharing?.close();
         await database.close();
       },
     };
+    wiring.memberReader = memberReaderOf(wiring);
+    return wiring;
   } catch (error) {
     await database.close().catch(() => {});
     if (error instanceof AppError) throw error;

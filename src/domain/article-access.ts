@@ -19,8 +19,9 @@ export interface MemberReader {
 export type MemberReaderOfSession = (sessionToken: string) => Promise<MemberReader | undefined>;
 
 /**
- * The cookie a member's session travels in. Reader routes look for it (a string test, no
- * query) before asking who the member is, so readers without it cost no database read.
+ * The cookie a member's session travels in (on https with the __Host- prefix: memberCookieName).
+ * Reader routes look for it (a string test, no query) before asking who the member is, so
+ * readers without it cost no database read.
  */
 export const MEMBER_SESSION_COOKIE = 'pressroom_member';
 

@@ -214,6 +214,15 @@ export class MemberRepository implements MemberStore {
       .execute();
   }
 
+  async isPaidTier(tierId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('member_tiers')
+      .select('is_paid')
+      .where('id', '=', tierId)
+      .executeTakeFirst();
+    return row?.is_paid === 1;
+  }
+
   async findSession(id: string): Promise<MemberSession | undefined> {
     const row = await this.db
       .selectFrom('member_sessions')

@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { MemberReaderOfSession } from '../../src/domain/article-access.ts';
 import type { Database } from '../../src/storage/schema.ts';
 
-// Member rows and sessions written straight into the members' tables (migration 0029), and the
-// smallest session lookup that reads them: enough to prove what gated articles show a member.
-// The members' own sign-in supplies the real lookup (Wiring.memberReader) in the app.
+// Member rows and sessions written straight into the members' tables (migration 0029): a
+// signed-in member without going through the mailed links, to prove what gated articles show
+// them through the app's own session look-up (Wiring.memberReader).
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -63,21 +62,4 @@ export async function addSignedInMember(
     })
     .execute();
   return token;
-}
-
-/** The member of a live session of an active, not banned member, and whether their tier is paid. */
-export function memberReaderFrom(db: Kysely<Database>, now: () => Date): MemberReaderOfSession {
-  return async (token) => {
-    const row = await db
-      .selectFrom('member_sessions')
-      .innerJoin('members', 'members.id', 'member_sessions.member_id')
-      .leftJoin('member_tiers', 'member_tiers.id', 'members.tier_id')
-      .select(['members.id as memberId', 'member_tiers.is_paid as isPaid'])
-      .where('member_sessions.id', '=', sha256(token))
-      .where('member_sessions.expires_at', '>', now().toISOString())
-      .where('members.status', '=', 'active')
-      .where('members.is_banned', '=', 0)
-      .executeTakeFirst();
-    return row ? { memberId: row.memberId, isPaid: row.isPaid === 1 } : undefined;
-  };
 }

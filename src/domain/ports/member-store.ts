@@ -30,6 +30,8 @@ export interface MemberStore {
 
   insertSession(session: MemberSession): Promise<void>;
   findSession(id: string): Promise<MemberSession | undefined>;
+  /** Whether a tier is a paid one (member_tiers.is_paid): what opens paid articles. False for none. */
+  isPaidTier(tierId: number): Promise<boolean>;
   touchSession(id: string, lastSeenAt: string, expiresAt: string): Promise<void>;
   deleteSession(id: string): Promise<void>;
   /** Ends every session of the member; returns how many there were. */

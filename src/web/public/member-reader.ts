@@ -1,4 +1,3 @@
-import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyRequest } from 'fastify';
 import {
   MEMBER_SESSION_COOKIE,
@@ -24,14 +23,27 @@ export function hasMemberCookie(cookieHeader: string | undefined): boolean {
 }
 
 /**
- * The reader of a request by its member cookie, looked up through `memberOfSession` only when
- * the request carries one.
+ * The reader of a request by its member cookie (`cookieName`: memberCookieName, which on https
+ * has the __Host- prefix), looked up through `memberOfSession` only when the request carries one.
  */
-export function readerForSessions(memberOfSession: MemberReaderOfSession): ReaderFor {
+export function readerForSessions(memberOfSession: MemberReaderOfSession, cookieName: string): ReaderFor {
   return async (request) => {
     const header = request.headers.cookie;
     if (!hasMemberCookie(header) || header === undefined) return undefined;
-    const token = fastifyCookie.parse(header)[MEMBER_SESSION_COOKIE];
+    const token = cookieValue(header, cookieName);
     return token ? memberOfSession(token) : undefined;
   };
+}
+
+/**
+ * The value of one cookie in a Cookie header. Read here rather than through the cookie plugin,
+ * which parses only once it has been registered in the app (the reader routes do not need it
+ * otherwise); session tokens are URL-safe, so no value needs decoding.
+ */
+function cookieValue(header: string, name: string): string | undefined {
+  for (const pair of header.split(';')) {
+    const equals = pair.indexOf('=');
+    if (equals !== -1 && pair.slice(0, equals).trim() === name) return pair.slice(equals + 1).trim();
+  }
+  return undefined;
 }

@@ -2,6 +2,7 @@ import type { Article } from '../../domain/article.ts';
 import { isGated } from '../../domain/article-access.ts';
 import { joinNames } from '../../domain/attribution.ts';
 import {
+  MEMBER_PATHS,
   personPath,
   reprintRequestPath,
   republishKitPath,
@@ -210,7 +211,7 @@ const MEMBERS_ONLY_CLASS = 'members-only';
 
 /**
  * What a reader not allowed a gated article's text sees after its preview: whom the rest is
- * for, and the way to the membership page (where members also sign in).
+ * for, the way to the membership page, and to signing in.
  */
 function membersOnlyBox(article: Article, settings: SiteModel['settings']): SafeHtml {
   const isPaid = article.visibility === 'paid';
@@ -218,7 +219,7 @@ function membersOnlyBox(article: Article, settings: SiteModel['settings']): Safe
   return html`<aside class="${MEMBERS_ONLY_CLASS}" aria-labelledby="members-only-title">
     <h2 id="members-only-title" class="members-only__title">The rest of this article is for ${audience}</h2>
     <p>${settings.membershipCall}</p>
-    <p><a class="members-only__join" href="${settings.membershipUrl}">Become a ${isPaid ? 'paying ' : ''}member, or sign in, to read on</a></p>
+    <p><a class="members-only__join" href="${settings.membershipUrl}">Become a ${isPaid ? 'paying ' : ''}member</a>, or <a href="${MEMBER_PATHS.signIn}">sign in</a>, to read on.</p>
   </aside>`;
 }
 
