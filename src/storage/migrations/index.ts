@@ -30,6 +30,7 @@ import * as reach from './0027-reach.ts';
 import * as reprintRequests from './0028-reprint-requests.ts';
 import * as members from './0029-members.ts';
 import * as memberLinkRequests from './0031-member-link-requests.ts';
+import * as membersAdmin from './0033-members-admin.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -72,4 +73,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0028-reprint-requests': reprintRequests,
   '0029-members': members,
   '0031-member-link-requests': memberLinkRequests,
+  '0033-members-admin': membersAdmin,
 };
