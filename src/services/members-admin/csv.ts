@@ -147,8 +147,15 @@ export async function importMembers(
       skip_empty_lines: true,
       max_record_size: MAX_ROW_BYTES,
       info: true,
+      // A record the parser cannot read is reported (below) and skipped, and the rows read
+      // before it are kept: without this, the error would drop the rows still in its buffer.
+      skip_records_with_error: true,
     }),
   );
+  parser.on('skip', (error: CsvError) => {
+    const at = typeof error.lines === 'number' ? error.lines : line + 1;
+    note({ line: at, field: 'file', message: `cannot be read from here on: ${error.message}` });
+  });
   let columns: Partial<Record<MemberImportColumn, number>> | undefined;
   let line = 0;
   try {
