@@ -121,7 +121,7 @@ export function memberView(
 ${errorSummary(state.tierError ? { errors: { tier: state.tierError } } : undefined, { tier: 'Tier' })}
 <section class="panel" aria-labelledby="member-details">
 <h2 id="member-details">Details</h2>
-<dl class="details">
+<dl class="member-details">
   ${row('Email', m.email)}
   ${row('Name', m.name)}
   ${row('Status', m.status)}
@@ -135,7 +135,7 @@ ${errorSummary(state.tierError ? { errors: { tier: state.tierError } } : undefin
 </dl>
 </section>
 <section class="panel" aria-labelledby="member-tier">
-<h2 id="member-tier">Tier</h2>
+<h2 id="member-tier">Membership tier</h2>
 <form method="post" action="/admin/members/${m.id}/tier" novalidate>
   ${csrfField(csrf)}
   <div class="field${state.tierError ? ' field--invalid' : ''}"><label for="field-tier">Tier</label><select id="field-tier" name="tier"${state.tierError ? html` aria-invalid="true" aria-describedby="${tierErrorId}"` : ''}>
@@ -228,7 +228,7 @@ export function memberTiersView(
   const small = (action: string, name: string, value: string, label: string, describedBy: string) =>
     html`<form method="post" action="${action}" class="inline-form">${csrfField(csrf)}<input type="hidden" name="${name}" value="${value}"><button type="submit" class="secondary" aria-describedby="${describedBy}">${label}</button></form>`;
   return html`<p class="editor-links"><a href="/admin/members">← Members</a></p>
-<div class="alert" role="note"><p>${PAYMENTS_NOT_CONNECTED}</p></div>
+<div class="payments-note" role="note"><p>${PAYMENTS_NOT_CONNECTED}</p></div>
 <p><a class="button" href="/admin/members/tiers/new">Add a tier</a></p>
 ${
   tiers.length === 0
@@ -264,7 +264,7 @@ export function memberTierFormView(
   const isPaid = values.isPaid === '1';
   return html`<p class="editor-links"><a href="/admin/members/tiers">← Tiers</a></p>
 ${errorSummary(errors ? { errors } : undefined, TIER_LABELS)}
-<div class="alert" role="note"><p>${PAYMENTS_NOT_CONNECTED}</p></div>
+<div class="payments-note" role="note"><p>${PAYMENTS_NOT_CONNECTED}</p></div>
 <form method="post" action="${tier ? `/admin/members/tiers/${tier.id}` : '/admin/members/tiers'}" class="panel" novalidate>
   ${csrfField(csrf)}
   ${field('name', 'Name', { isRequired: true })}
