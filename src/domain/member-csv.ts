@@ -106,7 +106,10 @@ function consentTimestamp(text: string, now: Date): { at: string } | { message: 
     return { message: 'must be a date (2026-03-01) or a date and time (2026-03-01T09:30:00Z)' };
   }
   const date = new Date(DAY.test(trimmed) ? `${trimmed}T00:00:00Z` : trimmed.replace(' ', 'T'));
-  if (Number.isNaN(date.getTime())) return { message: 'is not a real date' };
+  // JavaScript rolls 2026-02-30 over to 2 March: a day must come back as it was written.
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== trimmed.slice(0, 10)) {
+    if (DAY.test(trimmed) || Number.isNaN(date.getTime())) return { message: 'is not a real date' };
+  }
   if (date.getTime() > now.getTime() + 24 * 3600 * 1000) return { message: 'is in the future' };
   return { at: date.toISOString() };
 }
