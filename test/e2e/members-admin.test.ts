@@ -122,9 +122,30 @@ describe('the members admin in Chromium', { skip: browserSkipReason() }, () => {
     assert.ok(await page.getByText('Payments are not connected yet').isVisible());
     assert.deepEqual(await seriousViolations(page), []);
     await shoot(page, 'members-admin-tiers');
+    await page.getByRole('link', { name: 'Add a tier' }).click();
+    await page.getByLabel('Name').fill('Patron');
+    await page.getByLabel('Paid').check();
+    await page.getByRole('button', { name: 'Add tier' }).click();
+    await page.waitForURL(`${siteUrl}/admin/members/tiers/new`.replace('/new', ''));
+    assert.ok(
+      await page.getByRole('link', { name: 'Price label' }).isVisible(),
+      'a paid tier without a price is refused',
+    );
+    assert.deepEqual(await seriousViolations(page), []);
+    await shoot(page, 'members-admin-tier-form');
+
+    const carla = await t.wiring.database.db
+      .selectFrom('members')
+      .select('id')
+      .where('email', '=', 'carla@readers.example')
+      .executeTakeFirstOrThrow();
+    await page.goto(`${siteUrl}/admin/members/${carla.id}/delete`);
+    assert.deepEqual(await seriousViolations(page), []);
+    await page.getByRole('button', { name: 'Delete this member' }).click();
+    await page.waitForURL(`${siteUrl}/admin/members?notice=deleted`);
 
     await page.goto(`${siteUrl}/admin/members`);
-    assert.equal(await page.locator('.members-list tbody tr').count(), 7);
+    assert.equal(await page.locator('.members-list tbody tr').count(), 6);
     await page.setViewportSize({ width: 360, height: 800 });
     assert.ok((await horizontalOverflow(page)) <= 0, 'no sideways scrolling on a phone');
     await shoot(page, 'members-admin-phone');

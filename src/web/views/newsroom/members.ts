@@ -270,7 +270,7 @@ ${errorSummary(errors ? { errors } : undefined, TIER_LABELS)}
   ${field('name', 'Name', { isRequired: true })}
   ${field('slug', 'Slug', { hint: 'Empty: made from the name. The import’s tier column names tiers by it.' })}
   ${field('description', 'Description', { type: 'textarea', rows: 3 })}
-  <fieldset class="field"><legend>Kind</legend>
+  <fieldset class="field tier-kind"><legend>Kind</legend>
     <label><input type="radio" name="isPaid" value="0"${isPaid ? '' : html` checked`}> Free</label>
     <label><input type="radio" name="isPaid" value="1"${isPaid ? html` checked` : ''}> Paid</label>
   </fieldset>
