@@ -1,13 +1,7 @@
 import type { FieldError } from '../errors.ts';
+import { MEMBER_STATUSES, type MemberStatus } from './member.ts';
 import { slugify } from './slug.ts';
 import { cleanLine } from './text.ts';
-
-/**
- * A member's status as the members admin filters it: "pending" until their first mailed link is
- * followed (or until an import vouches for them), then "active".
- */
-export const MEMBER_STATUSES = ['pending', 'active'] as const;
-export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
 /** The rare marks the list filters by, each read from its own partial index (migration 0033). */
 export const MEMBER_MARKS = ['banned', 'bounced', 'complained'] as const;

@@ -1,4 +1,5 @@
 import type { FieldError } from '../errors.ts';
+import { readMemberEmail, readMemberName } from './member.ts';
 import type { AdminMember } from './member-admin.ts';
 import { cleanLine } from './text.ts';
 
@@ -42,11 +43,7 @@ export interface MemberImportProblem {
   message: string;
 }
 
-const MAX_EMAIL = 320;
-const MAX_NAME = 200;
 const MAX_SOURCE = 100;
-// One @, something on each side, a dot in the domain, and no space or control character anywhere.
-const EMAIL_SHAPE = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -90,15 +87,6 @@ export function readMemberImportHeader(cells: readonly string[]): {
   return { columns, errors };
 }
 
-/** An address as stored: trimmed and lower-cased, or the problem with it. */
-export function normalisedMemberEmail(text: string): { email: string } | { message: string } {
-  const email = text.trim().toLowerCase();
-  if (!email) return { message: 'is required' };
-  if (email.length > MAX_EMAIL) return { message: `must be at most ${MAX_EMAIL} characters` };
-  if (!EMAIL_SHAPE.test(email)) return { message: 'is not an email address' };
-  return { email };
-}
-
 /** A consent date as an ISO timestamp: a day is taken as its midnight UTC. */
 function consentTimestamp(text: string, now: Date): { at: string } | { message: string } {
   const trimmed = text.trim();
@@ -115,14 +103,12 @@ function consentTimestamp(text: string, now: Date): { at: string } | { message: 
 }
 
 /**
- * A name cell as stored: one line, and without the apostrophe a CSV export puts before a text a
- * spreadsheet would run as a formula (so an exported file imports back unchanged).
+ * A name cell without the apostrophe a CSV export puts before a text a spreadsheet would run as a
+ * formula (so an exported file imports back unchanged).
  */
-function importedName(text: string): string {
-  const line = cleanLine(text)
-    .replace(/[\r\n]+/g, ' ')
-    .trim();
-  return /^'[=+\-@]/.test(line) ? line.slice(1) : line;
+function unguardedName(text: string): string {
+  const trimmed = text.trim();
+  return /^'[=+\-@]/.test(trimmed) ? trimmed.slice(1) : trimmed;
 }
 
 /** One data row of an import, checked: the row to write, or each problem with its field. */
@@ -138,14 +124,14 @@ export function readMemberImportRow(
   const problems: MemberImportProblem[] = [];
   const problem = (field: string, message: string) => problems.push({ line, field, message });
 
-  const email = normalisedMemberEmail(cell('email') ?? '');
-  if ('message' in email) problem('email', email.message);
+  const email = readMemberEmail(cell('email') ?? '');
+  if (!email.ok) for (const error of email.errors) problem(error.field, error.message);
   const row: Partial<MemberImportRow> = { line };
   const name = cell('name');
   if (name?.trim()) {
-    const tidy = importedName(name);
-    if (tidy.length > MAX_NAME) problem('name', `must be at most ${MAX_NAME} characters`);
-    else row.name = tidy;
+    const read = readMemberName(unguardedName(name));
+    if (read.ok) row.name = read.value;
+    else for (const error of read.errors) problem(error.field, error.message);
   }
   const tier = cell('tier')?.trim();
   if (tier) row.tierSlug = tier.toLowerCase();
@@ -160,8 +146,8 @@ export function readMemberImportRow(
   } else if (consentSource) {
     problem('consent_at', 'is required when a consent source is given');
   }
-  if (problems.length > 0 || 'message' in email) return { problems };
-  return { row: { ...row, line, email: email.email } };
+  if (problems.length > 0 || !email.ok) return { problems };
+  return { row: { ...row, line, email: email.value } };
 }
 
 /** The columns of a members export, in order: the import's own first, so the file imports back. */

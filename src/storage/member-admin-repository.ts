@@ -162,14 +162,6 @@ export class MemberAdminRepository implements MemberAdminStore {
       .execute();
   }
 
-  async delete(id: number): Promise<boolean> {
-    // Sessions and links go first: their foreign keys cascade, but only where the database enforces them.
-    await this.db.deleteFrom('member_sessions').where('member_id', '=', id).execute();
-    await this.db.deleteFrom('member_tokens').where('member_id', '=', id).execute();
-    const result = await this.db.deleteFrom('members').where('id', '=', id).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
-  }
-
   async importBatch(
     rows: readonly ImportedMember[],
     at: string,

@@ -114,7 +114,11 @@ describe('the members admin in Chromium', { skip: browserSkipReason() }, () => {
       (await page.getByRole('status').filter({ hasText: 'added' }).textContent())?.trim(),
       '1 added, 1 updated, 1 of them without newsletter consent. 1 problem: the rows below were skipped.',
     );
-    assert.ok(await page.getByRole('cell', { name: 'is not an email address' }).isVisible());
+    assert.ok(
+      await page
+        .getByRole('cell', { name: 'must be an email address, such as name@example.org' })
+        .isVisible(),
+    );
     assert.deepEqual(await seriousViolations(page), []);
     await shoot(page, 'members-admin-import');
 

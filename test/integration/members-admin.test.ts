@@ -361,8 +361,16 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(refused.statusCode, 400);
       assert.match(refused.body, /Is deactivated: it takes no new members/);
       assert.equal((await admin.post(`/admin/members/${ana!.id}/tier`, { tier: 'x' })).statusCode, 400);
+      await t.wiring.store.members.insertSession({
+        id: 'a'.repeat(64),
+        memberId: ana!.id,
+        createdAt: AT,
+        lastSeenAt: AT,
+        expiresAt: '2099-01-01T00:00:00.000Z',
+      });
       assert.equal((await admin.post(`/admin/members/${ana!.id}/ban`, { banned: '1' })).statusCode, 303);
       assert.equal((await memberByEmail('ana@example.org'))?.is_banned, 1);
+      assert.deepEqual(await t.wiring.store.members.listSessions(ana!.id), [], 'a ban signs them out');
       assert.equal((await admin.post(`/admin/members/${ana!.id}/ban`, { banned: '0' })).statusCode, 303);
       assert.equal((await memberByEmail('ana@example.org'))?.is_banned, 0);
       const confirm = await admin.get(`/admin/members/${ana!.id}/delete`);

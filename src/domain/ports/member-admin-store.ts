@@ -23,8 +23,6 @@ export interface MemberAdminStore {
   findById(id: number): Promise<AdminMember | undefined>;
   setTier(id: number, tierId: number | null, at: string): Promise<void>;
   setBanned(id: number, isBanned: boolean, at: string): Promise<void>;
-  /** Deletes the member with their sessions and links; false when there was no such member. */
-  delete(id: number): Promise<boolean>;
   /**
    * Writes a batch of imported members: new addresses are added as active members, existing
    * ones updated in place. Says how many of each. Addresses must be distinct within the batch.

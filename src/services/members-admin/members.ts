@@ -86,7 +86,10 @@ export async function changeMemberTier(
   });
 }
 
-/** Bans a member (they can no longer sign in or be sent newsletters) or lifts the ban, audited. */
+/**
+ * Bans a member (signed out everywhere; they can no longer sign in or be sent newsletters) or
+ * lifts the ban, audited.
+ */
 export async function setMemberBanned(
   ctx: ServiceContext,
   staff: Staff,
@@ -99,6 +102,8 @@ export async function setMemberBanned(
     if (member.isBanned === input.isBanned) return;
     const at = ctx.now();
     await repos.memberAdmin.setBanned(member.id, input.isBanned, toIsoTimestamp(at));
+    // A ban takes effect at once: the browsers the member is signed in on are signed out.
+    if (input.isBanned) await repos.members.deleteSessionsOf(member.id);
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: input.isBanned ? 'member.ban' : 'member.unban',
@@ -116,7 +121,8 @@ export async function setMemberBanned(
 export async function deleteMember(ctx: ServiceContext, staff: Staff, memberId: number): Promise<void> {
   requireMemberAdmin(staff);
   await ctx.store.transaction(async (repos) => {
-    if (!(await repos.memberAdmin.delete(memberId))) throw Errors.MEMBER_NOT_FOUND({ id: memberId });
+    if (!(await repos.memberAdmin.findById(memberId))) throw Errors.MEMBER_NOT_FOUND({ id: memberId });
+    await repos.members.delete(memberId);
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: 'member.delete',

@@ -1,7 +1,7 @@
+import { MEMBER_STATUSES } from '../../../domain/member.ts';
 import {
   type AdminMember,
   MEMBER_MARKS,
-  MEMBER_STATUSES,
   type MemberListFilters,
   type MemberTier,
 } from '../../../domain/member-admin.ts';
