@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.ts';
-import { MEMBER_STATUSES, type MemberStatus } from './member.ts';
+import { MEMBER_STATUSES, type Member, type MemberStatus } from './member.ts';
 import { slugify } from './slug.ts';
 import { cleanLine } from './text.ts';
 
@@ -19,23 +19,8 @@ export interface MemberListFilters {
   afterId?: number;
 }
 
-/** A member as the admin reads and changes them. */
-export interface AdminMember {
-  id: number;
-  email: string;
-  name: string;
-  status: string;
-  tierId: number | null;
-  tierName: string | null;
-  confirmedAt: string | null;
-  consentAt: string | null;
-  consentSource: string | null;
-  isBanned: boolean;
-  bouncedAt: string | null;
-  complainedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A member as the admin reads them: with the name of their tier. */
+export type AdminMember = Member & { tierName: string | null };
 
 /** A level of membership: free, or paid with a price label (no payment provider is attached yet). */
 export interface MemberTier {

@@ -6,28 +6,14 @@ import type {
   MemberTierFields,
 } from '../domain/ports/member-admin-store.ts';
 import { likeContaining } from './like-pattern.ts';
+import { toMember } from './member-repository.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import type { Database, MembersTable, MemberTiersTable } from './schema.ts';
 
 type MemberRow = Selectable<MembersTable> & { tier_name: string | null };
 
-function toMember(row: MemberRow): AdminMember {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    status: row.status,
-    tierId: row.tier_id,
-    tierName: row.tier_name,
-    confirmedAt: row.confirmed_at,
-    consentAt: row.consent_at,
-    consentSource: row.consent_source,
-    isBanned: row.is_banned === 1,
-    bouncedAt: row.bounced_at,
-    complainedAt: row.complained_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
+function toAdminMember(row: MemberRow): AdminMember {
+  return { ...toMember(row), tierName: row.tier_name };
 }
 
 function toTier(row: Selectable<MemberTiersTable>): MemberTier {
@@ -127,7 +113,7 @@ export class MemberAdminRepository implements MemberAdminStore {
       .selectAll('m')
       .select('t.name as tier_name')
       .execute();
-    return rows.map(toMember);
+    return rows.map(toAdminMember);
   }
 
   async count(filters: Omit<MemberListFilters, 'afterId'>, cap: number): Promise<number> {
@@ -143,7 +129,7 @@ export class MemberAdminRepository implements MemberAdminStore {
       .select('t.name as tier_name')
       .where('m.id', '=', id)
       .executeTakeFirst();
-    return row ? toMember(row) : undefined;
+    return row ? toAdminMember(row) : undefined;
   }
 
   async setTier(id: number, tierId: number | null, at: string): Promise<void> {

@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type CompiledQuery, sql } from 'kysely';
 import { buildApp } from '../../src/app.ts';
@@ -10,29 +7,9 @@ import { ROLES, type Role, type User } from '../../src/domain/user.ts';
 import { memberAdminCountQuery, memberAdminListQuery } from '../../src/storage/member-admin-repository.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { naughtyStrings } from '../helpers/visitor.ts';
 
-const NAUGHTY = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'naughty',
-);
 const AT = '2026-01-01T00:00:00.000Z';
-
-/** The shared hostile strings (big list of naughty strings, XSS payloads), or none where they are absent. */
-function naughtyStrings(): string[] {
-  const file = path.join(NAUGHTY, 'blns.json');
-  if (!existsSync(file)) return [];
-  const blns = (JSON.parse(readFileSync(file, 'utf8')) as string[]).filter(Boolean);
-  const xss = readFileSync(path.join(NAUGHTY, 'xss-payload-list.txt'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .slice(0, 200);
-  return [...blns, ...xss];
-}
 
 /** A file upload as a browser's form sends it, for app.inject. */
 async function multipart(fields: Record<string, string>, file?: { name: string; text: string }) {
@@ -464,6 +441,9 @@ for (const kind of DATABASE_KINDS) {
       const strings = naughtyStrings();
       if (strings.length === 0) return;
       const admin = await as('admin');
+      const nul = await admin.get('/admin/members?q=a%00b');
+      assert.equal(nul.statusCode, 400, 'a NUL is refused by its field, not sent to the database');
+      assert.match(nul.body, /id="members-q-error">Contains a NUL character/);
       for (const text of strings) {
         const response = await admin.get(`/admin/members?q=${encodeURIComponent(text)}`);
         assert.ok(
