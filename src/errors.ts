@@ -57,6 +57,8 @@ const CATALOGUE = {
     'conflict',
     () => 'This correction was withdrawn: it can no longer be edited. Add a new one instead.',
   ),
+  MEMBER_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No member with id ${p.id}.`),
+  MEMBER_TIER_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No membership tier with id ${p.id}.`),
   REVISION_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No revision ${p.id} for this article.`),
   NOT_FOUND: entry(
     'not_found',

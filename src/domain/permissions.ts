@@ -84,6 +84,11 @@ export const PERMISSIONS = {
       'See reach across the site (views, referring sites, republications, mentions, top articles) and export it as CSV',
     roles: ['editor', 'admin'],
   },
+  'member.manage': {
+    description:
+      'See members (their addresses and consent are personal data), search and export them, import them from CSV, change their tier, ban or delete them, and define the membership tiers',
+    roles: ['admin'],
+  },
   'settings.manage': { description: 'Change site settings', roles: ['admin'] },
   'user.manage': { description: 'Invite staff, change roles, disable accounts', roles: ['admin'] },
   'audit.view': { description: 'Read the audit log', roles: ['admin'] },

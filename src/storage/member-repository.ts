@@ -4,7 +4,8 @@ import type { MemberStore } from '../domain/ports/member-store.ts';
 import { isAppError } from '../errors.ts';
 import type { Database, MembersTable, MemberTokensTable } from './schema.ts';
 
-function toMember(row: Selectable<MembersTable>): Member {
+/** A members row as the domain reads it (the members admin reads it so too). */
+export function toMember(row: Selectable<MembersTable>): Member {
   return {
     id: row.id,
     email: row.email,

@@ -16,6 +16,7 @@ import { ListingRepository } from './listing-repository.ts';
 import { LoginAttemptRepository } from './login-attempt-repository.ts';
 import { MediaRepository } from './media-repository.ts';
 import { MediaVariantRepository } from './media-variant-repository.ts';
+import { MemberAdminRepository } from './member-admin-repository.ts';
 import { MemberRepository } from './member-repository.ts';
 import type { DialectName } from './migrations/helpers.ts';
 import { PageRepository } from './page-repository.ts';
@@ -75,6 +76,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     reach: new ReachRepository(db),
     reprintRequests: new ReprintRequestRepository(db),
     members: new MemberRepository(db),
+    memberAdmin: new MemberAdminRepository(db, dialect),
   };
 }
 

@@ -13,6 +13,7 @@ import type { JobStore } from './job-store.ts';
 import type { ListingStore } from './listing-store.ts';
 import type { LoginAttemptStore } from './login-attempt-store.ts';
 import type { MediaIndexStore, MediaVariantStore } from './media-store.ts';
+import type { MemberAdminStore } from './member-admin-store.ts';
 import type { MemberStore } from './member-store.ts';
 import type { PageStore } from './page-store.ts';
 import type { PeopleAdminStore } from './people-admin-store.ts';
@@ -71,6 +72,7 @@ export interface Repositories {
   reach: ReachStore;
   reprintRequests: ReprintRequestStore;
   members: MemberStore;
+  memberAdmin: MemberAdminStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */

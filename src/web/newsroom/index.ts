@@ -49,6 +49,7 @@ import { dashboardPages } from './dashboard.ts';
 import type { AdminCookies, AdminDeps } from './deps.ts';
 import { type AdminAccess, type AdminAuth, permissionDenied, requirePermission } from './guard.ts';
 import { mediaPages } from './media.ts';
+import { memberPages } from './members.ts';
 import { adminNavFor, REPRINT_QUEUE_HREF } from './nav.ts';
 import { staticPagePages } from './pages.ts';
 import { peoplePages } from './people.ts';
@@ -84,6 +85,7 @@ const SUB_PAGES: SubPage[] = [
   reprintRequestPages,
   pickerRoutes,
   reachPages,
+  memberPages,
 ];
 
 const csrfTokens = new WeakMap<FastifyRequest, string>();
