@@ -34,6 +34,7 @@ import { registerMedia } from './web/public/media-routes.ts';
 import { memberCookieName } from './web/public/member-cookie.ts';
 import { readerForSessions } from './web/public/member-reader.ts';
 import { memberRoutes } from './web/public/member-routes.ts';
+import { newsletterRoutes } from './web/public/newsletter-routes.ts';
 import { readerRoutes } from './web/public/reader-routes.ts';
 import { reprintRoutes } from './web/public/reprint-routes.ts';
 import { TrackingImage, trackerRoutes } from './web/public/tracker-routes.ts';
@@ -301,6 +302,13 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     reader,
     assets,
     rateLimitPerMinute: config.members.rateLimitPerMinute,
+  });
+  await app.register(newsletterRoutes, {
+    ctx: wiring,
+    reader,
+    assets,
+    bounceWebhookSecret: config.newsletter.bounceWebhookSecret,
+    rateLimitPerMinute: config.newsletter.unsubscribeRateLimitPerMinute,
   });
   await app.register(trackerRoutes, { image: trackingImage });
   await app.register(legacyRedirects, { reader, cacheControl: redirectCacheControl });

@@ -170,6 +170,34 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  newsletter: Type.Object(
+    {
+      /** Messages per second sent to the SMTP server across its connections (0: as fast as it takes them). */
+      messagesPerSecond: Type.Number({ minimum: 0, default: 100 }),
+      /** SMTP connections held open for newsletters (nodemailer's pool). */
+      connections: Type.Integer({ minimum: 1, maximum: 50, default: 5 }),
+      /** Deliveries claimed at a time; a claim holds for leaseSeconds. */
+      batchSize: Type.Integer({ minimum: 1, maximum: 5000, default: 200 }),
+      /**
+       * How long a worker's claim on deliveries (and on the sending job) holds without being
+       * renewed: after a crash, the send resumes this long after the worker died.
+       */
+      leaseSeconds: Type.Integer({ minimum: 1, maximum: 3600, default: 60 }),
+      /** Envelope sender (Return-Path) where bounce messages come back; empty: the mail.from address. */
+      bounceAddress: Type.String({ default: '' }),
+      /** Also offer unsubscribing by mail to this address in List-Unsubscribe; empty: only the link. */
+      unsubscribeMailto: Type.String({ default: '' }),
+      /** DKIM signing: the domain (d=), the selector (s=) and a file holding the PEM private key; all three or none. */
+      dkimDomain: Type.String({ default: '' }),
+      dkimSelector: Type.String({ default: '' }),
+      dkimPrivateKeyFile: Type.String({ default: '' }),
+      /** Shared secret a provider sends (Authorization: Bearer ...) to the bounce webhook; empty: the webhook is off. */
+      bounceWebhookSecret: Type.String({ default: '' }),
+      /** Per-process cap on unsubscribe POSTs per client address per minute. */
+      unsubscribeRateLimitPerMinute: Type.Integer({ minimum: 1, default: 30 }),
+    },
+    { default: {} },
+  ),
   tracker: Type.Object(
     {
       /** Seconds between writes of the republication tracker's counts (each server process writes its own). */

@@ -200,6 +200,20 @@ const CATALOGUE = {
     'conflict',
     () => 'This would leave the publication without an active admin. Make someone else admin first.',
   ),
+  NEWSLETTER_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No newsletter with id ${p.id}.`),
+  ISSUE_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No newsletter issue with id ${p.id}.`),
+  ISSUE_ALREADY_SENT: entry(
+    'conflict',
+    (p: { id: Id; status: string }) =>
+      `Newsletter issue ${p.id} is ${p.status}: it can no longer be scheduled or sent again.`,
+  ),
+  UNSUBSCRIBE_LINK_INVALID: entry(
+    'invalid',
+    () =>
+      'This unsubscribe link is not valid: it may have been cut short when it was copied. Use the link in the email itself.',
+    () => [{ field: 'token', message: 'is not a valid unsubscribe token' }],
+  ),
+  BOUNCE_WEBHOOK_REFUSED: entry('forbidden', () => 'The bounce webhook needs the configured secret.'),
   MAIL_FAILED: entry('unavailable', (p: { reason: string }) => `The email could not be sent: ${p.reason}.`),
   MEDIA_INVALID: entry(
     'invalid',

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { startPostgresBroadcast, startSqliteWatch } from './adapters/change-broadcast.ts';
 import { createMailer, type Mailer } from './adapters/mailer.ts';
 import { LocalMediaStore, mediaDir } from './adapters/media-store.ts';
+import { createNewsletterMailer, type NewsletterMailer } from './adapters/newsletter-mailer.ts';
 import { type Config, siteUrl } from './config.ts';
 import type { MemberReaderOfSession } from './domain/article-access.ts';
 import { CacheTags } from './domain/cache-tags.ts';
@@ -35,6 +36,8 @@ export interface Wiring extends ServiceContext {
    * own sessions). Tests may replace it before building the app, which reads it once.
    */
   memberReader: MemberReaderOfSession;
+  /** Sends newsletters over pooled connections; undefined when no SMTP server is configured. */
+  newsletterMailer: NewsletterMailer | undefined;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
     }
     const store = createStore(database);
     const mailer = createMailer(config.mail, log);
+    const newsletterMailer = createNewsletterMailer(config, log);
     if (options.shouldMigrate ?? true) await store.transaction((repos) => ensureDefaultTaxonomies(repos));
     const changes = new ChangeBus();
     if (options.shouldMigrate ?? true) {
@@ -110,8 +114,10 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
       mailer,
       // Replaced below, once the context it reads from exists.
       memberReader: async () => undefined,
+      newsletterMailer,
       close: async () => {
         mailer.close();
+        newsletterMailer?.close();
         await sharing?.close();
         await database.close();
       },

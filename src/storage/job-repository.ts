@@ -147,6 +147,17 @@ export class JobRepository implements JobStore {
     return this.findById(id);
   }
 
+  async extendLock(id: number, worker: string, lockedUntil: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ locked_until: lockedUntil })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .where('locked_by', '=', worker)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async complete(id: number, worker: string, now: string): Promise<void> {
     await this.db
       .updateTable('jobs')

@@ -40,6 +40,12 @@ export interface Database {
   member_sessions: MemberSessionsTable;
   member_tokens: MemberTokensTable;
   member_link_requests: MemberLinkRequestsTable;
+  newsletters: NewslettersTable;
+  newsletter_subscriptions: NewsletterSubscriptionsTable;
+  newsletter_issues: NewsletterIssuesTable;
+  newsletter_deliveries: NewsletterDeliveriesTable;
+  newsletter_bounce_events: NewsletterBounceEventsTable;
+  newsletter_keys: NewsletterKeysTable;
 }
 
 export interface SettingsTable {
@@ -463,5 +469,93 @@ export interface MemberTokensTable {
 export interface MemberLinkRequestsTable {
   id: Generated<number>;
   key: string;
+  created_at: string;
+}
+
+/** A list members subscribe to: kind "daily", "weekly", "term" (alerts for term_id) or "author" (person_id). */
+export interface NewslettersTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  kind: string;
+  term_id: number | null;
+  person_id: number | null;
+  is_active: ColumnType<number, number | undefined, number>;
+  /** Hour of the day (site time) a digest goes out automatically; null: sent by hand only. */
+  send_hour: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewsletterSubscriptionsTable {
+  newsletter_id: number;
+  member_id: number;
+  source: ColumnType<string, string | undefined, string>;
+  created_at: string;
+}
+
+/**
+ * One issue of a newsletter. Status: draft, scheduled, sending, sent. html_body and text_body are
+ * rendered once when sending starts; recipients_after is the last member id enumerated into
+ * deliveries, is_enumerated 1 once all are.
+ */
+export interface NewsletterIssuesTable {
+  id: Generated<number>;
+  newsletter_id: number;
+  subject: string;
+  intro: ColumnType<string, string | undefined, string>;
+  /** JSON array of article ids, in the order shown. */
+  article_ids: ColumnType<string, string | undefined, string>;
+  status: string;
+  scheduled_at: string | null;
+  started_at: ColumnType<string | null, string | null | undefined, string | null>;
+  finished_at: ColumnType<string | null, string | null | undefined, string | null>;
+  html_body: ColumnType<string | null, string | null | undefined, string | null>;
+  text_body: ColumnType<string | null, string | null | undefined, string | null>;
+  recipients_after: ColumnType<number, number | undefined, number>;
+  is_enumerated: ColumnType<number, number | undefined, number>;
+  recipient_count: ColumnType<number, number | undefined, number>;
+  sent_count: ColumnType<number, number | undefined, number>;
+  failed_count: ColumnType<number, number | undefined, number>;
+  bounced_count: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * One member's copy of an issue. Status: pending, sending (claimed by claimed_by until
+ * lease_until), sent, failed, bounced. message_id is fixed when the row is made.
+ */
+export interface NewsletterDeliveriesTable {
+  id: Generated<number>;
+  issue_id: number;
+  member_id: number;
+  status: string;
+  message_id: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  next_attempt_at: string;
+  lease_until: string | null;
+  claimed_by: string | null;
+  sent_at: string | null;
+}
+
+/** A bounce or complaint as reported: kind "hard", "soft" or "complaint"; source "webhook" or "dsn". */
+export interface NewsletterBounceEventsTable {
+  id: Generated<number>;
+  email: string;
+  member_id: number | null;
+  delivery_id: number | null;
+  kind: string;
+  source: string;
+  status_code: ColumnType<string, string | undefined, string>;
+  diagnostic: ColumnType<string, string | undefined, string>;
+  message_id: ColumnType<string, string | undefined, string>;
+  received_at: string;
+}
+
+export interface NewsletterKeysTable {
+  name: string;
+  value: string;
   created_at: string;
 }

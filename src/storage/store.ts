@@ -19,6 +19,7 @@ import { MediaVariantRepository } from './media-variant-repository.ts';
 import { MemberAdminRepository } from './member-admin-repository.ts';
 import { MemberRepository } from './member-repository.ts';
 import type { DialectName } from './migrations/helpers.ts';
+import { NewsletterRepository } from './newsletter-repository.ts';
 import { PageRepository } from './page-repository.ts';
 import { PeopleAdminRepository } from './people-admin-repository.ts';
 import { PersonRepository } from './person-repository.ts';
@@ -77,6 +78,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     reprintRequests: new ReprintRequestRepository(db),
     members: new MemberRepository(db),
     memberAdmin: new MemberAdminRepository(db, dialect),
+    newsletters: new NewsletterRepository(db),
   };
 }
 

@@ -65,6 +65,10 @@ export interface TestWiringOptions {
   reprint?: Record<string, unknown>;
   /** Settings of the config's members section (link lifetimes and limits, say). */
   members?: Record<string, unknown>;
+  /** Settings of the config's mail section (an SMTP server under test, say). */
+  mail?: Record<string, unknown>;
+  /** Settings of the config's newsletter section. */
+  newsletter?: Record<string, unknown>;
 }
 
 export interface TestWiring {
@@ -108,6 +112,8 @@ export async function openTestWiring(
     ...(options.webmention ? { webmention: options.webmention } : {}),
     ...(options.reprint ? { reprint: options.reprint } : {}),
     ...(options.members ? { members: options.members } : {}),
+    ...(options.mail ? { mail: options.mail } : {}),
+    ...(options.newsletter ? { newsletter: options.newsletter } : {}),
   });
   const wiring = await createWiring({ config, log: pino({ level: 'silent' }), now: () => now });
   return {

@@ -19,7 +19,12 @@ export interface SmtpCapture {
   close(): Promise<void>;
 }
 
-export async function startSmtpCapture(): Promise<SmtpCapture> {
+/** How the capture answers a recipient: undefined accepts it, a code and text refuse it. */
+export type RecipientReply = (address: string) => { code: number; message: string } | undefined;
+
+export async function startSmtpCapture(
+  options: { replyToRecipient?: RecipientReply } = {},
+): Promise<SmtpCapture> {
   const messages: ParsedMail[] = [];
   const waiting: ((mail: ParsedMail) => void)[] = [];
   let taken = 0;
@@ -29,6 +34,11 @@ export async function startSmtpCapture(): Promise<SmtpCapture> {
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      const refusal = options.replyToRecipient?.(address.address);
+      if (refusal) callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+      else callback();
+    },
     onData(stream, _session, callback) {
       if (isRefusing) {
         stream.resume();

@@ -41,6 +41,11 @@ export interface JobStore {
   listClaimable(now: string, limit: number): Promise<number[]>;
   /** Claims one job for `worker` until `lockedUntil`; returns it, or nothing when another process won. */
   claim(id: number, worker: string, now: string, lockedUntil: string): Promise<Job | undefined>;
+  /**
+   * Moves the lock of a job `worker` still holds to `lockedUntil` (a long job renews a short lock,
+   * so that it is taken over soon after its process dies); false when the worker lost it.
+   */
+  extendLock(id: number, worker: string, lockedUntil: string): Promise<boolean>;
   complete(id: number, worker: string, now: string): Promise<void>;
   /** Records a failure: retried at `retryAt`, or given up when attempts are used up. */
   fail(id: number, worker: string, error: string, retryAt: string, now: string): Promise<void>;

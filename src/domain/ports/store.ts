@@ -15,6 +15,7 @@ import type { LoginAttemptStore } from './login-attempt-store.ts';
 import type { MediaIndexStore, MediaVariantStore } from './media-store.ts';
 import type { MemberAdminStore } from './member-admin-store.ts';
 import type { MemberStore } from './member-store.ts';
+import type { NewsletterStore } from './newsletter-store.ts';
 import type { PageStore } from './page-store.ts';
 import type { PeopleAdminStore } from './people-admin-store.ts';
 import type { PersonStore } from './person-store.ts';
@@ -73,6 +74,7 @@ export interface Repositories {
   reprintRequests: ReprintRequestStore;
   members: MemberStore;
   memberAdmin: MemberAdminStore;
+  newsletters: NewsletterStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */

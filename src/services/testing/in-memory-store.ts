@@ -757,6 +757,12 @@ class MemoryJobs implements JobStore {
     Object.assign(job, { status: 'running', lockedBy: worker, lockedUntil, attempts: job.attempts + 1 });
     return structuredClone(job);
   }
+  async extendLock(id: number, worker: string, lockedUntil: string) {
+    const job = this.s().jobs.get(id);
+    if (job?.status !== 'running' || job.lockedBy !== worker) return false;
+    job.lockedUntil = lockedUntil;
+    return true;
+  }
   async complete(id: number, worker: string, now: string) {
     const job = this.s().jobs.get(id);
     if (job?.lockedBy === worker)

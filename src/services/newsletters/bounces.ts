@@ -1,0 +1,92 @@
+import { simpleParser } from 'mailparser';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import { type BounceKind, isHardBounce, parseDeliveryStatus } from '../../domain/newsletter.ts';
+import type { ServiceContext } from '../context.ts';
+
+/** A bounce or complaint as a provider's webhook or a returned DSN reports it. */
+export interface BounceReport {
+  email: string;
+  kind: BounceKind;
+  source: 'webhook' | 'dsn';
+  /** The enhanced status code (5.1.1), when known. */
+  statusCode?: string;
+  diagnostic?: string;
+  /** The Message-ID of the message that bounced, when known: it names the delivery. */
+  messageId?: string;
+}
+
+/**
+ * Records a bounce or complaint. A hard bounce sets the member's bounced_at, a complaint their
+ * complained_at: either stops every further send to them, including the rest of an issue being
+ * sent (deliveries are checked when claimed). A soft bounce is only recorded.
+ */
+export async function recordBounce(ctx: ServiceContext, report: BounceReport): Promise<void> {
+  const now = toIsoTimestamp(ctx.now());
+  const email = report.email.trim().toLowerCase();
+  const messageId = normaliseMessageId(report.messageId ?? '');
+  await ctx.store.transaction(async (repos) => {
+    const delivery = messageId ? await repos.newsletters.findDeliveryByMessageId(messageId) : undefined;
+    const memberId = delivery?.memberId ?? (await repos.newsletters.findMemberIdByEmail(email)) ?? null;
+    await repos.newsletters.recordBounceEvent(
+      {
+        email,
+        memberId,
+        deliveryId: delivery?.id ?? null,
+        kind: report.kind,
+        source: report.source,
+        statusCode: report.statusCode ?? '',
+        diagnostic: report.diagnostic ?? '',
+        messageId,
+      },
+      now,
+    );
+    if (report.kind === 'soft' || memberId === null) return;
+    await repos.newsletters.markMemberUnreachable(memberId, report.kind, now);
+    if (delivery && report.kind === 'hard') await repos.newsletters.markDeliveryBounced(delivery.id);
+  });
+  ctx.log.info({ kind: report.kind, source: report.source }, 'newsletter bounce recorded');
+}
+
+/** A Message-ID with its angle brackets, as deliveries store it; empty for none. */
+function normaliseMessageId(value: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) return '';
+  return trimmed.startsWith('<') ? trimmed : `<${trimmed}>`;
+}
+
+/**
+ * The bounces in a delivery status notification (RFC 3464: a multipart/report whose
+ * message/delivery-status part reports each recipient), with the Message-ID of the returned
+ * message when it came back too. A message that is no DSN yields nothing.
+ */
+export async function bouncesInDsn(raw: Buffer | string): Promise<BounceReport[]> {
+  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  const parts = mail.attachments;
+  const status = parts.find((part) => part.contentType.toLowerCase() === 'message/delivery-status');
+  if (!status) return [];
+  const returned = parts.find((part) =>
+    ['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers'].includes(
+      part.contentType.toLowerCase(),
+    ),
+  );
+  const messageId = returned
+    ? /^message-id:\s*(<[^>\r\n]+>)/im.exec(returned.content.toString('utf8'))?.[1]
+    : undefined;
+  return parseDeliveryStatus(status.content.toString('utf8'))
+    .filter((recipient) => recipient.action === 'failed' || recipient.action === 'delayed')
+    .map((recipient) => ({
+      email: recipient.finalRecipient,
+      kind: isHardBounce(recipient) ? 'hard' : 'soft',
+      source: 'dsn',
+      statusCode: recipient.status,
+      diagnostic: recipient.diagnostic,
+      ...(messageId ? { messageId } : {}),
+    }));
+}
+
+/** Records every bounce a DSN reports; returns how many. */
+export async function recordDsn(ctx: ServiceContext, raw: Buffer | string): Promise<number> {
+  const reports = await bouncesInDsn(raw);
+  for (const report of reports) await recordBounce(ctx, report);
+  return reports.length;
+}

@@ -1,0 +1,264 @@
+import type { NewsletterMailer } from '../../adapters/newsletter-mailer.ts';
+import { toIsoTimestamp } from '../../domain/article.ts';
+import {
+  type ClaimedDelivery,
+  deliveryRetryDelayMs,
+  isTemporarySmtpFailure,
+  MAX_DELIVERY_ATTEMPTS,
+  type NewsletterIssue,
+} from '../../domain/newsletter.ts';
+import type { NewsletterStore } from '../../domain/ports/newsletter-store.ts';
+import type { ServiceContext } from '../context.ts';
+import { deliveriesFor, messageIdDomain } from './issues.ts';
+import { personalise, type RenderedIssue } from './render.ts';
+import { unsubscribeUrl } from './unsubscribe.ts';
+import type { UnsubscribeTokens } from './unsubscribe-token.ts';
+
+/** Members read per enumeration step, each step one transaction. */
+export const ENUMERATION_BATCH = 1000;
+
+/** How a send is tuned (from the newsletter configuration). */
+export interface SendSettings {
+  /** Deliveries claimed at a time. */
+  batchSize: number;
+  /** How long a claim holds; renewed for the job with every claim. */
+  leaseMs: number;
+  /** Messages handed to the mailer at once (its pool queues them for its connections). */
+  inFlight: number;
+}
+
+/** What sending needs besides the service context. */
+export interface SendDeps {
+  mailer: NewsletterMailer;
+  tokens: UnsubscribeTokens;
+  settings: SendSettings;
+  /** Names this worker in the claims it makes. */
+  worker: string;
+  /** Called with every claim: the caller renews whatever lock it holds on the whole send. */
+  keepAlive?: () => Promise<void>;
+}
+
+/** Where a send stands after a run: done, more to send now, or nothing to send before `at`. */
+export type SendOutcome = { outcome: 'done' } | { outcome: 'more' } | { outcome: 'later'; at: string };
+
+/**
+ * Sends what is due of one issue until `deadline` (ms since the epoch), and says what is left.
+ *
+ * Exactly once, as far as SMTP allows: every subscriber gets one delivery row (UNIQUE per issue
+ * and member, made in keyset batches, each batch with its progress in one transaction); a row is
+ * claimed under a lease before its message goes out and marked sent once the server accepts
+ * it. A worker that dies leaves its claims to run out; they are then claimed again. A message the
+ * server accepted in the instant before the worker died, before the mark was written, goes out a
+ * second time, with the same Message-ID: the send is at-least-once for that window (see the
+ * README), chosen over losing the message.
+ */
+export async function runIssueSend(
+  ctx: ServiceContext,
+  deps: SendDeps,
+  issueId: number,
+  deadline: number,
+): Promise<SendOutcome> {
+  const issue = await ctx.store.newsletters.findIssue(issueId);
+  if (!issue || issue.status !== 'sending') return { outcome: 'done' };
+  if (!(await enumerateRecipients(ctx, issue, deadline))) return { outcome: 'more' };
+  const rendered: RenderedIssue = { html: issue.htmlBody ?? '', text: issue.textBody ?? '' };
+  const isCutShort = await sendClaimed(ctx, deps, issue, rendered, deadline);
+  if (isCutShort) return { outcome: 'more' };
+  return settle(ctx, issue.id, deps.settings.leaseMs);
+}
+
+/** Makes the issue's missing delivery rows; false when the deadline came first. */
+async function enumerateRecipients(
+  ctx: ServiceContext,
+  issue: NewsletterIssue,
+  deadline: number,
+): Promise<boolean> {
+  const domain = messageIdDomain(ctx.siteUrl);
+  let isComplete = issue.isEnumerated;
+  while (!isComplete) {
+    if (Date.now() >= deadline) return false;
+    const now = toIsoTimestamp(ctx.now());
+    isComplete = await ctx.store.transaction(async (repos) => {
+      const current = await repos.newsletters.findIssue(issue.id);
+      if (!current || current.isEnumerated) return true;
+      const recipients = await repos.newsletters.listRecipients(
+        issue.newsletterId,
+        current.recipientsAfter,
+        ENUMERATION_BATCH,
+      );
+      const memberIds = recipients.map((r) => r.memberId);
+      const added = await repos.newsletters.addDeliveries(
+        issue.id,
+        deliveriesFor(issue.id, memberIds, domain),
+        now,
+      );
+      const isLast = recipients.length < ENUMERATION_BATCH;
+      await repos.newsletters.advanceEnumeration(issue.id, {
+        lastMemberId: memberIds.at(-1) ?? current.recipientsAfter,
+        added,
+        isComplete: isLast,
+      });
+      return isLast;
+    });
+  }
+  return true;
+}
+
+/**
+ * Claims deliveries batch by batch and hands them to the mailer, a bounded number at a time,
+ * until none is claimable or the deadline comes (what is already claimed is still sent).
+ * Returns true when the deadline cut it short.
+ */
+async function sendClaimed(
+  ctx: ServiceContext,
+  deps: SendDeps,
+  issue: NewsletterIssue,
+  rendered: RenderedIssue,
+  deadline: number,
+): Promise<boolean> {
+  const store = ctx.store.newsletters;
+  const marks = new SentMarks(store, deps.worker, () => toIsoTimestamp(ctx.now()));
+  const queue: ClaimedDelivery[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let isExhausted = false;
+  let isCutShort = false;
+  for (;;) {
+    if (!isExhausted && !isCutShort && queue.length < deps.settings.inFlight) {
+      if (Date.now() >= deadline) {
+        isCutShort = true;
+      } else {
+        await deps.keepAlive?.();
+        const now = ctx.now();
+        const claimed = await store.claimDeliveries({
+          issueId: issue.id,
+          worker: deps.worker,
+          now: toIsoTimestamp(now),
+          leaseUntil: toIsoTimestamp(new Date(now.getTime() + deps.settings.leaseMs)),
+          limit: deps.settings.batchSize,
+        });
+        if (claimed.length === 0) isExhausted = true;
+        queue.push(...claimed);
+      }
+    }
+    while (queue.length > 0 && inFlight.size < deps.settings.inFlight) {
+      const delivery = queue.shift() as ClaimedDelivery;
+      const sending: Promise<void> = deliver(ctx, deps, { issue, rendered, delivery, marks }).finally(() =>
+        inFlight.delete(sending),
+      );
+      inFlight.add(sending);
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight);
+  }
+  await marks.drain();
+  return isCutShort;
+}
+
+/** Sends one claimed delivery and records what came of it. */
+async function deliver(
+  ctx: ServiceContext,
+  deps: SendDeps,
+  input: { issue: NewsletterIssue; rendered: RenderedIssue; delivery: ClaimedDelivery; marks: SentMarks },
+): Promise<void> {
+  const { issue, delivery } = input;
+  const store = ctx.store.newsletters;
+  if (!delivery.isStillWanted) {
+    await store.closeDelivery(delivery.id, deps.worker, {
+      status: 'skipped',
+      error: 'unsubscribed, bounced or complained before this issue reached them',
+    });
+    return;
+  }
+  const link = unsubscribeUrl(ctx.siteUrl, deps.tokens, {
+    memberId: delivery.memberId,
+    newsletterId: issue.newsletterId,
+  });
+  const bodies = personalise(input.rendered, link);
+  const result = await deps.mailer.send({
+    to: delivery.email,
+    subject: issue.subject,
+    html: bodies.html,
+    text: bodies.text,
+    messageId: delivery.messageId,
+    unsubscribeUrl: link,
+  });
+  if (result.isAccepted) {
+    input.marks.add(delivery.id);
+    return;
+  }
+  if (isTemporarySmtpFailure(result.responseCode) && delivery.attempts < MAX_DELIVERY_ATTEMPTS) {
+    const at = new Date(ctx.now().getTime() + deliveryRetryDelayMs(delivery.attempts));
+    await store.deferDelivery(delivery.id, deps.worker, {
+      error: result.error,
+      nextAttemptAt: toIsoTimestamp(at),
+    });
+    return;
+  }
+  ctx.log.warn(
+    { issueId: issue.id, deliveryId: delivery.id, code: result.responseCode },
+    'newsletter delivery failed',
+  );
+  await store.closeDelivery(delivery.id, deps.worker, { status: 'failed', error: result.error });
+}
+
+/**
+ * Marks accepted deliveries sent in group commits: while one write is in flight, the ids that
+ * arrive meanwhile wait and go in the next. At low rates each id is written alone at once; when
+ * the database is the slower side, writes grow instead of queueing one commit per message.
+ */
+class SentMarks {
+  private pending: number[] = [];
+  private writing: Promise<void> | undefined;
+  private failure: unknown;
+  private readonly store: NewsletterStore;
+  private readonly worker: string;
+  private readonly now: () => string;
+
+  constructor(store: NewsletterStore, worker: string, now: () => string) {
+    this.store = store;
+    this.worker = worker;
+    this.now = now;
+  }
+
+  add(id: number): void {
+    this.pending.push(id);
+    this.writing ??= this.writeAll();
+  }
+
+  /** Resolves once every id added is written; rejects when a write failed. */
+  async drain(): Promise<void> {
+    await this.writing;
+    if (this.failure) throw this.failure;
+  }
+
+  private async writeAll(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const ids = this.pending;
+        this.pending = [];
+        await this.store.markSent(ids, this.now(), this.worker);
+      }
+    } catch (error) {
+      // The claims stay and run out: these deliveries are sent again (the at-least-once window).
+      this.failure ??= error;
+      this.pending = [];
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}
+
+/** After a run that found nothing more to claim: the issue is finished, or waits for retries or other workers. */
+async function settle(ctx: ServiceContext, issueId: number, leaseMs: number): Promise<SendOutcome> {
+  const store = ctx.store.newsletters;
+  const counts = await store.countDeliveries(issueId);
+  const now = ctx.now();
+  if (counts.sending > 0) return { outcome: 'later', at: toIsoTimestamp(new Date(now.getTime() + leaseMs)) };
+  if (counts.pending > 0) {
+    const next = await store.nextAttemptAt(issueId);
+    return { outcome: 'later', at: next ?? toIsoTimestamp(now) };
+  }
+  await store.finishIssue(issueId, counts, toIsoTimestamp(now));
+  ctx.log.info({ issueId, ...counts }, 'newsletter issue sent');
+  return { outcome: 'done' };
+}

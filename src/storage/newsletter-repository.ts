@@ -1,0 +1,523 @@
+import {
+  type Expression,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  sql,
+} from 'kysely';
+import type {
+  BounceKind,
+  ClaimedDelivery,
+  DeliveryStatus,
+  IssueStatus,
+  Newsletter,
+  NewsletterIssue,
+  NewsletterKind,
+} from '../domain/newsletter.ts';
+import type { NewsletterStore, Recipient } from '../domain/ports/newsletter-store.ts';
+import { parameterChunks } from './chunks.ts';
+import type { Database, NewsletterIssuesTable, NewslettersTable } from './schema.ts';
+
+const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'bounced', 'skipped'];
+
+function toNewsletter(row: Selectable<NewslettersTable>): Newsletter {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    kind: row.kind as NewsletterKind,
+    termId: row.term_id,
+    personId: row.person_id,
+    isActive: row.is_active === 1,
+    sendHour: row.send_hour,
+  };
+}
+
+function toIssue(row: Selectable<NewsletterIssuesTable>): NewsletterIssue {
+  return {
+    id: row.id,
+    newsletterId: row.newsletter_id,
+    subject: row.subject,
+    intro: row.intro,
+    articleIds: JSON.parse(row.article_ids) as number[],
+    status: row.status as IssueStatus,
+    scheduledAt: row.scheduled_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    htmlBody: row.html_body,
+    textBody: row.text_body,
+    recipientsAfter: row.recipients_after,
+    isEnumerated: row.is_enumerated === 1,
+    recipientCount: row.recipient_count,
+    sentCount: row.sent_count,
+    failedCount: row.failed_count,
+    bouncedCount: row.bounced_count,
+  };
+}
+
+/** A member who may be written to: active, not banned, never hard-bounced nor complained. */
+function isReachable(eb: ExpressionBuilder<Database, 'members'>): Expression<SqlBool> {
+  return eb.and([
+    eb('members.status', '=', 'active'),
+    eb('members.is_banned', '=', 0),
+    eb('members.bounced_at', 'is', null),
+    eb('members.complained_at', 'is', null),
+  ]);
+}
+
+/** A delivery that may be claimed now: due and pending, or claimed under a lease that ran out. */
+function isClaimable(
+  eb: ExpressionBuilder<Database, 'newsletter_deliveries'>,
+  now: string,
+): Expression<SqlBool> {
+  return eb.or([
+    eb.and([eb('status', '=', 'pending'), eb('next_attempt_at', '<=', now)]),
+    eb.and([eb('status', '=', 'sending'), eb('lease_until', '<', now)]),
+  ]);
+}
+
+/** Newsletters, subscriptions, issues and deliveries on Kysely (the same SQL on both databases). */
+export class NewsletterRepository implements NewsletterStore {
+  private readonly db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db;
+  }
+
+  async createNewsletter(
+    newsletter: {
+      slug: string;
+      name: string;
+      kind: NewsletterKind;
+      termId?: number | null;
+      personId?: number | null;
+      sendHour?: number | null;
+    },
+    now: string,
+  ): Promise<number> {
+    const row = await this.db
+      .insertInto('newsletters')
+      .values({
+        slug: newsletter.slug,
+        name: newsletter.name,
+        kind: newsletter.kind,
+        term_id: newsletter.termId ?? null,
+        person_id: newsletter.personId ?? null,
+        send_hour: newsletter.sendHour ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async findNewsletter(id: number): Promise<Newsletter | undefined> {
+    const row = await this.db.selectFrom('newsletters').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toNewsletter(row);
+  }
+
+  async subscribe(
+    subscription: { newsletterId: number; memberId: number; source: string },
+    now: string,
+  ): Promise<boolean> {
+    const rows = await this.db
+      .insertInto('newsletter_subscriptions')
+      .values({
+        newsletter_id: subscription.newsletterId,
+        member_id: subscription.memberId,
+        source: subscription.source,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.columns(['newsletter_id', 'member_id']).doNothing())
+      .returning('member_id')
+      .execute();
+    return rows.length === 1;
+  }
+
+  async unsubscribe(newsletterId: number, memberId: number): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('newsletter_subscriptions')
+      .where('newsletter_id', '=', newsletterId)
+      .where('member_id', '=', memberId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  async isSubscribed(newsletterId: number, memberId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('newsletter_subscriptions')
+      .select('member_id')
+      .where('newsletter_id', '=', newsletterId)
+      .where('member_id', '=', memberId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async createIssue(
+    issue: { newsletterId: number; subject: string; intro: string; articleIds: number[] },
+    now: string,
+  ): Promise<number> {
+    const row = await this.db
+      .insertInto('newsletter_issues')
+      .values({
+        newsletter_id: issue.newsletterId,
+        subject: issue.subject,
+        intro: issue.intro,
+        article_ids: JSON.stringify(issue.articleIds),
+        status: 'draft',
+        scheduled_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  async findIssue(id: number): Promise<NewsletterIssue | undefined> {
+    const row = await this.db
+      .selectFrom('newsletter_issues')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && toIssue(row);
+  }
+
+  async scheduleIssue(id: number, scheduledAt: string, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('newsletter_issues')
+      .set({ status: 'scheduled', scheduled_at: scheduledAt, updated_at: now })
+      .where('id', '=', id)
+      .where('status', 'in', ['draft', 'scheduled'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async listDueIssues(now: string, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('newsletter_issues')
+      .select('id')
+      .where('status', '=', 'scheduled')
+      .where('scheduled_at', '<=', now)
+      .orderBy('scheduled_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async startSending(id: number, bodies: { html: string; text: string }, now: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('newsletter_issues')
+      .set({
+        status: 'sending',
+        html_body: bodies.html,
+        text_body: bodies.text,
+        started_at: now,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', ['draft', 'scheduled'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async listRecipients(newsletterId: number, afterMemberId: number, limit: number): Promise<Recipient[]> {
+    const rows = await this.db
+      .selectFrom('newsletter_subscriptions as s')
+      .innerJoin('members', 'members.id', 's.member_id')
+      .select('s.member_id')
+      .where('s.newsletter_id', '=', newsletterId)
+      .where('s.member_id', '>', afterMemberId)
+      .where(isReachable)
+      .orderBy('s.member_id')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ memberId: row.member_id }));
+  }
+
+  async addDeliveries(
+    issueId: number,
+    deliveries: { memberId: number; messageId: string }[],
+    now: string,
+  ): Promise<number> {
+    let added = 0;
+    for (const chunk of parameterChunks(deliveries, 5)) {
+      const rows = await this.db
+        .insertInto('newsletter_deliveries')
+        .values(
+          chunk.map((delivery) => ({
+            issue_id: issueId,
+            member_id: delivery.memberId,
+            status: 'pending',
+            message_id: delivery.messageId,
+            next_attempt_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['issue_id', 'member_id']).doNothing())
+        .returning('id')
+        .execute();
+      added += rows.length;
+    }
+    return added;
+  }
+
+  async advanceEnumeration(
+    issueId: number,
+    progress: { lastMemberId: number; added: number; isComplete: boolean },
+  ): Promise<void> {
+    await this.db
+      .updateTable('newsletter_issues')
+      .set((eb) => ({
+        recipients_after: sql<number>`CASE WHEN recipients_after < ${progress.lastMemberId} THEN ${progress.lastMemberId} ELSE recipients_after END`,
+        recipient_count: eb('recipient_count', '+', progress.added),
+        ...(progress.isComplete ? { is_enumerated: 1 } : {}),
+      }))
+      .where('id', '=', issueId)
+      .execute();
+  }
+
+  async claimDeliveries(options: {
+    issueId: number;
+    worker: string;
+    now: string;
+    leaseUntil: string;
+    limit: number;
+  }): Promise<ClaimedDelivery[]> {
+    const { issueId, worker, now, leaseUntil } = options;
+    const candidates = await this.db
+      .selectFrom('newsletter_deliveries')
+      .select('id')
+      .where('issue_id', '=', issueId)
+      .where((eb) => isClaimable(eb, now))
+      .orderBy('id')
+      .limit(options.limit)
+      .execute();
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((row) => row.id);
+    // The condition is checked again by the UPDATE itself: of two workers that read the same
+    // candidates, each row goes to the one whose UPDATE reaches it first.
+    await this.db
+      .updateTable('newsletter_deliveries')
+      .set({
+        status: 'sending',
+        claimed_by: worker,
+        lease_until: leaseUntil,
+        attempts: sql<number>`attempts + 1`,
+      })
+      .where('id', 'in', ids)
+      .where('issue_id', '=', issueId)
+      .where((eb) => isClaimable(eb, now))
+      .execute();
+    const issue = await this.db
+      .selectFrom('newsletter_issues')
+      .select('newsletter_id')
+      .where('id', '=', issueId)
+      .executeTakeFirstOrThrow();
+    const rows = await this.db
+      .selectFrom('newsletter_deliveries as d')
+      .innerJoin('members', 'members.id', 'd.member_id')
+      .leftJoin('newsletter_subscriptions as s', (join) =>
+        join.onRef('s.member_id', '=', 'd.member_id').on('s.newsletter_id', '=', issue.newsletter_id),
+      )
+      .select([
+        'd.id',
+        'd.member_id',
+        'd.message_id',
+        'd.attempts',
+        'members.email',
+        'members.name',
+        's.member_id as subscribed',
+      ])
+      .select(['members.status', 'members.is_banned', 'members.bounced_at', 'members.complained_at'])
+      .where('d.id', 'in', ids)
+      .where('d.claimed_by', '=', worker)
+      .where('d.lease_until', '=', leaseUntil)
+      .where('d.status', '=', 'sending')
+      .orderBy('d.id')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      memberId: row.member_id,
+      email: row.email,
+      name: row.name,
+      messageId: row.message_id,
+      attempts: row.attempts,
+      isStillWanted:
+        row.subscribed !== null &&
+        row.status === 'active' &&
+        row.is_banned === 0 &&
+        row.bounced_at === null &&
+        row.complained_at === null,
+    }));
+  }
+
+  async markSent(ids: number[], sentAt: string, worker: string): Promise<void> {
+    for (const chunk of parameterChunks(ids, 1)) {
+      await this.db
+        .updateTable('newsletter_deliveries')
+        .set({ status: 'sent', sent_at: sentAt, lease_until: null, last_error: null })
+        .where('id', 'in', chunk)
+        .where('claimed_by', '=', worker)
+        .where('status', '=', 'sending')
+        .execute();
+    }
+  }
+
+  async deferDelivery(
+    id: number,
+    worker: string,
+    failure: { error: string; nextAttemptAt: string },
+  ): Promise<void> {
+    await this.db
+      .updateTable('newsletter_deliveries')
+      .set({
+        status: 'pending',
+        last_error: failure.error.slice(0, 2000),
+        next_attempt_at: failure.nextAttemptAt,
+        lease_until: null,
+      })
+      .where('id', '=', id)
+      .where('claimed_by', '=', worker)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  async closeDelivery(
+    id: number,
+    worker: string,
+    outcome: { status: 'failed' | 'skipped'; error: string },
+  ): Promise<void> {
+    await this.db
+      .updateTable('newsletter_deliveries')
+      .set({ status: outcome.status, last_error: outcome.error.slice(0, 2000), lease_until: null })
+      .where('id', '=', id)
+      .where('claimed_by', '=', worker)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  async countDeliveries(issueId: number): Promise<Record<DeliveryStatus, number>> {
+    const rows = await this.db
+      .selectFrom('newsletter_deliveries')
+      .select(['status', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .where('issue_id', '=', issueId)
+      .groupBy('status')
+      .execute();
+    const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<
+      DeliveryStatus,
+      number
+    >;
+    for (const row of rows) counts[row.status as DeliveryStatus] = Number(row.n);
+    return counts;
+  }
+
+  async nextAttemptAt(issueId: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('newsletter_deliveries')
+      .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+      .where('issue_id', '=', issueId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row?.next ?? undefined;
+  }
+
+  async finishIssue(id: number, counts: Record<DeliveryStatus, number>, now: string): Promise<void> {
+    await this.db
+      .updateTable('newsletter_issues')
+      .set({
+        status: 'sent',
+        finished_at: now,
+        updated_at: now,
+        sent_count: counts.sent + counts.bounced,
+        failed_count: counts.failed,
+        bounced_count: counts.bounced,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'sending')
+      .execute();
+  }
+
+  async findDeliveryByMessageId(
+    messageId: string,
+  ): Promise<{ id: number; memberId: number; issueId: number } | undefined> {
+    const row = await this.db
+      .selectFrom('newsletter_deliveries')
+      .select(['id', 'member_id', 'issue_id'])
+      .where('message_id', '=', messageId)
+      .executeTakeFirst();
+    return row && { id: row.id, memberId: row.member_id, issueId: row.issue_id };
+  }
+
+  async findMemberIdByEmail(email: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('members')
+      .select('id')
+      .where('email', '=', email.toLowerCase())
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  async recordBounceEvent(
+    event: {
+      email: string;
+      memberId: number | null;
+      deliveryId: number | null;
+      kind: BounceKind;
+      source: 'webhook' | 'dsn';
+      statusCode: string;
+      diagnostic: string;
+      messageId: string;
+    },
+    now: string,
+  ): Promise<void> {
+    await this.db
+      .insertInto('newsletter_bounce_events')
+      .values({
+        email: event.email.slice(0, 320),
+        member_id: event.memberId,
+        delivery_id: event.deliveryId,
+        kind: event.kind,
+        source: event.source,
+        status_code: event.statusCode.slice(0, 20),
+        diagnostic: event.diagnostic.slice(0, 2000),
+        message_id: event.messageId.slice(0, 300),
+        received_at: now,
+      })
+      .execute();
+  }
+
+  async markMemberUnreachable(memberId: number, kind: 'hard' | 'complaint', at: string): Promise<void> {
+    const column = kind === 'hard' ? 'bounced_at' : 'complained_at';
+    await this.db
+      .updateTable('members')
+      .set({ [column]: at, updated_at: at })
+      .where('id', '=', memberId)
+      .where(column, 'is', null)
+      .execute();
+  }
+
+  async markDeliveryBounced(deliveryId: number): Promise<void> {
+    await this.db
+      .updateTable('newsletter_deliveries')
+      .set({ status: 'bounced' })
+      .where('id', '=', deliveryId)
+      .execute();
+  }
+
+  async keyFor(name: string, candidate: string, now: string): Promise<string> {
+    await this.db
+      .insertInto('newsletter_keys')
+      .values({ name, value: candidate, created_at: now })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const row = await this.db
+      .selectFrom('newsletter_keys')
+      .select('value')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    return row.value;
+  }
+}

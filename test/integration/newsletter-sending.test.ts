@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ParsedMail } from 'mailparser';
+import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
+import { saveArticle } from '../../src/services/articles.ts';
+import { createIssue, scheduleIssue, sendIssue } from '../../src/services/newsletters/issues.ts';
+import { articleDraft } from '../../src/services/testing/fixtures.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addMembers, deliveryStatuses, subscribeMembers } from '../helpers/newsletters.ts';
+import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
+
+const START = new Date('2026-11-20T12:00:00.000Z');
+
+/** A header's raw value, unfolded (mailparser turns List-* headers into an object of its own). */
+function header(mail: ParsedMail, name: string): string {
+  const line = mail.headerLines.find((h) => h.key === name)?.line ?? '';
+  return line
+    .slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
+}
+
+function recipientOf(mail: ParsedMail): string {
+  const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
+  return to?.value[0]?.address ?? '';
+}
+
+for (const kind of DATABASE_KINDS) {
+  describe(`newsletter sending (${kind})`, () => {
+    let t: TestWiring;
+    let smtp: SmtpCapture;
+    let newsletterId: number;
+    let articleId: number;
+    const greylisted = new Map<string, number>();
+    let dkimKeyFile = '';
+
+    before(async () => {
+      smtp = await startSmtpCapture({
+        replyToRecipient: (address) => {
+          if (address.startsWith('refused-')) return { code: 550, message: 'No such user here' };
+          if (address.startsWith('greylisted-')) {
+            const seen = greylisted.get(address) ?? 0;
+            greylisted.set(address, seen + 1);
+            if (seen === 0) return { code: 451, message: 'Greylisted, try again later' };
+          }
+          return undefined;
+        },
+      });
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      dkimKeyFile = path.join(mkdtempSync(path.join(tmpdir(), 'pressroom-dkim-')), 'dkim.pem');
+      writeFileSync(dkimKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }));
+      t = await createTestWiring(kind, {
+        now: START,
+        mail: { host: '127.0.0.1', port: smtp.port, from: 'Review Desk <desk@review.example>' },
+        newsletter: {
+          messagesPerSecond: 0,
+          bounceAddress: 'bounces@review.example',
+          dkimDomain: 'review.example',
+          dkimSelector: 'news',
+          dkimPrivateKeyFile: dkimKeyFile,
+        },
+      });
+      newsletterId = await t.wiring.store.newsletters.createNewsletter(
+        { slug: 'daily', name: 'The Daily Digest', kind: 'daily' },
+        START.toISOString(),
+      );
+      const saved = await saveArticle(
+        t.wiring,
+        articleDraft({ status: 'published', publishedAt: '2026-11-19T09:00:00.000Z' }),
+        { actor: 'cli' },
+      );
+      articleId = saved.article.id;
+    });
+
+    after(async () => {
+      await t?.cleanup();
+      await smtp?.close();
+    });
+
+    /** Runs the queue until the issue is sent, moving the clock past retries; at most `rounds` rounds. */
+    async function sendThrough(issueId: number, rounds = 6): Promise<void> {
+      const runner = jobRunnerFor(t.wiring, { workerId: 'test-worker' });
+      let now = START.getTime();
+      for (let round = 0; round < rounds; round++) {
+        await runner.runDue();
+        const issue = await t.wiring.store.newsletters.findIssue(issueId);
+        if (issue?.status === 'sent') return;
+        now += 3_600_000;
+        t.setNow(new Date(now));
+      }
+      t.setNow(START);
+    }
+
+    test('each subscriber who may be written to gets one message with unsubscribe headers, both parts and a DKIM signature', async () => {
+      const db = t.wiring.database.db;
+      const readers = await addMembers(db, { count: 5, prefix: 'reader' });
+      const [pending] = await addMembers(db, { count: 1, prefix: 'unconfirmed', status: 'pending' });
+      const [bounced] = await addMembers(db, { count: 1, prefix: 'bounced' });
+      const [outsider] = await addMembers(db, { count: 1, prefix: 'outsider' });
+      assert.ok(pending && bounced && outsider);
+      await db
+        .updateTable('members')
+        .set({ bounced_at: START.toISOString() })
+        .where('id', '=', bounced)
+        .execute();
+      await subscribeMembers(db, newsletterId, [...readers, pending, bounced]);
+
+      const issueId = await createIssue(t.wiring, {
+        newsletterId,
+        subject: 'Water ledgers & <basins>',
+        intro: 'This week: how basins count.',
+        articleIds: [articleId],
+      });
+      const before = smtp.messages.length;
+      await sendIssue(t.wiring, issueId);
+      await sendThrough(issueId);
+
+      const mails = smtp.messages.slice(before);
+      assert.deepEqual(
+        mails.map(recipientOf).sort(),
+        readers.map((_, i) => `reader-${i}@readers.example`).sort(),
+        'the five active subscribers, not the pending, the bounced or the non-subscriber',
+      );
+      const issue = await t.wiring.store.newsletters.findIssue(issueId);
+      assert.equal(issue?.status, 'sent');
+      assert.equal(issue?.sentCount, 5);
+      assert.equal(issue?.recipientCount, 5);
+      for (const mail of mails) {
+        const memberId = readers[Number(/reader-(\d+)@/.exec(recipientOf(mail))?.[1])];
+        assert.equal(mail.messageId, `<newsletter-${issueId}-${memberId}@review.example>`);
+        assert.equal(mail.subject, 'Water ledgers & <basins>');
+        assert.match(
+          mail.text ?? '',
+          /Counting Every Cubic Metre\nhttps:\/\/review\.example\/articles\/counting-every-cubic-metre/,
+        );
+        assert.match(String(mail.html), /Water ledgers &amp; &lt;basins&gt;/);
+        const listUnsubscribe = header(mail, 'list-unsubscribe');
+        const url = /<(https:\/\/review\.example\/newsletters\/unsubscribe\?token=[^>]+)>/.exec(
+          listUnsubscribe,
+        )?.[1];
+        assert.ok(url, `an https one-click URL in List-Unsubscribe: ${listUnsubscribe}`);
+        assert.equal(header(mail, 'list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
+        assert.ok(
+          String(mail.html).includes(url.replaceAll('&', '&amp;')),
+          'the HTML part links the same URL',
+        );
+        assert.ok((mail.text ?? '').includes(url), 'the text part names the same URL');
+        const dkim = header(mail, 'dkim-signature');
+        assert.match(dkim, /d=review\.example/);
+        assert.match(dkim, /s=news/);
+      }
+    });
+
+    test('a greylisted recipient is tried again after the back-off; a refused one is recorded as failed', async () => {
+      const db = t.wiring.database.db;
+      const [grey] = await addMembers(db, { count: 1, prefix: 'greylisted' });
+      const [refused] = await addMembers(db, { count: 1, prefix: 'refused' });
+      assert.ok(grey && refused);
+      const otherNewsletter = await t.wiring.store.newsletters.createNewsletter(
+        { slug: 'weekly', name: 'The Weekly', kind: 'weekly' },
+        START.toISOString(),
+      );
+      await subscribeMembers(db, otherNewsletter, [grey, refused]);
+      const issueId = await createIssue(t.wiring, {
+        newsletterId: otherNewsletter,
+        subject: 'Weekly',
+        articleIds: [],
+      });
+      await sendIssue(t.wiring, issueId);
+
+      const runner = jobRunnerFor(t.wiring, { workerId: 'test-worker' });
+      await runner.runDue();
+      let statuses = await deliveryStatuses(db, issueId);
+      assert.equal(statuses.get(grey), 'pending', 'the 451 leaves it waiting');
+      assert.equal(statuses.get(refused), 'failed', 'the 550 is final');
+      assert.equal((await t.wiring.store.newsletters.findIssue(issueId))?.status, 'sending');
+
+      t.setNow(new Date(START.getTime() + 2 * 60_000));
+      await runner.runDue();
+      statuses = await deliveryStatuses(db, issueId);
+      assert.equal(statuses.get(grey), 'sent');
+      const issue = await t.wiring.store.newsletters.findIssue(issueId);
+      assert.equal(issue?.status, 'sent');
+      assert.equal(issue?.sentCount, 1);
+      assert.equal(issue?.failedCount, 1);
+      t.setNow(START);
+    });
+
+    test('an issue is sent once: sending it again, or scheduling it after, is refused', async () => {
+      const issueId = await createIssue(t.wiring, { newsletterId, subject: 'Once', articleIds: [] });
+      await sendIssue(t.wiring, issueId);
+      await assert.rejects(sendIssue(t.wiring, issueId), { code: 'ISSUE_ALREADY_SENT' });
+      await assert.rejects(scheduleIssue(t.wiring, issueId, new Date(START.getTime() + 60_000)), {
+        code: 'ISSUE_ALREADY_SENT',
+      });
+      await sendThrough(issueId);
+    });
+
+    test('a scheduled issue goes out when its time comes, not before', async () => {
+      const db = t.wiring.database.db;
+      const [member] = await addMembers(db, { count: 1, prefix: 'scheduled' });
+      assert.ok(member);
+      const later = await t.wiring.store.newsletters.createNewsletter(
+        { slug: 'later', name: 'Later', kind: 'daily' },
+        START.toISOString(),
+      );
+      await subscribeMembers(db, later, [member]);
+      const issueId = await createIssue(t.wiring, {
+        newsletterId: later,
+        subject: 'At noon',
+        articleIds: [],
+      });
+      await scheduleIssue(t.wiring, issueId, new Date(START.getTime() + 3_600_000));
+      const runner = jobRunnerFor(t.wiring, { workerId: 'test-worker' });
+      await runner.runDue();
+      assert.equal((await t.wiring.store.newsletters.findIssue(issueId))?.status, 'scheduled');
+      t.setNow(new Date(START.getTime() + 3_600_000));
+      await runner.runDue();
+      await runner.runDue();
+      assert.equal((await t.wiring.store.newsletters.findIssue(issueId))?.status, 'sent');
+      assert.equal((await deliveryStatuses(db, issueId)).get(member), 'sent');
+      t.setNow(START);
+    });
+  });
+}
