@@ -202,13 +202,17 @@ async function deliver(
 }
 
 /**
- * Marks accepted deliveries sent in group commits: while one write is in flight, the ids that
- * arrive meanwhile wait and go in the next. At low rates each id is written alone at once; when
- * the database is the slower side, writes grow instead of queueing one commit per message.
+ * How long an accepted delivery may wait for its "sent" mark, so that marks are written a group
+ * at a time: one commit (an fsync on SQLite) per message would hold sending to the disk's pace.
+ * It widens the at-least-once window by as much: a worker killed meanwhile sends these again.
  */
+export const SENT_MARK_DELAY_MS = 25;
+
+/** Marks accepted deliveries sent, a group per commit (see SENT_MARK_DELAY_MS). */
 class SentMarks {
   private pending: number[] = [];
-  private writing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
   private failure: unknown;
   private readonly store: NewsletterStore;
   private readonly worker: string;
@@ -222,28 +226,30 @@ class SentMarks {
 
   add(id: number): void {
     this.pending.push(id);
-    this.writing ??= this.writeAll();
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.writing = this.writing.then(() => this.write());
+    }, SENT_MARK_DELAY_MS);
   }
 
-  /** Resolves once every id added is written; rejects when a write failed. */
+  /** Writes what waits; resolves once every id added is written, rejects when a write failed. */
   async drain(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing = this.writing.then(() => this.write());
     await this.writing;
     if (this.failure) throw this.failure;
   }
 
-  private async writeAll(): Promise<void> {
+  private async write(): Promise<void> {
+    const ids = this.pending;
+    this.pending = [];
+    if (ids.length === 0 || this.failure) return;
     try {
-      while (this.pending.length > 0) {
-        const ids = this.pending;
-        this.pending = [];
-        await this.store.markSent(ids, this.now(), this.worker);
-      }
+      await this.store.markSent(ids, this.now(), this.worker);
     } catch (error) {
       // The claims stay and run out: these deliveries are sent again (the at-least-once window).
-      this.failure ??= error;
-      this.pending = [];
-    } finally {
-      this.writing = undefined;
+      this.failure = error;
     }
   }
 }
