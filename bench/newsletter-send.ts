@@ -111,14 +111,14 @@ try {
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
   const half = Math.floor(samples.length / 2);
   const peakOf = (part: number[]) => Math.max(rssAtStart, ...part);
-  console.log(
-    [
+  process.stdout.write(
+    `${[
       `members:        ${members} (${values.db}, ${values.connections} connections, rate ${values.rate === '0' ? 'unlimited' : `${values.rate}/s`})`,
       `received:       ${received} messages by the sink`,
       `time:           ${seconds.toFixed(1)} s`,
       `throughput:     ${(members / seconds).toFixed(0)} messages/s (target >= 300)`,
       `RSS:            ${mb(rssAtStart)} MB before sending, peak ${mb(peakOf(samples))} MB (first half ${mb(peakOf(samples.slice(0, half)))} MB, second half ${mb(peakOf(samples.slice(half)))} MB)`,
-    ].join('\n'),
+    ].join('\n')}\n`,
   );
   if (received !== members) process.exitCode = 1;
 } finally {

@@ -59,7 +59,7 @@ export async function runIssueSend(
   deadline: number,
 ): Promise<SendOutcome> {
   const issue = await ctx.store.newsletters.findIssue(issueId);
-  if (!issue || issue.status !== 'sending') return { outcome: 'done' };
+  if (issue?.status !== 'sending') return { outcome: 'done' };
   if (!(await enumerateRecipients(ctx, issue, deadline))) return { outcome: 'more' };
   const rendered: RenderedIssue = { html: issue.htmlBody ?? '', text: issue.textBody ?? '' };
   const isCutShort = await sendClaimed(ctx, deps, issue, rendered, deadline);
