@@ -60,7 +60,12 @@ function normaliseMessageId(value: string): string {
  * message when it came back too. A message that is no DSN yields nothing.
  */
 export async function bouncesInDsn(raw: Buffer | string): Promise<BounceReport[]> {
-  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+  const mail = await simpleParser(raw, {
+    keepDeliveryStatus: true,
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipImageLinks: true,
+  });
   const parts = mail.attachments;
   const status = parts.find((part) => part.contentType.toLowerCase() === 'message/delivery-status');
   if (!status) return [];
