@@ -5,6 +5,7 @@ import {
   type Selectable,
   type SqlBool,
   sql,
+  type Updateable,
 } from 'kysely';
 import type {
   BounceKind,
@@ -17,7 +18,12 @@ import type {
 } from '../domain/newsletter.ts';
 import type { NewsletterStore, Recipient } from '../domain/ports/newsletter-store.ts';
 import { parameterChunks } from './chunks.ts';
-import type { Database, NewsletterIssuesTable, NewslettersTable } from './schema.ts';
+import type {
+  Database,
+  NewsletterDeliveriesTable,
+  NewsletterIssuesTable,
+  NewslettersTable,
+} from './schema.ts';
 
 const DELIVERY_STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'bounced', 'skipped'];
 
@@ -391,18 +397,12 @@ export class NewsletterRepository implements NewsletterStore {
     worker: string,
     failure: { error: string; nextAttemptAt: string },
   ): Promise<void> {
-    await this.db
-      .updateTable('newsletter_deliveries')
-      .set({
-        status: 'pending',
-        last_error: failure.error.slice(0, 2000),
-        next_attempt_at: failure.nextAttemptAt,
-        lease_until: null,
-      })
-      .where('id', '=', id)
-      .where('claimed_by', '=', worker)
-      .where('status', '=', 'sending')
-      .execute();
+    await this.updateClaimed(id, worker, {
+      status: 'pending',
+      last_error: failure.error.slice(0, 2000),
+      next_attempt_at: failure.nextAttemptAt,
+      lease_until: null,
+    });
   }
 
   async closeDelivery(
@@ -410,9 +410,22 @@ export class NewsletterRepository implements NewsletterStore {
     worker: string,
     outcome: { status: 'failed' | 'skipped'; error: string },
   ): Promise<void> {
+    await this.updateClaimed(id, worker, {
+      status: outcome.status,
+      last_error: outcome.error.slice(0, 2000),
+      lease_until: null,
+    });
+  }
+
+  /** Changes a delivery only while `worker` still holds its claim (a claim that ran out is another's). */
+  private async updateClaimed(
+    id: number,
+    worker: string,
+    values: Updateable<NewsletterDeliveriesTable>,
+  ): Promise<void> {
     await this.db
       .updateTable('newsletter_deliveries')
-      .set({ status: outcome.status, last_error: outcome.error.slice(0, 2000), lease_until: null })
+      .set(values)
       .where('id', '=', id)
       .where('claimed_by', '=', worker)
       .where('status', '=', 'sending')

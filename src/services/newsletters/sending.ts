@@ -123,7 +123,10 @@ async function sendClaimed(
   let isExhausted = false;
   let isCutShort = false;
   for (;;) {
-    if (!isExhausted && !isCutShort && queue.length < deps.settings.inFlight) {
+    // Once a sent mark could not be written, nothing more goes out in this run: every message
+    // accepted from then on would be sent again when its claim runs out.
+    const canSend = !marks.hasFailed;
+    if (canSend && !isExhausted && !isCutShort && queue.length < deps.settings.inFlight) {
       if (Date.now() >= deadline) {
         isCutShort = true;
       } else {
@@ -140,7 +143,7 @@ async function sendClaimed(
         queue.push(...claimed);
       }
     }
-    while (queue.length > 0 && inFlight.size < deps.settings.inFlight) {
+    while (canSend && queue.length > 0 && inFlight.size < deps.settings.inFlight) {
       const delivery = queue.shift() as ClaimedDelivery;
       const sending: Promise<void> = deliver(ctx, deps, { issue, rendered, delivery, marks }).finally(() =>
         inFlight.delete(sending),
@@ -222,6 +225,10 @@ class SentMarks {
     this.store = store;
     this.worker = worker;
     this.now = now;
+  }
+
+  get hasFailed(): boolean {
+    return this.failure !== undefined;
   }
 
   add(id: number): void {
