@@ -8,6 +8,7 @@ import type { ParsedMail } from 'mailparser';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { sendSettingsOf } from '../../src/jobs/send-newsletter.ts';
 import { saveArticle } from '../../src/services/articles.ts';
+import { recordBounce } from '../../src/services/newsletters/bounces.ts';
 import { createIssue, scheduleIssue, sendIssue } from '../../src/services/newsletters/issues.ts';
 import { runIssueSend } from '../../src/services/newsletters/sending.ts';
 import { loadTokens } from '../../src/services/newsletters/unsubscribe.ts';
@@ -190,6 +191,38 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(issue?.status, 'sent');
       assert.equal(issue?.sentCount, 1);
       assert.equal(issue?.failedCount, 1);
+      t.setNow(START);
+    });
+
+    test('a member who complains while an issue is still going out is skipped when their retry comes', async () => {
+      const db = t.wiring.database.db;
+      const [grey] = await addMembers(db, { count: 1, prefix: 'greylisted-complainer' });
+      assert.ok(grey);
+      const alerts = await t.wiring.store.newsletters.createNewsletter(
+        { slug: 'alerts', name: 'Alerts', kind: 'author' },
+        START.toISOString(),
+      );
+      await subscribeMembers(db, alerts, [grey]);
+      const issueId = await createIssue(t.wiring, { newsletterId: alerts, subject: 'Alert', articleIds: [] });
+      await sendIssue(t.wiring, issueId);
+      const runner = jobRunnerFor(t.wiring, { workerId: 'test-worker' });
+      await runner.runDue();
+      assert.equal(
+        (await deliveryStatuses(db, issueId)).get(grey),
+        'pending',
+        'greylisted: waits for a retry',
+      );
+      await recordBounce(t.wiring, {
+        email: 'greylisted-complainer-0@readers.example',
+        kind: 'complaint',
+        source: 'webhook',
+      });
+      const before = smtp.messages.length;
+      t.setNow(new Date(START.getTime() + 2 * 60_000));
+      await runner.runDue();
+      assert.equal(smtp.messages.length, before, 'nothing more went out');
+      assert.equal((await deliveryStatuses(db, issueId)).get(grey), 'skipped');
+      assert.equal((await t.wiring.store.newsletters.findIssue(issueId))?.status, 'sent');
       t.setNow(START);
     });
 
