@@ -60,6 +60,18 @@ export interface ClaimedDelivery {
 /** Bounce kinds: a hard bounce and a complaint stop every further send to the member. */
 export type BounceKind = 'hard' | 'soft' | 'complaint';
 
+/** A bounce or complaint as recorded: who, which delivery when known, and the report's words. */
+export interface BounceEvent {
+  email: string;
+  memberId: number | null;
+  deliveryId: number | null;
+  kind: BounceKind;
+  source: 'webhook' | 'dsn';
+  statusCode: string;
+  diagnostic: string;
+  messageId: string;
+}
+
 /** How many times a delivery is tried on temporary failures before it is recorded as failed. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
 

@@ -8,7 +8,7 @@ import {
   type Updateable,
 } from 'kysely';
 import type {
-  BounceKind,
+  BounceEvent,
   ClaimedDelivery,
   DeliveryStatus,
   IssueStatus,
@@ -493,19 +493,7 @@ export class NewsletterRepository implements NewsletterStore {
     return row?.id;
   }
 
-  async recordBounceEvent(
-    event: {
-      email: string;
-      memberId: number | null;
-      deliveryId: number | null;
-      kind: BounceKind;
-      source: 'webhook' | 'dsn';
-      statusCode: string;
-      diagnostic: string;
-      messageId: string;
-    },
-    now: string,
-  ): Promise<void> {
+  async recordBounceEvent(event: BounceEvent, now: string): Promise<void> {
     await this.db
       .insertInto('newsletter_bounce_events')
       .values({

@@ -1,5 +1,5 @@
 import type {
-  BounceKind,
+  BounceEvent,
   ClaimedDelivery,
   DeliveryStatus,
   Newsletter,
@@ -103,19 +103,7 @@ export interface NewsletterStore {
     messageId: string,
   ): Promise<{ id: number; memberId: number; issueId: number } | undefined>;
   findMemberIdByEmail(email: string): Promise<number | undefined>;
-  recordBounceEvent(
-    event: {
-      email: string;
-      memberId: number | null;
-      deliveryId: number | null;
-      kind: BounceKind;
-      source: 'webhook' | 'dsn';
-      statusCode: string;
-      diagnostic: string;
-      messageId: string;
-    },
-    now: string,
-  ): Promise<void>;
+  recordBounceEvent(event: BounceEvent, now: string): Promise<void>;
   /** Sets bounced_at (hard bounce) or complained_at (complaint) on a member that has none yet. */
   markMemberUnreachable(memberId: number, kind: 'hard' | 'complaint', at: string): Promise<void>;
   markDeliveryBounced(deliveryId: number): Promise<void>;
