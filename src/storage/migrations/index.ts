@@ -31,8 +31,8 @@ import * as reprintRequests from './0028-reprint-requests.ts';
 import * as members from './0029-members.ts';
 import * as articlePreviews from './0030-article-previews.ts';
 import * as memberLinkRequests from './0031-member-link-requests.ts';
-import * as membersAdmin from './0033-members-admin.ts';
 import * as newsletters from './0032-newsletters.ts';
+import * as membersAdmin from './0033-members-admin.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -76,6 +76,6 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0029-members': members,
   '0030-article-previews': articlePreviews,
   '0031-member-link-requests': memberLinkRequests,
-  '0033-members-admin': membersAdmin,
   '0032-newsletters': newsletters,
+  '0033-members-admin': membersAdmin,
 };
