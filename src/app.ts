@@ -7,7 +7,7 @@ import Type from 'typebox';
 import { closeRenderPools } from './content/render-pool.ts';
 import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
-import { loggerOptions } from './logger.ts';
+import { loggerOptions, urlForLog } from './logger.ts';
 import type { ViewCounter } from './services/discovery/views.ts';
 import type { RepublicationTracker } from './services/republishing/tracker.ts';
 import { assetRoutes, assetUrls } from './web/assets.ts';
@@ -145,7 +145,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   const logAnswer = (request: IncomingMessage, response: ServerResponse) => {
     app.log.info(
       {
-        req: { method: request.method, url: request.url, host: request.headers.host },
+        req: { method: request.method, url: urlForLog(request.url), host: request.headers.host },
         res: { statusCode: response.statusCode },
         fromCache: true,
       },
