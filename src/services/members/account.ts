@@ -16,9 +16,10 @@ export async function renameMember(ctx: MembersContext, member: Member, rawName:
 
 /**
  * Asks to move the account to a new address: a link is mailed to that address, and the account
- * keeps its old one until the link is followed. VALIDATION_FAILED for a wrong address or the
- * current one; MEMBER_EMAIL_TAKEN when another account holds it (without saying whose);
- * MEMBER_LINKS_LIMIT past the day's links.
+ * keeps its old one until the link is followed. An address another account holds answers the
+ * same (its holder is mailed a note instead, see sendMemberLink): this form must not tell a
+ * member which addresses have accounts. VALIDATION_FAILED for a wrong address or the current
+ * one; MEMBER_LINKS_LIMIT past the day's links.
  */
 export async function requestEmailChange(
   ctx: MembersContext,
@@ -30,7 +31,6 @@ export async function requestEmailChange(
   if (email.value === member.email)
     throw Errors.VALIDATION_FAILED({ details: [{ field: 'email', message: 'is already your address' }] });
   await ctx.store.transaction(async (repos) => {
-    if (await repos.members.findByEmail(email.value)) throw Errors.MEMBER_EMAIL_TAKEN();
     await countLinkRequest(ctx, repos, { sender: input.sender, email: email.value });
     await queueMemberLink(ctx, repos, { memberId: member.id, kind: 'email', newEmail: email.value });
   });

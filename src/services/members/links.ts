@@ -72,9 +72,21 @@ function linkMail(kind: MemberTokenKind, input: { siteName: string; link: string
 }
 
 /**
+ * The note mailed, instead of a link, to an address another member asked to move their account
+ * to while it already has an account: the asker was answered as if a link went out (so the form
+ * tells nobody who has an account), and the holder learns why no link came.
+ */
+function addressTakenMail(siteName: string) {
+  return {
+    subject: `This address already has an account with ${siteName}`,
+    text: `Someone signed in to a ${siteName} account asked to move it to this email address. This address already has an account, so nothing was changed and no account was moved.\n\nIf it was you, sign in with this address instead. If it was not, you need not do anything.\n`,
+  };
+}
+
+/**
  * Makes a link and mails it (the link job's work). Nothing is sent for a member who is gone or
- * banned, for a sign-in link to a member not active, or for a new address another member took
- * meanwhile. A mail server that refuses throws MAIL_FAILED, so the job is retried (with a new
+ * banned, or for a sign-in link to a member not active; a new address that already has an
+ * account is mailed a note with no link (addressTakenMail). A mail server that refuses throws MAIL_FAILED, so the job is retried (with a new
  * link; the unsent one is never seen). Returns what it did, for tests and the log.
  */
 export async function sendMemberLink(
@@ -88,7 +100,10 @@ export async function sendMemberLink(
   if (job.kind === 'signup' && member.status !== 'pending') return 'skipped';
   const to = job.kind === 'email' ? job.newEmail : member.email;
   if (!to) return 'skipped';
-  if (job.kind === 'email' && (await ctx.store.members.findByEmail(to))) return 'skipped';
+  if (job.kind === 'email' && (await ctx.store.members.findByEmail(to))) {
+    await mailer.send({ to, ...addressTakenMail((await loadSiteSettings(ctx)).siteName) });
+    return 'skipped';
+  }
   const now = ctx.now();
   const token = newToken();
   await ctx.store.transaction(async (repos) => {

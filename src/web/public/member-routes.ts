@@ -68,12 +68,7 @@ const AFTER_LINK: Record<MemberTokenKind, string> = {
 
 /** The field errors of a refused form, or undefined for any other error (thrown on). */
 function formErrorsOf(error: unknown): Record<string, string> | undefined {
-  if (
-    !isAppError(error) ||
-    !error.details ||
-    !['VALIDATION_FAILED', 'MEMBER_EMAIL_TAKEN'].includes(error.code)
-  )
-    return undefined;
+  if (!isAppError(error) || !error.details || error.code !== 'VALIDATION_FAILED') return undefined;
   return toFieldErrors(error.details);
 }
 
@@ -290,9 +285,8 @@ export async function memberRoutes(
       await requestEmailChange(ctx, member, { email: body.email ?? '', sender: clientGroupOf(request) });
     } catch (error) {
       const errors = formErrorsOf(error);
-      if (!errors || !isAppError(error)) throw error;
-      const status = error.code === 'MEMBER_EMAIL_TAKEN' ? 409 : 400;
-      return accountPage(request, reply, member, { status, email: { values: typed(body), errors } });
+      if (!errors) throw error;
+      return accountPage(request, reply, member, { status: 400, email: { values: typed(body), errors } });
     }
     return reply.redirect(`${MEMBER_PATHS.account}?notice=email-sent`, 303);
   });
