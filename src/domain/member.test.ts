@@ -7,6 +7,18 @@ test('an address is trimmed and lower-cased, so one inbox is one account', () =>
   assert.deepEqual(readMemberEmail(' Ana@Example.org'), { ok: true, value: 'ana@example.org' });
 });
 
+test('one inbox is one account however its address is written: Unicode forms, IDN domains, a final dot', () => {
+  const composed = 'zo\u00eb@example.org';
+  assert.equal(normaliseMemberEmail('zoe\u0308@example.org'), composed);
+  assert.equal(normaliseMemberEmail(composed), composed);
+  assert.equal(normaliseMemberEmail('ana@xn--exmple-cua.org'), 'ana@ex\u00e4mple.org');
+  assert.equal(normaliseMemberEmail('ANA@EX\u00c4MPLE.ORG'), 'ana@ex\u00e4mple.org');
+  assert.equal(normaliseMemberEmail('ana@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.org'), 'ana@example.org');
+  assert.equal(normaliseMemberEmail('ana@example.org.'), 'ana@example.org');
+  // A domain no mail could reach is refused, not stored.
+  assert.equal(readMemberEmail('ana@ex%ample.org').ok, false);
+});
+
 test('an address that is empty, malformed or too long is refused under the field named', () => {
   assert.deepEqual(readMemberEmail('   '), {
     ok: false,

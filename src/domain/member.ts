@@ -1,3 +1,4 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
 import type { FieldError } from '../errors.ts';
 import { lengthErrors } from './limits.ts';
 import { BIDI_MESSAGE, hasBidiControls, stripXmlForbidden } from './text.ts';
@@ -64,13 +65,27 @@ export interface MemberSession {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * An address as members are kept and looked up: trimmed and lower-cased, so "Ana@Example.org "
- * and "ana@example.org" are one account.
+ * An address as members are kept and looked up, so that one inbox is one account however it is
+ * written: trimmed, in Unicode's composed form (NFC: "ë" typed as e + ¨ is the same "ë") and
+ * lower-cased; its domain as IDNA reads it (the ASCII "xn--" spelling and full-width letters
+ * become the Unicode name) without a final dot. A domain IDNA cannot read is left as typed, for
+ * readMemberEmail to refuse.
  *
  * @example normaliseMemberEmail('  Ana@Example.ORG ') === 'ana@example.org'
+ * @example normaliseMemberEmail('ana@xn--exmple-cua.org') === 'ana@exämple.org'
  */
 export function normaliseMemberEmail(raw: string): string {
-  return stripXmlForbidden(raw).trim().toLowerCase();
+  const email = stripXmlForbidden(raw).trim().normalize('NFC').toLowerCase();
+  const at = email.lastIndexOf('@');
+  if (at < 0) return email;
+  const domain = email.slice(at + 1).replace(/\.$/, '');
+  const ascii = domainToASCII(domain);
+  return `${email.slice(0, at)}@${ascii === '' ? domain : domainToUnicode(ascii)}`;
+}
+
+/** Whether an address's domain is a name IDNA can read (so mail could be routed to it). */
+function hasReadableDomain(email: string): boolean {
+  return domainToASCII(email.slice(email.lastIndexOf('@') + 1)) !== '';
 }
 
 /** A member's address, normalised, or the problem with it under `field`. */
@@ -82,7 +97,7 @@ export function readMemberEmail(
   const errors = lengthErrors([[field, email, MEMBER_LIMITS.email]]);
   if (errors.length === 0) {
     if (email === '') errors.push({ field, message: 'must not be empty' });
-    else if (!EMAIL.test(email))
+    else if (!EMAIL.test(email) || !hasReadableDomain(email))
       errors.push({ field, message: 'must be an email address, such as name@example.org' });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: email };

@@ -554,6 +554,27 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('one inbox is one account: an address joined again in another Unicode form or with its IDN domain spelt in ASCII finds the same member', async () => {
+      const visitor = new Visitor(app, address());
+      await visitor.get('/members/join');
+      for (const email of [
+        'zoe\u0308@example.org',
+        'zo\u00eb@example.org',
+        'Nadia@xn--exmple-cua.org',
+        'nadia@ex\u00e4mple.org.',
+      ])
+        assert.equal((await visitor.post('/members/join', { email })).statusCode, 303, email);
+      const zoe = await wiring.store.members.findByEmail('zo\u00eb@example.org');
+      const nadia = await wiring.store.members.findByEmail('nadia@ex\u00e4mple.org');
+      assert.ok(zoe && nadia);
+      const all = await t.wiring.database.db
+        .selectFrom('members')
+        .select('email')
+        .where((eb) => eb.or([eb('email', 'like', 'zo%'), eb('email', 'like', 'nadia@%')]))
+        .execute();
+      assert.equal(all.length, 2, JSON.stringify(all));
+    });
+
     test('links a week past their expiry are deleted when a new one is made', async () => {
       await joinedMember('sweep@example.org');
       const member = await wiring.store.members.findByEmail('sweep@example.org');
