@@ -575,6 +575,20 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(all.length, 2, JSON.stringify(all));
     });
 
+    test('the account page shows only its own notices: any other ?notice= shows none', async () => {
+      const member = await joinedMember('notices@example.org');
+      for (const notice of ['constructor', '__proto__', 'toString', 'hasOwnProperty', '<b>x</b>']) {
+        const page = await member.get(`/members/account?notice=${encodeURIComponent(notice)}`);
+        assert.equal(page.statusCode, 200);
+        assert.doesNotMatch(page.body, /role="status"/, notice);
+        assert.doesNotMatch(page.body, /native code|\[object Object\]/, notice);
+      }
+      assert.match(
+        (await member.get('/members/account?notice=name-saved')).body,
+        /role="status">Your name is saved/,
+      );
+    });
+
     test('links a week past their expiry are deleted when a new one is made', async () => {
       await joinedMember('sweep@example.org');
       const member = await wiring.store.members.findByEmail('sweep@example.org');

@@ -170,7 +170,8 @@ export function accountView(input: {
   email?: MemberFormState;
 }): SafeHtml {
   const { member, csrfToken } = input;
-  const notice = input.notice ? NOTICES[input.notice] : undefined;
+  // Only the notices above: a query naming a property every object inherits (constructor, toString) shows nothing.
+  const notice = input.notice && Object.hasOwn(NOTICES, input.notice) ? NOTICES[input.notice] : undefined;
   const nameState: MemberFormState = { values: { name: member.name }, ...input.name };
   const emailState = input.email ?? {};
   return html`<article class="reader-form member-account">
