@@ -575,6 +575,38 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(all.length, 2, JSON.stringify(all));
     });
 
+    test('a sign-up confirmed ends its other confirmation links, and a new address ends every link sent to the old one', async () => {
+      const visitor = new Visitor(app, address());
+      await visitor.get('/members/join');
+      // Asked twice (the first mail seemed lost): two confirmation links.
+      await visitor.post('/members/join', { email: 'twice@example.org' });
+      await visitor.post('/members/join', { email: 'twice@example.org' });
+      await runJobs();
+      const [first, second] = mailsTo('twice@example.org').map(memberLinkIn);
+      assert.ok(first && second);
+      assert.equal((await follow(visitor, first)).statusCode, 303);
+      // The second one is no 48-hour sign-in link for whoever sees that mail.
+      const other = new Visitor(app, address());
+      assert.equal((await other.get(second.path)).statusCode, 400);
+
+      // A sign-in link to the old address, then the account moves: the link no longer opens it.
+      const holder = await joinedMember('old-inbox@example.org');
+      const elsewhere = new Visitor(app, address());
+      await elsewhere.get('/members/signin');
+      await elsewhere.post('/members/signin', { email: 'old-inbox@example.org' });
+      const pendingAgain = new Visitor(app, address());
+      await pendingAgain.get('/members/join');
+      await pendingAgain.post('/members/join', { email: 'old-inbox@example.org' });
+      await runJobs();
+      const oldLinks = mailsTo('old-inbox@example.org').slice(1).map(memberLinkIn);
+      assert.equal(oldLinks.length, 2);
+      await holder.get('/members/account');
+      await holder.post('/members/account/email', { email: 'new-inbox@example.org' });
+      await runJobs();
+      assert.equal((await follow(holder, memberLinkIn(lastMailTo('new-inbox@example.org')))).statusCode, 303);
+      for (const link of oldLinks) assert.equal((await elsewhere.get(link.path)).statusCode, 400, link.path);
+    });
+
     test('the account page shows only its own notices: any other ?notice= shows none', async () => {
       const member = await joinedMember('notices@example.org');
       for (const notice of ['constructor', '__proto__', 'toString', 'hasOwnProperty', '<b>x</b>']) {

@@ -174,15 +174,19 @@ export async function followMemberLink(
     if (!found || !(await repos.members.markTokenUsed(found.record.id, at)))
       throw Errors.AUTH_TOKEN_INVALID();
     const { record, member } = found;
-    if (record.kind === 'signup' && member.status === 'pending')
+    if (record.kind === 'signup' && member.status === 'pending') {
       await repos.members.activate(member.id, at, SIGNUP_CONSENT_SOURCE);
+      // The other confirmation links (the form sent twice) would otherwise sign in for two days.
+      await repos.members.voidTokens(member.id, 'signup', at);
+    }
     if (record.kind === 'email' && record.newEmail) {
       if (!(await repos.members.changeEmail(member.id, record.newEmail, at)))
         throw Errors.MEMBER_EMAIL_TAKEN();
       // Whoever held the account under the old address is signed out everywhere.
       await repos.members.deleteSessionsOf(member.id);
-      // Links sent to the old address for sign-in no longer open the account.
+      // Links sent to the old address no longer open the account.
       await repos.members.voidTokens(member.id, 'signin', at);
+      await repos.members.voidTokens(member.id, 'signup', at);
     }
     const current = await repos.members.findById(member.id);
     if (!current || !canSignIn(current)) throw Errors.AUTH_TOKEN_INVALID();
