@@ -607,6 +607,19 @@ for (const kind of DATABASE_KINDS) {
       for (const link of oldLinks) assert.equal((await elsewhere.get(link.path)).statusCode, 400, link.path);
     });
 
+    test('the page a link opens names the account its button signs in to, so a link someone else sent cannot quietly sign a reader in as them', async () => {
+      await joinedMember('attacker@example.org');
+      const sender = new Visitor(app, address());
+      await sender.get('/members/signin');
+      await sender.post('/members/signin', { email: 'attacker@example.org' });
+      await runJobs();
+      const link = memberLinkIn(lastMailTo('attacker@example.org'));
+      const victim = new Visitor(app, address());
+      const page = await victim.get(link.path);
+      assert.equal(page.statusCode, 200);
+      assert.match(page.body, /signed in as <strong>attacker@example\.org<\/strong>/);
+    });
+
     test('the account page shows only its own notices: any other ?notice= shows none', async () => {
       const member = await joinedMember('notices@example.org');
       for (const notice of ['constructor', '__proto__', 'toString', 'hasOwnProperty', '<b>x</b>']) {

@@ -147,14 +147,17 @@ async function usableLink(
 }
 
 /**
- * What a link would do, without using it (the page a link opens shows this with a button):
- * its kind, or undefined for a link that is unknown, used or expired.
+ * What a link would do, without using it (the page a link opens shows this with a button): its
+ * kind and the address of the account it signs in to (for a new address, that address), or
+ * undefined for a link that is unknown, used or expired. The page names the address so that a
+ * link someone else sent cannot sign a reader in to their account unawares.
  */
 export async function peekMemberLink(
   ctx: MembersContext,
   token: string,
-): Promise<MemberTokenKind | undefined> {
-  return (await usableLink(ctx, ctx.store, token))?.record.kind;
+): Promise<{ kind: MemberTokenKind; email: string } | undefined> {
+  const found = await usableLink(ctx, ctx.store, token);
+  return found && { kind: found.record.kind, email: found.record.newEmail ?? found.member.email };
 }
 
 /**

@@ -198,15 +198,15 @@ export async function memberRoutes(
   // The link only shows a button: mail scanners and previews open links, and must not use them.
   app.get(MEMBER_PATHS.confirm, { schema: { querystring: ConfirmQuery } }, async (request, reply) => {
     const token = request.query.token ?? '';
-    const kind = await peekMemberLink(ctx, token);
-    if (!kind) return invalidLink(reply, 400, Errors.AUTH_TOKEN_INVALID().message);
+    const link = await peekMemberLink(ctx, token);
+    if (!link) return invalidLink(reply, 400, Errors.AUTH_TOKEN_INVALID().message);
     // The token must not travel on to other sites in a Referer.
     reply.header('referrer-policy', 'no-referrer');
     return send(reply, {
       status: 200,
       title: 'Confirm',
       canonicalPath: MEMBER_PATHS.confirm,
-      body: confirmView({ kind, token, csrfToken: forms.token(request, reply) }),
+      body: confirmView({ ...link, token, csrfToken: forms.token(request, reply) }),
     });
   });
   app.post(MEMBER_PATHS.confirm, postOptions, async (request, reply) => {

@@ -87,7 +87,7 @@ export function checkInboxView(): SafeHtml {
 const CONFIRM_WORDS: Record<MemberTokenKind, { title: string; text: string; button: string }> = {
   signup: {
     title: 'Confirm your membership',
-    text: 'Press the button to confirm your email address and start your membership. You will be signed in.',
+    text: 'Press the button to confirm your email address and start your membership.',
     button: 'Confirm and sign in',
   },
   signin: {
@@ -106,11 +106,17 @@ const CONFIRM_WORDS: Record<MemberTokenKind, { title: string; text: string; butt
  * The page a mailed link opens: a button that posts the token. Mail scanners open links by
  * themselves; only a person pressing the button uses it.
  */
-export function confirmView(input: { kind: MemberTokenKind; token: string; csrfToken: string }): SafeHtml {
+export function confirmView(input: {
+  kind: MemberTokenKind;
+  email: string;
+  token: string;
+  csrfToken: string;
+}): SafeHtml {
   const words = CONFIRM_WORDS[input.kind];
   return html`<article class="reader-form">
   <h1>${words.title}</h1>
   <p>${words.text}</p>
+  <p>You will be signed in as <strong>${input.email}</strong>. If that is not your address, leave this page.</p>
   <form method="post" action="${MEMBER_PATHS.confirm}">
     ${csrfField(input.csrfToken)}
     <input type="hidden" name="token" value="${input.token}">
