@@ -72,12 +72,9 @@ export async function requestMemberSignIn(
   if (input.honeypot.trim() !== '') return 'check-your-inbox';
   await ctx.store.transaction(async (repos) => {
     await countLinkRequest(ctx, repos, { sender: input.sender, email: email.value });
-    const member = await repos.members.findByEmail(email.value);
-    if (!member || member.isBanned) return;
-    await queueMemberLink(ctx, repos, {
-      memberId: member.id,
-      kind: member.status === 'active' ? 'signin' : 'signup',
-    });
+    // Queued for every address; the job looks the member up (sendMemberLink), so the answer
+    // takes as long whether or not the address has an account.
+    await queueMemberLink(ctx, repos, { address: email.value, kind: 'signin' });
   });
   return 'check-your-inbox';
 }

@@ -20,12 +20,14 @@ import { openMemberSession } from './sessions.ts';
 /** The job kind that makes a member's link and mails it. */
 export const MEMBER_LINK_JOB = 'send-member-link';
 
-/** The link job's payload: whom, which kind, and for an "email" link the address it confirms. */
-export interface MemberLinkJob {
-  memberId: number;
-  kind: MemberTokenKind;
-  newEmail?: string;
-}
+/**
+ * The link job's payload: whom, which kind, and for an "email" link the address it confirms. A
+ * sign-in asked for by address names the address instead (`address`): the job looks the member
+ * up, so a sign-in request does the same work whether or not the address has an account.
+ */
+export type MemberLinkJob =
+  | { memberId: number; kind: MemberTokenKind; newEmail?: string }
+  | { address: string; kind: 'signin' };
 
 /**
  * Queues the mail that carries a member's link, in the caller's transaction. The token itself
@@ -92,15 +94,20 @@ function addressTakenMail(siteName: string) {
 export async function sendMemberLink(
   ctx: MembersContext,
   mailer: Mailer,
-  job: MemberLinkJob,
+  payload: MemberLinkJob,
 ): Promise<'sent' | 'skipped'> {
-  const member = await ctx.store.members.findById(job.memberId);
+  const isByAddress = 'address' in payload;
+  const member = isByAddress
+    ? await ctx.store.members.findByEmail(payload.address)
+    : await ctx.store.members.findById(payload.memberId);
   if (!member || member.isBanned) return 'skipped';
-  if (job.kind === 'signin' && member.status !== 'active') return 'skipped';
-  if (job.kind === 'signup' && member.status !== 'pending') return 'skipped';
-  const to = job.kind === 'email' ? job.newEmail : member.email;
+  // Asked for by address: a member who never confirmed gets their confirmation link again.
+  const kind: MemberTokenKind = isByAddress && member.status === 'pending' ? 'signup' : payload.kind;
+  if (kind === 'signin' && member.status !== 'active') return 'skipped';
+  if (kind === 'signup' && member.status !== 'pending') return 'skipped';
+  const to = kind !== 'email' ? member.email : isByAddress ? undefined : payload.newEmail;
   if (!to) return 'skipped';
-  if (job.kind === 'email' && (await ctx.store.members.findByEmail(to))) {
+  if (kind === 'email' && (await ctx.store.members.findByEmail(to))) {
     await mailer.send({ to, ...addressTakenMail((await loadSiteSettings(ctx)).siteName) });
     return 'skipped';
   }
@@ -110,23 +117,23 @@ export async function sendMemberLink(
     // Links a week past their expiry are of no use, not even to show in the member's data.
     await repos.members.deleteTokensExpiredBefore(toIsoTimestamp(new Date(now.getTime() - 7 * DAY_MS)));
     // A newer address replaces the one asked for before: only the latest link confirms.
-    if (job.kind === 'email') await repos.members.voidTokens(member.id, 'email', toIsoTimestamp(now));
+    if (kind === 'email') await repos.members.voidTokens(member.id, 'email', toIsoTimestamp(now));
     await repos.members.insertToken({
       tokenHash: hashToken(token),
-      kind: job.kind,
+      kind: kind,
       memberId: member.id,
-      newEmail: job.kind === 'email' ? to : null,
+      newEmail: kind === 'email' ? to : null,
       createdAt: toIsoTimestamp(now),
-      expiresAt: toIsoTimestamp(new Date(now.getTime() + linkLifetimeMs(ctx, job.kind))),
+      expiresAt: toIsoTimestamp(new Date(now.getTime() + linkLifetimeMs(ctx, kind))),
     });
   });
   const settings = await loadSiteSettings(ctx);
   const link = `${ctx.siteUrl}${MEMBER_PATHS.confirm}?token=${encodeURIComponent(token)}`;
   await mailer.send({
     to,
-    ...linkMail(job.kind, { siteName: settings.siteName, link, lifetime: linkLifetimeText(ctx, job.kind) }),
+    ...linkMail(kind, { siteName: settings.siteName, link, lifetime: linkLifetimeText(ctx, kind) }),
   });
-  ctx.log.child({ module: 'members' }).info({ memberId: member.id, kind: job.kind }, 'member link sent');
+  ctx.log.child({ module: 'members' }).info({ memberId: member.id, kind: kind }, 'member link sent');
   return 'sent';
 }
 
