@@ -41,6 +41,7 @@ import { TrackingImage, trackerRoutes } from './web/public/tracker-routes.ts';
 import { webmentionRoutes } from './web/public/webmention-routes.ts';
 import { finiteNumbers } from './web/schemas.ts';
 import { securityHeaders } from './web/security-headers.ts';
+import { isTrustedProxy } from './web/trusted-proxies.ts';
 import { layout } from './web/views/layout.ts';
 import { errorView } from './web/views/listing.ts';
 import { createWebParts, type Wiring } from './wiring.ts';
@@ -92,7 +93,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
           ? { ...loggerOptions(config), level: options.log.level, stream: options.log.stream }
           : loggerOptions(config),
     logController: new LogController({ disableRequestLogging: !config.log.requests }),
-    trustProxy: server.trustProxy,
+    trustProxy: server.trustProxy ? isTrustedProxy : false,
     // Answers to requests refused before any route runs: our error page and headers, not the
     // framework's bare JSON.
     clientErrorHandler: (error, socket) => {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Type from 'typebox';
 import type { RepublicationTracker } from '../../services/republishing/tracker.ts';
 import type { TypedApp } from '../schemas.ts';
+import { forwardedClientAddress } from '../trusted-proxies.ts';
 import { TRANSPARENT_GIF } from './transparent-gif.ts';
 
 /** The tracking image's address for an article (the republish kit embeds it). */
@@ -93,9 +94,7 @@ export class TrackingImage {
   private clientAddress(request: IncomingMessage): string {
     const socketAddress = request.socket.remoteAddress ?? '';
     if (!this.isBehindProxy) return socketAddress;
-    const forwarded = request.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    return first || socketAddress;
+    return forwardedClientAddress(socketAddress, request.headers['x-forwarded-for']);
   }
 }
 
