@@ -59,7 +59,8 @@ for (const kind of DATABASE_KINDS) {
       const last = ids.pop();
       await sql`DELETE FROM articles WHERE id = ${last}`.execute(db);
       indexesBefore = await indexNames();
-      const migrated = await migrateToLatest(handle);
+      // Up to this migration only: later ones add columns and indexes of their own.
+      const migrated = await migrateToLatest(handle, { upTo: '0021-article-bodies-last' });
       assert.equal(migrated.failed, null);
       assert.ok(migrated.applied.includes('0021-article-bodies-last'));
     });
