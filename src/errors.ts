@@ -213,6 +213,12 @@ const CATALOGUE = {
       'This unsubscribe link is not valid: it may have been cut short when it was copied. Use the link in the email itself.',
     () => [{ field: 'token', message: 'is not a valid unsubscribe token' }],
   ),
+  PREFERENCES_LINK_INVALID: entry(
+    'invalid',
+    () =>
+      'This link to your newsletter choices is not valid: it has expired, or was cut short when it was copied. Use the link in a recent newsletter, or sign in to your account.',
+    () => [{ field: 'token', message: 'is not a valid or current newsletter-choices token' }],
+  ),
   BOUNCE_WEBHOOK_REFUSED: entry('forbidden', () => 'The bounce webhook needs the configured secret.'),
   MAIL_FAILED: entry('unavailable', (p: { reason: string }) => `The email could not be sent: ${p.reason}.`),
   MEDIA_INVALID: entry(

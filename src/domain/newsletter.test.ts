@@ -7,6 +7,7 @@ import {
   isTemporarySmtpFailure,
   newsletterMessageId,
   parseDeliveryStatus,
+  readNewsletterChoice,
 } from './newsletter.ts';
 
 test('a 4xx reply or no reply at all is temporary; a 5xx reply is final', () => {
@@ -69,4 +70,15 @@ test('reads each recipient of a delivery status part, unfolding long lines and d
   assert.equal(isHardBounce(recipients[0] as (typeof recipients)[0]), true);
   assert.equal(isHardBounce(recipients[1] as (typeof recipients)[0]), false);
   assert.deepEqual(parseDeliveryStatus('Reporting-MTA: dns; mx\n\nnothing here'), []);
+});
+
+test('a newsletter choice is the offered ids it names, once each; anything else is refused under its field', () => {
+  assert.deepEqual(readNewsletterChoice(undefined, [1, 2]), { ok: true, value: [] });
+  assert.deepEqual(readNewsletterChoice('2', [1, 2]), { ok: true, value: [2] });
+  assert.deepEqual(readNewsletterChoice(['2', '1', '2'], [1, 2]), { ok: true, value: [1, 2] });
+  for (const bad of ['3', 'x', '', '1.0', ['1', '<script>'], '99999999999999'])
+    assert.deepEqual(readNewsletterChoice(bad, [1, 2]), {
+      ok: false,
+      errors: [{ field: 'newsletters', message: 'names a newsletter that is not offered' }],
+    });
 });

@@ -1,3 +1,4 @@
+import type { FieldError } from '../errors.ts';
 /** What a newsletter carries: the daily or weekly digest, or alerts for one term or one author. */
 export type NewsletterKind = 'daily' | 'weekly' | 'term' | 'author';
 export const NEWSLETTER_KINDS: readonly NewsletterKind[] = ['daily', 'weekly', 'term', 'author'];
@@ -155,4 +156,37 @@ function withoutAddressType(value: string): string {
 /** Whether a report in a DSN says the message will not arrive: a failure with a 5.x.x status. */
 export function isHardBounce(recipient: DsnRecipient): boolean {
   return recipient.action === 'failed' && bounceKindOfStatus(recipient.status) === 'hard';
+}
+
+/** How long the link to a reader's newsletter choices in each message works, in days. */
+export const PREFERENCES_LINK_DAYS = 90;
+
+/** Where each subscription was chosen, kept with it as the record of the member's consent. */
+export const SUBSCRIPTION_SOURCES = {
+  signup: 'signup form',
+  account: 'account page',
+  emailLink: 'newsletter email link',
+} as const;
+export type SubscriptionSource = (typeof SUBSCRIPTION_SOURCES)[keyof typeof SUBSCRIPTION_SOURCES];
+
+/**
+ * The newsletters a form chose (its repeated "newsletters" field of ids), each one of those
+ * offered; the problem under `newsletters` for anything else. No field at all is no choice.
+ */
+export function readNewsletterChoice(
+  raw: unknown,
+  offered: readonly number[],
+): { ok: true; value: number[] } | { ok: false; errors: FieldError[] } {
+  const values = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  const chosen = new Set<number>();
+  for (const value of values) {
+    const id = typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : Number.NaN;
+    if (!offered.includes(id))
+      return {
+        ok: false,
+        errors: [{ field: 'newsletters', message: 'names a newsletter that is not offered' }],
+      };
+    chosen.add(id);
+  }
+  return { ok: true, value: [...chosen].sort((a, b) => a - b) };
 }

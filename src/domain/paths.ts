@@ -55,6 +55,7 @@ export const MEMBER_PATHS = {
   account: '/members/account',
   accountName: '/members/account/name',
   accountEmail: '/members/account/email',
+  accountNewsletters: '/members/account/newsletters',
   accountData: '/members/account/data',
   accountDelete: '/members/account/delete',
   /** Where a deleted account leads. */

@@ -7,16 +7,17 @@ import {
   sql,
   type Updateable,
 } from 'kysely';
-import type {
-  BounceEvent,
-  ClaimedDelivery,
-  DeliveryStatus,
-  IssueStatus,
-  Newsletter,
-  NewsletterIssue,
-  NewsletterKind,
+import {
+  type BounceEvent,
+  type ClaimedDelivery,
+  type DeliveryStatus,
+  type IssueStatus,
+  NEWSLETTER_KINDS,
+  type Newsletter,
+  type NewsletterIssue,
+  type NewsletterKind,
 } from '../domain/newsletter.ts';
-import type { NewsletterStore, Recipient } from '../domain/ports/newsletter-store.ts';
+import type { MemberSubscription, NewsletterStore, Recipient } from '../domain/ports/newsletter-store.ts';
 import { parameterChunks } from './chunks.ts';
 import type {
   Database,
@@ -60,6 +61,12 @@ function toIssue(row: Selectable<NewsletterIssuesTable>): NewsletterIssue {
     failedCount: row.failed_count,
     bouncedCount: row.bounced_count,
   };
+}
+
+/** Digests first (daily, weekly), then alerts; by name within a kind (sorted here: collations differ). */
+function byKindThenName(a: Newsletter, b: Newsletter): number {
+  const order = NEWSLETTER_KINDS.indexOf(a.kind) - NEWSLETTER_KINDS.indexOf(b.kind);
+  return order !== 0 ? order : a.name.localeCompare(b.name, 'en') || a.id - b.id;
 }
 
 /** A member who may be written to: active, not banned, never hard-bounced nor complained. */
@@ -159,6 +166,28 @@ export class NewsletterRepository implements NewsletterStore {
       .where('member_id', '=', memberId)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  async listActiveNewsletters(): Promise<Newsletter[]> {
+    const rows = await this.db.selectFrom('newsletters').selectAll().where('is_active', '=', 1).execute();
+    return rows.map(toNewsletter).sort(byKindThenName);
+  }
+
+  async listSubscriptionsOf(memberId: number): Promise<MemberSubscription[]> {
+    const rows = await this.db
+      .selectFrom('newsletter_subscriptions as s')
+      .innerJoin('newsletters as n', 'n.id', 's.newsletter_id')
+      .select(['s.newsletter_id', 'n.name', 'n.slug', 's.source', 's.created_at'])
+      .where('s.member_id', '=', memberId)
+      .orderBy('s.newsletter_id')
+      .execute();
+    return rows.map((row) => ({
+      newsletterId: row.newsletter_id,
+      newsletterName: row.name,
+      newsletterSlug: row.slug,
+      source: row.source,
+      createdAt: row.created_at,
+    }));
   }
 
   async createIssue(

@@ -7,6 +7,15 @@ import type {
   NewsletterKind,
 } from '../newsletter.ts';
 
+/** One of a member's subscriptions: the newsletter, and when and from where it was chosen. */
+export interface MemberSubscription {
+  newsletterId: number;
+  newsletterName: string;
+  newsletterSlug: string;
+  source: string;
+  createdAt: string;
+}
+
 /** A subscriber as enumerated into an issue's deliveries, in member id order. */
 export interface Recipient {
   memberId: number;
@@ -38,6 +47,10 @@ export interface NewsletterStore {
   /** Ends a subscription; false when there was none. */
   unsubscribe(newsletterId: number, memberId: number): Promise<boolean>;
   isSubscribed(newsletterId: number, memberId: number): Promise<boolean>;
+  /** The newsletters members may choose from (is_active), digests first, then alerts by name. */
+  listActiveNewsletters(): Promise<Newsletter[]>;
+  /** A member's subscriptions, each with when and from where it was chosen (their consent). */
+  listSubscriptionsOf(memberId: number): Promise<MemberSubscription[]>;
 
   createIssue(
     issue: { newsletterId: number; subject: string; intro: string; articleIds: number[] },

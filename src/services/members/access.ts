@@ -1,7 +1,9 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { readMemberEmail, readMemberName } from '../../domain/member.ts';
+import { SUBSCRIPTION_SOURCES } from '../../domain/newsletter.ts';
 import type { FieldError } from '../../errors.ts';
 import { Errors } from '../../errors.ts';
+import { applyChoice, readChoice } from '../newsletters/subscriptions.ts';
 import type { MembersContext } from './context.ts';
 import { countLinkRequest } from './link-requests.ts';
 import { queueMemberLink } from './links.ts';
@@ -27,16 +29,22 @@ function refuse(errors: FieldError[]): never {
  * link to confirm; a pending one is mailed that link again; an active one is mailed a sign-in
  * link instead. The answer is the same in every case. VALIDATION_FAILED names a wrong field;
  * MEMBER_LINKS_LIMIT past the day's links.
+ *
+ * The newsletters chosen (the form's raw "newsletters" field) are kept for a pending member
+ * only, replacing an earlier sign-up's choice: newsletters go to active members alone, so
+ * nothing is sent before the address is confirmed. An active member's choice is theirs to make
+ * signed in; a sign-up form cannot change it.
  */
 export async function signUpMember(
   ctx: MembersContext,
-  input: LinkFormInput & { name: string },
+  input: LinkFormInput & { name: string; newsletters?: unknown },
 ): Promise<LinkFormAnswer> {
   const log = ctx.log.child({ module: 'members' });
   const email = readMemberEmail(input.email);
   const name = readMemberName(input.name);
   const errors = [...(email.ok ? [] : email.errors), ...(name.ok ? [] : name.errors)];
   if (errors.length > 0 || !email.ok || !name.ok) refuse(errors);
+  const chosen = await readChoice(ctx, input.newsletters);
   if (input.honeypot.trim() !== '') {
     log.info('member sign-up dropped: the hidden field was filled');
     return 'check-your-inbox';
@@ -50,6 +58,8 @@ export async function signUpMember(
       (await repos.members.findByEmail(email.value))?.id;
     const member = id === undefined ? undefined : await repos.members.findById(id);
     if (!member || member.isBanned) return;
+    if (member.status === 'pending')
+      await applyChoice(ctx, repos, { memberId: member.id, chosen, source: SUBSCRIPTION_SOURCES.signup });
     await queueMemberLink(ctx, repos, {
       memberId: member.id,
       kind: member.status === 'active' ? 'signin' : 'signup',

@@ -54,6 +54,8 @@ export interface MemberDataExport {
   };
   /** Signed-in browsers; their ids are secrets and are left out. */
   sessions: { createdAt: string; lastSeenAt: string; expiresAt: string }[];
+  /** The newsletters they receive, each with when and from where they chose it (their consent). */
+  subscriptions: { newsletter: string; slug: string; chosenAt: string; source: string }[];
   /** Links mailed (their tokens are kept only as hashes, left out). */
   links: {
     kind: string;
@@ -66,9 +68,10 @@ export interface MemberDataExport {
 
 /** Everything we hold on the member, as a JSON-ready object. */
 export async function memberDataExport(ctx: MembersContext, member: Member): Promise<MemberDataExport> {
-  const [sessions, links] = await Promise.all([
+  const [sessions, links, subscriptions] = await Promise.all([
     ctx.store.members.listSessions(member.id),
     ctx.store.members.listTokens(member.id),
+    ctx.store.newsletters.listSubscriptionsOf(member.id),
   ]);
   return {
     exportedAt: toIsoTimestamp(ctx.now()),
@@ -85,6 +88,12 @@ export async function memberDataExport(ctx: MembersContext, member: Member): Pro
       complainedAt: member.complainedAt,
     },
     sessions: sessions.map(({ createdAt, lastSeenAt, expiresAt }) => ({ createdAt, lastSeenAt, expiresAt })),
+    subscriptions: subscriptions.map((s) => ({
+      newsletter: s.newsletterName,
+      slug: s.newsletterSlug,
+      chosenAt: s.createdAt,
+      source: s.source,
+    })),
     links: links.map(({ kind, newEmail, createdAt, expiresAt, usedAt }) => ({
       kind,
       newEmail,
@@ -97,7 +106,7 @@ export async function memberDataExport(ctx: MembersContext, member: Member): Pro
 
 /**
  * Deletes the member and everything kept on them: their sessions (every browser is signed out),
- * their links, and the day's count of links to their address. One transaction.
+ * their links, their subscriptions and deliveries (the foreign keys cascade), and the day's count of links to their address. One transaction.
  */
 export async function deleteMember(ctx: MembersContext, member: Member): Promise<void> {
   await ctx.store.transaction(async (repos) => {

@@ -9,7 +9,10 @@ import { articlePath } from '../../domain/paths.ts';
  */
 export const UNSUBSCRIBE_MARKER = 'PRESSROOM-UNSUBSCRIBE-URL-7f3a9c';
 
-/** An issue's two bodies, with UNSUBSCRIBE_MARKER where the unsubscribe URL goes. */
+/** Stands where each recipient's link to their newsletter choices goes, as UNSUBSCRIBE_MARKER does. */
+export const PREFERENCES_MARKER = 'PRESSROOM-PREFERENCES-URL-2b8e41';
+
+/** An issue's two bodies, with the markers where each recipient's own links go. */
 export interface RenderedIssue {
   html: string;
   text: string;
@@ -66,7 +69,7 @@ ${summary}`;
   </mj-section>
   <mj-section>
     <mj-column>
-      <mj-text font-size="12px" color="#555555" align="center">You receive ${escapeHtml(content.newsletterName)} because you subscribed at <a href="${escapeHtml(content.siteUrl)}" style="color:#555555">${escapeHtml(content.siteUrl)}</a>. <a href="${UNSUBSCRIBE_MARKER}" style="color:#555555">Unsubscribe</a></mj-text>
+      <mj-text font-size="12px" color="#555555" align="center">You receive ${escapeHtml(content.newsletterName)} because you subscribed at <a href="${escapeHtml(content.siteUrl)}" style="color:#555555">${escapeHtml(content.siteUrl)}</a>. <a href="${PREFERENCES_MARKER}" style="color:#555555">Choose your newsletters</a> · <a href="${UNSUBSCRIBE_MARKER}" style="color:#555555">Unsubscribe</a></mj-text>
     </mj-column>
   </mj-section>
 </mj-body>
@@ -85,6 +88,7 @@ export function issueText(content: IssueContent): string {
   lines.push(
     '--',
     `You receive ${content.newsletterName} because you subscribed at ${content.siteUrl}.`,
+    `Choose your newsletters: ${PREFERENCES_MARKER}`,
     `Unsubscribe: ${UNSUBSCRIBE_MARKER}`,
   );
   return lines.join('\n');
@@ -97,10 +101,17 @@ export async function renderIssue(content: IssueContent): Promise<RenderedIssue>
   return { html: result.html, text: issueText(content) };
 }
 
-/** One recipient's bodies: the rendered issue with their unsubscribe URL in place. */
-export function personalise(issue: RenderedIssue, unsubscribeUrl: string): RenderedIssue {
-  return {
-    html: issue.html.replaceAll(UNSUBSCRIBE_MARKER, escapeHtml(unsubscribeUrl)),
-    text: issue.text.replaceAll(UNSUBSCRIBE_MARKER, unsubscribeUrl),
-  };
+/** A recipient's own links in the footer. */
+export interface RecipientLinks {
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+}
+
+/** One recipient's bodies: the rendered issue with their own links in place. */
+export function personalise(issue: RenderedIssue, links: RecipientLinks): RenderedIssue {
+  const fill = (body: string, encode: (url: string) => string) =>
+    body
+      .replaceAll(UNSUBSCRIBE_MARKER, encode(links.unsubscribeUrl))
+      .replaceAll(PREFERENCES_MARKER, encode(links.preferencesUrl));
+  return { html: fill(issue.html, escapeHtml), text: fill(issue.text, (url) => url) };
 }

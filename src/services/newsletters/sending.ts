@@ -11,6 +11,7 @@ import type { NewsletterStore } from '../../domain/ports/newsletter-store.ts';
 import type { ServiceContext } from '../context.ts';
 import { deliveriesFor, messageIdDomain } from './issues.ts';
 import { personalise, type RenderedIssue } from './render.ts';
+import { preferencesUrl } from './subscriptions.ts';
 import { unsubscribeUrl } from './unsubscribe.ts';
 import type { UnsubscribeTokens } from './unsubscribe-token.ts';
 
@@ -176,7 +177,10 @@ async function deliver(
     memberId: delivery.memberId,
     newsletterId: issue.newsletterId,
   });
-  const bodies = personalise(input.rendered, link);
+  const bodies = personalise(input.rendered, {
+    unsubscribeUrl: link,
+    preferencesUrl: preferencesUrl(ctx.siteUrl, deps.tokens, { memberId: delivery.memberId, now: ctx.now() }),
+  });
   const result = await deps.mailer.send({
     to: delivery.email,
     subject: issue.subject,

@@ -3,6 +3,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Member, MemberTokenKind } from '../../domain/member.ts';
+import { SUBSCRIPTION_SOURCES } from '../../domain/newsletter.ts';
 import { MEMBER_PATHS } from '../../domain/paths.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import { requestMemberSignIn, signUpMember } from '../../services/members/access.ts';
@@ -15,6 +16,11 @@ import {
 import type { MembersContext } from '../../services/members/context.ts';
 import { followMemberLink, peekMemberLink } from '../../services/members/links.ts';
 import { memberForSession, signOutMember } from '../../services/members/sessions.ts';
+import {
+  newsletterChoicesOf,
+  offeredNewsletters,
+  saveNewsletterChoice,
+} from '../../services/newsletters/subscriptions.ts';
 import type { Reader } from '../../services/reader.ts';
 import { loadSiteSettings } from '../../services/settings.ts';
 import { clientGroupOf } from '../client-group.ts';
@@ -31,6 +37,7 @@ import {
   invalidLinkView,
   joinView,
   type MemberFormState,
+  type NewsletterChoiceState,
   signInView,
 } from '../views/members.ts';
 import { memberCookie } from './member-cookie.ts';
@@ -45,6 +52,8 @@ const MemberForm = Type.Object(
     name: OptionalText,
     token: OptionalText,
     leave_blank: OptionalText,
+    // Ticked checkboxes: one id, or several; the newsletters' service reads and checks them.
+    newsletters: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: true },
 );
@@ -53,6 +62,8 @@ const NoticeQuery = Type.Object({ notice: OptionalText });
 
 type MemberFormBody = {
   _csrf?: string | undefined;
+  /** The ticked newsletters' ids: one string, or several (additionalProperties). */
+  newsletters?: unknown;
   email?: string | undefined;
   name?: string | undefined;
   token?: string | undefined;
@@ -70,6 +81,13 @@ const AFTER_LINK: Record<MemberTokenKind, string> = {
 function formErrorsOf(error: unknown): Record<string, string> | undefined {
   if (!isAppError(error) || !error.details || error.code !== 'VALIDATION_FAILED') return undefined;
   return toFieldErrors(error.details);
+}
+
+/** The ids ticked in a refused form, to tick them again (the service said which were wrong). */
+function tickedIn(body: MemberFormBody): number[] {
+  const raw = body.newsletters;
+  const values = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return values.filter((v): v is string => typeof v === 'string' && /^\d{1,12}$/.test(v)).map(Number);
 }
 
 /** What was typed, shown again with the errors. */
@@ -128,18 +146,28 @@ export async function memberRoutes(
     title: string;
     view: typeof joinView;
     submit: (body: MemberFormBody, sender: string) => Promise<unknown>;
+    /** The newsletters the form offers, ticked as in a refused post (or as first shown). */
+    choices?: (body?: MemberFormBody) => Promise<NewsletterChoiceState>;
   }) => {
     const page = async (
       request: FastifyRequest,
       reply: FastifyReply,
-      state: MemberFormState & { status?: number } = {},
-    ) =>
-      send(reply, {
+      state: MemberFormState & { status?: number; body?: MemberFormBody } = {},
+    ) => {
+      const { body, ...formState } = state;
+      const choices = form.choices ? { choices: await form.choices(body) } : {};
+      return send(reply, {
         status: state.status ?? 200,
         title: form.title,
         canonicalPath: form.path,
-        body: form.view({ siteName: await siteName(), csrfToken: forms.token(request, reply), ...state }),
+        body: form.view({
+          siteName: await siteName(),
+          csrfToken: forms.token(request, reply),
+          ...choices,
+          ...formState,
+        }),
       });
+    };
     app.get(form.path, async (request, reply) => {
       if (await signedIn(request, reply)) return reply.redirect(MEMBER_PATHS.account, 303);
       return page(request, reply);
@@ -152,7 +180,7 @@ export async function memberRoutes(
       } catch (error) {
         const errors = formErrorsOf(error);
         if (!errors) throw error;
-        return page(request, reply, { status: 400, values: typed(body), errors });
+        return page(request, reply, { status: 400, values: typed(body), errors, body });
       }
       return reply.redirect(MEMBER_PATHS.checkInbox, 303);
     });
@@ -168,7 +196,16 @@ export async function memberRoutes(
         name: body.name ?? '',
         honeypot: body.leave_blank ?? '',
         sender,
+        newsletters: body.newsletters,
       }),
+    choices: async (body) => {
+      const newsletters = await offeredNewsletters(ctx);
+      // First shown, the daily digest is ticked: the newsletter most readers come for.
+      const chosenIds = body
+        ? tickedIn(body)
+        : newsletters.filter((n) => n.kind === 'daily').map((n) => n.id);
+      return { newsletters, chosenIds };
+    },
   });
   linkForm({
     path: MEMBER_PATHS.signIn,
@@ -234,14 +271,18 @@ export async function memberRoutes(
       notice?: string | undefined;
       name?: MemberFormState;
       email?: MemberFormState;
+      newsletters?: MemberFormState & { ticked: number[] };
     } = {},
   ) => {
     const { status, ...view } = state;
+    const saved = await newsletterChoicesOf(ctx, member.id);
+    // A refused choice is shown as it was ticked, not as it is saved.
+    const choices = view.newsletters ? { ...saved, chosenIds: view.newsletters.ticked } : saved;
     return send(reply, {
       status: status ?? 200,
       title: 'Your account',
       canonicalPath: MEMBER_PATHS.account,
-      body: accountView({ member, csrfToken: forms.token(request, reply), ...view }),
+      body: accountView({ member, csrfToken: forms.token(request, reply), choices, ...view }),
     });
   };
 
@@ -289,6 +330,27 @@ export async function memberRoutes(
       return accountPage(request, reply, member, { status: 400, email: { values: typed(body), errors } });
     }
     return reply.redirect(`${MEMBER_PATHS.account}?notice=email-sent`, 303);
+  });
+
+  app.post(MEMBER_PATHS.accountNewsletters, postOptions, async (request, reply) => {
+    const body = request.body;
+    const member = await memberOrSignIn(request, reply);
+    if (!member) return reply;
+    try {
+      checkForm(request, body);
+      await saveNewsletterChoice(ctx, member, body.newsletters, SUBSCRIPTION_SOURCES.account);
+    } catch (error) {
+      const errors = formErrorsOf(error);
+      if (!errors) throw error;
+      return accountPage(request, reply, member, {
+        status: 400,
+        newsletters: { errors, ticked: tickedIn(body) },
+      });
+    }
+    return reply.redirect(
+      `${MEMBER_PATHS.account}?notice=newsletters-saved#account-newsletters-heading`,
+      303,
+    );
   });
 
   // A POST, not a link: the file is made for this browser's member, on their request only.

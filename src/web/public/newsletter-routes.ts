@@ -2,21 +2,39 @@ import { timingSafeEqual } from 'node:crypto';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import { Errors } from '../../errors.ts';
+import { SUBSCRIPTION_SOURCES } from '../../domain/newsletter.ts';
+import { Errors, isAppError } from '../../errors.ts';
 import type { ServiceContext } from '../../services/context.ts';
 import { type BounceReport, recordBounce, recordDsn } from '../../services/newsletters/bounces.ts';
+import {
+  memberOfPreferencesToken,
+  newsletterChoicesOf,
+  PREFERENCES_PATH,
+  saveNewsletterChoice,
+} from '../../services/newsletters/subscriptions.ts';
 import { describeUnsubscribe, unsubscribeByToken } from '../../services/newsletters/unsubscribe.ts';
 import type { Reader } from '../../services/reader.ts';
 import { clientGroupOf } from '../client-group.ts';
+import { toFieldErrors } from '../newsroom/forms.ts';
 import { OptionalText, type TypedApp } from '../schemas.ts';
 import type { SafeHtml } from '../views/html.ts';
 import { type AssetUrls, layout } from '../views/layout.ts';
+import { preferencesInvalidView, preferencesView } from '../views/newsletter-choices.ts';
 import { unsubscribeConfirmView, unsubscribedView } from '../views/unsubscribe.ts';
 
 const UNSUBSCRIBE_PATH = '/newsletters/unsubscribe';
 const TokenQuery = Type.Object({ token: Type.Optional(Type.String({ maxLength: 200 })) });
 const UnsubscribeForm = Type.Object(
   { token: OptionalText, 'List-Unsubscribe': OptionalText },
+  { additionalProperties: true },
+);
+
+const PreferencesQuery = Type.Object({
+  token: Type.Optional(Type.String({ maxLength: 200 })),
+  saved: OptionalText,
+});
+const PreferencesForm = Type.Object(
+  { token: OptionalText, newsletters: Type.Optional(Type.Unknown()) },
   { additionalProperties: true },
 );
 
@@ -33,8 +51,9 @@ const BounceBody = Type.Object({ events: Type.Array(BounceEvent, { minItems: 1, 
 /**
  * Newsletter doors: the unsubscribe page (GET shows a button, POST unsubscribes; both work
  * without script) and the RFC 8058 one-click POST at the same address, which carries no cookie
- * and no CSRF token (the signed token in the address is the guard), and the bounce webhook for
- * providers, authenticated by a shared secret.
+ * and no CSRF token (the signed token in the address is the guard); the page of a member's
+ * newsletter choices each message links to, guarded the same way by a token that runs out; and
+ * the bounce webhook for providers, authenticated by a shared secret.
  */
 export async function newsletterRoutes(
   app: TypedApp,
@@ -61,9 +80,10 @@ export async function newsletterRoutes(
     (_r, body, done) => done(null, body),
   );
 
-  const page = async (reply: FastifyReply, title: string, body: SafeHtml) => {
+  const page = async (reply: FastifyReply, title: string, body: SafeHtml, status = 200) => {
     const site = await reader.site();
     return reply
+      .code(status)
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
@@ -102,6 +122,60 @@ export async function newsletterRoutes(
       const token = request.query.token ?? request.body?.token ?? '';
       const view = await unsubscribeByToken(ctx, token);
       return page(reply, 'You are unsubscribed', unsubscribedView(view.newsletterName));
+    },
+  );
+
+  /** The choices page for a token: the form, or the "link does not work" page with a 400. */
+  const preferencesPage = async (
+    reply: FastifyReply,
+    token: string,
+    state: { isSaved?: boolean; errors?: Record<string, string>; ticked?: number[] } = {},
+  ) => {
+    let member: Awaited<ReturnType<typeof memberOfPreferencesToken>>;
+    try {
+      member = await memberOfPreferencesToken(ctx, token);
+    } catch (error) {
+      if (!isAppError(error) || error.code !== 'PREFERENCES_LINK_INVALID') throw error;
+      return page(reply, 'This link does not work any more', preferencesInvalidView(error.message), 400);
+    }
+    const choices = await newsletterChoicesOf(ctx, member.id);
+    const view = preferencesView({
+      email: member.email,
+      ...choices,
+      ...(state.ticked ? { chosenIds: state.ticked } : {}),
+      token,
+      action: PREFERENCES_PATH,
+      ...(state.isSaved ? { isSaved: true } : {}),
+      ...(state.errors ? { errors: state.errors } : {}),
+    });
+    return page(reply, 'Your newsletters', view, state.errors ? 400 : 200);
+  };
+
+  app.get(PREFERENCES_PATH, { schema: { querystring: PreferencesQuery } }, async (request, reply) =>
+    preferencesPage(reply, request.query.token ?? '', { isSaved: request.query.saved === '1' }),
+  );
+
+  // No session and no CSRF token: the signed token in the form is the guard, and a page
+  // elsewhere cannot know it.
+  app.post(
+    PREFERENCES_PATH,
+    {
+      config: { rateLimit: { max: options.rateLimitPerMinute, timeWindow: '1 minute' } },
+      schema: { body: PreferencesForm },
+      bodyLimit: 16 * 1024,
+    },
+    async (request, reply) => {
+      const token = request.body.token ?? '';
+      try {
+        const member = await memberOfPreferencesToken(ctx, token);
+        await saveNewsletterChoice(ctx, member, request.body.newsletters, SUBSCRIPTION_SOURCES.emailLink);
+      } catch (error) {
+        if (isAppError(error) && error.code === 'VALIDATION_FAILED' && error.details)
+          return preferencesPage(reply, token, { errors: toFieldErrors(error.details), ticked: [] });
+        if (!isAppError(error) || error.code !== 'PREFERENCES_LINK_INVALID') throw error;
+        return page(reply, 'This link does not work any more', preferencesInvalidView(error.message), 400);
+      }
+      return reply.redirect(`${PREFERENCES_PATH}?token=${encodeURIComponent(token)}&saved=1`, 303);
     },
   );
 

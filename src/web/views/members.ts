@@ -1,7 +1,9 @@
 import type { Member, MemberTokenKind } from '../../domain/member.ts';
 import { MEMBER_LIMITS } from '../../domain/member.ts';
+import type { Newsletter } from '../../domain/newsletter.ts';
 import { MEMBER_PATHS } from '../../domain/paths.ts';
 import { html, type SafeHtml } from './html.ts';
+import { newsletterChoiceFields } from './newsletter-choices.ts';
 import { honeypotField, type ReaderFormParts, readerFormErrors, readerFormField } from './reader-form.ts';
 
 /** A form's state: what was typed and, after a refused submission, what is wrong by field. */
@@ -10,14 +12,20 @@ export interface MemberFormState {
   errors?: Record<string, string>;
 }
 
+/** The newsletters a form offers, and those ticked. */
+export interface NewsletterChoiceState {
+  newsletters: Newsletter[];
+  chosenIds: readonly number[];
+}
+
 const FORM: ReaderFormParts = {
   idPrefix: 'member',
-  labels: { email: 'Your email address', name: 'Your name' },
+  labels: { email: 'Your email address', name: 'Your name', newsletters: 'Newsletters' },
 };
 
 const ACCOUNT_FORM: ReaderFormParts = {
   idPrefix: 'account',
-  labels: { email: 'New email address', name: 'Your name' },
+  labels: { email: 'New email address', name: 'Your name', newsletters: 'Newsletters' },
 };
 
 function csrfField(token: string): SafeHtml {
@@ -41,8 +49,18 @@ function textField(
   });
 }
 
-/** The sign-up form: an address and an optional name; a link to confirm is mailed. */
-export function joinView(input: { siteName: string; csrfToken: string } & MemberFormState): SafeHtml {
+/** The join form's newsletters, when any is offered: nothing is sent before the address is confirmed. */
+function joinChoices(choices: NewsletterChoiceState | undefined, error: string | undefined): SafeHtml {
+  if (!choices || choices.newsletters.length === 0) return html``;
+  return html`<h2 class="reader-form__subheading">Newsletters</h2>
+    <p class="reader-form__hint">Choose what we email you. Nothing is sent until you confirm your address; you can change this at any time.</p>
+    ${newsletterChoiceFields({ idPrefix: 'member', ...choices, error })}`;
+}
+
+/** The sign-up form: an address, an optional name and the newsletters; a link to confirm is mailed. */
+export function joinView(
+  input: { siteName: string; csrfToken: string; choices?: NewsletterChoiceState } & MemberFormState,
+): SafeHtml {
   return html`<article class="reader-form">
   <h1>Become a member of ${input.siteName}</h1>
   <p>Members hear from us by email and help keep this publication independent. There is no password: we email you a link each time you sign in.</p>
@@ -51,6 +69,7 @@ export function joinView(input: { siteName: string; csrfToken: string } & Member
     ${csrfField(input.csrfToken)}
     ${textField(FORM, input, { name: 'email', isRequired: true, hint: 'We send a link to this address to confirm it is yours.' })}
     ${textField(FORM, input, { name: 'name', isRequired: false })}
+    ${joinChoices(input.choices, input.errors?.newsletters)}
     ${honeypotField('member')}
     <p class="reader-form__privacy">By joining you agree that we write to you at this address. You can download what we keep about you, or delete your account, at any time from your account page.</p>
     <button type="submit">Join</button>
@@ -141,6 +160,7 @@ const NOTICES: Record<string, string> = {
   'email-sent':
     'We sent a link to your new address: open it to confirm the change. Until then we keep using your current address.',
   'name-saved': 'Your name is saved.',
+  'newsletters-saved': 'Your newsletter choices are saved.',
 };
 
 /** One part of the account page: a heading, a few words, and a form that posts with the CSRF token. */
@@ -167,13 +187,38 @@ function accountSection(input: {
   </section>`;
 }
 
-/** The signed-in member's account page: name, address, their data, deletion, sign-out. */
+/** The account page's newsletters: every offered one, ticked as the member chose. */
+function accountNewsletters(
+  choices: NewsletterChoiceState,
+  state: MemberFormState | undefined,
+  csrfToken: string,
+): SafeHtml {
+  if (choices.newsletters.length === 0)
+    return html`<section aria-labelledby="account-newsletters-heading">
+    <h2 id="account-newsletters-heading">Newsletters</h2>
+    <p>There are no newsletters to choose from at the moment.</p>
+  </section>`;
+  return accountSection({
+    id: 'newsletters',
+    heading: 'Newsletters',
+    intro: 'Tick the newsletters you want by email, untick those you do not, and save.',
+    action: MEMBER_PATHS.accountNewsletters,
+    csrfToken,
+    button: 'Save my newsletters',
+    errors: state?.errors,
+    fields: newsletterChoiceFields({ idPrefix: 'account', ...choices, error: state?.errors?.newsletters }),
+  });
+}
+
+/** The signed-in member's account page: name, address, newsletters, their data, deletion, sign-out. */
 export function accountView(input: {
   member: Member;
   csrfToken: string;
+  choices: NewsletterChoiceState;
   notice?: string | undefined;
   name?: MemberFormState;
   email?: MemberFormState;
+  newsletters?: MemberFormState;
 }): SafeHtml {
   const { member, csrfToken } = input;
   // Only the notices above: a query naming a property every object inherits (constructor, toString) shows nothing.
@@ -208,6 +253,7 @@ export function accountView(input: {
     errors: emailState.errors,
     fields: textField(ACCOUNT_FORM, emailState, { name: 'email', isRequired: true }),
   })}
+  ${accountNewsletters(input.choices, input.newsletters, csrfToken)}
   ${accountSection({
     id: 'data',
     heading: 'Your data',
