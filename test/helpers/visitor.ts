@@ -73,9 +73,10 @@ export class Visitor {
     );
   }
 
+  /** Posts a form as a browser does; an array is a repeated field (ticked checkboxes). */
   async post(
     url: string,
-    form: Record<string, string>,
+    form: Record<string, string | string[]>,
     headers: Record<string, string> = {},
   ): Promise<LightMyRequestResponse> {
     return this.keep(
@@ -88,7 +89,11 @@ export class Visitor {
           ...this.cookieHeader(),
           ...headers,
         },
-        payload: new URLSearchParams({ _csrf: this.csrf, ...form }).toString(),
+        payload: new URLSearchParams(
+          Object.entries({ _csrf: this.csrf, ...form }).flatMap(([name, value]) =>
+            (Array.isArray(value) ? value : [value]).map((one) => [name, one]),
+          ),
+        ).toString(),
       }),
     );
   }
