@@ -7,7 +7,7 @@ import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
 import type { Wiring } from '../../src/wiring.ts';
-import { horizontalOverflow, seriousViolations, shoot } from '../helpers/browser-pages.ts';
+import { checkReaderPage, shoot } from '../helpers/browser-pages.ts';
 import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
 import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
 import { mailerTo, type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
@@ -60,17 +60,7 @@ describe('members in Chromium', { skip: browserSkipReason() }, () => {
     return link;
   };
 
-  /** axe (which needs scripts) and the phone width, on a page opened in a scripted browser with the same cookies. */
-  const checkPage = async (reader: Page, path: string) => {
-    const context = await browser.newContext({ bypassCSP: true });
-    await context.addCookies(await reader.context().cookies());
-    const page = await context.newPage();
-    await page.goto(`${siteUrl}${path}`);
-    assert.deepEqual(await seriousViolations(page), [], `axe on ${path}`);
-    await page.setViewportSize({ width: 360, height: 800 });
-    assert.equal(await horizontalOverflow(page), 0, `no sideways scrolling on a phone: ${path}`);
-    await context.close();
-  };
+  const checkPage = (reader: Page, path: string) => checkReaderPage(browser, reader, `${siteUrl}${path}`);
 
   test('a reader without JavaScript joins from an article, confirms by the mailed link, and uses the account page', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { createIssue, sendIssue } from '../../src/services/newsletters/issues.ts';
-import { horizontalOverflow, seriousViolations, shoot } from '../helpers/browser-pages.ts';
+import { checkReaderPage, shoot } from '../helpers/browser-pages.ts';
 import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
 import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
@@ -53,17 +53,7 @@ describe('newsletter choices in Chromium', { skip: browserSkipReason() }, () => 
     return mail;
   };
 
-  /** axe (which needs scripts) and the phone width, on a page opened in a scripted browser with the same cookies. */
-  const checkPage = async (reader: Page, url: string) => {
-    const context = await browser.newContext({ bypassCSP: true });
-    await context.addCookies(await reader.context().cookies());
-    const page = await context.newPage();
-    await page.goto(url);
-    assert.deepEqual(await seriousViolations(page), [], `axe on ${url}`);
-    await page.setViewportSize({ width: 360, height: 800 });
-    assert.equal(await horizontalOverflow(page), 0, `no sideways scrolling on a phone: ${url}`);
-    await context.close();
-  };
+  const checkPage = (reader: Page, url: string) => checkReaderPage(browser, reader, url);
 
   test('without JavaScript: choose at sign-up, change on the account page, then again from a received newsletter’s link', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });

@@ -1,8 +1,9 @@
 // What the Chromium tests of the newsroom do on every page: sign in, look for sideways scrolling
 // and serious accessibility problems, and save a screenshot to look at.
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { TEST_PASSWORD } from './admin.ts';
 
 /** Saves a full-page screenshot as `name`.png in SCREENSHOT_DIR, when set (they are looked at, not compared). */
@@ -45,4 +46,19 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/**
+ * axe (which needs scripts) and the phone width, on a page a script-less reader has open: it is
+ * opened again in a scripted browser with the reader's cookies.
+ */
+export async function checkReaderPage(browser: Browser, reader: Page, url: string): Promise<void> {
+  const context = await browser.newContext({ bypassCSP: true });
+  await context.addCookies(await reader.context().cookies());
+  const page = await context.newPage();
+  await page.goto(url);
+  assert.deepEqual(await seriousViolations(page), [], `axe on ${url}`);
+  await page.setViewportSize({ width: 360, height: 800 });
+  assert.equal(await horizontalOverflow(page), 0, `no sideways scrolling on a phone: ${url}`);
+  await context.close();
 }
