@@ -89,6 +89,11 @@ export const PERMISSIONS = {
       'See members (their addresses and consent are personal data), search and export them, import them from CSV, change their tier, ban or delete them, and define the membership tiers',
     roles: ['admin'],
   },
+  'newsletter.manage': {
+    description:
+      'Set up newsletters (digests, alerts), compose issues, preview and test them, schedule or send them, and see their sending history',
+    roles: ['editor', 'admin'],
+  },
   'settings.manage': { description: 'Change site settings', roles: ['admin'] },
   'user.manage': { description: 'Invite staff, change roles, disable accounts', roles: ['admin'] },
   'audit.view': { description: 'Read the audit log', roles: ['admin'] },

@@ -2,6 +2,7 @@ import type { Mailer } from '../adapters/mailer.ts';
 import type { NewsletterMailer } from '../adapters/newsletter-mailer.ts';
 import type { Config } from '../config.ts';
 import type { ServiceContext } from '../services/context.ts';
+import { createDueDigests } from '../services/newsletters/digests.ts';
 import { sendDueIssues } from '../services/newsletters/issues.ts';
 import { publishDueArticles } from '../services/newsroom/workflow.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
@@ -44,6 +45,8 @@ export function jobRunnerFor(
     },
     recurring: {
       'publish-due-articles': () => publishDueArticles(ctx),
+      // Digests first: one made now is scheduled for now and goes out in the same poll.
+      'create-due-digests': () => createDueDigests(ctx),
       'send-due-newsletters': () => sendDueIssues(ctx),
       ...(shouldScheduleDaily ? { 'schedule-reach-roll-up': dailyReachRollUp(ctx) } : {}),
     },

@@ -131,6 +131,130 @@ export class NewsletterRepository implements NewsletterStore {
     return row && toNewsletter(row);
   }
 
+  async findNewsletterBySlug(slug: string): Promise<Newsletter | undefined> {
+    const row = await this.db
+      .selectFrom('newsletters')
+      .selectAll()
+      .where('slug', '=', slug)
+      .executeTakeFirst();
+    return row && toNewsletter(row);
+  }
+
+  async listNewsletters(): Promise<Newsletter[]> {
+    const rows = await this.db
+      .selectFrom('newsletters')
+      .selectAll()
+      .orderBy('is_active', 'desc')
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
+    return rows.map(toNewsletter);
+  }
+
+  async updateNewsletter(
+    id: number,
+    changes: { name: string; sendHour: number | null; isActive: boolean },
+    now: string,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('newsletters')
+      .set({
+        name: changes.name,
+        send_hour: changes.sendHour,
+        is_active: changes.isActive ? 1 : 0,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async listIssues(newsletterId: number, limit: number): Promise<NewsletterIssue[]> {
+    const rows = await this.db
+      .selectFrom('newsletter_issues')
+      .select([
+        'id',
+        'newsletter_id',
+        'subject',
+        'intro',
+        'article_ids',
+        'status',
+        'scheduled_at',
+        'started_at',
+        'finished_at',
+        'recipients_after',
+        'is_enumerated',
+        'recipient_count',
+        'sent_count',
+        'failed_count',
+        'bounced_count',
+        'period_key',
+        'created_at',
+        'updated_at',
+        sql<null>`null`.as('html_body'),
+        sql<null>`null`.as('text_body'),
+      ])
+      .where('newsletter_id', '=', newsletterId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toIssue);
+  }
+
+  async updateIssueContent(
+    id: number,
+    content: { subject: string; intro: string; articleIds: number[] },
+    now: string,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('newsletter_issues')
+      .set({
+        subject: content.subject,
+        intro: content.intro,
+        article_ids: JSON.stringify(content.articleIds),
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', ['draft', 'scheduled'])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async createPeriodIssue(
+    issue: { newsletterId: number; periodKey: string; subject: string; intro: string; articleIds: number[] },
+    now: string,
+  ): Promise<number | undefined> {
+    const rows = await this.db
+      .insertInto('newsletter_issues')
+      .values({
+        newsletter_id: issue.newsletterId,
+        period_key: issue.periodKey,
+        subject: issue.subject,
+        intro: issue.intro,
+        article_ids: JSON.stringify(issue.articleIds),
+        status: 'scheduled',
+        scheduled_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['newsletter_id', 'period_key']).doNothing())
+      .returning('id')
+      .execute();
+    return rows[0]?.id;
+  }
+
+  async lastPeriodIssueAt(newsletterId: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('newsletter_issues')
+      .select('created_at')
+      .where('newsletter_id', '=', newsletterId)
+      .where('period_key', 'is not', null)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.created_at;
+  }
+
   async subscribe(
     subscription: { newsletterId: number; memberId: number; source: string },
     now: string,

@@ -518,6 +518,8 @@ export interface NewsletterIssuesTable {
   sent_count: ColumnType<number, number | undefined, number>;
   failed_count: ColumnType<number, number | undefined, number>;
   bounced_count: ColumnType<number, number | undefined, number>;
+  /** An automatic digest's period, unique per newsletter; null for issues composed by hand. */
+  period_key: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: string;
   updated_at: string;
 }

@@ -39,6 +39,34 @@ export interface NewsletterStore {
     now: string,
   ): Promise<number>;
   findNewsletter(id: number): Promise<Newsletter | undefined>;
+  findNewsletterBySlug(slug: string): Promise<Newsletter | undefined>;
+  /** Every newsletter, active first, by name. */
+  listNewsletters(): Promise<Newsletter[]>;
+  /** Changes a newsletter's name, send hour and whether it is active; false when there is none. */
+  updateNewsletter(
+    id: number,
+    changes: { name: string; sendHour: number | null; isActive: boolean },
+    now: string,
+  ): Promise<boolean>;
+  /** A newsletter's issues, newest first (without their rendered bodies): its sending history. */
+  listIssues(newsletterId: number, limit: number): Promise<NewsletterIssue[]>;
+  /** Changes a draft or scheduled issue's content; false in any other status. */
+  updateIssueContent(
+    id: number,
+    content: { subject: string; intro: string; articleIds: number[] },
+    now: string,
+  ): Promise<boolean>;
+  /**
+   * Creates the automatic digest of one period, scheduled for `now` (so the send of scheduled
+   * issues takes it up even after a restart between the two); undefined when the newsletter already
+   * has that period's issue (made by another process, or before a restart).
+   */
+  createPeriodIssue(
+    issue: { newsletterId: number; periodKey: string; subject: string; intro: string; articleIds: number[] },
+    now: string,
+  ): Promise<number | undefined>;
+  /** When the newsletter's latest automatic digest was made; undefined before the first. */
+  lastPeriodIssueAt(newsletterId: number): Promise<string | undefined>;
   /** Adds a subscription; false when the member already had it. */
   subscribe(
     subscription: { newsletterId: number; memberId: number; source: string },

@@ -1,4 +1,5 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
+import { isGated } from '../../domain/article-access.ts';
 import { type NewsletterIssue, newsletterMessageId } from '../../domain/newsletter.ts';
 import type { NewsletterStore } from '../../domain/ports/newsletter-store.ts';
 import { Errors } from '../../errors.ts';
@@ -102,7 +103,12 @@ export async function sendDueIssues(ctx: ServiceContext): Promise<number> {
   return started;
 }
 
-async function renderIssueOf(ctx: ServiceContext, issue: NewsletterIssue) {
+/**
+ * Renders an issue as it would go out now (the send renders it again at its start). Articles
+ * for members or paying members go out as their title and summary, marked for members, with no
+ * more of their text than a public listing shows.
+ */
+export async function renderIssueOf(ctx: ServiceContext, issue: NewsletterIssue) {
   const newsletter = await ctx.store.newsletters.findNewsletter(issue.newsletterId);
   if (!newsletter) throw Errors.NEWSLETTER_NOT_FOUND({ id: issue.newsletterId });
   const [settings, found] = await Promise.all([
@@ -110,11 +116,12 @@ async function renderIssueOf(ctx: ServiceContext, issue: NewsletterIssue) {
     ctx.store.articles.findSummariesByIds(issue.articleIds),
   ]);
   const byId = new Map(found.map((article) => [article.id, article]));
-  // Only published, public articles go out: a draft picked and later withdrawn is left out.
+  // Only published articles go out: a draft picked and later withdrawn is left out.
   const articles = issue.articleIds
     .map((id) => byId.get(id))
     .filter((article) => article !== undefined)
-    .filter((article) => article.status === 'published' && article.visibility === 'public');
+    .filter((article) => article.status === 'published')
+    .map((article) => ({ ...article, isForMembers: isGated(article) }));
   return renderIssue({
     publicationName: settings.siteName,
     newsletterName: newsletter.name,

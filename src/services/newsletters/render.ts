@@ -25,8 +25,11 @@ export interface IssueContent {
   subject: string;
   intro: string;
   siteUrl: string;
-  articles: Pick<ArticleSummary, 'title' | 'slug' | 'summary'>[];
+  /** isForMembers: a gated article, shown as its title and summary with a "for members" mark. */
+  articles: (Pick<ArticleSummary, 'title' | 'slug' | 'summary'> & { isForMembers?: boolean })[];
 }
+
+const FOR_MEMBERS = 'For members';
 
 const escapeHtml = escapeUTF8;
 
@@ -48,7 +51,10 @@ export function issueMjml(content: IssueContent): string {
       const summary = article.summary
         ? `<mj-text font-size="15px" line-height="1.5" color="#333333">${escapeHtml(article.summary)}</mj-text>`
         : '';
-      return `<mj-text font-size="20px" font-weight="bold" line-height="1.3" padding-top="20px"><a href="${escapeHtml(url)}" style="color:#1a1a1a">${escapeHtml(article.title)}</a></mj-text>
+      const mark = article.isForMembers
+        ? `<mj-text font-size="12px" color="#7a4a00" text-transform="uppercase" padding-bottom="0">${FOR_MEMBERS}</mj-text>`
+        : '';
+      return `${mark}<mj-text font-size="20px" font-weight="bold" line-height="1.3" padding-top="20px"><a href="${escapeHtml(url)}" style="color:#1a1a1a">${escapeHtml(article.title)}</a></mj-text>
 ${summary}`;
     })
     .join('\n');
@@ -81,7 +87,10 @@ export function issueText(content: IssueContent): string {
   const lines = [`${content.publicationName} · ${content.newsletterName}`, '', content.subject, ''];
   for (const p of paragraphs(content.intro)) lines.push(p, '');
   for (const article of content.articles) {
-    lines.push(article.title, `${content.siteUrl}${articlePath(article.slug)}`);
+    lines.push(
+      article.isForMembers ? `${article.title} (${FOR_MEMBERS.toLowerCase()})` : article.title,
+      `${content.siteUrl}${articlePath(article.slug)}`,
+    );
     if (article.summary) lines.push(article.summary);
     lines.push('');
   }

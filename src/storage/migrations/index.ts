@@ -33,6 +33,7 @@ import * as articlePreviews from './0030-article-previews.ts';
 import * as memberLinkRequests from './0031-member-link-requests.ts';
 import * as newsletters from './0032-newsletters.ts';
 import * as membersAdmin from './0033-members-admin.ts';
+import * as newsletterDigestPeriods from './0034-newsletter-digest-periods.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -78,4 +79,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0031-member-link-requests': memberLinkRequests,
   '0032-newsletters': newsletters,
   '0033-members-admin': membersAdmin,
+  '0034-newsletter-digest-periods': newsletterDigestPeriods,
 };

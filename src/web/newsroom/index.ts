@@ -51,6 +51,7 @@ import { type AdminAccess, type AdminAuth, permissionDenied, requirePermission }
 import { mediaPages } from './media.ts';
 import { memberPages } from './members.ts';
 import { adminNavFor, REPRINT_QUEUE_HREF } from './nav.ts';
+import { newsletterPages } from './newsletters.ts';
 import { staticPagePages } from './pages.ts';
 import { peoplePages } from './people.ts';
 import { pickerRoutes } from './pickers.ts';
@@ -86,6 +87,7 @@ const SUB_PAGES: SubPage[] = [
   pickerRoutes,
   reachPages,
   memberPages,
+  newsletterPages,
 ];
 
 const csrfTokens = new WeakMap<FastifyRequest, string>();

@@ -21,6 +21,7 @@ export const ADMIN_NAV: { href: string; label: string; action: Action }[] = [
   { href: '/admin/pages', label: 'Pages', action: 'page.manage' },
   { href: REPRINT_QUEUE_HREF, label: 'Reprint requests', action: 'reprint.manage' },
   { href: '/admin/members', label: 'Members', action: 'member.manage' },
+  { href: '/admin/newsletters', label: 'Newsletters', action: 'newsletter.manage' },
   { href: '/admin/users', label: 'Users', action: 'user.manage' },
   { href: '/admin/settings', label: 'Settings', action: 'settings.manage' },
   { href: '/admin/audit', label: 'Audit log', action: 'audit.view' },
