@@ -57,7 +57,6 @@ const ScheduleForm = Type.Object({ at: OptionalText });
 const SendForm = Type.Object({ confirm: OptionalText });
 const EmptyForm = Type.Object({});
 const NoticeOnly = Type.Object({ notice: OptionalText, featured: OptionalText });
-const IssueParams = Type.Object({ id: IdParams.properties.id });
 
 const KIND_LABELS: Record<string, string> = {
   daily: 'Daily digest',
@@ -416,13 +415,13 @@ ${errorSummary(state.failedAction === 'send' ? state.problem : undefined, { conf
 
   app.get(
     '/newsletter-issues/:id',
-    { config: access, schema: { params: IssueParams, querystring: NoticeOnly } },
+    { config: access, schema: { params: IdParams, querystring: NoticeOnly } },
     async (request, reply) => issuePage(request, reply, request.params.id, { notice: request.query.notice }),
   );
 
   app.get(
     '/newsletter-issues/:id/preview',
-    { config: access, schema: { params: IssueParams } },
+    { config: access, schema: { params: IdParams } },
     async (request, reply) => {
       const bodies = await previewIssue(ctx, currentUser(request), request.params.id);
       return reply
@@ -435,7 +434,7 @@ ${errorSummary(state.failedAction === 'send' ? state.problem : undefined, { conf
 
   app.get(
     '/newsletter-issues/:id/preview.txt',
-    { config: access, schema: { params: IssueParams } },
+    { config: access, schema: { params: IdParams } },
     async (request, reply) => {
       const bodies = await previewIssue(ctx, currentUser(request), request.params.id);
       return reply
@@ -449,7 +448,7 @@ ${errorSummary(state.failedAction === 'send' ? state.problem : undefined, { conf
   formRoute(
     app,
     '/newsletter-issues/:id',
-    { config: access, schema: { params: IssueParams, body: IssueForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
+    { config: access, schema: { params: IdParams, body: IssueForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
       const issue = await issueOrThrow(request.params.id);
       await saveIssue(
@@ -479,7 +478,7 @@ ${errorSummary(state.failedAction === 'send' ? state.problem : undefined, { conf
   formRoute(
     app,
     '/newsletter-issues/:id/test',
-    { config: access, schema: { params: IssueParams, body: EmptyForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
+    { config: access, schema: { params: IdParams, body: EmptyForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
       await sendTestIssue(ctx, currentUser(request), ctx.mailer, request.params.id);
       return reply.redirect(`${ISSUES}/${request.params.id}?notice=tested`, 303);
@@ -491,7 +490,7 @@ ${errorSummary(state.failedAction === 'send' ? state.problem : undefined, { conf
   formRoute(
     app,
     '/newsletter-issues/:id/schedule',
-    { config: access, schema: { params: IssueParams, body: ScheduleForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
+    { config: access, schema: { params: IdParams, body: ScheduleForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
       const { timeZone } = await loadSiteSettings(ctx);
       const at = zonedToUtc(request.body.at ?? '', timeZone);
@@ -511,7 +510,7 @@ ${errorSummary(state.failedAction === 'send' ? state.problem : undefined, { conf
   formRoute(
     app,
     '/newsletter-issues/:id/send',
-    { config: access, schema: { params: IssueParams, body: SendForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
+    { config: access, schema: { params: IdParams, body: SendForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
       if (request.body.confirm !== '1')
         throw Errors.VALIDATION_FAILED({
