@@ -172,7 +172,7 @@ for (const kind of DATABASE_KINDS) {
       assert.match(preview.body, /Inside the council ledger/);
       assert.match(preview.body, /For members/);
       assert.doesNotMatch(preview.body, /SECRET-LEDGER-LINE/);
-      assert.match(preview.body, /Second &lt;b&gt;paragraph&lt;\/b&gt;/);
+      assert.match(preview.body, /Second <b>paragraph<\/b>\./, 'the intro is Markdown, its safe HTML kept');
       const text = await editorClient.get(`/admin/newsletter-issues/${issueId}/preview.txt`);
       assert.match(text.body, /Inside the council ledger \(for members\)/);
 

@@ -1,3 +1,4 @@
+import { renderMarkdown } from '../../content/markdown.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { isGated } from '../../domain/article-access.ts';
 import { type NewsletterIssue, newsletterMessageId } from '../../domain/newsletter.ts';
@@ -127,6 +128,7 @@ export async function renderIssueOf(ctx: ServiceContext, issue: NewsletterIssue)
     newsletterName: newsletter.name,
     subject: issue.subject,
     intro: issue.intro,
+    introHtml: await renderMarkdown(issue.intro, { field: 'intro' }),
     siteUrl: ctx.siteUrl,
     articles,
   });

@@ -1,4 +1,5 @@
 import { escapeUTF8 } from 'entities';
+import { plainTextWithParagraphs } from '../../content/markdown.ts';
 import type { ArticleSummary } from '../../domain/article.ts';
 import { articlePath } from '../../domain/paths.ts';
 
@@ -24,6 +25,11 @@ export interface IssueContent {
   newsletterName: string;
   subject: string;
   intro: string;
+  /**
+   * The intro's Markdown rendered to sanitized HTML (renderMarkdown); without it, the intro is
+   * shown as escaped plain-text paragraphs.
+   */
+  introHtml?: string;
   siteUrl: string;
   /** isForMembers: a gated article, shown as its title and summary with a "for members" mark. */
   articles: (Pick<ArticleSummary, 'title' | 'slug' | 'summary'> & { isForMembers?: boolean })[];
@@ -42,9 +48,12 @@ function paragraphs(text: string): string[] {
 
 /** The issue as mjml markup: a header, the intro, each article with its summary, and the footer. */
 export function issueMjml(content: IssueContent): string {
-  const intro = paragraphs(content.intro)
-    .map((p) => `<mj-text font-size="16px" line-height="1.5">${escapeHtml(p)}</mj-text>`)
-    .join('\n');
+  const intro =
+    content.introHtml !== undefined
+      ? content.introHtml && `<mj-text font-size="16px" line-height="1.5">${content.introHtml}</mj-text>`
+      : paragraphs(content.intro)
+          .map((p) => `<mj-text font-size="16px" line-height="1.5">${escapeHtml(p)}</mj-text>`)
+          .join('\n');
   const articles = content.articles
     .map((article) => {
       const url = `${content.siteUrl}${articlePath(article.slug)}`;
@@ -85,7 +94,8 @@ ${summary}`;
 /** The text part: the same content, readable as plain text. */
 export function issueText(content: IssueContent): string {
   const lines = [`${content.publicationName} · ${content.newsletterName}`, '', content.subject, ''];
-  for (const p of paragraphs(content.intro)) lines.push(p, '');
+  const intro = content.introHtml !== undefined ? plainTextWithParagraphs(content.introHtml) : content.intro;
+  for (const p of paragraphs(intro)) lines.push(p, '');
   for (const article of content.articles) {
     lines.push(
       article.isForMembers ? `${article.title} (${FOR_MEMBERS.toLowerCase()})` : article.title,

@@ -267,7 +267,7 @@ ${newsletterFields(values, state.problem, false)}
 <h2>${issue ? 'Content' : 'New issue'}</h2>
 ${errorSummary(state.problem, ISSUE_LABELS)}${csrfField(csrf)}
 ${formField({ name: 'subject', label: 'Subject', value: state.subject, error: state.problem?.errors.subject, isRequired: true })}
-${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, value: state.intro, error: state.problem?.errors.intro, hint: 'Plain text; a blank line starts a new paragraph.' })}
+${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, value: state.intro, error: state.problem?.errors.intro, hint: 'Markdown (links, emphasis, lists); HTML that could run script is removed.' })}
 <fieldset id="articles"><legend>Articles (at most ${MAX_ISSUE_ARTICLES}; members-only ones go out as their title and summary)</legend>${
       state.problem?.errors.articles
         ? html`<p class="field-error" id="articles-error">${state.problem.errors.articles}</p>`
