@@ -181,6 +181,9 @@ export async function saveIssue(
   });
 }
 
+/** Where a preview's personal links point: nowhere, as no member is reading it. */
+const PREVIEW_LINKS = { unsubscribeUrl: '#unsubscribe', preferencesUrl: '#preferences' };
+
 /** The issue as it would go out now, for the browser preview: the HTML email and its text part. */
 export async function previewIssue(
   ctx: ServiceContext,
@@ -192,8 +195,8 @@ export async function previewIssue(
   if (!issue) throw Errors.ISSUE_NOT_FOUND({ id: issueId });
   // A sent issue is shown as it went out, not as its articles read today.
   if (issue.htmlBody !== null && issue.textBody !== null)
-    return personalise({ html: issue.htmlBody, text: issue.textBody }, '#unsubscribe');
-  return personalise(await renderIssueOf(ctx, issue), '#unsubscribe');
+    return personalise({ html: issue.htmlBody, text: issue.textBody }, PREVIEW_LINKS);
+  return personalise(await renderIssueOf(ctx, issue), PREVIEW_LINKS);
 }
 
 /** Emails the issue as it would go out now to the signed-in editor alone, subject marked as a test. */
