@@ -21,6 +21,7 @@ export const RESERVED_SLUGS = new Set([
   'logout',
   'members',
   'newsletter',
+  'newsletters',
   'oembed',
   'webmention',
   'well-known',
