@@ -346,7 +346,6 @@ export class Search {
    * list is a day old, so most article views read one row.
    */
   async related(article: Article, limit = RELATED_SHOWN): Promise<ArticleCard[]> {
-    const repos = this.ctx.store;
     const now = this.ctx.now();
     const kept = await this.relatedLists.get(article.id);
     let ids = kept?.articleIds;
@@ -358,12 +357,9 @@ export class Search {
       ids = await this.rankRelated(article, now.toISOString(), limit * 2);
       this.relatedLists.keep(article.id, { articleIds: ids, computedAt: now.toISOString() });
     }
+    // In the ranking's order: the summaries come back in the order of the ids asked for.
     const candidates = await SiteStructure.of(this.ctx).articleSummaries(ids ?? []);
-    const position = new Map((ids ?? []).map((id, i) => [id, i]));
-    const shown = candidates
-      .filter((a) => a.id !== article.id && isPubliclyVisible(a, now))
-      .sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0))
-      .slice(0, limit);
+    const shown = candidates.filter((a) => a.id !== article.id && isPubliclyVisible(a, now)).slice(0, limit);
     return this.reader.cards(shown);
   }
 
