@@ -1,12 +1,18 @@
-import { buildApp } from './app.ts';
 import { type Config, loadConfig } from './config.ts';
 import { Errors } from './errors.ts';
-import { jobRunnerFor } from './jobs/job-runner-for.ts';
 import { createLogger } from './logger.ts';
-import { isServerWorker, leaveServerWorkers, startServerWorkers } from './server-workers.ts';
-import { isPublicationEmpty, seedDemo } from './services/demo.ts';
+import {
+  databaseReadyInWorker,
+  isServerWorker,
+  leaveServerWorkers,
+  startServerWorkers,
+} from './server-workers.ts';
 import { isSameStopRequest } from './stop-signals.ts';
 import { createWiring, type Wiring } from './wiring.ts';
+
+// The web app, the job runner and the demo are imported where they are used: with several
+// server processes, the first one only migrates the database and hands out connections, and
+// need not load them (start-up is mostly loading code).
 
 /**
  * Starts the server: config, database (migrated), demo content on first run, then listen —
@@ -18,8 +24,12 @@ export async function startServer(
   const config = loadConfig();
   const log = createLogger(config);
   if (isServerWorker()) {
-    // The first process migrated the database and loaded the demo before starting this one.
+    // Its code loads while the first process migrates the database (and loads the demo).
+    const loading = Promise.all([import('./app.ts'), import('./jobs/job-runner-for.ts')]);
+    loading.catch(() => {}); // awaited below
     try {
+      await databaseReadyInWorker();
+      await loading;
       await serve(await createWiring({ config, log }), config);
     } catch (error) {
       // Its channel to the first process would keep it running after the CLI reports the error.
@@ -28,23 +38,29 @@ export async function startServer(
     }
     return;
   }
-  const wiring = await createWiring({ config, log });
-  if ((options.shouldSeedDemo ?? true) && config.demo.seedOnFirstRun && (await isPublicationEmpty(wiring))) {
-    const report = await seedDemo(wiring);
-    log.info(
-      { imported: report.imported, failed: report.failed },
-      'demo publication loaded into the empty database',
-    );
-  }
   const workers = options.workers ?? config.server.workers;
   if (workers <= 1) {
+    const wiring = await prepareDatabase(config, log, options);
     await serve(wiring, config);
     process.stdout.write(await startBanner(wiring, 1));
     return;
   }
-  const banner = await startBanner(wiring, workers);
-  await wiring.close();
-  const running = await startServerWorkers(workers, log);
+  // The server processes load their code while this one migrates the database.
+  const databaseReady = Promise.withResolvers<void>();
+  const starting = startServerWorkers(workers, log, databaseReady.promise);
+  starting.catch(() => {}); // awaited below; a failure before then is not unhandled
+  let banner: string;
+  try {
+    const wiring = await prepareDatabase(config, log, options);
+    banner = await startBanner(wiring, workers);
+    await wiring.close();
+  } catch (error) {
+    databaseReady.reject(error);
+    await starting.catch(() => {});
+    throw error;
+  }
+  databaseReady.resolve();
+  const running = await starting;
   let isClosing = false;
   const close = async (signal: string) => {
     if (isClosing) return;
@@ -57,9 +73,32 @@ export async function startServer(
   process.stdout.write(banner);
 }
 
+/** Opens and migrates the database, and loads the demo publication into an empty one when wanted. */
+async function prepareDatabase(
+  config: Config,
+  log: Wiring['log'],
+  options: { shouldSeedDemo?: boolean },
+): Promise<Wiring> {
+  const wiring = await createWiring({ config, log });
+  if (!((options.shouldSeedDemo ?? true) && config.demo.seedOnFirstRun)) return wiring;
+  const { isPublicationEmpty, seedDemo } = await import('./services/demo.ts');
+  if (await isPublicationEmpty(wiring)) {
+    const report = await seedDemo(wiring);
+    log.info(
+      { imported: report.imported, failed: report.failed },
+      'demo publication loaded into the empty database',
+    );
+  }
+  return wiring;
+}
+
 /** Listens with the app on this wiring, runs the job runner, and closes both on SIGINT/SIGTERM. */
 async function serve(wiring: Wiring, config: Config): Promise<void> {
   const { log } = wiring;
+  const [{ buildApp }, { jobRunnerFor }] = await Promise.all([
+    import('./app.ts'),
+    import('./jobs/job-runner-for.ts'),
+  ]);
   const app = await buildApp(wiring);
   // Scheduled articles are published by a poll in every process (publishDueArticles): nothing
   // at start reads the archive.

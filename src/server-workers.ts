@@ -22,9 +22,18 @@ export interface ServerWorkers {
  * servers on one database do. Resolves once every process is listening; rejects if one stops
  * before it could (a port taken, a database refused: its own message is printed first).
  * A process that crashes later is replaced, unless they keep crashing.
+ *
+ * The processes start loading their code at once but open the database only once
+ * `databaseReady` resolves (the caller migrates it meanwhile); if it rejects, they are stopped and
+ * the returned promise rejects with the same error.
  */
-export function startServerWorkers(count: number, log: Logger): Promise<ServerWorkers> {
+export function startServerWorkers(
+  count: number,
+  log: Logger,
+  databaseReady: Promise<void> = Promise.resolve(),
+): Promise<ServerWorkers> {
   let isStopping = false;
+  let isDatabaseReady = false;
   const crashes: number[] = [];
   const listening = new Set<Worker>();
 
@@ -53,6 +62,7 @@ export function startServerWorkers(count: number, log: Logger): Promise<ServerWo
     };
     const fork = () => {
       const worker = cluster.fork();
+      if (isDatabaseReady) worker.send(DATABASE_READY);
       worker.once('listening', () => {
         listening.add(worker);
         if (!isStarted && listening.size === count) {
@@ -85,6 +95,37 @@ export function startServerWorkers(count: number, log: Logger): Promise<ServerWo
       });
     };
     for (let i = 0; i < count; i++) fork();
+    databaseReady.then(
+      () => {
+        isDatabaseReady = true;
+        for (const worker of Object.values(cluster.workers ?? {})) {
+          if (worker?.isConnected()) worker.send(DATABASE_READY);
+        }
+      },
+      (error: unknown) => {
+        // The processes waiting for the database are no longer wanted; the caller reports why.
+        isStarted = true;
+        void stop().then(() => reject(error));
+      },
+    );
+  });
+}
+
+/** What the first process tells the server processes once the database is migrated. */
+const DATABASE_READY = 'pressroom:database-ready';
+
+/**
+ * Resolves when the first process says the database is migrated (see startServerWorkers): the
+ * server processes are started before that, so that loading their code overlaps the migration.
+ */
+export function databaseReadyInWorker(): Promise<void> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown) => {
+      if (message !== DATABASE_READY) return;
+      process.off('message', onMessage);
+      resolve();
+    };
+    process.on('message', onMessage);
   });
 }
 

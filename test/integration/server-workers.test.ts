@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { draftOf, saveArticle } from '../../src/services/articles.ts';
 import { seedDemo } from '../../src/services/demo.ts';
@@ -145,9 +147,51 @@ describe('serve with two server processes, when they cannot start', () => {
     }
   });
 
+  test('a database that cannot be opened ends the server with the reason, and no server process is left', async () => {
+    // The server processes are started while the first one opens the database: they must go too.
+    const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-workers-'));
+    try {
+      const notSqlite = path.join(dir, 'notes.txt');
+      writeFileSync(notSqlite, 'not a database, only some notes\n'.repeat(100));
+      const ending = await runPressroomToEnd(['serve', '--no-demo', '--workers', '2'], {
+        PORT: String(port + 1),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${notSqlite}`,
+        PRESSROOM_DATA: dir,
+      });
+      assert.equal(ending.code, 1, ending.output);
+      assert.match(ending.output, /Cannot use the database sqlite:.*notes\.txt: file is not a database/);
+      assert.match(ending.output, /\[DATABASE_UNAVAILABLE\]/);
+      assert.doesNotMatch(ending.output, /\n\s+at /);
+      assert.deepEqual(
+        processesWithEnvironment(`PRESSROOM_DATA=${dir}`),
+        [],
+        'no process of this server is left',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--workers must be a whole number', async () => {
     const ending = await runPressroomToEnd(['serve', '--workers', 'two'], {});
     assert.equal(ending.code, 1);
     assert.match(ending.output, /--workers must be a whole number from 1 to 64, not "two"/);
   });
 });
+
+/** Ids of the running processes whose environment holds `entry` (Linux: read from /proc). */
+function processesWithEnvironment(entry: string): number[] {
+  const found: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let environment = '';
+    try {
+      environment = readFileSync(`/proc/${name}/environ`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (environment.split('\0').includes(entry)) found.push(Number(name));
+  }
+  return found;
+}
