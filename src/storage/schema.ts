@@ -46,6 +46,8 @@ export interface Database {
   newsletter_deliveries: NewsletterDeliveriesTable;
   newsletter_bounce_events: NewsletterBounceEventsTable;
   newsletter_keys: NewsletterKeysTable;
+  newsletter_alert_articles: NewsletterAlertArticlesTable;
+  article_first_publications: ArticleFirstPublicationsTable;
 }
 
 export interface SettingsTable {
@@ -560,4 +562,23 @@ export interface NewsletterKeysTable {
   name: string;
   value: string;
   created_at: string;
+}
+
+/**
+ * An article waiting for an alert newsletter's next issue (waiting), left out of it because it
+ * was unpublished first (dropped), or gone out in issue_id (issued).
+ */
+export interface NewsletterAlertArticlesTable {
+  newsletter_id: number;
+  article_id: number;
+  status: string;
+  /** When the publish put it in the queue: its grace period runs from here. */
+  queued_at: string;
+  issue_id: number | null;
+}
+
+/** That an article has been published once (so a re-publish announces nothing), and when. */
+export interface ArticleFirstPublicationsTable {
+  article_id: number;
+  published_at: string;
 }

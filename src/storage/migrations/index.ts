@@ -34,6 +34,7 @@ import * as memberLinkRequests from './0031-member-link-requests.ts';
 import * as newsletters from './0032-newsletters.ts';
 import * as membersAdmin from './0033-members-admin.ts';
 import * as newsletterDigestPeriods from './0034-newsletter-digest-periods.ts';
+import * as newsletterAlerts from './0035-newsletter-alerts.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -80,4 +81,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0032-newsletters': newsletters,
   '0033-members-admin': membersAdmin,
   '0034-newsletter-digest-periods': newsletterDigestPeriods,
+  '0035-newsletter-alerts': newsletterAlerts,
 };
