@@ -195,6 +195,11 @@ export const ConfigSchema = Type.Object({
       bounceWebhookSecret: Type.String({ default: '' }),
       /** Per-process cap on unsubscribe POSTs per client address per minute. */
       unsubscribeRateLimitPerMinute: Type.Integer({ minimum: 1, default: 30 }),
+      /**
+       * Minutes a term or author alert waits after a publish: an article unpublished meanwhile is
+       * left out, and articles published together go out in one message.
+       */
+      alertGraceMinutes: Type.Integer({ minimum: 0, maximum: 1440, default: 10 }),
     },
     { default: {} },
   ),

@@ -110,6 +110,7 @@ export async function createWiring(options: WiringOptions): Promise<Wiring> {
       siteUrl: siteUrl(config),
       dailyWriteMegabytes: config.auth.dailyWriteMegabytes,
       reachDetailDays: config.reach.detailDays,
+      alertGraceMinutes: config.newsletter.alertGraceMinutes,
       webmention: { allowPrivateAddresses: config.webmention.allowPrivateAddresses },
       mailer,
       // Replaced below, once the context it reads from exists.

@@ -7,6 +7,7 @@ import { sendDueIssues } from '../services/newsletters/issues.ts';
 import { publishDueArticles } from '../services/newsroom/workflow.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
 import { dailyReachRollUp, rollUpReachHandler } from './roll-up-reach.ts';
+import { newsletterAlertHandler } from './make-newsletter-alert.ts';
 import { JobRunner } from './runner.ts';
 import { memberLinkHandlers } from './send-member-link.ts';
 import { newsletterSendHandlers } from './send-newsletter.ts';
@@ -37,6 +38,7 @@ export function jobRunnerFor(
       ...publishScheduledHandler(ctx),
       ...verifyWebmentionHandler(ctx),
       ...rollUpReachHandler(ctx),
+      ...newsletterAlertHandler(ctx),
       ...reprintMailHandlers(ctx, ctx.mailer),
       ...(ctx.config ? memberLinkHandlers({ ...ctx, config: ctx.config }, ctx.mailer) : {}),
       ...(ctx.config

@@ -56,6 +56,11 @@ export interface ServiceContext {
   dailyWriteMegabytes?: number;
   /** Days reach keeps its detail before the daily roll-up; without it, DEFAULT_REACH_DETAIL_DAYS (republishing/reach.ts). */
   reachDetailDays?: number;
+  /**
+   * Minutes a term or author alert waits after a publish before it goes out; without it,
+   * DEFAULT_ALERT_GRACE_MINUTES (domain/newsletter-alert.ts).
+   */
+  alertGraceMinutes?: number;
   /** How webmention sources are fetched; without it, the safe defaults (no private addresses). */
   webmention?: WebmentionSettings;
 }

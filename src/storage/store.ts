@@ -19,6 +19,7 @@ import { MediaVariantRepository } from './media-variant-repository.ts';
 import { MemberAdminRepository } from './member-admin-repository.ts';
 import { MemberRepository } from './member-repository.ts';
 import type { DialectName } from './migrations/helpers.ts';
+import { NewsletterAlertRepository } from './newsletter-alert-repository.ts';
 import { NewsletterRepository } from './newsletter-repository.ts';
 import { PageRepository } from './page-repository.ts';
 import { PeopleAdminRepository } from './people-admin-repository.ts';
@@ -79,6 +80,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     members: new MemberRepository(db),
     memberAdmin: new MemberAdminRepository(db, dialect),
     newsletters: new NewsletterRepository(db),
+    newsletterAlerts: new NewsletterAlertRepository(db),
   };
 }
 

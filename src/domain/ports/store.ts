@@ -15,6 +15,7 @@ import type { LoginAttemptStore } from './login-attempt-store.ts';
 import type { MediaIndexStore, MediaVariantStore } from './media-store.ts';
 import type { MemberAdminStore } from './member-admin-store.ts';
 import type { MemberStore } from './member-store.ts';
+import type { NewsletterAlertStore } from './newsletter-alert-store.ts';
 import type { NewsletterStore } from './newsletter-store.ts';
 import type { PageStore } from './page-store.ts';
 import type { PeopleAdminStore } from './people-admin-store.ts';
@@ -75,6 +76,7 @@ export interface Repositories {
   members: MemberStore;
   memberAdmin: MemberAdminStore;
   newsletters: NewsletterStore;
+  newsletterAlerts: NewsletterAlertStore;
 }
 
 /** The repositories, a way to run several writes as one transaction, and whole-database operations. */
