@@ -1,5 +1,9 @@
 import type { ServiceContext } from '../services/context.ts';
-import { issueDueAlert, NEWSLETTER_ALERT_JOB, type NewsletterAlertJob } from '../services/newsletters/alerts.ts';
+import {
+  issueDueAlert,
+  NEWSLETTER_ALERT_JOB,
+  type NewsletterAlertJob,
+} from '../services/newsletters/alerts.ts';
 import type { JobHandler } from './runner.ts';
 
 /**

@@ -45,7 +45,11 @@ export class NewsletterAlertRepository implements NewsletterAlertStore {
     return rows.map((row) => row.id);
   }
 
-  async queueArticle(input: { articleId: number; newsletterIds: readonly number[]; at: string }): Promise<void> {
+  async queueArticle(input: {
+    articleId: number;
+    newsletterIds: readonly number[];
+    at: string;
+  }): Promise<void> {
     if (input.newsletterIds.length === 0) return;
     await this.db
       .insertInto('newsletter_alert_articles')

@@ -11,7 +11,7 @@ import { draftOf, saveArticle } from '../../src/services/articles.ts';
 import { issueDueAlert } from '../../src/services/newsletters/alerts.ts';
 import { transitionArticle } from '../../src/services/newsroom/workflow.ts';
 import { addTerm, articleDraft } from '../../src/services/testing/fixtures.ts';
-import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
+import { clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addMembers, subscribeMembers } from '../helpers/newsletters.ts';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
@@ -32,7 +32,6 @@ for (const kind of DATABASE_KINDS) {
     let smtp: SmtpCapture;
     let app: FastifyInstance;
     let editor: User;
-    let editorClient: AdminClient;
     let europe: number;
     let portugal: number;
     let water: number;
@@ -61,7 +60,12 @@ for (const kind of DATABASE_KINDS) {
       };
       const region = await taxonomyId('region');
       europe = await addTerm(store, { taxonomyId: region, slug: 'europe', name: 'Europe' });
-      portugal = await addTerm(store, { taxonomyId: region, slug: 'portugal', name: 'Portugal', parentId: europe });
+      portugal = await addTerm(store, {
+        taxonomyId: region,
+        slug: 'portugal',
+        name: 'Portugal',
+        parentId: europe,
+      });
       water = await addTerm(store, { taxonomyId: await taxonomyId('theme'), slug: 'water', name: 'Water' });
       ana = await store.people.insert({
         slug: 'ana-reis',
@@ -84,7 +88,6 @@ for (const kind of DATABASE_KINDS) {
       waterAlert = await newsletter('water-alert', 'Water', { termId: water });
       anaAlert = await newsletter('ana-alert', 'Ana Reis', { personId: ana });
       editor = await makeUser(t.wiring, 'editor', 'alerts-editor@example.org');
-      editorClient = await clientAs(app, t.wiring, editor, sessionCookieName(SITE));
     });
 
     after(async () => {
@@ -113,7 +116,8 @@ for (const kind of DATABASE_KINDS) {
       return (await saveArticle(t.wiring, articleDraft(fields), { actor: 'cli' })).article.id;
     }
 
-    const publish = (articleId: number) => transitionArticle(t.wiring, editor, { articleId, action: 'publish' });
+    const publish = (articleId: number) =>
+      transitionArticle(t.wiring, editor, { articleId, action: 'publish' });
     const unpublish = (articleId: number) =>
       transitionArticle(t.wiring, editor, { articleId, action: 'unpublish' });
 
@@ -141,7 +145,10 @@ for (const kind of DATABASE_KINDS) {
       const [mail] = mails;
       assert.ok(mail);
       assert.equal(mail.subject, 'Europe: Harbour dredging starts');
-      assert.match(mail.text ?? '', /Harbour dredging starts\nhttps:\/\/review\.example\/articles\/harbour-dredging/);
+      assert.match(
+        mail.text ?? '',
+        /Harbour dredging starts\nhttps:\/\/review\.example\/articles\/harbour-dredging/,
+      );
       assert.match(String(mail.html), /href="https:\/\/review\.example\/articles\/harbour-dredging"/);
       assert.match(mail.text ?? '', /https:\/\/review\.example\/newsletters\/unsubscribe\?token=/);
       const listUnsubscribe = mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line ?? '';
@@ -198,10 +205,10 @@ for (const kind of DATABASE_KINDS) {
       assert.equal((await t.wiring.store.newsletters.listIssues(waterAlert, 50)).length, 1, 'no new issue');
 
       await publish(articleId);
-      const mails = await runAt(start + 30 * MINUTE);
+      const mails = (await runAt(start + 30 * MINUTE)).filter((m) => recipientOf(m) === reader);
       assert.deepEqual(
-        mails.map((m) => [recipientOf(m), m.subject]),
-        [[reader, 'Water: A mistaken well']],
+        mails.map((m) => m.subject),
+        ['Water: A mistaken well'],
         'it never went out, so its alert goes out when it is published again',
       );
     });
@@ -235,10 +242,10 @@ for (const kind of DATABASE_KINDS) {
       });
       assert.deepEqual(await runAt(start + 30 * MINUTE), [], 'published now, announced after the grace');
       assert.equal((await t.wiring.store.articles.findById(articleId))?.status, 'published');
-      const mails = await runAt(start + 40 * MINUTE);
+      const mails = (await runAt(start + 40 * MINUTE)).filter((m) => recipientOf(m) === reader);
       assert.deepEqual(
-        mails.map((m) => [recipientOf(m), m.subject]),
-        [[reader, 'Ana Reis: The scheduled dam']],
+        mails.map((m) => m.subject),
+        ['Ana Reis: The scheduled dam'],
       );
     });
 
@@ -277,6 +284,8 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test("the newsletter's sending history in the admin lists its alerts", async () => {
+      // Signed in now: the clock has moved days past the first session.
+      const editorClient = await clientAs(app, t.wiring, editor, sessionCookieName(SITE));
       const page = await editorClient.get(`/admin/newsletters/${europeAlert}`);
       assert.equal(page.statusCode, 200);
       assert.match(page.body, /Europe: Harbour dredging starts/);

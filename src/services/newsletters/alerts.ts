@@ -51,7 +51,10 @@ type AlertRepositories = Pick<Repositories, 'newsletterAlerts' | 'taxonomies' | 
  * they went out. Cost: the article's terms and their ancestors, and the alert newsletters found
  * by index; nothing proportional to the archive or the subscribers.
  */
-export async function queueAlertsIn(repos: AlertRepositories, publication: PublicationForAlerts): Promise<void> {
+export async function queueAlertsIn(
+  repos: AlertRepositories,
+  publication: PublicationForAlerts,
+): Promise<void> {
   const { article, now, graceMs } = publication;
   const at = toIsoTimestamp(now);
   const isFirst = await repos.newsletterAlerts.recordFirstPublication(article.id, at);

@@ -11,6 +11,7 @@ import { Errors } from '../../errors.ts';
 import { announceArticle, draftOf, type SaveResult, saveArticleIn } from '../articles.ts';
 import { recordAudit, SYSTEM_ACTOR } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import { alertGraceMs, queueAlertsIn, recordEarlierPublicationIn } from '../newsletters/alerts.ts';
 import { uncreditedPeople } from './byline.ts';
 import { auditActor, loadArticle, permissionDenied, revisionActor, type Staff } from './staff.ts';
 
@@ -99,6 +100,17 @@ export async function transitionArticle(
     // A job armed by an earlier version of the application for this article is dropped: the
     // recurring poll (publishDueArticles) publishes scheduled articles now.
     if (status !== 'scheduled') await repos.jobs.cancel(publishJobKey(article.id));
+    const wasPublishedBefore = hasBeenPublished(article, now);
+    if (status === 'published') {
+      await queueAlertsIn(repos, {
+        article: saved.article,
+        wasPublishedBefore,
+        now,
+        graceMs: alertGraceMs(ctx),
+      });
+    } else if (status === 'scheduled' && wasPublishedBefore && article.publishedAt !== null) {
+      await recordEarlierPublicationIn(repos, { articleId: article.id, publishedAt: article.publishedAt });
+    }
     await recordAudit(repos, {
       actor: auditActor(staff),
       action: `article.${input.action}`,
@@ -140,6 +152,14 @@ export async function publishScheduledArticle(
         listedBefore: null,
       },
     );
+    // Whether it is new is for the alerts to tell: a schedule set after an unpublish overwrote
+    // the first date, which they recorded when it was scheduled.
+    await queueAlertsIn(repos, {
+      article: saved.article,
+      wasPublishedBefore: false,
+      now,
+      graceMs: alertGraceMs(ctx),
+    });
     await recordAudit(repos, {
       actor: SYSTEM_ACTOR,
       action: 'article.publish',
@@ -219,6 +239,17 @@ export async function publishDueArticles(
   // Published, unscheduled or deleted meanwhile: nothing left to wait for.
   for (const id of failed.keys()) if (!stillDue.has(id)) failed.delete(id);
   return published;
+}
+
+/**
+ * Whether an article has been out before, read from its state before a transition: it was
+ * unpublished, or it carries a publication date already past that no schedule set (an
+ * article sent back to draft after an unpublish keeps its first date).
+ */
+function hasBeenPublished(article: Article, now: Date): boolean {
+  if (article.status === 'published' || article.status === 'unpublished') return true;
+  if (article.status === 'scheduled' || article.publishedAt === null) return false;
+  return Date.parse(article.publishedAt) <= now.getTime();
 }
 
 function parseFutureTime(value: string | undefined, now: Date): string {

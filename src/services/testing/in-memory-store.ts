@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import type { Article, ArticleForReaders, ArticleSummary } from '../../domain/article.ts';
 import { type ListingCount, listingScopesOf } from '../../domain/listing.ts';
 import { nameSkeleton } from '../../domain/name-skeleton.ts';
+import type { WaitingAlert } from '../../domain/newsletter-alert.ts';
 import type { Page } from '../../domain/page.ts';
 import type { Person } from '../../domain/person.ts';
 import type {
@@ -21,6 +22,7 @@ import type { Autosave, AutosaveStore } from '../../domain/ports/autosave-store.
 import type { Correction, CorrectionChange, CorrectionStore } from '../../domain/ports/correction-store.ts';
 import type { Job, JobStatus, JobStore } from '../../domain/ports/job-store.ts';
 import type { ListingStore } from '../../domain/ports/listing-store.ts';
+import type { NewsletterAlertStore } from '../../domain/ports/newsletter-alert-store.ts';
 import type { PageRecord, PageStore } from '../../domain/ports/page-store.ts';
 import type { PersonRecord, PersonStore } from '../../domain/ports/person-store.ts';
 import type { Redirect, RedirectStore } from '../../domain/ports/redirect-store.ts';
@@ -63,6 +65,8 @@ interface MemoryState {
   jobs: Map<number, Job>;
   users: Map<number, { user: User; passwordHash: string | null }>;
   related: Map<number, RelatedList>;
+  firstPublications: Map<number, string>;
+  alertQueue: { newsletterId: number; articleId: number; status: string; queuedAt: string }[];
 }
 
 function emptyState(): MemoryState {
@@ -84,6 +88,8 @@ function emptyState(): MemoryState {
     jobs: new Map(),
     users: new Map(),
     related: new Map(),
+    firstPublications: new Map(),
+    alertQueue: [],
   };
 }
 
@@ -693,6 +699,61 @@ class MemoryAutosaves implements AutosaveStore {
   }
 }
 
+/**
+ * The alert queue and first publications. This store holds no newsletters, so no article is
+ * covered by an alert: publishing records only its first publication here.
+ */
+class MemoryNewsletterAlerts implements NewsletterAlertStore {
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  async recordFirstPublication(articleId: number, at: string) {
+    if (this.s().firstPublications.has(articleId)) return false;
+    this.s().firstPublications.set(articleId, at);
+    return true;
+  }
+  async alertNewslettersFor() {
+    return [];
+  }
+  async queueArticle(input: { articleId: number; newsletterIds: readonly number[]; at: string }) {
+    for (const newsletterId of input.newsletterIds) {
+      const queue = this.s().alertQueue;
+      if (queue.some((q) => q.newsletterId === newsletterId && q.articleId === input.articleId)) continue;
+      queue.push({ newsletterId, articleId: input.articleId, status: 'waiting', queuedAt: input.at });
+    }
+  }
+  async requeueDropped(articleId: number, at: string) {
+    const dropped = this.s().alertQueue.filter((q) => q.articleId === articleId && q.status === 'dropped');
+    for (const q of dropped) Object.assign(q, { status: 'waiting', queuedAt: at });
+    return dropped.map((q) => q.newsletterId);
+  }
+  async listWaiting(newsletterId: number, limit: number): Promise<WaitingAlert[]> {
+    return this.s()
+      .alertQueue.filter((q) => q.newsletterId === newsletterId && q.status === 'waiting')
+      .sort((a, b) => a.queuedAt.localeCompare(b.queuedAt) || a.articleId - b.articleId)
+      .slice(0, limit)
+      .map((q) => ({
+        articleId: q.articleId,
+        queuedAt: q.queuedAt,
+        isPublished: this.s().articles.get(q.articleId)?.status === 'published',
+      }));
+  }
+  async dropWaiting(newsletterId: number, articleIds: readonly number[]) {
+    this.mark(newsletterId, articleIds, 'dropped');
+  }
+  async markIssued(newsletterId: number, articleIds: readonly number[]) {
+    return this.mark(newsletterId, articleIds, 'issued');
+  }
+  private mark(newsletterId: number, articleIds: readonly number[], status: string): number {
+    const rows = this.s().alertQueue.filter(
+      (q) => q.newsletterId === newsletterId && q.status === 'waiting' && articleIds.includes(q.articleId),
+    );
+    for (const q of rows) q.status = status;
+    return rows.length;
+  }
+}
+
 class MemoryJobs implements JobStore {
   private readonly s: () => MemoryState;
   constructor(state: () => MemoryState) {
@@ -936,6 +997,7 @@ const IN_MEMORY = [
   'users',
   'listings',
   'related',
+  'newsletterAlerts',
 ] as const;
 
 type InMemoryRepositories = Pick<Repositories, (typeof IN_MEMORY)[number]>;
@@ -961,6 +1023,7 @@ export function createMemoryStore(): MemoryStore {
     audit: new MemoryAudit(current),
     autosaves: new MemoryAutosaves(current),
     jobs: new MemoryJobs(current),
+    newsletterAlerts: new MemoryNewsletterAlerts(current),
     users: new MemoryUsers(current),
     listings: new MemoryListings(current),
     related: new MemoryRelated(current),
