@@ -159,6 +159,33 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(await runAt(start + 40 * MINUTE), []);
     });
 
+    test('the alert is queued in the publish transaction: a publish refused queues nothing', async () => {
+      startDay();
+      const articleId = await draft({
+        slug: 'refused-publish',
+        title: 'A refused publish',
+        termIds: [europe],
+      });
+      await assert.rejects(
+        transitionArticle(t.wiring, editor, { articleId, action: 'publish', expectedVersion: 99 }),
+        { code: 'EDIT_CONFLICT' },
+      );
+      const queued = () =>
+        t.wiring.database.db
+          .selectFrom('newsletter_alert_articles')
+          .select(['newsletter_id', 'status'])
+          .where('article_id', '=', articleId)
+          .execute();
+      assert.deepEqual(await queued(), []);
+      await publish(articleId);
+      assert.deepEqual(await queued(), [{ newsletter_id: europeAlert, status: 'waiting' }]);
+      const job = await t.wiring.store.jobs.findByKey(`newsletter-alert:${europeAlert}`);
+      assert.equal(job?.status, 'pending');
+      assert.equal(job?.runAt, new Date(t.wiring.now().getTime() + 10 * MINUTE).toISOString());
+      // Taken back, so that no later test's alert for Europe carries it.
+      await unpublish(articleId);
+    });
+
     test('a term alert covers the terms below it', async () => {
       const start = startDay();
       const reader = await subscriber('sub-term-reader', [europeAlert]);

@@ -11,9 +11,9 @@ import { type Kysely, sql } from 'kysely';
  * `newsletter_alert_articles` holds each article waiting for an alert newsletter's next issue
  * (status `waiting`), dropped from it (unpublished before it went out), or gone out in an issue.
  * The primary key lets an article into one newsletter's alerts once; the index on
- * (newsletter_id, status, queued_at) lets the alert job read only what waits, however long the
- * history grows. Alert newsletters are looked up by their term and person when an article is
- * published, hence the two indexes on newsletters.
+ * (newsletter_id, status, queued_at, article_id) lets the alert job read only what waits, in
+ * order, however long the history grows. Alert newsletters are looked up by their term and
+ * person when an article is published, hence the two indexes on newsletters.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -41,7 +41,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createIndex('newsletter_alert_articles_waiting')
     .on('newsletter_alert_articles')
-    .columns(['newsletter_id', 'status', 'queued_at'])
+    .columns(['newsletter_id', 'status', 'queued_at', 'article_id'])
     .execute();
   await db.schema
     .createIndex('newsletter_alert_articles_article')
