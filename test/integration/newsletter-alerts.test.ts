@@ -276,6 +276,42 @@ for (const kind of DATABASE_KINDS) {
       );
     });
 
+    test('an article taken off its schedule before it went live is new when it is published', async () => {
+      const start = startDay();
+      const reader = await subscriber('unscheduled-reader', [anaAlert]);
+      const articleId = await draft({
+        slug: 'unscheduled-dam',
+        title: 'The unscheduled dam',
+        authorIds: [ana],
+      });
+      await transitionArticle(t.wiring, editor, {
+        articleId,
+        action: 'schedule',
+        publishAt: new Date(start + 60 * MINUTE).toISOString(),
+      });
+      await unpublish(articleId);
+      await publish(articleId);
+      const mails = (await runAt(start + 10 * MINUTE)).filter((m) => recipientOf(m) === reader);
+      assert.deepEqual(
+        mails.map((m) => m.subject),
+        ['Ana Reis: The unscheduled dam'],
+      );
+    });
+
+    test('two runs of the alert at once make one issue and one message per subscriber', async () => {
+      const start = startDay();
+      const reader = await subscriber('racing-reader', [anaAlert]);
+      await publish(await draft({ slug: 'racing-dam', title: 'The racing dam', authorIds: [ana] }));
+      t.setNow(new Date(start + 10 * MINUTE));
+      const made = await Promise.all([issueDueAlert(t.wiring, anaAlert), issueDueAlert(t.wiring, anaAlert)]);
+      assert.equal(made.filter((id) => id !== undefined).length, 1);
+      const mails = (await runAt(start + 11 * MINUTE)).filter((m) => recipientOf(m) === reader);
+      assert.deepEqual(
+        mails.map((m) => m.subject),
+        ['Ana Reis: The racing dam'],
+      );
+    });
+
     test('a members-only article goes out as its title and summary, never its gated text', async () => {
       const start = startDay();
       const reader = await subscriber('gated-reader', [waterAlert]);

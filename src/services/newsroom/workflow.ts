@@ -242,12 +242,13 @@ export async function publishDueArticles(
 }
 
 /**
- * Whether an article has been out before, read from its state before a transition: it was
- * unpublished, or it carries a publication date already past that no schedule set (an
- * article sent back to draft after an unpublish keeps its first date).
+ * Whether an article has been out before, read from its state before a transition: it carries
+ * a publication date already past that no schedule set. An unpublish keeps the first date (and
+ * so does a return to draft after it); a schedule cancelled, or unpublished before its time,
+ * leaves none.
  */
 function hasBeenPublished(article: Article, now: Date): boolean {
-  if (article.status === 'published' || article.status === 'unpublished') return true;
+  if (article.status === 'published') return true;
   if (article.status === 'scheduled' || article.publishedAt === null) return false;
   return Date.parse(article.publishedAt) <= now.getTime();
 }
