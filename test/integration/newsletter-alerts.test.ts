@@ -346,6 +346,31 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(subjects, ['Europe: Alpine water', 'Water: Alpine water']);
     });
 
+    test('an alert switched off sends nothing, not even what waited for it', async () => {
+      const start = startDay();
+      const reader = await subscriber('switched-off-reader', [waterAlert]);
+      await publish(await draft({ slug: 'quiet-well', title: 'A quiet well', termIds: [water] }));
+      const setActive = (isActive: boolean) =>
+        t.wiring.store.newsletters.updateNewsletter(
+          waterAlert,
+          { name: 'Water', sendHour: null, isActive },
+          t.wiring.now().toISOString(),
+        );
+      await setActive(false);
+      try {
+        t.setNow(new Date(start + MINUTE));
+        await publish(await draft({ slug: 'quieter-well', title: 'A quieter well', termIds: [water] }));
+        assert.deepEqual(await runAt(start + 20 * MINUTE), []);
+      } finally {
+        await setActive(true);
+      }
+      assert.deepEqual(
+        (await runAt(start + 60 * MINUTE)).filter((m) => recipientOf(m) === reader),
+        [],
+        'switched on again, it does not send what was let go',
+      );
+    });
+
     test("the newsletter's sending history in the admin lists its alerts", async () => {
       // Signed in now: the clock has moved days past the first session.
       const editorClient = await clientAs(app, t.wiring, editor, sessionCookieName(SITE));

@@ -139,15 +139,19 @@ export async function issueDueAlert(ctx: ServiceContext, newsletterId: number): 
       const newsletter = await repos.newsletters.findNewsletter(newsletterId);
       if (!newsletter) return undefined;
       const waiting = await repos.newsletterAlerts.listWaiting(newsletterId, WAITING_READ);
+      // More may wait past what was read: the job comes back for them at once.
+      const hasMore = waiting.length === WAITING_READ;
       if (!newsletter.isActive) {
         // An alert switched off sends nothing automatically: what waited for it is let go.
         await repos.newsletterAlerts.dropWaiting(
           newsletterId,
           waiting.map((a) => a.articleId),
         );
+        if (hasMore) await putAlertJob(repos, newsletterId, nowIso, nowIso);
         return undefined;
       }
       const plan = planAlert(waiting, now, graceMs);
+      if (hasMore && !plan.nextAt) plan.nextAt = now;
       await repos.newsletterAlerts.dropWaiting(newsletterId, plan.drop);
       let made: number | undefined;
       if (plan.send.length > 0) {
