@@ -1,5 +1,5 @@
 import { MessageChannel, type MessagePort, threadId, type Worker } from 'node:worker_threads';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import { lengthProblem } from '../domain/article.ts';
 import { Errors, isAppError } from '../errors.ts';
 import { MAX_MARKUP_CHARS, markupProblem } from './markup-limits.ts';
@@ -76,7 +76,10 @@ function giveBackThread(): void {
   else running--;
 }
 
-function poolFor(workerUrl: URL): Piscina {
+async function poolFor(workerUrl: URL): Promise<Piscina> {
+  // Imported on the first render that needs a thread (most starts never do); a module is
+  // loaded once, so two first renders at once get the same class and one pool below.
+  const { Piscina } = await import('piscina');
   let pool = pools.get(workerUrl.href);
   if (!pool) {
     // Idle threads exit (and piscina unrefs them), so a CLI or a test process is never kept alive.
@@ -201,7 +204,7 @@ export async function runOffThread<T>(
   const tooLong = lengthProblem(options.markup, MAX_MARKUP_CHARS);
   if (tooLong) throw Errors.VALIDATION_FAILED({ details: [{ field: options.field, message: tooLong }] });
   await takeThread();
-  const pool = poolFor(workerUrl);
+  const pool = await poolFor(workerUrl);
   const controller = new AbortController();
   const { port1, port2 } = new MessageChannel();
   const watch = watchProcessorTime({ pool, startPort: port1, limitMs: timeoutMs, controller });

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import type { CsvError } from 'csv-parse';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import type { MemberListFilters, MemberTier } from '../../domain/member-admin.ts';
 import {
@@ -106,6 +106,8 @@ export async function importMembers(
   source: Readable,
 ): Promise<MemberImportReport> {
   requireMemberAdmin(staff);
+  // Imported here: only an import reads CSV, and the server's start-up is mostly loading code.
+  const { CsvError, parse } = await import('csv-parse');
   const tiers = new Map((await ctx.store.memberAdmin.tiers()).map((t) => [t.slug, t]));
   const report: MemberImportReport = {
     created: 0,

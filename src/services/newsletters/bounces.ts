@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { type BounceKind, isHardBounce, parseDeliveryStatus } from '../../domain/newsletter.ts';
 import type { ServiceContext } from '../context.ts';
@@ -60,6 +59,9 @@ function normaliseMessageId(value: string): string {
  * message when it came back too. A message that is no DSN yields nothing.
  */
 export async function bouncesInDsn(raw: Buffer | string): Promise<BounceReport[]> {
+  // Imported here: the mail parser and its character sets are a large part of the server's
+  // start-up, and only a returned message needs them.
+  const { simpleParser } = await import('mailparser');
   const mail = await simpleParser(raw, {
     keepDeliveryStatus: true,
     skipHtmlToText: true,
