@@ -28,6 +28,7 @@ import { lazySchemaCompilers } from './web/lazy-schemas.ts';
 import { adminPlugin } from './web/newsroom/index.ts';
 import type { PageCache } from './web/page-cache.ts';
 import { CachedAnswers } from './web/public/cached-answers.ts';
+import { commentRoutes } from './web/public/comment-routes.ts';
 import { discoveryRoutes } from './web/public/discovery-routes.ts';
 import { legacyRedirects } from './web/public/legacy-redirects.ts';
 import { registerMedia } from './web/public/media-routes.ts';
@@ -297,6 +298,17 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
     assets,
     rateLimitPerMinute: config.reprint.rateLimitPerMinute,
     dailyPerAddress: config.reprint.dailyPerAddress,
+  });
+  await app.register(commentRoutes, {
+    ctx: wiring,
+    reader,
+    assets,
+    rateLimitPerMinute: config.comments.rateLimitPerMinute,
+    limits: {
+      hourlyPerMember: config.comments.hourlyPerMember,
+      hourlyPerAddress: config.comments.hourlyPerAddress,
+      digestMinutes: config.comments.digestMinutes,
+    },
   });
   await app.register(memberRoutes, {
     ctx: wiring,

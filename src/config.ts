@@ -149,6 +149,19 @@ export const ConfigSchema = Type.Object({
     },
     { default: {} },
   ),
+  comments: Type.Object(
+    {
+      /** Per-process cap on comment form posts (post, edit, delete) per client address per minute. */
+      rateLimitPerMinute: Type.Integer({ minimum: 1, default: 10 }),
+      /** Comments one member may post in an hour, counted in the database (0: no limit). */
+      hourlyPerMember: Type.Integer({ minimum: 0, default: 20 }),
+      /** Comments one client address may post in an hour, counted in the database (0: no limit). */
+      hourlyPerAddress: Type.Integer({ minimum: 0, default: 60 }),
+      /** Minutes between a held comment and the digest that tells editors of it (and of those held since). */
+      digestMinutes: Type.Integer({ minimum: 0, default: 15 }),
+    },
+    { default: {} },
+  ),
   members: Type.Object(
     {
       /** Minutes a mailed sign-in link stays valid. */

@@ -259,6 +259,28 @@ const CATALOGUE = {
     (p: { limit: number }) =>
       `Your network has sent ${p.limit} requests in the last 24 hours, the most we take from one place. Please try again tomorrow, or write to the publication directly.`,
   ),
+  COMMENT_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No comment with id ${p.id}.`),
+  COMMENTS_CLOSED: entry('conflict', () => 'Comments on this article are closed.'),
+  COMMENT_EDIT_CLOSED: entry(
+    'conflict',
+    (p: { minutes: number }) =>
+      `A comment can be edited for ${p.minutes} minutes after it is posted; this one no longer can. You may delete it.`,
+  ),
+  COMMENT_DECIDED: entry(
+    'conflict',
+    (p: { status: string }) =>
+      `This comment is already ${p.status}: someone decided it first, and nothing was changed. Reload to see it.`,
+  ),
+  COMMENTS_RATE_LIMIT: entry('throttled', (p: { isForMember: boolean }) =>
+    p.isForMember
+      ? 'You have posted many comments in the last hour. Please wait a while before posting again.'
+      : 'Many comments have come from your network in the last hour. Please wait a while before posting again.',
+  ),
+  COMMENT_MEMBER_BANNED: entry('forbidden', () => 'This account may not post comments.'),
+  COMMENT_SIGN_IN_REQUIRED: entry(
+    'forbidden',
+    () => 'Sign in as a member to comment: your session may have ended. Your comment was not posted.',
+  ),
   MEMBER_LINKS_LIMIT: entry('throttled', (p: { isForAddress: boolean }) =>
     p.isForAddress
       ? 'Several links have already been sent to this email address today. Use one of them, or try again tomorrow.'

@@ -1,7 +1,9 @@
 import type { FieldError } from '../errors.ts';
 import { lengthErrors } from './limits.ts';
+import { stripXmlForbidden } from './text.ts';
 
-export const COMMENT_STATUSES = ['approved', 'pending', 'spam', 'trash'] as const;
+/** `trash` is an editor's rejection; `deleted` a member's own removal (the thread keeps its place). */
+export const COMMENT_STATUSES = ['approved', 'pending', 'spam', 'trash', 'deleted'] as const;
 export type CommentStatus = (typeof COMMENT_STATUSES)[number];
 
 /** A reader's comment on an article (imported ones keep their thread and moderation status). */
@@ -32,4 +34,178 @@ export function commentLengthErrors(
     ['author_url', comment.authorUrl, COMMENT_LIMITS.authorUrl],
     ['source_id', comment.sourceId, COMMENT_LIMITS.sourceId],
   ]);
+}
+
+/** A comment as the thread and the moderation queue show it: an imported one, or a member's. */
+export interface CommentDetail extends Comment {
+  /** The member who wrote it; null for an imported comment (its author is only a name). */
+  memberId: number | null;
+  /** Sanitized HTML rendered when a member's comment was saved; null for imported ones. */
+  bodyHtml: string | null;
+  editedAt: string | null;
+  /** Whether its author asked to be mailed replies to it. */
+  hasReplyNotice: boolean;
+}
+
+/** How comments wait for an editor: none do, a member's first does, or every one does. */
+export const COMMENT_POLICIES = ['open', 'first', 'all'] as const;
+export type CommentPolicy = (typeof COMMENT_POLICIES)[number];
+
+/** The longest comment, in characters: a long letter, not an article. */
+export const COMMENT_MAX_CHARS = 5000;
+
+/** Replies nest this deep (a top-level comment is depth 1); a reply deeper still joins its parent's level. */
+export const COMMENT_MAX_DEPTH = 4;
+
+/** How long a member may edit their comment after posting it: long enough to fix a typo. */
+export const COMMENT_EDIT_MINUTES = 15;
+
+/** What decides whether an article takes comments, and how they are held (the site's settings). */
+export interface CommentSettings {
+  /** The site's switch: off closes comments on every article. */
+  isOpen: boolean;
+  /** Days after publication that comments stay open; 0 keeps them open. */
+  closeAfterDays: number;
+  policy: CommentPolicy;
+  /** Links one comment may carry; 0 allows none. */
+  maxLinks: number;
+  /** Words and phrases that refuse a comment, one a line, matched without regard to case. */
+  blockedWords: string;
+  /** Domains a comment may not link to (with their subdomains), one a line. */
+  blockedDomains: string;
+}
+
+/** Whether an article shows its comments at all: the site and the article both have them on. */
+export function hasCommentsOn(
+  article: { hasComments: boolean },
+  settings: Pick<CommentSettings, 'isOpen'>,
+): boolean {
+  return settings.isOpen && article.hasComments;
+}
+
+/**
+ * Whether new comments are taken: comments on, and the article not older than the closing age.
+ *
+ * @example isOpenForComments({ hasComments: true, publishedAt: '2026-01-01T00:00:00Z' }, { isOpen: true, closeAfterDays: 30 }, new Date('2026-03-01')) // false
+ */
+export function isOpenForComments(
+  article: { hasComments: boolean; publishedAt: string | null },
+  settings: Pick<CommentSettings, 'isOpen' | 'closeAfterDays'>,
+  now: Date,
+): boolean {
+  if (!hasCommentsOn(article, settings)) return false;
+  if (settings.closeAfterDays <= 0 || article.publishedAt === null) return true;
+  const closesAt = new Date(article.publishedAt).getTime() + settings.closeAfterDays * 86_400_000;
+  return now.getTime() < closesAt;
+}
+
+/** Whether a member's comment waits for an editor under the policy. */
+export function isHeld(policy: CommentPolicy, hasApprovedBefore: boolean): boolean {
+  return policy === 'all' || (policy === 'first' && !hasApprovedBefore);
+}
+
+/** Whether a member may still edit a comment they posted at `createdAt`. */
+export function isEditable(createdAt: string, now: Date): boolean {
+  return now.getTime() - new Date(createdAt).getTime() < COMMENT_EDIT_MINUTES * 60_000;
+}
+
+/** The non-empty lines of a list setting, trimmed and lower-cased. */
+function listLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim().toLowerCase())
+    .filter((line) => line !== '');
+}
+
+/** The host names of the http(s) links a text carries, and their count, found as the renderer would. */
+export function linkHostsIn(text: string): string[] {
+  const hosts: string[] = [];
+  for (const match of text.matchAll(/\bhttps?:\/\/([^\s/?#<>()[\]"']+)/gi)) {
+    hosts.push((match[1] ?? '').toLowerCase().replace(/:\d+$/, '').replace(/\.$/, ''));
+  }
+  return hosts;
+}
+
+/**
+ * Why a comment's text is refused by the site's rules, as field errors under `body`: empty, too
+ * long, too many links, a blocked word or a blocked domain. Blocked words are not named back, so
+ * the list cannot be probed.
+ */
+export function commentTextErrors(
+  text: string,
+  rules: Pick<CommentSettings, 'maxLinks' | 'blockedWords' | 'blockedDomains'>,
+): FieldError[] {
+  if (text.trim() === '') return [{ field: 'body', message: 'must not be empty' }];
+  const long = lengthErrors([['body', text, COMMENT_MAX_CHARS]]);
+  if (long.length > 0) return long;
+  const hosts = linkHostsIn(text);
+  if (hosts.length > rules.maxLinks) {
+    return [
+      {
+        field: 'body',
+        message:
+          rules.maxLinks === 0
+            ? 'may not carry links'
+            : `may carry at most ${rules.maxLinks} link${rules.maxLinks === 1 ? '' : 's'}`,
+      },
+    ];
+  }
+  const domains = listLines(rules.blockedDomains).map((d) => d.replace(/^\*?\./, ''));
+  if (hosts.some((host) => domains.some((d) => host === d || host.endsWith(`.${d}`))))
+    return [{ field: 'body', message: 'links to a site this publication does not accept links to' }];
+  const lower = text.toLowerCase();
+  if (listLines(rules.blockedWords).some((word) => lower.includes(word)))
+    return [{ field: 'body', message: 'contains words this publication does not accept' }];
+  return [];
+}
+
+/** A comment's text as stored: XML-forbidden characters dropped, line ends unified, ends trimmed. */
+export function cleanCommentText(raw: string): string {
+  return stripXmlForbidden(raw).replace(/\r\n?/g, '\n').trim();
+}
+
+/** The same text written twice reads as the same: case and runs of spaces do not count. */
+export function duplicateKeyOf(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** One comment in a thread, with its replies. */
+export interface ThreadNode<C> {
+  comment: C;
+  depth: number;
+  replies: ThreadNode<C>[];
+}
+
+/**
+ * Arranges comments into threads: top-level ones in the order asked (newest or oldest first),
+ * replies always oldest first under their parent. A reply whose parent is not among them (held,
+ * removed, or posted after it: only an odd import does that) is shown at the top level rather
+ * than lost; a reply to a comment already COMMENT_MAX_DEPTH deep is placed beside it, under the
+ * same parent, so threads never narrow to nothing.
+ */
+export function arrangeThreads<C extends { id: number; parentId: number | null; createdAt: string }>(
+  comments: readonly C[],
+  order: 'newest' | 'oldest',
+): ThreadNode<C>[] {
+  const byTime = [...comments].sort((a, b) =>
+    a.createdAt === b.createdAt ? a.id - b.id : a.createdAt < b.createdAt ? -1 : 1,
+  );
+  const roots: ThreadNode<C>[] = [];
+  const placed = new Map<number, { node: ThreadNode<C>; siblings: ThreadNode<C>[] }>();
+  for (const comment of byTime) {
+    const parent = comment.parentId === null ? undefined : placed.get(comment.parentId);
+    let siblings = roots;
+    let depth = 1;
+    if (parent && parent.node.depth < COMMENT_MAX_DEPTH) {
+      siblings = parent.node.replies;
+      depth = parent.node.depth + 1;
+    } else if (parent) {
+      siblings = parent.siblings;
+      depth = parent.node.depth;
+    }
+    const node: ThreadNode<C> = { comment, depth, replies: [] };
+    siblings.push(node);
+    placed.set(comment.id, { node, siblings });
+  }
+  return order === 'newest' ? roots.reverse() : roots;
 }

@@ -12,6 +12,16 @@ export function republishKitPath(slug: string): string {
 }
 
 /** The form that asks the publication for permission to reprint or translate an article. */
+/** An article's comments: the plain page with the thread and the form (and its posts). */
+export function commentsPath(slug: string): string {
+  return `${articlePath(slug)}/comments`;
+}
+
+/** The comments alone, as the article page's script fetches them into the page (never cached). */
+export function commentsFragmentPath(slug: string): string {
+  return `${commentsPath(slug)}/fragment`;
+}
+
 export function reprintRequestPath(slug: string): string {
   return `${articlePath(slug)}/reprint-request`;
 }

@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.ts';
 import { ARTICLE_LIMITS } from './article.ts';
+import { COMMENT_POLICIES, type CommentPolicy } from './comment.ts';
 import { licenseInput, licenseProblem } from './license.ts';
 import { MEMBER_PATHS } from './paths.ts';
 import { cleanLine } from './text.ts';
@@ -23,8 +24,23 @@ export interface SiteSettings {
   membershipCall: string;
   membershipUrl: string;
   commentsCall: string;
-  /** Where "comment on this article" points; {slug} is replaced by the article slug. */
+  /**
+   * Where "comment on this article" points; {slug} is replaced by the article slug. Empty: the
+   * article's own comments.
+   */
   commentsUrl: string;
+  /** The site's switch for comments: off closes them on every article, whatever each says. */
+  commentsOpen: boolean;
+  /** Days after publication that an article takes comments; 0 keeps them open. */
+  commentsCloseAfterDays: number;
+  /** Which comments wait for an editor: none (open), a member's first (first), or all. */
+  commentsModeration: CommentPolicy;
+  /** Links one comment may carry. */
+  commentsMaxLinks: number;
+  /** Words and phrases that refuse a comment, one a line. */
+  commentsBlockedWords: string;
+  /** Domains comments may not link to, one a line (their subdomains too). */
+  commentsBlockedDomains: string;
   /** Articles per page on listings. */
   pageSize: number;
   /** Feeds carry the full article text (true) or only the summary (false). */
@@ -49,6 +65,12 @@ export const SETTING_KEYS: Record<keyof SiteSettings, string> = {
   membershipUrl: 'membership_url',
   commentsCall: 'comments_call',
   commentsUrl: 'comments_url',
+  commentsOpen: 'comments_open',
+  commentsCloseAfterDays: 'comments_close_after_days',
+  commentsModeration: 'comments_moderation',
+  commentsMaxLinks: 'comments_max_links',
+  commentsBlockedWords: 'comments_blocked_words',
+  commentsBlockedDomains: 'comments_blocked_domains',
   pageSize: 'page_size',
   feedFullText: 'feed_full_text',
   timeZone: 'time_zone',
@@ -76,6 +98,13 @@ export const DEFAULT_SETTINGS: SiteSettings = {
   membershipUrl: MEMBER_PATHS.join,
   commentsCall: 'Comment on this article',
   commentsUrl: '',
+  commentsOpen: true,
+  commentsCloseAfterDays: 0,
+  // A member's first comment waits: most spam comes from accounts made to post it.
+  commentsModeration: 'first',
+  commentsMaxLinks: 2,
+  commentsBlockedWords: '',
+  commentsBlockedDomains: '',
   pageSize: 12,
   feedFullText: true,
   timeZone: 'UTC',
@@ -99,8 +128,14 @@ export function settingsFromStored(stored: ReadonlyMap<string, string>): SiteSet
     if (field === 'pageSize') {
       const n = Number.parseInt(value, 10);
       if (Number.isInteger(n) && n > 0 && n <= 100) settings.pageSize = n;
-    } else if (field === 'feedFullText') {
-      settings.feedFullText = !['false', '0', 'no', 'off', 'summary'].includes(value.trim().toLowerCase());
+    } else if (field === 'feedFullText' || field === 'commentsOpen') {
+      settings[field] = !['false', '0', 'no', 'off', 'summary'].includes(value.trim().toLowerCase());
+    } else if (field === 'commentsCloseAfterDays' || field === 'commentsMaxLinks') {
+      const n = Number.parseInt(value, 10);
+      if (Number.isInteger(n) && n >= 0 && n <= COMMENT_NUMBER_MAX) settings[field] = n;
+    } else if (field === 'commentsModeration') {
+      const policy = COMMENT_POLICIES.find((p) => p === value.trim());
+      if (policy) settings.commentsModeration = policy;
     } else if (field === 'timeZone') {
       // A zone the runtime no longer knows falls back to UTC rather than failing every page.
       if (isTimeZone(value.trim())) settings.timeZone = value.trim();
@@ -127,6 +162,9 @@ const SETTING_LIMITS: Partial<Record<keyof SiteSettings, number>> = {
   commentsCall: 300,
   timeZone: 64,
 };
+/** The largest closing age (days) and link count a comment setting takes. */
+const COMMENT_NUMBER_MAX = 36_500;
+
 const REQUIRED_SETTINGS: (keyof SiteSettings)[] = ['siteName', 'language', 'defaultLicense', 'timeZone'];
 
 /** Settings shown on one line (the site's name and tagline), cleaned as names are. */
@@ -166,7 +204,14 @@ export function validateSettingValues(values: Record<string, string>): FieldErro
     }
     const limit = SETTING_LIMITS[field] ?? 20_000;
     if (value.length > limit) errors.push({ field: key, message: `must be at most ${limit} characters` });
-    else if (field === 'pageSize') {
+    else if (field === 'commentsCloseAfterDays' || field === 'commentsMaxLinks') {
+      const n = Number(trimmed);
+      if (!/^\d+$/.test(trimmed) || n > COMMENT_NUMBER_MAX)
+        errors.push({ field: key, message: `must be a whole number from 0 to ${COMMENT_NUMBER_MAX}` });
+    } else if (field === 'commentsModeration') {
+      if (!(COMMENT_POLICIES as readonly string[]).includes(trimmed))
+        errors.push({ field: key, message: `must be one of ${COMMENT_POLICIES.join(', ')}` });
+    } else if (field === 'pageSize') {
       const n = Number(trimmed);
       if (!/^\d+$/.test(trimmed) || n < 1 || n > 100) {
         errors.push({ field: key, message: 'must be a whole number from 1 to 100' });

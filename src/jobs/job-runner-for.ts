@@ -9,6 +9,7 @@ import { newsletterAlertHandler } from './make-newsletter-alert.ts';
 import { publishScheduledHandler } from './publish-scheduled.ts';
 import { dailyReachRollUp, rollUpReachHandler } from './roll-up-reach.ts';
 import { JobRunner } from './runner.ts';
+import { commentMailHandlers } from './send-comment-mail.ts';
 import { memberLinkHandlers } from './send-member-link.ts';
 import { newsletterSendHandlers } from './send-newsletter.ts';
 import { reprintMailHandlers } from './send-reprint-mail.ts';
@@ -40,6 +41,7 @@ export function jobRunnerFor(
       ...rollUpReachHandler(ctx),
       ...newsletterAlertHandler(ctx),
       ...reprintMailHandlers(ctx, ctx.mailer),
+      ...commentMailHandlers(ctx, ctx.mailer),
       ...(ctx.config ? memberLinkHandlers({ ...ctx, config: ctx.config }, ctx.mailer) : {}),
       ...(ctx.config
         ? newsletterSendHandlers(ctx, { mailer: ctx.newsletterMailer, newsletter: ctx.config.newsletter })

@@ -33,6 +33,8 @@ export interface ArticleCard {
   authors: Person[];
   terms: { taxonomy: Taxonomy; term: Term }[];
   readingMinutes: number;
+  /** How many comments readers see under it (approved ones). */
+  commentCount: number;
   /** The featured image with its uploaded sizes and formats, when it is an upload. */
   image?: ResponsiveImage;
 }
@@ -578,11 +580,14 @@ export class Reader {
     const imageUrls = articles.flatMap((a) =>
       a.featuredImage?.startsWith('/media/') ? a.featuredImage : [],
     );
-    const [people, terms, taxonomies, variants] = await Promise.all([
+    const [people, terms, taxonomies, variants, commentCounts] = await Promise.all([
       this.structure.people(personIds),
       this.structure.termsByIds(termIds),
       this.structure.taxonomies(),
       imageUrls.length ? this.repos.mediaVariants.listForUrls(imageUrls) : new Map<string, MediaVariant[]>(),
+      articles.length
+        ? this.repos.comments.approvedCounts(articles.map((a) => a.id))
+        : new Map<number, number>(),
     ]);
     const personById = new Map(people.map((p) => [p.id, p]));
     const termById = new Map(terms.map((t) => [t.id, t]));
@@ -606,6 +611,7 @@ export class Reader {
           return term && taxonomy ? [{ taxonomy, term }] : [];
         }),
         readingMinutes: readingMinutes(article.wordCount),
+        commentCount: commentCounts.get(article.id) ?? 0,
       };
     });
   }

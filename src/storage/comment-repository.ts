@@ -1,6 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
-import type { Comment, CommentStatus } from '../domain/comment.ts';
-import type { CommentRecord, CommentStore } from '../domain/ports/comment-store.ts';
+import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Comment, CommentDetail, CommentStatus } from '../domain/comment.ts';
+import type {
+  CommentRecord,
+  CommentStore,
+  NewMemberComment,
+  QueuedComment,
+} from '../domain/ports/comment-store.ts';
 import { parameterChunks } from './chunks.ts';
 import type { CommentsTable, Database } from './schema.ts';
 
@@ -20,7 +25,19 @@ function toComment(row: Selectable<CommentsTable>): Comment {
   };
 }
 
-function toRow(record: CommentRecord): Omit<Selectable<CommentsTable>, 'id'> {
+function toDetail(row: Selectable<CommentsTable>): CommentDetail {
+  return {
+    ...toComment(row),
+    memberId: row.member_id,
+    bodyHtml: row.body_html,
+    editedAt: row.edited_at,
+    hasReplyNotice: row.notify_replies === 1,
+  };
+}
+
+// Written by imports and by the JSON load: they carry none of the members' columns, which an
+// update leaves as they are.
+function toRow(record: CommentRecord): Omit<Insertable<CommentsTable>, 'id'> {
   return {
     article_id: record.articleId,
     parent_id: record.parentId,
@@ -32,6 +49,23 @@ function toRow(record: CommentRecord): Omit<Selectable<CommentsTable>, 'id'> {
     kind: record.kind,
     created_at: record.createdAt,
     source_id: record.sourceId,
+  };
+}
+
+function toQueued(
+  row: Selectable<CommentsTable> & {
+    article_title: string;
+    article_slug: string;
+    member_email: string | null;
+    member_is_banned: number | null;
+  },
+): QueuedComment {
+  return {
+    ...toDetail(row),
+    articleTitle: row.article_title,
+    articleSlug: row.article_slug,
+    memberEmail: row.member_email,
+    isMemberBanned: row.member_is_banned === 1,
   };
 }
 
@@ -156,5 +190,199 @@ export class CommentRepository implements CommentStore {
 
   async update(id: number, record: CommentRecord): Promise<void> {
     await this.db.updateTable('comments').set(toRow(record)).where('id', '=', id).execute();
+  }
+
+  async threadOf(articleId: number, statuses: readonly CommentStatus[]): Promise<CommentDetail[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('comments')
+      .selectAll()
+      .where('article_id', '=', articleId)
+      .where('status', 'in', [...statuses])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toDetail);
+  }
+
+  async findDetail(id: number): Promise<CommentDetail | undefined> {
+    const row = await this.db.selectFrom('comments').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toDetail(row);
+  }
+
+  async insertMemberComment(comment: NewMemberComment): Promise<number> {
+    const { id } = await this.db
+      .insertInto('comments')
+      .values({
+        article_id: comment.articleId,
+        parent_id: comment.parentId,
+        member_id: comment.memberId,
+        author_name: comment.authorName,
+        author_email: null,
+        author_url: null,
+        body: comment.body,
+        body_html: comment.bodyHtml,
+        status: comment.status,
+        kind: 'comment',
+        created_at: comment.createdAt,
+        source_id: null,
+        sender_key: comment.senderKey,
+        notify_replies: comment.hasReplyNotice ? 1 : 0,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return id;
+  }
+
+  async approvedCounts(articleIds: readonly number[]): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    for (const chunk of parameterChunks([...new Set(articleIds)], 1)) {
+      const rows = await this.db
+        .selectFrom('comments')
+        .select(['article_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+        .where('article_id', 'in', chunk)
+        .where('status', '=', 'approved')
+        .where('kind', '=', 'comment')
+        .groupBy('article_id')
+        .execute();
+      for (const row of rows) counts.set(row.article_id, Number(row.n));
+    }
+    return counts;
+  }
+
+  async countByMemberSince(memberId: number, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('member_id', '=', memberId)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async countBySenderSince(senderKey: string, since: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('sender_key', '=', senderKey)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async hasApproved(memberId: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('comments')
+      .select('id')
+      .where('member_id', '=', memberId)
+      .where('status', '=', 'approved')
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async bodiesByMemberSince(memberId: number, articleId: number, since: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .select('body')
+      .where('member_id', '=', memberId)
+      .where('article_id', '=', articleId)
+      .where('created_at', '>=', since)
+      .execute();
+    return rows.map((r) => r.body);
+  }
+
+  async setStatus(id: number, from: readonly CommentStatus[], to: CommentStatus): Promise<boolean> {
+    const result = await this.db
+      .updateTable('comments')
+      .set({ status: to })
+      .where('id', '=', id)
+      .where('status', 'in', [...from])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async editBody(id: number, body: string, bodyHtml: string, editedAt: string): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set({ body, body_html: bodyHtml, edited_at: editedAt })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  private queueQuery() {
+    return this.db
+      .selectFrom('comments')
+      .innerJoin('articles', 'articles.id', 'comments.article_id')
+      .leftJoin('members', 'members.id', 'comments.member_id')
+      .selectAll('comments')
+      .select([
+        'articles.title as article_title',
+        'articles.slug as article_slug',
+        'members.email as member_email',
+        'members.is_banned as member_is_banned',
+      ]);
+  }
+
+  async queue(options: {
+    status: CommentStatus;
+    limit: number;
+    beforeId?: number;
+  }): Promise<QueuedComment[]> {
+    let query = this.queueQuery().where('comments.status', '=', options.status);
+    if (options.beforeId !== undefined) query = query.where('comments.id', '<', options.beforeId);
+    const rows = await query.orderBy('comments.id', 'desc').limit(options.limit).execute();
+    return rows.map(toQueued);
+  }
+
+  async countByStatus(status: CommentStatus): Promise<number> {
+    const row = await this.db
+      .selectFrom('comments')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('status', '=', status)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async queueOf(ids: readonly number[]): Promise<QueuedComment[]> {
+    const found: QueuedComment[] = [];
+    for (const chunk of parameterChunks([...new Set(ids)], 1))
+      found.push(...(await this.queueQuery().where('comments.id', 'in', chunk).execute()).map(toQueued));
+    return found;
+  }
+
+  async pendingIdsOf(memberId: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('comments')
+      .select('id')
+      .where('member_id', '=', memberId)
+      .where('status', '=', 'pending')
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async heldUnnoticed(limit: number): Promise<QueuedComment[]> {
+    const rows = await this.queueQuery()
+      .where('comments.status', '=', 'pending')
+      .where('comments.held_notice_at', 'is', null)
+      .where('comments.member_id', 'is not', null)
+      .orderBy('comments.id')
+      .limit(limit)
+      .execute();
+    return rows.map(toQueued);
+  }
+
+  async markHeldNoticed(ids: readonly number[], at: string): Promise<void> {
+    for (const chunk of parameterChunks([...ids], 1))
+      await this.db.updateTable('comments').set({ held_notice_at: at }).where('id', 'in', chunk).execute();
+  }
+
+  async forgetSendersBefore(before: string): Promise<void> {
+    await this.db
+      .updateTable('comments')
+      .set({ sender_key: null })
+      .where('sender_key', 'is not', null)
+      .where('created_at', '<', before)
+      .execute();
   }
 }

@@ -235,6 +235,16 @@ export interface CommentsTable {
   kind: string;
   created_at: string;
   source_id: string | null;
+  /** The member who wrote it; null for an imported comment (its author is only a name). */
+  member_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The sanitized HTML of a member's comment; null for imported ones (rendered when read). */
+  body_html: ColumnType<string | null, string | null | undefined, string | null>;
+  edited_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A hash of the sender's address group, to count one place's comments. */
+  sender_key: ColumnType<string | null, string | null | undefined, string | null>;
+  notify_replies: ColumnType<number, number | undefined, number>;
+  /** When editors were mailed that it waits for moderation. */
+  held_notice_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MediaTable {

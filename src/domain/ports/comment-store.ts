@@ -1,9 +1,9 @@
-import type { Comment } from '../comment.ts';
+import type { Comment, CommentDetail, CommentStatus } from '../comment.ts';
 
 export type CommentRecord = Omit<Comment, 'id'>;
 
 /** Comments on articles. */
-export interface CommentStore {
+export interface CommentStore extends MemberCommentStore {
   findById(id: number): Promise<Comment | undefined>;
   /** Comments on one article, oldest first. */
   listForArticle(articleId: number): Promise<Comment[]>;
@@ -22,4 +22,59 @@ export interface CommentStore {
   /** Comments of distinct origins in a few statements (an import's batch); their ids, in order. */
   insertMany(records: (CommentRecord & { sourceId: string })[]): Promise<number[]>;
   update(id: number, record: CommentRecord): Promise<void>;
+}
+
+/** A member's new comment, as the comments service writes it. */
+export interface NewMemberComment {
+  articleId: number;
+  parentId: number | null;
+  memberId: number;
+  authorName: string;
+  body: string;
+  bodyHtml: string;
+  status: CommentStatus;
+  createdAt: string;
+  senderKey: string;
+  hasReplyNotice: boolean;
+}
+
+/** A comment in the moderation queue: with its article and, for a member's, the member. */
+export interface QueuedComment extends CommentDetail {
+  articleTitle: string;
+  articleSlug: string;
+  memberEmail: string | null;
+  isMemberBanned: boolean;
+}
+
+/** What members' comments need beyond the imported ones' reads and writes. */
+export interface MemberCommentStore {
+  /** An article's comments of the given statuses, with what threads show. */
+  threadOf(articleId: number, statuses: readonly CommentStatus[]): Promise<CommentDetail[]>;
+  findDetail(id: number): Promise<CommentDetail | undefined>;
+  insertMemberComment(comment: NewMemberComment): Promise<number>;
+  /** How many approved comments each article has (an article with none is absent). */
+  approvedCounts(articleIds: readonly number[]): Promise<Map<number, number>>;
+  /** How many comments a member, or a sender's address group, posted since a time. */
+  countByMemberSince(memberId: number, since: string): Promise<number>;
+  countBySenderSince(senderKey: string, since: string): Promise<number>;
+  /** Whether a member has a comment an editor (or an open policy) let through. */
+  hasApproved(memberId: number): Promise<boolean>;
+  /** The bodies of a member's comments on an article since a time, to spot the same one twice. */
+  bodiesByMemberSince(memberId: number, articleId: number, since: string): Promise<string[]>;
+  /** Changes a comment's status if it still has one of `from`; false when it had not (someone else decided). */
+  setStatus(id: number, from: readonly CommentStatus[], to: CommentStatus): Promise<boolean>;
+  /** Replaces a comment's text and its HTML, marking when. */
+  editBody(id: number, body: string, bodyHtml: string, editedAt: string): Promise<void>;
+  /** One page of a status's comments, newest first; pass the last id as `beforeId` for the next. */
+  queue(options: { status: CommentStatus; limit: number; beforeId?: number }): Promise<QueuedComment[]>;
+  countByStatus(status: CommentStatus): Promise<number>;
+  /** These comments as the queue shows them. */
+  queueOf(ids: readonly number[]): Promise<QueuedComment[]>;
+  /** The ids of a member's comments that wait for an editor. */
+  pendingIdsOf(memberId: number): Promise<number[]>;
+  /** Held comments editors have not been told of yet, oldest first. */
+  heldUnnoticed(limit: number): Promise<QueuedComment[]>;
+  markHeldNoticed(ids: readonly number[], at: string): Promise<void>;
+  /** Drops the kept address hashes of comments older than `before`: they are kept only while they count. */
+  forgetSendersBefore(before: string): Promise<void>;
 }

@@ -28,4 +28,21 @@
     }
     navigator.sendBeacon(from ? `${target}?ref=${encodeURIComponent(from)}` : target);
   }
+  // The article page is cached, the same for everyone; its comments (with the reader's own and a
+  // form carrying their CSRF token) come from an uncached fragment. Without scripts, the page's
+  // "comment" link leads to the plain comments page.
+  var comments = document.querySelector('[data-comments-src]');
+  if (comments && window.fetch) {
+    fetch(comments.getAttribute('data-comments-src'), { credentials: 'same-origin' })
+      .then((response) => (response.ok ? response.text() : ''))
+      .then((text) => {
+        if (!text) return;
+        comments.innerHTML = text;
+        if (location.hash.startsWith('#comment')) {
+          const target = document.getElementById(location.hash.slice(1));
+          if (target) target.scrollIntoView();
+        }
+      })
+      .catch(() => {});
+  }
 })();

@@ -36,6 +36,7 @@ import { accountPages } from './account.ts';
 import { articlePages } from './articles.ts';
 import { auditPages } from './audit.ts';
 import { authPages } from './auth-pages.ts';
+import { commentPages } from './comments.ts';
 import {
   isRequestFromSite,
   isSameToken,
@@ -50,7 +51,7 @@ import type { AdminCookies, AdminDeps } from './deps.ts';
 import { type AdminAccess, type AdminAuth, permissionDenied, requirePermission } from './guard.ts';
 import { mediaPages } from './media.ts';
 import { memberPages } from './members.ts';
-import { adminNavFor, REPRINT_QUEUE_HREF } from './nav.ts';
+import { adminNavFor, COMMENT_QUEUE_HREF, REPRINT_QUEUE_HREF } from './nav.ts';
 import { newsletterPages } from './newsletters.ts';
 import { staticPagePages } from './pages.ts';
 import { peoplePages } from './people.ts';
@@ -84,6 +85,7 @@ const SUB_PAGES: SubPage[] = [
   peoplePages,
   staticPagePages,
   reprintRequestPages,
+  commentPages,
   pickerRoutes,
   reachPages,
   memberPages,
@@ -272,8 +274,12 @@ async function adminScope(
   const siteName = async (): Promise<string> => (await loadSiteSettings(ctx)).siteName;
 
   // One indexed count per page for those who answer requests: the pending ones show in the menu.
-  const waitingFor = async (role: Role): Promise<Record<string, number>> =>
-    can(role, 'reprint.manage') ? { [REPRINT_QUEUE_HREF]: await pendingReprintCount(ctx) } : {};
+  const waitingFor = async (role: Role): Promise<Record<string, number>> => ({
+    ...(can(role, 'reprint.manage') ? { [REPRINT_QUEUE_HREF]: await pendingReprintCount(ctx) } : {}),
+    ...(can(role, 'comment.moderate')
+      ? { [COMMENT_QUEUE_HREF]: await ctx.store.comments.countByStatus('pending') }
+      : {}),
+  });
 
   const page: AdminDeps['page'] = async (request, reply, view) => {
     const token = csrfToken(reply);

@@ -10,6 +10,8 @@ import type { AdminNavLink } from '../views/newsroom/layout.ts';
  */
 /** The queue whose pending requests the navigation counts. */
 export const REPRINT_QUEUE_HREF = '/admin/reprint-requests';
+/** The comments waiting for moderation, also counted in the navigation. */
+export const COMMENT_QUEUE_HREF = '/admin/comments';
 
 export const ADMIN_NAV: { href: string; label: string; action: Action }[] = [
   { href: '/admin', label: 'Dashboard', action: 'dashboard.view' },
@@ -20,6 +22,7 @@ export const ADMIN_NAV: { href: string; label: string; action: Action }[] = [
   { href: '/admin/people', label: 'People', action: 'person.manage' },
   { href: '/admin/pages', label: 'Pages', action: 'page.manage' },
   { href: REPRINT_QUEUE_HREF, label: 'Reprint requests', action: 'reprint.manage' },
+  { href: COMMENT_QUEUE_HREF, label: 'Comments', action: 'comment.moderate' },
   { href: '/admin/members', label: 'Members', action: 'member.manage' },
   { href: '/admin/newsletters', label: 'Newsletters', action: 'newsletter.manage' },
   { href: '/admin/users', label: 'Users', action: 'user.manage' },

@@ -51,7 +51,32 @@ const SETTING_FIELDS: Partial<Record<keyof SiteSettings, FieldSpec>> = {
   membershipCall: { label: 'Membership call', hint: 'The "become a member" link text.' },
   membershipUrl: { label: 'Membership link', hint: 'A path such as /membership, or an https:// address.' },
   commentsCall: { label: 'Comments call', hint: 'The "comment on this article" link text.' },
-  commentsUrl: { label: 'Comments link', hint: 'Empty for none; {slug} is replaced by the article slug.' },
+  commentsUrl: {
+    label: 'Comments link',
+    hint: 'Empty for the article’s own comments; {slug} is replaced by the article slug (comments elsewhere).',
+  },
+  commentsOpen: {
+    label: 'Comments on',
+    type: 'select',
+    hint: 'No closes comments on every article; Yes lets each article’s own switch decide.',
+  },
+  commentsCloseAfterDays: {
+    label: 'Close comments after (days)',
+    type: 'number',
+    hint: 'Days after publication; 0 keeps them open.',
+  },
+  commentsModeration: { label: 'Comments wait for an editor', type: 'select' },
+  commentsMaxLinks: { label: 'Links a comment may carry', type: 'number' },
+  commentsBlockedWords: {
+    label: 'Blocked words',
+    type: 'textarea',
+    hint: 'One word or phrase a line: a comment containing one is refused.',
+  },
+  commentsBlockedDomains: {
+    label: 'Blocked link domains',
+    type: 'textarea',
+    hint: 'One domain a line: a comment linking to it (or to a subdomain) is refused.',
+  },
 };
 
 function specFor(field: keyof SiteSettings): FieldSpec {
@@ -82,6 +107,12 @@ function selectOptions(field: keyof SiteSettings): { value: string; label: strin
     zoneOptions ??= timeZoneNames().map((name) => ({ value: name, label: name.replace(/_/g, ' ') }));
     return zoneOptions;
   }
+  if (field === 'commentsModeration')
+    return [
+      { value: 'first', label: 'A member’s first comment' },
+      { value: 'all', label: 'Every comment' },
+      { value: 'open', label: 'None: comments appear at once' },
+    ];
   return field === 'feedFullText'
     ? [
         { value: 'true', label: 'The full text of each article' },
@@ -137,7 +168,7 @@ export async function settingsPages(app: TypedApp, deps: AdminDeps): Promise<voi
       hint: f.hint,
       type: f.type ?? 'text',
       rows: isMarkdown ? 5 : 3,
-      ...(f.type === 'number' ? { min: 1, max: 100 } : {}),
+      ...(f.type === 'number' ? (f.field === 'pageSize' ? { min: 1, max: 100 } : { min: 0 }) : {}),
       ...(f.type === 'select'
         ? {
             options:

@@ -1,7 +1,10 @@
 import type { Article } from '../../domain/article.ts';
 import { isGated } from '../../domain/article-access.ts';
 import { joinNames } from '../../domain/attribution.ts';
+import { hasCommentsOn } from '../../domain/comment.ts';
 import {
+  commentsFragmentPath,
+  commentsPath,
   MEMBER_PATHS,
   personPath,
   reprintRequestPath,
@@ -18,6 +21,7 @@ import { correctionLabel } from '../../services/newsroom/corrections.ts';
 import type { ArticlePageModel, SiteModel } from '../../services/reader.ts';
 import { hasRepublishKit } from '../../services/republishing/kit.ts';
 import { bodyWithPictures } from './body-images.ts';
+import { commentCountText } from './comments.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import type { PageMeta } from './layout.ts';
@@ -67,7 +71,9 @@ export function articleView(
   const isRepublishable = model.license.canRepublish && !isGated(article);
   const commentsHref = settings.commentsUrl
     ? settings.commentsUrl.replace('{slug}', encodeURIComponent(article.slug))
-    : `mailto:?subject=${encodeURIComponent(`Comment: ${article.title}`)}`;
+    : commentsPath(article.slug);
+  // Comments elsewhere (commentsUrl) are that site's to show; our own come into the page by script.
+  const hasOwnComments = hasCommentsOn(article, { isOpen: settings.commentsOpen }) && !settings.commentsUrl;
   return html`<article class="article" lang="${article.language}">
   <header class="article__header">
     <h1 class="article__title">${article.title}</h1>
@@ -155,10 +161,21 @@ ${raw(bodyWithPictures(article.bodyHtml, model.bodyImages))}
   }.<br>
     Copyright © ${attribution.copyrightHolders}, ${attribution.year}.${licenseLine(model)}</p>
   <ul class="article__links">
-    ${article.hasComments ? html`<li><a href="${commentsHref}">${settings.commentsCall}</a></li>` : ''}
+    ${
+      hasCommentsOn(article, { isOpen: settings.commentsOpen }) && !options.isPreview
+        ? html`<li class="article__comments-link"><a href="${commentsHref}">${settings.commentsCall}</a>${
+            hasOwnComments && model.commentCount > 0 ? html` (${commentCountText(model.commentCount)})` : ''
+          }</li>`
+        : ''
+    }
     <li><a href="${settings.membershipUrl}">${settings.membershipCall}</a></li>
     ${authors.length ? html`<li>Articles by: ${authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)}</li>` : ''}
   </ul>
+  ${
+    hasOwnComments && !options.isPreview
+      ? html`<div class="article__comments" data-comments-src="${commentsFragmentPath(article.slug)}"></div>`
+      : ''
+  }
   ${
     authors.length
       ? html`<section class="about-author" aria-labelledby="about-author-title">
@@ -282,6 +299,9 @@ ${sections.map((s) => html`<meta property="article:section" content="${s}">`)}
       copyrightHolder: authors.map((a) => ({ '@type': 'Person', name: a.name })),
       copyrightYear: model.attribution.year,
       isAccessibleForFree: !isGated(article),
+      ...(hasCommentsOn(article, { isOpen: site.settings.commentsOpen }) && !site.settings.commentsUrl
+        ? { commentCount: model.commentCount, discussionUrl: `${site.siteUrl}${commentsPath(article.slug)}` }
+        : {}),
       // Where the text for members is (or, to others, would be), as Google asks of paywalled
       // content; the structured data never carries the text itself (no articleBody).
       ...(isGated(article)

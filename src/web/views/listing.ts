@@ -1,6 +1,6 @@
 import { encodeListingPosition } from '../../domain/listing.ts';
 import type { Page } from '../../domain/page.ts';
-import { personPath, termPath } from '../../domain/paths.ts';
+import { commentsPath, personPath, termPath } from '../../domain/paths.ts';
 import type { Person } from '../../domain/person.ts';
 import type { ResponsiveImage } from '../../domain/responsive-image.ts';
 import type { Taxonomy, Term } from '../../domain/taxonomy.ts';
@@ -14,6 +14,7 @@ import type {
   TermPageModel,
 } from '../../services/reader.ts';
 import { errorTitle } from '../errors.ts';
+import { commentCountText } from './comments.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import { lazinessAfterFirst, personPhoto, picture, subscribeLinks } from './picture.ts';
@@ -37,7 +38,11 @@ export function articleCard(card: ArticleCard, site: SiteModel, options: CardOpt
   ${region ? html`<p class="card__kicker"><a href="${termPath('region', region.term.slug)}">${region.term.name}</a></p>` : ''}
   ${headingLevel === 2 ? html`<h2 class="card__title">${title}</h2>` : html`<h3 class="card__title">${title}</h3>`}
   ${article.summary ? html`<p class="card__summary">${article.summary}</p>` : ''}
-  <p class="card__meta">${card.authors.length ? html`By ${card.authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)} · ` : ''}<time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, site.settings.language, site.settings.timeZone)}</time></p>
+  <p class="card__meta">${card.authors.length ? html`By ${card.authors.map((a, i) => html`${i ? ', ' : ''}<a href="${personPath(a.slug)}">${a.name}</a>`)} · ` : ''}<time datetime="${article.publishedAt ?? ''}">${formatDate(article.publishedAt, site.settings.language, site.settings.timeZone)}</time>${
+    card.commentCount > 0
+      ? html` · <a class="card__comments" href="${commentsPath(article.slug)}">${commentCountText(card.commentCount)}</a>`
+      : ''
+  }</p>
 </article>`;
 }
 
