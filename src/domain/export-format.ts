@@ -127,6 +127,7 @@ export const EXPORT_COLUMN_LIMITS = {
     status: 20,
     kind: 20,
     created_at: TIME,
+    edited_at: TIME,
     source_id: COMMENT_LIMITS.sourceId,
   },
   pages: {

@@ -318,8 +318,21 @@ export async function dumpPublication(
         terms: own(articleTerms as Row[]).map((t) => termKey.get(t.term_id as number)),
         corrections: own(corrections as Row[]).map((c) => omit(c, 'id', 'article_id')),
         // Comment threads refer to their parent by its index in this list.
+        // A member's comment leaves as the others are kept, its sanitized HTML as its body: the
+        // member (personal data, not in this file) and the sender's hash stay behind.
         comments: articleComments.map((c) => ({
-          ...omit(c, 'id', 'article_id', 'parent_id'),
+          ...omit(
+            c,
+            'id',
+            'article_id',
+            'parent_id',
+            'member_id',
+            'body_html',
+            'sender_key',
+            'notify_replies',
+            'held_notice_at',
+          ),
+          ...(c.body_html === null || c.body_html === undefined ? {} : { body: c.body_html }),
           parent: c.parent_id === null ? null : (commentIndex.get(c.parent_id as number) ?? null),
         })),
         revisions: revisions.get(id) ?? [],

@@ -511,7 +511,18 @@ export async function loadPublication(
         done('comment', comment, 'skipped', `its article was ${EDITED_HERE}`);
       } else {
         const commentId = await insert('comments', {
-          ...clean('comments', c, 'parent', 'article_id'),
+          // Only what an export writes: a file names no member, and HTML is made here, never taken.
+          ...clean(
+            'comments',
+            c,
+            'parent',
+            'article_id',
+            'member_id',
+            'body_html',
+            'sender_key',
+            'notify_replies',
+            'held_notice_at',
+          ),
           article_id: id,
         });
         commentIds.push(commentId);

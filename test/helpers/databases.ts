@@ -65,6 +65,8 @@ export interface TestWiringOptions {
   reprint?: Record<string, unknown>;
   /** Settings of the config's members section (link lifetimes and limits, say). */
   members?: Record<string, unknown>;
+  /** Settings of the config's comments section (limits, say). */
+  comments?: Record<string, unknown>;
   /** Settings of the config's mail section (an SMTP server under test, say). */
   mail?: Record<string, unknown>;
   /** Settings of the config's newsletter section. */
@@ -112,6 +114,7 @@ export async function openTestWiring(
     ...(options.webmention ? { webmention: options.webmention } : {}),
     ...(options.reprint ? { reprint: options.reprint } : {}),
     ...(options.members ? { members: options.members } : {}),
+    ...(options.comments ? { comments: options.comments } : {}),
     ...(options.mail ? { mail: options.mail } : {}),
     ...(options.newsletter ? { newsletter: options.newsletter } : {}),
   });

@@ -14,7 +14,7 @@ const sha256 = (token: string) => createHash('sha256').update(token).digest('hex
  */
 export async function addSignedInMember(
   db: Kysely<Database>,
-  options: { email: string; isPaid: boolean; now: Date },
+  options: { email: string; isPaid: boolean; now: Date; name?: string },
 ): Promise<string> {
   const at = options.now.toISOString();
   const tierSlug = options.isPaid ? 'supporter' : 'free';
@@ -38,6 +38,7 @@ export async function addSignedInMember(
     .insertInto('members')
     .values({
       email: options.email,
+      ...(options.name === undefined ? {} : { name: options.name }),
       status: 'active',
       tier_id: tier.id,
       confirmed_at: at,
