@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderCommentText, renderImportedComment } from './comment-markup.ts';
+
+test('comment text takes emphasis, code, quotes, lists and links; links are nofollow ugc', () => {
+  const html = renderCommentText(
+    '**bold** _it_ `code`\n\n> quoted\n\n- one\n- two\n\nsee https://example.org/a and [this](https://example.org/b)',
+  );
+  assert.match(html, /<strong>bold<\/strong> <em>it<\/em> <code>code<\/code>/);
+  assert.match(html, /<blockquote>\s*<p>quoted<\/p>\s*<\/blockquote>/);
+  assert.match(html, /<ul>\s*<li>one<\/li>/);
+  assert.match(html, /<a href="https:\/\/example.org\/a" rel="nofollow ugc noopener">/);
+  assert.match(html, /<a href="https:\/\/example.org\/b" rel="nofollow ugc noopener">this<\/a>/);
+});
+
+test('comment text is never HTML: tags are shown as typed, images, headings and script links are not made', () => {
+  const html = renderCommentText(
+    '<script>alert(1)</script> <b onclick="x">b</b>\n\n# Heading\n\n![pixel](https://t.example/p.gif) [x](javascript:alert(1))',
+  );
+  assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt; &lt;b onclick="x"&gt;/);
+  assert.doesNotMatch(html, /<script|<img|<h1|href="javascript/);
+});
+
+test('an imported comment keeps its few tags and line breaks, and loses scripts, handlers and images', () => {
+  const html = renderImportedComment(
+    'Hello <em>there</em>\nsecond line\n\n<a href="https://a.example" onclick="x">link</a><img src=x onerror=alert(1)><script>alert(1)</script>',
+  );
+  assert.equal(
+    html,
+    '<p>Hello <em>there</em><br />second line</p><p><a href="https://a.example" rel="nofollow ugc noopener">link</a></p>',
+  );
+});
