@@ -1,7 +1,11 @@
 // Serving one cached article page: Pressroom against nginx serving the same bytes from disk and a
 // bare Node http server answering from memory. Everything runs on 127.0.0.1 and is bounded in time.
 //
-//   npm run bench:pages [-- --duration 10 --rounds 3 --connections 50 --threads 2]
+//   npm run bench:pages [-- --duration 10 --rounds 3 --connections 50 --threads 2 --comments 0]
+//
+// With --comments N, a second Pressroom serves the same article with N comments under it, in
+// the same interleaved rounds: the article page stays one cached document (its comments come
+// from a fragment), so its throughput should not move.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +33,13 @@ import {
 
 const ARTICLE_PATH = '/articles/velmar-basin-water-accounts';
 
-const { duration, connections, threads, rounds } = wrkRoundOptions();
+const {
+  duration,
+  connections,
+  threads,
+  rounds,
+  extra: { comments: commentCount = 0 },
+} = wrkRoundOptions({ comments: 0 });
 
 interface WrkResult extends WrkSummary {
   url: string;
@@ -63,6 +73,42 @@ http.createServer((req, res) => {
 }).listen(Number(process.env.PORT), '127.0.0.1');
 `;
 
+/**
+ * Writes `count` approved comments (threads of five) under the article straight into the
+ * database, before the page is first asked for, so the page cache starts from them.
+ */
+async function addComments(dataDir: string, count: number): Promise<void> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  const db = new Sqlite(path.join(dataDir, 'pressroom.db'));
+  try {
+    const article = db.prepare('SELECT id FROM articles WHERE slug = ?').get(ARTICLE_PATH.split('/').pop()) as
+      | { id: number }
+      | undefined;
+    if (!article) throw new Error('the demo article is missing');
+    const insert = db.prepare(
+      `INSERT INTO comments (article_id, parent_id, author_name, body, body_html, status, kind, created_at)
+       VALUES (?, ?, ?, ?, ?, 'approved', 'comment', ?)`,
+    );
+    db.transaction(() => {
+      let parent: number | bigint | null = null;
+      for (let i = 0; i < count; i++) {
+        const text = `Comment ${i}: a reader's thoughts on the water accounts, at some length.`;
+        const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
+        const id: number | bigint = insert.run(
+          i % 5 === 0 ? null : parent,
+          `Reader ${i}`,
+          text,
+          `<p>${text}</p>`,
+          at,
+        ).lastInsertRowid;
+        if (i % 5 === 0) parent = id;
+      }
+    })();
+  } finally {
+    db.close();
+  }
+}
+
 async function main(): Promise<void> {
   requireWrkAndNginx();
   const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-bench-'));
@@ -74,6 +120,20 @@ async function main(): Promise<void> {
     const page = await fetch(pressroomUrl, { headers: { 'accept-encoding': 'identity' } });
     if (!page.ok) throw new Error(`${pressroomUrl} answered ${page.status}`);
     const html = await page.text();
+    let withComments: { name: string; url: string } | undefined;
+    if (commentCount > 0) {
+      const commentedDir = path.join(dir, 'data-commented');
+      const commented = await startPressroom({ dataDir: commentedDir });
+      running.push(commented);
+      await addComments(commentedDir, commentCount);
+      withComments = {
+        name: `Pressroom, ${commentCount} comments`,
+        url: `${commented.baseUrl}${ARTICLE_PATH}`,
+      };
+      const check = await fetch(withComments.url);
+      if (!check.ok || !(await check.text()).includes(`${commentCount} comments`))
+        throw new Error(`${withComments.url} does not count its ${commentCount} comments`);
+    }
     const pageFile = path.join(dir, 'www', 'article.html');
     mkdirSync(path.dirname(pageFile), { recursive: true });
     writeFileSync(pageFile, html);
@@ -98,11 +158,12 @@ async function main(): Promise<void> {
       `Article page: ${Buffer.byteLength(html)} bytes. wrk -t${threads} -c${connections} -d${duration}s, ` +
         `${rounds} interleaved rounds, median shown; ${machineNote()}`,
     );
-    const targets = [
+    const targets: [string, string][] = [
       ['Pressroom', pressroomUrl],
       ['nginx (static file)', nginxUrl],
       ['bare Node http (from memory)', bareUrl],
-    ] as const;
+      ...(withComments ? [[withComments.name, withComments.url] as [string, string]] : []),
+    ];
     for (const [name, url] of targets) await warmUp(name, url);
     const runs = new Map<string, WrkResult[]>(targets.map(([name]) => [name, []]));
     for (let round = 0; round < rounds; round++) {
@@ -110,11 +171,19 @@ async function main(): Promise<void> {
     }
     const results = targets.map(([name]) => median(runs.get(name) ?? []));
     process.stdout.write(`\n${runsTable(results, runs, 30)}`);
-    const [pressroomResult, nginxResult, bareResult] = results as [WrkResult, WrkResult, WrkResult];
+    const [pressroomResult, nginxResult, bareResult, commentedResult] = results as [
+      WrkResult,
+      WrkResult,
+      WrkResult,
+      WrkResult | undefined,
+    ];
     const ratio = (a: WrkResult, b: WrkResult) => (a.requestsPerSecond / b.requestsPerSecond).toFixed(2);
     process.stdout.write(
       `\nPressroom / nginx:          ${ratio(pressroomResult, nginxResult)}\n` +
-        `Pressroom / bare Node http: ${ratio(pressroomResult, bareResult)}\n`,
+        `Pressroom / bare Node http: ${ratio(pressroomResult, bareResult)}\n` +
+        (commentedResult
+          ? `With ${commentCount} comments / without: ${ratio(commentedResult, pressroomResult)}\n`
+          : ''),
     );
     const outputDir = path.join(REPO_ROOT, 'bench', 'output');
     mkdirSync(outputDir, { recursive: true });

@@ -80,14 +80,25 @@ export interface WrkRoundOptions {
   rounds: number;
 }
 
-/** Reads --duration, --rounds, --connections and --threads from the command line. */
-export function wrkRoundOptions(): WrkRoundOptions {
+/**
+ * Reads --duration, --rounds, --connections and --threads from the command line, and the
+ * whole-number options one bench adds (`extra`, by name with its default).
+ */
+export function wrkRoundOptions(
+  extra: Record<string, number> = {},
+): WrkRoundOptions & { extra: Record<string, number> } {
   const { values } = parseArgs({
     options: {
       duration: { type: 'string', default: '10' },
       rounds: { type: 'string', default: '3' },
       connections: { type: 'string', default: '50' },
       threads: { type: 'string', default: '2' },
+      ...Object.fromEntries(
+        Object.entries(extra).map(([name, fallback]) => [
+          name,
+          { type: 'string', default: String(fallback) } as const,
+        ]),
+      ),
     },
   });
   return {
@@ -95,5 +106,8 @@ export function wrkRoundOptions(): WrkRoundOptions {
     connections: Number(values.connections),
     threads: Number(values.threads),
     rounds: Math.max(1, Number(values.rounds)),
+    extra: Object.fromEntries(
+      Object.keys(extra).map((name) => [name, Number((values as Record<string, unknown>)[name])]),
+    ),
   };
 }

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
@@ -6,6 +9,8 @@ import type { ArticleDraft } from '../../src/domain/article.ts';
 import type { User } from '../../src/domain/user.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { saveArticle } from '../../src/services/articles.ts';
+import { exportPublication } from '../../src/services/export/publication-export.ts';
+import { importJson } from '../../src/services/import/json.ts';
 import { editSettings } from '../../src/services/settings.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
 import { memberCookieName } from '../../src/web/public/member-cookie.ts';
@@ -318,6 +323,61 @@ for (const kind of DATABASE_KINDS) {
         .execute();
       assert.equal(audit.length, 1);
       assert.match(audit[0]?.summary ?? '', /Banned member #\d+ \(Hal\)/);
+    });
+
+    test('a JSON export carries members’ comments in their threads, as HTML and without the member; they load back', async () => {
+      let text = '';
+      await exportPublication(wiring, {
+        write: (piece) => {
+          text += piece;
+        },
+      });
+      const exported = JSON.parse(text) as {
+        articles: { slug: string; comments: Record<string, unknown>[] }[];
+      };
+      const comments = exported.articles.find((a) => a.slug === 'harbour-talks')?.comments ?? [];
+      const ana = comments.find((c) => c.author_name === 'Ana Reis');
+      assert.ok(ana, 'her comment is exported');
+      assert.equal(
+        ana.body,
+        '<p>A <strong>first</strong> thought, see <a href="https://example.org/a" rel="nofollow ugc noopener">https://example.org/a</a></p>',
+      );
+      for (const c of comments)
+        for (const hidden of ['member_id', 'body_html', 'sender_key', 'notify_replies'])
+          assert.ok(!(hidden in c), hidden);
+      const reply = comments.find((c) => c.body === '<p>I agree with Ana.</p>');
+      assert.equal(reply?.parent, comments.indexOf(ana));
+
+      // A file that does name a member or HTML has them ignored.
+      (ana as Record<string, unknown>).body_html = '<img src=x onerror=alert(1)>';
+      (ana as Record<string, unknown>).member_id = 999_999;
+      const folder = mkdtempSync(path.join(tmpdir(), 'comments-export-'));
+      const to = await createTestWiring(kind, { siteUrl: SITE });
+      try {
+        const file = path.join(folder, 'export.json');
+        writeFileSync(file, JSON.stringify(exported));
+        await importJson(to.wiring, file);
+        const loaded = await buildApp(to.wiring, { shouldLog: false });
+        try {
+          const page = await loaded.inject(COMMENTS);
+          assert.equal(page.statusCode, 200);
+          assert.match(
+            page.body,
+            /comment__author">Ana Reis<[\s\S]*?A <strong>first<\/strong> thought[\s\S]*?comments__replies[\s\S]*?I agree with Ana\./,
+          );
+          assert.doesNotMatch(page.body, /onerror/);
+          const rows = await to.wiring.database.db
+            .selectFrom('comments')
+            .select(['member_id', 'body_html'])
+            .execute();
+          assert.ok(rows.every((r) => r.member_id === null && r.body_html === null));
+        } finally {
+          await loaded.close();
+        }
+      } finally {
+        await to.cleanup();
+        rmSync(folder, { recursive: true, force: true });
+      }
     });
 
     test('comments imported from WordPress show under their article, threaded, with their authors’ names', async () => {
