@@ -159,9 +159,11 @@ const ELEMENT_ORDER_SCRIPT = `(list) => {
 }`;
 
 // <noscript> holds raw text when scripts run and elements when they do not, so it is left out.
+// The comments a script brings into an article page are left out: without scripts, the page's
+// "comment" link leads to the same thread on a page of its own.
 const MAIN_TEXT_SCRIPT = `(() => {
   const main = document.querySelector('main').cloneNode(true);
-  main.querySelectorAll('noscript').forEach((n) => n.remove());
+  main.querySelectorAll('noscript, .article__comments').forEach((n) => n.remove());
   return main.textContent;
 })()`;
 
