@@ -95,6 +95,7 @@ async function addComments(dataDir: string, count: number): Promise<void> {
         const text = `Comment ${i}: a reader's thoughts on the water accounts, at some length.`;
         const at = new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString();
         const id: number | bigint = insert.run(
+          article.id,
           i % 5 === 0 ? null : parent,
           `Reader ${i}`,
           text,
