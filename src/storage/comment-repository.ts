@@ -351,6 +351,14 @@ export class CommentRepository implements CommentStore {
     return found;
   }
 
+  async ofMember(memberId: number): Promise<QueuedComment[]> {
+    const rows = await this.queueQuery()
+      .where('comments.member_id', '=', memberId)
+      .orderBy('comments.id')
+      .execute();
+    return rows.map(toQueued);
+  }
+
   async pendingIdsOf(memberId: number): Promise<number[]> {
     const rows = await this.db
       .selectFrom('comments')

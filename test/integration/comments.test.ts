@@ -161,6 +161,17 @@ for (const kind of DATABASE_KINDS) {
       assert.match(article.body, /\(1 comment\)/);
       const home = await app.inject('/');
       assert.match(home.body, /class="card__comments" href="\/articles\/harbour-talks\/comments">1 comment</);
+      // Her data export lists it, with the article and the text as she wrote it.
+      await ana.get('/members/account');
+      const data = await ana.post('/members/account/data', {});
+      assert.equal(data.statusCode, 200);
+      const exported = JSON.parse(data.body) as {
+        comments: { article: string; text: string; status: string }[];
+      };
+      assert.deepEqual(
+        exported.comments.map((c) => [c.article, c.text, c.status]),
+        [['Harbour talks', 'A **first** thought, see https://example.org/a', 'approved']],
+      );
       const audit = await t.wiring.database.db
         .selectFrom('audit_log')
         .selectAll()

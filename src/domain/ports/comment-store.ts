@@ -70,6 +70,8 @@ export interface MemberCommentStore {
   countByStatus(status: CommentStatus): Promise<number>;
   /** These comments as the queue shows them. */
   queueOf(ids: readonly number[]): Promise<QueuedComment[]>;
+  /** Every comment of a member, oldest first: for their data export. */
+  ofMember(memberId: number): Promise<QueuedComment[]>;
   /** The ids of a member's comments that wait for an editor. */
   pendingIdsOf(memberId: number): Promise<number[]>;
   /** Held comments editors have not been told of yet, oldest first. */

@@ -64,14 +64,25 @@ export interface MemberDataExport {
     expiresAt: string;
     usedAt: string | null;
   }[];
+  /** Their comments, with the article each is under and its text as they wrote it. */
+  comments: {
+    article: string;
+    articleSlug: string;
+    text: string;
+    status: string;
+    postedAt: string;
+    editedAt: string | null;
+    isReplyNoticeOn: boolean;
+  }[];
 }
 
 /** Everything we hold on the member, as a JSON-ready object. */
 export async function memberDataExport(ctx: MembersContext, member: Member): Promise<MemberDataExport> {
-  const [sessions, links, subscriptions] = await Promise.all([
+  const [sessions, links, subscriptions, comments] = await Promise.all([
     ctx.store.members.listSessions(member.id),
     ctx.store.members.listTokens(member.id),
     ctx.store.newsletters.listSubscriptionsOf(member.id),
+    ctx.store.comments.ofMember(member.id),
   ]);
   return {
     exportedAt: toIsoTimestamp(ctx.now()),
@@ -100,6 +111,15 @@ export async function memberDataExport(ctx: MembersContext, member: Member): Pro
       createdAt,
       expiresAt,
       usedAt,
+    })),
+    comments: comments.map((c) => ({
+      article: c.articleTitle,
+      articleSlug: c.articleSlug,
+      text: c.body,
+      status: c.status,
+      postedAt: c.createdAt,
+      editedAt: c.editedAt,
+      isReplyNoticeOn: c.hasReplyNotice,
     })),
   };
 }
