@@ -497,11 +497,12 @@ export async function loadPublication(
     for (const [index, c] of comments.entries()) {
       const comment = { noun: 'comment', ref: `${ref}#${index}`, title: c.author_name };
       // A comment read back is the one made at the same moment by the same name with the same text.
+      // A member's comment left as its HTML (see publication-dump.ts), so it is matched by that.
       const found = commentsHere.find(
         (here) =>
           same(here.created_at, c.created_at) &&
           same(here.author_name, c.author_name) &&
-          same(here.body, c.body),
+          (same(here.body, c.body) || (here.body_html != null && same(here.body_html, c.body))),
       );
       if (found) {
         commentIds.push(Number(found.id));

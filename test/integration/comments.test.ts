@@ -359,6 +359,26 @@ for (const kind of DATABASE_KINDS) {
       const reply = comments.find((c) => c.body === '<p>I agree with Ana.</p>');
       assert.equal(reply?.parent, comments.indexOf(ana));
 
+      // Read back into the publication it came from, it finds every comment already here.
+      const countComments = async () =>
+        Number(
+          (
+            await t.wiring.database.db
+              .selectFrom('comments')
+              .select((eb) => eb.fn.countAll<number | string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const before = await countComments();
+      const sameFolder = mkdtempSync(path.join(tmpdir(), 'comments-same-'));
+      try {
+        writeFileSync(path.join(sameFolder, 'export.json'), text);
+        await importJson(wiring, path.join(sameFolder, 'export.json'));
+      } finally {
+        rmSync(sameFolder, { recursive: true, force: true });
+      }
+      assert.equal(await countComments(), before, 'no comment twice');
+
       // A file that does name a member or HTML has them ignored.
       (ana as Record<string, unknown>).body_html = '<img src=x onerror=alert(1)>';
       (ana as Record<string, unknown>).member_id = 999_999;
@@ -388,6 +408,27 @@ for (const kind of DATABASE_KINDS) {
       } finally {
         await to.cleanup();
         rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    test('a member who deletes their account takes their comments with them; replies to them stay', async () => {
+      await editSettings(wiring, admin, { comments_moderation: 'open' });
+      try {
+        const ivo = await member('Ivo');
+        await ivo.post(COMMENTS, { body: 'Leaving soon.' });
+        const [own] = await stored(ivo.memberId);
+        assert.ok(own);
+        const jo = await member('Jo');
+        await jo.post(COMMENTS, { body: 'Answer to Ivo.', parent: String(own.id) });
+        await ivo.get('/members/account/delete');
+        const gone = await ivo.post('/members/account/delete', {});
+        assert.equal(gone.statusCode, 303);
+        assert.deepEqual(await stored(ivo.memberId), []);
+        const page = await app.inject(COMMENTS);
+        assert.doesNotMatch(page.body, /Leaving soon/);
+        assert.match(page.body, /Answer to Ivo\./);
+      } finally {
+        await editSettings(wiring, admin, { comments_moderation: 'first' });
       }
     });
 
