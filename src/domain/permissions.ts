@@ -78,7 +78,11 @@ export const PERMISSIONS = {
     description: 'Read reprint and translation requests, approve or decline them with a reply',
     roles: ['editor', 'admin'],
   },
-  'comment.moderate': { description: 'Moderate comments', roles: ['editor', 'admin'] },
+  'comment.moderate': {
+    description:
+      'See the comments waiting and decided; approve, reject, mark as spam or edit any comment; ban the member who wrote one (signed out, refused comments and sign-in)',
+    roles: ['editor', 'admin'],
+  },
   'reach.view': {
     description:
       'See reach across the site (views, referring sites, republications, mentions, top articles) and export it as CSV',
