@@ -221,6 +221,11 @@ const CATALOGUE = {
   ),
   BOUNCE_WEBHOOK_REFUSED: entry('forbidden', () => 'The bounce webhook needs the configured secret.'),
   MAIL_FAILED: entry('unavailable', (p: { reason: string }) => `The email could not be sent: ${p.reason}.`),
+  MAIL_REFUSED: entry(
+    'invalid',
+    (p: { reply: string }) =>
+      `The email could not be sent: the mail server refused the address for good (“${p.reply}”).`,
+  ),
   MEDIA_INVALID: entry(
     'invalid',
     (p: { reason: string; fieldMessage?: string }) => p.reason,

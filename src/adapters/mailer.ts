@@ -15,7 +15,11 @@ export interface MailMessage {
 export interface Mailer {
   /** False when no SMTP server is configured: callers then show links instead of mailing them. */
   readonly isConfigured: boolean;
-  /** Sends one message; throws AppError MAIL_FAILED when the server refuses or is unreachable. */
+  /**
+   * Sends one message. Throws AppError MAIL_REFUSED when the server refuses it for good (a 5xx
+   * reply: trying again would be refused again), MAIL_FAILED when it refuses for now (4xx) or
+   * cannot be reached.
+   */
   send(message: MailMessage): Promise<void>;
   close(): void;
 }
@@ -59,14 +63,51 @@ export class SmtpMailer implements Mailer {
       await (await this.transportNow()).sendMail({ from: this.config.from, ...message });
       this.log.info({ subject: message.subject }, 'mail sent');
     } catch (cause) {
-      this.log.warn({ err: cause, host: this.config.host }, 'mail not sent');
-      throw Errors.MAIL_FAILED({ reason: 'the mail server refused it or could not be reached' }, { cause });
+      // nodemailer's error names the recipient (in its message, its reply and its lists), and
+      // whoever reads a log or the job queue has no business learning members' addresses: only
+      // the server's code and words, with any address replaced, go further.
+      const failure = smtpFailureOf(cause);
+      this.log.warn({ host: this.config.host, ...failure }, 'mail not sent');
+      if (failure.responseCode !== undefined && failure.responseCode >= 500)
+        throw Errors.MAIL_REFUSED({ reply: failure.reply });
+      throw Errors.MAIL_FAILED({
+        reason: failure.responseCode
+          ? `the mail server answered “${failure.reply}”`
+          : `the mail server could not be reached (${failure.reply})`,
+      });
     }
   }
 
   close(): void {
     void this.transport?.then((transport) => transport.close());
   }
+}
+
+const ADDRESS = /[^\s<>()[\]"',;:]+@[^\s<>()[\]"',;:]+/g;
+
+/**
+ * Text from a mail server with every email address in it replaced.
+ *
+ * @example withoutAddresses('550 5.1.1 <ana@example.org>: unknown') === '550 5.1.1 <[address]>: unknown'
+ */
+export function withoutAddresses(text: string): string {
+  return text.replace(ADDRESS, '[address]');
+}
+
+/** What a failed send may tell logs: the SMTP reply code, and the reply (or error code) without addresses. */
+function smtpFailureOf(cause: unknown): { responseCode: number | undefined; reply: string; code?: string } {
+  const error = (cause ?? {}) as { responseCode?: unknown; response?: unknown; code?: unknown };
+  const responseCode = typeof error.responseCode === 'number' ? error.responseCode : undefined;
+  const code = typeof error.code === 'string' ? error.code : undefined;
+  const reply =
+    typeof error.response === 'string' && error.response
+      ? error.response
+      : (code ?? (cause instanceof Error ? cause.message : 'no answer'));
+  return {
+    responseCode,
+    reply: withoutAddresses(reply).slice(0, 300),
+    ...(code === undefined ? {} : { code }),
+  };
 }
 
 /** Stands in when mail is not configured; sending is refused so nothing pretends to be delivered. */

@@ -37,6 +37,13 @@ const DEFAULT_MAX_RUN_MS = 30_000;
 const BACKOFF_MS = [30_000, 120_000, 600_000, 3_600_000];
 
 /**
+ * Failures that trying again cannot mend: the job ends at its first. A mail server that refused
+ * an address for good would refuse it on every try, and each try would mail nothing but count
+ * against the address's daily links.
+ */
+const FINAL_FAILURES = new Set<string>(['MAIL_REFUSED']);
+
+/**
  * Polls the jobs table and runs due jobs. Any number of processes may run one against the
  * same database: each job is claimed by exactly one of them (see JobRepository.claim).
  */
@@ -124,14 +131,15 @@ export class JobRunner {
       const now = this.options.now();
       const delay = BACKOFF_MS[Math.min(job.attempts - 1, BACKOFF_MS.length - 1)] ?? 60_000;
       const message = err instanceof Error ? err.message : String(err);
+      const isFinal = isAppError(err) && FINAL_FAILURES.has(err.code);
       await store.jobs.fail(
         job.id,
         this.workerId,
         message,
-        toIsoTimestamp(new Date(now.getTime() + delay)),
+        isFinal ? null : toIsoTimestamp(new Date(now.getTime() + delay)),
         toIsoTimestamp(now),
       );
-      const about = { jobId: job.id, kind: job.kind, attempt: job.attempts };
+      const about = { jobId: job.id, kind: job.kind, attempt: job.attempts, ...(isFinal ? { isFinal } : {}) };
       // An expected failure with its reason in its words (another site down, say) is no fault of
       // ours and can come from anyone's input: a warning. A bug, or a failure whose cause the
       // operator needs (the mail server, the disk), is an error with its stack.

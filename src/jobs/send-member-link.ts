@@ -5,7 +5,8 @@ import type { JobHandler } from './runner.ts';
 
 /**
  * Members' links by email: sign-up confirmations, sign-in links and new-address confirmations.
- * The link is made as its mail is sent, so a retry after a refusal mails a fresh one.
+ * The link is made as its mail is sent, so a retry after a refusal for now (4xx, no answer) mails
+ * a fresh one; a refusal for good (5xx) ends the job at once (see the runner's final failures).
  */
 export function memberLinkHandlers(
   ctx: MembersContext,

@@ -167,11 +167,11 @@ export class JobRepository implements JobStore {
       .execute();
   }
 
-  /** Records a failure: retried at `retryAt`, or given up when attempts are used up. */
-  async fail(id: number, worker: string, error: string, retryAt: string, now: string): Promise<void> {
+  /** Records a failure: retried at `retryAt`, or given up when attempts are used up or `retryAt` is null. */
+  async fail(id: number, worker: string, error: string, retryAt: string | null, now: string): Promise<void> {
     const job = await this.findById(id);
     if (!job || job.lockedBy !== worker) return;
-    const isExhausted = job.attempts >= job.maxAttempts;
+    const isExhausted = retryAt === null || job.attempts >= job.maxAttempts;
     await this.db
       .updateTable('jobs')
       .set({

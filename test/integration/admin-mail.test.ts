@@ -214,7 +214,7 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
-    test('when the mail server refuses the invitation, nothing is saved and the admin is told', async () => {
+    test('when the mail server refuses the invitation for good, nothing is saved and the admin is told to check the address', async () => {
       smtp.setRefusing(true);
       try {
         await adminClient.get('/admin/users');
@@ -223,8 +223,11 @@ for (const kind of DATABASE_KINDS) {
           name: 'Bounced',
           role: 'editor',
         });
-        assert.equal(response.statusCode, 503);
-        assert.match(response.body, /could not be sent[\s\S]*Nothing was saved/);
+        assert.equal(response.statusCode, 400);
+        assert.match(
+          response.body,
+          /could not be sent[\s\S]*refused the address for good[\s\S]*Nothing was saved; check the address/,
+        );
         assert.match(response.body, /id="field-email"[^>]*value="bounced@example.org"/);
         assert.equal(await wiring.store.users.findByEmail('bounced@example.org'), undefined);
       } finally {

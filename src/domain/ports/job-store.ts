@@ -47,8 +47,8 @@ export interface JobStore {
    */
   extendLock(id: number, worker: string, lockedUntil: string): Promise<boolean>;
   complete(id: number, worker: string, now: string): Promise<void>;
-  /** Records a failure: retried at `retryAt`, or given up when attempts are used up. */
-  fail(id: number, worker: string, error: string, retryAt: string, now: string): Promise<void>;
+  /** Records a failure: retried at `retryAt`, or given up when attempts are used up or `retryAt` is null. */
+  fail(id: number, worker: string, error: string, retryAt: string | null, now: string): Promise<void>;
   list(options: { status?: JobStatus; limit: number }): Promise<Job[]>;
   /** How many jobs of a kind wait or run, counted up to `atMost` (the cost stays bounded). */
   countWaiting(kind: string, atMost: number): Promise<number>;

@@ -11,7 +11,7 @@ import {
 } from '../../domain/member.ts';
 import { MEMBER_PATHS } from '../../domain/paths.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
-import { Errors } from '../../errors.ts';
+import { Errors, isAppError } from '../../errors.ts';
 import { hashToken, newToken } from '../auth.ts';
 import { loadSiteSettings } from '../settings.ts';
 import { DAY_MS, linkLifetimeMs, linkLifetimeText, type MembersContext } from './context.ts';
@@ -88,8 +88,10 @@ function addressTakenMail(siteName: string) {
 /**
  * Makes a link and mails it (the link job's work). Nothing is sent for a member who is gone or
  * banned, or for a sign-in link to a member not active; a new address that already has an
- * account is mailed a note with no link (addressTakenMail). A mail server that refuses throws MAIL_FAILED, so the job is retried (with a new
- * link; the unsent one is never seen). Returns what it did, for tests and the log.
+ * account is mailed a note with no link (addressTakenMail). A mail server that refuses for now
+ * (4xx) or cannot be reached throws MAIL_FAILED, so the job is retried (with a new link; the
+ * unsent one is never seen); one that refuses the address for good (5xx) throws MAIL_REFUSED,
+ * which ends the job at once. Returns what it did, for tests and the log.
  */
 export async function sendMemberLink(
   ctx: MembersContext,
@@ -129,10 +131,22 @@ export async function sendMemberLink(
   });
   const settings = await loadSiteSettings(ctx);
   const link = `${ctx.siteUrl}${MEMBER_PATHS.confirm}?token=${encodeURIComponent(token)}`;
-  await mailer.send({
-    to,
-    ...linkMail(kind, { siteName: settings.siteName, link, lifetime: linkLifetimeText(ctx, kind) }),
-  });
+  try {
+    await mailer.send({
+      to,
+      ...linkMail(kind, { siteName: settings.siteName, link, lifetime: linkLifetimeText(ctx, kind) }),
+    });
+  } catch (error) {
+    // The member by number, never the address (the mailer's reply has it replaced).
+    if (isAppError(error) && error.code === 'MAIL_REFUSED')
+      ctx.log
+        .child({ module: 'members' })
+        .warn(
+          { memberId: member.id, kind, reason: error.message },
+          'member link refused for good: not retried',
+        );
+    throw error;
+  }
   ctx.log.child({ module: 'members' }).info({ memberId: member.id, kind: kind }, 'member link sent');
   return 'sent';
 }

@@ -835,10 +835,10 @@ class MemoryJobs implements JobStore {
         lastError: null,
       });
   }
-  async fail(id: number, worker: string, error: string, retryAt: string, now: string) {
+  async fail(id: number, worker: string, error: string, retryAt: string | null, now: string) {
     const job = this.s().jobs.get(id);
     if (job?.lockedBy !== worker) return;
-    const isGivenUp = job.attempts >= job.maxAttempts;
+    const isGivenUp = retryAt === null || job.attempts >= job.maxAttempts;
     Object.assign(job, {
       status: isGivenUp ? 'failed' : 'pending',
       lastError: error.slice(0, 4000),

@@ -171,11 +171,13 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
           notice: html`Email is not configured, so no invitation was sent. Give ${result.user.email} this link (it works once, for a week): <a href="${result.link}">${result.link}</a>`,
         });
       } catch (error) {
-        if (!isAppError(error) || error.code !== 'MAIL_FAILED') throw error;
+        if (!isAppError(error) || (error.code !== 'MAIL_FAILED' && error.code !== 'MAIL_REFUSED'))
+          throw error;
+        const isRefused = error.code === 'MAIL_REFUSED';
         return usersPage(request, reply, {
           invite: stringValues(request.body),
-          alert: `${error.message} Nothing was saved; try again later.`,
-          status: 503,
+          alert: `${error.message} Nothing was saved; ${isRefused ? 'check the address' : 'try again later'}.`,
+          status: isRefused ? 400 : 503,
         });
       }
     },
