@@ -641,7 +641,7 @@ export class NewsletterRepository implements NewsletterStore {
     const row = await this.db
       .selectFrom('members')
       .select('id')
-      .where('email', '=', email.toLowerCase())
+      .where('email', '=', email)
       .executeTakeFirst();
     return row?.id;
   }

@@ -143,6 +143,7 @@ export interface NewsletterStore {
   findDeliveryByMessageId(
     messageId: string,
   ): Promise<{ id: number; memberId: number; issueId: number } | undefined>;
+  /** By the normalised address (normaliseMemberEmail), as members are kept. */
   findMemberIdByEmail(email: string): Promise<number | undefined>;
   recordBounceEvent(event: BounceEvent, now: string): Promise<void>;
   /** Sets bounced_at (hard bounce) or complained_at (complaint) on a member that has none yet. */

@@ -1,4 +1,5 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
+import { normaliseMemberEmail } from '../../domain/member.ts';
 import { type BounceKind, isHardBounce, parseDeliveryStatus } from '../../domain/newsletter.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -21,7 +22,9 @@ export interface BounceReport {
  */
 export async function recordBounce(ctx: ServiceContext, report: BounceReport): Promise<void> {
   const now = toIsoTimestamp(ctx.now());
-  const email = report.email.trim().toLowerCase();
+  // Kept and looked up as members' addresses are (one Unicode form, the domain as IDNA reads it):
+  // a provider that reports the ASCII spelling of a Unicode domain still names the member.
+  const email = normaliseMemberEmail(report.email);
   const messageId = normaliseMessageId(report.messageId ?? '');
   await ctx.store.transaction(async (repos) => {
     const delivery = messageId ? await repos.newsletters.findDeliveryByMessageId(messageId) : undefined;
