@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 
 import type { DestinationStream } from 'pino';
 import Type from 'typebox';
 import { closeRenderPools } from './content/render-pool.ts';
+import { readProxyList } from './domain/proxy-list.ts';
 import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
 import { loggerOptions, urlForLog } from './logger.ts';
@@ -42,7 +43,7 @@ import { TrackingImage, trackerRoutes } from './web/public/tracker-routes.ts';
 import { webmentionRoutes } from './web/public/webmention-routes.ts';
 import { finiteNumbers } from './web/schemas.ts';
 import { securityHeaders } from './web/security-headers.ts';
-import { isTrustedProxy } from './web/trusted-proxies.ts';
+import { trustedProxyCheck } from './web/trusted-proxies.ts';
 import { layout } from './web/views/layout.ts';
 import { errorView } from './web/views/listing.ts';
 import { createWebParts, type Wiring } from './wiring.ts';
@@ -58,6 +59,10 @@ export interface AppOptions {
 export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = wiring;
   const { server } = config;
+  // Which hops' X-Forwarded-For to believe; none when not behind a proxy.
+  const isTrustedProxy = server.trustProxy
+    ? trustedProxyCheck(readProxyList(server.trustedProxies).entries)
+    : undefined;
   const protectiveHeaders = securityHeaders(undefined, { isHttps: wiring.siteUrl.startsWith('https://') });
   // Node's defaults let a client hold a connection for minutes: headers get 60 s, and Fastify
   // turns the whole-request timeout off. See body-deadline.ts for the body's own deadline.
@@ -94,7 +99,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
           ? { ...loggerOptions(config), level: options.log.level, stream: options.log.stream }
           : loggerOptions(config),
     logController: new LogController({ disableRequestLogging: !config.log.requests }),
-    trustProxy: server.trustProxy ? isTrustedProxy : false,
+    trustProxy: isTrustedProxy ?? false,
     // Answers to requests refused before any route runs: our error page and headers, not the
     // framework's bare JSON.
     clientErrorHandler: (error, socket) => {
@@ -164,7 +169,7 @@ export async function buildApp(wiring: Wiring, options: AppOptions = {}): Promis
   trackingImage = new TrackingImage({
     tracker: web.tracker,
     headers: protectiveHeaders,
-    isBehindProxy: server.trustProxy,
+    isTrustedProxy,
     onAnswered: config.log.requests && options.shouldLog !== false ? logAnswer : undefined,
   });
   // Before any plugin is registered: a plugin's scope keeps the error handler it was registered

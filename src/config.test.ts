@@ -136,3 +136,41 @@ test('a section named like a property every object has is refused like any unkno
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('trusted proxies: a list of addresses and ranges, each bad entry named at start, and only with trustProxy on', () => {
+  const config = loadConfig({
+    env: {
+      PRESSROOM_SERVER__TRUST_PROXY: 'true',
+      PRESSROOM_SERVER__TRUSTED_PROXIES: '203.0.113.7, 198.51.100.0/24',
+    },
+  });
+  assert.equal(config.server.trustedProxies, '203.0.113.7, 198.51.100.0/24');
+  assert.equal(loadConfig({ env: {} }).server.trustedProxies, '');
+  assert.deepEqual(
+    problemsOf(() =>
+      loadConfig({
+        env: {
+          PRESSROOM_SERVER__TRUST_PROXY: 'true',
+          PRESSROOM_SERVER__TRUSTED_PROXIES: '203.0.113.7, 10.0.0.0/40, cdn.example',
+        },
+      }),
+    ),
+    [
+      {
+        field: 'server.trustedProxies',
+        message:
+          '“10.0.0.0/40” and “cdn.example” are not IP addresses or ranges: list addresses and CIDR ranges, separated by commas, such as 203.0.113.7, 198.51.100.0/24, 2001:db8::/32',
+      },
+    ],
+  );
+  assert.deepEqual(
+    problemsOf(() => loadConfig({ env: { PRESSROOM_SERVER__TRUSTED_PROXIES: '203.0.113.7' } })),
+    [
+      {
+        field: 'server.trustedProxies',
+        message:
+          'lists proxies, but server.trustProxy is off: set it too (PRESSROOM_SERVER__TRUST_PROXY=true)',
+      },
+    ],
+  );
+});

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import AjvCompiler from '@fastify/ajv-compiler';
 import Type, { type Static } from 'typebox';
+import { readProxyList } from './domain/proxy-list.ts';
 import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
 
@@ -22,6 +23,11 @@ export const ConfigSchema = Type.Object({
       host: Type.String({ minLength: 1, default: '127.0.0.1' }),
       /** Trust X-Forwarded-* headers (set when running behind a proxy or load balancer). */
       trustProxy: Type.Boolean({ default: false }),
+      /**
+       * Proxies to believe as well as those on this machine or a private network, when trustProxy
+       * is on: addresses and CIDR ranges separated by commas (a CDN's or a load balancer's).
+       */
+      trustedProxies: Type.String({ default: '' }),
       /**
        * Server processes sharing the port (Node's cluster): one renders on one core, so a
        * machine with N cores serves uncached pages up to N times faster with N. Each has its own
@@ -448,6 +454,7 @@ export function parseConfig(raw: Raw, options: { file?: string; problems?: Probl
     ...unknownSettings(raw, options.file),
     ...empty,
     ...(isValid ? [] : describeProblems(validate.errors ?? [])),
+    ...(isValid ? proxyListProblems(withDefaults as Config) : []),
   ];
   if (problems.length > 0) {
     throw Errors.CONFIG_INVALID({
@@ -458,6 +465,31 @@ export function parseConfig(raw: Raw, options: { file?: string; problems?: Probl
   const config = withDefaults as Config;
   config.site.url = trimEndOf(config.site.url, '/');
   return deepFreeze(config);
+}
+
+/** What is wrong with server.trustedProxies: entries that are not addresses or ranges, or a list trustProxy ignores. */
+function proxyListProblems(config: Config): Problem[] {
+  const { entries, bad } = readProxyList(config.server.trustedProxies);
+  const field = 'server.trustedProxies';
+  if (bad.length > 0) {
+    const named = bad.map((entry) => `“${entry}”`);
+    const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+    return [
+      {
+        field,
+        message: `${list} ${bad.length === 1 ? 'is not an IP address or range' : 'are not IP addresses or ranges'}: list addresses and CIDR ranges, separated by commas, such as 203.0.113.7, 198.51.100.0/24, 2001:db8::/32`,
+      },
+    ];
+  }
+  if (entries.length > 0 && !config.server.trustProxy)
+    return [
+      {
+        field,
+        message:
+          'lists proxies, but server.trustProxy is off: set it too (PRESSROOM_SERVER__TRUST_PROXY=true)',
+      },
+    ];
+  return [];
 }
 
 type ConfigValidator = ((data: unknown) => boolean) & {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { forwardedClientAddress, isTrustedProxy } from './trusted-proxies.ts';
+import { readProxyList } from '../domain/proxy-list.ts';
+import { forwardedClientAddress, isTrustedProxy, trustedProxyCheck } from './trusted-proxies.ts';
 
 test('proxies on this machine or a private network are believed, public addresses are not', () => {
   for (const address of [
@@ -25,4 +26,30 @@ test('the client is the last address a trusted proxy added, whatever the client 
   // A public client reaching the server directly names nothing.
   assert.equal(forwardedClientAddress('198.51.100.7', '192.0.2.1'), '198.51.100.7');
   assert.equal(forwardedClientAddress('127.0.0.1', undefined), '127.0.0.1');
+});
+
+test('proxies listed in the settings (a CDN or load balancer on a public address) are believed as well', () => {
+  const isTrusted = trustedProxyCheck(['203.0.113.7', '198.51.100.0/24', '2001:db8:1::/48']);
+  for (const address of ['203.0.113.7', '198.51.100.200', '::ffff:198.51.100.1', '2001:db8:1::9', '10.0.0.1'])
+    assert.equal(isTrusted(address), true, address);
+  for (const address of ['203.0.113.8', '198.51.101.1', '2001:db8:2::1'])
+    assert.equal(isTrusted(address), false, address);
+  // A CDN edge in front of a private load balancer: both skipped, the client is what the edge saw.
+  assert.equal(
+    forwardedClientAddress('10.0.0.2', '192.0.2.1, 192.0.2.77, 198.51.100.9', isTrusted),
+    '192.0.2.77',
+  );
+  assert.equal(forwardedClientAddress('10.0.0.2', '192.0.2.1, 192.0.2.77, 198.51.100.9'), '198.51.100.9');
+});
+
+test('a proxy list is read entry by entry, naming each one that is not an address or a range', () => {
+  assert.deepEqual(readProxyList(' 203.0.113.7 , 198.51.100.0/24,2001:db8::/32 ,'), {
+    entries: ['203.0.113.7', '198.51.100.0/24', '2001:db8::/32'],
+    bad: [],
+  });
+  assert.deepEqual(
+    readProxyList('203.0.113.300, 10.0.0.0/33, cdn.example.net, 2001:db8::/129, 1.2.3.4/x').bad,
+    ['203.0.113.300', '10.0.0.0/33', 'cdn.example.net', '2001:db8::/129', '1.2.3.4/x'],
+  );
+  assert.deepEqual(readProxyList(''), { entries: [], bad: [] });
 });

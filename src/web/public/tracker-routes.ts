@@ -28,19 +28,19 @@ const ID_FILE = /^([1-9][0-9]{0,9})\.gif$/;
 export class TrackingImage {
   private readonly tracker: RepublicationTracker;
   private readonly answerHeaders: string[];
-  private readonly isBehindProxy: boolean;
+  private readonly isTrustedProxy: ((address: string) => boolean) | undefined;
   private readonly onAnswered: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
 
   constructor(options: {
     tracker: RepublicationTracker;
     /** The site's protective headers (security-headers.ts). */
     headers: Record<string, string>;
-    /** server.trustProxy: the client is the first X-Forwarded-For address. */
-    isBehindProxy: boolean;
+    /** Behind a proxy (server.trustProxy): which hops' X-Forwarded-For to believe (trusted-proxies.ts). */
+    isTrustedProxy?: ((address: string) => boolean) | undefined;
     onAnswered?: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
   }) {
     this.tracker = options.tracker;
-    this.isBehindProxy = options.isBehindProxy;
+    this.isTrustedProxy = options.isTrustedProxy;
     this.onAnswered = options.onAnswered;
     const headers: Record<string, string> = {
       ...options.headers,
@@ -90,11 +90,11 @@ export class TrackingImage {
     else response.end(IMAGE_BYTES, 'latin1');
   }
 
-  /** As Fastify's request.ip works it out under the same trustProxy setting (true or false). */
+  /** As Fastify's request.ip works it out under the same trustProxy setting and proxy list. */
   private clientAddress(request: IncomingMessage): string {
     const socketAddress = request.socket.remoteAddress ?? '';
-    if (!this.isBehindProxy) return socketAddress;
-    return forwardedClientAddress(socketAddress, request.headers['x-forwarded-for']);
+    if (!this.isTrustedProxy) return socketAddress;
+    return forwardedClientAddress(socketAddress, request.headers['x-forwarded-for'], this.isTrustedProxy);
   }
 }
 
