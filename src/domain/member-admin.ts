@@ -9,7 +9,7 @@ export type MemberMark = (typeof MEMBER_MARKS)[number];
 
 /** One search of the members list: newest first, a page after `afterId`. */
 export interface MemberListFilters {
-  /** Looked for in the email and the name, as written, case aside. */
+  /** What the search box holds: see memberSearchOf for how it is looked for. */
   text?: string;
   status?: MemberStatus;
   /** A tier's id, or "none" for members without a tier. */
@@ -17,6 +17,8 @@ export interface MemberListFilters {
   mark?: MemberMark;
   /** The last id of the previous page (ids fall as the list goes on). */
   afterId?: number;
+  /** A page of a search "anywhere" reads no member below this id (see MEMBER_SEARCH_SCAN). */
+  downToId?: number;
 }
 
 /** A member as the admin reads them: with the name of their tier. */
@@ -47,6 +49,31 @@ export interface MemberTierInput {
 }
 
 export const MAX_SEARCH_LENGTH = 200;
+
+/**
+ * How many members one page of a search "anywhere" reads at most: no index answers "contains",
+ * so each page looks through this many members from where the last stopped, and the next page
+ * goes on from there.
+ */
+export const MEMBER_SEARCH_SCAN = 50_000;
+
+/**
+ * How the members list looks for a search text. With an @ after its first character it is the
+ * beginning of an address ("ana@exa"), read from the address index: only the members it names
+ * are read. Otherwise ("okafor", "@example.org", "ana") it is looked for anywhere in the address
+ * or the name, case aside, MEMBER_SEARCH_SCAN members at a time. The address is compared as
+ * addresses are kept (lower case, composed Unicode).
+ *
+ * @example memberSearchOf('Ana@Ex') // { kind: 'address', prefix: 'ana@ex' }
+ * @example memberSearchOf('Okafor') // { kind: 'anywhere', text: 'Okafor' }
+ */
+export function memberSearchOf(
+  text: string,
+): { kind: 'address'; prefix: string } | { kind: 'anywhere'; text: string } {
+  return text.indexOf('@') > 0
+    ? { kind: 'address', prefix: text.normalize('NFC').toLowerCase() }
+    : { kind: 'anywhere', text };
+}
 const MAX_TIER_NAME = 200;
 const MAX_TIER_SLUG = 100;
 const MAX_PRICE_LABEL = 100;

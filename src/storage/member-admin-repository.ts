@@ -1,5 +1,10 @@
 import { type ExpressionBuilder, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
-import type { AdminMember, MemberListFilters, MemberTier } from '../domain/member-admin.ts';
+import {
+  type AdminMember,
+  type MemberListFilters,
+  type MemberTier,
+  memberSearchOf,
+} from '../domain/member-admin.ts';
 import type {
   ImportedMember,
   MemberAdminStore,
@@ -40,6 +45,9 @@ function tierColumns(fields: MemberTierFields) {
   };
 }
 
+/** The last code point: a prefix followed by it is above every text that begins with the prefix. */
+const LAST_CHARACTER = 0x10ffff;
+
 /** How many addresses one `IN (…)` lookup of an import batch names (well under both databases' limits). */
 const IMPORT_LOOKUP_CHUNK = 500;
 
@@ -50,8 +58,18 @@ const IMPORT_LOOKUP_CHUNK = 500;
 function memberConditions(dialect: DialectName, filters: Omit<MemberListFilters, 'afterId'>) {
   return (eb: ExpressionBuilder<Database & { m: MembersTable }, 'm'>) => {
     const conditions = [];
-    if (filters.text) {
-      const pattern = likeContaining(filters.text);
+    const search = filters.text ? memberSearchOf(filters.text) : undefined;
+    if (search?.kind === 'address') {
+      // A range of the address index in byte order (migration 0036): "begins with", read from
+      // the index alone.
+      const email =
+        dialect === 'postgres' ? sql`${eb.ref('m.email')} COLLATE "C"` : sql`${eb.ref('m.email')}`;
+      const last = dialect === 'postgres' ? sql`chr(${LAST_CHARACTER})` : sql`char(${LAST_CHARACTER})`;
+      conditions.push(
+        sql<SqlBool>`(${email} >= ${search.prefix} AND ${email} < ${search.prefix} || ${last})`,
+      );
+    } else if (search) {
+      const pattern = likeContaining(search.text);
       const like = dialect === 'postgres' ? sql`ILIKE` : sql`LIKE`;
       conditions.push(
         sql<SqlBool>`(${eb.ref('m.email')} ${like} ${pattern} ESCAPE '\\' OR ${eb.ref('m.name')} ${like} ${pattern} ESCAPE '\\')`,
@@ -69,7 +87,9 @@ function memberConditions(dialect: DialectName, filters: Omit<MemberListFilters,
 
 /**
  * The members list's page query, newest first by id, exported so that a test can read its plan:
- * unfiltered it walks the primary key backwards from the cursor and stops at the page's end.
+ * unfiltered it walks the primary key backwards from the cursor and stops at the page's end; a
+ * search by an address's beginning reads the address index's range; a search anywhere reads the
+ * members from the cursor down to `downToId` at most.
  */
 export function memberAdminListQuery(
   db: Kysely<Database>,
@@ -78,7 +98,21 @@ export function memberAdminListQuery(
 ) {
   let select = db.selectFrom('members as m').where(memberConditions(dialect, filters));
   if (filters.afterId !== undefined) select = select.where('m.id', '<', filters.afterId);
+  if (filters.downToId !== undefined) select = select.where('m.id', '>=', filters.downToId);
   return select.orderBy('m.id', 'desc').limit(filters.limit);
+}
+
+/**
+ * The id of the `size`th member below `afterId` (newest first), where a page of a search anywhere
+ * stops reading: a walk of the primary key, `size` entries long. Nothing when fewer are left.
+ */
+export function memberSearchWindowQuery(db: Kysely<Database>, afterId: number | undefined, size: number) {
+  let select = db.selectFrom('members').select('id');
+  if (afterId !== undefined) select = select.where('id', '<', afterId);
+  return select
+    .orderBy('id', 'desc')
+    .limit(1)
+    .offset(size - 1);
 }
 
 /** How many members match, counted no further than `cap`: the list's own walk, cut at the cap. */
@@ -114,6 +148,11 @@ export class MemberAdminRepository implements MemberAdminStore {
       .select('t.name as tier_name')
       .execute();
     return rows.map(toAdminMember);
+  }
+
+  async searchWindowEnd(afterId: number | undefined, size: number): Promise<number | undefined> {
+    const row = await memberSearchWindowQuery(this.db, afterId, size).executeTakeFirst();
+    return row?.id;
   }
 
   async count(filters: Omit<MemberListFilters, 'afterId'>, cap: number): Promise<number> {

@@ -3,8 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { type CompiledQuery, sql } from 'kysely';
 import { buildApp } from '../../src/app.ts';
+import { MEMBER_SEARCH_SCAN } from '../../src/domain/member-admin.ts';
 import { ROLES, type Role, type User } from '../../src/domain/user.ts';
-import { memberAdminCountQuery, memberAdminListQuery } from '../../src/storage/member-admin-repository.ts';
+import {
+  memberAdminCountQuery,
+  memberAdminListQuery,
+  memberSearchWindowQuery,
+} from '../../src/storage/member-admin-repository.ts';
 import { type AdminClient, clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { naughtyStrings } from '../helpers/visitor.ts';
@@ -503,8 +508,38 @@ for (const kind of DATABASE_KINDS) {
         ],
         ['count', memberAdminCountQuery(db, dialect, {}, 10_001).compile()],
       ];
-      for (const [label, compiled] of cases) {
-        const plan = await db.connection().execute(async (conn) => {
+      // A search by an address's beginning reads the range of the address index, sorting only
+      // the members it names; a search anywhere reads one window of the primary key at most.
+      const searches: [string, CompiledQuery][] = [
+        [
+          'address beginning',
+          memberAdminListQuery(db, dialect, { limit: 51, text: 'Load-4242@' }).select('m.id').compile(),
+        ],
+        [
+          'address beginning, a later page',
+          memberAdminListQuery(db, dialect, { limit: 51, text: 'load-4@scale', afterId: 90_000 })
+            .select('m.id')
+            .compile(),
+        ],
+        [
+          'address beginning, counted',
+          memberAdminCountQuery(db, dialect, { text: 'load-42@' }, 10_001).compile(),
+        ],
+        [
+          'anywhere, one window',
+          memberAdminListQuery(db, dialect, {
+            limit: 51,
+            text: 'oad 4242',
+            afterId: 90_000,
+            downToId: 40_000,
+          })
+            .select('m.id')
+            .compile(),
+        ],
+        ['the window’s end', memberSearchWindowQuery(db, 90_000, MEMBER_SEARCH_SCAN).compile()],
+      ];
+      const planOf = (compiled: CompiledQuery) =>
+        db.connection().execute(async (conn) => {
           if (kind === 'sqlite') {
             const rows = await conn.executeQuery<{ detail: string }>({
               ...compiled,
@@ -519,6 +554,8 @@ for (const kind of DATABASE_KINDS) {
           });
           return rows.rows.map((r) => r['QUERY PLAN']);
         });
+      for (const [label, compiled] of cases) {
+        const plan = await planOf(compiled);
         const text = plan.join('\n');
         // Ordered by the index it walks: no sort of the matches, no sequential read of the table.
         assert.doesNotMatch(text, /TEMP B-TREE|\bSort\b|Seq Scan/, `${label}:\n${text}`);
@@ -528,6 +565,62 @@ for (const kind of DATABASE_KINDS) {
         await db.executeQuery(compiled);
         t.wiring.log.info({ label, ms: performance.now() - started, plan: text }, 'members page at 100,000');
       }
+      for (const [label, compiled] of searches) {
+        const text = (await planOf(compiled)).join('\n');
+        // No read of the whole table: SQLite's "SCAN m" without an index, PostgreSQL's Seq Scan.
+        assert.doesNotMatch(text, /Seq Scan|SCAN (m|members)\b(?! USING)/, `${label}:\n${text}`);
+        if (label.startsWith('address'))
+          assert.match(
+            text,
+            kind === 'sqlite'
+              ? /USING (COVERING )?INDEX sqlite_autoindex_members_1 \(email>\? AND email<\?\)/
+              : /members_email_bytes/,
+            `${label}:\n${text}`,
+          );
+        if (label.startsWith('anywhere'))
+          assert.match(
+            text,
+            kind === 'sqlite' ? /USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/ : /members_pkey/,
+            `${label}:\n${text}`,
+          );
+        const started = performance.now();
+        await db.executeQuery(compiled);
+        t.wiring.log.info(
+          { label, ms: performance.now() - started, plan: text },
+          'members search at 100,000',
+        );
+      }
+
+      // Through the page: an address's beginning finds its member at once, with its count; a
+      // name low in the list is reached page after page, each reading one window, each saying so.
+      const admin = await as('admin');
+      const exact = await admin.get('/admin/members?q=LOAD-4242%40scale');
+      assert.deepEqual(listedEmails(exact.body), ['load-4242@scale.example']);
+      assert.equal(countLine(exact.body), '1 member matches.');
+      const found: string[] = [];
+      const reaches: string[] = [];
+      let url = '/admin/members?q=Load+4242';
+      for (let pages = 0; pages < 10 && url; pages++) {
+        const page = await admin.get(url);
+        assert.equal(page.statusCode, 200);
+        found.push(...listedEmails(page.body));
+        const reach = /id="members-search-reach">([^<]+)/.exec(page.body)?.[1];
+        if (reach) reaches.push(reach);
+        const next = /<a href="(\/admin\/members[^"]+)" rel="next">/.exec(page.body)?.[1];
+        url = next ? next.replaceAll('&amp;', '&') : '';
+      }
+      assert.deepEqual(
+        found.sort(),
+        [
+          'load-4242@scale.example',
+          ...Array.from({ length: 10 }, (_, i) => `load-4242${i}@scale.example`),
+        ].sort(),
+      );
+      assert.ok(reaches.length >= 1, 'a page that read only a window says how far it read');
+      assert.match(
+        reaches[0] ?? '',
+        /among members from the newest down to number \d+: a search by name or part of an address reads 50,000 members a page/,
+      );
     });
   });
 }

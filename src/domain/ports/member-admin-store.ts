@@ -18,6 +18,11 @@ export type MemberTierFields = Pick<MemberTier, 'slug' | 'name' | 'description' 
 export interface MemberAdminStore {
   /** Up to `limit` members matching the filters, newest first, after `afterId` when given. */
   list(filters: MemberListFilters & { limit: number }): Promise<AdminMember[]>;
+  /**
+   * The id of the `size`th member below `afterId` (newest first; from the newest without it),
+   * where a page of a search anywhere stops reading; undefined when fewer are left.
+   */
+  searchWindowEnd(afterId: number | undefined, size: number): Promise<number | undefined>;
   /** How many members match, counted no further than `cap` (read from the list's own index). */
   count(filters: Omit<MemberListFilters, 'afterId'>, cap: number): Promise<number>;
   findById(id: number): Promise<AdminMember | undefined>;

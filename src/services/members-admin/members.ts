@@ -1,5 +1,10 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
-import type { AdminMember, MemberListFilters } from '../../domain/member-admin.ts';
+import {
+  type AdminMember,
+  MEMBER_SEARCH_SCAN,
+  type MemberListFilters,
+  memberSearchOf,
+} from '../../domain/member-admin.ts';
 import { Errors } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -16,29 +21,62 @@ export function requireMemberAdmin(staff: Staff): void {
   requireCan(staff, 'member.manage', MEMBERS_REFUSAL);
 }
 
-/** One page of the members list, newest first; `nextAfter` starts the following page, null on the last. */
+/**
+ * One page of the members list, newest first; `nextAfter` starts the following page, null on the
+ * last. A search anywhere (memberSearchOf) reads MEMBER_SEARCH_SCAN members a page at most: when
+ * they hold less than a page of matches, `searchedDownTo` says where it stopped, and `nextAfter`
+ * goes on from there.
+ */
 export async function listMembersPage(
   ctx: ServiceContext,
   staff: Staff,
   filters: MemberListFilters,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; searchScan?: number } = {},
 ): Promise<{
   rows: AdminMember[];
   nextAfter: number | null;
-  /** How many members match in all, up to LIST_COUNT_CAP + 1 ("more than"). */
-  total: number;
+  /**
+   * How many members match in all, up to LIST_COUNT_CAP + 1 ("more than"); null for a search
+   * anywhere that did not read every member (counting would read them all).
+   */
+  total: number | null;
+  /** The lowest id a search anywhere read on this page, when it stopped before the end. */
+  searchedDownTo: number | null;
 }> {
   requireMemberAdmin(staff);
   const pageSize = options.pageSize ?? MEMBERS_PAGE_SIZE;
-  const { afterId, ...conditions } = filters;
-  const found = await ctx.store.memberAdmin.list({ ...filters, limit: pageSize + 1 });
-  const total = await matchTotal(
-    { found: found.length, pageSize, isFirstPage: afterId === undefined },
-    (cap) => ctx.store.memberAdmin.count(conditions, cap),
+  const { afterId, downToId: _ignored, ...conditions } = filters;
+  const isFirstPage = afterId === undefined;
+  const store = ctx.store.memberAdmin;
+  if (filters.text && memberSearchOf(filters.text).kind === 'anywhere') {
+    const downToId = await store.searchWindowEnd(afterId, options.searchScan ?? MEMBER_SEARCH_SCAN);
+    const found = await store.list({
+      ...conditions,
+      ...(afterId === undefined ? {} : { afterId }),
+      ...(downToId === undefined ? {} : { downToId }),
+      limit: pageSize + 1,
+    });
+    const rows = found.slice(0, pageSize);
+    const last = rows.at(-1);
+    const isPageFull = found.length > pageSize;
+    return {
+      rows,
+      nextAfter: isPageFull && last ? last.id : (downToId ?? null),
+      total: isFirstPage && !isPageFull && downToId === undefined ? found.length : null,
+      searchedDownTo: isPageFull ? null : (downToId ?? null),
+    };
+  }
+  const found = await store.list({
+    ...conditions,
+    ...(afterId === undefined ? {} : { afterId }),
+    limit: pageSize + 1,
+  });
+  const total = await matchTotal({ found: found.length, pageSize, isFirstPage }, (cap) =>
+    store.count(conditions, cap),
   );
   const rows = found.slice(0, pageSize);
   const last = rows.at(-1);
-  return { rows, nextAfter: found.length > pageSize && last ? last.id : null, total };
+  return { rows, nextAfter: found.length > pageSize && last ? last.id : null, total, searchedDownTo: null };
 }
 
 /** One member, or MEMBER_NOT_FOUND. */

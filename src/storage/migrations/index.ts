@@ -35,6 +35,7 @@ import * as newsletters from './0032-newsletters.ts';
 import * as membersAdmin from './0033-members-admin.ts';
 import * as newsletterDigestPeriods from './0034-newsletter-digest-periods.ts';
 import * as newsletterAlerts from './0035-newsletter-alerts.ts';
+import * as memberAddressSearch from './0036-member-address-search.ts';
 import * as comments from './0037-comments.ts';
 import type { MigrationContext } from './helpers.ts';
 
@@ -83,5 +84,6 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0033-members-admin': membersAdmin,
   '0034-newsletter-digest-periods': newsletterDigestPeriods,
   '0035-newsletter-alerts': newsletterAlerts,
+  '0036-member-address-search': memberAddressSearch,
   '0037-comments': comments,
 };

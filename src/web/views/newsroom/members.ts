@@ -2,6 +2,7 @@ import { MEMBER_STATUSES } from '../../../domain/member.ts';
 import {
   type AdminMember,
   MEMBER_MARKS,
+  MEMBER_SEARCH_SCAN,
   type MemberListFilters,
   type MemberTier,
 } from '../../../domain/member-admin.ts';
@@ -49,14 +50,26 @@ function marksOf(member: AdminMember): string[] {
   ].filter(Boolean);
 }
 
+function membersTable(rows: readonly AdminMember[]): SafeHtml {
+  return html`<div class="table-wrap"><table class="stack-table members-list">
+<thead><tr><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Tier</th><th scope="col">Marks</th><th scope="col">Joined</th></tr></thead>
+<tbody>${rows.map(
+    (
+      m,
+    ) => html`<tr><td data-label="Email"><a href="/admin/members/${m.id}">${m.email}</a></td><td data-label="Name">${m.name || '—'}</td>
+<td data-label="Status">${m.status}</td><td data-label="Tier">${m.tierName ?? '—'}</td><td data-label="Marks">${marksOf(m).join(', ') || '—'}</td><td data-label="Joined">${formatDate(m.createdAt)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
 /** The members list: its filters, its count, a page of members and the pager. */
 export function membersListView(state: {
   filters: MemberListFilters;
   problems: ListFilterProblems | undefined;
   tiers: readonly MemberTier[];
   rows: readonly AdminMember[];
-  total: number;
+  total: number | null;
   nextAfter: number | null;
+  searchedDownTo: number | null;
 }): SafeHtml {
   const { filters, problems, tiers, rows } = state;
   const field = (name: string, id: string) => filterFieldState(problems, name, id);
@@ -75,32 +88,27 @@ ${filterSummary(problems, {
   tier: { id: 'members-tier', label: 'Tier' },
   mark: { id: 'members-mark', label: 'Delivery and bans' },
 })}<form method="get" action="/admin/members" class="panel list-filters" role="search" aria-label="Search members">
-  <div class="field${q.className}"><label for="members-q">Search email and name</label><input id="members-q" name="q" type="search" maxlength="200" value="${filterValue(problems, 'q', filters.text)}"${q.invalid}>${q.message}</div>
+  <div class="field${q.className}"><label for="members-q">Search email and name</label><span class="hint" id="members-q-hint">An address's beginning (<kbd>ana@exa</kbd>) is found at once; other text (a name, <kbd>@example.org</kbd>) is looked for anywhere, ${MEMBER_SEARCH_SCAN.toLocaleString('en')} members a page.</span><input id="members-q" name="q" type="search" maxlength="200"${q.error ? '' : html` aria-describedby="members-q-hint"`} value="${filterValue(problems, 'q', filters.text)}"${q.invalid}>${q.message}</div>
   <div class="field${status.className}"><label for="members-status">Status</label><select id="members-status" name="status"${status.invalid}>${option('', 'Any', filters.status ?? '')}${MEMBER_STATUSES.map((s) => option(s, s === 'pending' ? 'Pending (not confirmed)' : 'Active', filters.status))}</select>${status.message}</div>
   <div class="field${tier.className}"><label for="members-tier">Tier</label><select id="members-tier" name="tier"${tier.invalid}>${option('', 'Any', filters.tier === undefined ? '' : String(filters.tier))}${option('none', 'No tier', String(filters.tier))}${tiers.map((t) => option(String(t.id), t.isActive ? t.name : `${t.name} (deactivated)`, String(filters.tier)))}</select>${tier.message}</div>
   <div class="field${mark.className}"><label for="members-mark">Delivery and bans</label><select id="members-mark" name="mark"${mark.invalid}>${option('', 'Any', filters.mark ?? '')}${MEMBER_MARKS.map((m) => option(m, MARK_LABELS[m], filters.mark))}</select>${mark.message}</div>
   <div class="actions"><button type="submit">Search</button>${isFiltered || problems ? html` <a href="/admin/members">Clear</a>` : ''}</div>
 </form>
 ${
-  rows.length === 0
-    ? emptyList({
-        isLaterPage: afterId !== undefined,
-        isFiltered,
-        noMore: 'No more members.',
-        noneMatch: 'No member matches.',
-        noneYet: 'No members yet: readers appear here once they join, or once you import a list.',
-        clearHref: '/admin/members',
-        add: { href: '/admin/members/import', label: 'Import members from CSV' },
-      })
-    : html`${matchCount(state.total, LIST_COUNT_CAP, { one: 'member', many: 'members' })}
-<div class="table-wrap"><table class="stack-table members-list">
-<thead><tr><th scope="col">Email</th><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Tier</th><th scope="col">Marks</th><th scope="col">Joined</th></tr></thead>
-<tbody>${rows.map(
-        (
-          m,
-        ) => html`<tr><td data-label="Email"><a href="/admin/members/${m.id}">${m.email}</a></td><td data-label="Name">${m.name || '—'}</td>
-<td data-label="Status">${m.status}</td><td data-label="Tier">${m.tierName ?? '—'}</td><td data-label="Marks">${marksOf(m).join(', ') || '—'}</td><td data-label="Joined">${formatDate(m.createdAt)}</td></tr>`,
-      )}</tbody></table></div>`
+  state.searchedDownTo !== null
+    ? html`<p class="list-count" id="members-search-reach">${rows.length === 0 ? 'No match' : rows.length === 1 ? 'One match' : `${rows.length} matches`} among members ${afterId === undefined ? 'from the newest' : html`below number ${afterId}`} down to number ${state.searchedDownTo}: a search by name or part of an address reads ${MEMBER_SEARCH_SCAN.toLocaleString('en')} members a page. The next page searches further.</p>${rows.length === 0 ? '' : membersTable(rows)}`
+    : rows.length === 0
+      ? emptyList({
+          isLaterPage: afterId !== undefined,
+          isFiltered,
+          noMore: 'No more members.',
+          noneMatch: 'No member matches.',
+          noneYet: 'No members yet: readers appear here once they join, or once you import a list.',
+          clearHref: '/admin/members',
+          add: { href: '/admin/members/import', label: 'Import members from CSV' },
+        })
+      : html`${state.total === null ? '' : matchCount(state.total, LIST_COUNT_CAP, { one: 'member', many: 'members' })}
+${membersTable(rows)}`
 }
 <nav aria-label="Pages of the list" class="pager">${afterId !== undefined ? html`<a href="/admin/members${memberFilterQuery(conditions)}">← First page</a>` : ''}${
     state.nextAfter
