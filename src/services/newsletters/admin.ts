@@ -1,10 +1,11 @@
 import type { Mailer } from '../../adapters/mailer.ts';
-import { toIsoTimestamp } from '../../domain/article.ts';
+import { type ArticleSummary, toIsoTimestamp } from '../../domain/article.ts';
 import { NEWSLETTER_KINDS, type Newsletter, type NewsletterKind } from '../../domain/newsletter.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { Errors, type FieldError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
+import type { Search } from '../discovery/search.ts';
 import { auditActor, requireCan, type Staff } from '../newsroom/staff.ts';
 import { renderIssueOf, sendIssue } from './issues.ts';
 import { personalise, type RenderedIssue } from './render.ts';
@@ -269,6 +270,40 @@ export async function sendIssueNowBy(ctx: ServiceContext, staff: Staff, issueId:
       at: ctx.now(),
     }),
   );
+}
+
+/** How many articles the compose form offers at a time: the latest, or the best a search finds. */
+export const ISSUE_ARTICLE_CHOICES = 50;
+
+/**
+ * The published articles the compose form offers to pick from: the latest ISSUE_ARTICLE_CHOICES,
+ * or, for a search text, the best the site's search finds for it (its index, so an archive of any
+ * size answers as fast), with what to tell the editor (how many match, or why none).
+ */
+export async function issueArticleChoices(
+  ctx: ServiceContext,
+  staff: Staff,
+  input: { search: Search; text: string },
+): Promise<{ articles: ArticleSummary[]; message: string | null }> {
+  requireNewsletterEditor(staff);
+  const text = input.text.trim();
+  if (text === '') {
+    const { articles } = await ctx.store.articles.listPublished({
+      now: toIsoTimestamp(ctx.now()),
+      limit: ISSUE_ARTICLE_CHOICES,
+      offset: 0,
+    });
+    return { articles, message: null };
+  }
+  const outcome = await input.search.search({ q: text, pageSize: ISSUE_ARTICLE_CHOICES });
+  const { total } = outcome.pagination;
+  const shown = outcome.results.length;
+  const message =
+    outcome.message ??
+    (total > shown
+      ? `The best ${shown} of ${outcome.isTotalExact ? '' : 'more than '}${total.toLocaleString('en')} articles matching “${text}”: add words to narrow the search.`
+      : `${shown === 1 ? 'One article matches' : `${shown} articles match`} “${text}”.`);
+  return { articles: outcome.results.map((r) => r.card.article), message };
 }
 
 /** Ids of the published articles marked featured within the last day: the editors' selection. */

@@ -1,11 +1,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import type { Newsletter, NewsletterIssue } from '../../domain/newsletter.ts';
 import { zonedToUtc } from '../../domain/time-zone.ts';
 import { Errors } from '../../errors.ts';
+import { Search } from '../../services/discovery/search.ts';
 import {
   createNewsletter,
   featuredSelection,
+  ISSUE_ARTICLE_CHOICES,
+  issueArticleChoices,
   listNewsletters,
   MAX_ISSUE_ARTICLES,
   type NewsletterInput,
@@ -52,11 +55,18 @@ const NewsletterForm = Type.Object({
   sendHour: OptionalText,
   isActive: OptionalText,
 });
-const IssueForm = Type.Object({ subject: OptionalText, intro: OptionalText, articles: RepeatedText });
+const IssueForm = Type.Object({
+  subject: OptionalText,
+  intro: OptionalText,
+  articles: RepeatedText,
+  /** The article search's words, and its button: pressed, the form comes back with what it found, unsaved. */
+  articleSearch: OptionalText,
+  find: OptionalText,
+});
 const ScheduleForm = Type.Object({ at: OptionalText });
 const SendForm = Type.Object({ confirm: OptionalText });
 const EmptyForm = Type.Object({});
-const NoticeOnly = Type.Object({ notice: OptionalText, featured: OptionalText });
+const NoticeOnly = Type.Object({ notice: OptionalText, featured: OptionalText, articleSearch: OptionalText });
 
 const KIND_LABELS: Record<string, string> = {
   daily: 'Daily digest',
@@ -120,6 +130,7 @@ function counts(issue: NewsletterIssue): string {
 /** Newsletters in the admin: their settings, composing and sending issues, and the sending history. */
 export async function newsletterPages(app: TypedApp, deps: AdminDeps): Promise<void> {
   const { ctx } = deps;
+  const articleSearch = new Search(ctx);
 
   const listPage = async (
     request: FastifyRequest,
@@ -245,20 +256,32 @@ ${newsletterFields(values, state.problem, false)}
       }),
   );
 
-  /** The compose form: subject, intro and the recent published articles to pick from. */
+  /**
+   * The compose form: subject, intro and the published articles to pick from, the recent ones or
+   * those its search found. The search is a button of this same form, so that what was typed and
+   * ticked comes back with the results (nothing is saved), with no script.
+   */
   const composeForm = async (
+    request: FastifyRequest,
     newsletter: Newsletter,
     issue: NewsletterIssue | undefined,
-    state: { subject: string; intro: string; picked: number[]; problem?: FormProblem | undefined },
+    state: {
+      subject: string;
+      intro: string;
+      picked: number[];
+      problem?: FormProblem | undefined;
+      searchText?: string | undefined;
+    },
     csrf: string,
   ): Promise<SafeHtml> => {
-    const { articles } = await ctx.store.articles.listPublished({
-      now: ctx.now().toISOString(),
-      limit: 50,
-      offset: 0,
+    const searchText = (state.searchText ?? '').slice(0, 200);
+    const { articles, message } = await issueArticleChoices(ctx, currentUser(request), {
+      search: articleSearch,
+      text: searchText,
     });
     const picked = new Set(state.picked);
-    // Picked articles older than the recent fifty stay listed, so saving does not drop them.
+    // Picked articles the list does not show (older, or not found) stay listed, ticked, first,
+    // so that saving does not drop them.
     const missing = state.picked.filter((id) => !articles.some((a) => a.id === id));
     const older = await ctx.store.articles.findSummariesByIds(missing);
     const choices = [...older, ...articles];
@@ -273,6 +296,9 @@ ${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, v
         ? html`<p class="field-error" id="articles-error">${state.problem.errors.articles}</p>`
         : ''
     }
+<div class="field article-search"><label for="article-search">Find published articles</label><span class="hint" id="article-search-hint">Words from the title, summary, text, authors or terms; empty: the ${ISSUE_ARTICLE_CHOICES} latest. Ticked articles stay ticked.</span>
+<input id="article-search" name="articleSearch" type="search" maxlength="200" value="${searchText}" aria-describedby="article-search-hint"> <button type="submit" name="find" value="1" formnovalidate>Find articles</button></div>
+<p class="meta" role="status" id="article-search-status">${message ?? `The ${ISSUE_ARTICLE_CHOICES} latest published articles.`}</p>
 <ul class="choice-list">${choices.map(
       (a) =>
         html`<li><label><input type="checkbox" name="articles" value="${a.id}"${picked.has(a.id) ? html` checked` : ''}> ${a.title}${
@@ -293,24 +319,49 @@ ${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, v
       requireNewsletterEditor(staff);
       const newsletter = await newsletterOrThrow(request.params.id);
       const picked = request.query.featured === '1' ? await featuredSelection(ctx) : [];
-      const form = await composeForm(
-        newsletter,
-        undefined,
-        { subject: '', intro: '', picked },
-        deps.csrfToken(reply),
-      );
-      return deps.page(request, reply, {
-        title: `New issue of ${newsletter.name}`,
-        body: html`<p><a href="${BASE}/${newsletter.id}">← ${newsletter.name}</a></p>${form}`,
+      return newIssuePage(request, reply, newsletter, {
+        subject: '',
+        intro: '',
+        picked,
+        searchText: request.query.articleSearch,
       });
     },
   );
+
+  const newIssuePage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    newsletter: Newsletter,
+    state: Parameters<typeof composeForm>[3],
+  ) => {
+    const form = await composeForm(request, newsletter, undefined, state, deps.csrfToken(reply));
+    return deps.page(request, reply, {
+      title: `New issue of ${newsletter.name}`,
+      ...(state.problem ? { status: state.problem.status } : {}),
+      body: html`<p><a href="${BASE}/${newsletter.id}">← ${newsletter.name}</a></p>${form}`,
+    });
+  };
+
+  /** What the compose form sent, to show it again (after a search, or a refusal). */
+  const composeState = (body: Static<typeof IssueForm>) => ({
+    subject: body.subject ?? '',
+    intro: body.intro ?? '',
+    picked: (body.articles ?? []).map(Number).filter(Number.isSafeInteger),
+    searchText: body.articleSearch,
+  });
 
   formRoute(
     app,
     '/newsletters/:id/issues',
     { config: access, schema: { params: IdParams, body: IssueForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
+      if (request.body.find)
+        return newIssuePage(
+          request,
+          reply,
+          await newsletterOrThrow(request.params.id),
+          composeState(request.body),
+        );
       const id = await saveIssue(
         ctx,
         currentUser(request),
@@ -323,21 +374,11 @@ ${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, v
       );
       return reply.redirect(`${ISSUES}/${id}?notice=saved`, 303);
     },
-    async (request, reply, problem) => {
-      const newsletter = await newsletterOrThrow(request.params.id);
-      const picked = (request.body.articles ?? []).map(Number).filter(Number.isSafeInteger);
-      const form = await composeForm(
-        newsletter,
-        undefined,
-        { subject: request.body.subject ?? '', intro: request.body.intro ?? '', picked, problem },
-        deps.csrfToken(reply),
-      );
-      return deps.page(request, reply, {
-        title: `New issue of ${newsletter.name}`,
-        status: problem.status,
-        body: form,
-      });
-    },
+    async (request, reply, problem) =>
+      newIssuePage(request, reply, await newsletterOrThrow(request.params.id), {
+        ...composeState(request.body),
+        problem,
+      }),
   );
 
   const issueOrThrow = async (id: number): Promise<NewsletterIssue> => {
@@ -352,7 +393,7 @@ ${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, v
     id: number,
     state: {
       notice?: string | undefined;
-      content?: { subject: string; intro: string; picked: number[] };
+      content?: { subject: string; intro: string; picked: number[]; searchText?: string | undefined };
       problem?: FormProblem;
       failedAction?: 'content' | 'schedule' | 'send' | 'test';
       scheduleAt?: string;
@@ -369,6 +410,7 @@ ${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, v
     const contentProblem = state.failedAction === 'content' ? state.problem : undefined;
     const form = isEditable
       ? await composeForm(
+          request,
           newsletter,
           issue,
           {
@@ -450,6 +492,8 @@ ${errorSummary(state.failedAction === 'send' ? state.problem : undefined, { conf
     '/newsletter-issues/:id',
     { config: access, schema: { params: IdParams, body: IssueForm }, bodyLimit: SMALL_FORM_BODY_LIMIT },
     async (request, reply) => {
+      if (request.body.find)
+        return issuePage(request, reply, request.params.id, { content: composeState(request.body) });
       const issue = await issueOrThrow(request.params.id);
       await saveIssue(
         ctx,
@@ -467,11 +511,7 @@ ${errorSummary(state.failedAction === 'send' ? state.problem : undefined, { conf
       issuePage(request, reply, request.params.id, {
         failedAction: 'content',
         problem,
-        content: {
-          subject: request.body.subject ?? '',
-          intro: request.body.intro ?? '',
-          picked: (request.body.articles ?? []).map(Number).filter(Number.isSafeInteger),
-        },
+        content: composeState(request.body),
       }),
   );
 
