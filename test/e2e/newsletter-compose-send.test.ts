@@ -182,6 +182,32 @@ for (const kind of DATABASE_KINDS) {
       await page.getByLabel('Find published articles').fill('lighthouse');
       await page.getByRole('button', { name: 'Find articles' }).click();
       await page.getByLabel(/lighthouse keeper/).waitFor();
+      // Enter in the subject saves the issue, as in any form, rather than searching.
+      await page.getByLabel('Subject').fill('Saved by Enter');
+      await page.getByLabel('Subject').press('Enter');
+      await page.waitForURL(/\/admin\/newsletter-issues\/\d+\?notice=saved/);
+      await context.close();
+    });
+
+    test('with a script, Enter in the search field searches and Enter in the subject saves', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await signIn(page, siteUrl, 'desk@example.org');
+      await page.goto(`${siteUrl}/admin/newsletters`);
+      await page.getByRole('link', { name: 'The Cape Weekly' }).click();
+      await page
+        .getByRole('link', { name: /Compose/ })
+        .first()
+        .click();
+      await page.getByLabel('Subject').fill('Found, then saved');
+      await page.getByLabel('Find published articles').fill('lighthouse');
+      await page.getByLabel('Find published articles').press('Enter');
+      await page.getByLabel(/lighthouse keeper/).waitFor();
+      assert.equal(page.url().includes('notice=saved'), false, 'the search did not save');
+      assert.equal(await page.getByLabel('Subject').inputValue(), 'Found, then saved');
+      await page.getByLabel(/lighthouse keeper/).check();
+      await page.getByLabel('Subject').press('Enter');
+      await page.waitForURL(/\/admin\/newsletter-issues\/\d+\?notice=saved/);
       await context.close();
     });
   });

@@ -14,6 +14,16 @@
     confirmed.value = '1';
   };
 
+  // The issue composer: Enter in its search field finds articles. Elsewhere in the form Enter
+  // saves the issue, as the form's first (hidden) button does without a script too.
+  for (const search of document.querySelectorAll('input[name="articleSearch"]')) {
+    search.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      search.form?.querySelector('button[name="find"]')?.click();
+    });
+  }
+
   // "Copy address" in the image library.
   for (const button of document.querySelectorAll('button.copy-address')) {
     button.hidden = false;

@@ -24,6 +24,7 @@ import { loadSiteSettings } from '../../services/settings.ts';
 import { IdParams, OptionalText, RepeatedText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { adminTime } from '../views/newsroom/admin-time.ts';
+import { newsroomJs } from '../views/newsroom/assets.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -286,9 +287,13 @@ ${newsletterFields(values, state.problem, false)}
     const older = await ctx.store.articles.findSummariesByIds(missing);
     const choices = [...older, ...articles];
     const action = issue ? `${ISSUES}/${issue.id}` : `${BASE}/${newsletter.id}/issues`;
+    // Enter in a field submits with the form's first button: a hidden "Save issue" comes before
+    // "Find articles", so that Enter in the subject saves rather than searches (the script makes
+    // Enter in the search field search).
     return html`<form method="post" action="${action}" class="panel">
 <h2>${issue ? 'Content' : 'New issue'}</h2>
 ${errorSummary(state.problem, ISSUE_LABELS)}${csrfField(csrf)}
+<button type="submit" class="visually-hidden" tabindex="-1" aria-hidden="true">Save issue</button>
 ${formField({ name: 'subject', label: 'Subject', value: state.subject, error: state.problem?.errors.subject, isRequired: true })}
 ${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, value: state.intro, error: state.problem?.errors.intro, hint: 'Markdown (links, emphasis, lists); HTML that could run script is removed.' })}
 <fieldset id="articles"><legend>Articles (at most ${MAX_ISSUE_ARTICLES}; members-only ones go out as their title and summary)</legend>${
@@ -308,7 +313,8 @@ ${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, v
         }${a.isFeatured ? html` <span class="meta">featured</span>` : ''}</label></li>`,
     )}</ul></fieldset>
 <button type="submit">Save issue</button>
-</form>`;
+</form>
+<script src="${newsroomJs()}" defer></script>`;
   };
 
   app.get(
