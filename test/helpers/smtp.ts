@@ -22,8 +22,15 @@ export interface SmtpCapture {
 /** How the capture answers a recipient: undefined accepts it, a code and text refuse it. */
 export type RecipientReply = (address: string) => { code: number; message: string } | undefined;
 
+/**
+ * Called as each message's data is complete, before it is recorded and answered, with the count
+ * recorded so far. False leaves the message unrecorded and unanswered (as when the sender is
+ * gone and there is no one to answer): a message counts as received only once it is answered.
+ */
+export type BeforeAnswer = (received: number) => boolean;
+
 export async function startSmtpCapture(
-  options: { replyToRecipient?: RecipientReply } = {},
+  options: { replyToRecipient?: RecipientReply; beforeAnswer?: BeforeAnswer } = {},
 ): Promise<SmtpCapture> {
   const messages: ParsedMail[] = [];
   const waiting: ((mail: ParsedMail) => void)[] = [];
@@ -49,6 +56,7 @@ export async function startSmtpCapture(
       }
       simpleParser(stream)
         .then((mail) => {
+          if (options.beforeAnswer && !options.beforeAnswer(messages.length)) return;
           messages.push(mail);
           const resolve = waiting.shift();
           if (resolve) {
