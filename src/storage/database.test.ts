@@ -54,3 +54,22 @@ test('a query observer sees each query once, however many times the connection i
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a pragma set through the query builder takes effect every time, not only the first time it is prepared', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pressroom-pragma-'));
+  const handle = openDatabase({ url: `sqlite:${path.join(dir, 'pragma.db')}` });
+  try {
+    const level = async () =>
+      Number((await sql<{ synchronous: number }>`pragma synchronous`.execute(handle.db)).rows[0]?.synchronous);
+    assert.equal(await level(), 2);
+    for (let round = 0; round < 3; round++) {
+      await sql`pragma synchronous = normal`.execute(handle.db);
+      assert.equal(await level(), 1, `round ${round}: lowered`);
+      await sql`pragma synchronous = full`.execute(handle.db);
+      assert.equal(await level(), 2, `round ${round}: restored`);
+    }
+  } finally {
+    await handle.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -79,7 +79,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     reprintRequests: new ReprintRequestRepository(db),
     members: new MemberRepository(db),
     memberAdmin: new MemberAdminRepository(db, dialect),
-    newsletters: new NewsletterRepository(db),
+    newsletters: new NewsletterRepository(db, dialect),
     newsletterAlerts: new NewsletterAlertRepository(db),
   };
 }

@@ -123,7 +123,11 @@ export interface NewsletterStore {
     leaseUntil: string;
     limit: number;
   }): Promise<ClaimedDelivery[]>;
-  /** Marks claimed deliveries sent (the SMTP server accepted them). */
+  /**
+   * Marks claimed deliveries sent (the SMTP server accepted them), in one commit that does not
+   * wait for the disk: written in the instant after the acceptance, it outlives this process
+   * being killed, but a power cut may lose the last ones (those messages are sent again).
+   */
   markSent(ids: number[], sentAt: string, worker: string): Promise<void>;
   /** Puts a claimed delivery back to wait for `nextAttemptAt`, with the reason it failed. */
   deferDelivery(id: number, worker: string, failure: { error: string; nextAttemptAt: string }): Promise<void>;

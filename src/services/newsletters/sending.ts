@@ -154,7 +154,7 @@ async function sendClaimed(
     if (inFlight.size === 0) break;
     await Promise.race(inFlight);
   }
-  await marks.drain();
+  marks.throwIfFailed();
   return isCutShort;
 }
 
@@ -190,7 +190,7 @@ async function deliver(
     unsubscribeUrl: link,
   });
   if (result.isAccepted) {
-    input.marks.add(delivery.id);
+    await input.marks.write(delivery.id);
     return;
   }
   if (isTemporarySmtpFailure(result.responseCode) && delivery.attempts < MAX_DELIVERY_ATTEMPTS) {
@@ -209,17 +209,14 @@ async function deliver(
 }
 
 /**
- * How long an accepted delivery may wait for its "sent" mark, so that marks are written a group
- * at a time: one commit (an fsync on SQLite) per message would hold sending to the disk's pace.
- * It widens the at-least-once window by as much: a worker killed meanwhile sends these again.
+ * Writes each accepted delivery's "sent" mark the moment the SMTP server's acceptance is seen:
+ * nodemailer reports the 250 from the socket's data event, and the mark's commit starts in the
+ * same turn, with nothing awaited first and no timer, so that a worker killed meanwhile leaves
+ * as few accepted messages unmarked as possible (each one is sent again). The commit does not
+ * wait for the disk (see NewsletterStore.markSent), which keeps it to tens of microseconds on
+ * SQLite and one round trip's worth on PostgreSQL.
  */
-export const SENT_MARK_DELAY_MS = 25;
-
-/** Marks accepted deliveries sent, a group per commit (see SENT_MARK_DELAY_MS). */
 class SentMarks {
-  private pending: number[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
   private failure: unknown;
   private readonly store: NewsletterStore;
   private readonly worker: string;
@@ -235,33 +232,19 @@ class SentMarks {
     return this.failure !== undefined;
   }
 
-  add(id: number): void {
-    this.pending.push(id);
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      this.writing = this.writing.then(() => this.write());
-    }, SENT_MARK_DELAY_MS);
-  }
-
-  /** Writes what waits; resolves once every id added is written, rejects when a write failed. */
-  async drain(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.writing = this.writing.then(() => this.write());
-    await this.writing;
-    if (this.failure) throw this.failure;
-  }
-
-  private async write(): Promise<void> {
-    const ids = this.pending;
-    this.pending = [];
-    if (ids.length === 0 || this.failure) return;
+  async write(id: number): Promise<void> {
     try {
-      await this.store.markSent(ids, this.now(), this.worker);
+      await this.store.markSent([id], this.now(), this.worker);
     } catch (error) {
-      // The claims stay and run out: these deliveries are sent again (the at-least-once window).
-      this.failure = error;
+      // The claim stays and runs out: this delivery is sent again (the at-least-once window),
+      // and the send stops until then rather than widen that window with every message.
+      this.failure ??= error;
     }
+  }
+
+  /** Rejects with the first failed write, once every message handed out has come back. */
+  throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
   }
 }
 
