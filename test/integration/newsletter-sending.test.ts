@@ -302,5 +302,51 @@ for (const kind of DATABASE_KINDS) {
       const statuses = await deliveryStatuses(db, issueId);
       assert.deepEqual([...new Set(statuses.values())], ['sent']);
     });
+
+    test('a sent mark that cannot be written stops the send: only messages already in flight go out, and the delivery stays claimed to be sent again', async () => {
+      const db = t.wiring.database.db;
+      const readers = await addMembers(db, { count: 100, prefix: 'unmarked' });
+      const list = await t.wiring.store.newsletters.createNewsletter(
+        { slug: 'unmarked', name: 'Unmarked', kind: 'weekly' },
+        START.toISOString(),
+      );
+      await subscribeMembers(db, list, readers);
+      const issueId = await createIssue(t.wiring, { newsletterId: list, subject: 'Unmarked', articleIds: [] });
+      await sendIssue(t.wiring, issueId);
+      const before = smtp.messages.length;
+      const mailer = t.wiring.newsletterMailer;
+      assert.ok(mailer);
+      const settings = sendSettingsOf(t.wiring.config.newsletter);
+      // The tenth mark meets a database that refuses writes; the marks after it would succeed.
+      const FAILING_MARK = 10;
+      let marks = 0;
+      const refusal = new Error('disk I/O error');
+      const newsletters = Object.create(t.wiring.store.newsletters) as typeof t.wiring.store.newsletters;
+      newsletters.markSent = async (ids, sentAt, worker) => {
+        marks++;
+        if (marks === FAILING_MARK) throw refusal;
+        return t.wiring.store.newsletters.markSent(ids, sentAt, worker);
+      };
+      const ctx = { ...t.wiring, store: { ...t.wiring.store, newsletters } };
+      await assert.rejects(
+        runIssueSend(
+          ctx,
+          { mailer, tokens: await loadTokens(t.wiring), settings, worker: 'worker-a' },
+          issueId,
+          Date.now() + 60_000,
+        ),
+        (error) => error === refusal,
+      );
+      const sent = smtp.messages.length - before;
+      assert.ok(sent >= FAILING_MARK, 'the failing mark came after its message was accepted');
+      assert.ok(
+        sent <= FAILING_MARK - 1 + settings.inFlight,
+        `${sent} messages: none handed to the mailer after the mark failed`,
+      );
+      const statuses = [...(await deliveryStatuses(db, issueId)).values()];
+      assert.ok(statuses.includes('sending'), 'the unmarked delivery keeps its claim, to be sent again');
+      assert.ok(statuses.filter((status) => status === 'sent').length < sent, 'its mark was not written');
+      assert.ok(sent < readers.length, 'the send stopped');
+    });
   });
 }
