@@ -60,7 +60,9 @@ test('a pragma set through the query builder takes effect every time, not only t
   const handle = openDatabase({ url: `sqlite:${path.join(dir, 'pragma.db')}` });
   try {
     const level = async () =>
-      Number((await sql<{ synchronous: number }>`pragma synchronous`.execute(handle.db)).rows[0]?.synchronous);
+      Number(
+        (await sql<{ synchronous: number }>`pragma synchronous`.execute(handle.db)).rows[0]?.synchronous,
+      );
     assert.equal(await level(), 2);
     for (let round = 0; round < 3; round++) {
       await sql`pragma synchronous = normal`.execute(handle.db);

@@ -311,7 +311,11 @@ for (const kind of DATABASE_KINDS) {
         START.toISOString(),
       );
       await subscribeMembers(db, list, readers);
-      const issueId = await createIssue(t.wiring, { newsletterId: list, subject: 'Unmarked', articleIds: [] });
+      const issueId = await createIssue(t.wiring, {
+        newsletterId: list,
+        subject: 'Unmarked',
+        articleIds: [],
+      });
       await sendIssue(t.wiring, issueId);
       const before = smtp.messages.length;
       const mailer = t.wiring.newsletterMailer;
