@@ -70,6 +70,10 @@ for (const kind of KINDS) {
     // server answers nothing, having no one to answer, and records nothing it did not answer.
     let isAnswering = true;
     let onHalfway: (() => void) | undefined;
+    // When each recorded message was answered, and when the kill came (ms, this process's clock):
+    // a second copy's first answer shows how long before the kill its 250 went out unmarked.
+    const answeredAt: number[] = [];
+    let killedAt = 0;
 
     before(async () => {
       smtp = await startSmtpCapture({
@@ -78,8 +82,10 @@ for (const kind of KINDS) {
             const kill = onHalfway;
             onHalfway = undefined;
             isAnswering = false;
+            killedAt = performance.now();
             kill();
           }
+          if (isAnswering) answeredAt[received] = performance.now();
           return isAnswering;
         },
       });
@@ -154,10 +160,12 @@ for (const kind of KINDS) {
       server = undefined;
 
       const received = new Map<string, string[]>();
-      for (const mail of smtp.messages) {
+      const firstAnswer = new Map<string, number>();
+      smtp.messages.forEach((mail, index) => {
         const to = recipientOf(mail);
         received.set(to, [...(received.get(to) ?? []), mail.messageId ?? '']);
-      }
+        if (!firstAnswer.has(to)) firstAnswer.set(to, answeredAt[index] ?? Number.NaN);
+      });
       const missing: string[] = [];
       const mixed: string[] = [];
       const copies: number[] = [];
@@ -171,6 +179,13 @@ for (const kind of KINDS) {
         extraCopies += Math.max(0, ids.length - 1);
       });
       ctx.diagnostic(`raw copies per member on ${kind}: ${copiesSummary(copies)}`);
+      const unmarkedFor = [...received.entries()]
+        .filter(([, ids]) => ids.length > 1)
+        .map(([to]) => `${(killedAt - (firstAnswer.get(to) ?? Number.NaN)).toFixed(1)} ms`);
+      if (unmarkedFor.length > 0)
+        ctx.diagnostic(
+          `the second copies' first answers went out before the kill by: ${unmarkedFor.join(', ')}`,
+        );
       assert.deepEqual(missing, [], 'every member received the issue');
       assert.deepEqual(mixed, [], 'every copy a member received carries their one Message-ID');
       assert.equal(received.size, MEMBERS, 'no message went to anyone else');
