@@ -352,5 +352,47 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(statuses.filter((status) => status === 'sent').length < sent, 'its mark was not written');
       assert.ok(sent < readers.length, 'the send stopped');
     });
+
+    test('a claimed delivery not handed out within half its lease is left to run out and claimed again, never sent twice', async () => {
+      const db = t.wiring.database.db;
+      const readers = await addMembers(db, { count: 40, prefix: 'slow' });
+      const list = await t.wiring.store.newsletters.createNewsletter(
+        { slug: 'slow', name: 'Slow', kind: 'weekly' },
+        START.toISOString(),
+      );
+      await subscribeMembers(db, list, readers);
+      const issueId = await createIssue(t.wiring, { newsletterId: list, subject: 'Slow', articleIds: [] });
+      await sendIssue(t.wiring, issueId);
+      const before = smtp.messages.length;
+      const mailer = t.wiring.newsletterMailer;
+      assert.ok(mailer);
+      // A mailer slower than the lease allows for a batch: 20 claimed at a time, two out at once,
+      // 40 ms each, so a batch takes 400 ms and its tail would go out after its 300 ms lease,
+      // when the next claim takes it again. Leases run on the real clock here.
+      const slowMailer = {
+        send: async (message: Parameters<typeof mailer.send>[0]) => {
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          return mailer.send(message);
+        },
+        close: () => {},
+      };
+      const settings = { batchSize: 20, leaseMs: 300, inFlight: 2 };
+      const ctx = { ...t.wiring, now: () => new Date() };
+      const tokens = await loadTokens(t.wiring);
+      for (let run = 0; run < 20; run++) {
+        const outcome = await runIssueSend(
+          ctx,
+          { mailer: slowMailer, tokens, settings, worker: 'worker-a' },
+          issueId,
+          Date.now() + 60_000,
+        );
+        if (outcome.outcome === 'done') break;
+        await new Promise((resolve) => setTimeout(resolve, settings.leaseMs));
+      }
+      const recipients = smtp.messages.slice(before).map(recipientOf);
+      assert.equal(new Set(recipients).size, readers.length, 'every member once');
+      assert.equal(recipients.length, readers.length, 'no member twice');
+      assert.equal((await t.wiring.store.newsletters.findIssue(issueId))?.status, 'sent');
+    });
   });
 }

@@ -119,10 +119,16 @@ async function sendClaimed(
 ): Promise<boolean> {
   const store = ctx.store.newsletters;
   const marks = new SentMarks(store, deps.worker, () => toIsoTimestamp(ctx.now()));
-  const queue: ClaimedDelivery[] = [];
+  // Each claimed delivery with the time (this machine's clock) after which it is no longer
+  // handed out: a claim is ours only until its lease runs out, when another worker, or this one,
+  // may claim it again, and a message handed out late could then go out twice. Half the lease
+  // leaves the other half for the message to be sent and marked; on a machine too slow for that,
+  // the rest of the batch is left to run out and be claimed again.
+  const queue: { delivery: ClaimedDelivery; handOutBy: number }[] = [];
   const inFlight = new Set<Promise<void>>();
   let isExhausted = false;
   let isCutShort = false;
+  let leftToRunOut = 0;
   for (;;) {
     // Once a sent mark could not be written, nothing more goes out in this run: every message
     // accepted from then on would be sent again when its claim runs out.
@@ -132,6 +138,7 @@ async function sendClaimed(
         isCutShort = true;
       } else {
         await deps.keepAlive?.();
+        const handOutBy = Date.now() + deps.settings.leaseMs / 2;
         const now = ctx.now();
         const claimed = await store.claimDeliveries({
           issueId: issue.id,
@@ -141,19 +148,32 @@ async function sendClaimed(
           limit: deps.settings.batchSize,
         });
         if (claimed.length === 0) isExhausted = true;
-        queue.push(...claimed);
+        queue.push(...claimed.map((delivery) => ({ delivery, handOutBy })));
       }
     }
     while (canSend && queue.length > 0 && inFlight.size < deps.settings.inFlight) {
-      const delivery = queue.shift() as ClaimedDelivery;
+      const { delivery, handOutBy } = queue.shift() as (typeof queue)[number];
+      if (Date.now() > handOutBy) {
+        leftToRunOut++;
+        continue;
+      }
       const sending: Promise<void> = deliver(ctx, deps, { issue, rendered, delivery, marks }).finally(() =>
         inFlight.delete(sending),
       );
       inFlight.add(sending);
     }
-    if (inFlight.size === 0) break;
+    if (inFlight.size === 0) {
+      // All that was claimed was left to run out: claim again while there is more.
+      if (canSend && !isExhausted && !isCutShort) continue;
+      break;
+    }
     await Promise.race(inFlight);
   }
+  if (leftToRunOut > 0)
+    ctx.log.warn(
+      { issueId: issue.id, deliveries: leftToRunOut },
+      'newsletter deliveries not sent before half their lease ran out, left to be claimed again',
+    );
   marks.throwIfFailed();
   return isCutShort;
 }
