@@ -536,6 +536,22 @@ export class NewsletterRepository implements NewsletterStore {
     return [...expired, ...pending].map((row) => row.id);
   }
 
+  async renewClaims(options: {
+    issueId: number;
+    worker: string;
+    now: string;
+    leaseUntil: string;
+  }): Promise<void> {
+    await this.db
+      .updateTable('newsletter_deliveries')
+      .set({ lease_until: options.leaseUntil })
+      .where('issue_id', '=', options.issueId)
+      .where('status', '=', 'sending')
+      .where('claimed_by', '=', options.worker)
+      .where('lease_until', '>=', options.now)
+      .execute();
+  }
+
   /**
    * One commit that does not wait for the disk (see the store's interface). SQLite in WAL mode
    * with `synchronous = NORMAL` for this commit alone: it is in the log file, in the operating

@@ -124,6 +124,11 @@ export interface NewsletterStore {
     limit: number;
   }): Promise<ClaimedDelivery[]>;
   /**
+   * Extends to `leaseUntil` the worker's claims on the issue's deliveries that have not run out by
+   * `now` (one that has may be another worker's by now, and stays as it is).
+   */
+  renewClaims(options: { issueId: number; worker: string; now: string; leaseUntil: string }): Promise<void>;
+  /**
    * Marks claimed deliveries sent (the SMTP server accepted them), in one commit that does not
    * wait for the disk: written in the instant after the acceptance, it outlives this process
    * being killed, but a power cut may lose the last ones (those messages are sent again).

@@ -119,41 +119,56 @@ async function sendClaimed(
 ): Promise<boolean> {
   const store = ctx.store.newsletters;
   const marks = new SentMarks(store, deps.worker, () => toIsoTimestamp(ctx.now()));
-  // Each claimed delivery with the time (this machine's clock) after which it is no longer
-  // handed out: a claim is ours only until its lease runs out, when another worker, or this one,
-  // may claim it again, and a message handed out late could then go out twice. Half the lease
-  // leaves the other half for the message to be sent and marked; on a machine too slow for that,
-  // the rest of the batch is left to run out and be claimed again.
-  const queue: { delivery: ClaimedDelivery; handOutBy: number }[] = [];
+  // Each claimed delivery with the time (this machine's clock) its claim holds until. A claim is
+  // ours only until its lease runs out, when another worker, or this one, may claim it again; so
+  // the claims are renewed every quarter lease while this worker sends, and a delivery is handed
+  // to the mailer only while at least half its lease is left, the other half for the message to
+  // be sent and marked. On a machine too slow for that, it is left to run out and be claimed again.
+  const queue: { delivery: ClaimedDelivery; heldUntil: number }[] = [];
+  const { leaseMs } = deps.settings;
   const inFlight = new Set<Promise<void>>();
   let isExhausted = false;
   let isCutShort = false;
   let leftToRunOut = 0;
+  let renewedAt = Date.now();
   for (;;) {
     // Once a sent mark could not be written, nothing more goes out in this run: every message
     // accepted from then on would be sent again when its claim runs out.
     const canSend = !marks.hasFailed;
+    if (canSend && Date.now() - renewedAt >= leaseMs / 4) {
+      const renewal = Date.now();
+      const now = ctx.now();
+      await store.renewClaims({
+        issueId: issue.id,
+        worker: deps.worker,
+        now: toIsoTimestamp(now),
+        leaseUntil: toIsoTimestamp(new Date(now.getTime() + leaseMs)),
+      });
+      // Those that had run out were not renewed: they stay as they were, to be left.
+      for (const item of queue) if (item.heldUntil > renewal) item.heldUntil = renewal + leaseMs;
+      renewedAt = renewal;
+    }
     if (canSend && !isExhausted && !isCutShort && queue.length < deps.settings.inFlight) {
       if (Date.now() >= deadline) {
         isCutShort = true;
       } else {
         await deps.keepAlive?.();
-        const handOutBy = Date.now() + deps.settings.leaseMs / 2;
+        const heldUntil = Date.now() + leaseMs;
         const now = ctx.now();
         const claimed = await store.claimDeliveries({
           issueId: issue.id,
           worker: deps.worker,
           now: toIsoTimestamp(now),
-          leaseUntil: toIsoTimestamp(new Date(now.getTime() + deps.settings.leaseMs)),
+          leaseUntil: toIsoTimestamp(new Date(now.getTime() + leaseMs)),
           limit: deps.settings.batchSize,
         });
         if (claimed.length === 0) isExhausted = true;
-        queue.push(...claimed.map((delivery) => ({ delivery, handOutBy })));
+        queue.push(...claimed.map((delivery) => ({ delivery, heldUntil })));
       }
     }
     while (canSend && queue.length > 0 && inFlight.size < deps.settings.inFlight) {
-      const { delivery, handOutBy } = queue.shift() as (typeof queue)[number];
-      if (Date.now() > handOutBy) {
+      const { delivery, heldUntil } = queue.shift() as (typeof queue)[number];
+      if (Date.now() > heldUntil - leaseMs / 2) {
         leftToRunOut++;
         continue;
       }
