@@ -363,6 +363,7 @@ for (const kind of DATABASE_KINDS) {
       count: number;
       inFlight: number;
       delayOf: (n: number) => number;
+      stallOf?: (n: number) => number;
     }): Promise<{ copies: number[]; attempts: number[] }> {
       const db = t.wiring.database.db;
       const readers = await addMembers(db, { count: options.count, prefix: options.slug });
@@ -383,7 +384,11 @@ for (const kind of DATABASE_KINDS) {
       let sends = 0;
       const slowMailer = {
         send: async (message: Parameters<typeof mailer.send>[0]) => {
-          await new Promise((resolve) => setTimeout(resolve, options.delayOf(sends++)));
+          const n = sends++;
+          // The whole process stalls (a long pause of the garbage collector, a starved CPU).
+          const stallUntil = Date.now() + (options.stallOf?.(n) ?? 0);
+          while (Date.now() < stallUntil);
+          await new Promise((resolve) => setTimeout(resolve, options.delayOf(n)));
           return mailer.send(message);
         },
         close: () => {},
@@ -439,6 +444,20 @@ for (const kind of DATABASE_KINDS) {
       });
       assert.deepEqual([...new Set(copies)], [1], 'every member one copy');
       assert.ok(Math.max(...attempts) > 1, 'the rest of the batch was claimed again');
+    });
+
+    test('a worker whose process stalled past its lease does not send twice what it had already handed out', async () => {
+      // Handing out the 19th message of the first batch of 20 stalls the process for 400 ms: that
+      // message's claim runs out meanwhile, and the claim that follows (one is left queued) takes
+      // it back while it is still on its way.
+      const { copies } = await sendSlowly({
+        slug: 'frozen',
+        count: 30,
+        inFlight: 2,
+        delayOf: () => 20,
+        stallOf: (n) => (n === 18 ? 400 : 0),
+      });
+      assert.deepEqual([...new Set(copies)], [1], 'every member one copy');
     });
   });
 }

@@ -125,6 +125,10 @@ async function sendClaimed(
   // to the mailer only while at least half its lease is left, the other half for the message to
   // be sent and marked. On a machine too slow for that, it is left to run out and be claimed again.
   const queue: { delivery: ClaimedDelivery; heldUntil: number }[] = [];
+  // Deliveries this run has queued or handed out and not yet finished. A claim can bring one
+  // back when the process stalled past its lease (its claim ran out, and this run's next claim
+  // took it again): it is already on its way, and is not queued a second time.
+  const held = new Set<number>();
   const { leaseMs } = deps.settings;
   const inFlight = new Set<Promise<void>>();
   let isExhausted = false;
@@ -163,18 +167,24 @@ async function sendClaimed(
           limit: deps.settings.batchSize,
         });
         if (claimed.length === 0) isExhausted = true;
-        queue.push(...claimed.map((delivery) => ({ delivery, heldUntil })));
+        for (const delivery of claimed) {
+          if (held.has(delivery.id)) continue;
+          held.add(delivery.id);
+          queue.push({ delivery, heldUntil });
+        }
       }
     }
     while (canSend && queue.length > 0 && inFlight.size < deps.settings.inFlight) {
       const { delivery, heldUntil } = queue.shift() as (typeof queue)[number];
       if (Date.now() > heldUntil - leaseMs / 2) {
+        held.delete(delivery.id);
         leftToRunOut++;
         continue;
       }
-      const sending: Promise<void> = deliver(ctx, deps, { issue, rendered, delivery, marks }).finally(() =>
-        inFlight.delete(sending),
-      );
+      const sending: Promise<void> = deliver(ctx, deps, { issue, rendered, delivery, marks }).finally(() => {
+        inFlight.delete(sending);
+        held.delete(delivery.id);
+      });
       inFlight.add(sending);
     }
     if (inFlight.size === 0) {
