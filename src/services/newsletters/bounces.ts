@@ -1,6 +1,7 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { normaliseMemberEmail } from '../../domain/member.ts';
 import { type BounceKind, isHardBounce, parseDeliveryStatus } from '../../domain/newsletter.ts';
+import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 
 /** A bounce or complaint as a provider's webhook or a returned DSN reports it. */
@@ -65,12 +66,22 @@ export async function bouncesInDsn(raw: Buffer | string): Promise<BounceReport[]
   // Imported here: the mail parser and its character sets are a large part of the server's
   // start-up, and only a returned message needs them.
   const { simpleParser } = await import('mailparser');
-  const mail = await simpleParser(raw, {
-    keepDeliveryStatus: true,
-    skipHtmlToText: true,
-    skipTextToHtml: true,
-    skipImageLinks: true,
-  });
+  let mail: Awaited<ReturnType<typeof simpleParser>>;
+  try {
+    mail = await simpleParser(raw, {
+      keepDeliveryStatus: true,
+      skipHtmlToText: true,
+      skipTextToHtml: true,
+      skipImageLinks: true,
+    });
+  } catch (cause) {
+    // The parser refuses what it will not read (MIME nested thousands deep, over-long headers):
+    // anyone can mail the bounce address, so that is a refusal of the message, not our fault.
+    throw Errors.VALIDATION_FAILED(
+      { details: [{ field: 'body', message: 'is not a bounce message that can be read' }] },
+      { cause },
+    );
+  }
   const parts = mail.attachments;
   const status = parts.find((part) => part.contentType.toLowerCase() === 'message/delivery-status');
   if (!status) return [];

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.ts';
+import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+
+const SECRET = 'bounce-secret-for-the-review-7c2e';
+const DSN_HEADERS = { authorization: `Bearer ${SECRET}`, 'content-type': 'message/rfc822' };
+
+/** A returned-mail report (RFC 3464) with the given delivery-status text and returned headers. */
+function dsnWith(report: string, returnedHeaders = 'Message-ID: <elsewhere@mx.example>'): string {
+  return [
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="REPORT"',
+    '',
+    '--REPORT',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.example',
+    '',
+    report,
+    '',
+    '--REPORT',
+    'Content-Type: text/rfc822-headers',
+    '',
+    returnedHeaders,
+    '',
+    '--REPORT--',
+    '',
+  ].join('\r\n');
+}
+
+/**
+ * The bounce endpoints face the outside world twice over: a provider's webhook, and the mail
+ * server's pipe, which hands on whatever anyone mailed to the bounce address. Whatever arrives,
+ * the answer is a 4xx or a 200, never a 500, and one message cannot hold the server.
+ */
+for (const kind of DATABASE_KINDS) {
+  describe(`bounce endpoints under attack (${kind})`, () => {
+    let t: TestWiring;
+    let app: FastifyInstance;
+
+    before(async () => {
+      t = await createTestWiring(kind, { newsletter: { bounceWebhookSecret: SECRET } });
+      app = await buildApp(t.wiring, { shouldLog: false });
+    });
+
+    after(async () => {
+      await app?.close();
+      await t?.cleanup();
+    });
+
+    test('a message nested thousands of MIME levels deep is a 400, not a 500', async () => {
+      const depth = 3000;
+      let nested = 'MIME-Version: 1.0\r\n';
+      for (let i = 0; i < depth; i++)
+        nested += `Content-Type: multipart/mixed; boundary="level${i}"\r\n\r\n--level${i}\r\n`;
+      nested += 'Content-Type: text/plain\r\n\r\ninnermost\r\n';
+      for (let i = depth - 1; i >= 0; i--) nested += `--level${i}--\r\n`;
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/newsletters/bounces/dsn',
+        headers: DSN_HEADERS,
+        payload: nested,
+      });
+      assert.equal(answer.statusCode, 400, answer.body);
+      assert.match(answer.body, /bounce message/);
+    });
+  });
+}
