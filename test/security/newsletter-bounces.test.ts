@@ -66,5 +66,36 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(answer.statusCode, 400, answer.body);
       assert.match(answer.body, /bounce message/);
     });
+
+    test('a DSN whose fields are over-long or hold NUL bytes is recorded clipped, not a database error', async () => {
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/newsletters/bounces/dsn',
+        headers: DSN_HEADERS,
+        payload: dsnWith(
+          [
+            `Final-Recipient: rfc822; ${'a'.repeat(400)}@readers.example`,
+            'Action: failed',
+            `Status: 5.1.1${'9'.repeat(100)}`,
+            `Diagnostic-Code: smtp; 550 no\u0000such ${'user '.repeat(2000)}`,
+          ].join('\r\n'),
+          `Message-ID: <${'m'.repeat(500)}@mx.example>`,
+        ),
+      });
+      assert.equal(answer.statusCode, 200, answer.body);
+      assert.deepEqual(answer.json(), { recorded: 1 });
+      const events = await t.wiring.database.db
+        .selectFrom('newsletter_bounce_events')
+        .select(['email', 'status_code', 'diagnostic', 'message_id'])
+        .execute();
+      assert.equal(events.length, 1);
+      const [event] = events;
+      assert.ok(event);
+      assert.ok(event.email.length <= 320, 'the address fits its column');
+      assert.ok(event.status_code.length <= 20, 'the status fits its column');
+      assert.ok(event.diagnostic.length <= 2000, 'the diagnostic is kept as short as the webhook keeps it');
+      assert.ok(!event.diagnostic.includes('\u0000'), 'no NUL byte is stored');
+      assert.equal(event.message_id, '', 'a Message-ID longer than any of ours names no delivery');
+    });
   });
 }

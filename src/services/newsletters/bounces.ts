@@ -1,6 +1,8 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
+import { tooLong } from '../../domain/limits.ts';
 import { normaliseMemberEmail } from '../../domain/member.ts';
 import { type BounceKind, isHardBounce, parseDeliveryStatus } from '../../domain/newsletter.ts';
+import { clipText, stripXmlForbidden } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 
@@ -25,8 +27,10 @@ export async function recordBounce(ctx: ServiceContext, report: BounceReport): P
   const now = toIsoTimestamp(ctx.now());
   // Kept and looked up as members' addresses are (one Unicode form, the domain as IDNA reads it):
   // a provider that reports the ASCII spelling of a Unicode domain still names the member.
-  const email = normaliseMemberEmail(report.email);
-  const messageId = normaliseMessageId(report.messageId ?? '');
+  const email = keptText(normaliseMemberEmail(report.email), BOUNCE_EVENT_LIMITS.email);
+  const rawMessageId = normaliseMessageId(report.messageId ?? '');
+  // Ours are short: a longer one names no delivery, and is not kept.
+  const messageId = tooLong(rawMessageId, BOUNCE_EVENT_LIMITS.messageId) ? '' : rawMessageId;
   await ctx.store.transaction(async (repos) => {
     const delivery = messageId ? await repos.newsletters.findDeliveryByMessageId(messageId) : undefined;
     const memberId = delivery?.memberId ?? (await repos.newsletters.findMemberIdByEmail(email)) ?? null;
@@ -37,8 +41,8 @@ export async function recordBounce(ctx: ServiceContext, report: BounceReport): P
         deliveryId: delivery?.id ?? null,
         kind: report.kind,
         source: report.source,
-        statusCode: report.statusCode ?? '',
-        diagnostic: report.diagnostic ?? '',
+        statusCode: keptText(report.statusCode ?? '', BOUNCE_EVENT_LIMITS.statusCode),
+        diagnostic: keptText(report.diagnostic ?? '', BOUNCE_EVENT_LIMITS.diagnostic),
         messageId,
       },
       now,
@@ -48,6 +52,17 @@ export async function recordBounce(ctx: ServiceContext, report: BounceReport): P
     if (delivery && report.kind === 'hard') await repos.newsletters.markDeliveryBounced(delivery.id);
   });
   ctx.log.info({ kind: report.kind, source: report.source }, 'newsletter bounce recorded');
+}
+
+/**
+ * What a bounce event keeps of each field (its columns' sizes, and the webhook's own limits). A
+ * DSN is written by whoever mailed the bounce address, so its fields are clipped to these.
+ */
+const BOUNCE_EVENT_LIMITS = { email: 320, statusCode: 20, diagnostic: 2000, messageId: 300 } as const;
+
+/** A reported value as it can be stored: no NUL or other control byte, at most `limit` characters. */
+function keptText(value: string, limit: number): string {
+  return clipText(stripXmlForbidden(value), limit);
 }
 
 /** A Message-ID with its angle brackets, as deliveries store it; empty for none. */
