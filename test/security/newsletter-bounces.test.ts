@@ -97,5 +97,31 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(!event.diagnostic.includes('\u0000'), 'no NUL byte is stored');
       assert.equal(event.message_id, '', 'a Message-ID longer than any of ours names no delivery');
     });
+
+    test('a DSN naming more recipients than any real report is refused before anything is recorded', async () => {
+      // Each recipient is a transaction: 14,000 of them in one 900 KB message held a server for
+      // over a minute. Our messages each go to one recipient, so a report about one names one.
+      const recipients = Array.from(
+        { length: 101 },
+        (_, i) => `Final-Recipient: rfc822; reader-${i}@readers.example\r\nAction: failed\r\nStatus: 5.1.1`,
+      );
+      const before = await t.wiring.database.db
+        .selectFrom('newsletter_bounce_events')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      const answer = await app.inject({
+        method: 'POST',
+        url: '/newsletters/bounces/dsn',
+        headers: DSN_HEADERS,
+        payload: dsnWith(recipients.join('\r\n\r\n')),
+      });
+      assert.equal(answer.statusCode, 400, answer.body);
+      assert.match(answer.body, /more than 100 recipients/);
+      const afterwards = await t.wiring.database.db
+        .selectFrom('newsletter_bounce_events')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
+      assert.equal(Number(afterwards.count), Number(before.count), 'nothing recorded');
+    });
   });
 }

@@ -73,6 +73,13 @@ function normaliseMessageId(value: string): string {
 }
 
 /**
+ * The most recipients one returned report may name. Each newsletter message goes to one
+ * recipient, so a report about ours names one; a report naming thousands (each recorded in its
+ * own transaction) is someone's attempt to keep the server busy.
+ */
+export const MAX_DSN_RECIPIENTS = 100;
+
+/**
  * The bounces in a delivery status notification (RFC 3464: a multipart/report whose
  * message/delivery-status part reports each recipient), with the Message-ID of the returned
  * message when it came back too. A message that is no DSN yields nothing.
@@ -108,7 +115,12 @@ export async function bouncesInDsn(raw: Buffer | string): Promise<BounceReport[]
   const messageId = returned
     ? /^message-id:\s*(<[^>\r\n]+>)/im.exec(returned.content.toString('utf8'))?.[1]
     : undefined;
-  return parseDeliveryStatus(status.content.toString('utf8'))
+  const recipients = parseDeliveryStatus(status.content.toString('utf8'));
+  if (recipients.length > MAX_DSN_RECIPIENTS)
+    throw Errors.VALIDATION_FAILED({
+      details: [{ field: 'body', message: `reports more than ${MAX_DSN_RECIPIENTS} recipients` }],
+    });
+  return recipients
     .filter((recipient) => recipient.action === 'failed' || recipient.action === 'delayed')
     .map((recipient) => ({
       email: recipient.finalRecipient,
