@@ -123,5 +123,23 @@ for (const kind of DATABASE_KINDS) {
         .executeTakeFirstOrThrow();
       assert.equal(Number(afterwards.count), Number(before.count), 'nothing recorded');
     });
+
+    test('a post without the secret is refused before its body is read or parsed', async () => {
+      for (const [contentType, payload] of [
+        ['application/json', '{"events": ['],
+        ['application/json', `{"events": [${'1,'.repeat(20_000)}1]}`],
+        ['message/rfc822', 'not even a message'],
+      ]) {
+        for (const authorization of [undefined, 'Bearer wrong-secret', `Basic ${SECRET}`]) {
+          const answer = await app.inject({
+            method: 'POST',
+            url: contentType === 'message/rfc822' ? '/newsletters/bounces/dsn' : '/newsletters/bounces',
+            headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) },
+            payload,
+          });
+          assert.equal(answer.statusCode, 403, `${contentType} with ${authorization}: ${answer.body}`);
+        }
+      }
+    });
   });
 }
