@@ -25,10 +25,11 @@ test('retries wait longer each time, up to a cap', () => {
 });
 
 test('the Message-ID is the same for the same issue and member, and differs otherwise', () => {
-  const a = newsletterMessageId({ issueId: 7, memberId: 42, domain: 'review.example' });
-  assert.equal(a, newsletterMessageId({ issueId: 7, memberId: 42, domain: 'review.example' }));
-  assert.notEqual(a, newsletterMessageId({ issueId: 7, memberId: 43, domain: 'review.example' }));
-  assert.notEqual(a, newsletterMessageId({ issueId: 8, memberId: 42, domain: 'review.example' }));
+  const tag = 'Zm9vYmFyYmF6cXV4-_';
+  const a = newsletterMessageId({ issueId: 7, memberId: 42, tag, domain: 'review.example' });
+  assert.equal(a, newsletterMessageId({ issueId: 7, memberId: 42, tag, domain: 'review.example' }));
+  assert.notEqual(a, newsletterMessageId({ issueId: 7, memberId: 43, tag, domain: 'review.example' }));
+  assert.notEqual(a, newsletterMessageId({ issueId: 8, memberId: 42, tag, domain: 'review.example' }));
   assert.match(a, /^<[^<>@\s]+@review\.example>$/);
 });
 

@@ -96,10 +96,17 @@ export function isTemporarySmtpFailure(responseCode: number | undefined): boolea
 /**
  * The Message-ID of an issue's copy for a member: the same on every try, so a copy sent twice
  * (see the sending notes in the README) is recognisably the same message, and a bounce names its
- * delivery.
+ * delivery. `tag` is a secret made from the issue and member (UnsubscribeTokens.messageTag): a
+ * returned report carrying the Message-ID shows the message really went there, which anyone
+ * could otherwise claim by counting issue and member numbers.
  */
-export function newsletterMessageId(input: { issueId: number; memberId: number; domain: string }): string {
-  return `<newsletter-${input.issueId}-${input.memberId}@${input.domain}>`;
+export function newsletterMessageId(input: {
+  issueId: number;
+  memberId: number;
+  tag: string;
+  domain: string;
+}): string {
+  return `<newsletter-${input.issueId}-${input.memberId}-${input.tag}@${input.domain}>`;
 }
 
 /**

@@ -133,9 +133,11 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(issue?.status, 'sent');
       assert.equal(issue?.sentCount, 5);
       assert.equal(issue?.recipientCount, 5);
+      const tokens = await loadTokens(t.wiring);
       for (const mail of mails) {
-        const memberId = readers[Number(/reader-(\d+)@/.exec(recipientOf(mail))?.[1])];
-        assert.equal(mail.messageId, `<newsletter-${issueId}-${memberId}@review.example>`);
+        const memberId = readers[Number(/reader-(\d+)@/.exec(recipientOf(mail))?.[1])] ?? 0;
+        const tag = tokens.messageTag({ issueId, memberId });
+        assert.equal(mail.messageId, `<newsletter-${issueId}-${memberId}-${tag}@review.example>`);
         assert.equal(mail.subject, 'Water ledgers & <basins>');
         assert.match(
           mail.text ?? '',

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
+import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
+import { createIssue, sendIssue } from '../../src/services/newsletters/issues.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addMembers, subscribeMembers } from '../helpers/newsletters.ts';
+import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 
 const SECRET = 'bounce-secret-for-the-review-7c2e';
 const DSN_HEADERS = { authorization: `Bearer ${SECRET}`, 'content-type': 'message/rfc822' };
@@ -39,15 +43,21 @@ for (const kind of DATABASE_KINDS) {
   describe(`bounce endpoints under attack (${kind})`, () => {
     let t: TestWiring;
     let app: FastifyInstance;
+    let smtp: SmtpCapture;
 
     before(async () => {
-      t = await createTestWiring(kind, { newsletter: { bounceWebhookSecret: SECRET } });
+      smtp = await startSmtpCapture();
+      t = await createTestWiring(kind, {
+        mail: { host: '127.0.0.1', port: smtp.port, from: 'Review Desk <desk@review.example>' },
+        newsletter: { messagesPerSecond: 0, bounceWebhookSecret: SECRET },
+      });
       app = await buildApp(t.wiring, { shouldLog: false });
     });
 
     after(async () => {
       await app?.close();
       await t?.cleanup();
+      await smtp?.close();
     });
 
     test('a message nested thousands of MIME levels deep is a 400, not a 500', async () => {
@@ -140,6 +150,72 @@ for (const kind of DATABASE_KINDS) {
           assert.equal(answer.statusCode, 403, `${contentType} with ${authorization}: ${answer.body}`);
         }
       }
+    });
+
+    test('a DSN mailed by a stranger stops nobody: only a report returning one of our messages to its own recipient does', async () => {
+      const db = t.wiring.database.db;
+      const newsletterId = await t.wiring.store.newsletters.createNewsletter(
+        { slug: 'forged-dsn', name: 'The Daily', kind: 'daily' },
+        new Date().toISOString(),
+      );
+      const [victim, other, genuine] = await addMembers(db, { count: 3, prefix: 'dsn-target' });
+      assert.ok(victim && other && genuine);
+      await subscribeMembers(db, newsletterId, [victim, other, genuine]);
+      const issueId = await createIssue(t.wiring, { newsletterId, subject: 'Today', articleIds: [] });
+      await sendIssue(t.wiring, issueId);
+      await jobRunnerFor(t.wiring, { workerId: 'test' }).runDue();
+      assert.equal(smtp.messages.length, 3);
+      const messageIdTo = (address: string) =>
+        smtp.messages.find((mail) => JSON.stringify(mail.to).includes(address))?.messageId ?? '';
+
+      const post = (to: string, returnedHeaders: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/newsletters/bounces/dsn',
+          headers: DSN_HEADERS,
+          payload: dsnWith(
+            `Final-Recipient: rfc822; ${to}\r\nAction: failed\r\nStatus: 5.1.1`,
+            returnedHeaders,
+          ),
+        });
+      const victimAddress = 'dsn-target-0@readers.example';
+      // Knowing an address is enough to write a report about it; our Message-IDs must not be
+      // enough to guess: the issue and member numbers are small and counted up.
+      for (const returned of [
+        'Subject: nothing of ours',
+        `Message-ID: <newsletter-${issueId}-${victim}@127.0.0.1>`,
+        `Message-ID: ${messageIdTo('dsn-target-1@readers.example')}`,
+      ])
+        assert.equal((await post(victimAddress, returned)).statusCode, 200);
+      const genuineAddress = 'dsn-target-2@readers.example';
+      assert.equal(
+        (await post(genuineAddress, `Message-ID: ${messageIdTo(genuineAddress)}`)).statusCode,
+        200,
+      );
+
+      const bounced = await db
+        .selectFrom('members')
+        .select(['id', 'bounced_at'])
+        .where('id', 'in', [victim, other, genuine])
+        .execute();
+      const isBounced = new Map(bounced.map((row) => [row.id, row.bounced_at !== null]));
+      assert.equal(
+        isBounced.get(victim),
+        false,
+        'reports naming the victim without their message stop nothing',
+      );
+      assert.equal(
+        isBounced.get(other),
+        false,
+        'a message of someone else returned as the victim’s stops neither',
+      );
+      assert.equal(isBounced.get(genuine), true, 'a genuine report still stops the next issue');
+      const victimEvents = await db
+        .selectFrom('newsletter_bounce_events')
+        .select('kind')
+        .where('email', '=', victimAddress)
+        .execute();
+      assert.equal(victimEvents.length, 3, 'each report is still kept, for the record');
     });
   });
 }

@@ -11,6 +11,7 @@ import { loadConfig } from '../../src/config.ts';
 import { newsletterMessageId } from '../../src/domain/newsletter.ts';
 import { sendSettingsOf } from '../../src/jobs/send-newsletter.ts';
 import { createIssue, sendIssue } from '../../src/services/newsletters/issues.ts';
+import { loadTokens } from '../../src/services/newsletters/unsubscribe.ts';
 import {
   createTestDatabase,
   type DatabaseKind,
@@ -171,10 +172,12 @@ for (const kind of KINDS) {
       const mixed: string[] = [];
       const copies: number[] = [];
       let extraCopies = 0;
+      const tokens = await loadTokens(t.wiring);
       memberIds.forEach((memberId, i) => {
         const ids = received.get(`crash-${i}@readers.example`) ?? [];
         if (ids.length === 0) missing.push(`crash-${i}`);
-        const expected = newsletterMessageId({ issueId, memberId, domain: '127.0.0.1' });
+        const tag = tokens.messageTag({ issueId, memberId });
+        const expected = newsletterMessageId({ issueId, memberId, tag, domain: '127.0.0.1' });
         if (ids.some((id) => id !== expected)) mixed.push(`crash-${i}: ${ids.join(', ')}`);
         copies.push(ids.length);
         extraCopies += Math.max(0, ids.length - 1);

@@ -33,7 +33,8 @@ export async function recordBounce(ctx: ServiceContext, report: BounceReport): P
   const messageId = tooLong(rawMessageId, BOUNCE_EVENT_LIMITS.messageId) ? '' : rawMessageId;
   await ctx.store.transaction(async (repos) => {
     const delivery = messageId ? await repos.newsletters.findDeliveryByMessageId(messageId) : undefined;
-    const memberId = delivery?.memberId ?? (await repos.newsletters.findMemberIdByEmail(email)) ?? null;
+    const memberOfEmail = await repos.newsletters.findMemberIdByEmail(email);
+    const memberId = delivery?.memberId ?? memberOfEmail ?? null;
     await repos.newsletters.recordBounceEvent(
       {
         email,
@@ -48,6 +49,10 @@ export async function recordBounce(ctx: ServiceContext, report: BounceReport): P
       now,
     );
     if (report.kind === 'soft' || memberId === null) return;
+    // Anyone may mail the bounce address a report about any address. One from there stops a
+    // member only when it returns our message to them (its Message-ID holds a secret tag) and
+    // names them as its recipient; a provider's webhook comes with the secret, and is believed.
+    if (report.source === 'dsn' && (!delivery || delivery.memberId !== memberOfEmail)) return;
     await repos.newsletters.markMemberUnreachable(memberId, report.kind, now);
     if (delivery && report.kind === 'hard') await repos.newsletters.markDeliveryBounced(delivery.id);
   });

@@ -7,6 +7,7 @@ import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadSettings } from '../settings.ts';
 import { renderIssue } from './render.ts';
+import type { UnsubscribeTokens } from './unsubscribe-token.ts';
 
 /** The job that sends one issue; its key is per issue, so an issue is never queued twice. */
 export const NEWSLETTER_SEND_JOB = 'newsletter-send';
@@ -140,9 +141,20 @@ export function messageIdDomain(siteUrl: string): string {
 }
 
 /** Deliveries of one enumeration step: each member with the Message-ID of their copy. */
-export function deliveriesFor(issueId: number, memberIds: number[], domain: string) {
-  return memberIds.map((memberId) => ({
+export function deliveriesFor(input: {
+  issueId: number;
+  memberIds: number[];
+  domain: string;
+  tokens: Pick<UnsubscribeTokens, 'messageTag'>;
+}) {
+  const { issueId, domain, tokens } = input;
+  return input.memberIds.map((memberId) => ({
     memberId,
-    messageId: newsletterMessageId({ issueId, memberId, domain }),
+    messageId: newsletterMessageId({
+      issueId,
+      memberId,
+      domain,
+      tag: tokens.messageTag({ issueId, memberId }),
+    }),
   }));
 }

@@ -61,7 +61,7 @@ export async function runIssueSend(
 ): Promise<SendOutcome> {
   const issue = await ctx.store.newsletters.findIssue(issueId);
   if (issue?.status !== 'sending') return { outcome: 'done' };
-  if (!(await enumerateRecipients(ctx, issue, deadline))) return { outcome: 'more' };
+  if (!(await enumerateRecipients(ctx, deps.tokens, issue, deadline))) return { outcome: 'more' };
   const rendered: RenderedIssue = { html: issue.htmlBody ?? '', text: issue.textBody ?? '' };
   const isCutShort = await sendClaimed(ctx, deps, issue, rendered, deadline);
   if (isCutShort) return { outcome: 'more' };
@@ -71,6 +71,7 @@ export async function runIssueSend(
 /** Makes the issue's missing delivery rows; false when the deadline came first. */
 async function enumerateRecipients(
   ctx: ServiceContext,
+  tokens: UnsubscribeTokens,
   issue: NewsletterIssue,
   deadline: number,
 ): Promise<boolean> {
@@ -90,7 +91,7 @@ async function enumerateRecipients(
       const memberIds = recipients.map((r) => r.memberId);
       const added = await repos.newsletters.addDeliveries(
         issue.id,
-        deliveriesFor(issue.id, memberIds, domain),
+        deliveriesFor({ issueId: issue.id, memberIds, domain, tokens }),
         now,
       );
       const isLast = recipients.length < ENUMERATION_BATCH;

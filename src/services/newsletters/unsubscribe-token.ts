@@ -15,7 +15,7 @@ export interface PreferencesTarget {
   expiresAt: Date;
 }
 
-type TokenPurpose = 'unsubscribe' | 'preferences';
+type TokenPurpose = 'unsubscribe' | 'preferences' | 'message-id';
 
 /**
  * Signs and reads unsubscribe tokens: "<member>.<newsletter>.<HMAC>". The RFC 8058 one-click POST
@@ -48,6 +48,14 @@ export class UnsubscribeTokens {
   signPreferences(target: PreferencesTarget): string {
     const payload = `p${target.memberId}.${Math.floor(target.expiresAt.getTime() / 1000)}`;
     return `${payload}.${this.mac('preferences', payload)}`;
+  }
+
+  /**
+   * The secret part of the Message-ID of an issue's copy for a member (22 characters, 132 bits):
+   * the same on every try, and unknown to anyone who did not receive the message.
+   */
+  messageTag(input: { issueId: number; memberId: number }): string {
+    return this.mac('message-id', `${input.issueId}.${input.memberId}`).slice(0, 22);
   }
 
   /** The member of a choices token with a valid signature that has not run out by `now`. */
