@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isAppError } from '../../src/errors.ts';
+import { createNewsletter, saveIssue, updateNewsletter } from '../../src/services/newsletters/admin.ts';
 import { savePerson } from '../../src/services/newsroom/people-admin.ts';
 import { findOrCreatePerson } from '../../src/services/people.ts';
 import { editSettings, loadSiteSettings } from '../../src/services/settings.ts';
@@ -72,6 +73,39 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(term.name, 'Water rights');
       await editSettings(wiring, admin, { site_name: 'The \u202EDaily\u200E' });
       assert.equal((await loadSiteSettings(wiring)).siteName, 'The Daily');
+    });
+
+    test('are stripped from newsletter names and issue subjects, which go to subscribers’ inboxes', async () => {
+      const { wiring } = t;
+      const editor = await createUser(wiring, {
+        email: 'bidi-editor@example.org',
+        name: 'Ed Editor',
+        role: 'editor',
+        password: TEST_PASSWORD,
+      });
+      const staff = {
+        id: editor.id,
+        email: editor.email,
+        name: editor.name,
+        role: editor.role,
+        personId: null,
+      };
+      const input = { slug: 'bidi-daily', kind: 'daily', sendHour: '', isActive: true };
+      const newsletterId = await createNewsletter(wiring, staff, {
+        ...input,
+        name: `Daily ${CONTROLS.join('')}News`,
+      });
+      assert.equal((await wiring.store.newsletters.findNewsletter(newsletterId))?.name, 'Daily News');
+      await updateNewsletter(wiring, staff, newsletterId, { ...input, name: 'Daily \u202Esweivr News' });
+      assert.equal((await wiring.store.newsletters.findNewsletter(newsletterId))?.name, 'Daily sweivr News');
+      // "Your invoice \u202Efdp.exe" reads as "Your invoice exe.pdf" in a mail client's list.
+      const issueId = await saveIssue(
+        wiring,
+        staff,
+        { newsletterId },
+        { subject: `Your invoice ${CONTROLS.join('')}fdp.exe`, intro: '', articleIds: [] },
+      );
+      assert.equal((await wiring.store.newsletters.findIssue(issueId))?.subject, 'Your invoice fdp.exe');
     });
 
     test('are refused in URL fields, with the field named', async () => {

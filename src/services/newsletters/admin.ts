@@ -2,6 +2,7 @@ import type { Mailer } from '../../adapters/mailer.ts';
 import { type ArticleSummary, toIsoTimestamp } from '../../domain/article.ts';
 import { NEWSLETTER_KINDS, type Newsletter, type NewsletterKind } from '../../domain/newsletter.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
+import { cleanLine } from '../../domain/text.ts';
 import { Errors, type FieldError } from '../../errors.ts';
 import { recordAudit } from '../audit.ts';
 import type { ServiceContext } from '../context.ts';
@@ -44,6 +45,14 @@ function newsletterProblems(input: NewsletterInput, isNew: boolean): FieldError[
   return problems;
 }
 
+/**
+ * The name as subscribers see it in their inbox and on their choices page: without control
+ * characters, and without bidirectional controls, which would reorder the text after it.
+ */
+function withCleanName(input: NewsletterInput): NewsletterInput {
+  return { ...input, name: cleanLine(input.name) };
+}
+
 function hourOf(value: string): number | null {
   return value.trim() === '' ? null : Number(value.trim());
 }
@@ -52,9 +61,10 @@ function hourOf(value: string): number | null {
 export async function createNewsletter(
   ctx: ServiceContext,
   staff: Staff,
-  input: NewsletterInput,
+  raw: NewsletterInput,
 ): Promise<number> {
   requireNewsletterEditor(staff);
+  const input = withCleanName(raw);
   const problems = newsletterProblems(input, true);
   if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
   const slug = input.slug.trim();
@@ -90,9 +100,10 @@ export async function updateNewsletter(
   ctx: ServiceContext,
   staff: Staff,
   id: number,
-  input: NewsletterInput,
+  raw: NewsletterInput,
 ): Promise<void> {
   requireNewsletterEditor(staff);
+  const input = withCleanName(raw);
   const problems = newsletterProblems(input, false);
   if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
   const now = ctx.now();
@@ -149,7 +160,9 @@ export async function saveIssue(
 ): Promise<number> {
   requireNewsletterEditor(staff);
   const content = {
-    subject: input.subject.trim(),
+    // The subject is a line in every subscriber's inbox: a bidirectional control in it would
+    // reorder what follows ("invoice \u202Efdp.exe" shown as "invoice exe.pdf").
+    subject: cleanLine(input.subject).trim(),
     intro: input.intro,
     articleIds: [...new Set(input.articleIds)],
   };

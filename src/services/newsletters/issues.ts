@@ -3,6 +3,7 @@ import { toIsoTimestamp } from '../../domain/article.ts';
 import { isGated } from '../../domain/article-access.ts';
 import { type NewsletterIssue, newsletterMessageId } from '../../domain/newsletter.ts';
 import type { NewsletterStore } from '../../domain/ports/newsletter-store.ts';
+import { cleanLine } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
 import type { ServiceContext } from '../context.ts';
 import { loadSettings } from '../settings.ts';
@@ -29,7 +30,7 @@ export async function createIssue(
 ): Promise<number> {
   const newsletter = await ctx.store.newsletters.findNewsletter(input.newsletterId);
   if (!newsletter) throw Errors.NEWSLETTER_NOT_FOUND({ id: input.newsletterId });
-  const subject = input.subject.trim();
+  const subject = cleanLine(input.subject).trim();
   const problems = [];
   if (subject.length === 0) problems.push({ field: 'subject', message: 'is required' });
   if (subject.length > 300) problems.push({ field: 'subject', message: 'is longer than 300 characters' });
