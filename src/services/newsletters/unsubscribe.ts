@@ -32,6 +32,11 @@ export function loadTokens(ctx: ServiceContext): Promise<UnsubscribeTokens> {
   return UnsubscribeTokens.load(ctx.store.newsletters, toIsoTimestamp(ctx.now()));
 }
 
+/** Whether a token carries a valid signature (it may name a member or newsletter since gone). */
+export async function isSignedUnsubscribeToken(ctx: ServiceContext, token: string): Promise<boolean> {
+  return (await loadTokens(ctx)).verify(token) !== undefined;
+}
+
 /** What the unsubscribe page shows for a token; throws UNSUBSCRIBE_LINK_INVALID for a bad one. */
 export async function describeUnsubscribe(ctx: ServiceContext, token: string): Promise<UnsubscribeView> {
   const { target, newsletter } = await targetOf(ctx, token);

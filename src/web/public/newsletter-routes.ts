@@ -12,7 +12,11 @@ import {
   PREFERENCES_PATH,
   saveNewsletterChoice,
 } from '../../services/newsletters/subscriptions.ts';
-import { describeUnsubscribe, unsubscribeByToken } from '../../services/newsletters/unsubscribe.ts';
+import {
+  describeUnsubscribe,
+  isSignedUnsubscribeToken,
+  unsubscribeByToken,
+} from '../../services/newsletters/unsubscribe.ts';
 import type { Reader } from '../../services/reader.ts';
 import { clientGroupOf } from '../client-group.ts';
 import { toFieldErrors } from '../newsroom/forms.ts';
@@ -114,7 +118,19 @@ export async function newsletterRoutes(
   app.post(
     UNSUBSCRIBE_PATH,
     {
-      config: { rateLimit: { max: options.rateLimitPerMinute, timeWindow: '1 minute' } },
+      config: {
+        rateLimit: {
+          max: options.rateLimitPerMinute,
+          timeWindow: '1 minute',
+          // A mailbox provider sends its users' one-click POSTs from a few addresses, so a
+          // limit on signed ones would leave readers subscribed after a 429 the provider may
+          // never retry. Only posts without a valid signature (guesses) are counted.
+          allowList: async (request) => {
+            const token = (request.query as { token?: unknown }).token;
+            return typeof token === 'string' && isSignedUnsubscribeToken(ctx, token);
+          },
+        },
+      },
       schema: { querystring: TokenQuery, body: Type.Optional(UnsubscribeForm) },
       bodyLimit: 16 * 1024,
     },
