@@ -165,8 +165,9 @@ for (const kind of DATABASE_KINDS) {
       await context.close();
     });
 
-    test('the picker answers a search in the issue page without a script, and a search that finds nothing says so', async () => {
-      const context = await browser.newContext({ javaScriptEnabled: false });
+    /** An editor's new browser on the composer of The Cape Weekly (made by the first test). */
+    const openComposer = async (options: { javaScriptEnabled: boolean }) => {
+      const context = await browser.newContext(options);
       const page = await context.newPage();
       await signIn(page, siteUrl, 'desk@example.org');
       await page.goto(`${siteUrl}/admin/newsletters`);
@@ -175,6 +176,11 @@ for (const kind of DATABASE_KINDS) {
         .getByRole('link', { name: /Compose/ })
         .first()
         .click();
+      return { context, page };
+    };
+
+    test('the picker answers a search in the issue page without a script, and a search that finds nothing says so', async () => {
+      const { context, page } = await openComposer({ javaScriptEnabled: false });
       await page.getByLabel('Find published articles').fill('zeppelin');
       await page.getByRole('button', { name: 'Find articles' }).click();
       await page.locator('#article-search-status').waitFor();
@@ -190,15 +196,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     test('with a script, Enter in the search field searches and Enter in the subject saves', async () => {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await signIn(page, siteUrl, 'desk@example.org');
-      await page.goto(`${siteUrl}/admin/newsletters`);
-      await page.getByRole('link', { name: 'The Cape Weekly' }).click();
-      await page
-        .getByRole('link', { name: /Compose/ })
-        .first()
-        .click();
+      const { context, page } = await openComposer({ javaScriptEnabled: true });
       await page.getByLabel('Subject').fill('Found, then saved');
       await page.getByLabel('Find published articles').fill('lighthouse');
       await page.getByLabel('Find published articles').press('Enter');
