@@ -36,6 +36,37 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'template', 'iframe', 'object'],
 };
 
+/**
+ * The host of every link a comment's text makes, as a browser would reach it (lower case,
+ * percent escapes and wide dots undone, no trailing dot); a mail link's is its domain. Taken
+ * from the parser's own links, not from the text: `http&#58;//` or `%73pam.example` reads as
+ * no link to a pattern, yet renders as one.
+ */
+export function commentLinkHosts(text: string): string[] {
+  const hosts: string[] = [];
+  const visit = (tokens: ReturnType<typeof parser.parse>) => {
+    for (const token of tokens) {
+      if (token.children) visit(token.children);
+      if (token.type !== 'link_open') continue;
+      hosts.push(hostOf(String(token.attrGet('href') ?? '')));
+    }
+  };
+  visit(parser.parse(text, {}));
+  return hosts;
+}
+
+function hostOf(href: string): string {
+  try {
+    const url = new URL(href);
+    const host =
+      url.protocol === 'mailto:' ? url.pathname.slice(url.pathname.lastIndexOf('@') + 1) : url.hostname;
+    return decodeURIComponent(host).toLowerCase().replace(/\.+$/, '');
+  } catch {
+    // Still a link to count, though one no browser would follow.
+    return '';
+  }
+}
+
 /** A member's comment text (Markdown-lite) as sanitized HTML; links carry rel="nofollow ugc". */
 export function renderCommentText(text: string): string {
   return sanitizeHtml(parser.render(text), SANITIZE_OPTIONS).trim();

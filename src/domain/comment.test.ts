@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { commentLinkHosts } from '../content/comment-markup.ts';
 import {
   arrangeThreads,
   COMMENT_MAX_DEPTH,
-  commentTextErrors,
+  commentTextErrors as commentTextErrorsOf,
   isEditable,
   isHeld,
   isOpenForComments,
@@ -15,6 +16,10 @@ const RULES = {
   blockedWords: 'casino\nCheap Pills',
   blockedDomains: 'spam.example\n*.ads.example',
 };
+
+/** The rules' verdict on a text, its links found as the service finds them. */
+const commentTextErrors = (text: string, rules: typeof RULES) =>
+  commentTextErrorsOf(text, rules, commentLinkHosts(text));
 
 describe('comment rules', () => {
   test('an article takes comments while the site and the article have them on, until it is too old', () => {

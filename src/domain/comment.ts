@@ -117,29 +117,21 @@ function listLines(text: string): string[] {
     .filter((line) => line !== '');
 }
 
-/** The host names of the http(s) links a text carries, and their count, found as the renderer would. */
-export function linkHostsIn(text: string): string[] {
-  const hosts: string[] = [];
-  for (const match of text.matchAll(/\bhttps?:\/\/([^\s/?#<>()[\]"']+)/gi)) {
-    hosts.push((match[1] ?? '').toLowerCase().replace(/:\d+$/, '').replace(/\.$/, ''));
-  }
-  return hosts;
-}
-
 /**
  * Why a comment's text is refused by the site's rules, as field errors under `body`: empty, too
- * long, too many links, a blocked word or a blocked domain. Blocked words are not named back, so
- * the list cannot be probed.
+ * long, too many links, a blocked word or a blocked domain. `linkHosts` are the hosts of the links
+ * the text renders to (one entry a link). Blocked words are not named back, so the list cannot be
+ * probed.
  */
 export function commentTextErrors(
   text: string,
   rules: Pick<CommentSettings, 'maxLinks' | 'blockedWords' | 'blockedDomains'>,
+  linkHosts: readonly string[],
 ): FieldError[] {
   if (text.trim() === '') return [{ field: 'body', message: 'must not be empty' }];
   const long = lengthErrors([['body', text, COMMENT_MAX_CHARS]]);
   if (long.length > 0) return long;
-  const hosts = linkHostsIn(text);
-  if (hosts.length > rules.maxLinks) {
+  if (linkHosts.length > rules.maxLinks) {
     return [
       {
         field: 'body',
@@ -151,7 +143,7 @@ export function commentTextErrors(
     ];
   }
   const domains = listLines(rules.blockedDomains).map((d) => d.replace(/^\*?\./, ''));
-  if (hosts.some((host) => domains.some((d) => host === d || host.endsWith(`.${d}`))))
+  if (linkHosts.some((host) => domains.some((d) => host === d || host.endsWith(`.${d}`))))
     return [{ field: 'body', message: 'links to a site this publication does not accept links to' }];
   const lower = text.toLowerCase();
   if (listLines(rules.blockedWords).some((word) => lower.includes(word)))

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { renderCommentText, renderImportedComment } from '../../content/comment-markup.ts';
+import { commentLinkHosts, renderCommentText, renderImportedComment } from '../../content/comment-markup.ts';
 import { type Article, isPubliclyVisible, toIsoTimestamp } from '../../domain/article.ts';
 import {
   arrangeThreads,
@@ -236,7 +236,7 @@ export async function postComment(
     return { status: 'dropped' };
   }
   const text = cleanCommentText(input.text);
-  const problems = commentTextErrors(text, rules);
+  const problems = commentTextErrors(text, rules, commentLinkHosts(text));
   if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
   if (input.parentId !== null) {
     const parent = await ctx.store.comments.findDetail(input.parentId);
@@ -338,7 +338,7 @@ export async function editOwnComment(
   if (!isEditable(comment.createdAt, now))
     throw Errors.COMMENT_EDIT_CLOSED({ minutes: COMMENT_EDIT_MINUTES });
   const text = cleanCommentText(input.text);
-  const problems = commentTextErrors(text, rules);
+  const problems = commentTextErrors(text, rules, commentLinkHosts(text));
   if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
   const isHeldAgain = rules.policy === 'all' && comment.status === 'approved';
   await ctx.store.transaction(async (repos) => {

@@ -1,4 +1,4 @@
-import { renderCommentText } from '../../content/comment-markup.ts';
+import { commentLinkHosts, renderCommentText } from '../../content/comment-markup.ts';
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { type CommentStatus, cleanCommentText, commentTextErrors } from '../../domain/comment.ts';
 import type { QueuedComment } from '../../domain/ports/comment-store.ts';
@@ -125,7 +125,7 @@ export async function editCommentAsEditor(
   const text = cleanCommentText(input.text);
   // An editor may add more links than readers may: the limit is against spam, not editors.
   const rules = { ...commentSettingsOf(await loadSiteSettings(ctx)), maxLinks: Number.MAX_SAFE_INTEGER };
-  const problems = commentTextErrors(text, rules);
+  const problems = commentTextErrors(text, rules, commentLinkHosts(text));
   if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
   const now = ctx.now();
   const comment = await ctx.store.transaction(async (repos) => {
