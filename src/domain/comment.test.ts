@@ -73,6 +73,11 @@ describe('comment rules', () => {
       [],
       'a longer name is another domain',
     );
+    assert.deepEqual(
+      commentTextErrors('anything at all', { ...RULES, blockedWords: '\u200b\n\u00ad' }),
+      [],
+      'a blocked line of invisible characters blocks nothing',
+    );
   });
 });
 

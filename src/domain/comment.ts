@@ -145,8 +145,12 @@ export function commentTextErrors(
   const domains = listLines(rules.blockedDomains).map((d) => d.replace(/^\*?\./, ''));
   if (linkHosts.some((host) => domains.some((d) => host === d || host.endsWith(`.${d}`))))
     return [{ field: 'body', message: 'links to a site this publication does not accept links to' }];
-  const lower = text.toLowerCase();
-  if (listLines(rules.blockedWords).some((word) => lower.includes(word)))
+  const comparable = comparableText(text);
+  // A line of nothing but invisible characters compares as empty, which every text includes.
+  const words = listLines(rules.blockedWords)
+    .map(comparableText)
+    .filter((word) => word !== '');
+  if (words.some((word) => comparable.includes(word)))
     return [{ field: 'body', message: 'contains words this publication does not accept' }];
   return [];
 }
@@ -156,9 +160,32 @@ export function cleanCommentText(raw: string): string {
   return stripXmlForbidden(raw).replace(/\r\n?/g, '\n').trim();
 }
 
-/** The same text written twice reads as the same: case and runs of spaces do not count. */
+// Characters that show as nothing (zero-width spaces and joiners, soft hyphens, word joiners,
+// direction marks) and the accents Latin letters take.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
+const LATIN_ACCENTS = /[\u0300-\u036f]/g;
+
+/**
+ * A text as a reader reads it, for comparing: wide and compatibility letters as plain ones, Latin
+ * accents, invisible characters, case and runs of spaces dropped. Without it "casi\u200bno",
+ * "ｃａｓｉｎｏ" and "casinó" pass a blocked "casino", and a spammer repeats a comment by adding a
+ * zero-width space.
+ * @example comparableText('Ｃasi\u200bnó  bonus') // 'casino bonus'
+ */
+export function comparableText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(INVISIBLE, '')
+    .replace(LATIN_ACCENTS, '')
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The same text written twice reads as the same: case, spaces and what does not show do not count. */
 export function duplicateKeyOf(text: string): string {
-  return text.toLowerCase().replace(/\s+/g, ' ').trim();
+  return comparableText(text);
 }
 
 /** One comment in a thread, with its replies. */

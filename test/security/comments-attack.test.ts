@@ -85,5 +85,31 @@ for (const kind of DATABASE_KINDS) {
       const thread = await app.inject(COMMENTS);
       assert.doesNotMatch(thread.body, /spam\.example|c\.example/);
     });
+
+    test('blocked words and repeats are found through invisible characters, wide letters and accents', async () => {
+      const spammer = await member();
+      for (const body of [
+        'Win a casi\u200bno bonus',
+        'Win a casino\u00ad bonus',
+        'Win a \uff43\uff41\uff53\uff49\uff4e\uff4f bonus',
+        'Win a casin\u006f\u0301 bonus',
+        'Win a casino\u2060 bonus',
+      ]) {
+        const refused = await spammer.post(COMMENTS, { body });
+        assert.equal(refused.statusCode, 400, JSON.stringify(body));
+        assert.match(refused.body, /Contains words this publication does not accept/);
+      }
+      assert.equal((await spammer.post(COMMENTS, { body: 'Visit my shop today' })).statusCode, 303);
+      for (const body of [
+        'Visit my sh\u200bop today',
+        'Visit my shop today\u200d',
+        '\uff36isit my shop today',
+        'Visit\u3000my shop today',
+      ]) {
+        const again = await spammer.post(COMMENTS, { body });
+        assert.equal(again.statusCode, 400, JSON.stringify(body));
+        assert.match(again.body, /Is the same as a comment you already posted here/);
+      }
+    });
   });
 }
