@@ -282,6 +282,10 @@ const CATALOGUE = {
       : 'Many comments have come from your network in the last hour. Please wait a while before posting again.',
   ),
   COMMENT_MEMBER_BANNED: entry('forbidden', () => 'This account may not post comments.'),
+  COMMENTS_FOR_READERS: entry(
+    'forbidden',
+    () => 'The discussion of this article is for readers of the whole article. Your comment was not posted.',
+  ),
   COMMENT_SIGN_IN_REQUIRED: entry(
     'forbidden',
     () => 'Sign in as a member to comment: your session may have ended. Your comment was not posted.',

@@ -22,17 +22,17 @@ for (const kind of DATABASE_KINDS) {
     let admin: User;
     let members = 0;
 
-    const member = async (): Promise<Visitor> => {
+    const member = async (options: { isPaid?: boolean; path?: string } = {}): Promise<Visitor> => {
       members++;
       const token = await addSignedInMember(t.wiring.database.db, {
         email: `spammer-${members}@example.org`,
         name: `Spammer ${members}`,
-        isPaid: false,
+        isPaid: options.isPaid ?? false,
         now: t.wiring.now(),
       });
       const visitor = new Visitor(app, `10.40.0.${members}`);
       visitor.cookies.set(memberCookieName(SITE), token);
-      await visitor.get(COMMENTS);
+      await visitor.get(options.path ?? COMMENTS);
       return visitor;
     };
 
@@ -49,6 +49,17 @@ for (const kind of DATABASE_KINDS) {
           title: 'Open thread',
           status: 'published',
           publishedAt: '2026-11-01T09:00:00.000Z',
+        }),
+        { actor: 'cli' },
+      );
+      await saveArticle(
+        t.wiring,
+        articleDraft({
+          slug: 'paid-thread',
+          title: 'Paid thread',
+          status: 'published',
+          publishedAt: '2026-11-01T09:00:00.000Z',
+          visibility: 'paid',
         }),
         { actor: 'cli' },
       );
@@ -110,6 +121,34 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(again.statusCode, 400, JSON.stringify(body));
         assert.match(again.body, /Is the same as a comment you already posted here/);
       }
+    });
+
+    test('the discussion of a gated article is for its readers: others neither read it nor post to it', async () => {
+      const paid = '/articles/paid-thread/comments';
+      const supporter = await member({ isPaid: true, path: paid });
+      const posted = await supporter.post(paid, { body: 'The third table says the fund lost 40 percent' });
+      assert.equal(posted.statusCode, 303);
+      assert.equal((await supporter.get(paid)).body.includes('fund lost 40 percent'), true);
+      const freeMember = await member({ path: paid });
+      const stranger = new Visitor(app, '10.40.1.1');
+      for (const reader of [freeMember, stranger])
+        for (const path of [paid, `${paid}/fragment`]) {
+          const page = await reader.get(path);
+          assert.equal(page.statusCode, 200, path);
+          assert.doesNotMatch(page.body, /fund lost 40 percent/, path);
+          assert.match(page.body, /for readers of the whole article/, path);
+          assert.doesNotMatch(page.body, /Join the discussion/, path);
+        }
+      // A form for the token (the gated page has none): a hand-made post, as an attacker sends it.
+      await freeMember.get(COMMENTS);
+      const refused = await freeMember.post(paid, { body: 'Free riders welcome?' });
+      assert.equal(refused.statusCode, 403);
+      assert.match(refused.body, /for readers of the whole article/);
+      const rows = await t.wiring.database.db.selectFrom('comments').select('body').execute();
+      assert.equal(
+        rows.some((row) => row.body.includes('Free riders')),
+        false,
+      );
     });
   });
 }

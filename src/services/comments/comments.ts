@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { commentLinkHosts, renderCommentText, renderImportedComment } from '../../content/comment-markup.ts';
 import { type Article, isPubliclyVisible, toIsoTimestamp } from '../../domain/article.ts';
+import { canReadFull, type MemberReader } from '../../domain/article-access.ts';
 import {
   arrangeThreads,
   COMMENT_EDIT_MINUTES,
@@ -84,12 +85,28 @@ export interface CommentThread {
   isOn: boolean;
   /** Whether new comments are taken now. */
   isOpen: boolean;
+  /**
+   * Whether the reader may read the article whole, and so its discussion: members quote and
+   * argue with the text, so under a gated article the thread is for its readers alone (others
+   * see the count, no comment and no form).
+   */
+  isForReader: boolean;
   threads: ThreadNode<ShownComment>[];
   /** Approved comments, as the article's count says. */
   count: number;
   order: 'newest' | 'oldest';
   /** The reader's own comments that wait for an editor, shown only to them. */
   ownHeld: ShownComment[];
+}
+
+/** The member as a gated article's rule sees them (paid tier or not); undefined for nobody. */
+async function readerOf(
+  ctx: ServiceContext,
+  member: Pick<Member, 'id' | 'tierId'> | undefined,
+): Promise<MemberReader | undefined> {
+  if (!member) return undefined;
+  const isPaid = member.tierId !== null && (await ctx.store.members.isPaidTier(member.tierId));
+  return { memberId: member.id, isPaid };
 }
 
 /** The published article at `slug` with the site's comment rules; NOT_FOUND when there is none. */
@@ -110,12 +127,13 @@ async function commentableArticle(
  */
 export async function commentThread(
   ctx: ServiceContext,
-  input: { slug: string; member?: Pick<Member, 'id'> | undefined; order?: 'newest' | 'oldest' },
+  input: { slug: string; member?: Pick<Member, 'id' | 'tierId'> | undefined; order?: 'newest' | 'oldest' },
 ): Promise<CommentThread> {
   const { article, rules } = await commentableArticle(ctx, input.slug);
   if (!hasCommentsOn(article, rules)) throw Errors.NOT_FOUND();
   const now = ctx.now();
   const memberId = input.member?.id;
+  const isForReader = canReadFull(article, await readerOf(ctx, input.member));
   const statuses: CommentStatus[] = memberId === undefined ? [...SHOWN] : [...SHOWN, 'pending'];
   const all = await ctx.store.comments.threadOf(article.id, statuses);
   const shown = (c: CommentDetail): ShownComment => {
@@ -135,6 +153,7 @@ export async function commentThread(
     (c) => c.status === 'pending' && c.memberId === memberId && memberId !== undefined,
   );
   const order = input.order ?? 'oldest';
+  const count = visible.filter((c) => c.status === 'approved').length;
   return {
     article: {
       id: article.id,
@@ -144,11 +163,12 @@ export async function commentThread(
       publishedAt: article.publishedAt,
     },
     isOn: true,
-    isOpen: isOpenForComments(article, rules, now),
-    threads: arrangeThreads(visible.map(shown), order),
-    count: visible.filter((c) => c.status === 'approved').length,
+    isOpen: isForReader && isOpenForComments(article, rules, now),
+    isForReader,
+    threads: isForReader ? arrangeThreads(visible.map(shown), order) : [],
+    count,
     order,
-    ownHeld: ownHeld.map(shown),
+    ownHeld: isForReader ? ownHeld.map(shown) : [],
   };
 }
 
@@ -207,7 +227,8 @@ export async function queueReplyNotice(
 /**
  * Posts a member's comment (or reply) under an article. A filled honeypot drops it silently,
  * answered as if taken, so a bot learns nothing. Refuses with COMMENTS_CLOSED, NOT_FOUND (no
- * such article), COMMENT_MEMBER_BANNED, COMMENTS_RATE_LIMIT past the hour's comments of the
+ * such article), COMMENT_MEMBER_BANNED, COMMENTS_FOR_READERS (a gated article the member may not
+ * read whole), COMMENTS_RATE_LIMIT past the hour's comments of the
  * member or of their address, and VALIDATION_FAILED (fields `body`, `parent`) for an empty, long,
  * link-laden, blocked or repeated text or a reply to a comment not shown. Held comments (the
  * site's policy) wait for an editor, who is told in the next digest.
@@ -216,7 +237,7 @@ export async function postComment(
   ctx: ServiceContext,
   input: {
     slug: string;
-    member: Pick<Member, 'id' | 'name' | 'isBanned'>;
+    member: Pick<Member, 'id' | 'name' | 'isBanned' | 'tierId'>;
     text: string;
     parentId: number | null;
     wantsReplies: boolean;
@@ -231,6 +252,7 @@ export async function postComment(
   const now = ctx.now();
   if (!isOpenForComments(article, rules, now)) throw Errors.COMMENTS_CLOSED();
   if (input.member.isBanned) throw Errors.COMMENT_MEMBER_BANNED();
+  if (!canReadFull(article, await readerOf(ctx, input.member))) throw Errors.COMMENTS_FOR_READERS();
   if (input.honeypot.trim() !== '') {
     log.info({ articleId: article.id }, 'comment dropped: the hidden field was filled');
     return { status: 'dropped' };

@@ -84,6 +84,8 @@ function commentItem(
 
 function commentForm(thread: CommentThread, state: CommentsViewState): SafeHtml {
   const base = commentsPath(thread.article.slug);
+  if (!thread.isForReader)
+    return html`<p class="comments__gated" id="comment-form">The discussion of this article is for readers of the whole article.</p>`;
   if (!thread.isOpen) return html`<p class="comments__closed">Comments on this article are closed.</p>`;
   if (!state.member)
     return html`<p class="comments__join" id="comment-form"><a href="${MEMBER_PATHS.signIn}">Sign in</a> or <a href="${MEMBER_PATHS.join}">become a member</a> to join the discussion.</p>`;
@@ -146,10 +148,12 @@ export function commentsSection(
       : ''
   }
   ${
-    thread.threads.length
-      ? html`<p class="comments__order">Oldest first or newest first: <a href="${base}?order=${other}#comments">show ${other} first</a></p>
+    !thread.isForReader
+      ? ''
+      : thread.threads.length
+        ? html`<p class="comments__order">Oldest first or newest first: <a href="${base}?order=${other}#comments">show ${other} first</a></p>
   <ol class="comments__list">${thread.threads.map((node) => commentItem(node, { thread, state, calendar }))}</ol>`
-      : html`<p class="comments__empty">No comments yet.</p>`
+        : html`<p class="comments__empty">No comments yet.</p>`
   }
   ${commentForm(thread, state)}
 </section>`;
