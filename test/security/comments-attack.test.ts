@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { buildApp } from '../../src/app.ts';
 import type { User } from '../../src/domain/user.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { editSettings } from '../../src/services/settings.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
+import { approvedCountQuery } from '../../src/storage/comment-repository.ts';
 import { memberCookieName } from '../../src/web/public/member-cookie.ts';
 import { makeUser } from '../helpers/admin.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
@@ -148,6 +150,62 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(
         rows.some((row) => row.body.includes('Free riders')),
         false,
+      );
+    });
+
+    test('a listing counts comments from an index alone, however many comments the site holds', async () => {
+      const db = t.wiring.database.db;
+      // One busy thread among quiet articles, and the planner told so (as autovacuum would).
+      const article = await db
+        .selectFrom('articles')
+        .select('id')
+        .where('slug', '=', 'open-thread')
+        .executeTakeFirstOrThrow();
+      for (let batch = 0; batch < 6; batch++)
+        await db
+          .insertInto('comments')
+          .values(
+            Array.from({ length: 500 }, (_, i) => ({
+              article_id: article.id,
+              author_name: `Reader ${batch * 500 + i}`,
+              body: 'A busy thread',
+              status: 'approved',
+              kind: 'comment',
+              created_at: '2026-11-02T09:00:00.000Z',
+            })),
+          )
+          .execute();
+      await sql`ANALYZE comments`.execute(db);
+      const compiled = approvedCountQuery(
+        db,
+        Array.from({ length: 30 }, (_, i) => i + 1),
+      ).compile();
+      const plan = await db.connection().execute(async (conn) => {
+        if (kind === 'sqlite') {
+          const rows = await conn.executeQuery<{ detail: string }>({
+            ...compiled,
+            sql: `EXPLAIN QUERY PLAN ${compiled.sql}`,
+          });
+          return rows.rows.map((r) => r.detail).join('\n');
+        }
+        await sql`SET enable_seqscan = off`.execute(conn);
+        try {
+          const rows = await conn.executeQuery<{ 'QUERY PLAN': string }>({
+            ...compiled,
+            sql: `EXPLAIN ${compiled.sql}`,
+          });
+          return rows.rows.map((r) => r['QUERY PLAN']).join('\n');
+        } finally {
+          await sql`RESET enable_seqscan`.execute(conn);
+        }
+      });
+      // By the listed articles, never by status (every approved comment of the site); SQLite
+      // from the index alone. PostgreSQL may read the rows of those articles, as its costs say.
+      assert.doesNotMatch(plan, /comments_status_id|Seq Scan/, plan);
+      assert.match(
+        plan,
+        kind === 'sqlite' ? /COVERING INDEX comments_article_status/ : /comments_article/,
+        plan,
       );
     });
   });
