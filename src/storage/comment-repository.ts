@@ -11,7 +11,7 @@ import type { CommentsTable, Database } from './schema.ts';
 
 /**
  * The approved comments of some articles, counted (a listing's counts beside each date). It
- * reads only the index on (article_id, status, kind), migration 0040: without it SQLite walked
+ * reads only the index on (article_id, status, kind), migration 0038: without it SQLite walked
  * every approved comment of the site for a page of twenty articles.
  */
 export function approvedCountQuery(db: Kysely<Database>, articleIds: readonly number[]) {

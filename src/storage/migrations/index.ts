@@ -37,7 +37,7 @@ import * as newsletterDigestPeriods from './0034-newsletter-digest-periods.ts';
 import * as newsletterAlerts from './0035-newsletter-alerts.ts';
 import * as memberAddressSearch from './0036-member-address-search.ts';
 import * as comments from './0037-comments.ts';
-import * as commentCounts from './0040-comment-counts.ts';
+import * as commentCounts from './0038-comment-counts.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -87,5 +87,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0035-newsletter-alerts': newsletterAlerts,
   '0036-member-address-search': memberAddressSearch,
   '0037-comments': comments,
-  '0040-comment-counts': commentCounts,
+  '0038-comment-counts': commentCounts,
 };
