@@ -19,6 +19,7 @@ import type {
 } from '../../domain/ports/article-store.ts';
 import type { AuditEntry, AuditStore } from '../../domain/ports/audit-store.ts';
 import type { Autosave, AutosaveStore } from '../../domain/ports/autosave-store.ts';
+import type { CommentStore } from '../../domain/ports/comment-store.ts';
 import type { Correction, CorrectionChange, CorrectionStore } from '../../domain/ports/correction-store.ts';
 import type { Job, JobStatus, JobStore } from '../../domain/ports/job-store.ts';
 import type { ListingStore } from '../../domain/ports/listing-store.ts';
@@ -700,6 +701,16 @@ class MemoryAutosaves implements AutosaveStore {
 }
 
 /**
+ * Comments are not held here (their services are tested on a database); listings and search
+ * results ask how many each article has, and here none has any.
+ */
+class MemoryCommentCounts implements Pick<CommentStore, 'approvedCounts'> {
+  async approvedCounts(): Promise<Map<number, number>> {
+    return new Map();
+  }
+}
+
+/**
  * The alert queue and first publications. This store holds no newsletters, so no article is
  * covered by an alert: publishing records only its first publication here.
  */
@@ -1031,6 +1042,7 @@ export function createMemoryStore(): MemoryStore {
   let isInTransaction = false;
   const store = {
     ...repositories,
+    comments: new MemoryCommentCounts(),
     get state() {
       return state;
     },
