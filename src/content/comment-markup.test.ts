@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { renderCommentText, renderImportedComment } from './comment-markup.ts';
+import { commentTextErrors as commentTextErrorsOf } from '../domain/comment.ts';
+import { commentLinkHosts, renderCommentText, renderImportedComment } from './comment-markup.ts';
+
+const RULES = {
+  maxLinks: 2,
+  blockedWords: 'casino\nCheap Pills',
+  blockedDomains: 'spam.example\n*.ads.example',
+};
+
+/** The rules' verdict on a text, its links found as the service finds them (the links the markup makes). */
+const commentTextErrors = (text: string, rules: typeof RULES) =>
+  commentTextErrorsOf(text, rules, commentLinkHosts(text));
 
 test('comment text takes emphasis, code, quotes, lists and links; links are nofollow ugc', () => {
   const html = renderCommentText(
@@ -28,5 +39,37 @@ test('an imported comment keeps its few tags and line breaks, and loses scripts,
   assert.equal(
     html,
     '<p>Hello <em>there</em><br />second line</p><p><a href="https://a.example" rel="nofollow ugc noopener">link</a></p>',
+  );
+});
+
+test('refuses empty text, too many links, blocked words (any case) and blocked domains with their subdomains', () => {
+  assert.deepEqual(commentTextErrors('   ', RULES), [{ field: 'body', message: 'must not be empty' }]);
+  assert.deepEqual(commentTextErrors('fine, see https://a.example and http://b.example', RULES), []);
+  assert.match(
+    commentTextErrors('https://a.example https://b.example https://c.example', RULES)[0]?.message ?? '',
+    /at most 2 links/,
+  );
+  assert.match(
+    commentTextErrors('no links: https://a.example', { ...RULES, maxLinks: 0 })[0]?.message ?? '',
+    /may not carry links/,
+  );
+  assert.match(commentTextErrors('Buy CHEAP pills now', RULES)[0]?.message ?? '', /words/);
+  assert.match(
+    commentTextErrors('at https://www.spam.example/x', RULES)[0]?.message ?? '',
+    /does not accept links/,
+  );
+  assert.match(
+    commentTextErrors('at http://x.ads.example:8080/', RULES)[0]?.message ?? '',
+    /does not accept links/,
+  );
+  assert.deepEqual(
+    commentTextErrors('at https://notspam.example/', RULES),
+    [],
+    'a longer name is another domain',
+  );
+  assert.deepEqual(
+    commentTextErrors('anything at all', { ...RULES, blockedWords: '\u200b\n\u00ad' }),
+    [],
+    'a blocked line of invisible characters blocks nothing',
   );
 });
