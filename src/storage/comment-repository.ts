@@ -7,21 +7,25 @@ import type {
   QueuedComment,
 } from '../domain/ports/comment-store.ts';
 import { parameterChunks } from './chunks.ts';
+import { runCompiled } from './compiled-query.ts';
 import type { CommentsTable, Database } from './schema.ts';
 
 /**
  * The approved comments of some articles, counted (a listing's counts beside each date). It
  * reads only the index on (article_id, status, kind), migration 0038: without it SQLite walked
- * every approved comment of the site for a page of twenty articles.
+ * every approved comment of the site for a page of twenty articles. One article (the one a
+ * page shows) is counted with an equality, which SQLite answers without the IN list's
+ * temporary table and the grouping.
  */
 export function approvedCountQuery(db: Kysely<Database>, articleIds: readonly number[]) {
-  return db
+  const counted = db
     .selectFrom('comments')
     .select(['article_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('article_id', 'in', [...articleIds])
     .where('status', '=', 'approved')
-    .where('kind', '=', 'comment')
-    .groupBy('article_id');
+    .where('kind', '=', 'comment');
+  return articleIds.length === 1
+    ? counted.where('article_id', '=', articleIds[0] as number).groupBy('article_id')
+    : counted.where('article_id', 'in', [...articleIds]).groupBy('article_id');
 }
 
 function toComment(row: Selectable<CommentsTable>): Comment {
@@ -252,7 +256,12 @@ export class CommentRepository implements CommentStore {
   async approvedCounts(articleIds: readonly number[]): Promise<Map<number, number>> {
     const counts = new Map<number, number>();
     for (const chunk of parameterChunks([...new Set(articleIds)], 1)) {
-      const rows = await approvedCountQuery(this.db, chunk).execute();
+      // Every listing and article page counts its cards' comments: built and compiled once per
+      // number of articles, as Kysely would otherwise build it anew (a third of an uncached
+      // article page's processor time went to the two counts it asks for).
+      const rows = await runCompiled(this.db, 'approved comments of articles', chunk, (ids) =>
+        approvedCountQuery(this.db, ids as number[]),
+      );
       for (const row of rows) counts.set(row.article_id, Number(row.n));
     }
     return counts;
