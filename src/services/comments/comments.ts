@@ -23,7 +23,7 @@ import type { SiteSettings } from '../../domain/settings.ts';
 import { Errors } from '../../errors.ts';
 import { listedState } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
-import { loadSiteSettings } from '../settings.ts';
+import { SiteStructure } from '../site-structure.ts';
 
 /** The job that mails editors the comments waiting for them, several at once. */
 export const COMMENT_DIGEST_JOB = 'comment-held-digest';
@@ -116,7 +116,10 @@ async function commentableArticle(
 ): Promise<{ article: Article; rules: CommentSettings }> {
   const article = await ctx.store.articles.findBySlug(slug);
   if (!article || !isPubliclyVisible(article, ctx.now())) throw Errors.NOT_FOUND();
-  return { article, rules: commentSettingsOf(await loadSiteSettings(ctx)) };
+  // The settings every reader page uses, kept in memory and dropped on an edit in any process:
+  // the thread is fetched with every article view, and reading them from the database twice a
+  // request cost as much as the thread itself.
+  return { article, rules: commentSettingsOf(await SiteStructure.of(ctx).settings()) };
 }
 
 /**

@@ -17,7 +17,6 @@ import {
 import type { MembersContext } from '../../services/members/context.ts';
 import { memberForSession } from '../../services/members/sessions.ts';
 import type { Reader } from '../../services/reader.ts';
-import { loadSiteSettings } from '../../services/settings.ts';
 import { clientGroupOf } from '../client-group.ts';
 import { formInputProblems } from '../input-guard.ts';
 import { toFieldErrors } from '../newsroom/forms.ts';
@@ -116,7 +115,8 @@ export async function commentRoutes(
   };
 
   const calendar = async () => {
-    const settings = await loadSiteSettings(ctx);
+    // The settings kept in memory for every reader page: not read from the database per request.
+    const { settings } = await reader.site();
     return { language: settings.language, timeZone: settings.timeZone };
   };
 
