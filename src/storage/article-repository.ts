@@ -352,23 +352,41 @@ export class ArticleRepository implements ArticleStore {
       return this.listedPositions('article_terms', 'term_id', [...new Set(query.termIds)], query, exclude);
     const { after } = query;
     if (after && after.at > query.now) return undefined;
-    let base = this.db
-      .selectFrom('articles')
-      .select(['id', 'published_at'])
-      .where('status', '=', 'published');
-    // After a position no later than now, the position is the only bound: with a second one
-    // (published_at <= now) SQLite may start the range there and walk down to the position.
-    base = after
-      ? base.where(sql<boolean>`(published_at, id) <= (${after.at}, ${after.id})`)
-      : base.where('published_at', '<=', query.now);
-    if (query.isFeatured !== undefined) base = base.where('is_featured', '=', query.isFeatured ? 1 : 0);
-    if (exclude.size > 0) base = base.where('id', 'not in', [...exclude]);
-    const rows = await base
-      .orderBy('published_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(after ? 1 + query.offset + query.limit : query.limit)
-      .offset(after ? 0 : query.offset)
-      .execute();
+    const excluded = [...exclude];
+    const values = [
+      ...(after ? [after.at, after.id] : [query.now]),
+      ...(query.isFeatured === undefined ? [] : [query.isFeatured ? 1 : 0]),
+      ...excluded,
+      after ? 1 + query.offset + query.limit : query.limit,
+      after ? 0 : query.offset,
+    ];
+    // Every home page and feed asks: built once per shape (see runCompiled), not per request.
+    const shape = `site positions ${after ? 'after' : 'to now'} ${query.isFeatured === undefined ? 'all' : 'featured'}`;
+    const rows = await runCompiled(this.db, shape, values, (v) => {
+      let i = 0;
+      const next = () => v[i++];
+      let base = this.db
+        .selectFrom('articles')
+        .select(['id', 'published_at'])
+        .where('status', '=', 'published');
+      // After a position no later than now, the position is the only bound: with a second one
+      // (published_at <= now) SQLite may start the range there and walk down to the position.
+      base = after
+        ? base.where(sql<boolean>`(published_at, id) <= (${next()}, ${next()})`)
+        : base.where('published_at', '<=', next() as string);
+      if (query.isFeatured !== undefined) base = base.where('is_featured', '=', next() as number);
+      if (excluded.length > 0)
+        base = base.where(
+          'id',
+          'not in',
+          excluded.map(() => next() as number),
+        );
+      return base
+        .orderBy('published_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(next() as number)
+        .offset(next() as number);
+    });
     const positions = rows.map((r) => ({ at: r.published_at ?? '', id: r.id }));
     if (!after) return positions;
     return pageOf(positions, { after, skip: query.offset, limit: query.limit, exclude: new Set() });
@@ -395,12 +413,24 @@ export class ArticleRepository implements ArticleStore {
       ? sql`(listed_at, article_id) <= (${after.at}, ${after.id})`
       : sql`listed_at <= ${query.now}`;
     const perKey: ListingPosition[][] = [];
+    // Every term and author page asks, once per key: built once per shape (see runCompiled).
+    const bounds = after ? [after.at, after.id] : [query.now];
+    const shape = `listed positions ${table} ${after ? 'after' : 'to now'}`;
     for (const key of keys) {
-      const { rows } = await sql<{ article_id: number; listed_at: string }>`
-        SELECT article_id, listed_at FROM ${sql.table(table)}
-        WHERE ${sql.ref(column)} = ${key} AND ${upTo}
-        ORDER BY listed_at DESC, article_id DESC
-        LIMIT ${take} OFFSET ${isSimple ? query.offset : 0}`.execute(this.db);
+      const rows = await runCompiled(
+        this.db,
+        shape,
+        [key, ...bounds, take, isSimple ? query.offset : 0],
+        ([id, at, ...rest]) => {
+          const upTo = after ? sql`(listed_at, article_id) <= (${at}, ${rest[0]})` : sql`listed_at <= ${at}`;
+          const [limit, offset] = after ? rest.slice(1) : rest;
+          return sql<{ article_id: number; listed_at: string }>`
+            SELECT article_id, listed_at FROM ${sql.table(table)}
+            WHERE ${sql.ref(column)} = ${id} AND ${upTo}
+            ORDER BY listed_at DESC, article_id DESC
+            LIMIT ${limit} OFFSET ${offset}`;
+        },
+      );
       perKey.push(rows.map((r) => ({ at: r.listed_at, id: Number(r.article_id) })));
     }
     if (isSimple) return perKey[0] ?? [];

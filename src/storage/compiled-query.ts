@@ -1,4 +1,11 @@
-import type { Compilable, CompiledQuery, DialectAdapter, QueryExecutor, QueryResult } from 'kysely';
+import type {
+  Compilable,
+  CompiledQuery,
+  DialectAdapter,
+  QueryExecutor,
+  QueryResult,
+  RawBuilder,
+} from 'kysely';
 
 /**
  * Queries built and compiled once per shape, then run again with other values.
@@ -43,7 +50,14 @@ const MAX_SHAPES = 1000;
 /** Longer lists are built as usual: a page shows a few dozen items, and long SQL is not kept. */
 const MAX_VALUES = 64;
 
-function shapeOf(db: Runner, key: string, build: (values: unknown[]) => Compilable<unknown>, count: number) {
+/** A query builder's query, or raw SQL (`sql` templates), which compiles with the runner. */
+type Buildable<Row> = Compilable<Row> | RawBuilder<Row>;
+
+function compiled<Row>(db: Runner, built: Buildable<Row>): CompiledQuery<Row> {
+  return 'isRawBuilder' in built ? built.compile(db) : built.compile();
+}
+
+function shapeOf(db: Runner, key: string, build: (values: unknown[]) => Buildable<unknown>, count: number) {
   const executor = db.getExecutor();
   let shapes = shapesByAdapter.get(executor.adapter);
   if (!shapes) {
@@ -55,7 +69,7 @@ function shapeOf(db: Runner, key: string, build: (values: unknown[]) => Compilab
     executor.plugins.length === 0 ? key : `${executor.plugins.map((p) => p.constructor.name)}|${key}`;
   let shape = shapes.get(fullKey);
   if (!shape) {
-    const query = build(Array.from({ length: count }, (_, i) => standIn(i))).compile();
+    const query = compiled(db, build(Array.from({ length: count }, (_, i) => standIn(i))));
     const sources = query.parameters.map(standInIndex);
     const used = new Set(sources.filter((s) => s >= 0));
     if (used.size !== count)
@@ -76,9 +90,10 @@ export async function runCompiled<Row>(
   db: Runner,
   key: string,
   values: readonly unknown[],
-  build: (values: unknown[]) => Compilable<Row>,
+  build: (values: unknown[]) => Buildable<Row>,
 ): Promise<Row[]> {
-  if (values.length > MAX_VALUES) return (await db.executeQuery(build([...values]).compile())).rows as Row[];
+  if (values.length > MAX_VALUES)
+    return (await db.executeQuery(compiled(db, build([...values])))).rows as Row[];
   const shape = shapeOf(db, `${key}/${values.length}`, build, values.length);
   const parameters = shape.sources.map((source, i) =>
     source >= 0 ? values[source] : shape.query.parameters[i],

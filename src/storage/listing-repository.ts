@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { type ListedArticle, type ListingCount, listingScope, listingScopesOf } from '../domain/listing.ts';
 import { parameterChunks } from './chunks.ts';
+import { runCompiled } from './compiled-query.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -129,11 +130,12 @@ export class ListingRepository {
   }
 
   async get(scope: string, now?: string): Promise<ListingCount> {
-    const row = await this.db
-      .selectFrom('listing_counts')
-      .select(['count', 'last_modified'])
-      .where('scope', '=', scope)
-      .executeTakeFirst();
+    const [row] = await runCompiled(this.db, 'listing count', [scope], ([given]) =>
+      this.db
+        .selectFrom('listing_counts')
+        .select(['count', 'last_modified'])
+        .where('scope', '=', given as string),
+    );
     const count = Number(row?.count ?? 0);
     const later = now === undefined ? 0 : await this.countLater(scope, now);
     return { count: Math.max(0, count - later), lastModified: row?.last_modified ?? '' };
@@ -145,34 +147,33 @@ export class ListingRepository {
    */
   private async countLater(scope: string, now: string): Promise<number> {
     const [kind, key] = scope.split(':');
-    if (kind === 'site') {
-      const row = await this.db
-        .selectFrom('articles')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('status', '=', 'published')
-        .where('published_at', '>', now)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    }
-    if (kind === 'term') {
-      const row = await this.db
-        .selectFrom('article_terms')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('term_id', '=', Number(key))
-        .where('listed_at', '>', now)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    }
-    if (kind === 'person') {
-      const row = await this.db
-        .selectFrom('article_authors')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('person_id', '=', Number(key))
-        .where('listed_at', '>', now)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
-    }
-    return 0;
+    // Every listing page asks: built once per kind (see runCompiled), not anew per request.
+    let rows: { n: number | string | bigint }[] = [];
+    if (kind === 'site')
+      rows = await runCompiled(this.db, 'site articles after now', [now], ([after]) =>
+        this.db
+          .selectFrom('articles')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('status', '=', 'published')
+          .where('published_at', '>', after as string),
+      );
+    else if (kind === 'term')
+      rows = await runCompiled(this.db, 'term articles after now', [Number(key), now], ([id, after]) =>
+        this.db
+          .selectFrom('article_terms')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('term_id', '=', id as number)
+          .where('listed_at', '>', after as string),
+      );
+    else if (kind === 'person')
+      rows = await runCompiled(this.db, 'author articles after now', [Number(key), now], ([id, after]) =>
+        this.db
+          .selectFrom('article_authors')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+          .where('person_id', '=', id as number)
+          .where('listed_at', '>', after as string),
+      );
+    return Number(rows[0]?.n ?? 0);
   }
 
   /** Non-empty scopes of one kind ("term", "person", "month"), by the key after the colon. */

@@ -3,6 +3,7 @@ import { nameSkeleton } from '../domain/name-skeleton.ts';
 import type { Person, PersonLink } from '../domain/person.ts';
 import type { PersonRecord, PersonStore } from '../domain/ports/person-store.ts';
 import { Errors } from '../errors.ts';
+import { runCompiled } from './compiled-query.ts';
 import type { Database, PeopleTable } from './schema.ts';
 
 function parseLinks(json: string): PersonLink[] {
@@ -60,7 +61,13 @@ export class PersonRepository implements PersonStore {
   }
 
   async findBySlug(slug: string): Promise<Person | undefined> {
-    const row = await this.db.selectFrom('people').selectAll().where('slug', '=', slug).executeTakeFirst();
+    // Every author page asks: built once (see runCompiled), not anew per request.
+    const [row] = await runCompiled(this.db, 'person by slug', [slug], ([given]) =>
+      this.db
+        .selectFrom('people')
+        .selectAll()
+        .where('slug', '=', given as string),
+    );
     return row && toPerson(row);
   }
 
