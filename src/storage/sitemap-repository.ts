@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { SitemapArticle, SitemapStore } from '../domain/ports/sitemap-store.ts';
+import { runCompiled } from './compiled-query.ts';
 import type { Database } from './schema.ts';
 
 /** The few queries sitemaps need, over published articles visible at `now`. */
@@ -15,14 +16,16 @@ export class SitemapRepository implements SitemapStore {
    * and last change: read from the maintained listing counts.
    */
   async months(now: string): Promise<{ month: string; count: number; lastModified: string }[]> {
-    const rows = await this.db
-      .selectFrom('listing_counts')
-      .select(['scope', 'count', 'last_modified'])
-      .where('scope', '>', 'month:')
-      .where('scope', '<=', `month:${now.slice(0, 7)}`)
-      .where('count', '>', 0)
-      .orderBy('scope', 'desc')
-      .execute();
+    // Sitemaps are reader pages: their queries are built once per shape (see runCompiled).
+    const rows = await runCompiled(this.db, 'sitemap months', [`month:${now.slice(0, 7)}`], ([last]) =>
+      this.db
+        .selectFrom('listing_counts')
+        .select(['scope', 'count', 'last_modified'])
+        .where('scope', '>', 'month:')
+        .where('scope', '<=', last as string)
+        .where('count', '>', 0)
+        .orderBy('scope', 'desc'),
+    );
     return rows.map((r) => ({
       month: r.scope.slice('month:'.length),
       count: Number(r.count),
@@ -39,19 +42,25 @@ export class SitemapRepository implements SitemapStore {
     limit: number;
     offset: number;
   }): Promise<SitemapArticle[]> {
-    let q = this.db
-      .selectFrom('articles')
-      .select(['slug', 'title', 'language', 'published_at', 'updated_at', 'featured_image'])
-      .where('status', '=', 'published')
-      .where('published_at', '<=', query.now)
-      .where('published_at', '>=', query.from);
-    if (query.to !== undefined) q = q.where('published_at', '<', query.to);
-    const rows = await q
-      .orderBy('published_at')
-      .orderBy('id')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
+    const { to } = query;
+    const values = [query.now, query.from, ...(to === undefined ? [] : [to]), query.limit, query.offset];
+    const shape = `sitemap articles ${to === undefined ? 'to now' : 'in a range'}`;
+    const rows = await runCompiled(this.db, shape, values, (v) => {
+      let i = 0;
+      const next = () => v[i++] as string;
+      let q = this.db
+        .selectFrom('articles')
+        .select(['slug', 'title', 'language', 'published_at', 'updated_at', 'featured_image'])
+        .where('status', '=', 'published')
+        .where('published_at', '<=', next())
+        .where('published_at', '>=', next());
+      if (to !== undefined) q = q.where('published_at', '<', next());
+      return q
+        .orderBy('published_at')
+        .orderBy('id')
+        .limit(next() as unknown as number)
+        .offset(next() as unknown as number);
+    });
     return rows.map((r) => ({
       slug: r.slug,
       title: r.title,
@@ -71,19 +80,21 @@ export class SitemapRepository implements SitemapStore {
   }): Promise<Pick<SitemapArticle, 'slug' | 'updatedAt' | 'featuredImage'>[]> {
     // Every column named here is in articles_sitemap (migration 0011): SQLite and PostgreSQL
     // answer from the index without reading the rows and their bodies.
-    const rows = await this.db
-      .selectFrom('articles')
-      .select(['slug', 'updated_at', 'featured_image'])
-      .where('status', '=', 'published')
-      .where('published_at', '<=', query.now)
-      .where('published_at', '>=', query.from)
-      .where('published_at', '<', query.to)
-      .orderBy('status')
-      .orderBy('published_at')
-      .orderBy('id')
-      .limit(query.limit)
-      .offset(query.offset)
-      .execute();
+    const values = [query.now, query.from, query.to, query.limit, query.offset];
+    const rows = await runCompiled(this.db, 'sitemap entries', values, ([now, from, to, limit, offset]) =>
+      this.db
+        .selectFrom('articles')
+        .select(['slug', 'updated_at', 'featured_image'])
+        .where('status', '=', 'published')
+        .where('published_at', '<=', now as string)
+        .where('published_at', '>=', from as string)
+        .where('published_at', '<', to as string)
+        .orderBy('status')
+        .orderBy('published_at')
+        .orderBy('id')
+        .limit(limit as number)
+        .offset(offset as number),
+    );
     return rows.map((r) => ({ slug: r.slug, updatedAt: r.updated_at, featuredImage: r.featured_image }));
   }
 

@@ -3,6 +3,7 @@ import type { TaxonomyStore, TermRecord } from '../domain/ports/taxonomy-store.t
 import type { Taxonomy, Term } from '../domain/taxonomy.ts';
 import { Errors } from '../errors.ts';
 import { parameterChunks } from './chunks.ts';
+import { runCompiled } from './compiled-query.ts';
 import type { Database, TaxonomiesTable, TermsTable } from './schema.ts';
 
 function toTaxonomy(row: Selectable<TaxonomiesTable>): Taxonomy {
@@ -197,15 +198,15 @@ export class TaxonomyRepository implements TaxonomyStore {
     if (termIds === undefined) {
       rows.push(...(await select.where('scope', '>', 'term:').where('scope', '<', 'term;').execute()));
     } else {
+      // The taxonomy index is a reader page: built once per number of terms (see runCompiled).
       for (const chunk of parameterChunks([...new Set(termIds)], 1))
         rows.push(
-          ...(await select
-            .where(
-              'scope',
-              'in',
-              chunk.map((id) => `term:${id}`),
-            )
-            .execute()),
+          ...(await runCompiled(
+            this.db,
+            'published counts of terms',
+            chunk.map((id) => `term:${id}`),
+            (scopes) => select.where('scope', 'in', scopes as string[]),
+          )),
         );
     }
     return new Map(rows.map((r) => [Number(r.scope.slice('term:'.length)), Number(r.count)]));

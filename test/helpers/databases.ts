@@ -71,6 +71,8 @@ export interface TestWiringOptions {
   mail?: Record<string, unknown>;
   /** Settings of the config's newsletter section. */
   newsletter?: Record<string, unknown>;
+  /** Settings of the config's cache section (no kept pages, so that each request renders, say). */
+  cache?: Record<string, unknown>;
 }
 
 export interface TestWiring {
@@ -117,6 +119,7 @@ export async function openTestWiring(
     ...(options.comments ? { comments: options.comments } : {}),
     ...(options.mail ? { mail: options.mail } : {}),
     ...(options.newsletter ? { newsletter: options.newsletter } : {}),
+    ...(options.cache ? { cache: options.cache } : {}),
   });
   const wiring = await createWiring({ config, log: pino({ level: 'silent' }), now: () => now });
   return {
