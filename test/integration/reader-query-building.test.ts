@@ -12,6 +12,8 @@ import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/da
  * write the SQL) cost more than SQLite took to run it, and two comment counts built per
  * request took a third of an uncached article page's processor time. Every reader page kind
  * is rendered once to compile its shapes, then again while Kysely's compiler is watched.
+ * Search pages are left out: their SQL is a few raw texts (sql templates), whose writing
+ * costs microseconds beside the full-text match's milliseconds.
  */
 const READER_PAGES = [
   '/',
