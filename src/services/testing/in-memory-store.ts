@@ -5,6 +5,7 @@
 // Only tests import this folder (src/architecture.test.ts checks it).
 import { pino } from 'pino';
 import type { Article, ArticleForReaders, ArticleSummary } from '../../domain/article.ts';
+import type { CommentDetail, CommentStatus } from '../../domain/comment.ts';
 import { type ListingCount, listingScopesOf } from '../../domain/listing.ts';
 import { nameSkeleton } from '../../domain/name-skeleton.ts';
 import type { WaitingAlert } from '../../domain/newsletter-alert.ts';
@@ -19,7 +20,7 @@ import type {
 } from '../../domain/ports/article-store.ts';
 import type { AuditEntry, AuditStore } from '../../domain/ports/audit-store.ts';
 import type { Autosave, AutosaveStore } from '../../domain/ports/autosave-store.ts';
-import type { CommentStore } from '../../domain/ports/comment-store.ts';
+import type { MemberCommentStore, NewMemberComment } from '../../domain/ports/comment-store.ts';
 import type { Correction, CorrectionChange, CorrectionStore } from '../../domain/ports/correction-store.ts';
 import type { Job, JobStatus, JobStore } from '../../domain/ports/job-store.ts';
 import type { ListingStore } from '../../domain/ports/listing-store.ts';
@@ -68,6 +69,7 @@ interface MemoryState {
   related: Map<number, RelatedList>;
   firstPublications: Map<number, string>;
   alertQueue: { newsletterId: number; articleId: number; status: string; queuedAt: string }[];
+  comments: Map<number, CommentDetail & { senderKey: string | null }>;
 }
 
 function emptyState(): MemoryState {
@@ -91,6 +93,7 @@ function emptyState(): MemoryState {
     related: new Map(),
     firstPublications: new Map(),
     alertQueue: [],
+    comments: new Map(),
   };
 }
 
@@ -704,9 +707,102 @@ class MemoryAutosaves implements AutosaveStore {
  * Comments are not held here (their services are tested on a database); listings and search
  * results ask how many each article has, and here none has any.
  */
-class MemoryCommentCounts implements Pick<CommentStore, 'approvedCounts'> {
-  async approvedCounts(): Promise<Map<number, number>> {
-    return new Map();
+/**
+ * Members' comments: what posting, editing, deleting and reading a thread use. The moderation
+ * queue's reads join articles and members, and are tested on a database.
+ */
+class MemoryComments
+  implements
+    Pick<
+      MemberCommentStore,
+      | 'threadOf'
+      | 'findDetail'
+      | 'insertMemberComment'
+      | 'approvedCounts'
+      | 'countByMemberSince'
+      | 'countBySenderSince'
+      | 'hasApproved'
+      | 'bodiesByMemberSince'
+      | 'setStatus'
+      | 'editBody'
+      | 'forgetSendersBefore'
+    >
+{
+  private readonly s: () => MemoryState;
+  constructor(state: () => MemoryState) {
+    this.s = state;
+  }
+  private all() {
+    return [...this.s().comments.values()];
+  }
+  async threadOf(articleId: number, statuses: readonly CommentStatus[]) {
+    return this.all()
+      .filter((c) => c.articleId === articleId && statuses.includes(c.status))
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
+      .map(({ senderKey: _, ...c }) => structuredClone(c));
+  }
+  async findDetail(id: number) {
+    const found = this.s().comments.get(id);
+    if (!found) return undefined;
+    const { senderKey: _, ...comment } = found;
+    return structuredClone(comment);
+  }
+  async insertMemberComment(comment: NewMemberComment) {
+    const id = this.s().nextId++;
+    this.s().comments.set(id, {
+      id,
+      articleId: comment.articleId,
+      parentId: comment.parentId,
+      memberId: comment.memberId,
+      authorName: comment.authorName,
+      authorEmail: null,
+      authorUrl: null,
+      body: comment.body,
+      bodyHtml: comment.bodyHtml,
+      status: comment.status,
+      kind: 'comment',
+      createdAt: comment.createdAt,
+      sourceId: null,
+      editedAt: null,
+      hasReplyNotice: comment.hasReplyNotice,
+      senderKey: comment.senderKey,
+    });
+    return id;
+  }
+  async approvedCounts(articleIds: readonly number[]) {
+    const wanted = new Set(articleIds);
+    const counts = new Map<number, number>();
+    for (const c of this.all())
+      if (wanted.has(c.articleId) && c.status === 'approved' && c.kind === 'comment')
+        counts.set(c.articleId, (counts.get(c.articleId) ?? 0) + 1);
+    return counts;
+  }
+  async countByMemberSince(memberId: number, since: string) {
+    return this.all().filter((c) => c.memberId === memberId && c.createdAt >= since).length;
+  }
+  async countBySenderSince(senderKey: string, since: string) {
+    return this.all().filter((c) => c.senderKey === senderKey && c.createdAt >= since).length;
+  }
+  async hasApproved(memberId: number) {
+    return this.all().some((c) => c.memberId === memberId && c.status === 'approved');
+  }
+  async bodiesByMemberSince(memberId: number, articleId: number, since: string) {
+    return this.all()
+      .filter((c) => c.memberId === memberId && c.articleId === articleId && c.createdAt >= since)
+      .map((c) => c.body);
+  }
+  async setStatus(id: number, from: readonly CommentStatus[], to: CommentStatus) {
+    const comment = this.s().comments.get(id);
+    if (!comment || !from.includes(comment.status)) return false;
+    comment.status = to;
+    return true;
+  }
+  async editBody(id: number, body: string, bodyHtml: string, editedAt: string) {
+    const comment = this.s().comments.get(id);
+    if (comment) Object.assign(comment, { body, bodyHtml, editedAt });
+  }
+  async forgetSendersBefore(before: string) {
+    for (const c of this.all()) if (c.createdAt < before) c.senderKey = null;
   }
 }
 
@@ -1042,7 +1138,7 @@ export function createMemoryStore(): MemoryStore {
   let isInTransaction = false;
   const store = {
     ...repositories,
-    comments: new MemoryCommentCounts(),
+    comments: new MemoryComments(current),
     get state() {
       return state;
     },
