@@ -266,6 +266,11 @@ const CATALOGUE = {
   ),
   COMMENT_NOT_FOUND: entry('not_found', (p: { id: Id }) => `No comment with id ${p.id}.`),
   COMMENTS_CLOSED: entry('conflict', () => 'Comments on this article are closed.'),
+  COMMENTS_CLOSED_TO_EDITS: entry(
+    'conflict',
+    () =>
+      'Comments on this article are closed, so comments under it can no longer be edited. You may delete yours.',
+  ),
   COMMENT_EDIT_CLOSED: entry(
     'conflict',
     (p: { minutes: number }) =>

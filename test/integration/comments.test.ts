@@ -240,6 +240,33 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('once comments close, a member may no longer edit within the window, but may delete', async () => {
+      await editSettings(wiring, admin, { comments_moderation: 'open' });
+      const ida = await member('Ida');
+      await ida.post(COMMENTS, { body: 'Said before closing.' });
+      const [comment] = await stored(ida.memberId);
+      assert.ok(comment);
+      const editPath = `${COMMENTS}/${comment.id}/edit`;
+      await editSettings(wiring, admin, { comments_close_after_days: '1' });
+      try {
+        for (const refused of [
+          await ida.get(editPath),
+          await ida.post(editPath, { body: 'Changed after' }),
+        ]) {
+          assert.equal(refused.statusCode, 409);
+          assert.match(
+            refused.body,
+            /comments on this article are closed, so comments under it can no longer be edited/i,
+          );
+        }
+        assert.equal((await stored(ida.memberId))[0]?.body, 'Said before closing.');
+        assert.equal((await ida.post(`${COMMENTS}/${comment.id}/delete`, {})).statusCode, 303);
+        assert.equal((await stored(ida.memberId))[0]?.status, 'deleted');
+      } finally {
+        await editSettings(wiring, admin, { comments_moderation: 'first', comments_close_after_days: '0' });
+      }
+    });
+
     test('abuse defenses: honeypot, links, blocked words and domains, repeats, hourly limit, closed articles', async () => {
       await editSettings(wiring, admin, {
         comments_moderation: 'open',

@@ -137,6 +137,7 @@ export async function commentThread(
   const now = ctx.now();
   const memberId = input.member?.id;
   const isForReader = canReadFull(article, await readerOf(ctx, input.member));
+  const isOpen = isOpenForComments(article, rules, now);
   const statuses: CommentStatus[] = memberId === undefined ? [...SHOWN] : [...SHOWN, 'pending'];
   const all = await ctx.store.comments.threadOf(article.id, statuses);
   const shown = (c: CommentDetail): ShownComment => {
@@ -145,7 +146,7 @@ export async function commentThread(
       ...c,
       html: c.status === 'deleted' ? '' : (c.bodyHtml ?? renderImportedComment(c.body)),
       isOwn,
-      canEdit: isOwn && c.status !== 'deleted' && isEditable(c.createdAt, now),
+      canEdit: isOwn && c.status !== 'deleted' && isOpen && isEditable(c.createdAt, now),
     };
   };
   const parents = new Set(all.flatMap((c) => (c.parentId === null ? [] : [c.parentId])));
@@ -166,7 +167,7 @@ export async function commentThread(
       publishedAt: article.publishedAt,
     },
     isOn: true,
-    isOpen: isForReader && isOpenForComments(article, rules, now),
+    isOpen: isForReader && isOpen,
     isForReader,
     threads: isForReader ? arrangeThreads(visible.map(shown), order) : [],
     count,
@@ -338,19 +339,36 @@ async function ownComment(
   return { comment, article, rules };
 }
 
-/** A member's own comment, for its edit form: COMMENT_NOT_FOUND for another's, COMMENT_EDIT_CLOSED after the window. */
+/**
+ * Refuses an edit once the discussion is closed (by the site, the article or its age), even
+ * within the edit window: a closed thread is the record as it stood, and an edit would change
+ * what replies answered with no one able to answer back. Deleting stays allowed.
+ */
+function checkEditable(
+  input: { comment: CommentDetail; article: Article; rules: CommentSettings },
+  now: Date,
+): void {
+  if (!isOpenForComments(input.article, input.rules, now)) throw Errors.COMMENTS_CLOSED_TO_EDITS();
+  if (!isEditable(input.comment.createdAt, now))
+    throw Errors.COMMENT_EDIT_CLOSED({ minutes: COMMENT_EDIT_MINUTES });
+}
+
+/**
+ * A member's own comment, for its edit form: COMMENT_NOT_FOUND for another's,
+ * COMMENTS_CLOSED_TO_EDITS once comments are closed, COMMENT_EDIT_CLOSED after the window.
+ */
 export async function editableComment(
   ctx: ServiceContext,
   input: { slug: string; member: Pick<Member, 'id'>; id: number },
 ): Promise<CommentDetail> {
-  const { comment } = await ownComment(ctx, input);
-  if (!isEditable(comment.createdAt, ctx.now()))
-    throw Errors.COMMENT_EDIT_CLOSED({ minutes: COMMENT_EDIT_MINUTES });
-  return comment;
+  const own = await ownComment(ctx, input);
+  checkEditable(own, ctx.now());
+  return own.comment;
 }
 
 /**
- * Replaces the text of a member's own comment within the edit window, checked as a new one is.
+ * Replaces the text of a member's own comment within the edit window while comments are open,
+ * checked as a new one is.
  * Where every comment waits for an editor, an edited one waits again: an approved text must not
  * turn into another unseen.
  */
@@ -358,10 +376,10 @@ export async function editOwnComment(
   ctx: ServiceContext,
   input: { slug: string; member: Pick<Member, 'id'>; id: number; text: string; digestMinutes: number },
 ): Promise<{ status: CommentStatus }> {
-  const { comment, article, rules } = await ownComment(ctx, input);
+  const own = await ownComment(ctx, input);
+  const { comment, article, rules } = own;
   const now = ctx.now();
-  if (!isEditable(comment.createdAt, now))
-    throw Errors.COMMENT_EDIT_CLOSED({ minutes: COMMENT_EDIT_MINUTES });
+  checkEditable(own, now);
   const text = cleanCommentText(input.text);
   const problems = commentTextErrors(text, rules, commentLinkHosts(text));
   if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
