@@ -73,3 +73,35 @@ test('refuses empty text, too many links, blocked words (any case) and blocked d
     'a blocked line of invisible characters blocks nothing',
   );
 });
+
+test('blocked words are found written with Cyrillic, Greek or wide look-alikes, or with invisible characters inside', () => {
+  for (const text of [
+    'Win at the c\u0430sin\u043e tonight', // Cyrillic а, о
+    'Win at the \u0441\u0430\u0455\u0456\u0578\u03bf tonight', // Cyrillic с а ѕ і, Armenian ո, Greek ο
+    'Win at the CA\u0405INO tonight', // Cyrillic capital Ѕ
+    'Win at the \uff43\uff41\uff53\uff49\uff4e\uff4f tonight', // full-width
+    'Win at the cas\u200di\u2060no tonight', // zero-width joiner, word joiner
+    'Buy ch\u0435\u0430p p\u0456lls', // Cyrillic е, а, і
+  ])
+    assert.deepEqual(
+      commentTextErrors(text, RULES),
+      [{ field: 'body', message: 'contains words this publication does not accept' }],
+      JSON.stringify(text),
+    );
+  assert.deepEqual(commentTextErrors('Казино is Russian for a place to lose money', RULES), []);
+});
+
+test('blocked domains are found through look-alike letters in the link’s host', () => {
+  for (const text of [
+    'see https://\u0455\u0440\u0430m.example/x', // ѕра: Cyrillic
+    'see https://www.sp\u0430m.example/x',
+    'see [here](https://xn--spm-7cd.example/)',
+    'see https://ads.sp\u0430m.example',
+  ])
+    assert.deepEqual(
+      commentTextErrors(text, RULES),
+      [{ field: 'body', message: 'links to a site this publication does not accept links to' }],
+      text,
+    );
+  assert.deepEqual(commentTextErrors('see https://spamless.example/x', RULES), []);
+});

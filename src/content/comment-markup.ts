@@ -1,3 +1,4 @@
+import { domainToUnicode } from 'node:url';
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
@@ -37,8 +38,9 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
 };
 
 /**
- * The host of every link a comment's text makes, as a browser would reach it (lower case,
- * percent escapes and wide dots undone, no trailing dot); a mail link's is its domain. Taken
+ * The host of every link a comment's text makes, as a browser shows it (lower case, percent
+ * escapes and wide dots undone, punycode as its letters, no trailing dot); a mail link's is its
+ * domain. Taken
  * from the parser's own links, not from the text: `http&#58;//` or `%73pam.example` reads as
  * no link to a pattern, yet renders as one.
  */
@@ -60,7 +62,9 @@ function hostOf(href: string): string {
     const url = new URL(href);
     const host =
       url.protocol === 'mailto:' ? url.pathname.slice(url.pathname.lastIndexOf('@') + 1) : url.hostname;
-    return decodeURIComponent(host).toLowerCase().replace(/\.+$/, '');
+    const decoded = decodeURIComponent(host).toLowerCase().replace(/\.+$/, '');
+    // Punycode read back as the letters a reader sees, so look-alike hosts can be matched.
+    return domainToUnicode(decoded) || decoded;
   } catch {
     // Still a link to count, though one no browser would follow.
     return '';

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   arrangeThreads,
   COMMENT_MAX_DEPTH,
+  cleanCommentText,
   isEditable,
   isHeld,
   isOpenForComments,
@@ -10,6 +11,17 @@ import {
 } from './comment.ts';
 
 describe('comment rules', () => {
+  test('a comment’s text loses the controls that reorder text (bidi embeddings, overrides, isolates, marks)', () => {
+    assert.equal(
+      cleanCommentText(
+        'Open \u202Egpj.exe\u202C and \u2067hidden\u2069 \u200E\u200F\u061C\u202A\u202B\u202D\u2066\u2068done',
+      ),
+      'Open gpj.exe and hidden done',
+    );
+    // Arabic and Hebrew themselves stay: the page gives each comment its own direction.
+    assert.equal(cleanCommentText('שלום, مرحبا'), 'שלום, مرحبا');
+  });
+
   test('an article takes comments while the site and the article have them on, until it is too old', () => {
     const article = { hasComments: true, publishedAt: '2026-01-01T00:00:00.000Z' };
     const now = new Date('2026-01-20T00:00:00.000Z');

@@ -1,6 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { lengthErrors } from './limits.ts';
-import { stripXmlForbidden } from './text.ts';
+import { nameSkeleton } from './name-skeleton.ts';
+import { cleanLine, stripXmlForbidden } from './text.ts';
 
 /** `trash` is an editor's rejection; `deleted` a member's own removal (the thread keeps its place). */
 export const COMMENT_STATUSES = ['approved', 'pending', 'spam', 'trash', 'deleted'] as const;
@@ -118,6 +119,14 @@ function listLines(text: string): string[] {
 }
 
 /**
+ * A host as it looks: `ѕраm.example` (Cyrillic) is another site than `spam.example`, but one
+ * made to be taken for it, so a block on the one catches the other.
+ */
+function hostSkeleton(host: string): string {
+  return comparableText(host).replace(/\s/g, '');
+}
+
+/**
  * Why a comment's text is refused by the site's rules, as field errors under `body`: empty, too
  * long, too many links, a blocked word or a blocked domain. `linkHosts` are the hosts of the links
  * the text renders to (one entry a link). Blocked words are not named back, so the list cannot be
@@ -142,8 +151,11 @@ export function commentTextErrors(
       },
     ];
   }
-  const domains = listLines(rules.blockedDomains).map((d) => d.replace(/^\*?\./, ''));
-  if (linkHosts.some((host) => domains.some((d) => host === d || host.endsWith(`.${d}`))))
+  const domains = listLines(rules.blockedDomains)
+    .map((d) => hostSkeleton(d.replace(/^\*?\./, '')))
+    .filter((d) => d !== '');
+  const hosts = linkHosts.map(hostSkeleton);
+  if (hosts.some((host) => domains.some((d) => host === d || host.endsWith(`.${d}`))))
     return [{ field: 'body', message: 'links to a site this publication does not accept links to' }];
   const comparable = comparableText(text);
   // A line of nothing but invisible characters compares as empty, which every text includes.
@@ -155,32 +167,28 @@ export function commentTextErrors(
   return [];
 }
 
-/** A comment's text as stored: XML-forbidden characters dropped, line ends unified, ends trimmed. */
+/**
+ * A comment's text as stored: XML-forbidden characters and bidirectional controls dropped, line
+ * ends unified, ends trimmed. The controls (embeddings, overrides, isolates and the direction
+ * marks) are dropped rather than refused: a reader's keyboard may insert a mark unseen, and the
+ * page gives each comment its own direction (`dir="auto"`), which is what the marks were for;
+ * kept, an override makes "gpj.exe" read "exe.jpg" and turns a quoted name around.
+ */
 export function cleanCommentText(raw: string): string {
-  return stripXmlForbidden(raw).replace(/\r\n?/g, '\n').trim();
+  return cleanLine(raw).replace(/\r\n?/g, '\n').trim();
 }
 
-// Characters that show as nothing (zero-width spaces and joiners, soft hyphens, word joiners,
-// direction marks) and the accents Latin letters take.
-const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
-const LATIN_ACCENTS = /[\u0300-\u036f]/g;
-
 /**
- * A text as a reader reads it, for comparing: wide and compatibility letters as plain ones, Latin
- * accents, invisible characters, case and runs of spaces dropped. Without it "casi\u200bno",
- * "ｃａｓｉｎｏ" and "casinó" pass a blocked "casino", and a spammer repeats a comment by adding a
- * zero-width space.
- * @example comparableText('Ｃasi\u200bnó  bonus') // 'casino bonus'
+ * A text as a reader sees it, for comparing: compatibility forms (wide letters) as plain ones,
+ * invisible and format characters, Latin, Greek and Cyrillic accents, case and runs of spaces
+ * dropped, and letters of other scripts that look Latin read as Latin (the skeleton bylines are
+ * compared by). Without it "casi\u200bno", "ｃａｓｉｎｏ", "casinó" and "cаsinо" (Cyrillic а
+ * and о) pass a blocked "casino", and a spammer repeats a comment by adding a zero-width space.
+ * Only for matching: the stored text stays as written.
+ * @example comparableText('Ｃasi\u200bnó  b\u043enus') // 'casino bonus'
  */
 export function comparableText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(INVISIBLE, '')
-    .replace(LATIN_ACCENTS, '')
-    .normalize('NFC')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return nameSkeleton(text);
 }
 
 /** The same text written twice reads as the same: case, spaces and what does not show do not count. */

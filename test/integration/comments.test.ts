@@ -153,7 +153,7 @@ for (const kind of DATABASE_KINDS) {
       });
       assert.equal(approved.statusCode, 303);
       const shown = await app.inject(COMMENTS);
-      assert.match(shown.body, /<span class="comment__author">Ana Reis<\/span>/);
+      assert.match(shown.body, /<span class="comment__author"><bdi>Ana Reis<\/bdi><\/span>/);
       assert.match(shown.body, /A <strong>first<\/strong> thought/);
       assert.match(shown.body, /<h2 id="comments-title">1 comment<\/h2>/);
       const article = await app.inject('/articles/harbour-talks');
@@ -215,7 +215,7 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(edited.statusCode, 303);
       assert.match(
         (await app.inject(COMMENTS)).body,
-        /\(edited\)<\/span><\/header>\s*<div class="comment__body"><p>Typo in this one\.<\/p>/,
+        /\(edited\)<\/span><\/header>\s*<div class="comment__body" dir="auto"><p>Typo in this one\.<\/p>/,
       );
 
       const other = await member('Dmitri Volkov');
@@ -421,7 +421,7 @@ for (const kind of DATABASE_KINDS) {
           assert.equal(page.statusCode, 200);
           assert.match(
             page.body,
-            /comment__author">Ana Reis<[\s\S]*?A <strong>first<\/strong> thought[\s\S]*?comments__replies[\s\S]*?I agree with Ana\./,
+            /comment__author"><bdi>Ana Reis<[\s\S]*?A <strong>first<\/strong> thought[\s\S]*?comments__replies[\s\S]*?I agree with Ana\./,
           );
           assert.doesNotMatch(page.body, /onerror/);
           const rows = await to.wiring.database.db
@@ -488,7 +488,7 @@ for (const kind of DATABASE_KINDS) {
       const page = await app.inject('/articles/old-news/comments');
       assert.match(
         page.body,
-        /comment__author">Old Reader<[\s\S]*?Imported <em>words<\/em><br \/>over two lines<\/p>[\s\S]*?comments__replies[\s\S]*?Second Reader/,
+        /comment__author"><bdi>Old Reader<[\s\S]*?Imported <em>words<\/em><br \/>over two lines<\/p>[\s\S]*?comments__replies[\s\S]*?Second Reader/,
       );
       assert.doesNotMatch(page.body, /<script>alert/);
       assert.match(page.body, /Comments on this article are closed|Join the discussion|Sign in/);

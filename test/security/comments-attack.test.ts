@@ -24,11 +24,13 @@ for (const kind of DATABASE_KINDS) {
     let admin: User;
     let members = 0;
 
-    const member = async (options: { isPaid?: boolean; path?: string } = {}): Promise<Visitor> => {
+    const member = async (
+      options: { isPaid?: boolean; path?: string; name?: string } = {},
+    ): Promise<Visitor> => {
       members++;
       const token = await addSignedInMember(t.wiring.database.db, {
         email: `spammer-${members}@example.org`,
-        name: `Spammer ${members}`,
+        name: options.name ?? `Spammer ${members}`,
         isPaid: options.isPaid ?? false,
         now: t.wiring.now(),
       });
@@ -97,6 +99,46 @@ for (const kind of DATABASE_KINDS) {
       }
       const thread = await app.inject(COMMENTS);
       assert.doesNotMatch(thread.body, /spam\.example|c\.example/);
+    });
+
+    test('text-direction controls cannot turn a comment or its author’s name around on the page', async () => {
+      // A name stored before names refused them (or set by an older import) still carries one.
+      const spoofer = await member({ name: 'Eve \u202Enimda\u202C' });
+      const posted = await spoofer.post(COMMENTS, {
+        body: 'Open \u202Egpj.exe\u202C and \u2067see\u2069 \u200Fnow',
+      });
+      assert.equal(posted.statusCode, 303);
+      const row = await t.wiring.database.db
+        .selectFrom('comments')
+        .select(['body', 'body_html', 'author_name'])
+        .where('body', 'like', 'Open %gpj.exe%')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.body, 'Open gpj.exe and see now');
+      assert.equal(row.body_html, '<p>Open gpj.exe and see now</p>');
+      assert.equal(row.author_name, 'Eve nimda');
+      const page = (await app.inject(COMMENTS)).body;
+      assert.doesNotMatch(page, /[\u202A-\u202E\u2066-\u2069]/);
+      // Each comment reads in its own direction, isolated from the page around it.
+      assert.match(page, /<span class="comment__author"><bdi>Eve nimda<\/bdi><\/span>/);
+      assert.match(page, /<div class="comment__body" dir="auto"><p>Open gpj\.exe and see now<\/p><\/div>/);
+    });
+
+    test('blocked words and domains are found through Cyrillic and Greek look-alikes', async () => {
+      const spammer = await member();
+      for (const [body, message] of [
+        ['Win a c\u0430sin\u043e bonus', /Contains words this publication does not accept/],
+        ['Win a \u0441asino b\u03bfnus', /Contains words this publication does not accept/],
+        ['See https://\u0455\u0440\u0430m.example/x', /Links to a site this publication does not accept/],
+        ['See https://xn--spm-7cd.example/x', /Links to a site this publication does not accept/],
+      ] as const) {
+        const refused = await spammer.post(COMMENTS, { body });
+        assert.equal(refused.statusCode, 400, JSON.stringify(body));
+        assert.match(refused.body, message, JSON.stringify(body));
+      }
+      assert.equal((await spammer.post(COMMENTS, { body: 'Visit my store today' })).statusCode, 303);
+      const again = await spammer.post(COMMENTS, { body: 'Visit my st\u043er\u0435 today' });
+      assert.equal(again.statusCode, 400);
+      assert.match(again.body, /Is the same as a comment you already posted here/);
     });
 
     test('blocked words and repeats are found through invisible characters, wide letters and accents', async () => {

@@ -20,6 +20,7 @@ import {
 import type { Member } from '../../domain/member.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import type { SiteSettings } from '../../domain/settings.ts';
+import { cleanLine } from '../../domain/text.ts';
 import { Errors } from '../../errors.ts';
 import { listedState } from '../articles.ts';
 import type { ServiceContext } from '../context.ts';
@@ -301,7 +302,8 @@ export async function postComment(
       articleId: article.id,
       parentId: input.parentId,
       memberId: input.member.id,
-      authorName: input.member.name.trim() || 'A member',
+      // Names refuse direction controls now; one kept from before would turn the byline around.
+      authorName: cleanLine(input.member.name).trim() || 'A member',
       body: text,
       bodyHtml: renderCommentText(text),
       status,

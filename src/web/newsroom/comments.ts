@@ -131,8 +131,8 @@ ${
     ? html`<p class="empty">No ${STATUS_LABELS[status].toLowerCase()} comments${before ? ' before this point' : ''}.</p>`
     : html`<ol class="comment-queue">${rows.map(
         (c) => html`<li class="comment-queue__item" id="comment-${c.id}">
-  <p class="meta"><strong>${c.authorName}</strong>${c.memberEmail ? html` &lt;${c.memberEmail}&gt;` : c.memberId === null ? ' (imported)' : ''} on “<a href="${commentsPath(c.articleSlug)}">${c.articleTitle}</a>”, <time datetime="${c.createdAt}">${adminTime(c.createdAt, calendar)}</time>${c.parentId ? ' (a reply)' : ''}${c.editedAt ? ' (edited)' : ''}</p>
-  <div class="comment-queue__body">${bodyOf(c)}</div>
+  <p class="meta"><strong><bdi>${c.authorName}</bdi></strong>${c.memberEmail ? html` &lt;${c.memberEmail}&gt;` : c.memberId === null ? ' (imported)' : ''} on “<a href="${commentsPath(c.articleSlug)}">${c.articleTitle}</a>”, <time datetime="${c.createdAt}">${adminTime(c.createdAt, calendar)}</time>${c.parentId ? ' (a reply)' : ''}${c.editedAt ? ' (edited)' : ''}</p>
+  <div class="comment-queue__body" dir="auto">${bodyOf(c)}</div>
   ${decisionButtons(c, status, csrf)}
 </li>`,
       )}</ol>`

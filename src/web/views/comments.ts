@@ -71,10 +71,10 @@ function commentItem(
     ${
       isDeleted
         ? html`<p class="comment__deleted">This comment was deleted.</p>`
-        : html`<header class="comment__meta"><span class="comment__author">${comment.authorName}</span> · ${when(comment.createdAt, calendar)}${
+        : html`<header class="comment__meta"><span class="comment__author"><bdi>${comment.authorName}</bdi></span> · ${when(comment.createdAt, calendar)}${
             comment.editedAt ? html` <span class="comment__edited">(edited)</span>` : ''
           }</header>
-    <div class="comment__body">${raw(comment.html)}</div>`
+    <div class="comment__body" dir="auto">${raw(comment.html)}</div>`
     }
     ${actions.length ? html`<p class="comment__actions">${actions.map((a, i) => html`${i ? ' · ' : ''}${a}`)}</p>` : ''}
   </article>
