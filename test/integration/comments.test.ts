@@ -240,6 +240,20 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a new article’s form starts with comments as the site has them, on or off', async () => {
+      const box = /<input type="checkbox" id="[^"]*" name="has_comments" value="1"( checked)?>/;
+      assert.equal((await editorClient.get('/admin/articles/new')).body.match(box)?.[1], ' checked');
+      await editSettings(wiring, admin, { comments_open: 'false' });
+      try {
+        const form = await editorClient.get('/admin/articles/new');
+        assert.equal(form.statusCode, 200);
+        assert.equal(form.body.match(box)?.[0] !== undefined, true, 'the box is there');
+        assert.equal(form.body.match(box)?.[1], undefined, 'unticked');
+      } finally {
+        await editSettings(wiring, admin, { comments_open: 'true' });
+      }
+    });
+
     test('once comments close, a member may no longer edit within the window, but may delete', async () => {
       await editSettings(wiring, admin, { comments_moderation: 'open' });
       const ida = await member('Ida');

@@ -52,7 +52,7 @@ export interface ArticleInput extends Omit<ArticleDraft, 'status' | 'publishedAt
 }
 
 /** An empty input for a new article, with the publication's defaults. */
-export function blankArticleInput(language: string): ArticleInput {
+export function blankArticleInput(language: string, options: { hasComments?: boolean } = {}): ArticleInput {
   return {
     title: '',
     subtitle: '',
@@ -74,7 +74,7 @@ export function blankArticleInput(language: string): ArticleInput {
     seoDescription: null,
     socialImage: null,
     visibility: 'public',
-    hasComments: true,
+    hasComments: options.hasComments ?? true,
     isFeatured: false,
   };
 }
@@ -763,6 +763,8 @@ export interface EditorPage extends EditorChoices {
   siteUrl: string;
   /** The site's default license code: what "Site default" in the license choice means. */
   defaultLicense: string;
+  /** The site's comments switch: where a new article's own "Comments on" starts. */
+  hasCommentsByDefault: boolean;
 }
 
 /**
@@ -816,6 +818,7 @@ export async function loadEditor(
     siteName: settings.siteName,
     siteUrl: ctx.siteUrl,
     defaultLicense: settings.defaultLicense,
+    hasCommentsByDefault: settings.commentsOpen,
   };
 }
 

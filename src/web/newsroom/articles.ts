@@ -490,7 +490,11 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     { config: { access: 'article.create' }, schema: { querystring: EditorQuery } },
     async (request, reply) => {
       const page = await loadEditor(ctx, staffOf(request), null);
-      const values = valuesOfInput(blankArticleInput(page.language), [], null);
+      const values = valuesOfInput(
+        blankArticleInput(page.language, { hasComments: page.hasCommentsByDefault }),
+        [],
+        null,
+      );
       if (page.ownPerson) values.author = [page.ownPerson.name];
       const { notice, uploaded } = request.query;
       return sendEditor(request, reply, editorModel(page, values), { notice, uploaded });
