@@ -102,7 +102,7 @@ export class CommentRepository implements CommentStore {
   }
 
   /** Comments on one article, oldest first. */
-  async listForArticle(articleId: number): Promise<Comment[]> {
+  async listForArticle(articleId: number): Promise<CommentDetail[]> {
     const rows = await this.db
       .selectFrom('comments')
       .selectAll()
@@ -110,7 +110,7 @@ export class CommentRepository implements CommentStore {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return rows.map(toComment);
+    return rows.map(toDetail);
   }
 
   /** Every comment, by id: for exports. */
@@ -127,7 +127,10 @@ export class CommentRepository implements CommentStore {
       .orderBy('id')
       .limit(limit)
       .execute();
-    return rows.map(toComment);
+    // A member's comment leaves as readers saw it, its sanitized HTML, as in the JSON dump: its
+    // Markdown-lite source would come back as an imported comment's HTML, and a "<a href>" the
+    // member typed (shown as text) would return a link.
+    return rows.map((row) => ({ ...toComment(row), body: row.body_html ?? row.body }));
   }
 
   async idsAfter(afterId: number, limit: number): Promise<number[]> {

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { parse as parseYaml } from 'yaml';
 import { buildApp } from '../../src/app.ts';
 import type { ArticleDraft } from '../../src/domain/article.ts';
 import type { User } from '../../src/domain/user.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { saveArticle } from '../../src/services/articles.ts';
+import { exportMarkdown } from '../../src/services/export/markdown-export.ts';
 import { exportPublication } from '../../src/services/export/publication-export.ts';
 import { importJson } from '../../src/services/import/json.ts';
+import { importMarkdown } from '../../src/services/import/markdown.ts';
 import { editSettings } from '../../src/services/settings.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
 import { memberCookieName } from '../../src/web/public/member-cookie.ts';
@@ -449,6 +452,66 @@ for (const kind of DATABASE_KINDS) {
       } finally {
         await to.cleanup();
         rmSync(folder, { recursive: true, force: true });
+      }
+    });
+
+    test('a Markdown export keeps members’ comments out of the article files, as the HTML readers saw; they read back the same', async () => {
+      await editSettings(wiring, admin, { comments_moderation: 'open' });
+      const folder = mkdtempSync(path.join(tmpdir(), 'comments-markdown-'));
+      const to = await createTestWiring(kind, { siteUrl: SITE });
+      try {
+        const kit = await member('Kit');
+        const hostile =
+          '# Not a heading\n---\ntitle: Injected\n---\n<b>shown as typed</b> <a href="/prizes">not a link</a> [a link](https://example.org/k)';
+        assert.equal((await kit.post(COMMENTS, { body: hostile })).statusCode, 303);
+        const [row] = await t.wiring.database.db
+          .selectFrom('comments')
+          .select(['body_html'])
+          .where('member_id', '=', kit.memberId)
+          .execute();
+        assert.ok(row?.body_html);
+        await exportMarkdown(t.wiring.store, folder, { mediaDir: path.join(folder, 'no-media') });
+        const articleFile = readFileSync(path.join(folder, 'articles', 'harbour-talks.md'), 'utf8');
+        assert.doesNotMatch(articleFile, /Injected|shown as typed|prizes/);
+        const listed = parseYaml(readFileSync(path.join(folder, 'comments.yaml'), 'utf8')) as {
+          author: string;
+          body: string;
+        }[];
+        assert.deepEqual(
+          listed.filter((c) => c.author === 'Kit').map((c) => c.body),
+          [row.body_html],
+          'the sanitized HTML readers saw',
+        );
+
+        // Read back here, every comment is found as it is, a member's text untouched.
+        const countHere = async () =>
+          (await t.wiring.database.db.selectFrom('comments').select('body').execute())
+            .map((r) => r.body)
+            .sort();
+        const before = await countHere();
+        const again = await importMarkdown(wiring, folder);
+        assert.equal(again.failed, 0, JSON.stringify(again.outcomes));
+        assert.deepEqual(await countHere(), before);
+
+        const report = await importMarkdown(to.wiring, folder);
+        assert.equal(report.failed, 0, JSON.stringify(report.outcomes));
+        const loaded = await buildApp(to.wiring, { shouldLog: false });
+        try {
+          const page = (await loaded.inject(COMMENTS)).body;
+          assert.match(
+            page,
+            /&lt;b&gt;shown as typed&lt;\/b&gt; &lt;a href=(&quot;|")\/prizes(&quot;|")&gt;not a link/,
+          );
+          assert.doesNotMatch(page, /<a href="\/prizes"|<b>shown as typed/);
+          assert.match(page, /<a href="https:\/\/example\.org\/k" rel="nofollow ugc noopener">a link<\/a>/);
+          assert.doesNotMatch(page, /<h1>Not a heading/);
+        } finally {
+          await loaded.close();
+        }
+      } finally {
+        await to.cleanup();
+        rmSync(folder, { recursive: true, force: true });
+        await editSettings(wiring, admin, { comments_moderation: 'first' });
       }
     });
 

@@ -5,11 +5,14 @@ export type CommentRecord = Omit<Comment, 'id'>;
 /** Comments on articles. */
 export interface CommentStore extends MemberCommentStore {
   findById(id: number): Promise<Comment | undefined>;
-  /** Comments on one article, oldest first. */
-  listForArticle(articleId: number): Promise<Comment[]>;
+  /** Comments on one article, oldest first, members' with their member and HTML. */
+  listForArticle(articleId: number): Promise<CommentDetail[]>;
   /** Every comment, by id: for exports. */
   listAll(): Promise<Comment[]>;
-  /** The comments with ids above `afterId`, by id, at most `limit`: for exports read in batches. */
+  /**
+   * The comments with ids above `afterId`, by id, at most `limit`: for exports read in batches.
+   * A member's comment carries its sanitized HTML as its body, as every export writes it.
+   */
   listAfter(afterId: number, limit: number): Promise<Comment[]>;
   /** The ids of the comments above `afterId`, by id, at most `limit`. */
   idsAfter(afterId: number, limit: number): Promise<number[]>;

@@ -6,6 +6,7 @@ import { toIsoTimestamp } from '../../domain/article.ts';
 import {
   COMMENT_STATUSES,
   type Comment,
+  type CommentDetail,
   type CommentStatus,
   commentLengthErrors,
 } from '../../domain/comment.ts';
@@ -644,8 +645,8 @@ export async function importPagesCommentsRedirects(
     path.join(folder, 'comments.yaml'),
     'comments',
     async (repos, rows, errors, changes) => {
-      const commentsByArticle = new Map<number, Comment[]>();
-      const commentsOf = async (articleId: number): Promise<Comment[]> => {
+      const commentsByArticle = new Map<number, CommentDetail[]>();
+      const commentsOf = async (articleId: number): Promise<CommentDetail[]> => {
         const known = commentsByArticle.get(articleId);
         if (known) return known;
         const list = await repos.comments.listForArticle(articleId);
@@ -670,9 +671,10 @@ export async function importPagesCommentsRedirects(
           articleId = (await repos.articles.findBySlug(slug))?.id;
           if (articleId !== undefined) articleIds.set(slug, articleId);
         }
-        const body = text(row, 'body');
+        // A deleted comment keeps its place in its thread with no text.
+        const body = text(row, 'body') ?? (text(row, 'status') === 'deleted' ? '' : null);
         const created = readTimestamp(row, 'created', errors);
-        if (articleId === undefined || !body || !created) {
+        if (articleId === undefined || body === null || !created) {
           errors.push({
             field: `[${index}]`,
             message: 'needs the slug of an imported article, a body and a created time',
@@ -698,15 +700,22 @@ export async function importPagesCommentsRedirects(
         }
         // A comment written here has no origin of its own: the same one read back is the one on
         // its article made at the same moment by the same name with the same text.
-        const knownId = sourceId
-          ? await repos.comments.findIdBySourceId(sourceId)
+        // A member's comment left as its HTML (see listAfter), so it is matched by that; it stays
+        // as its member wrote it, whatever the file says.
+        const here = sourceId
+          ? undefined
           : (await commentsOf(articleId)).find(
               (c) =>
                 c.sourceId === null &&
                 Date.parse(c.createdAt) === Date.parse(created) &&
                 c.authorName === fields.authorName &&
-                c.body === body,
-            )?.id;
+                (c.body === body || (c.bodyHtml !== null && c.bodyHtml === body)),
+            );
+        if (here?.memberId != null) {
+          ids[index] = here.id;
+          continue;
+        }
+        const knownId = sourceId ? await repos.comments.findIdBySourceId(sourceId) : here?.id;
         const parentIndex = parents[index] ?? null;
         const record = {
           articleId,
