@@ -72,3 +72,41 @@ export const MEMBER_PATHS = {
   deleted: '/members/deleted',
   signOut: '/members/signout',
 } as const;
+
+// A base no real address has: a return path is read against it, and kept only if it stays there.
+const RETURN_BASE = 'https://return.invalid';
+
+/**
+ * A path on this site to send a reader back to (after signing in), or undefined for anything
+ * else: it must begin with one "/", hold no backslash, space or control character, and lead
+ * nowhere else once read as a browser reads it, its percent escapes undone too (`/%2F%2Fevil`,
+ * `/%5Cevil`, twice-escaped forms), since something on the way may decode them again.
+ * @example safeReturnPath('/articles/a/comments#comment-form') // '/articles/a/comments#comment-form'
+ * @example safeReturnPath('//evil.example') // undefined
+ */
+export function safeReturnPath(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.length === 0 || raw.length > 500) return undefined;
+  let decoded = raw;
+  // Escaped more deeply than this is no path a page of ours links to.
+  for (let round = 0; ; round++) {
+    if (!decoded.startsWith('/') || decoded.startsWith('//') || /[\\\s\p{Cc}]/u.test(decoded))
+      return undefined;
+    let next: string;
+    try {
+      next = decodeURIComponent(decoded);
+    } catch {
+      return undefined;
+    }
+    if (next === decoded) break;
+    if (round === 3) return undefined;
+    decoded = next;
+  }
+  let url: URL;
+  try {
+    url = new URL(raw, RETURN_BASE);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== RETURN_BASE) return undefined;
+  return `${url.pathname}${url.search}${url.hash}`;
+}

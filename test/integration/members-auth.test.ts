@@ -241,6 +241,70 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(after.headers.location, '/members/signin');
     });
 
+    test('signing in from an article’s comments lands back on them; a return path that leads anywhere else is ignored', async () => {
+      const email = 'comes-back@example.org';
+      await joinedMember(email);
+      const back = '/articles/open-letter/comments#comment-form';
+      const hidden = `<input type="hidden" name="return" value="${back}">`;
+      const visitor = new Visitor(app, address());
+      const comments = await visitor.get('/articles/open-letter/comments');
+      const signInLink = /<a href="([^"]+)">Sign in<\/a>/.exec(comments.body)?.[1];
+      assert.equal(decodeHTML(signInLink ?? ''), `/members/signin?return=${encodeURIComponent(back)}`);
+      const form = await visitor.get(decodeHTML(signInLink ?? ''));
+      assert.ok(form.body.includes(hidden), 'the form carries it');
+      assert.equal((await visitor.post('/members/signin', { email, return: back })).statusCode, 303);
+      await runJobs();
+      const text = lastMailTo(email).text ?? '';
+      const mailed = /https:\/\/review\.example(\/members\/confirm\?token=[\w%-]+&return=(\S+))/.exec(text);
+      assert.equal(decodeURIComponent(mailed?.[2] ?? ''), back, text);
+      const confirm = await visitor.get(mailed?.[1] ?? '');
+      assert.ok(confirm.body.includes(hidden), 'the page the link opens carries it');
+      const signedIn = await visitor.post('/members/confirm', {
+        token: memberLinkIn(lastMailTo(email)).token,
+        return: back,
+      });
+      assert.equal(signedIn.statusCode, 303);
+      assert.equal(signedIn.headers.location, back);
+      const thread = await visitor.get('/articles/open-letter/comments');
+      assert.match(thread.body, /Join the discussion/);
+
+      const hostile = [
+        '//evil.example/x',
+        '/\\evil.example',
+        '\\\\evil.example',
+        'https://evil.example/',
+        'javascript:alert(1)',
+        '/%2F%2Fevil.example',
+        '%2F%2Fevil.example',
+        '/%5Cevil.example',
+        '/%252F%252Fevil.example',
+        '/\t/evil.example',
+        'evil.example',
+      ];
+      const stranger = new Visitor(app, address());
+      for (const path of hostile) {
+        const page = await stranger.get(`/members/signin?return=${encodeURIComponent(path)}`);
+        assert.equal(page.statusCode, 200, path);
+        assert.doesNotMatch(page.body, /name="return"/, path);
+      }
+      await stranger.get('/members/signin');
+      await stranger.post('/members/signin', { email, return: '//evil.example/x' });
+      await runJobs();
+      assert.doesNotMatch(lastMailTo(email).text ?? '', /return=/);
+      const link = memberLinkIn(lastMailTo(email));
+      for (const path of hostile) {
+        const page = await stranger.get(`${link.path}&return=${encodeURIComponent(path)}`);
+        assert.equal(page.statusCode, 200, path);
+        assert.doesNotMatch(page.body, /name="return"/, path);
+      }
+      const landed = await stranger.post('/members/confirm', {
+        token: link.token,
+        return: 'https://evil.example/',
+      });
+      assert.equal(landed.statusCode, 303);
+      assert.equal(landed.headers.location, '/members/account?notice=signed-in');
+    });
+
     test('a link that is expired, used, forged or of a banned member does not sign in', async () => {
       await joinedMember('links@example.org');
       const ask = async () => {

@@ -1,6 +1,7 @@
 import { toIsoTimestamp } from '../../domain/article.ts';
 import { readMemberEmail, readMemberName } from '../../domain/member.ts';
 import { SUBSCRIPTION_SOURCES } from '../../domain/newsletter.ts';
+import { safeReturnPath } from '../../domain/paths.ts';
 import type { FieldError } from '../../errors.ts';
 import { Errors } from '../../errors.ts';
 import { applyChoice, readChoice } from '../newsletters/subscriptions.ts';
@@ -75,7 +76,10 @@ export async function signUpMember(
  */
 export async function requestMemberSignIn(
   ctx: MembersContext,
-  input: LinkFormInput,
+  input: LinkFormInput & {
+    /** Where the link leads once followed; kept only if safeReturnPath keeps it. */
+    returnTo?: string | undefined;
+  },
 ): Promise<LinkFormAnswer> {
   const email = readMemberEmail(input.email);
   if (!email.ok) refuse(email.errors);
@@ -84,7 +88,12 @@ export async function requestMemberSignIn(
     await countLinkRequest(ctx, repos, { sender: input.sender, email: email.value });
     // Queued for every address; the job looks the member up (sendMemberLink), so the answer
     // takes as long whether or not the address has an account.
-    await queueMemberLink(ctx, repos, { address: email.value, kind: 'signin' });
+    const returnTo = safeReturnPath(input.returnTo);
+    await queueMemberLink(ctx, repos, {
+      address: email.value,
+      kind: 'signin',
+      ...(returnTo ? { returnTo } : {}),
+    });
   });
   return 'check-your-inbox';
 }

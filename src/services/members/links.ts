@@ -9,7 +9,7 @@ import {
   type MemberTokenKind,
   SIGNUP_CONSENT_SOURCE,
 } from '../../domain/member.ts';
-import { MEMBER_PATHS } from '../../domain/paths.ts';
+import { MEMBER_PATHS, safeReturnPath } from '../../domain/paths.ts';
 import type { Repositories } from '../../domain/ports/store.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import { hashToken, newToken } from '../auth.ts';
@@ -27,7 +27,12 @@ export const MEMBER_LINK_JOB = 'send-member-link';
  */
 export type MemberLinkJob =
   | { memberId: number; kind: MemberTokenKind; newEmail?: string }
-  | { address: string; kind: 'signin' };
+  | {
+      address: string;
+      kind: 'signin';
+      /** A path of this site the link leads back to once followed (where sign-in was asked from). */
+      returnTo?: string;
+    };
 
 /**
  * Queues the mail that carries a member's link, in the caller's transaction. The token itself
@@ -130,7 +135,11 @@ export async function sendMemberLink(
     });
   });
   const settings = await loadSiteSettings(ctx);
-  const link = `${ctx.siteUrl}${MEMBER_PATHS.confirm}?token=${encodeURIComponent(token)}`;
+  // Checked again: a job queued by an older version, or edited in the table, is no safer.
+  const returnTo = isByAddress ? safeReturnPath(payload.returnTo) : undefined;
+  const link = `${ctx.siteUrl}${MEMBER_PATHS.confirm}?token=${encodeURIComponent(token)}${
+    returnTo ? `&return=${encodeURIComponent(returnTo)}` : ''
+  }`;
   try {
     await mailer.send({
       to,

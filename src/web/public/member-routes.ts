@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import type { Member, MemberTokenKind } from '../../domain/member.ts';
 import { SUBSCRIPTION_SOURCES } from '../../domain/newsletter.ts';
-import { MEMBER_PATHS } from '../../domain/paths.ts';
+import { MEMBER_PATHS, safeReturnPath } from '../../domain/paths.ts';
 import { Errors, isAppError } from '../../errors.ts';
 import { requestMemberSignIn, signUpMember } from '../../services/members/access.ts';
 import {
@@ -52,12 +52,14 @@ const MemberForm = Type.Object(
     name: OptionalText,
     token: OptionalText,
     leave_blank: OptionalText,
+    return: OptionalText,
     // Ticked checkboxes: one id, or several; the newsletters' service reads and checks them.
     newsletters: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: true },
 );
-const ConfirmQuery = Type.Object({ token: OptionalText });
+const ConfirmQuery = Type.Object({ token: OptionalText, return: OptionalText });
+const ReturnQuery = Type.Object({ return: OptionalText }, { additionalProperties: true });
 const NoticeQuery = Type.Object({ notice: OptionalText });
 
 type MemberFormBody = {
@@ -68,6 +70,8 @@ type MemberFormBody = {
   name?: string | undefined;
   token?: string | undefined;
   leave_blank?: string | undefined;
+  /** Where to land once signed in (see safeReturnPath). */
+  return?: string | undefined;
 };
 
 /** Where each kind of link leads once followed, with the notice shown there. */
@@ -152,7 +156,7 @@ export async function memberRoutes(
     const page = async (
       request: FastifyRequest,
       reply: FastifyReply,
-      state: MemberFormState & { status?: number; body?: MemberFormBody } = {},
+      state: MemberFormState & { status?: number; body?: MemberFormBody; returnTo?: string | undefined } = {},
     ) => {
       const { body, ...formState } = state;
       const choices = form.choices ? { choices: await form.choices(body) } : {};
@@ -168,9 +172,11 @@ export async function memberRoutes(
         }),
       });
     };
-    app.get(form.path, async (request, reply) => {
-      if (await signedIn(request, reply)) return reply.redirect(MEMBER_PATHS.account, 303);
-      return page(request, reply);
+    app.get(form.path, { schema: { querystring: ReturnQuery } }, async (request, reply) => {
+      // Only a path of this site is carried on; anything else is dropped, never followed.
+      const returnTo = safeReturnPath(request.query.return);
+      if (await signedIn(request, reply)) return reply.redirect(returnTo ?? MEMBER_PATHS.account, 303);
+      return page(request, reply, { returnTo });
     });
     app.post(form.path, postOptions, async (request, reply) => {
       const body = request.body;
@@ -180,7 +186,13 @@ export async function memberRoutes(
       } catch (error) {
         const errors = formErrorsOf(error);
         if (!errors) throw error;
-        return page(request, reply, { status: 400, values: typed(body), errors, body });
+        return page(request, reply, {
+          status: 400,
+          values: typed(body),
+          errors,
+          body,
+          returnTo: safeReturnPath(body.return),
+        });
       }
       return reply.redirect(MEMBER_PATHS.checkInbox, 303);
     });
@@ -212,7 +224,12 @@ export async function memberRoutes(
     title: 'Sign in',
     view: signInView,
     submit: (body, sender) =>
-      requestMemberSignIn(ctx, { email: body.email ?? '', honeypot: body.leave_blank ?? '', sender }),
+      requestMemberSignIn(ctx, {
+        email: body.email ?? '',
+        honeypot: body.leave_blank ?? '',
+        sender,
+        returnTo: body.return,
+      }),
   });
 
   app.get(MEMBER_PATHS.checkInbox, async (_request, reply) =>
@@ -243,7 +260,12 @@ export async function memberRoutes(
       status: 200,
       title: 'Confirm',
       canonicalPath: MEMBER_PATHS.confirm,
-      body: confirmView({ ...link, token, csrfToken: forms.token(request, reply) }),
+      body: confirmView({
+        ...link,
+        token,
+        csrfToken: forms.token(request, reply),
+        returnTo: safeReturnPath(request.query.return),
+      }),
     });
   });
   app.post(MEMBER_PATHS.confirm, postOptions, async (request, reply) => {
@@ -259,7 +281,8 @@ export async function memberRoutes(
     // This browser's previous session (another member's, say) ends with the new one.
     await signOutMember(ctx, request.cookies[cookie.name]);
     reply.setCookie(cookie.name, followed.sessionToken, cookie.options);
-    return reply.redirect(`${MEMBER_PATHS.account}?notice=${AFTER_LINK[followed.kind]}`, 303);
+    const returnTo = followed.kind === 'email' ? undefined : safeReturnPath(request.body.return);
+    return reply.redirect(returnTo ?? `${MEMBER_PATHS.account}?notice=${AFTER_LINK[followed.kind]}`, 303);
   });
 
   const accountPage = async (

@@ -1,5 +1,5 @@
 import type { ThreadNode } from '../../domain/comment.ts';
-import { commentsPath, MEMBER_PATHS } from '../../domain/paths.ts';
+import { articlePath, commentsPath, MEMBER_PATHS } from '../../domain/paths.ts';
 import type { CommentThread, ShownComment } from '../../services/comments/comments.ts';
 import { formatDate } from './format.ts';
 import { html, raw, type SafeHtml } from './html.ts';
@@ -87,8 +87,12 @@ function commentForm(thread: CommentThread, state: CommentsViewState): SafeHtml 
   if (!thread.isForReader)
     return html`<p class="comments__gated" id="comment-form">The discussion of this article is for readers of the whole article.</p>`;
   if (!thread.isOpen) return html`<p class="comments__closed">Comments on this article are closed.</p>`;
-  if (!state.member)
-    return html`<p class="comments__join" id="comment-form"><a href="${MEMBER_PATHS.signIn}">Sign in</a> or <a href="${MEMBER_PATHS.join}">become a member</a> to join the discussion.</p>`;
+  if (!state.member) {
+    // Signed in, the reader comes back to the discussion they were reading, not their account.
+    const back = state.isEmbedded ? `${articlePath(thread.article.slug)}#comments` : `${base}#comment-form`;
+    const signIn = `${MEMBER_PATHS.signIn}?return=${encodeURIComponent(back)}`;
+    return html`<p class="comments__join" id="comment-form"><a href="${signIn}">Sign in</a> or <a href="${MEMBER_PATHS.join}">become a member</a> to join the discussion.</p>`;
+  }
   const errors = state.errors ?? {};
   const reply = state.replyTo;
   return html`<form method="post" action="${base}" class="reader-form comments__form" id="comment-form" novalidate>

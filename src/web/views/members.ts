@@ -79,13 +79,16 @@ export function joinView(
 }
 
 /** The sign-in form: an address, to which a one-time link is mailed. */
-export function signInView(input: { siteName: string; csrfToken: string } & MemberFormState): SafeHtml {
+export function signInView(
+  input: { siteName: string; csrfToken: string; returnTo?: string | undefined } & MemberFormState,
+): SafeHtml {
   return html`<article class="reader-form">
   <h1>Sign in to ${input.siteName}</h1>
   <p>Members sign in with a link we email them: enter your address and open the link from your inbox.</p>
   ${readerFormErrors(FORM, input.errors ?? {})}
   <form method="post" action="${MEMBER_PATHS.signIn}" novalidate>
     ${csrfField(input.csrfToken)}
+    ${input.returnTo ? html`<input type="hidden" name="return" value="${input.returnTo}">` : ''}
     ${textField(FORM, input, { name: 'email', isRequired: true })}
     ${honeypotField('member')}
     <button type="submit">Email me a sign-in link</button>
@@ -130,6 +133,8 @@ export function confirmView(input: {
   email: string;
   token: string;
   csrfToken: string;
+  /** A path of this site to land on once signed in (checked by safeReturnPath). */
+  returnTo?: string | undefined;
 }): SafeHtml {
   const words = CONFIRM_WORDS[input.kind];
   return html`<article class="reader-form">
@@ -139,6 +144,7 @@ export function confirmView(input: {
   <form method="post" action="${MEMBER_PATHS.confirm}">
     ${csrfField(input.csrfToken)}
     <input type="hidden" name="token" value="${input.token}">
+    ${input.returnTo ? html`<input type="hidden" name="return" value="${input.returnTo}">` : ''}
     <button type="submit">${words.button}</button>
   </form>
 </article>`;
