@@ -18,6 +18,15 @@ const LIMITS: CommentLimits = { hourlyPerMember: 20, hourlyPerAddress: 60, diges
 const ana = { id: 7, name: 'Ana Reis', isBanned: false, tierId: null };
 const ben = { id: 8, name: 'Ben Okafor', isBanned: false, tierId: null };
 
+/**
+ * A setting changed behind the services' back, announced as the settings service would: the
+ * comment rules are read from the settings every reader page keeps, dropped on a change.
+ */
+function changeSetting(ctx: ReturnType<typeof createMemoryContext>, key: string, value: string): void {
+  ctx.store.state.settings.set(key, value);
+  ctx.changes.publish({ kind: 'settings' }, { isRemote: false });
+}
+
 /** One published article (`water`), comments on, under the site's settings given. */
 async function publication(settings: Record<string, string> = {}) {
   const ctx = createMemoryContext({ now: '2026-03-01T09:00:00.000Z' });
@@ -91,7 +100,7 @@ describe('comments (in memory)', () => {
     first.status = 'approved';
     assert.equal((await post({ text: 'Second words.' })).status, 'approved');
 
-    ctx.store.state.settings.set('comments_moderation', 'all');
+    changeSetting(ctx, 'comments_moderation', 'all');
     assert.equal((await post({ text: 'Third words.' })).status, 'pending');
   });
 
@@ -169,7 +178,7 @@ describe('comments (in memory)', () => {
     const { ctx, post } = await publication();
     const posted = await post({ text: 'Fine words.' });
     assert.ok('id' in posted);
-    ctx.store.state.settings.set('comments_moderation', 'all');
+    changeSetting(ctx, 'comments_moderation', 'all');
     const edited = await editOwnComment(ctx, {
       slug: 'water',
       member: ana,
@@ -204,7 +213,7 @@ describe('comments (in memory)', () => {
       [
         'by age',
         async (ctx) => {
-          ctx.store.state.settings.set('comments_close_after_days', '1');
+          changeSetting(ctx, 'comments_close_after_days', '1');
           ctx.clock.set('2026-03-01T09:10:00.000Z');
         },
       ],
@@ -243,7 +252,7 @@ describe('comments (in memory)', () => {
     test('the thread offers no edit link', async () => {
       const { ctx, post } = await publication();
       await post({ text: 'Before closing.' });
-      ctx.store.state.settings.set('comments_close_after_days', '1');
+      changeSetting(ctx, 'comments_close_after_days', '1');
       ctx.clock.set('2026-03-01T09:10:00.000Z');
       const thread = await commentThread(ctx, { slug: 'water', member: ana });
       assert.equal(thread.isOpen, false);
