@@ -236,3 +236,44 @@ export function arrangeThreads<C extends { id: number; parentId: number | null; 
   }
   return order === 'newest' ? roots.reverse() : roots;
 }
+
+/** Top-level comments on one page of an article's comments. */
+export const COMMENT_PAGE_SIZE = 50;
+/** Replies shown under a top-level comment on the comments page; the rest are on the thread's own page. */
+export const COMMENT_REPLY_CAP = 20;
+/** Replies on one page of a single thread. */
+export const THREAD_PAGE_SIZE = 50;
+
+/** A place in an article's comments, in time order: a comment's time, and its id between equal times. */
+export interface CommentCursor {
+  createdAt: string;
+  id: number;
+}
+
+const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]{2,18}(?:Z|[+-]\d{2}:\d{2})?),(\d{1,10})$/;
+
+/**
+ * A cursor as it travels in a link, "time,id".
+ * @example commentCursorText({ createdAt: '2026-11-02T10:00:00.000Z', id: 7 }) // '2026-11-02T10:00:00.000Z,7'
+ */
+export function commentCursorText(cursor: CommentCursor): string {
+  return `${cursor.createdAt},${cursor.id}`;
+}
+
+/**
+ * The cursor a link carried in `field`, or the field error that refuses it: a comment's time and
+ * id, as `commentCursorText` writes them.
+ */
+export function parseCommentCursor(text: string, field: string): CommentCursor | FieldError {
+  const match = CURSOR.exec(text);
+  const id = Number(match?.[2]);
+  if (
+    !match ||
+    !Number.isSafeInteger(id) ||
+    id < 1 ||
+    id > 2_147_483_647 ||
+    Number.isNaN(Date.parse(match[1] as string))
+  )
+    return { field, message: 'is not a place in the comments (a link’s "time,id")' };
+  return { createdAt: match[1] as string, id };
+}

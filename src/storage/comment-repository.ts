@@ -1,12 +1,13 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
 import type { Comment, CommentDetail, CommentStatus } from '../domain/comment.ts';
 import type {
   CommentRecord,
   CommentStore,
   NewMemberComment,
   QueuedComment,
+  ThreadReadOptions,
 } from '../domain/ports/comment-store.ts';
-import { parameterChunks } from './chunks.ts';
+import { chunksOf, parameterChunks } from './chunks.ts';
 import { runCompiled } from './compiled-query.ts';
 import type { CommentsTable, Database } from './schema.ts';
 
@@ -27,6 +28,10 @@ export function approvedCountQuery(db: Kysely<Database>, articleIds: readonly nu
     ? counted.where('article_id', '=', articleIds[0] as number).groupBy('article_id')
     : counted.where('article_id', 'in', [...articleIds]).groupBy('article_id');
 }
+
+// Threads read by one compound statement: a page's worth, well under SQLite's 500 compound terms
+// and the parameter limits (about a dozen a thread).
+const THREADS_A_STATEMENT = 100;
 
 function toComment(row: Selectable<CommentsTable>): Comment {
   return {
@@ -191,7 +196,34 @@ export class CommentRepository implements CommentStore {
       .values(toRow(record))
       .returning('id')
       .executeTakeFirstOrThrow();
+    if (record.parentId !== null) await this.placeInThread(id);
     return id;
+  }
+
+  /**
+   * Sets the thread (root_id) of a comment from its parent's, and of every reply below it: after
+   * it was written with a new parent. UNION stops the walk on an imported parent cycle.
+   */
+  private async placeInThread(id: number): Promise<void> {
+    const row = await this.db
+      .selectFrom('comments as c')
+      .leftJoin('comments as parent', 'parent.id', 'c.parent_id')
+      .select(['c.parent_id', 'parent.id as found_parent', 'parent.root_id as parent_root'])
+      .where('c.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return;
+    const root = row.found_parent === null ? null : (row.parent_root ?? row.found_parent);
+    // A comment that would be its own thread's root is on a cycle: it is shown at the top level.
+    const ownRoot = root === id ? null : root;
+    await this.db.updateTable('comments').set({ root_id: ownRoot }).where('id', '=', id).execute();
+    await sql`
+      with recursive below(id) as (
+        select id from comments where parent_id = ${id}
+        union
+        select c.id from comments c join below on c.parent_id = below.id
+      )
+      update comments set root_id = ${ownRoot ?? id}
+      where id in (select id from below) and id <> ${ownRoot ?? id}`.execute(this.db);
   }
 
   async insertMany(records: (CommentRecord & { sourceId: string })[]): Promise<number[]> {
@@ -207,20 +239,154 @@ export class CommentRepository implements CommentStore {
       if (bySource.size !== chunk.length) throw new Error('insertMany: comments need distinct source ids');
       for (const record of chunk) ids.push(bySource.get(record.sourceId) as number);
     }
+    for (const [index, record] of records.entries())
+      if (record.parentId !== null) await this.placeInThread(ids[index] as number);
     return ids;
   }
 
   async update(id: number, record: CommentRecord): Promise<void> {
+    const before = await this.db
+      .selectFrom('comments')
+      .select('parent_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
     await this.db.updateTable('comments').set(toRow(record)).where('id', '=', id).execute();
+    if (before && before.parent_id !== record.parentId) await this.placeInThread(id);
   }
 
-  async threadOf(articleId: number, statuses: readonly CommentStatus[]): Promise<CommentDetail[]> {
-    if (statuses.length === 0) return [];
+  /** Readers' comments of one article in a thread's part: shown, or placeholders with a reply. */
+  private shownThreadQuery(options: ThreadReadOptions) {
+    const visible = [...options.shown, ...options.placeholders];
+    return this.db
+      .selectFrom('comments')
+      .selectAll('comments')
+      .where('comments.article_id', '=', options.articleId)
+      .where('comments.kind', '=', 'comment')
+      .where((eb) =>
+        eb.or([
+          eb('comments.status', 'in', [...options.shown]),
+          eb.and([
+            eb('comments.status', 'in', options.placeholders.length ? [...options.placeholders] : ['']),
+            eb.exists(
+              eb
+                .selectFrom('comments as reply')
+                .select('reply.id')
+                .whereRef('reply.parent_id', '=', 'comments.id')
+                .where('reply.status', 'in', visible),
+            ),
+          ]),
+        ]),
+      );
+  }
+
+  async topLevelPage(
+    options: ThreadReadOptions & { direction: 'forward' | 'backward' },
+  ): Promise<CommentDetail[]> {
+    const isForward = options.direction === 'forward';
+    let query = this.shownThreadQuery(options).where('comments.root_id', 'is', null);
+    const { after } = options;
+    if (after)
+      query = query.where((eb) =>
+        eb(
+          eb.refTuple('comments.created_at', 'comments.id'),
+          isForward ? '>' : '<',
+          eb.tuple(after.createdAt, after.id),
+        ),
+      );
+    const direction = isForward ? 'asc' : 'desc';
+    const rows = await query
+      .orderBy('comments.created_at', direction)
+      .orderBy('comments.id', direction)
+      .limit(options.limit)
+      .execute();
+    return rows.map(toDetail);
+  }
+
+  async repliesOf(
+    options: ThreadReadOptions & { rootIds: readonly number[]; direction: 'forward' | 'backward' },
+  ): Promise<Map<number, CommentDetail[]>> {
+    const found = new Map<number, CommentDetail[]>();
+    const isForward = options.direction === 'forward';
+    const direction = isForward ? 'asc' : 'desc';
+    // One statement of one bounded range read a thread, rather than an IN over every thread's
+    // replies: a thread of thousands costs what a thread of twenty does.
+    for (const chunk of chunksOf([...new Set(options.rootIds)], THREADS_A_STATEMENT)) {
+      const branches = chunk.map((rootId) => {
+        let query = this.shownThreadQuery(options).where('comments.root_id', '=', rootId);
+        const { after } = options;
+        if (after)
+          query = query.where((eb) =>
+            eb(
+              eb.refTuple('comments.created_at', 'comments.id'),
+              isForward ? '>' : '<',
+              eb.tuple(after.createdAt, after.id),
+            ),
+          );
+        const limited = query
+          .orderBy('comments.created_at', direction)
+          .orderBy('comments.id', direction)
+          .limit(options.limit);
+        return this.db.selectFrom(limited.as('thread')).selectAll();
+      });
+      const [first, ...rest] = branches;
+      if (!first) continue;
+      const rows = await rest.reduce((all, branch) => all.unionAll(branch), first).execute();
+      for (const row of rows) {
+        if (row.root_id === null) continue;
+        const thread = found.get(row.root_id) ?? [];
+        thread.push(toDetail(row));
+        found.set(row.root_id, thread);
+      }
+    }
+    // A compound statement keeps no order: each thread's rows are put back in the order read.
+    const sign = isForward ? 1 : -1;
+    for (const thread of found.values())
+      thread.sort(
+        (a, b) => sign * (a.createdAt === b.createdAt ? a.id - b.id : a.createdAt < b.createdAt ? -1 : 1),
+      );
+    return found;
+  }
+
+  async replyCounts(options: {
+    articleId: number;
+    rootIds: readonly number[];
+    statuses: readonly CommentStatus[];
+    cap: number;
+  }): Promise<Map<number, number>> {
+    const counts = new Map<number, number>();
+    if (options.statuses.length === 0) return counts;
+    for (const chunk of chunksOf([...new Set(options.rootIds)], THREADS_A_STATEMENT)) {
+      const branches = chunk.map((rootId) =>
+        this.db
+          .selectFrom(
+            this.db
+              .selectFrom('comments')
+              .select('root_id')
+              .where('article_id', '=', options.articleId)
+              .where('root_id', '=', rootId)
+              .where('status', 'in', [...options.statuses])
+              .where('kind', '=', 'comment')
+              .limit(options.cap)
+              .as('thread'),
+          )
+          .select(['thread.root_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+          .groupBy('thread.root_id'),
+      );
+      const [first, ...rest] = branches;
+      if (!first) continue;
+      const rows = await rest.reduce((all, branch) => all.unionAll(branch), first).execute();
+      for (const row of rows) if (row.root_id !== null) counts.set(row.root_id, Number(row.n));
+    }
+    return counts;
+  }
+
+  async heldOf(articleId: number, memberId: number): Promise<CommentDetail[]> {
     const rows = await this.db
       .selectFrom('comments')
       .selectAll()
+      .where('member_id', '=', memberId)
       .where('article_id', '=', articleId)
-      .where('status', 'in', [...statuses])
+      .where('status', '=', 'pending')
       .orderBy('created_at')
       .orderBy('id')
       .execute();
@@ -250,6 +416,10 @@ export class CommentRepository implements CommentStore {
         source_id: null,
         sender_key: comment.senderKey,
         notify_replies: comment.hasReplyNotice ? 1 : 0,
+        root_id:
+          comment.parentId === null
+            ? null
+            : sql<number>`(select coalesce(p.root_id, p.id) from comments p where p.id = ${comment.parentId})`,
       })
       .returning('id')
       .executeTakeFirstOrThrow();

@@ -245,6 +245,8 @@ export interface CommentsTable {
   notify_replies: ColumnType<number, number | undefined, number>;
   /** When editors were mailed that it waits for moderation. */
   held_notice_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The top-level comment a reply's thread starts from; null on a top-level comment. */
+  root_id: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface MediaTable {

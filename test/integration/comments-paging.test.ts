@@ -15,12 +15,16 @@ const REPLY_CAP = 20;
 
 /** The ids of the comments shown at the top level of a page, in the order shown. */
 function topLevelIds(body: string): number[] {
-  return [...body.matchAll(/<li class="comment comment--depth-1" id="comment-(\d+)"/g)].map((m) => Number(m[1]));
+  return [...body.matchAll(/<li class="comment comment--depth-1" id="comment-(\d+)"/g)].map((m) =>
+    Number(m[1]),
+  );
 }
 
 /** The ids of the replies shown (any depth below the top). */
 function replyIds(body: string): number[] {
-  return [...body.matchAll(/<li class="comment comment--depth-[2-9]" id="comment-(\d+)"/g)].map((m) => Number(m[1]));
+  return [...body.matchAll(/<li class="comment comment--depth-[2-9]" id="comment-(\d+)"/g)].map((m) =>
+    Number(m[1]),
+  );
 }
 
 /** The address of the link whose text is `label`, as a browser would follow it. */
@@ -36,7 +40,7 @@ for (const kind of DATABASE_KINDS) {
     /** Top-level ids oldest first (time, then id: equal times come in threes). */
     let oldestFirst: number[] = [];
     let threadRoot = 0;
-    let threadReplies: number[] = [];
+    const threadReplies: number[] = [];
 
     before(async () => {
       t = await createTestWiring(kind, { siteUrl: SITE });
@@ -105,7 +109,7 @@ for (const kind of DATABASE_KINDS) {
       const pages: number[] = [];
       let next: string | undefined = start;
       while (next) {
-        const page = await app.inject(next);
+        const page: Awaited<ReturnType<FastifyInstance['inject']>> = await app.inject(next);
         assert.equal(page.statusCode, 200, `${next}: ${page.body.slice(0, 300)}`);
         const shown = topLevelIds(page.body);
         ids.push(...shown);
@@ -119,7 +123,11 @@ for (const kind of DATABASE_KINDS) {
     test('the first page shows a page of top-level comments, and the links walk every one once, oldest first', async () => {
       const first = await app.inject(COMMENTS);
       assert.equal(topLevelIds(first.body).length, PAGE_SIZE);
-      assert.match(first.body, new RegExp(`${TOP_LEVEL + REPLIES} comments`), 'the count is of every approved comment');
+      assert.match(
+        first.body,
+        new RegExp(`${TOP_LEVEL + REPLIES} comments`),
+        'the count is of every approved comment',
+      );
       assert.equal(linkTo(first.body, 'Older comments'), undefined, 'nothing before the first page');
       const { ids, pages } = await walk(COMMENTS, 'Newer comments');
       assert.deepEqual(ids, oldestFirst);
@@ -143,7 +151,10 @@ for (const kind of DATABASE_KINDS) {
       assert.deepEqual(topLevelIds(fragment.body), oldestFirst.slice(0, PAGE_SIZE));
       const next = linkTo(fragment.body, 'Newer comments');
       assert.ok(next?.startsWith(`${COMMENTS}?`), String(next));
-      assert.deepEqual(topLevelIds((await app.inject(next)).body), oldestFirst.slice(PAGE_SIZE, 2 * PAGE_SIZE));
+      assert.deepEqual(
+        topLevelIds((await app.inject(next as string)).body),
+        oldestFirst.slice(PAGE_SIZE, 2 * PAGE_SIZE),
+      );
     });
 
     test('a long thread shows its first replies and links to its own page, which pages through them all', async () => {
@@ -159,7 +170,7 @@ for (const kind of DATABASE_KINDS) {
       let next: string | undefined = more;
       let pages = 0;
       while (next) {
-        const page = await app.inject(next);
+        const page: Awaited<ReturnType<FastifyInstance['inject']>> = await app.inject(next);
         assert.equal(page.statusCode, 200);
         assert.deepEqual(topLevelIds(page.body), [threadRoot], 'the thread page shows its comment');
         seen.push(...replyIds(page.body));

@@ -1,4 +1,4 @@
-import type { Comment, CommentDetail, CommentStatus } from '../comment.ts';
+import type { Comment, CommentCursor, CommentDetail, CommentStatus } from '../comment.ts';
 
 export type CommentRecord = Omit<Comment, 'id'>;
 
@@ -41,6 +41,15 @@ export interface NewMemberComment {
   hasReplyNotice: boolean;
 }
 
+/** How a page of a thread is read: which comments, from where, how many. */
+export interface ThreadReadOptions {
+  articleId: number;
+  shown: readonly CommentStatus[];
+  placeholders: readonly CommentStatus[];
+  after?: CommentCursor | undefined;
+  limit: number;
+}
+
 /** A comment in the moderation queue: with its article and, for a member's, the member. */
 export interface QueuedComment extends CommentDetail {
   articleTitle: string;
@@ -51,8 +60,29 @@ export interface QueuedComment extends CommentDetail {
 
 /** What members' comments need beyond the imported ones' reads and writes. */
 export interface MemberCommentStore {
-  /** An article's comments of the given statuses, with what threads show. */
-  threadOf(articleId: number, statuses: readonly CommentStatus[]): Promise<CommentDetail[]>;
+  /**
+   * One page of an article's top-level comments in time order (then id), from after `after`
+   * going `forward` (oldest to newest) or back: those with a status of `shown`, and those with a
+   * status of `placeholders` from which a reply of either hangs. At most `limit`, in the order read.
+   */
+  topLevelPage(input: ThreadReadOptions & { direction: 'forward' | 'backward' }): Promise<CommentDetail[]>;
+  /**
+   * The replies of these threads, by their top-level comments' ids: read in time order from
+   * after `after` (`forward`) or back, at most `limit` a thread, shown as `topLevelPage` shows
+   * comments; each thread's in the order read.
+   */
+  repliesOf(
+    input: ThreadReadOptions & { rootIds: readonly number[]; direction: 'forward' | 'backward' },
+  ): Promise<Map<number, CommentDetail[]>>;
+  /** How many replies of these statuses each thread has, counted no further than `cap`. */
+  replyCounts(input: {
+    articleId: number;
+    rootIds: readonly number[];
+    statuses: readonly CommentStatus[];
+    cap: number;
+  }): Promise<Map<number, number>>;
+  /** A member's comments on an article that wait for an editor, oldest first. */
+  heldOf(articleId: number, memberId: number): Promise<CommentDetail[]>;
   findDetail(id: number): Promise<CommentDetail | undefined>;
   insertMemberComment(comment: NewMemberComment): Promise<number>;
   /** How many approved comments each article has (an article with none is absent). */

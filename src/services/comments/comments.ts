@@ -5,6 +5,9 @@ import { canReadFull, type MemberReader } from '../../domain/article-access.ts';
 import {
   arrangeThreads,
   COMMENT_EDIT_MINUTES,
+  COMMENT_PAGE_SIZE,
+  COMMENT_REPLY_CAP,
+  type CommentCursor,
   type CommentDetail,
   type CommentSettings,
   type CommentStatus,
@@ -15,6 +18,7 @@ import {
   isEditable,
   isHeld,
   isOpenForComments,
+  THREAD_PAGE_SIZE,
   type ThreadNode,
 } from '../../domain/comment.ts';
 import type { Member } from '../../domain/member.ts';
@@ -51,9 +55,6 @@ export interface CommentLimits {
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** Comments readers see: approved ones, and the places of deleted ones that have replies. */
-const SHOWN: readonly CommentStatus[] = ['approved', 'deleted'];
-
 /** The comment rules of the site's settings. */
 export function commentSettingsOf(settings: SiteSettings): CommentSettings {
   return {
@@ -79,7 +80,7 @@ export interface ShownComment extends CommentDetail {
   canEdit: boolean;
 }
 
-/** An article's comments as its comments page shows them. */
+/** An article's comments as its comments page shows them: one page of them. */
 export interface CommentThread {
   article: Pick<Article, 'id' | 'slug' | 'title' | 'hasComments' | 'publishedAt'>;
   /** Whether the site and the article have comments on (the page exists only then). */
@@ -92,12 +93,85 @@ export interface CommentThread {
    * see the count, no comment and no form).
    */
   isForReader: boolean;
+  /** This page's top-level comments in the order asked, each with its first replies. */
   threads: ThreadNode<ShownComment>[];
   /** Approved comments, as the article's count says. */
   count: number;
   order: 'newest' | 'oldest';
   /** The reader's own comments that wait for an editor, shown only to them. */
   ownHeld: ShownComment[];
+  /** The id of the one thread this page shows (its replies paged), when it shows one. */
+  focus?: number | undefined;
+  /** Where the pages before and after this one start, in the order shown; absent at either end. */
+  pages: { previous?: CommentCursor | undefined; next?: CommentCursor | undefined };
+  /**
+   * The approved replies not shown under a top-level comment, by its id; `isAtLeast` when the
+   * count stopped at REPLY_COUNT_CAP and there may be more.
+   */
+  moreReplies: Map<number, { count: number; isAtLeast: boolean }>;
+  /** The comment the reader chose to reply to, when it is one readers see on this article. */
+  replyTo?: ShownComment | undefined;
+}
+
+/** Where a page of comments starts: after a place, or before one, in the order shown. */
+export interface CommentPageStart {
+  after?: CommentCursor | undefined;
+  before?: CommentCursor | undefined;
+}
+
+/** The most replies counted for a thread's "more replies" link: beyond it the page says "1,000+". */
+export const REPLY_COUNT_CAP = 1000;
+
+/** Comments readers see, and those kept only as a place for their replies (a member's own removal). */
+const READ = { shown: ['approved'], placeholders: ['deleted'] } as const satisfies {
+  shown: readonly CommentStatus[];
+  placeholders: readonly CommentStatus[];
+};
+
+/**
+ * One page of comments by keyset, in the order shown: `read` fetches from a place going
+ * forward or backward in time, at most `limit`. One more than a page is read to learn whether
+ * another page follows in the direction read; going forward from a place, there is one behind.
+ */
+async function pageInOrder<C extends CommentCursor>(input: {
+  start: CommentPageStart;
+  isNewestFirst: boolean;
+  size: number;
+  read: (from: CommentCursor | undefined, direction: 'forward' | 'backward', limit: number) => Promise<C[]>;
+}): Promise<{ items: C[]; previous?: CommentCursor | undefined; next?: CommentCursor | undefined }> {
+  const { start, size } = input;
+  const ahead = input.isNewestFirst ? 'backward' : 'forward';
+  const behind = input.isNewestFirst ? 'forward' : 'backward';
+  const cursorOf = (c: C | undefined) => c && { createdAt: c.createdAt, id: c.id };
+  if (start.before) {
+    const rows = await input.read(start.before, behind, size + 1);
+    const items = rows.slice(0, size).reverse();
+    return {
+      items,
+      previous: rows.length > size ? cursorOf(items[0]) : undefined,
+      next: cursorOf(items.at(-1)) ?? start.before,
+    };
+  }
+  const rows = await input.read(start.after, ahead, size + 1);
+  const items = rows.slice(0, size);
+  return {
+    items,
+    previous: start.after ? (cursorOf(items[0]) ?? start.after) : undefined,
+    next: rows.length > size ? cursorOf(items.at(-1)) : undefined,
+  };
+}
+
+/**
+ * A top-level comment with its loaded replies as one thread. A reply whose parent is not loaded
+ * (beyond the page, or not shown) hangs from the top-level comment rather than standing apart.
+ */
+function threadNodeOf(root: ShownComment, replies: readonly ShownComment[]): ThreadNode<ShownComment> {
+  const loaded = new Set([root.id, ...replies.map((r) => r.id)]);
+  const placed = replies.map((r) =>
+    r.parentId !== null && loaded.has(r.parentId) ? r : { ...r, parentId: root.id },
+  );
+  const [node] = arrangeThreads([root, ...placed], 'oldest');
+  return node ?? { comment: root, depth: 1, replies: [] };
 }
 
 /** The member as a gated article's rule sees them (paid tier or not); undefined for nobody. */
@@ -124,14 +198,24 @@ async function commentableArticle(
 }
 
 /**
- * An article's comments, threaded, for a reader (`member` undefined: not signed in). Deleted
+ * One page of an article's comments, threaded, for a reader (`member` undefined: not signed in):
+ * COMMENT_PAGE_SIZE top-level comments from `start` in the order asked, each with its first
+ * COMMENT_REPLY_CAP replies; or, given `threadId`, that one thread with THREAD_PAGE_SIZE of its
+ * replies. What it reads is bounded by the page, never by the article's comments. Deleted
  * comments keep their place only when replies hang from them; a member sees their own held
  * comments apart, marked as waiting. NOT_FOUND for an article that is not published or has
- * comments off.
+ * comments off, or a thread that is not one of its shown top-level comments.
  */
 export async function commentThread(
   ctx: ServiceContext,
-  input: { slug: string; member?: Pick<Member, 'id' | 'tierId'> | undefined; order?: 'newest' | 'oldest' },
+  input: {
+    slug: string;
+    member?: Pick<Member, 'id' | 'tierId'> | undefined;
+    order?: 'newest' | 'oldest';
+    start?: CommentPageStart;
+    threadId?: number | undefined;
+    replyTo?: number | undefined;
+  },
 ): Promise<CommentThread> {
   const { article, rules } = await commentableArticle(ctx, input.slug);
   if (!hasCommentsOn(article, rules)) throw Errors.NOT_FOUND();
@@ -139,8 +223,6 @@ export async function commentThread(
   const memberId = input.member?.id;
   const isForReader = canReadFull(article, await readerOf(ctx, input.member));
   const isOpen = isOpenForComments(article, rules, now);
-  const statuses: CommentStatus[] = memberId === undefined ? [...SHOWN] : [...SHOWN, 'pending'];
-  const all = await ctx.store.comments.threadOf(article.id, statuses);
   const shown = (c: CommentDetail): ShownComment => {
     const isOwn = memberId !== undefined && c.memberId === memberId;
     return {
@@ -150,15 +232,77 @@ export async function commentThread(
       canEdit: isOwn && c.status !== 'deleted' && isOpen && isEditable(c.createdAt, now),
     };
   };
-  const parents = new Set(all.flatMap((c) => (c.parentId === null ? [] : [c.parentId])));
-  const visible = all.filter(
-    (c) => c.kind === 'comment' && (c.status === 'approved' || (c.status === 'deleted' && parents.has(c.id))),
-  );
-  const ownHeld = all.filter(
-    (c) => c.status === 'pending' && c.memberId === memberId && memberId !== undefined,
-  );
   const order = input.order ?? 'oldest';
-  const count = visible.filter((c) => c.status === 'approved').length;
+  const comments = ctx.store.comments;
+  const base = { articleId: article.id, ...READ };
+  const start = input.start ?? {};
+  let threads: ThreadNode<ShownComment>[] = [];
+  let pages: CommentThread['pages'] = {};
+  const moreReplies: CommentThread['moreReplies'] = new Map();
+  if (input.threadId !== undefined) {
+    const root = await comments.findDetail(input.threadId);
+    const isShownRoot =
+      root !== undefined &&
+      root.articleId === article.id &&
+      root.parentId === null &&
+      root.kind === 'comment' &&
+      (READ.shown as readonly string[]).concat(READ.placeholders).includes(root.status);
+    if (!root || !isShownRoot) throw Errors.NOT_FOUND();
+    if (isForReader) {
+      const page = await pageInOrder({
+        start,
+        isNewestFirst: false,
+        size: THREAD_PAGE_SIZE,
+        read: async (after, direction, limit) =>
+          (await comments.repliesOf({ ...base, rootIds: [root.id], after, direction, limit })).get(root.id) ??
+          [],
+      });
+      threads = [threadNodeOf(shown(root), page.items.map(shown))];
+      pages = { previous: page.previous, next: page.next };
+    }
+  } else if (isForReader) {
+    const page = await pageInOrder({
+      start,
+      isNewestFirst: order === 'newest',
+      size: COMMENT_PAGE_SIZE,
+      read: (after, direction, limit) => comments.topLevelPage({ ...base, after, direction, limit }),
+    });
+    const rootIds = page.items.map((c) => c.id);
+    const replies = await comments.repliesOf({
+      ...base,
+      rootIds,
+      direction: 'forward',
+      limit: COMMENT_REPLY_CAP + 1,
+    });
+    const longer = rootIds.filter((id) => (replies.get(id)?.length ?? 0) > COMMENT_REPLY_CAP);
+    const counts = await comments.replyCounts({
+      articleId: article.id,
+      rootIds: longer,
+      statuses: READ.shown,
+      cap: REPLY_COUNT_CAP,
+    });
+    for (const id of longer) {
+      const approvedShown = (replies.get(id) ?? [])
+        .slice(0, COMMENT_REPLY_CAP)
+        .filter((r) => r.status === 'approved').length;
+      const counted = counts.get(id) ?? 0;
+      moreReplies.set(id, {
+        count: Math.max(1, counted - approvedShown),
+        isAtLeast: counted >= REPLY_COUNT_CAP,
+      });
+    }
+    threads = page.items.map((root) =>
+      threadNodeOf(shown(root), (replies.get(root.id) ?? []).slice(0, COMMENT_REPLY_CAP).map(shown)),
+    );
+    pages = { previous: page.previous, next: page.next };
+  }
+  const ownHeld = isForReader && memberId !== undefined ? await comments.heldOf(article.id, memberId) : [];
+  const target = input.replyTo === undefined ? undefined : await comments.findDetail(input.replyTo);
+  const replyTo =
+    target?.articleId === article.id && target.status === 'approved' && target.kind === 'comment'
+      ? shown(target)
+      : undefined;
+  const count = (await comments.approvedCounts([article.id])).get(article.id) ?? 0;
   return {
     article: {
       id: article.id,
@@ -170,10 +314,14 @@ export async function commentThread(
     isOn: true,
     isOpen: isForReader && isOpen,
     isForReader,
-    threads: isForReader ? arrangeThreads(visible.map(shown), order) : [],
+    threads,
     count,
     order,
-    ownHeld: isForReader ? ownHeld.map(shown) : [],
+    ownHeld: ownHeld.map(shown),
+    focus: input.threadId,
+    pages,
+    moreReplies,
+    replyTo: isForReader ? replyTo : undefined,
   };
 }
 

@@ -38,6 +38,7 @@ import * as newsletterAlerts from './0035-newsletter-alerts.ts';
 import * as memberAddressSearch from './0036-member-address-search.ts';
 import * as comments from './0037-comments.ts';
 import * as commentCounts from './0038-comment-counts.ts';
+import * as commentThreads from './0039-comment-threads.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -88,4 +89,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0036-member-address-search': memberAddressSearch,
   '0037-comments': comments,
   '0038-comment-counts': commentCounts,
+  '0039-comment-threads': commentThreads,
 };

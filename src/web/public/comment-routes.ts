@@ -2,12 +2,13 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { ThreadNode } from '../../domain/comment.ts';
+import { parseCommentCursor } from '../../domain/comment.ts';
 import type { Member } from '../../domain/member.ts';
 import { articlePath, commentsPath } from '../../domain/paths.ts';
-import { Errors, isAppError } from '../../errors.ts';
+import { Errors, type FieldError, isAppError } from '../../errors.ts';
 import {
   type CommentLimits,
+  type CommentPageStart,
   commentThread,
   deleteOwnComment,
   editableComment,
@@ -51,9 +52,53 @@ const CommentForm = Type.Object(
   { additionalProperties: true },
 );
 const PageQuery = Type.Object(
-  { reply: OptionalText, order: OptionalText, notice: OptionalText },
+  {
+    reply: OptionalText,
+    order: OptionalText,
+    notice: OptionalText,
+    after: OptionalText,
+    before: OptionalText,
+    thread: OptionalText,
+  },
   { additionalProperties: true },
 );
+
+type PageQueryValues = {
+  after?: string | undefined;
+  before?: string | undefined;
+  thread?: string | undefined;
+};
+
+/**
+ * Which page of comments a link asks for: a place to start after or before (not both), and a
+ * thread; VALIDATION_FAILED naming the parameter a link could not have carried.
+ */
+function pageOf(query: PageQueryValues): { start: CommentPageStart; threadId?: number | undefined } {
+  const problems: FieldError[] = [];
+  const start: CommentPageStart = {};
+  for (const field of ['after', 'before'] as const) {
+    const text = query[field];
+    if (text === undefined) continue;
+    const parsed = parseCommentCursor(text, field);
+    if ('field' in parsed) problems.push(parsed);
+    else start[field] = parsed;
+  }
+  if (query.after !== undefined && query.before !== undefined)
+    problems.push({ field: 'before', message: 'cannot be given with after: a page starts at one place' });
+  const threadId = query.thread === undefined ? undefined : idOf(query.thread);
+  if (query.thread !== undefined && threadId === undefined)
+    problems.push({ field: 'thread', message: 'is not a comment’s number' });
+  if (problems.length > 0) throw Errors.VALIDATION_FAILED({ details: problems });
+  return { start, threadId };
+}
+
+/** What a comments page is asked for: the article, the order, the comment replied to, the page. */
+interface PageInput {
+  slug: string;
+  order?: string | undefined;
+  replyTo?: number | undefined;
+  query?: PageQueryValues;
+}
 
 type CommentFormBody = {
   _csrf?: string | undefined;
@@ -124,17 +169,20 @@ export async function commentRoutes(
   const threadFor = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    input: { slug: string; order?: string | undefined; replyTo?: number | undefined; isEmbedded: boolean },
+    input: PageInput & { isEmbedded: boolean },
     state: Partial<CommentsViewState> = {},
   ) => {
     const member = await signedIn(request);
+    const { start, threadId } = pageOf(input.query ?? {});
     const thread = await commentThread(ctx, {
       slug: input.slug,
       member,
       order: input.order === 'newest' ? 'newest' : 'oldest',
+      start,
+      threadId,
+      replyTo: input.replyTo,
     });
-    const replyTo =
-      state.replyTo ?? (input.replyTo === undefined ? undefined : findIn(thread.threads, input.replyTo));
+    const replyTo = state.replyTo ?? thread.replyTo;
     return {
       thread,
       state: {
@@ -142,6 +190,7 @@ export async function commentRoutes(
         member,
         replyTo,
         isEmbedded: input.isEmbedded,
+        place: start,
         ...state,
       } satisfies CommentsViewState,
     };
@@ -150,7 +199,7 @@ export async function commentRoutes(
   const page = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    input: { slug: string; order?: string | undefined; replyTo?: number | undefined; status?: number },
+    input: PageInput & { status?: number },
     state: Partial<CommentsViewState> = {},
   ) => {
     const built = await threadFor(request, reply, { ...input, isEmbedded: false }, state);
@@ -169,7 +218,12 @@ export async function commentRoutes(
       page(
         request,
         reply,
-        { slug: request.params.slug, order: request.query.order, replyTo: idOf(request.query.reply) },
+        {
+          slug: request.params.slug,
+          order: request.query.order,
+          replyTo: idOf(request.query.reply),
+          query: request.query,
+        },
         { notice: COMMENT_NOTICES[request.query.notice ?? ''] },
       ),
   );
@@ -181,6 +235,7 @@ export async function commentRoutes(
       const built = await threadFor(request, reply, {
         slug: request.params.slug,
         order: request.query.order,
+        query: request.query,
         isEmbedded: true,
       });
       return reply
@@ -321,15 +376,4 @@ export async function commentRoutes(
       return reply.redirect(backTo(slug, request.body, 'deleted', 'comments'), 303);
     },
   );
-}
-
-/** The comment with this id among the threads, if shown. */
-function findIn<C extends { id: number }>(nodes: readonly ThreadNode<C>[], id: number): C | undefined {
-  const stack = [...nodes];
-  while (stack.length > 0) {
-    const node = stack.pop() as ThreadNode<C>;
-    if (node.comment.id === id) return node.comment;
-    stack.push(...node.replies);
-  }
-  return undefined;
 }

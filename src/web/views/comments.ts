@@ -1,4 +1,4 @@
-import type { ThreadNode } from '../../domain/comment.ts';
+import { type CommentCursor, commentCursorText, type ThreadNode } from '../../domain/comment.ts';
 import { articlePath, commentsPath, MEMBER_PATHS } from '../../domain/paths.ts';
 import type { CommentThread, ShownComment } from '../../services/comments/comments.ts';
 import { formatDate } from './format.ts';
@@ -40,6 +40,58 @@ export interface CommentsViewState {
   notice?: string | undefined;
   /** Set when the section is fetched into the article page: forms say so, to come back there. */
   isEmbedded?: boolean;
+  /** Where the page shown starts (its link's cursor), for links that come back to it. */
+  place?: { after?: CommentCursor | undefined; before?: CommentCursor | undefined };
+}
+
+/**
+ * The comments page's address with this page's place (order, thread, cursor) and `extra`: links
+ * that come back to the page the reader is on.
+ */
+function pageHref(
+  thread: CommentThread,
+  extra: { after?: CommentCursor | undefined; before?: CommentCursor | undefined; reply?: number },
+  place: { after?: CommentCursor | undefined; before?: CommentCursor | undefined } = {},
+): string {
+  const query = new URLSearchParams();
+  if (thread.focus !== undefined) query.set('thread', String(thread.focus));
+  else if (thread.order === 'newest') query.set('order', 'newest');
+  const after = extra.after ?? place.after;
+  const before = extra.before ?? place.before;
+  if (after) query.set('after', commentCursorText(after));
+  else if (before) query.set('before', commentCursorText(before));
+  if (extra.reply !== undefined) query.set('reply', String(extra.reply));
+  const text = query.toString();
+  return `${commentsPath(thread.article.slug)}${text ? `?${text}` : ''}`;
+}
+
+/** "Older comments" and "Newer comments" (or a thread's earlier and later replies), as there are. */
+function pageLinks(thread: CommentThread): SafeHtml {
+  const { previous, next } = thread.pages;
+  if (!previous && !next) return html``;
+  const labels =
+    thread.focus !== undefined
+      ? { previous: 'Earlier replies', next: 'Later replies' }
+      : thread.order === 'newest'
+        ? { previous: 'Newer comments', next: 'Older comments' }
+        : { previous: 'Older comments', next: 'Newer comments' };
+  const links: SafeHtml[] = [];
+  if (previous)
+    links.push(
+      html`<a href="${pageHref(thread, { before: previous })}#comments" rel="prev">${labels.previous}</a>`,
+    );
+  if (next)
+    links.push(html`<a href="${pageHref(thread, { after: next })}#comments" rel="next">${labels.next}</a>`);
+  return html`<nav class="comments__pages" aria-label="More comments">${links.map((a, i) => html`${i ? ' · ' : ''}${a}`)}</nav>`;
+}
+
+/** The link to a long thread's own page, under its last reply shown. */
+function moreRepliesLink(thread: CommentThread, id: number): SafeHtml {
+  const more = thread.moreReplies.get(id);
+  if (!more) return html``;
+  const count = `${more.count.toLocaleString('en')}${more.isAtLeast ? '+' : ''}`;
+  const label = `${count} more ${more.count === 1 && !more.isAtLeast ? 'reply' : 'replies'}`;
+  return html`<p class="comments__more"><a href="${commentsPath(thread.article.slug)}?thread=${id}#comment-${id}">${label}</a></p>`;
 }
 
 function when(at: string, calendar: Calendar): SafeHtml {
@@ -57,7 +109,7 @@ function commentItem(
   const actions: SafeHtml[] = [];
   if (!isDeleted && thread.isOpen)
     actions.push(
-      html`<a class="comment__reply" href="${base}?reply=${comment.id}#comment-form">Reply<span class="visually-hidden"> to ${comment.authorName}</span></a>`,
+      html`<a class="comment__reply" href="${pageHref(thread, { reply: comment.id }, state.place)}#comment-form">Reply<span class="visually-hidden"> to ${comment.authorName}</span></a>`,
     );
   if (comment.canEdit) actions.push(html`<a href="${base}/${comment.id}/edit">Edit</a>`);
   if (comment.isOwn && !isDeleted)
@@ -79,6 +131,7 @@ function commentItem(
     ${actions.length ? html`<p class="comment__actions">${actions.map((a, i) => html`${i ? ' · ' : ''}${a}`)}</p>` : ''}
   </article>
   ${node.replies.length ? html`<ol class="comments__replies">${node.replies.map((r) => commentItem(r, context))}</ol>` : ''}
+  ${node.depth === 1 ? moreRepliesLink(thread, comment.id) : ''}
 </li>`;
 }
 
@@ -155,9 +208,14 @@ export function commentsSection(
     !thread.isForReader
       ? ''
       : thread.threads.length
-        ? html`<p class="comments__order">Oldest first or newest first: <a href="${base}?order=${other}#comments">show ${other} first</a></p>
-  <ol class="comments__list">${thread.threads.map((node) => commentItem(node, { thread, state, calendar }))}</ol>`
-        : html`<p class="comments__empty">No comments yet.</p>`
+        ? html`${
+            thread.focus === undefined
+              ? html`<p class="comments__order">Oldest first or newest first: <a href="${base}?order=${other}#comments">show ${other} first</a></p>`
+              : html`<p class="comments__order">One thread, replies oldest first: <a href="${base}#comments">all comments</a></p>`
+          }
+  <ol class="comments__list">${thread.threads.map((node) => commentItem(node, { thread, state, calendar }))}</ol>
+  ${pageLinks(thread)}`
+        : html`<p class="comments__empty">${thread.pages.previous ? 'No more comments.' : 'No comments yet.'}</p>${pageLinks(thread)}`
   }
   ${commentForm(thread, state)}
 </section>`;

@@ -1,0 +1,35 @@
+import { type Kysely, sql } from 'kysely';
+
+/**
+ * Long threads are read a page at a time. Each reply names the top-level comment its thread
+ * starts from (`root_id`, null on a top-level comment), so that a page of top-level comments and
+ * the first replies of each are read by keyset from one index on (article_id, root_id,
+ * created_at, id), whatever the number of comments under the article. Replies to replies point
+ * at other replies, so without the column a thread could only be gathered by walking it whole.
+ * Losing the top-level comment (its member erased their account) leaves its replies at the top
+ * level, as a reply without its parent already was.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('comments')
+    .addColumn('root_id', 'integer', (c) => c.references('comments.id').onDelete('set null'))
+    .execute();
+  // UNION, not UNION ALL: an imported parent cycle ends the walk instead of looping; comments on
+  // such a cycle keep no root and are shown at the top level.
+  await sql`
+    with recursive tree(id, root) as (
+      select id, id from comments where parent_id is null
+      union
+      select c.id, tree.root from comments c join tree on c.parent_id = tree.id
+    )
+    update comments set root_id = tree.root from tree
+    where comments.id = tree.id and tree.id <> tree.root`.execute(db);
+  await db.schema
+    .createIndex('comments_article_thread')
+    .on('comments')
+    .columns(['article_id', 'root_id', 'created_at', 'id'])
+    .execute();
+  // A deleted comment keeps its place only while replies hang from it, and re-parenting an
+  // imported comment walks its replies: both look comments up by parent.
+  await db.schema.createIndex('comments_parent').on('comments').column('parent_id').execute();
+}
