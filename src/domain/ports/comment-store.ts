@@ -44,8 +44,7 @@ export interface NewMemberComment {
 /** How a page of a thread is read: which comments, from where, how many. */
 export interface ThreadReadOptions {
   articleId: number;
-  shown: readonly CommentStatus[];
-  placeholders: readonly CommentStatus[];
+  statuses: readonly CommentStatus[];
   after?: CommentCursor | undefined;
   limit: number;
 }
@@ -61,26 +60,27 @@ export interface QueuedComment extends CommentDetail {
 /** What members' comments need beyond the imported ones' reads and writes. */
 export interface MemberCommentStore {
   /**
-   * One page of an article's top-level comments in time order (then id), from after `after`
-   * going `forward` (oldest to newest) or back: those with a status of `shown`, and those with a
-   * status of `placeholders` from which a reply of either hangs. At most `limit`, in the order read.
+   * One page of an article's top-level comments of these statuses in time order (then id), from
+   * after `after` going `forward` (oldest to newest) or back; at most `limit`, in the order read.
    */
   topLevelPage(input: ThreadReadOptions & { direction: 'forward' | 'backward' }): Promise<CommentDetail[]>;
   /**
-   * The replies of these threads, by their top-level comments' ids: read in time order from
-   * after `after` (`forward`) or back, at most `limit` a thread, shown as `topLevelPage` shows
-   * comments; each thread's in the order read.
+   * The replies of these threads, by their top-level comments' ids: read as `topLevelPage`
+   * reads, at most `limit` a thread; each thread's in the order read.
    */
   repliesOf(
     input: ThreadReadOptions & { rootIds: readonly number[]; direction: 'forward' | 'backward' },
   ): Promise<Map<number, CommentDetail[]>>;
-  /** How many replies of these statuses each thread has, counted no further than `cap`. */
+  /**
+   * How many replies of these statuses each thread has, among its first `cap` replies of any
+   * status; `isAtLeast` when the thread has that many and the count stopped there.
+   */
   replyCounts(input: {
     articleId: number;
     rootIds: readonly number[];
     statuses: readonly CommentStatus[];
     cap: number;
-  }): Promise<Map<number, number>>;
+  }): Promise<Map<number, { count: number; isAtLeast: boolean }>>;
   /** A member's comments on an article that wait for an editor, oldest first. */
   heldOf(articleId: number, memberId: number): Promise<CommentDetail[]>;
   findDetail(id: number): Promise<CommentDetail | undefined>;

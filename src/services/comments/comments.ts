@@ -106,7 +106,7 @@ export interface CommentThread {
   pages: { previous?: CommentCursor | undefined; next?: CommentCursor | undefined };
   /**
    * The approved replies not shown under a top-level comment, by its id; `isAtLeast` when the
-   * count stopped at REPLY_COUNT_CAP and there may be more.
+   * count stopped at REPLY_COUNT_CAP replies read and there may be more.
    */
   moreReplies: Map<number, { count: number; isAtLeast: boolean }>;
   /** The comment the reader chose to reply to, when it is one readers see on this article. */
@@ -127,6 +127,10 @@ const READ = { shown: ['approved'], placeholders: ['deleted'] } as const satisfi
   shown: readonly CommentStatus[];
   placeholders: readonly CommentStatus[];
 };
+
+function isPlaceholder(comment: Pick<CommentDetail, 'status'>): boolean {
+  return (READ.placeholders as readonly string[]).includes(comment.status);
+}
 
 /**
  * One page of comments by keyset, in the order shown: `read` fetches from a place going
@@ -165,7 +169,10 @@ async function pageInOrder<C extends CommentCursor>(input: {
  * A top-level comment with its loaded replies as one thread. A reply whose parent is not loaded
  * (beyond the page, or not shown) hangs from the top-level comment rather than standing apart.
  */
-function threadNodeOf(root: ShownComment, replies: readonly ShownComment[]): ThreadNode<ShownComment> {
+function threadNodeOf(root: ShownComment, loadedReplies: readonly ShownComment[]): ThreadNode<ShownComment> {
+  const parents = new Set(loadedReplies.flatMap((r) => (r.parentId === null ? [] : [r.parentId])));
+  // A placeholder keeps its place only for the replies shown under it.
+  const replies = loadedReplies.filter((r) => !isPlaceholder(r) || parents.has(r.id));
   const loaded = new Set([root.id, ...replies.map((r) => r.id)]);
   const placed = replies.map((r) =>
     r.parentId !== null && loaded.has(r.parentId) ? r : { ...r, parentId: root.id },
@@ -234,7 +241,7 @@ export async function commentThread(
   };
   const order = input.order ?? 'oldest';
   const comments = ctx.store.comments;
-  const base = { articleId: article.id, ...READ };
+  const base = { articleId: article.id, statuses: [...READ.shown, ...READ.placeholders] as CommentStatus[] };
   const start = input.start ?? {};
   let threads: ThreadNode<ShownComment>[] = [];
   let pages: CommentThread['pages'] = {};
@@ -246,7 +253,7 @@ export async function commentThread(
       root.articleId === article.id &&
       root.parentId === null &&
       root.kind === 'comment' &&
-      (READ.shown as readonly string[]).concat(READ.placeholders).includes(root.status);
+      base.statuses.includes(root.status);
     if (!root || !isShownRoot) throw Errors.NOT_FOUND();
     if (isForReader) {
       const page = await pageInOrder({
@@ -285,15 +292,19 @@ export async function commentThread(
       const approvedShown = (replies.get(id) ?? [])
         .slice(0, COMMENT_REPLY_CAP)
         .filter((r) => r.status === 'approved').length;
-      const counted = counts.get(id) ?? 0;
+      const counted = counts.get(id) ?? { count: 0, isAtLeast: false };
       moreReplies.set(id, {
-        count: Math.max(1, counted - approvedShown),
-        isAtLeast: counted >= REPLY_COUNT_CAP,
+        count: Math.max(1, counted.count - approvedShown),
+        isAtLeast: counted.isAtLeast,
       });
     }
-    threads = page.items.map((root) =>
-      threadNodeOf(shown(root), (replies.get(root.id) ?? []).slice(0, COMMENT_REPLY_CAP).map(shown)),
-    );
+    // A page may show fewer than its size: a deleted comment with no reply shown is left out.
+    // Deciding it here, from the replies read anyway, keeps the page's read one range of an index.
+    threads = page.items
+      .map((root) =>
+        threadNodeOf(shown(root), (replies.get(root.id) ?? []).slice(0, COMMENT_REPLY_CAP).map(shown)),
+      )
+      .filter((node) => !isPlaceholder(node.comment) || node.replies.length > 0);
     pages = { previous: page.previous, next: page.next };
   }
   const ownHeld = isForReader && memberId !== undefined ? await comments.heldOf(article.id, memberId) : [];

@@ -3,9 +3,12 @@ import { type Kysely, sql } from 'kysely';
 /**
  * Long threads are read a page at a time. Each reply names the top-level comment its thread
  * starts from (`root_id`, null on a top-level comment), so that a page of top-level comments and
- * the first replies of each are read by keyset from one index on (article_id, root_id,
- * created_at, id), whatever the number of comments under the article. Replies to replies point
- * at other replies, so without the column a thread could only be gathered by walking it whole.
+ * the first replies of each are read by keyset, whatever the number of comments under the
+ * article: the top-level ones from a partial index of them on (article_id, created_at, id),
+ * replies from (article_id, root_id, created_at, id). Replies to replies point at other replies,
+ * so without the column a thread could only be gathered by walking it whole. (PostgreSQL reads
+ * no order from an index past an IS NULL, and so walked every reply on the way to the newest
+ * top-level comments: hence the partial index.)
  * Losing the top-level comment (its member erased their account) leaves its replies at the top
  * level, as a reply without its parent already was.
  */
@@ -24,6 +27,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     update comments set root_id = tree.root from tree
     where comments.id = tree.id and tree.id <> tree.root`.execute(db);
+  await db.schema
+    .createIndex('comments_article_top')
+    .on('comments')
+    .columns(['article_id', 'created_at', 'id'])
+    .where(sql.ref('root_id'), 'is', null)
+    .execute();
   await db.schema
     .createIndex('comments_article_thread')
     .on('comments')
