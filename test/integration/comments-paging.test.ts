@@ -185,6 +185,58 @@ for (const kind of DATABASE_KINDS) {
       );
     });
 
+    test('a reply link keeps the reader on the page they read', async () => {
+      const first = await app.inject(COMMENTS);
+      const second = linkTo(first.body, 'Newer comments') as string;
+      const page = await app.inject(second);
+      const target = topLevelIds(page.body)[4] as number;
+      const reply = /<a class="comment__reply" href="([^"]+)"/.exec(
+        page.body.slice(page.body.indexOf(`id="comment-${target}"`)),
+      )?.[1];
+      assert.ok(reply, 'comments are open to replies');
+      const href = reply.replaceAll('&amp;', '&');
+      assert.match(href, new RegExp(`after=[^&]+&reply=${target}#comment-form$`));
+      const replying = await app.inject(href.replace(/#.*$/, ''));
+      assert.deepEqual(topLevelIds(replying.body), topLevelIds(page.body), 'the same page');
+    });
+
+    test('an imported comment given a parent later takes its replies into its new thread', async () => {
+      const article = await t.wiring.store.articles.findBySlug('long-thread');
+      assert.ok(article);
+      const record = {
+        articleId: article.id,
+        authorEmail: null,
+        authorUrl: null,
+        status: 'approved' as const,
+        kind: 'comment' as const,
+        authorName: 'Importer',
+        body: 'Moved',
+        createdAt: '2026-11-04T00:00:00.000Z',
+        sourceId: null,
+      };
+      const head = await t.wiring.store.comments.insert({ ...record, parentId: null });
+      const middle = await t.wiring.store.comments.insert({ ...record, parentId: null });
+      const leaf = await t.wiring.store.comments.insert({ ...record, parentId: middle });
+      const rootOf = async (id: number) =>
+        (
+          await t.wiring.database.db
+            .selectFrom('comments')
+            .select('root_id')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow()
+        ).root_id;
+      assert.equal(await rootOf(leaf), middle);
+      await t.wiring.store.comments.update(middle, { ...record, parentId: head });
+      assert.deepEqual([await rootOf(head), await rootOf(middle), await rootOf(leaf)], [null, head, head]);
+      const thread = await app.inject(`${COMMENTS}?thread=${head}`);
+      assert.deepEqual(topLevelIds(thread.body), [head]);
+      assert.deepEqual(new Set(replyIds(thread.body)), new Set([middle, leaf]));
+      await t.wiring.store.comments.update(middle, { ...record, parentId: null });
+      assert.deepEqual([await rootOf(middle), await rootOf(leaf)], [null, middle]);
+      for (const id of [leaf, middle, head])
+        await t.wiring.database.db.deleteFrom('comments').where('id', '=', id).execute();
+    });
+
     test('a bad cursor or thread is a 400 page that names it, never a 500', async () => {
       for (const query of [
         'after=yesterday',
