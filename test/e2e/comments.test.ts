@@ -205,4 +205,88 @@ describe('comments in Chromium', { skip: browserSkipReason() }, () => {
     await dan.context.close();
     assert.deepEqual(dialogs, [], 'no comment ran script');
   });
+
+  test('a long discussion comes a page at a time: its links lead on with or without JavaScript, and a long thread has its own page', async () => {
+    const { article: long } = await saveArticle(
+      wiring,
+      articleDraft({
+        slug: 'long-talks',
+        title: 'Long talks',
+        bodyMarkdown: 'Everyone had something to say.',
+        status: 'published',
+        publishedAt: '2026-11-01T00:00:00.000Z',
+      }),
+      { actor: 'cli' },
+    );
+    const base = {
+      articleId: long.id,
+      authorEmail: null,
+      authorUrl: null,
+      status: 'approved' as const,
+      kind: 'comment' as const,
+    };
+    const at = (day: number, minute: number) => new Date(Date.UTC(2026, 10, day, 0, minute)).toISOString();
+    const ids = await wiring.store.comments.insertMany(
+      Array.from({ length: 120 }, (_, i) => ({
+        ...base,
+        parentId: null,
+        authorName: `Reader ${i + 1}`,
+        body: `Point number ${i + 1} about the harbour.`,
+        createdAt: at(2, i),
+        sourceId: `long:${i}`,
+      })),
+    );
+    await wiring.store.comments.insertMany(
+      Array.from({ length: 26 }, (_, i) => ({
+        ...base,
+        parentId: ids[0] as number,
+        authorName: `Replier ${i + 1}`,
+        body: `Answer ${i + 1} to the first point.`,
+        createdAt: at(3, i),
+        sourceId: `long-reply:${i}`,
+      })),
+    );
+    const url = `${siteUrl}/articles/long-talks`;
+
+    const withScript = await (await browser.newContext({ bypassCSP: true })).newPage();
+    await withScript.goto(url);
+    await withScript.locator('.comment__author', { hasText: 'Reader 50' }).waitFor();
+    assert.equal(await withScript.locator('.comments__list > .comment').count(), 50);
+    await withScript.getByRole('link', { name: 'Newer comments' }).click();
+    await withScript.waitForURL(/\/articles\/long-talks\/comments\?after=/);
+    await withScript.locator('.comment__author', { hasText: 'Reader 51' }).waitFor();
+    assert.deepEqual(await seriousViolations(withScript), []);
+    await withScript.getByRole('link', { name: 'Older comments' }).click();
+    await withScript.getByRole('link', { name: '6 more replies' }).click();
+    await withScript.locator('.comment__author', { hasText: 'Replier 26' }).waitFor();
+    assert.deepEqual(await seriousViolations(withScript), []);
+    await withScript.context().close();
+
+    const noScript = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await noScript.goto(`${url}/comments`);
+    assert.equal(await noScript.locator('.comments__list > .comment').count(), 50);
+    assert.equal(
+      await noScript.locator('.comments__replies > .comment').count(),
+      20,
+      'a long thread shows its first replies',
+    );
+    await shoot(noScript, 'comments-paged');
+    await noScript.getByRole('link', { name: 'Newer comments' }).click();
+    await noScript.getByRole('link', { name: 'Newer comments' }).click();
+    await noScript.locator('.comment__author', { hasText: 'Reader 120' }).waitFor();
+    assert.equal(await noScript.locator('.comments__list > .comment').count(), 20);
+    assert.equal(await noScript.getByRole('link', { name: 'Newer comments' }).count(), 0, 'the last page');
+    await noScript.getByRole('link', { name: 'Older comments' }).click();
+    await noScript.locator('.comment__author', { hasText: 'Reader 51' }).waitFor();
+
+    await noScript.goto(`${url}/comments`);
+    await noScript.getByRole('link', { name: '6 more replies' }).click();
+    await noScript.locator('.comment__author', { hasText: 'Replier 26' }).waitFor();
+    assert.equal(await noScript.locator('.comments__list > .comment').count(), 1, 'the thread alone');
+    assert.equal(await noScript.locator('.comments__replies > .comment').count(), 26);
+    await noScript.setViewportSize({ width: 360, height: 800 });
+    assert.equal(await horizontalOverflow(noScript), 0, 'no sideways scrolling on a phone');
+    await shoot(noScript, 'comments-thread-page');
+    await noScript.context().close();
+  });
 });

@@ -82,7 +82,7 @@ function pageLinks(thread: CommentThread): SafeHtml {
     );
   if (next)
     links.push(html`<a href="${pageHref(thread, { after: next })}#comments" rel="next">${labels.next}</a>`);
-  return html`<nav class="comments__pages" aria-label="More comments">${links.map((a, i) => html`${i ? ' · ' : ''}${a}`)}</nav>`;
+  return html`<nav class="comments__pages" aria-label="More comments">${links}</nav>`;
 }
 
 /** The link to a long thread's own page, under its last reply shown. */
