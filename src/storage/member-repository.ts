@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Member, MemberSession, MemberStatus, MemberToken, MemberTokenKind } from '../domain/member.ts';
 import type { MemberStore } from '../domain/ports/member-store.ts';
 import { isAppError } from '../errors.ts';
@@ -140,6 +140,19 @@ export class MemberRepository implements MemberStore {
     // The foreign keys cascade too; deleting here says so where it matters.
     await this.db.deleteFrom('member_sessions').where('member_id', '=', id).execute();
     await this.db.deleteFrom('member_tokens').where('member_id', '=', id).execute();
+    // Their comments go with them (the cascade) and the replies of others to them lose their
+    // parent: each such reply starts a thread of its own, and the replies below it join that
+    // thread, as the comments' root_id says (migration 0039) before the cascade clears it.
+    await sql`
+      with recursive below(id, root) as (
+        select c.id, c.id from comments c join comments p on c.parent_id = p.id
+        where p.member_id = ${id} and (c.member_id is null or c.member_id <> ${id})
+        union
+        select c.id, below.root from comments c join below on c.parent_id = below.id
+        where c.member_id is null or c.member_id <> ${id}
+      )
+      update comments set root_id = case when below.id = below.root then null else below.root end
+      from below where comments.id = below.id`.execute(this.db);
     await this.db.deleteFrom('members').where('id', '=', id).execute();
   }
 

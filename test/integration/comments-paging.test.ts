@@ -5,6 +5,7 @@ import { buildApp } from '../../src/app.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
 import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { addSignedInMember } from '../helpers/member-sessions.ts';
 
 const SITE = 'https://review.example';
 const COMMENTS = '/articles/long-thread/comments';
@@ -234,6 +235,63 @@ for (const kind of DATABASE_KINDS) {
       await t.wiring.store.comments.update(middle, { ...record, parentId: null });
       assert.deepEqual([await rootOf(middle), await rootOf(leaf)], [null, middle]);
       for (const id of [leaf, middle, head])
+        await t.wiring.database.db.deleteFrom('comments').where('id', '=', id).execute();
+    });
+
+    test('replies to a member who erases their account start threads of their own, their replies under them', async () => {
+      const article = await t.wiring.store.articles.findBySlug('long-thread');
+      assert.ok(article);
+      await addSignedInMember(t.wiring.database.db, {
+        email: 'leaving@example.org',
+        name: 'Leaving',
+        isPaid: false,
+        now: t.wiring.now(),
+      });
+      const member = await t.wiring.database.db
+        .selectFrom('members')
+        .select('id')
+        .where('email', '=', 'leaving@example.org')
+        .executeTakeFirstOrThrow();
+      const theirs = await t.wiring.store.comments.insertMemberComment({
+        articleId: article.id,
+        parentId: null,
+        memberId: member.id,
+        authorName: 'Leaving',
+        body: 'Gone soon',
+        bodyHtml: '<p>Gone soon</p>',
+        status: 'approved',
+        createdAt: '2026-11-05T00:00:00.000Z',
+        senderKey: 'k',
+        hasReplyNotice: false,
+      });
+      const record = {
+        articleId: article.id,
+        authorEmail: null,
+        authorUrl: null,
+        status: 'approved' as const,
+        kind: 'comment' as const,
+        authorName: 'Staying',
+        body: 'Stays',
+        sourceId: null,
+      };
+      const answer = await t.wiring.store.comments.insert({
+        ...record,
+        parentId: theirs,
+        createdAt: '2026-11-05T01:00:00.000Z',
+      });
+      const below = await t.wiring.store.comments.insert({
+        ...record,
+        parentId: answer,
+        createdAt: '2026-11-05T02:00:00.000Z',
+      });
+      await t.wiring.store.members.delete(member.id);
+      const thread = await app.inject(`${COMMENTS}?thread=${answer}`);
+      assert.equal(thread.statusCode, 200);
+      assert.deepEqual(topLevelIds(thread.body), [answer]);
+      assert.deepEqual(replyIds(thread.body), [below]);
+      const last = await app.inject(`${COMMENTS}?order=newest`);
+      assert.deepEqual(topLevelIds(last.body).slice(0, 1), [answer], 'the reply now stands at the top level');
+      for (const id of [below, answer])
         await t.wiring.database.db.deleteFrom('comments').where('id', '=', id).execute();
     });
 
