@@ -9,14 +9,11 @@ import { type Kysely, sql } from 'kysely';
  * so without the column a thread could only be gathered by walking it whole. (PostgreSQL reads
  * no order from an index past an IS NULL, and so walked every reply on the way to the newest
  * top-level comments: hence the partial index.)
- * Losing the top-level comment (its member erased their account) leaves its replies at the top
- * level, as a reply without its parent already was.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .alterTable('comments')
-    .addColumn('root_id', 'integer', (c) => c.references('comments.id').onDelete('set null'))
-    .execute();
+  // No foreign key: a JSON load or restore writes a reply before its parent as often as after,
+  // and erasing a member re-threads the replies to their comments before they go.
+  await db.schema.alterTable('comments').addColumn('root_id', 'integer').execute();
   // UNION, not UNION ALL: an imported parent cycle ends the walk instead of looping; comments on
   // such a cycle keep no root and are shown at the top level.
   await sql`
