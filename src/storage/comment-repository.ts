@@ -255,7 +255,7 @@ export class CommentRepository implements CommentStore {
   }
 
   /** One article's comments (not pingbacks) of some statuses: the part of a thread readers see. */
-  private threadQuery(options: ThreadReadOptions) {
+  private threadQuery(options: Pick<ThreadReadOptions, 'articleId' | 'statuses'>) {
     return this.db
       .selectFrom('comments')
       .selectAll('comments')
@@ -268,22 +268,37 @@ export class CommentRepository implements CommentStore {
     options: ThreadReadOptions & { direction: 'forward' | 'backward' },
   ): Promise<CommentDetail[]> {
     const isForward = options.direction === 'forward';
-    let query = this.threadQuery(options).where('comments.root_id', 'is', null);
     const { after } = options;
-    if (after)
-      query = query.where((eb) =>
-        eb(
-          eb.refTuple('comments.created_at', 'comments.id'),
-          isForward ? '>' : '<',
-          eb.tuple(after.createdAt, after.id),
-        ),
+    const values = [
+      options.articleId,
+      ...options.statuses,
+      ...(after ? [after.createdAt, after.id] : []),
+      options.limit,
+    ];
+    // Every article view fetches the thread: built once per shape (see runCompiled).
+    const shape = `top-level comments ${options.direction} ${after ? 'after' : 'first'}`;
+    const rows = await runCompiled(this.db, shape, values, ([articleId, ...rest]) => {
+      const statuses = rest.slice(0, options.statuses.length) as CommentStatus[];
+      const [at, id] = after ? rest.slice(statuses.length) : [];
+      let query = this.threadQuery({ articleId: articleId as number, statuses }).where(
+        'comments.root_id',
+        'is',
+        null,
       );
-    const direction = isForward ? 'asc' : 'desc';
-    const rows = await query
-      .orderBy('comments.created_at', direction)
-      .orderBy('comments.id', direction)
-      .limit(options.limit)
-      .execute();
+      if (after)
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('comments.created_at', 'comments.id'),
+            isForward ? '>' : '<',
+            eb.tuple(at as string, id as number),
+          ),
+        );
+      const direction = isForward ? 'asc' : 'desc';
+      return query
+        .orderBy('comments.created_at', direction)
+        .orderBy('comments.id', direction)
+        .limit(rest.at(-1) as number);
+    });
     return rows.map(toDetail);
   }
 

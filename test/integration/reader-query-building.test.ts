@@ -18,6 +18,8 @@ import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/da
 const READER_PAGES = [
   '/',
   '/articles/velmar-basin-water-accounts',
+  '/articles/velmar-basin-water-accounts/comments',
+  '/articles/velmar-basin-water-accounts/comments/fragment',
   '/region',
   '/region/europe',
   '/report/the-water-ledger',

@@ -20,7 +20,11 @@ import type {
 } from '../../domain/ports/article-store.ts';
 import type { AuditEntry, AuditStore } from '../../domain/ports/audit-store.ts';
 import type { Autosave, AutosaveStore } from '../../domain/ports/autosave-store.ts';
-import type { MemberCommentStore, NewMemberComment } from '../../domain/ports/comment-store.ts';
+import type {
+  MemberCommentStore,
+  NewMemberComment,
+  ThreadReadOptions,
+} from '../../domain/ports/comment-store.ts';
 import type { Correction, CorrectionChange, CorrectionStore } from '../../domain/ports/correction-store.ts';
 import type { Job, JobStatus, JobStore } from '../../domain/ports/job-store.ts';
 import type { ListingStore } from '../../domain/ports/listing-store.ts';
@@ -704,10 +708,6 @@ class MemoryAutosaves implements AutosaveStore {
 }
 
 /**
- * Comments are not held here (their services are tested on a database); listings and search
- * results ask how many each article has, and here none has any.
- */
-/**
  * Members' comments: what posting, editing, deleting and reading a thread use. The moderation
  * queue's reads join articles and members, and are tested on a database.
  */
@@ -715,7 +715,10 @@ class MemoryComments
   implements
     Pick<
       MemberCommentStore,
-      | 'threadOf'
+      | 'topLevelPage'
+      | 'repliesOf'
+      | 'replyCounts'
+      | 'heldOf'
       | 'findDetail'
       | 'insertMemberComment'
       | 'approvedCounts'
@@ -735,9 +738,70 @@ class MemoryComments
   private all() {
     return [...this.s().comments.values()];
   }
-  async threadOf(articleId: number, statuses: readonly CommentStatus[]) {
+  /** The top-level comment a reply's thread starts from; null for a top-level comment. */
+  private rootOf(comment: { parentId: number | null }): number | null {
+    let root: number | null = null;
+    for (let parentId = comment.parentId; parentId !== null; ) {
+      root = parentId;
+      parentId = this.s().comments.get(parentId)?.parentId ?? null;
+    }
+    return root;
+  }
+  /** Comments of a thread read as the repository reads them: in time order from a cursor. */
+  private page(
+    rows: ReturnType<MemoryComments['all']>,
+    options: ThreadReadOptions & { direction: 'forward' | 'backward' },
+  ): CommentDetail[] {
+    const sign = options.direction === 'forward' ? 1 : -1;
+    const { after } = options;
+    const order = (a: { createdAt: string; id: number }, b: { createdAt: string; id: number }) =>
+      sign * (a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+    return rows
+      .filter((c) => c.articleId === options.articleId && c.kind === 'comment')
+      .filter((c) => options.statuses.includes(c.status))
+      .filter((c) => !after || order(c, after) > 0)
+      .sort(order)
+      .slice(0, options.limit)
+      .map(({ senderKey: _, ...c }) => structuredClone(c));
+  }
+  async topLevelPage(options: ThreadReadOptions & { direction: 'forward' | 'backward' }) {
+    return this.page(
+      this.all().filter((c) => c.parentId === null),
+      options,
+    );
+  }
+  async repliesOf(
+    options: ThreadReadOptions & { rootIds: readonly number[]; direction: 'forward' | 'backward' },
+  ) {
+    const found = new Map<number, CommentDetail[]>();
+    for (const rootId of new Set(options.rootIds)) {
+      const thread = this.page(
+        this.all().filter((c) => this.rootOf(c) === rootId),
+        options,
+      );
+      if (thread.length > 0) found.set(rootId, thread);
+    }
+    return found;
+  }
+  async replyCounts(options: {
+    articleId: number;
+    rootIds: readonly number[];
+    statuses: readonly CommentStatus[];
+    cap: number;
+  }) {
+    const counts = new Map<number, { count: number; isAtLeast: boolean }>();
+    for (const rootId of new Set(options.rootIds)) {
+      const read = this.all()
+        .filter((c) => c.articleId === options.articleId && this.rootOf(c) === rootId)
+        .slice(0, options.cap);
+      const count = read.filter((c) => c.kind === 'comment' && options.statuses.includes(c.status)).length;
+      counts.set(rootId, { count, isAtLeast: read.length >= options.cap });
+    }
+    return counts;
+  }
+  async heldOf(articleId: number, memberId: number) {
     return this.all()
-      .filter((c) => c.articleId === articleId && statuses.includes(c.status))
+      .filter((c) => c.articleId === articleId && c.memberId === memberId && c.status === 'pending')
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
       .map(({ senderKey: _, ...c }) => structuredClone(c));
   }
