@@ -1,65 +1,60 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { buildApp } from '../../src/app.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { horizontalOverflow, seriousViolations, shoot, signIn } from '../helpers/browser-pages.ts';
-import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
-import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
+import type { TestWiring } from '../helpers/databases.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const AT = '2026-11-01T00:00:00.000Z';
 
 describe('the members admin in Chromium', { skip: browserSkipReason() }, () => {
+  let server: BrowserApp;
   let t: TestWiring;
-  let app: FastifyInstance;
   let browser: Browser;
   let siteUrl: string;
 
   before(async () => {
-    const port = await freePort();
-    siteUrl = `http://127.0.0.1:${port}`;
-    t = await createTestWiring('sqlite', { siteUrl });
-    const store = t.wiring.store.memberAdmin;
-    await store.insertTier(
-      { slug: 'reader', name: 'Reader', description: '', isPaid: false, priceLabel: null },
-      AT,
-    );
-    const supporter = await store.insertTier(
-      {
-        slug: 'supporter',
-        name: 'Supporter',
-        description: 'Keeps the lights on.',
-        isPaid: true,
-        priceLabel: '€5 a month',
+    server = await startBrowserApp({
+      prepare: async (wiring) => {
+        const store = wiring.store.memberAdmin;
+        await store.insertTier(
+          { slug: 'reader', name: 'Reader', description: '', isPaid: false, priceLabel: null },
+          AT,
+        );
+        const supporter = await store.insertTier(
+          {
+            slug: 'supporter',
+            name: 'Supporter',
+            description: 'Keeps the lights on.',
+            isPaid: true,
+            priceLabel: '€5 a month',
+          },
+          AT,
+        );
+        const people = [
+          'Ana Reis',
+          'Ben Okafor',
+          'Carla Mendes',
+          'Dmitri Volkov',
+          'Eun-ji Park',
+          'Fatima Zahra',
+        ];
+        await store.importBatch(
+          people.map((name, i) => ({
+            email: `${name.split(' ')[0]!.toLowerCase()}@readers.example`,
+            name,
+            ...(i % 2 ? { tierId: supporter.id } : {}),
+            ...(i % 3 ? { consent: { at: AT, source: 'sign-up form' } } : {}),
+          })),
+          AT,
+        );
       },
-      AT,
-    );
-    const people = ['Ana Reis', 'Ben Okafor', 'Carla Mendes', 'Dmitri Volkov', 'Eun-ji Park', 'Fatima Zahra'];
-    await store.importBatch(
-      people.map((name, i) => ({
-        email: `${name.split(' ')[0]!.toLowerCase()}@readers.example`,
-        name,
-        ...(i % 2 ? { tierId: supporter.id } : {}),
-        ...(i % 3 ? { consent: { at: AT, source: 'sign-up form' } } : {}),
-      })),
-      AT,
-    );
-    await createUser(t.wiring, {
-      email: 'owner@example.org',
-      name: 'Site Owner',
-      role: 'admin',
-      password: TEST_PASSWORD,
+      staff: [{ email: 'owner@example.org', name: 'Site Owner', role: 'admin' }],
     });
-    app = await buildApp(t.wiring, { shouldLog: false });
-    await app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium();
+    ({ testWiring: t, baseUrl: siteUrl, browser } = server);
   });
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    await t?.cleanup();
+    await server?.close();
   });
 
   test('an admin lists and filters members, opens one, changes their tier, and imports a CSV', async () => {

@@ -1,55 +1,43 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { buildApp } from '../../src/app.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { seriousViolations, shoot, signIn } from '../helpers/browser-pages.ts';
-import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
-import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 
 describe('composing a newsletter issue in Chromium', { skip: browserSkipReason() }, () => {
-  let t: TestWiring;
-  let app: FastifyInstance;
+  let server: BrowserApp;
   let browser: Browser;
   let smtp: SmtpCapture;
   let siteUrl: string;
 
   before(async () => {
-    const port = await freePort();
-    siteUrl = `http://127.0.0.1:${port}`;
     smtp = await startSmtpCapture();
-    t = await createTestWiring('sqlite', {
-      siteUrl,
-      mail: { host: '127.0.0.1', port: smtp.port, from: 'Desk <desk@review.example>' },
+    server = await startBrowserApp({
+      wiring: { mail: { host: '127.0.0.1', port: smtp.port, from: 'Desk <desk@review.example>' } },
+      prepare: async (wiring) => {
+        const publishedAt = new Date(wiring.now().getTime() - 3_600_000).toISOString();
+        for (const [slug, title, extra] of [
+          ['harbour-dredging', 'Harbour dredging starts', { isFeatured: true }],
+          ['river-ledger', 'The river keeps a ledger', { isFeatured: true, visibility: 'members' as const }],
+          ['school-roofs', 'School roofs, one winter on', {}],
+        ] as const)
+          await saveArticle(
+            wiring,
+            articleDraft({ slug, title, status: 'published', publishedAt, ...extra }),
+            {
+              actor: 'cli',
+            },
+          );
+      },
+      staff: [{ email: 'desk@example.org', name: 'Desk Editor', role: 'editor' }],
     });
-    const publishedAt = new Date(t.wiring.now().getTime() - 3_600_000).toISOString();
-    for (const [slug, title, extra] of [
-      ['harbour-dredging', 'Harbour dredging starts', { isFeatured: true }],
-      ['river-ledger', 'The river keeps a ledger', { isFeatured: true, visibility: 'members' as const }],
-      ['school-roofs', 'School roofs, one winter on', {}],
-    ] as const)
-      await saveArticle(t.wiring, articleDraft({ slug, title, status: 'published', publishedAt, ...extra }), {
-        actor: 'cli',
-      });
-    await createUser(t.wiring, {
-      email: 'desk@example.org',
-      name: 'Desk Editor',
-      role: 'editor',
-      password: TEST_PASSWORD,
-    });
-    app = await buildApp(t.wiring, { shouldLog: false });
-    await app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium();
+    ({ baseUrl: siteUrl, browser } = server);
   });
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    await t?.cleanup();
+    await server?.close();
     await smtp?.close();
   });
 

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { ParsedMail } from 'mailparser';
 import type { Browser } from 'playwright-core';
-import { buildApp } from '../../src/app.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { seriousViolations, shoot, signIn } from '../helpers/browser-pages.ts';
-import { createTestWiring, DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
+import { DATABASE_KINDS, type TestWiring } from '../helpers/databases.ts';
 import { addMembers, subscribeMembers } from '../helpers/newsletters.ts';
-import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 
 const ARCHIVE = 120;
@@ -27,59 +23,52 @@ for (const kind of DATABASE_KINDS) {
   describe(`an issue found, composed, tested and sent now, in Chromium, on ${kind}`, {
     skip: browserSkipReason(),
   }, () => {
+    let server: BrowserApp;
     let t: TestWiring;
-    let app: FastifyInstance;
     let browser: Browser;
     let smtp: SmtpCapture;
     let siteUrl: string;
 
     before(async () => {
-      const port = await freePort();
-      siteUrl = `http://127.0.0.1:${port}`;
       smtp = await startSmtpCapture();
-      t = await createTestWiring(kind, {
-        siteUrl,
-        mail: { host: '127.0.0.1', port: smtp.port, from: 'Desk <desk@review.example>' },
-        newsletter: { messagesPerSecond: 0 },
+      server = await startBrowserApp({
+        kind,
+        wiring: {
+          mail: { host: '127.0.0.1', port: smtp.port, from: 'Desk <desk@review.example>' },
+          newsletter: { messagesPerSecond: 0 },
+        },
+        prepare: async (wiring) => {
+          const now = wiring.now().getTime();
+          // The one to find is the oldest: the 50 latest the form lists at first leave it out.
+          await saveArticle(
+            wiring,
+            articleDraft({
+              slug: 'lighthouse-ledger',
+              title: 'The lighthouse keeper’s ledger',
+              bodyMarkdown: 'Forty winters of weather, written down by the keepers of the cape.',
+              status: 'published',
+              publishedAt: new Date(now - 400 * 86_400_000).toISOString(),
+            }),
+            { actor: 'cli' },
+          );
+          for (let i = 0; i < ARCHIVE; i++)
+            await saveArticle(
+              wiring,
+              articleDraft({
+                slug: `archive-${i}`,
+                title: `Archive piece ${i}`,
+                status: 'published',
+                publishedAt: new Date(now - (ARCHIVE - i) * 3_600_000).toISOString(),
+              }),
+              { actor: 'cli' },
+            );
+        },
+        staff: [{ email: 'desk@example.org', name: 'Desk Editor', role: 'editor' }],
       });
-      const now = t.wiring.now().getTime();
-      // The one to find is the oldest: the 50 latest the form lists at first leave it out.
-      await saveArticle(
-        t.wiring,
-        articleDraft({
-          slug: 'lighthouse-ledger',
-          title: 'The lighthouse keeper’s ledger',
-          bodyMarkdown: 'Forty winters of weather, written down by the keepers of the cape.',
-          status: 'published',
-          publishedAt: new Date(now - 400 * 86_400_000).toISOString(),
-        }),
-        { actor: 'cli' },
-      );
-      for (let i = 0; i < ARCHIVE; i++)
-        await saveArticle(
-          t.wiring,
-          articleDraft({
-            slug: `archive-${i}`,
-            title: `Archive piece ${i}`,
-            status: 'published',
-            publishedAt: new Date(now - (ARCHIVE - i) * 3_600_000).toISOString(),
-          }),
-          { actor: 'cli' },
-        );
-      await createUser(t.wiring, {
-        email: 'desk@example.org',
-        name: 'Desk Editor',
-        role: 'editor',
-        password: TEST_PASSWORD,
-      });
-      app = await buildApp(t.wiring, { shouldLog: false });
-      await app.listen({ port, host: '127.0.0.1' });
-      browser = await launchChromium();
+      ({ testWiring: t, baseUrl: siteUrl, browser } = server);
     });
     after(async () => {
-      await browser?.close();
-      await app?.close();
-      await t?.cleanup();
+      await server?.close();
       await smtp?.close();
     });
 

@@ -1,23 +1,19 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { buildApp } from '../../src/app.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { horizontalOverflow, seriousViolations, shoot, signIn } from '../helpers/browser-pages.ts';
-import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
+import type { TestWiring } from '../helpers/databases.ts';
 import { addArticle } from '../helpers/discovery-fixtures.ts';
-import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, freePort, startBrowserApp } from '../helpers/reader-server.ts';
 
 // Headless Chromium says so in its user agent, and the view counter rightly takes that for a robot.
 const PERSON =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 
 describe('reach in Chromium', { skip: browserSkipReason() }, () => {
+  let server: BrowserApp;
   let t: TestWiring;
-  let app: FastifyInstance;
   let other: Server;
   let browser: Browser;
   let siteUrl: string;
@@ -25,55 +21,52 @@ describe('reach in Chromium', { skip: browserSkipReason() }, () => {
   let articleId: number;
 
   before(async () => {
-    const port = await freePort();
-    siteUrl = `http://127.0.0.1:${port}`;
-    t = await createTestWiring('sqlite', { siteUrl });
-    articleId = await addArticle(t.wiring, {
-      slug: 'far-travelled',
-      title: 'A far-travelled story',
-      body: 'Text worth reading.',
-      publishedAt: '2026-10-01T00:00:00.000Z',
-    });
-    const second = await addArticle(t.wiring, {
-      slug: 'second',
-      title: 'A second story',
-      body: 'More text.',
-      publishedAt: '2026-10-01T00:00:00.000Z',
-    });
-    // A month of reads (the test clock stands at 2026-11-20), some through other sites' links.
-    const counts = [];
-    for (let i = 0; i < 30; i++) {
-      const day = new Date(Date.parse('2026-11-20T00:00:00Z') - i * 86_400_000).toISOString().slice(0, 10);
-      const views = 20 + ((i * 37) % 50);
-      counts.push({ articleId, day, count: views, referrer: null });
-      counts.push({
-        articleId,
-        day,
-        count: 1 + (i % 7),
-        referrer: i % 3 ? 'news.example.org' : 'social.example',
-      });
-      counts.push({ articleId: second, day, count: 5 + (i % 4), referrer: null });
-    }
-    await t.wiring.store.views.add(counts);
-    await t.wiring.store.republications.add([
-      {
-        articleId,
-        host: 'partner.example',
-        page: 'https://partner.example/world/far-travelled',
-        day: '2026-11-12',
-        count: 42,
-        firstAt: '2026-11-12T07:00:00.000Z',
-        lastAt: '2026-11-12T18:30:00.000Z',
+    server = await startBrowserApp({
+      prepare: async (wiring) => {
+        articleId = await addArticle(wiring, {
+          slug: 'far-travelled',
+          title: 'A far-travelled story',
+          body: 'Text worth reading.',
+          publishedAt: '2026-10-01T00:00:00.000Z',
+        });
+        const second = await addArticle(wiring, {
+          slug: 'second',
+          title: 'A second story',
+          body: 'More text.',
+          publishedAt: '2026-10-01T00:00:00.000Z',
+        });
+        // A month of reads (the test clock stands at 2026-11-20), some through other sites' links.
+        const counts = [];
+        for (let i = 0; i < 30; i++) {
+          const day = new Date(Date.parse('2026-11-20T00:00:00Z') - i * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          const views = 20 + ((i * 37) % 50);
+          counts.push({ articleId, day, count: views, referrer: null });
+          counts.push({
+            articleId,
+            day,
+            count: 1 + (i % 7),
+            referrer: i % 3 ? 'news.example.org' : 'social.example',
+          });
+          counts.push({ articleId: second, day, count: 5 + (i % 4), referrer: null });
+        }
+        await wiring.store.views.add(counts);
+        await wiring.store.republications.add([
+          {
+            articleId,
+            host: 'partner.example',
+            page: 'https://partner.example/world/far-travelled',
+            day: '2026-11-12',
+            count: 42,
+            firstAt: '2026-11-12T07:00:00.000Z',
+            lastAt: '2026-11-12T18:30:00.000Z',
+          },
+        ]);
       },
-    ]);
-    await createUser(t.wiring, {
-      email: 'desk@example.org',
-      name: 'Desk Editor',
-      role: 'editor',
-      password: TEST_PASSWORD,
+      staff: [{ email: 'desk@example.org', name: 'Desk Editor', role: 'editor' }],
     });
-    app = await buildApp(t.wiring, { shouldLog: false });
-    await app.listen({ port, host: '127.0.0.1' });
+    ({ testWiring: t, baseUrl: siteUrl, browser } = server);
     // Another site linking to the article.
     other = createServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -83,13 +76,10 @@ describe('reach in Chromium', { skip: browserSkipReason() }, () => {
     const otherPort = await freePort();
     await new Promise<void>((resolve) => other.listen(otherPort, '127.0.0.1', resolve));
     otherHost = `127.0.0.1:${otherPort}`;
-    browser = await launchChromium();
   });
   after(async () => {
-    await browser?.close();
     await new Promise<void>((resolve) => (other ? other.close(() => resolve()) : resolve()));
-    await app?.close();
-    await t?.cleanup();
+    await server?.close();
   });
 
   test('a reader following another site’s link is counted with that site’s host only', async () => {
@@ -102,7 +92,7 @@ describe('reach in Chromium', { skip: browserSkipReason() }, () => {
     ]);
     await page.waitForLoadState('networkidle');
     await context.close();
-    await app.viewCounter.flush();
+    await server.app.viewCounter.flush();
     const referrers = await t.wiring.store.reach.topReferrers({
       since: '2026-11-20',
       until: '2026-11-20',

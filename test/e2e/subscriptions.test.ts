@@ -1,49 +1,47 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
-import { buildApp } from '../../src/app.ts';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
 import { createIssue, sendIssue } from '../../src/services/newsletters/issues.ts';
 import { checkReaderPage, shoot } from '../helpers/browser-pages.ts';
-import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
-import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
+import type { TestWiring } from '../helpers/databases.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 import { type SmtpCapture, startSmtpCapture } from '../helpers/smtp.ts';
 
 const EMAIL = 'rosa@quarterly.example';
 
 describe('newsletter choices in Chromium', { skip: browserSkipReason() }, () => {
+  let server: BrowserApp;
   let t: TestWiring;
   let smtp: SmtpCapture;
-  let app: FastifyInstance;
   let browser: Browser;
   let siteUrl: string;
   const ids = { daily: 0, weekly: 0, climate: 0 };
 
   before(async () => {
-    const port = await freePort();
-    siteUrl = `http://127.0.0.1:${port}`;
     smtp = await startSmtpCapture();
-    t = await createTestWiring('sqlite', {
-      siteUrl,
-      mail: { host: '127.0.0.1', port: smtp.port, from: 'Review Desk <desk@review.example>' },
-      newsletter: { messagesPerSecond: 0 },
+    server = await startBrowserApp({
+      wiring: {
+        mail: { host: '127.0.0.1', port: smtp.port, from: 'Review Desk <desk@review.example>' },
+        newsletter: { messagesPerSecond: 0 },
+      },
+      prepare: async (wiring) => {
+        const at = new Date().toISOString();
+        const store = wiring.store.newsletters;
+        ids.daily = await store.createNewsletter(
+          { slug: 'daily', name: 'The Daily Digest', kind: 'daily' },
+          at,
+        );
+        ids.weekly = await store.createNewsletter({ slug: 'weekly', name: 'The Week', kind: 'weekly' }, at);
+        ids.climate = await store.createNewsletter({ slug: 'climate', name: 'Climate', kind: 'term' }, at);
+      },
     });
-    const at = new Date().toISOString();
-    const store = t.wiring.store.newsletters;
-    ids.daily = await store.createNewsletter({ slug: 'daily', name: 'The Daily Digest', kind: 'daily' }, at);
-    ids.weekly = await store.createNewsletter({ slug: 'weekly', name: 'The Week', kind: 'weekly' }, at);
-    ids.climate = await store.createNewsletter({ slug: 'climate', name: 'Climate', kind: 'term' }, at);
-    app = await buildApp(t.wiring, { shouldLog: false });
-    await app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium();
+    ({ testWiring: t, baseUrl: siteUrl, browser } = server);
   });
   after(async () => {
-    await browser?.close();
-    await app?.close();
+    await server?.close();
     await smtp?.close();
-    await t?.cleanup();
   });
 
   const runJobs = () => jobRunnerFor(t.wiring, { workerId: 'e2e' }).runDue();

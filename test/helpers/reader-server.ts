@@ -3,8 +3,12 @@ import { createServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium } from 'playwright-core';
 import { buildApp } from '../../src/app.ts';
+import type { Role, User } from '../../src/domain/user.ts';
 import { seedDemo } from '../../src/services/demo.ts';
-import { createTestWiring, type TestWiring } from './databases.ts';
+import { createUser } from '../../src/services/users.ts';
+import type { Wiring } from '../../src/wiring.ts';
+import { TEST_PASSWORD } from './admin.ts';
+import { createTestWiring, type DatabaseKind, type TestWiring, type TestWiringOptions } from './databases.ts';
 import { skipUnlessCI } from './prerequisites.ts';
 
 /** The Debian package's Chromium; CHROME_PATH points elsewhere (as for Lighthouse). */
@@ -45,31 +49,108 @@ export interface ReaderServer {
   close(): Promise<void>;
 }
 
+export interface AppServerOptions {
+  /** SQLite unless told. */
+  kind?: DatabaseKind;
+  /** The wiring's settings besides site.url, which names the port the app listens on. */
+  wiring?: Omit<TestWiringOptions, 'siteUrl'>;
+  /** Loads the demo publication before `prepare`. */
+  shouldSeedDemo?: boolean;
+  /** Changes the content before the app starts. */
+  prepare?: (wiring: Wiring) => Promise<void>;
+}
+
+/** The real app on a fresh test database, listening on 127.0.0.1 under its own site URL. */
+export async function startAppServer(options: AppServerOptions = {}): Promise<ReaderServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const testWiring = await createTestWiring(options.kind ?? 'sqlite', {
+    ...options.wiring,
+    siteUrl: baseUrl,
+  });
+  try {
+    if (options.shouldSeedDemo) {
+      const report = await seedDemo(testWiring.wiring);
+      if (report.failed > 0)
+        throw new Error(`demo content failed to load: ${JSON.stringify(report.outcomes)}`);
+    }
+    await options.prepare?.(testWiring.wiring);
+    const app = await buildApp(testWiring.wiring, { shouldLog: false });
+    try {
+      await app.listen({ port, host: '127.0.0.1' });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    return {
+      baseUrl,
+      app,
+      testWiring,
+      close: async () => {
+        await app.close();
+        await testWiring.cleanup();
+      },
+    };
+  } catch (error) {
+    await testWiring.cleanup();
+    throw error;
+  }
+}
+
 /**
  * The real app, with the demo publication, listening on 127.0.0.1 (SQLite). `prepare` changes
  * the content before the app starts (featured images, say).
  */
-export async function startReaderServer(
-  options: { prepare?: (wiring: TestWiring['wiring']) => Promise<void> } = {},
+export function startReaderServer(
+  options: { prepare?: (wiring: Wiring) => Promise<void> } = {},
 ): Promise<ReaderServer> {
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const testWiring = await createTestWiring('sqlite', { siteUrl: baseUrl });
-  const report = await seedDemo(testWiring.wiring);
-  if (report.failed > 0) {
-    await testWiring.cleanup();
-    throw new Error(`demo content failed to load: ${JSON.stringify(report.outcomes)}`);
+  return startAppServer({ ...options, shouldSeedDemo: true });
+}
+
+/** A newsroom account a browser test signs in with (its password is TEST_PASSWORD). */
+export interface StaffAccount {
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface BrowserApp extends ReaderServer {
+  browser: Browser;
+  /** The users made from `staff`, in its order. */
+  staff: User[];
+}
+
+/**
+ * What a Chromium test of the newsroom starts from: the app as startAppServer starts it, with the
+ * `staff` accounts created after `prepare` (before the app starts), and Chromium. close() closes
+ * the browser, the app and the database; tests sign in with signIn from browser-pages.ts.
+ */
+export async function startBrowserApp(
+  options: AppServerOptions & { staff?: StaffAccount[] } = {},
+): Promise<BrowserApp> {
+  const staff: User[] = [];
+  const server = await startAppServer({
+    ...options,
+    prepare: async (wiring) => {
+      await options.prepare?.(wiring);
+      for (const account of options.staff ?? [])
+        staff.push(await createUser(wiring, { ...account, password: TEST_PASSWORD }));
+    },
+  });
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    await server.close();
+    throw error;
   }
-  await options.prepare?.(testWiring.wiring);
-  const app = await buildApp(testWiring.wiring, { shouldLog: false });
-  await app.listen({ port, host: '127.0.0.1' });
   return {
-    baseUrl,
-    app,
-    testWiring,
+    ...server,
+    browser,
+    staff,
     close: async () => {
-      await app.close();
-      await testWiring.cleanup();
+      await browser.close();
+      await server.close();
     },
   };
 }
