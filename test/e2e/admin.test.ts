@@ -6,15 +6,9 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { can } from '../../src/domain/permissions.ts';
-import { createUser } from '../../src/services/users.ts';
 import { ADMIN_NAV } from '../../src/web/newsroom/nav.ts';
 import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = path.join(repoRoot, 'test-output');
@@ -49,29 +43,22 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 describe('the admin in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startReaderServer();
-    await createUser(server.testWiring.wiring, {
-      email: 'editor-in-chief@example.org',
-      name: 'Mara Ellison',
-      role: 'admin',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [
+        { email: 'editor-in-chief@example.org', name: 'Mara Ellison', role: 'admin' },
+        { email: 'contributor@example.org', name: 'Jonah Reyes', role: 'contributor' },
+      ],
     });
-    await createUser(server.testWiring.wiring, {
-      email: 'contributor@example.org',
-      name: 'Jonah Reyes',
-      role: 'contributor',
-      password: TEST_PASSWORD,
-    });
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -7,26 +7,12 @@ import type { Browser, Page } from 'playwright-core';
 import type { User } from '../../src/domain/user.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { signIn } from '../helpers/browser-pages.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = path.join(repoRoot, 'test-output');
 const skipReason = browserSkipReason();
-
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
-}
 
 /** The titles of the list's rows, in order. */
 function rowTitles(page: Page): Promise<string[]> {
@@ -34,7 +20,7 @@ function rowTitles(page: Page): Promise<string[]> {
 }
 
 describe('the article lists in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
   let editor: User;
   let contributor: User;
@@ -43,20 +29,16 @@ describe('the article lists in Chromium', { skip: skipReason ?? false }, () => {
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startReaderServer();
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [
+        { email: 'desk@example.org', name: 'Mara Ellison', role: 'editor' },
+        { email: 'writer@example.org', name: 'Jonah Reyes', role: 'contributor' },
+      ],
+    });
     const { wiring } = server.testWiring;
-    editor = await createUser(wiring, {
-      email: 'desk@example.org',
-      name: 'Mara Ellison',
-      role: 'editor',
-      password: TEST_PASSWORD,
-    });
-    contributor = await createUser(wiring, {
-      email: 'writer@example.org',
-      name: 'Jonah Reyes',
-      role: 'contributor',
-      password: TEST_PASSWORD,
-    });
+    editor = server.staff[0]!;
+    contributor = server.staff[1]!;
     for (const [i, title] of [
       'Vaporetto timetable one',
       'Vaporetto timetable two',
@@ -92,11 +74,10 @@ describe('the article lists in Chromium', { skip: skipReason ?? false }, () => {
         { actor: 'test' },
       );
     }
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -3,59 +3,41 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { toIsoTimestamp } from '../../src/domain/article.ts';
 import { findOrCreatePerson } from '../../src/services/people.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { signIn } from '../helpers/browser-pages.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const skipReason = browserSkipReason();
 const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output');
 
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
-}
-
 describe('the byline of a new article in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startReaderServer();
-    const wiring = server.testWiring.wiring;
-    const user = await createUser(wiring, {
-      email: 'byline@example.org',
-      name: 'Lena Marsh',
-      role: 'editor',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [
+        { email: 'byline@example.org', name: 'Lena Marsh', role: 'editor' },
+        { email: 'writer@example.org', name: 'Oskar Lind', role: 'author' },
+      ],
     });
+    const wiring = server.testWiring.wiring;
+    const user = server.staff[0]!;
     const now = wiring.now();
     const person = await wiring.store.transaction((repos) =>
       findOrCreatePerson(repos, { name: 'Lena Marsh' }, now),
     );
     await wiring.store.users.update(user.id, { personId: person.id }, toIsoTimestamp(now));
-    const writer = await createUser(wiring, {
-      email: 'writer@example.org',
-      name: 'Oskar Lind',
-      role: 'author',
-      password: TEST_PASSWORD,
-    });
+    const writer = server.staff[1]!;
     const own = await wiring.store.transaction((repos) =>
       findOrCreatePerson(repos, { name: 'Oskar Lind' }, now),
     );
     await wiring.store.users.update(writer.id, { personId: own.id }, toIsoTimestamp(now));
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   /** A saved article's byline, by name. */
@@ -151,7 +133,6 @@ describe('the byline of a new article in Chromium', { skip: skipReason ?? false 
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -4,26 +4,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { signIn } from '../helpers/browser-pages.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = path.join(repoRoot, 'test-output');
 const skipReason = browserSkipReason();
-
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
-}
 
 /** The `correction` list of the page's NewsArticle JSON-LD. */
 async function ldCorrections(page: Page): Promise<{ text: string; dateModified?: string }[]> {
@@ -35,23 +21,19 @@ async function ldCorrections(page: Page): Promise<{ text: string; dateModified?:
 }
 
 describe('corrections in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startReaderServer();
-    await createUser(server.testWiring.wiring, {
-      email: 'desk@example.org',
-      name: 'Mara Ellison',
-      role: 'editor',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [{ email: 'desk@example.org', name: 'Mara Ellison', role: 'editor' }],
     });
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -2,48 +2,30 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { signIn } from '../helpers/browser-pages.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const skipReason = browserSkipReason();
 /** Where the screenshots go when asked for (they are looked at, not compared). */
 const SCREENSHOTS = process.env.SCREENSHOT_DIR;
-
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: false });
 }
 
 describe('the editor with the image library, in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
 
   before(async () => {
-    server = await startReaderServer();
-    await createUser(server.testWiring.wiring, {
-      email: 'desk@example.org',
-      name: 'Mara Ellison',
-      role: 'editor',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [{ email: 'desk@example.org', name: 'Mara Ellison', role: 'editor' }],
     });
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

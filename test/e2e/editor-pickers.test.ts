@@ -3,38 +3,26 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import type { Browser } from 'playwright-core';
+import { signIn } from '../helpers/browser-pages.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = path.join(repoRoot, 'test-output');
 const skipReason = browserSkipReason();
 
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
-}
-
 describe('the editor on a site with thousands of tags and people, in Chromium', {
   skip: skipReason ?? false,
 }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
   let articleId = 0;
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startReaderServer({
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [{ email: 'desk@example.org', name: 'Mara Ellison', role: 'editor' }],
       prepare: async (wiring) => {
         const tag = (await wiring.store.taxonomies.listTaxonomies()).find((t) => t.slug === 'tag');
         assert.ok(tag);
@@ -69,22 +57,15 @@ describe('the editor on a site with thousands of tags and people, in Chromium', 
           .execute();
       },
     });
-    await createUser(server.testWiring.wiring, {
-      email: 'desk@example.org',
-      name: 'Mara Ellison',
-      role: 'editor',
-      password: TEST_PASSWORD,
-    });
     const [article] = (await server.testWiring.wiring.store.articles.listAll()).filter(
       (a) => a.status === 'published',
     );
     assert.ok(article);
     articleId = article.id;
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -3,41 +3,31 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { toIsoTimestamp } from '../../src/domain/article.ts';
 import { findOrCreatePerson } from '../../src/services/people.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { signIn } from '../helpers/browser-pages.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const skipReason = browserSkipReason();
 
 describe('the editor keeps its unsaved state, in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
 
   before(async () => {
-    server = await startReaderServer();
-    const wiring = server.testWiring.wiring;
-    const user = await createUser(wiring, {
-      email: 'first@example.org',
-      name: 'Lena Marsh',
-      role: 'editor',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [{ email: 'first@example.org', name: 'Lena Marsh', role: 'editor' }],
     });
+    const wiring = server.testWiring.wiring;
+    const user = server.staff[0]!;
     const now = wiring.now();
     const person = await wiring.store.transaction((repos) =>
       findOrCreatePerson(repos, { name: 'Lena Marsh' }, now),
     );
     await wiring.store.users.update(user.id, { personId: person.id }, toIsoTimestamp(now));
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -4,33 +4,24 @@ import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { toIsoTimestamp } from '../../src/domain/article.ts';
 import { findOrCreatePerson } from '../../src/services/people.ts';
 import { addTerm } from '../../src/services/testing/fixtures.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { horizontalOverflow, seriousViolations, shoot, signIn } from '../helpers/browser-pages.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const skipReason = browserSkipReason();
 const EMAIL = 'details@example.org';
 
 describe('the newsroom’s smaller details, in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
   const termIds = new Map<string, number>();
 
   before(async () => {
-    server = await startReaderServer();
-    const wiring = server.testWiring.wiring;
-    const user = await createUser(wiring, {
-      email: EMAIL,
-      name: 'Tove Lindqvist',
-      role: 'admin',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [{ email: EMAIL, name: 'Tove Lindqvist', role: 'admin' }],
     });
+    const wiring = server.testWiring.wiring;
+    const user = server.staff[0]!;
     const now = wiring.now();
     const person = await wiring.store.transaction((repos) =>
       findOrCreatePerson(repos, { name: 'Tove Lindqvist' }, now),
@@ -48,11 +39,10 @@ describe('the newsroom’s smaller details, in Chromium', { skip: skipReason ?? 
         await wiring.store.transaction((repos) => addTerm(repos, { taxonomyId: tagId, slug, name })),
       );
     }
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -7,14 +7,8 @@ import sharp from 'sharp';
 import { countWords, readingMinutes } from '../../src/domain/article.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { addTerm, articleDraft } from '../../src/services/testing/fixtures.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { signIn } from '../helpers/browser-pages.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const skipReason = browserSkipReason();
 const BODY = 'The gauges agree on the **trend**. '.repeat(60);
@@ -24,14 +18,6 @@ const SCREENSHOTS = process.env.SCREENSHOT_DIR;
 async function shoot(page: Page, name: string, options: { isFullPage?: boolean } = {}): Promise<void> {
   if (SCREENSHOTS)
     await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: options.isFullPage ?? true });
-}
-
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
 }
 
 function horizontalOverflow(page: Page): Promise<number> {
@@ -65,19 +51,16 @@ async function seriousViolations(page: Page): Promise<string[]> {
 describe('the newsroom’s lists, pickers, search fields and captions in Chromium', {
   skip: skipReason ?? false,
 }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
   let articleId = 0;
 
   before(async () => {
-    server = await startReaderServer();
-    const { wiring } = server.testWiring;
-    await createUser(wiring, {
-      email: 'lists@example.org',
-      name: 'Iris Calder',
-      role: 'editor',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [{ email: 'lists@example.org', name: 'Iris Calder', role: 'editor' }],
     });
+    const { wiring } = server.testWiring;
     const region = (await wiring.store.taxonomies.listTaxonomies()).find((t) => t.slug === 'region')!;
     await wiring.store.transaction(async (repos) => {
       for (let i = 0; i < 60; i++) {
@@ -113,11 +96,10 @@ describe('the newsroom’s lists, pickers, search fields and captions in Chromiu
         { actor: 'test' },
       )
     ).article.id;
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

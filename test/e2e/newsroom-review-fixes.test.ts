@@ -5,33 +5,24 @@ import sharp from 'sharp';
 import { createUser } from '../../src/services/users.ts';
 import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { signIn } from '../helpers/browser-pages.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const skipReason = browserSkipReason();
 
 describe('what an outside review of the newsroom found, in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
 
   before(async () => {
-    server = await startReaderServer();
-    // As `pressroom user create --role author` makes one: an account with no person yet.
-    await createUser(server.testWiring.wiring, {
-      email: 'au@example.org',
-      name: 'Aul Author',
-      role: 'author',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      // As `pressroom user create --role author` makes one: an account with no person yet.
+      staff: [{ email: 'au@example.org', name: 'Aul Author', role: 'author' }],
     });
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -7,26 +7,12 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { jobRunnerFor } from '../../src/jobs/job-runner-for.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { signIn } from '../helpers/browser-pages.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCREENSHOTS = path.join(repoRoot, 'test-output');
 const skipReason = browserSkipReason();
-
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
-}
 
 /** Serious or critical accessibility problems axe-core finds (none checked when axe-core is absent). */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -59,25 +45,24 @@ async function horizontalOverflow(page: Page): Promise<number> {
 }
 
 describe('the newsroom in Chromium', { skip: skipReason ?? false }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
   let articleUrl = '';
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startReaderServer();
-    for (const [email, name, role] of [
-      ['writer@example.org', 'Jonah Reyes', 'contributor'],
-      ['desk@example.org', 'Mara Ellison', 'editor'],
-      ['columnist@example.org', 'Ines Okafor', 'author'],
-    ] as const) {
-      await createUser(server.testWiring.wiring, { email, name, role, password: TEST_PASSWORD });
-    }
-    browser = await launchChromium();
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [
+        { email: 'writer@example.org', name: 'Jonah Reyes', role: 'contributor' },
+        { email: 'desk@example.org', name: 'Mara Ellison', role: 'editor' },
+        { email: 'columnist@example.org', name: 'Ines Okafor', role: 'author' },
+      ],
+    });
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -3,16 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { savePage } from '../../src/services/newsroom/page-admin.ts';
 import { savePerson } from '../../src/services/newsroom/people-admin.ts';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
 import { horizontalOverflow, seriousViolations, shoot, signIn } from '../helpers/browser-pages.ts';
 import { addArticle } from '../helpers/discovery-fixtures.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const skipReason = browserSkipReason();
 /** What the names of each viewport's people and pages begin with, so that each test has its own. */
@@ -21,18 +14,16 @@ const PREFIXES: Record<number, string> = { 1280: 'Wide', 390: 'Narrow' };
 describe('bulk actions and deletion on the people and pages lists in Chromium', {
   skip: skipReason ?? false,
 }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
 
   before(async () => {
-    server = await startReaderServer();
-    const { wiring } = server.testWiring;
-    const editor = await createUser(wiring, {
-      email: 'bulk-lists@example.org',
-      name: 'Iris Calder',
-      role: 'editor',
-      password: TEST_PASSWORD,
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
+      staff: [{ email: 'bulk-lists@example.org', name: 'Iris Calder', role: 'editor' }],
     });
+    const { wiring } = server.testWiring;
+    const editor = server.staff[0]!;
     await addArticle(wiring, {
       slug: 'estuary-notes',
       title: 'Estuary notes',
@@ -63,11 +54,10 @@ describe('bulk actions and deletion on the people and pages lists in Chromium', 
         });
       }
     }
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 

@@ -3,52 +3,31 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { createUser } from '../../src/services/users.ts';
-import { TEST_PASSWORD } from '../helpers/admin.ts';
-import {
-  browserSkipReason,
-  launchChromium,
-  type ReaderServer,
-  startReaderServer,
-} from '../helpers/reader-server.ts';
+import type { Browser } from 'playwright-core';
+import { signIn } from '../helpers/browser-pages.ts';
+import { type BrowserApp, browserSkipReason, startBrowserApp } from '../helpers/reader-server.ts';
 
 const skipReason = browserSkipReason();
 const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'test-output');
 const PHONE = { width: 390, height: 844 };
 
-async function signIn(page: Page, base: string, email: string): Promise<void> {
-  await page.goto(`${base}/admin/login`);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(TEST_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/admin`);
-}
-
 describe('the reader header and the editor on a 390 px phone in Chromium', {
   skip: skipReason ?? false,
 }, () => {
-  let server: ReaderServer;
+  let server: BrowserApp;
   let browser: Browser;
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    server = await startReaderServer({
+    server = await startBrowserApp({
+      shouldSeedDemo: true,
       // More sections than a phone's width holds, as a publication with a few pages has.
-      prepare: async (wiring) => {
-        await createUser(wiring, {
-          email: 'phone@example.org',
-          name: 'Ines Prado',
-          role: 'editor',
-          password: TEST_PASSWORD,
-        });
-      },
+      staff: [{ email: 'phone@example.org', name: 'Ines Prado', role: 'editor' }],
     });
-    browser = await launchChromium();
+    browser = server.browser;
   });
 
   after(async () => {
-    await browser?.close();
     await server?.close();
   });
 
