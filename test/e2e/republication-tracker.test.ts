@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
-import { buildApp } from '../../src/app.ts';
 import { republicationsOf } from '../../src/services/republishing/tracker.ts';
 import { clientAs, makeUser, sessionCookieName } from '../helpers/admin.ts';
-import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
+import type { TestWiring } from '../helpers/databases.ts';
 import { addArticle } from '../helpers/discovery-fixtures.ts';
-import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
+import { type BrowserApp, browserSkipReason, freePort, startBrowserApp } from '../helpers/reader-server.ts';
 
 // Headless Chromium says so in its user agent, and the tracker rightly takes that for a robot.
 const PERSON =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36';
 
 describe('republication tracker in Chromium', { skip: browserSkipReason() }, () => {
+  let server: BrowserApp;
   let t: TestWiring;
-  let app: FastifyInstance;
   let other: Server;
   let browser: Browser;
   let siteUrl: string;
@@ -24,17 +22,17 @@ describe('republication tracker in Chromium', { skip: browserSkipReason() }, () 
   let articleId: number;
 
   before(async () => {
-    const port = await freePort();
-    siteUrl = `http://127.0.0.1:${port}`;
-    t = await createTestWiring('sqlite', { siteUrl });
-    articleId = await addArticle(t.wiring, {
-      slug: 'travelling-story',
-      title: 'A travelling story',
-      body: 'Text worth republishing.',
-      publishedAt: '2026-11-01T00:00:00.000Z',
+    server = await startBrowserApp({
+      prepare: async (wiring) => {
+        articleId = await addArticle(wiring, {
+          slug: 'travelling-story',
+          title: 'A travelling story',
+          body: 'Text worth republishing.',
+          publishedAt: '2026-11-01T00:00:00.000Z',
+        });
+      },
     });
-    app = await buildApp(t.wiring, { shouldLog: false });
-    await app.listen({ port, host: '127.0.0.1' });
+    ({ testWiring: t, baseUrl: siteUrl, browser } = server);
     // Another site on another origin, showing the article with its tracking image as the kit gives it.
     other = createServer((request, response) => {
       if (!request.url?.startsWith('/republished.html')) {
@@ -50,13 +48,10 @@ describe('republication tracker in Chromium', { skip: browserSkipReason() }, () 
     const otherPort = await freePort();
     await new Promise<void>((resolve) => other.listen(otherPort, '127.0.0.1', resolve));
     otherOrigin = `http://127.0.0.1:${otherPort}`;
-    browser = await launchChromium();
   });
   after(async () => {
-    await browser?.close();
     await new Promise<void>((resolve) => (other ? other.close(() => resolve()) : resolve()));
-    await app?.close();
-    await t?.cleanup();
+    await server?.close();
   });
 
   test('lists the other origin’s page, counted once per display', async () => {
@@ -68,14 +63,14 @@ describe('republication tracker in Chromium', { skip: browserSkipReason() }, () 
     });
     await page.goto(`${otherOrigin}/republished.html?utm_source=kit#top`, { waitUntil: 'load' });
     assert.equal(await page.evaluate(() => document.images[0]?.naturalWidth), 1);
-    await app.tracker.flush();
+    await server.app.tracker.flush();
     const host = new URL(otherOrigin).host;
     assert.deepEqual(
       (await republicationsOf(t.wiring, articleId)).map((r) => [r.host, r.page, r.views]),
       [[host, `${otherOrigin}/republished.html`, 1]],
     );
     await page.reload({ waitUntil: 'load' });
-    await app.tracker.flush();
+    await server.app.tracker.flush();
     assert.deepEqual(
       (await republicationsOf(t.wiring, articleId)).map((r) => [r.host, r.page, r.views]),
       [[host, `${otherOrigin}/republished.html`, 2]],
@@ -85,7 +80,7 @@ describe('republication tracker in Chromium', { skip: browserSkipReason() }, () 
     await context.close();
 
     const editor = await makeUser(t.wiring, 'editor');
-    const client = await clientAs(app, t.wiring, editor, sessionCookieName(siteUrl));
+    const client = await clientAs(server.app, t.wiring, editor, sessionCookieName(siteUrl));
     const listing = await client.get(`/admin/articles/${articleId}/republications`);
     assert.equal(listing.statusCode, 200);
     assert.match(listing.body, new RegExp(`<td data-label="Site">${host.replace('.', '\\.')}</td>`));

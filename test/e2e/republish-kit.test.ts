@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { buildApp } from '../../src/app.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { republicationsOf } from '../../src/services/republishing/tracker.ts';
 import { articleDraft } from '../../src/services/testing/fixtures.ts';
-import { createTestWiring, type TestWiring } from '../helpers/databases.ts';
-import { browserSkipReason, freePort, launchChromium } from '../helpers/reader-server.ts';
+import type { TestWiring } from '../helpers/databases.ts';
+import { type BrowserApp, browserSkipReason, freePort, startBrowserApp } from '../helpers/reader-server.ts';
 
 // Headless Chromium says so in its user agent, and the tracker rightly takes that for a robot.
 const PERSON =
@@ -19,8 +17,8 @@ function escapeText(text: string): string {
 }
 
 describe('republish kit in Chromium', { skip: browserSkipReason() }, () => {
+  let server: BrowserApp;
   let t: TestWiring;
-  let app: FastifyInstance;
   let other: Server;
   let browser: Browser;
   let context: BrowserContext;
@@ -31,24 +29,24 @@ describe('republish kit in Chromium', { skip: browserSkipReason() }, () => {
   const otherPages = new Map<string, string>();
 
   before(async () => {
-    const port = await freePort();
-    siteUrl = `http://127.0.0.1:${port}`;
-    t = await createTestWiring('sqlite', { siteUrl });
-    const { article } = await saveArticle(
-      t.wiring,
-      articleDraft({
-        slug: 'travelling-story',
-        title: 'A travelling story',
-        bodyMarkdown: 'Text worth *republishing*.',
-        license: 'cc-by-4.0',
-        status: 'published',
-        publishedAt: '2026-11-01T00:00:00.000Z',
-      }),
-      { actor: 'cli' },
-    );
-    articleId = article.id;
-    app = await buildApp(t.wiring, { shouldLog: false });
-    await app.listen({ port, host: '127.0.0.1' });
+    server = await startBrowserApp({
+      prepare: async (wiring) => {
+        const { article } = await saveArticle(
+          wiring,
+          articleDraft({
+            slug: 'travelling-story',
+            title: 'A travelling story',
+            bodyMarkdown: 'Text worth *republishing*.',
+            license: 'cc-by-4.0',
+            status: 'published',
+            publishedAt: '2026-11-01T00:00:00.000Z',
+          }),
+          { actor: 'cli' },
+        );
+        articleId = article.id;
+      },
+    });
+    ({ testWiring: t, baseUrl: siteUrl, browser } = server);
     other = createServer((request, response) => {
       const page = otherPages.get(request.url?.split('?')[0] ?? '');
       if (page === undefined) {
@@ -61,16 +59,13 @@ describe('republish kit in Chromium', { skip: browserSkipReason() }, () => {
     const otherPort = await freePort();
     await new Promise<void>((resolve) => other.listen(otherPort, '127.0.0.1', resolve));
     otherOrigin = `http://127.0.0.1:${otherPort}`;
-    browser = await launchChromium();
     context = await browser.newContext({ userAgent: PERSON });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: siteUrl });
   });
   after(async () => {
     await context?.close();
-    await browser?.close();
     await new Promise<void>((resolve) => (other ? other.close(() => resolve()) : resolve()));
-    await app?.close();
-    await t?.cleanup();
+    await server?.close();
   });
 
   test('the kit’s HTML, pasted into a page on another origin, is listed with that host, counted once', async () => {
@@ -103,7 +98,7 @@ describe('republish kit in Chromium', { skip: browserSkipReason() }, () => {
       `${siteUrl}/articles/travelling-story`,
     );
     assert.deepEqual(gifAnswers, [200]);
-    await app.tracker.flush();
+    await server.app.tracker.flush();
     const host = new URL(otherOrigin).host;
     assert.deepEqual(
       (await republicationsOf(t.wiring, articleId)).map((r) => [r.host, r.page, r.views]),
