@@ -39,6 +39,7 @@ import * as memberAddressSearch from './0036-member-address-search.ts';
 import * as comments from './0037-comments.ts';
 import * as commentCounts from './0038-comment-counts.ts';
 import * as commentThreads from './0039-comment-threads.ts';
+import * as correctionOrder from './0040-correction-order.ts';
 import type { MigrationContext } from './helpers.ts';
 
 export interface VersionedMigration {
@@ -90,4 +91,5 @@ export const MIGRATIONS: Record<string, VersionedMigration> = {
   '0037-comments': comments,
   '0038-comment-counts': commentCounts,
   '0039-comment-threads': commentThreads,
+  '0040-correction-order': correctionOrder,
 };
