@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import AjvCompiler from '@fastify/ajv-compiler';
 import Type, { type Static } from 'typebox';
+import { checkValues, type ValueSchema } from './config-values.ts';
 import { readProxyList } from './domain/proxy-list.ts';
 import { trimEndOf } from './domain/text.ts';
 import { Errors } from './errors.ts';
@@ -445,15 +445,15 @@ export function loadConfig(
  */
 export function parseConfig(raw: Raw, options: { file?: string; problems?: Problem[] } = {}): Config {
   const { given, empty } = withoutEmptyValues(raw);
-  const validate = configValidator();
   // Converts the texts from env to numbers and flags and fills in the defaults, in place.
   const withDefaults = given;
-  const isValid = validate(withDefaults);
+  const valueProblems = checkValues(ConfigSchema as ValueSchema, withDefaults);
+  const isValid = valueProblems.length === 0;
   const problems = [
     ...(options.problems ?? []),
     ...unknownSettings(raw, options.file),
     ...empty,
-    ...(isValid ? [] : describeProblems(validate.errors ?? [])),
+    ...(isValid ? [] : describeProblems(valueProblems)),
     ...(isValid ? proxyListProblems(withDefaults as Config) : []),
   ];
   if (problems.length > 0) {
@@ -490,26 +490,6 @@ function proxyListProblems(config: Config): Problem[] {
       },
     ];
   return [];
-}
-
-type ConfigValidator = ((data: unknown) => boolean) & {
-  errors?: Array<{ instancePath: string; message?: string; keyword: string; params: unknown }> | null;
-};
-
-let validator: ConfigValidator | undefined;
-
-/**
- * The configuration schema compiled by the validator the server already loads for its routes
- * (ajv, through Fastify's compiler), converting texts and filling in defaults. TypeBox's own
- * value functions would do the same, but loading them alone was about 300 more modules and a
- * tenth of the server's start-up.
- */
-function configValidator(): ConfigValidator {
-  validator ??= AjvCompiler()(
-    {},
-    { customOptions: { allErrors: true, coerceTypes: true, removeAdditional: false, strict: false } },
-  )({ schema: ConfigSchema, method: 'GET', url: '/', httpPart: 'body' }) as ConfigValidator;
-  return validator;
 }
 
 const FLAG_TEXTS = new Map([
