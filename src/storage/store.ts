@@ -56,7 +56,7 @@ function repositoriesFor(db: Kysely<Database> | Transaction<Database>, dialect: 
     search: createSearchIndex(db, dialect),
     views: new ViewRepository(db),
     sitemaps: new SitemapRepository(db),
-    comments: new CommentRepository(db),
+    comments: new CommentRepository(db, dialect),
     media: new MediaRepository(db),
     importSources: new ImportSourceRepository(db),
     sessions: new SessionRepository(db),

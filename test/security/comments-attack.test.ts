@@ -221,6 +221,7 @@ for (const kind of DATABASE_KINDS) {
       const compiled = approvedCountQuery(
         db,
         Array.from({ length: 30 }, (_, i) => i + 1),
+        kind,
       ).compile();
       const plan = await db.connection().execute(async (conn) => {
         if (kind === 'sqlite') {
