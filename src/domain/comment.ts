@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.ts';
 import { lengthErrors } from './limits.ts';
 import { nameSkeleton } from './name-skeleton.ts';
-import { cleanLine, stripXmlForbidden } from './text.ts';
+import { cleanLine } from './text.ts';
 
 /** `trash` is an editor's rejection; `deleted` a member's own removal (the thread keeps its place). */
 export const COMMENT_STATUSES = ['approved', 'pending', 'spam', 'trash', 'deleted'] as const;

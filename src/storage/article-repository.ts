@@ -408,10 +408,6 @@ export class ArticleRepository implements ArticleStore {
     const isSimple = keys.length === 1 && exclude.size === 0 && !after;
     const take = isSimple ? query.limit : (after ? 1 : 0) + query.offset + query.limit + exclude.size;
     if (after && after.at > query.now) return undefined;
-    // One upper bound only, as for the site (see publishedPositions).
-    const upTo = after
-      ? sql`(listed_at, article_id) <= (${after.at}, ${after.id})`
-      : sql`listed_at <= ${query.now}`;
     const perKey: ListingPosition[][] = [];
     // Every term and author page asks, once per key: built once per shape (see runCompiled).
     const bounds = after ? [after.at, after.id] : [query.now];
@@ -422,6 +418,7 @@ export class ArticleRepository implements ArticleStore {
         shape,
         [key, ...bounds, take, isSimple ? query.offset : 0],
         ([id, at, ...rest]) => {
+          // One upper bound only, as for the site (see publishedPositions).
           const upTo = after ? sql`(listed_at, article_id) <= (${at}, ${rest[0]})` : sql`listed_at <= ${at}`;
           const [limit, offset] = after ? rest.slice(1) : rest;
           return sql<{ article_id: number; listed_at: string }>`
