@@ -31,6 +31,11 @@ describe('safeReturnPath', () => {
       '/%5cevil.example',
       '/%255c%255cevil.example',
       '/%252f%252fevil.example',
+      // Dot segments a browser removes, leaving "//": another site's address.
+      '/.//evil.example',
+      '/a/..//evil.example',
+      '/%2e//evil.example',
+      '/x/%2E%2E//evil.example/y',
       '/%25252525252f%25252525252fevil.example',
       '/\t/evil.example',
       '/ /evil.example',
