@@ -80,7 +80,8 @@ const RETURN_BASE = 'https://return.invalid';
  * A path on this site to send a reader back to (after signing in), or undefined for anything
  * else: it must begin with one "/", hold no backslash, space or control character, and lead
  * nowhere else once read as a browser reads it, its percent escapes undone too (`/%2F%2Fevil`,
- * `/%5Cevil`, twice-escaped forms), since something on the way may decode them again.
+ * `/%5Cevil`, twice-escaped forms), since something on the way may decode them again, and
+ * still one "/" once its dot segments are removed (`/.//evil`).
  * @example safeReturnPath('/articles/a/comments#comment-form') // '/articles/a/comments#comment-form'
  * @example safeReturnPath('//evil.example') // undefined
  */
@@ -107,6 +108,8 @@ export function safeReturnPath(raw: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-  if (url.origin !== RETURN_BASE) return undefined;
+  // Reading removes dot segments: "/.//evil.example" stays on the base but its path becomes
+  // "//evil.example", which a browser sent there reads as another site.
+  if (url.origin !== RETURN_BASE || url.pathname.startsWith('//')) return undefined;
   return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -11,7 +11,6 @@ import { Visitor } from '../helpers/visitor.ts';
 
 const SITE = 'https://paging-attack.example';
 const COMMENTS = '/articles/paged-thread/comments';
-const OTHER = '/articles/other-thread/comments';
 
 for (const kind of DATABASE_KINDS) {
   describe(`comment paging and sign-in returns as an outsider tries them, on ${kind}`, () => {
@@ -130,7 +129,15 @@ for (const kind of DATABASE_KINDS) {
           }
         paths.push(`${base}?after=a&after=b`, `${base}?before=a&before=b`, `${base}?thread=1&thread=2`);
         paths.push(`${base}?after=2026-11-02T10:00:00.000Z,1&before=2026-11-02T10:00:00.000Z,1`);
-        for (const thread of ['0', '-1', '1e3', '99999999999', '<b>x</b>', "1' OR '1'='1", 'x'.repeat(100_000)])
+        for (const thread of [
+          '0',
+          '-1',
+          '1e3',
+          '99999999999',
+          '<b>x</b>',
+          "1' OR '1'='1",
+          'x'.repeat(100_000),
+        ])
           paths.push(`${base}?thread=${encodeURIComponent(thread)}`);
       }
       for (const path of paths) {
