@@ -149,6 +149,15 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    test('a notice is one of the page’s own sentences: names every object carries show none', async () => {
+      for (const base of [COMMENTS, `${COMMENTS}/fragment`])
+        for (const notice of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+          const response = await app.inject(`${base}?notice=${notice}`);
+          assert.equal(response.statusCode, 200, `${base} ${notice}`);
+          assert.doesNotMatch(response.body, /comments__notice|native code|\[object/, `${base} ${notice}`);
+        }
+    });
+
     test('a thread of a reply, of another article, or of a comment not shown is not found, and shows no held text', async () => {
       for (const base of [COMMENTS, `${COMMENTS}/fragment`]) {
         for (const name of ['reply', 'heldReply', 'other', 'pending', 'spam', 'rejected']) {
