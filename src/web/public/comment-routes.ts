@@ -23,8 +23,8 @@ import { formInputProblems } from '../input-guard.ts';
 import { toFieldErrors } from '../newsroom/forms.ts';
 import { OptionalText, type TypedApp } from '../schemas.ts';
 import {
-  COMMENT_NOTICES,
   type CommentsViewState,
+  commentNotice,
   commentsPageView,
   commentsSection,
   editCommentView,
@@ -224,7 +224,7 @@ export async function commentRoutes(
           replyTo: idOf(request.query.reply),
           query: request.query,
         },
-        { notice: COMMENT_NOTICES[request.query.notice ?? ''] },
+        { notice: commentNotice(request.query.notice) },
       ),
   );
 
@@ -245,7 +245,7 @@ export async function commentRoutes(
         .send(
           commentsSection(
             built.thread,
-            { ...built.state, notice: COMMENT_NOTICES[request.query.notice ?? ''] },
+            { ...built.state, notice: commentNotice(request.query.notice) },
             await calendar(),
           ).value,
         );

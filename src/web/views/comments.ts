@@ -11,12 +11,17 @@ export function commentCountText(count: number): string {
 }
 
 /** What the comments page tells a member after a post, by the `notice` it is redirected with. */
-export const COMMENT_NOTICES: Record<string, string> = {
+const COMMENT_NOTICES: Record<string, string> = {
   posted: 'Your comment is posted.',
   held: 'Thank you: your comment will appear once an editor has read it.',
   edited: 'Your comment is changed.',
   deleted: 'Your comment is deleted.',
 };
+
+/** The notice a link's `notice` names, or none: only the table's own keys, not what every object inherits. */
+export function commentNotice(name: string | undefined): string | undefined {
+  return name !== undefined && Object.hasOwn(COMMENT_NOTICES, name) ? COMMENT_NOTICES[name] : undefined;
+}
 
 const FORM: ReaderFormParts = {
   idPrefix: 'comment',
