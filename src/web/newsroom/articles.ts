@@ -86,6 +86,7 @@ import { articleEditorView, type EditorModel, publishConfirmView } from '../view
 import { newsroomCss } from '../views/newsroom/assets.ts';
 import { mentionListView } from '../views/newsroom/mentions.ts';
 import { republicationListView } from '../views/newsroom/republications.ts';
+import { noticeIn } from '../views/notices.ts';
 import {
   type ArticleFormValues,
   formValues,
@@ -336,7 +337,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     const newPeople = await peopleWithoutProfile(ctx, staffOf(request), idList(state.newPeople));
     const told = uploaded?.startsWith('/media/')
       ? html`Image uploaded: <code>${uploaded}</code>. Put the address in “Featured image”, or in the body as <code>![description](${uploaded})</code>.`
-      : NOTICES[state.notice ?? ''];
+      : noticeIn(NOTICES, state.notice);
     const slug = model.article?.slug;
     const shown =
       told && state.tidied === '1' && slug
@@ -382,7 +383,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
     return deps.page(request, reply, {
       title: filters.status === 'review' ? 'Review queue' : 'Articles',
       status: wrong || bulk ? 400 : 200,
-      notice: wrong || bulk ? undefined : NOTICES[query.notice ?? ''],
+      notice: wrong || bulk ? undefined : noticeIn(NOTICES, query.notice),
       body: (csrf) =>
         articleListView(
           {
@@ -470,7 +471,7 @@ export async function articlePages(app: TypedApp, deps: AdminDeps): Promise<void
       ]);
       return deps.page(request, reply, {
         title: 'Deleted articles',
-        notice: NOTICES[request.query.notice ?? ''],
+        notice: noticeIn(NOTICES, request.query.notice),
         body: (csrf) => deletedArticlesView(rows, calendar, csrf),
       });
     },
@@ -1036,7 +1037,7 @@ ${banner} <a href="${back}">Back to the editor</a></div>`;
       ]);
       return deps.page(request, reply, {
         title: `History: ${article.title}`,
-        notice: NOTICES[request.query.notice ?? ''],
+        notice: noticeIn(NOTICES, request.query.notice),
         body: (csrf) =>
           revisionListView(
             { article, revisions, canRestore: mayEditArticle(staff.role, article.status, isOwn), calendar },

@@ -16,6 +16,7 @@ import { acceptInvitation } from '../../services/users.ts';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../errors.ts';
 import { OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -89,7 +90,7 @@ export async function authPages(app: TypedApp, deps: AdminDeps): Promise<void> {
       notice?: string | undefined;
     },
   ) => {
-    const notice = NOTICES[state.notice ?? ''];
+    const notice = noticeIn(NOTICES, state.notice);
     return deps.page(request, reply, {
       title: 'Sign in',
       status: state.status ?? 200,

@@ -17,6 +17,7 @@ import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html, raw, type SafeHtml } from '../views/html.ts';
 import { adminTime } from '../views/newsroom/admin-time.ts';
 import { filterSummary } from '../views/newsroom/list-filters.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -118,7 +119,7 @@ export async function commentPages(app: TypedApp, deps: AdminDeps): Promise<void
       return deps.page(request, reply, {
         title: 'Comments',
         status: problems ? 400 : 200,
-        notice: problems ? undefined : NOTICES[request.query.notice ?? ''],
+        notice: problems ? undefined : noticeIn(NOTICES, request.query.notice),
         body: (
           csrf,
         ) => html`${filterSummary(problems, {})}<nav aria-label="Comments by status" class="status-filter"><ul>${QUEUE_STATUSES.map(

@@ -6,6 +6,7 @@ import { loadSiteSettings } from '../../services/settings.ts';
 import { NoticeQuery, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { adminDay } from '../views/newsroom/admin-time.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import { currentUser } from './guard.ts';
 
@@ -58,7 +59,7 @@ export async function dashboardPages(app: TypedApp, deps: AdminDeps): Promise<vo
       const scope = board.isOwnOnly ? 'Showing your articles' : 'Showing everyone’s articles';
       return deps.page(request, reply, {
         title: 'Dashboard',
-        notice: NOTICES[request.query.notice ?? ''],
+        notice: noticeIn(NOTICES, request.query.notice),
         body: html`${
           can(user.role, 'article.create')
             ? html`<p class="dash-write"><a class="button button--large" href="/admin/articles/new">Write an article</a></p>`

@@ -33,6 +33,7 @@ import {
   memberTiersView,
   memberView,
 } from '../views/newsroom/members.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import { type FieldErrors, fieldErrorsOf, formRoute, listFilterProblems, stringValues } from './forms.ts';
 import { currentUser } from './guard.ts';
@@ -117,7 +118,7 @@ export async function memberPages(app: TypedApp, deps: AdminDeps): Promise<void>
       return deps.page(request, reply, {
         title: 'Members',
         status: problems ? 400 : 200,
-        notice: problems ? undefined : MEMBER_NOTICES[request.query.notice ?? ''],
+        notice: problems ? undefined : noticeIn(MEMBER_NOTICES, request.query.notice),
         body: membersListView({ filters, problems, tiers, ...page }),
       });
     },
@@ -162,7 +163,7 @@ export async function memberPages(app: TypedApp, deps: AdminDeps): Promise<void>
     return deps.page(request, reply, {
       title: member.email,
       status: state.status ?? 200,
-      notice: MEMBER_NOTICES[state.notice ?? ''],
+      notice: noticeIn(MEMBER_NOTICES, state.notice),
       body: (csrf) => memberView({ member, tiers, tierError: state.tierError }, csrf),
     });
   };
@@ -217,7 +218,7 @@ export async function memberPages(app: TypedApp, deps: AdminDeps): Promise<void>
       const tiers = await listMemberTiers(ctx, currentUser(request));
       return deps.page(request, reply, {
         title: 'Membership tiers',
-        notice: MEMBER_NOTICES[request.query.notice ?? ''],
+        notice: noticeIn(MEMBER_NOTICES, request.query.notice),
         body: (csrf) => memberTiersView({ tiers }, csrf),
       });
     },
@@ -237,7 +238,7 @@ export async function memberPages(app: TypedApp, deps: AdminDeps): Promise<void>
     deps.page(request, reply, {
       title: state.tier ? `Tier: ${state.tier.name}` : 'New tier',
       status: state.status ?? 200,
-      notice: state.errors ? undefined : MEMBER_NOTICES[state.notice ?? ''],
+      notice: state.errors ? undefined : noticeIn(MEMBER_NOTICES, state.notice),
       body: (csrf) => memberTierFormView(state, csrf),
     });
 

@@ -25,6 +25,7 @@ import { IdParams, OptionalText, RepeatedText, type TypedApp } from '../schemas.
 import { html, type SafeHtml } from '../views/html.ts';
 import { adminTime } from '../views/newsroom/admin-time.ts';
 import { newsroomJs } from '../views/newsroom/assets.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -142,7 +143,7 @@ export async function newsletterPages(app: TypedApp, deps: AdminDeps): Promise<v
     return deps.page(request, reply, {
       title: 'Newsletters',
       status: state.problem?.status ?? 200,
-      notice: NOTICES[state.notice ?? ''],
+      notice: noticeIn(NOTICES, state.notice),
       body: (csrf) => html`<section class="panel" aria-label="Newsletters">${
         newsletters.length === 0
           ? html`<p class="empty">No newsletters yet.</p>`
@@ -208,7 +209,7 @@ ${newsletterFields(state.values ?? {}, state.problem, true)}
     return deps.page(request, reply, {
       title: newsletter.name,
       status: state.problem?.status ?? 200,
-      notice: NOTICES[state.notice ?? ''],
+      notice: noticeIn(NOTICES, state.notice),
       body: (csrf) => html`<p><a href="${BASE}">← Newsletters</a></p>
 <p><a class="button" href="${BASE}/${id}/issues/new">Compose an issue</a> <a href="${BASE}/${id}/issues/new?featured=1">Compose from today’s featured articles</a></p>
 <section class="panel" aria-labelledby="history-heading"><h2 id="history-heading">Issues and sending history</h2>${
@@ -430,7 +431,7 @@ ${formField({ name: 'intro', label: 'Introduction', type: 'textarea', rows: 6, v
     return deps.page(request, reply, {
       title: issue.subject,
       status: state.problem?.status ?? 200,
-      notice: NOTICES[state.notice ?? ''],
+      notice: noticeIn(NOTICES, state.notice),
       body: html`${actionProblem && Object.keys(actionProblem.errors).length === 0 ? formAlert(actionProblem.error) : ''}<p><a href="${BASE}/${newsletter.id}">← ${newsletter.name}</a></p>
 <section class="panel" aria-labelledby="status-heading"><h2 id="status-heading">Status: ${issue.status}</h2>
 <p>${issue.scheduledAt ? html`Scheduled for <time datetime="${issue.scheduledAt}">${adminTime(issue.scheduledAt, calendar)}</time>. ` : ''}${

@@ -28,6 +28,7 @@ import {
 } from '../views/newsroom/bulk-items.ts';
 import { emptyList, matchCount } from '../views/newsroom/list-filters.ts';
 import { nameListForm, nameListPager } from '../views/newsroom/name-list.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -208,7 +209,7 @@ ${errorSummary(problem, LABELS)}
       return deps.page(request, reply, {
         title: 'Pages',
         status: problems ? 400 : 200,
-        notice: problems ? undefined : PAGE_LIST_NOTICES[request.query.notice ?? ''],
+        notice: problems ? undefined : noticeIn(PAGE_LIST_NOTICES, request.query.notice),
         body: (csrf) => html`<p><a class="button" href="/admin/pages/new">Add a page</a></p>
 ${nameListForm({
   action: '/admin/pages',

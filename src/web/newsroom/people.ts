@@ -34,6 +34,7 @@ import {
   matchCount,
 } from '../views/newsroom/list-filters.ts';
 import { pickerField } from '../views/newsroom/picker-field.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -228,7 +229,7 @@ ${errorSummary(problem, LABELS)}
       return deps.page(request, reply, {
         title: 'People',
         status: problems ? 400 : 200,
-        notice: problems ? undefined : PEOPLE_LIST_NOTICES[request.query.notice ?? ''],
+        notice: problems ? undefined : noticeIn(PEOPLE_LIST_NOTICES, request.query.notice),
         body: (csrf) => html`<p><a class="button" href="/admin/people/new">Add a person</a></p>
 ${filterSummary(problems, {
   q: { id: 'people-q', label: 'Search names, addresses and email' },

@@ -19,6 +19,7 @@ import { IdParams, OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
 import { adminTime } from '../views/newsroom/admin-time.ts';
 import { filterSummary } from '../views/newsroom/list-filters.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -93,7 +94,7 @@ export async function reprintRequestPages(app: TypedApp, deps: AdminDeps): Promi
       return deps.page(request, reply, {
         title: 'Reprint requests',
         status: problems ? 400 : 200,
-        notice: problems ? undefined : NOTICES[request.query.notice ?? ''],
+        notice: problems ? undefined : noticeIn(NOTICES, request.query.notice),
         body: html`${filterSummary(problems, {})}<nav aria-label="Requests by status" class="status-filter"><ul>${REPRINT_STATUSES.map(
           (s, i) =>
             html`<li><a href="${BASE}?status=${s}"${s === status ? html` aria-current="page"` : ''}>${STATUS_LABELS[s]} (${counts[i] ?? 0})</a></li>`,

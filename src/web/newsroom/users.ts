@@ -14,6 +14,7 @@ import {
 } from '../../services/users.ts';
 import { IdParams, NoticeQuery, OptionalText, type TypedApp } from '../schemas.ts';
 import { html, type SafeHtml } from '../views/html.ts';
+import { noticeIn } from '../views/notices.ts';
 import type { AdminDeps } from './deps.ts';
 import {
   csrfField,
@@ -155,7 +156,7 @@ ${errorSummary(state.inviteProblem, { email: 'Email', name: 'Name', role: 'Role'
   app.get(
     '/users',
     { config: { access: 'user.manage' }, schema: { querystring: NoticeQuery } },
-    async (request, reply) => usersPage(request, reply, { notice: NOTICES[request.query.notice ?? ''] }),
+    async (request, reply) => usersPage(request, reply, { notice: noticeIn(NOTICES, request.query.notice) }),
   );
 
   formRoute(
