@@ -203,6 +203,14 @@ export interface ThreadNode<C> {
   replies: ThreadNode<C>[];
 }
 
+/** Comments in time order, and by id among those of the same moment: the order threads are read in. */
+export function byCommentTime(
+  a: { createdAt: string; id: number },
+  b: { createdAt: string; id: number },
+): number {
+  return a.createdAt === b.createdAt ? a.id - b.id : a.createdAt < b.createdAt ? -1 : 1;
+}
+
 /**
  * Arranges comments into threads: top-level ones in the order asked (newest or oldest first),
  * replies always oldest first under their parent. A reply whose parent is not among them (held,
@@ -214,9 +222,7 @@ export function arrangeThreads<C extends { id: number; parentId: number | null; 
   comments: readonly C[],
   order: 'newest' | 'oldest',
 ): ThreadNode<C>[] {
-  const byTime = [...comments].sort((a, b) =>
-    a.createdAt === b.createdAt ? a.id - b.id : a.createdAt < b.createdAt ? -1 : 1,
-  );
+  const byTime = [...comments].sort(byCommentTime);
   const roots: ThreadNode<C>[] = [];
   const placed = new Map<number, { node: ThreadNode<C>; siblings: ThreadNode<C>[] }>();
   for (const comment of byTime) {

@@ -1,5 +1,5 @@
 import { type Insertable, type Kysely, type Selectable, sql } from 'kysely';
-import type { Comment, CommentDetail, CommentStatus } from '../domain/comment.ts';
+import { byCommentTime, type Comment, type CommentDetail, type CommentStatus } from '../domain/comment.ts';
 import type {
   CommentRecord,
   CommentStore,
@@ -364,10 +364,7 @@ export class CommentRepository implements CommentStore {
     }
     // A compound statement keeps no order: each thread's rows are put back in the order read.
     const sign = isForward ? 1 : -1;
-    for (const thread of found.values())
-      thread.sort(
-        (a, b) => sign * (a.createdAt === b.createdAt ? a.id - b.id : a.createdAt < b.createdAt ? -1 : 1),
-      );
+    for (const thread of found.values()) thread.sort((a, b) => sign * byCommentTime(a, b));
     return found;
   }
 

@@ -5,7 +5,7 @@
 // Only tests import this folder (src/architecture.test.ts checks it).
 import { pino } from 'pino';
 import type { Article, ArticleForReaders, ArticleSummary } from '../../domain/article.ts';
-import type { CommentDetail, CommentStatus } from '../../domain/comment.ts';
+import { byCommentTime, type CommentDetail, type CommentStatus } from '../../domain/comment.ts';
 import { type ListingCount, listingScopesOf } from '../../domain/listing.ts';
 import { nameSkeleton } from '../../domain/name-skeleton.ts';
 import type { WaitingAlert } from '../../domain/newsletter-alert.ts';
@@ -755,7 +755,7 @@ class MemoryComments
     const sign = options.direction === 'forward' ? 1 : -1;
     const { after } = options;
     const order = (a: { createdAt: string; id: number }, b: { createdAt: string; id: number }) =>
-      sign * (a.createdAt.localeCompare(b.createdAt) || a.id - b.id);
+      sign * byCommentTime(a, b);
     return rows
       .filter((c) => c.articleId === options.articleId && c.kind === 'comment')
       .filter((c) => options.statuses.includes(c.status))
@@ -802,7 +802,7 @@ class MemoryComments
   async heldOf(articleId: number, memberId: number) {
     return this.all()
       .filter((c) => c.articleId === articleId && c.memberId === memberId && c.status === 'pending')
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id - b.id)
+      .sort(byCommentTime)
       .map(({ senderKey: _, ...c }) => structuredClone(c));
   }
   async findDetail(id: number) {
