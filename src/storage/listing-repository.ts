@@ -157,22 +157,20 @@ export class ListingRepository {
           .where('status', '=', 'published')
           .where('published_at', '>', after as string),
       );
-    else if (kind === 'term')
-      rows = await runCompiled(this.db, 'term articles after now', [Number(key), now], ([id, after]) =>
-        this.db
-          .selectFrom('article_terms')
-          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-          .where('term_id', '=', id as number)
-          .where('listed_at', '>', after as string),
+    else if (kind === 'term' || kind === 'person') {
+      // A term's and an author's listings are read alike, from their link tables.
+      const [table, column] =
+        kind === 'term' ? ['article_terms', 'term_id'] : ['article_authors', 'person_id'];
+      rows = await runCompiled(
+        this.db,
+        `${kind} articles after now`,
+        [Number(key), now],
+        ([id, after]) =>
+          sql<{ n: number | string | bigint }>`
+          SELECT count(*) AS n FROM ${sql.table(table)}
+          WHERE ${sql.ref(column)} = ${id} AND listed_at > ${after}`,
       );
-    else if (kind === 'person')
-      rows = await runCompiled(this.db, 'author articles after now', [Number(key), now], ([id, after]) =>
-        this.db
-          .selectFrom('article_authors')
-          .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-          .where('person_id', '=', id as number)
-          .where('listed_at', '>', after as string),
-      );
+    }
     return Number(rows[0]?.n ?? 0);
   }
 

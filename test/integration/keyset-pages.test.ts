@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
-import { encodeListingPosition } from '../../src/domain/listing.ts';
+import { encodeListingPosition, listingScope } from '../../src/domain/listing.ts';
 import { saveArticle } from '../../src/services/articles.ts';
 import { updateSettings } from '../../src/services/settings.ts';
 import { addTerm, articleDraft } from '../../src/services/testing/fixtures.ts';
@@ -203,6 +203,15 @@ for (const kind of DATABASE_KINDS) {
         ),
       );
       assert.match(first.body, /<a rel="prev" href="\/theme\/water">/);
+    });
+
+    test('a listing counts its articles up to now: one dated later is left out of every count', async () => {
+      const now = '2026-11-20T12:00:00.000Z';
+      const counts = t.wiring.store.listings;
+      assert.equal((await counts.get(listingScope.site, now)).count, 23);
+      assert.equal((await counts.get(listingScope.term(ids.theme), now)).count, 23);
+      assert.equal((await counts.get(listingScope.person(ids.ana), now)).count, 23);
+      assert.equal((await counts.get(listingScope.term(ids.theme))).count, 24, 'without a time, all');
     });
 
     test('a forged, mistyped or foreign cursor is a 400 naming the page, never a 500', async () => {
